@@ -1,0 +1,74 @@
+"""Every limit, bound and quorum parameter of Sixfold, in one place.
+
+Names carry their unit last (`_ms`, `_bytes`, `_records`, `_count`). Change a value
+here and nowhere else. The quorum asserts at the bottom are the reason a lost AZ
+keeps writes available and a lost AZ plus one node loses no data.
+"""
+
+# --- Volume geometry -------------------------------------------------------
+PAGE_SIZE_BYTES = 4096
+# Pages per protection group. Aurora uses 10 GiB; ours is small by default so that
+# even small tests spread over many PGs.
+PG_PAGES_DEFAULT_COUNT = 64
+AZ_COUNT = 3
+SEGMENTS_PER_AZ_COUNT = 2
+
+# --- Quorums ---------------------------------------------------------------
+V_SEGMENTS_COUNT = AZ_COUNT * SEGMENTS_PER_AZ_COUNT  # copies of every PG
+W_QUORUM_COUNT = 4  # segments that must hold a record before it is complete
+R_QUORUM_COUNT = 3  # segments read by recovery
+
+assert V_SEGMENTS_COUNT == 6
+assert W_QUORUM_COUNT + R_QUORUM_COUNT > V_SEGMENTS_COUNT, "a read quorum must see every write"
+assert 2 * W_QUORUM_COUNT > V_SEGMENTS_COUNT, "two writes must intersect"
+# Losing one AZ (two segments) leaves a write quorum.
+assert V_SEGMENTS_COUNT - SEGMENTS_PER_AZ_COUNT >= W_QUORUM_COUNT
+# Losing one AZ plus one node leaves a read quorum: no data lost, repairable.
+assert V_SEGMENTS_COUNT - SEGMENTS_PER_AZ_COUNT - 1 >= R_QUORUM_COUNT
+
+# --- Log ---------------------------------------------------------------------
+# LSN allocation limit: the writer never allocates an LSN more than this above VDL.
+# It also bounds what recovery must read back from every segment.
+LAL_RECORDS = 20_000
+MTR_RECORDS_MAX = 4_096  # records in one mini-transaction
+RECORD_PAYLOAD_BYTES_MAX = PAGE_SIZE_BYTES + 1024
+FIRST_EPOCH = 1
+
+# --- Writer (volume client) ------------------------------------------------
+APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
+APPEND_QUEUE_BYTES_MAX = 8 * 1024 * 1024  # per storage node; beyond it records are dropped, gossip fills
+APPEND_CONNECT_TIMEOUT_MS = 1_000
+APPEND_RECONNECT_BACKOFF_MS_MIN = 50
+APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
+COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then fails with CommitTimeout
+LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long fails
+ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read point
+READ_HEDGE_DELAY_MS = 50  # a page read not answered by then goes to a second segment too
+READ_TIMEOUT_MS = 5_000
+RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
+RECOVERY_ATTEMPTS_MAX = 8
+RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
+
+# --- Storage node ------------------------------------------------------------
+LMDB_MAP_SIZE_BYTES = 8 * 1024 ** 3
+LMDB_MAX_READERS_COUNT = 256
+PERSIST_BATCH_BYTES_MAX = 4 * 1024 * 1024  # appends folded into one LMDB commit (one fsync)
+PERSIST_QUEUE_BATCHES_MAX = 1_024
+GOSSIP_INTERVAL_MS = 200
+GOSSIP_FETCH_BYTES_MAX = 2 * 1024 * 1024  # per gossip response
+GOSSIP_FETCH_RECORDS_MAX = 8_192
+COALESCE_INTERVAL_MS = 250
+COALESCE_RECORDS_PER_PASS_MAX = 20_000
+COALESCE_DELTAS_PER_PAGE_MIN = 4  # a page with fewer pending deltas is left to on-demand apply
+GC_INTERVAL_MS = 500
+GC_VERSIONS_PER_PASS_MAX = 50_000
+SCRUB_INTERVAL_MS = 2_000
+SCRUB_ENTRIES_PER_PASS_MAX = 20_000
+GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
+GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
+GRPC_SERVER_THREADS_COUNT = 4
+SHUTDOWN_GRACE_MS = 1_000
+
+# --- Test and launcher ---------------------------------------------------------
+PROCESS_START_TIMEOUT_MS = 20_000
+PROCESS_STOP_TIMEOUT_MS = 5_000

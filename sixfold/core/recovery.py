@@ -1,0 +1,87 @@
+"""Volume recovery planning: from a read quorum of every PG to the new VDL.
+
+A new writer fences a read quorum (3 of 6) of every PG at a new epoch, so the old
+writer can never again reach a write quorum. Each fenced segment reports its SCL,
+the highest VDL the old writer told it (`vdl_hint`, always truly durable) and the
+headers of the records it holds above min(SCL, hint).
+
+Let `base` be the highest hint reported. Every record at or below it reached a write
+quorum, so at least one segment of any read quorum holds it. Above `base`, LSNs are
+dense (every LSN is exactly one record), so the recovered VCL is the end of the
+unbroken run base+1, base+2, ... of records some responding segment holds, and the
+VDL is the highest CPL in that run. Everything above VDL is truncated; the records
+in (base, VDL] are re-replicated to a write quorum before the writer opens.
+No redo is replayed: the work is bounded by LAL, not by the log's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sixfold.constants import R_QUORUM_COUNT
+from sixfold.errors import QuorumUnavailable
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHeader:
+    lsn: int
+    cpl: bool
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentReport:
+    pg: int
+    node: str
+    scl: int
+    vdl_hint: int
+    headers: tuple[RecordHeader, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryPlan:
+    base: int  # highest VDL any segment was told: durable for sure
+    vcl: int
+    vdl: int  # the volume reopens here; everything above is truncated
+    # Records in (base, vdl]: lsn -> (pg, nodes holding it). Re-replicated before opening.
+    carry_over: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def next_epoch(reported_epochs: Sequence[int]) -> int:
+    return max(reported_epochs, default=0) + 1
+
+
+def plan_recovery(
+    pg_count: int,
+    segments_of: Callable[[int], Sequence[str]],
+    reports: Sequence[SegmentReport],
+    read_quorum: int = R_QUORUM_COUNT,
+) -> RecoveryPlan:
+    """Compute the recovery point. Raises QuorumUnavailable if a PG among the first
+    `pg_count` has fewer than `read_quorum` reporting segments."""
+    by_pg: dict[int, list[SegmentReport]] = {}
+    for r in reports:
+        assert r.node in segments_of(r.pg), r
+        by_pg.setdefault(r.pg, []).append(r)
+    for pg in range(pg_count):
+        got = len({r.node for r in by_pg.get(pg, ())})
+        if got < read_quorum:
+            raise QuorumUnavailable(f"protection group {pg}: {got} of {read_quorum} segments answered")
+    base = max((r.vdl_hint for r in reports), default=0)
+    known: dict[int, tuple[int, bool, set[str]]] = {}
+    for r in reports:
+        for h in r.headers:
+            if h.lsn <= base:
+                continue
+            pg, cpl, nodes = known.setdefault(h.lsn, (r.pg, h.cpl, set()))
+            # One LSN is one record: two segments can never disagree on its PG or role.
+            assert pg == r.pg and cpl == h.cpl, (h, pg, r.pg)
+            nodes.add(r.node)
+    vcl = base
+    while vcl + 1 in known:
+        vcl += 1
+    vdl = max((lsn for lsn in range(base + 1, vcl + 1) if known[lsn][1]), default=base)
+    assert base <= vdl <= vcl
+    carry = {lsn: (known[lsn][0], tuple(sorted(known[lsn][2]))) for lsn in range(base + 1, vdl + 1)}
+    return RecoveryPlan(base=base, vcl=vcl, vdl=vdl, carry_over=carry)

@@ -1,0 +1,133 @@
+"""Segment state: SCL from backlinks, holes, epochs and truncation ranges.
+
+Two state machines, both pure:
+
+* `SegmentChain` (one per segment): which records of its PG the segment holds.
+  Every record names the previous record of its PG (`prev_segment_lsn`); the SCL is
+  the highest LSN up to which that chain is unbroken. Records that arrive above a
+  hole wait in `pending` until the hole is filled (by the writer or by gossip).
+
+* `VolumeFence` (one per volume on a node): the volume epoch, the writer that
+  fenced it, and the truncation history. A recovery at epoch e records (e, t):
+  every record of an older epoch with LSN > t is gone forever. A request from an
+  epoch older than the fence is refused: that is how an old writer is fenced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sixfold.errors import StaleEpoch
+
+
+class SegmentChain:
+    """The record chain of one segment. `scl` only moves forward, except by truncate."""
+
+    __slots__ = ("pg", "scl", "_pending_by_prev", "_pending_lsns")
+
+    def __init__(self, pg: int, scl: int = 0, pending: list[tuple[int, int]] = ()):
+        self.pg = pg
+        self.scl = scl
+        self._pending_by_prev: dict[int, int] = {}  # prev_lsn -> lsn, above a hole
+        self._pending_lsns: set[int] = set()
+        for lsn, prev in pending:
+            self.add(lsn, prev)
+
+    @property
+    def pending(self) -> list[int]:
+        """LSNs held above the SCL, waiting for a hole below them to fill."""
+        return sorted(self._pending_lsns)
+
+    def has(self, lsn: int) -> bool:
+        """Whether the record is held, assuming only LSNs of this PG are asked about."""
+        return lsn <= self.scl or lsn in self._pending_lsns
+
+    def add(self, lsn: int, prev: int) -> bool:
+        """Record that the segment now holds record `lsn` (whose backlink is `prev`).
+        Returns False if it was already held. Advances the SCL over filled holes."""
+        assert prev < lsn, (prev, lsn)
+        if lsn <= self.scl or lsn in self._pending_lsns:
+            return False
+        if prev == self.scl:
+            self.scl = lsn
+            # A filled hole may release a run of pending records.
+            while (nxt := self._pending_by_prev.pop(self.scl, None)) is not None:
+                self._pending_lsns.discard(nxt)
+                self.scl = nxt
+        else:
+            # Two different records can never name the same predecessor in one PG.
+            assert self._pending_by_prev.get(prev, lsn) == lsn, (prev, lsn)
+            self._pending_by_prev[prev] = lsn
+            self._pending_lsns.add(lsn)
+        assert self.scl not in self._pending_by_prev
+        return True
+
+    def truncate(self, above_lsn: int, last_held_at_or_below: int) -> None:
+        """Forget every record above `above_lsn`. `last_held_at_or_below` is the
+        highest LSN the segment still holds at or below it (the shell reads it off disk)."""
+        assert last_held_at_or_below <= above_lsn
+        if self.scl > above_lsn:
+            self.scl = last_held_at_or_below
+        for prev, lsn in list(self._pending_by_prev.items()):
+            if lsn > above_lsn:
+                del self._pending_by_prev[prev]
+                self._pending_lsns.discard(lsn)
+        assert self.scl <= above_lsn
+        assert all(l <= above_lsn for l in self._pending_lsns)
+
+
+@dataclass
+class VolumeFence:
+    """Epoch and truncation history of one volume, as one node knows it."""
+
+    epoch: int = 0
+    writer_id: str = ""
+    truncations: dict[int, int] = field(default_factory=dict)  # epoch -> truncated above LSN
+
+    def fence(self, epoch: int, writer_id: str) -> None:
+        """A recovering writer claims the volume at `epoch`. Refused (StaleEpoch) unless
+        the epoch is newer, or it is the same writer asking again."""
+        if epoch > self.epoch or (epoch == self.epoch and writer_id == self.writer_id and epoch not in self.truncations):
+            self.epoch, self.writer_id = epoch, writer_id
+            return
+        raise StaleEpoch(f"epoch {epoch} refused: volume is at epoch {self.epoch}")
+
+    def truncate(self, epoch: int, writer_id: str, above_lsn: int) -> bool:
+        """Record the recovery point of `epoch`. Only the writer that fenced this node at
+        that epoch (or a newer epoch this node never saw fenced) may do it.
+        Returns True if this is new information (records must be dropped)."""
+        if epoch < self.epoch or (epoch == self.epoch and writer_id != self.writer_id):
+            raise StaleEpoch(f"truncate at epoch {epoch} refused: volume is at epoch {self.epoch}")
+        known = self.truncations.get(epoch)
+        if known is not None:
+            if known != above_lsn:
+                raise StaleEpoch(f"epoch {epoch} was already truncated above {known}")
+            return False
+        self.epoch, self.writer_id = epoch, writer_id
+        self.truncations[epoch] = above_lsn
+        return True
+
+    def learn(self, truncations: dict[int, int]) -> dict[int, int]:
+        """Merge what a writer or peer knows. Returns the truncations that are new here;
+        the caller must drop the records they invalidate before accepting anything."""
+        new = {e: t for e, t in truncations.items() if e not in self.truncations}
+        for e, t in truncations.items():
+            assert self.truncations.get(e, t) == t, f"two truncation points for epoch {e}"
+        self.truncations.update(new)
+        if new and max(new) > self.epoch:
+            self.epoch = max(new)
+            self.writer_id = ""
+        return new
+
+    def check_write(self, epoch: int) -> None:
+        """An append at `epoch` is accepted only from the current epoch, once its
+        recovery (truncation) is known."""
+        if epoch < self.epoch:
+            raise StaleEpoch(f"append at epoch {epoch} refused: volume is at epoch {self.epoch}")
+        if epoch not in self.truncations:
+            raise StaleEpoch(f"append at epoch {epoch} refused: that epoch's recovery is not known here")
+        assert epoch == self.epoch
+
+    def record_valid(self, record_epoch: int, lsn: int) -> bool:
+        """A record survives every truncation made by a later epoch."""
+        return all(lsn <= t for e, t in self.truncations.items() if e > record_epoch)

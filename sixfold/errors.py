@@ -1,0 +1,106 @@
+"""The Sixfold error hierarchy.
+
+Every error is a `SixfoldError`. Each class says when it is raised, the SQLSTATE a
+SQL client will see, the name of the gRPC status a storage node answers with, and whether the
+caller may retry the same operation (`retriable`).
+"""
+
+from __future__ import annotations
+
+
+class SixfoldError(Exception):
+    """Base class. Not raised itself."""
+
+    sqlstate = "XX000"  # internal_error
+    grpc_status = "INTERNAL"
+    retriable = False
+
+
+class QuorumUnavailable(SixfoldError):
+    """Fewer segments than a quorum answered within the wait bound (writes need
+    4 of 6, recovery needs 3 of 6 of every protection group). Retriable once nodes
+    return."""
+
+    sqlstate = "08006"  # connection_failure
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
+class CommitTimeout(QuorumUnavailable):
+    """A commit was not acknowledged by a write quorum within COMMIT_WAIT_TIMEOUT_MS.
+    Its outcome is unknown until the next recovery: it may or may not survive."""
+
+    sqlstate = "08007"  # transaction_resolution_unknown
+
+
+class LogAllocationLimit(QuorumUnavailable):
+    """The writer would allocate an LSN more than LAL above VDL and VDL did not
+    advance within LAL_WAIT_TIMEOUT_MS (storage is not keeping up or is down)."""
+
+    sqlstate = "53400"  # configuration_limit_exceeded
+
+
+class StaleEpoch(SixfoldError):
+    """The request carries a volume epoch older than the segment's: a newer writer
+    has recovered the volume. The old writer is fenced and must stop; never retried."""
+
+    sqlstate = "25006"  # read_only_sql_transaction
+    grpc_status = "FAILED_PRECONDITION"
+
+
+class SegmentBehind(SixfoldError):
+    """A read asked a segment for a point it does not hold completely yet (its SCL
+    is below the read point). The reader tries another segment."""
+
+    sqlstate = "08006"
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
+class ReadPointCollected(SixfoldError):
+    """A read asked for a page version below the garbage-collection horizon."""
+
+    sqlstate = "72000"  # snapshot_too_old
+    grpc_status = "OUT_OF_RANGE"
+
+
+class ChecksumMismatch(SixfoldError):
+    """A record or page read from disk failed its checksum. It is not served; the
+    segment repairs it from a peer and the reader tries another segment."""
+
+    sqlstate = "XX001"  # data_corrupted
+    grpc_status = "DATA_LOSS"
+    retriable = True
+
+
+class InvalidRecord(SixfoldError):
+    """A log record that cannot be decoded or violates an invariant (bad length,
+    page outside its protection group, payload too large). Never retried."""
+
+    sqlstate = "XX001"
+    grpc_status = "INVALID_ARGUMENT"
+
+
+class MiniTransactionTooLarge(SixfoldError):
+    """A mini-transaction has more records than MTR_RECORDS_MAX or than LAL allows."""
+
+    sqlstate = "54000"  # program_limit_exceeded
+    grpc_status = "INVALID_ARGUMENT"
+
+
+class VolumeClosed(SixfoldError):
+    """The volume client was closed or fenced; nothing more is accepted."""
+
+    sqlstate = "57P01"  # admin_shutdown
+    grpc_status = "CANCELLED"
+
+
+def error_from_status(status_name: str, details: str) -> SixfoldError:
+    """Map a storage node's gRPC status (by name, e.g. "FAILED_PRECONDITION") back to
+    the Sixfold error it stands for. Pure: the shells own the grpc import."""
+    for cls in (StaleEpoch, ReadPointCollected, ChecksumMismatch, InvalidRecord):
+        if cls.grpc_status == status_name:
+            return cls(details)
+    if status_name in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED"):
+        return SegmentBehind(details)
+    return SixfoldError(f"{status_name}: {details}")

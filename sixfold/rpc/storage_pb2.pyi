@@ -1,0 +1,219 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Truncation(_message.Message):
+    __slots__ = ("epoch", "above_lsn")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    ABOVE_LSN_FIELD_NUMBER: _ClassVar[int]
+    epoch: int
+    above_lsn: int
+    def __init__(self, epoch: _Optional[int] = ..., above_lsn: _Optional[int] = ...) -> None: ...
+
+class AppendRequest(_message.Message):
+    __slots__ = ("volume", "epoch", "batch_id", "records", "vdl_hint", "min_read_lsn", "pg_count", "truncations")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    VDL_HINT_FIELD_NUMBER: _ClassVar[int]
+    MIN_READ_LSN_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    epoch: int
+    batch_id: int
+    records: _containers.RepeatedScalarFieldContainer[bytes]
+    vdl_hint: int
+    min_read_lsn: int
+    pg_count: int
+    truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
+    def __init__(self, volume: _Optional[str] = ..., epoch: _Optional[int] = ..., batch_id: _Optional[int] = ..., records: _Optional[_Iterable[bytes]] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., pg_count: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ...) -> None: ...
+
+class SegmentScl(_message.Message):
+    __slots__ = ("pg", "scl")
+    PG_FIELD_NUMBER: _ClassVar[int]
+    SCL_FIELD_NUMBER: _ClassVar[int]
+    pg: int
+    scl: int
+    def __init__(self, pg: _Optional[int] = ..., scl: _Optional[int] = ...) -> None: ...
+
+class AppendAck(_message.Message):
+    __slots__ = ("batch_id", "scls")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    SCLS_FIELD_NUMBER: _ClassVar[int]
+    batch_id: int
+    scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
+    def __init__(self, batch_id: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ...) -> None: ...
+
+class GetPageRequest(_message.Message):
+    __slots__ = ("volume", "page", "read_lsn", "required_scl")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    READ_LSN_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_SCL_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    page: int
+    read_lsn: int
+    required_scl: int
+    def __init__(self, volume: _Optional[str] = ..., page: _Optional[int] = ..., read_lsn: _Optional[int] = ..., required_scl: _Optional[int] = ...) -> None: ...
+
+class GetPageResponse(_message.Message):
+    __slots__ = ("image", "page_lsn", "scl")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_LSN_FIELD_NUMBER: _ClassVar[int]
+    SCL_FIELD_NUMBER: _ClassVar[int]
+    image: bytes
+    page_lsn: int
+    scl: int
+    def __init__(self, image: _Optional[bytes] = ..., page_lsn: _Optional[int] = ..., scl: _Optional[int] = ...) -> None: ...
+
+class RecordHeader(_message.Message):
+    __slots__ = ("lsn", "cpl", "epoch")
+    LSN_FIELD_NUMBER: _ClassVar[int]
+    CPL_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    lsn: int
+    cpl: bool
+    epoch: int
+    def __init__(self, lsn: _Optional[int] = ..., cpl: _Optional[bool] = ..., epoch: _Optional[int] = ...) -> None: ...
+
+class SegmentState(_message.Message):
+    __slots__ = ("pg", "scl", "headers", "last_lsn")
+    PG_FIELD_NUMBER: _ClassVar[int]
+    SCL_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    LAST_LSN_FIELD_NUMBER: _ClassVar[int]
+    pg: int
+    scl: int
+    headers: _containers.RepeatedCompositeFieldContainer[RecordHeader]
+    last_lsn: int
+    def __init__(self, pg: _Optional[int] = ..., scl: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[RecordHeader, _Mapping]]] = ..., last_lsn: _Optional[int] = ...) -> None: ...
+
+class SegmentStateRequest(_message.Message):
+    __slots__ = ("volume", "fence_epoch", "writer_id", "pg_count")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    FENCE_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    WRITER_ID_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    fence_epoch: int
+    writer_id: str
+    pg_count: int
+    def __init__(self, volume: _Optional[str] = ..., fence_epoch: _Optional[int] = ..., writer_id: _Optional[str] = ..., pg_count: _Optional[int] = ...) -> None: ...
+
+class SegmentStateResponse(_message.Message):
+    __slots__ = ("node", "epoch", "vdl_hint", "pg_count", "segments", "truncations")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    VDL_HINT_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    epoch: int
+    vdl_hint: int
+    pg_count: int
+    segments: _containers.RepeatedCompositeFieldContainer[SegmentState]
+    truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
+    def __init__(self, node: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., segments: _Optional[_Iterable[_Union[SegmentState, _Mapping]]] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ...) -> None: ...
+
+class TruncateRequest(_message.Message):
+    __slots__ = ("volume", "epoch", "writer_id", "above_lsn", "pg_count", "truncations")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    WRITER_ID_FIELD_NUMBER: _ClassVar[int]
+    ABOVE_LSN_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    epoch: int
+    writer_id: str
+    above_lsn: int
+    pg_count: int
+    truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
+    def __init__(self, volume: _Optional[str] = ..., epoch: _Optional[int] = ..., writer_id: _Optional[str] = ..., above_lsn: _Optional[int] = ..., pg_count: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ...) -> None: ...
+
+class TruncateResponse(_message.Message):
+    __slots__ = ("node", "segments")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    segments: _containers.RepeatedCompositeFieldContainer[SegmentState]
+    def __init__(self, node: _Optional[str] = ..., segments: _Optional[_Iterable[_Union[SegmentState, _Mapping]]] = ...) -> None: ...
+
+class FetchRange(_message.Message):
+    __slots__ = ("pg", "after_lsn", "up_to_lsn")
+    PG_FIELD_NUMBER: _ClassVar[int]
+    AFTER_LSN_FIELD_NUMBER: _ClassVar[int]
+    UP_TO_LSN_FIELD_NUMBER: _ClassVar[int]
+    pg: int
+    after_lsn: int
+    up_to_lsn: int
+    def __init__(self, pg: _Optional[int] = ..., after_lsn: _Optional[int] = ..., up_to_lsn: _Optional[int] = ...) -> None: ...
+
+class FetchRequest(_message.Message):
+    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    RANGES_FIELD_NUMBER: _ClassVar[int]
+    MAX_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    FROM_NODE_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    ranges: _containers.RepeatedCompositeFieldContainer[FetchRange]
+    max_records: int
+    max_bytes: int
+    from_node: str
+    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ...) -> None: ...
+
+class FetchResponse(_message.Message):
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    SCLS_FIELD_NUMBER: _ClassVar[int]
+    VDL_HINT_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedScalarFieldContainer[bytes]
+    epoch: int
+    truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
+    scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
+    vdl_hint: int
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ...) -> None: ...
+
+class HealthRequest(_message.Message):
+    __slots__ = ("volume",)
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    def __init__(self, volume: _Optional[str] = ...) -> None: ...
+
+class HealthResponse(_message.Message):
+    __slots__ = ("node", "az", "epoch", "vdl_hint", "min_read_lsn", "gc_horizon_lsn", "scls", "records_count", "versions_count", "checksum_failures_count", "repairs_count", "gossip_records_count")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    AZ_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    VDL_HINT_FIELD_NUMBER: _ClassVar[int]
+    MIN_READ_LSN_FIELD_NUMBER: _ClassVar[int]
+    GC_HORIZON_LSN_FIELD_NUMBER: _ClassVar[int]
+    SCLS_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    VERSIONS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_FAILURES_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REPAIRS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    GOSSIP_RECORDS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    az: str
+    epoch: int
+    vdl_hint: int
+    min_read_lsn: int
+    gc_horizon_lsn: int
+    scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
+    records_count: int
+    versions_count: int
+    checksum_failures_count: int
+    repairs_count: int
+    gossip_records_count: int
+    def __init__(self, node: _Optional[str] = ..., az: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., gc_horizon_lsn: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., records_count: _Optional[int] = ..., versions_count: _Optional[int] = ..., checksum_failures_count: _Optional[int] = ..., repairs_count: _Optional[int] = ..., gossip_records_count: _Optional[int] = ...) -> None: ...
