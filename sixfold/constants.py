@@ -66,7 +66,6 @@ SCRUB_INTERVAL_MS = 2_000
 SCRUB_ENTRIES_PER_PASS_MAX = 20_000
 GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
 GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
-GRPC_SERVER_THREADS_COUNT = 4
 SHUTDOWN_GRACE_MS = 1_000
 
 # --- Test and launcher ---------------------------------------------------------

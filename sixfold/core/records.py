@@ -76,12 +76,20 @@ def decode_record(data: bytes | memoryview) -> LogRecord:
     lsn, pg, page, prev_seg, prev_page, kind, flags, epoch, ts, plen = _HEADER.unpack_from(data, 0)
     if HEADER_BYTES + plen + _CRC.size != len(data):
         raise InvalidRecord(f"record {lsn}: payload length {plen} does not match its size")
-    if kind not in KINDS or prev_seg >= lsn or lsn == 0:
-        raise InvalidRecord(f"record {lsn}: bad kind {kind} or backlink {prev_seg}")
+    if kind not in KINDS or prev_seg >= lsn or lsn == 0 or (prev_page >= lsn and page != NO_PAGE):
+        raise InvalidRecord(f"record {lsn}: bad kind {kind} or backlink {prev_seg}/{prev_page}")
+    if plen > RECORD_PAYLOAD_BYTES_MAX:
+        raise InvalidRecord(f"record {lsn}: payload of {plen} bytes is too large")
     payload = data[HEADER_BYTES : HEADER_BYTES + plen]
     if kind == KIND_IMAGE and plen != PAGE_SIZE_BYTES:
         raise InvalidRecord(f"record {lsn}: page image of {plen} bytes")
     return LogRecord(lsn, pg, page, prev_seg, prev_page, kind, bool(flags & FLAG_CPL), epoch, ts, payload)
+
+
+def peek_page_kind(data: bytes) -> tuple[int, int]:
+    """(page, kind) without verifying the checksum."""
+    _l, _pg, page, _ps, _pp, kind, _f, _e, _t, _n = _HEADER.unpack_from(data, 0)
+    return page, kind
 
 
 def peek_header(data: bytes) -> tuple[int, int, int, bool, int]:
@@ -136,6 +144,8 @@ def apply_record(page: bytearray, record: LogRecord) -> None:
     elif record.kind == KIND_DELTA:
         p, data = 0, record.payload
         while p < len(data):
+            if p + _RANGE.size > len(data):
+                raise InvalidRecord(f"record {record.lsn}: truncated delta range")
             offset, length = _RANGE.unpack_from(data, p)
             p += _RANGE.size
             if offset + length > PAGE_SIZE_BYTES or p + length > len(data):

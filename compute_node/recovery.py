@@ -1,0 +1,135 @@
+"""Volume recovery, the I/O half: fence a read quorum at a new epoch, plan with
+`sixfold.core.recovery`, truncate a write quorum above the new VDL, and collect what
+the writer needs to resume (PG tails, segment SCLs, truncation history, records to
+carry over). The time it takes depends on LAL, not on the length of the log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import grpc
+
+from sixfold.constants import RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS, W_QUORUM_COUNT
+from sixfold.core.geometry import Geometry
+from sixfold.core.recovery import RecordHeader, RecoveryPlan, SegmentReport, next_epoch, plan_recovery
+from sixfold.errors import QuorumUnavailable, StaleEpoch
+from sixfold.rpc import storage_pb2 as pb
+from sixfold.rpc import storage_pb2_grpc as pb_grpc
+
+log = logging.getLogger("sixfold.compute.recovery")
+
+
+@dataclass
+class Recovered:
+    epoch: int
+    vdl: int
+    pg_count: int
+    pg_tails: dict[int, int]
+    known_scls: dict[tuple[int, str], int]  # (pg, node) -> SCL after truncation
+    truncations: dict[int, int]
+    carry_over: dict[int, bytes]  # lsn -> encoded record, to re-replicate
+    plan: RecoveryPlan
+
+
+async def _gather(calls: dict[str, object]) -> dict[str, object]:
+    """Await named calls; a failed one maps to its exception."""
+    names = list(calls)
+    results = await asyncio.gather(*calls.values(), return_exceptions=True)
+    return dict(zip(names, results))
+
+
+async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Geometry, volume: str,
+                         writer_id: str) -> Recovered:
+    timeout = RPC_TIMEOUT_MS / 1000
+    last_error: Exception | None = None
+    for attempt in range(RECOVERY_ATTEMPTS_MAX):
+        # 1. What epoch is the volume at, and how many PGs does it have?
+        probe = await _gather({n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout)
+                               for n, s in stubs.items()})
+        alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
+        if not alive:
+            raise QuorumUnavailable("no storage node answered")
+        epoch = next_epoch([r.epoch for r in alive.values()]
+                           + [t.epoch for r in alive.values() for t in r.truncations])
+        pg_count = max(r.pg_count for r in alive.values())
+        # 2. Fence: from now on the previous writer cannot reach a write quorum anywhere.
+        fenced = await _gather({n: stubs[n].GetSegmentState(pb.SegmentStateRequest(
+            volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count), timeout=timeout)
+            for n in alive})
+        ok = {n: r for n, r in fenced.items() if not isinstance(r, Exception)}
+        refused = [r for r in fenced.values() if isinstance(r, grpc.aio.AioRpcError)
+                   and r.code() == grpc.StatusCode.FAILED_PRECONDITION]
+        if refused:
+            last_error = StaleEpoch(f"another writer claimed epoch {epoch}: {refused[0].details()}")
+            log.info("recovery attempt %d: %s; retrying with a newer epoch", attempt + 1, last_error)
+            continue
+        pg_count = max([pg_count] + [r.pg_count for r in ok.values()])
+        reports = [SegmentReport(pg=s.pg, node=n, scl=s.scl, vdl_hint=r.vdl_hint,
+                                 headers=tuple(RecordHeader(h.lsn, h.cpl, h.epoch) for h in s.headers))
+                   for n, r in ok.items() for s in r.segments]
+        # PGs a node holds but has never seen a record of still count toward the quorum.
+        seen = {(rep.pg, rep.node) for rep in reports}
+        for n, r in ok.items():
+            for pg in range(pg_count):
+                if n in geometry.segments(pg) and (pg, n) not in seen:
+                    reports.append(SegmentReport(pg=pg, node=n, scl=0, vdl_hint=r.vdl_hint))
+        plan = plan_recovery(pg_count, geometry.segments, reports)
+        history: dict[int, int] = {}
+        for r in ok.values():
+            history.update({t.epoch: t.above_lsn for t in r.truncations})
+        history[epoch] = plan.vdl
+        # 3. Fetch the records to carry over before truncating anything.
+        carry = await _fetch_carry_over(stubs, volume, plan)
+        # 4. Truncate above VDL on a write quorum of every PG.
+        trunc = await _gather({n: stubs[n].Truncate(pb.TruncateRequest(
+            volume=volume, epoch=epoch, writer_id=writer_id, above_lsn=plan.vdl, pg_count=pg_count,
+            truncations=[pb.Truncation(epoch=e, above_lsn=t) for e, t in sorted(history.items())]),
+            timeout=timeout) for n in ok})
+        tok = {n: r for n, r in trunc.items() if not isinstance(r, Exception)}
+        if any(isinstance(r, grpc.aio.AioRpcError) and r.code() == grpc.StatusCode.FAILED_PRECONDITION
+               for r in trunc.values()):
+            last_error = StaleEpoch(f"epoch {epoch} was taken over during recovery")
+            continue
+        for pg in range(pg_count):
+            got = sum(1 for n in tok if n in geometry.segments(pg))
+            if got < W_QUORUM_COUNT:
+                raise QuorumUnavailable(f"truncation of PG {pg} reached {got} of {W_QUORUM_COUNT} segments")
+        tails: dict[int, int] = {}
+        scls: dict[tuple[int, str], int] = {}
+        for n, r in tok.items():
+            for s in r.segments:
+                tails[s.pg] = max(tails.get(s.pg, 0), s.last_lsn)
+                scls[(s.pg, n)] = s.scl
+        for lsn, (pg, _nodes) in plan.carry_over.items():
+            tails[pg] = max(tails.get(pg, 0), lsn)
+        log.info("recovered volume %s at epoch %d: VDL %d (base %d, %d records carried over, %d PGs)",
+                 volume, epoch, plan.vdl, plan.base, len(carry), pg_count)
+        return Recovered(epoch, plan.vdl, pg_count, tails, scls, history, carry, plan)
+    raise last_error or QuorumUnavailable("recovery did not converge")
+
+
+async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int, bytes]:
+    from sixfold.core.records import decode_record
+
+    out: dict[int, bytes] = {}
+    for lsn, (pg, nodes) in sorted(plan.carry_over.items()):
+        if lsn in out:
+            continue
+        for n in nodes:
+            try:
+                resp = await stubs[n].FetchRecords(pb.FetchRequest(
+                    volume=volume, ranges=[pb.FetchRange(pg=pg, after_lsn=lsn - 1, up_to_lsn=plan.vdl)],
+                    max_records=100_000, max_bytes=64 << 20), timeout=RPC_TIMEOUT_MS / 1000)
+            except grpc.aio.AioRpcError:
+                continue
+            for raw in resp.records:
+                rec = decode_record(raw)
+                if rec.lsn in plan.carry_over:
+                    out.setdefault(rec.lsn, bytes(raw))
+            if lsn in out:
+                break
+        if lsn not in out:
+            raise QuorumUnavailable(f"record {lsn} of PG {pg} could not be read back for recovery")
+    return out

@@ -1,0 +1,177 @@
+"""The local process launcher: starts the storage nodes of a cluster spec as real
+processes, each with its own data directory and log file, and stops, kills, pauses
+and resumes them. Used by `sixfold up`, by the test fixture and by bench/."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from sixfold.constants import PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS
+from sixfold.rpc import storage_pb2 as pb
+from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from sixfold.spec import ClusterSpec, local_spec
+
+
+def free_ports(n: int) -> list[int]:
+    """n distinct ports that were free a moment ago (bound together, then released)."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def wait_until(cond, timeout_s: float, what: str, interval_s: float = 0.05):
+    """Poll `cond` until it returns a truthy value; raise TimeoutError naming `what`."""
+    deadline = time.monotonic() + timeout_s
+    last_exc = None
+    while True:
+        try:
+            v = cond()
+            if v:
+                return v
+        except Exception as e:  # the condition may fail while a process starts
+            last_exc = e
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout_s:.1f}s waiting for {what}"
+                               + (f" (last error: {last_exc})" if last_exc else ""))
+        time.sleep(interval_s)
+
+
+@dataclass
+class NodeProcess:
+    name: str
+    address: str
+    data_dir: Path
+    log_path: Path
+    proc: subprocess.Popen | None = None
+    paused: bool = False
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.alive else None
+
+
+@dataclass
+class LocalCluster:
+    spec: ClusterSpec
+    root: Path
+    nodes: dict[str, NodeProcess] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, root: Path, spec: ClusterSpec | None = None, **spec_kw) -> "LocalCluster":
+        root.mkdir(parents=True, exist_ok=True)
+        if spec is None:
+            ports = free_ports(6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"])
+            spec = local_spec(ports[0], **spec_kw)
+            nodes = tuple(type(n)(n.name, n.az, n.host, p) for n, p in zip(spec.storage_nodes, ports))
+            spec = ClusterSpec(spec.name, nodes, spec.volume, spec.pg_pages)
+        spec.save(root / "cluster.json")
+        c = cls(spec, root)
+        for n in spec.storage_nodes:
+            c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log")
+        return c
+
+    @property
+    def spec_path(self) -> Path:
+        return self.root / "cluster.json"
+
+    def start(self, name: str, wait: bool = True) -> NodeProcess:
+        n = self.nodes[name]
+        if n.alive:
+            return n
+        n.data_dir.mkdir(parents=True, exist_ok=True)
+        n.log_path.parent.mkdir(parents=True, exist_ok=True)
+        logf = open(n.log_path, "ab")
+        n.proc = subprocess.Popen(
+            [sys.executable, "-m", "storage_node", "--cluster-spec", str(self.spec_path), "--name", name,
+             "--data-dir", str(n.data_dir)],
+            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        logf.close()
+        n.paused = False
+        if wait:
+            self.wait_ready(name)
+        return n
+
+    def start_all(self) -> None:
+        for name in self.nodes:
+            self.start(name, wait=False)
+        for name in self.nodes:
+            self.wait_ready(name)
+
+    def health(self, name: str, timeout_s: float = 1.0) -> pb.HealthResponse:
+        with grpc.insecure_channel(self.nodes[name].address) as ch:
+            return pb_grpc.StorageNodeStub(ch).Health(pb.HealthRequest(volume=self.spec.volume), timeout=timeout_s)
+
+    def wait_ready(self, name: str) -> None:
+        n = self.nodes[name]
+
+        def ready():
+            if not n.alive:
+                raise RuntimeError(f"{name} exited with {n.proc.returncode if n.proc else None}; see {n.log_path}")
+            return self.health(name, 0.5).node == name
+
+        wait_until(ready, PROCESS_START_TIMEOUT_MS / 1000, f"storage node {name} to answer")
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no shutdown, no flush, like a power cut of that process."""
+        n = self.nodes[name]
+        if n.alive:
+            if n.paused:
+                os.kill(n.proc.pid, signal.SIGCONT)
+            n.proc.kill()
+            n.proc.wait(PROCESS_STOP_TIMEOUT_MS / 1000)
+        n.paused = False
+
+    def stop(self, name: str) -> None:
+        n = self.nodes[name]
+        if n.alive:
+            if n.paused:
+                self.resume(name)
+            n.proc.terminate()
+            try:
+                n.proc.wait(PROCESS_STOP_TIMEOUT_MS / 1000)
+            except subprocess.TimeoutExpired:
+                n.proc.kill()
+                n.proc.wait()
+
+    def pause(self, name: str) -> None:
+        n = self.nodes[name]
+        if n.alive and not n.paused:
+            os.kill(n.proc.pid, signal.SIGSTOP)
+            n.paused = True
+
+    def resume(self, name: str) -> None:
+        n = self.nodes[name]
+        if n.alive and n.paused:
+            os.kill(n.proc.pid, signal.SIGCONT)
+            n.paused = False
+
+    def stop_all(self, kill: bool = False) -> None:
+        for name in self.nodes:
+            (self.kill if kill else self.stop)(name)
+
+    def names_in_az(self, az: str) -> list[str]:
+        return [n.name for n in self.spec.storage_nodes if n.az == az]
+
+    def save_state(self) -> None:
+        (self.root / "pids.json").write_text(json.dumps({n: p.pid for n, p in self.nodes.items() if p.alive}))

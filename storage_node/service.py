@@ -1,0 +1,160 @@
+"""The StorageNode gRPC service: translates requests into NodeVolume calls and
+Sixfold errors into gRPC statuses."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import grpc
+
+from sixfold.errors import SixfoldError, StaleEpoch
+from sixfold.rpc import storage_pb2 as pb
+from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from storage_node.node import StorageNode
+
+log = logging.getLogger("sixfold.storage.service")
+
+APPEND_PIPELINE_BATCHES_MAX = 64  # acks a stream may owe before it stops reading
+
+
+def truncations_pb(truncs: dict[int, int]) -> list[pb.Truncation]:
+    return [pb.Truncation(epoch=e, above_lsn=t) for e, t in sorted(truncs.items())]
+
+
+def truncations_from_pb(items) -> dict[int, int]:
+    return {t.epoch: t.above_lsn for t in items}
+
+
+async def _abort(context, err: SixfoldError):
+    await context.abort(getattr(grpc.StatusCode, err.grpc_status), f"{type(err).__name__}: {err}")
+
+
+class StorageService(pb_grpc.StorageNodeServicer):
+    def __init__(self, node: StorageNode):
+        self.node = node
+
+    async def Append(self, request_iterator, context):
+        pending: asyncio.Queue = asyncio.Queue(APPEND_PIPELINE_BATCHES_MAX)
+        stream = {"volume": ""}
+
+        async def reader():
+            try:
+                async for req in request_iterator:
+                    stream["volume"] = req.volume
+                    vol = self.node.volume(req.volume)
+                    if req.truncations:
+                        await vol.learn(truncations_from_pb(req.truncations))
+                    vol.fence.check_write(req.epoch)
+                    vol.note_hints(req.vdl_hint, req.min_read_lsn, req.pg_count)
+                    if req.records:
+                        recs = [(vol.decode_for_segment(raw), raw) for raw in req.records]
+                        fut = asyncio.ensure_future(vol.submit_records(recs, req.epoch))
+                    else:
+                        fut = None
+                    await pending.put((req.batch_id, fut))
+            except SixfoldError as e:
+                await pending.put(e)
+                return
+            await pending.put(None)
+
+        task = asyncio.create_task(reader())
+        reported: dict[int, int] = {}  # pg -> SCL this stream was last told
+        try:
+            while True:
+                item = await pending.get()
+                if item is None:
+                    break
+                if isinstance(item, SixfoldError):
+                    await self._refuse(context, item)
+                    return
+                batch_id, fut = item
+                if fut is None:
+                    # A heartbeat: report every segment whose SCL moved since this stream
+                    # last heard (gossip advances SCLs without any append).
+                    vol = self.node.volume(stream["volume"])
+                    scls = {pg: ch.scl for pg, ch in vol.chains.items() if reported.get(pg) != ch.scl}
+                else:
+                    try:
+                        scls = await fut
+                    except SixfoldError as e:
+                        await self._refuse(context, e)
+                        return
+                reported.update(scls)
+                await context.write(pb.AppendAck(
+                    batch_id=batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()]))
+        finally:
+            task.cancel()
+
+    async def _refuse(self, context, err: SixfoldError):
+        if isinstance(err, StaleEpoch):
+            log.info("append refused: %s", err)
+        else:
+            log.warning("append refused: %s", err)
+        await _abort(context, err)
+
+    async def GetPage(self, request, context):
+        vol = self.node.volume(request.volume)
+        try:
+            r = vol.get_page(request.page, request.read_lsn, request.required_scl)
+        except SixfoldError as e:
+            await _abort(context, e)
+        return pb.GetPageResponse(image=r.image, page_lsn=r.page_lsn, scl=r.scl)
+
+    async def GetSegmentState(self, request, context):
+        vol = self.node.volume(request.volume)
+        try:
+            if request.fence_epoch:
+                await vol.fence_epoch(request.fence_epoch, request.writer_id)
+            pg_count = max(request.pg_count, vol.hints.pg_count)
+            segs = []
+            for pg in range(pg_count):
+                if not vol.holds(pg):
+                    continue
+                scl, headers, last = vol.headers_for_recovery(pg)
+                segs.append(pb.SegmentState(
+                    pg=pg, scl=scl, last_lsn=last,
+                    headers=[pb.RecordHeader(lsn=l, cpl=c, epoch=e) for l, c, e in headers]))
+        except SixfoldError as e:
+            await _abort(context, e)
+        return pb.SegmentStateResponse(
+            node=self.node.name, epoch=vol.fence.epoch, vdl_hint=vol.hints.vdl_hint,
+            pg_count=max(request.pg_count, vol.hints.pg_count), segments=segs,
+            truncations=truncations_pb(vol.fence.truncations))
+
+    async def Truncate(self, request, context):
+        vol = self.node.volume(request.volume)
+        try:
+            await vol.truncate(request.epoch, request.writer_id, request.above_lsn,
+                               truncations_from_pb(request.truncations))
+            vol.note_hints(request.above_lsn, 0, request.pg_count)
+            await vol.flush_hints()
+        except SixfoldError as e:
+            await _abort(context, e)
+        segs = []
+        for pg in range(max(request.pg_count, vol.hints.pg_count)):
+            if vol.holds(pg):
+                segs.append(pb.SegmentState(
+                    pg=pg, scl=vol.scl(pg),
+                    last_lsn=vol.store.last_lsn_at_or_below(pg, request.above_lsn)))
+        return pb.TruncateResponse(node=self.node.name, segments=segs)
+
+    async def FetchRecords(self, request, context):
+        vol = self.node.volume(request.volume)
+        ranges = [(r.pg, r.after_lsn, r.up_to_lsn) for r in request.ranges]
+        records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
+        return pb.FetchResponse(
+            records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
+            scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg, _a, _u in ranges],
+            vdl_hint=vol.hints.vdl_hint)
+
+    async def Health(self, request, context):
+        vol = self.node.volume(request.volume)
+        c = vol.counters
+        return pb.HealthResponse(
+            node=self.node.name, az=self.node.az, epoch=vol.fence.epoch, vdl_hint=vol.hints.vdl_hint,
+            min_read_lsn=vol.hints.min_read_lsn, gc_horizon_lsn=vol.hints.gc_horizon_lsn,
+            scls=[pb.SegmentScl(pg=pg, scl=ch.scl) for pg, ch in sorted(vol.chains.items())],
+            records_count=vol.store.count(vol.store.log), versions_count=vol.store.count(vol.store.versions),
+            checksum_failures_count=c.checksum_failures, repairs_count=c.repairs,
+            gossip_records_count=c.gossip_records)

@@ -1,0 +1,330 @@
+"""One volume's segments on one storage node: the shell around the pure cores.
+
+All state changes go through one persist queue, drained by `persist_loop`: record
+batches from writers and from gossip, truncations, fences, page versions. Each
+drained group becomes one fsynced LMDB transaction (group commit across every
+append stream), after which the in-memory chains advance and acks go out. Because
+truncations travel the same queue, nothing queued before a truncation can
+resurrect a record it dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sixfold.constants import (
+    GET_PAGE_APPLY_RECORDS_MAX, PAGE_SIZE_BYTES, PERSIST_BATCH_BYTES_MAX, PERSIST_QUEUE_BATCHES_MAX,
+    RECOVERY_HEADERS_MAX,
+)
+from sixfold.core.geometry import Geometry
+from sixfold.core.records import (
+    NO_PAGE, LogRecord, apply_record, decode_page_version, decode_record, peek_header,
+)
+from sixfold.core.segment_state import SegmentChain, VolumeFence
+from sixfold.errors import (
+    ChecksumMismatch, InvalidRecord, ReadPointCollected, SegmentBehind, SixfoldError, StaleEpoch,
+)
+from storage_node.store import Hints, VolumeStore, WriteBatch, decode_fence, encode_fence
+
+log = logging.getLogger("sixfold.storage.volume")
+
+
+@dataclass
+class _Records:
+    """Records to persist: from a writer (epoch set) or from gossip/repair (epoch None)."""
+    records: list[tuple[LogRecord, bytes]]
+    epoch: int | None
+    fut: asyncio.Future
+    size_bytes: int = 0
+
+
+@dataclass
+class _Control:
+    """Anything else that must be ordered with record batches: runs alone."""
+    run: Callable[[], object]  # runs in the writer thread
+    after: Callable[[object], object] | None  # runs on the loop after commit
+    fut: asyncio.Future
+
+
+@dataclass
+class Counters:
+    checksum_failures: int = 0
+    repairs: int = 0
+    gossip_records: int = 0
+    appended_records: int = 0
+    refused_appends: int = 0
+
+
+@dataclass
+class PageRead:
+    image: bytes
+    page_lsn: int
+    scl: int
+
+
+class NodeVolume:
+    def __init__(self, name: str, node: str, geometry: Geometry, path: Path, writer: Executor):
+        self.name = name
+        self.node = node
+        self.geometry = geometry
+        self.store = VolumeStore(path)
+        self._writer = writer
+        f = self.store.load_fence()
+        self.fence = VolumeFence(*decode_fence(f)) if f else VolumeFence()
+        self.hints: Hints = self.store.load_hints()
+        self._hints_dirty = False
+        scls, self.materialized = self.store.load_pg_marks()
+        self.chains: dict[int, SegmentChain] = {}
+        for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
+            chain = SegmentChain(pg, scl=scls.get(pg, 0))
+            for lsn, prev, _cpl, _epoch in self.store.headers_above(pg, chain.scl, 1 << 62):
+                chain.add(lsn, prev)
+            self.chains[pg] = chain
+        self.queue: asyncio.Queue = asyncio.Queue(PERSIST_QUEUE_BATCHES_MAX)
+        self.counters = Counters()
+        self.repairs: set[tuple[str, int, int]] = set()  # ("record", pg, lsn) | ("version", page, lsn)
+        log.info("volume %s opened: epoch %d, %d segments, hints %s", name, self.fence.epoch,
+                 len(self.chains), self.hints)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- helpers --------------------------------------------------------------------
+    def holds(self, pg: int) -> bool:
+        return self.node in self.geometry.segments(pg)
+
+    def chain(self, pg: int) -> SegmentChain:
+        c = self.chains.get(pg)
+        if c is None:
+            c = self.chains[pg] = SegmentChain(pg)
+        return c
+
+    def scl(self, pg: int) -> int:
+        c = self.chains.get(pg)
+        return c.scl if c else 0
+
+    def _fence_json(self) -> bytes:
+        return encode_fence(self.fence.epoch, self.fence.writer_id, self.fence.truncations)
+
+    def note_hints(self, vdl_hint: int, min_read_lsn: int, pg_count: int) -> None:
+        h = self.hints
+        if vdl_hint > h.vdl_hint or min_read_lsn > h.min_read_lsn or pg_count > h.pg_count:
+            h.vdl_hint = max(h.vdl_hint, vdl_hint)
+            h.min_read_lsn = max(h.min_read_lsn, min_read_lsn)
+            h.pg_count = max(h.pg_count, pg_count)
+            self._hints_dirty = True
+
+    def decode_for_segment(self, raw: bytes) -> LogRecord:
+        rec = decode_record(raw)
+        if not self.holds(rec.pg):
+            raise InvalidRecord(f"record {rec.lsn}: PG {rec.pg} has no segment on {self.node}")
+        if rec.page != NO_PAGE and self.geometry.pg_of_page(rec.page) != rec.pg:
+            raise InvalidRecord(f"record {rec.lsn}: page {rec.page} is not in PG {rec.pg}")
+        return rec
+
+    # --- the persist queue -------------------------------------------------------------
+    async def submit_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> dict[int, int]:
+        fut = asyncio.get_running_loop().create_future()
+        await self.queue.put(_Records(records, epoch, fut, sum(len(r) for _, r in records)))
+        return await fut
+
+    async def control(self, run: Callable[[], object], after: Callable[[object], object] | None = None):
+        fut = asyncio.get_running_loop().create_future()
+        await self.queue.put(_Control(run, after, fut))
+        return await fut
+
+    async def persist_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        carry = None
+        while True:
+            item = carry or await self.queue.get()
+            carry = None
+            if isinstance(item, _Control):
+                try:
+                    res = await loop.run_in_executor(self._writer, item.run)
+                    if item.after is not None:
+                        res = item.after(res)
+                    item.fut.set_result(res)
+                except Exception as e:  # surfaced to the caller
+                    if not item.fut.done():
+                        item.fut.set_exception(e)
+                continue
+            group = [item]
+            size = item.size_bytes
+            while size < PERSIST_BATCH_BYTES_MAX and not self.queue.empty():
+                nxt = self.queue.get_nowait()
+                if isinstance(nxt, _Control):
+                    carry = nxt
+                    break
+                group.append(nxt)
+                size += nxt.size_bytes
+            await self._persist_group(loop, group)
+
+    async def _persist_group(self, loop, group: list[_Records]) -> None:
+        batch = WriteBatch()
+        seen: set[int] = set()
+        live = []
+        for it in group:
+            if it.epoch is not None and it.epoch != self.fence.epoch:
+                self.counters.refused_appends += 1
+                it.fut.set_exception(StaleEpoch(f"epoch {it.epoch} fenced: volume is at epoch {self.fence.epoch}"))
+                continue
+            live.append(it)
+            for rec, raw in it.records:
+                if rec.lsn in seen or self.chain(rec.pg).has(rec.lsn):
+                    continue
+                if not self.fence.record_valid(rec.epoch, rec.lsn) or rec.epoch > self.fence.epoch:
+                    continue  # truncated by a later epoch: never stored again
+                seen.add(rec.lsn)
+                batch.records.append((rec, raw))
+        for rec, _ in batch.records:
+            batch.scls[rec.pg] = self.chain(rec.pg).scl
+        if self._hints_dirty:
+            batch.hints = Hints(**self.hints.__dict__)
+            self._hints_dirty = False
+        if batch.records or batch.hints:
+            await loop.run_in_executor(self._writer, self.store.commit, batch)
+        for rec, _ in sorted(batch.records, key=lambda x: x[0].lsn):
+            self.chain(rec.pg).add(rec.lsn, rec.prev_segment_lsn)
+        for it in live:
+            if it.epoch is not None and it.epoch != self.fence.epoch:
+                # Fenced while this batch was on its way to disk: persisted, never acknowledged.
+                self.counters.refused_appends += 1
+                it.fut.set_exception(StaleEpoch(f"epoch {it.epoch} fenced during persist"))
+                continue
+            if it.epoch is not None:
+                self.counters.appended_records += len(it.records)
+            it.fut.set_result({rec.pg: self.chain(rec.pg).scl for rec, _ in it.records})
+
+    async def flush_hints(self) -> None:
+        if self._hints_dirty:
+            await self.submit_records([], None)
+
+    # --- epochs and truncation -----------------------------------------------------------
+    async def learn(self, truncations: dict[int, int]) -> None:
+        """Apply what a writer or peer knows about recoveries this node missed."""
+        new = self.fence.learn(truncations)
+        for epoch, above in sorted(new.items()):
+            await self._truncate_local(epoch, above)
+
+    async def _truncate_local(self, epoch: int, above_lsn: int) -> dict[int, int]:
+        pgs = sorted(self.chains)
+        fence_json = self._fence_json()
+
+        def after(tails: dict[int, int]) -> dict[int, int]:
+            for pg, tail in tails.items():
+                self.chains[pg].truncate(above_lsn, tail)
+                if self.materialized.get(pg, 0) > above_lsn:
+                    self.materialized[pg] = 0
+            log.info("volume %s truncated above %d for epoch %d", self.name, above_lsn, epoch)
+            return tails
+
+        return await self.control(lambda: self.store.apply_truncation(pgs, epoch, above_lsn, fence_json), after)
+
+    async def fence_epoch(self, epoch: int, writer_id: str) -> None:
+        self.fence.fence(epoch, writer_id)
+        fence_json = self._fence_json()
+        await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+        log.info("volume %s fenced at epoch %d by %s", self.name, epoch, writer_id)
+
+    async def truncate(self, epoch: int, writer_id: str, above_lsn: int, history: dict[int, int]) -> None:
+        older = {e: t for e, t in history.items() if e < epoch}
+        if older:
+            await self.learn(older)
+        if self.fence.truncate(epoch, writer_id, above_lsn):
+            await self._truncate_local(epoch, above_lsn)
+
+    # --- reads ---------------------------------------------------------------------------
+    def headers_for_recovery(self, pg: int) -> tuple[int, list[tuple[int, bool, int]], int]:
+        """(scl, verified headers above min(scl, vdl_hint), last held lsn) of one segment."""
+        chain = self.chains.get(pg)
+        if chain is None:
+            return 0, [], 0
+        lower = min(chain.scl, self.hints.vdl_hint)
+        out = []
+        with self.store.env.begin() as txn:
+            for lsn, raw in self.store.iter_raw(txn, pg, lower, None):
+                if len(out) >= RECOVERY_HEADERS_MAX:
+                    raise SixfoldError(f"PG {pg}: more than {RECOVERY_HEADERS_MAX} records above the durable point")
+                try:
+                    rec = decode_record(raw)
+                except ChecksumMismatch:
+                    self.note_corrupt("record", pg, lsn)
+                    continue
+                out.append((rec.lsn, rec.cpl, rec.epoch))
+        last = self.store.last_lsn_at_or_below(pg, 1 << 63)
+        return chain.scl, out, last
+
+    def note_corrupt(self, kind: str, key: int, lsn: int) -> None:
+        self.counters.checksum_failures += 1
+        self.repairs.add((kind, key, lsn))
+        log.warning("volume %s: %s %d@%d failed its checksum; scheduled for repair", self.name, kind, key, lsn)
+
+    def get_page(self, page: int, read_lsn: int, required_scl: int) -> PageRead:
+        pg = self.geometry.pg_of_page(page)
+        if not self.holds(pg):
+            raise InvalidRecord(f"page {page} (PG {pg}) has no segment on {self.node}")
+        scl = self.scl(pg)
+        if scl < required_scl:
+            raise SegmentBehind(f"PG {pg} segment on {self.node} is complete to {scl}, read needs {required_scl}")
+        if read_lsn < self.hints.gc_horizon_lsn:
+            raise ReadPointCollected(f"read point {read_lsn} is below the GC horizon {self.hints.gc_horizon_lsn}")
+        image, lsn = self._materialize(page, pg, read_lsn)
+        return PageRead(bytes(image), lsn, scl)
+
+    def _materialize(self, page: int, pg: int, read_lsn: int) -> tuple[bytearray, int]:
+        with self.store.env.begin() as txn:
+            v = self.store.version_at_or_below(txn, page, read_lsn)
+            if v is None:
+                image, base = bytearray(PAGE_SIZE_BYTES), 0
+            else:
+                vlsn, enc = v
+                try:
+                    img, base = decode_page_version(enc)
+                except ChecksumMismatch:
+                    self.note_corrupt("version", page, vlsn)
+                    raise
+                assert base == vlsn, (base, vlsn)
+                image = bytearray(img)
+            lsns = self.store.page_records(txn, page, base, read_lsn)
+            if len(lsns) > GET_PAGE_APPLY_RECORDS_MAX:
+                raise SixfoldError(f"page {page}: {len(lsns)} records to apply exceed the bound")
+            for lsn in lsns:
+                raw = self.store.get_raw(txn, pg, lsn)
+                assert raw is not None, f"page index names a missing record {lsn}"
+                try:
+                    rec = decode_record(raw)
+                except ChecksumMismatch:
+                    self.note_corrupt("record", pg, lsn)
+                    raise
+                assert self.fence.record_valid(rec.epoch, rec.lsn), "a truncated record was about to be served"
+                apply_record(image, rec)
+        return image, (lsns[-1] if lsns else base)
+
+    def fetch(self, ranges: list[tuple[int, int, int]], max_records: int, max_bytes: int) -> list[bytes]:
+        """Verified records of the given (pg, after, up_to) ranges, within the limits."""
+        out: list[bytes] = []
+        size = 0
+        with self.store.env.begin() as txn:
+            for pg, after, up_to in ranges:
+                if pg not in self.chains:
+                    continue
+                for lsn, raw in self.store.iter_raw(txn, pg, after, up_to or None):
+                    if len(out) >= max_records or size + len(raw) > max_bytes:
+                        return out
+                    try:
+                        decode_record(raw)
+                    except ChecksumMismatch:
+                        self.note_corrupt("record", pg, lsn)
+                        continue
+                    _l, _pg, _prev, _cpl, epoch = peek_header(raw)
+                    if not self.fence.record_valid(epoch, lsn):
+                        continue
+                    out.append(bytes(raw))
+                    size += len(raw)
+        return out

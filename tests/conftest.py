@@ -1,0 +1,64 @@
+"""The one cluster fixture: real storage node processes with per-test ports and data
+directories, killed on exit, their logs scanned for unexpected errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from deploy.launcher import LocalCluster
+
+# Log lines that mean a bug, not an expected fault: tracebacks, ERROR and CRITICAL.
+UNEXPECTED = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
+
+
+class ClusterBuilder:
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.clusters: list[LocalCluster] = []
+        self.allowed_log_patterns: list[re.Pattern] = []
+
+    def build(self, start: bool = True, **spec_kw) -> LocalCluster:
+        c = LocalCluster.create(self.tmp_path / f"cluster{len(self.clusters)}", **spec_kw)
+        self.clusters.append(c)
+        if start:
+            c.start_all()
+        return c
+
+    def allow_log(self, pattern: str) -> None:
+        """Declare a log line this test provokes on purpose."""
+        self.allowed_log_patterns.append(re.compile(pattern))
+
+    def scan_logs(self) -> list[str]:
+        bad = []
+        for c in self.clusters:
+            for n in c.nodes.values():
+                if not n.log_path.exists():
+                    continue
+                for line in n.log_path.read_text(errors="replace").splitlines():
+                    if UNEXPECTED.search(line) and not any(p.search(line) for p in self.allowed_log_patterns):
+                        bad.append(f"{n.name}: {line}")
+        return bad
+
+    def teardown(self) -> None:
+        for c in self.clusters:
+            c.stop_all(kill=True)
+
+
+@pytest.fixture
+def cluster_builder(tmp_path):
+    b = ClusterBuilder(tmp_path)
+    try:
+        yield b
+    finally:
+        b.teardown()
+    bad = b.scan_logs()
+    if bad:
+        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+
+
+def pytest_report_header(config):
+    return f"sixfold tests; seed via SIXFOLD_SEED (default random), pid {os.getpid()}"
