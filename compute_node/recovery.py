@@ -69,13 +69,10 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         reports = [SegmentReport(pg=s.pg, node=n, scl=s.scl, vdl_hint=r.vdl_hint,
                                  headers=tuple(RecordHeader(h.lsn, h.cpl, h.epoch) for h in s.headers))
                    for n, r in ok.items() for s in r.segments]
-        # PGs a node holds but has never seen a record of still count toward the quorum.
-        seen = {(rep.pg, rep.node) for rep in reports}
-        for n, r in ok.items():
-            for pg in range(pg_count):
-                if n in geometry.segments(pg) and (pg, n) not in seen:
-                    reports.append(SegmentReport(pg=pg, node=n, scl=0, vdl_hint=r.vdl_hint))
-        plan = plan_recovery(pg_count, geometry.segments, reports)
+        # A node reports only the segments holding records; having answered, it counts
+        # toward the read quorum of every PG placed on it.
+        plan = plan_recovery(pg_count, geometry.segments, reports, responders=set(ok),
+                             placements=geometry.placements(pg_count))
         history: dict[int, int] = {}
         for r in ok.values():
             history.update({t.epoch: t.above_lsn for t in r.truncations})
@@ -92,10 +89,10 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
                for r in trunc.values()):
             last_error = StaleEpoch(f"epoch {epoch} was taken over during recovery")
             continue
-        for pg in range(pg_count):
-            got = sum(1 for n in tok if n in geometry.segments(pg))
+        for nodes in geometry.placements(pg_count):
+            got = sum(1 for n in nodes if n in tok)
             if got < W_QUORUM_COUNT:
-                raise QuorumUnavailable(f"truncation of PG {pg} reached {got} of {W_QUORUM_COUNT} segments")
+                raise QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on {sorted(nodes)}")
         tails: dict[int, int] = {}
         scls: dict[tuple[int, str], int] = {}
         for n, r in tok.items():

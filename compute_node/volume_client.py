@@ -71,6 +71,7 @@ class Commit:
         self.fut = fut
 
     async def durable(self, timeout_ms: int = COMMIT_WAIT_TIMEOUT_MS) -> int:
+        """Raises CommitTimeout after `timeout_ms`, StaleEpoch if the writer was fenced."""
         try:
             await asyncio.wait_for(asyncio.shield(self.fut), timeout_ms / 1000)
         except asyncio.TimeoutError:
@@ -196,6 +197,9 @@ class VolumeClient:
         if self._fenced is None:
             log.warning("writer %s fenced: %s", self.writer_id, err)
             self._fenced = err
+            for fut in self.tracker.abandon_parked():
+                if not fut.done():
+                    fut.set_exception(StaleEpoch(f"commit refused: this writer was fenced ({err})"))
             self._vdl_changed.set()
 
     def _hints(self) -> tuple[int, int, int]:

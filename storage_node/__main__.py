@@ -14,7 +14,7 @@ import grpc
 from sixfold.constants import SHUTDOWN_GRACE_MS
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.spec import ClusterSpec
-from storage_node.node import GRPC_OPTIONS, StorageNode
+from storage_node.node import SERVER_OPTIONS, StorageNode
 from storage_node.service import StorageService
 
 
@@ -33,7 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def serve(args: argparse.Namespace) -> None:
     spec = ClusterSpec.load(args.cluster_spec)
     node = StorageNode(spec, args.name, args.data_dir)
-    server = grpc.aio.server(options=GRPC_OPTIONS, maximum_concurrent_rpcs=None)
+    server = grpc.aio.server(options=SERVER_OPTIONS)
     pb_grpc.add_StorageNodeServicer_to_server(StorageService(node), server)
     bound = server.add_insecure_port(node.me.address)
     if bound == 0:

@@ -36,8 +36,8 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
     turn = 0
     while True:
         await asyncio.sleep(GOSSIP_INTERVAL_MS / 1000)
-        peers = sorted({p for pg in range(vol.hints.pg_count) if vol.holds(pg)
-                        for p in vol.geometry.peers(pg, node.name)})
+        peers = sorted({p for placement in vol.geometry.placements(vol.hints.pg_count or 1)
+                        if node.name in placement for p in placement if p != node.name})
         if not peers:
             continue
         peer = peers[turn % len(peers)]
@@ -49,16 +49,14 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
 
 
 async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
-    shared = [pg for pg in range(vol.hints.pg_count) if vol.holds(pg) and peer in vol.geometry.segments(pg)]
-    if not shared:
-        return 0
+    shared = [pg for pg in sorted(vol.chains) if peer in vol.geometry.segments(pg)]
     req = pb.FetchRequest(
         volume=vol.name, from_node=node.name, max_records=GOSSIP_FETCH_RECORDS_MAX, max_bytes=GOSSIP_FETCH_BYTES_MAX,
-        ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg)) for pg in shared])
+        ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg)) for pg in shared], include_unlisted=True)
     resp = await node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
     if resp.truncations:
         await vol.learn(_truncs(resp.truncations))
-    vol.note_hints(resp.vdl_hint, 0, 0)
+    vol.note_hints(resp.vdl_hint, 0, resp.pg_count)
     recs = []
     for raw in resp.records:
         try:

@@ -20,6 +20,9 @@ GRPC_OPTIONS = [
     ("grpc.max_send_message_length", GRPC_MESSAGE_BYTES_MAX),
     ("grpc.max_receive_message_length", GRPC_MESSAGE_BYTES_MAX),
 ]
+# gRPC servers set SO_REUSEPORT by default: a second node started on a taken port would
+# come up and split the traffic with the first. A node must own its port.
+SERVER_OPTIONS = GRPC_OPTIONS + [("grpc.so_reuseport", 0)]
 
 
 class StorageNode:
@@ -36,9 +39,11 @@ class StorageNode:
         self._peers: dict[str, pb_grpc.StorageNodeStub] = {}
         self._channels: list[grpc.aio.Channel] = []
 
-    def volume(self, name: str) -> NodeVolume:
+    def volume(self, name: str, create: bool = True) -> NodeVolume | None:
+        """The node's part of volume `name`, created on first use by a writer or peer
+        (not by a health probe: `create=False` returns None for an unknown volume)."""
         vol = self.volumes.get(name)
-        if vol is None:
+        if vol is None and create:
             if not name or "/" in name or name.startswith("."):
                 from sixfold.errors import InvalidRecord
                 raise InvalidRecord(f"bad volume name {name!r}")

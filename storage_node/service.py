@@ -30,6 +30,11 @@ async def _abort(context, err: SixfoldError):
     await context.abort(getattr(grpc.StatusCode, err.grpc_status), f"{type(err).__name__}: {err}")
 
 
+def _retrieve(fut: asyncio.Future) -> None:
+    if not fut.cancelled():
+        fut.exception()
+
+
 class StorageService(pb_grpc.StorageNodeServicer):
     def __init__(self, node: StorageNode):
         self.node = node
@@ -50,6 +55,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     if req.records:
                         recs = [(vol.decode_for_segment(raw), raw) for raw in req.records]
                         fut = asyncio.ensure_future(vol.submit_records(recs, req.epoch))
+                        fut.add_done_callback(_retrieve)  # an aborted stream never awaits it
                     else:
                         fut = None
                     await pending.put((req.batch_id, fut))
@@ -106,11 +112,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
         try:
             if request.fence_epoch:
                 await vol.fence_epoch(request.fence_epoch, request.writer_id)
-            pg_count = max(request.pg_count, vol.hints.pg_count)
             segs = []
-            for pg in range(pg_count):
-                if not vol.holds(pg):
-                    continue
+            for pg in sorted(vol.chains):
                 scl, headers, last = vol.headers_for_recovery(pg)
                 segs.append(pb.SegmentState(
                     pg=pg, scl=scl, last_lsn=last,
@@ -119,7 +122,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
             await _abort(context, e)
         return pb.SegmentStateResponse(
             node=self.node.name, epoch=vol.fence.epoch, vdl_hint=vol.hints.vdl_hint,
-            pg_count=max(request.pg_count, vol.hints.pg_count), segments=segs,
+            pg_count=max(request.pg_count, vol.hints.pg_count, max(vol.chains, default=-1) + 1), segments=segs,
             truncations=truncations_pb(vol.fence.truncations))
 
     async def Truncate(self, request, context):
@@ -131,25 +134,27 @@ class StorageService(pb_grpc.StorageNodeServicer):
             await vol.flush_hints()
         except SixfoldError as e:
             await _abort(context, e)
-        segs = []
-        for pg in range(max(request.pg_count, vol.hints.pg_count)):
-            if vol.holds(pg):
-                segs.append(pb.SegmentState(
-                    pg=pg, scl=vol.scl(pg),
-                    last_lsn=vol.store.last_lsn_at_or_below(pg, request.above_lsn)))
+        segs = [pb.SegmentState(pg=pg, scl=vol.scl(pg), last_lsn=vol.store.last_lsn_at_or_below(pg, request.above_lsn))
+                for pg in sorted(vol.chains)]
         return pb.TruncateResponse(node=self.node.name, segments=segs)
 
     async def FetchRecords(self, request, context):
         vol = self.node.volume(request.volume)
         ranges = [(r.pg, r.after_lsn, r.up_to_lsn) for r in request.ranges]
+        if request.include_unlisted and request.from_node in self.node.geometry.nodes:
+            listed = {r.pg for r in request.ranges}
+            ranges += [(pg, 0, 0) for pg in sorted(vol.chains)
+                       if pg not in listed and request.from_node in vol.geometry.segments(pg)]
         records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg, _a, _u in ranges],
-            vdl_hint=vol.hints.vdl_hint)
+            vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count)
 
     async def Health(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = self.node.volume(request.volume, create=False)
+        if vol is None:
+            return pb.HealthResponse(node=self.node.name, az=self.node.az)
         c = vol.counters
         return pb.HealthResponse(
             node=self.node.name, az=self.node.az, epoch=vol.fence.epoch, vdl_hint=vol.hints.vdl_hint,

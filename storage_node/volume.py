@@ -67,6 +67,16 @@ class PageRead:
     scl: int
 
 
+def _settle(fut: asyncio.Future, result=None, exc: BaseException | None = None) -> None:
+    """Complete a caller's future unless the caller went away (its stream was cancelled)."""
+    if fut.done():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
 class NodeVolume:
     def __init__(self, name: str, node: str, geometry: Geometry, path: Path, writer: Executor):
         self.name = name
@@ -149,10 +159,9 @@ class NodeVolume:
                     res = await loop.run_in_executor(self._writer, item.run)
                     if item.after is not None:
                         res = item.after(res)
-                    item.fut.set_result(res)
+                    _settle(item.fut, result=res)
                 except Exception as e:  # surfaced to the caller
-                    if not item.fut.done():
-                        item.fut.set_exception(e)
+                    _settle(item.fut, exc=e)
                 continue
             group = [item]
             size = item.size_bytes
@@ -172,7 +181,7 @@ class NodeVolume:
         for it in group:
             if it.epoch is not None and it.epoch != self.fence.epoch:
                 self.counters.refused_appends += 1
-                it.fut.set_exception(StaleEpoch(f"epoch {it.epoch} fenced: volume is at epoch {self.fence.epoch}"))
+                _settle(it.fut, exc=StaleEpoch(f"epoch {it.epoch} fenced: volume is at epoch {self.fence.epoch}"))
                 continue
             live.append(it)
             for rec, raw in it.records:
@@ -195,11 +204,11 @@ class NodeVolume:
             if it.epoch is not None and it.epoch != self.fence.epoch:
                 # Fenced while this batch was on its way to disk: persisted, never acknowledged.
                 self.counters.refused_appends += 1
-                it.fut.set_exception(StaleEpoch(f"epoch {it.epoch} fenced during persist"))
+                _settle(it.fut, exc=StaleEpoch(f"epoch {it.epoch} fenced during persist"))
                 continue
             if it.epoch is not None:
                 self.counters.appended_records += len(it.records)
-            it.fut.set_result({rec.pg: self.chain(rec.pg).scl for rec, _ in it.records})
+            _settle(it.fut, result={rec.pg: self.chain(rec.pg).scl for rec, _ in it.records})
 
     async def flush_hints(self) -> None:
         if self._hints_dirty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from math import gcd, lcm
 
 from sixfold.constants import AZ_COUNT, PG_PAGES_DEFAULT_COUNT, SEGMENTS_PER_AZ_COUNT, V_SEGMENTS_COUNT
 
@@ -71,6 +72,15 @@ class Geometry:
                 chosen.append(members[(pg * SEGMENTS_PER_AZ_COUNT + j) % k].name)
         assert len(chosen) == V_SEGMENTS_COUNT and len(set(chosen)) == V_SEGMENTS_COUNT
         return tuple(chosen)
+
+    @property
+    def placement_period(self) -> int:
+        """Placement repeats every this many PGs (the rotation of each AZ's nodes)."""
+        return lcm(*(len(m) // gcd(len(m), SEGMENTS_PER_AZ_COUNT) for m in self._by_az.values()))
+
+    def placements(self, pg_count: int) -> set[tuple[str, ...]]:
+        """The distinct six-node sets used by PGs 0..pg_count-1, without visiting them all."""
+        return {self.segments(pg) for pg in range(min(pg_count, self.placement_period))}
 
     def az_of(self, node: str) -> str:
         return self.nodes[node].az

@@ -16,7 +16,7 @@ No redo is replayed: the work is bounded by LAL, not by the log's length.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sixfold.constants import R_QUORUM_COUNT
@@ -57,17 +57,33 @@ def plan_recovery(
     segments_of: Callable[[int], Sequence[str]],
     reports: Sequence[SegmentReport],
     read_quorum: int = R_QUORUM_COUNT,
+    responders: set[str] | None = None,
+    placements: Iterable[Sequence[str]] | None = None,
 ) -> RecoveryPlan:
-    """Compute the recovery point. Raises QuorumUnavailable if a PG among the first
-    `pg_count` has fewer than `read_quorum` reporting segments."""
+    """Compute the recovery point. Raises QuorumUnavailable unless every PG among the
+    first `pg_count` has `read_quorum` segments answering.
+
+    Without `responders`, a segment answers when it sent a report. With it, every node
+    in `responders` answered for all its segments and reports only those holding
+    records; `placements` (the distinct six-node sets of the volume's PGs) then lets
+    the quorum check skip the PGs one by one."""
     by_pg: dict[int, list[SegmentReport]] = {}
     for r in reports:
         assert r.node in segments_of(r.pg), r
+        assert responders is None or r.node in responders, r
         by_pg.setdefault(r.pg, []).append(r)
-    for pg in range(pg_count):
-        got = len({r.node for r in by_pg.get(pg, ())})
-        if got < read_quorum:
-            raise QuorumUnavailable(f"protection group {pg}: {got} of {read_quorum} segments answered")
+    if responders is None:
+        for pg in range(pg_count):
+            got = len({r.node for r in by_pg.get(pg, ())})
+            if got < read_quorum:
+                raise QuorumUnavailable(f"protection group {pg}: {got} of {read_quorum} segments answered")
+    else:
+        if placements is None:
+            placements = {tuple(segments_of(pg)) for pg in range(pg_count)}
+        for nodes in placements:
+            got = sum(1 for n in nodes if n in responders)
+            if got < read_quorum:
+                raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered, {read_quorum} needed")
     base = max((r.vdl_hint for r in reports), default=0)
     known: dict[int, tuple[int, bool, set[str]]] = {}
     for r in reports:

@@ -96,13 +96,17 @@ class VolumeFence:
         """Record the recovery point of `epoch`. Only the writer that fenced this node at
         that epoch (or a newer epoch this node never saw fenced) may do it.
         Returns True if this is new information (records must be dropped)."""
-        if epoch < self.epoch or (epoch == self.epoch and writer_id != self.writer_id):
+        if epoch < self.epoch:
             raise StaleEpoch(f"truncate at epoch {epoch} refused: volume is at epoch {self.epoch}")
         known = self.truncations.get(epoch)
         if known is not None:
+            # Repeating a known truncation is a no-op, even from a writer this node
+            # never saw fence it (it may have learned the truncation from a peer first).
             if known != above_lsn:
                 raise StaleEpoch(f"epoch {epoch} was already truncated above {known}")
             return False
+        if epoch == self.epoch and writer_id != self.writer_id:
+            raise StaleEpoch(f"truncate at epoch {epoch} refused: volume is at epoch {self.epoch}")
         self.epoch, self.writer_id = epoch, writer_id
         self.truncations[epoch] = above_lsn
         return True

@@ -77,11 +77,16 @@ class WriteTracker:
         self._cpls.add(out[-1][0])
         return out
 
-    def park(self, cpl: int, token: Hashable) -> None:
-        """Wait for VDL to pass `cpl`; the token comes back from `on_ack` in LSN order."""
+    def park(self, cpl: int, token: Hashable) -> list[Hashable]:
+        """Wait for VDL to pass `cpl`; the token comes back from `on_ack` in LSN order.
+        If VDL already passed `cpl` (acks arrived before the park), nothing would ever
+        release it: it is returned at once instead, as `[token]` (else `[]`)."""
         assert cpl in self._cpls or cpl <= self.vdl, cpl
         assert not self._parked or self._parked[-1][0] < cpl, "commits park in LSN order"
+        if cpl <= self.vdl:
+            return [token]
         self._parked.append((cpl, token))
+        return []
 
     # --- acknowledgements --------------------------------------------------------
     def on_ack(self, pg: int, node: str, scl: int) -> list[Hashable]:
@@ -122,6 +127,12 @@ class WriteTracker:
         while self._parked and self._parked[0][0] <= vdl:
             released.append(self._parked.popleft()[1])
         return released
+
+    def abandon_parked(self) -> list[Hashable]:
+        """The writer was fenced: nothing parked will ever be released. Returns the tokens."""
+        tokens = [t for _cpl, t in self._parked]
+        self._parked.clear()
+        return tokens
 
     # --- queries -------------------------------------------------------------------
     def pgcl(self, pg: int) -> int:

@@ -157,32 +157,36 @@ class FetchRange(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., after_lsn: _Optional[int] = ..., up_to_lsn: _Optional[int] = ...) -> None: ...
 
 class FetchRequest(_message.Message):
-    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node")
+    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node", "include_unlisted")
     VOLUME_FIELD_NUMBER: _ClassVar[int]
     RANGES_FIELD_NUMBER: _ClassVar[int]
     MAX_RECORDS_FIELD_NUMBER: _ClassVar[int]
     MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     FROM_NODE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_UNLISTED_FIELD_NUMBER: _ClassVar[int]
     volume: str
     ranges: _containers.RepeatedCompositeFieldContainer[FetchRange]
     max_records: int
     max_bytes: int
     from_node: str
-    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ...) -> None: ...
+    include_unlisted: bool
+    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
     SCLS_FIELD_NUMBER: _ClassVar[int]
     VDL_HINT_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
     scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
     vdl_hint: int
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ...) -> None: ...
+    pg_count: int
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ...) -> None: ...
 
 class HealthRequest(_message.Message):
     __slots__ = ("volume",)

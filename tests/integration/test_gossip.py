@@ -1,0 +1,68 @@
+"""A node that missed commits catches up from its peers by gossip, with no writer
+running at all (so nothing can have been resent by one)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from compute_node.volume_client import VolumeClient
+from deploy.launcher import wait_until
+from tests.integration.mtr_workload import MtrWorkload, seed_from_env
+
+MISSED_COMMITS = 1_000
+CATCH_UP_S = 10
+
+
+def scls(cluster, name) -> dict[int, int]:
+    return {s.pg: s.scl for s in cluster.health(name).scls}
+
+
+@pytest.mark.integration
+def test_restarted_node_reaches_peers_scl_by_gossip(cluster_builder):
+    seed = seed_from_env()
+    cluster = cluster_builder.build()
+    wl = MtrWorkload(seed, image_pages_count=3_000, image_bytes=256)
+    victim = cluster.names_in_az("az2")[1]
+
+    async def write():
+        vc = await VolumeClient.open(cluster.spec)
+        try:
+            for i in range(200):
+                await vc.commit(wl.changes(i))
+            await asyncio.to_thread(cluster.kill, victim)
+            sem = asyncio.Semaphore(16)
+
+            async def one(i):
+                async with sem:
+                    await vc.commit(wl.changes(i))
+            await asyncio.gather(*(one(i) for i in range(200, 200 + MISSED_COMMITS)))
+            return vc.vdl, vc.link_stats()[victim]["sent_bytes"]
+        finally:
+            await vc.close()  # no writer from here on
+
+    vdl, _ = asyncio.run(write())
+    peers = [n for n in cluster.nodes if n != victim]
+    # What the peers hold: the highest SCL per PG among them (all of them are complete).
+    target = {}
+    for p in peers:
+        for pg, s in scls(cluster, p).items():
+            target[pg] = max(target.get(pg, 0), s)
+    t0 = time.monotonic()
+    cluster.start(victim)
+    mine = scls(cluster, victim)
+    behind_at_start = sum(1 for pg, s in target.items() if mine.get(pg, 0) < s)
+    assert behind_at_start > 0, "the restarted node was not behind: the test proves nothing"
+
+    def caught_up():
+        now = scls(cluster, victim)
+        return all(now.get(pg, 0) >= s for pg, s in target.items())
+
+    wait_until(caught_up, CATCH_UP_S, f"{victim} to reach its peers' SCLs by gossip")
+    took = time.monotonic() - t0
+    gossiped = cluster.health(victim).gossip_records_count
+    print(f"{victim}: behind on {behind_at_start} PGs, caught up in {took:.2f}s with {gossiped} gossiped records")
+    assert gossiped >= MISSED_COMMITS, gossiped
+    assert took < CATCH_UP_S

@@ -1,0 +1,88 @@
+"""Writes stay available with any two of six nodes down and stop, cleanly and
+boundedly, with three down: the 4-of-6 write quorum against real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from compute_node.volume_client import VolumeClient
+from sixfold.errors import CommitTimeout
+from tests.integration.mtr_workload import MtrWorkload, seed_from_env
+
+MTRS_COUNT = 10_000
+COMMITTERS_COUNT = 16
+STALL_TIMEOUT_MS = 1_500
+
+
+async def commit_range(vc: VolumeClient, wl: MtrWorkload, ids: range, acked: dict[int, int]) -> None:
+    """COMMITTERS_COUNT tasks commit the MTRs of `ids`; acked maps id -> CPL."""
+    it = iter(ids)
+
+    async def worker():
+        for i in it:
+            acked[i] = await vc.commit(wl.changes(i))
+
+    await asyncio.gather(*(worker() for _ in range(COMMITTERS_COUNT)))
+
+
+async def commit_while(vc, wl, ids: range, acked, action_after: int, action) -> None:
+    """Commit `ids`; run `action` (a blocking launcher call) once `action_after` of them are acked."""
+    task = asyncio.ensure_future(commit_range(vc, wl, ids, acked))
+    start = len(acked)
+    while len(acked) - start < action_after:
+        assert not task.done() or task.exception() is None
+        await asyncio.sleep(0.01)
+    await asyncio.to_thread(action)
+    await task
+
+
+@pytest.mark.integration
+def test_two_down_keep_committing_three_down_stop_and_resume(cluster_builder):
+    seed = seed_from_env()
+    cluster = cluster_builder.build()
+    wl = MtrWorkload(seed, image_pages_count=MTRS_COUNT, image_bytes=64)
+    az1, az2, az3 = (cluster.names_in_az(az) for az in ("az1", "az2", "az3"))
+
+    async def run():
+        vc = await VolumeClient.open(cluster.spec)
+        acked: dict[int, int] = {}
+        try:
+            # 1. Healthy, then a whole AZ (two nodes) killed mid-stream: commits go on.
+            await commit_while(vc, wl, range(0, 3000), acked, 1000, lambda: [cluster.kill(n) for n in az1])
+            assert len(acked) == 3000
+            for n in az1:
+                cluster.start(n)
+            # 2. Two nodes in different AZs killed mid-stream: commits go on.
+            await commit_while(vc, wl, range(3000, 6000), acked, 1000,
+                               lambda: (cluster.kill(az2[0]), cluster.kill(az3[1])))
+            assert len(acked) == 6000
+            # 3. A third node down: nothing is acknowledged, and waits end with a clear error.
+            await asyncio.to_thread(cluster.kill, az1[0])
+            vdl_before = vc.vdl
+            t0 = time.monotonic()
+            stalled = [await vc.submit(wl.changes(i)) for i in range(6000, 6000 + COMMITTERS_COUNT)]
+            results = await asyncio.gather(*(c.durable(STALL_TIMEOUT_MS) for c in stalled), return_exceptions=True)
+            waited_s = time.monotonic() - t0
+            assert all(isinstance(r, CommitTimeout) for r in results), results
+            assert "not acknowledged" in str(results[0]) and results[0].retriable
+            assert waited_s < STALL_TIMEOUT_MS / 1000 + 2, waited_s
+            assert vc.vdl == vdl_before, "a commit was acknowledged with three of six segments down"
+            # 4. One node returns: the stalled commits complete and new ones are acknowledged.
+            await asyncio.to_thread(cluster.start, az2[0])
+            for i, c in zip(range(6000, 6000 + COMMITTERS_COUNT), stalled):
+                acked[i] = await c.durable(20_000)
+            await commit_range(vc, wl, range(6000 + COMMITTERS_COUNT, MTRS_COUNT), acked)
+            assert len(acked) == MTRS_COUNT
+            # Every acknowledged MTR reads back.
+            for i in range(0, MTRS_COUNT, 7):
+                page = await vc.get_page(wl.image_page(i))
+                stamp = await vc.get_page(wl.stamp_page(i))
+                assert wl.state_of(i, page, stamp) == "present", i
+            print(f"{MTRS_COUNT} MTRs, VDL {vc.vdl}, links {vc.link_stats()}")
+        finally:
+            await vc.close()
+
+    asyncio.run(run())
