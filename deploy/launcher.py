@@ -84,7 +84,7 @@ class LocalCluster:
             ports = free_ports(6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"])
             spec = local_spec(ports[0], **spec_kw)
             nodes = tuple(type(n)(n.name, n.az, n.host, p) for n, p in zip(spec.storage_nodes, ports))
-            spec = ClusterSpec(spec.name, nodes, spec.volume, spec.pg_pages)
+            spec = ClusterSpec(spec.name, nodes, spec.volume, spec.pg_pages, spec.extra)
         spec.save(root / "cluster.json")
         c = cls(spec, root)
         for n in spec.storage_nodes:
@@ -139,7 +139,11 @@ class LocalCluster:
             if n.paused:
                 os.kill(n.proc.pid, signal.SIGCONT)
             n.proc.kill()
-            n.proc.wait(PROCESS_STOP_TIMEOUT_MS / 1000)
+            try:
+                n.proc.wait(PROCESS_STOP_TIMEOUT_MS / 1000)
+            except subprocess.TimeoutExpired:
+                raise RuntimeError(f"{name} (pid {n.proc.pid}) survived SIGKILL for "
+                                   f"{PROCESS_STOP_TIMEOUT_MS} ms") from None
         n.paused = False
 
     def stop(self, name: str) -> None:

@@ -27,19 +27,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sixfold.constants import PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS, RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS
+from sixfold.constants import (
+    CLI_LOCK_WAIT_TIMEOUT_MS as LOCK_WAIT_TIMEOUT_MS, CLI_SIGNAL_WAIT_TIMEOUT_MS as SIGNAL_WAIT_TIMEOUT_MS,
+    CLI_STATUS_HEALTH_TIMEOUT_MS as STATUS_HEALTH_TIMEOUT_MS, PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS,
+    RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS,
+)
 
 DEFAULT_DATA_DIR = ".sixfold"
 SPEC_FILE = "cluster.json"
 PIDS_FILE = "pids.json"
 LOCK_FILE = "cli.lock"
 
-# Bounds of the command's own waits. (They belong in sixfold/constants.py; kept here
-# until that module is next edited, as they are used by this command only.)
-STATUS_HEALTH_TIMEOUT_MS = 1_000  # a node not answering Health by then is reported not alive
 VOLUME_OPEN_TIMEOUT_MS = RPC_TIMEOUT_MS * RECOVERY_ATTEMPTS_MAX  # `up`: recovery of the volume
-LOCK_WAIT_TIMEOUT_MS = 30_000  # another `sixfold` command holding the data dir
-SIGNAL_WAIT_TIMEOUT_MS = 1_000  # pause/resume: the kernel reflecting SIGSTOP/SIGCONT
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 

@@ -68,6 +68,9 @@ GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
 GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
 SHUTDOWN_GRACE_MS = 1_000
 
-# --- Test and launcher ---------------------------------------------------------
+# --- Launcher and the `sixfold` command ------------------------------------------
 PROCESS_START_TIMEOUT_MS = 20_000
 PROCESS_STOP_TIMEOUT_MS = 5_000
+CLI_STATUS_HEALTH_TIMEOUT_MS = 1_000  # a node not answering Health by then is reported not alive
+CLI_LOCK_WAIT_TIMEOUT_MS = 30_000  # another `sixfold` command holding the data dir
+CLI_SIGNAL_WAIT_TIMEOUT_MS = 1_000  # pause/resume: the kernel reflecting SIGSTOP/SIGCONT
