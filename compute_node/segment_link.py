@@ -130,6 +130,9 @@ class SegmentLink:
         try:
             while True:
                 await self._wake.wait()
+                # One turn of the loop lets other committers that are ready add their
+                # records, so concurrent commits share one message (and one fsync).
+                await asyncio.sleep(0)
                 self._wake.clear()
                 if reader.done():
                     reader.result()  # raises the stream error

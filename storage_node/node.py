@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import grpc
@@ -33,7 +32,6 @@ class StorageNode:
         self.az = self.me.az
         self.geometry = spec.geometry()
         self.data_dir = data_dir
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmdb-writer")
         self.volumes: dict[str, NodeVolume] = {}
         self._tasks: list[asyncio.Task] = []
         self._peers: dict[str, pb_grpc.StorageNodeStub] = {}
@@ -47,7 +45,7 @@ class StorageNode:
             if not name or "/" in name or name.startswith("."):
                 from sixfold.errors import InvalidRecord
                 raise InvalidRecord(f"bad volume name {name!r}")
-            vol = NodeVolume(name, self.name, self.geometry, self.data_dir / "volumes" / name, self.writer)
+            vol = NodeVolume(name, self.name, self.geometry, self.data_dir / "volumes" / name)
             self.volumes[name] = vol
             self._start_volume_tasks(vol)
         return vol
@@ -82,7 +80,6 @@ class StorageNode:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for ch in self._channels:
             await ch.close()
-        self.writer.shutdown(wait=True)
         for vol in self.volumes.values():
             vol.close()
 

@@ -9,9 +9,9 @@ Sub-databases (keys big-endian so LMDB order is numeric order):
             b"scl" + pg u32 -> u64 (a lower bound of the segment's SCL)
             b"mat" + pg u32 -> u64 (records up to here are folded into versions)
 
-Writes happen in one thread (the caller's single-thread executor); each write
-transaction ends with an fsync (LMDB sync=True), so a batch is on disk before any
-append in it is acknowledged. Reads run anywhere.
+Writes happen on the node's event loop thread, one transaction at a time; each
+ends with an fsync (LMDB sync=True), so a batch is on disk before any append in it
+is acknowledged.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Hints:
 
 @dataclass
 class WriteBatch:
-    """Everything one write transaction does. Built on the event loop, run in the writer thread."""
+    """Everything one write transaction does."""
 
     records: list[tuple[LogRecord, bytes]] = field(default_factory=list)
     scls: dict[int, int] = field(default_factory=dict)
@@ -184,7 +184,7 @@ class VolumeStore:
 
     # --- the writer thread -----------------------------------------------------------
     def commit(self, b: WriteBatch) -> None:
-        """One fsynced transaction. Runs in the writer thread only."""
+        """One fsynced transaction."""
         with self.env.begin(write=True) as txn:
             for rec, raw in b.records:
                 txn.put(log_key(rec.pg, rec.lsn), raw, db=self.log)

@@ -6,6 +6,10 @@ drained group becomes one fsynced LMDB transaction (group commit across every
 append stream), after which the in-memory chains advance and acks go out. Because
 truncations travel the same queue, nothing queued before a truncation can
 resurrect a record it dropped.
+
+The transaction runs on the event loop thread itself: an LMDB commit with fsync
+costs ~0.3 ms here, less than handing it to a thread and back, and while it runs
+the next appends pile up in gRPC's buffers and form the next, larger group.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +49,7 @@ class _Records:
 @dataclass
 class _Control:
     """Anything else that must be ordered with record batches: runs alone."""
-    run: Callable[[], object]  # runs in the writer thread
+    run: Callable[[], object]  # the LMDB work, run by the persist loop
     after: Callable[[object], object] | None  # runs on the loop after commit
     fut: asyncio.Future
 
@@ -78,12 +81,11 @@ def _settle(fut: asyncio.Future, result=None, exc: BaseException | None = None) 
 
 
 class NodeVolume:
-    def __init__(self, name: str, node: str, geometry: Geometry, path: Path, writer: Executor):
+    def __init__(self, name: str, node: str, geometry: Geometry, path: Path):
         self.name = name
         self.node = node
         self.geometry = geometry
         self.store = VolumeStore(path)
-        self._writer = writer
         f = self.store.load_fence()
         self.fence = VolumeFence(*decode_fence(f)) if f else VolumeFence()
         self.hints: Hints = self.store.load_hints()
@@ -149,19 +151,19 @@ class NodeVolume:
         return await fut
 
     async def persist_loop(self) -> None:
-        loop = asyncio.get_running_loop()
         carry = None
         while True:
             item = carry or await self.queue.get()
             carry = None
             if isinstance(item, _Control):
                 try:
-                    res = await loop.run_in_executor(self._writer, item.run)
+                    res = item.run()
                     if item.after is not None:
                         res = item.after(res)
                     _settle(item.fut, result=res)
                 except Exception as e:  # surfaced to the caller
                     _settle(item.fut, exc=e)
+                await asyncio.sleep(0)  # let acks and reads run between transactions
                 continue
             group = [item]
             size = item.size_bytes
@@ -172,9 +174,10 @@ class NodeVolume:
                     break
                 group.append(nxt)
                 size += nxt.size_bytes
-            await self._persist_group(loop, group)
+            self._persist_group(group)
+            await asyncio.sleep(0)  # let acks and reads run between transactions
 
-    async def _persist_group(self, loop, group: list[_Records]) -> None:
+    def _persist_group(self, group: list[_Records]) -> None:
         batch = WriteBatch()
         seen: set[int] = set()
         live = []
@@ -197,7 +200,7 @@ class NodeVolume:
             batch.hints = Hints(**self.hints.__dict__)
             self._hints_dirty = False
         if batch.records or batch.hints:
-            await loop.run_in_executor(self._writer, self.store.commit, batch)
+            self.store.commit(batch)
         for rec, _ in sorted(batch.records, key=lambda x: x[0].lsn):
             self.chain(rec.pg).add(rec.lsn, rec.prev_segment_lsn)
         for it in live:

@@ -10,7 +10,7 @@ import pytest
 
 from compute_node.volume_client import PageChange, VolumeClient
 from deploy.launcher import wait_until
-from sixfold.constants import PAGE_SIZE_BYTES
+from sixfold.constants import COALESCE_DELTAS_PER_PAGE_MIN, PAGE_SIZE_BYTES
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 
@@ -47,7 +47,7 @@ def test_flipped_byte_is_detected_not_served_and_repaired(cluster_builder):
         vc = await VolumeClient.open(cluster.spec)
         try:
             await vc.commit([PageChange.image(PAGE, image)])
-            for k in range(6):  # enough deltas for a page version to be materialized
+            for k in range(COALESCE_DELTAS_PER_PAGE_MIN + 2):  # enough for a page version to be materialized
                 await vc.commit([PageChange.delta(PAGE, [(2000 + 8 * k, b"delta-%02d" % k)])])
             return vc.vdl, await vc.get_page(PAGE)
         finally:

@@ -10,7 +10,7 @@ import pytest
 
 from compute_node.volume_client import PageChange, VolumeClient
 from deploy.launcher import wait_until
-from sixfold.constants import PAGE_SIZE_BYTES
+from sixfold.constants import COALESCE_DELTAS_PER_PAGE_MIN, PAGE_SIZE_BYTES
 from sixfold.errors import ReadPointCollected
 
 PAGE = 7
@@ -34,7 +34,7 @@ def test_old_read_point_sees_old_version_until_gc(cluster_builder):
             round_lsns = []
             for round_ in range(6):
                 await vc.commit([PageChange.image(PAGE, page_of(10 + round_))])
-                for k in range(6):
+                for k in range(COALESCE_DELTAS_PER_PAGE_MIN + 2):  # enough for a page version
                     await vc.commit([PageChange.delta(PAGE, [(k * 8, b"round%02d" % round_)])])
                 round_lsns.append(vc.vdl)
             new_lsn = vc.vdl
@@ -46,11 +46,11 @@ def test_old_read_point_sees_old_version_until_gc(cluster_builder):
                        "GC to reach the pinned read point")
             assert await vc.get_page(PAGE, old_lsn) == page_of(1)
             latest = await vc.get_page(PAGE, new_lsn)
-            assert latest[:7] == b"round05" and latest[48:] == page_of(15)[48:]
+            assert latest[:7] == b"round05" and latest[8 * (COALESCE_DELTAS_PER_PAGE_MIN + 2):] == page_of(15)[8 * (COALESCE_DELTAS_PER_PAGE_MIN + 2):]
             # Every read point in between sees its own round.
             for round_, lsn in enumerate(round_lsns):
                 mid = await vc.get_page(PAGE, lsn)
-                assert mid[:7] == b"round%02d" % round_ and mid[48:] == page_of(10 + round_)[48:]
+                assert mid[:7] == b"round%02d" % round_ and mid[8 * (COALESCE_DELTAS_PER_PAGE_MIN + 2):] == page_of(10 + round_)[8 * (COALESCE_DELTAS_PER_PAGE_MIN + 2):]
             # Unpin: GC passes the old read point and reads there are refused.
             vc.release_read_point(old_lsn)
             await asyncio.to_thread(wait_until, lambda: all(cluster.health(n).gc_horizon_lsn > old_lsn for n in names), 15,
