@@ -66,8 +66,16 @@ class SegmentLink:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    async def close(self) -> None:
+    async def close(self, flush_timeout_ms: int = 0) -> None:
+        """Stop. With a flush timeout, first send what is queued plus a last heartbeat
+        (the final VDL, so peers may gossip everything up to it)."""
         self._closed = True
+        if self._task and flush_timeout_ms and self.connected:
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), flush_timeout_ms / 1000)
+            except (asyncio.TimeoutError, Exception):
+                pass
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -86,7 +94,7 @@ class SegmentLink:
 
     async def _run(self) -> None:
         backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
-        while not self._closed:
+        while True:
             try:
                 await self._stream()
                 backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
@@ -100,7 +108,7 @@ class SegmentLink:
                 if self.connected:
                     log.info("append stream to %s lost: %s", self.node, e.code().name)
             except StreamClosed:
-                if self.connected:
+                if self.connected and not self._closed:
                     log.info("append stream to %s closed", self.node)
             finally:
                 if self.connected:
@@ -108,6 +116,8 @@ class SegmentLink:
                 self.dropped_records += len(self._buf)
                 self._buf.clear()
                 self._buf_bytes = 0
+            if self._closed:
+                return
             await asyncio.sleep(backoff_ms / 1000)
             backoff_ms = min(backoff_ms * 2, APPEND_RECONNECT_BACKOFF_MS_MAX)
 
@@ -151,6 +161,10 @@ class SegmentLink:
                 await call.write(pb.AppendRequest(
                     volume=self.volume, epoch=self.epoch, batch_id=self._next_id(), records=records,
                     vdl_hint=vdl, min_read_lsn=min_read, pg_count=pg_count))
+                if self._closed and not self._buf:
+                    await call.done_writing()
+                    await reader  # the node acks what it got, then ends the stream
+                    return
         finally:
             reader.cancel()
             call.cancel()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import grpc
 
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX, PAGE_SIZE_BYTES,
+    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX, PAGE_SIZE_BYTES,
     READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
@@ -95,8 +95,9 @@ class VolumeClient:
         self.epoch = 0
         self.pg_count = 0
         self._page_tail: dict[int, int] = {}
-        # Records above VCL, resent to a link that (re)connects: without this a record
-        # dropped by every link (all down at once) could never complete.
+        # Records above VDL, resent to a link that (re)connects: without this a record
+        # dropped by every link (all down at once) could never complete. At or below
+        # VDL, a lagging segment gets records from its peers by gossip instead.
         self._inflight: dict[int, tuple[int, bytes]] = {}  # lsn -> (pg, encoded), insertion = LSN order
         self._vdl_changed = asyncio.Event()
         self._read_points: Counter[int] = Counter()
@@ -180,10 +181,10 @@ class VolumeClient:
             for fut in tr.on_ack(pg, node, min(scl, tr.pg_tail(pg))):
                 if not fut.done():
                     fut.set_result(None)
-        inflight, vcl = self._inflight, tr.vcl
+        inflight, vdl = self._inflight, tr.vdl
         while inflight:
             lsn = next(iter(inflight))
-            if lsn > vcl:
+            if lsn > vdl:
                 break
             del inflight[lsn]
         self._vdl_changed.set()
@@ -345,12 +346,13 @@ class VolumeClient:
 
     # --- closing -------------------------------------------------------------------------
     async def close(self) -> None:
+        """Stop writing. Queued records and a last heartbeat (the final VDL) go out first,
+        within a bound, so storage knows everything up to it is durable."""
         self._closed = True
         for t in self._tasks:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for link in self.links.values():
-            await link.close()
+        await asyncio.gather(*(link.close(CLOSE_FLUSH_TIMEOUT_MS) for link in self.links.values()))
         for ch in self._channels.values():
             await ch.close()
 

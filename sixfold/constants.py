@@ -45,6 +45,7 @@ LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long fails
 ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read point
 READ_HEDGE_DELAY_MS = 50  # a page read not answered by then goes to a second segment too
 READ_TIMEOUT_MS = 5_000
+CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
 RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
 RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
@@ -58,7 +59,7 @@ GOSSIP_INTERVAL_MS = 200
 GOSSIP_FETCH_BYTES_MAX = 2 * 1024 * 1024  # per gossip response
 GOSSIP_FETCH_RECORDS_MAX = 8_192
 COALESCE_INTERVAL_MS = 1_000
-COALESCE_RECORDS_PER_PASS_MAX = 20_000
+COALESCE_RECORDS_PER_PASS_MAX = 2_000
 COALESCE_DELTAS_PER_PAGE_MIN = 8  # a page with fewer pending deltas is left to on-demand apply
 GC_INTERVAL_MS = 1_000
 GC_VERSIONS_PER_PASS_MAX = 50_000
@@ -74,3 +75,10 @@ PROCESS_STOP_TIMEOUT_MS = 5_000
 CLI_STATUS_HEALTH_TIMEOUT_MS = 1_000  # a node not answering Health by then is reported not alive
 CLI_LOCK_WAIT_TIMEOUT_MS = 30_000  # another `sixfold` command holding the data dir
 CLI_SIGNAL_WAIT_TIMEOUT_MS = 1_000  # pause/resume: the kernel reflecting SIGSTOP/SIGCONT
+
+# --- Compute node (SQL engine) ---------------------------------------------------
+BUFFER_CACHE_BYTES_MAX = 256 * 1024 * 1024  # page images the compute node caches
+WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails with 55P03 (retriable)
+REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
+VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
+SQL_BUSY_TIMEOUT_MS = 5_000

@@ -29,11 +29,18 @@ def _truncs(items) -> dict[int, int]:
     return {t.epoch: t.above_lsn for t in items}
 
 
+def _stagger_s(vol: NodeVolume, interval_ms: int) -> float:
+    """A per-node offset so the six nodes' passes do not line up and stall commits together."""
+    names = sorted(vol.geometry.nodes)
+    return interval_ms / 1000 * names.index(vol.node) / len(names)
+
+
 # --- gossip ------------------------------------------------------------------------------
 async def gossip_loop(node, vol: NodeVolume) -> None:
     """Each interval, ask the next peer for the records it holds above our SCLs of the PGs
     we share. A node that was down catches up this way without the writer resending."""
     turn = 0
+    await asyncio.sleep(_stagger_s(vol, GOSSIP_INTERVAL_MS))
     while True:
         await asyncio.sleep(GOSSIP_INTERVAL_MS / 1000)
         peers = sorted({p for placement in vol.geometry.placements(vol.hints.pg_count or 1)
@@ -49,10 +56,13 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
 
 
 async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
+    # Only records at or below the peer's durable point: newer ones are still on their
+    # way on this node's own append stream (the writer resends what lies above VDL).
     shared = [pg for pg in sorted(vol.chains) if peer in vol.geometry.segments(pg)]
     req = pb.FetchRequest(
         volume=vol.name, from_node=node.name, max_records=GOSSIP_FETCH_RECORDS_MAX, max_bytes=GOSSIP_FETCH_BYTES_MAX,
-        ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg)) for pg in shared], include_unlisted=True)
+        ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg)) for pg in shared],
+        include_unlisted=True, durable_only=True)
     resp = await node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
     if resp.truncations:
         await vol.learn(_truncs(resp.truncations))
@@ -75,6 +85,7 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
 
 # --- coalescing ---------------------------------------------------------------------------
 async def coalesce_loop(vol: NodeVolume) -> None:
+    await asyncio.sleep(_stagger_s(vol, COALESCE_INTERVAL_MS))
     while True:
         await asyncio.sleep(COALESCE_INTERVAL_MS / 1000)
         await coalesce_once(vol)
@@ -125,6 +136,7 @@ async def coalesce_once(vol: NodeVolume) -> int:
 # --- garbage collection -----------------------------------------------------------------
 async def gc_loop(vol: NodeVolume) -> None:
     next_page = 0
+    await asyncio.sleep(_stagger_s(vol, GC_INTERVAL_MS))
     while True:
         await asyncio.sleep(GC_INTERVAL_MS / 1000)
         next_page = await gc_once(vol, next_page)
@@ -152,6 +164,7 @@ async def gc_once(vol: NodeVolume, start_page: int) -> int:
 # --- scrub and repair ----------------------------------------------------------------------
 async def scrub_loop(vol: NodeVolume) -> None:
     pos = {"log": b"", "versions": b""}
+    await asyncio.sleep(_stagger_s(vol, SCRUB_INTERVAL_MS))
     while True:
         await asyncio.sleep(SCRUB_INTERVAL_MS / 1000)
         scrub_once(vol, pos)

@@ -145,6 +145,9 @@ class StorageService(pb_grpc.StorageNodeServicer):
             listed = {r.pg for r in request.ranges}
             ranges += [(pg, 0, 0) for pg in sorted(vol.chains)
                        if pg not in listed and request.from_node in vol.geometry.segments(pg)]
+        if request.durable_only:
+            bound = vol.hints.vdl_hint
+            ranges = [(pg, a, min(u, bound) if u else bound) for pg, a, u in ranges if a < bound]
         records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),

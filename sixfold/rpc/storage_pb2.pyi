@@ -157,20 +157,22 @@ class FetchRange(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., after_lsn: _Optional[int] = ..., up_to_lsn: _Optional[int] = ...) -> None: ...
 
 class FetchRequest(_message.Message):
-    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node", "include_unlisted")
+    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node", "include_unlisted", "durable_only")
     VOLUME_FIELD_NUMBER: _ClassVar[int]
     RANGES_FIELD_NUMBER: _ClassVar[int]
     MAX_RECORDS_FIELD_NUMBER: _ClassVar[int]
     MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     FROM_NODE_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_UNLISTED_FIELD_NUMBER: _ClassVar[int]
+    DURABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
     volume: str
     ranges: _containers.RepeatedCompositeFieldContainer[FetchRange]
     max_records: int
     max_bytes: int
     from_node: str
     include_unlisted: bool
-    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ...) -> None: ...
+    durable_only: bool
+    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
     __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count")
