@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 import uuid
 from collections import Counter
@@ -101,6 +102,7 @@ class VolumeClient:
         self._inflight: dict[int, tuple[int, bytes]] = {}  # lsn -> (pg, encoded), insertion = LSN order
         self._vdl_changed = asyncio.Event()
         self._read_points: Counter[int] = Counter()
+        self._read_points_lock = threading.Lock()
         self._fenced: StaleEpoch | None = None
         self._closed = False
         self._tasks: list[asyncio.Task] = []
@@ -273,27 +275,34 @@ class VolumeClient:
     def vdl(self) -> int:
         return self.tracker.vdl
 
-    # --- read points --------------------------------------------------------------------
+    # --- read points (thread-safe: SQL threads pin them) -----------------------------------
     def acquire_read_point(self) -> int:
         """Pin the current VDL as a read point: storage keeps the versions it needs."""
-        lsn = self.tracker.vdl
-        self._read_points[lsn] += 1
-        return lsn
+        with self._read_points_lock:
+            lsn = self.tracker.vdl
+            self._read_points[lsn] += 1
+            return lsn
 
     def release_read_point(self, lsn: int) -> None:
-        self._read_points[lsn] -= 1
-        if self._read_points[lsn] <= 0:
-            del self._read_points[lsn]
+        with self._read_points_lock:
+            self._read_points[lsn] -= 1
+            if self._read_points[lsn] <= 0:
+                del self._read_points[lsn]
 
     @property
     def min_read_lsn(self) -> int:
         vdl = self.tracker.vdl if self.tracker else 0
-        return min(self._read_points, default=vdl)
+        with self._read_points_lock:
+            return min(self._read_points, default=vdl)
 
     # --- reading ---------------------------------------------------------------------
     async def get_page(self, page: int, read_lsn: int | None = None) -> bytes:
         """The page as of `read_lsn` (default: the current VDL), from one segment whose
         SCL covers it; a second segment is asked too if the first is slow."""
+        return (await self.get_page_version(page, read_lsn))[0]
+
+    async def get_page_version(self, page: int, read_lsn: int | None = None) -> tuple[bytes, int]:
+        """(image, LSN of the page's last change at or below the read point)."""
         self._check_open()
         if read_lsn is None:
             read_lsn = self.tracker.vdl
@@ -304,7 +313,7 @@ class VolumeClient:
         req = pb.GetPageRequest(volume=self.volume, page=page, read_lsn=read_lsn, required_scl=need)
         return await self._hedged_read(order, req)
 
-    async def _hedged_read(self, order: list[str], req: pb.GetPageRequest) -> bytes:
+    async def _hedged_read(self, order: list[str], req: pb.GetPageRequest) -> tuple[bytes, int]:
         deadline = time.monotonic() + READ_TIMEOUT_MS / 1000
         pending: set[asyncio.Task] = set()
         errors: list[SixfoldError] = []
@@ -337,12 +346,12 @@ class VolumeClient:
         raise QuorumUnavailable(f"page {req.page} at LSN {req.read_lsn}: no segment could serve it "
                                 f"({'; '.join(str(e) for e in errors[:3]) or 'timed out'})")
 
-    async def _read_one(self, node: str, req: pb.GetPageRequest) -> bytes:
+    async def _read_one(self, node: str, req: pb.GetPageRequest) -> tuple[bytes, int]:
         try:
             resp = await self.stubs[node].GetPage(req, timeout=READ_TIMEOUT_MS / 1000)
         except grpc.aio.AioRpcError as e:
             raise error_from_status(e.code().name, f"{node}: {e.details()}") from None
-        return resp.image
+        return resp.image, resp.page_lsn
 
     # --- closing -------------------------------------------------------------------------
     async def close(self) -> None:

@@ -104,3 +104,31 @@ def error_from_status(status_name: str, details: str) -> SixfoldError:
     if status_name in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED"):
         return SegmentBehind(details)
     return SixfoldError(f"{status_name}: {details}")
+
+
+class SqlError(SixfoldError):
+    """An error of the SQL engine (syntax, constraint, missing table, ...). Its SQLSTATE
+    is set per instance from what SQLite reported; retriable only for 40001."""
+
+    grpc_status = "INVALID_ARGUMENT"
+
+    def __init__(self, message: str, sqlstate: str = "XX000"):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.retriable = sqlstate in ("40001", "40P01", "55P03")
+
+
+class WriteLockTimeout(SixfoldError):
+    """A write transaction waited WRITE_LOCK_WAIT_TIMEOUT_MS for the writer lock (writes
+    are serialized) and gave up. Retry the transaction."""
+
+    sqlstate = "55P03"  # lock_not_available
+    grpc_status = "ABORTED"
+    retriable = True
+
+
+class ReadOnlyTransaction(SixfoldError):
+    """A write was attempted in a read-only transaction."""
+
+    sqlstate = "25006"  # read_only_sql_transaction
+    grpc_status = "FAILED_PRECONDITION"

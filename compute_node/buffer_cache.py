@@ -1,0 +1,105 @@
+"""The compute node's LSN-aware buffer cache, bounded in bytes.
+
+For each page it keeps a contiguous run of versions [(valid_from_lsn, image), ...]:
+each version is the page from its LSN until the next version's LSN, and the newest
+is the page's current content. Every change the writer ships is installed here
+(so the run stays contiguous); a page read from storage at read point R is
+installed only if the page has not changed after R. A read at R hits when R is at
+or above the oldest version's LSN.
+
+Versions above VDL (not yet durable) are pinned: the writer's own view needs them
+and storage cannot serve them yet. Eviction drops least recently used pages, then
+versions no read point can see. Thread-safe: SQL threads and the writer share it.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+
+from sixfold.constants import BUFFER_CACHE_BYTES_MAX, PAGE_SIZE_BYTES
+
+
+class BufferCache:
+    def __init__(self, capacity_bytes: int = BUFFER_CACHE_BYTES_MAX):
+        assert capacity_bytes >= 16 * PAGE_SIZE_BYTES
+        self.capacity_bytes = capacity_bytes
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[int, list[tuple[int, bytes]]] = OrderedDict()  # LRU order
+        self._tail: dict[int, int] = {}  # page -> LSN of its last change known to this writer
+        self._bytes = 0
+        self.hits = self.misses = self.evictions = 0
+
+    def get(self, page: int, read_lsn: int | None) -> bytes | None:
+        """The page as of `read_lsn` (None: the newest version), or None on a miss."""
+        with self._lock:
+            versions = self._pages.get(page)
+            if versions is None:
+                self.misses += 1
+                return None
+            if read_lsn is None:
+                image = versions[-1][1]
+            else:
+                i = bisect_right(versions, read_lsn, key=lambda v: v[0]) - 1
+                if i < 0:
+                    self.misses += 1
+                    return None
+                image = versions[i][1]
+            self._pages.move_to_end(page)
+            self.hits += 1
+            return image
+
+    def tail(self, page: int) -> int:
+        with self._lock:
+            return self._tail.get(page, 0)
+
+    def install_change(self, page: int, lsn: int, image: bytes, durable_lsn: int, min_read_lsn: int) -> None:
+        """The writer shipped a change of `page` at `lsn`: it is the newest version."""
+        assert len(image) == PAGE_SIZE_BYTES
+        with self._lock:
+            assert lsn > self._tail.get(page, 0), (page, lsn)
+            self._tail[page] = lsn
+            versions = self._pages.setdefault(page, [])
+            versions.append((lsn, bytes(image)))
+            self._bytes += PAGE_SIZE_BYTES
+            self._pages.move_to_end(page)
+            self._trim_versions(page, min_read_lsn)
+            self._evict(durable_lsn, min_read_lsn)
+
+    def install_read(self, page: int, read_lsn: int, page_lsn: int, image: bytes, durable_lsn: int,
+                     min_read_lsn: int) -> None:
+        """A page read from storage at `read_lsn` (its last change at `page_lsn`). Kept
+        only if it is the page's current content, which keeps every run contiguous."""
+        assert len(image) == PAGE_SIZE_BYTES and page_lsn <= read_lsn
+        with self._lock:
+            if page in self._pages or self._tail.get(page, 0) > read_lsn:
+                return
+            self._pages[page] = [(page_lsn, bytes(image))]
+            self._bytes += PAGE_SIZE_BYTES
+            self._evict(durable_lsn, min_read_lsn)
+
+    def _trim_versions(self, page: int, min_read_lsn: int) -> None:
+        """Drop versions no read point can see: all but the newest at or below min_read_lsn."""
+        versions = self._pages[page]
+        i = bisect_right(versions, min_read_lsn, key=lambda v: v[0]) - 1
+        if i > 0:
+            del versions[:i]
+            self._bytes -= i * PAGE_SIZE_BYTES
+
+    def _evict(self, durable_lsn: int, min_read_lsn: int) -> None:
+        if self._bytes <= self.capacity_bytes:
+            return
+        for page in list(self._pages):
+            if self._bytes <= self.capacity_bytes:
+                break
+            versions = self._pages[page]
+            if versions[-1][0] > durable_lsn:
+                continue  # pinned: not durable yet, storage cannot serve it
+            del self._pages[page]
+            self._bytes -= len(versions) * PAGE_SIZE_BYTES
+            self.evictions += 1
+
+    @property
+    def bytes_used(self) -> int:
+        return self._bytes

@@ -1,0 +1,341 @@
+"""The compute node's SQL engine: SQLite over the Sixfold volume.
+
+    node = ComputeNode(spec).start()     # recovers the volume: fences any older writer
+    s = node.session()
+    s.execute("create table t(a integer primary key, b text)")
+    s.execute("insert into t values (?, ?)", (1, "x"))
+    print(s.execute("select * from t").rows)
+
+Routing. One writer connection serves every write, under a write lock (writes are
+serialized; waiting longer than WRITE_LOCK_WAIT_TIMEOUT_MS fails with 55P03, which
+is retriable). The lock is released as soon as the commit's redo is handed to the
+volume client; the session then waits for VDL to pass its CPL, while the next write
+transaction already runs (group commit). Each session also has a reader connection:
+an autocommit statement runs there first, at a fresh read point; if it turns out to
+write, it is run again on the writer. `BEGIN READ ONLY` keeps one read point for the
+whole transaction; a plain `BEGIN` takes the write lock.
+
+Session methods block (SQLite is synchronous): call them from worker threads, never
+from the event loop that runs the volume client (the node runs its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import apsw
+
+from compute_node.buffer_cache import BufferCache
+from compute_node.sql_errors import sql_error
+from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
+from compute_node.volume_client import VolumeClient
+from sixfold.constants import (
+    BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS, VOLUME_CALL_TIMEOUT_MS,
+    WRITE_LOCK_WAIT_TIMEOUT_MS,
+)
+from sixfold.errors import SixfoldError, SqlError, WriteLockTimeout
+from sixfold.spec import ClusterSpec
+
+log = logging.getLogger("sixfold.compute.engine")
+_ids = itertools.count(1)
+
+
+@dataclass
+class Result:
+    """What one statement produced."""
+
+    columns: list[str] = field(default_factory=list)
+    decltypes: list[str | None] = field(default_factory=list)  # declared column types, when known
+    rows: list[tuple] = field(default_factory=list)
+    rowcount: int = -1  # rows changed by INSERT/UPDATE/DELETE
+    command: str = ""  # first keyword, upper case: SELECT, INSERT, BEGIN, ...
+    commit_lsn: int | None = None  # CPL of the mini-transaction a commit shipped
+
+
+_TXN = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b(.*)$", re.I | re.S)
+_READ_ONLY = re.compile(r"\bread\s+only\b", re.I)
+_TO_SAVEPOINT = re.compile(r"^\s*to\b", re.I)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Complete SQL statements in `sql`, in order (quotes and comments respected)."""
+    out, start = [], 0
+    for i, ch in enumerate(sql):
+        if ch == ";" and apsw.complete(sql[start : i + 1]):
+            stmt = sql[start : i + 1].strip()
+            if stmt.rstrip(";").strip():
+                out.append(stmt)
+            start = i + 1
+    rest = sql[start:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+class ComputeNode:
+    def __init__(self, spec: ClusterSpec, volume: str | None = None, cache_bytes: int = BUFFER_CACHE_BYTES_MAX,
+                 writer_id: str | None = None):
+        self.spec = spec
+        self.volume = volume or spec.volume
+        self.writer_id = writer_id
+        self.cache = BufferCache(cache_bytes)
+        self.vc: VolumeClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.write_lock = threading.Lock()
+        self.vfs_name = f"sixfold-{next(_ids)}"
+        self.vfs: VolumeVFS | None = None
+        self.writer: apsw.Connection | None = None
+        self.stats = {"commits": 0, "write_lock_wait_ms": 0.0}
+
+    # --- lifecycle ---------------------------------------------------------------------
+    def start(self) -> "ComputeNode":
+        ready = threading.Event()
+
+        def run():
+            import uvloop
+            self._loop = uvloop.new_event_loop()
+            asyncio.set_event_loop(self._loop)
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name=f"{self.vfs_name}-volume", daemon=True)
+        self._thread.start()
+        ready.wait()
+        try:
+            self.vc = self.call(VolumeClient.open(self.spec, self.volume, self.writer_id))
+            vc = self.vc
+            access = VolumeAccess(
+                cache=self.cache,
+                read_storage=lambda page, lsn: self.call(vc.get_page_version(page, lsn)),
+                submit=lambda changes: self.call(vc.submit(changes)),
+                vdl=lambda: vc.tracker.vdl, min_read_lsn=lambda: vc.min_read_lsn,
+                pin=vc.acquire_read_point, unpin=vc.release_read_point)
+            self.vfs = VolumeVFS(self.vfs_name, access)
+            self.writer = apsw.Connection(WRITER_FILE, vfs=self.vfs_name)
+            self.writer.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
+            for pragma in ("page_size=4096", "journal_mode=MEMORY", "locking_mode=EXCLUSIVE",
+                           "synchronous=NORMAL", "temp_store=MEMORY"):
+                self.writer.execute(f"pragma {pragma}")
+        except BaseException:
+            self.close()
+            raise
+        log.info("compute node open on volume %s: epoch %d, VDL %d, recovery %.0f ms", self.volume,
+                 self.vc.epoch, self.vc.vdl, self.vc.recovery_ms)
+        return self
+
+    def call(self, coro, timeout_ms: int = VOLUME_CALL_TIMEOUT_MS):
+        """Run a volume client coroutine on the node's loop from a SQL thread."""
+        assert threading.current_thread() is not self._thread, "never block the volume client's loop"
+        fut = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return fut.result(timeout_ms / 1000)
+        except TimeoutError:
+            fut.cancel()
+            raise SixfoldError(f"volume call did not finish within {timeout_ms} ms") from None
+
+    def session(self) -> "Session":
+        return Session(self)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        if self.vc is not None and self._loop is not None:
+            try:
+                self.call(self.vc.close(), 5_000)
+            except Exception:  # closing anyway
+                pass
+        if self.vfs is not None:
+            self.vfs.unregister()
+            self.vfs = None
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop = None
+
+    def __enter__(self):
+        return self.start() if self.vc is None else self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def writer_file(self):
+        return self.vfs.writer_file
+
+    # --- shared by sessions ----------------------------------------------------------------
+    def acquire_write_lock(self) -> None:
+        t0 = time.monotonic()
+        if not self.write_lock.acquire(timeout=WRITE_LOCK_WAIT_TIMEOUT_MS / 1000):
+            raise WriteLockTimeout(f"waited {WRITE_LOCK_WAIT_TIMEOUT_MS} ms for the write lock; "
+                                   "another write transaction holds it")
+        self.stats["write_lock_wait_ms"] += (time.monotonic() - t0) * 1000
+
+    def wait_durable(self, commits: list) -> int | None:
+        """Block until VDL passes the last shipped commit (CPLs are ordered)."""
+        if not commits:
+            return None
+        last = commits[-1]
+        self.call(last.durable(COMMIT_WAIT_TIMEOUT_MS), COMMIT_WAIT_TIMEOUT_MS + 1000)
+        self.stats["commits"] += len(commits)
+        return last.cpl
+
+
+class Session:
+    """One client's connection: its transaction state and its reader connection."""
+
+    def __init__(self, node: ComputeNode):
+        self.node = node
+        self.reader = apsw.Connection(f"{READER_FILE_PREFIX}-{next(_ids)}.db", vfs=node.vfs_name,
+                                      flags=apsw.SQLITE_OPEN_READONLY)
+        self.reader.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
+        self.reader.execute("pragma temp_store=MEMORY")
+        self.txn: str | None = None  # None, "write" or "read"
+
+    def close(self) -> None:
+        if self.txn == "write":
+            self._end_write("rollback")
+        self.reader.close()
+
+    # --- statements --------------------------------------------------------------------
+    def execute(self, sql: str, params: tuple | dict = ()) -> Result:
+        """Run one statement (or several without parameters; the last one's result)."""
+        stmts = split_statements(sql)
+        if not stmts:
+            return Result(command="EMPTY")
+        if len(stmts) > 1 and params:
+            raise SqlError("cannot pass parameters to several statements", "42601")
+        result = Result()
+        for stmt in stmts:
+            result = self._one(stmt, params)
+        return result
+
+    def _one(self, stmt: str, params) -> Result:
+        m = _TXN.match(stmt)
+        if m:
+            word, rest = m.group(1).lower().split()[0], m.group(2)
+            if word in ("begin", "start"):
+                return self._begin(read_only=bool(_READ_ONLY.search(rest)))
+            if word in ("commit", "end"):
+                return self._commit()
+            if not _TO_SAVEPOINT.match(rest):  # ROLLBACK TO SAVEPOINT stays inside the transaction
+                return self._rollback()
+        if self.txn == "write":
+            return self._run(self.node.writer, stmt, params)
+        if self.txn == "read":
+            return self._run(self.reader, stmt, params)
+        return self._autocommit(stmt, params)
+
+    def _autocommit(self, stmt: str, params) -> Result:
+        try:
+            return self._run(self.reader, stmt, params)
+        except SixfoldError as e:
+            if not isinstance(e, _WriteAttempt):
+                raise
+        # It writes: run it on the writer, alone, as its own mini-transaction.
+        node = self.node
+        node.acquire_write_lock()
+        try:
+            result = self._run(node.writer, stmt, params)
+            shipped = node.writer_file.take_shipped()
+        except BaseException:
+            node.writer_file.take_shipped()
+            raise
+        finally:
+            node.write_lock.release()
+        result.commit_lsn = node.wait_durable(shipped)
+        return result
+
+    def _begin(self, read_only: bool) -> Result:
+        if self.txn is not None:
+            raise SqlError("there is already a transaction in progress", "25001")
+        if read_only:
+            self.reader.execute("begin")
+            self.txn = "read"
+        else:
+            self.node.acquire_write_lock()
+            try:
+                self.node.writer.execute("begin")
+            except BaseException:
+                self.node.write_lock.release()
+                raise
+            self.txn = "write"
+        return Result(command="BEGIN")
+
+    def _commit(self) -> Result:
+        if self.txn == "read":
+            self.reader.execute("commit")
+            self.txn = None
+            return Result(command="COMMIT")
+        if self.txn is None:
+            return Result(command="COMMIT")  # PostgreSQL warns and carries on
+        lsn = self._end_write("commit")
+        return Result(command="COMMIT", commit_lsn=lsn)
+
+    def _rollback(self) -> Result:
+        if self.txn == "read":
+            self.reader.execute("rollback")
+        elif self.txn == "write":
+            self._end_write("rollback")
+        self.txn = None
+        return Result(command="ROLLBACK")
+
+    def _end_write(self, how: str) -> int | None:
+        node = self.node
+        try:
+            try:
+                node.writer.execute(how)
+            except apsw.Error as e:
+                err = sql_error(e, node.writer_file.error)
+                if node.writer.in_transaction:
+                    node.writer.execute("rollback")
+                node.writer_file.take_shipped()
+                raise err from None
+            shipped = node.writer_file.take_shipped()
+        finally:
+            self.txn = None
+            node.write_lock.release()
+        return node.wait_durable(shipped) if how == "commit" else None
+
+    def _run(self, conn: apsw.Connection, stmt: str, params) -> Result:
+        cur = conn.cursor()
+        described: list = []
+
+        def trace(cursor, sql, bindings):
+            try:
+                described.append(cursor.get_description())
+            except apsw.ExecutionCompleteError:
+                described.append(())
+            return True
+
+        cur.exec_trace = trace
+        file = self.node.writer_file if conn is self.node.writer else None
+        if file is not None:
+            file.error = None
+        try:
+            before = conn.total_changes()
+            rows = list(cur.execute(stmt, params))
+        except apsw.ReadOnlyError as e:
+            if conn is self.reader and self.txn is None:
+                raise _WriteAttempt(str(e)) from None
+            raise sql_error(e) from None
+        except apsw.Error as e:
+            raise sql_error(e, file.error if file else None) from None
+        desc = described[-1] if described else ()
+        command = stmt.split(None, 1)[0].upper().rstrip(";") if stmt.strip() else ""
+        return Result(columns=[d[0] for d in desc], decltypes=[d[1] for d in desc], rows=rows,
+                      rowcount=conn.total_changes() - before, command=command)
+
+
+class _WriteAttempt(SqlError):
+    """Internal: an autocommit statement tried to write on the reader connection."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "25006")

@@ -1,0 +1,49 @@
+"""SQLite errors as SQL errors with PostgreSQL SQLSTATEs."""
+
+from __future__ import annotations
+
+import re
+
+import apsw
+
+from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
+
+_PREFIX = re.compile(r"^\w+Error: ")
+_BY_MESSAGE = [
+    (re.compile(r"UNIQUE constraint failed|PRIMARY KEY must be unique|is not unique"), "23505"),
+    (re.compile(r"NOT NULL constraint failed"), "23502"),
+    (re.compile(r"FOREIGN KEY constraint failed"), "23503"),
+    (re.compile(r"CHECK constraint failed"), "23514"),
+    (re.compile(r"no such table|no such view"), "42P01"),
+    (re.compile(r"no such column|has no column named"), "42703"),
+    (re.compile(r"no such function"), "42883"),
+    (re.compile(r"no such index"), "42704"),
+    (re.compile(r"(table|index|view|trigger) .* already exists"), "42P07"),
+    (re.compile(r"syntax error|incomplete input|unrecognized token"), "42601"),
+    (re.compile(r"datatype mismatch"), "42804"),
+    (re.compile(r"integer overflow"), "22003"),
+    (re.compile(r"division by zero"), "22012"),
+    (re.compile(r"too many terms|too many columns|string or blob too big"), "54000"),
+    (re.compile(r"cannot (start|commit|rollback) .*transaction|no transaction is active"), "25000"),
+]
+
+
+def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
+    """Translate an apsw exception; an I/O error caused by the volume keeps its Sixfold error."""
+    if cause is not None and isinstance(e, (apsw.IOError, apsw.FullError, apsw.CantOpenError, apsw.ReadOnlyError)):
+        return cause
+    if isinstance(e, apsw.ReadOnlyError):
+        return ReadOnlyTransaction("cannot execute a write in a read-only transaction")
+    msg = _PREFIX.sub("", str(e))
+    for pattern, state in _BY_MESSAGE:
+        if pattern.search(msg):
+            return SqlError(msg, state)
+    if isinstance(e, apsw.ConstraintError):
+        return SqlError(msg, "23000")
+    if isinstance(e, apsw.MismatchError):
+        return SqlError(msg, "22P02")
+    if isinstance(e, apsw.TooBigError):
+        return SqlError(msg, "54000")
+    if isinstance(e, apsw.SQLError):
+        return SqlError(msg, "42000")
+    return SqlError(msg, "XX000")

@@ -1,0 +1,321 @@
+"""The SQLite VFS whose disk is the Sixfold volume: the compute node's storage layer.
+
+SQLite's database file page i (0-based, 4 KiB) is volume page i + 1; volume page 0
+holds Sixfold's own file metadata (the file's size in pages), so a size change is a
+page change like any other and travels in the same mini-transaction.
+
+Two kinds of file:
+* the writer's file (one per compute node): reads the newest state, including
+  commits not yet durable; buffers page writes privately; at SQLite's sync of a
+  commit it diffs every dirty page against its previous image into byte-range redo
+  (a full image for a new page or a large change) and hands the mini-transaction to
+  the volume client without waiting for its quorum (group commit);
+* reader files: a read transaction pins a read point (the VDL) when SQLite takes its
+  shared lock and reads every page as of it, never waiting on the writer. To make
+  SQLite drop its page cache when the read point moves, page 1's change counter is
+  presented as the read point.
+
+Other files (temporary files) go to SQLite's default VFS.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from collections.abc import Callable
+
+import apsw
+
+from compute_node.buffer_cache import BufferCache
+from sixfold.constants import PAGE_SIZE_BYTES, REDO_FULL_IMAGE_DELTA_BYTES_MIN
+from sixfold.core.records import diff_pages
+from sixfold.errors import SixfoldError
+
+PS = PAGE_SIZE_BYTES
+META_PAGE = 0
+_META = struct.Struct("<8sQ")
+META_MAGIC = b"SIXFOLD1"
+WRITER_FILE = "sixfold-writer.db"
+READER_FILE_PREFIX = "sixfold-reader"
+# SQLITE_IOCAP_SEQUENTIAL | SQLITE_IOCAP_POWERSAFE_OVERWRITE
+DEVICE_CHARACTERISTICS = 0x400 | 0x1000
+
+
+def encode_meta(size_pages: int) -> bytes:
+    return _META.pack(META_MAGIC, size_pages) + bytes(PS - _META.size)
+
+
+def decode_meta(page: bytes) -> int:
+    magic, size = _META.unpack_from(page, 0)
+    if magic == b"\0" * 8:
+        return 0  # a new volume
+    if magic != META_MAGIC:
+        raise SixfoldError(f"volume page 0 is not Sixfold file metadata (magic {magic!r})")
+    return size
+
+
+class VolumeAccess:
+    """What the VFS needs from the compute node; every call is thread-safe."""
+
+    def __init__(self, cache: BufferCache, read_storage: Callable[[int, int], tuple[bytes, int]],
+                 submit: Callable[[list], object], vdl: Callable[[], int], min_read_lsn: Callable[[], int],
+                 pin: Callable[[], int], unpin: Callable[[int], None]):
+        self.cache = cache
+        self.read_storage = read_storage  # (volume page, read lsn) -> (image, page lsn)
+        self.submit = submit  # [PageChange] -> Commit (with .cpl)
+        self.vdl = vdl
+        self.min_read_lsn = min_read_lsn
+        self.pin = pin
+        self.unpin = unpin
+
+    def page(self, vpage: int, read_lsn: int | None) -> bytes:
+        """A volume page as of `read_lsn` (None: newest, the writer's view)."""
+        img = self.cache.get(vpage, read_lsn)
+        if img is not None:
+            return img
+        at = self.vdl() if read_lsn is None else read_lsn
+        img, page_lsn = self.read_storage(vpage, at)
+        self.cache.install_read(vpage, at, page_lsn, img, self.vdl(), self.min_read_lsn())
+        return img
+
+
+class VolumeVFS(apsw.VFS):
+    def __init__(self, name: str, access: VolumeAccess):
+        self.access = access
+        self.writer_file: WriterFile | None = None
+        super().__init__(name, "")  # inherit the default VFS for temporary files
+
+    def _ours(self, name) -> bool:
+        return name is not None and (str(name).startswith(WRITER_FILE) or str(name).startswith(READER_FILE_PREFIX))
+
+    def xOpen(self, name, flags):
+        fname = None if name is None else (name.filename() if hasattr(name, "filename") else str(name))
+        if fname is not None and self._ours(fname):
+            if not fname.endswith(".db"):
+                # A journal or WAL of a volume file: the writer keeps its journal in
+                # memory and readers never write, so nothing may land on local disk.
+                raise apsw.CantOpenError(f"{fname}: volume files have no on-disk journal")
+            flags[1] = flags[0]  # report the flags back: SQLite reads READONLY from here
+            if fname.startswith(WRITER_FILE):
+                assert self.writer_file is None, "one writer connection per compute node"
+                self.writer_file = WriterFile(self.access)
+                return self.writer_file
+            return ReaderFile(self.access)
+        return apsw.VFSFile("", name, flags)
+
+    def xAccess(self, pathname, flags):
+        if self._ours(pathname):
+            return False  # no journal or WAL file ever exists on disk
+        return super().xAccess(pathname, flags)
+
+    def xDelete(self, filename, syncdir):
+        if self._ours(filename):
+            return
+        return super().xDelete(filename, syncdir)
+
+    def xFullPathname(self, name):
+        if self._ours(name):
+            return name
+        return super().xFullPathname(name)
+
+
+class _VolumeFile:
+    """Common part: pages come from the access layer; writes are refused."""
+
+    def __init__(self, access: VolumeAccess):
+        self.access = access
+        self.error: SixfoldError | None = None  # the Sixfold error behind an I/O failure
+
+    def _read_at(self, read_lsn: int | None, size_pages: int, amount: int, offset: int,
+                 overlay: dict[int, bytearray] | None = None) -> bytes:
+        out = bytearray()
+        pos, end = offset, offset + amount
+        while pos < end:
+            i, off = divmod(pos, PS)
+            if i >= size_pages:
+                break  # a short read: SQLite zero-fills
+            img = overlay.get(i) if overlay else None
+            if img is None:
+                img = self._page(i + 1, read_lsn)
+            n = min(PS - off, end - pos)
+            out += img[off : off + n]
+            pos += n
+        return bytes(out)
+
+    def _page(self, vpage: int, read_lsn: int | None) -> bytes:
+        try:
+            return self.access.page(vpage, read_lsn)
+        except SixfoldError as e:
+            self.error = e
+            raise
+
+    def xCheckReservedLock(self):
+        return False
+
+    def xFileControl(self, op, ptr):
+        return False
+
+    def xSectorSize(self):
+        return PS
+
+    def xDeviceCharacteristics(self):
+        return DEVICE_CHARACTERISTICS
+
+    def xClose(self):
+        pass
+
+
+class ReaderFile(_VolumeFile):
+    """A read-only view at a read point pinned for the length of SQLite's read transaction."""
+
+    def __init__(self, access: VolumeAccess):
+        super().__init__(access)
+        self.read_lsn: int | None = None
+        self.size_pages = 0
+        self.lock_level = 0
+
+    def xLock(self, level):
+        if self.lock_level == 0 and level > 0:
+            self.read_lsn = self.access.pin()
+            self.size_pages = decode_meta(self._page(META_PAGE, self.read_lsn))
+        self.lock_level = max(self.lock_level, level)
+
+    def xUnlock(self, level):
+        if level == 0 and self.read_lsn is not None:
+            self.access.unpin(self.read_lsn)
+            self.read_lsn = None
+        self.lock_level = level
+
+    def _snapshot(self) -> tuple[int, int]:
+        if self.read_lsn is not None:
+            return self.read_lsn, self.size_pages
+        # Outside a transaction (SQLite probing the file): the current durable state.
+        lsn = self.access.vdl()
+        return lsn, decode_meta(self._page(META_PAGE, lsn))
+
+    def xRead(self, amount, offset):
+        lsn, size = self._snapshot()
+        data = self._read_at(lsn, size, amount, offset)
+        if offset < 100 and offset + len(data) > 24:
+            # Present the read point as page 1's change counter (and a different
+            # version-valid-for, so SQLite sizes the file from xFileSize): SQLite then
+            # drops its page cache whenever the read point moves.
+            buf = bytearray(data)
+            for field_at, value in ((24, lsn & 0xFFFFFFFF), (92, (lsn + 1) & 0xFFFFFFFF)):
+                lo = field_at - offset
+                packed = value.to_bytes(4, "big")
+                for k in range(4):
+                    if 0 <= lo + k < len(buf):
+                        buf[lo + k] = packed[k]
+            data = bytes(buf)
+        return data
+
+    def xFileSize(self):
+        return self._snapshot()[1] * PS
+
+    def xWrite(self, data, offset):
+        raise apsw.ReadOnlyError("a read-only view of the volume")
+
+    def xTruncate(self, size):
+        raise apsw.ReadOnlyError("a read-only view of the volume")
+
+    def xSync(self, flags):
+        pass
+
+
+class WriterFile(_VolumeFile):
+    """The writer's view: newest state, private dirty pages, one mini-transaction per commit."""
+
+    def __init__(self, access: VolumeAccess):
+        super().__init__(access)
+        self.dirty: dict[int, bytearray] = {}  # file page index -> new image
+        self.shipped_size = decode_meta(access.page(META_PAGE, None))
+        self.size_pages = self.shipped_size
+        self.shipped: list = []  # Commits handed to the volume client, not yet awaited
+        self.redo_bytes = 0
+        self.pages_shipped = 0
+        self._lock = threading.Lock()
+
+    def xLock(self, level):
+        pass  # writers are serialized by the compute node's write lock
+
+    def xUnlock(self, level):
+        pass
+
+    def xRead(self, amount, offset):
+        return self._read_at(None, self.size_pages, amount, offset, self.dirty)
+
+    def xWrite(self, data, offset):
+        pos, end, src = offset, offset + len(data), 0
+        while pos < end:
+            i, off = divmod(pos, PS)
+            n = min(PS - off, end - pos)
+            page = self.dirty.get(i)
+            if page is None:
+                if n == PS:
+                    page = bytearray(PS)
+                elif i < self.size_pages:
+                    page = bytearray(self._page(i + 1, None))
+                else:
+                    page = bytearray(PS)
+                self.dirty[i] = page
+            page[off : off + n] = data[src : src + n]
+            pos += n
+            src += n
+        self.size_pages = max(self.size_pages, -(-end // PS))
+
+    def xTruncate(self, size):
+        self.size_pages = -(-size // PS)
+        for i in [i for i in self.dirty if i >= self.size_pages]:
+            del self.dirty[i]
+
+    def xFileSize(self):
+        return self.size_pages * PS
+
+    def xSync(self, flags):
+        """SQLite is committing: ship the transaction's pages as one mini-transaction."""
+        try:
+            self.ship()
+        except SixfoldError as e:
+            self.error = e
+            raise
+
+    def ship(self) -> None:
+        from compute_node.volume_client import PageChange
+
+        changes, images = [], []
+        for i in sorted(self.dirty):
+            new = bytes(self.dirty[i])
+            vpage = i + 1
+            if i >= self.shipped_size:
+                changes.append(PageChange.image(vpage, new))
+            else:
+                old = self.access.page(vpage, None)
+                ranges = diff_pages(old, new)
+                if not ranges:
+                    continue
+                delta_bytes = sum(4 + len(r) for _, r in ranges)
+                changes.append(PageChange.image(vpage, new) if delta_bytes >= REDO_FULL_IMAGE_DELTA_BYTES_MIN
+                               else PageChange.delta(vpage, ranges))
+            images.append((vpage, new))
+        if self.size_pages != self.shipped_size:
+            old_meta = self.access.page(META_PAGE, None)
+            new_meta = encode_meta(self.size_pages)
+            changes.append(PageChange.delta(META_PAGE, diff_pages(old_meta, new_meta)))
+            images.append((META_PAGE, new_meta))
+        self.dirty.clear()
+        if not changes:
+            return
+        commit = self.access.submit(changes)
+        first = commit.cpl - len(changes) + 1
+        vdl, min_read = self.access.vdl(), self.access.min_read_lsn()
+        for k, (vpage, img) in enumerate(images):
+            self.access.cache.install_change(vpage, first + k, img, vdl, min_read)
+        self.shipped_size = self.size_pages
+        self.shipped.append(commit)
+        self.redo_bytes += sum(len(c.payload) for c in changes)
+        self.pages_shipped += len(changes)
+
+    def take_shipped(self) -> list:
+        out, self.shipped = self.shipped, []
+        return out
