@@ -46,13 +46,14 @@ class SegmentChainMachine(RuleBasedStateMachine):
         self.prev: dict[int, int] = {}  # lsn -> backlink
         self.held: set[int] = set()  # records of the chain the segment holds
         self.dropped: set[int] = set()  # LSNs removed by a truncation and not re-added
+        self.floor = 0  # the last truncation point: new LSNs are allocated above it
         self.last_scl = 0
 
     def _extend(self, steps: list[int]) -> None:
         start = self.chain[-1] if self.chain else 0
         # After a truncation new LSNs start right above the truncation point, so
         # they may reuse the numbers of dropped records (with other backlinks).
-        base = max(start, getattr(self, "_floor", 0))
+        base = max(start, self.floor)
         for lsn in chain_from(base, steps):
             self.prev[lsn] = self.chain[-1] if self.chain else 0
             self.chain.append(lsn)
@@ -84,11 +85,13 @@ class SegmentChainMachine(RuleBasedStateMachine):
         lsn = data.draw(st.sampled_from(sorted(self.held)), label="held lsn")
         assert self.seg.add(lsn, self.prev[lsn]) is False
 
+    @precondition(lambda self: any(l not in self.held for l in self.chain))
     @rule(data=st.data())
     def deliver_last_missing_first(self, data):
         """Deliver the highest missing records first: builds long pending runs."""
         missing = [l for l in self.chain if l not in self.held]
-        for lsn in reversed(missing[-data.draw(st.integers(0, len(missing)), label="count"):] if missing else []):
+        count = data.draw(st.integers(1, len(missing)), label="count")
+        for lsn in reversed(missing[-count:]):
             assert self.seg.add(lsn, self.prev[lsn])
             self.held.add(lsn)
             self.dropped.discard(lsn)
@@ -97,7 +100,7 @@ class SegmentChainMachine(RuleBasedStateMachine):
     def writer_appends_more(self, steps):
         self._extend(steps)
 
-    @rule(data=st.data(), steps=st.lists(STEPS, max_size=8))
+    @rule(data=st.data(), steps=st.lists(STEPS, min_size=1, max_size=8))
     def truncate(self, data, steps):
         """Recovery truncates above `t`; the new writer then continues the chain from
         the last record at or below `t`, allocating from t+1."""
@@ -110,7 +113,7 @@ class SegmentChainMachine(RuleBasedStateMachine):
         for lsn in [l for l in self.chain if l > t]:
             del self.prev[lsn]
         self.chain = [l for l in self.chain if l <= t]
-        self._floor = t
+        self.floor = t
         self._extend(steps)
         assert self.seg.scl <= t
         assert all(l <= t for l in self.seg.pending)
