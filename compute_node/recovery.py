@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import grpc
 
@@ -31,6 +32,7 @@ class Recovered:
     truncations: dict[int, int]
     carry_over: dict[int, bytes]  # lsn -> encoded record, to re-replicate
     plan: RecoveryPlan
+    phases_ms: dict[str, float] = field(default_factory=dict)  # where the time went
 
 
 async def _gather(calls: dict[str, object]) -> dict[str, object]:
@@ -44,6 +46,15 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
                          writer_id: str) -> Recovered:
     timeout = RPC_TIMEOUT_MS / 1000
     last_error: Exception | None = None
+    phases: dict[str, float] = {}
+    t = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.monotonic()
+        phases[name] = phases.get(name, 0.0) + (now - t) * 1000
+        t = now
+
     for attempt in range(RECOVERY_ATTEMPTS_MAX):
         # 1. What epoch is the volume at, and how many PGs does it have?
         probe = await _gather({n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout)
@@ -54,6 +65,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         epoch = next_epoch([r.epoch for r in alive.values()]
                            + [t.epoch for r in alive.values() for t in r.truncations])
         pg_count = max(r.pg_count for r in alive.values())
+        lap("probe")
         # 2. Fence: from now on the previous writer cannot reach a write quorum anywhere.
         fenced = await _gather({n: stubs[n].GetSegmentState(pb.SegmentStateRequest(
             volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count), timeout=timeout)
@@ -66,6 +78,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             log.info("recovery attempt %d: %s; retrying with a newer epoch", attempt + 1, last_error)
             continue
         pg_count = max([pg_count] + [r.pg_count for r in ok.values()])
+        lap("fence")
         reports = [SegmentReport(pg=s.pg, node=n, scl=s.scl, vdl_hint=r.vdl_hint,
                                  headers=tuple(RecordHeader(h.lsn, h.cpl, h.epoch) for h in s.headers))
                    for n, r in ok.items() for s in r.segments]
@@ -77,8 +90,10 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         for r in ok.values():
             history.update({t.epoch: t.above_lsn for t in r.truncations})
         history[epoch] = plan.vdl
+        lap("plan")
         # 3. Fetch the records to carry over before truncating anything.
         carry = await _fetch_carry_over(stubs, volume, plan)
+        lap("fetch_carry_over")
         # 4. Truncate above VDL on a write quorum of every PG.
         trunc = await _gather({n: stubs[n].Truncate(pb.TruncateRequest(
             volume=volume, epoch=epoch, writer_id=writer_id, above_lsn=plan.vdl, pg_count=pg_count,
@@ -93,6 +108,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             got = sum(1 for n in nodes if n in tok)
             if got < W_QUORUM_COUNT:
                 raise QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on {sorted(nodes)}")
+        lap("truncate")
         tails: dict[int, int] = {}
         scls: dict[tuple[int, str], int] = {}
         for n, r in tok.items():
@@ -103,7 +119,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             tails[pg] = max(tails.get(pg, 0), lsn)
         log.info("recovered volume %s at epoch %d: VDL %d (base %d, %d records carried over, %d PGs)",
                  volume, epoch, plan.vdl, plan.base, len(carry), pg_count)
-        return Recovered(epoch, plan.vdl, pg_count, tails, scls, history, carry, plan)
+        return Recovered(epoch, plan.vdl, pg_count, tails, scls, history, carry, plan, phases)
     raise last_error or QuorumUnavailable("recovery did not converge")
 
 

@@ -133,8 +133,10 @@ class VolumeClient:
             self.links[node] = link
             link.start()
         self._tasks.append(asyncio.get_running_loop().create_task(self._advertise_loop()))
+        t1 = time.monotonic()
         if rec.carry_over:
             await self._carry_over(rec.carry_over)
+        rec.phases_ms["carry_over"] = (time.monotonic() - t1) * 1000
         self.recovery_ms = (time.monotonic() - t0) * 1000
         self.recovered = rec
 

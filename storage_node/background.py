@@ -10,9 +10,9 @@ import logging
 import grpc
 
 from sixfold.constants import (
-    COALESCE_DELTAS_PER_PAGE_MIN, COALESCE_INTERVAL_MS, COALESCE_RECORDS_PER_PASS_MAX,
+    COALESCE_DELTAS_PER_PAGE_MIN, COALESCE_INTERVAL_MS, COALESCE_RECORDS_PER_PASS_MAX, COALESCE_VERSIONS_PER_PASS_MAX,
     GC_INTERVAL_MS, GC_VERSIONS_PER_PASS_MAX, GOSSIP_FETCH_BYTES_MAX, GOSSIP_FETCH_RECORDS_MAX,
-    GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_ENTRIES_PER_PASS_MAX, SCRUB_INTERVAL_MS,
+    GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_ENTRIES_PER_PASS_MAX, SCRUB_ENTRIES_PER_SLICE_MAX, SCRUB_INTERVAL_MS,
 )
 from sixfold.core.records import (
     KIND_IMAGE, NO_PAGE, decode_page_version, decode_record, encode_page_version, peek_page_kind,
@@ -99,7 +99,7 @@ async def coalesce_once(vol: NodeVolume) -> int:
     budget = COALESCE_RECORDS_PER_PASS_MAX
     for pg, chain in sorted(vol.chains.items()):
         start = vol.materialized.get(pg, 0)
-        if chain.scl <= start or budget <= 0:
+        if chain.scl <= start or budget <= 0 or len(batch.versions) >= COALESCE_VERSIONS_PER_PASS_MAX:
             continue
         pages: dict[int, list[int]] = {}
         upto = start
@@ -113,6 +113,7 @@ async def coalesce_once(vol: NodeVolume) -> int:
                 if page != NO_PAGE:
                     pages.setdefault(page, []).append(lsn)
         for page, lsns in pages.items():
+            await asyncio.sleep(0)  # one page at a time: RPCs (recovery, reads) go first
             try:
                 with vol.store.env.begin() as txn:
                     v = vol.store.version_at_or_below(txn, page, lsns[-1])
@@ -167,18 +168,20 @@ async def scrub_loop(vol: NodeVolume) -> None:
     await asyncio.sleep(_stagger_s(vol, SCRUB_INTERVAL_MS))
     while True:
         await asyncio.sleep(SCRUB_INTERVAL_MS / 1000)
-        scrub_once(vol, pos)
+        for _ in range(SCRUB_ENTRIES_PER_PASS_MAX // SCRUB_ENTRIES_PER_SLICE_MAX):
+            scrub_once(vol, pos, SCRUB_ENTRIES_PER_SLICE_MAX)
+            await asyncio.sleep(0)
 
 
-def scrub_once(vol: NodeVolume, pos: dict[str, bytes]) -> int:
-    """Verify the checksums of the next entries of the log and of the page versions."""
+def scrub_once(vol: NodeVolume, pos: dict[str, bytes], limit: int = SCRUB_ENTRIES_PER_PASS_MAX) -> int:
+    """Verify the checksums of the next `limit` entries of the log and of the page versions."""
     bad = 0
     with vol.store.env.begin() as txn:
         for dbname, db in (("log", vol.store.log), ("versions", vol.store.versions)):
             cur = txn.cursor(db=db)
             ok = cur.set_range(pos[dbname]) if pos[dbname] else cur.first()
             n = 0
-            while ok and n < SCRUB_ENTRIES_PER_PASS_MAX:
+            while ok and n < limit:
                 k, v = cur.item()
                 try:
                     if dbname == "log":
