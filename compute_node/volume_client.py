@@ -259,7 +259,8 @@ class VolumeClient:
                 self.pg_count = pgs[i] + 1
         cpl = allocated[-1][0]
         fut = asyncio.get_running_loop().create_future()
-        tr.park(cpl, fut)
+        for done in tr.park(cpl, fut):  # already durable (nothing awaited since allocate)
+            done.set_result(None)
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
         return Commit(cpl, fut)
