@@ -17,7 +17,7 @@ from collections.abc import Callable
 import grpc
 
 from sixfold.constants import (
-    APPEND_BATCH_BYTES_MAX, APPEND_QUEUE_BYTES_MAX, APPEND_RECONNECT_BACKOFF_MS_MAX,
+    APPEND_BATCH_BYTES_MAX, APPEND_IN_FLIGHT_BATCHES_MAX, APPEND_QUEUE_BYTES_MAX, APPEND_RECONNECT_BACKOFF_MS_MAX,
     APPEND_RECONNECT_BACKOFF_MS_MIN,
 )
 from sixfold.errors import StaleEpoch
@@ -57,9 +57,15 @@ class SegmentLink:
         self._buf_bytes = 0
         self._wake = asyncio.Event()
         self._batch_id = 0
+        # Record batches sent and not yet acknowledged: while the window is full, new
+        # records accumulate and leave together in the next batch (group commit).
+        self._unacked: deque[tuple[int, bool]] = deque()  # (batch_id, carries records)
+        self._window = asyncio.Semaphore(APPEND_IN_FLIGHT_BATCHES_MAX)
         self.connected = False
         self.dropped_records = 0
         self.sent_bytes = 0
+        self.sent_batches = 0  # AppendRequests that carried records
+        self.sent_records = 0
         self._task: asyncio.Task | None = None
         self._closed = False
 
@@ -122,10 +128,12 @@ class SegmentLink:
             backoff_ms = min(backoff_ms * 2, APPEND_RECONNECT_BACKOFF_MS_MAX)
 
     async def _stream(self) -> None:
+        self._unacked.clear()
+        self._window = asyncio.Semaphore(APPEND_IN_FLIGHT_BATCHES_MAX)
         call = self.stub.Append()
         vdl, min_read, pg_count = self._hints()
         await call.write(pb.AppendRequest(
-            volume=self.volume, epoch=self.epoch, batch_id=self._next_id(), vdl_hint=vdl, min_read_lsn=min_read,
+            volume=self.volume, epoch=self.epoch, batch_id=self._next_id(False), vdl_hint=vdl, min_read_lsn=min_read,
             pg_count=pg_count,
             truncations=[pb.Truncation(epoch=e, above_lsn=t) for e, t in sorted(self.truncations.items())]))
         first = await call.read()
@@ -147,6 +155,11 @@ class SegmentLink:
                 if reader.done():
                     reader.result()  # raises the stream error
                     return
+                if self._buf:
+                    await self._window.acquire()  # released by the ack of an earlier batch
+                    if reader.done():
+                        reader.result()
+                        return
                 vdl, min_read, pg_count = self._hints()
                 records: list[bytes] = []
                 size = 0
@@ -158,8 +171,11 @@ class SegmentLink:
                 if self._buf:
                     self._wake.set()
                 self.sent_bytes += size
+                if records:
+                    self.sent_batches += 1
+                    self.sent_records += len(records)
                 await call.write(pb.AppendRequest(
-                    volume=self.volume, epoch=self.epoch, batch_id=self._next_id(), records=records,
+                    volume=self.volume, epoch=self.epoch, batch_id=self._next_id(bool(records)), records=records,
                     vdl_hint=vdl, min_read_lsn=min_read, pg_count=pg_count))
                 if self._closed and not self._buf:
                     await call.done_writing()
@@ -175,11 +191,17 @@ class SegmentLink:
                 ack = await call.read()
                 if ack is grpc.aio.EOF:
                     raise StreamClosed(self.node)
+                while self._unacked and self._unacked[0][0] <= ack.batch_id:
+                    _bid, had_records = self._unacked.popleft()
+                    if had_records:
+                        self._window.release()
                 if ack.scls:
                     self._on_ack(self.node, [(s.pg, s.scl) for s in ack.scls])
         finally:
-            self._wake.set()  # let the sender notice
+            self._wake.set()  # let the sender notice,
+            self._window.release()  # even while it waits for the window
 
-    def _next_id(self) -> int:
+    def _next_id(self, records: bool) -> int:
         self._batch_id += 1
+        self._unacked.append((self._batch_id, records))
         return self._batch_id

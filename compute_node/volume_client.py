@@ -369,7 +369,8 @@ class VolumeClient:
             await ch.close()
 
     def link_stats(self) -> dict[str, dict]:
-        return {n: {"connected": l.connected, "dropped_records": l.dropped_records, "sent_bytes": l.sent_bytes}
+        return {n: {"connected": l.connected, "dropped_records": l.dropped_records, "sent_bytes": l.sent_bytes,
+                    "sent_batches": l.sent_batches, "sent_records": l.sent_records}
                 for n, l in self.links.items()}
 
 

@@ -36,6 +36,7 @@ FIRST_EPOCH = 1
 
 # --- Writer (volume client) ------------------------------------------------
 APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
+APPEND_IN_FLIGHT_BATCHES_MAX = 1  # record batches awaiting their ack per link; later records wait and share the next
 APPEND_QUEUE_BYTES_MAX = 8 * 1024 * 1024  # per storage node; beyond it records are dropped, gossip fills
 APPEND_CONNECT_TIMEOUT_MS = 1_000
 APPEND_RECONNECT_BACKOFF_MS_MIN = 50
