@@ -109,30 +109,35 @@ def encode_delta(ranges: list[tuple[int, bytes]]) -> bytes:
     return bytes(out)
 
 
-def diff_pages(old: bytes, new: bytes, gap_bytes: int = 8) -> list[tuple[int, bytes]]:
-    """Byte ranges where `new` differs from `old` (runs closer than gap_bytes merge)."""
+def diff_pages(old: bytes, new: bytes, gap_bytes: int = 8, block_bytes: int = 32) -> list[tuple[int, bytes]]:
+    """Byte ranges where `new` differs from `old` (runs closer than gap_bytes merge).
+
+    Compares whole blocks first (slice comparison runs in C) and looks at single
+    bytes only inside blocks that differ: on the commit path, under the write lock."""
     assert len(old) == len(new) == PAGE_SIZE_BYTES
     ranges: list[tuple[int, bytes]] = []
-    i, n = 0, len(new)
-    while i < n:
-        if old[i] == new[i]:
-            i += 1
+    start = end = -1
+    for b in range(0, PAGE_SIZE_BYTES, block_bytes):
+        e = b + block_bytes
+        if old[b:e] == new[b:e]:
             continue
-        start = end = i
-        while end < n:
-            if old[end] != new[end]:
-                end += 1
+        i = b
+        while i < e:
+            if old[i] == new[i]:
+                i += 1
                 continue
-            # look ahead: merge if another difference follows within the gap
-            j = end
-            while j < n and j - end < gap_bytes and old[j] == new[j]:
+            j = i + 1
+            while j < e and old[j] != new[j]:
                 j += 1
-            if j < n and j - end < gap_bytes:
-                end = j
-                continue
-            break
+            if start >= 0 and i - end < gap_bytes:
+                end = j  # a short equal stretch: one range costs less than two headers
+            else:
+                if start >= 0:
+                    ranges.append((start, bytes(new[start:end])))
+                start, end = i, j
+            i = j
+    if start >= 0:
         ranges.append((start, bytes(new[start:end])))
-        i = end
     return ranges
 
 
