@@ -60,7 +60,8 @@ class Result:
 
 _TXN = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b(.*)$", re.I | re.S)
 _READ_ONLY = re.compile(r"\bread\s+only\b", re.I)
-_TO_SAVEPOINT = re.compile(r"^\s*to\b", re.I)
+_TO_SAVEPOINT = re.compile(r"^\s*(transaction\s+)?to\b", re.I)
+_SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
 
 
 def split_statements(sql: str) -> list[str]:
@@ -227,11 +228,26 @@ class Session:
                 return self._commit()
             if not _TO_SAVEPOINT.match(rest):  # ROLLBACK TO SAVEPOINT stays inside the transaction
                 return self._rollback()
+        if self.txn is None and _SAVEPOINT.match(stmt):
+            self._begin(read_only=False)  # a savepoint outside a transaction opens one
         if self.txn == "write":
-            return self._run(self.node.writer, stmt, params)
+            try:
+                return self._run(self.node.writer, stmt, params)
+            finally:
+                if not self.node.writer.in_transaction:
+                    # SQLite ended the transaction itself (RELEASE of the outermost
+                    # savepoint, INSERT OR ROLLBACK, an I/O error): so does the session.
+                    self._finish_write()
         if self.txn == "read":
             return self._run(self.reader, stmt, params)
         return self._autocommit(stmt, params)
+
+    def _finish_write(self) -> int | None:
+        node = self.node
+        shipped = node.writer_file.take_shipped()
+        self.txn = None
+        node.write_lock.release()
+        return node.wait_durable(shipped)
 
     def _autocommit(self, stmt: str, params) -> Result:
         try:
@@ -244,12 +260,19 @@ class Session:
         node.acquire_write_lock()
         try:
             result = self._run(node.writer, stmt, params)
+        except SixfoldError:
+            # It may have committed part of its work (INSERT OR FAIL): that part must be
+            # durable before the error is reported, like any commit.
             shipped = node.writer_file.take_shipped()
+            node.write_lock.release()
+            node.wait_durable(shipped)
+            raise
         except BaseException:
             node.writer_file.take_shipped()
-            raise
-        finally:
             node.write_lock.release()
+            raise
+        shipped = node.writer_file.take_shipped()
+        node.write_lock.release()
         result.commit_lsn = node.wait_durable(shipped)
         return result
 
@@ -257,7 +280,14 @@ class Session:
         if self.txn is not None:
             raise SqlError("there is already a transaction in progress", "25001")
         if read_only:
+            # Take the read point now: it also loads the current schema, so statements
+            # see tables other sessions created or dropped before this BEGIN.
             self.reader.execute("begin")
+            try:
+                self.reader.execute("select 1 from sqlite_master limit 1").fetchall()
+            except BaseException:
+                self.reader.execute("rollback")
+                raise
             self.txn = "read"
         else:
             self.node.acquire_write_lock()
@@ -321,7 +351,14 @@ class Session:
             file.error = None
         try:
             before = conn.total_changes()
-            rows = list(cur.execute(stmt, params))
+            cur.execute(stmt, params)
+            try:
+                # After the first step: if the schema changed, SQLite re-prepared the
+                # statement and the traced description is stale.
+                described.append(cur.get_description())
+            except apsw.ExecutionCompleteError:
+                pass
+            rows = list(cur)
         except apsw.ReadOnlyError as e:
             if conn is self.reader and self.txn is None:
                 raise _WriteAttempt(str(e)) from None
@@ -329,9 +366,30 @@ class Session:
         except apsw.Error as e:
             raise sql_error(e, file.error if file else None) from None
         desc = described[-1] if described else ()
+        if desc and (not rows or len(rows[0]) != len(desc)):
+            # SQLite re-prepares a statement whose schema changed after apsw described
+            # it; with rows we can tell by their width, without rows we ask again.
+            desc = _describe_only(conn, stmt, params)
         command = stmt.split(None, 1)[0].upper().rstrip(";") if stmt.strip() else ""
         return Result(columns=[d[0] for d in desc], decltypes=[d[1] for d in desc], rows=rows,
                       rowcount=conn.total_changes() - before, command=command)
+
+
+def _describe_only(conn: apsw.Connection, stmt: str, params) -> tuple:
+    """The result description of `stmt`, prepared but not run (the tracer aborts it)."""
+    out: list = []
+
+    def trace(cursor, sql, bindings):
+        out.append(cursor.get_description())
+        return False
+
+    cur = conn.cursor()
+    cur.exec_trace = trace
+    try:
+        cur.execute(stmt, params)
+    except apsw.ExecTraceAbort:
+        pass
+    return out[0] if out else ()
 
 
 class _WriteAttempt(SqlError):
