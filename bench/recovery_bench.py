@@ -45,10 +45,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
-import platform
 import random
 import shutil
 import signal
@@ -61,7 +59,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.storage_bench import BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, git_info, scan_logs
+from bench.storage_bench import (
+    BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, report_header, scan_logs, write_report,
+)
 from compute_node.volume_client import PageChange, VolumeClient
 from deploy.launcher import LocalCluster
 from sixfold.constants import PAGE_SIZE_BYTES
@@ -534,13 +534,7 @@ def main(argv=None) -> int:
                    if lo["first_open_after_crash_ms"] else None)
     line = summary_line(by_size, ratio, wall_ratio, first_ratio)
     report = {
-        "benchmark": "recovery",
-        "date": started.isoformat(timespec="seconds"),
-        "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
-        "git": git_info(),
-        "seed": args.seed,
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "loadavg_before": [round(x, 2) for x in load_before]},
+        **report_header("recovery", started, args.seed, load_before),
         "config": {"quick": args.quick, "records": args.records, "opens": args.opens, "committers": args.committers,
                    "records_per_commit": args.records_per_commit, "delta_bytes": args.delta_bytes,
                    "pages": args.pages, "clean_close": args.clean_close, "settle_s": args.settle_s,
@@ -553,10 +547,7 @@ def main(argv=None) -> int:
         "target": {"ratio_max_exclusive": RATIO_TARGET, "holds": ratio is not None and ratio < RATIO_TARGET},
         "summary": line,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    print(line)
+    write_report(report, args.out, line)
     return 0
 
 

@@ -51,12 +51,9 @@ prints one summary line.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import platform
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -66,7 +63,10 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.storage_bench import BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, fmt, git_info, scan_logs
+from bench.storage_bench import (
+    BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, fmt, report_header, stop_cluster,
+    write_report,
+)
 from bench.workloads import percentile
 from compute_node.engine import ComputeNode
 from deploy.launcher import LocalCluster
@@ -453,30 +453,13 @@ def main(argv=None) -> int:
         closed_at = datetime.now()
         time.sleep(SHUTDOWN_GRACE_S)
     finally:
-        died = {n: p.proc.returncode for n, p in cluster.nodes.items() if p.proc is not None and not p.alive}
-        cluster.stop_all(kill=True)
-        log_problems = scan_logs(cluster, closed_at)
-        if log_problems or args.keep or closed_at is None:
-            print(f"cluster directory kept: {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-        for name, p in log_problems.items():
-            print(f"warning: {p['count']} problem line(s) in {name} log ({p['log']}); first:\n"
-                  + p["first"][0]["text"], file=sys.stderr)
-        for name, rc in died.items():
-            print(f"warning: storage node {name} exited with {rc} during the run", file=sys.stderr)
+        log_problems, died = stop_cluster(cluster, root, closed_at, args.keep)
 
     if not consistency["ok"]:
         print("\n!!! BALANCE CHECK FAILED !!!\n" + "\n".join(consistency["problems"]) + "\n", file=sys.stderr)
     line = summary_line(runs, consistency, log_problems, died)
     report = {
-        "benchmark": "sql",
-        "date": started.isoformat(timespec="seconds"),
-        "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
-        "git": git_info(),
-        "seed": args.seed,
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "loadavg_before": [round(x, 2) for x in load_before]},
+        **report_header("sql", started, args.seed, load_before),
         "config": {"quick": args.quick, "sessions": args.sessions, "accounts": args.accounts,
                    "load_batch": args.load_batch, "warmup_s": args.warmup_s, "measure_s": args.measure_s,
                    "storage_nodes": len(cluster.spec.storage_nodes), "pg_pages": cluster.spec.pg_pages,
@@ -488,10 +471,7 @@ def main(argv=None) -> int:
         "nodes_died": died,
         "summary": line,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    print(line)
+    write_report(report, args.out, line)
     return 0 if consistency["ok"] else 1
 
 

@@ -242,6 +242,44 @@ def git_info() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
 
 
+def stop_cluster(cluster: LocalCluster, root: Path, closed_at: datetime | None, keep: bool) -> tuple[dict, dict]:
+    """Kill the cluster, scan its logs, keep its directory if anything looks wrong.
+    Returns (log problems per node, exit codes of nodes that died during the run)."""
+    died = {n: p.proc.returncode for n, p in cluster.nodes.items() if p.proc is not None and not p.alive}
+    cluster.stop_all(kill=True)
+    log_problems = scan_logs(cluster, closed_at)
+    if log_problems or keep or closed_at is None:
+        print(f"cluster directory kept: {root}", file=sys.stderr)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    for name, p in log_problems.items():
+        print(f"warning: {p['count']} problem line(s) in {name} log ({p['log']}); first:\n"
+              + p["first"][0]["text"], file=sys.stderr)
+    for name, rc in died.items():
+        print(f"warning: storage node {name} exited with {rc} during the run", file=sys.stderr)
+    return log_problems, died
+
+
+def report_header(benchmark: str, started: datetime, seed: int, load_before) -> dict:
+    """The fields every benchmark report starts with: what, when, which commit, where."""
+    return {
+        "benchmark": benchmark,
+        "date": started.isoformat(timespec="seconds"),
+        "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
+        "git": git_info(),
+        "seed": seed,
+        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "loadavg_before": [round(x, 2) for x in load_before]},
+    }
+
+
+def write_report(report: dict, out: Path, line: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out}")
+    print(line)
+
+
 def fmt(v, nd=1) -> str:
     return "n/a" if v is None else f"{v:.{nd}f}" if nd else f"{v:.0f}"
 
@@ -288,29 +326,12 @@ def main(argv=None) -> int:
         closed_at = datetime.now()
         time.sleep(SHUTDOWN_GRACE_S)
     finally:
-        died = {n: p.proc.returncode for n, p in cluster.nodes.items() if p.proc is not None and not p.alive}
-        cluster.stop_all(kill=True)
-        log_problems = scan_logs(cluster, closed_at)
-        if log_problems or args.keep or closed_at is None:
-            print(f"cluster directory kept: {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-        for name, p in log_problems.items():
-            print(f"warning: {p['count']} problem line(s) in {name} log ({p['log']}); first:\n"
-                  + p["first"][0]["text"], file=sys.stderr)
-        for name, rc in died.items():
-            print(f"warning: storage node {name} exited with {rc} during the run", file=sys.stderr)
+        log_problems, died = stop_cluster(cluster, root, closed_at, args.keep)
 
     summary = summarize(runs, args.committers)
     line = summary_line(summary, args.committers, log_problems, died)
     report = {
-        "benchmark": "storage",
-        "date": started.isoformat(timespec="seconds"),
-        "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
-        "git": git_info(),
-        "seed": args.seed,
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "loadavg_before": [round(x, 2) for x in load_before]},
+        **report_header("storage", started, args.seed, load_before),
         "config": {"quick": args.quick, "rounds": args.rounds, "warmup_s": args.warmup_s,
                    "measure_s": args.measure_s, "committers": args.committers, "scenario_order": order,
                    "storage_nodes": len(cluster.spec.storage_nodes), "pg_pages": cluster.spec.pg_pages},
@@ -322,10 +343,7 @@ def main(argv=None) -> int:
         "nodes_died": died,
         "summary": line,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    print(line)
+    write_report(report, args.out, line)
     return 0
 
 
