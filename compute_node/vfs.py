@@ -21,7 +21,6 @@ Other files (temporary files) go to SQLite's default VFS.
 from __future__ import annotations
 
 import struct
-import threading
 from collections.abc import Callable
 
 import apsw
@@ -235,7 +234,6 @@ class WriterFile(_VolumeFile):
         self.shipped: list = []  # Commits handed to the volume client, not yet awaited
         self.redo_bytes = 0
         self.pages_shipped = 0
-        self._lock = threading.Lock()
 
     def xLock(self, level):
         pass  # writers are serialized by the compute node's write lock

@@ -35,10 +35,10 @@ from sixfold.errors import (
 )
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from sixfold.rpc.channel_options import GRPC_OPTIONS
 from sixfold.spec import ClusterSpec
 from compute_node.recovery import recover_volume
 from compute_node.segment_link import SegmentLink
-from storage_node.node import GRPC_OPTIONS
 
 log = logging.getLogger("sixfold.compute.volume")
 

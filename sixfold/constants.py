@@ -32,13 +32,11 @@ assert V_SEGMENTS_COUNT - SEGMENTS_PER_AZ_COUNT - 1 >= R_QUORUM_COUNT
 LAL_RECORDS = 20_000
 MTR_RECORDS_MAX = 4_096  # records in one mini-transaction
 RECORD_PAYLOAD_BYTES_MAX = PAGE_SIZE_BYTES + 1024
-FIRST_EPOCH = 1
 
 # --- Writer (volume client) ------------------------------------------------
 APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
 APPEND_IN_FLIGHT_BATCHES_MAX = 1  # record batches awaiting their ack per link; later records wait and share the next
 APPEND_QUEUE_BYTES_MAX = 8 * 1024 * 1024  # per storage node; beyond it records are dropped, gossip fills
-APPEND_CONNECT_TIMEOUT_MS = 1_000
 APPEND_RECONNECT_BACKOFF_MS_MIN = 50
 APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
 COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then fails with CommitTimeout
@@ -70,6 +68,7 @@ SCRUB_ENTRIES_PER_PASS_MAX = 1_000
 SCRUB_ENTRIES_PER_SLICE_MAX = 100  # checked between two turns of the event loop
 GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
 GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
+APPEND_PIPELINE_BATCHES_MAX = 64  # acks one append stream may owe a writer before the node stops reading it
 SHUTDOWN_GRACE_MS = 1_000
 
 # --- Launcher and the `sixfold` command ------------------------------------------

@@ -14,7 +14,8 @@ import grpc
 from sixfold.constants import SHUTDOWN_GRACE_MS
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.spec import ClusterSpec
-from storage_node.node import SERVER_OPTIONS, StorageNode
+from sixfold.rpc.channel_options import SERVER_OPTIONS
+from storage_node.node import StorageNode
 from storage_node.service import StorageService
 
 

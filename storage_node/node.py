@@ -8,20 +8,13 @@ from pathlib import Path
 
 import grpc
 
-from sixfold.constants import GRPC_MESSAGE_BYTES_MAX
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from sixfold.rpc.channel_options import GRPC_OPTIONS
 from sixfold.spec import ClusterSpec
 from storage_node.volume import NodeVolume
 
 log = logging.getLogger("sixfold.storage.node")
 
-GRPC_OPTIONS = [
-    ("grpc.max_send_message_length", GRPC_MESSAGE_BYTES_MAX),
-    ("grpc.max_receive_message_length", GRPC_MESSAGE_BYTES_MAX),
-]
-# gRPC servers set SO_REUSEPORT by default: a second node started on a taken port would
-# come up and split the traffic with the first. A node must own its port.
-SERVER_OPTIONS = GRPC_OPTIONS + [("grpc.so_reuseport", 0)]
 
 
 class StorageNode:

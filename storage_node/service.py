@@ -8,6 +8,7 @@ import logging
 
 import grpc
 
+from sixfold.constants import APPEND_PIPELINE_BATCHES_MAX
 from sixfold.errors import SixfoldError, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
@@ -15,7 +16,6 @@ from storage_node.node import StorageNode
 
 log = logging.getLogger("sixfold.storage.service")
 
-APPEND_PIPELINE_BATCHES_MAX = 64  # acks a stream may owe before it stops reading
 
 
 def truncations_pb(truncs: dict[int, int]) -> list[pb.Truncation]:

@@ -59,8 +59,6 @@ class Counters:
     checksum_failures: int = 0
     repairs: int = 0
     gossip_records: int = 0
-    appended_records: int = 0
-    refused_appends: int = 0
 
 
 @dataclass
@@ -183,7 +181,6 @@ class NodeVolume:
         live = []
         for it in group:
             if it.epoch is not None and it.epoch != self.fence.epoch:
-                self.counters.refused_appends += 1
                 _settle(it.fut, exc=StaleEpoch(f"epoch {it.epoch} fenced: volume is at epoch {self.fence.epoch}"))
                 continue
             live.append(it)
@@ -206,11 +203,8 @@ class NodeVolume:
         for it in live:
             if it.epoch is not None and it.epoch != self.fence.epoch:
                 # Fenced while this batch was on its way to disk: persisted, never acknowledged.
-                self.counters.refused_appends += 1
                 _settle(it.fut, exc=StaleEpoch(f"epoch {it.epoch} fenced during persist"))
                 continue
-            if it.epoch is not None:
-                self.counters.appended_records += len(it.records)
             _settle(it.fut, result={rec.pg: self.chain(rec.pg).scl for rec, _ in it.records})
 
     async def flush_hints(self) -> None:

@@ -22,12 +22,6 @@ class NodeInfo:
     address: str  # host:port of its gRPC server
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentId:
-    pg: int
-    node: str
-
-
 class Geometry:
     """Placement of protection groups on nodes. Immutable."""
 
