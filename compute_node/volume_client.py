@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import grpc
 
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX, PAGE_SIZE_BYTES,
+    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, RETRANSMIT_STALLED_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX, PAGE_SIZE_BYTES,
     READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
@@ -212,10 +212,23 @@ class VolumeClient:
         return vdl, self.min_read_lsn, self.pg_count
 
     async def _advertise_loop(self) -> None:
+        last_vdl, stalled_since = -1, time.monotonic()
         while True:
             await asyncio.sleep(ADVERTISE_INTERVAL_MS / 1000)
             for link in self.links.values():
                 link.heartbeat()
+            now = time.monotonic()
+            if self.tracker.vdl != last_vdl or not self._inflight:
+                last_vdl, stalled_since = self.tracker.vdl, now
+            elif (now - stalled_since) * 1000 >= RETRANSMIT_STALLED_MS:
+                # A safety net: whatever was lost on the way (a record or the SCL report),
+                # resending what a connected segment has not acknowledged makes progress
+                # possible again; its ack carries the segment's current SCL.
+                self.stats["retransmits"] += 1
+                for link in self.links.values():
+                    if link.connected:
+                        self._on_link_connected(link)
+                stalled_since = now
 
     # --- writing -------------------------------------------------------------------------
     def _check_open(self) -> None:

@@ -42,6 +42,7 @@ APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
 COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then fails with CommitTimeout
 LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long fails
 ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read point
+RETRANSMIT_STALLED_MS = 1_000  # VDL stuck this long with records in flight: resend them to segments that lack them
 READ_HEDGE_DELAY_MS = 50  # a page read not answered by then goes to a second segment too
 READ_TIMEOUT_MS = 5_000
 CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
