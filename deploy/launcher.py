@@ -84,7 +84,7 @@ class LocalCluster:
             ports = free_ports(6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"])
             spec = local_spec(ports[0], **spec_kw)
             nodes = tuple(type(n)(n.name, n.az, n.host, p) for n, p in zip(spec.storage_nodes, ports))
-            spec = ClusterSpec(spec.name, nodes, spec.volume, spec.pg_pages, spec.extra)
+            spec = spec.replace(storage_nodes=nodes)
         spec.save(root / "cluster.json")
         c = cls(spec, root)
         for n in spec.storage_nodes:

@@ -3,8 +3,16 @@
 Storage nodes read it to find their peers (gossip), the writer to place segments,
 the launcher and the compose file generator to start everything. Example:
 
-    {"name": "local", "volume": "main", "pg_pages": 64,
-     "storage_nodes": [{"name": "sn1a", "az": "az1", "host": "127.0.0.1", "port": 7101}, ...]}
+    {"name": "local", "volume": "main", "pg_pages": 64, "database": "sixfold",
+     "storage_nodes": [{"name": "sn-az1-a", "az": "az1", "host": "127.0.0.1", "port": 7101}, ...],
+     "compute_nodes": [{"name": "writer", "az": "az1", "host": "127.0.0.1", "port": 5432,
+                        "role": "writer"}],
+     "auth": {"method": "scram-sha-256",
+              "users": {"sixfold": "SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>"}}}
+
+`auth.users` holds SCRAM verifiers (what PostgreSQL stores in pg_authid), never a
+password. `auth.method` is "scram-sha-256" or "trust" (any user, no password: only for
+a cluster on a private machine). TLS: `tls: {"cert": PATH, "key": PATH}` when set.
 """
 
 from __future__ import annotations
@@ -30,12 +38,31 @@ class StorageNodeSpec:
 
 
 @dataclass(frozen=True)
+class ComputeNodeSpec:
+    """A compute node: it speaks the PostgreSQL protocol on `port`."""
+
+    name: str
+    az: str
+    host: str
+    port: int
+    role: str = "writer"  # "writer"; "replica" once read replicas exist
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class ClusterSpec:
     name: str
     storage_nodes: tuple[StorageNodeSpec, ...]
     volume: str = "main"
     pg_pages: int = PG_PAGES_DEFAULT_COUNT
     extra: dict = field(default_factory=dict)
+    compute_nodes: tuple[ComputeNodeSpec, ...] = ()
+    database: str = "sixfold"  # the one database name clients connect to
+    auth: dict = field(default_factory=lambda: {"method": "trust", "users": {}})
+    tls: dict = field(default_factory=dict)  # {"cert": path, "key": path} enables TLS
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)
@@ -46,16 +73,33 @@ class ClusterSpec:
                 return n
         raise KeyError(f"no storage node named {name!r} in cluster {self.name!r}")
 
+    def compute(self, name: str) -> ComputeNodeSpec:
+        for n in self.compute_nodes:
+            if n.name == name:
+                return n
+        raise KeyError(f"no compute node named {name!r} in cluster {self.name!r}")
+
+    @property
+    def writer(self) -> ComputeNodeSpec | None:
+        return next((n for n in self.compute_nodes if n.role == "writer"), None)
+
+    def replace(self, **changes) -> "ClusterSpec":
+        import dataclasses
+
+        return dataclasses.replace(self, **changes)
+
     def to_json(self) -> str:
         d = asdict(self)
         d["storage_nodes"] = [asdict(n) for n in self.storage_nodes]
+        d["compute_nodes"] = [asdict(n) for n in self.compute_nodes]
         return json.dumps(d, indent=2, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "ClusterSpec":
         d = json.loads(text)
         nodes = tuple(StorageNodeSpec(**n) for n in d.pop("storage_nodes"))
-        return cls(storage_nodes=nodes, **d)
+        computes = tuple(ComputeNodeSpec(**n) for n in d.pop("compute_nodes", ()))
+        return cls(storage_nodes=nodes, compute_nodes=computes, **d)
 
     @classmethod
     def load(cls, path: str | Path) -> "ClusterSpec":
@@ -68,12 +112,14 @@ class ClusterSpec:
 
 
 def local_spec(base_port: int, nodes_per_az: int = 2, pg_pages: int = PG_PAGES_DEFAULT_COUNT,
-               host: str = "127.0.0.1", name: str = "local") -> ClusterSpec:
-    """Six (or more) storage nodes over az1..az3 on consecutive ports."""
+               host: str = "127.0.0.1", name: str = "local", pg_port: int | None = None) -> ClusterSpec:
+    """Six (or more) storage nodes over az1..az3 on consecutive ports; with `pg_port`,
+    also the writer compute node (in az1) listening for PostgreSQL clients there."""
     nodes = []
     port = base_port
     for az in ("az1", "az2", "az3"):
         for i in range(nodes_per_az):
             nodes.append(StorageNodeSpec(f"sn-{az}-{chr(ord('a') + i)}", az, host, port))
             port += 1
-    return ClusterSpec(name=name, storage_nodes=tuple(nodes), pg_pages=pg_pages)
+    computes = (ComputeNodeSpec("writer", "az1", host, pg_port),) if pg_port is not None else ()
+    return ClusterSpec(name=name, storage_nodes=tuple(nodes), pg_pages=pg_pages, compute_nodes=computes)
