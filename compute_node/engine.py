@@ -39,7 +39,7 @@ from sixfold.constants import (
     BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS, VOLUME_CALL_TIMEOUT_MS,
     WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
-from sixfold.errors import SixfoldError, SqlError, WriteLockTimeout
+from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError, WriteLockTimeout
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.compute.engine")
@@ -81,8 +81,10 @@ def split_statements(sql: str) -> list[str]:
 
 class ComputeNode:
     def __init__(self, spec: ClusterSpec, volume: str | None = None, cache_bytes: int = BUFFER_CACHE_BYTES_MAX,
-                 writer_id: str | None = None):
+                 writer_id: str | None = None, connection_hook=None):
         self.spec = spec
+        # Called with every SQLite connection the node opens (SQL functions, collations).
+        self.connection_hook = connection_hook
         self.volume = volume or spec.volume
         self.writer_id = writer_id
         self.cache = BufferCache(cache_bytes)
@@ -124,6 +126,8 @@ class ComputeNode:
             for pragma in ("page_size=4096", "journal_mode=MEMORY", "locking_mode=EXCLUSIVE",
                            "synchronous=NORMAL", "temp_store=MEMORY"):
                 self.writer.execute(f"pragma {pragma}")
+            if self.connection_hook is not None:
+                self.connection_hook(self.writer)
         except BaseException:
             self.close()
             raise
@@ -198,7 +202,17 @@ class Session:
                                       flags=apsw.SQLITE_OPEN_READONLY)
         self.reader.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
         self.reader.execute("pragma temp_store=MEMORY")
+        if node.connection_hook is not None:
+            node.connection_hook(self.reader)
         self.txn: str | None = None  # None, "write" or "read"
+        self._writing = False  # an autocommit statement of this session runs on the writer
+
+    def interrupt(self) -> None:
+        """Abort the statement this session runs (from any thread): it fails with 57014.
+        The writer connection is interrupted only while this session owns it."""
+        self.reader.interrupt()
+        if self.txn == "write" or self._writing:
+            self.node.writer.interrupt()
 
     def close(self) -> None:
         if self.txn == "write":
@@ -258,23 +272,67 @@ class Session:
         # It writes: run it on the writer, alone, as its own mini-transaction.
         node = self.node
         node.acquire_write_lock()
+        self._writing = True
         try:
             result = self._run(node.writer, stmt, params)
         except SixfoldError:
             # It may have committed part of its work (INSERT OR FAIL): that part must be
             # durable before the error is reported, like any commit.
             shipped = node.writer_file.take_shipped()
+            self._writing = False
             node.write_lock.release()
             node.wait_durable(shipped)
             raise
         except BaseException:
             node.writer_file.take_shipped()
+            self._writing = False
             node.write_lock.release()
             raise
         shipped = node.writer_file.take_shipped()
+        self._writing = False
         node.write_lock.release()
         result.commit_lsn = node.wait_durable(shipped)
         return result
+
+    def describe(self, stmt: str, params) -> list[tuple[str, str | None]]:
+        """(name, declared type) of the result columns of `stmt`, without running it."""
+        conn = self.node.writer if self.txn == "write" else self.reader
+        try:
+            desc = _describe_only(conn, stmt, params)
+        except apsw.Error as e:
+            raise sql_error(e) from None
+        return [(d[0], d[1]) for d in desc]
+
+    def execute_many(self, stmt: str, rows) -> int:
+        """Run one writing statement once per parameter row (COPY FROM, executemany), all
+        in one transaction: the session's, or one of its own, committed as one
+        mini-transaction. Returns the rows changed."""
+        node = self.node
+        if self.txn == "read":
+            raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
+        if self.txn == "write":
+            before = node.writer.total_changes()
+            try:
+                node.writer.cursor().executemany(stmt, rows)
+            except apsw.Error as e:
+                raise sql_error(e, node.writer_file.error) from None
+            finally:
+                if not node.writer.in_transaction:
+                    self._finish_write()
+            return node.writer.total_changes() - before
+        self._begin(read_only=False)
+        try:
+            before = node.writer.total_changes()
+            node.writer.cursor().executemany(stmt, rows)
+            changed = node.writer.total_changes() - before
+        except BaseException as e:
+            if self.txn == "write":
+                self._end_write("rollback")
+            if isinstance(e, apsw.Error):
+                raise sql_error(e, node.writer_file.error) from None
+            raise
+        self._end_write("commit")
+        return changed
 
     def _begin(self, read_only: bool) -> Result:
         if self.txn is not None:

@@ -25,6 +25,7 @@ _BY_MESSAGE = [
     (re.compile(r"division by zero"), "22012"),
     (re.compile(r"too many terms|too many columns|string or blob too big"), "54000"),
     (re.compile(r"cannot (start|commit|rollback) .*transaction|no transaction is active"), "25000"),
+    (re.compile(r"\binterrupted\b"), "57014"),
 ]
 
 
@@ -32,6 +33,8 @@ def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
     """Translate an apsw exception; an I/O error caused by the volume keeps its Sixfold error."""
     if cause is not None and isinstance(e, (apsw.IOError, apsw.FullError, apsw.CantOpenError, apsw.ReadOnlyError)):
         return cause
+    if isinstance(e, apsw.InterruptError):
+        return SqlError("canceling statement due to user request", "57014")
     if isinstance(e, apsw.ReadOnlyError):
         return ReadOnlyTransaction("cannot execute a write in a read-only transaction")
     msg = _PREFIX.sub("", str(e))

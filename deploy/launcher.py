@@ -1,6 +1,7 @@
-"""The local process launcher: starts the storage nodes of a cluster spec as real
-processes, each with its own data directory and log file, and stops, kills, pauses
-and resumes them. Used by `sixfold up`, by the test fixture and by bench/."""
+"""The local process launcher: starts the processes of a cluster spec (storage nodes,
+then compute nodes) as real processes, each with its own data directory and log file,
+and stops, kills, pauses and resumes them. Used by `sixfold up`, by the test fixture
+and by bench/."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -53,6 +55,27 @@ def wait_until(cond, timeout_s: float, what: str, interval_s: float = 0.05):
         time.sleep(interval_s)
 
 
+def pg_answers(host: str, port: int, timeout_s: float) -> bool:
+    """A PostgreSQL server listens there: it answers an SSLRequest with 'S' or 'N'."""
+    with socket.create_connection((host, port), timeout=timeout_s) as s:
+        s.settimeout(timeout_s)
+        s.sendall(struct.pack("!ii", 8, 80877103))
+        return s.recv(1) in (b"S", b"N")
+
+
+def with_password(spec: ClusterSpec, root: Path, password: str, user: str = "sixfold") -> ClusterSpec:
+    """`spec` with SCRAM authentication for `user`; the password goes to root/credentials.json."""
+    import secrets
+
+    from compute_node.pgwire.scram import make_verifier
+    from sixfold.constants import SCRAM_ITERATIONS_COUNT
+    from sixfold.endpoints import save_credentials
+
+    save_credentials(root, user, password)
+    verifier = make_verifier(password, secrets.token_bytes(16), SCRAM_ITERATIONS_COUNT)
+    return spec.replace(auth={"method": "scram-sha-256", "users": {user: verifier}})
+
+
 @dataclass
 class NodeProcess:
     name: str
@@ -61,6 +84,13 @@ class NodeProcess:
     log_path: Path
     proc: subprocess.Popen | None = None
     paused: bool = False
+    kind: str = "storage"  # "storage" or "compute"
+
+    def argv(self, spec_path: Path) -> list[str]:
+        if self.kind == "compute":
+            return [sys.executable, "-m", "compute_node", "--cluster-spec", str(spec_path), "--name", self.name]
+        return [sys.executable, "-m", "storage_node", "--cluster-spec", str(spec_path), "--name", self.name,
+                "--data-dir", str(self.data_dir)]
 
     @property
     def alive(self) -> bool:
@@ -78,18 +108,51 @@ class LocalCluster:
     nodes: dict[str, NodeProcess] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, root: Path, spec: ClusterSpec | None = None, **spec_kw) -> "LocalCluster":
+    def create(cls, root: Path, spec: ClusterSpec | None = None, writer: bool = False,
+               password: str | None = None, **spec_kw) -> "LocalCluster":
+        """A new cluster in `root`. With `writer`, also a writer compute node on a free port;
+        with `password`, clients log in as user `sixfold` with it (SCRAM), else trust."""
         root.mkdir(parents=True, exist_ok=True)
         if spec is None:
-            ports = free_ports(6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"])
-            spec = local_spec(ports[0], **spec_kw)
+            ports = free_ports(1 + (6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"]))
+            spec = local_spec(ports[0], pg_port=ports[-1] if writer else None, **spec_kw)
             nodes = tuple(type(n)(n.name, n.az, n.host, p) for n, p in zip(spec.storage_nodes, ports))
             spec = spec.replace(storage_nodes=nodes)
+        if password is not None:
+            spec = with_password(spec, root, password)
         spec.save(root / "cluster.json")
+        return cls.attach(spec, root)
+
+    @classmethod
+    def attach(cls, spec: ClusterSpec, root: Path) -> "LocalCluster":
+        """The cluster of an existing data directory (no process attached)."""
         c = cls(spec, root)
         for n in spec.storage_nodes:
             c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log")
+        for n in spec.compute_nodes:
+            c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log",
+                                          kind="compute")
         return c
+
+    @property
+    def storage_names(self) -> list[str]:
+        return [n.name for n in self.spec.storage_nodes]
+
+    @property
+    def compute_names(self) -> list[str]:
+        return [n.name for n in self.spec.compute_nodes]
+
+    def host_port(self, name: str) -> tuple[str, int]:
+        n = next((x for x in (*self.spec.storage_nodes, *self.spec.compute_nodes) if x.name == name), None)
+        if n is None:
+            raise KeyError(f"no process named {name!r} in cluster {self.spec.name!r}")
+        return n.host, n.port
+
+    def uri(self, name: str = "writer") -> str:
+        """The PostgreSQL URI of a compute node (`writer`: the cluster endpoint)."""
+        from sixfold.endpoints import endpoints, load_credentials
+
+        return endpoints(self.spec, load_credentials(self.root))[name]
 
     @property
     def spec_path(self) -> Path:
@@ -102,10 +165,8 @@ class LocalCluster:
         n.data_dir.mkdir(parents=True, exist_ok=True)
         n.log_path.parent.mkdir(parents=True, exist_ok=True)
         logf = open(n.log_path, "ab")
-        n.proc = subprocess.Popen(
-            [sys.executable, "-m", "storage_node", "--cluster-spec", str(self.spec_path), "--name", name,
-             "--data-dir", str(n.data_dir)],
-            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        n.proc = subprocess.Popen(n.argv(self.spec_path), stdout=logf, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
         logf.close()
         n.paused = False
         if wait:
@@ -113,10 +174,12 @@ class LocalCluster:
         return n
 
     def start_all(self) -> None:
-        for name in self.nodes:
-            self.start(name, wait=False)
-        for name in self.nodes:
-            self.wait_ready(name)
+        """Storage nodes first (in parallel), then the compute nodes (they recover the volume)."""
+        for group in (self.storage_names, self.compute_names):
+            for name in group:
+                self.start(name, wait=False)
+            for name in group:
+                self.wait_ready(name)
 
     def health(self, name: str, timeout_s: float = 1.0) -> pb.HealthResponse:
         with grpc.insecure_channel(self.nodes[name].address) as ch:
@@ -128,9 +191,11 @@ class LocalCluster:
         def ready():
             if not n.alive:
                 raise RuntimeError(f"{name} exited with {n.proc.returncode if n.proc else None}; see {n.log_path}")
+            if n.kind == "compute":
+                return pg_answers(*self.host_port(name), 0.5)
             return self.health(name, 0.5).node == name
 
-        wait_until(ready, PROCESS_START_TIMEOUT_MS / 1000, f"storage node {name} to answer")
+        wait_until(ready, PROCESS_START_TIMEOUT_MS / 1000, f"{n.kind} node {name} to answer")
 
     def kill(self, name: str) -> None:
         """SIGKILL: no shutdown, no flush, like a power cut of that process."""
@@ -171,7 +236,7 @@ class LocalCluster:
             n.paused = False
 
     def stop_all(self, kill: bool = False) -> None:
-        for name in self.nodes:
+        for name in [*self.compute_names, *self.storage_names]:
             (self.kill if kill else self.stop)(name)
 
     def names_in_az(self, az: str) -> list[str]:

@@ -1,12 +1,15 @@
-"""`sixfold`: the user's command. For now it manages the storage tier of a local cluster.
+"""`sixfold`: the user's command.
 
-    sixfold up [--data-dir DIR] [--base-port PORT]   start (or restart) six storage nodes over az1..az3
-    sixfold status [--data-dir DIR] [--json]          every process: AZ, pid, port, alive, VDL hint, epoch
-    sixfold node stop|kill|pause|resume|start NAME    act on one storage node
-    sixfold down [--data-dir DIR]                     stop every node; the data stays
+    sixfold up [--data-dir DIR] [--port PORT]        start (or restart) a local cluster: six storage
+                                                      nodes over az1..az3 and the writer; prints its URI
+    sixfold status [--data-dir DIR] [--json]          every process: kind, role, AZ, pid, port, alive; VDL
+    sixfold node stop|kill|pause|resume|start NAME    act on one process (storage node or the writer)
+    sixfold down [--data-dir DIR]                     stop every process; the data stays
+    sixfold sql [-h HOST] [-p PORT] [-U USER] [-d DB] [-c SQL]   a psql-like shell
 
 A cluster lives in one data directory (default `./.sixfold`): `cluster.json` (the spec),
-`nodes/NAME/` (each node's LMDB files), `logs/NAME.log` and, while it runs, `pids.json`.
+`credentials.json` (the generated password, mode 0600), `nodes/NAME/` (each storage
+node's LMDB files), `logs/NAME.log` and, while it runs, `pids.json`.
 The nodes run detached (their own session), so they outlive the `sixfold` process that
 started them; every later command finds them again through `pids.json`.
 
@@ -17,7 +20,6 @@ Exit codes: 0 success, 1 the operation failed (no cluster, a node would not star
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
@@ -29,16 +31,13 @@ from pathlib import Path
 
 from sixfold.constants import (
     CLI_LOCK_WAIT_TIMEOUT_MS as LOCK_WAIT_TIMEOUT_MS, CLI_SIGNAL_WAIT_TIMEOUT_MS as SIGNAL_WAIT_TIMEOUT_MS,
-    CLI_STATUS_HEALTH_TIMEOUT_MS as STATUS_HEALTH_TIMEOUT_MS, PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS,
-    RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS,
-)
+    CLI_STATUS_HEALTH_TIMEOUT_MS as STATUS_HEALTH_TIMEOUT_MS, PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS)
 
 DEFAULT_DATA_DIR = ".sixfold"
+DEFAULT_PG_PORT = 5432
 SPEC_FILE = "cluster.json"
 PIDS_FILE = "pids.json"
 LOCK_FILE = "cli.lock"
-
-VOLUME_OPEN_TIMEOUT_MS = RPC_TIMEOUT_MS * RECOVERY_ATTEMPTS_MAX  # `up`: recovery of the volume
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -87,8 +86,8 @@ def pid_alive(pid: int | None) -> bool:
 
 
 def is_node_process(pid: int | None, name: str, spec_path: Path) -> bool:
-    """`pid` is alive and is storage node `name` of this cluster, not a process that got
-    the same pid after the node died."""
+    """`pid` is alive and is process `name` (storage or compute node) of this cluster, not
+    a process that got the same pid after the node died."""
     if not pid_alive(pid):
         return False
     argv = _cmdline(pid)
@@ -98,7 +97,7 @@ def is_node_process(pid: int | None, name: str, spec_path: Path) -> bool:
     def arg(flag: str) -> str | None:
         return argv[argv.index(flag) + 1] if flag in argv[:-1] else None
 
-    return "storage_node" in argv and arg("--name") == name and \
+    return ("storage_node" in argv or "compute_node" in argv) and arg("--name") == name and \
         Path(arg("--cluster-spec") or "").resolve() == spec_path.resolve()
 
 
@@ -148,16 +147,10 @@ class DataDir:
             raise CliError(f"cannot read {self.spec_path}: {e}") from None
 
     def cluster(self):
-        """A LocalCluster over the saved spec (no processes attached), built the way
-        LocalCluster.create builds one, without rewriting the spec."""
-        from deploy.launcher import LocalCluster, NodeProcess
+        """A LocalCluster over the saved spec (no processes attached), without rewriting it."""
+        from deploy.launcher import LocalCluster
 
-        spec = self.require()
-        c = LocalCluster(spec, self.root)
-        for n in spec.storage_nodes:
-            c.nodes[n.name] = NodeProcess(n.name, n.address, self.root / "nodes" / n.name,
-                                          self.root / "logs" / f"{n.name}.log")
-        return c
+        return LocalCluster.attach(self.require(), self.root)
 
     def read_pids(self) -> dict[str, int]:
         try:
@@ -222,8 +215,7 @@ def _port_in_use(host: str, port: int) -> bool:
 
 
 def _check_ports_free(cluster, names) -> None:
-    busy = [f"{n} ({cluster.spec.node(n).address})" for n in names
-            if _port_in_use(cluster.spec.node(n).host, cluster.spec.node(n).port)]
+    busy = [f"{n} ({cluster.nodes[n].address})" for n in names if _port_in_use(*cluster.host_port(n))]
     if busy:
         raise CliError(f"port in use for {', '.join(busy)}: another process (maybe a node of another "
                        f"cluster, or one whose pid was lost) listens there; stop it or use another --data-dir")
@@ -231,9 +223,14 @@ def _check_ports_free(cluster, names) -> None:
 
 # --- health ------------------------------------------------------------------------------
 def _health_all(cluster, names, timeout_s: float) -> dict[str, object]:
-    """name -> HealthResponse, or None for a node that did not answer (in parallel)."""
+    """name -> HealthResponse (True for a compute node that answers the PostgreSQL
+    protocol), or None for a process that did not answer (in parallel)."""
+    from deploy.launcher import pg_answers
+
     def one(name):
         try:
+            if cluster.nodes[name].kind == "compute":
+                return True if pg_answers(*cluster.host_port(name), timeout_s) else None
             r = cluster.health(name, timeout_s)
             return r if r.node == name else None
         except Exception:
@@ -262,98 +259,131 @@ def _stop_pids(pids: dict[str, int], timeout_s: float) -> list[str]:
 
 
 # --- commands ----------------------------------------------------------------------------
-def cmd_up(args) -> int:
-    from deploy.launcher import LocalCluster
+def _new_spec(args):
+    """The spec of a new local cluster: free (or the requested) ports, the writer on
+    --port (5432 when free), SCRAM authentication with a generated password."""
+    from deploy.launcher import free_ports
     from sixfold.spec import local_spec
+
+    if args.base_port is not None and not 0 < args.base_port <= 65535 - 5:
+        raise CliError(f"--base-port must be in 1..{65535 - 5}", EXIT_USAGE)
+    if args.port is not None and not 0 < args.port <= 65535:
+        raise CliError("--port must be in 1..65535", EXIT_USAGE)
+    pg_port = args.port
+    if pg_port is None:
+        pg_port = DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT) else free_ports(1)[0]
+    elif _port_in_use("127.0.0.1", pg_port):
+        raise CliError(f"port {pg_port} is in use; pick another with --port", EXIT_USAGE)
+    base = args.base_port if args.base_port is not None else None
+    spec = local_spec(base if base is not None else 0, pg_port=pg_port)
+    if base is None:
+        ports = [p for p in free_ports(7) if p != pg_port][:6]
+        spec = spec.replace(storage_nodes=tuple(n.__class__(n.name, n.az, n.host, p)
+                                                for n, p in zip(spec.storage_nodes, ports)))
+    return spec
+
+
+def cmd_up(args) -> int:
+    from deploy.launcher import LocalCluster, with_password
+    from sixfold.endpoints import endpoints, load_credentials, new_password
 
     dd = DataDir(args.data_dir)
     if dd.root.exists() and not dd.root.is_dir():
         raise CliError(f"{dd.root} exists and is not a directory")
     with dd.locked():
         if dd.exists():
-            cluster = dd.cluster()
-            if args.base_port is not None:
-                ports = [n.port for n in cluster.spec.storage_nodes]
-                if ports[0] != args.base_port:
-                    raise CliError(f"{dd.spec_path} already places the nodes on ports "
-                                   f"{', '.join(map(str, ports))}; --base-port applies only to a new cluster "
-                                   f"(or use another --data-dir)", EXIT_USAGE)
+            spec = dd.require()
+            if args.base_port is not None and spec.storage_nodes[0].port != args.base_port:
+                raise CliError(f"{dd.spec_path} already places the storage nodes on ports "
+                               f"{', '.join(str(n.port) for n in spec.storage_nodes)}; --base-port applies only "
+                               f"to a new cluster (or use another --data-dir)", EXIT_USAGE)
+            if args.port is not None and spec.writer is not None and spec.writer.port != args.port:
+                raise CliError(f"{dd.spec_path} already puts the writer on port {spec.writer.port}; --port "
+                               f"applies only to a new cluster (or use another --data-dir)", EXIT_USAGE)
+            if spec.writer is None:  # a cluster from before compute nodes: give it a writer
+                from sixfold.spec import ComputeNodeSpec
+
+                from deploy.launcher import free_ports
+                port = args.port or (DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT)
+                                     else free_ports(1)[0])
+                spec = with_password(spec.replace(compute_nodes=(ComputeNodeSpec("writer", "az1", "127.0.0.1",
+                                                                                  port),)), dd.root, new_password())
+                spec.save(dd.spec_path)
+            cluster = LocalCluster.attach(spec, dd.root)
             created = False
         else:
-            if args.base_port is not None and not 0 < args.base_port <= 65535 - 5:
-                raise CliError(f"--base-port must be in 1..{65535 - 5}", EXIT_USAGE)
-            spec = local_spec(args.base_port) if args.base_port is not None else None
-            cluster = LocalCluster.create(dd.root, spec=spec)
+            dd.root.mkdir(parents=True, exist_ok=True)
+            cluster = LocalCluster.create(dd.root, spec=_new_spec(args), password=new_password())
             created = True
         names = list(cluster.nodes)
         running = dd.running(names)
         if len(running) == len(names):
             print(f"cluster {cluster.spec.name!r} at {dd.root} is already running "
-                  f"({len(names)} storage nodes); see `sixfold status --data-dir {dd.root}`")
+                  f"({len(names)} processes); see `sixfold status --data-dir {dd.root}`")
+            print(endpoints(cluster.spec, load_credentials(dd.root))["writer"])
             return EXIT_OK
-        # Start the nodes that are not running (all of them, unless a previous `up` or
-        # `node stop` left some running). Record their pids before waiting, so that a
-        # failure below still leaves a directory `down` can clean up.
-        to_start = [n for n in names if n not in running]
-        _check_ports_free(cluster, to_start)
-        for name in to_start:
-            cluster.start(name, wait=False)
-        started = {n: cluster.nodes[n].pid for n in to_start if cluster.nodes[n].pid}
-        dd.write_pids({**running, **started})
-        try:
+        # Start what is not running: storage nodes first, then the writer (it recovers the
+        # volume from them). Record pids before waiting, so that a failure below still
+        # leaves a directory `down` can clean up.
+        started: dict[str, int] = {}
+        for group in (cluster.storage_names, cluster.compute_names):
+            to_start = [n for n in group if n not in running]
+            _check_ports_free(cluster, to_start)
             for name in to_start:
-                cluster.wait_ready(name)
-            for name in running:  # a node left running must answer too
-                _wait_health(cluster, name)
-        except (RuntimeError, TimeoutError) as e:
-            _stop_pids(started, PROCESS_STOP_TIMEOUT_MS / 1000)
-            dd.write_pids(running)
-            raise CliError(f"the cluster did not start: {e}") from None
-        try:
-            vdl, epoch = asyncio.run(_open_volume(cluster.spec))
-        except Exception as e:  # noqa: BLE001 - reported, the nodes stay up for `status`
-            raise CliError(f"the storage nodes are up but volume {cluster.spec.volume!r} could not be opened: "
-                           f"{type(e).__name__}: {e}") from None
+                cluster.start(name, wait=False)
+            started.update({n: cluster.nodes[n].pid for n in to_start if cluster.nodes[n].pid})
+            dd.write_pids({**running, **started})
+            try:
+                for name in to_start:
+                    cluster.wait_ready(name)
+                for name in group:
+                    if name in running:  # a process left running must answer too
+                        _wait_health(cluster, name)
+            except (RuntimeError, TimeoutError) as e:
+                _stop_pids(started, PROCESS_STOP_TIMEOUT_MS / 1000)
+                dd.write_pids(running)
+                raise CliError(f"the cluster did not start: {e}") from None
     what = "created and started" if created else ("restarted" if not running else
-                                                    f"started {len(to_start)} stopped node(s) of")
+                                                    f"started {len(started)} stopped process(es) of")
     print(f"{what} cluster {cluster.spec.name!r}")
-    _print_table(["NAME", "AZ", "ADDRESS", "PID"],
-                 [[n.name, n.az, n.address, str(({**running, **started}).get(n.name, "-"))]
-                  for n in cluster.spec.storage_nodes])
+    pids = {**running, **started}
+    _print_table(["NAME", "KIND", "AZ", "ADDRESS", "PID"],
+                 [[n, cluster.nodes[n].kind, _az(cluster.spec, n), cluster.nodes[n].address, str(pids.get(n, "-"))]
+                  for n in names])
     print(f"data dir: {dd.root}")
-    print(f"volume:   {cluster.spec.volume} (VDL {vdl}, epoch {epoch})")
+    print("connect:  sixfold sql" + ("" if args.data_dir == DEFAULT_DATA_DIR else f" --data-dir {args.data_dir}")
+          + "   (or psql with the URI below)")
+    print(endpoints(cluster.spec, load_credentials(dd.root))["writer"])
     return EXIT_OK
+
+
+def _az(spec, name: str) -> str:
+    return next(n.az for n in (*spec.storage_nodes, *spec.compute_nodes) if n.name == name)
 
 
 def _wait_health(cluster, name: str) -> None:
     from deploy.launcher import wait_until
 
-    wait_until(lambda: cluster.health(name, 0.5).node == name, PROCESS_START_TIMEOUT_MS / 1000,
-               f"storage node {name} to answer")
-
-
-async def _open_volume(spec) -> tuple[int, int]:
-    """Open the volume once (creating it if new, recovering it otherwise); its VDL and epoch."""
-    from compute_node.volume_client import VolumeClient
-
-    vc = await asyncio.wait_for(VolumeClient.open(spec), VOLUME_OPEN_TIMEOUT_MS / 1000)
-    try:
-        return vc.vdl, vc.epoch
-    finally:
-        await vc.close()
+    wait_until(lambda: _health_all(cluster, [name], 0.5)[name] is not None, PROCESS_START_TIMEOUT_MS / 1000,
+               f"{name} to answer")
 
 
 def collect_status(dd: DataDir) -> dict:
+    """The stable `status --json` document: {"cluster", "data_dir", "processes": [{name,
+    kind, role, az, pid, port, alive, state, address, ...}], "endpoints": {name: URI},
+    "volume": {"name", "vdl", "epoch"}}."""
+    from sixfold.endpoints import endpoints, load_credentials
+
     cluster = dd.cluster()
     spec = cluster.spec
     pids = dd.read_pids()
     procs = {}
-    for n in spec.storage_nodes:
-        pid = pids.get(n.name)
-        procs[n.name] = pid if is_node_process(pid, n.name, dd.spec_path) else None
+    for name in cluster.nodes:
+        pid = pids.get(name)
+        procs[name] = pid if is_node_process(pid, name, dd.spec_path) else None
     health = _health_all(cluster, [n for n, p in procs.items() if p], STATUS_HEALTH_TIMEOUT_MS / 1000)
     rows = []
-    for n in spec.storage_nodes:
+    for n in (*spec.storage_nodes, *spec.compute_nodes):
         pid = procs[n.name]
         h = health.get(n.name)
         if pid is None:
@@ -364,16 +394,20 @@ def collect_status(dd: DataDir) -> dict:
             state = "paused"
         else:
             state = "not answering"
+        storage = cluster.nodes[n.name].kind == "storage"
         rows.append({
-            "name": n.name, "kind": "storage", "role": "storage", "az": n.az, "pid": pid, "port": n.port,
-            "alive": pid is not None and h is not None, "state": state, "address": n.address,
-            "vdl_hint": h.vdl_hint if h is not None else None, "epoch": h.epoch if h is not None else None,
+            "name": n.name, "kind": cluster.nodes[n.name].kind, "role": "storage" if storage else n.role,
+            "az": n.az, "pid": pid, "port": n.port, "alive": pid is not None and h is not None, "state": state,
+            "address": n.address,
+            "vdl_hint": h.vdl_hint if storage and h is not None else None,
+            "epoch": h.epoch if storage and h is not None else None,
         })
-    answering = [h for h in health.values() if h is not None]
+    answering = [h for n, h in health.items() if h is not None and cluster.nodes[n].kind == "storage"]
     return {
         "cluster": spec.name,
         "data_dir": str(dd.root),
         "processes": rows,
+        "endpoints": endpoints(spec, load_credentials(dd.root)),
         "volume": {
             "name": spec.volume,
             "vdl": max((h.vdl_hint for h in answering), default=None),
@@ -392,13 +426,16 @@ def cmd_status(args) -> int:
     def show(v):
         return "-" if v is None else str(v)
 
-    _print_table(["NAME", "KIND", "AZ", "PID", "PORT", "ALIVE", "STATE", "VDL HINT", "EPOCH"],
-                 [[p["name"], p["kind"], p["az"], show(p["pid"]), str(p["port"]), "yes" if p["alive"] else "no",
-                   p["state"], show(p["vdl_hint"]), show(p["epoch"])] for p in st["processes"]])
+    _print_table(["NAME", "KIND", "ROLE", "AZ", "PID", "PORT", "ALIVE", "STATE", "VDL HINT", "EPOCH"],
+                 [[p["name"], p["kind"], p["role"], p["az"], show(p["pid"]), str(p["port"]),
+                   "yes" if p["alive"] else "no", p["state"], show(p["vdl_hint"]), show(p["epoch"])]
+                  for p in st["processes"]])
     alive = sum(p["alive"] for p in st["processes"])
     v = st["volume"]
-    print(f"\ncluster {st['cluster']!r} at {st['data_dir']}: {alive}/{len(st['processes'])} storage nodes alive")
+    print(f"\ncluster {st['cluster']!r} at {st['data_dir']}: {alive}/{len(st['processes'])} processes alive")
     print(f"volume {v['name']!r}: VDL {show(v['vdl'])}, epoch {show(v['epoch'])}")
+    for name, uri in st["endpoints"].items():
+        print(f"endpoint {name}: {uri}")
     return EXIT_OK
 
 
@@ -407,7 +444,7 @@ def cmd_node(args) -> int:
     cluster = dd.cluster()
     name = args.name
     if name not in cluster.nodes:
-        raise CliError(f"no storage node named {name!r}; the nodes are: {', '.join(cluster.nodes)}", EXIT_USAGE)
+        raise CliError(f"no process named {name!r}; the processes are: {', '.join(cluster.nodes)}", EXIT_USAGE)
     stop_s = PROCESS_STOP_TIMEOUT_MS / 1000
     with dd.locked():
         pids = dd.read_pids()
@@ -479,9 +516,13 @@ def cmd_down(args) -> int:
             dd.write_pids({})
             print(f"cluster {cluster.spec.name!r} at {dd.root} is not running")
             return EXIT_OK
-        killed = _stop_pids(running, PROCESS_STOP_TIMEOUT_MS / 1000)
+        # The writer first: it must not see its storage vanish under running commits.
+        computes = {n: p for n, p in running.items() if cluster.nodes[n].kind == "compute"}
+        killed = _stop_pids(computes, PROCESS_STOP_TIMEOUT_MS / 1000) if computes else []
+        killed += _stop_pids({n: p for n, p in running.items() if n not in computes},
+                             PROCESS_STOP_TIMEOUT_MS / 1000)
         dd.write_pids({})
-    print(f"stopped {len(running)} storage node(s) of cluster {cluster.spec.name!r}"
+    print(f"stopped {len(running)} process(es) of cluster {cluster.spec.name!r}"
           + (f" ({', '.join(killed)} with SIGKILL after SIGTERM timed out)" if killed else "")
           + f"; data kept in {dd.root}")
     return EXIT_OK
@@ -498,7 +539,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sixfold",
         description="Sixfold: a distributed, log-structured database (redo shipped to six segments over "
-                    "three AZs, 4-of-6 write quorums). This command runs a local cluster of storage nodes.",
+                    "three AZs, 4-of-6 write quorums) that speaks the PostgreSQL protocol. This command "
+                    "runs a local cluster and opens a SQL shell on it.",
         epilog="Run `sixfold COMMAND --help` for the options of one command.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -508,45 +550,62 @@ def build_parser() -> argparse.ArgumentParser:
                              f"(default: ./{DEFAULT_DATA_DIR})")
 
     up = sub.add_parser(
-        "up", help="start a local cluster of six storage nodes (or restart the one in --data-dir)",
-        description="Start six storage nodes over az1..az3 as detached processes, wait until each "
-                    "answers, and open the volume once so it exists. If DIR/cluster.json exists the "
-                    "cluster is restarted in place with its data; otherwise a new cluster is created.")
+        "up", help="start a local cluster: six storage nodes over three AZs and the writer; prints its URI",
+        description="Start six storage nodes over az1..az3 and the writer compute node as detached "
+                    "processes, wait until the writer has recovered the volume and accepts PostgreSQL "
+                    "connections, and print the connection URI. If DIR/cluster.json exists the cluster "
+                    "is restarted in place with its data; otherwise a new cluster is created with a "
+                    "generated password (kept in DIR/credentials.json).")
     data_dir_opt(up)
+    up.add_argument("--port", metavar="PORT", type=int, default=None,
+                    help=f"for a new cluster: the writer's PostgreSQL port (default: {DEFAULT_PG_PORT} when "
+                         "free, else a free port)")
     up.add_argument("--base-port", metavar="PORT", type=int, default=None,
-                    help="for a new cluster: put the six nodes on PORT..PORT+5 "
+                    help="for a new cluster: put the six storage nodes on PORT..PORT+5 "
                          "(default: free ports picked at random)")
     up.set_defaults(func=cmd_up)
 
     st = sub.add_parser(
-        "status", help="show every process of the cluster: AZ, pid, port, alive, VDL hint, epoch",
-        description="Show every storage node of the cluster with its AZ, pid, port, whether it is alive "
-                    "(its process runs and it answers its Health RPC), and its VDL hint and epoch for "
-                    "the volume.")
+        "status", help="show every process of the cluster (kind, role, AZ, pid, port, alive), VDL, endpoints",
+        description="Show every process of the cluster with its kind (storage, compute), role, AZ, pid, "
+                    "port and whether it is alive (its process runs and it answers: the Health RPC for a "
+                    "storage node, the PostgreSQL protocol for a compute node), the volume's VDL and "
+                    "epoch, and the endpoints' URIs.")
     data_dir_opt(st)
     st.add_argument("--json", action="store_true",
-                    help='print a JSON object {"processes": [...], "volume": {"name", "vdl", "epoch"}} '
-                         "instead of a table")
+                    help='print a stable JSON object for scripts: {"processes": [{"name", "kind", "role", '
+                         '"az", "pid", "port", "alive", ...}], "endpoints": {"writer": URI, ...}, '
+                         '"volume": {"name", "vdl", "epoch"}}')
     st.set_defaults(func=cmd_status)
 
     node = sub.add_parser(
-        "node", help="stop, kill, pause, resume or start one storage node",
-        description="Act on one storage node: stop (SIGTERM, then SIGKILL if it does not exit), kill "
+        "node", help="stop, kill, pause, resume or start one process (a storage node or the writer)",
+        description="Act on one process of the cluster (a storage node or the writer): stop (SIGTERM, then SIGKILL if it does not exit), kill "
                     "(SIGKILL, like a power cut), pause (SIGSTOP), resume (SIGCONT), or start it again.")
     node.add_argument("action", choices=["stop", "kill", "pause", "resume", "start"],
                       help="stop: SIGTERM (SIGKILL after a bound); kill: SIGKILL; pause: SIGSTOP; "
                            "resume: SIGCONT; start: start it again with its data")
-    node.add_argument("name", metavar="NAME", help="the node's name, as `sixfold status` shows it (e.g. sn-az1-a)")
+    node.add_argument("name", metavar="NAME",
+                      help="the process's name, as `sixfold status` shows it (e.g. sn-az1-a, writer)")
     data_dir_opt(node)
     node.set_defaults(func=cmd_node)
 
     down = sub.add_parser(
-        "down", help="stop every node of the cluster (the data stays)",
-        description="Stop every storage node: SIGTERM (after SIGCONT, in case it is paused), then "
+        "down", help="stop every process of the cluster (the data stays)",
+        description="Stop the writer, then every storage node: SIGTERM (after SIGCONT, in case it is paused), then "
                     "SIGKILL for any that has not exited within a bound. The data directory stays; "
                     "`sixfold up` restarts the cluster with its data.")
     data_dir_opt(down)
     down.set_defaults(func=cmd_down)
+
+    from sixfold import shell
+
+    sql = sub.add_parser(
+        "sql", help="a psql-like SQL shell on the cluster (or any PostgreSQL server)", add_help=False,
+        description="Open an interactive SQL shell (history, multi-line input, \\d, \\dt, \\timing, \\x, "
+                    "\\q) on the local cluster's writer, or on -h/-p; -c runs one command and exits.")
+    shell.add_arguments(sql)
+    sql.set_defaults(func=shell.run)
     return p
 
 

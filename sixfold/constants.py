@@ -85,3 +85,13 @@ WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails w
 REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
 VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
 SQL_BUSY_TIMEOUT_MS = 5_000
+
+# --- Compute node (PostgreSQL protocol) --------------------------------------------
+PG_STARTUP_BYTES_MAX = 10_000  # any message before authentication completes
+PG_MESSAGE_BYTES_MAX = 64 * 1024 * 1024  # any message after it (a claimed length above: connection closed)
+PG_AUTH_TIMEOUT_MS = 10_000  # startup + authentication must finish within this
+PG_CONNECTIONS_MAX = 100  # beyond it a new client gets 53300
+PG_OUTPUT_FLUSH_BYTES = 64 * 1024  # buffered output is written once it grows past this
+PG_COPY_CHUNK_BYTES = 256 * 1024  # COPY FROM data handed to the engine at a time
+PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before connections close
+SCRAM_ITERATIONS_COUNT = 4096

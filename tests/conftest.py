@@ -62,3 +62,12 @@ def cluster_builder(tmp_path):
 
 def pytest_report_header(config):
     return f"sixfold tests; seed via SIXFOLD_SEED (default random), pid {os.getpid()}"
+
+
+@pytest.fixture
+def pg_cluster(cluster_builder):
+    """A running cluster with the writer compute node, SCRAM login as user `sixfold` with
+    a generated password: `pg_cluster.uri()` is its postgresql:// URI."""
+    import secrets
+
+    return cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))

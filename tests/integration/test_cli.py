@@ -1,5 +1,6 @@
 """The `sixfold` command end to end: real `sixfold` processes (through `python -m
-sixfold.cli`) managing real, detached storage node processes in a per-test data dir."""
+sixfold.cli`) managing real, detached storage and compute node processes in a per-test
+data dir, and `sixfold sql` talking to the writer."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.launcher import LocalCluster, wait_until
+from deploy.launcher import LocalCluster, free_ports, wait_until
 from sixfold.cli import main
 from tests.conftest import UNEXPECTED
 
@@ -74,23 +75,37 @@ def test_up_status_kill_start_down(tmp_path):
     data_dir = tmp_path / "sixfold"
     seen_pids: set[int] = set()
     try:
-        up = ok(sixfold("up", data_dir=data_dir))
-        assert str(data_dir) in up.stdout and "VDL" in up.stdout
+        pg_port = free_ports(1)[0]
+        up = ok(sixfold("up", "--port", str(pg_port), data_dir=data_dir))
+        uri = next(line for line in up.stdout.splitlines() if line.startswith("postgresql://"))
+        assert str(data_dir) in up.stdout and f"@127.0.0.1:{pg_port}/sixfold" in uri
+        password = json.loads((data_dir / "credentials.json").read_text())["password"]
+        assert len(password) >= 16 and f":{password}@" in uri  # generated, not a fixed one
+        assert (data_dir / "credentials.json").stat().st_mode & 0o077 == 0
+        assert password not in (data_dir / "cluster.json").read_text()  # the spec holds a verifier only
         assert (data_dir / "cluster.json").is_file() and (data_dir / "pids.json").is_file()
         seen_pids |= set(json.loads((data_dir / "pids.json").read_text()).values())
 
         st = status(data_dir)
         procs = st["processes"]
-        assert len(procs) == 6
+        assert len(procs) == 7
         for p in procs:
             assert set(p) >= {"name", "kind", "role", "az", "pid", "port", "alive"}
-            assert p["kind"] == "storage" and p["role"] == "storage"
             assert p["alive"] is True and isinstance(p["pid"], int) and isinstance(p["port"], int)
-        assert Counter(p["az"] for p in procs) == {"az1": 2, "az2": 2, "az3": 2}
-        assert len({p["pid"] for p in procs}) == 6 and len({p["port"] for p in procs}) == 6
+        storage = [p for p in procs if p["kind"] == "storage"]
+        assert len(storage) == 6 and all(p["role"] == "storage" for p in storage)
+        assert Counter(p["az"] for p in storage) == {"az1": 2, "az2": 2, "az3": 2}
+        writer = by_name(st)["writer"]
+        assert (writer["kind"], writer["role"], writer["port"]) == ("compute", "writer", pg_port)
+        assert st["endpoints"]["writer"] == uri
+        assert len({p["pid"] for p in procs}) == 7 and len({p["port"] for p in procs}) == 7
         assert st["volume"]["name"] == "main"
         assert isinstance(st["volume"]["vdl"], int) and st["volume"]["epoch"] >= 1
         seen_pids |= {p["pid"] for p in procs}
+
+        # The README's promise: `sixfold sql -c "select 1"` answers.
+        one = ok(sixfold("sql", "-c", "select 1", data_dir=data_dir))
+        assert "(1 row)" in one.stdout and any(line.strip() == "1" for line in one.stdout.splitlines())
 
         # A second `up` sees the running cluster and leaves it alone.
         again = ok(sixfold("up", data_dir=data_dir))
@@ -117,8 +132,19 @@ def test_up_status_kill_start_down(tmp_path):
         assert new_pid != victim_pid
         seen_pids.add(new_pid)
 
+        # Kill the writer mid-life; started again, it recovers the volume and the data is there.
+        ok(sixfold("sql", "-c", "create table t (a int); insert into t values (41), (1)", data_dir=data_dir))
+        ok(sixfold("node", "kill", "writer", data_dir=data_dir))
+        wait_until(lambda: pid_gone(writer["pid"]), POLL_TIMEOUT_S, "the writer to die")
+        assert sixfold("sql", "-c", "select 1", data_dir=data_dir).returncode == 1
+        ok(sixfold("node", "start", "writer", data_dir=data_dir))
+        total = ok(sixfold("sql", "-c", "select sum(a) from t", data_dir=data_dir))
+        assert any(line.strip() == "42" for line in total.stdout.splitlines()), total.stdout
+        st = status(data_dir)
+        seen_pids.add(by_name(st)["writer"]["pid"])
+
         down = ok(sixfold("down", data_dir=data_dir))
-        assert "stopped 6" in down.stdout
+        assert "stopped 7" in down.stdout
         alive_pids = {p["pid"] for p in st["processes"]}
         wait_until(lambda: all(pid_gone(p) for p in alive_pids), POLL_TIMEOUT_S, "every node to exit")
         assert not (data_dir / "pids.json").exists()
@@ -148,10 +174,11 @@ def test_help_and_expected_errors(tmp_path, capsys):
     script = shutil.which("sixfold")
     cp = ok(subprocess.run([script, "--help"] if script else [sys.executable, "-m", "sixfold.cli", "--help"],
                            capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S))
-    assert cp.stdout.startswith("usage: sixfold") and all(c in cp.stdout for c in ("up", "status", "node", "down"))
+    assert cp.stdout.startswith("usage: sixfold") and all(c in cp.stdout for c in ("up", "status", "node", "down",
+                                                                                  "sql"))
 
     # The rest in-process: the same main(), without paying a Python start per case.
-    for sub in ("up", "status", "node", "down"):
+    for sub in ("up", "status", "node", "down", "sql"):
         with pytest.raises(SystemExit) as exc:
             main([sub, "--help"])
         assert exc.value.code == 0

@@ -1,0 +1,545 @@
+"""One client connection: startup, authentication, then the query loop.
+
+The protocol runs on the server's event loop; SQL runs in the connection's own worker
+thread (the engine blocks), so a slow statement never stalls other clients. Errors
+are ErrorResponses with the SQLSTATE of the SixfoldError behind them; a protocol
+violation or an unexpected failure is FATAL and closes the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.copy import CopyParser, format_row, insert_sql, select_sql
+from compute_node.pg_sql.translate import SessionContext, Statement, split_statements
+from compute_node.pgwire import messages as m
+from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
+from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession
+from sixfold.constants import (
+    PG_AUTH_TIMEOUT_MS, PG_COPY_CHUNK_BYTES, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
+)
+from sixfold.errors import SixfoldError, SqlError
+
+log = logging.getLogger("sixfold.compute.pgwire")
+_LEN = struct.Struct("!i")
+
+
+class _Closed(Exception):
+    """The connection is over (Terminate, FATAL error, peer gone)."""
+
+
+@dataclass
+class Prepared:
+    name: str
+    query: str
+    statements: list[Statement]
+    param_oids: list[int]
+
+
+@dataclass
+class Portal:
+    name: str
+    prepared: Prepared
+    params: tuple
+    result_formats: tuple[int, ...]
+    outcomes: list[Outcome] | None = None  # set once run (at Describe or Execute)
+    sent: int = 0  # rows of the last outcome already sent
+    described: bool = False
+
+
+@dataclass
+class ExtendedState:
+    statements: dict[str, Prepared] = field(default_factory=dict)
+    portals: dict[str, Portal] = field(default_factory=dict)
+    skipping: bool = False  # after an error: discard messages until Sync
+
+
+class Connection:
+    def __init__(self, server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pid: int):
+        self.server = server
+        self.reader = reader
+        self.writer = writer
+        self.pid = pid
+        self.secret = secrets.randbits(31)
+        self.out = bytearray()
+        self.session: PgSession | None = None
+        self.executor: ThreadPoolExecutor | None = None
+        self.ext = ExtendedState()
+        self.user = "?"
+        self._running = False
+        self._cancel_reason: str | None = None
+
+    # --- I/O -------------------------------------------------------------------------------
+    def send(self, data: bytes) -> None:
+        self.out += data
+
+    async def flush(self) -> None:
+        if self.out:
+            self.writer.write(bytes(self.out))
+            self.out.clear()
+        await self.writer.drain()
+
+    async def maybe_flush(self) -> None:
+        if len(self.out) >= PG_OUTPUT_FLUSH_BYTES:
+            await self.flush()
+
+    async def read_message(self, limit_bytes: int = PG_MESSAGE_BYTES_MAX) -> tuple[bytes, bytes]:
+        header = await self.reader.readexactly(5)
+        kind, length = header[:1], _LEN.unpack(header[1:])[0]
+        m.check_length(length, limit_bytes, f"message {kind!r}")
+        return kind, await self.reader.readexactly(length - 4)
+
+    async def in_worker(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def fatal(self, sqlstate: str, message: str) -> None:
+        self.send(m.error_response(sqlstate, message, "FATAL"))
+        try:
+            await self.flush()
+        except (ConnectionError, OSError):
+            pass
+        raise _Closed
+
+    def send_error(self, e: BaseException) -> None:
+        if isinstance(e, SixfoldError):
+            state, text = e.sqlstate, str(e)
+        else:
+            log.exception("connection %d: unexpected error", self.pid)
+            state, text = "XX000", f"internal error: {type(e).__name__}: {e}"
+        if state == "57014" and self._cancel_reason:
+            text = self._cancel_reason
+        self.send(m.error_response(state, text))
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    async def run(self) -> None:
+        try:
+            try:
+                started = await asyncio.wait_for(self.startup(), PG_AUTH_TIMEOUT_MS / 1000)
+            except asyncio.TimeoutError:
+                await self.fatal("08006", f"authentication did not finish within {PG_AUTH_TIMEOUT_MS} ms")
+                return
+            if started:
+                await self.query_loop()
+        except (_Closed, asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass
+        except m.ProtocolViolation as e:
+            try:
+                await self.fatal(e.sqlstate, str(e))
+            except _Closed:
+                pass
+        except SqlError as e:
+            try:
+                await self.fatal(e.sqlstate, str(e))
+            except _Closed:
+                pass
+        except Exception:  # noqa: BLE001 - one connection's bug must not take the server down
+            log.exception("connection %d failed", self.pid)
+        finally:
+            await self.cleanup()
+
+    async def cleanup(self) -> None:
+        self.server.forget(self)
+        if self.session is not None:
+            session, self.session = self.session, None
+            try:
+                await self.in_worker(session.close)
+            except Exception:  # noqa: BLE001 - closing anyway
+                log.exception("connection %d: closing its session failed", self.pid)
+        if self.executor is not None:
+            self.executor.shutdown(wait=False)
+        try:
+            self.writer.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    # --- startup and authentication -----------------------------------------------------------
+    async def startup(self) -> bool:
+        tls_done = False
+        while True:
+            length = _LEN.unpack(await self.reader.readexactly(4))[0]
+            m.check_length(length, PG_STARTUP_BYTES_MAX, "startup packet")
+            if length < 8:
+                raise m.ProtocolViolation(f"invalid startup packet length {length}")
+            msg = m.decode_startup(await self.reader.readexactly(length - 4))
+            if isinstance(msg, m.CancelRequest):
+                self.server.cancel(msg.pid, msg.secret)
+                return False
+            if isinstance(msg, m.SslRequest) and not tls_done:
+                ctx = self.server.ssl_context
+                self.writer.write(m.SSL_YES if ctx else m.SSL_NO)
+                await self.writer.drain()
+                if ctx:
+                    await self.writer.start_tls(ctx)
+                tls_done = True
+                continue
+            if isinstance(msg, m.GssEncRequest):
+                self.writer.write(m.SSL_NO)
+                await self.writer.drain()
+                continue
+            if not isinstance(msg, m.Startup):
+                raise m.ProtocolViolation("unexpected startup packet")
+            return await self.authenticate(msg)
+
+    async def authenticate(self, msg: m.Startup) -> bool:
+        params = msg.params
+        self.user = params["user"]
+        database = params.get("database") or self.user
+        if params.get("replication") not in (None, "false", "0", "off", "no"):
+            await self.fatal("08P01", "replication connections are not supported")
+        unknown = [k for k in params if k.startswith("_pq_.")]
+        if (msg.version & 0xFFFF) > 0 or unknown:
+            self.send(m.negotiate_protocol_version(0, unknown))
+        if database != self.server.database:
+            await self.fatal("3D000", f'database "{database}" does not exist')
+        if self.server.auth_method != "trust":
+            await self.scram(self.user)
+        if not self.server.admit(self):
+            await self.fatal("53300", "sorry, too many clients already")
+        self.send(m.auth_ok())
+        ctx = SessionContext(user=self.user, database=database, backend_pid=self.pid)
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pg-{self.pid}")
+        try:
+            self.session = await self.in_worker(PgSession, self.server.node, ctx, params)
+        except SixfoldError as e:
+            await self.fatal(e.sqlstate, str(e))
+        for name in REPORTED:
+            self.send(m.parameter_status(name, self.session.params[name]))
+        self.send(m.backend_key_data(self.pid, self.secret))
+        self.send(m.ready_for_query(self.session.status))
+        await self.flush()
+        log.debug("connection %d: user %s authenticated", self.pid, self.user)
+        return True
+
+    async def scram(self, user: str) -> None:
+        verifier = self.server.users.get(user)
+        ex = ScramExchange(verifier, secrets.token_urlsafe(18), self.server.decoy_verifier)
+        self.send(m.auth_sasl([MECHANISM]))
+        await self.flush()
+        failed = f'password authentication failed for user "{user}"'
+        try:
+            kind, body = await self.read_message(PG_STARTUP_BYTES_MAX)
+            if kind != b"p":
+                raise m.ProtocolViolation(f"expected SASL response, got message type {kind!r}")
+            mech, data = m.decode_sasl_initial(body)
+            if mech != MECHANISM:
+                await self.fatal("28000", f"client selected an invalid SASL authentication mechanism {mech!r}")
+            self.send(m.auth_sasl_continue(ex.client_first(data)))
+            await self.flush()
+            kind, body = await self.read_message(PG_STARTUP_BYTES_MAX)
+            if kind != b"p":
+                raise m.ProtocolViolation(f"expected SASL response, got message type {kind!r}")
+            self.send(m.auth_sasl_final(ex.client_final(body)))
+        except AuthFailed as e:
+            log.info("connection %d: authentication failed for user %s: %s", self.pid, user, e)
+            await self.fatal("28P01", failed)
+        assert ex.authenticated
+
+    # --- cancel ------------------------------------------------------------------------------
+    def cancel(self, reason: str = "canceling statement due to user request") -> None:
+        """From the event loop: interrupt the running statement, if any."""
+        if self._running and self.session is not None:
+            self._cancel_reason = reason
+            self.session.engine.interrupt()
+
+    async def run_sql(self, fn, *args):
+        """Run one statement in the worker, under statement_timeout."""
+        session = self.session
+        timeout_ms = session.statement_timeout_ms
+        handle = None
+        if timeout_ms > 0:
+            handle = asyncio.get_running_loop().call_later(
+                timeout_ms / 1000, self.cancel, "canceling statement due to statement timeout")
+        self._running, self._cancel_reason = True, None
+        try:
+            return await self.in_worker(fn, *args)
+        finally:
+            self._running = False
+            if handle is not None:
+                handle.cancel()
+
+    # --- the query loop ---------------------------------------------------------------------------
+    async def query_loop(self) -> None:
+        handlers = {b"Q": self.on_query, b"P": self.on_parse, b"B": self.on_bind, b"D": self.on_describe,
+                    b"E": self.on_execute, b"C": self.on_close, b"S": self.on_sync, b"H": self.on_flush}
+        while True:
+            kind, body = await self.read_message()
+            if kind == b"X":
+                raise _Closed
+            if kind in (b"d", b"c", b"f"):
+                continue  # left over from a COPY that failed: PostgreSQL ignores them too
+            handler = handlers.get(kind)
+            if handler is None:
+                await self.fatal("08P01", f"invalid frontend message type {kind[0]}")
+            if self.ext.skipping and kind not in (b"S", b"Q"):
+                continue
+            try:
+                await handler(body)
+            except m.ProtocolViolation:
+                raise
+            except SixfoldError as e:
+                self.send_error(e)
+                if kind == b"Q":
+                    self.send(m.ready_for_query(self.session.status))
+                    await self.flush()
+                else:
+                    self.ext.skipping = True
+            await self.maybe_flush()
+
+    async def send_outcome(self, outcome: Outcome, formats: tuple[int, ...] = (), describe: bool = True,
+                           rows: list[bytes] | None = None) -> None:
+        for state, text in outcome.notices:
+            self.send(m.notice_response(state, text))
+        if outcome.returns_rows:
+            if describe:
+                self.send(self.row_description(outcome.columns, formats))
+            for row in rows if rows is not None else await self.in_worker(self.session.encode_rows, outcome, formats):
+                self.send(row)
+                await self.maybe_flush()
+        self.send(m.command_complete(outcome.tag))
+        for name, value in outcome.parameter_status:
+            self.send(m.parameter_status(name, value))
+
+    @staticmethod
+    def row_description(columns, formats=()) -> bytes:
+        return m.row_description([(name, oid, pgtypes.type_size(oid), m.format_for(formats, i))
+                                  for i, (name, oid) in enumerate(columns)])
+
+    # --- simple query ---------------------------------------------------------------------------
+    async def on_query(self, body: bytes) -> None:
+        text = m.decode_query(body)
+        try:
+            pieces = split_statements(text)
+            if not pieces:
+                self.send(m.EMPTY_QUERY)
+            for piece in pieces:
+                for stmt in await self.in_worker(self.session.translate, piece):
+                    if stmt.kind == "copy":
+                        await self.copy(stmt)
+                    else:
+                        await self.send_outcome(await self.run_sql(self.session.run, stmt, ()))
+        except m.ProtocolViolation:
+            raise
+        except SixfoldError as e:
+            self.send_error(e)
+        self.send(m.ready_for_query(self.session.status))
+        await self.flush()
+
+    # --- extended query ---------------------------------------------------------------------------
+    async def on_parse(self, body: bytes) -> None:
+        p = m.decode_parse(body)
+        if p.name and p.name in self.ext.statements:
+            raise SqlError(f'prepared statement "{p.name}" already exists', "42P05")
+        pieces = split_statements(p.query)
+        if len(pieces) > 1:
+            raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
+        stmts = await self.in_worker(self.session.translate, pieces[0]) if pieces else []
+        count = max([len(p.param_oids)] + [s.param_count for s in stmts])
+        oids = list(p.param_oids) + [0] * (count - len(p.param_oids))
+        self.ext.statements[p.name] = Prepared(p.name, p.query, stmts, oids)
+        self.send(m.PARSE_COMPLETE)
+
+    async def on_bind(self, body: bytes) -> None:
+        b = m.decode_bind(body)
+        prep = self.ext.statements.get(b.statement)
+        if prep is None:
+            raise SqlError(f'prepared statement "{b.statement}" does not exist', "26000")
+        if b.portal and b.portal in self.ext.portals:
+            raise SqlError(f'portal "{b.portal}" already exists', "42P03")
+        if len(b.params) != len(prep.param_oids):
+            raise m.ProtocolViolation(f"bind message supplies {len(b.params)} parameters, but prepared "
+                                      f'statement "{b.statement}" requires {len(prep.param_oids)}')
+        params = tuple(pgtypes.decode_param(v, oid, m.format_for(b.param_formats, i))
+                       for i, (v, oid) in enumerate(zip(b.params, prep.param_oids)))
+        self.ext.portals[b.portal] = Portal(b.portal, prep, params, b.result_formats)
+        self.send(m.BIND_COMPLETE)
+
+    async def run_portal(self, portal: Portal) -> None:
+        if portal.outcomes is not None:
+            return
+        portal.outcomes = []
+        for stmt in portal.prepared.statements:
+            if stmt.kind == "copy":
+                continue  # runs at Execute: it needs the COPY sub-protocol
+            portal.outcomes.append(await self.run_sql(self.session.run, stmt, portal.params))
+
+    async def on_describe(self, body: bytes) -> None:
+        d = m.decode_describe_or_close(body, m.Describe)
+        if d.kind == "S":
+            prep = self.ext.statements.get(d.name)
+            if prep is None:
+                raise SqlError(f'prepared statement "{d.name}" does not exist', "26000")
+            self.send(m.parameter_description([o or pgtypes.TEXT for o in prep.param_oids]))
+            last = prep.statements[-1] if prep.statements else None
+            cols = await self.in_worker(self.session.describe, last, len(prep.param_oids)) if last else []
+            self.send(self.row_description(cols) if cols else m.NO_DATA)
+            return
+        portal = self.ext.portals.get(d.name)
+        if portal is None:
+            raise SqlError(f'portal "{d.name}" does not exist', "34000")
+        if any(s.kind == "copy" for s in portal.prepared.statements):
+            self.send(m.NO_DATA)
+            return
+        await self.run_portal(portal)  # PostgreSQL plans here; Sixfold runs it and keeps the rows
+        last = portal.outcomes[-1] if portal.outcomes else None
+        portal.described = True
+        self.send(self.row_description(last.columns, portal.result_formats)
+                  if last is not None and last.returns_rows else m.NO_DATA)
+
+    async def on_execute(self, body: bytes) -> None:
+        e = m.decode_execute(body)
+        portal = self.ext.portals.get(e.portal)
+        if portal is None:
+            raise SqlError(f'portal "{e.portal}" does not exist', "34000")
+        if not portal.prepared.statements:
+            self.send(m.EMPTY_QUERY)
+            return
+        copies = [s for s in portal.prepared.statements if s.kind == "copy"]
+        if copies:
+            await self.copy(copies[0])
+            return
+        await self.run_portal(portal)
+        for outcome in portal.outcomes[:-1]:
+            await self.send_outcome(outcome, portal.result_formats, describe=False)
+        last = portal.outcomes[-1]
+        portal.outcomes = portal.outcomes[-1:]
+        if not last.returns_rows:
+            await self.send_outcome(last, portal.result_formats, describe=False)
+            return
+        end = len(last.rows) if e.max_rows == 0 else min(len(last.rows), portal.sent + e.max_rows)
+        chunk = Outcome(last.tag, last.columns, last.rows[portal.sent:end])
+        rows = await self.in_worker(self.session.encode_rows, chunk, portal.result_formats)
+        for row in rows:
+            self.send(row)
+            await self.maybe_flush()
+        portal.sent = end
+        if end < len(last.rows):
+            self.send(m.PORTAL_SUSPENDED)
+        else:
+            self.send(m.command_complete(last.tag))
+            for state, text in last.notices:
+                self.send(m.notice_response(state, text))
+            for name, value in last.parameter_status:
+                self.send(m.parameter_status(name, value))
+
+    async def on_close(self, body: bytes) -> None:
+        c = m.decode_describe_or_close(body, m.Close)
+        (self.ext.statements if c.kind == "S" else self.ext.portals).pop(c.name, None)
+        self.send(m.CLOSE_COMPLETE)
+
+    async def on_sync(self, body: bytes) -> None:
+        self.ext.skipping = False
+        self.ext.portals.pop("", None)  # the unnamed portal lives until the end of the transaction; close enough
+        if self.session.status == "I":
+            self.ext.portals.clear()
+        self.send(m.ready_for_query(self.session.status))
+        await self.flush()
+
+    async def on_flush(self, body: bytes) -> None:
+        await self.flush()
+
+    # --- COPY ------------------------------------------------------------------------------------
+    async def copy(self, stmt: Statement) -> None:
+        if self.session.failed:
+            raise SqlError("current transaction is aborted, commands ignored until end of transaction block",
+                           "25P02")
+        if stmt.copy.direction == "to":
+            await self.copy_out(stmt)
+        else:
+            await self.copy_in(stmt)
+
+    async def copy_out(self, stmt: Statement) -> None:
+        spec = stmt.copy
+        outcome = await self.run_sql(self.session.run, Statement("sql", "SELECT", (select_sql(spec),)), ())
+        self.send(m.copy_out_response(len(outcome.columns)))
+        n = 0
+        if spec.header:
+            self.send(m.copy_data(format_row([c for c, _ in outcome.columns], spec)))
+        for row in outcome.rows:
+            vals = [None if v is None else pgtypes.encode_text(v, oid).decode()
+                    for v, (_, oid) in zip(row, outcome.columns)]
+            self.send(m.copy_data(format_row(vals, spec)))
+            n += 1
+            await self.maybe_flush()
+        self.send(m.copy_done())
+        self.send(m.command_complete(f"COPY {n}"))
+
+    async def copy_in(self, stmt: Statement) -> None:
+        """COPY FROM STDIN. CopyData is gathered on the loop (cheap) and handed to the worker
+        in chunks that it parses, converts and inserts; the whole COPY is one transaction
+        (the session's, or its own). On any error the rest of the copy stream is dropped
+        by the query loop, as PostgreSQL does."""
+        spec = stmt.copy
+        session = self.session
+        columns = await self.in_worker(self.copy_columns, spec)
+        sql = insert_sql(spec, [name for name, _ in columns])
+        oids = [oid for _, oid in columns]
+        self.send(m.copy_in_response(len(columns)))
+        await self.flush()
+        parser = CopyParser(spec)
+        own_txn = session.engine.txn is None
+        if own_txn:
+            await self.in_worker(session.engine.execute, "BEGIN")
+        total, pending = 0, bytearray()
+        try:
+            while True:
+                kind, body = await self.read_message()
+                if kind == b"d":
+                    pending += body
+                    if len(pending) >= PG_COPY_CHUNK_BYTES:
+                        total += await self.run_sql(self.copy_chunk, parser, bytes(pending), oids, sql, False)
+                        pending.clear()
+                elif kind == b"c":
+                    total += await self.run_sql(self.copy_chunk, parser, bytes(pending), oids, sql, True)
+                    break
+                elif kind == b"f":
+                    raise SqlError(f"COPY from stdin failed: {m.Reader(body).cstring()}", "57014")
+                elif kind in (b"H", b"S"):
+                    continue
+                else:
+                    raise m.ProtocolViolation(f"unexpected message type {kind!r} during COPY from stdin")
+        except BaseException as e:
+            if own_txn and session.engine.txn is not None:
+                await self.in_worker(session.engine.execute, "ROLLBACK")
+            elif isinstance(e, SixfoldError) and session.engine.txn is not None:
+                session.failed = True
+            raise
+        if own_txn:
+            await self.in_worker(session.engine.execute, "COMMIT")
+        self.send(m.command_complete(f"COPY {total}"))
+
+    def copy_chunk(self, parser, data: bytes, oids: list[int], sql: str, final: bool) -> int:
+        """Worker thread: parse, convert and insert one chunk of COPY data."""
+        rows = parser.feed(data)
+        if final:
+            rows += parser.finish()
+        if not rows:
+            return 0
+        return self.session.engine.execute_many(sql, self.convert(rows, oids))
+
+    def copy_columns(self, spec) -> list[tuple[str, int]]:
+        """(name, OID) of the columns COPY FROM fills (worker thread)."""
+        rows = self.session.engine.execute("SELECT name, type FROM pragma_table_info(?)", (spec.table,)).rows
+        if not rows:
+            raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
+        decl = {name: t for name, t in rows}
+        names = list(spec.columns) if spec.columns else [name for name, _ in rows]
+        for n in names:
+            if n not in decl:
+                raise SqlError(f'column "{n}" of relation "{spec.table}" does not exist', "42703")
+        return [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
+
+    @staticmethod
+    def convert(rows, oids: list[int]) -> list[tuple]:
+        out = []
+        for row in rows:
+            if len(row) != len(oids):
+                raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
+            out.append(tuple(None if v is None else pgtypes.decode_param(v.encode(), o, 0)
+                             for v, o in zip(row, oids)))
+        return out

@@ -1,0 +1,247 @@
+"""PostgreSQL session semantics over an engine session (blocking: runs in the
+connection's worker thread, never on an event loop).
+
+What it adds to the engine: translation of PostgreSQL SQL, run-time parameters
+(SET/SHOW), PostgreSQL's failed-transaction state (after an error inside a transaction
+every statement but ROLLBACK fails with 25P02, where SQLite would only undo the one
+statement), the transaction status byte of ReadyForQuery, command tags, and type OIDs
+and value encoding for results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.translate import SessionContext, Statement, translate
+from sixfold.errors import SixfoldError, SqlError
+
+SERVER_VERSION = "15.0"
+
+# Parameters reported to the client with ParameterStatus (canonical spelling).
+REPORTED = ("application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
+            "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser", "server_encoding",
+            "server_version", "session_authorization", "standard_conforming_strings", "TimeZone")
+
+DEFAULTS = {
+    "application_name": "", "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
+    "default_transaction_read_only": "off", "in_hot_standby": "off", "integer_datetimes": "on",
+    "IntervalStyle": "postgres", "is_superuser": "on", "server_encoding": "UTF8",
+    "server_version": SERVER_VERSION, "session_authorization": "", "standard_conforming_strings": "on",
+    "TimeZone": "UTC", "search_path": '"$user", public', "statement_timeout": "0",
+    "transaction_isolation": "serializable", "default_transaction_isolation": "serializable",
+    "lock_timeout": "0", "idle_in_transaction_session_timeout": "0", "extra_float_digits": "1",
+    "max_identifier_length": "63", "synchronous_commit": "on", "timezone_abbreviations": "Default",
+    "bytea_output": "hex", "client_min_messages": "notice", "row_security": "on",
+}
+READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
+                    "in_hot_standby", "is_superuser", "session_authorization"}
+_CANONICAL = {k.lower(): k for k in DEFAULTS}
+_UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
+_UTF8 = {"utf8", "utf-8", "unicode"}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$", re.I)
+_MS_PER = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000, None: 1}
+_ABORTED = "current transaction is aborted, commands ignored until end of transaction block"
+
+
+@dataclass
+class Outcome:
+    """What one statement produced, ready to be encoded."""
+
+    tag: str
+    columns: list[tuple[str, int]] = field(default_factory=list)  # (name, type OID)
+    rows: list[tuple] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (sqlstate, message) warnings
+    parameter_status: list[tuple[str, str]] = field(default_factory=list)  # to report after it
+
+    @property
+    def returns_rows(self) -> bool:
+        return bool(self.columns)
+
+
+def parse_duration_ms(value: str) -> int:
+    m = _DURATION.match(value.strip("'\""))
+    if not m:
+        raise SqlError(f'invalid value for parameter "statement_timeout": "{value}"', "22023")
+    return int(float(m.group(1)) * _MS_PER[(m.group(2) or "ms").lower() if m.group(2) else None])
+
+
+class PgSession:
+    """One client session. Not thread-safe: one worker thread calls it."""
+
+    def __init__(self, node, ctx: SessionContext, startup_params: dict):
+        self.engine = node.session()
+        self.ctx = ctx
+        self.failed = False
+        self.params = dict(DEFAULTS)
+        self.params["session_authorization"] = ctx.user
+        for k, v in startup_params.items():
+            name = _CANONICAL.get(k.lower())
+            if name and name not in READ_ONLY_PARAMS:
+                self._set(name, v)
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # --- state ---------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """ReadyForQuery's byte: I idle, T in a transaction, E in a failed transaction."""
+        if self.engine.txn is None:
+            return "I"
+        return "E" if self.failed else "T"
+
+    @property
+    def statement_timeout_ms(self) -> int:
+        return parse_duration_ms(self.params["statement_timeout"])
+
+    def translate(self, text: str) -> list[Statement]:
+        try:
+            return translate(text, self.ctx)
+        except SixfoldError:
+            self._note_error()
+            raise
+
+    def _note_error(self) -> None:
+        if self.engine.txn is not None:
+            self.failed = True
+
+    # --- running -------------------------------------------------------------------------
+    def run(self, stmt: Statement, params: tuple = ()) -> Outcome:
+        if self.failed and not _ends_failed_txn(stmt):
+            raise SqlError(_ABORTED, "25P02")
+        try:
+            return self._run(stmt, params)
+        except SixfoldError:
+            self._note_error()
+            raise
+
+    def _run(self, stmt: Statement, params: tuple) -> Outcome:
+        if stmt.kind == "set":
+            return self._run_set(stmt)
+        if stmt.kind == "show":
+            return self._run_show(stmt)
+        if stmt.kind == "noop":
+            return Outcome(stmt.tag)
+        if stmt.kind != "sql":
+            raise SqlError(f"{stmt.tag} is not supported here", "0A000")
+        tag = stmt.tag
+        eng = self.engine
+        if tag == "BEGIN" and eng.txn is not None:
+            return Outcome("BEGIN", notices=[("25001", "there is already a transaction in progress")])
+        if tag in ("COMMIT", "ROLLBACK") and not _is_rollback_to(stmt):
+            if eng.txn is None:
+                return Outcome(tag, notices=[("25P01", "there is no transaction in progress")])
+            if self.failed:
+                eng.execute("ROLLBACK")
+                self.failed = False
+                return Outcome("ROLLBACK")
+        result = None
+        wrap = len(stmt.sqlite) > 1 and eng.txn is None
+        if wrap:
+            eng.execute("BEGIN")
+        try:
+            for text in stmt.sqlite:
+                result = eng.execute(text, params if "?" in text else ())
+        except BaseException:
+            if wrap and eng.txn is not None:
+                eng.execute("ROLLBACK")
+            raise
+        if wrap:
+            eng.execute("COMMIT")
+        if _is_rollback_to(stmt):
+            self.failed = False
+        return self._outcome(stmt, result)
+
+    def _outcome(self, stmt: Statement, result) -> Outcome:
+        tag = stmt.tag
+        columns, rows = [], []
+        if result is not None and result.columns:
+            rows = result.rows
+            for i, (name, decl) in enumerate(zip(result.columns, result.decltypes)):
+                sample = next((r[i] for r in rows if r[i] is not None), None)
+                columns.append((name, pgtypes.column_oid(decl, sample)))
+        n = result.rowcount if result is not None else 0
+        if tag == "INSERT":
+            tag = f"INSERT 0 {max(n, 0)}"
+        elif tag in ("UPDATE", "DELETE", "MERGE"):
+            tag = f"{tag} {max(n, 0)}"
+        elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO"):
+            tag = f"SELECT {len(rows) if columns else max(n, 0)}"
+        return Outcome(tag, columns, rows)
+
+    def _run_set(self, stmt: Statement) -> Outcome:
+        if stmt.name == "all" and stmt.value is None:  # RESET ALL
+            changed = []
+            for k, v in DEFAULTS.items():
+                if k not in READ_ONLY_PARAMS and self.params.get(k) != v:
+                    self.params[k] = v
+                    if k in REPORTED:
+                        changed.append((k, v))
+            return Outcome(stmt.tag or "RESET", parameter_status=changed)
+        name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
+        if name in READ_ONLY_PARAMS:
+            raise SqlError(f'parameter "{stmt.name}" cannot be changed', "55P02")
+        value = DEFAULTS.get(name, "") if stmt.value is None else stmt.value
+        self._set(name, value)
+        report = [(name, self.params[name])] if name in REPORTED else []
+        return Outcome(stmt.tag or "SET", parameter_status=report)
+
+    def _set(self, name: str, value: str) -> None:
+        v = value.strip()
+        if name == "client_encoding" and v.lower().strip("'\"") not in _UTF8:
+            raise SqlError(f'client encoding "{v}" is not supported: Sixfold speaks UTF8 only', "0A000")
+        if name == "client_encoding":
+            v = "UTF8"
+        if name == "TimeZone" and v.lower().strip("'\"") not in _UTC:
+            raise SqlError(f'time zone "{v}" is not supported: Sixfold keeps time in UTC', "0A000")
+        if name == "TimeZone":
+            v = "UTC"
+        if name == "statement_timeout":
+            parse_duration_ms(v)
+        if name in ("transaction_isolation", "default_transaction_isolation"):
+            v = v.lower()  # every level is met: write transactions are serialized
+        self.params[name] = v
+
+    def _run_show(self, stmt: Statement) -> Outcome:
+        if stmt.name == "all":
+            rows = [(k, v, "") for k, v in sorted(self.params.items(), key=lambda kv: kv[0].lower())]
+            return Outcome("SHOW", [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT),
+                                    ("description", pgtypes.TEXT)], rows)
+        name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
+        if name not in self.params:
+            raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
+        return Outcome("SHOW", [(stmt.name.lower(), pgtypes.TEXT)], [(self.params[name],)])
+
+    # --- extended protocol helpers ---------------------------------------------------------
+    def describe(self, stmt: Statement, param_count: int) -> list[tuple[str, int]]:
+        """Result columns of a prepared statement without running it (Describe S)."""
+        if stmt.kind == "show":
+            return [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT), ("description", pgtypes.TEXT)] \
+                if stmt.name == "all" else [(stmt.name.lower(), pgtypes.TEXT)]
+        if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
+                                                                 "RELEASE"):
+            return []
+        cols = self.engine.describe(stmt.sqlite[-1], (None,) * param_count)
+        return [(name, pgtypes.column_oid(decl, None)) for name, decl in cols]
+
+    def encode_rows(self, outcome: Outcome, formats: tuple[int, ...] = ()) -> list[bytes]:
+        """DataRow messages for the outcome's rows."""
+        from compute_node.pgwire.messages import data_row, format_for
+
+        oids = [oid for _, oid in outcome.columns]
+        fmts = [format_for(formats, i) for i in range(len(oids))]
+        enc_text, enc_bin = pgtypes.encode_text, pgtypes.encode_binary
+        out = []
+        for row in outcome.rows:
+            out.append(data_row([enc_bin(v, o) if f else enc_text(v, o) for v, o, f in zip(row, oids, fmts)]))
+        return out
+
+
+def _is_rollback_to(stmt: Statement) -> bool:
+    return stmt.tag == "ROLLBACK" and bool(stmt.sqlite) and stmt.sqlite[0].upper().startswith("ROLLBACK TO")
+
+
+def _ends_failed_txn(stmt: Statement) -> bool:
+    return stmt.kind == "sql" and stmt.tag in ("COMMIT", "ROLLBACK")

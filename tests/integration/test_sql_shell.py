@@ -1,0 +1,299 @@
+"""`sixfold sql` (sixfold/shell.py) end to end: real shell processes (`python -m
+sixfold.shell`) against a real server, their output compared with real `psql`'s.
+
+The server is pluggable: `sql_endpoint` is parametrized over endpoint fixtures by name
+("postgres": a throwaway PostgreSQL 15 from tests/pg_server.py). To run the same tests
+against a Sixfold cluster, add a fixture `sixfold_endpoint` returning an `Endpoint` and
+add "sixfold" to ENDPOINTS. Each test uses its own table names, so one server serves the
+whole module. The pure parts (formatting, statement splitting) are tested at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from deploy.launcher import free_ports
+from sixfold import shell
+from sixfold.spec import ComputeNodeSpec, local_spec
+
+pytestmark = pytest.mark.integration
+
+ENDPOINTS = ["postgres"]
+COMMAND_TIMEOUT_S = 30
+PASSWORD = "s3cret-pw"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+    user: str
+    password: str | None
+    dbname: str
+
+    def args(self) -> list[str]:
+        return ["-h", self.host, "-p", str(self.port), "-U", self.user, "-d", self.dbname]
+
+    def env(self, password: str | None = None) -> dict[str, str]:
+        """A clean environment: no PG* variables but PGPASSWORD, HOME in a temp dir."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k != "SIXFOLD_DATA_DIR"}
+        pw = self.password if password is None else password
+        if pw:
+            env["PGPASSWORD"] = pw
+        return env
+
+    @property
+    def uri(self) -> str:
+        from sixfold.endpoints import uri
+
+        return uri(self.host, self.port, self.dbname, self.user, self.password)
+
+
+@pytest.fixture(scope="module")
+def postgres_endpoint():
+    if shutil.which("psql") is None:
+        pytest.skip("psql not installed (apt-get install postgresql-client)")
+    from tests.pg_server import PostgresNotInstalled, PostgresServer
+
+    root = Path(tempfile.mkdtemp(prefix="sixfold-pg-"))  # not tmp_path: it must be reachable by `postgres`
+    try:
+        pg = PostgresServer(root, free_ports(1)[0], password=PASSWORD)
+    except PostgresNotInstalled as e:
+        pytest.skip(str(e))
+    pg.start()
+    try:
+        yield Endpoint("127.0.0.1", pg.port, pg.user, PASSWORD, "postgres")
+    finally:
+        pg.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=ENDPOINTS)
+def sql_endpoint(request) -> Endpoint:
+    return request.getfixturevalue(f"{request.param}_endpoint")
+
+
+@pytest.fixture
+def name():
+    """A table name of this test's own."""
+    return f"t_{uuid.uuid4().hex[:10]}"
+
+
+def sixfold_sql(ep: Endpoint, *args: str, stdin: str | None = None, password: str | None = None,
+                env: dict | None = None, connect: bool = True) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "sixfold.shell", *(ep.args() if connect else []), *args]
+    return subprocess.run(argv, input=stdin if stdin is not None else "", capture_output=True, text=True,
+                          timeout=COMMAND_TIMEOUT_S, env=env or ep.env(password), cwd=Path(__file__).parents[2],
+                          check=False)
+
+
+def psql(ep: Endpoint, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["psql", "-X", "-h", ep.host, "-p", str(ep.port), "-U", ep.user, "-d", ep.dbname, *args],
+                          capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, env=ep.env(),
+                          stdin=subprocess.DEVNULL, check=False)
+
+
+def ok(cp: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert cp.returncode == 0, f"{cp.args} exited {cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}"
+    return cp
+
+
+def failed(cp: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert cp.returncode == 1, f"{cp.args} exited {cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}"
+    assert "Traceback" not in cp.stderr, cp.stderr
+    return cp
+
+
+# --- -c ----------------------------------------------------------------------------------------
+def test_aligned_output_matches_psql(sql_endpoint, name):
+    ep = sql_endpoint
+    ok(sixfold_sql(ep, "-c", f"CREATE TABLE {name} (id integer PRIMARY KEY, label text NOT NULL, "
+                             f"price numeric(10,2), note text)"))
+    ok(sixfold_sql(ep, "-c", f"INSERT INTO {name} VALUES (1, 'alice', 1.5, NULL), "
+                             f"(22, 'bob', -3.25, 'two' || chr(10) || 'lines'), (333, 'ünïcødé 日本', NULL, 'x')"))
+    queries = [
+        f"SELECT * FROM {name} ORDER BY id",
+        f"SELECT id, note FROM {name} ORDER BY id",
+        f"SELECT label AS a_very_long_column_header, id FROM {name} WHERE id > 1 ORDER BY id",
+        f"SELECT count(*) FROM {name}",
+        f"SELECT * FROM {name} WHERE false",
+        "SELECT 1 AS a, 'hello' AS b, NULL AS c",
+    ]
+    for q in queries:
+        mine, theirs = ok(sixfold_sql(ep, "-c", q)), ok(psql(ep, "-c", q))
+        assert mine.stdout == theirs.stdout, f"{q}\n--- sixfold sql:\n{mine.stdout}--- psql:\n{theirs.stdout}"
+    expanded = ["-c", "\\x on", "-c", f"SELECT * FROM {name} ORDER BY id"]
+    mine, theirs = ok(sixfold_sql(ep, *expanded)), ok(psql(ep, *expanded))
+    assert mine.stdout == theirs.stdout, f"--- sixfold sql:\n{mine.stdout}--- psql:\n{theirs.stdout}"
+
+
+def test_command_tags_and_several_statements(sql_endpoint, name):
+    cp = ok(sixfold_sql(sql_endpoint, "-c", f"CREATE TABLE {name} (a integer, b text); "
+                                             f"INSERT INTO {name} VALUES (1, 'x'); INSERT INTO {name} VALUES (2, NULL); "
+                                             f"SELECT * FROM {name} ORDER BY a; UPDATE {name} SET b = 'y'; "
+                                             f"DELETE FROM {name} WHERE a = 2; DROP TABLE {name}"))
+    assert cp.stdout == (
+        "CREATE TABLE\nINSERT 0 1\nINSERT 0 1\n"
+        " a | b \n---+---\n 1 | x\n 2 | \n(2 rows)\n\n"
+        "UPDATE 2\nDELETE 1\nDROP TABLE\n"), cp.stdout
+
+
+def test_error_prints_sqlstate_and_exits_1(sql_endpoint, name):
+    cp = failed(sixfold_sql(sql_endpoint, "-c", f"SELECT 1 AS first; SELECT * FROM {name}; SELECT 3 AS third"))
+    assert f'ERROR:  relation "{name}" does not exist\n' in cp.stderr
+    assert "SQLSTATE: 42P01" in cp.stderr
+    assert "first" in cp.stdout and "third" not in cp.stdout  # stops at the error
+    cp = failed(sixfold_sql(sql_endpoint, "-c", f"CREATE TABLE {name} (a integer PRIMARY KEY); "
+                                                f"INSERT INTO {name} VALUES (1); INSERT INTO {name} VALUES (1)"))
+    assert "SQLSTATE: 23505" in cp.stderr and "DETAIL:  Key (a)=(1) already exists." in cp.stderr
+
+
+# --- scripts -------------------------------------------------------------------------------------
+def test_script_on_stdin_multiline_and_quoted_semicolons(sql_endpoint, name):
+    script = f"""
+-- a comment; with a semicolon
+CREATE TABLE {name} (
+    id integer,   /* a ; in a comment */
+    body text
+);
+INSERT INTO {name} VALUES
+    (1, 'semi;colon'),
+    (2, $$dollar;quoted 'text'$$),
+    (3, 'it''s; quoted');
+SELECT id, body
+  FROM {name}
+ ORDER BY id;
+SELECT "id" AS "we;ird" FROM {name} WHERE id = 1
+"""
+    cp = ok(sixfold_sql(sql_endpoint, stdin=script))
+    assert cp.stdout == (
+        "CREATE TABLE\nINSERT 0 3\n"
+        " id |         body         \n----+----------------------\n"
+        "  1 | semi;colon\n  2 | dollar;quoted 'text'\n  3 | it's; quoted\n(3 rows)\n\n"
+        " we;ird \n--------\n      1\n(1 row)\n\n"), cp.stdout
+
+
+def test_script_stops_at_first_error(sql_endpoint, name, tmp_path):
+    script = tmp_path / "s.sql"
+    script.write_text(f"CREATE TABLE {name} (a integer);\nINSERT INTO {name} VALUES (1);\n"
+                      f"INSERT INTO {name} VALUES ('not a number');\nINSERT INTO {name} VALUES (3);\n")
+    cp = failed(sixfold_sql(sql_endpoint, "-f", str(script)))
+    assert "SQLSTATE: 22P02" in cp.stderr
+    assert ok(sixfold_sql(sql_endpoint, "-c", f"SELECT count(*) FROM {name}")).stdout.splitlines()[2].strip() == "1"
+    missing = failed(sixfold_sql(sql_endpoint, "-f", str(tmp_path / "missing.sql")))
+    assert missing.stderr.startswith("sixfold sql: error: cannot read") and len(missing.stderr.splitlines()) == 1
+
+
+def test_meta_commands_on_stdin(sql_endpoint, name):
+    ep = sql_endpoint
+    ok(sixfold_sql(ep, "-c", f"CREATE TABLE {name} (id integer PRIMARY KEY, label text NOT NULL DEFAULT 'none'); "
+                             f"CREATE VIEW v_{name} AS SELECT id FROM {name}"))
+    script = f"\\dt\n\\d\n\\d {name}\n\\x\nSELECT 1 AS one, 'two' AS two;\n\\x off\n\\timing on\nSELECT 1;\n" \
+             f"\\timing off\n\\conninfo\n\\?\n"
+    out = ok(sixfold_sql(ep, stdin=script)).stdout
+    dt, rest = out.split("(", 1)[0], out
+    assert f"public | {name}" in dt and f"v_{name}" not in dt and "List of relations" in dt
+    assert f" public | v_{name}" in rest and "| view" in rest
+    assert f'Table "{name}"' in out
+    assert " id     | integer | not null | \n" in out
+    assert " label  | text    | not null | 'none'::text\n" in out
+    assert f'Indexes:\n    "{name}_pkey" UNIQUE, btree (id)\n' in out
+    assert "Expanded display is on.\n-[ RECORD 1 ]\none | 1\ntwo | two\n\nExpanded display is off.\n" in out
+    assert "Timing is on.\n" in out and "\nTime: " in out and " ms\n" in out
+    assert f'You are connected to database "{ep.dbname}" as user "{ep.user}"' in out
+    assert "\\timing [on|off]" in out  # the help
+    bad = failed(sixfold_sql(ep, stdin="\\foo\nSELECT 1;\n"))
+    assert bad.stderr == "invalid command \\foo\nTry \\? for help.\n" and bad.stdout == ""
+    missing = failed(sixfold_sql(ep, "-c", f"\\d no_{name}"))
+    assert f'Did not find any relation named "no_{name}"' in missing.stderr
+
+
+# --- connecting ----------------------------------------------------------------------------------
+def test_bad_password(sql_endpoint):
+    cp = failed(sixfold_sql(sql_endpoint, "-c", "SELECT 1", password="wrong-password"))
+    assert cp.stdout == ""
+    assert len(cp.stderr.splitlines()) == 1 and "password authentication failed" in cp.stderr, cp.stderr
+
+
+def test_nothing_listening(sql_endpoint):
+    ep = Endpoint("127.0.0.1", free_ports(1)[0], "u", None, "db")
+    cp = failed(sixfold_sql(ep, "-c", "SELECT 1"))
+    assert cp.stderr.startswith(f"sixfold sql: error: cannot connect to 127.0.0.1:{ep.port}: ")
+    assert len(cp.stderr.splitlines()) == 1, cp.stderr
+
+
+def test_local_cluster_endpoint_by_default(sql_endpoint, tmp_path):
+    """No -h/-p: the writer of the cluster in --data-dir (or $SIXFOLD_DATA_DIR), with its
+    saved credentials; -U/-d replace parts of that URI."""
+    from sixfold.endpoints import save_credentials
+
+    ep = sql_endpoint
+    data_dir = tmp_path / "cluster"
+    data_dir.mkdir()
+    spec = local_spec(free_ports(1)[0]).replace(
+        compute_nodes=(ComputeNodeSpec("writer", "az1", ep.host, ep.port),), database=ep.dbname)
+    spec.save(data_dir / "cluster.json")
+    save_credentials(data_dir, ep.user, ep.password)
+    env = {k: v for k, v in ep.env().items() if k != "PGPASSWORD"}
+    cp = ok(sixfold_sql(ep, "--data-dir", str(data_dir), "-c", "SELECT current_user AS who",
+                        env=env, connect=False))
+    assert f" {ep.user}\n(1 row)" in cp.stdout
+    cp = ok(sixfold_sql(ep, "-c", "SELECT 2 AS two", env={**env, "SIXFOLD_DATA_DIR": str(data_dir)}, connect=False))
+    assert "   2\n(1 row)" in cp.stdout
+    wrong_db = failed(sixfold_sql(ep, "--data-dir", str(data_dir), "-d", "no_such_db", "-c", "SELECT 1",
+                                  env=env, connect=False))
+    assert "no_such_db" in wrong_db.stderr and len(wrong_db.stderr.splitlines()) == 1
+    none = failed(sixfold_sql(ep, "--data-dir", str(tmp_path / "nothing"), "-c", "SELECT 1", env=env,
+                              connect=False))
+    assert "no cluster at" in none.stderr and len(none.stderr.splitlines()) == 1
+
+
+# --- pure parts (no server) ------------------------------------------------------------------------
+def test_split_statements():
+    assert shell.split_statements("select 1; select 2") == ["select 1;", "select 2"]
+    assert shell.split_statements("select ';' ; select \"a;b\" from t;") == ["select ';' ;", 'select "a;b" from t;']
+    assert shell.split_statements("select $$a;b$$; select $f$ $$ ; $f$;") == ["select $$a;b$$;",
+                                                                              "select $f$ $$ ; $f$;"]
+    assert shell.split_statements("select 1 -- c;\n; /* x; /* nested; */ y; */ select 2;") == \
+        ["select 1 -- c;\n;", "/* x; /* nested; */ y; */ select 2;"]
+    assert shell.split_statements("select 'it''s;'; select E'a\\';b';") == ["select 'it''s;';", "select E'a\\';b';"]
+    assert shell.split_statements("create rule r as on insert to t do (insert into a values (1); "
+                                  "insert into b values (2));") == \
+        ["create rule r as on insert to t do (insert into a values (1); insert into b values (2));"]
+    assert shell.split_statements(" ;; -- only a comment\n") == []
+    assert shell.split_statements("select $1; select a$b$c;") == ["select $1;", "select a$b$c;"]
+
+
+def test_scanner_state_and_prompts():
+    sc = shell.Scanner()
+    assert sc.feed("select 'a\n") == [] and sc.state == "'" and sc.pending
+    assert shell.prompt_for("db", sc.pending, sc.state, "") == "db'> "
+    assert sc.feed("b';\n") == ["select 'a\nb';"] and not sc.pending
+    assert sc.feed("select (1,\n") == [] and sc.state == "("
+    sc.reset()
+    assert shell.prompt_for("db", False, "", "") == "db=> "
+    assert shell.prompt_for("db", True, "", "") == "db-> "
+    assert shell.prompt_for("db", False, "", "*") == "db=*> "
+    assert shell.prompt_for("db", False, "", "!") == "db=!> "
+
+
+def test_formatting():
+    assert shell.format_aligned(["id", "name"], [["1", "alice"], ["22", None]], ["r", "l"]) == (
+        " id | name  \n----+-------\n  1 | alice\n 22 | \n(2 rows)\n")
+    assert shell.format_aligned(["a"], [["x\ny"]]) == " a \n---\n x+\n y\n(1 row)\n"
+    assert shell.format_aligned(["Name"], [["t"]], title="List of relations").startswith("List of relations\n")
+    assert shell.format_expanded(["a", "bb"], [["1", "hello"]]) == "-[ RECORD 1 ]\na  | 1\nbb | hello\n"
+    assert shell.format_expanded(["a_long_header_name"], [["1"]]).splitlines()[0] == "-[ RECORD 1 ]------+--"
+    assert shell.format_timing(1.2344) == "Time: 1.234 ms"
+    assert shell.format_timing(61_500.0) == "Time: 61500.000 ms (01:01.500)"
+    assert shell.format_error("ERROR", "boom", "42P01", hint="try") == "ERROR:  boom\nHINT:  try\nSQLSTATE: 42P01\n"
+    assert shell.index_summary("CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)") == "UNIQUE, btree (id)"
