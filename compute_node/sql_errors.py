@@ -26,7 +26,39 @@ _BY_MESSAGE = [
     (re.compile(r"too many terms|too many columns|string or blob too big"), "54000"),
     (re.compile(r"cannot (start|commit|rollback) .*transaction|no transaction is active"), "25000"),
     (re.compile(r"\binterrupted\b"), "57014"),
+    (re.compile(r"invalid input syntax|invalid input value"), "22P02"),
+    (re.compile(r"invalid regular expression"), "2201B"),
 ]
+
+# SQLite's wording -> PostgreSQL's, for the messages clients and people know.
+_REWORD = [
+    (re.compile(r"^UNIQUE constraint failed: (\w+)\.(.+)$"),
+     lambda m: f'duplicate key value violates unique constraint "{m[1]}_{_cols(m[2])}_key"'),
+    (re.compile(r"^NOT NULL constraint failed: (\w+)\.(\w+)$"),
+     lambda m: f'null value in column "{m[2]}" of relation "{m[1]}" violates not-null constraint'),
+    (re.compile(r"^no such table: (?:main\.)?(.+)$"), lambda m: f'relation "{m[1]}" does not exist'),
+    (re.compile(r"^no such column: (.+)$"), lambda m: f'column "{m[1]}" does not exist'),
+    (re.compile(r"^table (\w+) has no column named (\w+)$"),
+     lambda m: f'column "{m[2]}" of relation "{m[1]}" does not exist'),
+    (re.compile(r"^no such function: (\w+)$"), lambda m: f"function {m[1]} does not exist"),
+    (re.compile(r"^table (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
+    (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
+    (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
+    (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
+]
+
+
+def _cols(text: str) -> str:
+    return "_".join(c.split(".")[-1].strip() for c in text.split(","))
+
+
+def pg_message(msg: str) -> str:
+    """PostgreSQL's wording of a SQLite message, when there is one."""
+    for pattern, make in _REWORD:
+        m = pattern.match(msg)
+        if m:
+            return make(m)
+    return msg
 
 
 def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
@@ -40,7 +72,7 @@ def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
     msg = _PREFIX.sub("", str(e))
     for pattern, state in _BY_MESSAGE:
         if pattern.search(msg):
-            return SqlError(msg, state)
+            return SqlError(pg_message(msg), state)
     if isinstance(e, apsw.ConstraintError):
         return SqlError(msg, "23000")
     if isinstance(e, apsw.MismatchError):

@@ -95,3 +95,5 @@ PG_OUTPUT_FLUSH_BYTES = 64 * 1024  # buffered output is written once it grows pa
 PG_COPY_CHUNK_BYTES = 256 * 1024  # COPY FROM data handed to the engine at a time
 PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before connections close
 SCRAM_ITERATIONS_COUNT = 4096
+TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
+REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)

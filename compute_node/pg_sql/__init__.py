@@ -1,0 +1,2 @@
+"""PostgreSQL SQL on SQLite: statement splitting, translation, catalog emulation, COPY,
+type OIDs and value conversion, and the SQLite functions the translated SQL calls."""

@@ -1,0 +1,263 @@
+"""PostgreSQL catalog relations as SQLite subqueries over sqlite_master and the table-valued
+pragmas, substituted wherever a query names them; and answers to the fixed catalog queries
+psql and pgbench send (matched by their text) that the translator cannot parse.
+
+A relation's OID is PG_OID_BASE + its rowid in sqlite_master (stable until the schema row
+is rewritten)."""
+
+from __future__ import annotations
+
+import re
+
+PG_OID_BASE = 16384
+PUBLIC_NSP_OID = 2200
+CATALOG_NSP_OID = 11
+INFO_SCHEMA_NSP_OID = 13000
+
+_USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+
+# Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
+# (as SQL string literals) from the session.
+RELATIONS: dict[str, str] = {
+    "pg_namespace": (
+        "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner "
+        "UNION ALL SELECT 2200, 'public', 10 UNION ALL SELECT 13000, 'information_schema', 10"),
+    "pg_class": (
+        f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
+        "CASE m.type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
+        "10 AS relowner, CASE m.type WHEN 'index' THEN 403 WHEN 'table' THEN 2 ELSE 0 END AS relam, "
+        "0 AS relchecks, (m.type = 'table' AND EXISTS (SELECT 1 FROM sqlite_master x "
+        "WHERE x.type = 'index' AND x.tbl_name = m.name)) AS relhasindex, "
+        "0 AS relhasrules, 0 AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
+        "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
+        "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
+        "0 AS relhasoids, NULL AS reloptions, "
+        "(SELECT count(*) FROM pragma_table_info(m.name)) AS relnatts, m.tbl_name AS pg_tbl_name "
+        f"FROM sqlite_master m WHERE {_USER_OBJECTS}"),
+    "pg_tables": (
+        "SELECT 'public' AS schemaname, name AS tablename, {user} AS tableowner, NULL AS tablespace, "
+        "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS hasindexes, "
+        "0 AS hasrules, 0 AS hastriggers, 0 AS rowsecurity "
+        f"FROM sqlite_master m WHERE m.type = 'table' AND {_USER_OBJECTS}"),
+    "pg_views": (
+        "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, sql AS definition "
+        f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
+    "pg_indexes": (
+        "SELECT 'public' AS schemaname, m.tbl_name AS tablename, m.name AS indexname, NULL AS tablespace, "
+        "coalesce(m.sql, 'CREATE UNIQUE INDEX ' || m.name || ' ON public.' || m.tbl_name) AS indexdef "
+        f"FROM sqlite_master m WHERE m.type = 'index' AND {_USER_OBJECTS}"),
+    "pg_attribute": (
+        f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
+        "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "
+        "(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL) AS atthasdef, "
+        "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, "
+        "p.dflt_value AS pg_default, p.type AS pg_decltype "
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
+        f"AND {_USER_OBJECTS}"),
+    "pg_type": (
+        "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
+        "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray FROM (VALUES "
+        "(16, 'bool', 1), (17, 'bytea', -1), (19, 'name', 64), (20, 'int8', 8), (21, 'int2', 2), "
+        "(23, 'int4', 4), (25, 'text', -1), (26, 'oid', 4), (114, 'json', -1), (700, 'float4', 4), "
+        "(701, 'float8', 8), (705, 'unknown', -2), (1042, 'bpchar', -1), (1043, 'varchar', -1), "
+        "(1082, 'date', 4), (1083, 'time', 8), (1114, 'timestamp', 8), (1184, 'timestamptz', 8), "
+        "(1186, 'interval', 16), (1700, 'numeric', -1), (2950, 'uuid', 16), (3802, 'jsonb', -1))"),
+    "pg_index": (
+        f"SELECT {PG_OID_BASE} + m.rowid AS indexrelid, {PG_OID_BASE} + t.rowid AS indrelid, "
+        "il.\"unique\" AS indisunique, (il.origin = 'pk') AS indisprimary, 0 AS indisclustered, "
+        "1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, 1 AS indimmediate "
+        "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
+        "JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
+        f"WHERE m.type = 'index' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+    "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
+    "pg_database": (
+        "SELECT 1 AS oid, {database} AS datname, 10 AS datdba, 6 AS encoding, 'C' AS datcollate, "
+        "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn"),
+    "pg_roles": "SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolcanlogin",
+    "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
+    "pg_settings": "SELECT NULL AS name, NULL AS setting WHERE 0",
+    "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
+    "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
+    "pg_constraint": (
+        "SELECT NULL AS oid, NULL AS conname, NULL AS connamespace, NULL AS contype, NULL AS conrelid, "
+        "NULL AS conindid, 0 AS condeferrable, 0 AS condeferred WHERE 0"),
+    "pg_description": "SELECT NULL AS objoid, NULL AS classoid, 0 AS objsubid, NULL AS description WHERE 0",
+    "pg_proc": "SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace WHERE 0",
+    "pg_sequence": "SELECT NULL AS seqrelid WHERE 0",
+    "pg_extension": "SELECT NULL AS oid, NULL AS extname, NULL AS extversion WHERE 0",
+    "pg_stat_activity": (
+        "SELECT 1 AS datid, {database} AS datname, 0 AS pid, {user} AS usename, NULL AS state, "
+        "NULL AS query WHERE 0"),
+}
+
+INFORMATION_SCHEMA: dict[str, str] = {
+    "tables": (
+        "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
+        "CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS table_type, "
+        "NULL AS self_referencing_column_name, NULL AS reference_generation, NULL AS user_defined_type_catalog, "
+        "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, 'YES' AS is_insertable_into, "
+        "'NO' AS is_typed, NULL AS commit_action "
+        "FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+    "columns": (
+        "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
+        "p.name AS column_name, p.cid + 1 AS ordinal_position, p.dflt_value AS column_default, "
+        "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
+        "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
+        "NULL AS numeric_precision, NULL AS numeric_scale, p.type AS udt_name "
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
+        "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+    "schemata": (
+        "SELECT {database} AS catalog_name, column1 AS schema_name, {user} AS schema_owner "
+        "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
+    "views": (
+        "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
+        "sql AS view_definition FROM sqlite_master WHERE type = 'view'"),
+}
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def relation_sql(schema: str | None, name: str, user: str, database: str) -> str | None:
+    """The SQLite query standing for catalog relation `schema.name`, None when it is not one."""
+    schema = (schema or "").lower()
+    name = name.lower()
+    if schema == "information_schema":
+        sql = INFORMATION_SCHEMA.get(name)
+    elif schema in ("pg_catalog", ""):
+        sql = RELATIONS.get(name)
+    else:
+        return None
+    if sql is None:
+        return None
+    return sql.replace("{user}", _lit(user)).replace("{database}", _lit(database))
+
+
+# --- fixed queries (matched on whitespace-normalized lower-case text) -----------------------
+def _norm(sql: str) -> str:
+    return " ".join(sql.split()).lower().rstrip(";").strip()
+
+
+_PGBENCH_PARTITIONS = re.compile(
+    r"^select o\.n, p\.partstrat, pg_catalog\.count\(i\.inhparent\) from pg_catalog\.pg_class as c join "
+    r"pg_catalog\.pg_namespace as n on \(n\.oid = c\.relnamespace\) cross join lateral \(select "
+    r"pg_catalog\.array_position\(pg_catalog\.current_schemas\(true\), n\.nspname\)\) as o\(n\) left join "
+    r"pg_catalog\.pg_partitioned_table as p on \(p\.partrelid = c\.oid\) left join pg_catalog\.pg_inherits as i "
+    r"on \(c\.oid = i\.inhparent\) where c\.relname = '((?:[^']|'')*)' and o\.n is not null group by 1, 2 "
+    r"order by 1 asc limit 1$")
+
+_PSQL_LIST = re.compile(
+    r"^select n\.nspname as \"schema\", c\.relname as \"name\", case c\.relkind when 'r' then 'table' .*? end "
+    r"as \"type\", pg_catalog\.pg_get_userbyid\(c\.relowner\) as \"owner\" from pg_catalog\.pg_class c "
+    r"left join pg_catalog\.pg_namespace n on n\.oid = c\.relnamespace (?:left join pg_catalog\.pg_am am on "
+    r"am\.oid = c\.relam )?where c\.relkind in \(([^)]*)\)(.*?) order by 1,2$")
+
+_PSQL_FIND = re.compile(
+    r"^select c\.oid, n\.nspname, c\.relname from pg_catalog\.pg_class c left join pg_catalog\.pg_namespace n "
+    r"on n\.oid = c\.relnamespace where c\.relname operator\(pg_catalog\.~\) '((?:[^']|'')*)' "
+    r"collate pg_catalog\.default(.*?) order by 2, 3$")
+
+_PSQL_TABLE_INFO = re.compile(
+    r"^select c\.relchecks, c\.relkind, c\.relhasindex, c\.relhasrules, c\.relhastriggers, c\.relrowsecurity, "
+    r"c\.relforcerowsecurity, false as relhasoids, c\.relispartition, '', c\.reltablespace, case when "
+    r"c\.reloftype = 0 then '' else c\.reloftype::pg_catalog\.regtype::pg_catalog\.text end, c\.relpersistence, "
+    r"c\.relreplident, am\.amname from pg_catalog\.pg_class c .* where c\.oid = '(\d+)'$")
+
+_PSQL_COLUMNS = re.compile(
+    r"^select a\.attname, pg_catalog\.format_type\(a\.atttypid, a\.atttypmod\), \(select "
+    r"pg_catalog\.pg_get_expr\(d\.adbin, d\.adrelid, true\) from pg_catalog\.pg_attrdef d .*? from "
+    r"pg_catalog\.pg_attribute a where a\.attrelid = '(\d+)' and a\.attnum > 0 and not a\.attisdropped "
+    r"order by a\.attnum$")
+
+_PSQL_INDEXES = re.compile(
+    r"^select c2\.relname, i\.indisprimary, i\.indisunique, i\.indisclustered, i\.indisvalid, "
+    r"pg_catalog\.pg_get_indexdef\(i\.indexrelid, 0, true\),.* where c\.oid = '(\d+)' and c\.oid = i\.indrelid "
+    r"and i\.indexrelid = c2\.oid order by i\.indisprimary desc, c2\.relname$")
+
+# psql \d TABLE queries whose answer is always empty here: (pattern, column count).
+_PSQL_EMPTY = [
+    (re.compile(r"^select pol\.polname, pol\.polpermissive, .* from pg_catalog\.pg_policy pol where "), 6),
+    (re.compile(r"^select oid, stxrelid::pg_catalog\.regclass, .* from pg_catalog\.pg_statistic_ext "), 9),
+    (re.compile(r"^select pubname , null , null from pg_catalog\.pg_publication p "), 3),
+    (re.compile(r"^select c\.oid::pg_catalog\.regclass from pg_catalog\.pg_class c, pg_catalog\.pg_inherits i "), 1),
+    (re.compile(r"^select c\.oid::pg_catalog\.regclass, c\.relkind, inhdetachpending, "), 4),
+    (re.compile(r"^select pubname from pg_catalog\.pg_publication p "), 1),
+]
+
+_TYPE_FORMAT_SQL = "pg_format_type(p.type)"
+
+
+def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
+    """(tag, SQLite query) for a known client catalog query, else None."""
+    text = _norm(pg_sql)
+    if not text.startswith("select"):
+        return None
+    m = _PGBENCH_PARTITIONS.match(text)
+    if m:
+        name = m.group(1)
+        return "SELECT", (f"SELECT 1 AS n, NULL AS partstrat, 0 AS count FROM sqlite_master "
+                          f"WHERE type = 'table' AND name = '{name}'")
+    m = _PSQL_LIST.match(text)
+    if m:
+        kinds = [k.strip().strip("'") for k in m.group(1).split(",")]
+        want = []
+        if "r" in kinds:
+            want.append("'table'")
+        if "v" in kinds:
+            want.append("'view'")
+        if "i" in kinds:
+            want.append("'index'")
+        where = f"type IN ({', '.join(want) or 'NULL'})"
+        return "SELECT", (
+            "SELECT 'public' AS \"Schema\", name AS \"Name\", "
+            "CASE type WHEN 'table' THEN 'table' WHEN 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
+            f"{_lit(user)} AS \"Owner\" FROM sqlite_master WHERE {where} "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2")
+    m = _PSQL_FIND.match(text)
+    if m:
+        # The pattern is matched case-sensitively in PostgreSQL; identifiers were lower-cased
+        # by psql already unless quoted. Use the original case from the statement.
+        orig = re.search(r"operator\(pg_catalog\.~\)\s*'((?:[^']|'')*)'", pg_sql, re.IGNORECASE).group(1)
+        return "SELECT", (
+            f"SELECT {PG_OID_BASE} + rowid AS oid, 'public' AS nspname, name AS relname FROM sqlite_master "
+            f"WHERE type IN ('table', 'view', 'index') AND regexp('{orig}', name) "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 2, 3")
+    m = _PSQL_TABLE_INFO.match(text)
+    if m:
+        oid = int(m.group(1))
+        return "SELECT", (
+            "SELECT 0 AS relchecks, CASE type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
+            "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS relhasindex, "
+            "'f' AS relhasrules, 'f' AS relhastriggers, 'f' AS relrowsecurity, 'f' AS relforcerowsecurity, "
+            "'f' AS relhasoids, 'f' AS relispartition, '' AS \"?column?\", 0 AS reltablespace, '' AS reloftype, "
+            "'p' AS relpersistence, 'd' AS relreplident, CASE type WHEN 'table' THEN 'heap' ELSE 'btree' END AS amname "
+            f"FROM sqlite_master m WHERE rowid = {oid - PG_OID_BASE}")
+    m = _PSQL_COLUMNS.match(text)
+    if m:
+        oid = int(m.group(1))
+        return "SELECT", (
+            "SELECT p.name AS attname, pg_format_type(p.type) AS format_type, p.dflt_value AS pg_get_expr, "
+            "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
+            "'' AS attidentity, '' AS attgenerated "
+            f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
+    m = _PSQL_INDEXES.match(text)
+    if m:
+        oid = int(m.group(1))
+        return "SELECT", (
+            "SELECT il.name AS relname, CASE WHEN il.origin = 'pk' THEN 't' ELSE 'f' END AS indisprimary, "
+            "CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END AS indisunique, 'f' AS indisclustered, "
+            "'t' AS indisvalid, "
+            "coalesce(x.sql, 'UNIQUE ' || il.name) AS pg_get_indexdef, NULL AS pg_get_constraintdef, NULL AS contype, "
+            "'f' AS condeferrable, 'f' AS condeferred, 'f' AS indisreplident, 0 AS reltablespace "
+            "FROM sqlite_master m, pragma_index_list(m.name) il LEFT JOIN sqlite_master x ON x.type = 'index' "
+            f"AND x.name = il.name WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY 2 DESC, 1")
+    for pattern, ncols in _PSQL_EMPTY:
+        if pattern.match(text):
+            cols = ", ".join(f"NULL AS c{i}" for i in range(ncols))
+            return "SELECT", f"SELECT {cols} WHERE 0"
+    return None
+
+
+def _lit_sql(s: str) -> str:
+    return _lit(s)

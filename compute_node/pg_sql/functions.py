@@ -1,0 +1,148 @@
+"""SQLite functions that PostgreSQL SQL needs and the translator emits. `register` is
+called on every connection the engine opens."""
+
+from __future__ import annotations
+
+import datetime
+import random as _random
+import re
+from functools import lru_cache
+
+import apsw
+
+from compute_node.pg_sql import types
+from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
+
+PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
+                   " (SQLite " + apsw.sqlite_lib_version() + ")")
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+
+
+def _localtimestamp() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _current_date() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+
+
+@lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def _regex(pattern: str, flags: int) -> re.Pattern:
+    # PostgreSQL ARE and Python re agree on the common subset; translate the class
+    # shorthands Python lacks.
+    p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
+    p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
+    return re.compile(p, flags)
+
+
+def _regexp(pattern, value):
+    """SQLite's `value REGEXP pattern` calls regexp(pattern, value): PostgreSQL's `~`."""
+    if pattern is None or value is None:
+        return None
+    try:
+        return 1 if _regex(str(pattern), 0).search(str(value)) else 0
+    except re.error as e:
+        raise apsw.SQLError(f"invalid regular expression: {e}") from None
+
+
+def _regexp_i(value, pattern):
+    if pattern is None or value is None:
+        return None
+    try:
+        return 1 if _regex(str(pattern), re.IGNORECASE).search(str(value)) else 0
+    except re.error as e:
+        raise apsw.SQLError(f"invalid regular expression: {e}") from None
+
+
+def _to_bool(value):
+    """::boolean: 1/0 from PostgreSQL boolean spellings."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return 1 if value else 0
+    t = value.decode() if isinstance(value, bytes) else str(value)
+    t = t.strip().lower()
+    if t in ("t", "true", "y", "yes", "on", "1"):
+        return 1
+    if t in ("f", "false", "n", "no", "off", "0"):
+        return 0
+    raise apsw.SQLError(f'invalid input syntax for type boolean: "{value}"')
+
+
+def _to_int(value):
+    """::integer with PostgreSQL's rounding of fractions and error on text that is no number."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(round(value))
+    t = value.decode() if isinstance(value, bytes) else str(value)
+    try:
+        return int(t.strip())
+    except ValueError:
+        try:
+            return int(round(float(t.strip())))
+        except ValueError:
+            raise apsw.SQLError(f'invalid input syntax for type integer: "{t}"') from None
+
+
+def _to_bytea(value):
+    if value is None or isinstance(value, bytes):
+        return value
+    return types.decode_bytea_text(str(value))
+
+
+def _pg_type_name(decltype):
+    return types.pg_type_name(decltype)
+
+
+def _char_max_length(decltype):
+    if not decltype:
+        return None
+    m = re.match(r"\s*(character\s+varying|varchar|character|char|bpchar|nchar|nvarchar)\s*\(\s*(\d+)\s*\)",
+                 decltype, re.IGNORECASE)
+    if m:
+        return int(m.group(2))
+    if re.match(r"\s*(character|char|bpchar)\s*$", decltype, re.IGNORECASE):
+        return 1
+    return None
+
+
+def _format_type(decltype):
+    """format_type(): the PostgreSQL spelling of a declared type, with its modifiers."""
+    if not decltype:
+        return "text"
+    m = re.search(r"\(([^)]*)\)", decltype)
+    base = types.pg_type_name(decltype)
+    return f"{base}({m.group(1).replace(' ', '')})" if m else base
+
+
+def _set_config(name, value, is_local):
+    return value
+
+
+def register(conn: apsw.Connection) -> None:
+    """Add the PostgreSQL functions to `conn`."""
+    det = {"deterministic": True}
+    conn.create_scalar_function("now", _now, 0)
+    conn.create_scalar_function("transaction_timestamp", _now, 0)
+    conn.create_scalar_function("statement_timestamp", _now, 0)
+    conn.create_scalar_function("clock_timestamp", _now, 0)
+    conn.create_scalar_function("pg_localtimestamp", _localtimestamp, 0)
+    conn.create_scalar_function("pg_current_date", _current_date, 0)
+    conn.create_scalar_function("version", lambda: PG_VERSION_TEXT, 0, **det)
+    conn.create_scalar_function("pg_random", _random.random, 0)
+    conn.create_scalar_function("regexp", _regexp, 2, **det)
+    conn.create_scalar_function("pg_regexp_i", _regexp_i, 2, **det)
+    conn.create_scalar_function("pg_bool", _to_bool, 1, **det)
+    conn.create_scalar_function("pg_int", _to_int, 1, **det)
+    conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
+    conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
+    conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)
+    conn.create_scalar_function("pg_format_type", _format_type, 1, **det)
+    conn.create_scalar_function("pg_type_oid", lambda t: types.column_oid(t), 1, **det)
+    conn.create_scalar_function("random", _random.random, 0)
+    conn.create_scalar_function("set_config", _set_config, 3)
+    conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)

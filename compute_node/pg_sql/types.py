@@ -1,0 +1,345 @@
+"""PostgreSQL type OIDs, and conversion between SQLite values and PostgreSQL wire values.
+
+SQLite keeps the declared type name of a column as written (the translator keeps the
+PostgreSQL names in CREATE TABLE), so the OID of a result column comes from its declared
+type; expression columns get theirs from the first non-NULL value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from decimal import Decimal, InvalidOperation
+
+from sixfold.errors import SqlError
+
+BOOL = 16
+BYTEA = 17
+NAME = 19
+INT8 = 20
+INT2 = 21
+INT4 = 23
+TEXT = 25
+OID = 26
+JSON = 114
+FLOAT4 = 700
+FLOAT8 = 701
+UNKNOWN = 705
+BPCHAR = 1042
+VARCHAR = 1043
+DATE = 1082
+TIME = 1083
+TIMESTAMP = 1114
+TIMESTAMPTZ = 1184
+INTERVAL = 1186
+NUMERIC = 1700
+UUID = 2950
+JSONB = 3802
+
+_INTS = {INT2: "smallint", INT4: "integer", INT8: "bigint", OID: "oid"}
+_SIZES = {BOOL: 1, INT2: 2, INT4: 4, INT8: 8, OID: 4, FLOAT4: 4, FLOAT8: 8, DATE: 4, TIME: 8,
+          TIMESTAMP: 8, TIMESTAMPTZ: 8, INTERVAL: 16, UUID: 16, NAME: 64}
+
+# Declared type (lower case, modifiers and array brackets removed) -> (OID, information_schema name).
+_BY_NAME: dict[str, tuple[int, str]] = {
+    "bool": (BOOL, "boolean"), "boolean": (BOOL, "boolean"),
+    "bytea": (BYTEA, "bytea"), "blob": (BYTEA, "bytea"),
+    "smallint": (INT2, "smallint"), "int2": (INT2, "smallint"), "smallserial": (INT2, "smallint"),
+    "serial2": (INT2, "smallint"),
+    "int": (INT4, "integer"), "integer": (INT4, "integer"), "int4": (INT4, "integer"),
+    "serial": (INT4, "integer"), "serial4": (INT4, "integer"), "mediumint": (INT4, "integer"),
+    "bigint": (INT8, "bigint"), "int8": (INT8, "bigint"), "bigserial": (INT8, "bigint"),
+    "serial8": (INT8, "bigint"),
+    "oid": (OID, "oid"), "name": (NAME, "name"),
+    "text": (TEXT, "text"), "clob": (TEXT, "text"),
+    "varchar": (VARCHAR, "character varying"), "character varying": (VARCHAR, "character varying"),
+    "nvarchar": (VARCHAR, "character varying"),
+    "char": (BPCHAR, "character"), "character": (BPCHAR, "character"), "bpchar": (BPCHAR, "character"),
+    "nchar": (BPCHAR, "character"),
+    "real": (FLOAT4, "real"), "float4": (FLOAT4, "real"),
+    "double precision": (FLOAT8, "double precision"), "float8": (FLOAT8, "double precision"),
+    "float": (FLOAT8, "double precision"), "double": (FLOAT8, "double precision"),
+    "numeric": (NUMERIC, "numeric"), "decimal": (NUMERIC, "numeric"),
+    "date": (DATE, "date"),
+    "time": (TIME, "time without time zone"), "time without time zone": (TIME, "time without time zone"),
+    "timestamp": (TIMESTAMP, "timestamp without time zone"),
+    "timestamp without time zone": (TIMESTAMP, "timestamp without time zone"),
+    "datetime": (TIMESTAMP, "timestamp without time zone"),
+    "timestamptz": (TIMESTAMPTZ, "timestamp with time zone"),
+    "timestamp with time zone": (TIMESTAMPTZ, "timestamp with time zone"),
+    "interval": (INTERVAL, "interval"),
+    "json": (JSON, "json"), "jsonb": (JSONB, "jsonb"), "uuid": (UUID, "uuid"),
+}
+_MODIFIERS = re.compile(r"\([^)]*\)")
+
+
+def _norm(decltype: str) -> str:
+    t = _MODIFIERS.sub("", decltype.lower()).replace("[]", "")
+    return " ".join(t.split())
+
+
+def _lookup(decltype: str | None) -> tuple[int, str] | None:
+    if not decltype:
+        return None
+    t = _norm(decltype)
+    if t in _BY_NAME:
+        return _BY_NAME[t]
+    if t.startswith("pg_catalog."):
+        return _BY_NAME.get(t[len("pg_catalog."):])
+    # SQLite's affinity rules, for names we do not know.
+    if "int" in t:
+        return _BY_NAME["bigint"]
+    if "char" in t or "clob" in t or "text" in t:
+        return _BY_NAME["text"]
+    if "real" in t or "floa" in t or "doub" in t:
+        return _BY_NAME["double precision"]
+    return None
+
+
+def column_oid(decltype: str | None, sample=None) -> int:
+    """The OID of a result column: from its declared type, else from a sample value."""
+    found = _lookup(decltype)
+    if found:
+        return found[0]
+    if decltype:
+        return TEXT
+    if isinstance(sample, bool):
+        return BOOL
+    if isinstance(sample, int):
+        return INT8
+    if isinstance(sample, float):
+        return FLOAT8
+    if isinstance(sample, (bytes, bytearray, memoryview)):
+        return BYTEA
+    return TEXT
+
+
+def pg_type_name(decltype: str | None) -> str:
+    """information_schema.columns.data_type for a declared type."""
+    found = _lookup(decltype)
+    return found[1] if found else ("text" if not decltype else _norm(decltype))
+
+
+def type_size(oid: int) -> int:
+    """typlen of a type (-1: variable length)."""
+    return _SIZES.get(oid, -1)
+
+
+# --- output --------------------------------------------------------------------------------
+def _shortest_float(v: float, single: bool) -> str:
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    if single:
+        f32 = struct.unpack("f", struct.pack("f", v))[0]
+        for p in range(1, 10):
+            s = "%.*e" % (p - 1, f32)
+            if struct.unpack("f", struct.pack("f", float(s)))[0] == f32:
+                break
+        d = Decimal(s)
+        fixed_max = 6  # FLT_DIG
+    else:
+        d = Decimal(repr(v))
+        fixed_max = 15  # DBL_DIG
+    sign, digits, exp = d.normalize().as_tuple()
+    digits_s = "".join(map(str, digits))
+    exp10 = exp + len(digits_s) - 1  # exponent of the first digit
+    neg = "-" if sign else ""
+    if -4 <= exp10 < fixed_max:
+        if exp >= 0:
+            return neg + digits_s + "0" * exp
+        point = len(digits_s) + exp
+        if point > 0:
+            return neg + digits_s[:point] + "." + digits_s[point:]
+        return neg + "0." + "0" * (-point) + digits_s
+    mant = digits_s[0] + ("." + digits_s[1:] if len(digits_s) > 1 else "")
+    return f"{neg}{mant}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
+
+
+def encode_text(value, oid: int) -> bytes | None:
+    """A value SQLite returned, in PostgreSQL text format."""
+    if value is None:
+        return None
+    if oid == BOOL:
+        if isinstance(value, (int, float)):
+            return b"t" if value else b"f"
+        if isinstance(value, str):
+            low = value.strip().lower()
+            if low in ("t", "true", "1", "y", "yes", "on"):
+                return b"t"
+            if low in ("f", "false", "0", "n", "no", "off"):
+                return b"f"
+        return str(value).encode()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        b = bytes(value)
+        if oid == BYTEA:
+            return b"\\x" + b.hex().encode()
+        return b
+    if isinstance(value, float):
+        if oid in (INT2, INT4, INT8) and value.is_integer():
+            return str(int(value)).encode()
+        if oid == NUMERIC:
+            if value.is_integer() and abs(value) < 1e16:
+                return str(int(value)).encode()
+            return _shortest_float(value, False).encode()
+        return _shortest_float(value, oid == FLOAT4).encode()
+    if isinstance(value, int):
+        if oid == BYTEA:
+            return b"\\x" + str(value).encode().hex().encode()
+        return str(value).encode()
+    s = str(value)
+    if oid == BYTEA:
+        return b"\\x" + s.encode().hex().encode()
+    return s.encode()
+
+
+_BIN_INT = {INT2: ">h", INT4: ">i", INT8: ">q", OID: ">I"}
+
+
+def encode_binary(value, oid: int) -> bytes | None:
+    """A value in PostgreSQL binary format (int2/4/8, oid, float4/8, bool, bytea, text-likes)."""
+    if value is None:
+        return None
+    try:
+        if oid in _BIN_INT:
+            return struct.pack(_BIN_INT[oid], int(value))
+        if oid == FLOAT4:
+            return struct.pack(">f", float(value))
+        if oid == FLOAT8:
+            return struct.pack(">d", float(value))
+        if oid == BOOL:
+            return b"\x01" if encode_text(value, BOOL) == b"t" else b"\x00"
+        if oid == BYTEA:
+            if isinstance(value, (bytes, bytearray, memoryview)):
+                return bytes(value)
+            return str(value).encode()
+        if oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, JSON):
+            return encode_text(value, oid)
+    except (ValueError, struct.error, OverflowError) as e:
+        raise SqlError(f"cannot send value {value!r} as binary type {oid}: {e}", "22003") from None
+    raise SqlError(f"binary output of type {oid} is not supported", "0A000")
+
+
+# --- input ---------------------------------------------------------------------------------
+_TRUE = {"t", "true", "y", "yes", "on", "1"}
+_FALSE = {"f", "false", "n", "no", "off", "0"}
+_TYPE_WORD = {INT2: "smallint", INT4: "integer", INT8: "bigint", OID: "oid", FLOAT4: "real",
+              FLOAT8: "double precision", NUMERIC: "numeric", BOOL: "boolean", BYTEA: "bytea"}
+_INT_RANGE = {INT2: 1 << 15, INT4: 1 << 31, INT8: 1 << 63, OID: 1 << 32}
+
+
+def _bad(oid: int, text: str) -> SqlError:
+    return SqlError(f'invalid input syntax for type {_TYPE_WORD.get(oid, "unknown")}: "{text}"', "22P02")
+
+
+def decode_bytea_text(s: str) -> bytes:
+    """PostgreSQL bytea input: hex (\\x...) or escape format."""
+    if s.startswith("\\x"):
+        try:
+            return bytes.fromhex(s[2:])
+        except ValueError:
+            raise _bad(BYTEA, s) from None
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+        elif s[i + 1:i + 2] == "\\":
+            out.append(0x5C)
+            i += 2
+        elif re.match(r"[0-3][0-7][0-7]", s[i + 1:i + 4]):
+            out.append(int(s[i + 1:i + 4], 8))
+            i += 4
+        else:
+            raise _bad(BYTEA, s)
+    return bytes(out)
+
+
+def decode_param(data: bytes | None, oid: int, fmt: int):
+    """A Bind parameter as the value to bind in SQLite.
+
+    numeric in text format: an int when the text is integral, else a float when the float
+    prints back as the same number, else the text itself (kept exact; SQLite compares it as
+    text then, but arithmetic converts it)."""
+    if data is None:
+        return None
+    data = bytes(data)
+    if fmt == 1:
+        return _decode_binary(data, oid)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SqlError("invalid byte sequence for encoding \"UTF8\"", "22021") from None
+    if oid in _INT_RANGE:
+        try:
+            v = int(text.strip())
+        except ValueError:
+            raise _bad(oid, text) from None
+        bound = _INT_RANGE[oid]
+        if not (-bound <= v < bound) or (oid == OID and v < 0):
+            raise SqlError(f'value "{text}" is out of range for type {_TYPE_WORD[oid]}', "22003")
+        return v
+    if oid in (FLOAT4, FLOAT8):
+        t = text.strip().lower()
+        special = {"infinity": math.inf, "+infinity": math.inf, "-infinity": -math.inf, "inf": math.inf,
+                   "+inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+        if t in special:
+            return special[t]
+        try:
+            return float(t)
+        except ValueError:
+            raise _bad(oid, text) from None
+    if oid == NUMERIC:
+        t = text.strip()
+        try:
+            d = Decimal(t)
+        except InvalidOperation:
+            raise _bad(oid, text) from None
+        if d.is_nan():
+            return math.nan
+        if d == d.to_integral_value() and "." not in t and "e" not in t.lower():
+            return int(d)
+        f = float(d)
+        if Decimal(repr(f)) == d:
+            return f
+        return t
+    if oid == BOOL:
+        t = text.strip().lower()
+        if t in _TRUE:
+            return 1
+        if t in _FALSE:
+            return 0
+        raise _bad(oid, text)
+    if oid == BYTEA:
+        return decode_bytea_text(text)
+    return text
+
+
+def _decode_binary(data: bytes, oid: int):
+    try:
+        if oid in _BIN_INT:
+            return struct.unpack(_BIN_INT[oid], data)[0]
+        if oid == FLOAT4:
+            return struct.unpack(">f", data)[0]
+        if oid == FLOAT8:
+            return struct.unpack(">d", data)[0]
+        if oid == BOOL:
+            if len(data) != 1:
+                raise struct.error("bool is one byte")
+            return 1 if data[0] else 0
+    except struct.error:
+        raise SqlError(f"incorrect binary data format in bind parameter (type {oid})", "22P03") from None
+    if oid == BYTEA:
+        return data
+    if oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, JSON, 0):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SqlError("invalid byte sequence for encoding \"UTF8\"", "22021") from None
+    raise SqlError(f"binary format for parameters of type {oid} is not supported", "0A000")

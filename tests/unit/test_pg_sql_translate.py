@@ -1,0 +1,384 @@
+"""PostgreSQL SQL -> SQLite: each translation is run on an in-memory SQLite and its rows checked."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import apsw
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compute_node.pg_sql import functions
+from compute_node.pg_sql.copy import CopyParser, insert_sql
+from compute_node.pg_sql.translate import (
+    SessionContext,
+    Statement,
+    split_statements,
+    translate,
+)
+from sixfold.errors import SqlError
+
+CTX = SessionContext(user="alice", database="shop", backend_pid=4242)
+DATA = Path(__file__).parent / "data" / "pg15_captured_statements.json"
+
+
+def conn() -> apsw.Connection:
+    c = apsw.Connection(":memory:")
+    functions.register(c)
+    return c
+
+
+def run(c: apsw.Connection, pg_sql: str, params: tuple = ()) -> list[tuple]:
+    rows: list[tuple] = []
+    for stmt in translate(pg_sql, CTX):
+        assert stmt.kind == "sql", stmt
+        for s in stmt.sqlite:
+            rows = c.execute(s, params if stmt.param_count else ()).fetchall()
+    return rows
+
+
+@pytest.fixture
+def db():
+    c = conn()
+    run(c, "create table items (id serial primary key, name varchar(20) not null, price numeric(10,2), "
+           "created timestamp default now(), flag boolean default false) with (fillfactor=100)")
+    run(c, "insert into items (name, price, flag) values ('apple', 1.5, true), ('Banana', 2, false), ('cherry', null, true)")
+    return c
+
+
+QUERIES = [
+    ("SELECT $2, $1", ("a", "b"), [("b", "a")]),
+    ("select $1::int + 1", ("41",), [(42,)]),
+    ("select '1'::bigint, cast('7' as varchar(10)), 5::text, '2.5'::numeric, 't'::boolean, 'off'::bool", (),
+     [(1, "7", "5", 2.5, 1, 0)]),
+    ("select E'a\\tb' || 'c', true, false", (), [("a\tbc", 1, 0)]),
+    ("select name from items where name ilike 'BAN%'", (), [("Banana",)]),
+    ("select name from items where name ~ '^[ab]' order by 1", (), [("apple",)]),
+    ("select name from items where name ~* '^[ab]' order by 1", (), [("Banana",), ("apple",)]),
+    ("select count(*) from items where price is distinct from null", (), [(2,)]),
+    ("select count(*) from items where price is not distinct from null", (), [(1,)]),
+    ("select current_user, session_user, current_database(), current_schema(), pg_backend_pid()", (),
+     [("alice", "alice", "shop", "public", 4242)]),
+    ("select * from generate_series(1, 4)", (), [(1,), (2,), (3,), (4,)]),
+    ("select s from generate_series(10, 1, -4) as s", (), [(10,), (6,), (2,)]),
+    ("select id from items order by id limit all offset 1", (), [(2,), (3,)]),
+    ("select id from items order by id offset 2", (), [(3,)]),
+    ("select id from items where flag order by id for update", (), [(1,), (3,)]),
+    ("insert into items (name) values ($1) returning id, name", ("date",), [(4, "date")]),
+    ("insert into items (id, name) values (1, 'x') on conflict (id) do update set name = excluded.name "
+     "returning name", (), [("x",)]),
+    ("insert into items (id, name) values (1, 'y') on conflict do nothing returning id", (), []),
+    ("update items set price = price * 2 where id = $1 returning price", (1,), [(3.0,)]),
+    ("delete from items where name = 'cherry' returning id", (), [(3,)]),
+    ("select pg_catalog.set_config('search_path', '', false)", (), [("",)]),
+    ("with x as (select id from items) select count(*) from x", (), [(3,)]),
+    ("values (1, 'a'), (2, 'b')", (), [(1, "a"), (2, "b")]),
+    ("table items", (), None),
+    ("SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema NOT IN "
+     "('pg_catalog', 'information_schema') ORDER BY 1, 2", (), [("public", "items", "BASE TABLE")]),
+    ("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+     "WHERE table_name = $1 ORDER BY ordinal_position", ("items",),
+     [("id", "integer", "NO", None), ("name", "character varying", "NO", None), ("price", "numeric", "YES", None),
+      ("created", "timestamp without time zone", "YES", "strftime('%Y-%m-%d %H:%M:%f', 'now')"),
+      ("flag", "boolean", "YES", "FALSE")]),
+    ("select character_maximum_length from information_schema.columns where column_name = 'name'", (), [(20,)]),
+    ("select tablename, schemaname, tableowner from pg_tables where schemaname = 'public'", (),
+     [("items", "public", "alice")]),
+    ("select relname, relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+     "where n.nspname = 'public' and relkind = 'r'", (), [("items", "r")]),
+]
+
+
+@pytest.mark.parametrize("sql,params,expected", QUERIES)
+def test_query_translates_and_runs(db, sql, params, expected):
+    rows = run(db, sql, params)
+    if expected is not None:
+        assert rows == expected
+
+
+def test_now_and_version_formats(db):
+    (now, ts, today, version), = run(db, "select now(), current_timestamp, current_date, version()")
+    assert len(now) == len("2026-01-01 00:00:00.000000+00") and now.endswith("+00")
+    assert ts.endswith("+00") and len(today) == 10 and version.startswith("PostgreSQL 15.0 (Sixfold")
+    (created,), = run(db, "select created from items where id = 1")
+    assert len(created) == len("2026-01-01 00:00:00.000")
+
+
+def test_result_column_names_follow_postgresql(db):
+    stmt, = translate("select count(*), version(), 1 + 1, name, $1::int from items", CTX)
+    cur = db.execute(stmt.sqlite[0], (1,))
+    assert [d[0] for d in cur.getdescription()] == ["count", "version", "?column?", "name", "int4"]
+
+
+def test_indexes_catalog(db):
+    run(db, "create index concurrently if not exists items_name on items using btree (name)")
+    run(db, "create unique index on items (lower(name))")
+    rows = run(db, "SELECT indexname, indexdef FROM pg_catalog.pg_indexes WHERE tablename = $1 ORDER BY 1",
+               ("items",))
+    assert [r[0] for r in rows] == ["items_lower_name_idx", "items_name"]
+    assert "CREATE INDEX items_name ON items (name)" in rows[1][1]
+
+
+DDL = [
+    "create unlogged table if not exists a (x bigint, y double precision, z timestamp with time zone default "
+    "current_timestamp, b bytea, c char(5), t text default 'x') tablespace pg_default",
+    "create table b (id bigserial, v int)",
+    "create table c (id int generated always as identity primary key, v int)",
+    "create table d (k int, v int, primary key (k), unique (v), check (v > 0))",
+    "alter table a add column w integer not null default 0",
+    "alter table a rename column w to w2",
+    "alter table a drop column w2",
+    "alter table a rename to a2",
+    "alter table a2 add constraint a2_pk primary key (x)",
+    "alter table b add foreign key (v) references d (k)",
+    "create view v as select x from a2",
+    "drop view v",
+    "drop table if exists a2, b cascade",
+    "truncate table c, d restart identity cascade",
+    "create table e as select 1 as one",
+]
+
+
+def test_ddl_runs():
+    c = conn()
+    for sql in DDL:
+        for stmt in translate(sql, CTX):
+            for s in stmt.sqlite:
+                c.execute(s)
+    types = dict((r[1], r[2].lower()) for r in c.execute("select * from pragma_table_info('c')"))
+    assert types == {"id": "integer", "v": "integer"}
+    assert sorted(r[0] for r in c.execute("select name from sqlite_master where type = 'table' "
+                                           "and name not like 'sqlite%'")) == ["c", "d", "e"]
+    c.execute("insert into c (v) values (1), (2)")
+    assert c.execute("select id from c").fetchall() == [(1,), (2,)]
+
+
+def test_ddl_keeps_postgresql_type_names():
+    stmt, = translate("create table t (a varchar(20), b int, c numeric(10, 2), d timestamp with time zone, "
+                      "e double precision, f boolean, g char(22))", CTX)
+    c = conn()
+    c.execute(stmt.sqlite[0])
+    got = [r[2].lower() for r in c.execute("select * from pragma_table_info('t')")]
+    assert got == ["varchar(20)", "integer", "numeric(10,2)", "timestamp with time zone", "double precision",
+                   "boolean", "char(22)"]
+
+
+def test_serial_without_primary_key_is_promoted_and_with_other_pk_refused():
+    stmt, = translate("create table t (id serial, v int)", CTX)
+    assert "integer PRIMARY KEY AUTOINCREMENT" in stmt.sqlite[0]
+    with pytest.raises(SqlError) as e:
+        translate("create table t (id serial, v int primary key)", CTX)
+    assert e.value.sqlstate == "0A000"
+
+
+def test_drop_and_truncate_split_per_table():
+    got = translate("DROP TABLE IF EXISTS a, public.b CASCADE", CTX)
+    assert [s.sqlite for s in got] == [("DROP TABLE IF EXISTS a",), ("DROP TABLE IF EXISTS b",)]
+    assert {s.tag for s in got} == {"DROP TABLE"}
+    got = translate("truncate a, b", CTX)
+    assert [s.sqlite for s in got] == [("DELETE FROM a",), ("DELETE FROM b",)]
+    assert {s.tag for s in got} == {"TRUNCATE TABLE"}
+
+
+@pytest.mark.parametrize("sql,tag,sqlite", [
+    ("BEGIN", "BEGIN", "BEGIN"), ("begin transaction isolation level serializable", "BEGIN", "BEGIN"),
+    ("START TRANSACTION READ ONLY", "BEGIN", "BEGIN READ ONLY"),
+    ("begin isolation level repeatable read, read only", "BEGIN", "BEGIN READ ONLY"),
+    ("BEGIN;", "BEGIN", "BEGIN"), ("COMMIT", "COMMIT", "COMMIT"), ("END;", "COMMIT", "COMMIT"),
+    ("commit work", "COMMIT", "COMMIT"), ("ROLLBACK", "ROLLBACK", "ROLLBACK"), ("abort", "ROLLBACK", "ROLLBACK"),
+    ("savepoint s1", "SAVEPOINT", "SAVEPOINT s1"), ("release s1", "RELEASE", "RELEASE SAVEPOINT s1"),
+    ("release savepoint S1", "RELEASE", "RELEASE SAVEPOINT s1"),
+    ("rollback to savepoint s1", "ROLLBACK", "ROLLBACK TO SAVEPOINT s1"),
+    ("rollback to s1", "ROLLBACK", "ROLLBACK TO SAVEPOINT s1"),
+])
+def test_transaction_control(sql, tag, sqlite):
+    assert translate(sql, CTX) == [Statement(kind="sql", tag=tag, sqlite=(sqlite,))]
+
+
+@pytest.mark.parametrize("sql,kind,tag,name,value", [
+    ("SET x = y", "set", "SET", "x", "y"), ("SET x TO 'Y'", "set", "SET", "x", "Y"),
+    ("SET SESSION statement_timeout = 0", "set", "SET", "statement_timeout", "0"),
+    ("SET LOCAL search_path TO public", "set", "SET", "search_path", "public"),
+    ("SET search_path TO public, \"$user\"", "set", "SET", "search_path", "public, $user"),
+    ("SET TIME ZONE 'UTC'", "set", "SET", "timezone", "UTC"),
+    ("SET client_encoding TO 'UTF8'", "set", "SET", "client_encoding", "UTF8"),
+    ("SET datestyle = ISO", "set", "SET", "datestyle", "ISO, MDY"),
+    ("SET application_name TO DEFAULT", "set", "SET", "application_name", None),
+    ("RESET x", "set", "RESET", "x", None), ("RESET ALL", "set", "RESET", "all", None),
+    ("SHOW x", "show", "SHOW", "x", None), ("SHOW ALL", "show", "SHOW", "all", None),
+    ("show transaction isolation level", "show", "SHOW", "transaction_isolation", None),
+    ("DISCARD ALL", "noop", "DISCARD ALL", "", None), ("DEALLOCATE ALL", "noop", "DEALLOCATE ALL", "all", None),
+    ("deallocate prepare _pg3_1", "noop", "DEALLOCATE", "_pg3_1", None),
+    ("VACUUM ANALYZE t", "noop", "VACUUM", "", None), ("vacuum", "noop", "VACUUM", "", None),
+    ("ANALYZE t", "noop", "ANALYZE", "", None), ("CHECKPOINT", "noop", "CHECKPOINT", "", None),
+    ("alter table t add foreign key (a) references u (b)", "noop", "ALTER TABLE", "", None),
+    ("-- just a comment", "noop", "EMPTY", "", None),
+])
+def test_utility_statements(sql, kind, tag, name, value):
+    stmt, = translate(sql, CTX)
+    assert (stmt.kind, stmt.tag, stmt.name, stmt.value) == (kind, tag, name, value)
+
+
+@pytest.mark.parametrize("sql,sqlstate", [
+    ("selec 1", "42601"), ("select (1", "42601"), ("select 'abc", "42601"), ("frobnicate", "42601"),
+    ("select 1; select 2", "42601"), ("create sequence s", "0A000"), ("listen x", "0A000"),
+    ("create table p (a int) partition by range (a)", "0A000"), ("copy t from '/etc/passwd'", "42501"),
+    ("copy t to stdout (format binary)", "0A000"), ("select nextval('s')", "0A000"),
+    ("select array[1, 2]", "0A000"), ("select 1::regclass", "0A000"),
+])
+def test_errors_are_sql_errors(sql, sqlstate):
+    with pytest.raises(SqlError) as e:
+        translate(sql, CTX)
+    assert e.value.sqlstate == sqlstate, str(e.value)
+
+
+def test_syntax_error_text():
+    with pytest.raises(SqlError) as e:
+        translate("select $1 frm t", CTX)
+    assert e.value.sqlstate == "42601" and str(e.value).startswith("syntax error at or near")
+
+
+def test_fast_path_leaves_plain_dml_untouched():
+    for sql in ["UPDATE pgbench_accounts SET abalance = abalance + 194 WHERE aid = 45889;",
+                "SELECT abalance FROM pgbench_accounts WHERE aid = 45889",
+                "insert into t (a, b) values (1, 'x::y $1 ~')"]:
+        stmt, = translate(sql, CTX)
+        assert stmt.sqlite == (sql.rstrip(";"),)
+    stmt, = translate("INSERT INTO h (a, mtime) VALUES (9, CURRENT_TIMESTAMP);", CTX)
+    assert stmt.sqlite == ("INSERT INTO h (a, mtime) VALUES (9, now())",) and stmt.tag == "INSERT"
+
+
+# --- split_statements ----------------------------------------------------------------------------
+def test_split_statements_examples():
+    sql = ("select 'a;b', E'it\\'s;', \"x;y\" from t; -- c;\n/* a /* nested; */ ; */ select $$;$$, $q$ $$; $q$;"
+           " ;; select 1")
+    assert split_statements(sql) == [
+        "select 'a;b', E'it\\'s;', \"x;y\" from t",
+        "-- c;\n/* a /* nested; */ ; */ select $$;$$, $q$ $$; $q$",
+        "select 1"]
+    assert split_statements("  ;  -- only\n ; ") == []
+    assert split_statements("select $1; select a$b$c from t") == ["select $1", "select a$b$c from t"]
+
+
+_piece = st.one_of(
+    st.sampled_from(["select 1", "x", " ", "\n", "a$b", "$1", "(", ")", "::", "e", "E"]),
+    st.text(alphabet="ab;' \\\n$\"*/-", max_size=8).map(lambda s: "'" + s.replace("'", "''") + "'"),
+    st.text(alphabet="ab;'\\ ", max_size=8).map(lambda s: "E'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
+    st.text(alphabet="ab;' ", max_size=8).map(lambda s: '"' + s.replace('"', '""') + '"'),
+    st.text(alphabet="ab;'$ ", max_size=8).filter(lambda s: "$q$" not in s and not s.endswith("$"))
+      .map(lambda s: "$q$" + s + "$q$"),
+    st.text(alphabet="ab;'$ ", max_size=8).filter(lambda s: "$$" not in s and not s.endswith("$"))
+      .map(lambda s: "$$" + s + "$$"),
+    st.text(alphabet="ab;' *", max_size=8).filter(lambda s: "*/" not in s and "/*" not in s)
+      .map(lambda s: "/* " + s + " */"),
+    st.text(alphabet="ab;' ", max_size=8).map(lambda s: "-- " + s + "\n"),
+)
+_statement = st.lists(_piece, min_size=1, max_size=6).map(lambda ps: "select " + " ".join(ps))
+
+
+@settings(max_examples=150, deadline=None, print_blob=True)
+@given(st.lists(_statement, min_size=1, max_size=5))
+def test_split_statements_round_trip(stmts):
+    # Every statement starts with "select" so none is empty; ";" may sit inside quotes/comments.
+    assert split_statements(";\n".join(stmts) + ";") == [s.strip() for s in stmts]
+
+
+# --- captured clients ----------------------------------------------------------------------------
+def _captured() -> dict:
+    return json.loads(DATA.read_text())
+
+
+def test_pgbench_init_and_run_replay():
+    c = conn()
+    cap = _captured()
+    txn_words = ("begin", "end", "commit")
+    for entry in cap["pgbench_init"] + cap["pgbench_run"]:
+        sql = entry["sql"]
+        stmts = translate(sql, SessionContext("postgres", "postgres"))
+        for stmt in stmts:
+            if stmt.kind == "copy":
+                spec = stmt.copy
+                cols = [r[1] for r in c.execute(f"select * from pragma_table_info('{spec.table}')")]
+                parser = CopyParser(spec, len(cols))
+                ins = insert_sql(spec, cols)
+                data = "".join(f"{i}\t{(i - 1) // 100000 + 1}\t0\t\n" for i in range(1, 100001)) + "\\.\n"
+                blob = data.encode()
+                rows = []
+                for k in range(0, len(blob), 65536):
+                    rows += parser.feed(blob[k:k + 65536])
+                rows += parser.finish()
+                c.executemany(ins, rows)
+            elif stmt.kind == "sql":
+                # The run interleaves two clients' transactions; one connection replays them
+                # without transaction control.
+                if stmt.sqlite[0].split()[0].lower() in txn_words:
+                    continue
+                for s in stmt.sqlite:
+                    rows = c.execute(s).fetchall()
+                if "pg_catalog.pg_class" in sql:
+                    assert rows == [(1, None, 0)]
+    counts = [c.execute(f"select count(*) from pgbench_{t}").fetchone()[0]
+              for t in ("branches", "tellers", "accounts", "history")]
+    n_hist = sum(1 for e in cap["pgbench_run"] if e["sql"].startswith("INSERT INTO pgbench_history"))
+    assert counts == [1, 10, 100000, n_hist]
+    assert c.execute("select count(*) from pgbench_history where mtime like '____-__-__ __:__:__.%+00'"
+                     ).fetchone()[0] == n_hist
+    # The partition probe answers no row once the table is gone.
+    c.execute("drop table pgbench_accounts")
+    probe = next(e["sql"] for e in cap["pgbench_run"] if "pg_partitioned_table" in e["sql"])
+    assert run(c, probe) == []
+
+
+def test_psql_describe_queries():
+    c = conn()
+    run(c, "create table pgbench_accounts(aid int not null, bid int, abalance int, filler char(84)) "
+           "with (fillfactor=100)")
+    run(c, "alter table pgbench_accounts add primary key (aid)")
+    cap = _captured()
+    assert run(c, cap["psql_dt"][0]["sql"]) == [("public", "pgbench_accounts", "table", "alice")]
+    assert run(c, cap["psql_d"][0]["sql"]) == [("public", "pgbench_accounts", "table", "alice")]
+    queries = [e["sql"] for e in cap["psql_d_table"]]
+    (oid, nsp, name), = run(c, queries[0])
+    assert (nsp, name) == ("public", "pgbench_accounts")
+    results = [run(c, q.replace("'16417'", f"'{oid}'")) for q in queries[1:]]
+    assert results[0][0][1] == "r"
+    assert [(r[0], r[1], r[3]) for r in results[1]] == [
+        ("aid", "integer", "t"), ("bid", "integer", "f"), ("abalance", "integer", "f"), ("filler", "character(84)", "f")]
+    assert results[2][0][0] == "pgbench_accounts_pkey"
+    assert all(r == [] for r in results[3:])
+
+
+def test_psycopg_session_replay():
+    c = conn()
+    for entry in _captured()["psycopg"]:
+        for stmt in translate(entry["sql"], CTX):
+            if stmt.kind != "sql" or stmt.sqlite[0] in ("BEGIN", "COMMIT"):
+                continue
+            params = tuple(entry.get("params") or ())
+            for s in stmt.sqlite:
+                c.execute(s, params[:stmt.param_count]).fetchall()
+
+
+def test_translate_timings():
+    """Report (not assert) translate() cost: the pgbench TPC-B statements take the fast path."""
+    tpcb = ["BEGIN;", "UPDATE pgbench_accounts SET abalance = abalance + {d} WHERE aid = {a};",
+            "SELECT abalance FROM pgbench_accounts WHERE aid = {a};",
+            "UPDATE pgbench_tellers SET tbalance = tbalance + {d} WHERE tid = 3;",
+            "UPDATE pgbench_branches SET bbalance = bbalance + {d} WHERE bid = 1;",
+            "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (3, 1, {a}, {d}, CURRENT_TIMESTAMP);",
+            "END;"]
+    n = 300
+    t0 = time.perf_counter()
+    for i in range(n):
+        for s in tpcb:
+            translate(s.format(a=i * 7 + 1, d=i), CTX)
+    fast = (time.perf_counter() - t0) / (n * len(tpcb))
+    t0 = time.perf_counter()
+    for i in range(30):
+        translate(f"select name::text, $1::int from items where name ilike 'x{i}%'", CTX)
+    slow = (time.perf_counter() - t0) / 30
+    print(f"translate(): pgbench TPC-B statement {fast * 1e6:.1f} us, sqlglot path {slow * 1e3:.2f} ms")
+    assert fast < slow
