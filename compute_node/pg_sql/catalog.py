@@ -42,10 +42,24 @@ RELATIONS: dict[str, str] = {
     "pg_views": (
         "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, sql AS definition "
         f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
+    # SQLite's own indexes for PRIMARY KEY / UNIQUE get PostgreSQL's names (t_pkey,
+    # t_a_key); an INTEGER PRIMARY KEY is the rowid (no index in SQLite) and is listed too.
     "pg_indexes": (
-        "SELECT 'public' AS schemaname, m.tbl_name AS tablename, m.name AS indexname, NULL AS tablespace, "
-        "coalesce(m.sql, 'CREATE UNIQUE INDEX ' || m.name || ' ON public.' || m.tbl_name) AS indexdef "
-        f"FROM sqlite_master m WHERE m.type = 'index' AND {_USER_OBJECTS}"),
+        "SELECT 'public' AS schemaname, x.tablename, x.indexname, NULL AS tablespace, "
+        "coalesce(x.sql, 'CREATE UNIQUE INDEX ' || x.indexname || ' ON public.' || x.tablename || "
+        "' USING btree (' || x.cols || ')') AS indexdef FROM ("
+        "SELECT m.tbl_name AS tablename, m.sql AS sql, "
+        "(SELECT group_concat(ii.name, ', ') FROM pragma_index_info(m.name) ii) AS cols, "
+        "CASE WHEN m.sql IS NOT NULL THEN m.name WHEN il.origin = 'pk' THEN m.tbl_name || '_pkey' "
+        "ELSE m.tbl_name || '_' || (SELECT group_concat(ii.name, '_') FROM pragma_index_info(m.name) ii) "
+        "|| '_key' END AS indexname "
+        "FROM sqlite_master m LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
+        "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "UNION ALL "
+        "SELECT m.name, NULL, p.name, m.name || '_pkey' FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+        "ON p.pk = 1 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "AND upper(p.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1"
+        ") x"),
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "

@@ -123,6 +123,54 @@ def _set_config(name, value, is_local):
     return value
 
 
+# --- string functions PostgreSQL has and SQLite lacks -----------------------------------------
+def _null_safe(fn):
+    def wrapper(*args):
+        return None if any(a is None for a in args) else fn(*args)
+    return wrapper
+
+
+def _pad(left: bool):
+    def pad(s, n, fill=" "):
+        s, n, fill = str(s), int(n), str(fill)
+        if n <= len(s) or not fill:
+            return s[:max(n, 0)]
+        p = (fill * (n // len(fill) + 1))[: n - len(s)]
+        return p + s if left else s + p
+    return pad
+
+
+def _split_part(s, sep, n):
+    n = int(n)
+    if n == 0:
+        raise apsw.SQLError("invalid input value: field position must not be zero")
+    parts = str(s).split(str(sep)) if sep != "" else [str(s)]
+    idx = n - 1 if n > 0 else len(parts) + n
+    return parts[idx] if 0 <= idx < len(parts) else ""
+
+
+def _md5(s):
+    import hashlib
+
+    return hashlib.md5(s if isinstance(s, bytes) else str(s).encode()).hexdigest()
+
+
+class _StringAgg:
+    """string_agg(value, delimiter): PostgreSQL's, NULL values skipped."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.sep = ","
+
+    def step(self, value, sep):
+        if value is not None:
+            self.parts.append(str(value))
+            self.sep = "" if sep is None else str(sep)
+
+    def final(self):
+        return self.sep.join(self.parts) if self.parts else None
+
+
 def register(conn: apsw.Connection) -> None:
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
@@ -146,3 +194,20 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
     conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)
+    conn.create_scalar_function("chr", _null_safe(lambda n: chr(int(n))), 1, **det)
+    conn.create_scalar_function("ascii", _null_safe(lambda s: ord(str(s)[0]) if str(s) else 0), 1, **det)
+    for nargs in (2, 3):
+        conn.create_scalar_function("lpad", _null_safe(_pad(True)), nargs, **det)
+        conn.create_scalar_function("rpad", _null_safe(_pad(False)), nargs, **det)
+    conn.create_scalar_function("left", _null_safe(lambda s, n: str(s)[:int(n)] if int(n) >= 0
+                                                   else str(s)[:int(n)]), 2, **det)
+    conn.create_scalar_function("right", _null_safe(lambda s, n: (str(s)[-int(n):] if int(n) > 0 else "")
+                                                    if int(n) >= 0 else str(s)[-int(n):]), 2, **det)
+    conn.create_scalar_function("repeat", _null_safe(lambda s, n: str(s) * max(int(n), 0)), 2, **det)
+    conn.create_scalar_function("md5", _null_safe(_md5), 1, **det)
+    conn.create_scalar_function("initcap", _null_safe(lambda s: re.sub(
+        r"[A-Za-z0-9]+", lambda m: m[0][0].upper() + m[0][1:].lower(), str(s))), 1, **det)
+    conn.create_scalar_function("split_part", _null_safe(_split_part), 3, **det)
+    conn.create_scalar_function("strpos", _null_safe(lambda s, sub: str(s).find(str(sub)) + 1), 2, **det)
+    conn.create_scalar_function("btrim", _null_safe(lambda s, chars=" ": str(s).strip(str(chars))), 2, **det)
+    conn.create_aggregate_function("string_agg", lambda: (_StringAgg(), _StringAgg.step, _StringAgg.final), 2)

@@ -33,6 +33,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import catalog
+from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import CopySpec, parse_copy
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from sixfold.constants import TRANSLATION_CACHE_STATEMENTS_MAX
@@ -685,7 +686,33 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
         s = _constraint_sql(k, ctx, type_text)
         if s:
             out.append(s)
+    out.extend(_type_checks(name, type_text))
     return " ".join(out)
+
+
+_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15 - 1), pgtypes.INT4: (-2**31, 2**31 - 1)}
+
+
+def _type_checks(name: str, type_text: str) -> list[str]:
+    """CHECK constraints that make a numeric column refuse what PostgreSQL refuses: text
+    that is no number (SQLite's type affinity would store 'abc' in an integer column)
+    and integers out of the type's range. The constraint names carry the SQLSTATE;
+    sql_errors turns "CHECK constraint failed: 22P02 integer a" into PostgreSQL's error."""
+    oid = pgtypes.column_oid(type_text or None, None) if type_text else None
+    label = pgtypes.pg_type_name(type_text) if type_text else ""
+    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
+        allowed = "'integer'"
+    elif oid in (pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8):
+        allowed = "'integer', 'real'"
+    else:
+        return []
+    bare = name.strip('"').replace('"', "")
+    checks = [f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))']
+    if oid in _INT_RANGE:
+        lo, hi = _INT_RANGE[oid]
+        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'integer\' OR '
+                      f'{name} BETWEEN {lo} AND {hi})')
+    return checks
 
 
 def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:

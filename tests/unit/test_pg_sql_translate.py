@@ -118,7 +118,7 @@ def test_indexes_catalog(db):
     run(db, "create unique index on items (lower(name))")
     rows = run(db, "SELECT indexname, indexdef FROM pg_catalog.pg_indexes WHERE tablename = $1 ORDER BY 1",
                ("items",))
-    assert [r[0] for r in rows] == ["items_lower_name_idx", "items_name"]
+    assert [r[0] for r in rows] == ["items_lower_name_idx", "items_name", "items_pkey"]  # pkey: the rowid
     assert "CREATE INDEX items_name ON items (name)" in rows[1][1]
 
 
