@@ -48,7 +48,14 @@ async def serve(args: argparse.Namespace) -> None:
     spec = ClusterSpec.load(args.cluster_spec)
     me = spec.compute(args.name)
     loop = asyncio.get_running_loop()
-    node = ComputeNode(spec, writer_id=me.name, connection_hook=functions.register)
+    node: ComputeNode | None = None
+
+    def on_connection(conn) -> None:
+        functions.register(conn)
+        # `select sixfold_metric('redo_bytes_sent')`: the node's counters, from any client.
+        conn.create_scalar_function("sixfold_metric", lambda name: node.metrics().get(name), 1)
+
+    node = ComputeNode(spec, writer_id=me.name, connection_hook=on_connection)
     await loop.run_in_executor(None, node.start)
     server = PgServer(node, me.host, me.port, spec.database, spec.auth.get("method", "trust"), users_from(spec),
                       spec.tls)

@@ -145,6 +145,26 @@ class ComputeNode:
             fut.cancel()
             raise SixfoldError(f"volume call did not finish within {timeout_ms} ms") from None
 
+    def metrics(self) -> dict[str, int]:
+        """Counters of this node since it started, for monitoring and benchmarks (read
+        without locks: each value is a plain int, possibly a moment old)."""
+        vc = self.vc
+        links = list(vc.links.values()) if vc is not None else []
+        out = {
+            "commits": self.stats["commits"],
+            "redo_bytes_sent": sum(link.sent_bytes for link in links),  # to all segments together
+            "redo_batches_sent": sum(link.sent_batches for link in links),
+            "redo_records_sent": sum(link.sent_records for link in links),
+            "write_lock_wait_ms": int(self.stats["write_lock_wait_ms"]),
+        }
+        if vc is not None:
+            out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
+                        "retransmits": vc.stats["retransmits"], "read_hedges": vc.stats["read_hedges"]})
+        if self.vfs is not None and self.writer is not None:
+            wf = self.writer_file
+            out.update({"redo_bytes": getattr(wf, "redo_bytes", 0), "pages_shipped": getattr(wf, "pages_shipped", 0)})
+        return out
+
     def session(self) -> "Session":
         return Session(self)
 

@@ -91,6 +91,7 @@ PG_STARTUP_BYTES_MAX = 10_000  # any message before authentication completes
 PG_MESSAGE_BYTES_MAX = 64 * 1024 * 1024  # any message after it (a claimed length above: connection closed)
 PG_AUTH_TIMEOUT_MS = 10_000  # startup + authentication must finish within this
 PG_CONNECTIONS_MAX = 100  # beyond it a new client gets 53300
+PG_STARTING_CONNECTIONS_MAX = 64  # connections not yet authenticated; beyond it new ones are refused at once
 PG_OUTPUT_FLUSH_BYTES = 64 * 1024  # buffered output is written once it grows past this
 PG_COPY_CHUNK_BYTES = 256 * 1024  # COPY FROM data handed to the engine at a time
 PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before connections close

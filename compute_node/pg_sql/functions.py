@@ -155,6 +155,46 @@ def _md5(s):
     return hashlib.md5(s if isinstance(s, bytes) else str(s).encode()).hexdigest()
 
 
+def _div(a, b):
+    """PostgreSQL's /: a zero divisor fails (22012), integers truncate toward zero."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, str) or isinstance(b, str) or isinstance(a, bytes) or isinstance(b, bytes):
+        a, b = _num(a), _num(b)
+    if b == 0:
+        raise apsw.SQLError("division by zero")
+    if isinstance(a, int) and isinstance(b, int):
+        q = abs(a) // abs(b)
+        return q if (a >= 0) == (b >= 0) else -q
+    return a / b
+
+
+def _mod(a, b):
+    if a is None or b is None:
+        return None
+    if isinstance(a, (str, bytes)) or isinstance(b, (str, bytes)):
+        a, b = _num(a), _num(b)
+    if b == 0:
+        raise apsw.SQLError("division by zero")
+    if isinstance(a, int) and isinstance(b, int):
+        r = abs(a) % abs(b)
+        return r if a >= 0 else -r
+    import math
+
+    return math.fmod(a, b)
+
+
+def _num(v):
+    t = v.decode() if isinstance(v, bytes) else str(v)
+    try:
+        return int(t)
+    except ValueError:
+        try:
+            return float(t)
+        except ValueError:
+            raise apsw.SQLError(f'invalid input syntax for type numeric: "{t}"') from None
+
+
 class _StringAgg:
     """string_agg(value, delimiter): PostgreSQL's, NULL values skipped."""
 
@@ -194,6 +234,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
     conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)
+    conn.create_scalar_function("pg_div", _div, 2, **det)
+    conn.create_scalar_function("pg_mod", _mod, 2, **det)
     conn.create_scalar_function("chr", _null_safe(lambda n: chr(int(n))), 1, **det)
     conn.create_scalar_function("ascii", _null_safe(lambda s: ord(str(s)[0]) if str(s) else 0), 1, **det)
     for nargs in (2, 3):

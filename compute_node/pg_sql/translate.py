@@ -57,6 +57,10 @@ class Statement:
     name: str = ""
     value: str | None = None
     copy: CopySpec | None = None
+    # PostgreSQL type OID of each result column when the translator can tell from the
+    # query (casts, comparisons, now(), count(*)...); () or None entries: unknown, the wire
+    # layer falls back to the column's declared type or its values.
+    column_oids: tuple[int | None, ...] = ()
 
 
 # --- lexing --------------------------------------------------------------------------------
@@ -861,6 +865,10 @@ def _rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) ->
             return exp.Literal.string(PG_VERSION_TEXT)
         if isinstance(node, exp.RegexpILike):
             return exp.Anonymous(this="pg_regexp_i", expressions=[node.this, node.expression])
+        if isinstance(node, (exp.Div, exp.Mod)):
+            # SQLite answers NULL to x / 0; PostgreSQL fails with 22012.
+            name = "pg_div" if isinstance(node, exp.Div) else "pg_mod"
+            return exp.Anonymous(this=name, expressions=[node.this, node.expression])
         if isinstance(node, exp.SimilarTo):
             raise SqlError("SIMILAR TO is not supported", "0A000")
         if isinstance(node, exp.Anonymous):
@@ -1007,9 +1015,64 @@ def _select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _name_columns(tree)
+    oids = _column_oids(tree)
     max_param = [0]
     tree = _rewrite(tree, ctx, max_param)
-    return Statement(kind="sql", tag=tag, sqlite=(_gen(tree),), param_count=max_param[0])
+    return Statement(kind="sql", tag=tag, sqlite=(_gen(tree),), param_count=max_param[0], column_oids=oids)
+
+
+_BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is, exp.In,
+               exp.Like, exp.ILike, exp.Between, exp.Exists, exp.Boolean, exp.NullSafeEQ, exp.NullSafeNEQ,
+               exp.RegexpLike, exp.RegexpILike)
+
+
+def _expr_oid(e: exp.Expression) -> int | None:
+    """The PostgreSQL type of a select-list expression, when its form says it."""
+    from compute_node.pg_sql import types as t
+
+    if isinstance(e, exp.Alias):
+        e = e.this
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, (exp.Cast, exp.TryCast)):
+        to = e.args.get("to")
+        if isinstance(to, exp.DataType):
+            text = to.sql("postgres").lower()
+            if text in ("int", "integer"):
+                return t.INT4
+            return t.column_oid(text, None)
+        return None
+    if isinstance(e, _BOOL_EXPRS):
+        return t.BOOL
+    if isinstance(e, exp.CurrentTimestamp) or (isinstance(e, exp.Anonymous) and e.name.lower() == "now"):
+        return t.TIMESTAMPTZ
+    if isinstance(e, exp.CurrentDate):
+        return t.DATE
+    if isinstance(e, exp.Localtimestamp):
+        return t.TIMESTAMP
+    if isinstance(e, exp.Count):
+        return t.INT8
+    if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase, exp.CurrentSchema,
+                      exp.CurrentVersion)):
+        return t.NAME if not isinstance(e, exp.CurrentVersion) else t.TEXT
+    if isinstance(e, exp.Literal):
+        if e.is_string:
+            return t.TEXT
+        return t.INT4 if str(e.this).lstrip("-").isdigit() and abs(int(e.this)) < 2**31 else (
+            t.INT8 if str(e.this).lstrip("-").isdigit() else t.NUMERIC)
+    if isinstance(e, exp.Null):
+        return t.TEXT
+    return None
+
+
+def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:
+    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
+        tree = tree.this
+    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) or
+                                               (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+                                               for e in tree.expressions):
+        return ()
+    return tuple(_expr_oid(e) for e in tree.expressions)
 
 
 # --- the fast path ---------------------------------------------------------------------------
@@ -1022,6 +1085,8 @@ _FAST_DENY_WORDS = re.compile(
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
     r"greatest|least|offset|rows|row|isnull|notnull)\b", re.IGNORECASE)
+_SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
+                                r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 _CURRENT_TIMESTAMP = re.compile(r"\bcurrent_timestamp\b(\s*\(\s*\d*\s*\))?", re.IGNORECASE)
 
 
@@ -1046,6 +1111,10 @@ def _fast(text: str, word: str) -> Statement | None:
         return None
     if word == "select" and "(" in scan:
         return None  # function calls: PostgreSQL names their result columns differently
+    if "/" in scan or "%" in scan:
+        return None  # division: PostgreSQL fails on a zero divisor where SQLite answers NULL
+    if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
+        return None  # booleans and literals in the select list: the parser path types them
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
         return None  # INSERT ... SELECT etc.: let the parser check it
     out = text

@@ -337,9 +337,57 @@ def _decode_binary(data: bytes, oid: int):
         raise SqlError(f"incorrect binary data format in bind parameter (type {oid})", "22P03") from None
     if oid == BYTEA:
         return data
+    if oid in (DATE, TIME, TIMESTAMP, TIMESTAMPTZ, NUMERIC, UUID, JSONB):
+        try:
+            text = _binary_as_text(data, oid)
+        except (struct.error, ValueError, OverflowError, IndexError):
+            raise SqlError(f"incorrect binary data format in bind parameter (type {oid})", "22P03") from None
+        return decode_param(text.encode(), oid, 0)
     if oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, JSON, 0):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise SqlError("invalid byte sequence for encoding \"UTF8\"", "22021") from None
     raise SqlError(f"binary format for parameters of type {oid} is not supported", "0A000")
+
+
+_PG_EPOCH = __import__("datetime").datetime(2000, 1, 1)
+
+
+def _binary_as_text(data: bytes, oid: int) -> str:
+    """The text form of a binary parameter of a type Sixfold stores as text (dates and
+    times, as PostgreSQL prints them in UTC) or converts from text (numeric, uuid, jsonb)."""
+    import datetime
+    import uuid
+
+    if oid == DATE:
+        (days,) = struct.unpack(">i", data)
+        return (_PG_EPOCH.date() + datetime.timedelta(days=days)).isoformat()
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        (us,) = struct.unpack(">q", data)
+        ts = _PG_EPOCH + datetime.timedelta(microseconds=us)
+        text = ts.isoformat(" ", "microseconds" if ts.microsecond else "seconds")
+        return text + ("+00" if oid == TIMESTAMPTZ else "")
+    if oid == TIME:
+        (us,) = struct.unpack(">q", data)
+        t = (datetime.datetime.min + datetime.timedelta(microseconds=us)).time()
+        return t.isoformat("microseconds" if t.microsecond else "seconds")
+    if oid == UUID:
+        return str(uuid.UUID(bytes=data))
+    if oid == JSONB:
+        if not data or data[0] != 1:
+            raise ValueError("unsupported jsonb version")
+        return data[1:].decode("utf-8")
+    # numeric: ndigits, weight, sign, dscale, then base-10000 digits
+    ndigits, weight, sign, dscale = struct.unpack(">hhHh", data[:8])
+    digits = struct.unpack(f">{ndigits}h", data[8 : 8 + 2 * ndigits])
+    if sign == 0xC000:
+        return "NaN"
+    if sign not in (0, 0x4000):
+        raise ValueError("bad numeric sign")
+    value = Decimal(0)
+    for i, d in enumerate(digits):
+        value += Decimal(d) * (Decimal(10000) ** (weight - i))
+    if sign == 0x4000:
+        value = -value
+    return f"{value:.{max(dscale, 0)}f}"

@@ -30,6 +30,11 @@ log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
 
 
+_TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+_READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
+              "DEALLOCATE"}
+
+
 class _Closed(Exception):
     """The connection is over (Terminate, FATAL error, peer gone)."""
 
@@ -119,11 +124,14 @@ class Connection:
     # --- lifecycle -----------------------------------------------------------------------------
     async def run(self) -> None:
         try:
+            self.server.starting += 1
             try:
                 started = await asyncio.wait_for(self.startup(), PG_AUTH_TIMEOUT_MS / 1000)
             except asyncio.TimeoutError:
                 await self.fatal("08006", f"authentication did not finish within {PG_AUTH_TIMEOUT_MS} ms")
                 return
+            finally:
+                self.server.starting -= 1
             if started:
                 await self.query_loop()
         except (_Closed, asyncio.IncompleteReadError, ConnectionError, OSError):
@@ -195,10 +203,10 @@ class Connection:
         unknown = [k for k in params if k.startswith("_pq_.")]
         if (msg.version & 0xFFFF) > 0 or unknown:
             self.send(m.negotiate_protocol_version(0, unknown))
-        if database != self.server.database:
-            await self.fatal("3D000", f'database "{database}" does not exist')
         if self.server.auth_method != "trust":
             await self.scram(self.user)
+        if database != self.server.database:  # after authentication: strangers learn nothing
+            await self.fatal("3D000", f'database "{database}" does not exist')
         if not self.server.admit(self):
             await self.fatal("53300", "sorry, too many clients already")
         self.send(m.auth_ok())
@@ -276,8 +284,8 @@ class Connection:
             handler = handlers.get(kind)
             if handler is None:
                 await self.fatal("08P01", f"invalid frontend message type {kind[0]}")
-            if self.ext.skipping and kind not in (b"S", b"Q"):
-                continue
+            if self.ext.skipping and kind != b"S":
+                continue  # after an error in the extended protocol, everything up to Sync
             try:
                 await handler(body)
             except m.ProtocolViolation:
@@ -312,23 +320,41 @@ class Connection:
 
     # --- simple query ---------------------------------------------------------------------------
     async def on_query(self, body: bytes) -> None:
+        """A simple Query. Like PostgreSQL, the whole string is parsed before anything runs,
+        and several statements that write, outside a transaction, run as one implicit
+        transaction: all or nothing."""
         text = m.decode_query(body)
+        session = self.session
+        implicit = False
         try:
-            pieces = split_statements(text)
-            if not pieces:
+            stmts = await self.in_worker(self.translate_all, text)
+            if not stmts:
                 self.send(m.EMPTY_QUERY)
-            for piece in pieces:
-                for stmt in await self.in_worker(self.session.translate, piece):
-                    if stmt.kind == "copy":
-                        await self.copy(stmt)
-                    else:
-                        await self.send_outcome(await self.run_sql(self.session.run, stmt, ()))
+            implicit = len(stmts) > 1 and session.engine.txn is None and \
+                not any(s.tag in _TXN_TAGS for s in stmts) and any(s.tag not in _READ_TAGS for s in stmts)
+            if implicit:
+                await self.in_worker(session.engine.execute, "BEGIN")
+            for stmt in stmts:
+                if stmt.kind == "copy":
+                    await self.copy(stmt)
+                else:
+                    await self.send_outcome(await self.run_sql(session.run, stmt, ()))
+            if implicit:
+                implicit = False
+                await self.in_worker(session.engine.execute, "COMMIT")
         except m.ProtocolViolation:
             raise
         except SixfoldError as e:
             self.send_error(e)
-        self.send(m.ready_for_query(self.session.status))
+        finally:
+            if implicit and session.engine.txn is not None:
+                await self.in_worker(session.engine.execute, "ROLLBACK")
+                session.failed = False
+        self.send(m.ready_for_query(session.status))
         await self.flush()
+
+    def translate_all(self, text: str) -> list[Statement]:
+        return [stmt for piece in split_statements(text) for stmt in self.session.translate(piece)]
 
     # --- extended query ---------------------------------------------------------------------------
     async def on_parse(self, body: bytes) -> None:
@@ -352,8 +378,8 @@ class Connection:
         if b.portal and b.portal in self.ext.portals:
             raise SqlError(f'portal "{b.portal}" already exists', "42P03")
         if len(b.params) != len(prep.param_oids):
-            raise m.ProtocolViolation(f"bind message supplies {len(b.params)} parameters, but prepared "
-                                      f'statement "{b.statement}" requires {len(prep.param_oids)}')
+            raise m.MalformedMessage(f"bind message supplies {len(b.params)} parameters, but prepared "
+                                     f'statement "{b.statement}" requires {len(prep.param_oids)}')
         params = tuple(pgtypes.decode_param(v, oid, m.format_for(b.param_formats, i))
                        for i, (v, oid) in enumerate(zip(b.params, prep.param_oids)))
         self.ext.portals[b.portal] = Portal(b.portal, prep, params, b.result_formats)

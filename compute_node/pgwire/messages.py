@@ -1,8 +1,10 @@
 """PostgreSQL protocol v3 messages: frame limits, frontend decoding, backend encoding.
 
 Pure: bytes in, values out. Every length is checked before anything is allocated for
-it; a malformed message raises `ProtocolViolation` (SQLSTATE 08P01) and the connection
-is closed after the error is sent.
+it. A frame that cannot be trusted (its length is out of bounds) raises
+`ProtocolViolation`: the stream is lost, the connection is closed after a FATAL error.
+A well-framed message whose contents are malformed raises `MalformedMessage`: an
+ERROR, and the connection goes on with the next message, as PostgreSQL does.
 """
 
 from __future__ import annotations
@@ -23,8 +25,17 @@ _HEADER = struct.Struct("!ci")
 
 
 class ProtocolViolation(SqlError):
-    """The client broke the protocol (bad length, truncated or unknown message). The
-    server answers with an ErrorResponse and closes the connection; not retriable."""
+    """The client broke the framing of the protocol (a length out of bounds, an unknown
+    message type, a message out of place). The server answers with a FATAL
+    ErrorResponse and closes the connection; not retriable."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "08P01")
+
+
+class MalformedMessage(SqlError):
+    """A well-framed message with malformed contents (a string without its NUL, counts
+    that overrun the message). An ERROR; the connection stays usable. Not retriable."""
 
     def __init__(self, message: str):
         super().__init__(message, "08P01")
@@ -49,7 +60,7 @@ class Reader:
 
     def _take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.data):
-            raise ProtocolViolation("message is shorter than its contents claim")
+            raise MalformedMessage("message is shorter than its contents claim")
         b = self.data[self.pos : self.pos + n]
         self.pos += n
         return b
@@ -69,7 +80,7 @@ class Reader:
     def cstring(self) -> str:
         end = self.data.find(b"\0", self.pos)
         if end < 0:
-            raise ProtocolViolation("unterminated string in message")
+            raise MalformedMessage("unterminated string in message")
         raw = self.data[self.pos : end]
         self.pos = end + 1
         try:
@@ -84,7 +95,7 @@ class Reader:
 
     def done(self) -> None:
         if self.pos != len(self.data):
-            raise ProtocolViolation("message has trailing bytes")
+            raise MalformedMessage("message has trailing bytes")
 
 
 # --- frontend messages ----------------------------------------------------------------
@@ -176,14 +187,14 @@ class Close:
 def _count(r: Reader, what: str) -> int:
     n = r.int16()
     if n < 0:
-        raise ProtocolViolation(f"negative {what} count")
+        raise MalformedMessage(f"negative {what} count")
     return n
 
 
 def _formats(r: Reader, what: str) -> tuple[int, ...]:
     out = tuple(r.int16() for _ in range(_count(r, what)))
     if any(f not in (0, 1) for f in out):
-        raise ProtocolViolation(f"unsupported format code in {what}")
+        raise MalformedMessage(f"unsupported format code in {what}")
     return out
 
 
@@ -203,12 +214,12 @@ def decode_bind(body: bytes) -> Bind:
     for _ in range(_count(r, "parameter")):
         n = r.int32()
         if n < -1:
-            raise ProtocolViolation(f"invalid parameter length {n}")
+            raise MalformedMessage(f"invalid parameter length {n}")
         values.append(None if n == -1 else r.bytes(n))
     rformats = _formats(r, "result format")
     r.done()
     if len(pformats) not in (0, 1, len(values)):
-        raise ProtocolViolation(f"bind message has {len(pformats)} parameter formats but {len(values)} parameters")
+        raise MalformedMessage(f"bind message has {len(pformats)} parameter formats but {len(values)} parameters")
     return Bind(portal, stmt, pformats, tuple(values), rformats)
 
 
@@ -218,7 +229,7 @@ def decode_describe_or_close(body: bytes, cls):
     name = r.cstring()
     r.done()
     if kind not in ("S", "P"):
-        raise ProtocolViolation(f"invalid {cls.__name__.upper()} message subtype {kind!r}")
+        raise MalformedMessage(f"invalid {cls.__name__.upper()} message subtype {kind!r}")
     return cls(kind, name)
 
 

@@ -12,7 +12,10 @@ import ssl
 
 from compute_node.pgwire.connection import Connection
 from compute_node.pgwire.scram import make_verifier, parse_verifier
-from sixfold.constants import PG_CONNECTIONS_MAX, PG_SHUTDOWN_GRACE_MS, SCRAM_ITERATIONS_COUNT
+from compute_node.pgwire.messages import error_response
+from sixfold.constants import (
+    PG_CONNECTIONS_MAX, PG_SHUTDOWN_GRACE_MS, PG_STARTING_CONNECTIONS_MAX, SCRAM_ITERATIONS_COUNT,
+)
 
 log = logging.getLogger("sixfold.compute.pgwire")
 
@@ -38,6 +41,7 @@ class PgServer:
             self.ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self.ssl_context.load_cert_chain(tls["cert"], tls.get("key"))
         self.connections: dict[int, Connection] = {}  # admitted, by backend pid
+        self.starting = 0  # connections still in startup or authentication
         self._pids = itertools.count((os.getpid() % 30_000) * 10_000 + 1)
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -48,6 +52,13 @@ class PgServer:
                  self.database, self.auth_method, ", TLS" if self.ssl_context else "")
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.starting >= PG_STARTING_CONNECTIONS_MAX:
+            # A flood of connections that never authenticate must not take every slot:
+            # refuse at once instead of holding each for the authentication timeout.
+            log.warning("refusing a connection: %d still authenticating", self.starting)
+            writer.write(error_response("53300", "sorry, too many clients are connecting already", "FATAL"))
+            writer.close()
+            return
         conn = Connection(self, reader, writer, next(self._pids))
         task = asyncio.current_task()
         self._tasks.add(task)

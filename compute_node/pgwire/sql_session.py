@@ -159,7 +159,11 @@ class PgSession:
         columns, rows = [], []
         if result is not None and result.columns:
             rows = result.rows
+            known = stmt.column_oids if len(stmt.column_oids) == len(result.columns) else ()
             for i, (name, decl) in enumerate(zip(result.columns, result.decltypes)):
+                if decl is None and known and known[i] is not None:
+                    columns.append((name, known[i]))
+                    continue
                 sample = next((r[i] for r in rows if r[i] is not None), None)
                 columns.append((name, pgtypes.column_oid(decl, sample)))
         n = result.rowcount if result is not None else 0
@@ -224,7 +228,9 @@ class PgSession:
                                                                  "RELEASE"):
             return []
         cols = self.engine.describe(stmt.sqlite[-1], (None,) * param_count)
-        return [(name, pgtypes.column_oid(decl, None)) for name, decl in cols]
+        known = stmt.column_oids if len(stmt.column_oids) == len(cols) else ()
+        return [(name, known[i] if decl is None and known and known[i] is not None else pgtypes.column_oid(decl, None))
+                for i, (name, decl) in enumerate(cols)]
 
     def encode_rows(self, outcome: Outcome, formats: tuple[int, ...] = ()) -> list[bytes]:
         """DataRow messages for the outcome's rows."""

@@ -123,7 +123,7 @@ def test_up_status_kill_start_down(tmp_path):
         st = wait_until(lambda: (s := status(data_dir)) and not by_name(s)[victim]["alive"] and s,
                         POLL_TIMEOUT_S, f"status to show {victim} not alive")
         assert by_name(st)[victim]["pid"] is None
-        assert sum(p["alive"] for p in st["processes"]) == 5
+        assert sum(p["alive"] for p in st["processes"]) == 6  # five storage nodes and the writer
 
         ok(sixfold("node", "start", victim, data_dir=data_dir))
         st = wait_until(lambda: (s := status(data_dir)) and all(p["alive"] for p in s["processes"]) and s,
