@@ -50,7 +50,7 @@ class SessionContext:
 
 @dataclass(frozen=True)
 class Statement:
-    kind: str  # "sql" | "set" | "show" | "noop" | "copy"
+    kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor"
     tag: str
     sqlite: tuple[str, ...] = ()
     param_count: int = 0
@@ -1148,6 +1148,55 @@ def _unsupported(what):
     return h
 
 
+# --- cursors (the session keeps their rows) -----------------------------------------------------
+_DECLARE = re.compile(r"^declare\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s+((?:binary|asensitive|"
+                      r"insensitive|no\s+scroll|scroll)\s+)*cursor\s+(?:(with|without)\s+hold\s+)?for\s+(.*)$",
+                      re.IGNORECASE | re.DOTALL)
+_FETCH = re.compile(r"^(?:fetch|move)\s+(?:(next|all|forward\s+all|forward\s+\d+|forward|\d+)\s+)?"
+                    r"(?:(?:from|in)\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s*$", re.IGNORECASE)
+
+
+def _cursor_name(word: str) -> str:
+    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+
+
+def _declare(text, rest, ctx):
+    """DECLARE name CURSOR [WITH HOLD] FOR query: kind "declare"; the query in `sqlite`,
+    the cursor's name in `name`, "hold" in `value` for WITH HOLD. Forward-only."""
+    m = _DECLARE.match(text)
+    if not m:
+        raise SqlError("only DECLARE name [NO SCROLL] CURSOR [WITH|WITHOUT HOLD] FOR query is supported", "0A000")
+    if m.group(2) and re.search(r"(?<!no\s)\bscroll\b", m.group(2), re.I) and "no" not in m.group(2).lower():
+        raise SqlError("scrollable cursors are not supported", "0A000")
+    query = _translate_cached(m.group(4).strip(), ctx)
+    if len(query) != 1 or query[0].kind != "sql" or query[0].tag not in ("SELECT",):
+        raise SqlError("DECLARE CURSOR needs a SELECT or VALUES query", "42601")
+    q = query[0]
+    return Statement(kind="declare", tag="DECLARE CURSOR", sqlite=q.sqlite, param_count=q.param_count,
+                     name=_cursor_name(m.group(1)), value="hold" if (m.group(3) or "").lower() == "with" else None,
+                     column_oids=q.column_oids)
+
+
+def _fetch(text, rest, ctx, tag):
+    """FETCH/MOVE [NEXT | n | ALL | FORWARD [n | ALL]] [FROM] name: `value` is the count
+    ("all" or digits)."""
+    m = _FETCH.match(text.strip())
+    if not m:
+        raise SqlError(f"only forward {tag} is supported (NEXT, n, ALL, FORWARD n, FORWARD ALL)", "0A000")
+    how = " ".join((m.group(1) or "next").lower().split())
+    count = "all" if how.endswith("all") else ("1" if how in ("next", "forward") else how.split()[-1])
+    return Statement(kind="fetch", tag=tag, name=_cursor_name(m.group(2)), value=count)
+
+
+def _close_cursor(text, rest, ctx):
+    words = rest.split()
+    if len(words) != 1:
+        raise SqlError("syntax error at end of input" if not words else f'syntax error at or near "{words[1]}"',
+                       "42601")
+    return Statement(kind="close_cursor", tag="CLOSE CURSOR",
+                     name="all" if words[0].lower() == "all" else _cursor_name(words[0]))
+
+
 _HANDLERS = {
     "select": _dml, "insert": _dml, "update": _dml, "delete": _dml,
     "with": lambda t, r, c: _select_path(t, c), "values": lambda t, r, c: _select_path(t, c),
@@ -1161,7 +1210,7 @@ _HANDLERS = {
     "lock": _noop("LOCK TABLE"), "comment": _noop("COMMENT"), "grant": _noop("GRANT"), "revoke": _noop("REVOKE"),
     "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": _unsupported("UNLISTEN"),
     "execute": _unsupported("SQL-level EXECUTE"), "explain": _unsupported("EXPLAIN"),
-    "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": _unsupported("cursors"),
-    "declare": _unsupported("DECLARE CURSOR"), "close": _unsupported("cursors"), "move": _unsupported("cursors"),
+    "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
+    "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": _noop("REINDEX"), "cluster": _noop("CLUSTER"), "refresh": _unsupported("materialized views"),
 }

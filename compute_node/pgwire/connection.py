@@ -32,7 +32,7 @@ _LEN = struct.Struct("!i")
 
 _TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 _READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
-              "DEALLOCATE"}
+              "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
 class _Closed(Exception):
@@ -407,7 +407,11 @@ class Connection:
             return
         portal = self.ext.portals.get(d.name)
         if portal is None:
-            raise SqlError(f'portal "{d.name}" does not exist', "34000")
+            cols = self.session.cursor_columns(d.name)  # a DECLAREd cursor is a portal too
+            if cols is None:
+                raise SqlError(f'portal "{d.name}" does not exist', "34000")
+            self.send(self.row_description(cols) if cols else m.NO_DATA)
+            return
         if any(s.kind == "copy" for s in portal.prepared.statements):
             self.send(m.NO_DATA)
             return

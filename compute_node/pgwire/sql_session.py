@@ -74,6 +74,7 @@ class PgSession:
         self.engine = node.session()
         self.ctx = ctx
         self.failed = False
+        self.cursors: dict[str, _Cursor] = {}
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
         for k, v in startup_params.items():
@@ -116,6 +117,10 @@ class PgSession:
         except SixfoldError:
             self._note_error()
             raise
+        finally:
+            if self.engine.txn is None and self.cursors:
+                # A transaction ended: its cursors go with it (WITH HOLD ones stay).
+                self.cursors = {k: c for k, c in self.cursors.items() if c.hold}
 
     def _run(self, stmt: Statement, params: tuple) -> Outcome:
         if stmt.kind == "set":
@@ -124,6 +129,8 @@ class PgSession:
             return self._run_show(stmt)
         if stmt.kind == "noop":
             return Outcome(stmt.tag)
+        if stmt.kind in ("declare", "fetch", "close_cursor"):
+            return self._run_cursor(stmt, params)
         if stmt.kind != "sql":
             raise SqlError(f"{stmt.tag} is not supported here", "0A000")
         tag = stmt.tag
@@ -174,6 +181,38 @@ class PgSession:
         elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO"):
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
         return Outcome(tag, columns, rows)
+
+    def _run_cursor(self, stmt: Statement, params: tuple) -> Outcome:
+        """DECLARE runs the query at once and keeps its rows (a snapshot, as PostgreSQL's
+        cursors see one); FETCH hands them out forward; CLOSE drops them."""
+        if stmt.kind == "declare":
+            if stmt.value != "hold" and self.engine.txn is None:
+                raise SqlError("DECLARE CURSOR can only be used in transaction blocks", "25P01")
+            if stmt.name in self.cursors:
+                raise SqlError(f'cursor "{stmt.name}" already exists', "42P03")
+            query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids)
+            out = self._outcome(query, self.engine.execute(stmt.sqlite[-1], params if stmt.param_count else ()))
+            self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold")
+            return Outcome("DECLARE CURSOR")
+        if stmt.kind == "close_cursor":
+            if stmt.name == "all":
+                self.cursors.clear()
+            elif self.cursors.pop(stmt.name, None) is None:
+                raise SqlError(f'cursor "{stmt.name}" does not exist', "34000")
+            return Outcome("CLOSE CURSOR")
+        cur = self.cursors.get(stmt.name)
+        if cur is None:
+            raise SqlError(f'cursor "{stmt.name}" does not exist', "34000")
+        end = len(cur.rows) if stmt.value == "all" else min(len(cur.rows), cur.pos + int(stmt.value))
+        rows, cur.pos = cur.rows[cur.pos:end], end
+        if stmt.tag == "MOVE":
+            return Outcome(f"MOVE {len(rows)}")
+        return Outcome(f"FETCH {len(rows)}", cur.columns, rows)
+
+    def cursor_columns(self, name: str) -> list[tuple[str, int]] | None:
+        """A cursor is also a portal (Describe P of its name)."""
+        cur = self.cursors.get(name)
+        return None if cur is None else cur.columns
 
     def _run_set(self, stmt: Statement) -> Outcome:
         if stmt.name == "all" and stmt.value is None:  # RESET ALL
@@ -243,6 +282,14 @@ class PgSession:
         for row in outcome.rows:
             out.append(data_row([enc_bin(v, o) if f else enc_text(v, o) for v, o, f in zip(row, oids, fmts)]))
         return out
+
+
+@dataclass
+class _Cursor:
+    columns: list[tuple[str, int]]
+    rows: list[tuple]
+    hold: bool
+    pos: int = 0
 
 
 def _is_rollback_to(stmt: Statement) -> bool:

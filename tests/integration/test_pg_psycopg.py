@@ -552,7 +552,6 @@ def test_fetchmany_large_result(cluster):
         assert seen == n
 
 
-@pytest.mark.xfail(strict=True, reason='DECLARE CURSOR is not supported (pg_sql/translate.py), so psycopg named cursors fail')
 def test_server_side_cursor(cluster):
     with connect(cluster) as conn:
         conn.execute("create table ssc (k integer primary key)")
@@ -563,3 +562,14 @@ def test_server_side_cursor(cluster):
             scur.execute("select k from ssc where k <= 2500 order by k")
             assert [r[0] for r in scur] == list(range(1, 2501))
         conn.commit()
+    with connect(cluster, autocommit=True) as conn:
+        with pytest.raises(pe.NoActiveSqlTransaction):  # 25P01: WITHOUT HOLD needs a transaction
+            conn.execute("declare c1 cursor for select k from ssc")
+        conn.execute("declare c2 cursor with hold for select k from ssc where k > 2990 order by k")
+        assert conn.execute("fetch 3 from c2").fetchall() == [(2991,), (2992,), (2993,)]
+        assert conn.execute("move forward 5 in c2").statusmessage == "MOVE 5"
+        assert conn.execute("fetch all from c2").fetchall() == [(2999,), (3000,)]
+        assert conn.execute("fetch next from c2").fetchall() == []
+        conn.execute("close c2")
+        with pytest.raises(pe.InvalidCursorName):  # 34000
+            conn.execute("fetch 1 from c2")
