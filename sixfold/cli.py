@@ -418,6 +418,14 @@ def collect_status(dd: DataDir) -> dict:
 
 def cmd_status(args) -> int:
     dd = DataDir(args.data_dir)
+    if args.uri:
+        from sixfold.endpoints import endpoints, load_credentials
+
+        eps = endpoints(dd.require(), load_credentials(dd.root))
+        if args.uri not in eps:
+            raise CliError(f"no endpoint named {args.uri!r}; the endpoints are: {', '.join(eps) or 'none'}", EXIT_USAGE)
+        print(eps[args.uri])
+        return EXIT_OK
     st = collect_status(dd)
     if args.json:
         print(json.dumps(st, indent=2))
@@ -576,6 +584,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help='print a stable JSON object for scripts: {"processes": [{"name", "kind", "role", '
                          '"az", "pid", "port", "alive", ...}], "endpoints": {"writer": URI, ...}, '
                          '"volume": {"name", "vdl", "epoch"}}')
+    st.add_argument("--uri", metavar="ENDPOINT", nargs="?", const="writer", default=None,
+                    help='print only the URI of one endpoint (default: writer), e.g. psql "$(sixfold status --uri)"')
     st.set_defaults(func=cmd_status)
 
     node = sub.add_parser(

@@ -98,6 +98,7 @@ def test_up_status_kill_start_down(tmp_path):
         writer = by_name(st)["writer"]
         assert (writer["kind"], writer["role"], writer["port"]) == ("compute", "writer", pg_port)
         assert st["endpoints"]["writer"] == uri
+        assert ok(sixfold("status", "--uri", data_dir=data_dir)).stdout.strip() == uri
         assert len({p["pid"] for p in procs}) == 7 and len({p["port"] for p in procs}) == 7
         assert st["volume"]["name"] == "main"
         assert isinstance(st["volume"]["vdl"], int) and st["volume"]["epoch"] >= 1
