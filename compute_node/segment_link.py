@@ -95,6 +95,11 @@ class SegmentLink:
         self._buf_bytes += len(raw)
         self._wake.set()
 
+    @property
+    def queued_bytes(self) -> int:
+        """Encoded records waiting to be sent."""
+        return self._buf_bytes
+
     def heartbeat(self) -> None:
         self._wake.set()
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import grpc
 
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, RETRANSMIT_STALLED_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX, PAGE_SIZE_BYTES,
-    READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT,
+    ADVERTISE_INTERVAL_MS, APPEND_PACE_QUEUE_BYTES, APPEND_PACE_RECORDS, APPEND_PACE_WAIT_TIMEOUT_MS,
+    CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, RETRANSMIT_STALLED_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
+    PAGE_SIZE_BYTES, READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
 from sixfold.core.write_tracker import WriteTracker
@@ -107,6 +108,7 @@ class VolumeClient:
         self._closed = False
         self._tasks: list[asyncio.Task] = []
         self.stats = Counter()
+        self._submit_lock = asyncio.Lock()
 
     # --- opening -------------------------------------------------------------------
     @classmethod
@@ -242,7 +244,19 @@ class VolumeClient:
         Returns at once (after LAL back-pressure); await `.durable()` for the commit."""
         self._check_open()
         if len(changes) > MTR_RECORDS_MAX:
-            raise MiniTransactionTooLarge(f"{len(changes)} page changes exceed {MTR_RECORDS_MAX}")
+            raise MiniTransactionTooLarge(
+                f"transaction too large: it changed {len(changes)} pages, more than the {MTR_RECORDS_MAX} "
+                f"({MTR_RECORDS_MAX * PAGE_SIZE_BYTES // 2**20} MiB) one transaction may change; split it")
+        async with self._submit_lock:  # LSN order on every link, even while a large MTR paces
+            return await self._submit(changes, commit_ts_us)
+
+    def _quorum_has_room(self, pg: int) -> bool:
+        links = self.links
+        room = sum(1 for n in self.geometry.segments(pg)
+                   if links[n].connected and links[n].queued_bytes < APPEND_PACE_QUEUE_BYTES)
+        return room >= W_QUORUM_COUNT
+
+    async def _submit(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
         tr = self.tracker
         n = max(1, len(changes))
         if not tr.can_allocate(n):
@@ -256,6 +270,14 @@ class VolumeClient:
         ts = commit_ts_us if commit_ts_us is not None else time.time_ns() // 1000
         last = len(allocated) - 1
         for i, (lsn, prev) in enumerate(allocated):
+            if i and i % APPEND_PACE_RECORDS == 0 and not self._quorum_has_room(pgs[i]):
+                pg = pgs[i]
+                self.stats["append_paced"] += 1
+                try:
+                    await self._wait_for(lambda: self._quorum_has_room(pg), APPEND_PACE_WAIT_TIMEOUT_MS,
+                                         "append queues to drain")
+                except QuorumUnavailable:
+                    pass  # send anyway: what a link drops, gossip or the retransmit fills
             if changes:
                 c = changes[i]
                 page, kind, payload = c.page, c.kind, c.payload

@@ -30,13 +30,19 @@ assert V_SEGMENTS_COUNT - SEGMENTS_PER_AZ_COUNT - 1 >= R_QUORUM_COUNT
 # LSN allocation limit: the writer never allocates an LSN more than this above VDL.
 # It also bounds what recovery must read back from every segment.
 LAL_RECORDS = 20_000
-MTR_RECORDS_MAX = 4_096  # records in one mini-transaction
+MTR_RECORDS_MAX = 16_384  # records (changed pages) in one mini-transaction: 64 MiB of pages
 RECORD_PAYLOAD_BYTES_MAX = PAGE_SIZE_BYTES + 1024
 
 # --- Writer (volume client) ------------------------------------------------
 APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
 APPEND_IN_FLIGHT_BATCHES_MAX = 1  # record batches awaiting their ack per link; later records wait and share the next
 APPEND_QUEUE_BYTES_MAX = 8 * 1024 * 1024  # per storage node; beyond it records are dropped, gossip fills
+# A large mini-transaction is handed to the links in steps of APPEND_PACE_RECORDS; before
+# each, it waits (up to APPEND_PACE_WAIT_TIMEOUT_MS) until a write quorum of the PG's links
+# have less than APPEND_PACE_QUEUE_BYTES queued, so healthy nodes never drop its records.
+APPEND_PACE_RECORDS = 64
+APPEND_PACE_QUEUE_BYTES = APPEND_QUEUE_BYTES_MAX // 2
+APPEND_PACE_WAIT_TIMEOUT_MS = 10_000
 APPEND_RECONNECT_BACKOFF_MS_MIN = 50
 APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
 COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then fails with CommitTimeout
