@@ -6,6 +6,7 @@
     sixfold node stop|kill|pause|resume|start NAME    act on one process (storage node or the writer)
     sixfold down [--data-dir DIR]                     stop every process; the data stays
     sixfold sql [-h HOST] [-p PORT] [-U USER] [-d DB] [-c SQL]   a psql-like shell
+    sixfold bench [--quick] [--profile]               Sixfold vs PostgreSQL 15, side by side
 
 A cluster lives in one data directory (default `./.sixfold`): `cluster.json` (the spec),
 `credentials.json` (the generated password, mode 0600), `nodes/NAME/` (each storage
@@ -616,6 +617,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "\\q) on the local cluster's writer, or on -h/-p; -c runs one command and exits.")
     shell.add_arguments(sql)
     sql.set_defaults(func=shell.run)
+
+    bench = sub.add_parser(
+        "bench", help="benchmark Sixfold side by side with PostgreSQL 15 (single node and sync standbys)",
+        description="Start a Sixfold cluster, a PostgreSQL 15 server and a PostgreSQL 15 primary with two "
+                    "synchronous standbys on this machine, run the real pgbench TPC-B-like workload against "
+                    "each (alternating, several rounds, 1 and 4 clients), and write JSON, a markdown table "
+                    "and plots to bench/results/. Installs PostgreSQL when it is missing. About 20 minutes; "
+                    "--quick about 2.")
+    from bench import compare
+
+    compare.add_arguments(bench)
+    bench.set_defaults(func=compare.run)
     return p
 
 
