@@ -108,3 +108,28 @@ def test_pgbench_init_and_run(pg_cluster):
                 "(select coalesce(sum(delta), 0) from pgbench_history)")
     a, b, t, h = (int(x) for x in sums.stdout.strip().split("|"))
     assert a == b == t == h, sums.stdout
+
+
+def test_tls_when_a_certificate_is_configured(cluster_builder, tmp_path):
+    """With `tls` in the spec the writer answers SSLRequest with 'S': psql with
+    sslmode=require connects over TLS (pg_stat_ssl is not emulated, so the client's own
+    view is checked: psql's \\conninfo names the TLS protocol)."""
+    import secrets
+
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to make a test certificate"
+    cert, key = tmp_path / "server.crt", tmp_path / "server.key"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    c = cluster_builder.build(start=False, writer=True, password=secrets.token_urlsafe(12))
+    c.spec = c.spec.replace(tls={"cert": str(cert), "key": str(key)})
+    c.spec.save(c.spec_path)
+    c.start_all()
+    uri = c.uri()
+    cp = psql(uri + "?sslmode=require", "-c", "\\conninfo", "-c", "select 1 as one")
+    assert cp.returncode == 0, cp.stderr
+    assert "SSL connection (protocol: TLS" in cp.stdout, cp.stdout
+    # Without TLS configured the same request is refused by the client: the server said 'N'.
+    plain = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))
+    cp = psql(plain.uri() + "?sslmode=require", "-c", "select 1")
+    assert cp.returncode == 2 and "does not support SSL" in cp.stderr, cp.stderr
