@@ -44,7 +44,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 

@@ -188,7 +188,7 @@ class PostgresServer:
                 "unix_socket_directories": f"'{self.socket_dir}'", **self.extra_conf}
         lines = [f"{k} = {v}" for k, v in conf.items()]
         with open(self.data_dir / "postgresql.conf", "a") as f:
-            f.write("\n# tests/pg_server.py\n" + "\n".join(lines) + "\n")
+            f.write("\n# bench/pg_server.py\n" + "\n".join(lines) + "\n")
 
     def _set_application_name(self, name: str) -> None:
         """Append application_name to primary_conninfo in postgresql.auto.conf (it is a

@@ -9,7 +9,6 @@ import logging
 import os
 import secrets
 import signal
-import sys
 from pathlib import Path
 
 from compute_node.engine import ComputeNode
@@ -17,6 +16,7 @@ from compute_node.pg_sql import functions
 from compute_node.pgwire.scram import make_verifier
 from compute_node.pgwire.server import PgServer
 from sixfold.constants import SCRAM_ITERATIONS_COUNT
+from sixfold.process import run_server
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.compute")
@@ -77,11 +77,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s [" + args.name + "] %(message)s")
-    import uvloop
-
-    uvloop.run(serve(args))
+    run_server(args.name, args.log_level, serve(args))
 
 
 if __name__ == "__main__":

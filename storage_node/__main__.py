@@ -6,13 +6,13 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 from pathlib import Path
 
 import grpc
 
 from sixfold.constants import SHUTDOWN_GRACE_MS
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from sixfold.process import run_server
 from sixfold.spec import ClusterSpec
 from sixfold.rpc.channel_options import SERVER_OPTIONS
 from storage_node.node import StorageNode
@@ -55,11 +55,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s [" + args.name + "] %(message)s")
-    import uvloop
-
-    uvloop.run(serve(args))
+    run_server(args.name, args.log_level, serve(args))
 
 
 if __name__ == "__main__":

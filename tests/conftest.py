@@ -71,3 +71,31 @@ def pg_cluster(cluster_builder):
     import secrets
 
     return cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))
+
+
+@pytest.fixture(scope="module")
+def pg_module_builder(tmp_path_factory, request):
+    """One cluster with the writer (SCRAM, generated password) for a whole test module,
+    for suites of many short client tests; its logs are scanned once at the end.
+    `pg_module_cluster` gives each test the cluster and fails the test that added an
+    error to the logs."""
+    import secrets
+
+    b = ClusterBuilder(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]))
+    try:
+        b.build(writer=True, password=secrets.token_urlsafe(12))
+        yield b
+    finally:
+        b.teardown()
+    bad = b.scan_logs()
+    if bad:
+        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+
+
+@pytest.fixture
+def pg_module_cluster(pg_module_builder):
+    before = len(pg_module_builder.scan_logs())
+    yield pg_module_builder.clusters[0]
+    bad = pg_module_builder.scan_logs()[before:]
+    if bad:
+        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))

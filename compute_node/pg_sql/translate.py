@@ -923,7 +923,8 @@ def _rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) ->
     return tree.transform(wrapped, copy=True)
 
 
-def _query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
+def _parse_one(pg_sql: str) -> exp.Expression:
+    """The one statement in `pg_sql`, parsed as PostgreSQL; SqlError 42601 otherwise."""
     try:
         trees = sqlglot.parse(pg_sql, read="postgres")
     except sqlglot.errors.ParseError as e:
@@ -933,8 +934,12 @@ def _query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
+    return trees[0]
+
+
+def _query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
     max_param = [0]
-    tree = _rewrite(trees[0], ctx, max_param)
+    tree = _rewrite(_parse_one(pg_sql), ctx, max_param)
     return _gen(tree), max_param[0]
 
 
@@ -995,16 +1000,7 @@ def _name_columns(tree: exp.Expression) -> None:
 
 
 def _select_path(text: str, ctx: SessionContext) -> Statement:
-    try:
-        trees = sqlglot.parse(text, read="postgres")
-    except sqlglot.errors.ParseError as e:
-        raise _parse_error(e, text) from None
-    except sqlglot.errors.TokenError:
-        raise SqlError("unterminated quoted string", "42601") from None
-    trees = [t for t in trees if t is not None]
-    if len(trees) != 1:
-        raise SqlError("cannot translate several statements at once", "42601")
-    tree = trees[0]
+    tree = _parse_one(text)
     tag = None
     for cls, t in _TAG_BY_TYPE.items():
         if isinstance(tree, cls):

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from tests.conftest import ClusterBuilder
 from tests.integration import pg_raw as r
 
 pytestmark = pytest.mark.integration
@@ -35,26 +34,16 @@ MB = 1024 * 1024
 
 # --- one cluster for the module ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def table(pg_module_builder):
     print(f"\nSIXFOLD_SEED={SEED}")
-    b = ClusterBuilder(tmp_path_factory.mktemp("pg_bad_input"))
-    try:
-        c = b.build(writer=True, password=secrets.token_urlsafe(12))
-        with psycopg.connect(c.uri(), autocommit=True, connect_timeout=10) as conn:
-            conn.execute("create table bad_t (k integer primary key, v text)")
-        yield b
-    finally:
-        b.teardown()
+    with psycopg.connect(pg_module_builder.clusters[0].uri(), autocommit=True, connect_timeout=10) as conn:
+        conn.execute("create table bad_t (k integer primary key, v text)")
 
 
 @pytest.fixture
-def cluster(shared):
-    """The module's cluster; the log lines with errors this test adds fail it."""
-    before = len(shared.scan_logs())
-    yield shared.clusters[0]
-    bad = shared.scan_logs()[before:]
-    if bad:
-        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+def cluster(pg_module_cluster, table):
+    """The module's cluster (tests/conftest.py); the log lines with errors a test adds fail it."""
+    return pg_module_cluster
 
 
 def password(cluster) -> str:

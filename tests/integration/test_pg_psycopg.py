@@ -19,7 +19,6 @@ import psycopg
 import pytest
 from psycopg import errors as pe
 
-from tests.conftest import ClusterBuilder
 
 pytestmark = pytest.mark.integration
 
@@ -28,25 +27,10 @@ SLOW_QUERY = ("with recursive c(x) as (select 1 union all select x + 1 from c wh
 CANCEL_WITHIN_S = 5.0  # a canceled statement must fail this soon (the query itself runs far longer)
 
 
-# --- one cluster for the module ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    b = ClusterBuilder(tmp_path_factory.mktemp("pg_psycopg"))
-    try:
-        b.build(writer=True, password=secrets.token_urlsafe(12))
-        yield b
-    finally:
-        b.teardown()
-
-
 @pytest.fixture
-def cluster(shared):
-    """The module's cluster; the log lines with errors this test adds fail it."""
-    before = len(shared.scan_logs())
-    yield shared.clusters[0]
-    bad = shared.scan_logs()[before:]
-    if bad:
-        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+def cluster(pg_module_cluster):
+    """The module's cluster (tests/conftest.py); the log lines with errors a test adds fail it."""
+    return pg_module_cluster
 
 
 def connect(cluster, **kw) -> psycopg.Connection:

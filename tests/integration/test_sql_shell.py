@@ -2,13 +2,14 @@
 sixfold.shell`) against a real server, their output compared with real `psql`'s.
 
 The server is pluggable: `sql_endpoint` is parametrized over endpoint fixtures by name:
-"postgres" (a throwaway PostgreSQL 15 from tests/pg_server.py) and "sixfold" (a local
+"postgres" (a throwaway PostgreSQL 15 from bench/pg_server.py) and "sixfold" (a local
 Sixfold cluster with its writer): every test runs against both. Each test uses its own table names, so one server serves the
 whole module. The pure parts (formatting, statement splitting) are tested at the end.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -59,15 +60,11 @@ class Endpoint:
 
 @pytest.fixture(scope="module")
 def postgres_endpoint():
-    if shutil.which("psql") is None:
-        pytest.skip("psql not installed (apt-get install postgresql-client)")
-    from tests.pg_server import PostgresNotInstalled, PostgresServer
+    assert shutil.which("psql"), "psql is not installed: run scripts/ensure_postgres.sh"
+    from bench.pg_server import PostgresServer
 
     root = Path(tempfile.mkdtemp(prefix="sixfold-pg-"))  # not tmp_path: it must be reachable by `postgres`
-    try:
-        pg = PostgresServer(root, free_ports(1)[0], password=PASSWORD)
-    except PostgresNotInstalled as e:
-        pytest.skip(str(e))
+    pg = PostgresServer(root, free_ports(1)[0], password=PASSWORD)  # PostgresNotInstalled says what to run
     pg.start()
     try:
         yield Endpoint("127.0.0.1", pg.port, pg.user, PASSWORD, "postgres")
@@ -77,18 +74,11 @@ def postgres_endpoint():
 
 
 @pytest.fixture(scope="module")
-def sixfold_endpoint(tmp_path_factory):
-    from tests.conftest import ClusterBuilder
-
-    b = ClusterBuilder(tmp_path_factory.mktemp("sixfold"))
-    try:
-        c = b.build(writer=True, password=PASSWORD)
-        w = c.spec.writer
-        yield Endpoint(w.host, w.port, "sixfold", PASSWORD, c.spec.database)
-    finally:
-        b.teardown()
-    bad = b.scan_logs()
-    assert not bad, "unexpected errors in process logs:\n" + "\n".join(bad[:20])
+def sixfold_endpoint(pg_module_builder):
+    c = pg_module_builder.clusters[0]
+    w = c.spec.writer
+    return Endpoint(w.host, w.port, "sixfold", json.loads((c.root / "credentials.json").read_text())["password"],
+                    c.spec.database)
 
 
 @pytest.fixture(params=ENDPOINTS)
