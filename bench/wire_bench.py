@@ -38,7 +38,7 @@ def pgbench(uri: str, args: list[str], seconds: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.wire_bench", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seconds", type=float, default=10.0, help="seconds per pgbench run (default 10)")
+    ap.add_argument("--seconds", type=int, default=10, help="seconds per pgbench run (default 10)")
     ap.add_argument("--out", type=Path, default=Path("bench/results/wire.json"), help="JSON output")
     args = ap.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="sixfold-wire-"))
