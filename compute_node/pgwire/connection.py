@@ -30,10 +30,6 @@ log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
 
 
-_TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
-_READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
-              "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
-
 
 class _Closed(Exception):
     """The connection is over (Terminate, FATAL error, peer gone)."""
@@ -299,14 +295,16 @@ class Connection:
                     self.ext.skipping = True
             await self.maybe_flush()
 
-    async def send_outcome(self, outcome: Outcome, formats: tuple[int, ...] = (), describe: bool = True,
-                           rows: list[bytes] | None = None) -> None:
+    async def send_outcome(self, outcome: Outcome, formats: tuple[int, ...] = (), describe: bool = True) -> None:
         for state, text in outcome.notices:
             self.send(m.notice_response(state, text))
         if outcome.returns_rows:
             if describe:
                 self.send(self.row_description(outcome.columns, formats))
-            for row in rows if rows is not None else await self.in_worker(self.session.encode_rows, outcome, formats):
+            rows = outcome.encoded
+            if rows is None:
+                rows = await self.in_worker(self.session.encode_rows, outcome, formats)
+            for row in rows:
                 self.send(row)
                 await self.maybe_flush()
         self.send(m.command_complete(outcome.tag))
@@ -320,41 +318,33 @@ class Connection:
 
     # --- simple query ---------------------------------------------------------------------------
     async def on_query(self, body: bytes) -> None:
-        """A simple Query. Like PostgreSQL, the whole string is parsed before anything runs,
-        and several statements that write, outside a transaction, run as one implicit
-        transaction: all or nothing."""
+        """A simple Query: translated whole, then run in one call into the worker (rows
+        encoded there too), except that a COPY runs here, on the protocol loop. Several
+        statements that write, outside a transaction, are one implicit transaction."""
         text = m.decode_query(body)
         session = self.session
-        implicit = False
+        batch = await self.run_sql(session.run_simple, text)
         try:
-            stmts = await self.in_worker(self.translate_all, text)
-            if not stmts:
-                self.send(m.EMPTY_QUERY)
-            implicit = len(stmts) > 1 and session.engine.txn is None and \
-                not any(s.tag in _TXN_TAGS for s in stmts) and any(s.tag not in _READ_TAGS for s in stmts)
-            if implicit:
-                await self.in_worker(session.engine.execute, "BEGIN")
-            for stmt in stmts:
-                if stmt.kind == "copy":
-                    await self.copy(stmt)
-                else:
-                    await self.send_outcome(await self.run_sql(session.run, stmt, ()))
-            if implicit:
-                implicit = False
-                await self.in_worker(session.engine.execute, "COMMIT")
+            while True:
+                if batch.empty:
+                    self.send(m.EMPTY_QUERY)
+                for out in batch.outcomes:
+                    await self.send_outcome(out)
+                if batch.error is not None:
+                    self.send_error(batch.error)
+                    break
+                if not batch.pending:
+                    break
+                await self.copy(batch.pending[0])
+                batch = await self.run_sql(session.run_statements, batch.pending[1:], batch.implicit)
         except m.ProtocolViolation:
             raise
-        except SixfoldError as e:
+        except SixfoldError as e:  # the COPY failed
             self.send_error(e)
-        finally:
-            if implicit and session.engine.txn is not None:
-                await self.in_worker(session.engine.execute, "ROLLBACK")
-                session.failed = False
+            if batch.implicit:
+                await self.in_worker(session.end_implicit, False)
         self.send(m.ready_for_query(session.status))
         await self.flush()
-
-    def translate_all(self, text: str) -> list[Statement]:
-        return [stmt for piece in split_statements(text) for stmt in self.session.translate(piece)]
 
     # --- extended query ---------------------------------------------------------------------------
     async def on_parse(self, body: bytes) -> None:
@@ -388,11 +378,19 @@ class Connection:
     async def run_portal(self, portal: Portal) -> None:
         if portal.outcomes is not None:
             return
-        portal.outcomes = []
+        portal.outcomes = await self.run_sql(self.run_portal_statements, portal)
+
+    def run_portal_statements(self, portal: Portal) -> list[Outcome]:
+        """Worker thread: run a portal's statements, encoding rows in its result formats."""
+        outcomes = []
         for stmt in portal.prepared.statements:
             if stmt.kind == "copy":
                 continue  # runs at Execute: it needs the COPY sub-protocol
-            portal.outcomes.append(await self.run_sql(self.session.run, stmt, portal.params))
+            out = self.session.run(stmt, portal.params)
+            if out.returns_rows:
+                out.encoded = self.session.encode_rows(out, portal.result_formats)
+            outcomes.append(out)
+        return outcomes
 
     async def on_describe(self, body: bytes) -> None:
         d = m.decode_describe_or_close(body, m.Describe)
@@ -442,9 +440,7 @@ class Connection:
             await self.send_outcome(last, portal.result_formats, describe=False)
             return
         end = len(last.rows) if e.max_rows == 0 else min(len(last.rows), portal.sent + e.max_rows)
-        chunk = Outcome(last.tag, last.columns, last.rows[portal.sent:end])
-        rows = await self.in_worker(self.session.encode_rows, chunk, portal.result_formats)
-        for row in rows:
+        for row in last.encoded[portal.sent:end]:
             self.send(row)
             await self.maybe_flush()
         portal.sent = end

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.translate import SessionContext, Statement, translate
+from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from sixfold.errors import SixfoldError, SqlError
 
 SERVER_VERSION = "15.0"
@@ -47,17 +47,38 @@ _ABORTED = "current transaction is aborted, commands ignored until end of transa
 
 @dataclass
 class Outcome:
-    """What one statement produced, ready to be encoded."""
+    """What one statement produced."""
 
     tag: str
     columns: list[tuple[str, int]] = field(default_factory=list)  # (name, type OID)
     rows: list[tuple] = field(default_factory=list)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (sqlstate, message) warnings
     parameter_status: list[tuple[str, str]] = field(default_factory=list)  # to report after it
+    encoded: list[bytes] | None = None  # the rows as DataRow messages, once encoded (in the worker)
 
     @property
     def returns_rows(self) -> bool:
         return bool(self.columns)
+
+
+@dataclass
+class Batch:
+    """What a simple Query's statements produced, up to an error or a COPY (which needs
+    the protocol loop: `pending` starts with it)."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: SixfoldError | None = None
+    pending: list[Statement] = field(default_factory=list)
+    implicit: bool = False  # the statements run in an implicit transaction still open
+    empty: bool = False  # the query had no statement at all
+
+
+# Statements that end or open transactions, and those that never write: several
+# statements of one Query, none of the first kind and one not of the second, run as one
+# implicit transaction.
+TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
+             "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
 def parse_duration_ms(value: str) -> int:
@@ -107,6 +128,58 @@ class PgSession:
     def _note_error(self) -> None:
         if self.engine.txn is not None:
             self.failed = True
+
+    # --- simple query: one call into the worker per Query message ------------------------
+    def run_simple(self, text: str) -> Batch:
+        """Translate a simple Query's text and run its statements, encoding their rows.
+        Like PostgreSQL, the whole text is translated before anything runs."""
+        try:
+            stmts = [st for piece in split_statements(text) for st in self.translate(piece)]
+        except SixfoldError as e:
+            return Batch(error=e)
+        if not stmts:
+            return Batch(empty=True)
+        implicit = len(stmts) > 1 and self.engine.txn is None and \
+            not any(st.tag in TXN_TAGS for st in stmts) and any(st.tag not in READ_TAGS for st in stmts)
+        if implicit:
+            try:
+                self.engine.execute("BEGIN")
+            except SixfoldError as e:  # the write lock stayed taken (55P03)
+                return Batch(error=e)
+        return self.run_statements(stmts, implicit)
+
+    def run_statements(self, stmts: list[Statement], implicit: bool) -> Batch:
+        """Run statements in order until one fails or is a COPY."""
+        outcomes = []
+        for i, st in enumerate(stmts):
+            if st.kind == "copy":
+                return Batch(outcomes, pending=stmts[i:], implicit=implicit)
+            try:
+                out = self.run(st, ())
+            except SixfoldError as e:
+                if implicit:
+                    self.end_implicit(commit=False)
+                return Batch(outcomes, error=e)
+            if out.returns_rows:
+                out.encoded = self.encode_rows(out)
+            outcomes.append(out)
+        if implicit:
+            try:
+                self.end_implicit(commit=True)
+            except SixfoldError as e:
+                return Batch(outcomes, error=e)
+        return Batch(outcomes)
+
+    def end_implicit(self, commit: bool) -> None:
+        """End the implicit transaction of a multi-statement Query: commit it, or (after an
+        error) roll it back and leave no failed state behind."""
+        if self.engine.txn is None:
+            return
+        if commit and not self.failed:
+            self.engine.execute("COMMIT")
+        else:
+            self.engine.execute("ROLLBACK")
+            self.failed = False
 
     # --- running -------------------------------------------------------------------------
     def run(self, stmt: Statement, params: tuple = ()) -> Outcome:
