@@ -13,7 +13,17 @@ volume client; the session then waits for VDL to pass its CPL, while the next wr
 transaction already runs (group commit). Each session also has a reader connection:
 an autocommit statement runs there first, at a fresh read point; if it turns out to
 write, it is run again on the writer. `BEGIN READ ONLY` keeps one read point for the
-whole transaction; a plain `BEGIN` takes the write lock.
+whole transaction.
+
+A plain `BEGIN` takes the write lock only at the transaction's first write (until
+then it is "pending": its reads run on the reader), so an idle transaction that only
+read blocks nobody. Isolation: READ COMMITTED (the default) reads at a fresh read point
+per statement until the first write, then on the writer, which sees everything
+committed. REPEATABLE READ and SERIALIZABLE read at one read point, taken at the
+first statement; at the first write, if any write transaction committed since that
+read point, the transaction fails with 40001 (retriable): writes are serialized, so
+this is the only anomaly left to prevent. `BEGIN IMMEDIATE` / `EXCLUSIVE` take the
+lock at once.
 
 Session methods block (SQLite is synchronous): call them from worker threads, never
 from the event loop that runs the volume client (the node runs its own).
@@ -59,6 +69,11 @@ class Result:
 
 
 _TXN = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b(.*)$", re.I | re.S)
+_ISOLATION = re.compile(r"\bisolation\s+level\s+(serializable|repeatable\s+read|read\s+committed|"
+                        r"read\s+uncommitted)\b", re.I)
+_EAGER = re.compile(r"^\s*(immediate|exclusive)\b", re.I)
+_READS_FIRST = re.compile(r"^\s*(select|with|values)\b", re.I)  # may run on the reader while pending
+SNAPSHOT_LEVELS = ("repeatable read", "serializable")
 _READ_ONLY = re.compile(r"\bread\s+only\b", re.I)
 _TO_SAVEPOINT = re.compile(r"^\s*(transaction\s+)?to\b", re.I)
 _SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
@@ -92,6 +107,9 @@ class ComputeNode:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
+        # Write transactions that released the lock (committed, rolled back or ended by
+        # SQLite): a REPEATABLE READ transaction compares it at its first write.
+        self.write_seq = 0
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
@@ -203,6 +221,10 @@ class ComputeNode:
                                    "another write transaction holds it")
         self.stats["write_lock_wait_ms"] += (time.monotonic() - t0) * 1000
 
+    def release_write_lock(self) -> None:
+        self.write_seq += 1  # under the lock: counts every write transaction, conservatively
+        self.write_lock.release()
+
     def wait_durable(self, commits: list) -> int | None:
         """Block until VDL passes the last shipped commit (CPLs are ordered)."""
         if not commits:
@@ -224,8 +246,11 @@ class Session:
         self.reader.execute("pragma temp_store=MEMORY")
         if node.connection_hook is not None:
             node.connection_hook(self.reader)
-        self.txn: str | None = None  # None, "write" or "read"
+        self.txn: str | None = None  # None, "pending" (BEGIN, no write yet), "write" or "read"
         self._writing = False  # an autocommit statement of this session runs on the writer
+        self.default_isolation = "read committed"
+        self.isolation = self.default_isolation  # of the open transaction
+        self._snapshot_seq: int | None = None  # node.write_seq when a snapshot transaction first read
 
     def interrupt(self) -> None:
         """Abort the statement this session runs (from any thread): it fails with 57014.
@@ -237,6 +262,8 @@ class Session:
     def close(self) -> None:
         if self.txn == "write":
             self._end_write("rollback")
+        elif self.txn == "pending" and self.reader.in_transaction:
+            self.reader.execute("rollback")
         self.reader.close()
 
     # --- statements --------------------------------------------------------------------
@@ -257,13 +284,20 @@ class Session:
         if m:
             word, rest = m.group(1).lower().split()[0], m.group(2)
             if word in ("begin", "start"):
-                return self._begin(read_only=bool(_READ_ONLY.search(rest)))
+                return self._begin(read_only=bool(_READ_ONLY.search(rest)), rest=rest)
             if word in ("commit", "end"):
                 return self._commit()
             if not _TO_SAVEPOINT.match(rest):  # ROLLBACK TO SAVEPOINT stays inside the transaction
                 return self._rollback()
         if self.txn is None and _SAVEPOINT.match(stmt):
             self._begin(read_only=False)  # a savepoint outside a transaction opens one
+        if self.txn == "pending":
+            if _READS_FIRST.match(stmt):
+                try:
+                    return self._pending_read(stmt, params)
+                except _WriteAttempt:
+                    pass  # it writes: nothing happened on the reader
+            self._upgrade()
         if self.txn == "write":
             try:
                 return self._run(self.node.writer, stmt, params)
@@ -280,7 +314,7 @@ class Session:
         node = self.node
         shipped = node.writer_file.take_shipped()
         self.txn = None
-        node.write_lock.release()
+        node.release_write_lock()
         return node.wait_durable(shipped)
 
     def _autocommit(self, stmt: str, params) -> Result:
@@ -300,17 +334,17 @@ class Session:
             # durable before the error is reported, like any commit.
             shipped = node.writer_file.take_shipped()
             self._writing = False
-            node.write_lock.release()
+            node.release_write_lock()
             node.wait_durable(shipped)
             raise
         except BaseException:
             node.writer_file.take_shipped()
             self._writing = False
-            node.write_lock.release()
+            node.release_write_lock()
             raise
         shipped = node.writer_file.take_shipped()
         self._writing = False
-        node.write_lock.release()
+        node.release_write_lock()
         result.commit_lsn = node.wait_durable(shipped)
         return result
 
@@ -330,6 +364,8 @@ class Session:
         node = self.node
         if self.txn == "read":
             raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
+        if self.txn == "pending":
+            self._upgrade()
         if self.txn == "write":
             before = node.writer.total_changes()
             try:
@@ -354,9 +390,48 @@ class Session:
         self._end_write("commit")
         return changed
 
-    def _begin(self, read_only: bool) -> Result:
+    def set_isolation(self, level: str) -> None:
+        """SET TRANSACTION ISOLATION LEVEL: for the open transaction, before its first read."""
+        level = " ".join(level.lower().split())
+        if self.txn == "pending" and self._snapshot_seq is None:
+            self.isolation = level
+            if level in SNAPSHOT_LEVELS and not self.reader.in_transaction:
+                self.reader.execute("begin")
+
+    def _pending_read(self, stmt: str, params) -> Result:
+        if self._snapshot_seq is None:
+            self._snapshot_seq = self.node.write_seq  # before the read point is pinned: conservative
+        return self._run(self.reader, stmt, params)
+
+    def _upgrade(self) -> None:
+        """The pending transaction's first write: take the write lock and move to the writer."""
+        node = self.node
+        snapshot = self._snapshot_seq if self.isolation in SNAPSHOT_LEVELS else None
+        if self.reader.in_transaction:
+            self.reader.execute("rollback")  # the snapshot's read transaction; it wrote nothing
+        node.acquire_write_lock()
+        if snapshot is not None and node.write_seq != snapshot:
+            node.release_write_lock()
+            # The transaction stays open (pending) and failed: the client rolls it back.
+            raise SqlError("could not serialize access due to concurrent update", "40001")
+        try:
+            node.writer.execute("begin")
+        except BaseException:
+            node.release_write_lock()
+            raise
+        self.txn = "write"
+
+    def _begin(self, read_only: bool, rest: str = "") -> Result:
         if self.txn is not None:
             raise SqlError("there is already a transaction in progress", "25001")
+        if not read_only and not _EAGER.match(rest):
+            m = _ISOLATION.search(rest)
+            self.isolation = " ".join(m.group(1).lower().split()) if m else self.default_isolation
+            self._snapshot_seq = None
+            if self.isolation in SNAPSHOT_LEVELS:
+                self.reader.execute("begin")  # one read point, pinned at the first read
+            self.txn = "pending"
+            return Result(command="BEGIN")
         if read_only:
             # Take the read point now: it also loads the current schema, so statements
             # see tables other sessions created or dropped before this BEGIN.
@@ -372,14 +447,15 @@ class Session:
             try:
                 self.node.writer.execute("begin")
             except BaseException:
-                self.node.write_lock.release()
+                self.node.release_write_lock()
                 raise
             self.txn = "write"
         return Result(command="BEGIN")
 
     def _commit(self) -> Result:
-        if self.txn == "read":
-            self.reader.execute("commit")
+        if self.txn in ("read", "pending"):
+            if self.reader.in_transaction:
+                self.reader.execute("commit")
             self.txn = None
             return Result(command="COMMIT")
         if self.txn is None:
@@ -388,8 +464,9 @@ class Session:
         return Result(command="COMMIT", commit_lsn=lsn)
 
     def _rollback(self) -> Result:
-        if self.txn == "read":
-            self.reader.execute("rollback")
+        if self.txn in ("read", "pending"):
+            if self.reader.in_transaction:
+                self.reader.execute("rollback")
         elif self.txn == "write":
             self._end_write("rollback")
         self.txn = None
@@ -409,7 +486,7 @@ class Session:
             shipped = node.writer_file.take_shipped()
         finally:
             self.txn = None
-            node.write_lock.release()
+            node.release_write_lock()
         return node.wait_durable(shipped) if how == "commit" else None
 
     def _run(self, conn: apsw.Connection, stmt: str, params) -> Result:
@@ -438,7 +515,7 @@ class Session:
                 pass
             rows = list(cur)
         except apsw.ReadOnlyError as e:
-            if conn is self.reader and self.txn is None:
+            if conn is self.reader and self.txn in (None, "pending"):
                 raise _WriteAttempt(str(e)) from None
             raise sql_error(e) from None
         except apsw.Error as e:

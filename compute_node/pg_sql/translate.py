@@ -231,6 +231,7 @@ def _begin(text, rest, ctx):
         if not words.startswith("transaction"):
             raise _error_near(text.split()[1] if len(text.split()) > 1 else "START")
     words = re.sub(r"^(work|transaction)\b\s*", "", words)
+    level = re.search(r"isolation level (serializable|repeatable read|read committed|read uncommitted)", words)
     words = re.sub(r"isolation level (serializable|repeatable read|read committed|read uncommitted)", "", words)
     ro = False
     for w in re.findall(r"read only|read write|not deferrable|deferrable|\S+", words):
@@ -240,7 +241,11 @@ def _begin(text, rest, ctx):
             ro = False if w == "read write" else ro
         else:
             raise _error_near(w)
-    return Statement(kind="sql", tag="BEGIN", sqlite=("BEGIN READ ONLY" if ro else "BEGIN",))
+    if ro:
+        return Statement(kind="sql", tag="BEGIN", sqlite=("BEGIN READ ONLY",))
+    # The engine reads the level: REPEATABLE READ and SERIALIZABLE keep one snapshot.
+    return Statement(kind="sql", tag="BEGIN",
+                     sqlite=(f"BEGIN ISOLATION LEVEL {level.group(1).upper()}" if level else "BEGIN",))
 
 
 def _commit(text, rest, ctx):
@@ -345,8 +350,18 @@ def _set(text, rest, ctx):
     m = re.match(r"(session|local)\b\s*", body, re.IGNORECASE)
     if m:
         body = body[m.end():]
-    low = body.lower()
-    if re.match(r"(session\s+characteristics\s+as\s+)?transaction\b", low) or low.startswith("constraints"):
+    low = " ".join(body.lower().split())
+    m = re.match(r"((?:session\s+)?characteristics\s+as\s+)?transaction\b(.*)$", low)
+    if m:
+        # Isolation levels matter (REPEATABLE READ keeps a snapshot); other transaction
+        # modes are accepted and ignored.
+        level = re.search(r"isolation level (serializable|repeatable read|read committed|read uncommitted)",
+                          m.group(2))
+        if level:
+            name = "default_transaction_isolation" if m.group(1) else "transaction_isolation"
+            return Statement(kind="set", tag="SET", name=name, value=level.group(1))
+        return Statement(kind="noop", tag="SET")
+    if low.startswith("constraints"):
         return Statement(kind="noop", tag="SET")
     m = re.match(r"time\s+zone\s+(.*)$", body, re.IGNORECASE | re.DOTALL)
     if m:

@@ -30,7 +30,7 @@ DEFAULTS = {
     "IntervalStyle": "postgres", "is_superuser": "on", "server_encoding": "UTF8",
     "server_version": SERVER_VERSION, "session_authorization": "", "standard_conforming_strings": "on",
     "TimeZone": "UTC", "search_path": '"$user", public', "statement_timeout": "0",
-    "transaction_isolation": "serializable", "default_transaction_isolation": "serializable",
+    "transaction_isolation": "read committed", "default_transaction_isolation": "read committed",
     "lock_timeout": "0", "idle_in_transaction_session_timeout": "0", "extra_float_digits": "1",
     "max_identifier_length": "63", "synchronous_commit": "on", "timezone_abbreviations": "Default",
     "bytea_output": "hex", "client_min_messages": "notice", "row_security": "on",
@@ -317,7 +317,13 @@ class PgSession:
         if name == "statement_timeout":
             parse_duration_ms(v)
         if name in ("transaction_isolation", "default_transaction_isolation"):
-            v = v.lower()  # every level is met: write transactions are serialized
+            v = " ".join(v.strip("'\"").lower().split())
+            if v not in ("read uncommitted", "read committed", "repeatable read", "serializable"):
+                raise SqlError(f'invalid value for parameter "{name}": "{value}"', "22023")
+            if name == "default_transaction_isolation":
+                self.engine.default_isolation = v
+            else:
+                self.engine.set_isolation(v)
         self.params[name] = v
 
     def _run_show(self, stmt: Statement) -> Outcome:
@@ -328,7 +334,10 @@ class PgSession:
         name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
         if name not in self.params:
             raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
-        return Outcome("SHOW", [(stmt.name.lower(), pgtypes.TEXT)], [(self.params[name],)])
+        value = self.params[name]
+        if name == "transaction_isolation":
+            value = self.engine.isolation if self.engine.txn is not None else self.engine.default_isolation
+        return Outcome("SHOW", [(stmt.name.lower(), pgtypes.TEXT)], [(value,)])
 
     # --- extended protocol helpers ---------------------------------------------------------
     def describe(self, stmt: Statement, param_count: int) -> list[tuple[str, int]]:

@@ -557,3 +557,36 @@ def test_server_side_cursor(cluster):
         conn.execute("close c2")
         with pytest.raises(pe.InvalidCursorName):  # 34000
             conn.execute("fetch 1 from c2")
+
+
+def test_idle_reading_transaction_blocks_no_writer_and_isolation_levels(cluster):
+    """psycopg opens a transaction before the first statement of a non-autocommit
+    connection, so a reading client sits 'idle in transaction'. That must not block
+    writers: the write lock is taken at a transaction's first write. READ COMMITTED
+    (the default) sees each commit; REPEATABLE READ keeps one snapshot and its first
+    write after a concurrent commit fails with 40001 (retriable)."""
+    with connect(cluster) as a, connect(cluster, autocommit=True) as b:
+        b.execute("create table iso (k integer primary key, v integer)")
+        b.execute("insert into iso values (1, 0)")
+        assert a.execute("select v from iso where k = 1").fetchone() == (0,)
+        assert a.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        t0 = time.monotonic()
+        b.execute("update iso set v = 1 where k = 1")
+        assert time.monotonic() - t0 < 1.0, "a reading transaction blocked a writer"
+        assert a.execute("select v from iso where k = 1").fetchone() == (1,)  # read committed
+        assert a.execute("show transaction_isolation").fetchone() == ("read committed",)
+        a.execute("update iso set v = v + 10 where k = 1")
+        a.commit()
+        assert b.execute("select v from iso").fetchone() == (11,)
+
+        a.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        assert a.execute("select v from iso").fetchone() == (11,)
+        assert a.execute("show transaction_isolation").fetchone() == ("repeatable read",)
+        b.execute("update iso set v = 12")
+        assert a.execute("select v from iso").fetchone() == (11,)  # its snapshot
+        with pytest.raises(pe.SerializationFailure):
+            a.execute("update iso set v = 0")
+        a.rollback()
+        a.execute("update iso set v = v + 1")  # the retry: a write first, nothing to conflict with
+        a.commit()
+        assert b.execute("select v from iso").fetchone() == (13,)

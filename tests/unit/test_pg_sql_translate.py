@@ -184,7 +184,7 @@ def test_drop_and_truncate_split_per_table():
 
 
 @pytest.mark.parametrize("sql,tag,sqlite", [
-    ("BEGIN", "BEGIN", "BEGIN"), ("begin transaction isolation level serializable", "BEGIN", "BEGIN"),
+    ("BEGIN", "BEGIN", "BEGIN"), ("begin transaction isolation level serializable", "BEGIN", "BEGIN ISOLATION LEVEL SERIALIZABLE"),
     ("START TRANSACTION READ ONLY", "BEGIN", "BEGIN READ ONLY"),
     ("begin isolation level repeatable read, read only", "BEGIN", "BEGIN READ ONLY"),
     ("BEGIN;", "BEGIN", "BEGIN"), ("COMMIT", "COMMIT", "COMMIT"), ("END;", "COMMIT", "COMMIT"),
