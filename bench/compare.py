@@ -233,7 +233,7 @@ class Bench:
             for k, pid in pids.items():
                 procs[k] = profile.start(pid, self.args.seconds, files[k])
             c0.update(trees_cpu_s({k: [p] for k, p in pids.items()}))
-            return {"py-spy": {k: str(f) for k, f in files.items()}}
+            return {"py-spy": {k: f.name for k, f in files.items()}}
 
         c0: dict = {}
         r = self.measure("sixfold", PAUSED_CLIENTS, "profile", on_start=on_start)
@@ -368,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
                          "prep_before_each_run": PREP_SQL, "systems": configs},
               "summary_rows": rows, "warmup_runs": b.warmup, "runs": [_strip(r) for r in b.runs], "sixfold_only": b.extra,
               "sixfold_log_problems": sf.log_problems, "sixfold_nodes_died": sf.died, "warnings": b.warnings,
-              "outputs": [str(p) for p in [args.out_dir / "compare.md", *pngs]], "summary": line}
+              "outputs": [Path(p).name for p in [args.out_dir / "compare.md", *pngs]], "summary": line}
     if not args.keep:
         shutil.rmtree(b.work, ignore_errors=True)
     print(md)
