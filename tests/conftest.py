@@ -48,6 +48,11 @@ class ClusterBuilder:
             c.stop_all(kill=True)
 
 
+def fail_on_log_errors(bad: list[str]) -> None:
+    if bad:
+        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+
+
 @pytest.fixture
 def cluster_builder(tmp_path):
     b = ClusterBuilder(tmp_path)
@@ -55,9 +60,7 @@ def cluster_builder(tmp_path):
         yield b
     finally:
         b.teardown()
-    bad = b.scan_logs()
-    if bad:
-        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+    fail_on_log_errors(b.scan_logs())
 
 
 def pytest_report_header(config):
@@ -87,15 +90,11 @@ def pg_module_builder(tmp_path_factory, request):
         yield b
     finally:
         b.teardown()
-    bad = b.scan_logs()
-    if bad:
-        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+    fail_on_log_errors(b.scan_logs())
 
 
 @pytest.fixture
 def pg_module_cluster(pg_module_builder):
     before = len(pg_module_builder.scan_logs())
     yield pg_module_builder.clusters[0]
-    bad = pg_module_builder.scan_logs()[before:]
-    if bad:
-        pytest.fail("unexpected errors in process logs:\n" + "\n".join(bad[:20]))
+    fail_on_log_errors(pg_module_builder.scan_logs()[before:])
