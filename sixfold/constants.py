@@ -96,6 +96,9 @@ SQL_BUSY_TIMEOUT_MS = 5_000
 PG_STARTUP_BYTES_MAX = 10_000  # any message before authentication completes
 PG_MESSAGE_BYTES_MAX = 64 * 1024 * 1024  # any message after it (a claimed length above: connection closed)
 PG_AUTH_TIMEOUT_MS = 10_000  # startup + authentication must finish within this
+# A client idle inside a transaction that holds the write lock is disconnected after
+# this (25P03), its transaction rolled back: it would block every other writer.
+PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS = 60_000
 PG_CONNECTIONS_MAX = 100  # beyond it a new client gets 53300
 PG_STARTING_CONNECTIONS_MAX = 64  # connections not yet authenticated; beyond it new ones are refused at once
 PG_OUTPUT_FLUSH_BYTES = 64 * 1024  # buffered output is written once it grows past this

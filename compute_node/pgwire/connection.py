@@ -96,6 +96,21 @@ class Connection:
         m.check_length(length, limit_bytes, f"message {kind!r}")
         return kind, await self.reader.readexactly(length - 4)
 
+    async def read_next(self) -> tuple[bytes, bytes]:
+        """The next message, waiting at most the idle-in-transaction bound when this
+        session holds the write lock (it blocks every other writer) or set its own
+        idle_in_transaction_session_timeout."""
+        session = self.session
+        bound_ms = session.idle_in_transaction_timeout_ms()
+        if not bound_ms:
+            return await self.read_message()
+        try:
+            return await asyncio.wait_for(self.read_message(), bound_ms / 1000)
+        except asyncio.TimeoutError:  # the transaction is rolled back as the connection closes
+            log.warning("connection %d (user %s): idle in transaction for %d ms, terminated", self.pid, self.user,
+                        bound_ms)
+            await self.fatal("25P03", "terminating connection due to idle-in-transaction timeout")  # raises
+
     async def in_worker(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
@@ -272,7 +287,7 @@ class Connection:
         handlers = {b"Q": self.on_query, b"P": self.on_parse, b"B": self.on_bind, b"D": self.on_describe,
                     b"E": self.on_execute, b"C": self.on_close, b"S": self.on_sync, b"H": self.on_flush}
         while True:
-            kind, body = await self.read_message()
+            kind, body = await self.read_next()
             if kind == b"X":
                 raise _Closed
             if kind in (b"d", b"c", b"f"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
+from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
 from sixfold.errors import SixfoldError, SqlError
 
 SERVER_VERSION = "15.0"
@@ -84,7 +85,7 @@ READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CH
 def parse_duration_ms(value: str) -> int:
     m = _DURATION.match(value.strip("'\""))
     if not m:
-        raise SqlError(f'invalid value for parameter "statement_timeout": "{value}"', "22023")
+        raise SqlError(f'invalid value for a duration parameter: "{value}"', "22023")
     return int(float(m.group(1)) * _MS_PER[(m.group(2) or "ms").lower() if m.group(2) else None])
 
 
@@ -117,6 +118,18 @@ class PgSession:
     @property
     def statement_timeout_ms(self) -> int:
         return parse_duration_ms(self.params["statement_timeout"])
+
+    def idle_in_transaction_timeout_ms(self) -> int:
+        """How long the client may stay idle inside its transaction (0: no bound). The
+        session's idle_in_transaction_session_timeout when set; else, while it holds
+        the write lock, PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS: one writer forgotten in
+        an open transaction would otherwise block every other writer for good."""
+        if self.engine.txn is None:
+            return 0
+        own = parse_duration_ms(self.params["idle_in_transaction_session_timeout"])
+        if own:
+            return own
+        return PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS if self.engine.txn == "write" else 0
 
     def translate(self, text: str) -> list[Statement]:
         try:
@@ -314,7 +327,7 @@ class PgSession:
             raise SqlError(f'time zone "{v}" is not supported: Sixfold keeps time in UTC', "0A000")
         if name == "TimeZone":
             v = "UTC"
-        if name == "statement_timeout":
+        if name in ("statement_timeout", "idle_in_transaction_session_timeout"):
             parse_duration_ms(v)
         if name in ("transaction_isolation", "default_transaction_isolation"):
             v = " ".join(v.strip("'\"").lower().split())

@@ -590,3 +590,24 @@ def test_idle_reading_transaction_blocks_no_writer_and_isolation_levels(cluster)
         a.execute("update iso set v = v + 1")  # the retry: a write first, nothing to conflict with
         a.commit()
         assert b.execute("select v from iso").fetchone() == (13,)
+
+
+def test_idle_writer_is_disconnected_and_releases_the_write_lock(cluster):
+    """A client that wrote and then went idle inside its transaction holds the one write
+    lock; after idle_in_transaction_session_timeout (by default a bound for write
+    transactions, PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS) it is disconnected with
+    25P03, its transaction rolled back, and the next writer goes on."""
+    with connect(cluster, autocommit=True) as a, connect(cluster, autocommit=True) as b:
+        b.execute("create table idle_w (k integer primary key)")
+        a.execute("set idle_in_transaction_session_timeout = '300ms'")
+        a.execute("begin")
+        a.execute("insert into idle_w values (1)")
+        t0 = time.monotonic()
+        b.execute("insert into idle_w values (2)")  # waits for the lock until a is cut off
+        waited_s = time.monotonic() - t0
+        assert 0.2 < waited_s < 3.0, waited_s
+        with pytest.raises(pe.IdleInTransactionSessionTimeout):  # 25P03, then the connection is gone
+            a.execute("select 1")
+        with pytest.raises(psycopg.OperationalError):
+            a.execute("select 1")
+        assert b.execute("select k from idle_w order by k").fetchall() == [(2,)]
