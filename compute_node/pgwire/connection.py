@@ -16,19 +16,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.copy import CopyParser, format_row, insert_sql, select_sql
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements
+from compute_node.pgwire import copy_flow
 from compute_node.pgwire import messages as m
 from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
 from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession
 from sixfold.constants import (
-    PG_AUTH_TIMEOUT_MS, PG_COPY_CHUNK_BYTES, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
+    PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
 from sixfold.errors import SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
-
 
 
 class _Closed(Exception):
@@ -51,7 +50,6 @@ class Portal:
     result_formats: tuple[int, ...]
     outcomes: list[Outcome] | None = None  # set once run (at Describe or Execute)
     sent: int = 0  # rows of the last outcome already sent
-    described: bool = False
 
 
 @dataclass
@@ -350,7 +348,7 @@ class Connection:
                     break
                 if not batch.pending:
                     break
-                await self.copy(batch.pending[0])
+                await copy_flow.run_copy(self, batch.pending[0])
                 batch = await self.run_sql(session.run_statements, batch.pending[1:], batch.implicit)
         except m.ProtocolViolation:
             raise
@@ -430,7 +428,6 @@ class Connection:
             return
         await self.run_portal(portal)  # PostgreSQL plans here; Sixfold runs it and keeps the rows
         last = portal.outcomes[-1] if portal.outcomes else None
-        portal.described = True
         self.send(self.row_description(last.columns, portal.result_formats)
                   if last is not None and last.returns_rows else m.NO_DATA)
 
@@ -444,7 +441,7 @@ class Connection:
             return
         copies = [s for s in portal.prepared.statements if s.kind == "copy"]
         if copies:
-            await self.copy(copies[0])
+            await copy_flow.run_copy(self, copies[0])
             return
         await self.run_portal(portal)
         for outcome in portal.outcomes[:-1]:
@@ -483,104 +480,3 @@ class Connection:
 
     async def on_flush(self, body: bytes) -> None:
         await self.flush()
-
-    # --- COPY ------------------------------------------------------------------------------------
-    async def copy(self, stmt: Statement) -> None:
-        if self.session.failed:
-            raise SqlError("current transaction is aborted, commands ignored until end of transaction block",
-                           "25P02")
-        if stmt.copy.direction == "to":
-            await self.copy_out(stmt)
-        else:
-            await self.copy_in(stmt)
-
-    async def copy_out(self, stmt: Statement) -> None:
-        spec = stmt.copy
-        outcome = await self.run_sql(self.session.run, Statement("sql", "SELECT", (select_sql(spec),)), ())
-        self.send(m.copy_out_response(len(outcome.columns)))
-        n = 0
-        if spec.header:
-            self.send(m.copy_data(format_row([c for c, _ in outcome.columns], spec)))
-        for row in outcome.rows:
-            vals = [None if v is None else pgtypes.encode_text(v, oid).decode()
-                    for v, (_, oid) in zip(row, outcome.columns)]
-            self.send(m.copy_data(format_row(vals, spec)))
-            n += 1
-            await self.maybe_flush()
-        self.send(m.copy_done())
-        self.send(m.command_complete(f"COPY {n}"))
-
-    async def copy_in(self, stmt: Statement) -> None:
-        """COPY FROM STDIN. CopyData is gathered on the loop (cheap) and handed to the worker
-        in chunks that it parses, converts and inserts; the whole COPY is one transaction
-        (the session's, or its own). On any error the rest of the copy stream is dropped
-        by the query loop, as PostgreSQL does."""
-        spec = stmt.copy
-        session = self.session
-        columns = await self.in_worker(self.copy_columns, spec)
-        sql = insert_sql(spec, [name for name, _ in columns])
-        oids = [oid for _, oid in columns]
-        self.send(m.copy_in_response(len(columns)))
-        await self.flush()
-        parser = CopyParser(spec)
-        own_txn = session.engine.txn is None
-        if own_txn:
-            await self.in_worker(session.engine.execute, "BEGIN")
-        total, pending = 0, bytearray()
-        try:
-            while True:
-                kind, body = await self.read_message()
-                if kind == b"d":
-                    pending += body
-                    if len(pending) >= PG_COPY_CHUNK_BYTES:
-                        total += await self.run_sql(self.copy_chunk, parser, bytes(pending), oids, sql, False)
-                        pending.clear()
-                elif kind == b"c":
-                    total += await self.run_sql(self.copy_chunk, parser, bytes(pending), oids, sql, True)
-                    break
-                elif kind == b"f":
-                    raise SqlError(f"COPY from stdin failed: {m.Reader(body).cstring()}", "57014")
-                elif kind in (b"H", b"S"):
-                    continue
-                else:
-                    raise m.ProtocolViolation(f"unexpected message type {kind!r} during COPY from stdin")
-        except BaseException as e:
-            if own_txn and session.engine.txn is not None:
-                await self.in_worker(session.engine.execute, "ROLLBACK")
-            elif isinstance(e, SixfoldError) and session.engine.txn is not None:
-                session.failed = True
-            raise
-        if own_txn:
-            await self.in_worker(session.engine.execute, "COMMIT")
-        self.send(m.command_complete(f"COPY {total}"))
-
-    def copy_chunk(self, parser, data: bytes, oids: list[int], sql: str, final: bool) -> int:
-        """Worker thread: parse, convert and insert one chunk of COPY data."""
-        rows = parser.feed(data)
-        if final:
-            rows += parser.finish()
-        if not rows:
-            return 0
-        return self.session.engine.execute_many(sql, self.convert(rows, oids))
-
-    def copy_columns(self, spec) -> list[tuple[str, int]]:
-        """(name, OID) of the columns COPY FROM fills (worker thread)."""
-        rows = self.session.engine.execute("SELECT name, type FROM pragma_table_info(?)", (spec.table,)).rows
-        if not rows:
-            raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
-        decl = {name: t for name, t in rows}
-        names = list(spec.columns) if spec.columns else [name for name, _ in rows]
-        for n in names:
-            if n not in decl:
-                raise SqlError(f'column "{n}" of relation "{spec.table}" does not exist', "42703")
-        return [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
-
-    @staticmethod
-    def convert(rows, oids: list[int]) -> list[tuple]:
-        out = []
-        for row in rows:
-            if len(row) != len(oids):
-                raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
-            out.append(tuple(None if v is None else pgtypes.decode_param(v.encode(), o, 0)
-                             for v, o in zip(row, oids)))
-        return out

@@ -1,0 +1,119 @@
+"""The COPY sub-protocol of a connection: COPY FROM STDIN and COPY TO STDOUT.
+
+COPY FROM gathers CopyData on the event loop (cheap) and hands it to the connection's
+worker thread in chunks of PG_COPY_CHUNK_BYTES, which parses, converts and inserts
+them. The whole COPY is one transaction: the session's, or one of its own. On any
+error the rest of the copy stream is dropped by the query loop, as PostgreSQL does.
+COPY TO runs its query and formats every line in the worker, then streams them.
+"""
+
+from __future__ import annotations
+
+from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.copy import CopyParser, format_row, insert_sql, select_sql
+from compute_node.pg_sql.translate import Statement
+from compute_node.pgwire import messages as m
+from sixfold.constants import PG_COPY_CHUNK_BYTES
+from sixfold.errors import SixfoldError, SqlError
+
+
+async def run_copy(conn, stmt: Statement) -> None:
+    if conn.session.failed:
+        raise SqlError("current transaction is aborted, commands ignored until end of transaction block", "25P02")
+    if stmt.copy.direction == "to":
+        await copy_out(conn, stmt)
+    else:
+        await copy_in(conn, stmt)
+
+
+async def copy_out(conn, stmt: Statement) -> None:
+    ncols, lines = await conn.run_sql(_out_lines, conn.session, stmt.copy)
+    conn.send(m.copy_out_response(ncols))
+    for line in lines:
+        conn.send(m.copy_data(line))
+        await conn.maybe_flush()
+    conn.send(m.copy_done())
+    conn.send(m.command_complete(f"COPY {len(lines) - (1 if stmt.copy.header else 0)}"))
+
+
+def _out_lines(session, spec) -> tuple[int, list[bytes]]:
+    """Worker thread: run COPY TO's query, format every line."""
+    outcome = session.run(Statement("sql", "SELECT", (select_sql(spec),)), ())
+    lines = [format_row([c for c, _ in outcome.columns], spec)] if spec.header else []
+    for row in outcome.rows:
+        vals = [None if v is None else pgtypes.encode_text(v, oid).decode() for v, (_, oid) in zip(row, outcome.columns)]
+        lines.append(format_row(vals, spec))
+    return len(outcome.columns), lines
+
+
+async def copy_in(conn, stmt: Statement) -> None:
+    spec = stmt.copy
+    session = conn.session
+    columns = await conn.in_worker(_columns, session, spec)
+    sql = insert_sql(spec, [name for name, _ in columns])
+    oids = [oid for _, oid in columns]
+    conn.send(m.copy_in_response(len(columns)))
+    await conn.flush()
+    parser = CopyParser(spec)
+    own_txn = session.engine.txn is None
+    if own_txn:
+        await conn.in_worker(session.engine.execute, "BEGIN")
+    total, pending = 0, bytearray()
+    try:
+        while True:
+            kind, body = await conn.read_message()
+            if kind == b"d":
+                pending += body
+                if len(pending) >= PG_COPY_CHUNK_BYTES:
+                    total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, False)
+                    pending.clear()
+            elif kind == b"c":
+                total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, True)
+                break
+            elif kind == b"f":
+                raise SqlError(f"COPY from stdin failed: {m.Reader(body).cstring()}", "57014")
+            elif kind in (b"H", b"S"):
+                continue
+            else:
+                raise m.ProtocolViolation(f"unexpected message type {kind!r} during COPY from stdin")
+    except BaseException as e:
+        if own_txn and session.engine.txn is not None:
+            await conn.in_worker(session.engine.execute, "ROLLBACK")
+        elif isinstance(e, SixfoldError) and session.engine.txn is not None:
+            session.failed = True
+        raise
+    if own_txn:
+        await conn.in_worker(session.engine.execute, "COMMIT")
+    conn.send(m.command_complete(f"COPY {total}"))
+
+
+def _chunk(session, parser, data: bytes, oids: list[int], sql: str, final: bool) -> int:
+    """Worker thread: parse, convert and insert one chunk of COPY data."""
+    rows = parser.feed(data)
+    if final:
+        rows += parser.finish()
+    if not rows:
+        return 0
+    return session.engine.execute_many(sql, _convert(rows, oids))
+
+
+def _columns(session, spec) -> list[tuple[str, int]]:
+    """Worker thread: (name, OID) of the columns COPY FROM fills."""
+    rows = session.engine.execute("SELECT name, type FROM pragma_table_info(?)", (spec.table,)).rows
+    if not rows:
+        raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
+    decl = {name: t for name, t in rows}
+    names = list(spec.columns) if spec.columns else [name for name, _ in rows]
+    for n in names:
+        if n not in decl:
+            raise SqlError(f'column "{n}" of relation "{spec.table}" does not exist', "42703")
+    return [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
+
+
+def _convert(rows, oids: list[int]) -> list[tuple]:
+    out = []
+    for row in rows:
+        if len(row) != len(oids):
+            raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
+        out.append(tuple(None if v is None else pgtypes.decode_param(v.encode(), o, 0) for v, o in zip(row, oids)))
+    return out
