@@ -1,0 +1,372 @@
+"""DDL and utility statements: CREATE TABLE / INDEX / VIEW, ALTER, DROP, TRUNCATE,
+VACUUM and the other statements SQLite lacks or spells differently."""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+
+from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.copy import parse_copy
+from sixfold.errors import SqlError
+
+from compute_node.pg_sql.lexing import error_near, ident
+from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite
+from compute_node.pg_sql.statement import Statement
+
+
+# --- utility statements ----------------------------------------------------------------------
+def noop(tag):
+    return lambda text, rest, ctx: Statement(kind="noop", tag=tag)
+
+
+def vacuum(text, rest, ctx):
+    return Statement(kind="noop", tag="VACUUM")
+
+
+def analyze(text, rest, ctx):
+    return Statement(kind="noop", tag="ANALYZE")
+
+
+def discard(text, rest, ctx):
+    what = rest.strip().upper()
+    if what not in ("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY"):
+        raise error_near(rest.strip().split()[0] if rest.strip() else "DISCARD")
+    return Statement(kind="noop", tag="DISCARD " + ("TEMP" if what == "TEMPORARY" else what))
+
+
+def deallocate(text, rest, ctx):
+    words = rest.split()
+    if words and words[0].lower() == "prepare":
+        words = words[1:]
+    if len(words) != 1:
+        raise SqlError("syntax error at end of input", "42601")
+    w = words[0]
+    if w.lower() == "all":
+        return Statement(kind="noop", tag="DEALLOCATE ALL", name="all")
+    return Statement(kind="noop", tag="DEALLOCATE", name=w[1:-1] if w.startswith('"') else w.lower())
+
+
+def copy_stmt(text, rest, ctx):
+    spec = parse_copy(text, lambda q: query_sqlite(q, ctx)[0])
+    return Statement(kind="copy", tag="COPY", copy=spec)
+
+
+_NAME_LIST = re.compile(r'\s*((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))?)\s*(,|$)')
+
+
+def _names(text: str) -> list[str]:
+    """A comma-separated list of (maybe schema-qualified) names -> SQLite identifiers."""
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _NAME_LIST.match(text, pos)
+        if not m:
+            raise error_near(text[pos:].split()[0])
+        out.append(_table_name(m.group(1)))
+        pos = m.end()
+    if not out:
+        raise SqlError("syntax error at end of input", "42601")
+    return out
+
+
+def _table_name(qualified: str) -> str:
+    parts = re.findall(r'"(?:[^"]|"")+"|[^.]+', qualified)
+    if len(parts) == 2:
+        schema = parts[0].strip('"').lower() if not parts[0].startswith('"') else parts[0][1:-1]
+        if schema not in ("public",):
+            raise SqlError(f'schema "{schema}" does not exist', "3F000")
+    return ident(parts[-1])
+
+
+def drop(text, rest, ctx):
+    m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
+                 rest, re.IGNORECASE | re.DOTALL)
+    if not m:
+        what = rest.split()[0].lower() if rest.split() else ""
+        if what in ("schema", "sequence", "database", "role", "user", "type", "function", "extension", "trigger"):
+            raise SqlError(f"DROP {what.upper()} is not supported", "0A000")
+        raise error_near(rest.split()[0] if rest.split() else "DROP")
+    kind = m.group(1).upper()
+    ifx = " IF EXISTS" if m.group(3) else ""
+    stmts = tuple(f"DROP {kind}{ifx} {n}" for n in _names(m.group(4)))
+    return [Statement(kind="sql", tag=f"DROP {kind}", sqlite=(s,)) for s in stmts]
+
+
+def truncate(text, rest, ctx):
+    body = re.sub(r"^\s*table\b", "", rest, flags=re.IGNORECASE)
+    body = re.sub(r"^\s*only\b", "", body, flags=re.IGNORECASE)
+    body = re.sub(r"\s+(restart|continue)\s+identity\b", " ", body, flags=re.IGNORECASE)
+    body = re.sub(r"\s+(cascade|restrict)\s*$", "", body.rstrip(), flags=re.IGNORECASE)
+    names = _names(body)
+    return [Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=(f"DELETE FROM {n}",)) for n in names]
+
+
+def create(text, rest, ctx):
+    low = " ".join(rest.lower().split())
+    if re.match(r"(or replace\s+)?(temp\s+|temporary\s+)?view\b", low):
+        return _create_view(text, rest, ctx)
+    if re.match(r"(unique\s+)?index\b", low):
+        return _create_index(text, rest, ctx)
+    if re.match(r"((global|local)\s+)?(temp\s+|temporary\s+|unlogged\s+)?table\b", low):
+        return _create_table(text, ctx)
+    what = low.split()[0] if low else ""
+    raise SqlError(f"CREATE {what.upper()} is not supported", "0A000")
+
+
+_INDEX = re.compile(
+    r"\s*(unique\s+)?index\s+(concurrently\s+)?(if\s+not\s+exists\s+)?(?:(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s+)?"
+    r"on\s+(only\s+)?((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*))\s*(?:using\s+(\w+)\s*)?\((.*)\)"
+    r"(?:\s+include\s*\([^)]*\))?(?:\s+with\s*\([^)]*\))?(?:\s+tablespace\s+\S+)?(\s+where\s+.*)?\s*$",
+    re.IGNORECASE | re.DOTALL)
+
+
+def _create_index(text, rest, ctx):
+    m = _INDEX.match(rest)
+    if not m:
+        raise error_near(rest.split()[0] if rest.split() else "INDEX")
+    unique, _conc, ifne, name, _only, table, using, cols, where = m.groups()
+    if using and using.lower() not in ("btree", "hash"):
+        raise SqlError(f"index access method \"{using}\" is not supported", "0A000")
+    table = _table_name(table)
+    col_sql = _expr_list_sqlite(cols, ctx)
+    if not name:
+        name = f"{table.strip(chr(34))}_{'_'.join(re.findall(r'[A-Za-z0-9_]+', cols)[:3])}_idx"
+    else:
+        name = ident(name)
+    where_sql = ""
+    if where:
+        where_sql = " WHERE " + _expr_sqlite(where.strip()[5:], ctx)
+    sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} "
+           f"ON {table} ({col_sql}){where_sql}")
+    return Statement(kind="sql", tag="CREATE INDEX", sqlite=(sql,))
+
+
+def _expr_list_sqlite(cols: str, ctx) -> str:
+    try:
+        sel = sqlglot.parse_one(f"SELECT {cols}", read="postgres")
+    except sqlglot.errors.ParseError as e:
+        raise parse_error(e, cols) from None
+    return ", ".join(gen(rewrite(e, ctx, [0])) for e in sel.expressions)
+
+
+def _expr_sqlite(expr: str, ctx) -> str:
+    return _expr_list_sqlite(expr, ctx)
+
+
+def _create_view(text, rest, ctx):
+    m = re.match(r"\s*(or\s+replace\s+)?((?:temp|temporary)\s+)?view\s+(\S+?)\s*(\([^)]*\))?\s+as\s+(.*)$",
+                 rest, re.IGNORECASE | re.DOTALL)
+    if not m:
+        raise error_near("VIEW")
+    stmts = []
+    name = _table_name(m.group(3))
+    if m.group(1):
+        stmts.append(f"DROP VIEW IF EXISTS {name}")
+    q, _ = query_sqlite(m.group(5), ctx)
+    cols = m.group(4) or ""
+    stmts.append(f"CREATE {'TEMP ' if m.group(2) else ''}VIEW {name}{cols} AS {q}")
+    return Statement(kind="sql", tag="CREATE VIEW", sqlite=tuple(stmts))
+
+
+_ALTER = re.compile(r"\s*table\s+(if\s+exists\s+)?(only\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*)\s+(.*)$",
+                    re.IGNORECASE | re.DOTALL)
+
+
+def alter(text, rest, ctx):
+    m = _ALTER.match(rest)
+    if not m:
+        what = rest.split()[0].upper() if rest.split() else "ALTER"
+        raise SqlError(f"ALTER {what} is not supported", "0A000")
+    table = _table_name(m.group(3))
+    action = m.group(4).strip()
+    low = " ".join(action.lower().split())
+    bare = table.strip('"')
+    st = lambda *sql: Statement(kind="sql", tag="ALTER TABLE", sqlite=tuple(sql))
+    pm = re.match(r"add\s+(?:constraint\s+(\"[^\"]+\"|\w+)\s+)?(primary\s+key|unique)\s*\(([^)]*)\)", action, re.IGNORECASE)
+    if pm:
+        cname = ident(pm.group(1)) if pm.group(1) else None
+        is_pk = pm.group(2).lower().startswith("primary")
+        cols = ", ".join(ident(c.strip()) for c in pm.group(3).split(","))
+        if not cname:
+            cname = f"{bare}_pkey" if is_pk else f"{bare}_{'_'.join(c.strip().strip(chr(34)) for c in pm.group(3).split(','))}_key"
+        return st(f"CREATE UNIQUE INDEX {cname} ON {table} ({cols})")
+    if re.match(r"add\s+(constraint\s+\S+\s+)?foreign\s+key\b", low) or re.match(r"add\s+constraint\s+\S+\s+check\b", low):
+        return Statement(kind="noop", tag="ALTER TABLE")
+    if re.match(r"(owner\s+to|set\s+\(|reset\s+\(|set\s+(logged|unlogged|tablespace|without))", low):
+        return Statement(kind="noop", tag="ALTER TABLE")
+    am = re.match(r"add\s+(column\s+)?(if\s+not\s+exists\s+)?(.*)$", action, re.IGNORECASE | re.DOTALL)
+    if am and not re.match(r"(constraint|primary|unique|check|foreign|exclude)\b", am.group(3).lower()):
+        coldef = _column_defs_sqlite(am.group(3), ctx)
+        return st(f"ALTER TABLE {table} ADD COLUMN {coldef}")
+    rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
+    if rm:
+        return st(f"ALTER TABLE {table} RENAME COLUMN {ident(rm.group(2))} TO {ident(rm.group(3))}")
+    rm = re.match(r"rename\s+to\s+(\S+)$", action, re.IGNORECASE)
+    if rm:
+        return st(f"ALTER TABLE {table} RENAME TO {ident(rm.group(1))}")
+    dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
+    if dm and dm.group(3).lower() != "constraint":
+        return st(f"ALTER TABLE {table} DROP COLUMN {ident(dm.group(3))}")
+    dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
+    if dc:
+        return st(f"DROP INDEX IF EXISTS {ident(dc.group(2))}")
+    raise SqlError(f"ALTER TABLE {action.split()[0].upper()} ... is not supported here", "0A000")
+
+
+# --- CREATE TABLE ----------------------------------------------------------------------------
+_SERIAL = {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
+_TYPE_RENAME = {"timestamptz": "timestamp with time zone", "timetz": "time with time zone",
+                "decimal": "numeric", "int": "integer", "double": "double precision", "float": "double precision"}
+
+
+def _pg_type_text(dt: exp.DataType) -> str:
+    t = dt.sql(dialect="postgres").lower()
+    base, paren, mods = t.partition("(")
+    base = _TYPE_RENAME.get(base.strip(), base.strip())
+    return base + (paren + mods.replace(", ", ",") if paren else "")
+
+
+def _create_table(text, ctx):
+    # CREATE TABLE ... AS / LIKE / PARTITION BY / INHERITS: what sqlglot cannot help with.
+    low = " ".join(text.lower().split())
+    if re.search(r"\)\s*partition\s+by\b", low) or re.search(r"\binherits\s*\(", low) or " partition of " in low:
+        raise SqlError("partitioned and inherited tables are not supported", "0A000")
+    try:
+        tree = sqlglot.parse_one(text, read="postgres")
+    except sqlglot.errors.ParseError as e:
+        raise parse_error(e, text) from None
+    if not isinstance(tree, exp.Create):
+        raise error_near("CREATE")
+    props = tree.args.get("properties")
+    temp = False
+    if props:
+        for p in props.expressions:
+            if isinstance(p, exp.TemporaryProperty):
+                temp = True
+    ifne = " IF NOT EXISTS" if tree.args.get("exists") else ""
+    schema = tree.this
+    if tree.expression is not None:  # CREATE TABLE x AS SELECT
+        q = gen(rewrite(tree.expression, ctx, [0]))
+        name = _table_name(schema.sql("postgres") if not isinstance(schema, exp.Schema) else schema.this.sql("postgres"))
+        return Statement(kind="sql", tag="SELECT", sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} AS {q}",))
+    if not isinstance(schema, exp.Schema):
+        raise error_near("CREATE")
+    table = schema.this
+    if table.args.get("db") and table.db.lower() not in ("public",):
+        raise SqlError(f'schema "{table.db}" does not exist', "3F000")
+    name = _ident_sql(table.this)
+    cols = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]
+    others = [c for c in schema.expressions if not isinstance(c, exp.ColumnDef)]
+    table_pk = any(isinstance(c, exp.PrimaryKey) or
+                   (isinstance(c, exp.Constraint) and any(isinstance(x, exp.PrimaryKey) for x in c.expressions))
+                   for c in others)
+    col_pk = [c for c in cols if any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint)
+                                     for k in c.args.get("constraints") or [])]
+    parts = []
+    for c in cols:
+        parts.append(_column_def(c, ctx, pk_taken=table_pk or bool([p for p in col_pk if p is not c])))
+    for o in others:
+        parts.append(gen(rewrite(o, ctx, [0])))
+    body = ", ".join(parts)
+    return Statement(kind="sql", tag="CREATE TABLE",
+                     sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})",))
+
+
+def _ident_sql(ident) -> str:
+    if isinstance(ident, exp.Identifier):
+        if ident.quoted:
+            return '"' + ident.this.replace('"', '""') + '"'
+        return ident.this.lower()
+    return str(ident)
+
+
+def _column_defs_sqlite(text: str, ctx) -> str:
+    try:
+        tree = sqlglot.parse_one(f"CREATE TABLE _x ({text})", read="postgres")
+    except sqlglot.errors.ParseError as e:
+        raise parse_error(e, text) from None
+    cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
+    if len(cols) != 1:
+        raise error_near(text.split()[0])
+    return _column_def(cols[0], ctx, pk_taken=True, adding=True)
+
+
+def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> str:
+    name = _ident_sql(c.this)
+    kind = c.args.get("kind")
+    constraints = list(c.args.get("constraints") or [])
+    serial = kind is not None and kind.this in _SERIAL
+    identity = any(isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint) for k in constraints)
+    has_pk = any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint) for k in constraints)
+    if serial or identity:
+        if adding or (pk_taken and not has_pk):
+            raise SqlError(f'column "{c.this.name}": serial/identity columns are supported only as the '
+                           "table's single-column primary key", "0A000")
+        rest = []
+        for k in constraints:
+            kk = k.args.get("kind")
+            if isinstance(kk, (exp.PrimaryKeyColumnConstraint, exp.GeneratedAsIdentityColumnConstraint,
+                               exp.NotNullColumnConstraint)):
+                continue
+            rest.append(_constraint_sql(k, ctx, None))
+        return " ".join([name, "integer PRIMARY KEY AUTOINCREMENT"] + [r for r in rest if r])
+    out = [name]
+    type_text = _pg_type_text(kind) if kind is not None else ""
+    if type_text:
+        out.append(type_text)
+    for k in constraints:
+        s = _constraint_sql(k, ctx, type_text)
+        if s:
+            out.append(s)
+    out.extend(_type_checks(name, type_text))
+    return " ".join(out)
+
+
+_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15 - 1), pgtypes.INT4: (-2**31, 2**31 - 1)}
+
+
+def _type_checks(name: str, type_text: str) -> list[str]:
+    """CHECK constraints that make a numeric column refuse what PostgreSQL refuses: text
+    that is no number (SQLite's type affinity would store 'abc' in an integer column)
+    and integers out of the type's range. The constraint names carry the SQLSTATE;
+    sql_errors turns "CHECK constraint failed: 22P02 integer a" into PostgreSQL's error."""
+    oid = pgtypes.column_oid(type_text or None, None) if type_text else None
+    label = pgtypes.pg_type_name(type_text) if type_text else ""
+    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
+        allowed = "'integer'"
+    elif oid in (pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8):
+        allowed = "'integer', 'real'"
+    else:
+        return []
+    bare = name.strip('"').replace('"', "")
+    checks = [f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))']
+    if oid in _INT_RANGE:
+        lo, hi = _INT_RANGE[oid]
+        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'integer\' OR '
+                      f'{name} BETWEEN {lo} AND {hi})')
+    return checks
+
+
+def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
+    kind = k.args.get("kind")
+    prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
+    if isinstance(kind, exp.DefaultColumnConstraint):
+        e = kind.this
+        if isinstance(e, (exp.CurrentTimestamp,)) or (isinstance(e, exp.Anonymous) and e.name.lower() == "now"):
+            if type_text and "with time zone" not in type_text and type_text.startswith("timestamp"):
+                return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"
+            return "DEFAULT (now())"
+        if isinstance(e, exp.Anonymous) and e.name.lower() == "nextval":
+            raise SqlError("sequences are not supported; use serial", "0A000")
+        val = gen(rewrite(e, ctx, [0]))
+        if isinstance(e, (exp.Literal, exp.Boolean, exp.Null)) and not isinstance(e, exp.Neg):
+            return f"{prefix}DEFAULT {val}"
+        return f"{prefix}DEFAULT ({val})"
+    if isinstance(kind, (exp.CollateColumnConstraint,)):
+        return ""
+    if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+        return prefix + "PRIMARY KEY"
+    return prefix + gen(rewrite(kind, ctx, [0]))

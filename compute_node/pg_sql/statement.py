@@ -1,0 +1,30 @@
+"""What the translator produces: a Statement per thing to run, and the session facts
+(user, database, backend pid) a translation may depend on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compute_node.pg_sql.copy import CopySpec
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    user: str
+    database: str
+    backend_pid: int = 0
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor"
+    tag: str
+    sqlite: tuple[str, ...] = ()
+    param_count: int = 0
+    name: str = ""
+    value: str | None = None
+    copy: CopySpec | None = None
+    # PostgreSQL type OID of each result column when the translator can tell from the
+    # query (casts, comparisons, now(), count(*)...); () or None entries: unknown, the wire
+    # layer falls back to the column's declared type or its values.
+    column_oids: tuple[int | None, ...] = ()
