@@ -346,17 +346,16 @@ class CopyParser:
         return rows
 
     def _parse(self, final: bool) -> list[list[str | None]]:
+        if self.spec.format != "csv":
+            return self._parse_text(final)
         rows: list[list[str | None]] = []
-        while not self._done and self._buf:
-            if self.spec.format == "csv":
-                got = self._csv_record(final)
-            else:
-                got = self._text_record(final)
+        buf, pos = self._buf, 0  # records are read at a position; the buffer is cut once
+        while not self._done and pos < len(buf):
+            got, pos = self._csv_record(buf, pos, final)
             if got is None:
                 break
             if got is _END:
                 self._done = True
-                self._buf = ""
                 break
             self.line_no += 1
             if self._header_pending:
@@ -367,34 +366,49 @@ class CopyParser:
                     else "missing data for column"
                 raise SqlError(f"{what} (line {self.line_no})", "22P04")
             rows.append(got)
-        if self._done:
-            self._buf = ""
+        self._buf = "" if self._done else buf[pos:]
         return rows
 
-    def _text_record(self, final: bool):
-        nl = self._buf.find("\n")
-        if nl == -1:
-            if not final:
-                return None
-            line, self._buf = self._buf, ""
-        else:
-            line, self._buf = self._buf[:nl], self._buf[nl + 1:]
-        line = line.removesuffix("\r")
-        if line == "\\.":
-            return _END
-        spec = self.spec
-        raw = _split_unescaped(line, spec.delimiter)
-        return [None if f == spec.null else _text_unescape(f) for f in raw]
+    def _parse_text(self, final: bool) -> list[list[str | None]]:
+        """Text format: every complete line of the buffer in one pass (a line-by-line
+        slice of the buffer would copy the rest of it once per line)."""
+        if self._done or not self._buf:
+            return []
+        lines = self._buf.split("\n")
+        rest = lines.pop()  # after the last newline: an incomplete line, or ""
+        if final and rest:
+            lines.append(rest)
+            rest = ""
+        self._buf = rest
+        spec, rows = self.spec, []
+        null, delim, count = spec.null, spec.delimiter, self.column_count
+        for line in lines:
+            if line.endswith("\r"):
+                line = line[:-1]
+            if line == "\\.":
+                self._done, self._buf = True, ""
+                break
+            self.line_no += 1
+            if self._header_pending:
+                self._header_pending = False
+                continue
+            got = [None if f == null else _text_unescape(f) for f in _split_unescaped(line, delim)]
+            if count is not None and len(got) != count:
+                what = "extra data after last expected column" if len(got) > count else "missing data for column"
+                raise SqlError(f"{what} (line {self.line_no})", "22P04")
+            rows.append(got)
+        return rows
 
-    def _csv_record(self, final: bool):
+    def _csv_record(self, buf: str, start: int, final: bool):
+        """(fields, end) of the record at `start`; (None, start) when it is incomplete."""
         spec = self.spec
-        buf = self._buf
-        if buf.startswith("\\.") and (buf[2:3] in ("\n", "\r") or (final and len(buf) == 2)):
-            return _END
+        if buf.startswith("\\.", start) and (buf[start + 2:start + 3] in ("\n", "\r")
+                                            or (final and len(buf) == start + 2)):
+            return _END, len(buf)
         fields: list[str | None] = []
         cur: list[str] = []
         quoted_any = False
-        i, n = 0, len(buf)
+        i, n = start, len(buf)
         in_quote = False
         while i < n:
             c = buf[i]
@@ -404,14 +418,14 @@ class CopyParser:
                     i += 2
                     continue
                 if c == spec.escape and spec.escape != spec.quote and i + 1 >= n and not final:
-                    return None
+                    return None, start
                 if c == spec.quote:
                     if spec.escape == spec.quote and i + 1 < n and buf[i + 1] == spec.quote:
                         cur.append(c)
                         i += 2
                         continue
                     if spec.escape == spec.quote and i + 1 >= n and not final:
-                        return None  # may be a doubled quote split across chunks
+                        return None, start  # may be a doubled quote split across chunks
                     in_quote = False
                     i += 1
                     continue
@@ -429,22 +443,20 @@ class CopyParser:
             elif c == "\n" or c == "\r":
                 if c == "\r":
                     if i + 1 >= n and not final:
-                        return None
+                        return None, start
                     if i + 1 < n and buf[i + 1] == "\n":
                         i += 1
                 fields.append(self._csv_field(cur, quoted_any))
-                self._buf = buf[i + 1:]
-                return fields
+                return fields, i + 1
             else:
                 cur.append(c)
                 i += 1
         if not final:
-            return None
+            return None, start
         if in_quote:
             raise SqlError("unterminated CSV quoted field", "22P04")
         fields.append(self._csv_field(cur, quoted_any))
-        self._buf = ""
-        return fields
+        return fields, n
 
     def _csv_field(self, cur: list[str], quoted: bool) -> str | None:
         s = "".join(cur)
