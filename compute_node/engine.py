@@ -180,7 +180,7 @@ class ComputeNode:
                         "retransmits": vc.stats["retransmits"], "read_hedges": vc.stats["read_hedges"]})
         if self.vfs is not None and self.writer is not None:
             wf = self.writer_file
-            out.update({"redo_bytes": getattr(wf, "redo_bytes", 0), "pages_shipped": getattr(wf, "pages_shipped", 0)})
+            out.update({"redo_bytes": wf.redo_bytes, "pages_shipped": wf.pages_shipped})
         return out
 
     def session(self) -> "Session":

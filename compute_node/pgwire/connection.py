@@ -314,10 +314,8 @@ class Connection:
         if outcome.returns_rows:
             if describe:
                 self.send(self.row_description(outcome.columns, formats))
-            rows = outcome.encoded
-            if rows is None:
-                rows = await self.in_worker(self.session.encode_rows, outcome, formats)
-            for row in rows:
+            assert outcome.encoded is not None, "rows are encoded in the worker, where they are made"
+            for row in outcome.encoded:
                 self.send(row)
                 await self.maybe_flush()
         self.send(m.command_complete(outcome.tag))
@@ -399,10 +397,7 @@ class Connection:
         for stmt in portal.prepared.statements:
             if stmt.kind == "copy":
                 continue  # runs at Execute: it needs the COPY sub-protocol
-            out = self.session.run(stmt, portal.params)
-            if out.returns_rows:
-                out.encoded = self.session.encode_rows(out, portal.result_formats)
-            outcomes.append(out)
+            outcomes.append(self.session.run_to_send(stmt, portal.params, portal.result_formats))
         return outcomes
 
     async def on_describe(self, body: bytes) -> None:

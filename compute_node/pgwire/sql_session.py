@@ -168,13 +168,11 @@ class PgSession:
             if st.kind == "copy":
                 return Batch(outcomes, pending=stmts[i:], implicit=implicit)
             try:
-                out = self.run(st, ())
+                out = self.run_to_send(st, ())
             except SixfoldError as e:
                 if implicit:
                     self.end_implicit(commit=False)
                 return Batch(outcomes, error=e)
-            if out.returns_rows:
-                out.encoded = self.encode_rows(out)
             outcomes.append(out)
         if implicit:
             try:
@@ -195,6 +193,13 @@ class PgSession:
             self.failed = False
 
     # --- running -------------------------------------------------------------------------
+    def run_to_send(self, stmt: Statement, params: tuple, formats: tuple[int, ...] = ()) -> Outcome:
+        """Run a statement whose rows go to the client: encoded here, in the worker."""
+        out = self.run(stmt, params)
+        if out.returns_rows:
+            out.encoded = self.encode_rows(out, formats)
+        return out
+
     def run(self, stmt: Statement, params: tuple = ()) -> Outcome:
         if self.failed and not _ends_failed_txn(stmt):
             raise SqlError(_ABORTED, "25P02")
