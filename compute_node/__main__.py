@@ -55,7 +55,11 @@ async def serve(args: argparse.Namespace) -> None:
         # `select sixfold_metric('redo_bytes_sent')`: the node's counters, from any client.
         conn.create_scalar_function("sixfold_metric", lambda name: node.metrics().get(name), 1)
 
-    node = ComputeNode(spec, writer_id=me.name, connection_hook=on_connection)
+    def on_writer_failure(err) -> None:
+        log.critical("the writer stopped after a failure (%s); exiting so it can be replaced", err)
+        os._exit(70)
+
+    node = ComputeNode(spec, writer_id=me.name, connection_hook=on_connection, on_writer_failure=on_writer_failure)
     await loop.run_in_executor(None, node.start)
     server = PgServer(node, me.host, me.port, spec.database, spec.auth.get("method", "trust"), users_from(spec),
                       spec.tls)

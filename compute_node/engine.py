@@ -49,7 +49,7 @@ from sixfold.constants import (
     BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS, VOLUME_CALL_TIMEOUT_MS,
     WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
-from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError, WriteLockTimeout
+from sixfold.errors import CommitInDoubt, ReadOnlyTransaction, SixfoldError, SqlError, WriteLockTimeout
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.compute.engine")
@@ -96,8 +96,11 @@ def split_statements(sql: str) -> list[str]:
 
 class ComputeNode:
     def __init__(self, spec: ClusterSpec, volume: str | None = None, cache_bytes: int = BUFFER_CACHE_BYTES_MAX,
-                 writer_id: str | None = None, connection_hook=None):
+                 writer_id: str | None = None, connection_hook=None, on_writer_failure=None):
         self.spec = spec
+        # Called (on the volume client's loop) if the writer stops after one of its
+        # background tasks failed; the compute node process exits then.
+        self.on_writer_failure = on_writer_failure
         # Called with every SQLite connection the node opens (SQL functions, collations).
         self.connection_hook = connection_hook
         self.volume = volume or spec.volume
@@ -130,12 +133,13 @@ class ComputeNode:
         self._thread.start()
         ready.wait()
         try:
-            self.vc = self.call(VolumeClient.open(self.spec, self.volume, self.writer_id))
+            self.vc = self.call(VolumeClient.open(self.spec, self.volume, self.writer_id,
+                                                 on_failure=self.on_writer_failure))
             vc = self.vc
             access = VolumeAccess(
                 cache=self.cache,
                 read_storage=lambda page, lsn: self.call(vc.get_page_version(page, lsn)),
-                submit=lambda changes: self.call(vc.submit(changes)),
+                submit=self.submit,
                 vdl=lambda: vc.tracker.vdl, min_read_lsn=lambda: vc.min_read_lsn,
                 pin=vc.acquire_read_point, unpin=vc.release_read_point)
             self.vfs = VolumeVFS(self.vfs_name, access)
@@ -153,15 +157,31 @@ class ComputeNode:
                  self.vc.epoch, self.vc.vdl, self.vc.recovery_ms)
         return self
 
-    def call(self, coro, timeout_ms: int = VOLUME_CALL_TIMEOUT_MS):
-        """Run a volume client coroutine on the node's loop from a SQL thread."""
+    def call(self, coro, timeout_ms: int = VOLUME_CALL_TIMEOUT_MS, on_timeout: type[SixfoldError] = SixfoldError):
+        """Run a volume client coroutine on the node's loop from a SQL thread; at the
+        bound it is cancelled and `on_timeout` raised. Never for a submit (see `submit`)."""
         assert threading.current_thread() is not self._thread, "never block the volume client's loop"
         fut = asyncio.run_coroutine_threadsafe(coro, self._loop)
         try:
             return fut.result(timeout_ms / 1000)
         except TimeoutError:
             fut.cancel()
-            raise SixfoldError(f"volume call did not finish within {timeout_ms} ms") from None
+            raise on_timeout(f"volume call did not finish within {timeout_ms} ms") from None
+
+    def submit(self, changes: list):
+        """Send one mini-transaction (the writer file's commit). The volume client refuses
+        within LAL_WAIT_TIMEOUT_MS by itself; if even VOLUME_CALL_TIMEOUT_MS passes, its
+        loop is stuck and whether the commit was sent is unknown, so it cannot be
+        reported refused: the writer stops and the commit is in doubt."""
+        assert threading.current_thread() is not self._thread, "never block the volume client's loop"
+        fut = asyncio.run_coroutine_threadsafe(self.vc.submit(changes), self._loop)
+        try:
+            return fut.result(VOLUME_CALL_TIMEOUT_MS / 1000)
+        except TimeoutError:
+            err = CommitInDoubt(f"the volume client did not answer a commit within {VOLUME_CALL_TIMEOUT_MS} ms; "
+                                "the commit may have been sent, and this writer stops")
+            self._loop.call_soon_threadsafe(self.vc.stop, err)
+            raise err from None
 
     def metrics(self) -> dict[str, int]:
         """Counters of this node since it started, for monitoring and benchmarks (read
@@ -226,11 +246,12 @@ class ComputeNode:
         self.write_lock.release()
 
     def wait_durable(self, commits: list) -> int | None:
-        """Block until VDL passes the last shipped commit (CPLs are ordered)."""
+        """Block until VDL passes the last shipped commit (CPLs are ordered). Raises
+        CommitInDoubt (never a retriable error) when that cannot be known."""
         if not commits:
             return None
         last = commits[-1]
-        self.call(last.durable(COMMIT_WAIT_TIMEOUT_MS), COMMIT_WAIT_TIMEOUT_MS + 1000)
+        self.call(last.durable(COMMIT_WAIT_TIMEOUT_MS), COMMIT_WAIT_TIMEOUT_MS + 1000, on_timeout=CommitInDoubt)
         self.stats["commits"] += len(commits)
         return last.cpl
 

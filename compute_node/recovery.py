@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 
 import grpc
 
+from sixfold.clock import monotonic_s
 from sixfold.constants import RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS, W_QUORUM_COUNT
 from sixfold.core.geometry import Geometry
+from sixfold.core.quorum import has_write_quorum
 from sixfold.core.recovery import RecordHeader, RecoveryPlan, SegmentReport, next_epoch, plan_recovery
-from sixfold.errors import QuorumUnavailable, StaleEpoch
+from sixfold.core.segment_state import compact_history
+from sixfold.errors import InvalidMessage, QuorumUnavailable, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 
@@ -30,7 +32,7 @@ class Recovered:
     pg_tails: dict[int, int]
     known_scls: dict[tuple[int, str], int]  # (pg, node) -> SCL after truncation
     truncations: dict[int, int]
-    carry_over: dict[int, bytes]  # lsn -> encoded record, to re-replicate
+    carry_over: dict[int, tuple[int, bytes]]  # lsn -> (pg, encoded record), to re-replicate
     plan: RecoveryPlan
     phases_ms: dict[str, float] = field(default_factory=dict)  # where the time went
 
@@ -47,11 +49,11 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
     timeout = RPC_TIMEOUT_MS / 1000
     last_error: Exception | None = None
     phases: dict[str, float] = {}
-    t = time.monotonic()
+    t = monotonic_s()
 
     def lap(name: str) -> None:
         nonlocal t
-        now = time.monotonic()
+        now = monotonic_s()
         phases[name] = phases.get(name, 0.0) + (now - t) * 1000
         t = now
 
@@ -79,17 +81,22 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             continue
         pg_count = max([pg_count] + [r.pg_count for r in ok.values()])
         lap("fence")
+        history: dict[int, int] = {}
+        for n, r in ok.items():
+            for tr in r.truncations:
+                if history.setdefault(tr.epoch, tr.above_lsn) != tr.above_lsn:
+                    raise InvalidMessage(f"{n} reports epoch {tr.epoch} truncated above {tr.above_lsn}, "
+                                         f"another node above {history[tr.epoch]}")
         reports = [SegmentReport(pg=s.pg, node=n, scl=s.scl, vdl_hint=r.vdl_hint,
                                  headers=tuple(RecordHeader(h.lsn, h.cpl, h.epoch) for h in s.headers))
-                   for n, r in ok.items() for s in r.segments]
+                   for n, r in ok.items() for s in r.segments if n in geometry.segments(s.pg)]
         # A node reports only the segments holding records; having answered, it counts
-        # toward the read quorum of every PG placed on it.
+        # toward the read quorum of every PG placed on it. A node that missed a recovery
+        # may still report records it truncated: the merged history rules them out.
         plan = plan_recovery(pg_count, geometry.segments, reports, responders=set(ok),
-                             placements=geometry.placements(pg_count))
-        history: dict[int, int] = {}
-        for r in ok.values():
-            history.update({t.epoch: t.above_lsn for t in r.truncations})
+                             placements=geometry.placements(pg_count), truncations=history)
         history[epoch] = plan.vdl
+        history = compact_history(history)
         lap("plan")
         # 3. Fetch the records to carry over before truncating anything.
         carry = await _fetch_carry_over(stubs, volume, plan)
@@ -105,8 +112,8 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             last_error = StaleEpoch(f"epoch {epoch} was taken over during recovery")
             continue
         for nodes in geometry.placements(pg_count):
-            got = sum(1 for n in nodes if n in tok)
-            if got < W_QUORUM_COUNT:
+            if not has_write_quorum(nodes, tok):
+                got = sum(1 for n in nodes if n in tok)
                 raise QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on {sorted(nodes)}")
         lap("truncate")
         tails: dict[int, int] = {}
@@ -115,7 +122,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             for s in r.segments:
                 tails[s.pg] = max(tails.get(s.pg, 0), s.last_lsn)
                 scls[(s.pg, n)] = s.scl
-        for lsn, (pg, _nodes) in plan.carry_over.items():
+        for lsn, (pg, _nodes, _epoch) in plan.carry_over.items():
             tails[pg] = max(tails.get(pg, 0), lsn)
         log.info("recovered volume %s at epoch %d: VDL %d (base %d, %d records carried over, %d PGs)",
                  volume, epoch, plan.vdl, plan.base, len(carry), pg_count)
@@ -123,11 +130,11 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
     raise last_error or QuorumUnavailable("recovery did not converge")
 
 
-async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int, bytes]:
+async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int, tuple[int, bytes]]:
     from sixfold.core.records import decode_record
 
-    out: dict[int, bytes] = {}
-    for lsn, (pg, nodes) in sorted(plan.carry_over.items()):
+    out: dict[int, tuple[int, bytes]] = {}
+    for lsn, (pg, nodes, _epoch) in sorted(plan.carry_over.items()):
         if lsn in out:
             continue
         for n in nodes:
@@ -139,8 +146,9 @@ async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int,
                 continue
             for raw in resp.records:
                 rec = decode_record(raw)
-                if rec.lsn in plan.carry_over:
-                    out.setdefault(rec.lsn, bytes(raw))
+                want = plan.carry_over.get(rec.lsn)
+                if want is not None and want[0] == rec.pg and want[2] == rec.epoch:
+                    out.setdefault(rec.lsn, (rec.pg, bytes(raw)))
             if lsn in out:
                 break
         if lsn not in out:

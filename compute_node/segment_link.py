@@ -1,10 +1,17 @@
 """One writer-to-storage-node append stream.
 
-The commit path only ever appends encoded records to the link's outgoing buffer and
-never waits on one node: the sender task packs the buffer into AppendRequests, the
-receiver task feeds acks to the write tracker. A node that is down, slow or paused
-loses records past APPEND_QUEUE_BYTES_MAX; it fills the gap later by gossip with its
-peers, so four healthy segments keep commits flowing.
+The link pulls: it holds a cursor into the writer's in-flight log (every record
+above VDL, in LSN order) and sends what lies past the cursor for the PGs its node
+holds, one batch awaiting its ack at a time (records that arrive meanwhile leave
+together in the next batch: group commit). The commit path therefore never waits on
+a node and never hands a record to a link that could drop it: a slow node just
+falls behind its cursor; what falls below VDL leaves the log, and the node fills
+that hole from its peers by gossip.
+
+A stream is reliable and ordered while it lives. When it breaks (the node went
+away, answered nothing for APPEND_ACK_TIMEOUT_MS, or gRPC's keepalive gave up), the
+link reconnects with backoff and starts again from the first in-flight record the
+node has not acknowledged.
 """
 
 from __future__ import annotations
@@ -12,17 +19,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from typing import Protocol
 
 import grpc
 
+from sixfold.clock import monotonic_s
 from sixfold.constants import (
-    APPEND_BATCH_BYTES_MAX, APPEND_IN_FLIGHT_BATCHES_MAX, APPEND_QUEUE_BYTES_MAX, APPEND_RECONNECT_BACKOFF_MS_MAX,
-    APPEND_RECONNECT_BACKOFF_MS_MIN,
+    APPEND_ACK_TIMEOUT_MS, APPEND_BATCH_BYTES_MAX, APPEND_CONNECT_TIMEOUT_MS, APPEND_IN_FLIGHT_BATCHES_MAX,
+    APPEND_RECONNECT_BACKOFF_MS_MAX, APPEND_RECONNECT_BACKOFF_MS_MIN,
 )
 from sixfold.errors import StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
-from sixfold.rpc import storage_pb2_grpc as pb_grpc
 
 log = logging.getLogger("sixfold.compute.link")
 
@@ -31,53 +38,71 @@ class StreamClosed(Exception):
     """The node ended the append stream without a status (it went away)."""
 
 
+class AckTimeout(Exception):
+    """The node acknowledged nothing for APPEND_ACK_TIMEOUT_MS: treat the stream as dead."""
+
+
+class LinkSource(Protocol):
+    """What a link needs from the writer (the volume client)."""
+
+    volume: str
+    epoch: int
+
+    def hints(self) -> pb.AppendRequest:
+        """A message carrying the current VDL, minimum read point, PG count and floor."""
+
+    def truncation_history(self) -> dict[int, int]: ...
+
+    def first_in_flight_lsn(self) -> int: ...
+
+    def next_records(self, node: str, cursor: int, max_bytes: int) -> tuple[list[bytes], int]:
+        """Records past `cursor` for `node` (at most `max_bytes`, at least one), and the new cursor."""
+
+    def has_records_after(self, cursor: int) -> bool: ...
+
+    def on_ack(self, node: str, ack: pb.AppendAck) -> None: ...
+
+    def on_fenced(self, err: StaleEpoch) -> None: ...
+
+
 class SegmentLink:
-    def __init__(
-        self,
-        node: str,
-        stub: pb_grpc.StorageNodeStub,
-        volume: str,
-        epoch: int,
-        truncations: dict[int, int],
-        on_ack: Callable[[str, list[tuple[int, int]]], None],
-        on_fenced: Callable[[StaleEpoch], None],
-        hints: Callable[[], tuple[int, int, int]],
-        on_connected: Callable[["SegmentLink"], None],
-    ):
+    def __init__(self, node: str, stub, source: LinkSource):
         self.node = node
         self.stub = stub
-        self.volume = volume
-        self.epoch = epoch
-        self.truncations = truncations
-        self._on_ack = on_ack
-        self._on_fenced = on_fenced
-        self._hints = hints  # () -> (vdl, min_read_lsn, pg_count)
-        self._on_connected = on_connected  # resend the writer's in-flight records
-        self._buf: deque[bytes] = deque()
-        self._buf_bytes = 0
+        self.source = source
         self._wake = asyncio.Event()
         self._batch_id = 0
-        # Record batches sent and not yet acknowledged: while the window is full, new
-        # records accumulate and leave together in the next batch (group commit).
-        self._unacked: deque[tuple[int, bool]] = deque()  # (batch_id, carries records)
-        self._window = asyncio.Semaphore(APPEND_IN_FLIGHT_BATCHES_MAX)
+        # Messages sent and not yet acknowledged: (batch_id, carries records, sent at).
+        self._unacked: deque[tuple[int, bool, float]] = deque()
+        self._heartbeat_due = False
+        self.cursor = 0  # the next LSN to consider sending
         self.connected = False
-        self.dropped_records = 0
         self.sent_bytes = 0
         self.sent_batches = 0  # AppendRequests that carried records
         self.sent_records = 0
+        self.reconnects = 0
         self._task: asyncio.Task | None = None
         self._closed = False
 
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+    def start(self) -> asyncio.Task:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"link-{self.node}")
+        return self._task
+
+    def wake(self) -> None:
+        """New records are in the writer's log."""
+        self._wake.set()
+
+    def heartbeat(self) -> None:
+        """Send the current hints even if there are no records."""
+        self._heartbeat_due = True
+        self._wake.set()
 
     async def close(self, flush_timeout_ms: int = 0) -> None:
-        """Stop. With a flush timeout, first send what is queued plus a last heartbeat
+        """Stop. With a flush timeout, first send what is pending plus a last heartbeat
         (the final VDL, so peers may gossip everything up to it)."""
         self._closed = True
         if self._task and flush_timeout_ms and self.connected:
-            self._wake.set()
+            self.heartbeat()
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), flush_timeout_ms / 1000)
             except (asyncio.TimeoutError, Exception):
@@ -86,109 +111,101 @@ class SegmentLink:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    def send(self, raw: bytes) -> None:
-        """Queue one encoded record; never blocks. Drops it if the node is not keeping up."""
-        if not self.connected or self._buf_bytes + len(raw) > APPEND_QUEUE_BYTES_MAX:
-            self.dropped_records += 1
-            return
-        self._buf.append(raw)
-        self._buf_bytes += len(raw)
-        self._wake.set()
-
     @property
-    def queued_bytes(self) -> int:
-        """Encoded records waiting to be sent."""
-        return self._buf_bytes
-
-    def heartbeat(self) -> None:
-        self._wake.set()
+    def unacked_count(self) -> int:
+        return len(self._unacked)
 
     async def _run(self) -> None:
         backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
-        while True:
+        while not self._closed:
             try:
                 await self._stream()
                 backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
             except StaleEpoch as e:
-                self._on_fenced(e)
+                self.source.on_fenced(e)
                 return
             except grpc.aio.AioRpcError as e:
                 if e.code() == grpc.StatusCode.FAILED_PRECONDITION:
-                    self._on_fenced(StaleEpoch(f"{self.node}: {e.details()}"))
+                    self.source.on_fenced(StaleEpoch(f"{self.node}: {e.details()}"))
                     return
                 if self.connected:
                     log.info("append stream to %s lost: %s", self.node, e.code().name)
-            except StreamClosed:
+            except (StreamClosed, AckTimeout, asyncio.TimeoutError) as e:
                 if self.connected and not self._closed:
-                    log.info("append stream to %s closed", self.node)
+                    log.info("append stream to %s dropped: %s", self.node, type(e).__name__)
             finally:
-                if self.connected:
-                    self.connected = False
-                self.dropped_records += len(self._buf)
-                self._buf.clear()
-                self._buf_bytes = 0
+                self.connected = False
             if self._closed:
                 return
+            self.reconnects += 1
             await asyncio.sleep(backoff_ms / 1000)
             backoff_ms = min(backoff_ms * 2, APPEND_RECONNECT_BACKOFF_MS_MAX)
 
     async def _stream(self) -> None:
         self._unacked.clear()
-        self._window = asyncio.Semaphore(APPEND_IN_FLIGHT_BATCHES_MAX)
+        src = self.source
         call = self.stub.Append()
-        vdl, min_read, pg_count = self._hints()
-        await call.write(pb.AppendRequest(
-            volume=self.volume, epoch=self.epoch, batch_id=self._next_id(False), vdl_hint=vdl, min_read_lsn=min_read,
-            pg_count=pg_count,
-            truncations=[pb.Truncation(epoch=e, above_lsn=t) for e, t in sorted(self.truncations.items())]))
-        first = await call.read()
-        if first is grpc.aio.EOF:
-            raise StreamClosed(self.node)
-        if first.scls:
-            self._on_ack(self.node, [(s.pg, s.scl) for s in first.scls])
-        self.connected = True
-        log.info("append stream to %s open", self.node)
-        self._on_connected(self)
-        reader = asyncio.get_running_loop().create_task(self._read_acks(call))
         try:
-            while True:
-                await self._wake.wait()
-                # One turn of the loop lets other committers that are ready add their
-                # records, so concurrent commits share one message (and one fsync).
-                await asyncio.sleep(0)
-                self._wake.clear()
-                if reader.done():
-                    reader.result()  # raises the stream error
-                    return
-                if self._buf:
-                    await self._window.acquire()  # released by the ack of an earlier batch
-                    if reader.done():
-                        reader.result()
-                        return
-                vdl, min_read, pg_count = self._hints()
-                records: list[bytes] = []
-                size = 0
-                while self._buf and (not records or size + len(self._buf[0]) <= APPEND_BATCH_BYTES_MAX):
-                    raw = self._buf.popleft()
-                    records.append(raw)
-                    size += len(raw)
-                self._buf_bytes -= size
-                if self._buf:
-                    self._wake.set()
-                self.sent_bytes += size
-                if records:
-                    self.sent_batches += 1
-                    self.sent_records += len(records)
-                await call.write(pb.AppendRequest(
-                    volume=self.volume, epoch=self.epoch, batch_id=self._next_id(bool(records)), records=records,
-                    vdl_hint=vdl, min_read_lsn=min_read, pg_count=pg_count))
-                if self._closed and not self._buf:
-                    await call.done_writing()
-                    await reader  # the node acks what it got, then ends the stream
-                    return
+            first = src.hints()
+            first.batch_id = self._next_id(False)
+            first.truncations.extend(pb.Truncation(epoch=e, above_lsn=t)
+                                     for e, t in sorted(src.truncation_history().items()))
+            await call.write(first)
+            ack = await asyncio.wait_for(call.read(), APPEND_CONNECT_TIMEOUT_MS / 1000)
+            if ack is grpc.aio.EOF:
+                raise StreamClosed(self.node)
+            self._acked(ack)
+            self.connected = True
+            self.cursor = src.first_in_flight_lsn()
+            log.info("append stream to %s open", self.node)
+            reader = asyncio.get_running_loop().create_task(self._read_acks(call))
+            try:
+                await self._send_loop(call, reader)
+            finally:
+                reader.cancel()
         finally:
-            reader.cancel()
             call.cancel()
+
+    async def _send_loop(self, call, reader: asyncio.Task) -> None:
+        src = self.source
+        loop = asyncio.get_running_loop()
+        ack_timeout_s = APPEND_ACK_TIMEOUT_MS / 1000
+        while True:
+            if self._unacked:
+                deadline = self._unacked[0][2] + ack_timeout_s
+                if loop.time() >= deadline:
+                    raise AckTimeout(self.node)
+                timer = loop.call_at(deadline, self._wake.set)
+                await self._wake.wait()
+                timer.cancel()
+            else:
+                await self._wake.wait()
+            # One turn of the loop lets other committers that are ready add their
+            # records, so concurrent commits share one message (and one fsync).
+            await asyncio.sleep(0)
+            self._wake.clear()
+            if reader.done():
+                reader.result()  # raises the stream's error
+                return
+            records: list[bytes] = []
+            if sum(1 for u in self._unacked if u[1]) < APPEND_IN_FLIGHT_BATCHES_MAX:
+                records, self.cursor = src.next_records(self.node, self.cursor, APPEND_BATCH_BYTES_MAX)
+            finishing = self._closed and not src.has_records_after(self.cursor)
+            if not records and not self._heartbeat_due and not finishing:
+                continue
+            self._heartbeat_due = False
+            msg = src.hints()
+            msg.batch_id = self._next_id(bool(records))
+            if records:
+                msg.records.extend(records)
+                self.sent_batches += 1
+                self.sent_records += len(records)
+                self.sent_bytes += sum(len(r) for r in records)
+            await call.write(msg)
+            if finishing:
+                await call.done_writing()
+                await reader  # the node acks what it got, then ends the stream
+                return
 
     async def _read_acks(self, call) -> None:
         try:
@@ -196,17 +213,18 @@ class SegmentLink:
                 ack = await call.read()
                 if ack is grpc.aio.EOF:
                     raise StreamClosed(self.node)
-                while self._unacked and self._unacked[0][0] <= ack.batch_id:
-                    _bid, had_records = self._unacked.popleft()
-                    if had_records:
-                        self._window.release()
-                if ack.scls:
-                    self._on_ack(self.node, [(s.pg, s.scl) for s in ack.scls])
+                self._acked(ack)
         finally:
-            self._wake.set()  # let the sender notice,
-            self._window.release()  # even while it waits for the window
+            self._wake.set()  # the sender has room again, or must notice the end
+
+    def _acked(self, ack: pb.AppendAck) -> None:
+        while self._unacked and self._unacked[0][0] <= ack.batch_id:
+            self._unacked.popleft()
+        self.source.on_ack(self.node, ack)
+        if self.source.has_records_after(self.cursor):
+            self._wake.set()
 
     def _next_id(self, records: bool) -> int:
         self._batch_id += 1
-        self._unacked.append((self._batch_id, records))
+        self._unacked.append((self._batch_id, records, monotonic_s()))
         return self._batch_id

@@ -1,14 +1,20 @@
 """The volume client: the compute node's view of the distributed volume.
 
-It allocates LSNs, turns each mini-transaction into log records, streams every
-record to the six segments of its PG, and acknowledges a commit when VDL passes its
-CPL. Reads go to one segment whose SCL covers the read point, hedged to a second
-after READ_HEDGE_DELAY_MS. Opening a volume recovers it (new epoch, read quorum,
+It allocates LSNs, turns each mini-transaction into log records, keeps every record
+above VDL in its in-flight log (from which one `SegmentLink` per storage node pulls
+what that node's segments need), and acknowledges a commit when VDL passes its CPL.
+Reads go to one segment whose SCL covers the read point, hedged to a second after
+READ_HEDGE_DELAY_MS. Opening a volume recovers it (new epoch, read quorum,
 truncation above VDL), which also fences any previous writer.
 
     vc = await VolumeClient.open(spec)
     lsn = await vc.commit([PageChange.image(0, page_bytes)])
     page = await vc.get_page(0)
+
+A commit ends durable, refused or in doubt (see `sixfold.errors`). Allocating its
+LSNs and putting its records in the in-flight log is one synchronous step, so a
+cancelled or timed-out caller can never leave allocated LSNs that no record fills:
+every wait (LAL back-pressure) happens before it, and after it the commit is sent.
 """
 
 from __future__ import annotations
@@ -16,27 +22,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 import grpc
 
+from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, APPEND_PACE_QUEUE_BYTES, APPEND_PACE_RECORDS, APPEND_PACE_WAIT_TIMEOUT_MS,
-    CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, RETRANSMIT_STALLED_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
-    PAGE_SIZE_BYTES, READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT,
+    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
+    PAGE_SIZE_BYTES, READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
+from sixfold.core.quorum import committed_index
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
+from sixfold.core.segment_state import compact_history
 from sixfold.core.write_tracker import WriteTracker
 from sixfold.errors import (
-    CommitTimeout, LogAllocationLimit, MiniTransactionTooLarge, QuorumUnavailable, SegmentBehind, SixfoldError,
-    StaleEpoch, VolumeClosed, error_from_status,
+    CommitInDoubt, CommitTimeout, LogAllocationLimit, MiniTransactionTooLarge, QuorumUnavailable, SegmentBehind,
+    SixfoldError, StaleEpoch, VolumeClosed, error_from_status,
 )
 from sixfold.rpc import storage_pb2 as pb
-from sixfold.rpc import storage_pb2_grpc as pb_grpc
-from sixfold.rpc.channel_options import GRPC_OPTIONS
+from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
 from compute_node.recovery import recover_volume
 from compute_node.segment_link import SegmentLink
@@ -63,8 +69,14 @@ class PageChange:
         return cls(page, KIND_DELTA, encode_delta(ranges))
 
 
+def _retrieve(fut: asyncio.Future) -> None:
+    """Mark a commit's outcome as seen, so one nobody awaits any more is not logged."""
+    if not fut.cancelled():
+        fut.exception()
+
+
 class Commit:
-    """A submitted mini-transaction. `await commit.durable()` returns when VDL >= cpl."""
+    """A submitted (sent) mini-transaction. `await commit.durable()` returns when VDL >= cpl."""
 
     __slots__ = ("cpl", "fut")
 
@@ -73,7 +85,9 @@ class Commit:
         self.fut = fut
 
     async def durable(self, timeout_ms: int = COMMIT_WAIT_TIMEOUT_MS) -> int:
-        """Raises CommitTimeout after `timeout_ms`, StaleEpoch if the writer was fenced."""
+        """Returns the CPL once durable. Raises `CommitTimeout` after `timeout_ms`, or
+        `CommitInDoubt` if the writer was fenced, failed or closed first: either way the
+        commit was sent and its fate is for the next recovery to decide."""
         try:
             await asyncio.wait_for(asyncio.shield(self.fut), timeout_ms / 1000)
         except asyncio.TimeoutError:
@@ -84,37 +98,47 @@ class Commit:
 
 
 class VolumeClient:
-    def __init__(self, spec: ClusterSpec, volume: str, writer_id: str):
+    def __init__(self, spec: ClusterSpec, volume: str, writer_id: str, transport: Transport | None = None,
+                 on_failure=None):
         self.spec = spec
+        self.on_failure = on_failure  # called with the error when a background task failed and the writer stopped
         self.volume = volume
         self.writer_id = writer_id
         self.geometry = spec.geometry()
-        self._channels = {n.name: grpc.aio.insecure_channel(n.address, options=GRPC_OPTIONS)
-                          for n in spec.storage_nodes}
-        self.stubs = {n: pb_grpc.StorageNodeStub(ch) for n, ch in self._channels.items()}
+        self._own_transport = transport is None
+        self.transport = transport or GrpcTransport()
+        self.stubs = {n.name: self.transport.storage_stub(n.address) for n in spec.storage_nodes}
         self.links: dict[str, SegmentLink] = {}
         self.tracker: WriteTracker | None = None
         self.epoch = 0
         self.pg_count = 0
-        self._page_tail: dict[int, int] = {}
-        # Records above VDL, resent to a link that (re)connects: without this a record
-        # dropped by every link (all down at once) could never complete. At or below
-        # VDL, a lagging segment gets records from its peers by gossip instead.
-        self._inflight: dict[int, tuple[int, bytes]] = {}  # lsn -> (pg, encoded), insertion = LSN order
-        self._vdl_changed = asyncio.Event()
+        self.truncations: dict[int, int] = {}  # recovery points every node must learn (compacted)
+        self._applied_epoch: dict[str, int] = {}  # node -> newest truncation it has applied
+        self._floor = 0  # every node applied every truncation at or below this epoch
+        # The in-flight log: records in (_trim_to, next LSN), dense, in LSN order. Links
+        # pull from it; at or below VDL a lagging segment gets records from its peers.
+        self._log: list[tuple[int, int, int, bytes]] = []  # (lsn, pg, page, encoded)
+        self._log_head = 0  # index of the first live entry of _log
+        self._log_base = 1  # LSN of _log[0]
+        self._trim_to = 0  # records at or below this LSN leave the log (VDL, or base during carry-over)
+        self._carrying_over = True  # until recovery's records sit on a write quorum
+        self._page_tail: dict[int, int] = {}  # page -> its last record in the log (prev_page_lsn)
+        self._changed = asyncio.Event()  # VDL moved, a link connected, or the client failed
+        self._lal_lock = asyncio.Lock()  # LAL waiters allocate in arrival order
         self._read_points: Counter[int] = Counter()
         self._read_points_lock = threading.Lock()
-        self._fenced: StaleEpoch | None = None
-        self._closed = False
+        self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
+        self._closing = False
         self._tasks: list[asyncio.Task] = []
         self.stats = Counter()
-        self._submit_lock = asyncio.Lock()
+        self.recovery_ms = 0.0
 
     # --- opening -------------------------------------------------------------------
     @classmethod
-    async def open(cls, spec: ClusterSpec, volume: str | None = None, writer_id: str | None = None) -> "VolumeClient":
+    async def open(cls, spec: ClusterSpec, volume: str | None = None, writer_id: str | None = None,
+                   transport: Transport | None = None, on_failure=None) -> "VolumeClient":
         """Recover the volume (creating it if new) and become its writer."""
-        vc = cls(spec, volume or spec.volume, writer_id or f"writer-{uuid.uuid4().hex[:12]}")
+        vc = cls(spec, volume or spec.volume, writer_id or f"writer-{uuid.uuid4().hex[:12]}", transport, on_failure)
         try:
             await vc._recover()
         except BaseException:
@@ -123,178 +147,249 @@ class VolumeClient:
         return vc
 
     async def _recover(self) -> None:
-        t0 = time.monotonic()
+        t0 = monotonic_s()
         rec = await recover_volume(self.stubs, self.geometry, self.volume, self.writer_id)
-        self.epoch, self.pg_count = rec.epoch, rec.pg_count
+        self.epoch, self.pg_count, self.truncations = rec.epoch, rec.pg_count, dict(rec.truncations)
         self.tracker = WriteTracker(self.geometry.segments, rec.vdl, rec.pg_tails)
         for (pg, node), scl in rec.known_scls.items():
             self.tracker.set_known_scl(pg, node, min(scl, self.tracker.pg_tail(pg)))
+        # Carry-over records (base, VDL] go first in the log: links send them like any other.
+        self._log_base = rec.vdl + 1 - len(rec.carry_over)
+        self._trim_to = self._log_base - 1
+        for lsn, (pg, raw) in sorted(rec.carry_over.items()):
+            assert lsn == self._log_base + len(self._log), "carry-over records are dense"
+            self._log.append((lsn, pg, NO_PAGE, raw))
         for node, stub in self.stubs.items():
-            link = SegmentLink(node, stub, self.volume, self.epoch, rec.truncations, self._on_ack,
-                               self._on_fenced, self._hints, self._on_link_connected)
-            self.links[node] = link
-            link.start()
-        self._tasks.append(asyncio.get_running_loop().create_task(self._advertise_loop()))
-        t1 = time.monotonic()
+            link = self.links[node] = SegmentLink(node, stub, self)
+            self._watch(link.start())
+        self._watch(asyncio.get_running_loop().create_task(self._advertise_loop(), name="advertise"))
+        t1 = monotonic_s()
         if rec.carry_over:
             await self._carry_over(rec.carry_over)
-        rec.phases_ms["carry_over"] = (time.monotonic() - t1) * 1000
-        self.recovery_ms = (time.monotonic() - t0) * 1000
+        self._carrying_over = False
+        self._trim_to = self.tracker.vdl
+        self._trim_log()
+        rec.phases_ms["carry_over"] = (monotonic_s() - t1) * 1000
+        self.recovery_ms = (monotonic_s() - t0) * 1000
         self.recovered = rec
 
-    async def _carry_over(self, records: dict[int, bytes]) -> None:
-        """Re-replicate records recovery kept that may sit on fewer than four segments."""
-        from sixfold.core.records import decode_record
-
+    async def _carry_over(self, records: dict[int, tuple[int, bytes]]) -> None:
+        """Wait until the records recovery kept sit on a write quorum of their PG."""
         need: dict[int, int] = {}
-        await self._wait_links_connected()
-        for lsn, raw in sorted(records.items()):
-            rec = decode_record(raw)
-            need[rec.pg] = max(need.get(rec.pg, 0), lsn)
-            for node in self.geometry.segments(rec.pg):
-                self.links[node].send(raw)
+        for lsn, (pg, _raw) in records.items():
+            need[pg] = max(need.get(pg, 0), lsn)
+        tr, segments = self.tracker, self.geometry.segments
 
         def done() -> bool:
-            return all(sum(self.tracker.acked_scl(pg, n) >= lsn for n in self.geometry.segments(pg)) >= W_QUORUM_COUNT
-                       for pg, lsn in need.items())
+            return all(committed_index(tr.acked_scl(pg, n) for n in segments(pg)) >= lsn for pg, lsn in need.items())
 
         await self._wait_for(done, COMMIT_WAIT_TIMEOUT_MS, "carry-over records to reach a write quorum")
 
-    async def _wait_links_connected(self) -> None:
-        def enough() -> bool:
-            return sum(l.connected for l in self.links.values()) >= W_QUORUM_COUNT
-        await self._wait_for(enough, RPC_TIMEOUT_MS, "append streams to open")
-
     async def _wait_for(self, cond, timeout_ms: int, what: str) -> None:
-        deadline = time.monotonic() + timeout_ms / 1000
+        """Wait (bounded) until `cond()`; raises QuorumUnavailable at the bound."""
+        deadline = monotonic_s() + timeout_ms / 1000
         while not cond():
             self._check_open()
-            left = deadline - time.monotonic()
+            left = deadline - monotonic_s()
             if left <= 0:
                 raise QuorumUnavailable(f"timed out after {timeout_ms} ms waiting for {what}")
-            self._vdl_changed.clear()
+            self._changed.clear()
             try:
-                await asyncio.wait_for(self._vdl_changed.wait(), min(left, 0.05))
+                await asyncio.wait_for(self._changed.wait(), min(left, 0.05))
             except asyncio.TimeoutError:
                 pass
 
-    # --- callbacks from links --------------------------------------------------------
-    def _on_ack(self, node: str, scls: list[tuple[int, int]]) -> None:
+    def _watch(self, task: asyncio.Task) -> None:
+        """A background task that ends unexpectedly leaves a half-working writer: stop."""
+        self._tasks.append(task)
+
+        def done(t: asyncio.Task) -> None:
+            if t.cancelled() or self._closing:
+                return
+            exc = t.exception()
+            if exc is not None:
+                log.critical("writer %s: background task %s failed; the writer stops", self.writer_id,
+                             t.get_name(), exc_info=exc)
+                self.stop(VolumeClosed(f"the writer stopped: its task {t.get_name()} failed: {exc!r}"))
+        task.add_done_callback(done)
+
+    def stop(self, err: SixfoldError) -> None:
+        """Stop writing for good after a failure (on the loop): nothing more is accepted,
+        commits in flight are in doubt, links close, and `on_failure` hears of it."""
+        if self._closing:
+            return
+        self._fail(err)
+        asyncio.get_running_loop().create_task(self._stop_links())
+        if self.on_failure is not None:
+            self.on_failure(err)
+
+    # --- what links pull (the LinkSource protocol) ------------------------------------
+    def hints(self) -> pb.AppendRequest:
+        return pb.AppendRequest(volume=self.volume, epoch=self.epoch, vdl_hint=self.tracker.vdl,
+                                min_read_lsn=self.min_read_lsn, pg_count=self.pg_count,
+                                truncation_floor=self._floor)
+
+    def truncation_history(self) -> dict[int, int]:
+        return self.truncations
+
+    def first_in_flight_lsn(self) -> int:
+        return self._log_base + self._log_head
+
+    def has_records_after(self, cursor: int) -> bool:
+        return cursor < self._log_base + len(self._log)
+
+    def next_records(self, node: str, cursor: int, max_bytes: int) -> tuple[list[bytes], int]:
+        log_, base = self._log, self._log_base
+        i = max(cursor - base, self._log_head)
+        n = len(log_)
+        out: list[bytes] = []
+        size = 0
+        segments, acked = self.geometry.segments, self.tracker.acked_scl
+        while i < n:
+            lsn, pg, _page, raw = log_[i]
+            if node in segments(pg) and acked(pg, node) < lsn:
+                if out and size + len(raw) > max_bytes:
+                    break
+                out.append(raw)
+                size += len(raw)
+            i += 1
+        return out, base + i
+
+    def on_ack(self, node: str, ack: pb.AppendAck) -> None:
+        if ack.applied_epoch > self._applied_epoch.get(node, 0):
+            self._applied_epoch[node] = ack.applied_epoch
+            self._advance_floor()
+        if not ack.scls:
+            return
         tr = self.tracker
-        for pg, scl in scls:
-            if node not in self.geometry.segments(pg):
-                continue
-            for fut in tr.on_ack(pg, node, min(scl, tr.pg_tail(pg))):
-                if not fut.done():
-                    fut.set_result(None)
-        inflight, vdl = self._inflight, tr.vdl
-        while inflight:
-            lsn = next(iter(inflight))
-            if lsn > vdl:
-                break
-            del inflight[lsn]
-        self._vdl_changed.set()
+        segments = self.geometry.segments
+        released = []
+        for s in ack.scls:
+            if node in segments(s.pg):
+                # A node never holds more of a PG than this writer sent or recovery kept.
+                released += tr.on_ack(s.pg, node, min(s.scl, tr.pg_tail(s.pg)))
+        for fut in released:
+            if not fut.done():
+                fut.set_result(None)
+        if self._trim_to < tr.vdl and not self._carrying_over:
+            self._trim_to = tr.vdl
+            self._trim_log()
+        self._changed.set()
 
-    def _on_link_connected(self, link: SegmentLink) -> None:
-        for lsn, (pg, raw) in self._inflight.items():
-            if link.node in self.geometry.segments(pg) and self.tracker.acked_scl(pg, link.node) < lsn:
-                link.send(raw)
+    def _trim_log(self) -> None:
+        log_, tails = self._log, self._page_tail
+        i, end = self._log_head, len(log_)
+        last = self._trim_to - self._log_base
+        while i < end and i <= last:
+            lsn, _pg, page, _raw = log_[i]
+            if tails.get(page) == lsn:
+                del tails[page]
+            i += 1
+        self._log_head = i
+        if i > 4096 and i * 2 > end:
+            del log_[:i]
+            self._log_base += i
+            self._log_head = 0
 
-    def _on_fenced(self, err: StaleEpoch) -> None:
-        if self._fenced is None:
+    def _advance_floor(self) -> None:
+        floor = min(self._applied_epoch.get(n, 0) for n in self.geometry.nodes)
+        if floor > self._floor:
+            self._floor = floor
+            self.truncations = compact_history(self.truncations, floor)
+
+    def on_fenced(self, err: StaleEpoch) -> None:
+        if self._failure is None:
             log.warning("writer %s fenced: %s", self.writer_id, err)
-            self._fenced = err
-            for fut in self.tracker.abandon_parked():
-                if not fut.done():
-                    fut.set_exception(StaleEpoch(f"commit refused: this writer was fenced ({err})"))
-            self._vdl_changed.set()
+        self._fail(StaleEpoch(f"this writer was fenced by a newer one: {err}"))
 
-    def _hints(self) -> tuple[int, int, int]:
-        vdl = self.tracker.vdl if self.tracker else 0
-        return vdl, self.min_read_lsn, self.pg_count
+    def _fail(self, err: SixfoldError) -> None:
+        """Accept nothing more. Commits still parked were sent: they are in doubt."""
+        if self._failure is None:
+            self._failure = err
+        for cpl, fut in self.tracker.abandon_parked() if self.tracker else ():
+            if not fut.done():
+                fut.set_exception(CommitInDoubt(
+                    f"commit at LSN {cpl} was sent but not yet durable when {err}; "
+                    "the next recovery decides whether it survives"))
+        self._changed.set()
 
     async def _advertise_loop(self) -> None:
-        last_vdl, stalled_since = -1, time.monotonic()
+        last_vdl, stalled_since = -1, monotonic_s()
         while True:
             await asyncio.sleep(ADVERTISE_INTERVAL_MS / 1000)
             for link in self.links.values():
                 link.heartbeat()
-            now = time.monotonic()
-            if self.tracker.vdl != last_vdl or not self._inflight:
-                last_vdl, stalled_since = self.tracker.vdl, now
-            elif (now - stalled_since) * 1000 >= RETRANSMIT_STALLED_MS:
-                # A safety net: whatever was lost on the way (a record or the SCL report),
-                # resending what a connected segment has not acknowledged makes progress
-                # possible again; its ack carries the segment's current SCL.
-                self.stats["retransmits"] += 1
-                for link in self.links.values():
-                    if link.connected:
-                        self._on_link_connected(link)
+            now = monotonic_s()
+            vdl = self.tracker.vdl
+            if vdl != last_vdl or self.tracker.in_flight_records == 0:
+                last_vdl, stalled_since = vdl, now
+            elif (now - stalled_since) * 1000 >= VDL_STALL_WARNING_MS:
+                self.stats["vdl_stalls"] += 1
+                log.warning("VDL stuck at %d for %.1f s with %d records in flight; links: %s", vdl,
+                            now - stalled_since, self.tracker.in_flight_records,
+                            {n: (l.connected, l.cursor, l.unacked_count) for n, l in self.links.items()})
                 stalled_since = now
 
     # --- writing -------------------------------------------------------------------------
     def _check_open(self) -> None:
-        if self._fenced is not None:
-            raise StaleEpoch(f"this writer was fenced by a newer one: {self._fenced}")
-        if self._closed:
+        if self._failure is not None:
+            raise type(self._failure)(str(self._failure))
+        if self._closing:
             raise VolumeClosed("the volume client is closed")
 
     async def submit(self, changes: list[PageChange], commit_ts_us: int | None = None) -> Commit:
-        """Allocate LSNs for one mini-transaction and hand its records to the links.
-        Returns at once (after LAL back-pressure); await `.durable()` for the commit."""
+        """Send one mini-transaction; returns once it is sent (after LAL back-pressure).
+        Await `.durable()` for the outcome. An error raised here means refused: nothing
+        was allocated or sent. Cancelling this call never leaves a half-sent commit."""
         self._check_open()
-        if len(changes) > MTR_RECORDS_MAX:
+        n = max(1, len(changes))
+        if n > MTR_RECORDS_MAX:
             raise MiniTransactionTooLarge(
                 f"transaction too large: it changed {len(changes)} pages, more than the {MTR_RECORDS_MAX} "
                 f"({MTR_RECORDS_MAX * PAGE_SIZE_BYTES // 2**20} MiB) one transaction may change; split it")
-        async with self._submit_lock:  # LSN order on every link, even while a large MTR paces
-            return await self._submit(changes, commit_ts_us)
-
-    def _quorum_has_room(self, pg: int) -> bool:
-        links = self.links
-        room = sum(1 for n in self.geometry.segments(pg)
-                   if links[n].connected and links[n].queued_bytes < APPEND_PACE_QUEUE_BYTES)
-        return room >= W_QUORUM_COUNT
-
-    async def _submit(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
         tr = self.tracker
-        n = max(1, len(changes))
-        if not tr.can_allocate(n):
+        if self._lal_lock.locked() or not tr.can_allocate(n):
             self.stats["lal_waits"] += 1
-            try:
-                await self._wait_for(lambda: tr.can_allocate(n), LAL_WAIT_TIMEOUT_MS, "VDL to move (LAL)")
-            except QuorumUnavailable as e:
-                raise LogAllocationLimit(str(e)) from None
-        pgs = [self.geometry.pg_of_page(c.page) for c in changes] or [0]
-        allocated = tr.allocate(pgs)
-        ts = commit_ts_us if commit_ts_us is not None else time.time_ns() // 1000
-        last = len(allocated) - 1
-        for i, (lsn, prev) in enumerate(allocated):
-            if i and i % APPEND_PACE_RECORDS == 0 and not self._quorum_has_room(pgs[i]):
-                pg = pgs[i]
-                self.stats["append_paced"] += 1
+            async with self._lal_lock:
                 try:
-                    await self._wait_for(lambda: self._quorum_has_room(pg), APPEND_PACE_WAIT_TIMEOUT_MS,
-                                         "append queues to drain")
-                except QuorumUnavailable:
-                    pass  # send anyway: what a link drops, gossip or the retransmit fills
+                    await self._wait_for(lambda: tr.can_allocate(n), LAL_WAIT_TIMEOUT_MS, "VDL to move (LAL)")
+                except QuorumUnavailable as e:
+                    raise LogAllocationLimit(str(e)) from None
+                self._check_open()
+                return self._send(changes, commit_ts_us)
+        return self._send(changes, commit_ts_us)
+
+    def _send(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
+        """Allocate the LSNs and put the records in the in-flight log. Synchronous on
+        purpose: nothing can interrupt it between allocation and sending."""
+        tr = self.tracker
+        pg_of = self.geometry.pg_of_page
+        pgs = [pg_of(c.page) for c in changes] or [0]
+        allocated = tr.allocate(pgs)
+        ts = commit_ts_us if commit_ts_us is not None else wall_us()
+        last = len(allocated) - 1
+        epoch, tails, log_ = self.epoch, self._page_tail, self._log
+        for i, (lsn, prev) in enumerate(allocated):
             if changes:
                 c = changes[i]
                 page, kind, payload = c.page, c.kind, c.payload
-                prev_page = self._page_tail.get(page, 0)
-                self._page_tail[page] = lsn
+                prev_page = tails.get(page, 0)
+                tails[page] = lsn
             else:
                 page, kind, payload, prev_page = NO_PAGE, KIND_MARKER, b"", 0
-            raw = encode_record(LogRecord(lsn, pgs[i], page, prev, prev_page, kind, i == last, self.epoch,
+            raw = encode_record(LogRecord(lsn, pgs[i], page, prev, prev_page, kind, i == last, epoch,
                                           ts if i == last else 0, payload))
-            self._inflight[lsn] = (pgs[i], raw)
-            for node in self.geometry.segments(pgs[i]):
-                self.links[node].send(raw)
-            if pgs[i] >= self.pg_count:
-                self.pg_count = pgs[i] + 1
+            assert lsn == self._log_base + len(log_), "the in-flight log is dense"
+            log_.append((lsn, pgs[i], page, raw))
+        top = max(pgs)
+        if top >= self.pg_count:
+            self.pg_count = top + 1
+        for link in self.links.values():
+            link.wake()
         cpl = allocated[-1][0]
         fut = asyncio.get_running_loop().create_future()
-        for done in tr.park(cpl, fut):  # already durable (nothing awaited since allocate)
+        fut.add_done_callback(_retrieve)
+        for done in tr.park(cpl, fut):  # already durable: impossible before a send, but cheap to honour
             done.set_result(None)
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
@@ -304,10 +399,7 @@ class VolumeClient:
                      timeout_ms: int = COMMIT_WAIT_TIMEOUT_MS) -> int:
         """Submit one mini-transaction and wait until it is durable. Returns its CPL."""
         c = await self.submit(changes, commit_ts_us)
-        try:
-            return await c.durable(timeout_ms)
-        finally:
-            self._check_open()
+        return await c.durable(timeout_ms)
 
     @property
     def vdl(self) -> int:
@@ -352,7 +444,7 @@ class VolumeClient:
         return await self._hedged_read(order, req)
 
     async def _hedged_read(self, order: list[str], req: pb.GetPageRequest) -> tuple[bytes, int]:
-        deadline = time.monotonic() + READ_TIMEOUT_MS / 1000
+        deadline = monotonic_s() + READ_TIMEOUT_MS / 1000
         pending: set[asyncio.Task] = set()
         errors: list[SixfoldError] = []
         queue = list(order)
@@ -361,7 +453,7 @@ class VolumeClient:
                 if queue:
                     node = queue.pop(0)
                     pending.add(asyncio.ensure_future(self._read_one(node, req)))
-                left = deadline - time.monotonic()
+                left = deadline - monotonic_s()
                 if left <= 0:
                     break
                 wait = min(left, READ_HEDGE_DELAY_MS / 1000) if queue else left
@@ -393,18 +485,25 @@ class VolumeClient:
 
     # --- closing -------------------------------------------------------------------------
     async def close(self) -> None:
-        """Stop writing. Queued records and a last heartbeat (the final VDL) go out first,
-        within a bound, so storage knows everything up to it is durable."""
-        self._closed = True
+        """Stop writing. Pending records and a last heartbeat (the final VDL) go out
+        first, within a bound, so storage knows everything up to it is durable. Commits
+        still not durable after that are in doubt."""
+        if self._closing:
+            return
+        self._closing = True
+        await self._stop_links(CLOSE_FLUSH_TIMEOUT_MS)
         for t in self._tasks:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*(link.close(CLOSE_FLUSH_TIMEOUT_MS) for link in self.links.values()))
-        for ch in self._channels.values():
-            await ch.close()
+        self._fail(VolumeClosed("the volume client is closed"))
+        if self._own_transport:
+            await self.transport.close()
+
+    async def _stop_links(self, flush_timeout_ms: int = 0) -> None:
+        await asyncio.gather(*(link.close(flush_timeout_ms) for link in self.links.values()))
 
     def link_stats(self) -> dict[str, dict]:
-        return {n: {"connected": l.connected, "dropped_records": l.dropped_records, "sent_bytes": l.sent_bytes,
+        return {n: {"connected": l.connected, "reconnects": l.reconnects, "sent_bytes": l.sent_bytes,
                     "sent_batches": l.sent_batches, "sent_records": l.sent_records}
                 for n, l in self.links.items()}
 

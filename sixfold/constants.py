@@ -36,25 +36,28 @@ RECORD_PAYLOAD_BYTES_MAX = PAGE_SIZE_BYTES + 1024
 # --- Writer (volume client) ------------------------------------------------
 APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
 APPEND_IN_FLIGHT_BATCHES_MAX = 1  # record batches awaiting their ack per link; later records wait and share the next
-APPEND_QUEUE_BYTES_MAX = 8 * 1024 * 1024  # per storage node; beyond it records are dropped, gossip fills
-# A large mini-transaction is handed to the links in steps of APPEND_PACE_RECORDS; before
-# each, it waits (up to APPEND_PACE_WAIT_TIMEOUT_MS) until a write quorum of the PG's links
-# have less than APPEND_PACE_QUEUE_BYTES queued, so healthy nodes never drop its records.
-APPEND_PACE_RECORDS = 64
-APPEND_PACE_QUEUE_BYTES = APPEND_QUEUE_BYTES_MAX // 2
-APPEND_PACE_WAIT_TIMEOUT_MS = 10_000
+# An append stream whose oldest message has waited this long for its ack is dropped and
+# reopened: a silent (paused, partitioned) node is noticed within this bound.
+APPEND_ACK_TIMEOUT_MS = 3_000
+APPEND_CONNECT_TIMEOUT_MS = 2_000  # a new append stream's first answer
 APPEND_RECONNECT_BACKOFF_MS_MIN = 50
 APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
-COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then fails with CommitTimeout
-LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long fails
+COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then is reported in doubt (CommitTimeout)
+LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long is refused (nothing was sent)
 ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read point
-RETRANSMIT_STALLED_MS = 1_000  # VDL stuck this long with records in flight: resend them to segments that lack them
+VDL_STALL_WARNING_MS = 2_000  # VDL stuck this long with records in flight: the writer logs what each link holds
 READ_HEDGE_DELAY_MS = 50  # a page read not answered by then goes to a second segment too
 READ_TIMEOUT_MS = 5_000
 CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
 RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
 RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
+
+# --- gRPC channels -------------------------------------------------------------
+GRPC_KEEPALIVE_TIME_MS = 10_000  # an idle connection is pinged this often ...
+GRPC_KEEPALIVE_TIMEOUT_MS = 5_000  # ... and dropped when the ping is not answered by then
+GRPC_RECONNECT_BACKOFF_MS_MIN = 100
+GRPC_RECONNECT_BACKOFF_MS_MAX = 1_000  # gRPC's default (120 s) kept returning nodes unreachable for seconds
 
 # --- Storage node ------------------------------------------------------------
 LMDB_MAP_SIZE_BYTES = 8 * 1024 ** 3

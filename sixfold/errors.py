@@ -3,6 +3,20 @@
 Every error is a `SixfoldError`. Each class says when it is raised, the SQLSTATE a
 SQL client will see, the name of the gRPC status a storage node answers with, and whether the
 caller may retry the same operation (`retriable`).
+
+Commit outcomes. A commit ends as exactly one of three things:
+
+* durable: the call returns (its CPL). A write quorum (4 of 6) holds every record
+  of it and VDL passed it; every later recovery keeps it.
+* refused: it raises an error that is *not* a `CommitInDoubt` (for example
+  `StaleEpoch`, `VolumeClosed`, `LogAllocationLimit`, `MiniTransactionTooLarge`).
+  Nothing of it was allocated or sent, so it can never appear later; retrying is
+  safe when the class says `retriable`.
+* in doubt: it raises `CommitInDoubt` (SQLSTATE 08007, `CommitTimeout` is one).
+  It was sent and may or may not survive recovery. It is never retriable: a client
+  that retries a non-idempotent transaction could apply it twice; it must first
+  find out (read) whether it took effect. Over the PostgreSQL protocol the
+  connection is then closed, as when a connection dies during COMMIT.
 """
 
 from __future__ import annotations
@@ -26,16 +40,27 @@ class QuorumUnavailable(SixfoldError):
     retriable = True
 
 
-class CommitTimeout(QuorumUnavailable):
-    """A commit was not acknowledged by a write quorum within COMMIT_WAIT_TIMEOUT_MS.
-    Its outcome is unknown until the next recovery: it may or may not survive."""
+class CommitInDoubt(SixfoldError):
+    """A commit was handed to storage and its outcome is unknown: the writer was
+    fenced, failed or closed while it was in flight, or it was not acknowledged in
+    time (`CommitTimeout`). The next recovery decides whether it survives. Never
+    retriable: retrying could apply it twice."""
 
     sqlstate = "08007"  # transaction_resolution_unknown
+    grpc_status = "UNKNOWN"
+    retriable = False
+
+
+class CommitTimeout(CommitInDoubt):
+    """A commit was not acknowledged by a write quorum within COMMIT_WAIT_TIMEOUT_MS
+    (fewer than four segments are reachable). In doubt: it may still become durable
+    when nodes return, or be truncated by the next recovery."""
 
 
 class LogAllocationLimit(QuorumUnavailable):
     """The writer would allocate an LSN more than LAL above VDL and VDL did not
-    advance within LAL_WAIT_TIMEOUT_MS (storage is not keeping up or is down)."""
+    advance within LAL_WAIT_TIMEOUT_MS (storage is not keeping up or is down). The
+    commit was refused before anything was allocated: retrying is safe."""
 
     sqlstate = "53400"  # configuration_limit_exceeded
 
@@ -73,6 +98,15 @@ class ChecksumMismatch(SixfoldError):
     retriable = True
 
 
+class InvalidMessage(SixfoldError):
+    """A peer sent something that breaks the protocol (a report for a segment it does
+    not hold, two recovery points for one epoch, an acknowledgement beyond what was
+    sent). The message is refused; never retried."""
+
+    sqlstate = "08P01"  # protocol_violation
+    grpc_status = "INVALID_ARGUMENT"
+
+
 class InvalidRecord(SixfoldError):
     """A log record that cannot be decoded or violates an invariant (bad length,
     page outside its protection group, payload too large). Never retried."""
@@ -89,7 +123,8 @@ class MiniTransactionTooLarge(SixfoldError):
 
 
 class VolumeClosed(SixfoldError):
-    """The volume client was closed or fenced; nothing more is accepted."""
+    """The volume client was closed, or stopped after one of its background tasks
+    failed; nothing more is accepted (a commit refused with it was never sent)."""
 
     sqlstate = "57P01"  # admin_shutdown
     grpc_status = "CANCELLED"

@@ -17,7 +17,7 @@ from sixfold.constants import (
 from sixfold.core.records import (
     KIND_IMAGE, NO_PAGE, decode_page_version, decode_record, encode_page_version, peek_page_kind,
 )
-from sixfold.errors import ChecksumMismatch, SixfoldError
+from sixfold.errors import ChecksumMismatch, InvalidMessage, SixfoldError
 from sixfold.rpc import storage_pb2 as pb
 from storage_node.store import WriteBatch, page_key
 from storage_node.volume import NodeVolume
@@ -53,6 +53,8 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
             await gossip_once(node, vol, peer)
         except grpc.aio.AioRpcError as e:
             log.debug("gossip with %s failed: %s", peer, e.code().name)
+        except InvalidMessage as e:
+            log.warning("gossip with %s refused: %s", peer, e)
 
 
 async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
@@ -67,6 +69,10 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
     if resp.truncations:
         await vol.learn(_truncs(resp.truncations))
     vol.note_hints(resp.vdl_hint, 0, resp.pg_count)
+    if resp.applied_epoch < vol.fence.floor:
+        # Read before the peer applied a truncation this node has already forgotten
+        # (compacted): it could hold records that truncation removed.
+        return 0
     recs = []
     for raw in resp.records:
         try:

@@ -44,6 +44,9 @@ class StorageService(pb_grpc.StorageNodeServicer):
         stream = {"volume": ""}
 
         async def reader():
+            # Every way this can end reaches the loop below: a refusal, the end of the
+            # stream, or a bug (refused as INTERNAL and logged), never a silent stop
+            # that leaves the writer waiting on a stream that no longer acks.
             try:
                 async for req in request_iterator:
                     stream["volume"] = req.volume
@@ -52,6 +55,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                         await vol.learn(truncations_from_pb(req.truncations))
                     vol.fence.check_write(req.epoch)
                     vol.note_hints(req.vdl_hint, req.min_read_lsn, req.pg_count)
+                    if req.truncation_floor > vol.fence.floor:
+                        await vol.raise_floor(req.truncation_floor)
                     if req.records:
                         recs = [(vol.decode_for_segment(raw), raw) for raw in req.records]
                         fut = asyncio.ensure_future(vol.submit_records(recs, req.epoch))
@@ -61,6 +66,15 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     await pending.put((req.batch_id, fut))
             except SixfoldError as e:
                 await pending.put(e)
+                return
+            except asyncio.CancelledError:
+                raise
+            except grpc.aio.AioRpcError:
+                await pending.put(None)  # the writer went away
+                return
+            except Exception as e:
+                log.error("append stream failed", exc_info=e)
+                await pending.put(SixfoldError(f"internal error: {e!r}"))
                 return
             await pending.put(None)
 
@@ -75,10 +89,10 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     await self._refuse(context, item)
                     return
                 batch_id, fut = item
+                vol = self.node.volume(stream["volume"])
                 if fut is None:
                     # A heartbeat: report every segment whose SCL moved since this stream
                     # last heard (gossip advances SCLs without any append).
-                    vol = self.node.volume(stream["volume"])
                     scls = {pg: ch.scl for pg, ch in vol.chains.items() if reported.get(pg) != ch.scl}
                 else:
                     try:
@@ -88,7 +102,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                         return
                 reported.update(scls)
                 await context.write(pb.AppendAck(
-                    batch_id=batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()]))
+                    batch_id=batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()],
+                    applied_epoch=vol.fence.applied_epoch))
         finally:
             task.cancel()
 
@@ -152,7 +167,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg, _a, _u in ranges],
-            vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count)
+            vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch)
 
     async def Health(self, request, context):
         vol = self.node.volume(request.volume, create=False)

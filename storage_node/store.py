@@ -64,10 +64,14 @@ class WriteBatch:
 
 
 class VolumeStore:
-    def __init__(self, path: Path):
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, open_env=None):
+        """`open_env` opens the LMDB environment (default `lmdb.open`); the simulator
+        passes its in-memory one with the same interface."""
         self.path = path
-        self.env = lmdb.open(
+        if open_env is None:
+            path.mkdir(parents=True, exist_ok=True)
+            open_env = lmdb.open
+        self.env = open_env(
             str(path), map_size=LMDB_MAP_SIZE_BYTES, max_dbs=8, sync=True, metasync=True,
             max_readers=LMDB_MAX_READERS_COUNT, readahead=False,
         )
@@ -287,13 +291,17 @@ class VolumeStore:
         return len(doomed)
 
 
-def encode_fence(epoch: int, writer_id: str, truncations: dict[int, int]) -> bytes:
-    return json.dumps({"epoch": epoch, "writer_id": writer_id,
+def encode_fence(epoch: int, writer_id: str, truncations: dict[int, int], floor: int, applied_epoch: int) -> bytes:
+    return json.dumps({"epoch": epoch, "writer_id": writer_id, "floor": floor, "applied_epoch": applied_epoch,
                        "truncations": {str(e): t for e, t in sorted(truncations.items())}}).encode()
 
 
-def decode_fence(d: dict) -> tuple[int, str, dict[int, int]]:
-    return d["epoch"], d["writer_id"], {int(e): t for e, t in d["truncations"].items()}
+def decode_fence(d: dict) -> tuple[int, str, dict[int, int], int, int]:
+    """(epoch, writer_id, truncations, floor, applied_epoch). A fence written before
+    floors existed had applied every truncation it lists."""
+    truncs = {int(e): t for e, t in d["truncations"].items()}
+    return (d["epoch"], d["writer_id"], truncs, d.get("floor", 0),
+            d.get("applied_epoch", max(truncs, default=0)))
 
 
 __all__ = ["VolumeStore", "WriteBatch", "Hints", "encode_fence", "decode_fence", "decode_record"]

@@ -79,13 +79,17 @@ def _settle(fut: asyncio.Future, result=None, exc: BaseException | None = None) 
 
 
 class NodeVolume:
-    def __init__(self, name: str, node: str, geometry: Geometry, path: Path):
+    def __init__(self, name: str, node: str, geometry: Geometry, path: Path, open_env=None):
         self.name = name
         self.node = node
         self.geometry = geometry
-        self.store = VolumeStore(path)
+        self.store = VolumeStore(path, open_env)
         f = self.store.load_fence()
         self.fence = VolumeFence(*decode_fence(f)) if f else VolumeFence()
+        for epoch, above in sorted(self.fence.truncations.items()):
+            if epoch > self.fence.applied_epoch:  # learned, then stopped before applying it
+                self.store.apply_truncation(self.store.pgs_with_records(), epoch, above, self._fence_json(epoch))
+                self.fence.applied(epoch)
         self.hints: Hints = self.store.load_hints()
         self._hints_dirty = False
         scls, self.materialized = self.store.load_pg_marks()
@@ -118,8 +122,11 @@ class NodeVolume:
         c = self.chains.get(pg)
         return c.scl if c else 0
 
-    def _fence_json(self) -> bytes:
-        return encode_fence(self.fence.epoch, self.fence.writer_id, self.fence.truncations)
+    def _fence_json(self, applied_epoch: int | None = None) -> bytes:
+        """The fence as persisted; `applied_epoch` once the truncation being written is applied."""
+        f = self.fence
+        return encode_fence(f.epoch, f.writer_id, f.truncations, f.floor,
+                            max(f.applied_epoch, applied_epoch or 0))
 
     def note_hints(self, vdl_hint: int, min_read_lsn: int, pg_count: int) -> None:
         h = self.hints
@@ -220,13 +227,14 @@ class NodeVolume:
 
     async def _truncate_local(self, epoch: int, above_lsn: int) -> dict[int, int]:
         pgs = sorted(self.chains)
-        fence_json = self._fence_json()
+        fence_json = self._fence_json(epoch)
 
         def after(tails: dict[int, int]) -> dict[int, int]:
             for pg, tail in tails.items():
                 self.chains[pg].truncate(above_lsn, tail)
                 if self.materialized.get(pg, 0) > above_lsn:
                     self.materialized[pg] = 0
+            self.fence.applied(epoch)
             log.info("volume %s truncated above %d for epoch %d", self.name, above_lsn, epoch)
             return tails
 
@@ -237,6 +245,12 @@ class NodeVolume:
         fence_json = self._fence_json()
         await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
         log.info("volume %s fenced at epoch %d by %s", self.name, epoch, writer_id)
+
+    async def raise_floor(self, floor: int) -> None:
+        """The writer says every node applied every truncation up to `floor`: forget them."""
+        if self.fence.raise_floor(floor):
+            fence_json = self._fence_json()
+            await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
 
     async def truncate(self, epoch: int, writer_id: str, above_lsn: int, history: dict[int, int]) -> None:
         older = {e: t for e, t in history.items() if e < epoch}
@@ -262,6 +276,8 @@ class NodeVolume:
                 except ChecksumMismatch:
                     self.note_corrupt("record", pg, lsn)
                     continue
+                if not self.fence.record_valid(rec.epoch, rec.lsn):
+                    continue  # truncated (its deletion may still be queued)
                 out.append((rec.lsn, rec.cpl, rec.epoch))
         last = self.store.last_lsn_at_or_below(pg, 1 << 63)
         return chain.scl, out, last

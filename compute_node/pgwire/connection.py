@@ -24,7 +24,7 @@ from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession
 from sixfold.constants import (
     PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
-from sixfold.errors import SixfoldError, SqlError
+from sixfold.errors import CommitInDoubt, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
@@ -299,6 +299,11 @@ class Connection:
                 await handler(body)
             except m.ProtocolViolation:
                 raise
+            except CommitInDoubt as e:
+                # As when a connection dies during COMMIT: the client learns the outcome is
+                # unknown (08007) and the connection ends; it is never told to retry.
+                log.warning("connection %d: %s", self.pid, e)
+                await self.fatal(e.sqlstate, str(e))
             except SixfoldError as e:
                 self.send_error(e)
                 if kind == b"Q":
@@ -342,13 +347,15 @@ class Connection:
                 for out in batch.outcomes:
                     await self.send_outcome(out)
                 if batch.error is not None:
+                    if isinstance(batch.error, CommitInDoubt):
+                        raise batch.error  # the connection ends (query_loop)
                     self.send_error(batch.error)
                     break
                 if not batch.pending:
                     break
                 await copy_flow.run_copy(self, batch.pending[0])
                 batch = await self.run_sql(session.run_statements, batch.pending[1:], batch.implicit)
-        except m.ProtocolViolation:
+        except (m.ProtocolViolation, CommitInDoubt):
             raise
         except SixfoldError as e:  # the COPY failed
             self.send_error(e)

@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sixfold.constants import R_QUORUM_COUNT
-from sixfold.errors import QuorumUnavailable
+from sixfold.core.quorum import has_read_quorum
+from sixfold.core.segment_state import record_valid
+from sixfold.errors import InvalidMessage, QuorumUnavailable
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,8 @@ class RecoveryPlan:
     base: int  # highest VDL any segment was told: durable for sure
     vcl: int
     vdl: int  # the volume reopens here; everything above is truncated
-    # Records in (base, vdl]: lsn -> (pg, nodes holding it). Re-replicated before opening.
-    carry_over: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    # Records in (base, vdl]: lsn -> (pg, nodes holding it, epoch). Re-replicated before opening.
+    carry_over: dict[int, tuple[int, tuple[str, ...], int]] = field(default_factory=dict)
 
 
 def next_epoch(reported_epochs: Sequence[int]) -> int:
@@ -56,48 +58,57 @@ def plan_recovery(
     pg_count: int,
     segments_of: Callable[[int], Sequence[str]],
     reports: Sequence[SegmentReport],
-    read_quorum: int = R_QUORUM_COUNT,
     responders: set[str] | None = None,
     placements: Iterable[Sequence[str]] | None = None,
+    truncations: dict[int, int] | None = None,
 ) -> RecoveryPlan:
     """Compute the recovery point. Raises QuorumUnavailable unless every PG among the
-    first `pg_count` has `read_quorum` segments answering.
+    first `pg_count` has a read quorum of segments answering.
 
     Without `responders`, a segment answers when it sent a report. With it, every node
     in `responders` answered for all its segments and reports only those holding
     records; `placements` (the distinct six-node sets of the volume's PGs) then lets
-    the quorum check skip the PGs one by one."""
+    the quorum check skip the PGs one by one.
+
+    `truncations` is the recovery history the responders know together: a segment
+    that missed a recovery may still hold records it truncated, which must neither
+    extend the recovered run nor come back. Reports come from the network, so a
+    report that breaks the protocol raises InvalidMessage rather than asserting."""
+    truncations = truncations or {}
     by_pg: dict[int, list[SegmentReport]] = {}
     for r in reports:
-        assert r.node in segments_of(r.pg), r
-        assert responders is None or r.node in responders, r
+        if r.node not in segments_of(r.pg) or (responders is not None and r.node not in responders):
+            raise InvalidMessage(f"{r.node} reported PG {r.pg}, which it does not hold or for which it did not answer")
         by_pg.setdefault(r.pg, []).append(r)
     if responders is None:
         for pg in range(pg_count):
-            got = len({r.node for r in by_pg.get(pg, ())})
-            if got < read_quorum:
-                raise QuorumUnavailable(f"protection group {pg}: {got} of {read_quorum} segments answered")
+            answered = {r.node for r in by_pg.get(pg, ())}
+            if not has_read_quorum(segments_of(pg), answered):
+                raise QuorumUnavailable(f"protection group {pg}: {len(answered)} segments answered, "
+                                        f"{R_QUORUM_COUNT} needed")
     else:
         if placements is None:
             placements = {tuple(segments_of(pg)) for pg in range(pg_count)}
         for nodes in placements:
-            got = sum(1 for n in nodes if n in responders)
-            if got < read_quorum:
-                raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered, {read_quorum} needed")
+            if not has_read_quorum(nodes, responders):
+                got = sum(1 for n in nodes if n in responders)
+                raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered, {R_QUORUM_COUNT} needed")
     base = max((r.vdl_hint for r in reports), default=0)
-    known: dict[int, tuple[int, bool, set[str]]] = {}
+    known: dict[int, tuple[int, bool, int, set[str]]] = {}
     for r in reports:
         for h in r.headers:
-            if h.lsn <= base:
+            if h.lsn <= base or not record_valid(truncations, h.epoch, h.lsn):
                 continue
-            pg, cpl, nodes = known.setdefault(h.lsn, (r.pg, h.cpl, set()))
-            # One LSN is one record: two segments can never disagree on its PG or role.
-            assert pg == r.pg and cpl == h.cpl, (h, pg, r.pg)
+            pg, cpl, epoch, nodes = known.setdefault(h.lsn, (r.pg, h.cpl, h.epoch, set()))
+            # One LSN is one valid record: two segments never disagree on its PG, role or epoch.
+            if (pg, cpl, epoch) != (r.pg, h.cpl, h.epoch):
+                raise InvalidMessage(f"LSN {h.lsn}: {r.node} holds PG {r.pg} epoch {h.epoch} cpl {h.cpl}, "
+                                     f"another segment PG {pg} epoch {epoch} cpl {cpl}")
             nodes.add(r.node)
     vcl = base
     while vcl + 1 in known:
         vcl += 1
     vdl = max((lsn for lsn in range(base + 1, vcl + 1) if known[lsn][1]), default=base)
     assert base <= vdl <= vcl
-    carry = {lsn: (known[lsn][0], tuple(sorted(known[lsn][2]))) for lsn in range(base + 1, vdl + 1)}
+    carry = {lsn: (known[lsn][0], tuple(sorted(known[lsn][3])), known[lsn][2]) for lsn in range(base + 1, vdl + 1)}
     return RecoveryPlan(base=base, vcl=vcl, vdl=vdl, carry_over=carry)

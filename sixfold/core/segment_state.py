@@ -11,13 +11,41 @@ Two state machines, both pure:
   fenced it, and the truncation history. A recovery at epoch e records (e, t):
   every record of an older epoch with LSN > t is gone forever. A request from an
   epoch older than the fence is refused: that is how an old writer is fenced.
+
+The history stays short (`compact_history`): an entry that a later one with a lower
+or equal LSN dominates says nothing new, and once every node of the volume has
+applied every truncation up to epoch F (the writer learns that from the nodes'
+acknowledgements and advertises F as the *floor*), no record those entries would
+reject exists anywhere any more, so they are forgotten. A node refuses records
+gossiped by a peer that had not applied the truncations up to its floor.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sixfold.errors import StaleEpoch
+from sixfold.errors import InvalidMessage, StaleEpoch
+
+
+def compact_history(truncations: dict[int, int], floor: int = 0) -> dict[int, int]:
+    """The entries of `truncations` that still matter: above `floor`, and not
+    dominated by a later entry at a lower or equal LSN (which rejects everything the
+    earlier one rejects). `record_valid` gives the same answer with either."""
+    out: dict[int, int] = {}
+    lowest_later = None
+    for e in sorted(truncations, reverse=True):
+        if e <= floor:
+            break
+        t = truncations[e]
+        if lowest_later is None or t < lowest_later:
+            out[e] = t
+            lowest_later = t
+    return dict(sorted(out.items()))
+
+
+def record_valid(truncations: dict[int, int], record_epoch: int, lsn: int) -> bool:
+    """A record survives every truncation made by a later epoch."""
+    return all(lsn <= t for e, t in truncations.items() if e > record_epoch)
 
 
 class SegmentChain:
@@ -55,8 +83,11 @@ class SegmentChain:
                 self._pending_lsns.discard(nxt)
                 self.scl = nxt
         else:
-            # Two different records can never name the same predecessor in one PG.
-            assert self._pending_by_prev.get(prev, lsn) == lsn, (prev, lsn)
+            # Two different records can never name the same predecessor in one PG
+            # (a truncated record is dropped before anything of a newer epoch arrives).
+            if self._pending_by_prev.get(prev, lsn) != lsn:
+                raise InvalidMessage(f"PG {self.pg}: records {self._pending_by_prev[prev]} and {lsn} "
+                                     f"both follow {prev}")
             self._pending_by_prev[prev] = lsn
             self._pending_lsns.add(lsn)
         assert self.scl not in self._pending_by_prev
@@ -83,6 +114,8 @@ class VolumeFence:
     epoch: int = 0
     writer_id: str = ""
     truncations: dict[int, int] = field(default_factory=dict)  # epoch -> truncated above LSN
+    floor: int = 0  # truncations at or below this epoch are applied everywhere and forgotten
+    applied_epoch: int = 0  # newest truncation this node has applied to its records
 
     def fence(self, epoch: int, writer_id: str) -> None:
         """A recovering writer claims the volume at `epoch`. Refused (StaleEpoch) unless
@@ -96,7 +129,7 @@ class VolumeFence:
         """Record the recovery point of `epoch`. Only the writer that fenced this node at
         that epoch (or a newer epoch this node never saw fenced) may do it.
         Returns True if this is new information (records must be dropped)."""
-        if epoch < self.epoch:
+        if epoch < self.epoch or epoch <= self.floor:
             raise StaleEpoch(f"truncate at epoch {epoch} refused: volume is at epoch {self.epoch}")
         known = self.truncations.get(epoch)
         if known is not None:
@@ -113,25 +146,49 @@ class VolumeFence:
 
     def learn(self, truncations: dict[int, int]) -> dict[int, int]:
         """Merge what a writer or peer knows. Returns the truncations that are new here;
-        the caller must drop the records they invalidate before accepting anything."""
-        new = {e: t for e, t in truncations.items() if e not in self.truncations}
+        the caller must drop the records they invalidate before accepting anything.
+        Raises InvalidMessage if the sender disagrees on a known recovery point."""
+        new = {}
         for e, t in truncations.items():
-            assert self.truncations.get(e, t) == t, f"two truncation points for epoch {e}"
+            if e <= self.floor:
+                continue  # applied everywhere and forgotten
+            known = self.truncations.get(e)
+            if known is None:
+                new[e] = t
+            elif known != t:
+                raise InvalidMessage(f"two truncation points for epoch {e}: {known} here, {t} from the sender")
         self.truncations.update(new)
         if new and max(new) > self.epoch:
             self.epoch = max(new)
             self.writer_id = ""
         return new
 
+    def applied(self, epoch: int) -> None:
+        """The records a truncation of `epoch` invalidates are gone from this node."""
+        self.applied_epoch = max(self.applied_epoch, epoch)
+
+    def raise_floor(self, floor: int) -> bool:
+        """Every node applied every truncation at or below `floor`: forget them. Returns
+        True if the history changed. A floor above what this node applied is ignored
+        (the writer computes it from every node's report, this one's included)."""
+        floor = min(floor, self.applied_epoch)
+        if floor <= self.floor:
+            return False
+        self.floor = floor
+        before = len(self.truncations)
+        self.truncations = compact_history(self.truncations, floor)
+        return len(self.truncations) != before
+
     def check_write(self, epoch: int) -> None:
         """An append at `epoch` is accepted only from the current epoch, once its
         recovery (truncation) is known."""
         if epoch < self.epoch:
             raise StaleEpoch(f"append at epoch {epoch} refused: volume is at epoch {self.epoch}")
-        if epoch not in self.truncations:
+        if epoch not in self.truncations and not 0 < epoch <= self.floor:
             raise StaleEpoch(f"append at epoch {epoch} refused: that epoch's recovery is not known here")
-        assert epoch == self.epoch
+        if epoch != self.epoch:
+            raise StaleEpoch(f"append at epoch {epoch} refused: volume is at epoch {self.epoch}")
 
     def record_valid(self, record_epoch: int, lsn: int) -> bool:
         """A record survives every truncation made by a later epoch."""
-        return all(lsn <= t for e, t in self.truncations.items() if e > record_epoch)
+        return record_valid(self.truncations, record_epoch, lsn)

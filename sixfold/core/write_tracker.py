@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 
 from sixfold.constants import LAL_RECORDS, V_SEGMENTS_COUNT, W_QUORUM_COUNT
+from sixfold.core.quorum import committed_index
 from sixfold.errors import MiniTransactionTooLarge
 
 
@@ -98,9 +99,7 @@ class WriteTracker:
         # An SCL names a record of this PG the writer sent, or one recovery kept.
         assert scl <= self._pg_tail.get(pg, 0), (pg, node, scl, self._pg_tail.get(pg))
         acked[node] = scl
-        if len(acked) < self._w:
-            return []
-        pgcl = sorted(acked.values(), reverse=True)[self._w - 1]
+        pgcl = committed_index(acked.values(), self._w)
         if pgcl <= self._pgcl.get(pg, 0):
             return []
         self._pgcl[pg] = pgcl
@@ -128,11 +127,13 @@ class WriteTracker:
             released.append(self._parked.popleft()[1])
         return released
 
-    def abandon_parked(self) -> list[Hashable]:
-        """The writer was fenced: nothing parked will ever be released. Returns the tokens."""
-        tokens = [t for _cpl, t in self._parked]
+    def abandon_parked(self) -> list[tuple[int, Hashable]]:
+        """The writer stops (fenced, failed, closed): nothing parked will ever be
+        released. Returns (cpl, token) of each; those commits were sent, so they are in
+        doubt, not refused."""
+        parked = list(self._parked)
         self._parked.clear()
-        return tokens
+        return parked
 
     # --- queries -------------------------------------------------------------------
     def pgcl(self, pg: int) -> int:

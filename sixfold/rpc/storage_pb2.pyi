@@ -15,7 +15,7 @@ class Truncation(_message.Message):
     def __init__(self, epoch: _Optional[int] = ..., above_lsn: _Optional[int] = ...) -> None: ...
 
 class AppendRequest(_message.Message):
-    __slots__ = ("volume", "epoch", "batch_id", "records", "vdl_hint", "min_read_lsn", "pg_count", "truncations")
+    __slots__ = ("volume", "epoch", "batch_id", "records", "vdl_hint", "min_read_lsn", "pg_count", "truncations", "truncation_floor")
     VOLUME_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,7 @@ class AppendRequest(_message.Message):
     MIN_READ_LSN_FIELD_NUMBER: _ClassVar[int]
     PG_COUNT_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATION_FLOOR_FIELD_NUMBER: _ClassVar[int]
     volume: str
     epoch: int
     batch_id: int
@@ -32,7 +33,8 @@ class AppendRequest(_message.Message):
     min_read_lsn: int
     pg_count: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
-    def __init__(self, volume: _Optional[str] = ..., epoch: _Optional[int] = ..., batch_id: _Optional[int] = ..., records: _Optional[_Iterable[bytes]] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., pg_count: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ...) -> None: ...
+    truncation_floor: int
+    def __init__(self, volume: _Optional[str] = ..., epoch: _Optional[int] = ..., batch_id: _Optional[int] = ..., records: _Optional[_Iterable[bytes]] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., pg_count: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., truncation_floor: _Optional[int] = ...) -> None: ...
 
 class SegmentScl(_message.Message):
     __slots__ = ("pg", "scl")
@@ -43,12 +45,14 @@ class SegmentScl(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., scl: _Optional[int] = ...) -> None: ...
 
 class AppendAck(_message.Message):
-    __slots__ = ("batch_id", "scls")
+    __slots__ = ("batch_id", "scls", "applied_epoch")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     SCLS_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_EPOCH_FIELD_NUMBER: _ClassVar[int]
     batch_id: int
     scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
-    def __init__(self, batch_id: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ...) -> None: ...
+    applied_epoch: int
+    def __init__(self, batch_id: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., applied_epoch: _Optional[int] = ...) -> None: ...
 
 class GetPageRequest(_message.Message):
     __slots__ = ("volume", "page", "read_lsn", "required_scl")
@@ -175,20 +179,22 @@ class FetchRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
     SCLS_FIELD_NUMBER: _ClassVar[int]
     VDL_HINT_FIELD_NUMBER: _ClassVar[int]
     PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_EPOCH_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
     scls: _containers.RepeatedCompositeFieldContainer[SegmentScl]
     vdl_hint: int
     pg_count: int
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ...) -> None: ...
+    applied_epoch: int
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ...) -> None: ...
 
 class HealthRequest(_message.Message):
     __slots__ = ("volume",)

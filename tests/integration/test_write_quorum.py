@@ -1,5 +1,7 @@
 """Writes stay available with any two of six nodes down and stop, cleanly and
-boundedly, with three down: the 4-of-6 write quorum against real processes."""
+boundedly, with three down: the 4-of-6 write quorum against real processes. The
+stalled commits are in doubt (CommitTimeout, not retriable), and complete once a
+node returns."""
 
 from __future__ import annotations
 
@@ -67,7 +69,8 @@ def test_two_down_keep_committing_three_down_stop_and_resume(cluster_builder):
             results = await asyncio.gather(*(c.durable(STALL_TIMEOUT_MS) for c in stalled), return_exceptions=True)
             waited_s = time.monotonic() - t0
             assert all(isinstance(r, CommitTimeout) for r in results), results
-            assert "not acknowledged" in str(results[0]) and results[0].retriable
+            # In doubt, not refused: the commits were sent and may still become durable.
+            assert "not acknowledged" in str(results[0]) and not results[0].retriable
             assert waited_s < STALL_TIMEOUT_MS / 1000 + 2, waited_s
             assert vc.vdl == vdl_before, "a commit was acknowledged with three of six segments down"
             # 4. One node returns: the stalled commits complete and new ones are acknowledged.

@@ -26,7 +26,7 @@ from sixfold.constants import R_QUORUM_COUNT, W_QUORUM_COUNT
 from sixfold.core.geometry import Geometry, NodeInfo
 from sixfold.core.recovery import RecordHeader, SegmentReport, next_epoch, plan_recovery
 from sixfold.core.write_tracker import WriteTracker
-from sixfold.errors import QuorumUnavailable
+from sixfold.errors import InvalidMessage, QuorumUnavailable
 
 SIX = tuple(f"n{i}" for i in range(6))
 NINE = Geometry([NodeInfo(f"n{i}", f"az{i % 3}", f"h:{i}") for i in range(9)], pg_pages=4)
@@ -149,7 +149,7 @@ def test_plan_recovery_properties(case):
         pg = h.pg_of[lsn]
         return tuple(sorted(n for n in reporters[pg] if lsn in h.held[(pg, n)]))
     assert sorted(plan.carry_over) == list(range(plan.base + 1, plan.vdl + 1))
-    for lsn, (pg, nodes) in plan.carry_over.items():
+    for lsn, (pg, nodes, _epoch) in plan.carry_over.items():
         assert pg == h.pg_of[lsn]
         assert nodes == holders(lsn) and nodes, (lsn, nodes)
     # VCL is the end of the unbroken run of reported records above the base.
@@ -192,7 +192,7 @@ def test_example_recovery():
     ]
     plan = plan_recovery(1, segs, reports)
     assert (plan.base, plan.vcl, plan.vdl) == (2, 5, 5)
-    assert plan.carry_over == {3: (0, ("n0",)), 4: (0, ("n2",)), 5: (0, ("n1",))}
+    assert plan.carry_over == {3: (0, ("n0",), 1), 4: (0, ("n2",), 1), 5: (0, ("n1",), 1)}
     # without n2's record 4 the run stops at 3, which is no CPL: VDL stays at the base
     plan = plan_recovery(1, segs, reports[:2] + [SegmentReport(0, "n3", 0, 0)])
     assert (plan.base, plan.vcl, plan.vdl, plan.carry_over) == (2, 3, 2, {})
@@ -208,6 +208,25 @@ def test_empty_volume_and_next_epoch():
     assert next_epoch([]) == 1 and next_epoch([3, 1, 2]) == 4
 
 
-def test_reports_must_come_from_the_pgs_segments():
-    with pytest.raises(AssertionError):
-        plan_recovery(1, lambda pg: SIX, [SegmentReport(0, "stranger", 0, 0)])
+def test_records_a_missed_recovery_truncated_neither_extend_nor_return():
+    """n2 was down when epoch 2 recovered at VDL 2 and still holds epoch 1's records
+    3 and 4 (truncated). Epoch 2 wrote its own 3 (cpl) on n0 and n1. Recovery at epoch
+    3 must keep epoch 2's record 3 and stop there, ignoring n2's stale 4."""
+    hdr = lambda lsn, cpl, epoch: RecordHeader(lsn, cpl, epoch)
+    segs = lambda pg: SIX
+    reports = [
+        SegmentReport(0, "n0", scl=3, vdl_hint=2, headers=(hdr(3, True, 2),)),
+        SegmentReport(0, "n1", scl=3, vdl_hint=2, headers=(hdr(3, True, 2),)),
+        SegmentReport(0, "n2", scl=4, vdl_hint=2, headers=(hdr(3, False, 1), hdr(4, True, 1))),
+    ]
+    plan = plan_recovery(1, segs, reports, truncations={2: 2})
+    assert (plan.base, plan.vcl, plan.vdl) == (2, 3, 3)
+    assert plan.carry_over == {3: (0, ("n0", "n1"), 2)}
+    # Without the history the stale records would be taken for the volume's own:
+    with pytest.raises(InvalidMessage):
+        plan_recovery(1, segs, reports)
+
+
+def test_a_report_for_a_segment_not_held_is_refused():
+    with pytest.raises(InvalidMessage):
+        plan_recovery(1, lambda pg: SIX, [SegmentReport(0, "elsewhere", scl=0, vdl_hint=0)])

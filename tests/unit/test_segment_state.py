@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 )
 
 from sixfold.core.segment_state import SegmentChain, VolumeFence
-from sixfold.errors import StaleEpoch
+from sixfold.errors import InvalidMessage, StaleEpoch
 
 # --- SegmentChain ---------------------------------------------------------------------
 
@@ -175,8 +175,8 @@ def test_chain_rejects_contradictions():
     with pytest.raises(AssertionError):
         seg.add(4, 4)
     seg.add(6, 4)
-    with pytest.raises(AssertionError):
-        seg.add(7, 4)  # two records cannot name the same predecessor
+    with pytest.raises(InvalidMessage):
+        seg.add(7, 4)  # two records cannot name the same predecessor (it came from the network)
     with pytest.raises(AssertionError):
         seg.truncate(3, 4)
 
@@ -274,7 +274,7 @@ def test_learn_merges_and_raises_epoch():
     f.check_write(4)
     with pytest.raises(StaleEpoch):
         f.check_write(2)
-    with pytest.raises(AssertionError):
+    with pytest.raises(InvalidMessage):
         f.learn({4: 31})
     assert f.truncations[4] == 30
 
@@ -372,3 +372,38 @@ class FenceMachine(RuleBasedStateMachine):
 
 FenceMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=30, deadline=None)
 TestVolumeFence = FenceMachine.TestCase
+
+
+# --- history compaction --------------------------------------------------------------
+
+
+@given(st.dictionaries(st.integers(1, 12), st.integers(0, 60), max_size=8),
+       st.integers(0, 13), st.integers(1, 70))
+def test_compaction_keeps_every_verdict(truncations, record_epoch, lsn):
+    """Dropping dominated entries never changes whether a record survives."""
+    from sixfold.core.segment_state import compact_history, record_valid
+    compacted = compact_history(truncations)
+    assert record_valid(compacted, record_epoch, lsn) == record_valid(truncations, record_epoch, lsn)
+    assert list(compacted.values()) == sorted(compacted.values())  # a staircase, strictly rising
+    assert len(set(compacted.values())) == len(compacted)
+
+
+def test_floor_forgets_what_every_node_applied():
+    from sixfold.core.segment_state import VolumeFence
+    f = VolumeFence(epoch=3, truncations={1: 10, 2: 20, 3: 30})
+    f.applied(3)
+    assert f.raise_floor(2) and f.truncations == {3: 30}
+    assert not f.raise_floor(1)
+    assert f.learn({1: 10, 2: 20, 3: 30}) == {}  # forgotten entries are not learned again
+    g = VolumeFence(epoch=3, truncations={1: 10, 2: 20, 3: 30})
+    g.applied(1)
+    g.raise_floor(3)  # this node applied only epoch 1: it cannot forget more
+    assert g.floor == 1 and g.truncations == {2: 20, 3: 30}
+
+
+def test_learning_a_conflicting_recovery_point_is_refused():
+    from sixfold.core.segment_state import VolumeFence
+    from sixfold.errors import InvalidMessage
+    f = VolumeFence(epoch=2, truncations={2: 20})
+    with pytest.raises(InvalidMessage):
+        f.learn({2: 21})
