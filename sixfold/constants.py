@@ -107,3 +107,9 @@ PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before
 SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
+
+# --- Workloads (tests, chaos runs, bench) -------------------------------------------
+WORKLOAD_CONNECT_TIMEOUT_MS = 5_000  # a workload client's connection attempt
+WORKLOAD_STATEMENT_TIMEOUT_MS = 20_000  # statement_timeout each workload client sets (server side)
+WORKLOAD_RECONNECT_BACKOFF_MS = 100  # between a lost connection and the next attempt
+WORKLOAD_STOP_TIMEOUT_MS = 30_000  # clients still busy this long after a run's end are abandoned
