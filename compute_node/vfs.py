@@ -83,6 +83,8 @@ class VolumeVFS(apsw.VFS):
     def __init__(self, name: str, access: VolumeAccess):
         self.access = access
         self.writer_file: WriterFile | None = None
+        # Open reader files by name: a session asks its own for the read point it pinned.
+        self.reader_files: dict[str, ReaderFile] = {}
         super().__init__(name, "")  # inherit the default VFS for temporary files
 
     def _ours(self, name) -> bool:
@@ -100,7 +102,9 @@ class VolumeVFS(apsw.VFS):
                 assert self.writer_file is None, "one writer connection per compute node"
                 self.writer_file = WriterFile(self.access)
                 return self.writer_file
-            return ReaderFile(self.access)
+            reader = ReaderFile(self.access, on_close=lambda: self.reader_files.pop(fname, None))
+            self.reader_files[fname] = reader
+            return reader
         return apsw.VFSFile("", name, flags)
 
     def xAccess(self, pathname, flags):
@@ -168,11 +172,16 @@ class _VolumeFile:
 class ReaderFile(_VolumeFile):
     """A read-only view at a read point pinned for the length of SQLite's read transaction."""
 
-    def __init__(self, access: VolumeAccess):
+    def __init__(self, access: VolumeAccess, on_close: Callable[[], None] | None = None):
         super().__init__(access)
-        self.read_lsn: int | None = None
+        self.read_lsn: int | None = None  # the pinned read point, while SQLite holds a lock
         self.size_pages = 0
         self.lock_level = 0
+        self._on_close = on_close
+
+    def xClose(self):
+        if self._on_close is not None:
+            self._on_close()
 
     def xLock(self, level):
         if self.lock_level == 0 and level > 0:
@@ -232,6 +241,10 @@ class WriterFile(_VolumeFile):
         self.shipped_size = decode_meta(access.page(META_PAGE, None))
         self.size_pages = self.shipped_size
         self.shipped: list = []  # Commits handed to the volume client, not yet awaited
+        # The last Commit shipped (None before the first). Set under the compute node's
+        # write lock (only a write-lock holder makes SQLite sync this file); a snapshot
+        # transaction compares its CPL with its read point when it takes the lock.
+        self.last_commit = None
         self.redo_bytes = 0
         self.pages_shipped = 0
 
@@ -321,6 +334,7 @@ class WriterFile(_VolumeFile):
         if not changes:
             return
         commit = self.access.submit(changes)
+        self.last_commit = commit  # submitted: it may become durable whatever happens next
         first = commit.cpl - len(changes) + 1
         vdl, min_read = self.access.vdl(), self.access.min_read_lsn()
         for k, (vpage, img) in enumerate(images):

@@ -91,6 +91,10 @@ WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails w
 REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
 VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
 SQL_BUSY_TIMEOUT_MS = 5_000
+# A REPEATABLE READ / SERIALIZABLE transaction's first read waits at most this long for
+# VDL to reach the last commit already shipped, so that its snapshot includes it (else
+# its first write would fail with 40001). Past it, the snapshot is the VDL of then.
+SNAPSHOT_WAIT_TIMEOUT_MS = 1_000
 
 # --- Compute node (PostgreSQL protocol) --------------------------------------------
 PG_STARTUP_BYTES_MAX = 10_000  # any message before authentication completes
