@@ -112,7 +112,7 @@ class ComputeNode:
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
-        self.stats = {"commits": 0, "write_lock_wait_ms": 0.0, "serialization_failures": 0,
+        self.stats = {"commits": 0, "write_lock_wait_ms": 0.0, "serialization_failures": 0, "snapshot_advances": 0,
                       "snapshot_waits": 0, "snapshot_wait_ms": 0.0, "snapshot_wait_timeouts": 0}
         # SNAPSHOT_WAIT_TIMEOUT_MS; 0 turns the wait off (to measure what it saves).
         self.snapshot_wait_timeout_ms = SNAPSHOT_WAIT_TIMEOUT_MS
@@ -177,6 +177,7 @@ class ComputeNode:
             "redo_records_sent": sum(link.sent_records for link in links),
             "write_lock_wait_ms": int(self.stats["write_lock_wait_ms"]),
             "serialization_failures": self.stats["serialization_failures"],
+            "snapshot_advances": self.stats["snapshot_advances"],
             "snapshot_waits": self.stats["snapshot_waits"],
             "snapshot_wait_ms": int(self.stats["snapshot_wait_ms"]),
             "snapshot_wait_timeouts": self.stats["snapshot_wait_timeouts"],
@@ -237,6 +238,14 @@ class ComputeNode:
         current state: everything up to it, durable or not. Rollbacks ship nothing."""
         commit = self.writer_file.last_commit
         return 0 if commit is None else commit.cpl
+
+    def changed_since(self, lsn: int, pages) -> int | None:
+        """A volume page of `pages` that the writer changed above `lsn`, or None. Under
+        the write lock this covers every change shipped: the buffer cache records the
+        LSN of each page's last change (older writers' changes are all below any read
+        point, which is at least the VDL recovery found)."""
+        tail = self.cache.tail
+        return next((p for p in sorted(pages) if tail(p) > lsn), None)
 
     def settle_snapshot(self) -> None:
         """Before a snapshot transaction pins its read point: wait until VDL reaches the
@@ -470,24 +479,23 @@ class Session:
     def _upgrade(self) -> None:
         """The pending transaction's first write: take the write lock and move to the writer.
 
-        A snapshot transaction that has read at read point R may go on only if no write
-        transaction shipped a commit above R. Then the writer's state is exactly R (writers
-        are serialized and the writer holds every shipped commit), and from here on it is
-        R plus this transaction's own writes, as nobody else writes until it ends. Else
-        40001. Taking the lock is the only way to the writer, so every first write
-        (a statement, execute_many, a savepoint) passes this check."""
+        A snapshot transaction that has read at read point R may go on only if the
+        writer's state S (every commit shipped: writers are serialized) gives the same
+        reads as R. That holds if no commit was shipped above R, or if none of those
+        commits changed a page the transaction read (its reads at R are then its reads at
+        S: its snapshot moves forward to S). From here on it sees S plus its own writes,
+        as nobody else writes until it ends. Otherwise 40001. Taking the lock is the only
+        way to the writer, so every first write (a statement, execute_many, a savepoint)
+        passes this check."""
         node = self.node
         read_point = self._read_point if self.isolation in SNAPSHOT_LEVELS else None
         node.acquire_write_lock()
-        shipped = node.last_shipped_cpl
-        if read_point is not None and shipped > read_point:
-            node.release_write_lock()
-            node.stats["serialization_failures"] += 1
-            # The transaction stays open (pending) and failed: the client rolls it back.
-            raise SerializationFailure(
-                f"could not serialize access due to concurrent update: a write transaction committed at "
-                f"LSN {shipped}, after this transaction's snapshot (LSN {read_point})")
         try:
+            conflict = self._snapshot_conflict(read_point) if read_point is not None else None
+            if conflict is not None:
+                node.stats["serialization_failures"] += 1
+                # The transaction stays open (pending) and failed: the client rolls it back.
+                raise SerializationFailure(f"could not serialize access due to concurrent update: {conflict}")
             if self.reader.in_transaction:
                 self.reader.execute("rollback")  # the snapshot's read transaction; it wrote nothing
             node.writer.execute("begin")
@@ -495,6 +503,24 @@ class Session:
             node.release_write_lock()
             raise
         self.txn = "write"
+
+    def _snapshot_conflict(self, read_point: int) -> str | None:
+        """Under the write lock: why the writer's state is not the snapshot at
+        `read_point` as far as this transaction read it (None: it is)."""
+        node = self.node
+        shipped = node.last_shipped_cpl
+        if shipped <= read_point:
+            return None
+        file = node.vfs.reader_files.get(self.reader_name)
+        if file is None or not self.reader.in_transaction or file.read_lsn != read_point \
+                or file.pages_lsn != read_point:
+            return f"a write transaction committed at LSN {shipped}, after this transaction's snapshot (LSN {read_point})"
+        page = node.changed_since(read_point, file.read_pages)
+        if page is not None:
+            return (f"a write transaction committed after this transaction's snapshot (LSN {read_point}) changed "
+                    f"page {page}, which it read")
+        node.stats["snapshot_advances"] += 1
+        return None
 
     def _begin(self, read_only: bool, rest: str = "") -> Result:
         if self.txn is not None:

@@ -178,6 +178,11 @@ class ReaderFile(_VolumeFile):
         self.size_pages = 0
         self.lock_level = 0
         self._on_close = on_close
+        # Volume pages read at `pages_lsn`: what SQLite may know of the volume there. It
+        # keeps its page cache across transactions at one read point (the change counter
+        # it checks is the read point), so the set starts afresh only when that moves.
+        self.read_pages: set[int] = set()
+        self.pages_lsn: int | None = None
 
     def xClose(self):
         if self._on_close is not None:
@@ -186,6 +191,8 @@ class ReaderFile(_VolumeFile):
     def xLock(self, level):
         if self.lock_level == 0 and level > 0:
             self.read_lsn = self.access.pin()
+            if self.read_lsn != self.pages_lsn:
+                self.read_pages, self.pages_lsn = set(), self.read_lsn
             self.size_pages = decode_meta(self._page(META_PAGE, self.read_lsn))
         self.lock_level = max(self.lock_level, level)
 
@@ -194,6 +201,11 @@ class ReaderFile(_VolumeFile):
             self.access.unpin(self.read_lsn)
             self.read_lsn = None
         self.lock_level = level
+
+    def _page(self, vpage: int, read_lsn: int | None) -> bytes:
+        if read_lsn is not None and read_lsn == self.read_lsn:
+            self.read_pages.add(vpage)
+        return super()._page(vpage, read_lsn)
 
     def _snapshot(self) -> tuple[int, int]:
         if self.read_lsn is not None:

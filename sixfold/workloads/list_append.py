@@ -1,6 +1,6 @@
 """The list-append workload over psycopg 3: the input of the isolation checker.
 
-Table `la(k int primary key, v text)`: each key holds a comma-separated list. A
+Table `la(k int primary key, v text, pad text)`: each key holds a comma-separated list. A
 transaction is 1 to `ops_per_txn_max` micro-operations on keys drawn from a small
 set of active keys:
 
@@ -10,6 +10,8 @@ set of active keys:
 
 A key retires after `appends_per_key_max` appends and a fresh key takes its place,
 so lists stay short and reads cheap while every key's whole history stays visible.
+With `row_pad_bytes`, each row also carries that many bytes of padding (written when
+the row is created), so that rows spread over many pages instead of sharing one.
 
 `clients` threads each run transactions back to back at the isolation level given
 (psycopg opens them with ``BEGIN ISOLATION LEVEL ...``) until the run's end. Outcomes:
@@ -79,7 +81,7 @@ class ListAppend(Workload):
 
     def __init__(self, uri: str, seed: int, clients: int = 4, isolation: str = "repeatable read",
                  active_keys: int = 8, appends_per_key_max: int = 16, ops_per_txn_max: int = 4,
-                 read_probability: float = 0.5, retries_max: int = 2, table: str = "la"):
+                 read_probability: float = 0.5, retries_max: int = 2, table: str = "la", row_pad_bytes: int = 0):
         if isolation not in LEVELS:
             raise ValueError(f"isolation must be one of {LEVELS}, not {isolation!r}")
         self.uri = uri
@@ -92,6 +94,7 @@ class ListAppend(Workload):
         self.read_probability = read_probability
         self.retries_max = retries_max
         self.table = table
+        self.row_pad_bytes = row_pad_bytes
         self._stop = threading.Event()
 
     # --- Workload ------------------------------------------------------------------------
@@ -99,7 +102,7 @@ class ListAppend(Workload):
         """A fresh, empty table (elements must be unique over the whole history)."""
         with self._connect() as conn:
             conn.execute(f"drop table if exists {self.table}")
-            conn.execute(f"create table {self.table} (k integer primary key, v text)")
+            conn.execute(f"create table {self.table} (k integer primary key, v text, pad text)")
 
     def run(self, duration_s: float) -> History:
         history = History()
@@ -187,15 +190,16 @@ class ListAppend(Workload):
         import psycopg
 
         t = self.table
-        append_sql = (f"insert into {t} (k, v) values (%s, %s) "
+        append_sql = (f"insert into {t} (k, v, pad) values (%s, %s, %s) "
                       f"on conflict (k) do update set v = {t}.v || ',' || excluded.v")
+        pad = "x" * self.row_pad_bytes
         read_sql = f"select v from {t} where k = %s"
         done: list[MicroOp] = []
         try:
             with conn.cursor() as cur:
                 for f, k, v in op.value:
                     if f == "append":
-                        cur.execute(append_sql, (k, str(v)))
+                        cur.execute(append_sql, (k, str(v), pad))
                         done.append((f, k, v))
                     else:
                         cur.execute(read_sql, (k,))

@@ -63,7 +63,7 @@ def test_first_write_fails_after_a_concurrent_commit_on_every_path(cluster_build
     committed gets 40001, whichever way its first write comes (a statement, a
     savepoint, execute_many as COPY does); a concurrent rollback ships nothing and
     does not count; a transaction whose first statement writes has nothing to
-    conflict with."""
+    conflict with; nor has one whose reads no concurrent commit changed."""
     cluster = cluster_builder.build()
     with ComputeNode(cluster.spec) as node:
         other = node.session()
@@ -99,6 +99,20 @@ def test_first_write_fails_after_a_concurrent_commit_on_every_path(cluster_build
         s.execute("update kv set v = v + 1 where k = 1")  # a write first: its snapshot starts here
         assert s.execute("select v from kv where k = 1").rows == [(v0 + 3,)]
         s.execute("commit")
+        assert node.metrics()["serialization_failures"] == 2 * len(first_writes)
+
+        # A commit that changed no page the transaction read: its reads are the same
+        # at the writer's state, so its snapshot moves on to it instead of failing.
+        other.execute("create table elsewhere(k integer primary key, v integer)")
+        other.execute("insert into elsewhere values (1, 0)")
+        for level in ("repeatable read", "serializable"):
+            s = _snapshot_txn(node, level)
+            assert s.execute("select v from kv where k = 1").rows == [(v0 + 3,)]
+            other.execute("update elsewhere set v = v + 1")
+            s.execute("update kv set v = v where k = 1")
+            assert s.execute("select v from elsewhere").rows == [(1 if level == "repeatable read" else 2,)]
+            s.execute("commit")
+        assert node.metrics()["snapshot_advances"] == 2
         assert node.metrics()["serialization_failures"] == 2 * len(first_writes)
 
 
