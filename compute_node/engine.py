@@ -514,7 +514,8 @@ class Session:
         file = node.vfs.reader_files.get(self.reader_name)
         if file is None or not self.reader.in_transaction or file.read_lsn != read_point \
                 or file.pages_lsn != read_point:
-            return f"a write transaction committed at LSN {shipped}, after this transaction's snapshot (LSN {read_point})"
+            return (f"a write transaction committed at LSN {shipped}, after this transaction's snapshot "
+                    f"(LSN {read_point})")
         page = node.changed_since(read_point, file.read_pages)
         if page is not None:
             return (f"a write transaction committed after this transaction's snapshot (LSN {read_point}) changed "

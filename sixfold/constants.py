@@ -117,3 +117,7 @@ WORKLOAD_CONNECT_TIMEOUT_MS = 5_000  # a workload client's connection attempt
 WORKLOAD_STATEMENT_TIMEOUT_MS = 20_000  # statement_timeout each workload client sets (server side)
 WORKLOAD_RECONNECT_BACKOFF_MS = 100  # between a lost connection and the next attempt
 WORKLOAD_STOP_TIMEOUT_MS = 30_000  # clients still busy this long after a run's end are abandoned
+WORKLOAD_RETRIES_MAX = 2  # a transaction failed with 40001 is retried (as a new one) at most this often
+# Checkers: a badly broken history of tens of thousands of transactions still checks in seconds.
+CHECKER_CYCLES_PER_KIND_MAX = 100  # cycles of one kind reported per SCC (the kind is then marked truncated)
+CHECKER_CYCLE_SEARCHES_PER_SCC_MAX = 2_000  # rw edges tried (one BFS each) per SCC

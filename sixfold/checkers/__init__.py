@@ -6,8 +6,9 @@ the report shared by every checker.
 """
 
 from sixfold.checkers.anomalies import (
-    FORBIDDEN_BY_LEVEL, KINDS, READ_COMMITTED_FORBIDS, SERIALIZABLE_FORBIDS, SNAPSHOT_ISOLATION_FORBIDS, Anomaly, CheckResult, Edge,
+    FORBIDDEN_BY_LEVEL, KINDS, READ_COMMITTED_FORBIDS, SERIALIZABLE_FORBIDS, SNAPSHOT_ISOLATION_FORBIDS, Anomaly,
+    CheckResult, Edge,
 )
 
-__all__ = ["Anomaly", "CheckResult", "Edge", "FORBIDDEN_BY_LEVEL", "KINDS", "READ_COMMITTED_FORBIDS", "SERIALIZABLE_FORBIDS",
-           "SNAPSHOT_ISOLATION_FORBIDS"]
+__all__ = ["Anomaly", "CheckResult", "Edge", "FORBIDDEN_BY_LEVEL", "KINDS", "READ_COMMITTED_FORBIDS",
+           "SERIALIZABLE_FORBIDS", "SNAPSHOT_ISOLATION_FORBIDS"]

@@ -38,12 +38,11 @@ from sixfold.checkers.anomalies import (
     DUPLICATE, FORBIDDEN_BY_LEVEL, G0, G1A, G1B, G1C, G2, G_SINGLE, GARBAGE, INCOMPATIBLE_ORDER, INTERNAL, KINDS,
     LOST_UPDATE, SERIALIZABLE_FORBIDS, SNAPSHOT_ISOLATION_FORBIDS, Anomaly, CheckResult, Edge,
 )
+from sixfold.constants import CHECKER_CYCLE_SEARCHES_PER_SCC_MAX, CHECKER_CYCLES_PER_KIND_MAX
 from sixfold.workloads.base import FAIL, OK, History, Op
 
 __all__ = ["check", "FORBIDDEN_BY_LEVEL", "SNAPSHOT_ISOLATION_FORBIDS", "SERIALIZABLE_FORBIDS", "KINDS"]
 
-CYCLES_PER_KIND_MAX = 100  # cycles of one kind reported per SCC; beyond it the kind is marked truncated
-CYCLE_SEARCHES_PER_SCC_MAX = 2_000  # rw edges tried (one BFS each) per SCC
 
 # When two transactions are linked by several kinds of edge, a path prefers the
 # stronger one (fewer rw edges in the cycle).
@@ -276,7 +275,7 @@ class _Checker:
             key = (kind, frozenset(e.src for e in cycle))
             if key in seen:
                 return True
-            if sum(1 for k, _ in seen if k == kind) >= CYCLES_PER_KIND_MAX:
+            if sum(1 for k, _ in seen if k == kind) >= CHECKER_CYCLES_PER_KIND_MAX:
                 self.result.truncated.add(kind)
                 return False
             seen.add(key)
@@ -300,13 +299,14 @@ class _Checker:
                         continue  # a pure ww cycle: G0, reported above
                     first, back = wr, self._path(wr.dst, wr.src, kinds, inner)
                 if back is not None:
-                    report(kind, [first] + back, f"a cycle of {len(back) + 1} transactions over {'/'.join(kinds)} edges")
+                    report(kind, [first] + back,
+                           f"a cycle of {len(back) + 1} transactions over {'/'.join(kinds)} edges")
         # G-single and G2: every rw edge inside the SCC, closed by a ww/wr path or not.
         tried = 0
         for a in sorted(members):
             for b in sorted(self._succ(a, ("rw",), members)):
                 tried += 1
-                if tried > CYCLE_SEARCHES_PER_SCC_MAX:
+                if tried > CHECKER_CYCLE_SEARCHES_PER_SCC_MAX:
                     self.result.truncated.update((G_SINGLE, G2))
                     return
                 rw = self.out[a][b]["rw"]

@@ -43,7 +43,8 @@ from collections import Counter
 from sixfold.checkers.anomalies import FORBIDDEN_BY_LEVEL, CheckResult
 from sixfold.checkers.list_append import check as check_list_append
 from sixfold.constants import (
-    WORKLOAD_CONNECT_TIMEOUT_MS, WORKLOAD_RECONNECT_BACKOFF_MS, WORKLOAD_STATEMENT_TIMEOUT_MS, WORKLOAD_STOP_TIMEOUT_MS,
+    WORKLOAD_CONNECT_TIMEOUT_MS, WORKLOAD_RECONNECT_BACKOFF_MS, WORKLOAD_RETRIES_MAX, WORKLOAD_STATEMENT_TIMEOUT_MS,
+    WORKLOAD_STOP_TIMEOUT_MS,
 )
 from sixfold.workloads.base import FAIL, INFO, OK, History, MicroOp, Op, Workload
 
@@ -81,7 +82,8 @@ class ListAppend(Workload):
 
     def __init__(self, uri: str, seed: int, clients: int = 4, isolation: str = "repeatable read",
                  active_keys: int = 8, appends_per_key_max: int = 16, ops_per_txn_max: int = 4,
-                 read_probability: float = 0.5, retries_max: int = 2, table: str = "la", row_pad_bytes: int = 0):
+                 read_probability: float = 0.5, retries_max: int = WORKLOAD_RETRIES_MAX, table: str = "la",
+                 row_pad_bytes: int = 0):
         if isolation not in LEVELS:
             raise ValueError(f"isolation must be one of {LEVELS}, not {isolation!r}")
         self.uri = uri

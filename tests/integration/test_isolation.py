@@ -3,8 +3,10 @@ clients against the writer, and an Elle-style dependency-graph check of the hist
 
 REPEATABLE READ must be snapshot isolation: no G0, G1, G-single, lost update, and no
 transaction reading anything but its snapshot plus its own writes. SERIALIZABLE must
-also have no G2. Then the rule behind it, one transaction at a time. Replay a failure with the SIXFOLD_SEED it prints (the interleaving
+also have no G2. Replay a failure with the SIXFOLD_SEED it prints (the interleaving
 differs, the transactions do not); the history is kept in the test's tmp_path.
+
+Then the rule behind it, one transaction at a time, on the engine in-process.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def test_list_append_is_isolated(pg_cluster, tmp_path, isolation, row_pad_bytes)
     (tmp_path / "history.jsonl").write_text(history.dumps())
     result = wl.check(history)
     m = wl.metrics(history)
-    print(f"SIXFOLD_SEED={seed} {isolation}, rows padded {row_pad_bytes} bytes: {result.render(per_kind_max=0).splitlines()[0]}")
+    verdict = result.render(per_kind_max=0).splitlines()[0]
+    print(f"SIXFOLD_SEED={seed} {isolation}, rows padded {row_pad_bytes} bytes: {verdict}")
     print("metrics: " + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in m.items()))
     assert result.valid, f"SIXFOLD_SEED={seed}, history in {tmp_path}\n{result.render()}"
     assert m["ok"] >= COMMITTED_MIN, m
