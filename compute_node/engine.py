@@ -17,13 +17,15 @@ whole transaction.
 
 A plain `BEGIN` takes the write lock only at the transaction's first write (until
 then it is "pending": its reads run on the reader), so an idle transaction that only
-read blocks nobody. Isolation: READ COMMITTED (the default) reads at a fresh read point
-per statement until the first write, then on the writer, which sees everything
-committed. REPEATABLE READ and SERIALIZABLE read at one read point, taken at the
-first statement; at the first write, if any write transaction committed since that
-read point, the transaction fails with 40001 (retriable): writes are serialized, so
-this is the only anomaly left to prevent. `BEGIN IMMEDIATE` / `EXCLUSIVE` take the
-lock at once.
+read blocks nobody. Isolation (docs/2026-12-02-isolation.md): READ COMMITTED (the
+default) reads at a fresh read point per statement until the first write, then on the
+writer, which sees everything committed. REPEATABLE READ (snapshot isolation) and
+SERIALIZABLE read at one read point R, pinned by the first read after VDL has reached
+the last commit already shipped (bounded wait). At the first write, with the write
+lock held: if a write transaction shipped a commit above R, 40001 (retriable);
+otherwise the writer's state is exactly R, and the transaction goes on there with its
+own writes and nobody else's. Writers being serialized, that makes SERIALIZABLE
+serializable too. `BEGIN IMMEDIATE` / `EXCLUSIVE` take the lock at once.
 
 Session methods block (SQLite is synchronous): call them from worker threads, never
 from the event loop that runs the volume client (the node runs its own).
@@ -46,10 +48,12 @@ from compute_node.sql_errors import sql_error
 from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
-    BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS, VOLUME_CALL_TIMEOUT_MS,
-    WRITE_LOCK_WAIT_TIMEOUT_MS,
+    BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
+    VOLUME_CALL_TIMEOUT_MS, WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
-from sixfold.errors import CommitInDoubt, ReadOnlyTransaction, SixfoldError, SqlError, WriteLockTimeout
+from sixfold.errors import (
+    CommitInDoubt, ReadOnlyTransaction, SerializationFailure, SixfoldError, SqlError, WriteLockTimeout,
+)
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.compute.engine")
@@ -110,13 +114,13 @@ class ComputeNode:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
-        # Write transactions that released the lock (committed, rolled back or ended by
-        # SQLite): a REPEATABLE READ transaction compares it at its first write.
-        self.write_seq = 0
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
-        self.stats = {"commits": 0, "write_lock_wait_ms": 0.0}
+        self.stats = {"commits": 0, "write_lock_wait_ms": 0.0, "serialization_failures": 0, "snapshot_advances": 0,
+                      "snapshot_waits": 0, "snapshot_wait_ms": 0.0, "snapshot_wait_timeouts": 0}
+        # SNAPSHOT_WAIT_TIMEOUT_MS; 0 turns the wait off (to measure what it saves).
+        self.snapshot_wait_timeout_ms = SNAPSHOT_WAIT_TIMEOUT_MS
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> "ComputeNode":
@@ -194,6 +198,11 @@ class ComputeNode:
             "redo_batches_sent": sum(link.sent_batches for link in links),
             "redo_records_sent": sum(link.sent_records for link in links),
             "write_lock_wait_ms": int(self.stats["write_lock_wait_ms"]),
+            "serialization_failures": self.stats["serialization_failures"],
+            "snapshot_advances": self.stats["snapshot_advances"],
+            "snapshot_waits": self.stats["snapshot_waits"],
+            "snapshot_wait_ms": int(self.stats["snapshot_wait_ms"]),
+            "snapshot_wait_timeouts": self.stats["snapshot_wait_timeouts"],
         }
         if vc is not None:
             out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
@@ -242,8 +251,41 @@ class ComputeNode:
         self.stats["write_lock_wait_ms"] += (time.monotonic() - t0) * 1000
 
     def release_write_lock(self) -> None:
-        self.write_seq += 1  # under the lock: counts every write transaction, conservatively
         self.write_lock.release()
+
+    @property
+    def last_shipped_cpl(self) -> int:
+        """CPL of the last mini-transaction the writer shipped (0: none since it opened).
+        Only a holder of the write lock ships, so under the lock it is the writer's
+        current state: everything up to it, durable or not. Rollbacks ship nothing."""
+        commit = self.writer_file.last_commit
+        return 0 if commit is None else commit.cpl
+
+    def changed_since(self, lsn: int, pages) -> int | None:
+        """A volume page of `pages` that the writer changed above `lsn`, or None. Under
+        the write lock this covers every change shipped: the buffer cache records the
+        LSN of each page's last change (older writers' changes are all below any read
+        point, which is at least the VDL recovery found)."""
+        tail = self.cache.tail
+        return next((p for p in sorted(pages) if tail(p) > lsn), None)
+
+    def settle_snapshot(self) -> None:
+        """Before a snapshot transaction pins its read point: wait until VDL reaches the
+        last shipped commit, so that the snapshot includes every commit that released
+        the write lock before it. Without this, a commit shipped but not yet durable
+        would be missing from the snapshot, and the transaction's first write would
+        fail with 40001. Bounded by `snapshot_wait_timeout_ms`; past it (or if the
+        commit fails) the snapshot is simply the VDL of then."""
+        commit = self.writer_file.last_commit
+        if commit is None or self.vc.tracker.vdl >= commit.cpl or self.snapshot_wait_timeout_ms <= 0:
+            return
+        t0 = time.monotonic()
+        try:
+            self.call(commit.durable(self.snapshot_wait_timeout_ms), self.snapshot_wait_timeout_ms + 1000)
+        except SixfoldError:
+            self.stats["snapshot_wait_timeouts"] += 1
+        self.stats["snapshot_waits"] += 1
+        self.stats["snapshot_wait_ms"] += (time.monotonic() - t0) * 1000
 
     def wait_durable(self, commits: list) -> int | None:
         """Block until VDL passes the last shipped commit (CPLs are ordered). Raises
@@ -261,8 +303,8 @@ class Session:
 
     def __init__(self, node: ComputeNode):
         self.node = node
-        self.reader = apsw.Connection(f"{READER_FILE_PREFIX}-{next(_ids)}.db", vfs=node.vfs_name,
-                                      flags=apsw.SQLITE_OPEN_READONLY)
+        self.reader_name = f"{READER_FILE_PREFIX}-{next(_ids)}.db"
+        self.reader = apsw.Connection(self.reader_name, vfs=node.vfs_name, flags=apsw.SQLITE_OPEN_READONLY)
         self.reader.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
         self.reader.execute("pragma temp_store=MEMORY")
         if node.connection_hook is not None:
@@ -271,7 +313,10 @@ class Session:
         self._writing = False  # an autocommit statement of this session runs on the writer
         self.default_isolation = "read committed"
         self.isolation = self.default_isolation  # of the open transaction
-        self._snapshot_seq: int | None = None  # node.write_seq when a snapshot transaction first read
+        self._read_any = False  # the pending transaction ran a statement (too late to SET TRANSACTION)
+        # The read point of a REPEATABLE READ / SERIALIZABLE transaction, once a read
+        # pinned it: its first write checks that no commit was shipped above it.
+        self._read_point: int | None = None
 
     def interrupt(self) -> None:
         """Abort the statement this session runs (from any thread): it fails with 57014.
@@ -397,7 +442,7 @@ class Session:
                 if not node.writer.in_transaction:
                     self._finish_write()
             return node.writer.total_changes() - before
-        self._begin(read_only=False)
+        self._begin(read_only=False, rest="immediate")  # its own transaction, on the writer at once
         try:
             before = node.writer.total_changes()
             node.writer.cursor().executemany(stmt, rows)
@@ -414,33 +459,92 @@ class Session:
     def set_isolation(self, level: str) -> None:
         """SET TRANSACTION ISOLATION LEVEL: for the open transaction, before its first read."""
         level = " ".join(level.lower().split())
-        if self.txn == "pending" and self._snapshot_seq is None:
+        if self.txn == "pending" and not self._read_any:
             self.isolation = level
             if level in SNAPSHOT_LEVELS and not self.reader.in_transaction:
                 self.reader.execute("begin")
+            elif level not in SNAPSHOT_LEVELS and self.reader.in_transaction:
+                self.reader.execute("rollback")  # nothing read yet: READ COMMITTED reads per statement
 
     def _pending_read(self, stmt: str, params) -> Result:
-        if self._snapshot_seq is None:
-            self._snapshot_seq = self.node.write_seq  # before the read point is pinned: conservative
-        return self._run(self.reader, stmt, params)
+        """A read of a transaction that has not written: on the reader. READ COMMITTED
+        reads at a fresh read point per statement; a snapshot transaction at the one
+        its first read pins (after waiting for the commits already shipped)."""
+        self._read_any = True
+        if self.isolation not in SNAPSHOT_LEVELS:
+            return self._run(self.reader, stmt, params)
+        if self._read_point is None:
+            if not self.reader.in_transaction:
+                self.reader.execute("begin")
+            self.node.settle_snapshot()
+        elif not self.reader.in_transaction:
+            # SQLite ended the read transaction itself (an I/O error): reading on would
+            # mean a second snapshot.
+            raise SerializationFailure("could not serialize access: the transaction lost its snapshot; "
+                                       "roll it back and retry")
+        try:
+            result = self._run(self.reader, stmt, params)
+        except _WriteAttempt:
+            raise  # nothing was read: it runs on the writer next
+        except BaseException:
+            self._note_read_point()
+            raise
+        self._note_read_point()
+        return result
+
+    def _note_read_point(self) -> None:
+        """Remember the read point the reader pinned for this snapshot transaction."""
+        if self._read_point is None and self.reader.in_transaction:
+            file = self.node.vfs.reader_files.get(self.reader_name)
+            if file is not None and file.read_lsn is not None:
+                self._read_point = file.read_lsn
 
     def _upgrade(self) -> None:
-        """The pending transaction's first write: take the write lock and move to the writer."""
+        """The pending transaction's first write: take the write lock and move to the writer.
+
+        A snapshot transaction that has read at read point R may go on only if the
+        writer's state S (every commit shipped: writers are serialized) gives the same
+        reads as R. That holds if no commit was shipped above R, or if none of those
+        commits changed a page the transaction read (its reads at R are then its reads at
+        S: its snapshot moves forward to S). From here on it sees S plus its own writes,
+        as nobody else writes until it ends. Otherwise 40001. Taking the lock is the only
+        way to the writer, so every first write (a statement, execute_many, a savepoint)
+        passes this check."""
         node = self.node
-        snapshot = self._snapshot_seq if self.isolation in SNAPSHOT_LEVELS else None
-        if self.reader.in_transaction:
-            self.reader.execute("rollback")  # the snapshot's read transaction; it wrote nothing
+        read_point = self._read_point if self.isolation in SNAPSHOT_LEVELS else None
         node.acquire_write_lock()
-        if snapshot is not None and node.write_seq != snapshot:
-            node.release_write_lock()
-            # The transaction stays open (pending) and failed: the client rolls it back.
-            raise SqlError("could not serialize access due to concurrent update", "40001")
         try:
+            conflict = self._snapshot_conflict(read_point) if read_point is not None else None
+            if conflict is not None:
+                node.stats["serialization_failures"] += 1
+                # The transaction stays open (pending) and failed: the client rolls it back.
+                raise SerializationFailure(f"could not serialize access due to concurrent update: {conflict}")
+            if self.reader.in_transaction:
+                self.reader.execute("rollback")  # the snapshot's read transaction; it wrote nothing
             node.writer.execute("begin")
         except BaseException:
             node.release_write_lock()
             raise
         self.txn = "write"
+
+    def _snapshot_conflict(self, read_point: int) -> str | None:
+        """Under the write lock: why the writer's state is not the snapshot at
+        `read_point` as far as this transaction read it (None: it is)."""
+        node = self.node
+        shipped = node.last_shipped_cpl
+        if shipped <= read_point:
+            return None
+        file = node.vfs.reader_files.get(self.reader_name)
+        if file is None or not self.reader.in_transaction or file.read_lsn != read_point \
+                or file.pages_lsn != read_point:
+            return (f"a write transaction committed at LSN {shipped}, after this transaction's snapshot "
+                    f"(LSN {read_point})")
+        page = node.changed_since(read_point, file.read_pages)
+        if page is not None:
+            return (f"a write transaction committed after this transaction's snapshot (LSN {read_point}) changed "
+                    f"page {page}, which it read")
+        node.stats["snapshot_advances"] += 1
+        return None
 
     def _begin(self, read_only: bool, rest: str = "") -> Result:
         if self.txn is not None:
@@ -448,7 +552,8 @@ class Session:
         if not read_only and not _EAGER.match(rest):
             m = _ISOLATION.search(rest)
             self.isolation = " ".join(m.group(1).lower().split()) if m else self.default_isolation
-            self._snapshot_seq = None
+            self._read_any = False
+            self._read_point = None
             if self.isolation in SNAPSHOT_LEVELS:
                 self.reader.execute("begin")  # one read point, pinned at the first read
             self.txn = "pending"
@@ -478,9 +583,11 @@ class Session:
             if self.reader.in_transaction:
                 self.reader.execute("commit")
             self.txn = None
+            self._read_point = None
             return Result(command="COMMIT")
         if self.txn is None:
             return Result(command="COMMIT")  # PostgreSQL warns and carries on
+        self._read_point = None
         lsn = self._end_write("commit")
         return Result(command="COMMIT", commit_lsn=lsn)
 
@@ -491,6 +598,7 @@ class Session:
         elif self.txn == "write":
             self._end_write("rollback")
         self.txn = None
+        self._read_point = None
         return Result(command="ROLLBACK")
 
     def _end_write(self, how: str) -> int | None:

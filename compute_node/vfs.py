@@ -83,6 +83,8 @@ class VolumeVFS(apsw.VFS):
     def __init__(self, name: str, access: VolumeAccess):
         self.access = access
         self.writer_file: WriterFile | None = None
+        # Open reader files by name: a session asks its own for the read point it pinned.
+        self.reader_files: dict[str, ReaderFile] = {}
         super().__init__(name, "")  # inherit the default VFS for temporary files
 
     def _ours(self, name) -> bool:
@@ -100,7 +102,9 @@ class VolumeVFS(apsw.VFS):
                 assert self.writer_file is None, "one writer connection per compute node"
                 self.writer_file = WriterFile(self.access)
                 return self.writer_file
-            return ReaderFile(self.access)
+            reader = ReaderFile(self.access, on_close=lambda: self.reader_files.pop(fname, None))
+            self.reader_files[fname] = reader
+            return reader
         return apsw.VFSFile("", name, flags)
 
     def xAccess(self, pathname, flags):
@@ -168,15 +172,27 @@ class _VolumeFile:
 class ReaderFile(_VolumeFile):
     """A read-only view at a read point pinned for the length of SQLite's read transaction."""
 
-    def __init__(self, access: VolumeAccess):
+    def __init__(self, access: VolumeAccess, on_close: Callable[[], None] | None = None):
         super().__init__(access)
-        self.read_lsn: int | None = None
+        self.read_lsn: int | None = None  # the pinned read point, while SQLite holds a lock
         self.size_pages = 0
         self.lock_level = 0
+        self._on_close = on_close
+        # Volume pages read at `pages_lsn`: what SQLite may know of the volume there. It
+        # keeps its page cache across transactions at one read point (the change counter
+        # it checks is the read point), so the set starts afresh only when that moves.
+        self.read_pages: set[int] = set()
+        self.pages_lsn: int | None = None
+
+    def xClose(self):
+        if self._on_close is not None:
+            self._on_close()
 
     def xLock(self, level):
         if self.lock_level == 0 and level > 0:
             self.read_lsn = self.access.pin()
+            if self.read_lsn != self.pages_lsn:
+                self.read_pages, self.pages_lsn = set(), self.read_lsn
             self.size_pages = decode_meta(self._page(META_PAGE, self.read_lsn))
         self.lock_level = max(self.lock_level, level)
 
@@ -185,6 +201,11 @@ class ReaderFile(_VolumeFile):
             self.access.unpin(self.read_lsn)
             self.read_lsn = None
         self.lock_level = level
+
+    def _page(self, vpage: int, read_lsn: int | None) -> bytes:
+        if read_lsn is not None and read_lsn == self.read_lsn:
+            self.read_pages.add(vpage)
+        return super()._page(vpage, read_lsn)
 
     def _snapshot(self) -> tuple[int, int]:
         if self.read_lsn is not None:
@@ -232,6 +253,10 @@ class WriterFile(_VolumeFile):
         self.shipped_size = decode_meta(access.page(META_PAGE, None))
         self.size_pages = self.shipped_size
         self.shipped: list = []  # Commits handed to the volume client, not yet awaited
+        # The last Commit shipped (None before the first). Set under the compute node's
+        # write lock (only a write-lock holder makes SQLite sync this file); a snapshot
+        # transaction compares its CPL with its read point when it takes the lock.
+        self.last_commit = None
         self.redo_bytes = 0
         self.pages_shipped = 0
 
@@ -321,6 +346,7 @@ class WriterFile(_VolumeFile):
         if not changes:
             return
         commit = self.access.submit(changes)
+        self.last_commit = commit  # submitted: it may become durable whatever happens next
         first = commit.cpl - len(changes) + 1
         vdl, min_read = self.access.vdl(), self.access.min_read_lsn()
         for k, (vpage, img) in enumerate(images):

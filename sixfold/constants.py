@@ -94,6 +94,10 @@ WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails w
 REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
 VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
 SQL_BUSY_TIMEOUT_MS = 5_000
+# A REPEATABLE READ / SERIALIZABLE transaction's first read waits at most this long for
+# VDL to reach the last commit already shipped, so that its snapshot includes it (else
+# its first write would fail with 40001). Past it, the snapshot is the VDL of then.
+SNAPSHOT_WAIT_TIMEOUT_MS = 1_000
 
 # --- Compute node (PostgreSQL protocol) --------------------------------------------
 PG_STARTUP_BYTES_MAX = 10_000  # any message before authentication completes
@@ -110,3 +114,13 @@ PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before
 SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
+
+# --- Workloads (tests, chaos runs, bench) -------------------------------------------
+WORKLOAD_CONNECT_TIMEOUT_MS = 5_000  # a workload client's connection attempt
+WORKLOAD_STATEMENT_TIMEOUT_MS = 20_000  # statement_timeout each workload client sets (server side)
+WORKLOAD_RECONNECT_BACKOFF_MS = 100  # between a lost connection and the next attempt
+WORKLOAD_STOP_TIMEOUT_MS = 30_000  # clients still busy this long after a run's end are abandoned
+WORKLOAD_RETRIES_MAX = 2  # a transaction failed with 40001 is retried (as a new one) at most this often
+# Checkers: a badly broken history of tens of thousands of transactions still checks in seconds.
+CHECKER_CYCLES_PER_KIND_MAX = 100  # cycles of one kind reported per SCC (the kind is then marked truncated)
+CHECKER_CYCLE_SEARCHES_PER_SCC_MAX = 2_000  # rw edges tried (one BFS each) per SCC

@@ -162,6 +162,17 @@ class WriteLockTimeout(SixfoldError):
     retriable = True
 
 
+class SerializationFailure(SixfoldError):
+    """A REPEATABLE READ or SERIALIZABLE transaction cannot go on without breaking its
+    isolation level: at its first write, a write transaction had committed after its
+    snapshot (any commit, not only one to the same rows: writers are serialized). Roll
+    back and retry the whole transaction."""
+
+    sqlstate = "40001"  # serialization_failure
+    grpc_status = "ABORTED"
+    retriable = True
+
+
 class ReadOnlyTransaction(SixfoldError):
     """A write was attempted in a read-only transaction."""
 
