@@ -10,6 +10,11 @@ or above the oldest version's LSN.
 Versions above VDL (not yet durable) are pinned: the writer's own view needs them
 and storage cannot serve them yet. Eviction drops least recently used pages, then
 versions no read point can see. Thread-safe: SQL threads and the writer share it.
+
+A cached page's last change is its newest version. An evicted page's last change is
+remembered only while some read point could still be older than it (LSN above the
+minimum read point): at or below it, every read is at or above the change anyway. So
+that memory is bounded by the pages changed, and evicted, since the oldest read point.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from collections import OrderedDict
 
 from sixfold.constants import BUFFER_CACHE_BYTES_MAX, PAGE_SIZE_BYTES
 
+TAIL_SWEEP_MIN_ENTRIES = 1024
+
 
 class BufferCache:
     def __init__(self, capacity_bytes: int = BUFFER_CACHE_BYTES_MAX):
@@ -27,7 +34,10 @@ class BufferCache:
         self.capacity_bytes = capacity_bytes
         self._lock = threading.Lock()
         self._pages: OrderedDict[int, list[tuple[int, bytes]]] = OrderedDict()  # LRU order
-        self._tail: dict[int, int] = {}  # page -> LSN of its last change known to this writer
+        # Evicted page -> LSN of its last change known to this writer, while above the
+        # minimum read point (see the module docstring).
+        self._tail: dict[int, int] = {}
+        self._installs_since_sweep = 0  # old tails are forgotten every max(1024, len(_tail)) installs
         self._bytes = 0
         self.hits = self.misses = self.evictions = 0
 
@@ -51,15 +61,21 @@ class BufferCache:
             return image
 
     def tail(self, page: int) -> int:
+        """LSN of the page's last change this writer knows (0, or at most the minimum read
+        point, when it changed before or long ago)."""
         with self._lock:
-            return self._tail.get(page, 0)
+            return self._tail_of(page)
+
+    def _tail_of(self, page: int) -> int:
+        versions = self._pages.get(page)
+        return versions[-1][0] if versions else self._tail.get(page, 0)
 
     def install_change(self, page: int, lsn: int, image: bytes, durable_lsn: int, min_read_lsn: int) -> None:
         """The writer shipped a change of `page` at `lsn`: it is the newest version."""
         assert len(image) == PAGE_SIZE_BYTES
         with self._lock:
-            assert lsn > self._tail.get(page, 0), (page, lsn)
-            self._tail[page] = lsn
+            assert lsn > self._tail_of(page), (page, lsn)
+            self._tail.pop(page, None)
             versions = self._pages.setdefault(page, [])
             versions.append((lsn, bytes(image)))
             self._bytes += PAGE_SIZE_BYTES
@@ -74,7 +90,7 @@ class BufferCache:
         assert len(image) == PAGE_SIZE_BYTES and page_lsn <= read_lsn
         with self._lock:
             if page in self._pages or self._tail.get(page, 0) > read_lsn:
-                return
+                return  # cached already, or changed after the read point: not its current content
             self._pages[page] = [(page_lsn, bytes(image))]
             self._bytes += PAGE_SIZE_BYTES
             self._evict(durable_lsn, min_read_lsn)
@@ -88,6 +104,11 @@ class BufferCache:
             self._bytes -= i * PAGE_SIZE_BYTES
 
     def _evict(self, durable_lsn: int, min_read_lsn: int) -> None:
+        self._installs_since_sweep += 1
+        if self._installs_since_sweep >= max(TAIL_SWEEP_MIN_ENTRIES, len(self._tail)):  # amortized O(1)
+            self._installs_since_sweep = 0
+            for p in [p for p, lsn in self._tail.items() if lsn <= min_read_lsn]:
+                del self._tail[p]
         if self._bytes <= self.capacity_bytes:
             return
         for page in list(self._pages):
@@ -97,6 +118,8 @@ class BufferCache:
             if versions[-1][0] > durable_lsn:
                 continue  # pinned: not durable yet, storage cannot serve it
             del self._pages[page]
+            if versions[-1][0] > min_read_lsn:
+                self._tail[page] = versions[-1][0]
             self._bytes -= len(versions) * PAGE_SIZE_BYTES
             self.evictions += 1
 
