@@ -130,7 +130,9 @@ class SegmentLink:
                     return
                 if self.connected:
                     log.info("append stream to %s lost: %s", self.node, e.code().name)
-            except (StreamClosed, AckTimeout, asyncio.TimeoutError) as e:
+            except (StreamClosed, AckTimeout, asyncio.TimeoutError, asyncio.InvalidStateError) as e:
+                # InvalidStateError: a write raced with the stream's end ("RPC already
+                # finished"); the reader has the reason, the link just reconnects.
                 if self.connected and not self._closed:
                     log.info("append stream to %s dropped: %s", self.node, type(e).__name__)
             finally:
