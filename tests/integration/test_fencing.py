@@ -45,11 +45,11 @@ def test_superseded_writer_outcomes_are_honest(cluster_builder):
                     in_doubt.append(i)
 
         tasks = [asyncio.ensure_future(old_writer()) for _ in range(8)]
-        while len(durable) < 300:
+        while len(durable) < 150:
             await asyncio.sleep(0.01)
         new = await VolumeClient.open(cluster.spec)  # fences the old writer mid-stream
         assert new.epoch > old.epoch
-        while len(refused) < 50:
+        while len(refused) < 20:
             await asyncio.sleep(0.01)
         stop.set()
         await asyncio.gather(*tasks)

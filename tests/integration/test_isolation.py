@@ -21,7 +21,7 @@ from sixfold.errors import SixfoldError
 from sixfold.workloads.list_append import SERIALIZATION_FAILURE, ListAppend
 from tests.integration.mtr_workload import seed_from_env
 
-RUN_S = 8.0
+RUN_S = 6.0
 CLIENTS_COUNT = 4
 # Far below what a run commits (~900 on a loaded 2-core laptop), far above what a
 # run that mostly fails would: the check cannot pass on an empty history.

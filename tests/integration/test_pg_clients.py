@@ -2,7 +2,7 @@
 
 * psql runs DDL, DML, a transaction that commits and one that rolls back, and errors
   (each reported with its SQLSTATE under VERBOSITY verbose, and ON_ERROR_STOP exits 3).
-* `pgbench -i -s 2` initializes, `pgbench -c 4 -j 2 -T 30` runs with 0 failed
+* `pgbench -i -s 2` initializes, `pgbench -c 4 -j 2 -T 15` runs with 0 failed
   transactions, and pgbench_history holds exactly the transactions pgbench reported.
   (The pgbench duration can be shortened with SIXFOLD_PGBENCH_SECONDS for a local run.)
 """
@@ -84,7 +84,7 @@ def test_psql_ddl_dml_transactions_errors(pg_cluster):
 def test_pgbench_init_and_run(pg_cluster):
     assert PGBENCH, "pgbench is not installed: apt-get install postgresql-contrib (or postgresql)"
     uri = pg_cluster.uri()
-    seconds = int(os.environ.get("SIXFOLD_PGBENCH_SECONDS", "30"))
+    seconds = int(os.environ.get("SIXFOLD_PGBENCH_SECONDS", "15"))
     init = run([PGBENCH, "-i", "-s", "2", uri], uri, timeout=300)
     assert init.returncode == 0, init.stderr
     assert "done in" in init.stderr, init.stderr
