@@ -107,8 +107,6 @@ class Injector:
 
     def __init__(self, world: World, schedule: Schedule, trace: list[str]):
         self.w, self.s, self.trace = world, schedule, trace
-        self.down: set[str] = set()  # storage nodes crashed and not yet restarted
-        self.takeover_victims: list[tuple[str, str]] = []  # (old writer, "pause" | "cut")
         self._timers: list[asyncio.TimerHandle] = []  # every delayed undo; heal() cancels them
         self._spawned: list[asyncio.Task] = []
         self.healed = False
@@ -137,7 +135,6 @@ class Injector:
         self.note(f"{f.kind} {f.target} {f.duration_s}")
         if f.kind == "crash":
             w.crash_node(f.target)
-            self.down.add(f.target)
             self.later(f.duration_s, self.restart, f.target)
         elif f.kind == "pause":
             net.pause(f.target)
@@ -193,7 +190,6 @@ class Injector:
                 else:
                     for n in w.node_names:
                         net.cut(old, n)
-                self.takeover_victims.append((old, f.target))
                 self.later(f.duration_s, self.release, old, f.target)
                 w.current = None
                 await self.ensure_writer()
@@ -209,7 +205,6 @@ class Injector:
         if disk.full or disk.fail_next_fsyncs:
             self.later(0.2, self.restart, node)
             return
-        self.down.discard(node)
         if node not in self.w.nodes:
             self.note(f"restart {node}")
             self.w.start_node(node)
@@ -265,7 +260,6 @@ class Injector:
             disk = w.oracle.node_disks[n]
             disk.full, disk.fail_next_fsyncs = False, 0
             if n not in w.nodes:
-                self.down.discard(n)
                 self.note(f"restart {n}")
                 w.start_node(n)
         self.note("healed")

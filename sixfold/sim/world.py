@@ -56,8 +56,6 @@ class World:
         self._writer_serial = 0
         self._mtr = 0
         self.stopping = False
-        self.expected_faults: set[str] = set()  # processes whose next crash an injected fault explains
-        self.crash_count = 0
         self.committer_tasks: list[asyncio.Task] = []
         self.outcome_counts: dict[str, int] = {}
 
@@ -80,7 +78,6 @@ class World:
     def crash_node(self, name: str) -> None:
         if name not in self.nodes:
             return
-        self.crash_count += 1
         self.net.crash(name)
         self.loop.kill_process(name)
         self.oracle.node_disks[name].dead = True
@@ -140,13 +137,11 @@ class World:
         return vc
 
     def _writer_failed(self, name: str, err: BaseException) -> None:
-        if name not in self.expected_faults:
-            self.violation("task-died", f"writer {name} stopped: {err}")
+        self.violation("task-died", f"writer {name} stopped: {err}")
 
     def crash_writer(self, name: str) -> None:
         if name not in self.writers:
             return
-        self.crash_count += 1
         self.net.crash(name)
         self.loop.kill_process(name)
         vc = self.writers.pop(name)
