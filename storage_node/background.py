@@ -9,10 +9,12 @@ import logging
 
 import grpc
 
+from sixfold.clock import monotonic_s
 from sixfold.constants import (
     COALESCE_DELTAS_PER_PAGE_MIN, COALESCE_INTERVAL_MS, COALESCE_RECORDS_PER_PASS_MAX, COALESCE_VERSIONS_PER_PASS_MAX,
     GC_INTERVAL_MS, GC_VERSIONS_PER_PASS_MAX, GOSSIP_FETCH_BYTES_MAX, GOSSIP_FETCH_RECORDS_MAX,
-    GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_ENTRIES_PER_PASS_MAX, SCRUB_ENTRIES_PER_SLICE_MAX, SCRUB_INTERVAL_MS,
+    GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_CYCLE_MIN_INTERVAL_MS, SCRUB_ENTRIES_PER_PASS_MAX,
+    SCRUB_ENTRIES_PER_SLICE_MAX, SCRUB_INTERVAL_MS,
 )
 from sixfold.core.records import (
     KIND_IMAGE, NO_PAGE, decode_page_version, decode_record, encode_page_version, peek_page_kind,
@@ -170,20 +172,37 @@ async def gc_once(vol: NodeVolume, start_page: int) -> int:
 
 # --- scrub and repair ----------------------------------------------------------------------
 async def scrub_loop(vol: NodeVolume) -> None:
-    pos = {"log": b"", "versions": b""}
+    """Walk the log and the page versions, verifying checksums, in bounded slices. A
+    full walk starts at most every SCRUB_CYCLE_MIN_INTERVAL_MS: re-reading a small store
+    every second cost every node CPU for nothing (reads verify checksums anyway). The
+    first walk starts right after the node does."""
+    pos: dict[str, bytes | None] = {"log": b"", "versions": b""}
     await asyncio.sleep(_stagger_s(vol, SCRUB_INTERVAL_MS))
+    cycle_started = monotonic_s()
     while True:
         await asyncio.sleep(SCRUB_INTERVAL_MS / 1000)
         for _ in range(SCRUB_ENTRIES_PER_PASS_MAX // SCRUB_ENTRIES_PER_SLICE_MAX):
             scrub_once(vol, pos, SCRUB_ENTRIES_PER_SLICE_MAX)
             await asyncio.sleep(0)
+            if pos["log"] is None and pos["versions"] is None:
+                break
+        if pos["log"] is None and pos["versions"] is None:  # a full walk ended
+            rest = cycle_started + SCRUB_CYCLE_MIN_INTERVAL_MS / 1000 - monotonic_s()
+            if rest > 0:
+                await asyncio.sleep(rest)
+            pos = {"log": b"", "versions": b""}
+            cycle_started = monotonic_s()
 
 
-def scrub_once(vol: NodeVolume, pos: dict[str, bytes], limit: int = SCRUB_ENTRIES_PER_PASS_MAX) -> int:
-    """Verify the checksums of the next `limit` entries of the log and of the page versions."""
+def scrub_once(vol: NodeVolume, pos: dict[str, bytes | None], limit: int = SCRUB_ENTRIES_PER_PASS_MAX) -> int:
+    """Verify the checksums of the next `limit` entries of the log and of the page
+    versions. `pos` holds where each walk resumes (b"": from the start, None: this
+    walk reached the end)."""
     bad = 0
     with vol.store.env.begin() as txn:
         for dbname, db in (("log", vol.store.log), ("versions", vol.store.versions)):
+            if pos[dbname] is None:
+                continue
             cur = txn.cursor(db=db)
             ok = cur.set_range(pos[dbname]) if pos[dbname] else cur.first()
             n = 0
@@ -200,7 +219,7 @@ def scrub_once(vol: NodeVolume, pos: dict[str, bytes], limit: int = SCRUB_ENTRIE
                     vol.note_corrupt("record" if dbname == "log" else "version", a, b)
                 n += 1
                 ok = cur.next()
-            pos[dbname] = cur.key() if ok else b""
+            pos[dbname] = cur.key() if ok else None
     return bad
 
 

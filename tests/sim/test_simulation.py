@@ -19,7 +19,7 @@ from sixfold.sim.cli import CHUNK_SEEDS, _run_chunk
 from sixfold.sim.plants import PLANTS
 from sixfold.sim.runner import run_seed
 
-CI_SEEDS = 240
+CI_SEEDS = 300
 PLANT_SEED_BUDGET = 40  # every plant must be caught within this many seeds
 CAUGHT_AS = {"vdl-at-3": {"vdl-quorum"}, "no-epoch-check": {"fenced-ack", "durable-lost"}}
 
