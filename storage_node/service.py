@@ -69,8 +69,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                 return
             except asyncio.CancelledError:
                 raise
-            except grpc.aio.AioRpcError:
-                await pending.put(None)  # the writer went away
+            except (grpc.aio.AioRpcError, grpc.aio.AbortError):
+                await pending.put(None)  # the writer went away, or this handler already refused it
                 return
             except Exception as e:
                 log.error("append stream failed", exc_info=e)
