@@ -23,7 +23,7 @@ import asyncio
 import logging
 import threading
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 
 import grpc
@@ -124,7 +124,7 @@ class VolumeClient:
         self._carrying_over = True  # until recovery's records sit on a write quorum
         self._page_tail: dict[int, int] = {}  # page -> its last record in the log (prev_page_lsn)
         self._changed = asyncio.Event()  # VDL moved, a link connected, or the client failed
-        self._lal_lock = asyncio.Lock()  # LAL waiters allocate in arrival order
+        self._lal_waiters: deque[object] = deque()  # commits waiting for LAL room, in arrival order
         self._read_points: Counter[int] = Counter()
         self._read_points_lock = threading.Lock()
         self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
@@ -348,15 +348,23 @@ class VolumeClient:
                 f"transaction too large: it changed {len(changes)} pages, more than the {MTR_RECORDS_MAX} "
                 f"({MTR_RECORDS_MAX * PAGE_SIZE_BYTES // 2**20} MiB) one transaction may change; split it")
         tr = self.tracker
-        if self._lal_lock.locked() or not tr.can_allocate(n):
+        if self._lal_waiters or not tr.can_allocate(n):
+            # Wait for LAL room, first come first served, the whole wait (queue included)
+            # bounded by LAL_WAIT_TIMEOUT_MS: a caller never waits longer than that to be
+            # refused, however many commits wait before it.
             self.stats["lal_waits"] += 1
-            async with self._lal_lock:
-                try:
-                    await self._wait_for(lambda: tr.can_allocate(n), LAL_WAIT_TIMEOUT_MS, "VDL to move (LAL)")
-                except QuorumUnavailable as e:
-                    raise LogAllocationLimit(str(e)) from None
+            me = object()
+            self._lal_waiters.append(me)
+            try:
+                await self._wait_for(lambda: self._lal_waiters[0] is me and tr.can_allocate(n),
+                                     LAL_WAIT_TIMEOUT_MS, "VDL to move (LAL)")
                 self._check_open()
                 return self._send(changes, commit_ts_us)
+            except QuorumUnavailable as e:
+                raise LogAllocationLimit(str(e)) from None
+            finally:
+                self._lal_waiters.remove(me)
+                self._changed.set()  # the next waiter may be first now
         return self._send(changes, commit_ts_us)
 
     def _send(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:

@@ -46,7 +46,9 @@ class _InstantSelector(selectors.BaseSelector):
         if timeout is None:
             raise Deadlock("no callback is ready and no timer is pending")
         if timeout > 0:
-            self._loop.advance(timeout)
+            # Land exactly on the next timer: adding a tiny float timeout to a large
+            # clock can round to no change at all, and the loop would spin forever.
+            self._loop.advance_to_next_timer(timeout)
         return []
 
     def get_map(self):
@@ -71,6 +73,21 @@ class SimLoop(asyncio.SelectorEventLoop):
 
     def advance(self, seconds: float) -> None:
         self._now += seconds
+
+    def call_at(self, when, callback, *args, context=None):
+        # A timer that fires moves the clock to its time. asyncio fires timers up to a
+        # clock resolution early; on a clock that only moves when nothing is ready, a
+        # task retrying "wait the few nanoseconds left" would otherwise spin forever.
+        return super().call_at(when, self._fire, when, callback, args, context=context)
+
+    def _fire(self, when: float, callback, args) -> None:
+        if when > self._now:
+            self._now = when
+        callback(*args)
+
+    def advance_to_next_timer(self, seconds: float) -> None:
+        nxt = self._scheduled[0].when() if self._scheduled else self._now + seconds
+        self._now = max(self._now + seconds, nxt)
 
     def wall_us(self) -> int:
         return WALL_EPOCH_US + int(self._now * 1_000_000) + self._wall_offset_us

@@ -79,3 +79,54 @@ def test_cancel_at_every_await_then_commit_more(lal_full):
         # Cancelled before submit ran: refused; at every await after it: in doubt.
         assert cancelled[0] == "refused" and set(cancelled[1:]) == {"in_doubt"}, cancelled
     assert r.outcomes["durable"] >= CANCEL_AFTER_TURNS_MAX * FOLLOW_UP_COMMITS
+
+
+async def _lal_queue_scenario(world, inj, _schedule, waited: list[tuple[str, float]]) -> None:
+    from sixfold.constants import LAL_WAIT_TIMEOUT_MS
+    from sixfold.errors import LogAllocationLimit
+
+    for n in world.node_names:
+        world.start_node(n)
+    assert await inj.ensure_writer()
+    vc = world.writers[world.current]
+    vc.tracker.lal_records = LAL_RECORDS
+    for n in world.node_names[:3]:
+        world.net.pause(n)
+    fillers = []
+    while vc.tracker.can_allocate(2):
+        world._mtr += 1
+        fillers.append(asyncio.ensure_future(world.one_commit(vc, world._mtr, None)))
+        await asyncio.sleep(0)
+
+    async def waiter():
+        world._mtr += 1
+        mtr = world._mtr
+        t0 = world.loop.time()
+        try:
+            await vc.submit(world.changes(mtr))
+            waited.append(("sent", world.loop.time() - t0))
+        except LogAllocationLimit:
+            waited.append(("refused", world.loop.time() - t0))
+            world.oracle.on_outcome(_refused(mtr, vc))
+
+    await asyncio.gather(*(waiter() for _ in range(5)))
+    assert all(kind == "refused" and t <= LAL_WAIT_TIMEOUT_MS / 1000 + 0.1 for kind, t in waited), waited
+    for n in world.node_names[:3]:
+        world.net.resume(n)
+    await asyncio.gather(*fillers)  # their outcomes (in doubt, refused) are held against the volume by finish
+    await finish(world, 0)
+
+
+def _refused(mtr, vc):
+    from sixfold.sim.oracle import Outcome
+    return Outcome(mtr, "refused", vc.epoch)
+
+
+def test_every_lal_waiter_is_refused_within_the_bound_however_long_the_queue():
+    """Five commits queue for LAL room that never comes: each is refused after at most
+    LAL_WAIT_TIMEOUT_MS from its own arrival, not after those ahead of it waited theirs."""
+    waited: list[tuple[str, float]] = []
+    r = simulate(5, lambda w, i, s: _lal_queue_scenario(w, i, s, waited), schedule=calm_schedule(5, committers=0))
+    print(waited)
+    assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
+    assert len(waited) == 5
