@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-.}"
-python -m grpc_tools.protoc -Iproto --python_out="$out" --grpc_python_out="$out" --pyi_out="$out" proto/sixfold/rpc/storage.proto
+python -m grpc_tools.protoc -Iproto --python_out="$out" --grpc_python_out="$out" --pyi_out="$out" \
+  proto/sixfold/rpc/storage.proto proto/sixfold/rpc/compute.proto proto/sixfold/rpc/control.proto

@@ -5,10 +5,20 @@ the launcher and the compose file generator to start everything. Example:
 
     {"name": "local", "volume": "main", "pg_pages": 64, "database": "sixfold",
      "storage_nodes": [{"name": "sn-az1-a", "az": "az1", "host": "127.0.0.1", "port": 7101}, ...],
-     "compute_nodes": [{"name": "writer", "az": "az1", "host": "127.0.0.1", "port": 5432,
-                        "role": "writer"}],
+     "compute_nodes": [{"name": "db-1", "az": "az1", "host": "127.0.0.1", "port": 5441,
+                        "admin_port": 7201, "role": "writer", "tier": 0},
+                       {"name": "db-2", "az": "az2", "host": "127.0.0.1", "port": 5442,
+                        "admin_port": 7202, "role": "replica", "tier": 1}],
+     "control_plane": {"host": "127.0.0.1", "port": 7300},
+     "router": {"host": "127.0.0.1", "writer_port": 5432, "reader_port": 5433,
+                "custom": {"reporting": {"port": 5434, "members": ["db-2"]}}},
      "auth": {"method": "scram-sha-256",
               "users": {"sixfold": "SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>"}}}
+
+Compute instances keep their names for life; which one is the writer changes with
+failover. `role` is only the role an instance starts in when no control plane says
+otherwise; `tier` (0-15) orders the candidates of a failover. The name "writer" is
+never an instance's: it is an alias for whichever instance is the writer now.
 
 `auth.users` holds SCRAM verifiers (what PostgreSQL stores in pg_authid), never a
 password. `auth.method` is "scram-sha-256" or "trust" (any user, no password: only for
@@ -39,17 +49,53 @@ class StorageNodeSpec:
 
 @dataclass(frozen=True)
 class ComputeNodeSpec:
-    """A compute node: it speaks the PostgreSQL protocol on `port`."""
+    """A compute instance: it speaks the PostgreSQL protocol on `port` and, with
+    `admin_port`, the ComputeNode gRPC service (health, promotion, the redo stream
+    replicas subscribe to)."""
 
     name: str
     az: str
     host: str
     port: int
-    role: str = "writer"  # "writer"; "replica" once read replicas exist
+    role: str = "writer"  # the role it starts in: "writer" or "replica"
+    tier: int = 0  # failover priority: the healthy replica with the lowest tier is promoted first
+    admin_port: int = 0  # 0: no admin service (a single writer without replicas)
 
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def admin_address(self) -> str:
+        return f"{self.host}:{self.admin_port}"
+
+
+@dataclass(frozen=True)
+class ControlPlaneSpec:
+    host: str
+    port: int  # the ControlPlane gRPC service
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class CustomEndpointSpec:
+    port: int
+    members: tuple[str, ...]  # compute instance names
+
+
+@dataclass(frozen=True)
+class RouterSpec:
+    """The endpoints: `writer_port` always reaches the current writer, `reader_port`
+    spreads new connections over healthy replicas (the writer when there are none),
+    each custom endpoint over its members."""
+
+    host: str
+    writer_port: int
+    reader_port: int
+    custom: dict[str, CustomEndpointSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +109,8 @@ class ClusterSpec:
     database: str = "sixfold"  # the one database name clients connect to
     auth: dict = field(default_factory=lambda: {"method": "trust", "users": {}})
     tls: dict = field(default_factory=dict)  # {"cert": path, "key": path} enables TLS
+    control_plane: ControlPlaneSpec | None = None
+    router: RouterSpec | None = None
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)
@@ -81,7 +129,12 @@ class ClusterSpec:
 
     @property
     def writer(self) -> ComputeNodeSpec | None:
+        """The instance that starts as the writer (after a failover, ask the control plane)."""
         return next((n for n in self.compute_nodes if n.role == "writer"), None)
+
+    @property
+    def replicas(self) -> tuple[ComputeNodeSpec, ...]:
+        return tuple(n for n in self.compute_nodes if n.role == "replica")
 
     def replace(self, **changes) -> "ClusterSpec":
         import dataclasses
@@ -92,6 +145,9 @@ class ClusterSpec:
         d = asdict(self)
         d["storage_nodes"] = [asdict(n) for n in self.storage_nodes]
         d["compute_nodes"] = [asdict(n) for n in self.compute_nodes]
+        if self.router is not None:
+            d["router"]["custom"] = {k: {"port": c.port, "members": list(c.members)}
+                                     for k, c in self.router.custom.items()}
         return json.dumps(d, indent=2, sort_keys=True)
 
     @classmethod
@@ -99,7 +155,13 @@ class ClusterSpec:
         d = json.loads(text)
         nodes = tuple(StorageNodeSpec(**n) for n in d.pop("storage_nodes"))
         computes = tuple(ComputeNodeSpec(**n) for n in d.pop("compute_nodes", ()))
-        return cls(storage_nodes=nodes, compute_nodes=computes, **d)
+        cp = d.pop("control_plane", None)
+        router = d.pop("router", None)
+        if router is not None:
+            custom = {k: CustomEndpointSpec(v["port"], tuple(v["members"])) for k, v in router.pop("custom", {}).items()}
+            router = RouterSpec(custom=custom, **router)
+        return cls(storage_nodes=nodes, compute_nodes=computes,
+                   control_plane=ControlPlaneSpec(**cp) if cp else None, router=router, **d)
 
     @classmethod
     def load(cls, path: str | Path) -> "ClusterSpec":

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-GENERATED = ("storage_pb2.py", "storage_pb2_grpc.py", "storage_pb2.pyi")
+GENERATED = tuple(f"{name}{suffix}" for name in ("storage", "compute", "control")
+                  for suffix in ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi"))
 HINT = "sixfold/rpc/ is stale: run scripts/gen_proto.sh (with `pip install -e '.[test]'`) and commit the result"
 
 
