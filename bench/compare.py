@@ -225,7 +225,7 @@ class Bench:
         bar.step("profile sixfold 4c")
         sf, out = self.systems["sixfold"], self.args.out_dir
         storage = sf.cluster.storage_names[0]
-        pids = {"writer": sf.cluster.nodes["writer"].pid, storage: sf.cluster.nodes[storage].pid}
+        pids = {"writer": sf.cluster.nodes[sf.cluster.writer_name()].pid, storage: sf.cluster.nodes[storage].pid}
         files = {"writer": out / "profile-writer.txt", storage: out / "profile-storage.txt"}
         procs = {}
 

@@ -1,5 +1,11 @@
-"""`python -m compute_node` / `sixfold-compute-node`: run one compute node (the writer):
-recover the volume, then serve PostgreSQL clients until SIGTERM."""
+"""`python -m compute_node` / `sixfold-compute-node`: run one compute instance.
+
+It starts as the writer (recovers the volume) or as a read replica (follows the
+writer's redo stream): the control plane's topology decides when there is one, else
+the spec's `role`. It serves PostgreSQL clients, and on its admin port the
+ComputeNode service (health, promotion, the redo stream for replicas), until SIGTERM.
+A writer that learns another instance replaced it restarts itself as a replica
+(the same process, so its pid stays)."""
 
 from __future__ import annotations
 
@@ -9,13 +15,17 @@ import logging
 import os
 import secrets
 import signal
+import sys
 from pathlib import Path
 
+from compute_node.admin import serve_admin
 from compute_node.engine import ComputeNode
 from compute_node.pg_sql import functions
 from compute_node.pgwire.scram import make_verifier
 from compute_node.pgwire.server import PgServer
-from sixfold.constants import SCRAM_ITERATIONS_COUNT
+from compute_node.topology import TopologyView, fetch_topology
+from sixfold.constants import CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS, SCRAM_ITERATIONS_COUNT
+from sixfold.errors import StaleEpoch
 from sixfold.process import run_server
 from sixfold.spec import ClusterSpec
 
@@ -49,18 +59,49 @@ async def serve(args: argparse.Namespace) -> None:
     me = spec.compute(args.name)
     loop = asyncio.get_running_loop()
     node: ComputeNode | None = None
+    topo = None
+    if spec.control_plane is not None:
+        topo = await loop.run_in_executor(None, fetch_topology, spec, CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS / 1000)
+        if topo is None:
+            log.warning("the control plane at %s did not answer within %d ms: starting as the spec says (%s)",
+                        spec.control_plane.address, CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS, me.role)
+    if topo is not None and topo.writer:
+        role = "writer" if topo.writer == me.name else "replica"
+    else:
+        role = me.role
+    view = TopologyView(spec, me.name, topo)
 
     def on_connection(conn) -> None:
         functions.register(conn)
         # `select sixfold_metric('redo_bytes_sent')`: the node's counters, from any client.
         conn.create_scalar_function("sixfold_metric", lambda name: node.metrics().get(name), 1)
+        conn.create_scalar_function("pg_is_in_recovery", lambda: 0 if node.is_writer else 1, 0)
 
     def on_writer_failure(err) -> None:
+        if isinstance(err, StaleEpoch):
+            return  # fenced: the topology watch decides (a newer writer means: become a replica)
         log.critical("the writer stopped after a failure (%s); exiting so it can be replaced", err)
         os._exit(70)
 
-    node = ComputeNode(spec, writer_id=me.name, connection_hook=on_connection, on_writer_failure=on_writer_failure)
+    node = ComputeNode(spec, writer_id=me.name, connection_hook=on_connection, on_writer_failure=on_writer_failure,
+                       role=role, follow=view.writer_admin)
     await loop.run_in_executor(None, node.start)
+    admin = None  # held: a gRPC server that is garbage-collected stops serving
+    if me.admin_port:
+        admin = asyncio.run_coroutine_threadsafe(serve_admin(node, me.name, me.admin_address), node._loop).result()
+
+    def on_topology(topo) -> None:
+        # On the node's loop. Replaced while we thought we were the writer: restart as a
+        # replica (exec: same pid), so we follow the new writer with a clean slate.
+        if node.role == "writer" and topo.writer and topo.writer != me.name:
+            log.warning("%s replaced this writer (generation %d): restarting as a replica", topo.writer,
+                        topo.generation)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            logging.shutdown()
+            os.execv(sys.executable, [sys.executable, "-m", "compute_node", *sys.argv[1:]])
+
+    asyncio.run_coroutine_threadsafe(view.watch(on_topology), node._loop)
     server = PgServer(node, me.host, me.port, spec.database, spec.auth.get("method", "trust"), users_from(spec),
                       spec.tls)
     try:
@@ -68,13 +109,19 @@ async def serve(args: argparse.Namespace) -> None:
     except OSError as e:
         node.close()
         raise SystemExit(f"cannot listen on {me.address}: {e}") from None
-    log.info("compute node %s (%s, %s) ready: epoch %d, VDL %d", me.name, me.az, me.role, node.vc.epoch,
-             node.vc.vdl)
+    if node.is_writer:
+        log.info("compute node %s (%s) ready as the writer: epoch %d, VDL %d", me.name, me.az, node.vc.epoch,
+                 node.vc.vdl)
+    else:
+        log.info("compute node %s (%s) ready as a read replica of %s", me.name, me.az, view.writer or "(unknown)")
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("compute node %s stopping", me.name)
+    node._loop.call_soon_threadsafe(view.stop)
+    if admin is not None:
+        asyncio.run_coroutine_threadsafe(admin.stop(0.5), node._loop).result()
     await server.close()
     await loop.run_in_executor(None, node.close)
 

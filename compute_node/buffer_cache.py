@@ -83,6 +83,35 @@ class BufferCache:
             self._trim_versions(page, min_read_lsn)
             self._evict(durable_lsn, min_read_lsn)
 
+    def apply_change(self, page: int, lsn: int, apply, durable_lsn: int, min_read_lsn: int) -> bool:
+        """A replica learned of a change of `page` at `lsn`. If the page is cached, its
+        newest image goes through `apply(bytearray)` and becomes the version at `lsn`
+        (True); if not, the change is only remembered, so a read at an older read point
+        is not installed as the page's current content (False). One step under the
+        lock: a reader installing the page meanwhile cannot slip between the two."""
+        with self._lock:
+            versions = self._pages.get(page)
+            if versions is None:
+                if lsn > min_read_lsn and lsn > self._tail.get(page, 0):
+                    self._tail[page] = lsn
+                return False
+            assert lsn > versions[-1][0], (page, lsn)
+            image = bytearray(versions[-1][1])
+            apply(image)
+            versions.append((lsn, bytes(image)))
+            self._bytes += PAGE_SIZE_BYTES
+            self._pages.move_to_end(page)
+            self._trim_versions(page, min_read_lsn)
+            self._evict(durable_lsn, min_read_lsn)
+            return True
+
+    def clear(self) -> None:
+        """Forget everything (a replica that lost its place in the redo stream)."""
+        with self._lock:
+            self._pages.clear()
+            self._tail.clear()
+            self._bytes = 0
+
     def install_read(self, page: int, read_lsn: int, page_lsn: int, image: bytes, durable_lsn: int,
                      min_read_lsn: int) -> None:
         """A page read from storage at `read_lsn` (its last change at `page_lsn`). Kept

@@ -44,6 +44,9 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node.buffer_cache import BufferCache
+from compute_node.read_points import ReadPoints
+from compute_node.redo_stream import RedoRing
+from compute_node.replica import ReplicaVolume
 from compute_node.sql_errors import sql_error
 from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
@@ -99,8 +102,15 @@ def split_statements(sql: str) -> list[str]:
 
 
 class ComputeNode:
+    """One compute instance: the writer, or a read replica (same volume, no copy of
+    the data) that a promotion turns into the writer."""
+
     def __init__(self, spec: ClusterSpec, volume: str | None = None, cache_bytes: int = BUFFER_CACHE_BYTES_MAX,
-                 writer_id: str | None = None, connection_hook=None, on_writer_failure=None):
+                 writer_id: str | None = None, connection_hook=None, on_writer_failure=None,
+                 role: str = "writer", follow=None):
+        """`role` "writer" recovers the volume and takes writes; "replica" follows the
+        writer that `follow()` names ((name, admin address) or None while unknown)."""
+        assert role in ("writer", "replica"), role
         self.spec = spec
         # Called (on the volume client's loop) if the writer stops after one of its
         # background tasks failed; the compute node process exits then.
@@ -109,8 +119,14 @@ class ComputeNode:
         self.connection_hook = connection_hook
         self.volume = volume or spec.volume
         self.writer_id = writer_id
+        self.role = role  # "writer" | "replica" | "promoting"
+        self.follow = follow
         self.cache = BufferCache(cache_bytes)
-        self.vc: VolumeClient | None = None
+        self.read_points = ReadPoints()
+        self.vc: VolumeClient | None = None  # the writer's volume client
+        self.replica: ReplicaVolume | None = None  # a replica's view
+        self.storage = None  # whichever of the two serves reads now
+        self._follow_task: asyncio.Future | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
@@ -121,6 +137,10 @@ class ComputeNode:
                       "snapshot_waits": 0, "snapshot_wait_ms": 0.0, "snapshot_wait_timeouts": 0}
         # SNAPSHOT_WAIT_TIMEOUT_MS; 0 turns the wait off (to measure what it saves).
         self.snapshot_wait_timeout_ms = SNAPSHOT_WAIT_TIMEOUT_MS
+
+    @property
+    def is_writer(self) -> bool:
+        return self.role == "writer"
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> "ComputeNode":
@@ -137,29 +157,82 @@ class ComputeNode:
         self._thread.start()
         ready.wait()
         try:
-            self.vc = self.call(VolumeClient.open(self.spec, self.volume, self.writer_id,
-                                                 on_failure=self.on_writer_failure))
-            vc = self.vc
             access = VolumeAccess(
                 cache=self.cache,
-                read_storage=lambda page, lsn: self.call(vc.get_page_version(page, lsn)),
+                read_storage=lambda page, lsn: self.call(self.storage.get_page_version(page, lsn)),
                 submit=self.submit,
-                vdl=lambda: vc.tracker.vdl, min_read_lsn=lambda: vc.min_read_lsn,
-                pin=vc.acquire_read_point, unpin=vc.release_read_point)
+                vdl=lambda: self.storage.vdl, min_read_lsn=lambda: self.storage.min_read_lsn,
+                pin=lambda: self.storage.acquire_read_point(), unpin=self.read_points.unpin)
             self.vfs = VolumeVFS(self.vfs_name, access)
-            self.writer = apsw.Connection(WRITER_FILE, vfs=self.vfs_name)
-            self.writer.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
-            for pragma in ("page_size=4096", "journal_mode=MEMORY", "locking_mode=EXCLUSIVE",
-                           "synchronous=NORMAL", "temp_store=MEMORY"):
-                self.writer.execute(f"pragma {pragma}")
-            if self.connection_hook is not None:
-                self.connection_hook(self.writer)
+            if self.role == "writer":
+                self.vc = self.storage = self.call(VolumeClient.open(
+                    self.spec, self.volume, self.writer_id, on_failure=self.on_writer_failure,
+                    read_points=self.read_points))
+                self.vc.redo_ring = RedoRing(self.vc.vdl)
+                self._open_writer_connection()
+                log.info("compute node open on volume %s as the writer: epoch %d, VDL %d, recovery %.0f ms",
+                         self.volume, self.vc.epoch, self.vc.vdl, self.vc.recovery_ms)
+            else:
+                async def make_replica() -> ReplicaVolume:  # its gRPC channels belong to the volume loop
+                    return ReplicaVolume(self.spec, self.writer_id or "replica", self.cache,
+                                         read_points=self.read_points)
+
+                self.replica = self.storage = self.call(make_replica())
+                self._follow_task = asyncio.run_coroutine_threadsafe(self.replica.follow(self.follow), self._loop)
+                self._follow_task.add_done_callback(self._follow_ended)
+                log.info("compute node open on volume %s as a read replica", self.volume)
         except BaseException:
             self.close()
             raise
-        log.info("compute node open on volume %s: epoch %d, VDL %d, recovery %.0f ms", self.volume,
-                 self.vc.epoch, self.vc.vdl, self.vc.recovery_ms)
         return self
+
+    def _follow_ended(self, fut) -> None:
+        """A replica's follow loop ends only when asked to; anything else leaves a
+        replica that silently stops moving: stop loudly instead."""
+        if fut.cancelled() or fut.exception() is None:
+            return
+        log.critical("the replica stopped following the writer", exc_info=fut.exception())
+        if self.on_writer_failure is not None:
+            self.on_writer_failure(fut.exception())
+
+    def _open_writer_connection(self) -> None:
+        """The one SQLite connection that writes (blocking: not on the volume loop)."""
+        self.writer = apsw.Connection(WRITER_FILE, vfs=self.vfs_name)
+        self.writer.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
+        for pragma in ("page_size=4096", "journal_mode=MEMORY", "locking_mode=EXCLUSIVE",
+                       "synchronous=NORMAL", "temp_store=MEMORY"):
+            self.writer.execute(f"pragma {pragma}")
+        if self.connection_hook is not None:
+            self.connection_hook(self.writer)
+
+    async def promote(self) -> VolumeClient:
+        """This replica becomes the writer (on the volume loop): recovery with a new
+        epoch fences the old writer everywhere; the cache stays warm (storage fills the
+        gap between the replica's read point and the recovered VDL)."""
+        if self.role == "writer":
+            return self.vc
+        if self.role != "replica":
+            raise SixfoldError(f"cannot promote an instance that is {self.role}")
+        self.role = "promoting"
+        replica = self.replica
+        try:
+            replica.stop()
+            if self._follow_task is not None:
+                await asyncio.wrap_future(self._follow_task)
+            vc = await VolumeClient.open(self.spec, self.volume, self.writer_id, on_failure=self.on_writer_failure,
+                                         read_points=self.read_points)
+        except BaseException:
+            self.role = "replica"
+            self._follow_task = asyncio.ensure_future(replica.follow(self.follow))
+            raise
+        await replica.catch_up_from_storage(vc.vdl, vc.recovered.pg_tails)
+        vc.redo_ring = RedoRing(vc.vdl)
+        self.vc = self.storage = vc
+        await asyncio.get_running_loop().run_in_executor(None, self._open_writer_connection)
+        self.role = "writer"
+        log.info("promoted to the writer: epoch %d, VDL %d, recovery %.0f ms (read point was %d)", vc.epoch, vc.vdl,
+                 vc.recovery_ms, replica.read_point)
+        return vc
 
     def call(self, coro, timeout_ms: int = VOLUME_CALL_TIMEOUT_MS, on_timeout: type[SixfoldError] = SixfoldError):
         """Run a volume client coroutine on the node's loop from a SQL thread; at the
@@ -206,7 +279,11 @@ class ComputeNode:
         }
         if vc is not None:
             out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
-                        "retransmits": vc.stats["retransmits"], "read_hedges": vc.stats["read_hedges"]})
+                        "vdl_stalls": vc.stats["vdl_stalls"], "read_hedges": vc.stats["read_hedges"]})
+        elif self.replica is not None:
+            r = self.replica
+            out.update({"vdl": r.read_point, "epoch": r.epoch, "lag_lsn": r.lag_lsn, "lag_ms": int(r.lag_ms),
+                        "replica_resets": r.stats["resets"], "read_hedges": r.stats["read_hedges"]})
         if self.vfs is not None and self.writer is not None:
             wf = self.writer_file
             out.update({"redo_bytes": wf.redo_bytes, "pages_shipped": wf.pages_shipped})
@@ -219,6 +296,13 @@ class ComputeNode:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        if self.replica is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self.replica.stop)
+            if self._follow_task is not None:
+                try:
+                    self._follow_task.result(5)
+                except Exception:  # closing anyway
+                    pass
         if self.vc is not None and self._loop is not None:
             try:
                 self.call(self.vc.close(), 5_000)
@@ -244,6 +328,9 @@ class ComputeNode:
 
     # --- shared by sessions ----------------------------------------------------------------
     def acquire_write_lock(self) -> None:
+        if self.role != "writer":
+            raise ReadOnlyTransaction("cannot execute a write on a read replica (it is in recovery): "
+                                      "connect to the writer (the cluster endpoint)")
         t0 = time.monotonic()
         if not self.write_lock.acquire(timeout=WRITE_LOCK_WAIT_TIMEOUT_MS / 1000):
             raise WriteLockTimeout(f"waited {WRITE_LOCK_WAIT_TIMEOUT_MS} ms for the write lock; "
@@ -276,9 +363,10 @@ class ComputeNode:
         would be missing from the snapshot, and the transaction's first write would
         fail with 40001. Bounded by `snapshot_wait_timeout_ms`; past it (or if the
         commit fails) the snapshot is simply the VDL of then."""
-        commit = self.writer_file.last_commit
+        wf = self.vfs.writer_file
+        commit = wf.last_commit if wf is not None and self.role == "writer" else None
         if commit is None or self.vc.tracker.vdl >= commit.cpl or self.snapshot_wait_timeout_ms <= 0:
-            return
+            return  # a replica has nothing of its own in flight: its read point is all it has
         t0 = time.monotonic()
         try:
             self.call(commit.durable(self.snapshot_wait_timeout_ms), self.snapshot_wait_timeout_ms + 1000)

@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import uuid
 from collections import Counter, deque
 from dataclasses import dataclass
 
-import grpc
-
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
     ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
-    PAGE_SIZE_BYTES, READ_HEDGE_DELAY_MS, READ_TIMEOUT_MS, RPC_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
+    PAGE_SIZE_BYTES, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.quorum import committed_index
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
@@ -39,11 +36,13 @@ from sixfold.core.segment_state import compact_history
 from sixfold.core.write_tracker import WriteTracker
 from sixfold.errors import (
     CommitInDoubt, CommitTimeout, LogAllocationLimit, MiniTransactionTooLarge, QuorumUnavailable, SegmentBehind,
-    SixfoldError, StaleEpoch, VolumeClosed, error_from_status,
+    SixfoldError, StaleEpoch, VolumeClosed,
 )
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
+from compute_node.page_reads import hedged_read
+from compute_node.read_points import ReadPoints
 from compute_node.recovery import recover_volume
 from compute_node.segment_link import SegmentLink
 
@@ -99,7 +98,7 @@ class Commit:
 
 class VolumeClient:
     def __init__(self, spec: ClusterSpec, volume: str, writer_id: str, transport: Transport | None = None,
-                 on_failure=None):
+                 on_failure=None, read_points: ReadPoints | None = None):
         self.spec = spec
         self.on_failure = on_failure  # called with the error when a background task failed and the writer stopped
         self.volume = volume
@@ -125,8 +124,11 @@ class VolumeClient:
         self._page_tail: dict[int, int] = {}  # page -> its last record in the log (prev_page_lsn)
         self._changed = asyncio.Event()  # VDL moved, a link connected, or the client failed
         self._lal_waiters: deque[object] = deque()  # commits waiting for LAL room, in arrival order
-        self._read_points: Counter[int] = Counter()
-        self._read_points_lock = threading.Lock()
+        self.read_points = read_points or ReadPoints()
+        # Read replicas: the redo they follow (set by the compute node when it serves them)
+        # and the oldest read point each still serves (storage must keep those versions).
+        self.redo_ring = None
+        self.replica_read_points: dict[str, int] = {}
         self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
         self._closing = False
         self._tasks: list[asyncio.Task] = []
@@ -136,9 +138,11 @@ class VolumeClient:
     # --- opening -------------------------------------------------------------------
     @classmethod
     async def open(cls, spec: ClusterSpec, volume: str | None = None, writer_id: str | None = None,
-                   transport: Transport | None = None, on_failure=None) -> "VolumeClient":
+                   transport: Transport | None = None, on_failure=None,
+                   read_points: ReadPoints | None = None) -> "VolumeClient":
         """Recover the volume (creating it if new) and become its writer."""
-        vc = cls(spec, volume or spec.volume, writer_id or f"writer-{uuid.uuid4().hex[:12]}", transport, on_failure)
+        vc = cls(spec, volume or spec.volume, writer_id or f"writer-{uuid.uuid4().hex[:12]}", transport, on_failure,
+                 read_points)
         try:
             await vc._recover()
         except BaseException:
@@ -271,6 +275,8 @@ class VolumeClient:
         for fut in released:
             if not fut.done():
                 fut.set_result(None)
+        if self.redo_ring is not None:
+            self.redo_ring.advance(tr.vdl)
         if self._trim_to < tr.vdl and not self._carrying_over:
             self._trim_to = tr.vdl
             self._trim_log()
@@ -392,6 +398,8 @@ class VolumeClient:
         top = max(pgs)
         if top >= self.pg_count:
             self.pg_count = top + 1
+        if self.redo_ring is not None:
+            self.redo_ring.append([e[3] for e in log_[len(log_) - len(allocated):]])
         for link in self.links.values():
             link.wake()
         cpl = allocated[-1][0]
@@ -416,22 +424,16 @@ class VolumeClient:
     # --- read points (thread-safe: SQL threads pin them) -----------------------------------
     def acquire_read_point(self) -> int:
         """Pin the current VDL as a read point: storage keeps the versions it needs."""
-        with self._read_points_lock:
-            lsn = self.tracker.vdl
-            self._read_points[lsn] += 1
-            return lsn
+        return self.read_points.pin(self.tracker.vdl)
 
     def release_read_point(self, lsn: int) -> None:
-        with self._read_points_lock:
-            self._read_points[lsn] -= 1
-            if self._read_points[lsn] <= 0:
-                del self._read_points[lsn]
+        self.read_points.unpin(lsn)
 
     @property
     def min_read_lsn(self) -> int:
-        vdl = self.tracker.vdl if self.tracker else 0
-        with self._read_points_lock:
-            return min(self._read_points, default=vdl)
+        """The oldest read point this writer or any of its replicas still reads at."""
+        own = self.read_points.oldest(self.tracker.vdl if self.tracker else 0)
+        return min(own, *self.replica_read_points.values()) if self.replica_read_points else own
 
     # --- reading ---------------------------------------------------------------------
     async def get_page(self, page: int, read_lsn: int | None = None) -> bytes:
@@ -449,47 +451,7 @@ class VolumeClient:
         known = self.tracker.readable_segments(pg, read_lsn)
         order = known + [n for n in self.geometry.segments(pg) if n not in known]
         req = pb.GetPageRequest(volume=self.volume, page=page, read_lsn=read_lsn, required_scl=need)
-        return await self._hedged_read(order, req)
-
-    async def _hedged_read(self, order: list[str], req: pb.GetPageRequest) -> tuple[bytes, int]:
-        deadline = monotonic_s() + READ_TIMEOUT_MS / 1000
-        pending: set[asyncio.Task] = set()
-        errors: list[SixfoldError] = []
-        queue = list(order)
-        try:
-            while queue or pending:
-                if queue:
-                    node = queue.pop(0)
-                    pending.add(asyncio.ensure_future(self._read_one(node, req)))
-                left = deadline - monotonic_s()
-                if left <= 0:
-                    break
-                wait = min(left, READ_HEDGE_DELAY_MS / 1000) if queue else left
-                done, pending = await asyncio.wait(pending, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                for t in done:
-                    try:
-                        return t.result()
-                    except SixfoldError as e:
-                        errors.append(e)
-                if done:
-                    self.stats["read_retries"] += 1
-                elif queue:
-                    self.stats["read_hedges"] += 1
-        finally:
-            for t in pending:
-                t.cancel()
-        collected = [e for e in errors if e.grpc_status == "OUT_OF_RANGE"]
-        if collected:
-            raise collected[0]
-        raise QuorumUnavailable(f"page {req.page} at LSN {req.read_lsn}: no segment could serve it "
-                                f"({'; '.join(str(e) for e in errors[:3]) or 'timed out'})")
-
-    async def _read_one(self, node: str, req: pb.GetPageRequest) -> tuple[bytes, int]:
-        try:
-            resp = await self.stubs[node].GetPage(req, timeout=READ_TIMEOUT_MS / 1000)
-        except grpc.aio.AioRpcError as e:
-            raise error_from_status(e.code().name, f"{node}: {e.details()}") from None
-        return resp.image, resp.page_lsn
+        return await hedged_read(self.stubs, order, req, self.stats)
 
     # --- closing -------------------------------------------------------------------------
     async def close(self) -> None:

@@ -1,7 +1,10 @@
 """The local process launcher: starts the processes of a cluster spec (storage nodes,
-then compute nodes) as real processes, each with its own data directory and log file,
-and stops, kills, pauses and resumes them. Used by `sixfold up`, by the test fixture
-and by bench/."""
+the control plane, compute instances, the router) as real processes, each with its
+own data directory and log file, and stops, kills, pauses and resumes them. Used by
+`sixfold up`, by the test fixture and by bench/.
+
+Processes are named as in the spec; "writer" names whichever compute instance is the
+writer now (the control plane's answer, else the spec's)."""
 
 from __future__ import annotations
 
@@ -76,6 +79,10 @@ def with_password(spec: ClusterSpec, root: Path, password: str, user: str = "six
     return spec.replace(auth={"method": "scram-sha-256", "users": {user: verifier}})
 
 
+CONTROL_PLANE = "control-plane"
+ROUTER = "router"
+
+
 @dataclass
 class NodeProcess:
     name: str
@@ -84,11 +91,16 @@ class NodeProcess:
     log_path: Path
     proc: subprocess.Popen | None = None
     paused: bool = False
-    kind: str = "storage"  # "storage" or "compute"
+    kind: str = "storage"  # "storage", "compute", "control" or "router"
 
     def argv(self, spec_path: Path) -> list[str]:
         if self.kind == "compute":
             return [sys.executable, "-m", "compute_node", "--cluster-spec", str(spec_path), "--name", self.name]
+        if self.kind == "control":
+            return [sys.executable, "-m", "control_plane", "--cluster-spec", str(spec_path), "--data-dir",
+                    str(self.data_dir)]
+        if self.kind == "router":
+            return [sys.executable, "-m", "router", "--cluster-spec", str(spec_path)]
         return [sys.executable, "-m", "storage_node", "--cluster-spec", str(spec_path), "--name", self.name,
                 "--data-dir", str(self.data_dir)]
 
@@ -108,14 +120,26 @@ class LocalCluster:
     nodes: dict[str, NodeProcess] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, root: Path, spec: ClusterSpec | None = None, writer: bool = False,
-               password: str | None = None, **spec_kw) -> "LocalCluster":
-        """A new cluster in `root`. With `writer`, also a writer compute node on a free port;
-        with `password`, clients log in as user `sixfold` with it (SCRAM), else trust."""
+    def create(cls, root: Path, spec: ClusterSpec | None = None, writer: bool = False, replicas: int = 0,
+               control_plane: bool = False, router: bool = False, password: str | None = None,
+               **spec_kw) -> "LocalCluster":
+        """A new cluster in `root`, on free ports. With `writer`, also compute instance
+        db-1 (the writer); with `replicas`, that many read replicas (db-2, ...); with
+        `control_plane` / `router`, those processes. Compute instances get admin ports
+        when there are replicas or a control plane. With `password`, clients log in as
+        user `sixfold` with it (SCRAM), else trust."""
         root.mkdir(parents=True, exist_ok=True)
         if spec is None:
-            ports = free_ports(1 + (6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"]))
-            spec = local_spec(ports[0], pg_port=ports[-1] if writer else None, **spec_kw)
+            storage_count = 6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"]
+            computes = (1 + replicas) if writer else 0
+            admin = computes if (replicas or control_plane) else 0
+            ports = free_ports(storage_count + computes + admin + int(control_plane) + 2 * int(router))
+            it = iter(ports[storage_count:])
+            pg = [next(it) for _ in range(computes)]
+            spec = local_spec(ports[0], pg_port=pg[0] if pg else None, replica_ports=tuple(pg[1:]),
+                              admin_ports=tuple(next(it) for _ in range(admin)),
+                              control_plane_port=next(it) if control_plane else None,
+                              router_ports=(next(it), next(it)) if router else None, **spec_kw)
             nodes = tuple(type(n)(n.name, n.az, n.host, p) for n, p in zip(spec.storage_nodes, ports))
             spec = spec.replace(storage_nodes=nodes)
         if password is not None:
@@ -132,7 +156,30 @@ class LocalCluster:
         for n in spec.compute_nodes:
             c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log",
                                           kind="compute")
+        if spec.control_plane is not None:
+            c.nodes[CONTROL_PLANE] = NodeProcess(CONTROL_PLANE, spec.control_plane.address, root / CONTROL_PLANE,
+                                                 root / "logs" / f"{CONTROL_PLANE}.log", kind="control")
+        if spec.router is not None:
+            c.nodes[ROUTER] = NodeProcess(ROUTER, f"{spec.router.host}:{spec.router.writer_port}", root / ROUTER,
+                                          root / "logs" / f"{ROUTER}.log", kind="router")
         return c
+
+    def writer_name(self, timeout_s: float = 1.0) -> str:
+        """The compute instance that is the writer now: the control plane's answer when
+        it has one and answers, else the spec's."""
+        if self.spec.control_plane is not None and self.nodes[CONTROL_PLANE].alive:
+            from compute_node.topology import fetch_topology
+
+            topo = fetch_topology(self.spec, timeout_s)
+            if topo is not None and topo.writer:
+                return topo.writer
+        if self.spec.writer is None:
+            raise KeyError(f"cluster {self.spec.name!r} has no writer")
+        return self.spec.writer.name
+
+    def resolve(self, name: str) -> str:
+        """A process name, with "writer" standing for the current writer."""
+        return self.writer_name() if name == "writer" else name
 
     @property
     def storage_names(self) -> list[str]:
@@ -143,22 +190,28 @@ class LocalCluster:
         return [n.name for n in self.spec.compute_nodes]
 
     def host_port(self, name: str) -> tuple[str, int]:
+        name = self.resolve(name)
         n = next((x for x in (*self.spec.storage_nodes, *self.spec.compute_nodes) if x.name == name), None)
         if n is None:
             raise KeyError(f"no process named {name!r} in cluster {self.spec.name!r}")
         return n.host, n.port
 
     def uri(self, name: str = "writer") -> str:
-        """The PostgreSQL URI of a compute node (`writer`: the cluster endpoint)."""
+        """The PostgreSQL URI of an endpoint or a compute instance (`writer`: the cluster
+        endpoint; without a router, the current writer's own)."""
         from sixfold.endpoints import endpoints, load_credentials
 
-        return endpoints(self.spec, load_credentials(self.root))[name]
+        eps = endpoints(self.spec, load_credentials(self.root))
+        if name == "writer" and self.spec.router is None:
+            return eps[self.writer_name()]
+        return eps[name]
 
     @property
     def spec_path(self) -> Path:
         return self.root / "cluster.json"
 
     def start(self, name: str, wait: bool = True) -> NodeProcess:
+        name = self.resolve(name)
         n = self.nodes[name]
         if n.alive:
             return n
@@ -174,8 +227,13 @@ class LocalCluster:
         return n
 
     def start_all(self) -> None:
-        """Storage nodes first (in parallel), then the compute nodes (they recover the volume)."""
-        for group in (self.storage_names, self.compute_names):
+        """Storage nodes first (in parallel), the control plane, the writer (it recovers
+        the volume), the replicas (they follow it), then the router."""
+        computes = self.compute_names
+        writer = [n for n in computes if self.spec.writer is not None and n == self.spec.writer.name]
+        groups = [self.storage_names, [CONTROL_PLANE] if CONTROL_PLANE in self.nodes else [], writer,
+                  [n for n in computes if n not in writer], [ROUTER] if ROUTER in self.nodes else []]
+        for group in groups:
             for name in group:
                 self.start(name, wait=False)
             for name in group:
@@ -186,6 +244,7 @@ class LocalCluster:
             return pb_grpc.StorageNodeStub(ch).Health(pb.HealthRequest(volume=self.spec.volume), timeout=timeout_s)
 
     def wait_ready(self, name: str) -> None:
+        name = self.resolve(name)
         n = self.nodes[name]
 
         def ready():
@@ -193,13 +252,18 @@ class LocalCluster:
                 raise RuntimeError(f"{name} exited with {n.proc.returncode if n.proc else None}; see {n.log_path}")
             if n.kind == "compute":
                 return pg_answers(*self.host_port(name), 0.5)
+            if n.kind == "router":
+                return pg_answers(self.spec.router.host, self.spec.router.writer_port, 0.5)
+            if n.kind == "control":
+                from compute_node.topology import fetch_topology
+                return fetch_topology(self.spec, 0.5) is not None
             return self.health(name, 0.5).node == name
 
         wait_until(ready, PROCESS_START_TIMEOUT_MS / 1000, f"{n.kind} node {name} to answer")
 
     def kill(self, name: str) -> None:
         """SIGKILL: no shutdown, no flush, like a power cut of that process."""
-        n = self.nodes[name]
+        n = self.nodes[self.resolve(name)]
         if n.alive:
             if n.paused:
                 os.kill(n.proc.pid, signal.SIGCONT)
@@ -212,6 +276,7 @@ class LocalCluster:
         n.paused = False
 
     def stop(self, name: str) -> None:
+        name = self.resolve(name)
         n = self.nodes[name]
         if n.alive:
             if n.paused:
@@ -224,19 +289,20 @@ class LocalCluster:
                 n.proc.wait()
 
     def pause(self, name: str) -> None:
-        n = self.nodes[name]
+        n = self.nodes[self.resolve(name)]
         if n.alive and not n.paused:
             os.kill(n.proc.pid, signal.SIGSTOP)
             n.paused = True
 
     def resume(self, name: str) -> None:
-        n = self.nodes[name]
+        n = self.nodes[self.resolve(name)]
         if n.alive and n.paused:
             os.kill(n.proc.pid, signal.SIGCONT)
             n.paused = False
 
     def stop_all(self, kill: bool = False) -> None:
-        for name in [*self.compute_names, *self.storage_names]:
+        order = [ROUTER, *self.compute_names, CONTROL_PLANE, *self.storage_names]
+        for name in [n for n in order if n in self.nodes]:
             (self.kill if kill else self.stop)(name)
 
     def names_in_az(self, az: str) -> list[str]:

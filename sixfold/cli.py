@@ -308,7 +308,7 @@ def cmd_up(args) -> int:
                 from deploy.launcher import free_ports
                 port = args.port or (DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT)
                                      else free_ports(1)[0])
-                spec = with_password(spec.replace(compute_nodes=(ComputeNodeSpec("writer", "az1", "127.0.0.1",
+                spec = with_password(spec.replace(compute_nodes=(ComputeNodeSpec("db-1", "az1", "127.0.0.1",
                                                                                   port),)), dd.root, new_password())
                 spec.save(dd.spec_path)
             cluster = LocalCluster.attach(spec, dd.root)
@@ -453,6 +453,8 @@ def cmd_node(args) -> int:
     dd = DataDir(args.data_dir)
     cluster = dd.cluster()
     name = args.name
+    if name == "writer" and cluster.spec.writer is not None:
+        name = cluster.writer_name()  # whichever instance is the writer now
     if name not in cluster.nodes:
         raise CliError(f"no process named {name!r}; the processes are: {', '.join(cluster.nodes)}", EXIT_USAGE)
     stop_s = PROCESS_STOP_TIMEOUT_MS / 1000

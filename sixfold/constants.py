@@ -53,6 +53,15 @@ RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
 RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
 
+# --- Read replicas ------------------------------------------------------------------
+REDO_RING_BYTES_MAX = 64 * 1024 * 1024  # the writer's recent redo kept for replicas (beyond it a lagging one resets)
+REDO_BATCH_BYTES_MAX = 512 * 1024  # records in one message of the redo stream
+REPLICA_PENDING_RECORDS_MAX = 2 * 20_000  # records a replica holds above its read point (else it resets)
+REPLICA_CATCH_UP_RECORDS_MAX = 50_000  # records a replica fetches from storage to keep its cache warm (else it drops it)
+REPLICA_RECONNECT_BACKOFF_MS_MAX = 1_000
+REPLICA_PROGRESS_INTERVAL_MS = 200  # a replica reports its oldest read point this often
+CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS = 5_000  # a starting compute instance waits this long to learn its role
+
 # --- gRPC channels -------------------------------------------------------------
 GRPC_KEEPALIVE_TIME_MS = 10_000  # an idle connection is pinged this often ...
 GRPC_KEEPALIVE_TIMEOUT_MS = 5_000  # ... and dropped when the ping is not answered by then

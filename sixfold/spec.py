@@ -174,14 +174,30 @@ class ClusterSpec:
 
 
 def local_spec(base_port: int, nodes_per_az: int = 2, pg_pages: int = PG_PAGES_DEFAULT_COUNT,
-               host: str = "127.0.0.1", name: str = "local", pg_port: int | None = None) -> ClusterSpec:
+               host: str = "127.0.0.1", name: str = "local", pg_port: int | None = None,
+               replica_ports: tuple[int, ...] = (), admin_ports: tuple[int, ...] = (),
+               control_plane_port: int | None = None, router_ports: tuple[int, int] | None = None) -> ClusterSpec:
     """Six (or more) storage nodes over az1..az3 on consecutive ports; with `pg_port`,
-    also the writer compute node (in az1) listening for PostgreSQL clients there."""
+    also compute instance db-1 (the writer, tier 0, in az1) listening for PostgreSQL
+    clients there, and one read replica db-2, db-3, ... per `replica_ports` (tier 1,
+    spread over the AZs). `admin_ports` gives each compute instance, in that order, its
+    admin (ComputeNode gRPC) port. With `control_plane_port` a control plane; with
+    `router_ports` (writer endpoint, reader endpoint) a router."""
     nodes = []
     port = base_port
     for az in ("az1", "az2", "az3"):
         for i in range(nodes_per_az):
             nodes.append(StorageNodeSpec(f"sn-{az}-{chr(ord('a') + i)}", az, host, port))
             port += 1
-    computes = (ComputeNodeSpec("writer", "az1", host, pg_port),) if pg_port is not None else ()
-    return ClusterSpec(name=name, storage_nodes=tuple(nodes), pg_pages=pg_pages, compute_nodes=computes)
+    computes: list[ComputeNodeSpec] = []
+    if pg_port is not None:
+        ports = (pg_port, *replica_ports)
+        admins = tuple(admin_ports) + (0,) * (len(ports) - len(admin_ports))
+        for i, (p, a) in enumerate(zip(ports, admins)):
+            computes.append(ComputeNodeSpec(f"db-{i + 1}", f"az{i % 3 + 1}", host, p,
+                                            role="writer" if i == 0 else "replica", tier=0 if i == 0 else 1,
+                                            admin_port=a))
+    return ClusterSpec(
+        name=name, storage_nodes=tuple(nodes), pg_pages=pg_pages, compute_nodes=tuple(computes),
+        control_plane=ControlPlaneSpec(host, control_plane_port) if control_plane_port else None,
+        router=RouterSpec(host, *router_ports) if router_ports else None)

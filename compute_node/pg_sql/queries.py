@@ -317,6 +317,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, _BOOL_EXPRS):
         return t.BOOL
+    if isinstance(e, exp.Anonymous) and e.name.lower() == "pg_is_in_recovery":
+        return t.BOOL
     if isinstance(e, exp.CurrentTimestamp) or (isinstance(e, exp.Anonymous) and e.name.lower() == "now"):
         return t.TIMESTAMPTZ
     if isinstance(e, exp.CurrentDate):

@@ -35,9 +35,10 @@ DEFAULTS = {
     "lock_timeout": "0", "idle_in_transaction_session_timeout": "0", "extra_float_digits": "1",
     "max_identifier_length": "63", "synchronous_commit": "on", "timezone_abbreviations": "Default",
     "bytea_output": "hex", "client_min_messages": "notice", "row_security": "on",
+    "transaction_read_only": "off",
 }
 READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
-                    "in_hot_standby", "is_superuser", "session_authorization"}
+                    "in_hot_standby", "is_superuser", "session_authorization", "transaction_read_only"}
 _CANONICAL = {k.lower(): k for k in DEFAULTS}
 _UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
 _UTF8 = {"utf8", "utf-8", "unicode"}
@@ -99,6 +100,8 @@ class PgSession:
         self.cursors: dict[str, _Cursor] = {}
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
+        if not node.is_writer:
+            self.params["in_hot_standby"] = "on"  # a read replica answers as a hot standby does
         for k, v in startup_params.items():
             name = _CANONICAL.get(k.lower())
             if name and name not in READ_ONLY_PARAMS:
@@ -355,6 +358,10 @@ class PgSession:
         value = self.params[name]
         if name == "transaction_isolation":
             value = self.engine.isolation if self.engine.txn is not None else self.engine.default_isolation
+        elif name == "transaction_read_only":
+            value = "on" if not self.engine.node.is_writer or self.engine.txn == "read" else "off"
+        elif name == "in_hot_standby":
+            value = "off" if self.engine.node.is_writer else "on"
         return Outcome("SHOW", [(stmt.name.lower(), pgtypes.TEXT)], [(value,)])
 
     # --- extended protocol helpers ---------------------------------------------------------

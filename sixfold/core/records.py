@@ -92,6 +92,11 @@ def peek_page_kind(data: bytes) -> tuple[int, int]:
     return page, kind
 
 
+def peek_commit_ts_us(data: bytes) -> int:
+    """The commit timestamp of a CPL record (0 on other records), without verifying."""
+    return _HEADER.unpack_from(data, 0)[8]
+
+
 def peek_header(data: bytes) -> tuple[int, int, int, bool, int]:
     """(lsn, pg, prev_segment_lsn, cpl, epoch) without verifying the checksum."""
     lsn, pg, _page, prev_seg, _pp, _kind, flags, epoch, _ts, _plen = _HEADER.unpack_from(data, 0)

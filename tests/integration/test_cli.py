@@ -95,8 +95,8 @@ def test_up_status_kill_start_down(tmp_path):
         storage = [p for p in procs if p["kind"] == "storage"]
         assert len(storage) == 6 and all(p["role"] == "storage" for p in storage)
         assert Counter(p["az"] for p in storage) == {"az1": 2, "az2": 2, "az3": 2}
-        writer = by_name(st)["writer"]
-        assert (writer["kind"], writer["role"], writer["port"]) == ("compute", "writer", pg_port)
+        [writer] = [p for p in procs if p["kind"] == "compute"]
+        assert (writer["name"], writer["role"], writer["port"]) == ("db-1", "writer", pg_port)
         assert st["endpoints"]["writer"] == uri
         assert ok(sixfold("status", "--uri", data_dir=data_dir)).stdout.strip() == uri
         assert len({p["pid"] for p in procs}) == 7 and len({p["port"] for p in procs}) == 7
@@ -142,7 +142,7 @@ def test_up_status_kill_start_down(tmp_path):
         total = ok(sixfold("sql", "-c", "select sum(a) from t", data_dir=data_dir))
         assert any(line.strip() == "42" for line in total.stdout.splitlines()), total.stdout
         st = status(data_dir)
-        seen_pids.add(by_name(st)["writer"]["pid"])
+        seen_pids.add(by_name(st)["db-1"]["pid"])
 
         down = ok(sixfold("down", data_dir=data_dir))
         assert "stopped 7" in down.stdout

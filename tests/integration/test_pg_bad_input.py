@@ -63,7 +63,7 @@ def logged_in(cluster) -> r.RawConn:
 def good_client(cluster, write: bool = False) -> None:
     """A well-behaved client connects and runs `select 1` (and, with `write`, a write that
     needs the write lock) within GOOD_CLIENT_WITHIN_S; the writer process is alive."""
-    assert cluster.nodes["writer"].alive, "the writer process died"
+    assert cluster.nodes[cluster.writer_name()].alive, "the writer process died"
     t0 = time.monotonic()
     with psycopg.connect(cluster.uri(), autocommit=True, connect_timeout=5) as conn:
         assert conn.execute("select 1").fetchone() == (1,)
@@ -73,7 +73,7 @@ def good_client(cluster, write: bool = False) -> None:
             conn.execute("delete from bad_t where k = %s", (k,))
     elapsed = time.monotonic() - t0
     assert elapsed < GOOD_CLIENT_WITHIN_S, f"the well-behaved client took {elapsed:.3f} s"
-    assert cluster.nodes["writer"].alive, "the writer process died"
+    assert cluster.nodes[cluster.writer_name()].alive, "the writer process died"
 
 
 def rng(case: str, i: int = 0) -> random.Random:

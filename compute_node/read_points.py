@@ -1,0 +1,31 @@
+"""The read points a compute node's SQL sessions hold (thread-safe): storage keeps the
+page versions they need. One registry per node, shared by whatever serves the reads
+(the writer's volume client or a replica's view), so the pins of open transactions
+survive a promotion."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+
+class ReadPoints:
+    def __init__(self) -> None:
+        self._pins: Counter[int] = Counter()
+        self._lock = threading.Lock()
+
+    def pin(self, lsn: int) -> int:
+        with self._lock:
+            self._pins[lsn] += 1
+        return lsn
+
+    def unpin(self, lsn: int) -> None:
+        with self._lock:
+            self._pins[lsn] -= 1
+            if self._pins[lsn] <= 0:
+                del self._pins[lsn]
+
+    def oldest(self, default: int) -> int:
+        """The oldest pinned read point, or `default` when none is."""
+        with self._lock:
+            return min(self._pins, default=default)
