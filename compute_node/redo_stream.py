@@ -16,12 +16,45 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 
-from sixfold.constants import REDO_BATCH_BYTES_MAX, REDO_RING_BYTES_MAX
+from sixfold.constants import REDO_BATCH_BYTES_MAX, REDO_RING_BYTES_MAX, REPLICA_READ_POINT_GRACE_MS
 from sixfold.core.records import peek_commit_ts_us, peek_header
 from sixfold.rpc import compute_pb2 as cpb
 
 log = logging.getLogger("sixfold.compute.redo")
+
+
+class ReplicaReadPoints:
+    """The oldest read point each replica reported (thread-safe). A replica's entry
+    outlives its stream by REPLICA_READ_POINT_GRACE_MS, so a replica that reconnects
+    never has its open transactions' page versions collected in between; one that does
+    not come back stops holding storage's GC back after that."""
+
+    def __init__(self) -> None:
+        self._points: dict[str, tuple[int, float | None]] = {}  # name -> (lsn, expires at, None while connected)
+        self._lock = threading.Lock()
+
+    def report(self, name: str, lsn: int) -> None:
+        with self._lock:
+            self._points[name] = (lsn, None)
+
+    def disconnected(self, name: str) -> None:
+        with self._lock:
+            if name in self._points:
+                self._points[name] = (self._points[name][0], time.monotonic() + REPLICA_READ_POINT_GRACE_MS / 1000)
+
+    def oldest(self) -> int | None:
+        now = time.monotonic()
+        with self._lock:
+            for name in [n for n, (_l, exp) in self._points.items() if exp is not None and exp < now]:
+                del self._points[name]
+            return min((lsn for lsn, _exp in self._points.values()), default=None)
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return sorted(self._points)
 
 
 class RedoRing:
@@ -98,6 +131,7 @@ async def serve_subscriber(vc, ring: RedoRing, writer_name: str, request_iterato
     it = request_iterator.__aiter__()
     first = await it.__anext__()
     name = first.name
+    vc.replica_read_points.report(name, first.min_read_lsn)  # before anything: it may hold a read point
     reader = asyncio.ensure_future(_read_progress(vc, name, it))
 
     def batch(**kw) -> cpb.RedoBatch:
@@ -138,13 +172,13 @@ async def serve_subscriber(vc, ring: RedoRing, writer_name: str, request_iterato
             waiter.cancel()
     finally:
         reader.cancel()
-        vc.replica_read_points.pop(name, None)
+        vc.replica_read_points.disconnected(name)
 
 
 async def _read_progress(vc, name: str, it) -> None:
     """The replica's reports: its oldest read point holds storage's GC back."""
     try:
         async for progress in it:
-            vc.replica_read_points[name] = progress.min_read_lsn
+            vc.replica_read_points.report(name, progress.min_read_lsn)
     except Exception:  # noqa: BLE001 - the stream ended: the subscription ends with it
         pass

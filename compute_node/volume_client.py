@@ -43,6 +43,7 @@ from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
 from compute_node.page_reads import hedged_read
 from compute_node.read_points import ReadPoints
+from compute_node.redo_stream import ReplicaReadPoints
 from compute_node.recovery import recover_volume
 from compute_node.segment_link import SegmentLink
 
@@ -128,7 +129,7 @@ class VolumeClient:
         # Read replicas: the redo they follow (set by the compute node when it serves them)
         # and the oldest read point each still serves (storage must keep those versions).
         self.redo_ring = None
-        self.replica_read_points: dict[str, int] = {}
+        self.replica_read_points = ReplicaReadPoints()
         self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
         self._closing = False
         self._tasks: list[asyncio.Task] = []
@@ -433,7 +434,8 @@ class VolumeClient:
     def min_read_lsn(self) -> int:
         """The oldest read point this writer or any of its replicas still reads at."""
         own = self.read_points.oldest(self.tracker.vdl if self.tracker else 0)
-        return min(own, *self.replica_read_points.values()) if self.replica_read_points else own
+        replicas = self.replica_read_points.oldest()
+        return own if replicas is None else min(own, replicas)
 
     # --- reading ---------------------------------------------------------------------
     async def get_page(self, page: int, read_lsn: int | None = None) -> bytes:

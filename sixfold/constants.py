@@ -60,6 +60,7 @@ REPLICA_PENDING_RECORDS_MAX = 2 * 20_000  # records a replica holds above its re
 REPLICA_CATCH_UP_RECORDS_MAX = 50_000  # records a replica fetches from storage to keep its cache warm (else it drops it)
 REPLICA_RECONNECT_BACKOFF_MS_MAX = 1_000
 REPLICA_PROGRESS_INTERVAL_MS = 200  # a replica reports its oldest read point this often
+REPLICA_READ_POINT_GRACE_MS = 30_000  # a disconnected replica's read point still holds storage GC back this long
 CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS = 5_000  # a starting compute instance waits this long to learn its role
 
 # --- gRPC channels -------------------------------------------------------------
