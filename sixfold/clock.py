@@ -19,7 +19,10 @@ def monotonic_s() -> float:
 
 
 def wall_us() -> int:
-    """Microseconds since the Unix epoch, as the running loop sees them."""
-    loop = asyncio.get_running_loop()
-    wall = getattr(loop, "wall_us", None)
+    """Microseconds since the Unix epoch, as the running loop sees them (the system
+    clock outside any loop)."""
+    try:
+        wall = getattr(asyncio.get_running_loop(), "wall_us", None)
+    except RuntimeError:
+        wall = None
     return wall() if wall is not None else time.time_ns() // 1000

@@ -1,0 +1,87 @@
+"""The replica's apply rules on hand-made redo batches (no network, no storage):
+records apply only once the VDL passes them, and then all of a commit at once; a
+cached page gets each change, an uncached one only the note that it changed; the
+read point never goes back and never passes what was received; a stream with a gap,
+or from a writer behind this replica, is refused."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from compute_node.buffer_cache import BufferCache
+from compute_node.replica import ReplicaVolume
+from sixfold.constants import PAGE_SIZE_BYTES
+from sixfold.core.records import KIND_DELTA, LogRecord, encode_delta, encode_record
+from sixfold.errors import InvalidMessage
+from sixfold.rpc import compute_pb2 as cpb
+from sixfold.spec import local_spec
+
+SPEC = local_spec(7000, pg_pages=16)
+
+
+def rec(lsn: int, page: int, byte: int, cpl: bool = False) -> bytes:
+    return encode_record(LogRecord(lsn, page // 16, page, lsn - 1, 0, KIND_DELTA, cpl, 1, 1_000 * lsn if cpl else 0,
+                                   encode_delta([(0, bytes([byte]))])))
+
+
+@pytest.fixture
+def replica():
+    async def make():
+        return ReplicaVolume(SPEC, "db-2", BufferCache(64 * PAGE_SIZE_BYTES))
+    return asyncio.run(make())
+
+
+def start(r: ReplicaVolume, at: int, writer: str = "db-1", epoch: int = 1, reset: bool = True) -> None:
+    asyncio.run(r._start(writer, cpb.RedoBatch(epoch=epoch, vdl=at, start_lsn=at, reset=reset,
+                                               pg_tails=[cpb.PgTail(pg=0, lsn=at)] if at else [])))
+
+
+def test_records_apply_at_the_vdl_and_whole_commits_only(replica):
+    r = replica
+    start(r, 0)
+    r.cache.install_read(3, 0, 0, bytes(PAGE_SIZE_BYTES), 0, 0)  # page 3 is cached, page 5 is not
+    r._apply_batch(cpb.RedoBatch(vdl=0, records=[rec(1, 3, 7), rec(2, 5, 8, cpl=True)]))
+    assert r.read_point == 0 and r.cache.get(3, None)[0] == 0  # not durable yet: nothing applied
+    r._apply_batch(cpb.RedoBatch(vdl=2, records=[rec(3, 3, 9)]))
+    assert r.read_point == 2  # the commit (1, 2) is visible as a whole; record 3 waits
+    assert r.cache.get(3, 2)[0] == 7 and r.cache.get(3, 0)[0] == 0  # versions at both read points
+    assert r.cache.get(5, None) is None and r.cache.tail(5) == 2  # not cached: only noted
+    r._apply_batch(cpb.RedoBatch(vdl=4, records=[rec(4, 3, 10, cpl=True)]))
+    assert r.read_point == 4 and r.cache.get(3, None)[0] == 10
+    assert r.read_point_ts_us == 4_000
+
+
+def test_read_point_never_passes_what_was_received(replica):
+    r = replica
+    start(r, 0)
+    r._apply_batch(cpb.RedoBatch(vdl=9, records=[rec(1, 3, 1, cpl=True)]))
+    assert r.read_point == 1 and r.writer_vdl == 9  # the VDL ran ahead of the records: wait for them
+
+
+def test_a_gap_in_the_stream_is_refused(replica):
+    start(replica, 0)
+    with pytest.raises(InvalidMessage):
+        replica._apply_batch(cpb.RedoBatch(vdl=0, records=[rec(2, 3, 1)]))
+
+
+def test_a_writer_behind_the_replica_is_not_followed(replica):
+    r = replica
+    start(r, 0)
+    r._apply_batch(cpb.RedoBatch(vdl=2, records=[rec(1, 3, 1), rec(2, 3, 2, cpl=True)]))
+    with pytest.raises(InvalidMessage):
+        start(r, 1, epoch=1)  # a reset to before what this replica serves: reads would go back
+    with pytest.raises(InvalidMessage):
+        start(r, 10, epoch=0)  # an older epoch: a fenced writer
+    assert r.read_point == 2
+
+
+def test_a_reset_drops_the_cache_and_keeps_the_read_point_monotonic(replica):
+    r = replica
+    start(r, 0)
+    r.cache.install_read(3, 0, 0, bytes(PAGE_SIZE_BYTES), 0, 0)
+    r._apply_batch(cpb.RedoBatch(vdl=2, records=[rec(1, 3, 1), rec(2, 3, 2, cpl=True)]))
+    start(r, 5)  # the same writer cannot resume this replica (it fell behind): drop and restart
+    assert r.read_point == 5 and r.cache.get(3, None) is None and r.stats["resets"] == 2
+    assert r.read_requirement(0, 5) == 5  # what a storage read at 5 needs of PG 0
