@@ -59,7 +59,8 @@ class BackendSide(asyncio.Protocol):
         transport.set_write_buffer_limits(high=ROUTER_BUFFER_BYTES_MAX)  # type: ignore[attr-defined]
 
     def data_received(self, data: bytes) -> None:
-        self.client.transport.write(data)
+        if not self.client.transport.is_closing():
+            self.client.transport.write(data)
 
     def eof_received(self) -> bool:
         return False  # close: PostgreSQL never half-closes
@@ -111,7 +112,8 @@ class ClientSide(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self.backend is not None:
-            self.backend.transport.write(data)  # type: ignore[union-attr]
+            if not self.backend.transport.is_closing():  # type: ignore[union-attr]
+                self.backend.transport.write(data)  # type: ignore[union-attr]
             return
         self.buffer += data
         self.arrived.set()
@@ -200,20 +202,37 @@ class ClientSide(asyncio.Protocol):
             if kind == INVALID:
                 self.transport.abort()  # no PostgreSQL client: nothing worth answering
                 return
-            failures = []  # a startup or an encryption request: place it
-            for member in self.router.next_targets(self.endpoint)[:ROUTER_CONNECT_ATTEMPTS_MAX]:
-                outcome = await connect(member, lambda: BackendSide(self))
-                if isinstance(outcome, str):
-                    failures.append(f"{member.name} ({member.address}): {outcome}")
-                    continue
-                self._attach(member, outcome[1])  # type: ignore[arg-type]
-                return
-            await self._refuse(CANNOT_CONNECT_NOW, self._why_refused(failures))
+            failures = await self._connect_somewhere()  # a startup or an encryption request: place it
+            if failures is not None:
+                await self._refuse(CANNOT_CONNECT_NOW, self._why_refused(failures), bool(failures))
         except asyncio.CancelledError:
             pass  # the client left while it was being placed
         except Exception:  # noqa: BLE001 - one client's trouble never stops the router
             log.exception("%s: placing client %s failed", self.endpoint.name, self.peer)
             self.transport.abort()
+
+    async def _connect_somewhere(self) -> list[str] | None:
+        """Connect to the first instance of the endpoint's targets that answers (at most
+        ROUTER_CONNECT_ATTEMPTS_MAX tries). None when placed, else why each try failed.
+        A topology that changed during a try decides the next one (a writer that stopped
+        answering may have been replaced meanwhile)."""
+        failures: list[str] = []
+        tried: set[tuple[str, str]] = set()
+        view, candidates = None, []
+        while len(failures) < ROUTER_CONNECT_ATTEMPTS_MAX:
+            if view is not self.router.view:
+                view, candidates = self.router.view, self.router.next_targets(self.endpoint)
+            member = next((m for m in candidates if (m.name, m.address) not in tried), None)
+            if member is None:
+                break
+            tried.add((member.name, member.address))
+            outcome = await connect(member, lambda: BackendSide(self))
+            if isinstance(outcome, str):
+                failures.append(f"{member.name} ({member.address}): {outcome}")
+                continue
+            self._attach(member, outcome[1])  # type: ignore[arg-type]
+            return None
+        return failures
 
     def _attach(self, member: Member, backend: BackendSide) -> None:
         if self.lost:
@@ -232,16 +251,18 @@ class ClientSide(asyncio.Protocol):
         what = {"writer": "the cluster (writer) endpoint", "reader": "the reader endpoint"}.get(
             ep.kind, f"custom endpoint {ep.name!r}")
         if failures:
-            log.warning("%s: no instance took client %s: %s", ep.name, self.peer, "; ".join(failures))
             return f"{what} cannot reach an instance now ({'; '.join(failures)})"
         return f"{what} has no instance to connect to now ({self.router.no_target_reason(ep)})"
 
-    async def _refuse(self, sqlstate: str, message: str) -> None:
+    async def _refuse(self, sqlstate: str, message: str, unexpected: bool = False) -> None:
+        """Tell the client why it cannot connect (logged as a warning when `unexpected`:
+        the topology named instances that did not answer)."""
         sent = await answer_with_error(self.buffer, self._wait_bytes, self.transport.write, sqlstate, message,
                                        hint="A failover may be under way: retry in a moment."
                                        if sqlstate == CANNOT_CONNECT_NOW else None)
         if sent:
-            log.info("%s: refused client %s: %s %s", self.endpoint.name, self.peer, sqlstate, message)
+            log.log(logging.WARNING if unexpected else logging.INFO, "%s: refused client %s: %s %s",
+                    self.endpoint.name, self.peer, sqlstate, message)
             self.close_client()
         else:
             self.transport.abort()

@@ -127,6 +127,7 @@ class Router:
         for c in self.clients:  # and wherever this endpoint's open sessions are
             if c.endpoint is ep and c.instance and c.instance in self.view.members:
                 members.setdefault(c.instance, self.view.members[c.instance])
+        log.info("%s: forwarding a cancel request to %s", ep.name, ", ".join(sorted(members)) or "no instance")
         await asyncio.gather(*(_send_and_close(m, packet) for m in members.values()))
 
     def counts(self) -> dict[str, int]:
