@@ -135,3 +135,16 @@ WORKLOAD_RETRIES_MAX = 2  # a transaction failed with 40001 is retried (as a new
 # Checkers: a badly broken history of tens of thousands of transactions still checks in seconds.
 CHECKER_CYCLES_PER_KIND_MAX = 100  # cycles of one kind reported per SCC (the kind is then marked truncated)
 CHECKER_CYCLE_SEARCHES_PER_SCC_MAX = 2_000  # rw edges tried (one BFS each) per SCC
+
+# --- Router (the cluster's endpoints) ----------------------------------------------------
+ROUTER_CONNECTIONS_MAX = 2_000  # client connections proxied at once (each holds two sockets)
+ROUTER_REFUSING_CONNECTIONS_MAX = 64  # clients being answered with an error at once; beyond it they are dropped
+ROUTER_FIRST_PACKET_TIMEOUT_MS = 10_000  # a client's first packet (SSLRequest/StartupMessage) must arrive by then
+ROUTER_BACKEND_CONNECT_TIMEOUT_MS = 2_000  # a TCP connect to an instance; past it, the next candidate is tried
+ROUTER_CONNECT_ATTEMPTS_MAX = 3  # instances tried for one new client connection before it is refused
+ROUTER_PENDING_BYTES_MAX = 64 * 1024  # client bytes held while its instance is being connected
+ROUTER_BUFFER_BYTES_MAX = 256 * 1024  # unsent bytes per direction before the sending side stops being read
+ROUTER_CLOSE_FLUSH_TIMEOUT_MS = 1_000  # a closing client connection's buffered bytes; then it is reset
+ROUTER_WATCH_BACKOFF_MS_MIN = 100  # between two WatchTopology attempts while the control plane is away ...
+ROUTER_WATCH_BACKOFF_MS_MAX = 1_000  # ... doubling up to this
+ROUTER_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: connections closing get this long before they are reset

@@ -49,12 +49,24 @@ def uri(host: str, port: int, database: str, user: str, password: str | None) ->
 
 def endpoints(spec: ClusterSpec, credentials: dict | None) -> dict[str, str]:
     """Endpoint name -> URI. `writer` is the cluster (read-write) endpoint; each compute
-    node also has its own, under its name."""
+    node also has its own, under its name.
+
+    With a router in the spec, `writer` and `reader` are the router's ports (they follow
+    failover) and each custom endpoint is listed under its name (an instance of the same
+    name keeps its own URI: the router refuses such a spec). Without one, `writer` is the
+    instance that starts as the writer."""
     user = credentials["user"] if credentials else DEFAULT_USER
     password = credentials["password"] if credentials else None
     out = {}
     for n in spec.compute_nodes:
         out[n.name] = uri(n.host, n.port, spec.database, user, password)
+    r = spec.router
+    if r is not None:
+        out["writer"] = uri(r.host, r.writer_port, spec.database, user, password)
+        out["reader"] = uri(r.host, r.reader_port, spec.database, user, password)
+        for name, c in sorted(r.custom.items()):
+            out.setdefault(name, uri(r.host, c.port, spec.database, user, password))
+        return out
     w = spec.writer
     if w is not None:
         out["writer"] = uri(w.host, w.port, spec.database, user, password)
