@@ -148,3 +148,8 @@ ROUTER_CLOSE_FLUSH_TIMEOUT_MS = 1_000  # a closing client connection's buffered 
 ROUTER_WATCH_BACKOFF_MS_MIN = 100  # between two WatchTopology attempts while the control plane is away ...
 ROUTER_WATCH_BACKOFF_MS_MAX = 1_000  # ... doubling up to this
 ROUTER_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: connections closing get this long before they are reset
+
+# --- Driver (sixfold.driver) --------------------------------------------------------
+DRIVER_FAILOVER_WAIT_MS = 30_000  # a call waits this long for a writer to accept a connection again
+DRIVER_RETRY_INTERVAL_MS = 50  # between tries while it waits (or as soon as the topology changes)
+DRIVER_CONNECT_TIMEOUT_S = 2  # libpq's connect_timeout (whole seconds, 2 at least)
