@@ -5,7 +5,10 @@ observations and the outcome of promotions, and carries out the actions it retur
 Rules:
 * The writer has failed when two health checks in a row found no process there
   (connection refused: it is gone), or when no check succeeded for `detect_ms`
-  (hung, paused, partitioned).
+  (hung, paused, partitioned). A check the writer answers as "fenced" or "replica"
+  does not count as a success: it no longer serves as the writer (a promotion that
+  failed or timed out may still have fenced it), and counting it would keep the
+  cluster without a writer for good.
 * A failed writer is replaced by the healthy, synced replica (one that follows the
   writer and has a read point) with the lowest tier; among equal tiers the least
   lag (highest VDL), then the name. A replica that is not synced is never promoted.
@@ -22,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TIER_MAX = 15
+# Roles an instance reports when it is not (or no longer) serving as the writer.
+NOT_WRITER_ROLES = frozenset({"fenced", "replica"})
 
 
 @dataclass
@@ -76,6 +81,8 @@ class FailoverCore:
         """The result of one health check of `name`."""
         inst = self.instances[name]
         was = (inst.healthy, inst.synced)
+        if ok and name == self.writer and role in NOT_WRITER_ROLES:
+            ok = False  # alive, but not serving as the writer: a failed check, never a refusal
         if ok:
             inst.healthy, inst.last_ok_s, inst.refused_in_a_row = True, now_s, 0
             inst.synced = synced

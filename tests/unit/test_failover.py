@@ -56,6 +56,22 @@ def test_hung_writer_fails_over_only_after_the_detection_bound():
     assert promotes(c.observe("db-1", 1.6, False))[0].target == "db-2"
 
 
+def test_a_fenced_writer_that_still_answers_is_replaced_after_the_bound():
+    # A promotion that failed (or timed out) may have fenced the writer anyway; it still
+    # answers health checks, as "fenced". Counting those as successes would leave the
+    # cluster without a writer for good.
+    c = core(detect_ms=1_500)
+    c.observe("db-1", 0.0, True, role="writer")
+    healthy_replicas(c, 0.0, {})
+    [p] = promotes(c.request_failover(0.0, "db-2"))
+    assert promotes(c.promotion_failed("db-2", 0.5)) == []  # the writer looks fine so far
+    assert promotes(c.observe("db-1", 1.0, True, role="fenced")) == []
+    assert not c.instances["db-1"].healthy
+    assert promotes(c.observe("db-1", 1.4, True, role="fenced")) == []
+    [p] = promotes(c.observe("db-1", 1.6, True, role="fenced"))
+    assert p.target == "db-3"  # db-2 failed its promotion: no longer counted as synced
+
+
 def test_unsynced_or_unhealthy_replicas_are_never_promoted():
     c = core()
     c.observe("db-1", 0.0, True, role="writer")
