@@ -17,7 +17,12 @@ Rules:
   promotion than the one in flight is ignored.
 * Storage accepts only the newest epoch, so even an old writer that is alive (paused)
   can never again be accepted once a promotion succeeded: the writer the core names
-  is always the one with the highest epoch.
+  is always the one with the highest epoch it knows of.
+* The core learns the writer's epoch from its health checks. An instance that reports
+  itself the writer at a newer epoch than that, while no other promotion is in flight,
+  is the writer: a promotion succeeded but its answer was lost (it timed out, or the
+  control plane restarted during it). The core adopts it like a successful promotion;
+  promoting someone else instead would fence a writer that works.
 """
 
 from __future__ import annotations
@@ -92,7 +97,13 @@ class FailoverCore:
         else:
             inst.healthy, inst.synced = False, False
             inst.refused_in_a_row = inst.refused_in_a_row + 1 if refused else 0
-        actions = self.tick(now_s)
+        actions: list = []
+        if ok and name == self.writer:
+            self.epoch = max(self.epoch, epoch)
+        elif ok and role == "writer" and epoch > self.epoch and self.promoting in (None, name):
+            self.promoting = name  # a promotion whose answer was lost: adopt its result
+            actions += self.promoted(name, epoch, now_s)
+        actions += self.tick(now_s)
         if (inst.healthy, inst.synced) != was:
             actions.append(Publish())
         return actions
