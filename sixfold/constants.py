@@ -126,6 +126,28 @@ SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
 
+# --- Control plane (docs/2026-12-02-control-plane.md) --------------------------------
+# Every compute instance's Health is called this often. A killed writer is failed on the
+# second refused connection in a row (the first check after the kill usually sees the
+# old connection reset, not a refusal): 2-3 intervals, so fast enough to keep a whole
+# failover (detection + recovery) under a second.
+CONTROL_HEALTH_INTERVAL_MS = 100
+CONTROL_HEALTH_TIMEOUT_MS = 500  # a Health call not answered by then is a failed check (not a refusal)
+# A writer that answered no check for this long (hung, paused, partitioned, or answering
+# as fenced) has failed. Four health timeouts: one slow answer or a busy second on a
+# loaded machine does not fail a working writer over.
+FAILOVER_DETECT_MS = 2_000
+# A Promote (recovery at a new epoch) not answered by then has failed and the next
+# candidate is tried; recovery normally takes well under a second, this leaves room for
+# one storage RPC timeout (RPC_TIMEOUT_MS). A promotion that still succeeds later is
+# adopted when its instance reports itself the writer.
+PROMOTE_TIMEOUT_MS = 10_000
+FAILOVER_REQUEST_TIMEOUT_MS = PROMOTE_TIMEOUT_MS + 2_000  # a planned Failover call waits at most this long
+CONTROL_TOPOLOGY_REFRESH_MS = 1_000  # watchers get the topology at least this often (lag moves)
+CONTROL_WATCH_QUEUE_TOPOLOGIES_MAX = 64  # topologies queued for one watcher; beyond, it is dropped
+CONTROL_WATCHERS_MAX = 256  # WatchTopology streams at once; more are refused (RESOURCE_EXHAUSTED)
+CONTROL_HISTORY_ENTRIES_MAX = 100  # past (generation, writer, epoch) entries kept in the state file
+
 # --- Workloads (tests, chaos runs, bench) -------------------------------------------
 WORKLOAD_CONNECT_TIMEOUT_MS = 5_000  # a workload client's connection attempt
 WORKLOAD_STATEMENT_TIMEOUT_MS = 20_000  # statement_timeout each workload client sets (server side)

@@ -5,7 +5,10 @@ observations and the outcome of promotions, and carries out the actions it retur
 Rules:
 * The writer has failed when two health checks in a row found no process there
   (connection refused: it is gone), or when no check succeeded for `detect_ms`
-  (hung, paused, partitioned).
+  (hung, paused, partitioned). A check the writer answers as "fenced" or "replica"
+  does not count as a success: it no longer serves as the writer (a promotion that
+  failed or timed out may still have fenced it), and counting it would keep the
+  cluster without a writer for good.
 * A failed writer is replaced by the healthy, synced replica (one that follows the
   writer and has a read point) with the lowest tier; among equal tiers the least
   lag (highest VDL), then the name. A replica that is not synced is never promoted.
@@ -14,7 +17,12 @@ Rules:
   promotion than the one in flight is ignored.
 * Storage accepts only the newest epoch, so even an old writer that is alive (paused)
   can never again be accepted once a promotion succeeded: the writer the core names
-  is always the one with the highest epoch.
+  is always the one with the highest epoch it knows of.
+* The core learns the writer's epoch from its health checks. An instance that reports
+  itself the writer at a newer epoch than that, while no other promotion is in flight,
+  is the writer: a promotion succeeded but its answer was lost (it timed out, or the
+  control plane restarted during it). The core adopts it like a successful promotion;
+  promoting someone else instead would fence a writer that works.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TIER_MAX = 15
+# Roles an instance reports when it is not (or no longer) serving as the writer.
+NOT_WRITER_ROLES = frozenset({"fenced", "replica"})
 
 
 @dataclass
@@ -76,6 +86,8 @@ class FailoverCore:
         """The result of one health check of `name`."""
         inst = self.instances[name]
         was = (inst.healthy, inst.synced)
+        if ok and name == self.writer and role in NOT_WRITER_ROLES:
+            ok = False  # alive, but not serving as the writer: a failed check, never a refusal
         if ok:
             inst.healthy, inst.last_ok_s, inst.refused_in_a_row = True, now_s, 0
             inst.synced = synced
@@ -85,7 +97,13 @@ class FailoverCore:
         else:
             inst.healthy, inst.synced = False, False
             inst.refused_in_a_row = inst.refused_in_a_row + 1 if refused else 0
-        actions = self.tick(now_s)
+        actions: list = []
+        if ok and name == self.writer:
+            self.epoch = max(self.epoch, epoch)
+        elif ok and role == "writer" and epoch > self.epoch and self.promoting in (None, name):
+            self.promoting = name  # a promotion whose answer was lost: adopt its result
+            actions += self.promoted(name, epoch, now_s)
+        actions += self.tick(now_s)
         if (inst.healthy, inst.synced) != was:
             actions.append(Publish())
         return actions
