@@ -64,7 +64,10 @@ class ReplicaVolume:
         self.writer_vdl_ts_us = 0
         self.epoch = 0  # of the writer followed
         self.writer = ""  # its name
-        self.synced = False  # following a writer, with a read point
+        # Has a read point the writer's stream established: stays so when the stream ends
+        # (the cache is still right at the read point), which is exactly when a replica
+        # may be promoted; false until the first stream starts.
+        self.synced = False
         self._received = 0  # the last LSN received (records are dense)
         self._pending: list[bytes] = []  # received records above the read point, in LSN order
         self._pg_lsns: dict[int, list[int]] = {}  # pg -> its recent record LSNs at or below the read point
@@ -130,10 +133,9 @@ class ReplicaVolume:
                     await self._subscribe(*target)
                     backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
                 except (grpc.aio.AioRpcError, InvalidMessage, asyncio.TimeoutError) as e:
-                    if self.synced:
+                    if self.writer:
                         log.info("redo stream from %s lost: %s", target[0],
                                  e.code().name if isinstance(e, grpc.aio.AioRpcError) else e)
-            self.synced = False
             try:
                 await asyncio.wait_for(self._stop.wait(), backoff_ms / 1000)
             except asyncio.TimeoutError:
