@@ -91,8 +91,10 @@ async def serve(args: argparse.Namespace) -> None:
         admin = asyncio.run_coroutine_threadsafe(serve_admin(node, me.name, me.admin_address), node._loop).result()
 
     def on_topology(topo) -> None:
-        # On the node's loop. Replaced while we thought we were the writer: restart as a
-        # replica (exec: same pid), so we follow the new writer with a clean slate.
+        # On the node's loop. A replica moves to the new writer at once. Replaced while we
+        # thought we were the writer: restart as a replica (exec: same pid), so we follow
+        # the new writer with a clean slate.
+        node.retarget()
         if node.role == "writer" and topo.writer and topo.writer != me.name:
             log.warning("%s replaced this writer (generation %d): restarting as a replica", topo.writer,
                         topo.generation)

@@ -126,7 +126,7 @@ class ComputeNode:
         self.vc: VolumeClient | None = None  # the writer's volume client
         self.replica: ReplicaVolume | None = None  # a replica's view
         self.storage = None  # whichever of the two serves reads now
-        self._follow_task: asyncio.Future | None = None
+        self._follow_task: asyncio.Task | None = None  # a replica's follow loop, on the volume loop
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
@@ -178,13 +178,30 @@ class ComputeNode:
                                          read_points=self.read_points)
 
                 self.replica = self.storage = self.call(make_replica())
-                self._follow_task = asyncio.run_coroutine_threadsafe(self.replica.follow(self.follow), self._loop)
-                self._follow_task.add_done_callback(self._follow_ended)
+                self.call(self._start_following())
                 log.info("compute node open on volume %s as a read replica", self.volume)
         except BaseException:
             self.close()
             raise
         return self
+
+    async def _start_following(self) -> None:
+        self._follow_task = asyncio.ensure_future(self.replica.follow(self.follow))
+        self._follow_task.add_done_callback(self._follow_ended)
+
+    async def _stop_following(self) -> None:
+        """End the follow loop, even in the middle of a stream from a silent writer."""
+        task, self._follow_task = self._follow_task, None
+        if task is not None:
+            self.replica.stop()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def retarget(self) -> None:
+        """The writer changed (on the volume loop): a replica drops the stream it has and
+        subscribes to the new writer at once, instead of waiting for the old stream to die."""
+        if self.role == "replica" and self.replica is not None:
+            self.replica.retarget()
 
     def _follow_ended(self, fut) -> None:
         """A replica's follow loop ends only when asked to; anything else leaves a
@@ -216,14 +233,13 @@ class ComputeNode:
         self.role = "promoting"
         replica = self.replica
         try:
-            replica.stop()
-            if self._follow_task is not None:
-                await asyncio.wrap_future(self._follow_task)
+            await self._stop_following()
             vc = await VolumeClient.open(self.spec, self.volume, self.writer_id, on_failure=self.on_writer_failure,
                                          read_points=self.read_points)
         except BaseException:
             self.role = "replica"
-            self._follow_task = asyncio.ensure_future(replica.follow(self.follow))
+            replica.restart()
+            await self._start_following()
             raise
         await replica.catch_up_from_storage(vc.vdl, vc.recovered.pg_tails)
         vc.redo_ring = RedoRing(vc.vdl)
@@ -297,12 +313,10 @@ class ComputeNode:
             self.writer.close()
             self.writer = None
         if self.replica is not None and self._loop is not None:
-            self._loop.call_soon_threadsafe(self.replica.stop)
-            if self._follow_task is not None:
-                try:
-                    self._follow_task.result(5)
-                except Exception:  # closing anyway
-                    pass
+            try:
+                self.call(self._stop_following(), 5_000)
+            except Exception:  # closing anyway
+                pass
         if self.vc is not None and self._loop is not None:
             try:
                 self.call(self.vc.close(), 5_000)

@@ -19,7 +19,9 @@ import logging
 import threading
 import time
 
-from sixfold.constants import REDO_BATCH_BYTES_MAX, REDO_RING_BYTES_MAX, REPLICA_READ_POINT_GRACE_MS
+from sixfold.constants import (
+    REDO_BATCH_BYTES_MAX, REDO_HEARTBEAT_INTERVAL_MS, REDO_RING_BYTES_MAX, REPLICA_READ_POINT_GRACE_MS,
+)
 from sixfold.core.records import peek_commit_ts_us, peek_header
 from sixfold.rpc import compute_pb2 as cpb
 
@@ -168,8 +170,11 @@ async def serve_subscriber(vc, ring: RedoRing, writer_name: str, request_iterato
                 continue
             ring.changed.clear()
             waiter = asyncio.ensure_future(ring.changed.wait())
-            await asyncio.wait({waiter, reader}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({waiter, reader}, timeout=REDO_HEARTBEAT_INTERVAL_MS / 1000,
+                                         return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
+            if not done:
+                await context.write(batch())  # a heartbeat: the replica knows the writer is there
     finally:
         reader.cancel()
         vc.replica_read_points.disconnected(name)

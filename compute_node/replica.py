@@ -29,8 +29,8 @@ import grpc
 
 from sixfold.clock import wall_us
 from sixfold.constants import (
-    APPEND_RECONNECT_BACKOFF_MS_MIN, REPLICA_CATCH_UP_RECORDS_MAX, REPLICA_PENDING_RECORDS_MAX,
-    REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX, RPC_TIMEOUT_MS,
+    APPEND_RECONNECT_BACKOFF_MS_MIN, REDO_STREAM_SILENCE_MS, REPLICA_CATCH_UP_RECORDS_MAX,
+    REPLICA_PENDING_RECORDS_MAX, REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX, RPC_TIMEOUT_MS,
 )
 from sixfold.core.records import NO_PAGE, apply_record, decode_record, peek_commit_ts_us, peek_header, peek_page_kind
 from sixfold.errors import InvalidMessage
@@ -76,6 +76,7 @@ class ReplicaVolume:
         self.stats = Counter()
         self.visible_delay_ms: list[float] = []  # commit -> visible here, per applied VDL (bounded)
         self._stop = asyncio.Event()
+        self._stream_task: asyncio.Task | None = None  # the subscription in progress
 
     # --- read points (thread-safe) -----------------------------------------------------
     def acquire_read_point(self) -> int:
@@ -129,9 +130,15 @@ class ReplicaVolume:
         while not self._stop.is_set():
             target = writer_admin()
             if target is not None and target[0] != self.name:
+                self._stream_task = asyncio.ensure_future(self._subscribe(*target))
                 try:
-                    await self._subscribe(*target)
+                    await self._stream_task
                     backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
+                except asyncio.CancelledError:
+                    if self._stop.is_set() or not self._stream_task.cancelled():
+                        raise
+                    backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN  # retargeted: the new writer at once
+                    continue
                 except (grpc.aio.AioRpcError, InvalidMessage, asyncio.TimeoutError) as e:
                     if self.writer:
                         log.info("redo stream from %s lost: %s", target[0],
@@ -144,6 +151,16 @@ class ReplicaVolume:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def restart(self) -> None:
+        """Follow again after a `stop()` (a promotion that failed)."""
+        self._stop.clear()
+
+    def retarget(self) -> None:
+        """Drop the current stream: the follow loop subscribes to whichever writer the
+        topology names now."""
+        if self._stream_task is not None and not self._stream_task.done():
+            self._stream_task.cancel()
 
     async def _subscribe(self, writer: str, address: str) -> None:
         channel = grpc.aio.insecure_channel(address, options=GRPC_OPTIONS)
@@ -158,7 +175,9 @@ class ReplicaVolume:
                     return
                 await self._start(writer, first)
                 while True:
-                    batch = await call.read()
+                    # The writer sends at least a heartbeat every REDO_HEARTBEAT_INTERVAL_MS: a
+                    # silent stream is a writer paused or cut off.
+                    batch = await asyncio.wait_for(call.read(), REDO_STREAM_SILENCE_MS / 1000)
                     if batch is grpc.aio.EOF:
                         return
                     self._apply_batch(batch)

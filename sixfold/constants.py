@@ -56,6 +56,8 @@ RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return 
 # --- Read replicas ------------------------------------------------------------------
 REDO_RING_BYTES_MAX = 64 * 1024 * 1024  # the writer's recent redo kept for replicas (beyond it a lagging one resets)
 REDO_BATCH_BYTES_MAX = 512 * 1024  # records in one message of the redo stream
+REDO_HEARTBEAT_INTERVAL_MS = 1_000  # an idle writer still sends a replica this often ...
+REDO_STREAM_SILENCE_MS = 3_000  # ... and a replica that hears nothing this long drops the stream
 REPLICA_PENDING_RECORDS_MAX = 2 * 20_000  # records a replica holds above its read point (else it resets)
 REPLICA_CATCH_UP_RECORDS_MAX = 50_000  # records a replica fetches from storage to keep its cache warm (else it drops it)
 REPLICA_RECONNECT_BACKOFF_MS_MAX = 1_000

@@ -1,7 +1,8 @@
 """The bank workload: transfers between a few accounts, reads of the total.
 
 Tables `bank(id int primary key, balance int)` (`accounts` rows of `initial_balance`)
-and `transfers(tid bigint primary key, src int, dst int, amount int)`. A transfer is
+and `transfers(tid bigint primary key, src int, dst int, amount int)` (with a prefix
+when several banks share a database). A transfer is
 one transaction: debit (only if the balance covers it), credit, and a row in
 `transfers` naming it, so the final state says exactly which transfers committed. A
 read is one statement: the sum and the smallest balance.
@@ -42,8 +43,12 @@ class Bank(Workload):
     name = "bank"
 
     def __init__(self, connect: Callable[[], object], seed: int, clients: int = 4, accounts: int = 10,
-                 initial_balance: int = 100, read_probability: float = 0.3, amount_max: int = 10):
+                 initial_balance: int = 100, read_probability: float = 0.3, amount_max: int = 10,
+                 prefix: str = ""):
+        """`prefix` names the tables (`{prefix}bank`, `{prefix}transfers`), so several banks
+        can share a database."""
         self.connect = connect
+        self.bank, self.transfers = f"{prefix}bank", f"{prefix}transfers"
         self.seed = seed
         self.clients = clients
         self.accounts = accounts
@@ -59,13 +64,14 @@ class Bank(Workload):
         conn = self.connect()
         try:
             conn.autocommit = True
-            conn.execute("drop table if exists bank")
-            conn.execute("drop table if exists transfers")
-            conn.execute("create table bank (id integer primary key, balance integer not null)")
-            conn.execute("create table transfers (tid bigint primary key, src integer, dst integer, amount integer)")
+            conn.execute(f"drop table if exists {self.bank}")
+            conn.execute(f"drop table if exists {self.transfers}")
+            conn.execute(f"create table {self.bank} (id integer primary key, balance integer not null)")
+            conn.execute(f"create table {self.transfers} (tid bigint primary key, src integer, dst integer, "
+                         "amount integer)")
             with conn.transaction():
                 for a in range(self.accounts):
-                    conn.execute("insert into bank values (%s, %s)", (a, self.initial_balance))
+                    conn.execute(f"insert into {self.bank} values (%s, %s)", (a, self.initial_balance))
         finally:
             conn.close()
 
@@ -88,8 +94,8 @@ class Bank(Workload):
     def final_state(self, conn) -> tuple[list[tuple[int, int, int, int]], dict[int, int]]:
         """(transfers, balances) as the database holds them now."""
         conn.autocommit = True
-        transfers = [tuple(r) for r in conn.execute("select tid, src, dst, amount from transfers").fetchall()]
-        balances = {a: b for a, b in conn.execute("select id, balance from bank").fetchall()}
+        transfers = [tuple(r) for r in conn.execute(f"select tid, src, dst, amount from {self.transfers}").fetchall()]
+        balances = {a: b for a, b in conn.execute(f"select id, balance from {self.bank}").fetchall()}
         return transfers, balances
 
     def check(self, history: History, final_transfers=None, final_balances=None) -> BankResult:
@@ -129,7 +135,7 @@ class Bank(Workload):
     def _read(self, conn, history: History, op: Op) -> str:
         try:
             conn.autocommit = True
-            total, low = conn.execute("select sum(balance), min(balance) from bank").fetchone()
+            total, low = conn.execute(f"select sum(balance), min(balance) from {self.bank}").fetchone()
         except Exception as e:  # noqa: BLE001 - recorded, then the client reconnects if needed
             history.fail(op, _describe(e))
             return FAIL
@@ -141,14 +147,14 @@ class Bank(Workload):
     def _transfer(self, conn, history: History, op: Op) -> str:
         _f, a, b, amount, tid = op.value[0]
         try:
-            cur = conn.execute("update bank set balance = balance - %s where id = %s and balance >= %s",
+            cur = conn.execute(f"update {self.bank} set balance = balance - %s where id = %s and balance >= %s",
                                (amount, a, amount))
             if cur.rowcount != 1:
                 conn.rollback()
                 history.fail(op, "insufficient funds")
                 return FAIL
-            conn.execute("update bank set balance = balance + %s where id = %s", (amount, b))
-            conn.execute("insert into transfers values (%s, %s, %s, %s)", (tid, a, b, amount))
+            conn.execute(f"update {self.bank} set balance = balance + %s where id = %s", (amount, b))
+            conn.execute(f"insert into {self.transfers} values (%s, %s, %s, %s)", (tid, a, b, amount))
         except Exception as e:  # noqa: BLE001 - before COMMIT nothing commits
             _quietly(conn.rollback)
             history.fail(op, _describe(e))
