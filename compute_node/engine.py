@@ -298,8 +298,14 @@ class ComputeNode:
                         "vdl_stalls": vc.stats["vdl_stalls"], "read_hedges": vc.stats["read_hedges"]})
         elif self.replica is not None:
             r = self.replica
+            delays = sorted(r.visible_delay_ms)
             out.update({"vdl": r.read_point, "epoch": r.epoch, "lag_lsn": r.lag_lsn, "lag_ms": int(r.lag_ms),
-                        "replica_resets": r.stats["resets"], "read_hedges": r.stats["read_hedges"]})
+                        "replica_resets": r.stats["resets"], "read_hedges": r.stats["read_hedges"],
+                        # commit on the writer -> visible here, over every commit this replica applied
+                        "visible_delay_ms_p50": round(delays[len(delays) // 2], 2) if delays else None,
+                        "visible_delay_ms_p99": round(delays[min(len(delays) - 1, int(len(delays) * 0.99))], 2)
+                        if delays else None,
+                        "visible_delay_samples": len(delays)})
         if self.vfs is not None and self.writer is not None:
             wf = self.writer_file
             out.update({"redo_bytes": wf.redo_bytes, "pages_shipped": wf.pages_shipped})
