@@ -53,11 +53,13 @@ class Op:
     def describe(self) -> str:
         """`T12 p3 ok 1.234-1.240s: r(5)=[1,2] append(5,3)` — for anomaly reports."""
         parts = []
-        for f, k, v in self.value:
-            if f == "r":
+        for m in self.value:
+            f, args = m[0], m[1:]
+            if f == "r" and len(args) == 2:
+                k, v = args
                 parts.append(f"r({k})={'?' if v is None else '[' + ','.join(map(str, v)) + ']'}")
             else:
-                parts.append(f"{f}({k},{v})")
+                parts.append(f"{f}({','.join(map(str, args))})")
         end = "?" if self.end is None else f"{self.end:.3f}"
         err = f" [{self.error}]" if self.error else ""
         return f"T{self.index} p{self.process} {self.type} {self.start:.3f}-{end}s: {' '.join(parts)}{err}"
