@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import grpc
 
+from sixfold import sabotage
 from sixfold.clock import wall_us
 from sixfold.constants import (
     APPEND_RECONNECT_BACKOFF_MS_MIN, REDO_STREAM_SILENCE_MS, REPLICA_CATCH_UP_RECORDS_MAX,
@@ -45,6 +46,7 @@ from compute_node.page_reads import hedged_read
 from compute_node.read_points import ReadPoints
 
 log = logging.getLogger("sixfold.compute.replica")
+_READ_AHEAD = sabotage.active("replica-read-ahead")
 PG_LSNS_KEPT_MAX = 64  # recent record LSNs remembered per PG, for read requirements
 
 
@@ -238,7 +240,8 @@ class ReplicaVolume:
             raise InvalidMessage(f"more than {REPLICA_PENDING_RECORDS_MAX} records above the VDL")
         if batch.vdl > self.writer_vdl:
             self.writer_vdl, self.writer_vdl_ts_us = batch.vdl, batch.vdl_commit_ts_us
-        target = min(batch.vdl, self._received)
+        # Sabotage (chaos runs only): read what arrived, durable or not, whole or not.
+        target = self._received if _READ_AHEAD else min(batch.vdl, self._received)
         if target > self.read_point:
             self._apply_up_to(target)
 

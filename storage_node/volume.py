@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sixfold import sabotage
 from sixfold.constants import (
     GET_PAGE_APPLY_RECORDS_MAX, PAGE_SIZE_BYTES, PERSIST_BATCH_BYTES_MAX, PERSIST_QUEUE_BATCHES_MAX,
     RECOVERY_HEADERS_MAX,
@@ -102,6 +103,8 @@ class NodeVolume:
         self.queue: asyncio.Queue = asyncio.Queue(PERSIST_QUEUE_BATCHES_MAX)
         self.counters = Counters()
         self.repairs: set[tuple[str, int, int]] = set()  # ("record", pg, lsn) | ("version", page, lsn)
+        if sabotage.active("no-fencing"):
+            sabotage.skip_epoch_checks(self)  # chaos runs only: a planted bug the checkers must catch
         log.info("volume %s opened: epoch %d, %d segments, hints %s", name, self.fence.epoch,
                  len(self.chains), self.hints)
 
