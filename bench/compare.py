@@ -26,7 +26,9 @@ against three systems started by this one run, on the same machine.
    pgbench's own CPU apart.
 4. Sixfold only: p99 at 4 clients healthy vs one storage node SIGSTOPped; writer crash
    recovery time at 10k and 1M log records (--quick: 100k; bench/recovery_bench.py);
-   replica lag and failover RTO: null (read replicas are not implemented yet).
+   replica lag under pgbench at 4 clients (commit -> visible on a replica, p50/p99) and
+   failover RTO (writer SIGKILLed, first commit through the endpoint and the driver),
+   from bench/ha_bench.py.
 5. --profile: py-spy on the writer and on one storage node during an extra 4-client run:
    profile-writer.{txt,md}, profile-storage.txt.
 Writes compare.json, compare.md, compare_tps.png and compare_latency.png to --out-dir and
@@ -44,36 +46,22 @@ import shutil
 import signal
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import compare_report, pgbench_run, plots, profile
+from bench import ha_bench
+from bench.args import add_arguments
 from bench.cpu import machine_busy_s, trees_cpu_s
 from bench.progress import Progress
-from bench.storage_bench import BUSY_WARN_FRACTION, REPO, report_header, write_report
+from bench.storage_bench import BUSY_WARN_FRACTION, report_header, write_report
 from bench.systems import Postgres, Sixfold, ensure_postgres, query
 
 CLIENTS = (1, 4)
 PAUSED_CLIENTS = 4
-REPLICAS_ISSUE = "read replicas are not implemented yet"
+HA_KILLS, HA_KILLS_QUICK = 5, 2  # writer kills for the failover RTO figures
 PREP_SQL = {"pg": ["vacuum pgbench_branches", "vacuum pgbench_tellers", "truncate pgbench_history"],
             "sixfold": ["delete from pgbench_history"]}
-
-
-def add_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--quick", action="store_true",
-                    help="short run: 1 round, 5 s per run, scale 1, recovery at 10k and 100k records")
-    ap.add_argument("--rounds", type=int, help="rounds of all systems x client counts (default 3, quick 1)")
-    ap.add_argument("--seconds", type=float, help="seconds per pgbench run (default 20, quick 5)")
-    ap.add_argument("--scale", type=int, help="pgbench scale factor (default 2, quick 1)")
-    ap.add_argument("--profile", action="store_true",
-                    help="py-spy the Sixfold writer and one storage node during an extra 4-client run")
-    ap.add_argument("--no-recovery", dest="recovery", action="store_false",
-                    help="skip the writer crash-recovery figures")
-    ap.add_argument("--seed", type=int, default=1, help="seed of the paused-node choice (default 1)")
-    ap.add_argument("--out-dir", type=Path, default=REPO / "bench" / "results",
-                    help="where compare.json/.md and the plots go (default bench/results)")
-    ap.add_argument("--keep", action="store_true", help="keep the systems' temporary directories")
 
 
 def _defaults(a: argparse.Namespace) -> argparse.Namespace:
@@ -306,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:  # not the main thread
         pass
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_before = os.getloadavg()
     b = Bench(args)
     bar = Progress(b.plan())
@@ -342,9 +330,16 @@ def run(args: argparse.Namespace) -> int:
     busy = max((r["other_load_fraction"] for r in b.runs), default=0)
     if busy > BUSY_WARN_FRACTION:
         b.warnings.append(f"machine busy, other processes used up to {busy:.0%} of the CPUs during a run")
-    b.extra["replica_lag"] = {"value": None, "p50_ms": None, "p99_ms": None, "reason": REPLICAS_ISSUE}
-    b.extra["failover_rto"] = {"value": None, "seconds": None, "reason": REPLICAS_ISSUE}
-    print(f"replica lag p50/p99 and failover RTO: not measured, {REPLICAS_ISSUE}")
+    # High availability (bench/ha_bench.py), alone on the machine like every run above.
+    lag = ha_bench.replica_lag(b.work, int(args.seconds))
+    b.extra["replica_lag"] = {"value": lag["visible_delay_ms_p50"], "p50_ms": lag["visible_delay_ms_p50"],
+                              "p99_ms": lag["visible_delay_ms_p99"], **lag}
+    rto = ha_bench.failover(b.work, HA_KILLS_QUICK if args.quick else HA_KILLS)
+    b.extra["failover_rto"] = {"value": rto["endpoint"]["rto_ms_p50"], **rto}
+    print(f"replica lag (commit on the writer -> visible on a replica, pgbench 4 clients): "
+          f"p50 {lag['visible_delay_ms_p50']} ms, p99 {lag['visible_delay_ms_p99']} ms; failover RTO "
+          f"(SIGKILL -> first commit) p50/max: endpoint {rto['endpoint']['rto_ms_p50']}/"
+          f"{rto['endpoint']['rto_ms_max']} ms, driver {rto['driver']['rto_ms_p50']}/{rto['driver']['rto_ms_max']} ms")
 
     rows = compare_report.summarize(b.runs, list(b.systems), list(CLIENTS))
     mach = machine()

@@ -101,10 +101,17 @@ def sixfold_only_lines(extra: dict) -> list[str]:
         parts = [f"{s['records']:,} records: {_f(s['median_recovery_ms'], 0)} ms (first after crash "
                  f"{_f(s['first_open_after_crash_ms'], 0)} ms)" for s in r["sizes"]]
         lines.append("- Writer crash recovery (median): " + "; ".join(parts) + ".")
-    for k in ("replica_lag", "failover_rto"):
-        v = extra.get(k)
-        if v and v.get("value") is None:
-            lines.append(f"- {k.replace('_', ' ')}: not measured — {v['reason']}.")
+    lag = extra.get("replica_lag")
+    if lag and lag.get("value") is not None:
+        lines.append(f"- Replica lag under pgbench at {lag['pgbench_clients']} clients ({_f(lag['tps'])} TPS), "
+                     f"commit on the writer -> visible on a replica: p50 {_f(lag['p50_ms'], 2)} ms, "
+                     f"p99 {_f(lag['p99_ms'], 2)} ms.")
+    fo = extra.get("failover_rto")
+    if fo and fo.get("value") is not None:
+        lines.append(f"- Failover RTO, writer SIGKILLed {fo['endpoint']['kills']} times, to the first commit: "
+                     f"cluster endpoint p50 {_f(fo['endpoint']['rto_ms_p50'], 0)} ms / max "
+                     f"{_f(fo['endpoint']['rto_ms_max'], 0)} ms; driver p50 {_f(fo['driver']['rto_ms_p50'], 0)} ms "
+                     f"/ max {_f(fo['driver']['rto_ms_max'], 0)} ms.")
     return lines
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import psycopg
 
 from bench.storage_bench import git_info
-from deploy.launcher import LocalCluster, wait_until
+from sixfold.supervisor import Supervisor, wait_until
 
 SAMPLE_INTERVAL_S = 0.1
 
@@ -42,7 +42,7 @@ def pct(values: list[float], q: float) -> float | None:
 
 
 def replica_lag(root: Path, seconds: int) -> dict:
-    cluster = LocalCluster.create(root / "lag", writer=True, replicas=1, control_plane=True, router=True,
+    cluster = Supervisor.create(root / "lag", writer=True, replicas=1, control_plane=True, router=True,
                                   password=secrets.token_urlsafe(12))
     try:
         cluster.start_all()
@@ -83,7 +83,7 @@ def failover(root: Path, kills: int) -> dict:
     from sixfold import driver
     from compute_node.topology import fetch_topology
 
-    cluster = LocalCluster.create(root / "failover", writer=True, replicas=2, control_plane=True, router=True,
+    cluster = Supervisor.create(root / "failover", writer=True, replicas=2, control_plane=True, router=True,
                                   password=secrets.token_urlsafe(12))
     commits: dict[str, list[float]] = {"endpoint": [], "driver": []}
     stop = threading.Event()

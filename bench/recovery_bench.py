@@ -63,7 +63,7 @@ from bench.storage_bench import (
     BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, report_header, scan_logs, write_report,
 )
 from compute_node.volume_client import PageChange, VolumeClient
-from deploy.launcher import LocalCluster
+from sixfold.supervisor import Supervisor
 from sixfold.constants import PAGE_SIZE_BYTES
 from sixfold.errors import SixfoldError
 from sixfold.spec import ClusterSpec
@@ -192,7 +192,7 @@ class Progress:
             sys.stderr.flush()
 
 
-def write_log(cluster: LocalCluster, target: int, args) -> dict:
+def write_log(cluster: Supervisor, target: int, args) -> dict:
     """Run the writer subprocess until `target` records are acknowledged, then SIGKILL it
     (or let it close, with --clean-close). Returns what it wrote."""
     cmd = [sys.executable, "-m", "bench.recovery_bench", "--child-writer", str(cluster.spec_path), str(target),
@@ -293,7 +293,7 @@ async def timed_open(spec: ClusterSpec) -> dict:
     return out
 
 
-def storage_cpu_s(cluster: LocalCluster) -> float | None:
+def storage_cpu_s(cluster: Supervisor) -> float | None:
     """CPU seconds used so far by the cluster's live storage nodes (Linux /proc; None elsewhere)."""
     try:
         total = 0
@@ -323,7 +323,7 @@ class SizeRun:
     def __init__(self, target: int, args):
         self.target, self.args = target, args
         self.root = Path(tempfile.mkdtemp(prefix=f"sixfold-recbench-{target}-"))
-        self.cluster: LocalCluster | None = LocalCluster.create(self.root)
+        self.cluster: Supervisor | None = Supervisor.create(self.root)
         self.closed_at: datetime | None = None
         self.result: dict = {"records_target": target, "opens": []}
 

@@ -69,7 +69,7 @@ from bench.storage_bench import (
 )
 from bench.workloads import percentile
 from compute_node.engine import ComputeNode
-from deploy.launcher import LocalCluster
+from sixfold.supervisor import Supervisor
 from sixfold.constants import PAGE_SIZE_BYTES
 from sixfold.errors import SixfoldError, WriteLockTimeout
 
@@ -183,7 +183,7 @@ class Txn:
 class Scenario:
     """`sessions` threads running the TPC-B-like transaction for warm-up + measured period."""
 
-    def __init__(self, node: ComputeNode, cluster: LocalCluster, sessions: int, accounts: int, seed: int,
+    def __init__(self, node: ComputeNode, cluster: Supervisor, sessions: int, accounts: int, seed: int,
                  warmup_s: float, measure_s: float):
         self.node, self.cluster, self.sessions = node, cluster, sessions
         self.accounts, self.seed = accounts, seed
@@ -397,7 +397,7 @@ def summary_line(runs: list[dict], consistency: dict, log_problems: dict, died: 
     return line
 
 
-def run_all(cluster: LocalCluster, args) -> tuple[dict, list[dict], dict]:
+def run_all(cluster: Supervisor, args) -> tuple[dict, list[dict], dict]:
     node = ComputeNode(cluster.spec).start()
     try:
         setup = {"recovery_ms": round(node.vc.recovery_ms, 1)}
@@ -445,7 +445,7 @@ def main(argv=None) -> int:
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="sixfold-sqlbench-"))
-    cluster = LocalCluster.create(root)
+    cluster = Supervisor.create(root)
     closed_at = None
     try:
         cluster.start_all()

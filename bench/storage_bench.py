@@ -50,7 +50,7 @@ from pathlib import Path
 
 from bench.workloads import PgbenchLike
 from compute_node.volume_client import VolumeClient
-from deploy.launcher import LocalCluster
+from sixfold.supervisor import Supervisor
 
 P99_RATIO_TARGET = 1.20
 BUSY_WARN_FRACTION = 0.10  # of all CPUs, used by processes other than the bench's during a measured period
@@ -91,7 +91,7 @@ class CpuMeter:
     and by everything else on the machine, between start() and stop(). Linux /proc only;
     the result stays empty elsewhere. A large `other_cpu_s` means the run was disturbed."""
 
-    def __init__(self, cluster: LocalCluster):
+    def __init__(self, cluster: Supervisor):
         self.cluster = cluster
         self.tick = os.sysconf("SC_CLK_TCK")
         self._start = None
@@ -135,7 +135,7 @@ async def wait_caught_up(vc: VolumeClient, node: str) -> float | None:
     return None
 
 
-async def run_scenarios(cluster: LocalCluster, args, wl: PgbenchLike) -> tuple[list[dict], dict]:
+async def run_scenarios(cluster: Supervisor, args, wl: PgbenchLike) -> tuple[list[dict], dict]:
     rng = random.Random(args.seed)
     vc = await VolumeClient.open(cluster.spec)
     try:
@@ -214,7 +214,7 @@ def summarize(runs: list[dict], committers: list[int]) -> dict:
             "target": {"paused_p99_ratio_max": P99_RATIO_TARGET, "holds": holds}}
 
 
-def scan_logs(cluster: LocalCluster, closed_at: datetime | None) -> dict:
+def scan_logs(cluster: Supervisor, closed_at: datetime | None) -> dict:
     """Lines matching Traceback/ERROR/CRITICAL per node log (with a few lines of each traceback)."""
     found = {}
     for name, n in cluster.nodes.items():
@@ -242,7 +242,7 @@ def git_info() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
 
 
-def stop_cluster(cluster: LocalCluster, root: Path, closed_at: datetime | None, keep: bool) -> tuple[dict, dict]:
+def stop_cluster(cluster: Supervisor, root: Path, closed_at: datetime | None, keep: bool) -> tuple[dict, dict]:
     """Kill the cluster, scan its logs, keep its directory if anything looks wrong.
     Returns (log problems per node, exit codes of nodes that died during the run)."""
     died = {n: p.proc.returncode for n, p in cluster.nodes.items() if p.proc is not None and not p.alive}
@@ -318,7 +318,7 @@ def main(argv=None) -> int:
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="sixfold-bench-"))
-    cluster = LocalCluster.create(root)
+    cluster = Supervisor.create(root)
     closed_at = None
     try:
         cluster.start_all()

@@ -3,7 +3,7 @@ directory on free ports, behind one interface: start(), uri, roots() (pids whose
 process trees make up the system, for CPU), snapshot()/bytes_out() (bytes leaving the
 writer), config(), stop().
 
-- sixfold:  six storage nodes + the writer compute node (LocalCluster, SCRAM password);
+- sixfold:  six storage nodes + the writer compute node (Supervisor, SCRAM password);
 - pg-single: one PostgreSQL 15 server, its default config (fsync on);
 - pg-sync:  a primary and two streaming standbys s1, s2 with
             synchronous_standby_names = 'ANY 1 (s1, s2)' (quorum commit).
@@ -23,7 +23,7 @@ import psycopg
 
 from bench.pg_server import PostgresNotInstalled, PostgresServer, bin_dir
 from bench.storage_bench import REPO, SHUTDOWN_GRACE_S, stop_cluster
-from deploy.launcher import LocalCluster, free_ports
+from sixfold.supervisor import Supervisor, free_ports
 
 SYNC_WAIT_S = 30.0  # standbys streaming with sync_state 'quorum'
 SENT_WAIT_S = 10.0  # after a run: standbys were sent everything the primary wrote
@@ -61,7 +61,7 @@ class Sixfold:
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="sixfold-compare-"))
-        self.cluster = LocalCluster.create(self.root, writer=True, password=secrets.token_urlsafe(16))
+        self.cluster = Supervisor.create(self.root, writer=True, password=secrets.token_urlsafe(16))
         self.log_problems: dict = {}
         self.died: dict = {}
 

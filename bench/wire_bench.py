@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from bench.storage_bench import git_info
-from deploy.launcher import LocalCluster
+from sixfold.supervisor import Supervisor
 
 SCRIPTS = {"select1": ["-f", "{select1}"], "select_only": ["-S"], "tpcb": []}
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="sixfold-wire-"))
     select1 = root / "select1.sql"
     select1.write_text("select 1;\n")
-    cluster = LocalCluster.create(root / "cluster", writer=True, password=secrets.token_urlsafe(12))
+    cluster = Supervisor.create(root / "cluster", writer=True, password=secrets.token_urlsafe(12))
     results = {}
     try:
         cluster.start_all()

@@ -87,7 +87,7 @@ def _yaml(value, indent: int = 0) -> list[str]:
 # --- the services ---------------------------------------------------------------------------
 def storage_health_code(spec: ClusterSpec, name: str) -> str:
     """A one-liner: the node answers its gRPC Health RPC under its own name (as
-    deploy.launcher.LocalCluster.health asks it)."""
+    sixfold.supervisor.Supervisor.health asks it)."""
     n = spec.node(name)
     return ("import sys, grpc; from sixfold.rpc import storage_pb2 as pb, storage_pb2_grpc as g; "
             f"r = g.StorageNodeStub(grpc.insecure_channel('{n.address}')).Health("

@@ -1,19 +1,24 @@
 """`sixfold`: the user's command.
 
-    sixfold up [--data-dir DIR] [--port PORT]        start (or restart) a local cluster: six storage
-                                                      nodes over az1..az3 and the writer; prints its URI
-    sixfold status [--data-dir DIR] [--json]          every process: kind, role, AZ, pid, port, alive; VDL
-    sixfold node stop|kill|pause|resume|start NAME    act on one process (storage node or the writer)
-    sixfold down [--data-dir DIR]                     stop every process; the data stays
+    sixfold up [--replicas N] [--port PORT]          start (or restart) a local cluster: six storage
+                                                      nodes over az1..az3, the writer, N read replicas,
+                                                      the control plane and the router; prints the URI
+    sixfold status [--json] [--uri [ENDPOINT]]       every process: kind, role, tier, AZ, pid, port,
+                                                      alive, lag; the volume; the endpoints
+    sixfold node stop|kill|pause|resume|start NAME    act on one process ("writer": the current writer)
+    sixfold failover [--target NAME]                  planned failover to a replica
+    sixfold down                                      stop every process; the data stays
     sixfold sql [-h HOST] [-p PORT] [-U USER] [-d DB] [-c SQL]   a psql-like shell
     sixfold bench [--quick] [--profile]               Sixfold vs PostgreSQL 15, side by side
     sixfold sim [--seeds N] [--seed K] [--plant BUG]  the deterministic simulation of the storage protocol
+    sixfold chaos --workload W --nemesis N --seed K  faults on a seeded schedule against a workload
 
-A cluster lives in one data directory (default `./.sixfold`): `cluster.json` (the spec),
-`credentials.json` (the generated password, mode 0600), `nodes/NAME/` (each storage
-node's LMDB files), `logs/NAME.log` and, while it runs, `pids.json`.
-The nodes run detached (their own session), so they outlive the `sixfold` process that
-started them; every later command finds them again through `pids.json`.
+A cluster lives in one data directory (--data-dir, else $SIXFOLD_DATA_DIR, else
+`./.sixfold`): `cluster.json` (the spec), `credentials.json` (the generated password,
+mode 0600), `nodes/NAME/` (each node's files), `control-plane/` (its state),
+`logs/NAME.log` and, while it runs, `pids.json`. The processes run detached (their own
+session), so they outlive the `sixfold` process that started them; every later command
+finds them again through `pids.json` (sixfold/supervisor.py).
 
 Exit codes: 0 success, 1 the operation failed (no cluster, a node would not start, ...),
 2 bad usage (unknown option, unknown node name).
@@ -25,20 +30,23 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from sixfold.constants import CLI_LOCK_WAIT_TIMEOUT_MS as LOCK_WAIT_TIMEOUT_MS
+from sixfold.constants import CLI_STATUS_HEALTH_TIMEOUT_MS as STATUS_HEALTH_TIMEOUT_MS
 from sixfold.constants import (
-    CLI_LOCK_WAIT_TIMEOUT_MS as LOCK_WAIT_TIMEOUT_MS, CLI_SIGNAL_WAIT_TIMEOUT_MS as SIGNAL_WAIT_TIMEOUT_MS,
-    CLI_STATUS_HEALTH_TIMEOUT_MS as STATUS_HEALTH_TIMEOUT_MS, PROCESS_START_TIMEOUT_MS, PROCESS_STOP_TIMEOUT_MS)
+    FAILOVER_REQUEST_TIMEOUT_MS,
+    MAX_REPLICAS_COUNT,
+    PROCESS_START_TIMEOUT_MS,
+)
 
 DEFAULT_DATA_DIR = ".sixfold"
+DATA_DIR_ENV = "SIXFOLD_DATA_DIR"
 DEFAULT_PG_PORT = 5432
 SPEC_FILE = "cluster.json"
-PIDS_FILE = "pids.json"
 LOCK_FILE = "cli.lock"
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -52,76 +60,9 @@ class CliError(Exception):
         self.code = code
 
 
-# --- processes -------------------------------------------------------------------------
-def _proc_state(pid: int) -> str | None:
-    """The kernel's one-letter state of `pid` (R, S, T, Z, ...), None if there is no such
-    process, "?" where /proc is not available."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return "?"
-    return text.rsplit(")", 1)[1].split()[0]
-
-
-def _cmdline(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return None
-
-
-def pid_alive(pid: int | None) -> bool:
-    """The process exists and is not a zombie (a detached node's parent has exited, so
-    whoever adopted it may be slow to reap it)."""
-    if not pid or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    state = _proc_state(pid)
-    return state is not None and state not in ("Z", "X")
-
-
-def is_node_process(pid: int | None, name: str, spec_path: Path) -> bool:
-    """`pid` is alive and is process `name` (storage or compute node) of this cluster, not
-    a process that got the same pid after the node died."""
-    if not pid_alive(pid):
-        return False
-    argv = _cmdline(pid)
-    if argv is None:  # no /proc (macOS): trust the pid
-        return True
-
-    def arg(flag: str) -> str | None:
-        return argv[argv.index(flag) + 1] if flag in argv[:-1] else None
-
-    return ("storage_node" in argv or "compute_node" in argv) and arg("--name") == name and \
-        Path(arg("--cluster-spec") or "").resolve() == spec_path.resolve()
-
-
-def wait_gone(pids: list[int], timeout_s: float) -> list[int]:
-    """Poll until every pid is gone; return the ones still alive at the deadline."""
-    from deploy.launcher import wait_until
-
-    try:
-        wait_until(lambda: not any(pid_alive(p) for p in pids), timeout_s, "processes to exit")
-    except TimeoutError:
-        pass
-    return [p for p in pids if pid_alive(p)]
-
-
-def _signal(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, sig)
-
-
 # --- the data directory ------------------------------------------------------------------
 class DataDir:
-    """One cluster's data directory: its spec, the pids of its running nodes, a lock."""
+    """One cluster's data directory: its spec and a lock (the Supervisor keeps pids.json)."""
 
     def __init__(self, path: str | Path):
         self.root = Path(path).expanduser().resolve()
@@ -129,10 +70,6 @@ class DataDir:
     @property
     def spec_path(self) -> Path:
         return self.root / SPEC_FILE
-
-    @property
-    def pids_path(self) -> Path:
-        return self.root / PIDS_FILE
 
     def exists(self) -> bool:
         return self.spec_path.is_file()
@@ -149,36 +86,11 @@ class DataDir:
             raise CliError(f"cannot read {self.spec_path}: {e}") from None
 
     def cluster(self):
-        """A LocalCluster over the saved spec (no processes attached), without rewriting it."""
-        from deploy.launcher import LocalCluster
+        """The Supervisor over the saved spec, attached to the processes that still run
+        (pids.json), without rewriting the spec."""
+        from sixfold.supervisor import Supervisor
 
-        return LocalCluster.attach(self.require(), self.root)
-
-    def read_pids(self) -> dict[str, int]:
-        try:
-            raw = json.loads(self.pids_path.read_text())
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as e:
-            raise CliError(f"cannot read {self.pids_path}: {e}") from None
-        if not isinstance(raw, dict):
-            raise CliError(f"cannot read {self.pids_path}: not a JSON object")
-        return {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}
-
-    def write_pids(self, pids: dict[str, int]) -> None:
-        """The same format as LocalCluster.save_state: {name: pid} of running nodes."""
-        if not pids:
-            with contextlib.suppress(FileNotFoundError):
-                self.pids_path.unlink()
-            return
-        tmp = self.pids_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(dict(sorted(pids.items())), indent=2))
-        tmp.replace(self.pids_path)
-
-    def running(self, names) -> dict[str, int]:
-        """name -> pid of the nodes among `names` whose recorded process still runs."""
-        pids = self.read_pids()
-        return {n: pids[n] for n in names if n in pids and is_node_process(pids[n], n, self.spec_path)}
+        return Supervisor.attach(self.require(), self.root, adopt=True)
 
     @contextlib.contextmanager
     def locked(self):
@@ -217,24 +129,43 @@ def _port_in_use(host: str, port: int) -> bool:
 
 
 def _check_ports_free(cluster, names) -> None:
-    busy = [f"{n} ({cluster.nodes[n].address})" for n in names if _port_in_use(*cluster.host_port(n))]
+    busy = [f"{n} ({h}:{p})" for n in names for h, p in cluster.listen_addresses(n) if _port_in_use(h, p)]
     if busy:
         raise CliError(f"port in use for {', '.join(busy)}: another process (maybe a node of another "
                        f"cluster, or one whose pid was lost) listens there; stop it or use another --data-dir")
 
 
 # --- health ------------------------------------------------------------------------------
+def _compute_health(cluster, name: str, timeout_s: float):
+    """The ComputeHealth of an instance with an admin port (role, VDL, lag), else None."""
+    import grpc
+
+    from sixfold.rpc import compute_pb2 as cpb
+    from sixfold.rpc import compute_pb2_grpc as cpb_grpc
+
+    inst = cluster.spec.compute(name)
+    if not inst.admin_port:
+        return None
+    with grpc.insecure_channel(inst.admin_address) as ch:
+        return cpb_grpc.ComputeNodeStub(ch).Health(cpb.ComputeHealthRequest(), timeout=timeout_s)
+
+
 def _health_all(cluster, names, timeout_s: float) -> dict[str, object]:
-    """name -> HealthResponse (True for a compute node that answers the PostgreSQL
-    protocol), or None for a process that did not answer (in parallel)."""
-    from deploy.launcher import pg_answers
+    """name -> what the process answered, or None when it did not answer (in parallel): a
+    storage node's HealthResponse, a compute instance's ComputeHealth (True when it has no
+    admin service but speaks PostgreSQL), True for the control plane and the router."""
 
     def one(name):
         try:
-            if cluster.nodes[name].kind == "compute":
-                return True if pg_answers(*cluster.host_port(name), timeout_s) else None
-            r = cluster.health(name, timeout_s)
-            return r if r.node == name else None
+            kind = cluster.nodes[name].kind
+            if kind == "storage":
+                r = cluster.health(name, timeout_s)
+                return r if r.node == name else None
+            if kind == "compute":
+                h = _compute_health(cluster, name, timeout_s)
+                if h is not None:
+                    return h if h.name == name else None
+            return True if cluster.answers(name, timeout_s) else None
         except Exception:
             return None
 
@@ -245,50 +176,57 @@ def _health_all(cluster, names, timeout_s: float) -> dict[str, object]:
         return dict(zip(names, ex.map(one, names)))
 
 
-def _stop_pids(pids: dict[str, int], timeout_s: float) -> list[str]:
-    """SIGCONT + SIGTERM, wait up to the bound, then SIGKILL. Returns the names killed."""
-    for pid in pids.values():
-        _signal(pid, signal.SIGCONT)  # a paused process would not act on SIGTERM
-        _signal(pid, signal.SIGTERM)
-    left = set(wait_gone(list(pids.values()), timeout_s))
-    killed = [n for n, p in pids.items() if p in left]
-    for n in killed:
-        _signal(pids[n], signal.SIGKILL)
-    still = wait_gone(list(left), timeout_s)
-    if still:
-        raise CliError(f"processes {', '.join(map(str, still))} did not exit even after SIGKILL")
-    return killed
-
-
 # --- commands ----------------------------------------------------------------------------
 def _new_spec(args):
-    """The spec of a new local cluster: free (or the requested) ports, the writer on
-    --port (5432 when free), SCRAM authentication with a generated password."""
-    from deploy.launcher import free_ports
+    """The spec of a new local cluster: the six storage nodes on --base-port.. (else free
+    ports), the writer db-1 and --replicas read replicas, the control plane, and the router
+    whose cluster (writer) endpoint listens on --port (5432 when free)."""
     from sixfold.spec import local_spec
+    from sixfold.supervisor import free_ports
 
     if args.base_port is not None and not 0 < args.base_port <= 65535 - 5:
         raise CliError(f"--base-port must be in 1..{65535 - 5}", EXIT_USAGE)
     if args.port is not None and not 0 < args.port <= 65535:
         raise CliError("--port must be in 1..65535", EXIT_USAGE)
+    replicas = args.replicas or 0
+    if not 0 <= replicas <= MAX_REPLICAS_COUNT:
+        raise CliError(f"--replicas must be in 0..{MAX_REPLICAS_COUNT}", EXIT_USAGE)
     pg_port = args.port
     if pg_port is None:
-        pg_port = DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT) else free_ports(1)[0]
+        pg_port = DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT) else None
     elif _port_in_use("127.0.0.1", pg_port):
         raise CliError(f"port {pg_port} is in use; pick another with --port", EXIT_USAGE)
-    base = args.base_port if args.base_port is not None else None
-    spec = local_spec(base if base is not None else 0, pg_port=pg_port)
-    if base is None:
-        ports = [p for p in free_ports(7) if p != pg_port][:6]
-        spec = spec.replace(storage_nodes=tuple(n.__class__(n.name, n.az, n.host, p)
-                                                for n, p in zip(spec.storage_nodes, ports)))
-    return spec
+    computes = 1 + replicas
+    reserved = set(range(args.base_port, args.base_port + 6)) if args.base_port is not None else set()
+    wanted = 6 + 2 * computes + 3  # storage, PostgreSQL + admin per instance, control plane, router x2
+    ports = [p for p in free_ports(wanted + len(reserved) + 1) if p != pg_port and p not in reserved][:wanted]
+    it = iter(ports)
+    storage = [next(it) for _ in range(6)]
+    instance_ports = [next(it) for _ in range(computes)]
+    admin_ports = tuple(next(it) for _ in range(computes))
+    cp_port, writer_ep, reader_ep = next(it), next(it), next(it)
+    spec = local_spec(0, pg_port=instance_ports[0], replica_ports=tuple(instance_ports[1:]),
+                      admin_ports=admin_ports, control_plane_port=cp_port,
+                      router_ports=(pg_port if pg_port is not None else writer_ep, reader_ep))
+    base = args.base_port
+    storage = list(range(base, base + 6)) if base is not None else storage
+    return spec.replace(storage_nodes=tuple(n.__class__(n.name, n.az, n.host, p)
+                                            for n, p in zip(spec.storage_nodes, storage)))
+
+
+def _refuse_sabotage() -> None:
+    from sixfold.sabotage import ENV
+
+    if os.environ.get(ENV):
+        raise CliError(f"{ENV} is set ({os.environ[ENV]!r}): sabotages are bugs planted on purpose and only "
+                       f"`sixfold chaos --sabotage` may switch them on; unset {ENV} to start a cluster", EXIT_USAGE)
 
 
 def cmd_up(args) -> int:
-    from deploy.launcher import LocalCluster, with_password
     from sixfold.endpoints import endpoints, load_credentials, new_password
+    from sixfold.supervisor import Supervisor
 
+    _refuse_sabotage()
     dd = DataDir(args.data_dir)
     if dd.root.exists() and not dd.root.is_dir():
         raise CliError(f"{dd.root} exists and is not a directory")
@@ -299,72 +237,66 @@ def cmd_up(args) -> int:
                 raise CliError(f"{dd.spec_path} already places the storage nodes on ports "
                                f"{', '.join(str(n.port) for n in spec.storage_nodes)}; --base-port applies only "
                                f"to a new cluster (or use another --data-dir)", EXIT_USAGE)
-            if args.port is not None and spec.writer is not None and spec.writer.port != args.port:
-                raise CliError(f"{dd.spec_path} already puts the writer on port {spec.writer.port}; --port "
+            ep_port = spec.router.writer_port if spec.router is not None else (
+                spec.writer.port if spec.writer is not None else None)
+            if args.port is not None and ep_port != args.port:
+                raise CliError(f"{dd.spec_path} already puts the cluster endpoint on port {ep_port}; --port "
                                f"applies only to a new cluster (or use another --data-dir)", EXIT_USAGE)
-            if spec.writer is None:  # a cluster from before compute nodes: give it a writer
-                from sixfold.spec import ComputeNodeSpec
-
-                from deploy.launcher import free_ports
-                port = args.port or (DEFAULT_PG_PORT if not _port_in_use("127.0.0.1", DEFAULT_PG_PORT)
-                                     else free_ports(1)[0])
-                spec = with_password(spec.replace(compute_nodes=(ComputeNodeSpec("db-1", "az1", "127.0.0.1",
-                                                                                  port),)), dd.root, new_password())
-                spec.save(dd.spec_path)
-            cluster = LocalCluster.attach(spec, dd.root)
+            replicas = sum(1 for n in spec.compute_nodes if n.role == "replica")
+            if args.replicas is not None and args.replicas != replicas:
+                raise CliError(f"the cluster at {dd.root} has {replicas} replica(s); --replicas applies only to "
+                               f"a new cluster (or use another --data-dir)", EXIT_USAGE)
+            cluster = dd.cluster()
             created = False
         else:
             dd.root.mkdir(parents=True, exist_ok=True)
-            cluster = LocalCluster.create(dd.root, spec=_new_spec(args), password=new_password())
+            cluster = Supervisor.create(dd.root, spec=_new_spec(args), password=new_password())
             created = True
         names = list(cluster.nodes)
-        running = dd.running(names)
+        running = {n: cluster.nodes[n].pid for n in names if cluster.nodes[n].alive}
         if len(running) == len(names):
             print(f"cluster {cluster.spec.name!r} at {dd.root} is already running "
                   f"({len(names)} processes); see `sixfold status --data-dir {dd.root}`")
             print(endpoints(cluster.spec, load_credentials(dd.root))["writer"])
             return EXIT_OK
-        # Start what is not running: storage nodes first, then the writer (it recovers the
-        # volume from them). Record pids before waiting, so that a failure below still
-        # leaves a directory `down` can clean up.
-        started: dict[str, int] = {}
-        for group in (cluster.storage_names, cluster.compute_names):
-            to_start = [n for n in group if n not in running]
-            _check_ports_free(cluster, to_start)
-            for name in to_start:
-                cluster.start(name, wait=False)
-            started.update({n: cluster.nodes[n].pid for n in to_start if cluster.nodes[n].pid})
-            dd.write_pids({**running, **started})
-            try:
+        # Start what is not running, group by group: storage nodes, the control plane, the
+        # writer (it recovers the volume), the replicas, the router. pids.json is written
+        # before each wait, so that a failure below leaves a directory `down` can clean up.
+        started: list[str] = []
+        try:
+            for group in cluster.start_order():
+                to_start = [n for n in group if n not in running]
+                _check_ports_free(cluster, to_start)
+                for name in to_start:
+                    cluster.start(name, wait=False)
+                started += to_start
+                cluster.save_state()
                 for name in to_start:
                     cluster.wait_ready(name)
                 for name in group:
                     if name in running:  # a process left running must answer too
                         _wait_health(cluster, name)
-            except (RuntimeError, TimeoutError) as e:
-                _stop_pids(started, PROCESS_STOP_TIMEOUT_MS / 1000)
-                dd.write_pids(running)
+        except BaseException as e:  # noqa: BLE001 -- whatever stopped us, stop what we started
+            cluster.stop_many(started)
+            cluster.save_state()
+            if isinstance(e, (RuntimeError, TimeoutError)):
                 raise CliError(f"the cluster did not start: {e}") from None
+            raise
     what = "created and started" if created else ("restarted" if not running else
                                                     f"started {len(started)} stopped process(es) of")
     print(f"{what} cluster {cluster.spec.name!r}")
-    pids = {**running, **started}
     _print_table(["NAME", "KIND", "AZ", "ADDRESS", "PID"],
-                 [[n, cluster.nodes[n].kind, _az(cluster.spec, n), cluster.nodes[n].address, str(pids.get(n, "-"))]
-                  for n in names])
+                 [[n, cluster.nodes[n].kind, cluster.az_of(n) or "-", cluster.nodes[n].address,
+                   str(cluster.nodes[n].pid or "-")] for n in names])
     print(f"data dir: {dd.root}")
-    print("connect:  sixfold sql" + ("" if args.data_dir == DEFAULT_DATA_DIR else f" --data-dir {args.data_dir}")
+    print("connect:  sixfold sql" + ("" if dd.root == DataDir(DEFAULT_DATA_DIR).root else f" --data-dir {dd.root}")
           + "   (or psql with the URI below)")
     print(endpoints(cluster.spec, load_credentials(dd.root))["writer"])
     return EXIT_OK
 
 
-def _az(spec, name: str) -> str:
-    return next(n.az for n in (*spec.storage_nodes, *spec.compute_nodes) if n.name == name)
-
-
 def _wait_health(cluster, name: str) -> None:
-    from deploy.launcher import wait_until
+    from sixfold.supervisor import wait_until
 
     wait_until(lambda: _health_all(cluster, [name], 0.5)[name] is not None, PROCESS_START_TIMEOUT_MS / 1000,
                f"{name} to answer")
@@ -372,42 +304,57 @@ def _wait_health(cluster, name: str) -> None:
 
 def collect_status(dd: DataDir) -> dict:
     """The stable `status --json` document: {"cluster", "data_dir", "processes": [{name,
-    kind, role, az, pid, port, alive, state, address, ...}], "endpoints": {name: URI},
-    "volume": {"name", "vdl", "epoch"}}."""
+    kind, role, az, pid, port, alive, state, address, tier, lag_ms, lag_lsn, ...}],
+    "writer", "endpoints": {name: URI}, "volume": {"name", "vdl", "epoch"}}."""
     from sixfold.endpoints import endpoints, load_credentials
+    from sixfold.supervisor import CONTROL_PLANE, proc_state
 
     cluster = dd.cluster()
     spec = cluster.spec
-    pids = dd.read_pids()
-    procs = {}
-    for name in cluster.nodes:
-        pid = pids.get(name)
-        procs[name] = pid if is_node_process(pid, name, dd.spec_path) else None
-    health = _health_all(cluster, [n for n, p in procs.items() if p], STATUS_HEALTH_TIMEOUT_MS / 1000)
+    up = [n for n, p in cluster.nodes.items() if p.alive]
+    health = _health_all(cluster, up, STATUS_HEALTH_TIMEOUT_MS / 1000)
+    computes = {n.name: n for n in spec.compute_nodes}
+    topo_roles = {}
+    if cluster.nodes.get(CONTROL_PLANE) is not None and health.get(CONTROL_PLANE):
+        from compute_node.topology import fetch_topology
+
+        topo = fetch_topology(spec, STATUS_HEALTH_TIMEOUT_MS / 1000)
+        topo_roles = {i.name: i.role for i in topo.instances} if topo is not None else {}
     rows = []
-    for n in (*spec.storage_nodes, *spec.compute_nodes):
-        pid = procs[n.name]
-        h = health.get(n.name)
+    for name, proc in cluster.nodes.items():
+        pid = proc.pid
+        h = health.get(name)
         if pid is None:
             state = "down"
         elif h is not None:
             state = "up"
-        elif _proc_state(pid) == "T":
+        elif proc_state(pid) == "T":
             state = "paused"
         else:
             state = "not answering"
-        storage = cluster.nodes[n.name].kind == "storage"
-        rows.append({
-            "name": n.name, "kind": cluster.nodes[n.name].kind, "role": "storage" if storage else n.role,
-            "az": n.az, "pid": pid, "port": n.port, "alive": pid is not None and h is not None, "state": state,
-            "address": n.address,
-            "vdl_hint": h.vdl_hint if storage and h is not None else None,
-            "epoch": h.epoch if storage and h is not None else None,
-        })
+        row = {"name": name, "kind": proc.kind, "role": {"storage": "storage", "control": "control-plane",
+                                                         "router": "router"}.get(proc.kind),
+               "az": cluster.az_of(name), "pid": pid, "port": int(proc.address.rsplit(":", 1)[1]),
+               "alive": pid is not None and h is not None, "state": state, "address": proc.address,
+               "vdl_hint": None, "epoch": None, "tier": None, "lag_ms": None, "lag_lsn": None}
+        if proc.kind == "storage" and h is not None:
+            row.update(vdl_hint=h.vdl_hint, epoch=h.epoch)
+        if proc.kind == "compute":
+            inst = computes[name]
+            row.update(tier=inst.tier, role=topo_roles.get(name, inst.role))
+            if h is not None and h is not True:
+                row.update(role=h.role, epoch=h.epoch, vdl_hint=h.vdl)
+                if h.role == "replica":
+                    row.update(lag_ms=round(h.lag_ms, 3), lag_lsn=max(0, h.writer_vdl - h.vdl))
+                elif h.role == "writer":
+                    row.update(lag_ms=0.0, lag_lsn=0)
+        rows.append(row)
     answering = [h for n, h in health.items() if h is not None and cluster.nodes[n].kind == "storage"]
+    writers = [r["name"] for r in rows if r["kind"] == "compute" and r["alive"] and r["role"] == "writer"]
     return {
         "cluster": spec.name,
         "data_dir": str(dd.root),
+        "writer": writers[0] if len(writers) == 1 else None,
         "processes": rows,
         "endpoints": endpoints(spec, load_credentials(dd.root)),
         "volume": {
@@ -436,13 +383,16 @@ def cmd_status(args) -> int:
     def show(v):
         return "-" if v is None else str(v)
 
-    _print_table(["NAME", "KIND", "ROLE", "AZ", "PID", "PORT", "ALIVE", "STATE", "VDL HINT", "EPOCH"],
-                 [[p["name"], p["kind"], p["role"], p["az"], show(p["pid"]), str(p["port"]),
-                   "yes" if p["alive"] else "no", p["state"], show(p["vdl_hint"]), show(p["epoch"])]
+    _print_table(["NAME", "KIND", "ROLE", "TIER", "AZ", "PID", "PORT", "ALIVE", "STATE", "VDL", "EPOCH",
+                  "LAG MS", "LAG LSN"],
+                 [[p["name"], p["kind"], show(p["role"]), show(p["tier"]), show(p["az"]), show(p["pid"]),
+                   str(p["port"]), "yes" if p["alive"] else "no", p["state"], show(p["vdl_hint"]), show(p["epoch"]),
+                   show(p["lag_ms"]), show(p["lag_lsn"])]
                   for p in st["processes"]])
     alive = sum(p["alive"] for p in st["processes"])
     v = st["volume"]
-    print(f"\ncluster {st['cluster']!r} at {st['data_dir']}: {alive}/{len(st['processes'])} processes alive")
+    print(f"\ncluster {st['cluster']!r} at {st['data_dir']}: {alive}/{len(st['processes'])} processes alive; "
+          f"writer: {show(st['writer'])}")
     print(f"volume {v['name']!r}: VDL {show(v['vdl'])}, epoch {show(v['epoch'])}")
     for name, uri in st["endpoints"].items():
         print(f"endpoint {name}: {uri}")
@@ -451,92 +401,103 @@ def cmd_status(args) -> int:
 
 def cmd_node(args) -> int:
     dd = DataDir(args.data_dir)
-    cluster = dd.cluster()
-    name = args.name
-    if name == "writer" and cluster.spec.writer is not None:
-        name = cluster.writer_name()  # whichever instance is the writer now
-    if name not in cluster.nodes:
-        raise CliError(f"no process named {name!r}; the processes are: {', '.join(cluster.nodes)}", EXIT_USAGE)
-    stop_s = PROCESS_STOP_TIMEOUT_MS / 1000
+    dd.require()  # before the lock: a directory without a cluster stays untouched
     with dd.locked():
-        pids = dd.read_pids()
-        pid = dd.running([name]).get(name)
-        if args.action == "start":
-            if pid is not None:
-                print(f"{name} is already running (pid {pid})")
+        cluster = dd.cluster()
+        name = args.name
+        if name == "writer" and cluster.spec.writer is not None:
+            name = cluster.writer_name()  # whichever instance is the writer now
+        if name not in cluster.nodes:
+            raise CliError(f"no process named {name!r}; the processes are: {', '.join(cluster.nodes)}", EXIT_USAGE)
+        node = cluster.nodes[name]
+        pid = node.pid
+        try:
+            if args.action == "start":
+                if pid is not None:
+                    print(f"{name} is already running (pid {pid})")
+                    return EXIT_OK
+                _check_ports_free(cluster, [name])
+                cluster.start(name, wait=False)
+                cluster.save_state()
+                try:
+                    cluster.wait_ready(name)
+                except (RuntimeError, TimeoutError) as e:
+                    cluster.stop(name)
+                    raise CliError(f"{name} did not start: {e}") from None
+                print(f"started {name} (pid {node.pid}, {node.address})")
                 return EXIT_OK
-            _check_ports_free(cluster, [name])
-            cluster.start(name, wait=False)
-            new_pid = cluster.nodes[name].pid
-            if new_pid:
-                dd.write_pids({**pids, name: new_pid})
-            try:
-                cluster.wait_ready(name)
-            except (RuntimeError, TimeoutError) as e:
-                if new_pid:
-                    _stop_pids({name: new_pid}, stop_s)
-                pids.pop(name, None)
-                dd.write_pids(pids)
-                raise CliError(f"{name} did not start: {e}") from None
-            print(f"started {name} (pid {new_pid}, {cluster.nodes[name].address})")
-            return EXIT_OK
-        if pid is None:
-            if args.action in ("stop", "kill"):
-                pids.pop(name, None)
-                dd.write_pids(pids)
-                print(f"{name} is not running")
-                return EXIT_OK
-            raise CliError(f"{name} is not running; cannot {args.action} it")
-        if args.action == "stop":
-            killed = _stop_pids({name: pid}, stop_s)
-            how = f"stopped {name} (pid {pid})" + (" with SIGKILL after SIGTERM timed out" if killed else "")
-        elif args.action == "kill":
-            _signal(pid, signal.SIGKILL)  # delivered to a stopped process too
-            if wait_gone([pid], stop_s):
-                raise CliError(f"{name} (pid {pid}) did not exit after SIGKILL")
-            how = f"killed {name} (pid {pid})"
-        elif args.action == "pause":
-            _signal(pid, signal.SIGSTOP)
-            _wait_proc_state(pid, lambda s: s in ("T", "?"))
-            print(f"paused {name} (pid {pid}); `sixfold node resume {name}` continues it")
-            return EXIT_OK
-        else:  # resume
-            was_paused = _proc_state(pid) == "T"
-            _signal(pid, signal.SIGCONT)
-            _wait_proc_state(pid, lambda s: s != "T")
-            print(f"resumed {name} (pid {pid})" if was_paused else f"{name} (pid {pid}) was not paused")
-            return EXIT_OK
-        pids.pop(name, None)
-        dd.write_pids(pids)
-        print(how)
-        return EXIT_OK
-
-
-def _wait_proc_state(pid: int, ok) -> None:
-    from deploy.launcher import wait_until
-
-    with contextlib.suppress(TimeoutError):
-        wait_until(lambda: ok(_proc_state(pid) or "?"), SIGNAL_WAIT_TIMEOUT_MS / 1000, f"process {pid}")
+            if pid is None:
+                if args.action in ("stop", "kill"):
+                    print(f"{name} is not running")
+                    return EXIT_OK
+                raise CliError(f"{name} is not running; cannot {args.action} it")
+            if args.action == "stop":
+                how = f"stopped {name} (pid {pid})" + (
+                    " with SIGKILL after SIGTERM timed out" if cluster.stop(name) else "")
+            elif args.action == "kill":
+                cluster.kill(name)
+                how = f"killed {name} (pid {pid})"
+            elif args.action == "pause":
+                cluster.pause(name)
+                how = f"paused {name} (pid {pid}); `sixfold node resume {name}` continues it"
+            else:
+                how = f"resumed {name} (pid {pid})" if cluster.resume(name) else f"{name} (pid {pid}) was not paused"
+        except RuntimeError as e:
+            raise CliError(str(e)) from None
+        finally:
+            cluster.save_state()
+    print(how)
+    return EXIT_OK
 
 
 def cmd_down(args) -> int:
     dd = DataDir(args.data_dir)
-    cluster = dd.cluster()
+    dd.require()  # before the lock: a directory without a cluster stays untouched
     with dd.locked():
-        running = dd.running(cluster.nodes)
+        cluster = dd.cluster()
+        running = [n for n, p in cluster.nodes.items() if p.alive]
         if not running:
-            dd.write_pids({})
+            cluster.save_state()
             print(f"cluster {cluster.spec.name!r} at {dd.root} is not running")
             return EXIT_OK
-        # The writer first: it must not see its storage vanish under running commits.
-        computes = {n: p for n, p in running.items() if cluster.nodes[n].kind == "compute"}
-        killed = _stop_pids(computes, PROCESS_STOP_TIMEOUT_MS / 1000) if computes else []
-        killed += _stop_pids({n: p for n, p in running.items() if n not in computes},
-                             PROCESS_STOP_TIMEOUT_MS / 1000)
-        dd.write_pids({})
+        try:
+            killed = cluster.stop_all()
+        except RuntimeError as e:
+            raise CliError(str(e)) from None
+        finally:
+            cluster.save_state()
     print(f"stopped {len(running)} process(es) of cluster {cluster.spec.name!r}"
           + (f" ({', '.join(killed)} with SIGKILL after SIGTERM timed out)" if killed else "")
           + f"; data kept in {dd.root}")
+    return EXIT_OK
+
+
+def cmd_failover(args) -> int:
+    """A planned failover through the control plane."""
+    import grpc
+
+    from sixfold.rpc import control_pb2 as ctl
+    from sixfold.rpc import control_pb2_grpc as ctl_grpc
+    from sixfold.rpc.channel_options import GRPC_OPTIONS
+
+    dd = DataDir(args.data_dir)
+    cluster = dd.cluster()
+    spec = cluster.spec
+    if spec.control_plane is None:
+        raise CliError(f"the cluster at {dd.root} has no control plane; failover needs one")
+    if args.target is not None and args.target not in {n.name for n in spec.compute_nodes}:
+        raise CliError(f"no compute instance named {args.target!r}; the instances are: "
+                       f"{', '.join(n.name for n in spec.compute_nodes)}", EXIT_USAGE)
+    if not cluster.nodes["control-plane"].alive:
+        raise CliError("the control plane is not running; start it with `sixfold node start control-plane`")
+    with grpc.insecure_channel(spec.control_plane.address, options=GRPC_OPTIONS) as ch:
+        try:
+            r = ctl_grpc.ControlPlaneStub(ch).Failover(ctl.FailoverRequest(target=args.target or ""),
+                                                      timeout=FAILOVER_REQUEST_TIMEOUT_MS / 1000 + 5)
+        except grpc.RpcError as e:
+            raise CliError(f"failover refused: {e.details() or e.code().name}") from None
+    print(f"failed over from {r.old_writer or '(none)'} to {r.new_writer} in {r.duration_ms:.0f} ms "
+          f"(epoch {r.epoch})")
     return EXIT_OK
 
 
@@ -557,21 +518,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def data_dir_opt(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--data-dir", metavar="DIR", default=DEFAULT_DATA_DIR,
+        sp.add_argument("--data-dir", metavar="DIR", default=os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR,
                         help="the cluster's directory: spec, node data, logs and pids "
-                             f"(default: ./{DEFAULT_DATA_DIR})")
+                             f"(default: ${DATA_DIR_ENV}, else ./{DEFAULT_DATA_DIR})")
 
     up = sub.add_parser(
-        "up", help="start a local cluster: six storage nodes over three AZs and the writer; prints its URI",
-        description="Start six storage nodes over az1..az3 and the writer compute node as detached "
-                    "processes, wait until the writer has recovered the volume and accepts PostgreSQL "
-                    "connections, and print the connection URI. If DIR/cluster.json exists the cluster "
-                    "is restarted in place with its data; otherwise a new cluster is created with a "
-                    "generated password (kept in DIR/credentials.json).")
+        "up", help="start a local cluster: storage over three AZs, writer, replicas, control plane, router",
+        description="Start six storage nodes over az1..az3, the control plane, the writer compute "
+                    "instance db-1, --replicas read replicas (db-2, ... spread over the AZs) and the "
+                    "router (the cluster and reader endpoints) as detached processes, wait until each "
+                    "answers, and print the cluster endpoint's URI. If DIR/cluster.json exists the "
+                    "cluster is restarted in place with its data; otherwise a new cluster is created "
+                    "with a generated password (kept in DIR/credentials.json).")
     data_dir_opt(up)
+    up.add_argument("--replicas", metavar="N", type=int, default=None,
+                    help=f"for a new cluster: read replicas sharing the volume, 0..{MAX_REPLICAS_COUNT} "
+                         "(default: 0). With one or more, the control plane promotes one when the writer fails")
     up.add_argument("--port", metavar="PORT", type=int, default=None,
-                    help=f"for a new cluster: the writer's PostgreSQL port (default: {DEFAULT_PG_PORT} when "
-                         "free, else a free port)")
+                    help=f"for a new cluster: the cluster (writer) endpoint's PostgreSQL port (default: "
+                         f"{DEFAULT_PG_PORT} when free, else a free port)")
     up.add_argument("--base-port", metavar="PORT", type=int, default=None,
                     help="for a new cluster: put the six storage nodes on PORT..PORT+5 "
                          "(default: free ports picked at random)")
@@ -593,24 +558,38 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_status)
 
     node = sub.add_parser(
-        "node", help="stop, kill, pause, resume or start one process (a storage node or the writer)",
-        description="Act on one process of the cluster (a storage node or the writer): stop (SIGTERM, then SIGKILL if it does not exit), kill "
-                    "(SIGKILL, like a power cut), pause (SIGSTOP), resume (SIGCONT), or start it again.")
+        "node", help="stop, kill, pause, resume or start one process (storage node, instance, control plane, router)",
+        description="Act on one process of the cluster (a storage node, a compute instance, the control "
+                    "plane or the router): stop (SIGTERM, then SIGKILL if it does not exit), kill "
+                    "(SIGKILL, like a power cut), pause (SIGSTOP), resume (SIGCONT), or start it again. "
+                    "NAME `writer` means whichever instance is the writer now.")
     node.add_argument("action", choices=["stop", "kill", "pause", "resume", "start"],
                       help="stop: SIGTERM (SIGKILL after a bound); kill: SIGKILL; pause: SIGSTOP; "
                            "resume: SIGCONT; start: start it again with its data")
     node.add_argument("name", metavar="NAME",
-                      help="the process's name, as `sixfold status` shows it (e.g. sn-az1-a, writer)")
+                      help="the process's name, as `sixfold status` shows it (e.g. sn-az1-a, db-2, "
+                           "control-plane, router), or `writer` for the current writer")
     data_dir_opt(node)
     node.set_defaults(func=cmd_node)
 
     down = sub.add_parser(
         "down", help="stop every process of the cluster (the data stays)",
-        description="Stop the writer, then every storage node: SIGTERM (after SIGCONT, in case it is paused), then "
+        description="Stop the router and the compute instances, then the control plane and every storage node: SIGTERM (after SIGCONT, in case it is paused), then "
                     "SIGKILL for any that has not exited within a bound. The data directory stays; "
                     "`sixfold up` restarts the cluster with its data.")
     data_dir_opt(down)
     down.set_defaults(func=cmd_down)
+
+    fo = sub.add_parser(
+        "failover", help="planned failover: promote a replica to writer",
+        description="Ask the control plane to promote a replica (--target, else the healthy replica with "
+                    "the lowest tier, then the least lag). The new writer recovers the volume with a new "
+                    "epoch, which fences the old one; the old writer restarts as a replica; the endpoints "
+                    "follow. Prints the old and new writer and how long it took.")
+    fo.add_argument("--target", metavar="NAME", default=None, help="the replica to promote (default: the control "
+                                                                    "plane chooses)")
+    data_dir_opt(fo)
+    fo.set_defaults(func=cmd_failover)
 
     from sixfold import shell
 
@@ -628,10 +607,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "each (alternating, several rounds, 1 and 4 clients), and write JSON, a markdown table "
                     "and plots to bench/results/. Installs PostgreSQL when it is missing. About 20 minutes; "
                     "--quick about 2.")
-    from bench import compare
+    from bench import (
+        args as bench_args,  # argparse only: the benchmark loads when it runs
+    )
 
-    compare.add_arguments(bench)
-    bench.set_defaults(func=compare.run)
+    bench_args.add_arguments(bench)
+    bench.set_defaults(func=lambda a: __import__("bench.compare", fromlist=["run"]).run(a))
 
     from sixfold.sim import cli as sim_cli
 

@@ -138,6 +138,7 @@ CONTROL_HEALTH_TIMEOUT_MS = 500  # a Health call not answered by then is a faile
 # A writer that answered no check for this long (hung, paused, partitioned, or answering
 # as fenced) has failed. Four health timeouts: one slow answer or a busy second on a
 # loaded machine does not fail a working writer over.
+MAX_REPLICAS_COUNT = 15  # read replicas per cluster, as Aurora allows
 FAILOVER_DETECT_MS = 2_000
 # A Promote (recovery at a new epoch) not answered by then has failed and the next
 # candidate is tried; recovery normally takes well under a second, this leaves room for

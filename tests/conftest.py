@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.launcher import LocalCluster
+from sixfold.supervisor import Supervisor
 
 # Log lines that mean a bug, not an expected fault: tracebacks, ERROR and CRITICAL.
 UNEXPECTED = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
@@ -18,11 +18,11 @@ UNEXPECTED = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
 class ClusterBuilder:
     def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
-        self.clusters: list[LocalCluster] = []
+        self.clusters: list[Supervisor] = []
         self.allowed_log_patterns: list[re.Pattern] = []
 
-    def build(self, start: bool = True, **spec_kw) -> LocalCluster:
-        c = LocalCluster.create(self.tmp_path / f"cluster{len(self.clusters)}", **spec_kw)
+    def build(self, start: bool = True, **spec_kw) -> Supervisor:
+        c = Supervisor.create(self.tmp_path / f"cluster{len(self.clusters)}", **spec_kw)
         self.clusters.append(c)
         if start:
             c.start_all()

@@ -16,10 +16,8 @@ import base64
 import hashlib
 import hmac
 
+from sixfold.auth import MECHANISM, make_verifier  # noqa: F401  (re-exported for the server)
 from sixfold.errors import SqlError
-
-MECHANISM = "SCRAM-SHA-256"
-DEFAULT_ITERATIONS = 4096
 
 
 class AuthFailed(SqlError):
@@ -36,13 +34,6 @@ def _hmac(key: bytes, msg: bytes) -> bytes:
 
 def _b64(b: bytes) -> str:
     return base64.b64encode(b).decode()
-
-
-def make_verifier(password: str, salt: bytes, iterations: int = DEFAULT_ITERATIONS) -> str:
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-    stored_key = hashlib.sha256(_hmac(salted, b"Client Key")).digest()
-    server_key = _hmac(salted, b"Server Key")
-    return f"{MECHANISM}${iterations}:{_b64(salt)}${_b64(stored_key)}:{_b64(server_key)}"
 
 
 def parse_verifier(verifier: str) -> tuple[int, bytes, bytes, bytes]:

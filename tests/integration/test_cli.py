@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.launcher import LocalCluster, free_ports, wait_until
+from sixfold.supervisor import Supervisor, free_ports, wait_until
 from sixfold.cli import main
 from tests.conftest import UNEXPECTED
 
@@ -71,6 +71,16 @@ def kill_leftovers(pids: set[int]) -> None:
                 pass
 
 
+def test_up_refuses_a_sabotage(tmp_path):
+    """Sabotages are for `sixfold chaos` only: `up` with SIXFOLD_SABOTAGE set starts nothing."""
+    data_dir = tmp_path / "sixfold"
+    argv = [sys.executable, "-m", "sixfold.cli", "up", "--data-dir", str(data_dir)]
+    cp = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL,
+                        env={**os.environ, "SIXFOLD_SABOTAGE": "no-fencing"})
+    assert cp.returncode == 2 and "SIXFOLD_SABOTAGE" in cp.stderr, cp.stderr
+    assert not (data_dir / "pids.json").exists() and not (data_dir / "cluster.json").exists()
+
+
 def test_up_status_kill_start_down(tmp_path):
     data_dir = tmp_path / "sixfold"
     seen_pids: set[int] = set()
@@ -88,7 +98,7 @@ def test_up_status_kill_start_down(tmp_path):
 
         st = status(data_dir)
         procs = st["processes"]
-        assert len(procs) == 7
+        assert len(procs) == 9  # six storage nodes, the writer, the control plane, the router
         for p in procs:
             assert set(p) >= {"name", "kind", "role", "az", "pid", "port", "alive"}
             assert p["alive"] is True and isinstance(p["pid"], int) and isinstance(p["port"], int)
@@ -96,10 +106,12 @@ def test_up_status_kill_start_down(tmp_path):
         assert len(storage) == 6 and all(p["role"] == "storage" for p in storage)
         assert Counter(p["az"] for p in storage) == {"az1": 2, "az2": 2, "az3": 2}
         [writer] = [p for p in procs if p["kind"] == "compute"]
-        assert (writer["name"], writer["role"], writer["port"]) == ("db-1", "writer", pg_port)
+        assert (writer["name"], writer["role"], writer["tier"], writer["lag_ms"]) == ("db-1", "writer", 0, 0.0)
+        assert Counter(p["kind"] for p in procs) == {"storage": 6, "compute": 1, "control": 1, "router": 1}
+        assert by_name(st)["router"]["port"] == pg_port  # --port is the cluster endpoint's
         assert st["endpoints"]["writer"] == uri
         assert ok(sixfold("status", "--uri", data_dir=data_dir)).stdout.strip() == uri
-        assert len({p["pid"] for p in procs}) == 7 and len({p["port"] for p in procs}) == 7
+        assert len({p["pid"] for p in procs}) == 9 and len({p["port"] for p in procs}) == 9
         assert st["volume"]["name"] == "main"
         assert isinstance(st["volume"]["vdl"], int) and st["volume"]["epoch"] >= 1
         seen_pids |= {p["pid"] for p in procs}
@@ -124,7 +136,7 @@ def test_up_status_kill_start_down(tmp_path):
         st = wait_until(lambda: (s := status(data_dir)) and not by_name(s)[victim]["alive"] and s,
                         POLL_TIMEOUT_S, f"status to show {victim} not alive")
         assert by_name(st)[victim]["pid"] is None
-        assert sum(p["alive"] for p in st["processes"]) == 6  # five storage nodes and the writer
+        assert sum(p["alive"] for p in st["processes"]) == 8  # all but the victim
 
         ok(sixfold("node", "start", victim, data_dir=data_dir))
         st = wait_until(lambda: (s := status(data_dir)) and all(p["alive"] for p in s["processes"]) and s,
@@ -145,7 +157,7 @@ def test_up_status_kill_start_down(tmp_path):
         seen_pids.add(by_name(st)["db-1"]["pid"])
 
         down = ok(sixfold("down", data_dir=data_dir))
-        assert "stopped 7" in down.stdout
+        assert "stopped 9" in down.stdout
         alive_pids = {p["pid"] for p in st["processes"]}
         wait_until(lambda: all(pid_gone(p) for p in alive_pids), POLL_TIMEOUT_S, "every node to exit")
         assert not (data_dir / "pids.json").exists()
@@ -195,7 +207,7 @@ def test_help_and_expected_errors(tmp_path, capsys):
     assert not Path(empty).exists()  # reading commands create nothing
 
     # A cluster spec but no processes: an unknown node name lists the names, exit 2.
-    c = LocalCluster.create(tmp_path / "c")
+    c = Supervisor.create(tmp_path / "c")
     assert main(["node", "kill", "nope", "--data-dir", str(c.root)]) == 2
     err = capsys.readouterr().err
     assert all(n in err for n in c.nodes) and len(err.strip().splitlines()) == 1

@@ -16,7 +16,7 @@ import pytest
 
 from compute_node.engine import ComputeNode
 from compute_node.volume_client import VolumeClient
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 
 CLIENTS = 4
 REFUSALS_PER_CLIENT = 5

@@ -11,7 +11,6 @@ never promoted.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from deploy.launcher import free_ports, wait_until
+from sixfold.supervisor import free_ports, wait_until
 from sixfold.constants import FAILOVER_DETECT_MS
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc

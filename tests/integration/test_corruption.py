@@ -9,7 +9,7 @@ import grpc
 import pytest
 
 from compute_node.volume_client import PageChange, VolumeClient
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.constants import COALESCE_DELTAS_PER_PAGE_MIN, PAGE_SIZE_BYTES
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 
 from compute_node.topology import fetch_topology
-from deploy.launcher import CONTROL_PLANE, wait_until
+from sixfold.supervisor import CONTROL_PLANE, wait_until
 from sixfold import driver
 from sixfold.workloads.bank import Bank
 from tests.integration.mtr_workload import seed_from_env

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from compute_node.volume_client import VolumeClient
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from tests.integration.mtr_workload import MtrWorkload, seed_from_env
 
 MISSED_COMMITS = 1_000

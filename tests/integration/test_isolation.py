@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from compute_node.engine import ComputeNode
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.errors import SixfoldError
 from sixfold.workloads.list_append import SERIALIZATION_FAILURE, ListAppend
 from tests.integration.mtr_workload import seed_from_env

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from compute_node.volume_client import PageChange, VolumeClient
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.constants import COALESCE_DELTAS_PER_PAGE_MIN, PAGE_SIZE_BYTES
 from sixfold.errors import ReadPointCollected
 

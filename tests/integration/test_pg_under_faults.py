@@ -20,7 +20,7 @@ import threading
 
 import pytest
 
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ import grpc
 import pytest
 
 from compute_node.volume_client import VolumeClient
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from tests.integration.mtr_workload import MtrWorkload, seed_from_env

@@ -15,7 +15,7 @@ import grpc
 import psycopg
 import pytest
 
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc
 from tests.integration.test_pg_clients import PGBENCH

@@ -29,7 +29,7 @@ import psycopg
 import pytest
 
 from bench.pg_server import PostgresNotInstalled, PostgresServer, bin_dir
-from deploy.launcher import free_ports, wait_until
+from sixfold.supervisor import free_ports, wait_until
 from sixfold.endpoints import endpoints
 from sixfold.spec import (
     ClusterSpec, ComputeNodeSpec, ControlPlaneSpec, CustomEndpointSpec, RouterSpec, StorageNodeSpec,

@@ -5,12 +5,11 @@ second writer fences the first."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from compute_node.engine import ComputeNode
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from sixfold.errors import CommitInDoubt, SixfoldError, StaleEpoch
 
 

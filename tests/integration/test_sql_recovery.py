@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from compute_node.engine import ComputeNode
-from deploy.launcher import wait_until
+from sixfold.supervisor import wait_until
 from tests.integration.mtr_workload import seed_from_env
 
 SESSIONS = 4

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.launcher import free_ports
+from sixfold.supervisor import free_ports
 from sixfold import shell
 from sixfold.spec import ComputeNodeSpec, local_spec
 

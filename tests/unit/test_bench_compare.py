@@ -137,9 +137,13 @@ def test_summarize_and_render():
                for line in lines)
     extra = {"paused_node": {"node": "sn-az1-b", "healthy_p99_ms": 50.0, "paused_p99_ms": 60.0, "p99_ratio": 1.2,
                              "healthy_tps": 100.0, "paused_tps": 90.0},
-             "replica_lag": {"value": None, "reason": "read replicas not implemented (issue 6)"}}
+             "replica_lag": {"value": 13.1, "p50_ms": 13.1, "p99_ms": 39.2, "pgbench_clients": 4, "tps": 130.3},
+             "failover_rto": {"value": 261.4, "endpoint": {"kills": 2, "rto_ms_p50": 261.4, "rto_ms_max": 565.5},
+                              "driver": {"kills": 2, "rto_ms_p50": 254.3, "rto_ms_max": 571.4}}}
     extra_lines = compare_report.sixfold_only_lines(extra)
-    assert "x1.20" in extra_lines[0] and "not implemented" in extra_lines[1]
+    assert "x1.20" in extra_lines[0]
+    assert "p50 13.10 ms, p99 39.20 ms" in extra_lines[1] and "130.3 TPS" in extra_lines[1]
+    assert "endpoint p50 261 ms / max 566 ms; driver p50 254 ms / max 571 ms" in extra_lines[2]
     line = compare_report.summary_line(rows, extra, ["machine busy"])
     assert line.startswith("compare: 1c sixfold 110 tps") and "x0.12 vs pg-single" in line
     assert line.endswith("| WARNING: machine busy")
