@@ -15,6 +15,8 @@ SABOTAGES = {
     "ack-before-quorum": "the writer reports a commit durable as soon as it is sent, before any segment holds it",
     "replica-read-ahead": "a replica applies redo as it arrives and reads above the VDL it received",
     "no-fencing": "storage accepts appends without checking the writer's epoch",
+    "slow-reconnect": "gRPC's default reconnect backoff (up to 120 s): a storage node that returns after a long "
+                      "outage is reached again only much later (the write-quorum stall)",
 }
 ENV = "SIXFOLD_SABOTAGE"
 RUN_ENV = "SIXFOLD_CHAOS_RUN"

@@ -1,0 +1,182 @@
+"""The fault schedule of a chaos run: which fault, on what, when, for how long.
+
+Pure and seeded: the same seed, nemeses, duration and cluster layout give the same
+schedule, so a failing run is replayed by its seed. Nothing here touches a process;
+`sixfold.chaos.nemesis` carries the schedule out.
+
+Two timelines run side by side:
+
+* the **main** timeline: faults one after another with a gap between them, taking the
+  enabled nemeses in a shuffled round (each round shuffles again), so every nemesis named
+  gets its turn in a run long enough for one round;
+* the **writer** timeline (nemesis `writer-kill`): the writer is killed every
+  `writer_kill_interval_s` and restarted a few seconds later, whatever else is going on.
+
+The main timeline keeps to what the design promises to survive: at most an AZ plus one
+storage node down at once (`az-plus-one`), a corrupted segment only on one node and only
+while every other node is up, a partition of one AZ at a time.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+# nemesis -> what it does (the CLI's help lists these)
+NEMESES = {
+    "kill": "SIGKILL one process (storage node, writer, replica, control plane, router), restart it later",
+    "pause": "SIGSTOP one process, SIGCONT it later",
+    "az-loss": "SIGKILL every process of one AZ (storage nodes and instances), restart them later",
+    "az-plus-one": "an AZ's processes plus one storage node of another AZ killed together",
+    "writer-kill": "SIGKILL the writer every --writer-kill-interval seconds, restart it (it comes back a replica)",
+    "partition": "cut one AZ's network (its namespace's link) from everything, heal it later",
+    "clock-jump": "step one process's wall clock by up to an hour, either way, and back later",
+    "corrupt": "SIGKILL one storage node, damage its segment files on disk, restart it",
+    "stall": "three storage nodes down (no write quorum), one returns: commits must resume at once",
+}
+MAIN_NEMESES = tuple(n for n in NEMESES if n != "writer-kill")
+WRITER = "writer"  # the alias the executor resolves when the fault starts
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the schedule may aim at: the cluster's processes by kind and AZ."""
+
+    storage_by_az: dict[str, tuple[str, ...]]
+    compute_by_az: dict[str, tuple[str, ...]]
+    others: tuple[str, ...] = ()  # the control plane, the router: outside any AZ
+
+    @property
+    def azs(self) -> list[str]:
+        return sorted(self.storage_by_az)
+
+    @property
+    def storage(self) -> list[str]:
+        return [n for az in self.azs for n in self.storage_by_az[az]]
+
+    @property
+    def compute(self) -> list[str]:
+        return [n for az in sorted(self.compute_by_az) for n in self.compute_by_az[az]]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault: `kind` (a nemesis) on `targets` from `start_s` for `duration_s`
+    (seconds since the workload began). `az` names the AZ of AZ-wide faults; `params`
+    carries the rest (a clock offset, a corruption seed, which stalled node returns
+    first)."""
+
+    index: int
+    kind: str
+    start_s: float
+    duration_s: float
+    targets: tuple[str, ...]
+    az: str | None = None
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+    def describe(self) -> str:
+        where = f" az {self.az}" if self.az else ""
+        extra = "".join(f" {k}={v}" for k, v in sorted(self.params.items()))
+        return (f"F{self.index} {self.kind}{where} [{', '.join(self.targets)}] "
+                f"{self.start_s:.1f}-{self.end_s:.1f}s{extra}")
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "kind": self.kind, "start_s": self.start_s, "duration_s": self.duration_s,
+                "targets": list(self.targets), "az": self.az, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    duration_s: float
+    nemeses: tuple[str, ...]
+    seed: int
+    fault_s: tuple[float, float] = (4.0, 12.0)  # how long a main-timeline fault lasts
+    gap_s: tuple[float, float] = (3.0, 8.0)  # quiet time between two main-timeline faults
+    first_s: float = 3.0  # the workload runs alone this long first
+    quiet_tail_s: float = 5.0  # no fault starts in the last seconds: every fault heals in the run
+    writer_kill_interval_s: float = 30.0
+    writer_down_s: tuple[float, float] = (2.0, 6.0)
+    clock_jump_s_max: int = 3600
+
+
+def make_schedule(cfg: ScheduleConfig, layout: Layout) -> list[Fault]:
+    """The run's faults, sorted by start time."""
+    unknown = [n for n in cfg.nemeses if n not in NEMESES]
+    assert not unknown, f"unknown nemeses {unknown}"
+    assert cfg.duration_s > 0
+    rng = random.Random(cfg.seed)
+    faults: list[Fault] = []
+    end_by = cfg.duration_s - cfg.quiet_tail_s
+    main = [n for n in MAIN_NEMESES if n in cfg.nemeses]
+    if main:
+        t = cfg.first_s
+        round_: list[str] = []
+        while True:
+            if not round_:
+                round_ = list(main)
+                rng.shuffle(round_)
+            kind = round_.pop()
+            length = rng.uniform(*cfg.fault_s)
+            if t + length > end_by:
+                break
+            faults.append(_fault(len(faults), kind, round(t, 3), round(length, 3), layout, rng, cfg))
+            t += length + rng.uniform(*cfg.gap_s)
+    if "writer-kill" in cfg.nemeses:
+        wrng = random.Random(cfg.seed * 7919 + 1)  # its own stream: adding a main nemesis keeps these times
+        t = cfg.writer_kill_interval_s
+        while True:
+            down = wrng.uniform(*cfg.writer_down_s)
+            if t + down > end_by:
+                break
+            faults.append(Fault(len(faults), "writer-kill", round(t, 3), round(down, 3), (WRITER,)))
+            t += cfg.writer_kill_interval_s
+    faults.sort(key=lambda f: (f.start_s, f.index))
+    return [Fault(i, f.kind, f.start_s, f.duration_s, f.targets, f.az, f.params) for i, f in enumerate(faults)]
+
+
+def _fault(index: int, kind: str, start: float, length: float, layout: Layout, rng: random.Random,
+           cfg: ScheduleConfig) -> Fault:
+    azs = layout.azs
+    if kind in ("kill", "pause"):
+        pool = layout.storage + [WRITER] + layout.compute + list(layout.others)
+        return Fault(index, kind, start, length, (rng.choice(pool),))
+    if kind == "az-loss":
+        az = rng.choice(azs)
+        return Fault(index, kind, start, length, _az_processes(layout, az), az)
+    if kind == "az-plus-one":
+        az = rng.choice(azs)
+        extra = rng.choice([n for a in azs if a != az for n in layout.storage_by_az[a]])
+        return Fault(index, kind, start, length, (*_az_processes(layout, az), extra), az)
+    if kind == "partition":
+        az = rng.choice(azs)
+        return Fault(index, kind, start, length, _az_processes(layout, az), az)
+    if kind == "clock-jump":
+        target = rng.choice(layout.storage + layout.compute + list(layout.others))
+        offset = rng.choice([-1, 1]) * rng.randint(1, cfg.clock_jump_s_max)
+        return Fault(index, kind, start, length, (target,), params={"offset_s": offset})
+    if kind == "corrupt":
+        return Fault(index, kind, start, length, (rng.choice(layout.storage),),
+                     params={"corruption_seed": rng.randrange(2**31)})
+    if kind == "stall":
+        down = tuple(rng.sample(layout.storage, 3))
+        return Fault(index, kind, start, length, down, params={"returns_first": rng.choice(down),
+                                                                "returns_after_s": round(length / 2, 3)})
+    raise AssertionError(kind)
+
+
+def _az_processes(layout: Layout, az: str) -> tuple[str, ...]:
+    return (*layout.storage_by_az[az], *layout.compute_by_az.get(az, ()))
+
+
+def storage_down(faults: list[Fault], layout: Layout, t: float) -> set[str]:
+    """The storage nodes the main timeline has down (killed, paused or cut off) at time t."""
+    storage = set(layout.storage)
+    down: set[str] = set()
+    for f in faults:
+        if f.kind != "writer-kill" and f.start_s <= t < f.end_s:
+            down |= {n for n in f.targets if n in storage}
+    return down
