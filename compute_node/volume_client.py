@@ -50,6 +50,7 @@ from compute_node.segment_link import SegmentLink
 
 log = logging.getLogger("sixfold.compute.volume")
 _ACK_BEFORE_QUORUM = sabotage.active("ack-before-quorum")
+_SABOTAGE_SHIP_DELAY_S = 1.0  # ack-before-quorum: redo reaches the links this long after the "ack"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ class VolumeClient:
         self.redo_ring = None
         self.replica_read_points = ReplicaReadPoints()
         self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
+        self._sabotage_ship_lsn = 0  # ack-before-quorum only: links send records below this LSN
         self._closing = False
         self._tasks: list[asyncio.Task] = []
         self.stats = Counter()
@@ -163,6 +165,7 @@ class VolumeClient:
         # Carry-over records (base, VDL] go first in the log: links send them like any other.
         self._log_base = rec.vdl + 1 - len(rec.carry_over)
         self._trim_to = self._log_base - 1
+        self._sabotage_ship_lsn = rec.vdl + 1
         for lsn, (pg, raw) in sorted(rec.carry_over.items()):
             assert lsn == self._log_base + len(self._log), "carry-over records are dense"
             self._log.append((lsn, pg, NO_PAGE, raw))
@@ -243,7 +246,8 @@ class VolumeClient:
         return self._log_base + self._log_head
 
     def has_records_after(self, cursor: int) -> bool:
-        return cursor < self._log_base + len(self._log)
+        top = self._log_base + len(self._log)
+        return cursor < (min(top, self._sabotage_ship_lsn) if _ACK_BEFORE_QUORUM else top)
 
     def next_records(self, node: str, cursor: int, max_bytes: int) -> tuple[list[bytes], int]:
         log_, base = self._log, self._log_base
@@ -254,6 +258,8 @@ class VolumeClient:
         segments, acked = self.geometry.segments, self.tracker.acked_scl
         while i < n:
             lsn, pg, _page, raw = log_[i]
+            if _ACK_BEFORE_QUORUM and lsn >= self._sabotage_ship_lsn:
+                break  # sabotage (chaos runs only): acknowledged, not shipped yet
             if node in segments(pg) and acked(pg, node) < lsn:
                 if out and size + len(raw) > max_bytes:
                     break
@@ -408,14 +414,20 @@ class VolumeClient:
         cpl = allocated[-1][0]
         fut = asyncio.get_running_loop().create_future()
         fut.add_done_callback(_retrieve)
-        if _ACK_BEFORE_QUORUM:
-            fut.set_result(None)  # sabotage (chaos runs only): "durable" before any segment holds it
+        if _ACK_BEFORE_QUORUM:  # sabotage (chaos runs only): "durable" now, shipped a second later
+            fut.set_result(None)
+            asyncio.get_running_loop().call_later(_SABOTAGE_SHIP_DELAY_S, self._sabotage_ship, cpl + 1)
         for done in tr.park(cpl, fut):  # already durable: impossible before a send, but cheap to honour
             if not done.done():
                 done.set_result(None)
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
         return Commit(cpl, fut)
+
+    def _sabotage_ship(self, lsn: int) -> None:
+        self._sabotage_ship_lsn = max(self._sabotage_ship_lsn, lsn)
+        for link in self.links.values():
+            link.wake()
 
     async def commit(self, changes: list[PageChange], commit_ts_us: int | None = None,
                      timeout_ms: int = COMMIT_WAIT_TIMEOUT_MS) -> int:

@@ -625,6 +625,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "--seed. Exits 0 only when every seed held.")
     sim_cli.add_arguments(sim)
     sim.set_defaults(func=sim_cli.run)
+
+    from sixfold.chaos import cli as chaos_cli
+
+    chaos = sub.add_parser(
+        "chaos", help="run workloads against a fresh cluster while faults strike on a seeded schedule",
+        description="Start a cluster of its own (six storage nodes, a writer, replicas, control plane, router; "
+                    "each AZ in its own network namespace when run as root), run the workloads through its "
+                    "endpoints, inject the nemeses' faults on a schedule the seed decides, heal, and check "
+                    "every history (bank totals, lost or late writes, Elle-style cycles, monotonic reads) "
+                    "and that commits resume. Prints a verdict with the evidence and writes the history.")
+    chaos_cli.add_arguments(chaos)
+    chaos.set_defaults(func=chaos_cli.run)
     return p
 
 

@@ -156,6 +156,9 @@ WORKLOAD_CONNECT_TIMEOUT_MS = 5_000  # a workload client's connection attempt
 WORKLOAD_STATEMENT_TIMEOUT_MS = 20_000  # statement_timeout each workload client sets (server side)
 WORKLOAD_RECONNECT_BACKOFF_MS = 100  # between a lost connection and the next attempt
 WORKLOAD_STOP_TIMEOUT_MS = 30_000  # clients still busy this long after a run's end are abandoned
+CHAOS_STALL_RESUME_BOUND_S = 5.0  # a stalled quorum whole again: the next commit within this (liveness)
+CHAOS_FINAL_RESUME_BOUND_S = 60.0  # after the heal, the cluster endpoint takes a commit within this
+CHAOS_OPS_SETTLE_TIMEOUT_S = 60.0  # after the heal, every op of a workload has ended within this
 WORKLOAD_RETRIES_MAX = 2  # a transaction failed with 40001 is retried (as a new one) at most this often
 # Checkers: a badly broken history of tens of thousands of transactions still checks in seconds.
 CHECKER_CYCLES_PER_KIND_MAX = 100  # cycles of one kind reported per SCC (the kind is then marked truncated)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 SABOTAGES = {
-    "ack-before-quorum": "the writer reports a commit durable as soon as it is sent, before any segment holds it",
+    "ack-before-quorum": "the writer reports a commit durable at once and ships its redo a second later: a writer "
+                         "crash loses what it acknowledged",
     "replica-read-ahead": "a replica applies redo as it arrives and reads above the VDL it received",
     "no-fencing": "storage accepts appends without checking the writer's epoch",
     "slow-reconnect": "gRPC's default reconnect backoff (up to 120 s): a storage node that returns after a long "

@@ -41,11 +41,11 @@ class Bucket:
         return self.ok + self.fail + self.info
 
 
-def commit_buckets(ops: Iterable[Op], offset_s: float = 0.0) -> dict[int, Bucket]:
-    """Write ops by the second in which they completed (shifted by `offset_s`, the
-    history's start relative to the run's)."""
+def commit_buckets(ops: Iterable[tuple[float, Op]]) -> dict[int, Bucket]:
+    """Write ops by the second (of the run) in which they completed; `ops` are
+    (offset_s, op) pairs, offset_s being the op's history's start in the run."""
     out: dict[int, Bucket] = {}
-    for op in ops:
+    for offset_s, op in ops:
         if op.end is None or op.type not in (OK, FAIL, INFO) or not is_write(op):
             continue
         b = out.setdefault(int(math.floor(op.end + offset_s)), Bucket())

@@ -9,8 +9,9 @@ Two timelines run side by side:
 * the **main** timeline: faults one after another with a gap between them, taking the
   enabled nemeses in a shuffled round (each round shuffles again), so every nemesis named
   gets its turn in a run long enough for one round;
-* the **writer** timeline (nemesis `writer-kill`): the writer is killed every
-  `writer_kill_interval_s` and restarted a few seconds later, whatever else is going on.
+* the **writer** timeline (nemeses `writer-kill`, `writer-pause`): every
+  `writer_kill_interval_s` the writer is killed (or paused; with both, in turn) and
+  restarted (resumed) a few seconds later, whatever else is going on.
 
 The main timeline keeps to what the design promises to survive: at most an AZ plus one
 storage node down at once (`az-plus-one`), a corrupted segment only on one node and only
@@ -29,12 +30,15 @@ NEMESES = {
     "az-loss": "SIGKILL every process of one AZ (storage nodes and instances), restart them later",
     "az-plus-one": "an AZ's processes plus one storage node of another AZ killed together",
     "writer-kill": "SIGKILL the writer every --writer-kill-interval seconds, restart it (it comes back a replica)",
+    "writer-pause": "SIGSTOP the writer every --writer-kill-interval seconds for longer than failover takes, then "
+                    "SIGCONT it: the old writer must be fenced",
     "partition": "cut one AZ's network (its namespace's link) from everything, heal it later",
     "clock-jump": "step one process's wall clock by up to an hour, either way, and back later",
     "corrupt": "SIGKILL one storage node, damage its segment files on disk, restart it",
-    "stall": "three storage nodes down (no write quorum), one returns: commits must resume at once",
+    "stall": "three storage nodes down (no write quorum) for 10-25 s, one returns: commits must resume at once",
 }
-MAIN_NEMESES = tuple(n for n in NEMESES if n != "writer-kill")
+WRITER_NEMESES = ("writer-kill", "writer-pause")
+MAIN_NEMESES = tuple(n for n in NEMESES if n not in WRITER_NEMESES)
 WRITER = "writer"  # the alias the executor resolves when the fault starts
 
 
@@ -99,8 +103,9 @@ class ScheduleConfig:
     first_s: float = 3.0  # the workload runs alone this long first
     quiet_tail_s: float = 5.0  # no fault starts in the last seconds: every fault heals in the run
     writer_kill_interval_s: float = 30.0
-    writer_down_s: tuple[float, float] = (2.0, 6.0)
+    writer_down_s: tuple[float, float] = (4.0, 8.0)  # above FAILOVER_DETECT_MS: a paused writer is replaced
     clock_jump_s_max: int = 3600
+    stall_return_s: tuple[float, float] = (10.0, 25.0)  # stall: the first node returns after this long
 
 
 def make_schedule(cfg: ScheduleConfig, layout: Layout) -> list[Fault]:
@@ -120,26 +125,32 @@ def make_schedule(cfg: ScheduleConfig, layout: Layout) -> list[Fault]:
                 round_ = list(main)
                 rng.shuffle(round_)
             kind = round_.pop()
-            length = rng.uniform(*cfg.fault_s)
+            returns_after = rng.uniform(*cfg.stall_return_s) if kind == "stall" else 0.0
+            length = returns_after + rng.uniform(*cfg.gap_s) if kind == "stall" else rng.uniform(*cfg.fault_s)
             if t + length > end_by:
                 break
-            faults.append(_fault(len(faults), kind, round(t, 3), round(length, 3), layout, rng, cfg))
+            faults.append(_fault(len(faults), kind, round(t, 3), round(length, 3), layout, rng, cfg,
+                                 round(returns_after, 3)))
             t += length + rng.uniform(*cfg.gap_s)
-    if "writer-kill" in cfg.nemeses:
+    writer_kinds = [k for k in WRITER_NEMESES if k in cfg.nemeses]
+    if writer_kinds:
         wrng = random.Random(cfg.seed * 7919 + 1)  # its own stream: adding a main nemesis keeps these times
         t = cfg.writer_kill_interval_s
+        turn = 0
         while True:
             down = wrng.uniform(*cfg.writer_down_s)
             if t + down > end_by:
                 break
-            faults.append(Fault(len(faults), "writer-kill", round(t, 3), round(down, 3), (WRITER,)))
+            kind = writer_kinds[turn % len(writer_kinds)]
+            faults.append(Fault(len(faults), kind, round(t, 3), round(down, 3), (WRITER,)))
             t += cfg.writer_kill_interval_s
+            turn += 1
     faults.sort(key=lambda f: (f.start_s, f.index))
     return [Fault(i, f.kind, f.start_s, f.duration_s, f.targets, f.az, f.params) for i, f in enumerate(faults)]
 
 
 def _fault(index: int, kind: str, start: float, length: float, layout: Layout, rng: random.Random,
-           cfg: ScheduleConfig) -> Fault:
+           cfg: ScheduleConfig, returns_after_s: float) -> Fault:
     azs = layout.azs
     if kind in ("kill", "pause"):
         pool = layout.storage + [WRITER] + layout.compute + list(layout.others)
@@ -164,7 +175,7 @@ def _fault(index: int, kind: str, start: float, length: float, layout: Layout, r
     if kind == "stall":
         down = tuple(rng.sample(layout.storage, 3))
         return Fault(index, kind, start, length, down, params={"returns_first": rng.choice(down),
-                                                                "returns_after_s": round(length / 2, 3)})
+                                                                "returns_after_s": returns_after_s})
     raise AssertionError(kind)
 
 
@@ -177,6 +188,6 @@ def storage_down(faults: list[Fault], layout: Layout, t: float) -> set[str]:
     storage = set(layout.storage)
     down: set[str] = set()
     for f in faults:
-        if f.kind != "writer-kill" and f.start_s <= t < f.end_s:
+        if f.kind not in WRITER_NEMESES and f.start_s <= t < f.end_s:
             down |= {n for n in f.targets if n in storage}
     return down

@@ -7,4 +7,13 @@ transactions for the isolation checker in `sixfold.checkers.list_append`.
 
 from sixfold.workloads.base import FAIL, INFO, INVOKE, OK, History, Op, Workload
 
-__all__ = ["FAIL", "INFO", "INVOKE", "OK", "History", "Op", "Workload"]
+__all__ = ["CHAOS_WORKLOADS", "FAIL", "INFO", "INVOKE", "OK", "History", "Op", "Workload"]
+
+# The workloads `sixfold chaos --workload` runs, with what each checks.
+CHAOS_WORKLOADS = {
+    "bank": "transfers between 10 accounts (fixed total) through the cluster endpoint; reads check the total",
+    "set": "inserts of unique elements through the cluster endpoint; none lost, none late, none twice",
+    "list-append": "appends to and reads of lists (repeatable read); Elle-style cycle search for SI anomalies",
+    "monotonic": "one client increments a counter on the writer; sessions on the reader endpoint (replicas) "
+                 "must never see it go backwards",
+}

@@ -80,10 +80,10 @@ class History:
     def __init__(self, ops: list[Op] | None = None):
         self.ops: list[Op] = list(ops or [])
         self._lock = threading.Lock()
-        self._t0 = time.monotonic()
+        self.t0 = time.monotonic()  # op times are seconds since this (time.monotonic())
 
     def _now(self) -> float:
-        return time.monotonic() - self._t0
+        return time.monotonic() - self.t0
 
     def invoke(self, process: int, value: list[MicroOp]) -> Op:
         with self._lock:

@@ -29,7 +29,7 @@ def test_same_seed_same_schedule_and_every_fault_heals_inside_the_run(seed, neme
     assert [f.index for f in a] == list(range(len(a)))
     for f in a:
         assert f.kind in nemeses
-        assert f.start_s >= cfg.first_s or f.kind == "writer-kill"
+        assert f.start_s >= cfg.first_s or f.kind in ("writer-kill", "writer-pause")
         assert f.end_s <= duration - cfg.quiet_tail_s + 1e-9  # healed before the run ends
         assert f.duration_s > 0 and f.targets
 
@@ -38,7 +38,7 @@ def test_same_seed_same_schedule_and_every_fault_heals_inside_the_run(seed, neme
 @given(seed=SEEDS, nemeses=NEMESIS_SETS)
 def test_main_timeline_never_takes_more_than_an_az_plus_one_storage_node(seed, nemeses):
     faults = make_schedule(ScheduleConfig(duration_s=600, nemeses=nemeses, seed=seed), LAYOUT)
-    main = [f for f in faults if f.kind != "writer-kill"]
+    main = [f for f in faults if f.kind not in ("writer-kill", "writer-pause")]
     for f, g in zip(main, main[1:]):
         assert f.end_s < g.start_s  # one main fault at a time, with a gap
     for f in main:
@@ -75,6 +75,8 @@ def test_writer_kills_keep_their_times_when_main_nemeses_change():
     assert [s for s, _ in kills] == [30.0 * i for i in range(1, len(kills) + 1)]
     assert all(f.targets == (WRITER,) for f in only)
     assert make_schedule(ScheduleConfig(duration_s=200, nemeses=("writer-kill",), seed=8), LAYOUT) != only
+    both = make_schedule(ScheduleConfig(duration_s=200, nemeses=("writer-kill", "writer-pause"), seed=7), LAYOUT)
+    assert [f.kind for f in both][:4] == ["writer-kill", "writer-pause", "writer-kill", "writer-pause"]
 
 
 def op(i: int, t: str, end: float, write: bool = True) -> Op:
@@ -83,7 +85,8 @@ def op(i: int, t: str, end: float, write: bool = True) -> Op:
 
 def test_commit_buckets_and_window_availability():
     ops = [op(0, OK, 0.5), op(1, FAIL, 1.2), op(2, INFO, 1.7), op(3, OK, 3.1), op(4, OK, 3.9, write=False)]
-    b = commit_buckets(ops)
+    b = commit_buckets([(0.0, o) for o in ops])
+    assert set(commit_buckets([(2.0, o) for o in ops])) == {2, 3, 5}  # shifted to the run's clock
     assert {s: (x.ok, x.fail, x.info) for s, x in b.items()} == {0: (1, 0, 0), 1: (0, 1, 1), 3: (1, 0, 0)}
     w = window_availability(b, 0.0, 4.0)
     assert (w["seconds"], w["seconds_with_commits"], w["commit_seconds_fraction"]) == (4, 2, 0.5)
@@ -99,3 +102,13 @@ def test_resume_gaps_flag_a_stall_and_a_run_that_never_resumes():
     assert len(bad) == 2 and "no commit for 10.5 s" in bad[0] and "7.5 s left" in bad[1]
     rows, bad = resume_gaps(ops, [("quick", 11.0)], bound_s=5.0, run_end_s=20.0)
     assert bad == [] and rows[0]["resumed_after_s"] == 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=SEEDS)
+def test_a_stall_is_long_enough_for_reconnect_backoff_to_matter(seed):
+    faults = make_schedule(ScheduleConfig(duration_s=300, nemeses=("stall",), seed=seed), LAYOUT)
+    assert faults
+    for f in faults:
+        back = f.params["returns_after_s"]
+        assert 10 <= back <= 25 and f.start_s + back < f.end_s
