@@ -65,6 +65,7 @@ class ChaosCluster:
             if self.faketime is None:
                 raise RuntimeError("the clock-jump nemesis needs libfaketime (apt-get install faketime)")
         self.sup: Supervisor | None = None
+        self.silenced: set[str] = set()  # instances that cannot hear the control plane now
 
     # --- launching ------------------------------------------------------------------------
     def _az(self, name: str) -> str | None:
@@ -154,6 +155,16 @@ class ChaosCluster:
         if self.net is None:
             raise RuntimeError("the partition nemesis needs network namespaces (root and iproute2)")
         (self.net.cut if cut else self.net.heal)(az)
+
+    def silence_control_plane(self, name: str, on: bool) -> None:
+        """Make instance `name`'s AZ drop the control plane's packets (on) or not."""
+        if self.net is None:
+            raise RuntimeError("silencing the control plane needs network namespaces")
+        cp = self.sup.spec.control_plane
+        if on == (name in self.silenced):
+            return
+        self.net.silence(self.sup.az_of(name), cp.host, cp.port, on)
+        (self.silenced.add if on else self.silenced.discard)(name)
 
     def stop(self) -> None:
         try:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from sixfold.chaos.cluster import ChaosCluster
 from sixfold.chaos.schedule import WRITER, Fault
 from sixfold.constants import PROCESS_START_TIMEOUT_MS
+
+WRITER_PAUSE_SILENCE_S = 3.0  # after SIGCONT, the old writer still cannot hear the control plane this long
 from sixfold.supervisor import wait_until
 
 log = logging.getLogger("sixfold.chaos.nemesis")
@@ -120,6 +122,8 @@ class Nemesis:
         elif f.kind in ("pause", "writer-pause"):
             for n in targets:
                 self._pause(n)
+            if f.kind == "writer-pause" and self.cluster.net is not None:
+                self.cluster.silence_control_plane(targets[0], True)  # its replacement goes unheard
         elif f.kind == "partition":
             self.cluster.partition(f.az, cut=True)
         elif f.kind == "clock-jump":
@@ -149,6 +153,12 @@ class Nemesis:
         elif f.kind in ("pause", "writer-pause"):
             for n in targets:
                 self._unpause(n)
+            if f.kind == "writer-pause" and self.cluster.net is not None:
+                # Only fencing on storage stops the old writer for a while: it cannot hear
+                # the control plane say that it was replaced.
+                self.note(f, f"SIGCONT {targets[0]}; it cannot hear the control plane for {WRITER_PAUSE_SILENCE_S:g} s")
+                self._stop.wait(WRITER_PAUSE_SILENCE_S)
+                self.cluster.silence_control_plane(targets[0], False)
         elif f.kind == "partition":
             self.cluster.partition(f.az, cut=False)
         elif f.kind == "clock-jump":
@@ -163,6 +173,8 @@ class Nemesis:
         if c.net is not None:
             for az in list(c.net.cut_azs):
                 c.net.heal(az)
+            for name in list(c.silenced):
+                c.silence_control_plane(name, False)
         if c.faketime is not None:
             for name in self.sup.nodes:
                 c.set_clock_offset(name, 0)

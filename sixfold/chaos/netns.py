@@ -93,6 +93,13 @@ class AzNetwork:
         _ip("link", "set", self._veth(az), "up")
         self.cut_azs.discard(az)
 
+    def silence(self, az: str, host: str, port: int, on: bool) -> None:
+        """Drop (on) or stop dropping TCP packets from host:port into `az`: the AZ stops
+        hearing one service (the control plane) while everything else still flows."""
+        rule = ["INPUT", "-s", host, "-p", "tcp", "--sport", str(port), "-j", "DROP"]
+        subprocess.run(["ip", "netns", "exec", self.ns(az), "iptables", "-w", "-I" if on else "-D", *rule],
+                       capture_output=True, text=True, check=on, timeout=10)
+
     def destroy(self) -> None:
         for az in self.azs:
             _ip("netns", "del", self.ns(az), check=False)

@@ -13,6 +13,7 @@ still running after the heal and a bounded wait is itself an anomaly.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import tempfile
@@ -85,14 +86,29 @@ def _connect(uri: str):
     return connect
 
 
-def _make_workloads(cfg: ChaosConfig, writer_uri: str, reader_uri: str) -> list[WorkloadRun]:
+def _mixed_writer_connect(sup, writer_uri: str):
+    """Every other new connection goes straight to the instance the control plane names
+    writer at that moment (an application using instance endpoints), the rest through
+    the cluster endpoint. The direct ones are what an old writer could still answer after
+    a failover: only fencing on storage stops it acknowledging a commit then."""
+    counter = itertools.count()
+    via_endpoint = _connect(writer_uri)
+
+    def connect():
+        if next(counter) % 2 == 0:
+            return via_endpoint()
+        return _connect(sup.uri(sup.writer_name()))()
+    return connect
+
+
+def _make_workloads(cfg: ChaosConfig, sup, writer_uri: str, reader_uri: str) -> list[WorkloadRun]:
     from sixfold.workloads.bank import Bank
     from sixfold.workloads.list_append import ListAppend
     from sixfold.workloads.monotonic import MonotonicReads
     from sixfold.workloads.set_add import SetAdd
 
     made = {
-        "bank": lambda: Bank(_connect(writer_uri), seed=cfg.seed),
+        "bank": lambda: Bank(_mixed_writer_connect(sup, writer_uri), seed=cfg.seed),
         "set": lambda: SetAdd(_connect(writer_uri), seed=cfg.seed),
         "list-append": lambda: ListAppend(writer_uri, seed=cfg.seed),
         "monotonic": lambda: MonotonicReads(_connect(writer_uri), _connect(reader_uri), seed=cfg.seed),
@@ -151,7 +167,7 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
         for f in schedule:
             progress(f"  scheduled {f.describe()}")
         writer_uri, reader_uri = sup.uri("writer"), sup.uri("reader")
-        runs = _make_workloads(cfg, writer_uri, reader_uri)
+        runs = _make_workloads(cfg, sup, writer_uri, reader_uri)
         for r in runs:
             r.wl.setup()
 
@@ -192,7 +208,12 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
                    "the cluster endpoint to accept connections after the heal")
         for r in runs:
             if r.history is not None:
-                _final_state(r, writer_uri)
+                try:
+                    _final_state(r, writer_uri)
+                except psycopg.Error as e:  # the data itself is damaged: the worst anomaly of all
+                    anomalies.setdefault(f"{r.name}:final-state-unreadable", []).append(
+                        f"reading the final state failed: {getattr(e, 'sqlstate', None) or '?'} {e}")
+                    continue
                 if not _valid(r.result):
                     for kind, items in _anomalies(r.result).items():
                         anomalies.setdefault(f"{r.name}:{kind}", []).extend(items)

@@ -31,7 +31,7 @@ NEMESES = {
     "az-plus-one": "an AZ's processes plus one storage node of another AZ killed together",
     "writer-kill": "SIGKILL the writer every --writer-kill-interval seconds, restart it (it comes back a replica)",
     "writer-pause": "SIGSTOP the writer every --writer-kill-interval seconds for longer than failover takes, then "
-                    "SIGCONT it: the old writer must be fenced",
+                    "SIGCONT it while its AZ cannot hear the control plane for 3 s: only storage fencing stops it",
     "partition": "cut one AZ's network (its namespace's link) from everything, heal it later",
     "clock-jump": "step one process's wall clock by up to an hour, either way, and back later",
     "corrupt": "SIGKILL one storage node, damage its segment files on disk, restart it",
