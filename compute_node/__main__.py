@@ -60,11 +60,14 @@ async def serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     node: ComputeNode | None = None
     topo = None
-    if spec.control_plane is not None:
+    while spec.control_plane is not None and topo is None:
+        # Never guess the role: an instance that took the spec's word ("writer") while
+        # the control plane was out of reach would recover the volume with a new epoch
+        # and fence the real writer (seen in a chaos run: a restart inside a partition).
         topo = await loop.run_in_executor(None, fetch_topology, spec, CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS / 1000)
         if topo is None:
-            log.warning("the control plane at %s did not answer within %d ms: starting as the spec says (%s)",
-                        spec.control_plane.address, CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS, me.role)
+            log.warning("the control plane at %s did not answer within %d ms: waiting for it to learn this "
+                        "instance's role", spec.control_plane.address, CONTROL_PLANE_FIRST_ANSWER_TIMEOUT_MS)
     if topo is not None and topo.writer:
         role = "writer" if topo.writer == me.name else "replica"
     else:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from sixfold.workloads.base import FAIL, INFO, OK, Op
 
-READ_FUNCTIONS = frozenset({"r", "read"})
+READ_FUNCTIONS = frozenset({"r", "read", "rread"})
 
 
 def is_write(op: Op) -> bool:

@@ -109,7 +109,7 @@ def _make_workloads(cfg: ChaosConfig, sup, writer_uri: str, reader_uri: str) -> 
 
     made = {
         "bank": lambda: Bank(_mixed_writer_connect(sup, writer_uri), seed=cfg.seed),
-        "set": lambda: SetAdd(_connect(writer_uri), seed=cfg.seed),
+        "set": lambda: SetAdd(_connect(writer_uri), seed=cfg.seed, connect_reader=_connect(reader_uri)),
         "list-append": lambda: ListAppend(writer_uri, seed=cfg.seed),
         "monotonic": lambda: MonotonicReads(_connect(writer_uri), _connect(reader_uri), seed=cfg.seed),
     }

@@ -1,14 +1,17 @@
 """Two small checkers (pure): the set workload's and per-session monotonic reads.
 
-Set: clients add unique elements (``("add", e)``) and read the whole set
-(``("read", [elements])``). Anomalies:
+Set: clients add unique elements (``("add", e)``) and read the whole set on the writer
+(``("read", [elements])``) or on a replica (``("rread", [elements])``). Anomalies:
 
 * lost: an add acknowledged (ok) is missing from the final read;
 * phantom: an add that failed is in some read or the final read;
 * unknown: a read holds an element nobody tried to add;
 * late: a read that began after an add was acknowledged does not hold it (stale read,
   through a path that promises read-after-write: the writer endpoint);
-* duplicate: a read holds an element twice.
+* duplicate: a read holds an element twice;
+* read-then-lost: a read (writer or replica) showed an element the final read lacks:
+  either what was read had not committed (a replica reading ahead of the durable
+  point) or a commit was lost. An add in doubt may be absent, but not once read.
 
 Monotonic reads: each session reads a counter that only grows (``("read", n)``);
 a session that reads a smaller value than it read before went back in time
@@ -20,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sixfold.workloads.base import FAIL, OK, History
+from sixfold.workloads.base import FAIL, OK, History, Op
 
 
 @dataclass
@@ -54,11 +57,14 @@ def check_set(history: History, final: list[int] | None, read_after_write: bool 
     acked_at = {e: op.end for e, op in adds.items() if op.type == OK}
     failed = {e for e, op in adds.items() if op.type == FAIL}
     reads = 0
+    seen_by: dict[int, Op] = {}  # element -> a read that saw it
     for op in history:
-        if op.type != OK or op.value[0][0] != "read":
+        if op.type != OK or op.value[0][0] not in ("read", "rread"):
             continue
         reads += 1
         seen = op.value[0][1]
+        for e in seen:
+            seen_by.setdefault(e, op)
         counts = Counter(seen)
         for e, n in counts.items():
             if n > 1:
@@ -67,7 +73,7 @@ def check_set(history: History, final: list[int] | None, read_after_write: bool 
                 out.setdefault("phantom", []).append(f"{adds[e].describe()} failed but {op.describe()[:80]} saw it")
             elif e not in adds:
                 out.setdefault("unknown", []).append(f"{op.describe()[:80]} saw {e}, never added")
-        if read_after_write:
+        if read_after_write and op.value[0][0] == "read":  # a replica (rread) may lag
             present = set(counts)
             for e, t in acked_at.items():
                 if t is not None and t < op.start and e not in present:
@@ -80,6 +86,10 @@ def check_set(history: History, final: list[int] | None, read_after_write: bool 
                 out.setdefault("lost", []).append(f"{adds[e].describe()} was acknowledged but is not in the set")
         for e in sorted(failed & present):
             out.setdefault("phantom", []).append(f"{adds[e].describe()} failed but is in the set")
+        for e in sorted(set(seen_by) - present - failed):  # a read showed it, so it had committed
+            out.setdefault("read-then-lost", []).append(
+                f"{seen_by[e].describe()[:100]} saw {e}, which is not in the final set "
+                f"(its add: {adds[e].type if e in adds else 'never made'})")
     return _result("set", out, {"adds ok": len(acked_at), "adds failed": len(failed), "reads": reads})
 
 

@@ -13,7 +13,8 @@ __all__ = ["CHAOS_WORKLOADS", "FAIL", "INFO", "INVOKE", "OK", "History", "Op", "
 CHAOS_WORKLOADS = {
     "bank": "transfers between 10 accounts (fixed total), half the clients through the cluster endpoint, half "
             "straight to the writer instance; reads check the total, the final state every acknowledged transfer",
-    "set": "inserts of unique elements through the cluster endpoint; none lost, none late, none twice",
+    "set": "inserts of unique elements through the cluster endpoint, reads there and on the reader endpoint; "
+           "none lost, none late, none twice, none seen that did not commit",
     "list-append": "appends to and reads of lists (repeatable read); Elle-style cycle search for SI anomalies",
     "monotonic": "one client increments a counter on the writer; sessions on the reader endpoint (replicas) "
                  "must never see it go backwards",

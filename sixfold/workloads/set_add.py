@@ -24,9 +24,13 @@ class SetAdd(Workload):
     name = "set"
 
     def __init__(self, connect: Callable[[], object], seed: int, clients: int = 4, read_probability: float = 0.1,
-                 table: str = "sets"):
+                 table: str = "sets", connect_reader: Callable[[], object] | None = None):
+        """With `connect_reader` (a replica, the reader endpoint), every other read goes
+        there and is recorded as `rread`: no read-your-writes is expected of it, but
+        what it shows must have committed."""
         self.connect, self.seed, self.clients = connect, seed, clients
         self.read_probability, self.table = read_probability, table
+        self.connect_reader = connect_reader
         self._stop = threading.Event()
 
     def setup(self) -> None:
@@ -63,7 +67,7 @@ class SetAdd(Workload):
 
     def _client(self, process: int, history: History, deadline: float) -> None:
         rng = random.Random(f"{self.seed}:{process}")
-        conn, n = None, 0
+        conn, rconn, n = None, None, 0
         while time.monotonic() < deadline and not self._stop.is_set():
             if conn is None:
                 try:
@@ -74,13 +78,24 @@ class SetAdd(Workload):
                     self._stop.wait(WORKLOAD_RECONNECT_BACKOFF_MS / 1000)
                     continue
             if rng.random() < self.read_probability:
-                op = history.invoke(process, [("read", None)])
+                on_replica = self.connect_reader is not None and rng.random() < 0.5
+                f = "rread" if on_replica else "read"
+                op = history.invoke(process, [(f, None)])
                 try:
-                    seen = [r[0] for r in conn.execute(f"select e from {self.table}").fetchall()]
-                    history.ok(op, [("read", seen)])
+                    if on_replica:
+                        if rconn is None:
+                            rconn = self.connect_reader()
+                            rconn.autocommit = True
+                        seen = [r[0] for r in rconn.execute(f"select e from {self.table}").fetchall()]
+                    else:
+                        seen = [r[0] for r in conn.execute(f"select e from {self.table}").fetchall()]
+                    history.ok(op, [(f, seen)])
                 except Exception as e:  # noqa: BLE001
                     history.fail(op, _describe(e))
-                    conn = _drop(conn)
+                    if on_replica:
+                        rconn = _drop(rconn)
+                    else:
+                        conn = _drop(conn)
                 continue
             n += 1
             e = process * 1_000_000_000 + n
@@ -95,15 +110,16 @@ class SetAdd(Workload):
                 else:
                     history.info(op, _describe(ex))
                 conn = _drop(conn)
-        if conn is not None:
-            _drop(conn)
+        for c in (conn, rconn):
+            if c is not None:
+                _drop(c)
 
 
 def _describe(e: Exception) -> str:
     return f"{getattr(e, 'sqlstate', None) or type(e).__name__}: {str(e).strip()[:200]}"
 
 
-def _drop(conn):
+def _drop(conn) -> None:
     try:
         conn.close()
     except Exception:  # noqa: BLE001

@@ -50,6 +50,19 @@ def test_set_clean_and_anomalies():
     assert {"lost", "phantom", "late", "duplicate", "unknown"} <= set(r.anomalies), r.render()
 
 
+def test_set_replica_reads_may_lag_but_never_show_what_did_not_commit():
+    h = History()
+    run(h, 0, [("add", 1)])
+    run(h, 1, [("add", 2)], "info", "08007")  # in doubt: may be absent at the end...
+    run(h, 2, [("rread", [])])  # a replica behind the writer: not "late"
+    assert check_set(h, [1]).valid and check_set(h, [1, 2]).valid
+    run(h, 2, [("rread", [1, 2])])  # ...but not once a read has shown it
+    r = check_set(h, [1])
+    assert set(r.anomalies) == {"read-then-lost"}, r.render()
+    assert "saw 2" in r.anomalies["read-then-lost"][0] and "its add: info" in r.anomalies["read-then-lost"][0]
+    assert check_set(h, [1, 2]).valid
+
+
 # --- monotonic reads ---------------------------------------------------------------------
 def test_monotonic_reads():
     h = History()
