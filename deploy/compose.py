@@ -3,15 +3,38 @@
     python -m deploy.compose [--spec deploy/cluster.json]          write both files
     python -m deploy.compose [--spec deploy/cluster.json] --check  exit 1 with a diff if stale
 
-One service per storage node (its own named volume for /data, the AZ as a label and in
-the environment, a gRPC Health check) and one per compute node (PostgreSQL port
-published, `SIXFOLD_PASSWORD` required from the environment: the compute node adds user
-`sixfold` with that password, so the spec holds no user). Every service runs the one
-image built from the repository by the generated Dockerfile; the spec is mounted at
-/etc/sixfold/cluster.json. The YAML is written by hand (no PyYAML dependency): every
-scalar that is not a plain word is emitted as a JSON string, which YAML reads the same.
+One service per process of the spec, each with a healthcheck. A process binds the
+`host` its spec entry gives, and others reach it by that name, so the service is named
+by that host (storage nodes and compute instances must have host == name):
 
-Usage: SIXFOLD_PASSWORD=... docker compose -f deploy/docker-compose.yml up --build
+* storage nodes: their own named volume for /data, the AZ as a label and in the
+  environment; healthy when the gRPC Health RPC answers with the node's name.
+* the control plane (service `control-plane` in deploy/cluster.json): its own named volume for /data (its
+  state file); healthy when GetTopology answers.
+* compute instances (`db-1` the writer at start, the others read replicas): their
+  PostgreSQL and admin ports are exposed on the compose network only (they all use
+  the same ports, each in its own container). `SIXFOLD_PASSWORD` is required from the
+  environment: each instance adds user `sixfold` with that password, so the spec holds
+  no user. Healthy when the PostgreSQL port answers an SSLRequest.
+* the router (service `router` in deploy/cluster.json): the writer and reader endpoints (and any custom ones)
+  published on the host, by default on the spec's ports, or on the ports given by
+  `SIXFOLD_WRITER_PORT` / `SIXFOLD_READER_PORT` (`SIXFOLD_<NAME>_PORT` for a custom
+  endpoint). It pipes bytes untouched, so a client authenticates to the instance it
+  reaches, with the same user and password. Healthy when the writer port answers.
+
+Start order (depends_on): storage nodes and the control plane healthy, then the
+instance that starts as the writer, then the replicas; the router once the control
+plane and that writer are healthy. After that the control plane decides who the
+writer is (a failover promotes a replica; a writer's container that comes back
+rejoins as a replica). Every service runs the one image built from the repository
+by the generated Dockerfile, whose base image is the build argument BASE_IMAGE
+(default python:3.11-slim); the spec is mounted at /etc/sixfold/cluster.json. The YAML
+is written by hand (no PyYAML dependency): every scalar that is not a plain word is
+emitted as a JSON string, which YAML reads the same.
+
+Usage: SIXFOLD_PASSWORD=... docker compose -f deploy/docker-compose.yml up --build -d
+       psql "postgresql://sixfold:$SIXFOLD_PASSWORD@localhost:5432/sixfold"
+Tested end to end (failover included) by deploy/compose_smoke.sh.
 """
 
 from __future__ import annotations
@@ -39,6 +62,7 @@ PASSWORD_USER = "sixfold"
 HEALTH = {"interval": "5s", "timeout": "3s", "retries": 12, "start_period": "10s"}
 HEALTH_RPC_TIMEOUT_S = 2
 CONTAINER_UID = 10001
+BASE_IMAGE_DEFAULT = "python:3.11-slim"
 
 
 def header(spec_label: str) -> str:
@@ -97,11 +121,20 @@ def storage_health_code(spec: ClusterSpec, name: str) -> str:
 
 def compute_health_code(host: str, port: int) -> str:
     """A one-liner: the port speaks the PostgreSQL protocol (an SSLRequest is answered
-    with 'S' or 'N'), without needing a password."""
+    with 'S' or 'N'), without needing a password. Also the router's check: it declines
+    encryption itself, so it answers even while no writer is known."""
     return ("import socket, struct; "
             f"s = socket.create_connection(('{host}', {port}), {HEALTH_RPC_TIMEOUT_S}); "
             "s.sendall(struct.pack('!ii', 8, 80877103)); "
             "assert s.recv(1) in (b'S', b'N')")
+
+
+def control_health_code() -> str:
+    """A one-liner: the control plane answers GetTopology (as
+    deploy.launcher.LocalCluster.wait_ready asks it)."""
+    return ("import sys; from compute_node.topology import fetch_topology; from sixfold.spec import ClusterSpec; "
+            f"sys.exit(0 if fetch_topology(ClusterSpec.load('{SPEC_IN_CONTAINER}'), {HEALTH_RPC_TIMEOUT_S}) "
+            "is not None else 1)")
 
 
 def _healthcheck(code: str) -> dict:
@@ -112,55 +145,98 @@ def _build() -> dict:
     return {"context": "..", "dockerfile": f"deploy/{DOCKERFILE}"}
 
 
+def _healthy(*names: str) -> dict:
+    return {n: {"condition": "service_healthy"} for n in names}
+
+
+def published_port_env(endpoint: str) -> str:
+    """The environment variable that moves an endpoint's port on the host."""
+    return f"SIXFOLD_{re.sub(r'[^A-Za-z0-9]', '_', endpoint).upper()}_PORT"
+
+
+def _publish(endpoint: str, port: int) -> str:
+    return f"${{{published_port_env(endpoint)}:-{port}}}:{port}"
+
+
 def render_compose(spec: ClusterSpec, spec_label: str = "deploy/cluster.json", spec_mount: str = "./cluster.json") -> str:
     """The docker-compose.yml for `spec`. `spec_mount` is the spec's path relative to the
     compose file (compose resolves relative paths from the file's directory)."""
     services: dict[str, dict] = {}
     volumes: dict[str, dict] = {}
     spec_volume = f"{spec_mount}:{SPEC_IN_CONTAINER}:ro"
+
+    def service(host: str, kind: str, module: str, environment: dict, labels: dict, healthcheck: str,
+                **more) -> dict:
+        """A service running `python -m module --cluster-spec SPEC` (the caller appends
+        the other arguments); `more` are keys placed before the healthcheck."""
+        return {
+            "image": IMAGE,
+            "build": _build(),
+            "hostname": host,
+            "command": ["python", "-m", module, "--cluster-spec", SPEC_IN_CONTAINER],
+            "environment": environment,
+            "labels": {"sixfold.cluster": spec.name, "sixfold.role": kind, **labels},
+            **more,
+            "healthcheck": _healthcheck(healthcheck),
+            "restart": "unless-stopped",
+        }
+
+    misnamed = [n.name for n in (*spec.storage_nodes, *spec.compute_nodes) if n.host != n.name]
+    if misnamed:
+        raise ValueError(f"in compose a process's host is its service name, but {misnamed} have another host")
+    storage = [n.name for n in spec.storage_nodes]
     for n in spec.storage_nodes:
         volume = f"{n.name}-data"
         volumes[volume] = {}
-        services[n.name] = {
-            "image": IMAGE,
-            "build": _build(),
-            "hostname": n.host,
-            "command": ["python", "-m", "storage_node", "--cluster-spec", SPEC_IN_CONTAINER, "--name", n.name,
-                        "--data-dir", DATA_IN_CONTAINER],
-            "environment": {"SIXFOLD_NODE": n.name, "SIXFOLD_AZ": n.az},
-            "labels": {"sixfold.cluster": spec.name, "sixfold.role": "storage", "sixfold.az": n.az},
-            "expose": [str(n.port)],
-            "volumes": [spec_volume, f"{volume}:{DATA_IN_CONTAINER}"],
-            "healthcheck": _healthcheck(storage_health_code(spec, n.name)),
-            "restart": "unless-stopped",
-        }
+        services[n.name] = service(
+            n.host, "storage", "storage_node", {"SIXFOLD_NODE": n.name, "SIXFOLD_AZ": n.az},
+            {"sixfold.az": n.az}, storage_health_code(spec, n.name),
+            expose=[str(n.port)], volumes=[spec_volume, f"{volume}:{DATA_IN_CONTAINER}"])
+        services[n.name]["command"] += ["--name", n.name, "--data-dir", DATA_IN_CONTAINER]
+    control = []
+    if spec.control_plane is not None:
+        cp = spec.control_plane
+        volumes[f"{cp.host}-data"] = {}
+        services[cp.host] = service(
+            cp.host, "control-plane", "control_plane", {"SIXFOLD_NODE": cp.host}, {},
+            control_health_code(), expose=[str(cp.port)],
+            volumes=[spec_volume, f"{cp.host}-data:{DATA_IN_CONTAINER}"], depends_on=_healthy(*storage))
+        services[cp.host]["command"] += ["--data-dir", DATA_IN_CONTAINER]
+        control = [cp.host]
+    first_writer = [spec.writer.name] if spec.writer is not None else []
     for c in spec.compute_nodes:
-        services[c.name] = {
-            "image": IMAGE,
-            "build": _build(),
-            "hostname": c.host,
-            "command": ["python", "-m", "compute_node", "--cluster-spec", SPEC_IN_CONTAINER, "--name", c.name],
-            "environment": {
-                "SIXFOLD_NODE": c.name, "SIXFOLD_AZ": c.az,
-                PASSWORD_ENV: f"${{{PASSWORD_ENV}:?set {PASSWORD_ENV} to the password for user {PASSWORD_USER}}}",
-            },
-            "labels": {"sixfold.cluster": spec.name, "sixfold.role": c.role, "sixfold.az": c.az},
-            "ports": [f"{c.port}:{c.port}"],
-            "volumes": [spec_volume],
-            "depends_on": {n.name: {"condition": "service_healthy"} for n in spec.storage_nodes},
-            "healthcheck": _healthcheck(compute_health_code(c.host, c.port)),
-            "restart": "unless-stopped",
-        }
+        before = [*storage, *control, *(first_writer if c.name not in first_writer else [])]
+        services[c.name] = service(
+            c.host, "compute", "compute_node",
+            {"SIXFOLD_NODE": c.name, "SIXFOLD_AZ": c.az,
+             PASSWORD_ENV: f"${{{PASSWORD_ENV}:?set {PASSWORD_ENV} to the password for user {PASSWORD_USER}}}"},
+            {"sixfold.az": c.az, "sixfold.start-role": c.role, "sixfold.tier": str(c.tier)},
+            compute_health_code(c.host, c.port),
+            expose=[str(c.port), *([str(c.admin_port)] if c.admin_port else [])], volumes=[spec_volume],
+            depends_on=_healthy(*before))
+        services[c.name]["command"] += ["--name", c.name]
+    if spec.router is not None:
+        r = spec.router
+        ports = [("writer", r.writer_port), ("reader", r.reader_port),
+                 *((name, e.port) for name, e in sorted(r.custom.items()))]
+        services[r.host] = service(
+            r.host, "router", "router", {"SIXFOLD_NODE": r.host}, {},
+            compute_health_code(r.host, r.writer_port),
+            ports=[_publish(name, port) for name, port in ports], volumes=[spec_volume],
+            depends_on=_healthy(*control, *first_writer))
     doc = {"services": services, "volumes": volumes}
     return header(spec_label) + "\n".join(_yaml(doc)) + "\n"
 
 
 def render_dockerfile(spec_label: str = "deploy/cluster.json") -> str:
-    """The image every service runs: the repository installed with pip, run as a
+    """The image every service runs: the repository installed with pip on BASE_IMAGE (a
+    Python 3.11+ image with `python` and pip; default python:3.11-slim), run as a
     non-root user that owns /data (so a fresh named volume is writable)."""
     return header(spec_label) + f"""\
 # Build context: the repository root (docker compose -f deploy/docker-compose.yml build).
-FROM python:3.11-slim
+# --build-arg BASE_IMAGE=... picks another base, e.g. a local image where no registry is reachable.
+ARG BASE_IMAGE={BASE_IMAGE_DEFAULT}
+FROM ${{BASE_IMAGE}}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY . /src
