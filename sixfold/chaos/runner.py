@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import logging
+import re
 import tempfile
 import threading
 import time
@@ -37,6 +38,7 @@ from sixfold.supervisor import wait_until
 from sixfold.workloads.base import INVOKE, History
 
 log = logging.getLogger("sixfold.chaos")
+LOG_ERROR = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
 
 @dataclass
 class ChaosConfig:
@@ -227,8 +229,10 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
                       for f in schedule if f.kind == "partition"]
         if nemesis.errors:
             anomalies.setdefault("nemesis-error", []).extend(nemesis.errors)
+        log_errors = _log_errors(sup)
         verdict.update({
             "valid": not anomalies,
+            "log_errors": log_errors,  # for a human to read: faults cause some, a bug may cause others
             "anomalies": anomalies,
             "fault_log": nemesis.log,
             "workloads": {r.name: {
@@ -248,6 +252,20 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
     finally:
         cluster.stop()
         (out_dir / "verdict.json").write_text(json.dumps(verdict, indent=2, default=str))
+
+
+def _log_errors(sup, per_process_max: int = 5) -> dict[str, dict]:
+    """ERROR / CRITICAL / Traceback lines in each process's log: not anomalies by
+    themselves (a checksum failure is expected after `corrupt`), but worth a look."""
+    out = {}
+    for name, proc in sup.nodes.items():
+        if not proc.log_path.exists():
+            continue
+        lines = [line for line in proc.log_path.read_text(errors="replace").splitlines()
+                 if LOG_ERROR.search(line)]
+        if lines:
+            out[name] = {"count": len(lines), "first": [line[:300] for line in lines[:per_process_max]]}
+    return out
 
 
 def _counts(history: History | None) -> dict[str, int]:
@@ -271,6 +289,10 @@ def summary(verdict: dict) -> str:
                      f"mean success {p['success_fraction_mean']}")
     for s in verdict.get("liveness", {}).get("stall_resume", []):
         lines.append(f"{s['moment']}: commits resumed after {s['resumed_after_s']} s")
+    errs = verdict.get("log_errors") or {}
+    if errs:
+        lines.append("log lines at ERROR or worse (faults explain some): "
+                     + ", ".join(f"{n} {e['count']}" for n, e in sorted(errs.items())))
     if verdict.get("valid"):
         lines.append(f"VERDICT: valid — seed {cfg['seed']}, {len(verdict.get('schedule', []))} faults, "
                      f"no anomaly")
