@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import apsw
 
 from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
+
+log = logging.getLogger("sixfold.compute.sql")
 
 _PREFIX = re.compile(r"^\w+Error: ")
 _BY_MESSAGE = [
@@ -74,6 +77,9 @@ def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
         return cause
     if isinstance(e, apsw.InterruptError):
         return SqlError("canceling statement due to user request", "57014")
+    if isinstance(e, (apsw.CorruptError, apsw.NotADBError)):  # a page that is not what SQLite wrote
+        log.error("data corrupted: %s", e)
+        return SqlError(f"data corrupted: {_PREFIX.sub('', str(e))}", "XX001")
     if isinstance(e, apsw.ReadOnlyError):
         return ReadOnlyTransaction("cannot execute a write in a read-only transaction")
     msg = _PREFIX.sub("", str(e))

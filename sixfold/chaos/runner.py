@@ -38,6 +38,7 @@ from sixfold.supervisor import wait_until
 from sixfold.workloads.base import INVOKE, History
 
 log = logging.getLogger("sixfold.chaos")
+CORRUPTION = re.compile(r"XX001|XX002|data corrupted|malformed")
 LOG_ERROR = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
 
 @dataclass
@@ -201,6 +202,9 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
                 anomalies.setdefault("workload-hung", []).append(
                     f"{r.name}: its clients did not stop within {CHAOS_OPS_SETTLE_TIMEOUT_S} s of the heal")
                 continue
+            damaged = [op for op in r.history if op.error and CORRUPTION.search(op.error)]
+            if damaged:  # a failure, but one that a correct database never has
+                anomalies.setdefault(f"{r.name}:data-corrupted", []).extend(op.describe() for op in damaged[:10])
             stuck = [op for op in r.history if op.type == INVOKE]
             if stuck:
                 anomalies.setdefault("unfinished-op", []).extend(
