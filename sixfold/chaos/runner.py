@@ -29,7 +29,7 @@ from sixfold import sabotage
 from sixfold.chaos import liveness, netns
 from sixfold.chaos.cluster import ChaosCluster
 from sixfold.chaos.nemesis import Nemesis
-from sixfold.chaos.schedule import NEMESES, ScheduleConfig, make_schedule
+from sixfold.chaos.schedule import NEMESES, WRITER_NEMESES, ScheduleConfig, make_schedule
 from sixfold.workloads import CHAOS_WORKLOADS as WORKLOADS
 from sixfold.constants import (
     CHAOS_FINAL_RESUME_BOUND_S, CHAOS_OPS_SETTLE_TIMEOUT_S, CHAOS_STALL_RESUME_BOUND_S, WORKLOAD_CONNECT_TIMEOUT_MS,
@@ -225,7 +225,10 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
                         anomalies.setdefault(f"{r.name}:{kind}", []).extend(items)
         # Liveness: commits resume after a stalled quorum is whole again, and after the run.
         ops = [(r.history.t0 - t0, op) for r in runs if r.history is not None for op in r.history]
-        stall_rows, stall_bad = liveness.resume_gaps(ops, nemesis.moments, cfg.stall_resume_bound_s, run_end)
+        bound = cfg.stall_resume_bound_s
+        moments = [(label, t) for label, t in nemesis.moments  # a writer fault then is a failover, not a stall
+                   if not any(f.kind in WRITER_NEMESES and f.start_s - bound < t < f.end_s + bound for f in schedule)]
+        stall_rows, stall_bad = liveness.resume_gaps(ops, moments, bound, run_end)
         for line in stall_bad:
             anomalies.setdefault("stalled-commits", []).append(line)
         buckets = liveness.commit_buckets(ops)
