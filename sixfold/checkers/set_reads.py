@@ -15,7 +15,9 @@ Set: clients add unique elements (``("add", e)``) and read the whole set on the 
 
 Monotonic reads: each session reads a counter that only grows (``("read", n)``);
 a session that reads a smaller value than it read before went back in time
-(``went-back``), and a value above any the writer ever wrote is ``from-the-future``.
+(``went-back``), a value above any the writer ever wrote is ``from-the-future``, and
+a value read before the only committed increment that produced it began is
+``read-before-commit`` (the read saw an increment that was later lost).
 """
 
 from __future__ import annotations
@@ -99,11 +101,19 @@ def check_monotonic(history: History, written_max: int | None) -> Result:
     out: dict[str, list[str]] = {}
     last: dict[int, tuple[int, object]] = {}
     reads = 0
+    # Committed increments produce 1, 2, 3, ... once each: the ok one that returned v is
+    # v's only producer, so a read of v that ended before that op even began saw a
+    # state that never committed (an increment later lost: read ahead of the durable point).
+    producer = {op.value[0][1]: op for op in history if op.type == OK and op.value[0][0] == "inc"}
     for op in sorted(history, key=lambda o: (o.process, o.start)):
         if op.type != OK or op.value[0][0] != "read":
             continue
         reads += 1
         value = op.value[0][1]
+        made = producer.get(value)
+        if made is not None and op.end is not None and made.start > op.end:
+            out.setdefault("read-before-commit", []).append(
+                f"{op.describe()} read {value}, which only {made.describe()} (begun later) committed")
         prev = last.get(op.process)
         if prev is not None and value < prev[0]:
             out.setdefault("went-back", []).append(

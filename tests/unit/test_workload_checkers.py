@@ -73,3 +73,19 @@ def test_monotonic_reads():
     run(h, 1, [("read", 9)])
     r = check_monotonic(h, 3)
     assert set(r.anomalies) == {"went-back", "from-the-future"}, r.render()
+
+
+def test_monotonic_read_of_an_increment_that_committed_only_later():
+    h = History()
+    run(h, 1000, [("inc", 1)])
+    run(h, 1000, [("inc", 2)], "info", "08007")  # in doubt: maybe lost (truncated by a recovery)
+    run(h, 0, [("read", 2)])  # a replica that read ahead saw it...
+    run(h, 1000, [("inc", 2)])  # ...but the increment that committed 2 began only now
+    r = check_monotonic(h, 3)
+    assert set(r.anomalies) == {"read-before-commit"}, r.render()
+    h = History()
+    run(h, 1000, [("inc", 1)])
+    inc = h.invoke(1000, [("inc", None)])
+    run(h, 0, [("read", 2)])  # concurrent with the increment that commits 2: fine
+    h.complete(inc, "ok", [("inc", 2)])
+    assert check_monotonic(h, 2).valid
