@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import grpc
 
 from sixfold.clock import monotonic_s
-from sixfold.constants import RECOVERY_ATTEMPTS_MAX, RPC_TIMEOUT_MS, W_QUORUM_COUNT
+from sixfold.constants import RECOVERY_ATTEMPTS_MAX, RECOVERY_STRAGGLER_GRACE_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT
 from sixfold.core.geometry import Geometry
 from sixfold.core.quorum import has_write_quorum
 from sixfold.core.recovery import RecordHeader, RecoveryPlan, SegmentReport, next_epoch, plan_recovery
@@ -44,6 +44,34 @@ async def _gather(calls: dict[str, object]) -> dict[str, object]:
     return dict(zip(names, results))
 
 
+async def _gather_quorum(calls: dict[str, object], enough, grace_s: float) -> dict[str, object]:
+    """Like `_gather`, but once the answers so far are `enough` (a predicate on the
+    names that answered), the rest get `grace_s` more and are then given up (mapped to
+    TimeoutError). A node cut off by a partition then costs the grace, not a whole RPC
+    timeout: fencing needs a read quorum and truncation a write quorum, not everyone."""
+    tasks = {asyncio.ensure_future(c): n for n, c in calls.items()}
+    for t in tasks:  # a straggler given up may still fail later: nobody will look
+        t.add_done_callback(lambda f: f.cancelled() or f.exception())
+    results: dict[str, object] = {}
+    pending = set(tasks)
+    grace_until = None
+    loop = asyncio.get_running_loop()
+    while pending:
+        wait_s = None if grace_until is None else max(0.0, grace_until - loop.time())
+        done, pending = await asyncio.wait(pending, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED)
+        if not done:
+            break
+        for t in done:
+            results[tasks[t]] = t.exception() if t.exception() is not None else t.result()
+        answered = {n for n, r in results.items() if not isinstance(r, BaseException)}
+        if grace_until is None and enough(answered):
+            grace_until = loop.time() + grace_s
+    for t in pending:
+        t.cancel()
+        results[tasks[t]] = TimeoutError(f"{tasks[t]} did not answer within the grace after a quorum did")
+    return results
+
+
 async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Geometry, volume: str,
                          writer_id: str) -> Recovered:
     timeout = RPC_TIMEOUT_MS / 1000
@@ -59,8 +87,10 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
 
     for attempt in range(RECOVERY_ATTEMPTS_MAX):
         # 1. What epoch is the volume at, and how many PGs does it have?
-        probe = await _gather({n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout)
-                               for n, s in stubs.items()})
+        probe = await _gather_quorum(
+            {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout) for n, s in stubs.items()},
+            lambda answered: all(has_write_quorum(nodes, answered) for nodes in geometry.placements(geometry.placement_period)),
+            RECOVERY_STRAGGLER_GRACE_MS / 1000)
         alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
         if not alive:
             raise QuorumUnavailable("no storage node answered")

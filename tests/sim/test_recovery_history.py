@@ -68,9 +68,12 @@ def test_recovery_ignores_records_an_earlier_recovery_truncated(buggy, monkeypat
     opened: dict = {}
     r = simulate(3, lambda w, i, s: _scenario(w, i, s, opened), schedule=calm_schedule(3, committers=0))
     print(r.summary(), r.outcomes, opened)
-    assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
     assert opened["lone_cpl"] > opened["w2_vdl"], "the lone commit was meant to lie above writer 2's recovery point"
     if buggy:
-        assert opened["w3"] is None, "trusting the lone node's report, recovery should have failed"
-    else:
-        assert opened["w3"] == (opened["w2_vdl"], 0), opened
+        # Trusting the lone node's report, recovery either fails (every node that knows
+        # the truncation refuses the dead records) or, with the others given up after a
+        # quorum answered, keeps them: the oracle names it.
+        assert (not r.ok and "truncated-kept" in r.summary()) or opened.get("w3", "missing") is None, r.summary()
+        return
+    assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
+    assert opened["w3"] == (opened["w2_vdl"], 0), opened
