@@ -309,16 +309,24 @@ class ReplicaVolume:
         return True
 
     async def _fetch_pg(self, pg: int, after: int, up_to: int, tail: int) -> list[bytes] | None:
-        """Every record of `pg` in (after, up_to] from one segment complete to `tail`."""
-        for node in self.geometry.segments(pg):
-            try:
-                resp = await self.stubs[node].FetchRecords(pb.FetchRequest(
-                    volume=self.volume, ranges=[pb.FetchRange(pg=pg, after_lsn=after, up_to_lsn=up_to)],
-                    max_records=REPLICA_CATCH_UP_RECORDS_MAX + 1, max_bytes=256 << 20),
-                    timeout=RPC_TIMEOUT_MS / 1000)
-            except grpc.aio.AioRpcError:
-                continue
-            if any(s.pg == pg and s.scl >= tail for s in resp.scls):
-                return list(resp.records)
-        return None
+        """Every record of `pg` in (after, up_to] from one segment complete to `tail`.
+        Asks every segment at once and takes the first complete answer: a node cut off
+        by a partition must not hold a promotion up for an RPC timeout."""
+        request = pb.FetchRequest(volume=self.volume, ranges=[pb.FetchRange(pg=pg, after_lsn=after, up_to_lsn=up_to)],
+                                  max_records=REPLICA_CATCH_UP_RECORDS_MAX + 1, max_bytes=256 << 20)
+        calls = [asyncio.ensure_future(self.stubs[node].FetchRecords(request, timeout=RPC_TIMEOUT_MS / 1000))
+                 for node in self.geometry.segments(pg)]
+        try:
+            for next_done in asyncio.as_completed(calls):
+                try:
+                    resp = await next_done
+                except grpc.aio.AioRpcError:
+                    continue
+                if any(s.pg == pg and s.scl >= tail for s in resp.scls):
+                    return list(resp.records)
+            return None
+        finally:
+            for c in calls:
+                c.add_done_callback(lambda f: f.cancelled() or f.exception())
+                c.cancel()
 
