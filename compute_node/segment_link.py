@@ -5,8 +5,10 @@ above VDL, in LSN order) and sends what lies past the cursor for the PGs its nod
 holds, one batch awaiting its ack at a time (records that arrive meanwhile leave
 together in the next batch: group commit). The commit path therefore never waits on
 a node and never hands a record to a link that could drop it: a slow node just
-falls behind its cursor; what falls below VDL leaves the log, and the node fills
-that hole from its peers by gossip.
+falls behind its cursor. Records below VDL stay in the log while a connected link has
+not sent them (up to IN_FLIGHT_HOLD_RECORDS_MAX), so a slow node still gets every
+record; only a node that was away, or further behind than that, fills holes from its
+peers by gossip.
 
 A stream is reliable and ordered while it lives. When it breaks (the node went
 away, answered nothing for APPEND_ACK_TIMEOUT_MS, or gRPC's keepalive gave up), the

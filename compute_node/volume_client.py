@@ -29,7 +29,7 @@ from sixfold import sabotage
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
     ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
-    PAGE_SIZE_BYTES, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
+    IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.quorum import committed_index
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
@@ -118,7 +118,8 @@ class VolumeClient:
         self.truncations: dict[int, int] = {}  # recovery points every node must learn (compacted)
         self._applied_epoch: dict[str, int] = {}  # node -> newest truncation it has applied
         self._floor = 0  # every node applied every truncation at or below this epoch
-        # The in-flight log: records in (_trim_to, next LSN), dense, in LSN order. Links
+        # The in-flight log: records in (_trim_to, next LSN), dense, in LSN order; _trim_to
+        # follows VDL, held back (IN_FLIGHT_HOLD_RECORDS_MAX at most) for connected links. Links
         # pull from it; at or below VDL a lagging segment gets records from its peers.
         self._log: list[tuple[int, int, int, bytes]] = []  # (lsn, pg, page, encoded)
         self._log_head = 0  # index of the first live entry of _log
@@ -286,9 +287,17 @@ class VolumeClient:
                 fut.set_result(None)
         if self.redo_ring is not None:
             self.redo_ring.advance(tr.vdl)
-        if self._trim_to < tr.vdl and not self._carrying_over:
-            self._trim_to = tr.vdl
-            self._trim_log()
+        if not self._carrying_over:
+            # Keep what a connected link has not sent yet (within a bound): a node that
+            # is merely slow then gets every record from the writer instead of holes to
+            # fill by gossip, so it is complete, and counts, the moment two others go.
+            target = tr.vdl
+            unsent = [link.cursor - 1 for link in self.links.values() if link.connected]
+            if unsent:
+                target = min(target, max(min(unsent), target - IN_FLIGHT_HOLD_RECORDS_MAX))
+            if target > self._trim_to:
+                self._trim_to = target
+                self._trim_log()
         self._changed.set()
 
     def _trim_log(self) -> None:

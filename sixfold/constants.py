@@ -51,6 +51,7 @@ READ_TIMEOUT_MS = 5_000
 CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
 RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
+IN_FLIGHT_HOLD_RECORDS_MAX = 20_000  # durable records the writer keeps for a connected but slower link
 RECOVERY_STRAGGLER_GRACE_MS = 300  # recovery's probe: once a write quorum answered, the rest get this long
 RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
 
