@@ -156,7 +156,8 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
     run_id = f"{cfg.seed % 100000:05d}{int(time.time()) % 10:d}"
     cluster = ChaosCluster(out_dir / "data", run_id, replicas=cfg.replicas, sabotage_name=cfg.sabotage,
                            use_netns=use_netns, fake_clock="clock-jump" in cfg.nemeses)
-    verdict: dict = {"config": {**asdict(cfg), "out_dir": str(out_dir), "use_netns": use_netns}}
+    verdict: dict = {"config": {**asdict(cfg), "out_dir": str(out_dir), "use_netns": use_netns},
+                     "commit": _git_commit(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     try:
         t_start = time.monotonic()
         sup = cluster.start()
@@ -259,6 +260,21 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
     finally:
         cluster.stop()
         (out_dir / "verdict.json").write_text(json.dumps(verdict, indent=2, default=str))
+
+
+def _git_commit() -> str | None:
+    """The commit the run's code came from (with "+dirty" for local changes), when in a checkout."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        return None
+    return (head + ("+dirty" if dirty else "")) or None
 
 
 def _log_errors(sup, per_process_max: int = 5) -> dict[str, dict]:
