@@ -110,7 +110,7 @@ def test_bank_survives_ten_writer_kills_through_the_endpoint_and_the_driver(ha):
         (RESULTS / "failover_rto.json").write_text(json.dumps({"kills": KILLS, "writers": writers, **summary},
                                                               indent=2))
     assert all(a != b for a, b in zip(writers, writers[1:])), writers  # a new writer every time
-    # RTO is measured, not asserted here (bench/failover_bench.py records it).
+    # RTO is measured, not asserted here (bench/ha_bench.py records it in bench/results/ha.json).
 
 
 @pytest.mark.integration
