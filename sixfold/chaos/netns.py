@@ -16,6 +16,7 @@ import shutil
 import subprocess
 
 SUBNET_PREFIX = "10.77"
+CLONE_NEWNET = 0x40000000
 
 
 def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -44,6 +45,17 @@ def available() -> bool:
     return ok
 
 
+def _remove_orphan_bridges() -> None:
+    """Delete `sfbr<tag>` bridges whose namespaces are gone: a run that died before its
+    clean-up leaves one holding 10.77.0.1, and every later run's AZs would be unreachable."""
+    links = _ip("-o", "link", "show", "type", "bridge", check=False).stdout
+    namespaces = _ip("netns", "list", check=False).stdout
+    for line in links.splitlines():
+        name = line.split(":")[1].strip().split("@")[0] if ":" in line else ""
+        if name.startswith("sfbr") and f"sf{name[4:]}az" not in namespaces:
+            _ip("link", "del", name, check=False)
+
+
 class AzNetwork:
     def __init__(self, run_id: str, azs: list[str]):
         self.tag = "".join(c for c in run_id if c.isalnum())[-6:] or "0"
@@ -66,6 +78,7 @@ class AzNetwork:
 
     def create(self) -> None:
         self.destroy()  # leftovers of a run that died
+        _remove_orphan_bridges()
         _ip("link", "add", self.bridge, "type", "bridge")
         _ip("addr", "add", f"{self.root_host}/16", "dev", self.bridge)
         _ip("link", "set", self.bridge, "up")
@@ -83,6 +96,20 @@ class AzNetwork:
     def wrap(self, az: str, argv: list[str]) -> list[str]:
         """The command line that runs `argv` inside `az`'s namespace."""
         return ["ip", "netns", "exec", self.ns(az), *argv]
+
+    def enter(self, az: str) -> None:
+        """Move the calling thread (only it) into `az`'s namespace: sockets it opens from
+        now on live in that AZ, like a client on an application server there."""
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        fd = os.open(f"/var/run/netns/{self.ns(az)}", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, f"setns into {self.ns(az)}: {os.strerror(err)}")
+        finally:
+            os.close(fd)
 
     def cut(self, az: str) -> None:
         """Partition `az` from every other AZ and from the root namespace."""

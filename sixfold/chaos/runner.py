@@ -104,19 +104,80 @@ def _mixed_writer_connect(sup, writer_uri: str):
     return connect
 
 
-def _make_workloads(cfg: ChaosConfig, sup, writer_uri: str, reader_uri: str) -> list[WorkloadRun]:
+class _AzClients:
+    """Connections for a workload where one writing client and one reading client live
+    in az1 (with namespaces): the first thread that connects to write and the first
+    that connects to read open their connections from inside that AZ (a thread
+    `setns`es for good), to the writer instance they last knew and to az1's replica,
+    like an application server there. When az1 is cut off with the writer in it, that
+    client keeps committing to the old writer, whose records then reach only az1's two
+    storage nodes and its replica, and the failover's recovery drops them: a replica
+    reading ahead of the durable point shows them to the local reader."""
+
+    AZ = "az1"
+
+    def __init__(self, cluster, writer_uri: str, reader_uri: str):
+        self.cluster, self.sup = cluster, cluster.sup
+        self.via_endpoint, self.via_reader = _connect(writer_uri), _connect(reader_uri)
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        free = cluster.net is not None  # without namespaces every client stays outside
+        self.claims = {"write": free, "read": free}
+        self.writer = self.sup.spec.writer.name
+
+    def _in_az(self, kind: str) -> bool:
+        if threading.current_thread() is threading.main_thread():
+            return False  # setup, final reads: a namespace is a thread's for good, and threads inherit it
+        if not hasattr(self.local, "in_az"):
+            with self.lock:
+                self.local.in_az, self.claims[kind] = self.claims[kind], False
+            if self.local.in_az:
+                self.cluster.net.enter(self.AZ)
+        return self.local.in_az
+
+    def connect(self):
+        if not self._in_az("write"):
+            return self.via_endpoint()
+        from compute_node.topology import fetch_topology
+
+        topo = fetch_topology(self.sup.spec, 1.0)  # the control plane, when this AZ reaches it
+        if topo is not None and topo.writer:
+            self.writer = topo.writer
+        return _connect(self.sup.uri(self.writer))()
+
+    def connect_reader(self):
+        if not self._in_az("read"):
+            return self.via_reader()
+        local = [n for n in self.sup.compute_names if self.sup.az_of(n) == self.AZ and n != self.writer]
+        return _connect(self.sup.uri(local[0]))() if local else self.via_reader()
+
+
+def _make_workloads(cfg: ChaosConfig, cluster, writer_uri: str, reader_uri: str) -> list[WorkloadRun]:
     from sixfold.workloads.bank import Bank
     from sixfold.workloads.list_append import ListAppend
-    from sixfold.workloads.monotonic import MonotonicReads
-    from sixfold.workloads.set_add import SetAdd
 
+    sup = cluster.sup
     made = {
         "bank": lambda: Bank(_mixed_writer_connect(sup, writer_uri), seed=cfg.seed),
-        "set": lambda: SetAdd(_connect(writer_uri), seed=cfg.seed, connect_reader=_connect(reader_uri)),
+        "set": lambda: _set_in_azs(cfg, cluster, writer_uri, reader_uri),
         "list-append": lambda: ListAppend(writer_uri, seed=cfg.seed),
-        "monotonic": lambda: MonotonicReads(_connect(writer_uri), _connect(reader_uri), seed=cfg.seed),
+        "monotonic": lambda: _monotonic_in_azs(cfg, cluster, writer_uri, reader_uri),
     }
     return [WorkloadRun(w, made[w]()) for w in cfg.workloads]
+
+
+def _set_in_azs(cfg: ChaosConfig, cluster, writer_uri: str, reader_uri: str):
+    from sixfold.workloads.set_add import SetAdd
+
+    az = _AzClients(cluster, writer_uri, reader_uri)
+    return SetAdd(az.connect, seed=cfg.seed, connect_reader=az.connect_reader)
+
+
+def _monotonic_in_azs(cfg: ChaosConfig, cluster, writer_uri: str, reader_uri: str):
+    from sixfold.workloads.monotonic import MonotonicReads
+
+    az = _AzClients(cluster, writer_uri, reader_uri)
+    return MonotonicReads(az.connect, az.connect_reader, seed=cfg.seed)
 
 
 def _final_state(run: WorkloadRun, writer_uri: str) -> None:
@@ -171,7 +232,7 @@ def run(cfg: ChaosConfig, progress=print) -> dict:
         for f in schedule:
             progress(f"  scheduled {f.describe()}")
         writer_uri, reader_uri = sup.uri("writer"), sup.uri("reader")
-        runs = _make_workloads(cfg, sup, writer_uri, reader_uri)
+        runs = _make_workloads(cfg, cluster, writer_uri, reader_uri)
         for r in runs:
             r.wl.setup()
 
