@@ -79,23 +79,7 @@ class SetAdd(Workload):
                     continue
             if rng.random() < self.read_probability:
                 on_replica = self.connect_reader is not None and rng.random() < 0.5
-                f = "rread" if on_replica else "read"
-                op = history.invoke(process, [(f, None)])
-                try:
-                    if on_replica:
-                        if rconn is None:
-                            rconn = self.connect_reader()
-                            rconn.autocommit = True
-                        seen = [r[0] for r in rconn.execute(f"select e from {self.table}").fetchall()]
-                    else:
-                        seen = [r[0] for r in conn.execute(f"select e from {self.table}").fetchall()]
-                    history.ok(op, [(f, seen)])
-                except Exception as e:  # noqa: BLE001
-                    history.fail(op, _describe(e))
-                    if on_replica:
-                        rconn = _drop(rconn)
-                    else:
-                        conn = _drop(conn)
+                conn, rconn = self._read(process, history, on_replica, conn, rconn)
                 continue
             n += 1
             e = process * 1_000_000_000 + n
@@ -109,11 +93,36 @@ class SetAdd(Workload):
                     history.fail(op, _describe(ex))
                 else:
                     history.info(op, _describe(ex))
+                    if self.connect_reader is not None:  # did it land? (what 08007 tells a client to check)
+                        conn, rconn = self._read(process, history, True, _drop(conn), rconn)
+                        continue
                 conn = _drop(conn)
         for c in (conn, rconn):
             if c is not None:
                 _drop(c)
 
+
+    def _read(self, process: int, history: History, on_replica: bool, conn, rconn):
+        """One read of the whole set, on the writer's connection or a replica's (rread);
+        returns the connections, a failed one dropped."""
+        f = "rread" if on_replica else "read"
+        op = history.invoke(process, [(f, None)])
+        try:
+            if on_replica:
+                if rconn is None:
+                    rconn = self.connect_reader()
+                    rconn.autocommit = True
+                seen = [r[0] for r in rconn.execute(f"select e from {self.table}").fetchall()]
+            else:
+                seen = [r[0] for r in conn.execute(f"select e from {self.table}").fetchall()]
+            history.ok(op, [(f, seen)])
+        except Exception as e:  # noqa: BLE001
+            history.fail(op, _describe(e))
+            if on_replica:
+                rconn = _drop(rconn)
+            else:
+                conn = _drop(conn)
+        return conn, rconn
 
 def _describe(e: Exception) -> str:
     return f"{getattr(e, 'sqlstate', None) or type(e).__name__}: {str(e).strip()[:200]}"
