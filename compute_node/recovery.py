@@ -85,12 +85,16 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         phases[name] = phases.get(name, 0.0) + (now - t) * 1000
         t = now
 
+    placements = geometry.placements(geometry.placement_period)
+
+    def write_quorum_everywhere(answered: set[str]) -> bool:
+        return all(has_write_quorum(nodes, answered) for nodes in placements)
+
     for attempt in range(RECOVERY_ATTEMPTS_MAX):
         # 1. What epoch is the volume at, and how many PGs does it have?
         probe = await _gather_quorum(
             {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout) for n, s in stubs.items()},
-            lambda answered: all(has_write_quorum(nodes, answered) for nodes in geometry.placements(geometry.placement_period)),
-            RECOVERY_STRAGGLER_GRACE_MS / 1000)
+            write_quorum_everywhere, RECOVERY_STRAGGLER_GRACE_MS / 1000)
         alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
         if not alive:
             raise QuorumUnavailable("no storage node answered")

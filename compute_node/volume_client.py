@@ -246,21 +246,24 @@ class VolumeClient:
     def first_in_flight_lsn(self) -> int:
         return self._log_base + self._log_head
 
+    def _shippable_end(self) -> int:
+        """The LSN after the last record links may send: the log's end (under the
+        ack-before-quorum sabotage, only what its delay has released)."""
+        end = self._log_base + len(self._log)
+        return min(end, self._sabotage_ship_lsn) if _ACK_BEFORE_QUORUM else end
+
     def has_records_after(self, cursor: int) -> bool:
-        top = self._log_base + len(self._log)
-        return cursor < (min(top, self._sabotage_ship_lsn) if _ACK_BEFORE_QUORUM else top)
+        return cursor < self._shippable_end()
 
     def next_records(self, node: str, cursor: int, max_bytes: int) -> tuple[list[bytes], int]:
         log_, base = self._log, self._log_base
         i = max(cursor - base, self._log_head)
-        n = len(log_)
+        n = self._shippable_end() - base
         out: list[bytes] = []
         size = 0
         segments, acked = self.geometry.segments, self.tracker.acked_scl
         while i < n:
             lsn, pg, _page, raw = log_[i]
-            if _ACK_BEFORE_QUORUM and lsn >= self._sabotage_ship_lsn:
-                break  # sabotage (chaos runs only): acknowledged, not shipped yet
             if node in segments(pg) and acked(pg, node) < lsn:
                 if out and size + len(raw) > max_bytes:
                     break
@@ -292,9 +295,9 @@ class VolumeClient:
             # is merely slow then gets every record from the writer instead of holes to
             # fill by gossip, so it is complete, and counts, the moment two others go.
             target = tr.vdl
-            unsent = [link.cursor - 1 for link in self.links.values() if link.connected]
-            if unsent:
-                target = min(target, max(min(unsent), target - IN_FLIGHT_HOLD_RECORDS_MAX))
+            slowest = min((link.cursor for link in self.links.values() if link.connected), default=None)
+            if slowest is not None:
+                target = min(target, max(slowest - 1, target - IN_FLIGHT_HOLD_RECORDS_MAX))
             if target > self._trim_to:
                 self._trim_to = target
                 self._trim_log()

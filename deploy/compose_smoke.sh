@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of the HA compose deployment (deploy/docker-compose.yml), for real:
 #
-#   1. Docker: on the Sixfold build machine, /work/shared/tools/docker-engine.sh installs
-#      docker.io + docker-compose v1, starts dockerd and builds the base image
-#      local/python-base (no image registry is reachable there); this script calls it when
-#      it exists. Elsewhere Docker (with `docker compose` or `docker-compose`) must already
-#      be installed, and BASE_IMAGE may be left unset (the Dockerfile's default,
-#      python:3.11-slim, is then pulled).
+#   1. Docker (with `docker compose` or `docker-compose`) must be installed. Where it is
+#      not, DOCKER_ENGINE_SCRIPT may name a script that installs it and builds a local base
+#      image `local/python-base` (for machines that reach no image registry); the smoke
+#      test runs it first and then builds on that image. Otherwise BASE_IMAGE may be left
+#      unset (the Dockerfile's default, python:3.11-slim, is then pulled).
 #   2. Builds the image (--build-arg BASE_IMAGE=$BASE_IMAGE when set or local/python-base
 #      is used) and starts the cluster (six storage nodes, the control plane, db-1 the
 #      writer, db-2 and db-3 replicas, the router) under a unique project name, with a
@@ -25,7 +24,7 @@
 #
 # Usage: deploy/compose_smoke.sh   (as root, or a user allowed to use Docker; it expects the
 #        services `control-plane` and `router` of the checked-in deploy/cluster.json)
-# Env:   BASE_IMAGE (base image build argument), SMOKE_READY_TIMEOUT_S (default 180),
+# Env:   DOCKER_ENGINE_SCRIPT (see 1), BASE_IMAGE (base image build argument), SMOKE_READY_TIMEOUT_S (default 180),
 #        SMOKE_FAILOVER_TIMEOUT_S (default 30).
 # Needs psql and pgbench (installs postgresql-client with apt-get when psql is missing)
 # and python3 (to pick free ports). Exit status 0 only when every check passed.
@@ -33,7 +32,7 @@ set -euo pipefail
 
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 COMPOSE_FILE=$DEPLOY_DIR/docker-compose.yml
-ENGINE_SCRIPT=/work/shared/tools/docker-engine.sh
+ENGINE_SCRIPT=${DOCKER_ENGINE_SCRIPT:-}
 READY_TIMEOUT_S=${SMOKE_READY_TIMEOUT_S:-180}
 FAILOVER_TIMEOUT_S=${SMOKE_FAILOVER_TIMEOUT_S:-30}
 POLL_S=0.2
@@ -69,7 +68,8 @@ poll() {
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # --- 1. Docker ------------------------------------------------------------------------------
-if [ -f "$ENGINE_SCRIPT" ]; then
+if [ -n "$ENGINE_SCRIPT" ]; then
+  [ -f "$ENGINE_SCRIPT" ] || die "DOCKER_ENGINE_SCRIPT=$ENGINE_SCRIPT: no such file"
   step "docker engine ($ENGINE_SCRIPT)" bash "$ENGINE_SCRIPT"
   BASE_IMAGE=${BASE_IMAGE:-local/python-base}
 fi

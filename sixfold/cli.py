@@ -574,7 +574,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     down = sub.add_parser(
         "down", help="stop every process of the cluster (the data stays)",
-        description="Stop the router and the compute instances, then the control plane and every storage node: SIGTERM (after SIGCONT, in case it is paused), then "
+        description="Stop the router and the compute instances, then the control plane and every storage node: "
+                    "SIGTERM (after SIGCONT, in case it is paused), then "
                     "SIGKILL for any that has not exited within a bound. The data directory stays; "
                     "`sixfold up` restarts the cluster with its data.")
     data_dir_opt(down)

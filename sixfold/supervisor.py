@@ -408,13 +408,11 @@ class Supervisor:
 
     def stop(self, name: str) -> bool:
         """SIGCONT + SIGTERM, then SIGKILL after a bound. True when SIGKILL was needed."""
-        return self._stop_together([self.resolve(name)]) != []
+        return bool(self.stop_many([name]))
 
     def stop_many(self, names: list[str]) -> list[str]:
         """Stop these processes together (SIGTERM to all, one bound); the names that needed SIGKILL."""
-        return self._stop_together([self.resolve(n) for n in names])
-
-    def _stop_together(self, names: list[str]) -> list[str]:
+        names = [self.resolve(n) for n in names]
         pids = {n: self.nodes[n].pid for n in names if self.nodes[n].pid is not None}
         for pid in pids.values():
             send_signal(pid, signal.SIGCONT)  # a paused process would not act on SIGTERM

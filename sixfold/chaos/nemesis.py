@@ -19,6 +19,7 @@ from sixfold.chaos.cluster import ChaosCluster
 from sixfold.chaos.schedule import WRITER, Fault
 from sixfold.constants import PROCESS_START_TIMEOUT_MS
 
+KILLING = ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt")  # faults that SIGKILL their targets
 WRITER_PAUSE_SILENCE_S = 3.0  # after SIGCONT, the old writer still cannot hear the control plane this long
 from sixfold.supervisor import wait_until
 
@@ -110,7 +111,7 @@ class Nemesis:
     # --- faults -----------------------------------------------------------------------------
     def _start(self, f: Fault) -> None:
         targets = self._targets(f)
-        if f.kind in ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt"):
+        if f.kind in KILLING:
             for n in targets:
                 self._kill(n)
             if f.kind == "corrupt":
@@ -145,7 +146,7 @@ class Nemesis:
         targets = self._targets(f)
         if f.kind == "corrupt":
             return
-        if f.kind in ("kill", "az-loss", "az-plus-one", "writer-kill", "stall"):
+        if f.kind in KILLING:
             for n in targets:
                 if f.kind == "stall" and n == f.params["returns_first"]:
                     continue

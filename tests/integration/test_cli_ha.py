@@ -16,7 +16,7 @@ import pytest
 
 from sixfold.supervisor import wait_until
 from tests.conftest import UNEXPECTED
-from tests.integration.test_cli import COMMAND_TIMEOUT_S, by_name, kill_leftovers, ok
+from tests.integration.test_cli import COMMAND_TIMEOUT_S, kill_leftovers, ok
 
 pytestmark = pytest.mark.integration
 
