@@ -168,7 +168,7 @@ class ComputeNode:
                 self.vc = self.storage = self.call(VolumeClient.open(
                     self.spec, self.volume, self.writer_id, on_failure=self.on_writer_failure,
                     read_points=self.read_points))
-                self.vc.redo_ring = RedoRing(self.vc.vdl)
+                self._writer_opened(self.vc)
                 self._open_writer_connection()
                 log.info("compute node open on volume %s as the writer: epoch %d, VDL %d, recovery %.0f ms",
                          self.volume, self.vc.epoch, self.vc.vdl, self.vc.recovery_ms)
@@ -242,13 +242,21 @@ class ComputeNode:
             await self._start_following()
             raise
         await replica.catch_up_from_storage(vc.vdl, vc.recovered.pg_tails)
-        vc.redo_ring = RedoRing(vc.vdl)
+        self._writer_opened(vc)
         self.vc = self.storage = vc
         await asyncio.get_running_loop().run_in_executor(None, self._open_writer_connection)
         self.role = "writer"
         log.info("promoted to the writer: epoch %d, VDL %d, recovery %.0f ms (read point was %d)", vc.epoch, vc.vdl,
                  vc.recovery_ms, replica.read_point)
         return vc
+
+    def _writer_opened(self, vc: VolumeClient) -> None:
+        """What a writer serves besides SQL: the redo stream for its replicas (and, in a
+        global database's primary region, its replication server), and the managed RPO."""
+        vc.redo_ring = RedoRing(vc.vdl)
+        repl = self.spec.replication
+        if repl is not None and repl.role == "primary":
+            vc.rpo_ms = repl.rpo_s * 1000
 
     def call(self, coro, timeout_ms: int = VOLUME_CALL_TIMEOUT_MS, on_timeout: type[SixfoldError] = SixfoldError):
         """Run a volume client coroutine on the node's loop from a SQL thread; at the

@@ -111,6 +111,24 @@ class RedoRing:
             self._base += head
             self._head = 0
 
+    def truncate_after(self, lsn: int) -> None:
+        """Forget the records above `lsn` (at or above the VDL: they were never durable)."""
+        assert lsn >= self.vdl, "durable records are never forgotten"
+        keep = max(lsn + 1 - self._base, self._head)
+        for raw in self._raw[keep:]:
+            self._bytes -= len(raw)
+        del self._raw[keep:]
+
+    def first_commit_ts_after(self, lsn: int) -> int | None:
+        """Commit time of the first commit above `lsn` at or below the VDL, when held."""
+        if not self.holds_after(lsn):
+            return None
+        for i in range(lsn + 1 - self._base, min(len(self._raw), self.vdl + 1 - self._base)):
+            raw = self._raw[i]
+            if peek_header(raw)[3]:
+                return peek_commit_ts_us(raw)
+        return None
+
     def holds_after(self, lsn: int) -> bool:
         """Whether every record above `lsn` is still here."""
         return self.first_lsn <= lsn + 1 <= self.next_lsn
@@ -185,5 +203,7 @@ async def _read_progress(vc, name: str, it) -> None:
     try:
         async for progress in it:
             vc.replica_read_points.report(name, progress.min_read_lsn)
+            if progress.replication_server:
+                vc.note_secondary_lag(progress.best_secondary_lag_ms if progress.best_secondary_lag_ms >= 0 else None)
     except Exception:  # noqa: BLE001 - the stream ended: the subscription ends with it
         pass

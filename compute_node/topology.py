@@ -46,6 +46,10 @@ class TopologyView:
 
     def writer_admin(self) -> tuple[str, str] | None:
         """(name, admin address) of the writer to follow, or None while there is none."""
+        repl = self.spec.replication
+        if not self.writer and repl is not None and repl.role == "secondary":
+            # A secondary region's readers follow its replication agent, its volume's writer.
+            return f"agent-{self.spec.region}", repl.address
         if not self.writer:
             return None
         inst = self.spec.compute(self.writer)

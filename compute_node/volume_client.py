@@ -29,15 +29,16 @@ from sixfold import sabotage
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
     ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
-    IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
+    IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, RPO_WAIT_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.quorum import committed_index
+from sixfold.core.rpo import rpo_allows
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
 from sixfold.core.segment_state import compact_history
 from sixfold.core.write_tracker import WriteTracker
 from sixfold.errors import (
-    CommitInDoubt, CommitTimeout, LogAllocationLimit, MiniTransactionTooLarge, QuorumUnavailable, SegmentBehind,
-    SixfoldError, StaleEpoch, VolumeClosed,
+    CommitInDoubt, CommitTimeout, LogAllocationLimit, MiniTransactionTooLarge, QuorumUnavailable,
+    ReplicationLagExceeded, SegmentBehind, SixfoldError, StaleEpoch, VolumeClosed, WritesPaused,
 )
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc.transport import GrpcTransport, Transport
@@ -137,6 +138,11 @@ class VolumeClient:
         self._failure: SixfoldError | None = None  # why nothing more is accepted (fenced, failed, closed)
         self._sabotage_ship_lsn = 0  # ack-before-quorum only: links send records below this LSN
         self._closing = False
+        # Global database, primary region: the managed RPO (0: off), the best secondary's
+        # lag as the replication server last reported it, and when; and a switchover's pause.
+        self.rpo_ms = 0.0
+        self._secondary_lag: tuple[float | None, float] = (None, monotonic_s())
+        self.writes_paused: str | None = None  # why, while a switchover holds writes
         self._tasks: list[asyncio.Task] = []
         self.stats = Counter()
         self.recovery_ms = 0.0
@@ -364,11 +370,34 @@ class VolumeClient:
         if self._closing:
             raise VolumeClosed("the volume client is closed")
 
+    def note_secondary_lag(self, best_lag_ms: float | None) -> None:
+        """The replication server's report (on the loop): the best secondary's lag now."""
+        self._secondary_lag = (best_lag_ms, monotonic_s())
+        self._changed.set()
+
+    def rpo_met(self) -> bool:
+        lag, at = self._secondary_lag
+        return rpo_allows(self.rpo_ms, lag, max(0.0, (monotonic_s() - at) * 1000))
+
     async def submit(self, changes: list[PageChange], commit_ts_us: int | None = None) -> Commit:
         """Send one mini-transaction; returns once it is sent (after LAL back-pressure).
         Await `.durable()` for the outcome. An error raised here means refused: nothing
         was allocated or sent. Cancelling this call never leaves a half-sent commit."""
         self._check_open()
+        if self.writes_paused is not None:
+            raise WritesPaused(self.writes_paused)
+        if self.rpo_ms and not self.rpo_met():
+            self.stats["rpo_waits"] += 1
+            try:
+                await self._wait_for(self.rpo_met, RPO_WAIT_TIMEOUT_MS, "a secondary region within the RPO")
+            except QuorumUnavailable:
+                lag = self._secondary_lag[0]
+                raise ReplicationLagExceeded(
+                    f"commit refused: no secondary region was within the managed RPO of {self.rpo_ms / 1000:g} s "
+                    f"for {RPO_WAIT_TIMEOUT_MS} ms (best lag {'unknown' if lag is None else f'{lag:.0f} ms'}); "
+                    "nothing was written, retry") from None
+            if self.writes_paused is not None:
+                raise WritesPaused(self.writes_paused)
         n = max(1, len(changes))
         if n > MTR_RECORDS_MAX:
             raise MiniTransactionTooLarge(

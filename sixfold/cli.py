@@ -74,6 +74,21 @@ class DataDir:
     def exists(self) -> bool:
         return self.spec_path.is_file()
 
+    def is_global(self) -> bool:
+        """A global database: several regions, this directory holding the first."""
+        from replication.regions import is_global
+
+        return is_global(self.root)
+
+    def global_db(self):
+        from replication.regions import GlobalDatabase
+
+        self.require()
+        try:
+            return GlobalDatabase.attach(self.root, adopt=True)
+        except (OSError, ValueError, KeyError) as e:
+            raise CliError(f"cannot read the global database at {self.root}: {e}") from None
+
     def require(self):
         """The saved spec; CliError when there is no cluster here."""
         from sixfold.spec import ClusterSpec
@@ -161,6 +176,8 @@ def _health_all(cluster, names, timeout_s: float) -> dict[str, object]:
             if kind == "storage":
                 r = cluster.health(name, timeout_s)
                 return r if r.node == name else None
+            if kind in ("replication-server", "agent"):
+                return cluster.replication_health(timeout_s)
             if kind == "compute":
                 h = _compute_health(cluster, name, timeout_s)
                 if h is not None:
@@ -230,6 +247,10 @@ def cmd_up(args) -> int:
     dd = DataDir(args.data_dir)
     if dd.root.exists() and not dd.root.is_dir():
         raise CliError(f"{dd.root} exists and is not a directory")
+    if args.regions is not None or dd.is_global():
+        from sixfold import cli_global
+
+        return cli_global.cmd_up(args, dd)
     with dd.locked():
         if dd.exists():
             spec = dd.require()
@@ -259,29 +280,7 @@ def cmd_up(args) -> int:
                   f"({len(names)} processes); see `sixfold status --data-dir {dd.root}`")
             print(endpoints(cluster.spec, load_credentials(dd.root))["writer"])
             return EXIT_OK
-        # Start what is not running, group by group: storage nodes, the control plane, the
-        # writer (it recovers the volume), the replicas, the router. pids.json is written
-        # before each wait, so that a failure below leaves a directory `down` can clean up.
-        started: list[str] = []
-        try:
-            for group in cluster.start_order():
-                to_start = [n for n in group if n not in running]
-                _check_ports_free(cluster, to_start)
-                for name in to_start:
-                    cluster.start(name, wait=False)
-                started += to_start
-                cluster.save_state()
-                for name in to_start:
-                    cluster.wait_ready(name)
-                for name in group:
-                    if name in running:  # a process left running must answer too
-                        _wait_health(cluster, name)
-        except BaseException as e:  # noqa: BLE001 -- whatever stopped us, stop what we started
-            cluster.stop_many(started)
-            cluster.save_state()
-            if isinstance(e, (RuntimeError, TimeoutError)):
-                raise CliError(f"the cluster did not start: {e}") from None
-            raise
+        started = start_missing(cluster, running)
     what = "created and started" if created else ("restarted" if not running else
                                                     f"started {len(started)} stopped process(es) of")
     print(f"{what} cluster {cluster.spec.name!r}")
@@ -295,6 +294,34 @@ def cmd_up(args) -> int:
     return EXIT_OK
 
 
+def start_missing(cluster, running: dict) -> list[str]:
+    """Start what is not running, group by group: storage nodes, the control plane, the
+    writer (it recovers the volume), the replicas, the router. pids.json is written
+    before each wait, so that a failure below leaves a directory `down` can clean up.
+    On failure, stops what it started and raises CliError."""
+    started: list[str] = []
+    try:
+        for group in cluster.start_order():
+            to_start = [n for n in group if n not in running]
+            _check_ports_free(cluster, to_start)
+            for name in to_start:
+                cluster.start(name, wait=False)
+            started += to_start
+            cluster.save_state()
+            for name in to_start:
+                cluster.wait_ready(name)
+            for name in group:
+                if name in running:  # a process left running must answer too
+                    _wait_health(cluster, name)
+    except BaseException as e:  # noqa: BLE001 -- whatever stopped us, stop what we started
+        cluster.stop_many(started)
+        cluster.save_state()
+        if isinstance(e, (RuntimeError, TimeoutError)):
+            raise CliError(f"the cluster did not start: {e}") from None
+        raise
+    return started
+
+
 def _wait_health(cluster, name: str) -> None:
     from sixfold.supervisor import wait_until
 
@@ -302,14 +329,10 @@ def _wait_health(cluster, name: str) -> None:
                f"{name} to answer")
 
 
-def collect_status(dd: DataDir) -> dict:
-    """The stable `status --json` document: {"cluster", "data_dir", "processes": [{name,
-    kind, role, az, pid, port, alive, state, address, tier, lag_ms, lag_lsn, ...}],
-    "writer", "endpoints": {name: URI}, "volume": {"name", "vdl", "epoch"}}."""
-    from sixfold.endpoints import endpoints, load_credentials
+def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
+    """One row per process of one cluster (region) for `status`, and what each answered."""
     from sixfold.supervisor import CONTROL_PLANE, proc_state
 
-    cluster = dd.cluster()
     spec = cluster.spec
     up = [n for n, p in cluster.nodes.items() if p.alive]
     health = _health_all(cluster, up, STATUS_HEALTH_TIMEOUT_MS / 1000)
@@ -332,13 +355,16 @@ def collect_status(dd: DataDir) -> dict:
             state = "paused"
         else:
             state = "not answering"
-        row = {"name": name, "kind": proc.kind, "role": {"storage": "storage", "control": "control-plane",
-                                                         "router": "router"}.get(proc.kind),
+        row = {"name": prefix + name, "kind": proc.kind, "region": spec.region,
+               "role": {"storage": "storage", "control": "control-plane", "router": "router",
+                        "replication-server": "replication-server", "agent": "agent"}.get(proc.kind),
                "az": cluster.az_of(name), "pid": pid, "port": int(proc.address.rsplit(":", 1)[1]),
                "alive": pid is not None and h is not None, "state": state, "address": proc.address,
                "vdl_hint": None, "epoch": None, "tier": None, "lag_ms": None, "lag_lsn": None}
         if proc.kind == "storage" and h is not None:
             row.update(vdl_hint=h.vdl_hint, epoch=h.epoch)
+        if proc.kind in ("replication-server", "agent") and h is not None:
+            row.update(vdl_hint=h.vdl, epoch=h.epoch)
         if proc.kind == "compute":
             inst = computes[name]
             row.update(tier=inst.tier, role=topo_roles.get(name, inst.role))
@@ -349,9 +375,21 @@ def collect_status(dd: DataDir) -> dict:
                 elif h.role == "writer":
                     row.update(lag_ms=0.0, lag_lsn=0)
         rows.append(row)
+    return rows, health
+
+
+def collect_status(dd: DataDir) -> dict:
+    """The stable `status --json` document: {"cluster", "data_dir", "processes": [{name,
+    kind, role, az, pid, port, alive, state, address, tier, lag_ms, lag_lsn, ...}],
+    "writer", "endpoints": {name: URI}, "volume": {"name", "vdl", "epoch"}}."""
+    from sixfold.endpoints import endpoints, load_credentials
+
+    cluster = dd.cluster()
+    spec = cluster.spec
+    rows, health = process_rows(cluster)
     answering = [h for n, h in health.items() if h is not None and cluster.nodes[n].kind == "storage"]
     writers = [r["name"] for r in rows if r["kind"] == "compute" and r["alive"] and r["role"] == "writer"]
-    return {
+    st = {
         "cluster": spec.name,
         "data_dir": str(dd.root),
         "writer": writers[0] if len(writers) == 1 else None,
@@ -363,6 +401,14 @@ def collect_status(dd: DataDir) -> dict:
             "epoch": max((h.epoch for h in answering), default=None),
         },
     }
+    if dd.is_global():
+        from sixfold import cli_global
+
+        g = dd.global_db()
+        for name in g.secondaries:
+            st["processes"] += process_rows(g.regions[name], prefix=f"{name}/")[0]
+        cli_global.add_status(st, g, STATUS_HEALTH_TIMEOUT_MS / 1000)
+    return st
 
 
 def cmd_status(args) -> int:
@@ -371,6 +417,10 @@ def cmd_status(args) -> int:
         from sixfold.endpoints import endpoints, load_credentials
 
         eps = endpoints(dd.require(), load_credentials(dd.root))
+        if dd.is_global():
+            from sixfold import cli_global
+
+            eps.update(cli_global.global_endpoints(dd.global_db()))
         if args.uri not in eps:
             raise CliError(f"no endpoint named {args.uri!r}; the endpoints are: {', '.join(eps) or 'none'}", EXIT_USAGE)
         print(eps[args.uri])
@@ -394,6 +444,10 @@ def cmd_status(args) -> int:
     print(f"\ncluster {st['cluster']!r} at {st['data_dir']}: {alive}/{len(st['processes'])} processes alive; "
           f"writer: {show(st['writer'])}")
     print(f"volume {v['name']!r}: VDL {show(v['vdl'])}, epoch {show(v['epoch'])}")
+    if "regions" in st:
+        from sixfold import cli_global
+
+        cli_global.print_regions(st)
     for name, uri in st["endpoints"].items():
         print(f"endpoint {name}: {uri}")
     return EXIT_OK
@@ -405,6 +459,10 @@ def cmd_node(args) -> int:
     with dd.locked():
         cluster = dd.cluster()
         name = args.name
+        if "/" in name:  # REGION/NAME: a process of a global database's region
+            from sixfold import cli_global
+
+            cluster, name = cli_global.region_cluster(dd, name)
         if name == "writer" and cluster.spec.writer is not None:
             name = cluster.writer_name()  # whichever instance is the writer now
         if name not in cluster.nodes:
@@ -453,6 +511,10 @@ def cmd_node(args) -> int:
 def cmd_down(args) -> int:
     dd = DataDir(args.data_dir)
     dd.require()  # before the lock: a directory without a cluster stays untouched
+    if dd.is_global():
+        from sixfold import cli_global
+
+        return cli_global.cmd_down(dd)
     with dd.locked():
         cluster = dd.cluster()
         running = [n for n, p in cluster.nodes.items() if p.alive]
@@ -540,6 +602,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--base-port", metavar="PORT", type=int, default=None,
                     help="for a new cluster: put the six storage nodes on PORT..PORT+5 "
                          "(default: free ports picked at random)")
+    from sixfold import cli_global
+
+    cli_global.add_up_arguments(up)
     up.set_defaults(func=cmd_up)
 
     st = sub.add_parser(

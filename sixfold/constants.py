@@ -183,3 +183,14 @@ ROUTER_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: connections closing get this long b
 DRIVER_FAILOVER_WAIT_MS = 30_000  # a call waits this long for a writer to accept a connection again
 DRIVER_RETRY_INTERVAL_MS = 50  # between tries while it waits (or as soon as the topology changes)
 DRIVER_CONNECT_TIMEOUT_S = 2  # libpq's connect_timeout (whole seconds, 2 at least)
+
+# --- global database (replication/) ------------------------------------------------------
+REPLICATION_RING_BYTES_MAX = 64 * 1024 * 1024  # the durable log the replication server keeps in memory
+REPLICATION_FETCH_LSNS_MAX = 20_000  # LSNs one catch-up read from primary storage covers (a secondary behind the ring)
+REPLICATION_LINK_BATCHES_MAX = 4_096  # batches on the (delayed) cross-region link at once, per secondary
+REPLICATION_PROGRESS_INTERVAL_MS = 100  # an agent reports its durable point, the server its best lag, this often
+REPLICATION_AGENT_IN_FLIGHT_MAX = 4_096  # primary commits an agent has sent and not yet seen durable
+REPLICATION_STREAM_SILENCE_MS = 5_000  # an agent that hears nothing this long (delay included) reconnects
+RPO_WAIT_TIMEOUT_MS = 5_000  # under a managed RPO, a commit waits this long for a secondary to be within it, then is refused
+GLOBAL_DELAY_MS_MAX = 2_000  # the largest one-way delay a cross-region link may be given
+SWITCHOVER_CATCH_UP_TIMEOUT_MS = 30_000  # a switchover waits this long for the target to apply up to the marker

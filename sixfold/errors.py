@@ -65,6 +65,27 @@ class LogAllocationLimit(QuorumUnavailable):
     sqlstate = "53400"  # configuration_limit_exceeded
 
 
+class ReplicationLagExceeded(SixfoldError):
+    """Global database with a managed RPO: no secondary region was within the RPO for
+    RPO_WAIT_TIMEOUT_MS, so the commit was refused before anything was sent (acknowledging
+    it would break the promise to lose at most that much). Retriable once a secondary
+    catches up."""
+
+    sqlstate = "53400"  # configuration_limit_exceeded
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
+class WritesPaused(SixfoldError):
+    """The writer is not taking writes for now: a global switchover is moving the
+    primary to another region. Nothing was sent. Retriable (through the global writer
+    endpoint, which moves with the primary)."""
+
+    sqlstate = "57P03"  # cannot_connect_now
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
 class StaleEpoch(SixfoldError):
     """The request carries a volume epoch older than the segment's: a newer writer
     has recovered the volume. The old writer is fenced and must stop; never retried."""

@@ -99,6 +99,30 @@ class RouterSpec:
 
 
 @dataclass(frozen=True)
+class ReplicationSpec:
+    """This region's part in a global database (`docs/2026-12-03-global-database.md`).
+
+    In the primary region, `port` is the replication server's: it follows the writer's
+    durable log and serves it to every secondary. In a secondary region, `port` is the
+    replication agent's admin port (its readers follow it as they would a writer), and
+    `upstream` the primary's replication server. `delay_ms` acts out distance: the
+    one-way delay the server's sender adds on the cross-region link. `rpo_s` (primary,
+    0 = off) is the managed RPO: commits are refused while no secondary is within it."""
+
+    role: str  # "primary" or "secondary": what the region is now
+    host: str
+    port: int
+    upstream: str = ""
+    delay_ms: int = 0
+    rpo_s: float = 0.0
+    generation: int = 1  # the global database's region generation this region last learned
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class ClusterSpec:
     name: str
     storage_nodes: tuple[StorageNodeSpec, ...]
@@ -111,6 +135,8 @@ class ClusterSpec:
     tls: dict = field(default_factory=dict)  # {"cert": path, "key": path} enables TLS
     control_plane: ControlPlaneSpec | None = None
     router: RouterSpec | None = None
+    region: str = "r1"  # the region this cluster is (a global database has several)
+    replication: ReplicationSpec | None = None
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)
@@ -157,6 +183,9 @@ class ClusterSpec:
         computes = tuple(ComputeNodeSpec(**n) for n in d.pop("compute_nodes", ()))
         cp = d.pop("control_plane", None)
         router = d.pop("router", None)
+        repl = d.pop("replication", None)
+        if repl is not None:
+            d["replication"] = ReplicationSpec(**repl)
         if router is not None:
             custom = {k: CustomEndpointSpec(v["port"], tuple(v["members"])) for k, v in router.pop("custom", {}).items()}
             router = RouterSpec(custom=custom, **router)

@@ -91,6 +91,8 @@ def with_password(spec: ClusterSpec, root: Path, password: str, user: str = "six
 
 CONTROL_PLANE = "control-plane"
 ROUTER = "router"
+REPLICATION_SERVER = "replication-server"  # a global database's primary region
+REPLICATION_AGENT = "replication-agent"  # each secondary region
 PIDS_FILE = "pids.json"
 
 
@@ -160,10 +162,10 @@ class NodeProcess:
     proc: subprocess.Popen | None = None  # when this process started it
     adopted_pid: int | None = None  # when an earlier command did (from pids.json)
     paused: bool = False
-    kind: str = "storage"  # "storage", "compute", "control" or "router"
+    kind: str = "storage"  # "storage", "compute", "control", "router", "replication-server" or "agent"
 
     MODULES = {"storage": "storage_node", "compute": "compute_node", "control": "control_plane",
-               "router": "router"}
+               "router": "router", "replication-server": "replication.server", "agent": "replication.agent"}
 
     def argv(self, spec_path: Path) -> list[str]:
         base = [sys.executable, "-m", self.MODULES[self.kind], "--cluster-spec", str(spec_path)]
@@ -171,7 +173,7 @@ class NodeProcess:
             return [*base, "--name", self.name]
         if self.kind == "control":
             return [*base, "--data-dir", str(self.data_dir)]
-        if self.kind == "router":
+        if self.kind in ("router", "replication-server", "agent"):
             return base
         return [*base, "--name", self.name, "--data-dir", str(self.data_dir)]
 
@@ -266,6 +268,11 @@ class Supervisor:
         if spec.router is not None:
             c.nodes[ROUTER] = NodeProcess(ROUTER, f"{spec.router.host}:{spec.router.writer_port}", root / ROUTER,
                                           root / "logs" / f"{ROUTER}.log", kind="router")
+        repl = spec.replication
+        if repl is not None:
+            name, kind = (REPLICATION_SERVER, "replication-server") if repl.role == "primary" else (
+                REPLICATION_AGENT, "agent")
+            c.nodes[name] = NodeProcess(name, repl.address, root / name, root / "logs" / f"{name}.log", kind=kind)
         if adopt:
             c.adopt()
         return c
@@ -306,6 +313,8 @@ class Supervisor:
         spec = self.spec
         if name == CONTROL_PLANE and spec.control_plane is not None:
             return [(spec.control_plane.host, spec.control_plane.port)]
+        if name in (REPLICATION_SERVER, REPLICATION_AGENT) and spec.replication is not None:
+            return [(spec.replication.host, spec.replication.port)]
         if name == ROUTER and spec.router is not None:
             r = spec.router
             return [(r.host, r.writer_port), (r.host, r.reader_port), *((r.host, c.port) for c in r.custom.values())]
@@ -350,11 +359,15 @@ class Supervisor:
         return n
 
     def start_order(self, names: list[str] | None = None) -> list[list[str]]:
-        """Groups to start one after another: storage nodes, the control plane, the
-        writer (it recovers the volume), the replicas (they follow it), the router."""
+        """Groups to start one after another: storage nodes, the control plane, a secondary
+        region's agent (its volume's writer), the writer (it recovers the volume), the
+        replication server (it follows the writer), the replicas (they follow the writer
+        or the agent), the router."""
         computes = self.compute_names
         writer = [n for n in computes if self.spec.writer is not None and n == self.spec.writer.name]
-        groups = [self.storage_names, [CONTROL_PLANE] if CONTROL_PLANE in self.nodes else [], writer,
+        groups = [self.storage_names, [CONTROL_PLANE] if CONTROL_PLANE in self.nodes else [],
+                  [REPLICATION_AGENT] if REPLICATION_AGENT in self.nodes else [], writer,
+                  [REPLICATION_SERVER] if REPLICATION_SERVER in self.nodes else [],
                   [n for n in computes if n not in writer], [ROUTER] if ROUTER in self.nodes else []]
         wanted = set(self.nodes if names is None else names)
         return [[n for n in g if n in wanted] for g in groups if any(n in wanted for n in g)]
@@ -381,7 +394,20 @@ class Supervisor:
         if n.kind == "control":
             from compute_node.topology import fetch_topology
             return fetch_topology(self.spec, timeout_s) is not None
+        if n.kind in ("replication-server", "agent"):
+            return self.replication_health(timeout_s) is not None
         return self.health(name, timeout_s).node == name
+
+    def replication_health(self, timeout_s: float = 1.0):
+        """The replication server's or agent's Health (a ComputeHealth), None if it does not answer."""
+        from sixfold.rpc import compute_pb2 as cpb
+        from sixfold.rpc import compute_pb2_grpc as cpb_grpc
+
+        with grpc.insecure_channel(self.spec.replication.address) as ch:
+            try:
+                return cpb_grpc.ComputeNodeStub(ch).Health(cpb.ComputeHealthRequest(), timeout=timeout_s)
+            except grpc.RpcError:
+                return None
 
     def wait_ready(self, name: str) -> None:
         name = self.resolve(name)
@@ -454,7 +480,7 @@ class Supervisor:
     def stop_all(self, kill: bool = False) -> list[str]:
         """The router and compute instances first (the writer must not see its storage vanish
         under running commits), then the control plane and the storage nodes."""
-        first = [n for n in [ROUTER, *self.compute_names] if n in self.nodes]
+        first = [n for n in [ROUTER, REPLICATION_SERVER, *self.compute_names, REPLICATION_AGENT] if n in self.nodes]
         then = [n for n in [CONTROL_PLANE, *self.storage_names] if n in self.nodes]
         if kill:
             for n in first + then:

@@ -28,6 +28,17 @@ class ClusterBuilder:
             c.start_all()
         return c
 
+    def build_global(self, regions: int = 2, start: bool = True, **kw):
+        """A global database (`replication.regions.GlobalDatabase`): every region's
+        processes are killed on exit and their logs scanned like any cluster's."""
+        from replication.regions import GlobalDatabase
+
+        g = GlobalDatabase.create(self.tmp_path / f"global{len(self.clusters)}", regions, **kw)
+        self.clusters += list(g.regions.values())
+        if start:
+            g.start_all()
+        return g
+
     def allow_log(self, pattern: str) -> None:
         """Declare a log line this test provokes on purpose."""
         self.allowed_log_patterns.append(re.compile(pattern))

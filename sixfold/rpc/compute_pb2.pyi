@@ -11,7 +11,7 @@ class ComputeHealthRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ComputeHealth(_message.Message):
-    __slots__ = ("name", "role", "epoch", "vdl", "writer_vdl", "lag_ms", "synced", "pid", "writer", "vdl_commit_ts_us")
+    __slots__ = ("name", "role", "epoch", "vdl", "writer_vdl", "lag_ms", "synced", "pid", "writer", "vdl_commit_ts_us", "region", "secondaries")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,8 @@ class ComputeHealth(_message.Message):
     PID_FIELD_NUMBER: _ClassVar[int]
     WRITER_FIELD_NUMBER: _ClassVar[int]
     VDL_COMMIT_TS_US_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    SECONDARIES_FIELD_NUMBER: _ClassVar[int]
     name: str
     role: str
     epoch: int
@@ -32,7 +34,9 @@ class ComputeHealth(_message.Message):
     pid: int
     writer: str
     vdl_commit_ts_us: int
-    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl: _Optional[int] = ..., writer_vdl: _Optional[int] = ..., lag_ms: _Optional[float] = ..., synced: _Optional[bool] = ..., pid: _Optional[int] = ..., writer: _Optional[str] = ..., vdl_commit_ts_us: _Optional[int] = ...) -> None: ...
+    region: str
+    secondaries: _containers.RepeatedCompositeFieldContainer[SecondaryLag]
+    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl: _Optional[int] = ..., writer_vdl: _Optional[int] = ..., lag_ms: _Optional[float] = ..., synced: _Optional[bool] = ..., pid: _Optional[int] = ..., writer: _Optional[str] = ..., vdl_commit_ts_us: _Optional[int] = ..., region: _Optional[str] = ..., secondaries: _Optional[_Iterable[_Union[SecondaryLag, _Mapping]]] = ...) -> None: ...
 
 class PromoteRequest(_message.Message):
     __slots__ = ("generation", "reason")
@@ -81,13 +85,31 @@ class PgTail(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., lsn: _Optional[int] = ...) -> None: ...
 
 class ReplicaProgress(_message.Message):
-    __slots__ = ("name", "applied_vdl", "min_read_lsn", "resume_after_lsn")
+    __slots__ = ("name", "applied_vdl", "min_read_lsn", "resume_after_lsn", "best_secondary_lag_ms", "replication_server")
     NAME_FIELD_NUMBER: _ClassVar[int]
     APPLIED_VDL_FIELD_NUMBER: _ClassVar[int]
     MIN_READ_LSN_FIELD_NUMBER: _ClassVar[int]
     RESUME_AFTER_LSN_FIELD_NUMBER: _ClassVar[int]
+    BEST_SECONDARY_LAG_MS_FIELD_NUMBER: _ClassVar[int]
+    REPLICATION_SERVER_FIELD_NUMBER: _ClassVar[int]
     name: str
     applied_vdl: int
     min_read_lsn: int
     resume_after_lsn: int
-    def __init__(self, name: _Optional[str] = ..., applied_vdl: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., resume_after_lsn: _Optional[int] = ...) -> None: ...
+    best_secondary_lag_ms: float
+    replication_server: bool
+    def __init__(self, name: _Optional[str] = ..., applied_vdl: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., resume_after_lsn: _Optional[int] = ..., best_secondary_lag_ms: _Optional[float] = ..., replication_server: _Optional[bool] = ...) -> None: ...
+
+class SecondaryLag(_message.Message):
+    __slots__ = ("region", "applied_lsn", "lag_lsn", "lag_ms", "connected")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_LSN_FIELD_NUMBER: _ClassVar[int]
+    LAG_LSN_FIELD_NUMBER: _ClassVar[int]
+    LAG_MS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTED_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    applied_lsn: int
+    lag_lsn: int
+    lag_ms: float
+    connected: bool
+    def __init__(self, region: _Optional[str] = ..., applied_lsn: _Optional[int] = ..., lag_lsn: _Optional[int] = ..., lag_ms: _Optional[float] = ..., connected: _Optional[bool] = ...) -> None: ...

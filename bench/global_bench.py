@@ -1,0 +1,100 @@
+"""The global database, measured: cross-region replication lag under pgbench.
+
+    python -m bench.global_bench [--seconds S] [--delay-ms D] [--out bench/results/global.json]
+
+Two regions on this machine, the cross-region link given a one-way delay of D ms
+(default 35, two real regions apart). pgbench TPC-B at 4 clients on the primary for S
+seconds. Reports, over every primary commit the secondary's reader applied during the
+run, the delay from the commit on the primary to its being visible on the secondary
+(p50/p99: both clocks are this machine's), and the secondary's lag in ms and LSNs as
+the primary's replication server reports it, sampled every 100 ms. Both regions share
+this machine's two cores: the TPS is what one machine running twelve storage nodes
+gives, not what two regions would.
+
+Prints one line and writes JSON with the commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import psycopg
+
+from bench.ha_bench import SAMPLE_INTERVAL_S, pct
+from bench.storage_bench import git_info
+from replication.regions import GlobalDatabase
+from sixfold.supervisor import wait_until
+
+
+def global_lag(root: Path, seconds: int, delay_ms: int) -> dict:
+    g = GlobalDatabase.create(root / "global", 2, delay_ms=delay_ms, password=secrets.token_urlsafe(12))
+    primary, secondary = g.regions["r1"], g.regions["r2"]
+    try:
+        g.start_all()
+        writer_uri, reader_uri = primary.uri("writer"), secondary.uri("db-1")
+        subprocess.run(["pgbench", "-i", "-q", "-s", "1", writer_uri], check=True, capture_output=True, timeout=300)
+        target = primary.replication_health().vdl
+        wait_until(lambda: secondary.replication_health().vdl >= target, 120, "the secondary to apply pgbench -i")
+        # A fresh reader: its commit -> visible delays then cover only the run below.
+        secondary.stop("db-1")
+        secondary.start("db-1")
+        samples: list[tuple[float, int]] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(SAMPLE_INTERVAL_S):
+                h = primary.replication_health()
+                for s in (h.secondaries if h is not None else ()):
+                    if s.region == "r2" and s.lag_ms >= 0:
+                        samples.append((s.lag_ms, s.lag_lsn))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        cp = subprocess.run(["pgbench", "-n", "-c", "4", "-j", "2", "-T", str(seconds), writer_uri],
+                            capture_output=True, text=True, timeout=seconds + 120)
+        stop.set()
+        sampler.join(10)
+        end = primary.replication_health().vdl
+        wait_until(lambda: secondary.replication_health().vdl >= end, 120, "the secondary to catch up")
+        with psycopg.connect(reader_uri, autocommit=True) as r:
+            wait_until(lambda: r.execute("select sixfold_metric('vdl')").fetchone()[0] >= end, 30,
+                       "the secondary's reader to catch up")
+            p50, p99, n = r.execute("select sixfold_metric('visible_delay_ms_p50'), "
+                                    "sixfold_metric('visible_delay_ms_p99'), "
+                                    "sixfold_metric('visible_delay_samples')").fetchone()
+        tps = float(cp.stdout.split("tps = ")[1].split()[0]) if "tps = " in cp.stdout else None
+        mss = [s[0] for s in samples]
+        lsns = [s[1] for s in samples]
+        return {"regions": 2, "delay_ms_one_way": delay_ms, "pgbench_clients": 4, "seconds": seconds, "tps": tps,
+                "visible_delay_ms_p50": p50, "visible_delay_ms_p99": p99, "commits_applied": n,
+                "lag_ms_p50": pct(mss, 0.5), "lag_ms_p99": pct(mss, 0.99),
+                "lag_lsn_p50": pct(lsns, 0.5), "lag_lsn_p99": pct(lsns, 0.99), "samples": len(samples)}
+    finally:
+        g.stop_all(kill=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.global_bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=int, default=60, help="pgbench seconds (default 60)")
+    ap.add_argument("--delay-ms", type=int, default=35, help="one-way cross-region delay (default 35)")
+    ap.add_argument("--out", type=Path, default=Path("bench/results/global.json"))
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="sixfold-global-bench-") as tmp:
+        lag = global_lag(Path(tmp), args.seconds, args.delay_ms)
+    print(f"global database, {args.delay_ms} ms one-way, pgbench -c 4 on the primary ({lag['tps']} tps): "
+          f"primary commit -> visible on the secondary p50 {lag['visible_delay_ms_p50']} ms, p99 "
+          f"{lag['visible_delay_ms_p99']} ms over {lag['commits_applied']} commits; sampled lag p50/p99 "
+          f"{lag['lag_ms_p50']}/{lag['lag_ms_p99']} ms, {lag['lag_lsn_p50']}/{lag['lag_lsn_p99']} LSNs", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({**git_info(), "lag": lag}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""The `sixfold` commands for a global database (several regions): `up --regions N`,
+what `status` and `down` add for one, and `sixfold global switchover`.
+
+The primary region created first lives in the data directory itself, so every
+one-region command (`sql`, `failover`, `node NAME`) keeps working on it; a
+secondary region's processes are named `REGION/NAME` (e.g. `r2/sn-az1-a`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from sixfold.cli import EXIT_OK, EXIT_USAGE, CliError, DataDir, _print_table, start_missing
+from sixfold.endpoints import endpoints, load_credentials
+
+
+def global_endpoints(g) -> dict[str, str]:
+    """`global-writer`: the current primary region's writer endpoint; `reader-REGION`:
+    each region's reader endpoint (its router's, else its first reader instance's)."""
+    out = {}
+    for name, sup in g.regions.items():
+        eps = endpoints(sup.spec, load_credentials(sup.root))
+        if name == g.primary:
+            writer = eps.get("writer") or next((eps[n.name] for n in sup.spec.compute_nodes), None)
+            if writer:
+                out["global-writer"] = writer
+        reader = eps.get("reader") or next((eps[n.name] for n in sup.spec.compute_nodes
+                                            if n.role == "replica"), None) or eps.get("writer")
+        if reader:
+            out[f"reader-{name}"] = reader
+    return out
+
+
+def region_status(g, health_timeout_s: float) -> list[dict]:
+    """[{name, role, lag_ms, lag_lsn, vdl, connected}] in region order. A secondary's lag
+    comes from the primary's replication server (how long ago the oldest primary commit
+    it lacks committed); when the server does not answer, from the secondary's agent
+    (against what it last heard of the primary); else None."""
+    primary = g.regions[g.primary]
+    server = primary.replication_health(health_timeout_s) if primary.spec.replication is not None else None
+    seen = {s.region: s for s in server.secondaries} if server is not None else {}
+    out = []
+    for name, sup in g.regions.items():
+        if name == g.primary:
+            out.append({"name": name, "role": "primary", "lag_ms": 0.0, "lag_lsn": 0,
+                        "vdl": server.vdl if server is not None else None, "connected": True})
+            continue
+        row = {"name": name, "role": "secondary", "lag_ms": None, "lag_lsn": None, "vdl": None, "connected": False}
+        s = seen.get(name)
+        if s is not None:
+            row.update(lag_ms=None if s.lag_ms < 0 else round(s.lag_ms, 3), lag_lsn=s.lag_lsn, vdl=s.applied_lsn,
+                       connected=s.connected)
+        elif sup.spec.replication is not None:
+            agent = sup.replication_health(health_timeout_s)
+            if agent is not None:
+                row.update(lag_ms=round(agent.lag_ms, 3), lag_lsn=max(0, agent.writer_vdl - agent.vdl), vdl=agent.vdl)
+        out.append(row)
+    return out
+
+
+def add_status(st: dict, g, health_timeout_s: float) -> None:
+    st["regions"] = region_status(g, health_timeout_s)
+    st["primary_region"] = g.primary
+    st["endpoints"].update(global_endpoints(g))
+
+
+def print_regions(st: dict) -> None:
+    for r in st["regions"]:
+        lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']} ms"
+        lsn = "-" if r["lag_lsn"] is None else f"{r['lag_lsn']} LSNs"
+        note = "" if r["connected"] else " (its agent is not connected)"
+        print(f"region {r['name']}: {r['role']}, lag {lag}, {lsn}{note}")
+
+
+def add_up_arguments(up: argparse.ArgumentParser) -> None:
+    up.add_argument("--regions", metavar="N", type=int, default=None,
+                    help="for a new cluster: a global database of N regions (2..11). This directory holds the "
+                         "primary region r1 (plus its replication server); r2.. are secondary regions in "
+                         "DIR/regions/, each with six storage nodes over its own three AZs, a reader instance "
+                         "and a replication agent")
+    up.add_argument("--region-delay-ms", metavar="MS", type=int, default=0,
+                    help="with --regions: the one-way delay the cross-region link adds (default 0; e.g. 35 "
+                         "acts out two real regions)")
+    up.add_argument("--rpo-s", metavar="SECONDS", type=float, default=0.0,
+                    help="with --regions: the managed RPO. The primary refuses commits (SQLSTATE 53400, "
+                         "retriable) while no secondary is within this many seconds (default 0: off)")
+
+
+def cmd_up(args, dd: DataDir) -> int:
+    """`sixfold up --regions N`, or `sixfold up` on an existing global database."""
+    from replication.regions import GlobalDatabase
+    from sixfold.endpoints import new_password
+
+    with dd.locked():
+        if dd.is_global():
+            g = dd.global_db()
+            if args.regions is not None and args.regions != len(g.regions):
+                raise CliError(f"the global database at {dd.root} has {len(g.regions)} regions; --regions applies "
+                               "only to a new one (or use another --data-dir)", EXIT_USAGE)
+            created = False
+        elif dd.exists():
+            raise CliError(f"{dd.root} holds a one-region cluster; --regions applies only to a new cluster "
+                           "(use another --data-dir)", EXIT_USAGE)
+        else:
+            if args.port is not None or args.base_port is not None:
+                raise CliError("--port and --base-port are for a one-region cluster; a global database takes "
+                               "free ports (see `sixfold status`)", EXIT_USAGE)
+            try:
+                g = GlobalDatabase.create(dd.root, args.regions, delay_ms=args.region_delay_ms, rpo_s=args.rpo_s,
+                                          replicas=args.replicas or 0, password=new_password())
+            except ValueError as e:
+                raise CliError(str(e), EXIT_USAGE) from None
+            created = True
+        started = 0
+        for name in [g.primary, *g.secondaries]:
+            sup = g.regions[name]
+            running = {n: p.pid for n, p in sup.nodes.items() if p.alive}
+            started += len(start_missing(sup, running))
+    print(("created and started" if created else f"started {started} stopped process(es) of")
+          + f" a global database of {len(g.regions)} regions (primary {g.primary})")
+    _print_table(["REGION", "NAME", "KIND", "AZ", "ADDRESS", "PID"],
+                 [[r, n, p.kind, sup.az_of(n) or "-", p.address, str(p.pid or "-")]
+                  for r, sup in g.regions.items() for n, p in sup.nodes.items()])
+    print(f"data dir: {dd.root}")
+    for name, uri in global_endpoints(g).items():
+        print(f"endpoint {name}: {uri}")
+    return EXIT_OK
+
+
+def cmd_down(dd: DataDir) -> int:
+    with dd.locked():
+        g = dd.global_db()
+        running = sum(p.alive for sup in g.regions.values() for p in sup.nodes.values())
+        try:
+            killed = g.stop_all()
+        except RuntimeError as e:
+            raise CliError(str(e)) from None
+    print(f"stopped {running} process(es) of the global database's {len(g.regions)} regions"
+          + (f" ({', '.join(killed)} with SIGKILL after SIGTERM timed out)" if killed else "")
+          + f"; data kept in {dd.root}")
+    return EXIT_OK
+
+
+def region_cluster(dd: DataDir, name: str):
+    """(the supervisor of the region a `REGION/NAME` process belongs to, NAME)."""
+    region, _, proc = name.partition("/")
+    if not dd.is_global():
+        raise CliError(f"{name!r}: REGION/NAME names a process of a global database; {dd.root} has one region",
+                       EXIT_USAGE)
+    g = dd.global_db()
+    if region not in g.regions:
+        raise CliError(f"no region {region!r}; the regions are: {', '.join(g.regions)}", EXIT_USAGE)
+    return g.regions[region], proc
