@@ -22,6 +22,7 @@ import secrets
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -77,6 +78,87 @@ def global_lag(root: Path, seconds: int, delay_ms: int) -> dict:
                 "lag_lsn_p50": pct(lsns, 0.5), "lag_lsn_p99": pct(lsns, 0.99), "samples": len(samples)}
     finally:
         g.stop_all(kill=True)
+
+
+def region_reads(g: GlobalDatabase, table: str, stop: threading.Event) -> dict[str, list]:
+    """Sum the balances on every region's reader endpoint until `stop`: region ->
+    [(total, ok)] (failed reads, while a region changes role, are counted, not checked)."""
+    seen: dict[str, list] = {name: [] for name in g.regions}
+
+    def reader(region: str) -> None:
+        conn = None
+        while not stop.is_set():
+            try:
+                if conn is None:
+                    conn = psycopg.connect(g.endpoints()[f"reader-{region}"], autocommit=True, connect_timeout=2)
+                seen[region].append((conn.execute(f"select sum(balance) from {table}").fetchone()[0], True))
+            except psycopg.Error:
+                seen[region].append((None, False))
+                if conn is not None:
+                    conn.close()
+                    conn = None
+                stop.wait(0.05)
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=reader, args=(r,), daemon=True) for r in g.regions]
+    for t in threads:
+        t.start()
+    seen["_threads"] = threads
+    return seen
+
+
+def switchover_scenario(g: GlobalDatabase, seed: int, targets: list[str], settle_s: float = 3.0) -> dict:
+    """The bank workload through the global writer endpoint while the primary switches
+    over to each of `targets` in turn; readers sum the balances in every region. Returns
+    the bank's verdict, the reads per region, and each switchover with its RTO (last
+    acknowledged transfer before it -> first after it)."""
+    from replication.switchover import switchover
+    from sixfold.workloads.bank import Bank
+
+    uri = g.endpoints()["global-writer"]
+    bank = Bank(lambda: psycopg.connect(uri, connect_timeout=2), seed=seed)
+    bank.setup()
+    primary_vdl = g.regions[g.primary].replication_health().vdl
+    for name in g.secondaries:
+        wait_until(lambda name=name: g.regions[name].replication_health().vdl >= primary_vdl, 60,
+                   f"region {name} to hold the bank")
+    stop = threading.Event()
+    reads = region_reads(g, bank.bank, stop)
+    duration_s = settle_s * (len(targets) + 1) + 30 * len(targets)
+    result: dict = {}
+    runner = threading.Thread(target=lambda: result.setdefault("history", bank.run(duration_s)), daemon=True)
+    runner.start()
+    switches = []
+    try:
+        for to in targets:
+            time.sleep(settle_s)  # transfers commit on the current primary in between
+            t0 = time.monotonic()
+            r = switchover(g, to)
+            r["started_s"] = t0
+            switches.append(r)
+        time.sleep(settle_s)
+    finally:
+        bank.stop()
+        runner.join(60)
+        stop.set()
+        for t in reads.pop("_threads"):
+            t.join(10)
+    commits = sorted(bank.commit_times)
+    for r in switches:
+        # The longest stretch without an acknowledged transfer around the switchover: the
+        # last commit on the old primary to the first on the new one.
+        start = r.pop("started_s")
+        window = [t for t in commits if start - settle_s <= t <= start + r["total_ms"] / 1000 + settle_s]
+        gaps = [b - a for a, b in zip(window, window[1:]) if b > start]
+        r["rto_ms"] = round(max(gaps) * 1000, 1) if gaps else None
+    conn = psycopg.connect(uri, connect_timeout=5)
+    try:
+        transfers, balances = bank.final_state(conn)
+    finally:
+        conn.close()
+    verdict = bank.check(result["history"], transfers, balances)
+    return {"bank": verdict, "reads": reads, "switchovers": switches, "final": (transfers, balances)}
 
 
 def main(argv: list[str] | None = None) -> int:

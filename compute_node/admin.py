@@ -50,6 +50,20 @@ class ComputeAdmin(cpb_grpc.ComputeNodeServicer):
             await context.abort(grpc.StatusCode.UNAVAILABLE, f"{type(e).__name__}: {e}")
         return cpb.PromoteResponse(epoch=vc.epoch, vdl=vc.recovered.vdl, recovery_ms=vc.recovery_ms)
 
+    async def PauseWrites(self, request, context):
+        vc = self.node.vc
+        if self.node.role != "writer" or vc is None:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"{self.name} is not the writer")
+        if request.resume:
+            vc.resume_writes()
+            log.info("writes resumed")
+            return cpb.PauseWritesResponse(epoch=vc.epoch)
+        try:
+            lsn = await vc.pause_writes(request.reason or "the writer is not taking writes")
+        except SixfoldError as e:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, f"{type(e).__name__}: {e}")
+        return cpb.PauseWritesResponse(marker_lsn=lsn, epoch=vc.epoch)
+
     async def Subscribe(self, request_iterator, context):
         node = self.node
         if node.role != "writer" or node.vc is None or node.vc.redo_ring is None:

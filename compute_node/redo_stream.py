@@ -188,9 +188,11 @@ async def serve_subscriber(vc, ring: RedoRing, writer_name: str, request_iterato
                 continue
             ring.changed.clear()
             waiter = asyncio.ensure_future(ring.changed.wait())
-            done, _ = await asyncio.wait({waiter, reader}, timeout=REDO_HEARTBEAT_INTERVAL_MS / 1000,
-                                         return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
+            try:
+                done, _ = await asyncio.wait({waiter, reader}, timeout=REDO_HEARTBEAT_INTERVAL_MS / 1000,
+                                             return_when=asyncio.FIRST_COMPLETED)
+            finally:  # also when the subscription is cancelled (the writer stopping): no task left pending
+                waiter.cancel()
             if not done:
                 await context.write(batch())  # a heartbeat: the replica knows the writer is there
     finally:

@@ -415,6 +415,8 @@ class VolumeClient:
                 await self._wait_for(lambda: self._lal_waiters[0] is me and tr.can_allocate(n),
                                      LAL_WAIT_TIMEOUT_MS, "VDL to move (LAL)")
                 self._check_open()
+                if self.writes_paused is not None:
+                    raise WritesPaused(self.writes_paused)
                 return self._send(changes, commit_ts_us)
             except QuorumUnavailable as e:
                 raise LogAllocationLimit(str(e)) from None
@@ -422,6 +424,21 @@ class VolumeClient:
                 self._lal_waiters.remove(me)
                 self._changed.set()  # the next waiter may be first now
         return self._send(changes, commit_ts_us)
+
+    async def pause_writes(self, reason: str) -> int:
+        """Take no more writes (each refused with WritesPaused) and write a marker record
+        after the last one; returns its LSN once it is durable, with everything before it."""
+        self._check_open()
+        self.writes_paused = reason
+        tr = self.tracker
+        await self._wait_for(lambda: tr.can_allocate(1), LAL_WAIT_TIMEOUT_MS, "LAL room for the marker")
+        self._check_open()
+        marker = self._send([], None)
+        log.info("writes paused (%s): marker at LSN %d", reason, marker.cpl)
+        return await marker.durable()
+
+    def resume_writes(self) -> None:
+        self.writes_paused = None
 
     def _send(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
         """Allocate the LSNs and put the records in the in-flight log. Synchronous on

@@ -55,10 +55,11 @@ class GlobalDatabase:
         names = region_names(regions)
         primary = Supervisor.create(root, writer=True, replicas=replicas, control_plane=True, router=True,
                                     password=password, launch=launch, **spec_kw)
-        (server_port,) = free_ports(1)
+        server_port, endpoint_port = free_ports(2)
         host = primary.spec.storage_nodes[0].host
-        pspec = primary.spec.replace(region=names[0], replication=ReplicationSpec(
-            "primary", host, server_port, delay_ms=delay_ms, rpo_s=rpo_s))
+        pspec = primary.spec.replace(
+            region=names[0], replication=ReplicationSpec("primary", host, server_port, delay_ms=delay_ms, rpo_s=rpo_s),
+            extra={**primary.spec.extra, "global_endpoint": {"host": host, "port": endpoint_port}})
         pspec.save(root / "cluster.json")
         g = cls(root, primary=names[0])
         g.regions[names[0]] = Supervisor.attach(pspec, root, launch=launch)
@@ -107,6 +108,26 @@ class GlobalDatabase:
         """Where a region's cluster lives: the first region in the data directory itself."""
         first = next(iter(self.regions), name)
         return self.root if name == first else self.root / REGIONS_DIR / name
+
+    def endpoints(self) -> dict[str, str]:
+        """`global-writer`: the global endpoint (it reaches the current primary's writer);
+        `reader-REGION`: each region's reader endpoint (its router's, else its first
+        reader instance's)."""
+        from sixfold.endpoints import DEFAULT_USER, endpoints, load_credentials, uri
+
+        out = {}
+        first = self.regions[next(iter(self.regions))]
+        ep = first.spec.extra.get("global_endpoint")
+        if ep:
+            creds = load_credentials(first.root) or {"user": DEFAULT_USER, "password": None}
+            out["global-writer"] = uri(ep["host"], ep["port"], first.spec.database, creds["user"], creds["password"])
+        for name, sup in self.regions.items():
+            eps = endpoints(sup.spec, load_credentials(sup.root))
+            reader = eps.get("reader") or next((eps[n.name] for n in sup.spec.compute_nodes
+                                                if n.role == "replica"), None) or eps.get("writer")
+            if reader:
+                out[f"reader-{name}"] = reader
+        return out
 
     # --- running -----------------------------------------------------------------------------
     @property

@@ -91,6 +91,7 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
         reader = asyncio.ensure_future(self._read_progress(s, it))
         link = DelayLine(self.delay_ms, REPLICATION_LINK_BATCHES_MAX)
         producer = asyncio.ensure_future(self._produce(region, cursor, link, context))
+        getter: asyncio.Future | None = None
         try:
             while not producer.done() or not link.empty():
                 getter = asyncio.ensure_future(link.get())
@@ -98,15 +99,15 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
                 if getter in done:
                     await context.write(getter.result())
                     continue
-                getter.cancel()
                 if reader in done:
                     return  # the agent went away
                 producer.result()  # raises what ended it
         finally:
             s.connected = False
-            for t in (producer, reader):
+            tasks = [t for t in (producer, reader, getter) if t is not None]
+            for t in tasks:
                 t.cancel()
-            await asyncio.gather(producer, reader, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _read_progress(self, s: Secondary, it) -> None:
         try:

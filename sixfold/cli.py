@@ -657,6 +657,10 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_opt(fo)
     fo.set_defaults(func=cmd_failover)
 
+    from sixfold import cli_global
+
+    cli_global.add_global_parser(sub, data_dir_opt)
+
     from sixfold import shell
 
     sql = sub.add_parser(

@@ -10,24 +10,10 @@ from __future__ import annotations
 import argparse
 
 from sixfold.cli import EXIT_OK, EXIT_USAGE, CliError, DataDir, _print_table, start_missing
-from sixfold.endpoints import endpoints, load_credentials
 
 
 def global_endpoints(g) -> dict[str, str]:
-    """`global-writer`: the current primary region's writer endpoint; `reader-REGION`:
-    each region's reader endpoint (its router's, else its first reader instance's)."""
-    out = {}
-    for name, sup in g.regions.items():
-        eps = endpoints(sup.spec, load_credentials(sup.root))
-        if name == g.primary:
-            writer = eps.get("writer") or next((eps[n.name] for n in sup.spec.compute_nodes), None)
-            if writer:
-                out["global-writer"] = writer
-        reader = eps.get("reader") or next((eps[n.name] for n in sup.spec.compute_nodes
-                                            if n.role == "replica"), None) or eps.get("writer")
-        if reader:
-            out[f"reader-{name}"] = reader
-    return out
+    return g.endpoints()
 
 
 def region_status(g, health_timeout_s: float) -> list[dict]:
@@ -150,3 +136,39 @@ def region_cluster(dd: DataDir, name: str):
     if region not in g.regions:
         raise CliError(f"no region {region!r}; the regions are: {', '.join(g.regions)}", EXIT_USAGE)
     return g.regions[region], proc
+
+
+def add_global_parser(sub, data_dir_opt) -> None:
+    gp = sub.add_parser(
+        "global", help="a global database: switch the primary to another region",
+        description="Commands for a global database (`sixfold up --regions N`).")
+    gsub = gp.add_subparsers(dest="global_command", metavar="ACTION", required=True)
+    so = gsub.add_parser(
+        "switchover", help="planned: move the primary to another region with no data loss",
+        description="Stop writes on the primary (clients get 57P03, retriable), write a marker record, wait "
+                    "until REGION has applied everything up to it, promote REGION's reader to the writer (a new "
+                    "epoch), make the old primary a secondary of REGION on the volume it has, and point the "
+                    "other secondaries and the global writer endpoint at REGION. Prints each step and its time.")
+    so.add_argument("--to", metavar="REGION", required=True, help="the secondary region to make the primary")
+    data_dir_opt(so)
+    so.set_defaults(func=cmd_switchover)
+
+
+def cmd_switchover(args) -> int:
+    from replication.switchover import SwitchoverError, switchover
+
+    dd = DataDir(args.data_dir)
+    if not dd.is_global():
+        raise CliError(f"{dd.root} holds no global database (start one with `sixfold up --regions 2`)", EXIT_USAGE)
+    with dd.locked():
+        g = dd.global_db()
+        try:
+            r = switchover(g, args.to, say=lambda line: print(line, flush=True))
+        except SwitchoverError as e:
+            raise CliError(f"switchover refused: {e}") from None
+        except (RuntimeError, TimeoutError) as e:
+            raise CliError(f"switchover failed: {e}") from None
+    print(f"switched over from {r['from']} to {r['to']}: writes paused for {r['serving_ms'] - r['paused_ms']:.0f} ms "
+          f"(the target caught up in {r['caught_up_ms'] - r['paused_ms']:.0f} ms, promoted in "
+          f"{r['promoted_ms'] - r['caught_up_ms']:.0f} ms); done in {r['total_ms']:.0f} ms")
+    return EXIT_OK

@@ -93,6 +93,7 @@ CONTROL_PLANE = "control-plane"
 ROUTER = "router"
 REPLICATION_SERVER = "replication-server"  # a global database's primary region
 REPLICATION_AGENT = "replication-agent"  # each secondary region
+GLOBAL_ENDPOINT = "global-endpoint"  # a global database's writer endpoint (in the first region's directory)
 PIDS_FILE = "pids.json"
 
 
@@ -162,10 +163,11 @@ class NodeProcess:
     proc: subprocess.Popen | None = None  # when this process started it
     adopted_pid: int | None = None  # when an earlier command did (from pids.json)
     paused: bool = False
-    kind: str = "storage"  # "storage", "compute", "control", "router", "replication-server" or "agent"
+    kind: str = "storage"  # "storage", "compute", "control", "router", "replication-server", "agent", "global-endpoint"
 
     MODULES = {"storage": "storage_node", "compute": "compute_node", "control": "control_plane",
-               "router": "router", "replication-server": "replication.server", "agent": "replication.agent"}
+               "router": "router", "replication-server": "replication.server", "agent": "replication.agent",
+               "global-endpoint": "replication.global_endpoint"}
 
     def argv(self, spec_path: Path) -> list[str]:
         base = [sys.executable, "-m", self.MODULES[self.kind], "--cluster-spec", str(spec_path)]
@@ -173,7 +175,7 @@ class NodeProcess:
             return [*base, "--name", self.name]
         if self.kind == "control":
             return [*base, "--data-dir", str(self.data_dir)]
-        if self.kind in ("router", "replication-server", "agent"):
+        if self.kind in ("router", "replication-server", "agent", "global-endpoint"):
             return base
         return [*base, "--name", self.name, "--data-dir", str(self.data_dir)]
 
@@ -273,6 +275,10 @@ class Supervisor:
             name, kind = (REPLICATION_SERVER, "replication-server") if repl.role == "primary" else (
                 REPLICATION_AGENT, "agent")
             c.nodes[name] = NodeProcess(name, repl.address, root / name, root / "logs" / f"{name}.log", kind=kind)
+        ep = spec.extra.get("global_endpoint")
+        if ep:
+            c.nodes[GLOBAL_ENDPOINT] = NodeProcess(GLOBAL_ENDPOINT, f"{ep['host']}:{ep['port']}", root / GLOBAL_ENDPOINT,
+                                                   root / "logs" / f"{GLOBAL_ENDPOINT}.log", kind="global-endpoint")
         if adopt:
             c.adopt()
         return c
@@ -315,6 +321,9 @@ class Supervisor:
             return [(spec.control_plane.host, spec.control_plane.port)]
         if name in (REPLICATION_SERVER, REPLICATION_AGENT) and spec.replication is not None:
             return [(spec.replication.host, spec.replication.port)]
+        if name == GLOBAL_ENDPOINT and spec.extra.get("global_endpoint"):
+            ep = spec.extra["global_endpoint"]
+            return [(ep["host"], ep["port"])]
         if name == ROUTER and spec.router is not None:
             r = spec.router
             return [(r.host, r.writer_port), (r.host, r.reader_port), *((r.host, c.port) for c in r.custom.values())]
@@ -368,7 +377,8 @@ class Supervisor:
         groups = [self.storage_names, [CONTROL_PLANE] if CONTROL_PLANE in self.nodes else [],
                   [REPLICATION_AGENT] if REPLICATION_AGENT in self.nodes else [], writer,
                   [REPLICATION_SERVER] if REPLICATION_SERVER in self.nodes else [],
-                  [n for n in computes if n not in writer], [ROUTER] if ROUTER in self.nodes else []]
+                  [n for n in computes if n not in writer], [ROUTER] if ROUTER in self.nodes else [],
+                  [GLOBAL_ENDPOINT] if GLOBAL_ENDPOINT in self.nodes else []]
         wanted = set(self.nodes if names is None else names)
         return [[n for n in g if n in wanted] for g in groups if any(n in wanted for n in g)]
 
@@ -391,6 +401,8 @@ class Supervisor:
             return pg_answers(*self.host_port(name), timeout_s)
         if n.kind == "router":
             return pg_answers(self.spec.router.host, self.spec.router.writer_port, timeout_s)
+        if n.kind == "global-endpoint":
+            return pg_answers(*self.listen_addresses(name)[0], timeout_s)
         if n.kind == "control":
             from compute_node.topology import fetch_topology
             return fetch_topology(self.spec, timeout_s) is not None
@@ -480,7 +492,8 @@ class Supervisor:
     def stop_all(self, kill: bool = False) -> list[str]:
         """The router and compute instances first (the writer must not see its storage vanish
         under running commits), then the control plane and the storage nodes."""
-        first = [n for n in [ROUTER, REPLICATION_SERVER, *self.compute_names, REPLICATION_AGENT] if n in self.nodes]
+        first = [n for n in [GLOBAL_ENDPOINT, ROUTER, REPLICATION_SERVER, *self.compute_names, REPLICATION_AGENT]
+                 if n in self.nodes]
         then = [n for n in [CONTROL_PLANE, *self.storage_names] if n in self.nodes]
         if kill:
             for n in first + then:

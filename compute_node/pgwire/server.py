@@ -64,6 +64,10 @@ class PgServer:
         self._tasks.add(task)
         try:
             await conn.run()
+        except asyncio.CancelledError:
+            # The server is closing with this client mid-query. Ending quietly: asyncio's
+            # stream callback would log a cancelled connection task as an error.
+            pass
         finally:
             self._tasks.discard(task)
 

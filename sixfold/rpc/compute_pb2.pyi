@@ -113,3 +113,19 @@ class SecondaryLag(_message.Message):
     lag_ms: float
     connected: bool
     def __init__(self, region: _Optional[str] = ..., applied_lsn: _Optional[int] = ..., lag_lsn: _Optional[int] = ..., lag_ms: _Optional[float] = ..., connected: _Optional[bool] = ...) -> None: ...
+
+class PauseWritesRequest(_message.Message):
+    __slots__ = ("reason", "resume")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RESUME_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    resume: bool
+    def __init__(self, reason: _Optional[str] = ..., resume: _Optional[bool] = ...) -> None: ...
+
+class PauseWritesResponse(_message.Message):
+    __slots__ = ("marker_lsn", "epoch")
+    MARKER_LSN_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    marker_lsn: int
+    epoch: int
+    def __init__(self, marker_lsn: _Optional[int] = ..., epoch: _Optional[int] = ...) -> None: ...

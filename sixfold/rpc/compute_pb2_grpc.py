@@ -39,6 +39,11 @@ class ComputeNodeStub:
                 request_serializer=sixfold_dot_rpc_dot_compute__pb2.ComputeHealthRequest.SerializeToString,
                 response_deserializer=sixfold_dot_rpc_dot_compute__pb2.ComputeHealth.FromString,
                 _registered_method=True)
+        self.PauseWrites = channel.unary_unary(
+                '/sixfold.compute.ComputeNode/PauseWrites',
+                request_serializer=sixfold_dot_rpc_dot_compute__pb2.PauseWritesRequest.SerializeToString,
+                response_deserializer=sixfold_dot_rpc_dot_compute__pb2.PauseWritesResponse.FromString,
+                _registered_method=True)
         self.Promote = channel.unary_unary(
                 '/sixfold.compute.ComputeNode/Promote',
                 request_serializer=sixfold_dot_rpc_dot_compute__pb2.PromoteRequest.SerializeToString,
@@ -55,6 +60,12 @@ class ComputeNodeServicer:
     """Missing associated documentation comment in .proto file."""
 
     def Health(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseWrites(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -79,6 +90,11 @@ def add_ComputeNodeServicer_to_server(servicer, server):
                     servicer.Health,
                     request_deserializer=sixfold_dot_rpc_dot_compute__pb2.ComputeHealthRequest.FromString,
                     response_serializer=sixfold_dot_rpc_dot_compute__pb2.ComputeHealth.SerializeToString,
+            ),
+            'PauseWrites': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseWrites,
+                    request_deserializer=sixfold_dot_rpc_dot_compute__pb2.PauseWritesRequest.FromString,
+                    response_serializer=sixfold_dot_rpc_dot_compute__pb2.PauseWritesResponse.SerializeToString,
             ),
             'Promote': grpc.unary_unary_rpc_method_handler(
                     servicer.Promote,
@@ -118,6 +134,33 @@ class ComputeNode:
             '/sixfold.compute.ComputeNode/Health',
             sixfold_dot_rpc_dot_compute__pb2.ComputeHealthRequest.SerializeToString,
             sixfold_dot_rpc_dot_compute__pb2.ComputeHealth.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseWrites(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sixfold.compute.ComputeNode/PauseWrites',
+            sixfold_dot_rpc_dot_compute__pb2.PauseWritesRequest.SerializeToString,
+            sixfold_dot_rpc_dot_compute__pb2.PauseWritesResponse.FromString,
             options,
             channel_credentials,
             insecure,
