@@ -8,5 +8,8 @@ a six-copy volume of its own, fed from the primary's durable log.
   LSNs, and serves the region's readers the redo stream a writer would.
 - `link.py`: the cross-region link's one-way delay (acting out distance).
 - `regions.py`: a global database on one machine (`sixfold up --regions N`).
-- `switchover.py`: moving the primary to another region.
+- `switchover.py`: moving the primary to another region (planned, nothing lost).
+- `failover.py`: promoting a secondary when the primary is gone (the lost window), and
+  rebuilding a region left diverged (`rejoin`).
+- `global_endpoint.py`: the global writer endpoint.
 """

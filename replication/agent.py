@@ -172,6 +172,9 @@ async def serve(args: argparse.Namespace) -> int:
     spec = ClusterSpec.load(args.cluster_spec)
     if spec.replication is None or spec.replication.role != "secondary":
         raise SystemExit(f"{args.cluster_spec} is not a secondary region's spec (no replication role 'secondary')")
+    if spec.replication.diverged:
+        raise SystemExit(f"region {spec.region} diverged from the primary in a failover; `sixfold global rejoin "
+                         f"{spec.region}` rebuilds it as a secondary")
     agent = Agent(spec)
     await agent.open()
     grpc_server = grpc.aio.server(options=SERVER_OPTIONS)

@@ -37,6 +37,7 @@ class GlobalDatabase:
     regions: dict[str, Supervisor] = field(default_factory=dict)  # in order; the first was created primary
     primary: str = "r1"
     generation: int = 1  # the region generation: moves with every switchover or failover
+    lost_window: dict | None = None  # what the last unplanned failover gave up (see replication/failover.py)
 
     # --- creating and finding one ------------------------------------------------------------
     @classmethod
@@ -91,7 +92,7 @@ class GlobalDatabase:
     @classmethod
     def attach(cls, root: Path, adopt: bool = False, launch: Launch | None = None) -> GlobalDatabase:
         d = json.loads((root / GLOBAL_FILE).read_text())
-        g = cls(root, primary=d["primary"], generation=d["generation"])
+        g = cls(root, primary=d["primary"], generation=d["generation"], lost_window=d.get("lost_window"))
         for name in d["regions"]:
             rroot = g.region_root(name)
             g.regions[name] = Supervisor.attach(ClusterSpec.load(rroot / "cluster.json"), rroot, adopt=adopt,
@@ -101,7 +102,7 @@ class GlobalDatabase:
     def save(self) -> None:
         tmp = self.root / (GLOBAL_FILE + ".tmp")
         tmp.write_text(json.dumps({"regions": list(self.regions), "primary": self.primary,
-                                   "generation": self.generation}, indent=2) + "\n")
+                                   "generation": self.generation, "lost_window": self.lost_window}, indent=2) + "\n")
         tmp.replace(self.root / GLOBAL_FILE)
 
     def region_root(self, name: str) -> Path:

@@ -103,31 +103,11 @@ def switchover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s
     promoted_ms = ms()
     say(f"{reader.name} of region {to} is the writer (epoch {promoted.epoch}, VDL {promoted.vdl})")
 
-    # 4. The target region is the primary: the global writer endpoint reaches its writer
-    # at once; then it gains a control plane, a replication server and a router.
+    # 4. The target region is the primary.
     generation = g.generation + 1
-    cp_port, writer_port, reader_port, server_port = free_ports(4)
-    host = reader.host
-    nspec = nsup.spec.replace(
-        compute_nodes=tuple(dataclasses.replace(n, role="writer" if n.name == reader.name else "replica",
-                                                tier=0 if n.name == reader.name else 1)
-                            for n in nsup.spec.compute_nodes),
-        replication=dataclasses.replace(nsup.spec.replication, role="primary", port=server_port, upstream="",
-                                        rpo_s=osup.spec.replication.rpo_s, generation=generation))
-    nsup = g.regions[to] = _respec(nsup, nspec)
-    g.primary, g.generation = to, generation
-    g.save()
+    nspec = make_primary(g, to, reader.name, osup.spec.replication.rpo_s, generation)
     serving_ms = ms()
     say(f"region {to} is the primary (region generation {generation})")
-    nspec = nspec.replace(control_plane=ControlPlaneSpec(host, cp_port), router=RouterSpec(host, writer_port,
-                                                                                           reader_port))
-    shutil.rmtree(nsup.root / CONTROL_PLANE, ignore_errors=True)  # a control plane from an earlier time as primary
-    nsup = g.regions[to] = _respec(nsup, nspec)
-    for name in (CONTROL_PLANE, REPLICATION_SERVER, ROUTER):
-        nsup.start(name, wait=False)
-    nsup.save_state()
-    for name in (CONTROL_PLANE, REPLICATION_SERVER, ROUTER):
-        nsup.wait_ready(name)
 
     # 5. The old primary becomes a secondary of the new one, on the volume it has.
     osup.stop_many([n for n in (ROUTER, REPLICATION_SERVER, *osup.compute_names, CONTROL_PLANE) if n in osup.nodes])
@@ -160,6 +140,35 @@ def switchover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s
     return {"from": old, "to": to, "marker_lsn": marker, "epoch": promoted.epoch, "generation": generation,
             "paused_ms": paused_ms, "caught_up_ms": caught_up_ms, "promoted_ms": promoted_ms,
             "serving_ms": serving_ms, "total_ms": ms()}
+
+
+def make_primary(g: GlobalDatabase, to: str, writer: str, rpo_s: float, generation: int):
+    """Region `to`, whose instance `writer` was just promoted, becomes the primary: the
+    global writer endpoint reaches that writer at once (global.json names the region);
+    then the region gains a control plane, a replication server and a router. Returns
+    its new spec."""
+    sup = g.regions[to]
+    cp_port, writer_port, reader_port, server_port = free_ports(4)
+    host = sup.spec.compute(writer).host
+    spec = sup.spec.replace(
+        compute_nodes=tuple(dataclasses.replace(n, role="writer" if n.name == writer else "replica",
+                                                tier=0 if n.name == writer else 1)
+                            for n in sup.spec.compute_nodes),
+        replication=dataclasses.replace(sup.spec.replication, role="primary", port=server_port, upstream="",
+                                        rpo_s=rpo_s, generation=generation, diverged=False))
+    sup = g.regions[to] = _respec(sup, spec)
+    g.primary, g.generation = to, generation
+    g.save()
+    spec = spec.replace(control_plane=ControlPlaneSpec(host, cp_port), router=RouterSpec(host, writer_port,
+                                                                                         reader_port))
+    shutil.rmtree(sup.root / CONTROL_PLANE, ignore_errors=True)  # a control plane from an earlier time as primary
+    sup = g.regions[to] = _respec(sup, spec)
+    for name in (CONTROL_PLANE, REPLICATION_SERVER, ROUTER):
+        sup.start(name, wait=False)
+    sup.save_state()
+    for name in (CONTROL_PLANE, REPLICATION_SERVER, ROUTER):
+        sup.wait_ready(name)
+    return spec
 
 
 def _respec(sup: Supervisor, spec) -> Supervisor:

@@ -28,9 +28,10 @@ def region_status(g, health_timeout_s: float) -> list[dict]:
     for name, sup in g.regions.items():
         if name == g.primary:
             out.append({"name": name, "role": "primary", "lag_ms": 0.0, "lag_lsn": 0,
-                        "vdl": server.vdl if server is not None else None, "connected": True})
+                        "vdl": server.vdl if server is not None else None, "connected": True, "diverged": False})
             continue
-        row = {"name": name, "role": "secondary", "lag_ms": None, "lag_lsn": None, "vdl": None, "connected": False}
+        row = {"name": name, "role": "secondary", "lag_ms": None, "lag_lsn": None, "vdl": None, "connected": False,
+               "diverged": sup.spec.replication.diverged}
         s = seen.get(name)
         if s is not None:
             row.update(lag_ms=None if s.lag_ms < 0 else round(s.lag_ms, 3), lag_lsn=s.lag_lsn, vdl=s.applied_lsn,
@@ -54,6 +55,8 @@ def print_regions(st: dict) -> None:
         lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']} ms"
         lsn = "-" if r["lag_lsn"] is None else f"{r['lag_lsn']} LSNs"
         note = "" if r["connected"] else " (its agent is not connected)"
+        if r.get("diverged"):
+            note = f" (diverged in a failover: `sixfold global rejoin {r['name']}` rebuilds it)"
         print(f"region {r['name']}: {r['role']}, lag {lag}, {lsn}{note}")
 
 
@@ -152,14 +155,39 @@ def add_global_parser(sub, data_dir_opt) -> None:
     so.add_argument("--to", metavar="REGION", required=True, help="the secondary region to make the primary")
     data_dir_opt(so)
     so.set_defaults(func=cmd_switchover)
+    fo = gsub.add_parser(
+        "failover", help="unplanned: promote a secondary with what it has, and say what was lost",
+        description="Promote REGION's reader to the writer with what REGION's volume holds, make REGION the "
+                    "primary, and report the window given up: the primary LSNs and commit times REGION never "
+                    "received (exact when the old primary's storage can still be read: recovery then also fences "
+                    "its writer; else an upper bound). The old primary is marked diverged: it takes no writes and "
+                    "follows no one until `sixfold global rejoin` rebuilds it.")
+    fo.add_argument("--to", metavar="REGION", required=True, help="the secondary region to promote")
+    fo.add_argument("--allow-data-loss", action="store_true",
+                    help="required: acknowledges that commits the secondary did not receive are lost")
+    data_dir_opt(fo)
+    fo.set_defaults(func=cmd_failover)
+    rj = gsub.add_parser(
+        "rejoin", help="rebuild a region a failover left diverged as a secondary of the primary",
+        description="Count the transactions of REGION's divergent tail (its log past the point the new primary "
+                    "started from), discard its volume, and let its agent copy the primary's log into fresh "
+                    "storage; its readers then serve the new primary's data.")
+    rj.add_argument("region", metavar="REGION")
+    data_dir_opt(rj)
+    rj.set_defaults(func=cmd_rejoin)
+
+
+def _global_dir(args) -> DataDir:
+    dd = DataDir(args.data_dir)
+    if not dd.is_global():
+        raise CliError(f"{dd.root} holds no global database (start one with `sixfold up --regions 2`)", EXIT_USAGE)
+    return dd
 
 
 def cmd_switchover(args) -> int:
     from replication.switchover import SwitchoverError, switchover
 
-    dd = DataDir(args.data_dir)
-    if not dd.is_global():
-        raise CliError(f"{dd.root} holds no global database (start one with `sixfold up --regions 2`)", EXIT_USAGE)
+    dd = _global_dir(args)
     with dd.locked():
         g = dd.global_db()
         try:
@@ -171,4 +199,58 @@ def cmd_switchover(args) -> int:
     print(f"switched over from {r['from']} to {r['to']}: writes paused for {r['serving_ms'] - r['paused_ms']:.0f} ms "
           f"(the target caught up in {r['caught_up_ms'] - r['paused_ms']:.0f} ms, promoted in "
           f"{r['promoted_ms'] - r['caught_up_ms']:.0f} ms); done in {r['total_ms']:.0f} ms")
+    return EXIT_OK
+
+
+def _when(us) -> str:
+    import datetime
+
+    return "-" if us is None else datetime.datetime.fromtimestamp(us / 1e6, datetime.timezone.utc).isoformat()
+
+
+def cmd_failover(args) -> int:
+    from replication.failover import failover
+    from replication.switchover import SwitchoverError
+
+    if not args.allow_data_loss:
+        raise CliError("an unplanned failover loses what the secondary did not receive: pass --allow-data-loss "
+                       "(or use `sixfold global switchover`, which loses nothing, while the primary is up)",
+                       EXIT_USAGE)
+    dd = _global_dir(args)
+    with dd.locked():
+        g = dd.global_db()
+        try:
+            r = failover(g, args.to, say=lambda line: print(line, flush=True))
+        except SwitchoverError as e:
+            raise CliError(f"failover refused: {e}") from None
+        except (RuntimeError, TimeoutError) as e:
+            raise CliError(f"failover failed: {e}") from None
+    w = r["lost"]
+    if w["exact"]:
+        what = (f"LSNs {w['from_lsn']}..{w['to_lsn']} ({w['lsns']} records, {w['transactions']} transactions), "
+                f"committed {_when(w['first_commit_us'])} .. {_when(w['last_commit_us'])}")
+    else:
+        what = (f"at most: LSNs from {w['from_lsn']} (at least up to {w['to_lsn_at_least']}), commits up to "
+                f"{_when(w['last_commit_us'])}; {w['why']}")
+    print(f"failed over from {r['from']} to {r['to']} in {r['promoted_ms']:.0f} ms; lost: {what}")
+    return EXIT_OK
+
+
+def cmd_rejoin(args) -> int:
+    from replication.failover import rejoin
+    from replication.switchover import SwitchoverError
+
+    dd = _global_dir(args)
+    with dd.locked():
+        g = dd.global_db()
+        try:
+            r = rejoin(g, args.region, say=lambda line: print(line, flush=True))
+        except SwitchoverError as e:
+            raise CliError(f"rejoin refused: {e}") from None
+        except (RuntimeError, TimeoutError) as e:
+            raise CliError(f"rejoin failed: {e}") from None
+    d = r["discarded"]
+    n = "an unknown number of" if d["transactions"] is None else str(d["transactions"])
+    print(f"region {r['region']} rejoined as a secondary of {g.primary} in {r['ms']:.0f} ms; its divergent tail of "
+          f"{n} transaction(s) was discarded")
     return EXIT_OK

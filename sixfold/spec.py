@@ -116,6 +116,9 @@ class ReplicationSpec:
     delay_ms: int = 0
     rpo_s: float = 0.0
     generation: int = 1  # the global database's region generation this region last learned
+    # A secondary whose log went past what the new primary started from (a failover that
+    # lost data): it must not follow anyone until `sixfold global rejoin` rebuilds it.
+    diverged: bool = False
 
     @property
     def address(self) -> str:

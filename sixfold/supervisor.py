@@ -271,7 +271,7 @@ class Supervisor:
             c.nodes[ROUTER] = NodeProcess(ROUTER, f"{spec.router.host}:{spec.router.writer_port}", root / ROUTER,
                                           root / "logs" / f"{ROUTER}.log", kind="router")
         repl = spec.replication
-        if repl is not None:
+        if repl is not None and not repl.diverged:  # a diverged region's agent waits for `sixfold global rejoin`
             name, kind = (REPLICATION_SERVER, "replication-server") if repl.role == "primary" else (
                 REPLICATION_AGENT, "agent")
             c.nodes[name] = NodeProcess(name, repl.address, root / name, root / "logs" / f"{name}.log", kind=kind)

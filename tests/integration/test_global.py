@@ -171,3 +171,67 @@ def test_switchovers_lose_nothing_and_every_region_reads_whole_totals(cluster_bu
     with psycopg.connect(g.endpoints()["reader-r1"], autocommit=True) as c:
         wait_until(lambda: sorted(tuple(r) for r in c.execute("select tid, src, dst, amount from transfers")) ==
                    sorted(transfers), 30, "region r1 (now a secondary) to hold the same transfers")
+
+
+def test_forced_failover_reports_exactly_what_it_lost_and_the_old_primary_rejoins(cluster_builder):
+    """The bank through the global writer endpoint; every process of the primary region
+    SIGKILLed; its storage restarted (readable, not writable: no writer); failover to
+    r2: each acknowledged transfer is on r2 or inside the reported lost window, whose
+    transaction count is what r2 lacks up to the transfers in flight at the kill. The
+    old primary takes no writes; after rejoin it reads r2's data."""
+    from replication.failover import failover, rejoin
+    from sixfold.workloads.bank import Bank
+
+    print(f"seed {SEED}")
+    cluster_builder.allow_log(r"redo stream from .* lost|the log stream from .* ended")
+    g = cluster_builder.build_global(2, delay_ms=35)
+    old, new = g.regions["r1"], g.regions["r2"]
+    uri = g.endpoints()["global-writer"]
+    bank = Bank(lambda: psycopg.connect(uri, connect_timeout=2), seed=SEED)
+    bank.setup()
+    vdl = old.replication_health().vdl
+    wait_until(lambda: new.replication_health().vdl >= vdl, 60, "r2 to hold the bank")
+    out: dict = {}
+    runner = threading.Thread(target=lambda: out.setdefault("history", bank.run(40)), daemon=True)
+    runner.start()
+    wait_until(lambda: len(bank.commit_times) >= 100, 60, "transfers on r1")
+    wall_minus_mono = time.time() - time.monotonic()
+    for name in [n for n, p in old.nodes.items() if p.kind != "global-endpoint"]:
+        old.kill(name)  # the whole region at once, short of the global endpoint (not a region's)
+    acked_at_kill = len(bank.commit_times)
+    for name in old.storage_names:
+        old.start(name)
+    r = failover(g, "r2", say=print)
+    print(r)
+    lost = r["lost"]
+    assert lost["exact"] and lost["from_lsn"] == r["start_lsn"] + 1
+    wait_until(lambda: len(bank.commit_times) >= acked_at_kill + 50, 60, "transfers on r2")
+    bank.stop()
+    runner.join(60)
+    with psycopg.connect(uri, connect_timeout=5) as c:
+        transfers, balances = bank.final_state(c)
+    present = {t[0] for t in transfers}
+    history = out["history"]
+    acked = [op for op in history if op.type == "ok" and op.value[0][0] == "transfer"]
+    missing = [op for op in acked if op.value[0][4] not in present]
+    for op in missing:  # committed on r1 inside the window: acknowledged after its first commit, invoked before its last
+        assert (history.t0 + op.end + wall_minus_mono) * 1e6 >= lost["first_commit_us"], op.describe()
+        assert (history.t0 + op.start + wall_minus_mono) * 1e6 <= lost["last_commit_us"], op.describe()
+    print(f"acknowledged transfers missing on r2: {len(missing)}; lost window: {lost['transactions']} transactions")
+    assert len(missing) <= lost["transactions"] <= len(missing) + bank.clients, (len(missing), lost)
+    assert sum(balances.values()) == 1000
+    assert g.regions["r1"].spec.replication.diverged and "replication-agent" not in g.regions["r1"].nodes
+    # The old primary's instance comes back, but only as a reader of no one: never a writer.
+    old = g.regions["r1"]
+    old.start("db-1")
+    with pytest.raises(psycopg.Error) as refused:  # no writer to follow: it serves nothing, and never writes
+        with psycopg.connect(old.uri("db-1"), autocommit=True, connect_timeout=5) as c:
+            c.execute("insert into bank values (99, 0)")
+    print(f"the old primary's instance refused: {refused.value.sqlstate} {refused.value}")
+    assert refused.value.sqlstate != "08007"
+    j = rejoin(g, "r1", say=print)
+    print(j)
+    assert j["discarded"]["transactions"] == lost["transactions"]
+    with psycopg.connect(g.endpoints()["reader-r1"], autocommit=True, connect_timeout=5) as c:
+        wait_until(lambda: sorted(tuple(t) for t in c.execute("select tid, src, dst, amount from transfers")) ==
+                   sorted(transfers), 60, "r1, rejoined, to hold r2's transfers")
