@@ -92,8 +92,8 @@ def failover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s: 
         raise SwitchoverError(f"{reader.name} of region {to} could not be promoted: {e.details()}") from None
     start_lsn = promoted.vdl
     generation = g.generation + 1
-    nspec = make_primary(g, to, reader.name, osup.spec.replication.rpo_s, generation)
-    promoted_ms = round((time.monotonic() - t0) * 1000, 1)
+    nspec, serving_at = make_primary(g, to, reader.name, osup.spec.replication.rpo_s, generation)
+    promoted_ms = round((serving_at - t0) * 1000, 1)
     say(f"{reader.name} of region {to} is the writer of the primary region (epoch {promoted.epoch}, VDL {start_lsn}, "
         f"region generation {generation})")
 

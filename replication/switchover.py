@@ -105,8 +105,8 @@ def switchover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s
 
     # 4. The target region is the primary.
     generation = g.generation + 1
-    nspec = make_primary(g, to, reader.name, osup.spec.replication.rpo_s, generation)
-    serving_ms = ms()
+    nspec, serving_at = make_primary(g, to, reader.name, osup.spec.replication.rpo_s, generation)
+    serving_ms = round((serving_at - t0) * 1000, 1)
     say(f"region {to} is the primary (region generation {generation})")
 
     # 5. The old primary becomes a secondary of the new one, on the volume it has.
@@ -146,7 +146,7 @@ def make_primary(g: GlobalDatabase, to: str, writer: str, rpo_s: float, generati
     """Region `to`, whose instance `writer` was just promoted, becomes the primary: the
     global writer endpoint reaches that writer at once (global.json names the region);
     then the region gains a control plane, a replication server and a router. Returns
-    its new spec."""
+    its new spec and when the global writer endpoint started reaching its writer."""
     sup = g.regions[to]
     cp_port, writer_port, reader_port, server_port = free_ports(4)
     host = sup.spec.compute(writer).host
@@ -159,6 +159,7 @@ def make_primary(g: GlobalDatabase, to: str, writer: str, rpo_s: float, generati
     sup = g.regions[to] = _respec(sup, spec)
     g.primary, g.generation = to, generation
     g.save()
+    serving_at = time.monotonic()
     spec = spec.replace(control_plane=ControlPlaneSpec(host, cp_port), router=RouterSpec(host, writer_port,
                                                                                          reader_port))
     shutil.rmtree(sup.root / CONTROL_PLANE, ignore_errors=True)  # a control plane from an earlier time as primary
@@ -168,7 +169,7 @@ def make_primary(g: GlobalDatabase, to: str, writer: str, rpo_s: float, generati
     sup.save_state()
     for name in (CONTROL_PLANE, REPLICATION_SERVER, ROUTER):
         sup.wait_ready(name)
-    return spec
+    return spec, serving_at
 
 
 def _respec(sup: Supervisor, spec) -> Supervisor:

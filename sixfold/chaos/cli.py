@@ -46,12 +46,19 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--no-netns", action="store_true",
                     help="run every process in this network namespace (no partition nemesis)")
     ap.add_argument("--json", action="store_true", help="print the verdict as JSON instead of the summary")
+    ap.add_argument("--regions", type=int, default=None, metavar="2",
+                    help="region chaos instead: a global database of two regions, the bank through the global "
+                         "writer endpoint, readers in every region, and region nemeses (replication server or agent "
+                         "killed, secondary storage or a whole secondary region lost, the cross-region link cut, "
+                         "switchovers); --seed, --duration, --out and --json apply")
 
 
 def run(args: argparse.Namespace) -> int:
     from sixfold.chaos import runner
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    if args.regions is not None:
+        return run_regions(args, seed)
     cfg = runner.ChaosConfig(workloads=args.workload, nemeses=args.nemesis, duration_s=args.duration, seed=seed,
                              sabotage=args.sabotage, writer_kill_interval_s=args.writer_kill_interval,
                              replicas=args.replicas, out_dir=args.out, use_netns=False if args.no_netns else None)
@@ -69,4 +76,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"sixfold chaos: the run failed (seed {seed}): {e}", file=sys.stderr)
         return EXIT_ANOMALIES
     print(json.dumps(verdict, indent=2, default=str) if args.json else runner.summary(verdict))
+    return EXIT_VALID if verdict["valid"] else EXIT_ANOMALIES
+
+
+def run_regions(args: argparse.Namespace, seed: int) -> int:
+    import tempfile
+
+    from sixfold.chaos.regions import run_region_chaos
+
+    if args.regions != 2:
+        print("sixfold chaos: error: --regions takes 2 (a primary and one secondary)", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.out or Path(tempfile.mkdtemp(prefix="sixfold-region-chaos-"))
+    print(f"sixfold chaos: seed {seed} (replay with --regions 2 --seed {seed}); {args.duration:g} s; data in {out}",
+          flush=True)
+    try:
+        verdict = run_region_chaos(out / "global", seed, args.duration, log=lambda line: print(line, flush=True))
+    except (RuntimeError, TimeoutError, OSError) as e:
+        print(f"sixfold chaos: the run failed (seed {seed}): {e}", file=sys.stderr)
+        return EXIT_ANOMALIES
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "verdict.json").write_text(json.dumps(verdict, indent=2, default=str) + "\n")
+    if args.json:
+        print(json.dumps(verdict, indent=2, default=str))
+    else:
+        print(f"{'VALID' if verdict['valid'] else 'ANOMALIES FOUND'} (seed {seed}): faults {', '.join(verdict['faults'])}; "
+              f"bank {verdict['bank']['counts']}; region reads {verdict['region_reads']}; primary at the end "
+              f"{verdict['primary']}")
+        for a in verdict["region_anomalies"] + verdict["regions_behind"]:
+            print(f"  {a}")
+        for kind, items in verdict["bank"]["anomalies"].items():
+            print(f"  bank {kind}: {items[:3]}")
     return EXIT_VALID if verdict["valid"] else EXIT_ANOMALIES

@@ -112,3 +112,14 @@ def test_a_stall_is_long_enough_for_reconnect_backoff_to_matter(seed):
     for f in faults:
         back = f.params["returns_after_s"]
         assert 10 <= back <= 25 and f.start_s + back < f.end_s
+
+
+def test_region_schedule_is_seeded_and_one_fault_at_a_time():
+    from sixfold.chaos.regions import REGION_FAULTS, region_schedule
+
+    a, b = region_schedule(5, 120.0), region_schedule(5, 120.0)
+    assert a == b and a != region_schedule(6, 120.0)
+    assert {f.kind for f in a} <= set(REGION_FAULTS)
+    for f, nxt in zip(a, a[1:]):
+        assert f.at_s + f.hold_s < nxt.at_s  # healed before the next one strikes
+    assert a[-1].at_s + a[-1].hold_s <= 120.0
