@@ -1,6 +1,7 @@
-"""The global database, measured: cross-region replication lag under pgbench.
+"""The global database, measured: cross-region replication lag under pgbench, and the
+RTO of switchovers.
 
-    python -m bench.global_bench [--seconds S] [--delay-ms D] [--out bench/results/global.json]
+    python -m bench.global_bench [--seconds S] [--delay-ms D] [--seed K] [--out bench/results/global.json]
 
 Two regions on this machine, the cross-region link given a one-way delay of D ms
 (default 35, two real regions apart). pgbench TPC-B at 4 clients on the primary for S
@@ -11,7 +12,12 @@ the primary's replication server reports it, sampled every 100 ms. Both regions 
 this machine's two cores: the TPS is what one machine running twelve storage nodes
 gives, not what two regions would.
 
-Prints one line and writes JSON with the commit.
+Then, on a fresh global database, the bank workload through the global writer endpoint
+while the primary switches over r1 -> r2 -> r1 -> r2: the bank's verdict, reads in every
+region, and each switchover's RTO (last acknowledged transfer on the old primary ->
+first on the new one) and its steps.
+
+Prints one line per part and writes JSON with the commit.
 """
 
 from __future__ import annotations
@@ -80,40 +86,14 @@ def global_lag(root: Path, seconds: int, delay_ms: int) -> dict:
         g.stop_all(kill=True)
 
 
-def region_reads(g: GlobalDatabase, table: str, stop: threading.Event) -> dict[str, list]:
-    """Sum the balances on every region's reader endpoint until `stop`: region ->
-    [(total, ok)] (failed reads, while a region changes role, are counted, not checked)."""
-    seen: dict[str, list] = {name: [] for name in g.regions}
-
-    def reader(region: str) -> None:
-        conn = None
-        while not stop.is_set():
-            try:
-                if conn is None:
-                    conn = psycopg.connect(g.endpoints()[f"reader-{region}"], autocommit=True, connect_timeout=2)
-                seen[region].append((conn.execute(f"select sum(balance) from {table}").fetchone()[0], True))
-            except psycopg.Error:
-                seen[region].append((None, False))
-                if conn is not None:
-                    conn.close()
-                    conn = None
-                stop.wait(0.05)
-        if conn is not None:
-            conn.close()
-
-    threads = [threading.Thread(target=reader, args=(r,), daemon=True) for r in g.regions]
-    for t in threads:
-        t.start()
-    seen["_threads"] = threads
-    return seen
-
-
 def switchover_scenario(g: GlobalDatabase, seed: int, targets: list[str], settle_s: float = 3.0) -> dict:
     """The bank workload through the global writer endpoint while the primary switches
-    over to each of `targets` in turn; readers sum the balances in every region. Returns
-    the bank's verdict, the reads per region, and each switchover with its RTO (last
+    over to each of `targets` in turn; a reader in every region checks totals and that
+    reads never go back in time (`sixfold.chaos.regions.read_regions`). Returns the
+    bank's verdict, the region reads, and each switchover with its RTO (last
     acknowledged transfer before it -> first after it)."""
     from replication.switchover import switchover
+    from sixfold.chaos.regions import read_regions
     from sixfold.workloads.bank import Bank
 
     uri = g.endpoints()["global-writer"]
@@ -124,7 +104,7 @@ def switchover_scenario(g: GlobalDatabase, seed: int, targets: list[str], settle
         wait_until(lambda name=name: g.regions[name].replication_health().vdl >= primary_vdl, 60,
                    f"region {name} to hold the bank")
     stop = threading.Event()
-    reads = region_reads(g, bank.bank, stop)
+    reads, readers = read_regions(g, bank.bank, bank.transfers, bank.accounts * bank.initial_balance, stop)
     duration_s = settle_s * (len(targets) + 1) + 30 * len(targets)
     result: dict = {}
     runner = threading.Thread(target=lambda: result.setdefault("history", bank.run(duration_s)), daemon=True)
@@ -142,7 +122,7 @@ def switchover_scenario(g: GlobalDatabase, seed: int, targets: list[str], settle
         bank.stop()
         runner.join(60)
         stop.set()
-        for t in reads.pop("_threads"):
+        for t in readers:
             t.join(10)
     commits = sorted(bank.commit_times)
     for r in switches:
@@ -161,20 +141,39 @@ def switchover_scenario(g: GlobalDatabase, seed: int, targets: list[str], settle
     return {"bank": verdict, "reads": reads, "switchovers": switches, "final": (transfers, balances)}
 
 
+def switchover_rto(root: Path, delay_ms: int, seed: int) -> dict:
+    g = GlobalDatabase.create(root / "switchover", 2, delay_ms=delay_ms, password=secrets.token_urlsafe(12))
+    try:
+        g.start_all()
+        out = switchover_scenario(g, seed, ["r2", "r1", "r2"])
+        verdict = out["bank"]
+        return {"delay_ms_one_way": delay_ms, "seed": seed,
+                "bank": "valid" if verdict.valid else verdict.render(), "bank_counts": verdict.counts,
+                "region_reads": out["reads"].reads, "region_read_anomalies": out["reads"].anomalies[:10],
+                "switchovers": out["switchovers"]}
+    finally:
+        g.stop_all(kill=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.global_bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=int, default=60, help="pgbench seconds (default 60)")
     ap.add_argument("--delay-ms", type=int, default=35, help="one-way cross-region delay (default 35)")
+    ap.add_argument("--seed", type=int, default=1, help="the bank workload's seed for the switchover part")
     ap.add_argument("--out", type=Path, default=Path("bench/results/global.json"))
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sixfold-global-bench-") as tmp:
         lag = global_lag(Path(tmp), args.seconds, args.delay_ms)
+        switch = switchover_rto(Path(tmp), args.delay_ms, args.seed)
     print(f"global database, {args.delay_ms} ms one-way, pgbench -c 4 on the primary ({lag['tps']} tps): "
           f"primary commit -> visible on the secondary p50 {lag['visible_delay_ms_p50']} ms, p99 "
           f"{lag['visible_delay_ms_p99']} ms over {lag['commits_applied']} commits; sampled lag p50/p99 "
           f"{lag['lag_ms_p50']}/{lag['lag_ms_p99']} ms, {lag['lag_lsn_p50']}/{lag['lag_lsn_p99']} LSNs", flush=True)
+    rtos = [x["rto_ms"] for x in switch["switchovers"]]
+    print(f"switchovers r1->r2->r1->r2 under the bank through the global writer endpoint: {switch['bank']}; "
+          f"RTO (last commit on the old primary -> first on the new) {rtos} ms", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({**git_info(), "lag": lag}, indent=2) + "\n")
+    args.out.write_text(json.dumps({**git_info(), "lag": lag, "switchover": switch}, indent=2) + "\n")
     return 0
 
 

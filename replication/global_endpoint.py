@@ -3,7 +3,7 @@
 One stable address that always reaches the current primary region's writer: each new
 client connection is piped, bytes untouched, to the writer endpoint of the region
 `global.json` names primary (its router, which itself follows failovers inside the
-region; else its writer instance). When a switchover or failover moves the primary,
+region; while that router does not answer, the instance its spec names writer). When a switchover or failover moves the primary,
 every connection still piped to the old one is closed, so clients reconnect here and
 reach the new primary. A client that cannot be placed gets FATAL 57P03.
 """
@@ -27,19 +27,22 @@ NAME = "global-endpoint"
 WATCH_INTERVAL_S = 0.1  # how often the primary named in global.json is checked
 
 
-def primary_writer(root: Path) -> tuple[str, tuple[str, int]]:
-    """(primary region, its writer endpoint's (host, port)), from the data directory."""
+def primary_writer(root: Path) -> tuple[str, list[tuple[str, int]]]:
+    """(primary region, where its writer answers: the region's router, then the instance
+    the spec names writer), from the data directory. The instance is the fallback while
+    the router of a region that just became primary is still starting."""
     from replication.regions import GLOBAL_FILE, REGIONS_DIR
 
     d = json.loads((root / GLOBAL_FILE).read_text())
     primary = d["primary"]
     rroot = root if primary == d["regions"][0] else root / REGIONS_DIR / primary
     spec = ClusterSpec.load(rroot / "cluster.json")
-    if spec.router is not None:
-        return primary, (spec.router.host, spec.router.writer_port)
-    if spec.writer is None:
+    out = [(spec.router.host, spec.router.writer_port)] if spec.router is not None else []
+    if spec.writer is not None:
+        out.append((spec.writer.host, spec.writer.port))
+    if not out:
         raise LookupError(f"region {primary} has no writer")
-    return primary, (spec.writer.host, spec.writer.port)
+    return primary, out
 
 
 class GlobalEndpoint:
@@ -50,13 +53,21 @@ class GlobalEndpoint:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            region, target = primary_writer(self.root)
-            up_r, up_w = await asyncio.wait_for(asyncio.open_connection(*target),
-                                                ROUTER_BACKEND_CONNECT_TIMEOUT_MS / 1000)
-        except (OSError, LookupError, ValueError, asyncio.TimeoutError) as e:
-            writer.write(fatal(CANNOT_CONNECT_NOW, f"the global writer endpoint cannot reach the primary's writer: {e}"))
+            region, targets = primary_writer(self.root)
+        except (OSError, LookupError, ValueError) as e:
+            targets, why = [], e
+        up = None
+        for target in targets:
+            try:
+                up = await asyncio.wait_for(asyncio.open_connection(*target), ROUTER_BACKEND_CONNECT_TIMEOUT_MS / 1000)
+                break
+            except (OSError, asyncio.TimeoutError) as e:
+                why = e
+        if up is None:
+            writer.write(fatal(CANNOT_CONNECT_NOW, f"the global writer endpoint cannot reach the primary's writer: {why}"))
             await _close(writer)
             return
+        up_r, up_w = up
         self.pipes[writer] = region
         try:
             await asyncio.gather(_pipe(reader, up_w), _pipe(up_r, writer))

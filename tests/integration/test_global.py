@@ -158,10 +158,10 @@ def test_switchovers_lose_nothing_and_every_region_reads_whole_totals(cluster_bu
     print(verdict.render())
     assert verdict.valid, verdict.render()
     assert verdict.counts["transfers ok"] > 0
-    for region, reads in out["reads"].items():
-        totals = [t for t, ok in reads if ok]
-        assert totals, f"no read answered in region {region}"
-        assert set(totals) <= {1000}, (region, sorted(set(totals)))
+    reads = out["reads"]
+    print(f"region reads {reads.reads}, failed {reads.failed}")
+    assert not reads.anomalies, reads.anomalies[:5]
+    assert all(reads.reads.values()), reads.reads
     assert [s["to"] for s in out["switchovers"]] == ["r2", "r1", "r2"]
     for s in out["switchovers"]:
         print(s)
