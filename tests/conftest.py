@@ -19,6 +19,7 @@ class ClusterBuilder:
     def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
         self.clusters: list[Supervisor] = []
+        self.globals: list = []  # GlobalDatabase
         self.allowed_log_patterns: list[re.Pattern] = []
 
     def build(self, start: bool = True, **spec_kw) -> Supervisor:
@@ -33,8 +34,8 @@ class ClusterBuilder:
         processes are killed on exit and their logs scanned like any cluster's."""
         from replication.regions import GlobalDatabase
 
-        g = GlobalDatabase.create(self.tmp_path / f"global{len(self.clusters)}", regions, **kw)
-        self.clusters += list(g.regions.values())
+        g = GlobalDatabase.create(self.tmp_path / f"global{len(self.clusters) + len(self.globals)}", regions, **kw)
+        self.globals.append(g)  # switchover and failover replace its regions' supervisors: follow g, not them
         if start:
             g.start_all()
         return g
@@ -45,7 +46,7 @@ class ClusterBuilder:
 
     def scan_logs(self) -> list[str]:
         bad = []
-        for c in self.clusters:
+        for c in self._all_clusters():
             for n in c.nodes.values():
                 if not n.log_path.exists():
                     continue
@@ -54,8 +55,11 @@ class ClusterBuilder:
                         bad.append(f"{n.name}: {line}")
         return bad
 
+    def _all_clusters(self) -> list[Supervisor]:
+        return self.clusters + [sup for g in self.globals for sup in g.regions.values()]
+
     def teardown(self) -> None:
-        for c in self.clusters:
+        for c in self._all_clusters():
             c.stop_all(kill=True)
 
 
