@@ -45,6 +45,8 @@ class ComputeAdmin(cpb_grpc.ComputeNodeServicer):
         log.info("promotion asked (generation %d): %s", request.generation, request.reason)
         try:
             vc = await self.node.promote()
+            if request.global_primary:
+                vc.rpo_ms = request.rpo_s * 1000
         except SixfoldError as e:
             log.warning("promotion failed: %s", e)
             await context.abort(grpc.StatusCode.UNAVAILABLE, f"{type(e).__name__}: {e}")

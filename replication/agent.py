@@ -30,7 +30,8 @@ from sixfold.constants import (
     APPEND_RECONNECT_BACKOFF_MS_MIN, REPLICA_RECONNECT_BACKOFF_MS_MAX, REPLICATION_PROGRESS_INTERVAL_MS,
     REPLICATION_STREAM_SILENCE_MS, RPC_TIMEOUT_MS,
 )
-from sixfold.core.records import KIND_MARKER, LogRecord, decode_record
+from replication.log_fetch import fetch_durable_range
+from sixfold.core.records import KIND_MARKER, LogRecord, decode_record, peek_commit_ts_us
 from sixfold.errors import InvalidMessage, SixfoldError, StaleEpoch
 from sixfold.process import run_server
 from sixfold.rpc import compute_pb2 as cpb
@@ -39,6 +40,11 @@ from sixfold.rpc.channel_options import GRPC_OPTIONS, SERVER_OPTIONS
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.replication.agent")
+
+
+class LogDiverged(SixfoldError):
+    """The primary's server refused this secondary: its log differs from the primary's
+    (a failover left it behind). Not retriable: `sixfold global rejoin` rebuilds it."""
 
 
 def agent_name(region: str) -> str:
@@ -52,6 +58,7 @@ class Agent(cpb_grpc.ComputeNodeServicer):
         self.name = agent_name(spec.region)
         self.vc: VolumeClient | None = None
         self.submitted = 0  # the last primary LSN handed to the volume (durable or in flight)
+        self.submitted_ts_us = 0  # its commit time: the server checks it against the primary's log
         self.primary_vdl = 0  # as the server last told
         self.primary_vdl_ts_us = 0
         self._mtx: list[LogRecord] = []  # the primary mini-transaction being received
@@ -61,7 +68,11 @@ class Agent(cpb_grpc.ComputeNodeServicer):
         self.failed = asyncio.get_running_loop().create_future()
         self.vc = await VolumeClient.open(self.spec, writer_id=self.name, on_failure=self._on_failure)
         self.vc.redo_ring = RedoRing(self.vc.vdl)
-        self.submitted = self.vc.vdl
+        self.submitted = vdl = self.vc.vdl
+        if vdl:  # the commit time of the last primary commit the volume holds
+            raws = await fetch_durable_range(self.vc.stubs, self.vc.geometry, self.spec.volume, vdl - 1, vdl,
+                                             self.vc.recovered.pg_tails)
+            self.submitted_ts_us = peek_commit_ts_us(raws[0])
         log.info("agent of region %s opened its volume: epoch %d, durable to primary LSN %d", self.spec.region,
                  self.vc.epoch, self.vc.vdl)
 
@@ -77,7 +88,12 @@ class Agent(cpb_grpc.ComputeNodeServicer):
             try:
                 await self._stream(upstream)
                 backoff_ms = APPEND_RECONNECT_BACKOFF_MS_MIN
-            except (grpc.aio.AioRpcError, InvalidMessage, asyncio.TimeoutError) as e:
+            except grpc.aio.AioRpcError as e:
+                if e.code() == grpc.StatusCode.FAILED_PRECONDITION:  # diverged: following would corrupt the volume
+                    raise LogDiverged(e.details()) from None
+                log.info("the log stream from %s ended (%s: %s); resuming after LSN %d", upstream, e.code().name,
+                         e.details(), self.submitted)
+            except (InvalidMessage, asyncio.TimeoutError) as e:
                 detail = f"{e.code().name}: {e.details()}" if isinstance(e, grpc.aio.AioRpcError) else str(e)
                 log.info("the log stream from %s ended (%s); resuming after LSN %d", upstream, detail, self.submitted)
             await asyncio.sleep(backoff_ms / 1000)  # reconnect backoff
@@ -92,7 +108,7 @@ class Agent(cpb_grpc.ComputeNodeServicer):
         channel = grpc.aio.insecure_channel(upstream, options=GRPC_OPTIONS)
         try:
             call = cpb_grpc.ComputeNodeStub(channel).Subscribe()
-            await call.write(self._progress(resume_after_lsn=self.submitted))
+            await call.write(self._progress(resume_after_lsn=self.submitted, resume_commit_ts_us=self.submitted_ts_us))
             reporter = asyncio.ensure_future(self._report(call))
             try:
                 first = await asyncio.wait_for(call.read(), RPC_TIMEOUT_MS / 1000 + silence_s)
@@ -136,7 +152,7 @@ class Agent(cpb_grpc.ComputeNodeServicer):
                 err = InvalidMessage(f"primary commit at LSN {rec.lsn} landed at LSN {commit.cpl} here")
                 vc.stop(err)  # ends the process through `failed`
                 raise err
-            self.submitted = rec.lsn
+            self.submitted, self.submitted_ts_us = rec.lsn, rec.commit_ts_us
 
     # --- to the region's readers, the agent is the writer ------------------------------------
     async def Health(self, request, context):
@@ -199,6 +215,10 @@ async def serve(args: argparse.Namespace) -> int:
             code = 70
     elif puller in done and isinstance(puller.exception(), StaleEpoch):
         log.warning("agent fenced by a newer writer of region %s's volume: it stops", spec.region)
+    elif puller in done and isinstance(puller.exception(), LogDiverged):
+        log.critical("region %s cannot follow the primary: %s; run `sixfold global rejoin %s`", spec.region,
+                     puller.exception(), spec.region)
+        code = 70
     elif puller in done and puller.exception() is not None:
         log.critical("agent stopped", exc_info=puller.exception())
         code = 70

@@ -28,7 +28,7 @@ from sixfold.constants import (
     APPEND_RECONNECT_BACKOFF_MS_MIN, REPLICA_RECONNECT_BACKOFF_MS_MAX, REPLICATION_FETCH_LSNS_MAX,
     REPLICATION_PROGRESS_INTERVAL_MS, REPLICATION_RING_BYTES_MAX, REDO_STREAM_SILENCE_MS, RPC_TIMEOUT_MS,
 )
-from sixfold.core.records import peek_header
+from sixfold.core.records import peek_commit_ts_us, peek_header
 from sixfold.errors import InvalidMessage, QuorumUnavailable
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc
@@ -203,6 +203,19 @@ class DurableLog:
             return out
         up_to = min(vdl, after + REPLICATION_FETCH_LSNS_MAX, ring.first_lsn - 1)
         return await fetch_durable_range(self.stubs, self.geometry, self.spec.volume, after, up_to, dict(self.tails))
+
+    async def commit_ts_at(self, lsn: int) -> int | None:
+        """Commit time of the commit whose last record is `lsn`: 0 when no commit ends
+        there, None when `lsn` is above the durable log."""
+        ring = self.ring
+        if lsn > self.vdl:
+            return None
+        if ring.holds_after(lsn - 1):
+            raws = ring.read(lsn - 1, 1)
+        else:
+            raws = await fetch_durable_range(self.stubs, self.geometry, self.spec.volume, lsn - 1, lsn, dict(self.tails))
+        assert raws and peek_header(raws[0])[0] == lsn, "a durable LSN reads back as itself"
+        return peek_commit_ts_us(raws[0]) if peek_header(raws[0])[3] else 0
 
     def commit_ts_after(self, lsn: int) -> int | None:
         """Commit time of the first commit above `lsn`, when the ring still holds it."""

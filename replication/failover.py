@@ -83,9 +83,12 @@ def failover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s: 
     heard = nsup.replication_health(1.0)  # what the target's agent last heard of the primary
     nsup.kill(REPLICATION_AGENT)
     reader = min(nsup.spec.compute_nodes, key=lambda n: (n.tier, n.name))
+    # The region becomes the primary: the new writer enforces the managed RPO from now on.
+    request = cpb.PromoteRequest(reason=f"global failover from {old}", global_primary=True,
+                                 rpo_s=osup.spec.replication.rpo_s)
     try:
         promoted = _admin(reader.admin_address,
-                          lambda s, t: s.Promote(cpb.PromoteRequest(reason=f"global failover from {old}"), timeout=t),
+                          lambda s, t: s.Promote(request, timeout=t),
                           PROMOTE_TIMEOUT_MS / 1000)
     except grpc.RpcError as e:
         nsup.start(REPLICATION_AGENT)

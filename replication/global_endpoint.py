@@ -3,9 +3,10 @@
 One stable address that always reaches the current primary region's writer: each new
 client connection is piped, bytes untouched, to the writer endpoint of the region
 `global.json` names primary (its router, which itself follows failovers inside the
-region; while that router does not answer, the instance its spec names writer). When a switchover or failover moves the primary,
-every connection still piped to the old one is closed, so clients reconnect here and
-reach the new primary. A client that cannot be placed gets FATAL 57P03.
+region; while that router does not answer, the instance its spec names writer). When a
+switchover or failover moves the primary, every connection still piped to the old one
+is closed, so clients reconnect here and reach the new primary. A client that cannot be
+placed gets FATAL 57P03.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class GlobalEndpoint:
             except (OSError, asyncio.TimeoutError) as e:
                 why = e
         if up is None:
-            writer.write(fatal(CANNOT_CONNECT_NOW, f"the global writer endpoint cannot reach the primary's writer: {why}"))
+            writer.write(fatal(CANNOT_CONNECT_NOW,
+                               f"the global writer endpoint cannot reach the primary's writer: {why}"))
             await _close(writer)
             return
         up_r, up_w = up

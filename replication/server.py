@@ -90,7 +90,7 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
         s.applied_lsn, s.connected = first.applied_vdl, True
         reader = asyncio.ensure_future(self._read_progress(s, it))
         link = DelayLine(self.delay_ms, REPLICATION_LINK_BATCHES_MAX)
-        producer = asyncio.ensure_future(self._produce(region, cursor, link, context))
+        producer = asyncio.ensure_future(self._produce(region, cursor, first.resume_commit_ts_us, link, context))
         getter: asyncio.Future | None = None
         try:
             while not producer.done() or not link.empty():
@@ -116,7 +116,7 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
         except Exception:  # noqa: BLE001 - the stream ended: the subscription ends with it
             pass
 
-    async def _produce(self, region: str, cursor: int, link: DelayLine, context) -> None:
+    async def _produce(self, region: str, cursor: int, cursor_ts_us: int, link: DelayLine, context) -> None:
         dlog = self.log
         while dlog.ring is None:  # not following a writer yet
             dlog.changed.clear()
@@ -128,6 +128,12 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION,
                                 f"region {region} is durable to LSN {cursor}, beyond the primary's durable log "
                                 f"({dlog.vdl}): its log has diverged; it must rejoin")
+        if cursor and cursor_ts_us:
+            ours = await dlog.commit_ts_at(cursor)
+            if ours is not None and ours != cursor_ts_us:
+                await context.abort(grpc.StatusCode.FAILED_PRECONDITION,
+                                    f"region {region}'s commit at LSN {cursor} is not the primary's (commit time "
+                                    f"{cursor_ts_us} there, {ours} here): its log has diverged; it must rejoin")
         log.info("secondary %s resumes after LSN %d (primary VDL %d)", region, cursor, dlog.vdl)
         await link.put(self._batch(start_lsn=cursor))
         last_sent = time.monotonic()

@@ -66,7 +66,8 @@ def switchover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s
         marker = _admin(writer.admin_address, lambda s, t: s.PauseWrites(cpb.PauseWritesRequest(reason=reason),
                                                                          timeout=t), RPC_TIMEOUT_MS / 1000).marker_lsn
     except grpc.RpcError as e:
-        raise SwitchoverError(f"the writer {writer.name} of region {old} could not pause writes: {e.details()}") from None
+        raise SwitchoverError(f"the writer {writer.name} of region {old} could not pause writes: "
+                              f"{e.details()}") from None
     say(f"writes paused on region {old}: marker at LSN {marker}")
     paused_ms = ms()
 
@@ -88,9 +89,12 @@ def switchover(g: GlobalDatabase, to: str, say: Callable[[str], None] = lambda s
     # the promotion's recovery fences it anyway, and a clean stop only adds to the pause.
     nsup.kill(REPLICATION_AGENT)
     reader = min(nsup.spec.compute_nodes, key=lambda n: (n.tier, n.name))
+    # The region becomes the primary: the new writer enforces the managed RPO from now on.
+    request = cpb.PromoteRequest(reason=f"switchover from {old}", global_primary=True,
+                                 rpo_s=osup.spec.replication.rpo_s)
     try:
         promoted = _admin(reader.admin_address,
-                          lambda s, t: s.Promote(cpb.PromoteRequest(reason=f"switchover from {old}"), timeout=t),
+                          lambda s, t: s.Promote(request, timeout=t),
                           PROMOTE_TIMEOUT_MS / 1000)
     except grpc.RpcError as e:
         nsup.start(REPLICATION_AGENT)

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19sixfold/rpc/compute.proto\x12\x0fsixfold.compute\"\x16\n\x14\x43omputeHealthRequest\"\xf6\x01\n\rComputeHealth\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0b\n\x03vdl\x18\x04 \x01(\x04\x12\x12\n\nwriter_vdl\x18\x05 \x01(\x04\x12\x0e\n\x06lag_ms\x18\x06 \x01(\x01\x12\x0e\n\x06synced\x18\x07 \x01(\x08\x12\x0b\n\x03pid\x18\x08 \x01(\x05\x12\x0e\n\x06writer\x18\t \x01(\t\x12\x18\n\x10vdl_commit_ts_us\x18\n \x01(\x04\x12\x0e\n\x06region\x18\x0b \x01(\t\x12\x32\n\x0bsecondaries\x18\x0c \x03(\x0b\x32\x1d.sixfold.compute.SecondaryLag\"4\n\x0ePromoteRequest\x12\x12\n\ngeneration\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t\"B\n\x0fPromoteResponse\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\x12\x0b\n\x03vdl\x18\x02 \x01(\x04\x12\x13\n\x0brecovery_ms\x18\x03 \x01(\x01\"\xaf\x01\n\tRedoBatch\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\x12\x0b\n\x03vdl\x18\x02 \x01(\x04\x12\x18\n\x10vdl_commit_ts_us\x18\x03 \x01(\x04\x12\x0f\n\x07records\x18\x04 \x03(\x0c\x12\x11\n\tstart_lsn\x18\x05 \x01(\x04\x12\r\n\x05reset\x18\x06 \x01(\x08\x12)\n\x08pg_tails\x18\x07 \x03(\x0b\x32\x17.sixfold.compute.PgTail\x12\x0e\n\x06writer\x18\x08 \x01(\t\"!\n\x06PgTail\x12\n\n\x02pg\x18\x01 \x01(\r\x12\x0b\n\x03lsn\x18\x02 \x01(\x04\"\x9f\x01\n\x0fReplicaProgress\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x61pplied_vdl\x18\x02 \x01(\x04\x12\x14\n\x0cmin_read_lsn\x18\x03 \x01(\x04\x12\x18\n\x10resume_after_lsn\x18\x04 \x01(\x04\x12\x1d\n\x15\x62\x65st_secondary_lag_ms\x18\x05 \x01(\x01\x12\x1a\n\x12replication_server\x18\x06 \x01(\x08\"g\n\x0cSecondaryLag\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x13\n\x0b\x61pplied_lsn\x18\x02 \x01(\x04\x12\x0f\n\x07lag_lsn\x18\x03 \x01(\x04\x12\x0e\n\x06lag_ms\x18\x04 \x01(\x01\x12\x11\n\tconnected\x18\x05 \x01(\x08\"4\n\x12PauseWritesRequest\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0e\n\x06resume\x18\x02 \x01(\x08\"8\n\x13PauseWritesResponse\x12\x12\n\nmarker_lsn\x18\x01 \x01(\x04\x12\r\n\x05\x65poch\x18\x02 \x01(\x04\x32\xd5\x02\n\x0b\x43omputeNode\x12O\n\x06Health\x12%.sixfold.compute.ComputeHealthRequest\x1a\x1e.sixfold.compute.ComputeHealth\x12X\n\x0bPauseWrites\x12#.sixfold.compute.PauseWritesRequest\x1a$.sixfold.compute.PauseWritesResponse\x12L\n\x07Promote\x12\x1f.sixfold.compute.PromoteRequest\x1a .sixfold.compute.PromoteResponse\x12M\n\tSubscribe\x12 .sixfold.compute.ReplicaProgress\x1a\x1a.sixfold.compute.RedoBatch(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19sixfold/rpc/compute.proto\x12\x0fsixfold.compute\"\x16\n\x14\x43omputeHealthRequest\"\xf6\x01\n\rComputeHealth\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0b\n\x03vdl\x18\x04 \x01(\x04\x12\x12\n\nwriter_vdl\x18\x05 \x01(\x04\x12\x0e\n\x06lag_ms\x18\x06 \x01(\x01\x12\x0e\n\x06synced\x18\x07 \x01(\x08\x12\x0b\n\x03pid\x18\x08 \x01(\x05\x12\x0e\n\x06writer\x18\t \x01(\t\x12\x18\n\x10vdl_commit_ts_us\x18\n \x01(\x04\x12\x0e\n\x06region\x18\x0b \x01(\t\x12\x32\n\x0bsecondaries\x18\x0c \x03(\x0b\x32\x1d.sixfold.compute.SecondaryLag\"[\n\x0ePromoteRequest\x12\x12\n\ngeneration\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0eglobal_primary\x18\x03 \x01(\x08\x12\r\n\x05rpo_s\x18\x04 \x01(\x01\"B\n\x0fPromoteResponse\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\x12\x0b\n\x03vdl\x18\x02 \x01(\x04\x12\x13\n\x0brecovery_ms\x18\x03 \x01(\x01\"\xaf\x01\n\tRedoBatch\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\x12\x0b\n\x03vdl\x18\x02 \x01(\x04\x12\x18\n\x10vdl_commit_ts_us\x18\x03 \x01(\x04\x12\x0f\n\x07records\x18\x04 \x03(\x0c\x12\x11\n\tstart_lsn\x18\x05 \x01(\x04\x12\r\n\x05reset\x18\x06 \x01(\x08\x12)\n\x08pg_tails\x18\x07 \x03(\x0b\x32\x17.sixfold.compute.PgTail\x12\x0e\n\x06writer\x18\x08 \x01(\t\"!\n\x06PgTail\x12\n\n\x02pg\x18\x01 \x01(\r\x12\x0b\n\x03lsn\x18\x02 \x01(\x04\"\xbc\x01\n\x0fReplicaProgress\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x61pplied_vdl\x18\x02 \x01(\x04\x12\x14\n\x0cmin_read_lsn\x18\x03 \x01(\x04\x12\x18\n\x10resume_after_lsn\x18\x04 \x01(\x04\x12\x1d\n\x15\x62\x65st_secondary_lag_ms\x18\x05 \x01(\x01\x12\x1a\n\x12replication_server\x18\x06 \x01(\x08\x12\x1b\n\x13resume_commit_ts_us\x18\x07 \x01(\x04\"g\n\x0cSecondaryLag\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x13\n\x0b\x61pplied_lsn\x18\x02 \x01(\x04\x12\x0f\n\x07lag_lsn\x18\x03 \x01(\x04\x12\x0e\n\x06lag_ms\x18\x04 \x01(\x01\x12\x11\n\tconnected\x18\x05 \x01(\x08\"4\n\x12PauseWritesRequest\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0e\n\x06resume\x18\x02 \x01(\x08\"8\n\x13PauseWritesResponse\x12\x12\n\nmarker_lsn\x18\x01 \x01(\x04\x12\r\n\x05\x65poch\x18\x02 \x01(\x04\x32\xd5\x02\n\x0b\x43omputeNode\x12O\n\x06Health\x12%.sixfold.compute.ComputeHealthRequest\x1a\x1e.sixfold.compute.ComputeHealth\x12X\n\x0bPauseWrites\x12#.sixfold.compute.PauseWritesRequest\x1a$.sixfold.compute.PauseWritesResponse\x12L\n\x07Promote\x12\x1f.sixfold.compute.PromoteRequest\x1a .sixfold.compute.PromoteResponse\x12M\n\tSubscribe\x12 .sixfold.compute.ReplicaProgress\x1a\x1a.sixfold.compute.RedoBatch(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,21 +36,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COMPUTEHEALTH']._serialized_start=71
   _globals['_COMPUTEHEALTH']._serialized_end=317
   _globals['_PROMOTEREQUEST']._serialized_start=319
-  _globals['_PROMOTEREQUEST']._serialized_end=371
-  _globals['_PROMOTERESPONSE']._serialized_start=373
-  _globals['_PROMOTERESPONSE']._serialized_end=439
-  _globals['_REDOBATCH']._serialized_start=442
-  _globals['_REDOBATCH']._serialized_end=617
-  _globals['_PGTAIL']._serialized_start=619
-  _globals['_PGTAIL']._serialized_end=652
-  _globals['_REPLICAPROGRESS']._serialized_start=655
-  _globals['_REPLICAPROGRESS']._serialized_end=814
-  _globals['_SECONDARYLAG']._serialized_start=816
-  _globals['_SECONDARYLAG']._serialized_end=919
-  _globals['_PAUSEWRITESREQUEST']._serialized_start=921
-  _globals['_PAUSEWRITESREQUEST']._serialized_end=973
-  _globals['_PAUSEWRITESRESPONSE']._serialized_start=975
-  _globals['_PAUSEWRITESRESPONSE']._serialized_end=1031
-  _globals['_COMPUTENODE']._serialized_start=1034
-  _globals['_COMPUTENODE']._serialized_end=1375
+  _globals['_PROMOTEREQUEST']._serialized_end=410
+  _globals['_PROMOTERESPONSE']._serialized_start=412
+  _globals['_PROMOTERESPONSE']._serialized_end=478
+  _globals['_REDOBATCH']._serialized_start=481
+  _globals['_REDOBATCH']._serialized_end=656
+  _globals['_PGTAIL']._serialized_start=658
+  _globals['_PGTAIL']._serialized_end=691
+  _globals['_REPLICAPROGRESS']._serialized_start=694
+  _globals['_REPLICAPROGRESS']._serialized_end=882
+  _globals['_SECONDARYLAG']._serialized_start=884
+  _globals['_SECONDARYLAG']._serialized_end=987
+  _globals['_PAUSEWRITESREQUEST']._serialized_start=989
+  _globals['_PAUSEWRITESREQUEST']._serialized_end=1041
+  _globals['_PAUSEWRITESRESPONSE']._serialized_start=1043
+  _globals['_PAUSEWRITESRESPONSE']._serialized_end=1099
+  _globals['_COMPUTENODE']._serialized_start=1102
+  _globals['_COMPUTENODE']._serialized_end=1443
 # @@protoc_insertion_point(module_scope)

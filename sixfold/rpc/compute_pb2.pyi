@@ -39,12 +39,16 @@ class ComputeHealth(_message.Message):
     def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl: _Optional[int] = ..., writer_vdl: _Optional[int] = ..., lag_ms: _Optional[float] = ..., synced: _Optional[bool] = ..., pid: _Optional[int] = ..., writer: _Optional[str] = ..., vdl_commit_ts_us: _Optional[int] = ..., region: _Optional[str] = ..., secondaries: _Optional[_Iterable[_Union[SecondaryLag, _Mapping]]] = ...) -> None: ...
 
 class PromoteRequest(_message.Message):
-    __slots__ = ("generation", "reason")
+    __slots__ = ("generation", "reason", "global_primary", "rpo_s")
     GENERATION_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    GLOBAL_PRIMARY_FIELD_NUMBER: _ClassVar[int]
+    RPO_S_FIELD_NUMBER: _ClassVar[int]
     generation: int
     reason: str
-    def __init__(self, generation: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+    global_primary: bool
+    rpo_s: float
+    def __init__(self, generation: _Optional[int] = ..., reason: _Optional[str] = ..., global_primary: _Optional[bool] = ..., rpo_s: _Optional[float] = ...) -> None: ...
 
 class PromoteResponse(_message.Message):
     __slots__ = ("epoch", "vdl", "recovery_ms")
@@ -85,20 +89,22 @@ class PgTail(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., lsn: _Optional[int] = ...) -> None: ...
 
 class ReplicaProgress(_message.Message):
-    __slots__ = ("name", "applied_vdl", "min_read_lsn", "resume_after_lsn", "best_secondary_lag_ms", "replication_server")
+    __slots__ = ("name", "applied_vdl", "min_read_lsn", "resume_after_lsn", "best_secondary_lag_ms", "replication_server", "resume_commit_ts_us")
     NAME_FIELD_NUMBER: _ClassVar[int]
     APPLIED_VDL_FIELD_NUMBER: _ClassVar[int]
     MIN_READ_LSN_FIELD_NUMBER: _ClassVar[int]
     RESUME_AFTER_LSN_FIELD_NUMBER: _ClassVar[int]
     BEST_SECONDARY_LAG_MS_FIELD_NUMBER: _ClassVar[int]
     REPLICATION_SERVER_FIELD_NUMBER: _ClassVar[int]
+    RESUME_COMMIT_TS_US_FIELD_NUMBER: _ClassVar[int]
     name: str
     applied_vdl: int
     min_read_lsn: int
     resume_after_lsn: int
     best_secondary_lag_ms: float
     replication_server: bool
-    def __init__(self, name: _Optional[str] = ..., applied_vdl: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., resume_after_lsn: _Optional[int] = ..., best_secondary_lag_ms: _Optional[float] = ..., replication_server: _Optional[bool] = ...) -> None: ...
+    resume_commit_ts_us: int
+    def __init__(self, name: _Optional[str] = ..., applied_vdl: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., resume_after_lsn: _Optional[int] = ..., best_secondary_lag_ms: _Optional[float] = ..., replication_server: _Optional[bool] = ..., resume_commit_ts_us: _Optional[int] = ...) -> None: ...
 
 class SecondaryLag(_message.Message):
     __slots__ = ("region", "applied_lsn", "lag_lsn", "lag_ms", "connected")

@@ -4,6 +4,7 @@ replication process without gap or duplicate, and the managed RPO."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -144,6 +145,18 @@ def test_managed_rpo_refuses_commits_while_no_secondary_is_within_it(cluster_bui
                    30, "commits to be acknowledged again once the secondary caught up")
     wait_same_contents(g, "r2", 30)
 
+    # The promise moves with the primary: after a switchover r2's writer enforces it.
+    from replication.switchover import switchover
+
+    switchover(g, "r2")
+    wait_same_contents(g, "r1", 30)
+    g.regions["r1"].pause("replication-agent")
+    with psycopg.connect(g.endpoints()["global-writer"], autocommit=True) as c:
+        with pytest.raises(psycopg.errors.ConfigurationLimitExceeded):
+            for i in range(30_000, 31_000):
+                c.execute("insert into t values (%s, 0)", (i,))
+    g.regions["r1"].resume("replication-agent")
+
 
 def test_switchovers_lose_nothing_and_every_region_reads_whole_totals(cluster_builder):
     """The bank through the global writer endpoint while the primary moves r1 -> r2 ->
@@ -214,7 +227,7 @@ def test_forced_failover_reports_exactly_what_it_lost_and_the_old_primary_rejoin
     history = out["history"]
     acked = [op for op in history if op.type == "ok" and op.value[0][0] == "transfer"]
     missing = [op for op in acked if op.value[0][4] not in present]
-    for op in missing:  # committed on r1 inside the window: acknowledged after its first commit, invoked before its last
+    for op in missing:  # inside the window: acknowledged after its first commit, invoked before its last
         assert (history.t0 + op.end + wall_minus_mono) * 1e6 >= lost["first_commit_us"], op.describe()
         assert (history.t0 + op.start + wall_minus_mono) * 1e6 <= lost["last_commit_us"], op.describe()
     print(f"acknowledged transfers missing on r2: {len(missing)}; lost window: {lost['transactions']} transactions")
@@ -229,6 +242,17 @@ def test_forced_failover_reports_exactly_what_it_lost_and_the_old_primary_rejoin
             c.execute("insert into bank values (99, 0)")
     print(f"the old primary's instance refused: {refused.value.sqlstate} {refused.value}")
     assert refused.value.sqlstate != "08007"
+    # Told by hand to follow r2 anyway, its agent is refused: its log is not r2's.
+    from replication.switchover import _respec
+
+    cluster_builder.allow_log(r"region r1 cannot follow the primary")
+    g.regions["r1"] = _respec(old, old.spec.replace(replication=dataclasses.replace(old.spec.replication,
+                                                                                    diverged=False)))
+    agent = g.regions["r1"].start("replication-agent", wait=False)
+    assert agent.wait_exit(60), "a diverged agent kept running"
+    assert "its log has diverged" in agent.log_path.read_text()
+    g.regions["r1"] = _respec(g.regions["r1"], g.regions["r1"].spec.replace(
+        replication=dataclasses.replace(old.spec.replication, diverged=True)))
     j = rejoin(g, "r1", say=print)
     print(j)
     assert j["discarded"]["transactions"] == lost["transactions"]
