@@ -41,11 +41,40 @@ from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.spec import ClusterSpec, local_spec
 
 
-def free_ports(n: int) -> list[int]:
-    """n distinct ports that were free a moment ago (bound together, then released)."""
-    socks = []
+LISTEN_PORTS_MIN = 10_000  # free_ports picks from here up to the kernel's ephemeral range
+
+
+def _ephemeral_range() -> tuple[int, int]:
     try:
-        for _ in range(n):
+        lo, hi = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return lo, hi
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+def free_ports(n: int) -> list[int]:
+    """n distinct ports that were free a moment ago (bound together, then released).
+
+    They come from below the kernel's ephemeral range: a port picked there (bind to
+    port 0) can be handed to some process's outgoing connection before the node meant
+    to listen on it starts, which a global database starting many processes hit."""
+    import random
+
+    lo, _hi = _ephemeral_range()
+    socks: list[socket.socket] = []
+    try:
+        if lo - LISTEN_PORTS_MIN >= 10 * n:
+            for port in random.SystemRandom().sample(range(LISTEN_PORTS_MIN, lo), min(lo - LISTEN_PORTS_MIN, 50 * n)):
+                if len(socks) == n:
+                    break
+                s = socket.socket()
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    s.close()
+                    continue
+                socks.append(s)
+        while len(socks) < n:  # no room below the ephemeral range: let the kernel pick
             s = socket.socket()
             s.bind(("127.0.0.1", 0))
             socks.append(s)

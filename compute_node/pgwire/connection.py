@@ -308,9 +308,12 @@ class Connection:
                 self.send_error(e)
                 if kind == b"Q":
                     self.send(m.ready_for_query(self.session.status))
-                    await self.flush()
                 else:
+                    # Skip to Sync, but send the error now, as PostgreSQL does: a client that
+                    # sent Parse/Describe/Flush (asyncpg) waits for it before sending Sync,
+                    # and the Flush it sent is among what is skipped.
                     self.ext.skipping = True
+                await self.flush()
             await self.maybe_flush()
 
     async def send_outcome(self, outcome: Outcome, formats: tuple[int, ...] = (), describe: bool = True) -> None:

@@ -388,6 +388,18 @@ def post_error_skips_until_sync(cluster, i=0):
         assert_usable(c)
 
 
+def post_error_reaches_a_client_that_only_flushed(cluster, i=0):
+    """An error in Parse is sent at once, as PostgreSQL does: a client that sent Parse,
+    Describe and Flush (asyncpg's prepare) waits for an answer before it sends Sync."""
+    with logged_in(cluster) as c:
+        c.send(r.parse("s1", "selec 1") + r.describe("S", "s1") + r.flush())
+        kind, body = c.read_message()  # a Hang here is the bug: the error sat in the send buffer
+        assert kind == b"E" and r.error_fields(body)["C"] == "42601", (kind, body)
+        c.send(r.sync())
+        assert c.until_ready()[-1] == (b"Z", b"I")
+        assert_usable(c)
+
+
 def post_extended_happy_path_with_flush_and_suspend(cluster, i=0):
     """Not bad input: the baseline the error cases are judged against (Flush without Sync,
     Execute with a row limit: PortalSuspended, then the rest)."""
@@ -510,7 +522,8 @@ PRE_AUTH = [pre_negative_length, pre_zero_length, pre_short_length, pre_claims_2
 POST_AUTH = [post_negative_length, post_claims_256mb, post_unknown_type, post_truncated_then_disconnect,
              post_random_bytes, post_execute_without_bind, post_bind_unknown_statement, post_bind_wrong_param_count,
              post_parse_two_statements, post_describe_unknown_portal, post_describe_unknown_statement,
-             post_error_skips_until_sync, post_extended_happy_path_with_flush_and_suspend,
+             post_error_skips_until_sync, post_error_reaches_a_client_that_only_flushed,
+             post_extended_happy_path_with_flush_and_suspend,
              post_disconnect_mid_extended, post_disconnect_in_transaction, post_query_invalid_utf8,
              post_query_not_nul_terminated, post_bind_param_overruns_message, post_describe_bad_subtype,
              post_copy_then_garbage_type, post_copy_fail, post_disconnect_mid_copy]
