@@ -76,6 +76,7 @@ def test_replica_sessions_see_whole_transactions_and_never_go_back(replicated):
     stop = threading.Event()
     problems: list[str] = []
     reads = [0]
+    reads_by_session = [0, 0]
 
     def reader(n: int) -> None:
         seen = -1
@@ -92,6 +93,7 @@ def test_replica_sessions_see_whole_transactions_and_never_go_back(replicated):
                     problems.append(f"session {n}: went back from {seen} to {count} history rows")
                 seen = count
                 reads[0] += 1
+                reads_by_session[n] += 1
 
     threads = [threading.Thread(target=reader, args=(n,)) for n in range(2)]
     for t in threads:
@@ -112,7 +114,9 @@ def test_replica_sessions_see_whole_transactions_and_never_go_back(replicated):
                "the replica to catch up")
     print(f"{total} pgbench transactions; {reads[0]} consistent replica reads; "
           f"lag now {r.execute('select sixfold_metric(%s)', ('lag_ms',)).fetchone()[0]} ms")
-    assert reads[0] >= 8 and total > 20  # each read sums 100,000 accounts: a full scan
+    # The checks above are not vacuous: both sessions read while pgbench committed (how
+    # many reads fit depends on the machine: each sums 100,000 accounts, a full scan).
+    assert min(reads_by_session) >= 1 and total > 20, (reads_by_session, total)
 
 
 @pytest.mark.integration
