@@ -530,6 +530,16 @@ class Session:
         result.commit_lsn = node.wait_durable(shipped)
         return result
 
+    def catalog_rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """A read of the schema (sqlite_master, pragma tables) as this session's next
+        statement would see it: on the writer inside its write transaction, else on
+        its reader (inside its snapshot, if it holds one)."""
+        conn = self.node.writer if self.txn == "write" else self.reader
+        try:
+            return list(conn.execute(sql, params))
+        except apsw.Error as e:
+            raise sql_error(e) from None
+
     def describe(self, stmt: str, params) -> list[tuple[str, str | None]]:
         """(name, declared type) of the result columns of `stmt`, without running it."""
         conn = self.node.writer if self.txn == "write" else self.reader
@@ -542,8 +552,16 @@ class Session:
     def execute_many(self, stmt: str, rows) -> int:
         """Run one writing statement once per parameter row (COPY FROM, executemany), all
         in one transaction: the session's, or one of its own, committed as one
-        mini-transaction. Returns the rows changed."""
+        mini-transaction. Returns the number of parameter rows run (COPY's count: each
+        inserts one row; changes made by triggers and foreign key actions do not count)."""
         node = self.node
+        fed = [0]
+
+        def counted(rows):
+            for row in rows:
+                fed[0] += 1
+                yield row
+        rows = counted(rows)
         if self.txn == "read":
             raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
         if self.txn == "pending":
@@ -557,12 +575,12 @@ class Session:
             finally:
                 if not node.writer.in_transaction:
                     self._finish_write()
-            return node.writer.total_changes() - before
+            return fed[0] if node.writer.total_changes() != before else 0
         self._begin(read_only=False, rest="immediate")  # its own transaction, on the writer at once
         try:
             before = node.writer.total_changes()
             node.writer.cursor().executemany(stmt, rows)
-            changed = node.writer.total_changes() - before
+            changed = fed[0] if node.writer.total_changes() != before else 0
         except BaseException as e:
             if self.txn == "write":
                 self._end_write("rollback")
@@ -772,7 +790,7 @@ class Session:
             desc = _describe_only(conn, stmt, params)
         command = stmt.split(None, 1)[0].upper().rstrip(";") if stmt.strip() else ""
         return Result(columns=[d[0] for d in desc], decltypes=[d[1] for d in desc], rows=rows,
-                      rowcount=conn.total_changes() - before, command=command)
+                      rowcount=conn.changes() if conn.total_changes() != before else 0, command=command)
 
 
 def _describe_only(conn: apsw.Connection, stmt: str, params) -> tuple:

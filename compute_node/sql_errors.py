@@ -12,6 +12,7 @@ from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
 log = logging.getLogger("sixfold.compute.sql")
 
 _PREFIX = re.compile(r"^\w+Error: ")
+_OWN_STATE = re.compile(r"^\[([0-9A-Z]{5})\] (.*)$", re.DOTALL)
 _BY_MESSAGE = [
     # The type checks the translator adds to numeric columns name their SQLSTATE.
     (re.compile(r"CHECK constraint failed: 22P02 "), "22P02"),
@@ -55,6 +56,8 @@ _REWORD = [
     (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
+    (re.compile(r"^FOREIGN KEY constraint failed$"),
+     lambda m: "insert or update or delete violates a foreign key constraint"),
 ]
 
 
@@ -83,6 +86,9 @@ def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
     if isinstance(e, apsw.ReadOnlyError):
         return ReadOnlyTransaction("cannot execute a write in a read-only transaction")
     msg = _PREFIX.sub("", str(e))
+    own = _OWN_STATE.match(msg)
+    if own:  # raised by a Sixfold SQL function with PostgreSQL's SQLSTATE
+        return SqlError(own[2], own[1])
     for pattern, state in _BY_MESSAGE:
         if pattern.search(msg):
             return SqlError(pg_message(msg), state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -178,7 +179,10 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str]) -> CopySpec:
         raise SqlError(f'syntax error at or near "{toks[0][1]}"', "42601")
     fmt = opts["format"]
     if fmt == "binary":
-        raise SqlError("COPY in binary format is not supported", "0A000")
+        if any(k in opts for k in ("delimiter", "null", "quote", "escape")) or opts["header"]:
+            raise SqlError("cannot specify DELIMITER, NULL, QUOTE, ESCAPE or HEADER in BINARY mode", "42601")
+        return CopySpec(table=table, columns=columns, query=query, direction=direction, format=fmt,
+                        delimiter="\t", null="", header=False, quote='"', escape='"')
     if fmt not in ("text", "csv"):
         raise SqlError(f'COPY format "{fmt}" not recognized', "22023")
     csv = fmt == "csv"
@@ -516,3 +520,87 @@ def format_row(values: list[str | None], spec: CopySpec) -> bytes:
             else:
                 out.append("".join(table.get(ch, ch) for ch in v) if any(ch in table for ch in v) else v)
     return (spec.delimiter.join(out) + "\n").encode("utf-8")
+
+
+# --- binary format ---------------------------------------------------------------------------------
+BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+BINARY_HEADER = BINARY_SIGNATURE + struct.pack(">ii", 0, 0)
+BINARY_TRAILER = struct.pack(">h", -1)
+
+
+class BinaryCopyParser:
+    """Rows (each field bytes, or None for NULL) of a binary COPY FROM STDIN stream, fed in
+    chunks of any size."""
+
+    def __init__(self, column_count: int):
+        self.column_count = column_count
+        self._buf = bytearray()
+        self._header_done = False
+        self._done = False
+        self.row_no = 0
+
+    def feed(self, data: bytes) -> list[list[bytes | None]]:
+        self._buf += data
+        return self._parse()
+
+    def finish(self) -> list[list[bytes | None]]:
+        rows = self._parse()
+        if not self._done:
+            raise SqlError("unexpected EOF in COPY data" if self._buf or self._header_done
+                           else "COPY file signature not recognized", "22P04")
+        return rows
+
+    def _parse(self) -> list[list[bytes | None]]:
+        buf, pos, rows = self._buf, 0, []
+        if not self._header_done:
+            if len(buf) < 19:
+                return rows
+            if bytes(buf[:11]) != BINARY_SIGNATURE:
+                raise SqlError("COPY file signature not recognized", "22P04")
+            flags, ext = struct.unpack(">ii", buf[11:19])
+            if flags & 0x10000:
+                raise SqlError("COPY files with OIDs are not supported", "0A000")
+            if len(buf) < 19 + ext:
+                return rows
+            pos = 19 + ext
+            self._header_done = True
+        while not self._done and pos + 2 <= len(buf):
+            (n,) = struct.unpack(">h", buf[pos:pos + 2])
+            if n == -1:
+                self._done = True
+                pos += 2
+                break
+            if n != self.column_count:
+                raise SqlError(f"row field count is {n}, expected {self.column_count}", "22P04")
+            p, fields = pos + 2, []
+            for _ in range(n):
+                if p + 4 > len(buf):
+                    fields = None
+                    break
+                (size,) = struct.unpack(">i", buf[p:p + 4])
+                p += 4
+                if size == -1:
+                    fields.append(None)
+                    continue
+                if size < 0:
+                    raise SqlError("invalid field size", "22P04")
+                if p + size > len(buf):
+                    fields = None
+                    break
+                fields.append(bytes(buf[p:p + size]))
+                p += size
+            if fields is None:
+                break  # the rest of this row is in a later chunk
+            rows.append(fields)
+            self.row_no += 1
+            pos = p
+        del buf[:pos]
+        return rows
+
+
+def format_binary_row(values: list[bytes | None]) -> bytes:
+    """One binary COPY TO tuple."""
+    out = [struct.pack(">h", len(values))]
+    for v in values:
+        out.append(struct.pack(">i", -1) if v is None else struct.pack(">i", len(v)) + v)
+    return b"".join(out)

@@ -9,6 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql import constraints, schema, values
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
@@ -91,8 +92,12 @@ def drop(text, rest, ctx):
         raise error_near(rest.split()[0] if rest.split() else "DROP")
     kind = m.group(1).upper()
     ifx = " IF EXISTS" if m.group(3) else ""
-    stmts = tuple(f"DROP {kind}{ifx} {n}" for n in _names(m.group(4)))
-    return [Statement(kind="sql", tag=f"DROP {kind}", sqlite=(s,)) for s in stmts]
+    cascade = (m.group(6) or "").lower() == "cascade"
+    out = []
+    for n in _names(m.group(4)):
+        before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
+        out.append(Statement(kind="sql", tag=f"DROP {kind}", sqlite=(*before, f"DROP {kind}{ifx} {n}")))
+    return out
 
 
 def truncate(text, rest, ctx):
@@ -193,14 +198,16 @@ def alter(text, rest, ctx):
         if not cname:
             cname = f"{bare}_pkey" if is_pk else f"{bare}_{'_'.join(c.strip().strip(chr(34)) for c in pm.group(3).split(','))}_key"
         return st(f"CREATE UNIQUE INDEX {cname} ON {table} ({cols})")
-    if re.match(r"add\s+(constraint\s+\S+\s+)?foreign\s+key\b", low) or re.match(r"add\s+constraint\s+\S+\s+check\b", low):
-        return Statement(kind="noop", tag="ALTER TABLE")
+    if re.match(r"add\s+(constraint\s+\S+\s+)?foreign\s+key\b", low):
+        return st(*constraints.add_foreign_key(table, action))
+    if re.match(r"add\s+(constraint\s+\S+\s+)?check\b", low):
+        return st(*constraints.add_check(table, action, lambda e: _expr_sqlite(e, ctx)))
     if re.match(r"(owner\s+to|set\s+\(|reset\s+\(|set\s+(logged|unlogged|tablespace|without))", low):
         return Statement(kind="noop", tag="ALTER TABLE")
     am = re.match(r"add\s+(column\s+)?(if\s+not\s+exists\s+)?(.*)$", action, re.IGNORECASE | re.DOTALL)
     if am and not re.match(r"(constraint|primary|unique|check|foreign|exclude)\b", am.group(3).lower()):
-        coldef = _column_defs_sqlite(am.group(3), ctx)
-        return st(f"ALTER TABLE {table} ADD COLUMN {coldef}")
+        coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
+        return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         return st(f"ALTER TABLE {table} RENAME COLUMN {ident(rm.group(2))} TO {ident(rm.group(3))}")
@@ -209,10 +216,12 @@ def alter(text, rest, ctx):
         return st(f"ALTER TABLE {table} RENAME TO {ident(rm.group(1))}")
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
-        return st(f"ALTER TABLE {table} DROP COLUMN {ident(dm.group(3))}")
+        col = ident(dm.group(3))
+        return st(*drop_input_triggers(table, col), f"ALTER TABLE {table} DROP COLUMN {col}")
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
     if dc:
-        return st(f"DROP INDEX IF EXISTS {ident(dc.group(2))}")
+        name = ident(dc.group(2))
+        return st(*constraints.drop_constraint(table, name, schema.current()), f"DROP INDEX IF EXISTS {name}")
     raise SqlError(f"ALTER TABLE {action.split()[0].upper()} ... is not supported here", "0A000")
 
 
@@ -266,13 +275,43 @@ def _create_table(text, ctx):
     col_pk = [c for c in cols if any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint)
                                      for k in c.args.get("constraints") or [])]
     parts = []
+    triggers = []
     for c in cols:
         parts.append(_column_def(c, ctx, pk_taken=table_pk or bool([p for p in col_pk if p is not c])))
+        kind = c.args.get("kind")
+        if kind is not None and kind.this not in _SERIAL:
+            triggers += input_triggers(name, _ident_sql(c.this), _pg_type_text(kind), if_not_exists=bool(ifne))
     for o in others:
         parts.append(gen(rewrite(o, ctx, [0])))
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
-                     sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})",))
+                     sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _trigger_name(table: str, column: str, event: str) -> str:
+    return '"' + f"sixfold_in:{table.strip(chr(34))}.{column.strip(chr(34))}:{event}".replace('"', '""') + '"'
+
+
+def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool = False) -> list[str]:
+    """Triggers that give a typed column PostgreSQL's input rules: every value written to
+    it (by any statement, COPY included) becomes its stored form (values.stored), or the
+    statement fails with PostgreSQL's error. None for types SQLite's affinity and the
+    CHECKs already handle."""
+    if values.converted_kind(type_text) is None:
+        return []
+    decl = type_text.replace("'", "''")
+    conv = f"pg_stored(NEW.{column}, '{decl}')"
+    ifne = "IF NOT EXISTS " if if_not_exists else ""
+    out = []
+    for event, on in (("i", "INSERT"), ("u", f"UPDATE OF {column}")):
+        out.append(f"CREATE TRIGGER {ifne}{_trigger_name(table, column, event)} AFTER {on} ON {table} FOR EACH ROW "
+                   f"WHEN NEW.{column} IS NOT NULL AND {conv} IS NOT NEW.{column} "
+                   f"BEGIN UPDATE {table} SET {column} = {conv} WHERE rowid = NEW.rowid; END")
+    return out
+
+
+def drop_input_triggers(table: str, column: str) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {_trigger_name(table, column, e)}" for e in ("i", "u")]
 
 
 def _ident_sql(ident) -> str:
@@ -283,7 +322,8 @@ def _ident_sql(ident) -> str:
     return str(ident)
 
 
-def _column_defs_sqlite(text: str, ctx) -> str:
+def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
+    """(SQLite column definition, column, PostgreSQL type text) of one ADD COLUMN."""
     try:
         tree = sqlglot.parse_one(f"CREATE TABLE _x ({text})", read="postgres")
     except sqlglot.errors.ParseError as e:
@@ -291,7 +331,9 @@ def _column_defs_sqlite(text: str, ctx) -> str:
     cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
     if len(cols) != 1:
         raise error_near(text.split()[0])
-    return _column_def(cols[0], ctx, pk_taken=True, adding=True)
+    kind = cols[0].args.get("kind")
+    return (_column_def(cols[0], ctx, pk_taken=True, adding=True), _ident_sql(cols[0].this),
+            _pg_type_text(kind) if kind is not None else "")
 
 
 def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> str:

@@ -6,27 +6,46 @@ from __future__ import annotations
 import datetime
 import random as _random
 import re
+import threading
 from functools import lru_cache
 
 import apsw
 
-from compute_node.pg_sql import types
+from compute_node.pg_sql import temporal, typed_functions, types, values
 from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
                    " (SQLite " + apsw.sqlite_lib_version() + ")")
 
 
+class _Clock(threading.local):
+    """now() is the start of the current transaction, as in PostgreSQL: the session sets
+    it around each statement it runs (in the worker thread running it); None: the time."""
+
+    txn_start: datetime.datetime | None = None
+
+
+CLOCK = _Clock()
+
+
+def _txn_time() -> datetime.datetime:
+    return CLOCK.txn_start or datetime.datetime.now(datetime.UTC)
+
+
 def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+    return temporal.format_timestamp(_txn_time(), True)
+
+
+def _clock_timestamp() -> str:
+    return temporal.format_timestamp(datetime.datetime.now(datetime.UTC), True)
 
 
 def _localtimestamp() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return temporal.format_timestamp(_txn_time().replace(tzinfo=None), False)
 
 
 def _current_date() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    return temporal.format_date(_txn_time().date())
 
 
 @lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
@@ -63,13 +82,10 @@ def _to_bool(value):
         return None
     if isinstance(value, (int, float)):
         return 1 if value else 0
-    t = value.decode() if isinstance(value, bytes) else str(value)
-    t = t.strip().lower()
-    if t in ("t", "true", "y", "yes", "on", "1"):
-        return 1
-    if t in ("f", "false", "n", "no", "off", "0"):
-        return 0
-    raise apsw.SQLError(f'invalid input syntax for type boolean: "{value}"')
+    try:
+        return values.parse_bool(value.decode() if isinstance(value, bytes) else str(value))
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 def _to_int(value):
@@ -214,10 +230,12 @@ class _StringAgg:
 def register(conn: apsw.Connection) -> None:
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
+    conn.execute("pragma foreign_keys=ON")  # PostgreSQL enforces foreign keys (23503) and their actions
+    typed_functions.register(conn)
     conn.create_scalar_function("now", _now, 0)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
     conn.create_scalar_function("statement_timestamp", _now, 0)
-    conn.create_scalar_function("clock_timestamp", _now, 0)
+    conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)
     conn.create_scalar_function("pg_localtimestamp", _localtimestamp, 0)
     conn.create_scalar_function("pg_current_date", _current_date, 0)
     conn.create_scalar_function("version", lambda: PG_VERSION_TEXT, 0, **det)
@@ -233,6 +251,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_type_oid", lambda t: types.column_oid(t), 1, **det)
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
+    # Sixfold has no advisory locks (pg_advisory_lock is refused), so none is ever held.
+    conn.create_scalar_function("pg_advisory_unlock_all", lambda: "", 0)
     conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)
     conn.create_scalar_function("pg_div", _div, 2, **det)
     conn.create_scalar_function("pg_mod", _mod, 2, **det)

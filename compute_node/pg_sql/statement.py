@@ -28,3 +28,9 @@ class Statement:
     # query (casts, comparisons, now(), count(*)...); () or None entries: unknown, the wire
     # layer falls back to the column's declared type or its values.
     column_oids: tuple[int | None, ...] = ()
+    # Display scale of each numeric result column when the query says it (1.50 + 1 prints
+    # 2.50); () or None entries: as the value prints.
+    column_scales: tuple[int | None, ...] = ()
+    # The type OID of each parameter ($1 is index 0) when the query says it (a column it
+    # is compared with or assigned to, a cast); None: unknown (described as text).
+    param_oids: tuple[int | None, ...] = ()

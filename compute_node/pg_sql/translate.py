@@ -16,7 +16,13 @@ Choices, for the wire-layer author:
   for all three.
 - ALTER TABLE ADD PRIMARY KEY / ADD CONSTRAINT x PRIMARY KEY / UNIQUE become
   CREATE UNIQUE INDEX <table>_pkey (or the constraint name); NULLs are not checked.
-  ADD FOREIGN KEY is accepted and not enforced (noop, tag ALTER TABLE).
+  Foreign keys declared in CREATE TABLE are SQLite's own, enforced (pragma foreign_keys);
+  ADD FOREIGN KEY / ADD CHECK become triggers (constraints.py).
+- Typed columns (dates and times, interval, uuid, bool, bytea, json, numeric(p,s)) get an
+  input trigger that stores PostgreSQL's canonical form or fails (values.py).
+- With a catalog (schema.py) the translation knows column types: operators, literal and
+  parameter types follow them (exprtypes.py); such translations are cached per schema
+  version.
 - VACUUM, ANALYZE, CHECKPOINT, DISCARD, DEALLOCATE, LOCK, COMMENT ON, GRANT, REVOKE are
   kind "noop" (DEALLOCATE's name, lower case, or "all", in Statement.name).
 - set_config(name, value, is_local) is a SQLite function returning `value` (the session's
@@ -26,8 +32,10 @@ Choices, for the wire-layer author:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 
+from compute_node.pg_sql import schema
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, deallocate, discard, drop, noop, truncate, vacuum,
 )
@@ -41,10 +49,39 @@ __all__ = ["SessionContext", "Statement", "split_statements", "translate"]
 
 
 # --- the entry point -------------------------------------------------------------------------
-def translate(pg_sql: str, ctx: SessionContext) -> list[Statement]:
-    """One PostgreSQL statement -> the Statements that carry it out."""
+class _Lru:
+    """A bounded map, least recently used out first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        v = self.items.get(key)
+        if v is not None:
+            self.items.move_to_end(key)
+        return v
+
+    def put(self, key, value) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+# Translations that did not look at the schema, by (text, session); and those that did,
+# by (text, session, schema version), with the texts known to need the schema.
+_PLAIN = _Lru(TRANSLATION_CACHE_STATEMENTS_MAX)
+_TYPED = _Lru(TRANSLATION_CACHE_STATEMENTS_MAX)
+_NEEDS_SCHEMA = _Lru(TRANSLATION_CACHE_STATEMENTS_MAX)
+_CACHE_LOCK = threading.Lock()
+
+
+def translate(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None = None) -> list[Statement]:
+    """One PostgreSQL statement -> the Statements that carry it out. With a catalog, the
+    translation may use the schema (column types decide operators and literal types)."""
     try:
-        return list(_translate_cached(pg_sql, ctx))
+        return list(_translate_cached(pg_sql, ctx, catalog))
     except SqlError:
         raise
     except RecursionError:
@@ -53,8 +90,33 @@ def translate(pg_sql: str, ctx: SessionContext) -> list[Statement]:
         raise SqlError(f"cannot translate statement: {type(e).__name__}: {e}", "XX000") from None
 
 
-@lru_cache(maxsize=TRANSLATION_CACHE_STATEMENTS_MAX)
-def _translate_cached(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
+def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None) -> tuple[Statement, ...]:
+    key = (pg_sql, ctx, catalog is not None)
+    with _CACHE_LOCK:
+        hit = _PLAIN.get(key)
+        needs = catalog is not None and _NEEDS_SCHEMA.get(key) is not None
+    if hit is not None:
+        return hit
+    if needs:
+        version = catalog.version()
+        with _CACHE_LOCK:
+            hit = _TYPED.get((pg_sql, ctx, version))
+        if hit is not None:
+            return hit
+    if catalog is not None:
+        catalog = schema.Catalog(catalog.query, catalog.version)  # fresh: records what this translation asks
+    with schema.using(catalog):
+        out = _translate_text(pg_sql, ctx)
+    with _CACHE_LOCK:
+        if catalog is None or catalog.used_version is None:
+            _PLAIN.put(key, out)
+        else:
+            _NEEDS_SCHEMA.put(key, True)
+            _TYPED.put((pg_sql, ctx, catalog.used_version), out)
+    return out
+
+
+def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
     text = strip_comments(pg_sql)
     if not text:
         return (Statement(kind="noop", tag="EMPTY"),)
@@ -268,7 +330,7 @@ def _declare(text, rest, ctx):
         raise SqlError("only DECLARE name [NO SCROLL] CURSOR [WITH|WITHOUT HOLD] FOR query is supported", "0A000")
     if m.group(2) and re.search(r"(?<!no\s)\bscroll\b", m.group(2), re.I) and "no" not in m.group(2).lower():
         raise SqlError("scrollable cursors are not supported", "0A000")
-    query = _translate_cached(m.group(4).strip(), ctx)
+    query = _translate_text(m.group(4).strip(), ctx)
     if len(query) != 1 or query[0].kind != "sql" or query[0].tag not in ("SELECT",):
         raise SqlError("DECLARE CURSOR needs a SELECT or VALUES query", "42601")
     q = query[0]
@@ -308,7 +370,7 @@ _HANDLERS = {
     "discard": discard, "deallocate": deallocate, "copy": copy_stmt,
     "drop": drop, "truncate": truncate, "create": create, "alter": alter,
     "lock": noop("LOCK TABLE"), "comment": noop("COMMENT"), "grant": noop("GRANT"), "revoke": noop("REVOKE"),
-    "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": _unsupported("UNLISTEN"),
+    "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": noop("UNLISTEN"),
     "execute": _unsupported("SQL-level EXECUTE"), "explain": _unsupported("EXPLAIN"),
     "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,

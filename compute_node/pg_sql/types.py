@@ -126,6 +126,31 @@ def type_size(oid: int) -> int:
     return _SIZES.get(oid, -1)
 
 
+_NUMERIC_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+
+
+def numeric_scale(decltype: str | None) -> int | None:
+    """s of a numeric(p,s) declared type (None for any other type)."""
+    if not decltype or "(" not in decltype:
+        return None
+    m = _NUMERIC_SCALE.match(decltype)
+    return int(m.group(1)) if m else None
+
+
+def with_scale(value, scale: int):
+    """A numeric(p,s) column's value as PostgreSQL prints it: exactly `scale` digits after
+    the point (SQLite keeps 10.10 as the number 10.1)."""
+    if value is None or isinstance(value, (bytes, str)) and not value:
+        return value
+    try:
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return value
+    if not d.is_finite():
+        return value
+    return f"{d.quantize(Decimal(1).scaleb(-scale)):f}" if scale else f"{d.quantize(Decimal(1)):f}"
+
+
 # --- output --------------------------------------------------------------------------------
 def _shortest_float(v: float, single: bool) -> str:
     if math.isnan(v):
@@ -219,7 +244,9 @@ def encode_binary(value, oid: int) -> bytes | None:
             return str(value).encode()
         if oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, JSON):
             return encode_text(value, oid)
-    except (ValueError, struct.error, OverflowError) as e:
+        if oid in _BINARY_OUT:
+            return _BINARY_OUT[oid](value)
+    except (ValueError, struct.error, OverflowError, ArithmeticError) as e:
         raise SqlError(f"cannot send value {value!r} as binary type {oid}: {e}", "22003") from None
     raise SqlError(f"binary output of type {oid} is not supported", "0A000")
 
@@ -318,7 +345,18 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
         raise _bad(oid, text)
     if oid == BYTEA:
         return decode_bytea_text(text)
+    if oid in _STORED_KIND:
+        from compute_node.pg_sql import values
+
+        try:
+            return values.cast(text, _STORED_KIND[oid])
+        except values.InputError as e:
+            raise SqlError(str(e), e.sqlstate) from None
     return text
+
+
+_STORED_KIND = {DATE: "date", TIME: "time", TIMESTAMP: "timestamp", TIMESTAMPTZ: "timestamptz",
+                INTERVAL: "interval", UUID: "uuid", JSONB: "jsonb"}
 
 
 def _decode_binary(data: bytes, oid: int):
@@ -337,7 +375,7 @@ def _decode_binary(data: bytes, oid: int):
         raise SqlError(f"incorrect binary data format in bind parameter (type {oid})", "22P03") from None
     if oid == BYTEA:
         return data
-    if oid in (DATE, TIME, TIMESTAMP, TIMESTAMPTZ, NUMERIC, UUID, JSONB):
+    if oid in (DATE, TIME, TIMESTAMP, TIMESTAMPTZ, NUMERIC, UUID, JSONB, INTERVAL):
         try:
             text = _binary_as_text(data, oid)
         except (struct.error, ValueError, OverflowError, IndexError):
@@ -374,6 +412,11 @@ def _binary_as_text(data: bytes, oid: int) -> str:
         return t.isoformat("microseconds" if t.microsecond else "seconds")
     if oid == UUID:
         return str(uuid.UUID(bytes=data))
+    if oid == INTERVAL:
+        from compute_node.pg_sql import temporal
+
+        us, days, months = struct.unpack(">qii", data)
+        return temporal.format_interval(temporal.Interval(months, days, us))
     if oid == JSONB:
         if not data or data[0] != 1:
             raise ValueError("unsupported jsonb version")
@@ -391,3 +434,85 @@ def _binary_as_text(data: bytes, oid: int) -> str:
     if sign == 0x4000:
         value = -value
     return f"{value:.{max(dscale, 0)}f}"
+
+
+# --- binary output of the types Sixfold stores as text -----------------------------------------
+def _pg_epoch_us(ts) -> int:
+    delta = ts - _PG_EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _bin_date(v) -> bytes:
+    from compute_node.pg_sql import temporal
+
+    return struct.pack(">i", (temporal.parse_date(str(v)) - _PG_EPOCH.date()).days)
+
+
+def _bin_timestamp(tz: bool):
+    def enc(v) -> bytes:
+        from compute_node.pg_sql import temporal
+
+        ts = temporal.parse_timestamp(str(v), tz)
+        return struct.pack(">q", _pg_epoch_us(ts.replace(tzinfo=None) if tz else ts))
+    return enc
+
+
+def _bin_time(v) -> bytes:
+    from compute_node.pg_sql import temporal
+
+    t = temporal.parse_time(str(v))
+    return struct.pack(">q", ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond)
+
+
+def _bin_interval(v) -> bytes:
+    from compute_node.pg_sql import temporal
+
+    iv = temporal.parse_interval(str(v))
+    return struct.pack(">qii", iv.us, iv.days, iv.months)
+
+
+def _bin_uuid(v) -> bytes:
+    import uuid
+
+    return uuid.UUID(str(v)).bytes
+
+
+def _bin_numeric(v) -> bytes:
+    """PostgreSQL's numeric wire form: base-10000 digits with weight, sign and display scale."""
+    d = Decimal(repr(v)) if isinstance(v, float) else Decimal(str(v))
+    if d.is_nan():
+        return struct.pack(">hhHh", 0, 0, 0xC000, 0)
+    if d.is_infinite():
+        return struct.pack(">hhHh", 0, 0, 0xD000 if d > 0 else 0xF000, 0)
+    sign, digits, exp = d.as_tuple()
+    dscale = max(0, -exp)
+    text = "".join(map(str, digits))
+    # Pad so the point falls on a base-10000 boundary on both sides.
+    int_len = len(text) + exp  # digits before the point (may be <= 0)
+    frac = text[max(int_len, 0):] if exp < 0 else ""
+    intpart = text[:max(int_len, 0)] if exp < 0 else text + "0" * exp
+    if int_len < 0:
+        frac = "0" * (-int_len) + frac
+    intpart = intpart.lstrip("0")
+    intpart = "0" * (-len(intpart) % 4) + intpart
+    frac = frac + "0" * (-len(frac) % 4)
+    groups = [int(intpart[i:i + 4]) for i in range(0, len(intpart), 4)] + \
+        [int(frac[i:i + 4]) for i in range(0, len(frac), 4)]
+    weight = len(intpart) // 4 - 1
+    while groups and groups[0] == 0:
+        groups.pop(0)
+        weight -= 1
+    while groups and groups[-1] == 0:
+        groups.pop()
+    if not groups:
+        weight = 0
+    return struct.pack(f">hhHh{len(groups)}h", len(groups), weight, 0x4000 if sign and groups else 0, dscale,
+                       *groups)
+
+
+def _bin_jsonb(v) -> bytes:
+    return b"\x01" + (v if isinstance(v, str) else str(v)).encode()
+
+
+_BINARY_OUT = {DATE: _bin_date, TIMESTAMP: _bin_timestamp(False), TIMESTAMPTZ: _bin_timestamp(True), TIME: _bin_time,
+               INTERVAL: _bin_interval, UUID: _bin_uuid, NUMERIC: _bin_numeric, JSONB: _bin_jsonb}

@@ -40,6 +40,9 @@ class Prepared:
     query: str
     statements: list[Statement]
     param_oids: list[int]
+    # The result column types sent at Describe of the statement: its portals' rows are
+    # encoded as these, whatever the values turn out to be (the client decodes by them).
+    described: list[int] | None = None
 
 
 @dataclass
@@ -378,6 +381,10 @@ class Connection:
         stmts = await self.in_worker(self.session.translate, pieces[0]) if pieces else []
         count = max([len(p.param_oids)] + [s.param_count for s in stmts])
         oids = list(p.param_oids) + [0] * (count - len(p.param_oids))
+        inferred = stmts[-1].param_oids if stmts else ()
+        # A parameter the client left untyped takes the type its place in the query gives
+        # it (the column it is compared with or assigned to), as in PostgreSQL.
+        oids = [o or (inferred[i] if i < len(inferred) and inferred[i] else 0) for i, o in enumerate(oids)]
         self.ext.statements[p.name] = Prepared(p.name, p.query, stmts, oids)
         self.send(m.PARSE_COMPLETE)
 
@@ -404,10 +411,12 @@ class Connection:
     def run_portal_statements(self, portal: Portal) -> list[Outcome]:
         """Worker thread: run a portal's statements, encoding rows in its result formats."""
         outcomes = []
-        for stmt in portal.prepared.statements:
+        stmts = portal.prepared.statements
+        for i, stmt in enumerate(stmts):
             if stmt.kind == "copy":
                 continue  # runs at Execute: it needs the COPY sub-protocol
-            outcomes.append(self.session.run_to_send(stmt, portal.params, portal.result_formats))
+            described = portal.prepared.described if i == len(stmts) - 1 else None
+            outcomes.append(self.session.run_to_send(stmt, portal.params, portal.result_formats, described))
         return outcomes
 
     async def on_describe(self, body: bytes) -> None:
@@ -419,6 +428,7 @@ class Connection:
             self.send(m.parameter_description([o or pgtypes.TEXT for o in prep.param_oids]))
             last = prep.statements[-1] if prep.statements else None
             cols = await self.in_worker(self.session.describe, last, len(prep.param_oids)) if last else []
+            prep.described = [oid for _, oid in cols]
             self.send(self.row_description(cols) if cols else m.NO_DATA)
             return
         portal = self.ext.portals.get(d.name)

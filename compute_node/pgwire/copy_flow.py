@@ -10,7 +10,9 @@ COPY TO runs its query and formats every line in the worker, then streams them.
 from __future__ import annotations
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.copy import CopyParser, format_row, insert_sql, select_sql
+from compute_node.pg_sql.copy import (
+    BINARY_HEADER, BINARY_TRAILER, BinaryCopyParser, CopyParser, format_binary_row, format_row, insert_sql, select_sql,
+)
 from compute_node.pg_sql.translate import Statement
 from compute_node.pgwire import messages as m
 from sixfold.constants import PG_COPY_CHUNK_BYTES
@@ -28,17 +30,24 @@ async def run_copy(conn, stmt: Statement) -> None:
 
 async def copy_out(conn, stmt: Statement) -> None:
     ncols, lines = await conn.run_sql(_out_lines, conn.session, stmt.copy)
-    conn.send(m.copy_out_response(ncols))
+    binary = stmt.copy.format == "binary"
+    conn.send(m.copy_out_response(ncols, binary))
     for line in lines:
         conn.send(m.copy_data(line))
         await conn.maybe_flush()
     conn.send(m.copy_done())
-    conn.send(m.command_complete(f"COPY {len(lines) - (1 if stmt.copy.header else 0)}"))
+    extra = 2 if binary else (1 if stmt.copy.header else 0)  # binary: header and trailer
+    conn.send(m.command_complete(f"COPY {len(lines) - extra}"))
 
 
 def _out_lines(session, spec) -> tuple[int, list[bytes]]:
     """Worker thread: run COPY TO's query, format every line."""
     outcome = session.run(Statement("sql", "SELECT", (select_sql(spec),)), ())
+    if spec.format == "binary":
+        enc = pgtypes.encode_binary
+        body = [format_binary_row([enc(v, oid) for v, (_, oid) in zip(row, outcome.columns)])
+                for row in outcome.rows]
+        return len(outcome.columns), [BINARY_HEADER, *body, BINARY_TRAILER]
     lines = [format_row([c for c, _ in outcome.columns], spec)] if spec.header else []
     for row in outcome.rows:
         vals = [None if v is None else pgtypes.encode_text(v, oid).decode() for v, (_, oid) in zip(row, outcome.columns)]
@@ -52,9 +61,10 @@ async def copy_in(conn, stmt: Statement) -> None:
     columns = await conn.in_worker(_columns, session, spec)
     sql = insert_sql(spec, [name for name, _ in columns])
     oids = [oid for _, oid in columns]
-    conn.send(m.copy_in_response(len(columns)))
+    binary = spec.format == "binary"
+    conn.send(m.copy_in_response(len(columns), binary))
     await conn.flush()
-    parser = CopyParser(spec)
+    parser = BinaryCopyParser(len(columns)) if binary else CopyParser(spec)
     own_txn = session.engine.txn is None
     if own_txn:
         await conn.in_worker(session.engine.execute, "BEGIN")
@@ -94,7 +104,7 @@ def _chunk(session, parser, data: bytes, oids: list[int], sql: str, final: bool)
         rows += parser.finish()
     if not rows:
         return 0
-    return session.engine.execute_many(sql, _convert(rows, oids))
+    return session.engine.execute_many(sql, _convert(rows, oids, 1 if isinstance(parser, BinaryCopyParser) else 0))
 
 
 def _columns(session, spec) -> list[tuple[str, int]]:
@@ -110,10 +120,11 @@ def _columns(session, spec) -> list[tuple[str, int]]:
     return [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
 
 
-def _convert(rows, oids: list[int]) -> list[tuple]:
+def _convert(rows, oids: list[int], fmt: int) -> list[tuple]:
     out = []
     for row in rows:
         if len(row) != len(oids):
             raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
-        out.append(tuple(None if v is None else pgtypes.decode_param(v.encode(), o, 0) for v, o in zip(row, oids)))
+        out.append(tuple(None if v is None else pgtypes.decode_param(v if fmt else v.encode(), o, fmt)
+                         for v, o in zip(row, oids)))
     return out

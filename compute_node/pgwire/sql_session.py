@@ -10,9 +10,11 @@ and value encoding for results.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
+from compute_node.pg_sql import functions, schema
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
@@ -57,6 +59,7 @@ class Outcome:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (sqlstate, message) warnings
     parameter_status: list[tuple[str, str]] = field(default_factory=list)  # to report after it
     encoded: list[bytes] | None = None  # the rows as DataRow messages, once encoded (in the worker)
+    scales: tuple[int | None, ...] = ()  # per column: a numeric(p,s) column's s, printed with that many digits
 
     @property
     def returns_rows(self) -> bool:
@@ -97,6 +100,9 @@ class PgSession:
         self.engine = node.session()
         self.ctx = ctx
         self.failed = False
+        self.catalog = schema.Catalog(self.engine.catalog_rows,
+                                      lambda: self.engine.catalog_rows("PRAGMA schema_version")[0][0])
+        self._txn_clock: datetime.datetime | None = None
         self.cursors: dict[str, _Cursor] = {}
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
@@ -136,7 +142,7 @@ class PgSession:
 
     def translate(self, text: str) -> list[Statement]:
         try:
-            return translate(text, self.ctx)
+            return translate(text, self.ctx, self.catalog)
         except SixfoldError:
             self._note_error()
             raise
@@ -196,9 +202,13 @@ class PgSession:
             self.failed = False
 
     # --- running -------------------------------------------------------------------------
-    def run_to_send(self, stmt: Statement, params: tuple, formats: tuple[int, ...] = ()) -> Outcome:
-        """Run a statement whose rows go to the client: encoded here, in the worker."""
+    def run_to_send(self, stmt: Statement, params: tuple, formats: tuple[int, ...] = (),
+                    described: list[int] | None = None) -> Outcome:
+        """Run a statement whose rows go to the client: encoded here, in the worker, as the
+        column types `described` to the client before (when it was), else as found."""
         out = self.run(stmt, params)
+        if described is not None and len(described) == len(out.columns):
+            out.columns = [(name, oid) for (name, _), oid in zip(out.columns, described)]
         if out.returns_rows:
             out.encoded = self.encode_rows(out, formats)
         return out
@@ -206,12 +216,16 @@ class PgSession:
     def run(self, stmt: Statement, params: tuple = ()) -> Outcome:
         if self.failed and not _ends_failed_txn(stmt):
             raise SqlError(_ABORTED, "25P02")
+        if self.engine.txn is None or self._txn_clock is None:
+            self._txn_clock = datetime.datetime.now(datetime.UTC)  # now() for this transaction
+        functions.CLOCK.txn_start = self._txn_clock
         try:
             return self._run(stmt, params)
         except SixfoldError:
             self._note_error()
             raise
         finally:
+            functions.CLOCK.txn_start = None
             if self.engine.txn is None and self.cursors:
                 # A transaction ended: its cursors go with it (WITH HOLD ones stay).
                 self.cursors = {k: c for k, c in self.cursors.items() if c.hold}
@@ -267,6 +281,12 @@ class PgSession:
                     continue
                 sample = next((r[i] for r in rows if r[i] is not None), None)
                 columns.append((name, pgtypes.column_oid(decl, sample)))
+            static = stmt.column_scales if len(stmt.column_scales) == len(result.columns) else ()
+            scales = tuple(pgtypes.numeric_scale(d) if d is not None or not static else static[i]
+                           for i, d in enumerate(result.decltypes))
+            if any(sc is not None for sc in scales):
+                rows = [tuple(pgtypes.with_scale(v, sc) if sc is not None else v for v, sc in zip(r, scales))
+                        for r in rows]
         n = result.rowcount if result is not None else 0
         if tag == "INSERT":
             tag = f"INSERT 0 {max(n, 0)}"

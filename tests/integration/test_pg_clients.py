@@ -52,7 +52,7 @@ def test_psql_ddl_dml_transactions_errors(pg_cluster):
     assert cp.returncode == 0, cp.stderr
     assert "CREATE TABLE" in cp.stdout and "INSERT 0 2" in cp.stdout and "ROLLBACK" in cp.stdout
     rows = [line.split("|") for line in cp.stdout.splitlines() if re.match(r"^\s+\d+ \|", line)]
-    assert [[c.strip() for c in r] for r in rows] == [["1", "ada", "90.5", "t"], ["2", "bob", "30", "t"]]
+    assert [[c.strip() for c in r] for r in rows] == [["1", "ada", "90.50", "t"], ["2", "bob", "30.00", "t"]]
 
     # Errors: each with its SQLSTATE; ON_ERROR_STOP makes psql exit 3 at the first one.
     for sql, state in [("insert into accounts (id, owner) values (1, 'dup')", "23505"),

@@ -9,76 +9,22 @@ whole module. The pure parts (formatting, statement splitting) are tested at the
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sixfold.supervisor import free_ports
 from sixfold import shell
 from sixfold.spec import ComputeNodeSpec, local_spec
+from sixfold.supervisor import free_ports
+from tests.integration.pg_endpoints import Endpoint, postgres_endpoint, sixfold_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
 ENDPOINTS = ["postgres", "sixfold"]
 COMMAND_TIMEOUT_S = 30
-PASSWORD = "s3cret-pw"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    host: str
-    port: int
-    user: str
-    password: str | None
-    dbname: str
-
-    def args(self) -> list[str]:
-        return ["-h", self.host, "-p", str(self.port), "-U", self.user, "-d", self.dbname]
-
-    def env(self, password: str | None = None) -> dict[str, str]:
-        """A clean environment: no PG* variables but PGPASSWORD, HOME in a temp dir."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k != "SIXFOLD_DATA_DIR"}
-        pw = self.password if password is None else password
-        if pw:
-            env["PGPASSWORD"] = pw
-        return env
-
-    @property
-    def uri(self) -> str:
-        from sixfold.endpoints import uri
-
-        return uri(self.host, self.port, self.dbname, self.user, self.password)
-
-
-@pytest.fixture(scope="module")
-def postgres_endpoint():
-    assert shutil.which("psql"), "psql is not installed: run scripts/ensure_postgres.sh"
-    from bench.pg_server import PostgresServer
-
-    root = Path(tempfile.mkdtemp(prefix="sixfold-pg-"))  # not tmp_path: it must be reachable by `postgres`
-    pg = PostgresServer(root, free_ports(1)[0], password=PASSWORD)  # PostgresNotInstalled says what to run
-    pg.start()
-    try:
-        yield Endpoint("127.0.0.1", pg.port, pg.user, PASSWORD, "postgres")
-    finally:
-        pg.stop()
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def sixfold_endpoint(pg_module_builder):
-    c = pg_module_builder.clusters[0]
-    w = c.spec.writer
-    return Endpoint(w.host, w.port, "sixfold", json.loads((c.root / "credentials.json").read_text())["password"],
-                    c.spec.database)
 
 
 @pytest.fixture(params=ENDPOINTS)

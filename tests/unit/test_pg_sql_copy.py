@@ -41,7 +41,7 @@ def test_parse_copy(sql, expect):
 
 @pytest.mark.parametrize("sql,sqlstate", [
     ("copy t from '/tmp/x'", "42501"), ("copy t to program 'ls'", "42501"),
-    ("copy t from stdin (format binary)", "0A000"), ("copy t from stdin binary", "0A000"),
+    ("copy t from stdin (format binary, delimiter ',')", "42601"), ("copy t from stdin (format binary, header)", "42601"),
     ("copy t from stdin (bogus 1)", "42601"), ("copy (select 1) from stdin", "42601"),
 ])
 def test_parse_copy_errors(sql, sqlstate):
@@ -108,3 +108,36 @@ def test_copy_round_trip(rows, fmt, cuts, end_marker):
         prev = cut
     got += parser.finish()
     assert got == rows
+
+
+def test_binary_copy_round_trip_in_any_chunks():
+    """Binary COPY tuples written by format_binary_row parse back whatever the chunking."""
+    import struct
+
+    from compute_node.pg_sql.copy import BINARY_HEADER, BINARY_TRAILER, BinaryCopyParser, format_binary_row
+
+    rows = [[struct.pack(">i", i), None if i % 3 == 0 else f"v{i}".encode()] for i in range(50)]
+    stream = BINARY_HEADER + b"".join(format_binary_row(r) for r in rows) + BINARY_TRAILER
+    for size in (1, 7, 64, len(stream)):
+        p = BinaryCopyParser(2)
+        got = []
+        for i in range(0, len(stream), size):
+            got += p.feed(stream[i:i + size])
+        got += p.finish()
+        assert got == rows, size
+
+
+def test_binary_copy_refuses_bad_streams():
+    from compute_node.pg_sql.copy import BINARY_HEADER, BinaryCopyParser, format_binary_row
+
+    with pytest.raises(SqlError) as e:
+        BinaryCopyParser(1).feed(b"NOTPGCOPY" + b"\0" * 20)
+    assert e.value.sqlstate == "22P04"
+    p = BinaryCopyParser(2)
+    with pytest.raises(SqlError) as e:
+        p.feed(BINARY_HEADER + format_binary_row([b"x"]))  # one field where two are expected
+    assert e.value.sqlstate == "22P04"
+    p = BinaryCopyParser(1)
+    p.feed(BINARY_HEADER + format_binary_row([b"x"]))
+    with pytest.raises(SqlError):
+        p.finish()  # no trailer: the stream was cut

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compute_node.pg_sql import functions
+from compute_node.pg_sql import functions, schema, temporal
 from compute_node.pg_sql.copy import CopyParser, insert_sql
 from compute_node.pg_sql.translate import (
     SessionContext,
@@ -101,10 +101,10 @@ def test_query_translates_and_runs(db, sql, params, expected):
 
 def test_now_and_version_formats(db):
     (now, ts, today, version), = run(db, "select now(), current_timestamp, current_date, version()")
-    assert len(now) == len("2026-01-01 00:00:00.000000+00") and now.endswith("+00")
+    assert temporal.canonical(now, "timestamptz") == now and now.endswith("+00")  # PostgreSQL's text form
     assert ts.endswith("+00") and len(today) == 10 and version.startswith("PostgreSQL 15.0 (Sixfold")
     (created,), = run(db, "select created from items where id = 1")
-    assert len(created) == len("2026-01-01 00:00:00.000")
+    assert temporal.canonical(created, "timestamp") == created  # the column's input trigger stored it so
 
 
 def test_result_column_names_follow_postgresql(db):
@@ -142,10 +142,15 @@ DDL = [
 ]
 
 
+def catalog(c: apsw.Connection) -> schema.Catalog:
+    return schema.Catalog(lambda sql, params: list(c.execute(sql, params)),
+                          lambda: c.execute("pragma schema_version").fetchall()[0][0])
+
+
 def test_ddl_runs():
     c = conn()
     for sql in DDL:
-        for stmt in translate(sql, CTX):
+        for stmt in translate(sql, CTX, catalog(c)):
             for s in stmt.sqlite:
                 c.execute(s)
     types = dict((r[1], r[2].lower()) for r in c.execute("select * from pragma_table_info('c')"))
@@ -214,7 +219,6 @@ def test_transaction_control(sql, tag, sqlite):
     ("deallocate prepare _pg3_1", "noop", "DEALLOCATE", "_pg3_1", None),
     ("VACUUM ANALYZE t", "noop", "VACUUM", "", None), ("vacuum", "noop", "VACUUM", "", None),
     ("ANALYZE t", "noop", "ANALYZE", "", None), ("CHECKPOINT", "noop", "CHECKPOINT", "", None),
-    ("alter table t add foreign key (a) references u (b)", "noop", "ALTER TABLE", "", None),
     ("-- just a comment", "noop", "EMPTY", "", None),
 ])
 def test_utility_statements(sql, kind, tag, name, value):
@@ -226,7 +230,7 @@ def test_utility_statements(sql, kind, tag, name, value):
     ("selec 1", "42601"), ("select (1", "42601"), ("select 'abc", "42601"), ("frobnicate", "42601"),
     ("select 1; select 2", "42601"), ("create sequence s", "0A000"), ("listen x", "0A000"),
     ("create table p (a int) partition by range (a)", "0A000"), ("copy t from '/etc/passwd'", "42501"),
-    ("copy t to stdout (format binary)", "0A000"), ("select nextval('s')", "0A000"),
+    ("copy t to stdout (format binary, null 'x')", "42601"), ("select nextval('s')", "0A000"),
     ("select array[1, 2]", "0A000"), ("select 1::regclass", "0A000"),
 ])
 def test_errors_are_sql_errors(sql, sqlstate):
@@ -242,8 +246,11 @@ def test_syntax_error_text():
 
 
 def test_fast_path_leaves_plain_dml_untouched():
-    for sql in ["UPDATE pgbench_accounts SET abalance = abalance + 194 WHERE aid = 45889;",
-                "SELECT abalance FROM pgbench_accounts WHERE aid = 45889",
+    stmt, = translate("UPDATE pgbench_accounts SET abalance = abalance + 194 WHERE aid = 45889;", CTX)
+    # c = c + n keeps the fast path; the operator is PostgreSQL's for c's type
+    assert stmt.sqlite == ("UPDATE pgbench_accounts SET abalance = pg_arith('+', abalance, 194, '', 'int4') "
+                           "WHERE aid = 45889",)
+    for sql in ["SELECT abalance FROM pgbench_accounts WHERE aid = 45889",
                 "insert into t (a, b) values (1, 'x::y $1 ~')"]:
         stmt, = translate(sql, CTX)
         assert stmt.sqlite == (sql.rstrip(";"),)
@@ -324,8 +331,9 @@ def test_pgbench_init_and_run_replay():
               for t in ("branches", "tellers", "accounts", "history")]
     n_hist = sum(1 for e in cap["pgbench_run"] if e["sql"].startswith("INSERT INTO pgbench_history"))
     assert counts == [1, 10, 100000, n_hist]
-    assert c.execute("select count(*) from pgbench_history where mtime like '____-__-__ __:__:__.%+00'"
-                     ).fetchone()[0] == n_hist
+    # mtime is a timestamp without time zone: now()'s value, stored without the zone
+    assert c.execute("select count(*) from pgbench_history where mtime like '____-__-__ __:__:__%' "
+                     "and mtime not like '%+%'").fetchone()[0] == n_hist
     # The partition probe answers no row once the table is gone.
     c.execute("drop table pgbench_accounts")
     probe = next(e["sql"] for e in cap["pgbench_run"] if "pg_partitioned_table" in e["sql"])

@@ -87,5 +87,17 @@ def test_decode_param_errors(data, oid, sqlstate):
 
 def test_binary_unsupported():
     with pytest.raises(SqlError) as e:
-        T.encode_binary("2026-01-01", T.TIMESTAMP)
+        T.encode_binary("1.2.3.4", 869)  # inet: no binary form here
     assert e.value.sqlstate == "0A000"
+
+
+@pytest.mark.parametrize("oid,text", [
+    (T.DATE, "2024-02-29"), (T.TIMESTAMP, "2024-01-01 10:00:00.5"), (T.TIMESTAMPTZ, "1999-12-31 23:59:59+00"),
+    (T.TIME, "23:59:59.000001"), (T.INTERVAL, "1 year 2 mons -3 days 04:05:06"),
+    (T.UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), (T.NUMERIC, "-1234.5000"), (T.NUMERIC, "0.0001"),
+    (T.NUMERIC, "100000000"), (T.JSONB, '{"a": 1}'),
+])
+def test_binary_round_trip(oid, text):
+    """What encode_binary sends, decode_param reads back as the same stored value."""
+    stored = T.decode_param(text.encode(), oid, 0)
+    assert T.decode_param(T.encode_binary(stored, oid), oid, 1) == stored

@@ -1,0 +1,206 @@
+"""Constraints added to an existing table (ALTER TABLE ... ADD FOREIGN KEY / CHECK).
+
+SQLite cannot add a constraint to a table; the foreign keys and checks declared in
+CREATE TABLE are SQLite's own (enforced: `pragma foreign_keys=ON`). An added one becomes
+triggers that make the same checks and actions, named after the constraint so that DROP
+CONSTRAINT finds them, and the rows already there are checked first, as PostgreSQL
+does (unless NOT VALID). Errors carry PostgreSQL's SQLSTATE: 23503, 23514."""
+
+from __future__ import annotations
+
+import re
+
+from compute_node.pg_sql.lexing import error_near, ident
+from sixfold.errors import SqlError
+
+_FK = re.compile(
+    r"^add\s+(?:constraint\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+)?foreign\s+key\s*\(([^)]*)\)\s*references\s+"
+    r"(\"(?:[^\"]|\"\")+\"|[\w.]+)\s*(?:\(([^)]*)\))?(.*)$", re.IGNORECASE | re.DOTALL)
+_CHECK = re.compile(r"^add\s+(?:constraint\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+)?check\s*\((.*)\)\s*(not\s+valid)?\s*$",
+                    re.IGNORECASE | re.DOTALL)
+_ACTION = re.compile(r"\bon\s+(delete|update)\s+(no\s+action|restrict|cascade|set\s+null|set\s+default)",
+                     re.IGNORECASE)
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+PREFIX = "sixfold_con:"
+
+
+def trigger_name(child: str, parent: str, constraint: str, event: str) -> str:
+    """sixfold_con:<table>:<referenced table>:<constraint>:<event> (a check references its own table)."""
+    parts = (child.strip('"'), parent.strip('"'), constraint.strip('"'), event)
+    return '"' + (PREFIX + ":".join(parts)).replace('"', '""') + '"'
+
+
+def _trigger_parts(name: str) -> tuple[str, str, str, str] | None:
+    if not name.startswith(PREFIX):
+        return None
+    parts = name[len(PREFIX):].split(":")
+    return tuple(parts) if len(parts) == 4 else None
+
+
+def _triggers(catalog) -> list[tuple[str, tuple[str, str, str, str]]]:
+    rows = catalog.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 12) = ?",
+                        (PREFIX,))
+    return [(r[0], p) for r in rows if (p := _trigger_parts(r[0])) is not None]
+
+
+def _drop(name: str) -> str:
+    return 'DROP TRIGGER IF EXISTS "' + name.replace('"', '""') + '"'
+
+
+def drop_constraint(table: str, constraint: str, catalog) -> list[str]:
+    """Statements dropping the triggers of constraint `constraint` added to `table`."""
+    if catalog is None:
+        return []
+    child, con = table.strip('"'), constraint.strip('"')
+    return [_drop(n) for n, p in _triggers(catalog) if p[0] == child and p[2] == con]
+
+
+def drop_table(table: str, cascade: bool, catalog) -> list[str]:
+    """Before DROP TABLE: the added foreign keys it takes with it (as child), and those
+    referencing it from other tables (2BP01 unless CASCADE, which drops them)."""
+    if catalog is None:
+        return []
+    bare = table.strip('"')
+    out = []
+    for name, (child, parent, con, _event) in _triggers(catalog):
+        if child == bare:
+            out.append(_drop(name))
+        elif parent == bare:
+            if not cascade:
+                raise SqlError(f'cannot drop table {bare} because other objects depend on it '
+                               f'(constraint {con} on table {child} depends on table {bare}); use DROP ... CASCADE',
+                               "2BP01")
+            out.append(_drop(name))
+    rows = catalog.rows("SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                        "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name != ?", (bare, bare))
+    if rows:
+        other = rows[0][0]
+        if cascade:
+            raise SqlError(f"cannot drop table {bare} with CASCADE: the foreign key of table {other} that "
+                           "references it was declared in CREATE TABLE and cannot be dropped alone", "0A000")
+        raise SqlError(f"cannot drop table {bare} because other objects depend on it (a foreign key of table "
+                       f"{other} references it); use DROP ... CASCADE", "2BP01")
+    return out
+
+
+def _cols(text: str) -> list[str]:
+    cols = [ident(c.strip()) for c in text.split(",") if c.strip()]
+    if not cols:
+        raise error_near(")")
+    return cols
+
+
+def add_foreign_key(table: str, action_text: str) -> list[str]:
+    """ALTER TABLE table ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES parent (pcols)
+    [ON DELETE ...] [ON UPDATE ...] [NOT VALID] -> SQLite statements."""
+    m = _FK.match(action_text.strip())
+    if not m:
+        raise error_near("FOREIGN")
+    cname, cols_text, parent, pcols_text, tail = m.groups()
+    if pcols_text is None:
+        raise SqlError("ADD FOREIGN KEY needs the referenced columns: REFERENCES parent (columns)", "0A000")
+    parent = ident(parent.split(".")[-1]) if not parent.startswith('"') else parent
+    cols, pcols = _cols(cols_text), _cols(pcols_text)
+    if len(cols) != len(pcols):
+        raise SqlError("number of referencing and referenced columns for foreign key disagree", "42830")
+    bare = table.strip('"')
+    name = (cname.strip('"') if cname else f"{bare}_{'_'.join(c.strip(chr(34)) for c in cols)}_fkey")
+    actions = {k.lower(): " ".join(v.lower().split()) for k, v in _ACTION.findall(tail)}
+    if re.search(r"\bmatch\s+(full|partial)\b", tail, re.IGNORECASE):
+        raise SqlError("MATCH FULL and MATCH PARTIAL are not supported", "0A000")
+    not_valid = bool(re.search(r"\bnot\s+valid\b", tail, re.IGNORECASE))
+    child_msg = _lit(f'[23503] insert or update on table "{bare}" violates foreign key constraint "{name}"')
+    parent_msg = _lit(f'[23503] update or delete on table "{parent.strip(chr(34))}" violates foreign key '
+                      f'constraint "{name}" on table "{bare}"')
+    new_notnull = " AND ".join(f"NEW.{c} IS NOT NULL" for c in cols)
+    match_new = " AND ".join(f"p.{pc} = NEW.{c}" for c, pc in zip(cols, pcols))
+    refs_old = " AND ".join(f"c.{c} = OLD.{pc}" for c, pc in zip(cols, pcols))
+    key_changed = " OR ".join(f"NEW.{pc} IS NOT OLD.{pc}" for pc in pcols)
+    out = []
+    if not not_valid:
+        out.append(f"SELECT pg_raise('23503', {_lit(f'insert or update on table {chr(34)}{bare}{chr(34)} violates foreign key constraint {chr(34)}{name}{chr(34)}')}) "
+                   f"FROM {table} AS c WHERE {' AND '.join(f'c.{x} IS NOT NULL' for x in cols)} AND NOT EXISTS "
+                   f"(SELECT 1 FROM {parent} AS p WHERE {' AND '.join(f'p.{pc} = c.{x}' for x, pc in zip(cols, pcols))}) "
+                   "LIMIT 1")
+    check = f"WHEN {new_notnull} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match_new}) " \
+            f"BEGIN SELECT RAISE(ABORT, {child_msg}); END"
+    out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'ci')} BEFORE INSERT ON {table} FOR EACH ROW {check}")
+    out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'cu')} BEFORE UPDATE OF {', '.join(cols)} ON {table} "
+               f"FOR EACH ROW {check}")
+    on_delete = actions.get("delete", "no action")
+    if on_delete == "cascade":
+        body = f"DELETE FROM {table} WHERE {refs_old.replace('c.', '')}"
+        out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pd')} AFTER DELETE ON {parent} FOR EACH ROW "
+                   f"BEGIN {body}; END")
+    elif on_delete in ("set null", "set default"):
+        value = "NULL" if on_delete == "set null" else "DEFAULT"
+        if value == "DEFAULT":
+            raise SqlError("ON DELETE SET DEFAULT is not supported in ALTER TABLE", "0A000")
+        sets = ", ".join(f"{c} = NULL" for c in cols)
+        out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pd')} AFTER DELETE ON {parent} FOR EACH ROW "
+                   f"BEGIN UPDATE {table} SET {sets} WHERE {refs_old.replace('c.', '')}; END")
+    else:
+        out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pd')} BEFORE DELETE ON {parent} FOR EACH ROW "
+                   f"WHEN EXISTS (SELECT 1 FROM {table} AS c WHERE {refs_old}) "
+                   f"BEGIN SELECT RAISE(ABORT, {parent_msg}); END")
+    on_update = actions.get("update", "no action")
+    if on_update == "cascade":
+        sets = ", ".join(f"{c} = NEW.{pc}" for c, pc in zip(cols, pcols))
+        out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pu')} AFTER UPDATE OF {', '.join(pcols)} ON {parent} "
+                   f"FOR EACH ROW WHEN {key_changed} BEGIN UPDATE {table} SET {sets} "
+                   f"WHERE {refs_old.replace('c.', '')}; END")
+    elif on_update in ("no action", "restrict"):
+        out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pu')} BEFORE UPDATE OF {', '.join(pcols)} ON {parent} "
+                   f"FOR EACH ROW WHEN ({key_changed}) AND EXISTS (SELECT 1 FROM {table} AS c WHERE {refs_old}) "
+                   f"BEGIN SELECT RAISE(ABORT, {parent_msg}); END")
+    else:
+        raise SqlError(f"ON UPDATE {on_update.upper()} is not supported in ALTER TABLE", "0A000")
+    return out
+
+
+def add_check(table: str, action_text: str, expr_sqlite) -> list[str]:
+    """ALTER TABLE table ADD [CONSTRAINT name] CHECK (expr) [NOT VALID]; `expr_sqlite`
+    translates the expression."""
+    m = _CHECK.match(action_text.strip())
+    if not m:
+        raise error_near("CHECK")
+    cname, expr, not_valid = m.groups()
+    bare = table.strip('"')
+    name = cname.strip('"') if cname else f"{bare}_check"
+    cond = expr_sqlite(expr)
+    msg = f'new row for relation "{bare}" violates check constraint "{name}"'
+    new_cond = _new_refs(cond)
+    out = []
+    if not not_valid:
+        out.append(f"SELECT pg_raise('23514', {_lit(f'check constraint {chr(34)}{name}{chr(34)} of relation {chr(34)}{bare}{chr(34)} is violated by some row')}) "
+                   f"FROM {table} WHERE NOT ({cond}) LIMIT 1")
+    for event, on in (("ck_i", "INSERT"), ("ck_u", "UPDATE")):
+        out.append(f"CREATE TRIGGER {trigger_name(table, table, name, event)} BEFORE {on} ON {table} FOR EACH ROW "
+                   f"WHEN NOT ({new_cond}) BEGIN SELECT RAISE(ABORT, {_lit('[23514] ' + msg)}); END")
+    return out
+
+
+def _new_refs(cond: str) -> str:
+    """The check's column references as NEW.column (identifiers outside quotes that are not
+    function names or keywords)."""
+    out, pos = [], 0
+    for m in re.finditer(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")+\"|\b[A-Za-z_][A-Za-z0-9_]*\b(?!\s*\()", cond):
+        tok = m.group(0)
+        out.append(cond[pos:m.start()])
+        if tok.startswith("'") or tok.lower() in _SQL_WORDS:
+            out.append(tok)
+        else:
+            out.append("NEW." + tok)
+        pos = m.end()
+    out.append(cond[pos:])
+    return "".join(out)
+
+
+_SQL_WORDS = {"and", "or", "not", "is", "null", "in", "like", "glob", "between", "case", "when", "then", "else",
+              "end", "true", "false", "escape", "collate", "distinct", "from", "as", "cast", "integer", "text",
+              "real", "numeric", "exists", "select", "regexp"}

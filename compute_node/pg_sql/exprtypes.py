@@ -1,0 +1,259 @@
+"""The PostgreSQL type of an expression as far as its form tells (no schema): literals,
+casts, date/time functions and keywords, and arithmetic on those. The translator uses
+it to pick PostgreSQL's operator (date + integer is a date, not SQLite's 2025) and the
+result column's type OID. '' means "cannot tell": the value's shape decides at run time.
+
+Kinds: 'int', 'num' (exact numeric), 'float', 'text', 'unknown' (an untyped string
+literal), 'bool', 'date', 'time', 'timestamp', 'timestamptz', 'interval'."""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from compute_node.pg_sql import schema
+from compute_node.pg_sql import types as t
+
+TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
+NUMERIC = ("int", "num", "float")
+
+_DTYPE_KIND = {
+    "INT": "int", "BIGINT": "int", "SMALLINT": "int", "TINYINT": "int", "SERIAL": "int", "BIGSERIAL": "int",
+    "DECIMAL": "num", "NUMERIC": "num", "MONEY": "num", "DOUBLE": "float", "FLOAT": "float", "REAL": "float",
+    "TEXT": "text", "VARCHAR": "text", "CHAR": "text", "NAME": "text", "BPCHAR": "text",
+    "BOOLEAN": "bool", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
+    "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval",
+}
+_FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
+              "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
+              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval"}
+
+KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
+            "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
+            "uuid": t.UUID, "bytea": t.BYTEA, "json": t.JSON, "jsonb": t.JSONB}
+
+
+def dtype_kind(to: exp.DataType | None) -> str:
+    if not isinstance(to, exp.DataType):
+        return ""
+    name = to.this.name if hasattr(to.this, "name") else str(to.this)
+    return _DTYPE_KIND.get(name, "")
+
+
+def _arith_kind(op: str, a: str, b: str) -> str:
+    if a in NUMERIC and b in NUMERIC:
+        return "float" if "float" in (a, b) else ("num" if "num" in (a, b) else "int")
+    pair = (a, b)
+    if op == "+":
+        table = {("date", "int"): "date", ("int", "date"): "date", ("date", "interval"): "timestamp",
+                 ("interval", "date"): "timestamp", ("date", "time"): "timestamp", ("time", "date"): "timestamp",
+                 ("timestamp", "interval"): "timestamp", ("interval", "timestamp"): "timestamp",
+                 ("timestamptz", "interval"): "timestamptz", ("interval", "timestamptz"): "timestamptz",
+                 ("time", "interval"): "time", ("interval", "time"): "time", ("interval", "interval"): "interval"}
+        return table.get(pair, "")
+    if op == "-":
+        table = {("date", "int"): "date", ("date", "date"): "int", ("date", "interval"): "timestamp",
+                 ("timestamp", "interval"): "timestamp", ("timestamptz", "interval"): "timestamptz",
+                 ("time", "interval"): "time", ("interval", "interval"): "interval", ("time", "time"): "interval"}
+        if a in ("date", "timestamp", "timestamptz") and b in ("date", "timestamp", "timestamptz") and pair != (
+                "date", "date"):
+            return "interval"
+        return table.get(pair, "")
+    if "interval" in pair and (a in NUMERIC or b in NUMERIC):
+        return "interval"
+    return ""
+
+
+_DECL_KIND = {
+    "smallint": "int", "int2": "int", "smallserial": "int", "integer": "int", "int": "int", "int4": "int",
+    "serial": "int", "bigint": "int", "int8": "int", "bigserial": "int", "numeric": "num", "decimal": "num",
+    "real": "float", "float4": "float", "double precision": "float", "float8": "float", "float": "float",
+    "text": "text", "varchar": "text", "character varying": "text", "char": "text", "character": "text",
+    "bpchar": "text", "name": "text", "boolean": "bool", "bool": "bool", "date": "date",
+    "time": "time", "time without time zone": "time", "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp", "timestamptz": "timestamptz",
+    "timestamp with time zone": "timestamptz", "interval": "interval", "uuid": "uuid", "bytea": "bytea",
+    "json": "json", "jsonb": "jsonb",
+}
+_DECL_WIDTH = {"smallint": "int2", "int2": "int2", "smallserial": "int2", "integer": "int4", "int": "int4",
+               "int4": "int4", "serial": "int4", "bigint": "int8", "int8": "int8", "bigserial": "int8"}
+
+
+def column_decl(col: exp.Column) -> str | None:
+    """The declared type of a column reference, from the schema (None: no catalog, no such
+    column, or more than one table could own it)."""
+    if schema.current() is None or not col.name:
+        return None
+    root = col.root()
+    tables = [t for t in root.find_all(exp.Table) if isinstance(t.this, exp.Identifier)]
+    qual = col.table
+    found = set()
+    for tab in tables:
+        if qual and qual not in (tab.alias_or_name, tab.name):
+            continue
+        decl = schema.column_type(tab.name, col.name)
+        if decl is not None:
+            found.add(decl)
+    return found.pop() if len(found) == 1 else None
+
+
+def _norm_decl(decl: str) -> str:
+    return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
+
+
+def decl_kind(decl: str | None) -> str:
+    if not decl or "[]" in decl:
+        return ""
+    return _DECL_KIND.get(_norm_decl(decl), "")
+
+
+def kind(e: exp.Expression | None) -> str:
+    """The kind of `e` when its form (or, with a catalog, its columns' types) says it, else ''."""
+    if e is None:
+        return ""
+    if isinstance(e, exp.Column):
+        return decl_kind(column_decl(e))
+    if isinstance(e, (exp.Paren, exp.Alias)):
+        return kind(e.this)
+    if isinstance(e, exp.Neg):
+        return kind(e.this)
+    if isinstance(e, exp.Literal):
+        if e.is_string:
+            return "unknown"
+        text = str(e.this)
+        return "int" if text.lstrip("-").isdigit() else "num"
+    if isinstance(e, exp.Boolean):
+        return "bool"
+    if isinstance(e, (exp.Cast, exp.TryCast)):
+        return dtype_kind(e.args.get("to"))
+    if isinstance(e, exp.Interval):
+        return "interval"
+    if isinstance(e, exp.CurrentTimestamp):
+        return "timestamptz"
+    if isinstance(e, exp.CurrentDate):
+        return "date"
+    if isinstance(e, exp.Localtimestamp):
+        return "timestamp"
+    if isinstance(e, (exp.TimestampTrunc, exp.DateTrunc)):
+        inner = kind(e.this)
+        return "timestamptz" if inner in ("date", "") else inner
+    if isinstance(e, exp.UnixToTime):
+        return "timestamptz"
+    if isinstance(e, (exp.Extract,)):
+        return "num"
+    if isinstance(e, exp.TimeToStr):
+        return "text"
+    if isinstance(e, exp.Count):
+        return "int"
+    if isinstance(e, (exp.Max, exp.Min)):
+        return kind(e.this)
+    if isinstance(e, exp.Sum):
+        return kind(e.this)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here
+    if isinstance(e, exp.Anonymous):
+        return _FUNC_KIND.get(e.name.lower(), "")
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}[type(e)]
+        a, b = kind(e.this), kind(e.expression)
+        if a == "unknown" and b in TEMPORAL:
+            a = "interval" if b in ("date", "timestamp", "timestamptz", "time") and op in "+-" else a
+        if b == "unknown" and a in TEMPORAL:
+            b = "interval" if op in "+-" and a != "interval" else a
+        return _arith_kind(op, a, b)
+    return ""
+
+
+_INT_WIDTH = {"SMALLINT": "int2", "INT": "int4", "BIGINT": "int8", "SERIAL": "int4", "BIGSERIAL": "int8"}
+
+
+def literal_int_hint(text: str) -> str:
+    """The integer type PostgreSQL gives a numeric literal: int4, int8, or num beyond."""
+    if not text.lstrip("-").isdigit():
+        return "num"
+    v = int(text)
+    return "int4" if -2**31 <= v < 2**31 else ("int8" if -2**63 <= v < 2**63 else "num")
+
+
+def int_hint(e: exp.Expression) -> str:
+    """'int2', 'int4' or 'int8' when `e` is an integer literal or an integer cast (its
+    overflow bound), else ''."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Neg) and isinstance(e.this, exp.Literal) and not e.this.is_string:
+        return literal_int_hint("-" + str(e.this.this))
+    if isinstance(e, exp.Literal) and not e.is_string:
+        hint = literal_int_hint(str(e.this))
+        return "" if hint == "num" else hint
+    if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
+        to = e.args["to"]
+        return _INT_WIDTH.get(to.this.name if hasattr(to.this, "name") else str(to.this), "")
+    if isinstance(e, exp.Column):
+        decl = column_decl(e)
+        return _DECL_WIDTH.get(_norm_decl(decl), "") if decl else ""
+    return ""
+
+
+_WIDTH_RANK = {"int2": 0, "int4": 1, "int8": 2}
+
+
+def int_width(e: exp.Expression) -> str:
+    """'int2', 'int4' or 'int8': the integer type of an integer expression ('' unknown)."""
+    while isinstance(e, (exp.Paren, exp.Alias)):
+        e = e.this
+    if isinstance(e, (exp.Count, exp.Sum)):
+        return "int8"
+    if isinstance(e, (exp.Max, exp.Min)):
+        return int_width(e.this)
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        a, b = int_width(e.this), int_width(e.expression)
+        if not a or not b:
+            return ""
+        return a if _WIDTH_RANK[a] >= _WIDTH_RANK[b] else b
+    return int_hint(e)
+
+
+def oid(e: exp.Expression) -> int | None:
+    """The result type OID `e` has in PostgreSQL, when its form says it."""
+    k = kind(e)
+    if k == "int":
+        return {"int2": t.INT2, "int4": t.INT4, "int8": t.INT8}.get(int_width(e))
+    return KIND_OID.get(k)
+
+
+_EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}
+
+
+def scale(e: exp.Expression) -> int | None:
+    """The display scale PostgreSQL gives a numeric expression when its form says it
+    (literals, numeric(p,s) casts, + - * over those, extract's fractional fields)."""
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Neg)):
+        e = e.this
+    if isinstance(e, exp.Literal) and not e.is_string:
+        text = str(e.this)
+        if "e" in text.lower():
+            return None
+        return len(text.split(".", 1)[1]) if "." in text else 0
+    if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
+        to = e.args["to"]
+        if dtype_kind(to) == "num" and len(to.expressions) == 2:
+            return int(to.expressions[1].sql())
+        if dtype_kind(to) == "int":
+            return 0
+        return None
+    if isinstance(e, exp.Column):
+        decl = column_decl(e)
+        m = re.match(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", decl or "", re.IGNORECASE)
+        return int(m.group(1)) if m else None
+    if isinstance(e, (exp.Sum, exp.Max, exp.Min)):
+        return scale(e.this)
+    if isinstance(e, exp.Extract):
+        field = e.this.name.lower()
+        if field == "epoch" and kind(e.expression) == "date":
+            return 0
+        return _EXTRACT_SCALE.get(field)
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul)) and kind(e) == "num":
+        a, b = scale(e.this), scale(e.expression)
+        if a is None or b is None:
+            return None
+        return a + b if isinstance(e, exp.Mul) else max(a, b)
+    return None

@@ -1,0 +1,640 @@
+"""PostgreSQL's date, time, timestamp, timestamptz and interval: input, canonical text,
+arithmetic and the common functions (extract, date_trunc, age, to_char). Pure.
+
+How Sixfold stores them (SQLite has no such types; values are text that sorts right):
+- date: 'YYYY-MM-DD'
+- time: 'HH:MM:SS[.ffffff]'
+- timestamp: 'YYYY-MM-DD HH:MM:SS[.ffffff]'
+- timestamptz: the same in UTC with '+00' (the session time zone is always UTC)
+- interval: PostgreSQL's output text ('1 year 2 mons 3 days 04:05:06')
+Fractions print without trailing zeros, as PostgreSQL prints them. BC dates and
+'infinity' are refused (22008 / 0A000) rather than stored as something else.
+
+Errors are `TemporalError(sqlstate, message)`; the SQLite functions turn them into
+PostgreSQL's errors.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+US_PER_S = 1_000_000
+US_PER_DAY = 86_400 * US_PER_S
+UTC = dt.timezone.utc
+
+TYPE_LABEL = {"date": "date", "time": "time without time zone", "timestamp": "timestamp without time zone",
+              "timestamptz": "timestamp with time zone", "interval": "interval"}
+
+
+class TemporalError(ValueError):
+    def __init__(self, sqlstate: str, message: str):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def _bad(kind: str, text) -> TemporalError:
+    label = {"timestamp": "timestamp", "timestamptz": "timestamp with time zone"}.get(kind, TYPE_LABEL.get(kind, kind))
+    return TemporalError("22007", f'invalid input syntax for type {label}: "{text}"')
+
+
+def _range(text) -> TemporalError:
+    return TemporalError("22008", f'date/time field value out of range: "{text}"')
+
+
+@dataclass(frozen=True)
+class Interval:
+    months: int = 0
+    days: int = 0
+    us: int = 0
+
+    def __neg__(self) -> "Interval":
+        return Interval(-self.months, -self.days, -self.us)
+
+    def __add__(self, o: "Interval") -> "Interval":
+        return Interval(self.months + o.months, self.days + o.days, self.us + o.us)
+
+    def __sub__(self, o: "Interval") -> "Interval":
+        return self + (-o)
+
+    def scale(self, f: float | Decimal | int) -> "Interval":
+        """interval * f with PostgreSQL's cascade of fractions (months -> days -> time)."""
+        f = Decimal(str(f)) if isinstance(f, float) else Decimal(f)
+        m = Decimal(self.months) * f
+        months = int(m)
+        d = Decimal(self.days) * f + (m - months) * 30
+        days = int(d)
+        us = Decimal(self.us) * f + (d - days) * US_PER_DAY
+        return Interval(months, days, int(us.to_integral_value()))
+
+
+# --- input ---------------------------------------------------------------------------------
+_DATE = re.compile(r"^\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+_ZONE = re.compile(r"^\s*(?:(z|utc|gmt)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)\s*$", re.IGNORECASE)
+
+
+def _fraction_us(frac: str | None) -> int:
+    if not frac:
+        return 0
+    return int(round(int(frac) * 10 ** (6 - len(frac)))) if len(frac) <= 6 else int(round(float("0." + frac) * 1e6))
+
+
+def _date_of(y: int, m: int, d: int, text) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise _range(text) from None
+
+
+def parse_date(value) -> dt.date:
+    text = str(value)
+    low = text.strip().lower()
+    if low in ("today", "now"):
+        return dt.datetime.now(UTC).date()
+    if low == "epoch":
+        return dt.date(1970, 1, 1)
+    if low in ("infinity", "-infinity"):
+        raise TemporalError("0A000", "infinite dates are not supported")
+    m = _DATE.match(text)
+    if not m:
+        raise _bad("date", text)
+    rest = text[m.end():].strip()
+    if rest and not re.match(r"^(?:[ tT]\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)?)$",
+                             rest, re.IGNORECASE):
+        raise _bad("date", text)
+    return _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+
+
+def parse_time(value) -> dt.time:
+    text = str(value).strip()
+    m = _TIME.match(text)
+    if not m or text[m.end():].strip():
+        raise _bad("time", value)
+    h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    us = _fraction_us(m.group(4))
+    if h == 24 and mi == 0 and s == 0 and us == 0:
+        raise TemporalError("0A000", "time 24:00:00 is not supported")
+    if h > 23 or mi > 59 or s > 59:
+        raise _range(value)
+    return dt.time(h, mi, s, min(us, US_PER_S - 1))
+
+
+def parse_timestamp(value, tz: bool) -> dt.datetime:
+    """A timestamp (naive) or timestamptz (aware, UTC) from PostgreSQL's input forms."""
+    kind = "timestamptz" if tz else "timestamp"
+    if isinstance(value, dt.datetime):
+        return value
+    text = str(value)
+    low = text.strip().lower()
+    if low in ("now", "today", "epoch", "yesterday", "tomorrow"):
+        now = dt.datetime.now(UTC)
+        base = {"now": now, "epoch": dt.datetime(1970, 1, 1, tzinfo=UTC),
+                "today": now.replace(hour=0, minute=0, second=0, microsecond=0)}
+        base["yesterday"] = base["today"] - dt.timedelta(days=1)
+        base["tomorrow"] = base["today"] + dt.timedelta(days=1)
+        out = base[low]
+        return out if tz else out.replace(tzinfo=None)
+    if low in ("infinity", "-infinity"):
+        raise TemporalError("0A000", "infinite timestamps are not supported")
+    m = _DATE.match(text)
+    if not m:
+        raise _bad(kind, text)
+    day = _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    rest = text[m.end():]
+    rest = rest[1:] if rest[:1] in ("T", "t") else rest.lstrip()
+    h = mi = s = us = 0
+    if rest:
+        tm = _TIME.match(rest)
+        if tm:
+            h, mi, s, us = int(tm.group(1)), int(tm.group(2)), int(tm.group(3) or 0), _fraction_us(tm.group(4))
+            rest = rest[tm.end():]
+    offset_s = 0
+    if rest.strip():
+        z = _ZONE.match(rest)
+        if not z:
+            raise _bad(kind, text)
+        if not z.group(1):
+            sign = -1 if z.group(2) == "-" else 1
+            offset_s = sign * (int(z.group(3)) * 3600 + int(z.group(4) or 0) * 60 + int(z.group(5) or 0))
+            if abs(offset_s) > 15 * 3600 + 59 * 60:
+                raise TemporalError("22009", f'time zone displacement out of range: "{text}"')
+    if h > 24 or mi > 59 or s > 60 or (h == 24 and (mi or s or us)):
+        raise _range(text)
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=h, minutes=mi, seconds=s, microseconds=us)
+    if tz:
+        return (naive - dt.timedelta(seconds=offset_s)).replace(tzinfo=UTC)
+    return naive  # PostgreSQL ignores a zone given to a timestamp without time zone
+
+
+_UNITS = {
+    "microsecond": ("us", 1), "microseconds": ("us", 1), "us": ("us", 1), "usec": ("us", 1), "usecs": ("us", 1),
+    "millisecond": ("us", 1000), "milliseconds": ("us", 1000), "ms": ("us", 1000), "msec": ("us", 1000),
+    "msecs": ("us", 1000),
+    "second": ("us", US_PER_S), "seconds": ("us", US_PER_S), "sec": ("us", US_PER_S), "secs": ("us", US_PER_S),
+    "s": ("us", US_PER_S),
+    "minute": ("us", 60 * US_PER_S), "minutes": ("us", 60 * US_PER_S), "min": ("us", 60 * US_PER_S),
+    "mins": ("us", 60 * US_PER_S), "m": ("us", 60 * US_PER_S),
+    "hour": ("us", 3600 * US_PER_S), "hours": ("us", 3600 * US_PER_S), "hr": ("us", 3600 * US_PER_S),
+    "hrs": ("us", 3600 * US_PER_S), "h": ("us", 3600 * US_PER_S),
+    "day": ("days", 1), "days": ("days", 1), "d": ("days", 1),
+    "week": ("days", 7), "weeks": ("days", 7), "w": ("days", 7),
+    "month": ("months", 1), "months": ("months", 1), "mon": ("months", 1), "mons": ("months", 1),
+    "year": ("months", 12), "years": ("months", 12), "yr": ("months", 12), "yrs": ("months", 12),
+    "y": ("months", 12),
+    "decade": ("months", 120), "decades": ("months", 120),
+    "century": ("months", 1200), "centuries": ("months", 1200),
+    "millennium": ("months", 12000), "millennia": ("months", 12000),
+}
+_IV_TOKEN = re.compile(r"\s*(?:([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?|([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)\s*"
+                       r"([a-z]+)?)", re.IGNORECASE)
+_ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+                  r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.IGNORECASE)
+
+
+def _add_unit(acc: list, field: str, factor: int, amount: Decimal) -> None:
+    """Add `amount` of a unit to acc = [months, days, us], cascading fractions down."""
+    if field == "months":
+        total = amount * factor
+        whole = int(total)
+        acc[0] += whole
+        frac_days = (total - whole) * 30
+        acc[1] += int(frac_days)
+        acc[2] += int(((frac_days - int(frac_days)) * US_PER_DAY).to_integral_value())
+    elif field == "days":
+        total = amount * factor
+        acc[1] += int(total)
+        acc[2] += int(((total - int(total)) * US_PER_DAY).to_integral_value())
+    else:
+        acc[2] += int((amount * factor).to_integral_value())
+
+
+def parse_interval(value) -> Interval:
+    if isinstance(value, Interval):
+        return value
+    text = str(value).strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Interval(0, 0, int(round(value * US_PER_S)))
+    iso = _ISO.match(text)
+    if iso and text.upper() != "P":
+        acc = [0, 0, 0]
+        for amount, (field, factor) in zip(iso.groups(), [("months", 12), ("months", 1), ("days", 7), ("days", 1),
+                                                          ("us", 3600 * US_PER_S), ("us", 60 * US_PER_S),
+                                                          ("us", US_PER_S)]):
+            if amount:
+                _add_unit(acc, field, factor, Decimal(amount))
+        return Interval(*acc)
+    body = text[1:] if text.startswith("@") else text
+    ago = False
+    if re.search(r"\bago\s*$", body, re.IGNORECASE):
+        ago, body = True, re.sub(r"\bago\s*$", "", body, flags=re.IGNORECASE)
+    acc = [0, 0, 0]
+    pos, seen = 0, False
+    body = body.strip()
+    while pos < len(body):
+        m = _IV_TOKEN.match(body, pos)
+        if not m or m.end() == pos:
+            raise _bad("interval", text)
+        pos = m.end()
+        seen = True
+        if m.group(2) is not None:  # [+-]HH:MM[:SS[.f]]
+            sign = -1 if m.group(1) == "-" else 1
+            us = (int(m.group(2)) * 3600 + int(m.group(3)) * 60 + int(m.group(4) or 0)) * US_PER_S
+            acc[2] += sign * (us + _fraction_us(m.group(5)))
+            continue
+        amount = Decimal(m.group(6))
+        unit = (m.group(7) or "second").lower()
+        if unit not in _UNITS:
+            raise _bad("interval", text)
+        _add_unit(acc, *_UNITS[unit], amount)
+        rest = body[pos:]
+        if rest[:1] == "," or (rest[:1] and not rest[:1].isspace() and rest[:1] not in "+-"):
+            raise _bad("interval", text)
+    if not seen:
+        raise _bad("interval", text)
+    out = Interval(*acc)
+    return -out if ago else out
+
+
+# --- canonical text ----------------------------------------------------------------------------
+def _frac(us: int) -> str:
+    return ("." + f"{us:06d}".rstrip("0")) if us else ""
+
+
+def format_date(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def format_time(t: dt.time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{_frac(t.microsecond)}"
+
+
+def format_timestamp(ts: dt.datetime, tz: bool) -> str:
+    if tz and ts.tzinfo is not None:
+        ts = ts.astimezone(UTC)
+    out = f"{format_date(ts.date())} {format_time(ts.time())}"
+    return out + "+00" if tz else out
+
+
+def format_interval(iv: Interval) -> str:
+    years, months = abs(iv.months) // 12, abs(iv.months) % 12
+    sign_m = -1 if iv.months < 0 else 1
+    parts = []
+    if years:
+        parts.append(f"{sign_m * years} year{'s' if sign_m * years != 1 else ''}")
+    if months:
+        parts.append(f"{sign_m * months} mon{'s' if sign_m * months != 1 else ''}")
+    if iv.days:
+        parts.append(f"{iv.days} day{'s' if iv.days != 1 else ''}")
+    if iv.us or not parts:
+        neg = iv.us < 0
+        us = abs(iv.us)
+        h, rem = divmod(us, 3600 * US_PER_S)
+        mi, rem = divmod(rem, 60 * US_PER_S)
+        s, frac = divmod(rem, US_PER_S)
+        time = f"{h:02d}:{mi:02d}:{s:02d}{_frac(frac)}"
+        mixed = parts and (iv.months < 0 or iv.days < 0) != neg
+        parts.append(("-" if neg else ("+" if mixed else "")) + time)
+    return " ".join(parts)
+
+
+def canonical(value, kind: str) -> str:
+    """A value of `kind` ("date", "time", "timestamp", "timestamptz", "interval") in
+    Sixfold's stored form; TemporalError when PostgreSQL would refuse it."""
+    if kind == "date":
+        return format_date(parse_date(value))
+    if kind == "time":
+        return format_time(parse_time(value))
+    if kind in ("timestamp", "timestamptz"):
+        return format_timestamp(parse_timestamp(value, kind == "timestamptz"), kind == "timestamptz")
+    if kind == "interval":
+        return format_interval(parse_interval(value))
+    raise TemporalError("0A000", f"type {kind} is not a date/time type")
+
+
+# --- recognising stored values ---------------------------------------------------------------
+_SNIFF = [
+    ("timestamptz", re.compile(r"^\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d(:?\d\d)?$")),
+    ("timestamp", re.compile(r"^\d{4,}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$")),
+    ("date", re.compile(r"^\d{4,}-\d\d-\d\d$")),
+    ("interval", re.compile(r"^(@\s*)?([+-]?\d+(\.\d+)?\s*[a-z]+\s*)*([+-]?\d+:\d\d(:\d\d(\.\d+)?)?)?(\s*ago)?$",
+                            re.IGNORECASE)),
+]
+
+
+def sniff(value) -> str | None:
+    """The date/time kind a stored text value has, or None. A bare 'HH:MM:SS' reads as an
+    interval (a time plus a date gives the same timestamp either way)."""
+    if not isinstance(value, str) or not value or len(value) > 100:
+        return None
+    for kind, pattern in _SNIFF:
+        if pattern.match(value):
+            if kind == "interval" and not re.search(r"[a-z:]", value, re.IGNORECASE):
+                return None  # a bare number is a number
+            return kind
+    return None
+
+
+def parse(value, kind: str):
+    if kind == "date":
+        return parse_date(value)
+    if kind == "time":
+        return parse_time(value)
+    if kind in ("timestamp", "timestamptz"):
+        return parse_timestamp(value, kind == "timestamptz")
+    return parse_interval(value)
+
+
+def render(value, kind: str):
+    if kind == "date":
+        return format_date(value)
+    if kind == "time":
+        return format_time(value)
+    if kind in ("timestamp", "timestamptz"):
+        return format_timestamp(value, kind == "timestamptz")
+    return format_interval(value)
+
+
+# --- arithmetic --------------------------------------------------------------------------------
+def _add_months(ts: dt.datetime, months: int) -> dt.datetime:
+    if not months:
+        return ts
+    y, m = divmod(ts.month - 1 + months, 12)
+    year, month = ts.year + y, m + 1
+    if not 1 <= year <= 9999:
+        raise TemporalError("22008", "timestamp out of range")
+    day = min(ts.day, calendar.monthrange(year, month)[1])
+    return ts.replace(year=year, month=month, day=day)
+
+
+def add_interval(ts: dt.datetime, iv: Interval) -> dt.datetime:
+    try:
+        out = _add_months(ts, iv.months)
+        return out + dt.timedelta(days=iv.days, microseconds=iv.us)
+    except OverflowError:
+        raise TemporalError("22008", "timestamp out of range") from None
+
+
+def _as_datetime(v, kind: str) -> dt.datetime:
+    if kind == "date":
+        return dt.datetime.combine(v, dt.time())
+    return v.replace(tzinfo=None) if kind == "timestamptz" else v
+
+
+def timestamp_diff(a: dt.datetime, b: dt.datetime) -> Interval:
+    """a - b as PostgreSQL gives it: days and time, 24-hour spans as days."""
+    delta = a - b
+    us = delta.days * US_PER_DAY + delta.seconds * US_PER_S + delta.microseconds
+    days = int(us / US_PER_DAY)  # toward zero, like justify_hours
+    return Interval(0, days, us - days * US_PER_DAY)
+
+
+def arith(op: str, a, ka: str, b, kb: str):
+    """a op b for parsed values of kinds ka, kb (date/time kinds, "int" or "num").
+    Returns (value, kind) or raises TemporalError 42883 when PostgreSQL has no such operator."""
+    num = ("int", "num")
+    try:
+        if op == "+":
+            if ka in num and kb not in num:
+                return arith("+", b, kb, a, ka)
+            if ka == "date" and kb == "int":
+                return a + dt.timedelta(days=b), "date"
+            if ka == "date" and kb == "interval":
+                return add_interval(_as_datetime(a, "date"), b), "timestamp"
+            if ka == "interval" and kb in ("date", "timestamp", "timestamptz", "time"):
+                return arith("+", b, kb, a, ka)
+            if ka == "date" and kb == "time":
+                return dt.datetime.combine(a, b), "timestamp"
+            if ka == "time" and kb == "date":
+                return dt.datetime.combine(b, a), "timestamp"
+            if ka in ("timestamp", "timestamptz") and kb == "interval":
+                return add_interval(a, b), ka
+            if ka == "time" and kb == "interval":
+                base = dt.datetime.combine(dt.date(2000, 1, 1), a)
+                return (base + dt.timedelta(microseconds=b.us)).time(), "time"
+            if ka == "interval" and kb == "interval":
+                return a + b, "interval"
+        elif op == "-":
+            if ka == "date" and kb == "int":
+                return a - dt.timedelta(days=b), "date"
+            if ka == "date" and kb == "date":
+                return (a - b).days, "int"
+            if ka == "date" and kb == "interval":
+                return add_interval(_as_datetime(a, "date"), -b), "timestamp"
+            if ka in ("timestamp", "timestamptz") and kb == "interval":
+                return add_interval(a, -b), ka
+            if ka in ("timestamp", "timestamptz", "date") and kb in ("timestamp", "timestamptz", "date") and \
+                    not (ka == "date" and kb == "date"):
+                if "timestamptz" in (ka, kb) and {ka, kb} != {"timestamptz"} and "date" not in (ka, kb):
+                    pass  # timestamp - timestamptz: PostgreSQL converts through the session zone (UTC)
+                return timestamp_diff(_as_datetime(a, ka), _as_datetime(b, kb)), "interval"
+            if ka == "time" and kb == "time":
+                da = dt.datetime.combine(dt.date(2000, 1, 1), a)
+                db = dt.datetime.combine(dt.date(2000, 1, 1), b)
+                return timestamp_diff(da, db), "interval"
+            if ka == "time" and kb == "interval":
+                base = dt.datetime.combine(dt.date(2000, 1, 1), a)
+                return (base - dt.timedelta(microseconds=b.us)).time(), "time"
+            if ka == "interval" and kb == "interval":
+                return a - b, "interval"
+        elif op == "*":
+            if ka == "interval" and kb in num:
+                return a.scale(b), "interval"
+            if kb == "interval" and ka in num:
+                return b.scale(a), "interval"
+        elif op == "/":
+            if ka == "interval" and kb in num:
+                if b == 0:
+                    raise TemporalError("22012", "division by zero")
+                return a.scale(1 / Decimal(str(b))), "interval"
+    except (OverflowError, ValueError) as e:
+        if isinstance(e, TemporalError):
+            raise
+        raise TemporalError("22008", f"{TYPE_LABEL.get(ka, ka)} out of range") from None
+    raise TemporalError("42883", f"operator does not exist: {_label(ka)} {op} {_label(kb)}")
+
+
+def _label(kind: str) -> str:
+    return {"int": "integer", "num": "numeric", "text": "text", "unknown": "unknown"}.get(kind,
+                                                                                       TYPE_LABEL.get(kind, kind))
+
+
+# --- functions ---------------------------------------------------------------------------------
+def extract(field: str, v, kind: str):
+    """extract(field FROM v): an int where PostgreSQL's numeric has no fraction, else a Decimal."""
+    f = field.lower()
+    if kind == "interval":
+        total_s = Decimal(v.us) / US_PER_S
+        if f == "epoch":
+            return (Decimal(v.months // 12) * Decimal("31557600") + Decimal(v.months % 12) * 2592000
+                    + Decimal(v.days) * 86400 + total_s)
+        years, months = int(v.months / 12), v.months - int(v.months / 12) * 12
+        hours = int(v.us / (3600 * US_PER_S))
+        rem = v.us - hours * 3600 * US_PER_S
+        minutes = int(rem / (60 * US_PER_S))
+        sec_us = rem - minutes * 60 * US_PER_S
+        table = {"year": years, "years": years, "month": months, "mon": months, "day": v.days, "days": v.days,
+                 "hour": hours, "minute": minutes, "second": Decimal(sec_us) / US_PER_S,
+                 "microseconds": sec_us, "milliseconds": Decimal(sec_us) / 1000,
+                 "decade": int(years / 10), "century": int(years / 100), "millennium": int(years / 1000),
+                 "quarter": months // 3 + 1}
+        if f not in table:
+            raise TemporalError("0A000", f'unit "{field}" not supported for type interval')
+        return table[f]
+    if kind == "time":
+        table = {"hour": v.hour, "minute": v.minute,
+                 "second": Decimal(v.second) + Decimal(v.microsecond) / US_PER_S,
+                 "microseconds": v.second * US_PER_S + v.microsecond,
+                 "milliseconds": Decimal(v.second * US_PER_S + v.microsecond) / 1000,
+                 "epoch": Decimal(v.hour * 3600 + v.minute * 60 + v.second) + Decimal(v.microsecond) / US_PER_S}
+        if f not in table:
+            raise TemporalError("0A000", f'unit "{field}" not supported for type time without time zone')
+        return table[f]
+    ts = _as_datetime(v, kind)
+    if kind == "date" and f in ("hour", "minute", "second", "microseconds", "milliseconds"):
+        raise TemporalError("0A000", f'unit "{field}" not supported for type date')
+    iso = ts.isocalendar()
+    table = {
+        "year": ts.year, "month": ts.month, "day": ts.day, "hour": ts.hour, "minute": ts.minute,
+        "second": Decimal(ts.second) + Decimal(ts.microsecond) / US_PER_S,
+        "microseconds": ts.second * US_PER_S + ts.microsecond,
+        "milliseconds": Decimal(ts.second * US_PER_S + ts.microsecond) / 1000,
+        "dow": (ts.weekday() + 1) % 7, "isodow": ts.isoweekday(), "doy": ts.timetuple().tm_yday,
+        "week": iso[1], "isoyear": iso[0], "quarter": (ts.month - 1) // 3 + 1,
+        "decade": ts.year // 10, "century": (ts.year + 99) // 100, "millennium": (ts.year + 999) // 1000,
+        "julian": ts.toordinal() + 1721425,
+        "timezone": 0, "timezone_hour": 0, "timezone_minute": 0,
+    }
+    if f == "epoch":
+        delta = ts - dt.datetime(1970, 1, 1)
+        return (Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / US_PER_S)
+    if f not in table or (f.startswith("timezone") and kind != "timestamptz"):
+        raise TemporalError("0A000" if f in table else "22023",
+                            f'unit "{field}" not supported for type {TYPE_LABEL.get(kind, kind)}'
+                            if f in table else f'unit "{field}" not recognized for type {TYPE_LABEL.get(kind, kind)}')
+    return table[f]
+
+
+def date_trunc(field: str, v, kind: str):
+    """date_trunc(field, v): (value, kind). A date is truncated as a timestamptz, as in PostgreSQL."""
+    f = field.lower()
+    if kind == "interval":
+        raise TemporalError("0A000", "date_trunc on intervals is not supported")
+    if kind == "date":
+        v, kind = dt.datetime.combine(v, dt.time(), tzinfo=UTC), "timestamptz"
+    ts = v
+    if f in ("microseconds",):
+        out = ts
+    elif f == "milliseconds":
+        out = ts.replace(microsecond=ts.microsecond // 1000 * 1000)
+    elif f == "second":
+        out = ts.replace(microsecond=0)
+    elif f == "minute":
+        out = ts.replace(second=0, microsecond=0)
+    elif f == "hour":
+        out = ts.replace(minute=0, second=0, microsecond=0)
+    elif f == "day":
+        out = ts.replace(hour=0, minute=0, second=0, microsecond=0)
+    elif f == "week":
+        day = ts.replace(hour=0, minute=0, second=0, microsecond=0)
+        out = day - dt.timedelta(days=day.weekday())
+    elif f == "month":
+        out = ts.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    elif f == "quarter":
+        out = ts.replace(month=(ts.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    elif f == "year":
+        out = ts.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    elif f in ("decade", "century", "millennium"):
+        span = {"decade": 10, "century": 100, "millennium": 1000}[f]
+        year = ts.year // span * span if f == "decade" else (ts.year - 1) // span * span + 1
+        out = ts.replace(year=max(year, 1), month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    else:
+        raise TemporalError("22023", f'unit "{field}" not recognized for type {TYPE_LABEL.get(kind, kind)}')
+    return out, kind
+
+
+def age(a: dt.datetime, b: dt.datetime) -> Interval:
+    """age(a, b): the symbolic difference in years, months and days, as PostgreSQL computes it."""
+    a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    neg = a < b
+    if neg:
+        a, b = b, a
+    us = (a.hour - b.hour) * 3600 * US_PER_S + (a.minute - b.minute) * 60 * US_PER_S + \
+        (a.second - b.second) * US_PER_S + a.microsecond - b.microsecond
+    days = a.day - b.day
+    months = a.month - b.month
+    years = a.year - b.year
+    if us < 0:
+        us += US_PER_DAY
+        days -= 1
+    if days < 0:
+        pm, py = (b.month, b.year)
+        days += calendar.monthrange(py, pm)[1]
+        months -= 1
+    if months < 0:
+        months += 12
+        years -= 1
+    out = Interval(years * 12 + months, days, us)
+    return -out if neg else out
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+_TO_CHAR = re.compile(r'"[^"]*"|FM|HH24|HH12|HH|MI|SS|MS|US|YYYY|YYY|YY|Y|MONTH|Month|month|MON|Mon|mon|MM|'
+                      r'DAY|Day|day|DY|Dy|dy|DDD|DD|D|AM|PM|am|pm|A\.M\.|P\.M\.|TZ|tz|OF|Q|WW|IW|J|SSSS|.',
+                      re.DOTALL)
+
+
+def to_char(v, kind: str, fmt: str) -> str:
+    if kind == "interval":
+        raise TemporalError("0A000", "to_char of an interval is not supported")
+    ts = _as_datetime(v, kind) if kind != "time" else dt.datetime.combine(dt.date(2000, 1, 1), v)
+    out, fm = [], False
+    for m in _TO_CHAR.finditer(fmt):
+        tok = m.group(0)
+        if tok == "FM":
+            fm = True
+            continue
+        pad = (lambda n, w: str(n) if fm else f"{n:0{w}d}")
+        text = {
+            "HH24": lambda: pad(ts.hour, 2), "HH12": lambda: pad((ts.hour % 12) or 12, 2),
+            "HH": lambda: pad((ts.hour % 12) or 12, 2), "MI": lambda: pad(ts.minute, 2),
+            "SS": lambda: pad(ts.second, 2), "MS": lambda: pad(ts.microsecond // 1000, 3),
+            "US": lambda: pad(ts.microsecond, 6), "YYYY": lambda: pad(ts.year, 4),
+            "YYY": lambda: f"{ts.year % 1000:03d}", "YY": lambda: f"{ts.year % 100:02d}", "Y": lambda: str(ts.year % 10),
+            "MONTH": lambda: _MONTHS[ts.month - 1].upper() if fm else f"{_MONTHS[ts.month - 1].upper():<9}",
+            "Month": lambda: _MONTHS[ts.month - 1] if fm else f"{_MONTHS[ts.month - 1]:<9}",
+            "month": lambda: _MONTHS[ts.month - 1].lower() if fm else f"{_MONTHS[ts.month - 1].lower():<9}",
+            "MON": lambda: _MONTHS[ts.month - 1][:3].upper(), "Mon": lambda: _MONTHS[ts.month - 1][:3],
+            "mon": lambda: _MONTHS[ts.month - 1][:3].lower(), "MM": lambda: pad(ts.month, 2),
+            "DAY": lambda: _dayname(ts, fm).upper(), "Day": lambda: _dayname(ts, fm),
+            "day": lambda: _dayname(ts, fm).lower(), "DY": lambda: _DAYS[(ts.weekday() + 1) % 7][:3].upper(),
+            "Dy": lambda: _DAYS[(ts.weekday() + 1) % 7][:3], "dy": lambda: _DAYS[(ts.weekday() + 1) % 7][:3].lower(),
+            "DDD": lambda: pad(ts.timetuple().tm_yday, 3), "DD": lambda: pad(ts.day, 2),
+            "D": lambda: str((ts.weekday() + 1) % 7 + 1),
+            "AM": lambda: "AM" if ts.hour < 12 else "PM", "PM": lambda: "AM" if ts.hour < 12 else "PM",
+            "am": lambda: "am" if ts.hour < 12 else "pm", "pm": lambda: "am" if ts.hour < 12 else "pm",
+            "A.M.": lambda: "A.M." if ts.hour < 12 else "P.M.", "P.M.": lambda: "A.M." if ts.hour < 12 else "P.M.",
+            "TZ": lambda: "UTC" if kind == "timestamptz" else "", "tz": lambda: "utc" if kind == "timestamptz" else "",
+            "OF": lambda: "+00" if kind == "timestamptz" else "",
+            "Q": lambda: str((ts.month - 1) // 3 + 1), "WW": lambda: pad((ts.timetuple().tm_yday - 1) // 7 + 1, 2),
+            "IW": lambda: pad(ts.isocalendar()[1], 2), "J": lambda: str(ts.toordinal() + 1721425),
+            "SSSS": lambda: str(ts.hour * 3600 + ts.minute * 60 + ts.second),
+        }.get(tok)
+        if text is not None:
+            out.append(text())
+        elif tok.startswith('"'):
+            out.append(tok[1:-1])
+        else:
+            out.append(tok)
+        fm = False
+    return "".join(out)
+
+
+def _dayname(ts: dt.datetime, fm: bool) -> str:
+    name = _DAYS[(ts.weekday() + 1) % 7]
+    return name if fm else f"{name:<9}"

@@ -1,0 +1,304 @@
+"""SQLite functions for PostgreSQL's typed values: the column-input trigger's conversion,
+casts, arithmetic that knows dates, times and intervals, comparisons with date/time
+literals, and extract / date_trunc / age / to_char. The translator (queries.py) emits
+calls to them with a static type hint per argument ('' when it cannot tell: the value's
+shape decides then). Errors leave as "[SQLSTATE] message" (see sql_errors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+import apsw
+
+from compute_node.pg_sql import temporal, values
+
+TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _fail(sqlstate: str, message: str):
+    raise apsw.SQLError(f"[{sqlstate}] {message}")
+
+
+def _guard(fn):
+    def wrapper(*args):
+        try:
+            return fn(*args)
+        except (values.InputError, temporal.TemporalError) as e:
+            _fail(e.sqlstate, str(e))
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _number(v):
+    """A number from a value SQLite holds (ints stay ints; text that is a number parses)."""
+    if isinstance(v, (int, float)):
+        return v
+    try:
+        d = Decimal(v.strip() if isinstance(v, str) else v.decode())
+    except (InvalidOperation, AttributeError, UnicodeDecodeError):
+        return None
+    return int(d) if d == d.to_integral_value() and "." not in str(v) and "e" not in str(v).lower() else d
+
+
+def kind_of(v, hint: str) -> str:
+    """The kind of value `v` given the translator's hint: a date/time kind, "int", "num"
+    (exact), "float", "text" or "bytea"."""
+    if hint in TEMPORAL:
+        return hint
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "num" if hint == "num" else "float"
+    if isinstance(v, (bytes, bytearray)):
+        return "bytea"
+    if hint == "text":
+        return "text"
+    k = temporal.sniff(v)
+    if k:
+        return k
+    n = _number(v)
+    if n is not None:
+        return "int" if isinstance(n, int) else "num"
+    if hint == "unknown":
+        _fail("22P02", f'invalid input syntax for type integer: "{v}"')
+    return "text"
+
+
+def _parse(v, kind: str):
+    if kind in TEMPORAL:
+        return temporal.parse(v, kind)
+    if kind in ("int", "num", "float"):
+        n = _number(v)
+        return n
+    return v
+
+
+def _out(value, kind: str):
+    if kind in TEMPORAL:
+        return temporal.render(value, kind)
+    if isinstance(value, Decimal):
+        return decimal_value(value)
+    return value
+
+
+def decimal_value(d: Decimal):
+    """An exact result as SQLite stores numbers: an int when integral, else a float when
+    the float prints back as the same number, else its text."""
+    if d == d.to_integral_value() and abs(d) < 2**63:
+        return int(d)
+    f = float(d)
+    return f if Decimal(repr(f)) == d.normalize() else str(d.normalize())
+
+
+_INT_BOUND = {"int2": (1 << 15, "smallint"), "int4": (1 << 31, "integer"), "int8": (1 << 63, "bigint")}
+
+
+def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8"):
+    if exact or isinstance(a, Decimal) or isinstance(b, Decimal):
+        da = Decimal(repr(a)) if isinstance(a, float) else Decimal(a)
+        db = Decimal(repr(b)) if isinstance(b, float) else Decimal(b)
+        if op == "+":
+            return decimal_value(da + db)
+        if op == "-":
+            return decimal_value(da - db)
+        if op == "*":
+            return decimal_value(da * db)
+        if db == 0:
+            _fail("22012", "division by zero")
+        return decimal_value(da / db)
+    if op == "+":
+        out = a + b
+    elif op == "-":
+        out = a - b
+    elif op == "*":
+        out = a * b
+    else:
+        if b == 0:
+            _fail("22012", "division by zero")
+        if isinstance(a, int) and isinstance(b, int):
+            q = abs(a) // abs(b)  # PostgreSQL truncates toward zero
+            out = q if (a >= 0) == (b >= 0) else -q
+        else:
+            out = a / b
+    if isinstance(out, int):
+        limit, name = _INT_BOUND[bound]
+        if not -limit <= out < limit:
+            _fail("22003", f"{name} out of range")
+    return out
+
+
+@_guard
+def pg_arith(op, a, b, ha, hb):
+    """a op b (op one of + - * /) with PostgreSQL's operator for the operands' types."""
+    if a is None or b is None:
+        return None
+    ka, kb = kind_of(a, ha), kind_of(b, hb)
+    if ka == "unknown":
+        ka = kb
+    numeric = ("int", "num", "float")
+    if ka in numeric and kb in numeric:
+        bound = "int8"
+        if ha in _INT_BOUND and hb in _INT_BOUND:
+            bound = max(ha, hb, key=lambda h: _INT_BOUND[h][0])
+        return _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound)
+    if "text" in (ka, kb) or "bytea" in (ka, kb):
+        la = {"text": "text", "bytea": "bytea"}.get(ka, temporal._label(ka))
+        lb = {"text": "text", "bytea": "bytea"}.get(kb, temporal._label(kb))
+        _fail("42883", f"operator does not exist: {la} {op} {lb}")
+    ka2 = "num" if ka == "float" else ka
+    kb2 = "num" if kb == "float" else kb
+    value, kind = temporal.arith(op, _parse(a, ka), ka2, _parse(b, kb), kb2)
+    return _out(value, kind)
+
+
+@_guard
+def pg_tcmp(a, literal):
+    """Compare `a` with a date/time literal the way PostgreSQL does: the literal takes the
+    type of `a` (read from its shape). -1, 0, 1; NULL when `a` is NULL."""
+    if a is None or literal is None:
+        return None
+    kind = temporal.sniff(a) if isinstance(a, str) else None
+    if kind is None or kind == "interval":
+        x, y = (a, literal) if isinstance(a, str) else (str(a), literal)
+        return (x > y) - (x < y)
+    x = temporal.parse(a, kind)
+    y = temporal.parse(values.cast(literal, kind), kind)
+    return (x > y) - (x < y)
+
+
+@_guard
+def pg_stored(value, decltype):
+    return values.stored(value, decltype)
+
+
+@_guard
+def pg_cast(value, kind):
+    return values.cast(value, kind)
+
+
+def _temporal_arg(v, hint: str, fn: str):
+    kind = hint if hint in TEMPORAL else temporal.sniff(v) if isinstance(v, str) else None
+    if kind is None:
+        _fail("42883", f"function {fn}(unknown) does not exist" if not isinstance(v, (int, float))
+              else f"function {fn}(numeric) does not exist")
+    return temporal.parse(v, kind), kind
+
+
+@_guard
+def pg_extract(field, v, hint):
+    if v is None or field is None:
+        return None
+    parsed, kind = _temporal_arg(v, hint, "extract")
+    out = temporal.extract(str(field), parsed, kind)
+    return decimal_value(Decimal(out)) if isinstance(out, Decimal) else out
+
+
+@_guard
+def pg_date_part(field, v, hint):
+    out = pg_extract(field, v, hint)
+    return None if out is None else float(Decimal(str(out)))
+
+
+@_guard
+def pg_date_trunc(field, v, hint):
+    if v is None or field is None:
+        return None
+    parsed, kind = _temporal_arg(v, hint, "date_trunc")
+    out, kind = temporal.date_trunc(str(field), parsed, kind)
+    return temporal.render(out, kind)
+
+
+@_guard
+def pg_age(a, b=None, ha="", hb=""):
+    if a is None:
+        return None
+    if b is None and hb == "now":
+        today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        pa, ka = _temporal_arg(a, ha, "age")
+        return temporal.format_interval(temporal.age(today, temporal._as_datetime(pa, ka)))
+    if b is None:
+        return None
+    pa, ka = _temporal_arg(a, ha, "age")
+    pb, kb = _temporal_arg(b, hb, "age")
+    return temporal.format_interval(temporal.age(temporal._as_datetime(pa, ka), temporal._as_datetime(pb, kb)))
+
+
+@_guard
+def pg_to_char(v, fmt, hint):
+    if v is None or fmt is None:
+        return None
+    if isinstance(v, (int, float)) and hint not in TEMPORAL:
+        _fail("0A000", "to_char of a number is not supported")
+    parsed, kind = _temporal_arg(v, hint, "to_char")
+    return temporal.to_char(parsed, kind, str(fmt))
+
+
+@_guard
+def pg_to_timestamp(seconds):
+    if seconds is None:
+        return None
+    n = _number(seconds)
+    if n is None:
+        _fail("22P02", f'invalid input syntax for type double precision: "{seconds}"')
+    us = int(round(Decimal(str(n)) * 1_000_000))
+    try:
+        ts = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
+    except OverflowError:
+        _fail("22008", "timestamp out of range")
+    return temporal.format_timestamp(ts, True)
+
+
+@_guard
+def pg_make_date(y, m, d):
+    if None in (y, m, d):
+        return None
+    try:
+        return temporal.format_date(dt.date(int(y), int(m), int(d)))
+    except ValueError:
+        _fail("22008", f"date field value out of range: {y}-{m:02d}-{d:02d}")
+
+
+def pg_raise(sqlstate, message):
+    """Fail the statement with PostgreSQL's SQLSTATE (checks of added constraints)."""
+    _fail(str(sqlstate), str(message))
+
+
+class _NumericSum:
+    """sum() of a numeric column, exact (SQLite's would add the stored floats)."""
+
+    def __init__(self):
+        self.total: Decimal | None = None
+        self.count = 0
+
+    def step(self, v):
+        if v is None:
+            return
+        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(str(v))
+        self.total = d if self.total is None else self.total + d
+        self.count += 1
+
+    def final_sum(self):
+        return None if self.total is None else decimal_value(self.total)
+
+    def final_avg(self):
+        return None if self.total is None else decimal_value(self.total / self.count)
+
+
+def register(conn: apsw.Connection) -> None:
+    conn.create_aggregate_function("pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 1)
+    conn.create_aggregate_function("pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 1)
+    det = {"deterministic": True}
+    conn.create_scalar_function("pg_raise", pg_raise, 2)
+    conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
+    conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
+    conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
+    conn.create_scalar_function("pg_cast", pg_cast, 2)  # 'now'::timestamptz is not deterministic
+    conn.create_scalar_function("pg_extract", pg_extract, 3, **det)
+    conn.create_scalar_function("pg_date_part", pg_date_part, 3, **det)
+    conn.create_scalar_function("pg_date_trunc", pg_date_trunc, 3, **det)
+    conn.create_scalar_function("pg_age", pg_age, 4)
+    conn.create_scalar_function("pg_to_char", pg_to_char, 3, **det)
+    conn.create_scalar_function("to_timestamp", pg_to_timestamp, 1, **det)
+    conn.create_scalar_function("make_date", pg_make_date, 3, **det)

@@ -1,0 +1,223 @@
+"""Values of PostgreSQL's typed columns in the form Sixfold stores them, and the checks
+PostgreSQL makes on input. Pure.
+
+SQLite keeps whatever it is given; PostgreSQL converts input to the column's type or
+refuses it. `stored(value, decltype)` is that conversion: a column of one of the types
+in `converted_kind` gets a trigger (ddl.py) that replaces each written value by its
+stored form, or fails the statement with PostgreSQL's error. Every write path (the
+fast path, the parser path, COPY, executemany) goes through SQLite, so through the
+trigger.
+
+Errors are `InputError(sqlstate, message)`; the SQLite functions raise them as
+"[SQLSTATE] message", which sql_errors turns into the SqlError.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid as _uuid
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from compute_node.pg_sql import temporal
+from compute_node.pg_sql.types import _norm as norm_type
+from sixfold.errors import SqlError
+
+_KINDS = {
+    "bool": "bool", "boolean": "bool", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
+    "date": "date", "time": "time", "time without time zone": "time",
+    "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
+    "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
+}
+_NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
+
+LABEL = {"bool": "boolean", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
+         "numeric": "numeric", **temporal.TYPE_LABEL}
+
+
+class InputError(ValueError):
+    def __init__(self, sqlstate: str, message: str):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def converted_kind(decltype: str | None) -> str | None:
+    """The kind of conversion a column of this declared type needs ('numeric(p,s)' for a
+    numeric with a precision), or None when SQLite's own affinity and the CHECKs do."""
+    if not decltype or "[]" in decltype:
+        return None
+    if _NUMERIC_MOD.match(decltype):
+        return "numeric"
+    return _KINDS.get(norm_type(decltype))
+
+
+def _mismatch(kind: str, value) -> InputError:
+    got = {int: "integer", float: "double precision", bytes: "bytea", str: "text"}.get(type(value), "unknown")
+    return InputError("42804", f"column is of type {LABEL.get(kind, kind)} but expression is of type {got}")
+
+
+_BOOL_WORDS = [("true", 1), ("false", 0), ("yes", 1), ("no", 0), ("on", 1), ("off", 0)]
+
+
+def parse_bool(value) -> int:
+    if isinstance(value, int) and value in (0, 1):
+        return value
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        raise _mismatch("bool", value)
+    t = value.strip().lower()
+    if t in ("1", "0"):
+        return int(t)
+    if t in ("t", "f", "y", "n"):
+        return 1 if t in ("t", "y") else 0
+    hits = {v for word, v in _BOOL_WORDS if len(t) >= (2 if t[:1] == "o" else 1) and word.startswith(t)}
+    if len(hits) == 1:
+        return hits.pop()
+    raise InputError("22P02", f'invalid input syntax for type boolean: "{value}"')
+
+
+_UUID_FORMS = re.compile(r"^\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?$|^\{?(?:[0-9a-fA-F]{4}-?){7}"
+                         r"[0-9a-fA-F]{4}\}?$")
+
+
+def parse_uuid(value) -> str:
+    if isinstance(value, bytes) and len(value) == 16:
+        return str(_uuid.UUID(bytes=value))
+    if not isinstance(value, str):
+        raise _mismatch("uuid", value)
+    t = value.strip()
+    if not _UUID_FORMS.match(t) or (t.startswith("{") != t.endswith("}")):
+        raise InputError("22P02", f'invalid input syntax for type uuid: "{value}"')
+    return str(_uuid.UUID(hex=t.strip("{}").replace("-", "")))
+
+
+def parse_bytea(value) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if not isinstance(value, str):
+        raise _mismatch("bytea", value)
+    if value.startswith("\\x"):
+        h = value[2:]
+        bad = re.search(r"[^0-9a-fA-F\s]", h)
+        if bad:
+            raise InputError("22023", f'invalid hexadecimal digit: "{bad.group(0)}"')
+        if len(re.sub(r"\s", "", h)) % 2:
+            raise InputError("22023", "invalid hexadecimal data: odd number of digits")
+        return bytes.fromhex(re.sub(r"\s", "", h))
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+        elif value[i + 1:i + 2] == "\\":
+            out.append(0x5C)
+            i += 2
+        elif re.match(r"[0-3][0-7][0-7]", value[i + 1:i + 4]):
+            out.append(int(value[i + 1:i + 4], 8))
+            i += 4
+        else:
+            raise InputError("22P02", "invalid input syntax for type bytea")
+    return bytes(out)
+
+
+def _json_text(v) -> str:
+    """jsonb's canonical text: PostgreSQL's spacing, keys shortest first then bytewise."""
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+        return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + _json_text(v[k]) for k in keys) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_json_text(x) for x in v) + "]"
+    if isinstance(v, Decimal):
+        return str(v)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def parse_json(value, binary: bool) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        value = json.dumps(value)
+    try:
+        parsed = json.loads(value, parse_float=Decimal, parse_int=Decimal,
+                            parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+    except ValueError:
+        raise InputError("22P02", f"invalid input syntax for type {'jsonb' if binary else 'json'}") from None
+    return _json_text(parsed) if binary else value
+
+
+def parse_numeric(value, precision: int, scale: int):
+    """numeric(precision, scale): rounded half away from zero to `scale`; 22003 when the
+    integer part needs more than precision - scale digits."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if d.is_nan():
+        return value
+    if d.is_infinite():
+        raise InputError("22003", "numeric field overflow")
+    q = d.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    int_digits = len(q.to_integral_value(rounding="ROUND_DOWN").copy_abs().to_eng_string().lstrip("0"))
+    if int_digits > precision - scale:
+        raise InputError("22003", f"numeric field overflow: a field with precision {precision}, scale {scale} "
+                         f"must round to an absolute value less than 10^{precision - scale}")
+    if scale <= 0:
+        return int(q)
+    f = float(q)
+    return f if Decimal(repr(f)) == q.normalize() or Decimal(repr(f)) == q else str(q)
+
+
+def stored(value, decltype: str):
+    """`value` written to a column of `decltype`, in Sixfold's stored form."""
+    if value is None:
+        return None
+    kind = converted_kind(decltype)
+    try:
+        if kind is None:
+            return value
+        if kind == "bool":
+            return parse_bool(value)
+        if kind == "bytea":
+            return parse_bytea(value)
+        if kind == "uuid":
+            return parse_uuid(value)
+        if kind in ("json", "jsonb"):
+            return parse_json(value, kind == "jsonb")
+        if kind == "numeric":
+            m = _NUMERIC_MOD.match(decltype)
+            return parse_numeric(value, int(m.group(1)), int(m.group(2) or 0))
+        if isinstance(value, (int, float, bytes)):
+            raise _mismatch(kind, value)
+        return temporal.canonical(value, kind)
+    except temporal.TemporalError as e:
+        raise InputError(e.sqlstate, str(e)) from None
+
+
+def cast(value, kind: str):
+    """value::kind for the kinds Sixfold converts (the parser path's casts)."""
+    if value is None:
+        return None
+    if kind in ("date", "time", "timestamp", "timestamptz", "interval"):
+        if isinstance(value, (int, float)) and not (kind == "interval"):
+            raise InputError("42846", f"cannot cast type {'integer' if isinstance(value, int) else 'numeric'} "
+                             f"to {LABEL[kind]}")
+        if kind == "date" and isinstance(value, str) and temporal.sniff(value) in ("timestamp", "timestamptz"):
+            return temporal.format_date(temporal.parse_timestamp(value, True).date())
+        if kind == "timestamp" and isinstance(value, str) and temporal.sniff(value) == "timestamptz":
+            return temporal.format_timestamp(temporal.parse_timestamp(value, True).replace(tzinfo=None), False)
+        if kind == "time" and isinstance(value, str) and temporal.sniff(value) in ("timestamp", "timestamptz"):
+            return temporal.format_time(temporal.parse_timestamp(value, True).time())
+        if kind == "interval" and isinstance(value, (int, float)):
+            raise InputError("42846", "cannot cast type integer to interval")
+    if kind == "text":
+        return value
+    return stored(value, {"bool": "boolean", "numeric": "numeric"}.get(kind, kind))
+
+
+def raise_sql(e: InputError) -> SqlError:
+    return SqlError(str(e), e.sqlstate)

@@ -1,0 +1,158 @@
+"""asyncpg against Sixfold, and the same tests against PostgreSQL 15: typed parameters
+(asyncpg encodes them by the types ParameterDescription gives), binary results of the
+common types, prepared statements, errors at Parse time, binary COPY in and out, the
+pool (its reset query), executemany and transactions. Every test runs on both servers
+and must pass on both."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal
+
+import asyncpg
+import pytest
+
+from tests.integration.pg_endpoints import Endpoint, postgres_endpoint, sixfold_endpoint  # noqa: F401
+
+pytestmark = pytest.mark.integration
+
+STEP_TIMEOUT_S = 20  # every call is bounded: a server that never answers fails the test
+
+
+@pytest.fixture(params=["postgres", "sixfold"])
+def endpoint(request) -> Endpoint:
+    return request.getfixturevalue(f"{request.param}_endpoint")
+
+
+@pytest.fixture
+def table() -> str:
+    return f"a_{uuid.uuid4().hex[:10]}"
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, STEP_TIMEOUT_S * 3))
+
+
+async def connect(ep: Endpoint):
+    conn = await asyncio.wait_for(asyncpg.connect(ep.uri), STEP_TIMEOUT_S)
+    await conn.execute("SET TIME ZONE 'UTC'")
+    return conn
+
+
+ROW = (1, Decimal("10.10"), dt.datetime(2024, 1, 1, 10, 0, 0, 500000, tzinfo=dt.timezone.utc),
+       dt.datetime(2024, 2, 29, 23, 59, 59), dt.date(2024, 2, 29), uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+       b"\x00\x01\xff", 1.5, "héllo", True, dt.timedelta(days=1, hours=2, microseconds=5), 2**40, 7, dt.time(10, 30))
+COLUMNS = ("id int primary key, n numeric(10,2), tz timestamptz, ts timestamp, d date, u uuid, b bytea, "
+           "f float8, t text, ok boolean, iv interval, big bigint, small smallint, tm time")
+
+
+def test_typed_parameters_and_binary_results(endpoint, table):
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} ({COLUMNS})")
+            await c.execute(f"insert into {table} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                            *ROW)
+            row = await c.fetchrow(f"select * from {table} where id = $1", 1)
+            assert tuple(row) == ROW
+            assert await c.fetchval(f"select n from {table} where u = $1", ROW[5]) == Decimal("10.10")
+            assert await c.fetchval(f"select count(*) from {table} where tz > $1", ROW[2] - dt.timedelta(hours=1)) == 1
+            assert await c.fetchval(f"select d + 1 from {table} where d = $1", ROW[4]) == dt.date(2024, 3, 1)
+            assert await c.fetchval("select $1::int + 1", 41) == 42
+            assert await c.fetchval("select $1::bigint * 2", 2**40) == 2**41
+            assert await c.fetchval(f"select sum(n) from {table} where id = $1", 1) == Decimal("10.10")
+        finally:
+            await c.execute(f"drop table if exists {table}")
+            await c.close()
+    run(go())
+
+
+def test_prepared_statement_reused(endpoint, table):
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} (id int primary key, v text)")
+            ins = await c.prepare(f"insert into {table} (id, v) values ($1, $2)")
+            for i in range(5):
+                await ins.fetch(i, f"v{i}")
+            sel = await c.prepare(f"select v from {table} where id = $1")
+            assert [await sel.fetchval(i) for i in range(5)] == [f"v{i}" for i in range(5)]
+            assert [a.name for a in sel.get_attributes()] == ["v"]
+        finally:
+            await c.execute(f"drop table if exists {table}")
+            await c.close()
+    run(go())
+
+
+def test_error_at_parse_reaches_the_client(endpoint):
+    async def go():
+        c = await connect(endpoint)
+        try:
+            with pytest.raises(asyncpg.PostgresSyntaxError):
+                await asyncio.wait_for(c.fetch("selec 1"), STEP_TIMEOUT_S)
+            with pytest.raises(asyncpg.UndefinedTableError):
+                await asyncio.wait_for(c.fetch("select * from no_such_table_here where a = $1", 1), STEP_TIMEOUT_S)
+            assert await c.fetchval("select 1") == 1  # the connection carries on
+        finally:
+            await c.close()
+    run(go())
+
+
+def test_binary_copy_in_and_out(endpoint, table):
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} ({COLUMNS})")
+            rows = [ROW, (2, None, None, None, None, None, None, None, None, None, None, None, None, None),
+                    (3, Decimal("-0.05"), ROW[2], ROW[3], dt.date(2000, 1, 1), uuid.UUID(int=3), b"", -2.25, "",
+                     False, dt.timedelta(seconds=-1), -1, -32768, dt.time(0, 0))]
+            result = await c.copy_records_to_table(table, records=rows)
+            assert result == "COPY 3"
+            got = await c.fetch(f"select * from {table} order by id")
+            assert [tuple(r) for r in got] == rows
+            out = io.BytesIO()
+            await c.copy_from_query(f"select id, t from {table} order by id", output=out, format="csv")
+            assert out.getvalue().decode().splitlines() == ["1,héllo", "2,", '3,""']
+            binary = io.BytesIO()
+            status = await c.copy_from_table(table, output=binary, format="binary")
+            assert status == "COPY 3" and binary.getvalue().startswith(b"PGCOPY\n\xff\r\n\x00")
+        finally:
+            await c.execute(f"drop table if exists {table}")
+            await c.close()
+    run(go())
+
+
+def test_pool_resets_connections(endpoint):
+    async def go():
+        pool = await asyncio.wait_for(asyncpg.create_pool(endpoint.uri, min_size=1, max_size=2), STEP_TIMEOUT_S)
+        try:
+            for i in range(4):
+                async with pool.acquire() as c:
+                    assert await c.fetchval("select $1::int", i) == i
+            assert await pool.fetchval("select 2") == 2
+        finally:
+            await asyncio.wait_for(pool.close(), STEP_TIMEOUT_S)
+    run(go())
+
+
+def test_executemany_and_transactions(endpoint, table):
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} (id int primary key, amount numeric(12,2))")
+            await c.executemany(f"insert into {table} values ($1, $2)", [(i, Decimal(i) / 4) for i in range(10)])
+            async with c.transaction():
+                await c.execute(f"update {table} set amount = amount + $1 where id < $2", Decimal("1.25"), 5)
+            with pytest.raises(asyncpg.UniqueViolationError):
+                async with c.transaction():
+                    await c.execute(f"insert into {table} values (100, 1)")
+                    await c.execute(f"insert into {table} values (100, 2)")
+            assert await c.fetchval(f"select count(*) from {table}") == 10
+            assert await c.fetchval(f"select sum(amount) from {table}") == Decimal("17.50")
+        finally:
+            await c.execute(f"drop table if exists {table}")
+            await c.close()
+    run(go())
