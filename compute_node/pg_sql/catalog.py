@@ -15,6 +15,46 @@ CATALOG_NSP_OID = 11
 INFO_SCHEMA_NSP_OID = 13000
 
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+# A column of pragma_table_info p of table m that is a serial primary key (the rowid).
+_SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
+                  "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1)")
+
+# pg_constraint: primary keys, unique constraints and foreign keys from SQLite's pragmas, with
+# pg_condef (pg_get_constraintdef's text), pg_cols (key columns, comma-separated), pg_ncols.
+_NOT_INTERNAL = "m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+_COLS = "(SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk))"
+_IDX_COLS = "(SELECT group_concat(coalesce(name, '?'), ',') FROM pragma_index_info(il.name))"
+_ACTION = ("CASE f.{w} WHEN 'NO ACTION' THEN '' WHEN 'CASCADE' THEN ' ON {W} CASCADE' "
+           "WHEN 'SET NULL' THEN ' ON {W} SET NULL' WHEN 'SET DEFAULT' THEN ' ON {W} SET DEFAULT' "
+           "WHEN 'RESTRICT' THEN ' ON {W} RESTRICT' ELSE '' END")
+
+CONSTRAINTS = (
+    f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 AS oid, m.name || '_pkey' AS conname, 2200 AS connamespace, "
+    f"'p' AS contype, {PG_OID_BASE} + m.rowid AS conrelid, 0 AS confrelid, 0 AS conindid, 0 AS condeferrable, "
+    "0 AS condeferred, 1 AS convalidated, NULL AS conkey, NULL AS confkey, "
+    f"'PRIMARY KEY (' || replace({_COLS}, ',', ', ') || ')' AS pg_condef, {_COLS} AS pg_cols, "
+    "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols "
+    f"FROM sqlite_master m WHERE m.type = 'table' AND {_NOT_INTERNAL} "
+    "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) "
+    "UNION ALL "
+    f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 1 + il.seq, m.name || '_' || replace({_IDX_COLS}, ',', '_') "
+    f"|| '_key', 2200, 'u', {PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, "
+    f"'UNIQUE (' || replace({_IDX_COLS}, ',', ', ') || ')', {_IDX_COLS}, "
+    "(SELECT count(*) FROM pragma_index_info(il.name)) "
+    f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
+    "AND il.origin = 'u' "
+    "UNION ALL "
+    f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 50 + f.id, "
+    "m.name || '_' || group_concat(f.\"from\", '_') || '_fkey', 2200, 'f', "
+    f"{PG_OID_BASE} + m.rowid, (SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
+    "AND r.name = f.\"table\"), 0, 0, 0, 1, NULL, NULL, "
+    "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
+    "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
+    + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*) "
+    f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
+    "GROUP BY m.rowid, f.id"
+)
+
 
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
 # (as SQL string literals) from the session.
@@ -63,14 +103,15 @@ RELATIONS: dict[str, str] = {
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "
-        "(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL) AS atthasdef, "
+        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL OR {_SERIAL_COLUMN}) AS atthasdef, "
         "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
-        f"AND {_USER_OBJECTS}"),
+        "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
     "pg_type": (
         "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
-        "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray FROM (VALUES "
+        "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray, ',' AS typdelim, "
+        "10 AS typowner, 0 AS typbasetype, -1 AS typtypmod, 0 AS typnotnull FROM (VALUES "
         "(16, 'bool', 1), (17, 'bytea', -1), (19, 'name', 64), (20, 'int8', 8), (21, 'int2', 2), "
         "(23, 'int4', 4), (25, 'text', -1), (26, 'oid', 4), (114, 'json', -1), (700, 'float4', 4), "
         "(701, 'float8', 8), (705, 'unknown', -2), (1042, 'bpchar', -1), (1043, 'varchar', -1), "
@@ -83,6 +124,19 @@ RELATIONS: dict[str, str] = {
         "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
         "JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
         f"WHERE m.type = 'index' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+    # Column defaults, as written; a serial primary key (SQLite's AUTOINCREMENT rowid) shows
+    # the nextval() default PostgreSQL's serial has.
+    "pg_attrdef": (
+        f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
+        f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
+        "'_seq''::regclass)' ELSE p.dflt_value END AS adbin "
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        f"AND (p.dflt_value IS NOT NULL OR {_SERIAL_COLUMN})"),
+    "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
+                  "0 AS refobjsubid, NULL AS deptype WHERE 0"),
+    "pg_tablespace": "SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner UNION ALL SELECT 1664, 'pg_global', 10",
+    "pg_collation": "SELECT NULL AS oid, NULL AS collname, NULL AS collnamespace WHERE 0",
+    "pg_opclass": "SELECT NULL AS oid, NULL AS opcname, 1 AS opcdefault, NULL AS opcmethod WHERE 0",
     "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
     "pg_database": (
         "SELECT 1 AS oid, {database} AS datname, 10 AS datdba, 6 AS encoding, 'C' AS datcollate, "
@@ -92,12 +146,11 @@ RELATIONS: dict[str, str] = {
     "pg_settings": "SELECT NULL AS name, NULL AS setting WHERE 0",
     "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
-    "pg_constraint": (
-        "SELECT NULL AS oid, NULL AS conname, NULL AS connamespace, NULL AS contype, NULL AS conrelid, "
-        "NULL AS conindid, 0 AS condeferrable, 0 AS condeferred WHERE 0"),
+    "pg_constraint": CONSTRAINTS,
     "pg_description": "SELECT NULL AS objoid, NULL AS classoid, 0 AS objsubid, NULL AS description WHERE 0",
     "pg_proc": "SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace WHERE 0",
-    "pg_sequence": "SELECT NULL AS seqrelid WHERE 0",
+    "pg_sequence": ("SELECT NULL AS seqrelid, NULL AS seqtypid, NULL AS seqstart, NULL AS seqincrement, "
+                    "NULL AS seqmax, NULL AS seqmin, NULL AS seqcache, 0 AS seqcycle WHERE 0"),
     "pg_extension": "SELECT NULL AS oid, NULL AS extname, NULL AS extversion WHERE 0",
     "pg_stat_activity": (
         "SELECT 1 AS datid, {database} AS datname, 0 AS pid, {user} AS usename, NULL AS state, "

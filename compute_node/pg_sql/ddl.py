@@ -269,6 +269,7 @@ def _create_table(text, ctx):
     name = _ident_sql(table.this)
     cols = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]
     others = [c for c in schema.expressions if not isinstance(c, exp.ColumnDef)]
+    others = _serial_table_pk(cols, others)
     table_pk = any(isinstance(c, exp.PrimaryKey) or
                    (isinstance(c, exp.Constraint) and any(isinstance(x, exp.PrimaryKey) for x in c.expressions))
                    for c in others)
@@ -286,6 +287,36 @@ def _create_table(text, ctx):
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _serial_table_pk(cols: list, others: list) -> list:
+    """`id SERIAL NOT NULL, ..., PRIMARY KEY (id)` (SQLAlchemy's form): the table's
+    one-column primary key on a serial/identity column moves onto the column, which
+    becomes the rowid. Returns the other table elements without that PRIMARY KEY."""
+    def pk_columns(o):
+        pk = o if isinstance(o, exp.PrimaryKey) else next(
+            (x for x in o.expressions if isinstance(x, exp.PrimaryKey)), None) if isinstance(o, exp.Constraint) else None
+        if pk is None:
+            return None
+        return [e.this.name if isinstance(e, exp.Ordered) else e.name for e in pk.expressions]
+
+    for o in others:
+        names = pk_columns(o)
+        if not names or len(names) != 1:
+            continue
+        col = next((c for c in cols if c.this.name == names[0]), None)
+        if col is None:
+            return others
+        kind = col.args.get("kind")
+        constraints = list(col.args.get("constraints") or [])
+        auto = (kind is not None and kind.this in _SERIAL) or any(
+            isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint) for k in constraints)
+        if not auto:
+            return others
+        constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
+        col.set("constraints", constraints)
+        return [x for x in others if x is not o]
+    return others
 
 
 def _trigger_name(table: str, column: str, event: str) -> str:

@@ -135,6 +135,69 @@ def _format_type(decltype):
     return f"{base}({m.group(1).replace(' ', '')})" if m else base
 
 
+def _to_regtype(name, strict):
+    """'name'::regtype (strict: 42704 when there is no such type) and to_regtype(name)."""
+    if name is None:
+        return None
+    key = str(name).strip().lower().removeprefix("pg_catalog.").strip('"')
+    oid = types.TYPE_OIDS.get(key)
+    if oid is None and strict:
+        raise apsw.SQLError(f'[42704] type "{name}" does not exist')
+    return oid
+
+
+def _regtype_name(oid):
+    if oid is None:
+        return None
+    return types.REGTYPE_NAMES.get(int(oid), str(oid))
+
+
+def _json_build_object(*args):
+    import json
+
+    if len(args) % 2:
+        raise apsw.SQLError("[22023] argument list must have even number of elements")
+    return json.dumps({str(args[i]): args[i + 1] for i in range(0, len(args), 2)}, separators=(", ", ": "))
+
+
+class _ArrayAgg:
+    """array_agg(value): the values as PostgreSQL's array text ({a,"b c",NULL})."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def step(self, value):
+        if value is None:
+            self.items.append("NULL")
+            return
+        text = ("t" if value else "f") if isinstance(value, bool) else str(value)
+        if isinstance(value, (int, float)) or re.fullmatch(r"[^\s{}\",\\]+", text) and text.upper() != "NULL":
+            self.items.append(text)
+        else:
+            self.items.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+    def final(self):
+        return "{" + ",".join(self.items) + "}" if self.items else None
+
+
+# What current_setting() answers for the settings clients ask about (the session's own
+# SET values are not visible to a SQL function).
+_SETTINGS = {"default_table_access_method": "heap", "server_version": "15.0", "server_version_num": "150000",
+             "standard_conforming_strings": "on", "timezone": "UTC", "datestyle": "ISO, MDY",
+             "client_encoding": "UTF8", "server_encoding": "UTF8", "integer_datetimes": "on",
+             "max_identifier_length": "63", "search_path": '"$user", public', "transaction_isolation": "read committed",
+             "default_transaction_isolation": "read committed", "lc_collate": "C", "lc_ctype": "C"}
+
+
+def _current_setting(name, missing_ok=False):
+    if name is None:
+        return None
+    value = _SETTINGS.get(str(name).lower())
+    if value is None and not missing_ok:
+        raise apsw.SQLError(f'[42704] unrecognized configuration parameter "{name}"')
+    return value
+
+
 def _set_config(name, value, is_local):
     return value
 
@@ -251,6 +314,23 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_type_oid", lambda t: types.column_oid(t), 1, **det)
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
+    conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
+    conn.create_scalar_function("current_setting", _current_setting, 1)
+    conn.create_scalar_function("current_setting", _current_setting, 2)
+    conn.create_scalar_function("pg_to_regtype", _to_regtype, 2, **det)
+    conn.create_scalar_function("pg_regtype_name", _regtype_name, 1, **det)
+    conn.create_scalar_function("pg_unqualified", lambda n: None if n is None else str(n).split(".")[-1].strip('"'),
+                                1, **det)
+    conn.create_scalar_function("pg_table_is_visible", lambda oid: 1, 1, **det)
+    conn.create_scalar_function("pg_type_is_visible", lambda oid: 1, 1, **det)
+    conn.create_scalar_function("pg_collation_is_visible", lambda oid: 1, 1, **det)
+    conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: None, 2, **det)
+    conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 2, **det)
+    conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 3, **det)
+    conn.create_scalar_function("obj_description", lambda *a: None, 2, **det)
+    conn.create_scalar_function("col_description", lambda *a: None, 2, **det)
+    conn.create_scalar_function("json_build_object", _json_build_object, -1, **det)
+    conn.create_scalar_function("jsonb_build_object", _json_build_object, -1, **det)
     # Sixfold has no advisory locks (pg_advisory_lock is refused), so none is ever held.
     conn.create_scalar_function("pg_advisory_unlock_all", lambda: "", 0)
     conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)

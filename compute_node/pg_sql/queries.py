@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
-from compute_node.pg_sql import catalog, exprtypes, schema, temporal, values
+from compute_node.pg_sql import catalog, exprtypes, reflection, schema, temporal, values
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from sixfold.errors import SqlError
 
@@ -57,6 +57,9 @@ _CAST_KINDS = {"DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETI
 def _cast(node: exp.Cast) -> exp.Expression:
     to = node.args.get("to")
     x = node.this
+    if isinstance(to, exp.ObjectIdentifier) or (to is not None and to.sql("postgres").lower().split(".")[-1] in (
+            "regtype", "regclass", "oid", "regproc", "regnamespace")):
+        return _cast_object_identifier(x, to)
     if isinstance(to, exp.DataType):
         t = to.this.name if hasattr(to.this, "name") else str(to.this)
         if t in _INT_TYPES:
@@ -85,10 +88,35 @@ def _cast(node: exp.Cast) -> exp.Expression:
             return exp.Cast(this=x, to=exp.DataType.build("TEXT"))
         raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
     name = to.sql("postgres").lower() if to is not None else "?"
-    if name.split(".")[-1] in ("oid", "regclass", "regtype", "regproc", "regnamespace"):
-        if name.split(".")[-1] == "oid":
-            return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
     raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expression:
+    name = to.sql("postgres").lower()
+    short = name.split(".")[-1]
+    if short == "oid":
+        return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
+    named = isinstance(x, (exp.Parameter, exp.Placeholder)) or (isinstance(x, exp.Literal) and x.is_string)
+    if short == "regtype":
+        # 'name'::regtype is the type's OID (an error when there is none); oid::regtype prints its name
+        return exp.Anonymous(this="pg_to_regtype" if named else "pg_regtype_name",
+                             expressions=[x, exp.Literal.number(1)] if named else [x])
+    if short == "regclass":
+        return _regclass(x, named, strict=True)
+    raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+def _regclass(x: exp.Expression, named: bool, strict: bool) -> exp.Expression:
+    """'name'::regclass -> the relation's OID (catalog.PG_OID_BASE + its sqlite_master rowid);
+    oid::regclass -> its name. A system catalog's name gives NULL (it has no row here)."""
+    if named:
+        sql = (f"SELECT {catalog.PG_OID_BASE} + rowid FROM sqlite_master WHERE type IN ('table', 'view', 'index') "
+               "AND name = pg_unqualified(:x)")
+    else:
+        sql = f"SELECT name FROM sqlite_master WHERE rowid = :x - {catalog.PG_OID_BASE}"
+    sub = sqlglot.parse_one(sql, read="sqlite")
+    sub.find(exp.Placeholder).replace(x)
+    return exp.Subquery(this=sub)
 
 
 def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.Expression:
@@ -339,10 +367,57 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                         node.set("db", None)
                     else:
                         raise SqlError(f'relation "{node.db}.{inner.name}" does not exist', "42P01")
+        if isinstance(node, exp.Column) and node.args.get("db") is not None and \
+                node.args["db"].name.lower() in ("pg_catalog", "information_schema", "public"):
+            node = node.copy()
+            node.set("db", None)  # pg_catalog.pg_class.relname: the relation is a subquery named pg_class
+            return node
+        if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, (exp.Any, exp.All)):
+            arr = node.expression.this
+            while isinstance(arr, exp.Paren):
+                arr = arr.this
+            if isinstance(arr, exp.Array):  # x = ANY (ARRAY[a, b]) is x IN (a, b)
+                cond = exp.In(this=node.this, expressions=list(arr.expressions))
+                if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+                    return cond
+                if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
+                    return exp.Not(this=cond)
+        if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_regtype", "to_regclass") and \
+                len(node.expressions) == 1:
+            if node.name.lower() == "to_regtype":
+                return exp.Anonymous(this="pg_to_regtype", expressions=[node.expressions[0], exp.Literal.number(0)])
+            return _regclass(node.expressions[0], True, strict=False)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_constraintdef" and node.expressions and \
+                isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "oid":
+            col = node.expressions[0]  # the catalog's pg_constraint keeps the definition's text
+            return exp.column("pg_condef", table=col.args.get("table").copy() if col.args.get("table") else None)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "format_type" and node.expressions and \
+                isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "atttypid":
+            col = node.expressions[0]  # the catalog's pg_attribute keeps the declared type itself
+            return exp.Anonymous(this="pg_format_type", expressions=[
+                exp.column("pg_decltype", table=col.args.get("table").copy() if col.args.get("table") else None)])
+        if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and \
+                node.args["alias"].columns:
+            # (VALUES ...) AS a(x, y): SQLite names VALUES columns column1, column2, ...
+            alias = node.args["alias"]
+            inner = node.copy()
+            inner.set("alias", None)
+            cols = [exp.alias_(exp.column(f"column{i + 1}"), c.name, quoted=c.quoted)
+                    for i, c in enumerate(alias.columns)]
+            return exp.Subquery(this=exp.select(*cols).from_(exp.Subquery(this=inner)),
+                                alias=exp.TableAlias(this=alias.this.copy()))
+        if isinstance(node, exp.Returning):
+            # RETURNING t.*: SQLite allows only the bare *
+            for e in node.expressions:
+                if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+                    e.replace(exp.Star())
         if isinstance(node, exp.Select):
             if node.args.get("locks"):
                 node.set("locks", None)
-        if isinstance(node, (exp.Array, exp.ArrayAgg)):
+        if isinstance(node, exp.ArrayAgg):
+            # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
+            return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
+        if isinstance(node, exp.Array):
             raise SqlError("arrays are not supported", "0A000")
         return node
 
@@ -629,6 +704,9 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.TIMESTAMP
     if isinstance(e, exp.Count):
         return t.INT8
+    if isinstance(e, exp.ArrayAgg):
+        inner = e.this.this if isinstance(e.this, exp.Order) else e.this
+        return {"int": 1016, "num": 1231, "float": 1022, "bool": 1000}.get(exprtypes.kind(inner), 1009)
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase, exp.CurrentSchema,
                       exp.CurrentVersion)):
         return t.NAME if not isinstance(e, exp.CurrentVersion) else t.TEXT
@@ -720,6 +798,11 @@ def _fast(text: str, word: str) -> Statement | None:
 
 def dml(text, rest, ctx):
     word = text[:6].lower()
+    refl = reflection.answer(text) if word == "select" and "unnest" in text else None
+    if refl is not None:
+        nums = [int(n) for n in re.findall(r"\$(\d+)", text)]
+        return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=max(nums, default=0),
+                         column_oids=refl[1])
     fixed = catalog.fixed_query(text, ctx.user) if word == "select" else None
     if fixed:
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))

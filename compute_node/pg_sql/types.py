@@ -73,6 +73,19 @@ _BY_NAME: dict[str, tuple[int, str]] = {
 }
 _MODIFIERS = re.compile(r"\([^)]*\)")
 
+# typname and the SQL names of the built-in types -> OID ('name'::regtype); OID -> the name
+# format_type prints (oid::regtype).
+REGTYPE_NAMES = {BOOL: "boolean", BYTEA: "bytea", NAME: "name", INT8: "bigint", INT2: "smallint", INT4: "integer",
+                 TEXT: "text", OID: "oid", JSON: "json", FLOAT4: "real", FLOAT8: "double precision",
+                 UNKNOWN: "unknown", BPCHAR: "character", VARCHAR: "character varying", DATE: "date",
+                 TIME: "time without time zone", TIMESTAMP: "timestamp without time zone",
+                 TIMESTAMPTZ: "timestamp with time zone", INTERVAL: "interval", NUMERIC: "numeric", UUID: "uuid",
+                 JSONB: "jsonb"}
+TYPE_OIDS = {**{v: k for k, v in REGTYPE_NAMES.items()},
+             **{"bool": BOOL, "int8": INT8, "int2": INT2, "int4": INT4, "int": INT4, "float4": FLOAT4,
+                "float8": FLOAT8, "bpchar": BPCHAR, "varchar": VARCHAR, "timestamp": TIMESTAMP,
+                "timestamptz": TIMESTAMPTZ, "time": TIME, "decimal": NUMERIC}}
+
 
 def _norm(decltype: str) -> str:
     t = _MODIFIERS.sub("", decltype.lower()).replace("[]", "")

@@ -1,0 +1,89 @@
+"""Constraints and indexes as PostgreSQL's catalog shows them, for the reflection queries
+ORMs send (SQLAlchemy's inspector, Alembic's autogenerate).
+
+`CONSTRAINTS` is the pg_constraint relation (primary keys, unique constraints and foreign
+keys, from SQLite's pragmas) with two extra columns the translator uses: pg_condef
+(pg_get_constraintdef's text) and pg_cols (the key columns, comma-separated).
+
+Two of SQLAlchemy's queries unnest index key arrays in their select lists, which SQLite
+cannot express; `answer` recognises them by their shape and gives the same columns from
+the pragmas, with the parameters they were sent with (arrays as PostgreSQL's array text,
+typed so that the driver reads lists)."""
+
+from __future__ import annotations
+
+import re
+
+from compute_node.pg_sql.catalog import CONSTRAINTS, PG_OID_BASE
+
+_IDX_COLS = "(SELECT group_concat(coalesce(name, '?'), ',') FROM pragma_index_info(il.name))"
+
+BOOL, TEXT_ARRAY, BOOL_ARRAY, INT8_ARRAY, INT2VECTOR = 16, 1009, 1000, 1016, 22
+
+
+def _norm(sql: str) -> str:
+    return " ".join(sql.split()).lower()
+
+
+def _params(text: str) -> list[str]:
+    return re.findall(r"\$(\d+)", text)
+
+
+def _keep_params(where: str, text: str) -> str:
+    """A condition that mentions the statement's highest parameter, so that SQLite expects
+    as many parameters as the client binds."""
+    nums = [int(n) for n in _params(text)]
+    if not nums:
+        return where
+    top = max(nums)
+    return f"({where}) AND (?{top} IS NULL OR ?{top} IS NOT NULL)"
+
+
+def _in_list(pattern: str, text: str) -> str | None:
+    m = re.search(pattern + r" in \(((?:\$\d+(?:::\w+)?(?:, )?)+)\)", text)
+    if not m:
+        return None
+    return ", ".join(f"?{n}" for n in _params(m.group(1)))
+
+
+def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
+    """(SQLite query, result column OIDs) for a reflection query SQLite cannot run as
+    written; None when `pg_sql` is not one of them."""
+    text = _norm(pg_sql)
+    if "unnest(pg_catalog.pg_index.indkey)" not in text:
+        return None
+    if "unnest(pg_catalog.pg_index.indclass)" in text:
+        oids = _in_list(r"pg_catalog\.pg_index\.indrelid", text)
+        if oids is None:
+            return None
+        sql = (
+            f"SELECT {PG_OID_BASE} + m.rowid AS indrelid, "
+            f"CASE WHEN il.origin = 'u' THEN m.name || '_' || replace({_IDX_COLS}, ',', '_') || '_key' "
+            "ELSE il.name END AS relname, il.\"unique\" AS indisunique, 1 AS indisvalid, "
+            "(il.origin = 'u') AS has_constraint, "
+            "trim(replace(hex(zeroblob((SELECT count(*) FROM pragma_index_info(il.name)))), '00', '0 ')) AS indoption, "
+            "NULL AS reloptions, 403 AS relam, "
+            "CASE WHEN il.partial THEN (SELECT substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) FROM sqlite_master x "
+            "WHERE x.name = il.name) END AS filter_definition, "
+            "(SELECT count(*) FROM pragma_index_info(il.name)) AS indnkeyatts, 0 AS indnullsnotdistinct, "
+            f"'{{' || {_IDX_COLS} || '}}' AS elements, "
+            "'{' || (SELECT group_concat(CASE WHEN name IS NULL THEN 't' ELSE 'f' END, ',') "
+            "FROM pragma_index_info(il.name)) || '}' AS elements_is_expr, "
+            "'{' || (SELECT group_concat('0', ',') FROM pragma_index_info(il.name)) || '}' AS elements_opclass "
+            "FROM sqlite_master m, pragma_index_list(m.name) il "
+            "WHERE " + _keep_params(f"m.type = 'table' AND il.origin != 'pk' AND {PG_OID_BASE} + m.rowid IN ({oids})",
+                                    text) + " ORDER BY 1, 2")
+        return sql, (None, None, BOOL, BOOL, BOOL, INT2VECTOR, None, None, None, None, BOOL, TEXT_ARRAY, BOOL_ARRAY,
+                     INT8_ARRAY)
+    if "array_agg(cast(attr.attname as text) order by attr.ord) as cols" in text:
+        contype = re.search(r"pg_catalog\.pg_constraint\.contype = \$(\d+)", text)
+        oids = _in_list(r"pg_catalog\.pg_constraint\.conrelid", text)
+        if contype is None or oids is None:
+            return None
+        sql = ("SELECT c.conrelid, '{' || c.pg_cols || '}' AS cols, c.conname, NULL AS description, "
+               "c.pg_ncols AS indnkeyatts, 0 AS indnullsnotdistinct "
+               f"FROM ({CONSTRAINTS}) c WHERE "
+               + _keep_params(f"c.contype = ?{contype.group(1)} AND c.conrelid IN ({oids})", text)
+               + " ORDER BY c.conrelid, c.conname")
+        return sql, (None, TEXT_ARRAY, None, None, None, BOOL)
+    return None
