@@ -56,6 +56,15 @@ CONSTRAINTS = (
 )
 
 
+# Flag columns of the catalog relations below (1/0 in SQLite): typed boolean in results.
+BOOL_COLUMNS = frozenset({
+    "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls",
+    "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity", "relispartition",
+    "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
+    "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
+    "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
+    "proretset", "opcdefault", "typnotnull", "admin_option", "inhdetachpending", "extrelocatable"})
+
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
 # (as SQL string literals) from the session.
 RELATIONS: dict[str, str] = {
@@ -129,7 +138,7 @@ RELATIONS: dict[str, str] = {
     "pg_attrdef": (
         f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
         f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
-        "'_seq''::regclass)' ELSE p.dflt_value END AS adbin "
+        "'_seq''::regclass)' ELSE pg_default_text(p.dflt_value) END AS adbin "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
         f"AND (p.dflt_value IS NOT NULL OR {_SERIAL_COLUMN})"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
@@ -140,18 +149,25 @@ RELATIONS: dict[str, str] = {
     "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
     "pg_database": (
         "SELECT 1 AS oid, {database} AS datname, 10 AS datdba, 6 AS encoding, 'C' AS datcollate, "
-        "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn"),
-    "pg_roles": "SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolcanlogin",
+        "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn, 'c' AS datlocprovider, NULL AS daticulocale, "
+        "NULL AS datacl, -1 AS datconnlimit, 1663 AS dattablespace"),
+    "pg_roles": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
+                 "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
+                 "NULL AS rolvaliduntil, NULL AS rolconfig"),
+    "pg_auth_members": "SELECT NULL AS roleid, NULL AS member, NULL AS grantor, 0 AS admin_option WHERE 0",
     "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
     "pg_settings": "SELECT NULL AS name, NULL AS setting WHERE 0",
     "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
     "pg_constraint": CONSTRAINTS,
     "pg_description": "SELECT NULL AS objoid, NULL AS classoid, 0 AS objsubid, NULL AS description WHERE 0",
-    "pg_proc": "SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace WHERE 0",
+    "pg_proc": ("SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace, NULL AS prokind, NULL AS prorettype, "
+                "NULL AS proargtypes, NULL AS proretset, NULL AS provolatile, NULL AS proowner, NULL AS prolang "
+                "WHERE 0"),
     "pg_sequence": ("SELECT NULL AS seqrelid, NULL AS seqtypid, NULL AS seqstart, NULL AS seqincrement, "
                     "NULL AS seqmax, NULL AS seqmin, NULL AS seqcache, 0 AS seqcycle WHERE 0"),
-    "pg_extension": "SELECT NULL AS oid, NULL AS extname, NULL AS extversion WHERE 0",
+    "pg_extension": ("SELECT NULL AS oid, NULL AS extname, NULL AS extversion, NULL AS extnamespace, "
+                     "NULL AS extowner, 0 AS extrelocatable WHERE 0"),
     "pg_stat_activity": (
         "SELECT 1 AS datid, {database} AS datname, 0 AS pid, {user} AS usename, NULL AS state, "
         "NULL AS query WHERE 0"),
@@ -295,7 +311,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         oid = int(m.group(1))
         return "SELECT", (
             "SELECT 0 AS relchecks, CASE type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
-            "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS relhasindex, "
+            "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
+            "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "
             "'f' AS relhasrules, 'f' AS relhastriggers, 'f' AS relrowsecurity, 'f' AS relforcerowsecurity, "
             "'f' AS relhasoids, 'f' AS relispartition, '' AS \"?column?\", 0 AS reltablespace, '' AS reloftype, "
             "'p' AS relpersistence, 'd' AS relreplident, CASE type WHEN 'table' THEN 'heap' ELSE 'btree' END AS amname "
@@ -304,21 +321,35 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            "SELECT p.name AS attname, pg_format_type(p.type) AS format_type, p.dflt_value AS pg_get_expr, "
+            f"SELECT p.name AS attname, pg_format_type(p.type) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
+            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' ELSE pg_default_text(p.dflt_value) END "
+            "AS pg_get_expr, "
             "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
             "'' AS attidentity, '' AS attgenerated "
             f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
     m = _PSQL_INDEXES.match(text)
     if m:
-        oid = int(m.group(1))
+        rowid = int(m.group(1)) - PG_OID_BASE
+        cols = "(SELECT group_concat(name, ', ') FROM pragma_index_info(il.name))"
+        pk_cols = "(SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk))"
         return "SELECT", (
-            "SELECT il.name AS relname, CASE WHEN il.origin = 'pk' THEN 't' ELSE 'f' END AS indisprimary, "
-            "CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END AS indisunique, 'f' AS indisclustered, "
-            "'t' AS indisvalid, "
-            "coalesce(x.sql, 'UNIQUE ' || il.name) AS pg_get_indexdef, NULL AS pg_get_constraintdef, NULL AS contype, "
-            "'f' AS condeferrable, 'f' AS condeferred, 'f' AS indisreplident, 0 AS reltablespace "
-            "FROM sqlite_master m, pragma_index_list(m.name) il LEFT JOIN sqlite_master x ON x.type = 'index' "
-            f"AND x.name = il.name WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY 2 DESC, 1")
+            "SELECT relname, indisprimary, indisunique, 'f' AS indisclustered, 't' AS indisvalid, "
+            "'CREATE ' || CASE WHEN indisunique = 't' THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || relname || "
+            "' ON public.' || tname || ' USING btree (' || cols || ')' || coalesce(' WHERE ' || pred, '') "
+            "AS pg_get_indexdef, condef AS pg_get_constraintdef, contype, 'f' AS condeferrable, "
+            "'f' AS condeferred, 'f' AS indisreplident, 0 AS reltablespace FROM ("
+            f"SELECT m.name || '_pkey' AS relname, 't' AS indisprimary, 't' AS indisunique, m.name AS tname, "
+            f"{pk_cols} AS cols, NULL AS pred, 'PRIMARY KEY (' || {pk_cols} || ')' AS condef, 'p' AS contype "
+            f"FROM sqlite_master m WHERE m.rowid = {rowid} AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
+            "WHERE pk > 0) UNION ALL "
+            f"SELECT CASE WHEN il.origin = 'u' THEN m.name || '_' || replace({cols}, ', ', '_') || '_key' "
+            "ELSE il.name END, 'f', CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END, m.name, "
+            f"{cols}, CASE WHEN il.partial THEN (SELECT substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) "
+            "FROM sqlite_master x WHERE x.name = il.name) END, "
+            f"CASE WHEN il.origin = 'u' THEN 'UNIQUE (' || {cols} || ')' END, "
+            "CASE WHEN il.origin = 'u' THEN 'u' END "
+            f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.rowid = {rowid} AND il.origin != 'pk'"
+            ") ORDER BY indisprimary DESC, relname")
     for pattern, ncols in _PSQL_EMPTY:
         if pattern.match(text):
             cols = ", ".join(f"NULL AS c{i}" for i in range(ncols))

@@ -198,6 +198,31 @@ def _current_setting(name, missing_ok=False):
     return value
 
 
+_DEFAULT_TEXT = {"pg_current_date()": "CURRENT_DATE", "strftime('%y-%m-%d %h:%m:%f', 'now')": "now()",
+                 "pg_localtimestamp()": "LOCALTIMESTAMP"}
+
+
+def _default_text(text):
+    """A column default as PostgreSQL prints it (the translator stored SQLite's spelling)."""
+    if text is None:
+        return None
+    t = str(text)
+    inner = t[1:-1] if t.startswith("(") and t.endswith(")") else t
+    return _DEFAULT_TEXT.get(inner.lower(), t)
+
+
+def _array_to_string(array, sep):
+    """array_to_string over PostgreSQL's array text (what array_agg gives here)."""
+    if array is None or sep is None:
+        return None
+    text = str(array)
+    if not (text.startswith("{") and text.endswith("}")):
+        raise apsw.SQLError("[0A000] array_to_string needs an array")
+    items = re.findall(r'"((?:[^"\\]|\\.)*)"|([^,]+)', text[1:-1])
+    out = [q.replace('\\"', '"').replace("\\\\", "\\") if q or not p else p for q, p in items]
+    return str(sep).join(x for x in out if x != "NULL")
+
+
 def _set_config(name, value, is_local):
     return value
 
@@ -317,6 +342,14 @@ def register(conn: apsw.Connection) -> None:
     conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)
+    conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
+    conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
+    conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
+    for fn in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments"):
+        conn.create_scalar_function(fn, lambda oid: None, 1, **det)  # Sixfold has no user functions
+    conn.create_scalar_function("pg_function_is_visible", lambda oid: 1, 1, **det)
+    conn.create_scalar_function("format_type", lambda oid, typmod: None if oid is None else
+                                types.REGTYPE_NAMES.get(int(oid), "???"), 2, **det)
     conn.create_scalar_function("pg_to_regtype", _to_regtype, 2, **det)
     conn.create_scalar_function("pg_regtype_name", _regtype_name, 1, **det)
     conn.create_scalar_function("pg_unqualified", lambda n: None if n is None else str(n).split(".")[-1].strip('"'),

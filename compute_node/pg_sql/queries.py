@@ -106,6 +106,13 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expres
     raise SqlError(f"cast to type {name} is not supported", "0A000")
 
 
+def _single_column(sel: exp.Select) -> exp.Select:
+    """The one-column SELECT with its column named pg_elem."""
+    e = sel.expressions[0]
+    sel.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e, "pg_elem")])
+    return sel
+
+
 def _regclass(x: exp.Expression, named: bool, strict: bool) -> exp.Expression:
     """'name'::regclass -> the relation's OID (catalog.PG_OID_BASE + its sqlite_master rowid);
     oid::regclass -> its name. A system catalog's name gives NULL (it has no row here)."""
@@ -339,8 +346,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             fname = node.name.lower()
             if fname == "pg_backend_pid":
                 return exp.Literal.number(ctx.backend_pid)
-            if fname in ("user", "current_user", "session_user"):
-                return user_lit.copy()
+            if fname in ("user", "current_user", "session_user", "pg_get_userbyid"):
+                return user_lit.copy()  # every object belongs to the one user a cluster has
             if fname in ("current_schemas",):
                 raise SqlError("arrays are not supported", "0A000")
             if fname in _UNSUPPORTED_FUNCS:
@@ -417,6 +424,15 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.ArrayAgg):
             # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
             return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
+        if isinstance(node, exp.Array) and len(node.expressions) == 1 and \
+                isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
+            # ARRAY(SELECT x ...) -> the rows' array text
+            sub = node.expressions[0]
+            sub = sub.this if isinstance(sub, exp.Subquery) else sub
+            return exp.Coalesce(this=exp.Subquery(this=exp.select(
+                exp.Anonymous(this="pg_array_agg", expressions=[exp.column("pg_elem")])).from_(
+                exp.Subquery(this=_single_column(sub.copy()), alias=exp.TableAlias(this=exp.to_identifier("pg_a"))))),
+                expressions=[exp.Literal.string("{}")])
         if isinstance(node, exp.Array):
             raise SqlError("arrays are not supported", "0A000")
         return node
@@ -690,6 +706,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, _BOOL_EXPRS):
         return t.BOOL
+    if isinstance(e, exp.Column) and e.name.lower() in catalog.BOOL_COLUMNS:
+        return t.BOOL  # a catalog relation's flag: 1/0 here, t/f on the wire
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Interval, exp.Extract, exp.TimestampTrunc,
                       exp.DateTrunc, exp.UnixToTime, exp.TimeToStr, exp.Sum, exp.Max, exp.Min, exp.Column)) or (
             isinstance(e, exp.Anonymous) and e.name.lower() in ("age", "make_date", "to_timestamp")):
