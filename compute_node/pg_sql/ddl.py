@@ -9,7 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql import constraints, schema, values
+from compute_node.pg_sql import alter_column, constraints, schema, values
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
@@ -208,6 +208,9 @@ def alter(text, rest, ctx):
     if am and not re.match(r"(constraint|primary|unique|check|foreign|exclude)\b", am.group(3).lower()):
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
         return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
+    ac = re.match(r"alter\s+(?:column\s+)?(\"(?:[^\"]|\"\")+\"|\w+)\s+(.*)$", action, re.IGNORECASE | re.DOTALL)
+    if ac:
+        return st(*_alter_column(table, ident(ac.group(1)), ac.group(2).strip(), ctx))
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         return st(f"ALTER TABLE {table} RENAME COLUMN {ident(rm.group(2))} TO {ident(rm.group(3))}")
@@ -223,6 +226,61 @@ def alter(text, rest, ctx):
         name = ident(dc.group(2))
         return st(*constraints.drop_constraint(table, name, schema.current()), f"DROP INDEX IF EXISTS {name}")
     raise SqlError(f"ALTER TABLE {action.split()[0].upper()} ... is not supported here", "0A000")
+
+
+def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
+    """ALTER COLUMN col SET/DROP DEFAULT, SET/DROP NOT NULL, [SET DATA] TYPE t (see
+    alter_column.py): checks of the rows there, the CREATE TABLE text rewritten, a new
+    schema version, and for TYPE the rows converted and the input triggers replaced."""
+    cat = schema.current()
+    bare = table.strip('"')
+    if cat is None:
+        raise SqlError("ALTER COLUMN is not supported here", "0A000")
+    cols = cat.columns(bare)
+    if not cols:
+        raise SqlError(f'relation "{bare}" does not exist', "42P01")
+    decl = schema.column_type(bare, col.strip('"'))
+    if decl is None:
+        raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" does not exist', "42703")
+    version = cat.rows("PRAGMA schema_version")[0][0]
+    low = " ".join(what.lower().split())
+    pre, post, arg = [], [], ""
+    q = lambda v: v.replace("'", "''")  # noqa: E731
+    if low.startswith("set default "):
+        op, arg = "set_default", f"DEFAULT ({_expr_sqlite(what[len('set default'):].strip(), ctx)})"
+    elif low == "drop default":
+        op = "drop_default"
+    elif low == "set not null":
+        op = "set_not_null"
+        pre.append(f"SELECT pg_raise('23502', 'column \"{q(col.strip(chr(34)))}\" of relation \"{q(bare)}\" "
+                   f"contains null values') FROM {table} WHERE {col} IS NULL LIMIT 1")
+    elif low == "drop not null":
+        op = "drop_not_null"
+        if any(r[0] for r in cat.rows("SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
+            raise SqlError(f'column "{col.strip(chr(34))}" is in a primary key', "42P16")
+    else:
+        m = re.match(r"(?:set\s+data\s+)?type\s+(.*?)(\s+(?:using|collate)\s+.*)?$", what, re.IGNORECASE | re.DOTALL)
+        if not m:
+            raise SqlError(f"ALTER COLUMN {what.split()[0].upper()} is not supported", "0A000")
+        if m.group(2):
+            raise SqlError("ALTER COLUMN ... TYPE ... USING / COLLATE is not supported", "0A000")
+        try:
+            new_type = _pg_type_text(exp.DataType.build(m.group(1).strip(), dialect="postgres"))
+        except (sqlglot.errors.ParseError, ValueError):
+            raise error_near(m.group(1).split()[0]) from None
+        if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
+                "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
+            raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
+        if not alter_column.conversion_allowed(decl, new_type):
+            raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {new_type}', "42804")
+        op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type)])
+        post.append(f"UPDATE {table} SET {col} = pg_convert_to({col}, '{q(new_type)}') WHERE {col} IS NOT NULL")
+        post += drop_input_triggers(table, col) + input_triggers(table, col, new_type)
+    return ["SAVEPOINT sixfold_alter_column", *pre, "PRAGMA writable_schema=ON",
+            f"UPDATE sqlite_master SET sql = pg_rewrite_column(sql, '{q(col)}', '{op}', '{q(arg)}') "
+            f"WHERE type = 'table' AND name = '{q(bare)}'",
+            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *post,
+            "RELEASE sixfold_alter_column"]
 
 
 # --- CREATE TABLE ----------------------------------------------------------------------------

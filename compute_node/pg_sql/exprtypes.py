@@ -123,8 +123,11 @@ def kind(e: exp.Expression | None) -> str:
             return "unknown"
         text = str(e.this)
         return "int" if text.lstrip("-").isdigit() else "num"
-    if isinstance(e, exp.Boolean):
+    if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
+                      exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists)):
         return "bool"
+    if isinstance(e, exp.Uuid):
+        return "uuid"
     if isinstance(e, (exp.Cast, exp.TryCast)):
         return dtype_kind(e.args.get("to"))
     if isinstance(e, exp.Interval):

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import apsw
 
-from compute_node.pg_sql import temporal, typed_functions, types, values
+from compute_node.pg_sql import json_functions, temporal, typed_functions, types, values
 from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -223,6 +223,70 @@ def _array_to_string(array, sep):
     return str(sep).join(x for x in out if x != "NULL")
 
 
+def _regexp_replace(s, pattern, repl, flags=""):
+    """regexp_replace(source, pattern, replacement [, flags]): 'g' replaces every match, 'i'
+    ignores case; \\1 in the replacement is a group, \\& the whole match."""
+    if s is None or pattern is None or repl is None:
+        return None
+    flags = str(flags or "")
+    if set(flags) - set("gi"):
+        raise apsw.SQLError(f'[22023] invalid regular expression option: "{flags}"')
+    try:
+        rx = _regex(str(pattern), re.IGNORECASE if "i" in flags else 0)
+    except re.error as e:
+        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
+    py_repl = re.sub(r"\\(&|\d)", lambda m: "\\g<0>" if m.group(1) == "&" else "\\" + m.group(1),
+                     str(repl).replace("\\\\", "\x00")).replace("\x00", "\\\\")
+    return rx.sub(py_repl, str(s), count=0 if "g" in flags else 1)
+
+
+def _encode(data, fmt):
+    import base64
+
+    if data is None or fmt is None:
+        return None
+    b = data if isinstance(data, bytes) else str(data).encode()
+    f = str(fmt).lower()
+    if f == "hex":
+        return b.hex()
+    if f == "base64":
+        return base64.encodebytes(b).decode().rstrip("\n")
+    if f == "escape":
+        return "".join(chr(c) if 32 <= c < 127 and c != 92 else ("\\\\" if c == 92 else f"\\{c:03o}") for c in b)
+    raise apsw.SQLError(f'[22023] unrecognized encoding: "{fmt}"')
+
+
+def _decode(text, fmt):
+    import base64
+    import binascii
+
+    if text is None or fmt is None:
+        return None
+    f = str(fmt).lower()
+    try:
+        if f == "hex":
+            return bytes.fromhex(str(text))
+        if f == "base64":
+            return base64.b64decode(str(text), validate=False)
+        if f == "escape":
+            return types.decode_bytea_text(str(text))
+    except (ValueError, binascii.Error):
+        raise apsw.SQLError(f'[22023] invalid {f} data') from None
+    raise apsw.SQLError(f'[22023] unrecognized encoding: "{fmt}"')
+
+
+def _typeof_value(v):
+    if v is None:
+        return "unknown"
+    if isinstance(v, int):
+        return "bigint"
+    if isinstance(v, float):
+        return "double precision"
+    if isinstance(v, bytes):
+        return "bytea"
+    return "text"
+
+
 def _set_config(name, value, is_local):
     return value
 
@@ -343,6 +407,14 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
+    conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
+    conn.create_scalar_function("regexp_replace", _regexp_replace, 3, **det)
+    conn.create_scalar_function("regexp_replace", _regexp_replace, 4, **det)
+    conn.create_scalar_function("encode", _encode, 2, **det)
+    conn.create_scalar_function("decode", _decode, 2, **det)
+    conn.create_scalar_function("gen_random_uuid", lambda: str(__import__("uuid").uuid4()), 0)
+    conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
+    json_functions.register(conn)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
     for fn in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments"):

@@ -81,6 +81,12 @@ def _cast(node: exp.Cast) -> exp.Expression:
         if t in ("VARBINARY", "BINARY", "BLOB"):
             return exp.Anonymous(this="pg_bytea", expressions=[x])
         if t in _TEXTISH:
+            kx = exprtypes.kind(x)
+            if kx == "bool":  # stored 1/0; PostgreSQL's text is true/false
+                x = exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("true"))],
+                             default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("false")))
+            elif kx == "num" and exprtypes.scale(x) is not None:
+                x = exp.Anonymous(this="pg_with_scale", expressions=[x, exp.Literal.number(exprtypes.scale(x))])
             if t in ("VARCHAR", "CHAR") and to.expressions:
                 n = to.expressions[0].this
                 return exp.Anonymous(this="substr", expressions=[
@@ -282,6 +288,26 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="to_timestamp", expressions=[node.this])
     if isinstance(node, exp.StrToDate) or isinstance(node, exp.StrToTime):
         raise SqlError("to_date() and to_timestamp(text, format) are not supported", "0A000")
+    if isinstance(node, (exp.JSONBExtractScalar, exp.JSONBExtract)):
+        return exp.Anonymous(this="pg_json_path", expressions=[
+            node.this, node.expression, exp.Literal.number(1 if isinstance(node, exp.JSONBExtractScalar) else 0)])
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and isinstance(node.expression, exp.JSONPath):
+        out = node.this
+        parts = [p for p in node.expression.expressions if not isinstance(p, exp.JSONPathRoot)]
+        for i, part in enumerate(parts):
+            key = part.this
+            lit = exp.Literal.number(key) if isinstance(key, int) else exp.Literal.string(str(key))
+            last_text = isinstance(node, exp.JSONExtractScalar) and i == len(parts) - 1
+            out = exp.Anonymous(this="pg_json_get", expressions=[out, lit, exp.Literal.number(1 if last_text else 0)])
+        return out
+    if isinstance(node, exp.ArrayContainsAll):
+        if "json" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)) or any(
+                isinstance(x, exp.Cast) and exprtypes.dtype_kind(x.args.get("to")) == "" and
+                x.args["to"].sql("postgres").lower() in ("jsonb", "json") for x in (node.this, node.expression)):
+            return exp.Anonymous(this="pg_jsonb_contains", expressions=[node.this, node.expression])
+        raise SqlError("arrays are not supported", "0A000")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_typeof" and len(node.expressions) == 1:
+        return _typeof(node.expressions[0])
     if isinstance(node, exp.Anonymous) and node.name.lower() == "age":
         args = node.expressions
         if len(args) == 1:
@@ -291,6 +317,19 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_age", expressions=[args[0], args[1], exp.Literal.string(_hint(args[0])),
                                                              exp.Literal.string(_hint(args[1]))])
     return None
+
+
+def _typeof(e: exp.Expression) -> exp.Expression:
+    """pg_typeof(e): the type's name when the expression says it, else from the value."""
+    from compute_node.pg_sql import types as t
+
+    oid = exprtypes.oid(e) or (_expr_oid(e) if not isinstance(e, exp.Column) else None)
+    if isinstance(e, exp.Column):
+        decl = exprtypes.column_decl(e)
+        oid = t.column_oid(decl, None) if decl else None
+    if oid is not None and oid in t.REGTYPE_NAMES:
+        return exp.Literal.string(t.REGTYPE_NAMES[oid])
+    return exp.Anonymous(this="pg_typeof_value", expressions=[e])
 
 
 def _hint(e: exp.Expression) -> str:
@@ -321,6 +360,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Anonymous(this="now", expressions=[])
         if isinstance(node, exp.CurrentDate):
             return exp.Anonymous(this="pg_current_date", expressions=[])
+        if isinstance(node, exp.Uuid):
+            return exp.Anonymous(this="gen_random_uuid", expressions=[])
         if isinstance(node, exp.Localtimestamp):
             return exp.Anonymous(this="pg_localtimestamp", expressions=[])
         if isinstance(node, (exp.CurrentUser, exp.SessionUser)):
@@ -517,7 +558,9 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
 
 _FUNC_COLUMN_NAMES = {exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
-                      exp.StrToDate: "to_date"}
+                      exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
+                      exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
+                      exp.JSONExtractScalar: "?column?"}
 
 
 def _pg_column_name(e: exp.Expression) -> str | None:
@@ -540,6 +583,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
                 "date": "date"}.get(t, t.split(".")[-1] or "?column?")
     if isinstance(e, exp.Anonymous):
         return e.name.lower()
+    if isinstance(e, exp.Window):
+        return _pg_column_name(e.this)
     named = _FUNC_COLUMN_NAMES.get(type(e))
     if named:
         return named
@@ -575,6 +620,42 @@ def _name_columns(tree: exp.Expression) -> None:
     tree.set("expressions", new)
 
 
+def _statement_forms(tree: exp.Expression) -> None:
+    """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
+    columns, DELETE ... USING, a set-returning function alone in a select list; LATERAL
+    is refused."""
+    if tree.find(exp.Lateral) is not None:
+        raise SqlError("LATERAL is not supported", "0A000")
+    if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and isinstance(tree.expression, exp.Values) \
+            and schema.current() is not None:
+        cols = schema.current().columns(tree.this.name)
+        width = max((len(t.expressions) for t in tree.expression.expressions if isinstance(t, exp.Tuple)), default=0)
+        if cols and 0 < width < len(cols):  # the rest take their defaults, as in PostgreSQL
+            tree.set("this", exp.Schema(this=tree.this.copy(),
+                                        expressions=[exp.to_identifier(n, quoted=not n.islower()) for n, _ in
+                                                     cols[:width]]))
+    if isinstance(tree, exp.Delete) and tree.args.get("using"):
+        target = tree.this
+        ref = target.alias_or_name
+        inner = exp.select(exp.column("rowid", table=ref)).from_(target.copy())
+        for u in tree.args["using"]:
+            inner = inner.join(u.copy())
+        where = tree.args.get("where")
+        if where is not None:
+            inner = inner.where(where.this.copy())
+        tree.set("using", None)
+        tree.set("where", exp.Where(this=exp.In(this=exp.column("rowid"), query=exp.Subquery(this=inner))))
+    if isinstance(tree, exp.Select) and not tree.args.get("from_") and len(tree.expressions) == 1:
+        e = tree.expressions[0]
+        inner = e.unalias()
+        if isinstance(inner, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
+                isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
+            name = e.alias or "generate_series"
+            tree.set("expressions", [exp.column(name)])
+            tree.set("from_", exp.From(this=exp.Table(this=inner.copy(),
+                                                      alias=exp.TableAlias(this=exp.to_identifier(name)))))
+
+
 def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
     tag = None
@@ -586,6 +667,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         if isinstance(tree, exp.Command):
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
+    _statement_forms(tree)
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
@@ -685,7 +767,7 @@ def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
 
 _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is, exp.In,
                exp.Like, exp.ILike, exp.Between, exp.Exists, exp.Boolean, exp.NullSafeEQ, exp.NullSafeNEQ,
-               exp.RegexpLike, exp.RegexpILike)
+               exp.RegexpLike, exp.RegexpILike, exp.ArrayContainsAll)
 
 
 def _expr_oid(e: exp.Expression) -> int | None:
@@ -757,7 +839,7 @@ _FAST_DENY_WORDS = re.compile(
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
-    r"greatest|least|offset|rows|row|isnull|notnull)\b", re.IGNORECASE)
+    r"greatest|least|offset|rows|row|isnull|notnull|using|returning)\b", re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
@@ -797,6 +879,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
         return None  # booleans and literals in the select list: the parser path types them
+    if word == "insert" and not re.match(r"insert\s+into\s+[\w\"]+\s*\(", scan, re.IGNORECASE):
+        return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
         return None  # INSERT ... SELECT etc.: let the parser check it
     out = text

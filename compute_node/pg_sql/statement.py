@@ -17,7 +17,7 @@ class SessionContext:
 
 @dataclass(frozen=True)
 class Statement:
-    kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor"
+    kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor" | "explain"
     tag: str
     sqlite: tuple[str, ...] = ()
     param_count: int = 0

@@ -310,6 +310,30 @@ def _unsupported(what):
     return h
 
 
+# --- EXPLAIN ---------------------------------------------------------------------------------
+_EXPLAIN_OPTS = re.compile(r"^\(([^)]*)\)\s*", re.DOTALL)
+
+
+def _explain(text, rest, ctx):
+    """EXPLAIN [VERBOSE | (options)] statement: kind "explain", SQLite's EXPLAIN QUERY PLAN of
+    the translation (the session prints it as PostgreSQL's one-column QUERY PLAN)."""
+    body = rest.strip()
+    m = _EXPLAIN_OPTS.match(body)
+    opts = m.group(1).lower() if m else ""
+    if m:
+        body = body[m.end():]
+    if re.match(r"analy[sz]e\b", body, re.IGNORECASE) or re.search(r"\banaly[sz]e\b(?!\s+(false|off|0)\b)", opts):
+        raise SqlError("EXPLAIN ANALYZE is not supported", "0A000")
+    body = re.sub(r"^verbose\b\s*", "", body, flags=re.IGNORECASE)
+    if re.search(r"\bformat\s+(json|xml|yaml)\b", opts):
+        raise SqlError("EXPLAIN formats other than TEXT are not supported", "0A000")
+    inner = _translate_text(body, ctx)
+    if len(inner) != 1 or inner[0].kind != "sql" or len(inner[0].sqlite) != 1:
+        raise SqlError("EXPLAIN of this statement is not supported", "0A000")
+    return Statement(kind="explain", tag="EXPLAIN", sqlite=("EXPLAIN QUERY PLAN " + inner[0].sqlite[0],),
+                     param_count=inner[0].param_count)
+
+
 # --- cursors (the session keeps their rows) -----------------------------------------------------
 _DECLARE = re.compile(r"^declare\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s+((?:binary|asensitive|"
                       r"insensitive|no\s+scroll|scroll)\s+)*cursor\s+(?:(with|without)\s+hold\s+)?for\s+(.*)$",
@@ -371,7 +395,7 @@ _HANDLERS = {
     "drop": drop, "truncate": truncate, "create": create, "alter": alter,
     "lock": noop("LOCK TABLE"), "comment": noop("COMMENT"), "grant": noop("GRANT"), "revoke": noop("REVOKE"),
     "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": noop("UNLISTEN"),
-    "execute": _unsupported("SQL-level EXECUTE"), "explain": _unsupported("EXPLAIN"),
+    "execute": _unsupported("SQL-level EXECUTE"), "explain": _explain,
     "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": _unsupported("materialized views"),

@@ -286,7 +286,42 @@ class _NumericSum:
         return None if self.total is None else decimal_value(self.total / self.count)
 
 
+@_guard
+def pg_convert_to(value, type_text):
+    """A stored value converted to a column's new type (ALTER COLUMN ... TYPE)."""
+    from compute_node.pg_sql import alter_column
+
+    if value is None:
+        return None
+    family = alter_column._family(type_text)
+    if values.converted_kind(type_text) is not None:
+        return values.stored(value, type_text)
+    if family == "int":
+        if isinstance(value, float):
+            d = Decimal(repr(value)).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+            return int(d)
+        return int(value) if isinstance(value, int) else int(Decimal(str(value)))
+    if family == "text":
+        if isinstance(value, float):
+            from compute_node.pg_sql import types
+
+            return types._shortest_float(value, False)
+        return value.decode() if isinstance(value, bytes) else str(value)
+    return value
+
+
+def pg_rewrite_column(create_sql, column, op, arg):
+    from compute_node.pg_sql import alter_column
+
+    try:
+        return alter_column.rewrite_column(str(create_sql), str(column), str(op), str(arg or ""))
+    except ValueError as e:
+        _fail("42703", str(e))
+
+
 def register(conn: apsw.Connection) -> None:
+    conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
+    conn.create_scalar_function("pg_rewrite_column", pg_rewrite_column, 4, deterministic=True)
     conn.create_aggregate_function("pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 1)
     conn.create_aggregate_function("pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 1)
     det = {"deterministic": True}

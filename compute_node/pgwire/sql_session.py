@@ -82,7 +82,7 @@ class Batch:
 # statements of one Query, none of the first kind and one not of the second, run as one
 # implicit transaction.
 TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
-READ_TAGS = {"SELECT", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
+READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
              "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
@@ -239,6 +239,8 @@ class PgSession:
             return Outcome(stmt.tag)
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
+        if stmt.kind == "explain":
+            return self._run_explain(stmt, params)
         if stmt.kind != "sql":
             raise SqlError(f"{stmt.tag} is not supported here", "0A000")
         tag = stmt.tag
@@ -295,6 +297,18 @@ class PgSession:
         elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO"):
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
         return Outcome(tag, columns, rows)
+
+    def _run_explain(self, stmt: Statement, params: tuple) -> Outcome:
+        """SQLite's query plan as PostgreSQL's QUERY PLAN column: one line per step, nested
+        steps indented under their parent."""
+        result = self.engine.execute(stmt.sqlite[0], params if stmt.param_count else ())
+        depth: dict[int, int] = {}
+        lines = []
+        for node_id, parent, _unused, detail in result.rows:
+            d = depth.get(parent, -1) + 1
+            depth[node_id] = d
+            lines.append(("  " * d + ("->  " if d else "") + str(detail),))
+        return Outcome("EXPLAIN", [("QUERY PLAN", pgtypes.TEXT)], lines)
 
     def _run_cursor(self, stmt: Statement, params: tuple) -> Outcome:
         """DECLARE runs the query at once and keeps its rows (a snapshot, as PostgreSQL's
@@ -390,6 +404,8 @@ class PgSession:
         if stmt.kind == "show":
             return [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT), ("description", pgtypes.TEXT)] \
                 if stmt.name == "all" else [(stmt.name.lower(), pgtypes.TEXT)]
+        if stmt.kind == "explain":
+            return [("QUERY PLAN", pgtypes.TEXT)]
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
                                                                  "RELEASE"):
             return []
