@@ -17,6 +17,7 @@ _BY_MESSAGE = [
     # The type checks the translator adds to numeric columns name their SQLSTATE.
     (re.compile(r"CHECK constraint failed: 22P02 "), "22P02"),
     (re.compile(r"CHECK constraint failed: 22003 "), "22003"),
+    (re.compile(r"CHECK constraint failed: 22001 "), "22001"),
     (re.compile(r"UNIQUE constraint failed|PRIMARY KEY must be unique|is not unique"), "23505"),
     (re.compile(r"NOT NULL constraint failed"), "23502"),
     (re.compile(r"FOREIGN KEY constraint failed"), "23503"),
@@ -43,6 +44,8 @@ _REWORD = [
      lambda m: f'invalid input syntax for type {m[1]} (column "{m[2]}")'),
     (re.compile(r"^CHECK constraint failed: 22003 (.+) (\S+)$"),
      lambda m: f'{m[1]} out of range (column "{m[2]}")'),
+    (re.compile(r"^CHECK constraint failed: 22001 (.+) (\S+)$"),
+     lambda m: f"value too long for type {m[1]}"),
     (re.compile(r"^UNIQUE constraint failed: (\w+)\.(.+)$"),
      lambda m: f'duplicate key value violates unique constraint "{m[1]}_{_cols(m[2])}_key"'),
     (re.compile(r"^NOT NULL constraint failed: (\w+)\.(\w+)$"),

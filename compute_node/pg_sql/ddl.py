@@ -466,6 +466,12 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     sql_errors turns "CHECK constraint failed: 22P02 integer a" into PostgreSQL's error."""
     oid = pgtypes.column_oid(type_text or None, None) if type_text else None
     label = pgtypes.pg_type_name(type_text) if type_text else ""
+    length = re.match(r"^\s*(character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)", type_text or "",
+                      re.IGNORECASE)
+    if length:  # PostgreSQL refuses a longer string (22001); SQLite would keep it
+        bare = name.strip('"').replace('"', "")
+        n = int(length.group(2))
+        return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length({name}) <= {n})']
     if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
         allowed = "'integer'"
     elif oid in (pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8):

@@ -286,6 +286,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id, n, price, label, d, note, (price > 1)::text as big from {t} order by id",
         "alter table {t} alter column missing type int",
     ],
+    "text lengths": [
+        "create table {t} (id int, v varchar(3), c char(2), t text)",
+        "insert into {t} values (1, 'abc', 'xy', 'long text is fine')",
+        "insert into {t} values (2, 'abcd', 'x', '')",
+        "insert into {t} values (3, 'ab', 'xyz', '')",
+        "update {t} set v = 'toolong' where id = 1",
+        "select id, v, length(v) as n from {t} order by id",
+        "select 'abcdef'::varchar(3) as cut",
+    ],
     "nulls and text": [
         "select null::date + 1 as nd, null::interval as ni, date '2024-01-01' + null::int as dn",
         "select 'abc' + 1",
