@@ -128,6 +128,7 @@ PG_COPY_CHUNK_BYTES = 256 * 1024  # COPY FROM data handed to the engine at a tim
 PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before connections close
 SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
+SCHEMA_COLUMNS_CACHE_TABLES_MAX = 1024  # tables whose column types the translator keeps per schema version
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
 
 # --- Control plane (docs/2026-12-02-control-plane.md) --------------------------------

@@ -386,17 +386,40 @@ def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool 
     it (by any statement, COPY included) becomes its stored form (values.stored), or the
     statement fails with PostgreSQL's error. None for types SQLite's affinity and the
     CHECKs already handle."""
-    if values.converted_kind(type_text) is None:
+    kind = values.converted_kind(type_text)
+    if kind is None:
         return []
     decl = type_text.replace("'", "''")
     conv = f"pg_stored(NEW.{column}, '{decl}')"
     ifne = "IF NOT EXISTS " if if_not_exists else ""
+    canonical = _CANONICAL_IN_SQL.get(kind)
+    skip = f" AND NOT ({canonical.format(c=f'NEW.{column}')})" if canonical else ""
     out = []
     for event, on in (("i", "INSERT"), ("u", f"UPDATE OF {column}")):
         out.append(f"CREATE TRIGGER {ifne}{_trigger_name(table, column, event)} AFTER {on} ON {table} FOR EACH ROW "
-                   f"WHEN NEW.{column} IS NOT NULL AND {conv} IS NOT NEW.{column} "
+                   f"WHEN NEW.{column} IS NOT NULL{skip} AND {conv} IS NOT NEW.{column} "
                    f"BEGIN UPDATE {table} SET {column} = {conv} WHERE rowid = NEW.rowid; END")
     return out
+
+
+# A value already in its stored form, told by SQLite itself (no Python call on the write
+# path): the shape, and strftime giving the same text back (so an invalid day or hour
+# takes the full check). Anything else goes through pg_stored.
+_TS_SHAPE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+_FRACTION_OK = ("(length({c}) = 19 OR (substr({c}, 20, 1) = '.' AND length({c}) <= 26 AND substr({c}, 21) "
+                "NOT GLOB '*[^0-9]*' AND {c} NOT GLOB '*0'))")
+_CANONICAL_IN_SQL = {
+    "date": "typeof({c}) = 'text' AND length({c}) = 10 AND strftime('%Y-%m-%d', {c}) IS {c}",
+    "timestamp": ("typeof({c}) = 'text' AND {c} GLOB '" + _TS_SHAPE + "*' AND " + _FRACTION_OK
+                  + " AND strftime('%Y-%m-%d %H:%M:%S', {c}) IS substr({c}, 1, 19)"),
+    "timestamptz": ("typeof({c}) = 'text' AND {c} GLOB '" + _TS_SHAPE + "*+00' AND "
+                    + _FRACTION_OK.replace("{c}", "substr({c}, 1, length({c}) - 3)")
+                    + " AND strftime('%Y-%m-%d %H:%M:%S', substr({c}, 1, 19)) IS substr({c}, 1, 19)"),
+    "bool": "typeof({c}) = 'integer' AND {c} IN (0, 1)",
+    "bytea": "typeof({c}) = 'blob'",
+    "uuid": ("typeof({c}) = 'text' AND length({c}) = 36 AND {c} GLOB '" + "-".join(
+        "[0-9a-f]" * n for n in (8, 4, 4, 4, 12)) + "'"),
+}
 
 
 def drop_input_triggers(table: str, column: str) -> list[str]:

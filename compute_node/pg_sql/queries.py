@@ -889,13 +889,39 @@ def _fast(text: str, word: str) -> Statement | None:
         n = re.sub(r"\s", "", inc.group(3))
         out = (text[:inc.start()] + f"SET {inc.group(1)} = pg_arith('{inc.group(2)}', {inc.group(1)}, {n}, '', "
                f"'{exprtypes.literal_int_hint(n)}')" + text[inc.end():])
-    if "current_timestamp" in scan.lower():
+    if word == "insert" and "current_timestamp" in scan.lower():
+        out = _typed_current_timestamp(out)
+    if "current_timestamp" in out.lower():
         parts = []
-        for kind, s, e in ([("code", 0, len(text))] if plain else segments(text)):
-            seg = text[s:e]
+        for kind, s, e in ([("code", 0, len(out))] if plain else segments(out)):
+            seg = out[s:e]
             parts.append(_CURRENT_TIMESTAMP.sub("now()", seg) if kind == "code" else seg)
         out = "".join(parts)
     return Statement(kind="sql", tag=_FAST_FIRST[word], sqlite=(out,))
+
+
+_INSERT_VALUES = re.compile(r"^(insert\s+into\s+(\w+)\s*\(([^)]*)\)\s*values\s*\()(.*)(\)\s*)$",
+                            re.IGNORECASE | re.DOTALL)
+_NOW_FOR_KIND = {"timestamp": "pg_localtimestamp()", "date": "pg_current_date()"}
+
+
+def _typed_current_timestamp(text: str) -> str:
+    """INSERT ... VALUES (..., CURRENT_TIMESTAMP): the value in the column's own type when
+    the catalog says it is a timestamp without time zone or a date, so that the row is
+    written in its stored form at once (the column's input trigger has nothing to do)."""
+    m = _INSERT_VALUES.match(text)
+    if not m or schema.current() is None:
+        return text
+    cols = [c.strip().lower() for c in m.group(3).split(",")]
+    vals = m.group(4).split(",")
+    if len(cols) != len(vals):
+        return text
+    for i, v in enumerate(vals):
+        if v.strip().lower() == "current_timestamp":
+            kind = values.converted_kind(schema.column_type(m.group(2), cols[i]))
+            if kind in _NOW_FOR_KIND:
+                vals[i] = " " + _NOW_FOR_KIND[kind]
+    return m.group(1) + ",".join(vals) + m.group(5)
 
 
 def dml(text, rest, ctx):

@@ -12,10 +12,19 @@ and the translation is the schema-free one.
 from __future__ import annotations
 
 import contextvars
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sixfold.constants import SCHEMA_COLUMNS_CACHE_TABLES_MAX
+
 Rows = list[tuple]
+
+# Column lists by (schema version, table), shared by the sessions of this process (one
+# database): a schema version names one schema. Oldest out first.
+_SHARED: dict[tuple[int, str], tuple | None] = {}
+_SHARED_LOCK = threading.Lock()
+_MISSING = object()
 
 
 @dataclass
@@ -37,8 +46,17 @@ class Catalog:
         key = table.lower() if not table.startswith('"') else table.strip('"')
         if key not in self._columns:
             self._use()
-            rows = self.query("SELECT name, coalesce(type, '') FROM pragma_table_info(?)", (key,))
-            self._columns[key] = tuple((r[0], r[1]) for r in rows) if rows else None
+            shared = (self.used_version, key)
+            with _SHARED_LOCK:
+                cols = _SHARED.get(shared, _MISSING)
+            if cols is _MISSING:
+                rows = self.query("SELECT name, coalesce(type, '') FROM pragma_table_info(?)", (key,))
+                cols = tuple((r[0], r[1]) for r in rows) if rows else None
+                with _SHARED_LOCK:
+                    _SHARED[shared] = cols
+                    while len(_SHARED) > SCHEMA_COLUMNS_CACHE_TABLES_MAX:
+                        _SHARED.pop(next(iter(_SHARED)))
+            self._columns[key] = cols
         return self._columns[key]
 
     def rows(self, sql: str, params: tuple = ()) -> Rows:
@@ -53,17 +71,21 @@ def current() -> Catalog | None:
     return _CURRENT.get()
 
 
-def using(catalog: Catalog | None):
+class using:  # noqa: N801 (used as a function: `with schema.using(catalog):`)
     """Context manager: `current()` is `catalog` inside."""
-    class _Scope:
-        def __enter__(self):
-            self.token = _CURRENT.set(catalog)
-            return catalog
 
-        def __exit__(self, *exc):
-            _CURRENT.reset(self.token)
-            return False
-    return _Scope()
+    __slots__ = ("catalog", "token")
+
+    def __init__(self, catalog: Catalog | None):
+        self.catalog = catalog
+
+    def __enter__(self) -> Catalog | None:
+        self.token = _CURRENT.set(self.catalog)
+        return self.catalog
+
+    def __exit__(self, *exc) -> bool:
+        _CURRENT.reset(self.token)
+        return False
 
 
 def column_type(table: str, column: str) -> str | None:

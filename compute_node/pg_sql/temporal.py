@@ -102,9 +102,9 @@ def parse_date(value) -> dt.date:
     m = _DATE.match(text)
     if not m:
         raise _bad("date", text)
-    rest = text[m.end():].strip()
-    if rest and not re.match(r"^(?:[ tT]\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)?)$",
-                             rest, re.IGNORECASE):
+    rest = text[m.end():]
+    if rest.strip() and not re.match(r"^\s*[tT]?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)?\s*$",
+                                     rest, re.IGNORECASE):
         raise _bad("date", text)
     return _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
 

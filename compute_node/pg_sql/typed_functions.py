@@ -129,9 +129,21 @@ def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8"):
     return out
 
 
-@_guard
 def pg_arith(op, a, b, ha, hb):
     """a op b (op one of + - * /) with PostgreSQL's operator for the operands' types."""
+    if type(a) is int and type(b) is int and (op == "+" or op == "-") and ha in _INT_HINTS and hb in _INT_HINTS:
+        out = a + b if op == "+" else a - b  # the common case, kept cheap (pgbench's c = c + n)
+        if -_INT_LIMIT <= out < _INT_LIMIT and (ha not in _INT_BOUND or hb not in _INT_BOUND):
+            return out
+    return _pg_arith(op, a, b, ha, hb)
+
+
+_INT_HINTS = ("", "int", "int2", "int4", "int8")
+_INT_LIMIT = 1 << 63
+
+
+@_guard
+def _pg_arith(op, a, b, ha, hb):
     if a is None or b is None:
         return None
     ka, kb = kind_of(a, ha), kind_of(b, hb)

@@ -258,6 +258,22 @@ def test_fast_path_leaves_plain_dml_untouched():
     assert stmt.sqlite == ("INSERT INTO h (a, mtime) VALUES (9, now())",) and stmt.tag == "INSERT"
 
 
+def test_current_timestamp_takes_the_column_type_with_a_catalog():
+    """With the schema at hand, CURRENT_TIMESTAMP into a timestamp column is written as a
+    timestamp at once (the input trigger then has nothing to convert)."""
+    c = conn()
+    for stmt in translate("create table h2 (a int, mtime timestamp, at timestamptz, d date)", CTX, catalog(c)):
+        for s in stmt.sqlite:
+            c.execute(s)
+    stmt, = translate("INSERT INTO h2 (a, mtime, at, d) VALUES (9, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                      "CURRENT_TIMESTAMP)", CTX, catalog(c))
+    assert stmt.sqlite == ("INSERT INTO h2 (a, mtime, at, d) VALUES (9, pg_localtimestamp(), now(), "
+                           "pg_current_date())",)
+    c.execute(stmt.sqlite[0])
+    mtime, at, d = c.execute("select mtime, at, d from h2").fetchone()
+    assert "+" not in mtime and at.endswith("+00") and len(d) == 10
+
+
 # --- split_statements ----------------------------------------------------------------------------
 def test_split_statements_examples():
     sql = ("select 'a;b', E'it\\'s;', \"x;y\" from t; -- c;\n/* a /* nested; */ ; */ select $$;$$, $q$ $$; $q$;"
