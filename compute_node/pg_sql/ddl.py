@@ -423,7 +423,19 @@ _CANONICAL_IN_SQL = {
 
 
 def drop_input_triggers(table: str, column: str) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {_trigger_name(table, column, e)}" for e in ("i", "u")]
+    """Statements dropping a column's input triggers: by their names, and (with a catalog)
+    whatever input trigger of the table converts that column, whatever it was called
+    before a rename."""
+    out = [f"DROP TRIGGER IF EXISTS {_trigger_name(table, column, e)}" for e in ("i", "u")]
+    cat = schema.current()
+    if cat is not None:
+        rows = cat.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                        "AND substr(name, 1, 11) = 'sixfold_in:'", (table.strip('"'),))
+        target = re.compile(r"\bNEW\." + re.escape(column) + r"(?![\w\"])", re.IGNORECASE)
+        for name, sql in rows:
+            if target.search(sql or ""):
+                out.append('DROP TRIGGER IF EXISTS "' + name.replace('"', '""') + '"')
+    return out
 
 
 def _ident_sql(ident) -> str:

@@ -897,7 +897,31 @@ def _fast(text: str, word: str) -> Statement | None:
             seg = out[s:e]
             parts.append(_CURRENT_TIMESTAMP.sub("now()", seg) if kind == "code" else seg)
         out = "".join(parts)
-    return Statement(kind="sql", tag=_FAST_FIRST[word], sqlite=(out,))
+    literals: list = []
+    if not _ORDINAL_CLAUSE.search(scan):
+        out = _bind_numbers(out, plain, literals)
+    return Statement(kind="sql", tag=_FAST_FIRST[word], sqlite=(out,), literals=tuple(literals))
+
+
+_NUMBER = re.compile(r"(?<![\w.$?])(\d+\.\d+|\d+)(?![\w.])")
+_ORDINAL_CLAUSE = re.compile(r"\b(?:order|group)\s+by\b", re.IGNORECASE)
+
+
+def _bind_numbers(sql: str, plain: bool, out: list) -> str:
+    """The statement with its number literals as ?1, ?2, ... (their values appended to
+    `out`): the same statement shape is then the same SQLite text, prepared once. Not
+    where a number means a column (ORDER BY 1)."""
+    def number(m: re.Match) -> str:
+        text = m.group(1)
+        out.append(float(text) if "." in text else int(text))
+        return f"?{len(out)}"
+
+    if plain:
+        return _NUMBER.sub(number, sql)
+    parts = []
+    for kind, s, e in segments(sql):
+        parts.append(_NUMBER.sub(number, sql[s:e]) if kind == "code" else sql[s:e])
+    return "".join(parts)
 
 
 _INSERT_VALUES = re.compile(r"^(insert\s+into\s+(\w+)\s*\(([^)]*)\)\s*values\s*\()(.*)(\)\s*)$",

@@ -34,3 +34,7 @@ class Statement:
     # The type OID of each parameter ($1 is index 0) when the query says it (a column it
     # is compared with or assigned to, a cast); None: unknown (described as text).
     param_oids: tuple[int | None, ...] = ()
+    # Values for the statement's ?1.. when the client sent none: the fast path binds the
+    # numbers of a literal statement, so that its SQLite text (and prepared program)
+    # repeats from one pgbench transaction to the next.
+    literals: tuple = ()

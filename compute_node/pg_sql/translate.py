@@ -31,6 +31,7 @@ Choices, for the wire-layer author:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -90,7 +91,41 @@ def translate(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None =
         raise SqlError(f"cannot translate statement: {type(e).__name__}: {e}", "XX000") from None
 
 
+# Fast-path statements by shape: the text with each number replaced by its class (int4,
+# int8 or decimal, which can change the translation), mapped to the translation, whose
+# numbers are bound parameters (Statement.literals), and the schema version it used.
+_SHAPES = _Lru(TRANSLATION_CACHE_STATEMENTS_MAX)
+_SHAPE_NUMBER = re.compile(r"(?<![\w.$?])(\d+\.\d+|\d+)(?![\w.])")
+_DML_WORDS = ("select", "insert", "update", "delete")
+
+
+def _shape(pg_sql: str) -> tuple[str, list] | None:
+    """(shape, numbers in order) of a literal DML statement, None when it has none or has
+    quotes or comments (the fast path would bind only some of its numbers)."""
+    if pg_sql[:6].lower() not in _DML_WORDS or "'" in pg_sql or "--" in pg_sql or "/*" in pg_sql \
+            or '"' in pg_sql or "$" in pg_sql:
+        return None
+    nums: list = []
+
+    def mark(m: re.Match) -> str:
+        text = m.group(1)
+        if "." in text:
+            nums.append(float(text))
+            return "\x00d"
+        v = int(text)
+        nums.append(v)
+        return "\x00i" if v < 2**31 else "\x00l"
+    shape = _SHAPE_NUMBER.sub(mark, pg_sql)
+    return (shape, nums) if nums else None
+
+
 def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None) -> tuple[Statement, ...]:
+    shaped = _shape(pg_sql)
+    if shaped is not None:
+        with _CACHE_LOCK:
+            hit = _SHAPES.get((shaped[0], ctx, catalog is not None))
+        if hit is not None and (hit[1] is None or hit[1] == catalog.version()):
+            return (dataclasses.replace(hit[0], literals=tuple(shaped[1])),)
     key = (pg_sql, ctx, catalog is not None)
     with _CACHE_LOCK:
         hit = _PLAIN.get(key)
@@ -107,12 +142,15 @@ def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog 
         catalog = schema.Catalog(catalog.query, catalog.version)  # fresh: records what this translation asks
     with schema.using(catalog):
         out = _translate_text(pg_sql, ctx)
+    used = catalog.used_version if catalog is not None else None
     with _CACHE_LOCK:
-        if catalog is None or catalog.used_version is None:
+        if used is None:
             _PLAIN.put(key, out)
         else:
             _NEEDS_SCHEMA.put(key, True)
-            _TYPED.put((pg_sql, ctx, catalog.used_version), out)
+            _TYPED.put((pg_sql, ctx, used), out)
+        if shaped is not None and len(out) == 1 and list(out[0].literals) == shaped[1]:
+            _SHAPES.put((shaped[0], ctx, catalog is not None), (out[0], used))
     return out
 
 
@@ -331,7 +369,7 @@ def _explain(text, rest, ctx):
     if len(inner) != 1 or inner[0].kind != "sql" or len(inner[0].sqlite) != 1:
         raise SqlError("EXPLAIN of this statement is not supported", "0A000")
     return Statement(kind="explain", tag="EXPLAIN", sqlite=("EXPLAIN QUERY PLAN " + inner[0].sqlite[0],),
-                     param_count=inner[0].param_count)
+                     param_count=inner[0].param_count, literals=inner[0].literals)
 
 
 # --- cursors (the session keeps their rows) -----------------------------------------------------
@@ -360,7 +398,7 @@ def _declare(text, rest, ctx):
     q = query[0]
     return Statement(kind="declare", tag="DECLARE CURSOR", sqlite=q.sqlite, param_count=q.param_count,
                      name=_cursor_name(m.group(1)), value="hold" if (m.group(3) or "").lower() == "with" else None,
-                     column_oids=q.column_oids)
+                     column_oids=q.column_oids, literals=q.literals)
 
 
 def _fetch(text, rest, ctx, tag):

@@ -260,7 +260,7 @@ class PgSession:
             eng.execute("BEGIN")
         try:
             for text in stmt.sqlite:
-                result = eng.execute(text, params if "?" in text else ())
+                result = eng.execute(text, (params or stmt.literals) if "?" in text else ())
         except BaseException:
             if wrap and eng.txn is not None:
                 eng.execute("ROLLBACK")
@@ -301,7 +301,7 @@ class PgSession:
     def _run_explain(self, stmt: Statement, params: tuple) -> Outcome:
         """SQLite's query plan as PostgreSQL's QUERY PLAN column: one line per step, nested
         steps indented under their parent."""
-        result = self.engine.execute(stmt.sqlite[0], params if stmt.param_count else ())
+        result = self.engine.execute(stmt.sqlite[0], params if stmt.param_count else stmt.literals)
         depth: dict[int, int] = {}
         lines = []
         for node_id, parent, _unused, detail in result.rows:
@@ -319,7 +319,8 @@ class PgSession:
             if stmt.name in self.cursors:
                 raise SqlError(f'cursor "{stmt.name}" already exists', "42P03")
             query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids)
-            out = self._outcome(query, self.engine.execute(stmt.sqlite[-1], params if stmt.param_count else ()))
+            out = self._outcome(query, self.engine.execute(stmt.sqlite[-1],
+                                                           params if stmt.param_count else stmt.literals))
             self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold")
             return Outcome("DECLARE CURSOR")
         if stmt.kind == "close_cursor":
@@ -409,7 +410,7 @@ class PgSession:
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
                                                                  "RELEASE"):
             return []
-        cols = self.engine.describe(stmt.sqlite[-1], (None,) * param_count)
+        cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * param_count)
         known = stmt.column_oids if len(stmt.column_oids) == len(cols) else ()
         return [(name, known[i] if decl is None and known and known[i] is not None else pgtypes.column_oid(decl, None))
                 for i, (name, decl) in enumerate(cols)]

@@ -285,6 +285,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, n) values (4, 'w')",
         "select id, n, price, label, d, note, (price > 1)::text as big from {t} order by id",
         "alter table {t} alter column missing type int",
+        "alter table {t} rename column d to day",
+        "alter table {t} rename to {t}_r",
+        "insert into {t}_r (id, n, day) values (5, 'q', '2024-3-1')",
+        "select id, day from {t}_r where id = 5",
+        "alter table {t}_r drop column day",
+        "select * from {t}_r order by id",
+        "drop table {t}_r",
     ],
     "text lengths": [
         "create table {t} (id int, v varchar(3), c char(2), t text)",

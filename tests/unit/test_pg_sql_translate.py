@@ -36,7 +36,7 @@ def run(c: apsw.Connection, pg_sql: str, params: tuple = ()) -> list[tuple]:
     for stmt in translate(pg_sql, CTX):
         assert stmt.kind == "sql", stmt
         for s in stmt.sqlite:
-            rows = c.execute(s, params if stmt.param_count else ()).fetchall()
+            rows = c.execute(s, params if stmt.param_count else stmt.literals).fetchall()
     return rows
 
 
@@ -246,16 +246,30 @@ def test_syntax_error_text():
 
 
 def test_fast_path_leaves_plain_dml_untouched():
+    """The fast path keeps the statement as written, its numbers bound as parameters (the
+    same shape is the same SQLite text, prepared once)."""
     stmt, = translate("UPDATE pgbench_accounts SET abalance = abalance + 194 WHERE aid = 45889;", CTX)
     # c = c + n keeps the fast path; the operator is PostgreSQL's for c's type
-    assert stmt.sqlite == ("UPDATE pgbench_accounts SET abalance = pg_arith('+', abalance, 194, '', 'int4') "
-                           "WHERE aid = 45889",)
-    for sql in ["SELECT abalance FROM pgbench_accounts WHERE aid = 45889",
-                "insert into t (a, b) values (1, 'x::y $1 ~')"]:
-        stmt, = translate(sql, CTX)
-        assert stmt.sqlite == (sql.rstrip(";"),)
+    assert stmt.sqlite == ("UPDATE pgbench_accounts SET abalance = pg_arith('+', abalance, ?1, '', 'int4') "
+                           "WHERE aid = ?2",) and stmt.literals == (194, 45889)
+    stmt, = translate("SELECT abalance FROM pgbench_accounts WHERE aid = 45889", CTX)
+    assert stmt.sqlite == ("SELECT abalance FROM pgbench_accounts WHERE aid = ?1",) and stmt.literals == (45889,)
+    stmt, = translate("insert into t (a, b) values (1, 'x::y $1 ~')", CTX)
+    assert stmt.sqlite == ("insert into t (a, b) values (?1, 'x::y $1 ~')",) and stmt.literals == (1,)
     stmt, = translate("INSERT INTO h (a, mtime) VALUES (9, CURRENT_TIMESTAMP);", CTX)
-    assert stmt.sqlite == ("INSERT INTO h (a, mtime) VALUES (9, now())",) and stmt.tag == "INSERT"
+    assert stmt.sqlite == ("INSERT INTO h (a, mtime) VALUES (?1, now())",) and stmt.tag == "INSERT"
+    stmt, = translate("select a from t order by 1", CTX)  # a number there is a column: not bound
+    assert stmt.sqlite == ("select a from t order by 1",) and stmt.literals == ()
+
+
+def test_statements_of_one_shape_share_a_translation():
+    """A second statement of the same shape reuses the first one's translation with its own
+    numbers; a number of another class (beyond int4) is another shape."""
+    a, = translate("UPDATE pgbench_tellers SET tbalance = tbalance + 17 WHERE tid = 3", CTX)
+    b, = translate("UPDATE pgbench_tellers SET tbalance = tbalance + 4 WHERE tid = 9", CTX)
+    big, = translate("UPDATE pgbench_tellers SET tbalance = tbalance + 5000000000 WHERE tid = 9", CTX)
+    assert a.sqlite == b.sqlite and (a.literals, b.literals) == ((17, 3), (4, 9))
+    assert "'int8'" in big.sqlite[0] and big.literals == (5000000000, 9)
 
 
 def test_current_timestamp_takes_the_column_type_with_a_catalog():
@@ -267,9 +281,9 @@ def test_current_timestamp_takes_the_column_type_with_a_catalog():
             c.execute(s)
     stmt, = translate("INSERT INTO h2 (a, mtime, at, d) VALUES (9, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
                       "CURRENT_TIMESTAMP)", CTX, catalog(c))
-    assert stmt.sqlite == ("INSERT INTO h2 (a, mtime, at, d) VALUES (9, pg_localtimestamp(), now(), "
-                           "pg_current_date())",)
-    c.execute(stmt.sqlite[0])
+    assert stmt.sqlite == ("INSERT INTO h2 (a, mtime, at, d) VALUES (?1, pg_localtimestamp(), now(), "
+                           "pg_current_date())",) and stmt.literals == (9,)
+    c.execute(stmt.sqlite[0], stmt.literals)
     mtime, at, d = c.execute("select mtime, at, d from h2").fetchone()
     assert "+" not in mtime and at.endswith("+00") and len(d) == 10
 
@@ -340,7 +354,7 @@ def test_pgbench_init_and_run_replay():
                 if stmt.sqlite[0].split()[0].lower() in txn_words:
                     continue
                 for s in stmt.sqlite:
-                    rows = c.execute(s).fetchall()
+                    rows = c.execute(s, stmt.literals).fetchall()
                 if "pg_catalog.pg_class" in sql:
                     assert rows == [(1, None, 0)]
     counts = [c.execute(f"select count(*) from pgbench_{t}").fetchone()[0]
@@ -383,7 +397,7 @@ def test_psycopg_session_replay():
                 continue
             params = tuple(entry.get("params") or ())
             for s in stmt.sqlite:
-                c.execute(s, params[:stmt.param_count]).fetchall()
+                c.execute(s, params[:stmt.param_count] if stmt.param_count else stmt.literals).fetchall()
 
 
 def test_translate_timings():
