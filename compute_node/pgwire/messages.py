@@ -9,6 +9,7 @@ ERROR, and the connection goes on with the next message, as PostgreSQL does.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 
@@ -308,6 +309,10 @@ def ready_for_query(status: str) -> bytes:
     return msg(b"Z", status.encode())
 
 
+_CONSTRAINT_IN_MESSAGE = re.compile(r'constraint "([^"]+)"')
+_COLUMN_IN_MESSAGE = re.compile(r'column "([^"]+)" of relation "([^"]+)"')
+
+
 def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail: str | None = None,
                    hint: str | None = None, position: int | None = None) -> bytes:
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(sqlstate), b"M" + cstr(message)]
@@ -317,6 +322,13 @@ def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail:
         fields.append(b"H" + cstr(hint))
     if position:
         fields.append(b"P" + cstr(str(position)))
+    if sqlstate.startswith("23"):  # integrity errors name what they violate (diag.constraint_name, ...)
+        con = _CONSTRAINT_IN_MESSAGE.search(message)
+        if con:
+            fields.append(b"n" + cstr(con.group(1)))
+        col = _COLUMN_IN_MESSAGE.search(message)
+        if col:
+            fields += [b"t" + cstr(col.group(2)), b"c" + cstr(col.group(1))]
     return msg(b"E", b"".join(fields) + b"\0")
 
 

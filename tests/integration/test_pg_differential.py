@@ -359,6 +359,22 @@ def test_same_answer_as_postgres(case, postgres_endpoint, sixfold_endpoint):  # 
     assert not diffs, f"{case}: {len(diffs)} differences\n" + "\n".join(diffs)
 
 
+def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """diag.constraint_name (the ErrorResponse's n field) on a unique violation, as psycopg
+    and ORMs read it."""
+    table = f"u_{uuid.uuid4().hex[:8]}"
+    names = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with _connect(ep) as conn:
+            conn.execute(f"create table {table} (id int primary key, code text unique)")
+            conn.execute(f"insert into {table} values (1, 'a')")
+            with pytest.raises(psycopg.errors.UniqueViolation) as e:
+                conn.execute(f"insert into {table} values (2, 'a')")
+            names.append(e.value.diag.constraint_name)
+            conn.execute(f"drop table {table}")
+    assert names == [f"{table}_code_key"] * 2
+
+
 def test_explain_gives_a_query_plan(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """EXPLAIN answers one QUERY PLAN column on both (Sixfold's plan is SQLite's, in its own
     words); EXPLAIN ANALYZE is refused clearly rather than faked."""
