@@ -230,7 +230,12 @@ class ClientSide(asyncio.Protocol):
             if isinstance(outcome, str):
                 failures.append(f"{member.name} ({member.address}): {outcome}")
                 continue
-            self._attach(member, outcome[1])  # type: ignore[arg-type]
+            backend = outcome[1]
+            if backend.transport is None or backend.transport.is_closing():  # type: ignore[union-attr]
+                # The instance went away between accepting and now (a writer being killed).
+                failures.append(f"{member.name} ({member.address}): connection closed as it opened")
+                continue
+            self._attach(member, backend)  # type: ignore[arg-type]
             return None
         return failures
 

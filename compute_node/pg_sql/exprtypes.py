@@ -108,6 +108,12 @@ def decl_kind(decl: str | None) -> str:
     return _DECL_KIND.get(_norm_decl(decl), "")
 
 
+# Expressions whose kind is fixed by what they are.
+_NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
+              exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
+              exp.TimeToStr: "text", exp.Count: "int"}
+
+
 def kind(e: exp.Expression | None) -> str:
     """The kind of `e` when its form (or, with a catalog, its columns' types) says it, else ''."""
     if e is None:
@@ -126,29 +132,14 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists)):
         return "bool"
-    if isinstance(e, exp.Uuid):
-        return "uuid"
+    fixed = _NODE_KIND.get(type(e))
+    if fixed:
+        return fixed
     if isinstance(e, (exp.Cast, exp.TryCast)):
         return dtype_kind(e.args.get("to"))
-    if isinstance(e, exp.Interval):
-        return "interval"
-    if isinstance(e, exp.CurrentTimestamp):
-        return "timestamptz"
-    if isinstance(e, exp.CurrentDate):
-        return "date"
-    if isinstance(e, exp.Localtimestamp):
-        return "timestamp"
     if isinstance(e, (exp.TimestampTrunc, exp.DateTrunc)):
         inner = kind(e.this)
         return "timestamptz" if inner in ("date", "") else inner
-    if isinstance(e, exp.UnixToTime):
-        return "timestamptz"
-    if isinstance(e, (exp.Extract,)):
-        return "num"
-    if isinstance(e, exp.TimeToStr):
-        return "text"
-    if isinstance(e, exp.Count):
-        return "int"
     if isinstance(e, (exp.Max, exp.Min)):
         return kind(e.this)
     if isinstance(e, exp.Sum):

@@ -277,28 +277,13 @@ def _bad(oid: int, text: str) -> SqlError:
 
 
 def decode_bytea_text(s: str) -> bytes:
-    """PostgreSQL bytea input: hex (\\x...) or escape format."""
-    if s.startswith("\\x"):
-        try:
-            return bytes.fromhex(s[2:])
-        except ValueError:
-            raise _bad(BYTEA, s) from None
-    out = bytearray()
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c != "\\":
-            out += c.encode()
-            i += 1
-        elif s[i + 1:i + 2] == "\\":
-            out.append(0x5C)
-            i += 2
-        elif re.match(r"[0-3][0-7][0-7]", s[i + 1:i + 4]):
-            out.append(int(s[i + 1:i + 4], 8))
-            i += 4
-        else:
-            raise _bad(BYTEA, s)
-    return bytes(out)
+    """PostgreSQL bytea input: hex (\\x...) or escape format (values.parse_bytea)."""
+    from compute_node.pg_sql import values
+
+    try:
+        return values.parse_bytea(s)
+    except values.InputError as e:
+        raise SqlError(str(e), e.sqlstate) from None
 
 
 def decode_param(data: bytes | None, oid: int, fmt: int):
