@@ -210,6 +210,36 @@ def test_local_cluster_endpoint_by_default(sql_endpoint, tmp_path):
     assert "no cluster at" in none.stderr and len(none.stderr.splitlines()) == 1
 
 
+# --- psql's meta-commands: they run on both servers; \d TABLE answers the same -----------------
+PSQL_TIMEOUT_S = 30
+
+
+def psql_uri(ep: Endpoint, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", ep.uri, *args], capture_output=True,
+                          text=True, timeout=PSQL_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False)
+
+
+@pytest.mark.parametrize("meta", ["\\l", "\\du", "\\dn", "\\df", "\\dT", "\\dx", "\\dt", "\\di", "\\dv", "\\ds"])
+def test_meta_command_runs(meta, postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = psql_uri(ep, "-c", meta)
+        assert cp.returncode == 0 and "ERROR" not in cp.stderr, f"{ep.dbname}: {meta}: {cp.stderr}"
+
+
+def test_describe_table_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    t = f"m_{uuid.uuid4().hex[:8]}"
+    ddl = (f"create table {t} (id serial primary key, code varchar(20) not null unique, "
+           "amount numeric(10,2) default 0, born date default current_date, note text, ok boolean not null); "
+           f"create index {t}_born on {t} (born)")
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = psql_uri(ep, "-c", ddl.split("; ")[0], "-c", ddl.split("; ")[1], "-c", f"\\d {t}", "-c", f"drop table {t}")
+        assert cp.returncode == 0, cp.stderr
+        outputs.append(cp.stdout)
+    pg, sf = outputs
+    assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
 # --- pure parts (no server) ------------------------------------------------------------------------
 def test_split_statements():
     assert shell.split_statements("select 1; select 2") == ["select 1;", "select 2"]
