@@ -783,6 +783,8 @@ class Session:
             raise sql_error(e) from None
         except apsw.Error as e:
             raise sql_error(e, file.error if file else None) from None
+        except OverflowError as e:  # a bound value SQLite cannot hold (an int beyond 64 bits)
+            raise SqlError(f"value out of range: {e}", "22003") from None
         desc = described[-1] if described else ()
         if desc and (not rows or len(rows[0]) != len(desc)):
             # SQLite re-prepares a statement whose schema changed after apsw described

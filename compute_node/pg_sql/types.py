@@ -328,8 +328,12 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
             raise _bad(oid, text) from None
         if d.is_nan():
             return math.nan
+        if d.is_infinite() or (d != 0 and abs(d.adjusted()) > _NUMERIC_EXPONENT_MAX):
+            # Sixfold keeps numeric values as SQLite numbers: refused, never rounded to infinity
+            raise SqlError(f'numeric value "{t[:40]}" is out of the range Sixfold stores (about 1e-300 to 1e300)',
+                           "22003")
         if d == d.to_integral_value() and "." not in t and "e" not in t.lower():
-            return int(d)
+            return int(d) if -2**63 <= d < 2**63 else t  # beyond int64: SQLite keeps it as a REAL
         f = float(d)
         if Decimal(repr(f)) == d:
             return f
@@ -352,6 +356,8 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
             raise SqlError(str(e), e.sqlstate) from None
     return text
 
+
+_NUMERIC_EXPONENT_MAX = 300
 
 _STORED_KIND = {DATE: "date", TIME: "time", TIMESTAMP: "timestamp", TIMESTAMPTZ: "timestamptz",
                 INTERVAL: "interval", UUID: "uuid", JSONB: "jsonb"}

@@ -375,6 +375,20 @@ def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoin
     assert names == [f"{table}_code_key"] * 2
 
 
+def test_bad_parameters_give_errors_not_dropped_connections(sixfold_endpoint):  # noqa: F811
+    """A numeric parameter beyond what Sixfold stores (1e1000, sent in binary), or an integer
+    beyond 64 bits, is an error on a connection that carries on, never a dropped one."""
+    import decimal
+
+    with _connect(sixfold_endpoint) as conn:
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange):
+            conn.execute("select %b::numeric", (decimal.Decimal("1e1000"),))
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange):
+            conn.execute("select %s::numeric + 1", (decimal.Decimal("-1e-400"),))
+        assert conn.execute("select %b::numeric(5,2)", (decimal.Decimal("1.5"),)).fetchone() == ("1.50",)
+        assert conn.execute("select 1").fetchone() == ("1",)
+
+
 def test_explain_gives_a_query_plan(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """EXPLAIN answers one QUERY PLAN column on both (Sixfold's plan is SQLite's, in its own
     words); EXPLAIN ANALYZE is refused clearly rather than faked."""
