@@ -259,10 +259,17 @@ class ClientSide(asyncio.Protocol):
             return f"{what} cannot reach an instance now ({'; '.join(failures)})"
         return f"{what} has no instance to connect to now ({self.router.no_target_reason(ep)})"
 
+    def _write_client(self, data: bytes) -> None:
+        """Write to the client unless it already left (its transport refuses writes then)."""
+        if not self.transport.is_closing():
+            self.transport.write(data)
+
     async def _refuse(self, sqlstate: str, message: str, unexpected: bool = False) -> None:
         """Tell the client why it cannot connect (logged as a warning when `unexpected`:
         the topology named instances that did not answer)."""
-        sent = await answer_with_error(self.buffer, self._wait_bytes, self.transport.write, sqlstate, message,
+        if self.transport.is_closing():
+            return  # the client left while it was being placed: nobody to tell
+        sent = await answer_with_error(self.buffer, self._wait_bytes, self._write_client, sqlstate, message,
                                        hint="A failover may be under way: retry in a moment."
                                        if sqlstate == CANNOT_CONNECT_NOW else None)
         if sent:
