@@ -428,8 +428,6 @@ def arith(op: str, a, ka: str, b, kb: str):
                 return add_interval(a, -b), ka
             if ka in ("timestamp", "timestamptz", "date") and kb in ("timestamp", "timestamptz", "date") and \
                     not (ka == "date" and kb == "date"):
-                if "timestamptz" in (ka, kb) and {ka, kb} != {"timestamptz"} and "date" not in (ka, kb):
-                    pass  # timestamp - timestamptz: PostgreSQL converts through the session zone (UTC)
                 return timestamp_diff(_as_datetime(a, ka), _as_datetime(b, kb)), "interval"
             if ka == "time" and kb == "time":
                 da = dt.datetime.combine(dt.date(2000, 1, 1), a)

@@ -14,7 +14,6 @@ import apsw
 from compute_node.pg_sql import temporal, values
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
-INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def _fail(sqlstate: str, message: str):

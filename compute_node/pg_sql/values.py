@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from compute_node.pg_sql import temporal
 from compute_node.pg_sql.types import _norm as norm_type
-from sixfold.errors import SqlError
 
 _KINDS = {
     "bool": "bool", "boolean": "bool", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
@@ -218,6 +217,3 @@ def cast(value, kind: str):
         return value
     return stored(value, {"bool": "boolean", "numeric": "numeric"}.get(kind, kind))
 
-
-def raise_sql(e: InputError) -> SqlError:
-    return SqlError(str(e), e.sqlstate)
