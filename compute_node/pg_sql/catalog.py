@@ -52,7 +52,14 @@ CONSTRAINTS = (
     "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
     + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*) "
     f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
-    "GROUP BY m.rowid, f.id"
+    "GROUP BY m.rowid, f.id "
+    "UNION ALL "  # added by ALTER TABLE: triggers, one of which keeps the constraint in a comment
+    f"SELECT {PG_OID_BASE} + 400000 + m.rowid, pg_con_field(m.sql, 'name'), 2200, pg_con_field(m.sql, 'type'), "
+    f"{PG_OID_BASE} + c.rowid, coalesce((SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
+    "AND r.name = pg_con_field(m.sql, 'parent')), 0), 0, 0, 0, pg_con_field(m.sql, 'valid'), NULL, NULL, "
+    "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols') "
+    "FROM sqlite_master m JOIN sqlite_master c ON c.type = 'table' AND c.name = m.tbl_name "
+    "WHERE m.type = 'trigger' AND instr(m.sql, '/*sixfold_con ') > 0"
 )
 
 
@@ -67,22 +74,46 @@ BOOL_COLUMNS = frozenset({
 
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
 # (as SQL string literals) from the session.
+# Every index PostgreSQL would have: those made by CREATE INDEX (their own names), SQLite's
+# own for PRIMARY KEY / UNIQUE (PostgreSQL's names: t_pkey, t_a_key), and the one an INTEGER
+# PRIMARY KEY would have (SQLite's rowid: no index of its own). oid, relname, pg_tbl_name,
+# pg_tbl_rowid, indisunique, indisprimary, pg_cols (comma and space), pg_sql.
+_IX_COLS = "(SELECT group_concat(ii.name, ', ') FROM pragma_index_info(m.name) ii)"
+INDEXES = (
+    f"SELECT {PG_OID_BASE} + m.rowid AS oid, "
+    "CASE WHEN m.sql IS NOT NULL THEN m.name WHEN il.origin = 'pk' THEN m.tbl_name || '_pkey' "
+    f"ELSE m.tbl_name || '_' || replace({_IX_COLS}, ', ', '_') || '_key' END AS relname, "
+    "m.tbl_name AS pg_tbl_name, t.rowid AS pg_tbl_rowid, coalesce(il.\"unique\", 0) AS indisunique, "
+    f"coalesce(il.origin = 'pk', 0) AS indisprimary, {_IX_COLS} AS pg_cols, m.sql AS pg_sql "
+    "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
+    "LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
+    "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+    "UNION ALL "
+    f"SELECT {PG_OID_BASE} + 300000 + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL "
+    "FROM sqlite_master m JOIN pragma_table_info(m.name) p ON p.pk = 1 WHERE m.type = 'table' "
+    "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND upper(p.type) = 'INTEGER' "
+    "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1")
+
 RELATIONS: dict[str, str] = {
     "pg_namespace": (
         "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner "
         "UNION ALL SELECT 2200, 'public', 10 UNION ALL SELECT 13000, 'information_schema', 10"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
-        "CASE m.type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
-        "10 AS relowner, CASE m.type WHEN 'index' THEN 403 WHEN 'table' THEN 2 ELSE 0 END AS relam, "
-        "0 AS relchecks, (m.type = 'table' AND EXISTS (SELECT 1 FROM sqlite_master x "
-        "WHERE x.type = 'index' AND x.tbl_name = m.name)) AS relhasindex, "
+        "CASE m.type WHEN 'table' THEN 'r' ELSE 'v' END AS relkind, "
+        "10 AS relowner, CASE m.type WHEN 'table' THEN 2 ELSE 0 END AS relam, "
+        "0 AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
+        "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
+        "WHERE pk > 0))) AS relhasindex, "
         "0 AS relhasrules, 0 AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
         "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
         "0 AS relhasoids, NULL AS reloptions, "
         "(SELECT count(*) FROM pragma_table_info(m.name)) AS relnatts, m.tbl_name AS pg_tbl_name "
-        f"FROM sqlite_master m WHERE {_USER_OBJECTS}"),
+        "FROM sqlite_master m WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        f"UNION ALL SELECT x.oid, x.relname, {PUBLIC_NSP_OID}, 'i', 10, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
+        "'p', 'd', 0, NULL, -1, 0, 0, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
+        f"FROM ({INDEXES}) x"),
     "pg_tables": (
         "SELECT 'public' AS schemaname, name AS tablename, {user} AS tableowner, NULL AS tablespace, "
         "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS hasindexes, "
@@ -112,7 +143,7 @@ RELATIONS: dict[str, str] = {
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "
-        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL OR {_SERIAL_COLUMN}) AS atthasdef, "
+        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN}) AS atthasdef, "
         "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
@@ -127,20 +158,17 @@ RELATIONS: dict[str, str] = {
         "(1082, 'date', 4), (1083, 'time', 8), (1114, 'timestamp', 8), (1184, 'timestamptz', 8), "
         "(1186, 'interval', 16), (1700, 'numeric', -1), (2950, 'uuid', 16), (3802, 'jsonb', -1))"),
     "pg_index": (
-        f"SELECT {PG_OID_BASE} + m.rowid AS indexrelid, {PG_OID_BASE} + t.rowid AS indrelid, "
-        "il.\"unique\" AS indisunique, (il.origin = 'pk') AS indisprimary, 0 AS indisclustered, "
-        "1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, 1 AS indimmediate "
-        "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
-        "JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
-        f"WHERE m.type = 'index' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+        f"SELECT x.oid AS indexrelid, {PG_OID_BASE} + x.pg_tbl_rowid AS indrelid, x.indisunique, "
+        "x.indisprimary, 0 AS indisclustered, 1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, "
+        f"1 AS indimmediate FROM ({INDEXES}) x"),
     # Column defaults, as written; a serial primary key (SQLite's AUTOINCREMENT rowid) shows
     # the nextval() default PostgreSQL's serial has.
     "pg_attrdef": (
         f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
         f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
-        "'_seq''::regclass)' ELSE pg_default_text(p.dflt_value) END AS adbin "
+        "'_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-        f"AND (p.dflt_value IS NOT NULL OR {_SERIAL_COLUMN})"),
+        f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN})"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
     "pg_tablespace": "SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner UNION ALL SELECT 1664, 'pg_global', 10",
@@ -183,7 +211,7 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
     "columns": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
-        "p.name AS column_name, p.cid + 1 AS ordinal_position, p.dflt_value AS column_default, "
+        "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
         "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
         "NULL AS numeric_precision, NULL AS numeric_scale, p.type AS udt_name "
@@ -322,7 +350,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         oid = int(m.group(1))
         return "SELECT", (
             f"SELECT p.name AS attname, pg_format_type(p.type) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
-            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' ELSE pg_default_text(p.dflt_value) END "
+            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
             "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
             "'' AS attidentity, '' AS attgenerated "

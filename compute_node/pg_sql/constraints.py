@@ -8,6 +8,7 @@ does (unless NOT VALID). Errors carry PostgreSQL's SQLSTATE: 23503, 23514."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from compute_node.pg_sql.lexing import error_near, ident
@@ -46,6 +47,29 @@ def _triggers(catalog) -> list[tuple[str, tuple[str, str, str, str]]]:
     rows = catalog.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 12) = ?",
                         (PREFIX,))
     return [(r[0], p) for r in rows if (p := _trigger_parts(r[0])) is not None]
+
+
+MARKER = "/*sixfold_con "
+
+
+def _marker(name: str, kind: str, parent: str, cols: list[str], definition: str, valid: bool) -> str:
+    """The constraint as pg_constraint shows it, kept in a comment of one of its triggers
+    (SQLite keeps a trigger's text as written); catalog.py reads it with pg_con_field."""
+    fields = {"name": name, "type": kind, "parent": parent, "cols": ",".join(c.strip('"') for c in cols),
+              "ncols": len(cols), "def": definition, "valid": int(valid)}
+    return MARKER + json.dumps(fields).replace("/", "\\/") + "*/"
+
+
+def con_field(trigger_sql: str, key: str):
+    """A field of the constraint kept in a trigger's comment (None without one)."""
+    start = trigger_sql.find(MARKER) if trigger_sql else -1
+    if start < 0:
+        return None
+    end = trigger_sql.find("*/", start)
+    try:
+        return json.loads(trigger_sql[start + len(MARKER):end]).get(key)
+    except ValueError:
+        return None
 
 
 def _drop(name: str) -> str:
@@ -129,7 +153,14 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
                    "LIMIT 1")
     check = f"WHEN {new_notnull} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match_new}) " \
             f"BEGIN SELECT RAISE(ABORT, {child_msg}); END"
-    out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'ci')} BEFORE INSERT ON {table} FOR EACH ROW {check}")
+    definition = (f"FOREIGN KEY ({', '.join(c.strip(chr(34)) for c in cols)}) REFERENCES {parent.strip(chr(34))}"
+                  f"({', '.join(c.strip(chr(34)) for c in pcols)})"
+                  + "".join(f" ON {w.upper()} {actions[w].upper()}" for w in ("update", "delete")
+                            if actions.get(w, "no action") != "no action")
+                  + (" NOT VALID" if not_valid else ""))
+    marker = _marker(name, "f", parent.strip('"'), cols, definition, not not_valid)
+    out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'ci')} BEFORE INSERT ON {table} FOR EACH ROW "
+               f"{marker} {check}")
     out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'cu')} BEFORE UPDATE OF {', '.join(cols)} ON {table} "
                f"FOR EACH ROW {check}")
     on_delete = actions.get("delete", "no action")
@@ -179,8 +210,11 @@ def add_check(table: str, action_text: str, expr_sqlite) -> list[str]:
     if not not_valid:
         out.append(f"SELECT pg_raise('23514', {_lit(f'check constraint {chr(34)}{name}{chr(34)} of relation {chr(34)}{bare}{chr(34)} is violated by some row')}) "
                    f"FROM {table} WHERE NOT ({cond}) LIMIT 1")
+    marker = _marker(name, "c", "", [], f"CHECK (({' '.join(expr.split())}))" + (" NOT VALID" if not_valid else ""),
+                     not not_valid)
     for event, on in (("ck_i", "INSERT"), ("ck_u", "UPDATE")):
         out.append(f"CREATE TRIGGER {trigger_name(table, table, name, event)} BEFORE {on} ON {table} FOR EACH ROW "
+                   f"{marker if event == 'ck_i' else ''} "
                    f"WHEN NOT ({new_cond}) BEGIN SELECT RAISE(ABORT, {_lit('[23514] ' + msg)}); END")
     return out
 

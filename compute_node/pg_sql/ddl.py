@@ -268,6 +268,7 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
             new_type = _pg_type_text(exp.DataType.build(m.group(1).strip(), dialect="postgres"))
         except (sqlglot.errors.ParseError, ValueError):
             raise error_near(m.group(1).split()[0]) from None
+        _refuse_unstored(new_type)
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
                 "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
             raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
@@ -416,6 +417,7 @@ _CANONICAL_IN_SQL = {
                     + _FRACTION_OK.replace("{c}", "substr({c}, 1, length({c}) - 3)")
                     + " AND strftime('%Y-%m-%d %H:%M:%S', substr({c}, 1, 19)) IS substr({c}, 1, 19)"),
     "bool": "typeof({c}) = 'integer' AND {c} IN (0, 1)",
+    "char": "{c} NOT GLOB '* '",
     "bytea": "typeof({c}) = 'blob'",
     "uuid": ("typeof({c}) = 'text' AND length({c}) = 36 AND {c} GLOB '" + "-".join(
         "[0-9a-f]" * n for n in (8, 4, 4, 4, 12)) + "'"),
@@ -481,6 +483,7 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
         return " ".join([name, "integer PRIMARY KEY AUTOINCREMENT"] + [r for r in rest if r])
     out = [name]
     type_text = _pg_type_text(kind) if kind is not None else ""
+    _refuse_unstored(type_text)
     if type_text:
         out.append(type_text)
     for k in constraints:
@@ -489,6 +492,13 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
             out.append(s)
     out.extend(_type_checks(name, type_text))
     return " ".join(out)
+
+
+def _refuse_unstored(type_text: str) -> None:
+    try:
+        values.refuse_unstored_type(type_text)
+    except values.InputError as e:
+        raise SqlError(str(e), e.sqlstate) from None
 
 
 _INT_RANGE = {pgtypes.INT2: (-2**15, 2**15 - 1), pgtypes.INT4: (-2**31, 2**31 - 1)}
@@ -506,7 +516,12 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     if length:  # PostgreSQL refuses a longer string (22001); SQLite would keep it
         bare = name.strip('"').replace('"', "")
         n = int(length.group(2))
-        return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length({name}) <= {n})']
+        if values.char_length(type_text) is None:
+            return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length({name}) <= {n})']
+        # char(n): trailing blanks are padding (dropped by the input trigger, ignored when
+        # comparing, as PostgreSQL ignores them, and shown on output)
+        return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length(rtrim({name}, \' \')) <= {n})',
+                "COLLATE RTRIM"]
     if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
         allowed = "'integer'"
     elif oid in (pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8):

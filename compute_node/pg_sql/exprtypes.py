@@ -98,6 +98,76 @@ def column_decl(col: exp.Column) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_DERIVED_DEPTH_MAX = 8  # nested subqueries and CTEs followed to type a column
+_derived_depth = [0]
+
+
+def _output_kind(projection: exp.Expression) -> str:
+    """The type a derived table's column has: its expression's, a lone literal as text."""
+    k = kind(projection)
+    return "text" if k == "unknown" else k
+
+
+def _derived_kind(col: exp.Column) -> str:
+    """The kind of a column of a subquery, a CTE or generate_series in the FROM of the
+    column's SELECT: its defining expression's."""
+    if _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+        return ""
+    sel = col.find_ancestor(exp.Select)
+    if sel is None:
+        return ""
+    _derived_depth[0] += 1
+    try:
+        found = {_source_column_kind(src, col) for src in _sources(sel)} - {None}
+    finally:
+        _derived_depth[0] -= 1
+    return found.pop() if len(found) == 1 else ""
+
+
+def _sources(sel: exp.Select) -> list[exp.Expression]:
+    out = []
+    frm = sel.args.get("from_") or sel.args.get("from")
+    if frm is not None:
+        out.append(frm.this)
+    out += [j.this for j in sel.args.get("joins") or []]
+    return out
+
+
+def _cte(name: str, at: exp.Expression) -> exp.Expression | None:
+    node = at
+    while node is not None:
+        with_ = node.args.get("with_") or node.args.get("with") if isinstance(node, exp.Expression) else None
+        for cte in (with_.expressions if with_ is not None else []):
+            if cte.alias_or_name == name:
+                return cte.this
+        node = node.parent
+    return None
+
+
+def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
+    """The kind of `col` in one FROM source, None when the source has no such column."""
+    if col.table and col.table != src.alias_or_name:
+        return None
+    body = None
+    if isinstance(src, exp.Subquery):
+        body = src.this
+    elif isinstance(src, exp.Table) and isinstance(src.this, (exp.ExplodingGenerateSeries, exp.GenerateSeries)):
+        names = [src.alias_or_name] + [c.name for c in (src.args.get("alias").columns if src.args.get("alias") else [])]
+        if col.name not in names:
+            return None
+        return _output_kind(src.this.args.get("start"))
+    elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+        body = _cte(src.name, src)
+    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+        body = body.this
+    if not isinstance(body, exp.Select):
+        return None
+    for p in body.expressions:
+        if p.alias_or_name == col.name:
+            return _output_kind(p)
+    return None
+
+
 def _norm_decl(decl: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
 
@@ -111,7 +181,10 @@ def decl_kind(decl: str | None) -> str:
 # Expressions whose kind is fixed by what they are.
 _NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
-              exp.TimeToStr: "text", exp.Count: "int"}
+              exp.TimeToStr: "text", exp.Count: "int", exp.Lower: "text", exp.Upper: "text",
+              exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
+              exp.Left: "text", exp.Right: "text", exp.Replace: "text", exp.ConcatWs: "text",
+              exp.RegexpReplace: "text"}
 
 
 def kind(e: exp.Expression | None) -> str:
@@ -119,9 +192,14 @@ def kind(e: exp.Expression | None) -> str:
     if e is None:
         return ""
     if isinstance(e, exp.Column):
-        return decl_kind(column_decl(e))
+        decl = column_decl(e)
+        return decl_kind(decl) if decl is not None else _derived_kind(e)
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+        return _output_kind(e.this.expressions[0])  # a scalar subquery
     if isinstance(e, (exp.Paren, exp.Alias)):
         return kind(e.this)
+    if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
+        return kind(e.expressions[0])
     if isinstance(e, exp.Neg):
         return kind(e.this)
     if isinstance(e, exp.Literal):
@@ -144,6 +222,24 @@ def kind(e: exp.Expression | None) -> str:
         return kind(e.this)
     if isinstance(e, exp.Sum):
         return kind(e.this)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here
+    if isinstance(e, (exp.Abs, exp.Nullif)):
+        return kind(e.this)
+    if isinstance(e, (exp.Round, exp.Floor, exp.Ceil, exp.Trunc)):
+        inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says
+        return "num" if inner == "num" else ""
+    if isinstance(e, (exp.Coalesce, exp.Case)):
+        branches = [e.this, *e.expressions] if isinstance(e, exp.Coalesce) else \
+            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
+        kinds = {kind(b) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        if kinds == {"unknown"}:
+            return "text"  # PostgreSQL resolves literals alone as text
+        kinds.discard("unknown")  # a literal takes the other branches' type
+        if kinds <= {"int", "num"} and "num" in kinds:
+            return "num"
+        return kinds.pop() if len(kinds) == 1 and "" not in kinds else ""
+    if isinstance(e, exp.Avg):
+        inner = kind(e.this)  # avg of integers or numerics is numeric, of floats float
+        return "float" if inner == "float" else "num" if inner in NUMERIC else ""
     if isinstance(e, exp.Anonymous):
         return _FUNC_KIND.get(e.name.lower(), "")
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
@@ -238,8 +334,17 @@ def scale(e: exp.Expression) -> int | None:
         decl = column_decl(e)
         m = re.match(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", decl or "", re.IGNORECASE)
         return int(m.group(1)) if m else None
-    if isinstance(e, (exp.Sum, exp.Max, exp.Min)):
+    if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs)):
         return scale(e.this)
+    if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
+        return scale(e.expressions[0])
+    if isinstance(e, (exp.Round, exp.Trunc)) and kind(e.this) == "num":
+        places = e.args.get("decimals")
+        if places is None:
+            return 0
+        return int(places.this) if isinstance(places, exp.Literal) and str(places.this).isdigit() else None
+    if isinstance(e, (exp.Floor, exp.Ceil)) and kind(e.this) == "num":
+        return 0
     if isinstance(e, exp.Extract):
         field = e.this.name.lower()
         if field == "epoch" and kind(e.expression) == "date":

@@ -202,13 +202,43 @@ _DEFAULT_TEXT = {"pg_current_date()": "CURRENT_DATE", "strftime('%y-%m-%d %h:%m:
                  "pg_localtimestamp()": "LOCALTIMESTAMP"}
 
 
-def _default_text(text):
-    """A column default as PostgreSQL prints it (the translator stored SQLite's spelling)."""
+_CALL_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\(")
+_NUMBER_TEXT = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
+_NUMERIC_FAMILY = ("integer", "smallint", "bigint", "numeric", "double precision", "real")
+
+
+def _default_text(text, decltype=None):
+    """A column default as PostgreSQL's pg_get_expr prints it (the translator stored
+    SQLite's spelling): a constant is labelled with the column's type unless it is a
+    plain non-negative number or a boolean ('x'::text, '-1'::integer, 7, true)."""
     if text is None:
         return None
     t = str(text)
     inner = t[1:-1] if t.startswith("(") and t.endswith(")") else t
-    return _DEFAULT_TEXT.get(inner.lower(), t)
+    if inner.lower() in _DEFAULT_TEXT:
+        return _DEFAULT_TEXT[inner.lower()]
+    if t.upper() == "NULL":
+        return None  # PostgreSQL keeps no default for DEFAULT NULL
+    call = _CALL_NAME.match(t)
+    if call:  # PostgreSQL prints function names as written, lower case here
+        return call.group(1).lower() + t[call.end(1):]
+    if decltype is None:
+        return t
+    base = types.pg_type_name(str(decltype))
+    label = "bpchar" if base == "character" else base
+    if t.upper() in ("TRUE", "FALSE") and base == "boolean":
+        return t.lower()
+    literal = t[1:-1].replace("''", "'") if len(t) >= 2 and t[0] == t[-1] == "'" else None
+    if literal is not None and base == "boolean" and literal.lower() in ("true", "false", "t", "f"):
+        return "true" if literal.lower() in ("true", "t") else "false"
+    value = literal if literal is not None else t
+    if _NUMBER_TEXT.match(value) and base in _NUMERIC_FAMILY:
+        if not value.startswith("-"):
+            return value
+        return f"'{value}'::{label if base != 'double precision' or '.' not in value else 'numeric'}"
+    if literal is not None:
+        return f"'{literal.replace(chr(39), chr(39) * 2)}'::{label}"
+    return t
 
 
 def _array_to_string(array, sep):
@@ -379,6 +409,20 @@ class _StringAgg:
         return self.sep.join(self.parts) if self.parts else None
 
 
+def _con_field(trigger_sql, key):
+    from compute_node.pg_sql import constraints
+
+    return constraints.con_field(trigger_sql, key)
+
+
+def _bpchar(v, n, padded):
+    """v::char(n): cut to n characters, trailing blanks dropped; padded to n when shown."""
+    if v is None:
+        return None
+    text = (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))[:int(n)].rstrip(" ")
+    return text.ljust(int(n)) if padded else text
+
+
 def register(conn: apsw.Connection) -> None:
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
@@ -407,6 +451,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
+    conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
+    conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
+    conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
     conn.create_scalar_function("regexp_replace", _regexp_replace, 3, **det)
     conn.create_scalar_function("regexp_replace", _regexp_replace, 4, **det)

@@ -11,11 +11,11 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import catalog, exprtypes, reflection, schema, temporal, values
+from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
-from sixfold.errors import SqlError
-
 from compute_node.pg_sql.lexing import error_near, segments
 from compute_node.pg_sql.statement import SessionContext, Statement
+from sixfold.errors import SqlError
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -73,6 +73,8 @@ def _cast(node: exp.Cast) -> exp.Expression:
             if to.expressions and t in ("DECIMAL", "NUMERIC"):
                 mods = ",".join(p.sql() for p in to.expressions)
                 return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(f"numeric({mods})")])
+            if _shown(node):  # '1.50'::numeric shows 1.50 (SQLite's number would be 1.5)
+                return exp.Anonymous(this="pg_numeric_text", expressions=[x])
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
         if t in _CAST_KINDS:
             return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(_CAST_KINDS[t])])
@@ -87,6 +89,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
                              default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("false")))
             elif kx == "num" and exprtypes.scale(x) is not None:
                 x = exp.Anonymous(this="pg_with_scale", expressions=[x, exp.Literal.number(exprtypes.scale(x))])
+            if t == "CHAR" and to.expressions:  # char(n): blank-padded when shown, not when compared
+                return exp.Anonymous(this="pg_bpchar", expressions=[
+                    x, to.expressions[0].this.copy(), exp.Literal.number(1 if _shown(node) else 0)])
             if t in ("VARCHAR", "CHAR") and to.expressions:
                 n = to.expressions[0].this
                 return exp.Anonymous(this="substr", expressions=[
@@ -149,9 +154,14 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
             col = alias_name
     a, b = gen(args[0]), gen(args[1])
     step = gen(args[2]) if len(args) == 3 else "1"
+    k = exprtypes.kind(args[0])
+    nxt = f"v + ({step})"
+    if k in exprtypes.TEMPORAL:  # v is a timestamp (or date): PostgreSQL's + of an interval
+        k_step = exprtypes.kind(args[2]) if len(args) == 3 else ""
+        nxt = f"pg_arith('+', v, ({step}), '{k}', '{k_step if k_step in exprtypes.TEMPORAL else 'interval'}')"
     sql = (f"SELECT v AS \"{col}\" FROM (WITH RECURSIVE _gs(v) AS (SELECT {a} WHERE ({step}) > 0 AND {a} <= {b} "
-           f"OR ({step}) < 0 AND {a} >= {b} UNION ALL SELECT v + ({step}) FROM _gs "
-           f"WHERE ({step}) > 0 AND v + ({step}) <= {b} OR ({step}) < 0 AND v + ({step}) >= {b}) SELECT v FROM _gs)")
+           f"OR ({step}) < 0 AND {a} >= {b} UNION ALL SELECT {nxt} FROM _gs "
+           f"WHERE ({step}) > 0 AND {nxt} <= {b} OR ({step}) < 0 AND {nxt} >= {b}) SELECT v FROM _gs)")
     sub = sqlglot.parse_one(sql, read="sqlite")
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
@@ -223,11 +233,13 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
             return None  # float arithmetic is SQLite's (division: pg_div below)
-        ha = exprtypes.int_hint(node.this) or ("" if ka == "unknown" and kb == "" else ka)
-        hb = exprtypes.int_hint(node.expression) or ("" if kb == "unknown" and ka == "" else kb)
+        ha = exprtypes.int_hint(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
+        hb = exprtypes.int_hint(node.expression) or (
+            "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
+        op = _ARITH[cls] + ("t" if "num" in (ka, kb) and _shown(node) else "")
         return exp.Anonymous(this="pg_arith", expressions=[
-            exp.Literal.string(_ARITH[cls]), node.this, node.expression, exp.Literal.string(ha),
-            exp.Literal.string(hb)])
+            exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
+            exp.Literal.string(ha), exp.Literal.string(hb)])
     if isinstance(node, exp.Interval):
         body = node.this
         unit = node.args.get("unit")
@@ -256,10 +268,15 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             node.set("expressions", [_as_kind(x, k) for x in node.expressions])
             return node
         return None
-    if isinstance(node, (exp.Sum, exp.Avg)) and exprtypes.kind(node.this) == "num" and \
-            not isinstance(node.this, exp.Distinct):
+    if isinstance(node, (exp.Sum, exp.Avg)) and (
+            exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
-        return exp.Anonymous(this=name, expressions=[node.this])
+        shown = "t" if _shown(node) else "n"
+        if isinstance(node.this, exp.Distinct):  # SQLite's DISTINCT aggregates take one argument
+            return exp.Anonymous(this=f"{name}_{shown}", expressions=[node.this])
+        sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
+        mode = shown + (str(sc) if sc is not None else "")
+        return exp.Anonymous(this=name, expressions=[node.this, exp.Literal.string(mode)])
     if isinstance(node, exp.Between):
         low, high = node.args.get("low"), node.args.get("high")
         if _temporal_literal(low) or _temporal_literal(high):
@@ -317,6 +334,101 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_age", expressions=[args[0], args[1], exp.Literal.string(_hint(args[0])),
                                                              exp.Literal.string(_hint(args[1]))])
     return None
+
+
+def _exact_literal(e: exp.Expression) -> exp.Expression:
+    """A numeric literal SQLite would read as a double losing digits, as its text (the
+    exact arithmetic parses it)."""
+    if isinstance(e, exp.Literal) and not e.is_string and sum(c.isdigit() for c in str(e.this)) > 15:
+        return exp.Literal.string(str(e.this))
+    return e
+
+
+def _num_hint(e: exp.Expression, k: str) -> str:
+    """An arithmetic operand's hint: its kind, and for an exact numeric whose display
+    scale the form says (a numeric(p,s) column: SQLite keeps 2.50 as 2.5) 'nums' and s,
+    as in 'nums2' (no number standing alone: the fast path binds those)."""
+    if k != "num":
+        return k
+    sc = exprtypes.scale(e)
+    return k if sc is None else f"nums{sc}"
+
+
+def _shown(node: exp.Expression) -> bool:
+    """Whether a numeric result at `node` is shown rather than compared: a column of the
+    statement's result, an operand of another operator, or a value written by INSERT
+    VALUES or UPDATE SET. Shown, it is PostgreSQL's exact text (display scale and all);
+    anywhere else SQLite compares, sorts or filters on it, so it stays a number."""
+    child, p = node, node.parent
+    while isinstance(p, exp.Paren):
+        child, p = p, p.parent
+    if type(p) in _ARITH or isinstance(p, exp.Anonymous) and p.name == "pg_arith":
+        return True
+    if isinstance(p, exp.Cast) and isinstance(p.args.get("to"), exp.DataType) and \
+            p.args["to"].this == exp.DataType.Type.TEXT:
+        return True
+    if _passes_through(p, child):
+        return _shown(p.parent if isinstance(p, exp.If) else p)
+    if isinstance(p, exp.Alias):
+        child, p = p, p.parent
+    if isinstance(p, exp.Select) and child.arg_key == "expressions":
+        return _is_result_select(p)
+    if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
+        return True
+    return isinstance(p, exp.EQ) and child.arg_key == "expression" and isinstance(p.parent, exp.Update)
+
+
+def _passes_through(p: exp.Expression | None, child: exp.Expression) -> bool:
+    """Whether `child` may be the value of `p` itself (a CASE branch, a COALESCE or
+    NULLIF argument), each value keeping its own display scale."""
+    return (isinstance(p, exp.If) and child.arg_key == "true" and isinstance(p.parent, exp.Case)
+            or isinstance(p, exp.Case) and child.arg_key == "default"
+            or isinstance(p, exp.Coalesce)
+            or isinstance(p, exp.Nullif) and child.arg_key == "this")
+
+
+def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
+    """A numeric(p,s) column or a decimal literal as a shown CASE/COALESCE value: its
+    text with its display scale (the branches' values need not share one)."""
+    if not _passes_through(node.parent, node) or not _shown(node):
+        return None
+    if isinstance(node, exp.Literal) and not node.is_string and "." in str(node.this):
+        return exp.Literal.string(str(node.this))
+    if isinstance(node, exp.Column) and exprtypes.kind(node) == "num":
+        sc = exprtypes.scale(node)
+        if sc is not None:
+            return exp.Anonymous(this="pg_with_scale", expressions=[node.copy(), exp.Literal.number(sc)])
+    return None
+
+
+def _is_result_select(sel: exp.Select) -> bool:
+    """The SELECT whose rows are the statement's result (not a subquery's); a set
+    operation's branches only when the result is not sorted (text would sort as text)."""
+    p = sel
+    while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
+        p = p.parent
+        if p.args.get("order") is not None:
+            return False
+    return p.parent is None
+
+
+def order_by_values(tree: exp.Expression) -> None:
+    """ORDER BY a result column's alias or position, where that column is a computed
+    numeric: sort on the expression itself, a number (the result column is its text)."""
+    if not isinstance(tree, exp.Select) or tree.args.get("order") is None:
+        return
+    items = tree.expressions
+    aliases = {e.alias.lower(): e.this for e in items if isinstance(e, exp.Alias) and e.alias}
+    for o in tree.args["order"].expressions:
+        key = o.this
+        target = None
+        if isinstance(key, exp.Column) and not key.table:
+            target = aliases.get(key.name.lower())
+        elif isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
+                1 <= int(key.this) <= len(items):
+            target = items[int(key.this) - 1].unalias()
+        if target is not None and not isinstance(target, exp.Column) and exprtypes.kind(target) == "num":
+            o.set("this", target.copy())
 
 
 def _typeof(e: exp.Expression) -> exp.Expression:
@@ -377,6 +489,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         typed = _typed_node(node)
         if typed is not None:
             return typed
+        if isinstance(node, (exp.Column, exp.Literal)) and node.parent is not None:
+            shown = _shown_branch_value(node)
+            if shown is not None:
+                return shown
         if isinstance(node, (exp.Div, exp.Mod)):
             # SQLite answers NULL to x / 0; PostgreSQL fails with 22012.
             name = "pg_div" if isinstance(node, exp.Div) else "pg_mod"
@@ -481,6 +597,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
     def wrapped(node: exp.Expression) -> exp.Expression:
         new = fn(node)
         if new is not node and isinstance(new, exp.Expression):
+            if node.parent is not None and new.parent is None:
+                node.replace(new)  # in the tree first: its children's columns resolve through it
             # sqlglot does not descend into a replacement: rewrite its children here.
             for child in list(new.iter_expressions()):
                 done = child.transform(wrapped, copy=False)
@@ -488,7 +606,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     child.replace(done)
         return new
 
-    return tree.transform(wrapped, copy=True)
+    tree = tree.copy()
+    order_by_values(tree)
+    return tree.transform(wrapped, copy=False)
 
 
 _INTERVAL_WORD = re.compile(r"\binterval\s*$", re.IGNORECASE)
@@ -531,9 +651,26 @@ def _space_params(pg_sql: str) -> str:
                    for k, s, e in segments(pg_sql))
 
 
+_QUALIFIED_OPERATOR = re.compile(r"\bOPERATOR\s*\(\s*pg_catalog\s*\.\s*(!?~\*?|=|<>|<=|>=|<|>)\s*\)",
+                                 re.IGNORECASE)
+_DEFAULT_COLLATION = re.compile(r"\s+COLLATE\s+pg_catalog\s*\.\s*\"?default\"?", re.IGNORECASE)
+
+
+def _operator_forms(pg_sql: str) -> str:
+    """OPERATOR(pg_catalog.~) is ~, and COLLATE pg_catalog.default changes nothing (psql's
+    name patterns send both)."""
+    if "pg_catalog" not in pg_sql:
+        return pg_sql
+    parts = []
+    for kind, s, e in segments(pg_sql):
+        seg = pg_sql[s:e]
+        parts.append(_DEFAULT_COLLATION.sub("", _QUALIFIED_OPERATOR.sub(r" \1 ", seg)) if kind == "code" else seg)
+    return "".join(parts)
+
+
 def parse_one(pg_sql: str) -> exp.Expression:
     """The one statement in `pg_sql`, parsed as PostgreSQL; SqlError 42601 otherwise."""
-    pg_sql = _space_params(_interval_literals(pg_sql))
+    pg_sql = _space_params(_interval_literals(_operator_forms(pg_sql)))
     try:
         trees = sqlglot.parse(pg_sql, read="postgres")
     except sqlglot.errors.ParseError as e:
@@ -875,6 +1012,10 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # function calls: PostgreSQL names their result columns differently
     if "/" in scan or "%" in scan:
         return None  # division: PostgreSQL fails on a zero divisor where SQLite answers NULL
+    if "*" in _STARS.sub(" ", scan):
+        return None  # multiplication: a numeric operand needs exact arithmetic (the parser path)
+    if _ORDINAL_CLAUSE_ORDER.search(scan):
+        return None  # ORDER BY: PostgreSQL sorts NULLs last (the parser path says so to SQLite)
     if _BINARY_PLUS_MINUS.search(_SELF_INCREMENT.sub(" ", scan)):
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
@@ -887,8 +1028,8 @@ def _fast(text: str, word: str) -> Statement | None:
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)
         n = re.sub(r"\s", "", inc.group(3))
-        out = (text[:inc.start()] + f"SET {inc.group(1)} = pg_arith('{inc.group(2)}', {inc.group(1)}, {n}, '', "
-               f"'{exprtypes.literal_int_hint(n)}')" + text[inc.end():])
+        out = (text[:inc.start()] + f"SET {inc.group(1)} = pg_arith('{inc.group(2)}', {inc.group(1)}, {n}, "
+               f"'{_column_hint(text, inc.group(1))}', '{exprtypes.literal_int_hint(n)}')" + text[inc.end():])
     if word == "insert" and "current_timestamp" in scan.lower():
         out = _typed_current_timestamp(out)
     if "current_timestamp" in out.lower():
@@ -901,6 +1042,25 @@ def _fast(text: str, word: str) -> Statement | None:
     if not _ORDINAL_CLAUSE.search(scan):
         out = _bind_numbers(out, plain, literals)
     return Statement(kind="sql", tag=_FAST_FIRST[word], sqlite=(out,), literals=tuple(literals))
+
+
+_STARS = re.compile(r"(?:\bselect\s+(?:distinct\s+)?|,\s*|\(\s*|\.)\*", re.IGNORECASE)
+_ORDINAL_CLAUSE_ORDER = re.compile(r"\border\s+by\b", re.IGNORECASE)
+_UPDATE_TABLE = re.compile(r"^\s*update\s+(\w+)", re.IGNORECASE)
+
+
+def _column_hint(update_text: str, column: str) -> str:
+    """pg_arith's hint for an UPDATE's column (its kind from the catalog; '' for integers
+    and when there is no catalog)."""
+    m = _UPDATE_TABLE.match(update_text)
+    if m is None or schema.current() is None:
+        return ""
+    decl = schema.column_type(m.group(1), column)
+    k = exprtypes.decl_kind(decl)
+    if k == "num":
+        sc = pgtypes.numeric_scale(decl)
+        return "num" if sc is None else f"nums{sc}"
+    return k if k in exprtypes.TEMPORAL or k == "text" else ""
 
 
 _NUMBER = re.compile(r"(?<![\w.$?])(\d+\.\d+|\d+)(?![\w.])")

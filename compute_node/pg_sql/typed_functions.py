@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import apsw
 
-from compute_node.pg_sql import temporal, values
+from compute_node.pg_sql import numeric, temporal, values
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
 
@@ -94,19 +94,15 @@ def decimal_value(d: Decimal):
 _INT_BOUND = {"int2": (1 << 15, "smallint"), "int4": (1 << 31, "integer"), "int8": (1 << 63, "bigint")}
 
 
-def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8"):
+def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, None), shown: bool = False):
     if exact or isinstance(a, Decimal) or isinstance(b, Decimal):
-        da = Decimal(repr(a)) if isinstance(a, float) else Decimal(a)
-        db = Decimal(repr(b)) if isinstance(b, float) else Decimal(b)
-        if op == "+":
-            return decimal_value(da + db)
-        if op == "-":
-            return decimal_value(da - db)
-        if op == "*":
-            return decimal_value(da * db)
-        if db == 0:
+        da, db = numeric.exact(a, scales[0]), numeric.exact(b, scales[1])
+        if op == "/" and db == 0:
             _fail("22012", "division by zero")
-        return decimal_value(da / db)
+        out = numeric.operate(op, da, db)
+        # Shown (a result column, or an operand of another operator): PostgreSQL's exact
+        # text, display scale and all. Anywhere else SQLite compares it: a number.
+        return numeric.text(out) if shown else numeric.as_sqlite(out)
     if op == "+":
         out = a + b
     elif op == "-":
@@ -141,10 +137,31 @@ _INT_HINTS = ("", "int", "int2", "int4", "int8")
 _INT_LIMIT = 1 << 63
 
 
+def _label(v, hint: str) -> str:
+    if hint in TEMPORAL:
+        return temporal._label(hint)
+    return {int: "integer", float: "numeric", str: "text", bytes: "bytea"}.get(type(v), "unknown")
+
+
+def _split_hint(h: str) -> tuple[str, int | None]:
+    """'nums2' (an exact numeric with static display scale 2) -> ('num', 2)."""
+    if h.startswith("nums"):
+        return "num", int(h[4:])
+    return h, None
+
+
 @_guard
 def _pg_arith(op, a, b, ha, hb):
     if a is None or b is None:
         return None
+    shown = op.endswith("t")
+    op = op[0]
+    (ha, sa), (hb, sb) = _split_hint(ha), _split_hint(hb)
+    if (ha == "" and isinstance(a, str)) or (hb == "" and isinstance(b, str)):
+        # The translator could not tell this operand's type, and its value is text: a
+        # date-shaped text column would add as text never does in PostgreSQL (42883).
+        _fail("42883", f"operator does not exist: text {op} {_label(b, hb) if ha == '' else 'text'} "
+              "(Sixfold could not tell the operand's type; cast it, as in x::date)")
     ka, kb = kind_of(a, ha), kind_of(b, hb)
     if ka == "unknown":
         ka = kb
@@ -153,7 +170,7 @@ def _pg_arith(op, a, b, ha, hb):
         bound = "int8"
         if ha in _INT_BOUND and hb in _INT_BOUND:
             bound = max(ha, hb, key=lambda h: _INT_BOUND[h][0])
-        return _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound)
+        return _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound, (sa, sb), shown)
     if "text" in (ka, kb) or "bytea" in (ka, kb):
         la = {"text": "text", "bytea": "bytea"}.get(ka, temporal._label(ka))
         lb = {"text": "text", "bytea": "bytea"}.get(kb, temporal._label(kb))
@@ -177,6 +194,22 @@ def pg_tcmp(a, literal):
     x = temporal.parse(a, kind)
     y = temporal.parse(values.cast(literal, kind), kind)
     return (x > y) - (x < y)
+
+
+@_guard
+def pg_numeric_text(value):
+    """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        d = numeric.exact(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError):
+        raise values.InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if d.is_infinite() or d.is_nan() and not isinstance(value, str):
+        raise values.InputError("22P02", f'invalid input syntax for type numeric: "{value}"')
+    return numeric.text(d)
 
 
 @_guard
@@ -277,24 +310,32 @@ def pg_raise(sqlstate, message):
 
 
 class _NumericSum:
-    """sum() of a numeric column, exact (SQLite's would add the stored floats)."""
+    """sum() and avg() of numerics (and avg() of integers), exact with PostgreSQL's
+    display scale (SQLite's would add the stored floats). `mode` is 't' (a result
+    column: PostgreSQL's text) or 'n' (SQLite compares it: a number), followed by the
+    static display scale of the argument when the translator knows it ('t2')."""
 
     def __init__(self):
         self.total: Decimal | None = None
         self.count = 0
+        self.shown = False
 
-    def step(self, v):
+    def step(self, v, mode):
         if v is None:
             return
-        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(str(v))
-        self.total = d if self.total is None else self.total + d
+        self.shown = mode[0] == "t"
+        d = numeric.exact(v, int(mode[1:]) if len(mode) > 1 else None)
+        self.total = d if self.total is None else numeric.operate("+", self.total, d)
         self.count += 1
 
+    def _result(self, d: Decimal):
+        return numeric.text(d) if self.shown else numeric.as_sqlite(d)
+
     def final_sum(self):
-        return None if self.total is None else decimal_value(self.total)
+        return None if self.total is None else self._result(self.total)
 
     def final_avg(self):
-        return None if self.total is None else decimal_value(self.total / self.count)
+        return None if self.total is None else self._result(numeric.average(self.total, self.count))
 
 
 @_guard
@@ -333,13 +374,19 @@ def pg_rewrite_column(create_sql, column, op, arg):
 def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
     conn.create_scalar_function("pg_rewrite_column", pg_rewrite_column, 4, deterministic=True)
-    conn.create_aggregate_function("pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 1)
-    conn.create_aggregate_function("pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 1)
+    conn.create_aggregate_function("pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)
+    conn.create_aggregate_function("pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 2)
+    for mode in ("t", "n"):  # the one-argument forms DISTINCT needs
+        conn.create_aggregate_function(f"pg_numeric_sum_{mode}", lambda m=mode: (
+            _NumericSum(), lambda agg, v: _NumericSum.step(agg, v, m), _NumericSum.final_sum), 1)
+        conn.create_aggregate_function(f"pg_numeric_avg_{mode}", lambda m=mode: (
+            _NumericSum(), lambda agg, v: _NumericSum.step(agg, v, m), _NumericSum.final_avg), 1)
     det = {"deterministic": True}
     conn.create_scalar_function("pg_raise", pg_raise, 2)
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
+    conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
     conn.create_scalar_function("pg_cast", pg_cast, 2)  # 'now'::timestamptz is not deterministic
     conn.create_scalar_function("pg_extract", pg_extract, 3, **det)
     conn.create_scalar_function("pg_date_part", pg_date_part, 3, **det)

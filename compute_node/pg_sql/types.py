@@ -290,7 +290,7 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
     """A Bind parameter as the value to bind in SQLite.
 
     numeric in text format: an int when the text is integral, else a float when the float
-    prints back as the same number, else the text itself (kept exact; SQLite compares it as
+    prints back as the same text, else the text itself (kept exact; SQLite compares it as
     text then, but arithmetic converts it)."""
     if data is None:
         return None
@@ -335,9 +335,9 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
         if d == d.to_integral_value() and "." not in t and "e" not in t.lower():
             return int(d) if -2**63 <= d < 2**63 else t  # beyond int64: SQLite keeps it as a REAL
         f = float(d)
-        if Decimal(repr(f)) == d:
+        if Decimal(repr(f)).as_tuple() == d.as_tuple():
             return f
-        return t
+        return t  # exact, and its display scale kept (2.500 is not the float 2.5)
     if oid == BOOL:
         t = text.strip().lower()
         if t in _TRUE:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 import uuid as _uuid
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-from compute_node.pg_sql import temporal
+from compute_node.pg_sql import numeric, temporal
 from compute_node.pg_sql.types import _norm as norm_type
 
 _KINDS = {
@@ -29,6 +29,17 @@ _KINDS = {
     "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
 }
 _NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
+
+_CHAR_MOD = re.compile(r"^\s*(?:character|char|bpchar)\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+
+
+def char_length(decltype: str | None) -> int | None:
+    """n of a char(n) (blank-padded) declared type, None for any other type."""
+    if not decltype or "(" not in decltype:
+        return None
+    m = _CHAR_MOD.match(decltype)
+    return int(m.group(1)) if m else None
+
 
 LABEL = {"bool": "boolean", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
          "numeric": "numeric", **temporal.TYPE_LABEL}
@@ -40,6 +51,14 @@ class InputError(ValueError):
         self.sqlstate = sqlstate
 
 
+def refuse_unstored_type(type_text: str) -> None:
+    """A column type Sixfold cannot store with PostgreSQL's answers fails its DDL."""
+    if norm_type(type_text or "") in ("numeric", "decimal") and "(" not in type_text:
+        raise InputError("0A000", "numeric without a precision is not supported: Sixfold keeps numeric values as "
+                         "numbers, which cannot keep each value's own display scale (1.50 would print 1.5); "
+                         "declare numeric(p, s)")
+
+
 def converted_kind(decltype: str | None) -> str | None:
     """The kind of conversion a column of this declared type needs ('numeric(p,s)' for a
     numeric with a precision), or None when SQLite's own affinity and the CHECKs do."""
@@ -47,6 +66,8 @@ def converted_kind(decltype: str | None) -> str | None:
         return None
     if _NUMERIC_MOD.match(decltype):
         return "numeric"
+    if _CHAR_MOD.match(decltype):
+        return "char"
     return _KINDS.get(norm_type(decltype))
 
 
@@ -160,11 +181,14 @@ def parse_numeric(value, precision: int, scale: int):
         return value
     if d.is_infinite():
         raise InputError("22003", "numeric field overflow")
-    q = d.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    q = numeric.with_dscale(d, scale)
     int_digits = len(q.to_integral_value(rounding="ROUND_DOWN").copy_abs().to_eng_string().lstrip("0"))
     if int_digits > precision - scale:
         raise InputError("22003", f"numeric field overflow: a field with precision {precision}, scale {scale} "
                          f"must round to an absolute value less than 10^{precision - scale}")
+    if numeric.significant_digits(q) > numeric.STORED_SIG_DIGITS_MAX:
+        raise InputError("0A000", f"numeric value {numeric.text(q)} has more than {numeric.STORED_SIG_DIGITS_MAX} "
+                         "significant digits, more than Sixfold stores exactly")
     if scale <= 0:
         return int(q)
     f = float(q)
@@ -187,6 +211,8 @@ def stored(value, decltype: str):
             return parse_uuid(value)
         if kind in ("json", "jsonb"):
             return parse_json(value, kind == "jsonb")
+        if kind == "char":  # char(n) keeps no trailing blanks: they are padding, shown on output
+            return value.rstrip(" ") if isinstance(value, str) else value
         if kind == "numeric":
             m = _NUMERIC_MOD.match(decltype)
             return parse_numeric(value, int(m.group(1)), int(m.group(2) or 0))

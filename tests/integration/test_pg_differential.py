@@ -209,6 +209,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t}_c set qty = 0 where id = 3",
         "alter table {t}_c add constraint {t}_qty_big check (qty > 10)",
         "select id, qty from {t}_c order by id",
+        "alter table {t}_c add constraint {t}_qty_small check (qty < 100) not valid",
+        "alter table {t}_c add foreign key (qty) references {t}_p (id) on update cascade on delete set null",
+        "select conname, contype, pg_get_constraintdef(oid) as def, convalidated from pg_constraint "
+        "where conrelid = '{t}_c'::regclass order by conname",
+        "select conname, confrelid = '{t}_p'::regclass as to_parent from pg_constraint "
+        "where conrelid = '{t}_c'::regclass and contype = 'f' order by conname",
     ],
     "aggregates and typed comparisons": [
         "create table {t} (id int, x numeric(12,2), f float8, d date, ts timestamp, u uuid, ok boolean)",
@@ -293,6 +299,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from {t}_r order by id",
         "drop table {t}_r",
     ],
+    "column defaults as the catalog shows them": [
+        "create table {t} (a int default 7, b int default -1, c text default 'x', d varchar(10) default 'y', "
+        "e numeric(8,2) default 0, f numeric(8,2) default '1.5', g date default '2024-01-01', h boolean default true, "
+        "i timestamptz default now(), k char(3) default 'ab', l bigint default 5, m float8 default 1.5, "
+        "n numeric(8,2) default -2.5, o date default current_date, p text default null, q uuid default "
+        "gen_random_uuid(), s text default 'it''s', t boolean default false, u jsonb default '{}', "
+        "v interval default '1 day', w int2 default 3, z int)",
+        "select a.attname, pg_get_expr(d.adbin, d.adrelid) as def from pg_attrdef d join pg_attribute a "
+        "on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = '{t}'::regclass order by a.attnum",
+        "select column_name, column_default from information_schema.columns where table_name = '{t}' "
+        "order by ordinal_position",
+        "select attname, atthasdef from pg_attribute where attrelid = '{t}'::regclass and attnum > 0 order by attnum",
+    ],
     "text lengths": [
         "create table {t} (id int, v varchar(3), c char(2), t text)",
         "insert into {t} values (1, 'abc', 'xy', 'long text is fine')",
@@ -301,6 +320,83 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set v = 'toolong' where id = 1",
         "select id, v, length(v) as n from {t} order by id",
         "select 'abcdef'::varchar(3) as cut",
+    ],
+    "numeric display scale and division": [
+        "create table {t} (id int, x numeric(30,5), y numeric(20,2), z int)",
+        "insert into {t} values (1, 1.5, 1.25, 1), (2, 2, 2.50, 2), (3, 0.1, 0.10, 4)",
+        "insert into {t} values (4, 1.50, 1, 1), (7, 1234567890.12345, 1, 1), (9, -0.5, -99.99, -3)",
+        "select id, x, y, x * 2 as x2, x + y as xy, x / 3 as third, y / x as yx, -x * y as neg from {t} order by id",
+        "select sum(x) as sx, avg(x) as ax, avg(y) as ay, avg(z) as az, sum(y) as sy, sum(z) as sz from {t}",
+        "select avg(z) as az, avg(y) as ay from {t} where id < 3",
+        "select avg(z) from {t} where id > 100",
+        "select 1.0 / 3 as a, 10 / 4.0 as b, 2.50 * 2 as c, 1::numeric / 7 as d, 100.0 / 3 as e",
+        "select 1 / 3.0 * 3 as f, (1.5 + 2.25) * 2 as g, 0.001 / 7 as h, 123456.789 / 0.001 as i, 7 / 7.0 as j",
+        "select 99999999999.99 / 3 as k, 0.0 / 5 as zero, -1.5 / 4 as neg, 1.5 - 1.5 as z2",
+        "select 1 / 0.0",
+        "select x from {t} order by x desc",
+        "select id from {t} where x > 1 order by id",
+        ("insert into {t} (id, x) values (%s, %s)", (8, "3.25")),
+        "select id, x from {t} where id = 8",
+        "select 1 as one where 1.0 / 3 > 0.5",
+        "select id from {t} where x / 3 > 0.4 order by id",
+        "select id from {t} where y * 1 > 2 order by id",
+        "select id, y / 3 as q from {t} order by q desc, id",
+        "select id, x * y as p from {t} order by 2, 1",
+        "select z, sum(x) / count(*) as mean from {t} group by z having sum(x) > 1 order by z",
+        "select 1 as one where 12345678901234567890.5 > 2",
+        "select 12345678901234567890.5 * 2 as big, 12345678901234567890.5 / 3 as bigq",
+        "select '1.50'::numeric as n, '1.50'::numeric + 1 as m, 2::numeric as i, '-0.0'::numeric as nz",
+        ("select %s::numeric as p, %s::numeric * 2 as q", ("2.500", "0.10")),
+        "update {t} set y = y / 3 where id = 2",
+        "select id, y from {t} where id = 2",
+        "select avg(distinct z) as adz, sum(distinct y) as sdy, max(x * 2) as mx, min(y) as mn from {t}",
+        "select id, round(x / 3, 2) as r, coalesce(x / 3, 0) = 0.5 as half, abs(x - 2) as dist from {t} order by id",
+        "select id, case when x > 1 then x * 2 else y end as c, (x / 3)::text as t from {t} order by id",
+        "insert into {t} (id, y) select 100 + id, x / 3 from {t} where id < 3",
+        "select id, y from {t} where id > 100 order by id",
+        "select id from {t} where x / 3 = 0.5 order by id",
+        "select id, x / 0 from {t}",
+        "select distinct x * 1 as d from {t} where x is not null order by d",
+    ],
+    "numeric beyond what Sixfold stores": [
+        "create table {t}_plain (x numeric)",
+        "create table {t} (id int, x numeric(30,5))",
+        "alter table {t} add column w numeric",
+        "insert into {t} values (1, 1.5), (2, 99.25)",
+        "insert into {t} values (5, 12345678901234567890.5)",
+        "update {t} set x = x * 100000000000000 where id = 1",
+        "update {t} set x = x + 1234567890123.45678 where id = 2",
+        "select id, x from {t} where id = 1",
+    ],
+    "char and text typing": [
+        "create table {t} (id int, c char(4), s text, v varchar(5))",
+        "insert into {t} values (1, 'ab', '2024-01-01', 'x'), (2, 'abcd', '5', 'yy  ')",
+        "select id, c, length(c) as n, c || '|' as cat, s, v from {t} order by id",
+        "select id from {t} where c = 'ab' order by id",
+        "select id from {t} where c = 'ab  ' order by id",
+        "select s + 1 from {t} where id = 1",
+        "select s::date + 1 as d from {t} where id = 1",
+        "select s::int + 1 as n from {t} where id = 2",
+        "select 'ab'::char(4) as padded, 'ab'::char(4) || 'x' as cat2",
+        "with q as (select '2024-01-01' as d, '5' as n) select d + 1 from q",
+        "with q as (select '2024-01-01'::text as d) select d + 1 from q",
+        "with q as (select s from {t}) select s + 1 from q",
+        "select x + 1 from (select s as x from {t}) sub",
+        "create view {t}_v as select id, s, c from {t}",
+        "select s + 1 from {t}_v",
+        "select c, s from {t}_v order by id",
+        "select s || 1 as cat, s > '10' as gt from {t} order by id",
+        "select max(s) + 1 from {t}",
+        "select coalesce(s, 'x') + 1 from {t}",
+        "select (select s from {t} where id = 1) + 1 as sub",
+        "update {t} set s = s + 1 where id = 1",
+        "create table {t}_d (id int, d date, n numeric(8,2))",
+        "insert into {t}_d values (1, '2024-02-28', 1.10)",
+        "update {t}_d set d = d + 1 where id = 1",
+        "update {t}_d set n = n + 0.2 where id = 1",
+        "update {t}_d set n = n - 1 where id = 1",
+        "select d, n, upper(c) || '!' as u, lower(s) + 1 from {t}_d, {t} where {t}.id = 1",
+        "select d, n from {t}_d",
     ],
     "nulls and text": [
         "select null::date + 1 as nd, null::interval as ni, date '2024-01-01' + null::int as dn",
@@ -313,6 +409,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("everyday sql", " lateral ("): "SQLite has no lateral joins: LATERAL is refused (0A000)",
+    ("numeric beyond what Sixfold stores", "_plain (x numeric)"):
+        "numeric without a precision: a SQLite number keeps no display scale (0A000)",
+    ("numeric beyond what Sixfold stores", "add column w numeric"):
+        "numeric without a precision: a SQLite number keeps no display scale (0A000)",
+    ("numeric beyond what Sixfold stores", "12345678901234567890.5)"):
+        "numeric values beyond 15 significant digits are not stored (0A000)",
+    ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
+        "numeric values beyond 15 significant digits are not stored (0A000)",
 }
 
 _TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,

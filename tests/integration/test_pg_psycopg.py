@@ -159,14 +159,26 @@ def test_expression_and_function_result_types(cluster):
         assert conn.execute("select 1 = 1, 1 < 0").fetchone() == (True, False)
 
 
-@pytest.mark.xfail(strict=True, reason='numeric is stored with SQLite NUMERIC affinity: a value beyond float precision comes back rounded')
-def test_numeric_precision_is_kept(cluster):
-    """numeric is exact in PostgreSQL: what goes in comes back."""
-    big = Decimal("12345678901234567890.123456789")
+def test_numeric_comes_back_exact_or_is_refused(cluster):
+    """numeric is exact in PostgreSQL: what goes in comes back, display scale included.
+    Sixfold keeps numeric(p,s) values to 15 significant digits and refuses more (0A000)
+    rather than round them, and refuses numeric without a precision, whose values would
+    lose their own scale."""
     with connect(cluster, autocommit=True) as conn:
-        conn.execute("create table pnum (k int primary key, n numeric)")
-        conn.execute("insert into pnum values (1, %s)", (big,))
-        assert conn.execute("select n from pnum").fetchone() == (big,)
+        with pytest.raises(psycopg.errors.FeatureNotSupported):
+            conn.execute("create table pnum_plain (n numeric)")
+        conn.execute("create table pnum (k int primary key, n numeric(30,6))")
+        kept = [Decimal("123456789.123456"), Decimal("-0.000001"), Decimal("2.5")]
+        for k, v in enumerate(kept):
+            conn.execute("insert into pnum values (%s, %s)", (k, v))
+        got = [r[0] for r in conn.execute("select n from pnum order by k")]
+        assert got == kept and [str(v) for v in got] == ["123456789.123456", "-0.000001", "2.500000"]
+        with pytest.raises(psycopg.errors.FeatureNotSupported):
+            conn.execute("insert into pnum values (9, %s)", (Decimal("12345678901234567890.123456"),))
+        assert conn.execute("select count(*) from pnum").fetchone() == (3,)
+        q = conn.execute("select min(n) / 3, sum(n), avg(n) from pnum where k = 0").fetchone()
+        # PostgreSQL 15's answers, display scales included
+        assert [str(v) for v in q] == ["41152263.041152000000", "123456789.123456", "123456789.123456000000"]
 
 
 # --- DML ------------------------------------------------------------------------------------

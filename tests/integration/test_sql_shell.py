@@ -157,8 +157,7 @@ def test_meta_commands_on_stdin(sql_endpoint, name):
     assert f" public | v_{name}" in rest and "| view" in rest
     assert f'Table "{name}"' in out
     assert " id     | integer | not null | \n" in out
-    default = "'none'::text" if ep.dbname == "postgres" else "'none'"  # Sixfold keeps the default as written
-    assert f" label  | text    | not null | {default}\n" in out
+    assert " label  | text    | not null | 'none'::text\n" in out
     assert f'Indexes:\n    "{name}_pkey" UNIQUE, btree (id)\n' in out
     assert "Expanded display is on.\n-[ RECORD 1 ]\none | 1\ntwo | two\n\nExpanded display is off.\n" in out
     assert "Timing is on.\n" in out and "\nTime: " in out and " ms\n" in out
@@ -238,6 +237,27 @@ def test_describe_table_same_as_postgres(postgres_endpoint, sixfold_endpoint):  
         outputs.append(cp.stdout)
     pg, sf = outputs
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
+def test_list_indexes_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """\\di lists the indexes behind primary keys and unique constraints under PostgreSQL's
+    names (t_pkey, t_code_key) as well as those made by CREATE INDEX."""
+    t = f"i_{uuid.uuid4().hex[:8]}"
+    ddl = [f"create table {t} (id serial primary key, code varchar(20) unique, born date)",
+           f"create index {t}_born on {t} (born)",
+           f"create table {t}_pair (a int, b text, primary key (a, b))"]
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        args = [x for d in ddl for x in ("-c", d)] + ["-c", f"\\di {t}*", "-c", f"drop table {t}", "-c",
+                                                     f"drop table {t}_pair"]
+        cp = psql_uri(ep, *args)
+        assert cp.returncode == 0, cp.stderr
+        outputs.append(cp.stdout)
+    # the owner is each server's own user, and the column widths follow its name
+    pg, sf = ([[c.strip() for c in line.split("|")] for line in out.replace(user, "OWNER").splitlines()
+               if not set(line) <= set("-+ ")]
+              for out, user in zip(outputs, (postgres_endpoint.user, sixfold_endpoint.user)))
+    assert any(f"{t}_pkey" in row for row in pg) and sf == pg, f"postgres:\n{outputs[0]}\nsixfold:\n{outputs[1]}"
 
 
 # --- pure parts (no server) ------------------------------------------------------------------------
