@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 
+from compute_node.pg_sql import sequences
+
 PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
 CATALOG_NSP_OID = 11
 INFO_SCHEMA_NSP_OID = 13000
 
+_SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
@@ -65,6 +68,7 @@ CONSTRAINTS = (
 
 # Flag columns of the catalog relations below (1/0 in SQLite): typed boolean in results.
 BOOL_COLUMNS = frozenset({
+    "seqcycle",
     "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls",
     "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity", "relispartition",
     "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
@@ -100,7 +104,7 @@ RELATIONS: dict[str, str] = {
         "UNION ALL SELECT 2200, 'public', 10 UNION ALL SELECT 13000, 'information_schema', 10"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
-        "CASE m.type WHEN 'table' THEN 'r' ELSE 'v' END AS relkind, "
+        f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' ELSE 'r' END AS relkind, "
         "10 AS relowner, CASE m.type WHEN 'table' THEN 2 ELSE 0 END AS relam, "
         "0 AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
         "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
@@ -118,7 +122,7 @@ RELATIONS: dict[str, str] = {
         "SELECT 'public' AS schemaname, name AS tablename, {user} AS tableowner, NULL AS tablespace, "
         "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS hasindexes, "
         "0 AS hasrules, 0 AS hastriggers, 0 AS rowsecurity "
-        f"FROM sqlite_master m WHERE m.type = 'table' AND {_USER_OBJECTS}"),
+        f"FROM sqlite_master m WHERE m.type = 'table' AND NOT m.{_SEQ} AND {_USER_OBJECTS}"),
     "pg_views": (
         "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, sql AS definition "
         f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
@@ -192,8 +196,13 @@ RELATIONS: dict[str, str] = {
     "pg_proc": ("SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace, NULL AS prokind, NULL AS prorettype, "
                 "NULL AS proargtypes, NULL AS proretset, NULL AS provolatile, NULL AS proowner, NULL AS prolang "
                 "WHERE 0"),
-    "pg_sequence": ("SELECT NULL AS seqrelid, NULL AS seqtypid, NULL AS seqstart, NULL AS seqincrement, "
-                    "NULL AS seqmax, NULL AS seqmin, NULL AS seqcache, 0 AS seqcycle WHERE 0"),
+    "pg_sequence": (
+        f"SELECT {PG_OID_BASE} + o.rowid AS seqrelid, CASE json_extract(j, '$.as') WHEN 'smallint' THEN 21 "
+        "WHEN 'integer' THEN 23 ELSE 20 END AS seqtypid, json_extract(j, '$.start') AS seqstart, "
+        "json_extract(j, '$.increment') AS seqincrement, json_extract(j, '$.maxvalue') AS seqmax, "
+        "json_extract(j, '$.minvalue') AS seqmin, 1 AS seqcache, json_type(j, '$.cycle') = 'true' AS seqcycle "
+        f"FROM (SELECT m.rowid, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
+        f"AND m.{_SEQ}) o"),
     "pg_extension": ("SELECT NULL AS oid, NULL AS extname, NULL AS extversion, NULL AS extnamespace, "
                      "NULL AS extowner, 0 AS extrelocatable WHERE 0"),
     "pg_stat_activity": (
@@ -202,13 +211,23 @@ RELATIONS: dict[str, str] = {
 }
 
 INFORMATION_SCHEMA: dict[str, str] = {
+    "sequences": (
+        "SELECT {database} AS sequence_catalog, 'public' AS sequence_schema, o.name AS sequence_name, "
+        "json_extract(j, '$.as') AS data_type, CAST(json_extract(j, '$.start') AS TEXT) AS start_value, "
+        "CAST(json_extract(j, '$.minvalue') AS TEXT) AS minimum_value, "
+        "CAST(json_extract(j, '$.maxvalue') AS TEXT) AS maximum_value, "
+        "CAST(json_extract(j, '$.increment') AS TEXT) AS increment, "
+        "CASE WHEN json_type(j, '$.cycle') = 'true' THEN 'YES' ELSE 'NO' END AS cycle_option "
+        "FROM (SELECT m.name, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
+        f"AND m.{_SEQ}) o"),
     "tables": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
         "CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS table_type, "
         "NULL AS self_referencing_column_name, NULL AS reference_generation, NULL AS user_defined_type_catalog, "
         "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, 'YES' AS is_insertable_into, "
         "'NO' AS is_typed, NULL AS commit_action "
-        "FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+        "FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        f"AND NOT (type = 'table' AND {_SEQ})"),
     "columns": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
@@ -314,15 +333,18 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         kinds = [k.strip().strip("'") for k in m.group(1).split(",")]
         want = []
         if "r" in kinds:
-            want.append("'table'")
+            want.append(f"type = 'table' AND NOT {_SEQ}")
+        if "s" in kinds:  # the text is lower-cased: relkind S
+            want.append(f"type = 'table' AND {_SEQ}")
         if "v" in kinds:
-            want.append("'view'")
+            want.append("type = 'view'")
         if "i" in kinds:
-            want.append("'index'")
-        where = f"type IN ({', '.join(want) or 'NULL'})"
+            want.append("type = 'index'")
+        where = "(" + (" OR ".join(f"({w})" for w in want) or "0") + ")"
         return "SELECT", (
             "SELECT 'public' AS \"Schema\", name AS \"Name\", "
-            "CASE type WHEN 'table' THEN 'table' WHEN 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
+            f"CASE WHEN type = 'table' AND {_SEQ} THEN 'sequence' WHEN type = 'table' THEN 'table' "
+            "WHEN type = 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
             f"{_lit(user)} AS \"Owner\" FROM sqlite_master WHERE {where} "
             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2")
     m = _PSQL_FIND.match(text)

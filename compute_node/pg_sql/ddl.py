@@ -8,8 +8,8 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from compute_node.pg_sql import alter_column, constraints, schema, sequences, values
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql import alter_column, constraints, schema, values
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
@@ -83,6 +83,10 @@ def _table_name(qualified: str) -> str:
 
 
 def drop(text, rest, ctx):
+    sm = re.match(r"\s*sequence\s+(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$", rest, re.IGNORECASE | re.DOTALL)
+    if sm:  # a sequence is a one-row table (sequences.py)
+        ifx = " IF EXISTS" if sm.group(1) else ""
+        return [Statement(kind="sql", tag="DROP SEQUENCE", sqlite=(f"DROP TABLE{ifx} {n}",)) for n in _names(sm.group(2))]
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
                  rest, re.IGNORECASE | re.DOTALL)
     if not m:
@@ -117,6 +121,9 @@ def create(text, rest, ctx):
         return _create_index(text, rest, ctx)
     if re.match(r"((global|local)\s+)?(temp\s+|temporary\s+|unlogged\s+)?table\b", low):
         return _create_table(text, ctx)
+    if re.match(r"(temp\s+|temporary\s+|unlogged\s+)?sequence\b", low):
+        body = re.sub(r"^\s*(temp|temporary|unlogged)\s+", "", rest, flags=re.IGNORECASE)
+        return Statement(kind="sql", tag="CREATE SEQUENCE", sqlite=tuple(sequences.create(body)))
     what = low.split()[0] if low else ""
     raise SqlError(f"CREATE {what.upper()} is not supported", "0A000")
 
@@ -181,6 +188,10 @@ _ALTER = re.compile(r"\s*table\s+(if\s+exists\s+)?(only\s+)?(\"(?:[^\"]|\"\")+\"
 
 
 def alter(text, rest, ctx):
+    if re.match(r"\s*sequence\b", rest, re.IGNORECASE):
+        cat = schema.current()
+        out = sequences.alter(rest, lambda n: cat is None or cat.columns(n) is not None)
+        return Statement(kind="sql" if out else "noop", tag="ALTER SEQUENCE", sqlite=tuple(out))
     m = _ALTER.match(rest)
     if not m:
         what = rest.split()[0].upper() if rest.split() else "ALTER"
@@ -546,8 +557,6 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
             if type_text and "with time zone" not in type_text and type_text.startswith("timestamp"):
                 return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"
             return "DEFAULT (now())"
-        if isinstance(e, exp.Anonymous) and e.name.lower() == "nextval":
-            raise SqlError("sequences are not supported; use serial", "0A000")
         val = gen(rewrite(e, ctx, [0]))
         if isinstance(e, (exp.Literal, exp.Boolean, exp.Null)) and not isinstance(e, exp.Neg):
             return f"{prefix}DEFAULT {val}"

@@ -424,6 +424,9 @@ def _bpchar(v, n, padded):
 
 
 def register(conn: apsw.Connection) -> None:
+    from compute_node.pg_sql import sequences
+
+    sequences.register(conn)
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
     conn.execute("pragma foreign_keys=ON")  # PostgreSQL enforces foreign keys (23503) and their actions

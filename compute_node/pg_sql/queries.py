@@ -166,7 +166,7 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
 
-_UNSUPPORTED_FUNCS = {"nextval", "currval", "setval", "lastval", "pg_advisory_lock", "pg_try_advisory_lock",
+_UNSUPPORTED_FUNCS = {"pg_advisory_lock", "pg_try_advisory_lock",
                       "txid_current", "pg_sleep"}
 
 
@@ -501,6 +501,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             raise SqlError("SIMILAR TO is not supported", "0A000")
         if isinstance(node, exp.Anonymous):
             fname = node.name.lower()
+            if fname in ("nextval", "currval", "setval") and node.expressions and isinstance(
+                    node.expressions[0], exp.Cast) and isinstance(node.expressions[0].this, exp.Literal):
+                node = node.copy()  # nextval('s'::regclass): the name is what counts
+                node.expressions[0].replace(node.expressions[0].this)
+                return node
             if fname == "pg_backend_pid":
                 return exp.Literal.number(ctx.backend_pid)
             if fname in ("user", "current_user", "session_user", "pg_get_userbyid"):

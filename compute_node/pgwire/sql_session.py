@@ -11,14 +11,17 @@ and value encoding for results.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 
-from compute_node.pg_sql import functions, schema, values
+from compute_node.pg_sql import functions, schema, sequences, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
 from sixfold.errors import SixfoldError, SqlError
+
+log = logging.getLogger("sixfold.compute.pgwire")
 
 SERVER_VERSION = "15.0"
 
@@ -103,6 +106,7 @@ class PgSession:
         self.catalog = schema.Catalog(self.engine.catalog_rows,
                                       lambda: self.engine.catalog_rows("PRAGMA schema_version")[0][0])
         self._txn_clock: datetime.datetime | None = None
+        self._sequences = sequences.SessionSequences()
         self.cursors: dict[str, _Cursor] = {}
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
@@ -114,7 +118,19 @@ class PgSession:
                 self._set(name, v)
 
     def close(self) -> None:
+        txn = self.engine.txn
         self.engine.close()
+        if txn is not None and self._sequences.pending:
+            self._reapply_sequences()  # the open transaction rolled back with the connection
+
+    def _reapply_sequences(self) -> None:
+        """What an ended transaction did to sequences, written again: nextval and setval
+        are not undone by a rollback (a no-op when the transaction committed)."""
+        for sql, params in sequences.reapply_sql(self._sequences):
+            try:
+                self.engine.execute(sql, params)
+            except SqlError as e:  # the sequence went with the transaction (created in it)
+                log.info("sequence state not written again: %s", e)
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -219,6 +235,7 @@ class PgSession:
         if self.engine.txn is None or self._txn_clock is None:
             self._txn_clock = datetime.datetime.now(datetime.UTC)  # now() for this transaction
         functions.CLOCK.txn_start = self._txn_clock
+        sequences.SESSION.state = self._sequences
         try:
             return self._run(stmt, params)
         except SixfoldError:
@@ -226,6 +243,9 @@ class PgSession:
             raise
         finally:
             functions.CLOCK.txn_start = None
+            sequences.SESSION.state = None
+            if self.engine.txn is None and self._sequences.pending:
+                self._reapply_sequences()
             if self.engine.txn is None and self.cursors:
                 # A transaction ended: its cursors go with it (WITH HOLD ones stay).
                 self.cursors = {k: c for k, c in self.cursors.items() if c.hold}

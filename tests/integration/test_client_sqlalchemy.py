@@ -55,6 +55,41 @@ def models(prefix: str):
     return Base, Author, Book
 
 
+def test_orm_sequence_ids(endpoint):
+    """A model whose key comes from an explicit Sequence: create_all creates it, inserts
+    take their ids from it (SQLAlchemy runs nextval), drop_all drops it."""
+    prefix = f"q{uuid.uuid4().hex[:8]}"
+
+    class Base(DeclarativeBase):
+        pass
+
+    seq = sa.Sequence(f"{prefix}_ticket_seq", start=100, increment=10)
+
+    class Ticket(Base):
+        __tablename__ = f"{prefix}_tickets"
+        id: Mapped[int] = mapped_column(sa.BigInteger, seq, server_default=seq.next_value(), primary_key=True)
+        subject: Mapped[str] = mapped_column(sa.String(40))
+
+    eng = engine(endpoint)
+    try:
+        Base.metadata.create_all(eng)
+        assert sa.inspect(eng).has_sequence(f"{prefix}_ticket_seq")
+        with Session(eng) as s:
+            s.add_all([Ticket(subject="a"), Ticket(subject="b")])
+            s.commit()
+            assert s.execute(sa.select(Ticket.id, Ticket.subject).order_by(Ticket.id)).all() == [
+                (100, "a"), (110, "b")]
+        with eng.begin() as c:
+            c.execute(sa.insert(Ticket.__table__).values(subject="core"))  # the server default
+            assert c.scalar(sa.select(sa.func.max(Ticket.id))) == 120
+            assert c.scalar(seq.next_value()) == 130
+        assert f"{prefix}_ticket_seq" in sa.inspect(eng).get_sequence_names()
+    finally:
+        Base.metadata.drop_all(eng)
+        eng.dispose()
+    assert not sa.inspect(eng).has_sequence(f"{prefix}_ticket_seq")
+
+
 def test_orm_create_insert_query_delete(endpoint):
     prefix = f"o{uuid.uuid4().hex[:8]}"
     Base, Author, Book = models(prefix)
