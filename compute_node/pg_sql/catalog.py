@@ -233,7 +233,7 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
         "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
-        "NULL AS numeric_precision, NULL AS numeric_scale, p.type AS udt_name "
+        "NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name(p.type) AS udt_name "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
         "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
     "schemata": (

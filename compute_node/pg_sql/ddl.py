@@ -520,6 +520,8 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     that is no number (SQLite's type affinity would store 'abc' in an integer column)
     and integers out of the type's range. The constraint names carry the SQLSTATE;
     sql_errors turns "CHECK constraint failed: 22P02 integer a" into PostgreSQL's error."""
+    if "[" in (type_text or ""):
+        return []  # an array: its input trigger checks each element
     oid = pgtypes.column_oid(type_text or None, None) if type_text else None
     label = pgtypes.pg_type_name(type_text) if type_text else ""
     length = re.match(r"^\s*(character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)", type_text or "",

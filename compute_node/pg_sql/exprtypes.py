@@ -172,9 +172,30 @@ def _norm_decl(decl: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
 
 
+def _array_element(col: exp.Column) -> str | None:
+    from compute_node.pg_sql import arrays
+
+    try:
+        return arrays.element_kind(column_decl(col))
+    except arrays.ArrayError:
+        return None
+
+
+def array_element_oid(e: exp.Expression) -> int | None:
+    """The element type of arr[i] over an array column."""
+    from compute_node.pg_sql import arrays
+
+    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
+        elem = _array_element(e.this)
+        return arrays.ELEMENTS[elem][0] if elem else None
+    return None
+
+
 def decl_kind(decl: str | None) -> str:
-    if not decl or "[]" in decl:
+    if not decl:
         return ""
+    if "[" in decl:
+        return "array"
     return _DECL_KIND.get(_norm_decl(decl), "")
 
 
@@ -184,7 +205,7 @@ _NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: 
               exp.TimeToStr: "text", exp.Count: "int", exp.Lower: "text", exp.Upper: "text",
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
               exp.Left: "text", exp.Right: "text", exp.Replace: "text", exp.ConcatWs: "text",
-              exp.RegexpReplace: "text"}
+              exp.RegexpReplace: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array"}
 
 
 def kind(e: exp.Expression | None) -> str:
@@ -210,6 +231,12 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists)):
         return "bool"
+    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
+        elem = _array_element(e.this)  # arr[i]: the element's kind
+        return {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
+                "text": "text", "varchar": "text"}.get(elem or "", "")
+    if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
+        return "array"  # || of arrays concatenates them
     fixed = _NODE_KIND.get(type(e))
     if fixed:
         return fixed

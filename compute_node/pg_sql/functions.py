@@ -130,9 +130,26 @@ def _format_type(decltype):
     """format_type(): the PostgreSQL spelling of a declared type, with its modifiers."""
     if not decltype:
         return "text"
+    if "[" in decltype:  # an array: its element type's name and []
+        return _format_type(re.sub(r"\[\d*\]", "", decltype)) + "[]"
     m = re.search(r"\(([^)]*)\)", decltype)
     base = types.pg_type_name(decltype)
     return f"{base}({m.group(1).replace(' ', '')})" if m else base
+
+
+_TYPNAMES = {16: "bool", 17: "bytea", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json", 700: "float4",
+             701: "float8", 1042: "bpchar", 1043: "varchar", 1082: "date", 1083: "time", 1114: "timestamp",
+             1184: "timestamptz", 1186: "interval", 1700: "numeric", 2950: "uuid", 3802: "jsonb"}
+
+
+def _udt_name(decltype):
+    """information_schema's udt_name: the type's pg_type name (int4, _text for text[])."""
+    oid = types.column_oid(decltype or None, None)
+    from compute_node.pg_sql import arrays
+
+    if oid in arrays.ARRAY_OIDS:
+        return "_" + _TYPNAMES[arrays.ELEMENTS[arrays.ARRAY_OIDS[oid]][0]]
+    return _TYPNAMES.get(oid, "text")
 
 
 def _to_regtype(name, strict):
@@ -424,9 +441,10 @@ def _bpchar(v, n, padded):
 
 
 def register(conn: apsw.Connection) -> None:
-    from compute_node.pg_sql import sequences
+    from compute_node.pg_sql import arrays, sequences
 
     sequences.register(conn)
+    arrays.register(conn)
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
     conn.execute("pragma foreign_keys=ON")  # PostgreSQL enforces foreign keys (23503) and their actions
@@ -447,6 +465,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)
     conn.create_scalar_function("pg_format_type", _format_type, 1, **det)
+    conn.create_scalar_function("pg_udt_name", _udt_name, 1, **det)
     conn.create_scalar_function("pg_type_oid", lambda t: types.column_oid(t), 1, **det)
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)

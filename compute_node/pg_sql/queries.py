@@ -62,6 +62,13 @@ def _cast(node: exp.Cast) -> exp.Expression:
         return _cast_object_identifier(x, to)
     if isinstance(to, exp.DataType):
         t = to.this.name if hasattr(to.this, "name") else str(to.this)
+        if t == "ARRAY":  # x::int[]: the array's stored form (each element checked)
+            decl = to.sql("postgres").lower()
+            try:
+                values.refuse_unstored_type(decl)
+            except values.InputError as e:
+                raise SqlError(str(e), e.sqlstate) from None
+            return exp.Anonymous(this="pg_stored", expressions=[x, exp.Literal.string(decl)])
         if t in _INT_TYPES:
             if isinstance(x, exp.Literal) and not x.is_string:
                 return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
@@ -214,6 +221,10 @@ def _compare_typed_column(cls, a: exp.Expression, b: exp.Expression) -> exp.Expr
         if isinstance(other, exp.Literal) and not other.is_string:
             continue
         k = exprtypes.kind(col)
+        if k == "array":  # the other side in the column's stored form
+            decl = exprtypes.column_decl(col)
+            conv = exp.Anonymous(this="pg_stored", expressions=[other, exp.Literal.string(decl)])
+            return cls(this=col, expression=conv) if col_first else cls(this=conv, expression=col)
         if k not in _CONVERTED_KINDS:
             continue
         conv = _as_kind(other, k)
@@ -229,6 +240,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL's operator or function for a node whose SQLite meaning differs with
     dates, times, intervals or exact numerics; None to leave the node as it is."""
     cls = type(node)
+    if isinstance(node, _ORDERING):
+        _refuse_array_order(node)
     if cls in _ARITH:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
@@ -322,7 +335,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                 isinstance(x, exp.Cast) and exprtypes.dtype_kind(x.args.get("to")) == "" and
                 x.args["to"].sql("postgres").lower() in ("jsonb", "json") for x in (node.this, node.expression)):
             return exp.Anonymous(this="pg_jsonb_contains", expressions=[node.this, node.expression])
-        raise SqlError("arrays are not supported", "0A000")
+        return exp.Anonymous(this="pg_array_contains", expressions=[node.this, node.expression])
+    arrayed = _array_node(node)
+    if arrayed is not None:
+        return arrayed
     if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_typeof" and len(node.expressions) == 1:
         return _typeof(node.expressions[0])
     if isinstance(node, exp.Anonymous) and node.name.lower() == "age":
@@ -429,6 +445,50 @@ def order_by_values(tree: exp.Expression) -> None:
             target = items[int(key.this) - 1].unalias()
         if target is not None and not isinstance(target, exp.Column) and exprtypes.kind(target) == "num":
             o.set("this", target.copy())
+
+
+_ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)
+
+
+def _array_node(node: exp.Expression) -> exp.Expression | None:
+    """Arrays (arrays.py): subscripts, containment, ||, array_length; ordering refused."""
+    if isinstance(node, exp.ArrayContainedBy):
+        return exp.Anonymous(this="pg_array_contains", expressions=[node.expression, node.this])
+    if isinstance(node, exp.ArrayOverlaps):
+        return exp.Anonymous(this="pg_array_overlap", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ArraySize):
+        return exp.Anonymous(this="array_length", expressions=[node.this, node.expression or exp.Literal.number(1)])
+    if isinstance(node, exp.ArrayAppend):
+        return exp.Anonymous(this="array_append", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        idx = node.expressions[0]  # sqlglot made PostgreSQL's 1-based subscript 0-based
+        one_based = exp.Literal.number(int(idx.this) + 1) if isinstance(idx, exp.Literal) and not idx.is_string \
+            and str(idx.this).lstrip("-").isdigit() else exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
+        elem = ""
+        if isinstance(node.this, exp.Column):
+            from compute_node.pg_sql import arrays
+
+            try:
+                elem = arrays.element_kind(exprtypes.column_decl(node.this)) or ""
+            except arrays.ArrayError:
+                elem = ""
+        return exp.Anonymous(this="pg_array_get", expressions=[node.this, one_based, exp.Literal.string(elem)])
+    if isinstance(node, exp.DPipe) and "array" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)):
+        ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
+        if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
+            return exp.Anonymous(this="array_cat", expressions=[node.this, node.expression])
+        if ka == "array":
+            return exp.Anonymous(this="array_append", expressions=[node.this, node.expression])
+        return exp.Anonymous(this="array_cat", expressions=[
+            exp.Anonymous(this="pg_array", expressions=[node.this]), node.expression])
+    return None
+
+
+def _refuse_array_order(node: exp.Expression) -> None:
+    parts = [node.this] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE)) else [])
+    if any(exprtypes.kind(p) == "array" for p in parts):
+        raise SqlError("ordering arrays (<, >, ORDER BY, min, max) is not supported: it would compare "
+                       "their text", "0A000")
 
 
 def _typeof(e: exp.Expression) -> exp.Expression:
@@ -541,6 +601,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             node = node.copy()
             node.set("db", None)  # pg_catalog.pg_class.relname: the relation is a subquery named pg_class
             return node
+        if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, exp.Anonymous) and \
+                node.expression.name.lower() == "all" and len(node.expression.expressions) == 1:
+            if isinstance(node, exp.EQ):  # sqlglot reads ALL (x) as a call
+                raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
+            return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[
+                node.this, node.expression.expressions[0]]))
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, (exp.Any, exp.All)):
             arr = node.expression.this
             while isinstance(arr, exp.Paren):
@@ -551,6 +617,13 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     return cond
                 if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
                     return exp.Not(this=cond)
+            elif not isinstance(arr, (exp.Select, exp.Subquery)):  # x = ANY (an array value)
+                cond = exp.Anonymous(this="pg_array_any", expressions=[node.this, arr])
+                if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+                    return cond
+                if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
+                    return exp.Not(this=cond)
+                raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_regtype", "to_regclass") and \
                 len(node.expressions) == 1:
             if node.name.lower() == "to_regtype":
@@ -596,7 +669,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 exp.Subquery(this=_single_column(sub.copy()), alias=exp.TableAlias(this=exp.to_identifier("pg_a"))))),
                 expressions=[exp.Literal.string("{}")])
         if isinstance(node, exp.Array):
-            raise SqlError("arrays are not supported", "0A000")
+            if any(isinstance(x, exp.Array) for x in node.expressions):
+                raise SqlError("multidimensional arrays are not supported", "0A000")
+            return exp.Anonymous(this="pg_array", expressions=list(node.expressions))
         return node
 
     def wrapped(node: exp.Expression) -> exp.Expression:
@@ -912,6 +987,27 @@ _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.O
                exp.RegexpLike, exp.RegexpILike, exp.ArrayContainsAll)
 
 
+def _array_oid(e: exp.Expression) -> int | None:
+    """The array type of an array expression: its array column's, or from ARRAY[...]'s
+    elements (integers: integer[], strings: text[])."""
+    from compute_node.pg_sql import arrays
+    from compute_node.pg_sql import types as t
+
+    for col in e.find_all(exp.Column):
+        decl = exprtypes.column_decl(col)
+        if decl and "[" in decl:
+            return t.column_oid(decl)
+    for arr in e.find_all(exp.Array):
+        kinds = {exprtypes.kind(x) for x in arr.expressions if not isinstance(x, exp.Null)}
+        if kinds == {"int"}:
+            return arrays.ELEMENTS["int4"][1]
+        if kinds <= {"unknown", "text"} and kinds:
+            return arrays.ELEMENTS["text"][1]
+        if kinds <= {"int", "num", "float"} and kinds:
+            return None  # numeric[]: shown as text
+    return None
+
+
 def _expr_oid(e: exp.Expression) -> int | None:
     """The PostgreSQL type of a select-list expression, when its form says it."""
     from compute_node.pg_sql import types as t
@@ -930,6 +1026,10 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, _BOOL_EXPRS):
         return t.BOOL
+    if exprtypes.kind(e) == "array":
+        return _array_oid(e)
+    if isinstance(e, exp.Bracket):
+        return exprtypes.array_element_oid(e)
     if isinstance(e, exp.Column) and e.name.lower() in catalog.BOOL_COLUMNS:
         return t.BOOL  # a catalog relation's flag: 1/0 here, t/f on the wire
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Interval, exp.Extract, exp.TimestampTrunc,
@@ -1120,10 +1220,14 @@ def dml(text, rest, ctx):
         nums = [int(n) for n in re.findall(r"\$(\d+)", text)]
         return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=max(nums, default=0),
                          column_oids=refl[1])
+    types_asked = reflection.asyncpg_types(text) if word == "with r" and "typeinfo_tree" in text else None
+    if types_asked is not None:
+        return Statement(kind="sql", tag="SELECT", sqlite=(types_asked[0],), param_count=1,
+                         column_oids=types_asked[1], param_oids=(reflection.OID_ARRAY,))
     fixed = catalog.fixed_query(text, ctx.user) if word == "select" else None
     if fixed:
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))
-    fast = _fast(text, word)
+    fast = _fast(text, word) if word in _FAST_FIRST else None
     if fast is not None:
         return fast
     return select_path(text, ctx)

@@ -87,3 +87,31 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
                + " ORDER BY c.conrelid, c.conname")
         return sql, (None, TEXT_ARRAY, None, None, None, BOOL)
     return None
+
+
+# asyncpg asks what an array type is before it encodes or decodes one (its introspection
+# query, WITH RECURSIVE typeinfo_tree ..., which SQLite cannot run): the array types
+# Sixfold has (arrays.py) and their element types, for the OIDs asked ($1, an oid[]).
+_ARRAY_TYPES = ((1005, "_int2", 21, "smallint", "int2"), (1007, "_int4", 23, "integer", "int4"),
+                (1016, "_int8", 20, "bigint", "int8"), (1021, "_float4", 700, "real", "float4"),
+                (1022, "_float8", 701, "double precision", "float8"), (1000, "_bool", 16, "boolean", "bool"),
+                (1009, "_text", 25, "text", "text"), (1015, "_varchar", 1043, "character varying", "varchar"),
+                (1028, "_oid", 26, "oid", "oid"))
+OID, NAME, TEXT, INT4, OID_ARRAY = 26, 19, 25, 23, 1028
+
+
+def asyncpg_types(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
+    """(SQLite query, result column OIDs) answering asyncpg's type introspection."""
+    text = _norm(pg_sql)
+    if "typeinfo_tree" not in text or "any($1::oid[])" not in text:
+        return None
+    values = ", ".join(f"({a}, '{n}', {e}, '{en}', '{es}')" for a, n, e, en, es in _ARRAY_TYPES)
+    asked = "(SELECT CAST(value AS INTEGER) AS oid FROM json_each('[' || substr(?1, 2, length(?1) - 2) || ']'))"
+    sql = (f"WITH t(oid, name, elem, elemname, elemshort) AS (VALUES {values}) "
+           "SELECT t.oid, 'pg_catalog' AS ns, t.name, 'b' AS kind, NULL AS basetype, t.elem AS elemtype, "
+           "',' AS elemdelim, NULL AS range_subtype, NULL AS attrtypoids, NULL AS attrnames, 0 AS depth, "
+           "NULL AS basetype_name, t.elemname AS elemtype_name, NULL AS range_subtype_name "
+           f"FROM t WHERE t.oid IN {asked} "
+           "UNION ALL SELECT t.elem, 'pg_catalog', t.elemshort, 'b', NULL, 0, NULL, NULL, NULL, NULL, 1, NULL, '-', "
+           f"NULL FROM t WHERE t.oid IN {asked} ORDER BY 11 DESC")
+    return sql, (OID, NAME, NAME, TEXT, OID, OID, TEXT, OID, OID_ARRAY, TEXT_ARRAY, INT4, TEXT, TEXT, TEXT)

@@ -423,7 +423,7 @@ def _close_cursor(text, rest, ctx):
 
 _HANDLERS = {
     "select": dml, "insert": dml, "update": dml, "delete": dml,
-    "with": lambda t, r, c: select_path(t, c), "values": lambda t, r, c: select_path(t, c),
+    "with": dml, "values": lambda t, r, c: select_path(t, c),
     "table": table_stmt,
     "begin": _begin, "start": _begin, "commit": _commit, "end": _commit, "rollback": _rollback,
     "abort": _rollback, "savepoint": _savepoint, "release": _release, "prepare": _prepare,

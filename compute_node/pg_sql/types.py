@@ -110,8 +110,20 @@ def _lookup(decltype: str | None) -> tuple[int, str] | None:
     return None
 
 
+def _array_oid(decltype: str) -> int | None:
+    from compute_node.pg_sql import arrays
+
+    try:
+        kind = arrays.element_kind(decltype)
+    except arrays.ArrayError:
+        return None
+    return arrays.ELEMENTS[kind][1] if kind else None
+
+
 def column_oid(decltype: str | None, sample=None) -> int:
     """The OID of a result column: from its declared type, else from a sample value."""
+    if decltype and "[" in decltype:
+        return _array_oid(decltype) or TEXT
     found = _lookup(decltype)
     if found:
         return found[0]
@@ -130,6 +142,8 @@ def column_oid(decltype: str | None, sample=None) -> int:
 
 def pg_type_name(decltype: str | None) -> str:
     """information_schema.columns.data_type for a declared type."""
+    if decltype and "[" in decltype:
+        return "ARRAY"
     found = _lookup(decltype)
     return found[1] if found else ("text" if not decltype else _norm(decltype))
 
@@ -259,6 +273,8 @@ def encode_binary(value, oid: int) -> bytes | None:
             return encode_text(value, oid)
         if oid in _BINARY_OUT:
             return _BINARY_OUT[oid](value)
+        if oid in _ARRAY_ELEMENT_OIDS:
+            return _bin_array(value, oid)
     except (ValueError, struct.error, OverflowError, ArithmeticError) as e:
         raise SqlError(f"cannot send value {value!r} as binary type {oid}: {e}", "22003") from None
     raise SqlError(f"binary output of type {oid} is not supported", "0A000")
@@ -390,7 +406,61 @@ def _decode_binary(data: bytes, oid: int):
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise SqlError("invalid byte sequence for encoding \"UTF8\"", "22021") from None
+    if oid in _ARRAY_ELEMENT_OIDS:
+        try:
+            return _array_from_binary(data)
+        except (struct.error, ValueError, UnicodeDecodeError):
+            raise SqlError(f"incorrect binary data format in bind parameter (type {oid})", "22P03") from None
     raise SqlError(f"binary format for parameters of type {oid} is not supported", "0A000")
+
+
+# One-dimensional arrays (arrays.py keeps them as PostgreSQL's array text)
+_ARRAY_ELEMENT_OIDS = {1005: INT2, 1007: INT4, 1016: INT8, 1021: FLOAT4, 1022: FLOAT8, 1000: BOOL, 1009: TEXT,
+                       1015: VARCHAR, 1028: OID}
+
+
+def _bin_array(value, oid: int) -> bytes:
+    """PostgreSQL's binary array: ndim, has-nulls, element OID, then per dimension its size
+    and lower bound 1, then each element as length (-1: NULL) and its binary form."""
+    from compute_node.pg_sql import arrays
+
+    elem = _ARRAY_ELEMENT_OIDS[oid]
+    items = arrays.parse(value.decode() if isinstance(value, bytes) else str(value))
+    kind = arrays.ARRAY_OIDS[oid]
+    out = [struct.pack(">iii", 1 if items else 0, int(any(e is None for e in items)), elem)]
+    if items:
+        out.append(struct.pack(">ii", len(items), 1))
+    for e in items:
+        if e is None:
+            out.append(struct.pack(">i", -1))
+            continue
+        body = encode_binary(arrays._typed(e, kind) if kind != "bool" else e, elem)
+        out.append(struct.pack(">i", len(body)) + body)
+    return b"".join(out)
+
+
+def _array_from_binary(data: bytes) -> str:
+    """A binary array parameter as PostgreSQL's array text (one dimension)."""
+    from compute_node.pg_sql import arrays
+
+    ndim, _nulls, elem = struct.unpack(">iii", data[:12])
+    if ndim == 0:
+        return "{}"
+    if ndim != 1:
+        raise ValueError("multidimensional")
+    size, _lower = struct.unpack(">ii", data[12:20])
+    pos, items = 20, []
+    for _ in range(size):
+        (n,) = struct.unpack(">i", data[pos:pos + 4])
+        pos += 4
+        if n < 0:
+            items.append(None)
+            continue
+        v = _decode_binary(data[pos:pos + n], elem)
+        pos += n
+        items.append(_shortest_float(v, elem == FLOAT4) if isinstance(v, float) else
+                     ("t" if v else "f") if elem == BOOL else str(v))
+    return arrays.format_array(items)
 
 
 _PG_EPOCH = __import__("datetime").datetime(2000, 1, 1)

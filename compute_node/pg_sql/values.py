@@ -19,7 +19,7 @@ import re
 import uuid as _uuid
 from decimal import Decimal, InvalidOperation
 
-from compute_node.pg_sql import numeric, temporal
+from compute_node.pg_sql import arrays, numeric, temporal
 from compute_node.pg_sql.types import _norm as norm_type
 
 _KINDS = {
@@ -53,6 +53,10 @@ class InputError(ValueError):
 
 def refuse_unstored_type(type_text: str) -> None:
     """A column type Sixfold cannot store with PostgreSQL's answers fails its DDL."""
+    try:
+        arrays.element_kind(type_text)
+    except arrays.ArrayError as e:
+        raise InputError(e.sqlstate, str(e)) from None
     if norm_type(type_text or "") in ("numeric", "decimal") and "(" not in type_text:
         raise InputError("0A000", "numeric without a precision is not supported: Sixfold keeps numeric values as "
                          "numbers, which cannot keep each value's own display scale (1.50 would print 1.5); "
@@ -62,8 +66,10 @@ def refuse_unstored_type(type_text: str) -> None:
 def converted_kind(decltype: str | None) -> str | None:
     """The kind of conversion a column of this declared type needs ('numeric(p,s)' for a
     numeric with a precision), or None when SQLite's own affinity and the CHECKs do."""
-    if not decltype or "[]" in decltype:
+    if not decltype:
         return None
+    if "[" in decltype:
+        return "array"
     if _NUMERIC_MOD.match(decltype):
         return "numeric"
     if _CHAR_MOD.match(decltype):
@@ -211,6 +217,11 @@ def stored(value, decltype: str):
             return parse_uuid(value)
         if kind in ("json", "jsonb"):
             return parse_json(value, kind == "jsonb")
+        if kind == "array":
+            try:
+                return arrays.canonical(value, arrays.element_kind(decltype))
+            except arrays.ArrayError as e:
+                raise InputError(e.sqlstate, str(e)) from None
         if kind == "char":  # char(n) keeps no trailing blanks: they are padding, shown on output
             return value.rstrip(" ") if isinstance(value, str) else value
         if kind == "numeric":

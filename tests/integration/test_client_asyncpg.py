@@ -156,3 +156,23 @@ def test_executemany_and_transactions(endpoint, table):
             await c.execute(f"drop table if exists {table}")
             await c.close()
     run(go())
+
+
+def test_array_columns_and_parameters(endpoint, table):
+    """int[] and text[] columns: lists go in as typed (binary) parameters, come back as
+    lists from binary results, and `= ANY($1)` takes a list."""
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} (id int primary key, nums int[], tags text[], big bigint[])")
+            await c.execute(f"insert into {table} values ($1, $2, $3, $4)", 1, [1, None, 3], ["a", "b c", ""],
+                            [2**40])
+            await c.execute(f"insert into {table} values ($1, $2, $3, $4)", 2, [], None, [])
+            rows = await c.fetch(f"select id, nums, tags, big from {table} order by id")
+            assert [tuple(r) for r in rows] == [(1, [1, None, 3], ["a", "b c", ""], [2**40]), (2, [], None, [])]
+            assert await c.fetchval(f"select count(*) from {table} where 3 = any(nums)") == 1
+            assert await c.fetchval(f"select id from {table} where id = any($1::int[])", [2, 5]) == 2
+            assert await c.fetchval(f"select nums[3] from {table} where id = 1") == 3
+        finally:
+            await c.close()
+    run(go())

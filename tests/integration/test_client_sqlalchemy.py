@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from tests.integration.pg_endpoints import Endpoint, postgres_endpoint, sixfold_endpoint  # noqa: F401
@@ -88,6 +89,36 @@ def test_orm_sequence_ids(endpoint):
         Base.metadata.drop_all(eng)
         eng.dispose()
     assert not sa.inspect(eng).has_sequence(f"{prefix}_ticket_seq")
+
+
+def test_array_columns(endpoint):
+    """ARRAY columns through the ORM: lists in and out, = ANY and @> in queries, and
+    reflection gives the array type back."""
+    prefix = f"r{uuid.uuid4().hex[:8]}"
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Post(Base):
+        __tablename__ = f"{prefix}_posts"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        tags: Mapped[list[str]] = mapped_column(postgresql.ARRAY(sa.Text))
+        scores: Mapped[list[int] | None] = mapped_column(postgresql.ARRAY(sa.Integer))
+
+    eng = engine(endpoint)
+    try:
+        Base.metadata.create_all(eng)
+        with Session(eng) as s:
+            s.add_all([Post(id=1, tags=["db", "quorum"], scores=[3, 5]), Post(id=2, tags=["lsm"], scores=None)])
+            s.commit()
+            assert s.get(Post, 1).tags == ["db", "quorum"] and s.get(Post, 1).scores == [3, 5]
+            assert s.scalars(sa.select(Post.id).where(sa.literal("lsm") == sa.any_(Post.tags))).all() == [2]
+            assert s.scalars(sa.select(Post.id).where(Post.scores.contains([5]))).all() == [1]
+        cols = {c["name"]: c for c in sa.inspect(eng).get_columns(f"{prefix}_posts")}
+        assert isinstance(cols["tags"]["type"], sa.ARRAY) and isinstance(cols["scores"]["type"].item_type, sa.Integer)
+    finally:
+        Base.metadata.drop_all(eng)
+        eng.dispose()
 
 
 def test_orm_create_insert_query_delete(endpoint):

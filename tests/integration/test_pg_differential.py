@@ -354,6 +354,45 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop sequence if exists {t}_two",
         "select currval('{t}_two')",
     ],
+    "arrays": [
+        "create table {t} (id int primary key, tags text[], nums int[], big bigint[], flags boolean[], f float8[])",
+        "insert into {t} values (1, '{a,b}', '{1,2,3}', '{9000000000}', '{t,f}', '{1.5,2}')",
+        "insert into {t} values (2, array['x', 'y z', null, ''], array[3, 4], null, '{yes,NULL}', array[0.1])",
+        "insert into {t} values (3, '{}', '{ 7 , 8 }', '{}', '{}', '{}')",
+        "insert into {t} (id, nums) values (4, '{1,x}')",
+        "insert into {t} (id, nums) values (5, '{99999999999}')",
+        "create table {t}_md (m int[])",
+        "insert into {t}_md values ('{{1,2},{3,4}}')",
+        "insert into {t} (id, nums) values (7, 'not an array')",
+        "insert into {t} (id, tags) values (8, '{\"quoted \\\" mark\",NULL,\"NULL\"}')",
+        "select id, tags, nums, big, flags, f from {t} order by id",
+        "select id from {t} where 2 = any(nums) order by id",
+        "select id from {t} where 'y z' = any(tags) order by id",
+        "select id, 5 = any(nums) as has5, 'q' = any(tags) as hasq from {t} order by id",
+        "select id from {t} where 3 <> all(nums) order by id",
+        "select id, tags[1] as t1, nums[2] as n2, nums[9] as none, array_length(nums, 1) as len, "
+        "cardinality(tags) as card from {t} order by id",
+        "select id from {t} where nums @> array[1, 2] order by id",
+        "select id from {t} where nums <@ array[1, 2, 3, 4] order by id",
+        "select id from {t} where nums && array[4, 8] order by id",
+        "select id, nums || array[10] as cat, nums || 11 as app, 0 || nums as pre, array_append(tags, 'w') as ap "
+        "from {t} order by id",
+        "select id from {t} where nums = '{1, 2, 3}' order by id",
+        "select array[1, 2] as a, array['p', 'q r'] as b, array_position(array['a', 'b'], 'b') as pos",
+        ("insert into {t} (id, nums, tags) values (%s, %s, %s)", (10, [5, 6], ["m", "n o"])),
+        ("select id, nums, tags from {t} where id = %s", (10,)),
+        ("select id from {t} where %s = any(nums) order by id", (6,)),
+        "select count(*), count(distinct nums) from {t}",
+        "select id from {t} order by nums",
+        "select id from {t} where nums > '{1}'",
+        "select tags || 'x' from {t} where id = 1",
+        "update {t} set nums = array_append(nums, 100) where id = 3",
+        "select nums from {t} where id = 3",
+        "select column_name, data_type, udt_name from information_schema.columns where table_name = '{t}' "
+        "order by ordinal_position",
+        "select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a "
+        "where a.attrelid = '{t}'::regclass and a.attnum > 0 order by a.attnum",
+    ],
     "text lengths": [
         "create table {t} (id int, v varchar(3), c char(2), t text)",
         "insert into {t} values (1, 'abc', 'xy', 'long text is fine')",
@@ -457,6 +496,9 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "numeric without a precision: a SQLite number keeps no display scale (0A000)",
     ("numeric beyond what Sixfold stores", "12345678901234567890.5)"):
         "numeric values beyond 15 significant digits are not stored (0A000)",
+    ("arrays", "order by nums"): "ordering arrays would compare their text (0A000)",
+    ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
+    ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
         "numeric values beyond 15 significant digits are not stored (0A000)",
 }

@@ -1,0 +1,332 @@
+"""One-dimensional arrays of integers, floats, booleans and text, as column values.
+
+Stored form: PostgreSQL's array text, canonical ('{1,2,3}', '{a,"b c",NULL}'), so that
+equality, DISTINCT and GROUP BY compare as PostgreSQL does. A typed array column's
+input trigger (values.stored) parses and checks each element (22P02, 22003) and writes
+that form. ARRAY[...] builds it; `x = ANY(arr)`, `arr[i]`, array_length, cardinality,
+`@>`, `<@`, `&&`, array_append, array_cat, array_position and `||` are functions over it
+(arrays.register). Ordering arrays (< >, ORDER BY, min/max) would compare the text, not
+the elements: refused (0A000). Multidimensional arrays are refused (0A000).
+
+Pure parsing and formatting here; the SQLite functions at the end.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import apsw
+
+# element kind -> (element type OID, array type OID, PostgreSQL element type name)
+ELEMENTS = {
+    "int2": (21, 1005, "smallint"), "int4": (23, 1007, "integer"), "int8": (20, 1016, "bigint"),
+    "float4": (700, 1021, "real"), "float8": (701, 1022, "double precision"), "bool": (16, 1000, "boolean"),
+    "text": (25, 1009, "text"), "varchar": (1043, 1015, "character varying"), "oid": (26, 1028, "oid"),
+}
+ARRAY_OIDS = {v[1]: k for k, v in ELEMENTS.items()}
+_DECL_ELEMENT = {
+    "smallint": "int2", "int2": "int2", "integer": "int4", "int": "int4", "int4": "int4", "bigint": "int8",
+    "int8": "int8", "real": "float4", "float4": "float4", "double precision": "float8", "float8": "float8",
+    "boolean": "bool", "bool": "bool", "text": "text", "varchar": "varchar", "character varying": "varchar",
+}
+_INT_RANGE = {"int2": 2**15, "int4": 2**31, "int8": 2**63, "oid": 2**32}
+
+
+class ArrayError(ValueError):
+    def __init__(self, sqlstate: str, message: str):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def element_kind(decltype: str | None) -> str | None:
+    """The element kind of an array column's declared type ('integer[]' -> 'int4'), None
+    for a type that is no array. ArrayError for arrays of other element types."""
+    if not decltype or "[" not in decltype:
+        return None
+    base = re.sub(r"\([^)]*\)", "", decltype.lower())
+    dims = base.count("[")
+    base = re.sub(r"\[\d*\]", "", base).strip()
+    if dims != 1:
+        raise ArrayError("0A000", "multidimensional arrays are not supported")
+    kind = _DECL_ELEMENT.get(" ".join(base.split()))
+    if kind is None:
+        raise ArrayError("0A000", f"arrays of {base} are not supported (integers, floats, booleans and text are)")
+    return kind
+
+
+def parse(text: str) -> list[str | None]:
+    """PostgreSQL's array text (one dimension) -> its elements as text (None for NULL)."""
+    s = text.strip()
+    if s.startswith("["):
+        raise ArrayError("0A000", "array bounds decoration is not supported")
+    if not (s.startswith("{") and s.endswith("}")):
+        raise ArrayError("22P02", f'malformed array literal: "{text}"')
+    body, out, i = s[1:-1], [], 0
+    if not body.strip():
+        return []
+    n = len(body)
+    while True:
+        while i < n and body[i].isspace():
+            i += 1
+        if i < n and body[i] == "{":
+            raise ArrayError("0A000", "multidimensional arrays are not supported")
+        if i < n and body[i] == '"':
+            i += 1
+            buf = []
+            while i < n and body[i] != '"':
+                if body[i] == "\\" and i + 1 < n:
+                    i += 1
+                buf.append(body[i])
+                i += 1
+            if i >= n:
+                raise ArrayError("22P02", f'malformed array literal: "{text}"')
+            i += 1
+            out.append("".join(buf))
+            while i < n and body[i].isspace():
+                i += 1
+        else:
+            start = i
+            while i < n and body[i] != ",":
+                if body[i] in '{}"':
+                    raise ArrayError("22P02", f'malformed array literal: "{text}"')
+                i += 1
+            item = body[start:i].strip()
+            if not item:
+                raise ArrayError("22P02", f'malformed array literal: "{text}"')
+            out.append(None if item.upper() == "NULL" else item)
+        if i >= n:
+            return out
+        if body[i] != ",":
+            raise ArrayError("22P02", f'malformed array literal: "{text}"')
+        i += 1
+
+
+_NEEDS_QUOTES = re.compile(r'[{},"\\\s]')
+
+
+def _quote(e: str) -> str:
+    if e == "" or e.upper() == "NULL" or _NEEDS_QUOTES.search(e):
+        return '"' + e.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return e
+
+
+def format_array(elements: list[str | None]) -> str:
+    return "{" + ",".join("NULL" if e is None else _quote(e) for e in elements) + "}"
+
+
+def _float_text(v: float) -> str:
+    from compute_node.pg_sql import types
+
+    return types._shortest_float(v, False)
+
+
+def element_text(value, kind: str) -> str | None:
+    """One element in PostgreSQL's text for its kind; ArrayError on bad input."""
+    if value is None:
+        return None
+    if kind in _INT_RANGE:
+        try:
+            n = int(value) if not isinstance(value, str) else int(value.strip())
+        except (ValueError, TypeError):
+            raise ArrayError("22P02", f'invalid input syntax for type {ELEMENTS[kind][2]}: "{value}"') from None
+        if isinstance(value, float) and value != int(value):
+            raise ArrayError("22P02", f'invalid input syntax for type {ELEMENTS[kind][2]}: "{value}"')
+        if not -_INT_RANGE[kind] <= n < _INT_RANGE[kind]:
+            raise ArrayError("22003", f'value "{value}" is out of range for type {ELEMENTS[kind][2]}')
+        return str(n)
+    if kind in ("float4", "float8"):
+        try:
+            f = float(value.strip()) if isinstance(value, str) else float(value)
+        except ValueError:
+            raise ArrayError("22P02", f'invalid input syntax for type {ELEMENTS[kind][2]}: "{value}"') from None
+        return "NaN" if math.isnan(f) else _float_text(f)
+    if kind == "bool":
+        from compute_node.pg_sql import values
+
+        try:
+            return "t" if values.parse_bool(value) else "f"
+        except values.InputError as e:
+            raise ArrayError(e.sqlstate, str(e)) from None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value)
+
+
+def canonical(value, kind: str) -> str:
+    """An array value (its text) in the stored form of an array of `kind`."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        raise ArrayError("42804", f"column is of type {ELEMENTS[kind][2]}[] but expression is of type "
+                         f"{'integer' if isinstance(value, int) else 'numeric'}")
+    return format_array([element_text(e, kind) for e in parse(value)])
+
+
+def _typed(e: str | None, kind: str):
+    if e is None:
+        return None
+    if kind in _INT_RANGE:
+        return int(e)
+    if kind in ("float4", "float8"):
+        return float(e)
+    if kind == "bool":
+        return 1 if e == "t" else 0
+    return e
+
+
+def _guess_kind(elements: list[str | None]) -> str:
+    """An array's element kind from its elements, when nothing else says: integers if
+    all are, else text."""
+    if all(e is None or re.fullmatch(r"-?\d+", e) for e in elements):
+        return "int8"
+    return "text"
+
+
+# --- SQLite functions -----------------------------------------------------------------------
+def _guard(fn):
+    def wrapper(*args):
+        try:
+            return fn(*args)
+        except ArrayError as e:
+            raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _elements(arr) -> list[str | None] | None:
+    if arr is None:
+        return None
+    return parse(arr.decode() if isinstance(arr, bytes) else str(arr))
+
+
+@_guard
+def pg_array(*values):
+    """ARRAY[a, b, ...] from SQLite values: integers stay integers, the rest is text."""
+    kind = "int8" if all(v is None or isinstance(v, int) for v in values) else (
+        "float8" if all(v is None or isinstance(v, (int, float)) for v in values) else "text")
+    return format_array([element_text(v, kind) for v in values])
+
+
+def _equal(e: str | None, x) -> bool | None:
+    if e is None or x is None:
+        return None
+    if isinstance(x, bool) or isinstance(x, int):
+        try:
+            return int(e) == x if re.fullmatch(r"\s*-?\d+\s*", e) else (e in ("t", "true") and x == 1
+                                                                          or e in ("f", "false") and x == 0)
+        except ValueError:
+            return False
+    if isinstance(x, float):
+        try:
+            return float(e) == x
+        except ValueError:
+            return False
+    return e == (x.decode() if isinstance(x, bytes) else str(x))
+
+
+@_guard
+def pg_array_any(x, arr):
+    """x = ANY(arr): true on a match, else NULL if x or an element is NULL, else false."""
+    elements = _elements(arr)
+    if elements is None:
+        return None
+    seen_null = x is None
+    for e in elements:
+        eq = _equal(e, x)
+        if eq:
+            return 1
+        if eq is None:
+            seen_null = True
+    return None if seen_null else 0
+
+
+@_guard
+def pg_array_get(arr, index, kind):
+    elements = _elements(arr)
+    if elements is None or index is None:
+        return None
+    i = int(index)
+    if not 1 <= i <= len(elements):
+        return None
+    k = kind or _guess_kind(elements)
+    return _typed(elements[i - 1], k)
+
+
+@_guard
+def pg_array_length(arr, dim):
+    elements = _elements(arr)
+    if elements is None or dim is None or int(dim) != 1 or not elements:
+        return None
+    return len(elements)
+
+
+@_guard
+def pg_cardinality(arr):
+    elements = _elements(arr)
+    return None if elements is None else len(elements)
+
+
+@_guard
+def pg_array_contains(a, b):
+    """a @> b: every element of b (NULLs never match) is in a."""
+    ea, eb = _elements(a), _elements(b)
+    if ea is None or eb is None:
+        return None
+    have = set(e for e in ea if e is not None)
+    return int(all(e is not None and e in have for e in eb))
+
+
+@_guard
+def pg_array_overlap(a, b):
+    ea, eb = _elements(a), _elements(b)
+    if ea is None or eb is None:
+        return None
+    return int(bool(set(e for e in ea if e is not None) & set(e for e in eb if e is not None)))
+
+
+@_guard
+def pg_array_append(arr, x):
+    elements = _elements(arr) if arr is not None else []
+    kind = "int8" if isinstance(x, int) else "float8" if isinstance(x, float) else "text"
+    return format_array(elements + [element_text(x, kind)])
+
+
+@_guard
+def pg_array_cat(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return format_array(_elements(a) + _elements(b))
+
+
+@_guard
+def pg_array_position(arr, x):
+    elements = _elements(arr)
+    if elements is None or x is None:
+        return None
+    for i, e in enumerate(elements, 1):
+        if _equal(e, x):
+            return i
+    return None
+
+
+@_guard
+def pg_array_refuse_order(_arr):
+    raise ArrayError("0A000", "ordering arrays (<, >, ORDER BY, min, max) is not supported")
+
+
+def register(conn: apsw.Connection) -> None:
+    det = {"deterministic": True}
+    conn.create_scalar_function("pg_array", pg_array, -1, **det)
+    conn.create_scalar_function("pg_array_any", pg_array_any, 2, **det)
+    conn.create_scalar_function("pg_array_get", pg_array_get, 3, **det)
+    conn.create_scalar_function("array_length", pg_array_length, 2, **det)
+    conn.create_scalar_function("cardinality", pg_cardinality, 1, **det)
+    conn.create_scalar_function("pg_array_contains", pg_array_contains, 2, **det)
+    conn.create_scalar_function("pg_array_overlap", pg_array_overlap, 2, **det)
+    conn.create_scalar_function("array_append", pg_array_append, 2, **det)
+    conn.create_scalar_function("array_cat", pg_array_cat, 2, **det)
+    conn.create_scalar_function("array_position", pg_array_position, 2, **det)
+    conn.create_scalar_function("pg_array_refuse_order", pg_array_refuse_order, 1, **det)
