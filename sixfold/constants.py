@@ -130,6 +130,8 @@ SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
 SCHEMA_COLUMNS_CACHE_TABLES_MAX = 1024  # tables whose column types the translator keeps per schema version
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
+# pg_sleep() checks for a cancel (an interrupted statement) this often
+PG_SLEEP_CANCEL_POLL_MS = 50
 
 # --- Control plane (docs/2026-12-02-control-plane.md) --------------------------------
 # Every compute instance's Health is called this often. A killed writer is failed on the

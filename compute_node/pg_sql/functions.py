@@ -7,12 +7,13 @@ import datetime
 import random as _random
 import re
 import threading
+import time
 from functools import lru_cache
 
 import apsw
 
 from compute_node.pg_sql import json_functions, temporal, typed_functions, types, values
-from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
+from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
                    " (SQLite " + apsw.sqlite_lib_version() + ")")
@@ -432,6 +433,18 @@ def _con_field(trigger_sql, key):
     return constraints.con_field(trigger_sql, key)
 
 
+def _pg_sleep(conn: apsw.Connection, seconds):
+    """pg_sleep(s): sleeps, and stops when the statement is cancelled (57014)."""
+    if seconds is None:
+        return ""
+    deadline = time.monotonic() + float(seconds)
+    while (left := deadline - time.monotonic()) > 0:
+        if conn.is_interrupted:
+            raise apsw.InterruptError("canceling statement due to user request")
+        time.sleep(min(left, PG_SLEEP_CANCEL_POLL_MS / 1000))
+    return ""
+
+
 def _bpchar(v, n, padded):
     """v::char(n): cut to n characters, trailing blanks dropped; padded to n when shown."""
     if v is None:
@@ -445,6 +458,7 @@ def register(conn: apsw.Connection) -> None:
 
     sequences.register(conn)
     arrays.register(conn)
+    conn.create_scalar_function("pg_sleep", lambda s: _pg_sleep(conn, s), 1)
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
     conn.execute("pragma foreign_keys=ON")  # PostgreSQL enforces foreign keys (23503) and their actions

@@ -174,7 +174,7 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
 
 
 _UNSUPPORTED_FUNCS = {"pg_advisory_lock", "pg_try_advisory_lock",
-                      "txid_current", "pg_sleep"}
+                      "txid_current"}
 
 
 _ARITH = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}

@@ -256,6 +256,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select encode('hello'::bytea, 'hex') as h, encode('hello'::bytea, 'base64') as b, decode('68656c6c6f', 'hex') as d",
         "select pg_typeof(1) as a, pg_typeof(1.5) as b, pg_typeof('x'::text) as c, pg_typeof(now()) as d",
         "select length(gen_random_uuid()::text) as n",
+        "select pg_sleep(0) as s, pg_sleep(0.01)",
         "select x from generate_series(1, 3) as x",
         "select generate_series(1, 3) as g",
         "select * from generate_series(timestamp '2024-01-01', timestamp '2024-01-02', interval '12 hours') as g",

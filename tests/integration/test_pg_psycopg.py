@@ -455,6 +455,18 @@ def test_statement_timeout(cluster):
         assert conn.execute("select count(*) from (select 1 union all select 2) x").fetchone() == (2,)
 
 
+def test_pg_sleep_sleeps_and_is_cancelled(cluster):
+    with connect(cluster, autocommit=True) as conn:
+        t0 = time.monotonic()
+        assert conn.execute("select pg_sleep(0.2)").fetchone() == ("",)
+        assert time.monotonic() - t0 >= 0.2
+        conn.execute("set statement_timeout = 200")
+        t0 = time.monotonic()
+        with pytest.raises(pe.QueryCanceled):
+            conn.execute("select pg_sleep(60)")
+        assert time.monotonic() - t0 < CANCEL_WITHIN_S
+
+
 def test_cancel_from_another_thread(cluster):
     with connect(cluster, autocommit=True) as conn:
         done = threading.Event()
