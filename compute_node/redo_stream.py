@@ -149,7 +149,10 @@ class RedoRing:
 async def serve_subscriber(vc, ring: RedoRing, writer_name: str, request_iterator, context) -> None:
     """One replica's subscription (the `ComputeNode.Subscribe` handler on the writer)."""
     it = request_iterator.__aiter__()
-    first = await it.__anext__()
+    try:
+        first = await it.__anext__()
+    except StopAsyncIteration:
+        return  # the replica went away before saying which it is
     name = first.name
     vc.replica_read_points.report(name, first.min_read_lsn)  # before anything: it may hold a read point
     reader = asyncio.ensure_future(_read_progress(vc, name, it))

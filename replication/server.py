@@ -84,7 +84,10 @@ class ReplicationServer(cpb_grpc.ComputeNodeServicer):
     async def Subscribe(self, request_iterator, context):
         """One secondary's stream of the durable log."""
         it = request_iterator.__aiter__()
-        first = await it.__anext__()
+        try:
+            first = await it.__anext__()
+        except StopAsyncIteration:
+            return  # the agent went away before saying which region it is
         region, cursor = first.name, first.resume_after_lsn
         s = self.secondaries.setdefault(region, Secondary())
         s.applied_lsn, s.connected = first.applied_vdl, True
