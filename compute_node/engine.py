@@ -84,6 +84,11 @@ SNAPSHOT_LEVELS = ("repeatable read", "serializable")
 _READ_ONLY = re.compile(r"\bread\s+only\b", re.I)
 _TO_SAVEPOINT = re.compile(r"^\s*(transaction\s+)?to\b", re.I)
 _SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
+# Schema changes go straight to the writer: tried on a reader, SQLite would check them
+# against the reader's cached schema, which can predate the session's own last change
+# (CREATE INDEX t_pkey after a DROP TABLE t and a CREATE TABLE t in one transaction:
+# "index t_pkey already exists").
+_SCHEMA_CHANGE = re.compile(r"^\s*(create|drop|alter)\b", re.I)
 
 
 def split_statements(sql: str) -> list[str]:
@@ -500,11 +505,12 @@ class Session:
         return node.wait_durable(shipped)
 
     def _autocommit(self, stmt: str, params) -> Result:
-        try:
-            return self._run(self.reader, stmt, params)
-        except SixfoldError as e:
-            if not isinstance(e, _WriteAttempt):
-                raise
+        if not _SCHEMA_CHANGE.match(stmt):
+            try:
+                return self._run(self.reader, stmt, params)
+            except SixfoldError as e:
+                if not isinstance(e, _WriteAttempt):
+                    raise
         # It writes: run it on the writer, alone, as its own mini-transaction.
         node = self.node
         node.acquire_write_lock()

@@ -239,6 +239,20 @@ def test_describe_table_same_as_postgres(postgres_endpoint, sixfold_endpoint):  
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
 
 
+def test_schema_changes_see_the_sessions_own_last_change(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """In two psql sessions: DROP TABLE, a CREATE TABLE that is several SQLite statements
+    (a typed column's input triggers), ALTER TABLE ADD PRIMARY KEY; what `pgbench -i`
+    does on a loaded database. The second ADD PRIMARY KEY finds the index name free, as
+    on PostgreSQL (it used to be checked against the session reader's cached schema)."""
+    t = f"r_{uuid.uuid4().hex[:8]}"
+    once = [f"drop table if exists {t}", f"create table {t} (id int not null, d date, filler char(8))",
+            f"alter table {t} add primary key (id)"]
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        for session in (once, once + [f"drop table {t}"]):  # the second session is the one pgbench -i trips on
+            cp = psql_uri(ep, *[x for sql in session for x in ("-c", sql)])
+            assert cp.returncode == 0, f"{ep.dbname}: {cp.stderr}"
+
+
 def test_list_indexes_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """\\di lists the indexes behind primary keys and unique constraints under PostgreSQL's
     names (t_pkey, t_code_key) as well as those made by CREATE INDEX."""
