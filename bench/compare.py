@@ -58,6 +58,12 @@ from bench.storage_bench import BUSY_WARN_FRACTION, report_header, write_report
 from bench.systems import Postgres, Sixfold, ensure_postgres, query
 
 CLIENTS = (1, 4)
+# Rows of the full run beyond TPC-B at CLIENTS: (workload, clients, pgbench options).
+# Select-only needs no quorum (the closest Sixfold can come to PostgreSQL); prepared
+# statements skip the parse; 16 clients show scale; SCALE_LARGE shows cache misses.
+EXTRA_WORKLOADS = (("tpcb", 16, ()), ("select-only", 4, ("-S",)), ("tpcb-prepared", 4, ("-M", "prepared")))
+SCALE_LARGE = 20  # pgbench scale of the large-data row (about 300 MB): buffer-cache misses and storage reads
+LARGE_WORKLOAD = "tpcb-scale20"
 PAUSED_CLIENTS = 4
 HA_KILLS, HA_KILLS_QUICK = 5, 2  # writer kills for the failover RTO figures
 PREP_SQL = {"pg": ["vacuum pgbench_branches", "vacuum pgbench_tellers", "truncate pgbench_history"],
@@ -69,6 +75,7 @@ def _defaults(a: argparse.Namespace) -> argparse.Namespace:
     a.seconds = a.seconds or (5.0 if a.quick else 20.0)
     a.scale = a.scale or (1 if a.quick else 2)
     a.records = [10_000, 100_000] if a.quick else [10_000, 1_000_000]
+    a.extra_rows = not a.quick
     if a.rounds < 1 or a.seconds < 1 or a.scale < 1:
         raise SystemExit("--rounds, --seconds and --scale must be positive")
     return a
@@ -104,6 +111,13 @@ class Bench:
         steps += [(f"warm-up 4c {n}", s + 3) for n in ("sixfold", "pg-single", "pg-sync")]
         steps += [(f"round {r + 1}/{a.rounds} {c}c {n}", s + 3) for r in range(a.rounds) for c in CLIENTS
                   for n in ("sixfold", "pg-single", "pg-sync")]
+        if a.extra_rows:
+            steps += [(f"round {r + 1}/{a.rounds} {w} {c}c {n}", s + 3) for r in range(a.rounds)
+                      for w, c, _o in EXTRA_WORKLOADS for n in ("sixfold", "pg-single", "pg-sync")]
+            steps += [(f"pgbench -i -s {SCALE_LARGE} {n}", 12 * SCALE_LARGE if n == "sixfold" else SCALE_LARGE)
+                      for n in ("sixfold", "pg-single", "pg-sync")]
+            steps += [(f"round {r + 1}/{a.rounds} {LARGE_WORKLOAD} 4c {n}", s + 3) for r in range(a.rounds)
+                      for n in ("sixfold", "pg-single", "pg-sync")]
         steps += [(f"sixfold 4c {k} ({r + 1}/{a.rounds})", s + 3) for r in range(a.rounds)
                   for k in ("healthy", "paused node")]
         if a.profile:
@@ -133,17 +147,31 @@ class Bench:
             query(self.systems[name].uri, sql)
 
     # --- one measured run ------------------------------------------------------------------
-    def measure(self, name: str, clients: int, tag: str, on_start=None) -> dict:
+    def measure(self, name: str, clients: int, tag: str, on_start=None, workload: str = "tpcb",
+                options: tuple[str, ...] = ()) -> dict:
         sys_ = self.systems[name]
         self.prep(name)
         snap0 = sys_.snapshot()
+        kinds = sys_.process_groups() if name == "sixfold" else {}
         cpu0, busy0, self0 = trees_cpu_s(self.groups()), machine_busy_s(), _self_cpu()
+        kind0 = trees_cpu_s(kinds)
         extra = on_start() if on_start else None
-        r = pgbench_run.run(sys_.uri, clients, self.args.seconds, self.work / f"{tag}-{name}-{clients}c")
+        r = pgbench_run.run(sys_.uri, clients, self.args.seconds, self.work / f"{tag}-{name}-{workload}-{clients}c",
+                            list(options))
         cpu1, busy1, self1 = trees_cpu_s(self.groups()), machine_busy_s(), _self_cpu()
+        kind1 = trees_cpu_s(kinds)
         snap1 = sys_.snapshot()
         n = r["transactions"] or 0
         b = sys_.bytes_out(snap0, snap1)
+        r["workload"] = workload
+        if kinds and n:
+            r["cpu_ms_per_txn_by_process"] = {k: round((kind1[k] - kind0[k]) * 1000 / n, 3) for k in kinds}
+            r["cpu_ms_per_txn_by_process"]["storage_node_mean"] = round(
+                r["cpu_ms_per_txn_by_process"]["storage_nodes"] / max(len(kinds["storage_nodes"]), 1), 3)
+        if name == "sixfold" and b.get("append_messages"):
+            per_node = b["append_messages"] / max(len(kinds.get("storage_nodes", ())), 1)
+            r["append_messages_per_node"] = round(per_node)
+            r["txns_per_append_message"] = round(n / per_node, 3) if per_node else None
         cpu = cpu1[name] - cpu0[name]
         others = {k: round(cpu1[k] - cpu0[k], 2) for k in cpu1 if k != name}
         busy = busy1 - busy0
@@ -183,6 +211,32 @@ class Bench:
                     r["round"] = rnd
                     self.runs.append(r)
                     self._note(bar, r, f"round {rnd + 1}")
+        if not self.args.extra_rows:
+            return
+        for rnd in range(self.args.rounds):
+            for workload, c, options in EXTRA_WORKLOADS:
+                for name in self.systems:
+                    bar.step(f"round {rnd + 1}/{self.args.rounds} {workload} {c}c {name}")
+                    r = self.measure(name, c, f"r{rnd}", workload=workload, options=options)
+                    r["round"] = rnd
+                    self.runs.append(r)
+                    self._note(bar, r, f"round {rnd + 1} {workload}")
+
+    def large(self, bar: Progress) -> None:
+        """The large-data row: every system reloaded at SCALE_LARGE, then 4-client TPC-B."""
+        if not self.args.extra_rows:
+            return
+        for name, s in self.systems.items():
+            bar.step(f"pgbench -i -s {SCALE_LARGE} {name}")
+            info = pgbench_run.init(s.uri, SCALE_LARGE)
+            bar.note(f"{name}: pgbench -i -s {SCALE_LARGE} in {info['seconds']} s")
+        for rnd in range(self.args.rounds):
+            for name in self.systems:
+                bar.step(f"round {rnd + 1}/{self.args.rounds} {LARGE_WORKLOAD} 4c {name}")
+                r = self.measure(name, 4, f"r{rnd}", workload=LARGE_WORKLOAD)
+                r["round"] = rnd
+                self.runs.append(r)
+                self._note(bar, r, f"round {rnd + 1} {LARGE_WORKLOAD}")
 
     def paused(self, bar: Progress) -> None:
         sf = self.systems["sixfold"]
@@ -309,6 +363,7 @@ def run(args: argparse.Namespace) -> int:
         b.paused(bar)
         if args.profile:
             b.profile(bar)
+        b.large(bar)  # last: it reloads every system with the large data set
         closed_at = datetime.now()
         ok = True
     finally:
@@ -341,7 +396,10 @@ def run(args: argparse.Namespace) -> int:
           f"(SIGKILL -> first commit) p50/max: endpoint {rto['endpoint']['rto_ms_p50']}/"
           f"{rto['endpoint']['rto_ms_max']} ms, driver {rto['driver']['rto_ms_p50']}/{rto['driver']['rto_ms_max']} ms")
 
-    rows = compare_report.summarize(b.runs, list(b.systems), list(CLIENTS))
+    workloads = [("tpcb", c) for c in CLIENTS]
+    if args.extra_rows:
+        workloads += [(w, c) for w, c, _o in EXTRA_WORKLOADS] + [(LARGE_WORKLOAD, 4)]
+    rows = compare_report.summarize(b.runs, list(b.systems), workloads)
     mach = machine()
     mach["postgresql"] = configs.get("pg-single", {}).get("version")
     header = report_header("compare", started, args.seed, load_before)
@@ -354,12 +412,15 @@ def run(args: argparse.Namespace) -> int:
     md += "\n" + "\n".join(compare_report.sixfold_only_lines(b.extra)) + "\n"
     (args.out_dir / "compare.md").write_text(md)
     pg_short = (mach["postgresql"] or "?").split()[0]
-    pngs = plots.plot(rows, args.out_dir, f"{mach['cpu_count']} CPUs, PostgreSQL {pg_short}, scale {args.scale}, "
+    pngs = plots.plot([r for r in rows if r["workload"] == "tpcb" and r["clients"] in CLIENTS], args.out_dir, f"{mach['cpu_count']} CPUs, PostgreSQL {pg_short}, scale {args.scale}, "
                                           f"{args.rounds} x {args.seconds:g} s, {meta['date']}, {meta['commit']}")
     line = compare_report.summary_line(rows, b.extra, b.warnings)
     report = {**header,
               "config": {"quick": args.quick, "rounds": args.rounds, "seconds": args.seconds, "scale": args.scale,
                          "clients": list(CLIENTS), "order": list(b.systems), "pgbench": "-n -c C -j min(C,2) -T S -l",
+                         "extra_workloads": [{"workload": w, "clients": c, "pgbench_options": list(o)}
+                                             for w, c, o in EXTRA_WORKLOADS] if args.extra_rows else [],
+                         "large_scale": SCALE_LARGE if args.extra_rows else None,
                          "prep_before_each_run": PREP_SQL, "systems": configs},
               "summary_rows": rows, "warmup_runs": b.warmup, "runs": [_strip(r) for r in b.runs], "sixfold_only": b.extra,
               "sixfold_log_problems": sf.log_problems, "sixfold_nodes_died": sf.died, "warnings": b.warnings,

@@ -20,17 +20,28 @@ def _ratio(a, b, nd=2):
     return round(a / b, nd) if a is not None and b else None
 
 
-def summarize(runs: list[dict], systems: list[str], clients: list[int]) -> list[dict]:
-    """One row per (system, clients): TPS median and per round, p50/p99 over the pooled
-    latencies of all rounds, medians of bytes and CPU per transaction, and the ratios
-    Sixfold / this system (TPS, p99, bytes, CPU)."""
+WORKLOAD_LABELS = {"tpcb": "TPC-B", "select-only": "select-only (-S)", "tpcb-prepared": "TPC-B -M prepared",
+                   "tpcb-scale20": "TPC-B, scale 20"}
+
+
+def summarize(runs: list[dict], systems: list[str], workloads: list[tuple[str, int]]) -> list[dict]:
+    """One row per (workload, clients, system): TPS median and per round, p50/p99 over the
+    pooled latencies of all rounds, medians of bytes and CPU per transaction (Sixfold: per
+    process kind too, and transactions per append message), and the ratios Sixfold / this
+    system (TPS, p99, bytes, CPU)."""
     rows = []
-    for c in clients:
+    for w, c in workloads:
         for s in systems:
-            rs = [r for r in runs if r["system"] == s and r["clients"] == c]
+            rs = [r for r in runs if r["system"] == s and r["clients"] == c and r.get("workload", "tpcb") == w]
+            if not rs:
+                continue
             lat = sorted(x for r in rs for x in r.get("_latencies_us", []))
+            by_process = {k: _round(_median(r.get("cpu_ms_per_txn_by_process", {}).get(k) for r in rs), 3)
+                          for k in ("writer", "storage_nodes", "storage_node_mean")}
             rows.append({
-                "system": s, "clients": c, "rounds": len(rs),
+                "system": s, "clients": c, "workload": w, "rounds": len(rs),
+                "cpu_ms_per_txn_by_process": by_process if any(v is not None for v in by_process.values()) else None,
+                "txns_per_append_message": _round(_median(r.get("txns_per_append_message") for r in rs), 3),
                 "tps_median": _round(_median(r["tps"] for r in rs), 1),
                 "tps_rounds": [r["tps"] for r in rs],
                 "p50_ms": _round(_ms(percentile(lat, 0.50)), 2), "p99_ms": _round(_ms(percentile(lat, 0.99)), 2),
@@ -42,7 +53,8 @@ def summarize(runs: list[dict], systems: list[str], clients: list[int]) -> list[
                 "pgbench_cpu_s_per_txn": _round(_median(r["pgbench_cpu_s_per_txn"] for r in rs), 6),
             })
     for row in rows:
-        sf = next((r for r in rows if r["system"] == "sixfold" and r["clients"] == row["clients"]), None)
+        sf = next((r for r in rows if r["system"] == "sixfold" and r["clients"] == row["clients"]
+                   and r["workload"] == row["workload"]), None)
         if sf is None or row["system"] == "sixfold":
             row["sixfold_over_this"] = None
             continue
@@ -67,18 +79,28 @@ def _f(v, nd=1, unit=""):
 
 def render_markdown(rows: list[dict], meta: dict) -> str:
     """The table for the README, with a line saying what was measured where."""
-    out = ["| System | Clients | TPS (median) | p50 ms | p99 ms | Bytes leaving writer / txn | Log bytes / txn "
-           "| CPU ms / txn | Sixfold / this (TPS) |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = ["| Workload | System | Clients | TPS (median) | p50 ms | p99 ms | Bytes leaving writer / txn "
+           "| Log bytes / txn | CPU ms / txn | Sixfold / this (TPS) |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ratio = r["sixfold_over_this"]
         tps_spread = "" if len(r["tps_rounds"]) < 2 else \
             f" ({_f(min(r['tps_rounds']), 0)}–{_f(max(r['tps_rounds']), 0)})"
-        out.append(f"| {SYSTEM_LABELS.get(r['system'], r['system'])} | {r['clients']} | "
+        out.append(f"| {WORKLOAD_LABELS.get(r['workload'], r['workload'])} | "
+                   f"{SYSTEM_LABELS.get(r['system'], r['system'])} | {r['clients']} | "
                    f"{_f(r['tps_median'])}{tps_spread} | {_f(r['p50_ms'], 2)} | {_f(r['p99_ms'], 2)} | "
                    f"{_f(r['bytes_per_txn'], 0)} | {_f(r['log_bytes_per_txn'], 0)} | "
                    f"{_f(None if r['cpu_s_per_txn'] is None else r['cpu_s_per_txn'] * 1000, 2)} | "
                    f"{'—' if ratio is None else 'x' + _f(ratio['tps_median'], 2)} |")
+    sf_rows = [r for r in rows if r["system"] == "sixfold" and r.get("cpu_ms_per_txn_by_process")]
+    if sf_rows:
+        out += ["", "| Sixfold: workload | Clients | Writer CPU ms / txn | Storage CPU ms / txn (all six) "
+                "| per storage node | Transactions per append message |", "|---|---:|---:|---:|---:|---:|"]
+        for r in sf_rows:
+            p = r["cpu_ms_per_txn_by_process"]
+            out.append(f"| {WORKLOAD_LABELS.get(r['workload'], r['workload'])} | {r['clients']} | "
+                       f"{_f(p['writer'], 2)} | {_f(p['storage_nodes'], 2)} | {_f(p['storage_node_mean'], 2)} | "
+                       f"{_f(r['txns_per_append_message'], 2)} |")
     out.append("")
     out.append(f"pgbench TPC-B-like, scale {meta['scale']}, {meta['seconds']:g} s per run, {meta['rounds']} round(s) "
                f"alternating the systems; p50/p99 over all rounds' transactions (pgbench -l); fsync on everywhere "
@@ -117,9 +139,10 @@ def sixfold_only_lines(extra: dict) -> list[str]:
 
 def summary_line(rows: list[dict], extra: dict, warnings: list[str]) -> str:
     parts = []
-    for c in sorted({r["clients"] for r in rows}):
-        sf = next(r for r in rows if r["system"] == "sixfold" and r["clients"] == c)
-        pg = {r["system"]: r for r in rows if r["clients"] == c and r["system"] != "sixfold"}
+    tpcb = [r for r in rows if r["workload"] == "tpcb"]
+    for c in sorted({r["clients"] for r in tpcb}):
+        sf = next(r for r in tpcb if r["system"] == "sixfold" and r["clients"] == c)
+        pg = {r["system"]: r for r in tpcb if r["clients"] == c and r["system"] != "sixfold"}
         ratios = ", ".join(f"x{_f(v['sixfold_over_this']['tps_median'], 2)} vs {k}" for k, v in pg.items())
         parts.append(f"{c}c sixfold {_f(sf['tps_median'], 0)} tps p99 {_f(sf['p99_ms'], 1)} ms ({ratios})")
     line = "compare: " + " | ".join(parts)

@@ -30,7 +30,7 @@ SENT_WAIT_S = 10.0  # after a run: standbys were sent everything the primary wro
 POLL_S = 0.1
 STANDBYS = ("s1", "s2")
 SYNC_NAMES = "'ANY 1 (s1, s2)'"
-SIXFOLD_METRICS = ("redo_bytes_sent", "commits", "redo_bytes", "pages_shipped")
+SIXFOLD_METRICS = ("redo_bytes_sent", "commits", "redo_bytes", "pages_shipped", "redo_batches_sent")
 
 
 def lsn_int(lsn: str) -> int:
@@ -79,7 +79,15 @@ class Sixfold:
     def bytes_out(self, before: dict, after: dict) -> dict:
         d = {k: (after[k] or 0) - (before[k] or 0) for k in SIXFOLD_METRICS}
         return {"bytes_leaving_writer": d["redo_bytes_sent"], "redo_bytes_one_copy": d["redo_bytes"],
-                "pages_shipped": d["pages_shipped"], "commits": d["commits"]}
+                "pages_shipped": d["pages_shipped"], "commits": d["commits"],
+                "append_messages": d["redo_batches_sent"]}  # record-carrying messages, all links together
+
+    def process_groups(self) -> dict[str, list[int]]:
+        """The cluster's processes by kind: the writer, the storage nodes."""
+        c = self.cluster
+        writer = c.nodes[c.writer_name()].pid
+        return {"writer": [writer] if writer else [],
+                "storage_nodes": [c.nodes[n].pid for n in c.storage_names if c.nodes[n].pid]}
 
     def config(self) -> dict:
         spec = self.cluster.spec

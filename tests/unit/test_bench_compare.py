@@ -106,11 +106,16 @@ def test_collapsed_stacks_self_and_inclusive():
     assert "20.000 ms CPU per transaction" in md and "| 1 | `work (b.py:2)` | 90.0% | 18.000 |" in md
 
 
-def _run(system, clients, rnd, tps, lat_us, bytes_per_txn, cpu):
-    return {"system": system, "clients": clients, "round": rnd, "tps": tps, "_latencies_us": lat_us,
-            "latency_ms": pgbench_run.latency_ms(lat_us), "bytes_per_txn": bytes_per_txn,
-            "log_bytes_per_txn": bytes_per_txn / 4,
-            "cpu_s_per_txn": cpu, "pgbench_cpu_s_per_txn": 0.0001}
+def _run(system, clients, rnd, tps, lat_us, bytes_per_txn, cpu, workload="tpcb"):
+    r = {"system": system, "clients": clients, "round": rnd, "tps": tps, "_latencies_us": lat_us,
+         "latency_ms": pgbench_run.latency_ms(lat_us), "bytes_per_txn": bytes_per_txn,
+         "log_bytes_per_txn": bytes_per_txn / 4, "workload": workload,
+         "cpu_s_per_txn": cpu, "pgbench_cpu_s_per_txn": 0.0001}
+    if system == "sixfold":
+        r["cpu_ms_per_txn_by_process"] = {"writer": cpu * 400, "storage_nodes": cpu * 600,
+                                          "storage_node_mean": cpu * 100}
+        r["txns_per_append_message"] = 1.25 + rnd
+    return r
 
 
 def test_summarize_and_render():
@@ -120,8 +125,16 @@ def test_summarize_and_render():
             _run("pg-single", 1, 1, 800.0, [1000] * 100, 0.0, 0.0005),
             _run("pg-sync", 1, 0, 500.0, [2000] * 100, 2000.0, 0.001),
             _run("pg-sync", 1, 1, 500.0, [2000] * 100, 2000.0, 0.001)]
-    rows = compare_report.summarize(runs, ["sixfold", "pg-single", "pg-sync"], [1])
-    sf, single, sync = rows
+    runs += [_run("sixfold", 4, 0, 300.0, [1000] * 10, 4000.0, 0.002, workload="select-only"),
+             _run("pg-single", 4, 0, 3000.0, [100] * 10, 0.0, 0.0002, workload="select-only")]
+    rows = compare_report.summarize(runs, ["sixfold", "pg-single", "pg-sync"], [("tpcb", 1), ("select-only", 4)])
+    assert [(r["workload"], r["clients"], r["system"]) for r in rows] == [
+        ("tpcb", 1, "sixfold"), ("tpcb", 1, "pg-single"), ("tpcb", 1, "pg-sync"),
+        ("select-only", 4, "sixfold"), ("select-only", 4, "pg-single")]  # no pg-sync run of it: no row
+    sf, single, sync, sf_s, single_s = rows
+    assert sf["cpu_ms_per_txn_by_process"] == {"writer": 4.4, "storage_nodes": 6.6, "storage_node_mean": 1.1}
+    assert sf["txns_per_append_message"] == 1.75 and single["cpu_ms_per_txn_by_process"] is None
+    assert single_s["sixfold_over_this"]["tps_median"] == 0.1  # against the same workload's row
     assert sf["tps_median"] == 110.0 and sf["tps_rounds"] == [100.0, 120.0]
     assert sf["p50_ms"] == 10.0 and sf["p99_ms"] == 10.0  # pooled: 1 slow of 200
     assert sf["sixfold_over_this"] is None
@@ -130,11 +143,13 @@ def test_summarize_and_render():
     meta = {"scale": 1, "seconds": 5, "rounds": 2, "date": "2025-01-01", "commit": "abc", "machine": "m"}
     md = compare_report.render_markdown(rows, meta)
     lines = md.splitlines()
-    assert lines[0].startswith("| System | Clients | TPS") and lines[1].startswith("|---|")
-    assert "| Sixfold (4/6 quorum, 6 storage nodes) | 1 | 110.0 (100–120) | 10.00 | 10.00 | 8,000 | 2,000 | 11.00 | — |" \
-        in lines
-    assert any(line.startswith("| PostgreSQL 15 single node | 1 | 900.0") and line.endswith("| x0.12 |")
+    assert lines[0].startswith("| Workload | System | Clients | TPS") and lines[1].startswith("|---|")
+    assert "| TPC-B | Sixfold (4/6 quorum, 6 storage nodes) | 1 | 110.0 (100–120) | 10.00 | 10.00 | 8,000 | 2,000 " \
+        "| 11.00 | — |" in lines
+    assert any(line.startswith("| TPC-B | PostgreSQL 15 single node | 1 | 900.0") and line.endswith("| x0.12 |")
                for line in lines)
+    assert "| TPC-B | 1 | 4.40 | 6.60 | 1.10 | 1.75 |" in lines
+    assert any(line.startswith("| select-only (-S) | Sixfold") for line in lines)
     extra = {"paused_node": {"node": "sn-az1-b", "healthy_p99_ms": 50.0, "paused_p99_ms": 60.0, "p99_ratio": 1.2,
                              "healthy_tps": 100.0, "paused_tps": 90.0},
              "replica_lag": {"value": 13.1, "p50_ms": 13.1, "p99_ms": 39.2, "pgbench_clients": 4, "tps": 130.3},
