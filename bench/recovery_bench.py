@@ -480,10 +480,17 @@ def run_all(args) -> list[SizeRun]:
         pending = asyncio.all_tasks(loop)
         for t in pending:
             t.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(_settled(pending))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
     return runs
+
+
+async def _settled(tasks) -> None:
+    """Wait for cancelled tasks inside the loop that runs them: asyncio.gather outside a
+    running loop binds its future to the thread's current loop, which in `sixfold bench`
+    is not this one ("The future belongs to a different loop")."""
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def summary_line(sizes: list[dict], ratio: float | None, wall_ratio: float | None, first_ratio: float | None) -> str:
