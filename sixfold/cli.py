@@ -674,9 +674,10 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", help="benchmark Sixfold side by side with PostgreSQL 15 (single node and sync standbys)",
         description="Start a Sixfold cluster, a PostgreSQL 15 server and a PostgreSQL 15 primary with two "
                     "synchronous standbys on this machine, run the real pgbench TPC-B-like workload against "
-                    "each (alternating, several rounds, 1 and 4 clients), and write JSON, a markdown table "
-                    "and plots to bench/results/. Installs PostgreSQL when it is missing. About 20 minutes; "
-                    "--quick about 2.")
+                    "each (alternating, several rounds, 1 and 4 clients; then 16 clients, select-only, "
+                    "-M prepared and scale 20), and write JSON, a markdown table and plots to bench/results/. "
+                    "Installs PostgreSQL when it is missing. About 35 minutes; --quick (1 and 4 clients only) "
+                    "about 2.")
     from bench import (
         args as bench_args,  # argparse only: the benchmark loads when it runs
     )
