@@ -529,7 +529,7 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     if length:  # PostgreSQL refuses a longer string (22001); SQLite would keep it
         bare = name.strip('"').replace('"', "")
         n = int(length.group(2))
-        if values.char_length(type_text) is None:
+        if pgtypes.char_length(type_text) is None:
             return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length({name}) <= {n})']
         # char(n): trailing blanks are padding (dropped by the input trigger, ignored when
         # comparing, as PostgreSQL ignores them, and shown on output)

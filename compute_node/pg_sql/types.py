@@ -154,14 +154,24 @@ def type_size(oid: int) -> int:
 
 
 _NUMERIC_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+_CHAR_LENGTH = re.compile(r"^\s*(?:character|char|bpchar)\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+
+
+def _modifier(decltype: str | None, pattern: re.Pattern) -> int | None:
+    if not decltype or "(" not in decltype:
+        return None
+    m = pattern.match(decltype)
+    return int(m.group(1)) if m else None
 
 
 def numeric_scale(decltype: str | None) -> int | None:
     """s of a numeric(p,s) declared type (None for any other type)."""
-    if not decltype or "(" not in decltype:
-        return None
-    m = _NUMERIC_SCALE.match(decltype)
-    return int(m.group(1)) if m else None
+    return _modifier(decltype, _NUMERIC_SCALE)
+
+
+def char_length(decltype: str | None) -> int | None:
+    """n of a char(n) (blank-padded) declared type, None for any other type."""
+    return _modifier(decltype, _CHAR_LENGTH)
 
 
 def with_scale(value, scale: int):

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from compute_node.pg_sql import arrays, numeric, temporal
 from compute_node.pg_sql.types import _norm as norm_type
+from compute_node.pg_sql.types import char_length
 
 _KINDS = {
     "bool": "bool", "boolean": "bool", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
@@ -29,17 +30,6 @@ _KINDS = {
     "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
 }
 _NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
-
-_CHAR_MOD = re.compile(r"^\s*(?:character|char|bpchar)\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE)
-
-
-def char_length(decltype: str | None) -> int | None:
-    """n of a char(n) (blank-padded) declared type, None for any other type."""
-    if not decltype or "(" not in decltype:
-        return None
-    m = _CHAR_MOD.match(decltype)
-    return int(m.group(1)) if m else None
-
 
 LABEL = {"bool": "boolean", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
          "numeric": "numeric", **temporal.TYPE_LABEL}
@@ -72,7 +62,7 @@ def converted_kind(decltype: str | None) -> str | None:
         return "array"
     if _NUMERIC_MOD.match(decltype):
         return "numeric"
-    if _CHAR_MOD.match(decltype):
+    if char_length(decltype) is not None:
         return "char"
     return _KINDS.get(norm_type(decltype))
 

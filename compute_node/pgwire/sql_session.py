@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from compute_node.pg_sql import functions, schema, sequences, values
+from compute_node.pg_sql import functions, schema, sequences
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
@@ -309,7 +309,7 @@ class PgSession:
             if any(sc is not None for sc in scales):
                 rows = [tuple(pgtypes.with_scale(v, sc) if sc is not None else v for v, sc in zip(r, scales))
                         for r in rows]
-            pads = tuple(values.char_length(d) for d in result.decltypes)
+            pads = tuple(pgtypes.char_length(d) for d in result.decltypes)
             if any(n is not None for n in pads):  # char(n) is shown blank-padded to n
                 rows = [tuple(v.ljust(n) if n is not None and isinstance(v, str) else v for v, n in zip(r, pads))
                         for r in rows]
