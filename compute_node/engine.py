@@ -34,6 +34,7 @@ from the event loop that runs the volume client (the node runs its own).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import logging
 import re
@@ -52,10 +53,10 @@ from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, Volu
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
     BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
-    VOLUME_CALL_TIMEOUT_MS, WRITE_LOCK_WAIT_TIMEOUT_MS,
+    VOLUME_CALL_TIMEOUT_MS, W_QUORUM_COUNT, WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
 from sixfold.errors import (
-    CommitInDoubt, ReadOnlyTransaction, SerializationFailure, SixfoldError, SqlError, WriteLockTimeout,
+    CommitInDoubt, CommitTimeout, ReadOnlyTransaction, SerializationFailure, SixfoldError, SqlError, WriteLockTimeout,
 )
 from sixfold.spec import ClusterSpec
 
@@ -135,6 +136,8 @@ class ComputeNode:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
+        self._waiting_lock = threading.Lock()
+        self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
@@ -280,7 +283,22 @@ class ComputeNode:
         loop is stuck and whether the commit was sent is unknown, so it cannot be
         reported refused: the writer stops and the commit is in doubt."""
         assert threading.current_thread() is not self._thread, "never block the volume client's loop"
-        fut = asyncio.run_coroutine_threadsafe(self.vc.submit(changes), self._loop)
+        vc, loop = self.vc, self._loop
+        more_coming = self.write_lock_waiters > 0  # they commit next: group commit may hold this one
+        fut: concurrent.futures.Future = concurrent.futures.Future()
+
+        def send() -> None:  # on the loop: a task only when the commit has to wait
+            try:
+                commit = vc.try_send(changes, None, more_coming)
+            except BaseException as e:  # noqa: BLE001 - refused: the caller raises it
+                fut.set_exception(e)
+                return
+            if commit is not None:
+                fut.set_result(commit)
+            else:
+                loop.create_task(vc.submit(changes, None, more_coming)).add_done_callback(lambda t: _pass_outcome(t, fut))
+
+        loop.call_soon_threadsafe(send)
         try:
             return fut.result(VOLUME_CALL_TIMEOUT_MS / 1000)
         except TimeoutError:
@@ -365,7 +383,16 @@ class ComputeNode:
             raise ReadOnlyTransaction("cannot execute a write on a read replica (it is in recovery): "
                                       "connect to the writer (the cluster endpoint)")
         t0 = time.monotonic()
-        if not self.write_lock.acquire(timeout=WRITE_LOCK_WAIT_TIMEOUT_MS / 1000):
+        if self.write_lock.acquire(blocking=False):
+            return
+        with self._waiting_lock:
+            self.write_lock_waiters += 1
+        try:
+            got = self.write_lock.acquire(timeout=WRITE_LOCK_WAIT_TIMEOUT_MS / 1000)
+        finally:
+            with self._waiting_lock:
+                self.write_lock_waiters -= 1
+        if not got:
             raise WriteLockTimeout(f"waited {WRITE_LOCK_WAIT_TIMEOUT_MS} ms for the write lock; "
                                    "another write transaction holds it")
         self.stats["write_lock_wait_ms"] += (time.monotonic() - t0) * 1000
@@ -414,9 +441,40 @@ class ComputeNode:
         if not commits:
             return None
         last = commits[-1]
-        self.call(last.durable(COMMIT_WAIT_TIMEOUT_MS), COMMIT_WAIT_TIMEOUT_MS + 1000, on_timeout=CommitInDoubt)
+        assert threading.current_thread() is not self._thread, "never block the volume client's loop"
+        done: concurrent.futures.Future = concurrent.futures.Future()
+
+        def settle(f: asyncio.Future) -> None:
+            _pass_outcome(f, done)
+
+        def watch() -> None:  # on the loop: a callback on the commit's future, no task
+            if last.fut.done():
+                settle(last.fut)
+            else:
+                last.fut.add_done_callback(settle)
+
+        self._loop.call_soon_threadsafe(watch)
+        try:
+            done.result(COMMIT_WAIT_TIMEOUT_MS / 1000)
+        except TimeoutError:
+            raise CommitTimeout(
+                f"commit at LSN {last.cpl} not acknowledged by {W_QUORUM_COUNT} of 6 segments "
+                f"within {COMMIT_WAIT_TIMEOUT_MS} ms; its outcome is decided by the next recovery") from None
         self.stats["commits"] += len(commits)
         return last.cpl
+
+
+def _pass_outcome(src: asyncio.Future, dst: concurrent.futures.Future) -> None:
+    """Copy a loop future's outcome to the future a SQL thread waits on (unless that one
+    gave up already). A cancelled commit wait is in doubt, like any lost wait."""
+    if dst.done():
+        return
+    if src.cancelled():
+        dst.set_exception(CommitInDoubt("the volume client stopped before the commit's outcome was known"))
+    elif src.exception() is not None:
+        dst.set_exception(src.exception())
+    else:
+        dst.set_result(src.result())
 
 
 class Session:

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from sixfold import sabotage
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
+    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, GROUP_COMMIT_TXNS_MAX,
+    GROUP_COMMIT_WAIT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
     IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, RPO_WAIT_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
+from sixfold.core.group_commit import GroupCommitHold
 from sixfold.core.quorum import committed_index
 from sixfold.core.rpo import rpo_allows
 from sixfold.core.records import KIND_DELTA, KIND_IMAGE, KIND_MARKER, NO_PAGE, LogRecord, encode_delta, encode_record
@@ -146,6 +148,7 @@ class VolumeClient:
         self._tasks: list[asyncio.Task] = []
         self.stats = Counter()
         self.recovery_ms = 0.0
+        self.group = GroupCommitHold(GROUP_COMMIT_WAIT_MS, GROUP_COMMIT_TXNS_MAX)
 
     # --- opening -------------------------------------------------------------------
     @classmethod
@@ -248,6 +251,10 @@ class VolumeClient:
 
     def truncation_history(self) -> dict[int, int]:
         return self.truncations
+
+    def held_until(self) -> float | None:
+        """The loop time until which links keep new records back (group commit), or None."""
+        return self.group.held_until(asyncio.get_running_loop().time())
 
     def first_in_flight_lsn(self) -> int:
         return self._log_base + self._log_head
@@ -379,10 +386,32 @@ class VolumeClient:
         lag, at = self._secondary_lag
         return rpo_allows(self.rpo_ms, lag, max(0.0, (monotonic_s() - at) * 1000))
 
-    async def submit(self, changes: list[PageChange], commit_ts_us: int | None = None) -> Commit:
+    async def submit(self, changes: list[PageChange], commit_ts_us: int | None = None,
+                     more_coming: bool = False) -> Commit:
         """Send one mini-transaction; returns once it is sent (after LAL back-pressure).
         Await `.durable()` for the outcome. An error raised here means refused: nothing
-        was allocated or sent. Cancelling this call never leaves a half-sent commit."""
+        was allocated or sent. Cancelling this call never leaves a half-sent commit.
+        `more_coming`: other transactions wait to write, so the links may hold this
+        commit a moment for the next to share its messages (group commit)."""
+        commit = self.try_send(changes, commit_ts_us, more_coming)
+        return commit if commit is not None else await self._submit_waiting(changes, commit_ts_us)
+
+    def try_send(self, changes: list[PageChange], commit_ts_us: int | None = None,
+                 more_coming: bool = False) -> Commit | None:
+        """`submit` when it need not wait (the usual case; no coroutine, no task): the
+        sent Commit, or None when it must wait for LAL room or the managed RPO (call
+        `submit` then). Raises what `submit` raises for a refused commit."""
+        self._check_open()
+        if self.writes_paused is not None:
+            raise WritesPaused(self.writes_paused)
+        if self.rpo_ms and not self.rpo_met():
+            return None
+        n = max(1, len(changes))
+        if n > MTR_RECORDS_MAX or self._lal_waiters or not self.tracker.can_allocate(n):
+            return None  # submit refuses the first, waits for the others
+        return self._send(changes, commit_ts_us, more_coming)
+
+    async def _submit_waiting(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
         self._check_open()
         if self.writes_paused is not None:
             raise WritesPaused(self.writes_paused)
@@ -440,7 +469,7 @@ class VolumeClient:
     def resume_writes(self) -> None:
         self.writes_paused = None
 
-    def _send(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
+    def _send(self, changes: list[PageChange], commit_ts_us: int | None, more_coming: bool = False) -> Commit:
         """Allocate the LSNs and put the records in the in-flight log. Synchronous on
         purpose: nothing can interrupt it between allocation and sending."""
         tr = self.tracker
@@ -467,10 +496,12 @@ class VolumeClient:
             self.pg_count = top + 1
         if self.redo_ring is not None:
             self.redo_ring.append([e[3] for e in log_[len(log_) - len(allocated):]])
+        loop = asyncio.get_running_loop()
+        self.group.on_commit(loop.time(), more_coming)
         for link in self.links.values():
             link.wake()
         cpl = allocated[-1][0]
-        fut = asyncio.get_running_loop().create_future()
+        fut = loop.create_future()
         fut.add_done_callback(_retrieve)
         if _ACK_BEFORE_QUORUM:  # sabotage (chaos runs only): "durable" now, shipped a second later
             fut.set_result(None)

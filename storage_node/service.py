@@ -59,7 +59,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
                         await vol.raise_floor(req.truncation_floor)
                     if req.records:
                         recs = [(vol.decode_for_segment(raw), raw) for raw in req.records]
-                        fut = asyncio.ensure_future(vol.submit_records(recs, req.epoch))
+                        fut = await vol.enqueue_records(recs, req.epoch)
                         fut.add_done_callback(_retrieve)  # an aborted stream never awaits it
                     else:
                         fut = None

@@ -92,7 +92,13 @@ class NodeVolume:
                 self.store.apply_truncation(self.store.pgs_with_records(), epoch, above, self._fence_json(epoch))
                 self.fence.applied(epoch)
         self.hints: Hints = self.store.load_hints()
+        # Hints changed since they were last persisted. A PG count that grew is written
+        # with the next append; the rest (VDL hint, minimum read point) moves with every
+        # append and is written at the next flush (`flush_hints`, each coalesce pass):
+        # after a restart, an older hint only makes recovery read more headers and GC
+        # collect less.
         self._hints_dirty = False
+        self._hints_urgent = False
         scls, self.materialized = self.store.load_pg_marks()
         self.chains: dict[int, SegmentChain] = {}
         for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
@@ -136,7 +142,9 @@ class NodeVolume:
         if vdl_hint > h.vdl_hint or min_read_lsn > h.min_read_lsn or pg_count > h.pg_count:
             h.vdl_hint = max(h.vdl_hint, vdl_hint)
             h.min_read_lsn = max(h.min_read_lsn, min_read_lsn)
-            h.pg_count = max(h.pg_count, pg_count)
+            if pg_count > h.pg_count:
+                h.pg_count = pg_count
+                self._hints_urgent = True
             self._hints_dirty = True
 
     def decode_for_segment(self, raw: bytes) -> LogRecord:
@@ -149,9 +157,14 @@ class NodeVolume:
 
     # --- the persist queue -------------------------------------------------------------
     async def submit_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> dict[int, int]:
+        return await (await self.enqueue_records(records, epoch))
+
+    async def enqueue_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> asyncio.Future:
+        """Queue records for the persist loop (waiting while the queue is full); the future
+        resolves to the new SCL of each PG they belong to once they are on disk."""
         fut = asyncio.get_running_loop().create_future()
         await self.queue.put(_Records(records, epoch, fut, sum(len(r) for _, r in records)))
-        return await fut
+        return fut
 
     async def control(self, run: Callable[[], object], after: Callable[[object], object] | None = None):
         fut = asyncio.get_running_loop().create_future()
@@ -203,9 +216,9 @@ class NodeVolume:
                 batch.records.append((rec, raw))
         for rec, _ in batch.records:
             batch.scls[rec.pg] = self.chain(rec.pg).scl
-        if self._hints_dirty:
+        if self._hints_dirty and (self._hints_urgent or any(not it.records for it in live)):
             batch.hints = Hints(**self.hints.__dict__)
-            self._hints_dirty = False
+            self._hints_dirty = self._hints_urgent = False
         if batch.records or batch.hints:
             self.store.commit(batch)
         for rec, _ in sorted(batch.records, key=lambda x: x[0].lsn):

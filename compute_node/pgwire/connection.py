@@ -106,8 +106,9 @@ class Connection:
         if not bound_ms:
             return await self.read_message()
         try:
-            return await asyncio.wait_for(self.read_message(), bound_ms / 1000)
-        except asyncio.TimeoutError:  # the transaction is rolled back as the connection closes
+            async with asyncio.timeout(bound_ms / 1000):  # a timer, not a task per message as wait_for
+                return await self.read_message()
+        except TimeoutError:  # the transaction is rolled back as the connection closes
             log.warning("connection %d (user %s): idle in transaction for %d ms, terminated", self.pid, self.user,
                         bound_ms)
             await self.fatal("25P03", "terminating connection due to idle-in-transaction timeout")  # raises

@@ -11,6 +11,7 @@ and value encoding for results.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "AN
              "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
+@functools.lru_cache(maxsize=64)  # read before every message of a transaction
 def parse_duration_ms(value: str) -> int:
     m = _DURATION.match(value.strip("'\""))
     if not m:
