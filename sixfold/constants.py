@@ -38,8 +38,8 @@ APPEND_BATCH_BYTES_MAX = 512 * 1024  # records packed into one AppendRequest
 APPEND_IN_FLIGHT_BATCHES_MAX = 1  # record batches awaiting their ack per link; later records wait and share the next
 # Group commit (sixfold.core.group_commit): a commit made while other transactions wait
 # for the write lock is held back at most this long, for the next one to share its messages.
-GROUP_COMMIT_WAIT_MS = 4
-GROUP_COMMIT_TXNS_MAX = 1  # commits one held group may collect before it leaves
+GROUP_COMMIT_WAIT_MS = 12
+GROUP_COMMIT_TXNS_MAX = 8  # commits one held group may collect before it leaves
 # An append stream whose oldest message has waited this long for its ack is dropped and
 # reopened: a silent (paused, partitioned) node is noticed within this bound.
 APPEND_ACK_TIMEOUT_MS = 3_000
