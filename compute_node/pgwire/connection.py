@@ -12,7 +12,6 @@ import asyncio
 import logging
 import secrets
 import struct
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compute_node.pg_sql import types as pgtypes
@@ -21,6 +20,7 @@ from compute_node.pgwire import copy_flow
 from compute_node.pgwire import messages as m
 from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
 from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession
+from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
     PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
@@ -71,7 +71,7 @@ class Connection:
         self.secret = secrets.randbits(31)
         self.out = bytearray()
         self.session: PgSession | None = None
-        self.executor: ThreadPoolExecutor | None = None
+        self.worker: SessionWorker | None = None
         self.ext = ExtendedState()
         self.user = "?"
         self._running = False
@@ -114,7 +114,7 @@ class Connection:
             await self.fatal("25P03", "terminating connection due to idle-in-transaction timeout")  # raises
 
     async def in_worker(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        return await self.worker.run(fn, *args)
 
     async def fatal(self, sqlstate: str, message: str) -> None:
         self.send(m.error_response(sqlstate, message, "FATAL"))
@@ -172,8 +172,8 @@ class Connection:
                 await self.in_worker(session.close)
             except Exception:  # noqa: BLE001 - closing anyway
                 log.exception("connection %d: closing its session failed", self.pid)
-        if self.executor is not None:
-            self.executor.shutdown(wait=False)
+        if self.worker is not None:
+            self.worker.stop()
         try:
             self.writer.close()
         except Exception:  # noqa: BLE001
@@ -224,7 +224,7 @@ class Connection:
             await self.fatal("53300", "sorry, too many clients already")
         self.send(m.auth_ok())
         ctx = SessionContext(user=self.user, database=database, backend_pid=self.pid)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pg-{self.pid}")
+        self.worker = SessionWorker(f"pg-{self.pid}")
         try:
             self.session = await self.in_worker(PgSession, self.server.node, ctx, params)
         except SixfoldError as e:
