@@ -97,7 +97,6 @@ SCRUB_ENTRIES_PER_SLICE_MAX = 100  # checked between two turns of the event loop
 SCRUB_CYCLE_MIN_INTERVAL_MS = 60_000  # a full walk over a node's log and versions starts at most this often
 GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
 GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
-APPEND_PIPELINE_BATCHES_MAX = 64  # acks one append stream may owe a writer before the node stops reading it
 SHUTDOWN_GRACE_MS = 1_000
 
 # --- Launcher and the `sixfold` command ------------------------------------------

@@ -47,6 +47,7 @@ class StorageNode:
                 from sixfold.errors import InvalidRecord
                 raise InvalidRecord(f"bad volume name {name!r}")
             vol = NodeVolume(name, self.name, self.geometry, self.data_dir / "volumes" / name, self._open_env)
+            vol.on_persist_failure = self._persist_failed
             self.volumes[name] = vol
             self._start_volume_tasks(vol)
         return vol
@@ -70,6 +71,10 @@ class StorageNode:
             task = asyncio.get_running_loop().create_task(coro)
             task.add_done_callback(self._crash_on_failure)
             self._tasks.append(task)
+
+    def _persist_failed(self, exc: BaseException) -> None:
+        log.critical("a write to disk failed; stopping the node", exc_info=exc)
+        self._on_fatal(exc)
 
     def _crash_on_failure(self, task: asyncio.Task) -> None:
         """A background task that dies leaves the node unable to do its job: stop loudly."""

@@ -8,7 +8,6 @@ import logging
 
 import grpc
 
-from sixfold.constants import APPEND_PIPELINE_BATCHES_MAX
 from sixfold.errors import SixfoldError, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
@@ -30,27 +29,21 @@ async def _abort(context, err: SixfoldError):
     await context.abort(getattr(grpc.StatusCode, err.grpc_status), f"{type(err).__name__}: {err}")
 
 
-def _retrieve(fut: asyncio.Future) -> None:
-    if not fut.cancelled():
-        fut.exception()
-
-
 class StorageService(pb_grpc.StorageNodeServicer):
     def __init__(self, node: StorageNode):
         self.node = node
 
     async def Append(self, request_iterator, context):
-        pending: asyncio.Queue = asyncio.Queue(APPEND_PIPELINE_BATCHES_MAX)
-        stream = {"volume": ""}
-
-        async def reader():
-            # Every way this can end reaches the loop below: a refusal, the end of the
-            # stream, or a bug (refused as INTERNAL and logged), never a silent stop
-            # that leaves the writer waiting on a stream that no longer acks.
-            try:
-                async for req in request_iterator:
-                    stream["volume"] = req.volume
-                    vol = self.node.volume(req.volume)
+        """One writer's append stream, one message at a time: check it, persist its
+        records (inline when nothing else waits to be persisted), ack with the SCLs
+        that moved. The writer keeps one record batch in flight per stream, so nothing
+        is gained by reading ahead, and every hand-off between tasks costs a turn of
+        the event loop per message."""
+        reported: dict[int, int] = {}  # pg -> SCL this stream was last told
+        try:
+            async for req in request_iterator:
+                vol = self.node.volume(req.volume)
+                try:
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
                     vol.fence.check_write(req.epoch)
@@ -58,54 +51,26 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     if req.truncation_floor > vol.fence.floor:
                         await vol.raise_floor(req.truncation_floor)
                     if req.records:
-                        recs = [(vol.decode_for_segment(raw), raw) for raw in req.records]
-                        fut = await vol.enqueue_records(recs, req.epoch)
-                        fut.add_done_callback(_retrieve)  # an aborted stream never awaits it
+                        scls = await vol.persist_records(
+                            [(vol.decode_for_segment(raw), raw) for raw in req.records], req.epoch)
                     else:
-                        fut = None
-                    await pending.put((req.batch_id, fut))
-            except SixfoldError as e:
-                await pending.put(e)
-                return
-            except asyncio.CancelledError:
-                raise
-            except (grpc.aio.AioRpcError, grpc.aio.AbortError):
-                await pending.put(None)  # the writer went away, or this handler already refused it
-                return
-            except Exception as e:
-                log.error("append stream failed", exc_info=e)
-                await pending.put(SixfoldError(f"internal error: {e!r}"))
-                return
-            await pending.put(None)
-
-        task = asyncio.create_task(reader())
-        reported: dict[int, int] = {}  # pg -> SCL this stream was last told
-        try:
-            while True:
-                item = await pending.get()
-                if item is None:
-                    break
-                if isinstance(item, SixfoldError):
-                    await self._refuse(context, item)
+                        # A heartbeat: report every segment whose SCL moved since this stream
+                        # last heard (gossip advances SCLs without any append).
+                        scls = {pg: ch.scl for pg, ch in vol.chains.items() if reported.get(pg) != ch.scl}
+                except SixfoldError as e:
+                    await self._refuse(context, e)
                     return
-                batch_id, fut = item
-                vol = self.node.volume(stream["volume"])
-                if fut is None:
-                    # A heartbeat: report every segment whose SCL moved since this stream
-                    # last heard (gossip advances SCLs without any append).
-                    scls = {pg: ch.scl for pg, ch in vol.chains.items() if reported.get(pg) != ch.scl}
-                else:
-                    try:
-                        scls = await fut
-                    except SixfoldError as e:
-                        await self._refuse(context, e)
-                        return
                 reported.update(scls)
                 await context.write(pb.AppendAck(
-                    batch_id=batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()],
+                    batch_id=req.batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()],
                     applied_epoch=vol.fence.applied_epoch))
-        finally:
-            task.cancel()
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except grpc.aio.AioRpcError:
+            return  # the writer went away
+        except Exception as e:  # a bug: refused as INTERNAL and logged, never a silent stop
+            log.error("append stream failed", exc_info=e)
+            await self._refuse(context, SixfoldError(f"internal error: {e!r}"))
 
     async def _refuse(self, context, err: SixfoldError):
         if isinstance(err, StaleEpoch):

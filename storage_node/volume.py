@@ -107,6 +107,9 @@ class NodeVolume:
                 chain.add(lsn, prev)
             self.chains[pg] = chain
         self.queue: asyncio.Queue = asyncio.Queue(PERSIST_QUEUE_BATCHES_MAX)
+        self._carry: _Control | None = None  # taken off the queue by the persist loop, runs next
+        # Called when an inline persist fails (the node stops, as when its persist loop dies).
+        self.on_persist_failure: Callable[[BaseException], None] | None = None
         self.counters = Counters()
         self.repairs: set[tuple[str, int, int]] = set()  # ("record", pg, lsn) | ("version", page, lsn)
         if sabotage.active("no-fencing"):
@@ -157,14 +160,26 @@ class NodeVolume:
 
     # --- the persist queue -------------------------------------------------------------
     async def submit_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> dict[int, int]:
-        return await (await self.enqueue_records(records, epoch))
-
-    async def enqueue_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> asyncio.Future:
-        """Queue records for the persist loop (waiting while the queue is full); the future
-        resolves to the new SCL of each PG they belong to once they are on disk."""
+        """Persist records through the queue (grouped with whatever else waits there);
+        returns the new SCL of each PG they belong to once they are on disk."""
         fut = asyncio.get_running_loop().create_future()
         await self.queue.put(_Records(records, epoch, fut, sum(len(r) for _, r in records)))
-        return fut
+        return await fut
+
+    async def persist_records(self, records: list[tuple[LogRecord, bytes]], epoch: int | None) -> dict[int, int]:
+        """`submit_records`, done inline when the queue is empty and the persist loop holds
+        nothing back: the same order, without two turns of the event loop."""
+        if not self.queue.empty() or self._carry is not None:
+            return await self.submit_records(records, epoch)
+        fut = asyncio.get_running_loop().create_future()
+        try:
+            self._persist_group([_Records(records, epoch, fut)])
+        except Exception as e:  # the disk failed: as fatal here as in the persist loop
+            if self.on_persist_failure is not None:
+                self.on_persist_failure(e)
+            raise SixfoldError(f"storage node stopping: a write of volume {self.name} failed: {e!r}") from e
+        assert fut.done(), "a persisted group settles every caller"
+        return fut.result()
 
     async def control(self, run: Callable[[], object], after: Callable[[object], object] | None = None):
         fut = asyncio.get_running_loop().create_future()
@@ -172,10 +187,9 @@ class NodeVolume:
         return await fut
 
     async def persist_loop(self) -> None:
-        carry = None
         while True:
-            item = carry or await self.queue.get()
-            carry = None
+            item = self._carry or await self.queue.get()
+            self._carry = None
             if isinstance(item, _Control):
                 try:
                     res = item.run()
@@ -191,7 +205,7 @@ class NodeVolume:
             while size < PERSIST_BATCH_BYTES_MAX and not self.queue.empty():
                 nxt = self.queue.get_nowait()
                 if isinstance(nxt, _Control):
-                    carry = nxt
+                    self._carry = nxt  # taken from the queue, not yet run: inline persists wait for it
                     break
                 group.append(nxt)
                 size += nxt.size_bytes
