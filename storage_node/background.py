@@ -13,12 +13,13 @@ from sixfold.clock import monotonic_s
 from sixfold.constants import (
     COALESCE_DELTAS_PER_PAGE_MIN, COALESCE_INTERVAL_MS, COALESCE_RECORDS_PER_PASS_MAX, COALESCE_VERSIONS_PER_PASS_MAX,
     GC_INTERVAL_MS, GC_VERSIONS_PER_PASS_MAX, GOSSIP_FETCH_BYTES_MAX, GOSSIP_FETCH_RECORDS_MAX,
-    GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_CYCLE_MIN_INTERVAL_MS, SCRUB_ENTRIES_PER_PASS_MAX,
+    GOSSIP_IDLE_INTERVAL_MS, GOSSIP_INTERVAL_MS, RPC_TIMEOUT_MS, SCRUB_CYCLE_MIN_INTERVAL_MS, SCRUB_ENTRIES_PER_PASS_MAX,
     SCRUB_ENTRIES_PER_SLICE_MAX, SCRUB_INTERVAL_MS,
 )
 from sixfold.core.records import (
     KIND_IMAGE, NO_PAGE, decode_page_version, decode_record, encode_page_version, peek_page_kind,
 )
+from sixfold.core.segment_state import gossip_due
 from sixfold.errors import ChecksumMismatch, InvalidMessage, SixfoldError
 from sixfold.rpc import storage_pb2 as pb
 from storage_node.store import WriteBatch, page_key
@@ -42,17 +43,23 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
     """Each interval, ask the next peer for the records it holds above our SCLs of the PGs
     we share. A node that was down catches up this way without the writer resending."""
     turn = 0
+    fetched, last_s = 0, float("-inf")
     await asyncio.sleep(_stagger_s(vol, GOSSIP_INTERVAL_MS))
     while True:
         await asyncio.sleep(GOSSIP_INTERVAL_MS / 1000)
+        holes = any(ch.has_holes for ch in vol.chains.values())
+        if not gossip_due(holes, fetched, monotonic_s() - last_s, GOSSIP_IDLE_INTERVAL_MS / 1000):
+            vol.counters.gossip_skipped += 1
+            continue
         peers = sorted({p for placement in vol.geometry.placements(vol.hints.pg_count or 1)
                         if node.name in placement for p in placement if p != node.name})
         if not peers:
             continue
         peer = peers[turn % len(peers)]
         turn += 1
+        last_s, fetched = monotonic_s(), 0
         try:
-            await gossip_once(node, vol, peer)
+            fetched = await gossip_once(node, vol, peer)
         except grpc.aio.AioRpcError as e:
             log.debug("gossip with %s failed: %s", peer, e.code().name)
         except InvalidMessage as e:

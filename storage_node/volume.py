@@ -60,6 +60,7 @@ class Counters:
     checksum_failures: int = 0
     repairs: int = 0
     gossip_records: int = 0
+    gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
 
 
 @dataclass

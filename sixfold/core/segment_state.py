@@ -48,6 +48,15 @@ def record_valid(truncations: dict[int, int], record_epoch: int, lsn: int) -> bo
     return all(lsn <= t for e, t in truncations.items() if e > record_epoch)
 
 
+def gossip_due(holes_known: bool, fetched_last_time: int, since_last_s: float, idle_interval_s: float) -> bool:
+    """Whether a node should ask a peer for records this gossip turn. At once while it
+    knows of a hole (a record held above its SCL) or is still catching up (the last
+    gossip brought records); otherwise only every `idle_interval_s`, for a tail it cannot
+    know it lacks. Under a steady append load neither holds: the writer's stream keeps
+    every segment complete, and asking a peer every turn cost every node CPU for nothing."""
+    return holes_known or fetched_last_time > 0 or since_last_s >= idle_interval_s
+
+
 class SegmentChain:
     """The record chain of one segment. `scl` only moves forward, except by truncate."""
 
@@ -60,6 +69,11 @@ class SegmentChain:
         self._pending_lsns: set[int] = set()
         for lsn, prev in pending:
             self.add(lsn, prev)
+
+    @property
+    def has_holes(self) -> bool:
+        """Whether a record is held above a missing one (the SCL waits for it)."""
+        return bool(self._pending_lsns)
 
     @property
     def pending(self) -> list[int]:

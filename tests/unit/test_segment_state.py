@@ -407,3 +407,18 @@ def test_learning_a_conflicting_recovery_point_is_refused():
     f = VolumeFence(epoch=2, truncations={2: 20})
     with pytest.raises(InvalidMessage):
         f.learn({2: 21})
+
+
+def test_gossip_is_due_for_a_known_hole_a_catch_up_or_the_idle_interval():
+    from sixfold.core.segment_state import gossip_due
+    chain = SegmentChain(0)
+    chain.add(1, 0)
+    assert not chain.has_holes
+    chain.add(5, 3)  # 2..3 missing: 5 waits above the SCL
+    assert chain.has_holes and chain.scl == 1
+    assert gossip_due(chain.has_holes, 0, 0.0, 2.0)
+    assert gossip_due(False, 12, 0.0, 2.0), "the last turn brought records: still catching up"
+    assert not gossip_due(False, 0, 1.9, 2.0), "a complete segment under a steady stream asks nobody"
+    assert gossip_due(False, 0, 2.0, 2.0), "a tail it cannot know it lacks: asked for now and then"
+    chain.add(3, 1)
+    assert not chain.has_holes and chain.scl == 5
