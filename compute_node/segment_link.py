@@ -63,7 +63,8 @@ class LinkSource(Protocol):
     def has_records_after(self, cursor: int) -> bool: ...
 
     def held_until(self) -> float | None:
-        """The loop time until which new records are held back for group commit, or None."""
+        """The loop time until which new records are held back for group commit, or None.
+        The source wakes every link when a held group leaves."""
 
     def on_ack(self, node: str, ack: pb.AppendAck) -> None: ...
 
@@ -88,7 +89,6 @@ class SegmentLink:
         self.reconnects = 0
         self._task: asyncio.Task | None = None
         self._closed = False
-        self._hold_wake_at = 0.0  # a wake-up is scheduled for the end of this group-commit hold
 
     def start(self) -> asyncio.Task:
         self._task = asyncio.get_running_loop().create_task(self._run(), name=f"link-{self.node}")
@@ -197,12 +197,10 @@ class SegmentLink:
                 return
             records: list[bytes] = []
             if sum(1 for u in self._unacked if u[1]) < APPEND_IN_FLIGHT_BATCHES_MAX:
-                held = None if self._closed else src.held_until()
-                if held is None:
+                # Group commit: while the writer holds new records back, the link waits (the
+                # writer wakes every link when the group leaves).
+                if self._closed or src.held_until() is None:
                     records, self.cursor = src.next_records(self.node, self.cursor, APPEND_BATCH_BYTES_MAX)
-                elif held != self._hold_wake_at:  # group commit: wait for the next commit, or the time
-                    self._hold_wake_at = held
-                    loop.call_at(held, self._wake.set)
             finishing = self._closed and not src.has_records_after(self.cursor)
             if not records and not self._heartbeat_due and not finishing:
                 continue

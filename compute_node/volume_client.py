@@ -252,6 +252,14 @@ class VolumeClient:
     def truncation_history(self) -> dict[int, int]:
         return self.truncations
 
+    def _wake_links(self) -> None:
+        for link in self.links.values():
+            link.wake()
+
+    def _hold_expired(self, until: float) -> None:
+        if self.group.expire(until):
+            self._wake_links()
+
     def held_until(self) -> float | None:
         """The loop time until which links keep new records back (group commit), or None."""
         return self.group.held_until(asyncio.get_running_loop().time())
@@ -497,9 +505,14 @@ class VolumeClient:
         if self.redo_ring is not None:
             self.redo_ring.append([e[3] for e in log_[len(log_) - len(allocated):]])
         loop = asyncio.get_running_loop()
-        self.group.on_commit(loop.time(), more_coming)
-        for link in self.links.values():
-            link.wake()
+        now = loop.time()
+        held = self.group.held_until(now)
+        self.group.on_commit(now, more_coming)
+        until = self.group.held_until(now)
+        if until is None:
+            self._wake_links()
+        elif until != held:  # a new group: one timer releases it, the links sleep meanwhile
+            loop.call_at(until, self._hold_expired, until)
         cpl = allocated[-1][0]
         fut = loop.create_future()
         fut.add_done_callback(_retrieve)

@@ -29,8 +29,12 @@ class GroupCommitHold:
 
     def on_commit(self, now_s: float, more_coming: bool) -> None:
         """A commit's records are in the writer's log."""
-        if self.until_s <= now_s:
-            self.held = 0  # the last group left when its time ran out
+        if self.held and self.until_s <= now_s:
+            # The group's time ran out before the caller's timer released it: it leaves
+            # now, with this commit (a new hold would keep it past its bound).
+            self.groups += 1
+            self.until_s, self.held = 0.0, 0
+            return
         if more_coming and self.held + 1 < self.txns_max and self.wait_s > 0:
             if self.held == 0:
                 self.until_s = now_s + self.wait_s  # bounded by the group's first commit
@@ -40,6 +44,16 @@ class GroupCommitHold:
                 self.groups += 1
             self.until_s, self.held = 0.0, 0
         assert self.held < self.txns_max and (self.held == 0) == (self.until_s == 0.0)
+
+    def expire(self, until_s: float) -> bool:
+        """The caller's timer for the hold ending at `until_s` fired: release the group if
+        it is still that one (a timer may fire a hair early, or for a group that left).
+        Returns whether it released anything."""
+        if self.held == 0 or self.until_s != until_s:
+            return False
+        self.groups += 1
+        self.until_s, self.held = 0.0, 0
+        return True
 
     def held_until(self, now_s: float) -> float | None:
         """When the held records may go (None: send now)."""
