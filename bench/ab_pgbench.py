@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--reps", type=int, default=3, help="runs of each tree, alternating (default 3)")
     args = ap.parse_args(argv)
+    for label in ("old", "new"):  # record commits, not names that move (HEAD, branches)
+        setattr(args, label, subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", getattr(args, label)],
+                                            check=True, capture_output=True, text=True, timeout=30).stdout.strip())
     base = Path(tempfile.mkdtemp(prefix="ab-trees-"))
     trees = {}
     try:
