@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(t)], check=False,
                            timeout=120)
         shutil.rmtree(base, ignore_errors=True)
-    med = {label: {k: statistics.median(r[k] for r in runs if r["tree"] == label)
+    med = {label: {k: round(statistics.median(r[k] for r in runs if r["tree"] == label), 2)
                    for k in ("tps", "writer_cpu_ms_per_txn", "all_cpu_ms_per_txn")} for label in ("old", "new")}
     RESULTS.write_text(json.dumps({"old": args.old, "new": args.new, "txns_per_client": args.txns,
                                    "clients": args.clients, "runs": runs, "median": med}, indent=2) + "\n")
