@@ -22,7 +22,7 @@ over rounds. The target: with 4/6 write quorums, a paused node must not raise p9
 latency by more than 20% (p99 paused / p99 healthy <= 1.20).
 
 Also recorded: records per commit, bytes sent per commit (summed over the six append
-streams), dropped records, CPU used by the bench's processes and by everything else
+streams), CPU used by the bench's processes and by everything else
 during each measured period (this is a 2-core machine: other load shows up in p99),
 machine, date, git commit and seed. Writes the figures as JSON to --out and prints one
 summary line. Node logs are scanned for Traceback/ERROR/CRITICAL at the end; the

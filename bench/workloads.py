@@ -63,7 +63,6 @@ class RunResult:
     records: int = 0
     errors: Counter = field(default_factory=Counter)
     sent_bytes: int = 0
-    dropped_records: int = 0
     lal_waits: int = 0
 
     def metrics(self) -> dict:
@@ -83,7 +82,6 @@ class RunResult:
                            "max": ms(lat[-1] if lat else None)},
             "records_per_commit": round(self.records / n, 3) if n else None,
             "bytes_sent_per_commit": round(self.sent_bytes / n, 1) if n else None,
-            "dropped_records": self.dropped_records,
             "lal_waits": self.lal_waits,
             "errors": dict(self.errors),
         }
@@ -153,9 +151,8 @@ class PgbenchLike:
         t_start = time.monotonic() + warmup_s
         t_end = t_start + measure_s
 
-        def link_totals() -> tuple[int, int]:
-            ls = vc.link_stats().values()
-            return sum(s["sent_bytes"] for s in ls), sum(s["dropped_records"] for s in ls)
+        def sent_total() -> int:
+            return sum(s["sent_bytes"] for s in vc.link_stats().values())
 
         async def committer(i: int) -> None:
             rng = random.Random(self.seed * 1000 + i)
@@ -175,14 +172,13 @@ class PgbenchLike:
 
         async def sampler() -> None:
             await asyncio.sleep(max(0.0, t_start - time.monotonic()))
-            sent0, dropped0, lal0 = *link_totals(), vc.stats["lal_waits"]
+            sent0, lal0 = sent_total(), vc.stats["lal_waits"]
             if on_window:
                 on_window("start")
             await asyncio.sleep(max(0.0, t_end - time.monotonic()))
             if on_window:
                 on_window("end")
-            sent1, dropped1 = link_totals()
-            res.sent_bytes, res.dropped_records = sent1 - sent0, dropped1 - dropped0
+            res.sent_bytes = sent_total() - sent0
             res.lal_waits = vc.stats["lal_waits"] - lal0
 
         await asyncio.gather(sampler(), *(committer(i) for i in range(committers)))
