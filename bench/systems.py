@@ -30,7 +30,8 @@ SENT_WAIT_S = 10.0  # after a run: standbys were sent everything the primary wro
 POLL_S = 0.1
 STANDBYS = ("s1", "s2")
 SYNC_NAMES = "'ANY 1 (s1, s2)'"
-SIXFOLD_METRICS = ("redo_bytes_sent", "commits", "redo_bytes", "pages_shipped", "redo_batches_sent")
+SIXFOLD_METRICS = ("redo_bytes_sent", "commits", "redo_bytes", "redo_record_bytes", "pages_shipped",
+                   "redo_batches_sent")
 
 
 def lsn_int(lsn: str) -> int:
@@ -78,7 +79,10 @@ class Sixfold:
 
     def bytes_out(self, before: dict, after: dict) -> dict:
         d = {k: (after[k] or 0) - (before[k] or 0) for k in SIXFOLD_METRICS}
-        return {"bytes_leaving_writer": d["redo_bytes_sent"], "redo_bytes_one_copy": d["redo_bytes"],
+        # One copy of the redo: the records as shipped, headers included, as PostgreSQL's WAL
+        # counts its record headers; the page-change payloads alone are kept beside it.
+        return {"bytes_leaving_writer": d["redo_bytes_sent"], "redo_bytes_one_copy": d["redo_record_bytes"],
+                "redo_payload_bytes": d["redo_bytes"],
                 "pages_shipped": d["pages_shipped"], "commits": d["commits"],
                 "append_messages": d["redo_batches_sent"]}  # record-carrying messages, all links together
 

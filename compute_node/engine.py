@@ -326,6 +326,7 @@ class ComputeNode:
         }
         if vc is not None:
             out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
+                        "redo_record_bytes": vc.stats["record_bytes"],
                         "vdl_stalls": vc.stats["vdl_stalls"], "read_hedges": vc.stats["read_hedges"]})
         elif self.replica is not None:
             r = self.replica

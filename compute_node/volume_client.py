@@ -487,6 +487,7 @@ class VolumeClient:
         ts = commit_ts_us if commit_ts_us is not None else wall_us()
         last = len(allocated) - 1
         epoch, tails, log_ = self.epoch, self._page_tail, self._log
+        record_bytes = 0
         for i, (lsn, prev) in enumerate(allocated):
             if changes:
                 c = changes[i]
@@ -497,6 +498,7 @@ class VolumeClient:
                 page, kind, payload, prev_page = NO_PAGE, KIND_MARKER, b"", 0
             raw = encode_record(LogRecord(lsn, pgs[i], page, prev, prev_page, kind, i == last, epoch,
                                           ts if i == last else 0, payload))
+            record_bytes += len(raw)
             assert lsn == self._log_base + len(log_), "the in-flight log is dense"
             log_.append((lsn, pgs[i], page, raw))
         top = max(pgs)
@@ -524,6 +526,7 @@ class VolumeClient:
                 done.set_result(None)
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
+        self.stats["record_bytes"] += record_bytes  # one copy of the redo as shipped: headers included
         return Commit(cpl, fut)
 
     def _sabotage_ship(self, lsn: int) -> None:
