@@ -34,7 +34,7 @@ from sixfold.constants import (
     REPLICA_PENDING_RECORDS_MAX, REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX, RPC_TIMEOUT_MS,
 )
 from sixfold.core.records import NO_PAGE, apply_record, decode_record, peek_commit_ts_us, peek_header, peek_page_kind
-from sixfold.errors import InvalidMessage
+from sixfold.errors import InvalidMessage, ReplicaNotReady
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc
 from sixfold.rpc import storage_pb2 as pb
@@ -83,6 +83,9 @@ class ReplicaVolume:
     # --- read points (thread-safe) -----------------------------------------------------
     def acquire_read_point(self) -> int:
         with self._lock:
+            if not self.synced:
+                raise ReplicaNotReady(f"read replica {self.name} has not received a read point from a writer yet; "
+                                      "retry in a moment")
             return self.read_points.pin(self.read_point)
 
     def release_read_point(self, lsn: int) -> None:

@@ -86,6 +86,17 @@ class WritesPaused(SixfoldError):
     retriable = True
 
 
+class ReplicaNotReady(SixfoldError):
+    """A read replica has no read point yet: it has just started, or follows no writer,
+    and has not received the first VDL of a writer's redo stream. It serves no read until
+    then (a read at LSN 0 would ask storage for versions long collected). Retriable, as
+    PostgreSQL's standby that is not yet consistent."""
+
+    sqlstate = "57P03"  # cannot_connect_now
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
 class StaleEpoch(SixfoldError):
     """The request carries a volume epoch older than the segment's: a newer writer
     has recovered the volume. The old writer is fenced and must stop; never retried."""

@@ -24,6 +24,24 @@ pytestmark = pytest.mark.integration
 SEED = int(os.environ.get("SIXFOLD_SEED", random.randrange(2**31)))
 
 
+def _connect_when_ready(uri: str, timeout_s: float = 60) -> psycopg.Connection:
+    """A replica refuses connections (57P03, retriable) until a writer's redo stream gave
+    it a read point; a region's reader that just started following is retried until then."""
+    got: list[psycopg.Connection] = []
+
+    def attempt() -> bool:
+        try:
+            got.append(psycopg.connect(uri, autocommit=True, connect_timeout=5))
+        except psycopg.OperationalError as e:
+            if "has not received a read point" not in str(e):
+                raise
+            return False
+        return True
+
+    wait_until(attempt, timeout_s, "the replica to have a read point")
+    return got[0]
+
+
 def table_digest(uri: str) -> list[tuple]:
     with psycopg.connect(uri, autocommit=True) as c:
         return c.execute("select id, v from t order by id").fetchall()
@@ -263,6 +281,6 @@ def test_forced_failover_reports_exactly_what_it_lost_and_the_old_primary_rejoin
         # there is nothing to discard (a rejoin now would count r2's own commits, which the agent
         # has pulled into r1, as r1's tail).
         wait_until(lambda: "pulling the primary's log" in agent.log_path.read_text(), 60, "r1's agent to follow r2")
-    with psycopg.connect(g.endpoints()["reader-r1"], autocommit=True, connect_timeout=5) as c:
+    with _connect_when_ready(g.endpoints()["reader-r1"]) as c:
         wait_until(lambda: sorted(tuple(t) for t in c.execute("select tid, src, dst, amount from transfers")) ==
                    sorted(transfers), 60, "r1, rejoined, to hold r2's transfers")

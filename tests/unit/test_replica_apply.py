@@ -14,7 +14,7 @@ from compute_node.buffer_cache import BufferCache
 from compute_node.replica import ReplicaVolume
 from sixfold.constants import PAGE_SIZE_BYTES
 from sixfold.core.records import KIND_DELTA, LogRecord, encode_delta, encode_record
-from sixfold.errors import InvalidMessage
+from sixfold.errors import InvalidMessage, ReplicaNotReady
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.spec import local_spec
 
@@ -85,3 +85,15 @@ def test_a_reset_drops_the_cache_and_keeps_the_read_point_monotonic(replica):
     start(r, 5)  # the same writer cannot resume this replica (it fell behind): drop and restart
     assert r.read_point == 5 and r.cache.get(3, None) is None and r.stats["resets"] == 2
     assert r.read_requirement(0, 5) == 5  # what a storage read at 5 needs of PG 0
+
+
+def test_a_replica_serves_no_read_before_its_first_read_point(replica):
+    """Before a writer's stream gave it a read point, a read would be at LSN 0, which
+    storage collected long ago: the replica refuses it as retriable (57P03) instead."""
+    r = replica
+    with pytest.raises(ReplicaNotReady) as refused:
+        r.acquire_read_point()
+    assert refused.value.sqlstate == "57P03" and refused.value.retriable
+    start(r, 5)
+    assert r.acquire_read_point() == 5
+    r.release_read_point(5)
