@@ -21,11 +21,11 @@ against three systems started by this one run, on the same machine.
    per-transaction log.
 3. Per run: bytes leaving the writer (Sixfold: redo sent to all six segments,
    `sixfold_metric('redo_bytes_sent')`; PostgreSQL: WAL generated x standbys, cross-checked
-   with pg_stat_replication.sent_lsn), and one copy of the log (Sixfold: its redo records
-   as shipped, headers included, `sixfold_metric('redo_record_bytes')`, as PostgreSQL's
-   WAL counts its record headers; the payloads alone are kept as redo_payload_bytes), CPU seconds of all the system's processes
-   (/proc; PostgreSQL's exited backends through the postmaster's cutime+cstime), and
-   pgbench's own CPU apart.
+   with pg_stat_replication.sent_lsn), one copy of the log (Sixfold: its redo records as
+   shipped, headers included, `sixfold_metric('redo_record_bytes')`, as PostgreSQL's WAL
+   counts its record headers; the payloads alone are kept as redo_payload_bytes), CPU
+   seconds of all the system's processes (/proc; PostgreSQL's exited backends through
+   the postmaster's cutime+cstime), and pgbench's own CPU apart.
 4. Sixfold only: p99 at 4 clients healthy vs one storage node SIGSTOPped; writer crash
    recovery time at 10k and 1M log records (--quick: 100k; bench/recovery_bench.py);
    replica lag under pgbench at 4 clients (commit -> visible on a replica, p50/p99) and

@@ -53,10 +53,10 @@ from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, Volu
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
     BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
-    VOLUME_CALL_TIMEOUT_MS, W_QUORUM_COUNT, WRITE_LOCK_WAIT_TIMEOUT_MS,
+    VOLUME_CALL_TIMEOUT_MS, WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
 from sixfold.errors import (
-    CommitInDoubt, CommitTimeout, ReadOnlyTransaction, SerializationFailure, SixfoldError, SqlError, WriteLockTimeout,
+    CommitInDoubt, ReadOnlyTransaction, SerializationFailure, SixfoldError, SqlError, WriteLockTimeout,
 )
 from sixfold.spec import ClusterSpec
 
@@ -326,7 +326,7 @@ class ComputeNode:
         }
         if vc is not None:
             out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
-                        "redo_record_bytes": vc.stats["record_bytes"],
+                        "redo_record_bytes": vc.stats["record_bytes"], "group_commit_holds": vc.group.groups,
                         "vdl_stalls": vc.stats["vdl_stalls"], "read_hedges": vc.stats["read_hedges"]})
         elif self.replica is not None:
             r = self.replica
@@ -430,7 +430,7 @@ class ComputeNode:
             return  # a replica has nothing of its own in flight: its read point is all it has
         t0 = time.monotonic()
         try:
-            self.call(commit.durable(self.snapshot_wait_timeout_ms), self.snapshot_wait_timeout_ms + 1000)
+            self._await_commit(commit, self.snapshot_wait_timeout_ms)
         except SixfoldError:
             self.stats["snapshot_wait_timeouts"] += 1
         self.stats["snapshot_waits"] += 1
@@ -442,27 +442,21 @@ class ComputeNode:
         if not commits:
             return None
         last = commits[-1]
-        assert threading.current_thread() is not self._thread, "never block the volume client's loop"
-        done: concurrent.futures.Future = concurrent.futures.Future()
-
-        def settle(f: asyncio.Future) -> None:
-            _pass_outcome(f, done)
-
-        def watch() -> None:  # on the loop: a callback on the commit's future, no task
-            if last.fut.done():
-                settle(last.fut)
-            else:
-                last.fut.add_done_callback(settle)
-
-        self._loop.call_soon_threadsafe(watch)
-        try:
-            done.result(COMMIT_WAIT_TIMEOUT_MS / 1000)
-        except TimeoutError:
-            raise CommitTimeout(
-                f"commit at LSN {last.cpl} not acknowledged by {W_QUORUM_COUNT} of 6 segments "
-                f"within {COMMIT_WAIT_TIMEOUT_MS} ms; its outcome is decided by the next recovery") from None
+        self._await_commit(last, COMMIT_WAIT_TIMEOUT_MS)
         self.stats["commits"] += len(commits)
         return last.cpl
+
+    def _await_commit(self, commit, timeout_ms: int) -> None:
+        """Block this SQL thread until `commit` is durable: a callback on its future (no
+        task on the volume loop). Raises CommitTimeout after `timeout_ms`, or the error
+        the commit ended with (CommitInDoubt)."""
+        assert threading.current_thread() is not self._thread, "never block the volume client's loop"
+        done: concurrent.futures.Future = concurrent.futures.Future()
+        self._loop.call_soon_threadsafe(commit.fut.add_done_callback, lambda f: _pass_outcome(f, done))
+        try:
+            done.result(timeout_ms / 1000)
+        except TimeoutError:
+            raise commit.timed_out(timeout_ms) from None
 
 
 def _pass_outcome(src: asyncio.Future, dst: concurrent.futures.Future) -> None:

@@ -97,10 +97,13 @@ class Commit:
         try:
             await asyncio.wait_for(asyncio.shield(self.fut), timeout_ms / 1000)
         except asyncio.TimeoutError:
-            raise CommitTimeout(
-                f"commit at LSN {self.cpl} not acknowledged by {W_QUORUM_COUNT} of 6 segments "
-                f"within {timeout_ms} ms; its outcome is decided by the next recovery") from None
+            raise self.timed_out(timeout_ms) from None
         return self.cpl
+
+    def timed_out(self, timeout_ms: int) -> CommitTimeout:
+        """The error for a wait on this commit that gave up after `timeout_ms`."""
+        return CommitTimeout(f"commit at LSN {self.cpl} not acknowledged by {W_QUORUM_COUNT} of 6 segments "
+                             f"within {timeout_ms} ms; its outcome is decided by the next recovery")
 
 
 class VolumeClient:
@@ -402,7 +405,7 @@ class VolumeClient:
         `more_coming`: other transactions wait to write, so the links may hold this
         commit a moment for the next to share its messages (group commit)."""
         commit = self.try_send(changes, commit_ts_us, more_coming)
-        return commit if commit is not None else await self._submit_waiting(changes, commit_ts_us)
+        return commit if commit is not None else await self._submit_waiting(changes, commit_ts_us, more_coming)
 
     def try_send(self, changes: list[PageChange], commit_ts_us: int | None = None,
                  more_coming: bool = False) -> Commit | None:
@@ -419,7 +422,8 @@ class VolumeClient:
             return None  # submit refuses the first, waits for the others
         return self._send(changes, commit_ts_us, more_coming)
 
-    async def _submit_waiting(self, changes: list[PageChange], commit_ts_us: int | None) -> Commit:
+    async def _submit_waiting(self, changes: list[PageChange], commit_ts_us: int | None,
+                              more_coming: bool) -> Commit:
         self._check_open()
         if self.writes_paused is not None:
             raise WritesPaused(self.writes_paused)
@@ -454,13 +458,13 @@ class VolumeClient:
                 self._check_open()
                 if self.writes_paused is not None:
                     raise WritesPaused(self.writes_paused)
-                return self._send(changes, commit_ts_us)
+                return self._send(changes, commit_ts_us, more_coming)
             except QuorumUnavailable as e:
                 raise LogAllocationLimit(str(e)) from None
             finally:
                 self._lal_waiters.remove(me)
                 self._changed.set()  # the next waiter may be first now
-        return self._send(changes, commit_ts_us)
+        return self._send(changes, commit_ts_us, more_coming)
 
     async def pause_writes(self, reason: str) -> int:
         """Take no more writes (each refused with WritesPaused) and write a marker record

@@ -25,24 +25,21 @@ class GroupCommitHold:
         self.txns_max = txns_max
         self.until_s = 0.0  # records wait until then; at or before now: send
         self.held = 0  # commits in the group being held
-        self.groups = 0  # groups released with two or more commits (for metrics)
+        self.groups = 0  # held groups released (a metric: group_commit_holds)
 
     def on_commit(self, now_s: float, more_coming: bool) -> None:
         """A commit's records are in the writer's log."""
         if self.held and self.until_s <= now_s:
             # The group's time ran out before the caller's timer released it: it leaves
             # now, with this commit (a new hold would keep it past its bound).
-            self.groups += 1
-            self.until_s, self.held = 0.0, 0
+            self._release()
             return
         if more_coming and self.held + 1 < self.txns_max and self.wait_s > 0:
             if self.held == 0:
                 self.until_s = now_s + self.wait_s  # bounded by the group's first commit
             self.held += 1
-        else:
-            if self.held:
-                self.groups += 1
-            self.until_s, self.held = 0.0, 0
+        elif self.held:
+            self._release()
         assert self.held < self.txns_max and (self.held == 0) == (self.until_s == 0.0)
 
     def expire(self, until_s: float) -> bool:
@@ -51,9 +48,12 @@ class GroupCommitHold:
         Returns whether it released anything."""
         if self.held == 0 or self.until_s != until_s:
             return False
+        self._release()
+        return True
+
+    def _release(self) -> None:
         self.groups += 1
         self.until_s, self.held = 0.0, 0
-        return True
 
     def held_until(self, now_s: float) -> float | None:
         """When the held records may go (None: send now)."""
