@@ -40,6 +40,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         is gained by reading ahead, and every hand-off between tasks costs a turn of
         the event loop per message."""
         reported: dict[int, int] = {}  # pg -> SCL this stream was last told
+        refusal: SixfoldError | None = None
         try:
             async for req in request_iterator:
                 vol = self.node.volume(req.volume)
@@ -58,19 +59,23 @@ class StorageService(pb_grpc.StorageNodeServicer):
                         # last heard (gossip advances SCLs without any append).
                         scls = {pg: ch.scl for pg, ch in vol.chains.items() if reported.get(pg) != ch.scl}
                 except SixfoldError as e:
-                    await self._refuse(context, e)
-                    return
+                    refusal = e
+                    break
                 reported.update(scls)
                 await context.write(pb.AppendAck(
                     batch_id=req.batch_id, scls=[pb.SegmentScl(pg=pg, scl=s) for pg, s in scls.items()],
                     applied_epoch=vol.fence.applied_epoch))
-        except (asyncio.CancelledError, grpc.aio.AbortError):
+        except asyncio.CancelledError:
             raise
         except grpc.aio.AioRpcError:
             return  # the writer went away
         except Exception as e:  # a bug: refused as INTERNAL and logged, never a silent stop
             log.error("append stream failed", exc_info=e)
-            await self._refuse(context, SixfoldError(f"internal error: {e!r}"))
+            refusal = SixfoldError(f"internal error: {e!r}")
+        if refusal is not None:
+            # Outside the handlers above: the abort unwinds this call with an exception of
+            # its own, which must reach gRPC (or the simulator's transport) untouched.
+            await self._refuse(context, refusal)
 
     async def _refuse(self, context, err: SixfoldError):
         if isinstance(err, StaleEpoch):
