@@ -271,7 +271,7 @@ def cmd_up(args) -> int:
             created = False
         else:
             dd.root.mkdir(parents=True, exist_ok=True)
-            cluster = Supervisor.create(dd.root, spec=_new_spec(args), password=new_password())
+            cluster = Supervisor.create(dd.root, spec=_new_spec(args), password=new_password(), backup=True)
             created = True
         names = list(cluster.nodes)
         running = {n: cluster.nodes[n].pid for n in names if cluster.nodes[n].alive}
@@ -661,7 +661,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_global.add_global_parser(sub, data_dir_opt)
 
-    from sixfold import shell
+    from sixfold import cli_backup, shell
+
+    cli_backup.add_parsers(sub, data_dir_opt)
 
     sql = sub.add_parser(
         "sql", help="a psql-like SQL shell on the cluster (or any PostgreSQL server)", add_help=False,

@@ -100,6 +100,14 @@ GET_PAGE_APPLY_RECORDS_MAX = 100_000  # redo applied on demand for one GetPage
 GRPC_MESSAGE_BYTES_MAX = 32 * 1024 * 1024
 SHUTDOWN_GRACE_MS = 1_000
 
+# --- Continuous backup and restore --------------------------------------------
+BACKUP_INTERVAL_MS = 1_000  # each storage node ships its part of the durable log this often
+BACKUP_TAKEOVER_MS = 5_000  # a segment backs up a PG once the ones ranked before it made no progress this long (times its rank)
+BACKUP_BLOCK_BYTES_MAX = 8 * 1024 * 1024  # records in one backup object
+BACKUP_OBJECT_TIMEOUT_MS = 10_000  # one object store request (connect, read) never waits longer
+BACKUP_PROBE_RECORDS_MAX = 4_096  # records a completeness probe may bring back from one peer
+RESTORE_BATCH_RECORDS_MAX = 20_000  # records written into a restored node's store per transaction
+
 # --- Launcher and the `sixfold` command ------------------------------------------
 PROCESS_START_TIMEOUT_MS = 20_000
 PROCESS_STOP_TIMEOUT_MS = 5_000

@@ -162,6 +162,25 @@ class VolumeClosed(SixfoldError):
     grpc_status = "CANCELLED"
 
 
+class BackupError(SixfoldError):
+    """The backup in the object store cannot serve what was asked: the store is
+    unreachable, or the requested point lies outside the restorable window (the
+    message names the window). Retriable when the store was unreachable."""
+
+    sqlstate = "58030"  # io_error
+    grpc_status = "UNAVAILABLE"
+
+
+class CorruptBackupObject(BackupError):
+    """An object of the backup failed its checksum, could not be parsed, or is missing
+    (`key` names it, or the LSN range no object covers). Restoring past it is refused
+    unless the caller asks to restore to the latest point before it."""
+
+    def __init__(self, key: str, why: str):
+        super().__init__(f"backup object {key}: {why}")
+        self.key = key
+
+
 def error_from_status(status_name: str, details: str) -> SixfoldError:
     """Map a storage node's gRPC status (by name, e.g. "FAILED_PRECONDITION") back to
     the Sixfold error it stands for. Pure: the shells own the grpc import."""

@@ -23,6 +23,11 @@ never an instance's: it is an alias for whichever instance is the writer now.
 `auth.users` holds SCRAM verifiers (what PostgreSQL stores in pg_authid), never a
 password. `auth.method` is "scram-sha-256" or "trust" (any user, no password: only for
 a cluster on a private machine). TLS: `tls: {"cert": PATH, "key": PATH}` when set.
+
+`backup` names the object store the storage nodes back the volume up to continuously:
+`{"kind": "dir", "path": ABS_PATH}` (what `sixfold up` writes: DATA_DIR/backup) or
+`{"kind": "s3", "bucket": ..., "prefix": ..., "endpoint_url": ..., "region": ...,
+"access_key_id": ..., "secret_access_key": ...}`. Without it nothing is backed up.
 """
 
 from __future__ import annotations
@@ -140,6 +145,8 @@ class ClusterSpec:
     router: RouterSpec | None = None
     region: str = "r1"  # the region this cluster is (a global database has several)
     replication: ReplicationSpec | None = None
+    # Where the storage nodes back the volume up (`sixfold.backup.objects`); empty: no backup.
+    backup: dict = field(default_factory=dict)
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)

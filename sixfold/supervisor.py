@@ -101,6 +101,12 @@ def wait_until(cond, timeout_s: float, what: str, interval_s: float = 0.05):
         time.sleep(interval_s)
 
 
+def default_backup(root: Path) -> dict:
+    """The embedded backup location of a cluster in `root`: a directory beside, not inside,
+    its storage nodes' directories."""
+    return {"kind": "dir", "path": str(Path(root).resolve() / "backup")}
+
+
 def pg_answers(host: str, port: int, timeout_s: float) -> bool:
     """A PostgreSQL server listens there: it answers an SSLRequest with 'S' or 'N'."""
     with socket.create_connection((host, port), timeout=timeout_s) as s:
@@ -258,12 +264,13 @@ class Supervisor:
     @classmethod
     def create(cls, root: Path, spec: ClusterSpec | None = None, writer: bool = False, replicas: int = 0,
                control_plane: bool = False, router: bool = False, password: str | None = None,
-               launch: Launch | None = None, **spec_kw) -> Supervisor:
+               launch: Launch | None = None, backup: dict | bool | None = None, **spec_kw) -> Supervisor:
         """A new cluster in `root`, on free ports. With `writer`, also compute instance
         db-1 (the writer); with `replicas`, that many read replicas (db-2, ...); with
         `control_plane` / `router`, those processes. Compute instances get admin ports
         when there are replicas or a control plane. With `password`, clients log in as
-        user `sixfold` with it (SCRAM), else trust."""
+        user `sixfold` with it (SCRAM), else trust. `backup` is the spec's backup location
+        (True: the directory `root`/backup)."""
         root.mkdir(parents=True, exist_ok=True)
         if spec is None:
             storage_count = 6 if spec_kw.get("nodes_per_az", 2) == 2 else 3 * spec_kw["nodes_per_az"]
@@ -280,6 +287,8 @@ class Supervisor:
             spec = spec.replace(storage_nodes=nodes)
         if password is not None:
             spec = with_password(spec, root, password)
+        if backup:
+            spec = spec.replace(backup=default_backup(root) if backup is True else dict(backup))
         spec.save(root / "cluster.json")
         return cls.attach(spec, root, launch=launch)
 

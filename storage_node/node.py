@@ -66,8 +66,13 @@ class StorageNode:
     def _start_volume_tasks(self, vol: NodeVolume) -> None:
         from storage_node import background
 
-        for coro in (vol.persist_loop(), background.gossip_loop(self, vol), background.coalesce_loop(vol),
-                     background.gc_loop(vol), background.scrub_loop(vol), background.repair_loop(self, vol)):
+        coros = [vol.persist_loop(), background.gossip_loop(self, vol), background.coalesce_loop(vol),
+                 background.gc_loop(vol), background.scrub_loop(vol), background.repair_loop(self, vol)]
+        if self.spec.backup:
+            from storage_node.backup import backup_loop
+
+            coros.append(backup_loop(self, vol))
+        for coro in coros:
             task = asyncio.get_running_loop().create_task(coro)
             task.add_done_callback(self._crash_on_failure)
             self._tasks.append(task)

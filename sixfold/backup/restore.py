@@ -1,0 +1,156 @@
+"""Point-in-time restore: a new volume from a backup, up to one commit.
+
+`plan` reads the backup's catalog and picks the commit to restore to; `load_stores`
+writes every record at or below it into the LMDB stores of the new cluster's storage
+nodes (before they start), each PG on its six segments, with the volume fenced at the
+highest epoch restored. The new writer then recovers the volume as after any crash:
+VDL is the restore point, nothing above it exists.
+
+Nothing of the source cluster but its backup location is read: every storage node of
+it may be gone.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sixfold.backup.catalog import Catalog, decode_block
+from sixfold.backup.objects import MissingObject, ObjectStore
+from sixfold.constants import RESTORE_BATCH_RECORDS_MAX
+from sixfold.core.backup import RestorePoint
+from sixfold.core.records import decode_record
+from sixfold.errors import BackupError, CorruptBackupObject
+from sixfold.spec import ClusterSpec
+
+
+@dataclass
+class RestorePlan:
+    catalog: Catalog
+    point: RestorePoint
+    restorable_lsn: int
+    skipped: list[str]  # corrupt or missing objects the user chose to restore before
+
+
+def plan(catalog: Catalog, to_lsn: int | None = None, to_time_us: int | None = None,
+         on_corrupt: str = "fail") -> RestorePlan:
+    """The commit to restore to. With `on_corrupt="fail"` a corrupt object or a gap in
+    what the nodes claim to have shipped is an error naming it; with "before", the
+    restore lands on the last commit before the first damaged range."""
+    assert on_corrupt in ("fail", "before")
+    damaged = [str(e) for e in catalog.corrupt] + [f"no object holds {g}" for g in catalog.gaps()]
+    if damaged and on_corrupt == "fail":
+        first = catalog.corrupt[0] if catalog.corrupt else CorruptBackupObject("(missing)", damaged[0])
+        raise CorruptBackupObject(first.key, "; ".join(damaged[:5]).removeprefix(f"backup object {first.key}: ")
+                                  + " (use --on-corrupt before to restore to the last point before it)")
+    restorable = catalog.restorable_lsn()
+    commits = catalog.commits()
+    w = commits.window(restorable)
+    if w is None:
+        raise BackupError(f"the backup in {catalog.store.describe()} holds no restorable commit of volume "
+                          f"{catalog.volume!r} yet")
+    if damaged and to_time_us is not None and to_time_us > w[1].commit_ts_us:
+        to_time_us = w[1].commit_ts_us  # "before": the latest point the damage leaves
+    if damaged and to_lsn is not None and to_lsn > restorable:
+        to_lsn = restorable
+    try:
+        point = commits.restore_point(restorable, to_lsn, to_time_us)
+    except ValueError as e:
+        raise BackupError(f"{e}; see `sixfold backup status`") from None
+    return RestorePlan(catalog, point, restorable, damaged)
+
+
+class ByteProgress:
+    """A progress bar on stderr over a known number of bytes: redrawn in place on a
+    terminal, a line every 10% otherwise."""
+
+    def __init__(self, what: str, total: int, stream=None):
+        self.what, self.total = what, max(1, total)
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.t0 = time.monotonic()
+        self.done = 0
+        self._last_decile = -1
+
+    def add(self, n: int) -> None:
+        self.done += n
+        frac = min(1.0, self.done / self.total)
+        elapsed = time.monotonic() - self.t0
+        eta = elapsed / frac - elapsed if frac > 0 else 0.0
+        line = (f"{self.what} [{'#' * int(frac * 24):<24}] {frac * 100:3.0f}% "
+                f"{self.done / 1e6:.1f}/{self.total / 1e6:.1f} MB | elapsed {elapsed:.0f}s ETA {eta:.0f}s")
+        if self.tty:
+            print("\r" + line, end="", file=self.stream, flush=True)
+        elif int(frac * 10) != self._last_decile:
+            self._last_decile = int(frac * 10)
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.tty:
+            print(file=self.stream, flush=True)
+
+
+def load_stores(store: ObjectStore, p: RestorePlan, spec: ClusterSpec, root: Path,
+                progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Write the records at or below the restore point into the stores of `spec`'s storage
+    nodes under `root`/nodes/NAME. Verifies every block's checksum and every PG's chain of
+    backlinks (no record missing). Returns counts for the report."""
+    from storage_node.store import Hints, VolumeStore, WriteBatch, encode_fence
+
+    lsn = p.point.lsn
+    geo = spec.geometry()
+    stores = {n.name: VolumeStore(root / "nodes" / n.name / "volumes" / spec.volume) for n in spec.storage_nodes}
+    chains: dict[int, dict[int, int]] = {}  # pg -> {lsn: prev}
+    top_epoch = records = 0
+    pending: dict[str, list] = {name: [] for name in stores}
+
+    def flush():
+        for name, recs in pending.items():
+            if recs:
+                stores[name].commit(WriteBatch(records=recs))
+                recs.clear()
+
+    try:
+        for key in p.catalog.blocks_for(lsn + 1):
+            try:
+                data = store.get(key)
+            except MissingObject:
+                raise CorruptBackupObject(key, "listed but missing") from None
+            _header, raws = decode_block(key, data)
+            for raw in raws:
+                rec = decode_record(raw)
+                if rec.lsn > lsn or rec.lsn in chains.get(rec.pg, {}):
+                    continue
+                chains.setdefault(rec.pg, {})[rec.lsn] = rec.prev_segment_lsn
+                top_epoch = max(top_epoch, rec.epoch)
+                records += 1
+                for name in geo.segments(rec.pg):
+                    pending[name].append((rec, raw))
+            if sum(len(v) for v in pending.values()) >= RESTORE_BATCH_RECORDS_MAX:
+                flush()
+            if progress:
+                progress(len(data))
+        flush()
+        for pg, chain in chains.items():
+            prev = 0
+            for at in sorted(chain):
+                if chain[at] != prev:
+                    raise CorruptBackupObject(f"{spec.volume}/log/ (PG {pg})",
+                                              f"record {at} follows {chain[at]}, but the backup's previous "
+                                              f"record of PG {pg} is {prev}: records are missing")
+                prev = at
+        fence = encode_fence(top_epoch, "restore", {}, 0, top_epoch)
+        hints = Hints(vdl_hint=lsn, pg_count=p.catalog.pg_count)
+        for name, st in stores.items():
+            scls = {pg: max(c) for pg, c in chains.items() if name in geo.segments(pg)}
+            st.commit(WriteBatch(scls=scls, hints=hints, fence_json=fence))
+    finally:
+        for st in stores.values():
+            st.close()
+    return {"records": records, "pgs": len(chains), "epoch": top_epoch}
+
+
+__all__ = ["RestorePlan", "plan", "load_stores", "ByteProgress"]

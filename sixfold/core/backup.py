@@ -1,0 +1,145 @@
+"""Continuous backup, the pure part: who ships which PG, what the backup covers, and
+which LSN a restore to a time or an LSN lands on.
+
+The storage tier backs itself up. Every PG has six segments; each pass, the segment
+ranked first for that PG (`backup_rank`) ships the PG's durable records above what the
+object store already covers to the writer's VDL. A segment ranked r > 0 takes over when
+every segment ranked before it has claimed no progress for r x the takeover time while
+the PG lags (`BackupOwnership`): a killed or paused node costs a few seconds of backup
+lag, never a gap, and a healthy cluster ships each record once.
+
+Coverage. A backup object says, per PG, "every record of this PG with LSN in
+(start, end] is in here". A PG's coverage is how far such ranges reach contiguously
+from 0 (`contiguous_end`); the volume's restorable LSN is the least coverage over its
+PGs (`restorable_lsn`). A restore lands on a commit (CPL) at or below it: the last one
+at or below the requested LSN, or the last one whose commit timestamp is at or before
+the requested time (`restore_point`). Timestamps are made non-decreasing along the
+log (`CommitIndex`), so "every commit at or before T" is a prefix of the log.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from sixfold.constants import V_SEGMENTS_COUNT
+
+
+def backup_rank(segments: tuple[str, ...], pg: int, node: str) -> int:
+    """`node`'s rank for shipping PG `pg` (0 ships; others stand by). The order rotates
+    with the PG so that every node ships about a sixth of the PGs."""
+    assert len(segments) == V_SEGMENTS_COUNT and node in segments
+    return (segments.index(node) - pg) % len(segments)
+
+
+def contiguous_end(ranges: list[tuple[int, int]]) -> int:
+    """How far the (start, end] ranges reach contiguously from LSN 0."""
+    reach = 0
+    for start, end in sorted(ranges):
+        if start > reach:
+            break
+        reach = max(reach, end)
+    return reach
+
+
+def first_gap(ranges: list[tuple[int, int]], upto: int) -> tuple[int, int] | None:
+    """The first LSN range in (0, upto] that no range covers, as (after, until)."""
+    reach = contiguous_end(ranges)
+    if reach >= upto:
+        return None
+    later = [s for s, _e in ranges if s > reach]
+    return reach, min([*later, upto])
+
+
+def restorable_lsn(pg_count: int, ranges_by_pg: dict[int, list[tuple[int, int]]]) -> int:
+    """The highest LSN below which the backup holds every record of PGs 0..pg_count-1."""
+    if pg_count == 0:
+        return 0
+    return min(contiguous_end(ranges_by_pg.get(pg, [])) for pg in range(pg_count))
+
+
+@dataclass
+class RestorePoint:
+    lsn: int  # a CPL: the restored volume ends with this mini-transaction
+    commit_ts_us: int  # its commit timestamp
+
+
+class CommitIndex:
+    """The commits (CPL LSN, commit timestamp) the backup holds, in LSN order."""
+
+    def __init__(self, cpls: list[tuple[int, int]]):
+        # A commit's timestamp, as used here, is the highest of it and every earlier
+        # commit's: a wall clock that stepped back must not reorder commits in time. A
+        # commit whose own stamp is older was acknowledged after the earlier one was made.
+        self.cpls, top = [], 0
+        for lsn, ts in sorted(set(cpls)):
+            top = max(top, ts)
+            self.cpls.append((lsn, top))
+        self._lsns = [c[0] for c in self.cpls]
+
+    def window(self, restorable: int) -> tuple[RestorePoint, RestorePoint] | None:
+        """(earliest, latest) restore points, or None when no commit is restorable."""
+        i = bisect.bisect_right(self._lsns, restorable)
+        if i == 0:
+            return None
+        return RestorePoint(*self.cpls[0]), RestorePoint(*self.cpls[i - 1])
+
+    def restore_point(self, restorable: int, to_lsn: int | None = None, to_time_us: int | None = None) -> RestorePoint:
+        """The commit a restore lands on: the last at or below `to_lsn`, or the last at or
+        before `to_time_us` (exactly one of them). ValueError, naming the window, when
+        the point is outside it."""
+        assert (to_lsn is None) != (to_time_us is None)
+        w = self.window(restorable)
+        if w is None:
+            raise ValueError("the backup holds no restorable commit yet")
+        earliest, latest = w
+        if to_lsn is not None:
+            if to_lsn < earliest.lsn or to_lsn > restorable:
+                raise ValueError(f"LSN {to_lsn} is outside the restorable window [{earliest.lsn}, {restorable}]")
+            i = bisect.bisect_right(self._lsns, to_lsn) - 1
+            return RestorePoint(*self.cpls[i])
+        if to_time_us < earliest.commit_ts_us or to_time_us > latest.commit_ts_us:
+            raise ValueError(f"time {to_time_us} us is outside the restorable window "
+                             f"[{earliest.commit_ts_us}, {latest.commit_ts_us}] us")
+        hi = bisect.bisect_right(self._lsns, latest.lsn)
+        i = bisect.bisect_right([c[1] for c in self.cpls[:hi]], to_time_us) - 1
+        assert i >= 0
+        return RestorePoint(*self.cpls[i])
+
+
+@dataclass
+class _Watch:
+    claim: int = 0  # the highest coverage any lower-ranked segment has claimed
+    since_s: float = 0.0  # when that claim last moved (or when we started watching)
+
+
+@dataclass
+class BackupOwnership:
+    """Which PGs one node ships this pass. Fed each pass with every node's claims (what
+    each says it has shipped, per PG) and the time; pure."""
+
+    node: str
+    takeover_s: float
+    _watch: dict[int, _Watch] = field(default_factory=dict)
+
+    def owns(self, pg: int, segments: tuple[str, ...], claims: dict[str, dict[int, int]], durable_lsn: int,
+             now_s: float) -> bool:
+        """Whether this node should ship PG `pg` now. `claims[node][pg]` is how far
+        `node` says the PG is shipped."""
+        rank = backup_rank(segments, pg, self.node)
+        covered = max((c.get(pg, 0) for c in claims.values()), default=0)
+        if covered >= durable_lsn:
+            return False
+        if rank == 0:
+            return True
+        lower = [n for n in segments if backup_rank(segments, pg, n) < rank]
+        claim = max((claims.get(n, {}).get(pg, 0) for n in lower), default=0)
+        w = self._watch.get(pg)
+        if w is None or claim > w.claim:
+            self._watch[pg] = _Watch(claim, now_s)
+            return False
+        return now_s - w.since_s >= rank * self.takeover_s
+
+
+__all__ = ["backup_rank", "contiguous_end", "first_gap", "restorable_lsn", "RestorePoint", "CommitIndex",
+           "BackupOwnership"]

@@ -1,0 +1,178 @@
+"""Continuous backup of a storage node's segments to the object store: the shell
+around `sixfold.core.backup`.
+
+Each pass (every BACKUP_INTERVAL_MS), for one volume:
+
+1. read every node's progress object: how far each has shipped each PG;
+2. pick the PGs this node ships (`BackupOwnership`: first-ranked, or taking over from
+   stalled ones) that lag the writer's VDL hint V (every record at or below V is on a
+   write quorum and survives every recovery);
+3. make sure this segment holds every record of those PGs up to V: a segment complete
+   only to its SCL < V asks two peers for records of the PG in (SCL, V]. Any record at
+   or below V is on four of six segments, so of three segments one holds it: when
+   neither peer has one, neither does the PG;
+4. write one block with those records (each PG's range (shipped, V]) and then this
+   node's progress object.
+
+Object store calls and the LMDB reads run in a worker thread; the writer takes no part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import grpc
+
+from sixfold.backup.catalog import block_key, encode_block, encode_json, progress_key, read_progress
+from sixfold.backup.objects import ObjectStore, open_store
+from sixfold.clock import monotonic_s, wall_us
+from sixfold.constants import (
+    BACKUP_BLOCK_BYTES_MAX, BACKUP_INTERVAL_MS, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
+)
+from sixfold.core.backup import BackupOwnership
+from sixfold.core.records import decode_record
+from sixfold.core.segment_state import record_valid
+from sixfold.errors import BackupError, ChecksumMismatch
+from sixfold.rpc import storage_pb2 as pb
+from storage_node.volume import NodeVolume
+
+log = logging.getLogger("sixfold.storage.backup")
+
+
+class VolumeBackup:
+    """One volume's backup on one node."""
+
+    def __init__(self, node, vol: NodeVolume, store: ObjectStore):
+        self.node = node
+        self.vol = vol
+        self.store = store
+        self.ownership = BackupOwnership(node.name, BACKUP_TAKEOVER_MS / 1000)
+        self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
+        self.blocks_written = 0
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(BACKUP_INTERVAL_MS / 1000)
+            try:
+                await self.once()
+            except (BackupError, OSError, ChecksumMismatch) as e:
+                log.warning("backup of volume %s: %s (retrying)", self.vol.name, e)
+
+    async def once(self) -> int:
+        """One pass; returns the number of records shipped."""
+        vol = self.vol
+        durable, pg_count = vol.hints.vdl_hint, vol.hints.pg_count
+        if not durable or not pg_count:
+            return 0
+        progress = await asyncio.to_thread(read_progress, self.store, vol.name)
+        if self.claims is None:
+            self.claims = dict(progress.get(self.node.name, {}).get("pgs", {}))
+        claims = {n: b["pgs"] for n, b in progress.items()}
+        claims[self.node.name] = self.claims
+        covered = {pg: max((c.get(pg, 0) for c in claims.values()), default=0) for pg in range(pg_count)}
+        now = monotonic_s()
+        geo = vol.geometry
+        mine = [pg for pg in range(pg_count)
+                if vol.holds(pg) and self.ownership.owns(pg, geo.segments(pg), claims, durable, now)]
+        if not mine:
+            return 0
+        complete = await self._complete_to(mine, durable)
+        if not complete:
+            return 0
+        truncs = dict(vol.fence.truncations)
+        ranges, records, cpls = await asyncio.to_thread(self._read, complete, covered, durable, truncs)
+        if not ranges:
+            return 0
+        first = min(s for s, _e in ranges.values()) + 1
+        last = max(e for _s, e in ranges.values())
+        created = wall_us()
+        header = {"volume": vol.name, "node": self.node.name, "pgs": {str(pg): r for pg, r in ranges.items()},
+                  "cpls": cpls, "records": len(records), "pg_count": pg_count, "created_us": created}
+        key = block_key(vol.name, first, last, self.node.name, created)
+        data = encode_block(header, records)
+        await asyncio.to_thread(self.store.put, key, data)
+        for pg, (_s, e) in ranges.items():
+            self.claims[pg] = max(self.claims.get(pg, 0), e)
+        body = {"node": self.node.name, "pg_count": pg_count, "updated_us": created,
+                "pgs": {str(pg): lsn for pg, lsn in sorted(self.claims.items())}}
+        await asyncio.to_thread(self.store.put, progress_key(vol.name, self.node.name), encode_json(body))
+        self.blocks_written += 1
+        vol.counters.backup_records += len(records)
+        vol.counters.backup_bytes += len(data)
+        return len(records)
+
+    async def _complete_to(self, pgs: list[int], durable: int) -> list[int]:
+        """The PGs of `pgs` whose every record at or below `durable` this segment holds."""
+        vol = self.vol
+        lacking = {pg: 0 for pg in pgs if vol.scl(pg) < durable}  # pg -> peers that confirmed
+        if not lacking:
+            return pgs
+        incomplete: set[int] = set()
+        peers = sorted({p for pg in lacking for p in vol.geometry.segments(pg) if p != self.node.name})
+        for peer in peers:
+            ask = [pg for pg, n in lacking.items() if n < 2 and pg not in incomplete
+                   and peer in vol.geometry.segments(pg)]
+            if not ask:
+                continue
+            req = pb.FetchRequest(volume=vol.name, from_node=self.node.name, max_records=BACKUP_PROBE_RECORDS_MAX,
+                                  max_bytes=BACKUP_BLOCK_BYTES_MAX,
+                                  ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg), up_to_lsn=durable) for pg in ask])
+            try:
+                resp = await self.node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
+            except grpc.aio.AioRpcError:
+                continue
+            if len(resp.records) >= BACKUP_PROBE_RECORDS_MAX:
+                continue  # cut short: it cannot vouch for the PGs it did not reach
+            held = set()
+            for raw in resp.records:
+                try:
+                    held.add(decode_record(raw).pg)
+                except ChecksumMismatch:
+                    continue
+            for pg in ask:
+                if pg in held:
+                    incomplete.add(pg)  # gossip brings the record; ship the PG next pass
+                else:
+                    lacking[pg] += 1
+        return [pg for pg in pgs if pg not in incomplete and lacking.get(pg, 2) >= 2]
+
+    def _read(self, pgs: list[int], covered: dict[int, int], durable: int, truncs: dict[int, int]):
+        """(ranges, records, cpls) of a block: each PG's records in (covered, durable],
+        within BACKUP_BLOCK_BYTES_MAX (a PG cut short ends at its last record read)."""
+        vol = self.vol
+        ranges: dict[int, tuple[int, int]] = {}
+        records: list[bytes] = []
+        cpls: list[tuple[int, int]] = []
+        size = 0
+        with vol.store.env.begin() as txn:
+            for pg in pgs:
+                start = end = covered.get(pg, 0)
+                full = True
+                for lsn, raw in vol.store.iter_raw(txn, pg, start, durable):
+                    if size + len(raw) > BACKUP_BLOCK_BYTES_MAX:
+                        full = False
+                        break
+                    rec = decode_record(bytes(raw))  # ChecksumMismatch: the pass fails, the scrubber repairs
+                    end = lsn
+                    if not record_valid(truncs, rec.epoch, rec.lsn):
+                        continue
+                    records.append(bytes(raw))
+                    size += len(raw)
+                    if rec.cpl:
+                        cpls.append((rec.lsn, rec.commit_ts_us))
+                if full:
+                    end = durable
+                if end > start:
+                    ranges[pg] = (start, end)
+                if not full:
+                    break
+        return ranges, records, cpls
+
+
+async def backup_loop(node, vol: NodeVolume) -> None:
+    store = open_store(node.spec.backup)
+    await VolumeBackup(node, vol, store).run()
+
+
+__all__ = ["VolumeBackup", "backup_loop"]
