@@ -734,4 +734,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the module's importable name, so that CliError raised by the command modules
+    # (which import `sixfold.cli`) is the class `main` catches.
+    from sixfold.cli import main as _main
+
+    sys.exit(_main())

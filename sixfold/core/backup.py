@@ -128,14 +128,13 @@ class BackupOwnership:
         `node` says the PG is shipped."""
         rank = backup_rank(segments, pg, self.node)
         covered = max((c.get(pg, 0) for c in claims.values()), default=0)
-        if covered >= durable_lsn:
-            return False
         if rank == 0:
-            return True
+            return covered < durable_lsn
         lower = [n for n in segments if backup_rank(segments, pg, n) < rank]
         claim = max((claims.get(n, {}).get(pg, 0) for n in lower), default=0)
         w = self._watch.get(pg)
-        if w is None or claim > w.claim:
+        if w is None or claim > w.claim or covered >= durable_lsn:
+            # Progress, or nothing to ship: the stall clock starts again from now.
             self._watch[pg] = _Watch(claim, now_s)
             return False
         return now_s - w.since_s >= rank * self.takeover_s

@@ -1,0 +1,232 @@
+"""Continuous backup, the pure part (sixfold/core/backup.py) and the object formats.
+
+* coverage: `contiguous_end` is how far ranges reach from 0 without a hole, against a
+  brute-force model; `first_gap` names the first hole;
+* `CommitIndex.restore_point` lands on the last commit at or before the time (or LSN),
+  never past the restorable LSN, and refuses points outside the window;
+* `BackupOwnership` (hypothesis state machine): nodes of one PG, some of them stopped,
+  pass after pass. Always: a running first-ranked node ships; a stopped one is taken
+  over within rank x takeover time by the next running node; while the first-ranked
+  node runs and keeps shipping, no one else ships (each record goes once);
+* blocks and JSON objects: a flipped byte or a cut is reported by the object's key.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from sixfold.backup.catalog import decode_block, decode_json, encode_block, encode_json
+from sixfold.backup.objects import DirObjectStore, MissingObject
+from sixfold.core.backup import BackupOwnership, CommitIndex, backup_rank, contiguous_end, first_gap, restorable_lsn
+from sixfold.errors import CorruptBackupObject
+
+RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=8)
+
+
+@given(RANGES)
+def test_contiguous_end_matches_a_brute_force_model(ranges):
+    covered = set()
+    for s, e in ranges:
+        covered.update(range(s + 1, e + 1))
+    reach = 0
+    while reach + 1 in covered:
+        reach += 1
+    assert contiguous_end(ranges) == reach
+    gap = first_gap(ranges, 100)
+    if reach >= 100:
+        assert gap is None
+    else:
+        assert gap[0] == reach and gap[1] > reach and reach + 1 not in covered
+
+
+def test_restorable_lsn_is_the_least_pg_coverage():
+    assert restorable_lsn(2, {0: [(0, 10), (10, 30)], 1: [(0, 12)]}) == 12
+    assert restorable_lsn(3, {0: [(0, 10)], 1: [(0, 12)]}) == 0  # PG 2 not shipped at all
+    assert restorable_lsn(0, {}) == 0
+
+
+CPLS = [(3, 100), (7, 200), (9, 200), (15, 350), (20, 400)]
+
+
+@given(st.integers(50, 500), st.integers(0, 25))
+def test_restore_point_is_the_last_commit_at_or_before(t, restorable):
+    idx = CommitIndex(CPLS)
+    window = idx.window(restorable)
+    if window is None:
+        assert restorable < 3
+        with pytest.raises(ValueError):
+            idx.restore_point(restorable, to_time_us=t)
+        return
+    earliest, latest = window
+    if not earliest.commit_ts_us <= t <= latest.commit_ts_us:
+        with pytest.raises(ValueError, match="outside the restorable window"):
+            idx.restore_point(restorable, to_time_us=t)
+        return
+    p = idx.restore_point(restorable, to_time_us=t)
+    assert p.lsn <= restorable and p.commit_ts_us <= t
+    later = [c for c in CPLS if c[0] > p.lsn and c[0] <= restorable]
+    assert all(ts > t for _l, ts in later), "a commit at or before T was left out"
+
+
+def test_restore_point_by_lsn_lands_on_a_commit():
+    idx = CommitIndex(CPLS)
+    assert idx.restore_point(20, to_lsn=14).lsn == 9
+    assert idx.restore_point(20, to_lsn=20).lsn == 20
+    with pytest.raises(ValueError):
+        idx.restore_point(16, to_lsn=20)
+
+
+def test_a_clock_that_stepped_back_does_not_reorder_commits():
+    idx = CommitIndex([(1, 100), (2, 90), (3, 120)])
+    assert [c[1] for c in idx.cpls] == [100, 100, 120]
+    assert idx.restore_point(3, to_time_us=100).lsn == 2
+    assert idx.restore_point(3, to_time_us=119).lsn == 2
+    assert idx.restore_point(3, to_time_us=120).lsn == 3
+
+
+def test_ranks_rotate_over_the_pgs():
+    segs = tuple(f"n{i}" for i in range(6))
+    firsts = [next(n for n in segs if backup_rank(segs, pg, n) == 0) for pg in range(12)]
+    assert sorted(set(firsts)) == sorted(segs)
+    for pg in range(12):
+        assert sorted(backup_rank(segs, pg, n) for n in segs) == list(range(6))
+
+
+SEGS = tuple(f"n{i}" for i in range(6))
+PG = 4
+TAKEOVER_S = 5.0
+
+
+class OwnershipMachine(RuleBasedStateMachine):
+    """Six nodes of one PG run `owns` every pass; the ones that own it ship up to the
+    durable LSN. Nodes stop and start (a started node begins with fresh state; what was
+    shipped stays in the object store)."""
+
+    def __init__(self):
+        super().__init__()
+        self.nodes = {n: BackupOwnership(n, TAKEOVER_S) for n in SEGS}
+        self.running = set(SEGS)
+        self.started = {n: 0.0 for n in SEGS}
+        self.claims: dict[str, dict[int, int]] = {n: {} for n in SEGS}
+        self.now = 0.0
+        self.durable = 0
+        self.stalled_since: float | None = None  # since when the PG lags with nobody shipping
+        self.prev_shippers: list[str] = []
+        self.lagged_last_pass = False
+        self.by_rank = sorted(SEGS, key=lambda n: backup_rank(SEGS, PG, n))
+
+    @rule(node=st.sampled_from(SEGS))
+    def stop(self, node):
+        self.running.discard(node)
+
+    @rule(node=st.sampled_from(SEGS))
+    def start(self, node):
+        if node not in self.running:
+            self.running.add(node)
+            self.nodes[node] = BackupOwnership(node, TAKEOVER_S)
+            self.started[node] = self.now
+
+    @rule(dt=st.floats(0.5, 3.0), writes=st.integers(0, 5))
+    def a_pass(self, dt, writes):
+        self.now += dt
+        self.durable += writes
+        shippers = [n for n in sorted(self.running)
+                    if self.nodes[n].owns(PG, SEGS, self.claims, self.durable, self.now)]
+        covered = max((c.get(PG, 0) for c in self.claims.values()), default=0)
+        first = self.by_rank[0]
+        if covered < self.durable and first in self.running:
+            assert first in shippers, "the first-ranked node runs and does not ship"
+        if first in self.running and (first in self.prev_shippers or not self.lagged_last_pass) \
+                and self.started[first] < self.now - dt:
+            # It ran last pass and either shipped or had nothing to ship: it keeps up, so
+            # no standby ships too (every record goes once).
+            assert shippers in ([], [first]), shippers
+        self.lagged_last_pass = covered < self.durable
+        if shippers or covered >= self.durable:
+            self.stalled_since = None
+        elif self.stalled_since is None:
+            self.stalled_since = self.now
+        if self.stalled_since is not None and self.running:
+            # Nobody ships a lagging PG: some running node must take over by its deadline
+            # (rank x takeover after the stall began or after it started), plus a pass.
+            deadline = min(max(self.stalled_since, self.started[n]) + backup_rank(SEGS, PG, n) * TAKEOVER_S
+                           for n in self.running)
+            assert self.now <= deadline + 3.0, "a lagging PG was left without a shipper"
+        for n in shippers:
+            self.claims[n][PG] = self.durable
+        self.prev_shippers = shippers
+
+    @invariant()
+    def claims_never_exceed_durable(self):
+        assert all(c.get(PG, 0) <= self.durable for c in self.claims.values())
+
+
+TestOwnership = OwnershipMachine.TestCase
+TestOwnership.settings = settings(max_examples=150, stateful_step_count=60, deadline=None)
+
+
+def test_block_round_trip_and_corruption_is_named():
+    header = {"pgs": {"0": [0, 9]}, "cpls": [[9, 5]], "records": 2, "pg_count": 1}
+    data = encode_block(header, [b"one", b"two!"])
+    h, recs = decode_block("v/log/x.blk", data)
+    assert h == header and recs == [b"one", b"two!"]
+    for pos in (0, 8, len(data) // 2, len(data) - 1):
+        bad = bytearray(data)
+        bad[pos] ^= 0x40
+        with pytest.raises(CorruptBackupObject, match="v/log/x.blk"):
+            decode_block("v/log/x.blk", bytes(bad))
+    with pytest.raises(CorruptBackupObject, match="truncated|checksum"):
+        decode_block("v/log/x.blk", data[:-5])
+
+
+def test_json_objects_carry_a_checksum():
+    data = encode_json({"pgs": {"1": 5}})
+    assert decode_json("k", data) == {"pgs": {"1": 5}}
+    with pytest.raises(CorruptBackupObject, match="k: SHA-256"):
+        decode_json("k", data.replace(b'"1": 5', b'"1": 6'))
+
+
+def test_dir_store_put_get_list_delete(tmp_path):
+    s = DirObjectStore(tmp_path / "b")
+    s.put("v/log/2.blk", b"b")
+    s.put("v/log/1.blk", b"a")
+    s.put("v/progress/n.json", b"{}")
+    assert s.list("v/log/") == ["v/log/1.blk", "v/log/2.blk"]
+    assert s.get("v/log/1.blk") == b"a"
+    s.delete("v/log/1.blk")
+    with pytest.raises(MissingObject):
+        s.get("v/log/1.blk")
+    assert s.list("w/") == []
+    with pytest.raises(Exception, match="bad object key"):
+        s.put("../x", b"")
+
+
+def test_restore_checker_catches_lost_future_and_unbalanced_transfers():
+    from sixfold.checkers.restore import check_restored_bank
+    from sixfold.workloads.base import History
+
+    h = History()
+    ops = []
+    for i, (start, end, outcome) in enumerate([(1.0, 1.5, "ok"), (2.0, 2.5, "ok"), (2.8, 3.5, "ok"),
+                                               (2.9, None, "info"), (4.0, 4.2, "ok")]):
+        op = h.invoke(0, [("transfer", 0, 1, 5, 100 + i)])
+        op.start = start
+        h.complete(op, outcome, op.value) if outcome == "ok" else h.info(op, "08007")
+        op.end = end
+        ops.append(op)
+    balances = lambda n: {0: 100 - 5 * n, 1: 100 + 5 * n}  # noqa: E731
+    rows = lambda tids: [(t, 0, 1, 5) for t in tids]  # noqa: E731
+    # At T=3.0: 100 and 101 must be there; 102 and 103 (in flight) may be; 104 must not.
+    for tids in ([100, 101], [100, 101, 102], [100, 101, 102, 103]):
+        assert check_restored_bank(h, 0.0, 3.0, rows(tids), balances(len(tids)), 2, 100).valid, tids
+    r = check_restored_bank(h, 0.0, 3.0, rows([100]), balances(1), 2, 100)
+    assert list(r.anomalies) == ["lost-transfer"]
+    r = check_restored_bank(h, 0.0, 3.0, rows([100, 101, 104]), balances(3), 2, 100)
+    assert list(r.anomalies) == ["future-transfer"]
+    r = check_restored_bank(h, 0.0, 3.0, rows([100, 101]), {0: 90, 1: 109}, 2, 100)
+    assert set(r.anomalies) == {"wrong-total", "wrong-balances"}
+    # The wall offset shifts every op: at offset 10, T=13.0 is the same instant.
+    assert check_restored_bank(h, 10.0, 13.0, rows([100, 101]), balances(2), 2, 100).valid
