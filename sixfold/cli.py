@@ -254,6 +254,9 @@ def cmd_up(args) -> int:
     with dd.locked():
         if dd.exists():
             spec = dd.require()
+            if spec.extra.get("dropped"):
+                raise CliError(f"the volume of {dd.root} was dropped (`sixfold drop`); its storage nodes only "
+                               f"serve its clones: restore it from the backup into a new directory instead")
             if args.base_port is not None and spec.storage_nodes[0].port != args.base_port:
                 raise CliError(f"{dd.spec_path} already places the storage nodes on ports "
                                f"{', '.join(str(n.port) for n in spec.storage_nodes)}; --base-port applies only "
@@ -515,6 +518,12 @@ def cmd_down(args) -> int:
         from sixfold import cli_global
 
         return cli_global.cmd_down(dd)
+    from sixfold.cli_backup import _clones
+
+    clones = _clones(dd.root)
+    if clones and not args.force:
+        raise CliError(f"the storage nodes of {dd.root} also serve {len(clones)} clone(s) "
+                       f"({', '.join(sorted(clones.values()))}): drop them first, or add --force", EXIT_USAGE)
     with dd.locked():
         cluster = dd.cluster()
         running = [n for n, p in cluster.nodes.items() if p.alive]
@@ -644,6 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "SIGKILL for any that has not exited within a bound. The data directory stays; "
                     "`sixfold up` restarts the cluster with its data.")
     data_dir_opt(down)
+    down.add_argument("--force", action="store_true",
+                      help="stop the storage nodes even though clones of this cluster read from them")
     down.set_defaults(func=cmd_down)
 
     fo = sub.add_parser(
@@ -664,6 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sixfold import cli_backup, shell
 
     cli_backup.add_parsers(sub, data_dir_opt)
+    cli_backup.add_clone_parsers(sub, data_dir_opt)
 
     sql = sub.add_parser(
         "sql", help="a psql-like SQL shell on the cluster (or any PostgreSQL server)", add_help=False,

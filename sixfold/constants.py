@@ -106,7 +106,9 @@ BACKUP_TAKEOVER_MS = 5_000  # a segment backs up a PG once the ones ranked befor
 BACKUP_BLOCK_BYTES_MAX = 8 * 1024 * 1024  # records in one backup object
 BACKUP_OBJECT_TIMEOUT_MS = 10_000  # one object store request (connect, read) never waits longer
 BACKUP_PROBE_RECORDS_MAX = 4_096  # records a completeness probe may bring back from one peer
-RESTORE_BATCH_RECORDS_MAX = 20_000  # records written into a restored node's store per transaction
+TRIM_RECORDS_PER_PASS_MAX = 20_000  # log records a storage node trims per backup pass
+RESTORE_BATCH_RECORDS_MAX = 20_000
+CLONE_CREATE_TIMEOUT_MS = 10_000  # a storage node still filling a gap up to the fork point is asked again this long  # records written into a restored node's store per transaction
 
 # --- Launcher and the `sixfold` command ------------------------------------------
 PROCESS_START_TIMEOUT_MS = 20_000

@@ -297,7 +297,8 @@ class Supervisor:
         """The cluster of an existing data directory; with `adopt`, attached to those of
         its processes that pids.json records and that still run."""
         c = cls(spec, root, launch=launch or Launch())
-        for n in spec.storage_nodes:
+        # A clone's storage nodes belong to the cluster it was cloned from (`storage_of`).
+        for n in (spec.storage_nodes if not spec.extra.get("storage_of") else ()):
             c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log")
         for n in spec.compute_nodes:
             c.nodes[n.name] = NodeProcess(n.name, n.address, root / "nodes" / n.name, root / "logs" / f"{n.name}.log",
@@ -340,7 +341,8 @@ class Supervisor:
 
     @property
     def storage_names(self) -> list[str]:
-        return [n.name for n in self.spec.storage_nodes]
+        """The storage nodes this cluster runs (none for a clone: its source's run them)."""
+        return [n.name for n in self.spec.storage_nodes if n.name in self.nodes]
 
     @property
     def compute_names(self) -> list[str]:

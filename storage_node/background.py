@@ -113,7 +113,7 @@ async def coalesce_once(vol: NodeVolume) -> int:
     batch = WriteBatch()
     budget = COALESCE_RECORDS_PER_PASS_MAX
     for pg, chain in sorted(vol.chains.items()):
-        start = vol.materialized.get(pg, 0)
+        start = max(vol.materialized.get(pg, 0), vol.trimmed.get(pg, 0))
         if chain.scl <= start or budget <= 0 or len(batch.versions) >= COALESCE_VERSIONS_PER_PASS_MAX:
             continue
         pages: dict[int, list[int]] = {}
@@ -131,9 +131,12 @@ async def coalesce_once(vol: NodeVolume) -> int:
             await asyncio.sleep(0)  # one page at a time: RPCs (recovery, reads) go first
             try:
                 with vol.store.env.begin() as txn:
+                    raw = vol.store.get_raw(txn, pg, lsns[-1])
+                    if raw is None:
+                        continue  # trimmed meanwhile (a version at or above it exists)
                     v = vol.store.version_at_or_below(txn, page, lsns[-1])
                     since = len(vol.store.page_records(txn, page, v[0] if v else 0, lsns[-1]))
-                    _page, last_kind = peek_page_kind(vol.store.get_raw(txn, pg, lsns[-1]))
+                    _page, last_kind = peek_page_kind(raw)
                 if since < COALESCE_DELTAS_PER_PAGE_MIN or last_kind == KIND_IMAGE:
                     continue
                 image, lsn = vol._materialize(page, pg, lsns[-1])
@@ -171,7 +174,7 @@ async def gc_once(vol: NodeVolume, start_page: int) -> int:
         await vol.flush_hints()
     target = h.gc_horizon_lsn
     nxt, deleted = await vol.control(
-        lambda: vol.store.gc_versions(start_page, target, GC_VERSIONS_PER_PASS_MAX))
+        lambda: vol.store.gc_versions(start_page, target, GC_VERSIONS_PER_PASS_MAX, tuple(vol.pins.values())))
     if deleted:
         log.info("gc: %d page versions below %d collected", deleted, target)
     return nxt

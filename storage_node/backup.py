@@ -35,6 +35,7 @@ from sixfold.core.records import decode_record
 from sixfold.core.segment_state import record_valid
 from sixfold.errors import BackupError, ChecksumMismatch
 from sixfold.rpc import storage_pb2 as pb
+from storage_node.trim import trim_once, trim_target
 from storage_node.volume import NodeVolume
 
 log = logging.getLogger("sixfold.storage.backup")
@@ -50,6 +51,7 @@ class VolumeBackup:
         self.ownership = BackupOwnership(node.name, BACKUP_TAKEOVER_MS / 1000)
         self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
         self.blocks_written = 0
+        self._published: dict | None = None  # the progress body last written
 
     async def run(self) -> None:
         while True:
@@ -60,7 +62,7 @@ class VolumeBackup:
                 log.warning("backup of volume %s: %s (retrying)", self.vol.name, e)
 
     async def once(self) -> int:
-        """One pass; returns the number of records shipped."""
+        """One pass: ship, publish this node's progress, trim. Returns records shipped."""
         vol = self.vol
         durable, pg_count = vol.hints.vdl_hint, vol.hints.pg_count
         if not durable or not pg_count:
@@ -70,6 +72,26 @@ class VolumeBackup:
             self.claims = dict(progress.get(self.node.name, {}).get("pgs", {}))
         claims = {n: b["pgs"] for n, b in progress.items()}
         claims[self.node.name] = self.claims
+        shipped = await self._ship(claims, durable, pg_count)
+        scls = {pg: vol.scl(pg) for pg in range(pg_count) if vol.holds(pg)}
+        body = {"node": self.node.name, "pg_count": pg_count,
+                "pgs": {str(pg): lsn for pg, lsn in sorted(self.claims.items())},
+                "scls": {str(pg): scl for pg, scl in sorted(scls.items())}}
+        if body != self._published:
+            await asyncio.to_thread(self.store.put, progress_key(vol.name, self.node.name),
+                                    encode_json({**body, "updated_us": wall_us()}))
+            self._published = body
+        covered = {pg: max((c.get(pg, 0) for c in claims.values()), default=0) for pg in scls}
+        others = {n: {int(pg): v for pg, v in b.get("scls", {}).items()} for n, b in progress.items()}
+        others[self.node.name] = scls
+        targets = {pg: trim_target(covered[pg], [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
+                                   vol.hints.gc_horizon_lsn) for pg in scls}
+        await trim_once(vol, targets)
+        return shipped
+
+    async def _ship(self, claims: dict[str, dict[int, int]], durable: int, pg_count: int) -> int:
+        """Ship the PGs this node owns this pass up to `durable`; returns records shipped."""
+        vol = self.vol
         covered = {pg: max((c.get(pg, 0) for c in claims.values()), default=0) for pg in range(pg_count)}
         now = monotonic_s()
         geo = vol.geometry
@@ -77,7 +99,7 @@ class VolumeBackup:
                 if vol.holds(pg) and self.ownership.owns(pg, geo.segments(pg), claims, durable, now)]
         if not mine:
             return 0
-        complete = await self._complete_to(mine, durable)
+        complete = await complete_to(self.node, vol, mine, durable)
         if not complete:
             return 0
         truncs = dict(vol.fence.truncations)
@@ -94,48 +116,10 @@ class VolumeBackup:
         await asyncio.to_thread(self.store.put, key, data)
         for pg, (_s, e) in ranges.items():
             self.claims[pg] = max(self.claims.get(pg, 0), e)
-        body = {"node": self.node.name, "pg_count": pg_count, "updated_us": created,
-                "pgs": {str(pg): lsn for pg, lsn in sorted(self.claims.items())}}
-        await asyncio.to_thread(self.store.put, progress_key(vol.name, self.node.name), encode_json(body))
         self.blocks_written += 1
         vol.counters.backup_records += len(records)
         vol.counters.backup_bytes += len(data)
         return len(records)
-
-    async def _complete_to(self, pgs: list[int], durable: int) -> list[int]:
-        """The PGs of `pgs` whose every record at or below `durable` this segment holds."""
-        vol = self.vol
-        lacking = {pg: 0 for pg in pgs if vol.scl(pg) < durable}  # pg -> peers that confirmed
-        if not lacking:
-            return pgs
-        incomplete: set[int] = set()
-        peers = sorted({p for pg in lacking for p in vol.geometry.segments(pg) if p != self.node.name})
-        for peer in peers:
-            ask = [pg for pg, n in lacking.items() if n < 2 and pg not in incomplete
-                   and peer in vol.geometry.segments(pg)]
-            if not ask:
-                continue
-            req = pb.FetchRequest(volume=vol.name, from_node=self.node.name, max_records=BACKUP_PROBE_RECORDS_MAX,
-                                  max_bytes=BACKUP_BLOCK_BYTES_MAX,
-                                  ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg), up_to_lsn=durable) for pg in ask])
-            try:
-                resp = await self.node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
-            except grpc.aio.AioRpcError:
-                continue
-            if len(resp.records) >= BACKUP_PROBE_RECORDS_MAX:
-                continue  # cut short: it cannot vouch for the PGs it did not reach
-            held = set()
-            for raw in resp.records:
-                try:
-                    held.add(decode_record(raw).pg)
-                except ChecksumMismatch:
-                    continue
-            for pg in ask:
-                if pg in held:
-                    incomplete.add(pg)  # gossip brings the record; ship the PG next pass
-                else:
-                    lacking[pg] += 1
-        return [pg for pg in pgs if pg not in incomplete and lacking.get(pg, 2) >= 2]
 
     def _read(self, pgs: list[int], covered: dict[int, int], durable: int, truncs: dict[int, int]):
         """(ranges, records, cpls) of a block: each PG's records in (covered, durable],
@@ -148,6 +132,13 @@ class VolumeBackup:
         with vol.store.env.begin() as txn:
             for pg in pgs:
                 start = end = covered.get(pg, 0)
+                if start < vol.trimmed.get(pg, 0):
+                    # The progress objects say less is shipped than this node trimmed (they
+                    # were deleted or damaged): the records are gone here; never ship a
+                    # range with a hole in it.
+                    log.error("volume %s PG %d: the backup claims only up to %d but this node trimmed "
+                              "to %d; not shipping it", vol.name, pg, start, vol.trimmed[pg])
+                    continue
                 full = True
                 for lsn, raw in vol.store.iter_raw(txn, pg, start, durable):
                     if size + len(raw) > BACKUP_BLOCK_BYTES_MAX:
@@ -170,9 +161,47 @@ class VolumeBackup:
         return ranges, records, cpls
 
 
+async def complete_to(node, vol: NodeVolume, pgs: list[int], durable: int) -> list[int]:
+    """The PGs of `pgs` whose every record at or below `durable` (a durable point) this
+    segment holds. Any such record is on four of six segments, so of this segment and
+    two peers one holds it: a PG neither peer has a record of in (SCL, durable] is
+    complete here."""
+    lacking = {pg: 0 for pg in pgs if vol.scl(pg) < durable}  # pg -> peers that confirmed
+    if not lacking:
+        return pgs
+    incomplete: set[int] = set()
+    peers = sorted({p for pg in lacking for p in vol.geometry.segments(pg) if p != node.name})
+    for peer in peers:
+        ask = [pg for pg, n in lacking.items() if n < 2 and pg not in incomplete
+               and peer in vol.geometry.segments(pg)]
+        if not ask:
+            continue
+        req = pb.FetchRequest(volume=vol.name, from_node=node.name, max_records=BACKUP_PROBE_RECORDS_MAX,
+                              max_bytes=BACKUP_BLOCK_BYTES_MAX,
+                              ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg), up_to_lsn=durable) for pg in ask])
+        try:
+            resp = await node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
+        except grpc.aio.AioRpcError:
+            continue
+        if len(resp.records) >= BACKUP_PROBE_RECORDS_MAX:
+            continue  # cut short: it cannot vouch for the PGs it did not reach
+        held = set()
+        for raw in resp.records:
+            try:
+                held.add(decode_record(raw).pg)
+            except ChecksumMismatch:
+                continue
+        for pg in ask:
+            if pg in held:
+                incomplete.add(pg)  # gossip brings the record; ship the PG next pass
+            else:
+                lacking[pg] += 1
+    return [pg for pg in pgs if pg not in incomplete and lacking.get(pg, 2) >= 2]
+
+
 async def backup_loop(node, vol: NodeVolume) -> None:
     store = open_store(node.spec.backup)
     await VolumeBackup(node, vol, store).run()
 
 
-__all__ = ["VolumeBackup", "backup_loop"]
+__all__ = ["VolumeBackup", "backup_loop", "complete_to"]

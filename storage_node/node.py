@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from sixfold.errors import InvalidRecord, ReadPointCollected, SegmentBehind, StaleEpoch
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
@@ -34,6 +35,7 @@ class StorageNode:
         self.data_dir = data_dir
         self.volumes: dict[str, NodeVolume] = {}
         self._tasks: list[asyncio.Task] = []
+        self._vol_tasks: dict[str, list[asyncio.Task]] = {}
         self._transport = transport or GrpcTransport()
         self._open_env = open_env
         self._on_fatal = on_fatal
@@ -44,13 +46,97 @@ class StorageNode:
         vol = self.volumes.get(name)
         if vol is None and create:
             if not name or "/" in name or name.startswith("."):
-                from sixfold.errors import InvalidRecord
                 raise InvalidRecord(f"bad volume name {name!r}")
+            if self._dropped(name):
+                raise StaleEpoch(f"volume {name!r} was dropped")
             vol = NodeVolume(name, self.name, self.geometry, self.data_dir / "volumes" / name, self._open_env)
             vol.on_persist_failure = self._persist_failed
             self.volumes[name] = vol
+            if vol.clone_of is not None:
+                vol.parent = self.volume(vol.clone_of["parent"])
             self._start_volume_tasks(vol)
         return vol
+
+    def _tombstone(self, name: str) -> Path:
+        return self.data_dir / "volumes" / f".{name}.dropped"
+
+    def _dropped(self, name: str) -> bool:
+        """Whether volume `name` was dropped here. (The simulator's disk, `open_env`,
+        holds no tombstones: it never drops a volume.)"""
+        return self._open_env is None and self._tombstone(name).exists()
+
+    # --- copy-on-write clones and dropping volumes -----------------------------------
+    async def create_clone(self, parent_name: str, clone_name: str, fork_lsn: int, pg_count: int) -> None:
+        """Make this node's part of volume `clone_name`: every page as of `fork_lsn` of
+        `parent_name` (a durable point), read from the parent until the clone writes it.
+        Only metadata is written, whatever the volume's size."""
+        from storage_node.backup import complete_to
+        from storage_node.store import Hints, VolumeStore, WriteBatch
+
+        parent = self.volume(parent_name, create=False)
+        if parent is None or parent.dropped:
+            raise InvalidRecord(f"no volume {parent_name!r} on {self.name} to clone")
+        if clone_name in self.volumes or (self.data_dir / "volumes" / clone_name).exists():
+            raise InvalidRecord(f"volume {clone_name!r} exists on {self.name}")
+        if fork_lsn < parent.hints.gc_horizon_lsn:
+            raise ReadPointCollected(f"fork point {fork_lsn} is below {parent_name}'s GC horizon "
+                                     f"{parent.hints.gc_horizon_lsn}")
+        pgs = [pg for pg in range(pg_count) if parent.holds(pg)]
+        complete = set(await complete_to(self, parent, pgs, fork_lsn))
+        if len(complete) < len(pgs):
+            raise SegmentBehind(f"{self.name} lacks records of {parent_name} up to {fork_lsn} in "
+                                f"{len(pgs) - len(complete)} PG(s); gossip is filling them, retry")
+        parent.pins[clone_name] = fork_lsn  # from now on GC and trimming keep the fork's pages
+        pins = dict(parent.pins)
+        await parent.control(lambda: parent.store.put_meta_json(b"pins", pins))
+        tails = {pg: parent.last_held(pg, fork_lsn) for pg in pgs}
+        store = VolumeStore(self.data_dir / "volumes" / clone_name, self._open_env)
+        try:
+            # Each segment starts complete up to the parent's last record at or below the
+            # fork (the clone's writer chains its first records to it); those records
+            # count as held here: they are the parent's.
+            store.commit(WriteBatch(scls=tails, hints=Hints(vdl_hint=fork_lsn, pg_count=pg_count)))
+            with store.env.begin(write=True, db=store.meta) as txn:
+                for pg, tail in tails.items():
+                    txn.put(b"trm" + pg.to_bytes(4, "big"), tail.to_bytes(8, "big"))
+            store.put_meta_json(b"clone", {"parent": parent_name, "fork_lsn": fork_lsn})
+        finally:
+            store.close()
+        self.volume(clone_name)
+        log.info("volume %s created as a clone of %s at LSN %d", clone_name, parent_name, fork_lsn)
+
+    async def drop_volume(self, name: str) -> None:
+        """Drop a volume: refuse its writers from now on, and delete it once no clone
+        reads from it. Dropping a clone releases what its parent kept for it."""
+        vol = self.volume(name, create=False)
+        if vol is None:
+            return
+        if not vol.dropped:
+            vol.dropped = True
+            await vol.control(lambda: vol.store.put_meta_json(b"dropped", True))
+        if vol.parent is not None:
+            parent = vol.parent
+            parent.pins.pop(name, None)
+            pins = dict(parent.pins)
+            await parent.control(lambda: parent.store.put_meta_json(b"pins", pins))
+        if not vol.pins:
+            await self._delete_volume(vol)
+            if vol.parent is not None and vol.parent.dropped and not vol.parent.pins:
+                await self._delete_volume(vol.parent)
+
+    async def _delete_volume(self, vol: NodeVolume) -> None:
+        import shutil
+
+        self._tombstone(vol.name).parent.mkdir(parents=True, exist_ok=True)
+        self._tombstone(vol.name).touch()
+        tasks = self._vol_tasks.pop(vol.name, [])
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.volumes.pop(vol.name, None)
+        vol.close()
+        shutil.rmtree(vol.store.path, ignore_errors=True)
+        log.info("volume %s deleted", vol.name)
 
     def open_existing_volumes(self, names: list[str] | None = None) -> None:
         """Open the volumes found in the data directory (or the given ones)."""
@@ -58,7 +144,8 @@ class StorageNode:
             root = self.data_dir / "volumes"
             names = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         for name in names:
-            self.volume(name)
+            if not self._dropped(name):
+                self.volume(name)
 
     def peer(self, name: str) -> pb_grpc.StorageNodeStub:
         return self._transport.storage_stub(self.spec.node(name).address)
@@ -68,7 +155,7 @@ class StorageNode:
 
         coros = [vol.persist_loop(), background.gossip_loop(self, vol), background.coalesce_loop(vol),
                  background.gc_loop(vol), background.scrub_loop(vol), background.repair_loop(self, vol)]
-        if self.spec.backup:
+        if self.spec.backup and vol.clone_of is None:  # a clone's backup would need its parent's
             from storage_node.backup import backup_loop
 
             coros.append(backup_loop(self, vol))
@@ -76,6 +163,7 @@ class StorageNode:
             task = asyncio.get_running_loop().create_task(coro)
             task.add_done_callback(self._crash_on_failure)
             self._tasks.append(task)
+            self._vol_tasks.setdefault(vol.name, []).append(task)
 
     def _persist_failed(self, exc: BaseException) -> None:
         log.critical("a write to disk failed; stopping the node", exc_info=exc)

@@ -43,8 +43,10 @@ class StorageService(pb_grpc.StorageNodeServicer):
         refusal: SixfoldError | None = None
         try:
             async for req in request_iterator:
-                vol = self.node.volume(req.volume)
                 try:
+                    vol = self.node.volume(req.volume)
+                    if vol.dropped:
+                        raise StaleEpoch(f"volume {req.volume!r} was dropped")
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
                     vol.fence.check_write(req.epoch)
@@ -119,7 +121,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
             await vol.flush_hints()
         except SixfoldError as e:
             await _abort(context, e)
-        segs = [pb.SegmentState(pg=pg, scl=vol.scl(pg), last_lsn=vol.store.last_lsn_at_or_below(pg, request.above_lsn))
+        segs = [pb.SegmentState(pg=pg, scl=vol.scl(pg), last_lsn=vol.last_held(pg, request.above_lsn))
                 for pg in sorted(vol.chains)]
         return pb.TruncateResponse(node=self.node.name, segments=segs)
 
@@ -138,6 +140,20 @@ class StorageService(pb_grpc.StorageNodeServicer):
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg, _a, _u in ranges],
             vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch)
+
+    async def CreateClone(self, request, context):
+        try:
+            await self.node.create_clone(request.parent, request.clone, request.fork_lsn, request.pg_count)
+        except SixfoldError as e:
+            await _abort(context, e)
+        return pb.CloneResponse(node=self.node.name)
+
+    async def DropVolume(self, request, context):
+        try:
+            await self.node.drop_volume(request.volume)
+        except SixfoldError as e:
+            await _abort(context, e)
+        return pb.DropVolumeResponse(node=self.node.name)
 
     async def Health(self, request, context):
         vol = self.node.volume(request.volume, create=False)

@@ -8,6 +8,13 @@ Sub-databases (keys big-endian so LMDB order is numeric order):
             b"hints" -> JSON {vdl_hint, min_read_lsn, gc_horizon_lsn, pg_count}
             b"scl" + pg u32 -> u64 (a lower bound of the segment's SCL)
             b"mat" + pg u32 -> u64 (records up to here are folded into versions)
+            b"trm" + pg u32 -> u64 (records up to here are trimmed: backed up, and every
+                                   page they touch has a version at or above its last one)
+            b"clone" -> JSON {parent, fork_lsn}: a copy-on-write clone of volume `parent`
+                       as of `fork_lsn` (pages it never wrote are read from the parent)
+            b"pins" -> JSON {clone: fork_lsn}: clones that read this volume's pages as of
+                       those LSNs (GC and trimming keep what they need)
+            b"dropped" -> JSON true: the volume was dropped; kept only for its clones
 
 Writes happen on the node's event loop thread, one transaction at a time; each
 ends with an fsync (LMDB sync=True), so a batch is on disk before any append in it
@@ -89,23 +96,33 @@ class VolumeStore:
             raw = txn.get(b"fence")
         return json.loads(raw) if raw else None
 
+    def load_meta_json(self, key: bytes):
+        with self.env.begin(db=self.meta) as txn:
+            raw = txn.get(key)
+        return json.loads(raw) if raw else None
+
+    def put_meta_json(self, key: bytes, value) -> None:
+        """One fsynced transaction."""
+        with self.env.begin(write=True, db=self.meta) as txn:
+            txn.put(key, json.dumps(value, sort_keys=True).encode())
+
     def load_hints(self) -> Hints:
         with self.env.begin(db=self.meta) as txn:
             raw = txn.get(b"hints")
         return Hints(**json.loads(raw)) if raw else Hints()
 
-    def load_pg_marks(self) -> tuple[dict[int, int], dict[int, int]]:
-        """(persisted SCL lower bounds, materialized marks) per PG."""
-        scls, mats = {}, {}
+    def load_pg_marks(self) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+        """(persisted SCL lower bounds, materialized marks, trim marks) per PG."""
+        scls, mats, trims = {}, {}, {}
         with self.env.begin(db=self.meta) as txn:
             cur = txn.cursor()
-            for prefix, out in ((b"scl", scls), (b"mat", mats)):
+            for prefix, out in ((b"scl", scls), (b"mat", mats), (b"trm", trims)):
                 if cur.set_range(prefix):
                     for k, v in cur:
                         if not k.startswith(prefix):
                             break
                         out[_U32.unpack(k[3:])[0]] = _U64.unpack(v)[0]
-        return scls, mats
+        return scls, mats, trims
 
     def pgs_with_records(self) -> list[int]:
         pgs = []
@@ -209,6 +226,21 @@ class VolumeStore:
             if b.fence_json is not None:
                 txn.put(b"fence", b.fence_json, db=self.meta)
 
+    def trim(self, pg: int, upto_lsn: int, records: list[tuple[int, int]],
+             versions: list[tuple[int, int, bytes]]) -> None:
+        """Write `versions`, then delete `records` ((lsn, page) of `pg`, all at or below
+        `upto_lsn`) from the log and the page index, and persist the trim mark: one
+        fsynced transaction, so a crash leaves either all of it or none."""
+        with self.env.begin(write=True) as txn:
+            for page, lsn, enc in versions:
+                txn.put(page_key(page, lsn), enc, db=self.versions)
+            for lsn, page in records:
+                assert lsn <= upto_lsn
+                txn.delete(log_key(pg, lsn), db=self.log)
+                if page != NO_PAGE:
+                    txn.delete(page_key(page, lsn), db=self.page_log)
+            txn.put(b"trm" + _U32.pack(pg), _U64.pack(upto_lsn), db=self.meta)
+
     def apply_truncation(self, pgs: list[int], record_epoch_below: int, above_lsn: int,
                          fence_json: bytes) -> dict[int, int]:
         """Drop every record of an epoch below `record_epoch_below` with LSN above
@@ -253,9 +285,11 @@ class VolumeStore:
         while cur.key() and _PAGE_LSN.unpack(cur.key())[0] == page:
             cur.delete()  # moves to the next entry
 
-    def gc_versions(self, start_page: int, horizon_lsn: int, max_entries: int) -> tuple[int, int]:
+    def gc_versions(self, start_page: int, horizon_lsn: int, max_entries: int,
+                    pins: tuple[int, ...] = ()) -> tuple[int, int]:
         """Delete versions older than the newest one at or below `horizon_lsn`, for pages
-        from `start_page` on, visiting at most `max_entries`. Returns (next page, deleted)."""
+        from `start_page` on, visiting at most `max_entries`, except the newest one at or
+        below each of `pins` (clones read the page there). Returns (next page, deleted)."""
         deleted = visited = 0
         with self.env.begin(write=True, db=self.versions) as txn:
             cur = txn.cursor()
@@ -269,7 +303,7 @@ class VolumeStore:
                     break
                 kpage, lsn = _PAGE_LSN.unpack(key)
                 if kpage != page:
-                    deleted += self._collect(txn, page, group, horizon_lsn)
+                    deleted += self._collect(txn, page, group, horizon_lsn, pins)
                     if visited >= max_entries:
                         return kpage, deleted
                     page, group = kpage, []
@@ -277,15 +311,22 @@ class VolumeStore:
                 visited += 1
                 if not cur.next():
                     break
-            deleted += self._collect(txn, page, group, horizon_lsn)
+            deleted += self._collect(txn, page, group, horizon_lsn, pins)
         return 0, deleted
 
     @staticmethod
-    def _collect(txn, page, lsns: list[int], horizon_lsn: int) -> int:
+    def _collect(txn, page, lsns: list[int], horizon_lsn: int, pins: tuple[int, ...] = ()) -> int:
         if page is None:
             return 0
-        keep = [l for l in lsns if l <= horizon_lsn]
-        doomed = keep[:-1]  # the newest at or below the horizon serves reads at the horizon
+        below = [l for l in lsns if l <= horizon_lsn]
+        # The newest at or below the horizon serves reads at the horizon; the newest at or
+        # below a pin serves a clone's reads.
+        kept = {max(below)} if below else set()
+        for pin in pins:
+            at_pin = [l for l in lsns if l <= pin]
+            if at_pin:
+                kept.add(max(at_pin))
+        doomed = [l for l in below if l not in kept]
         for lsn in doomed:
             txn.delete(page_key(page, lsn))
         return len(doomed)

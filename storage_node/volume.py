@@ -63,6 +63,7 @@ class Counters:
     gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
     backup_records: int = 0  # records this node shipped to the object store
     backup_bytes: int = 0
+    trimmed_records: int = 0  # records deleted from the log by trimming
 
 
 @dataclass
@@ -102,7 +103,13 @@ class NodeVolume:
         # collect less.
         self._hints_dirty = False
         self._hints_urgent = False
-        scls, self.materialized = self.store.load_pg_marks()
+        scls, self.materialized, self.trimmed = self.store.load_pg_marks()
+        # Copy-on-write clones (see `clone_of` and `pins` in store.py). The node links
+        # `parent` after opening both volumes.
+        self.clone_of: dict | None = self.store.load_meta_json(b"clone")
+        self.parent: NodeVolume | None = None
+        self.pins: dict[str, int] = self.store.load_meta_json(b"pins") or {}
+        self.dropped = bool(self.store.load_meta_json(b"dropped"))
         self.chains: dict[int, SegmentChain] = {}
         for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
             chain = SegmentChain(pg, scl=scls.get(pg, 0))
@@ -264,7 +271,7 @@ class NodeVolume:
 
         def after(tails: dict[int, int]) -> dict[int, int]:
             for pg, tail in tails.items():
-                self.chains[pg].truncate(above_lsn, tail)
+                self.chains[pg].truncate(above_lsn, max(tail, min(self.trimmed.get(pg, 0), above_lsn)))
                 if self.materialized.get(pg, 0) > above_lsn:
                     self.materialized[pg] = 0
             self.fence.applied(epoch)
@@ -312,8 +319,12 @@ class NodeVolume:
                 if not self.fence.record_valid(rec.epoch, rec.lsn):
                     continue  # truncated (its deletion may still be queued)
                 out.append((rec.lsn, rec.cpl, rec.epoch))
-        last = self.store.last_lsn_at_or_below(pg, 1 << 63)
-        return chain.scl, out, last
+        return chain.scl, out, self.last_held(pg, 1 << 63)
+
+    def last_held(self, pg: int, at_or_below: int) -> int:
+        """The highest LSN of `pg` this segment holds at or below `at_or_below`, counting
+        trimmed records as held (they are: in page versions and in the backup)."""
+        return max(self.store.last_lsn_at_or_below(pg, at_or_below), min(self.trimmed.get(pg, 0), at_or_below))
 
     def note_corrupt(self, kind: str, key: int, lsn: int) -> None:
         self.counters.checksum_failures += 1
@@ -335,7 +346,13 @@ class NodeVolume:
     def _materialize(self, page: int, pg: int, read_lsn: int) -> tuple[bytearray, int]:
         with self.store.env.begin() as txn:
             v = self.store.version_at_or_below(txn, page, read_lsn)
-            if v is None:
+            if v is None and self.parent is not None:
+                # Never written here at or below read_lsn: the parent's page as of the fork
+                # (this volume's own records all lie above the fork).
+                fork = self.clone_of["fork_lsn"]
+                img, base = self.parent._materialize(page, pg, min(read_lsn, fork))
+                image = bytearray(img)
+            elif v is None:
                 image, base = bytearray(PAGE_SIZE_BYTES), 0
             else:
                 vlsn, enc = v

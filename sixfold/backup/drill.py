@@ -123,7 +123,9 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
     src.stop_all(kill=True)
     shutil.rmtree(src.root / "nodes")  # every storage node of the source is gone
     lo = dt.datetime.fromisoformat(status["earliest_restorable"]).timestamp()
-    hi = dt.datetime.fromisoformat(status["latest_restorable"]).timestamp()
+    # Times while the workload ran (the window goes on to the marker commit, after it).
+    last_ack = max(ok_ends) + wall_offset_s if ok_ends else lo
+    hi = min(dt.datetime.fromisoformat(status["latest_restorable"]).timestamp(), last_ack)
     outcomes = []
     for i in range(restores):
         t = rng.uniform(lo, hi)

@@ -94,7 +94,7 @@ class ChaosCluster:
             self.net.create()
         launch = Launch(wrap=self._wrap, env=self._env)
         sup = Supervisor.create(self.root / "cluster", writer=True, replicas=self.replicas, control_plane=True,
-                                router=True, password=secrets.token_urlsafe(12), launch=launch)
+                                router=True, password=secrets.token_urlsafe(12), launch=launch, backup=True)
         if self.net is not None:  # each AZ's processes on its namespace's address
             spec, net = sup.spec, self.net
             spec = spec.replace(

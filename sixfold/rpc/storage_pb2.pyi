@@ -229,3 +229,33 @@ class HealthResponse(_message.Message):
     repairs_count: int
     gossip_records_count: int
     def __init__(self, node: _Optional[str] = ..., az: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., gc_horizon_lsn: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., records_count: _Optional[int] = ..., versions_count: _Optional[int] = ..., checksum_failures_count: _Optional[int] = ..., repairs_count: _Optional[int] = ..., gossip_records_count: _Optional[int] = ...) -> None: ...
+
+class CloneRequest(_message.Message):
+    __slots__ = ("parent", "clone", "fork_lsn", "pg_count")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CLONE_FIELD_NUMBER: _ClassVar[int]
+    FORK_LSN_FIELD_NUMBER: _ClassVar[int]
+    PG_COUNT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    clone: str
+    fork_lsn: int
+    pg_count: int
+    def __init__(self, parent: _Optional[str] = ..., clone: _Optional[str] = ..., fork_lsn: _Optional[int] = ..., pg_count: _Optional[int] = ...) -> None: ...
+
+class CloneResponse(_message.Message):
+    __slots__ = ("node",)
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    def __init__(self, node: _Optional[str] = ...) -> None: ...
+
+class DropVolumeRequest(_message.Message):
+    __slots__ = ("volume",)
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    def __init__(self, volume: _Optional[str] = ...) -> None: ...
+
+class DropVolumeResponse(_message.Message):
+    __slots__ = ("node",)
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    node: str
+    def __init__(self, node: _Optional[str] = ...) -> None: ...

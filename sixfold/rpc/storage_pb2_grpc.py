@@ -64,6 +64,16 @@ class StorageNodeStub:
                 request_serializer=sixfold_dot_rpc_dot_storage__pb2.HealthRequest.SerializeToString,
                 response_deserializer=sixfold_dot_rpc_dot_storage__pb2.HealthResponse.FromString,
                 _registered_method=True)
+        self.CreateClone = channel.unary_unary(
+                '/sixfold.storage.StorageNode/CreateClone',
+                request_serializer=sixfold_dot_rpc_dot_storage__pb2.CloneRequest.SerializeToString,
+                response_deserializer=sixfold_dot_rpc_dot_storage__pb2.CloneResponse.FromString,
+                _registered_method=True)
+        self.DropVolume = channel.unary_unary(
+                '/sixfold.storage.StorageNode/DropVolume',
+                request_serializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.SerializeToString,
+                response_deserializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.FromString,
+                _registered_method=True)
 
 
 class StorageNodeServicer:
@@ -105,6 +115,18 @@ class StorageNodeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateClone(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DropVolume(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StorageNodeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -137,6 +159,16 @@ def add_StorageNodeServicer_to_server(servicer, server):
                     servicer.Health,
                     request_deserializer=sixfold_dot_rpc_dot_storage__pb2.HealthRequest.FromString,
                     response_serializer=sixfold_dot_rpc_dot_storage__pb2.HealthResponse.SerializeToString,
+            ),
+            'CreateClone': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateClone,
+                    request_deserializer=sixfold_dot_rpc_dot_storage__pb2.CloneRequest.FromString,
+                    response_serializer=sixfold_dot_rpc_dot_storage__pb2.CloneResponse.SerializeToString,
+            ),
+            'DropVolume': grpc.unary_unary_rpc_method_handler(
+                    servicer.DropVolume,
+                    request_deserializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.FromString,
+                    response_serializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -301,6 +333,60 @@ class StorageNode:
             '/sixfold.storage.StorageNode/Health',
             sixfold_dot_rpc_dot_storage__pb2.HealthRequest.SerializeToString,
             sixfold_dot_rpc_dot_storage__pb2.HealthResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateClone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sixfold.storage.StorageNode/CreateClone',
+            sixfold_dot_rpc_dot_storage__pb2.CloneRequest.SerializeToString,
+            sixfold_dot_rpc_dot_storage__pb2.CloneResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DropVolume(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sixfold.storage.StorageNode/DropVolume',
+            sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.SerializeToString,
+            sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.FromString,
             options,
             channel_credentials,
             insecure,
