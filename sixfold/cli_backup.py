@@ -59,10 +59,11 @@ def cmd_backup_status(args) -> int:
     spec, store = _backup_of(DataDir(args.data_dir))
     cat = _catalog(store, spec.volume, not args.json)
     restorable = cat.restorable_lsn()
-    w = cat.commits().window(restorable)
+    w = cat.window()
     snaps = _snapshots(store, spec.volume)
     out = {
         "location": store.describe(), "volume": spec.volume, "objects": len(cat.blocks),
+        "images": sum(len(v) for v in cat.images.values()),
         "earliest_restorable": _iso(w[0].commit_ts_us) if w else None,
         "latest_restorable": _iso(w[1].commit_ts_us) if w else None,
         "earliest_lsn": w[0].lsn if w else None, "latest_lsn": w[1].lsn if w else None,
@@ -73,7 +74,8 @@ def cmd_backup_status(args) -> int:
     if args.json:
         print(json.dumps(out, indent=2, sort_keys=True))
         return EXIT_OK
-    print(f"backup of volume {spec.volume!r} in {out['location']}: {out['objects']} objects")
+    print(f"backup of volume {spec.volume!r} in {out['location']}: {out['objects']} log objects, "
+          f"{out['images']} page images")
     if w is None:
         print("nothing restorable yet")
     else:
@@ -123,7 +125,7 @@ def cmd_snapshot(args) -> int:
     if exists:
         raise CliError(f"snapshot {args.name!r} exists; delete it first or pick another name")
     cat = _catalog(store, spec.volume, True)
-    w = cat.commits().window(cat.restorable_lsn())
+    w = cat.window()
     if w is None:
         raise CliError("the backup holds no restorable commit yet; try again in a few seconds")
     point = w[1]
@@ -135,7 +137,8 @@ def cmd_snapshot(args) -> int:
 
 def cmd_restore(args) -> int:
     from sixfold.backup.catalog import decode_json, snapshot_key
-    from sixfold.backup.restore import ByteProgress, load_stores, plan
+    from sixfold.backup.objects import open_store
+    from sixfold.backup.restore import ByteProgress, load_stores, plan, seed_backup
     from sixfold.cli import _new_spec, start_missing
     from sixfold.endpoints import endpoints, load_credentials, new_password
     from sixfold.supervisor import Supervisor
@@ -179,20 +182,24 @@ def cmd_restore(args) -> int:
         bar = ByteProgress("restoring", total)
         try:
             counts = load_stores(store, p, cluster.spec, new.root, bar.add)
+            seed_backup(store, p, open_store(cluster.spec.backup))
         except BackupError as e:
             raise CliError(str(e)) from None
         finally:
             bar.close()
         start_missing(cluster, {})
     took = time.monotonic() - t0
-    print(f"restored {counts['records']} records of {counts['pgs']} PGs in {took:.1f} s; "
+    print(f"restored {counts['records']} records and {counts['images']} page images of {counts['pgs']} PGs in "
+          f"{took:.1f} s; "
           f"cluster {cluster.spec.name!r} started in {new.root}")
     print(endpoints(cluster.spec, load_credentials(new.root))["writer"])
     return EXIT_OK
 
 
 def _bytes_of(cat, lsn: int) -> int:
-    return sum(cat.sizes.get(k, 0) for k in cat.blocks_for(lsn + 1))
+    bases = cat.base_images(lsn)
+    return (sum(cat.sizes.get(k, 0) for k, _h in bases.values())
+            + sum(cat.sizes.get(k, 0) for k in cat.blocks_for(lsn + 1, {pg: h["lsn"] for pg, (_k, h) in bases.items()})))
 
 
 def add_parsers(sub, data_dir_opt) -> None:
@@ -207,7 +214,8 @@ def add_parsers(sub, data_dir_opt) -> None:
     data_dir_opt(st)
     st.add_argument("--json", action="store_true",
                     help='print JSON: {"earliest_restorable", "latest_restorable" (ISO-8601), "earliest_lsn", '
-                         '"latest_lsn", "lag_s", "objects", "corrupt_objects", "gaps", "snapshots", "location"}')
+                         '"latest_lsn", "lag_s", "objects", "images", "corrupt_objects", "gaps", "snapshots", '
+                         '"location"}')
     st.set_defaults(func=cmd_backup_status)
 
     rs = sub.add_parser(

@@ -104,6 +104,9 @@ SHUTDOWN_GRACE_MS = 1_000
 BACKUP_INTERVAL_MS = 1_000  # each storage node ships its part of the durable log this often
 BACKUP_TAKEOVER_MS = 5_000  # a segment backs up a PG once the ones ranked before it made no progress this long (times its rank)
 BACKUP_BLOCK_BYTES_MAX = 8 * 1024 * 1024  # records in one backup object
+# A PG's pages are shipped whole once the log shipped since its last image reaches this
+# many times the PG's size: replaying more log than that costs a restore more than an image.
+BACKUP_IMAGE_LOG_RATIO = 1
 BACKUP_OBJECT_TIMEOUT_MS = 10_000  # one object store request (connect, read) never waits longer
 BACKUP_PROBE_RECORDS_MAX = 4_096  # records a completeness probe may bring back from one peer
 TRIM_RECORDS_PER_PASS_MAX = 20_000  # log records a storage node trims per backup pass

@@ -174,7 +174,7 @@ async def gc_once(vol: NodeVolume, start_page: int) -> int:
         await vol.flush_hints()
     target = h.gc_horizon_lsn
     nxt, deleted = await vol.control(
-        lambda: vol.store.gc_versions(start_page, target, GC_VERSIONS_PER_PASS_MAX, tuple(vol.pins.values())))
+        lambda: vol.store.gc_versions(start_page, target, GC_VERSIONS_PER_PASS_MAX, vol.pin_points()))
     if deleted:
         log.info("gc: %d page versions below %d collected", deleted, target)
     return nxt

@@ -24,14 +24,14 @@ import logging
 
 import grpc
 
-from sixfold.backup.catalog import block_key, encode_block, encode_json, progress_key, read_progress
+from sixfold.backup.catalog import block_key, encode_block, encode_json, image_key, progress_key, read_progress
 from sixfold.backup.objects import ObjectStore, open_store
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    BACKUP_BLOCK_BYTES_MAX, BACKUP_INTERVAL_MS, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
+    BACKUP_BLOCK_BYTES_MAX, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS, PAGE_SIZE_BYTES, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
 )
 from sixfold.core.backup import BackupOwnership
-from sixfold.core.records import decode_record
+from sixfold.core.records import decode_record, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.errors import BackupError, ChecksumMismatch
 from sixfold.rpc import storage_pb2 as pb
@@ -52,6 +52,7 @@ class VolumeBackup:
         self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
         self.blocks_written = 0
         self._published: dict | None = None  # the progress body last written
+        self.log_since_image: dict[int, int] = {}  # pg -> bytes of log shipped since its last page image
 
     async def run(self) -> None:
         while True:
@@ -60,6 +61,8 @@ class VolumeBackup:
                 await self.once()
             except (BackupError, OSError, ChecksumMismatch) as e:
                 log.warning("backup of volume %s: %s (retrying)", self.vol.name, e)
+            except Exception:  # a bug: loud (ERROR), but the node goes on serving commits and reads
+                log.exception("backup of volume %s failed (retrying)", self.vol.name)
 
     async def once(self) -> int:
         """One pass: ship, publish this node's progress, trim. Returns records shipped."""
@@ -72,7 +75,13 @@ class VolumeBackup:
             self.claims = dict(progress.get(self.node.name, {}).get("pgs", {}))
         claims = {n: b["pgs"] for n, b in progress.items()}
         claims[self.node.name] = self.claims
-        shipped = await self._ship(claims, durable, pg_count)
+        # Page images of this pass are taken at `durable`: until they are, GC keeps the
+        # versions a read there needs (the horizon was at or below it when the pass began).
+        vol.transient_pins["backup-image"] = durable
+        try:
+            shipped = await self._ship(claims, durable, pg_count)
+        finally:
+            vol.transient_pins.pop("backup-image", None)
         scls = {pg: vol.scl(pg) for pg in range(pg_count) if vol.holds(pg)}
         body = {"node": self.node.name, "pg_count": pg_count,
                 "pgs": {str(pg): lsn for pg, lsn in sorted(self.claims.items())},
@@ -119,7 +128,34 @@ class VolumeBackup:
         self.blocks_written += 1
         vol.counters.backup_records += len(records)
         vol.counters.backup_bytes += len(data)
+        for raw in records:
+            pg = peek_header(raw)[1]
+            self.log_since_image[pg] = self.log_since_image.get(pg, 0) + len(raw)
+        for pg, (_s, end) in sorted(ranges.items()):
+            if self.log_since_image.get(pg, 0) >= BACKUP_IMAGE_LOG_RATIO * vol.geometry.pg_pages * PAGE_SIZE_BYTES:
+                await self._ship_image(pg, end)
         return len(records)
+
+    async def _ship_image(self, pg: int, at_lsn: int) -> None:
+        """Ship every page of `pg` as of `at_lsn` (just shipped, so this segment is complete
+        to it), so that a restore starts there instead of replaying the PG from LSN 0."""
+        vol = self.vol
+        if at_lsn != vol.transient_pins.get("backup-image") or at_lsn < vol.trimmed.get(pg, 0):
+            return  # a range cut short: only the pass's pinned point is safe to read; next block
+        pages, images = [], []
+        for page in vol.geometry.pages_of_pg(pg):  # on the loop, no await: GC cannot run between
+            image, page_lsn = vol._materialize(page, pg, at_lsn)
+            if page_lsn:
+                pages.append([page, page_lsn])
+                images.append(bytes(image))
+        created = wall_us()
+        header = {"volume": vol.name, "node": self.node.name, "kind": "image", "pg": pg, "lsn": at_lsn,
+                  "tail": vol.last_held(pg, at_lsn), "pages": pages, "records": len(images), "created_us": created}
+        await asyncio.to_thread(self.store.put, image_key(vol.name, pg, at_lsn, self.node.name),
+                                encode_block(header, images))
+        self.log_since_image[pg] = 0
+        vol.counters.backup_images += 1
+
 
     def _read(self, pgs: list[int], covered: dict[int, int], durable: int, truncs: dict[int, int]):
         """(ranges, records, cpls) of a block: each PG's records in (covered, durable],

@@ -68,6 +68,7 @@ class WriteBatch:
     fence_json: bytes | None = None
     repaired_records: list[tuple[int, int, bytes]] = field(default_factory=list)  # pg, lsn, raw
     deleted_versions: list[tuple[int, int]] = field(default_factory=list)
+    trims: dict[int, int] = field(default_factory=dict)  # pg -> trim mark (a restore's page images)
 
 
 class VolumeStore:
@@ -221,6 +222,8 @@ class VolumeStore:
                 txn.put(b"scl" + _U32.pack(pg), _U64.pack(scl), db=self.meta)
             for pg, m in b.materialized.items():
                 txn.put(b"mat" + _U32.pack(pg), _U64.pack(m), db=self.meta)
+            for pg, t in b.trims.items():
+                txn.put(b"trm" + _U32.pack(pg), _U64.pack(t), db=self.meta)
             if b.hints is not None:
                 txn.put(b"hints", json.dumps(b.hints.__dict__).encode(), db=self.meta)
             if b.fence_json is not None:

@@ -55,7 +55,7 @@ async def trim_once(vol: NodeVolume, targets: dict[int, int]) -> int:
             upto = target  # every record up to the target was visited
         # Reads must still find each page as of `upto` and as of every clone's fork in
         # between: a version at or above the page's last trimmed record below each.
-        checkpoints = sorted({upto} | {p for p in vol.pins.values() if start < p < upto})
+        checkpoints = sorted({upto} | {p for p in vol.pin_points() if start < p < upto})
         versions = []
         made: set[tuple[int, int]] = set()
         try:

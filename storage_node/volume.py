@@ -63,6 +63,7 @@ class Counters:
     gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
     backup_records: int = 0  # records this node shipped to the object store
     backup_bytes: int = 0
+    backup_images: int = 0  # page images of a PG shipped
     trimmed_records: int = 0  # records deleted from the log by trimming
 
 
@@ -109,6 +110,8 @@ class NodeVolume:
         self.clone_of: dict | None = self.store.load_meta_json(b"clone")
         self.parent: NodeVolume | None = None
         self.pins: dict[str, int] = self.store.load_meta_json(b"pins") or {}
+        # Points a backup pass is about to read pages at (in memory only): kept like pins.
+        self.transient_pins: dict[str, int] = {}
         self.dropped = bool(self.store.load_meta_json(b"dropped"))
         self.chains: dict[int, SegmentChain] = {}
         for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
@@ -320,6 +323,11 @@ class NodeVolume:
                     continue  # truncated (its deletion may still be queued)
                 out.append((rec.lsn, rec.cpl, rec.epoch))
         return chain.scl, out, self.last_held(pg, 1 << 63)
+
+    def pin_points(self) -> tuple[int, ...]:
+        """LSNs pages must stay readable at, whatever the GC horizon: clones' forks and
+        points a backup pass reads at."""
+        return tuple(self.pins.values()) + tuple(self.transient_pins.values())
 
     def last_held(self, pg: int, at_or_below: int) -> int:
         """The highest LSN of `pg` this segment holds at or below `at_or_below`, counting

@@ -3,6 +3,7 @@
 Objects of volume V (under the store's prefix):
 
   V/log/<first lsn>-<last lsn>-<node>-<created us>.blk   records of some PGs
+  V/img/<pg>-<lsn>-<node>.img                            every page of one PG as of an LSN
   V/progress/<node>.json                                 what that node has shipped, per PG
   V/snapshots/<name>.json                                a named restore point
 
@@ -10,6 +11,9 @@ A block is `SXFB` | version u8 | header length u32 | header JSON | records | SHA
 everything before it. Each record is a u32 length and the encoded log record (which
 carries its own CRC). The header says, per PG, the LSN range (start, end] whose every
 record the block holds, and lists the block's commits (CPL LSN, commit timestamp).
+An image has the same framing: its header names the PG, the LSN, the PG's last record
+at or below it (`tail`) and each page with the LSN of its last record; the entries are
+the page images.
 JSON objects are `{"sha256": ..., "body": {...}}`, the hash over the canonical body.
 A block or JSON object whose checksum fails, or that cannot be parsed, is reported by
 its key (`CorruptBackupObject`).
@@ -36,6 +40,10 @@ _SHA_BYTES = 32
 
 def block_key(volume: str, first: int, last: int, node: str, created_us: int) -> str:
     return f"{volume}/log/{first:020d}-{last:020d}-{node}-{created_us}.blk"
+
+
+def image_key(volume: str, pg: int, lsn: int, node: str) -> str:
+    return f"{volume}/img/{pg:08d}-{lsn:020d}-{node}.img"
 
 
 def progress_key(volume: str, node: str) -> str:
@@ -120,6 +128,7 @@ class Catalog:
     store: ObjectStore
     volume: str
     blocks: list[tuple[str, dict]] = field(default_factory=list)  # (key, header) of every readable block
+    images: dict[int, list[tuple[int, str, dict]]] = field(default_factory=dict)  # pg -> [(lsn, key, header)]
     corrupt: list[CorruptBackupObject] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # bytes of each readable block
     pg_count: int = 0
@@ -142,6 +151,16 @@ class Catalog:
                 cat.corrupt.append(CorruptBackupObject(key, "listed but missing"))
             if progress:
                 progress(i + 1, len(keys))
+        for key in store.list(f"{volume}/img/"):
+            try:
+                data = store.get(key)
+                header, _ = decode_block(key, data, with_records=False)
+                cat.images.setdefault(header["pg"], []).append((header["lsn"], key, header))
+                cat.sizes[key] = len(data)
+            except CorruptBackupObject as e:
+                cat.corrupt.append(e)
+            except MissingObject:
+                cat.corrupt.append(CorruptBackupObject(key, "listed but missing"))
         claims = read_progress(store, volume)
         for body in claims.values():
             cat.pg_count = max(cat.pg_count, body.get("pg_count", 0))
@@ -154,14 +173,29 @@ class Catalog:
         return cat
 
     def ranges_by_pg(self) -> dict[int, list[tuple[int, int]]]:
+        """pg -> the (start, end] ranges its blocks cover; an image at S covers (0, S]."""
         out: dict[int, list[tuple[int, int]]] = {}
         for _key, h in self.blocks:
             for pg, (start, end) in h["pgs"].items():
                 out.setdefault(int(pg), []).append((start, end))
+        for pg, imgs in self.images.items():
+            out.setdefault(pg, []).extend((0, lsn) for lsn, _k, _h in imgs)
         return out
 
     def restorable_lsn(self) -> int:
         return restorable_lsn(self.pg_count, self.ranges_by_pg())
+
+    def floor_lsn(self) -> int:
+        """The lowest LSN a restore may land on: every PG needs its log from 0 or an image
+        at or below the point."""
+        from_zero = {int(pg) for _k, h in self.blocks for pg, (s, _e) in h["pgs"].items() if s == 0}
+        floors = [0 if pg in from_zero else min((i[0] for i in self.images.get(pg, [])), default=0)
+                  for pg in range(self.pg_count)]
+        return max(floors, default=0)
+
+    def window(self):
+        """(earliest, latest) restore points, or None."""
+        return self.commits().window(self.restorable_lsn(), self.floor_lsn())
 
     def commits(self) -> CommitIndex:
         return CommitIndex([tuple(c) for _k, h in self.blocks for c in h["cpls"]])
@@ -176,10 +210,22 @@ class Catalog:
                 out.append(f"PG {pg}: LSNs ({g[0]}, {g[1]}]")
         return out
 
-    def blocks_for(self, upto_lsn: int) -> list[str]:
-        """Keys of the blocks that hold records at or below `upto_lsn`."""
-        return [k for k, h in self.blocks if any(s < upto_lsn for s, _e in h["pgs"].values())]
+    def base_images(self, lsn: int) -> dict[int, tuple[str, dict]]:
+        """pg -> (key, header) of the newest image at or below `lsn`, for the PGs that have one."""
+        out = {}
+        for pg, imgs in self.images.items():
+            below = [i for i in imgs if i[0] <= lsn]
+            if below:
+                _lsn, key, header = max(below, key=lambda i: i[0])
+                out[pg] = (key, header)
+        return out
+
+    def blocks_for(self, upto_lsn: int, bases: dict[int, int] | None = None) -> list[str]:
+        """Keys of the blocks that hold records in (bases[pg], upto_lsn] of some PG."""
+        bases = bases or {}
+        return [k for k, h in self.blocks
+                if any(s < upto_lsn and e > bases.get(int(pg), 0) for pg, (s, e) in h["pgs"].items())]
 
 
-__all__ = ["Catalog", "block_key", "progress_key", "snapshot_key", "encode_block", "decode_block", "encode_json",
+__all__ = ["Catalog", "block_key", "image_key", "progress_key", "snapshot_key", "encode_block", "decode_block", "encode_json",
            "decode_json", "read_progress"]

@@ -43,6 +43,7 @@ class DrillResult:
     window: tuple[str, str]
     kills: list[str]
     restores: list[RestoreOutcome]
+    images: int = 0  # page images in the backup (restores after the first one start from it)
 
     @property
     def valid(self) -> bool:
@@ -119,7 +120,7 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
 
     status = wait_until(caught_up, 60, "the backup to reach the last acknowledged transfer", interval_s=0.5)
     log(f"backup window {status['earliest_restorable']} .. {status['latest_restorable']} "
-        f"({status['objects']} objects, {len(ok_ends)} transfers acknowledged)")
+        f"({status['objects']} log objects, {status['images']} page images, {len(ok_ends)} transfers acknowledged)")
     src.stop_all(kill=True)
     shutil.rmtree(src.root / "nodes")  # every storage node of the source is gone
     lo = dt.datetime.fromisoformat(status["earliest_restorable"]).timestamp()
@@ -128,7 +129,9 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
     hi = min(dt.datetime.fromisoformat(status["latest_restorable"]).timestamp(), last_ack)
     outcomes = []
     for i in range(restores):
-        t = rng.uniform(lo, hi)
+        # The last restore lands at the end of the workload: after the backup's page images,
+        # so at least one restore starts from them; the others at random times.
+        t = hi if i == restores - 1 else rng.uniform(lo, hi)
         into = root / f"restore{i}"
         port = free_ports(1)[0]
         when = _iso(int(t * 1e6))
@@ -160,7 +163,7 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
         shutil.rmtree(into / "nodes", ignore_errors=True)
     backend = (backup.get("kind") if isinstance(backup, dict) else "dir")
     return DrillResult(seed, backend, len(ok_ends), (status["earliest_restorable"], status["latest_restorable"]),
-                       kills, outcomes)
+                       kills, outcomes, status["images"])
 
 
 def result_json(r: DrillResult) -> dict:

@@ -1,9 +1,10 @@
 """Point-in-time restore: a new volume from a backup, up to one commit.
 
 `plan` reads the backup's catalog and picks the commit to restore to; `load_stores`
-writes every record at or below it into the LMDB stores of the new cluster's storage
-nodes (before they start), each PG on its six segments, with the volume fenced at the
-highest epoch restored. The new writer then recovers the volume as after any crash:
+writes, for each PG, its newest page image at or below that commit (as page versions)
+and the records above the image up to the commit into the LMDB stores of the new
+cluster's storage nodes (before they start), each PG on its six segments, with the
+volume fenced at the highest epoch restored. The new writer then recovers the volume as after any crash:
 VDL is the restore point, nothing above it exists.
 
 Nothing of the source cluster but its backup location is read: every storage node of
@@ -22,7 +23,7 @@ from sixfold.backup.catalog import Catalog, decode_block
 from sixfold.backup.objects import MissingObject, ObjectStore
 from sixfold.constants import RESTORE_BATCH_RECORDS_MAX
 from sixfold.core.backup import RestorePoint
-from sixfold.core.records import decode_record
+from sixfold.core.records import decode_record, encode_page_version
 from sixfold.errors import BackupError, CorruptBackupObject
 from sixfold.spec import ClusterSpec
 
@@ -48,7 +49,8 @@ def plan(catalog: Catalog, to_lsn: int | None = None, to_time_us: int | None = N
                                   + " (use --on-corrupt before to restore to the last point before it)")
     restorable = catalog.restorable_lsn()
     commits = catalog.commits()
-    w = commits.window(restorable)
+    floor = catalog.floor_lsn()
+    w = commits.window(restorable, floor)
     if w is None:
         raise BackupError(f"the backup in {catalog.store.describe()} holds no restorable commit of volume "
                           f"{catalog.volume!r} yet")
@@ -57,7 +59,7 @@ def plan(catalog: Catalog, to_lsn: int | None = None, to_time_us: int | None = N
     if damaged and to_lsn is not None and to_lsn > restorable:
         to_lsn = restorable
     try:
-        point = commits.restore_point(restorable, to_lsn, to_time_us)
+        point = commits.restore_point(restorable, to_lsn, to_time_us, floor)
     except ValueError as e:
         raise BackupError(f"{e}; see `sixfold backup status`") from None
     return RestorePlan(catalog, point, restorable, damaged)
@@ -105,16 +107,37 @@ def load_stores(store: ObjectStore, p: RestorePlan, spec: ClusterSpec, root: Pat
     stores = {n.name: VolumeStore(root / "nodes" / n.name / "volumes" / spec.volume) for n in spec.storage_nodes}
     chains: dict[int, dict[int, int]] = {}  # pg -> {lsn: prev}
     top_epoch = records = 0
-    pending: dict[str, list] = {name: [] for name in stores}
+    pending: dict[str, WriteBatch] = {name: WriteBatch() for name in stores}
 
     def flush():
-        for name, recs in pending.items():
-            if recs:
-                stores[name].commit(WriteBatch(records=recs))
-                recs.clear()
+        for name, batch in pending.items():
+            if batch.records or batch.versions or batch.trims:
+                stores[name].commit(batch)
+                pending[name] = WriteBatch()
 
+    def pending_items() -> int:
+        return sum(len(b.records) + len(b.versions) for b in pending.values())
+
+    bases = p.catalog.base_images(lsn)
+    base_lsn = {pg: h["lsn"] for pg, (_k, h) in bases.items()}
+    tails = {pg: h["tail"] for pg, (_k, h) in bases.items()}
     try:
-        for key in p.catalog.blocks_for(lsn + 1):
+        for pg, (key, _h) in sorted(bases.items()):
+            try:
+                data = store.get(key)
+            except MissingObject:
+                raise CorruptBackupObject(key, "listed but missing") from None
+            header, images = decode_block(key, data)
+            versions = [(page, page_lsn, encode_page_version(img, page_lsn))
+                        for (page, page_lsn), img in zip(header["pages"], images)]
+            for name in geo.segments(pg):
+                pending[name].versions += versions
+                pending[name].trims[pg] = header["tail"]  # its records up to the image: held, as after a trim
+            if pending_items() >= RESTORE_BATCH_RECORDS_MAX:
+                flush()
+            if progress:
+                progress(len(data))
+        for key in p.catalog.blocks_for(lsn + 1, base_lsn):
             try:
                 data = store.get(key)
             except MissingObject:
@@ -122,20 +145,20 @@ def load_stores(store: ObjectStore, p: RestorePlan, spec: ClusterSpec, root: Pat
             _header, raws = decode_block(key, data)
             for raw in raws:
                 rec = decode_record(raw)
-                if rec.lsn > lsn or rec.lsn in chains.get(rec.pg, {}):
+                if rec.lsn > lsn or rec.lsn <= base_lsn.get(rec.pg, 0) or rec.lsn in chains.get(rec.pg, {}):
                     continue
                 chains.setdefault(rec.pg, {})[rec.lsn] = rec.prev_segment_lsn
                 top_epoch = max(top_epoch, rec.epoch)
                 records += 1
                 for name in geo.segments(rec.pg):
-                    pending[name].append((rec, raw))
-            if sum(len(v) for v in pending.values()) >= RESTORE_BATCH_RECORDS_MAX:
+                    pending[name].records.append((rec, raw))
+            if pending_items() >= RESTORE_BATCH_RECORDS_MAX:
                 flush()
             if progress:
                 progress(len(data))
         flush()
         for pg, chain in chains.items():
-            prev = 0
+            prev = tails.get(pg, 0)
             for at in sorted(chain):
                 if chain[at] != prev:
                     raise CorruptBackupObject(f"{spec.volume}/log/ (PG {pg})",
@@ -145,12 +168,29 @@ def load_stores(store: ObjectStore, p: RestorePlan, spec: ClusterSpec, root: Pat
         fence = encode_fence(top_epoch, "restore", {}, 0, top_epoch)
         hints = Hints(vdl_hint=lsn, pg_count=p.catalog.pg_count)
         for name, st in stores.items():
-            scls = {pg: max(c) for pg, c in chains.items() if name in geo.segments(pg)}
+            scls = {pg: tail for pg, tail in tails.items() if name in geo.segments(pg)}
+            scls.update({pg: max(c) for pg, c in chains.items() if c and name in geo.segments(pg)})
             st.commit(WriteBatch(scls=scls, hints=hints, fence_json=fence))
     finally:
         for st in stores.values():
             st.close()
-    return {"records": records, "pgs": len(chains), "epoch": top_epoch}
+    return {"records": records, "pgs": len(set(chains) | set(bases)), "images": len(bases), "epoch": top_epoch}
 
 
-__all__ = ["RestorePlan", "plan", "load_stores", "ByteProgress"]
+def seed_backup(store: ObjectStore, p: RestorePlan, dst: ObjectStore) -> int:
+    """Start the restored volume's own backup (in `dst`) where its stores start: copy the
+    page images the restore used and claim them shipped (progress of "restore"), so its
+    storage nodes ship from there; a PG restored from its log from LSN 0 is shipped from 0.
+    Returns the number of images copied."""
+    from sixfold.backup.catalog import encode_json, progress_key
+
+    bases = p.catalog.base_images(p.point.lsn)
+    for _pg, (key, _h) in sorted(bases.items()):
+        dst.put(key, store.get(key))
+    dst.put(progress_key(p.catalog.volume, "restore"), encode_json(
+        {"node": "restore", "pg_count": p.catalog.pg_count,
+         "pgs": {str(pg): h["lsn"] for pg, (_k, h) in sorted(bases.items())}}))
+    return len(bases)
+
+
+__all__ = ["RestorePlan", "plan", "load_stores", "seed_backup", "ByteProgress"]

@@ -9,9 +9,11 @@ the PG lags (`BackupOwnership`): a killed or paused node costs a few seconds of 
 lag, never a gap, and a healthy cluster ships each record once.
 
 Coverage. A backup object says, per PG, "every record of this PG with LSN in
-(start, end] is in here". A PG's coverage is how far such ranges reach contiguously
-from 0 (`contiguous_end`); the volume's restorable LSN is the least coverage over its
-PGs (`restorable_lsn`). A restore lands on a commit (CPL) at or below it: the last one
+(start, end] is in here"; a page image of a PG at S stands for (0, S]. A PG's coverage
+is how far such ranges reach contiguously from 0 (`contiguous_end`); the volume's
+restorable LSN is the least coverage over its PGs (`restorable_lsn`). A PG whose log
+does not go back to 0 (a restored volume's backup starts at its images) can be restored
+only from its oldest image on: the volume's floor. A restore lands on a commit (CPL) at or below it: the last one
 at or below the requested LSN, or the last one whose commit timestamp is at or before
 the requested time (`restore_point`). Timestamps are made non-decreasing along the
 log (`CommitIndex`), so "every commit at or before T" is a prefix of the log.
@@ -77,19 +79,22 @@ class CommitIndex:
             self.cpls.append((lsn, top))
         self._lsns = [c[0] for c in self.cpls]
 
-    def window(self, restorable: int) -> tuple[RestorePoint, RestorePoint] | None:
-        """(earliest, latest) restore points, or None when no commit is restorable."""
-        i = bisect.bisect_right(self._lsns, restorable)
-        if i == 0:
+    def window(self, restorable: int, floor: int = 0) -> tuple[RestorePoint, RestorePoint] | None:
+        """(earliest, latest) restore points: commits in [floor, restorable]; None when
+        there is none."""
+        lo = bisect.bisect_left(self._lsns, floor)
+        hi = bisect.bisect_right(self._lsns, restorable)
+        if hi <= lo:
             return None
-        return RestorePoint(*self.cpls[0]), RestorePoint(*self.cpls[i - 1])
+        return RestorePoint(*self.cpls[lo]), RestorePoint(*self.cpls[hi - 1])
 
-    def restore_point(self, restorable: int, to_lsn: int | None = None, to_time_us: int | None = None) -> RestorePoint:
+    def restore_point(self, restorable: int, to_lsn: int | None = None, to_time_us: int | None = None,
+                      floor: int = 0) -> RestorePoint:
         """The commit a restore lands on: the last at or below `to_lsn`, or the last at or
-        before `to_time_us` (exactly one of them). ValueError, naming the window, when
-        the point is outside it."""
+        before `to_time_us` (exactly one of them), within [floor, restorable]. ValueError,
+        naming the window, when the point is outside it."""
         assert (to_lsn is None) != (to_time_us is None)
-        w = self.window(restorable)
+        w = self.window(restorable, floor)
         if w is None:
             raise ValueError("the backup holds no restorable commit yet")
         earliest, latest = w
@@ -103,7 +108,7 @@ class CommitIndex:
                              f"[{earliest.commit_ts_us}, {latest.commit_ts_us}] us")
         hi = bisect.bisect_right(self._lsns, latest.lsn)
         i = bisect.bisect_right([c[1] for c in self.cpls[:hi]], to_time_us) - 1
-        assert i >= 0
+        assert i >= 0 and self.cpls[i][0] >= earliest.lsn
         return RestorePoint(*self.cpls[i])
 
 

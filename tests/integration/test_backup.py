@@ -64,6 +64,7 @@ def _drill(cluster_builder, tmp_path, backup, restores: int):
     result = run_drill(tmp_path / "drill", _seed(), backup=backup, duration_s=16, restores=restores,
                        on_cluster=cluster_builder.clusters.append)
     assert result.transfers_ok > 50, "the bank workload hardly ran"
+    assert result.images > 0, "no page image was shipped: every restore replayed from LSN 0"
     bad = [r for r in result.restores if not r.valid]
     assert not bad, f"seed {result.seed}: restores that broke the history: {bad}"
     assert len(result.restores) == restores
@@ -162,7 +163,13 @@ def test_snapshots_and_restore_by_lsn(cluster_builder, tmp_path):
 
     ok(sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "s"), "--port", str(free_ports(1)[0]),
                "--snapshot", "ten"))
-    assert _count(_restored(cluster_builder, tmp_path / "s")) == 10
+    restored = _restored(cluster_builder, tmp_path / "s")
+    assert _count(restored) == 10
+    # The restored cluster backs itself up from where it starts: restore it in turn.
+    _writes_then_backed_up(restored, range(100, 105))
+    ok(sixfold("restore", "--data-dir", str(tmp_path / "s"), "--into", str(tmp_path / "s2"),
+               "--port", str(free_ports(1)[0])))
+    assert _count(_restored(cluster_builder, tmp_path / "s2")) == 15
     ok(sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "l"), "--port", str(free_ports(1)[0]),
                "--to-lsn", str(snap_lsn)))
     assert _count(_restored(cluster_builder, tmp_path / "l")) == 10
