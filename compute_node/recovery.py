@@ -128,7 +128,8 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         # toward the read quorum of every PG placed on it. A node that missed a recovery
         # may still report records it truncated: the merged history rules them out.
         plan = plan_recovery(pg_count, geometry.segments, reports, responders=set(ok),
-                             placements=geometry.placements(pg_count), truncations=history)
+                             placements=geometry.placements(pg_count), truncations=history,
+                             responder_hint=max(r.vdl_hint for r in ok.values()))
         history[epoch] = plan.vdl
         history = compact_history(history)
         lap("plan")

@@ -102,6 +102,7 @@ SHUTDOWN_GRACE_MS = 1_000
 
 # --- Continuous backup and restore --------------------------------------------
 BACKUP_INTERVAL_MS = 1_000  # each storage node ships its part of the durable log this often
+BACKUP_IDLE_INTERVAL_MS = 10_000  # ... and, while the durable point stands still, passes this often
 BACKUP_TAKEOVER_MS = 5_000  # a segment backs up a PG once the ones ranked before it made no progress this long (times its rank)
 BACKUP_BLOCK_BYTES_MAX = 8 * 1024 * 1024  # records in one backup object
 # A PG's pages are shipped whole once the log shipped since its last image reaches this

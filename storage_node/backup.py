@@ -28,7 +28,7 @@ from sixfold.backup.catalog import block_key, encode_block, encode_json, image_k
 from sixfold.backup.objects import ObjectStore, open_store
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    BACKUP_BLOCK_BYTES_MAX, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS, PAGE_SIZE_BYTES, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
+    BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS, PAGE_SIZE_BYTES, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
 )
 from sixfold.core.backup import BackupOwnership
 from sixfold.core.records import decode_record, peek_header
@@ -52,6 +52,8 @@ class VolumeBackup:
         self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
         self.blocks_written = 0
         self._published: dict | None = None  # the progress body last written
+        self._last_durable = 0  # the durable point of the last pass
+        self._last_full_s = float("-inf")  # when that pass ran
         self.log_since_image: dict[int, int] = {}  # pg -> bytes of log shipped since its last page image
 
     async def run(self) -> None:
@@ -65,11 +67,18 @@ class VolumeBackup:
                 log.exception("backup of volume %s failed (retrying)", self.vol.name)
 
     async def once(self) -> int:
-        """One pass: ship, publish this node's progress, trim. Returns records shipped."""
+        """One pass: ship, publish this node's progress, trim. Returns records shipped.
+        While the durable point stands still there is nothing new to ship: a pass then
+        runs only every BACKUP_IDLE_INTERVAL_MS (for a peer that took over, or whose SCLs
+        moved by gossip), since its cost grows with the volume's PG count."""
         vol = self.vol
         durable, pg_count = vol.hints.vdl_hint, vol.hints.pg_count
         if not durable or not pg_count:
             return 0
+        now = monotonic_s()
+        if durable == self._last_durable and now - self._last_full_s < BACKUP_IDLE_INTERVAL_MS / 1000:
+            return 0
+        self._last_durable, self._last_full_s = durable, now
         progress = await asyncio.to_thread(read_progress, self.store, vol.name)
         if self.claims is None:
             self.claims = dict(progress.get(self.node.name, {}).get("pgs", {}))

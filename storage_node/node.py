@@ -89,16 +89,13 @@ class StorageNode:
         parent.pins[clone_name] = fork_lsn  # from now on GC and trimming keep the fork's pages
         pins = dict(parent.pins)
         await parent.control(lambda: parent.store.put_meta_json(b"pins", pins))
-        tails = {pg: parent.last_held(pg, fork_lsn) for pg in pgs}
         store = VolumeStore(self.data_dir / "volumes" / clone_name, self._open_env)
         try:
-            # Each segment starts complete up to the parent's last record at or below the
-            # fork (the clone's writer chains its first records to it); those records
-            # count as held here: they are the parent's.
-            store.commit(WriteBatch(scls=tails, hints=Hints(vdl_hint=fork_lsn, pg_count=pg_count)))
-            with store.env.begin(write=True, db=store.meta) as txn:
-                for pg, tail in tails.items():
-                    txn.put(b"trm" + pg.to_bytes(4, "big"), tail.to_bytes(8, "big"))
+            # Nothing per PG: the clone's own record chains start empty (its writer's first
+            # record of a PG links to LSN 0) and its durable point is the fork, so its
+            # writer recovers to the fork and allocates above it. Only metadata, whatever
+            # the volume's size.
+            store.commit(WriteBatch(hints=Hints(vdl_hint=fork_lsn)))
             store.put_meta_json(b"clone", {"parent": parent_name, "fork_lsn": fork_lsn})
         finally:
             store.close()

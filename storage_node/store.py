@@ -229,20 +229,21 @@ class VolumeStore:
             if b.fence_json is not None:
                 txn.put(b"fence", b.fence_json, db=self.meta)
 
-    def trim(self, pg: int, upto_lsn: int, records: list[tuple[int, int]],
-             versions: list[tuple[int, int, bytes]]) -> None:
-        """Write `versions`, then delete `records` ((lsn, page) of `pg`, all at or below
-        `upto_lsn`) from the log and the page index, and persist the trim mark: one
-        fsynced transaction, so a crash leaves either all of it or none."""
+    def trim_many(self, items: list[tuple[int, int, list[tuple[int, int]], list[tuple[int, int, bytes]]]]) -> None:
+        """For each (pg, upto_lsn, records, versions): write `versions`, then delete
+        `records` ((lsn, page) of `pg`, all at or below `upto_lsn`) from the log and the
+        page index, and persist the trim mark. One fsynced transaction, so a crash leaves
+        either all of it or none."""
         with self.env.begin(write=True) as txn:
-            for page, lsn, enc in versions:
-                txn.put(page_key(page, lsn), enc, db=self.versions)
-            for lsn, page in records:
-                assert lsn <= upto_lsn
-                txn.delete(log_key(pg, lsn), db=self.log)
-                if page != NO_PAGE:
-                    txn.delete(page_key(page, lsn), db=self.page_log)
-            txn.put(b"trm" + _U32.pack(pg), _U64.pack(upto_lsn), db=self.meta)
+            for pg, upto_lsn, records, versions in items:
+                for page, lsn, enc in versions:
+                    txn.put(page_key(page, lsn), enc, db=self.versions)
+                for lsn, page in records:
+                    assert lsn <= upto_lsn
+                    txn.delete(log_key(pg, lsn), db=self.log)
+                    if page != NO_PAGE:
+                        txn.delete(page_key(page, lsn), db=self.page_log)
+                txn.put(b"trm" + _U32.pack(pg), _U64.pack(upto_lsn), db=self.meta)
 
     def apply_truncation(self, pgs: list[int], record_epoch_below: int, above_lsn: int,
                          fence_json: bytes) -> dict[int, int]:

@@ -11,7 +11,8 @@ or above the horizon finds a version and the records above it. The same holds at
 clone's fork point: a clone reads this volume's pages as of it.
 
 Each pass trims at most TRIM_RECORDS_PER_PASS_MAX records, in one fsynced transaction
-per PG, ordered with appends and truncations through the persist queue.
+(one per PG cost an fsync each: after a bulk load, thousands of PGs kept the nodes busy),
+ordered with appends and truncations through the persist queue.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ async def trim_once(vol: NodeVolume, targets: dict[int, int]) -> int:
     """Trim each PG up to its target (bounded per pass); returns records deleted."""
     budget = TRIM_RECORDS_PER_PASS_MAX
     deleted = 0
+    batch: list[tuple[int, int, list[tuple[int, int]], list[tuple[int, int, bytes]]]] = []
     for pg, target in sorted(targets.items()):
         start = vol.trimmed.get(pg, 0)
         target = min(target, vol.scl(pg))
@@ -80,15 +82,18 @@ async def trim_once(vol: NodeVolume, targets: dict[int, int]) -> int:
             log.warning("volume %s: PG %d not trimmed: %s", vol.name, pg, e)
             continue
 
-        def run(pg=pg, upto=upto, doomed=doomed, versions=versions):
-            vol.store.trim(pg, upto, doomed, versions)
+        batch.append((pg, upto, doomed, versions))
+        deleted += len(doomed)
+    if batch:
+        def run():
+            vol.store.trim_many(batch)
 
-        def after(_, pg=pg, upto=upto):
-            vol.trimmed[pg] = upto
+        def after(_):
+            for pg, upto, doomed, _versions in batch:
+                vol.trimmed[pg] = upto
+                vol.counters.trimmed_records += len(doomed)
 
         await vol.control(run, after)
-        deleted += len(doomed)
-        vol.counters.trimmed_records += len(doomed)
     if deleted:
         log.debug("volume %s: trimmed %d records", vol.name, deleted)
     return deleted

@@ -61,6 +61,7 @@ def plan_recovery(
     responders: set[str] | None = None,
     placements: Iterable[Sequence[str]] | None = None,
     truncations: dict[int, int] | None = None,
+    responder_hint: int = 0,
 ) -> RecoveryPlan:
     """Compute the recovery point. Raises QuorumUnavailable unless every PG among the
     first `pg_count` has a read quorum of segments answering.
@@ -73,7 +74,11 @@ def plan_recovery(
     `truncations` is the recovery history the responders know together: a segment
     that missed a recovery may still hold records it truncated, which must neither
     extend the recovered run nor come back. Reports come from the network, so a
-    report that breaks the protocol raises InvalidMessage rather than asserting."""
+    report that breaks the protocol raises InvalidMessage rather than asserting.
+
+    `responder_hint` is the highest VDL hint a responder gave for the volume as a whole,
+    durable like any other hint: it counts even when no segment holds a record (a new
+    copy-on-write clone starts at its fork with empty segments)."""
     truncations = truncations or {}
     by_pg: dict[int, list[SegmentReport]] = {}
     for r in reports:
@@ -93,7 +98,7 @@ def plan_recovery(
             if not has_read_quorum(nodes, responders):
                 got = sum(1 for n in nodes if n in responders)
                 raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered, {R_QUORUM_COUNT} needed")
-    base = max((r.vdl_hint for r in reports), default=0)
+    base = max([responder_hint] + [r.vdl_hint for r in reports])
     known: dict[int, tuple[int, bool, int, set[str]]] = {}
     for r in reports:
         for h in r.headers:

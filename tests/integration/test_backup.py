@@ -12,8 +12,6 @@ import json
 import os
 import random
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
@@ -24,10 +22,10 @@ from sixfold.backup.s3_server import start_s3_server
 from sixfold.endpoints import endpoints, load_credentials
 from sixfold.spec import ClusterSpec
 from sixfold.supervisor import Supervisor, free_ports, wait_until
+from tests.integration.test_cli import ok, sixfold
 
 pytestmark = pytest.mark.integration
 
-COMMAND_TIMEOUT_S = 120
 BACKUP_WAIT_S = 30
 
 
@@ -37,14 +35,6 @@ def _seed() -> int:
     return seed
 
 
-def sixfold(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sixfold.cli", *args], capture_output=True, text=True,
-                          timeout=COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL)
-
-
-def ok(cp: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert cp.returncode == 0, f"{cp.args} exited {cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}"
-    return cp
 
 
 def backup_status(root: Path) -> dict:

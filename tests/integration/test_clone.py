@@ -6,8 +6,6 @@ reads; dropping the source leaves the clone whole."""
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
@@ -16,21 +14,13 @@ import pytest
 from sixfold.endpoints import endpoints, load_credentials
 from sixfold.spec import ClusterSpec
 from sixfold.supervisor import Supervisor, free_ports, wait_until
+from tests.integration.test_cli import ok, sixfold
 
 pytestmark = pytest.mark.integration
 
-COMMAND_TIMEOUT_S = 60
 ROWS = 2_000
 
 
-def sixfold(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sixfold.cli", *args], capture_output=True, text=True,
-                          timeout=COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL)
-
-
-def ok(cp: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert cp.returncode == 0, f"{cp.args} exited {cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}"
-    return cp
 
 
 def rows(uri: str) -> dict[int, int]:
