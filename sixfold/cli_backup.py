@@ -10,7 +10,7 @@ import sys
 import time
 
 from sixfold.cli import EXIT_OK, EXIT_USAGE, CliError, DataDir, _print_table
-from sixfold.errors import BackupError, CorruptBackupObject
+from sixfold.errors import BackupError
 
 
 def _iso(ts_us: int) -> str:
@@ -165,9 +165,7 @@ def cmd_restore(args) -> int:
         to_lsn = cat.restorable_lsn()  # the latest restorable point
     try:
         p = plan(cat, to_lsn, to_time, args.on_corrupt)
-    except CorruptBackupObject as e:
-        raise CliError(str(e)) from None
-    except BackupError as e:
+    except BackupError as e:  # corrupt or missing objects included: each named
         raise CliError(str(e)) from None
     for d in p.skipped:
         print(f"warning: {d}; restoring to before it", file=sys.stderr)

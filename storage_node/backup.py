@@ -12,7 +12,11 @@ Each pass (every BACKUP_INTERVAL_MS), for one volume:
    or below V is on four of six segments, so of three segments one holds it: when
    neither peer has one, neither does the PG;
 4. write one block with those records (each PG's range (shipped, V]) and then this
-   node's progress object.
+   node's progress object (what it shipped, its SCLs);
+5. for a PG whose log shipped since its last page image reached BACKUP_IMAGE_LOG_RATIO x
+   the PG's size, ship an image of all its pages as of V: a restore starts each PG from
+   its newest image instead of replaying it from LSN 0;
+6. trim its log (`storage_node/trim.py`) behind what every node reports.
 
 Object store calls and the LMDB reads run in a worker thread; the writer takes no part.
 """
@@ -28,7 +32,8 @@ from sixfold.backup.catalog import block_key, encode_block, encode_json, image_k
 from sixfold.backup.objects import ObjectStore, open_store
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS, PAGE_SIZE_BYTES, BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, RPC_TIMEOUT_MS,
+    BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS,
+    BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, PAGE_SIZE_BYTES, RPC_TIMEOUT_MS,
 )
 from sixfold.core.backup import BackupOwnership
 from sixfold.core.records import decode_record, peek_header
@@ -50,7 +55,6 @@ class VolumeBackup:
         self.store = store
         self.ownership = BackupOwnership(node.name, BACKUP_TAKEOVER_MS / 1000)
         self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
-        self.blocks_written = 0
         self._published: dict | None = None  # the progress body last written
         self._last_durable = 0  # the durable point of the last pass
         self._last_full_s = float("-inf")  # when that pass ran
@@ -134,9 +138,6 @@ class VolumeBackup:
         await asyncio.to_thread(self.store.put, key, data)
         for pg, (_s, e) in ranges.items():
             self.claims[pg] = max(self.claims.get(pg, 0), e)
-        self.blocks_written += 1
-        vol.counters.backup_records += len(records)
-        vol.counters.backup_bytes += len(data)
         for raw in records:
             pg = peek_header(raw)[1]
             self.log_since_image[pg] = self.log_since_image.get(pg, 0) + len(raw)
@@ -163,8 +164,6 @@ class VolumeBackup:
         await asyncio.to_thread(self.store.put, image_key(vol.name, pg, at_lsn, self.node.name),
                                 encode_block(header, images))
         self.log_since_image[pg] = 0
-        vol.counters.backup_images += 1
-
 
     def _read(self, pgs: list[int], covered: dict[int, int], durable: int, truncs: dict[int, int]):
         """(ranges, records, cpls) of a block: each PG's records in (covered, durable],

@@ -89,9 +89,8 @@ async def trim_once(vol: NodeVolume, targets: dict[int, int]) -> int:
             vol.store.trim_many(batch)
 
         def after(_):
-            for pg, upto, doomed, _versions in batch:
+            for pg, upto, _doomed, _versions in batch:
                 vol.trimmed[pg] = upto
-                vol.counters.trimmed_records += len(doomed)
 
         await vol.control(run, after)
     if deleted:

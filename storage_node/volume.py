@@ -61,10 +61,6 @@ class Counters:
     repairs: int = 0
     gossip_records: int = 0
     gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
-    backup_records: int = 0  # records this node shipped to the object store
-    backup_bytes: int = 0
-    backup_images: int = 0  # page images of a PG shipped
-    trimmed_records: int = 0  # records deleted from the log by trimming
 
 
 @dataclass

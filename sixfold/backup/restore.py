@@ -39,14 +39,13 @@ class RestorePlan:
 def plan(catalog: Catalog, to_lsn: int | None = None, to_time_us: int | None = None,
          on_corrupt: str = "fail") -> RestorePlan:
     """The commit to restore to. With `on_corrupt="fail"` a corrupt object or a gap in
-    what the nodes claim to have shipped is an error naming it; with "before", the
+    what the nodes claim to have shipped is a BackupError naming it; with "before", the
     restore lands on the last commit before the first damaged range."""
     assert on_corrupt in ("fail", "before")
     damaged = [str(e) for e in catalog.corrupt] + [f"no object holds {g}" for g in catalog.gaps()]
     if damaged and on_corrupt == "fail":
-        first = catalog.corrupt[0] if catalog.corrupt else CorruptBackupObject("(missing)", damaged[0])
-        raise CorruptBackupObject(first.key, "; ".join(damaged[:5]).removeprefix(f"backup object {first.key}: ")
-                                  + " (use --on-corrupt before to restore to the last point before it)")
+        # Each entry names its object (or the LSN range no object holds).
+        raise BackupError("; ".join(damaged[:5]) + " (use --on-corrupt before to restore to the last point before it)")
     restorable = catalog.restorable_lsn()
     commits = catalog.commits()
     floor = catalog.floor_lsn()
