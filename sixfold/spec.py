@@ -28,6 +28,9 @@ a cluster on a private machine). TLS: `tls: {"cert": PATH, "key": PATH}` when se
 `{"kind": "dir", "path": ABS_PATH}` (what `sixfold up` writes: DATA_DIR/backup) or
 `{"kind": "s3", "bucket": ..., "prefix": ..., "endpoint_url": ..., "region": ...,
 "access_key_id": ..., "secret_access_key": ...}`. Without it nothing is backed up.
+Either may add `"image_log_ratio": R` (default BACKUP_IMAGE_LOG_RATIO): a PG's pages are
+shipped whole once the log shipped since its last image reaches R times the PG's size.
+Lower means faster restores and a larger backup.
 """
 
 from __future__ import annotations
@@ -147,6 +150,11 @@ class ClusterSpec:
     replication: ReplicationSpec | None = None
     # Where the storage nodes back the volume up (`sixfold.backup.objects`); empty: no backup.
     backup: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ratio = self.backup.get("image_log_ratio", 1)
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not ratio > 0:
+            raise ValueError(f"backup.image_log_ratio must be a number above 0, not {ratio!r}")
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)

@@ -13,8 +13,8 @@ Each pass (every BACKUP_INTERVAL_MS), for one volume:
    neither peer has one, neither does the PG;
 4. write one block with those records (each PG's range (shipped, V]) and then this
    node's progress object (what it shipped, its SCLs);
-5. for a PG whose log shipped since its last page image reached BACKUP_IMAGE_LOG_RATIO x
-   the PG's size, ship an image of all its pages as of V: a restore starts each PG from
+5. for a PG whose log shipped since its last page image reached the spec's
+   `image_log_ratio` (default BACKUP_IMAGE_LOG_RATIO) x the PG's size, ship an image of all its pages as of V: a restore starts each PG from
    its newest image instead of replaying it from LSN 0;
 6. trim its log (`storage_node/trim.py`) behind what every node reports.
 
@@ -54,6 +54,9 @@ class VolumeBackup:
         self.vol = vol
         self.store = store
         self.ownership = BackupOwnership(node.name, BACKUP_TAKEOVER_MS / 1000)
+        ratio = float(node.spec.backup.get("image_log_ratio", BACKUP_IMAGE_LOG_RATIO))
+        assert ratio > 0, ratio
+        self.image_log_bytes = ratio * vol.geometry.pg_pages * PAGE_SIZE_BYTES
         self.claims: dict[int, int] | None = None  # what this node has shipped (loaded on the first pass)
         self._published: dict | None = None  # the progress body last written
         self._last_durable = 0  # the durable point of the last pass
@@ -142,7 +145,7 @@ class VolumeBackup:
             pg = peek_header(raw)[1]
             self.log_since_image[pg] = self.log_since_image.get(pg, 0) + len(raw)
         for pg, (_s, end) in sorted(ranges.items()):
-            if self.log_since_image.get(pg, 0) >= BACKUP_IMAGE_LOG_RATIO * vol.geometry.pg_pages * PAGE_SIZE_BYTES:
+            if self.log_since_image.get(pg, 0) >= self.image_log_bytes:
                 await self._ship_image(pg, end)
         return len(records)
 

@@ -31,6 +31,7 @@ class RestoreOutcome:
     lsn: int | None
     valid: bool
     restore_s: float
+    images_used: int = 0  # page images the restore started PGs from
     counts: dict = field(default_factory=dict)
     anomalies: dict = field(default_factory=dict)
 
@@ -59,9 +60,12 @@ def _status(data_dir: Path) -> dict:
 
 
 def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: float = 20.0, restores: int = 3,
-              on_cluster: Callable | None = None, log: Callable[[str], None] = print) -> DrillResult:
+              on_cluster: Callable | None = None, log: Callable[[str], None] = print,
+              image_log_ratio: float | None = None) -> DrillResult:
     """Run the drill in `root` (a new directory). `on_cluster` gets every Supervisor the
-    drill starts (a test fixture kills them on exit and scans their logs)."""
+    drill starts (a test fixture kills them on exit and scans their logs).
+    `image_log_ratio` overrides the backup's (`sixfold.spec`): a short drill makes too
+    little log for the default to ship any page image."""
     import datetime as dt
     import secrets
 
@@ -72,11 +76,14 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
     from sixfold.checkers.restore import check_restored_bank
     from sixfold.endpoints import endpoints, load_credentials
     from sixfold.spec import ClusterSpec
-    from sixfold.supervisor import Supervisor, free_ports, wait_until
+    from sixfold.supervisor import Supervisor, default_backup, free_ports, wait_until
     from sixfold.workloads.bank import Bank
 
     rng = random.Random(seed)
     log(f"restore drill: seed {seed} (replay with the same seed)")
+    if image_log_ratio is not None:
+        backup = {**(default_backup(root / "source") if backup is True else backup),
+                  "image_log_ratio": image_log_ratio}
     src = Supervisor.create(root / "source", writer=True, password=secrets.token_urlsafe(12), backup=backup)
     if on_cluster:
         on_cluster(src)
@@ -151,13 +158,14 @@ def run_drill(root: Path, seed: int, backup: dict | bool = True, duration_s: flo
             log(f"restore {i + 1}/{restores} to {when}: FAILED: {out.stderr.strip()}")
             continue
         lsn = int(out.stdout.split(" to LSN ", 1)[1].split()[0])
+        images_used = int(out.stdout.split(" records and ", 1)[1].split()[0])
         rest_uri = endpoints(sup.spec, load_credentials(into))["writer"]
         with psycopg.connect(rest_uri, connect_timeout=10) as conn:
             transfers, balances = bank.final_state(conn)
         res = check_restored_bank(history, wall_offset_s, t, transfers, balances, BANK_ACCOUNTS,
                                   BANK_INITIAL_BALANCE)
-        outcomes.append(RestoreOutcome(when, lsn, res.valid, round(took, 2), res.counts, res.anomalies))
-        log(f"restore {i + 1}/{restores} to {when} (LSN {lsn}) in {took:.1f} s: "
+        outcomes.append(RestoreOutcome(when, lsn, res.valid, round(took, 2), images_used, res.counts, res.anomalies))
+        log(f"restore {i + 1}/{restores} to {when} (LSN {lsn}, {images_used} page images) in {took:.1f} s: "
             f"{'valid' if res.valid else 'ANOMALIES ' + json.dumps(res.anomalies)[:500]} {res.counts}")
         sup.stop_all(kill=True)
         shutil.rmtree(into / "nodes", ignore_errors=True)

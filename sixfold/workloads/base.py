@@ -79,6 +79,7 @@ class History:
 
     def __init__(self, ops: list[Op] | None = None):
         self.ops: list[Op] = list(ops or [])
+        self.ok_count = sum(1 for op in self.ops if op.type == OK)
         self._lock = threading.Lock()
         self.t0 = time.monotonic()  # op times are seconds since this (time.monotonic())
 
@@ -97,6 +98,7 @@ class History:
         assert op.type == INVOKE, f"T{op.index} completed twice"
         with self._lock:
             op.type, op.end, op.error = outcome, self._now(), error
+            self.ok_count += outcome == OK
             if value is not None:
                 op.value = list(value)
         return op

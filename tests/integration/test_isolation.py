@@ -22,9 +22,11 @@ from sixfold.workloads.list_append import SERIALIZATION_FAILURE, ListAppend
 from tests.integration.mtr_workload import seed_from_env
 
 RUN_S = 6.0
+RUN_MAX_S = 60.0
 CLIENTS_COUNT = 4
-# Far below what a run commits (~900 on a loaded 2-core laptop), far above what a
-# run that mostly fails would: the check cannot pass on an empty history.
+# Below what a run commits in RUN_S (~900 on a loaded 2-core laptop), far above what a
+# run that mostly fails would: the check cannot pass on an empty history. A slow machine
+# runs on past RUN_S (up to RUN_MAX_S) until this many committed.
 COMMITTED_MIN = 200
 EXPECTED_ERRORS = {SERIALIZATION_FAILURE, "55P03"}  # 55P03: the write lock's bounded wait
 
@@ -39,7 +41,7 @@ def test_list_append_is_isolated(pg_cluster, tmp_path, isolation, row_pad_bytes)
     seed = seed_from_env()
     wl = ListAppend(pg_cluster.uri(), seed, clients=CLIENTS_COUNT, isolation=isolation, row_pad_bytes=row_pad_bytes)
     wl.setup()
-    history = wl.run(RUN_S)
+    history = wl.run(RUN_S, ok_min=COMMITTED_MIN, duration_max_s=RUN_MAX_S)
     (tmp_path / "history.jsonl").write_text(history.dumps())
     result = wl.check(history)
     m = wl.metrics(history)

@@ -9,6 +9,7 @@
   over within rank x takeover time by the next running node; while the first-ranked
   node runs and keeps shipping, no one else ships (each record goes once);
 * blocks and JSON objects: a flipped byte or a cut is reported by the object's key.
+* a spec refuses an `image_log_ratio` that is not a positive number.
 """
 
 from __future__ import annotations
@@ -230,3 +231,13 @@ def test_restore_checker_catches_lost_future_and_unbalanced_transfers():
     assert set(r.anomalies) == {"wrong-total", "wrong-balances"}
     # The wall offset shifts every op: at offset 10, T=13.0 is the same instant.
     assert check_restored_bank(h, 10.0, 13.0, rows([100, 101]), balances(2), 2, 100).valid
+
+
+@pytest.mark.parametrize("ratio", [0, -1, "1", True, None])
+def test_a_spec_refuses_an_image_log_ratio_that_is_not_a_positive_number(ratio):
+    from sixfold.spec import local_spec
+
+    spec = local_spec(7000)
+    assert spec.replace(backup={"kind": "dir", "path": "/b", "image_log_ratio": 0.5}).backup["image_log_ratio"] == 0.5
+    with pytest.raises(ValueError, match="image_log_ratio"):
+        spec.replace(backup={"kind": "dir", "path": "/b", "image_log_ratio": ratio})
