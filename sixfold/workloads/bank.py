@@ -57,6 +57,9 @@ class Bank(Workload):
         self.amount_max = amount_max
         self._stop = threading.Event()
         self.commit_times: list[float] = []  # monotonic time of every acknowledged transfer (for RTO)
+        # ... and when each of them began: a transfer begun after a writer died was
+        # committed by another one (an ack read just after a kill may be the dead one's).
+        self.commit_begins: list[float] = []
         self._lock = threading.Lock()
 
     # --- Workload ------------------------------------------------------------------------
@@ -170,6 +173,7 @@ class Bank(Workload):
             return INFO
         with self._lock:
             self.commit_times.append(time.monotonic())
+            self.commit_begins.append(history.t0 + op.start)
         history.ok(op, op.value)
         return OK
 
