@@ -388,8 +388,9 @@ class NodeVolume:
         size = 0
         with self.store.env.begin() as txn:
             for pg, after, up_to in ranges:
-                if pg not in self.chains:
-                    continue
+                chain = self.chains.get(pg)
+                if chain is None or (after >= chain.scl and not chain.has_holes):
+                    continue  # nothing held above `after`: no LMDB seek (most PGs of a large volume are idle)
                 for lsn, raw in self.store.iter_raw(txn, pg, after, up_to or None):
                     if len(out) >= max_records or size + len(raw) > max_bytes:
                         return out
