@@ -42,7 +42,7 @@ def _backup_of(dd: DataDir):
         raise CliError(str(e)) from None
 
 
-def _catalog(store, volume: str, show_progress: bool):
+def _catalog(store, volume: str, show_progress: bool, verify: bool = True):
     from sixfold.backup.catalog import Catalog
 
     def bar(k, n):
@@ -50,14 +50,14 @@ def _catalog(store, volume: str, show_progress: bool):
             print(f"\rreading the backup: {k}/{n} objects", end="" if k < n else "\n", file=sys.stderr, flush=True)
 
     try:
-        return Catalog.load(store, volume, bar)
+        return Catalog.load(store, volume, bar, verify=verify)
     except BackupError as e:
         raise CliError(str(e)) from None
 
 
 def cmd_backup_status(args) -> int:
     spec, store = _backup_of(DataDir(args.data_dir))
-    cat = _catalog(store, spec.volume, not args.json)
+    cat = _catalog(store, spec.volume, not args.json, verify=args.verify)
     restorable = cat.restorable_lsn()
     w = cat.window()
     snaps = _snapshots(store, spec.volume)
@@ -207,9 +207,13 @@ def add_parsers(sub, data_dir_opt) -> None:
                                     "shows the earliest and latest restorable times.")
     bsub = bk.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
     st = bsub.add_parser("status", help="earliest and latest restorable time, objects, damage",
-                         description="Read the backup's objects and show the restorable window (ISO-8601, UTC), "
-                                     "the number of objects, and any corrupt object or missing LSN range.")
+                         description="Read the backup's object headers and show the restorable window "
+                                     "(ISO-8601, UTC), the number of objects, and any unreadable object or "
+                                     "missing LSN range. --verify reads every object whole and checks its "
+                                     "SHA-256 (a restore always does).")
     data_dir_opt(st)
+    st.add_argument("--verify", action="store_true",
+                    help="read every object whole and check its checksum (reads the whole backup)")
     st.add_argument("--json", action="store_true",
                     help='print JSON: {"earliest_restorable", "latest_restorable" (ISO-8601), "earliest_lsn", '
                          '"latest_lsn", "lag_s", "objects", "images", "corrupt_objects", "gaps", "snapshots", '

@@ -88,6 +88,28 @@ def decode_block(key: str, data: bytes, with_records: bool = True) -> tuple[dict
     return header, records
 
 
+HEADER_PEEK_BYTES = 64 * 1024  # read first when only a block's header is wanted
+
+
+def read_header(store: ObjectStore, key: str) -> tuple[dict, int]:
+    """A block's header and the block's size, reading only its start: the header is
+    parsed and its framing checked, the SHA-256 (over the whole block) is not."""
+    data, total = store.head(key, HEADER_PEEK_BYTES)
+    if total < _HEAD.size + _SHA_BYTES or len(data) < _HEAD.size:
+        raise CorruptBackupObject(key, f"truncated ({total} bytes)")
+    magic, version, hlen = _HEAD.unpack_from(data)
+    if magic != MAGIC or version != VERSION:
+        raise CorruptBackupObject(key, f"not a version-{VERSION} Sixfold backup block")
+    if _HEAD.size + hlen + _SHA_BYTES > total:
+        raise CorruptBackupObject(key, "header longer than the block")
+    if _HEAD.size + hlen > len(data):
+        data, _ = store.head(key, _HEAD.size + hlen)
+    try:
+        return json.loads(data[_HEAD.size:_HEAD.size + hlen]), total
+    except ValueError as e:
+        raise CorruptBackupObject(key, f"unreadable header: {e}") from None
+
+
 def encode_json(body: dict) -> bytes:
     canon = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return json.dumps({"sha256": hashlib.sha256(canon.encode()).hexdigest(), "body": body}, sort_keys=True).encode()
@@ -135,32 +157,37 @@ class Catalog:
     claimed_lsn: int = 0  # how far the nodes' progress objects say the backup reaches
 
     @classmethod
-    def load(cls, store: ObjectStore, volume: str, progress: Callable[[int, int], None] | None = None) -> Catalog:
+    def load(cls, store: ObjectStore, volume: str, progress: Callable[[int, int], None] | None = None,
+             verify: bool = True) -> Catalog:
+        """Every block's and image's header. `verify`: read each object whole and check
+        its SHA-256 (a restore does); otherwise only the headers are read, and damage
+        past a header goes unseen until the object is read."""
         cat = cls(store, volume)
-        keys = store.list(f"{volume}/log/")
+
+        def header(key: str) -> tuple[dict, int]:
+            if not verify:
+                return read_header(store, key)
+            data = store.get(key)
+            return decode_block(key, data, with_records=False)[0], len(data)
+
+        log_keys = store.list(f"{volume}/log/")
+        img_keys = store.list(f"{volume}/img/")
+        keys = log_keys + img_keys
         for i, key in enumerate(keys):
             try:
-                data = store.get(key)
-                header, _ = decode_block(key, data, with_records=False)
-                cat.blocks.append((key, header))
-                cat.sizes[key] = len(data)
-                cat.pg_count = max(cat.pg_count, header.get("pg_count", 0))
+                h, size = header(key)
+                if i < len(log_keys):
+                    cat.blocks.append((key, h))
+                    cat.pg_count = max(cat.pg_count, h.get("pg_count", 0))
+                else:
+                    cat.images.setdefault(h["pg"], []).append((h["lsn"], key, h))
+                cat.sizes[key] = size
             except CorruptBackupObject as e:
                 cat.corrupt.append(e)
             except MissingObject:
                 cat.corrupt.append(CorruptBackupObject(key, "listed but missing"))
             if progress:
                 progress(i + 1, len(keys))
-        for key in store.list(f"{volume}/img/"):
-            try:
-                data = store.get(key)
-                header, _ = decode_block(key, data, with_records=False)
-                cat.images.setdefault(header["pg"], []).append((header["lsn"], key, header))
-                cat.sizes[key] = len(data)
-            except CorruptBackupObject as e:
-                cat.corrupt.append(e)
-            except MissingObject:
-                cat.corrupt.append(CorruptBackupObject(key, "listed but missing"))
         claims = read_progress(store, volume)
         for body in claims.values():
             cat.pg_count = max(cat.pg_count, body.get("pg_count", 0))

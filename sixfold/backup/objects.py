@@ -34,6 +34,13 @@ class ObjectStore(ABC):
     def get(self, key: str) -> bytes:
         """The object's bytes; MissingObject when there is none."""
 
+    def head(self, key: str, length: int) -> tuple[bytes, int]:
+        """The object's first `length` bytes (all of it when shorter) and its size;
+        MissingObject when there is none. (A store that can read part of an object
+        overrides this.)"""
+        data = self.get(key)
+        return data[:length], len(data)
+
     @abstractmethod
     def list(self, prefix: str) -> list[str]:
         """Keys under `prefix`, sorted."""
@@ -76,6 +83,13 @@ class DirObjectStore(ObjectStore):
     def get(self, key: str) -> bytes:
         try:
             return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise MissingObject(f"no object {key} in {self.describe()}") from None
+
+    def head(self, key: str, length: int) -> tuple[bytes, int]:
+        try:
+            with open(self._path(key), "rb") as f:
+                return f.read(length), os.fstat(f.fileno()).st_size
         except FileNotFoundError:
             raise MissingObject(f"no object {key} in {self.describe()}") from None
 
@@ -132,6 +146,13 @@ class S3ObjectStore(ObjectStore):
 
     def get(self, key: str) -> bytes:
         return self._call("get", self._s3.get_object, Key=self.prefix + key)["Body"].read()
+
+    def head(self, key: str, length: int) -> tuple[bytes, int]:
+        assert length > 0
+        r = self._call("get", self._s3.get_object, Key=self.prefix + key, Range=f"bytes=0-{length - 1}")
+        data = r["Body"].read()
+        total = r.get("ContentRange", "").rpartition("/")[2]  # "bytes 0-N/TOTAL"; absent: the whole object
+        return data, int(total) if total.isdigit() else len(data)
 
     def list(self, prefix: str) -> list[str]:
         keys, token = [], None

@@ -37,8 +37,8 @@ def _seed() -> int:
 
 
 
-def backup_status(root: Path) -> dict:
-    return json.loads(ok(sixfold("backup", "status", "--data-dir", str(root), "--json")).stdout)
+def backup_status(root: Path, *flags: str) -> dict:
+    return json.loads(ok(sixfold("backup", "status", "--data-dir", str(root), "--json", *flags)).stdout)
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_a_corrupt_or_missing_object_is_named_and_the_user_chooses(cluster_build
     victim.write_bytes(bytes(data))
     key = f"main/log/{victim.name}"
 
-    st = backup_status(c.root)
+    st = backup_status(c.root, "--verify")  # reads every object whole (by default only headers)
     assert key in st["corrupt_objects"]
     failed = sixfold("restore", "--data-dir", str(c.root), "--into", str(tmp_path / "r1"),
                      "--port", str(free_ports(1)[0]))
