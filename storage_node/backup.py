@@ -35,7 +35,7 @@ from sixfold.constants import (
     BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS,
     BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, PAGE_SIZE_BYTES, RPC_TIMEOUT_MS,
 )
-from sixfold.core.backup import BackupOwnership
+from sixfold.core.backup import BackupOwnership, covered_by_pg
 from sixfold.core.records import decode_record, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.errors import BackupError, ChecksumMismatch
@@ -106,10 +106,10 @@ class VolumeBackup:
             await asyncio.to_thread(self.store.put, progress_key(vol.name, self.node.name),
                                     encode_json({**body, "updated_us": wall_us()}))
             self._published = body
-        covered = {pg: max((c.get(pg, 0) for c in claims.values()), default=0) for pg in scls}
+        covered = covered_by_pg(claims)
         others = {n: {int(pg): v for pg, v in b.get("scls", {}).items()} for n, b in progress.items()}
         others[self.node.name] = scls
-        targets = {pg: trim_target(covered[pg], [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
+        targets = {pg: trim_target(covered.get(pg, 0), [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
                                    vol.hints.gc_horizon_lsn) for pg in scls}
         await trim_once(vol, targets)
         return shipped
@@ -117,11 +117,12 @@ class VolumeBackup:
     async def _ship(self, claims: dict[str, dict[int, int]], durable: int, pg_count: int) -> int:
         """Ship the PGs this node owns this pass up to `durable`; returns records shipped."""
         vol = self.vol
-        covered = {pg: max((c.get(pg, 0) for c in claims.values()), default=0) for pg in range(pg_count)}
+        covered = covered_by_pg(claims)
         now = monotonic_s()
         geo = vol.geometry
+        owns = self.ownership.owns
         mine = [pg for pg in range(pg_count)
-                if vol.holds(pg) and self.ownership.owns(pg, geo.segments(pg), claims, durable, now)]
+                if vol.holds(pg) and owns(pg, geo.segments(pg), claims, durable, now, covered.get(pg, 0))]
         if not mine:
             return 0
         complete = await complete_to(self.node, vol, mine, durable)

@@ -128,22 +128,42 @@ class BackupOwnership:
     _watch: dict[int, _Watch] = field(default_factory=dict)
 
     def owns(self, pg: int, segments: tuple[str, ...], claims: dict[str, dict[int, int]], durable_lsn: int,
-             now_s: float) -> bool:
+             now_s: float, covered: int | None = None) -> bool:
         """Whether this node should ship PG `pg` now. `claims[node][pg]` is how far
-        `node` says the PG is shipped."""
-        rank = backup_rank(segments, pg, self.node)
-        covered = max((c.get(pg, 0) for c in claims.values()), default=0)
+        `node` says the PG is shipped; `covered`, when the caller has it, is the highest
+        of those. Called for every PG of the volume each pass: no allocation on the way."""
+        n = len(segments)
+        assert n == V_SEGMENTS_COUNT
+        rank = (segments.index(self.node) - pg) % n  # backup_rank, inlined
+        if covered is None:
+            covered = max((c.get(pg, 0) for c in claims.values()), default=0)
         if rank == 0:
             return covered < durable_lsn
-        lower = [n for n in segments if backup_rank(segments, pg, n) < rank]
-        claim = max((claims.get(n, {}).get(pg, 0) for n in lower), default=0)
+        claim = 0  # the highest claim of a lower-ranked segment: ranks r < rank sit at (pg + r) % n
+        for r in range(rank):
+            c = claims.get(segments[(pg + r) % n])
+            if c:
+                claim = max(claim, c.get(pg, 0))
         w = self._watch.get(pg)
-        if w is None or claim > w.claim or covered >= durable_lsn:
-            # Progress, or nothing to ship: the stall clock starts again from now.
+        if w is None:
             self._watch[pg] = _Watch(claim, now_s)
+            return False
+        if claim > w.claim or covered >= durable_lsn:
+            # Progress, or nothing to ship: the stall clock starts again from now.
+            w.claim, w.since_s = claim, now_s
             return False
         return now_s - w.since_s >= rank * self.takeover_s
 
 
+def covered_by_pg(claims: dict[str, dict[int, int]]) -> dict[int, int]:
+    """pg -> the highest LSN any node claims to have shipped it to."""
+    out: dict[int, int] = {}
+    for c in claims.values():
+        for pg, lsn in c.items():
+            if lsn > out.get(pg, 0):
+                out[pg] = lsn
+    return out
+
+
 __all__ = ["backup_rank", "contiguous_end", "first_gap", "restorable_lsn", "RestorePoint", "CommitIndex",
-           "BackupOwnership"]
+           "BackupOwnership", "covered_by_pg"]

@@ -22,7 +22,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from sixfold.backup.catalog import Catalog, decode_block, decode_json, encode_block, encode_json, read_header
 from sixfold.backup.objects import DirObjectStore, MissingObject
-from sixfold.core.backup import BackupOwnership, CommitIndex, backup_rank, contiguous_end, first_gap, restorable_lsn
+from sixfold.core.backup import (
+    BackupOwnership, CommitIndex, backup_rank, contiguous_end, covered_by_pg, first_gap, restorable_lsn,
+)
 from sixfold.errors import CorruptBackupObject
 
 RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=8)
@@ -119,6 +121,7 @@ class OwnershipMachine(RuleBasedStateMachine):
         self.prev_shippers: list[str] = []
         self.lagged_last_pass = False
         self.by_rank = sorted(SEGS, key=lambda n: backup_rank(SEGS, PG, n))
+        self.passes = 0
 
     @rule(node=st.sampled_from(SEGS))
     def stop(self, node):
@@ -135,8 +138,12 @@ class OwnershipMachine(RuleBasedStateMachine):
     def a_pass(self, dt, writes):
         self.now += dt
         self.durable += writes
+        # As the storage node calls it (the coverage computed once per pass), and for odd
+        # passes without it (owns computes it).
+        self.passes += 1
+        given_covered = covered_by_pg(self.claims).get(PG, 0) if self.passes % 2 == 0 else None
         shippers = [n for n in sorted(self.running)
-                    if self.nodes[n].owns(PG, SEGS, self.claims, self.durable, self.now)]
+                    if self.nodes[n].owns(PG, SEGS, self.claims, self.durable, self.now, given_covered)]
         covered = max((c.get(PG, 0) for c in self.claims.values()), default=0)
         first = self.by_rank[0]
         if covered < self.durable and first in self.running:
@@ -264,3 +271,48 @@ def test_a_spec_refuses_an_image_log_ratio_that_is_not_a_positive_number(ratio):
     assert spec.replace(backup={"kind": "dir", "path": "/b", "image_log_ratio": 0.5}).backup["image_log_ratio"] == 0.5
     with pytest.raises(ValueError, match="image_log_ratio"):
         spec.replace(backup={"kind": "dir", "path": "/b", "image_log_ratio": ratio})
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]),
+                       st.dictionaries(st.integers(0, 20), st.integers(0, 100), max_size=10), max_size=3))
+def test_covered_by_pg_is_the_highest_claim_of_each_pg(claims):
+    covered = covered_by_pg(claims)
+    for pg in range(21):
+        assert covered.get(pg, 0) == max((c.get(pg, 0) for c in claims.values()), default=0)
+
+
+class _ReferenceOwnership:
+    """`BackupOwnership.owns` written plainly from `backup_rank` (the storage node's is
+    inlined for speed): the two must agree call for call."""
+
+    def __init__(self, node: str, takeover_s: float):
+        self.node, self.takeover_s, self.watch = node, takeover_s, {}
+
+    def owns(self, pg, segments, claims, durable, now):
+        rank = backup_rank(segments, pg, self.node)
+        covered = max((c.get(pg, 0) for c in claims.values()), default=0)
+        if rank == 0:
+            return covered < durable
+        lower = [n for n in segments if backup_rank(segments, pg, n) < rank]
+        claim = max((claims.get(n, {}).get(pg, 0) for n in lower), default=0)
+        w = self.watch.get(pg)
+        if w is None or claim > w[0] or covered >= durable:
+            self.watch[pg] = (claim, now)
+            return False
+        return now - w[1] >= rank * self.takeover_s
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(SEGS), st.lists(st.tuples(st.integers(0, 5), st.sampled_from(SEGS), st.integers(0, 2),
+                                                 st.floats(0, 4)), max_size=80))
+def test_owns_agrees_with_its_plain_definition(segments, steps):
+    segments = tuple(segments)
+    node = segments[2]
+    fast, ref = BackupOwnership(node, 1.0), _ReferenceOwnership(node, 1.0)  # stalls outlast it often
+    claims: dict[str, dict[int, int]] = {n: {} for n in segments}
+    now, durable = 0.0, 5
+    for pg, claimer, advance, dt in steps:
+        now += dt
+        durable += advance
+        claims[claimer][pg] = min(durable, claims[claimer].get(pg, 0) + advance)
+        assert fast.owns(pg, segments, claims, durable, now) == ref.owns(pg, segments, claims, durable, now)
