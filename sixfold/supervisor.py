@@ -52,12 +52,18 @@ def _ephemeral_range() -> tuple[int, int]:
         return 32768, 60999  # Linux's default
 
 
+_HANDED_OUT_PORTS_MAX = 4_096
+_handed_out: dict[int, None] = {}  # ports free_ports returned in this process, oldest first
+
+
 def free_ports(n: int) -> list[int]:
     """n distinct ports that were free a moment ago (bound together, then released).
 
     They come from below the kernel's ephemeral range: a port picked there (bind to
     port 0) can be handed to some process's outgoing connection before the node meant
-    to listen on it starts, which a global database starting many processes hit."""
+    to listen on it starts, which a global database starting many processes hit. Nor
+    is a port handed out twice by one process (its last 4,096): two calls before either
+    caller binds would otherwise both see it free, as a global database's regions did."""
     import random
 
     lo, _hi = _ephemeral_range()
@@ -67,6 +73,8 @@ def free_ports(n: int) -> list[int]:
             for port in random.SystemRandom().sample(range(LISTEN_PORTS_MIN, lo), min(lo - LISTEN_PORTS_MIN, 50 * n)):
                 if len(socks) == n:
                     break
+                if port in _handed_out:
+                    continue
                 s = socket.socket()
                 try:
                     s.bind(("127.0.0.1", port))
@@ -78,7 +86,12 @@ def free_ports(n: int) -> list[int]:
             s = socket.socket()
             s.bind(("127.0.0.1", 0))
             socks.append(s)
-        return [s.getsockname()[1] for s in socks]
+        ports = [s.getsockname()[1] for s in socks]
+        for p in ports:
+            _handed_out[p] = None
+        while len(_handed_out) > _HANDED_OUT_PORTS_MAX:
+            del _handed_out[next(iter(_handed_out))]
+        return ports
     finally:
         for s in socks:
             s.close()
