@@ -108,6 +108,10 @@ BACKUP_BLOCK_BYTES_MAX = 8 * 1024 * 1024  # records in one backup object
 # A PG's pages are shipped whole once the log shipped since its last image reaches this
 # many times the PG's size: replaying more log than that costs a restore more than an image.
 BACKUP_IMAGE_LOG_RATIO = 1
+BACKUP_RETENTION_S_DEFAULT = 86_400  # restorable window kept (the spec's backup.retention_s overrides it)
+BACKUP_PRUNE_INTERVAL_MS = 300_000  # objects older than the window are deleted this often (or retention/4 if shorter)
+BACKUP_PRUNE_DELETES_MAX = 2_000  # objects one pruning round deletes
+BACKUP_AGE_IMAGES_PER_PASS_MAX = 16  # images a pass ships for PGs whose last image is half the retention old
 BACKUP_OBJECT_TIMEOUT_MS = 10_000  # one object store request (connect, read) never waits longer
 BACKUP_PROBE_RECORDS_MAX = 4_096  # records a completeness probe may bring back from one peer
 TRIM_RECORDS_PER_PASS_MAX = 20_000  # log records a storage node trims per backup pass

@@ -30,7 +30,9 @@ a cluster on a private machine). TLS: `tls: {"cert": PATH, "key": PATH}` when se
 "access_key_id": ..., "secret_access_key": ...}`. Without it nothing is backed up.
 Either may add `"image_log_ratio": R` (default BACKUP_IMAGE_LOG_RATIO): a PG's pages are
 shipped whole once the log shipped since its last image reaches R times the PG's size.
-Lower means faster restores and a larger backup.
+Lower means faster restores and a larger backup. `"retention_s": S` (default
+BACKUP_RETENTION_S_DEFAULT, a day) is the restorable window: objects no restore to a
+point in the last S seconds or to a snapshot needs are deleted.
 """
 
 from __future__ import annotations
@@ -152,9 +154,10 @@ class ClusterSpec:
     backup: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        ratio = self.backup.get("image_log_ratio", 1)
-        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not ratio > 0:
-            raise ValueError(f"backup.image_log_ratio must be a number above 0, not {ratio!r}")
+        for field_name in ("image_log_ratio", "retention_s"):
+            v = self.backup.get(field_name, 1)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+                raise ValueError(f"backup.{field_name} must be a number above 0, not {v!r}")
 
     def geometry(self) -> Geometry:
         return Geometry([NodeInfo(n.name, n.az, n.address) for n in self.storage_nodes], self.pg_pages)

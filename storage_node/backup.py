@@ -28,14 +28,17 @@ import logging
 
 import grpc
 
-from sixfold.backup.catalog import block_key, encode_block, encode_json, image_key, progress_key, read_progress
+from sixfold.backup.catalog import (
+    Catalog, block_key, encode_block, encode_json, image_key, progress_key, read_progress, read_snapshots,
+)
 from sixfold.backup.objects import ObjectStore, open_store
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO, BACKUP_INTERVAL_MS,
-    BACKUP_PROBE_RECORDS_MAX, BACKUP_TAKEOVER_MS, PAGE_SIZE_BYTES, RPC_TIMEOUT_MS,
+    BACKUP_AGE_IMAGES_PER_PASS_MAX, BACKUP_BLOCK_BYTES_MAX, BACKUP_IDLE_INTERVAL_MS, BACKUP_IMAGE_LOG_RATIO,
+    BACKUP_INTERVAL_MS, BACKUP_PROBE_RECORDS_MAX, BACKUP_PRUNE_DELETES_MAX, BACKUP_PRUNE_INTERVAL_MS,
+    BACKUP_RETENTION_S_DEFAULT, BACKUP_TAKEOVER_MS, PAGE_SIZE_BYTES, RPC_TIMEOUT_MS,
 )
-from sixfold.core.backup import BackupOwnership, covered_by_pg
+from sixfold.core.backup import BackupOwnership, backup_rank, covered_by_pg, prune_plan
 from sixfold.core.records import decode_record, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.errors import BackupError, ChecksumMismatch
@@ -62,6 +65,13 @@ class VolumeBackup:
         self._last_durable = 0  # the durable point of the last pass
         self._last_full_s = float("-inf")  # when that pass ran
         self.log_since_image: dict[int, int] = {}  # pg -> bytes of log shipped since its last page image
+        # Retention: objects older than the window go once every PG has an image inside
+        # it, so a PG's image is also due once its last one (or this node's first sight
+        # of the PG) is half the window old.
+        self.retention_s = float(node.spec.backup.get("retention_s", BACKUP_RETENTION_S_DEFAULT))
+        self._image_at_s: dict[int, float] = {}  # pg -> when this node last imaged it (or first shipped it)
+        self._prune_interval_s = min(BACKUP_PRUNE_INTERVAL_MS / 1000, self.retention_s / 4)
+        self._pruned_at_s = monotonic_s()
 
     async def run(self) -> None:
         while True:
@@ -112,6 +122,11 @@ class VolumeBackup:
         targets = {pg: trim_target(covered.get(pg, 0), [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
                                    vol.hints.gc_horizon_lsn) for pg in scls}
         await trim_once(vol, targets)
+        # One node prunes: PG 0's first-ranked (none while it is down; nothing is lost by waiting).
+        segs0 = vol.geometry.segments(0)
+        if backup_rank(segs0, 0, self.node.name) == 0 and now - self._pruned_at_s >= self._prune_interval_s:
+            self._pruned_at_s = now
+            await self.prune()
         return shipped
 
     async def _ship(self, claims: dict[str, dict[int, int]], durable: int, pg_count: int) -> int:
@@ -145,17 +160,22 @@ class VolumeBackup:
         for raw in records:
             pg = peek_header(raw)[1]
             self.log_since_image[pg] = self.log_since_image.get(pg, 0) + len(raw)
+        aged = 0
         for pg, (_s, end) in sorted(ranges.items()):
+            since_s = now - self._image_at_s.setdefault(pg, now)
             if self.log_since_image.get(pg, 0) >= self.image_log_bytes:
                 await self._ship_image(pg, end)
+            elif since_s >= self.retention_s / 2 and aged < BACKUP_AGE_IMAGES_PER_PASS_MAX:
+                aged += await self._ship_image(pg, end)
         return len(records)
 
-    async def _ship_image(self, pg: int, at_lsn: int) -> None:
+    async def _ship_image(self, pg: int, at_lsn: int) -> bool:
         """Ship every page of `pg` as of `at_lsn` (just shipped, so this segment is complete
-        to it), so that a restore starts there instead of replaying the PG from LSN 0."""
+        to it), so that a restore starts there instead of replaying the PG from LSN 0.
+        False when it cannot be taken at that point."""
         vol = self.vol
         if at_lsn != vol.transient_pins.get("backup-image") or at_lsn < vol.trimmed.get(pg, 0):
-            return  # a range cut short: only the pass's pinned point is safe to read; next block
+            return False  # a range cut short: only the pass's pinned point is safe to read; next block
         pages, images = [], []
         for page in vol.geometry.pages_of_pg(pg):  # on the loop, no await: GC cannot run between
             image, page_lsn = vol._materialize(page, pg, at_lsn)
@@ -168,6 +188,45 @@ class VolumeBackup:
         await asyncio.to_thread(self.store.put, image_key(vol.name, pg, at_lsn, self.node.name),
                                 encode_block(header, images))
         self.log_since_image[pg] = 0
+        self._image_at_s[pg] = monotonic_s()
+        return True
+
+    async def prune(self) -> int:
+        """Delete the objects no restore in the retention window or to a snapshot needs
+        (`sixfold.core.backup.prune_plan`); returns how many. Nothing when the backup has a
+        damaged object, a gap or an unreadable snapshot: what it holds then is unsure."""
+        vol = self.vol
+
+        def plan() -> list[str]:
+            cat = Catalog.load(self.store, vol.name, verify=False)
+            snaps = read_snapshots(self.store, vol.name)
+            if cat.corrupt or cat.gaps() or any("lsn" not in s for s in snaps.values()):
+                log.warning("backup of volume %s: not pruning a backup with damaged objects, gaps or an "
+                            "unreadable snapshot (`sixfold backup status --verify`)", vol.name)
+                return []
+            w = cat.window()
+            oldest_us = wall_us() - int(self.retention_s * 1e6)
+            if w is None or oldest_us <= w[0].commit_ts_us:
+                return []
+            try:
+                floor = cat.commits().restore_point(cat.restorable_lsn(), floor=cat.floor_lsn(),
+                                                    to_time_us=min(oldest_us, w[1].commit_ts_us)).lsn
+            except ValueError:  # the window moved between reads: next round
+                return []
+            blocks = [(key, {int(pg): (r[0], r[1]) for pg, r in h["pgs"].items()}) for key, h in cat.blocks]
+            images = {pg: [(lsn, key) for lsn, key, _h in imgs] for pg, imgs in cat.images.items()}
+            return prune_plan(blocks, images, floor, [s["lsn"] for s in snaps.values()])[:BACKUP_PRUNE_DELETES_MAX]
+
+        def delete(keys: list[str]) -> None:
+            for key in keys:
+                self.store.delete(key)
+
+        keys = await asyncio.to_thread(plan)
+        if keys:
+            await asyncio.to_thread(delete, keys)
+            log.info("backup of volume %s: pruned %d objects older than the %g s window", vol.name, len(keys),
+                     self.retention_s)
+        return len(keys)
 
     def _read(self, pgs: list[int], covered: dict[int, int], durable: int, truncs: dict[int, int]):
         """(ranges, records, cpls) of a block: each PG's records in (covered, durable],

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sixfold.backup.objects import MissingObject, ObjectStore
-from sixfold.core.backup import CommitIndex, first_gap, restorable_lsn
+from sixfold.core.backup import CommitIndex, contiguous_end, first_gap, pg_restorable_floor, restorable_lsn
 from sixfold.errors import CorruptBackupObject
 
 MAGIC = b"SXFB"
@@ -143,6 +143,19 @@ def read_progress(store: ObjectStore, volume: str) -> dict[str, dict]:
     return out
 
 
+def read_snapshots(store: ObjectStore, volume: str) -> dict[str, dict]:
+    """name -> the snapshot's body ({"lsn", "commit_ts_us", ...}), or {"error": why} for
+    one that cannot be read."""
+    out = {}
+    for key in store.list(f"{volume}/snapshots/"):
+        name = key.rsplit("/", 1)[1].removesuffix(".json")
+        try:
+            out[name] = decode_json(key, store.get(key))
+        except (CorruptBackupObject, MissingObject) as e:
+            out[name] = {"error": str(e)}
+    return out
+
+
 @dataclass
 class Catalog:
     """The blocks of a volume's backup, as read by `load`."""
@@ -170,6 +183,9 @@ class Catalog:
             data = store.get(key)
             return decode_block(key, data, with_records=False)[0], len(data)
 
+        # Progress first: a block written after the listing must not look like a gap in
+        # what a node (having written it) then claims.
+        claims = read_progress(store, volume)
         log_keys = store.list(f"{volume}/log/")
         img_keys = store.list(f"{volume}/img/")
         keys = log_keys + img_keys
@@ -188,7 +204,6 @@ class Catalog:
                 cat.corrupt.append(CorruptBackupObject(key, "listed but missing"))
             if progress:
                 progress(i + 1, len(keys))
-        claims = read_progress(store, volume)
         for body in claims.values():
             cat.pg_count = max(cat.pg_count, body.get("pg_count", 0))
         if cat.pg_count:
@@ -199,12 +214,17 @@ class Catalog:
             cat.claimed_lsn = min(max(by_pg.get(pg, [0])) for pg in range(cat.pg_count))
         return cat
 
-    def ranges_by_pg(self) -> dict[int, list[tuple[int, int]]]:
-        """pg -> the (start, end] ranges its blocks cover; an image at S covers (0, S]."""
+    def block_ranges_by_pg(self) -> dict[int, list[tuple[int, int]]]:
+        """pg -> the (start, end] ranges its blocks cover."""
         out: dict[int, list[tuple[int, int]]] = {}
         for _key, h in self.blocks:
             for pg, (start, end) in h["pgs"].items():
                 out.setdefault(int(pg), []).append((start, end))
+        return out
+
+    def ranges_by_pg(self) -> dict[int, list[tuple[int, int]]]:
+        """pg -> the (start, end] ranges its blocks cover; an image at S covers (0, S]."""
+        out = self.block_ranges_by_pg()
         for pg, imgs in self.images.items():
             out.setdefault(pg, []).extend((0, lsn) for lsn, _k, _h in imgs)
         return out
@@ -213,12 +233,23 @@ class Catalog:
         return restorable_lsn(self.pg_count, self.ranges_by_pg())
 
     def floor_lsn(self) -> int:
-        """The lowest LSN a restore may land on: every PG needs its log from 0 or an image
-        at or below the point."""
-        from_zero = {int(pg) for _k, h in self.blocks for pg, (s, _e) in h["pgs"].items() if s == 0}
-        floors = [0 if pg in from_zero else min((i[0] for i in self.images.get(pg, [])), default=0)
-                  for pg in range(self.pg_count)]
-        return max(floors, default=0)
+        """The lowest LSN from which every point up to the restorable LSN can be restored:
+        each PG needs an image at or below the point (or its log from 0) and its log from
+        there on (pruning deletes what lies below the retention window)."""
+        top = self.restorable_lsn()
+        blocks = self.block_ranges_by_pg()
+        return max((pg_restorable_floor([lsn for lsn, _k, _h in self.images.get(pg, [])], blocks.get(pg, []), top)
+                    for pg in range(self.pg_count)), default=0)
+
+    def restorable_at(self, lsn: int) -> bool:
+        """Whether a restore to `lsn` finds, for every PG, its newest image at or below it
+        (or LSN 0) and log from there up to it (a snapshot below the window's floor)."""
+        blocks = self.block_ranges_by_pg()
+        for pg in range(self.pg_count):
+            base = max((i for i, _k, _h in self.images.get(pg, []) if i <= lsn), default=0)
+            if contiguous_end([(0, base)] + blocks.get(pg, [])) < lsn:
+                return False
+        return True
 
     def window(self):
         """(earliest, latest) restore points, or None."""
@@ -255,4 +286,4 @@ class Catalog:
 
 
 __all__ = ["Catalog", "block_key", "image_key", "progress_key", "snapshot_key", "encode_block", "decode_block", "encode_json",
-           "decode_json", "read_progress"]
+           "decode_json", "read_progress", "read_snapshots", "read_header"]

@@ -37,16 +37,22 @@ class RestorePlan:
 
 
 def plan(catalog: Catalog, to_lsn: int | None = None, to_time_us: int | None = None,
-         on_corrupt: str = "fail") -> RestorePlan:
+         on_corrupt: str = "fail", snapshot: RestorePoint | None = None) -> RestorePlan:
     """The commit to restore to. With `on_corrupt="fail"` a corrupt object or a gap in
     what the nodes claim to have shipped is a BackupError naming it; with "before", the
-    restore lands on the last commit before the first damaged range."""
+    restore lands on the last commit before the first damaged range. A `snapshot` is the
+    point itself (it may lie below the retention window, whose pruning kept what it needs)."""
     assert on_corrupt in ("fail", "before")
     damaged = [str(e) for e in catalog.corrupt] + [f"no object holds {g}" for g in catalog.gaps()]
     if damaged and on_corrupt == "fail":
         # Each entry names its object (or the LSN range no object holds).
         raise BackupError("; ".join(damaged[:5]) + " (use --on-corrupt before to restore to the last point before it)")
     restorable = catalog.restorable_lsn()
+    if snapshot is not None:
+        if snapshot.lsn > restorable or not catalog.restorable_at(snapshot.lsn):
+            raise BackupError(f"the backup no longer holds what a restore to LSN {snapshot.lsn} needs; "
+                              f"see `sixfold backup status`")
+        return RestorePlan(catalog, snapshot, restorable, damaged)
     commits = catalog.commits()
     floor = catalog.floor_lsn()
     w = commits.window(restorable, floor)

@@ -165,5 +165,60 @@ def covered_by_pg(claims: dict[str, dict[int, int]]) -> dict[int, int]:
     return out
 
 
+def pg_restorable_floor(image_lsns: list[int], ranges: list[tuple[int, int]], top: int) -> int:
+    """The lowest LSN from which every point up to `top` is restorable for one PG: a
+    point P starts from the PG's newest image at or below P (an image at B covers
+    (0, B]; without one, LSN 0) and needs the PG's ranges to reach P from there without
+    a hole. Pruned objects leave holes below the window: walking down from the newest
+    image, the floor is the lowest base whose reach meets the base above it. `top`
+    + 1 when not even `top` is restorable."""
+    bases = sorted(set(image_lsns) | {0}, reverse=True)
+    floor, upper = top + 1, top
+    for b in bases:
+        if b > upper:
+            continue  # an image above the top: points below it start from older bases
+        if contiguous_end([(0, b)] + list(ranges)) < upper:
+            break
+        floor, upper = b, b - 1
+    return floor
+
+
+def prune_plan(blocks: list[tuple[str, dict[int, tuple[int, int]]]], images: dict[int, list[tuple[int, str]]],
+               floor_lsn: int, keep_lsns: list[int] = ()) -> list[str]:
+    """Keys of the backup objects no restore to a point at or above `floor_lsn`, or to one
+    of `keep_lsns` (snapshots), needs.
+
+    `blocks` are (key, {pg: (start, end]}) and `images` pg -> [(lsn, key)]. A restore to
+    P starts each PG from its newest image at or below P (its base; none: the PG's log
+    from LSN 0) and needs every block range of the PG that ends above the base, up to P,
+    to prove coverage. For points at or above the floor the base only moves up, so what
+    the floor needs covers them. A block goes only when no point needs any of its PGs'
+    ranges; an image goes when it is older than its PG's base at the floor and is no
+    snapshot's base. Pure: the caller lists, deletes and lives with concurrent writers
+    (their objects are newer than the floor, so never in the plan)."""
+
+    def bases(point: int) -> dict[int, int]:
+        return {pg: max((lsn for lsn, _k in imgs if lsn <= point), default=0) for pg, imgs in images.items()}
+
+    points = [floor_lsn] + sorted({p for p in keep_lsns if p < floor_lsn})
+    base_at = {p: bases(p) for p in points}
+    delete: list[str] = []
+    for key, ranges in blocks:
+        needed = False
+        for pg, (start, end) in ranges.items():
+            if end > base_at[floor_lsn].get(pg, 0):
+                needed = True
+            elif any(start < p and end > base_at[p].get(pg, 0) for p in points[1:]):
+                needed = True
+            if needed:
+                break
+        if not needed:
+            delete.append(key)
+    for pg, imgs in images.items():
+        keep = {base_at[p].get(pg, 0) for p in points}
+        delete += [key for lsn, key in imgs if lsn < base_at[floor_lsn].get(pg, 0) and lsn not in keep]
+    return delete
+
+
 __all__ = ["backup_rank", "contiguous_end", "first_gap", "restorable_lsn", "RestorePoint", "CommitIndex",
-           "BackupOwnership", "covered_by_pg"]
+           "BackupOwnership", "covered_by_pg", "pg_restorable_floor", "prune_plan"]

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import secrets
+import threading
 from pathlib import Path
 
 import psycopg
@@ -170,3 +171,59 @@ def test_snapshots_and_restore_by_lsn(cluster_builder, tmp_path):
     assert "ten" not in ok(sixfold("snapshot", "list", "--data-dir", root)).stdout
     bad = sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "x"), "--to-time", "yesterday")
     assert bad.returncode == 2 and "ISO-8601" in bad.stderr
+
+
+def test_retention_prunes_what_no_restore_in_the_window_or_to_a_snapshot_needs(cluster_builder, tmp_path):
+    """A 6 s window. A snapshot is taken, then a client commits for a while: every PG
+    gets an image inside the window (due at half of it), and objects only older points
+    needed go. After that: the earliest restorable time is past the snapshot, a time
+    below the window is refused by name, the snapshot still restores exactly, and the
+    latest point holds every acknowledged row."""
+    c = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12),
+                              backup={"kind": "dir", "path": str(tmp_path / "bk"), "retention_s": 6})
+    root = str(c.root)
+    _writes_then_backed_up(c, range(0, 10))
+    ok(sixfold("snapshot", "create", "early", "--data-dir", root))
+    snapped = dt.datetime.now(dt.timezone.utc).timestamp()
+    log_dir = tmp_path / "bk" / "main" / "log"
+    stop, acked = threading.Event(), []
+
+    def client():
+        with psycopg.connect(c.uri(), autocommit=True) as conn:
+            for i in range(100, 100_000):
+                if stop.is_set():
+                    return
+                conn.execute("insert into t values (%s)", (i,))
+                acked.append(i)
+                stop.wait(0.1)  # the client's pace, not a wait for a condition
+
+    worker = threading.Thread(target=client, daemon=True)
+    worker.start()
+    seen: set[str] = set()
+
+    def pruned():
+        now = set(os.listdir(log_dir))
+        seen.update(now)
+        earliest = backup_status(c.root)["earliest_restorable"]
+        return seen - now and earliest and dt.datetime.fromisoformat(earliest).timestamp() > snapped + 1
+
+    try:
+        wait_until(pruned, 120, "the backup to prune objects older than its 6 s window", interval_s=1.0)
+    finally:
+        stop.set()
+        worker.join(30)
+    _writes_then_backed_up(c, range(10, 11))
+    st = backup_status(c.root, "--verify")
+    print(f"{len(seen - set(os.listdir(log_dir)))} of {len(seen)} log objects pruned, {len(acked)} rows committed; "
+          f"window {st['earliest_restorable']} .. {st['latest_restorable']}")
+    assert st["retention_s"] == 6 and not st["corrupt_objects"] and not st["gaps"], st
+
+    below = dt.datetime.fromtimestamp(snapped + 0.5, dt.timezone.utc).isoformat()
+    refused = sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "b"), "--port", str(free_ports(1)[0]),
+                      "--to-time", below)
+    assert refused.returncode == 1 and "outside the restorable window" in refused.stderr, refused.stderr
+    ok(sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "s"), "--port", str(free_ports(1)[0]),
+               "--snapshot", "early"))
+    assert _count(_restored(cluster_builder, tmp_path / "s")) == 10
+    ok(sixfold("restore", "--data-dir", root, "--into", str(tmp_path / "l"), "--port", str(free_ports(1)[0])))
+    assert _count(_restored(cluster_builder, tmp_path / "l")) == 11 + len(acked)

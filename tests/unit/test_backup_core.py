@@ -23,7 +23,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sixfold.backup.catalog import Catalog, decode_block, decode_json, encode_block, encode_json, read_header
 from sixfold.backup.objects import DirObjectStore, MissingObject
 from sixfold.core.backup import (
-    BackupOwnership, CommitIndex, backup_rank, contiguous_end, covered_by_pg, first_gap, restorable_lsn,
+    BackupOwnership, CommitIndex, backup_rank, contiguous_end, covered_by_pg, first_gap, pg_restorable_floor, prune_plan,
+    restorable_lsn,
 )
 from sixfold.errors import CorruptBackupObject
 
@@ -316,3 +317,60 @@ def test_owns_agrees_with_its_plain_definition(segments, steps):
         durable += advance
         claims[claimer][pg] = min(durable, claims[claimer].get(pg, 0) + advance)
         assert fast.owns(pg, segments, claims, durable, now) == ref.owns(pg, segments, claims, durable, now)
+
+
+@st.composite
+def _backup_histories(draw):
+    """Passes of a backup: each ships every PG's range up to the pass's durable point,
+    in one block or one block per PG, and some PGs' images at that point."""
+    pg_count = draw(st.integers(1, 3))
+    passes = draw(st.integers(1, 12))
+    blocks, images, ends, prev = [], {}, [], {pg: 0 for pg in range(pg_count)}
+    durable = 0
+    for i in range(passes):
+        durable += draw(st.integers(1, 5))
+        ends.append(durable)
+        ranges = {pg: (prev[pg], durable) for pg in range(pg_count)}
+        if draw(st.booleans()):
+            blocks.append((f"b{i}", ranges))
+        else:
+            blocks += [(f"b{i}-{pg}", {pg: r}) for pg, r in ranges.items()]
+        prev = {pg: durable for pg in range(pg_count)}
+        for pg in range(pg_count):
+            if draw(st.integers(0, 3)) == 0:
+                images.setdefault(pg, []).append((durable, f"i{pg}-{i}"))
+    floor_i = draw(st.integers(0, passes - 1))
+    snaps = draw(st.lists(st.sampled_from(ends), max_size=3))
+    return pg_count, blocks, images, ends, floor_i, snaps
+
+
+@settings(max_examples=300, deadline=None)
+@given(_backup_histories())
+def test_pruning_keeps_every_point_from_the_floor_and_every_snapshot_restorable(history):
+    pg_count, blocks, images, ends, floor_i, snaps = history
+    floor = ends[floor_i]
+    gone = set(prune_plan(blocks, images, floor, snaps))
+    kept_blocks = [(k, r) for k, r in blocks if k not in gone]
+    kept_images = {pg: [(lsn, k) for lsn, k in imgs if k not in gone] for pg, imgs in images.items()}
+    for point in ends[floor_i:] + snaps:
+        for pg in range(pg_count):
+            base = max((lsn for lsn, _k in kept_images.get(pg, []) if lsn <= point), default=0)
+            ranges = [(0, base)] + [r[pg] for _k, r in kept_blocks if pg in r]
+            assert contiguous_end(ranges) >= point, (point, pg, sorted(gone))
+    # Not vacuous: once every PG has an image after the first pass and at or below the
+    # floor, the first pass's objects go (when no snapshot predates them).
+    imaged = all(any(ends[0] < lsn <= floor for lsn, _k in images.get(pg, [])) for pg in range(pg_count))
+    if imaged and not snaps:
+        assert {k for k, r in blocks if all(e <= ends[0] for _s, e in r.values())} <= gone
+
+
+@given(st.lists(st.integers(0, 30), max_size=4), RANGES, st.integers(0, 30))
+def test_pg_restorable_floor_matches_a_brute_force_model(images, ranges, top):
+    def restorable(p):
+        base = max((i for i in images if i <= p), default=0)
+        return contiguous_end([(0, base)] + ranges) >= p
+
+    expected = top + 1
+    while expected > 0 and restorable(expected - 1):
+        expected -= 1
+    assert pg_restorable_floor(images, ranges, top) == expected
