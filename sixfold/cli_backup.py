@@ -247,7 +247,9 @@ def add_parsers(sub, data_dir_opt) -> None:
 
     sn = sub.add_parser("snapshot", help="named restore points: create, list, delete",
                         description="A snapshot names the latest restorable point of the backup; `sixfold "
-                                    "restore --snapshot NAME` restores to it.")
+                                    "restore --snapshot NAME` restores to it. The backup keeps what a snapshot "
+                                    "needs past its retention window (backup.retention_s) until the snapshot "
+                                    "is deleted.")
     sn.add_argument("action", choices=["create", "list", "delete"])
     sn.add_argument("name", metavar="NAME", nargs="?", default=None, help="the snapshot's name (create, delete)")
     data_dir_opt(sn)
