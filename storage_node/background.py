@@ -72,7 +72,7 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
     shared = [pg for pg in sorted(vol.chains) if peer in vol.geometry.segments(pg)]
     req = pb.FetchRequest(
         volume=vol.name, from_node=node.name, max_records=GOSSIP_FETCH_RECORDS_MAX, max_bytes=GOSSIP_FETCH_BYTES_MAX,
-        ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg)) for pg in shared],
+        range_pgs=shared, range_after_lsns=[vol.chains[pg].scl for pg in shared],
         include_unlisted=True, durable_only=True)
     resp = await node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
     if resp.truncations:

@@ -39,7 +39,7 @@ from sixfold.constants import (
     BACKUP_RETENTION_S_DEFAULT, BACKUP_TAKEOVER_MS, PAGE_SIZE_BYTES, RPC_TIMEOUT_MS,
 )
 from sixfold.core.backup import BackupOwnership, backup_rank, covered_by_pg, prune_plan
-from sixfold.core.records import decode_record, peek_header
+from sixfold.core.records import HEADER_BYTES, decode_record, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.errors import BackupError, ChecksumMismatch
 from sixfold.rpc import storage_pb2 as pb
@@ -47,6 +47,7 @@ from storage_node.trim import trim_once, trim_target
 from storage_node.volume import NodeVolume
 
 log = logging.getLogger("sixfold.storage.backup")
+RECORD_BYTES_MAX = HEADER_BYTES + PAGE_SIZE_BYTES  # a whole-page record; no record is larger
 
 
 class VolumeBackup:
@@ -284,14 +285,16 @@ async def complete_to(node, vol: NodeVolume, pgs: list[int], durable: int) -> li
         if not ask:
             continue
         req = pb.FetchRequest(volume=vol.name, from_node=node.name, max_records=BACKUP_PROBE_RECORDS_MAX,
-                              max_bytes=BACKUP_BLOCK_BYTES_MAX,
-                              ranges=[pb.FetchRange(pg=pg, after_lsn=vol.scl(pg), up_to_lsn=durable) for pg in ask])
+                              max_bytes=BACKUP_BLOCK_BYTES_MAX, range_pgs=ask,
+                              range_after_lsns=[vol.scl(pg) for pg in ask], range_up_to_lsns=[durable] * len(ask))
         try:
             resp = await node.peer(peer).FetchRecords(req, timeout=RPC_TIMEOUT_MS / 1000)
         except grpc.aio.AioRpcError:
             continue
-        if len(resp.records) >= BACKUP_PROBE_RECORDS_MAX:
-            continue  # cut short: it cannot vouch for the PGs it did not reach
+        cut_short = (len(resp.records) >= BACKUP_PROBE_RECORDS_MAX
+                     or sum(map(len, resp.records)) > BACKUP_BLOCK_BYTES_MAX - RECORD_BYTES_MAX)
+        if cut_short or resp.packed_ranges_read != len(ask):
+            continue  # a full answer, or a peer that did not read the ranges: it cannot vouch for them
         held = set()
         for raw in resp.records:
             try:

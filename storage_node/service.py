@@ -8,7 +8,7 @@ import logging
 
 import grpc
 
-from sixfold.errors import SixfoldError, StaleEpoch
+from sixfold.errors import InvalidMessage, SixfoldError, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from storage_node.node import StorageNode
@@ -128,8 +128,16 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def FetchRecords(self, request, context):
         vol = self.node.volume(request.volume)
         ranges = [(r.pg, r.after_lsn, r.up_to_lsn) for r in request.ranges]
+        scl_pgs = [pg for pg, _a, _u in ranges]
+        packed = len(request.range_pgs)
+        if packed:
+            ups = request.range_up_to_lsns or [0] * packed
+            if len(request.range_after_lsns) != packed or len(ups) != packed:
+                await _abort(context, InvalidMessage(f"{packed} range_pgs but {len(request.range_after_lsns)} "
+                                                     f"range_after_lsns and {len(ups)} range_up_to_lsns"))
+            ranges += zip(request.range_pgs, request.range_after_lsns, ups)
         if request.include_unlisted and request.from_node in self.node.geometry.nodes:
-            listed = {r.pg for r in request.ranges}
+            listed = {pg for pg, _a, _u in ranges}
             ranges += [(pg, 0, 0) for pg in sorted(vol.chains)
                        if pg not in listed and request.from_node in vol.geometry.segments(pg)]
         if request.durable_only:
@@ -138,8 +146,9 @@ class StorageService(pb_grpc.StorageNodeServicer):
         records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
-            scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg, _a, _u in ranges],
-            vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch)
+            scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg in scl_pgs],
+            vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch,
+            packed_ranges_read=packed)
 
     async def CreateClone(self, request, context):
         try:

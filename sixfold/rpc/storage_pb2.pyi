@@ -161,7 +161,7 @@ class FetchRange(_message.Message):
     def __init__(self, pg: _Optional[int] = ..., after_lsn: _Optional[int] = ..., up_to_lsn: _Optional[int] = ...) -> None: ...
 
 class FetchRequest(_message.Message):
-    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node", "include_unlisted", "durable_only")
+    __slots__ = ("volume", "ranges", "max_records", "max_bytes", "from_node", "include_unlisted", "durable_only", "range_pgs", "range_after_lsns", "range_up_to_lsns")
     VOLUME_FIELD_NUMBER: _ClassVar[int]
     RANGES_FIELD_NUMBER: _ClassVar[int]
     MAX_RECORDS_FIELD_NUMBER: _ClassVar[int]
@@ -169,6 +169,9 @@ class FetchRequest(_message.Message):
     FROM_NODE_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_UNLISTED_FIELD_NUMBER: _ClassVar[int]
     DURABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    RANGE_PGS_FIELD_NUMBER: _ClassVar[int]
+    RANGE_AFTER_LSNS_FIELD_NUMBER: _ClassVar[int]
+    RANGE_UP_TO_LSNS_FIELD_NUMBER: _ClassVar[int]
     volume: str
     ranges: _containers.RepeatedCompositeFieldContainer[FetchRange]
     max_records: int
@@ -176,10 +179,13 @@ class FetchRequest(_message.Message):
     from_node: str
     include_unlisted: bool
     durable_only: bool
-    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ...) -> None: ...
+    range_pgs: _containers.RepeatedScalarFieldContainer[int]
+    range_after_lsns: _containers.RepeatedScalarFieldContainer[int]
+    range_up_to_lsns: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ..., range_pgs: _Optional[_Iterable[int]] = ..., range_after_lsns: _Optional[_Iterable[int]] = ..., range_up_to_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -187,6 +193,7 @@ class FetchResponse(_message.Message):
     VDL_HINT_FIELD_NUMBER: _ClassVar[int]
     PG_COUNT_FIELD_NUMBER: _ClassVar[int]
     APPLIED_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    PACKED_RANGES_READ_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
@@ -194,7 +201,8 @@ class FetchResponse(_message.Message):
     vdl_hint: int
     pg_count: int
     applied_epoch: int
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ...) -> None: ...
+    packed_ranges_read: int
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ...) -> None: ...
 
 class HealthRequest(_message.Message):
     __slots__ = ("volume",)
