@@ -14,9 +14,12 @@ Each pass (every BACKUP_INTERVAL_MS), for one volume:
 4. write one block with those records (each PG's range (shipped, V]) and then this
    node's progress object (what it shipped, its SCLs);
 5. for a PG whose log shipped since its last page image reached the spec's
-   `image_log_ratio` (default BACKUP_IMAGE_LOG_RATIO) x the PG's size, ship an image of all its pages as of V: a restore starts each PG from
-   its newest image instead of replaying it from LSN 0;
-6. trim its log (`storage_node/trim.py`) behind what every node reports.
+   `image_log_ratio` (default BACKUP_IMAGE_LOG_RATIO) x the PG's size, or whose last
+   image is half the retention window old, ship an image of all its pages as of V: a
+   restore starts each PG from its newest image instead of replaying it from LSN 0;
+6. trim its log (`storage_node/trim.py`) behind what every node reports;
+7. on PG 0's first-ranked node, now and then, delete what no restore in the retention
+   window or to a snapshot needs (`prune`).
 
 Object store calls and the LMDB reads run in a worker thread; the writer takes no part.
 """
@@ -105,8 +108,9 @@ class VolumeBackup:
         # Page images of this pass are taken at `durable`: until they are, GC keeps the
         # versions a read there needs (the horizon was at or below it when the pass began).
         vol.transient_pins["backup-image"] = durable
+        covered = covered_by_pg(claims)  # _ship raises it for what it ships
         try:
-            shipped = await self._ship(claims, durable, pg_count)
+            shipped = await self._ship(claims, covered, durable, pg_count)
         finally:
             vol.transient_pins.pop("backup-image", None)
         scls = {pg: vol.scl(pg) for pg in range(pg_count) if vol.holds(pg)}
@@ -117,7 +121,6 @@ class VolumeBackup:
             await asyncio.to_thread(self.store.put, progress_key(vol.name, self.node.name),
                                     encode_json({**body, "updated_us": wall_us()}))
             self._published = body
-        covered = covered_by_pg(claims)
         others = {n: {int(pg): v for pg, v in b.get("scls", {}).items()} for n, b in progress.items()}
         others[self.node.name] = scls
         targets = {pg: trim_target(covered.get(pg, 0), [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
@@ -130,10 +133,11 @@ class VolumeBackup:
             await self.prune()
         return shipped
 
-    async def _ship(self, claims: dict[str, dict[int, int]], durable: int, pg_count: int) -> int:
-        """Ship the PGs this node owns this pass up to `durable`; returns records shipped."""
+    async def _ship(self, claims: dict[str, dict[int, int]], covered: dict[int, int], durable: int,
+                    pg_count: int) -> int:
+        """Ship the PGs this node owns this pass up to `durable`; returns records shipped.
+        `covered` (pg -> highest claim) follows this node's new claims."""
         vol = self.vol
-        covered = covered_by_pg(claims)
         now = monotonic_s()
         geo = vol.geometry
         owns = self.ownership.owns
@@ -158,6 +162,7 @@ class VolumeBackup:
         await asyncio.to_thread(self.store.put, key, data)
         for pg, (_s, e) in ranges.items():
             self.claims[pg] = max(self.claims.get(pg, 0), e)
+            covered[pg] = max(covered.get(pg, 0), e)
         for raw in records:
             pg = peek_header(raw)[1]
             self.log_since_image[pg] = self.log_since_image.get(pg, 0) + len(raw)

@@ -112,8 +112,8 @@ class ListAppend(Workload):
         history = History()
         keys = _Keys(self.active_keys, self.appends_per_key_max)
         start = time.monotonic()
-        deadline = start + max(duration_s, duration_max_s or 0.0) if ok_min else start + duration_s
         soft_deadline = start + duration_s
+        deadline = start + max(duration_s, duration_max_s or duration_s)
         self._stop.clear()
         threads = [threading.Thread(target=self._client, args=(p, history, keys, deadline, soft_deadline, ok_min),
                                     name=f"list-append-{p}", daemon=True) for p in range(self.clients)]
