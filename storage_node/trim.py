@@ -91,6 +91,7 @@ async def trim_once(vol: NodeVolume, targets: dict[int, int]) -> int:
         def after(_):
             for pg, upto, _doomed, _versions in batch:
                 vol.trimmed[pg] = upto
+                vol.chain(pg).note_trimmed(upto)
 
         await vol.control(run, after)
     if deleted:

@@ -111,7 +111,7 @@ class NodeVolume:
         self.dropped = bool(self.store.load_meta_json(b"dropped"))
         self.chains: dict[int, SegmentChain] = {}
         for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
-            chain = SegmentChain(pg, scl=scls.get(pg, 0))
+            chain = SegmentChain(pg, scl=scls.get(pg, 0), trimmed_to=self.trimmed.get(pg, 0))
             for lsn, prev, _cpl, _epoch in self.store.headers_above(pg, chain.scl, 1 << 62):
                 chain.add(lsn, prev)
             self.chains[pg] = chain

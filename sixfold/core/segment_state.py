@@ -60,11 +60,17 @@ def gossip_due(holes_known: bool, fetched_last_time: int, since_last_s: float, i
 class SegmentChain:
     """The record chain of one segment. `scl` only moves forward, except by truncate."""
 
-    __slots__ = ("pg", "scl", "_pending_by_prev", "_pending_lsns")
+    __slots__ = ("pg", "scl", "_trimmed_to", "_pending_by_prev", "_pending_lsns")
 
-    def __init__(self, pg: int, scl: int = 0, pending: list[tuple[int, int]] = ()):
+    def __init__(self, pg: int, scl: int = 0, pending: list[tuple[int, int]] = (), trimmed_to: int = 0):
+        """`scl`: a lower bound the node persisted. `trimmed_to`: the segment held every
+        record at or below it and then trimmed them (so did every other segment: a log is
+        trimmed only below all six SCLs). The SCL starts at the higher of the two; while it
+        sits at `trimmed_to`, which need not be a record's LSN, a record whose backlink is
+        at or below it continues the chain."""
         self.pg = pg
-        self.scl = scl
+        self.scl = max(scl, trimmed_to)
+        self._trimmed_to = trimmed_to
         self._pending_by_prev: dict[int, int] = {}  # prev_lsn -> lsn, above a hole
         self._pending_lsns: set[int] = set()
         for lsn, prev in pending:
@@ -90,7 +96,7 @@ class SegmentChain:
         assert prev < lsn, (prev, lsn)
         if lsn <= self.scl or lsn in self._pending_lsns:
             return False
-        if prev == self.scl:
+        if prev == self.scl or (prev < self.scl == self._trimmed_to):
             self.scl = lsn
             # A filled hole may release a run of pending records.
             while (nxt := self._pending_by_prev.pop(self.scl, None)) is not None:
@@ -106,6 +112,11 @@ class SegmentChain:
             self._pending_lsns.add(lsn)
         assert self.scl not in self._pending_by_prev
         return True
+
+    def note_trimmed(self, lsn: int) -> None:
+        """The segment trimmed its records up to `lsn` (all held: `lsn` <= the SCL)."""
+        assert lsn <= self.scl, (lsn, self.scl)
+        self._trimmed_to = max(self._trimmed_to, lsn)
 
     def truncate(self, above_lsn: int, last_held_at_or_below: int) -> None:
         """Forget every record above `above_lsn`. `last_held_at_or_below` is the

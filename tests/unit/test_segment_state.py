@@ -7,7 +7,10 @@ arrive in any order, with duplicates, and the segment may be truncated. Always:
 * scl never decreases, except by truncate;
 * pending is exactly the held records above scl; `has` agrees with the model, and a
   record removed by truncate is never reported held again unless re-added;
-* rebuilding a chain from (scl, pending) - what a restarting node does - gives the same state.
+* rebuilding a chain from (scl, pending) - what a restarting node does - gives the same state;
+* a node that trimmed its log (every record up to a mark, which need not be a record's
+  LSN) and restarts from an older persisted SCL, its trim mark and the records left on
+  disk comes back with the same SCL and pending records, and its chain goes on.
 
 VolumeFence: fencing needs a newer epoch (the same writer may repeat its epoch until
 it truncated), truncation only from the fencing writer or a newer epoch, appends only
@@ -47,6 +50,7 @@ class SegmentChainMachine(RuleBasedStateMachine):
         self.held: set[int] = set()  # records of the chain the segment holds
         self.dropped: set[int] = set()  # LSNs removed by a truncation and not re-added
         self.floor = 0  # the last truncation point: new LSNs are allocated above it
+        self.trim_mark = 0  # records at or below it were trimmed (held, gone from disk)
         self.last_scl = 0
 
     def _extend(self, steps: list[int]) -> None:
@@ -100,12 +104,34 @@ class SegmentChainMachine(RuleBasedStateMachine):
     def writer_appends_more(self, steps):
         self._extend(steps)
 
+    @rule(data=st.data())
+    def trim(self, data):
+        """The segment trims its log up to any point at or below its SCL."""
+        t = data.draw(st.integers(self.trim_mark, self.seg.scl), label="trim to")
+        self.seg.note_trimmed(t)
+        self.trim_mark = t
+
+    @rule(data=st.data())
+    def restart(self, data):
+        """The node restarts: the SCL it persisted (a value its SCL once had, at most the
+        current one), its trim mark, then every record left on disk above them."""
+        known = [0, self.trim_mark] + [l for l in self.chain if l in self.held and l <= self.seg.scl]
+        persisted = data.draw(st.sampled_from(sorted(set(known))), label="persisted scl")
+        again = SegmentChain(7, persisted, trimmed_to=self.trim_mark)
+        for lsn in sorted(l for l in self.held if l > again.scl):
+            again.add(lsn, self.prev[lsn])
+        assert (again.scl, again.pending) == (self.seg.scl, self.seg.pending)
+        self.seg = again
+
     @rule(data=st.data(), steps=st.lists(STEPS, min_size=1, max_size=8))
     def truncate(self, data, steps):
-        """Recovery truncates above `t`; the new writer then continues the chain from
-        the last record at or below `t`, allocating from t+1."""
-        t = data.draw(st.integers(0, self.chain[-1] + 1), label="above_lsn")
-        last_held = max((l for l in self.held if l <= t), default=0)
+        """Recovery truncates above `t` (never below the trim mark: trimmed records are
+        durable); the new writer then continues the chain from the last record at or
+        below `t`, allocating from t+1. The node reads the last record it holds at or
+        below `t` off disk, counting the trim mark as held (records below it are gone)."""
+        t = data.draw(st.integers(self.trim_mark, self.chain[-1] + 1), label="above_lsn")
+        on_disk = max((l for l in self.held if self.trim_mark < l <= t), default=0)
+        last_held = max(on_disk, min(self.trim_mark, t))
         self.seg.truncate(t, last_held)
         gone = {l for l in self.held if l > t}
         self.dropped |= gone
@@ -121,7 +147,9 @@ class SegmentChainMachine(RuleBasedStateMachine):
 
     @invariant()
     def scl_is_highest_complete_prefix(self):
-        assert self.seg.scl == self.model_scl(), (self.seg.scl, self.chain, sorted(self.held))
+        # Complete up to the trim mark even where it is no record's LSN.
+        expected = max(self.model_scl(), self.trim_mark)
+        assert self.seg.scl == expected, (self.seg.scl, self.chain, sorted(self.held), self.trim_mark)
 
     @invariant()
     def scl_never_decreases(self):
@@ -146,7 +174,7 @@ class SegmentChainMachine(RuleBasedStateMachine):
 
     @invariant()
     def rebuild_from_disk_gives_same_state(self):
-        again = SegmentChain(7, self.seg.scl, [(l, self.prev[l]) for l in self.seg.pending])
+        again = SegmentChain(7, self.seg.scl, [(l, self.prev[l]) for l in self.seg.pending], trimmed_to=self.trim_mark)
         assert (again.scl, again.pending) == (self.seg.scl, self.seg.pending)
 
 
