@@ -19,8 +19,9 @@ against three systems started by this one run, on the same machine.
    vacuum step does (vacuum branches and tellers, truncate history). A run with failed
    transactions fails the bench. TPS from pgbench's report; p50/p99 from its
    per-transaction log.
-3. Per run: bytes leaving the writer (Sixfold: redo sent to all six segments,
-   `sixfold_metric('redo_bytes_sent')`; PostgreSQL: WAL generated x standbys, cross-checked
+3. Per run: bytes leaving the writer (Sixfold: the append messages sent to all six
+   segments - records, their framing, hints, heartbeats -
+   `sixfold_metric('redo_wire_bytes_sent')`; PostgreSQL: WAL generated x standbys, cross-checked
    with pg_stat_replication.sent_lsn), one copy of the log (Sixfold: its redo records as
    shipped, headers included, `sixfold_metric('redo_record_bytes')`, as PostgreSQL's WAL
    counts its record headers; the payloads alone are kept as redo_payload_bytes), CPU

@@ -104,7 +104,7 @@ def render_markdown(rows: list[dict], meta: dict) -> str:
     out.append("")
     out.append(f"pgbench TPC-B-like, scale {meta['scale']}, {meta['seconds']:g} s per run, {meta['rounds']} round(s) "
                f"alternating the systems; p50/p99 over all rounds' transactions (pgbench -l); fsync on everywhere "
-               f"(PostgreSQL defaults; Sixfold's storage nodes fsync LMDB). Bytes leaving the writer: Sixfold redo "
+               f"(PostgreSQL defaults; Sixfold's storage nodes fsync LMDB). Bytes leaving the writer: Sixfold append messages (records, framing, hints) "
                f"to six segments; PostgreSQL WAL x standbys (0 for a single node). Log bytes: one copy of Sixfold's redo records (headers included), PostgreSQL's WAL. CPU: all processes of the "
                f"system (pgbench excluded). {meta['machine']}, {meta['date']}, commit {meta['commit']}.")
     return "\n".join(out) + "\n"

@@ -30,8 +30,8 @@ SENT_WAIT_S = 10.0  # after a run: standbys were sent everything the primary wro
 POLL_S = 0.1
 STANDBYS = ("s1", "s2")
 SYNC_NAMES = "'ANY 1 (s1, s2)'"
-SIXFOLD_METRICS = ("redo_bytes_sent", "commits", "redo_bytes", "redo_record_bytes", "pages_shipped",
-                   "redo_batches_sent")
+SIXFOLD_METRICS = ("redo_bytes_sent", "redo_wire_bytes_sent", "commits", "redo_bytes", "redo_record_bytes",
+                   "pages_shipped", "redo_batches_sent")
 
 
 def lsn_int(lsn: str) -> int:
@@ -81,7 +81,11 @@ class Sixfold:
         d = {k: (after[k] or 0) - (before[k] or 0) for k in SIXFOLD_METRICS}
         # One copy of the redo: the records as shipped, headers included, as PostgreSQL's WAL
         # counts its record headers; the page-change payloads alone are kept beside it.
-        return {"bytes_leaving_writer": d["redo_bytes_sent"], "redo_bytes_one_copy": d["redo_record_bytes"],
+        # Leaving the writer: the append messages as sent (records, their framing, the hints
+        # each message carries, heartbeats; gRPC's prefix included, HTTP/2 and TCP not),
+        # as PostgreSQL's count is its WAL stream. The records alone are kept beside it.
+        return {"bytes_leaving_writer": d["redo_wire_bytes_sent"], "record_bytes_sent": d["redo_bytes_sent"],
+                "redo_bytes_one_copy": d["redo_record_bytes"],
                 "redo_payload_bytes": d["redo_bytes"],
                 "pages_shipped": d["pages_shipped"], "commits": d["commits"],
                 "append_messages": d["redo_batches_sent"]}  # record-carrying messages, all links together

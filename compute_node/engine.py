@@ -315,6 +315,8 @@ class ComputeNode:
         out = {
             "commits": self.stats["commits"],
             "redo_bytes_sent": sum(link.sent_bytes for link in links),  # to all segments together
+            # The append messages as sent (records, framing, hints, heartbeats), gRPC's prefix included.
+            "redo_wire_bytes_sent": sum(link.sent_wire_bytes for link in links),
             "redo_batches_sent": sum(link.sent_batches for link in links),
             "redo_records_sent": sum(link.sent_records for link in links),
             "write_lock_wait_ms": int(self.stats["write_lock_wait_ms"]),

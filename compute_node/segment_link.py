@@ -34,6 +34,7 @@ from sixfold.errors import StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 
 log = logging.getLogger("sixfold.compute.link")
+GRPC_PREFIX_BYTES = 5  # gRPC's length prefix before every message on a stream (format, not a limit)
 
 
 class StreamClosed(Exception):
@@ -83,7 +84,8 @@ class SegmentLink:
         self._heartbeat_due = False
         self.cursor = 0  # the next LSN to consider sending
         self.connected = False
-        self.sent_bytes = 0
+        self.sent_bytes = 0  # the records' own bytes
+        self.sent_wire_bytes = 0  # every AppendRequest as sent: records, their framing, hints, heartbeats
         self.sent_batches = 0  # AppendRequests that carried records
         self.sent_records = 0
         self.reconnects = 0
@@ -158,6 +160,7 @@ class SegmentLink:
             first.batch_id = self._next_id(False)
             first.truncations.extend(pb.Truncation(epoch=e, above_lsn=t)
                                      for e, t in sorted(src.truncation_history().items()))
+            self.sent_wire_bytes += first.ByteSize() + GRPC_PREFIX_BYTES
             await call.write(first)
             ack = await asyncio.wait_for(call.read(), APPEND_CONNECT_TIMEOUT_MS / 1000)
             if ack is grpc.aio.EOF:
@@ -212,6 +215,7 @@ class SegmentLink:
                 self.sent_batches += 1
                 self.sent_records += len(records)
                 self.sent_bytes += sum(len(r) for r in records)
+            self.sent_wire_bytes += msg.ByteSize() + GRPC_PREFIX_BYTES
             await call.write(msg)
             if finishing:
                 await call.done_writing()

@@ -602,6 +602,7 @@ class VolumeClient:
 
     def link_stats(self) -> dict[str, dict]:
         return {n: {"connected": l.connected, "reconnects": l.reconnects, "sent_bytes": l.sent_bytes,
+                    "sent_wire_bytes": l.sent_wire_bytes,
                     "sent_batches": l.sent_batches, "sent_records": l.sent_records}
                 for n, l in self.links.items()}
 

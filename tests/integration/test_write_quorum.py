@@ -89,3 +89,32 @@ def test_two_down_keep_committing_three_down_stop_and_resume(cluster_builder):
             await vc.close()
 
     asyncio.run(run())
+
+
+@pytest.mark.integration
+def test_links_send_each_record_at_most_once_with_little_framing(cluster_builder):
+    """What the bench reports as bytes leaving the writer. On a healthy cluster each link
+    sends a record of its node's PGs at most once (a node may get a few from a peer by
+    gossip instead), at least four links sent each one (a record is acknowledged by four
+    nodes before any peer may gossip it), and the append messages as sent (records, their
+    framing, hints, heartbeats) are a little more than the records they carry."""
+    seed = seed_from_env()
+    cluster = cluster_builder.build()
+    wl = MtrWorkload(seed, image_pages_count=200, image_bytes=64)
+
+    async def run():
+        vc = await VolumeClient.open(cluster.spec)
+        try:
+            acked: dict[int, int] = {}
+            await commit_range(vc, wl, range(0, 200), acked)
+            record_bytes = vc.stats["record_bytes"]
+            stats = vc.link_stats()
+            assert sum(s["sent_bytes"] for s in stats.values()) >= 4 * record_bytes, stats
+            for name, s in stats.items():
+                assert s["reconnects"] == 0 and s["sent_bytes"] <= record_bytes, (name, s)
+                framing_bytes = s["sent_wire_bytes"] - s["sent_bytes"]
+                assert 0 < framing_bytes < 128 * max(s["sent_records"], 1), (name, s)
+        finally:
+            await vc.close()
+
+    asyncio.run(run())
