@@ -105,6 +105,16 @@ class StaleEpoch(SixfoldError):
     grpc_status = "FAILED_PRECONDITION"
 
 
+class EpochUnknown(SixfoldError):
+    """A storage node refused an append at an epoch whose recovery point it does not
+    know: the node is behind (new, or its disk was replaced), not ahead. The writer is
+    not fenced: its stream reconnects and sends its truncation history again."""
+
+    sqlstate = "08006"
+    grpc_status = "UNAVAILABLE"
+    retriable = True
+
+
 class SegmentBehind(SixfoldError):
     """A read asked a segment for a point it does not hold completely yet (its SCL
     is below the read point). The reader tries another segment."""

@@ -49,6 +49,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                         raise StaleEpoch(f"volume {req.volume!r} was dropped")
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
+                    if req.truncation_floor > vol.fence.applied_epoch and vol.holds_nothing():
+                        await vol.adopt_floor(req.truncation_floor)
                     vol.fence.check_write(req.epoch)
                     vol.note_hints(req.vdl_hint, req.min_read_lsn, req.pg_count)
                     if req.truncation_floor > vol.fence.floor:

@@ -291,6 +291,19 @@ class NodeVolume:
             fence_json = self._fence_json()
             await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
 
+    def holds_nothing(self) -> bool:
+        """No record, page version or trim mark: a new node, or one whose disk was replaced."""
+        return (not self.trimmed and self.store.count(self.store.log) == 0
+                and self.store.count(self.store.versions) == 0)
+
+    async def adopt_floor(self, floor: int) -> None:
+        """See `VolumeFence.adopt_floor`; only for a volume that `holds_nothing`."""
+        assert self.holds_nothing()
+        if self.fence.adopt_floor(floor):
+            fence_json = self._fence_json()
+            await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+            log.info("volume %s holds nothing: took the writer's truncation floor, epoch %d", self.name, floor)
+
     async def truncate(self, epoch: int, writer_id: str, above_lsn: int, history: dict[int, int]) -> None:
         older = {e: t for e, t in history.items() if e < epoch}
         if older:

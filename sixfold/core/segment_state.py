@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sixfold.errors import InvalidMessage, StaleEpoch
+from sixfold.errors import EpochUnknown, InvalidMessage, StaleEpoch
 
 
 def compact_history(truncations: dict[int, int], floor: int = 0) -> dict[int, int]:
@@ -204,13 +204,28 @@ class VolumeFence:
         self.truncations = compact_history(self.truncations, floor)
         return len(self.truncations) != before
 
+    def adopt_floor(self, floor: int) -> bool:
+        """For a node that holds no records at all (new, or its disk was replaced): every
+        truncation at or below `floor` was applied everywhere and forgotten, and there is
+        nothing here any of them could invalidate, so this node counts them applied too
+        and takes the floor's epoch. Without this such a node could never accept an append
+        at an epoch whose truncation the history no longer lists. Returns True if
+        anything changed."""
+        if floor <= self.applied_epoch and floor <= self.epoch:
+            return False
+        self.applied_epoch = max(self.applied_epoch, floor)
+        self.raise_floor(floor)
+        if floor > self.epoch:
+            self.epoch, self.writer_id = floor, ""
+        return True
+
     def check_write(self, epoch: int) -> None:
         """An append at `epoch` is accepted only from the current epoch, once its
         recovery (truncation) is known."""
         if epoch < self.epoch:
             raise StaleEpoch(f"append at epoch {epoch} refused: volume is at epoch {self.epoch}")
         if epoch not in self.truncations and not 0 < epoch <= self.floor:
-            raise StaleEpoch(f"append at epoch {epoch} refused: that epoch's recovery is not known here")
+            raise EpochUnknown(f"append at epoch {epoch} refused: that epoch's recovery is not known here")
         if epoch != self.epoch:
             raise StaleEpoch(f"append at epoch {epoch} refused: volume is at epoch {self.epoch}")
 

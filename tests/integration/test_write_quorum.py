@@ -118,3 +118,36 @@ def test_links_send_each_record_at_most_once_with_little_framing(cluster_builder
             await vc.close()
 
     asyncio.run(run())
+
+
+@pytest.mark.integration
+def test_a_storage_node_with_a_replaced_disk_rejoins_without_fencing_the_writer(cluster_builder):
+    """Once every node applied the writer's recovery, the writer forgets that truncation
+    (its history is compacted to the floor). A node whose disk was replaced never saw it:
+    it used to refuse every append as 'recovery not known here', and the writer took that
+    for being fenced and stopped taking writes - one lost disk stopped the cluster. Now
+    the empty node takes the floor as applied, and a node that is merely behind never
+    fences the writer."""
+    import secrets
+    import shutil
+
+    import psycopg
+
+    from sixfold.supervisor import wait_until
+
+    cluster = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))
+    uri = cluster.uri()
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("create table t (id int primary key)")
+        conn.execute("insert into t select g from generate_series(1, 100) g")
+    victim = cluster.storage_names[-1]
+    epoch = cluster.health(cluster.storage_names[0]).epoch
+    cluster.kill(victim)
+    shutil.rmtree(cluster.nodes[victim].data_dir)
+    cluster.start(victim)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        for i in range(101, 201):
+            conn.execute("insert into t values (%s)", (i,))
+        assert conn.execute("select count(*) from t").fetchone() == (200,)
+    wait_until(lambda: cluster.health(victim).epoch == epoch and cluster.health(victim).records_count > 0, 20,
+               f"{victim} to take appends at epoch {epoch}")

@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 )
 
 from sixfold.core.segment_state import SegmentChain, VolumeFence
-from sixfold.errors import InvalidMessage, StaleEpoch
+from sixfold.errors import EpochUnknown, InvalidMessage, StaleEpoch
 
 # --- SegmentChain ---------------------------------------------------------------------
 
@@ -274,20 +274,20 @@ def test_writer_truncate_after_gossip_taught_the_same_truncation():
 
 def test_check_write():
     f = fenced(3, "a")
-    with pytest.raises(StaleEpoch):
-        f.check_write(3)  # recovery of epoch 3 not known yet
+    with pytest.raises(EpochUnknown):
+        f.check_write(3)  # recovery of epoch 3 not known yet: this node is behind, the writer is not fenced
     f.truncate(3, "a", 10)
     f.check_write(3)
     for old in (0, 1, 2):
         with pytest.raises(StaleEpoch):
             f.check_write(old)
-    with pytest.raises(StaleEpoch):
+    with pytest.raises(EpochUnknown):
         f.check_write(4)  # a future epoch this node has not seen recover
     f.fence(4, "b")
     with pytest.raises(StaleEpoch):
         f.check_write(3)  # the old writer is fenced
-    with pytest.raises(StaleEpoch):
-        f.check_write(4)
+    with pytest.raises(EpochUnknown):
+        f.check_write(4)  # b's truncation is not here yet
 
 
 def test_learn_merges_and_raises_epoch():
@@ -305,6 +305,24 @@ def test_learn_merges_and_raises_epoch():
     with pytest.raises(InvalidMessage):
         f.learn({4: 31})
     assert f.truncations[4] == 30
+
+
+def test_a_node_holding_nothing_adopts_the_writers_floor():
+    """A new or wiped node never saw the truncations the history has forgotten (every
+    other node applied them). Holding nothing they could invalidate, it takes the floor
+    as applied and the floor's epoch, and accepts the writer at that epoch."""
+    f = VolumeFence()
+    with pytest.raises(EpochUnknown):
+        f.check_write(17)  # the writer's own truncation was compacted away everywhere
+    assert f.adopt_floor(17)
+    assert (f.epoch, f.floor, f.applied_epoch, f.truncations) == (17, 17, 17, {})
+    f.check_write(17)
+    with pytest.raises(StaleEpoch):
+        f.check_write(16)
+    assert not f.adopt_floor(17) and not f.adopt_floor(5)
+    assert f.learn({18: 40}) == {18: 40} and f.epoch == 18  # a later recovery is learned as usual
+    with pytest.raises(StaleEpoch):
+        f.check_write(17)
 
 
 def test_record_valid():
@@ -386,7 +404,9 @@ class FenceMachine(RuleBasedStateMachine):
         try:
             self.f.check_write(epoch)
         except StaleEpoch:
-            assert not ok
+            assert not ok and epoch < self.f.epoch  # fenced only by a newer epoch
+        except EpochUnknown:
+            assert not ok and epoch >= self.f.epoch  # behind: never a reason to fence the writer
         else:
             assert ok
 
