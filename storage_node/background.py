@@ -22,6 +22,7 @@ from sixfold.core.records import (
 from sixfold.core.segment_state import gossip_due
 from sixfold.errors import ChecksumMismatch, InvalidMessage, SixfoldError
 from sixfold.rpc import storage_pb2 as pb
+from storage_node import segment_copy
 from storage_node.store import WriteBatch, page_key
 from storage_node.volume import NodeVolume
 
@@ -95,7 +96,11 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
         await vol.submit_records(recs, None)
         vol.counters.gossip_records += len(recs)
         log.info("gossip: %d records from %s", len(recs), peer)
-    return len(recs)
+    copied = 0
+    if resp.trimmed_pgs:
+        # The peer trimmed records this node lacks: only a copy of its segment can help.
+        copied = await segment_copy.catch_up_by_copy(node, vol, peer, dict(zip(resp.trimmed_pgs, resp.trimmed_lsns)))
+    return len(recs) + copied
 
 
 # --- coalescing ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import grpc
 from sixfold.errors import InvalidMessage, SixfoldError, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
+from storage_node import segment_copy
 from storage_node.node import StorageNode
 
 log = logging.getLogger("sixfold.storage.service")
@@ -142,6 +143,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
             listed = {pg for pg, _a, _u in ranges}
             ranges += [(pg, 0, 0) for pg in sorted(vol.chains)
                        if pg not in listed and request.from_node in vol.geometry.segments(pg)]
+        trimmed = [(pg, vol.trimmed[pg]) for pg, a, _u in ranges if vol.trimmed.get(pg, 0) > a]
         if request.durable_only:
             bound = vol.hints.vdl_hint
             ranges = [(pg, a, min(u, bound) if u else bound) for pg, a, u in ranges if a < bound]
@@ -150,7 +152,15 @@ class StorageService(pb_grpc.StorageNodeServicer):
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg in scl_pgs],
             vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch,
-            packed_ranges_read=packed)
+            packed_ranges_read=packed, trimmed_pgs=[pg for pg, _t in trimmed], trimmed_lsns=[t for _pg, t in trimmed])
+
+    async def CopySegment(self, request, context):
+        vol = self.node.volume(request.volume)
+        try:
+            c = segment_copy.read_copy(vol, request.pg)
+        except SixfoldError as e:
+            await _abort(context, e)
+        return segment_copy.copy_to_pb(c)
 
     async def CreateClone(self, request, context):
         try:

@@ -245,6 +245,50 @@ class VolumeStore:
                         txn.delete(page_key(page, lsn), db=self.page_log)
                 txn.put(b"trm" + _U32.pack(pg), _U64.pack(upto_lsn), db=self.meta)
 
+    # --- segment copies (a node that lost its disk catches up on a trimmed PG) ---------------
+    def pg_marks(self, txn, pg: int) -> tuple[int, int, int]:
+        """(persisted SCL lower bound, materialized mark, trim mark) of `pg` as of `txn`."""
+        out = []
+        for prefix in (b"scl", b"mat", b"trm"):
+            raw = txn.get(prefix + _U32.pack(pg), db=self.meta)
+            out.append(_U64.unpack(raw)[0] if raw is not None else 0)
+        return out[0], out[1], out[2]
+
+    def versions_of_pages(self, txn, pages: range) -> Iterator[tuple[int, int, bytes]]:
+        """(page, lsn, stored version) of every version of the pages in `pages`."""
+        cur = txn.cursor(db=self.versions)
+        if not cur.set_range(page_key(pages.start, 0)):
+            return
+        for k, v in cur:
+            page, lsn = _PAGE_LSN.unpack(k)
+            if page >= pages.stop:
+                return
+            yield page, lsn, bytes(v)
+
+    def install_copy(self, pg: int, scl_floor: int, materialized: int, trimmed: int,
+                     versions: list[tuple[int, int, bytes]], records: list[tuple[int, int, bytes]]) -> None:
+        """Take a peer's copy of segment `pg` (`records` as (lsn, page, raw)), in one fsynced
+        transaction: this segment's own records at or below the copy's trim mark go (the
+        copied versions hold them), the copy's versions and records are added, and each
+        mark rises to the copy's."""
+        with self.env.begin(write=True) as txn:
+            for lsn, raw in list(self.iter_raw(txn, pg, 0, trimmed)):
+                page, _kind = peek_page_kind(raw)
+                txn.delete(log_key(pg, lsn), db=self.log)
+                if page != NO_PAGE:
+                    txn.delete(page_key(page, lsn), db=self.page_log)
+            for page, lsn, enc in versions:
+                txn.put(page_key(page, lsn), enc, db=self.versions)
+            for lsn, page, raw in records:
+                txn.put(log_key(pg, lsn), raw, db=self.log)
+                if page != NO_PAGE:
+                    txn.put(page_key(page, lsn), b"", db=self.page_log)
+            for prefix, value in ((b"scl", scl_floor), (b"mat", materialized), (b"trm", trimmed)):
+                key = prefix + _U32.pack(pg)
+                raw = txn.get(key, db=self.meta)
+                if raw is None or _U64.unpack(raw)[0] < value:
+                    txn.put(key, _U64.pack(value), db=self.meta)
+
     def apply_truncation(self, pgs: list[int], record_epoch_below: int, above_lsn: int,
                          fence_json: bytes) -> dict[int, int]:
         """Drop every record of an epoch below `record_epoch_below` with LSN above

@@ -185,7 +185,7 @@ class FetchRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ..., range_pgs: _Optional[_Iterable[int]] = ..., range_after_lsns: _Optional[_Iterable[int]] = ..., range_up_to_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read", "trimmed_pgs", "trimmed_lsns")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -194,6 +194,8 @@ class FetchResponse(_message.Message):
     PG_COUNT_FIELD_NUMBER: _ClassVar[int]
     APPLIED_EPOCH_FIELD_NUMBER: _ClassVar[int]
     PACKED_RANGES_READ_FIELD_NUMBER: _ClassVar[int]
+    TRIMMED_PGS_FIELD_NUMBER: _ClassVar[int]
+    TRIMMED_LSNS_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
@@ -202,7 +204,45 @@ class FetchResponse(_message.Message):
     pg_count: int
     applied_epoch: int
     packed_ranges_read: int
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ...) -> None: ...
+    trimmed_pgs: _containers.RepeatedScalarFieldContainer[int]
+    trimmed_lsns: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ..., trimmed_pgs: _Optional[_Iterable[int]] = ..., trimmed_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class CopySegmentRequest(_message.Message):
+    __slots__ = ("volume", "pg")
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    PG_FIELD_NUMBER: _ClassVar[int]
+    volume: str
+    pg: int
+    def __init__(self, volume: _Optional[str] = ..., pg: _Optional[int] = ...) -> None: ...
+
+class PageVersionCopy(_message.Message):
+    __slots__ = ("page", "lsn", "version")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    LSN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    page: int
+    lsn: int
+    version: bytes
+    def __init__(self, page: _Optional[int] = ..., lsn: _Optional[int] = ..., version: _Optional[bytes] = ...) -> None: ...
+
+class CopySegmentResponse(_message.Message):
+    __slots__ = ("scl", "trimmed_lsn", "materialized_lsn", "gc_horizon_lsn", "applied_epoch", "versions", "records")
+    SCL_FIELD_NUMBER: _ClassVar[int]
+    TRIMMED_LSN_FIELD_NUMBER: _ClassVar[int]
+    MATERIALIZED_LSN_FIELD_NUMBER: _ClassVar[int]
+    GC_HORIZON_LSN_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    scl: int
+    trimmed_lsn: int
+    materialized_lsn: int
+    gc_horizon_lsn: int
+    applied_epoch: int
+    versions: _containers.RepeatedCompositeFieldContainer[PageVersionCopy]
+    records: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, scl: _Optional[int] = ..., trimmed_lsn: _Optional[int] = ..., materialized_lsn: _Optional[int] = ..., gc_horizon_lsn: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., versions: _Optional[_Iterable[_Union[PageVersionCopy, _Mapping]]] = ..., records: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class HealthRequest(_message.Message):
     __slots__ = ("volume",)

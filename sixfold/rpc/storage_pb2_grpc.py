@@ -74,6 +74,11 @@ class StorageNodeStub:
                 request_serializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.SerializeToString,
                 response_deserializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.FromString,
                 _registered_method=True)
+        self.CopySegment = channel.unary_unary(
+                '/sixfold.storage.StorageNode/CopySegment',
+                request_serializer=sixfold_dot_rpc_dot_storage__pb2.CopySegmentRequest.SerializeToString,
+                response_deserializer=sixfold_dot_rpc_dot_storage__pb2.CopySegmentResponse.FromString,
+                _registered_method=True)
 
 
 class StorageNodeServicer:
@@ -127,6 +132,12 @@ class StorageNodeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CopySegment(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StorageNodeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -169,6 +180,11 @@ def add_StorageNodeServicer_to_server(servicer, server):
                     servicer.DropVolume,
                     request_deserializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.FromString,
                     response_serializer=sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.SerializeToString,
+            ),
+            'CopySegment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CopySegment,
+                    request_deserializer=sixfold_dot_rpc_dot_storage__pb2.CopySegmentRequest.FromString,
+                    response_serializer=sixfold_dot_rpc_dot_storage__pb2.CopySegmentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -387,6 +403,33 @@ class StorageNode:
             '/sixfold.storage.StorageNode/DropVolume',
             sixfold_dot_rpc_dot_storage__pb2.DropVolumeRequest.SerializeToString,
             sixfold_dot_rpc_dot_storage__pb2.DropVolumeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopySegment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sixfold.storage.StorageNode/CopySegment',
+            sixfold_dot_rpc_dot_storage__pb2.CopySegmentRequest.SerializeToString,
+            sixfold_dot_rpc_dot_storage__pb2.CopySegmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -151,3 +151,64 @@ def test_a_storage_node_with_a_replaced_disk_rejoins_without_fencing_the_writer(
         assert conn.execute("select count(*) from t").fetchone() == (200,)
     wait_until(lambda: cluster.health(victim).epoch == epoch and cluster.health(victim).records_count > 0, 20,
                f"{victim} to take appends at epoch {epoch}")
+
+
+@pytest.mark.integration
+def test_a_replaced_node_copies_trimmed_segments_from_a_peer_and_counts_again(cluster_builder):
+    """After the logs are trimmed (backed up, folded into page versions) no peer can send
+    a node with a replaced disk the records it lacks. It takes a copy of a peer's whole
+    segment instead, then gossip fills the rest: it serves every page as its peers do,
+    and with two other nodes down the writer's 4-of-6 quorum holds with it."""
+    import secrets
+    import shutil
+
+    import grpc
+    import psycopg
+
+    from sixfold.rpc import storage_pb2 as pb
+    from sixfold.rpc import storage_pb2_grpc as pb_grpc
+    from sixfold.supervisor import wait_until
+
+    cluster = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12), backup=True)
+    uri = cluster.uri()
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("create table t (id int primary key, v int, pad text)")
+        conn.execute("insert into t select g, 0, repeat('x', 200) from generate_series(1, 3000) g")
+        for i in range(200):
+            conn.execute("update t set v = v + 1 where id = %s", (1 + i * 13,))
+    names = cluster.storage_names
+    wait_until(lambda: sum(cluster.health(n).records_count for n in names) < 6 * 50, 90,
+               "the storage nodes to trim their backed-up logs")
+    victim = names[-1]  # az3
+    cluster.kill(victim)
+    shutil.rmtree(cluster.nodes[victim].data_dir)
+    cluster.start(victim)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("update t set v = v + 1 where id = 2")  # the writer goes on meanwhile
+
+    def scls(name: str) -> dict[int, int]:
+        return {s.pg: s.scl for s in cluster.health(name).scls}
+
+    peer = names[0]
+    wait_until(lambda: scls(victim) == scls(peer), 60, f"{victim} to reach {peer}'s SCLs by copies and gossip")
+    vdl = cluster.health(peer).vdl_hint
+    pages = range(0, cluster.spec.pg_pages * (max(scls(peer)) + 1))
+
+    def page_of(name: str, page: int) -> tuple[bytes, int]:
+        with grpc.insecure_channel(cluster.nodes[name].address) as ch:
+            r = pb_grpc.StorageNodeStub(ch).GetPage(pb.GetPageRequest(volume=cluster.spec.volume, page=page,
+                                                                     read_lsn=vdl), timeout=10)
+        return r.image, r.page_lsn
+
+    differ = [p for p in pages if page_of(peer, p) != page_of(victim, p)]
+    assert not differ, f"{victim} serves pages {differ[:10]} unlike {peer}"
+    # Two nodes of the other AZs down: every commit now needs the copied node's ack.
+    for n in (names[0], names[2]):
+        cluster.kill(n)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("update t set v = v + 100 where id = 1")
+        rows = dict(conn.execute("select id, v from t").fetchall())
+    expect = {i: (1 if (i - 1) % 13 == 0 and i <= 1 + 199 * 13 else 0) for i in range(1, 3001)}
+    expect[2] += 1
+    expect[1] += 100
+    assert rows == expect
