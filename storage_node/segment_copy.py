@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from sixfold.constants import COPY_SEGMENT_BYTES_MAX, COPY_SEGMENTS_PER_TURN_MAX, RPC_TIMEOUT_MS
 from sixfold.core.records import decode_page_version, peek_header
-from sixfold.core.segment_state import SegmentChain
 from sixfold.errors import InvalidMessage, InvalidRecord, SixfoldError
 from sixfold.rpc import storage_pb2 as pb
 from storage_node.volume import NodeVolume
@@ -121,11 +120,8 @@ async def install(vol: NodeVolume, c: SegmentCopy) -> bool:
         vol.trimmed[pg] = max(vol.trimmed.get(pg, 0), c.trimmed_lsn)
         vol.materialized[pg] = max(vol.materialized.get(pg, 0), c.materialized_lsn)
         with vol.store.env.begin() as txn:
-            scl_floor, _mat, trm = vol.store.pg_marks(txn, pg)
-        chain = SegmentChain(pg, scl=scl_floor, trimmed_to=trm)
-        for lsn, prev, _cpl, _epoch in vol.store.headers_above(pg, chain.scl, 1 << 62):
-            chain.add(lsn, prev)
-        vol.chains[pg] = chain
+            scl_floor, _mat, _trm = vol.store.pg_marks(txn, pg)
+        chain = vol.chains[pg] = vol.chain_from_disk(pg, scl_floor)
         if c.gc_horizon_lsn > vol.hints.gc_horizon_lsn:
             vol.hints.gc_horizon_lsn = c.gc_horizon_lsn  # reads below it are refused here too
             vol._hints_dirty = vol._hints_urgent = True

@@ -111,10 +111,7 @@ class NodeVolume:
         self.dropped = bool(self.store.load_meta_json(b"dropped"))
         self.chains: dict[int, SegmentChain] = {}
         for pg in sorted(set(scls) | set(self.store.pgs_with_records())):
-            chain = SegmentChain(pg, scl=scls.get(pg, 0), trimmed_to=self.trimmed.get(pg, 0))
-            for lsn, prev, _cpl, _epoch in self.store.headers_above(pg, chain.scl, 1 << 62):
-                chain.add(lsn, prev)
-            self.chains[pg] = chain
+            self.chains[pg] = self.chain_from_disk(pg, scls.get(pg, 0))
         self.queue: asyncio.Queue = asyncio.Queue(PERSIST_QUEUE_BATCHES_MAX)
         self._carry: _Control | None = None  # taken off the queue by the persist loop, runs next
         # Called when an inline persist fails (the node stops, as when its persist loop dies).
@@ -132,6 +129,14 @@ class NodeVolume:
     # --- helpers --------------------------------------------------------------------
     def holds(self, pg: int) -> bool:
         return self.node in self.geometry.segments(pg)
+
+    def chain_from_disk(self, pg: int, scl_floor: int) -> SegmentChain:
+        """The chain of `pg` as its records on disk make it, from a persisted SCL floor and
+        the trim mark up."""
+        chain = SegmentChain(pg, scl=scl_floor, trimmed_to=self.trimmed.get(pg, 0))
+        for lsn, prev, _cpl, _epoch in self.store.headers_above(pg, chain.scl, 1 << 62):
+            chain.add(lsn, prev)
+        return chain
 
     def chain(self, pg: int) -> SegmentChain:
         c = self.chains.get(pg)
