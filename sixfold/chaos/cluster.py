@@ -151,6 +151,12 @@ class ChaosCluster:
                 env.close()
         return damaged
 
+    def wipe(self, name: str) -> None:
+        """Delete everything the (stopped) storage node keeps on disk: a replaced disk."""
+        node = self.sup.nodes[name]
+        assert not node.alive, f"wipe {name} only while it is down"
+        shutil.rmtree(node.data_dir, ignore_errors=True)
+
     def partition(self, az: str, cut: bool) -> None:
         if self.net is None:
             raise RuntimeError("the partition nemesis needs network namespaces (root and iproute2)")

@@ -14,8 +14,8 @@ Two timelines run side by side:
   restarted (resumed) a few seconds later, whatever else is going on.
 
 The main timeline keeps to what the design promises to survive: at most an AZ plus one
-storage node down at once (`az-plus-one`), a corrupted segment only on one node and only
-while every other node is up, a partition of one AZ at a time.
+storage node down at once (`az-plus-one`), a corrupted segment or a lost disk only on
+one node and only while every other node is up, a partition of one AZ at a time.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ NEMESES = {
     "partition": "cut one AZ's network (its namespace's link) from everything, heal it later",
     "clock-jump": "step one process's wall clock by up to an hour, either way, and back later",
     "corrupt": "SIGKILL one storage node, damage its segment files on disk, restart it",
+    "disk-loss": "SIGKILL one storage node, delete its data (a replaced disk), restart it later: it rejoins "
+                 "and rebuilds its segments from its peers (gossip, segment copies)",
     "stall": "three storage nodes down (no write quorum) for 10-25 s, one returns: commits must resume at once",
 }
 WRITER_NEMESES = ("writer-kill", "writer-pause")
@@ -172,6 +174,8 @@ def _fault(index: int, kind: str, start: float, length: float, layout: Layout, r
     if kind == "corrupt":
         return Fault(index, kind, start, length, (rng.choice(layout.storage),),
                      params={"corruption_seed": rng.randrange(2**31)})
+    if kind == "disk-loss":
+        return Fault(index, kind, start, length, (rng.choice(layout.storage),))
     if kind == "stall":
         down = tuple(rng.sample(layout.storage, 3))
         return Fault(index, kind, start, length, down, params={"returns_first": rng.choice(down),

@@ -36,7 +36,7 @@ def seed() -> int:
 
 
 def test_every_workload_stays_valid_under_faults(tmp_path):
-    nemeses = "kill,pause,writer-kill,corrupt" + (",partition" if netns.available() else "")
+    nemeses = "kill,pause,writer-kill,corrupt,disk-loss" + (",partition" if netns.available() else "")
     k = seed()
     rc, verdict, out = chaos(tmp_path, "--workload", "bank,set,list-append,monotonic", "--nemesis", nemeses,
                              "--duration", "40", "--writer-kill-interval", "15", "--seed", str(k))

@@ -50,7 +50,7 @@ def test_main_timeline_never_takes_more_than_an_az_plus_one_storage_node(seed, n
         azs = {n.split("-")[1] for n in down}
         if len(down) == 3:  # an AZ plus one: two of the three in one AZ
             assert f.kind == "az-plus-one" and len(azs) == 2
-        if f.kind == "corrupt":
+        if f.kind in ("corrupt", "disk-loss"):
             assert len(f.targets) == 1 and f.targets[0] in LAYOUT.storage
         if f.kind == "clock-jump":
             assert 1 <= abs(f.params["offset_s"]) <= 3600
