@@ -148,6 +148,11 @@ class NodeVolume:
         c = self.chains.get(pg)
         return c.scl if c else 0
 
+    async def _persist_fence(self) -> None:
+        """Write the fence as it stands, ordered with appends through the persist queue."""
+        fence_json = self._fence_json()
+        await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+
     def _fence_json(self, applied_epoch: int | None = None) -> bytes:
         """The fence as persisted; `applied_epoch` once the truncation being written is applied."""
         f = self.fence
@@ -286,15 +291,13 @@ class NodeVolume:
 
     async def fence_epoch(self, epoch: int, writer_id: str) -> None:
         self.fence.fence(epoch, writer_id)
-        fence_json = self._fence_json()
-        await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+        await self._persist_fence()
         log.info("volume %s fenced at epoch %d by %s", self.name, epoch, writer_id)
 
     async def raise_floor(self, floor: int) -> None:
         """The writer says every node applied every truncation up to `floor`: forget them."""
         if self.fence.raise_floor(floor):
-            fence_json = self._fence_json()
-            await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+            await self._persist_fence()
 
     def holds_nothing(self) -> bool:
         """No record, page version or trim mark: a new node, or one whose disk was replaced."""
@@ -305,8 +308,7 @@ class NodeVolume:
         """See `VolumeFence.adopt_floor`; only for a volume that `holds_nothing`."""
         assert self.holds_nothing()
         if self.fence.adopt_floor(floor):
-            fence_json = self._fence_json()
-            await self.control(lambda: self.store.commit(WriteBatch(fence_json=fence_json)))
+            await self._persist_fence()
             log.info("volume %s holds nothing: took the writer's truncation floor, epoch %d", self.name, floor)
 
     async def truncate(self, epoch: int, writer_id: str, above_lsn: int, history: dict[int, int]) -> None:
