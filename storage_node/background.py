@@ -20,7 +20,7 @@ from sixfold.core.records import (
     KIND_IMAGE, NO_PAGE, decode_page_version, decode_record, encode_page_version, peek_page_kind,
 )
 from sixfold.core.segment_state import gossip_due
-from sixfold.errors import ChecksumMismatch, InvalidMessage, SixfoldError
+from sixfold.errors import ChecksumMismatch, EpochUnknown, InvalidMessage, SixfoldError
 from sixfold.rpc import storage_pb2 as pb
 from storage_node import segment_copy
 from storage_node.store import WriteBatch, page_key
@@ -65,11 +65,15 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
             log.debug("gossip with %s failed: %s", peer, e.code().name)
         except InvalidMessage as e:
             log.warning("gossip with %s refused: %s", peer, e)
+        except EpochUnknown as e:
+            log.info("gossip waits: %s", e)
 
 
 async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
     # Only records at or below the peer's durable point: newer ones are still on their
     # way on this node's own append stream (the writer resends what lies above VDL).
+    if vol.unconfirmed:
+        await node.confirm_epoch(vol)  # EpochUnknown while too few peers answer
     shared = [pg for pg in sorted(vol.chains) if peer in vol.geometry.segments(pg)]
     req = pb.FetchRequest(
         volume=vol.name, from_node=node.name, max_records=GOSSIP_FETCH_RECORDS_MAX, max_bytes=GOSSIP_FETCH_BYTES_MAX,

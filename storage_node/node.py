@@ -8,7 +8,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sixfold.errors import InvalidRecord, ReadPointCollected, SegmentBehind, StaleEpoch
+from sixfold.constants import RPC_TIMEOUT_MS
+from sixfold.core.quorum import peers_know_every_fence
+from sixfold.errors import EpochUnknown, InvalidRecord, ReadPointCollected, SegmentBehind, StaleEpoch
+from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
@@ -146,6 +149,33 @@ class StorageNode:
 
     def peer(self, name: str) -> pb_grpc.StorageNodeStub:
         return self._transport.storage_stub(self.spec.node(name).address)
+
+    async def confirm_epoch(self, vol: NodeVolume) -> None:
+        """For a volume opened holding nothing: take the newest epoch its peers were fenced
+        at before taking any record. A disk replaced after a recovery was compacted out of
+        the history would otherwise accept a fenced writer's appends at LSNs that recovery
+        gave to other records, and no later truncation would tell it."""
+        await vol.learn_epoch(await self.newest_peer_epoch(vol))
+        vol.unconfirmed = False
+
+    async def newest_peer_epoch(self, vol: NodeVolume) -> int:
+        """The newest epoch this node's peers were fenced at, from enough of them to be
+        sure (`peers_know_every_fence`); raises EpochUnknown (retriable) otherwise."""
+        placements = [p for p in self.geometry.placements(self.geometry.placement_period) if self.name in p]
+        peers = sorted({n for p in placements for n in p if n != self.name})
+
+        async def ask(peer: str) -> int:
+            resp = await self.peer(peer).FetchRecords(
+                pb.FetchRequest(volume=vol.name, from_node=self.name, max_records=1, max_bytes=1),
+                timeout=RPC_TIMEOUT_MS / 1000)
+            return resp.epoch
+
+        got = await asyncio.gather(*(ask(p) for p in peers), return_exceptions=True)
+        answered = {p: e for p, e in zip(peers, got) if isinstance(e, int)}
+        if not peers_know_every_fence(placements, self.name, answered):
+            raise EpochUnknown(f"volume {vol.name} holds nothing here and only {len(answered)} of {len(peers)} "
+                               "peers answered: the volume's epoch is not known yet")
+        return max(answered.values(), default=0)
 
     def _start_volume_tasks(self, vol: NodeVolume) -> None:
         from storage_node import background

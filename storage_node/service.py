@@ -48,6 +48,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     vol = self.node.volume(req.volume)
                     if vol.dropped:
                         raise StaleEpoch(f"volume {req.volume!r} was dropped")
+                    if vol.unconfirmed:
+                        await self.node.confirm_epoch(vol)
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
                     if req.truncation_floor > vol.fence.applied_epoch and vol.holds_nothing():

@@ -118,6 +118,10 @@ class NodeVolume:
         self.on_persist_failure: Callable[[BaseException], None] | None = None
         self.counters = Counters()
         self.repairs: set[tuple[str, int, int]] = set()  # ("record", pg, lsn) | ("version", page, lsn)
+        # Opened holding nothing (new, or its disk was replaced): it cannot tell a current
+        # writer from a fenced one until its peers say which epoch is the newest. Nothing
+        # is taken from a writer or a peer before that (`StorageNode.confirm_epoch`).
+        self.unconfirmed = self.holds_nothing()
         if sabotage.active("no-fencing"):
             sabotage.skip_epoch_checks(self)  # chaos runs only: a planted bug the checkers must catch
         log.info("volume %s opened: epoch %d, %d segments, hints %s", name, self.fence.epoch,
@@ -303,6 +307,12 @@ class NodeVolume:
         """No record, page version or trim mark: a new node, or one whose disk was replaced."""
         return (not self.trimmed and self.store.count(self.store.log) == 0
                 and self.store.count(self.store.versions) == 0)
+
+    async def learn_epoch(self, epoch: int) -> None:
+        """See `VolumeFence.learn_epoch`; persisted before anything relies on it."""
+        if self.fence.learn_epoch(epoch):
+            await self._persist_fence()
+            log.info("volume %s holds nothing: took its peers' epoch %d", self.name, epoch)
 
     async def adopt_floor(self, floor: int) -> None:
         """See `VolumeFence.adopt_floor`; only for a volume that `holds_nothing`."""

@@ -49,3 +49,15 @@ def _count(voters: Sequence[str], holds) -> int:
     if callable(holds):
         return count_holding(voters, holds)
     return sum(1 for v in voters if v in holds)
+
+
+def peers_know_every_fence(placements: Iterable[Sequence[str]], me: str, answered: Collection[str]) -> bool:
+    """Whether the peers of `me` that `answered` include, for every placement holding
+    `me`, one that knows the newest epoch any recovery fenced. A recovery fences a write
+    quorum of every PG before its writer appends; if `me` was among them and forgot (its
+    disk was replaced), W-1 of its V-1 peers still know, so any V-W+1 peers include one.
+
+        peers_know_every_fence([("a", "b", "c", "d", "e", "f")], "a", {"b", "c", "d"}) is True
+    """
+    need = V_SEGMENTS_COUNT - W_QUORUM_COUNT + 1
+    return all(sum(1 for n in p if n != me and n in answered) >= need for p in placements if me in p)

@@ -144,8 +144,10 @@ class VolumeFence:
 
     def fence(self, epoch: int, writer_id: str) -> None:
         """A recovering writer claims the volume at `epoch`. Refused (StaleEpoch) unless
-        the epoch is newer, or it is the same writer asking again."""
-        if epoch > self.epoch or (epoch == self.epoch and writer_id == self.writer_id and epoch not in self.truncations):
+        the epoch is newer, or it is the same writer asking again, or nobody claimed the
+        epoch here (it was learned from peers, `learn_epoch`) and its recovery is unknown."""
+        same = epoch == self.epoch and epoch not in self.truncations
+        if epoch > self.epoch or (same and writer_id == self.writer_id) or (same and self.writer_id == ""):
             self.epoch, self.writer_id = epoch, writer_id
             return
         raise StaleEpoch(f"epoch {epoch} refused: volume is at epoch {self.epoch}")
@@ -163,7 +165,8 @@ class VolumeFence:
             if known != above_lsn:
                 raise StaleEpoch(f"epoch {epoch} was already truncated above {known}")
             return False
-        if epoch == self.epoch and writer_id != self.writer_id:
+        if epoch == self.epoch and writer_id != self.writer_id and self.writer_id != "":
+            # Claimed by another writer here; an epoch only learned (writer "") was not.
             raise StaleEpoch(f"truncate at epoch {epoch} refused: volume is at epoch {self.epoch}")
         self.epoch, self.writer_id = epoch, writer_id
         self.truncations[epoch] = above_lsn
@@ -217,6 +220,15 @@ class VolumeFence:
         self.raise_floor(floor)
         if floor > self.epoch:
             self.epoch, self.writer_id = floor, ""
+        return True
+
+    def learn_epoch(self, epoch: int) -> bool:
+        """A node that forgot which writers were fenced (its disk was replaced) takes the
+        newest epoch its peers were fenced at: older writers are refused from then on.
+        Returns True if the epoch moved."""
+        if epoch <= self.epoch:
+            return False
+        self.epoch, self.writer_id = epoch, ""
         return True
 
     def check_write(self, epoch: int) -> None:

@@ -1,8 +1,9 @@
 """The fault schedule of one seed: made up front from the seed, printed on failure.
 
 A schedule is a list of timed faults (process crashes and restarts, pauses,
-partitions, disk faults, clock jumps, writer crashes and take-overs, stream resets)
-plus the network's fault rates and the workload's knobs. `apply` runs it against a
+partitions, disk faults, clock jumps, writer crashes and take-overs, stream resets,
+the loss of one storage node's disk) plus the network's fault rates and the
+workload's knobs. `apply` runs it against a
 World; after `heal_at_s` everything is healed and the run checks the writer is not
 wedged.
 """
@@ -18,6 +19,11 @@ from sixfold.sim.world import World, WorldConfig
 
 KINDS = ("crash", "pause", "cut-az", "cut-writer", "fsync-fail", "disk-full", "clock-jump", "wall-jump",
          "writer-crash", "writer-takeover", "stream-reset", "recovery-storm", "flap")
+# At most one disk is lost per run, drawn from a random stream of its own so that the
+# faults above stay what they were for every seed. Losing one disk leaves every durable
+# record on three others, and any four segments that answer a recovery include one of
+# them; a second loss before the first disk is rebuilt is beyond the fault model.
+DISK_LOSS_CHANCE = 0.25
 
 
 @dataclass
@@ -97,6 +103,10 @@ def make_schedule(seed: int, nodes: list[str], azs: list[str]) -> Schedule:
             target = rng.choice(nodes)
             dur = round(rng.uniform(0.01, 0.2), 4)
         faults.append(Fault(at, kind, target, dur))
+    loss = random.Random(f"disk-loss/{seed}")
+    if loss.random() < DISK_LOSS_CHANCE:
+        faults.append(Fault(round(loss.uniform(0.05, heal_at), 4), "disk-loss", loss.choice(nodes),
+                            round(loss.uniform(0.05, 3.0), 4)))
     faults.sort(key=lambda f: f.at_s)
     lal = rng.choice([None, None, None, 4, 16, 64])
     return Schedule(seed, faults, net, world, lal, heal_at, crash_in_recovery=rng.choice([0.0, 0.0, 0.3, 1.0]))
@@ -135,6 +145,9 @@ class Injector:
         self.note(f"{f.kind} {f.target} {f.duration_s}")
         if f.kind == "crash":
             w.crash_node(f.target)
+            self.later(f.duration_s, self.restart, f.target)
+        elif f.kind == "disk-loss":
+            w.lose_disk(f.target)  # the node comes back on an empty disk
             self.later(f.duration_s, self.restart, f.target)
         elif f.kind == "pause":
             net.pause(f.target)

@@ -5,9 +5,13 @@ every recovery point, and every simulated disk. It checks, as the run goes:
 
 * vdl-quorum: whenever a writer's VDL advances, every record it passes is on the
   disks of at least four of its PG's six segments (the exact record: same epoch).
+  A disk the schedule lost still counts for what it held when it was lost: copies
+  disappear only that way, and the final check below says whether any mattered.
 * durable-lost: after every recovery, every commit any writer reported durable is
   at or below the recovered VDL and still on at least four disks.
 * fenced-ack: a node never acknowledges an append of an epoch older than its own.
+* fenced-by-newer: a writer is told it was fenced only once some node has persisted
+  a newer epoch (a node that forgot or never knew a recovery must not stop a writer).
 * truncated-kept: a node that acknowledged a recovery's truncation holds no record
   that recovery (or an earlier one it knows) removed.
 * carry-over: a writer opens only once the records recovery kept sit on four disks.
@@ -23,6 +27,7 @@ and at the end of the run, over the final recovered volume:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sixfold.core.records import NO_PAGE, peek_header
@@ -31,6 +36,7 @@ from sixfold.sim.disk import MemDisk
 from storage_node.store import log_key, page_key
 
 LOG_DB = b"log"
+META_DB = b"meta"
 PAGE_LOG_DB = b"page_log"
 
 
@@ -58,6 +64,17 @@ class Oracle:
     history: dict[int, int] = field(default_factory=dict)  # every recovery point: epoch -> VDL
     violations: list[InvariantViolation] = field(default_factory=list)
     checks: int = 0
+    lost: dict[str, dict[bytes, bytes]] = field(default_factory=dict)  # node -> its log when its disk was lost
+    fenced_epoch_max: int = 0  # the newest epoch any node persisted in its fence
+
+    def __post_init__(self) -> None:
+        for disk in self.node_disks.values():
+            disk.on_commit = self._on_disk_commit
+
+    def _on_disk_commit(self, disk: MemDisk, written: dict) -> None:
+        if b"fence" in written.get(META_DB, ()):
+            epoch = json.loads(disk.db(META_DB).values[b"fence"])["epoch"]
+            self.fenced_epoch_max = max(self.fenced_epoch_max, epoch)
 
     def fail(self, invariant: str, detail: str) -> None:
         v = InvariantViolation(invariant, detail)
@@ -68,7 +85,7 @@ class Oracle:
     def holders(self, pg: int, lsn: int, raw: bytes) -> list[str]:
         key = log_key(pg, lsn)
         return [n for n in self.segments_of(pg)
-                if self.node_disks[n].db(LOG_DB).values.get(key) == raw]
+                if self.node_disks[n].db(LOG_DB).values.get(key) == raw or self.lost.get(n, {}).get(key) == raw]
 
     def check_quorum(self, epoch: int, lsns, what: str, invariant: str) -> None:
         for lsn in lsns:
@@ -80,6 +97,10 @@ class Oracle:
                                      f"segments ({', '.join(got) or 'none'})")
 
     # --- events -------------------------------------------------------------------------
+    def on_disk_lost(self, node: str) -> None:
+        assert not self.lost, "the fault model loses at most one disk per run"
+        self.lost[node] = dict(self.node_disks[node].db(LOG_DB).values)
+
     def on_sent(self, epoch: int, entries) -> None:
         lsns = []
         for lsn, pg, _page, raw in entries:
@@ -127,6 +148,11 @@ class Oracle:
     def on_persisted(self, node: str, batch_epoch: int, fence_epoch: int, acked: bool) -> None:
         if acked and batch_epoch != fence_epoch:
             self.fail("fenced-ack", f"{node} acknowledged an append of epoch {batch_epoch} while at epoch {fence_epoch}")
+
+    def on_writer_fenced(self, writer: str, epoch: int, why: str) -> None:
+        if self.fenced_epoch_max <= epoch:
+            self.fail("fenced-by-newer", f"{writer} (epoch {epoch}) was told it is fenced, but no node ever "
+                                         f"persisted an epoch above {self.fenced_epoch_max}: {why}")
 
     def on_truncated(self, node: str, node_epoch: int) -> None:
         """`node` acknowledged a recovery's truncation: it holds nothing it removed."""

@@ -83,6 +83,14 @@ class World:
         self.oracle.node_disks[name].dead = True
         del self.nodes[name]
 
+    def lose_disk(self, name: str) -> None:
+        """Crash `name` and replace its disk with an empty one (what it held is gone)."""
+        self.crash_node(name)
+        disk = self.oracle.node_disks[name]
+        self.oracle.on_disk_lost(name)
+        disk.dbs.clear()
+        disk.full, disk.fail_next_fsyncs = False, 0
+
     def _node_fatal(self, name: str, exc: BaseException) -> None:
         if not isinstance(exc, DiskFault):
             self.violation("task-died", f"a background task of {name} died: {exc!r}")
@@ -93,6 +101,9 @@ class World:
         if self.plant == "no-epoch-check":
             from sixfold.sim.plants import skip_epoch_checks
             skip_epoch_checks(vol)  # inside the watch: the oracle sees what the planted bug does
+        elif self.plant == "amnesia-fences":
+            from sixfold.sim.plants import refuse_unknown_epochs_as_stale
+            refuse_unknown_epochs_as_stale(vol)
 
         persist = vol._persist_group
         truncate = vol.truncate
@@ -151,7 +162,7 @@ class World:
 
     def _watch_writer(self, vc: VolumeClient) -> None:
         oracle = self.oracle
-        send, on_ack = vc._send, vc.on_ack
+        send, on_ack, on_fenced = vc._send, vc.on_ack, vc.on_fenced
 
         def watched_send(changes, ts, more_coming=False):
             before = len(vc._log) + vc._log_base
@@ -166,8 +177,17 @@ class World:
             if vc.tracker.vdl != old:
                 oracle.on_vdl(vc.epoch, old, vc.tracker.vdl)
 
+        def watched_fenced(err):
+            if vc._failure is None:
+                try:
+                    oracle.on_writer_fenced(vc.writer_id, vc.epoch, str(err))
+                except InvariantViolation:
+                    self.loop.stop()
+            on_fenced(err)
+
         vc._send = watched_send
         vc.on_ack = watched_ack
+        vc.on_fenced = watched_fenced
 
     # --- the workload -------------------------------------------------------------------
     def pages_of(self, mtr: int) -> tuple[int, int]:

@@ -21,7 +21,8 @@ from sixfold.sim.runner import run_seed
 
 CI_SEEDS = 300
 PLANT_SEED_BUDGET = 40  # every plant must be caught within this many seeds
-CAUGHT_AS = {"vdl-at-3": {"vdl-quorum"}, "no-epoch-check": {"fenced-ack", "durable-lost"}}
+CAUGHT_AS = {"vdl-at-3": {"vdl-quorum"}, "no-epoch-check": {"fenced-ack", "durable-lost"},
+             "amnesia-fences": {"fenced-by-newer"}}
 
 
 def test_ci_seeds_hold_every_invariant():
@@ -41,7 +42,7 @@ def test_ci_seeds_hold_every_invariant():
                                    for r in failed[:3])
     assert durable > 20 * count, "the workload barely ran: the seeds prove little"
     kinds = {"crash", "pause", "cut-az", "cut-writer", "fsync-fail", "disk-full", "clock-jump", "writer-crash",
-             "writer-takeover", "stream-reset", "recovery-storm", "flap", "crash-in-recovery"}
+             "writer-takeover", "stream-reset", "recovery-storm", "flap", "crash-in-recovery", "disk-loss"}
     assert kinds <= set(faults), f"fault kinds never injected: {kinds - set(faults)}"
 
 

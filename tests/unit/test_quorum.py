@@ -51,3 +51,16 @@ def test_quorum_table(holding, write, read):
 
 def test_quorums_intersect():
     assert W_QUORUM_COUNT + R_QUORUM_COUNT > V_SEGMENTS_COUNT and 2 * W_QUORUM_COUNT > V_SEGMENTS_COUNT
+
+
+def test_peers_know_every_fence_needs_three_peers_per_placement():
+    from sixfold.core.quorum import peers_know_every_fence
+
+    six = ("a", "b", "c", "d", "e", "f")
+    assert peers_know_every_fence([six], "a", {"b", "c", "d"})
+    assert not peers_know_every_fence([six], "a", {"b", "c"})
+    assert not peers_know_every_fence([six], "a", {"a", "b", "c"})  # itself does not count
+    other = ("a", "b", "c", "g", "h", "i")
+    assert not peers_know_every_fence([six, other], "a", {"d", "e", "f"})  # three for each placement
+    assert peers_know_every_fence([six, other], "a", {"b", "c", "d", "g"})
+    assert peers_know_every_fence([other], "d", set())  # placements without the node ask nothing

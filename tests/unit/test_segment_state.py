@@ -325,6 +325,28 @@ def test_a_node_holding_nothing_adopts_the_writers_floor():
         f.check_write(17)
 
 
+def test_a_node_holding_nothing_takes_its_peers_epoch():
+    """A wiped node learns the newest epoch from its peers: older writers are refused as
+    fenced from then on, and the writer that claims that epoch (its recovery may still
+    be running) may still fence it, since nobody claimed the epoch here."""
+    f = VolumeFence()
+    assert f.learn_epoch(5) and (f.epoch, f.writer_id) == (5, "")
+    assert not f.learn_epoch(5) and not f.learn_epoch(3)
+    with pytest.raises(StaleEpoch):
+        f.check_write(4)  # a writer older than the peers' epoch is fenced
+    with pytest.raises(EpochUnknown):
+        f.check_write(5)  # its recovery is not known here yet
+    f.fence(5, "w5")
+    assert (f.epoch, f.writer_id) == (5, "w5")
+    with pytest.raises(StaleEpoch):
+        f.fence(5, "other")  # claimed now: exclusive as ever
+    g = VolumeFence()
+    g.learn_epoch(5)
+    g.truncate(5, "w5", 40)
+    with pytest.raises(StaleEpoch):
+        g.fence(5, "w5")  # recovered: nobody fences this epoch again
+
+
 def test_record_valid():
     f = VolumeFence(truncations={2: 100, 4: 150})
     assert f.record_valid(1, 100) and not f.record_valid(1, 101)

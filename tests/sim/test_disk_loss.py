@@ -1,0 +1,110 @@
+"""A storage node whose disk was replaced must not take a fenced writer's appends.
+
+Scripted in the simulator: writer 1 is paused, writer 2 recovers (truncating above
+writer 1's durable point), commits, and compacts its recovery out of the history once
+every node applied it; writer 2 dies. Then one node loses its disk and restarts empty,
+and writer 1 wakes up and sends a commit at epoch 1, at LSNs writer 2 gave to other
+records. The empty node knows neither epoch 2 nor its truncation, and no later
+recovery will tell it (the history no longer lists it). Before 2026-12-04 it took the
+records; the next recovery's truncation left them there (`truncated-kept`). Now a node
+opened holding nothing asks its peers for the newest epoch first, and refuses writer 1
+as fenced."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sixfold.sim.oracle import Outcome
+from sixfold.sim.runner import calm_schedule, finish, simulate
+from sixfold.sim.world import World
+
+WAIT_STEPS_MAX = 500  # 10 ms of simulated time each
+
+
+async def _wait_until(cond, what: str) -> None:
+    for _ in range(WAIT_STEPS_MAX):
+        if cond():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not within {WAIT_STEPS_MAX * 10} ms of simulated time: {what}")
+
+
+async def _commit(world: World, vc, count: int) -> None:
+    for _ in range(count):
+        world._mtr += 1
+        cpl = await vc.commit(world.changes(world._mtr))
+        world.oracle.on_outcome(Outcome(world._mtr, "durable", vc.epoch, cpl))
+
+
+async def _scenario(world: World, inj, _schedule, seen: dict) -> None:
+    for n in world.node_names:
+        world.start_node(n)
+    assert await inj.ensure_writer()
+    w1 = world.writers[world.current]
+    seen["w1_epoch"] = w1.epoch
+    await _commit(world, w1, 3)
+    world.net.pause(w1.writer_id)
+    world.current = None
+    assert await inj.ensure_writer()  # writer 2 fences every node and truncates
+    w2 = world.writers[world.current]
+    await _commit(world, w2, 5)
+    await _wait_until(lambda: all(world.nodes[n].volumes[world.spec.volume].fence.floor >= w2.epoch
+                                  for n in world.node_names),
+                      "every node forgets writer 2's recovery (applied everywhere)")
+    seen["w2_vdl"], seen["w2_recovered"] = w2.tracker.vdl, w2.recovered.vdl
+    world.crash_writer(w2.writer_id)
+    lost = world.node_names[-1]
+    world.lose_disk(lost)
+    world.start_node(lost)
+    for n in world.node_names:
+        if n != lost:
+            world.net.cut(w1.writer_id, n)  # only the empty node can answer writer 1
+    world.net.resume(w1.writer_id)
+    world._mtr += 1
+    c = await w1.submit(world.changes(world._mtr))  # an append at writer 1's (fenced) epoch
+    seen["w1_cpl"] = c.cpl
+    world.oracle.on_outcome(Outcome(world._mtr, "in_doubt", w1.epoch, c.cpl))
+    await _wait_until(lambda: w1._failure is not None or _stale_on(world, lost, w1.epoch, seen["w2_recovered"]),
+                      "writer 1 is refused, or the empty node takes its records")
+    seen["lost_epoch"] = world.nodes[lost].volumes[world.spec.volume].fence.epoch
+    seen["lost_holds_truncated"] = _stale_on(world, lost, w1.epoch, seen["w2_recovered"])
+    world.net.heal_all()
+    world.crash_writer(w1.writer_id)
+    await finish(world, 0)
+
+
+def _stale_on(world: World, node: str, epoch: int, truncated_above: int) -> bool:
+    """Whether `node`'s disk holds a record of `epoch` above where a later recovery truncated."""
+    from sixfold.core.records import peek_header
+
+    return any(h[4] == epoch and h[0] > truncated_above
+               for h in map(peek_header, world.oracle.node_disks[node].db(b"log").values.values()))
+
+
+def _take_appends_unconfirmed(monkeypatch):
+    """The bug: an empty node takes whatever writer reaches it first."""
+    from storage_node.node import StorageNode
+
+    async def no_confirm(self, vol):
+        vol.unconfirmed = False
+
+    monkeypatch.setattr(StorageNode, "confirm_epoch", no_confirm)
+
+
+@pytest.mark.parametrize("buggy", [False, True], ids=["peers-asked", "first-writer-trusted"])
+def test_an_empty_node_refuses_a_fenced_writer(buggy, monkeypatch):
+    if buggy:
+        _take_appends_unconfirmed(monkeypatch)
+    seen: dict = {}
+    r = simulate(5, lambda w, i, s: _scenario(w, i, s, seen), schedule=calm_schedule(5, committers=0))
+    print(r.summary(), r.outcomes, seen)
+    assert seen["w2_recovered"] < seen["w1_cpl"] <= seen["w2_vdl"], \
+        f"writer 1's commit was meant to reuse LSNs writer 2 wrote: {seen}"
+    if buggy:
+        assert seen["lost_holds_truncated"], seen
+        assert not r.ok and "truncated-kept" in r.summary(), r.summary()
+        return
+    assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
+    assert seen["lost_epoch"] > seen["w1_epoch"] and not seen["lost_holds_truncated"], seen
