@@ -125,7 +125,7 @@ class VolumeBackup:
         others[self.node.name] = scls
         targets = {pg: trim_target(covered.get(pg, 0), [others.get(n, {}).get(pg) for n in vol.geometry.segments(pg)],
                                    vol.hints.gc_horizon_lsn) for pg in scls}
-        await trim_once(vol, targets)
+        vol.counters.trimmed_records += await trim_once(vol, targets)
         # One node prunes: PG 0's first-ranked (none while it is down; nothing is lost by waiting).
         segs0 = vol.geometry.segments(0)
         if backup_rank(segs0, 0, self.node.name) == 0 and now - self._pruned_at_s >= self._prune_interval_s:

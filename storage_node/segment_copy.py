@@ -144,6 +144,7 @@ async def catch_up_by_copy(node, vol: NodeVolume, peer: str, trimmed: dict[int, 
                                                  timeout=RPC_TIMEOUT_MS / 1000)
         if await install(vol, copy_from_pb(pg, resp)):
             done += 1
+            vol.counters.segment_copies += 1
     return done
 
 

@@ -61,6 +61,8 @@ class Counters:
     repairs: int = 0
     gossip_records: int = 0
     gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
+    trimmed_records: int = 0
+    segment_copies: int = 0  # PGs installed from a peer's copy (their log was trimmed past this node)
 
 
 @dataclass

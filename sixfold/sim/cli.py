@@ -47,7 +47,7 @@ def _run_chunk(args: tuple[list[int], str | None]) -> list[dict]:
         out.append({"seed": r.seed, "ok": r.ok, "invariant": r.invariant, "detail": r.detail,
                     "schedule": r.schedule, "outcomes": r.outcomes, "faults": r.faults, "wall_s": r.wall_s,
                     "virtual_s": r.virtual_s, "messages": r.messages, "checks": r.checks, "digest": r.digest,
-                    "log_tail": r.log_tail, "summary": r.summary()})
+                    "storage": r.storage, "log_tail": r.log_tail, "summary": r.summary()})
     return out
 
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         r = run_seed(args.seed, args.plant)
         print(r.schedule)
         print(f"{r.summary()}\n  outcomes {r.outcomes}\n  {r.virtual_s:.1f} s simulated in {r.wall_s:.2f} s, "
-              f"{r.messages} messages, {r.checks} invariant checks, digest {r.digest}")
+              f"{r.messages} messages, {r.checks} invariant checks, digest {r.digest}\n  storage {r.storage}")
         if not r.ok:
             for line in r.log_tail[-12:]:
                 print(f"  {line}")
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     chunks = [(seeds[i:i + CHUNK_SEEDS], args.plant) for i in range(0, len(seeds), CHUNK_SEEDS)]
     t0 = time.perf_counter()
     done, failures = 0, []
-    faults, outcomes = Counter(), Counter()
+    faults, outcomes, storage = Counter(), Counter(), Counter()
     messages = checks = 0
     virtual_s = 0.0
     tty = sys.stderr.isatty()
@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 done += 1
                 faults.update(r["faults"])
                 outcomes.update(r["outcomes"])
+                storage.update(r["storage"])
                 messages += r["messages"]
                 checks += r["checks"]
                 virtual_s += r["virtual_s"]
@@ -113,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
           f"{len(failures)} failed" + (f" (plant {args.plant})" if args.plant else ""))
     print(f"  commits: {dict(sorted(outcomes.items()))}")
     print(f"  faults injected: {dict(sorted(faults.items()))}")
+    print(f"  storage: {dict(sorted(storage.items()))}")
     print(f"  messages: {messages}, invariant checks: {checks}")
     if failures:
         print(f"  failed seeds: {[r['seed'] for r in failures][:20]}; first: {failures[0]['summary']}")
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         with open(args.json, "w") as f:
             json.dump({"seeds": done, "start": args.start, "plant": args.plant, "elapsed_s": elapsed,
                        "seeds_per_s": done / elapsed, "virtual_s": virtual_s, "failed": len(failures),
-                       "outcomes": dict(outcomes), "faults": dict(faults), "messages": messages,
+                       "outcomes": dict(outcomes), "faults": dict(faults), "storage": dict(storage), "messages": messages,
                        "checks": checks, "failures": [{k: r[k] for k in ("seed", "invariant", "detail", "digest")}
                                                       for r in failures]}, f, indent=2)
     return 1 if failures else 0

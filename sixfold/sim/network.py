@@ -45,6 +45,7 @@ UNARY = {
     "GetSegmentState": (pb.SegmentStateRequest, pb.SegmentStateResponse),
     "Truncate": (pb.TruncateRequest, pb.TruncateResponse),
     "FetchRecords": (pb.FetchRequest, pb.FetchResponse),
+    "CopySegment": (pb.CopySegmentRequest, pb.CopySegmentResponse),
     "Health": (pb.HealthRequest, pb.HealthResponse),
 }
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sixfold.core.records import NO_PAGE, peek_header
+from sixfold.core.records import NO_PAGE, decode_page_version, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.sim.disk import MemDisk
 from storage_node.store import log_key, page_key
@@ -38,6 +38,7 @@ from storage_node.store import log_key, page_key
 LOG_DB = b"log"
 META_DB = b"meta"
 PAGE_LOG_DB = b"page_log"
+VERSIONS_DB = b"versions"
 
 
 class InvariantViolation(Exception):
@@ -64,7 +65,8 @@ class Oracle:
     history: dict[int, int] = field(default_factory=dict)  # every recovery point: epoch -> VDL
     violations: list[InvariantViolation] = field(default_factory=list)
     checks: int = 0
-    lost: dict[str, dict[bytes, bytes]] = field(default_factory=dict)  # node -> its log when its disk was lost
+    lost: dict[str, tuple[dict[bytes, bytes], dict[int, int]]] = field(default_factory=dict)
+    # node -> (its log, its trim marks) when its disk was lost
     fenced_epoch_max: int = 0  # the newest epoch any node persisted in its fence
 
     def __post_init__(self) -> None:
@@ -83,9 +85,18 @@ class Oracle:
 
     # --- ground truth on the disks ---------------------------------------------------------
     def holders(self, pg: int, lsn: int, raw: bytes) -> list[str]:
-        key = log_key(pg, lsn)
-        return [n for n in self.segments_of(pg)
-                if self.node_disks[n].db(LOG_DB).values.get(key) == raw or self.lost.get(n, {}).get(key) == raw]
+        """The segments holding the record: in their log, or trimmed from it (a node trims
+        only what all six segments hold, after writing the pages it touches)."""
+        key, trim_key = log_key(pg, lsn), _trim_key(pg)
+        out = []
+        for n in self.segments_of(pg):
+            disk = self.node_disks[n]
+            trimmed = disk.db(META_DB).values.get(trim_key)
+            lost_log, lost_trims = self.lost.get(n, ({}, {}))
+            if disk.db(LOG_DB).values.get(key) == raw or (trimmed is not None and int.from_bytes(trimmed, "big") >= lsn) \
+                    or lost_log.get(key) == raw or lost_trims.get(pg, 0) >= lsn:
+                out.append(n)
+        return out
 
     def check_quorum(self, epoch: int, lsns, what: str, invariant: str) -> None:
         for lsn in lsns:
@@ -99,7 +110,8 @@ class Oracle:
     # --- events -------------------------------------------------------------------------
     def on_disk_lost(self, node: str) -> None:
         assert not self.lost, "the fault model loses at most one disk per run"
-        self.lost[node] = dict(self.node_disks[node].db(LOG_DB).values)
+        disk = self.node_disks[node]
+        self.lost[node] = (dict(disk.db(LOG_DB).values), trim_marks(disk))
 
     def on_sent(self, epoch: int, entries) -> None:
         lsns = []
@@ -165,8 +177,9 @@ class Oracle:
                                             f"record {lsn} of epoch {epoch}")
 
     # --- the end --------------------------------------------------------------------------
-    def page_present(self, page: int, pg: int, vdl: int) -> bool:
-        """Whether a valid record at or below `vdl` changes `page`, on any disk."""
+    def page_present(self, page: int, pg: int, vdl: int, payload: bytes) -> bool:
+        """Whether `page` carries `payload` (its one writer's change) at or below `vdl` on
+        any disk: in a valid record, or in a page version (trimming keeps only those)."""
         lo, hi = page_key(page, 0), page_key(page + 1, 0)
         for disk in self.node_disks.values():
             pl = disk.db(PAGE_LOG_DB)
@@ -178,13 +191,20 @@ class Oracle:
                 _l, _pg, _prev, _cpl, epoch = peek_header(raw)
                 if record_valid(self.history, epoch, lsn):
                     return True
+            versions = disk.db(VERSIONS_DB)
+            for k in versions.keys[_bisect(versions.keys, lo):_bisect(versions.keys, hi)]:
+                image, lsn = decode_page_version(versions.values[k])
+                if lsn <= vdl and image[:len(payload)] == payload:
+                    return True
         return False
 
-    def check_outcomes(self, final_vdl: int, pages_of, pg_of) -> dict[str, int]:
-        """Every client outcome against the final volume. Returns counts per state."""
+    def check_outcomes(self, final_vdl: int, pages_of, pg_of, payload_of) -> dict[str, int]:
+        """Every client outcome against the final volume (`payload_of(mtr, k)`: what MTR
+        `mtr` wrote at the start of its k-th page). Returns counts per state."""
         seen = {"durable": 0, "refused": 0, "in_doubt": 0, "in_doubt_kept": 0}
         for o in sorted(self.outcomes.values(), key=lambda o: o.mtr):
-            present = [self.page_present(p, pg_of(p), final_vdl) for p in pages_of(o.mtr)]
+            present = [self.page_present(p, pg_of(p), final_vdl, payload_of(o.mtr, k))
+                       for k, p in enumerate(pages_of(o.mtr))]
             self.checks += 1
             seen[o.kind] += 1
             if o.kind == "durable" and not all(present):
@@ -197,6 +217,16 @@ class Oracle:
                     self.fail("outcome", f"MTR {o.mtr} (in doubt) is partly in the final volume")
                 seen["in_doubt_kept"] += all(present)
         return seen
+
+
+def _trim_key(pg: int) -> bytes:
+    return b"trm" + pg.to_bytes(4, "big")  # VolumeStore's trim mark of `pg`
+
+
+def trim_marks(disk: MemDisk) -> dict[int, int]:
+    """PG -> how far its log was trimmed on `disk` (the store's b"trm" marks)."""
+    meta = disk.db(META_DB).values
+    return {int.from_bytes(k[3:7], "big"): int.from_bytes(v, "big") for k, v in meta.items() if k[:3] == b"trm"}
 
 
 def _bisect(keys: list[bytes], k: bytes) -> int:

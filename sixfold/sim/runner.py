@@ -51,6 +51,7 @@ class SeedResult:
     steps: int = 0
     messages: int = 0
     checks: int = 0
+    storage: dict[str, int] = field(default_factory=dict)  # records trimmed, segments copied
     digest: str = ""
     log_tail: list[str] = field(default_factory=list)
 
@@ -145,6 +146,7 @@ def simulate(seed: int, scenario, plant: str | None = None, schedule: Schedule |
         result.checks = world.oracle.checks
         result.outcomes = world.outcome_counts
         result.messages = world.net.messages
+        result.storage = world.storage_activity()
     result.schedule = schedule.describe() if schedule else ""
     result.faults = dict(schedule.counts) if schedule else {}
     result.virtual_s = loop.time()
@@ -226,7 +228,7 @@ async def finish(world: World, seed: int) -> None:
         world.violation("wedged", "the final recovery failed with every node up")
         return
     world.outcome_counts = world.oracle.check_outcomes(final.recovered.vdl, world.pages_of,
-                                                      world.geometry.pg_of_page)
+                                                      world.geometry.pg_of_page, world.payload)
     rng = random.Random(f"reads/{seed}")
     sample = rng.sample(sorted(world.oracle.outcomes), min(PAGE_READS_PER_RUN, len(world.oracle.outcomes)))
     for mtr in sample:

@@ -25,10 +25,12 @@ from sixfold.sim.oracle import InvariantViolation, Oracle, Outcome
 from sixfold.spec import ClusterSpec, local_spec
 from storage_node.node import StorageNode
 from storage_node.service import StorageService
+from storage_node.trim import trim_once, trim_target
 
 log = logging.getLogger("sixfold.sim")
 PG_PAGES = 16
 MTR_PAYLOAD_BYTES = 24
+TRIM_INTERVAL_S = 0.5  # how often a node trims its log (the backup pass's interval is 1 s)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class World:
         self.stopping = False
         self.committer_tasks: list[asyncio.Task] = []
         self.outcome_counts: dict[str, int] = {}
+        self._retired = {"trimmed_records": 0, "segment_copies": 0}  # of node processes that crashed
 
     def _env_path(self, node: str) -> str:
         return str(PurePosixPath("/sim") / node / "volumes" / self.spec.volume)
@@ -73,11 +76,48 @@ class World:
 
     async def _boot(self, node: StorageNode) -> None:
         node.open_existing_volumes([self.spec.volume])
-        self._watch_volume(node.name, node.volumes[self.spec.volume])
+        vol = node.volumes[self.spec.volume]
+        self._watch_volume(node.name, vol)
+        trim = self.loop.spawn(node.name, self._trim_loop(vol), name=f"trim-{node.name}")
+        trim.add_done_callback(lambda t, n=node.name: None if t.cancelled() or t.exception() is None
+                               else self._node_fatal(n, t.exception()))
+
+    async def _trim_loop(self, vol) -> None:
+        """What a node's backup pass does once it has shipped (`storage_node/backup.py`),
+        with everything durable taken as shipped: trim each PG behind every segment's SCL.
+        The SCLs are read from the live nodes, as their progress objects would report them
+        (a node that is down reports none, which stops trimming)."""
+        while True:
+            await asyncio.sleep(TRIM_INTERVAL_S)
+            targets = {}
+            for pg in sorted(vol.chains):
+                scls = []
+                for n in self.geometry.segments(pg):
+                    peer = self.nodes.get(n)
+                    peer_vol = peer.volumes.get(self.spec.volume) if peer is not None else None
+                    scls.append(peer_vol.scl(pg) if peer_vol is not None else None)
+                targets[pg] = trim_target(vol.hints.vdl_hint, scls, vol.hints.gc_horizon_lsn)
+            vol.counters.trimmed_records += await trim_once(vol, targets)
+
+    def storage_activity(self) -> dict[str, int]:
+        """Records trimmed and segments copied so far, over every node process."""
+        out = dict(self._retired)
+        for node in self.nodes.values():
+            for k, v in self._activity_of(node).items():
+                out[k] += v
+        return out
+
+    def _activity_of(self, node: StorageNode) -> dict[str, int]:
+        vol = node.volumes.get(self.spec.volume)
+        if vol is None:
+            return {}
+        return {"trimmed_records": vol.counters.trimmed_records, "segment_copies": vol.counters.segment_copies}
 
     def crash_node(self, name: str) -> None:
         if name not in self.nodes:
             return
+        for k, v in self._activity_of(self.nodes[name]).items():
+            self._retired[k] += v
         self.net.crash(name)
         self.loop.kill_process(name)
         self.oracle.node_disks[name].dead = True
