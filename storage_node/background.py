@@ -73,7 +73,9 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
     # Only records at or below the peer's durable point: newer ones are still on their
     # way on this node's own append stream (the writer resends what lies above VDL).
     if vol.unconfirmed:
-        await node.confirm_epoch(vol)  # EpochUnknown while too few peers answer
+        await node.confirm_volume(vol)  # EpochUnknown while too few peers answer
+    if vol.lost_clone is not None:
+        return 0  # not served here: nothing to catch up on
     shared = [pg for pg in sorted(vol.chains) if peer in vol.geometry.segments(pg)]
     req = pb.FetchRequest(
         volume=vol.name, from_node=node.name, max_records=GOSSIP_FETCH_RECORDS_MAX, max_bytes=GOSSIP_FETCH_BYTES_MAX,

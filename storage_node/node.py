@@ -150,32 +150,44 @@ class StorageNode:
     def peer(self, name: str) -> pb_grpc.StorageNodeStub:
         return self._transport.storage_stub(self.spec.node(name).address)
 
-    async def confirm_epoch(self, vol: NodeVolume) -> None:
-        """For a volume opened holding nothing: take the newest epoch its peers were fenced
-        at before taking any record. A disk replaced after a recovery was compacted out of
-        the history would otherwise accept a fenced writer's appends at LSNs that recovery
-        gave to other records, and no later truncation would tell it."""
-        await vol.learn_epoch(await self.newest_peer_epoch(vol))
+    async def confirm_volume(self, vol: NodeVolume) -> None:
+        """For a volume opened holding nothing (new, or its disk was replaced): learn from
+        its peers, before taking any record or serving any read, the newest epoch they
+        were fenced at, and whether the volume is a clone.
+
+        A disk replaced after a recovery was compacted out of the history would otherwise
+        take a fenced writer's appends at LSNs that recovery gave to other records, and no
+        later truncation would tell it. And a clone's metadata is written once, on the six
+        nodes, when it is made: a replaced disk would hold the clone as an ordinary volume
+        and read the pages the clone never wrote as zeros, not as the parent's. Such a
+        node does not serve the clone (`NodeVolume.lost_clone`)."""
+        epoch, clone = await self._peer_view(vol)
+        await vol.learn_epoch(epoch)
+        if clone is not None and vol.clone_of is None:
+            vol.lost_clone = clone
+            log.warning("volume %s is a clone of %s (at LSN %d) that this node no longer holds: not served here",
+                        vol.name, clone["parent"], clone["fork_lsn"])
         vol.unconfirmed = False
 
-    async def newest_peer_epoch(self, vol: NodeVolume) -> int:
-        """The newest epoch this node's peers were fenced at, from enough of them to be
-        sure (`peers_know_every_fence`); raises EpochUnknown (retriable) otherwise."""
+    async def _peer_view(self, vol: NodeVolume) -> tuple[int, dict | None]:
+        """(the newest epoch this node's peers were fenced at, the volume's clone metadata
+        if a peer has it), from enough peers to be sure (`peers_know_every_fence`); raises
+        EpochUnknown (retriable) otherwise."""
         placements = [p for p in self.geometry.placements(self.geometry.placement_period) if self.name in p]
         peers = sorted({n for p in placements for n in p if n != self.name})
 
-        async def ask(peer: str) -> int:
-            resp = await self.peer(peer).FetchRecords(
+        async def ask(peer: str) -> pb.FetchResponse:
+            return await self.peer(peer).FetchRecords(
                 pb.FetchRequest(volume=vol.name, from_node=self.name, max_records=1, max_bytes=1),
                 timeout=RPC_TIMEOUT_MS / 1000)
-            return resp.epoch
 
         got = await asyncio.gather(*(ask(p) for p in peers), return_exceptions=True)
-        answered = {p: e for p, e in zip(peers, got) if isinstance(e, int)}
+        answered = {p: r for p, r in zip(peers, got) if isinstance(r, pb.FetchResponse)}
         if not peers_know_every_fence(placements, self.name, answered):
             raise EpochUnknown(f"volume {vol.name} holds nothing here and only {len(answered)} of {len(peers)} "
                                "peers answered: the volume's epoch is not known yet")
-        return max(answered.values(), default=0)
+        clones = [{"parent": r.clone_parent, "fork_lsn": r.clone_fork_lsn} for r in answered.values() if r.clone_parent]
+        return max((r.epoch for r in answered.values()), default=0), (clones[0] if clones else None)
 
     def _start_volume_tasks(self, vol: NodeVolume) -> None:
         from storage_node import background

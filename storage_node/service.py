@@ -8,7 +8,7 @@ import logging
 
 import grpc
 
-from sixfold.errors import InvalidMessage, SixfoldError, StaleEpoch
+from sixfold.errors import EpochUnknown, InvalidMessage, SegmentBehind, SixfoldError, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from storage_node import segment_copy
@@ -49,7 +49,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     if vol.dropped:
                         raise StaleEpoch(f"volume {req.volume!r} was dropped")
                     if vol.unconfirmed:
-                        await self.node.confirm_epoch(vol)
+                        await self.node.confirm_volume(vol)
+                    vol.check_served()
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
                     if req.truncation_floor > vol.fence.applied_epoch and vol.holds_nothing():
@@ -94,6 +95,12 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def GetPage(self, request, context):
         vol = self.node.volume(request.volume)
         try:
+            if vol.unconfirmed:
+                try:
+                    await self.node.confirm_volume(vol)
+                except EpochUnknown as e:
+                    raise SegmentBehind(str(e)) from None
+            vol.check_served()
             r = vol.get_page(request.page, request.read_lsn, request.required_scl)
         except SixfoldError as e:
             await _abort(context, e)
@@ -102,6 +109,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def GetSegmentState(self, request, context):
         vol = self.node.volume(request.volume)
         try:
+            vol.check_served()
             if request.fence_epoch:
                 await vol.fence_epoch(request.fence_epoch, request.writer_id)
             segs = []
@@ -120,6 +128,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def Truncate(self, request, context):
         vol = self.node.volume(request.volume)
         try:
+            vol.check_served()
             await vol.truncate(request.epoch, request.writer_id, request.above_lsn,
                                truncations_from_pb(request.truncations))
             vol.note_hints(request.above_lsn, 0, request.pg_count)
@@ -150,11 +159,13 @@ class StorageService(pb_grpc.StorageNodeServicer):
             bound = vol.hints.vdl_hint
             ranges = [(pg, a, min(u, bound) if u else bound) for pg, a, u in ranges if a < bound]
         records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
+        clone = vol.clone_of or vol.lost_clone
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg in scl_pgs],
             vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch,
-            packed_ranges_read=packed, trimmed_pgs=[pg for pg, _t in trimmed], trimmed_lsns=[t for _pg, t in trimmed])
+            packed_ranges_read=packed, trimmed_pgs=[pg for pg, _t in trimmed], trimmed_lsns=[t for _pg, t in trimmed],
+            clone_parent=clone["parent"] if clone else "", clone_fork_lsn=clone["fork_lsn"] if clone else 0)
 
     async def CopySegment(self, request, context):
         vol = self.node.volume(request.volume)

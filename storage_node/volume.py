@@ -122,8 +122,9 @@ class NodeVolume:
         self.repairs: set[tuple[str, int, int]] = set()  # ("record", pg, lsn) | ("version", page, lsn)
         # Opened holding nothing (new, or its disk was replaced): it cannot tell a current
         # writer from a fenced one until its peers say which epoch is the newest. Nothing
-        # is taken from a writer or a peer before that (`StorageNode.confirm_epoch`).
+        # is taken from a writer or a peer before that (`StorageNode.confirm_volume`).
         self.unconfirmed = self.holds_nothing()
+        self.lost_clone: dict | None = None  # {parent, fork_lsn}: a clone this node lost with its disk
         if sabotage.active("no-fencing"):
             sabotage.skip_epoch_checks(self)  # chaos runs only: a planted bug the checkers must catch
         log.info("volume %s opened: epoch %d, %d segments, hints %s", name, self.fence.epoch,
@@ -133,6 +134,13 @@ class NodeVolume:
         self.store.close()
 
     # --- helpers --------------------------------------------------------------------
+    def check_served(self) -> None:
+        """Raise SegmentBehind (the caller tries another segment) for a clone this node
+        lost with its disk: see `StorageNode.confirm_volume`."""
+        if self.lost_clone is not None:
+            raise SegmentBehind(f"volume {self.name} is a clone of {self.lost_clone['parent']} that this node lost "
+                                "with its disk: not served here")
+
     def holds(self, pg: int) -> bool:
         return self.node in self.geometry.segments(pg)
 

@@ -185,7 +185,7 @@ class FetchRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ..., range_pgs: _Optional[_Iterable[int]] = ..., range_after_lsns: _Optional[_Iterable[int]] = ..., range_up_to_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read", "trimmed_pgs", "trimmed_lsns")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read", "trimmed_pgs", "trimmed_lsns", "clone_parent", "clone_fork_lsn")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -196,6 +196,8 @@ class FetchResponse(_message.Message):
     PACKED_RANGES_READ_FIELD_NUMBER: _ClassVar[int]
     TRIMMED_PGS_FIELD_NUMBER: _ClassVar[int]
     TRIMMED_LSNS_FIELD_NUMBER: _ClassVar[int]
+    CLONE_PARENT_FIELD_NUMBER: _ClassVar[int]
+    CLONE_FORK_LSN_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
@@ -206,7 +208,9 @@ class FetchResponse(_message.Message):
     packed_ranges_read: int
     trimmed_pgs: _containers.RepeatedScalarFieldContainer[int]
     trimmed_lsns: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ..., trimmed_pgs: _Optional[_Iterable[int]] = ..., trimmed_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
+    clone_parent: str
+    clone_fork_lsn: int
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ..., trimmed_pgs: _Optional[_Iterable[int]] = ..., trimmed_lsns: _Optional[_Iterable[int]] = ..., clone_parent: _Optional[str] = ..., clone_fork_lsn: _Optional[int] = ...) -> None: ...
 
 class CopySegmentRequest(_message.Message):
     __slots__ = ("volume", "pg")

@@ -79,3 +79,55 @@ def test_clone_shares_pages_then_diverges_and_outlives_its_source(cluster_builde
     volumes = src.root / "nodes" / src.storage_names[0] / "volumes"
     wait_until(lambda: not [p for p in volumes.iterdir() if not p.name.startswith(".")], 10,
                "the storage nodes to delete both volumes once nothing reads them")
+
+
+def test_a_storage_node_with_a_replaced_disk_does_not_serve_a_clone_it_lost(cluster_builder, tmp_path):
+    """A clone's metadata (its parent and fork point) is written once, on the six nodes,
+    when it is made. A node whose disk was replaced later took the clone's writer's
+    appends as an ordinary volume, and served the pages the clone never wrote as zeros
+    instead of the parent's: a wrong answer for any read that reached it. Now the node
+    learns from its peers that the volume is a clone it lost, and refuses to serve it;
+    its peers serve every page, and the clone's data reads back whole."""
+    import shutil
+
+    import grpc
+
+    from sixfold.rpc import storage_pb2 as pb
+    from sixfold.rpc import storage_pb2_grpc as pb_grpc
+
+    src = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))
+    src_uri = src.uri()
+    with psycopg.connect(src_uri, autocommit=True) as conn:
+        conn.execute("create table t (id int primary key, v int)")
+        conn.execute(f"insert into t select g, 0 from generate_series(1, {ROWS}) g")
+    at_fork = rows(src_uri)
+    into = tmp_path / "clone"
+    ok(sixfold("clone", "--data-dir", str(src.root), "--into", str(into), "--port", str(free_ports(1)[0])))
+    clone = Supervisor.attach(ClusterSpec.load(into / "cluster.json"), into, adopt=True)
+    cluster_builder.clusters.append(clone)
+    clone_uri = endpoints(clone.spec, load_credentials(into))["writer"]
+    volume = clone.spec.volume
+
+    victim, peer = src.storage_names[-1], src.storage_names[0]
+    src.kill(victim)
+    shutil.rmtree(src.nodes[victim].data_dir)
+    src.start(victim)
+    with psycopg.connect(clone_uri, autocommit=True) as conn:  # the clone's writer reaches the new node
+        conn.execute("update t set v = 5 where id = 1")
+    with grpc.insecure_channel(src.nodes[peer].address) as ch:
+        vdl = pb_grpc.StorageNodeStub(ch).Health(pb.HealthRequest(volume=volume), timeout=10).vdl_hint
+
+    def page_of(name: str, page: int):
+        with grpc.insecure_channel(src.nodes[name].address) as ch:
+            try:
+                return pb_grpc.StorageNodeStub(ch).GetPage(
+                    pb.GetPageRequest(volume=volume, page=page, read_lsn=vdl), timeout=10).image
+            except grpc.RpcError as e:
+                return e.code()
+
+    served = {p: page_of(peer, p) for p in range(64)}
+    pages = [p for p, img in served.items() if isinstance(img, bytes) and any(img)]
+    assert len(pages) > 3, f"the clone should share several written pages with its parent: {served}"
+    for p in pages:
+        assert page_of(victim, p) == grpc.StatusCode.UNAVAILABLE, f"{victim} served page {p} of a clone it lost"
+    assert rows(clone_uri) == {**at_fork, 1: 5}

@@ -90,7 +90,7 @@ def _take_appends_unconfirmed(monkeypatch):
     async def no_confirm(self, vol):
         vol.unconfirmed = False
 
-    monkeypatch.setattr(StorageNode, "confirm_epoch", no_confirm)
+    monkeypatch.setattr(StorageNode, "confirm_volume", no_confirm)
 
 
 @pytest.mark.parametrize("buggy", [False, True], ids=["peers-asked", "first-writer-trusted"])
