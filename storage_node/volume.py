@@ -294,7 +294,17 @@ class NodeVolume:
 
         def after(tails: dict[int, int]) -> dict[int, int]:
             for pg, tail in tails.items():
-                self.chains[pg].truncate(above_lsn, max(tail, min(self.trimmed.get(pg, 0), above_lsn)))
+                chain = self.chains[pg]
+                if chain.scl > above_lsn or chain.has_holes:
+                    # Read the chain back from disk rather than cut it at the point: records
+                    # of `epoch` or newer above it survive. A recovery learned late (a peer
+                    # taught it after a newer writer appended here) removes none of those,
+                    # and a chain cut below them forgot records the node still holds: its SCL
+                    # stuck below them, and recovery could never read them back.
+                    with self.store.env.begin() as txn:
+                        scl_floor, _mat, _trim = self.store.pg_marks(txn, pg)
+                    self.chains[pg] = self.chain_from_disk(pg, scl_floor)
+                    assert self.chains[pg].scl >= min(tail, chain.scl), (pg, tail, chain.scl)
                 if self.materialized.get(pg, 0) > above_lsn:
                     self.materialized[pg] = 0
             self.fence.applied(epoch)

@@ -120,7 +120,9 @@ class SegmentChain:
 
     def truncate(self, above_lsn: int, last_held_at_or_below: int) -> None:
         """Forget every record above `above_lsn`. `last_held_at_or_below` is the
-        highest LSN the segment still holds at or below it (the shell reads it off disk)."""
+        highest LSN the segment still holds at or below it (the shell reads it off disk).
+        For a truncation that leaves records of newer epochs above the point, the storage
+        node reads the chain back from disk instead (`NodeVolume._truncate_local`)."""
         assert last_held_at_or_below <= above_lsn
         if self.scl > above_lsn:
             self.scl = last_held_at_or_below

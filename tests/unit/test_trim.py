@@ -88,3 +88,31 @@ def test_trimming_keeps_every_readable_point_and_the_fork(tmp_path):
                                          ([9, 3, 9, 9, 9, 9], 3)])
 def test_trim_target_waits_for_every_segment(scls, expect):
     assert trim_target(8, scls, 7) == expect
+
+
+def test_a_recovery_learned_late_keeps_a_newer_writers_records(tmp_path):
+    """A node may learn an old recovery's truncation (from a peer) after a newer writer
+    appended above its point. The truncation removes only older epochs' records; the
+    segment's chain must keep the newer ones (it used to be cut at the point: its SCL
+    stuck below records it still held, which recovery then could not read back)."""
+
+    async def scenario():
+        vol = NodeVolume("v", "n0", Geometry(NODES), tmp_path / "late")
+        loop_task = asyncio.create_task(vol.persist_loop())
+        try:
+            vol.fence.fence(3, "writer-3")
+            recs = [LogRecord(lsn, 0, 3, lsn - 1, 0, KIND_DELTA, True, 1 if lsn <= 5 else 3, lsn,
+                              encode_delta([(0, bytes([lsn]))])) for lsn in range(1, 8)]
+            await vol.submit_records([(r, encode_record(r)) for r in recs], None)
+            assert vol.scl(0) == 7
+            await vol.learn({2: 5})  # epoch 2 truncated above 5: records 6 and 7 are epoch 3's
+            assert vol.scl(0) == 7, "records of a newer epoch than the truncation's were forgotten"
+            assert len(vol.fetch([(0, 5, 0)], 10, 1 << 20)) == 2
+            await vol.learn({4: 6})  # epoch 4 truncated above 6: record 7 (epoch 3) goes
+            assert vol.scl(0) == 6 and len(vol.fetch([(0, 5, 0)], 10, 1 << 20)) == 1
+        finally:
+            loop_task.cancel()
+            await asyncio.gather(loop_task, return_exceptions=True)
+            vol.close()
+
+    asyncio.run(scenario())
