@@ -2,7 +2,7 @@
 
 A schedule is a list of timed faults (process crashes and restarts, pauses,
 partitions, disk faults, clock jumps, writer crashes and take-overs, stream resets,
-the loss of one storage node's disk) plus the network's fault rates and the
+the loss of one storage node's disk, a power cut of every storage node) plus the network's fault rates and the
 workload's knobs. `apply` runs it against a
 World; after `heal_at_s` everything is healed and the run checks the writer is not
 wedged.
@@ -24,6 +24,9 @@ KINDS = ("crash", "pause", "cut-az", "cut-writer", "fsync-fail", "disk-full", "c
 # record on three others, and any four segments that answer a recovery include one of
 # them; a second loss before the first disk is rebuilt is beyond the fault model.
 DISK_LOSS_CHANCE = 0.25
+# Every storage node down at once (a power cut), then all restarted: each rebuilds its
+# segment chains from its disk, above its trim marks. From a random stream of its own too.
+POWER_CUT_CHANCE = 0.25
 
 
 @dataclass
@@ -107,6 +110,9 @@ def make_schedule(seed: int, nodes: list[str], azs: list[str]) -> Schedule:
     if loss.random() < DISK_LOSS_CHANCE:
         faults.append(Fault(round(loss.uniform(0.05, heal_at), 4), "disk-loss", loss.choice(nodes),
                             round(loss.uniform(0.05, 3.0), 4)))
+    cut = random.Random(f"power-cut/{seed}")
+    if cut.random() < POWER_CUT_CHANCE:
+        faults.append(Fault(round(cut.uniform(0.5, heal_at), 4), "power-cut", "", round(cut.uniform(0.05, 1.0), 4)))
     faults.sort(key=lambda f: f.at_s)
     lal = rng.choice([None, None, None, 4, 16, 64])
     return Schedule(seed, faults, net, world, lal, heal_at, crash_in_recovery=rng.choice([0.0, 0.0, 0.3, 1.0]))
@@ -149,6 +155,10 @@ class Injector:
         elif f.kind == "disk-loss":
             w.lose_disk(f.target)  # the node comes back on an empty disk
             self.later(f.duration_s, self.restart, f.target)
+        elif f.kind == "power-cut":
+            for n in w.node_names:
+                w.crash_node(n)
+                self.later(f.duration_s, self.restart, n)
         elif f.kind == "pause":
             net.pause(f.target)
             self.later(f.duration_s, net.resume, f.target)

@@ -22,7 +22,8 @@ every recovery point, and every simulated disk. It checks, as the run goes:
 and at the end of the run, over the final recovered volume:
 
 * outcome: a commit reported durable is there, one refused is not, one in doubt is
-  there entirely or not at all (never partial).
+  there entirely or not at all (never partial); read back through GetPage for a
+  sample, which must succeed (unreadable).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ the bug breaks; tests/sim checks that within the CI seed budget.
 
 from __future__ import annotations
 
+import contextlib
+
 from sixfold.errors import EpochUnknown, StaleEpoch
 from sixfold.sabotage import skip_epoch_checks
 
@@ -20,6 +22,9 @@ PLANTS = {
     "amnesia-fences": "a storage node whose disk was replaced refuses the writer's appends as stale (it does not "
                       "know the writer's recovery) instead of taking the writer's truncation floor, so one lost "
                       "disk stops the writer",
+    "chain-below-trim": "a storage node restarted after trimming starts each segment's chain at its persisted "
+                        "SCL floor, below the trim mark (the bug fixed in fee4890), so after a power cut no "
+                        "segment can serve some pages",
 }
 
 
@@ -38,7 +43,26 @@ def refuse_unknown_epochs_as_stale(vol) -> None:
 
 
 def planted(name: str | None):
-    """A context manager for plants that patch module-level code for one run (none today)."""
-    import contextlib
+    """A context manager for plants that patch module-level code for one run."""
+    if name != "chain-below-trim":
+        return contextlib.nullcontext()
+    return _chains_ignore_trim_marks()
 
-    return contextlib.nullcontext()
+
+@contextlib.contextmanager
+def _chains_ignore_trim_marks():
+    import storage_node.volume as volume_module
+
+    real = volume_module.SegmentChain
+
+    class ChainBelowTrim(real):
+        __slots__ = ()
+
+        def __init__(self, pg: int, scl: int = 0, pending=(), trimmed_to: int = 0):
+            super().__init__(pg, scl, pending, 0)
+
+    volume_module.SegmentChain = ChainBelowTrim
+    try:
+        yield
+    finally:
+        volume_module.SegmentChain = real

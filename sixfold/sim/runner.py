@@ -234,7 +234,11 @@ async def finish(world: World, seed: int) -> None:
     for mtr in sample:
         o = world.oracle.outcomes[mtr]
         for k, page in enumerate(world.pages_of(mtr)):
-            img = await final.get_page(page)
+            try:
+                img = await final.get_page(page)
+            except SixfoldError as e:
+                world.violation("unreadable", f"GetPage of page {page} (MTR {mtr}) failed with every node up: {e}")
+                return
             there = img[: len(world.payload(mtr, k))] == world.payload(mtr, k)
             if o.kind == "durable" and not there or o.kind == "refused" and there:
                 world.violation("outcome", f"GetPage of page {page}: MTR {mtr} ({o.kind}) reads as "

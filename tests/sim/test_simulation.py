@@ -22,7 +22,7 @@ from sixfold.sim.runner import run_seed
 CI_SEEDS = 300
 PLANT_SEED_BUDGET = 40  # every plant must be caught within this many seeds
 CAUGHT_AS = {"vdl-at-3": {"vdl-quorum"}, "no-epoch-check": {"fenced-ack", "durable-lost"},
-             "amnesia-fences": {"fenced-by-newer"}}
+             "amnesia-fences": {"fenced-by-newer"}, "chain-below-trim": {"unreadable", "wedged"}}
 
 
 def test_ci_seeds_hold_every_invariant():
@@ -46,7 +46,7 @@ def test_ci_seeds_hold_every_invariant():
     assert durable > 20 * count, "the workload barely ran: the seeds prove little"
     assert trimmed > 0 and copies > 0, "trimming and segment copies never happened: the seeds prove nothing of them"
     kinds = {"crash", "pause", "cut-az", "cut-writer", "fsync-fail", "disk-full", "clock-jump", "writer-crash",
-             "writer-takeover", "stream-reset", "recovery-storm", "flap", "crash-in-recovery", "disk-loss"}
+             "writer-takeover", "stream-reset", "recovery-storm", "flap", "crash-in-recovery", "disk-loss", "power-cut"}
     assert kinds <= set(faults), f"fault kinds never injected: {kinds - set(faults)}"
 
 
