@@ -96,8 +96,13 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout) for n, s in stubs.items()},
             write_quorum_everywhere, RECOVERY_STRAGGLER_GRACE_MS / 1000)
         alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
-        if not alive:
-            raise QuorumUnavailable("no storage node answered")
+        if not write_quorum_everywhere(set(alive)):
+            # Whatever the answers say about the volume's size: a node that lost its disk
+            # reports no PG at all, and a recovery planned from it alone would reuse an
+            # epoch and truncate everything (a simulated power cut with only that node
+            # back did exactly that).
+            raise QuorumUnavailable(f"recovery needs {W_QUORUM_COUNT} segments of every PG to answer; "
+                                    f"{len(alive)} of {len(stubs)} nodes did ({', '.join(sorted(alive)) or 'none'})")
         epoch = next_epoch([r.epoch for r in alive.values()]
                            + [t.epoch for r in alive.values() for t in r.truncations])
         pg_count = max(r.pg_count for r in alive.values())
@@ -107,6 +112,11 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count), timeout=timeout)
             for n in alive})
         ok = {n: r for n, r in fenced.items() if not isinstance(r, Exception)}
+        if not write_quorum_everywhere(set(ok)) and not any(
+                isinstance(r, grpc.aio.AioRpcError) and r.code() == grpc.StatusCode.FAILED_PRECONDITION
+                for r in fenced.values()):
+            raise QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
+                                    f"{W_QUORUM_COUNT} segments of some PG")
         refused = [r for r in fenced.values() if isinstance(r, grpc.aio.AioRpcError)
                    and r.code() == grpc.StatusCode.FAILED_PRECONDITION]
         if refused:
@@ -146,7 +156,7 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
                for r in trunc.values()):
             last_error = StaleEpoch(f"epoch {epoch} was taken over during recovery")
             continue
-        for nodes in geometry.placements(pg_count):
+        for nodes in placements:  # every placement, whatever pg_count the answers gave
             if not has_write_quorum(nodes, tok):
                 got = sum(1 for n in nodes if n in tok)
                 raise QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on {sorted(nodes)}")

@@ -108,3 +108,39 @@ def test_an_empty_node_refuses_a_fenced_writer(buggy, monkeypatch):
         return
     assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
     assert seen["lost_epoch"] > seen["w1_epoch"] and not seen["lost_holds_truncated"], seen
+
+
+async def _lone_empty_node(world: World, inj, _schedule, seen: dict) -> None:
+    for n in world.node_names:
+        world.start_node(n)
+    assert await inj.ensure_writer()
+    w1 = world.writers[world.current]
+    await _commit(world, w1, 5)
+    world.crash_writer(w1.writer_id)
+    for n in world.node_names:  # a power cut; one node comes back, on a new disk
+        world.crash_node(n)
+    lost = world.node_names[-1]
+    world.lose_disk(lost)
+    world.start_node(lost)
+    await asyncio.sleep(0.01)
+    lone = await world.open_writer(world.new_writer_name())
+    seen["lone_writer"] = None if lone is None else (lone.epoch, lone.recovered.vdl)
+    if lone is not None:
+        world.crash_writer(lone.writer_id)
+    for n in world.node_names:
+        if n not in world.nodes:
+            world.start_node(n)
+    await finish(world, 0)
+
+
+def test_a_recovery_needs_a_write_quorum_even_when_the_answers_report_no_pg():
+    """A node that lost its disk reports a volume of no PG. With every other node down,
+    a recovery used to take that for a new volume: it needed no quorum for no PG, reused
+    epoch 1, recovered at VDL 0 and truncated every commit once the others came back
+    (found by the simulator: a power cut while one node's disk was being replaced)."""
+    seen: dict = {}
+    r = simulate(7, lambda w, i, s: _lone_empty_node(w, i, s, seen), schedule=calm_schedule(7, committers=0))
+    print(r.summary(), r.outcomes, seen)
+    assert seen["lone_writer"] is None, f"a writer opened with one empty node answering: {seen}"
+    assert r.ok, f"{r.summary()}\n" + "\n".join(r.log_tail)
+    assert r.outcomes["durable"] == 5
