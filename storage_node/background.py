@@ -276,10 +276,13 @@ async def repair_one(node, vol: NodeVolume, kind: str, key: int, lsn: int) -> bo
         return False
     page = key
     pg = vol.geometry.pg_of_page(page)
+    # Peers refuse reads below their GC horizon; the page as of the horizon is this same
+    # version when the page did not change in between (the usual case for a base version).
+    read_lsn = max(lsn, vol.hints.gc_horizon_lsn)
     for peer in vol.geometry.peers(pg, node.name):
         try:
             resp = await node.peer(peer).GetPage(pb.GetPageRequest(
-                volume=vol.name, page=page, read_lsn=lsn, required_scl=lsn), timeout=RPC_TIMEOUT_MS / 1000)
+                volume=vol.name, page=page, read_lsn=read_lsn, required_scl=read_lsn), timeout=RPC_TIMEOUT_MS / 1000)
         except grpc.aio.AioRpcError:
             continue
         if resp.page_lsn == lsn:
@@ -288,6 +291,11 @@ async def repair_one(node, vol: NodeVolume, kind: str, key: int, lsn: int) -> bo
             vol.counters.repairs += 1
             log.info("repaired version %d@%d from %s", page, lsn, peer)
             return True
+    if vol.trimmed.get(pg, 0):
+        # Once the log was trimmed, a version may be the only base the page has: dropped,
+        # the page would be rebuilt from zeros and served wrong. It stays (its reads fail
+        # the checksum and go to another segment) and is tried again.
+        return False
     # No peer can serve that version: it is derived data, so drop it and rebuild from the log.
     await vol.control(lambda: vol.store.commit(WriteBatch(deleted_versions=[(page, lsn)])))
     vol.counters.repairs += 1
