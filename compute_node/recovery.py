@@ -112,17 +112,15 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count), timeout=timeout)
             for n in alive})
         ok = {n: r for n, r in fenced.items() if not isinstance(r, Exception)}
-        if not write_quorum_everywhere(set(ok)) and not any(
-                isinstance(r, grpc.aio.AioRpcError) and r.code() == grpc.StatusCode.FAILED_PRECONDITION
-                for r in fenced.values()):
-            raise QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
-                                    f"{W_QUORUM_COUNT} segments of some PG")
         refused = [r for r in fenced.values() if isinstance(r, grpc.aio.AioRpcError)
                    and r.code() == grpc.StatusCode.FAILED_PRECONDITION]
         if refused:
             last_error = StaleEpoch(f"another writer claimed epoch {epoch}: {refused[0].details()}")
             log.info("recovery attempt %d: %s; retrying with a newer epoch", attempt + 1, last_error)
             continue
+        if not write_quorum_everywhere(set(ok)):
+            raise QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
+                                    f"{W_QUORUM_COUNT} segments of some PG")
         pg_count = max([pg_count] + [r.pg_count for r in ok.values()])
         lap("fence")
         history: dict[int, int] = {}

@@ -48,9 +48,8 @@ class StorageService(pb_grpc.StorageNodeServicer):
                     vol = self.node.volume(req.volume)
                     if vol.dropped:
                         raise StaleEpoch(f"volume {req.volume!r} was dropped")
-                    if vol.unconfirmed:
-                        await self.node.confirm_volume(vol)
-                    vol.check_served()
+                    if vol.unconfirmed or vol.lost_clone is not None:  # rare: one test per message
+                        await self._admit(vol)
                     if req.truncations:
                         await vol.learn(truncations_from_pb(req.truncations))
                     if req.truncation_floor > vol.fence.applied_epoch and vol.holds_nothing():
@@ -85,6 +84,13 @@ class StorageService(pb_grpc.StorageNodeServicer):
             # its own, which must reach gRPC (or the simulator's transport) untouched.
             await self._refuse(context, refusal)
 
+    async def _admit(self, vol) -> None:
+        """A volume opened holding nothing asks its peers first (`confirm_volume`); a clone
+        this node lost is not served."""
+        if vol.unconfirmed:
+            await self.node.confirm_volume(vol)
+        vol.check_served()
+
     async def _refuse(self, context, err: SixfoldError):
         if isinstance(err, StaleEpoch):
             log.info("append refused: %s", err)
@@ -95,12 +101,11 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def GetPage(self, request, context):
         vol = self.node.volume(request.volume)
         try:
-            if vol.unconfirmed:
+            if vol.unconfirmed or vol.lost_clone is not None:
                 try:
-                    await self.node.confirm_volume(vol)
+                    await self._admit(vol)
                 except EpochUnknown as e:
                     raise SegmentBehind(str(e)) from None
-            vol.check_served()
             r = vol.get_page(request.page, request.read_lsn, request.required_scl)
         except SixfoldError as e:
             await _abort(context, e)
