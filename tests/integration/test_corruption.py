@@ -83,3 +83,60 @@ def test_flipped_byte_is_detected_not_served_and_repaired(cluster_builder):
     assert direct_get(cluster, victim, PAGE, vdl).image == expected
     cluster.kill(victim)
     assert data_file.read_bytes().count(PATTERN) >= 2, "the repaired entries hold the right bytes again"
+
+
+@pytest.mark.integration
+def test_a_corrupt_version_below_trimmed_log_is_repaired_never_rebuilt_from_zeros(cluster_builder):
+    """Once a PG's log is trimmed (backed up and folded into page versions), a page's
+    version can be the only base it has. A corrupt one must be repaired from a peer, or
+    kept and refused until one can send it: peers refuse reads below their GC horizon,
+    and the repair used to drop such a version as derived data, so the page was rebuilt
+    from zeros plus what log remained, and served (a chaos run's XX001)."""
+    cluster = cluster_builder.build(backup=True)
+    cluster_builder.allow_log(r"failed its checksum")
+    victim = cluster.names_in_az("az3")[0]
+    image = PATTERN + bytes(PAGE_SIZE_BYTES - len(PATTERN))
+    other = PAGE + 1
+    assert cluster.spec.geometry().pg_of_page(other) == cluster.spec.geometry().pg_of_page(PAGE)
+
+    async def write():
+        vc = await VolumeClient.open(cluster.spec)
+        try:
+            await vc.commit([PageChange.image(PAGE, image)])
+            for k in range(COALESCE_DELTAS_PER_PAGE_MIN + 2):  # a page version is materialized
+                await vc.commit([PageChange.delta(PAGE, [(2000 + 8 * k, b"delta-%02d" % k)])])
+            expected = await vc.get_page(PAGE)
+            version_vdl = vc.vdl
+            for k in range(3 * COALESCE_DELTAS_PER_PAGE_MIN):  # VDL, and the GC horizon, move past that version
+                await vc.commit([PageChange.delta(other, [(8 * (k % 400), b"other-%03d" % k)])])
+            return version_vdl, vc.vdl, expected
+        finally:
+            await vc.close()
+
+    version_vdl, vdl, expected = asyncio.run(write())
+    names = cluster.storage_names
+    wait_until(lambda: all(cluster.health(n).records_count < COALESCE_DELTAS_PER_PAGE_MIN for n in names), 60,
+               "the storage nodes to trim their backed-up logs")
+    h = cluster.health(victim)
+    assert h.gc_horizon_lsn > version_vdl, (h.gc_horizon_lsn, version_vdl)
+    cluster.kill(victim)
+    data_file = cluster.nodes[victim].data_dir / "volumes" / cluster.spec.volume / "data.mdb"
+    assert flip_pattern(data_file, PATTERN) >= 1, "the page's version holds the pattern (its records are trimmed)"
+    cluster.start(victim)
+
+    served: list[bytes] = []
+
+    def answered() -> bool:
+        try:
+            served.append(direct_get(cluster, victim, PAGE, vdl).image)
+        except grpc.RpcError as e:
+            if e.code() in (grpc.StatusCode.DATA_LOSS, grpc.StatusCode.UNAVAILABLE):
+                return False  # refused as corrupt (not repaired yet), or still starting
+            raise
+        return True
+
+    wait_until(answered, 30, "the victim to serve the page again (its corrupt version repaired)")
+    assert served[0] == expected, "served wrong: the page rebuilt without its only base version"
+    assert cluster.health(victim).repairs_count >= 1
+    cluster.kill(victim)
+    assert data_file.read_bytes().count(PATTERN) >= 1, "the repaired version holds the right bytes again"
