@@ -277,11 +277,13 @@ class ComputeNode:
             fut.cancel()
             raise on_timeout(f"volume call did not finish within {timeout_ms} ms") from None
 
-    def submit(self, changes: list):
-        """Send one mini-transaction (the writer file's commit). The volume client refuses
-        within LAL_WAIT_TIMEOUT_MS by itself; if even VOLUME_CALL_TIMEOUT_MS passes, its
-        loop is stuck and whether the commit was sent is unknown, so it cannot be
-        reported refused: the writer stops and the commit is in doubt."""
+    def submit(self, changes: list, on_allocated=None):
+        """Send one mini-transaction (the writer file's commit); `on_allocated` is the
+        volume client's (it caches the pages before VDL can reach them). The volume
+        client refuses within LAL_WAIT_TIMEOUT_MS by itself; if even
+        VOLUME_CALL_TIMEOUT_MS passes, its loop is stuck and whether the commit was sent
+        is unknown, so it cannot be reported refused: the writer stops and the commit
+        is in doubt."""
         assert threading.current_thread() is not self._thread, "never block the volume client's loop"
         vc, loop = self.vc, self._loop
         more_coming = self.write_lock_waiters > 0  # they commit next: group commit may hold this one
@@ -289,14 +291,15 @@ class ComputeNode:
 
         def send() -> None:  # on the loop: a task only when the commit has to wait
             try:
-                commit = vc.try_send(changes, None, more_coming)
-            except BaseException as e:  # noqa: BLE001 - refused: the caller raises it
+                commit = vc.try_send(changes, None, more_coming, on_allocated)
+            except BaseException as e:  # noqa: BLE001 - refused (or in doubt): the caller raises it
                 fut.set_exception(e)
                 return
             if commit is not None:
                 fut.set_result(commit)
             else:
-                loop.create_task(vc.submit(changes, None, more_coming)).add_done_callback(lambda t: _pass_outcome(t, fut))
+                loop.create_task(vc.submit(changes, None, more_coming, on_allocated)).add_done_callback(
+                    lambda t: _pass_outcome(t, fut))
 
         loop.call_soon_threadsafe(send)
         try:

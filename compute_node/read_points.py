@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 
 class ReadPoints:
@@ -14,8 +15,13 @@ class ReadPoints:
         self._pins: Counter[int] = Counter()
         self._lock = threading.Lock()
 
-    def pin(self, lsn: int) -> int:
+    def pin(self, current: Callable[[], int]) -> int:
+        """Pin the read point `current()` gives (VDL, or a replica's read point: never
+        decreasing), read under the lock. Read before it, a pin could land below an
+        `oldest()` that another thread computed meanwhile from a newer value (no pin
+        yet): the cache would forget what that read point needs, storage would collect it."""
         with self._lock:
+            lsn = current()
             self._pins[lsn] += 1
         return lsn
 

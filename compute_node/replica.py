@@ -86,7 +86,7 @@ class ReplicaVolume:
             if not self.synced:
                 raise ReplicaNotReady(f"read replica {self.name} has not received a read point from a writer yet; "
                                       "retry in a moment")
-            return self.read_points.pin(self.read_point)
+            return self.read_points.pin(lambda: self.read_point)
 
     def release_read_point(self, lsn: int) -> None:
         self.read_points.unpin(lsn)

@@ -58,11 +58,11 @@ class VolumeAccess:
     """What the VFS needs from the compute node; every call is thread-safe."""
 
     def __init__(self, cache: BufferCache, read_storage: Callable[[int, int], tuple[bytes, int]],
-                 submit: Callable[[list], object], vdl: Callable[[], int], min_read_lsn: Callable[[], int],
+                 submit: Callable[[list, Callable], object], vdl: Callable[[], int], min_read_lsn: Callable[[], int],
                  pin: Callable[[], int], unpin: Callable[[int], None]):
         self.cache = cache
         self.read_storage = read_storage  # (volume page, read lsn) -> (image, page lsn)
-        self.submit = submit  # [PageChange] -> Commit (with .cpl)
+        self.submit = submit  # ([PageChange], on_allocated(Commit)) -> Commit (with .cpl)
         self.vdl = vdl
         self.min_read_lsn = min_read_lsn
         self.pin = pin
@@ -345,12 +345,22 @@ class WriterFile(_VolumeFile):
         self.dirty.clear()
         if not changes:
             return
-        commit = self.access.submit(changes)
+        access = self.access
+
+        def cache_pages(commit) -> None:
+            # On the volume client's loop, before any record of the commit leaves: once
+            # VDL reaches it, a reader pinning that read point finds every page it
+            # changed in the cache. Installed after the submit returned (as it once
+            # was), a reader could pin a VDL past the commit while the cache still held
+            # some of its pages' previous versions as current: a fractured read (Elle's
+            # G-single in the isolation test, or a malformed B-tree).
+            first = commit.cpl - len(changes) + 1
+            vdl, min_read = access.vdl(), access.min_read_lsn()
+            for k, (vpage, img) in enumerate(images):
+                access.cache.install_change(vpage, first + k, img, vdl, min_read)
+
+        commit = access.submit(changes, cache_pages)
         self.last_commit = commit  # submitted: it may become durable whatever happens next
-        first = commit.cpl - len(changes) + 1
-        vdl, min_read = self.access.vdl(), self.access.min_read_lsn()
-        for k, (vpage, img) in enumerate(images):
-            self.access.cache.install_change(vpage, first + k, img, vdl, min_read)
         self.shipped_size = self.size_pages
         self.shipped.append(commit)
         self.redo_bytes += sum(len(c.payload) for c in changes)

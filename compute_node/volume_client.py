@@ -23,6 +23,7 @@ import asyncio
 import logging
 import uuid
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sixfold import sabotage
@@ -104,6 +105,9 @@ class Commit:
         """The error for a wait on this commit that gave up after `timeout_ms`."""
         return CommitTimeout(f"commit at LSN {self.cpl} not acknowledged by {W_QUORUM_COUNT} of 6 segments "
                              f"within {timeout_ms} ms; its outcome is decided by the next recovery")
+
+
+OnAllocated = Callable[[Commit], None]  # see VolumeClient.submit
 
 
 class VolumeClient:
@@ -398,17 +402,22 @@ class VolumeClient:
         return rpo_allows(self.rpo_ms, lag, max(0.0, (monotonic_s() - at) * 1000))
 
     async def submit(self, changes: list[PageChange], commit_ts_us: int | None = None,
-                     more_coming: bool = False) -> Commit:
+                     more_coming: bool = False, on_allocated: OnAllocated | None = None) -> Commit:
         """Send one mini-transaction; returns once it is sent (after LAL back-pressure).
         Await `.durable()` for the outcome. An error raised here means refused: nothing
         was allocated or sent. Cancelling this call never leaves a half-sent commit.
         `more_coming`: other transactions wait to write, so the links may hold this
-        commit a moment for the next to share its messages (group commit)."""
-        commit = self.try_send(changes, commit_ts_us, more_coming)
-        return commit if commit is not None else await self._submit_waiting(changes, commit_ts_us, more_coming)
+        commit a moment for the next to share its messages (group commit).
+        `on_allocated(commit)` runs once its LSNs are allocated and before any of its
+        records can leave, so before VDL can reach it: the compute node puts the pages
+        in its buffer cache there (a read point never includes a commit the cache lacks)."""
+        commit = self.try_send(changes, commit_ts_us, more_coming, on_allocated)
+        if commit is not None:
+            return commit
+        return await self._submit_waiting(changes, commit_ts_us, more_coming, on_allocated)
 
     def try_send(self, changes: list[PageChange], commit_ts_us: int | None = None,
-                 more_coming: bool = False) -> Commit | None:
+                 more_coming: bool = False, on_allocated: OnAllocated | None = None) -> Commit | None:
         """`submit` when it need not wait (the usual case; no coroutine, no task): the
         sent Commit, or None when it must wait for LAL room or the managed RPO (call
         `submit` then). Raises what `submit` raises for a refused commit."""
@@ -420,10 +429,10 @@ class VolumeClient:
         n = max(1, len(changes))
         if n > MTR_RECORDS_MAX or self._lal_waiters or not self.tracker.can_allocate(n):
             return None  # submit refuses the first, waits for the others
-        return self._send(changes, commit_ts_us, more_coming)
+        return self._send(changes, commit_ts_us, more_coming, on_allocated)
 
     async def _submit_waiting(self, changes: list[PageChange], commit_ts_us: int | None,
-                              more_coming: bool) -> Commit:
+                              more_coming: bool, on_allocated: OnAllocated | None) -> Commit:
         self._check_open()
         if self.writes_paused is not None:
             raise WritesPaused(self.writes_paused)
@@ -458,13 +467,13 @@ class VolumeClient:
                 self._check_open()
                 if self.writes_paused is not None:
                     raise WritesPaused(self.writes_paused)
-                return self._send(changes, commit_ts_us, more_coming)
+                return self._send(changes, commit_ts_us, more_coming, on_allocated)
             except QuorumUnavailable as e:
                 raise LogAllocationLimit(str(e)) from None
             finally:
                 self._lal_waiters.remove(me)
                 self._changed.set()  # the next waiter may be first now
-        return self._send(changes, commit_ts_us, more_coming)
+        return self._send(changes, commit_ts_us, more_coming, on_allocated)
 
     async def pause_writes(self, reason: str) -> int:
         """Take no more writes (each refused with WritesPaused) and write a marker record
@@ -481,9 +490,11 @@ class VolumeClient:
     def resume_writes(self) -> None:
         self.writes_paused = None
 
-    def _send(self, changes: list[PageChange], commit_ts_us: int | None, more_coming: bool = False) -> Commit:
+    def _send(self, changes: list[PageChange], commit_ts_us: int | None, more_coming: bool = False,
+              on_allocated: OnAllocated | None = None) -> Commit:
         """Allocate the LSNs and put the records in the in-flight log. Synchronous on
-        purpose: nothing can interrupt it between allocation and sending."""
+        purpose: nothing can interrupt it between allocation and sending, and no ack can
+        be processed before it returns (acks are handled on this loop)."""
         tr = self.tracker
         pg_of = self.geometry.pg_of_page
         pgs = [pg_of(c.page) for c in changes] or [0]
@@ -531,7 +542,17 @@ class VolumeClient:
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
         self.stats["record_bytes"] += record_bytes  # one copy of the redo as shipped: headers included
-        return Commit(cpl, fut)
+        commit = Commit(cpl, fut)
+        if on_allocated is not None:
+            try:
+                on_allocated(commit)
+            except BaseException as e:
+                # Allocated and about to be sent, so it cannot be refused: its outcome is
+                # unknown to the caller, and this writer stops.
+                err = CommitInDoubt(f"the commit at LSN {cpl} was sent but its pages could not be cached: {e!r}")
+                self.stop(err)
+                raise err from e
+        return commit
 
     def _sabotage_ship(self, lsn: int) -> None:
         self._sabotage_ship_lsn = max(self._sabotage_ship_lsn, lsn)
@@ -551,7 +572,7 @@ class VolumeClient:
     # --- read points (thread-safe: SQL threads pin them) -----------------------------------
     def acquire_read_point(self) -> int:
         """Pin the current VDL as a read point: storage keeps the versions it needs."""
-        return self.read_points.pin(self.tracker.vdl)
+        return self.read_points.pin(lambda: self.tracker.vdl)
 
     def release_read_point(self, lsn: int) -> None:
         self.read_points.unpin(lsn)

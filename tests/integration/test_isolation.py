@@ -174,3 +174,49 @@ def test_a_commit_not_yet_durable_is_in_the_next_snapshot_or_fails_its_write(clu
         c.execute("update kv set v = v + 10 where k = 1")
         c.execute("commit")
         assert a.execute("select v from kv").rows == [(11,)]
+
+
+def test_a_read_point_past_a_commit_sees_all_of_it(cluster_builder):
+    """A reader that pins a read point at or above a commit's LSN sees every page it
+    changed, however late the committing SQL thread runs after sending it (a busy
+    machine may deschedule it for milliseconds). Here that thread is held after its
+    submit returned until the commit is durable, and a snapshot reads meanwhile: before
+    the fix the cache got the commit's pages only after the submit returned, so the
+    reader, pinned past the commit, got their previous versions from the cache (seen
+    by the isolation test as G-single: one row of a transaction read, another not)."""
+    cluster = cluster_builder.build()
+    with ComputeNode(cluster.spec) as node:
+        w = node.session()
+        w.execute("create table t(k integer primary key, v integer, pad blob)")
+        w.execute("insert into t values (1, 0, zeroblob(3000)), (2, 0, zeroblob(3000))")  # a page each
+        reader = node.session()
+        assert reader.execute("select k, v from t order by k").rows == [(1, 0), (2, 0)]  # cached, both pages
+
+        access = node.vfs.access
+        real_submit = access.submit
+        seen: list = []
+
+        def read_snapshot() -> None:
+            reader.execute("begin isolation level repeatable read")
+            rows = reader.execute("select k, v from t order by k").rows
+            seen.append((node.vfs.reader_files[reader.reader_name].read_lsn, rows))
+            reader.execute("commit")
+
+        def submit_then_stall(*args):
+            commit = real_submit(*args)
+            wait_until(lambda: node.vc.vdl >= commit.cpl, 10, "the commit durable")
+            t = threading.Thread(target=read_snapshot)
+            t.start()
+            t.join(30)
+            seen.append(commit.cpl)
+            return commit
+
+        access.submit = submit_then_stall
+        try:
+            w.execute("update t set v = 1")
+        finally:
+            access.submit = real_submit
+        (read_lsn, rows), cpl = seen
+        assert read_lsn >= cpl, seen
+        assert rows == [(1, 1), (2, 1)], f"a read at LSN {read_lsn}, past the commit at {cpl}, saw {rows}"
+        assert w.execute("select k, v from t order by k").rows == [(1, 1), (2, 1)]
