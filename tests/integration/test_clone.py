@@ -21,28 +21,32 @@ pytestmark = pytest.mark.integration
 ROWS = 2_000
 
 
-
-
 def rows(uri: str) -> dict[int, int]:
     with psycopg.connect(uri) as conn:
         return dict(conn.execute("select id, v from t").fetchall())
 
 
-def test_clone_shares_pages_then_diverges_and_outlives_its_source(cluster_builder, tmp_path):
-    src = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12), backup=True)
-    src_uri = src.uri()
-    with psycopg.connect(src_uri, autocommit=True) as conn:
+def source_and_clone(cluster_builder, into: Path, **spec_kw) -> tuple[Supervisor, Supervisor, dict[int, int], str]:
+    """A source cluster with a table of ROWS rows, and `sixfold clone` of it into `into`
+    (adopted, so the fixture stops it): (source, clone, rows at the fork, the clone's
+    writer URI)."""
+    src = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12), **spec_kw)
+    with psycopg.connect(src.uri(), autocommit=True) as conn:
         conn.execute("create table t (id int primary key, v int)")
         conn.execute(f"insert into t select g, 0 from generate_series(1, {ROWS}) g")
-    at_fork = rows(src_uri)
-
-    into = tmp_path / "clone"
+    at_fork = rows(src.uri())
     out = ok(sixfold("clone", "--data-dir", str(src.root), "--into", str(into), "--port", str(free_ports(1)[0])))
     assert "cloned volume 'main' at LSN" in out.stdout
     clone = Supervisor.attach(ClusterSpec.load(into / "cluster.json"), into, adopt=True)
     cluster_builder.clusters.append(clone)
+    return src, clone, at_fork, endpoints(clone.spec, load_credentials(into))["writer"]
+
+
+def test_clone_shares_pages_then_diverges_and_outlives_its_source(cluster_builder, tmp_path):
+    into = tmp_path / "clone"
+    src, clone, at_fork, clone_uri = source_and_clone(cluster_builder, into, backup=True)
+    src_uri = src.uri()
     assert clone.storage_names == [], "a clone runs no storage nodes of its own"
-    clone_uri = endpoints(clone.spec, load_credentials(into))["writer"]
     assert rows(clone_uri) == at_fork
 
     # Diverge: each side writes; neither sees the other's writes.
@@ -95,17 +99,7 @@ def test_a_storage_node_with_a_replaced_disk_does_not_serve_a_clone_it_lost(clus
     from sixfold.rpc import storage_pb2 as pb
     from sixfold.rpc import storage_pb2_grpc as pb_grpc
 
-    src = cluster_builder.build(writer=True, password=secrets.token_urlsafe(12))
-    src_uri = src.uri()
-    with psycopg.connect(src_uri, autocommit=True) as conn:
-        conn.execute("create table t (id int primary key, v int)")
-        conn.execute(f"insert into t select g, 0 from generate_series(1, {ROWS}) g")
-    at_fork = rows(src_uri)
-    into = tmp_path / "clone"
-    ok(sixfold("clone", "--data-dir", str(src.root), "--into", str(into), "--port", str(free_ports(1)[0])))
-    clone = Supervisor.attach(ClusterSpec.load(into / "cluster.json"), into, adopt=True)
-    cluster_builder.clusters.append(clone)
-    clone_uri = endpoints(clone.spec, load_credentials(into))["writer"]
+    src, clone, at_fork, clone_uri = source_and_clone(cluster_builder, tmp_path / "clone")
     volume = clone.spec.volume
 
     victim, peer = src.storage_names[-1], src.storage_names[0]
