@@ -204,9 +204,9 @@ class World:
         oracle = self.oracle
         send, on_ack, on_fenced = vc._send, vc.on_ack, vc.on_fenced
 
-        def watched_send(changes, ts, more_coming=False):
+        def watched_send(*args, **kw):
             before = len(vc._log) + vc._log_base
-            commit = send(changes, ts, more_coming)
+            commit = send(*args, **kw)
             first = before - vc._log_base
             oracle.on_sent(vc.epoch, vc._log[first:])
             return commit
