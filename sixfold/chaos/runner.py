@@ -160,7 +160,7 @@ def _make_workloads(cfg: ChaosConfig, cluster, writer_uri: str, reader_uri: str)
     made = {
         "bank": lambda: Bank(_mixed_writer_connect(sup, writer_uri), seed=cfg.seed),
         "set": lambda: _set_in_azs(cfg, cluster, writer_uri, reader_uri),
-        "list-append": lambda: ListAppend(writer_uri, seed=cfg.seed),
+        "list-append": lambda: ListAppend(writer_uri, seed=cfg.seed, reader_uri=reader_uri, reader_clients=2),
         "monotonic": lambda: _monotonic_in_azs(cfg, cluster, writer_uri, reader_uri),
     }
     return [WorkloadRun(w, made[w]()) for w in cfg.workloads]

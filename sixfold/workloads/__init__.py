@@ -15,7 +15,8 @@ CHAOS_WORKLOADS = {
             "straight to the writer instance; reads check the total, the final state every acknowledged transfer",
     "set": "inserts of unique elements through the cluster endpoint, reads there and on the reader endpoint; "
            "none lost, none late, none twice, none seen that did not commit",
-    "list-append": "appends to and reads of lists (repeatable read); Elle-style cycle search for SI anomalies",
+    "list-append": "appends to and reads of lists (repeatable read) on the writer, read-only transactions on the "
+                   "reader endpoint; Elle-style cycle search for SI anomalies (a mixed snapshot anywhere)",
     "monotonic": "one client increments a counter on the writer; sessions on the reader endpoint (replicas) "
                  "must never see it go backwards",
 }

@@ -14,7 +14,10 @@ With `row_pad_bytes`, each row also carries that many bytes of padding (written 
 the row is created), so that rows spread over many pages instead of sharing one.
 
 `clients` threads each run transactions back to back at the isolation level given
-(psycopg opens them with ``BEGIN ISOLATION LEVEL ...``) until the run's end. Outcomes:
+(psycopg opens them with ``BEGIN ISOLATION LEVEL ...``) until the run's end. With
+`reader_uri`, `reader_clients` more threads run read-only transactions there (a read
+replica, or the reader endpoint): each must read one snapshot, an older one being
+allowed (a replica lags), never a mix of two. Outcomes:
 
 * ok: COMMIT succeeded;
 * fail: an error before COMMIT (the server aborts the transaction), or 40001 / 40P01
@@ -83,10 +86,14 @@ class ListAppend(Workload):
     def __init__(self, uri: str, seed: int, clients: int = 4, isolation: str = "repeatable read",
                  active_keys: int = 8, appends_per_key_max: int = 16, ops_per_txn_max: int = 4,
                  read_probability: float = 0.5, retries_max: int = WORKLOAD_RETRIES_MAX, table: str = "la",
-                 row_pad_bytes: int = 0):
+                 row_pad_bytes: int = 0, reader_uri: str | None = None, reader_clients: int = 0):
         if isolation not in LEVELS:
             raise ValueError(f"isolation must be one of {LEVELS}, not {isolation!r}")
+        if reader_clients and reader_uri is None:
+            raise ValueError("reader_clients needs a reader_uri")
         self.uri = uri
+        self.reader_uri = reader_uri
+        self.reader_clients = reader_clients
         self.seed = seed
         self.clients = clients
         self.isolation = isolation
@@ -116,7 +123,8 @@ class ListAppend(Workload):
         deadline = start + max(duration_s, duration_max_s or duration_s)
         self._stop.clear()
         threads = [threading.Thread(target=self._client, args=(p, history, keys, deadline, soft_deadline, ok_min),
-                                    name=f"list-append-{p}", daemon=True) for p in range(self.clients)]
+                                    name=f"list-append-{p}", daemon=True)
+                   for p in range(self.clients + self.reader_clients)]
         for t in threads:
             t.start()
         join_by = deadline + WORKLOAD_STOP_TIMEOUT_MS / 1000
@@ -149,17 +157,20 @@ class ListAppend(Workload):
         return out
 
     # --- one client --------------------------------------------------------------------
-    def _connect(self, autocommit: bool = True):
+    def _connect(self, autocommit: bool = True, uri: str | None = None):
         import psycopg
 
-        conn = psycopg.connect(self.uri, autocommit=True, connect_timeout=max(1, WORKLOAD_CONNECT_TIMEOUT_MS // 1000))
+        conn = psycopg.connect(uri or self.uri, autocommit=True,
+                               connect_timeout=max(1, WORKLOAD_CONNECT_TIMEOUT_MS // 1000))
         conn.execute(f"set statement_timeout = {WORKLOAD_STATEMENT_TIMEOUT_MS}")
         if not autocommit:
             conn.autocommit = False
             conn.isolation_level = getattr(psycopg.IsolationLevel, self.isolation.upper().replace(" ", "_"))
         return conn
 
-    def _plan(self, rng: random.Random, keys: _Keys) -> list[tuple[str, int]]:
+    def _plan(self, rng: random.Random, keys: _Keys, reads_only: bool = False) -> list[tuple[str, int]]:
+        if reads_only:  # enough reads for a mixed snapshot to show
+            return [("r", keys.pick(rng)) for _ in range(rng.randint(2, 2 * self.ops_per_txn_max))]
         n = rng.randint(1, self.ops_per_txn_max)
         return [("r" if rng.random() < self.read_probability else "append", keys.pick(rng)) for _ in range(n)]
 
@@ -168,6 +179,8 @@ class ListAppend(Workload):
         import psycopg
 
         rng = random.Random(f"{self.seed}:{process}")
+        reader = process >= self.clients  # read-only transactions on the reader URI
+        uri = self.reader_uri if reader else self.uri
         conn = None
         retry: tuple[list[tuple[str, int]], int] | None = None  # (plan, attempts so far)
         try:
@@ -176,11 +189,11 @@ class ListAppend(Workload):
                     break
                 if conn is None or conn.closed:
                     try:
-                        conn = self._connect(autocommit=False)
+                        conn = self._connect(autocommit=False, uri=uri)
                     except psycopg.Error:
                         self._stop.wait(WORKLOAD_RECONNECT_BACKOFF_MS / 1000)
                         continue
-                plan, attempt = retry if retry is not None else (self._plan(rng, keys), 0)
+                plan, attempt = retry if retry is not None else (self._plan(rng, keys, reader), 0)
                 retry = None
                 value: list[MicroOp] = [(f, k, keys.element(k) if f == "append" else None) for f, k in plan]
                 op = history.invoke(process, value)
