@@ -38,6 +38,9 @@ class BufferCache:
         # minimum read point (see the module docstring).
         self._tail: dict[int, int] = {}
         self._installs_since_sweep = 0  # old tails are forgotten every max(1024, len(_tail)) installs
+        # Reads from storage at a read point below this are not installed: the cache was
+        # cleared there and no longer knows which pages changed since (see `clear`).
+        self._install_floor_lsn = 0
         self._bytes = 0
         self.hits = self.misses = self.evictions = 0
 
@@ -105,12 +108,16 @@ class BufferCache:
             self._evict(durable_lsn, min_read_lsn)
             return True
 
-    def clear(self) -> None:
-        """Forget everything (a replica that lost its place in the redo stream)."""
+    def clear(self, floor_lsn: int) -> None:
+        """Forget everything (a replica that lost its place in the redo stream and starts
+        over at `floor_lsn`). What changed below that point is forgotten too, so a page
+        read at an older read point (a transaction still open) is not installed: it
+        could be older than the page's current content, and become it."""
         with self._lock:
             self._pages.clear()
             self._tail.clear()
             self._bytes = 0
+            self._install_floor_lsn = max(self._install_floor_lsn, floor_lsn)
 
     def install_read(self, page: int, read_lsn: int, page_lsn: int, image: bytes, durable_lsn: int,
                      min_read_lsn: int) -> None:
@@ -118,8 +125,8 @@ class BufferCache:
         only if it is the page's current content, which keeps every run contiguous."""
         assert len(image) == PAGE_SIZE_BYTES and page_lsn <= read_lsn
         with self._lock:
-            if page in self._pages or self._tail.get(page, 0) > read_lsn:
-                return  # cached already, or changed after the read point: not its current content
+            if page in self._pages or self._tail.get(page, 0) > read_lsn or read_lsn < self._install_floor_lsn:
+                return  # cached already, or (maybe) changed after the read point: not its current content
             self._pages[page] = [(page_lsn, bytes(image))]
             self._bytes += PAGE_SIZE_BYTES
             self._evict(durable_lsn, min_read_lsn)

@@ -227,9 +227,9 @@ class ReplicaVolume:
         """Drop the cache and start over at `start_lsn` (a VDL of the writer followed)."""
         log.warning("replica %s drops its cache and restarts at LSN %d: %s", self.name, start_lsn, why)
         self.stats["resets"] += 1
-        self.cache.clear()
         with self._lock:
             self.read_point = max(self.read_point, start_lsn)
+        self.cache.clear(self.read_point)
         self._pg_lsns = {pg: [lsn] for pg, lsn in pg_tails.items()}
 
     def _apply_batch(self, batch: cpb.RedoBatch) -> None:

@@ -87,6 +87,23 @@ def test_a_reset_drops_the_cache_and_keeps_the_read_point_monotonic(replica):
     assert r.read_requirement(0, 5) == 5  # what a storage read at 5 needs of PG 0
 
 
+def test_after_a_reset_a_read_from_an_older_snapshot_is_not_cached_as_current(replica):
+    """A transaction pinned before a reset reads on at its old read point. The cache,
+    cleared at the reset, no longer knows which pages changed in between: a page it reads
+    from storage must not be installed, or it would become the page's current content
+    for every later read (and the base later records are applied to)."""
+    r = replica
+    start(r, 0)
+    r._apply_batch(cpb.RedoBatch(vdl=2, records=[rec(1, 3, 1), rec(2, 3, 2, cpl=True)]))  # page 3 not cached
+    old = r.acquire_read_point()  # a transaction's snapshot, at 2
+    start(r, 5)  # reset: page 3 changed again at 3..5, the cache does not know
+    r.cache.install_read(3, old, 2, bytes([2]) + bytes(PAGE_SIZE_BYTES - 1), r.vdl, r.min_read_lsn)
+    assert r.cache.get(3, 5) is None, "a page read at LSN 2 was taken as the current content at 5"
+    r.cache.install_read(3, 5, 4, bytes([4]) + bytes(PAGE_SIZE_BYTES - 1), r.vdl, r.min_read_lsn)
+    assert r.cache.get(3, 5)[0] == 4  # a read at (or above) the new start is installed as before
+    r.release_read_point(old)
+
+
 def test_a_replica_serves_no_read_before_its_first_read_point(replica):
     """Before a writer's stream gave it a read point, a read would be at LSN 0, which
     storage collected long ago: the replica refuses it as retriable (57P03) instead."""
