@@ -126,6 +126,9 @@ class ComputeNode:
         self.volume = volume or spec.volume
         self.writer_id = writer_id
         self.role = role  # "writer" | "replica" | "promoting"
+        # The VDL this instance opened at as the writer (recovery's): commits up to it are
+        # earlier writers', which its snapshot checks cannot see one by one.
+        self.writer_opened_vdl = 0
         self.follow = follow
         self.cache = BufferCache(cache_bytes)
         self.read_points = ReadPoints()
@@ -261,6 +264,7 @@ class ComputeNode:
     def _writer_opened(self, vc: VolumeClient) -> None:
         """What a writer serves besides SQL: the redo stream for its replicas (and, in a
         global database's primary region, its replication server), and the managed RPO."""
+        self.writer_opened_vdl = vc.vdl
         vc.redo_ring = RedoRing(vc.vdl)
         repl = self.spec.replication
         if repl is not None and repl.role == "primary":
@@ -729,6 +733,12 @@ class Session:
         """Under the write lock: why the writer's state is not the snapshot at
         `read_point` as far as this transaction read it (None: it is)."""
         node = self.node
+        if read_point < node.writer_opened_vdl:
+            # Taken on this instance while it was a replica: earlier writers committed
+            # between the snapshot and the state this writer opened at, and which pages
+            # they changed is not known here (a promotion's cache may have been reset).
+            return (f"this transaction's snapshot (LSN {read_point}) predates this instance becoming the writer "
+                    f"(at LSN {node.writer_opened_vdl}); commits in between may have changed what it read")
         shipped = node.last_shipped_cpl
         if shipped <= read_point:
             return None

@@ -166,3 +166,27 @@ def test_replica_follows_a_restarted_writer_and_a_promoted_replica_takes_writes(
     assert r.execute("show transaction_read_only").fetchone() == ("off",)
     fresh = connect(replicated, "db-2")
     assert fresh.execute("select count(*) from t where v = 'b'").fetchone() == (100,)
+
+
+@pytest.mark.integration
+def test_a_snapshot_from_before_a_promotion_cannot_write_over_what_it_missed(replicated):
+    """A REPEATABLE READ transaction reads on a replica; the writer commits a change to
+    what it read; the writer dies and the replica is promoted; the transaction's first
+    write comes after that, on the new writer. Its snapshot is older than the state it
+    would write over: 40001, like any write over a concurrent commit (it used to go
+    through: the new writer had shipped nothing, so no commit looked newer than the
+    snapshot - a lost update)."""
+    w, r = connect(replicated, "db-1"), connect(replicated, "db-2")
+    w.execute("create table t(id int primary key, v int)")
+    w.execute("insert into t values (1, 0)")
+    wait_until(lambda: r.execute("select count(*) from t").fetchone() == (1,), CATCH_UP_S, "the replica")
+    txn = connect(replicated, "db-2")
+    txn.execute("begin isolation level repeatable read")
+    assert txn.execute("select v from t where id = 1").fetchone() == (0,)  # its snapshot
+    w.execute("update t set v = 1 where id = 1")  # a commit after it
+    replicated.kill("db-1")
+    promote(replicated, "db-2")
+    with pytest.raises(psycopg.errors.SerializationFailure):
+        txn.execute("update t set v = %s where id = 1", (0 + 10,))  # what it read, plus 10
+    txn.execute("rollback")
+    assert r.execute("select v from t where id = 1").fetchone() == (1,)
