@@ -1,10 +1,13 @@
 """The buffer cache's memory of evicted pages' last changes stays bounded: it keeps
-only what a pinned read point could still need."""
+only what a pinned read point could still need. And, as a hypothesis state machine
+against a model of the volume: whatever the order of changes, durability, pins,
+reads, evictions and resets, a page it returns is the page as of the read point."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from compute_node.buffer_cache import TAIL_SWEEP_MIN_ENTRIES, BufferCache
 from sixfold.constants import PAGE_SIZE_BYTES
@@ -60,3 +63,90 @@ def test_eviction_never_drops_a_pinned_page_and_stays_within_capacity(steps):
         if cache.bytes_used > cache.capacity_bytes:
             assert all(last_change[p] > durable for p in cached), "over capacity while holding evictable pages"
         cached_before = cached
+
+
+# --- the cache against a model of the volume ---------------------------------------------
+
+PAGES_COUNT = 24
+# Mostly a few hot pages (so reads meet changes), sometimes any (so pages get evicted).
+PAGE = st.one_of(st.integers(0, 3), st.integers(0, PAGES_COUNT - 1))
+
+
+def _image(page: int, lsn: int) -> bytes:
+    return page.to_bytes(4, "big") + lsn.to_bytes(4, "big") + bytes(PAGE_SIZE_BYTES - 8)
+
+
+class CacheAgainstVolume(RuleBasedStateMachine):
+    """The writer changes pages (each change becomes durable later), readers pin read
+    points at the durable point and read pages, missing ones come from "storage" (the
+    model) and are offered to the cache; a small capacity makes eviction constant; a
+    reset clears the cache as a replica's does. Whatever the order, a page the cache
+    returns at a read point is the page as of it, and the writer's view is the newest."""
+
+    def __init__(self):
+        super().__init__()
+        self.cache = BufferCache(16 * PAGE_SIZE_BYTES)
+        self.changes: dict[int, list[int]] = {p: [] for p in range(PAGES_COUNT)}  # page -> LSNs of its changes
+        self.lsn = 0
+        self.durable = 0
+        self.pins: list[int] = []
+
+    def min_read(self) -> int:
+        return min(self.pins, default=self.durable)
+
+    def last_change(self, page: int, at: int) -> int:
+        return max((lsn for lsn in self.changes[page] if lsn <= at), default=0)
+
+    @rule(page=PAGE)
+    def change(self, page):
+        self.lsn += 1
+        self.changes[page].append(self.lsn)
+        self.cache.install_change(page, self.lsn, _image(page, self.lsn), self.durable, self.min_read())
+
+    @rule(k=st.integers(1, 8))
+    def durable_moves(self, k):
+        self.durable = min(self.lsn, self.durable + k)
+
+    @rule()
+    def pin(self):
+        self.pins.append(self.durable)
+
+    @precondition(lambda self: self.pins)
+    @rule(i=st.integers(0, 100))
+    def unpin(self, i):
+        self.pins.pop(i % len(self.pins))
+
+    @precondition(lambda self: self.pins)
+    @rule(i=st.integers(0, 100), page=PAGE)
+    def read_at_a_read_point(self, i, page):
+        at = self.pins[i % len(self.pins)]
+        expected = _image(page, self.last_change(page, at))
+        got = self.cache.get(page, at)
+        if got is not None:
+            assert got == expected, f"page {page} at {at}: the cache gave another version"
+            return
+        self.cache.install_read(page, at, self.last_change(page, at), expected, self.durable, self.min_read())
+
+    @rule(page=PAGE)
+    def writer_reads(self, page):
+        newest = self.last_change(page, self.lsn)
+        got = self.cache.get(page, None)
+        if got is not None:
+            assert got == _image(page, newest), f"page {page}: the writer's view is not the newest"
+            return
+        assert newest <= self.durable, f"page {page} changed at {newest} above durable {self.durable}: evicted"
+        self.cache.install_read(page, self.durable, newest, _image(page, newest), self.durable, self.min_read())
+
+    @rule()
+    def reset(self):
+        self.durable = self.lsn  # a replica starting over at the writer's VDL: all of it applied
+        self.cache.clear(self.durable)
+
+    @invariant()
+    def within_capacity_unless_pinned(self):
+        if self.cache.bytes_used > self.cache.capacity_bytes:
+            assert all(v[-1][0] > self.durable for v in self.cache._pages.values())
+
+
+CacheAgainstVolume.TestCase.settings = settings(max_examples=1000, stateful_step_count=50, deadline=None)
+test_cache_against_volume = CacheAgainstVolume.TestCase
