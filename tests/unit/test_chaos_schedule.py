@@ -123,3 +123,21 @@ def test_region_schedule_is_seeded_and_one_fault_at_a_time():
     for f, nxt in zip(a, a[1:]):
         assert f.at_s + f.hold_s < nxt.at_s  # healed before the next one strikes
     assert a[-1].at_s + a[-1].hold_s <= 120.0
+
+
+def test_a_link_cut_without_iptables_pauses_the_replication_server(monkeypatch):
+    """Region chaos on a machine without iptables: the link cut pauses the primary's
+    replication server instead (it used to end the run with FileNotFoundError)."""
+    from types import SimpleNamespace
+
+    from sixfold.chaos import regions
+
+    calls = []
+    region = SimpleNamespace(spec=SimpleNamespace(replication=SimpleNamespace(port=5999)),
+                             pause=lambda name: calls.append(("pause", name)),
+                             resume=lambda name: calls.append(("resume", name)))
+    g = SimpleNamespace(primary="r1", regions={"r1": region})  # a fake: only what link_cut touches
+    monkeypatch.setattr(regions.shutil, "which", lambda name: None)
+    with regions.link_cut(g) as how:
+        assert how == "pause" and calls == [("pause", regions.REPLICATION_SERVER)]
+    assert calls[-1] == ("resume", regions.REPLICATION_SERVER)
