@@ -36,6 +36,7 @@ _BY_MESSAGE = [
     (re.compile(r"\binterrupted\b"), "57014"),
     (re.compile(r"invalid input syntax|invalid input value"), "22P02"),
     (re.compile(r"invalid regular expression"), "2201B"),
+    (re.compile(r"(ORDER|GROUP) BY term out of range"), "42P10"),
 ]
 
 # SQLite's wording -> PostgreSQL's, for the messages clients and people know.
@@ -59,6 +60,9 @@ _REWORD = [
     (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
+    # SQLite names the term ("2nd"), PostgreSQL the position it asked for: neither is the other.
+    (re.compile(r"^(\w+) (ORDER|GROUP) BY term out of range - should be between 1 and (\d+)$"),
+     lambda m: f"{m[2]} BY position is not in select list (its {m[1]} term; the select list has {m[3]})"),
     (re.compile(r"^FOREIGN KEY constraint failed$"),
      lambda m: "insert or update or delete violates a foreign key constraint"),
 ]

@@ -275,6 +275,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "alter table {t} alter column name set not null",
         "alter table {t} alter column qty type bigint",
         "select * from {t} order by id",
+        # Positions, not values: the fast path must not bind them (same shape, other answer).
+        "select id, qty from {t} order by 2 desc, 1 limit 2",
+        "select id, qty from {t} order by 1 desc, 2 limit 2",
+        "select qty, count(*) from {t} group by 1 order by 1",
+        "select id from {t} order by 2",
+        "select id, count(*) from {t} group by 3",
     ],
     "alter column": [
         "create table {t} (id int primary key, n int, price numeric(8,3), label varchar(10), d text, note text)",

@@ -17,3 +17,9 @@ def test_corruption_is_xx001():
 def test_unique_violation_and_interrupt_keep_their_states():
     assert sql_error(apsw.ConstraintError("UNIQUE constraint failed: t.id")).sqlstate == "23505"
     assert sql_error(apsw.InterruptError("interrupted")).sqlstate == "57014"
+
+
+def test_an_order_by_position_outside_the_select_list_is_42p10():
+    e = sql_error(apsw.SQLError("SQLError: 2nd ORDER BY term out of range - should be between 1 and 1"))
+    assert e.sqlstate == "42P10" and "ORDER BY position is not in select list" in str(e)
+    assert sql_error(apsw.SQLError("1st GROUP BY term out of range - should be between 1 and 3")).sqlstate == "42P10"
