@@ -227,7 +227,9 @@ def kind(e: exp.Expression | None) -> str:
         if e.is_string:
             return "unknown"
         text = str(e.this)
-        return "int" if text.lstrip("-").isdigit() else "num"
+        # An integer literal beyond bigint is numeric in PostgreSQL (9223372036854775808 + 1
+        # is 9223372036854775809, not "bigint out of range").
+        return "int" if text.lstrip("-").isdigit() and literal_int_hint(text) != "num" else "num"
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists)):
         return "bool"

@@ -81,7 +81,7 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 mods = ",".join(p.sql() for p in to.expressions)
                 return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(f"numeric({mods})")])
             if _shown(node):  # '1.50'::numeric shows 1.50 (SQLite's number would be 1.5)
-                return exp.Anonymous(this="pg_numeric_text", expressions=[x])
+                return exp.Anonymous(this="pg_numeric_text", expressions=[_exact_literal(x)])
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
         if t in _CAST_KINDS:
             return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(_CAST_KINDS[t])])
@@ -269,6 +269,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         typed = _compare_typed_column(cls, a, b)
         if typed is not None:
             return typed
+        lossy = _lossy_compare(cls, a, b)
+        if lossy is not None:
+            return lossy
         if _temporal_literal(b) and not isinstance(a, exp.Literal):
             return cls(this=_tcmp(a, b), expression=exp.Literal.number(0))
         if _temporal_literal(a) and not isinstance(b, exp.Literal):
@@ -350,6 +353,59 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_age", expressions=[args[0], args[1], exp.Literal.string(_hint(args[0])),
                                                              exp.Literal.string(_hint(args[1]))])
     return None
+
+
+_NUMERIC_KINDS = ("int", "num")
+
+
+def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """A comparison with a numeric literal SQLite cannot hold exactly: exact (pg_ncmp)
+    against an integer or numeric operand; against a float, as doubles, as PostgreSQL
+    compares float8 with numeric. None when neither side is such a literal (or the other
+    side's type is not numeric: the literal is refused then)."""
+    def exact_text(e: exp.Expression) -> exp.Expression:
+        e = e.unnest() if isinstance(e, exp.Paren) else e
+        return exp.Literal.string(str(e.this))
+
+    def negated_text(e: exp.Expression) -> exp.Expression:
+        inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
+        return exp.Literal.string(f"-{inner.this}")
+
+    def literal_text(e: exp.Expression) -> exp.Expression | None:
+        if _lossy_literal(e):
+            return exact_text(e)
+        if isinstance(e, exp.Neg) and _lossy_literal(e.this):
+            return negated_text(e)
+        return None
+
+    ta, tb = literal_text(a), literal_text(b)
+    if ta is None and tb is None:
+        return None
+    ka = "num" if ta is not None else exprtypes.kind(a)
+    kb = "num" if tb is not None else exprtypes.kind(b)
+    if "float" in (ka, kb):
+        as_real = [exp.Cast(this=t, to=exp.DataType.build("REAL")) if t is not None else x
+                   for t, x in ((ta, a), (tb, b))]
+        return cls(this=as_real[0], expression=as_real[1])
+    if ka not in _NUMERIC_KINDS or kb not in _NUMERIC_KINDS:
+        return None
+    return cls(this=exp.Anonymous(this="pg_ncmp", expressions=[ta or a, tb or b]), expression=exp.Literal.number(0))
+
+
+def lossy_number(text: str) -> bool:
+    """A number literal's text SQLite cannot hold exactly: a decimal of more than 15
+    significant digits (a double), or an integer beyond bigint (PostgreSQL's numeric)."""
+    if text.lstrip("-").isdigit():
+        return exprtypes.literal_int_hint(text) == "num"
+    return sum(c.isdigit() for c in text) > 15
+
+
+def _lossy_literal(e: exp.Expression) -> bool:
+    """A numeric literal (parenthesized or not) SQLite cannot hold exactly: a decimal of
+    more than 15 significant digits (a double), or an integer beyond bigint (PostgreSQL's
+    numeric)."""
+    e = e.unnest() if isinstance(e, exp.Paren) else e
+    return isinstance(e, exp.Literal) and not e.is_string and lossy_number(str(e.this))
 
 
 def _exact_literal(e: exp.Expression) -> exp.Expression:
@@ -553,6 +609,16 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             shown = _shown_branch_value(node)
             if shown is not None:
                 return shown
+            if _lossy_literal(node) and not isinstance(node.parent, (exp.Neg, exp.Paren)) and _shown(node):
+                # A numeric literal SQLite would read as a double losing digits, shown:
+                # PostgreSQL's text of it (99999999999999999999 stays that, not 1e20).
+                return exp.Anonymous(this="pg_numeric_text", expressions=[exp.Literal.string(str(node.this))])
+        if isinstance(node, exp.Paren) and _lossy_literal(node) and \
+                not isinstance(node.parent, (exp.Neg, exp.Paren)) and _shown(node):
+            return exp.Anonymous(this="pg_numeric_text", expressions=[exp.Literal.string(str(node.unnest().this))])
+        if isinstance(node, exp.Neg) and _lossy_literal(node.this) and _shown(node):
+            return exp.Anonymous(this="pg_numeric_text", expressions=[
+                exp.Literal.string(f"-{node.this.unnest().this}")])
         if isinstance(node, (exp.Div, exp.Mod)):
             # SQLite answers NULL to x / 0; PostgreSQL fails with 22012.
             name = "pg_div" if isinstance(node, exp.Div) else "pg_mod"
@@ -688,7 +754,20 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
 
     tree = tree.copy()
     order_by_values(tree)
-    return tree.transform(wrapped, copy=False)
+    out = tree.transform(wrapped, copy=False)
+    _refuse_lossy_literals(out)
+    return out
+
+
+def _refuse_lossy_literals(tree: exp.Expression) -> None:
+    """A numeric literal SQLite cannot hold exactly (`_lossy_literal`) that the rewrite
+    left as a number (it is not an arithmetic operand or a shown value, where its exact
+    text is used) would be compared or passed on as a rounded double: 0A000, never a
+    wrong answer (99999999999999999999 > 99999999999999999998 would be false)."""
+    for lit in tree.find_all(exp.Literal):
+        if _lossy_literal(lit):
+            raise SqlError(f"numeric literal {lit.this} has more than 15 significant digits (or is beyond bigint), "
+                           "which Sixfold computes exactly only in arithmetic and as a shown value", "0A000")
 
 
 _INTERVAL_WORD = re.compile(r"\binterval\s*$", re.IGNORECASE)
@@ -1026,6 +1105,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, _BOOL_EXPRS):
         return t.BOOL
+    if _lossy_literal(e.this if isinstance(e, exp.Neg) else e):
+        return t.NUMERIC  # shown as its exact text (the value alone would say text, or bigint)
     if exprtypes.kind(e) == "array":
         return _array_oid(e)
     if isinstance(e, exp.Bracket):
@@ -1055,8 +1136,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
     if isinstance(e, exp.Literal):
         if e.is_string:
             return t.TEXT
-        return t.INT4 if str(e.this).lstrip("-").isdigit() and abs(int(e.this)) < 2**31 else (
-            t.INT8 if str(e.this).lstrip("-").isdigit() else t.NUMERIC)
+        hint = exprtypes.literal_int_hint(str(e.this))
+        return t.INT4 if hint == "int4" else (t.INT8 if hint == "int8" else t.NUMERIC)
     if isinstance(e, exp.Null):
         return t.TEXT
     return None
@@ -1143,6 +1224,8 @@ def _fast(text: str, word: str) -> Statement | None:
             seg = out[s:e]
             parts.append(_CURRENT_TIMESTAMP.sub("now()", seg) if kind == "code" else seg)
         out = "".join(parts)
+    if any(lossy_number(m.group(1)) for m in _NUMBER.finditer(scan)):
+        return None  # a number SQLite cannot hold exactly: the parser path decides what to do with it
     literals: list = []
     if not _ORDINAL_CLAUSE.search(scan):
         out = _bind_numbers(out, plain, literals)

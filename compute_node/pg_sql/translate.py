@@ -41,7 +41,7 @@ from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, deallocate, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import error_near, has_top_level_semicolon, ident, split_statements, strip_comments
-from compute_node.pg_sql.queries import dml, select_path, table_stmt
+from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.constants import TRANSLATION_CACHE_STATEMENTS_MAX
 from sixfold.errors import SqlError
@@ -106,6 +106,9 @@ def _shape(pg_sql: str) -> tuple[str, list] | None:
             or '"' in pg_sql or "$" in pg_sql:
         return None
     nums: list = []
+
+    if any(lossy_number(m.group(1)) for m in _SHAPE_NUMBER.finditer(pg_sql)):
+        return None  # not bound as a number: its text decides the translation
 
     def mark(m: re.Match) -> str:
         text = m.group(1)

@@ -197,6 +197,20 @@ def pg_tcmp(a, literal):
 
 
 @_guard
+def pg_ncmp(a, b):
+    """Compare two numeric values exactly (a number, or a numeric literal's text that a
+    double would round): -1, 0, 1; NULL when either is NULL."""
+    if a is None or b is None:
+        return None
+    try:
+        x, y = numeric.exact(a), numeric.exact(b)
+    except (InvalidOperation, ValueError):
+        raise values.InputError("22P02", f'invalid input syntax for type numeric: "{a if isinstance(b, str) else b}"') \
+            from None
+    return (x > y) - (x < y)
+
+
+@_guard
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
     if value is None:
@@ -385,6 +399,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_raise", pg_raise, 2)
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
+    conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
     conn.create_scalar_function("pg_cast", pg_cast, 2)  # 'now'::timestamptz is not deterministic
