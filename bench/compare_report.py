@@ -42,6 +42,8 @@ def summarize(runs: list[dict], systems: list[str], workloads: list[tuple[str, i
                 "system": s, "clients": c, "workload": w, "rounds": len(rs),
                 "cpu_ms_per_txn_by_process": by_process if any(v is not None for v in by_process.values()) else None,
                 "txns_per_append_message": _round(_median(r.get("txns_per_append_message") for r in rs), 3),
+                "write_lock_held_ms_per_txn": _round(_median(r.get("write_lock_held_ms_per_txn") for r in rs), 3),
+                "write_lock_busy_fraction": _round(_median(r.get("write_lock_busy_fraction") for r in rs), 3),
                 "tps_median": _round(_median(r["tps"] for r in rs), 1),
                 "tps_rounds": [r["tps"] for r in rs],
                 "p50_ms": _round(_ms(percentile(lat, 0.50)), 2), "p99_ms": _round(_ms(percentile(lat, 0.99)), 2),

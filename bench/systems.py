@@ -31,7 +31,7 @@ POLL_S = 0.1
 STANDBYS = ("s1", "s2")
 SYNC_NAMES = "'ANY 1 (s1, s2)'"
 SIXFOLD_METRICS = ("redo_bytes_sent", "redo_wire_bytes_sent", "commits", "redo_bytes", "redo_record_bytes",
-                   "pages_shipped", "redo_batches_sent")
+                   "pages_shipped", "redo_batches_sent", "write_lock_held_ms")
 
 
 def lsn_int(lsn: str) -> int:
@@ -88,7 +88,8 @@ class Sixfold:
                 "redo_bytes_one_copy": d["redo_record_bytes"],
                 "redo_payload_bytes": d["redo_bytes"],
                 "pages_shipped": d["pages_shipped"], "commits": d["commits"],
-                "append_messages": d["redo_batches_sent"]}  # record-carrying messages, all links together
+                "append_messages": d["redo_batches_sent"],  # record-carrying messages, all links together
+                "write_lock_held_ms": d["write_lock_held_ms"]}  # write transactions are serialized by it
 
     def process_groups(self) -> dict[str, list[int]]:
         """The cluster's processes by kind: the writer, the storage nodes."""

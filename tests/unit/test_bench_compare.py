@@ -115,6 +115,8 @@ def _run(system, clients, rnd, tps, lat_us, bytes_per_txn, cpu, workload="tpcb")
         r["cpu_ms_per_txn_by_process"] = {"writer": cpu * 400, "storage_nodes": cpu * 600,
                                           "storage_node_mean": cpu * 100}
         r["txns_per_append_message"] = 1.25 + rnd
+        r["write_lock_held_ms_per_txn"] = 2.0 + rnd
+        r["write_lock_busy_fraction"] = 0.5 + rnd / 10
     return r
 
 
@@ -134,6 +136,8 @@ def test_summarize_and_render():
     sf, single, sync, sf_s, single_s = rows
     assert sf["cpu_ms_per_txn_by_process"] == {"writer": 4.4, "storage_nodes": 6.6, "storage_node_mean": 1.1}
     assert sf["txns_per_append_message"] == 1.75 and single["cpu_ms_per_txn_by_process"] is None
+    assert sf["write_lock_held_ms_per_txn"] == 2.5 and sf["write_lock_busy_fraction"] == 0.55
+    assert single["write_lock_held_ms_per_txn"] is None
     assert single_s["sixfold_over_this"]["tps_median"] == 0.1  # against the same workload's row
     assert sf["tps_median"] == 110.0 and sf["tps_rounds"] == [100.0, 120.0]
     assert sf["p50_ms"] == 10.0 and sf["p99_ms"] == 10.0  # pooled: 1 slow of 200
