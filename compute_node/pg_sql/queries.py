@@ -363,22 +363,7 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     against an integer or numeric operand; against a float, as doubles, as PostgreSQL
     compares float8 with numeric. None when neither side is such a literal (or the other
     side's type is not numeric: the literal is refused then)."""
-    def exact_text(e: exp.Expression) -> exp.Expression:
-        e = e.unnest() if isinstance(e, exp.Paren) else e
-        return exp.Literal.string(str(e.this))
-
-    def negated_text(e: exp.Expression) -> exp.Expression:
-        inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
-        return exp.Literal.string(f"-{inner.this}")
-
-    def literal_text(e: exp.Expression) -> exp.Expression | None:
-        if _lossy_literal(e):
-            return exact_text(e)
-        if isinstance(e, exp.Neg) and _lossy_literal(e.this):
-            return negated_text(e)
-        return None
-
-    ta, tb = literal_text(a), literal_text(b)
+    ta, tb = _lossy_text(a), _lossy_text(b)
     if ta is None and tb is None:
         return None
     ka = "num" if ta is not None else exprtypes.kind(a)
@@ -392,20 +377,24 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     return cls(this=exp.Anonymous(this="pg_ncmp", expressions=[ta or a, tb or b]), expression=exp.Literal.number(0))
 
 
+def _lossy_text(e: exp.Expression) -> exp.Literal | None:
+    """The exact text, as a string literal, of a numeric literal SQLite cannot hold
+    exactly (`lossy_number`), bare, parenthesized or negated; None for anything else."""
+    e = e.unnest() if isinstance(e, exp.Paren) else e
+    sign = ""
+    if isinstance(e, exp.Neg):
+        sign, e = "-", e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
+    if isinstance(e, exp.Literal) and not e.is_string and lossy_number(str(e.this)):
+        return exp.Literal.string(f"{sign}{e.this}")
+    return None
+
+
 def lossy_number(text: str) -> bool:
     """A number literal's text SQLite cannot hold exactly: a decimal of more than 15
     significant digits (a double), or an integer beyond bigint (PostgreSQL's numeric)."""
     if text.lstrip("-").isdigit():
         return exprtypes.literal_int_hint(text) == "num"
     return sum(c.isdigit() for c in text) > 15
-
-
-def _lossy_literal(e: exp.Expression) -> bool:
-    """A numeric literal (parenthesized or not) SQLite cannot hold exactly: a decimal of
-    more than 15 significant digits (a double), or an integer beyond bigint (PostgreSQL's
-    numeric)."""
-    e = e.unnest() if isinstance(e, exp.Paren) else e
-    return isinstance(e, exp.Literal) and not e.is_string and lossy_number(str(e.this))
 
 
 def _exact_literal(e: exp.Expression) -> exp.Expression:
@@ -609,16 +598,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             shown = _shown_branch_value(node)
             if shown is not None:
                 return shown
-            if _lossy_literal(node) and not isinstance(node.parent, (exp.Neg, exp.Paren)) and _shown(node):
-                # A numeric literal SQLite would read as a double losing digits, shown:
-                # PostgreSQL's text of it (99999999999999999999 stays that, not 1e20).
-                return exp.Anonymous(this="pg_numeric_text", expressions=[exp.Literal.string(str(node.this))])
-        if isinstance(node, exp.Paren) and _lossy_literal(node) and \
-                not isinstance(node.parent, (exp.Neg, exp.Paren)) and _shown(node):
-            return exp.Anonymous(this="pg_numeric_text", expressions=[exp.Literal.string(str(node.unnest().this))])
-        if isinstance(node, exp.Neg) and _lossy_literal(node.this) and _shown(node):
-            return exp.Anonymous(this="pg_numeric_text", expressions=[
-                exp.Literal.string(f"-{node.this.unnest().this}")])
+        if isinstance(node, (exp.Literal, exp.Paren, exp.Neg)) and not isinstance(node.parent, (exp.Neg, exp.Paren)):
+            # A numeric literal SQLite would read as a double losing digits, shown:
+            # PostgreSQL's text of it (99999999999999999999 stays that, not 1e20).
+            text = _lossy_text(node)
+            if text is not None and _shown(node):
+                return exp.Anonymous(this="pg_numeric_text", expressions=[text])
         if isinstance(node, (exp.Div, exp.Mod)):
             # SQLite answers NULL to x / 0; PostgreSQL fails with 22012.
             name = "pg_div" if isinstance(node, exp.Div) else "pg_mod"
@@ -760,12 +745,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
 
 
 def _refuse_lossy_literals(tree: exp.Expression) -> None:
-    """A numeric literal SQLite cannot hold exactly (`_lossy_literal`) that the rewrite
+    """A numeric literal SQLite cannot hold exactly (`lossy_number`) that the rewrite
     left as a number (it is not an arithmetic operand or a shown value, where its exact
     text is used) would be compared or passed on as a rounded double: 0A000, never a
     wrong answer (99999999999999999999 > 99999999999999999998 would be false)."""
     for lit in tree.find_all(exp.Literal):
-        if _lossy_literal(lit):
+        if _lossy_text(lit) is not None:
             raise SqlError(f"numeric literal {lit.this} has more than 15 significant digits (or is beyond bigint), "
                            "which Sixfold computes exactly only in arithmetic and as a shown value", "0A000")
 
@@ -1105,7 +1090,7 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, _BOOL_EXPRS):
         return t.BOOL
-    if _lossy_literal(e.this if isinstance(e, exp.Neg) else e):
+    if _lossy_text(e) is not None:
         return t.NUMERIC  # shown as its exact text (the value alone would say text, or bigint)
     if exprtypes.kind(e) == "array":
         return _array_oid(e)

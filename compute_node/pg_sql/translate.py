@@ -105,10 +105,9 @@ def _shape(pg_sql: str) -> tuple[str, list] | None:
     if pg_sql[:6].lower() not in _DML_WORDS or "'" in pg_sql or "--" in pg_sql or "/*" in pg_sql \
             or '"' in pg_sql or "$" in pg_sql:
         return None
-    nums: list = []
-
     if any(lossy_number(m.group(1)) for m in _SHAPE_NUMBER.finditer(pg_sql)):
         return None  # not bound as a number: its text decides the translation
+    nums: list = []
 
     def mark(m: re.Match) -> str:
         text = m.group(1)

@@ -202,19 +202,18 @@ def pg_ncmp(a, b):
     double would round): -1, 0, 1; NULL when either is NULL."""
     if a is None or b is None:
         return None
-    try:
-        x, y = numeric.exact(a), numeric.exact(b)
-    except (InvalidOperation, ValueError):
-        raise values.InputError("22P02", f'invalid input syntax for type numeric: "{a if isinstance(b, str) else b}"') \
-            from None
+    x, y = _numeric_input(a), _numeric_input(b)
     return (x > y) - (x < y)
 
 
 @_guard
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
-    if value is None:
-        return None
+    return None if value is None else numeric.text(_numeric_input(value))
+
+
+def _numeric_input(value) -> Decimal:
+    """A value as numeric input: a number, or its text (22P02 if it is none)."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     try:
@@ -223,7 +222,7 @@ def pg_numeric_text(value):
         raise values.InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
     if d.is_infinite() or d.is_nan() and not isinstance(value, str):
         raise values.InputError("22P02", f'invalid input syntax for type numeric: "{value}"')
-    return numeric.text(d)
+    return d
 
 
 @_guard
