@@ -137,7 +137,8 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         # may still report records it truncated: the merged history rules them out.
         plan = plan_recovery(pg_count, geometry.segments, reports, responders=set(ok),
                              placements=geometry.placements(pg_count), truncations=history,
-                             responder_hint=max(r.vdl_hint for r in ok.values()))
+                             responder_hint=max(r.vdl_hint for r in ok.values()),
+                             rebuilding={n for n, r in ok.items() if r.rebuilding})
         history[epoch] = plan.vdl
         history = compact_history(history)
         lap("plan")

@@ -366,6 +366,8 @@ def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
                "vdl_hint": None, "epoch": None, "tier": None, "lag_ms": None, "lag_lsn": None}
         if proc.kind == "storage" and h is not None:
             row.update(vdl_hint=h.vdl_hint, epoch=h.epoch)
+            if h.rebuilding:  # a new or replaced disk catching up: recovery does not count it yet
+                row.update(state="rebuilding")
         if proc.kind in ("replication-server", "agent") and h is not None:
             row.update(vdl_hint=h.vdl, epoch=h.epoch)
         if proc.kind == "compute":

@@ -24,6 +24,7 @@ from sixfold.errors import ChecksumMismatch, EpochUnknown, InvalidMessage, Sixfo
 from sixfold.rpc import storage_pb2 as pb
 from storage_node import segment_copy
 from storage_node.store import WriteBatch, page_key
+from storage_node.node import peer_view
 from storage_node.volume import NodeVolume
 
 log = logging.getLogger("sixfold.storage.background")
@@ -48,7 +49,9 @@ async def gossip_loop(node, vol: NodeVolume) -> None:
     await asyncio.sleep(_stagger_s(vol, GOSSIP_INTERVAL_MS))
     while True:
         await asyncio.sleep(GOSSIP_INTERVAL_MS / 1000)
-        holes = any(ch.has_holes for ch in vol.chains.values())
+        # A rebuilding volume asks every turn, as one with a hole does: until it has heard
+        # from enough peers, recovery cannot count it.
+        holes = vol.rebuild is not None or any(ch.has_holes for ch in vol.chains.values())
         if not gossip_due(holes, fetched, monotonic_s() - last_s, GOSSIP_IDLE_INTERVAL_MS / 1000):
             vol.counters.gossip_skipped += 1
             continue
@@ -90,11 +93,13 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
         # (compacted): it could hold records that truncation removed.
         return 0
     recs = []
+    bad = False
     for raw in resp.records:
         try:
             rec = vol.decode_for_segment(raw)
         except SixfoldError as e:
             log.warning("gossip from %s sent a bad record: %s", peer, e)
+            bad = True
             continue
         if not vol.chain(rec.pg).has(rec.lsn):
             recs.append((rec, raw))
@@ -103,10 +108,24 @@ async def gossip_once(node, vol: NodeVolume, peer: str) -> int:
         vol.counters.gossip_records += len(recs)
         log.info("gossip: %d records from %s", len(recs), peer)
     copied = 0
-    if resp.trimmed_pgs:
+    trimmed = dict(zip(resp.trimmed_pgs, resp.trimmed_lsns))
+    if trimmed:
         # The peer trimmed records this node lacks: only a copy of its segment can help.
-        copied = await segment_copy.catch_up_by_copy(node, vol, peer, dict(zip(resp.trimmed_pgs, resp.trimmed_lsns)))
+        copied = await segment_copy.catch_up_by_copy(node, vol, peer, trimmed)
+    if vol.rebuild is not None:
+        copied_all = all(vol.trimmed.get(pg, 0) >= lsn for pg, lsn in trimmed.items())
+        await _note_rebuild_round(vol, peer_view(peer, resp), resp.vdl_hint,
+                                  complete=not bad and not resp.cut and copied_all)
     return len(recs) + copied
+
+
+async def _note_rebuild_round(vol: NodeVolume, view, durable_bound: int, complete: bool) -> None:
+    """Count a gossip round whose records are all persisted here toward the rebuild
+    (`sixfold.core.rebuild`), and end the rebuild once enough peers covered every
+    placement of this node."""
+    if vol.rebuild.note_round(view, durable_bound, complete):
+        if vol.rebuild.done(vol.geometry.placements(vol.geometry.placement_period)):
+            await vol.end_rebuild()
 
 
 # --- coalescing ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sixfold.constants import RPC_TIMEOUT_MS
 from sixfold.core.quorum import peers_know_every_fence
+from sixfold.core.rebuild import PEERS_NEEDED_COUNT, PeerView, rebuild_target
 from sixfold.errors import EpochUnknown, InvalidRecord, ReadPointCollected, SegmentBehind, StaleEpoch
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc import storage_pb2_grpc as pb_grpc
@@ -18,6 +19,11 @@ from sixfold.spec import ClusterSpec
 from storage_node.volume import NodeVolume
 
 log = logging.getLogger("sixfold.storage.node")
+
+
+def peer_view(peer: str, r: pb.FetchResponse) -> PeerView:
+    """What a peer's FetchRecords answer says about what it holds (`sixfold.core.rebuild`)."""
+    return PeerView(peer, r.holds_nothing, r.rebuilding, r.highest_lsn)
 
 
 def _exit_process(exc: BaseException) -> None:
@@ -161,18 +167,28 @@ class StorageNode:
         nodes, when it is made: a replaced disk would hold the clone as an ordinary volume
         and read the pages the clone never wrote as zeros, not as the parent's. Such a
         node does not serve the clone (`NodeVolume.lost_clone`)."""
-        epoch, clone = await self._peer_view(vol)
+        epoch, clone, views = await self._peer_view(vol)
+        placements = [p for p in self.geometry.placements(self.geometry.placement_period) if self.name in p]
+        through = rebuild_target(placements, self.name, views)
+        if through is None:
+            raise EpochUnknown(f"volume {vol.name} holds nothing here and fewer than {PEERS_NEEDED_COUNT} peers "
+                               "per placement that hold it answered: what it must rebuild is not known yet")
         await vol.learn_epoch(epoch)
+        if through > 0:
+            await vol.begin_rebuild(through)  # persisted before the volume takes any record
         if clone is not None and vol.clone_of is None:
             vol.lost_clone = clone
             log.warning("volume %s is a clone of %s (at LSN %d) that this node no longer holds: not served here",
                         vol.name, clone["parent"], clone["fork_lsn"])
         vol.unconfirmed = False
 
-    async def _peer_view(self, vol: NodeVolume) -> tuple[int, dict | None]:
+    async def _peer_view(self, vol: NodeVolume) -> tuple[int, dict | None, list[PeerView]]:
         """(the newest epoch this node's peers were fenced at, the volume's clone metadata
-        if a peer has it), from enough peers to be sure (`peers_know_every_fence`); raises
-        EpochUnknown (retriable) otherwise."""
+        if a peer has it, what each peer that answered holds), from enough peers to be sure
+        of the epoch (`peers_know_every_fence`) and of the rebuild target
+        (`rebuild_target`); raises EpochUnknown (retriable) otherwise. Returns as soon as
+        the answers are enough: a silent peer does not hold up a node it is not needed by
+        (recovery asks a node holding nothing for its state, and waits for its answer)."""
         placements = [p for p in self.geometry.placements(self.geometry.placement_period) if self.name in p]
         peers = sorted({n for p in placements for n in p if n != self.name})
 
@@ -181,13 +197,28 @@ class StorageNode:
                 pb.FetchRequest(volume=vol.name, from_node=self.name, max_records=1, max_bytes=1),
                 timeout=RPC_TIMEOUT_MS / 1000)
 
-        got = await asyncio.gather(*(ask(p) for p in peers), return_exceptions=True)
-        answered = {p: r for p, r in zip(peers, got) if isinstance(r, pb.FetchResponse)}
+        def enough(answered: dict[str, pb.FetchResponse]) -> bool:
+            return peers_know_every_fence(placements, self.name, answered) and rebuild_target(
+                placements, self.name, [peer_view(p, r) for p, r in answered.items()]) is not None
+
+        tasks = {asyncio.ensure_future(ask(p)): p for p in peers}
+        answered: dict[str, pb.FetchResponse] = {}
+        pending = set(tasks)
+        try:
+            while pending and not enough(answered):
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for t in done:
+                    if not t.cancelled() and t.exception() is None:
+                        answered[tasks[t]] = t.result()
+        finally:
+            for t in pending:
+                t.cancel()
         if not peers_know_every_fence(placements, self.name, answered):
             raise EpochUnknown(f"volume {vol.name} holds nothing here and only {len(answered)} of {len(peers)} "
                                "peers answered: the volume's epoch is not known yet")
         clones = [{"parent": r.clone_parent, "fork_lsn": r.clone_fork_lsn} for r in answered.values() if r.clone_parent]
-        return max((r.epoch for r in answered.values()), default=0), (clones[0] if clones else None)
+        views = [peer_view(p, r) for p, r in answered.items()]
+        return max((r.epoch for r in answered.values()), default=0), (clones[0] if clones else None), views
 
     def _start_volume_tasks(self, vol: NodeVolume) -> None:
         from storage_node import background

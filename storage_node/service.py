@@ -114,6 +114,13 @@ class StorageService(pb_grpc.StorageNodeServicer):
     async def GetSegmentState(self, request, context):
         vol = self.node.volume(request.volume)
         try:
+            if vol.unconfirmed:
+                # What it must rebuild decides whether recovery may count it; a node that
+                # cannot tell yet answers as rebuilding.
+                try:
+                    await self.node.confirm_volume(vol)
+                except EpochUnknown as e:
+                    log.info("answering recovery as rebuilding: %s", e)
             vol.check_served()
             if request.fence_epoch:
                 await vol.fence_epoch(request.fence_epoch, request.writer_id)
@@ -128,7 +135,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         return pb.SegmentStateResponse(
             node=self.node.name, epoch=vol.fence.epoch, vdl_hint=vol.hints.vdl_hint,
             pg_count=max(request.pg_count, vol.hints.pg_count, max(vol.chains, default=-1) + 1), segments=segs,
-            truncations=truncations_pb(vol.fence.truncations))
+            truncations=truncations_pb(vol.fence.truncations), rebuilding=vol.rebuilding)
 
     async def Truncate(self, request, context):
         vol = self.node.volume(request.volume)
@@ -163,14 +170,16 @@ class StorageService(pb_grpc.StorageNodeServicer):
         if request.durable_only:
             bound = vol.hints.vdl_hint
             ranges = [(pg, a, min(u, bound) if u else bound) for pg, a, u in ranges if a < bound]
-        records = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
+        records, cut = vol.fetch(ranges, request.max_records or 1, request.max_bytes or 1)
         clone = vol.clone_of or vol.lost_clone
         return pb.FetchResponse(
             records=records, epoch=vol.fence.epoch, truncations=truncations_pb(vol.fence.truncations),
             scls=[pb.SegmentScl(pg=pg, scl=vol.scl(pg)) for pg in scl_pgs],
             vdl_hint=vol.hints.vdl_hint, pg_count=vol.hints.pg_count, applied_epoch=vol.fence.applied_epoch,
             packed_ranges_read=packed, trimmed_pgs=[pg for pg, _t in trimmed], trimmed_lsns=[t for _pg, t in trimmed],
-            clone_parent=clone["parent"] if clone else "", clone_fork_lsn=clone["fork_lsn"] if clone else 0)
+            clone_parent=clone["parent"] if clone else "", clone_fork_lsn=clone["fork_lsn"] if clone else 0,
+            holds_nothing=vol.holds_nothing(), rebuilding=vol.rebuild is not None, highest_lsn=vol.highest_lsn(),
+            cut=cut)
 
     async def CopySegment(self, request, context):
         vol = self.node.volume(request.volume)
@@ -205,4 +214,5 @@ class StorageService(pb_grpc.StorageNodeServicer):
             scls=[pb.SegmentScl(pg=pg, scl=ch.scl) for pg, ch in sorted(vol.chains.items())],
             records_count=vol.store.count(vol.store.log), versions_count=vol.store.count(vol.store.versions),
             checksum_failures_count=c.checksum_failures, repairs_count=c.repairs,
-            gossip_records_count=c.gossip_records)
+            gossip_records_count=c.gossip_records, rebuilding=vol.rebuilding,
+            rebuild_target_lsn=vol.rebuilding_through or 0)

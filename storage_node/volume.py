@@ -29,6 +29,7 @@ from sixfold.core.geometry import Geometry
 from sixfold.core.records import (
     NO_PAGE, LogRecord, apply_record, decode_page_version, decode_record, peek_header,
 )
+from sixfold.core.rebuild import RebuildProgress
 from sixfold.core.segment_state import SegmentChain, VolumeFence
 from sixfold.errors import (
     ChecksumMismatch, InvalidRecord, ReadPointCollected, SegmentBehind, SixfoldError, StaleEpoch,
@@ -63,6 +64,7 @@ class Counters:
     gossip_skipped: int = 0  # gossip turns left out: no hole known, nothing to catch up
     trimmed_records: int = 0
     segment_copies: int = 0  # PGs installed from a peer's copy (their log was trimmed past this node)
+    rebuilds_finished: int = 0  # rebuilds after opening holding nothing that reached their target
 
 
 @dataclass
@@ -124,6 +126,12 @@ class NodeVolume:
         # writer from a fenced one until its peers say which epoch is the newest. Nothing
         # is taken from a writer or a peer before that (`StorageNode.confirm_volume`).
         self.unconfirmed = self.holds_nothing()
+        # Opened holding nothing after records were written (a replaced disk): the LSN it
+        # must catch up through before recovery counts it again (`sixfold.core.rebuild`).
+        # Persisted: a restart halfway through must not make it look complete.
+        self.rebuilding_through: int | None = (self.store.load_meta_json(b"rebuilding") or {}).get("through")
+        self.rebuild: RebuildProgress | None = (RebuildProgress(node, self.rebuilding_through)
+                                                if self.rebuilding_through else None)
         self.lost_clone: dict | None = None  # {parent, fork_lsn}: a clone this node lost with its disk
         if sabotage.active("no-fencing"):
             sabotage.skip_epoch_checks(self)  # chaos runs only: a planted bug the checkers must catch
@@ -328,6 +336,32 @@ class NodeVolume:
         return (not self.trimmed and self.store.count(self.store.log) == 0
                 and self.store.count(self.store.versions) == 0)
 
+    def highest_lsn(self) -> int:
+        """The highest of the VDL hint, the records held and the trim marks."""
+        held = [max([ch.scl] + ch.pending) for ch in self.chains.values()]
+        return max([self.hints.vdl_hint] + held + list(self.trimmed.values()))
+
+    @property
+    def rebuilding(self) -> bool:
+        """Unconfirmed (it cannot tell yet) or still catching up after a lost disk."""
+        return self.unconfirmed or self.rebuild is not None
+
+    async def begin_rebuild(self, through: int) -> None:
+        """Persist the rebuild target before the volume takes any record."""
+        assert through > 0
+        through = max(through, self.rebuilding_through or 0)
+        await self.control(lambda: self.store.put_meta_json(b"rebuilding", {"through": through}))
+        self.rebuilding_through = through
+        self.rebuild = RebuildProgress(self.node, through)
+        log.warning("volume %s opened holding nothing after records were written: rebuilding through LSN %d "
+                    "(not counted by recovery until then)", self.name, through)
+
+    async def end_rebuild(self) -> None:
+        await self.control(lambda: self.store.put_meta_json(b"rebuilding", None))
+        log.info("volume %s rebuilt through LSN %d: counted by recovery again", self.name, self.rebuilding_through)
+        self.counters.rebuilds_finished += 1
+        self.rebuilding_through, self.rebuild = None, None
+
     async def learn_epoch(self, epoch: int) -> None:
         """See `VolumeFence.learn_epoch`; persisted before anything relies on it."""
         if self.fence.learn_epoch(epoch):
@@ -432,8 +466,9 @@ class NodeVolume:
                 apply_record(image, rec)
         return image, (lsns[-1] if lsns else base)
 
-    def fetch(self, ranges: list[tuple[int, int, int]], max_records: int, max_bytes: int) -> list[bytes]:
-        """Verified records of the given (pg, after, up_to) ranges, within the limits."""
+    def fetch(self, ranges: list[tuple[int, int, int]], max_records: int, max_bytes: int) -> tuple[list[bytes], bool]:
+        """Verified records of the given (pg, after, up_to) ranges, within the limits, and
+        whether the limits cut the answer short."""
         out: list[bytes] = []
         size = 0
         with self.store.env.begin() as txn:
@@ -443,7 +478,7 @@ class NodeVolume:
                     continue  # nothing held above `after`: no LMDB seek (most PGs of a large volume are idle)
                 for lsn, raw in self.store.iter_raw(txn, pg, after, up_to or None):
                     if len(out) >= max_records or size + len(raw) > max_bytes:
-                        return out
+                        return out, True
                     try:
                         decode_record(raw)
                     except ChecksumMismatch:
@@ -454,4 +489,4 @@ class NodeVolume:
                         continue
                     out.append(bytes(raw))
                     size += len(raw)
-        return out
+        return out, False

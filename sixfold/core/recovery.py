@@ -12,11 +12,15 @@ unbroken run base+1, base+2, ... of records some responding segment holds, and t
 VDL is the highest CPL in that run. Everything above VDL is truncated; the records
 in (base, VDL] are re-replicated to a write quorum before the writer opens.
 No redo is replayed: the work is bounded by LAL, not by the log's length.
+
+A node whose disk was replaced and that has not caught up yet (`rebuilding`,
+`sixfold.core.rebuild`) may have forgotten records it acknowledged: it does not count
+toward the read quorum, though what it reports is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sixfold.constants import R_QUORUM_COUNT
@@ -62,6 +66,7 @@ def plan_recovery(
     placements: Iterable[Sequence[str]] | None = None,
     truncations: dict[int, int] | None = None,
     responder_hint: int = 0,
+    rebuilding: Collection[str] = (),
 ) -> RecoveryPlan:
     """Compute the recovery point. Raises QuorumUnavailable unless every PG among the
     first `pg_count` has a read quorum of segments answering.
@@ -78,7 +83,12 @@ def plan_recovery(
 
     `responder_hint` is the highest VDL hint a responder gave for the volume as a whole,
     durable like any other hint: it counts even when no segment holds a record (a new
-    copy-on-write clone starts at its fork with empty segments)."""
+    copy-on-write clone starts at its fork with empty segments).
+
+    `rebuilding` names nodes whose disk was replaced and which have not caught up yet
+    (`sixfold.core.rebuild`): they may have forgotten records they acknowledged, so they
+    do not count toward a read quorum. Their reports are still used: what they hold
+    since they came back is real."""
     truncations = truncations or {}
     by_pg: dict[int, list[SegmentReport]] = {}
     for r in reports:
@@ -87,17 +97,19 @@ def plan_recovery(
         by_pg.setdefault(r.pg, []).append(r)
     if responders is None:
         for pg in range(pg_count):
-            answered = {r.node for r in by_pg.get(pg, ())}
+            answered = {r.node for r in by_pg.get(pg, ()) if r.node not in rebuilding}
             if not has_read_quorum(segments_of(pg), answered):
-                raise QuorumUnavailable(f"protection group {pg}: {len(answered)} segments answered, "
-                                        f"{R_QUORUM_COUNT} needed")
+                raise QuorumUnavailable(f"protection group {pg}: {len(answered)} segments answered that are not "
+                                        f"rebuilding, {R_QUORUM_COUNT} needed")
     else:
         if placements is None:
             placements = {tuple(segments_of(pg)) for pg in range(pg_count)}
+        counted = set(responders) - set(rebuilding)
         for nodes in placements:
-            if not has_read_quorum(nodes, responders):
-                got = sum(1 for n in nodes if n in responders)
-                raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered, {R_QUORUM_COUNT} needed")
+            if not has_read_quorum(nodes, counted):
+                got = sum(1 for n in nodes if n in counted)
+                raise QuorumUnavailable(f"segments on {sorted(nodes)}: {got} answered that are not rebuilding, "
+                                        f"{R_QUORUM_COUNT} needed")
     base = max([responder_hint] + [r.vdl_hint for r in reports])
     known: dict[int, tuple[int, bool, int, set[str]]] = {}
     for r in reports:

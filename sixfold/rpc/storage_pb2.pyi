@@ -111,20 +111,22 @@ class SegmentStateRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ..., fence_epoch: _Optional[int] = ..., writer_id: _Optional[str] = ..., pg_count: _Optional[int] = ...) -> None: ...
 
 class SegmentStateResponse(_message.Message):
-    __slots__ = ("node", "epoch", "vdl_hint", "pg_count", "segments", "truncations")
+    __slots__ = ("node", "epoch", "vdl_hint", "pg_count", "segments", "truncations", "rebuilding")
     NODE_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     VDL_HINT_FIELD_NUMBER: _ClassVar[int]
     PG_COUNT_FIELD_NUMBER: _ClassVar[int]
     SEGMENTS_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
+    REBUILDING_FIELD_NUMBER: _ClassVar[int]
     node: str
     epoch: int
     vdl_hint: int
     pg_count: int
     segments: _containers.RepeatedCompositeFieldContainer[SegmentState]
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
-    def __init__(self, node: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., segments: _Optional[_Iterable[_Union[SegmentState, _Mapping]]] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ...) -> None: ...
+    rebuilding: bool
+    def __init__(self, node: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., segments: _Optional[_Iterable[_Union[SegmentState, _Mapping]]] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., rebuilding: _Optional[bool] = ...) -> None: ...
 
 class TruncateRequest(_message.Message):
     __slots__ = ("volume", "epoch", "writer_id", "above_lsn", "pg_count", "truncations")
@@ -185,7 +187,7 @@ class FetchRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ..., ranges: _Optional[_Iterable[_Union[FetchRange, _Mapping]]] = ..., max_records: _Optional[int] = ..., max_bytes: _Optional[int] = ..., from_node: _Optional[str] = ..., include_unlisted: _Optional[bool] = ..., durable_only: _Optional[bool] = ..., range_pgs: _Optional[_Iterable[int]] = ..., range_after_lsns: _Optional[_Iterable[int]] = ..., range_up_to_lsns: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
-    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read", "trimmed_pgs", "trimmed_lsns", "clone_parent", "clone_fork_lsn")
+    __slots__ = ("records", "epoch", "truncations", "scls", "vdl_hint", "pg_count", "applied_epoch", "packed_ranges_read", "trimmed_pgs", "trimmed_lsns", "clone_parent", "clone_fork_lsn", "holds_nothing", "rebuilding", "highest_lsn", "cut")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     TRUNCATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -198,6 +200,10 @@ class FetchResponse(_message.Message):
     TRIMMED_LSNS_FIELD_NUMBER: _ClassVar[int]
     CLONE_PARENT_FIELD_NUMBER: _ClassVar[int]
     CLONE_FORK_LSN_FIELD_NUMBER: _ClassVar[int]
+    HOLDS_NOTHING_FIELD_NUMBER: _ClassVar[int]
+    REBUILDING_FIELD_NUMBER: _ClassVar[int]
+    HIGHEST_LSN_FIELD_NUMBER: _ClassVar[int]
+    CUT_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedScalarFieldContainer[bytes]
     epoch: int
     truncations: _containers.RepeatedCompositeFieldContainer[Truncation]
@@ -210,7 +216,11 @@ class FetchResponse(_message.Message):
     trimmed_lsns: _containers.RepeatedScalarFieldContainer[int]
     clone_parent: str
     clone_fork_lsn: int
-    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ..., trimmed_pgs: _Optional[_Iterable[int]] = ..., trimmed_lsns: _Optional[_Iterable[int]] = ..., clone_parent: _Optional[str] = ..., clone_fork_lsn: _Optional[int] = ...) -> None: ...
+    holds_nothing: bool
+    rebuilding: bool
+    highest_lsn: int
+    cut: bool
+    def __init__(self, records: _Optional[_Iterable[bytes]] = ..., epoch: _Optional[int] = ..., truncations: _Optional[_Iterable[_Union[Truncation, _Mapping]]] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., vdl_hint: _Optional[int] = ..., pg_count: _Optional[int] = ..., applied_epoch: _Optional[int] = ..., packed_ranges_read: _Optional[int] = ..., trimmed_pgs: _Optional[_Iterable[int]] = ..., trimmed_lsns: _Optional[_Iterable[int]] = ..., clone_parent: _Optional[str] = ..., clone_fork_lsn: _Optional[int] = ..., holds_nothing: _Optional[bool] = ..., rebuilding: _Optional[bool] = ..., highest_lsn: _Optional[int] = ..., cut: _Optional[bool] = ...) -> None: ...
 
 class CopySegmentRequest(_message.Message):
     __slots__ = ("volume", "pg")
@@ -255,7 +265,7 @@ class HealthRequest(_message.Message):
     def __init__(self, volume: _Optional[str] = ...) -> None: ...
 
 class HealthResponse(_message.Message):
-    __slots__ = ("node", "az", "epoch", "vdl_hint", "min_read_lsn", "gc_horizon_lsn", "scls", "records_count", "versions_count", "checksum_failures_count", "repairs_count", "gossip_records_count")
+    __slots__ = ("node", "az", "epoch", "vdl_hint", "min_read_lsn", "gc_horizon_lsn", "scls", "records_count", "versions_count", "checksum_failures_count", "repairs_count", "gossip_records_count", "rebuilding", "rebuild_target_lsn")
     NODE_FIELD_NUMBER: _ClassVar[int]
     AZ_FIELD_NUMBER: _ClassVar[int]
     EPOCH_FIELD_NUMBER: _ClassVar[int]
@@ -268,6 +278,8 @@ class HealthResponse(_message.Message):
     CHECKSUM_FAILURES_COUNT_FIELD_NUMBER: _ClassVar[int]
     REPAIRS_COUNT_FIELD_NUMBER: _ClassVar[int]
     GOSSIP_RECORDS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REBUILDING_FIELD_NUMBER: _ClassVar[int]
+    REBUILD_TARGET_LSN_FIELD_NUMBER: _ClassVar[int]
     node: str
     az: str
     epoch: int
@@ -280,7 +292,9 @@ class HealthResponse(_message.Message):
     checksum_failures_count: int
     repairs_count: int
     gossip_records_count: int
-    def __init__(self, node: _Optional[str] = ..., az: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., gc_horizon_lsn: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., records_count: _Optional[int] = ..., versions_count: _Optional[int] = ..., checksum_failures_count: _Optional[int] = ..., repairs_count: _Optional[int] = ..., gossip_records_count: _Optional[int] = ...) -> None: ...
+    rebuilding: bool
+    rebuild_target_lsn: int
+    def __init__(self, node: _Optional[str] = ..., az: _Optional[str] = ..., epoch: _Optional[int] = ..., vdl_hint: _Optional[int] = ..., min_read_lsn: _Optional[int] = ..., gc_horizon_lsn: _Optional[int] = ..., scls: _Optional[_Iterable[_Union[SegmentScl, _Mapping]]] = ..., records_count: _Optional[int] = ..., versions_count: _Optional[int] = ..., checksum_failures_count: _Optional[int] = ..., repairs_count: _Optional[int] = ..., gossip_records_count: _Optional[int] = ..., rebuilding: _Optional[bool] = ..., rebuild_target_lsn: _Optional[int] = ...) -> None: ...
 
 class CloneRequest(_message.Message):
     __slots__ = ("parent", "clone", "fork_lsn", "pg_count")

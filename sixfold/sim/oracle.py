@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from sixfold.constants import V_SEGMENTS_COUNT, W_QUORUM_COUNT
 from sixfold.core.records import NO_PAGE, decode_page_version, peek_header
 from sixfold.core.segment_state import record_valid
 from sixfold.sim.disk import MemDisk
@@ -110,7 +111,8 @@ class Oracle:
 
     # --- events -------------------------------------------------------------------------
     def on_disk_lost(self, node: str) -> None:
-        assert not self.lost, "the fault model loses at most one disk per run"
+        assert node not in self.lost and len(self.lost) < V_SEGMENTS_COUNT - W_QUORUM_COUNT, \
+            "the fault model loses at most V-W disks per run, each once"
         disk = self.node_disks[node]
         self.lost[node] = (dict(disk.db(LOG_DB).values), trim_marks(disk))
 

@@ -60,7 +60,7 @@ class World:
         self.stopping = False
         self.committer_tasks: list[asyncio.Task] = []
         self.outcome_counts: dict[str, int] = {}
-        self._retired = {"trimmed_records": 0, "segment_copies": 0}  # of node processes that crashed
+        self._retired = {"trimmed_records": 0, "segment_copies": 0, "rebuilds_finished": 0}  # of crashed processes
 
     def _env_path(self, node: str) -> str:
         return str(PurePosixPath("/sim") / node / "volumes" / self.spec.volume)
@@ -111,7 +111,8 @@ class World:
         vol = node.volumes.get(self.spec.volume)
         if vol is None:
             return {}
-        return {"trimmed_records": vol.counters.trimmed_records, "segment_copies": vol.counters.segment_copies}
+        return {"trimmed_records": vol.counters.trimmed_records, "segment_copies": vol.counters.segment_copies,
+                "rebuilds_finished": vol.counters.rebuilds_finished}
 
     def crash_node(self, name: str) -> None:
         if name not in self.nodes:

@@ -191,6 +191,11 @@ def test_a_replaced_node_copies_trimmed_segments_from_a_peer_and_counts_again(cl
 
     peer = names[0]
     wait_until(lambda: scls(victim) == scls(peer), 60, f"{victim} to reach {peer}'s SCLs by copies and gossip")
+    # Until it has heard from enough peers, recovery does not count it (it may have
+    # forgotten commits it acknowledged); then it counts again.
+    wait_until(lambda: not cluster.health(victim).rebuilding, 30, f"{victim} to finish rebuilding")
+    log_text = cluster.nodes[victim].log_path.read_text()
+    assert "rebuilding through LSN" in log_text and "rebuilt through LSN" in log_text
     vdl = cluster.health(peer).vdl_hint
     pages = range(0, cluster.spec.pg_pages * (max(scls(peer)) + 1))
 

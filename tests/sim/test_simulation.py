@@ -39,12 +39,14 @@ def test_ci_seeds_hold_every_invariant():
     durable = sum(r["outcomes"].get("durable", 0) for r in results)
     trimmed = sum(r["storage"].get("trimmed_records", 0) for r in results)
     copies = sum(r["storage"].get("segment_copies", 0) for r in results)
+    rebuilds = sum(r["storage"].get("rebuilds_finished", 0) for r in results)
     print(f"{len(results)} seeds, {len(failed)} failed; {durable} durable commits; faults {faults}; "
-          f"{trimmed} records trimmed, {copies} segments copied")
+          f"{trimmed} records trimmed, {copies} segments copied, {rebuilds} rebuilds finished")
     assert not failed, "\n\n".join(f"{r['summary']}\n{r['schedule']}\nreplay: sixfold sim --seed {r['seed']}"
                                    for r in failed[:3])
     assert durable > 20 * count, "the workload barely ran: the seeds prove little"
     assert trimmed > 0 and copies > 0, "trimming and segment copies never happened: the seeds prove nothing of them"
+    assert rebuilds > 0, "no node rebuilt after a lost disk: the seeds prove nothing of rebuilding"
     kinds = {"crash", "pause", "cut-az", "cut-writer", "fsync-fail", "disk-full", "clock-jump", "writer-crash",
              "writer-takeover", "stream-reset", "recovery-storm", "flap", "crash-in-recovery", "disk-loss", "power-cut"}
     assert kinds <= set(faults), f"fault kinds never injected: {kinds - set(faults)}"

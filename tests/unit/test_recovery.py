@@ -22,7 +22,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from sixfold.constants import R_QUORUM_COUNT, W_QUORUM_COUNT
+from sixfold.constants import R_QUORUM_COUNT, V_SEGMENTS_COUNT, W_QUORUM_COUNT
 from sixfold.core.geometry import Geometry, NodeInfo
 from sixfold.core.recovery import RecordHeader, SegmentReport, next_epoch, plan_recovery
 from sixfold.core.write_tracker import WriteTracker
@@ -230,3 +230,62 @@ def test_records_a_missed_recovery_truncated_neither_extend_nor_return():
 def test_a_report_for_a_segment_not_held_is_refused():
     with pytest.raises(InvalidMessage):
         plan_recovery(1, lambda pg: SIX, [SegmentReport(0, "elsewhere", scl=0, vdl_hint=0)])
+
+
+@st.composite
+def recoveries_after_lost_disks(draw):
+    """(history, reports, rebuilding): up to V-W nodes lost their disks after the history
+    and came back empty (rebuilding: they report no record and hint 0); any of them and
+    any of the others answer (often a read quorum of the others)."""
+    h = draw(histories())
+    nodes = sorted({n for pg in range(h.pg_count) for n in h.segments_of(pg)})
+    lost_count = draw(st.sampled_from([0, 1] + [V_SEGMENTS_COUNT - W_QUORUM_COUNT] * 3), label="lost disks")
+    lost = set(draw(st.lists(st.sampled_from(nodes), min_size=lost_count, max_size=lost_count, unique=True)))
+    when = st.integers(0, len(h.vdls) - 1)
+    hints = {n: 0 if n in lost else h.vdls[draw(when)] for n in nodes}
+    for pg in range(h.pg_count):
+        for n in lost & set(h.segments_of(pg)):
+            h.held[(pg, n)] = set()
+    reports = []
+    for pg in range(h.pg_count):
+        segs = h.segments_of(pg)
+        kept = [n for n in segs if n not in lost]
+        quorum = set(draw(st.lists(st.sampled_from(kept), min_size=draw(st.sampled_from([0, 2, 3, 3, 3])),
+                                   unique=True), label="others answering"))
+        quorum |= {n for n in segs if n in lost and draw(st.booleans(), label="rebuilding answers")}
+        reports += [h.report(pg, n, hints[n]) for n in sorted(quorum)]
+    return h, reports, lost
+
+
+@settings(max_examples=200, deadline=None)
+@given(recoveries_after_lost_disks())
+def test_rebuilding_nodes_do_not_count_and_nothing_acknowledged_is_lost(case):
+    h, reports, lost = case
+    event(f"{len(lost)} lost disks")
+    counted = {pg: {r.node for r in reports if r.pg == pg} - lost for pg in range(h.pg_count)}
+    if any(len(c) < R_QUORUM_COUNT for c in counted.values()):
+        with pytest.raises(QuorumUnavailable):
+            plan_recovery(h.pg_count, h.segments_of, reports, rebuilding=lost)
+        event("refused")
+        return
+    plan = plan_recovery(h.pg_count, h.segments_of, reports, rebuilding=lost)
+    assert plan.vdl >= h.tracker.vdl
+
+
+def test_a_rebuilding_node_does_not_make_a_read_quorum():
+    """Two wiped nodes and two that missed the records: four answers, a write quorum,
+    but only two that can vouch for what they hold."""
+    h = History(lambda pg: SIX, 1)
+    h.allocate([0])
+    for n in ("n0", "n1", "n2", "n3"):
+        h.deliver(1, n)
+    assert h.tracker.vdl == 1
+    reports = [h.report(0, n, 0) for n in ("n4", "n5")] + [SegmentReport(0, n, 0, 0) for n in ("n0", "n1")]
+    # Counted as ordinary segments they would make a quorum and recover below the commit:
+    assert plan_recovery(1, h.segments_of, reports).vdl == 0
+    with pytest.raises(QuorumUnavailable, match="rebuilding"):
+        plan_recovery(1, h.segments_of, reports, rebuilding={"n0", "n1"})
+    with pytest.raises(QuorumUnavailable, match="rebuilding"):
+        plan_recovery(1, h.segments_of, reports, responders={"n0", "n1", "n4", "n5"}, rebuilding={"n0", "n1"})
+    plan = plan_recovery(1, h.segments_of, reports + [h.report(0, "n2", 0)], rebuilding={"n0", "n1"})
+    assert plan.vdl == 1

@@ -107,9 +107,9 @@ def test_a_recovery_learned_late_keeps_a_newer_writers_records(tmp_path):
             assert vol.scl(0) == 7
             await vol.learn({2: 5})  # epoch 2 truncated above 5: records 6 and 7 are epoch 3's
             assert vol.scl(0) == 7, "records of a newer epoch than the truncation's were forgotten"
-            assert len(vol.fetch([(0, 5, 0)], 10, 1 << 20)) == 2
+            assert len(vol.fetch([(0, 5, 0)], 10, 1 << 20)[0]) == 2
             await vol.learn({4: 6})  # epoch 4 truncated above 6: record 7 (epoch 3) goes
-            assert vol.scl(0) == 6 and len(vol.fetch([(0, 5, 0)], 10, 1 << 20)) == 1
+            assert vol.scl(0) == 6 and len(vol.fetch([(0, 5, 0)], 10, 1 << 20)[0]) == 1
         finally:
             loop_task.cancel()
             await asyncio.gather(loop_task, return_exceptions=True)
