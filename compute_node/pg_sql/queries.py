@@ -356,6 +356,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
 
 
 _NUMERIC_KINDS = ("int", "num")
+_NON_NUMERIC_TYPES = {"text": "text", "bool": "boolean"}  # kinds no numeric compares with, as PostgreSQL names them
+_COMPARISON_SYMBOLS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 
 
 def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
@@ -372,6 +374,9 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
         as_real = [exp.Cast(this=t, to=exp.DataType.build("REAL")) if t is not None else x
                    for t, x in ((ta, a), (tb, b))]
         return cls(this=as_real[0], expression=as_real[1])
+    if ka in _NON_NUMERIC_TYPES or kb in _NON_NUMERIC_TYPES:  # PostgreSQL has no such operator
+        left, right = (_NON_NUMERIC_TYPES.get(k, "numeric") for k in (ka, kb))
+        raise SqlError(f"operator does not exist: {left} {_COMPARISON_SYMBOLS[cls]} {right}", "42883")
     if ka not in _NUMERIC_KINDS or kb not in _NUMERIC_KINDS:
         return None
     return cls(this=exp.Anonymous(this="pg_ncmp", expressions=[ta or a, tb or b]), expression=exp.Literal.number(0))

@@ -469,6 +469,10 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where x < 99999999999999999999 and -99999999999999999999 < x",
         "select id from {t} where f >= 99999999999999999999",
         "select greatest(1, 99999999999999999999) as g",
+        "create table {t}_s (id int, s text, b bool)",
+        "select id from {t}_s where s = 99999999999999999999",
+        "select id from {t}_s where 12345678901234567890.5 > s",
+        "select id from {t}_s where b <> 99999999999999999999",
     ],
     "char and text typing": [
         "create table {t} (id int, c char(4), s text, v varchar(5))",
