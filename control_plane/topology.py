@@ -22,11 +22,12 @@ from sixfold.spec import ClusterSpec
 def build_topology(core: FailoverCore, spec: ClusterSpec) -> pb.Topology:
     """The whole topology now, instances in spec order."""
     instances = []
+    promotable = {c.name for c in core.candidates()}
     for n in spec.compute_nodes:
         i = core.instances[n.name]
         instances.append(pb.Instance(name=n.name, az=n.az, tier=n.tier, role=i.role, host=n.host, port=n.port,
                                      admin_port=n.admin_port, healthy=i.healthy, lag_lsn=i.lag_lsn,
-                                     lag_ms=i.lag_ms))
+                                     lag_ms=i.lag_ms, promotable=n.name in promotable))
     return pb.Topology(generation=core.generation, writer=core.writer or "", epoch=core.epoch,
                        instances=instances)
 

@@ -340,12 +340,13 @@ def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
     up = [n for n, p in cluster.nodes.items() if p.alive]
     health = _health_all(cluster, up, STATUS_HEALTH_TIMEOUT_MS / 1000)
     computes = {n.name: n for n in spec.compute_nodes}
-    topo_roles = {}
+    topo_roles, promotable = {}, set()
     if cluster.nodes.get(CONTROL_PLANE) is not None and health.get(CONTROL_PLANE):
         from compute_node.topology import fetch_topology
 
         topo = fetch_topology(spec, STATUS_HEALTH_TIMEOUT_MS / 1000)
         topo_roles = {i.name: i.role for i in topo.instances} if topo is not None else {}
+        promotable = {i.name for i in topo.instances if i.promotable} if topo is not None else set()
     rows = []
     for name, proc in cluster.nodes.items():
         pid = proc.pid
@@ -363,7 +364,7 @@ def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
                         "replication-server": "replication-server", "agent": "agent"}.get(proc.kind),
                "az": cluster.az_of(name), "pid": pid, "port": int(proc.address.rsplit(":", 1)[1]),
                "alive": pid is not None and h is not None, "state": state, "address": proc.address,
-               "vdl_hint": None, "epoch": None, "tier": None, "lag_ms": None, "lag_lsn": None}
+               "vdl_hint": None, "epoch": None, "tier": None, "lag_ms": None, "lag_lsn": None, "promotable": None}
         if proc.kind == "storage" and h is not None:
             row.update(vdl_hint=h.vdl_hint, epoch=h.epoch)
             if h.rebuilding:  # a new or replaced disk catching up: recovery does not count it yet
@@ -372,7 +373,7 @@ def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
             row.update(vdl_hint=h.vdl, epoch=h.epoch)
         if proc.kind == "compute":
             inst = computes[name]
-            row.update(tier=inst.tier, role=topo_roles.get(name, inst.role))
+            row.update(tier=inst.tier, role=topo_roles.get(name, inst.role), promotable=name in promotable)
             if h is not None and h is not True:
                 row.update(role=h.role, epoch=h.epoch, vdl_hint=h.vdl)
                 if h.role == "replica":
@@ -385,7 +386,8 @@ def process_rows(cluster, prefix: str = "") -> tuple[list[dict], dict]:
 
 def collect_status(dd: DataDir) -> dict:
     """The stable `status --json` document: {"cluster", "data_dir", "processes": [{name,
-    kind, role, az, pid, port, alive, state, address, tier, lag_ms, lag_lsn, ...}],
+    kind, role, az, pid, port, alive, state, address, tier, lag_ms, lag_lsn, promotable
+    (a replica the control plane would promote now), ...}],
     "writer", "endpoints": {name: URI}, "volume": {"name", "vdl", "epoch"}}."""
     from sixfold.endpoints import endpoints, load_credentials
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19sixfold/rpc/control.proto\x12\x0fsixfold.control\"\xa2\x01\n\x08Instance\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02\x61z\x18\x02 \x01(\t\x12\x0c\n\x04tier\x18\x03 \x01(\r\x12\x0c\n\x04role\x18\x04 \x01(\t\x12\x0c\n\x04host\x18\x05 \x01(\t\x12\x0c\n\x04port\x18\x06 \x01(\r\x12\x12\n\nadmin_port\x18\x07 \x01(\r\x12\x0f\n\x07healthy\x18\x08 \x01(\x08\x12\x0f\n\x07lag_lsn\x18\t \x01(\x04\x12\x0e\n\x06lag_ms\x18\n \x01(\x01\"k\n\x08Topology\x12\x12\n\ngeneration\x18\x01 \x01(\x04\x12\x0e\n\x06writer\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12,\n\tinstances\x18\x04 \x03(\x0b\x32\x19.sixfold.control.Instance\"\x11\n\x0fTopologyRequest\"!\n\x0f\x46\x61iloverRequest\x12\x0e\n\x06target\x18\x01 \x01(\t\"^\n\x10\x46\x61iloverResponse\x12\x12\n\nold_writer\x18\x01 \x01(\t\x12\x12\n\nnew_writer\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x01\x32\xfb\x01\n\x0c\x43ontrolPlane\x12J\n\x0bGetTopology\x12 .sixfold.control.TopologyRequest\x1a\x19.sixfold.control.Topology\x12N\n\rWatchTopology\x12 .sixfold.control.TopologyRequest\x1a\x19.sixfold.control.Topology0\x01\x12O\n\x08\x46\x61ilover\x12 .sixfold.control.FailoverRequest\x1a!.sixfold.control.FailoverResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19sixfold/rpc/control.proto\x12\x0fsixfold.control\"\xb6\x01\n\x08Instance\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02\x61z\x18\x02 \x01(\t\x12\x0c\n\x04tier\x18\x03 \x01(\r\x12\x0c\n\x04role\x18\x04 \x01(\t\x12\x0c\n\x04host\x18\x05 \x01(\t\x12\x0c\n\x04port\x18\x06 \x01(\r\x12\x12\n\nadmin_port\x18\x07 \x01(\r\x12\x0f\n\x07healthy\x18\x08 \x01(\x08\x12\x0f\n\x07lag_lsn\x18\t \x01(\x04\x12\x0e\n\x06lag_ms\x18\n \x01(\x01\x12\x12\n\npromotable\x18\x0b \x01(\x08\"k\n\x08Topology\x12\x12\n\ngeneration\x18\x01 \x01(\x04\x12\x0e\n\x06writer\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12,\n\tinstances\x18\x04 \x03(\x0b\x32\x19.sixfold.control.Instance\"\x11\n\x0fTopologyRequest\"!\n\x0f\x46\x61iloverRequest\x12\x0e\n\x06target\x18\x01 \x01(\t\"^\n\x10\x46\x61iloverResponse\x12\x12\n\nold_writer\x18\x01 \x01(\t\x12\x12\n\nnew_writer\x18\x02 \x01(\t\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x01\x32\xfb\x01\n\x0c\x43ontrolPlane\x12J\n\x0bGetTopology\x12 .sixfold.control.TopologyRequest\x1a\x19.sixfold.control.Topology\x12N\n\rWatchTopology\x12 .sixfold.control.TopologyRequest\x1a\x19.sixfold.control.Topology0\x01\x12O\n\x08\x46\x61ilover\x12 .sixfold.control.FailoverRequest\x1a!.sixfold.control.FailoverResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,15 +32,15 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sixfold.rpc.control_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_INSTANCE']._serialized_start=47
-  _globals['_INSTANCE']._serialized_end=209
-  _globals['_TOPOLOGY']._serialized_start=211
-  _globals['_TOPOLOGY']._serialized_end=318
-  _globals['_TOPOLOGYREQUEST']._serialized_start=320
-  _globals['_TOPOLOGYREQUEST']._serialized_end=337
-  _globals['_FAILOVERREQUEST']._serialized_start=339
-  _globals['_FAILOVERREQUEST']._serialized_end=372
-  _globals['_FAILOVERRESPONSE']._serialized_start=374
-  _globals['_FAILOVERRESPONSE']._serialized_end=468
-  _globals['_CONTROLPLANE']._serialized_start=471
-  _globals['_CONTROLPLANE']._serialized_end=722
+  _globals['_INSTANCE']._serialized_end=229
+  _globals['_TOPOLOGY']._serialized_start=231
+  _globals['_TOPOLOGY']._serialized_end=338
+  _globals['_TOPOLOGYREQUEST']._serialized_start=340
+  _globals['_TOPOLOGYREQUEST']._serialized_end=357
+  _globals['_FAILOVERREQUEST']._serialized_start=359
+  _globals['_FAILOVERREQUEST']._serialized_end=392
+  _globals['_FAILOVERRESPONSE']._serialized_start=394
+  _globals['_FAILOVERRESPONSE']._serialized_end=488
+  _globals['_CONTROLPLANE']._serialized_start=491
+  _globals['_CONTROLPLANE']._serialized_end=742
 # @@protoc_insertion_point(module_scope)

@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Instance(_message.Message):
-    __slots__ = ("name", "az", "tier", "role", "host", "port", "admin_port", "healthy", "lag_lsn", "lag_ms")
+    __slots__ = ("name", "az", "tier", "role", "host", "port", "admin_port", "healthy", "lag_lsn", "lag_ms", "promotable")
     NAME_FIELD_NUMBER: _ClassVar[int]
     AZ_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
@@ -18,6 +18,7 @@ class Instance(_message.Message):
     HEALTHY_FIELD_NUMBER: _ClassVar[int]
     LAG_LSN_FIELD_NUMBER: _ClassVar[int]
     LAG_MS_FIELD_NUMBER: _ClassVar[int]
+    PROMOTABLE_FIELD_NUMBER: _ClassVar[int]
     name: str
     az: str
     tier: int
@@ -28,7 +29,8 @@ class Instance(_message.Message):
     healthy: bool
     lag_lsn: int
     lag_ms: float
-    def __init__(self, name: _Optional[str] = ..., az: _Optional[str] = ..., tier: _Optional[int] = ..., role: _Optional[str] = ..., host: _Optional[str] = ..., port: _Optional[int] = ..., admin_port: _Optional[int] = ..., healthy: _Optional[bool] = ..., lag_lsn: _Optional[int] = ..., lag_ms: _Optional[float] = ...) -> None: ...
+    promotable: bool
+    def __init__(self, name: _Optional[str] = ..., az: _Optional[str] = ..., tier: _Optional[int] = ..., role: _Optional[str] = ..., host: _Optional[str] = ..., port: _Optional[int] = ..., admin_port: _Optional[int] = ..., healthy: _Optional[bool] = ..., lag_lsn: _Optional[int] = ..., lag_ms: _Optional[float] = ..., promotable: _Optional[bool] = ...) -> None: ...
 
 class Topology(_message.Message):
     __slots__ = ("generation", "writer", "epoch", "instances")

@@ -66,8 +66,10 @@ def test_up_replicas_failover_and_kill_writer(tmp_path):
         # Planned failover to a named replica: db-3 writes, db-1 follows it as a replica.
         out = ok(sixfold("failover", "--target", "db-3")).stdout
         assert "from db-1 to db-3" in out
+        # Until the control plane has seen db-1 follow db-3, a failover would pass it over.
         st = wait_until(lambda: (s := status()) and s["writer"] == "db-3" and computes(s)["db-1"]["role"] == "replica"
-                        and computes(s)["db-1"]["alive"] and s, FAILOVER_WAIT_S, "db-1 to follow db-3")
+                        and computes(s)["db-1"]["alive"] and computes(s)["db-1"]["promotable"] and s,
+                        FAILOVER_WAIT_S, "db-1 to follow db-3, promotable")
         with psycopg.connect(writer_uri, autocommit=True) as conn:
             conn.execute("insert into t values (2, 'after the planned failover')")
 
