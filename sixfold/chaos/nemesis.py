@@ -19,7 +19,7 @@ from sixfold.chaos.cluster import ChaosCluster
 from sixfold.chaos.schedule import WRITER, Fault
 from sixfold.constants import PROCESS_START_TIMEOUT_MS
 
-KILLING = ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt", "disk-loss")  # faults that SIGKILL their targets
+KILLING = ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt", "disk-loss", "disk-loss-2")  # faults that SIGKILL their targets
 WRITER_PAUSE_SILENCE_S = 3.0  # after SIGCONT, the old writer still cannot hear the control plane this long
 from sixfold.supervisor import wait_until
 
@@ -120,10 +120,11 @@ class Nemesis:
                              "versions; restarting it")
                 self._unkill(targets[0])
                 return
-            if f.kind == "disk-loss":
-                self.cluster.wipe(targets[0])
-                self.note(f, f"disk-loss: killed {targets[0]} and deleted its data; it restarts empty when the "
-                             "fault ends")
+            if f.kind in ("disk-loss", "disk-loss-2"):
+                for n in targets:
+                    self.cluster.wipe(n)
+                self.note(f, f"{f.kind}: killed {', '.join(targets)} and deleted their data; they restart empty "
+                             "when the fault ends")
                 return
         elif f.kind in ("pause", "writer-pause"):
             for n in targets:

@@ -15,7 +15,9 @@ Two timelines run side by side:
 
 The main timeline keeps to what the design promises to survive: at most an AZ plus one
 storage node down at once (`az-plus-one`), a corrupted segment or a lost disk only on
-one node and only while every other node is up, a partition of one AZ at a time.
+one node and only while every other node is up (or two lost disks in two AZs,
+`disk-loss-2`: the most a write quorum can lose and keep every commit), a partition of
+one AZ at a time.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ NEMESES = {
     "corrupt": "SIGKILL one storage node, damage its segment files on disk, restart it",
     "disk-loss": "SIGKILL one storage node, delete its data (a replaced disk), restart it later: it rejoins "
                  "and rebuilds its segments from its peers (gossip, segment copies)",
+    "disk-loss-2": "SIGKILL two storage nodes of different AZs, delete both data directories, restart them "
+                   "later: what they acknowledged survives on the other four only, and recovery must not count "
+                   "them until they have rebuilt",
     "stall": "three storage nodes down (no write quorum) for 10-25 s, one returns: commits must resume at once",
 }
 WRITER_NEMESES = ("writer-kill", "writer-pause")
@@ -176,6 +181,10 @@ def _fault(index: int, kind: str, start: float, length: float, layout: Layout, r
                      params={"corruption_seed": rng.randrange(2**31)})
     if kind == "disk-loss":
         return Fault(index, kind, start, length, (rng.choice(layout.storage),))
+    if kind == "disk-loss-2":
+        first, second = rng.sample(azs, 2)
+        return Fault(index, kind, start, length, (rng.choice(layout.storage_by_az[first]),
+                                                  rng.choice(layout.storage_by_az[second])))
     if kind == "stall":
         down = tuple(rng.sample(layout.storage, 3))
         return Fault(index, kind, start, length, down, params={"returns_first": rng.choice(down),

@@ -52,6 +52,8 @@ def test_main_timeline_never_takes_more_than_an_az_plus_one_storage_node(seed, n
             assert f.kind == "az-plus-one" and len(azs) == 2
         if f.kind in ("corrupt", "disk-loss"):
             assert len(f.targets) == 1 and f.targets[0] in LAYOUT.storage
+        if f.kind == "disk-loss-2":
+            assert len(f.targets) == 2 and len(azs) == 2 and set(f.targets) <= set(LAYOUT.storage)
         if f.kind == "clock-jump":
             assert 1 <= abs(f.params["offset_s"]) <= 3600
 
