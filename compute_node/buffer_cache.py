@@ -9,7 +9,9 @@ or above the oldest version's LSN.
 
 Versions above VDL (not yet durable) are pinned: the writer's own view needs them
 and storage cannot serve them yet. Eviction drops least recently used pages, then
-versions no read point can see. Thread-safe: SQL threads and the writer share it.
+versions no read point can see. While pinned pages alone fill the cache (a transaction
+larger than it, in flight), the cache runs over its capacity by them: LAL bounds them.
+Thread-safe: SQL threads and the writer share it.
 
 A cached page's last change is its newest version. An evicted page's last change is
 remembered only while some read point could still be older than it (LSN above the
@@ -26,6 +28,10 @@ from collections import OrderedDict
 from sixfold.constants import BUFFER_CACHE_BYTES_MAX, PAGE_SIZE_BYTES
 
 TAIL_SWEEP_MIN_ENTRIES = 1024
+# Pinned pages one eviction pass steps over (to the recent end) before it gives up: an
+# unbounded pass looked at every cached page on each install once pinned pages filled
+# the cache, quadratic in a large transaction's pages.
+EVICT_PINNED_SKIPS_MAX = 16
 
 
 class BufferCache:
@@ -148,13 +154,14 @@ class BufferCache:
         # From the least recently used end, without copying the LRU order: a full cache
         # evicts on every install, and a copy of 65,536 keys per install made a bulk load
         # past the cache's size ten times slower. A pinned page goes to the recent end
-        # (it was just written); each page is looked at once per call at most.
-        for _ in range(len(self._pages)):
-            if self._bytes <= self.capacity_bytes:
-                break
+        # (it was just written); after EVICT_PINNED_SKIPS_MAX of them the pass stops, the
+        # cache over its capacity until the next install's pass.
+        skips = 0
+        while self._bytes > self.capacity_bytes and skips < min(len(self._pages), EVICT_PINNED_SKIPS_MAX):
             page, versions = next(iter(self._pages.items()))
             if versions[-1][0] > durable_lsn:
                 self._pages.move_to_end(page)  # pinned: not durable yet, storage cannot serve it
+                skips += 1
                 continue
             del self._pages[page]
             if versions[-1][0] > min_read_lsn:

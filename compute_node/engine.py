@@ -52,7 +52,7 @@ from compute_node.sql_errors import sql_error
 from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
-    BUFFER_CACHE_BYTES_MAX, COMMIT_WAIT_TIMEOUT_MS, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
+    BUFFER_CACHE_BYTES_MAX, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
     VOLUME_CALL_TIMEOUT_MS, WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
 from sixfold.errors import (
@@ -461,7 +461,7 @@ class ComputeNode:
         if not commits:
             return None
         last = commits[-1]
-        self._await_commit(last, COMMIT_WAIT_TIMEOUT_MS)
+        self._await_commit(last, max(c.wait_bound_ms() for c in commits))
         self.stats["commits"] += len(commits)
         return last.cpl
 

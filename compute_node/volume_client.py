@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from sixfold import sabotage
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
-    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_TIMEOUT_MS, GROUP_COMMIT_TXNS_MAX,
+    ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_PER_RECORD_US, COMMIT_WAIT_TIMEOUT_MS,
+    GROUP_COMMIT_TXNS_MAX,
     GROUP_COMMIT_WAIT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
     IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, RPO_WAIT_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
@@ -85,11 +86,18 @@ def _retrieve(fut: asyncio.Future) -> None:
 class Commit:
     """A submitted (sent) mini-transaction. `await commit.durable()` returns when VDL >= cpl."""
 
-    __slots__ = ("cpl", "fut")
+    __slots__ = ("cpl", "fut", "records")
 
-    def __init__(self, cpl: int, fut: asyncio.Future):
+    def __init__(self, cpl: int, fut: asyncio.Future, records: int = 1):
         self.cpl = cpl
         self.fut = fut
+        self.records = records
+
+    def wait_bound_ms(self) -> int:
+        """How long a caller waits for this commit before reporting it in doubt: the base
+        bound, plus time to ship and persist a large one (pgbench -i loads 19,000 pages
+        in one transaction at scale 50)."""
+        return COMMIT_WAIT_TIMEOUT_MS + self.records * COMMIT_WAIT_PER_RECORD_US // 1000
 
     async def durable(self, timeout_ms: int = COMMIT_WAIT_TIMEOUT_MS) -> int:
         """Returns the CPL once durable. Raises `CommitTimeout` after `timeout_ms`, or
@@ -542,7 +550,7 @@ class VolumeClient:
         self.stats["commits"] += 1
         self.stats["records"] += len(allocated)
         self.stats["record_bytes"] += record_bytes  # one copy of the redo as shipped: headers included
-        commit = Commit(cpl, fut)
+        commit = Commit(cpl, fut, len(allocated))
         if on_allocated is not None:
             try:
                 on_allocated(commit)

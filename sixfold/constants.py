@@ -29,8 +29,10 @@ assert V_SEGMENTS_COUNT - SEGMENTS_PER_AZ_COUNT - 1 >= R_QUORUM_COUNT
 # --- Log ---------------------------------------------------------------------
 # LSN allocation limit: the writer never allocates an LSN more than this above VDL.
 # It also bounds what recovery must read back from every segment.
-LAL_RECORDS = 20_000
-MTR_RECORDS_MAX = 16_384  # records (changed pages) in one mini-transaction: 64 MiB of pages
+LAL_RECORDS = 80_000
+# Records (changed pages) in one mini-transaction: 256 MiB of pages. A transaction is one
+# mini-transaction, and `pgbench -i` loads its accounts in one (19,115 pages at scale 50).
+MTR_RECORDS_MAX = 65_536
 RECORD_PAYLOAD_BYTES_MAX = PAGE_SIZE_BYTES + 1024
 
 # --- Writer (volume client) ------------------------------------------------
@@ -47,6 +49,7 @@ APPEND_CONNECT_TIMEOUT_MS = 2_000  # a new append stream's first answer
 APPEND_RECONNECT_BACKOFF_MS_MIN = 50
 APPEND_RECONNECT_BACKOFF_MS_MAX = 1_000
 COMMIT_WAIT_TIMEOUT_MS = 10_000  # a commit not durable by then is reported in doubt (CommitTimeout)
+COMMIT_WAIT_PER_RECORD_US = 1_000  # ... plus this per record of a large one (shipping 6 copies takes time)
 LAL_WAIT_TIMEOUT_MS = 10_000  # an allocation blocked by LAL this long is refused (nothing was sent)
 ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read point
 VDL_STALL_WARNING_MS = 2_000  # VDL stuck this long with records in flight: the writer logs what each link holds
