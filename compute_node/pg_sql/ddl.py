@@ -542,7 +542,14 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     else:
         return []
     bare = name.strip('"').replace('"', "")
-    checks = [f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))']
+    checks = []
+    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
+        # An integer beyond int64 (or a float as large) reaches SQLite as a REAL: out of
+        # range in PostgreSQL (22003), not malformed input. First, so it is what is reported.
+        lo, hi = _INT_RANGE.get(oid, (-2**63, 2**63 - 1))
+        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'real\' OR '
+                      f'({name} >= {lo}.0 AND {name} < {hi + 1}.0))')
+    checks.append(f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))')
     if oid in _INT_RANGE:
         lo, hi = _INT_RANGE[oid]
         checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'integer\' OR '

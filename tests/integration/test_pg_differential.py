@@ -473,6 +473,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t}_s where s = 99999999999999999999",
         "select id from {t}_s where 12345678901234567890.5 > s",
         "select id from {t}_s where b <> 99999999999999999999",
+        "create table {t}_i (id int, b bigint, i int, h smallint)",
+        "insert into {t}_i (id, b) values (1, 9223372036854775808)",
+        "insert into {t}_i (id, b) values (2, -99999999999999999999)",
+        "insert into {t}_i (id, i) values (3, 12345678901234567890)",
+        "insert into {t}_i (id, h) values (4, 1e300)",
+        "insert into {t}_i (id, b) values (5, 9223372036854775807)",
+        "select id, b from {t}_i order by id",
     ],
     "char and text typing": [
         "create table {t} (id int, c char(4), s text, v varchar(5))",
