@@ -30,8 +30,7 @@ from sixfold import sabotage
 from sixfold.clock import monotonic_s, wall_us
 from sixfold.constants import (
     ADVERTISE_INTERVAL_MS, CLOSE_FLUSH_TIMEOUT_MS, COMMIT_WAIT_PER_RECORD_US, COMMIT_WAIT_TIMEOUT_MS,
-    GROUP_COMMIT_TXNS_MAX,
-    GROUP_COMMIT_WAIT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
+    GROUP_COMMIT_TXNS_MAX, GROUP_COMMIT_WAIT_MS, LAL_WAIT_TIMEOUT_MS, MTR_RECORDS_MAX,
     IN_FLIGHT_HOLD_RECORDS_MAX, PAGE_SIZE_BYTES, RPO_WAIT_TIMEOUT_MS, VDL_STALL_WARNING_MS, W_QUORUM_COUNT,
 )
 from sixfold.core.group_commit import GroupCommitHold
@@ -88,7 +87,7 @@ class Commit:
 
     __slots__ = ("cpl", "fut", "records")
 
-    def __init__(self, cpl: int, fut: asyncio.Future, records: int = 1):
+    def __init__(self, cpl: int, fut: asyncio.Future, records: int):
         self.cpl = cpl
         self.fut = fut
         self.records = records

@@ -215,4 +215,4 @@ class StorageService(pb_grpc.StorageNodeServicer):
             records_count=vol.store.count(vol.store.log), versions_count=vol.store.count(vol.store.versions),
             checksum_failures_count=c.checksum_failures, repairs_count=c.repairs,
             gossip_records_count=c.gossip_records, rebuilding=vol.rebuilding,
-            rebuild_target_lsn=vol.rebuilding_through or 0)
+            rebuild_target_lsn=vol.rebuild.target if vol.rebuild else 0)

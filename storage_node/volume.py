@@ -129,9 +129,8 @@ class NodeVolume:
         # Opened holding nothing after records were written (a replaced disk): the LSN it
         # must catch up through before recovery counts it again (`sixfold.core.rebuild`).
         # Persisted: a restart halfway through must not make it look complete.
-        self.rebuilding_through: int | None = (self.store.load_meta_json(b"rebuilding") or {}).get("through")
-        self.rebuild: RebuildProgress | None = (RebuildProgress(node, self.rebuilding_through)
-                                                if self.rebuilding_through else None)
+        through = (self.store.load_meta_json(b"rebuilding") or {}).get("through")
+        self.rebuild: RebuildProgress | None = RebuildProgress(node, through) if through else None
         self.lost_clone: dict | None = None  # {parent, fork_lsn}: a clone this node lost with its disk
         if sabotage.active("no-fencing"):
             sabotage.skip_epoch_checks(self)  # chaos runs only: a planted bug the checkers must catch
@@ -338,8 +337,8 @@ class NodeVolume:
 
     def highest_lsn(self) -> int:
         """The highest of the VDL hint, the records held and the trim marks."""
-        held = [max([ch.scl] + ch.pending) for ch in self.chains.values()]
-        return max([self.hints.vdl_hint] + held + list(self.trimmed.values()))
+        return max(self.hints.vdl_hint, max((ch.highest for ch in self.chains.values()), default=0),
+                   max(self.trimmed.values(), default=0))
 
     @property
     def rebuilding(self) -> bool:
@@ -349,18 +348,17 @@ class NodeVolume:
     async def begin_rebuild(self, through: int) -> None:
         """Persist the rebuild target before the volume takes any record."""
         assert through > 0
-        through = max(through, self.rebuilding_through or 0)
+        through = max(through, self.rebuild.target if self.rebuild else 0)
         await self.control(lambda: self.store.put_meta_json(b"rebuilding", {"through": through}))
-        self.rebuilding_through = through
         self.rebuild = RebuildProgress(self.node, through)
         log.warning("volume %s opened holding nothing after records were written: rebuilding through LSN %d "
                     "(not counted by recovery until then)", self.name, through)
 
     async def end_rebuild(self) -> None:
         await self.control(lambda: self.store.put_meta_json(b"rebuilding", None))
-        log.info("volume %s rebuilt through LSN %d: counted by recovery again", self.name, self.rebuilding_through)
+        log.info("volume %s rebuilt through LSN %d: counted by recovery again", self.name, self.rebuild.target)
         self.counters.rebuilds_finished += 1
-        self.rebuilding_through, self.rebuild = None, None
+        self.rebuild = None
 
     async def learn_epoch(self, epoch: int) -> None:
         """See `VolumeFence.learn_epoch`; persisted before anything relies on it."""

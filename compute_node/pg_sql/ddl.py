@@ -512,7 +512,7 @@ def _refuse_unstored(type_text: str) -> None:
         raise SqlError(str(e), e.sqlstate) from None
 
 
-_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15 - 1), pgtypes.INT4: (-2**31, 2**31 - 1)}
+_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15), pgtypes.INT4: (-2**31, 2**31), pgtypes.INT8: (-2**63, 2**63)}
 
 
 def _type_checks(name: str, type_text: str) -> list[str]:
@@ -543,17 +543,14 @@ def _type_checks(name: str, type_text: str) -> list[str]:
         return []
     bare = name.strip('"').replace('"', "")
     checks = []
-    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
-        # An integer beyond int64 (or a float as large) reaches SQLite as a REAL: out of
-        # range in PostgreSQL (22003), not malformed input. First, so it is what is reported.
-        lo, hi = _INT_RANGE.get(oid, (-2**63, 2**63 - 1))
-        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'real\' OR '
-                      f'({name} >= {lo}.0 AND {name} < {hi + 1}.0))')
-    checks.append(f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))')
     if oid in _INT_RANGE:
-        lo, hi = _INT_RANGE[oid]
-        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) != \'integer\' OR '
-                      f'{name} BETWEEN {lo} AND {hi})')
+        # Out of the type's range, PostgreSQL says 22003: an integer SQLite holds, or one
+        # beyond int64 (or a float as large) that reaches it as a REAL, not malformed
+        # input. First, so that is what is reported.
+        lo, end = _INT_RANGE[oid]
+        checks.append(f'CONSTRAINT "22003 {label} {bare}" CHECK (typeof({name}) NOT IN (\'integer\', \'real\') OR '
+                      f'({name} >= {lo}.0 AND {name} < {end}.0))')
+    checks.append(f'CONSTRAINT "22P02 {label} {bare}" CHECK (typeof({name}) IN ({allowed}, \'null\'))')
     return checks
 
 

@@ -19,7 +19,8 @@ from sixfold.chaos.cluster import ChaosCluster
 from sixfold.chaos.schedule import WRITER, Fault
 from sixfold.constants import PROCESS_START_TIMEOUT_MS
 
-KILLING = ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt", "disk-loss", "disk-loss-2")  # faults that SIGKILL their targets
+KILLING = ("kill", "az-loss", "az-plus-one", "writer-kill", "stall", "corrupt", "disk-loss",
+           "disk-loss-2")  # faults that SIGKILL their targets
 WRITER_PAUSE_SILENCE_S = 3.0  # after SIGCONT, the old writer still cannot hear the control plane this long
 from sixfold.supervisor import wait_until
 

@@ -86,6 +86,11 @@ class SegmentChain:
         """LSNs held above the SCL, waiting for a hole below them to fill."""
         return sorted(self._pending_lsns)
 
+    @property
+    def highest(self) -> int:
+        """The highest LSN held: above a hole, the highest pending one."""
+        return max(self._pending_lsns, default=self.scl)
+
     def has(self, lsn: int) -> bool:
         """Whether the record is held, assuming only LSNs of this PG are asked about."""
         return lsn <= self.scl or lsn in self._pending_lsns
