@@ -39,6 +39,7 @@ from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc.channel_options import GRPC_OPTIONS
+from sixfold.rpc.fetch_answers import fetch_is_complete
 from sixfold.rpc.transport import GrpcTransport, Transport
 from sixfold.spec import ClusterSpec
 from compute_node.buffer_cache import BufferCache
@@ -301,20 +302,25 @@ class ReplicaVolume:
                 return False
             fetched += got
         fetched.sort(key=lambda raw: peek_header(raw)[0])
-        self._pending = fetched
+        n_fetched = len(fetched)
+        self._pending = fetched  # applying empties it
         self._received = to_lsn
         self._apply_up_to(to_lsn)
         for pg, tail in pg_tails.items():
             if tail and (not self._pg_lsns.get(pg) or self._pg_lsns[pg][-1] < tail):
                 self._note_pg(pg, tail)
-        log.info("replica %s caught up from %d to %d with %d records from storage", self.name, start, to_lsn,
-                 len(fetched))
+        log.info("replica %s caught up from %d to %d with %d records of %d PGs from storage", self.name, start,
+                 to_lsn, n_fetched, len(wanted))
         return True
 
     async def _fetch_pg(self, pg: int, after: int, up_to: int, tail: int) -> list[bytes] | None:
         """Every record of `pg` in (after, up_to] from one segment complete to `tail`.
         Asks every segment at once and takes the first complete answer: a node cut off
-        by a partition must not hold a promotion up for an RPC timeout."""
+        by a partition must not hold a promotion up for an RPC timeout. An answer is
+        complete when the segment's SCL reaches `tail`, it has not trimmed its log above
+        `after` (records folded into pages and gone: a replica cut off from its writer no
+        longer holds the GC horizon back) and the answer was not cut by a limit; None
+        when no segment gives one."""
         request = pb.FetchRequest(volume=self.volume, ranges=[pb.FetchRange(pg=pg, after_lsn=after, up_to_lsn=up_to)],
                                   max_records=REPLICA_CATCH_UP_RECORDS_MAX + 1, max_bytes=256 << 20)
         calls = [asyncio.ensure_future(self.stubs[node].FetchRecords(request, timeout=RPC_TIMEOUT_MS / 1000))
@@ -325,7 +331,7 @@ class ReplicaVolume:
                     resp = await next_done
                 except grpc.aio.AioRpcError:
                     continue
-                if any(s.pg == pg and s.scl >= tail for s in resp.scls):
+                if fetch_is_complete(resp, pg, after, tail):
                     return list(resp.records)
             return None
         finally:

@@ -21,6 +21,7 @@ from sixfold.core.geometry import Geometry
 from sixfold.core.records import peek_header
 from sixfold.errors import QuorumUnavailable
 from sixfold.rpc import storage_pb2 as pb
+from sixfold.rpc.fetch_answers import fetch_is_complete
 
 FETCH_BYTES_MAX = 256 << 20
 
@@ -54,11 +55,12 @@ async def fetch_durable_range(stubs: dict, geometry: Geometry, volume: str, afte
         source = None
         for node in geometry.segments(pg):
             resp = answers.get(node)
-            if resp is not None and any(s.pg == pg and s.scl >= tails[pg] for s in resp.scls):
+            if resp is not None and fetch_is_complete(resp, pg, after, tails[pg]):
                 source = resp
                 break
         if source is None:
-            raise QuorumUnavailable(f"no segment of PG {pg} complete to LSN {tails[pg]} answered")
+            raise QuorumUnavailable(f"no segment of PG {pg} answered with all its records in ({after}, {up_to}] "
+                                    f"(complete to LSN {tails[pg]}, not trimmed above {after})")
         for raw in source.records:
             lsn, rpg = peek_header(raw)[:2]
             if rpg == pg and after < lsn <= up_to:

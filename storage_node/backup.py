@@ -298,9 +298,12 @@ async def complete_to(node, vol: NodeVolume, pgs: list[int], durable: int) -> li
             continue
         cut_short = (len(resp.records) >= BACKUP_PROBE_RECORDS_MAX
                      or sum(map(len, resp.records)) > BACKUP_BLOCK_BYTES_MAX - RECORD_BYTES_MAX)
-        if cut_short or resp.packed_ranges_read != len(ask):
+        if cut_short or resp.cut or resp.packed_ranges_read != len(ask):
             continue  # a full answer, or a peer that did not read the ranges: it cannot vouch for them
-        held = set()
+        # A peer that trimmed its log above this segment's SCL no longer has the records
+        # there to show: its silence on that PG says nothing.
+        blind = {pg for pg, t in zip(resp.trimmed_pgs, resp.trimmed_lsns) if t > vol.scl(pg)}
+        held = set(blind)
         for raw in resp.records:
             try:
                 held.add(decode_record(raw).pg)

@@ -466,9 +466,11 @@ class NodeVolume:
 
     def fetch(self, ranges: list[tuple[int, int, int]], max_records: int, max_bytes: int) -> tuple[list[bytes], bool]:
         """Verified records of the given (pg, after, up_to) ranges, within the limits, and
-        whether the limits cut the answer short."""
+        whether the answer is short of what this node holds there: cut by the limits, or
+        lacking a record that failed its checksum (noted for repair)."""
         out: list[bytes] = []
         size = 0
+        short = False
         with self.store.env.begin() as txn:
             for pg, after, up_to in ranges:
                 chain = self.chains.get(pg)
@@ -481,10 +483,11 @@ class NodeVolume:
                         decode_record(raw)
                     except ChecksumMismatch:
                         self.note_corrupt("record", pg, lsn)
+                        short = True
                         continue
                     _l, _pg, _prev, _cpl, epoch = peek_header(raw)
                     if not self.fence.record_valid(epoch, lsn):
                         continue
                     out.append(bytes(raw))
                     size += len(raw)
-        return out, False
+        return out, short

@@ -13,9 +13,10 @@ import pytest
 from compute_node.buffer_cache import BufferCache
 from compute_node.replica import ReplicaVolume
 from sixfold.constants import PAGE_SIZE_BYTES
-from sixfold.core.records import KIND_DELTA, LogRecord, encode_delta, encode_record
+from sixfold.core.records import KIND_DELTA, LogRecord, encode_delta, encode_record, peek_header
 from sixfold.errors import InvalidMessage, ReplicaNotReady
 from sixfold.rpc import compute_pb2 as cpb
+from sixfold.rpc import storage_pb2 as pb
 from sixfold.spec import local_spec
 
 SPEC = local_spec(7000, pg_pages=16)
@@ -114,3 +115,53 @@ def test_a_replica_serves_no_read_before_its_first_read_point(replica):
     start(r, 5)
     assert r.acquire_read_point() == 5
     r.release_read_point(5)
+
+
+class _Segment:
+    """A storage node's FetchRecords answer, fixed in advance (a pure unit test: no
+    network). Records are PG 0's, held as `records`; `trimmed` and `cut` say what
+    the answer cannot show."""
+
+    def __init__(self, records: list[bytes], scl: int, trimmed: int = 0, cut: bool = False):
+        self.answer = pb.FetchResponse(records=records, scls=[pb.SegmentScl(pg=0, scl=scl)], cut=cut,
+                                       trimmed_pgs=[0] if trimmed else [], trimmed_lsns=[trimmed] if trimmed else [])
+
+    async def FetchRecords(self, request, timeout):
+        ((r,),) = (request.ranges,)
+        return pb.FetchResponse(records=[raw for raw in self.answer.records if r.after_lsn < peek_header(raw)[0]
+                                         <= r.up_to_lsn],
+                                scls=self.answer.scls, cut=self.answer.cut, trimmed_pgs=self.answer.trimmed_pgs,
+                                trimmed_lsns=self.answer.trimmed_lsns)
+
+
+def _follow_new_writer(r: ReplicaVolume, segment: _Segment) -> None:
+    """The replica, at 2 with page 3 cached, follows a new writer whose VDL is 6; page 3
+    changed at 3 and 5, page 5 at 4 and 6 (both in PG 0)."""
+    start(r, 0)
+    r.cache.install_read(3, 0, 0, bytes(PAGE_SIZE_BYTES), 0, 0)
+    r._apply_batch(cpb.RedoBatch(vdl=2, records=[rec(1, 3, 1), rec(2, 3, 2, cpl=True)]))
+    assert r.cache.get(3, 2)[0] == 2
+    r.stubs = {n: segment for n in r.stubs}
+    start(r, 6, writer="db-3", epoch=2)
+    assert r.read_point == 6
+
+
+def test_catch_up_across_a_new_writer_applies_the_records_storage_holds(replica):
+    gap = [rec(3, 3, 30), rec(4, 5, 40, cpl=True), rec(5, 3, 50), rec(6, 5, 60, cpl=True)]
+    _follow_new_writer(replica, _Segment(gap, scl=6))
+    assert replica.cache.get(3, 6)[0] == 50 and replica.stats["resets"] == 1  # warm, no reset
+
+
+@pytest.mark.parametrize("answer", ["trimmed", "cut"])
+def test_catch_up_never_keeps_a_page_storage_could_not_show_the_changes_of(replica, answer):
+    """Every segment answers with SCL past the PG's tail, but the records in the gap are
+    not all in the answer: trimmed (folded into pages while this replica was cut off from
+    its writer and held no read point) or cut short. Taking the answer as complete kept
+    page 3 as of LSN 2 under a read point of 6: reads of a stale page, which SQLite
+    reported as a malformed database (chaos seed 805556408). The replica must drop its
+    cache instead."""
+    segment = _Segment([rec(5, 3, 50)], scl=6, trimmed=4) if answer == "trimmed" else \
+        _Segment([rec(3, 3, 30)], scl=6, cut=True)
+    _follow_new_writer(replica, segment)
+    assert replica.cache.get(3, 6) is None, "page 3 as of LSN 2 was kept as current at 6"
+    assert replica.stats["resets"] == 2
