@@ -25,13 +25,9 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 
-from sixfold.constants import BUFFER_CACHE_BYTES_MAX, PAGE_SIZE_BYTES
+from sixfold.constants import BUFFER_CACHE_BYTES_MAX, EVICT_PINNED_SKIPS_MAX, PAGE_SIZE_BYTES
 
 TAIL_SWEEP_MIN_ENTRIES = 1024
-# Pinned pages one eviction pass steps over (to the recent end) before it gives up: an
-# unbounded pass looked at every cached page on each install once pinned pages filled
-# the cache, quadratic in a large transaction's pages.
-EVICT_PINNED_SKIPS_MAX = 16
 
 
 class BufferCache:

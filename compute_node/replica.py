@@ -30,8 +30,9 @@ import grpc
 from sixfold import sabotage
 from sixfold.clock import wall_us
 from sixfold.constants import (
-    APPEND_RECONNECT_BACKOFF_MS_MIN, REDO_STREAM_SILENCE_MS, REPLICA_CATCH_UP_RECORDS_MAX,
-    REPLICA_PENDING_RECORDS_MAX, REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX, RPC_TIMEOUT_MS,
+    APPEND_RECONNECT_BACKOFF_MS_MIN, LOG_FETCH_BYTES_MAX, REDO_STREAM_SILENCE_MS, REPLICA_CATCH_UP_RECORDS_MAX,
+    REPLICA_PENDING_RECORDS_MAX, REPLICA_PG_LSNS_KEPT_MAX, REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX,
+    RPC_TIMEOUT_MS,
 )
 from sixfold.core.records import NO_PAGE, apply_record, decode_record, peek_commit_ts_us, peek_header, peek_page_kind
 from sixfold.errors import InvalidMessage, ReplicaNotReady
@@ -48,7 +49,6 @@ from compute_node.read_points import ReadPoints
 
 log = logging.getLogger("sixfold.compute.replica")
 _READ_AHEAD = sabotage.active("replica-read-ahead")
-PG_LSNS_KEPT_MAX = 64  # recent record LSNs remembered per PG, for read requirements
 
 
 class ReplicaVolume:
@@ -280,8 +280,8 @@ class ReplicaVolume:
     def _note_pg(self, pg: int, lsn: int) -> None:
         lsns = self._pg_lsns.setdefault(pg, [])
         lsns.append(lsn)
-        if len(lsns) > PG_LSNS_KEPT_MAX:
-            del lsns[: len(lsns) - PG_LSNS_KEPT_MAX]
+        if len(lsns) > REPLICA_PG_LSNS_KEPT_MAX:
+            del lsns[: len(lsns) - REPLICA_PG_LSNS_KEPT_MAX]
 
     # --- catching up from storage --------------------------------------------------------
     async def catch_up_from_storage(self, to_lsn: int, pg_tails: dict[int, int]) -> bool:
@@ -322,7 +322,7 @@ class ReplicaVolume:
         longer holds the GC horizon back) and the answer was not cut by a limit; None
         when no segment gives one."""
         request = pb.FetchRequest(volume=self.volume, ranges=[pb.FetchRange(pg=pg, after_lsn=after, up_to_lsn=up_to)],
-                                  max_records=REPLICA_CATCH_UP_RECORDS_MAX + 1, max_bytes=256 << 20)
+                                  max_records=REPLICA_CATCH_UP_RECORDS_MAX + 1, max_bytes=LOG_FETCH_BYTES_MAX)
         calls = [asyncio.ensure_future(self.stubs[node].FetchRecords(request, timeout=RPC_TIMEOUT_MS / 1000))
                  for node in self.geometry.segments(pg)]
         try:

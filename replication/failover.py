@@ -30,7 +30,7 @@ from compute_node.recovery import recover_volume
 from replication.log_fetch import fetch_durable_range
 from replication.regions import GlobalDatabase
 from replication.switchover import SwitchoverError, _admin, _respec, make_primary
-from sixfold.constants import PROMOTE_TIMEOUT_MS
+from sixfold.constants import LOST_WINDOW_READ_TIMEOUT_S, PROMOTE_TIMEOUT_MS
 from sixfold.core.records import peek_commit_ts_us, peek_header
 from sixfold.errors import SixfoldError
 from sixfold.rpc import compute_pb2 as cpb
@@ -38,7 +38,6 @@ from sixfold.rpc.transport import GrpcTransport
 from sixfold.spec import ClusterSpec
 from sixfold.supervisor import CONTROL_PLANE, REPLICATION_AGENT, Supervisor, free_ports
 
-LOST_WINDOW_READ_TIMEOUT_S = 30.0  # reading the old primary's durable end (recovery included)
 
 
 def read_tail(spec: ClusterSpec, after: int, writer_id: str) -> dict:

@@ -19,13 +19,14 @@ import signal
 from pathlib import Path
 
 from router.refuse import CANNOT_CONNECT_NOW, fatal
-from sixfold.constants import ROUTER_BACKEND_CONNECT_TIMEOUT_MS, ROUTER_BUFFER_BYTES_MAX
+from sixfold.constants import (
+    GLOBAL_ENDPOINT_WATCH_INTERVAL_MS, ROUTER_BACKEND_CONNECT_TIMEOUT_MS, ROUTER_BUFFER_BYTES_MAX,
+)
 from sixfold.process import run_server
 from sixfold.spec import ClusterSpec
 
 log = logging.getLogger("sixfold.replication.endpoint")
 NAME = "global-endpoint"
-WATCH_INTERVAL_S = 0.1  # how often the primary named in global.json is checked
 
 
 def primary_writer(root: Path) -> tuple[str, list[tuple[str, int]]]:
@@ -92,7 +93,7 @@ class GlobalEndpoint:
                     if region != primary:
                         w.transport.abort()
                 self.primary = primary
-            await asyncio.sleep(WATCH_INTERVAL_S)
+            await asyncio.sleep(GLOBAL_ENDPOINT_WATCH_INTERVAL_MS / 1000)
 
 
 async def _pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:

@@ -16,14 +16,12 @@ import asyncio
 
 import grpc
 
-from sixfold.constants import RPC_TIMEOUT_MS
+from sixfold.constants import LOG_FETCH_BYTES_MAX, RPC_TIMEOUT_MS
 from sixfold.core.geometry import Geometry
 from sixfold.core.records import peek_header
 from sixfold.errors import QuorumUnavailable
 from sixfold.rpc import storage_pb2 as pb
 from sixfold.rpc.fetch_answers import fetch_is_complete
-
-FETCH_BYTES_MAX = 256 << 20
 
 
 async def fetch_durable_range(stubs: dict, geometry: Geometry, volume: str, after: int, up_to: int,
@@ -44,7 +42,7 @@ async def fetch_durable_range(stubs: dict, geometry: Geometry, volume: str, afte
         try:
             return await stubs[node].FetchRecords(
                 pb.FetchRequest(volume=volume, ranges=ranges, max_records=up_to - after + 1,
-                                max_bytes=FETCH_BYTES_MAX), timeout=RPC_TIMEOUT_MS / 1000)
+                                max_bytes=LOG_FETCH_BYTES_MAX), timeout=RPC_TIMEOUT_MS / 1000)
         except grpc.aio.AioRpcError:
             return None
 

@@ -69,6 +69,8 @@ REDO_HEARTBEAT_INTERVAL_MS = 1_000  # an idle writer still sends a replica this 
 REDO_STREAM_SILENCE_MS = 3_000  # ... and a replica that hears nothing this long drops the stream
 REPLICA_PENDING_RECORDS_MAX = 2 * 20_000  # records a replica holds above its read point (else it resets)
 REPLICA_CATCH_UP_RECORDS_MAX = 50_000  # records a replica fetches from storage to keep its cache warm (else it drops it)
+LOG_FETCH_BYTES_MAX = 256 * 1024 * 1024  # one answer reading a range of the log back (replica catch-up, global replication)
+REPLICA_PG_LSNS_KEPT_MAX = 64  # recent record LSNs a replica remembers per PG, for read requirements
 REPLICA_RECONNECT_BACKOFF_MS_MAX = 1_000
 REPLICA_PROGRESS_INTERVAL_MS = 200  # a replica reports its oldest read point this often
 REPLICA_READ_POINT_GRACE_MS = 30_000  # a disconnected replica's read point still holds storage GC back this long
@@ -132,6 +134,10 @@ CLI_SIGNAL_WAIT_TIMEOUT_MS = 1_000  # pause/resume: the kernel reflecting SIGSTO
 
 # --- Compute node (SQL engine) ---------------------------------------------------
 BUFFER_CACHE_BYTES_MAX = 256 * 1024 * 1024  # page images the compute node caches
+# Pinned pages one eviction pass steps over (to the recent end) before it gives up: an
+# unbounded pass looked at every cached page on each install once pinned pages filled
+# the cache, quadratic in a large transaction's pages.
+EVICT_PINNED_SKIPS_MAX = 16
 WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails with 55P03 (retriable)
 REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
 VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
@@ -213,6 +219,9 @@ ROUTER_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: connections closing get this long b
 DRIVER_FAILOVER_WAIT_MS = 30_000  # a call waits this long for a writer to accept a connection again
 DRIVER_RETRY_INTERVAL_MS = 50  # between tries while it waits (or as soon as the topology changes)
 DRIVER_CONNECT_TIMEOUT_S = 2  # libpq's connect_timeout (whole seconds, 2 at least)
+SHELL_CONNECT_TIMEOUT_S = 10  # `sixfold sql` and the CLI's own connections (libpq's connect_timeout)
+GLOBAL_ENDPOINT_WATCH_INTERVAL_MS = 100  # how often the global endpoint checks which region is the primary
+LOST_WINDOW_READ_TIMEOUT_S = 30.0  # a global failover reading the old primary's durable end (recovery included)
 
 # --- global database (replication/) ------------------------------------------------------
 REPLICATION_RING_BYTES_MAX = 64 * 1024 * 1024  # the durable log the replication server keeps in memory

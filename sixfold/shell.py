@@ -33,11 +33,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sixfold.constants import SHELL_CONNECT_TIMEOUT_S
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 HISTORY_FILE = "~/.sixfold_history"
 HISTORY_MAX_LINES = 1000
 DEFAULT_DATA_DIR = ".sixfold"
-CONNECT_TIMEOUT_S = 10
 
 # The catalog queries behind \d and \dt (the Sixfold server answers exactly these).
 SQL_LIST_RELATIONS = ("SELECT table_schema, table_name, table_type FROM information_schema.tables "
@@ -388,7 +389,7 @@ def connect(conninfo: str, interactive: bool):
     for _ in range(2):
         try:
             extra = {"password": password} if password else {}
-            return psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **extra)
+            return psycopg.connect(conninfo, autocommit=True, connect_timeout=SHELL_CONNECT_TIMEOUT_S, **extra)
         except psycopg.OperationalError as e:
             msg = str(e)
             if interactive and password is None and "no password supplied" in msg:

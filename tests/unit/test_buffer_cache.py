@@ -155,7 +155,7 @@ def test_a_transaction_larger_than_the_cache_is_installed_without_rescanning_it(
     cache runs over its capacity by the pinned pages, and comes back once they are durable."""
     from collections import OrderedDict
 
-    from compute_node.buffer_cache import EVICT_PINNED_SKIPS_MAX
+    from sixfold.constants import EVICT_PINNED_SKIPS_MAX
 
     class CountingLru(OrderedDict):
         moves = 0
