@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import apsw
 
-from compute_node.pg_sql import json_functions, temporal, typed_functions, types, values
+from compute_node.pg_sql import int_coercion, json_functions, temporal, typed_functions, types, values
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -89,20 +89,14 @@ def _to_bool(value):
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
-def _to_int(value):
-    """::integer with PostgreSQL's rounding of fractions and error on text that is no number."""
-    if value is None or isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(round(value))
-    t = value.decode() if isinstance(value, bytes) else str(value)
+def _to_int(value, bits=32, source=""):
+    """::smallint/integer/bigint and assignments to integer columns, with PostgreSQL's
+    rounding for the kind the value comes from (`int_coercion`); the one-argument form
+    is what views created before the kind was passed still call."""
     try:
-        return int(t.strip())
-    except ValueError:
-        try:
-            return int(round(float(t.strip())))
-        except ValueError:
-            raise apsw.SQLError(f'invalid input syntax for type integer: "{t}"') from None
+        return int_coercion.to_int(value, int(bits), source)
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 def _to_bytea(value):
@@ -475,6 +469,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_regexp_i", _regexp_i, 2, **det)
     conn.create_scalar_function("pg_bool", _to_bool, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 1, **det)
+    conn.create_scalar_function("pg_int", _to_int, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)

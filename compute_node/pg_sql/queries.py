@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
-from compute_node.pg_sql import catalog, exprtypes, reflection, schema, temporal, values
+from compute_node.pg_sql import catalog, exprtypes, int_coercion, reflection, schema, temporal, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from compute_node.pg_sql.lexing import error_near, segments
@@ -42,7 +42,18 @@ def parse_error(e: Exception, text: str) -> SqlError:
 
 _INT_TYPES = {"INT", "BIGINT", "SMALLINT", "TINYINT", "MEDIUMINT", "UINT", "UBIGINT", "USMALLINT", "SERIAL",
               "BIGSERIAL", "SMALLSERIAL", "BIT"}
+_INT_BITS = {"SMALLINT": 16, "SMALLSERIAL": 16, "BIGINT": 64, "BIGSERIAL": 64, "UBIGINT": 64}
 _REAL_TYPES = {"FLOAT", "DOUBLE", "REAL"}
+
+
+def _int_source(x: exp.Expression) -> str:
+    """The kind `int_coercion.to_int` rounds a value of `x` as (its SOURCES)."""
+    k = exprtypes.kind(x)
+    return {"num": "num", "float": "float", "int": "int", "unknown": "text", "text": "text"}.get(k, "")
+
+
+def to_int_call(x: exp.Expression, bits: int, source: str) -> exp.Expression:
+    return exp.Anonymous(this="pg_int", expressions=[x, exp.Literal.number(bits), exp.Literal.string(source)])
 _NUM_TYPES = {"DECIMAL", "BIGDECIMAL", "MONEY", "SMALLMONEY", "NUMERIC", "UDECIMAL"}
 _TEXTISH = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "NAME", "BPCHAR", "UUID", "JSON", "JSONB",
             "DATE", "TIME", "TIMETZ", "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "INTERVAL",
@@ -70,10 +81,12 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 raise SqlError(str(e), e.sqlstate) from None
             return exp.Anonymous(this="pg_stored", expressions=[x, exp.Literal.string(decl)])
         if t in _INT_TYPES:
-            if isinstance(x, exp.Literal) and not x.is_string:
+            bits = _INT_BITS.get(t, 32)
+            if isinstance(x, exp.Literal) and not x.is_string and x.this.isdigit() and int(x.this) < 1 << (bits - 1):
                 return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
-            # SQLite's CAST turns 'abc' into 0; PostgreSQL refuses it (22P02).
-            return exp.Anonymous(this="pg_int", expressions=[x])
+            # SQLite's CAST truncates 2.5 to 2 and turns 'abc' into 0; PostgreSQL rounds
+            # 2.5 to 3 (numeric) or 2 (float8) and refuses 'abc' (22P02).
+            return to_int_call(x, bits, _int_source(x))
         if t in _REAL_TYPES:
             return exp.Cast(this=x, to=exp.DataType.build("REAL"))
         if t in _NUM_TYPES:
@@ -942,6 +955,71 @@ def _statement_forms(tree: exp.Expression) -> None:
                                                       alias=exp.TableAlias(this=exp.to_identifier(name)))))
 
 
+_BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}
+
+
+def _assigned_int(e: exp.Expression, oid: int | None) -> exp.Expression:
+    """`e` as stored into a column of type `oid`: a numeric or float value into an
+    integer column is rounded as PostgreSQL's assignment cast rounds it (SQLite would
+    keep 2.5 as a REAL, which the column's 22P02 check then refuses)."""
+    bits = _BITS_BY_OID.get(oid)
+    if bits is None:
+        return e
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    source = exprtypes.kind(inner)
+    if source not in ("num", "float"):
+        return e
+    literal = _signed_number(inner)
+    if literal is not None:  # rounded here: the statement carries the integer
+        try:
+            wrapped = exp.Literal.number(int_coercion.to_int(literal, bits, "num"))
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+    else:
+        wrapped = to_int_call(inner.copy(), bits, source)
+    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
+
+
+def _signed_number(e: exp.Expression) -> str | None:
+    """The text of a numeric literal, with its sign (-(2.5) is "-2.5"), else None."""
+    sign = ""
+    while isinstance(e, (exp.Paren, exp.Neg)):
+        sign = ("-" if sign == "" else "") if isinstance(e, exp.Neg) else sign
+        e = e.this
+    if isinstance(e, exp.Literal) and not e.is_string:
+        return sign + str(e.this)
+    return None
+
+
+def _assign_ints(tree: exp.Expression) -> None:
+    """Round numeric and float values stored into integer columns (INSERT ... VALUES,
+    INSERT ... SELECT, UPDATE ... SET), in place."""
+    if schema.current() is None:
+        return
+    if isinstance(tree, exp.Insert):
+        oids = _insert_target_oids(tree)
+        if not any(o in _BITS_BY_OID for o in oids):
+            return
+        source = tree.expression
+        if isinstance(source, exp.Values):
+            for row in source.expressions:
+                if isinstance(row, exp.Tuple):
+                    row.set("expressions", [_assigned_int(e, oids[i]) if i < len(oids) else e
+                                            for i, e in enumerate(row.expressions)])
+        elif isinstance(source, exp.Select) and not any(isinstance(e, exp.Star) for e in source.expressions):
+            source.set("expressions", [_assigned_int(e, oids[i]) if i < len(oids) else e
+                                       for i, e in enumerate(source.expressions)])
+    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
+        cols = schema.current().columns(tree.this.name)
+        if not cols:
+            return
+        decls = {n.lower(): d for n, d in cols}
+        for eq in tree.expressions:
+            if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and decls.get(eq.this.name.lower()):
+                eq.set("expression", _assigned_int(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()],
+                                                                                     None)))
+
+
 def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
     tag = None
@@ -954,14 +1032,16 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
+    _assign_ints(tree)
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
     params = _param_oids(tree)
+    assign_bits = _param_assign_bits(tree)
     max_param = [0]
     tree = rewrite(tree, ctx, max_param)
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params)
+                     column_scales=scales, param_oids=params, param_assign_bits=assign_bits)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -1000,6 +1080,31 @@ def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
     else:
         names = [n.lower() for n, _ in cols]
     return [t.column_oid(decls[n], None) if decls.get(n) else None for n in names]
+
+
+def _param_assign_bits(tree: exp.Expression) -> tuple[int | None, ...]:
+    """See Statement.param_assign_bits."""
+    found: dict[int, int] = {}
+    if isinstance(tree, exp.Insert) and isinstance(tree.expression, exp.Values):
+        oids = None
+        for row in tree.expression.expressions:
+            for i, e in enumerate(row.expressions if isinstance(row, exp.Tuple) else ()):
+                n = _param_number(e) if isinstance(e, exp.Parameter) else None
+                if n is not None:
+                    oids = _insert_target_oids(tree) if oids is None else oids
+                    if i < len(oids) and oids[i] in _BITS_BY_OID:
+                        found.setdefault(n, _BITS_BY_OID[oids[i]])
+    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table) and schema.current() is not None:
+        for eq in tree.expressions:
+            n = _param_number(eq.expression) if isinstance(eq, exp.EQ) and \
+                isinstance(eq.expression, exp.Parameter) and isinstance(eq.this, exp.Column) else None
+            decl = schema.column_type(tree.this.name, eq.this.name) if n is not None else None
+            bits = _BITS_BY_OID.get(pgtypes.column_oid(decl, None)) if decl else None
+            if bits:
+                found.setdefault(n, bits)
+    if not found:
+        return ()
+    return tuple(found.get(i) for i in range(1, max(found) + 1))
 
 
 def _param_oids(tree: exp.Expression) -> tuple[int | None, ...]:
@@ -1163,6 +1268,24 @@ _BINARY_PLUS_MINUS = re.compile(r"[\w)'\]]\s*[-+]")
 _CURRENT_TIMESTAMP = re.compile(r"\bcurrent_timestamp\b(\s*\(\s*\d*\s*\))?", re.IGNORECASE)
 
 
+_FRACTION = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+[eE][+-]?\d+)")
+_DML_TARGET = re.compile(r"^\s*(?:insert\s+into|update)\s+([A-Za-z_]\w*)\b", re.IGNORECASE)
+
+
+def _may_store_fraction_in_int(scan: str, word: str) -> bool:
+    """Whether an INSERT or UPDATE may store a numeric or float value into an integer
+    column of its table: a fractional literal, or (UPDATE) a numeric or float column on
+    the right of SET. Unknown tables and statements say yes."""
+    m = _DML_TARGET.match(scan)
+    cols = schema.current().columns(m.group(1)) if m and schema.current() is not None else None
+    if not cols:
+        return schema.current() is not None
+    kinds = {exprtypes.decl_kind(d) for _n, d in cols}
+    if "int" not in kinds:
+        return False
+    return bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"}))
+
+
 def _fast(text: str, word: str) -> Statement | None:
     """The statement untouched (or with CURRENT_TIMESTAMP -> now()) when it is plain SQL
     SQLite runs the same as PostgreSQL; None to take the parser path."""
@@ -1200,6 +1323,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
         return None  # INSERT ... SELECT etc.: let the parser check it
+    if word in ("insert", "update") and _may_store_fraction_in_int(scan, word):
+        return None  # PostgreSQL rounds it (the parser path); SQLite would keep a REAL the column refuses
     out = text
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)

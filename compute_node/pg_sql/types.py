@@ -312,6 +312,23 @@ def decode_bytea_text(s: str) -> bytes:
         raise SqlError(str(e), e.sqlstate) from None
 
 
+def assign_int_params(params: tuple, oids, assign_bits) -> tuple:
+    """Parameters the client typed numeric or float8 (or float4) that the statement stores
+    straight into an integer column, rounded as PostgreSQL's assignment cast rounds them
+    (numeric half away from zero, float half to even; 22003 beyond the column's range)."""
+    from compute_node.pg_sql import int_coercion, values
+
+    out = list(params)
+    for i, bits in enumerate(assign_bits):
+        if bits is None or i >= len(out) or oids[i] not in (NUMERIC, FLOAT4, FLOAT8):
+            continue
+        try:
+            out[i] = int_coercion.to_int(out[i], bits, "num" if oids[i] == NUMERIC else "float")
+        except values.InputError as e:
+            raise SqlError(str(e), e.sqlstate) from None
+    return tuple(out)
+
+
 def decode_param(data: bytes | None, oid: int, fmt: int):
     """A Bind parameter as the value to bind in SQLite.
 

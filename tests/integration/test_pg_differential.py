@@ -18,6 +18,7 @@ docs/2026-12-03-pg-compatibility.md.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -480,6 +481,26 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_i (id, h) values (4, 1e300)",
         "insert into {t}_i (id, b) values (5, 9223372036854775807)",
         "select id, b from {t}_i order by id",
+    ],
+    "fractions into integers": [
+        "select 2.5::int as a, (-2.5)::int as b, 1.7::int as c, 0.5::smallint as d, 2.5::bigint as e",
+        "select 2.5::float8::int as a, 3.5::float8::int as b, (-2.5)::float8::int as c, 1.5e0::int as d",
+        "select '1.5'::int",
+        "select ' 7 '::int as a, '-3'::smallint as b",
+        "create table {t} (id int primary key, i int, n numeric(6,2), f float8, h smallint, b bigint)",
+        "insert into {t} values (1, 2.5, 2.5, 2.5, -2.5, 1.5), (2, -1.5, 1.5, 3.5, 0.4, 1e3)",
+        "select id, i, h, b, n::int as ni, f::int as fi, (n * 3)::int as n3, (f / 2)::bigint as f2 from {t} order by id",
+        "insert into {t} (id, i) values (3, '1.5')",
+        "update {t} set i = 7.5, h = i * 1.5 where id = 1",
+        "update {t} set b = n where id = 2",
+        "update {t} set i = f where id = 2",
+        "insert into {t} (id, i) values (4, 2147483647.5)",
+        "insert into {t} (id, h) values (5, 32767.4)",
+        ("insert into {t} (id, i) values (%s, %s)", (6, 2.5)),
+        ("insert into {t} (id, i, b) values (%s, %s, %s)", (7, Decimal("2.5"), Decimal("-0.5"))),
+        "insert into {t} (id, i) select 8, 4.5",
+        "insert into {t} (id, i) select id + 10, n from {t} where id <= 2",
+        "select id, i, h, b from {t} order by id",
     ],
     "char and text typing": [
         "create table {t} (id int, c char(4), s text, v varchar(5))",
