@@ -997,6 +997,10 @@ def _assign_ints(tree: exp.Expression) -> None:
     if schema.current() is None:
         return
     if isinstance(tree, exp.Insert):
+        conflict = tree.args.get("conflict")
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        if isinstance(conflict, exp.OnConflict) and isinstance(target, exp.Table):
+            _assign_ints_in_set(target.name, conflict.expressions or [])  # ON CONFLICT DO UPDATE SET
         oids = _insert_target_oids(tree)
         if not any(o in _BITS_BY_OID for o in oids):
             return
@@ -1010,14 +1014,18 @@ def _assign_ints(tree: exp.Expression) -> None:
             source.set("expressions", [_assigned_int(e, oids[i]) if i < len(oids) else e
                                        for i, e in enumerate(source.expressions)])
     elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
-        cols = schema.current().columns(tree.this.name)
-        if not cols:
-            return
-        decls = {n.lower(): d for n, d in cols}
-        for eq in tree.expressions:
-            if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and decls.get(eq.this.name.lower()):
-                eq.set("expression", _assigned_int(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()],
-                                                                                     None)))
+        _assign_ints_in_set(tree.this.name, tree.expressions)
+
+
+def _assign_ints_in_set(table: str, assignments: list[exp.Expression]) -> None:
+    """The `col = value` list of an UPDATE or ON CONFLICT DO UPDATE on `table`, in place."""
+    cols = schema.current().columns(table)
+    if not cols:
+        return
+    decls = {n.lower(): d for n, d in cols}
+    for eq in assignments:
+        if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and decls.get(eq.this.name.lower()):
+            eq.set("expression", _assigned_int(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()], None)))
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:

@@ -500,6 +500,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("insert into {t} (id, i, b) values (%s, %s, %s)", (7, Decimal("2.5"), Decimal("-0.5"))),
         "insert into {t} (id, i) select 8, 4.5",
         "insert into {t} (id, i) select id + 10, n from {t} where id <= 2",
+        "insert into {t} (id, i) values (8, 1) on conflict (id) do update set i = 6.5, h = {t}.n * 2",
         "select id, i, h, b from {t} order by id",
     ],
     "char and text typing": [
