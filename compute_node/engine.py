@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node.buffer_cache import BufferCache
+from compute_node.page_reads import read_many
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
@@ -173,6 +174,7 @@ class ComputeNode:
             access = VolumeAccess(
                 cache=self.cache,
                 read_storage=lambda page, lsn: self.call(self.storage.get_page_version(page, lsn)),
+                read_storage_many=lambda pages, lsn: self.call(read_many(self.storage.get_page_version, pages, lsn)),
                 submit=self.submit,
                 vdl=lambda: self.storage.vdl, min_read_lsn=lambda: self.storage.min_read_lsn,
                 pin=lambda: self.storage.acquire_read_point(), unpin=self.read_points.unpin)

@@ -57,6 +57,12 @@ async def hedged_read(stubs: dict, order: list[str], req: pb.GetPageRequest, sta
                             f"({'; '.join(str(e) for e in errors[:3]) or 'timed out'})")
 
 
+async def read_many(read_one, pages: list[int], read_lsn: int) -> list:
+    """`read_one(page, read_lsn)` for every page at once: per page (image, page LSN) or
+    the exception its read raised (a read-ahead: the caller needs only the first)."""
+    return await asyncio.gather(*(read_one(p, read_lsn) for p in pages), return_exceptions=True)
+
+
 def _retrieve(t: asyncio.Task) -> None:
     if not t.cancelled():
         t.exception()

@@ -26,7 +26,7 @@ from collections.abc import Callable
 import apsw
 
 from compute_node.buffer_cache import BufferCache
-from sixfold.constants import PAGE_SIZE_BYTES, REDO_FULL_IMAGE_DELTA_BYTES_MIN
+from sixfold.constants import PAGE_SIZE_BYTES, READ_AHEAD_PAGES_MAX, REDO_FULL_IMAGE_DELTA_BYTES_MIN
 from sixfold.core.records import diff_pages
 from sixfold.errors import SixfoldError
 
@@ -59,24 +59,61 @@ class VolumeAccess:
 
     def __init__(self, cache: BufferCache, read_storage: Callable[[int, int], tuple[bytes, int]],
                  submit: Callable[[list, Callable], object], vdl: Callable[[], int], min_read_lsn: Callable[[], int],
-                 pin: Callable[[], int], unpin: Callable[[int], None]):
+                 pin: Callable[[], int], unpin: Callable[[int], None],
+                 read_storage_many: Callable[[list[int], int], list] | None = None,
+                 read_ahead_pages: int = READ_AHEAD_PAGES_MAX):
         self.cache = cache
         self.read_storage = read_storage  # (volume page, read lsn) -> (image, page lsn)
+        # ([volume pages], read lsn) -> per page (image, page lsn) or the exception its read
+        # raised; the reads run concurrently (None: no read-ahead)
+        self.read_storage_many = read_storage_many
+        self.read_ahead_pages = read_ahead_pages
+        self._last_miss = -1  # the last page read from storage (a hint; threads race on it harmlessly)
+        self.read_ahead_stats = {"batches": 0, "pages": 0}
         self.submit = submit  # ([PageChange], on_allocated(Commit)) -> Commit (with .cpl)
         self.vdl = vdl
         self.min_read_lsn = min_read_lsn
         self.pin = pin
         self.unpin = unpin
 
-    def page(self, vpage: int, read_lsn: int | None) -> bytes:
-        """A volume page as of `read_lsn` (None: newest, the writer's view)."""
+    def page(self, vpage: int, read_lsn: int | None, last_vpage: int = 0) -> bytes:
+        """A volume page as of `read_lsn` (None: newest, the writer's view). `last_vpage`:
+        the file's last page, how far a read-ahead may go (0: none)."""
         img = self.cache.get(vpage, read_lsn)
         if img is not None:
             return img
         at = self.vdl() if read_lsn is None else read_lsn
-        img, page_lsn = self.read_storage(vpage, at)
-        self.cache.install_read(vpage, at, page_lsn, img, self.vdl(), self.min_read_lsn())
-        return img
+        sequential = vpage == self._last_miss + 1
+        self._last_miss = vpage
+        ahead = self._ahead(vpage, read_lsn, last_vpage) if sequential else []
+        if not ahead:
+            img, page_lsn = self.read_storage(vpage, at)
+            self.cache.install_read(vpage, at, page_lsn, img, self.vdl(), self.min_read_lsn())
+            return img
+        results = self.read_storage_many([vpage] + ahead, at)
+        first = results[0]
+        if isinstance(first, BaseException):
+            raise first
+        vdl, min_read = self.vdl(), self.min_read_lsn()
+        for p, r in zip([vpage] + ahead, results):
+            if not isinstance(r, BaseException):  # a page read ahead that failed is read again when needed
+                self.cache.install_read(p, at, r[1], r[0], vdl, min_read)
+        self._last_miss = ahead[-1]
+        self.read_ahead_stats["batches"] += 1
+        self.read_ahead_stats["pages"] += len(ahead)
+        return first[0]
+
+    def _ahead(self, vpage: int, read_lsn: int | None, last_vpage: int) -> list[int]:
+        """The pages after `vpage` to read with it: up to read_ahead_pages, within the file,
+        stopping at the first one already cached."""
+        if self.read_storage_many is None or self.read_ahead_pages <= 0:
+            return []
+        out = []
+        for p in range(vpage + 1, min(last_vpage, vpage + self.read_ahead_pages) + 1):
+            if self.cache.get(p, read_lsn) is not None:
+                break
+            out.append(p)
+        return out
 
 
 class VolumeVFS(apsw.VFS):
@@ -131,7 +168,10 @@ class _VolumeFile:
         self.error: SixfoldError | None = None  # the Sixfold error behind an I/O failure
 
     def _read_at(self, read_lsn: int | None, size_pages: int, amount: int, offset: int,
-                 overlay: dict[int, bytearray] | None = None) -> bytes:
+                 overlay: dict[int, bytearray] | None = None, ahead_to: int | None = None) -> bytes:
+        """`amount` bytes at `offset` of the file as of `read_lsn`; a page read from storage
+        may bring the pages after it up to `ahead_to` (default: the file's end) along."""
+        ahead_to = size_pages if ahead_to is None else ahead_to
         out = bytearray()
         pos, end = offset, offset + amount
         while pos < end:
@@ -140,15 +180,15 @@ class _VolumeFile:
                 break  # a short read: SQLite zero-fills
             img = overlay.get(i) if overlay else None
             if img is None:
-                img = self._page(i + 1, read_lsn)
+                img = self._page(i + 1, read_lsn, ahead_to)
             n = min(PS - off, end - pos)
             out += img[off : off + n]
             pos += n
         return bytes(out)
 
-    def _page(self, vpage: int, read_lsn: int | None) -> bytes:
+    def _page(self, vpage: int, read_lsn: int | None, size_pages: int = 0) -> bytes:
         try:
-            return self.access.page(vpage, read_lsn)
+            return self.access.page(vpage, read_lsn, size_pages)
         except SixfoldError as e:
             self.error = e
             raise
@@ -202,10 +242,10 @@ class ReaderFile(_VolumeFile):
             self.read_lsn = None
         self.lock_level = level
 
-    def _page(self, vpage: int, read_lsn: int | None) -> bytes:
+    def _page(self, vpage: int, read_lsn: int | None, size_pages: int = 0) -> bytes:
         if read_lsn is not None and read_lsn == self.read_lsn:
             self.read_pages.add(vpage)
-        return super()._page(vpage, read_lsn)
+        return super()._page(vpage, read_lsn, size_pages)
 
     def _snapshot(self) -> tuple[int, int]:
         if self.read_lsn is not None:
@@ -267,7 +307,10 @@ class WriterFile(_VolumeFile):
         pass
 
     def xRead(self, amount, offset):
-        return self._read_at(None, self.size_pages, amount, offset, self.dirty)
+        # Read ahead only within what storage holds: pages past the shipped size are this
+        # transaction's own, new ones.
+        return self._read_at(None, self.size_pages, amount, offset, self.dirty,
+                             ahead_to=min(self.size_pages, self.shipped_size))
 
     def xWrite(self, data, offset):
         pos, end, src = offset, offset + len(data), 0

@@ -55,6 +55,9 @@ ADVERTISE_INTERVAL_MS = 200  # writer -> storage: VDL hint and minimum read poin
 VDL_STALL_WARNING_MS = 2_000  # VDL stuck this long with records in flight: the writer logs what each link holds
 READ_HEDGE_DELAY_MS = 50  # a page read not answered by then goes to a second segment too
 READ_TIMEOUT_MS = 5_000
+# Pages read ahead, all at once, when a storage read follows one of the page before it (a
+# scan of a cold table, DROP TABLE walking a tree): one read's latency for the batch.
+READ_AHEAD_PAGES_MAX = 32
 CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
 RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
