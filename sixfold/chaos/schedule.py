@@ -134,7 +134,7 @@ def make_schedule(cfg: ScheduleConfig, layout: Layout) -> list[Fault]:
             kind = round_.pop()
             returns_after = rng.uniform(*cfg.stall_return_s) if kind == "stall" else 0.0
             length = returns_after + rng.uniform(*cfg.gap_s) if kind == "stall" else rng.uniform(*cfg.fault_s)
-            if t + length > end_by:
+            if round(t, 3) + round(length, 3) > end_by:  # as scheduled (to the ms): healed in time
                 break
             faults.append(_fault(len(faults), kind, round(t, 3), round(length, 3), layout, rng, cfg,
                                  round(returns_after, 3)))
@@ -146,7 +146,7 @@ def make_schedule(cfg: ScheduleConfig, layout: Layout) -> list[Fault]:
         turn = 0
         while True:
             down = wrng.uniform(*cfg.writer_down_s)
-            if t + down > end_by:
+            if round(t, 3) + round(down, 3) > end_by:
                 break
             kind = writer_kinds[turn % len(writer_kinds)]
             faults.append(Fault(len(faults), kind, round(t, 3), round(down, 3), (WRITER,)))
