@@ -158,6 +158,18 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         return _output_kind(src.this.args.get("start"))
     elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
         body = _cte(src.name, src)
+    elif isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
+        alias = src.args.get("alias")
+        names = [c.name for c in alias.columns] if alias is not None else []
+        if col.name not in names:
+            return None
+        i = names.index(col.name)
+        kinds = {_output_kind(row.expressions[i]) for row in src.expressions
+                 if isinstance(row, exp.Tuple) and i < len(row.expressions)
+                 and not isinstance(row.expressions[i], exp.Null)}
+        if kinds <= {"int", "num"} and "num" in kinds:
+            return "num"
+        return kinds.pop() if len(kinds) == 1 else ""
     while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
         body = body.this
     if not isinstance(body, exp.Select):

@@ -4,6 +4,7 @@ called on every connection the engine opens."""
 from __future__ import annotations
 
 import datetime
+import math
 import random as _random
 import re
 import threading
@@ -12,7 +13,7 @@ from functools import lru_cache
 
 import apsw
 
-from compute_node.pg_sql import int_coercion, json_functions, temporal, typed_functions, types, values
+from compute_node.pg_sql import float_input, int_coercion, json_functions, temporal, typed_functions, types, values
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -97,6 +98,22 @@ def _to_int(value, bits=32, source=""):
         return int_coercion.to_int(value, int(bits), source)
     except values.InputError as e:
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
+def _to_float(value, bits):
+    """::real / ::double precision of a value the translator could not tell is a number."""
+    try:
+        return float_input.to_float(value, int(bits))
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
+def _rint(value):
+    """round(float8): to the nearest integer, half to even (C's rint), as a float8."""
+    if value is None:
+        return None
+    f = float(value)
+    return math.copysign(float(round(f)), f) if math.isfinite(f) else f  # rint(-0.4) is -0
 
 
 def _to_bytea(value):
@@ -470,6 +487,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_bool", _to_bool, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
+    conn.create_scalar_function("pg_rint", _rint, 1, **det)
+    conn.create_scalar_function("pg_float", _to_float, 2, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)

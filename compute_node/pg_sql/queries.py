@@ -88,7 +88,13 @@ def _cast(node: exp.Cast) -> exp.Expression:
             # 2.5 to 3 (numeric) or 2 (float8) and refuses 'abc' (22P02).
             return to_int_call(x, bits, _int_source(x))
         if t in _REAL_TYPES:
-            return exp.Cast(this=x, to=exp.DataType.build("REAL"))
+            if exprtypes.kind(x) in ("int", "num", "float"):
+                return exp.Cast(this=x, to=exp.DataType.build("REAL"))
+            # SQLite's CAST reads '2.5x' as 2.5 and 'abc' or 'Infinity' as 0; PostgreSQL
+            # refuses the first two (22P02) and reads the third.
+            precision = to.expressions[0].this if to.expressions else None
+            narrow = t == "FLOAT" or (isinstance(precision, exp.Literal) and int(precision.this) <= 24)
+            return exp.Anonymous(this="pg_float", expressions=[x, exp.Literal.number(32 if narrow else 64)])
         if t in _NUM_TYPES:
             if to.expressions and t in ("DECIMAL", "NUMERIC"):
                 mods = ",".join(p.sql() for p in to.expressions)
@@ -266,6 +272,19 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
+        # -x of an integer overflows its type at the type's minimum, as 0 - x does (22003);
+        # SQLite's 64-bit negation would answer 2147483648 for -(-2147483648)::int.
+        h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
+        return exp.Anonymous(this="pg_arith", expressions=[
+            exp.Literal.string("-"), exp.Literal.number(0), node.this, exp.Literal.string(h), exp.Literal.string(h)])
+    if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
+        # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
+        h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
+        return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), {"int2": 16, "int4": 32}.get(h, 64),
+                           "int")
+    if isinstance(node, exp.Round) and node.args.get("decimals") is None and exprtypes.kind(node.this) == "float":
+        return exp.Anonymous(this="pg_rint", expressions=[node.this])  # round(float8) is rint: half to even
     if isinstance(node, exp.Interval):
         body = node.this
         unit = node.args.get("unit")

@@ -1,0 +1,55 @@
+"""PostgreSQL's float8in and float4in, for text cast to double precision or real.
+
+SQLite's CAST(x AS REAL) reads the longest numeric prefix and gives 0.0 for the rest:
+'abc' -> 0, '2.5x' -> 2.5, 'Infinity' -> 0. PostgreSQL accepts a number with optional
+surrounding whitespace, or Infinity / inf / NaN in any case with an optional sign, and
+refuses anything else (22P02); a number beyond the type's range is 22003.
+
+NaN is refused with 0A000: SQLite stores a NaN as NULL, which would be another answer.
+Pure: no SQLite, no I/O. Errors are `values.InputError` with the SQLSTATE.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from compute_node.pg_sql.values import InputError
+
+TYPE_NAME_BY_BITS = {32: "real", 64: "double precision"}
+FLOAT4_MAX = 3.4028234663852886e38
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_INFINITY = {"inf": math.inf, "+inf": math.inf, "infinity": math.inf, "+infinity": math.inf,
+             "-inf": -math.inf, "-infinity": -math.inf}
+_NAN = {"nan", "+nan", "-nan"}
+
+
+def text_to_float(text: str, bits: int) -> float:
+    """`text`::real (bits 32) or ::double precision (64), as PostgreSQL reads it."""
+    t = text.strip()
+    low = t.lower()
+    if low in _INFINITY:
+        return _INFINITY[low]
+    if low in _NAN:
+        raise InputError("0A000", "Sixfold cannot hold a float NaN (SQLite stores it as NULL)")
+    if not _NUMBER.match(t):
+        raise InputError("22P02", f'invalid input syntax for type {TYPE_NAME_BY_BITS[bits]}: "{text}"')
+    f = float(t)
+    mantissa = t.lower().split("e")[0]
+    underflow = f == 0.0 and any(c in "123456789" for c in mantissa)
+    if math.isinf(f) or underflow or (bits == 32 and abs(f) > FLOAT4_MAX):
+        raise InputError("22003", f'"{t}" is out of range for type {TYPE_NAME_BY_BITS[bits]}')
+    return f
+
+
+def to_float(value, bits: int):
+    """A value SQLite holds cast to real / double precision; None stays None."""
+    assert bits in TYPE_NAME_BY_BITS, bits
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    return text_to_float(value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value), bits)
+
+
+__all__ = ["text_to_float", "to_float"]
