@@ -108,6 +108,22 @@ def _to_float(value, bits):
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
+def _substr(text, start, length=None):
+    """substr/substring with PostgreSQL's clipping of a start below 1."""
+    if text is None or start is None:
+        return None
+    s = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    start = int(start)
+    if length is None:
+        return s[max(start, 1) - 1:]
+    length = int(length)
+    if length < 0:
+        raise apsw.SQLError("[22011] negative substring length not allowed")
+    first = max(start, 1)
+    end = max(start + length, first)
+    return s[first - 1:end - 1]
+
+
 def _rint(value):
     """round(float8): to the nearest integer, half to even (C's rint), as a float8."""
     if value is None:
@@ -473,6 +489,7 @@ def register(conn: apsw.Connection) -> None:
     """Add the PostgreSQL functions to `conn`."""
     det = {"deterministic": True}
     conn.execute("pragma foreign_keys=ON")  # PostgreSQL enforces foreign keys (23503) and their actions
+    conn.execute("pragma case_sensitive_like=ON")  # PostgreSQL's LIKE is; SQLite's ignores ASCII case
     typed_functions.register(conn)
     conn.create_scalar_function("now", _now, 0)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
@@ -489,6 +506,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
     conn.create_scalar_function("pg_rint", _rint, 1, **det)
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
+    conn.create_scalar_function("pg_substr", _substr, 2, **det)
+    conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)

@@ -4,13 +4,14 @@ the fast path that passes plain DML through without parsing."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
-from compute_node.pg_sql import catalog, exprtypes, int_coercion, reflection, schema, temporal, values
+from compute_node.pg_sql import catalog, exprtypes, float_input, int_coercion, reflection, schema, temporal, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from compute_node.pg_sql.lexing import error_near, segments
@@ -251,6 +252,36 @@ def _compare_typed_column(cls, a: exp.Expression, b: exp.Expression) -> exp.Expr
     return None
 
 
+def _natural(e: exp.Expression, least: int) -> bool:
+    """Whether `e` is an integer literal of at least `least`."""
+    return isinstance(e, exp.Literal) and not e.is_string and str(e.this).isdigit() and int(e.this) >= least
+
+
+def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """'1' = 1: a string literal compared with an integer or float takes that type, as in
+    PostgreSQL (true there; SQLite compares text with a number as unequal unless a table
+    column's affinity converts it). Converted now: bad input is the statement's error."""
+    for lit, other, lit_first in ((a, b, True), (b, a, False)):
+        if not (isinstance(lit, exp.Literal) and lit.is_string):
+            continue
+        k = exprtypes.kind(other)
+        try:
+            if k == "int":
+                h = exprtypes.int_hint(other) or _num_hint(other, "int")
+                conv = exp.Literal.number(int_coercion.to_int(lit.this, {"int2": 16, "int4": 32}.get(h, 64), "text"))
+            elif k == "float":
+                f = float_input.text_to_float(lit.this, 64)
+                if not math.isfinite(f):
+                    return None
+                conv = exp.Literal.number(repr(f))
+            else:
+                continue
+        except values.InputError as e:
+            raise SqlError(str(e), e.sqlstate) from None
+        return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
+    return None
+
+
 def _tcmp(x: exp.Expression, lit: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="pg_tcmp", expressions=[x, lit])
 
@@ -278,6 +309,18 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string("-"), exp.Literal.number(0), node.this, exp.Literal.string(h), exp.Literal.string(h)])
+    if isinstance(node, exp.Substring) and node.args.get("start") is not None and not (
+            _natural(node.args["start"], 1) and (node.args.get("length") is None or _natural(node.args["length"], 0))):
+        # SQLite counts a start below 1 from the string's end and a negative length
+        # backwards; PostgreSQL clips the range [start, start + length) to the string
+        # (substr('hello', -1, 3) is 'h', not 'o') and refuses a negative length (22011).
+        args = [node.this, node.args["start"]] + ([node.args["length"]] if node.args.get("length") else [])
+        return exp.Anonymous(this="pg_substr", expressions=args)
+    if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape) \
+            and not isinstance(node.expression, (exp.Any, exp.All)):
+        # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has
+        # no escape character (and is made case-sensitive by functions.register).
+        return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
     if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
@@ -301,6 +344,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         typed = _compare_typed_column(cls, a, b)
         if typed is not None:
             return typed
+        numbered = _compare_unknown_with_number(cls, a, b)
+        if numbered is not None:
+            return numbered
         lossy = _lossy_compare(cls, a, b)
         if lossy is not None:
             return lossy
@@ -1279,7 +1325,7 @@ def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:
 _FAST_FIRST = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 _FAST_DENY_CHARS = re.compile(r"::|\$|~|\[|!|@|#|\?|\bE'|\\")
 _FAST_DENY_WORDS = re.compile(
-    r"\b(?:ilike|similar|distinct\s+from|limit\s+all|cast|interval|array|lateral|only|fetch|for|"
+    r"\b(?:like|ilike|similar|distinct\s+from|limit\s+all|cast|interval|array|lateral|only|fetch|for|"
     r"pg_\w+|information_schema|current_user|session_user|user|current_database|current_schema|"
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
