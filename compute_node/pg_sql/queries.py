@@ -282,6 +282,20 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
     return None
 
 
+_DATETIME_KINDS = ("date", "timestamp", "timestamptz")
+
+
+def _mixed_temporal(a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """A comparison of a date with a timestamp, or a timestamp with a timestamptz: their
+    stored texts do not compare as the values do ('2024-01-01' is not '2024-01-01
+    00:00:00'), so pg_tcmp2 compares them as PostgreSQL does, the date at midnight and a
+    timestamp in the session's time zone (UTC). None when the kinds are not so mixed."""
+    ka, kb = exprtypes.kind(a), exprtypes.kind(b)
+    if ka == kb or ka not in _DATETIME_KINDS or kb not in _DATETIME_KINDS:
+        return None
+    return exp.Anonymous(this="pg_tcmp2", expressions=[a, b, exp.Literal.string(ka), exp.Literal.string(kb)])
+
+
 def _tcmp(x: exp.Expression, lit: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="pg_tcmp", expressions=[x, lit])
 
@@ -347,6 +361,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         numbered = _compare_unknown_with_number(cls, a, b)
         if numbered is not None:
             return numbered
+        mixed = _mixed_temporal(a, b)
+        if mixed is not None:
+            return cls(this=mixed, expression=exp.Literal.number(0))
         lossy = _lossy_compare(cls, a, b)
         if lossy is not None:
             return lossy
@@ -371,8 +388,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
         mode = shown + (str(sc) if sc is not None else "")
         return exp.Anonymous(this=name, expressions=[node.this, exp.Literal.string(mode)])
-    if isinstance(node, exp.Between):
+    if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
+        lo, hi = _mixed_temporal(node.this, low), _mixed_temporal(node.this.copy(), high)
+        if lo is not None or hi is not None:
+            return exp.And(this=exp.GTE(this=lo, expression=exp.Literal.number(0)) if lo is not None
+                           else exp.GTE(this=node.this.copy(), expression=low),
+                           expression=exp.LTE(this=hi, expression=exp.Literal.number(0)) if hi is not None
+                           else exp.LTE(this=node.this.copy(), expression=high))
         if _temporal_literal(low) or _temporal_literal(high):
             x = node.this
             return exp.And(this=exp.GTE(this=_tcmp(x, low), expression=exp.Literal.number(0)),

@@ -197,6 +197,24 @@ def pg_tcmp(a, literal):
 
 
 @_guard
+def pg_tcmp2(a, b, ka, kb):
+    """Compare a date, timestamp or timestamptz `a` with one of another of these kinds, as
+    PostgreSQL does: a date is its midnight, a timestamp without time zone is in the
+    session's time zone (UTC) when compared with a timestamptz. -1, 0, 1; NULL on NULL."""
+    if a is None or b is None:
+        return None
+    x, y = _instant(a, ka), _instant(b, kb)
+    if (x.tzinfo is None) != (y.tzinfo is None):
+        x, y = (v if v.tzinfo is not None else v.replace(tzinfo=temporal.UTC) for v in (x, y))
+    return (x > y) - (x < y)
+
+
+def _instant(v, kind: str) -> dt.datetime:
+    value = temporal.parse(v, kind)
+    return dt.datetime.combine(value, dt.time()) if kind == "date" else value
+
+
+@_guard
 def pg_ncmp(a, b):
     """Compare two numeric values exactly (a number, or a numeric literal's text that a
     double would round): -1, 0, 1; NULL when either is NULL."""
@@ -398,6 +416,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_raise", pg_raise, 2)
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
+    conn.create_scalar_function("pg_tcmp2", pg_tcmp2, 4, **det)
     conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
