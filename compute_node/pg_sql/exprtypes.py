@@ -23,7 +23,8 @@ _DTYPE_KIND = {
     "DECIMAL": "num", "NUMERIC": "num", "MONEY": "num", "DOUBLE": "float", "FLOAT": "float", "REAL": "float",
     "TEXT": "text", "VARCHAR": "text", "CHAR": "text", "NAME": "text", "BPCHAR": "text",
     "BOOLEAN": "bool", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
-    "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval",
+    "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "JSON": "json",
+    "JSONB": "jsonb",
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
@@ -251,6 +252,9 @@ def kind(e: exp.Expression | None) -> str:
                 "text": "text", "varchar": "text"}.get(elem or "", "")
     if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
         return "array"  # || of arrays concatenates them
+    if isinstance(e, exp.DPipe) and "jsonb" in (kind(e.this), kind(e.expression)) and \
+            {kind(e.this), kind(e.expression)} <= {"jsonb", "unknown"}:
+        return "jsonb"  # || of jsonb values merges them
     fixed = _NODE_KIND.get(type(e))
     if fixed:
         return fixed

@@ -89,8 +89,20 @@ def pg_jsonb_contains(a, b):
     return 1 if _contains(_load(a), _load(b)) else 0
 
 
+def pg_jsonb_concat(a, b):
+    """jsonb || jsonb: two objects merge (the right one's keys win), otherwise both sides
+    as arrays (a scalar or object is a one-element array) are concatenated."""
+    if a is None or b is None:
+        return None
+    x, y = _load(a), _load(b)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return values._json_text({**x, **y})
+    return values._json_text((x if isinstance(x, list) else [x]) + (y if isinstance(y, list) else [y]))
+
+
 def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
+    conn.create_scalar_function("pg_jsonb_concat", pg_jsonb_concat, 2, **det)
     conn.create_scalar_function("pg_json_get", pg_json_get, 3, **det)
     conn.create_scalar_function("pg_json_path", pg_json_path, 3, **det)
     conn.create_scalar_function("pg_jsonb_contains", pg_jsonb_contains, 2, **det)

@@ -435,9 +435,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             out = exp.Anonymous(this="pg_json_get", expressions=[out, lit, exp.Literal.number(1 if last_text else 0)])
         return out
     if isinstance(node, exp.ArrayContainsAll):
-        if "json" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)) or any(
-                isinstance(x, exp.Cast) and exprtypes.dtype_kind(x.args.get("to")) == "" and
-                x.args["to"].sql("postgres").lower() in ("jsonb", "json") for x in (node.this, node.expression)):
+        if {"json", "jsonb"} & {exprtypes.kind(node.this), exprtypes.kind(node.expression)}:
             return exp.Anonymous(this="pg_jsonb_contains", expressions=[node.this, node.expression])
         return exp.Anonymous(this="pg_array_contains", expressions=[node.this, node.expression])
     arrayed = _array_node(node)
@@ -624,6 +622,13 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             except arrays.ArrayError:
                 elem = ""
         return exp.Anonymous(this="pg_array_get", expressions=[node.this, one_based, exp.Literal.string(elem)])
+    if isinstance(node, exp.DPipe):
+        ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
+        if "jsonb" in (ka, kb) and {ka, kb} <= {"jsonb", "unknown"}:  # jsonb || jsonb merges, not concatenates
+            return exp.Anonymous(this="pg_jsonb_concat", expressions=[node.this, node.expression])
+        if "bool" in (ka, kb):  # a boolean is true/false as text (SQLite holds 1/0)
+            return exp.DPipe(this=_bool_text(node.this) if ka == "bool" else node.this,
+                             expression=_bool_text(node.expression) if kb == "bool" else node.expression)
     if isinstance(node, exp.DPipe) and "array" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)):
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
@@ -633,6 +638,12 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="array_cat", expressions=[
             exp.Anonymous(this="pg_array", expressions=[node.this]), node.expression])
     return None
+
+
+def _bool_text(x: exp.Expression) -> exp.Expression:
+    """A boolean expression as PostgreSQL's text of it: 'true', 'false' or NULL."""
+    return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("true"))],
+                    default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("false")))
 
 
 def _refuse_array_order(node: exp.Expression) -> None:

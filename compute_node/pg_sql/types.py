@@ -185,6 +185,8 @@ def with_scale(value, scale: int):
         return value
     if not d.is_finite():
         return value
+    if d == 0:
+        d = abs(d)  # a numeric has no negative zero (SQLite's float does)
     return f"{d.quantize(Decimal(1).scaleb(-scale)):f}" if scale else f"{d.quantize(Decimal(1)):f}"
 
 
