@@ -230,7 +230,7 @@ def kind(e: exp.Expression | None) -> str:
         return decl_kind(decl) if decl is not None else _derived_kind(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
-    if isinstance(e, (exp.Paren, exp.Alias)):
+    if isinstance(e, (exp.Paren, exp.Alias, exp.Filter)):
         return kind(e.this)
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return kind(e.expressions[0])
@@ -352,7 +352,22 @@ def oid(e: exp.Expression) -> int | None:
     k = kind(e)
     if k == "int":
         return {"int2": t.INT2, "int4": t.INT4, "int8": t.INT8}.get(int_width(e))
+    if k == "float" and _is_float4(e):
+        return t.FLOAT4
     return KIND_OID.get(k)
+
+
+def _is_float4(e: exp.Expression) -> bool:
+    """A real (float4) column, a cast to real, or min/max of one: shown as a float4."""
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter)):
+        e = e.this
+    if isinstance(e, exp.Column):
+        decl = column_decl(e)
+        return decl is not None and t.column_oid(decl, None) == t.FLOAT4
+    if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
+        to = e.args["to"]
+        return (to.this.name if hasattr(to.this, "name") else str(to.this)) == "FLOAT"
+    return False
 
 
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}

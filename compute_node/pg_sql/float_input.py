@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 
 from compute_node.pg_sql.values import InputError
 
@@ -42,6 +43,25 @@ def text_to_float(text: str, bits: int) -> float:
     return f
 
 
+def as_float4(f: float) -> float:
+    """`f` rounded to the nearest single-precision value (what a real column holds); beyond
+    real's range 22003, as PostgreSQL's float8 -> float4 conversion."""
+    if math.isinf(f) or math.isnan(f):
+        return f
+    try:
+        return struct.unpack("<f", struct.pack("<f", f))[0]
+    except (OverflowError, struct.error):
+        raise InputError("22003", "value out of range: overflow") from None
+
+
+def to_float4(value):
+    """A value stored into a real column: a number rounded to single precision, text read
+    as real input first; None stays None."""
+    if value is None:
+        return None
+    return as_float4(float(value) if isinstance(value, (int, float)) else to_float(value, 32))
+
+
 def to_float(value, bits: int):
     """A value SQLite holds cast to real / double precision; None stays None."""
     assert bits in TYPE_NAME_BY_BITS, bits
@@ -52,4 +72,4 @@ def to_float(value, bits: int):
     return text_to_float(value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value), bits)
 
 
-__all__ = ["text_to_float", "to_float"]
+__all__ = ["as_float4", "text_to_float", "to_float", "to_float4"]

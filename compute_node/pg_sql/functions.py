@@ -124,6 +124,14 @@ def _substr(text, start, length=None):
     return s[first - 1:end - 1]
 
 
+def _to_float4(value):
+    """A value stored into a real column: rounded to single precision."""
+    try:
+        return float_input.to_float4(value)
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
 def _rint(value):
     """round(float8): to the nearest integer, half to even (C's rint), as a float8."""
     if value is None:
@@ -203,6 +211,28 @@ def _json_build_object(*args):
     if len(args) % 2:
         raise apsw.SQLError("[22023] argument list must have even number of elements")
     return json.dumps({str(args[i]): args[i + 1] for i in range(0, len(args), 2)}, separators=(", ", ": "))
+
+
+class _SumFloat4:
+    """sum(real): PostgreSQL adds real values in single precision (float4pl)."""
+
+    def __init__(self):
+        self.total: float | None = None
+
+    def step(self, value):
+        if value is not None:
+            self.total = float_input.as_float4((self.total or 0.0) + float(value))
+
+    def final(self):
+        return self.total
+
+
+def _float_digits(value, digits):
+    """A float as PostgreSQL converts it to numeric: its text to `digits` significant digits."""
+    if value is None or not isinstance(value, float) or not math.isfinite(value):
+        return value
+    f = float(f"{value:.{int(digits)}g}")
+    return int(f) if f.is_integer() and abs(f) < 2**63 else f  # 1.67772e+07 is the numeric 16777200
 
 
 class _ArrayAgg:
@@ -506,6 +536,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
     conn.create_scalar_function("pg_rint", _rint, 1, **det)
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
+    conn.create_scalar_function("pg_float4", _to_float4, 1, **det)
     conn.create_scalar_function("pg_substr", _substr, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
@@ -517,6 +548,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
     conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
+    conn.create_aggregate_function("pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
+    conn.create_scalar_function("pg_float_digits", _float_digits, 2, **det)
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)

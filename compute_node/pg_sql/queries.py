@@ -89,14 +89,21 @@ def _cast(node: exp.Cast) -> exp.Expression:
             # 2.5 to 3 (numeric) or 2 (float8) and refuses 'abc' (22P02).
             return to_int_call(x, bits, _int_source(x))
         if t in _REAL_TYPES:
+            precision = to.expressions[0].this if to.expressions else None
+            narrow = t == "FLOAT" or (isinstance(precision, exp.Literal) and int(precision.this) <= 24)
+            if narrow:  # real: single precision, as a real column holds it
+                return exp.Anonymous(this="pg_float4", expressions=[x])
             if exprtypes.kind(x) in ("int", "num", "float"):
                 return exp.Cast(this=x, to=exp.DataType.build("REAL"))
             # SQLite's CAST reads '2.5x' as 2.5 and 'abc' or 'Infinity' as 0; PostgreSQL
             # refuses the first two (22P02) and reads the third.
-            precision = to.expressions[0].this if to.expressions else None
-            narrow = t == "FLOAT" or (isinstance(precision, exp.Literal) and int(precision.this) <= 24)
-            return exp.Anonymous(this="pg_float", expressions=[x, exp.Literal.number(32 if narrow else 64)])
+            return exp.Anonymous(this="pg_float", expressions=[x, exp.Literal.number(64)])
         if t in _NUM_TYPES:
+            if exprtypes.kind(x) == "float":
+                # PostgreSQL converts a float to numeric through its text to FLT_DIG (6) or
+                # DBL_DIG (15) significant digits: 16777216::real::numeric is 16777200
+                x = exp.Anonymous(this="pg_float_digits", expressions=[
+                    x, exp.Literal.number(6 if exprtypes.oid(x) == pgtypes.FLOAT4 else 15)])
             if to.expressions and t in ("DECIMAL", "NUMERIC"):
                 mods = ",".join(p.sql() for p in to.expressions)
                 return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(f"numeric({mods})")])
@@ -379,6 +386,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             node.set("expressions", [_as_kind(x, k) for x in node.expressions])
             return node
         return None
+    if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) and \
+            exprtypes.oid(node.this) == pgtypes.FLOAT4:
+        return exp.Anonymous(this="pg_sum_float4", expressions=[node.this])  # sum(real) adds in single precision
     if isinstance(node, (exp.Sum, exp.Avg)) and (
             exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
@@ -470,7 +480,7 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     ka = "num" if ta is not None else exprtypes.kind(a)
     kb = "num" if tb is not None else exprtypes.kind(b)
     if "float" in (ka, kb):
-        as_real = [exp.Cast(this=t, to=exp.DataType.build("REAL")) if t is not None else x
+        as_real = [exp.Cast(this=t, to=exp.DataType.build("DOUBLE")) if t is not None else x
                    for t, x in ((ta, a), (tb, b))]
         return cls(this=as_real[0], expression=as_real[1])
     if ka in _NON_NUMERIC_TYPES or kb in _NON_NUMERIC_TYPES:  # PostgreSQL has no such operator
@@ -1055,12 +1065,16 @@ def _statement_forms(tree: exp.Expression) -> None:
 
 
 _BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}
+_ASSIGNED_OIDS = (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.FLOAT4)
 
 
-def _assigned_int(e: exp.Expression, oid: int | None) -> exp.Expression:
+def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     """`e` as stored into a column of type `oid`: a numeric or float value into an
     integer column is rounded as PostgreSQL's assignment cast rounds it (SQLite would
-    keep 2.5 as a REAL, which the column's 22P02 check then refuses)."""
+    keep 2.5 as a REAL, which the column's 22P02 check then refuses), and any number
+    into a real column is rounded to single precision (SQLite would keep the double)."""
+    if oid == pgtypes.FLOAT4:
+        return _assigned_float4(e)
     bits = _BITS_BY_OID.get(oid)
     if bits is None:
         return e
@@ -1076,6 +1090,26 @@ def _assigned_int(e: exp.Expression, oid: int | None) -> exp.Expression:
             raise SqlError(str(err), err.sqlstate) from None
     else:
         wrapped = to_int_call(inner.copy(), bits, source)
+    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
+
+
+def _assigned_float4(e: exp.Expression) -> exp.Expression:
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    if isinstance(inner, (exp.Null, exp.Parameter)):
+        return e  # a parameter is rounded at Bind
+    literal = _signed_number(inner)
+    if literal is None and isinstance(inner, exp.Literal) and inner.is_string:
+        literal = inner.this
+    if literal is not None:
+        try:
+            f = float_input.to_float4(literal)
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+        if not math.isfinite(f):
+            return e
+        wrapped = exp.Literal.number(repr(f))
+    else:
+        wrapped = exp.Anonymous(this="pg_float4", expressions=[inner.copy()])
     return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
 
 
@@ -1101,16 +1135,16 @@ def _assign_ints(tree: exp.Expression) -> None:
         if isinstance(conflict, exp.OnConflict) and isinstance(target, exp.Table):
             _assign_ints_in_set(target.name, conflict.expressions or [])  # ON CONFLICT DO UPDATE SET
         oids = _insert_target_oids(tree)
-        if not any(o in _BITS_BY_OID for o in oids):
+        if not any(o in _ASSIGNED_OIDS for o in oids):
             return
         source = tree.expression
         if isinstance(source, exp.Values):
             for row in source.expressions:
                 if isinstance(row, exp.Tuple):
-                    row.set("expressions", [_assigned_int(e, oids[i]) if i < len(oids) else e
+                    row.set("expressions", [_assigned(e, oids[i]) if i < len(oids) else e
                                             for i, e in enumerate(row.expressions)])
         elif isinstance(source, exp.Select) and not any(isinstance(e, exp.Star) for e in source.expressions):
-            source.set("expressions", [_assigned_int(e, oids[i]) if i < len(oids) else e
+            source.set("expressions", [_assigned(e, oids[i]) if i < len(oids) else e
                                        for i, e in enumerate(source.expressions)])
     elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
         _assign_ints_in_set(tree.this.name, tree.expressions)
@@ -1124,7 +1158,7 @@ def _assign_ints_in_set(table: str, assignments: list[exp.Expression]) -> None:
     decls = {n.lower(): d for n, d in cols}
     for eq in assignments:
         if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and decls.get(eq.this.name.lower()):
-            eq.set("expression", _assigned_int(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()], None)))
+            eq.set("expression", _assigned(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()], None)))
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
@@ -1144,11 +1178,11 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     oids = _column_oids(tree)
     scales = _column_scales(tree)
     params = _param_oids(tree)
-    assign_bits = _param_assign_bits(tree)
+    assign_oids = _param_assign_oids(tree)
     max_param = [0]
     tree = rewrite(tree, ctx, max_param)
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_bits=assign_bits)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -1189,8 +1223,8 @@ def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
     return [t.column_oid(decls[n], None) if decls.get(n) else None for n in names]
 
 
-def _param_assign_bits(tree: exp.Expression) -> tuple[int | None, ...]:
-    """See Statement.param_assign_bits."""
+def _param_assign_oids(tree: exp.Expression) -> tuple[int | None, ...]:
+    """See Statement.param_assign_oids."""
     found: dict[int, int] = {}
     if isinstance(tree, exp.Insert) and isinstance(tree.expression, exp.Values):
         oids = None
@@ -1199,16 +1233,16 @@ def _param_assign_bits(tree: exp.Expression) -> tuple[int | None, ...]:
                 n = _param_number(e) if isinstance(e, exp.Parameter) else None
                 if n is not None:
                     oids = _insert_target_oids(tree) if oids is None else oids
-                    if i < len(oids) and oids[i] in _BITS_BY_OID:
-                        found.setdefault(n, _BITS_BY_OID[oids[i]])
+                    if i < len(oids) and oids[i] in _ASSIGNED_OIDS:
+                        found.setdefault(n, oids[i])
     elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table) and schema.current() is not None:
         for eq in tree.expressions:
             n = _param_number(eq.expression) if isinstance(eq, exp.EQ) and \
                 isinstance(eq.expression, exp.Parameter) and isinstance(eq.this, exp.Column) else None
             decl = schema.column_type(tree.this.name, eq.this.name) if n is not None else None
-            bits = _BITS_BY_OID.get(pgtypes.column_oid(decl, None)) if decl else None
-            if bits:
-                found.setdefault(n, bits)
+            oid = pgtypes.column_oid(decl, None) if decl else None
+            if oid in _ASSIGNED_OIDS:
+                found.setdefault(n, oid)
     if not found:
         return ()
     return tuple(found.get(i) for i in range(1, max(found) + 1))
@@ -1295,7 +1329,7 @@ def _expr_oid(e: exp.Expression) -> int | None:
 
     if isinstance(e, exp.Alias):
         e = e.this
-    while isinstance(e, exp.Paren):
+    while isinstance(e, (exp.Paren, exp.Filter)):  # an aggregate's FILTER keeps its type
         e = e.this
     if isinstance(e, (exp.Cast, exp.TryCast)):
         to = e.args.get("to")
@@ -1380,13 +1414,16 @@ _DML_TARGET = re.compile(r"^\s*(?:insert\s+into|update)\s+([A-Za-z_]\w*)\b", re.
 
 
 def _may_store_fraction_in_int(scan: str, word: str) -> bool:
-    """Whether an INSERT or UPDATE may store a numeric or float value into an integer
-    column of its table: a fractional literal, or (UPDATE) a numeric or float column on
-    the right of SET. Unknown tables and statements say yes."""
+    """Whether an INSERT or UPDATE may store a value its column's type rounds: a numeric
+    or float into an integer column (a fractional literal, or, in an UPDATE, a numeric
+    or float column on the right of SET), or anything into a real column. Unknown tables
+    and statements say yes."""
     m = _DML_TARGET.match(scan)
     cols = schema.current().columns(m.group(1)) if m and schema.current() is not None else None
     if not cols:
         return schema.current() is not None
+    if any(pgtypes.column_oid(d, None) == pgtypes.FLOAT4 for _n, d in cols):
+        return True  # a number stored into a real column is rounded to single precision (the parser path)
     kinds = {exprtypes.decl_kind(d) for _n, d in cols}
     if "int" not in kinds:
         return False

@@ -34,11 +34,11 @@ class Statement:
     # The type OID of each parameter ($1 is index 0) when the query says it (a column it
     # is compared with or assigned to, a cast); None: unknown (described as text).
     param_oids: tuple[int | None, ...] = ()
-    # For each parameter stored straight into an integer column (INSERT ... VALUES,
-    # UPDATE ... SET c = $n), the column's width in bits (16, 32, 64), else None: a value
-    # the client typed numeric or float8 is rounded there as PostgreSQL's assignment cast
-    # rounds it.
-    param_assign_bits: tuple[int | None, ...] = ()
+    # For each parameter stored straight into an integer or real column (INSERT ...
+    # VALUES, UPDATE ... SET c = $n), the column's type OID, else None: a value the client
+    # typed numeric or float8 is rounded there as PostgreSQL's assignment cast rounds it
+    # (to an integer, or to single precision).
+    param_assign_oids: tuple[int | None, ...] = ()
     # Values for the statement's ?1.. when the client sent none: the fast path binds the
     # numbers of a literal statement, so that its SQLite text (and prepared program)
     # repeats from one pgbench transaction to the next.

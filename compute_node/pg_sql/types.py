@@ -314,18 +314,26 @@ def decode_bytea_text(s: str) -> bytes:
         raise SqlError(str(e), e.sqlstate) from None
 
 
-def assign_int_params(params: tuple, oids, assign_bits) -> tuple:
-    """Parameters the client typed numeric or float8 (or float4) that the statement stores
-    straight into an integer column, rounded as PostgreSQL's assignment cast rounds them
-    (numeric half away from zero, float half to even; 22003 beyond the column's range)."""
-    from compute_node.pg_sql import int_coercion, values
+_ASSIGN_BITS = {INT2: 16, INT4: 32, INT8: 64}
+
+
+def assign_params(params: tuple, oids, assign_oids) -> tuple:
+    """Parameters the statement stores straight into an integer or real column (see
+    Statement.param_assign_oids), as PostgreSQL's assignment cast stores them: into an
+    integer column, a value the client typed numeric or float8 (or float4) is rounded
+    (numeric half away from zero, float half to even; 22003 beyond the column's range);
+    into a real column, a number is rounded to single precision."""
+    from compute_node.pg_sql import float_input, int_coercion, values
 
     out = list(params)
-    for i, bits in enumerate(assign_bits):
-        if bits is None or i >= len(out) or oids[i] not in (NUMERIC, FLOAT4, FLOAT8):
+    for i, target in enumerate(assign_oids):
+        if target is None or i >= len(out) or out[i] is None:
             continue
         try:
-            out[i] = int_coercion.to_int(out[i], bits, "num" if oids[i] == NUMERIC else "float")
+            if target == FLOAT4 and isinstance(out[i], (int, float)):
+                out[i] = float_input.as_float4(float(out[i]))
+            elif target in _ASSIGN_BITS and oids[i] in (NUMERIC, FLOAT4, FLOAT8):
+                out[i] = int_coercion.to_int(out[i], _ASSIGN_BITS[target], "num" if oids[i] == NUMERIC else "float")
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
     return tuple(out)

@@ -401,9 +401,9 @@ class Connection:
                                      f'statement "{b.statement}" requires {len(prep.param_oids)}')
         params = tuple(pgtypes.decode_param(v, oid, m.format_for(b.param_formats, i))
                        for i, (v, oid) in enumerate(zip(b.params, prep.param_oids)))
-        assign = prep.statements[-1].param_assign_bits if prep.statements else ()
+        assign = prep.statements[-1].param_assign_oids if prep.statements else ()
         if assign:
-            params = pgtypes.assign_int_params(params, prep.param_oids, assign)
+            params = pgtypes.assign_params(params, prep.param_oids, assign)
         self.ext.portals[b.portal] = Portal(b.portal, prep, params, b.result_formats)
         self.send(m.BIND_COMPLETE)
 
