@@ -24,12 +24,11 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.storage_bench import REPO, SHUTDOWN_GRACE_S, report_header, stop_cluster, write_report
+from bench.storage_bench import REPO, report_header, with_cluster, write_report
 from compute_node.engine import ComputeNode
 from sixfold.constants import READ_AHEAD_PAGES_MAX
 from sixfold.supervisor import Supervisor
@@ -129,16 +128,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING)
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
-    root = Path(tempfile.mkdtemp(prefix="sixfold-coldread-"))
-    cluster = Supervisor.create(root)
-    closed_at = None
-    try:
-        cluster.start_all()
-        result = run(cluster, args)
-        closed_at = datetime.now()
-        time.sleep(SHUTDOWN_GRACE_S)
-    finally:
-        log_problems, died = stop_cluster(cluster, root, closed_at, args.keep)
+    result, cluster, log_problems, died = with_cluster("sixfold-coldread-", args.keep, lambda c: run(c, args))
     m = result["cold_scan_s_median"]
     line = (f"cold-read: {args.rows} rows, cold scan {m['off']:.2f} s without read-ahead, {m['on']:.2f} s with "
             f"(x{result['cold_scan_speedup']}); drop table {result['drops']['off']['seconds']:.2f} s -> "

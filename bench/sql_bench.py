@@ -56,7 +56,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -64,8 +63,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.storage_bench import (
-    BUSY_WARN_FRACTION, REPO, SHUTDOWN_GRACE_S, CpuMeter, fmt, report_header, stop_cluster,
-    write_report,
+    BUSY_WARN_FRACTION, REPO, CpuMeter, fmt, report_header, with_cluster, write_report,
 )
 from bench.workloads import percentile
 from compute_node.engine import ComputeNode
@@ -444,16 +442,8 @@ def main(argv=None) -> int:
           f"{args.warmup_s:g} s warm-up + {args.measure_s:g} s measured each", flush=True)
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
-    root = Path(tempfile.mkdtemp(prefix="sixfold-sqlbench-"))
-    cluster = Supervisor.create(root)
-    closed_at = None
-    try:
-        cluster.start_all()
-        setup, runs, consistency = run_all(cluster, args)
-        closed_at = datetime.now()
-        time.sleep(SHUTDOWN_GRACE_S)
-    finally:
-        log_problems, died = stop_cluster(cluster, root, closed_at, args.keep)
+    (setup, runs, consistency), cluster, log_problems, died = with_cluster(
+        "sixfold-sqlbench-", args.keep, lambda c: run_all(c, args))
 
     if not consistency["ok"]:
         print("\n!!! BALANCE CHECK FAILED !!!\n" + "\n".join(consistency["problems"]) + "\n", file=sys.stderr)

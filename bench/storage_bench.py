@@ -242,6 +242,24 @@ def git_info() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
 
 
+def with_cluster(prefix: str, keep: bool, run) -> tuple[object, Supervisor, dict, dict]:
+    """Create a local cluster in a fresh temporary directory (named `prefix`...), start it,
+    call `run(cluster)`, wait SHUTDOWN_GRACE_S, then stop it and scan its logs (also when
+    `run` raises). Returns (run's result, the cluster, log problems per node, exit codes
+    of nodes that died during the run)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    cluster = Supervisor.create(root)
+    closed_at = None
+    try:
+        cluster.start_all()
+        result = run(cluster)
+        closed_at = datetime.now()
+        time.sleep(SHUTDOWN_GRACE_S)
+    finally:
+        log_problems, died = stop_cluster(cluster, root, closed_at, keep)
+    return result, cluster, log_problems, died
+
+
 def stop_cluster(cluster: Supervisor, root: Path, closed_at: datetime | None, keep: bool) -> tuple[dict, dict]:
     """Kill the cluster, scan its logs, keep its directory if anything looks wrong.
     Returns (log problems per node, exit codes of nodes that died during the run)."""
@@ -317,16 +335,8 @@ def main(argv=None) -> int:
           f"{args.warmup_s:g} s warm-up + {args.measure_s:g} s measured each", flush=True)
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
-    root = Path(tempfile.mkdtemp(prefix="sixfold-bench-"))
-    cluster = Supervisor.create(root)
-    closed_at = None
-    try:
-        cluster.start_all()
-        runs, setup = asyncio.run(run_scenarios(cluster, args, wl))
-        closed_at = datetime.now()
-        time.sleep(SHUTDOWN_GRACE_S)
-    finally:
-        log_problems, died = stop_cluster(cluster, root, closed_at, args.keep)
+    (runs, setup), cluster, log_problems, died = with_cluster(
+        "sixfold-bench-", args.keep, lambda c: asyncio.run(run_scenarios(c, args, wl)))
 
     summary = summarize(runs, args.committers)
     line = summary_line(summary, args.committers, log_problems, died)
