@@ -132,6 +132,28 @@ def _to_float4(value):
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
+def _not_null(value, table, column):
+    """A value bound for a rowid primary key: SQLite would number a NULL, PostgreSQL refuses it."""
+    if value is None:
+        raise apsw.SQLError(f'[23502] null value in column "{column}" of relation "{table}" violates not-null constraint')
+    return value
+
+
+def _pow(a, b):
+    """a ^ b and power(a, b), failing where PostgreSQL fails (SQLite answers NULL)."""
+    if a is None or b is None:
+        return None
+    x, y = float(a), float(b)
+    if x == 0 and y < 0:
+        raise apsw.SQLError("[2201F] zero raised to a negative power is undefined")
+    if x < 0 and not y.is_integer():
+        raise apsw.SQLError("[2201F] a negative number raised to a non-integer power yields a complex result")
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        raise apsw.SQLError("[22003] value out of range: overflow") from None
+
+
 def _rint(value):
     """round(float8): to the nearest integer, half to even (C's rint), as a float8."""
     if value is None:
@@ -537,6 +559,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_rint", _rint, 1, **det)
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
     conn.create_scalar_function("pg_float4", _to_float4, 1, **det)
+    conn.create_scalar_function("pg_not_null", _not_null, 3, **det)
+    conn.create_scalar_function("pg_pow", _pow, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)

@@ -281,6 +281,8 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
                 if not math.isfinite(f):
                     return None
                 conv = exp.Literal.number(repr(f))
+            elif k == "bool":  # true = 't': SQLite holds the boolean as 1
+                conv = exp.Literal.number(1 if values.parse_bool(lit.this) else 0)
             else:
                 continue
         except values.InputError as e:
@@ -324,6 +326,29 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
+    if isinstance(node, exp.Pow):  # SQLite's pow answers NULL where PostgreSQL fails (2201F)
+        return exp.Anonymous(this="pg_pow", expressions=[node.this, node.expression])
+    if isinstance(node, (exp.Concat, exp.ConcatWs)):
+        # concat() shows each argument as its type prints: a boolean as t/f (SQLite: 1/0),
+        # a numeric with its scale (2.50, not 2.5)
+        args = []
+        for i, a in enumerate(node.expressions):
+            k = exprtypes.kind(a)
+            if k == "bool" and not (isinstance(node, exp.ConcatWs) and i == 0):
+                a = exp.Case(ifs=[exp.If(this=a.copy(), true=exp.Literal.string("t"))],
+                             default=exp.If(this=exp.Not(this=a.copy()), true=exp.Literal.string("f")))
+            elif k == "num" and exprtypes.scale(a) is not None:
+                a = exp.Anonymous(this="pg_with_scale", expressions=[a, exp.Literal.number(exprtypes.scale(a))])
+            args.append(a)
+        if any(x is not y for x, y in zip(args, node.expressions)):
+            out = node.copy()
+            out.set("expressions", args)
+            return out
+        return None
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "interval":  # -interval '1 day' is '-1 days'
+        return exp.Anonymous(this="pg_arith", expressions=[
+            exp.Literal.string("*"), node.this, exp.Literal.number(-1), exp.Literal.string("interval"),
+            exp.Literal.string("int4")])
     if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
         # -x of an integer overflows its type at the type's minimum, as 0 - x does (22003);
         # SQLite's 64-bit negation would answer 2147483648 for -(-2147483648)::int.
@@ -347,6 +372,12 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), {"int2": 16, "int4": 32}.get(h, 64),
                            "int")
+    if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
+        name = "round" if isinstance(node, exp.Round) else "trunc"
+        if exprtypes.kind(node.this) == "float":
+            raise SqlError(f"function {name}(double precision, integer) does not exist", "42883")
+        return exp.Anonymous(this="pg_round_to", expressions=[node.this, node.args["decimals"],
+                                                             exp.Literal.string(name)])
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and exprtypes.kind(node.this) == "float":
         return exp.Anonymous(this="pg_rint", expressions=[node.this])  # round(float8) is rint: half to even
     if isinstance(node, exp.Interval):
@@ -1124,6 +1155,60 @@ def _signed_number(e: exp.Expression) -> str | None:
     return None
 
 
+def _null_key(table: str, key: str) -> SqlError:
+    return SqlError(f'null value in column "{key}" of relation "{table}" violates not-null constraint', "23502")
+
+
+def _not_null_key(e: exp.Expression, table: str, key: str) -> exp.Expression:
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    if isinstance(inner, exp.Null):
+        raise _null_key(table, key)
+    if isinstance(inner, exp.Literal) or _signed_number(inner) is not None:
+        return e
+    wrapped = exp.Anonymous(this="pg_not_null", expressions=[inner.copy(), exp.Literal.string(table),
+                                                              exp.Literal.string(key)])
+    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
+
+
+def _refuse_null_keys(tree: exp.Expression) -> None:
+    """A primary key SQLite keeps as the rowid (`id int primary key`) takes a new number
+    when given NULL or left out; PostgreSQL refuses both (23502). Checked here: NULL or a
+    missing key at translation, any other value by `pg_not_null` when the row is written."""
+    cat = schema.current()
+    if cat is None:
+        return
+    if isinstance(tree, exp.Insert):
+        target = tree.this
+        table = target.this if isinstance(target, exp.Schema) else target
+        if not isinstance(table, exp.Table):
+            return
+        key = cat.rowid_key(table.name)
+        if key is None:
+            return
+        if isinstance(target, exp.Schema) and target.expressions:
+            names = [c.name.lower() for c in target.expressions]
+        else:
+            names = [n.lower() for n, _ in cat.columns(table.name) or ()]
+        if key.lower() not in names or tree.args.get("default"):
+            raise _null_key(table.name, key)
+        i = names.index(key.lower())
+        source = tree.expression
+        if isinstance(source, exp.Values):
+            for row in source.expressions:
+                if isinstance(row, exp.Tuple) and i < len(row.expressions):
+                    row.set("expressions", [_not_null_key(e, table.name, key) if j == i else e
+                                            for j, e in enumerate(row.expressions)])
+        elif isinstance(source, exp.Select) and i < len(source.expressions) and \
+                not any(isinstance(e, exp.Star) for e in source.expressions):
+            source.set("expressions", [_not_null_key(e, table.name, key) if j == i else e
+                                       for j, e in enumerate(source.expressions)])
+    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
+        key = cat.rowid_key(tree.this.name)
+        for eq in tree.expressions if key else ():
+            if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and eq.this.name.lower() == key.lower():
+                eq.set("expression", _not_null_key(eq.expression, tree.this.name, key))
+
+
 def _assign_ints(tree: exp.Expression) -> None:
     """Round numeric and float values stored into integer columns (INSERT ... VALUES,
     INSERT ... SELECT, UPDATE ... SET), in place."""
@@ -1173,12 +1258,14 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
+    # Parameters take their types from where they stand: before anything wraps them.
+    params = _param_oids(tree)
+    assign_oids = _param_assign_oids(tree)
+    _refuse_null_keys(tree)
     _assign_ints(tree)
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
-    params = _param_oids(tree)
-    assign_oids = _param_assign_oids(tree)
     max_param = [0]
     tree = rewrite(tree, ctx, max_param)
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
@@ -1413,6 +1500,23 @@ _FRACTION = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+[eE][+-]?\d+)")
 _DML_TARGET = re.compile(r"^\s*(?:insert\s+into|update)\s+([A-Za-z_]\w*)\b", re.IGNORECASE)
 
 
+_INSERT_COLUMNS = re.compile(r"^\s*insert\s+into\s+[A-Za-z_]\w*\s*\(([^)]*)\)", re.IGNORECASE)
+
+
+def _may_null_a_rowid_key(scan: str, word: str) -> bool:
+    """Whether an INSERT or UPDATE on a table whose primary key is SQLite's rowid may leave
+    it NULL: an INSERT without the key in its column list, or a NULL anywhere in it."""
+    m = _DML_TARGET.match(scan)
+    key = schema.current().rowid_key(m.group(1)) if m and schema.current() is not None else None
+    if key is None:
+        return False
+    if re.search(r"\bnull\b", scan, re.IGNORECASE):
+        return True
+    cols = _INSERT_COLUMNS.match(scan) if word == "insert" else None
+    return word == "insert" and (cols is None or key.lower() not in
+                                 [c.strip().strip('"').lower() for c in cols.group(1).split(",")])
+
+
 def _may_store_fraction_in_int(scan: str, word: str) -> bool:
     """Whether an INSERT or UPDATE may store a value its column's type rounds: a numeric
     or float into an integer column (a fractional literal, or, in an UPDATE, a numeric
@@ -1467,6 +1571,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
         return None  # INSERT ... SELECT etc.: let the parser check it
+    if word in ("insert", "update") and _may_null_a_rowid_key(scan, word):
+        return None  # the parser path refuses a NULL or missing primary key (23502) that SQLite would number
     if word in ("insert", "update") and _may_store_fraction_in_int(scan, word):
         return None  # PostgreSQL rounds it (the parser path); SQLite would keep a REAL the column refuses
     out = text

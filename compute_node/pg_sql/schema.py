@@ -59,6 +59,21 @@ class Catalog:
             self._columns[key] = cols
         return self._columns[key]
 
+    def rowid_key(self, table: str) -> str | None:
+        """The table's primary key column when SQLite keeps it as the rowid (a single
+        INTEGER PRIMARY KEY, not a serial's AUTOINCREMENT): SQLite gives such a column a
+        new number where PostgreSQL refuses a NULL (23502). None otherwise."""
+        key = "rowid-key:" + (table.lower() if not table.startswith('"') else table.strip('"'))
+        if key not in self._columns:
+            self._use()
+            rows = self.query("SELECT p.name, lower(p.type), instr(upper(m.sql), 'AUTOINCREMENT') "
+                              "FROM pragma_table_info(?) p, sqlite_master m WHERE m.name = ? AND p.pk > 0",
+                              (key[10:], key[10:]))
+            found = rows[0][0] if len(rows) == 1 and rows[0][1] == "integer" and not rows[0][2] else None
+            self._columns[key] = ((found, ""),) if found else None
+        cols = self._columns[key]
+        return cols[0][0] if cols else None
+
     def rows(self, sql: str, params: tuple = ()) -> Rows:
         self._use()
         return self.query(sql, params)

@@ -215,6 +215,22 @@ def _instant(v, kind: str) -> dt.datetime:
 
 
 @_guard
+def pg_round_to(value, places, mode):
+    """round(numeric, n) (mode 'round': half away from zero) and trunc(numeric, n) (mode
+    'trunc': toward zero), n digits after the point, n < 0 rounding left of it (SQLite's
+    round takes a negative n as 0 and its trunc has no second argument)."""
+    if value is None or places is None:
+        return None
+    d = _numeric_input(value)
+    n = int(places)
+    quantum = Decimal(1).scaleb(-n)
+    rounding = "ROUND_HALF_UP" if mode == "round" else "ROUND_DOWN"
+    out = d.quantize(quantum, rounding=rounding) if n >= 0 else (d / quantum).quantize(
+        Decimal(1), rounding=rounding) * quantum
+    return numeric.as_sqlite(out)
+
+
+@_guard
 def pg_ncmp(a, b):
     """Compare two numeric values exactly (a number, or a numeric literal's text that a
     double would round): -1, 0, 1; NULL when either is NULL."""
@@ -417,6 +433,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
     conn.create_scalar_function("pg_tcmp2", pg_tcmp2, 4, **det)
+    conn.create_scalar_function("pg_round_to", pg_round_to, 3, **det)
     conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
