@@ -90,22 +90,18 @@ def _to_bool(value):
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
+@typed_functions.sql_function
 def _to_int(value, bits=32, source=""):
     """::smallint/integer/bigint and assignments to integer columns, with PostgreSQL's
     rounding for the kind the value comes from (`int_coercion`); the one-argument form
     is what views created before the kind was passed still call."""
-    try:
-        return int_coercion.to_int(value, int(bits), source)
-    except values.InputError as e:
-        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+    return int_coercion.to_int(value, int(bits), source)
 
 
+@typed_functions.sql_function
 def _to_float(value, bits):
     """::real / ::double precision of a value the translator could not tell is a number."""
-    try:
-        return float_input.to_float(value, int(bits))
-    except values.InputError as e:
-        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+    return float_input.to_float(value, int(bits))
 
 
 def _substr(text, start, length=None):
@@ -124,12 +120,10 @@ def _substr(text, start, length=None):
     return s[first - 1:end - 1]
 
 
+@typed_functions.sql_function
 def _to_float4(value):
     """A value stored into a real column: rounded to single precision."""
-    try:
-        return float_input.to_float4(value)
-    except values.InputError as e:
-        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+    return float_input.to_float4(value)
 
 
 def _not_null(value, table, column):

@@ -275,7 +275,7 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
         try:
             if k == "int":
                 h = exprtypes.int_hint(other) or _num_hint(other, "int")
-                conv = exp.Literal.number(int_coercion.to_int(lit.this, {"int2": 16, "int4": 32}.get(h, 64), "text"))
+                conv = exp.Literal.number(int_coercion.to_int(lit.this, _hint_bits(h), "text"))
             elif k == "float":
                 f = float_input.text_to_float(lit.this, 64)
                 if not math.isfinite(f):
@@ -370,8 +370,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
-        return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), {"int2": 16, "int4": 32}.get(h, 64),
-                           "int")
+        return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
         name = "round" if isinstance(node, exp.Round) else "trunc"
         if exprtypes.kind(node.this) == "float":
@@ -1099,49 +1098,48 @@ _BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}
 _ASSIGNED_OIDS = (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.FLOAT4)
 
 
+def _hint_bits(hint: str) -> int:
+    """The width of an integer kind's hint (int2, int4, else int8)."""
+    return {"int2": 16, "int4": 32}.get(hint, 64)
+
+
+def _rewrap(e: exp.Expression, inner: exp.Expression) -> exp.Expression:
+    """`inner` in place of `e`, keeping `e`'s alias (a select list's AS name)."""
+    return exp.alias_(inner, e.args["alias"].copy()) if isinstance(e, exp.Alias) else inner
+
+
 def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     """`e` as stored into a column of type `oid`: a numeric or float value into an
     integer column is rounded as PostgreSQL's assignment cast rounds it (SQLite would
     keep 2.5 as a REAL, which the column's 22P02 check then refuses), and any number
-    into a real column is rounded to single precision (SQLite would keep the double)."""
+    into a real column is rounded to single precision (SQLite would keep the double).
+    A literal is converted here (the statement carries the result), anything else when
+    the row is written; a parameter at Bind (Statement.param_assign_oids)."""
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
     if oid == pgtypes.FLOAT4:
-        return _assigned_float4(e)
-    bits = _BITS_BY_OID.get(oid)
-    if bits is None:
-        return e
-    inner = e.unalias() if isinstance(e, exp.Alias) else e
-    source = exprtypes.kind(inner)
-    if source not in ("num", "float"):
-        return e
-    literal = _signed_number(inner)
-    if literal is not None:  # rounded here: the statement carries the integer
-        try:
-            wrapped = exp.Literal.number(int_coercion.to_int(literal, bits, "num"))
-        except values.InputError as err:
-            raise SqlError(str(err), err.sqlstate) from None
-    else:
-        wrapped = to_int_call(inner.copy(), bits, source)
-    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
-
-
-def _assigned_float4(e: exp.Expression) -> exp.Expression:
-    inner = e.unalias() if isinstance(e, exp.Alias) else e
-    if isinstance(inner, (exp.Null, exp.Parameter)):
-        return e  # a parameter is rounded at Bind
-    literal = _signed_number(inner)
-    if literal is None and isinstance(inner, exp.Literal) and inner.is_string:
-        literal = inner.this
-    if literal is not None:
+        if isinstance(inner, (exp.Null, exp.Parameter)):
+            return e
+        literal = _signed_number(inner)
+        if literal is None and isinstance(inner, exp.Literal) and inner.is_string:
+            literal = inner.this
+        if literal is None:
+            return _rewrap(e, exp.Anonymous(this="pg_float4", expressions=[inner.copy()]))
         try:
             f = float_input.to_float4(literal)
         except values.InputError as err:
             raise SqlError(str(err), err.sqlstate) from None
-        if not math.isfinite(f):
-            return e
-        wrapped = exp.Literal.number(repr(f))
-    else:
-        wrapped = exp.Anonymous(this="pg_float4", expressions=[inner.copy()])
-    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
+        return _rewrap(e, exp.Literal.number(repr(f))) if math.isfinite(f) else e
+    bits = _BITS_BY_OID.get(oid)
+    source = exprtypes.kind(inner) if bits else ""
+    if source not in ("num", "float"):
+        return e
+    literal = _signed_number(inner)
+    if literal is None:
+        return _rewrap(e, to_int_call(inner.copy(), bits, source))
+    try:
+        return _rewrap(e, exp.Literal.number(int_coercion.to_int(literal, bits, "num")))
+    except values.InputError as err:
+        raise SqlError(str(err), err.sqlstate) from None
 
 
 def _signed_number(e: exp.Expression) -> str | None:
@@ -1165,85 +1163,71 @@ def _not_null_key(e: exp.Expression, table: str, key: str) -> exp.Expression:
         raise _null_key(table, key)
     if isinstance(inner, exp.Literal) or _signed_number(inner) is not None:
         return e
-    wrapped = exp.Anonymous(this="pg_not_null", expressions=[inner.copy(), exp.Literal.string(table),
-                                                              exp.Literal.string(key)])
-    return exp.alias_(wrapped, e.args["alias"].copy()) if isinstance(e, exp.Alias) else wrapped
+    return _rewrap(e, exp.Anonymous(this="pg_not_null", expressions=[
+        inner.copy(), exp.Literal.string(table), exp.Literal.string(key)]))
 
 
-def _refuse_null_keys(tree: exp.Expression) -> None:
-    """A primary key SQLite keeps as the rowid (`id int primary key`) takes a new number
-    when given NULL or left out; PostgreSQL refuses both (23502). Checked here: NULL or a
-    missing key at translation, any other value by `pg_not_null` when the row is written."""
-    cat = schema.current()
-    if cat is None:
-        return
-    if isinstance(tree, exp.Insert):
-        target = tree.this
-        table = target.this if isinstance(target, exp.Schema) else target
-        if not isinstance(table, exp.Table):
-            return
-        key = cat.rowid_key(table.name)
-        if key is None:
-            return
-        if isinstance(target, exp.Schema) and target.expressions:
-            names = [c.name.lower() for c in target.expressions]
-        else:
-            names = [n.lower() for n, _ in cat.columns(table.name) or ()]
-        if key.lower() not in names or tree.args.get("default"):
-            raise _null_key(table.name, key)
-        i = names.index(key.lower())
-        source = tree.expression
-        if isinstance(source, exp.Values):
-            for row in source.expressions:
-                if isinstance(row, exp.Tuple) and i < len(row.expressions):
-                    row.set("expressions", [_not_null_key(e, table.name, key) if j == i else e
-                                            for j, e in enumerate(row.expressions)])
-        elif isinstance(source, exp.Select) and i < len(source.expressions) and \
-                not any(isinstance(e, exp.Star) for e in source.expressions):
-            source.set("expressions", [_not_null_key(e, table.name, key) if j == i else e
-                                       for j, e in enumerate(source.expressions)])
-    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
-        key = cat.rowid_key(tree.this.name)
-        for eq in tree.expressions if key else ():
-            if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and eq.this.name.lower() == key.lower():
-                eq.set("expression", _not_null_key(eq.expression, tree.this.name, key))
-
-
-def _assign_ints(tree: exp.Expression) -> None:
-    """Round numeric and float values stored into integer columns (INSERT ... VALUES,
-    INSERT ... SELECT, UPDATE ... SET), in place."""
+def _map_assigned(tree: exp.Expression, fn) -> None:
+    """`fn(value, table, column, column type OID)` in place of each value the statement
+    stores straight into a column: INSERT ... VALUES rows, INSERT ... SELECT's select
+    list, UPDATE ... SET and ON CONFLICT DO UPDATE SET."""
     if schema.current() is None:
         return
     if isinstance(tree, exp.Insert):
-        conflict = tree.args.get("conflict")
-        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        if isinstance(conflict, exp.OnConflict) and isinstance(target, exp.Table):
-            _assign_ints_in_set(target.name, conflict.expressions or [])  # ON CONFLICT DO UPDATE SET
-        oids = _insert_target_oids(tree)
-        if not any(o in _ASSIGNED_OIDS for o in oids):
+        targets = _insert_targets(tree)
+        if targets is None:
             return
+        table, cols = targets
+        conflict = tree.args.get("conflict")
+        if isinstance(conflict, exp.OnConflict):
+            _map_set(table, conflict.expressions or [], fn)
         source = tree.expression
         if isinstance(source, exp.Values):
-            for row in source.expressions:
-                if isinstance(row, exp.Tuple):
-                    row.set("expressions", [_assigned(e, oids[i]) if i < len(oids) else e
-                                            for i, e in enumerate(row.expressions)])
+            rows = [r for r in source.expressions if isinstance(r, exp.Tuple)]
         elif isinstance(source, exp.Select) and not any(isinstance(e, exp.Star) for e in source.expressions):
-            source.set("expressions", [_assigned(e, oids[i]) if i < len(oids) else e
-                                       for i, e in enumerate(source.expressions)])
+            rows = [source]
+        else:
+            rows = []
+        for row in rows:
+            old = list(row.expressions)
+            new = [fn(e, table, *cols[i]) if i < len(cols) else e for i, e in enumerate(old)]
+            if any(x is not y for x, y in zip(new, old)):
+                row.set("expressions", new)
     elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
-        _assign_ints_in_set(tree.this.name, tree.expressions)
+        _map_set(tree.this.name, tree.expressions, fn)
 
 
-def _assign_ints_in_set(table: str, assignments: list[exp.Expression]) -> None:
-    """The `col = value` list of an UPDATE or ON CONFLICT DO UPDATE on `table`, in place."""
-    cols = schema.current().columns(table)
-    if not cols:
-        return
-    decls = {n.lower(): d for n, d in cols}
+def _map_set(table: str, assignments: list[exp.Expression], fn) -> None:
+    """`_map_assigned` for the `col = value` list of an UPDATE or ON CONFLICT DO UPDATE."""
+    decls = {n.lower(): d for n, d in schema.current().columns(table) or ()}
     for eq in assignments:
-        if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and decls.get(eq.this.name.lower()):
-            eq.set("expression", _assigned(eq.expression, pgtypes.column_oid(decls[eq.this.name.lower()], None)))
+        decl = decls.get(eq.this.name.lower()) if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) else None
+        if decl:
+            new = fn(eq.expression, table, eq.this.name, pgtypes.column_oid(decl, None))
+            if new is not eq.expression:
+                eq.set("expression", new)
+
+
+def _store_values(tree: exp.Expression) -> None:
+    """Each value an INSERT or UPDATE stores, as PostgreSQL stores it (`_assigned`); and a
+    primary key SQLite keeps as the rowid (`id int primary key`), which SQLite numbers
+    when given NULL or left out, refused as PostgreSQL refuses it (23502): NULL or a
+    missing key at translation, any other value by `pg_not_null` as the row is written."""
+    cat = schema.current()
+    if cat is None or not isinstance(tree, (exp.Insert, exp.Update)):
+        return
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    key = cat.rowid_key(target.name) if isinstance(target, exp.Table) else None
+    if key and isinstance(tree, exp.Insert):
+        targets = _insert_targets(tree)
+        if tree.args.get("default") or targets is None or key.lower() not in [n.lower() for n, _ in targets[1]]:
+            raise _null_key(target.name, key)
+
+    def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
+        e = _assigned(e, oid)
+        return _not_null_key(e, table, key) if key and column.lower() == key.lower() else e
+
+    _map_assigned(tree, store)
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
@@ -1261,8 +1245,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
-    _refuse_null_keys(tree)
-    _assign_ints(tree)
+    _store_values(tree)
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
@@ -1292,44 +1275,40 @@ def _operand_oid(e: exp.Expression) -> int | None:
     return exprtypes.oid(e) if exprtypes.kind(e) not in ("", "unknown", "int") else None
 
 
-def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
-    from compute_node.pg_sql import types as t
-
+def _insert_targets(ins: exp.Insert) -> tuple[str, list[tuple[str, int | None]]] | None:
+    """(table, [(column, type OID)] in the order of the INSERT's values), None when the
+    target is not a known table."""
     target = ins.this
     table = target.this if isinstance(target, exp.Schema) else target
     if not isinstance(table, exp.Table):
-        return []
+        return None
     cols = schema.current().columns(table.name) if schema.current() is not None else None
     if not cols:
-        return []
+        return None
     decls = {n.lower(): d for n, d in cols}
     if isinstance(target, exp.Schema) and target.expressions:
         names = [c.name.lower() for c in target.expressions]
     else:
         names = [n.lower() for n, _ in cols]
-    return [t.column_oid(decls[n], None) if decls.get(n) else None for n in names]
+    return table.name, [(n, pgtypes.column_oid(decls[n], None) if decls.get(n) else None) for n in names]
+
+
+def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
+    targets = _insert_targets(ins)
+    return [oid for _n, oid in targets[1]] if targets else []
 
 
 def _param_assign_oids(tree: exp.Expression) -> tuple[int | None, ...]:
     """See Statement.param_assign_oids."""
     found: dict[int, int] = {}
-    if isinstance(tree, exp.Insert) and isinstance(tree.expression, exp.Values):
-        oids = None
-        for row in tree.expression.expressions:
-            for i, e in enumerate(row.expressions if isinstance(row, exp.Tuple) else ()):
-                n = _param_number(e) if isinstance(e, exp.Parameter) else None
-                if n is not None:
-                    oids = _insert_target_oids(tree) if oids is None else oids
-                    if i < len(oids) and oids[i] in _ASSIGNED_OIDS:
-                        found.setdefault(n, oids[i])
-    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table) and schema.current() is not None:
-        for eq in tree.expressions:
-            n = _param_number(eq.expression) if isinstance(eq, exp.EQ) and \
-                isinstance(eq.expression, exp.Parameter) and isinstance(eq.this, exp.Column) else None
-            decl = schema.column_type(tree.this.name, eq.this.name) if n is not None else None
-            oid = pgtypes.column_oid(decl, None) if decl else None
-            if oid in _ASSIGNED_OIDS:
-                found.setdefault(n, oid)
+
+    def note(e: exp.Expression, _table: str, _column: str, oid: int | None) -> exp.Expression:
+        n = _param_number(e) if isinstance(e, exp.Parameter) else None
+        if n is not None and oid in _ASSIGNED_OIDS:
+            found.setdefault(n, oid)
+        return e
+
+    _map_assigned(tree, note)
     if not found:
         return ()
     return tuple(found.get(i) for i in range(1, max(found) + 1))
@@ -1498,40 +1477,33 @@ _CURRENT_TIMESTAMP = re.compile(r"\bcurrent_timestamp\b(\s*\(\s*\d*\s*\))?", re.
 
 _FRACTION = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+[eE][+-]?\d+)")
 _DML_TARGET = re.compile(r"^\s*(?:insert\s+into|update)\s+([A-Za-z_]\w*)\b", re.IGNORECASE)
-
-
 _INSERT_COLUMNS = re.compile(r"^\s*insert\s+into\s+[A-Za-z_]\w*\s*\(([^)]*)\)", re.IGNORECASE)
 
 
-def _may_null_a_rowid_key(scan: str, word: str) -> bool:
-    """Whether an INSERT or UPDATE on a table whose primary key is SQLite's rowid may leave
-    it NULL: an INSERT without the key in its column list, or a NULL anywhere in it."""
-    m = _DML_TARGET.match(scan)
-    key = schema.current().rowid_key(m.group(1)) if m and schema.current() is not None else None
-    if key is None:
+def _stores_need_parser(scan: str, word: str) -> bool:
+    """Whether an INSERT or UPDATE may store a value the parser path must convert or
+    refuse (`_store_values`): anything into a real column; a fractional literal into a
+    table with an integer column, or (UPDATE) a numeric or float column on the right of
+    SET there; a NULL or missing rowid primary key. Unknown tables say yes."""
+    cat = schema.current()
+    if cat is None:
         return False
-    if re.search(r"\bnull\b", scan, re.IGNORECASE):
-        return True
-    cols = _INSERT_COLUMNS.match(scan) if word == "insert" else None
-    return word == "insert" and (cols is None or key.lower() not in
-                                 [c.strip().strip('"').lower() for c in cols.group(1).split(",")])
-
-
-def _may_store_fraction_in_int(scan: str, word: str) -> bool:
-    """Whether an INSERT or UPDATE may store a value its column's type rounds: a numeric
-    or float into an integer column (a fractional literal, or, in an UPDATE, a numeric
-    or float column on the right of SET), or anything into a real column. Unknown tables
-    and statements say yes."""
     m = _DML_TARGET.match(scan)
-    cols = schema.current().columns(m.group(1)) if m and schema.current() is not None else None
+    cols = cat.columns(m.group(1)) if m else None
     if not cols:
-        return schema.current() is not None
+        return True
     if any(pgtypes.column_oid(d, None) == pgtypes.FLOAT4 for _n, d in cols):
-        return True  # a number stored into a real column is rounded to single precision (the parser path)
+        return True
+    key = cat.rowid_key(m.group(1))
+    if key is not None:
+        if re.search(r"\bnull\b", scan, re.IGNORECASE):
+            return True
+        listed = _INSERT_COLUMNS.match(scan) if word == "insert" else None
+        if word == "insert" and (listed is None or key.lower() not in
+                                 [c.strip().strip('"').lower() for c in listed.group(1).split(",")]):
+            return True
     kinds = {exprtypes.decl_kind(d) for _n, d in cols}
-    if "int" not in kinds:
-        return False
-    return bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"}))
+    return "int" in kinds and (bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"})))
 
 
 def _fast(text: str, word: str) -> Statement | None:
@@ -1571,10 +1543,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
         return None  # INSERT ... SELECT etc.: let the parser check it
-    if word in ("insert", "update") and _may_null_a_rowid_key(scan, word):
-        return None  # the parser path refuses a NULL or missing primary key (23502) that SQLite would number
-    if word in ("insert", "update") and _may_store_fraction_in_int(scan, word):
-        return None  # PostgreSQL rounds it (the parser path); SQLite would keep a REAL the column refuses
+    if word in ("insert", "update") and _stores_need_parser(scan, word):
+        return None  # a value PostgreSQL rounds or refuses where SQLite would store it as given
     out = text
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)

@@ -20,7 +20,9 @@ def _fail(sqlstate: str, message: str):
     raise apsw.SQLError(f"[{sqlstate}] {message}")
 
 
-def _guard(fn):
+def sql_function(fn):
+    """A SQLite function whose InputError or TemporalError becomes PostgreSQL's error (its
+    SQLSTATE in the message, which sql_errors reads)."""
     def wrapper(*args):
         try:
             return fn(*args)
@@ -150,7 +152,7 @@ def _split_hint(h: str) -> tuple[str, int | None]:
     return h, None
 
 
-@_guard
+@sql_function
 def _pg_arith(op, a, b, ha, hb):
     if a is None or b is None:
         return None
@@ -181,7 +183,7 @@ def _pg_arith(op, a, b, ha, hb):
     return _out(value, kind)
 
 
-@_guard
+@sql_function
 def pg_tcmp(a, literal):
     """Compare `a` with a date/time literal the way PostgreSQL does: the literal takes the
     type of `a` (read from its shape). -1, 0, 1; NULL when `a` is NULL."""
@@ -196,7 +198,7 @@ def pg_tcmp(a, literal):
     return (x > y) - (x < y)
 
 
-@_guard
+@sql_function
 def pg_tcmp2(a, b, ka, kb):
     """Compare a date, timestamp or timestamptz `a` with one of another of these kinds, as
     PostgreSQL does: a date is its midnight, a timestamp without time zone is in the
@@ -214,7 +216,7 @@ def _instant(v, kind: str) -> dt.datetime:
     return dt.datetime.combine(value, dt.time()) if kind == "date" else value
 
 
-@_guard
+@sql_function
 def pg_round_to(value, places, mode):
     """round(numeric, n) (mode 'round': half away from zero) and trunc(numeric, n) (mode
     'trunc': toward zero), n digits after the point, n < 0 rounding left of it (SQLite's
@@ -230,7 +232,7 @@ def pg_round_to(value, places, mode):
     return numeric.as_sqlite(out)
 
 
-@_guard
+@sql_function
 def pg_ncmp(a, b):
     """Compare two numeric values exactly (a number, or a numeric literal's text that a
     double would round): -1, 0, 1; NULL when either is NULL."""
@@ -240,7 +242,7 @@ def pg_ncmp(a, b):
     return (x > y) - (x < y)
 
 
-@_guard
+@sql_function
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
     return None if value is None else numeric.text(_numeric_input(value))
@@ -259,12 +261,12 @@ def _numeric_input(value) -> Decimal:
     return d
 
 
-@_guard
+@sql_function
 def pg_stored(value, decltype):
     return values.stored(value, decltype)
 
 
-@_guard
+@sql_function
 def pg_cast(value, kind):
     return values.cast(value, kind)
 
@@ -277,7 +279,7 @@ def _temporal_arg(v, hint: str, fn: str):
     return temporal.parse(v, kind), kind
 
 
-@_guard
+@sql_function
 def pg_extract(field, v, hint):
     if v is None or field is None:
         return None
@@ -286,13 +288,13 @@ def pg_extract(field, v, hint):
     return decimal_value(Decimal(out)) if isinstance(out, Decimal) else out
 
 
-@_guard
+@sql_function
 def pg_date_part(field, v, hint):
     out = pg_extract(field, v, hint)
     return None if out is None else float(Decimal(str(out)))
 
 
-@_guard
+@sql_function
 def pg_date_trunc(field, v, hint):
     if v is None or field is None:
         return None
@@ -301,7 +303,7 @@ def pg_date_trunc(field, v, hint):
     return temporal.render(out, kind)
 
 
-@_guard
+@sql_function
 def pg_age(a, b=None, ha="", hb=""):
     if a is None:
         return None
@@ -316,7 +318,7 @@ def pg_age(a, b=None, ha="", hb=""):
     return temporal.format_interval(temporal.age(temporal._as_datetime(pa, ka), temporal._as_datetime(pb, kb)))
 
 
-@_guard
+@sql_function
 def pg_to_char(v, fmt, hint):
     if v is None or fmt is None:
         return None
@@ -326,7 +328,7 @@ def pg_to_char(v, fmt, hint):
     return temporal.to_char(parsed, kind, str(fmt))
 
 
-@_guard
+@sql_function
 def pg_to_timestamp(seconds):
     if seconds is None:
         return None
@@ -341,7 +343,7 @@ def pg_to_timestamp(seconds):
     return temporal.format_timestamp(ts, True)
 
 
-@_guard
+@sql_function
 def pg_make_date(y, m, d):
     if None in (y, m, d):
         return None
@@ -385,7 +387,7 @@ class _NumericSum:
         return None if self.total is None else self._result(numeric.average(self.total, self.count))
 
 
-@_guard
+@sql_function
 def pg_convert_to(value, type_text):
     """A stored value converted to a column's new type (ALTER COLUMN ... TYPE)."""
     from compute_node.pg_sql import alter_column
