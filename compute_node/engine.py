@@ -871,6 +871,11 @@ class Session:
             raise sql_error(e, file.error if file else None) from None
         except OverflowError as e:  # a bound value SQLite cannot hold (an int beyond 64 bits)
             raise SqlError(f"value out of range: {e}", "22003") from None
+        except SixfoldError:
+            raise
+        except Exception as e:  # a bug in a SQL function: the statement fails, the connection stays
+            log.error("statement failed inside a SQL function: %s", stmt[:200], exc_info=e)
+            raise SqlError(f"internal error in a SQL function: {type(e).__name__}: {e}", "XX000") from None
         desc = described[-1] if described else ()
         if desc and (not rows or len(rows[0]) != len(desc)):
             # SQLite re-prepares a statement whose schema changed after apsw described

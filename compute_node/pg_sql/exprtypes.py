@@ -9,6 +9,7 @@ literal), 'bool', 'date', 'time', 'timestamp', 'timestamptz', 'interval'."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
@@ -244,7 +245,8 @@ def kind(e: exp.Expression | None) -> str:
         # is 9223372036854775809, not "bigint out of range").
         return "int" if text.lstrip("-").isdigit() and literal_int_hint(text) != "num" else "num"
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
-                      exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists)):
+                      exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists, exp.NullSafeEQ,
+                      exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike)):
         return "bool"
     if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
         elem = _array_element(e.this)  # arr[i]: the element's kind
@@ -270,10 +272,10 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, (exp.Abs, exp.Nullif)):
         return kind(e.this)
     if isinstance(e, (exp.Round, exp.Floor, exp.Ceil, exp.Trunc)):
-        inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says
-        return "num" if inner == "num" else ""
-    if isinstance(e, (exp.Coalesce, exp.Case)):
-        branches = [e.this, *e.expressions] if isinstance(e, exp.Coalesce) else \
+        inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float
+        return inner if inner in ("num", "float") else ""
+    if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
+        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
             [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
         kinds = {kind(b) for b in branches if b is not None and not isinstance(b, exp.Null)}
         if kinds == {"unknown"}:
@@ -284,9 +286,26 @@ def kind(e: exp.Expression | None) -> str:
         return kinds.pop() if len(kinds) == 1 and "" not in kinds else ""
     if isinstance(e, exp.Avg):
         inner = kind(e.this)  # avg of integers or numerics is numeric, of floats float
+        if inner == "interval":
+            return inner
         return "float" if inner == "float" else "num" if inner in NUMERIC else ""
     if isinstance(e, exp.Anonymous):
         return _FUNC_KIND.get(e.name.lower(), "")
+    if isinstance(e, exp.Log) and e.expression is not None:
+        return "num"  # log(b, x) exists for numeric only
+    if isinstance(e, (exp.Sign, exp.Exp, exp.Ln, exp.Sqrt, exp.Pow, exp.Log)):
+        # numeric in, numeric out; an integer resolves to the double precision version
+        # (sign(2) * 3 is a float8 in PostgreSQL)
+        inner = {kind(e.this), kind(e.expression)} - {""} if isinstance(e, (exp.Pow, exp.Log)) else {kind(e.this)}
+        return "num" if "num" in inner and "float" not in inner else "float" if inner <= set(NUMERIC) | {
+            "unknown"} and inner else ""
+    if isinstance(e, (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
+        return "int" if kind(e.this) == kind(e.expression) == "int" else ""
+    if isinstance(e, exp.Mod):  # % of integers is an integer, else a numeric (float8 has none)
+        kinds = {kind(e.this), kind(e.expression)}
+        return "int" if kinds == {"int"} else "num" if kinds <= {"int", "num"} else ""
+    if isinstance(e, exp.Length):
+        return "int"
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}[type(e)]
         a, b = kind(e.this), kind(e.expression)
@@ -335,11 +354,21 @@ def int_width(e: exp.Expression) -> str:
     """'int2', 'int4' or 'int8': the integer type of an integer expression ('' unknown)."""
     while isinstance(e, (exp.Paren, exp.Alias)):
         e = e.this
+    hint = int_hint(e)  # a literal (-2147483648 is an int4), a cast, a column
+    if hint:
+        return hint
     if isinstance(e, (exp.Count, exp.Sum)):
         return "int8"
-    if isinstance(e, (exp.Max, exp.Min)):
+    if isinstance(e, exp.Length):  # length(), char_length(): integer
+        return "int4"
+    if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
-    if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):  # the widest argument's type
+        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
+            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
+        widths = [int_width(x) for x in branches if x is not None and not isinstance(x, exp.Null)]
+        return "" if not widths or "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
         a, b = int_width(e.this), int_width(e.expression)
         if not a or not b:
             return ""
@@ -359,8 +388,15 @@ def oid(e: exp.Expression) -> int | None:
 
 def _is_float4(e: exp.Expression) -> bool:
     """A real (float4) column, a cast to real, or min/max of one: shown as a float4."""
-    while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter)):
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif)):
         e = e.this
+    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):
+        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
+            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
+        present = [b for b in branches if b is not None and not isinstance(b, exp.Null)]
+        return bool(present) and all(_is_float4(b) for b in present)
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):  # real op real is real
+        return _is_float4(e.this) and _is_float4(e.expression)
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         return decl is not None and t.column_oid(decl, None) == t.FLOAT4
@@ -380,8 +416,11 @@ def scale(e: exp.Expression) -> int | None:
         e = e.this
     if isinstance(e, exp.Literal) and not e.is_string:
         text = str(e.this)
-        if "e" in text.lower():
-            return None
+        if "e" in text.lower():  # 1e3 is numeric 1000, 1.50e1 is 15.0
+            try:
+                return max(0, -Decimal(text).as_tuple().exponent)
+            except InvalidOperation:
+                return None
         return len(text.split(".", 1)[1]) if "." in text else 0
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]
@@ -394,8 +433,13 @@ def scale(e: exp.Expression) -> int | None:
         decl = column_decl(e)
         m = re.match(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", decl or "", re.IGNORECASE)
         return int(m.group(1)) if m else None
-    if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs)):
+    if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
+    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):  # branches of one scale
+        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
+            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
+        scales = {scale(b) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        return scales.pop() if len(scales) == 1 else None
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return scale(e.expressions[0])
     if isinstance(e, (exp.Round, exp.Trunc)) and kind(e.this) == "num":
@@ -410,6 +454,9 @@ def scale(e: exp.Expression) -> int | None:
         if field == "epoch" and kind(e.expression) == "date":
             return 0
         return _EXTRACT_SCALE.get(field)
+    if isinstance(e, exp.Mod) and kind(e) == "num":
+        a, b = scale(e.this), scale(e.expression)
+        return None if a is None or b is None else max(a, b)
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul)) and kind(e) == "num":
         a, b = scale(e.this), scale(e.expression)
         if a is None or b is None:

@@ -7,6 +7,7 @@ import datetime
 import math
 import random as _random
 import re
+import struct
 import threading
 import time
 from functools import lru_cache
@@ -133,11 +134,19 @@ def _not_null(value, table, column):
     return value
 
 
-def _pow(a, b):
-    """a ^ b and power(a, b), failing where PostgreSQL fails (SQLite answers NULL)."""
+def _pow(a, b, is_float=0):
+    """a ^ b and power(a, b), failing where PostgreSQL fails (SQLite answers NULL); a
+    float8 result that underflows to 0 fails too (22003)."""
     if a is None or b is None:
         return None
     x, y = float(a), float(b)
+    if is_float and x != 0:
+        try:
+            out = math.pow(x, y)
+        except (OverflowError, ValueError):
+            out = None
+        if out == 0.0:
+            raise apsw.SQLError("[22003] value out of range: underflow")
     if x == 0 and y < 0:
         raise apsw.SQLError("[2201F] zero raised to a negative power is undefined")
     if x < 0 and not y.is_integer():
@@ -146,6 +155,100 @@ def _pow(a, b):
         return math.pow(x, y)
     except OverflowError:
         raise apsw.SQLError("[22003] value out of range: overflow") from None
+
+
+def _ln(value):
+    """ln(x), failing where PostgreSQL fails (SQLite answers NULL)."""
+    if value is None:
+        return None
+    return math.log(_log_arg(float(value)))
+
+
+def _log_arg(x: float) -> float:
+    if x == 0:
+        raise apsw.SQLError("[2201E] cannot take logarithm of zero")
+    if x < 0:
+        raise apsw.SQLError("[2201E] cannot take logarithm of a negative number")
+    return x
+
+
+def _log10(value):
+    return None if value is None else math.log10(_log_arg(float(value)))
+
+
+def _log_base(base, value):
+    """log(b, x): as PostgreSQL's numeric log, its errors included."""
+    if base is None or value is None:
+        return None
+    b, x = _log_arg(float(base)), _log_arg(float(value))
+    if b == 1:
+        raise apsw.SQLError("[22012] division by zero")
+    return math.log(x) / math.log(b)
+
+
+def _exp(value, is_float):
+    """exp(x): a float8 result beyond its range fails (22003) as in PostgreSQL; SQLite
+    answers Infinity or 0."""
+    if value is None:
+        return None
+    x = float(value)
+    try:
+        out = math.exp(x)
+    except OverflowError:
+        raise apsw.SQLError("[22003] value out of range: overflow") from None
+    if out == 0.0 and is_float and not math.isinf(x):
+        raise apsw.SQLError("[22003] value out of range: underflow")
+    return out
+
+
+def _sqrt(value):
+    if value is None:
+        return None
+    x = float(value)
+    if x < 0:
+        raise apsw.SQLError("[2201F] cannot take square root of a negative number")
+    return math.sqrt(x)
+
+
+_F4_MAX = 3.4028234663852886e38
+
+
+def _farith(op, a, b, single):
+    """a + b, a - b, a * b of floats as PostgreSQL's float8 (or float4, both operands real)
+    operators: a finite result out of range fails (22003) where SQLite answers Infinity
+    or 0."""
+    if a is None or b is None:
+        return None
+    try:
+        x, y = float(a), float(b)
+    except (TypeError, ValueError):
+        raise apsw.SQLError(f"[22P02] invalid input syntax for type double precision: \"{a if b is None else b}\"") from None
+    out = x + y if op == "+" else x - y if op == "-" else x * y
+    if single and math.isfinite(out):
+        if abs(out) > _F4_MAX:
+            out = math.copysign(math.inf, out)
+        else:
+            out = struct.unpack("f", struct.pack("f", out))[0]
+    if math.isinf(out) and not (math.isinf(x) or math.isinf(y)):
+        raise apsw.SQLError("[22003] value out of range: overflow")
+    if op == "*" and out == 0.0 and x != 0.0 and y != 0.0:
+        raise apsw.SQLError("[22003] value out of range: underflow")
+    return out
+
+
+def _float_text(value, single):
+    """A float8 (or real) as PostgreSQL's text of it."""
+    if not isinstance(value, float):
+        return None if value is None else str(value)
+    return types._shortest_float(value, bool(single))
+
+
+def _replace(s, old, new):
+    """replace(s, from, to): NULL when any argument is (SQLite's keeps s when from is '')."""
+    if s is None or old is None or new is None:
+        return None
+    s, old, new = (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in (s, old, new))
+    return s.replace(old, new) if old else s
 
 
 def _rint(value):
@@ -241,6 +344,49 @@ class _SumFloat4:
 
     def final(self):
         return self.total
+
+
+class _FloatAccum:
+    """sum(float8), avg(float8) and avg(real) as PostgreSQL computes them: a plain running
+    sum (SQLite's compensated one differs in the last digit), and the sum of squares that
+    float8_accum keeps, whose overflow fails the query (22003) as there."""
+
+    def __init__(self):
+        self.n, self.sx, self.sxx = 0, 0.0, 0.0
+
+    def step(self, value):
+        if value is None:
+            return
+        x = float(value)
+        n, sx = self.n + 1, self.sx + x
+        if math.isinf(sx) and not math.isinf(x) and not math.isinf(self.sx):
+            raise apsw.SQLError("[22003] value out of range: overflow")
+        if n > 1:
+            tmp = x * n - sx
+            sxx = self.sxx + tmp * tmp / (n * self.n)
+            if math.isinf(sxx) and not math.isinf(x) and not math.isinf(self.sx):
+                raise apsw.SQLError("[22003] value out of range: overflow")
+            self.sxx = sxx
+        self.n, self.sx = n, sx
+
+    def final_sum(self):
+        return self.sx if self.n else None
+
+    def final_avg(self):
+        return self.sx / self.n if self.n else None
+
+
+class _FloatSum(_FloatAccum):
+    """sum(float8): float8pl's plain running sum, overflow fails (22003)."""
+
+    def step(self, value):
+        if value is None:
+            return
+        x = float(value)
+        sx = self.sx + x
+        if math.isinf(sx) and not math.isinf(x) and not math.isinf(self.sx):
+            raise apsw.SQLError("[22003] value out of range: overflow")
+        self.n, self.sx = self.n + 1, sx
 
 
 def _float_digits(value, digits):
@@ -468,9 +614,11 @@ def _mod(a, b):
     if isinstance(a, int) and isinstance(b, int):
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
-    import math
+    # PostgreSQL's % of non-integers is numeric's: exact (123.456 % 0.001 is 0.000, not 5e-16)
+    from decimal import Decimal
 
-    return math.fmod(a, b)
+    r = Decimal(repr(a)) % Decimal(repr(b))
+    return int(r) if r == r.to_integral_value() else float(r)
 
 
 def _num(v):
@@ -555,6 +703,15 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_float4", _to_float4, 1, **det)
     conn.create_scalar_function("pg_not_null", _not_null, 3, **det)
     conn.create_scalar_function("pg_pow", _pow, 2, **det)
+    conn.create_scalar_function("pg_pow", _pow, 3, **det)
+    conn.create_scalar_function("pg_ln", _ln, 1, **det)
+    conn.create_scalar_function("pg_farith", _farith, 4, **det)
+    conn.create_scalar_function("pg_float_text", _float_text, 2, **det)
+    conn.create_scalar_function("replace", _replace, 3, **det)
+    conn.create_scalar_function("pg_log10", _log10, 1, **det)
+    conn.create_scalar_function("pg_log", _log_base, 2, **det)
+    conn.create_scalar_function("pg_exp", _exp, 2, **det)
+    conn.create_scalar_function("pg_sqrt", _sqrt, 1, **det)
     conn.create_scalar_function("pg_substr", _substr, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
@@ -567,6 +724,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("set_config", _set_config, 3)
     conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
     conn.create_aggregate_function("pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
+    conn.create_aggregate_function("pg_sum_float8", lambda: (_FloatSum(), _FloatSum.step, _FloatSum.final_sum), 1)
+    conn.create_aggregate_function("pg_avg_float", lambda: (_FloatAccum(), _FloatAccum.step,
+                                                            _FloatAccum.final_avg), 1)
     conn.create_scalar_function("pg_float_digits", _float_digits, 2, **det)
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)

@@ -22,7 +22,7 @@ _NBASE_DIGITS = 4
 # exactly, so stored values are held to that (refused beyond it, never rounded).
 STORED_SIG_DIGITS_MAX = 15
 
-_EXACT = decimal.Context(prec=4000, rounding=ROUND_HALF_UP, Emin=-100000, Emax=100000)
+EXACT = decimal.Context(prec=4000, rounding=ROUND_HALF_UP, Emin=-100000, Emax=100000)
 
 
 def dscale(d: Decimal) -> int:
@@ -33,7 +33,7 @@ def dscale(d: Decimal) -> int:
 
 def with_dscale(d: Decimal, scale: int) -> Decimal:
     """`d` shown with exactly `scale` digits after the point (rounded half away from zero)."""
-    return d.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_EXACT)
+    return d.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def exact(v, static_scale: int | None = None) -> Decimal:
@@ -58,7 +58,7 @@ def _weight_and_first_digit(d: Decimal) -> tuple[int, int]:
         return 0, 0
     a = abs(d)
     weight = a.adjusted() // _NBASE_DIGITS
-    return weight, int(a.scaleb(-_NBASE_DIGITS * weight, context=_EXACT))
+    return weight, int(a.scaleb(-_NBASE_DIGITS * weight, context=EXACT))
 
 
 def div_scale(a: Decimal, b: Decimal) -> int:
@@ -84,11 +84,11 @@ def divide(a: Decimal, b: Decimal) -> Decimal:
 def operate(op: str, a: Decimal, b: Decimal) -> Decimal:
     """a op b for op in + - * /: exact for + - * (dscale max(a, b), or the sum for *)."""
     if op == "+":
-        return _EXACT.add(a, b)
+        return EXACT.add(a, b)
     if op == "-":
-        return _EXACT.subtract(a, b)
+        return EXACT.subtract(a, b)
     if op == "*":
-        return _EXACT.multiply(a, b)
+        return EXACT.multiply(a, b)
     if op == "/":
         return divide(a, b)
     raise ValueError(f"not a numeric operator: {op}")
@@ -115,7 +115,7 @@ def significant_digits(d: Decimal) -> int:
     """Digits from the first nonzero one to the last nonzero one (0 has none)."""
     if d == 0:
         return 0
-    return len(d.normalize(_EXACT).as_tuple().digits)
+    return len(d.normalize(EXACT).as_tuple().digits)
 
 
 def average(total: Decimal, count: int) -> Decimal:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 import re
 
+import apsw
+
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
@@ -74,6 +76,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
         return _cast_object_identifier(x, to)
     if isinstance(to, exp.DataType):
         t = to.this.name if hasattr(to.this, "name") else str(to.this)
+        lit = x.unnest() if isinstance(x, exp.Paren) else x
+        if isinstance(lit, exp.Literal) and lit.is_string:
+            _check_literal_input(lit.this, t, to)
         if t == "ARRAY":  # x::int[]: the array's stored form (each element checked)
             decl = to.sql("postgres").lower()
             try:
@@ -109,6 +114,10 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(f"numeric({mods})")])
             if _shown(node):  # '1.50'::numeric shows 1.50 (SQLite's number would be 1.5)
                 return exp.Anonymous(this="pg_numeric_text", expressions=[_exact_literal(x)])
+            if exprtypes.kind(x) not in exprtypes.NUMERIC:  # SQLite's CAST reads 'abc' as 0
+                return exp.Anonymous(this="pg_numeric_in", expressions=[x])
+            if exprtypes.kind(x) == "int":  # exact already (SQLite's CAST AS NUMERIC is to REAL: 10.0)
+                return exp.Paren(this=x)
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
         if t in _CAST_KINDS:
             return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(_CAST_KINDS[t])])
@@ -117,12 +126,7 @@ def _cast(node: exp.Cast) -> exp.Expression:
         if t in ("VARBINARY", "BINARY", "BLOB"):
             return exp.Anonymous(this="pg_bytea", expressions=[x])
         if t in _TEXTISH:
-            kx = exprtypes.kind(x)
-            if kx == "bool":  # stored 1/0; PostgreSQL's text is true/false
-                x = exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("true"))],
-                             default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("false")))
-            elif kx == "num" and exprtypes.scale(x) is not None:
-                x = exp.Anonymous(this="pg_with_scale", expressions=[x, exp.Literal.number(exprtypes.scale(x))])
+            x = _as_text(x, "true", "false")
             if t == "CHAR" and to.expressions:  # char(n): blank-padded when shown, not when compared
                 return exp.Anonymous(this="pg_bpchar", expressions=[
                     x, to.expressions[0].this.copy(), exp.Literal.number(1 if _shown(node) else 0)])
@@ -134,6 +138,29 @@ def _cast(node: exp.Cast) -> exp.Expression:
         raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
     name = to.sql("postgres").lower() if to is not None else "?"
     raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
+    """'literal'::type is read when the statement is parsed, as PostgreSQL does: bad input
+    fails even where the value would never be used (a CASE branch not taken, no rows)."""
+    from compute_node.pg_sql import int_coercion, typed_functions
+
+    try:
+        if t in _INT_TYPES:
+            int_coercion.to_int(text, _INT_BITS.get(t, 32), "text")
+        elif t in _REAL_TYPES:
+            float_input.to_float(text, 32 if t == "FLOAT" else 64)
+        elif t in _NUM_TYPES and not to.expressions:
+            typed_functions.pg_numeric_in(text)
+        elif t in _CAST_KINDS and _CAST_KINDS[t] in exprtypes.TEMPORAL:
+            values.cast(text, _CAST_KINDS[t])
+        elif t == "BOOLEAN":
+            values.parse_bool(text)
+    except (values.InputError, temporal.TemporalError) as e:
+        raise SqlError(str(e), e.sqlstate) from None
+    except apsw.SQLError as e:  # pg_numeric_in's error, SQLSTATE first in the message
+        m = re.match(r"\[(\w{5})\] (.*)", str(e))
+        raise SqlError(m.group(2) if m else str(e), m.group(1) if m else "22P02") from None
 
 
 def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expression:
@@ -309,6 +336,75 @@ def _tcmp(x: exp.Expression, lit: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="pg_tcmp", expressions=[x, lit])
 
 
+def _distinct_typed(a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """a IS DISTINCT FROM b for a date against a timestamp, a timestamp against a
+    timestamptz, or two intervals, whose stored texts differ where the values are equal;
+    None for other kinds."""
+    cmp = _icmp(a, b) if _interval_pair(a, b) else _mixed_temporal(a, b)
+    if cmp is None:
+        return None
+    a_null = exp.Paren(this=exp.Is(this=a.copy(), expression=exp.Null()))
+    b_null = exp.Paren(this=exp.Is(this=b.copy(), expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=exp.Or(this=a_null, expression=b_null),
+                                true=exp.NEQ(this=a_null.copy(), expression=b_null.copy()))],
+                    default=exp.NEQ(this=cmp, expression=exp.Literal.number(0)))
+
+
+def _interval_pair(a: exp.Expression, b: exp.Expression) -> bool:
+    """Two intervals compared: their stored texts do not order as the values do."""
+    ka, kb = exprtypes.kind(a), exprtypes.kind(b)
+    return "interval" in (ka, kb) and {ka, kb} <= {"interval", "unknown"}
+
+
+def _icmp(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="pg_icmp", expressions=[a, b])
+
+
+_INTERVAL_AGGREGATES = {exp.Sum: "pg_interval_sum", exp.Avg: "pg_interval_avg", exp.Max: "pg_interval_max",
+                        exp.Min: "pg_interval_min"}
+
+
+def _interval_node(node: exp.Expression) -> exp.Expression | None:
+    """Intervals in PostgreSQL's order and arithmetic (Sixfold keeps their text, which
+    sorts '10 days' before '2 days' and sums to a number): ORDER BY, BETWEEN, min, max,
+    sum, avg, greatest and least."""
+    if isinstance(node, exp.Ordered) and exprtypes.kind(node.this) == "interval":
+        out = node.copy()
+        out.set("this", exp.Anonymous(this="pg_interval_key", expressions=[node.this.copy()]))
+        return out
+    if type(node) in _INTERVAL_AGGREGATES and not isinstance(node.this, exp.Distinct) and \
+            exprtypes.kind(node.this) == "interval":
+        return exp.Anonymous(this=_INTERVAL_AGGREGATES[type(node)], expressions=[node.this])
+    if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "interval":
+        name = "pg_interval_greatest" if isinstance(node, exp.Greatest) else "pg_interval_least"
+        return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
+    if isinstance(node, exp.Between) and not node.args.get("symmetric"):
+        low, high = node.args.get("low"), node.args.get("high")
+        if _interval_pair(node.this, low) or _interval_pair(node.this, high):
+            return exp.And(this=exp.GTE(this=_icmp(node.this.copy(), low), expression=exp.Literal.number(0)),
+                           expression=exp.LTE(this=_icmp(node.this.copy(), high), expression=exp.Literal.number(0)))
+    return None
+
+
+def _math_call(node: exp.Expression) -> exp.Expression | None:
+    """ln, log, exp, sqrt and div: SQLite answers NULL, Infinity or a clamped integer
+    where PostgreSQL fails (2201E, 2201F, 22003, 22012)."""
+    if isinstance(node, exp.Ln):
+        return exp.Anonymous(this="pg_ln", expressions=[node.this])
+    if isinstance(node, exp.Log):
+        if node.expression is None:
+            return exp.Anonymous(this="pg_log10", expressions=[node.this])
+        return exp.Anonymous(this="pg_log", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Exp):
+        is_float = exprtypes.kind(node) == "float"  # exp(2) is exp(double precision)
+        return exp.Anonymous(this="pg_exp", expressions=[node.this, exp.Literal.number(int(is_float))])
+    if isinstance(node, exp.Sqrt):
+        return exp.Anonymous(this="pg_sqrt", expressions=[node.this])
+    if isinstance(node, exp.IntDiv):
+        return exp.Anonymous(this="pg_intdiv", expressions=[node.this, node.expression])
+    return None
+
+
 def _typed_node(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL's operator or function for a node whose SQLite meaning differs with
     dates, times, intervals or exact numerics; None to leave the node as it is."""
@@ -318,28 +414,53 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if cls in _ARITH:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
-            return None  # float arithmetic is SQLite's (division: pg_div below)
-        ha = exprtypes.int_hint(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
-        hb = exprtypes.int_hint(node.expression) or (
+            if cls is exp.Div:
+                return None  # pg_div below
+            # SQLite's answers Infinity or 0 where PostgreSQL fails (22003); real with real is real
+            single = exprtypes.oid(node.this) == pgtypes.FLOAT4 and exprtypes.oid(node.expression) == pgtypes.FLOAT4
+            return exp.Anonymous(this="pg_farith", expressions=[
+                exp.Literal.string(_ARITH[cls]), node.this, node.expression, exp.Literal.number(int(single))])
+        ha = exprtypes.int_width(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
+        hb = exprtypes.int_width(node.expression) or (
             "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
         op = _ARITH[cls] + ("t" if "num" in (ka, kb) and _shown(node) else "")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
     if isinstance(node, exp.Pow):  # SQLite's pow answers NULL where PostgreSQL fails (2201F)
-        return exp.Anonymous(this="pg_pow", expressions=[node.this, node.expression])
+        is_float = exprtypes.kind(node) == "float"
+        return exp.Anonymous(this="pg_pow", expressions=[node.this, node.expression,
+                                                         exp.Literal.number(int(is_float))])
+    math_call = _math_call(node)
+    if math_call is not None:
+        return math_call
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "num" and _signed_number(node) is None \
+            and node.parent is not None:
+        # -x of a numeric is exact, with x's scale: 0 - x (SQLite's negation of a shown
+        # numeric's text, or of a quotient, is a double)
+        sub = exp.Sub(this=exp.Literal.number(0), expression=node.this.copy())
+        node.replace(sub)
+        out = _typed_node(sub) or sub
+        if out is not sub:
+            sub.replace(out)  # in the tree: its operands' columns resolve through it
+        return out
+    if isinstance(node, exp.Sign) and exprtypes.kind(node.this) in ("int", "float"):
+        return exp.Cast(this=exp.Anonymous(this="sign", expressions=[node.this]),
+                        to=exp.DataType.build("REAL"))  # sign(double precision): a float
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "float" and not isinstance(node.this, exp.Literal):
+        # -x of a float: -0 for 0 (SQLite answers 0)
+        return exp.Anonymous(this="pg_farith", expressions=[
+            exp.Literal.string("*"), node.this, exp.Literal.number(-1),
+            exp.Literal.number(int(exprtypes.oid(node.this) == pgtypes.FLOAT4))])
+    if isinstance(node, exp.Nullif) and _shown(node) and exprtypes.kind(node.this) == "num":
+        # Its first argument is shown with its own scale, as text: compare the value itself.
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=node.this.copy(), expression=node.expression.copy()),
+                                    true=exp.Null())], default=node.this.copy())
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
         # concat() shows each argument as its type prints: a boolean as t/f (SQLite: 1/0),
         # a numeric with its scale (2.50, not 2.5)
-        args = []
-        for i, a in enumerate(node.expressions):
-            k = exprtypes.kind(a)
-            if k == "bool" and not (isinstance(node, exp.ConcatWs) and i == 0):
-                a = exp.Case(ifs=[exp.If(this=a.copy(), true=exp.Literal.string("t"))],
-                             default=exp.If(this=exp.Not(this=a.copy()), true=exp.Literal.string("f")))
-            elif k == "num" and exprtypes.scale(a) is not None:
-                a = exp.Anonymous(this="pg_with_scale", expressions=[a, exp.Literal.number(exprtypes.scale(a))])
-            args.append(a)
+        args = [a if isinstance(node, exp.ConcatWs) and i == 0 else _as_text(a, "t", "f")
+                for i, a in enumerate(node.expressions)]
         if any(x is not y for x, y in zip(args, node.expressions)):
             out = node.copy()
             out.set("expressions", args)
@@ -352,7 +473,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
         # -x of an integer overflows its type at the type's minimum, as 0 - x does (22003);
         # SQLite's 64-bit negation would answer 2147483648 for -(-2147483648)::int.
-        h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
+        h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string("-"), exp.Literal.number(0), node.this, exp.Literal.string(h), exp.Literal.string(h)])
     if isinstance(node, exp.Substring) and node.args.get("start") is not None and not (
@@ -367,9 +488,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has
         # no escape character (and is made case-sensitive by functions.register).
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+    if isinstance(node, exp.Abs) and _signed_number(node.this) is not None:
+        hint = exprtypes.int_hint(node.this)
+        if hint in ("int2", "int4", "int8") and abs(int(_signed_number(node.this))) >= 1 << (_hint_bits(hint) - 1):
+            raise SqlError(f"{'smallint' if hint == 'int2' else 'integer' if hint == 'int4' else 'bigint'} "
+                           "out of range", "22003")  # abs(-2147483648): PostgreSQL folds it when planning
     if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
-        h = exprtypes.int_hint(node.this) or _num_hint(node.this, "int")
+        h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
         name = "round" if isinstance(node, exp.Round) else "trunc"
@@ -390,6 +516,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                 raise SqlError(str(e), e.sqlstate) from None
         text = exp.DPipe(this=body, expression=exp.Literal.string(unit_text)) if unit_text else body
         return exp.Anonymous(this="pg_cast", expressions=[text, exp.Literal.string("interval")])
+    if cls in _FLIP and not (node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
+        a, b = node.this, node.expression
+        if _interval_pair(a, b):
+            return cls(this=_icmp(a, b), expression=exp.Literal.number(0))
+    if isinstance(node, (exp.NullSafeEQ, exp.NullSafeNEQ)):
+        distinct = _distinct_typed(node.this, node.expression)
+        if distinct is not None:
+            return distinct if isinstance(node, exp.NullSafeNEQ) else exp.Not(this=exp.Paren(this=distinct))
     if cls in _FLIP and not (node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
         a, b = node.this, node.expression
         typed = _compare_typed_column(cls, a, b)
@@ -419,6 +553,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) and \
             exprtypes.oid(node.this) == pgtypes.FLOAT4:
         return exp.Anonymous(this="pg_sum_float4", expressions=[node.this])  # sum(real) adds in single precision
+    if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.this, exp.Distinct) and \
+            exprtypes.kind(node.this) == "float":  # PostgreSQL's plain sum and its overflow checks
+        return exp.Anonymous(this="pg_sum_float8" if isinstance(node, exp.Sum) else "pg_avg_float",
+                             expressions=[node.this])
     if isinstance(node, (exp.Sum, exp.Avg)) and (
             exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
@@ -428,6 +566,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
         mode = shown + (str(sc) if sc is not None else "")
         return exp.Anonymous(this=name, expressions=[node.this, exp.Literal.string(mode)])
+    interval_call = _interval_node(node)
+    if interval_call is not None:
+        return interval_call
     if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
         lo, hi = _mixed_temporal(node.this, low), _mixed_temporal(node.this.copy(), high)
@@ -567,7 +708,7 @@ def _shown(node: exp.Expression) -> bool:
     child, p = node, node.parent
     while isinstance(p, exp.Paren):
         child, p = p, p.parent
-    if type(p) in _ARITH or isinstance(p, exp.Anonymous) and p.name == "pg_arith":
+    if type(p) in _ARITH or isinstance(p, exp.Anonymous) and p.name in ("pg_arith", "pg_intdiv"):
         return True
     if isinstance(p, exp.Cast) and isinstance(p.args.get("to"), exp.DataType) and \
             p.args["to"].this == exp.DataType.Type.TEXT:
@@ -666,9 +807,10 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "jsonb" in (ka, kb) and {ka, kb} <= {"jsonb", "unknown"}:  # jsonb || jsonb merges, not concatenates
             return exp.Anonymous(this="pg_jsonb_concat", expressions=[node.this, node.expression])
-        if "bool" in (ka, kb):  # a boolean is true/false as text (SQLite holds 1/0)
-            return exp.DPipe(this=_bool_text(node.this) if ka == "bool" else node.this,
-                             expression=_bool_text(node.expression) if kb == "bool" else node.expression)
+        if {"bool", "float", "num"} & {ka, kb}:  # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
+            a, b = _as_text(node.this, "true", "false"), _as_text(node.expression, "true", "false")
+            if a is not node.this or b is not node.expression:
+                return exp.DPipe(this=a, expression=b)
     if isinstance(node, exp.DPipe) and "array" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)):
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
@@ -678,6 +820,26 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="array_cat", expressions=[
             exp.Anonymous(this="pg_array", expressions=[node.this]), node.expression])
     return None
+
+
+def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
+    """`x` as PostgreSQL's text of its value where SQLite's differs: a boolean as `true`
+    / `false` (SQLite holds 1/0), a float in PostgreSQL's shortest form (SQLite prints
+    1e300 as 1.0e+300), a numeric(p,s) with its scale (SQLite's 2.50 is 2.5). Else `x`."""
+    k = exprtypes.kind(x)
+    if k == "bool":
+        return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string(true))],
+                        default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string(false)))
+    if k == "float":
+        single = exprtypes.oid(x) == pgtypes.FLOAT4
+        return exp.Anonymous(this="pg_float_text", expressions=[x, exp.Literal.number(int(single))])
+    if k == "num" and exprtypes.scale(x) is not None:
+        return exp.Anonymous(this="pg_with_scale", expressions=[x, exp.Literal.number(exprtypes.scale(x))])
+    if k == "num" and isinstance(x.unnest(), (exp.Cast, exp.Column)):
+        # a numeric has no exponent (SQLite prints 0.00001 as 1.0e-05); arithmetic and
+        # aggregates give their exact text themselves where shown
+        return exp.Anonymous(this="pg_numeric_text", expressions=[x])
+    return x
 
 
 def _bool_text(x: exp.Expression) -> exp.Expression:
@@ -1011,6 +1173,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         inner = e.this
         if isinstance(inner, exp.Column):
             return inner.name
+        if isinstance(inner, exp.IntDiv):  # div(a, b), which sqlglot reads as a cast
+            return "div"
         if isinstance(inner, (exp.Func,)) and not isinstance(inner, (exp.Cast,)):
             return _pg_column_name(inner)
         to = e.args.get("to")
@@ -1442,7 +1606,12 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.INT4 if hint == "int4" else (t.INT8 if hint == "int8" else t.NUMERIC)
     if isinstance(e, exp.Null):
         return t.TEXT
+    if exprtypes.kind(e) in _SELF_EVIDENT_KINDS:  # CASE, COALESCE, NULLIF, GREATEST ... of booleans, dates
+        return exprtypes.oid(e)
     return None
+
+
+_SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval")
 
 
 def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:

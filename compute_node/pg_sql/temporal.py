@@ -17,6 +17,7 @@ PostgreSQL's errors.
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -55,20 +56,43 @@ class Interval:
         return Interval(-self.months, -self.days, -self.us)
 
     def __add__(self, o: "Interval") -> "Interval":
-        return Interval(self.months + o.months, self.days + o.days, self.us + o.us)
+        return Interval(self.months + o.months, self.days + o.days, self.us + o.us).checked()
 
     def __sub__(self, o: "Interval") -> "Interval":
         return self + (-o)
 
-    def scale(self, f: float | Decimal | int) -> "Interval":
-        """interval * f with PostgreSQL's cascade of fractions (months -> days -> time)."""
-        f = Decimal(str(f)) if isinstance(f, float) else Decimal(f)
-        m = Decimal(self.months) * f
-        months = int(m)
-        d = Decimal(self.days) * f + (m - months) * 30
-        days = int(d)
-        us = Decimal(self.us) * f + (d - days) * US_PER_DAY
-        return Interval(months, days, int(us.to_integral_value()))
+    def scale(self, f: float | Decimal | int, divide: bool = False) -> "Interval":
+        """interval * f (or / f) as PostgreSQL's interval_mul and interval_div compute it,
+        in double precision: whole months and days kept, their fractions cascaded down
+        (a month is 30 days, a day 86,400 s), the time rounded to the microsecond."""
+        f = float(f)
+        if not math.isfinite(f):
+            raise TemporalError("22008", "interval out of range")
+        m = self.months / f if divide else self.months * f
+        d = self.days / f if divide else self.days * f
+        if not (-2**31 <= m < 2**31 and -2**31 <= d < 2**31):
+            raise TemporalError("22008", "interval out of range")
+        months, days = int(m), int(d)
+        month_remainder_days = (m - months) * 30
+        month_remainder_days = round(month_remainder_days * US_PER_S) / US_PER_S  # TSROUND, as PostgreSQL
+        sec_remainder = (d - days + month_remainder_days - int(month_remainder_days)) * 86_400
+        sec_remainder = round(sec_remainder * US_PER_S) / US_PER_S  # TSROUND
+        if abs(sec_remainder) >= 86_400:
+            whole = int(sec_remainder / 86_400)
+            days += whole
+            sec_remainder -= whole * 86_400
+        days += int(month_remainder_days)
+        t = (self.us / f if divide else self.us * f) + sec_remainder * US_PER_S
+        if not math.isfinite(t) or abs(t) >= 2**63:
+            raise TemporalError("22008", "interval out of range")
+        return Interval(months, days, int(round(t))).checked()
+
+    def checked(self) -> "Interval":
+        """This interval, or 22008 when a field is beyond what PostgreSQL's interval holds
+        (months and days in 32 bits, microseconds in 64)."""
+        if not (-2**31 <= self.months < 2**31 and -2**31 <= self.days < 2**31 and -2**63 <= self.us < 2**63):
+            raise TemporalError("22008", "interval out of range")
+        return self
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -232,7 +256,7 @@ def parse_interval(value) -> Interval:
     if re.search(r"\bago\s*$", body, re.IGNORECASE):
         ago, body = True, re.sub(r"\bago\s*$", "", body, flags=re.IGNORECASE)
     acc = [0, 0, 0]
-    pos, seen = 0, False
+    pos, seen, bare = 0, False, False
     body = body.strip()
     while pos < len(body):
         m = _IV_TOKEN.match(body, pos)
@@ -246,6 +270,9 @@ def parse_interval(value) -> Interval:
             acc[2] += sign * (us + _fraction_us(m.group(5)))
             continue
         amount = Decimal(m.group(6))
+        if m.group(7) is None and bare:  # two numbers without a unit: '2024-01-31', '1 -2'
+            raise _bad("interval", text)
+        bare = m.group(7) is None
         unit = (m.group(7) or "second").lower()
         if unit not in _UNITS:
             raise _bad("interval", text)
@@ -280,15 +307,16 @@ def format_timestamp(ts: dt.datetime, tz: bool) -> str:
 
 
 def format_interval(iv: Interval) -> str:
+    """PostgreSQL's interval output (IntervalStyle postgres): a field right after a
+    negative one shows its sign when positive ('-1 mons +7 days')."""
     years, months = abs(iv.months) // 12, abs(iv.months) % 12
     sign_m = -1 if iv.months < 0 else 1
-    parts = []
-    if years:
-        parts.append(f"{sign_m * years} year{'s' if sign_m * years != 1 else ''}")
-    if months:
-        parts.append(f"{sign_m * months} mon{'s' if sign_m * months != 1 else ''}")
-    if iv.days:
-        parts.append(f"{iv.days} day{'s' if iv.days != 1 else ''}")
+    parts: list[str] = []
+    before_negative = False
+    for value, unit in ((sign_m * years, "year"), (sign_m * months, "mon"), (iv.days, "day")):
+        if value:
+            parts.append(f"{'+' if before_negative and value > 0 else ''}{value} {unit}{'s' if value != 1 else ''}")
+            before_negative = value < 0
     if iv.us or not parts:
         neg = iv.us < 0
         us = abs(iv.us)
@@ -296,9 +324,14 @@ def format_interval(iv: Interval) -> str:
         mi, rem = divmod(rem, 60 * US_PER_S)
         s, frac = divmod(rem, US_PER_S)
         time = f"{h:02d}:{mi:02d}:{s:02d}{_frac(frac)}"
-        mixed = parts and (iv.months < 0 or iv.days < 0) != neg
-        parts.append(("-" if neg else ("+" if mixed else "")) + time)
+        parts.append(("-" if neg else ("+" if before_negative else "")) + time)
     return " ".join(parts)
+
+
+def interval_key(iv: Interval) -> int:
+    """PostgreSQL's order of intervals: a month is 30 days, a day 24 hours ('1 day' =
+    '24 hours', '1 mon' = '30 days')."""
+    return (iv.months * 30 + iv.days) * US_PER_DAY + iv.us
 
 
 def canonical(value, kind: str) -> str:
@@ -447,7 +480,7 @@ def arith(op: str, a, ka: str, b, kb: str):
             if ka == "interval" and kb in num:
                 if b == 0:
                     raise TemporalError("22012", "division by zero")
-                return a.scale(1 / Decimal(str(b))), "interval"
+                return a.scale(b, divide=True), "interval"
     except (OverflowError, ValueError) as e:
         if isinstance(e, TemporalError):
             raise
@@ -466,10 +499,9 @@ def extract(field: str, v, kind: str):
     f = field.lower()
     if kind == "interval":
         total_s = Decimal(v.us) / US_PER_S
+        years, months = int(v.months / 12), v.months - int(v.months / 12) * 12  # C's / and %: toward zero
         if f == "epoch":
-            return (Decimal(v.months // 12) * Decimal("31557600") + Decimal(v.months % 12) * 2592000
-                    + Decimal(v.days) * 86400 + total_s)
-        years, months = int(v.months / 12), v.months - int(v.months / 12) * 12
+            return Decimal(years) * Decimal("31557600") + Decimal(months) * 2592000 + Decimal(v.days) * 86400 + total_s
         hours = int(v.us / (3600 * US_PER_S))
         rem = v.us - hours * 3600 * US_PER_S
         minutes = int(rem / (60 * US_PER_S))
@@ -478,7 +510,7 @@ def extract(field: str, v, kind: str):
                  "hour": hours, "minute": minutes, "second": Decimal(sec_us) / US_PER_S,
                  "microseconds": sec_us, "milliseconds": Decimal(sec_us) / 1000,
                  "decade": int(years / 10), "century": int(years / 100), "millennium": int(years / 1000),
-                 "quarter": months // 3 + 1}
+                 "quarter": int(months / 3) + 1}  # C division: toward zero
         if f not in table:
             raise TemporalError("0A000", f'unit "{field}" not supported for type interval')
         return table[f]

@@ -7,7 +7,7 @@ shape decides then). Errors leave as "[SQLSTATE] message" (see sql_errors)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 import apsw
 
@@ -211,6 +211,79 @@ def pg_tcmp2(a, b, ka, kb):
     return (x > y) - (x < y)
 
 
+def _interval_key(v) -> int:
+    return temporal.interval_key(temporal.parse_interval(v))
+
+
+@sql_function
+def pg_icmp(a, b):
+    """Compare two intervals as PostgreSQL orders them (a month is 30 days, a day 24
+    hours), not their texts: -1, 0, 1; NULL on NULL."""
+    if a is None or b is None:
+        return None
+    x, y = _interval_key(a), _interval_key(b)
+    return (x > y) - (x < y)
+
+
+@sql_function
+def pg_interval_key(v):
+    """An interval's place in PostgreSQL's order, as a number to sort on."""
+    return None if v is None else _interval_key(v)
+
+
+def _interval_pick(largest: bool):
+    @sql_function
+    def pick(*args):
+        """greatest/least of intervals: NULLs ignored, the largest/smallest as PostgreSQL orders them."""
+        present = [a for a in args if a is not None]
+        if not present:
+            return None
+        return (max if largest else min)(present, key=_interval_key)
+    return pick
+
+
+class _IntervalAgg:
+    """sum, avg, min and max of intervals, in PostgreSQL's order and arithmetic."""
+
+    def __init__(self):
+        self.total, self.count, self.best, self.best_key = temporal.Interval(), 0, None, None
+
+    def step_sum(self, v):
+        if v is not None:
+            self.total = self.total + _parsed_interval(v)
+            self.count += 1
+
+    def final_sum(self):
+        return temporal.format_interval(self.total) if self.count else None
+
+    def final_avg(self):
+        if not self.count:
+            return None
+        return _sql_call(lambda: temporal.format_interval(
+            temporal.arith("/", self.total, "interval", self.count, "int")[0]))
+
+    def step_pick(self, v, largest: bool):
+        if v is None:
+            return
+        k = _sql_call(lambda: _interval_key(v))
+        if self.best_key is None or (k > self.best_key if largest else k < self.best_key):
+            self.best, self.best_key = v, k
+
+    def final_pick(self):
+        return self.best
+
+
+def _parsed_interval(v) -> temporal.Interval:
+    return _sql_call(lambda: temporal.parse_interval(v))
+
+
+def _sql_call(fn):
+    try:
+        return fn()
+    except (values.InputError, temporal.TemporalError) as e:
+        _fail(e.sqlstate, str(e))
+
+
 def _instant(v, kind: str) -> dt.datetime:
     value = temporal.parse(v, kind)
     return dt.datetime.combine(value, dt.time()) if kind == "date" else value
@@ -227,8 +300,9 @@ def pg_round_to(value, places, mode):
     n = int(places)
     quantum = Decimal(1).scaleb(-n)
     rounding = "ROUND_HALF_UP" if mode == "round" else "ROUND_DOWN"
-    out = d.quantize(quantum, rounding=rounding) if n >= 0 else (d / quantum).quantize(
-        Decimal(1), rounding=rounding) * quantum
+    with localcontext(numeric.EXACT):  # the default context's 28 digits cannot quantize 3.4e38
+        out = d.quantize(quantum, rounding=rounding) if n >= 0 else (d / quantum).quantize(
+            Decimal(1), rounding=rounding) * quantum
     return numeric.as_sqlite(out)
 
 
@@ -246,6 +320,25 @@ def pg_ncmp(a, b):
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
     return None if value is None else numeric.text(_numeric_input(value))
+
+
+@sql_function
+def pg_numeric_in(value):
+    """value::numeric computed on (not shown): the number, or 22P02 for text that is none
+    (SQLite's CAST reads 'abc' as 0)."""
+    return None if value is None else numeric.as_sqlite(_numeric_input(value))
+
+
+@sql_function
+def pg_intdiv(a, b):
+    """div(a, b): the integral quotient, truncated toward zero, exactly (22012 on zero)."""
+    if a is None or b is None:
+        return None
+    x, y = _numeric_input(a), _numeric_input(b)
+    if y == 0:
+        raise values.InputError("22012", "division by zero")
+    q = (x / y).to_integral_value(rounding="ROUND_DOWN")
+    return int(q) if abs(q) < 2**63 else str(q)
 
 
 def _numeric_input(value) -> Decimal:
@@ -399,7 +492,7 @@ def pg_convert_to(value, type_text):
         return values.stored(value, type_text)
     if family == "int":
         if isinstance(value, float):
-            d = Decimal(repr(value)).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+            d = Decimal(repr(value)).quantize(Decimal(1), rounding="ROUND_HALF_UP", context=numeric.EXACT)
             return int(d)
         return int(value) if isinstance(value, int) else int(Decimal(str(value)))
     if family == "text":
@@ -435,10 +528,24 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
     conn.create_scalar_function("pg_tcmp2", pg_tcmp2, 4, **det)
+    conn.create_scalar_function("pg_icmp", pg_icmp, 2, **det)
+    conn.create_scalar_function("pg_interval_key", pg_interval_key, 1, **det)
+    conn.create_scalar_function("pg_interval_greatest", _interval_pick(True), -1, **det)
+    conn.create_scalar_function("pg_interval_least", _interval_pick(False), -1, **det)
+    conn.create_aggregate_function("pg_interval_sum", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
+                                                               _IntervalAgg.final_sum), 1)
+    conn.create_aggregate_function("pg_interval_avg", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
+                                                               _IntervalAgg.final_avg), 1)
+    conn.create_aggregate_function("pg_interval_max", lambda: (
+        _IntervalAgg(), lambda agg, v: agg.step_pick(v, True), _IntervalAgg.final_pick), 1)
+    conn.create_aggregate_function("pg_interval_min", lambda: (
+        _IntervalAgg(), lambda agg, v: agg.step_pick(v, False), _IntervalAgg.final_pick), 1)
     conn.create_scalar_function("pg_round_to", pg_round_to, 3, **det)
     conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
+    conn.create_scalar_function("pg_numeric_in", pg_numeric_in, 1, **det)
+    conn.create_scalar_function("pg_intdiv", pg_intdiv, 2, **det)
     conn.create_scalar_function("pg_cast", pg_cast, 2)  # 'now'::timestamptz is not deterministic
     conn.create_scalar_function("pg_extract", pg_extract, 3, **det)
     conn.create_scalar_function("pg_date_part", pg_date_part, 3, **det)

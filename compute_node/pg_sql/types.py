@@ -187,7 +187,9 @@ def with_scale(value, scale: int):
         return value
     if d == 0:
         d = abs(d)  # a numeric has no negative zero (SQLite's float does)
-    return f"{d.quantize(Decimal(1).scaleb(-scale)):f}" if scale else f"{d.quantize(Decimal(1)):f}"
+    from compute_node.pg_sql.numeric import EXACT
+
+    return f"{d.quantize(Decimal(1).scaleb(-scale), context=EXACT):f}"  # 3.4e38 has more digits than 28
 
 
 # --- output --------------------------------------------------------------------------------
@@ -249,7 +251,9 @@ def encode_text(value, oid: int) -> bytes | None:
         if oid == NUMERIC:
             if value.is_integer() and abs(value) < 1e16:
                 return str(int(value)).encode()
-            return _shortest_float(value, False).encode()
+            if not math.isfinite(value):
+                return _shortest_float(value, False).encode()
+            return format(Decimal(_shortest_float(value, False)), "f").encode()  # numeric has no exponent
         return _shortest_float(value, oid == FLOAT4).encode()
     if isinstance(value, int):
         if oid == BYTEA:

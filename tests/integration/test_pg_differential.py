@@ -22,9 +22,9 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from psycopg.adapt import Loader
 
 from tests.integration.pg_endpoints import Endpoint, postgres_endpoint, sixfold_endpoint  # noqa: F401
+from tests.integration.pg_expr_fuzz import connect, outcome
 
 pytestmark = pytest.mark.integration
 
@@ -833,6 +833,67 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 'abc' + 1",
         "select '5' + 1 as unknown_plus",
     ],
+    # Found by the expression generator (pg_expr_gen.py); each was a wrong answer.
+    "generated: booleans, intervals, math errors": [
+        "create table {t} (id int primary key, b boolean, iv interval, f float8, r real, n numeric(20,4), "
+        "t text, ts timestamp, d date)",
+        "insert into {t} values (1, true, '1 day 02:00:00', 0.1, 1.5, 2.5, 'apple', '2024-01-31 10:00', '2024-02-29'), "
+        "(2, false, '-3 mons', -2.5, -0.25, -0.125, 'Banana', '2024-12-31 23:59:59.5', '2023-12-31'), "
+        "(3, null, '10 days', 0, 0, 0, '', '2000-01-01', '2000-01-01'), "
+        "(4, null, '2 days', null, null, null, null, null, null)",
+        "select id, coalesce(b, false) as c, nullif(b, false) as n, case when b then b else false end as k, "
+        "greatest(b, false) as g from {t} order by id",
+        "select coalesce(true, false) as t, coalesce(null::boolean, false) as f",
+        "select id from {t} order by iv, id",
+        "select min(iv), max(iv), sum(iv), avg(iv) from {t}",
+        "select id, iv < interval '3 days' as lt, greatest(iv, interval '1 day') as g, "
+        "least(iv, interval '1 day') as l from {t} order by id",
+        "select id from {t} where iv between '1 hour' and '5 days' order by id",
+        "select interval '1 day' = interval '24 hours' as eq, interval '1 mon' = interval '30 days' as m",
+        "select interval '-1 mon 7 days' as a, interval '-1 year -2 mons 1 day 2 hours' as b",
+        "select interval '1 mon' / 7 as d, interval '1 mon' * (1 / 7.0::float8) as m, "
+        "interval '1 year 2 mons 3 days 04:05:06.5' * -13 as big",
+        "select extract(epoch from interval '-1 year -2 mons') as e, extract(quarter from interval '-4 mons') as q",
+        "select interval '2 days' * 2147483647",
+        "select '2024-01-31'::interval",
+        "select '1 -2'::interval",
+        "select id, ln(f) from {t} where id = 1",
+        "select ln(0::float8)",
+        "select ln(-1.5::float8)",
+        "select log(0)",
+        "select sqrt(-4::float8)",
+        "select exp(1000::float8)",
+        "select exp(-1000::float8)",
+        "select power(0.1::float8, 1000)",
+        "select div(7, 0)",
+        "select div(7.5, 2), div(-7.5, 2), div(9223372036854775807::numeric * 10, 3)",
+        "select 123.456 % (-0.001) as m, 10 % 3 as i",
+        "select '1e300'::float8 * 1e300::float8",
+        "select 3e38::real * 10::real",
+        "select id, -f as nf, -r as nr from {t} order by id",
+        "select id, r * r as rr, f + 1 as f1 from {t} order by id",
+        "select sign(2) * 3 as s, power(2, 3) as p",
+        "select avg(f), sum(f), avg(r) from {t}",
+        "select avg(x) from (values (1e308::float8), (1e308::float8)) v(x)",
+        "select sum(t::numeric) from {t}",
+        "select -(t::numeric) from {t} where id = 1",
+        "select 'abc'::numeric + 1",
+        "select case when false then 'x'::date else date '2024-01-01' end",
+        "select case when false then 'maybe'::boolean else true end",
+        "select ((-2147483648) - 7)",
+        "select abs(-2147483648)",
+        "select abs(coalesce(-2147483648, 1))",
+        "select least(32767::smallint, -2147483648) * 2",
+        "select concat('x', 1e300::float8, 1e-5::float8::numeric, true, 2.50::numeric(4,2)) as c, "
+        "'a' || 1e300::float8 as p, (1e300::float8)::text as t",
+        "select id, replace('1 day', t, null) as r from {t} order by id",
+        "select id, n, nullif(n, 2.5) as nn, -n as neg, -(n / 3) as q from {t} order by id",
+        "select sum(10::numeric) as s, avg(length('abc')) as a",
+        "select sum(round(3.4e38::real::numeric, 0)) as big",
+        "select id, ts is distinct from ts::timestamptz as tz, ts is not distinct from d as td, "
+        "coalesce(ts is distinct from d, false) as c from {t} order by id",
+        "select -(1e300::float8::numeric) < 0 as neg, (3.4e38::real)::numeric as n",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
@@ -858,41 +919,15 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "such a literal is exact only in arithmetic, comparisons and shown values (0A000)",
 }
 
-_TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,
-              1700, 2950, 3802)
-
-
-class _AsText(Loader):
-    def load(self, data) -> str:
-        return bytes(data).decode()
-
-
-def _connect(ep: Endpoint) -> psycopg.Connection:
-    conn = psycopg.connect(ep.uri, autocommit=True, connect_timeout=10, options="-c TimeZone=UTC")
-    for oid in _TEXT_OIDS:
-        conn.adapters.register_loader(oid, _AsText)
-    return conn
-
-
-def _outcome(conn: psycopg.Connection, sql: str, params: tuple | None):
-    try:
-        cur = conn.execute(sql, params)
-    except psycopg.Error as e:
-        return ("error", e.sqlstate)
-    if cur.description is None:
-        return ("ok", cur.statusmessage)
-    return ("rows", tuple(d.name for d in cur.description), cur.fetchall())
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_same_answer_as_postgres(case, postgres_endpoint, sixfold_endpoint):  # noqa: F811
     table = f"d_{uuid.uuid4().hex[:8]}"
     diffs = []
-    with _connect(postgres_endpoint) as pg, _connect(sixfold_endpoint) as sf:
+    with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
         for i, stmt in enumerate(CASES[case]):
             stmt, params = stmt if isinstance(stmt, tuple) else (stmt, None)
             sql = stmt.replace("{t}", table)
-            want, got = _outcome(pg, sql, params), _outcome(sf, sql, params)
+            want, got = outcome(pg, sql, params), outcome(sf, sql, params)
             if any(c == case and piece in sql for c, piece in KNOWN_DIFFERENCES):
                 if got[0] != "error":
                     diffs.append(f"[{i}] {sql}\n  known difference must fail on Sixfold, got {got}")
@@ -908,7 +943,7 @@ def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoin
     table = f"u_{uuid.uuid4().hex[:8]}"
     names = []
     for ep in (postgres_endpoint, sixfold_endpoint):
-        with _connect(ep) as conn:
+        with connect(ep.uri) as conn:
             conn.execute(f"create table {table} (id int primary key, code text unique)")
             conn.execute(f"insert into {table} values (1, 'a')")
             with pytest.raises(psycopg.errors.UniqueViolation) as e:
@@ -923,7 +958,7 @@ def test_bad_parameters_give_errors_not_dropped_connections(sixfold_endpoint):  
     beyond 64 bits, is an error on a connection that carries on, never a dropped one."""
     import decimal
 
-    with _connect(sixfold_endpoint) as conn:
+    with connect(sixfold_endpoint.uri) as conn:
         with pytest.raises(psycopg.errors.NumericValueOutOfRange):
             conn.execute("select %b::numeric", (decimal.Decimal("1e1000"),))
         with pytest.raises(psycopg.errors.NumericValueOutOfRange):
@@ -937,10 +972,10 @@ def test_explain_gives_a_query_plan(postgres_endpoint, sixfold_endpoint):  # noq
     words); EXPLAIN ANALYZE is refused clearly rather than faked."""
     table = f"e_{uuid.uuid4().hex[:8]}"
     for ep in (postgres_endpoint, sixfold_endpoint):
-        with _connect(ep) as conn:
+        with connect(ep.uri) as conn:
             conn.execute(f"create table {table} (id int primary key, v text)")
             cur = conn.execute(f"explain select v from {table} where id = %s", (1,))
             assert [d.name for d in cur.description] == ["QUERY PLAN"] and cur.fetchall()
             conn.execute(f"drop table {table}")
-    with _connect(sixfold_endpoint) as conn, pytest.raises(psycopg.errors.FeatureNotSupported):
+    with connect(sixfold_endpoint.uri) as conn, pytest.raises(psycopg.errors.FeatureNotSupported):
         conn.execute("explain analyze select 1")

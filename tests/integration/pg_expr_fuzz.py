@@ -1,0 +1,142 @@
+"""Generated expressions on PostgreSQL 15 and on Sixfold, compared (see pg_expr_gen).
+
+The test suite runs a few hundred (test_pg_expr_fuzz.py); a long run is a command:
+
+    python -m tests.integration.pg_expr_fuzz --count 20000 [--seed N] [--show 40]
+
+It starts a throwaway PostgreSQL and a local Sixfold cluster (`sixfold up` in a temporary
+directory), prints the seed first, then every difference found, grouped by class (wrong
+answer; wrong answers of a documented kind; refused; other SQLSTATE), and stops both
+servers. It exits 1 when it found a wrong answer of no documented kind. Replay with --seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+
+from tests.integration.pg_expr_gen import WRONG, Generator, Query, classify, known_difference, setup_statements
+
+STATEMENT_TIMEOUT_MS = 5_000
+TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,
+             1700, 2950, 3802)
+
+
+class _AsText(psycopg.adapt.Loader):
+    def load(self, data) -> str:
+        return bytes(data).decode()
+
+
+def connect(uri: str) -> psycopg.Connection:
+    """Autocommit, time zone UTC, a statement timeout, every value loaded as its text."""
+    conn = psycopg.connect(uri, autocommit=True, connect_timeout=10,
+                           options=f"-c TimeZone=UTC -c statement_timeout={STATEMENT_TIMEOUT_MS}")
+    for oid in TEXT_OIDS:
+        conn.adapters.register_loader(oid, _AsText)
+    return conn
+
+
+def outcome(conn: psycopg.Connection, sql: str, params: tuple | None = None):
+    """("rows", column names, rows with every value as text), ("ok", status) or ("error", SQLSTATE)."""
+    try:
+        cur = conn.execute(sql, params)
+    except psycopg.Error as e:
+        return ("error", e.sqlstate)
+    if cur.description is None:
+        return ("ok", cur.statusmessage)
+    return ("rows", tuple(d.name for d in cur.description), cur.fetchall())
+
+
+def prepare(conn: psycopg.Connection) -> None:
+    for stmt in setup_statements():
+        conn.execute(stmt)
+
+
+def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query]) -> list[tuple[str, str, object, object]]:
+    """[(class, sql, postgres outcome, sixfold outcome)] for every query whose outcomes
+    differ; a wrong answer of a documented kind is classed by that kind."""
+    diffs = []
+    for q in queries:
+        want, got = outcome(pg, q.sql), outcome(sf, q.sql)
+        cls = classify(want, got)
+        if cls == WRONG:
+            known = known_difference(want, got)
+            cls = f"known: {known}" if known else WRONG
+        if cls is not None:
+            diffs.append((cls, q.sql, want, got))
+    return diffs
+
+
+def report(diffs, show: int) -> str:
+    by_class = defaultdict(list)
+    for d in diffs:
+        by_class[d[0]].append(d)
+    lines = []
+    for cls in sorted(by_class, key=lambda c: (c != WRONG, c)):
+        items = sorted(by_class[cls], key=lambda d: len(d[1]))  # shortest first: easiest to read
+        lines.append(f"== {cls}: {len(items)}")
+        for _cls, sql, want, got in items[:show]:
+            lines.append(f"{sql}\n  postgres: {want}\n  sixfold:  {got}")
+    return "\n".join(lines)
+
+
+def _start_sixfold(root: Path) -> str:
+    cli = [sys.executable, "-m", "sixfold.cli"]
+    subprocess.run([*cli, "up", "--data-dir", str(root)], check=True, capture_output=True, timeout=300)
+    return subprocess.run([*cli, "status", "--data-dir", str(root), "--uri"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--count", type=int, default=5000, help="queries to generate (default 5000)")
+    ap.add_argument("--seed", type=int, default=None, help="replay a run (default: random)")
+    ap.add_argument("--show", type=int, default=40, help="differences printed per class (default 40)")
+    ap.add_argument("--pg-uri", help="use this PostgreSQL instead of starting one")
+    ap.add_argument("--sixfold-uri", help="use this Sixfold instead of starting a cluster")
+    args = ap.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.randrange(2**31)
+    print(f"seed {seed} (replay: --seed {seed} --count {args.count})", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="sixfold-exprfuzz-"))
+    work.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directory
+    pg_server, sf_root = None, None
+    try:
+        pg_uri = args.pg_uri
+        if pg_uri is None:
+            from bench.pg_server import PostgresServer
+            from sixfold.supervisor import free_ports
+
+            pg_server = PostgresServer(work / "pg", free_ports(1)[0], password="fuzz-pw").start()
+            pg_uri = pg_server.uri
+        sf_uri = args.sixfold_uri
+        if sf_uri is None:
+            sf_root = work / "sixfold"
+            sf_uri = _start_sixfold(sf_root)
+        with connect(pg_uri) as pg, connect(sf_uri) as sf:
+            prepare(pg)
+            prepare(sf)
+            diffs = compare(pg, sf, Generator(seed).queries(args.count))
+        print(report(diffs, args.show))
+        wrong = sum(1 for d in diffs if d[0] == WRONG)
+        print(json.dumps({"seed": seed, "queries": args.count, "differences": len(diffs), "wrong_answers": wrong}))
+        return 1 if wrong else 0
+    finally:
+        if sf_root is not None:
+            subprocess.run([sys.executable, "-m", "sixfold.cli", "down", "--data-dir", str(sf_root)],
+                           capture_output=True, timeout=300, check=False)
+        if pg_server is not None:
+            pg_server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
