@@ -1317,14 +1317,14 @@ def _signed_number(e: exp.Expression) -> str | None:
     return None
 
 
-def _null_key(table: str, key: str) -> SqlError:
+def null_key_error(table: str, key: str) -> SqlError:
     return SqlError(f'null value in column "{key}" of relation "{table}" violates not-null constraint', "23502")
 
 
 def _not_null_key(e: exp.Expression, table: str, key: str) -> exp.Expression:
     inner = e.unalias() if isinstance(e, exp.Alias) else e
     if isinstance(inner, exp.Null):
-        raise _null_key(table, key)
+        raise null_key_error(table, key)
     if isinstance(inner, exp.Literal) or _signed_number(inner) is not None:
         return e
     return _rewrap(e, exp.Anonymous(this="pg_not_null", expressions=[
@@ -1385,7 +1385,7 @@ def _store_values(tree: exp.Expression) -> None:
     if key and isinstance(tree, exp.Insert):
         targets = _insert_targets(tree)
         if tree.args.get("default") or targets is None or key.lower() not in [n.lower() for n, _ in targets[1]]:
-            raise _null_key(target.name, key)
+            raise null_key_error(target.name, key)
 
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
         e = _assigned(e, oid)

@@ -979,3 +979,38 @@ def test_explain_gives_a_query_plan(postgres_endpoint, sixfold_endpoint):  # noq
             conn.execute(f"drop table {table}")
     with connect(sixfold_endpoint.uri) as conn, pytest.raises(psycopg.errors.FeatureNotSupported):
         conn.execute("explain analyze select 1")
+
+
+def _copy_outcome(conn: psycopg.Connection, sql: str, text: str):
+    try:
+        with conn.cursor().copy(sql) as copy:
+            copy.write(text)
+    except psycopg.Error as e:
+        return ("error", e.sqlstate)
+    return ("ok",)
+
+
+def test_copy_from_stores_as_insert_does(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """COPY FROM a real column keeps single precision, and a primary key COPY leaves out
+    or sends as NULL is refused (23502): SQLite would number the row."""
+    table = f"c_{uuid.uuid4().hex[:8]}"
+    steps = [
+        ("sql", f"create table {table} (id int primary key, r real, f float8)"),
+        ("copy", f"copy {table} from stdin", "1\t0.1\t0.1\n2\t16777217\t1e300\n"),
+        ("sql", f"select id, r, r::float8 as widened, f from {table} order by id"),
+        ("sql", f"select sum(r), avg(r) from {table}"),
+        ("copy", f"copy {table} (r) from stdin", "0.5\n"),
+        ("copy", f"copy {table} from stdin", "\\N\t0.5\t0.5\n"),
+        ("copy", f"copy {table} (id, r) from stdin (format csv)", ",0.5\n"),
+        ("sql", f"select count(*) from {table}"),
+    ]
+    diffs = []
+    with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
+        for i, step in enumerate(steps):
+            if step[0] == "sql":
+                want, got = outcome(pg, step[1]), outcome(sf, step[1])
+            else:
+                want, got = _copy_outcome(pg, step[1], step[2]), _copy_outcome(sf, step[1], step[2])
+            if want != got:
+                diffs.append(f"[{i}] {step[1]}\n  postgres: {want}\n  sixfold:  {got}")
+    assert not diffs, "\n".join(diffs)
