@@ -231,7 +231,7 @@ def kind(e: exp.Expression | None) -> str:
         return decl_kind(decl) if decl is not None else _derived_kind(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
-    if isinstance(e, (exp.Paren, exp.Alias, exp.Filter)):
+    if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window)):
         return kind(e.this)
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return kind(e.expressions[0])
@@ -359,7 +359,7 @@ def int_width(e: exp.Expression) -> str:
         return hint
     if isinstance(e, (exp.Count, exp.Sum)):
         return "int8"
-    if isinstance(e, exp.Length):  # length(), char_length(): integer
+    if isinstance(e, (exp.Length, exp.StrPosition)):  # length(), char_length(), position(): integer
         return "int4"
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
@@ -388,7 +388,8 @@ def oid(e: exp.Expression) -> int | None:
 
 def _is_float4(e: exp.Expression) -> bool:
     """A real (float4) column, a cast to real, or min/max of one: shown as a float4."""
-    while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif)):
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif,
+                         exp.Window)):
         e = e.this
     if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):
         branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
@@ -407,6 +408,13 @@ def _is_float4(e: exp.Expression) -> bool:
 
 
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}
+
+
+def _null(e: exp.Expression) -> bool:
+    """NULL, or a typed NULL (NULL::numeric): no value, so no scale of its own."""
+    while isinstance(e, (exp.Paren, exp.Cast)):
+        e = e.this
+    return isinstance(e, exp.Null)
 
 
 def scale(e: exp.Expression) -> int | None:
@@ -438,7 +446,7 @@ def scale(e: exp.Expression) -> int | None:
     if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):  # branches of one scale
         branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
             [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        scales = {scale(b) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        scales = {scale(b) for b in branches if b is not None and not _null(b)}
         return scales.pop() if len(scales) == 1 else None
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return scale(e.expressions[0])

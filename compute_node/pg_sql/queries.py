@@ -760,7 +760,18 @@ def _is_result_select(sel: exp.Select) -> bool:
 
 def order_by_values(tree: exp.Expression) -> None:
     """ORDER BY a result column's alias or position, where that column is a computed
-    numeric: sort on the expression itself, a number (the result column is its text)."""
+    numeric: sort on the expression itself, a number (the result column is its text);
+    where it is an interval: on the expression, which the rewrite sorts as an interval.
+    A constant that is not a position is refused, as PostgreSQL refuses it (42601)."""
+    _refuse_constant_keys(tree)
+    if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)) and tree.args.get("order") is not None:
+        first = tree
+        while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
+            first = first.this
+        if isinstance(first, exp.Select) and any(
+                exprtypes.kind(t) == "interval" for t in _order_targets(first, tree.args["order"])):
+            raise SqlError("ORDER BY an interval column of UNION, INTERSECT or EXCEPT is not supported: it would "
+                           "sort by the interval's text", "0A000")
     if not isinstance(tree, exp.Select) or tree.args.get("order") is None:
         return
     items = tree.expressions
@@ -775,6 +786,38 @@ def order_by_values(tree: exp.Expression) -> None:
             target = items[int(key.this) - 1].unalias()
         if target is not None and not isinstance(target, exp.Column) and exprtypes.kind(target) == "num":
             o.set("this", target.copy())
+        elif target is not None and exprtypes.kind(target) == "interval":
+            o.set("this", target.copy())
+
+
+def _order_targets(sel: exp.Select, order: exp.Order) -> list[exp.Expression]:
+    """The result columns of `sel` that ORDER BY names by position or alias."""
+    items = sel.expressions
+    out = []
+    for o in order.expressions:
+        key = o.this
+        if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
+                1 <= int(key.this) <= len(items):
+            out.append(items[int(key.this) - 1].unalias())
+        elif isinstance(key, exp.Column) and not key.table:
+            out += [e.this for e in items if isinstance(e, exp.Alias) and e.alias.lower() == key.name.lower()]
+            out += [e for e in items if isinstance(e, exp.Column) and e.name.lower() == key.name.lower()]
+    return out
+
+
+def _refuse_constant_keys(tree: exp.Expression) -> None:
+    """ORDER BY 'x', ORDER BY 2.5, GROUP BY true: PostgreSQL refuses a constant that is
+    not a column's position (42601); SQLite would sort or group by the constant."""
+    for clause, keys in (("ORDER BY", [o.this for o in (tree.args.get("order") or exp.Order()).expressions]),
+                         ("GROUP BY", list((tree.args.get("group") or exp.Group()).expressions))):
+        for key in keys:
+            bare = key.unnest() if isinstance(key, exp.Paren) else key
+            while isinstance(bare, (exp.Neg, exp.Paren)) and isinstance(bare.this, (exp.Literal, exp.Neg, exp.Paren)):
+                bare = bare.this  # -2.5 is one constant in PostgreSQL's grammar
+            integer = isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit() and \
+                exprtypes.literal_int_hint(str(bare.this)) == "int4"
+            if isinstance(bare, exp.Boolean) or isinstance(bare, exp.Literal) and not integer:
+                raise SqlError(f"non-integer constant in {clause}", "42601")
 
 
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)
@@ -1416,7 +1459,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     max_param = [0]
     tree = rewrite(tree, ctx, max_param)
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
+                     compound=len(_set_branches(tree)) > 1)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -1515,16 +1559,38 @@ def _param_oids(tree: exp.Expression) -> tuple[int | None, ...]:
     return tuple(found.get(i) for i in range(1, max(found) + 1))
 
 
+def _set_branches(tree: exp.Expression) -> list[exp.Expression]:
+    """The SELECTs whose rows a set operation (UNION, INTERSECT, EXCEPT) combines, in
+    order; [tree] for anything else."""
+    if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
+        return _set_branches(tree.this) + _set_branches(tree.expression)
+    return [tree.this if isinstance(tree, exp.Subquery) else tree]
+
+
+def _per_branch(tree: exp.Expression, one) -> list[tuple] | None:
+    """`one(expression)` for every result column of every branch; None when a branch is
+    not a plain SELECT list (a star, a VALUES) or the branches differ in width."""
+    rows = []
+    for b in _set_branches(tree):
+        if not isinstance(b, exp.Select) or any(
+                isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+                for e in b.expressions):
+            return None
+        rows.append(tuple(one(e) for e in b.expressions))
+    return rows if len({len(r) for r in rows}) == 1 else None
+
+
 def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
-    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
-        tree = tree.this
-    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):
+    """A result column's display scale, where every branch of a set operation has the
+    same one (else each row keeps its own: 2.50 from one branch, 123.456 from another)."""
+    def one(e):
+        return exprtypes.scale(e) if exprtypes.kind(e) == "num" or isinstance(e.unalias(), exp.Extract) else None
+
+    rows = _per_branch(tree, one)
+    if not rows:
         return ()
-    out = []
-    for e in tree.expressions:
-        k = exprtypes.kind(e)
-        out.append(exprtypes.scale(e) if k == "num" or isinstance(e.unalias(), exp.Extract) else None)
-    return tuple(out) if any(x is not None for x in out) else ()
+    out = tuple(col[0] if len(set(col)) == 1 else None for col in zip(*rows))
+    return out if any(x is not None for x in out) else ()
 
 
 _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is, exp.In,
@@ -1615,13 +1681,28 @@ _SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "tim
 
 
 def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:
-    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
-        tree = tree.this
-    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) or
-                                               (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
-                                               for e in tree.expressions):
+    """The result columns' types: the first branch's, resolved across the branches of a
+    set operation as PostgreSQL does for the number types (real and double precision give
+    double precision, integers and numeric numeric); None (the values decide) where the
+    branches disagree otherwise."""
+    rows = _per_branch(tree, _expr_oid)
+    if not rows:
         return ()
-    return tuple(_expr_oid(e) for e in tree.expressions)
+    return tuple(_union_oid(col) for col in zip(*rows))
+
+
+_NUMBER_ORDER = (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8)
+
+
+def _union_oid(oids: tuple[int | None, ...]) -> int | None:
+    known = {o for o in oids if o is not None}
+    if len(known) <= 1:
+        return known.pop() if known else None
+    if known <= set(_NUMBER_ORDER):
+        if pgtypes.NUMERIC in known and known & {pgtypes.FLOAT4, pgtypes.FLOAT8}:
+            return pgtypes.FLOAT8
+        return max(known, key=_NUMBER_ORDER.index)
+    return None
 
 
 # --- the fast path ---------------------------------------------------------------------------

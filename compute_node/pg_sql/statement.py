@@ -31,6 +31,10 @@ class Statement:
     # Display scale of each numeric result column when the query says it (1.50 + 1 prints
     # 2.50); () or None entries: as the value prints.
     column_scales: tuple[int | None, ...] = ()
+    # A set operation (UNION, INTERSECT, EXCEPT): SQLite declares its result columns as
+    # the first branch's, so column_oids and column_scales (resolved over every branch)
+    # decide, never that declared type.
+    compound: bool = False
     # The type OID of each parameter ($1 is index 0) when the query says it (a column it
     # is compared with or assigned to, a cast); None: unknown (described as text).
     param_oids: tuple[int | None, ...] = ()

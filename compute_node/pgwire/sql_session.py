@@ -299,7 +299,8 @@ class PgSession:
         if result is not None and result.columns:
             rows = result.rows
             known = stmt.column_oids if len(stmt.column_oids) == len(result.columns) else ()
-            for i, (name, decl) in enumerate(zip(result.columns, result.decltypes)):
+            decltypes = [None] * len(result.columns) if stmt.compound else result.decltypes
+            for i, (name, decl) in enumerate(zip(result.columns, decltypes)):
                 if decl is None and known and known[i] is not None:
                     columns.append((name, known[i]))
                     continue
@@ -307,11 +308,11 @@ class PgSession:
                 columns.append((name, pgtypes.column_oid(decl, sample)))
             static = stmt.column_scales if len(stmt.column_scales) == len(result.columns) else ()
             scales = tuple(pgtypes.numeric_scale(d) if d is not None or not static else static[i]
-                           for i, d in enumerate(result.decltypes))
+                           for i, d in enumerate(decltypes))
             if any(sc is not None for sc in scales):
                 rows = [tuple(pgtypes.with_scale(v, sc) if sc is not None else v for v, sc in zip(r, scales))
                         for r in rows]
-            pads = tuple(pgtypes.char_length(d) for d in result.decltypes)
+            pads = tuple(pgtypes.char_length(d) for d in decltypes)
             if any(n is not None for n in pads):  # char(n) is shown blank-padded to n
                 rows = [tuple(v.ljust(n) if n is not None and isinstance(v, str) else v for v, n in zip(r, pads))
                         for r in rows]
@@ -438,7 +439,8 @@ class PgSession:
             return []
         cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * param_count)
         known = stmt.column_oids if len(stmt.column_oids) == len(cols) else ()
-        return [(name, known[i] if decl is None and known and known[i] is not None else pgtypes.column_oid(decl, None))
+        return [(name, known[i] if (decl is None or stmt.compound) and known and known[i] is not None
+                 else pgtypes.column_oid(None if stmt.compound else decl, None))
                 for i, (name, decl) in enumerate(cols)]
 
     def encode_rows(self, outcome: Outcome, formats: tuple[int, ...] = ()) -> list[bytes]:

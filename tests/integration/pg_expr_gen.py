@@ -87,6 +87,8 @@ class Generator:
 
     def query(self) -> Query:
         r = self.rng
+        if r.random() < 0.25:
+            return self.shaped_query()
         kind = r.choice(list(LITERALS))
         shape = r.random()
         if shape < 0.45:  # one expression per row of the table
@@ -102,6 +104,48 @@ class Generator:
         # constants only: no table
         e = self.expr(kind, r.randint(1, DEPTH_MAX), table=False)
         return Query(kind, f"select {e} as v")
+
+    def shaped_query(self) -> Query:
+        """An expression in a query's other clauses: ORDER BY (NULLs and the type's order),
+        GROUP BY, DISTINCT, IN / NOT IN / EXISTS subqueries, window functions, set
+        operations, LIMIT."""
+        r = self.rng
+        kind = r.choice(ORDERED_KINDS + ("o",))
+        e = self.expr(kind, r.randint(0, 2))
+        direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
+        shape = r.randrange(9)
+        if shape == 0:
+            return Query(kind, f"select id, {e} as v from {TABLE} order by v{direction}, id")
+        if shape == 1:
+            return Query(kind, f"select {e} as g, count(*) as n from {TABLE} group by 1 order by 1{direction}")
+        if shape == 2:
+            return Query(kind, f"select distinct {e} as v from {TABLE} order by 1{direction}")
+        if shape == 3:
+            other = self.expr(kind, r.randint(0, 1))
+            neg = r.choice(["", "not "])
+            return Query(kind, f"select id from {TABLE} where {e} {neg}in (select {other} from {TABLE} f2 "
+                               f"where f2.id <> {TABLE}.id) order by id")
+        if shape == 4:
+            col = r.choice(KIND_COLUMNS[kind])
+            return Query(kind, f"select id from {TABLE} where {r.choice(['', 'not '])}exists (select 1 from {TABLE} f2 "
+                               f"where f2.{col} {r.choice(['=', '<', '>='])} {TABLE}.{col} and f2.id <> {TABLE}.id) "
+                               f"order by id")
+        if shape == 5:
+            fn = r.choice(["row_number()", "rank()", "dense_rank()", "count(*)"] +
+                          ([f"sum({e})", f"min({e})", f"max({e})"] if kind in ("i", "n", "f") else
+                           [f"min({e})", f"max({e})"] if kind != "o" else []))
+            window = r.choice([f"order by {e}{direction}, id", "order by id", f"partition by {e} order by id"])
+            return Query(kind, f"select id, {fn} over ({window}) as w from {TABLE} order by id")
+        if shape == 6:
+            op = r.choice(["union", "union all", "intersect", "except"])
+            other = self.expr(kind, r.randint(0, 2))
+            return Query(kind, f"select {e} as v from {TABLE} {op} select {other} from {TABLE} order by 1{direction}")
+        if shape == 7:
+            return Query(kind, f"select id from {TABLE} order by {e}{direction}, id limit {r.choice([1, 2, 3])} "
+                               f"offset {r.choice([0, 1, 2])}")
+        agg = r.choice(self._aggregates(kind))
+        return Query(kind, f"select {self.expr('o', 1)} as k, {agg.format(e)} as a from {TABLE} group by 1 "
+                           f"order by 1{direction}")
 
     @staticmethod
     def _aggregates(kind: str) -> list[str]:
