@@ -4,8 +4,10 @@ Hand-written probes found wrong answers at a steady rate; this finds them faster
 expression is built for a kind of value (integer, numeric, float, text, boolean, date,
 timestamp, timestamptz, interval) from literals, the columns of one small table, casts,
 operators, functions, CASE, COALESCE and comparisons, so that most of them are valid SQL
-whose answer PostgreSQL defines. Each query then goes to both servers and is compared
-as text (values) or SQLSTATE (errors): `classify` names the difference.
+whose answer PostgreSQL defines; a quarter are put in a query's other clauses (ORDER BY,
+GROUP BY / HAVING, DISTINCT, joins, subqueries, window functions, set operations, LIMIT).
+Each query then goes to both servers and is compared as text (values) or SQLSTATE
+(errors): `classify` names the difference.
 
 Pure: no I/O. `Generator(seed).queries(n)` gives the same n queries for the same seed.
 """
@@ -113,7 +115,25 @@ class Generator:
         kind = r.choice(ORDERED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(9)
+        shape = r.randrange(13)
+        if shape == 9:  # a join on a typed comparison (types meet across tables)
+            col = r.choice(KIND_COLUMNS[kind])
+            other = r.choice(KIND_COLUMNS[kind])
+            join = r.choice(["join", "left join"])
+            return Query(kind, f"select a.id, b.id from {TABLE} a {join} {TABLE} b on a.{col} "
+                               f"{r.choice(['=', '<', '<>', 'is not distinct from'])} b.{other} order by 1, 2")
+        if shape == 10:  # HAVING on an aggregate of the expression
+            agg = r.choice(self._aggregates(kind))
+            k = self.expr("o", 1)
+            return Query(kind, f"select {k} as k, count(*) as n from {TABLE} group by 1 "
+                               f"having {agg.format(e)} is not null order by 1{direction}")
+        if shape == 11:  # a scalar subquery compared with each row
+            agg = r.choice([a for a in self._aggregates(kind) if "filter" not in a and "string_agg" not in a])
+            return Query(kind, f"select id from {TABLE} where {e} {r.choice(['=', '<', '>=', '<>'])} "
+                               f"(select {agg.format(e)} from {TABLE}) order by id")
+        if shape == 12:  # IN / NOT IN with a NULL in the list
+            items = ", ".join([self.leaf(kind, False), NULLS[kind] if kind in NULLS else "NULL", self.leaf(kind, False)])
+            return Query(kind, f"select id from {TABLE} where {e} {r.choice(['in', 'not in'])} ({items}) order by id")
         if shape == 0:
             return Query(kind, f"select id, {e} as v from {TABLE} order by v{direction}, id")
         if shape == 1:
