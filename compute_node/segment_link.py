@@ -88,7 +88,6 @@ class SegmentLink:
         self.sent_wire_bytes = 0  # every AppendRequest as sent: records, their framing, hints, heartbeats
         self.sent_batches = 0  # AppendRequests that carried records
         self.sent_records = 0
-        self.last_sent_s = float("-inf")  # when the last AppendRequest left (monotonic_s)
         self.reconnects = 0
         self._task: asyncio.Task | None = None
         self._closed = False
@@ -102,8 +101,7 @@ class SegmentLink:
         self._wake.set()
 
     def heartbeat(self) -> None:
-        """Send the current hints even if there are no records (every message carries
-        them: the writer asks only of links that sent nothing for a while)."""
+        """Send the current hints even if there are no records."""
         self._heartbeat_due = True
         self._wake.set()
 
@@ -218,7 +216,6 @@ class SegmentLink:
                 self.sent_records += len(records)
                 self.sent_bytes += sum(len(r) for r in records)
             self.sent_wire_bytes += msg.ByteSize() + GRPC_PREFIX_BYTES
-            self.last_sent_s = monotonic_s()
             await call.write(msg)
             if finishing:
                 await call.done_writing()

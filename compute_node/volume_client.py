@@ -379,12 +379,9 @@ class VolumeClient:
         last_vdl, stalled_since = -1, monotonic_s()
         while True:
             await asyncio.sleep(ADVERTISE_INTERVAL_MS / 1000)
-            now = monotonic_s()
             for link in self.links.values():
-                # A link that sent a message within the interval sent these hints with it
-                # (as fresh as the heartbeat's bound); a busy link needs no extra message.
-                if now - link.last_sent_s >= ADVERTISE_INTERVAL_MS / 1000 / 2:
-                    link.heartbeat()
+                link.heartbeat()
+            now = monotonic_s()
             vdl = self.tracker.vdl
             if vdl != last_vdl or self.tracker.in_flight_records == 0:
                 last_vdl, stalled_since = vdl, now
