@@ -62,6 +62,9 @@ def test_up_replicas_failover_and_kill_writer(tmp_path):
                 return row == (n, True)
 
         wait_until(lambda: reader_sees(1), FAILOVER_WAIT_S, "the reader endpoint (a replica) to see the row")
+        # The reader endpoint may be db-2: a planned failover to db-3 is refused until the
+        # control plane has seen db-3 synced.
+        wait_until(lambda: computes(status())["db-3"]["promotable"], FAILOVER_WAIT_S, "db-3 to be promotable")
 
         # Planned failover to a named replica: db-3 writes, db-1 follows it as a replica.
         out = ok(sixfold("failover", "--target", "db-3")).stdout
