@@ -723,10 +723,10 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
     conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
-    conn.create_aggregate_function("pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
-    conn.create_aggregate_function("pg_sum_float8", lambda: (_FloatSum(), _FloatSum.step, _FloatSum.final_sum), 1)
-    conn.create_aggregate_function("pg_avg_float", lambda: (_FloatAccum(), _FloatAccum.step,
-                                                            _FloatAccum.final_avg), 1)
+    register_aggregate = typed_functions.register_aggregate
+    register_aggregate(conn, "pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
+    register_aggregate(conn, "pg_sum_float8", lambda: (_FloatSum(), _FloatSum.step, _FloatSum.final_sum), 1)
+    register_aggregate(conn, "pg_avg_float", lambda: (_FloatAccum(), _FloatAccum.step, _FloatAccum.final_avg), 1)
     conn.create_scalar_function("pg_float_digits", _float_digits, 2, **det)
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)

@@ -116,8 +116,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="pg_numeric_text", expressions=[_exact_literal(x)])
             if exprtypes.kind(x) not in exprtypes.NUMERIC:  # SQLite's CAST reads 'abc' as 0
                 return exp.Anonymous(this="pg_numeric_in", expressions=[x])
-            if exprtypes.kind(x) == "int":  # exact already (SQLite's CAST AS NUMERIC is to REAL: 10.0)
-                return exp.Paren(this=x)
+            if exprtypes.kind(x) == "int":  # exact already (SQLite's CAST AS NUMERIC is to REAL: 10.0);
+                # an expression, not a bare 10 (which ORDER BY would read as a column's position)
+                return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
         if t in _CAST_KINDS:
             return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(_CAST_KINDS[t])])
@@ -350,6 +351,12 @@ def _distinct_typed(a: exp.Expression, b: exp.Expression) -> exp.Expression | No
                     default=exp.NEQ(this=cmp, expression=exp.Literal.number(0)))
 
 
+def _aggregate(name: str, node: exp.Expression, args: list) -> exp.Expression:
+    """A call of one of Sixfold's aggregates in place of `node`: under OVER (...) its
+    window function form (`typed_functions.register_aggregate`)."""
+    return exp.Anonymous(this=name + ("_w" if isinstance(node.parent, exp.Window) else ""), expressions=args)
+
+
 def _interval_pair(a: exp.Expression, b: exp.Expression) -> bool:
     """Two intervals compared: their stored texts do not order as the values do."""
     ka, kb = exprtypes.kind(a), exprtypes.kind(b)
@@ -374,7 +381,7 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         return out
     if type(node) in _INTERVAL_AGGREGATES and not isinstance(node.this, exp.Distinct) and \
             exprtypes.kind(node.this) == "interval":
-        return exp.Anonymous(this=_INTERVAL_AGGREGATES[type(node)], expressions=[node.this])
+        return _aggregate(_INTERVAL_AGGREGATES[type(node)], node, [node.this])
     if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "interval":
         name = "pg_interval_greatest" if isinstance(node, exp.Greatest) else "pg_interval_least"
         return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
@@ -552,20 +559,19 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return None
     if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) and \
             exprtypes.oid(node.this) == pgtypes.FLOAT4:
-        return exp.Anonymous(this="pg_sum_float4", expressions=[node.this])  # sum(real) adds in single precision
+        return _aggregate("pg_sum_float4", node, [node.this])  # sum(real) adds in single precision
     if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.this, exp.Distinct) and \
             exprtypes.kind(node.this) == "float":  # PostgreSQL's plain sum and its overflow checks
-        return exp.Anonymous(this="pg_sum_float8" if isinstance(node, exp.Sum) else "pg_avg_float",
-                             expressions=[node.this])
+        return _aggregate("pg_sum_float8" if isinstance(node, exp.Sum) else "pg_avg_float", node, [node.this])
     if isinstance(node, (exp.Sum, exp.Avg)) and (
             exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
-        shown = "t" if _shown(node) else "n"
+        shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
         if isinstance(node.this, exp.Distinct):  # SQLite's DISTINCT aggregates take one argument
             return exp.Anonymous(this=f"{name}_{shown}", expressions=[node.this])
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
         mode = shown + (str(sc) if sc is not None else "")
-        return exp.Anonymous(this=name, expressions=[node.this, exp.Literal.string(mode)])
+        return _aggregate(name, node, [node.this, exp.Literal.string(mode)])
     interval_call = _interval_node(node)
     if interval_call is not None:
         return interval_call

@@ -6,6 +6,7 @@ shape decides then). Errors leave as "[SQLSTATE] message" (see sql_errors)."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from decimal import Decimal, InvalidOperation, localcontext
 
@@ -240,6 +241,41 @@ def _interval_pick(largest: bool):
             return None
         return (max if largest else min)(present, key=_interval_key)
     return pick
+
+
+def register_aggregate(conn: apsw.Connection, name: str, factory, numargs: int) -> None:
+    """Register `factory` (create_aggregate_function's: () -> (state, step, final)) as the
+    aggregate `name` and as the window function `name`_w, which the translator calls
+    under OVER (...): SQLite runs a Python aggregate only as a plain aggregate."""
+    conn.create_aggregate_function(name, factory, numargs)
+    conn.create_window_function(name + "_w", lambda: _Windowed(factory), numargs)
+
+
+class _Windowed:
+    """An aggregate as a window function: the rows of the frame are kept, and when one
+    leaves it (a sliding frame) the aggregate is stepped again over those that remain.
+    The usual frame (from the partition's start to the current row) never shrinks."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.rows: collections.deque = collections.deque()
+        self.state, self.step_fn, self.final_fn = factory()
+
+    def step(self, *args):
+        self.rows.append(args)
+        self.step_fn(self.state, *args)
+
+    def inverse(self, *args):
+        self.rows.popleft()  # rows leave a frame in the order they entered it
+        self.state, self.step_fn, self.final_fn = self.factory()
+        for row in self.rows:
+            self.step_fn(self.state, *row)
+
+    def value(self):
+        return self.final_fn(self.state)
+
+    def final(self):
+        return self.final_fn(self.state)
 
 
 class _IntervalAgg:
@@ -516,8 +552,8 @@ def pg_rewrite_column(create_sql, column, op, arg):
 def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
     conn.create_scalar_function("pg_rewrite_column", pg_rewrite_column, 4, deterministic=True)
-    conn.create_aggregate_function("pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)
-    conn.create_aggregate_function("pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 2)
+    register_aggregate(conn, "pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)
+    register_aggregate(conn, "pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 2)
     for mode in ("t", "n"):  # the one-argument forms DISTINCT needs
         conn.create_aggregate_function(f"pg_numeric_sum_{mode}", lambda m=mode: (
             _NumericSum(), lambda agg, v: _NumericSum.step(agg, v, m), _NumericSum.final_sum), 1)
@@ -532,13 +568,13 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_interval_key", pg_interval_key, 1, **det)
     conn.create_scalar_function("pg_interval_greatest", _interval_pick(True), -1, **det)
     conn.create_scalar_function("pg_interval_least", _interval_pick(False), -1, **det)
-    conn.create_aggregate_function("pg_interval_sum", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
-                                                               _IntervalAgg.final_sum), 1)
-    conn.create_aggregate_function("pg_interval_avg", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
-                                                               _IntervalAgg.final_avg), 1)
-    conn.create_aggregate_function("pg_interval_max", lambda: (
+    register_aggregate(conn, "pg_interval_sum", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
+                                                         _IntervalAgg.final_sum), 1)
+    register_aggregate(conn, "pg_interval_avg", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
+                                                         _IntervalAgg.final_avg), 1)
+    register_aggregate(conn, "pg_interval_max", lambda: (
         _IntervalAgg(), lambda agg, v: agg.step_pick(v, True), _IntervalAgg.final_pick), 1)
-    conn.create_aggregate_function("pg_interval_min", lambda: (
+    register_aggregate(conn, "pg_interval_min", lambda: (
         _IntervalAgg(), lambda agg, v: agg.step_pick(v, False), _IntervalAgg.final_pick), 1)
     conn.create_scalar_function("pg_round_to", pg_round_to, 3, **det)
     conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)

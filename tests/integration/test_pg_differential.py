@@ -907,6 +907,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} order by 2.5, id",
         "select id from {t} order by (-2.5), id",
         "select id from {t} order by true, id",
+        "select id, 10::numeric as v from {t} order by v, id desc",
+        "select id from {t} order by 10::numeric, id desc",
         "select count(*) from {t} group by 'x'",
         "select -2.5 as v union all select round(n, 2) from {t} where id = 2",
         "select r as v from {t} union all select 0.5::float8 order by 1",
@@ -916,6 +918,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select r from {t} union all select f from {t}_a order by 1",
         "select id, max(r) over (order by id) as m, sum(id) over (order by id) as s from {t} order by id",
         "select id, position(s in s) + 2147483647 from {t} where id = 1",
+        "select id, sum(n) over (order by id) as sn, avg(n) over () as an, max(iv) over (order by id) as mi, "
+        "sum(iv) over (order by id rows between 1 preceding and current row) as si, "
+        "sum(r) over (partition by r is null order by id) as sr from {t} order by id",
+        "select id, sum(r::float8) over (order by id rows between 1 preceding and current row) as sf, "
+        "avg(r::float8) over (order by id) as af from {t} where id < 4 order by id",
     ],
 }
 
