@@ -368,6 +368,8 @@ def int_width(e: exp.Expression) -> str:
             [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
         widths = [int_width(x) for x in branches if x is not None and not isinstance(x, exp.Null)]
         return "" if not widths or "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
+    if isinstance(e, exp.Sub) and kind(e.this) == kind(e.expression) == "date":
+        return "int4"  # date - date: days, an integer
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
         a, b = int_width(e.this), int_width(e.expression)
         if not a or not b:

@@ -884,6 +884,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select abs(-2147483648)",
         "select abs(coalesce(-2147483648, 1))",
         "select least(32767::smallint, -2147483648) * 2",
+        "select (date '2000-12-31' - date '2024-02-29') * (-2147483648)",
+        "select (date '2000-12-31' - date '2024-02-29') * 2 as days",
         "select concat('x', 1e300::float8, 1e-5::float8::numeric, true, 2.50::numeric(4,2)) as c, "
         "'a' || 1e300::float8 as p, (1e300::float8)::text as t",
         "select id, replace('1 day', t, null) as r from {t} order by id",
