@@ -213,6 +213,27 @@ def decl_kind(decl: str | None) -> str:
     return _DECL_KIND.get(_norm_decl(decl), "")
 
 
+# Expressions whose value is one of their arguments' (the branches').
+_BRANCHING = (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)
+
+
+def value_branches(e: exp.Expression) -> list[exp.Expression]:
+    """The expressions whose value a COALESCE, CASE, GREATEST or LEAST can take, less
+    bare NULLs (a typed NULL::numeric keeps its type)."""
+    if isinstance(e, exp.Case):
+        branches = [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
+    else:
+        branches = [e.this, *e.expressions]
+    return [b for b in branches if b is not None and not isinstance(b, exp.Null)]
+
+
+def _null(e: exp.Expression) -> bool:
+    """NULL, or a typed NULL (NULL::numeric): no value, so no scale of its own."""
+    while isinstance(e, (exp.Paren, exp.Cast)):
+        e = e.this
+    return isinstance(e, exp.Null)
+
+
 # Expressions whose kind is fixed by what they are.
 _NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
@@ -274,10 +295,8 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, (exp.Round, exp.Floor, exp.Ceil, exp.Trunc)):
         inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float
         return inner if inner in ("num", "float") else ""
-    if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
-        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
-            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        kinds = {kind(b) for b in branches if b is not None and not isinstance(b, exp.Null)}
+    if isinstance(e, _BRANCHING):
+        kinds = {kind(b) for b in value_branches(e)}
         if kinds == {"unknown"}:
             return "text"  # PostgreSQL resolves literals alone as text
         kinds.discard("unknown")  # a literal takes the other branches' type
@@ -294,11 +313,12 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, exp.Log) and e.expression is not None:
         return "num"  # log(b, x) exists for numeric only
     if isinstance(e, (exp.Sign, exp.Exp, exp.Ln, exp.Sqrt, exp.Pow, exp.Log)):
-        # numeric in, numeric out; an integer resolves to the double precision version
+        # numeric in, numeric out; integers and floats take the double precision version
         # (sign(2) * 3 is a float8 in PostgreSQL)
-        inner = {kind(e.this), kind(e.expression)} - {""} if isinstance(e, (exp.Pow, exp.Log)) else {kind(e.this)}
-        return "num" if "num" in inner and "float" not in inner else "float" if inner <= set(NUMERIC) | {
-            "unknown"} and inner else ""
+        args = {kind(a) for a in (e.this, e.expression) if a is not None} - {""}
+        if not args or not args <= {*NUMERIC, "unknown"}:
+            return ""
+        return "num" if "num" in args and "float" not in args else "float"
     if isinstance(e, (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
         return "int" if kind(e.this) == kind(e.expression) == "int" else ""
     if isinstance(e, exp.Mod):  # % of integers is an integer, else a numeric (float8 has none)
@@ -363,10 +383,8 @@ def int_width(e: exp.Expression) -> str:
         return "int4"
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
-    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):  # the widest argument's type
-        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
-            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        widths = [int_width(x) for x in branches if x is not None and not isinstance(x, exp.Null)]
+    if isinstance(e, _BRANCHING):  # the widest argument's type
+        widths = [int_width(x) for x in value_branches(e)]
         return "" if not widths or "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
     if isinstance(e, exp.Sub) and kind(e.this) == kind(e.expression) == "date":
         return "int4"  # date - date: days, an integer
@@ -393,10 +411,8 @@ def _is_float4(e: exp.Expression) -> bool:
     while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif,
                          exp.Window)):
         e = e.this
-    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):
-        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
-            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        present = [b for b in branches if b is not None and not isinstance(b, exp.Null)]
+    if isinstance(e, _BRANCHING):
+        present = value_branches(e)
         return bool(present) and all(_is_float4(b) for b in present)
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):  # real op real is real
         return _is_float4(e.this) and _is_float4(e.expression)
@@ -410,13 +426,6 @@ def _is_float4(e: exp.Expression) -> bool:
 
 
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}
-
-
-def _null(e: exp.Expression) -> bool:
-    """NULL, or a typed NULL (NULL::numeric): no value, so no scale of its own."""
-    while isinstance(e, (exp.Paren, exp.Cast)):
-        e = e.this
-    return isinstance(e, exp.Null)
 
 
 def scale(e: exp.Expression) -> int | None:
@@ -445,10 +454,8 @@ def scale(e: exp.Expression) -> int | None:
         return int(m.group(1)) if m else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
-    if isinstance(e, (exp.Coalesce, exp.Greatest, exp.Least, exp.Case)):  # branches of one scale
-        branches = [e.this, *e.expressions] if not isinstance(e, exp.Case) else \
-            [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args.get("default")]
-        scales = {scale(b) for b in branches if b is not None and not _null(b)}
+    if isinstance(e, _BRANCHING):  # branches of one scale
+        scales = {scale(b) for b in value_branches(e) if not _null(b)}
         return scales.pop() if len(scales) == 1 else None
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return scale(e.expressions[0])

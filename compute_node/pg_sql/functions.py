@@ -7,9 +7,9 @@ import datetime
 import math
 import random as _random
 import re
-import struct
 import threading
 import time
+from decimal import Decimal
 from functools import lru_cache
 
 import apsw
@@ -140,21 +140,17 @@ def _pow(a, b, is_float=0):
     if a is None or b is None:
         return None
     x, y = float(a), float(b)
-    if is_float and x != 0:
-        try:
-            out = math.pow(x, y)
-        except (OverflowError, ValueError):
-            out = None
-        if out == 0.0:
-            raise apsw.SQLError("[22003] value out of range: underflow")
     if x == 0 and y < 0:
         raise apsw.SQLError("[2201F] zero raised to a negative power is undefined")
     if x < 0 and not y.is_integer():
         raise apsw.SQLError("[2201F] a negative number raised to a non-integer power yields a complex result")
     try:
-        return math.pow(x, y)
+        out = math.pow(x, y)
     except OverflowError:
         raise apsw.SQLError("[22003] value out of range: overflow") from None
+    if is_float and out == 0.0 and x != 0:
+        raise apsw.SQLError("[22003] value out of range: underflow")
+    return out
 
 
 def _ln(value):
@@ -210,30 +206,29 @@ def _sqrt(value):
     return math.sqrt(x)
 
 
-_F4_MAX = 3.4028234663852886e38
-
-
+@typed_functions.sql_function
 def _farith(op, a, b, single):
     """a + b, a - b, a * b of floats as PostgreSQL's float8 (or float4, both operands real)
     operators: a finite result out of range fails (22003) where SQLite answers Infinity
     or 0."""
     if a is None or b is None:
         return None
-    try:
-        x, y = float(a), float(b)
-    except (TypeError, ValueError):
-        raise apsw.SQLError(f"[22P02] invalid input syntax for type double precision: \"{a if b is None else b}\"") from None
+    x, y = _float_operand(a), _float_operand(b)
     out = x + y if op == "+" else x - y if op == "-" else x * y
-    if single and math.isfinite(out):
-        if abs(out) > _F4_MAX:
-            out = math.copysign(math.inf, out)
-        else:
-            out = struct.unpack("f", struct.pack("f", out))[0]
+    if single:
+        out = float_input.as_float4(out)  # beyond real's range: 22003
     if math.isinf(out) and not (math.isinf(x) or math.isinf(y)):
         raise apsw.SQLError("[22003] value out of range: overflow")
     if op == "*" and out == 0.0 and x != 0.0 and y != 0.0:
         raise apsw.SQLError("[22003] value out of range: underflow")
     return out
+
+
+def _float_operand(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise apsw.SQLError(f'[22P02] invalid input syntax for type double precision: "{v}"') from None
 
 
 def _float_text(value, single):
@@ -347,46 +342,32 @@ class _SumFloat4:
 
 
 class _FloatAccum:
-    """sum(float8), avg(float8) and avg(real) as PostgreSQL computes them: a plain running
-    sum (SQLite's compensated one differs in the last digit), and the sum of squares that
-    float8_accum keeps, whose overflow fails the query (22003) as there."""
+    """sum(float8) (float8pl) and avg(float8), avg(real) (float8_accum) as PostgreSQL
+    computes them: a plain running sum (SQLite's compensated one differs in the last
+    digit) and, for avg, the sum of squares float8_accum keeps; an overflow of either
+    fails the query (22003) as there."""
 
-    def __init__(self):
+    def __init__(self, squares: bool):
+        self.squares = squares
         self.n, self.sx, self.sxx = 0, 0.0, 0.0
 
     def step(self, value):
         if value is None:
             return
         x = float(value)
-        n, sx = self.n + 1, self.sx + x
-        if math.isinf(sx) and not math.isinf(x) and not math.isinf(self.sx):
-            raise apsw.SQLError("[22003] value out of range: overflow")
-        if n > 1:
+        n, sx, sxx = self.n + 1, self.sx + x, self.sxx
+        if self.squares and n > 1:
             tmp = x * n - sx
-            sxx = self.sxx + tmp * tmp / (n * self.n)
-            if math.isinf(sxx) and not math.isinf(x) and not math.isinf(self.sx):
-                raise apsw.SQLError("[22003] value out of range: overflow")
-            self.sxx = sxx
-        self.n, self.sx = n, sx
+            sxx += tmp * tmp / (n * self.n)
+        if (math.isinf(sx) or math.isinf(sxx)) and not math.isinf(x) and not math.isinf(self.sx):
+            raise apsw.SQLError("[22003] value out of range: overflow")
+        self.n, self.sx, self.sxx = n, sx, sxx
 
     def final_sum(self):
         return self.sx if self.n else None
 
     def final_avg(self):
         return self.sx / self.n if self.n else None
-
-
-class _FloatSum(_FloatAccum):
-    """sum(float8): float8pl's plain running sum, overflow fails (22003)."""
-
-    def step(self, value):
-        if value is None:
-            return
-        x = float(value)
-        sx = self.sx + x
-        if math.isinf(sx) and not math.isinf(x) and not math.isinf(self.sx):
-            raise apsw.SQLError("[22003] value out of range: overflow")
-        self.n, self.sx = self.n + 1, sx
 
 
 def _float_digits(value, digits):
@@ -615,8 +596,6 @@ def _mod(a, b):
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
     # PostgreSQL's % of non-integers is numeric's: exact (123.456 % 0.001 is 0.000, not 5e-16)
-    from decimal import Decimal
-
     r = Decimal(repr(a)) % Decimal(repr(b))
     return int(r) if r == r.to_integral_value() else float(r)
 
@@ -725,8 +704,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
     register_aggregate = typed_functions.register_aggregate
     register_aggregate(conn, "pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
-    register_aggregate(conn, "pg_sum_float8", lambda: (_FloatSum(), _FloatSum.step, _FloatSum.final_sum), 1)
-    register_aggregate(conn, "pg_avg_float", lambda: (_FloatAccum(), _FloatAccum.step, _FloatAccum.final_avg), 1)
+    register_aggregate(conn, "pg_sum_float8", lambda: (_FloatAccum(False), _FloatAccum.step, _FloatAccum.final_sum), 1)
+    register_aggregate(conn, "pg_avg_float", lambda: (_FloatAccum(True), _FloatAccum.step, _FloatAccum.final_avg), 1)
     conn.create_scalar_function("pg_float_digits", _float_digits, 2, **det)
     conn.create_scalar_function("current_setting", _current_setting, 1)
     conn.create_scalar_function("current_setting", _current_setting, 2)

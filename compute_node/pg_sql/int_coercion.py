@@ -56,9 +56,11 @@ def to_int(value, bits: int, source: str):
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise _out_of_range(bits)
-        # A float's exact value: its repr is the shortest text that reads back as it,
-        # which is the decimal a numeric literal stored as this REAL was.
-        return _rounded(Decimal(repr(value)), bits, "float" if source == "float" else "num")
+        if source == "float":  # a float8: its exact binary value, rounded half to even (rint)
+            return _rounded(Decimal(value), bits, "float")
+        # A numeric held as a REAL: its repr is the shortest text that reads back as it,
+        # which is the decimal the numeric was.
+        return _rounded(Decimal(repr(value)), bits, "num")
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     if source in ("num", "float"):  # a numeric kept exact as text (beyond what a double holds)
         try:

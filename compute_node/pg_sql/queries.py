@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 import re
 
-import apsw
-
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
@@ -152,16 +150,13 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
         elif t in _REAL_TYPES:
             float_input.to_float(text, 32 if t == "FLOAT" else 64)
         elif t in _NUM_TYPES and not to.expressions:
-            typed_functions.pg_numeric_in(text)
+            typed_functions.numeric_input(text)
         elif t in _CAST_KINDS and _CAST_KINDS[t] in exprtypes.TEMPORAL:
             values.cast(text, _CAST_KINDS[t])
         elif t == "BOOLEAN":
             values.parse_bool(text)
     except (values.InputError, temporal.TemporalError) as e:
         raise SqlError(str(e), e.sqlstate) from None
-    except apsw.SQLError as e:  # pg_numeric_in's error, SQLSTATE first in the message
-        m = re.match(r"\[(\w{5})\] (.*)", str(e))
-        raise SqlError(m.group(2) if m else str(e), m.group(1) if m else "22P02") from None
 
 
 def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expression:
@@ -775,40 +770,29 @@ def order_by_values(tree: exp.Expression) -> None:
         while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
             first = first.this
         if isinstance(first, exp.Select) and any(
-                exprtypes.kind(t) == "interval" for t in _order_targets(first, tree.args["order"])):
+                exprtypes.kind(_order_target(first, o.this)) == "interval" for o in tree.args["order"].expressions):
             raise SqlError("ORDER BY an interval column of UNION, INTERSECT or EXCEPT is not supported: it would "
                            "sort by the interval's text", "0A000")
     if not isinstance(tree, exp.Select) or tree.args.get("order") is None:
         return
-    items = tree.expressions
-    aliases = {e.alias.lower(): e.this for e in items if isinstance(e, exp.Alias) and e.alias}
     for o in tree.args["order"].expressions:
-        key = o.this
-        target = None
-        if isinstance(key, exp.Column) and not key.table:
-            target = aliases.get(key.name.lower())
-        elif isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
-                1 <= int(key.this) <= len(items):
-            target = items[int(key.this) - 1].unalias()
-        if target is not None and not isinstance(target, exp.Column) and exprtypes.kind(target) == "num":
-            o.set("this", target.copy())
-        elif target is not None and exprtypes.kind(target) == "interval":
+        target = _order_target(tree, o.this)
+        k = exprtypes.kind(target) if target is not None else ""
+        if k == "num" and not isinstance(target, exp.Column) or k == "interval":
             o.set("this", target.copy())
 
 
-def _order_targets(sel: exp.Select, order: exp.Order) -> list[exp.Expression]:
-    """The result columns of `sel` that ORDER BY names by position or alias."""
+def _order_target(sel: exp.Select, key: exp.Expression) -> exp.Expression | None:
+    """The result column of `sel` an ORDER BY key names by position or by alias (an
+    unaliased column by its name), else None."""
     items = sel.expressions
-    out = []
-    for o in order.expressions:
-        key = o.this
-        if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
-                1 <= int(key.this) <= len(items):
-            out.append(items[int(key.this) - 1].unalias())
-        elif isinstance(key, exp.Column) and not key.table:
-            out += [e.this for e in items if isinstance(e, exp.Alias) and e.alias.lower() == key.name.lower()]
-            out += [e for e in items if isinstance(e, exp.Column) and e.name.lower() == key.name.lower()]
-    return out
+    if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
+        return items[int(key.this) - 1].unalias() if 1 <= int(key.this) <= len(items) else None
+    if isinstance(key, exp.Column) and not key.table:
+        name = key.name.lower()
+        return next((e.unalias() for e in items if (e.alias or (e.name if isinstance(e, exp.Column) else "")).lower()
+                     == name), None)
+    return None
 
 
 def _refuse_constant_keys(tree: exp.Expression) -> None:
@@ -891,12 +875,6 @@ def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     return x
 
 
-def _bool_text(x: exp.Expression) -> exp.Expression:
-    """A boolean expression as PostgreSQL's text of it: 'true', 'false' or NULL."""
-    return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("true"))],
-                    default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("false")))
-
-
 def _refuse_array_order(node: exp.Expression) -> None:
     parts = [node.this] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE)) else [])
     if any(exprtypes.kind(p) == "array" for p in parts):
@@ -975,7 +953,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, (exp.Div, exp.Mod)):
             # SQLite answers NULL to x / 0; PostgreSQL fails with 22012.
             name = "pg_div" if isinstance(node, exp.Div) else "pg_mod"
-            return exp.Anonymous(this=name, expressions=[node.this, node.expression])
+            single = isinstance(node, exp.Div) and exprtypes.oid(node) == pgtypes.FLOAT4  # real / real is a real
+            out = exp.Anonymous(this=name, expressions=[node.this, node.expression])
+            return exp.Anonymous(this="pg_float4", expressions=[out]) if single else out
         if isinstance(node, exp.SimilarTo):
             raise SqlError("SIMILAR TO is not supported", "0A000")
         if isinstance(node, exp.Anonymous):

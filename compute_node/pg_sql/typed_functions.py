@@ -284,40 +284,31 @@ class _IntervalAgg:
     def __init__(self):
         self.total, self.count, self.best, self.best_key = temporal.Interval(), 0, None, None
 
+    @sql_function
     def step_sum(self, v):
         if v is not None:
-            self.total = self.total + _parsed_interval(v)
+            self.total = self.total + temporal.parse_interval(v)
             self.count += 1
 
     def final_sum(self):
         return temporal.format_interval(self.total) if self.count else None
 
+    @sql_function
     def final_avg(self):
         if not self.count:
             return None
-        return _sql_call(lambda: temporal.format_interval(
-            temporal.arith("/", self.total, "interval", self.count, "int")[0]))
+        return temporal.format_interval(temporal.arith("/", self.total, "interval", self.count, "int")[0])
 
+    @sql_function
     def step_pick(self, v, largest: bool):
         if v is None:
             return
-        k = _sql_call(lambda: _interval_key(v))
+        k = _interval_key(v)
         if self.best_key is None or (k > self.best_key if largest else k < self.best_key):
             self.best, self.best_key = v, k
 
     def final_pick(self):
         return self.best
-
-
-def _parsed_interval(v) -> temporal.Interval:
-    return _sql_call(lambda: temporal.parse_interval(v))
-
-
-def _sql_call(fn):
-    try:
-        return fn()
-    except (values.InputError, temporal.TemporalError) as e:
-        _fail(e.sqlstate, str(e))
 
 
 def _instant(v, kind: str) -> dt.datetime:
@@ -332,7 +323,7 @@ def pg_round_to(value, places, mode):
     round takes a negative n as 0 and its trunc has no second argument)."""
     if value is None or places is None:
         return None
-    d = _numeric_input(value)
+    d = numeric_input(value)
     n = int(places)
     quantum = Decimal(1).scaleb(-n)
     rounding = "ROUND_HALF_UP" if mode == "round" else "ROUND_DOWN"
@@ -348,21 +339,21 @@ def pg_ncmp(a, b):
     double would round): -1, 0, 1; NULL when either is NULL."""
     if a is None or b is None:
         return None
-    x, y = _numeric_input(a), _numeric_input(b)
+    x, y = numeric_input(a), numeric_input(b)
     return (x > y) - (x < y)
 
 
 @sql_function
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
-    return None if value is None else numeric.text(_numeric_input(value))
+    return None if value is None else numeric.text(numeric_input(value))
 
 
 @sql_function
 def pg_numeric_in(value):
     """value::numeric computed on (not shown): the number, or 22P02 for text that is none
     (SQLite's CAST reads 'abc' as 0)."""
-    return None if value is None else numeric.as_sqlite(_numeric_input(value))
+    return None if value is None else numeric.as_sqlite(numeric_input(value))
 
 
 @sql_function
@@ -370,14 +361,14 @@ def pg_intdiv(a, b):
     """div(a, b): the integral quotient, truncated toward zero, exactly (22012 on zero)."""
     if a is None or b is None:
         return None
-    x, y = _numeric_input(a), _numeric_input(b)
+    x, y = numeric_input(a), numeric_input(b)
     if y == 0:
         raise values.InputError("22012", "division by zero")
     q = (x / y).to_integral_value(rounding="ROUND_DOWN")
     return int(q) if abs(q) < 2**63 else str(q)
 
 
-def _numeric_input(value) -> Decimal:
+def numeric_input(value) -> Decimal:
     """A value as numeric input: a number, or its text (22P02 if it is none)."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")

@@ -12,6 +12,7 @@ import re
 import struct
 from decimal import Decimal, InvalidOperation
 
+from compute_node.pg_sql import numeric
 from sixfold.errors import SqlError
 
 BOOL = 16
@@ -187,9 +188,7 @@ def with_scale(value, scale: int):
         return value
     if d == 0:
         d = abs(d)  # a numeric has no negative zero (SQLite's float does)
-    from compute_node.pg_sql.numeric import EXACT
-
-    return f"{d.quantize(Decimal(1).scaleb(-scale), context=EXACT):f}"  # 3.4e38 has more digits than 28
+    return f"{d.quantize(Decimal(1).scaleb(-scale), context=numeric.EXACT):f}"  # 3.4e38 has more digits than 28
 
 
 # --- output --------------------------------------------------------------------------------

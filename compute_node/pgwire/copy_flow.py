@@ -9,6 +9,8 @@ COPY TO runs its query and formats every line in the worker, then streams them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from compute_node.pg_sql import float_input, schema
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.queries import null_key_error
@@ -60,9 +62,8 @@ def _out_lines(session, spec) -> tuple[int, list[bytes]]:
 async def copy_in(conn, stmt: Statement) -> None:
     spec = stmt.copy
     session = conn.session
-    columns, key_at = await conn.in_worker(_columns, session, spec)
+    columns, key = await conn.in_worker(_columns, session, spec)
     sql = insert_sql(spec, [name for name, _ in columns])
-    key = columns[key_at][0] if key_at is not None else ""
     oids = [oid for _, oid in columns]
     binary = spec.format == "binary"
     conn.send(m.copy_in_response(len(columns), binary))
@@ -78,12 +79,10 @@ async def copy_in(conn, stmt: Statement) -> None:
             if kind == b"d":
                 pending += body
                 if len(pending) >= PG_COPY_CHUNK_BYTES:
-                    total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, False,
-                                                (key_at, spec.table, key))
+                    total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, False, key)
                     pending.clear()
             elif kind == b"c":
-                total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, True,
-                                            (key_at, spec.table, key))
+                total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, True, key)
                 break
             elif kind == b"f":
                 raise SqlError(f"COPY from stdin failed: {m.Reader(body).cstring()}", "57014")
@@ -102,22 +101,29 @@ async def copy_in(conn, stmt: Statement) -> None:
     conn.send(m.command_complete(f"COPY {total}"))
 
 
-def _chunk(session, parser, data: bytes, oids: list[int], sql: str, final: bool, key: tuple) -> int:
-    """Worker thread: parse, convert and insert one chunk of COPY data. `key`: the rowid
-    key's position, the table and the key's name (see _columns)."""
+def _chunk(session, parser, data: bytes, oids: list[int], sql: str, final: bool, key: _RowidKey | None) -> int:
+    """Worker thread: parse, convert and insert one chunk of COPY data."""
     rows = parser.feed(data)
     if final:
         rows += parser.finish()
     if not rows:
         return 0
     return session.engine.execute_many(sql, _convert(rows, oids, 1 if isinstance(parser, BinaryCopyParser) else 0,
-                                                     *key))
+                                                     key))
 
 
-def _columns(session, spec) -> tuple[list[tuple[str, int]], int | None]:
-    """Worker thread: (name, OID) of the columns COPY FROM fills, and the position among
-    them of the table's rowid key (None: it has none). A rowid key COPY leaves out fails
-    here: SQLite would number the row where PostgreSQL refuses the NULL (23502)."""
+class _RowidKey(NamedTuple):
+    """The table's rowid key among the columns COPY fills: SQLite would number a NULL
+    there where PostgreSQL refuses it (23502)."""
+
+    at: int
+    table: str
+    name: str
+
+
+def _columns(session, spec) -> tuple[list[tuple[str, int]], _RowidKey | None]:
+    """Worker thread: (name, OID) of the columns COPY FROM fills, and the table's rowid
+    key among them (None: it has none). A rowid key COPY leaves out fails here."""
     rows = session.engine.execute("SELECT name, type FROM pragma_table_info(?)", (spec.table,)).rows
     if not rows:
         raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
@@ -129,19 +135,19 @@ def _columns(session, spec) -> tuple[list[tuple[str, int]], int | None]:
     key = schema.Catalog(session.catalog.query, session.catalog.version).rowid_key(spec.table)  # fresh: DDL may have run
     if key is not None and key not in names:
         raise null_key_error(spec.table, key)
-    return [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names], (names.index(key) if key else None)
+    columns = [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
+    return columns, (_RowidKey(names.index(key), spec.table, key) if key else None)
 
 
-def _convert(rows, oids: list[int], fmt: int, key_at: int | None = None, table: str = "",
-             key: str = "") -> list[tuple]:
+def _convert(rows, oids: list[int], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
     out = []
     for row in rows:
         if len(row) != len(oids):
             raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
         values = tuple(None if v is None else _stored(pgtypes.decode_param(v if fmt else v.encode(), o, fmt), o)
                        for v, o in zip(row, oids))
-        if key_at is not None and values[key_at] is None:
-            raise null_key_error(table, key)
+        if key is not None and values[key.at] is None:
+            raise null_key_error(key.table, key.name)
         out.append(values)
     return out
 

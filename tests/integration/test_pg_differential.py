@@ -872,6 +872,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 3e38::real * 10::real",
         "select id, -f as nf, -r as nr from {t} order by id",
         "select id, r * r as rr, f + 1 as f1 from {t} order by id",
+        "select id, least(r / 1.5::real, 1e300::float8) as q from {t} order by id",
+        "select ('922337203685477580'::float8 + 0.01::float8)::bigint as b, 2.5::float8::int as half_even",
         "select sign(2) * 3 as s, power(2, 3) as p",
         "select avg(f), sum(f), avg(r) from {t}",
         "select avg(x) from (values (1e308::float8), (1e308::float8)) v(x)",
