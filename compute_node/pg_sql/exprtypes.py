@@ -182,6 +182,28 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     return None
 
 
+def _derived_projection(col: exp.Column) -> exp.Expression | None:
+    """The select-list expression that defines `col` when it is a column of a subquery or
+    CTE in its SELECT's FROM (one such source), else None."""
+    sel = col.find_ancestor(exp.Select)
+    if sel is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+        return None
+    found = []
+    for src in _sources(sel):
+        if col.table and col.table != src.alias_or_name:
+            continue
+        body = None
+        if isinstance(src, exp.Subquery):
+            body = src.this
+        elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+            body = _cte(src.name, src)
+        while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+            body = body.this
+        if isinstance(body, exp.Select):
+            found += [p.unalias() for p in body.expressions if p.alias_or_name == col.name]
+    return found[0] if len(found) == 1 else None
+
+
 def _norm_decl(decl: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
 
@@ -237,10 +259,11 @@ def _null(e: exp.Expression) -> bool:
 # Expressions whose kind is fixed by what they are.
 _NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
-              exp.TimeToStr: "text", exp.Count: "int", exp.Lower: "text", exp.Upper: "text",
+              exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
               exp.Left: "text", exp.Right: "text", exp.Replace: "text", exp.ConcatWs: "text",
-              exp.RegexpReplace: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array"}
+              exp.RegexpReplace: "text", exp.Pad: "text", exp.SplitPart: "text", exp.Repeat: "text",
+              exp.Reverse: "text", exp.MD5: "text", exp.Chr: "text", exp.Translate: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array"}
 
 
 def kind(e: exp.Expression | None) -> str:
@@ -252,8 +275,8 @@ def kind(e: exp.Expression | None) -> str:
         return decl_kind(decl) if decl is not None else _derived_kind(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
-    if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window)):
-        return kind(e.this)
+    if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window, exp.Escape)):
+        return kind(e.this)  # (x LIKE p ESCAPE c is the LIKE's)
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         return kind(e.expressions[0])
     if isinstance(e, exp.Neg):
@@ -290,8 +313,14 @@ def kind(e: exp.Expression | None) -> str:
         return kind(e.this)
     if isinstance(e, exp.Sum):
         return kind(e.this)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here
-    if isinstance(e, (exp.Abs, exp.Nullif)):
+    if isinstance(e, exp.Abs):
         return kind(e.this)
+    if isinstance(e, exp.Nullif):  # nullif('a', 'b') is text, nullif('2024-01-01', d) a date
+        first = kind(e.this)
+        if first != "unknown":
+            return first
+        second = kind(e.expression)
+        return "text" if second == "unknown" else second
     if isinstance(e, (exp.Round, exp.Floor, exp.Ceil, exp.Trunc)):
         inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float
         return inner if inner in ("num", "float") else ""
@@ -354,7 +383,8 @@ def int_hint(e: exp.Expression) -> str:
     while isinstance(e, exp.Paren):
         e = e.this
     if isinstance(e, exp.Neg) and isinstance(e.this, exp.Literal) and not e.this.is_string:
-        return literal_int_hint("-" + str(e.this.this))
+        hint = literal_int_hint("-" + str(e.this.this))
+        return "" if hint == "num" else hint
     if isinstance(e, exp.Literal) and not e.is_string:
         hint = literal_int_hint(str(e.this))
         return "" if hint == "num" else hint
@@ -418,11 +448,48 @@ def _is_float4(e: exp.Expression) -> bool:
         return _is_float4(e.this) and _is_float4(e.expression)
     if isinstance(e, exp.Column):
         decl = column_decl(e)
-        return decl is not None and t.column_oid(decl, None) == t.FLOAT4
+        if decl is not None:
+            return t.column_oid(decl, None) == t.FLOAT4
+        source = _derived_projection(e)  # a subquery's or CTE's column: its expression's
+        if source is None:
+            return False
+        _derived_depth[0] += 1
+        try:
+            return _is_float4(source)
+        finally:
+            _derived_depth[0] -= 1
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]
         return (to.this.name if hasattr(to.this, "name") else str(to.this)) == "FLOAT"
     return False
+
+
+# Kinds that PostgreSQL compares with nothing outside their own group: it has no operator
+# (and no implicit cast) between a number, a boolean, text and a date/time value. Times
+# and intervals compare with each other (an interval casts to a time), so the date/time
+# kinds are one group here; their finer rules are left to the temporal functions.
+COMPARISON_GROUP = {"int": "number", "num": "number", "float": "number", "bool": "bool", "text": "text",
+                     "date": "temporal", "time": "temporal", "timestamp": "temporal", "timestamptz": "temporal",
+                     "interval": "temporal"}
+
+
+def incomparable(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:
+    """(type of a, type of b) as PostgreSQL names them when it has no operator comparing
+    them (`flag <> 5`, `d = 5`, `txt < d`: 42883); None when it has one or a type is not
+    known (a string literal, a parameter, NULL: those take the other side's type)."""
+    ka, kb = kind(a), kind(b)
+    ga, gb = COMPARISON_GROUP.get(ka), COMPARISON_GROUP.get(kb)
+    if ga is None or gb is None or ga == gb:
+        return None
+    return type_label(a), type_label(b)
+
+
+def type_label(e: exp.Expression) -> str:
+    """The name PostgreSQL's messages give the type of `e` (format_type's), or its kind."""
+    o = oid(e)
+    if o is None and kind(e) == "int":
+        o = t.INT4
+    return t.REGTYPE_NAMES.get(o, kind(e)) if o is not None else kind(e)
 
 
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}

@@ -5,6 +5,7 @@ the fast path that passes plain DML through without parsing."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 import re
 
 import sqlglot
@@ -213,12 +214,14 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
     step = gen(args[2]) if len(args) == 3 else "1"
     k = exprtypes.kind(args[0])
     nxt = f"v + ({step})"
+    sign = f"({step})"
     if k in exprtypes.TEMPORAL:  # v is a timestamp (or date): PostgreSQL's + of an interval
         k_step = exprtypes.kind(args[2]) if len(args) == 3 else ""
         nxt = f"pg_arith('+', v, ({step}), '{k}', '{k_step if k_step in exprtypes.TEMPORAL else 'interval'}')"
-    sql = (f"SELECT v AS \"{col}\" FROM (WITH RECURSIVE _gs(v) AS (SELECT {a} WHERE ({step}) > 0 AND {a} <= {b} "
-           f"OR ({step}) < 0 AND {a} >= {b} UNION ALL SELECT {nxt} FROM _gs "
-           f"WHERE ({step}) > 0 AND {nxt} <= {b} OR ({step}) < 0 AND {nxt} >= {b}) SELECT v FROM _gs)")
+        sign = f"pg_icmp(({step}), '00:00:00')"  # an interval's sign, by PostgreSQL's interval order
+    sql = (f"SELECT v AS \"{col}\" FROM (WITH RECURSIVE _gs(v) AS (SELECT {a} WHERE {sign} > 0 AND {a} <= {b} "
+           f"OR {sign} < 0 AND {a} >= {b} UNION ALL SELECT {nxt} FROM _gs "
+           f"WHERE {sign} > 0 AND {nxt} <= {b} OR {sign} < 0 AND {nxt} >= {b}) SELECT v FROM _gs)")
     sub = sqlglot.parse_one(sql, read="sqlite")
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
@@ -380,6 +383,14 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "interval":
         name = "pg_interval_greatest" if isinstance(node, exp.Greatest) else "pg_interval_least"
         return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
+    if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "num" and node.parent is not None \
+            and _shown(node):
+        # shown: the winning value's own text (each argument keeps its display scale)
+        name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
+        pairs = []
+        for arg in (node.this, *node.expressions):
+            pairs += [arg.copy(), _numeric_shown_text(arg)]  # (the arguments are still in the tree)
+        return exp.Anonymous(this=name, expressions=pairs)
     if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
         if _interval_pair(node.this, low) or _interval_pair(node.this, high):
@@ -411,6 +422,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL's operator or function for a node whose SQLite meaning differs with
     dates, times, intervals or exact numerics; None to leave the node as it is."""
     cls = type(node)
+    _refuse_incomparable(node)
+    _refuse_non_integer_arguments(node)
     if isinstance(node, _ORDERING):
         _refuse_array_order(node)
     if cls in _ARITH:
@@ -641,6 +654,74 @@ _NON_NUMERIC_TYPES = {"text": "text", "bool": "boolean"}  # kinds no numeric com
 _COMPARISON_SYMBOLS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 
 
+_COMPARISON_SYMBOLS_ALL = {**_COMPARISON_SYMBOLS, exp.NullSafeEQ: "=", exp.NullSafeNEQ: "<>"}
+
+
+def _refuse_incomparable(node: exp.Expression) -> None:
+    """42883 for a comparison PostgreSQL has no operator for (`flag <> 5`, `d = 5`,
+    `txt IN (1, 2)`, `n BETWEEN d AND d`); SQLite would compare the stored values."""
+    pairs: list[tuple[exp.Expression, exp.Expression, str]] = []
+    if type(node) in _COMPARISON_SYMBOLS_ALL and not (
+            node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
+        pairs.append((node.this, node.expression, _COMPARISON_SYMBOLS_ALL[type(node)]))
+    elif isinstance(node, exp.In) and node.expressions:
+        pairs += [(node.this, x, "=") for x in node.expressions]
+    elif isinstance(node, exp.Between):
+        pairs += [(node.this, node.args["low"], ">="), (node.this, node.args["high"], "<=")]
+    for a, b, symbol in pairs:
+        labels = exprtypes.incomparable(a, b)
+        if labels is not None:
+            raise SqlError(f"operator does not exist: {labels[0]} {symbol} {labels[1]}", "42883")
+
+
+# Integer arguments PostgreSQL declares int4 (smallint widens to it; bigint, numeric and
+# float find no function): node class -> (function name, argument keys).
+_INT4_ARGUMENTS = {exp.Substring: ("substr", ("start", "length")), exp.Left: ("left", ("expression",)),
+                   exp.Right: ("right", ("expression",)), exp.Repeat: ("repeat", ("times",)),
+                   exp.SplitPart: ("split_part", ("part_index",))}
+_BITWISE_SYMBOLS = {exp.BitwiseAnd: "&", exp.BitwiseOr: "|", exp.BitwiseXor: "#", exp.BitwiseLeftShift: "<<",
+                    exp.BitwiseRightShift: ">>"}
+
+
+def _not_int4(e: exp.Expression) -> bool:
+    """A bigint, numeric or float expression: no implicit cast takes it to an integer."""
+    return exprtypes.int_width(e) == "int8" or exprtypes.kind(e) in ("num", "float")
+
+
+def _refuse_non_integer_arguments(node: exp.Expression) -> None:
+    """42883 where PostgreSQL has only an integer argument or operand and is given a
+    bigint, a numeric or a float: `substr(t, 3000000000)`, `left(t, sign(n))`,
+    `make_date(y::bigint, 1, 1)`, `d + count(*)`, `d + 2.5`, `5 | 2.5`. SQLite would take the value."""
+    if isinstance(node, exp.Pad):
+        name, keys = ("lpad" if node.args.get("is_left") else "rpad"), ("expression",)
+    elif isinstance(node, exp.Anonymous) and node.name.lower() == "make_date":
+        name, keys = "make_date", ()
+    else:
+        name, keys = _INT4_ARGUMENTS.get(type(node), (None, ()))
+    if name is not None:
+        checked = [node.args[k] for k in keys if node.args.get(k) is not None] if keys else node.expressions
+        if any(_not_int4(a) for a in checked):
+            labels = ", ".join(exprtypes.type_label(a) for a in node.iter_expressions())
+            raise SqlError(f"function {name}({labels}) does not exist", "42883")
+        return
+    a, b = node.args.get("this"), node.args.get("expression")
+    symbol = _BITWISE_SYMBOLS.get(type(node))
+    if symbol is not None:
+        bad = {"num", "float"} & {exprtypes.kind(a), exprtypes.kind(b)}
+    elif isinstance(node, exp.Mod):  # % and mod() of integers or numerics: a float has none
+        symbol, bad = "%", "float" in (exprtypes.kind(a), exprtypes.kind(b))
+    elif isinstance(node, (exp.Add, exp.Sub)):
+        symbol = "+" if isinstance(node, exp.Add) else "-"
+        pairs = [(a, b)] if isinstance(node, exp.Sub) else [(a, b), (b, a)]
+        bad = any(exprtypes.kind(date) == "date" and _not_int4(n) and exprtypes.kind(n) != "interval"
+                  for date, n in pairs)
+    else:
+        return
+    if bad:
+        raise SqlError(f"operator does not exist: {exprtypes.type_label(a)} {symbol} {exprtypes.type_label(b)}",
+                       "42883")
+
+
 def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
     """A comparison with a numeric literal SQLite cannot hold exactly: exact (pg_ncmp)
     against an integer or numeric operand; against a float, as doubles, as PostgreSQL
@@ -714,12 +795,18 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Cast) and isinstance(p.args.get("to"), exp.DataType) and \
             p.args["to"].this == exp.DataType.Type.TEXT:
         return True
+    if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
+        return child.index % 2 == 1  # greatest/least's (value, text) pairs: the text
+    if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
+        # made text: `'x' || coalesce(n, 2.5)` shows 2.5000 or 2.5; a char(n) loses its padding
+        return exprtypes.kind(child) != "text"
     if _passes_through(p, child):
         return _shown(p.parent if isinstance(p, exp.If) else p)
     if isinstance(p, exp.Alias):
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
-        return _is_result_select(p)
+        # under GROUP BY a value with no aggregate in it is a key, which groups compare
+        return _is_result_select(p) and not (p.args.get("group") is not None and child.find(exp.AggFunc) is None)
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
         return True
     return isinstance(p, exp.EQ) and child.arg_key == "expression" and isinstance(p.parent, exp.Update)
@@ -734,13 +821,36 @@ def _passes_through(p: exp.Expression | None, child: exp.Expression) -> bool:
             or isinstance(p, exp.Nullif) and child.arg_key == "this")
 
 
+def _numeric_literal_text(text: str) -> str:
+    """PostgreSQL's text of a numeric literal: 1.50 is 1.50, 1e3 is 1000, 1.5e-2 is 0.015."""
+    d = Decimal(text)
+    return f"{d:.{max(0, -d.as_tuple().exponent)}f}"
+
+
+def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
+    """A numeric argument's text with its display scale where its form says it (a literal,
+    a numeric(p,s) column, a cast), else the value itself."""
+    inner = e.unnest()
+    number = _signed_number(inner)
+    if number is not None and not number.lstrip("-").isdigit():
+        return exp.Literal.string(_numeric_literal_text(number))
+    if exprtypes.kind(e) != "num":
+        return e.copy()
+    sc = exprtypes.scale(e)  # asked while `e` is in the tree: its columns resolve
+    if sc is not None:
+        return exp.Anonymous(this="pg_with_scale", expressions=[e.copy(), exp.Literal.number(sc)])
+    if isinstance(inner, (exp.Cast, exp.Column)):
+        return exp.Anonymous(this="pg_numeric_text", expressions=[e.copy()])
+    return e.copy()
+
+
 def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
     """A numeric(p,s) column or a decimal literal as a shown CASE/COALESCE value: its
     text with its display scale (the branches' values need not share one)."""
     if not _passes_through(node.parent, node) or not _shown(node):
         return None
-    if isinstance(node, exp.Literal) and not node.is_string and "." in str(node.this):
-        return exp.Literal.string(str(node.this))
+    if isinstance(node, exp.Literal) and not node.is_string and not str(node.this).isdigit():
+        return exp.Literal.string(_numeric_literal_text(str(node.this)))
     if isinstance(node, exp.Column) and exprtypes.kind(node) == "num":
         sc = exprtypes.scale(node)
         if sc is not None:
@@ -749,12 +859,15 @@ def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
 
 
 def _is_result_select(sel: exp.Select) -> bool:
-    """The SELECT whose rows are the statement's result (not a subquery's); a set
-    operation's branches only when the result is not sorted (text would sort as text)."""
+    """The SELECT whose rows are the statement's result (not a subquery's), where its rows
+    are not compared: not with DISTINCT, nor a branch of a set operation that sorts or
+    removes duplicates (2.5000 and 2.5 as text would be two values)."""
+    if sel.args.get("distinct") is not None:
+        return False
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
         p = p.parent
-        if p.args.get("order") is not None:
+        if p.args.get("order") is not None or p.args.get("distinct") is not False:
             return False
     return p.parent is None
 
@@ -1253,10 +1366,16 @@ def _name_columns(tree: exp.Expression) -> None:
 
 def _statement_forms(tree: exp.Expression) -> None:
     """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
-    columns, DELETE ... USING, a set-returning function alone in a select list; LATERAL
-    is refused."""
+    columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
+    set-returning function alone in a select list; LATERAL is refused."""
     if tree.find(exp.Lateral) is not None:
         raise SqlError("LATERAL is not supported", "0A000")
+    if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None and \
+            isinstance(tree.expression, exp.Select) and tree.expression.args.get("where") is None and \
+            tree.expression.args.get("from_") is not None:
+        # SQLite reads the ON of ON CONFLICT as a join's when the SELECT has no WHERE
+        # (a syntax error); its documented way out is a WHERE that keeps every row.
+        tree.expression.set("where", exp.Where(this=exp.true()))
     if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and isinstance(tree.expression, exp.Values) \
             and schema.current() is not None:
         cols = schema.current().columns(tree.this.name)
@@ -1333,6 +1452,84 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
         return _rewrap(e, exp.Literal.number(int_coercion.to_int(literal, bits, "num")))
     except values.InputError as err:
         raise SqlError(str(err), err.sqlstate) from None
+
+
+# Column type OID -> (its kind, the sqlglot type its literal input is checked as).
+_STORED_KIND = {pgtypes.INT2: ("int", "SMALLINT"), pgtypes.INT4: ("int", "INT"), pgtypes.INT8: ("int", "BIGINT"),
+                pgtypes.NUMERIC: ("num", "DECIMAL"), pgtypes.FLOAT4: ("float", "FLOAT"),
+                pgtypes.FLOAT8: ("float", "DOUBLE"), pgtypes.BOOL: ("bool", "BOOLEAN"),
+                pgtypes.TEXT: ("text", ""), pgtypes.VARCHAR: ("text", ""), pgtypes.BPCHAR: ("text", ""),
+                pgtypes.DATE: ("date", "DATE"), pgtypes.TIME: ("time", "TIME"),
+                pgtypes.TIMESTAMP: ("timestamp", "TIMESTAMP"), pgtypes.TIMESTAMPTZ: ("timestamptz", "TIMESTAMPTZ"),
+                pgtypes.INTERVAL: ("interval", "INTERVAL")}
+# (expression kind, column kind) pairs PostgreSQL stores by an implicit or assignment cast;
+# any kind goes into a text column (as its text). Other pairs of these kinds: 42804.
+_ASSIGNABLE = {(a, b) for a in exprtypes.NUMERIC for b in exprtypes.NUMERIC} | {
+    (a, b) for a in ("date", "timestamp", "timestamptz") for b in ("date", "timestamp", "timestamptz")} | {
+    ("timestamp", "time"), ("timestamptz", "time"), ("interval", "time"), ("time", "interval"),
+    ("time", "time"), ("interval", "interval"), ("bool", "bool"), ("text", "text")}
+
+
+_LENGTH_LIMITED = re.compile(r"^\s*(character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)",
+                             re.IGNORECASE)
+
+
+def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
+    """A constant stored into a column is converted when PostgreSQL plans the statement,
+    so it fails even if no row is written: an integer beyond a smallint or integer
+    column (22003), a string longer than a varchar(n) or char(n) (22001); blanks beyond
+    the length are cut. Returns the constant as stored."""
+    bits = {pgtypes.INT2: 16, pgtypes.INT4: 32}.get(oid)
+    number = _signed_number(inner)
+    if bits and number is not None and number.lstrip("-").isdigit():
+        try:
+            int_coercion.to_int(int(number), bits, "int")
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+    if number is not None and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
+        inner = exp.Literal.string(_numeric_literal_text(number))  # a number stored as its text
+    if isinstance(inner, exp.Literal) and inner.is_string and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
+        limit = _LENGTH_LIMITED.match(schema.column_type(table, column) or "")
+        n = int(limit.group(2)) if limit else None
+        if n is not None and len(inner.this.rstrip(" ")) > n:
+            raise SqlError(f"value too long for type {pgtypes.REGTYPE_NAMES[oid]}({n})", "22001")
+        if n is not None and len(inner.this) > n:
+            return exp.Literal.string(inner.this[:n])
+    return inner
+
+
+def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
+    """`e` checked as a value stored into `column` of type `oid`, as PostgreSQL checks it
+    when it plans the statement (whether or not a row is written): a value of a type with
+    no assignment cast to the column's fails with 42804 (a boolean into an integer, text
+    into a date); a string literal is read as the column's type (22P02, 22007, 22008...);
+    a value of another type stored into a text column becomes its text (`true`, not 1)."""
+    stored = _STORED_KIND.get(oid)
+    if stored is None:
+        return e
+    target, literal_type = stored
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    stored_constant = _check_stored_constant(inner, table, column, oid)
+    if stored_constant is not inner:
+        return _rewrap(e, stored_constant)
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        if literal_type:
+            _check_literal_input(inner.this, literal_type, exp.DataType.build(literal_type))
+        return e
+    source = exprtypes.kind(inner)
+    if source not in _STORED_KINDS or source == target:
+        return e
+    if target == "text" or (source, target) in _ASSIGNABLE and target in exprtypes.TEMPORAL:
+        # as its text; a date/time value as the column's type (a timestamp into a
+        # timestamptz column is read in the session's time zone)
+        return _rewrap(e, exp.Cast(this=inner.copy(), to=exp.DataType.build(literal_type or "TEXT")))
+    if (source, target) in _ASSIGNABLE:
+        return e
+    raise SqlError(f'column "{column}" is of type {pgtypes.REGTYPE_NAMES.get(oid, target)} but expression is of '
+                   f"type {exprtypes.type_label(inner)}", "42804")
+
+
+_STORED_KINDS = {k for k, _t in _STORED_KIND.values()}
 
 
 def _signed_number(e: exp.Expression) -> str | None:
@@ -1417,7 +1614,7 @@ def _store_values(tree: exp.Expression) -> None:
             raise null_key_error(target.name, key)
 
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
-        e = _assigned(e, oid)
+        e = _assigned(_assignable(e, table, column, oid), oid)
         return _not_null_key(e, table, key) if key and column.lower() == key.lower() else e
 
     _map_assigned(tree, store)
@@ -1720,7 +1917,9 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     """Whether an INSERT or UPDATE may store a value the parser path must convert or
     refuse (`_store_values`): anything into a real column; a fractional literal into a
     table with an integer column, or (UPDATE) a numeric or float column on the right of
-    SET there; a NULL or missing rowid primary key. Unknown tables say yes."""
+    SET there; a NULL or missing rowid primary key; true/false into a table with other
+    types; a number into a column that is not a number; a string into a varchar(n) or
+    char(n); a function call's value (its type decides). Unknown tables say yes."""
     cat = schema.current()
     if cat is None:
         return False
@@ -1739,7 +1938,55 @@ def _stores_need_parser(scan: str, word: str) -> bool:
                                  [c.strip().strip('"').lower() for c in listed.group(1).split(",")]):
             return True
     kinds = {exprtypes.decl_kind(d) for _n, d in cols}
-    return "int" in kinds and (bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"})))
+    if "int" in kinds and (bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"}))):
+        return True
+    if _BOOLEAN_WORD.search(scan) and kinds != {"bool"}:
+        return True  # true/false into another type: 42804, or its text ('true', where SQLite stores 1)
+    decls = {n.lower(): exprtypes.decl_kind(d) for n, d in cols}
+    limited = {n.lower() for n, d in cols if _LENGTH_LIMITED.match(d or "")}
+    return any("(" in value or _NUMBER_VALUE.match(value) and decls.get(column.lower(), "") not in exprtypes.NUMERIC
+               or value.startswith("'") and column.lower() in limited
+               for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date
+
+
+_BOOLEAN_WORD = re.compile(r"\b(?:true|false)\b", re.IGNORECASE)
+_NUMBER_VALUE = re.compile(r"^[-+]?(?:\d|\.\d)")
+_UPDATE_SET = re.compile(r"\bset\s+(.*?)(?:\bwhere\b|\breturning\b|$)", re.IGNORECASE | re.DOTALL)
+_VALUES_ROWS = re.compile(r"\)\s*values\s*(.*?)(?:\bon\s+conflict\b|\breturning\b|$)", re.IGNORECASE | re.DOTALL)
+
+
+def _top_level_split(text: str, sep: str = ",") -> list[str]:
+    """`text` cut at each `sep` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _fast_assignments(scan: str, word: str) -> list[tuple[str, str]]:
+    """(column, value text) of each value a fast-path INSERT (with a column list) or
+    UPDATE stores; values of several VALUES rows all pair with their columns."""
+    if word == "update":
+        m = _UPDATE_SET.search(scan)
+        pairs = [a.split("=", 1) for a in _top_level_split(m.group(1))] if m else []
+        return [(c.strip().strip('"'), v.strip()) for c, v in (p for p in pairs if len(p) == 2)]
+    listed, m = _INSERT_COLUMNS.match(scan), _VALUES_ROWS.search(scan)
+    if listed is None or m is None:
+        return []
+    columns = [c.strip().strip('"') for c in listed.group(1).split(",")]
+    out = []
+    for row in _top_level_split(m.group(1)):
+        row = row.strip()
+        if row.startswith("(") and row.endswith(")"):
+            out += zip(columns, _top_level_split(row[1:-1]))
+    return out
 
 
 def _fast(text: str, word: str) -> Statement | None:
@@ -1781,6 +2028,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # INSERT ... SELECT etc.: let the parser check it
     if word in ("insert", "update") and _stores_need_parser(scan, word):
         return None  # a value PostgreSQL rounds or refuses where SQLite would store it as given
+    if _incomparable_on_fast_path(scan):
+        return None  # `flag = 1`, `name IN (1, 2)`: PostgreSQL has no such operator (the parser path refuses)
     out = text
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)
@@ -1801,6 +2050,44 @@ def _fast(text: str, word: str) -> Statement | None:
     if not _ORDINAL_CLAUSE.search(scan):
         out = _bind_numbers(out, plain, literals)
     return Statement(kind="sql", tag=_FAST_FIRST[word], sqlite=(out,), literals=tuple(literals))
+
+
+_OPERAND = r"([A-Za-z_][\w.]*|[-+]?\.?\d)"
+_COMPARED = re.compile(
+    _OPERAND + r"\s*(?:=|<>|<=|>=|<|>)\s*" + _OPERAND
+    + r"|([A-Za-z_][\w.]*)\s+(?:not\s+)?(?:in\s*\(\s*|between\s+)([-+]?\.?\d)", re.IGNORECASE)
+_TABLE_NAMED = re.compile(r"\b(?:from|join|update|into)\s+([A-Za-z_]\w*)", re.IGNORECASE)
+
+
+def _fast_operand_kind(operand: str, tables: list[str]) -> str:
+    """The kind of a fast-path comparison operand: a number, true/false, or a column of
+    one of the statement's tables ('' when unknown or ambiguous)."""
+    if not operand[0].isalpha() and operand[0] != "_":
+        return "int"
+    word = operand.lower()
+    if word in ("true", "false"):
+        return "bool"
+    column = operand.rsplit(".", 1)[-1]
+    kinds = {exprtypes.decl_kind(schema.column_type(table, column)) for table in tables} - {""}
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _incomparable_on_fast_path(scan: str) -> bool:
+    """Whether the fast path's text compares values PostgreSQL has no operator for (a
+    number with a boolean, text or date column, text with a date...), using the catalog's
+    column types: the parser path refuses them (`exprtypes.incomparable`, 42883)."""
+    if schema.current() is None:
+        return False
+    pairs = [tuple(g for g in m.groups() if g) for m in _COMPARED.finditer(scan)]
+    if not pairs:
+        return False
+    tables = _TABLE_NAMED.findall(scan)
+    for a, b in pairs:
+        ga = exprtypes.COMPARISON_GROUP.get(_fast_operand_kind(a, tables))
+        gb = exprtypes.COMPARISON_GROUP.get(_fast_operand_kind(b, tables))
+        if ga and gb and ga != gb:
+            return True
+    return False
 
 
 _STARS = re.compile(r"(?:\bselect\s+(?:distinct\s+)?|,\s*|\(\s*|\.)\*", re.IGNORECASE)

@@ -343,6 +343,23 @@ def pg_ncmp(a, b):
     return (x > y) - (x < y)
 
 
+def _numeric_pick(largest: bool):
+    @sql_function
+    def pick(*pairs):
+        """greatest/least of numerics shown as a result: (value, its text) pairs; the text
+        of the first largest/smallest value (NULLs ignored), so that each value keeps its
+        own display scale (least(n, 1.005) shows n's 0.1250, not 0.125)."""
+        best, best_text = None, None
+        for value, text in zip(pairs[::2], pairs[1::2]):
+            if value is None:
+                continue
+            d = numeric_input(value)
+            if best is None or (d > best if largest else d < best):
+                best, best_text = d, text
+        return best_text
+    return pick
+
+
 @sql_function
 def pg_numeric_text(value):
     """value::numeric shown as a result: PostgreSQL's text, keeping the input's scale."""
@@ -558,6 +575,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_icmp", pg_icmp, 2, **det)
     conn.create_scalar_function("pg_interval_key", pg_interval_key, 1, **det)
     conn.create_scalar_function("pg_interval_greatest", _interval_pick(True), -1, **det)
+    conn.create_scalar_function("pg_numeric_greatest", _numeric_pick(True), -1, **det)
+    conn.create_scalar_function("pg_numeric_least", _numeric_pick(False), -1, **det)
     conn.create_scalar_function("pg_interval_least", _interval_pick(False), -1, **det)
     register_aggregate(conn, "pg_interval_sum", lambda: (_IntervalAgg(), _IntervalAgg.step_sum,
                                                          _IntervalAgg.final_sum), 1)

@@ -257,6 +257,9 @@ def encode_text(value, oid: int) -> bytes | None:
     if isinstance(value, int):
         if oid == BYTEA:
             return b"\\x" + str(value).encode().hex().encode()
+        if oid in (FLOAT4, FLOAT8) and not isinstance(value, bool):
+            # an integer SQLite kept in a float column (bigint except float8): as the float
+            return _shortest_float(float(value), oid == FLOAT4).encode()
         return str(value).encode()
     s = str(value)
     if oid == BYTEA:

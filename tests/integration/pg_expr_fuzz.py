@@ -66,14 +66,30 @@ def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query]
     differ; a wrong answer of a documented kind is classed by that kind."""
     diffs = []
     for q in queries:
+        for stmt in q.setup:
+            outcome(pg, stmt)
+            outcome(sf, stmt)
+        sql = q.sql
         want, got = outcome(pg, q.sql), outcome(sf, q.sql)
+        if q.unordered:
+            want, got = _as_set(want), _as_set(got)
+        if want == got and q.check:
+            sql = f"{q.sql}; then {q.check}"
+            want, got = outcome(pg, q.check), outcome(sf, q.check)
         cls = classify(want, got)
         if cls == WRONG:
             known = known_difference(want, got)
             cls = f"known: {known}" if known else WRONG
         if cls is not None:
-            diffs.append((cls, q.sql, want, got))
+            diffs.append((cls, sql, want, got))
     return diffs
+
+
+def _as_set(out):
+    """Rows in a canonical order (NULLs first), for outcomes whose order is not defined."""
+    if out[0] != "rows":
+        return out
+    return (out[0], out[1], sorted(out[2], key=lambda row: [(v is not None, v or "") for v in row]))
 
 
 def report(diffs, show: int) -> str:

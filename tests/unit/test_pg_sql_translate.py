@@ -292,6 +292,30 @@ def test_current_timestamp_takes_the_column_type_with_a_catalog():
     assert "+" not in mtime and at.endswith("+00") and len(d) == 10
 
 
+def test_compared_numerics_are_values_not_their_text():
+    """A COALESCE, GREATEST or LEAST of numerics that a result shows as text (each value
+    with its own display scale) is compared as a number where rows are compared: by
+    DISTINCT, GROUP BY and UNION, 2.5000 and 2.5 are one value, as in PostgreSQL."""
+    c = conn()
+
+    def rows(pg_sql: str) -> list[tuple]:
+        out: list[tuple] = []
+        for stmt in translate(pg_sql, CTX, catalog(c)):
+            for s in stmt.sqlite:
+                out = c.execute(s, stmt.literals).fetchall()
+        return out
+
+    rows("create table nums (id int primary key, n numeric(10,4))")
+    rows("insert into nums values (1, 2.5), (2, null), (3, -0.125)")
+    assert len(rows("select distinct coalesce(n, 2.5) from nums")) == 2
+    assert len(rows("select coalesce(n, 2.5), count(*) from nums group by 1")) == 2
+    assert len(rows("select coalesce(n, 2.5) from nums union select 2.50")) == 2
+    assert len(rows("select distinct greatest(n, 2.5) from nums")) == 1
+    # shown, each keeps its scale (the column's 2.5000, the literal's 2.5)
+    assert rows("select coalesce(n, 2.5) from nums order by id") == [("2.5000",), ("2.5",), ("-0.1250",)]
+    assert rows("select least(n, 1.005) from nums order by id") == [("1.005",), ("1.005",), ("-0.1250",)]
+
+
 # --- split_statements ----------------------------------------------------------------------------
 def test_split_statements_examples():
     sql = ("select 'a;b', E'it\\'s;', \"x;y\" from t; -- c;\n/* a /* nested; */ ; */ select $$;$$, $q$ $$; $q$;"
