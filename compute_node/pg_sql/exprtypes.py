@@ -331,6 +331,8 @@ def kind(e: exp.Expression | None) -> str:
         kinds.discard("unknown")  # a literal takes the other branches' type
         if kinds <= {"int", "num"} and "num" in kinds:
             return "num"
+        if kinds <= set(NUMERIC) and "float" in kinds:
+            return "float"  # CASE of an integer and a float8 is a float8
         return kinds.pop() if len(kinds) == 1 and "" not in kinds else ""
     if isinstance(e, exp.Avg):
         inner = kind(e.this)  # avg of integers or numerics is numeric, of floats float

@@ -966,6 +966,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select mod(1.5::float8, 2)",
         "select 5 % sign(2)",
         "select nullif('a', 'b') = 5",
+        "select case when id > 5 then 2.5::float8 else 2 end * 1e308::float8 from {t}",
+        "select case when id > 5 then 2.5::float8 else id end as v from {t} order by id",
     ],
     "generated: types through ESCAPE, CTEs and ||": [
         "create table {t} (id int primary key, s text, r real, n numeric(10,4))",
