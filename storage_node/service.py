@@ -34,6 +34,14 @@ class StorageService(pb_grpc.StorageNodeServicer):
     def __init__(self, node: StorageNode):
         self.node = node
 
+    async def _volume(self, name: str, context):
+        """The node's part of volume `name`; a volume dropped here (StaleEpoch) or a bad
+        name (InvalidRecord) is the call's status, not an unhandled servicer error."""
+        try:
+            return self.node.volume(name)
+        except SixfoldError as e:
+            await _abort(context, e)  # raises
+
     async def Append(self, request_iterator, context):
         """One writer's append stream, one message at a time: check it, persist its
         records (inline when nothing else waits to be persisted), ack with the SCLs
@@ -99,7 +107,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         await _abort(context, err)
 
     async def GetPage(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = await self._volume(request.volume, context)
         try:
             if vol.unconfirmed or vol.lost_clone is not None:
                 try:
@@ -112,7 +120,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         return pb.GetPageResponse(image=r.image, page_lsn=r.page_lsn, scl=r.scl)
 
     async def GetSegmentState(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = await self._volume(request.volume, context)
         try:
             if vol.unconfirmed:
                 # What it must rebuild decides whether recovery may count it; a node that
@@ -138,7 +146,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
             truncations=truncations_pb(vol.fence.truncations), rebuilding=vol.rebuilding)
 
     async def Truncate(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = await self._volume(request.volume, context)
         try:
             vol.check_served()
             await vol.truncate(request.epoch, request.writer_id, request.above_lsn,
@@ -152,7 +160,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
         return pb.TruncateResponse(node=self.node.name, segments=segs)
 
     async def FetchRecords(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = await self._volume(request.volume, context)
         ranges = [(r.pg, r.after_lsn, r.up_to_lsn) for r in request.ranges]
         scl_pgs = [pg for pg, _a, _u in ranges]
         packed = len(request.range_pgs)
@@ -182,7 +190,7 @@ class StorageService(pb_grpc.StorageNodeServicer):
             cut=cut)
 
     async def CopySegment(self, request, context):
-        vol = self.node.volume(request.volume)
+        vol = await self._volume(request.volume, context)
         try:
             c = segment_copy.read_copy(vol, request.pg)
         except SixfoldError as e:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import grpc
 import psycopg
 import pytest
 
 from sixfold.endpoints import endpoints, load_credentials
+from sixfold.rpc import storage_pb2 as pb
+from sixfold.rpc import storage_pb2_grpc as pb_grpc
 from sixfold.spec import ClusterSpec
 from sixfold.supervisor import Supervisor, free_ports, wait_until
 from tests.integration.test_cli import ok, sixfold
@@ -83,6 +86,14 @@ def test_clone_shares_pages_then_diverges_and_outlives_its_source(cluster_builde
     volumes = src.root / "nodes" / src.storage_names[0] / "volumes"
     wait_until(lambda: not [p for p in volumes.iterdir() if not p.name.startswith(".")], 10,
                "the storage nodes to delete both volumes once nothing reads them")
+    # A peer (gossip, repair) still asking a node for a volume it deleted is refused with
+    # the call's status, not an unhandled servicer error (the log scan at teardown checks).
+    for call, request in (("FetchRecords", pb.FetchRequest(volume=src.spec.volume, max_records=1, max_bytes=1)),
+                          ("GetPage", pb.GetPageRequest(volume=src.spec.volume, page=0, read_lsn=1))):
+        with grpc.insecure_channel(src.nodes[src.storage_names[0]].address) as ch:
+            with pytest.raises(grpc.RpcError) as e:
+                getattr(pb_grpc.StorageNodeStub(ch), call)(request, timeout=5)
+        assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION and "dropped" in e.value.details(), call
 
 
 def test_a_storage_node_with_a_replaced_disk_does_not_serve_a_clone_it_lost(cluster_builder, tmp_path):
