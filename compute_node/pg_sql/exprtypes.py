@@ -8,6 +8,8 @@ literal), 'bool', 'date', 'time', 'timestamp', 'timestamptz', 'interval'."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -34,6 +36,36 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
             "uuid": t.UUID, "bytea": t.BYTEA, "json": t.JSON, "jsonb": t.JSONB}
+
+
+# The parameter types of the statement being translated (SessionContext.param_oids).
+_DECLARED_PARAMS: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar("sixfold_param_oids", default=())
+_OID_KIND = {t.INT2: "int", t.INT4: "int", t.INT8: "int", t.NUMERIC: "num", t.FLOAT4: "float", t.FLOAT8: "float",
+             t.TEXT: "text", t.VARCHAR: "text", t.BPCHAR: "text", t.BOOL: "bool", t.DATE: "date", t.TIME: "time",
+             t.TIMESTAMP: "timestamp", t.TIMESTAMPTZ: "timestamptz", t.INTERVAL: "interval", t.UUID: "uuid",
+             t.JSON: "json", t.JSONB: "jsonb", t.BYTEA: "bytea"}
+_OID_WIDTH = {t.INT2: "int2", t.INT4: "int4", t.INT8: "int8"}
+
+
+@contextlib.contextmanager
+def declared_parameters(oids: tuple[int, ...]):
+    """Within: $n has the type the client declared for it (0: not declared, untyped)."""
+    token = _DECLARED_PARAMS.set(tuple(oids))
+    try:
+        yield
+    finally:
+        _DECLARED_PARAMS.reset(token)
+
+
+def parameter_oid(e: exp.Expression) -> int:
+    """The declared type of a parameter node ($n, or ?n once rewritten), else 0."""
+    n = None
+    if isinstance(e, exp.Parameter) and isinstance(e.this, exp.Literal) and str(e.this.this).isdigit():
+        n = int(e.this.this)
+    elif isinstance(e, exp.Var) and str(e.this).startswith("?") and str(e.this)[1:].isdigit():
+        n = int(str(e.this)[1:])
+    oids = _DECLARED_PARAMS.get()
+    return oids[n - 1] if n is not None and 0 < n <= len(oids) else 0
 
 
 def dtype_kind(to: exp.DataType | None) -> str:
@@ -273,6 +305,8 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         return decl_kind(decl) if decl is not None else _derived_kind(e)
+    if isinstance(e, (exp.Parameter, exp.Var)):
+        return _OID_KIND.get(parameter_oid(e), "")
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
     if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window, exp.Escape)):
@@ -396,6 +430,8 @@ def int_hint(e: exp.Expression) -> str:
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         return _DECL_WIDTH.get(_norm_decl(decl), "") if decl else ""
+    if isinstance(e, (exp.Parameter, exp.Var)):
+        return _OID_WIDTH.get(parameter_oid(e), "")
     return ""
 
 
@@ -411,6 +447,8 @@ def int_width(e: exp.Expression) -> str:
         return hint
     if isinstance(e, (exp.Count, exp.Sum)):
         return "int8"
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+        return int_width(e.this.expressions[0])  # a scalar subquery: its column's
     if isinstance(e, (exp.Length, exp.StrPosition)):  # length(), char_length(), position(): integer
         return "int4"
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
@@ -463,6 +501,8 @@ def _is_float4(e: exp.Expression) -> bool:
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]
         return (to.this.name if hasattr(to.this, "name") else str(to.this)) == "FLOAT"
+    if isinstance(e, (exp.Parameter, exp.Var)):
+        return parameter_oid(e) == t.FLOAT4
     return False
 
 
@@ -516,6 +556,14 @@ def scale(e: exp.Expression) -> int | None:
             return int(to.expressions[1].sql())
         if dtype_kind(to) == "int":
             return 0
+        if dtype_kind(to) == "num" and not to.expressions:  # plain numeric keeps the value's scale
+            inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
+            if isinstance(inner, exp.Literal) and inner.is_string:
+                try:
+                    return max(0, -Decimal(inner.this.strip()).as_tuple().exponent)
+                except (InvalidOperation, TypeError):
+                    return None
+            return 0 if kind(e.this) == "int" else scale(e.this) if kind(e.this) == "num" else None
         return None
     if isinstance(e, exp.Column):
         decl = column_decl(e)

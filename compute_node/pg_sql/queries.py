@@ -384,7 +384,7 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_interval_greatest" if isinstance(node, exp.Greatest) else "pg_interval_least"
         return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
     if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "num" and node.parent is not None \
-            and _shown(node):
+            and _shown(node) and not _compared(node):
         # shown: the winning value's own text (each argument keeps its display scale)
         name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
         pairs = []
@@ -659,13 +659,16 @@ _COMPARISON_SYMBOLS_ALL = {**_COMPARISON_SYMBOLS, exp.NullSafeEQ: "=", exp.NullS
 
 def _refuse_incomparable(node: exp.Expression) -> None:
     """42883 for a comparison PostgreSQL has no operator for (`flag <> 5`, `d = 5`,
-    `txt IN (1, 2)`, `n BETWEEN d AND d`); SQLite would compare the stored values."""
+    `txt IN (1, 2)`, `d IN (SELECT n ...)`, `n BETWEEN d AND d`); SQLite would compare
+    the stored values."""
     pairs: list[tuple[exp.Expression, exp.Expression, str]] = []
     if type(node) in _COMPARISON_SYMBOLS_ALL and not (
             node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
         pairs.append((node.this, node.expression, _COMPARISON_SYMBOLS_ALL[type(node)]))
     elif isinstance(node, exp.In) and node.expressions:
         pairs += [(node.this, x, "=") for x in node.expressions]
+    elif isinstance(node, exp.In) and isinstance(node.args.get("query"), exp.Subquery):
+        pairs.append((node.this, node.args["query"], "="))  # the subquery's one column
     elif isinstance(node, exp.Between):
         pairs += [(node.this, node.args["low"], ">="), (node.this, node.args["high"], "<=")]
     for a, b, symbol in pairs:
@@ -806,7 +809,7 @@ def _shown(node: exp.Expression) -> bool:
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
         # under GROUP BY a value with no aggregate in it is a key, which groups compare
-        return _is_result_select(p) and not (p.args.get("group") is not None and child.find(exp.AggFunc) is None)
+        return _is_result_select(p)
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
         return True
     return isinstance(p, exp.EQ) and child.arg_key == "expression" and isinstance(p.parent, exp.Update)
@@ -847,7 +850,7 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
 def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
     """A numeric(p,s) column or a decimal literal as a shown CASE/COALESCE value: its
     text with its display scale (the branches' values need not share one)."""
-    if not _passes_through(node.parent, node) or not _shown(node):
+    if not _passes_through(node.parent, node) or not _shown(node) or _compared(node):
         return None
     if isinstance(node, exp.Literal) and not node.is_string and not str(node.this).isdigit():
         return exp.Literal.string(_numeric_literal_text(str(node.this)))
@@ -859,17 +862,37 @@ def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
 
 
 def _is_result_select(sel: exp.Select) -> bool:
-    """The SELECT whose rows are the statement's result (not a subquery's), where its rows
-    are not compared: not with DISTINCT, nor a branch of a set operation that sorts or
-    removes duplicates (2.5000 and 2.5 as text would be two values)."""
-    if sel.args.get("distinct") is not None:
-        return False
+    """The SELECT whose rows are the statement's result (not a subquery's); a set
+    operation's branches only when the result is not sorted (text would sort as text)."""
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
         p = p.parent
-        if p.args.get("order") is not None or p.args.get("distinct") is not False:
+        if p.args.get("order") is not None:
             return False
     return p.parent is None
+
+
+def _compared(node: exp.Expression) -> bool:
+    """Whether the result value at `node` is also compared with other rows' values: under
+    DISTINCT, as a GROUP BY key (no aggregate in it), or in a set operation that removes
+    duplicates. A value shown as one of several texts of the same number (a COALESCE of
+    2.5000 and 2.5) must stay a number there: as text they would be two values."""
+    item = node
+    while item.parent is not None and not isinstance(item.parent, exp.Select):
+        item = item.parent
+    sel = item.parent
+    if sel is None or item.arg_key != "expressions":
+        return False
+    if sel.args.get("distinct") is not None:
+        return True
+    if sel.args.get("group") is not None and item.find(exp.AggFunc) is None:
+        return True
+    p = sel
+    while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
+        p = p.parent
+        if p.args.get("distinct") is not False:
+            return True
+    return False
 
 
 def order_by_values(tree: exp.Expression) -> None:
@@ -1013,6 +1036,10 @@ def _hint(e: exp.Expression) -> str:
     return k if k in exprtypes.TEMPORAL else ""
 
 
+# Functions whose arguments are of type "any": an untyped parameter there has no type.
+_ANY_ARGUMENT_CALLS = (exp.Concat, exp.ConcatWs, exp.Count)
+
+
 def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> exp.Expression:
     user_lit = exp.Literal.string(ctx.user)
 
@@ -1024,6 +1051,15 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 if n < 1:
                     raise SqlError(f"there is no parameter ${n}", "42P02")
                 max_param[0] = max(max_param[0], n)
+                declared = exprtypes.parameter_oid(node)
+                if declared == 0 and (isinstance(node.parent, _ANY_ARGUMENT_CALLS) or
+                                      isinstance(node.parent, exp.Is) and node.arg_key == "this"):
+                    # concat($1, ...), count($1), $1 IS NULL: PostgreSQL cannot type an untyped parameter there
+                    raise SqlError(f"could not determine data type of parameter ${n}", "42P18")
+                if declared == pgtypes.NUMERIC and not _shown(node):
+                    # a numeric parameter is bound as its text when it has a display scale
+                    # (2.500): a number wherever it is compared or computed with
+                    return exp.Anonymous(this="pg_numeric_in", expressions=[exp.Var(this=f"?{n}")])
                 return exp.Var(this=f"?{n}")
             raise error_near("$")
         if isinstance(node, exp.Placeholder):

@@ -13,6 +13,9 @@ class SessionContext:
     user: str
     database: str
     backend_pid: int = 0
+    # The types a client declared for $1, $2, ... (Parse; 0 = unspecified): they type the
+    # expressions the parameters stand in, as in PostgreSQL (a boolean $1 is shown t/f).
+    param_oids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

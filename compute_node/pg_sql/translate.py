@@ -36,7 +36,7 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import schema
+from compute_node.pg_sql import exprtypes, schema
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, deallocate, discard, drop, noop, truncate, vacuum,
 )
@@ -142,7 +142,7 @@ def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog 
             return hit
     if catalog is not None:
         catalog = schema.Catalog(catalog.query, catalog.version)  # fresh: records what this translation asks
-    with schema.using(catalog):
+    with schema.using(catalog), exprtypes.declared_parameters(ctx.param_oids):
         out = _translate_text(pg_sql, ctx)
     used = catalog.used_version if catalog is not None else None
     with _CACHE_LOCK:

@@ -379,7 +379,7 @@ class Connection:
         pieces = split_statements(p.query)
         if len(pieces) > 1:
             raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
-        stmts = await self.in_worker(self.session.translate, pieces[0]) if pieces else []
+        stmts = await self.in_worker(self.session.translate, pieces[0], tuple(p.param_oids)) if pieces else []
         count = max([len(p.param_oids)] + [s.param_count for s in stmts])
         oids = list(p.param_oids) + [0] * (count - len(p.param_oids))
         inferred = stmts[-1].param_oids if stmts else ()

@@ -10,6 +10,7 @@ and value encoding for results.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import logging
@@ -158,9 +159,11 @@ class PgSession:
             return own
         return PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS if self.engine.txn == "write" else 0
 
-    def translate(self, text: str) -> list[Statement]:
+    def translate(self, text: str, param_oids: tuple[int, ...] = ()) -> list[Statement]:
+        """`text` translated; `param_oids`: the parameter types a Parse message declared."""
+        ctx = dataclasses.replace(self.ctx, param_oids=tuple(param_oids)) if any(param_oids) else self.ctx
         try:
-            return translate(text, self.ctx, self.catalog)
+            return translate(text, ctx, self.catalog)
         except SixfoldError:
             self._note_error()
             raise

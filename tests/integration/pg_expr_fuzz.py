@@ -69,12 +69,12 @@ def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query]
         for stmt in q.setup:
             outcome(pg, stmt)
             outcome(sf, stmt)
-        sql = q.sql
-        want, got = outcome(pg, q.sql), outcome(sf, q.sql)
+        sql = q.sql if q.params is None else f"{q.sql} -- params {q.params!r}"
+        want, got = outcome(pg, q.sql, q.params), outcome(sf, q.sql, q.params)
         if q.unordered:
             want, got = _as_set(want), _as_set(got)
         if want == got and q.check:
-            sql = f"{q.sql}; then {q.check}"
+            sql = f"{sql}; then {q.check}"
             want, got = outcome(pg, q.check), outcome(sf, q.check)
         cls = classify(want, got)
         if cls == WRONG:

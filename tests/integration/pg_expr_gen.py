@@ -14,7 +14,10 @@ Pure: no I/O. `Generator(seed).queries(n)` gives the same n queries for the same
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -88,6 +91,28 @@ TRUNC_UNITS = ["'year'", "'month'", "'day'", "'hour'", "'minute'", "'quarter'", 
 EXTRACT_FIELDS = ["year", "month", "day", "hour", "minute", "second", "dow", "doy", "epoch", "quarter"]
 
 
+# Literals a query may take as a bound parameter instead (the extended protocol, as an
+# application sends them): the Python value psycopg binds, typed by psycopg.
+_UTC_PLUS_2 = dt.timezone(dt.timedelta(hours=2))
+PARAM_VALUES = {
+    "0": 0, "1": 1, "-1": -1, "2": 2, "7": 7, "(-13)": -13, "100": 100, "2147483647": 2147483647,
+    "(-2147483648)": -2147483648, "3000000000": 3000000000,
+    "2.5": Decimal("2.5"), "(-2.5)": Decimal("-2.5"), "0.5": Decimal("0.5"), "1.005": Decimal("1.005"),
+    "123.456": Decimal("123.456"), "0.000": Decimal("0.000"), "(-0.001)": Decimal("-0.001"),
+    "2.5::float8": 2.5, "(-0.5)::float8": -0.5, "0.1::float8": 0.1, "3::float8": 3.0,
+    "'abc'": "abc", "'ABC'": "ABC", "''": "", "' pad '": " pad ", "'a_c'": "a_c", "'42'": "42", "'2.5'": "2.5",
+    "'x''y'": "x'y", "'Hello World'": "Hello World", "'%'": "%", "'Ünïcödé ß'": "Ünïcödé ß", "'日本語'": "日本語",
+    "true": True, "false": False,
+    "date '2024-02-29'": dt.date(2024, 2, 29), "date '2024-01-31'": dt.date(2024, 1, 31),
+    "date '2000-12-31'": dt.date(2000, 12, 31),
+    "timestamp '2024-01-31 10:00:00'": dt.datetime(2024, 1, 31, 10), "timestamp '2024-01-01'": dt.datetime(2024, 1, 1),
+    "timestamptz '2024-01-01 10:00+02'": dt.datetime(2024, 1, 1, 10, tzinfo=_UTC_PLUS_2),
+    "interval '1 day'": dt.timedelta(days=1), "interval '2 hours 30 minutes'": dt.timedelta(hours=2, minutes=30),
+    "interval '36 hours'": dt.timedelta(hours=36), "interval '0.5 seconds'": dt.timedelta(seconds=0.5),
+}
+_PLACEHOLDER = re.compile("\x00(\\d+)\x00")  # where parameter N goes, until the query's % are escaped
+
+
 @dataclass(frozen=True)
 class Query:
     kind: str  # the kind of value the expression was built for
@@ -95,17 +120,33 @@ class Query:
     setup: tuple[str, ...] = ()  # run on both servers first (a statement that writes resets its table)
     check: str | None = None  # run on both after `sql`: what the statement left in its table
     unordered: bool = False  # rows compared as a set (RETURNING: PostgreSQL promises no order)
+    params: dict | None = None  # bound parameters (psycopg's %(pN)s placeholders), or none
 
 
 class Generator:
     def __init__(self, seed: int):
         self.seed = seed
         self.rng = random.Random(seed)
+        self.params: list | None = None  # collecting parameters for the query being built
 
     def queries(self, n: int) -> list[Query]:
         return [self.query() for _ in range(n)]
 
     def query(self) -> Query:
+        """A query; one in six binds some of its literals as parameters instead."""
+        if self.rng.random() >= 1 / 6:
+            return self._query()
+        self.params = []
+        try:
+            q = self._query()
+            params = {f"p{i}": v for i, v in enumerate(self.params)}
+        finally:
+            self.params = None
+        if not params:
+            return q  # (a query shape may repeat an expression's text: a name binds both places)
+        return dataclasses.replace(q, sql=_PLACEHOLDER.sub(r"%(p\1)s", q.sql.replace("%", "%%")), params=params)
+
+    def _query(self) -> Query:
         r = self.rng
         x = r.random()
         if x < 0.15:
@@ -259,7 +300,11 @@ class Generator:
             return r.choice(KIND_COLUMNS[kind])
         if x > 0.96:
             return NULLS[kind]
-        return r.choice(LITERALS[kind])
+        literal = r.choice(LITERALS[kind])
+        if self.params is not None and literal in PARAM_VALUES and r.random() < 0.6:
+            self.params.append(PARAM_VALUES[literal])
+            return f"\x00{len(self.params) - 1}\x00"
+        return literal
 
     def _i(self, d, tb):
         e, r = self.expr, self.rng

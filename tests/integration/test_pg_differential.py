@@ -17,6 +17,7 @@ docs/2026-12-03-pg-compatibility.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -940,6 +941,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where b between 0 and 1",
         "select id from {t} where b is distinct from 1",
         "select id from {t} where d > (select count(*) from {t})",
+        "select id from {t} where b in (select count(*) from {t})",
+        "select id from {t} where d not in (select s from {t})",
+        "select id from {t} where id in (select big from {t}) or s in (select s from {t}) order by id",
         "select true = 1",
         "select date '2024-01-01' > 5",
         "select id from {t} where s < d",
@@ -983,6 +987,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id, least(n, 1.005) as a, greatest(n, 2) as b, coalesce(least(n, 10::numeric), n) as c, "
         "greatest(1.50, 2, null, 1.5) as d, least(n * 2.5, 0.5) as e from {t} order by a, id",
         "select id::bigint * 3000000000000 as v from {t} except select sign(null::int) order by 1 nulls first",
+    ],
+    "generated: bound parameters typed as the client declared them": [
+        "create table {t} (id int primary key, n numeric(10,4), iv interval, b bool)",
+        "insert into {t} values (1, 2.5, '1 day', true), (2, 0, '-3 mons', false), (3, null, null, null)",
+        ("select %s as a, (%s)::text as b, %s as c", (True, False, 7)),
+        ("select id, sum(case when b then %s else iv end) over (order by id) as s, -nullif(%s, iv) as m "
+         "from {t} order by id", (dt.timedelta(days=1, hours=12), dt.timedelta(hours=2, minutes=30))),
+        ("select %s * %s", (7, 2147483647)),
+        ("select ((-%s))::smallint as r", (2.5,)),
+        ("select id from {t} where trunc(nullif(%s, n)) <> -9 order by id", (Decimal("0.000"),)),
+        ("select %s as shown, %s + n as summed from {t} order by id", (Decimal("2.500"), Decimal("2.500"))),
+        ("select concat(%s, 'x')", ("a",)),
+        ("select count(%s) from {t}", ("a",)),
+        ("select id from {t} where b = %s order by id", (1,)),
+        ("select %s is null", ("x",)),
+        ("select 'a' || (n % 10::numeric) as m, (2.50)::numeric || 'x' as c from {t} order by id", None),
     ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
