@@ -568,7 +568,7 @@ def scale(e: exp.Expression) -> int | None:
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         m = re.match(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", decl or "", re.IGNORECASE)
-        return int(m.group(1)) if m else None
+        return int(m.group(1)) if m else 0 if decl_kind(decl) == "int" else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
     if isinstance(e, _BRANCHING):  # branches of one scale

@@ -101,6 +101,56 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
 _ZONE = re.compile(r"^\s*(?:(z|utc|gmt)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)\s*$", re.IGNORECASE)
 
 
+_MONTH_NUMBERS = {name: i + 1 for i, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december", "sept"}
+_WEEKDAYS = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday",
+             "wednesday", "thursday", "friday", "saturday", "sunday"}
+_WORD_DATE_TOKEN = re.compile(r"\d+:\d[\d:.]*|[A-Za-z]+|\d+|[+-]\d[\d:]*", re.IGNORECASE)
+
+
+def _iso_date_text(text: str) -> str | None:
+    """PostgreSQL's other date spellings (DateStyle ISO, MDY) as ISO 'YYYY-MM-DD[ rest]',
+    or None: a month's name with the day and year in any order ('Feb 29 2024',
+    '29 Feb 2024', 'February 29, 2024', '2024-Feb-29', 'Thu Feb 29 10:30:00 2024'),
+    'MM/DD/YYYY' and 'YYYYMMDD'; a time and zone after them are kept."""
+    t = text.strip()
+    m = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4,})(.*)$", t)
+    if m:
+        return f"{m.group(3)}-{m.group(1)}-{m.group(2)}{m.group(4)}"
+    m = re.match(r"^(\d{4})(\d{2})(\d{2})(\s.*)?$", t)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}{m.group(4) or ''}"
+    if not re.search(r"[A-Za-z]{3}", t):
+        return None
+    t = re.sub(r"(?<=[A-Za-z])-|-(?=[A-Za-z])", " ", t)  # 2024-Feb-29
+    month = year = day = None
+    rest: list[str] = []
+    for tok in _WORD_DATE_TOKEN.findall(t):
+        low = tok.lower()
+        if tok[0].isalpha():
+            if month is None and (low[:3] in _MONTH_NUMBERS and (len(low) == 3 or low in _MONTH_NAMES)):
+                month = _MONTH_NUMBERS[low[:3]]
+            elif low in _WEEKDAYS and not rest:
+                continue
+            elif month is not None and year is not None and day is not None:
+                rest.append(tok)  # a zone name after the date and time
+            else:
+                return None
+        elif ":" in tok or tok[0] in "+-":
+            rest.append(tok)
+        elif year is None and (len(tok) >= 3 or (day is not None and month is not None and not rest)):
+            year = int(tok) if len(tok) >= 3 else int(tok) + (2000 if int(tok) < 70 else 1900)  # 24 is 2024
+        elif day is None and len(tok) <= 2:
+            day = int(tok)
+        else:
+            return None
+    if month is None or year is None or day is None:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}" + ("".join(" " + r for r in rest))
+
+
 def _fraction_us(frac: str | None) -> int:
     if not frac:
         return 0
@@ -123,12 +173,12 @@ def parse_date(value) -> dt.date:
         return dt.date(1970, 1, 1)
     if low in ("infinity", "-infinity"):
         raise TemporalError("0A000", "infinite dates are not supported")
-    m = _DATE.match(text)
+    m = _DATE.match(text) or _DATE.match(_iso_date_text(text) or "")
     if not m:
         raise _bad("date", text)
-    rest = text[m.end():]
-    if rest.strip() and not re.match(r"^\s*[tT]?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|[+-]\d{1,2}(:?\d{2})?)?\s*$",
-                                     rest, re.IGNORECASE):
+    rest = m.string[m.end():]
+    if rest.strip() and not re.match(
+            r"^\s*[tT]?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|utc|gmt|[+-]\d{1,2}(:?\d{2})?)?\s*$", rest, re.IGNORECASE):
         raise _bad("date", text)
     return _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
 
@@ -164,11 +214,11 @@ def parse_timestamp(value, tz: bool) -> dt.datetime:
         return out if tz else out.replace(tzinfo=None)
     if low in ("infinity", "-infinity"):
         raise TemporalError("0A000", "infinite timestamps are not supported")
-    m = _DATE.match(text)
+    m = _DATE.match(text) or _DATE.match(_iso_date_text(text) or "")
     if not m:
         raise _bad(kind, text)
     day = _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
-    rest = text[m.end():]
+    rest = m.string[m.end():]
     rest = rest[1:] if rest[:1] in ("T", "t") else rest.lstrip()
     h = mi = s = us = 0
     if rest:

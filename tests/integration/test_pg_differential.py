@@ -988,6 +988,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "greatest(1.50, 2, null, 1.5) as d, least(n * 2.5, 0.5) as e from {t} order by a, id",
         "select id::bigint * 3000000000000 as v from {t} except select sign(null::int) order by 1 nulls first",
     ],
+    "dates spelled with month names, slashes or no separators": [
+        "create table {t} (id int primary key, d date, ts timestamp, tz timestamptz)",
+        "insert into {t} values (1, 'Jan 8, 1999', 'Thu Feb 29 10:30:00 2024', 'Feb 29 2024 10:30 +02'), "
+        "(2, '29-Feb-2024', '2024 Feb 29 23:59:59.5', '02/29/2024'), (3, '20240229', 'February 29, 2024', "
+        "'Dec 31 1999 23:59:59.5 UTC'), (4, 'Feb 29 24', 'Jan 1 99', 'Monday Jan 1 2024')",
+        "select * from {t} order by id",
+        "select 'Sept 1 2024'::date, '1/2/2024'::date, '5 May 2024'::timestamp, '2024-Feb-29'::timestamptz",
+        "select 'Feb 30 2024'::date",
+        "select 'Febx 29 2024'::date",
+        "select '13/01/2024'::date",
+        "insert into {t} (id, d) values (5, 'Jan 32 2024')",
+    ],
     "generated: bound parameters typed as the client declared them": [
         "create table {t} (id int primary key, n numeric(10,4), iv interval, b bool)",
         "insert into {t} values (1, 2.5, '1 day', true), (2, 0, '-3 mons', false), (3, null, null, null)",
@@ -1002,7 +1014,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select count(%s) from {t}", ("a",)),
         ("select id from {t} where b = %s order by id", (1,)),
         ("select %s is null", ("x",)),
-        ("select 'a' || (n % 10::numeric) as m, (2.50)::numeric || 'x' as c from {t} order by id", None),
+        ("select 'a' || (n % 10::numeric) as m, (2.50)::numeric || 'x' as c, concat('b', id % (-0.001)) as i "
+         "from {t} order by id", None),
     ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
