@@ -13,29 +13,10 @@ from __future__ import annotations
 import re
 
 from compute_node.pg_sql import values
-from compute_node.pg_sql.lexing import segments
+from compute_node.pg_sql.lexing import split_top_level
 
 _CONSTRAINT_WORDS = {"constraint", "not", "null", "default", "primary", "unique", "check", "references", "collate",
                      "generated", "as"}
-
-
-def _split_top(text: str, sep: str = ",") -> list[str]:
-    """`text` cut at top-level `sep` (outside quotes and parentheses)."""
-    out, depth, start = [], 0, 0
-    for kind, s, e in segments(text):
-        if kind != "code":
-            continue
-        for i in range(s, e):
-            c = text[i]
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-            elif c == sep and depth == 0:
-                out.append(text[start:i])
-                start = i + 1
-    out.append(text[start:])
-    return out
 
 
 def _tokens(coldef: str) -> list[str]:
@@ -93,7 +74,7 @@ def rewrite_column(create_sql: str, column: str, op: str, arg: str) -> str:
     the SQLite column type followed by the type CHECK clauses, tab-separated)."""
     open_at = create_sql.index("(")
     close_at = create_sql.rindex(")")
-    parts = _split_top(create_sql[open_at + 1:close_at])
+    parts = split_top_level(create_sql[open_at + 1:close_at])
     target = column.strip('"')
     for k, part in enumerate(parts):
         toks = _tokens(part)

@@ -524,11 +524,9 @@ def _type_checks(name: str, type_text: str) -> list[str]:
         return []  # an array: its input trigger checks each element
     oid = pgtypes.column_oid(type_text or None, None) if type_text else None
     label = pgtypes.pg_type_name(type_text) if type_text else ""
-    length = re.match(r"^\s*(character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)", type_text or "",
-                      re.IGNORECASE)
-    if length:  # PostgreSQL refuses a longer string (22001); SQLite would keep it
+    n = pgtypes.length_limit(type_text)
+    if n is not None:  # PostgreSQL refuses a longer string (22001); SQLite would keep it
         bare = name.strip('"').replace('"', "")
-        n = int(length.group(2))
         if pgtypes.char_length(type_text) is None:
             return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length({name}) <= {n})']
         # char(n): trailing blanks are padding (dropped by the input trigger, ignored when

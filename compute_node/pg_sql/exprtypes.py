@@ -40,10 +40,11 @@ KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "b
 
 # The parameter types of the statement being translated (SessionContext.param_oids).
 _DECLARED_PARAMS: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar("sixfold_param_oids", default=())
-_OID_KIND = {t.INT2: "int", t.INT4: "int", t.INT8: "int", t.NUMERIC: "num", t.FLOAT4: "float", t.FLOAT8: "float",
-             t.TEXT: "text", t.VARCHAR: "text", t.BPCHAR: "text", t.BOOL: "bool", t.DATE: "date", t.TIME: "time",
-             t.TIMESTAMP: "timestamp", t.TIMESTAMPTZ: "timestamptz", t.INTERVAL: "interval", t.UUID: "uuid",
-             t.JSON: "json", t.JSONB: "jsonb", t.BYTEA: "bytea"}
+# The kind of a value of each type (a parameter's declared type, a column's stored type).
+OID_KIND = {t.INT2: "int", t.INT4: "int", t.INT8: "int", t.NUMERIC: "num", t.FLOAT4: "float", t.FLOAT8: "float",
+            t.TEXT: "text", t.VARCHAR: "text", t.BPCHAR: "text", t.BOOL: "bool", t.DATE: "date", t.TIME: "time",
+            t.TIMESTAMP: "timestamp", t.TIMESTAMPTZ: "timestamptz", t.INTERVAL: "interval", t.UUID: "uuid",
+            t.JSON: "json", t.JSONB: "jsonb", t.BYTEA: "bytea"}
 _OID_WIDTH = {t.INT2: "int2", t.INT4: "int4", t.INT8: "int8"}
 
 
@@ -182,17 +183,12 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     """The kind of `col` in one FROM source, None when the source has no such column."""
     if col.table and col.table != src.alias_or_name:
         return None
-    body = None
-    if isinstance(src, exp.Subquery):
-        body = src.this
-    elif isinstance(src, exp.Table) and isinstance(src.this, (exp.ExplodingGenerateSeries, exp.GenerateSeries)):
+    if isinstance(src, exp.Table) and isinstance(src.this, (exp.ExplodingGenerateSeries, exp.GenerateSeries)):
         names = [src.alias_or_name] + [c.name for c in (src.args.get("alias").columns if src.args.get("alias") else [])]
         if col.name not in names:
             return None
         return _output_kind(src.this.args.get("start"))
-    elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
-        body = _cte(src.name, src)
-    elif isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
+    if isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
         alias = src.args.get("alias")
         names = [c.name for c in alias.columns] if alias is not None else []
         if col.name not in names:
@@ -204,14 +200,24 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         if kinds <= {"int", "num"} and "num" in kinds:
             return "num"
         return kinds.pop() if len(kinds) == 1 else ""
-    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
-        body = body.this
-    if not isinstance(body, exp.Select):
-        return None
-    for p in body.expressions:
+    body = _source_select(src)
+    for p in body.expressions if body is not None else ():
         if p.alias_or_name == col.name:
             return _output_kind(p)
     return None
+
+
+def _source_select(src: exp.Expression) -> exp.Select | None:
+    """The SELECT that makes a FROM source's rows: a subquery's, a CTE's (the first branch
+    of a set operation), None for a table."""
+    body = None
+    if isinstance(src, exp.Subquery):
+        body = src.this
+    elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+        body = _cte(src.name, src)
+    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+        body = body.this
+    return body if isinstance(body, exp.Select) else None
 
 
 def _derived_projection(col: exp.Column) -> exp.Expression | None:
@@ -222,17 +228,8 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
         return None
     found = []
     for src in _sources(sel):
-        if col.table and col.table != src.alias_or_name:
-            continue
-        body = None
-        if isinstance(src, exp.Subquery):
-            body = src.this
-        elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
-            body = _cte(src.name, src)
-        while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
-            body = body.this
-        if isinstance(body, exp.Select):
-            found += [p.unalias() for p in body.expressions if p.alias_or_name == col.name]
+        body = _source_select(src) if not col.table or col.table == src.alias_or_name else None
+        found += [p.unalias() for p in body.expressions if p.alias_or_name == col.name] if body is not None else []
     return found[0] if len(found) == 1 else None
 
 
@@ -306,7 +303,7 @@ def kind(e: exp.Expression | None) -> str:
         decl = column_decl(e)
         return decl_kind(decl) if decl is not None else _derived_kind(e)
     if isinstance(e, (exp.Parameter, exp.Var)):
-        return _OID_KIND.get(parameter_oid(e), "")
+        return OID_KIND.get(parameter_oid(e), "")
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
     if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window, exp.Escape)):
@@ -537,19 +534,23 @@ def type_label(e: exp.Expression) -> str:
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}
 
 
+def decimal_scale(text: str) -> int | None:
+    """The display scale of a number written as `text` (2.50: 2, 1e3: 0, 1.5e-2: 3), None
+    when it is not a number."""
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return None
+    return max(0, -d.as_tuple().exponent) if d.is_finite() else None
+
+
 def scale(e: exp.Expression) -> int | None:
     """The display scale PostgreSQL gives a numeric expression when its form says it
     (literals, numeric(p,s) casts, + - * over those, extract's fractional fields)."""
     while isinstance(e, (exp.Paren, exp.Alias, exp.Neg)):
         e = e.this
     if isinstance(e, exp.Literal) and not e.is_string:
-        text = str(e.this)
-        if "e" in text.lower():  # 1e3 is numeric 1000, 1.50e1 is 15.0
-            try:
-                return max(0, -Decimal(text).as_tuple().exponent)
-            except InvalidOperation:
-                return None
-        return len(text.split(".", 1)[1]) if "." in text else 0
+        return decimal_scale(str(e.this))  # 1e3 is numeric 1000, 1.50e1 is 15.0
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]
         if dtype_kind(to) == "num" and len(to.expressions) == 2:
@@ -559,16 +560,13 @@ def scale(e: exp.Expression) -> int | None:
         if dtype_kind(to) == "num" and not to.expressions:  # plain numeric keeps the value's scale
             inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
             if isinstance(inner, exp.Literal) and inner.is_string:
-                try:
-                    return max(0, -Decimal(inner.this.strip()).as_tuple().exponent)
-                except (InvalidOperation, TypeError):
-                    return None
+                return decimal_scale(inner.this.strip())
             return 0 if kind(e.this) == "int" else scale(e.this) if kind(e.this) == "num" else None
         return None
     if isinstance(e, exp.Column):
         decl = column_decl(e)
-        m = re.match(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", decl or "", re.IGNORECASE)
-        return int(m.group(1)) if m else 0 if decl_kind(decl) == "int" else None
+        sc = t.numeric_scale(decl)
+        return sc if sc is not None else 0 if decl_kind(decl) == "int" else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
     if isinstance(e, _BRANCHING):  # branches of one scale

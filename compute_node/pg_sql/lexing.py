@@ -128,6 +128,25 @@ def error_near(token: str) -> SqlError:
     return SqlError(f'syntax error at or near "{token}"', "42601")
 
 
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """`text` cut at top-level `sep` (outside quotes and parentheses)."""
+    out, depth, start = [], 0, 0
+    for kind, s, e in segments(text):
+        if kind != "code":
+            continue
+        for i in range(s, e):
+            c = text[i]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            elif c == sep and depth == 0:
+                out.append(text[start:i])
+                start = i + 1
+    out.append(text[start:])
+    return out
+
+
 def has_top_level_semicolon(text: str) -> bool:
     if ";" not in text:
         return False

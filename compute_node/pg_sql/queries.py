@@ -5,8 +5,8 @@ the fast path that passes plain DML through without parsing."""
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 import re
+from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
@@ -15,7 +15,7 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import catalog, exprtypes, float_input, int_coercion, reflection, schema, temporal, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
-from compute_node.pg_sql.lexing import error_near, segments
+from compute_node.pg_sql.lexing import error_near, segments, split_top_level
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -808,7 +808,6 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Alias):
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
-        # under GROUP BY a value with no aggregate in it is a key, which groups compare
         return _is_result_select(p)
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
         return True
@@ -826,8 +825,7 @@ def _passes_through(p: exp.Expression | None, child: exp.Expression) -> bool:
 
 def _numeric_literal_text(text: str) -> str:
     """PostgreSQL's text of a numeric literal: 1.50 is 1.50, 1e3 is 1000, 1.5e-2 is 0.015."""
-    d = Decimal(text)
-    return f"{d:.{max(0, -d.as_tuple().exponent)}f}"
+    return f"{Decimal(text):.{exprtypes.decimal_scale(text)}f}"
 
 
 def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
@@ -1490,14 +1488,13 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
         raise SqlError(str(err), err.sqlstate) from None
 
 
-# Column type OID -> (its kind, the sqlglot type its literal input is checked as).
-_STORED_KIND = {pgtypes.INT2: ("int", "SMALLINT"), pgtypes.INT4: ("int", "INT"), pgtypes.INT8: ("int", "BIGINT"),
-                pgtypes.NUMERIC: ("num", "DECIMAL"), pgtypes.FLOAT4: ("float", "FLOAT"),
-                pgtypes.FLOAT8: ("float", "DOUBLE"), pgtypes.BOOL: ("bool", "BOOLEAN"),
-                pgtypes.TEXT: ("text", ""), pgtypes.VARCHAR: ("text", ""), pgtypes.BPCHAR: ("text", ""),
-                pgtypes.DATE: ("date", "DATE"), pgtypes.TIME: ("time", "TIME"),
-                pgtypes.TIMESTAMP: ("timestamp", "TIMESTAMP"), pgtypes.TIMESTAMPTZ: ("timestamptz", "TIMESTAMPTZ"),
-                pgtypes.INTERVAL: ("interval", "INTERVAL")}
+# Column types whose stored values are checked (`_assignable`) -> the sqlglot type a
+# literal is read as ('' for text: any literal is its text).
+_LITERAL_TYPE = {pgtypes.INT2: "SMALLINT", pgtypes.INT4: "INT", pgtypes.INT8: "BIGINT", pgtypes.NUMERIC: "DECIMAL",
+                 pgtypes.FLOAT4: "FLOAT", pgtypes.FLOAT8: "DOUBLE", pgtypes.BOOL: "BOOLEAN", pgtypes.TEXT: "",
+                 pgtypes.VARCHAR: "", pgtypes.BPCHAR: "", pgtypes.DATE: "DATE", pgtypes.TIME: "TIME",
+                 pgtypes.TIMESTAMP: "TIMESTAMP", pgtypes.TIMESTAMPTZ: "TIMESTAMPTZ", pgtypes.INTERVAL: "INTERVAL"}
+_STORED_KINDS = {exprtypes.OID_KIND[o] for o in _LITERAL_TYPE}
 # (expression kind, column kind) pairs PostgreSQL stores by an implicit or assignment cast;
 # any kind goes into a text column (as its text). Other pairs of these kinds: 42804.
 _ASSIGNABLE = {(a, b) for a in exprtypes.NUMERIC for b in exprtypes.NUMERIC} | {
@@ -1506,16 +1503,12 @@ _ASSIGNABLE = {(a, b) for a in exprtypes.NUMERIC for b in exprtypes.NUMERIC} | {
     ("time", "time"), ("interval", "interval"), ("bool", "bool"), ("text", "text")}
 
 
-_LENGTH_LIMITED = re.compile(r"^\s*(character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)",
-                             re.IGNORECASE)
-
-
 def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
     """A constant stored into a column is converted when PostgreSQL plans the statement,
     so it fails even if no row is written: an integer beyond a smallint or integer
     column (22003), a string longer than a varchar(n) or char(n) (22001); blanks beyond
     the length are cut. Returns the constant as stored."""
-    bits = {pgtypes.INT2: 16, pgtypes.INT4: 32}.get(oid)
+    bits = _BITS_BY_OID.get(oid)
     number = _signed_number(inner)
     if bits and number is not None and number.lstrip("-").isdigit():
         try:
@@ -1525,8 +1518,7 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
     if number is not None and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
         inner = exp.Literal.string(_numeric_literal_text(number))  # a number stored as its text
     if isinstance(inner, exp.Literal) and inner.is_string and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
-        limit = _LENGTH_LIMITED.match(schema.column_type(table, column) or "")
-        n = int(limit.group(2)) if limit else None
+        n = pgtypes.length_limit(schema.column_type(table, column))
         if n is not None and len(inner.this.rstrip(" ")) > n:
             raise SqlError(f"value too long for type {pgtypes.REGTYPE_NAMES[oid]}({n})", "22001")
         if n is not None and len(inner.this) > n:
@@ -1540,10 +1532,9 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
     no assignment cast to the column's fails with 42804 (a boolean into an integer, text
     into a date); a string literal is read as the column's type (22P02, 22007, 22008...);
     a value of another type stored into a text column becomes its text (`true`, not 1)."""
-    stored = _STORED_KIND.get(oid)
-    if stored is None:
+    if oid not in _LITERAL_TYPE:
         return e
-    target, literal_type = stored
+    target, literal_type = exprtypes.OID_KIND[oid], _LITERAL_TYPE[oid]
     inner = e.unalias() if isinstance(e, exp.Alias) else e
     stored_constant = _check_stored_constant(inner, table, column, oid)
     if stored_constant is not inner:
@@ -1563,9 +1554,6 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
         return e
     raise SqlError(f'column "{column}" is of type {pgtypes.REGTYPE_NAMES.get(oid, target)} but expression is of '
                    f"type {exprtypes.type_label(inner)}", "42804")
-
-
-_STORED_KINDS = {k for k, _t in _STORED_KIND.values()}
 
 
 def _signed_number(e: exp.Expression) -> str | None:
@@ -1979,7 +1967,7 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     if _BOOLEAN_WORD.search(scan) and kinds != {"bool"}:
         return True  # true/false into another type: 42804, or its text ('true', where SQLite stores 1)
     decls = {n.lower(): exprtypes.decl_kind(d) for n, d in cols}
-    limited = {n.lower() for n, d in cols if _LENGTH_LIMITED.match(d or "")}
+    limited = {n.lower() for n, d in cols if pgtypes.length_limit(d) is not None}
     return any("(" in value or _NUMBER_VALUE.match(value) and decls.get(column.lower(), "") not in exprtypes.NUMERIC
                or value.startswith("'") and column.lower() in limited
                for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date
@@ -1991,37 +1979,22 @@ _UPDATE_SET = re.compile(r"\bset\s+(.*?)(?:\bwhere\b|\breturning\b|$)", re.IGNOR
 _VALUES_ROWS = re.compile(r"\)\s*values\s*(.*?)(?:\bon\s+conflict\b|\breturning\b|$)", re.IGNORECASE | re.DOTALL)
 
 
-def _top_level_split(text: str, sep: str = ",") -> list[str]:
-    """`text` cut at each `sep` outside parentheses."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
 def _fast_assignments(scan: str, word: str) -> list[tuple[str, str]]:
     """(column, value text) of each value a fast-path INSERT (with a column list) or
     UPDATE stores; values of several VALUES rows all pair with their columns."""
     if word == "update":
         m = _UPDATE_SET.search(scan)
-        pairs = [a.split("=", 1) for a in _top_level_split(m.group(1))] if m else []
+        pairs = [a.split("=", 1) for a in split_top_level(m.group(1))] if m else []
         return [(c.strip().strip('"'), v.strip()) for c, v in (p for p in pairs if len(p) == 2)]
     listed, m = _INSERT_COLUMNS.match(scan), _VALUES_ROWS.search(scan)
     if listed is None or m is None:
         return []
     columns = [c.strip().strip('"') for c in listed.group(1).split(",")]
     out = []
-    for row in _top_level_split(m.group(1)):
+    for row in split_top_level(m.group(1)):
         row = row.strip()
         if row.startswith("(") and row.endswith(")"):
-            out += zip(columns, _top_level_split(row[1:-1]))
+            out += zip(columns, (v.strip() for v in split_top_level(row[1:-1])))
     return out
 
 

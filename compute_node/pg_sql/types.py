@@ -156,6 +156,8 @@ def type_size(oid: int) -> int:
 
 _NUMERIC_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)\s*$", re.IGNORECASE)
 _CHAR_LENGTH = re.compile(r"^\s*(?:character|char|bpchar)\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+_LENGTH_LIMIT = re.compile(r"^\s*(?:character varying|varchar|character|char|bpchar)\s*\(\s*(\d+)\s*\)",
+                           re.IGNORECASE)
 
 
 def _modifier(decltype: str | None, pattern: re.Pattern) -> int | None:
@@ -173,6 +175,11 @@ def numeric_scale(decltype: str | None) -> int | None:
 def char_length(decltype: str | None) -> int | None:
     """n of a char(n) (blank-padded) declared type, None for any other type."""
     return _modifier(decltype, _CHAR_LENGTH)
+
+
+def length_limit(decltype: str | None) -> int | None:
+    """n of a varchar(n) or char(n) declared type, None for any other type."""
+    return _modifier(decltype, _LENGTH_LIMIT)
 
 
 def with_scale(value, scale: int):
