@@ -517,7 +517,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if exprtypes.kind(node.this) == "float":
             raise SqlError(f"function {name}(double precision, integer) does not exist", "42883")
         return exp.Anonymous(this="pg_round_to", expressions=[node.this, node.args["decimals"],
-                                                             exp.Literal.string(name)])
+                                                             exp.Literal.string(name), _shown_mode(node)])
+    if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and _computed_numeric(node.this):
+        return exp.Anonymous(this="pg_numeric_unary", expressions=[
+            exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)])
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and exprtypes.kind(node.this) == "float":
         return exp.Anonymous(this="pg_rint", expressions=[node.this])  # round(float8) is rint: half to even
     if isinstance(node, exp.Interval):
@@ -571,6 +574,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.this, exp.Distinct) and \
             exprtypes.kind(node.this) == "float":  # PostgreSQL's plain sum and its overflow checks
         return _aggregate("pg_sum_float8" if isinstance(node, exp.Sum) else "pg_avg_float", node, [node.this])
+    if isinstance(node, (exp.Max, exp.Min)) and _computed_numeric(node.this):
+        name = "pg_numeric_max" if isinstance(node, exp.Max) else "pg_numeric_min"
+        shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
+        return _aggregate(name, node, [node.this, exp.Literal.string(shown)])
     if isinstance(node, (exp.Sum, exp.Avg)) and (
             exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
@@ -800,6 +807,8 @@ def _shown(node: exp.Expression) -> bool:
         return True
     if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
         return child.index % 2 == 1  # greatest/least's (value, text) pairs: the text
+    if isinstance(p, exp.Anonymous) and child.index == _EXACT_ARGUMENT.get(p.name.lower()):
+        return True  # a function that computes on the exact text: every digit kept
     if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
         # made text: `'x' || coalesce(n, 2.5)` shows 2.5000 or 2.5; a char(n) loses its padding
         return exprtypes.kind(child) != "text"
@@ -812,6 +821,27 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
         return True
     return isinstance(p, exp.EQ) and child.arg_key == "expression" and isinstance(p.parent, exp.Update)
+
+
+# Sixfold's numeric functions that read a computed numeric's exact text (a double keeps
+# 15 digits): the position of that argument.
+_EXACT_ARGUMENT = {"pg_numeric_sum": 0, "pg_numeric_avg": 0, "pg_numeric_sum_w": 0, "pg_numeric_avg_w": 0,
+                   "pg_numeric_max": 0, "pg_numeric_min": 0, "pg_numeric_max_w": 0, "pg_numeric_min_w": 0,
+                   "pg_numeric_unary": 1, "pg_round_to": 0}
+
+
+_UNARY_NUMERIC = {exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil", exp.Round: "round", exp.Trunc: "trunc"}
+
+
+def _shown_mode(node: exp.Expression) -> exp.Expression:
+    """'t' when a numeric result at `node` is shown as text, 'n' when it stays a number."""
+    return exp.Literal.string("t" if _shown(node) and not _compared(node) else "n")
+
+
+def _computed_numeric(e: exp.Expression) -> bool:
+    """A numeric that is computed (not a stored column or a literal): its value may have
+    more digits than the double SQLite would hold it in."""
+    return exprtypes.kind(e) == "num" and not isinstance(e.unnest(), (exp.Column, exp.Literal))
 
 
 def _passes_through(p: exp.Expression | None, child: exp.Expression) -> bool:
@@ -835,8 +865,8 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
     number = _signed_number(inner)
     if number is not None and not number.lstrip("-").isdigit():
         return exp.Literal.string(_numeric_literal_text(number))
-    if exprtypes.kind(e) != "num":
-        return e.copy()
+    if exprtypes.kind(e) != "num" or type(inner) in _ARITH:
+        return e.copy()  # arithmetic shown here gives its exact text, display scale and all
     sc = exprtypes.scale(e)  # asked while `e` is in the tree: its columns resolve
     if sc is not None:
         return exp.Anonymous(this="pg_with_scale", expressions=[e.copy(), exp.Literal.number(sc)])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import apsw
 
@@ -317,20 +317,39 @@ def _instant(v, kind: str) -> dt.datetime:
 
 
 @sql_function
-def pg_round_to(value, places, mode):
+def pg_round_to(value, places, mode, shown="n"):
     """round(numeric, n) (mode 'round': half away from zero) and trunc(numeric, n) (mode
     'trunc': toward zero), n digits after the point, n < 0 rounding left of it (SQLite's
-    round takes a negative n as 0 and its trunc has no second argument)."""
+    round takes a negative n as 0 and its trunc has no second argument). `value` may be
+    a numeric's exact text; `shown` 't' gives PostgreSQL's text back, 'n' a number."""
     if value is None or places is None:
         return None
     d = numeric_input(value)
     n = int(places)
     quantum = Decimal(1).scaleb(-n)
-    rounding = "ROUND_HALF_UP" if mode == "round" else "ROUND_DOWN"
+    rounding = ROUND_HALF_UP if mode == "round" else ROUND_DOWN
     with localcontext(numeric.EXACT):  # the default context's 28 digits cannot quantize 3.4e38
         out = d.quantize(quantum, rounding=rounding) if n >= 0 else (d / quantum).quantize(
             Decimal(1), rounding=rounding) * quantum
-    return numeric.as_sqlite(out)
+    return numeric.text(out) if shown == "t" else numeric.as_sqlite(out)
+
+
+_TO_INTEGRAL = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "round": ROUND_HALF_UP, "trunc": ROUND_DOWN}
+
+
+@sql_function
+def pg_numeric_unary(name, value, shown):
+    """abs, floor, ceil, round and trunc of a computed numeric, exactly: `value` arrives as
+    its exact text (SQLite's functions would take a double, 15 digits). PostgreSQL's text
+    when `shown` is 't', else the number SQLite compares."""
+    if value is None:
+        return None
+    d = numeric_input(value)
+    if name == "abs":
+        out = d.copy_abs()
+    else:
+        out = d.quantize(Decimal(1), rounding=_TO_INTEGRAL[name], context=numeric.EXACT)
+    return numeric.text(out) if shown == "t" else numeric.as_sqlite(out)
 
 
 @sql_function
@@ -353,7 +372,7 @@ def _numeric_pick(largest: bool):
         for value, text in zip(pairs[::2], pairs[1::2]):
             if value is None:
                 continue
-            d = numeric_input(value)
+            d = numeric_input(text)  # the text is exact (a computed value's number may not be)
             if best is None or (d > best if largest else d < best):
                 best, best_text = d, text
         return best_text
@@ -524,6 +543,28 @@ class _NumericSum:
         return None if self.total is None else self._result(numeric.average(self.total, self.count))
 
 
+class _NumericPick:
+    """max() and min() of a computed numeric, exactly: each value arrives as its exact text
+    (SQLite's max would compare doubles, 15 digits). `mode` as `_NumericSum`'s."""
+
+    def __init__(self):
+        self.best: Decimal | None = None
+        self.shown = False
+
+    def step(self, v, mode, largest: bool):
+        if v is None:
+            return
+        self.shown = mode[0] == "t"
+        d = numeric.exact(v, int(mode[1:]) if len(mode) > 1 else None)
+        if self.best is None or (d > self.best if largest else d < self.best):
+            self.best = d
+
+    def final(self):
+        if self.best is None:
+            return None
+        return numeric.text(self.best) if self.shown else numeric.as_sqlite(self.best)
+
+
 @sql_function
 def pg_convert_to(value, type_text):
     """A stored value converted to a column's new type (ALTER COLUMN ... TYPE)."""
@@ -567,6 +608,10 @@ def register(conn: apsw.Connection) -> None:
             _NumericSum(), lambda agg, v: _NumericSum.step(agg, v, m), _NumericSum.final_sum), 1)
         conn.create_aggregate_function(f"pg_numeric_avg_{mode}", lambda m=mode: (
             _NumericSum(), lambda agg, v: _NumericSum.step(agg, v, m), _NumericSum.final_avg), 1)
+    register_aggregate(conn, "pg_numeric_max", lambda: (
+        _NumericPick(), lambda agg, v, m: agg.step(v, m, True), _NumericPick.final), 2)
+    register_aggregate(conn, "pg_numeric_min", lambda: (
+        _NumericPick(), lambda agg, v, m: agg.step(v, m, False), _NumericPick.final), 2)
     det = {"deterministic": True}
     conn.create_scalar_function("pg_raise", pg_raise, 2)
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
@@ -587,6 +632,8 @@ def register(conn: apsw.Connection) -> None:
     register_aggregate(conn, "pg_interval_min", lambda: (
         _IntervalAgg(), lambda agg, v: agg.step_pick(v, False), _IntervalAgg.final_pick), 1)
     conn.create_scalar_function("pg_round_to", pg_round_to, 3, **det)
+    conn.create_scalar_function("pg_round_to", pg_round_to, 4, **det)
+    conn.create_scalar_function("pg_numeric_unary", pg_numeric_unary, 3, **det)
     conn.create_scalar_function("pg_ncmp", pg_ncmp, 2, **det)
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)

@@ -483,6 +483,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_i (id, b) values (5, 9223372036854775807)",
         "select id, b from {t}_i order by id",
     ],
+    "computed numerics beyond 15 digits through functions and aggregates": [
+        # A product or sum of stored values can have more digits than a double: sum, avg,
+        # max, min, abs, floor, ceil, round, trunc and greatest/least of it were computed
+        # on the double (1138680618189443200000.1250 for ...202029.1170).
+        "create table {t} (id int, b bigint, n numeric(12,4))",
+        "insert into {t} values (1, 3000000000, 2.5), (2, 9223372036854775807, 123456.789), "
+        "(3, -7, -0.125), (4, null, null), (5, 1, 0)",
+        "select sum(-(b * n)) as s, avg(b * n) as a, max(b * n) as mx, min(b * n - 1) as mn from {t}",
+        "select id, abs(b + n) - (-0.001) as a, floor(b * n) as f, ceil(-b * n) as c, round(b * n) as r, "
+        "trunc(b * n) as t, round(b * n, 2) as r2, trunc(b * n, -3) as t3 from {t} order by id",
+        "select id, greatest(b * n, 5) as g, least(n - 99999999999999999999.5, 1.5::numeric(4,1)) as l "
+        "from {t} order by id",
+        "select id, max(b * n) over (order by id) as m, sum(b * n) over (order by id) as s from {t} order by id",
+        "select id from {t} where abs(b * n) > 5 and round(b * n, 1) < 1e30 order by id",
+        "select max(b * n) as m from {t} group by id % 2 order by 1",
+        "select distinct abs(n * 2) as a from {t} order by 1",
+    ],
     "fractions into integers": [
         "select 2.5::int as a, (-2.5)::int as b, 1.7::int as c, 0.5::smallint as d, 2.5::bigint as e",
         "select 2.5::float8::int as a, 3.5::float8::int as b, (-2.5)::float8::int as c, 1.5e0::int as d",
