@@ -233,6 +233,35 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
     return found[0] if len(found) == 1 else None
 
 
+def _derived_int_width(col: exp.Column) -> str:
+    """The integer type of a column of a subquery or CTE (its expression's) or of VALUES
+    (the widest of its rows'), '' when unknown."""
+    sel = col.find_ancestor(exp.Select)
+    if sel is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+        return ""
+    _derived_depth[0] += 1
+    try:
+        widths = set()
+        for src in _sources(sel):
+            if col.table and col.table != src.alias_or_name:
+                continue
+            if isinstance(src, exp.Values):
+                alias = src.args.get("alias")
+                names = [c.name for c in alias.columns] if alias is not None else []
+                if col.name in names:
+                    i = names.index(col.name)
+                    rows = [int_width(r.expressions[i]) for r in src.expressions if isinstance(r, exp.Tuple)
+                            and i < len(r.expressions) and not isinstance(r.expressions[i], exp.Null)]
+                    widths.add("" if not rows or "" in rows else max(rows, key=_WIDTH_RANK.__getitem__))
+                continue
+            body = _source_select(src)
+            widths.update(int_width(p.unalias()) for p in (body.expressions if body is not None else ())
+                          if p.alias_or_name == col.name)
+    finally:
+        _derived_depth[0] -= 1
+    return widths.pop() if len(widths) == 1 else ""
+
+
 def _norm_decl(decl: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
 
@@ -343,7 +372,9 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, (exp.Max, exp.Min)):
         return kind(e.this)
     if isinstance(e, exp.Sum):
-        return kind(e.this)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here
+        arg = e.this.expressions[0] if isinstance(e.this, exp.Distinct) and len(e.this.expressions) == 1 else e.this
+        inner = kind(arg)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here,
+        return "num" if inner == "int" and int_width(arg) == "int8" else inner  # but sum(int8) is numeric
     if isinstance(e, exp.Abs):
         return kind(e.this)
     if isinstance(e, exp.Nullif):  # nullif('a', 'b') is text, nullif('2024-01-01', d) a date
@@ -442,8 +473,10 @@ def int_width(e: exp.Expression) -> str:
     hint = int_hint(e)  # a literal (-2147483648 is an int4), a cast, a column
     if hint:
         return hint
-    if isinstance(e, (exp.Count, exp.Sum)):
+    if isinstance(e, exp.Count) or isinstance(e, exp.Sum) and kind(e) == "int":
         return "int8"
+    if isinstance(e, exp.Column) and column_decl(e) is None:
+        return _derived_int_width(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return int_width(e.this.expressions[0])  # a scalar subquery: its column's
     if isinstance(e, (exp.Length, exp.StrPosition)):  # length(), char_length(), position(): integer

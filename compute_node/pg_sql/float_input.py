@@ -38,20 +38,28 @@ def text_to_float(text: str, bits: int) -> float:
     f = float(t)
     mantissa = t.lower().split("e")[0]
     underflow = f == 0.0 and any(c in "123456789" for c in mantissa)
-    if math.isinf(f) or underflow or (bits == 32 and abs(f) > FLOAT4_MAX):
+    if math.isinf(f) or underflow or (bits == 32 and (abs(f) > FLOAT4_MAX or f != 0.0 and _single(f) == 0.0)):
         raise InputError("22003", f'"{t}" is out of range for type {TYPE_NAME_BY_BITS[bits]}')
     return f
 
 
+def _single(f: float) -> float:
+    return struct.unpack("<f", struct.pack("<f", f))[0]
+
+
 def as_float4(f: float) -> float:
     """`f` rounded to the nearest single-precision value (what a real column holds); beyond
-    real's range 22003, as PostgreSQL's float8 -> float4 conversion."""
+    real's range, or too small for it to be anything but 0, 22003, as PostgreSQL's
+    float8 -> float4 conversion."""
     if math.isinf(f) or math.isnan(f):
         return f
     try:
-        return struct.unpack("<f", struct.pack("<f", f))[0]
+        out = _single(f)
     except (OverflowError, struct.error):
         raise InputError("22003", "value out of range: overflow") from None
+    if out == 0.0 and f != 0.0:
+        raise InputError("22003", "value out of range: underflow")
+    return out
 
 
 def to_float4(value):

@@ -385,12 +385,11 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
     if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "num" and node.parent is not None \
             and _shown(node) and not _compared(node):
-        # shown: the winning value's own text (each argument keeps its display scale)
+        # shown: the winning value's own text (each argument keeps its display scale),
+        # compared exactly
         name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
-        pairs = []
-        for arg in (node.this, *node.expressions):
-            pairs += [arg.copy(), _numeric_shown_text(arg)]  # (the arguments are still in the tree)
-        return exp.Anonymous(this=name, expressions=pairs)
+        texts = [_numeric_shown_text(arg) for arg in (node.this, *node.expressions)]  # (still in the tree)
+        return exp.Anonymous(this=name, expressions=texts)
     if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
         if _interval_pair(node.this, low) or _interval_pair(node.this, high):
@@ -578,8 +577,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_numeric_max" if isinstance(node, exp.Max) else "pg_numeric_min"
         shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
         return _aggregate(name, node, [node.this, exp.Literal.string(shown)])
-    if isinstance(node, (exp.Sum, exp.Avg)) and (
-            exprtypes.kind(node.this) == "num" or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
+    if isinstance(node, (exp.Sum, exp.Avg)) and (exprtypes.kind(node.this) == "num" or exprtypes.kind(node) == "num"
+                                                  or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
         shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
         if isinstance(node.this, exp.Distinct):  # SQLite's DISTINCT aggregates take one argument
@@ -806,7 +805,7 @@ def _shown(node: exp.Expression) -> bool:
             p.args["to"].this == exp.DataType.Type.TEXT:
         return True
     if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
-        return child.index % 2 == 1  # greatest/least's (value, text) pairs: the text
+        return True  # greatest/least's arguments: each one's text
     if isinstance(p, exp.Anonymous) and child.index == _EXACT_ARGUMENT.get(p.name.lower()):
         return True  # a function that computes on the exact text: every digit kept
     if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
@@ -827,7 +826,7 @@ def _shown(node: exp.Expression) -> bool:
 # 15 digits): the position of that argument.
 _EXACT_ARGUMENT = {"pg_numeric_sum": 0, "pg_numeric_avg": 0, "pg_numeric_sum_w": 0, "pg_numeric_avg_w": 0,
                    "pg_numeric_max": 0, "pg_numeric_min": 0, "pg_numeric_max_w": 0, "pg_numeric_min_w": 0,
-                   "pg_numeric_unary": 1, "pg_round_to": 0}
+                   "pg_numeric_unary": 1, "pg_round_to": 0, "pg_numeric_text": 0, "pg_with_scale": 0}
 
 
 _UNARY_NUMERIC = {exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil", exp.Round: "round", exp.Trunc: "trunc"}
@@ -839,9 +838,12 @@ def _shown_mode(node: exp.Expression) -> exp.Expression:
 
 
 def _computed_numeric(e: exp.Expression) -> bool:
-    """A numeric that is computed (not a stored column or a literal): its value may have
-    more digits than the double SQLite would hold it in."""
-    return exprtypes.kind(e) == "num" and not isinstance(e.unnest(), (exp.Column, exp.Literal))
+    """A numeric that is computed (not a stored column or a literal a double holds): its
+    value may have more digits than the double SQLite would hold it in."""
+    inner = e.unnest()
+    return exprtypes.kind(e) == "num" and (not isinstance(inner, (exp.Column, exp.Literal, exp.Neg))
+                                           or _lossy_text(inner) is not None
+                                           or isinstance(inner, exp.Neg) and _computed_numeric(inner.this))
 
 
 def _passes_through(p: exp.Expression | None, child: exp.Expression) -> bool:

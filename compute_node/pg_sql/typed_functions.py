@@ -364,15 +364,15 @@ def pg_ncmp(a, b):
 
 def _numeric_pick(largest: bool):
     @sql_function
-    def pick(*pairs):
-        """greatest/least of numerics shown as a result: (value, its text) pairs; the text
-        of the first largest/smallest value (NULLs ignored), so that each value keeps its
-        own display scale (least(n, 1.005) shows n's 0.1250, not 0.125)."""
+    def pick(*texts):
+        """greatest/least of numerics shown as a result: the arguments' texts (exact, each
+        with its own display scale); the first largest/smallest (NULLs ignored), so that
+        least(n, 1.005) shows n's 0.1250, not 0.125."""
         best, best_text = None, None
-        for value, text in zip(pairs[::2], pairs[1::2]):
-            if value is None:
+        for text in texts:
+            if text is None:
                 continue
-            d = numeric_input(text)  # the text is exact (a computed value's number may not be)
+            d = numeric_input(text)
             if best is None or (d > best if largest else d < best):
                 best, best_text = d, text
         return best_text
