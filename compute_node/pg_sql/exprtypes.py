@@ -262,6 +262,20 @@ def _derived_int_width(col: exp.Column) -> str:
     return widths.pop() if len(widths) == 1 else ""
 
 
+def _derived_scale(col: exp.Column) -> int | None:
+    """The display scale of a column of a subquery or CTE: its expression's (a
+    numeric(10,2) column read through `(select price from items) s` still shows 10.50)."""
+    source = _derived_projection(col)
+    body = source.find_ancestor(exp.Select) if source is not None else None
+    if body is None or isinstance(body.parent, (exp.Union, exp.Intersect, exp.Except)):
+        return None  # (a set operation's other branches may show other scales)
+    _derived_depth[0] += 1
+    try:
+        return scale(source) if kind(source) in ("num", "int") else None
+    finally:
+        _derived_depth[0] -= 1
+
+
 def _norm_decl(decl: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", "", decl.lower()).split())
 
@@ -598,6 +612,8 @@ def scale(e: exp.Expression) -> int | None:
         return None
     if isinstance(e, exp.Column):
         decl = column_decl(e)
+        if decl is None:
+            return _derived_scale(e)
         sc = t.numeric_scale(decl)
         return sc if sc is not None else 0 if decl_kind(decl) == "int" else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):

@@ -509,6 +509,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(x) as s, sum(y) as y from (select b as x, id as y from {t}) d",
         "select x + 1 as p from (select id as x from {t}) d order by 1",
     ],
+    "numerics through subqueries and CTEs keep their display scale": [
+        # A numeric(p,s) column read through a subquery or CTE printed without its
+        # trailing zeros (2.5 for 2.50): the derived column had no scale.
+        "create table {t} (id int, price numeric(10,2), qty int)",
+        "insert into {t} values (1, 2.50, 3), (2, 10.00, 1), (3, null, 2)",
+        "select s.p from (select price as p from {t}) s order by 1",
+        "with c as (select id, price, price * qty as total from {t}) select id, price, total, total + 1 as more "
+        "from c order by id",
+        "with c as (select id, abs(price) as v from {t}) select c.id, c.v from c join c c2 on c2.id = c.id "
+        "order by c.v, c.id",
+        "with a as (select price as x from {t}), b as (select x from a) select x, greatest(x, 3) as g from b order by 1",
+        "select s.v from (select 1.50 as v) s",
+    ],
     "fractions into integers": [
         "select 2.5::int as a, (-2.5)::int as b, 1.7::int as c, 0.5::smallint as d, 2.5::bigint as e",
         "select 2.5::float8::int as a, 3.5::float8::int as b, (-2.5)::float8::int as c, 1.5e0::int as d",
