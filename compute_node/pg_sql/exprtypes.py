@@ -594,7 +594,7 @@ def decimal_scale(text: str) -> int | None:
 def scale(e: exp.Expression) -> int | None:
     """The display scale PostgreSQL gives a numeric expression when its form says it
     (literals, numeric(p,s) casts, + - * over those, extract's fractional fields)."""
-    while isinstance(e, (exp.Paren, exp.Alias, exp.Neg)):
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Neg, exp.Window)):
         e = e.this
     if isinstance(e, exp.Literal) and not e.is_string:
         return decimal_scale(str(e.this))  # 1e3 is numeric 1000, 1.50e1 is 15.0

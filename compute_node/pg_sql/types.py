@@ -193,9 +193,10 @@ def with_scale(value, scale: int):
         return value
     if not d.is_finite():
         return value
+    d = d.quantize(Decimal(1).scaleb(-scale), context=numeric.EXACT)  # 3.4e38 has more digits than 28
     if d == 0:
-        d = abs(d)  # a numeric has no negative zero (SQLite's float does)
-    return f"{d.quantize(Decimal(1).scaleb(-scale), context=numeric.EXACT):f}"  # 3.4e38 has more digits than 28
+        d = abs(d)  # a numeric has no negative zero (SQLite's float does; -0.001 rounds to -0.00)
+    return f"{d:f}"
 
 
 # --- output --------------------------------------------------------------------------------

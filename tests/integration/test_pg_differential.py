@@ -521,6 +521,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "order by c.v, c.id",
         "with a as (select price as x from {t}), b as (select x from a) select x, greatest(x, 3) as g from b order by 1",
         "select s.v from (select 1.50 as v) s",
+        # min/max over a window showed no scale; a value rounding to zero showed -0.00
+        "select id, min(price) over (order by id) as m, max(0.000) over () as z, "
+        "min(trunc(price)) over (order by id) as t from {t} order by id",
+        "insert into {t} values (4, -0.001, 1) returning id, price",
+        "update {t} set price = -0.004 where id = 4 returning price",
     ],
     "fractions into integers": [
         "select 2.5::int as a, (-2.5)::int as b, 1.7::int as c, 0.5::smallint as d, 2.5::bigint as e",
