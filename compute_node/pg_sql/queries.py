@@ -1558,6 +1558,11 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
     return inner
 
 
+class _PlanningError(SqlError):
+    """A stored constant PostgreSQL refuses while planning (folding it into the column's
+    type: 3000000000 into an integer), after parse analysis has found any type error."""
+
+
 def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
     """`e` checked as a value stored into `column` of type `oid`, as PostgreSQL checks it
     when it plans the statement (whether or not a row is written): a value of a type with
@@ -1568,7 +1573,10 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
         return e
     target, literal_type = exprtypes.OID_KIND[oid], _LITERAL_TYPE[oid]
     inner = e.unalias() if isinstance(e, exp.Alias) else e
-    stored_constant = _check_stored_constant(inner, table, column, oid)
+    try:
+        stored_constant = _check_stored_constant(inner, table, column, oid)
+    except SqlError as err:
+        raise _PlanningError(str(err), err.sqlstate) from None
     if stored_constant is not inner:
         return _rewrap(e, stored_constant)
     if isinstance(inner, exp.Literal) and inner.is_string:
@@ -1654,14 +1662,19 @@ def _map_set(table: str, assignments: list[exp.Expression], fn) -> None:
                 eq.set("expression", new)
 
 
-def _store_values(tree: exp.Expression) -> None:
+def _store_values(tree: exp.Expression) -> SqlError | None:
     """Each value an INSERT or UPDATE stores, as PostgreSQL stores it (`_assigned`); and a
     primary key SQLite keeps as the rowid (`id int primary key`), which SQLite numbers
     when given NULL or left out, refused as PostgreSQL refuses it (23502): NULL or a
-    missing key at translation, any other value by `pg_not_null` as the row is written."""
+    missing key at translation, any other value by `pg_not_null` as the row is written.
+
+    A stored value PostgreSQL refuses (`_assignable`) is returned, not raised: PostgreSQL
+    coerces the stored values after it has read the rest of the statement, so an error
+    there (a bad constant in WHERE or in the SELECT) is the one it reports first. The
+    caller raises it once the rest is translated."""
     cat = schema.current()
     if cat is None or not isinstance(tree, (exp.Insert, exp.Update)):
-        return
+        return None
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     key = cat.rowid_key(target.name) if isinstance(target, exp.Table) else None
     if key and isinstance(tree, exp.Insert):
@@ -1669,11 +1682,18 @@ def _store_values(tree: exp.Expression) -> None:
         if tree.args.get("default") or targets is None or key.lower() not in [n.lower() for n, _ in targets[1]]:
             raise null_key_error(target.name, key)
 
+    refused: list[SqlError] = []
+
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
-        e = _assigned(_assignable(e, table, column, oid), oid)
+        try:
+            e = _assignable(e, table, column, oid)
+        except SqlError as err:
+            refused.append(err)
+        e = _assigned(e, oid)
         return _not_null_key(e, table, key) if key and column.lower() == key.lower() else e
 
     _map_assigned(tree, store)
+    return next((err for err in refused if not isinstance(err, _PlanningError)), refused[0] if refused else None)
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
@@ -1691,12 +1711,21 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
-    _store_values(tree)
+    refused = _store_values(tree)
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
     max_param = [0]
-    tree = rewrite(tree, ctx, max_param)
+    try:
+        tree = rewrite(tree, ctx, max_param)
+    except SqlError:
+        raise  # PostgreSQL's first error (a constant in WHERE or in the SELECT)
+    except Exception:
+        if refused is not None:  # a value PostgreSQL never stores: the translation is moot
+            raise refused from None
+        raise
+    if refused is not None:
+        raise refused
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
                      compound=len(_set_branches(tree)) > 1)

@@ -1092,6 +1092,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set c = 'ab   ', v = 'abcde' where id = 1 returning c, v",
         "update {t} set ts = position('a' in t) where false",
         "select * from {t} order by id",
+        # PostgreSQL checks stored values' types after the rest of the statement, and
+        # folds constants into the column's type after that: the first error it reports
+        "create table {t}_o (id int, i int, d date, b boolean)",
+        "insert into {t}_o (id, i) select id + 10, interval '1 day' from {t}_o where ('ABC')::boolean",
+        "insert into {t}_o (id, d) select id + 3, ('2024-01-31')::numeric from {t}_o",
+        "update {t}_o set d = 1::numeric where ('x')::boolean",
+        "insert into {t}_o (id, i) values (1, 2147483648), (2, true)",
+        "insert into {t}_o (id, d) values (1, 'abc'), (2, true)",
+        "insert into {t}_o (id, d) select id, 1 / 0 from {t}_o",
     ],
 }
 
