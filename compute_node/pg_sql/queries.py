@@ -541,6 +541,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         distinct = _distinct_typed(node.this, node.expression)
         if distinct is not None:
             return distinct if isinstance(node, exp.NullSafeNEQ) else exp.Not(this=exp.Paren(this=distinct))
+        floated = _int_as_float(node.this, node.expression)
+        if floated is not None:
+            return type(node)(this=floated[0], expression=floated[1])
     if cls in _FLIP and not (node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
         a, b = node.this, node.expression
         typed = _compare_typed_column(cls, a, b)
@@ -555,6 +558,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         lossy = _lossy_compare(cls, a, b)
         if lossy is not None:
             return lossy
+        floated = _int_as_float(a, b)
+        if floated is not None:
+            return cls(this=floated[0], expression=floated[1])
         if _temporal_literal(b) and not isinstance(a, exp.Literal):
             return cls(this=_tcmp(a, b), expression=exp.Literal.number(0))
         if _temporal_literal(a) and not isinstance(b, exp.Literal):
@@ -729,6 +735,22 @@ def _refuse_non_integer_arguments(node: exp.Expression) -> None:
     if bad:
         raise SqlError(f"operator does not exist: {exprtypes.type_label(a)} {symbol} {exprtypes.type_label(b)}",
                        "42883")
+
+
+def _int_as_float(a: exp.Expression, b: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
+    """An integer compared with a float: PostgreSQL converts the integer to float8 first
+    (9223372036854775807 = 9223372036854775807::real is true there), SQLite compares the
+    two exactly. The integer side as a double; None when the operands are not such a pair
+    (or the integer is a literal a double holds exactly)."""
+    ka, kb = exprtypes.kind(a), exprtypes.kind(b)
+    if {ka, kb} != {"int", "float"}:
+        return None
+    n = _signed_number(a if ka == "int" else b)
+    if n is not None and n.lstrip("-").isdigit() and abs(int(n)) <= 1 << 53:
+        return None
+    as_real = [exp.Cast(this=x.copy(), to=exp.DataType.build("DOUBLE")) if k == "int" else x.copy()
+               for x, k in ((a, ka), (b, kb))]
+    return as_real[0], as_real[1]
 
 
 def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:

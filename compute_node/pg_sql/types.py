@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import struct
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from compute_node.pg_sql import numeric
 from sixfold.errors import SqlError
@@ -200,6 +200,30 @@ def with_scale(value, scale: int):
 
 
 # --- output --------------------------------------------------------------------------------
+def _single(v: float) -> float:
+    return struct.unpack("f", struct.pack("f", v))[0]
+
+
+def _single_neighbors(f32: float) -> tuple[float, float]:
+    """The single-precision values just below and just above `f32` (finite, nonzero)."""
+    bits = struct.unpack("<I", struct.pack("<f", abs(f32)))[0]
+    lo, hi = (struct.unpack("<f", struct.pack("<I", b))[0] for b in (bits - 1, bits + 1))
+    return (lo, hi) if f32 > 0 else (-hi, -lo)
+
+
+def _on_a_bound(text: str, v: float, below: float, above: float) -> bool:
+    """Whether decimal `text` lies exactly halfway between `v` and a neighbour. It reads
+    back as `v` only by rounding half to even; PostgreSQL's shortest output (Ryu) does not
+    take such a text and prints more digits (1.5000001e+10, not 1.5e+10, for the real
+    15000000512)."""
+    d = Decimal(text)
+    _sign, digits, exp = d.as_tuple()
+    if exp < 0 and int("".join(map(str, digits))) % 5 ** -exp:
+        return False  # not a binary fraction, so no midpoint of two floats (0.1, 2.5e-3)
+    with localcontext(numeric.EXACT):
+        return d == (Decimal(v) + Decimal(below)) / 2 or d == (Decimal(v) + Decimal(above)) / 2
+
+
 def _shortest_float(v: float, single: bool) -> str:
     if math.isnan(v):
         return "NaN"
@@ -208,15 +232,21 @@ def _shortest_float(v: float, single: bool) -> str:
     if v == 0:
         return "-0" if math.copysign(1.0, v) < 0 else "0"
     if single:
-        f32 = struct.unpack("f", struct.pack("f", v))[0]
+        f32 = _single(v)
+        below, above = _single_neighbors(f32)
         for p in range(1, 10):
             s = "%.*e" % (p - 1, f32)
-            if struct.unpack("f", struct.pack("f", float(s)))[0] == f32:
+            if _single(float(s)) == f32 and not _on_a_bound(s, f32, below, above):
                 break
         d = Decimal(s)
         fixed_max = 6  # FLT_DIG
     else:
-        d = Decimal(repr(v))
+        s = repr(v)
+        below, above = math.nextafter(v, -math.inf), math.nextafter(v, math.inf)
+        if _on_a_bound(s, v, below, above):
+            longer = ("%.*e" % (p - 1, v) for p in range(len(Decimal(s).as_tuple().digits) + 1, 18))
+            s = next((t for t in longer if float(t) == v and not _on_a_bound(t, v, below, above)), s)
+        d = Decimal(s)
         fixed_max = 15  # DBL_DIG
     sign, digits, exp = d.normalize().as_tuple()
     digits_s = "".join(map(str, digits))
