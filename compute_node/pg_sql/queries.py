@@ -390,6 +390,21 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
         texts = [_numeric_shown_text(arg) for arg in (node.this, *node.expressions)]  # (still in the tree)
         return exp.Anonymous(this=name, expressions=texts)
+    if isinstance(node, exp.Nullif) and _interval_pair(node.this, node.expression):
+        # equal intervals are not equal texts ('1 day 12:00:00' = '36:00:00')
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=_icmp(node.this.copy(), node.expression.copy()),
+                                                expression=exp.Literal.number(0)), true=exp.Null())],
+                        default=node.this.copy())
+    if isinstance(node, exp.In) and node.expressions and not node.args.get("query") and \
+            any(_interval_pair(node.this, x) for x in node.expressions):
+        return exp.Paren(this=exp.or_(*[exp.EQ(this=_icmp(node.this.copy(), x.copy()), expression=exp.Literal.number(0))
+                                        for x in node.expressions]))
+    if isinstance(node, exp.Case) and node.this is not None and \
+            any(_interval_pair(node.this, i.this) for i in node.args.get("ifs") or []):
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=_icmp(node.this.copy(), i.this.copy()),
+                                                expression=exp.Literal.number(0)), true=i.args["true"].copy())
+                             for i in node.args["ifs"]], default=node.args["default"].copy()
+                        if node.args.get("default") is not None else None)
     if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
         if _interval_pair(node.this, low) or _interval_pair(node.this, high):
@@ -567,6 +582,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return _FLIP[cls](this=_tcmp(b, a), expression=exp.Literal.number(0))
         return None
     if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions:
+        interval_in = _interval_node(node)
+        if interval_in is not None:
+            return interval_in
         k = exprtypes.kind(node.this)
         if k in _CONVERTED_KINDS and any(isinstance(x, (exp.Literal, exp.Parameter)) for x in node.expressions):
             node = node.copy()
@@ -735,6 +753,44 @@ def _refuse_non_integer_arguments(node: exp.Expression) -> None:
     if bad:
         raise SqlError(f"operator does not exist: {exprtypes.type_label(a)} {symbol} {exprtypes.type_label(b)}",
                        "42883")
+
+
+# Kinds whose stored form the input trigger writes (a canonical text), which RETURNING,
+# reading the row as the statement wrote it, would not show.
+_RETURNED_AS_STORED = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "jsonb")
+
+
+def _returned_as_stored(node: exp.Returning) -> None:
+    """RETURNING reads the row as the statement wrote it, before the input trigger turns
+    a value into its stored form: 'Feb 29 2024' into a date column came back as written
+    (psycopg cannot read it), '1 day 2 hours' not as 1 day 02:00:00. Such columns are
+    returned through pg_stored, as a SELECT of the row shows them."""
+    stmt, cat = node.parent, schema.current()
+    target = stmt.this.this if isinstance(stmt, exp.Insert) and isinstance(stmt.this, exp.Schema) else stmt.this
+    if cat is None or not isinstance(target, exp.Table):
+        return
+    columns = cat.columns(target.name) or ()
+    decls = {name.lower(): decl for name, decl in columns}
+
+    def converted(e: exp.Expression) -> bool:
+        return isinstance(e, exp.Column) and not isinstance(e.this, exp.Star) and \
+            e.table in ("", target.alias_or_name, target.name) and \
+            values.converted_kind(decls.get(e.name.lower())) in _RETURNED_AS_STORED
+
+    listed = []
+    for e in node.expressions:
+        if isinstance(e, exp.Star) and any(values.converted_kind(d) in _RETURNED_AS_STORED for _, d in columns):
+            listed += [exp.column(name, quoted=True) for name, _ in columns]
+        else:
+            listed.append(e)
+    def stored(e: exp.Expression, name: str, quoted: bool) -> exp.Expression:
+        return exp.alias_(exp.Anonymous(this="pg_stored", expressions=[
+            e.copy(), exp.Literal.string(decls[e.name.lower()])]), name, quoted=quoted)
+
+    node.set("expressions", [
+        stored(e, e.name, True) if converted(e) else
+        stored(e.this, e.alias, e.args["alias"].quoted) if isinstance(e, exp.Alias) and converted(e.this) else e
+        for e in listed])
 
 
 def _int_as_float(a: exp.Expression, b: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
@@ -1253,6 +1309,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             for e in node.expressions:
                 if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
                     e.replace(exp.Star())
+            _returned_as_stored(node)
         if isinstance(node, exp.Select):
             if node.args.get("locks"):
                 node.set("locks", None)

@@ -221,6 +221,10 @@ def stored(value, decltype: str):
             # '20240229' (YYYYMMDD), which the column's numeric affinity made an integer before
             # this trigger saw it; an integer expression is refused when translated (42804)
             value = str(value)
+        if isinstance(value, (int, float)) and kind == "interval":
+            # '0' or '90' (seconds): "interval" contains INT, so SQLite gives the column
+            # integer affinity and the text became a number before this trigger saw it
+            value = str(value)
         if isinstance(value, (int, float, bytes)):
             raise _mismatch(kind, value)
         return temporal.canonical(value, kind)

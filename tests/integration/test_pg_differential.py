@@ -75,6 +75,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select interval 'forever'",
         "select time '10:00' + interval '3 hours' as t, time '23:00' + interval '2 hours' as wraps",
         "select time '10:00' - time '08:30' as tdiff",
+        # equal intervals spelled differently: NULLIF, IN and a simple CASE compared texts
+        "create table {t}_iv (id int, iv interval)",
+        "insert into {t}_iv values (1, '1 day 02:00:00'), (2, '-3 mons'), (3, '0'), (4, null)",
+        "select id, coalesce(nullif(iv, interval '26 hours')::text, 'null') as n from {t}_iv order by id",
+        "select id from {t}_iv where iv in (interval '26 hours', interval '1 day') order by id",
+        "select id from {t}_iv where iv not in ('26 hours', '00:00:00') order by id",
+        "select id, case iv when interval '26 hours' then 'x' when '0' then 'z' else 'y' end as c from {t}_iv order by id",
+        "select nullif(interval '1 day 12 hours', interval '36 hours') as n",
+        # '0' into an interval column: the column's integer affinity made it a number
+        "insert into {t}_iv values (5, '90'), (6, '1.5') returning *",
+        # RETURNING shows the stored form, not the text the statement wrote
+        "insert into {t}_iv values (7, '1 day 2 hours') returning id, iv, iv as i2",
+        "update {t}_iv set iv = '45' where id = 7 returning iv",
+        "create table {t}_rd (id int, d date, ts timestamp, u uuid)",
+        "insert into {t}_rd values (1, 'Feb 29 2024', 'Jan 31 2024 10:00', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11') "
+        "returning *",
+        "update {t}_rd set d = '20240301' returning {t}_rd.d",
     ],
     "extract date_trunc age to_char": [
         "select extract(year from date '2024-02-29') as y, extract(month from date '2024-02-29') as m, "
