@@ -1690,10 +1690,25 @@ def null_key_error(table: str, key: str) -> SqlError:
     return SqlError(f'null value in column "{key}" of relation "{table}" violates not-null constraint', "23502")
 
 
+def _key_per_row(ins: exp.Insert, table: str, key: str) -> bool:
+    """INSERT ... SELECT without the rowid key: PostgreSQL fails (23502) only if the
+    SELECT gives a row. The key is added to the statement as a NULL that `pg_not_null`
+    (from `_not_null_key`) refuses as each row is written; False when the statement's form does not allow it
+    (VALUES, DEFAULT VALUES, no column list, SELECT *, a set operation)."""
+    source = ins.expression
+    if not isinstance(ins.this, exp.Schema) or not isinstance(source, exp.Select) or \
+            any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+                for e in source.expressions):
+        return False
+    ins.this.append("expressions", exp.to_identifier(key))
+    source.append("expressions", exp.Null())  # stored through `_not_null_key`: pg_not_null
+    return True
+
+
 def _not_null_key(e: exp.Expression, table: str, key: str) -> exp.Expression:
     inner = e.unalias() if isinstance(e, exp.Alias) else e
-    if isinstance(inner, exp.Null):
-        raise null_key_error(table, key)
+    if isinstance(inner, exp.Null) and isinstance(e.parent, exp.Tuple):
+        raise null_key_error(table, key)  # a VALUES row is always written
     if isinstance(inner, exp.Literal) or _signed_number(inner) is not None:
         return e
     return _rewrap(e, exp.Anonymous(this="pg_not_null", expressions=[
@@ -1759,7 +1774,8 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
     if key and isinstance(tree, exp.Insert):
         targets = _insert_targets(tree)
         if tree.args.get("default") or targets is None or key.lower() not in [n.lower() for n, _ in targets[1]]:
-            raise null_key_error(target.name, key)
+            if not _key_per_row(tree, target.name, key):
+                raise null_key_error(target.name, key)
 
     refused: list[SqlError] = []
 
