@@ -15,6 +15,7 @@ import math
 import re
 import struct
 
+from compute_node.pg_sql.types import to_single
 from compute_node.pg_sql.values import InputError
 
 TYPE_NAME_BY_BITS = {32: "real", 64: "double precision"}
@@ -38,13 +39,9 @@ def text_to_float(text: str, bits: int) -> float:
     f = float(t)
     mantissa = t.lower().split("e")[0]
     underflow = f == 0.0 and any(c in "123456789" for c in mantissa)
-    if math.isinf(f) or underflow or (bits == 32 and (abs(f) > FLOAT4_MAX or f != 0.0 and _single(f) == 0.0)):
+    if math.isinf(f) or underflow or (bits == 32 and (abs(f) > FLOAT4_MAX or f != 0.0 and to_single(f) == 0.0)):
         raise InputError("22003", f'"{t}" is out of range for type {TYPE_NAME_BY_BITS[bits]}')
     return f
-
-
-def _single(f: float) -> float:
-    return struct.unpack("<f", struct.pack("<f", f))[0]
 
 
 def as_float4(f: float) -> float:
@@ -54,7 +51,7 @@ def as_float4(f: float) -> float:
     if math.isinf(f) or math.isnan(f):
         return f
     try:
-        out = _single(f)
+        out = to_single(f)
     except (OverflowError, struct.error):
         raise InputError("22003", "value out of range: overflow") from None
     if out == 0.0 and f != 0.0:

@@ -783,6 +783,7 @@ def _returned_as_stored(node: exp.Returning) -> None:
             listed += [exp.column(name, quoted=True) for name, _ in columns]
         else:
             listed.append(e)
+
     def stored(e: exp.Expression, name: str, quoted: bool) -> exp.Expression:
         return exp.alias_(exp.Anonymous(this="pg_stored", expressions=[
             e.copy(), exp.Literal.string(decls[e.name.lower()])]), name, quoted=quoted)
@@ -1693,8 +1694,9 @@ def null_key_error(table: str, key: str) -> SqlError:
 def _key_per_row(ins: exp.Insert, table: str, key: str) -> bool:
     """INSERT ... SELECT without the rowid key: PostgreSQL fails (23502) only if the
     SELECT gives a row. The key is added to the statement as a NULL that `pg_not_null`
-    (from `_not_null_key`) refuses as each row is written; False when the statement's form does not allow it
-    (VALUES, DEFAULT VALUES, no column list, SELECT *, a set operation)."""
+    (from `_not_null_key`) refuses as each row is written; False when the statement's
+    form does not allow it (VALUES, DEFAULT VALUES, no column list, SELECT *, a set
+    operation)."""
     source = ins.expression
     if not isinstance(ins.this, exp.Schema) or not isinstance(source, exp.Select) or \
             any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)

@@ -200,8 +200,9 @@ def with_scale(value, scale: int):
 
 
 # --- output --------------------------------------------------------------------------------
-def _single(v: float) -> float:
-    return struct.unpack("f", struct.pack("f", v))[0]
+def to_single(v: float) -> float:
+    """`v` rounded to single precision (what a real holds); OverflowError beyond its range."""
+    return struct.unpack("<f", struct.pack("<f", v))[0]
 
 
 def _single_neighbors(f32: float) -> tuple[float, float]:
@@ -232,11 +233,11 @@ def _shortest_float(v: float, single: bool) -> str:
     if v == 0:
         return "-0" if math.copysign(1.0, v) < 0 else "0"
     if single:
-        f32 = _single(v)
+        f32 = to_single(v)
         below, above = _single_neighbors(f32)
         for p in range(1, 10):
             s = "%.*e" % (p - 1, f32)
-            if _single(float(s)) == f32 and not _on_a_bound(s, f32, below, above):
+            if to_single(float(s)) == f32 and not _on_a_bound(s, f32, below, above):
                 break
         d = Decimal(s)
         fixed_max = 6  # FLT_DIG
