@@ -403,13 +403,15 @@ def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool 
         return []
     decl = type_text.replace("'", "''")
     conv = f"pg_stored(NEW.{column}, '{decl}')"
+    # (compared as bytes: a char(n) column's RTRIM collation finds 'ab  ' equal to 'ab',
+    # which kept the blanks its stored form drops)
     ifne = "IF NOT EXISTS " if if_not_exists else ""
     canonical = _CANONICAL_IN_SQL.get(kind)
     skip = f" AND NOT ({canonical.format(c=f'NEW.{column}')})" if canonical else ""
     out = []
     for event, on in (("i", "INSERT"), ("u", f"UPDATE OF {column}")):
         out.append(f"CREATE TRIGGER {ifne}{_trigger_name(table, column, event)} AFTER {on} ON {table} FOR EACH ROW "
-                   f"WHEN NEW.{column} IS NOT NULL{skip} AND {conv} IS NOT NEW.{column} "
+                   f"WHEN NEW.{column} IS NOT NULL{skip} AND {conv} IS NOT NEW.{column} COLLATE BINARY "
                    f"BEGIN UPDATE {table} SET {column} = {conv} WHERE rowid = NEW.rowid; END")
     return out
 

@@ -321,6 +321,16 @@ def value_branches(e: exp.Expression) -> list[exp.Expression]:
     return [b for b in branches if b is not None and not isinstance(b, exp.Null)]
 
 
+def _branch_kind(e: exp.Expression) -> str:
+    """A CASE/COALESCE/GREATEST value's kind; a parameter the client sent untyped takes
+    the other branches' type, as a quoted literal does."""
+    inner = e.unnest() if isinstance(e, exp.Paren) else e
+    if isinstance(inner, (exp.Parameter, exp.Var)) and parameter_oid(inner) == 0 and \
+            (isinstance(inner, exp.Var) or isinstance(inner.this, exp.Literal)):
+        return "unknown"
+    return kind(e)
+
+
 def _null(e: exp.Expression) -> bool:
     """NULL, or a typed NULL (NULL::numeric): no value, so no scale of its own."""
     while isinstance(e, (exp.Paren, exp.Cast)):
@@ -401,7 +411,7 @@ def kind(e: exp.Expression | None) -> str:
         inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float
         return inner if inner in ("num", "float") else ""
     if isinstance(e, _BRANCHING):
-        kinds = {kind(b) for b in value_branches(e)}
+        kinds = {_branch_kind(b) for b in value_branches(e)}
         if kinds == {"unknown"}:
             return "text"  # PostgreSQL resolves literals alone as text
         kinds.discard("unknown")  # a literal takes the other branches' type

@@ -886,7 +886,10 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
         return True  # greatest/least's arguments: each one's text
     if isinstance(p, exp.Anonymous) and child.index == _EXACT_ARGUMENT.get(p.name.lower()):
-        return True  # a function that computes on the exact text: every digit kept
+        # a function that computes on the exact text: every digit kept. A literal a double
+        # cannot hold only where the function's own result is shown: a number result
+        # would lose its digits where it is compared (the literal is refused there, 0A000)
+        return _lossy_text(child) is None or _result_shown(p)
     if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
         # made text: `'x' || coalesce(n, 2.5)` shows 2.5000 or 2.5; a char(n) loses its padding
         return exprtypes.kind(child) != "text"
@@ -906,6 +909,21 @@ def _shown(node: exp.Expression) -> bool:
 _EXACT_ARGUMENT = {"pg_numeric_sum": 0, "pg_numeric_avg": 0, "pg_numeric_sum_w": 0, "pg_numeric_avg_w": 0,
                    "pg_numeric_max": 0, "pg_numeric_min": 0, "pg_numeric_max_w": 0, "pg_numeric_min_w": 0,
                    "pg_numeric_unary": 1, "pg_round_to": 0, "pg_numeric_text": 0, "pg_with_scale": 0}
+
+
+# Where those functions say whether their own result is shown ('t...') or a number ('n...').
+_SHOWN_MODE_ARGUMENT = {"pg_numeric_sum": 1, "pg_numeric_avg": 1, "pg_numeric_sum_w": 1, "pg_numeric_avg_w": 1,
+                        "pg_numeric_max": 1, "pg_numeric_min": 1, "pg_numeric_max_w": 1, "pg_numeric_min_w": 1,
+                        "pg_numeric_unary": 2, "pg_round_to": 3}
+
+
+def _result_shown(call: exp.Anonymous) -> bool:
+    """Whether an `_EXACT_ARGUMENT` function's result is shown as its exact text."""
+    at = _SHOWN_MODE_ARGUMENT.get(call.name.lower())
+    if at is None:
+        return True  # pg_numeric_text, pg_with_scale: text
+    mode = call.expressions[at] if at < len(call.expressions) else None
+    return isinstance(mode, exp.Literal) and str(mode.this).startswith("t")
 
 
 _UNARY_NUMERIC = {exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil", exp.Round: "round", exp.Trunc: "trunc"}

@@ -908,6 +908,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t}_d set n = n - 1 where id = 1",
         "select d, n, upper(c) || '!' as u, lower(s) + 1 from {t}_d, {t} where {t}.id = 1",
         "select d, n from {t}_d",
+        # blanks beyond char(n) from an expression were kept (the column's RTRIM
+        # collation hid the difference from the input trigger)
+        "create table {t}_cb (id int, cc char(4))",
+        "insert into {t}_cb values (1, rpad('abc', 6)), (2, 'ab      '), (3, 'abcd')",
+        "update {t}_cb set cc = rpad('x', 7) where id = 3",
+        "select id, cc, cc || '|' as piped, length(cc) as n from {t}_cb order by id",
     ],
     "nulls and text": [
         "select null::date + 1 as nd, null::interval as ni, date '2024-01-01' + null::int as dn",
@@ -1096,6 +1102,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select %s is null", ("x",)),
         ("select 'a' || (n % 10::numeric) as m, (2.50)::numeric || 'x' as c, concat('b', id % (-0.001)) as i "
          "from {t} order by id", None),
+        # an untyped parameter in CASE/COALESCE/GREATEST takes the other branches' type
+        "create table {t}_up (id int, t text, d date, b bigint, flag bool)",
+        ("insert into {t}_up (id, d) select id + 3, case when flag then t else %s end from {t}_up where false",
+         ("abc",)),
+        ("insert into {t}_up (id, b) select id + 3, greatest(%s, t) from {t}_up where false", ("abc",)),
+        "insert into {t}_up values (1, 'x', '2024-01-01', 7, true)",
+        ("select case when id > 2 then %s else b end as v, coalesce(%s, d) as w from {t}_up", ("5", "2024-02-01")),
     ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
