@@ -532,7 +532,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             raise SqlError(f"function {name}(double precision, integer) does not exist", "42883")
         return exp.Anonymous(this="pg_round_to", expressions=[node.this, node.args["decimals"],
                                                              exp.Literal.string(name), _shown_mode(node)])
-    if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and _computed_numeric(node.this):
+    if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and (
+            _computed_numeric(node.this) or type(node) is not exp.Abs and exprtypes.kind(node.this) == "num"
+            and _shown(node) and not _compared(node)):
+        # (shown, floor/ceil/round/trunc of a numeric has scale 0: 2, where SQLite's float says 2.0)
         return exp.Anonymous(this="pg_numeric_unary", expressions=[
             exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)])
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and exprtypes.kind(node.this) == "float":

@@ -516,6 +516,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where abs(b * n) > 5 and round(b * n, 1) < 1e30 order by id",
         "select max(b * n) as m from {t} group by id % 2 order by 1",
         "select distinct abs(n * 2) as a from {t} order by 1",
+        "select id, concat('v', coalesce(floor(n), n)) as c, ceil(n) || 'x' as x from {t} order by id",
         "select trunc(99999999999999999999.5) as t, abs(-99999999999999999999.5) as a, "
         "round(99999999999999999999.5, 0) as r, greatest(1, 99999999999999999999) as g",
         "select max(greatest(div(99999999999999999999.5, '3.14159'::numeric), n)) as m from {t}",
