@@ -189,14 +189,10 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
             return None
         return _output_kind(src.this.args.get("start"))
     if isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
-        alias = src.args.get("alias")
-        names = [c.name for c in alias.columns] if alias is not None else []
-        if col.name not in names:
+        rows = _values_column(src, col)
+        if rows is None:
             return None
-        i = names.index(col.name)
-        kinds = {_output_kind(row.expressions[i]) for row in src.expressions
-                 if isinstance(row, exp.Tuple) and i < len(row.expressions)
-                 and not isinstance(row.expressions[i], exp.Null)}
+        kinds = {_output_kind(x) for x in rows}
         if kinds <= {"int", "num"} and "num" in kinds:
             return "num"
         return kinds.pop() if len(kinds) == 1 else ""
@@ -205,6 +201,18 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         if p.alias_or_name == col.name:
             return _output_kind(p)
     return None
+
+
+def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression] | None:
+    """The rows' values (bare NULLs left out) of `col` in a VALUES source with column
+    aliases, None when `src` is not one or has no such column."""
+    alias = src.args.get("alias") if isinstance(src, exp.Values) else None
+    names = [c.name for c in alias.columns] if alias is not None else []
+    if col.name not in names or col.table and col.table != src.alias_or_name:
+        return None
+    i = names.index(col.name)
+    return [r.expressions[i] for r in src.expressions if isinstance(r, exp.Tuple) and i < len(r.expressions)
+            and not isinstance(r.expressions[i], exp.Null)]
 
 
 def _source_select(src: exp.Expression) -> exp.Select | None:
@@ -239,27 +247,17 @@ def _derived_int_width(col: exp.Column) -> str:
     sel = col.find_ancestor(exp.Select)
     if sel is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
         return ""
+    source = _derived_projection(col)
+    found = [source] if source is not None else next(
+        (rows for rows in (_values_column(src, col) for src in _sources(sel)) if rows is not None), None)
+    if not found:
+        return ""
     _derived_depth[0] += 1
     try:
-        widths = set()
-        for src in _sources(sel):
-            if col.table and col.table != src.alias_or_name:
-                continue
-            if isinstance(src, exp.Values):
-                alias = src.args.get("alias")
-                names = [c.name for c in alias.columns] if alias is not None else []
-                if col.name in names:
-                    i = names.index(col.name)
-                    rows = [int_width(r.expressions[i]) for r in src.expressions if isinstance(r, exp.Tuple)
-                            and i < len(r.expressions) and not isinstance(r.expressions[i], exp.Null)]
-                    widths.add("" if not rows or "" in rows else max(rows, key=_WIDTH_RANK.__getitem__))
-                continue
-            body = _source_select(src)
-            widths.update(int_width(p.unalias()) for p in (body.expressions if body is not None else ())
-                          if p.alias_or_name == col.name)
+        widths = [int_width(x) for x in found]
     finally:
         _derived_depth[0] -= 1
-    return widths.pop() if len(widths) == 1 else ""
+    return "" if "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
 
 
 def _derived_scale(col: exp.Column) -> int | None:

@@ -349,6 +349,11 @@ def _distinct_typed(a: exp.Expression, b: exp.Expression) -> exp.Expression | No
                     default=exp.NEQ(this=cmp, expression=exp.Literal.number(0)))
 
 
+def _aggregate_shown(node: exp.Expression) -> str:
+    """'t' when an aggregate's result (under OVER (...), the window's) is shown, else 'n'."""
+    return "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
+
+
 def _aggregate(name: str, node: exp.Expression, args: list) -> exp.Expression:
     """A call of one of Sixfold's aggregates in place of `node`: under OVER (...) its
     window function form (`typed_functions.register_aggregate`)."""
@@ -363,6 +368,10 @@ def _interval_pair(a: exp.Expression, b: exp.Expression) -> bool:
 
 def _icmp(a: exp.Expression, b: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="pg_icmp", expressions=[a, b])
+
+
+def _interval_eq(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=_icmp(a.copy(), b.copy()), expression=exp.Literal.number(0))
 
 
 _INTERVAL_AGGREGATES = {exp.Sum: "pg_interval_sum", exp.Avg: "pg_interval_avg", exp.Max: "pg_interval_max",
@@ -390,21 +399,19 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
         texts = [_numeric_shown_text(arg) for arg in (node.this, *node.expressions)]  # (still in the tree)
         return exp.Anonymous(this=name, expressions=texts)
+    # equal intervals are not equal texts ('1 day 12:00:00' = '36:00:00'): NULLIF, IN and
+    # a simple CASE compare them as = does
     if isinstance(node, exp.Nullif) and _interval_pair(node.this, node.expression):
-        # equal intervals are not equal texts ('1 day 12:00:00' = '36:00:00')
-        return exp.Case(ifs=[exp.If(this=exp.EQ(this=_icmp(node.this.copy(), node.expression.copy()),
-                                                expression=exp.Literal.number(0)), true=exp.Null())],
+        return exp.Case(ifs=[exp.If(this=_interval_eq(node.this, node.expression), true=exp.Null())],
                         default=node.this.copy())
     if isinstance(node, exp.In) and node.expressions and not node.args.get("query") and \
             any(_interval_pair(node.this, x) for x in node.expressions):
-        return exp.Paren(this=exp.or_(*[exp.EQ(this=_icmp(node.this.copy(), x.copy()), expression=exp.Literal.number(0))
-                                        for x in node.expressions]))
+        return exp.Paren(this=exp.or_(*[_interval_eq(node.this, x) for x in node.expressions]))
     if isinstance(node, exp.Case) and node.this is not None and \
             any(_interval_pair(node.this, i.this) for i in node.args.get("ifs") or []):
-        return exp.Case(ifs=[exp.If(this=exp.EQ(this=_icmp(node.this.copy(), i.this.copy()),
-                                                expression=exp.Literal.number(0)), true=i.args["true"].copy())
-                             for i in node.args["ifs"]], default=node.args["default"].copy()
-                        if node.args.get("default") is not None else None)
+        default = node.args.get("default")
+        return exp.Case(ifs=[exp.If(this=_interval_eq(node.this, i.this), true=i.args["true"].copy())
+                             for i in node.args["ifs"]], default=default.copy() if default is not None else None)
     if isinstance(node, exp.Between) and not node.args.get("symmetric"):
         low, high = node.args.get("low"), node.args.get("high")
         if _interval_pair(node.this, low) or _interval_pair(node.this, high):
@@ -602,12 +609,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return _aggregate("pg_sum_float8" if isinstance(node, exp.Sum) else "pg_avg_float", node, [node.this])
     if isinstance(node, (exp.Max, exp.Min)) and _computed_numeric(node.this):
         name = "pg_numeric_max" if isinstance(node, exp.Max) else "pg_numeric_min"
-        shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
-        return _aggregate(name, node, [node.this, exp.Literal.string(shown)])
+        return _aggregate(name, node, [node.this, exp.Literal.string(_aggregate_shown(node))])
     if isinstance(node, (exp.Sum, exp.Avg)) and (exprtypes.kind(node.this) == "num" or exprtypes.kind(node) == "num"
                                                   or isinstance(node, exp.Avg) and exprtypes.kind(node.this) == "int"):
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
-        shown = "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
+        shown = _aggregate_shown(node)
         if isinstance(node.this, exp.Distinct):  # SQLite's DISTINCT aggregates take one argument
             return exp.Anonymous(this=f"{name}_{shown}", expressions=[node.this])
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
@@ -888,11 +894,12 @@ def _shown(node: exp.Expression) -> bool:
         return True
     if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
         return True  # greatest/least's arguments: each one's text
-    if isinstance(p, exp.Anonymous) and child.index == _EXACT_ARGUMENT.get(p.name.lower()):
+    result_shown = _exact_argument(p, child) if isinstance(p, exp.Anonymous) else None
+    if result_shown is not None:
         # a function that computes on the exact text: every digit kept. A literal a double
         # cannot hold only where the function's own result is shown: a number result
         # would lose its digits where it is compared (the literal is refused there, 0A000)
-        return _lossy_text(child) is None or _result_shown(p)
+        return _lossy_text(child) is None or result_shown
     if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
         # made text: `'x' || coalesce(n, 2.5)` shows 2.5000 or 2.5; a char(n) loses its padding
         return exprtypes.kind(child) != "text"
@@ -908,24 +915,23 @@ def _shown(node: exp.Expression) -> bool:
 
 
 # Sixfold's numeric functions that read a computed numeric's exact text (a double keeps
-# 15 digits): the position of that argument.
-_EXACT_ARGUMENT = {"pg_numeric_sum": 0, "pg_numeric_avg": 0, "pg_numeric_sum_w": 0, "pg_numeric_avg_w": 0,
-                   "pg_numeric_max": 0, "pg_numeric_min": 0, "pg_numeric_max_w": 0, "pg_numeric_min_w": 0,
-                   "pg_numeric_unary": 1, "pg_round_to": 0, "pg_numeric_text": 0, "pg_with_scale": 0}
+# 15 digits): the position of that argument, and of the argument that says whether the
+# function's own result is shown ('t...') or a number ('n...'; None: always text). The
+# window forms (`_w`) take the same arguments.
+_EXACT_ARGUMENT = {"pg_numeric_sum": (0, 1), "pg_numeric_avg": (0, 1), "pg_numeric_max": (0, 1),
+                   "pg_numeric_min": (0, 1), "pg_numeric_unary": (1, 2), "pg_round_to": (0, 3),
+                   "pg_numeric_text": (0, None), "pg_with_scale": (0, None)}
 
 
-# Where those functions say whether their own result is shown ('t...') or a number ('n...').
-_SHOWN_MODE_ARGUMENT = {"pg_numeric_sum": 1, "pg_numeric_avg": 1, "pg_numeric_sum_w": 1, "pg_numeric_avg_w": 1,
-                        "pg_numeric_max": 1, "pg_numeric_min": 1, "pg_numeric_max_w": 1, "pg_numeric_min_w": 1,
-                        "pg_numeric_unary": 2, "pg_round_to": 3}
-
-
-def _result_shown(call: exp.Anonymous) -> bool:
-    """Whether an `_EXACT_ARGUMENT` function's result is shown as its exact text."""
-    at = _SHOWN_MODE_ARGUMENT.get(call.name.lower())
-    if at is None:
-        return True  # pg_numeric_text, pg_with_scale: text
-    mode = call.expressions[at] if at < len(call.expressions) else None
+def _exact_argument(call: exp.Anonymous, child: exp.Expression) -> bool | None:
+    """None when `child` is not the exact-text argument of such a function; else whether
+    that function's own result is shown as text."""
+    at = _EXACT_ARGUMENT.get(call.name.lower().removesuffix("_w"))
+    if at is None or child.index != at[0]:
+        return None
+    if at[1] is None:
+        return True
+    mode = call.expressions[at[1]] if at[1] < len(call.expressions) else None
     return isinstance(mode, exp.Literal) and str(mode.this).startswith("t")
 
 

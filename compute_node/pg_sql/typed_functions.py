@@ -514,6 +514,12 @@ def pg_raise(sqlstate, message):
     _fail(str(sqlstate), str(message))
 
 
+def _mode_value(v, mode: str) -> tuple[bool, Decimal]:
+    """An aggregate's (shown?, exact value) from its mode ('t'/'n' and an optional static
+    display scale, 't2') and one input."""
+    return mode[0] == "t", numeric.exact(v, int(mode[1:]) if len(mode) > 1 else None)
+
+
 class _NumericSum:
     """sum() and avg() of numerics (and avg() of integers), exact with PostgreSQL's
     display scale (SQLite's would add the stored floats). `mode` is 't' (a result
@@ -528,8 +534,7 @@ class _NumericSum:
     def step(self, v, mode):
         if v is None:
             return
-        self.shown = mode[0] == "t"
-        d = numeric.exact(v, int(mode[1:]) if len(mode) > 1 else None)
+        self.shown, d = _mode_value(v, mode)
         self.total = d if self.total is None else numeric.operate("+", self.total, d)
         self.count += 1
 
@@ -554,8 +559,7 @@ class _NumericPick:
     def step(self, v, mode, largest: bool):
         if v is None:
             return
-        self.shown = mode[0] == "t"
-        d = numeric.exact(v, int(mode[1:]) if len(mode) > 1 else None)
+        self.shown, d = _mode_value(v, mode)
         if self.best is None or (d > self.best if largest else d < self.best):
             self.best = d
 
