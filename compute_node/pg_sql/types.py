@@ -212,17 +212,27 @@ def _single_neighbors(f32: float) -> tuple[float, float]:
     return (lo, hi) if f32 > 0 else (-hi, -lo)
 
 
-def _on_a_bound(text: str, v: float, below: float, above: float) -> bool:
-    """Whether decimal `text` lies exactly halfway between `v` and a neighbour. It reads
-    back as `v` only by rounding half to even; PostgreSQL's shortest output (Ryu) does not
-    take such a text and prints more digits (1.5000001e+10, not 1.5e+10, for the real
-    15000000512)."""
+def _on_a_bound(text: str, v: float, single: bool) -> bool:
+    """Whether decimal `text` lies exactly halfway between `v` and a neighbouring float
+    (single precision when `single`). It reads back as `v` only by rounding half to even;
+    PostgreSQL's shortest output (Ryu) does not take such a text and prints more digits
+    (1.5000001e+10, not 1.5e+10, for the real 15000000512). Cheap tests first: this runs
+    for every float printed."""
     d = Decimal(text)
     _sign, digits, exp = d.as_tuple()
     if exp < 0 and int("".join(map(str, digits))) % 5 ** -exp:
         return False  # not a binary fraction, so no midpoint of two floats (0.1, 2.5e-3)
+    exact = Decimal(v)
+    if d == exact:
+        return False  # the float itself (2.5, 1e+20)
+    if single:
+        below, above = _single_neighbors(v)
+        if float(text) not in ((v + below) / 2, (v + above) / 2):  # (exact doubles)
+            return False
+    else:
+        below, above = math.nextafter(v, -math.inf), math.nextafter(v, math.inf)
     with localcontext(numeric.EXACT):
-        return d == (Decimal(v) + Decimal(below)) / 2 or d == (Decimal(v) + Decimal(above)) / 2
+        return d == (exact + Decimal(below)) / 2 or d == (exact + Decimal(above)) / 2
 
 
 def _shortest_float(v: float, single: bool) -> str:
@@ -234,19 +244,17 @@ def _shortest_float(v: float, single: bool) -> str:
         return "-0" if math.copysign(1.0, v) < 0 else "0"
     if single:
         f32 = to_single(v)
-        below, above = _single_neighbors(f32)
         for p in range(1, 10):
             s = "%.*e" % (p - 1, f32)
-            if to_single(float(s)) == f32 and not _on_a_bound(s, f32, below, above):
+            if to_single(float(s)) == f32 and not _on_a_bound(s, f32, True):
                 break
         d = Decimal(s)
         fixed_max = 6  # FLT_DIG
     else:
         s = repr(v)
-        below, above = math.nextafter(v, -math.inf), math.nextafter(v, math.inf)
-        if _on_a_bound(s, v, below, above):
+        if _on_a_bound(s, v, False):
             longer = ("%.*e" % (p - 1, v) for p in range(len(Decimal(s).as_tuple().digits) + 1, 18))
-            s = next((t for t in longer if float(t) == v and not _on_a_bound(t, v, below, above)), s)
+            s = next((t for t in longer if float(t) == v and not _on_a_bound(t, v, False)), s)
         d = Decimal(s)
         fixed_max = 15  # DBL_DIG
     sign, digits, exp = d.normalize().as_tuple()
