@@ -12,7 +12,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
-from compute_node.pg_sql import catalog, exprtypes, float_input, int_coercion, reflection, schema, temporal, values
+from compute_node.pg_sql import (
+    catalog, exprtypes, float_input, int_coercion, reflection, schema, set_operations, temporal, values,
+)
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from compute_node.pg_sql.lexing import error_near, segments, split_top_level
@@ -1839,6 +1841,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
+    per_row = set_operations.plan(tree, oids, scales)
+    compound = len(_set_branches(tree)) > 1
     max_param = [0]
     try:
         tree = rewrite(tree, ctx, max_param)
@@ -1850,9 +1854,10 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise
     if refused is not None:
         raise refused
+    if per_row is not None:
+        tree = set_operations.apply(tree, per_row)
     return Statement(kind="sql", tag=tag, sqlite=(gen(tree),), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
-                     compound=len(_set_branches(tree)) > 1)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -1974,15 +1979,29 @@ def _per_branch(tree: exp.Expression, one) -> list[tuple] | None:
 
 def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
     """A result column's display scale, where every branch of a set operation has the
-    same one (else each row keeps its own: 2.50 from one branch, 123.456 from another)."""
+    same one (else each row keeps its own: 2.50 from one branch, 123.456 from another).
+    EXCEPT returns rows of its left operand: their scale is the left's."""
+    if isinstance(tree, exp.Except):
+        return _column_scales(tree.this)
+
     def one(e):
         return exprtypes.scale(e) if exprtypes.kind(e) == "num" or isinstance(e.unalias(), exp.Extract) else None
 
-    rows = _per_branch(tree, one)
+    rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else one(e))
     if not rows:
         return ()
-    out = tuple(col[0] if len(set(col)) == 1 else None for col in zip(*rows))
+    voting = [{x for x in col if x is not _NULL_BRANCH} for col in zip(*rows)]
+    out = tuple(col.pop() if len(col) == 1 else None for col in voting)
     return out if any(x is not None for x in out) else ()
+
+
+_NULL_BRANCH = object()  # a set operation's NULL: it takes the other branches' type and scale
+
+
+def _null_branch(e: exp.Expression) -> bool:
+    """Whether select-list item `e` is a set operation's branch value NULL (or NULL::t)."""
+    sel = e.parent
+    return set_operations.is_null(e) and sel is not None and isinstance(sel.parent, set_operations.SET_OPERATIONS)
 
 
 _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is, exp.In,
@@ -2077,10 +2096,11 @@ def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:
     set operation as PostgreSQL does for the number types (real and double precision give
     double precision, integers and numeric numeric); None (the values decide) where the
     branches disagree otherwise."""
-    rows = _per_branch(tree, _expr_oid)
+    rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else _expr_oid(e))
     if not rows:
         return ()
-    return tuple(_union_oid(col) for col in zip(*rows))
+    return tuple(_union_oid(tuple(o for o in col if o is not _NULL_BRANCH)) if any(o is not _NULL_BRANCH for o in col)
+                 else pgtypes.TEXT for col in zip(*rows))
 
 
 _NUMBER_ORDER = (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8)
@@ -2106,7 +2126,7 @@ _FAST_DENY_WORDS = re.compile(
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
-    r"greatest|least|offset|rows|row|isnull|notnull|using|returning)\b", re.IGNORECASE)
+    r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except)\b", re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column

@@ -1008,6 +1008,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_a values (1.5, 1e300)",
         "select a from {t}_a union all select n from {t} where id = 2 order by 1",
         "select r from {t} union all select f from {t}_a order by 1",
+        # a UNION's numeric column whose branches show different scales: each row its own
+        "select a from {t}_a union all select n from {t} where id = 1 order by 1 desc",
+        "select n from {t} where id < 3 union select 0 order by 1",
+        "select n from {t} union all select a from {t}_a",
+        "select n as v, id from {t} union select 7, 9 order by v nulls first limit 3",
+        "select a, 'x' as k from {t}_a union select n, 'y' from {t} where id < 3 order by k, 1 desc",
+        "select a from {t}_a union all select n from {t} order by a desc nulls last offset 1",
+        "select n from {t} where id = 1 union select null order by 1",
+        "select n from {t} except select 2.5 order by 1",
+        "select a from {t}_a except select 2 order by 1",
         "select id, max(r) over (order by id) as m, sum(id) over (order by id) as s from {t} order by id",
         "select id, position(s in s) + 2147483647 from {t} where id = 1",
         "select id, sum(n) over (order by id) as sn, avg(n) over () as an, max(iv) over (order by id) as mi, "

@@ -1,0 +1,177 @@
+"""UNION over numeric columns whose branches show different display scales.
+
+PostgreSQL's numeric keeps each value's display scale: `select price from a union all
+select qty from b` shows 2.50 from one branch and 1.000 from the other, and a literal
+branch `union select 0` shows 0. Sorting and duplicate removal compare the numbers
+(2.50 and 2.500 are one value). Sixfold keeps a numeric as a number whose display scale
+the statement's form says, one per result column: with branches of different scales
+that column has none, and every row was shown without its scale (2.5, 3, 1).
+
+Here such a UNION becomes a subquery whose branches also say each column's scale (a
+constant per branch), under an outer SELECT that shows each value with its row's scale
+and sorts by the numbers (the UNION's ORDER BY, LIMIT and OFFSET move out to it; a WITH stays inside). A
+UNION that removes duplicates runs as UNION ALL grouped by the values in the outer
+SELECT, so 2.50 and 2.500 are one row there too (PostgreSQL shows either, by plan).
+
+`plan` runs on the PostgreSQL tree (types resolve there), `apply` on the translated
+one (the branches keep their order and their columns their positions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes
+from compute_node.pg_sql import types as pgtypes
+
+SET_OPERATIONS = (exp.Union, exp.Intersect, exp.Except)
+_VALUE = "_u{}"  # the subquery's value columns, 1-based
+_SCALE = "_s{}"  # the branch's display scale of column i
+
+
+@dataclass(frozen=True)
+class PerRowScales:
+    """What `apply` needs: the result columns' names, which columns carry a scale per
+    row and each branch's scale there, whether duplicates are removed."""
+    names: tuple[str, ...]
+    branch_scales: tuple[dict[int, int], ...]  # per branch: column index -> its scale
+    distinct: bool
+
+
+def _union_chain(tree: exp.Expression, distinct: bool | None = None) -> list[exp.Expression] | None:
+    """The branches of a UNION whose every operator removes duplicates alike (all UNION
+    or all UNION ALL), in order; None for any other shape."""
+    if isinstance(tree, (exp.Intersect, exp.Except)):
+        return None
+    if not isinstance(tree, exp.Union):
+        return [tree]
+    d = tree.args.get("distinct") is not False
+    if distinct is not None and d != distinct:
+        return None
+    left, right = _union_chain(tree.this, d), _union_chain(tree.expression, d)
+    if left is None or right is None:
+        return None
+    return left + right
+
+
+def is_null(e: exp.Expression) -> bool:
+    """A select-list item that is NULL, or a cast of NULL."""
+    inner = e.unalias()
+    while isinstance(inner, (exp.Cast, exp.Paren)):
+        inner = inner.this
+    return isinstance(inner, exp.Null)
+
+
+def _branch_scale(e: exp.Expression) -> int | None:
+    """The display scale a UNION branch's value shows with; None when its form does not
+    say one (a computed value whose digits are its own)."""
+    if is_null(e):
+        return 0  # no value to show
+    inner = e.unalias()
+    k = exprtypes.kind(inner)
+    if k == "int":
+        return 0
+    if k != "num":
+        return None
+    return exprtypes.scale(inner)
+
+
+def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | None:
+    """For a UNION (before translation) with a numeric result column whose branches show
+    different scales, what `apply` needs; None when nothing is to be done or the shape is
+    one this does not handle (the rows then show as numbers, as before)."""
+    if not isinstance(tree, exp.Union) or not oids:
+        return None
+    branches = _union_chain(tree)
+    if branches is None or not all(isinstance(b, exp.Select) for b in branches):
+        return None
+    width = len(oids)
+    if any(len(b.expressions) != width or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                              isinstance(e.this, exp.Star) for e in b.expressions)
+           for b in branches):
+        return None
+    mixed = [i for i in range(width) if oids[i] == pgtypes.NUMERIC and (i >= len(scales) or scales[i] is None)]
+    if not mixed:
+        return None
+    per_branch = []
+    for b in branches:
+        got = {i: _branch_scale(b.expressions[i]) for i in mixed}
+        if any(sc is None for sc in got.values()):
+            return None
+        per_branch.append(got)
+    if not _order_by_outputs(tree, branches[0]):
+        return None
+    names = tuple(e.alias_or_name for e in branches[0].expressions)
+    return PerRowScales(names, tuple(per_branch), tree.args.get("distinct") is not False)
+
+
+def _order_by_outputs(tree: exp.Union, first: exp.Select) -> bool:
+    """Rewrite the UNION's ORDER BY keys to result column positions (what PostgreSQL
+    allows there: positions and output names); False when a key is neither."""
+    order = tree.args.get("order")
+    if order is None:
+        return True
+    names = [e.alias_or_name for e in first.expressions]
+    keys = []
+    for o in order.expressions:
+        key = o.this
+        if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() \
+                and 1 <= int(key.this) <= len(names):
+            keys.append(int(key.this))
+        elif isinstance(key, exp.Column) and not key.table and names.count(key.name) == 1:
+            keys.append(names.index(key.name) + 1)
+        else:
+            return False
+    for o, k in zip(order.expressions, keys):
+        o.set("this", exp.Literal.number(k))
+    return True
+
+
+def _all_rows(node: exp.Expression) -> None:
+    """Every UNION of the chain (not one inside a branch) as UNION ALL."""
+    if isinstance(node, exp.Union):
+        node.set("distinct", False)
+        _all_rows(node.this)
+        _all_rows(node.expression)
+
+
+def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
+    """The translated UNION `tree` as the outer SELECT over it described above."""
+    branches = _union_chain(tree)
+    assert branches is not None and len(branches) == len(p.branch_scales), "the translation kept the UNION's shape"
+    for b, scales in zip(branches, p.branch_scales):
+        assert isinstance(b, exp.Select) and len(b.expressions) == len(p.names)
+        items = [exp.alias_(e.unalias(), _VALUE.format(i + 1)) for i, e in enumerate(b.expressions)]
+        items += [exp.alias_(exp.Literal.number(sc), _SCALE.format(i + 1)) for i, sc in sorted(scales.items())]
+        b.set("expressions", items)
+    order, limit, offset = (tree.args.get(k) for k in ("order", "limit", "offset"))
+    for k in ("order", "limit", "offset"):
+        tree.set(k, None)
+    if p.distinct:
+        _all_rows(tree)
+    mixed = p.branch_scales[0].keys()
+    outer_items = []
+    for i, name in enumerate(p.names):
+        value = exp.column(_VALUE.format(i + 1))
+        if i in mixed:
+            scale = exp.column(_SCALE.format(i + 1))
+            if p.distinct:
+                scale = exp.Min(this=scale)
+            value = exp.Anonymous(this="pg_with_scale", expressions=[value, scale])
+        outer_items.append(exp.alias_(value, exp.to_identifier(name, quoted=True)))
+    outer = exp.Select(expressions=outer_items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
+        this=exp.to_identifier("_u"))))
+    if p.distinct:
+        outer.set("group", exp.Group(expressions=[exp.column(_VALUE.format(i + 1)) for i in range(len(p.names))]))
+    if order is not None:
+        for o in order.expressions:
+            key = o.this
+            if isinstance(key, exp.Literal) and str(key.this).isdigit():
+                o.set("this", exp.column(_VALUE.format(int(key.this))))
+        outer.set("order", order)
+    for k, v in (("limit", limit), ("offset", offset)):
+        if v is not None:
+            outer.set(k, v)
+    return outer
