@@ -7,6 +7,7 @@ is rewritten)."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 from compute_node.pg_sql import sequences
@@ -15,6 +16,10 @@ PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
 CATALOG_NSP_OID = 11
 INFO_SCHEMA_NSP_OID = 13000
+# The primary key of a table keyed by its rowid has no index of its own in SQLite (the
+# table's B-tree is ordered by it); pg_class and pg_index show one with OID this + the
+# table's rowid.
+ROWID_KEY_OID_BASE = PG_OID_BASE + 300000
 
 _SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
@@ -93,15 +98,15 @@ INDEXES = (
     "LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
     "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
     "UNION ALL "
-    f"SELECT {PG_OID_BASE} + 300000 + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL "
+    f"SELECT {ROWID_KEY_OID_BASE} + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL "
     "FROM sqlite_master m JOIN pragma_table_info(m.name) p ON p.pk = 1 WHERE m.type = 'table' "
     "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND upper(p.type) = 'INTEGER' "
     "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1")
 
 RELATIONS: dict[str, str] = {
     "pg_namespace": (
-        "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner "
-        "UNION ALL SELECT 2200, 'public', 10 UNION ALL SELECT 13000, 'information_schema', 10"),
+        "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner, NULL AS nspacl "
+        "UNION ALL SELECT 2200, 'public', 10, NULL UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
         f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' ELSE 'r' END AS relkind, "
@@ -112,19 +117,22 @@ RELATIONS: dict[str, str] = {
         "0 AS relhasrules, 0 AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
         "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
-        "0 AS relhasoids, NULL AS reloptions, "
+        "0 AS relhasoids, NULL AS reloptions, NULL AS relacl, "
         "(SELECT count(*) FROM pragma_table_info(m.name)) AS relnatts, m.tbl_name AS pg_tbl_name "
         "FROM sqlite_master m WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
         f"UNION ALL SELECT x.oid, x.relname, {PUBLIC_NSP_OID}, 'i', 10, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
-        "'p', 'd', 0, NULL, -1, 0, 0, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
+        "'p', 'd', 0, NULL, -1, 0, 0, NULL, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
         f"FROM ({INDEXES}) x"),
+    # Sixfold has no row security policies: psql's \dp asks.
+    "pg_policy": ("SELECT NULL AS oid, NULL AS polname, NULL AS polrelid, NULL AS polcmd, 1 AS polpermissive, "
+                  "NULL AS polroles, NULL AS polqual, NULL AS polwithcheck WHERE 0"),
     "pg_tables": (
         "SELECT 'public' AS schemaname, name AS tablename, {user} AS tableowner, NULL AS tablespace, "
         "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS hasindexes, "
         "0 AS hasrules, 0 AS hastriggers, 0 AS rowsecurity "
         f"FROM sqlite_master m WHERE m.type = 'table' AND NOT m.{_SEQ} AND {_USER_OBJECTS}"),
     "pg_views": (
-        "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, sql AS definition "
+        "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, pg_view_definition(sql) AS definition "
         f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
     # SQLite's own indexes for PRIMARY KEY / UNIQUE get PostgreSQL's names (t_pkey,
     # t_a_key); an INTEGER PRIMARY KEY is the rowid (no index in SQLite) and is listed too.
@@ -148,7 +156,7 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN}) AS atthasdef, "
-        "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, "
+        "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, NULL AS attacl, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
         "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
@@ -175,7 +183,8 @@ RELATIONS: dict[str, str] = {
         f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN})"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
-    "pg_tablespace": "SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner UNION ALL SELECT 1664, 'pg_global', 10",
+    "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
+                      "NULL AS spcoptions UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"),
     "pg_collation": "SELECT NULL AS oid, NULL AS collname, NULL AS collnamespace WHERE 0",
     "pg_opclass": "SELECT NULL AS oid, NULL AS opcname, 1 AS opcdefault, NULL AS opcmethod WHERE 0",
     "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
@@ -241,7 +250,7 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
     "views": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
-        "sql AS view_definition FROM sqlite_master WHERE type = 'view'"),
+        "ltrim(pg_view_definition(sql)) AS view_definition FROM sqlite_master WHERE type = 'view'"),
 }
 
 
@@ -265,6 +274,75 @@ def relation_sql(schema: str | None, name: str, user: str, database: str) -> str
 
 
 # --- fixed queries (matched on whitespace-normalized lower-case text) -----------------------
+SIZE_FUNCTIONS = frozenset({"pg_relation_size", "pg_table_size", "pg_indexes_size", "pg_total_relation_size",
+                            "pg_database_size", "pg_tablespace_size"})
+_BTREE_BYTES = "(SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name {})"
+_INDEXES_OF = "IN (SELECT i.name FROM sqlite_master i WHERE i.type = 'index' AND i.tbl_name = r.name)"
+
+
+def relation_size_sql(function: str, fork: str) -> str:
+    """A query for `function` (one of SIZE_FUNCTIONS but pg_database_size) of the
+    relation whose OID is its placeholder: NULL for no such relation, as PostgreSQL's.
+    Its B-tree's pages (overflow pages included) are the main fork; Sixfold has no free
+    space map, visibility map or TOAST (their forks are 0 bytes)."""
+    table = _BTREE_BYTES.format("= r.name")
+    indexes = _BTREE_BYTES.format(_INDEXES_OF)
+    value = {"pg_relation_size": table if fork == "main" else "0", "pg_table_size": table,
+             "pg_indexes_size": f"CASE WHEN r.type = 'table' THEN {indexes} ELSE 0 END",
+             "pg_total_relation_size": f"{table} + CASE WHEN r.type = 'table' THEN {indexes} ELSE 0 END"}[function]
+    # The OID is read in a FROM-less derived table: an unqualified `oid` there is the
+    # caller's column, not sqlite_master's rowid alias.
+    return (f"SELECT {value} FROM (SELECT :x AS pg_relid) a, sqlite_master r "
+            f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE} AND r.type IN ('table', 'view', 'index') "
+            "UNION ALL "  # a rowid key's index: its pages are the table's
+            f"SELECT 0 FROM (SELECT :x AS pg_relid) a, sqlite_master r "
+            f"WHERE r.rowid = a.pg_relid - {ROWID_KEY_OID_BASE} AND r.type = 'table'")
+
+
+# The volume's bytes; the argument is read in a FROM-less derived table (an unqualified
+# `oid` there is the caller's column).
+_VOLUME_BYTES = "(SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM pragma_page_size)"
+
+
+def tablespace_size_sql() -> str:
+    """pg_tablespace_size of the tablespace named (or with the OID) in the placeholder:
+    pg_default holds the volume's pages, pg_global nothing; another fails (42704)."""
+    return f"SELECT pg_tablespace_named(a.pg_name) * {_VOLUME_BYTES} FROM (SELECT :x AS pg_name) a"
+
+
+def database_size_sql(database: str) -> str:
+    """pg_database_size of the database named (or with the OID) in the placeholder: the
+    volume's pages; another name fails (3D000) as PostgreSQL's does."""
+    return f"SELECT pg_database_named(a.pg_name, {_lit(database)}) * {_VOLUME_BYTES} FROM (SELECT :x AS pg_name) a"
+
+
+_VIEW_DEFINITION = "/* sixfold view definition: "
+
+
+def view_definition_comment(pg_query: str) -> str:
+    """The comment a view's SQLite CREATE VIEW carries: its query as written (base64, so
+    no text can end the comment)."""
+    return _VIEW_DEFINITION + base64.b64encode(pg_query.strip().rstrip(";").strip().encode()).decode() + " */"
+
+
+def view_definition(create_sql: str | None) -> str | None:
+    """pg_get_viewdef's text of a view from its sqlite_master.sql: the query as written
+    (PostgreSQL prints its own deparse of the same query), or, for a view created before
+    definitions were kept, the SQLite query after AS."""
+    if create_sql is None:
+        return None
+    at = create_sql.rfind(_VIEW_DEFINITION)
+    if at >= 0:
+        encoded = create_sql[at + len(_VIEW_DEFINITION):].split("*/", 1)[0].strip()
+        return " " + base64.b64decode(encoded).decode() + ";"
+    m = re.search(r"\bAS\b\s*(.*)$", create_sql, re.IGNORECASE | re.DOTALL)
+    return " " + (m.group(1) if m else create_sql).strip().rstrip(";") + ";"
+
+
+VIEWDEF_SQL = (f"SELECT pg_view_definition(r.sql) FROM (SELECT :x AS pg_relid) a, sqlite_master r "
+               f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE} AND r.type = 'view'")
+
+
 def _norm(sql: str) -> str:
     return " ".join(sql.split()).lower().rstrip(";").strip()
 
@@ -290,7 +368,9 @@ _PSQL_FIND = re.compile(
 
 _PSQL_TABLE_INFO = re.compile(
     r"^select c\.relchecks, c\.relkind, c\.relhasindex, c\.relhasrules, c\.relhastriggers, c\.relrowsecurity, "
-    r"c\.relforcerowsecurity, false as relhasoids, c\.relispartition, '', c\.reltablespace, case when "
+    r"c\.relforcerowsecurity, false as relhasoids, c\.relispartition, (?:''|pg_catalog\.array_to_string\("
+    r"c\.reloptions \|\| array\(select 'toast\.' \|\| x from pg_catalog\.unnest\(tc\.reloptions\) x\), ', '\) ?)"
+    r", c\.reltablespace, case when "
     r"c\.reloftype = 0 then '' else c\.reloftype::pg_catalog\.regtype::pg_catalog\.text end, c\.relpersistence, "
     r"c\.relreplident, am\.amname from pg_catalog\.pg_class c .* where c\.oid = '(\d+)'$")
 
@@ -305,6 +385,18 @@ _PSQL_INDEXES = re.compile(
     r"pg_catalog\.pg_get_indexdef\(i\.indexrelid, 0, true\),.* where c\.oid = '(\d+)' and c\.oid = i\.indrelid "
     r"and i\.indexrelid = c2\.oid order by i\.indisprimary desc, c2\.relname$")
 
+_PSQL_INDEX_COLUMNS = re.compile(
+    r"^select a\.attname, pg_catalog\.format_type\(a\.atttypid, a\.atttypmod\), case when a\.attnum <= \(select "
+    r"i\.indnkeyatts from pg_catalog\.pg_index i where i\.indexrelid = '(\d+)'\) then 'yes' else 'no' end as "
+    r"is_key, pg_catalog\.pg_get_indexdef\(a\.attrelid, a\.attnum, true\) as indexdef(.*?) from "
+    r"pg_catalog\.pg_attribute a where a\.attrelid = '\d+' and a\.attnum > 0 and not a\.attisdropped "
+    r"order by a\.attnum$")
+
+_PSQL_INDEX_INFO = re.compile(
+    r"^select i\.indisunique, i\.indisprimary, i\.indisclustered, i\.indisvalid, .* from pg_catalog\.pg_index i, "
+    r"pg_catalog\.pg_class c, pg_catalog\.pg_class c2, pg_catalog\.pg_am a where i\.indexrelid = c\.oid and "
+    r"c\.oid = '(\d+)' and c\.relam = a\.oid and i\.indrelid = c2\.oid$")
+
 # psql \d TABLE queries whose answer is always empty here: (pattern, column count).
 _PSQL_EMPTY = [
     (re.compile(r"^select pol\.polname, pol\.polpermissive, .* from pg_catalog\.pg_policy pol where "), 6),
@@ -316,6 +408,15 @@ _PSQL_EMPTY = [
 ]
 
 _TYPE_FORMAT_SQL = "pg_format_type(p.type)"
+# A column's pg_type.typstorage, by its PostgreSQL type name: arrays and variable-length
+# texts 'x' (extended), numeric 'm' (main), the fixed-length types 'p' (plain).
+_STORAGE = (f"CASE WHEN {_TYPE_FORMAT_SQL} LIKE '%[]' THEN 'x' WHEN {_TYPE_FORMAT_SQL} LIKE 'numeric%' THEN 'm' "
+            f"WHEN {_TYPE_FORMAT_SQL} IN ('text', 'bytea', 'json', 'jsonb') OR {_TYPE_FORMAT_SQL} LIKE 'character%' "
+            "THEN 'x' ELSE 'p' END")
+# \d+ asks for more of each column, which depends on the relation's kind (a view has no
+# compression or statistics target): (what the query names, column, value), in order.
+_VERBOSE_COLUMNS = (("a.attstorage", "attstorage", _STORAGE), ("a.attcompression", "attcompression", "''"),
+                    ("a.attstattarget", "attstattarget", "NULL"), ("col_description(", "col_description", "NULL"))
 
 
 def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
@@ -352,11 +453,19 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         # The pattern is matched case-sensitively in PostgreSQL; identifiers were lower-cased
         # by psql already unless quoted. Use the original case from the statement.
         orig = re.search(r"operator\(pg_catalog\.~\)\s*'((?:[^']|'')*)'", pg_sql, re.IGNORECASE).group(1)
+        # Indexes by the names pg_class gives them (a unique constraint's t_a_key, not
+        # SQLite's sqlite_autoindex_t_1), a rowid key's too.
         return "SELECT", (
-            f"SELECT {PG_OID_BASE} + rowid AS oid, 'public' AS nspname, name AS relname FROM sqlite_master "
-            f"WHERE type IN ('table', 'view', 'index') AND regexp('{orig}', name) "
-            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 2, 3")
+            f"SELECT oid, 'public' AS nspname, relname FROM ({RELATIONS['pg_class']}) "
+            f"WHERE regexp('{orig}', relname) ORDER BY 2, 3")
     m = _PSQL_TABLE_INFO.match(text)
+    if m and int(m.group(1)) >= ROWID_KEY_OID_BASE:  # a rowid key's index
+        return "SELECT", (
+            "SELECT 0 AS relchecks, 'i' AS relkind, 'f' AS relhasindex, 'f' AS relhasrules, 'f' AS relhastriggers, "
+            "'f' AS relrowsecurity, 'f' AS relforcerowsecurity, 'f' AS relhasoids, 'f' AS relispartition, "
+            "'' AS \"?column?\", 0 AS reltablespace, '' AS reloftype, 'p' AS relpersistence, 'd' AS relreplident, "
+            f"'btree' AS amname FROM sqlite_master WHERE rowid = {int(m.group(1)) - ROWID_KEY_OID_BASE} "
+            "AND type = 'table'")
     if m:
         oid = int(m.group(1))
         return "SELECT", (
@@ -375,8 +484,9 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
             "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
-            "'' AS attidentity, '' AS attgenerated "
-            f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
+            "'' AS attidentity, '' AS attgenerated"
+            + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
+            + f" FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
     m = _PSQL_INDEXES.match(text)
     if m:
         rowid = int(m.group(1)) - PG_OID_BASE
@@ -400,6 +510,35 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             "CASE WHEN il.origin = 'u' THEN 'u' END "
             f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.rowid = {rowid} AND il.origin != 'pk'"
             ") ORDER BY indisprimary DESC, relname")
+    m = _PSQL_INDEX_COLUMNS.match(text)
+    if m:
+        verbose = "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in m.group(2))
+        if int(m.group(1)) >= ROWID_KEY_OID_BASE:  # a rowid key's index: its one column
+            return "SELECT", (
+                f"SELECT p.name AS attname, pg_format_type(p.type) AS format_type, 'yes' AS is_key, "
+                f"p.name AS indexdef{verbose} FROM sqlite_master m, pragma_table_info(m.name) p "
+                f"WHERE m.rowid = {int(m.group(1)) - ROWID_KEY_OID_BASE} AND m.type = 'table' AND p.pk = 1")
+        return "SELECT", (
+            "SELECT coalesce(ii.name, 'expr') AS attname, pg_format_type(p.type) AS format_type, 'yes' AS is_key, "
+            f"coalesce(ii.name, '?') AS indexdef{verbose} FROM sqlite_master x, pragma_index_info(x.name) ii "
+            f"LEFT JOIN pragma_table_info(x.tbl_name) p ON p.name = ii.name "
+            f"WHERE x.rowid = {int(m.group(1)) - PG_OID_BASE} AND x.type = 'index' ORDER BY ii.seqno")
+    m = _PSQL_INDEX_INFO.match(text)
+    if m and int(m.group(1)) >= ROWID_KEY_OID_BASE:
+        return "SELECT", (
+            "SELECT 't' AS indisunique, 't' AS indisprimary, 'f' AS indisclustered, 't' AS indisvalid, "
+            "'f' AS condeferrable, 'f' AS condeferred, 'f' AS indisreplident, 'f' AS indnullsnotdistinct, "
+            "'btree' AS amname, name AS relname, NULL AS pg_get_expr FROM sqlite_master "
+            f"WHERE rowid = {int(m.group(1)) - ROWID_KEY_OID_BASE} AND type = 'table'")
+    if m:
+        return "SELECT", (
+            "SELECT CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END AS indisunique, "
+            "CASE WHEN il.origin = 'pk' THEN 't' ELSE 'f' END AS indisprimary, 'f' AS indisclustered, "
+            "'t' AS indisvalid, 'f' AS condeferrable, 'f' AS condeferred, 'f' AS indisreplident, "
+            "'f' AS indnullsnotdistinct, 'btree' AS amname, x.tbl_name AS relname, "
+            "CASE WHEN il.partial THEN substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) END AS pg_get_expr "
+            "FROM sqlite_master x JOIN pragma_index_list(x.tbl_name) il ON il.name = x.name "
+            f"WHERE x.rowid = {int(m.group(1)) - PG_OID_BASE} AND x.type = 'index'")
     for pattern, ncols in _PSQL_EMPTY:
         if pattern.match(text):
             cols = ", ".join(f"NULL AS c{i}" for i in range(ncols))

@@ -8,7 +8,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import alter_column, constraints, schema, sequences, values
+from compute_node.pg_sql import alter_column, catalog, constraints, schema, sequences, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
@@ -179,7 +179,9 @@ def _create_view(text, rest, ctx):
         stmts.append(f"DROP VIEW IF EXISTS {name}")
     q, _ = query_sqlite(m.group(5), ctx)
     cols = m.group(4) or ""
-    stmts.append(f"CREATE {'TEMP ' if m.group(2) else ''}VIEW {name}{cols} AS {q}")
+    # The definition as written rides along in a comment: pg_get_viewdef shows it.
+    stmts.append(f"CREATE {'TEMP ' if m.group(2) else ''}VIEW {name}{cols} AS {q} "
+                 f"{catalog.view_definition_comment(m.group(5))}")
     return Statement(kind="sql", tag="CREATE VIEW", sqlite=tuple(stmts))
 
 

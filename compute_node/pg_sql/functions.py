@@ -14,7 +14,9 @@ from functools import lru_cache
 
 import apsw
 
-from compute_node.pg_sql import float_input, int_coercion, json_functions, temporal, typed_functions, types, values
+from compute_node.pg_sql import (
+    catalog, float_input, int_coercion, json_functions, temporal, typed_functions, types, values,
+)
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -125,6 +127,38 @@ def _substr(text, start, length=None):
 def _to_float4(value):
     """A value stored into a real column: rounded to single precision."""
     return float_input.to_float4(value)
+
+
+def _database_named(name, database):
+    """1 when `name` (a name or an OID) is the one database a cluster has, else 3D000."""
+    if name is None:
+        return None
+    if str(name) in (database, "1"):
+        return 1
+    raise apsw.SQLError(f'[3D000] database "{name}" does not exist' if isinstance(name, str)
+                        else f"[3D000] database with OID {name} does not exist")
+
+
+def _tablespace_named(name):
+    """1 for pg_default (the volume's pages), 0 for pg_global (no shared catalogs here),
+    42704 for another."""
+    if name is None:
+        return None
+    if str(name) in ("pg_default", "1663"):
+        return 1
+    if str(name) in ("pg_global", "1664"):
+        return 0
+    raise apsw.SQLError(f'[42704] tablespace "{name}" does not exist' if isinstance(name, str)
+                        else f"[42704] tablespace with OID {name} does not exist")
+
+
+def _regclass_found(oid, name):
+    """'name'::regclass: the relation's OID, or 42P01 when there is none (a system
+    catalog's name gives NULL: it has no row in sqlite_master)."""
+    text = str(name or "").lower()
+    if oid is None and name is not None and not text.startswith(("pg_", "pg_catalog.", "information_schema.")):
+        raise apsw.SQLError(f'[42P01] relation "{name}" does not exist')
+    return oid
 
 
 def _not_null(value, table, column):
@@ -540,6 +574,48 @@ def _set_config(name, value, is_local):
 
 
 # --- string functions PostgreSQL has and SQLite lacks -----------------------------------------
+# PostgreSQL's pg_size_pretty units: (name, the limit below which it is used, whether the
+# value is half-rounded into it, log2 of its bytes).
+_SIZE_UNITS = (("bytes", 10 * 1024, False, 0), ("kB", 20 * 1024 - 1, True, 10), ("MB", 20 * 1024 - 1, True, 20),
+               ("GB", 20 * 1024 - 1, True, 30), ("TB", 20 * 1024 - 1, True, 40), ("PB", 20 * 1024 - 1, True, 50))
+
+
+def _truncated_div(a: int, b: int) -> int:
+    """C's integer division (toward zero)."""
+    q = abs(a) // b
+    return q if a >= 0 else -q
+
+
+def size_pretty(size) -> str:
+    """pg_size_pretty: PostgreSQL 15's units, limits and half rounding (10240 is 10 kB,
+    10485247 is 10239 kB, 10485248 is 10 MB). A fractional size below 10 kB keeps its
+    digits, as PostgreSQL's numeric form does."""
+    if isinstance(size, str):
+        size = Decimal(size)
+    elif isinstance(size, float):
+        if not math.isfinite(size):
+            raise values.InputError("22003", "cannot convert infinity or NaN to a size")
+        size = Decimal(repr(size))
+    if isinstance(size, Decimal):
+        if abs(size) < _SIZE_UNITS[0][1]:
+            return f"{size} bytes" if size != size.to_integral_value() or size.as_tuple().exponent < 0 \
+                else f"{int(size)} bytes"
+        size = int(size / 512)  # the first step's truncated division by 512, toward zero
+        units = _SIZE_UNITS[1:]
+    else:
+        size = int(size)
+        units = _SIZE_UNITS
+    for i, (name, limit, rounds, bits) in enumerate(units):
+        last = i == len(units) - 1
+        if last or abs(size) < limit:
+            if rounds:
+                size = _truncated_div(size + (1 if size >= 0 else -1), 2)
+            return f"{size} {name}"
+        nxt = units[i + 1]
+        size = _truncated_div(size, 1 << (nxt[3] - bits - nxt[2] + rounds))
+    raise AssertionError("the last unit is always taken")
+
+
 def _null_safe(fn):
     def wrapper(*args):
         return None if any(a is None for a in args) else fn(*args)
@@ -681,6 +757,10 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
     conn.create_scalar_function("pg_float4", _to_float4, 1, **det)
     conn.create_scalar_function("pg_not_null", _not_null, 3, **det)
+    conn.create_scalar_function("pg_database_named", _database_named, 2, **det)
+    conn.create_scalar_function("pg_regclass_found", _regclass_found, 2, **det)
+    conn.create_scalar_function("pg_tablespace_named", _tablespace_named, 1, **det)
+    conn.create_scalar_function("pg_view_definition", catalog.view_definition, 1, **det)
     conn.create_scalar_function("pg_pow", _pow, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 3, **det)
     conn.create_scalar_function("pg_ln", _ln, 1, **det)
@@ -740,11 +820,16 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 3, **det)
     conn.create_scalar_function("obj_description", lambda *a: None, 2, **det)
     conn.create_scalar_function("col_description", lambda *a: None, 2, **det)
+    conn.create_scalar_function("shobj_description", lambda *a: None, 2, **det)
+    # One user owns everything a cluster has: every privilege is held. A default tablespace's location is ''.
+    for nargs in (2, 3):
+        conn.create_scalar_function("has_database_privilege", lambda *a: 1, nargs, **det)
+    conn.create_scalar_function("pg_tablespace_location", lambda oid: None if oid is None else "", 1, **det)
     conn.create_scalar_function("json_build_object", _json_build_object, -1, **det)
     conn.create_scalar_function("jsonb_build_object", _json_build_object, -1, **det)
     # Sixfold has no advisory locks (pg_advisory_lock is refused), so none is ever held.
     conn.create_scalar_function("pg_advisory_unlock_all", lambda: "", 0)
-    conn.create_scalar_function("pg_size_pretty", lambda n: None if n is None else f"{int(n)} bytes", 1, **det)
+    conn.create_scalar_function("pg_size_pretty", _null_safe(size_pretty), 1, **det)
     conn.create_scalar_function("pg_div", _div, 2, **det)
     conn.create_scalar_function("pg_mod", _mod, 2, **det)
     conn.create_scalar_function("chr", _null_safe(lambda n: chr(int(n))), 1, **det)

@@ -193,7 +193,41 @@ def _regclass(x: exp.Expression, named: bool, strict: bool) -> exp.Expression:
     else:
         sql = f"SELECT name FROM sqlite_master WHERE rowid = :x - {catalog.PG_OID_BASE}"
     sub = sqlglot.parse_one(sql, read="sqlite")
-    sub.find(exp.Placeholder).replace(x)
+    sub.find(exp.Placeholder).replace(x.copy() if named and strict else x)
+    if named and strict:  # 'nosuch'::regclass fails (42P01), as PostgreSQL's input function does
+        return exp.Anonymous(this="pg_regclass_found", expressions=[exp.Subquery(this=sub), x])
+    return exp.Subquery(this=sub)
+
+
+def _relation_size(call: exp.Anonymous, ctx: SessionContext) -> exp.Expression:
+    """pg_relation_size, pg_table_size, pg_indexes_size, pg_total_relation_size of a
+    relation (an OID or a name, as regclass), pg_database_size, pg_tablespace_size: the
+    bytes of Sixfold's own pages (SQLite's B-trees, counted by walking them with dbstat)."""
+    name = call.name.lower()
+    args = call.expressions
+    if len(args) != (2 if name == "pg_relation_size" and len(args) == 2 else 1):
+        raise SqlError(f"function {name} with {len(args)} arguments does not exist", "42883")
+    x = args[0]
+    if name in ("pg_database_size", "pg_tablespace_size"):
+        sql = catalog.database_size_sql(ctx.database) if name == "pg_database_size" else catalog.tablespace_size_sql()
+        sub = sqlglot.parse_one(sql, read="sqlite")
+        sub.find(exp.Placeholder).replace(x.copy())
+        return exp.Subquery(this=sub)
+    if len(args) == 2 and not (isinstance(args[1], exp.Literal) and args[1].is_string):
+        raise SqlError("pg_relation_size's fork must be a string constant", "0A000")
+    fork = args[1].this if len(args) == 2 else "main"
+    return _relation_subquery(catalog.relation_size_sql(name, fork), x)
+
+
+def _relation_subquery(sql: str, relation: exp.Expression) -> exp.Expression:
+    """`sql`, a catalog query whose placeholders stand for a relation's OID, for
+    `relation`: an OID, or a name read as regclass."""
+    named = isinstance(relation, (exp.Parameter, exp.Placeholder)) or (
+        isinstance(relation, exp.Literal) and relation.is_string)
+    oid = _regclass(relation.copy(), True, strict=True) if named else relation.copy()
+    sub = sqlglot.parse_one(sql, read="sqlite")
+    for placeholder in list(sub.find_all(exp.Placeholder)):
+        placeholder.replace(oid.copy())
     return exp.Subquery(this=sub)
 
 
@@ -447,6 +481,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     cls = type(node)
     _refuse_incomparable(node)
     _refuse_non_integer_arguments(node)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_size_pretty" and len(node.expressions) == 1:
+        arg = node.expressions[0]
+        _refuse_size_pretty_argument(arg)
+        if exprtypes.kind(arg) == "num":  # a numeric's text: 1.50 bytes keeps its scale
+            return exp.Anonymous(this="pg_size_pretty", expressions=[_numeric_shown_text(arg)])
     if isinstance(node, _ORDERING):
         _refuse_array_order(node)
     if cls in _ARITH:
@@ -766,6 +805,19 @@ def _refuse_non_integer_arguments(node: exp.Expression) -> None:
                        "42883")
 
 
+def _refuse_size_pretty_argument(arg: exp.Expression) -> None:
+    """pg_size_pretty has a bigint and a numeric form: an integer, smallint or untyped
+    argument fits both (42725), a float or text neither (42883)."""
+    k = exprtypes.kind(arg)
+    inner = arg.unnest()
+    untyped = isinstance(inner, exp.Null) or isinstance(inner, exp.Literal) and inner.is_string
+    if untyped or k == "int" and exprtypes.int_width(arg) in ("int2", "int4"):
+        label = "unknown" if untyped else exprtypes.type_label(arg)
+        raise SqlError(f"function pg_size_pretty({label}) is not unique", "42725")
+    if k in ("float", "text", "bool", "date", "timestamp", "timestamptz", "interval"):
+        raise SqlError(f"function pg_size_pretty({exprtypes.type_label(arg)}) does not exist", "42883")
+
+
 # Kinds whose stored form the input trigger writes (a canonical text), which RETURNING,
 # reading the row as the statement wrote it, would not show.
 _RETURNED_AS_STORED = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "jsonb")
@@ -922,7 +974,7 @@ def _shown(node: exp.Expression) -> bool:
 # window forms (`_w`) take the same arguments.
 _EXACT_ARGUMENT = {"pg_numeric_sum": (0, 1), "pg_numeric_avg": (0, 1), "pg_numeric_max": (0, 1),
                    "pg_numeric_min": (0, 1), "pg_numeric_unary": (1, 2), "pg_round_to": (0, 3),
-                   "pg_numeric_text": (0, None), "pg_with_scale": (0, None)}
+                   "pg_numeric_text": (0, None), "pg_with_scale": (0, None), "pg_size_pretty": (0, None)}
 
 
 def _exact_argument(call: exp.Anonymous, child: exp.Expression) -> bool | None:
@@ -1310,6 +1362,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
                     return exp.Not(this=cond)
                 raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
+        if isinstance(node, exp.Anonymous) and node.name.lower() in catalog.SIZE_FUNCTIONS:
+            return _relation_size(node, ctx)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_viewdef" and \
+                len(node.expressions) in (1, 2):
+            return _relation_subquery(catalog.VIEWDEF_SQL, node.expressions[0])
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_regtype", "to_regclass") and \
                 len(node.expressions) == 1:
             if node.name.lower() == "to_regtype":
@@ -1460,7 +1517,25 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
-    return trees[0]
+    return _catalog_types_unqualified(trees[0])
+
+
+def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
+    """pg_catalog.text is text (psql writes its casts so): the type without its schema."""
+    for dt in list(tree.find_all(exp.DataType)):
+        kind = dt.args.get("kind")
+        if dt.this == exp.DataType.Type.USERDEFINED and isinstance(kind, exp.Dot) and \
+                isinstance(kind.this, exp.Identifier) and kind.this.name.lower() == "pg_catalog":
+            name = kind.expression.name
+            params = ", ".join(p.sql("postgres") for p in dt.expressions)
+            try:
+                plain = exp.DataType.build(f"{name}({params})" if params else name, dialect="postgres")
+            except sqlglot.errors.ParseError:
+                continue  # not a type sqlglot knows: left for the cast to refuse
+            if dt is tree:
+                return plain
+            dt.replace(plain)
+    return tree
 
 
 def query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
@@ -2060,7 +2135,9 @@ def _expr_oid(e: exp.Expression) -> int | None:
                       exp.DateTrunc, exp.UnixToTime, exp.TimeToStr, exp.Sum, exp.Max, exp.Min, exp.Column)) or (
             isinstance(e, exp.Anonymous) and e.name.lower() in ("age", "make_date", "to_timestamp")):
         return exprtypes.oid(e)
-    if isinstance(e, exp.Anonymous) and e.name.lower() == "pg_is_in_recovery":
+    if isinstance(e, exp.Dot) and isinstance(e.this, exp.Identifier) and e.this.name.lower() == "pg_catalog":
+        e = e.expression  # pg_catalog.f(...) is f(...)
+    if isinstance(e, exp.Anonymous) and e.name.lower() in _BOOL_FUNCTIONS:
         return t.BOOL
     if isinstance(e, exp.CurrentTimestamp) or (isinstance(e, exp.Anonymous) and e.name.lower() == "now"):
         return t.TIMESTAMPTZ
@@ -2087,6 +2164,10 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return exprtypes.oid(e)
     return None
 
+
+# Functions whose result is a boolean (SQLite's 1 or 0 is shown as t or f).
+_BOOL_FUNCTIONS = frozenset({"pg_is_in_recovery", "pg_table_is_visible", "pg_type_is_visible",
+                             "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege"})
 
 _SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval")
 

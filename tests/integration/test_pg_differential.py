@@ -1121,6 +1121,31 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_up values (1, 'x', '2024-01-01', 7, true)",
         ("select case when id > 2 then %s else b end as v, coalesce(%s, d) as w from {t}_up", ("5", "2024-02-01")),
     ],
+    "sizes and catalog functions": [
+        "select pg_size_pretty(10239::bigint) as a, pg_size_pretty(10240::bigint) as b, "
+        "pg_size_pretty(10485247::bigint) as c, pg_size_pretty(10485248::bigint) as d, "
+        "pg_size_pretty(-10753::bigint) as e, pg_size_pretty(9223372036854775807) as f, "
+        "pg_size_pretty(-9223372036854775807 - 1) as g, pg_size_pretty(21474836479) as h",
+        "select pg_size_pretty(10240.5) as n, pg_size_pretty(1.50) as s, pg_size_pretty(12345678901234.5) as big, "
+        "pg_size_pretty(null::bigint) as z",
+        "select pg_size_pretty(1000000)",
+        "select pg_size_pretty('1000')",
+        "select pg_size_pretty(1.5::float8)",
+        "create table {t} (id int primary key, s text)",
+        "insert into {t} values (1, 'a'), (2, 'b')",
+        "select pg_relation_size('{t}') > 0 as r, pg_total_relation_size('{t}') >= pg_relation_size('{t}') as tot, "
+        "pg_relation_size('{t}', 'fsm') >= 0 as f, pg_relation_size(null) is null as n, "
+        "pg_indexes_size('{t}') >= 0 as i, pg_table_size('{t}') >= pg_relation_size('{t}') as tb",
+        "select pg_relation_size(c.oid) > 0 as r from pg_class c where c.relname = '{t}'",
+        "select pg_database_size(current_database()) > 0 as d, pg_tablespace_size('pg_default') > 0 as s",
+        "select pg_relation_size('{t}_nosuch')",
+        "select '{t}_nosuch'::regclass",
+        "select pg_database_size('{t}_nosuch')",
+        "select pg_tablespace_size('{t}_nosuch')",
+        "select 'x'::pg_catalog.text as t, 2::pg_catalog.int8 as i, cast(1.234 as pg_catalog.numeric(6,2)) as n, "
+        "pg_catalog.pg_table_is_visible('{t}'::regclass) as v, has_database_privilege(current_database(), 'CONNECT') "
+        "as c",
+    ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
         "tz timestamptz, iv interval, o boolean, n numeric(6,2))",

@@ -218,25 +218,49 @@ def psql_uri(ep: Endpoint, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=PSQL_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False)
 
 
-@pytest.mark.parametrize("meta", ["\\l", "\\du", "\\dn", "\\df", "\\dT", "\\dx", "\\dt", "\\di", "\\dv", "\\ds"])
+@pytest.mark.parametrize("meta", ["\\l", "\\du", "\\dn", "\\df", "\\dT", "\\dx", "\\dt", "\\di", "\\dv", "\\ds",
+                                  "\\l+", "\\du+", "\\dn+", "\\dt+", "\\di+", "\\dv+", "\\ds+", "\\dp", "\\db",
+                                  "\\db+"])
 def test_meta_command_runs(meta, postgres_endpoint, sixfold_endpoint):  # noqa: F811
     for ep in (postgres_endpoint, sixfold_endpoint):
         cp = psql_uri(ep, "-c", meta)
         assert cp.returncode == 0 and "ERROR" not in cp.stderr, f"{ep.dbname}: {meta}: {cp.stderr}"
 
 
-def test_describe_table_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+@pytest.mark.parametrize("describe", ["\\d {t}", "\\d+ {t}", "\\d {t}_born", "\\d+ {t}_code_key", "\\d {t}_pkey"])
+def test_describe_same_as_postgres(describe, postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """\\d and \\d+ of a table (columns, storage, defaults, indexes, access method) and of
+    its indexes (one made by CREATE INDEX, one behind a unique constraint) print what
+    PostgreSQL prints."""
     t = f"m_{uuid.uuid4().hex[:8]}"
     ddl = (f"create table {t} (id serial primary key, code varchar(20) not null unique, "
            "amount numeric(10,2) default 0, born date default current_date, note text, ok boolean not null); "
            f"create index {t}_born on {t} (born)")
     outputs = []
     for ep in (postgres_endpoint, sixfold_endpoint):
-        cp = psql_uri(ep, "-c", ddl.split("; ")[0], "-c", ddl.split("; ")[1], "-c", f"\\d {t}", "-c", f"drop table {t}")
+        cp = psql_uri(ep, "-c", ddl.split("; ")[0], "-c", ddl.split("; ")[1], "-c", describe.format(t=t),
+                      "-c", f"drop table {t}")
         assert cp.returncode == 0, cp.stderr
         outputs.append(cp.stdout)
     pg, sf = outputs
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
+def test_describe_view_shows_its_definition(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """\\d+ of a view: its columns as PostgreSQL prints them, and its definition (PostgreSQL
+    prints its own deparse of the query, Sixfold the query as written)."""
+    t = f"v_{uuid.uuid4().hex[:8]}"
+    setup = [f"create table {t} (id int primary key, price numeric(10,2), note text)",
+             f"create view {t}_v as select id, price from {t} where price > 1"]
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = psql_uri(ep, *[x for d in setup for x in ("-c", d)], "-c", f"\\d+ {t}_v", "-c", f"drop view {t}_v",
+                      "-c", f"drop table {t}")
+        assert cp.returncode == 0, cp.stderr
+        outputs.append(cp.stdout)
+    pg, sf = (out.split("View definition:") for out in outputs)
+    assert sf[0] == pg[0], f"postgres:\n{outputs[0]}\nsixfold:\n{outputs[1]}"
+    assert sf[1].split("\n\n")[0].strip() == f"select id, price from {t} where price > 1;", outputs[1]
 
 
 def test_schema_changes_see_the_sessions_own_last_change(postgres_endpoint, sixfold_endpoint):  # noqa: F811
