@@ -31,7 +31,13 @@ _DTYPE_KIND = {
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
-              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval"}
+              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval",
+              "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
+              "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
+              "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
+              "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
+              "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
+              "jsonb_extract_path_text": "text"}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
@@ -188,6 +194,10 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         if col.name not in names:
             return None
         return _output_kind(src.this.args.get("start"))
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "json_each":
+        from compute_node.pg_sql import json_rows
+
+        return json_rows.column_kind(src, col.name)
     if isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
         rows = _values_column(src, col)
         if rows is None:
@@ -337,7 +347,7 @@ def _null(e: exp.Expression) -> bool:
 
 
 # Expressions whose kind is fixed by what they are.
-_NODE_KIND = {exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
+_NODE_KIND = {exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
               exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
@@ -441,6 +451,8 @@ def kind(e: exp.Expression | None) -> str:
         return "int" if kinds == {"int"} else "num" if kinds <= {"int", "num"} else ""
     if isinstance(e, exp.Length):
         return "int"
+    if isinstance(e, exp.Sub) and kind(e.this) == "jsonb":
+        return "jsonb"  # jsonb - key
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}[type(e)]
         a, b = kind(e.this), kind(e.expression)

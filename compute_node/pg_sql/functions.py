@@ -761,6 +761,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_regclass_found", _regclass_found, 2, **det)
     conn.create_scalar_function("pg_tablespace_named", _tablespace_named, 1, **det)
     conn.create_scalar_function("pg_view_definition", catalog.view_definition, 1, **det)
+    conn.create_scalar_function("pg_first", lambda first, _rest: first, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 3, **det)
     conn.create_scalar_function("pg_ln", _ln, 1, **det)

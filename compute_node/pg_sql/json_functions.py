@@ -5,17 +5,18 @@ gives NULL, as in PostgreSQL."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import apsw
 
-from compute_node.pg_sql import values
+from compute_node.pg_sql import types, values
 
 
 def _load(doc):
     if isinstance(doc, bytes):
         doc = doc.decode("utf-8", "replace")
     try:
-        return json.loads(doc)
+        return json.loads(doc, parse_float=Decimal)  # 1.10 stays 1.10
     except (TypeError, ValueError):
         raise apsw.SQLError(f'[22P02] invalid input syntax for type json: "{str(doc)[:60]}"') from None
 
@@ -26,51 +27,49 @@ def _out(value, as_text: int):
     if as_text:
         if isinstance(value, str):
             return value
-        if value is None:
-            return None
-        return json.dumps(value) if isinstance(value, (dict, list, bool)) else (
-            "null" if value is None else str(value))
+        return values._json_text(value)  # an object, array, true/false or number: its jsonb text
     return values._json_text(value)
+
+
+_MISSING = object()  # no such key or index (a JSON null is None)
 
 
 def _step(value, key):
     if isinstance(value, dict):
-        return value.get(str(key))
+        return value.get(str(key), _MISSING)
     if isinstance(value, list):
         try:
             i = int(key)
         except (TypeError, ValueError):
-            return None
+            return _MISSING
         if i < 0:
             i += len(value)
-        return value[i] if 0 <= i < len(value) else None
-    return None
+        return value[i] if 0 <= i < len(value) else _MISSING
+    return _MISSING
+
+
+def _found(value, as_text: int):
+    """What -> (or ->>) gives for a value found: a JSON null is the jsonb null (->> a SQL
+    NULL); nothing found is NULL."""
+    if value is _MISSING:
+        return None
+    if value is None:
+        return None if as_text else "null"
+    return _out(value, as_text)
 
 
 def pg_json_get(doc, key, as_text):
     """doc -> key (as_text 0) / doc ->> key (1): an object's field or an array's element."""
     if doc is None or key is None:
         return None
-    got = _step(_load(doc), key)
-    if got is None:
-        return None
-    return _out(got, as_text)
+    return _found(_step(_load(doc), key), as_text)
 
 
 def pg_json_path(doc, path, as_text):
     """doc #> '{a,b,1}' (as_text 0) / doc #>> '{a,b,1}' (1)."""
     if doc is None or path is None:
         return None
-    text = str(path).strip()
-    if not (text.startswith("{") and text.endswith("}")):
-        raise apsw.SQLError(f'[22P02] malformed array literal: "{text}"')
-    keys = [k.strip().strip('"') for k in text[1:-1].split(",")] if text[1:-1].strip() else []
-    value = _load(doc)
-    for k in keys:
-        value = _step(value, k)
-        if value is None:
-            return None
-    return _out(value, as_text)
+    return pg_json_extract_path(as_text, doc, *_path_keys(path))
 
 
 def _contains(a, b) -> bool:
@@ -106,3 +105,359 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_json_get", pg_json_get, 3, **det)
     conn.create_scalar_function("pg_json_path", pg_json_path, 3, **det)
     conn.create_scalar_function("pg_jsonb_contains", pg_jsonb_contains, 2, **det)
+    register_builders(conn)
+
+
+# --- values as JSON, and the functions that build or take apart json/jsonb -------------------
+def value_json(value, hint: str) -> str:
+    """One SQL value as JSON text, by its PostgreSQL type (`hint`, the kind the translator
+    read from the expression; '' when unknown: the value's own type decides). A boolean is
+    true/false (SQLite's 1/0), a numeric its exact text, a float8 PostgreSQL's digits (NaN
+    and infinities as strings), a timestamp ISO 8601 with a T, json as written, jsonb as
+    stored, anything else a string of its text."""
+    if value is None:
+        return "null"
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if hint == "bool":
+        return "true" if value else "false"
+    if hint in ("json", "jsonb"):
+        return str(value)
+    if hint in ("int", "num") or hint == "" and isinstance(value, int):
+        return str(value) if not isinstance(value, float) else _float_json(value, False)
+    if hint in ("float", "float4") or hint == "" and isinstance(value, float):
+        return _float_json(float(value), hint == "float4")
+    if hint == "timestamp" and isinstance(value, str):
+        return json.dumps(value.replace(" ", "T", 1))
+    if hint == "timestamptz" and isinstance(value, str):  # Sixfold's sessions run in UTC
+        text = value.replace(" ", "T", 1)
+        return json.dumps(text + ":00" if len(text) > 3 and text[-3] in "+-" and text[-2:].isdigit() else text)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _float_json(v: float, single: bool) -> str:
+    text = types.float_text(v, single)
+    return json.dumps(text) if text in ("NaN", "Infinity", "-Infinity") else text
+
+
+def _canonical(text: str) -> str:
+    """jsonb's text of a value given as JSON text."""
+    return values._json_text(_load(text))
+
+
+def _hints(hints: str) -> list[str]:
+    return hints.split(",") if hints else []
+
+
+def pg_json_build(shape: str, binary: int, hints: str, *args):
+    """json_build_object / json_build_array / to_json and their jsonb forms: `shape` is
+    'object', 'array' or 'value'; each argument's type is in `hints` (comma-separated)."""
+    kinds = _hints(hints)
+    items = [value_json(a, kinds[i] if i < len(kinds) else "") for i, a in enumerate(args)]
+    if shape == "value":
+        if args[0] is None:
+            return None  # to_json(NULL) is NULL
+        return _canonical(items[0]) if binary else items[0]
+    if shape == "array":
+        return _canonical("[" + ", ".join(items) + "]") if binary else "[" + ", ".join(items) + "]"
+    if len(args) % 2:
+        raise apsw.SQLError("[22023] argument list must have even number of elements")
+    pairs = []
+    for i in range(0, len(args), 2):
+        if args[i] is None:
+            raise apsw.SQLError(f"[22004] argument {i + 1}: key must not be null" if binary
+                                else f"[22004] argument {i + 1} cannot be null")
+        pairs.append((_key_text(args[i], kinds[i] if i < len(kinds) else ""), items[i + 1]))
+    if binary:
+        return values._json_text({k: _load(v) for k, v in pairs})
+    return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} : {v}" for k, v in pairs) + "}"
+
+
+def _key_text(key, hint: str) -> str:
+    """An object key: the value's text (a boolean's true/false, a number's digits)."""
+    if hint == "bool":
+        return "true" if key else "false"
+    text = value_json(key, hint)
+    return json.loads(text) if text.startswith('"') else text
+
+
+class JsonAgg:
+    """json_agg(value) / jsonb_agg(value): the values (NULLs too) as a JSON array; NULL
+    over no rows."""
+
+    def __init__(self, binary: int):
+        self.binary = binary
+        self.items: list[str] = []
+
+    def step(self, value, hint, _binary=None):
+        self.items.append(value_json(value, hint))
+
+    def final(self):
+        if not self.items:
+            return None
+        text = "[" + ", ".join(self.items) + "]"
+        return _canonical(text) if self.binary else text
+
+
+class JsonObjectAgg:
+    """json_object_agg(key, value) / jsonb_object_agg: the pairs as a JSON object."""
+
+    def __init__(self, binary: int):
+        self.binary = binary
+        self.pairs: list[tuple[str, str]] = []
+
+    def step(self, key, value, key_hint, hint, _binary=None):
+        if key is None:
+            raise apsw.SQLError("[22004] field name must not be null")
+        self.pairs.append((_key_text(key, key_hint), value_json(value, hint)))
+
+    def final(self):
+        if not self.pairs:
+            return None
+        if self.binary:
+            return values._json_text({k: _load(v) for k, v in self.pairs})
+        return "{ " + ", ".join(f"{json.dumps(k, ensure_ascii=False)} : {v}" for k, v in self.pairs) + " }"
+
+
+def pg_json_array_length(doc):
+    if doc is None:
+        return None
+    value = _load(doc)
+    if isinstance(value, list):
+        return len(value)
+    what = "a non-array" if isinstance(value, dict) else "a scalar"
+    raise apsw.SQLError(f"[22023] cannot get array length of {what}")
+
+
+def pg_json_typeof(doc):
+    if doc is None:
+        return None
+    value = _load(doc)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), "number")
+
+
+def _path_keys(path) -> list[str]:
+    text = str(path).strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        raise apsw.SQLError(f'[22P02] malformed array literal: "{text}"')
+    return [k.strip().strip('"') for k in text[1:-1].split(",")] if text[1:-1].strip() else []
+
+
+def pg_json_extract_path(as_text, doc, *keys):
+    """json(b)_extract_path(doc, VARIADIC keys) and the _text forms."""
+    if doc is None or any(k is None for k in keys):
+        return None
+    value = _load(doc)
+    for k in keys:
+        value = _step(value, k)
+        if value is _MISSING:
+            return None
+    return _found(value, as_text)
+
+
+def pg_jsonb_set(target, path, new, create_missing=1):
+    """jsonb_set(target, path, new [, create_missing]): `new` at `path` (a missing last key
+    or an index past either end is added when create_missing; a missing step before it
+    leaves the target as it is)."""
+    if target is None or path is None or new is None:
+        return None
+    doc, keys, repl = _load(target), _path_keys(path), _load(new)
+    if not isinstance(doc, (dict, list)):
+        raise apsw.SQLError("[22023] cannot set path in scalar")
+    if not keys:
+        return values._json_text(doc)
+
+    def put(node, i):
+        k = keys[i]
+        last = i == len(keys) - 1
+        if isinstance(node, dict):
+            if last:
+                if k in node or create_missing:
+                    node[k] = repl
+            elif isinstance(node.get(k), (dict, list)):
+                put(node[k], i + 1)
+        elif isinstance(node, list):
+            try:
+                idx = int(k)
+            except ValueError:
+                raise apsw.SQLError(f'[22P02] path element at position {i + 1} is not an integer: "{k}"') from None
+            at = idx + len(node) if idx < 0 else idx
+            if 0 <= at < len(node):
+                if last:
+                    node[at] = repl
+                elif isinstance(node[at], (dict, list)):
+                    put(node[at], i + 1)
+            elif last and create_missing:
+                if at < 0:
+                    node.insert(0, repl)
+                else:
+                    node.append(repl)
+
+    put(doc, 0)
+    return values._json_text(doc)
+
+
+def _strip_nulls(v):
+    if isinstance(v, dict):
+        return {k: _strip_nulls(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [_strip_nulls(x) for x in v]
+    return v
+
+
+def pg_jsonb_strip_nulls(doc):
+    return None if doc is None else values._json_text(_strip_nulls(_load(doc)))
+
+
+def _pretty(v, depth: int) -> str:
+    pad = "    " * depth
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+        inner = ",\n".join(f"{pad}    {json.dumps(k, ensure_ascii=False)}: {_pretty(v[k], depth + 1)}" for k in keys)
+        return "{\n" + (inner + "\n" if inner else "") + pad + "}"
+    if isinstance(v, list):
+        inner = ",\n".join(f"{pad}    {_pretty(x, depth + 1)}" for x in v)
+        return "[\n" + (inner + "\n" if inner else "") + pad + "]"
+    return values._json_text(v)
+
+
+def pg_jsonb_pretty(doc):
+    """jsonb_pretty: PostgreSQL's layout (four spaces a level, an empty object or array
+    still opened and closed on lines of their own)."""
+    return None if doc is None else _pretty(_load(doc), 0)
+
+
+def pg_jsonb_delete(doc, key, by_index):
+    """jsonb - text (a key of an object, or an array's string elements equal to it) and
+    jsonb - integer (an array's element at that index, negative from the end)."""
+    if doc is None or key is None:
+        return None
+    value = _load(doc)
+    if not isinstance(value, (dict, list)):
+        raise apsw.SQLError("[22023] cannot delete from scalar")
+    if by_index:
+        if isinstance(value, dict):
+            raise apsw.SQLError("[22023] cannot delete from object using integer index")
+        i = int(key)
+        at = i + len(value) if i < 0 else i
+        return values._json_text([x for j, x in enumerate(value) if j != at])
+    if isinstance(value, dict):
+        return values._json_text({k: x for k, x in value.items() if k != str(key)})
+    return values._json_text([x for x in value if x != str(key)])
+
+
+def register_builders(conn: apsw.Connection) -> None:
+    det = {"deterministic": True}
+    conn.create_scalar_function("pg_json_build", pg_json_build, -1, **det)
+    conn.create_scalar_function("pg_json_array_length", pg_json_array_length, 1, **det)
+    conn.create_scalar_function("pg_json_typeof", pg_json_typeof, 1, **det)
+    conn.create_scalar_function("pg_json_extract_path", pg_json_extract_path, -1, **det)
+    for nargs in (3, 4):
+        conn.create_scalar_function("pg_jsonb_set", pg_jsonb_set, nargs, **det)
+    conn.create_scalar_function("pg_jsonb_strip_nulls", pg_jsonb_strip_nulls, 1, **det)
+    conn.create_scalar_function("pg_jsonb_pretty", pg_jsonb_pretty, 1, **det)
+    conn.create_scalar_function("pg_jsonb_delete", pg_jsonb_delete, 3, **det)
+    conn.create_scalar_function("pg_json_rows", pg_json_rows, 4, **det)
+    for binary in (0, 1):
+        conn.create_aggregate_function(
+            "pg_jsonb_agg" if binary else "pg_json_agg",
+            lambda b=binary: (JsonAgg(b), JsonAgg.step, JsonAgg.final), 2)
+        conn.create_aggregate_function(
+            "pg_jsonb_object_agg" if binary else "pg_json_object_agg",
+            lambda b=binary: (JsonObjectAgg(b), JsonObjectAgg.step, JsonObjectAgg.final), 4)
+
+
+# --- set-returning functions in FROM -------------------------------------------------------------
+# name -> (mode, binary, PostgreSQL's columns as (name, kind)); the rows come from SQLite's
+# json_each over pg_json_rows(doc, mode, binary, name), whose `key` and `value` columns
+# are PostgreSQL's key and value (for a one-column function, `value` is its column).
+JSON_ROWS = {
+    "json_each": ("each", 0, (("key", "text"), ("value", "json"))),
+    "jsonb_each": ("each", 1, (("key", "text"), ("value", "jsonb"))),
+    "json_each_text": ("each_text", 0, (("key", "text"), ("value", "text"))),
+    "jsonb_each_text": ("each_text", 1, (("key", "text"), ("value", "text"))),
+    "json_array_elements": ("elements", 0, (("value", "json"),)),
+    "jsonb_array_elements": ("elements", 1, (("value", "jsonb"),)),
+    "json_array_elements_text": ("elements_text", 0, (("value", "text"),)),
+    "jsonb_array_elements_text": ("elements_text", 1, (("value", "text"),)),
+    "json_object_keys": ("keys", 0, (("json_object_keys", "text"),)),
+    "jsonb_object_keys": ("keys", 1, (("jsonb_object_keys", "text"),)),
+}
+
+
+def _raw_items(text: str):
+    """json's elements as written (PostgreSQL's json functions give each one's own text):
+    [raw, ...] of an array, [(key, raw), ...] of an object; the text is valid JSON."""
+    text = text.strip()
+    opener = text[0]
+    items, depth, start, in_str, esc, i = [], 0, None, False, False, 0
+    for i, c in enumerate(text):
+        if in_str:
+            if esc:
+                esc = False
+            elif c == "\\":
+                esc = True
+            elif c == '"':
+                in_str = False
+            continue
+        if c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+            if depth == 1:
+                start = i + 1
+                continue
+        elif c in "]}":
+            depth -= 1
+        if depth == 1 and c == "," or depth == 0 and c in "]}":
+            piece = text[start:i].strip()
+            if piece:
+                items.append(piece)
+            start = i + 1
+    if opener == "[":
+        return items
+    pairs = []
+    for piece in items:
+        key, end = json.JSONDecoder().raw_decode(piece)
+        pairs.append((key, piece[end:].lstrip()[1:].strip()))
+    return pairs
+
+
+def pg_json_rows(doc, mode: str, binary: int, name: str):
+    """The rows of json(b)_each(_text), json(b)_array_elements(_text), json(b)_object_keys
+    as a JSON object or array of texts (what SQLite's json_each then yields)."""
+    if doc is None:
+        return None
+    value = _load(doc)
+    raw = None if binary else _raw_items(str(doc)) if isinstance(value, (dict, list)) else None
+    if mode in ("each", "each_text", "keys") and not isinstance(value, dict):
+        what = "an array" if isinstance(value, list) else "a scalar"
+        raise apsw.SQLError(f"[22023] cannot call {name} on {what}" if mode == "keys" else
+                            f"[22023] cannot call {name} on a non-object")
+    if mode in ("elements", "elements_text") and not isinstance(value, list):
+        what = "an object" if isinstance(value, dict) else "a scalar"
+        raise apsw.SQLError(f"[22023] cannot extract elements from {what}")
+
+    def text_of(v, raw_text):
+        if mode.endswith("_text"):
+            return None if v is None else v if isinstance(v, str) else values._json_text(v) if binary else raw_text
+        return values._json_text(v) if binary else raw_text
+
+    if mode == "keys":
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode())) if binary else [k for k, _ in raw]
+        return json.dumps(keys, ensure_ascii=False)
+    if mode in ("each", "each_text"):
+        if binary:
+            pairs = [(k, text_of(value[k], None)) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))]
+        else:
+            pairs = [(k, text_of(json.loads(r, parse_float=Decimal), r)) for k, r in raw]
+        # an object written out by hand: json's duplicate keys stay, in order
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(t, ensure_ascii=False)}"
+                               for k, t in pairs) + "}"
+    if binary:
+        return json.dumps([text_of(v, None) for v in value], ensure_ascii=False)
+    return json.dumps([text_of(json.loads(r, parse_float=Decimal), r) for r in raw], ensure_ascii=False)

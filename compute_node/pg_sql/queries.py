@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, exprtypes, float_input, int_coercion, reflection, schema, set_operations, temporal, values,
+    catalog, exprtypes, float_input, int_coercion, json_rows, reflection, schema, set_operations, temporal, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -481,6 +481,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     cls = type(node)
     _refuse_incomparable(node)
     _refuse_non_integer_arguments(node)
+    json_call = _json_node(node)
+    if json_call is not None:
+        return json_call
     if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_size_pretty" and len(node.expressions) == 1:
         arg = node.expressions[0]
         _refuse_size_pretty_argument(arg)
@@ -803,6 +806,103 @@ def _refuse_non_integer_arguments(node: exp.Expression) -> None:
     if bad:
         raise SqlError(f"operator does not exist: {exprtypes.type_label(a)} {symbol} {exprtypes.type_label(b)}",
                        "42883")
+
+
+# --- json and jsonb functions (json_functions.py) ----------------------------------------------
+_JSON_BUILD = {"json_build_object": ("object", 0), "jsonb_build_object": ("object", 1),
+               "json_build_array": ("array", 0), "jsonb_build_array": ("array", 1),
+               "to_json": ("value", 0), "to_jsonb": ("value", 1)}
+_JSON_SCALAR = {"json_array_length": ("pg_json_array_length", 1), "jsonb_array_length": ("pg_json_array_length", 1),
+                "json_typeof": ("pg_json_typeof", 1), "jsonb_typeof": ("pg_json_typeof", 1),
+                "jsonb_set": ("pg_jsonb_set", (3, 4)), "jsonb_strip_nulls": ("pg_jsonb_strip_nulls", 1),
+                "jsonb_pretty": ("pg_jsonb_pretty", 1)}
+_JSON_EXTRACT_PATH = {"json_extract_path": 0, "jsonb_extract_path": 0, "json_extract_path_text": 1,
+                      "jsonb_extract_path_text": 1}
+
+
+def _json_hint(e: exp.Expression) -> str:
+    """How a value becomes JSON: its kind ('float4' for a real)."""
+    k = exprtypes.kind(e)
+    if k == "array":
+        raise SqlError("arrays as JSON values are not supported", "0A000")
+    return "float4" if k == "float" and exprtypes.oid(e) == pgtypes.FLOAT4 else k
+
+
+def _json_value(e: exp.Expression) -> exp.Expression:
+    """A JSON function's argument: a numeric as its exact text (1.50 stays 1.50)."""
+    return _numeric_shown_text(e) if exprtypes.kind(e) == "num" else e
+
+
+def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: exp.Expression) -> exp.Expression:
+    """pg_json_agg(value, hint) and the like, with the call's ORDER BY after the last argument."""
+    if order is not None:
+        last = args.pop()
+        args.append(exp.Order(this=last, expressions=order.expressions))
+    return _aggregate(name, node, args)
+
+
+def _json_node(node: exp.Expression) -> exp.Expression | None:
+    """PostgreSQL's json/jsonb functions, aggregates and the jsonb - operator as Sixfold's
+    (each value typed by its expression); None for any other node."""
+    if isinstance(node, exp.Anonymous):
+        name = node.name.lower()
+        args = list(node.expressions)
+        if name in _JSON_BUILD:
+            shape, binary = _JSON_BUILD[name]
+            if shape == "value" and len(args) != 1:
+                raise SqlError(f"function {name} takes one argument", "42883")
+            hints = ",".join(_json_hint(a) for a in args)
+            return exp.Anonymous(this="pg_json_build", expressions=[
+                exp.Literal.string(shape), exp.Literal.number(binary), exp.Literal.string(hints),
+                *[_json_value(a) for a in args]])
+        if name in _JSON_SCALAR:
+            fn, arity = _JSON_SCALAR[name]
+            if len(args) not in (arity if isinstance(arity, tuple) else (arity,)):
+                raise SqlError(f"function {name} with {len(args)} arguments does not exist", "42883")
+            return exp.Anonymous(this=fn, expressions=args)
+        if name in _JSON_EXTRACT_PATH:
+            return exp.Anonymous(this="pg_json_extract_path", expressions=[
+                exp.Literal.number(_JSON_EXTRACT_PATH[name]), *args])
+        if name in ("jsonb_agg", "jsonb_object_agg") and args:
+            order = args[-1] if isinstance(args[-1], exp.Order) else None
+            if order is not None:
+                args[-1] = order.this
+            if isinstance(args[0], exp.Distinct):
+                raise SqlError(f"{name}(DISTINCT ...) is not supported", "0A000")
+            if name == "jsonb_agg" and len(args) == 1:
+                return _json_aggregate("pg_jsonb_agg", [_json_value(args[0]), exp.Literal.string(
+                    _json_hint(args[0]))], order, node)
+            if name == "jsonb_object_agg" and len(args) == 2:
+                return _json_aggregate("pg_jsonb_object_agg", [
+                    args[0], _json_value(args[1]), exp.Literal.string(_json_hint(args[0])),
+                    exp.Literal.string(_json_hint(args[1]))], order, node)
+        return None
+    if isinstance(node, exp.JSONArrayAgg):
+        value, order = node.this, None
+        if isinstance(value, exp.Order):
+            value, order = value.this, value
+        if isinstance(value, exp.Distinct):
+            raise SqlError("json_agg(DISTINCT ...) is not supported", "0A000")
+        return _json_aggregate("pg_json_agg", [_json_value(value), exp.Literal.string(_json_hint(value))],
+                               order, node)
+    if isinstance(node, (exp.JSONObjectAgg, exp.JSONBObjectAgg)):
+        if isinstance(node, exp.JSONBObjectAgg):
+            key, value, order, name = node.this, node.expression, None, "pg_jsonb_object_agg"
+        else:
+            if len(node.expressions) != 2:
+                raise SqlError("json_object_agg takes two arguments", "42883")
+            key, value, order, name = node.expressions[0], node.expressions[1], None, "pg_json_object_agg"
+        if isinstance(value, exp.Order):
+            value, order = value.this, value
+        return _json_aggregate(name, [key, _json_value(value), exp.Literal.string(_json_hint(key)),
+                                      exp.Literal.string(_json_hint(value))], order, node)
+    if isinstance(node, exp.Sub) and exprtypes.kind(node.this) == "jsonb":
+        k = exprtypes.kind(node.expression)
+        if k not in ("int", "text", "unknown"):
+            raise SqlError(f"operator does not exist: jsonb - {exprtypes.type_label(node.expression)}", "42883")
+        return exp.Anonymous(this="pg_jsonb_delete", expressions=[
+            node.this, node.expression, exp.Literal.number(int(k == "int"))])
+    return None
 
 
 def _refuse_size_pretty_argument(arg: exp.Expression) -> None:
@@ -1217,7 +1317,10 @@ def _typeof(e: exp.Expression) -> exp.Expression:
         decl = exprtypes.column_decl(e)
         oid = t.column_oid(decl, None) if decl else None
     if oid is not None and oid in t.REGTYPE_NAMES:
-        return exp.Literal.string(t.REGTYPE_NAMES[oid])
+        name = exp.Literal.string(t.REGTYPE_NAMES[oid])
+        if e.find(exp.AggFunc) is not None:  # still an aggregate: one row per group, not per row
+            return exp.Anonymous(this="pg_first", expressions=[name, e])
+        return name
     return exp.Anonymous(this="pg_typeof_value", expressions=[e])
 
 
@@ -1620,6 +1723,7 @@ def _statement_forms(tree: exp.Expression) -> None:
     set-returning function alone in a select list; LATERAL is refused."""
     if tree.find(exp.Lateral) is not None:
         raise SqlError("LATERAL is not supported", "0A000")
+    json_rows.rewrite_sources(tree)
     if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None and \
             isinstance(tree.expression, exp.Select) and tree.expression.args.get("where") is None and \
             tree.expression.args.get("from_") is not None:
@@ -2169,7 +2273,7 @@ def _expr_oid(e: exp.Expression) -> int | None:
 _BOOL_FUNCTIONS = frozenset({"pg_is_in_recovery", "pg_table_is_visible", "pg_type_is_visible",
                              "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege"})
 
-_SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval")
+_SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb")
 
 
 def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:

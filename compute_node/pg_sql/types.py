@@ -235,6 +235,12 @@ def _on_a_bound(text: str, v: float, single: bool) -> bool:
         return d == (exact + Decimal(below)) / 2 or d == (exact + Decimal(above)) / 2
 
 
+def float_text(v: float, single: bool = False) -> str:
+    """PostgreSQL's output of a float8 (or, single, a real): the shortest digits that read
+    back as the value, in its fixed or exponent form."""
+    return _shortest_float(v, single)
+
+
 def _shortest_float(v: float, single: bool) -> str:
     if math.isnan(v):
         return "NaN"

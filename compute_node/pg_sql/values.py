@@ -146,8 +146,9 @@ def _json_text(v) -> str:
         return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + _json_text(v[k]) for k in keys) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(_json_text(x) for x in v) + "]"
-    if isinstance(v, Decimal):
-        return str(v)
+    if isinstance(v, Decimal):  # a jsonb number is a numeric: 1e300 is its digits, -0 is 0
+        text = format(v, "f")
+        return text[1:] if text.startswith("-") and v == 0 else text
     return json.dumps(v, ensure_ascii=False)
 
 

@@ -1146,6 +1146,50 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "pg_catalog.pg_table_is_visible('{t}'::regclass) as v, has_database_privilege(current_database(), 'CONNECT') "
         "as c",
     ],
+    "json and jsonb functions": [
+        "create table {t} (id int primary key, name text, n numeric(6,2), f float8, r real, b boolean, d date, "
+        "ts timestamp, tz timestamptz, j json, jb jsonb)",
+        "insert into {t} values (1, 'x', 1.50, 1e300, 1.5, true, '2024-01-01', '2024-01-01 10:00', "
+        "'2024-01-01 10:00+00', '{\"a\":  [1, 2.10]}', '{\"b\": {\"c\": null}, \"a\": 1.10}'), "
+        "(2, 'y\"q', null, 2.5, null, false, null, null, null, null, '[1, \"a\", null]')",
+        "select json_build_object('n', n, 'f', f, 'r', r, 'b', b, 'd', d, 'ts', ts, 'tz', tz, 'j', j, 'jb', jb, "
+        "'name', name) as o from {t} order by id",
+        "select jsonb_build_object('n', n, 'f', f, 'b', b, 'jb', jb, 'name', name) as o from {t} order by id",
+        "select json_build_array(id, n, b, null, 'lit') as a, jsonb_build_array(id, n, b) as b from {t} order by id",
+        "select to_json(name) as a, to_jsonb(n) as b, to_json(b) as c, to_jsonb(ts) as d, to_json(jb) as e "
+        "from {t} order by id",
+        "select json_agg(name order by id desc) as a, jsonb_agg(n order by id) as b, json_agg(b) as c from {t}",
+        "select json_object_agg(name, n order by id) as a, jsonb_object_agg(name, b) as b from {t}",
+        "select json_agg(name) as a from {t} where false",
+        "select jsonb_array_length(jb) from {t} where id = 1",
+        "select jsonb_array_length(jb) as l, jsonb_typeof(jb) as t, json_typeof(j) as u from {t} where id = 2",
+        "select jsonb_set(jb, '{b,c}', '5') as a, jsonb_set(jb, '{z}', '\"new\"') as b, "
+        "jsonb_set(jb, '{z}', '1', false) as c from {t} where id = 1",
+        "select jsonb_strip_nulls(jb) as s, jsonb_pretty(jb) as p from {t} order by id",
+        "select jsonb_extract_path(jb, 'b', 'c') as a, jsonb_extract_path_text(jb, 'a') as b, "
+        "json_extract_path_text(j, 'a', '1') as c from {t} order by id",
+        "select jb - 'a' as a, jb - 'zz' as b from {t} where id = 1",
+        "select jb - 1 as a, jb - 'a' as b, jb - -1 as c from {t} where id = 2",
+        "select jb -> 'a' as a, jb ->> 'a' as b, (jb -> 'b' -> 'c') is null as c, jb -> 'b' -> 'c' as d, "
+        "jb #> '{b}' as e from {t} where id = 1",
+        "select pg_typeof(jsonb_build_object('a', 1)) as a, pg_typeof(json_agg(id)) as b, "
+        "pg_typeof(count(*)) as c from {t}",
+        "select (jsonb_agg(id order by id) -> 0)::int as first from {t}",
+        "select json_build_object('a')",
+        "select '{\"a\": -0.0, \"b\": -0, \"c\": 1e2, \"d\": 0.00}'::jsonb as j",
+        "select * from jsonb_each('{\"b\": 1.10, \"a\": [1]}') order by key",
+        "select key, value from json_each('{\"b\": 1.10, \"a\":  [1]}')",
+        "select e.k, v from {t}, jsonb_each({t}.jb) as e(k, v) where {t}.id = 1 order by 1",
+        "select k from jsonb_object_keys('{\"bb\": 1, \"a\": 2}') k",
+        "select * from jsonb_object_keys('{\"bb\": 1, \"a\": 2}')",
+        "select value from jsonb_array_elements('[1, \"a\", null]')",
+        "select * from json_array_elements('[1, {\"k\":  2}]')",
+        "select * from jsonb_array_elements_text('[1, \"a\", null]') x",
+        "select {t}.id, e.* from {t}, jsonb_each_text({t}.jb) e where jsonb_typeof({t}.jb) = 'object' order by 2",
+        "select (value ->> 'x')::int as x from jsonb_array_elements('[{\"x\": 5}, {\"x\": 6}]')",
+        "select * from jsonb_each('[1]')",
+        "select * from jsonb_array_elements('{}')",
+    ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
         "tz timestamptz, iv interval, o boolean, n numeric(6,2))",
