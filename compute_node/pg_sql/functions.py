@@ -418,11 +418,11 @@ class _ArrayAgg:
     def __init__(self):
         self.items: list[str] = []
 
-    def step(self, value):
+    def step(self, value, kind=""):
         if value is None:
             self.items.append("NULL")
             return
-        text = ("t" if value else "f") if isinstance(value, bool) else str(value)
+        text = ("t" if value else "f") if isinstance(value, bool) or kind == "bool" else str(value)
         if isinstance(value, (int, float)) or re.fullmatch(r"[^\s{}\",\\]+", text) and text.upper() != "NULL":
             self.items.append(text)
         else:
@@ -782,7 +782,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_type_oid", lambda t: types.column_oid(t), 1, **det)
     conn.create_scalar_function("random", _random.random, 0)
     conn.create_scalar_function("set_config", _set_config, 3)
-    conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), 1)
+    for nargs in (1, 2):  # (value[, its kind])
+        conn.create_aggregate_function("pg_array_agg", lambda: (_ArrayAgg(), _ArrayAgg.step, _ArrayAgg.final), nargs)
     register_aggregate = typed_functions.register_aggregate
     register_aggregate(conn, "pg_sum_float4", lambda: (_SumFloat4(), _SumFloat4.step, _SumFloat4.final), 1)
     register_aggregate(conn, "pg_sum_float8", lambda: (_FloatAccum(False), _FloatAccum.step, _FloatAccum.final_sum), 1)

@@ -829,12 +829,18 @@ def _json_hint(e: exp.Expression) -> str:
 
 
 def _json_value(e: exp.Expression) -> exp.Expression:
-    """A JSON function's argument: a numeric as its exact text (1.50 stays 1.50)."""
-    return _numeric_shown_text(e) if exprtypes.kind(e) == "num" else e
+    """A JSON function's (or array_agg's) argument: a numeric as its exact text (1.50
+    stays 1.50, n * 2 is 3.00)."""
+    if exprtypes.kind(e) != "num":
+        return e
+    if _computed_numeric(e):
+        return exp.Anonymous(this="pg_numeric_text", expressions=[e.copy()])
+    return _numeric_shown_text(e)
 
 
 def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: exp.Expression) -> exp.Expression:
-    """pg_json_agg(value, hint) and the like, with the call's ORDER BY after the last argument."""
+    """pg_json_agg(value, hint) and the like (pg_array_agg too), with the call's ORDER BY
+    after the last argument."""
     if order is not None:
         last = args.pop()
         args.append(exp.Order(this=last, expressions=order.expressions))
@@ -1505,14 +1511,35 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 node.set("locks", None)
         if isinstance(node, exp.ArrayAgg):
             # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
-            return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
+            # (a boolean is t/f, a numeric its text with its scale)
+            value, order = node.this, None
+            if isinstance(value, exp.Order):
+                value, order = value.this, value
+            if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
+                # PostgreSQL sorts a DISTINCT aggregate's input (NULL last); a boolean as t/f
+                x = value.expressions[0]
+                k = exprtypes.kind(x)
+                if k in ("num", "float", "interval", "json", "jsonb", "array", ""):
+                    raise SqlError(f"array_agg(DISTINCT ...) of {exprtypes.type_label(x)} is not supported", "0A000")
+                if k == "bool":
+                    x = exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("t")),
+                                      exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))])
+                return exp.Anonymous(this="pg_array_agg", expressions=[exp.Order(
+                    this=exp.Distinct(expressions=[x]),
+                    expressions=[exp.Ordered(this=x.copy(), nulls_first=False)])])
+            return _json_aggregate("pg_array_agg", [_json_value(value), exp.Literal.string(
+                exprtypes.kind(value))], order, node)
         if isinstance(node, exp.Array) and len(node.expressions) == 1 and \
                 isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
             # ARRAY(SELECT x ...) -> the rows' array text
             sub = node.expressions[0]
             sub = sub.this if isinstance(sub, exp.Subquery) else sub
+            elem_kind = exprtypes.kind(sub.expressions[0]) if isinstance(sub, exp.Select) and sub.expressions else ""
+            if elem_kind == "num":  # each element's text, scale and all
+                sub.expressions[0].replace(_json_value(sub.expressions[0]))
             return exp.Coalesce(this=exp.Subquery(this=exp.select(
-                exp.Anonymous(this="pg_array_agg", expressions=[exp.column("pg_elem")])).from_(
+                exp.Anonymous(this="pg_array_agg", expressions=[exp.column("pg_elem"),
+                                                               exp.Literal.string(elem_kind)])).from_(
                 exp.Subquery(this=_single_column(sub.copy()), alias=exp.TableAlias(this=exp.to_identifier("pg_a"))))),
                 expressions=[exp.Literal.string("{}")])
         if isinstance(node, exp.Array):
@@ -1782,19 +1809,22 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     A literal is converted here (the statement carries the result), anything else when
     the row is written; a parameter at Bind (Statement.param_assign_oids)."""
     inner = e.unalias() if isinstance(e, exp.Alias) else e
-    if oid == pgtypes.FLOAT4:
+    if oid in (pgtypes.FLOAT4, pgtypes.FLOAT8):
         if isinstance(inner, (exp.Null, exp.Parameter)):
             return e
         literal = _signed_number(inner)
         if literal is None and isinstance(inner, exp.Literal) and inner.is_string:
             literal = inner.this
         if literal is None:
-            return _rewrap(e, exp.Anonymous(this="pg_float4", expressions=[inner.copy()]))
+            return e if oid == pgtypes.FLOAT8 else _rewrap(e, exp.Anonymous(this="pg_float4", expressions=[inner.copy()]))
         try:
-            f = float_input.to_float4(literal)
+            f = float_input.to_float4(literal) if oid == pgtypes.FLOAT4 else float_input.to_float(literal, 64)
         except values.InputError as err:
             raise SqlError(str(err), err.sqlstate) from None
-        return _rewrap(e, exp.Literal.number(repr(f))) if math.isfinite(f) else e
+        if math.isnan(f):
+            return e  # the column's check refuses it: SQLite would store NULL
+        # 'Infinity' and '-inf' are SQLite's overflowing literal (it holds infinities)
+        return _rewrap(e, exp.Literal.number(repr(f) if math.isfinite(f) else "9e999" if f > 0 else "-9e999"))
     bits = _BITS_BY_OID.get(oid)
     source = exprtypes.kind(inner) if bits else ""
     if source not in ("num", "float"):
@@ -2194,6 +2224,10 @@ def _array_oid(e: exp.Expression) -> int | None:
     from compute_node.pg_sql import arrays
     from compute_node.pg_sql import types as t
 
+    if isinstance(e, exp.Array) and len(e.expressions) == 1 and isinstance(e.expressions[0], (exp.Select, exp.Subquery)):
+        sub = e.expressions[0].unnest() if isinstance(e.expressions[0], exp.Subquery) else e.expressions[0]
+        if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
+            return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     for col in e.find_all(exp.Column):
         decl = exprtypes.column_decl(col)
         if decl and "[" in decl:
@@ -2253,7 +2287,9 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.INT8
     if isinstance(e, exp.ArrayAgg):
         inner = e.this.this if isinstance(e.this, exp.Order) else e.this
-        return {"int": 1016, "num": 1231, "float": 1022, "bool": 1000}.get(exprtypes.kind(inner), 1009)
+        if isinstance(inner, exp.Distinct) and len(inner.expressions) == 1:
+            inner = inner.expressions[0]
+        return _array_of(inner)
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase, exp.CurrentSchema,
                       exp.CurrentVersion)):
         return t.NAME if not isinstance(e, exp.CurrentVersion) else t.TEXT
@@ -2272,6 +2308,14 @@ def _expr_oid(e: exp.Expression) -> int | None:
 # Functions whose result is a boolean (SQLite's 1 or 0 is shown as t or f).
 _BOOL_FUNCTIONS = frozenset({"pg_is_in_recovery", "pg_table_is_visible", "pg_type_is_visible",
                              "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege"})
+
+def _array_of(element: exp.Expression) -> int:
+    """The array type whose elements are `element`'s (text[] when unknown)."""
+    k = exprtypes.kind(element)
+    if k == "int":
+        return {"int2": 1005, "int8": 1016}.get(exprtypes.int_width(element), 1007)
+    return {"num": 1231, "float": 1022, "bool": 1000, "date": 1182}.get(k, 1009)
+
 
 _SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb")
 
@@ -2357,7 +2401,8 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     if _BOOLEAN_WORD.search(scan) and kinds != {"bool"}:
         return True  # true/false into another type: 42804, or its text ('true', where SQLite stores 1)
     decls = {n.lower(): exprtypes.decl_kind(d) for n, d in cols}
-    limited = {n.lower() for n, d in cols if pgtypes.length_limit(d) is not None}
+    limited = {n.lower() for n, d in cols if pgtypes.length_limit(d) is not None
+               or pgtypes.column_oid(d, None) == pgtypes.FLOAT8}  # a string: PostgreSQL's float input reads it
     return any("(" in value or _NUMBER_VALUE.match(value) and decls.get(column.lower(), "") not in exprtypes.NUMERIC
                or value.startswith("'") and column.lower() in limited
                for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date

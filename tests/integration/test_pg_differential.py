@@ -1146,6 +1146,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "pg_catalog.pg_table_is_visible('{t}'::regclass) as v, has_database_privilege(current_database(), 'CONNECT') "
         "as c",
     ],
+    "aggregates into arrays, float infinities": [
+        "create table {t} (id int primary key, b boolean, n numeric(6,2), t text, d date, f float8, r real)",
+        "insert into {t} (id, b, n, t, d) values (1, true, 1.50, 'a b', '2024-01-01'), (2, false, 2, null, null), "
+        "(3, null, null, 'x', '2024-02-29'), (4, true, 2, 'x', null)",
+        "select array_agg(b order by id) as b, array_agg(n order by id) as n, array_agg(t order by id) as t, "
+        "array_agg(d order by id) as d from {t}",
+        "select array(select b from {t} order by id) as b, array(select n from {t} order by id) as n",
+        "select array_agg(distinct b) as b, array_agg(distinct t) as t, array_agg(distinct id) as i from {t}",
+        "select array_agg(n * 2 order by id) as a, jsonb_agg(n * 2 order by id) as j from {t}",
+        "insert into {t} (id, f, r) values (10, '-Infinity', 'Infinity')",
+        "insert into {t} (id, f) values (11, 'inf'), (12, ' 2.5 ')",
+        "insert into {t} (id, f) values (13, '1e400')",
+        "insert into {t} (id, f) values (13, 'abc')",
+        "update {t} set f = 'infinity' where id = 12",
+        "insert into {t} (id, f, r) select 14, '-inf', '-Infinity'",
+        "select id, f, r, f + 1 as g from {t} where id >= 10 order by id",
+    ],
     "json and jsonb functions": [
         "create table {t} (id int primary key, name text, n numeric(6,2), f float8, r real, b boolean, d date, "
         "ts timestamp, tz timestamptz, j json, jb jsonb)",
