@@ -226,6 +226,12 @@ def _equal(e: str | None, x) -> bool | None:
 
 
 @_guard
+def array_rows(arr, kind: str) -> list:
+    """unnest(arr): its elements, typed by `kind` (SQLite's values: a boolean 1/0)."""
+    elements = _elements(arr)
+    return [] if elements is None else [_typed(e, kind) for e in elements]
+
+
 def pg_array_any(x, arr):
     """x = ANY(arr): true on a match, else NULL if x or an element is NULL, else false."""
     elements = _elements(arr)

@@ -194,7 +194,7 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         if col.name not in names:
             return None
         return _output_kind(src.this.args.get("start"))
-    if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "json_each":
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "pg_rows":
         from compute_node.pg_sql import json_rows
 
         return json_rows.column_kind(src, col.name)

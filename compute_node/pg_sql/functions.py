@@ -15,7 +15,7 @@ from functools import lru_cache
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, float_input, int_coercion, json_functions, temporal, typed_functions, types, values,
+    catalog, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
@@ -803,6 +803,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("gen_random_uuid", lambda: str(__import__("uuid").uuid4()), 0)
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
+    row_functions.register(conn)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
     for fn in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments"):

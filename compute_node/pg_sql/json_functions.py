@@ -361,7 +361,6 @@ def register_builders(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_jsonb_strip_nulls", pg_jsonb_strip_nulls, 1, **det)
     conn.create_scalar_function("pg_jsonb_pretty", pg_jsonb_pretty, 1, **det)
     conn.create_scalar_function("pg_jsonb_delete", pg_jsonb_delete, 3, **det)
-    conn.create_scalar_function("pg_json_rows", pg_json_rows, 4, **det)
     for binary in (0, 1):
         conn.create_aggregate_function(
             "pg_jsonb_agg" if binary else "pg_json_agg",
@@ -372,9 +371,8 @@ def register_builders(conn: apsw.Connection) -> None:
 
 
 # --- set-returning functions in FROM -------------------------------------------------------------
-# name -> (mode, binary, PostgreSQL's columns as (name, kind)); the rows come from SQLite's
-# json_each over pg_json_rows(doc, mode, binary, name), whose `key` and `value` columns
-# are PostgreSQL's key and value (for a one-column function, `value` is its column).
+# name -> (mode, binary, PostgreSQL's columns as (name, kind)); the rows are json_rows'
+# (row_functions.pg_rows serves them in FROM).
 JSON_ROWS = {
     "json_each": ("each", 0, (("key", "text"), ("value", "json"))),
     "jsonb_each": ("each", 1, (("key", "text"), ("value", "jsonb"))),
@@ -427,9 +425,20 @@ def _raw_items(text: str):
     return pairs
 
 
+def json_rows(doc, mode: str, binary: int, name: str) -> list[tuple]:
+    """The rows (key or index, value) of json(b)_each(_text), json(b)_array_elements(_text),
+    json(b)_object_keys (the key is the value there)."""
+    text = pg_json_rows(doc, mode, binary, name)
+    if text is None:
+        return []
+    if mode in ("each", "each_text"):
+        return list(json.JSONDecoder(object_pairs_hook=lambda pairs: pairs).decode(text))
+    return list(enumerate(json.loads(text)))
+
+
 def pg_json_rows(doc, mode: str, binary: int, name: str):
     """The rows of json(b)_each(_text), json(b)_array_elements(_text), json(b)_object_keys
-    as a JSON object or array of texts (what SQLite's json_each then yields)."""
+    as a JSON object or array of texts."""
     if doc is None:
         return None
     value = _load(doc)

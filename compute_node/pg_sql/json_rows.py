@@ -1,50 +1,114 @@
-"""json(b)_each, json(b)_each_text, json(b)_array_elements(_text), json(b)_object_keys in
-FROM, as SQLite's json_each over the rows Sixfold makes of the document
-(`json_functions.pg_json_rows`).
+"""Set-returning functions: json(b)_each, json(b)_each_text, json(b)_array_elements(_text),
+json(b)_object_keys and unnest(array) in FROM (and, alone among a SELECT's items, in its
+select list), as the table-valued function pg_rows (row_functions.py).
 
-SQLite's json_each is a table-valued function, so `FROM t, jsonb_each(t.doc) e` stays
-correlated as in PostgreSQL (a subquery in FROM could not see t). Its columns differ
-from PostgreSQL's, so the statement is rewritten around it before translation: the
-source gets an alias, references to PostgreSQL's column names (or the alias list's,
-`e(k, v)`) become json_each's `key` and `value` under their PostgreSQL names, and `*`
-lists PostgreSQL's columns instead of json_each's eight.
+pg_rows is a table-valued function, so `FROM t, jsonb_each(t.doc) e` stays correlated as
+in PostgreSQL (a subquery in FROM could not see t). Its columns (pg_key, pg_value) are
+not PostgreSQL's, so the statement is rewritten around it before translation: the source
+gets an alias, references to PostgreSQL's column names (or the alias list's, `e(k, v)`)
+become pg_rows' columns under their PostgreSQL names, and `*` lists PostgreSQL's columns.
+
+In a select list (`select id, unnest(tags) from t`), PostgreSQL makes a row per element
+of each row's value: the function moves into FROM as one more source, and the item reads
+its column. Only with no GROUP BY, aggregate, window or other such function in the
+SELECT (PostgreSQL would expand after grouping, or zip two functions).
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from compute_node.pg_sql import schema
+from compute_node.pg_sql.arrays import ELEMENTS
 from compute_node.pg_sql.json_functions import JSON_ROWS
 from sixfold.errors import SqlError
 
-# json_each's columns standing for PostgreSQL's, by the number of columns.
-_SQLITE_COLUMNS = {2: ("key", "value"), 1: ("value",)}
-# The kind of each json_each column per mode (what exprtypes says a reference is).
+# pg_rows' columns standing for PostgreSQL's, by the number of columns.
+_SQLITE_COLUMNS = {2: ("pg_key", "pg_value"), 1: ("pg_value",)}
+# The kind of each PostgreSQL column per mode (what exprtypes says a reference is).
 _KINDS = {"each": {"key": "text", "value": "json"}, "each_text": {"key": "text", "value": "text"},
           "elements": {"value": "json"}, "elements_text": {"value": "text"}, "keys": {"value": "text"}}
 
 
+_ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
+                 "text": "text", "varchar": "text"}
+
+
 def _srf(src: exp.Expression) -> str | None:
+    if isinstance(src, exp.Unnest):
+        return "unnest"
     if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() in JSON_ROWS:
         return src.this.name.lower()
     return None
 
 
 def column_kind(src: exp.Expression, name: str) -> str | None:
-    """The kind of json_each column `name` of a rewritten source, None when `src` is not
+    """The kind of pg_rows column `name` of a rewritten source, None when `src` is not
     one (or has no such column)."""
-    if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "json_each"
-            and src.this.expressions and isinstance(src.this.expressions[0], exp.Anonymous)
-            and src.this.expressions[0].name.lower() == "pg_json_rows"):
+    if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "pg_rows"
+            and len(src.this.expressions) == 2 and isinstance(src.this.expressions[1], exp.Literal)):
         return None
-    args = src.this.expressions[0].expressions
-    mode, binary = str(args[1].this), str(args[2].this) == "1"
-    k = _KINDS[mode].get(name.lower())
-    return "jsonb" if k == "json" and binary else k
+    kind, _, rest = str(src.this.expressions[1].this).partition(":")
+    if kind == "array":
+        return {"pg_value": _ELEMENT_KIND.get(rest, ""), "pg_key": "int"}.get(name.lower())
+    mode, binary, _name = rest.split(":", 2)
+    k = _KINDS[mode].get({"pg_key": "key", "pg_value": "value"}.get(name.lower(), ""))
+    return "jsonb" if k == "json" and binary == "1" else k
 
 
-def rewrite_sources(tree: exp.Expression) -> None:
-    """Every SELECT reading one of these functions in its FROM, rewritten in place."""
+# The select-list items that are such a function (one column each): name -> the column's
+# name in FROM when the source's alias is `a` (None: the alias itself names it).
+_ONE_COLUMN = {"unnest": None, "json_object_keys": None, "jsonb_object_keys": None,
+               "json_array_elements": "value", "jsonb_array_elements": "value",
+               "json_array_elements_text": "value", "jsonb_array_elements_text": "value"}
+
+
+def _item_srf(e: exp.Expression) -> str | None:
+    inner = e.unalias()
+    if isinstance(inner, exp.Explode):
+        return "unnest"
+    if isinstance(inner, exp.Anonymous) and inner.name.lower() in _ONE_COLUMN:
+        return inner.name.lower()
+    return None
+
+
+def _move_select_list_functions(tree: exp.Expression) -> None:
+    n = 0
+    for sel in list(tree.find_all(exp.Select)):
+        found = [(i, e) for i, e in enumerate(sel.expressions) if _item_srf(e)]
+        if len(found) != 1 or sel.args.get("group") or sel.args.get("distinct") is not None and \
+                not isinstance(sel.args.get("distinct"), exp.Distinct) or \
+                any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
+            continue
+        i, e = found[0]
+        name = _item_srf(e)
+        inner = e.unalias()
+        n += 1
+        alias = f"pg_srf{n}"
+        if name == "unnest":
+            source = exp.Unnest(expressions=[inner.this.copy()], alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        else:
+            source = exp.Table(this=inner.copy(), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        shown = e.alias if isinstance(e, exp.Alias) else name
+        column = exp.column(_ONE_COLUMN[name] or alias, table=alias)
+        sel.expressions[i].replace(exp.alias_(column, exp.to_identifier(shown, quoted=True)))
+        if sel.args.get("from_") is None and sel.args.get("from") is None:
+            sel.set("from_", exp.From(this=source))
+        else:
+            sel.append("joins", exp.Join(this=source))
+
+
+def rewrite_sources(tree: exp.Expression, array_oid) -> None:
+    """Every SELECT reading one of these functions in its FROM (or, alone, in its select
+    list), rewritten in place. `array_oid(e)` is the array type of an expression (None
+    when unknown). One left anywhere else (inside an expression, beside an aggregate) is
+    refused (0A000)."""
+    _move_select_list_functions(tree)
+    for e in tree.find_all(exp.Explode, exp.Anonymous):
+        name = "unnest" if isinstance(e, exp.Explode) else e.name.lower()
+        if (name in _ONE_COLUMN or name in JSON_ROWS) and not isinstance(e.parent, exp.Table):
+            raise SqlError(f"{name}() is supported alone in a select list without aggregates, or in FROM",
+                           "0A000")
     n = 0
     for sel in list(tree.find_all(exp.Select)):
         sources = []
@@ -54,33 +118,52 @@ def rewrite_sources(tree: exp.Expression) -> None:
         sources += [j.this for j in sel.args.get("joins") or []]
         if not any(_srf(s) for s in sources):
             continue
-        columns: dict[str, dict[str, str]] = {}  # alias -> PostgreSQL name -> json_each's
+        columns: dict[str, dict[str, str]] = {}  # alias -> PostgreSQL name -> pg_rows'
         for src in sources:
             name = _srf(src)
             if name is None:
                 continue
             n += 1
-            mode, binary, pg_cols = JSON_ROWS[name]
+            if name == "unnest":
+                mode, binary, pg_cols = "unnest", 0, (("unnest", ""),) + ((("ordinality", "int"),)
+                                                                          if src.args.get("offset") else ())
+            else:
+                mode, binary, pg_cols = JSON_ROWS[name]
             alias = src.args.get("alias")
-            alias_name = alias.name if alias is not None and alias.name else f"pg_json_rows{n}"
+            alias_name = alias.name if alias is not None and alias.name else f"pg_rows{n}"
             listed = [c.name for c in alias.columns] if alias is not None and alias.columns else []
+            if isinstance(src.args.get("offset"), exp.Identifier):  # WITH ORDINALITY AS u(v, n): n
+                listed = (listed + [""])[:1] + [src.args["offset"].name] if listed else ["unnest", src.args["offset"].name]
+                if alias is not None and alias.name and not alias.columns:
+                    listed[0] = alias.name
             if len(listed) > len(pg_cols):
                 raise SqlError(f'table "{alias_name}" has {len(pg_cols)} columns available but {len(listed)} '
                                "columns specified", "42P10")
             names = [c for c, _ in pg_cols]
-            if mode == "keys" and alias is not None and alias.name:
-                names = [alias_name]  # a function of one unnamed column: the alias names it
+            if mode in ("keys", "unnest") and alias is not None and alias.name:
+                names[0] = alias_name  # a function of one unnamed column: the alias names it
             names = listed + names[len(listed):]
-            columns[alias_name] = dict(zip(names, _SQLITE_COLUMNS[len(pg_cols)]))
-            doc = src.this.expressions
-            if len(doc) != 1:
-                raise SqlError(f"function {name} takes one argument", "42883")
-            call = exp.Anonymous(this="json_each", expressions=[exp.Anonymous(this="pg_json_rows", expressions=[
-                doc[0], exp.Literal.string(mode), exp.Literal.number(binary), exp.Literal.string(name)])])
-            src.set("this", call)
-            src.set("alias", exp.TableAlias(this=exp.to_identifier(alias_name)))
+            columns[alias_name] = dict(zip(names, ("pg_value", "pg_key") if mode == "unnest"
+                                           else _SQLITE_COLUMNS[len(pg_cols)]))
+            args = src.expressions if isinstance(src, exp.Unnest) else src.this.expressions
+            if len(args) != 1:
+                raise SqlError(f"function {name} takes one argument here", "0A000" if name == "unnest" else "42883")
+            if mode == "unnest":
+                oid = array_oid(args[0])
+                kind = next((k for k, v in ELEMENTS.items() if v[1] == oid), None)
+                if kind is None:
+                    raise SqlError("unnest of an array whose element type is not known here is not supported "
+                                   "(cast it, as in unnest($1::int[]))", "0A000")
+                spec = f"array:{kind}"
+            else:
+                spec = f"json:{mode}:{binary}:{name}"
+            table = exp.Table(this=exp.Anonymous(this="pg_rows", expressions=[args[0], exp.Literal.string(spec)]),
+                              alias=exp.TableAlias(this=exp.to_identifier(alias_name)))
+            src.replace(table)
+        frm = sel.args.get("from_") or sel.args.get("from")
+        sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
         _expand_star(sel, sources, columns)
-        _rename_references(sel, columns)
+        _rename_references(sel, columns, sources)
 
 
 def _expand_star(sel: exp.Select, sources: list, columns: dict) -> None:
@@ -96,16 +179,36 @@ def _expand_star(sel: exp.Select, sources: list, columns: dict) -> None:
             if star_of and alias != star_of:
                 continue
             if alias in columns:
-                items += [exp.alias_(exp.column(sq, table=alias), exp.to_identifier(pg, quoted=True))
+                items += [exp.alias_(_reference(sq, alias), exp.to_identifier(pg, quoted=True))
                           for pg, sq in columns[alias].items()]
             else:
                 items.append(exp.Column(this=exp.Star(), table=exp.to_identifier(alias)))
     sel.set("expressions", items)
 
 
-def _rename_references(sel: exp.Select, columns: dict) -> None:
-    """References to PostgreSQL's column names as json_each's, keeping the name a select
-    list item shows."""
+def _reference(column: str, alias: str) -> exp.Expression:
+    """pg_rows' column of the source `alias`."""
+    return exp.column(column, table=alias)
+
+
+def _source_columns(src: exp.Expression) -> set[str]:
+    """The column names of a FROM source that is not one of these functions (a table the
+    catalog knows, a subquery), lower case; empty when unknown."""
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier):
+        cat = schema.current()
+        return {n.lower() for n, _ in (cat.columns(src.name) or [])} if cat is not None else set()
+    body = src.this if isinstance(src, exp.Subquery) else None
+    return {e.alias_or_name.lower() for e in body.expressions} if isinstance(body, exp.Select) else set()
+
+
+def _rename_references(sel: exp.Select, columns: dict, sources: list) -> None:
+    """References to PostgreSQL's column names as pg_rows', keeping the name a select
+    list item shows. An unqualified name another source has too is ambiguous (42702), as
+    in PostgreSQL."""
+    others: set[str] = set()
+    for src in sources:
+        if src.alias_or_name not in columns:
+            others |= _source_columns(src)
     unqualified: dict[str, tuple[str, str]] = {}
     for alias, cols in columns.items():
         for pg, sq in cols.items():
@@ -118,9 +221,11 @@ def _rename_references(sel: exp.Select, columns: dict) -> None:
             alias = col.table
         else:
             alias, target = unqualified.get(col.name, (None, None))
+            if target is not None and col.name.lower() in others:
+                raise SqlError(f'column reference "{col.name}" is ambiguous', "42702")
         if target is None or (target == col.name and col.table):
             continue
-        new = exp.column(target, table=alias)
+        new = _reference(target, alias)
         if col.parent is sel and col.arg_key == "expressions":
             new = exp.alias_(new, exp.to_identifier(col.name, quoted=True))
         col.replace(new)

@@ -1545,7 +1545,13 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Array):
             if any(isinstance(x, exp.Array) for x in node.expressions):
                 raise SqlError("multidimensional arrays are not supported", "0A000")
-            return exp.Anonymous(this="pg_array", expressions=list(node.expressions))
+            items = list(node.expressions)
+            if items and {exprtypes.kind(x) for x in items if not isinstance(x, exp.Null)} == {"bool"}:
+                # ARRAY[true, false] is {t,f}: SQLite's booleans are 1 and 0
+                items = [x if isinstance(x, exp.Null) else exp.Case(ifs=[
+                    exp.If(this=x.copy(), true=exp.Literal.string("t")),
+                    exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))]) for x in items]
+            return exp.Anonymous(this="pg_array", expressions=items)
         return node
 
     def wrapped(node: exp.Expression) -> exp.Expression:
@@ -1750,7 +1756,7 @@ def _statement_forms(tree: exp.Expression) -> None:
     set-returning function alone in a select list; LATERAL is refused."""
     if tree.find(exp.Lateral) is not None:
         raise SqlError("LATERAL is not supported", "0A000")
-    json_rows.rewrite_sources(tree)
+    json_rows.rewrite_sources(tree, _array_oid)
     if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None and \
             isinstance(tree.expression, exp.Select) and tree.expression.args.get("where") is None and \
             tree.expression.args.get("from_") is not None:
@@ -2228,6 +2234,13 @@ def _array_oid(e: exp.Expression) -> int | None:
         sub = e.expressions[0].unnest() if isinstance(e.expressions[0], exp.Subquery) else e.expressions[0]
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
+    inner = e.unnest()
+    if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.args.get("to"), exp.DataType) and \
+            inner.args["to"].this == exp.DataType.Type.ARRAY:
+        return t.column_oid(inner.args["to"].sql("postgres").lower())  # '{1,2}'::int[]
+    if isinstance(inner, (exp.Parameter, exp.Var)):
+        oid = exprtypes.parameter_oid(inner)
+        return oid if oid in arrays.ARRAY_OIDS else None
     for col in e.find_all(exp.Column):
         decl = exprtypes.column_decl(col)
         if decl and "[" in decl:
@@ -2236,6 +2249,10 @@ def _array_oid(e: exp.Expression) -> int | None:
         kinds = {exprtypes.kind(x) for x in arr.expressions if not isinstance(x, exp.Null)}
         if kinds == {"int"}:
             return arrays.ELEMENTS["int4"][1]
+        if kinds == {"bool"}:
+            return arrays.ELEMENTS["bool"][1]
+        if kinds == {"float"}:
+            return arrays.ELEMENTS["float8"][1]
         if kinds <= {"unknown", "text"} and kinds:
             return arrays.ELEMENTS["text"][1]
         if kinds <= {"int", "num", "float"} and kinds:

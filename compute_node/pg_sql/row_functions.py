@@ -1,0 +1,101 @@
+"""`pg_rows(source, spec)`: the table-valued function behind PostgreSQL's set-returning
+functions in FROM (json_rows.py): one row (pg_key, pg_value) per element of a json
+document or an array.
+
+SQLite's own json_each would do, but its eight columns (id, key, value, type, path ...)
+make a user's column of the same name ambiguous in a join (`select id, unnest(tags) from
+t`). This module has two visible columns with names no table uses, and two hidden ones
+for its arguments; a plan that does not supply both arguments is refused, so
+`FROM t, pg_rows(t.doc, ...)` always reads t first (correlated, as LATERAL would be).
+
+`spec` is 'json:<mode>:<0|1>:<function>' or 'array:<element kind>'.
+"""
+
+from __future__ import annotations
+
+import apsw
+
+from compute_node.pg_sql import arrays, json_functions
+
+_SCHEMA = "CREATE TABLE pg_rows(pg_key, pg_value, pg_rows_source HIDDEN, pg_rows_spec HIDDEN)"
+_VISIBLE = 2
+
+
+def rows(source, spec: str) -> list[tuple]:
+    """(key, value) rows: json's key or 0-based index, an array's 1-based ordinality."""
+    if source is None:
+        return []
+    kind, _, rest = str(spec).partition(":")
+    if kind == "array":
+        return list(enumerate(arrays.array_rows(source, rest), start=1))
+    mode, binary, name = rest.split(":", 2)
+    return json_functions.json_rows(source, mode, int(binary), name)
+
+
+class _Module:
+    def Create(self, db, modulename, dbname, tablename, *args):
+        return _SCHEMA, _Table()
+
+    Connect = Create
+
+
+class _Table:
+    def BestIndexObject(self, o: apsw.IndexInfo) -> bool:
+        found = {}
+        for c in range(o.nConstraint):
+            col = o.get_aConstraint_iColumn(c)
+            if col >= _VISIBLE and o.get_aConstraint_usable(c) and \
+                    o.get_aConstraint_op(c) == apsw.SQLITE_INDEX_CONSTRAINT_EQ:
+                found.setdefault(col, c)
+        if len(found) != 2:
+            return False  # not without both arguments
+        for position, col in enumerate(sorted(found), start=1):
+            o.set_aConstraintUsage_argvIndex(found[col], position)
+            o.set_aConstraintUsage_omit(found[col], True)
+        o.estimatedCost = 10.0
+        o.estimatedRows = 10
+        return True
+
+    def Open(self):
+        return _Cursor()
+
+    def Disconnect(self):
+        pass
+
+    Destroy = Disconnect
+
+
+class _Cursor:
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self.args: tuple = (None, None)
+        self.i = 0
+
+    def Filter(self, idx_num, idx_str, args):
+        self.args = tuple(args)
+        try:
+            self.rows = rows(*args)
+        except arrays.ArrayError as e:
+            raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+        self.i = 0
+
+    def Eof(self) -> bool:
+        return self.i >= len(self.rows)
+
+    def Next(self) -> None:
+        self.i += 1
+
+    def Rowid(self) -> int:
+        return self.i
+
+    def Column(self, n: int):
+        if n < _VISIBLE:
+            return self.rows[self.i][n]
+        return self.args[n - _VISIBLE]
+
+    def Close(self) -> None:
+        pass
+
+
+def register(conn: apsw.Connection) -> None:
+    conn.create_module("pg_rows", _Module(), use_bestindex_object=True, eponymous=True, eponymous_only=True)
