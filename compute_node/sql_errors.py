@@ -47,6 +47,8 @@ _REWORD = [
      lambda m: f'{m[1]} out of range (column "{m[2]}")'),
     (re.compile(r"^CHECK constraint failed: 22001 (.+) (\S+)$"),
      lambda m: f"value too long for type {m[1]}"),
+    (re.compile(r"^CHECK constraint failed: 23514 (.+) (\S+)$"),
+     lambda m: f'new row for relation "{m[1]}" violates check constraint "{m[2]}"'),
     (re.compile(r"^UNIQUE constraint failed: (\w+)\.(.+)$"),
      lambda m: f'duplicate key value violates unique constraint "{m[1]}_{_cols(m[2])}_key"'),
     (re.compile(r"^NOT NULL constraint failed: (\w+)\.(\w+)$"),

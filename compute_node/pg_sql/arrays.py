@@ -225,13 +225,13 @@ def _equal(e: str | None, x) -> bool | None:
     return e == (x.decode() if isinstance(x, bytes) else str(x))
 
 
-@_guard
 def array_rows(arr, kind: str) -> list:
     """unnest(arr): its elements, typed by `kind` (SQLite's values: a boolean 1/0)."""
     elements = _elements(arr)
     return [] if elements is None else [_typed(e, kind) for e in elements]
 
 
+@_guard
 def pg_array_any(x, arr):
     """x = ANY(arr): true on a match, else NULL if x or an element is NULL, else false."""
     elements = _elements(arr)
@@ -319,6 +319,34 @@ def pg_array_position(arr, x):
 
 
 @_guard
+def pg_array_remove(arr, x):
+    """array_remove(arr, x): the elements not equal to x (NULL removes the NULLs)."""
+    elements = _elements(arr)
+    if elements is None:
+        return None
+    kept = [e for e in elements if (e is not None if x is None else _equal(e, x) is not True)]
+    return format_array(kept)
+
+
+@_guard
+def pg_string_to_array(text, delimiter, null_string=None):
+    """string_to_array(text, delimiter [, null_string]): a NULL delimiter splits into
+    characters, an empty one gives the whole text; '' gives {}."""
+    if text is None:
+        return None
+    text = str(text)
+    if text == "":
+        return "{}"
+    if delimiter is None:
+        parts = list(text)
+    elif delimiter == "":
+        parts = [text]
+    else:
+        parts = text.split(str(delimiter))
+    return format_array([None if null_string is not None and p == null_string else p for p in parts])
+
+
+@_guard
 def pg_array_refuse_order(_arr):
     raise ArrayError("0A000", "ordering arrays (<, >, ORDER BY, min, max) is not supported")
 
@@ -326,6 +354,9 @@ def pg_array_refuse_order(_arr):
 def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_array", pg_array, -1, **det)
+    conn.create_scalar_function("pg_array_remove", pg_array_remove, 2, **det)
+    for nargs in (2, 3):
+        conn.create_scalar_function("pg_string_to_array", pg_string_to_array, nargs, **det)
     conn.create_scalar_function("pg_array_any", pg_array_any, 2, **det)
     conn.create_scalar_function("pg_array_get", pg_array_get, 3, **det)
     conn.create_scalar_function("array_length", pg_array_length, 2, **det)

@@ -347,6 +347,7 @@ def _create_table(text, ctx):
                    for c in others)
     col_pk = [c for c in cols if any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint)
                                      for k in c.args.get("constraints") or [])]
+    others = _name_checks(name, cols, others)
     parts = []
     triggers = []
     for c in cols:
@@ -359,6 +360,43 @@ def _create_table(text, ctx):
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _name_checks(table: str, cols: list, others: list) -> list:
+    """CREATE TABLE's CHECK constraints named as PostgreSQL names them (t_col_check for one
+    column's, t_check for several; a name given kept), with the SQLSTATE and the table in
+    front, so a violation reads as PostgreSQL's: 'new row for relation "t" violates check
+    constraint "t_col_check"' (sql_errors). Returns the table elements with the names."""
+    bare = table.strip('"').replace('"', "")
+    taken: set[str] = set()
+
+    def encoded(pg_name: str) -> exp.Identifier:
+        name, n = pg_name, 0
+        while name in taken:
+            n += 1
+            name = f"{pg_name}{n}"
+        taken.add(name)
+        return exp.to_identifier(f"23514 {bare} {name}", quoted=True)
+
+    for c in cols:
+        for k in c.args.get("constraints") or []:
+            if isinstance(k.args.get("kind"), exp.CheckColumnConstraint):
+                given = k.args.get("this")
+                k.set("this", encoded(given.name if given is not None else f"{bare}_{c.this.name}_check"))
+    out = []
+    for o in others:
+        check = o if isinstance(o, exp.CheckColumnConstraint) else None
+        if isinstance(o, exp.Constraint) and len(o.expressions) == 1 and \
+                isinstance(o.expressions[0], exp.CheckColumnConstraint):
+            out.append(exp.Constraint(this=encoded(o.this.name), expressions=[o.expressions[0]]))
+            continue
+        if check is None:
+            out.append(o)
+            continue
+        used = sorted({col.name for col in check.find_all(exp.Column)})
+        out.append(exp.Constraint(this=encoded(f"{bare}_{used[0]}_check" if len(used) == 1 else f"{bare}_check"),
+                                  expressions=[check]))
+    return out
 
 
 def _serial_table_pk(cols: list, others: list) -> list:

@@ -31,7 +31,7 @@ _DTYPE_KIND = {
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
-              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval",
+              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval", "sha224": "bytea",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
@@ -193,7 +193,8 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         names = [src.alias_or_name] + [c.name for c in (src.args.get("alias").columns if src.args.get("alias") else [])]
         if col.name not in names:
             return None
-        return _output_kind(src.this.args.get("start"))
+        start = _output_kind(src.this.args.get("start"))
+        return "timestamptz" if start == "date" else start  # a date series is of timestamptz
     if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "pg_rows":
         from compute_node.pg_sql import json_rows
 
@@ -347,7 +348,7 @@ def _null(e: exp.Expression) -> bool:
 
 
 # Expressions whose kind is fixed by what they are.
-_NODE_KIND = {exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
+_NODE_KIND = {exp.SHA2Digest: "bytea", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
               exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",

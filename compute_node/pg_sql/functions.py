@@ -641,6 +641,15 @@ def _split_part(s, sep, n):
     return parts[idx] if 0 <= idx < len(parts) else ""
 
 
+def _sha(data, bits):
+    """sha224/256/384/512(bytea): the digest as bytea."""
+    import hashlib
+
+    if data is None:
+        return None
+    return hashlib.new(f"sha{int(bits)}", data if isinstance(data, bytes) else str(data).encode()).digest()
+
+
 def _md5(s):
     import hashlib
 
@@ -846,6 +855,7 @@ def register(conn: apsw.Connection) -> None:
                                                     if int(n) >= 0 else str(s)[-int(n):]), 2, **det)
     conn.create_scalar_function("repeat", _null_safe(lambda s, n: str(s) * max(int(n), 0)), 2, **det)
     conn.create_scalar_function("md5", _null_safe(_md5), 1, **det)
+    conn.create_scalar_function("pg_sha", _sha, 2, **det)
     conn.create_scalar_function("initcap", _null_safe(lambda s: re.sub(
         r"[A-Za-z0-9]+", lambda m: m[0][0].upper() + m[0][1:].lower(), str(s))), 1, **det)
     conn.create_scalar_function("split_part", _null_safe(_split_part), 3, **det)

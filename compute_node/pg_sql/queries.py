@@ -249,6 +249,8 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
     a, b = gen(args[0]), gen(args[1])
     step = gen(args[2]) if len(args) == 3 else "1"
     k = exprtypes.kind(args[0])
+    if k == "date" and len(args) == 3:  # dates are read as timestamptz: PostgreSQL has no date form
+        a, b, k = f"pg_cast({a}, 'timestamptz')", f"pg_cast({b}, 'timestamptz')", "timestamptz"
     nxt = f"v + ({step})"
     sign = f"({step})"
     if k in exprtypes.TEMPORAL:  # v is a timestamp (or date): PostgreSQL's + of an interval
@@ -484,6 +486,18 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     json_call = _json_node(node)
     if json_call is not None:
         return json_call
+    if isinstance(node, exp.SHA2Digest) or isinstance(node, exp.Anonymous) and node.name.lower() == "sha224":
+        arg = node.this if isinstance(node, exp.SHA2Digest) else (node.expressions or [None])[0]
+        bits = int(node.args["length"].this) if isinstance(node, exp.SHA2Digest) else 224
+        if arg is None or exprtypes.kind(arg) not in ("bytea", "unknown", ""):
+            raise SqlError(f"function sha{bits}({exprtypes.type_label(arg) if arg is not None else ''}) "
+                           "does not exist", "42883")
+        return exp.Anonymous(this="pg_sha", expressions=[arg, exp.Literal.number(bits)])
+    if isinstance(node, exp.StringToArray):
+        args = [node.this, node.expression] + ([node.args["null"]] if node.args.get("null") is not None else [])
+        return exp.Anonymous(this="pg_string_to_array", expressions=args)
+    if isinstance(node, exp.ArrayRemove):
+        return exp.Anonymous(this="pg_array_remove", expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_size_pretty" and len(node.expressions) == 1:
         arg = node.expressions[0]
         _refuse_size_pretty_argument(arg)
@@ -1321,7 +1335,7 @@ def _typeof(e: exp.Expression) -> exp.Expression:
     oid = exprtypes.oid(e) or (_expr_oid(e) if not isinstance(e, exp.Column) else None)
     if isinstance(e, exp.Column):
         decl = exprtypes.column_decl(e)
-        oid = t.column_oid(decl, None) if decl else None
+        oid = t.column_oid(decl, None) if decl else exprtypes.oid(e)  # a derived column: its source's type
     if oid is not None and oid in t.REGTYPE_NAMES:
         name = exp.Literal.string(t.REGTYPE_NAMES[oid])
         if e.find(exp.AggFunc) is not None:  # still an aggregate: one row per group, not per row
@@ -1688,7 +1702,8 @@ _FUNC_COLUMN_NAMES = {exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc"
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
                       exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
-                      exp.JSONExtractScalar: "?column?"}
+                      exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
+                      exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove"}
 
 
 def _pg_column_name(e: exp.Expression) -> str | None:
@@ -1713,6 +1728,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
                 "date": "date"}.get(t, t.split(".")[-1] or "?column?")
     if isinstance(e, exp.Anonymous):
         return e.name.lower()
+    if isinstance(e, exp.SHA2Digest):
+        return f"sha{e.args['length'].this}"
     if isinstance(e, exp.Window):
         return _pg_column_name(e.this)
     named = _FUNC_COLUMN_NAMES.get(type(e))
@@ -2235,6 +2252,10 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
+    if isinstance(inner, exp.StringToArray):
+        return arrays.ELEMENTS["text"][1]
+    if isinstance(inner, exp.ArrayRemove):
+        return _array_oid(inner.this)
     if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.args.get("to"), exp.DataType) and \
             inner.args["to"].this == exp.DataType.Type.ARRAY:
         return t.column_oid(inner.args["to"].sql("postgres").lower())  # '{1,2}'::int[]
@@ -2334,7 +2355,8 @@ def _array_of(element: exp.Expression) -> int:
     return {"num": 1231, "float": 1022, "bool": 1000, "date": 1182}.get(k, 1009)
 
 
-_SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb")
+_SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb",
+                       "bytea")
 
 
 def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:

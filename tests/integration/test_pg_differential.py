@@ -1185,6 +1185,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select distinct unnest(tags) from {t} order by 1",
         "select tag, count(*) from {t}, unnest(tags) as tag group by tag order by 1",
         "select value from {t}, jsonb_array_elements('[1]')",
+        "select generate_series('2024-01-01'::date, '2024-01-03'::date, '1 day')",
+        "select pg_typeof(g) as t, g from generate_series('2024-01-01'::date, '2024-01-02'::date, '1 day') g",
+        "select g::date from generate_series(date '2024-01-30', date '2024-03-01', interval '1 month') g",
+        "select pg_typeof(x) as a from (select 1.5 as x) s",
+        "select string_to_array('a,b,,c', ',') as a, string_to_array('a,b,x', ',', 'x') as b, "
+        "string_to_array('abc', null) as c, string_to_array('', ',') as d",
+        "select array_position(array[1,2], 2), array_remove(array[1,2,1], 1) as a, "
+        "array_remove(array['a', null], null) as b",
+        "select sha256('abc'::bytea) as a, sha224('abc') as b, sha512('\\x'::bytea) as c, "
+        "encode(sha384('abc'), 'hex') as d",
+        "select sha256(tags[1]) from {t}",
     ],
     "json and jsonb functions": [
         "create table {t} (id int primary key, name text, n numeric(6,2), f float8, r real, b boolean, d date, "
@@ -1312,19 +1323,28 @@ def test_same_answer_as_postgres(case, postgres_endpoint, sixfold_endpoint):  # 
 
 
 def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
-    """diag.constraint_name (the ErrorResponse's n field) on a unique violation, as psycopg
-    and ORMs read it."""
+    """diag.constraint_name (the ErrorResponse's n field) and the message on a unique or
+    check violation, as psycopg and ORMs read them: CHECK constraints named as PostgreSQL
+    names them (t_col_check, t_check, or the name given)."""
     table = f"u_{uuid.uuid4().hex[:8]}"
-    names = []
+    seen = []
     for ep in (postgres_endpoint, sixfold_endpoint):
+        got = []
         with connect(ep.uri) as conn:
-            conn.execute(f"create table {table} (id int primary key, code text unique)")
-            conn.execute(f"insert into {table} values (1, 'a')")
-            with pytest.raises(psycopg.errors.UniqueViolation) as e:
-                conn.execute(f"insert into {table} values (2, 'a')")
-            names.append(e.value.diag.constraint_name)
+            conn.execute(f"create table {table} (id int primary key, code text unique, n int check (n > 0), "
+                         "m int, constraint m_small check (m < 10), check (n < m))")
+            conn.execute(f"insert into {table} values (1, 'a', 1, 2)")
+            for bad, error in ((f"insert into {table} values (2, 'a', 1, 2)", psycopg.errors.UniqueViolation),
+                               (f"insert into {table} values (3, 'b', 0, 2)", psycopg.errors.CheckViolation),
+                               (f"update {table} set m = 11", psycopg.errors.CheckViolation),
+                               (f"insert into {table} values (4, 'c', 5, 2)", psycopg.errors.CheckViolation)):
+                with pytest.raises(error) as e:
+                    conn.execute(bad)
+                got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
             conn.execute(f"drop table {table}")
-    assert names == [f"{table}_code_key"] * 2
+        seen.append(got)
+    assert [n for n, _ in seen[0]] == [f"{table}_code_key", f"{table}_n_check", "m_small", f"{table}_check"]
+    assert seen[1] == seen[0]
 
 
 def test_bad_parameters_give_errors_not_dropped_connections(sixfold_endpoint):  # noqa: F811
