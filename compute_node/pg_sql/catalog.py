@@ -20,6 +20,12 @@ INFO_SCHEMA_NSP_OID = 13000
 # table's B-tree is ordered by it); pg_class and pg_index show one with OID this + the
 # table's rowid.
 ROWID_KEY_OID_BASE = PG_OID_BASE + 300000
+# PostgreSQL's OIDs of its system catalogs ('pg_class'::regclass, pg_description.classoid).
+SYSTEM_CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259,
+                       "pg_database": 1262, "pg_constraint": 2606, "pg_description": 2609, "pg_index": 2610,
+                       "pg_namespace": 2615, "pg_attrdef": 2604, "pg_am": 2601, "pg_tablespace": 1213,
+                       "pg_sequence": 2224, "pg_trigger": 2620}
+PG_CLASS_OID = SYSTEM_CATALOG_OIDS["pg_class"]
 
 _SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
@@ -201,7 +207,12 @@ RELATIONS: dict[str, str] = {
     "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
     "pg_constraint": CONSTRAINTS,
-    "pg_description": "SELECT NULL AS objoid, NULL AS classoid, 0 AS objsubid, NULL AS description WHERE 0",
+    # What COMMENT ON TABLE / VIEW / COLUMN kept (comments.py): objsubid 0 for the relation.
+    "pg_description": (
+        f"SELECT {PG_OID_BASE} + m.rowid AS objoid, {PG_CLASS_OID} AS classoid, "
+        "CASE d.key WHEN '' THEN 0 ELSE (SELECT p.cid + 1 FROM pragma_table_info(m.name) p WHERE p.name = d.key) "
+        "END AS objsubid, d.value AS description "
+        "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')"),
     "pg_proc": ("SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace, NULL AS prokind, NULL AS prorettype, "
                 "NULL AS proargtypes, NULL AS proretset, NULL AS provolatile, NULL AS proowner, NULL AS prolang "
                 "WHERE 0"),
@@ -339,6 +350,14 @@ def view_definition(create_sql: str | None) -> str | None:
     return " " + (m.group(1) if m else create_sql).strip().rstrip(";") + ";"
 
 
+# obj_description(oid, 'pg_class') and col_description(oid, attnum): what COMMENT ON kept
+# (comments.py); :n is the column's number.
+OBJ_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, '') FROM (SELECT :x AS pg_relid) a, sqlite_master r "
+                       f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE}")
+COL_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, (SELECT p.name FROM pragma_table_info(r.name) p "
+                       f"WHERE p.cid = a.pg_attnum - 1)) FROM (SELECT :x AS pg_relid, :n AS pg_attnum) a, "
+                       f"sqlite_master r WHERE r.rowid = a.pg_relid - {PG_OID_BASE}")
+
 VIEWDEF_SQL = (f"SELECT pg_view_definition(r.sql) FROM (SELECT :x AS pg_relid) a, sqlite_master r "
                f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE} AND r.type = 'view'")
 
@@ -416,7 +435,8 @@ _STORAGE = (f"CASE WHEN {_TYPE_FORMAT_SQL} LIKE '%[]' THEN 'x' WHEN {_TYPE_FORMA
 # \d+ asks for more of each column, which depends on the relation's kind (a view has no
 # compression or statistics target): (what the query names, column, value), in order.
 _VERBOSE_COLUMNS = (("a.attstorage", "attstorage", _STORAGE), ("a.attcompression", "attcompression", "''"),
-                    ("a.attstattarget", "attstattarget", "NULL"), ("col_description(", "col_description", "NULL"))
+                    ("a.attstattarget", "attstattarget", "NULL"),
+                    ("col_description(", "col_description", "pg_description(m.sql, p.name)"))
 
 
 def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ from functools import lru_cache
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types, values,
+    catalog, comments, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types,
+    values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
@@ -154,8 +155,11 @@ def _tablespace_named(name):
 
 def _regclass_found(oid, name):
     """'name'::regclass: the relation's OID, or 42P01 when there is none (a system
-    catalog's name gives NULL: it has no row in sqlite_master)."""
+    catalog's name gives its PostgreSQL OID when it is one of those, else NULL: it has no
+    row in sqlite_master)."""
     text = str(name or "").lower()
+    if oid is None and text.removeprefix("pg_catalog.") in catalog.SYSTEM_CATALOG_OIDS:
+        return catalog.SYSTEM_CATALOG_OIDS[text.removeprefix("pg_catalog.")]
     if oid is None and name is not None and not text.startswith(("pg_", "pg_catalog.", "information_schema.")):
         raise apsw.SQLError(f'[42P01] relation "{name}" does not exist')
     return oid
@@ -830,8 +834,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: None, 2, **det)
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 2, **det)
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 3, **det)
-    conn.create_scalar_function("obj_description", lambda *a: None, 2, **det)
-    conn.create_scalar_function("col_description", lambda *a: None, 2, **det)
+    conn.create_scalar_function("pg_description", comments.description, 2, **det)
+    conn.create_scalar_function("pg_descriptions", comments.descriptions_json, 1, **det)
+    conn.create_scalar_function("pg_with_description", comments.with_description, 3, **det)
     conn.create_scalar_function("shobj_description", lambda *a: None, 2, **det)
     # One user owns everything a cluster has: every privilege is held. A default tablespace's location is ''.
     for nargs in (2, 3):

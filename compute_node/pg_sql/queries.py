@@ -219,15 +219,15 @@ def _relation_size(call: exp.Anonymous, ctx: SessionContext) -> exp.Expression:
     return _relation_subquery(catalog.relation_size_sql(name, fork), x)
 
 
-def _relation_subquery(sql: str, relation: exp.Expression) -> exp.Expression:
-    """`sql`, a catalog query whose placeholders stand for a relation's OID, for
-    `relation`: an OID, or a name read as regclass."""
+def _relation_subquery(sql: str, relation: exp.Expression, others: dict | None = None) -> exp.Expression:
+    """`sql`, a catalog query whose placeholders (:x) stand for a relation's OID, for
+    `relation`: an OID, or a name read as regclass; `others` fills other named ones."""
     named = isinstance(relation, (exp.Parameter, exp.Placeholder)) or (
         isinstance(relation, exp.Literal) and relation.is_string)
     oid = _regclass(relation.copy(), True, strict=True) if named else relation.copy()
     sub = sqlglot.parse_one(sql, read="sqlite")
     for placeholder in list(sub.find_all(exp.Placeholder)):
-        placeholder.replace(oid.copy())
+        placeholder.replace((others or {}).get(placeholder.name, oid).copy())
     return exp.Subquery(this=sub)
 
 
@@ -1490,6 +1490,15 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_viewdef" and \
                 len(node.expressions) in (1, 2):
             return _relation_subquery(catalog.VIEWDEF_SQL, node.expressions[0])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "obj_description" and \
+                len(node.expressions) in (1, 2):
+            which = node.expressions[1] if len(node.expressions) == 2 else None
+            if which is not None and not (isinstance(which, exp.Literal) and which.this.lower() == "pg_class"):
+                return exp.Null()  # descriptions of other objects are not kept
+            return _relation_subquery(catalog.OBJ_DESCRIPTION_SQL, node.expressions[0])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "col_description" and len(node.expressions) == 2:
+            return _relation_subquery(catalog.COL_DESCRIPTION_SQL, node.expressions[0],
+                                      {"n": node.expressions[1]})
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_regtype", "to_regclass") and \
                 len(node.expressions) == 1:
             if node.name.lower() == "to_regtype":

@@ -36,7 +36,7 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import comments, exprtypes, schema
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, deallocate, discard, drop, noop, truncate, vacuum,
 )
@@ -344,6 +344,15 @@ def _show(text, rest, ctx):
     return Statement(kind="show", tag="SHOW", name=name.strip('"'))
 
 
+def _comment(text, rest, ctx):
+    """COMMENT ON TABLE / VIEW / COLUMN keeps the description (comments.py); on anything
+    else it is accepted and not kept."""
+    stmts = comments.statements(rest)
+    if stmts is None:
+        return Statement(kind="noop", tag="COMMENT")
+    return Statement(kind="sql", tag="COMMENT", sqlite=tuple(stmts))
+
+
 def _unsupported(what):
     def h(text, rest, ctx):
         raise SqlError(f"{what} is not supported", "0A000")
@@ -433,7 +442,7 @@ _HANDLERS = {
     "vacuum": vacuum, "analyze": analyze, "analyse": analyze, "checkpoint": noop("CHECKPOINT"),
     "discard": discard, "deallocate": deallocate, "copy": copy_stmt,
     "drop": drop, "truncate": truncate, "create": create, "alter": alter,
-    "lock": noop("LOCK TABLE"), "comment": noop("COMMENT"), "grant": noop("GRANT"), "revoke": noop("REVOKE"),
+    "lock": noop("LOCK TABLE"), "comment": _comment, "grant": noop("GRANT"), "revoke": noop("REVOKE"),
     "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": noop("UNLISTEN"),
     "execute": _unsupported("SQL-level EXECUTE"), "explain": _explain,
     "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),

@@ -217,11 +217,11 @@ users = sa.Table("{p}_users", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("email", sa.String(120), nullable=False, unique=True),
     sa.Column("created", sa.DateTime(timezone=True), server_default=sa.func.now()),
-    {extra})
+    *[{extra}], comment="people who post")
 posts = sa.Table("{p}_posts", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("{p}_users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("body", sa.Text),
+    sa.Column("body", sa.Text, comment="the post's text"),
     sa.Index("ix_{p}_posts_user", "user_id"))
 '''
 

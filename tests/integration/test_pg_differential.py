@@ -1197,6 +1197,26 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "encode(sha384('abc'), 'hex') as d",
         "select sha256(tags[1]) from {t}",
     ],
+    "descriptions (COMMENT ON)": [
+        "create table {t} (id int primary key, name text)",
+        "comment on table {t} is 'the table'",
+        "comment on column {t}.name is 'it''s a name'",
+        "select obj_description('{t}'::regclass, 'pg_class') as t, col_description('{t}'::regclass, 2) as c, "
+        "col_description('{t}'::regclass, 1) as i",
+        "alter table {t} add column extra int",
+        "select obj_description('{t}'::regclass) as t, col_description('{t}'::regclass, 2) as c",
+        "comment on column {t}.name is null",
+        "select col_description('{t}'::regclass, 2) as c, obj_description('{t}'::regclass, 'pg_class') as t",
+        "comment on column {t}.nosuch is 'x'",
+        "comment on table {t}_nosuch is 'x'",
+        "comment on index {t}_pkey is 'x'",
+        "create view {t}_v as select id from {t}",
+        "comment on view {t}_v is 'v'",
+        "select obj_description('{t}_v'::regclass, 'pg_class') as v",
+        "select c.relname, obj_description(c.oid, 'pg_class') as d from pg_class c where c.relname like '{t}%' "
+        "and c.relkind in ('r', 'v') order by 1",
+        "drop view {t}_v",
+    ],
     "json and jsonb functions": [
         "create table {t} (id int primary key, name text, n numeric(6,2), f float8, r real, b boolean, d date, "
         "ts timestamp, tz timestamptz, j json, jb jsonb)",

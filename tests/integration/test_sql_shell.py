@@ -235,10 +235,10 @@ def test_describe_same_as_postgres(describe, postgres_endpoint, sixfold_endpoint
     t = f"m_{uuid.uuid4().hex[:8]}"
     ddl = (f"create table {t} (id serial primary key, code varchar(20) not null unique, "
            "amount numeric(10,2) default 0, born date default current_date, note text, ok boolean not null); "
-           f"create index {t}_born on {t} (born)")
+           f"create index {t}_born on {t} (born); comment on column {t}.note is 'free text'")
     outputs = []
     for ep in (postgres_endpoint, sixfold_endpoint):
-        cp = psql_uri(ep, "-c", ddl.split("; ")[0], "-c", ddl.split("; ")[1], "-c", describe.format(t=t),
+        cp = psql_uri(ep, *[x for d in ddl.split("; ") for x in ("-c", d)], "-c", describe.format(t=t),
                       "-c", f"drop table {t}")
         assert cp.returncode == 0, cp.stderr
         outputs.append(cp.stdout)
