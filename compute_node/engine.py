@@ -49,7 +49,7 @@ from compute_node.page_reads import read_many
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
-from compute_node.sql_errors import sql_error
+from compute_node.sql_errors import foreign_key_error, sql_error
 from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
@@ -868,7 +868,10 @@ class Session:
                 raise _WriteAttempt(str(e)) from None
             raise sql_error(e) from None
         except apsw.Error as e:
-            raise sql_error(e, file.error if file else None) from None
+            err = sql_error(e, file.error if file else None)
+            if isinstance(err, SqlError) and err.sqlstate == "23503" and "constraint \"" not in str(err):
+                err = foreign_key_error(err, stmt, lambda sql, args: list(conn.execute(sql, args)))
+            raise err from None
         except OverflowError as e:  # a bound value SQLite cannot hold (an int beyond 64 bits)
             raise SqlError(f"value out of range: {e}", "22003") from None
         except SixfoldError:

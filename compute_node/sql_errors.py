@@ -83,6 +83,34 @@ def pg_message(msg: str) -> str:
     return msg
 
 
+_WRITE_TARGET = re.compile(r'^\s*(INSERT|REPLACE|UPDATE|DELETE)\b(?:\s+OR\s+\w+)?(?:\s+INTO|\s+FROM)?\s+'
+                           r'("(?:[^"]|"")+"|[\w.]+)', re.IGNORECASE)
+
+
+def foreign_key_error(err: SqlError, sql: str, rows) -> SqlError:
+    """SQLite's nameless foreign key violation as PostgreSQL reports it, when the statement
+    says which key: an INSERT (or UPDATE) of a table with one foreign key broke that key; a
+    DELETE (or UPDATE) of a table one other table's key refers to broke that one. Else the
+    error as it is. `rows(sql, params)` reads the catalog."""
+    m = _WRITE_TARGET.match(sql)
+    if m is None:
+        return err
+    verb, table = m.group(1).upper(), m.group(2)
+    table = table[1:-1].replace('""', '"') if table.startswith('"') else table
+    own = rows("SELECT group_concat(\"from\", '_') FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
+    referring = rows("SELECT m.name, group_concat(f.\"from\", '_') FROM sqlite_master m, "
+                     "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? "
+                     "GROUP BY m.name, f.id", (table,))
+    if verb in ("INSERT", "REPLACE") and len(own) == 1 or verb == "UPDATE" and len(own) == 1 and not referring:
+        name = f"{table}_{own[0][0]}_fkey"
+        return SqlError(f'insert or update on table "{table}" violates foreign key constraint "{name}"', "23503")
+    if verb in ("DELETE", "UPDATE") and len(referring) == 1 and (verb == "DELETE" or not own):
+        child, cols = referring[0]
+        return SqlError(f'update or delete on table "{table}" violates foreign key constraint '
+                        f'"{child}_{cols}_fkey" on table "{child}"', "23503")
+    return err
+
+
 def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
     """Translate an apsw exception; an I/O error caused by the volume keeps its Sixfold error."""
     if cause is not None and isinstance(e, (apsw.IOError, apsw.FullError, apsw.CantOpenError, apsw.ReadOnlyError)):

@@ -381,6 +381,8 @@ def kind(e: exp.Expression | None) -> str:
         # An integer literal beyond bigint is numeric in PostgreSQL (9223372036854775808 + 1
         # is 9223372036854775809, not "bigint out of range").
         return "int" if text.lstrip("-").isdigit() and literal_int_hint(text) != "num" else "num"
+    if isinstance(e, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
+        return "bool"
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists, exp.NullSafeEQ,
                       exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike)):

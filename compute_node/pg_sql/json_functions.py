@@ -350,6 +350,29 @@ def pg_jsonb_delete(doc, key, by_index):
     return values._json_text([x for x in value if x != str(key)])
 
 
+def pg_jsonb_exists(doc, keys, how: str):
+    """jsonb ? text (how 'one'), ?| text[] ('any'), ?& text[] ('all'): the strings exist as
+    top-level keys, or as string elements of a top-level array (or the string scalar)."""
+    if doc is None or keys is None:
+        return None
+    value = _load(doc)
+    if how == "one":
+        wanted = [str(keys)]
+    else:
+        from compute_node.pg_sql import arrays
+
+        wanted = [k for k in arrays.parse(str(keys)) if k is not None]
+
+    def has(k: str) -> bool:
+        if isinstance(value, dict):
+            return k in value
+        if isinstance(value, list):
+            return any(isinstance(x, str) and x == k for x in value)
+        return isinstance(value, str) and value == k
+
+    return int(all(has(k) for k in wanted) if how == "all" else any(has(k) for k in wanted))
+
+
 def register_builders(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_json_build", pg_json_build, -1, **det)
@@ -361,6 +384,7 @@ def register_builders(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_jsonb_strip_nulls", pg_jsonb_strip_nulls, 1, **det)
     conn.create_scalar_function("pg_jsonb_pretty", pg_jsonb_pretty, 1, **det)
     conn.create_scalar_function("pg_jsonb_delete", pg_jsonb_delete, 3, **det)
+    conn.create_scalar_function("pg_jsonb_exists", pg_jsonb_exists, 3, **det)
     for binary in (0, 1):
         conn.create_aggregate_function(
             "pg_jsonb_agg" if binary else "pg_json_agg",

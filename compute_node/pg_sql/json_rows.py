@@ -98,6 +98,21 @@ def _move_select_list_functions(tree: exp.Expression) -> None:
             sel.append("joins", exp.Join(this=source))
 
 
+def unwrap_lateral(tree: exp.Expression) -> None:
+    """`CROSS JOIN LATERAL jsonb_each(t.doc) e`, `, LATERAL unnest(t.tags) u`: these
+    functions are implicitly lateral here already, so the keyword goes (a LATERAL subquery
+    stays refused)."""
+    for lat in list(tree.find_all(exp.Lateral)):
+        inner = lat.this
+        alias = lat.args.get("alias")
+        if isinstance(inner, exp.Unnest):
+            if alias is not None:
+                inner.set("alias", alias.copy())
+            lat.replace(inner)
+        elif isinstance(inner, exp.Anonymous) and inner.name.lower() in JSON_ROWS:
+            lat.replace(exp.Table(this=inner, alias=alias.copy() if alias is not None else None))
+
+
 def rewrite_sources(tree: exp.Expression, array_oid) -> None:
     """Every SELECT reading one of these functions in its FROM (or, alone, in its select
     list), rewritten in place. `array_oid(e)` is the array type of an expression (None

@@ -916,6 +916,10 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             value, order = value.this, value
         return _json_aggregate(name, [key, _json_value(value), exp.Literal.string(_json_hint(key)),
                                       exp.Literal.string(_json_hint(value))], order, node)
+    if isinstance(node, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
+        how = {exp.JSONBContainsTopKey: "one", exp.JSONBContainsAnyTopKeys: "any",
+               exp.JSONBContainsAllTopKeys: "all"}[type(node)]
+        return exp.Anonymous(this="pg_jsonb_exists", expressions=[node.this, node.expression, exp.Literal.string(how)])
     if isinstance(node, exp.Sub) and exprtypes.kind(node.this) == "jsonb":
         k = exprtypes.kind(node.expression)
         if k not in ("int", "text", "unknown"):
@@ -1780,8 +1784,10 @@ def _statement_forms(tree: exp.Expression) -> None:
     """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
     set-returning function alone in a select list; LATERAL is refused."""
+    json_rows.unwrap_lateral(tree)
     if tree.find(exp.Lateral) is not None:
-        raise SqlError("LATERAL is not supported", "0A000")
+        raise SqlError("LATERAL is not supported (but for set-returning functions such as unnest and jsonb_each)",
+                       "0A000")
     json_rows.rewrite_sources(tree, _array_oid)
     if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None and \
             isinstance(tree.expression, exp.Select) and tree.expression.args.get("where") is None and \

@@ -1196,6 +1196,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sha256('abc'::bytea) as a, sha224('abc') as b, sha512('\\x'::bytea) as c, "
         "encode(sha384('abc'), 'hex') as d",
         "select sha256(tags[1]) from {t}",
+        "select * from {t} cross join lateral jsonb_each({t}.meta) e order by 1, 7",
+        "select {t}.id, u from {t}, lateral unnest({t}.tags) u order by 1, 2",
+        "select {t}.id, e.value from {t} left join lateral jsonb_array_elements('[1, 2]') e on true "
+        "where id = 2 order by 2",
+        "select id, meta ? 'x' as a, meta ?| array['q', 'yy'] as b, meta ?& array['x', 'q'] as c from {t} "
+        "order by id",
+        "select id from {t} where meta ? 'z'",
+        "select * from {t} join lateral (select 1) s on true",
     ],
     "descriptions (COMMENT ON)": [
         "create table {t} (id int primary key, name text)",
@@ -1318,6 +1326,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("integer overflow, rounding and float input", "5 # 3"):
         "the # (bitwise xor) operator is not parsed: refused (42601)",
     ("arrays", "order by nums"): "ordering arrays would compare their text (0A000)",
+    ("unnest and set-returning functions", "join lateral (select"):
+        "a LATERAL subquery: SQLite's subqueries in FROM cannot see the tables before them (0A000)",
     ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
     ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
@@ -1364,6 +1374,30 @@ def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoin
             conn.execute(f"drop table {table}")
         seen.append(got)
     assert [n for n, _ in seen[0]] == [f"{table}_code_key", f"{table}_n_check", "m_small", f"{table}_check"]
+    assert seen[1] == seen[0]
+
+
+def test_foreign_key_errors_name_the_key(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A foreign key violation names the key as PostgreSQL does, from either side: an
+    INSERT or UPDATE of the referring table, a DELETE or UPDATE of the referred one."""
+    parent, child = f"p_{uuid.uuid4().hex[:8]}", f"c_{uuid.uuid4().hex[:8]}"
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got = []
+        with connect(ep.uri) as conn:
+            conn.execute(f"create table {parent} (id int primary key)")
+            conn.execute(f"create table {child} (id int primary key, pid int references {parent}(id))")
+            conn.execute(f"insert into {parent} values (1)")
+            conn.execute(f"insert into {child} values (1, 1)")
+            for bad in (f"insert into {child} values (2, 9)", f"update {child} set pid = 5",
+                        f"delete from {parent} where id = 1", f"update {parent} set id = 7"):
+                with pytest.raises(psycopg.errors.ForeignKeyViolation) as e:
+                    conn.execute(bad)
+                got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
+            conn.execute(f"drop table {child}")
+            conn.execute(f"drop table {parent}")
+        seen.append(got)
+    assert [n for n, _ in seen[0]] == [f"{child}_pid_fkey"] * 4
     assert seen[1] == seen[0]
 
 
