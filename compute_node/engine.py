@@ -17,7 +17,9 @@ whole transaction.
 
 A plain `BEGIN` takes the write lock only at the transaction's first write (until
 then it is "pending": its reads run on the reader), so an idle transaction that only
-read blocks nobody. Isolation (docs/2026-12-02-isolation.md): READ COMMITTED (the
+read blocks nobody. A SELECT ... FOR UPDATE / FOR SHARE counts as a write there: it
+takes the lock and reads on the writer, so a second locker waits for the first one's
+commit and reads what it wrote (PostgreSQL's row lock, table-wide here). Isolation (docs/2026-12-02-isolation.md): READ COMMITTED (the
 default) reads at a fresh read point per statement until the first write, then on the
 writer, which sees everything committed. REPEATABLE READ (snapshot isolation) and
 SERIALIZABLE read at one read point R, pinned by the first read after VDL has reached
@@ -46,6 +48,7 @@ import apsw
 
 from compute_node.buffer_cache import BufferCache
 from compute_node.page_reads import read_many
+from compute_node.pg_sql.statement import LOCKING_READ_MARK
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
@@ -552,8 +555,11 @@ class Session:
                 return self._rollback()
         if self.txn is None and _SAVEPOINT.match(stmt):
             self._begin(read_only=False)  # a savepoint outside a transaction opens one
+        locking = stmt.rstrip().rstrip(";").rstrip().endswith(LOCKING_READ_MARK)
+        if locking and self.txn is not None and (self.txn == "read" or not self.node.is_writer):
+            raise ReadOnlyTransaction("cannot execute SELECT FOR UPDATE in a read-only transaction")
         if self.txn == "pending":
-            if _READS_FIRST.match(stmt):
+            if _READS_FIRST.match(stmt) and not locking:  # FOR UPDATE: the write lock first
                 try:
                     return self._pending_read(stmt, params)
                 except _WriteAttempt:

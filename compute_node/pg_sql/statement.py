@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from compute_node.pg_sql.copy import CopySpec
 
 
+# Ends the SQLite text of a SELECT ... FOR UPDATE / FOR SHARE: in a transaction the engine
+# takes the write lock before running it (on the writer), as PostgreSQL's row lock makes a
+# second locker wait for the first one's commit and then read what it wrote.
+LOCKING_READ_MARK = "/* sixfold: locking read */"
+
+
 @dataclass(frozen=True)
 class SessionContext:
     user: str

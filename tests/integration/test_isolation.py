@@ -16,8 +16,9 @@ import threading
 import pytest
 
 from compute_node.engine import ComputeNode
+from compute_node.pg_sql.statement import LOCKING_READ_MARK
 from sixfold.supervisor import wait_until
-from sixfold.errors import SixfoldError
+from sixfold.errors import ReadOnlyTransaction, SixfoldError
 from sixfold.workloads.list_append import SERIALIZATION_FAILURE, ListAppend
 from tests.integration.mtr_workload import seed_from_env
 
@@ -244,3 +245,44 @@ def test_a_read_point_past_a_commit_sees_all_of_it(cluster_builder):
         assert read_lsn >= cpl, seen
         assert rows == [(1, 1), (2, 1)], f"a read at LSN {read_lsn}, past the commit at {cpl}, saw {rows}"
         assert w.execute("select k, v from t order by k").rows == [(1, 1), (2, 1)]
+
+
+def test_select_for_update_waits_for_the_first_locker(cluster_builder):
+    """Read-modify-write under SELECT ... FOR UPDATE loses no update: the second locker
+    waits (for the write lock, taken by a locking read as by a write) until the first one
+    commits, then reads what it wrote. A read-only transaction cannot lock (25006)."""
+    cluster = cluster_builder.build()
+    with ComputeNode(cluster.spec) as node:
+        setup = node.session()
+        setup.execute("create table acct(id integer primary key, bal integer)")
+        setup.execute("insert into acct values (1, 100)")
+        first, second = node.session(), node.session()
+        locking_read = f"select bal from acct where id = 1 {LOCKING_READ_MARK}"
+        first.execute("begin")
+        ((bal,),) = first.execute(locking_read).rows
+        seen: list = []
+
+        def read_modify_write() -> None:
+            second.execute("begin")
+            ((b,),) = second.execute(locking_read).rows
+            seen.append(b)
+            second.execute(f"update acct set bal = {b + 10} where id = 1")
+            second.execute("commit")
+
+        t = threading.Thread(target=read_modify_write)
+        t.start()
+        wait_until(lambda: node.write_lock_waiters == 1, 10, "the second locker waits for the first")
+        assert seen == []
+        first.execute(f"update acct set bal = {bal + 10} where id = 1")
+        first.execute("commit")
+        t.join(10)
+        assert not t.is_alive() and seen == [110]
+        assert setup.execute("select bal from acct").rows == [(120,)]
+
+        ro = node.session()
+        ro.execute("begin read only")
+        with pytest.raises(ReadOnlyTransaction):
+            ro.execute(locking_read)
+        ro.execute("rollback")
+        for s in (setup, first, second, ro):
+            s.close()

@@ -448,3 +448,15 @@ def test_translate_timings():
     slow = (time.perf_counter() - t0) / 30
     print(f"translate(): pgbench TPC-B statement {fast * 1e6:.1f} us, sqlglot path {slow * 1e3:.2f} ms")
     assert fast < slow
+
+
+def test_select_for_update_or_share_is_marked_as_a_locking_read():
+    """The engine takes the write lock for a read marked so (a second locker then waits
+    for the first one's commit, as on PostgreSQL's row lock); a plain read is not marked."""
+    from compute_node.pg_sql.statement import LOCKING_READ_MARK
+
+    for sql in ("select 1 for update", "select 1 for share", "select 1 for no key update"):
+        (stmt,) = translate(sql, CTX)
+        assert stmt.sqlite[-1].endswith(LOCKING_READ_MARK), sql
+    (plain,) = translate("select 1", CTX)
+    assert LOCKING_READ_MARK not in plain.sqlite[-1]
