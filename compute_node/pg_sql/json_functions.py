@@ -121,7 +121,7 @@ def value_json(value, hint: str) -> str:
         value = value.decode("utf-8", "replace")
     if hint == "bool":
         return "true" if value else "false"
-    if hint in ("json", "jsonb"):
+    if hint in ("json", "jsonb", "row"):
         return str(value)
     if hint in ("int", "num") or hint == "" and isinstance(value, int):
         return str(value) if not isinstance(value, float) else _float_json(value, False)
@@ -181,21 +181,35 @@ def _key_text(key, hint: str) -> str:
     return json.loads(text) if text.startswith('"') else text
 
 
+def pg_json_row(binary: int, hints: str, *pairs):
+    """A row as a JSON object (row_to_json, to_json of a row): json without spaces, as
+    PostgreSQL writes a composite value; jsonb canonical."""
+    kinds = _hints(hints)
+    items = [(str(pairs[i]), value_json(pairs[i + 1], kinds[i // 2] if i // 2 < len(kinds) else ""))
+             for i in range(0, len(pairs), 2)]
+    if binary:
+        return values._json_text({k: _load(v) for k, v in items})
+    return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{v}" for k, v in items) + "}"
+
+
 class JsonAgg:
     """json_agg(value) / jsonb_agg(value): the values (NULLs too) as a JSON array; NULL
-    over no rows."""
+    over no rows. Rows (hint 'row') are separated by ", \n " in json, as PostgreSQL
+    separates composite values."""
 
     def __init__(self, binary: int):
         self.binary = binary
         self.items: list[str] = []
+        self.rows = False
 
     def step(self, value, hint, _binary=None):
+        self.rows = self.rows or hint == "row"
         self.items.append(value_json(value, hint))
 
     def final(self):
         if not self.items:
             return None
-        text = "[" + ", ".join(self.items) + "]"
+        text = "[" + (", \n " if self.rows else ", ").join(self.items) + "]"
         return _canonical(text) if self.binary else text
 
 
@@ -376,6 +390,7 @@ def pg_jsonb_exists(doc, keys, how: str):
 def register_builders(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_json_build", pg_json_build, -1, **det)
+    conn.create_scalar_function("pg_json_row", pg_json_row, -1, **det)
     conn.create_scalar_function("pg_json_array_length", pg_json_array_length, 1, **det)
     conn.create_scalar_function("pg_json_typeof", pg_json_typeof, 1, **det)
     conn.create_scalar_function("pg_json_extract_path", pg_json_extract_path, -1, **det)

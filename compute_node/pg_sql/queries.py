@@ -861,12 +861,82 @@ def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: e
     return _aggregate(name, node, args)
 
 
+def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] | None:
+    """When `ref` names a row (a FROM source of its SELECT: `json_agg(t)`, `row_to_json(t)`),
+    its columns as (name, value expression, kind), in order; None when it is not one."""
+    if not isinstance(ref, exp.Column) or ref.table or isinstance(ref.this, exp.Star):
+        return None
+    sel = ref.find_ancestor(exp.Select)
+    if sel is None or exprtypes.column_decl(ref) is not None:
+        return None
+    for src in exprtypes._sources(sel):
+        if src.alias_or_name != ref.name:
+            continue
+        alias = src.alias_or_name
+        if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier):
+            cols = (schema.current().columns(src.name) if schema.current() is not None else None) or []
+            out = []
+            for n, decl in cols:
+                value = exp.column(n, table=alias, quoted=True)
+                sc = pgtypes.numeric_scale(decl)
+                if sc is not None:
+                    value = exp.Anonymous(this="pg_with_scale", expressions=[value, exp.Literal.number(sc)])
+                single = pgtypes.column_oid(decl, None) == pgtypes.FLOAT4
+                out.append((n, value, "float4" if single else exprtypes.decl_kind(decl)))
+            return out or None
+        if isinstance(src, exp.Values):  # (values (1, 'x')) t(a, b)
+            alias_node = src.args.get("alias")
+            names = [c.name for c in alias_node.columns] if alias_node is not None else []
+            first = next((r for r in src.expressions if isinstance(r, exp.Tuple)), None)
+            if not names or first is None:
+                return None
+            return [(n, exp.column(n, table=alias, quoted=True),
+                     exprtypes.kind(first.expressions[i]) if i < len(first.expressions) else "")
+                    for i, n in enumerate(names)]
+        body = exprtypes._source_select(src)
+        if body is None:
+            return None
+        out = []
+        for e in body.expressions:
+            n = e.alias_or_name
+            value = exp.column(n, table=alias, quoted=True)
+            k, sc = _json_hint(e), exprtypes.scale(e) if exprtypes.kind(e) == "num" else None
+            if sc is not None:
+                value = exp.Anonymous(this="pg_with_scale", expressions=[value, exp.Literal.number(sc)])
+            out.append((n, value, k))
+        return out
+    return None
+
+
+def _row_json(ref: exp.Expression, binary: int) -> exp.Expression | None:
+    """A row reference as its JSON object (pg_json_row), None when `ref` is no row."""
+    cols = _row_columns(ref)
+    if cols is None:
+        return None
+    if any(k == "array" for _, _, k in cols):
+        raise SqlError("a row with an array column as a JSON value is not supported", "0A000")
+    args = [exp.Literal.number(binary), exp.Literal.string(",".join(k for _, _, k in cols))]
+    for n, value, _k in cols:
+        args += [exp.Literal.string(n), value]
+    return exp.Anonymous(this="pg_json_row", expressions=args)
+
+
 def _json_node(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL's json/jsonb functions, aggregates and the jsonb - operator as Sixfold's
     (each value typed by its expression); None for any other node."""
     if isinstance(node, exp.Anonymous):
         name = node.name.lower()
         args = list(node.expressions)
+        if name in ("row_to_json", "to_json", "to_jsonb") and len(args) == 1:
+            row = _row_json(args[0], int(name == "to_jsonb"))
+            if row is not None:
+                return row
+        if name == "jsonb_agg" and len(args) == 1:
+            inner = args[0].this if isinstance(args[0], exp.Order) else args[0]
+            row = _row_json(inner, 1)
+            if row is not None:
+                return _json_aggregate("pg_jsonb_agg", [row, exp.Literal.string("jsonb")],
+                                       args[0] if isinstance(args[0], exp.Order) else None, node)
         if name in _JSON_BUILD:
             shape, binary = _JSON_BUILD[name]
             if shape == "value" and len(args) != 1:
@@ -903,6 +973,9 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             value, order = value.this, value
         if isinstance(value, exp.Distinct):
             raise SqlError("json_agg(DISTINCT ...) is not supported", "0A000")
+        row = _row_json(value, 0)
+        if row is not None:  # json_agg(t): each row an object, PostgreSQL's ", \n " between them
+            return _json_aggregate("pg_json_agg", [row, exp.Literal.string("row")], order, node)
         return _json_aggregate("pg_json_agg", [_json_value(value), exp.Literal.string(_json_hint(value))],
                                order, node)
     if isinstance(node, (exp.JSONObjectAgg, exp.JSONBObjectAgg)):

@@ -1268,6 +1268,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (value ->> 'x')::int as x from jsonb_array_elements('[{\"x\": 5}, {\"x\": 6}]')",
         "select * from jsonb_each('[1]')",
         "select * from jsonb_array_elements('{}')",
+        "select json_agg(t) as a from (values (1,'x', true),(2,'y', null)) t(a,b,c)",
+        "select row_to_json(t) as r from (select 1 as a, 'x' as b, 1.50::numeric(4,2) as n) t",
+        "select to_json(t) as a, to_jsonb(t) as b from (select 1 as a, 'x' as b) t",
+        "select jsonb_agg(t order by a desc) as a from (select 1 as a, 'x' as b union all select 2, 'y') t",
+        "select json_agg(x) as a from {t} x where id = 1",
+        "select row_to_json(x) as r from {t} x order by id",
     ],
     "generated: values stored by INSERT, UPDATE and ON CONFLICT": [
         "create table {t} (id int primary key, i int, t text, v varchar(5), c char(3), d date, ts timestamp, "
