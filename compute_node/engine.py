@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 
 import apsw
 
+from compute_node import advisory_locks
+from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
 from compute_node.page_reads import read_many
 from compute_node.pg_sql.statement import LOCKING_READ_MARK
@@ -143,6 +145,7 @@ class ComputeNode:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
+        self.advisory = AdvisoryLocks()
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
@@ -239,6 +242,7 @@ class ComputeNode:
             self.writer.execute(f"pragma {pragma}")
         if self.connection_hook is not None:
             self.connection_hook(self.writer)
+        advisory_locks.register(self.writer, self.advisory)
 
     async def promote(self) -> VolumeClient:
         """This replica becomes the writer (on the volume loop): recovery with a new
@@ -507,6 +511,8 @@ class Session:
         self.reader.execute("pragma temp_store=MEMORY")
         if node.connection_hook is not None:
             node.connection_hook(self.reader)
+        advisory_locks.register(self.reader, node.advisory)
+        self.cancel_requested = False  # interrupt() asked; an advisory lock's wait looks
         self.txn: str | None = None  # None, "pending" (BEGIN, no write yet), "write" or "read"
         self._writing = False  # an autocommit statement of this session runs on the writer
         self.default_isolation = "read committed"
@@ -519,6 +525,7 @@ class Session:
     def interrupt(self) -> None:
         """Abort the statement this session runs (from any thread): it fails with 57014.
         The writer connection is interrupted only while this session owns it."""
+        self.cancel_requested = True
         self.reader.interrupt()
         if self.txn == "write" or self._writing:
             self.node.writer.interrupt()
@@ -528,6 +535,7 @@ class Session:
             self._end_write("rollback")
         elif self.txn == "pending" and self.reader.in_transaction:
             self.reader.execute("rollback")
+        self.node.advisory.release(self)
         self.reader.close()
 
     # --- statements --------------------------------------------------------------------
@@ -539,8 +547,15 @@ class Session:
         if len(stmts) > 1 and params:
             raise SqlError("cannot pass parameters to several statements", "42601")
         result = Result()
-        for stmt in stmts:
-            result = self._one(stmt, params)
+        self.cancel_requested = False
+        advisory_locks.running.session = self
+        try:
+            for stmt in stmts:
+                result = self._one(stmt, params)
+                if self.txn is None:
+                    self.node.advisory.release(self, "xact")  # a statement's own transaction ended
+        finally:
+            advisory_locks.running.session = None
         return result
 
     def _one(self, stmt: str, params) -> Result:
@@ -805,6 +820,7 @@ class Session:
         return Result(command="BEGIN")
 
     def _commit(self) -> Result:
+        self.node.advisory.release(self, "xact")
         if self.txn in ("read", "pending"):
             if self.reader.in_transaction:
                 self.reader.execute("commit")
@@ -818,6 +834,7 @@ class Session:
         return Result(command="COMMIT", commit_lsn=lsn)
 
     def _rollback(self) -> Result:
+        self.node.advisory.release(self, "xact")
         if self.txn in ("read", "pending"):
             if self.reader.in_transaction:
                 self.reader.execute("rollback")

@@ -142,6 +142,8 @@ BUFFER_CACHE_BYTES_MAX = 256 * 1024 * 1024  # page images the compute node cache
 # the cache, quadratic in a large transaction's pages.
 EVICT_PINNED_SKIPS_MAX = 16
 WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails with 55P03 (retriable)
+ADVISORY_LOCK_WAIT_MS = 60_000  # pg_advisory_lock waiting longer for another session fails with 55P03
+ADVISORY_LOCK_POLL_MS = 50  # how often such a wait looks for its statement's cancel
 REDO_FULL_IMAGE_DELTA_BYTES_MIN = 2_048  # a page diff larger than this ships as a full image
 VOLUME_CALL_TIMEOUT_MS = 30_000  # a VFS call into the volume client (read, submit) never waits longer
 SQL_BUSY_TIMEOUT_MS = 5_000

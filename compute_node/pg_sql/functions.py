@@ -844,8 +844,6 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_tablespace_location", lambda oid: None if oid is None else "", 1, **det)
     conn.create_scalar_function("json_build_object", _json_build_object, -1, **det)
     conn.create_scalar_function("jsonb_build_object", _json_build_object, -1, **det)
-    # Sixfold has no advisory locks (pg_advisory_lock is refused), so none is ever held.
-    conn.create_scalar_function("pg_advisory_unlock_all", lambda: "", 0)
     conn.create_scalar_function("pg_size_pretty", _null_safe(size_pretty), 1, **det)
     conn.create_scalar_function("pg_div", _div, 2, **det)
     conn.create_scalar_function("pg_mod", _mod, 2, **det)

@@ -264,8 +264,7 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
 
-_UNSUPPORTED_FUNCS = {"pg_advisory_lock", "pg_try_advisory_lock",
-                      "txid_current"}
+_UNSUPPORTED_FUNCS = {"txid_current"}
 
 
 _ARITH = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}
@@ -2435,7 +2434,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
 
 # Functions whose result is a boolean (SQLite's 1 or 0 is shown as t or f).
 _BOOL_FUNCTIONS = frozenset({"pg_is_in_recovery", "pg_table_is_visible", "pg_type_is_visible",
-                             "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege"})
+                             "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege",
+                             "pg_try_advisory_lock", "pg_try_advisory_xact_lock", "pg_advisory_unlock"})
 
 def _array_of(element: exp.Expression) -> int:
     """The array type whose elements are `element`'s (text[] when unknown)."""

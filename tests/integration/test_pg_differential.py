@@ -1468,3 +1468,36 @@ def test_copy_from_stores_as_insert_does(postgres_endpoint, sixfold_endpoint):  
             if want != got:
                 diffs.append(f"[{i}] {step[1]}\n  postgres: {want}\n  sixfold:  {got}")
     assert not diffs, "\n".join(diffs)
+
+
+def test_advisory_locks_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """Advisory locks (migration tools take one): held per session and counted, refused to
+    another session's try, transaction-level ones gone at commit, session-level ones at
+    unlock, unlock_all or close; the same answers from both servers."""
+    answers = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got = []
+        a, b = connect(ep.uri), connect(ep.uri)
+        a.autocommit = b.autocommit = True
+        one = lambda c, sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        got += [one(a, "select pg_try_advisory_lock(42)"), one(b, "select pg_try_advisory_lock(42)"),
+                one(a, "select pg_try_advisory_lock(42)"), one(a, "select pg_advisory_unlock(42)"),
+                one(b, "select pg_try_advisory_lock(42)"), one(a, "select pg_advisory_unlock(42)"),
+                one(b, "select pg_try_advisory_lock(42)"), one(b, "select pg_try_advisory_lock(1, 2)"),
+                one(a, "select pg_try_advisory_lock(1, 2)")]
+        one(b, "select pg_advisory_unlock_all()")
+        got.append(one(a, "select pg_try_advisory_lock(1, 2)"))
+        a.close()
+        got.append(one(b, "select pg_try_advisory_lock(1, 2)"))
+        b.autocommit = False
+        one(b, "select pg_advisory_xact_lock(7)")
+        c = connect(ep.uri)
+        c.autocommit = True
+        got.append(one(c, "select pg_try_advisory_lock(7)"))
+        b.commit()
+        got += [one(c, "select pg_try_advisory_lock(7)"), one(c, "select pg_advisory_lock(7)")]
+        b.close()
+        c.close()
+        answers.append(got)
+    assert answers[0] == list("tfttftttfttft") + [""]  # (every value as text, as connect() reads them)
+    assert answers[1] == answers[0]
