@@ -50,7 +50,7 @@ from compute_node import advisory_locks
 from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
 from compute_node.page_reads import read_many
-from compute_node.pg_sql.statement import LOCKING_READ_MARK
+from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
@@ -401,7 +401,9 @@ class ComputeNode:
         return self.vfs.writer_file
 
     # --- shared by sessions ----------------------------------------------------------------
-    def acquire_write_lock(self) -> None:
+    def acquire_write_lock(self, wait: bool = True) -> None:
+        """Take the write lock, waiting at most WRITE_LOCK_WAIT_TIMEOUT_MS (or, not
+        `wait`, not at all: 55P03 at once, for SELECT ... FOR UPDATE NOWAIT)."""
         if self.role != "writer":
             raise ReadOnlyTransaction("cannot execute a write on a read replica (it is in recovery): "
                                       "connect to the writer (the cluster endpoint)")
@@ -409,6 +411,8 @@ class ComputeNode:
         if self.write_lock.acquire(blocking=False):
             self._write_lock_taken_at = t0
             return
+        if not wait:
+            raise SqlError("could not obtain lock on row: another transaction holds the write lock", "55P03")
         with self._waiting_lock:
             self.write_lock_waiters += 1
         try:
@@ -570,7 +574,9 @@ class Session:
                 return self._rollback()
         if self.txn is None and _SAVEPOINT.match(stmt):
             self._begin(read_only=False)  # a savepoint outside a transaction opens one
-        locking = stmt.rstrip().rstrip(";").rstrip().endswith(LOCKING_READ_MARK)
+        tail = stmt.rstrip().rstrip(";").rstrip()
+        nowait = tail.endswith(LOCKING_READ_NOWAIT_MARK)
+        locking = nowait or tail.endswith(LOCKING_READ_MARK)
         if locking and self.txn is not None and (self.txn == "read" or not self.node.is_writer):
             raise ReadOnlyTransaction("cannot execute SELECT FOR UPDATE in a read-only transaction")
         if self.txn == "pending":
@@ -579,7 +585,7 @@ class Session:
                     return self._pending_read(stmt, params)
                 except _WriteAttempt:
                     pass  # it writes: nothing happened on the reader
-            self._upgrade()
+            self._upgrade(wait=not nowait)
         if self.txn == "write":
             try:
                 return self._run(self.node.writer, stmt, params)
@@ -734,7 +740,7 @@ class Session:
             if file is not None and file.read_lsn is not None:
                 self._read_point = file.read_lsn
 
-    def _upgrade(self) -> None:
+    def _upgrade(self, wait: bool = True) -> None:
         """The pending transaction's first write: take the write lock and move to the writer.
 
         A snapshot transaction that has read at read point R may go on only if the
@@ -747,7 +753,7 @@ class Session:
         passes this check."""
         node = self.node
         read_point = self._read_point if self.isolation in SNAPSHOT_LEVELS else None
-        node.acquire_write_lock()
+        node.acquire_write_lock(wait=wait)
         try:
             conflict = self._snapshot_conflict(read_point) if read_point is not None else None
             if conflict is not None:

@@ -18,7 +18,7 @@ from compute_node.pg_sql import (
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
 from compute_node.pg_sql.lexing import error_near, segments, split_top_level
-from compute_node.pg_sql.statement import LOCKING_READ_MARK, SessionContext, Statement
+from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold.errors import SqlError
 
 
@@ -2162,7 +2162,9 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     scales = _column_scales(tree)
     per_row = set_operations.plan(tree, oids, scales)
     compound = len(_set_branches(tree)) > 1
-    locking = isinstance(tree, exp.Select) and bool(tree.args.get("locks"))
+    locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
+    locking = LOCKING_READ_NOWAIT_MARK if locks and any(lk.args.get("wait") is True for lk in locks) else \
+        LOCKING_READ_MARK if locks else None
     max_param = [0]
     try:
         tree = rewrite(tree, ctx, max_param)
@@ -2176,7 +2178,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise refused
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
-    sql = gen(tree) + (" " + LOCKING_READ_MARK if locking else "")
+    sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
 

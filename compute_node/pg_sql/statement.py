@@ -12,6 +12,8 @@ from compute_node.pg_sql.copy import CopySpec
 # takes the write lock before running it (on the writer), as PostgreSQL's row lock makes a
 # second locker wait for the first one's commit and then read what it wrote.
 LOCKING_READ_MARK = "/* sixfold: locking read */"
+# ... FOR UPDATE NOWAIT: the lock now or 55P03, as PostgreSQL's NOWAIT.
+LOCKING_READ_NOWAIT_MARK = "/* sixfold: locking read nowait */"
 
 
 @dataclass(frozen=True)

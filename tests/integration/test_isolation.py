@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from compute_node.engine import ComputeNode
-from compute_node.pg_sql.statement import LOCKING_READ_MARK
+from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK
 from sixfold.supervisor import wait_until
 from sixfold.errors import ReadOnlyTransaction, SixfoldError
 from sixfold.workloads.list_append import SERIALIZATION_FAILURE, ListAppend
@@ -278,6 +278,20 @@ def test_select_for_update_waits_for_the_first_locker(cluster_builder):
         t.join(10)
         assert not t.is_alive() and seen == [110]
         assert setup.execute("select bal from acct").rows == [(120,)]
+
+        # NOWAIT: the lock now, or 55P03 at once
+        nowait = f"select bal from acct where id = 1 {LOCKING_READ_NOWAIT_MARK}"
+        first.execute("begin")
+        first.execute(locking_read)
+        second.execute("begin")
+        with pytest.raises(SixfoldError) as refused:
+            second.execute(nowait)
+        assert refused.value.sqlstate == "55P03" and node.write_lock_waiters == 0
+        second.execute("rollback")
+        first.execute("commit")
+        second.execute("begin")
+        assert second.execute(nowait).rows == [(120,)]
+        second.execute("commit")
 
         ro = node.session()
         ro.execute("begin read only")

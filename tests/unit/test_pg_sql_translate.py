@@ -460,3 +460,7 @@ def test_select_for_update_or_share_is_marked_as_a_locking_read():
         assert stmt.sqlite[-1].endswith(LOCKING_READ_MARK), sql
     (plain,) = translate("select 1", CTX)
     assert LOCKING_READ_MARK not in plain.sqlite[-1]
+    from compute_node.pg_sql.statement import LOCKING_READ_NOWAIT_MARK
+
+    (nowait,) = translate("select 1 for update nowait", CTX)
+    assert nowait.sqlite[-1].endswith(LOCKING_READ_NOWAIT_MARK)
