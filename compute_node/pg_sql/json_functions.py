@@ -330,7 +330,7 @@ def pg_jsonb_strip_nulls(doc):
 def _pretty(v, depth: int) -> str:
     pad = "    " * depth
     if isinstance(v, dict):
-        keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+        keys = values.jsonb_keys(v)
         inner = ",\n".join(f"{pad}    {json.dumps(k, ensure_ascii=False)}: {_pretty(v[k], depth + 1)}" for k in keys)
         return "{\n" + (inner + "\n" if inner else "") + pad + "}"
     if isinstance(v, list):
@@ -465,21 +465,12 @@ def _raw_items(text: str):
 
 
 def json_rows(doc, mode: str, binary: int, name: str) -> list[tuple]:
-    """The rows (key or index, value) of json(b)_each(_text), json(b)_array_elements(_text),
-    json(b)_object_keys (the key is the value there)."""
-    text = pg_json_rows(doc, mode, binary, name)
-    if text is None:
-        return []
-    if mode in ("each", "each_text"):
-        return list(json.JSONDecoder(object_pairs_hook=lambda pairs: pairs).decode(text))
-    return list(enumerate(json.loads(text)))
-
-
-def pg_json_rows(doc, mode: str, binary: int, name: str):
-    """The rows of json(b)_each(_text), json(b)_array_elements(_text), json(b)_object_keys
-    as a JSON object or array of texts."""
+    """The rows (key or 0-based index, value) of json(b)_each(_text) and
+    json(b)_array_elements(_text), and of json(b)_object_keys (index, key): values as
+    PostgreSQL's text of them (jsonb canonical, json as written; a _text form gives a
+    string's own text and NULL for a JSON null)."""
     if doc is None:
-        return None
+        return []
     value = _load(doc)
     raw = None if binary else _raw_items(str(doc)) if isinstance(value, (dict, list)) else None
     if mode in ("each", "each_text", "keys") and not isinstance(value, dict):
@@ -491,21 +482,18 @@ def pg_json_rows(doc, mode: str, binary: int, name: str):
         raise apsw.SQLError(f"[22023] cannot extract elements from {what}")
 
     def text_of(v, raw_text):
-        if mode.endswith("_text"):
-            return None if v is None else v if isinstance(v, str) else values._json_text(v) if binary else raw_text
+        if mode.endswith("_text") and (v is None or isinstance(v, str)):
+            return v
         return values._json_text(v) if binary else raw_text
 
+    if binary:  # jsonb: keys in its order, each key once
+        pairs = [(k, value[k]) for k in values.jsonb_keys(value)] if isinstance(value, dict) else None
+    else:  # json: as written, duplicate keys too
+        pairs = [(k, r) for k, r in raw] if isinstance(value, dict) else None
     if mode == "keys":
-        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode())) if binary else [k for k, _ in raw]
-        return json.dumps(keys, ensure_ascii=False)
+        return list(enumerate(k for k, _ in pairs))
     if mode in ("each", "each_text"):
-        if binary:
-            pairs = [(k, text_of(value[k], None)) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))]
-        else:
-            pairs = [(k, text_of(json.loads(r, parse_float=Decimal), r)) for k, r in raw]
-        # an object written out by hand: json's duplicate keys stay, in order
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(t, ensure_ascii=False)}"
-                               for k, t in pairs) + "}"
+        return [(k, text_of(v, None) if binary else text_of(json.loads(v, parse_float=Decimal), v)) for k, v in pairs]
     if binary:
-        return json.dumps([text_of(v, None) for v in value], ensure_ascii=False)
-    return json.dumps([text_of(json.loads(r, parse_float=Decimal), r) for r in raw], ensure_ascii=False)
+        return list(enumerate(text_of(v, None) for v in value))
+    return list(enumerate(text_of(json.loads(r, parse_float=Decimal), r) for r in raw))

@@ -139,10 +139,15 @@ def parse_bytea(value) -> bytes:
     return bytes(out)
 
 
+def jsonb_keys(obj: dict) -> list[str]:
+    """A jsonb object's keys in its order: shortest first, then bytewise."""
+    return sorted(obj, key=lambda k: (len(k.encode()), k.encode()))
+
+
 def _json_text(v) -> str:
     """jsonb's canonical text: PostgreSQL's spacing, keys shortest first then bytewise."""
     if isinstance(v, dict):
-        keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+        keys = jsonb_keys(v)
         return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + _json_text(v[k]) for k in keys) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(_json_text(x) for x in v) + "]"
