@@ -2160,6 +2160,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _name_columns(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
+    set_operations.refuse_read_through(tree, _column_oids)
     per_row = set_operations.plan(tree, oids, scales)
     compound = len(_set_branches(tree)) > 1
     locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None

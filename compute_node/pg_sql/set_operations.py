@@ -25,6 +25,7 @@ from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
 from compute_node.pg_sql import types as pgtypes
+from sixfold.errors import SqlError
 
 SET_OPERATIONS = (exp.Union, exp.Intersect, exp.Except)
 _VALUE = "_u{}"  # the subquery's value columns, 1-based
@@ -175,3 +176,46 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
         if v is not None:
             outer.set(k, v)
     return outer
+
+
+def _derived_unions(tree: exp.Expression) -> list[tuple[exp.Union, str]]:
+    """The UNIONs a statement reads as a FROM subquery or a CTE, with the name it reads
+    them by."""
+    out = []
+    for sub in tree.find_all(exp.Subquery):
+        if isinstance(sub.this, exp.Union) and isinstance(sub.parent, (exp.From, exp.Join)):
+            out.append((sub.this, sub.alias_or_name))
+    for cte in tree.find_all(exp.CTE):
+        if isinstance(cte.this, exp.Union):
+            out.append((cte.this, cte.alias_or_name))
+    return out
+
+
+def refuse_read_through(tree: exp.Expression, column_oids) -> None:
+    """0A000 for a statement that reads, through a subquery or a CTE, a numeric column of
+    a UNION whose branches show different scales (`select * from (select price ... union
+    select qty ...) s`): SQLite declares that column with one branch's scale, so every row
+    would show it, and the rows of the other branch would be shown wrongly.
+    `column_oids(e)` are the result types of `e` (queries._column_oids)."""
+    for body, name in _derived_unions(tree):
+        branches = _union_chain(body)
+        if branches is None or not all(isinstance(b, exp.Select) for b in branches):
+            continue
+        oids = column_oids(body)
+        first = branches[0].expressions
+        mixed = {first[i].alias_or_name for i in range(min(len(oids), len(first))) if oids[i] == pgtypes.NUMERIC
+                 and all(i < len(b.expressions) for b in branches)
+                 and len({_branch_scale(b.expressions[i]) for b in branches if not is_null(b.expressions[i])}) > 1}
+        if not mixed:
+            continue
+        inside = set(map(id, body.find_all(exp.Expression)))
+        for node in tree.find_all(exp.Column, exp.Star):
+            if id(node) in inside:
+                continue
+            star = (isinstance(node, exp.Star) or isinstance(node.this, exp.Star)) and \
+                isinstance(node.parent, exp.Select) and node.arg_key == "expressions"  # not count(*)
+            if star and (not isinstance(node, exp.Column) or node.table in ("", name)) or \
+                    isinstance(node, exp.Column) and node.table in ("", name) and node.name in mixed:
+                raise SqlError(f'reading the numeric column of a UNION whose branches have different scales '
+                               f'through "{name}" is not supported: each row would lose its own scale '
+                               "(select from the UNION itself, or cast the branches to one scale)", "0A000")
