@@ -64,7 +64,10 @@ class AdvisoryLocks:
             return True
 
     def release(self, owner, level: str | None = None) -> None:
-        """Every lock `owner` holds at `level` (None: at every level)."""
+        """Every lock `owner` holds at `level` (None: at every level). Called as every
+        transaction ends: with no lock held by anyone, it takes no lock itself."""
+        if not self._held:  # only `owner`'s own thread adds its locks, and it is here
+            return
         with self._changed:
             for key, (holder, counts) in list(self._held.items()):
                 if holder is owner:

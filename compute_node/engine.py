@@ -19,11 +19,12 @@ A plain `BEGIN` takes the write lock only at the transaction's first write (unti
 then it is "pending": its reads run on the reader), so an idle transaction that only
 read blocks nobody. A SELECT ... FOR UPDATE / FOR SHARE counts as a write there: it
 takes the lock and reads on the writer, so a second locker waits for the first one's
-commit and reads what it wrote (PostgreSQL's row lock, table-wide here). Isolation (docs/2026-12-02-isolation.md): READ COMMITTED (the
-default) reads at a fresh read point per statement until the first write, then on the
-writer, which sees everything committed. REPEATABLE READ (snapshot isolation) and
-SERIALIZABLE read at one read point R, pinned by the first read after VDL has reached
-the last commit already shipped (bounded wait). At the first write, with the write
+commit and reads what it wrote (PostgreSQL's row lock, table-wide here). Isolation
+(docs/2026-12-02-isolation.md): READ COMMITTED (the default) reads at a fresh read
+point per statement until the first write, then on the writer, which sees everything
+committed. REPEATABLE READ (snapshot isolation) and SERIALIZABLE read at one read
+point R, pinned by the first read after VDL has reached the last commit already
+shipped (bounded wait). At the first write, with the write
 lock held: if a write transaction shipped a commit above R, 40001 (retriable);
 otherwise the writer's state is exactly R, and the transaction goes on there with its
 own writes and nobody else's. Writers being serialized, that makes SERIALIZABLE
@@ -555,9 +556,11 @@ class Session:
         advisory_locks.running.session = self
         try:
             for stmt in stmts:
-                result = self._one(stmt, params)
-                if self.txn is None:
-                    self.node.advisory.release(self, "xact")  # a statement's own transaction ended
+                try:
+                    result = self._one(stmt, params)
+                finally:
+                    if self.txn is None:  # its transaction ended (COMMIT, ROLLBACK, an autocommit statement)
+                        self.node.advisory.release(self, "xact")
         finally:
             advisory_locks.running.session = None
         return result
@@ -826,7 +829,6 @@ class Session:
         return Result(command="BEGIN")
 
     def _commit(self) -> Result:
-        self.node.advisory.release(self, "xact")
         if self.txn in ("read", "pending"):
             if self.reader.in_transaction:
                 self.reader.execute("commit")
@@ -840,7 +842,6 @@ class Session:
         return Result(command="COMMIT", commit_lsn=lsn)
 
     def _rollback(self) -> Result:
-        self.node.advisory.release(self, "xact")
         if self.txn in ("read", "pending"):
             if self.reader.in_transaction:
                 self.reader.execute("rollback")

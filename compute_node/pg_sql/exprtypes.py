@@ -348,6 +348,10 @@ def _null(e: exp.Expression) -> bool:
 
 
 # Expressions whose kind is fixed by what they are.
+# The kind of an array's element, by the element kind arrays.py names it.
+ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
+                "text": "text", "varchar": "text"}
+
 _NODE_KIND = {exp.SHA2Digest: "bytea", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
               exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",
@@ -389,8 +393,7 @@ def kind(e: exp.Expression | None) -> str:
         return "bool"
     if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
         elem = _array_element(e.this)  # arr[i]: the element's kind
-        return {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
-                "text": "text", "varchar": "text"}.get(elem or "", "")
+        return ELEMENT_KIND.get(elem or "", "")
     if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
         return "array"  # || of arrays concatenates them
     if isinstance(e, exp.DPipe) and "jsonb" in (kind(e.this), kind(e.expression)) and \

@@ -18,20 +18,16 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from compute_node.pg_sql import schema
+from compute_node.pg_sql import exprtypes, schema
 from compute_node.pg_sql.arrays import ELEMENTS
 from compute_node.pg_sql.json_functions import JSON_ROWS
 from sixfold.errors import SqlError
 
 # pg_rows' columns standing for PostgreSQL's, by the number of columns.
 _SQLITE_COLUMNS = {2: ("pg_key", "pg_value"), 1: ("pg_value",)}
-# The kind of each PostgreSQL column per mode (what exprtypes says a reference is).
-_KINDS = {"each": {"key": "text", "value": "json"}, "each_text": {"key": "text", "value": "text"},
-          "elements": {"value": "json"}, "elements_text": {"value": "text"}, "keys": {"value": "text"}}
-
-
-_ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
-                 "text": "text", "varchar": "text"}
+# The kind of each pg_rows column per mode (what exprtypes says a reference is).
+_KINDS = {"each": {"pg_key": "text", "pg_value": "json"}, "each_text": {"pg_key": "text", "pg_value": "text"},
+          "elements": {"pg_value": "json"}, "elements_text": {"pg_value": "text"}, "keys": {"pg_value": "text"}}
 
 
 def _srf(src: exp.Expression) -> str | None:
@@ -50,9 +46,9 @@ def column_kind(src: exp.Expression, name: str) -> str | None:
         return None
     kind, _, rest = str(src.this.expressions[1].this).partition(":")
     if kind == "array":
-        return {"pg_value": _ELEMENT_KIND.get(rest, ""), "pg_key": "int"}.get(name.lower())
+        return {"pg_value": exprtypes.ELEMENT_KIND.get(rest, ""), "pg_key": "int"}.get(name.lower())
     mode, binary, _name = rest.split(":", 2)
-    k = _KINDS[mode].get({"pg_key": "key", "pg_value": "value"}.get(name.lower(), ""))
+    k = _KINDS[mode].get(name.lower())
     return "jsonb" if k == "json" and binary == "1" else k
 
 
@@ -76,9 +72,7 @@ def _move_select_list_functions(tree: exp.Expression) -> None:
     n = 0
     for sel in list(tree.find_all(exp.Select)):
         found = [(i, e) for i, e in enumerate(sel.expressions) if _item_srf(e)]
-        if len(found) != 1 or sel.args.get("group") or sel.args.get("distinct") is not None and \
-                not isinstance(sel.args.get("distinct"), exp.Distinct) or \
-                any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
+        if len(found) != 1 or sel.args.get("group") or any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
             continue
         i, e = found[0]
         name = _item_srf(e)

@@ -205,7 +205,7 @@ def _relation_size(call: exp.Anonymous, ctx: SessionContext) -> exp.Expression:
     bytes of Sixfold's own pages (SQLite's B-trees, counted by walking them with dbstat)."""
     name = call.name.lower()
     args = call.expressions
-    if len(args) != (2 if name == "pg_relation_size" and len(args) == 2 else 1):
+    if len(args) not in ((1, 2) if name == "pg_relation_size" else (1,)):
         raise SqlError(f"function {name} with {len(args)} arguments does not exist", "42883")
     x = args[0]
     if name in ("pg_database_size", "pg_tablespace_size"):
@@ -860,6 +860,32 @@ def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: e
     return _aggregate(name, node, args)
 
 
+def _ordered(arg: exp.Expression) -> tuple[exp.Expression, exp.Order | None]:
+    """An aggregate's last argument and the ORDER BY written after it (sqlglot wraps it)."""
+    return (arg.this, arg) if isinstance(arg, exp.Order) else (arg, None)
+
+
+def _value_aggregate(name: str, value: exp.Expression, order, node: exp.Expression, binary: int) -> exp.Expression:
+    """json_agg / jsonb_agg of `value`: a row reference as its object, else the value typed."""
+    if isinstance(value, exp.Distinct):
+        raise SqlError(f"{'jsonb' if binary else 'json'}_agg(DISTINCT ...) is not supported", "0A000")
+    row = _row_json(value, binary)
+    if row is not None:  # json_agg(t): each row an object, PostgreSQL's ", \n " between them
+        return _json_aggregate(name, [row, exp.Literal.string("row")], order, node)
+    return _json_aggregate(name, [_json_value(value), exp.Literal.string(_json_hint(value))], order, node)
+
+
+def _pair_aggregate(name: str, key: exp.Expression, value: exp.Expression, order, node: exp.Expression):
+    """json_object_agg / jsonb_object_agg(key, value [ORDER BY ...])."""
+    return _json_aggregate(name, [key, _json_value(value), exp.Literal.string(_json_hint(key)),
+                                  exp.Literal.string(_json_hint(value))], order, node)
+
+
+def _scaled(value: exp.Expression, scale: int | None) -> exp.Expression:
+    """A numeric column's value as its text with `scale` (None: as it is)."""
+    return value if scale is None else exp.Anonymous(this="pg_with_scale", expressions=[value, exp.Literal.number(scale)])
+
+
 def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] | None:
     """When `ref` names a row (a FROM source of its SELECT: `json_agg(t)`, `row_to_json(t)`),
     its columns as (name, value expression, kind), in order; None when it is not one."""
@@ -876,12 +902,9 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
             cols = (schema.current().columns(src.name) if schema.current() is not None else None) or []
             out = []
             for n, decl in cols:
-                value = exp.column(n, table=alias, quoted=True)
-                sc = pgtypes.numeric_scale(decl)
-                if sc is not None:
-                    value = exp.Anonymous(this="pg_with_scale", expressions=[value, exp.Literal.number(sc)])
                 single = pgtypes.column_oid(decl, None) == pgtypes.FLOAT4
-                out.append((n, value, "float4" if single else exprtypes.decl_kind(decl)))
+                out.append((n, _scaled(exp.column(n, table=alias, quoted=True), pgtypes.numeric_scale(decl)),
+                            "float4" if single else exprtypes.decl_kind(decl)))
             return out or None
         if isinstance(src, exp.Values):  # (values (1, 'x')) t(a, b)
             alias_node = src.args.get("alias")
@@ -898,11 +921,8 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
         out = []
         for e in body.expressions:
             n = e.alias_or_name
-            value = exp.column(n, table=alias, quoted=True)
-            k, sc = _json_hint(e), exprtypes.scale(e) if exprtypes.kind(e) == "num" else None
-            if sc is not None:
-                value = exp.Anonymous(this="pg_with_scale", expressions=[value, exp.Literal.number(sc)])
-            out.append((n, value, k))
+            sc = exprtypes.scale(e) if exprtypes.kind(e) == "num" else None
+            out.append((n, _scaled(exp.column(n, table=alias, quoted=True), sc), _json_hint(e)))
         return out
     return None
 
@@ -930,12 +950,6 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             row = _row_json(args[0], int(name == "to_jsonb"))
             if row is not None:
                 return row
-        if name == "jsonb_agg" and len(args) == 1:
-            inner = args[0].this if isinstance(args[0], exp.Order) else args[0]
-            row = _row_json(inner, 1)
-            if row is not None:
-                return _json_aggregate("pg_jsonb_agg", [row, exp.Literal.string("jsonb")],
-                                       args[0] if isinstance(args[0], exp.Order) else None, node)
         if name in _JSON_BUILD:
             shape, binary = _JSON_BUILD[name]
             if shape == "value" and len(args) != 1:
@@ -952,42 +966,19 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
         if name in _JSON_EXTRACT_PATH:
             return exp.Anonymous(this="pg_json_extract_path", expressions=[
                 exp.Literal.number(_JSON_EXTRACT_PATH[name]), *args])
-        if name in ("jsonb_agg", "jsonb_object_agg") and args:
-            order = args[-1] if isinstance(args[-1], exp.Order) else None
-            if order is not None:
-                args[-1] = order.this
-            if isinstance(args[0], exp.Distinct):
-                raise SqlError(f"{name}(DISTINCT ...) is not supported", "0A000")
-            if name == "jsonb_agg" and len(args) == 1:
-                return _json_aggregate("pg_jsonb_agg", [_json_value(args[0]), exp.Literal.string(
-                    _json_hint(args[0]))], order, node)
-            if name == "jsonb_object_agg" and len(args) == 2:
-                return _json_aggregate("pg_jsonb_object_agg", [
-                    args[0], _json_value(args[1]), exp.Literal.string(_json_hint(args[0])),
-                    exp.Literal.string(_json_hint(args[1]))], order, node)
+        if name == "jsonb_agg" and len(args) == 1:
+            return _value_aggregate("pg_jsonb_agg", *_ordered(args[0]), node, binary=1)
+        if name == "jsonb_object_agg" and len(args) == 2:
+            return _pair_aggregate("pg_jsonb_object_agg", args[0], *_ordered(args[1]), node)
         return None
     if isinstance(node, exp.JSONArrayAgg):
-        value, order = node.this, None
-        if isinstance(value, exp.Order):
-            value, order = value.this, value
-        if isinstance(value, exp.Distinct):
-            raise SqlError("json_agg(DISTINCT ...) is not supported", "0A000")
-        row = _row_json(value, 0)
-        if row is not None:  # json_agg(t): each row an object, PostgreSQL's ", \n " between them
-            return _json_aggregate("pg_json_agg", [row, exp.Literal.string("row")], order, node)
-        return _json_aggregate("pg_json_agg", [_json_value(value), exp.Literal.string(_json_hint(value))],
-                               order, node)
-    if isinstance(node, (exp.JSONObjectAgg, exp.JSONBObjectAgg)):
-        if isinstance(node, exp.JSONBObjectAgg):
-            key, value, order, name = node.this, node.expression, None, "pg_jsonb_object_agg"
-        else:
-            if len(node.expressions) != 2:
-                raise SqlError("json_object_agg takes two arguments", "42883")
-            key, value, order, name = node.expressions[0], node.expressions[1], None, "pg_json_object_agg"
-        if isinstance(value, exp.Order):
-            value, order = value.this, value
-        return _json_aggregate(name, [key, _json_value(value), exp.Literal.string(_json_hint(key)),
-                                      exp.Literal.string(_json_hint(value))], order, node)
+        return _value_aggregate("pg_json_agg", *_ordered(node.this), node, binary=0)
+    if isinstance(node, exp.JSONBObjectAgg):
+        return _pair_aggregate("pg_jsonb_object_agg", node.this, *_ordered(node.expression), node)
+    if isinstance(node, exp.JSONObjectAgg):
+        if len(node.expressions) != 2:
+            raise SqlError("json_object_agg takes two arguments", "42883")
+        return _pair_aggregate("pg_json_object_agg", node.expressions[0], *_ordered(node.expressions[1]), node)
     if isinstance(node, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
         how = {exp.JSONBContainsTopKey: "one", exp.JSONBContainsAnyTopKeys: "any",
                exp.JSONBContainsAllTopKeys: "all"}[type(node)]
@@ -1611,9 +1602,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.ArrayAgg):
             # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
             # (a boolean is t/f, a numeric its text with its scale)
-            value, order = node.this, None
-            if isinstance(value, exp.Order):
-                value, order = value.this, value
+            value, order = _ordered(node.this)
             if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
                 # PostgreSQL sorts a DISTINCT aggregate's input (NULL last); a boolean as t/f
                 x = value.expressions[0]
