@@ -38,18 +38,6 @@ def discard(text, rest, ctx):
     return Statement(kind="noop", tag="DISCARD " + ("TEMP" if what == "TEMPORARY" else what))
 
 
-def deallocate(text, rest, ctx):
-    words = rest.split()
-    if words and words[0].lower() == "prepare":
-        words = words[1:]
-    if len(words) != 1:
-        raise SqlError("syntax error at end of input", "42601")
-    w = words[0]
-    if w.lower() == "all":
-        return Statement(kind="noop", tag="DEALLOCATE ALL", name="all")
-    return Statement(kind="noop", tag="DEALLOCATE", name=w[1:-1] if w.startswith('"') else w.lower())
-
-
 def copy_stmt(text, rest, ctx):
     spec = parse_copy(text, lambda q: query_sqlite(q, ctx)[0])
     return Statement(kind="copy", tag="COPY", copy=spec)
@@ -115,6 +103,11 @@ def truncate(text, rest, ctx):
 
 def create(text, rest, ctx):
     low = " ".join(rest.lower().split())
+    if re.match(r"(or replace\s+)?((global|local)\s+)?(temp|temporary)\s", low):
+        # SQLite keeps temporary objects per connection, and a compute node's writes share
+        # one connection: they would be every session's, and invisible to its reads.
+        raise SqlError("temporary tables, views and sequences are not supported; create a regular one "
+                       "and drop it when done", "0A000")
     if re.match(r"(or replace\s+)?(temp\s+|temporary\s+)?view\b", low):
         return _create_view(text, rest, ctx)
     if re.match(r"(unique\s+)?index\b", low):

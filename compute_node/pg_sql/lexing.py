@@ -129,16 +129,16 @@ def error_near(token: str) -> SqlError:
 
 
 def split_top_level(text: str, sep: str = ",") -> list[str]:
-    """`text` cut at top-level `sep` (outside quotes and parentheses)."""
+    """`text` cut at top-level `sep` (outside quotes, parentheses and brackets)."""
     out, depth, start = [], 0, 0
     for kind, s, e in segments(text):
         if kind != "code":
             continue
         for i in range(s, e):
             c = text[i]
-            if c == "(":
+            if c in "([":
                 depth += 1
-            elif c == ")":
+            elif c in ")]":
                 depth -= 1
             elif c == sep and depth == 0:
                 out.append(text[start:i])

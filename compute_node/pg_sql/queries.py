@@ -74,7 +74,7 @@ def _cast(node: exp.Cast) -> exp.Expression:
     x = node.this
     if isinstance(to, exp.ObjectIdentifier) or (to is not None and to.sql("postgres").lower().split(".")[-1] in (
             "regtype", "regclass", "oid", "regproc", "regnamespace")):
-        return _cast_object_identifier(x, to)
+        return _cast_object_identifier(x, to, _shown(node) and not _compared(node))
     if isinstance(to, exp.DataType):
         t = to.this.name if hasattr(to.this, "name") else str(to.this)
         lit = x.unnest() if isinstance(x, exp.Paren) else x
@@ -162,7 +162,9 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
         raise SqlError(str(e), e.sqlstate) from None
 
 
-def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expression:
+def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) -> exp.Expression:
+    """x::oid, x::regtype, x::regclass. `shown`: the value is printed, not compared
+    ('t'::regclass prints t; compared, it is the relation's OID)."""
     name = to.sql("postgres").lower()
     short = name.split(".")[-1]
     if short == "oid":
@@ -173,7 +175,8 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression) -> exp.Expres
         return exp.Anonymous(this="pg_to_regtype" if named else "pg_regtype_name",
                              expressions=[x, exp.Literal.number(1)] if named else [x])
     if short == "regclass":
-        return _regclass(x, named, strict=True)
+        found = _regclass(x, named, strict=True)
+        return _regclass(found, named=False, strict=False) if named and shown else found
     raise SqlError(f"cast to type {name} is not supported", "0A000")
 
 
@@ -1150,6 +1153,8 @@ def _shown(node: exp.Expression) -> bool:
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
         return _is_result_select(p)
+    if isinstance(p, exp.Returning):
+        return True
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
         return True
     return isinstance(p, exp.EQ) and child.arg_key == "expression" and isinstance(p.parent, exp.Update)
@@ -1403,12 +1408,39 @@ def _typeof(e: exp.Expression) -> exp.Expression:
     if isinstance(e, exp.Column):
         decl = exprtypes.column_decl(e)
         oid = t.column_oid(decl, None) if decl else exprtypes.oid(e)  # a derived column: its source's type
-    if oid is not None and oid in t.REGTYPE_NAMES:
-        name = exp.Literal.string(t.REGTYPE_NAMES[oid])
+    type_name = t.REGTYPE_NAMES.get(oid) if oid is not None else None
+    if type_name is None:
+        type_name = _array_type_name(e, oid)
+    if type_name is not None:
+        name = exp.Literal.string(type_name)
         if e.find(exp.AggFunc) is not None:  # still an aggregate: one row per group, not per row
             return exp.Anonymous(this="pg_first", expressions=[name, e])
         return name
     return exp.Anonymous(this="pg_typeof_value", expressions=[e])
+
+
+def _array_type_name(e: exp.Expression, oid: int | None) -> str | None:
+    """An array expression's type as pg_typeof names it (integer[], numeric[]), when its
+    form says it; `oid`: the type the expression's form gives, if any."""
+    from compute_node.pg_sql import arrays
+
+    inner = e.unnest()
+    if oid not in arrays.ARRAY_OIDS and oid not in _OTHER_ARRAY_NAMES:
+        if exprtypes.kind(e) != "array":
+            return None
+        oid = _array_oid(e)
+    if oid is None and isinstance(inner, exp.ArrayAgg):
+        oid = _expr_oid(inner)
+    if oid is None and isinstance(inner, exp.Array):
+        kinds = {exprtypes.kind(x) for x in inner.expressions if not isinstance(x, exp.Null)}
+        if kinds and kinds <= {"int", "num", "float"}:
+            oid = _array_of(inner.expressions[0]) if len(kinds) == 1 else (1022 if "float" in kinds else 1231)
+    if oid in arrays.ARRAY_OIDS:
+        return arrays.ELEMENTS[arrays.ARRAY_OIDS[oid]][2] + "[]"
+    return _OTHER_ARRAY_NAMES.get(oid)
+
+
+_OTHER_ARRAY_NAMES = {1231: "numeric[]", 1182: "date[]"}
 
 
 def _hint(e: exp.Expression) -> str:
@@ -1829,10 +1861,40 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     return "?column?"
 
 
+def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
+    """RETURNING * (or target.*) as the target table's columns, when the schema is known:
+    the other items' types and scales are then known by position."""
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    cat = schema.current()
+    if not isinstance(target, exp.Table) or cat is None:
+        return
+    names = {target.name.lower(), target.alias_or_name.lower()}
+    ret = tree.args["returning"]
+    stars = [e for e in ret.expressions if isinstance(e, exp.Star) or (
+        isinstance(e, exp.Column) and isinstance(e.this, exp.Star) and e.table.lower() in names)]
+    if not stars:
+        return
+    cols = cat.columns(target.name)
+    if not cols:
+        return
+    out = []
+    for e in ret.expressions:
+        if any(e is st for st in stars):
+            out.extend(exp.column(exp.to_identifier(n, quoted=not n.islower())) for n, _ in cols)
+        else:
+            out.append(e)
+    ret.set("expressions", out)
+
+
 def _name_columns(tree: exp.Expression) -> None:
+    """The result columns (a SELECT's, or RETURNING's) named as PostgreSQL names them."""
     while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
         tree = tree.this
-    if not isinstance(tree, exp.Select):
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and isinstance(tree.args.get("returning"),
+                                                                             exp.Returning):
+        _expand_returning_star(tree)
+        tree = tree.args["returning"]
+    elif not isinstance(tree, exp.Select):
         return
     new = []
     for e in tree.expressions:
@@ -2132,6 +2194,9 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
+    into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+    if isinstance(into, exp.Into) and into.args.get("temporary"):
+        raise SqlError("temporary tables are not supported; create a regular one and drop it when done", "0A000")
     tag = None
     for cls, t in _TAG_BY_TYPE.items():
         if isinstance(tree, cls):
@@ -2281,8 +2346,11 @@ def _per_branch(tree: exp.Expression, one) -> list[tuple] | None:
     """`one(expression)` for every result column of every branch; None when a branch is
     not a plain SELECT list (a star, a VALUES) or the branches differ in width."""
     rows = []
-    for b in _set_branches(tree):
-        if not isinstance(b, exp.Select) or any(
+    branches = _set_branches(tree)
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):  # RETURNING's list, or no result
+        branches = [tree.args["returning"]] if isinstance(tree.args.get("returning"), exp.Returning) else []
+    for b in branches:
+        if not isinstance(b, (exp.Select, exp.Returning)) or any(
                 isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
                 for e in b.expressions):
             return None

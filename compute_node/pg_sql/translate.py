@@ -23,8 +23,9 @@ Choices, for the wire-layer author:
 - With a catalog (schema.py) the translation knows column types: operators, literal and
   parameter types follow them (exprtypes.py); such translations are cached per schema
   version.
-- VACUUM, ANALYZE, CHECKPOINT, DISCARD, DEALLOCATE, LOCK, COMMENT ON, GRANT, REVOKE are
-  kind "noop" (DEALLOCATE's name, lower case, or "all", in Statement.name).
+- VACUUM, ANALYZE, CHECKPOINT, DISCARD, LOCK, GRANT, REVOKE are kind "noop".
+- PREPARE, EXECUTE and DEALLOCATE are kinds "prepare", "execute" and "deallocate"
+  (prepared.py); the session keeps and runs the prepared statements.
 - set_config(name, value, is_local) is a SQLite function returning `value` (the session's
   settings are not changed by it).
 """
@@ -36,9 +37,9 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, schema
+from compute_node.pg_sql import comments, exprtypes, prepared, schema
 from compute_node.pg_sql.ddl import (
-    alter, analyze, copy_stmt, create, deallocate, discard, drop, noop, truncate, vacuum,
+    alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import error_near, has_top_level_semicolon, ident, split_statements, strip_comments
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
@@ -228,12 +229,6 @@ def _rollback(text, rest, ctx):
     if low and low != ["and", "no", "chain"]:
         raise error_near(words[0])
     return Statement(kind="sql", tag="ROLLBACK", sqlite=("ROLLBACK",))
-
-
-def _prepare(text, rest, ctx):
-    if rest.split()[:1] and rest.split()[0].lower() == "transaction":
-        raise SqlError("prepared transactions (two-phase commit) are not supported", "0A000")
-    raise SqlError("SQL-level PREPARE is not supported; use the extended query protocol", "0A000")
 
 
 def _savepoint(text, rest, ctx):
@@ -437,14 +432,14 @@ _HANDLERS = {
     "with": dml, "values": lambda t, r, c: select_path(t, c),
     "table": table_stmt,
     "begin": _begin, "start": _begin, "commit": _commit, "end": _commit, "rollback": _rollback,
-    "abort": _rollback, "savepoint": _savepoint, "release": _release, "prepare": _prepare,
+    "abort": _rollback, "savepoint": _savepoint, "release": _release, "prepare": prepared.prepare,
     "set": _set, "reset": _reset, "show": _show,
     "vacuum": vacuum, "analyze": analyze, "analyse": analyze, "checkpoint": noop("CHECKPOINT"),
-    "discard": discard, "deallocate": deallocate, "copy": copy_stmt,
+    "discard": discard, "deallocate": prepared.deallocate, "copy": copy_stmt,
     "drop": drop, "truncate": truncate, "create": create, "alter": alter,
     "lock": noop("LOCK TABLE"), "comment": _comment, "grant": noop("GRANT"), "revoke": noop("REVOKE"),
     "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": noop("UNLISTEN"),
-    "execute": _unsupported("SQL-level EXECUTE"), "explain": _explain,
+    "execute": prepared.execute, "explain": _explain,
     "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": _unsupported("materialized views"),

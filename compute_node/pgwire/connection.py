@@ -15,11 +15,11 @@ import struct
 from dataclasses import dataclass, field
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.translate import SessionContext, Statement, split_statements
+from compute_node.pg_sql.translate import SessionContext
 from compute_node.pgwire import copy_flow
 from compute_node.pgwire import messages as m
 from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
-from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession
+from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession, Prepared
 from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
     PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
@@ -35,17 +35,6 @@ class _Closed(Exception):
 
 
 @dataclass
-class Prepared:
-    name: str
-    query: str
-    statements: list[Statement]
-    param_oids: list[int]
-    # The result column types sent at Describe of the statement: its portals' rows are
-    # encoded as these, whatever the values turn out to be (the client decodes by them).
-    described: list[int] | None = None
-
-
-@dataclass
 class Portal:
     name: str
     prepared: Prepared
@@ -57,6 +46,7 @@ class Portal:
 
 @dataclass
 class ExtendedState:
+    # The session's prepared statements (Parse and SQL PREPARE share one namespace).
     statements: dict[str, Prepared] = field(default_factory=dict)
     portals: dict[str, Portal] = field(default_factory=dict)
     skipping: bool = False  # after an error: discard messages until Sync
@@ -229,6 +219,7 @@ class Connection:
             self.session = await self.in_worker(PgSession, self.server.node, ctx, params)
         except SixfoldError as e:
             await self.fatal(e.sqlstate, str(e))
+        self.ext.statements = self.session.prepared
         for name in REPORTED:
             self.send(m.parameter_status(name, self.session.params[name]))
         self.send(m.backend_key_data(self.pid, self.secret))
@@ -374,19 +365,7 @@ class Connection:
     # --- extended query ---------------------------------------------------------------------------
     async def on_parse(self, body: bytes) -> None:
         p = m.decode_parse(body)
-        if p.name and p.name in self.ext.statements:
-            raise SqlError(f'prepared statement "{p.name}" already exists', "42P05")
-        pieces = split_statements(p.query)
-        if len(pieces) > 1:
-            raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
-        stmts = await self.in_worker(self.session.translate, pieces[0], tuple(p.param_oids)) if pieces else []
-        count = max([len(p.param_oids)] + [s.param_count for s in stmts])
-        oids = list(p.param_oids) + [0] * (count - len(p.param_oids))
-        inferred = stmts[-1].param_oids if stmts else ()
-        # A parameter the client left untyped takes the type its place in the query gives
-        # it (the column it is compared with or assigned to), as in PostgreSQL.
-        oids = [o or (inferred[i] if i < len(inferred) and inferred[i] else 0) for i, o in enumerate(oids)]
-        self.ext.statements[p.name] = Prepared(p.name, p.query, stmts, oids)
+        await self.in_worker(self.session.prepare, p.name, p.query, tuple(p.param_oids))
         self.send(m.PARSE_COMPLETE)
 
     async def on_bind(self, body: bytes) -> None:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from compute_node.pg_sql import functions, schema, sequences
+from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
@@ -72,6 +73,19 @@ class Outcome:
 
 
 @dataclass
+class Prepared:
+    """A prepared statement: Parse's or SQL PREPARE's (one namespace, as in PostgreSQL)."""
+
+    name: str
+    query: str
+    statements: list[Statement]
+    param_oids: list[int]
+    # The result column types sent at Describe of the statement: its portals' rows are
+    # encoded as these, whatever the values turn out to be (the client decodes by them).
+    described: list[int] | None = None
+
+
+@dataclass
 class Batch:
     """What a simple Query's statements produced, up to an error or a COPY (which needs
     the protocol loop: `pending` starts with it)."""
@@ -88,7 +102,7 @@ class Batch:
 # implicit transaction.
 TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
-             "DEALLOCATE", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
+             "PREPARE", "DEALLOCATE", "DEALLOCATE ALL", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
 @functools.lru_cache(maxsize=64)  # read before every message of a transaction
@@ -111,6 +125,7 @@ class PgSession:
         self._txn_clock: datetime.datetime | None = None
         self._sequences = sequences.SessionSequences()
         self.cursors: dict[str, _Cursor] = {}
+        self.prepared: dict[str, Prepared] = {}
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
         if not node.is_writer:
@@ -167,6 +182,24 @@ class PgSession:
         except SixfoldError:
             self._note_error()
             raise
+
+    def prepare(self, name: str, query: str, declared_oids: tuple[int, ...]) -> Prepared:
+        """A Parse message's or PREPARE's statement, translated and kept under `name` ("" is
+        the unnamed statement, which a new one replaces)."""
+        if name and name in self.prepared:
+            raise SqlError(f'prepared statement "{name}" already exists', "42P05")
+        pieces = split_statements(query)
+        if len(pieces) > 1:
+            raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
+        stmts = self.translate(pieces[0], declared_oids) if pieces else []
+        count = max([len(declared_oids)] + [s.param_count for s in stmts])
+        oids = list(declared_oids) + [0] * (count - len(declared_oids))
+        inferred = stmts[-1].param_oids if stmts else ()
+        # A parameter the client left untyped takes the type its place in the query gives
+        # it (the column it is compared with or assigned to), as in PostgreSQL.
+        oids = [o or (inferred[i] if i < len(inferred) and inferred[i] else 0) for i, o in enumerate(oids)]
+        self.prepared[name] = prep = Prepared(name, query, stmts, oids)
+        return prep
 
     def _note_error(self) -> None:
         if self.engine.txn is not None:
@@ -261,11 +294,24 @@ class PgSession:
         if stmt.kind == "show":
             return self._run_show(stmt)
         if stmt.kind == "noop":
+            if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL
+                self.prepared.clear()
             return Outcome(stmt.tag)
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
         if stmt.kind == "explain":
             return self._run_explain(stmt, params)
+        if stmt.kind == "prepare":
+            self.prepare(stmt.name, stmt.value, stmt.param_oids)
+            return Outcome("PREPARE")
+        if stmt.kind == "execute":
+            return self._run_execute(stmt)
+        if stmt.kind == "deallocate":
+            if stmt.name == "all":
+                self.prepared.clear()
+            elif self.prepared.pop(stmt.name, None) is None:
+                raise SqlError(f'prepared statement "{stmt.name}" does not exist', "26000")
+            return Outcome(stmt.tag)
         if stmt.kind != "sql":
             raise SqlError(f"{stmt.tag} is not supported here", "0A000")
         tag = stmt.tag
@@ -295,6 +341,32 @@ class PgSession:
         if _is_rollback_to(stmt):
             self.failed = False
         return self._outcome(stmt, result)
+
+    def _run_execute(self, stmt: Statement) -> Outcome:
+        """EXECUTE name (arguments): the arguments evaluated and cast to the parameters'
+        types, then bound as a Bind message's parameters would be."""
+        prep = self.prepared.get(stmt.name)
+        if prep is None:
+            raise SqlError(f'prepared statement "{stmt.name}" does not exist', "26000")
+        args = prepared_sql.arguments(stmt)
+        if len(args) != len(prep.param_oids):
+            raise SqlError(f'wrong number of parameters for prepared statement "{stmt.name}": expected '
+                           f"{len(prep.param_oids)}, got {len(args)}", "42601")
+        params: tuple = ()
+        if args:
+            casts = [prepared_sql.cast_to(oid) for oid in prep.param_oids]
+            select = "SELECT " + ", ".join(f"CAST(({a}) AS {c})" if c else f"({a})" for a, c in zip(args, casts))
+            (evaluate,) = self.translate(select)
+            row = self._run(evaluate, ())
+            texts = [pgtypes.encode_text(v, oid) for v, (_, oid) in zip(row.rows[0], row.columns)]
+            params = tuple(pgtypes.decode_param(t, oid or pgtypes.TEXT, 0) for t, oid in zip(texts, prep.param_oids))
+            assign = prep.statements[-1].param_assign_oids if prep.statements else ()
+            if assign:
+                params = pgtypes.assign_params(params, prep.param_oids, assign)
+        outcome = Outcome("EMPTY")
+        for st in prep.statements:
+            outcome = self._run(st, params)
+        return outcome
 
     def _outcome(self, stmt: Statement, result) -> Outcome:
         tag = stmt.tag

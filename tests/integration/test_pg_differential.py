@@ -1228,6 +1228,67 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "and c.relkind in ('r', 'v') order by 1",
         "drop view {t}_v",
     ],
+    "SQL-level PREPARE, EXECUTE and DEALLOCATE": [
+        "create table {t} (id serial primary key, price numeric(10,2), name text, d date, ok boolean, nums int[])",
+        "prepare {t}_ins(numeric, text) as insert into {t} (price, name, d, ok, nums) "
+        "values ($1, $2, '2024-02-28', true, '{1,2}') returning id, price, $2",
+        "execute {t}_ins(3.456, 'z')",
+        "execute {t}_ins('7', 'y')",
+        "execute {t}_ins(1)",
+        "execute {t}_ins",
+        "prepare {t}_ins as select 1",
+        "prepare {t}_sel as select id, price * 2 as p, $1::text || name as n from {t} where price > $2 order by id",
+        "execute {t}_sel('x', 3)",
+        "execute {t}_sel('x', 1/0)",
+        "prepare {t}_d(date, boolean) as select $1 + 1 as d, not $2 as b",
+        "execute {t}_d('2024-02-28', 'f')",
+        "execute {t}_d('2024-02-30', true)",
+        "prepare {t}_a(int[]) as select $1[2] as second, array_length($1, 1) as n",
+        "execute {t}_a('{4,5,6}')",
+        "execute {t}_a(array[7, 8])",
+        "prepare {t}_u as update {t} set ok = not ok where id = $1",
+        "execute {t}_u(1)",
+        "select id, ok from {t} order by id",
+        "prepare {t}_v as values (1, 'a'), ($1::int, 'b')",
+        "execute {t}_v(2)",
+        "prepare {t}_bad as selec 1",
+        "prepare {t}_t(no_such_type) as select 1",
+        "deallocate {t}_sel",
+        "execute {t}_sel('x', 3)",
+        "deallocate {t}_sel",
+        "deallocate prepare {t}_d",
+        "execute nosuch_{t}",
+        "deallocate all",
+        "execute {t}_a('{1}')",
+    ],
+    "RETURNING column names; temporary tables refused": [
+        "create table {t} (id serial primary key, price numeric(10,2))",
+        "insert into {t} (price) values (1) returning id + 1, price, upper('a'), 2, price::text, id as x, {t}.*",
+        "update {t} set price = 2 returning price * 2, -id, coalesce(price, 0)",
+        "insert into {t} (price) values (3.5), (null) returning price + 0.5 as p, price / 3 as q, price is null, "
+        "round(price, 1), greatest(price, 1.5), -price, price::int, nullif(price, 3.5), case when id > 2 then price "
+        "else 0.5 end as c",
+        "insert into {t} (id, price) values (2, 9) on conflict (id) do update set price = excluded.price + 1 "
+        "returning {t}.*, price > 5",
+        "update {t} set price = price * 1.5 where price is not null returning id, price, price * price as sq",
+        "delete from {t} where id = 1 returning *, id > 0",
+        "create temp table {t}_tmp (a int)",
+        "select 1 as a into temp {t}_tmp2",
+        "create temporary view {t}_v as select 1",
+    ],
+    "regclass and pg_typeof": [
+        "create table {t} (id int primary key, nums int[], price numeric(6,2))",
+        "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",
+        "select count(*) from pg_class where oid = '{t}'::regclass",
+        "select 'nosuch_{t}'::regclass",
+        "select pg_typeof(array[1, 2]) as a, pg_typeof(array['a']) as b, pg_typeof(array[1.5]) as c, "
+        "pg_typeof(array[1.5, 2.5::float8]) as d, pg_typeof(array[true]) as e, pg_typeof(array[1]::bigint[]) as f",
+        "select pg_typeof(nums) as a, pg_typeof(array_agg(id)) as b, pg_typeof(array_agg(price)) as c from {t} "
+        "group by nums",
+        "insert into {t} values (1, '{1}', 1.5)",
+        "select pg_typeof(nums) as a, pg_typeof(array_agg(id)) as b, pg_typeof(array_agg(price)) as c from {t} "
+        "group by nums",
+    ],
     "json and jsonb functions": [
         "create table {t} (id int primary key, name text, n numeric(6,2), f float8, r real, b boolean, d date, "
         "ts timestamp, tz timestamptz, j json, jb jsonb)",
@@ -1339,6 +1400,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "a UNION's numeric column of mixed scales read through a subquery would show one branch's scale (0A000)",
     ("unnest and set-returning functions", "join lateral (select"):
         "a LATERAL subquery: SQLite's subqueries in FROM cannot see the tables before them (0A000)",
+    ("RETURNING column names; temporary tables refused", " temp"):
+        "SQLite's temporary objects are per connection, and a compute node's writes share one (0A000)",
     ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
     ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):

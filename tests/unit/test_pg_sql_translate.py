@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compute_node.pg_sql import functions, schema, temporal
+from compute_node.pg_sql import functions, prepared, schema, temporal
 from compute_node.pg_sql.copy import CopyParser, insert_sql
 from compute_node.pg_sql.translate import (
     SessionContext,
@@ -215,8 +215,13 @@ def test_transaction_control(sql, tag, sqlite):
     ("RESET x", "set", "RESET", "x", None), ("RESET ALL", "set", "RESET", "all", None),
     ("SHOW x", "show", "SHOW", "x", None), ("SHOW ALL", "show", "SHOW", "all", None),
     ("show transaction isolation level", "show", "SHOW", "transaction_isolation", None),
-    ("DISCARD ALL", "noop", "DISCARD ALL", "", None), ("DEALLOCATE ALL", "noop", "DEALLOCATE ALL", "all", None),
-    ("deallocate prepare _pg3_1", "noop", "DEALLOCATE", "_pg3_1", None),
+    ("DISCARD ALL", "noop", "DISCARD ALL", "", None), ("DEALLOCATE ALL", "deallocate", "DEALLOCATE ALL", "all", None),
+    ("deallocate prepare _pg3_1", "deallocate", "DEALLOCATE", "_pg3_1", None),
+    ('DEALLOCATE "Q"', "deallocate", "DEALLOCATE", "Q", None),
+    ("PREPARE p (int, numeric(10,2)) AS SELECT $1 + $2", "prepare", "PREPARE", "p", "SELECT $1 + $2"),
+    ("prepare P as insert into t values ($1)", "prepare", "PREPARE", "p", "insert into t values ($1)"),
+    ("EXECUTE p (1, 'a,b', f(2, 3))", "execute", "EXECUTE", "p", "1, 'a,b', f(2, 3)"),
+    ("execute p", "execute", "EXECUTE", "p", None),
     ("VACUUM ANALYZE t", "noop", "VACUUM", "", None), ("vacuum", "noop", "VACUUM", "", None),
     ("ANALYZE t", "noop", "ANALYZE", "", None), ("CHECKPOINT", "noop", "CHECKPOINT", "", None),
     ("-- just a comment", "noop", "EMPTY", "", None),
@@ -464,3 +469,25 @@ def test_select_for_update_or_share_is_marked_as_a_locking_read():
 
     (nowait,) = translate("select 1 for update nowait", CTX)
     assert nowait.sqlite[-1].endswith(LOCKING_READ_NOWAIT_MARK)
+
+
+@pytest.mark.parametrize("sql,sqlstate", [
+    ("PREPARE p (no_such_type) AS SELECT 1", "42704"),
+    ("PREPARE p AS CREATE TABLE t (a int)", "42601"),
+    ("PREPARE p SELECT 1", "42601"),
+    ("PREPARE TRANSACTION 'x'", "0A000"),
+    ("EXECUTE p (1) extra", "42601"),
+    ("EXECUTE p (1", "42601"),
+    ("DEALLOCATE", "42601"),
+])
+def test_prepare_and_execute_refuse_bad_forms(sql, sqlstate):
+    with pytest.raises(SqlError) as e:
+        translate(sql, CTX)
+    assert e.value.sqlstate == sqlstate
+
+
+def test_prepared_statement_types_and_arguments():
+    stmt, = translate("PREPARE p (int, numeric(10,2), text[]) AS SELECT $1, $2, $3", CTX)
+    assert stmt.param_oids == (23, 1700, 1009)
+    stmt, = translate("EXECUTE p (array[1, 2], '(x,y)', (1))", CTX)
+    assert prepared.arguments(stmt) == ["array[1, 2]", "'(x,y)'", "(1)"]
