@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from compute_node.pg_sql import sequences
+from compute_node.pg_sql import extensions, sequences
 
 PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
@@ -24,7 +24,7 @@ ROWID_KEY_OID_BASE = PG_OID_BASE + 300000
 SYSTEM_CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259,
                        "pg_database": 1262, "pg_constraint": 2606, "pg_description": 2609, "pg_index": 2610,
                        "pg_namespace": 2615, "pg_attrdef": 2604, "pg_am": 2601, "pg_tablespace": 1213,
-                       "pg_sequence": 2224, "pg_trigger": 2620}
+                       "pg_sequence": 2224, "pg_trigger": 2620, "pg_extension": 3079}
 PG_CLASS_OID = SYSTEM_CATALOG_OIDS["pg_class"]
 
 _SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
@@ -212,7 +212,8 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + m.rowid AS objoid, {PG_CLASS_OID} AS classoid, "
         "CASE d.key WHEN '' THEN 0 ELSE (SELECT p.cid + 1 FROM pragma_table_info(m.name) p WHERE p.name = d.key) "
         "END AS objsubid, d.value AS description "
-        "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')"),
+        "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')" + "".join(
+            f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions())),
     "pg_proc": ("SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace, NULL AS prokind, NULL AS prorettype, "
                 "NULL AS proargtypes, NULL AS proretset, NULL AS provolatile, NULL AS proowner, NULL AS prolang "
                 "WHERE 0"),
@@ -223,8 +224,7 @@ RELATIONS: dict[str, str] = {
         "json_extract(j, '$.minvalue') AS seqmin, 1 AS seqcache, json_type(j, '$.cycle') = 'true' AS seqcycle "
         f"FROM (SELECT m.rowid, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
         f"AND m.{_SEQ}) o"),
-    "pg_extension": ("SELECT NULL AS oid, NULL AS extname, NULL AS extversion, NULL AS extnamespace, "
-                     "NULL AS extowner, 0 AS extrelocatable WHERE 0"),
+    "pg_extension": extensions.catalog_rows_sql(),
     "pg_stat_activity": (
         "SELECT 1 AS datid, {database} AS datname, 0 AS pid, {user} AS usename, NULL AS state, "
         "NULL AS query WHERE 0"),

@@ -8,7 +8,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import alter_column, catalog, constraints, schema, sequences, values
+from compute_node.pg_sql import alter_column, catalog, constraints, extensions, schema, sequences, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
@@ -79,7 +79,9 @@ def drop(text, rest, ctx):
                  rest, re.IGNORECASE | re.DOTALL)
     if not m:
         what = rest.split()[0].lower() if rest.split() else ""
-        if what in ("schema", "sequence", "database", "role", "user", "type", "function", "extension", "trigger"):
+        if what == "extension":
+            return extensions.drop(rest)
+        if what in ("schema", "sequence", "database", "role", "user", "type", "function", "trigger"):
             raise SqlError(f"DROP {what.upper()} is not supported", "0A000")
         raise error_near(rest.split()[0] if rest.split() else "DROP")
     kind = m.group(1).upper()
@@ -114,6 +116,8 @@ def create(text, rest, ctx):
         return _create_index(text, rest, ctx)
     if re.match(r"((global|local)\s+)?(temp\s+|temporary\s+|unlogged\s+)?table\b", low):
         return _create_table(text, ctx)
+    if low.startswith("extension "):
+        return extensions.create(rest)
     if re.match(r"(temp\s+|temporary\s+|unlogged\s+)?sequence\b", low):
         body = re.sub(r"^\s*(temp|temporary|unlogged)\s+", "", rest, flags=re.IGNORECASE)
         return Statement(kind="sql", tag="CREATE SEQUENCE", sqlite=tuple(sequences.create(body)))

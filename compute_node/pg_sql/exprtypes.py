@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
-from compute_node.pg_sql import schema
+from compute_node.pg_sql import extensions, schema
 from compute_node.pg_sql import types as t
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
@@ -37,7 +37,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
-              "jsonb_extract_path_text": "text", "row_to_json": "json"}
+              "jsonb_extract_path_text": "text", "row_to_json": "json", **extensions.FUNCTION_KINDS}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,

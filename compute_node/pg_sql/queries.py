@@ -519,7 +519,13 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         ha = exprtypes.int_width(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
         hb = exprtypes.int_width(node.expression) or (
             "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
-        op = _ARITH[cls] + ("t" if "num" in (ka, kb) and _shown(node) else "")
+        shown = "num" in (ka, kb) and _shown(node)
+        if not shown and _lossy_operand(node):
+            # Its exact result would go back to SQLite as a double, to be compared, grouped
+            # or sorted: 99999999999999999999.5 - n is the same double for every small n.
+            raise SqlError("arithmetic on a numeric literal of more than 15 significant digits is computed exactly "
+                           "only where its result is shown or compared with a number; not here", "0A000")
+        op = _ARITH[cls] + ("t" if shown else "")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
@@ -1085,6 +1091,23 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     return cls(this=exp.Anonymous(this="pg_ncmp", expressions=[ta or a, tb or b]), expression=exp.Literal.number(0))
 
 
+def _lossy_operand(node: exp.Expression) -> bool:
+    """Whether arithmetic `node` has, among its operands (through parentheses, signs and
+    nested arithmetic), a numeric literal SQLite cannot hold exactly."""
+    stack, seen = [node], 0
+    while stack:
+        e = stack.pop()
+        seen += 1
+        assert seen <= 100_000, "operand walk bounded by the statement's size"
+        if _lossy_text(e) is not None:
+            return True
+        if isinstance(e, (exp.Paren, exp.Neg)):
+            stack.append(e.this)
+        elif type(e) in _ARITH:
+            stack.extend((e.this, e.expression))
+    return False
+
+
 def _lossy_text(e: exp.Expression) -> exp.Literal | None:
     """The exact text, as a string literal, of a numeric literal SQLite cannot hold
     exactly (`lossy_number`), bare, parenthesized or negated; None for anything else."""
@@ -1136,8 +1159,8 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Cast) and isinstance(p.args.get("to"), exp.DataType) and \
             p.args["to"].this == exp.DataType.Type.TEXT:
         return True
-    if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least"):
-        return True  # greatest/least's arguments: each one's text
+    if isinstance(p, exp.Anonymous) and p.name in ("pg_numeric_greatest", "pg_numeric_least", "pg_ncmp"):
+        return True  # greatest/least's arguments: each one's text; pg_ncmp compares texts exactly
     result_shown = _exact_argument(p, child) if isinstance(p, exp.Anonymous) else None
     if result_shown is not None:
         # a function that computes on the exact text: every digit kept. A literal a double

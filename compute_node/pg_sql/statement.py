@@ -59,3 +59,6 @@ class Statement:
     # numbers of a literal statement, so that its SQLite text (and prepared program)
     # repeats from one pgbench transaction to the next.
     literals: tuple = ()
+    # A notice to send with the statement's outcome (sqlstate, message): a noop's
+    # "already exists, skipping".
+    notice: tuple[str, str] | None = None

@@ -332,7 +332,12 @@ def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail:
     return msg(b"E", b"".join(fields) + b"\0")
 
 
-def notice_response(sqlstate: str, message: str, severity: str = "WARNING") -> bytes:
+def notice_response(sqlstate: str, message: str, severity: str | None = None) -> bytes:
+    """A NoticeResponse; by default a WARNING for the warning class (01) and the
+    transaction-state notices (25: BEGIN in a transaction), as PostgreSQL sends them, and a
+    NOTICE for the rest ("already exists, skipping")."""
+    if severity is None:
+        severity = "WARNING" if sqlstate[:2] in ("01", "25") else "NOTICE"
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(sqlstate), b"M" + cstr(message)]
     return msg(b"N", b"".join(fields) + b"\0")
 

@@ -296,7 +296,7 @@ class PgSession:
         if stmt.kind == "noop":
             if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL
                 self.prepared.clear()
-            return Outcome(stmt.tag)
+            return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [])
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
         if stmt.kind == "explain":

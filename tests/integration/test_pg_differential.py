@@ -1276,6 +1276,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 1 as a into temp {t}_tmp2",
         "create temporary view {t}_v as select 1",
     ],
+    "built-in extensions: pgcrypto, uuid-ossp": [
+        "create extension if not exists pgcrypto",
+        "create extension if not exists \"uuid-ossp\" with schema public",
+        "create extension pgcrypto",
+        "create extension no_such_extension_{t}",
+        "select extname, extversion from pg_extension order by 1",
+        "select encode(digest('a', 'sha256'), 'hex') as d, encode(digest('a'::bytea, 'md5'), 'hex') as m, "
+        "encode(hmac('data', 'key', 'sha1'), 'hex') as h, length(gen_random_bytes(16)) as n",
+        "select digest('a', 'nope')",
+        "select gen_random_bytes(0)",
+        "select uuid_generate_v3(uuid_ns_dns(), 'example.com') as v3, uuid_generate_v5(uuid_ns_url(), 'x') as v5, "
+        "uuid_nil() as nil, pg_typeof(uuid_generate_v4()) as t, length(uuid_generate_v1()::text) as n",
+        "create table {t} (id uuid primary key default uuid_generate_v4(), h bytea)",
+        "insert into {t} (h) values (digest('x', 'sha1'))",
+        "select length(id::text), encode(h, 'hex') from {t}",
+        "drop extension if exists no_such_extension_{t}",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",

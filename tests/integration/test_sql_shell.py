@@ -338,3 +338,18 @@ def test_formatting():
     assert shell.format_timing(61_500.0) == "Time: 61500.000 ms (01:01.500)"
     assert shell.format_error("ERROR", "boom", "42P01", hint="try") == "ERROR:  boom\nHINT:  try\nSQLSTATE: 42P01\n"
     assert shell.index_summary("CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)") == "UNIQUE, btree (id)"
+
+
+def test_extensions_listed_as_postgres_lists_them(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """After the CREATE EXTENSION IF NOT EXISTS a migration sends, \\dx prints the same
+    list on both (Sixfold's are built in: the create only says so, with a NOTICE)."""
+    setup = ["create extension if not exists pgcrypto", 'create extension if not exists "uuid-ossp"']
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = psql_uri(ep, *[x for d in setup for x in ("-c", d)], "-c", "\\dx")
+        assert cp.returncode == 0, cp.stderr
+        outputs.append(cp.stdout)
+    pg, sf = outputs
+    assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+    cp = psql_uri(sixfold_endpoint, "-c", setup[0])
+    assert cp.stderr.strip() == 'NOTICE:  extension "pgcrypto" already exists, skipping', cp.stderr
