@@ -475,6 +475,8 @@ def _math_call(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Sqrt):
         return exp.Anonymous(this="pg_sqrt", expressions=[node.this])
     if isinstance(node, exp.IntDiv):
+        if not _shown(node) and _lossy_operand(node):
+            raise _lossy_arithmetic()
         return exp.Anonymous(this="pg_intdiv", expressions=[node.this, node.expression])
     return None
 
@@ -523,8 +525,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if not shown and _lossy_operand(node):
             # Its exact result would go back to SQLite as a double, to be compared, grouped
             # or sorted: 99999999999999999999.5 - n is the same double for every small n.
-            raise SqlError("arithmetic on a numeric literal of more than 15 significant digits is computed exactly "
-                           "only where its result is shown or compared with a number; not here", "0A000")
+            raise _lossy_arithmetic()
         op = _ARITH[cls] + ("t" if shown else "")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
@@ -1091,6 +1092,11 @@ def _lossy_compare(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     return cls(this=exp.Anonymous(this="pg_ncmp", expressions=[ta or a, tb or b]), expression=exp.Literal.number(0))
 
 
+def _lossy_arithmetic() -> SqlError:
+    return SqlError("arithmetic on a numeric literal of more than 15 significant digits is computed exactly only "
+                    "where its result is shown or compared with a number; not here", "0A000")
+
+
 def _lossy_operand(node: exp.Expression) -> bool:
     """Whether arithmetic `node` has, among its operands (through parentheses, signs and
     nested arithmetic), a numeric literal SQLite cannot hold exactly."""
@@ -1103,7 +1109,7 @@ def _lossy_operand(node: exp.Expression) -> bool:
             return True
         if isinstance(e, (exp.Paren, exp.Neg)):
             stack.append(e.this)
-        elif type(e) in _ARITH:
+        elif type(e) in _ARITH or isinstance(e, exp.IntDiv):
             stack.extend((e.this, e.expression))
     return False
 

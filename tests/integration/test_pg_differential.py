@@ -1293,6 +1293,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select length(id::text), encode(h, 'hex') from {t}",
         "drop extension if exists no_such_extension_{t}",
     ],
+    "numeric literals beyond 15 digits in arithmetic": [
+        "create table {t} (id int primary key, n numeric(10,3))",
+        "insert into {t} values (1, 1), (2, 2), (3, 2.5), (4, 1), (5, 0.001)",
+        "select id from {t} where 99999999999999999999.5 - n > 99999999999999999998 order by id",
+        "select id, 99999999999999999999.5 - n as d, (99999999999999999999.5 - n) * 2 as e from {t} order by id",
+        "select id, div(99999999999999999999.5, 10::numeric) + n as d from {t} order by id",
+        # generator findings (seeds 20261230, 20261227): keys SQLite would hold as one double
+        "select id, rank() over (partition by (99999999999999999999.5 - n) order by id) as w from {t} order by id",
+        "select greatest(div(99999999999999999999.5, 10::numeric), n) as g, count(*) as c from {t} group by 1 "
+        "order by 1",
+        "with c as (select id, 99999999999999999999.5 * n as x from {t}) select count(distinct x) from c",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",
@@ -1419,6 +1431,12 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "a LATERAL subquery: SQLite's subqueries in FROM cannot see the tables before them (0A000)",
     ("RETURNING column names; temporary tables refused", " temp"):
         "SQLite's temporary objects are per connection, and a compute node's writes share one (0A000)",
+    ("numeric literals beyond 15 digits in arithmetic", "partition by (9999"):
+        "a key computed from a literal beyond 15 digits would be one double for many rows (0A000)",
+    ("numeric literals beyond 15 digits in arithmetic", "group by 1"):
+        "a key computed from a literal beyond 15 digits would be one double for many rows (0A000)",
+    ("numeric literals beyond 15 digits in arithmetic", "with c as"):
+        "a CTE column computed from a literal beyond 15 digits would be a double (0A000)",
     ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
     ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
