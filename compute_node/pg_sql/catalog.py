@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from compute_node.pg_sql import extensions, sequences
+from compute_node.pg_sql import enums, extensions, sequences
 
 PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
@@ -160,7 +160,9 @@ RELATIONS: dict[str, str] = {
         ") x"),
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
-        "pg_type_oid(p.type) AS atttypid, -1 AS atttypmod, p.cid + 1 AS attnum, "
+        f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
+        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid(p.type)) AS atttypid, "
+        "-1 AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN}) AS atthasdef, "
         "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, NULL AS attacl, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
@@ -169,12 +171,14 @@ RELATIONS: dict[str, str] = {
     "pg_type": (
         "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
         "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray, ',' AS typdelim, "
-        "10 AS typowner, 0 AS typbasetype, -1 AS typtypmod, 0 AS typnotnull FROM (VALUES "
+        "10 AS typowner, 0 AS typbasetype, -1 AS typtypmod, 0 AS typnotnull, NULL AS typacl FROM (VALUES "
         "(16, 'bool', 1), (17, 'bytea', -1), (19, 'name', 64), (20, 'int8', 8), (21, 'int2', 2), "
         "(23, 'int4', 4), (25, 'text', -1), (26, 'oid', 4), (114, 'json', -1), (700, 'float4', 4), "
         "(701, 'float8', 8), (705, 'unknown', -2), (1042, 'bpchar', -1), (1043, 'varchar', -1), "
         "(1082, 'date', 4), (1083, 'time', 8), (1114, 'timestamp', 8), (1184, 'timestamptz', 8), "
-        "(1186, 'interval', 16), (1700, 'numeric', -1), (2950, 'uuid', 16), (3802, 'jsonb', -1))"),
+        "(1186, 'interval', 16), (1700, 'numeric', -1), (2950, 'uuid', 16), (3802, 'jsonb', -1)) "
+        f"UNION ALL {enums.PG_TYPE_ROWS}"),
+    "pg_enum": enums.PG_ENUM,
     "pg_index": (
         f"SELECT x.oid AS indexrelid, {PG_OID_BASE} + x.pg_tbl_rowid AS indrelid, x.indisunique, "
         "x.indisprimary, 0 AS indisclustered, 1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, "

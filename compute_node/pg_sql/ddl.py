@@ -8,7 +8,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import alter_column, catalog, constraints, extensions, schema, sequences, values
+from compute_node.pg_sql import alter_column, catalog, constraints, enums, extensions, schema, sequences, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
@@ -81,6 +81,8 @@ def drop(text, rest, ctx):
         what = rest.split()[0].lower() if rest.split() else ""
         if what == "extension":
             return extensions.drop(rest)
+        if what == "type":
+            return enums.drop_type(rest)
         if what in ("schema", "sequence", "database", "role", "user", "type", "function", "trigger"):
             raise SqlError(f"DROP {what.upper()} is not supported", "0A000")
         raise error_near(rest.split()[0] if rest.split() else "DROP")
@@ -118,6 +120,8 @@ def create(text, rest, ctx):
         return _create_table(text, ctx)
     if low.startswith("extension "):
         return extensions.create(rest)
+    if low.startswith("type "):
+        return enums.create_type(rest)
     if re.match(r"(temp\s+|temporary\s+|unlogged\s+)?sequence\b", low):
         body = re.sub(r"^\s*(temp|temporary|unlogged)\s+", "", rest, flags=re.IGNORECASE)
         return Statement(kind="sql", tag="CREATE SEQUENCE", sqlite=tuple(sequences.create(body)))
@@ -187,6 +191,8 @@ _ALTER = re.compile(r"\s*table\s+(if\s+exists\s+)?(only\s+)?(\"(?:[^\"]|\"\")+\"
 
 
 def alter(text, rest, ctx):
+    if re.match(r"\s*type\b", rest, re.IGNORECASE):
+        return enums.alter_type(rest)
     if re.match(r"\s*sequence\b", rest, re.IGNORECASE):
         cat = schema.current()
         out = sequences.alter(rest, lambda n: cat is None or cat.columns(n) is not None)
@@ -279,6 +285,8 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         except (sqlglot.errors.ParseError, ValueError):
             raise error_near(m.group(1).split()[0]) from None
         _refuse_unstored(new_type)
+        if enums.token_of_type(decl) or enums.token_of_type(new_type):
+            raise SqlError("changing a column's type to or from an enum type is not supported", "0A000")
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
                 "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
             raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
@@ -435,6 +443,10 @@ def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool 
     it (by any statement, COPY included) becomes its stored form (values.stored), or the
     statement fails with PostgreSQL's error. None for types SQLite's affinity and the
     CHECKs already handle."""
+    token = enums.token_of_type(type_text)
+    if token is not None:
+        return enums.triggers(table, column, token, {e: _trigger_name(table, column, e) for e in ("i", "u")},
+                              if_not_exists)
     kind = values.converted_kind(type_text)
     if kind is None:
         return []
@@ -536,6 +548,9 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
     _refuse_unstored(type_text)
     if type_text:
         out.append(type_text)
+        token = enums.token_of_type(type_text)
+        if token is not None:  # compared and sorted in the labels' order
+            out.append(enums.column_collation(token))
     for k in constraints:
         s = _constraint_sql(k, ctx, type_text)
         if s:

@@ -252,6 +252,9 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
     return found[0] if len(found) == 1 else None
 
 
+derived_projection = _derived_projection
+
+
 def _derived_int_width(col: exp.Column) -> str:
     """The integer type of a column of a subquery or CTE (its expression's) or of VALUES
     (the widest of its rows'), '' when unknown."""

@@ -15,7 +15,7 @@ from functools import lru_cache
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, extensions, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types,
+    catalog, comments, enums, extensions, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types,
     values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
@@ -815,6 +815,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("decode", _decode, 2, **det)
     conn.create_scalar_function("gen_random_uuid", lambda: str(__import__("uuid").uuid4()), 0)
     extensions.register(conn)
+    enums.register(conn)
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
     row_functions.register(conn)
@@ -823,8 +824,9 @@ def register(conn: apsw.Connection) -> None:
     for fn in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments"):
         conn.create_scalar_function(fn, lambda oid: None, 1, **det)  # Sixfold has no user functions
     conn.create_scalar_function("pg_function_is_visible", lambda oid: 1, 1, **det)
-    conn.create_scalar_function("format_type", lambda oid, typmod: None if oid is None else
-                                types.REGTYPE_NAMES.get(int(oid), "???"), 2, **det)
+    for name in ("format_type", "pg_builtin_format_type"):  # the second: under an enum type's lookup
+        conn.create_scalar_function(name, lambda oid, typmod: None if oid is None else
+                                    types.REGTYPE_NAMES.get(int(oid), "???"), 2, **det)
     conn.create_scalar_function("pg_to_regtype", _to_regtype, 2, **det)
     conn.create_scalar_function("pg_regtype_name", _regtype_name, 1, **det)
     conn.create_scalar_function("pg_unqualified", lambda n: None if n is None else str(n).split(".")[-1].strip('"'),

@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, exprtypes, float_input, int_coercion, json_rows, reflection, schema, set_operations, temporal, values,
+    catalog, enums, exprtypes, float_input, int_coercion, json_rows, reflection, schema, set_operations, temporal, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -127,6 +127,8 @@ def _cast(node: exp.Cast) -> exp.Expression:
             return exp.Anonymous(this="pg_bool", expressions=[x])
         if t in ("VARBINARY", "BINARY", "BLOB"):
             return exp.Anonymous(this="pg_bytea", expressions=[x])
+        if t in _TEXTISH and not to.expressions and _enum_token(x) is not None:
+            return exp.Collate(this=x, expression=exp.to_identifier("BINARY"))  # m::text sorts as text
         if t in _TEXTISH:
             x = _as_text(x, "true", "false")
             if t == "CHAR" and to.expressions:  # char(n): blank-padded when shown, not when compared
@@ -137,6 +139,14 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="substr", expressions=[
                     exp.Cast(this=x, to=exp.DataType.build("TEXT")), exp.Literal.number(1), n.copy()])
             return exp.Cast(this=x, to=exp.DataType.build("TEXT"))
+        if t == "USERDEFINED":
+            token = enums.token_of_type(to.sql("postgres"))
+            if token is not None:  # an enum type: a label, compared in the labels' order
+                if isinstance(lit, exp.Literal) and lit.is_string:
+                    enums.check_literal(token, lit.this)
+                elif not isinstance(lit, exp.Null):
+                    x = exp.Anonymous(this="pg_enum_in", expressions=[exp.Literal.string(token), x])
+                return exp.Collate(this=x, expression=exp.to_identifier(token, quoted=True))
         raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
     name = to.sql("postgres").lower() if to is not None else "?"
     raise SqlError(f"cast to type {name} is not supported", "0A000")
@@ -509,6 +519,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_size_pretty", expressions=[_numeric_shown_text(arg)])
     if isinstance(node, _ORDERING):
         _refuse_array_order(node)
+    if isinstance(node, _ENUM_COMPARED):
+        _check_enum_literals(node)
     if cls in _ARITH:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
@@ -1422,6 +1434,70 @@ def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     return x
 
 
+_ENUM_VALUE_FORMS = (exp.Coalesce, exp.Case, exp.Nullif, exp.Greatest, exp.Least)
+
+
+def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
+    """The enum type (its token) of a value's form: an enum column, a cast to an enum
+    type, or a COALESCE, CASE, NULLIF, GREATEST or LEAST that can take one's value."""
+    if depth > 64:
+        return None
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Column):
+        return enums.token_of_type(exprtypes.column_decl(e))
+    if isinstance(e, exp.Collate) and isinstance(e.expression, exp.Identifier) and \
+            e.expression.name.startswith(enums.TOKEN_PREFIX):
+        return e.expression.name
+    if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType) and \
+            e.args["to"].this == exp.DataType.Type.USERDEFINED:
+        return enums.token_of_type(e.args["to"].sql("postgres"))
+    if isinstance(e, exp.Nullif):
+        return _enum_token(e.this, depth + 1)
+    if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
+        return next((t for t in (_enum_token(b, depth + 1) for b in exprtypes.value_branches(e)) if t), None)
+    return None
+
+
+def _enum_function(name: str, arg: exp.Expression) -> exp.Expression:
+    """enum_range / enum_first / enum_last of a value of an enum type (NULL::mood, a
+    column): the type's labels, known when the statement is translated."""
+    from compute_node.pg_sql import arrays
+
+    to = arg.args.get("to") if isinstance(arg, exp.Cast) else None
+    decl = to.sql("postgres") if isinstance(to, exp.DataType) else (
+        exprtypes.column_decl(arg) if isinstance(arg, exp.Column) else None)
+    token = enums.token_of_type(decl)
+    if token is None:
+        raise SqlError(f"function {name}({exprtypes.type_label(arg)}) does not exist", "42883")
+    labels = enums.decode(token)[1]
+    if name == "enum_range":
+        return exp.Literal.string(arrays.format_array(labels))
+    if not labels:
+        return exp.Null()
+    return exp.Collate(this=exp.Literal.string(labels[0] if name == "enum_first" else labels[-1]),
+                       expression=exp.to_identifier(token, quoted=True))
+
+
+_ENUM_COMPARED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between)
+
+
+def _check_enum_literals(node: exp.Expression) -> None:
+    """A string compared with an enum column is read as the enum type, as PostgreSQL reads
+    it: 22P02 when it is no label (SQLite would compare it and answer)."""
+    operands = [node.this] + [v for k, v in node.args.items() if k != "this" and isinstance(v, exp.Expression)] + \
+        list(node.expressions if isinstance(node, exp.In) else [])
+    columns = [o for o in operands if isinstance(o, exp.Column)]
+    token = next((t for t in (enums.token_of_type(exprtypes.column_decl(c)) for c in columns) if t), None)
+    if token is None:
+        return
+    for o in operands:
+        if isinstance(o, exp.Literal) and o.is_string:
+            enums.check_literal(token, o.this)
+        elif isinstance(o, exp.Parameter):  # checked when bound: 22P02 for no label, as a literal
+            o.replace(exp.Anonymous(this="pg_enum_in", expressions=[exp.Literal.string(token), o.copy()]))
+
+
 def _refuse_array_order(node: exp.Expression) -> None:
     parts = [node.this] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE)) else [])
     if any(exprtypes.kind(p) == "array" for p in parts):
@@ -1436,6 +1512,8 @@ def _typeof(e: exp.Expression) -> exp.Expression:
     oid = exprtypes.oid(e) or (_expr_oid(e) if not isinstance(e, exp.Column) else None)
     if isinstance(e, exp.Column):
         decl = exprtypes.column_decl(e)
+        if enums.token_of_type(decl):
+            return exp.Literal.string(enums.decode(enums.token_of_type(decl))[0])
         oid = t.column_oid(decl, None) if decl else exprtypes.oid(e)  # a derived column: its source's type
     type_name = t.REGTYPE_NAMES.get(oid) if oid is not None else None
     if type_name is None:
@@ -1485,6 +1563,13 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
     user_lit = exp.Literal.string(ctx.user)
 
     def fn(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, _ENUM_VALUE_FORMS) and not isinstance(node.parent, exp.Collate):
+            token = _enum_token(node)
+            if token is not None and isinstance(node, (exp.Greatest, exp.Least)):
+                raise SqlError("greatest and least of an enum type are not supported: they would compare labels "
+                               "as text", "0A000")
+            if token is not None:  # COALESCE(m, 'ok') sorts as the enum type, as m does
+                return exp.Collate(this=node.copy(), expression=exp.to_identifier(token, quoted=True))
         if isinstance(node, exp.Parameter):
             v = node.this
             if isinstance(v, exp.Literal) and not v.is_string and str(v.this).isdigit():
@@ -1641,6 +1726,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             col = node.expressions[0]  # the catalog's pg_attribute keeps the declared type itself
             return exp.Anonymous(this="pg_format_type", expressions=[
                 exp.column("pg_decltype", table=col.args.get("table").copy() if col.args.get("table") else None)])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "format_type" and len(node.expressions) == 2:
+            return enums.format_type(node)  # an enum type's OID is named by its holder
+        if isinstance(node, exp.Anonymous) and node.name.lower() in ("enum_range", "enum_first", "enum_last") and \
+                len(node.expressions) == 1:
+            return _enum_function(node.name.lower(), node.expressions[0])
         if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and \
                 node.args["alias"].columns:
             # (VALUES ...) AS a(x, y): SQLite names VALUES columns column1, column2, ...
@@ -2440,6 +2530,7 @@ def _array_oid(e: exp.Expression) -> int | None:
     if isinstance(inner, (exp.Parameter, exp.Var)):
         oid = exprtypes.parameter_oid(inner)
         return oid if oid in arrays.ARRAY_OIDS else None
+
     for col in e.find_all(exp.Column):
         decl = exprtypes.column_decl(col)
         if decl and "[" in decl:
@@ -2479,6 +2570,10 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.BOOL
     if _lossy_text(e) is not None:
         return t.NUMERIC  # shown as its exact text (the value alone would say text, or bigint)
+    if isinstance(e, exp.Column) and not exprtypes.column_decl(e):
+        source = exprtypes.derived_projection(e)  # a subquery's array_agg(...): an array still
+        if source is not None and (isinstance(source, exp.ArrayAgg) or exprtypes.kind(source) == "array"):
+            return _expr_oid(source)
     if exprtypes.kind(e) == "array":
         return _array_oid(e)
     if isinstance(e, exp.Bracket):

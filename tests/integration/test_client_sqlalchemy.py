@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import enum
 import textwrap
 import uuid
 from pathlib import Path
@@ -118,6 +119,49 @@ def test_array_columns(endpoint):
         assert isinstance(cols["tags"]["type"], sa.ARRAY) and isinstance(cols["scores"]["type"].item_type, sa.Integer)
     finally:
         Base.metadata.drop_all(eng)
+        eng.dispose()
+
+
+class TaskStatus(enum.Enum):
+    new = "new"
+    active = "active"
+    done = "done"
+
+
+def test_enum_columns(endpoint):
+    """sa.Enum makes a PostgreSQL enum type: create_all creates it once (checkfirst finds
+    it the second time), rows sort in the labels' order, a value that is no label fails
+    (22P02), reflection gives the type and its labels back, drop_all drops the type."""
+    prefix = f"e{uuid.uuid4().hex[:8]}"
+    Status = TaskStatus
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Task(Base):
+        __tablename__ = f"{prefix}_tasks"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        status: Mapped[TaskStatus] = mapped_column(sa.Enum(TaskStatus, name=f"{prefix}_status"))
+
+    eng = engine(endpoint)
+    try:
+        Base.metadata.create_all(eng)
+        Base.metadata.create_all(eng)
+        with Session(eng) as s:
+            s.add_all([Task(id=1, status=Status.done), Task(id=2, status=Status.new), Task(id=3, status=Status.active)])
+            s.commit()
+            assert [t.id for t in s.scalars(sa.select(Task).order_by(Task.status))] == [2, 3, 1]
+            assert s.scalars(sa.select(Task.id).where(Task.status > Status.new).order_by(Task.id)).all() == [1, 3]
+        with eng.connect() as c, pytest.raises(sa.exc.DataError) as e:
+            c.execute(sa.text(f"insert into {prefix}_tasks values (4, 'lost')"))
+        assert e.value.orig.sqlstate == "22P02"
+        enums = {x["name"]: x["labels"] for x in sa.inspect(eng).get_enums()}
+        assert enums[f"{prefix}_status"] == ["new", "active", "done"]
+        col = {c["name"]: c for c in sa.inspect(eng).get_columns(f"{prefix}_tasks")}["status"]
+        assert isinstance(col["type"], sa.Enum) and col["type"].enums == ["new", "active", "done"]
+    finally:
+        Base.metadata.drop_all(eng)
+        assert f"{prefix}_status" not in {x["name"] for x in sa.inspect(eng).get_enums()}
         eng.dispose()
 
 
