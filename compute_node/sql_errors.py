@@ -111,6 +111,42 @@ def foreign_key_error(err: SqlError, sql: str, rows) -> SqlError:
     return err
 
 
+_UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)$")
+
+
+def unique_key_error(err: SqlError, sqlite_msg: str, rows) -> SqlError:
+    """SQLite's unique violation (it names the columns) with the constraint PostgreSQL would
+    name: the primary key's t_pkey, a unique index's own name (CREATE UNIQUE INDEX, ALTER
+    TABLE ADD CONSTRAINT), a CREATE TABLE constraint's given name, else t_cols_key.
+    `rows(sql, params)` reads the catalog."""
+    by_index = re.search(r"UNIQUE constraint failed: index '([^']+)'", sqlite_msg)
+    if by_index:  # an index on expressions: PostgreSQL names it too
+        return SqlError(f'duplicate key value violates unique constraint "{by_index.group(1)}"', "23505")
+    m = _UNIQUE_FAILED.search(sqlite_msg)
+    if m is None:
+        return err
+    table, cols = m.group(1), [c.split(".")[-1].strip() for c in m.group(2).split(",")]
+    pk = [r[0] for r in rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,))]
+    name = None
+    if pk == cols:
+        name = f"{table}_pkey"
+    else:
+        for index, origin in rows("SELECT name, origin FROM pragma_index_list(?) WHERE [unique]", (table,)):
+            if [r[0] for r in rows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (index,))] != cols:
+                continue
+            if origin == "c":
+                name = index
+            elif origin == "u":
+                create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+                given = re.search(r'\bconstraint\s+"?(\w+)"?\s+unique\s*\(\s*' + r"\s*,\s*".join(
+                    f'"?{re.escape(c)}"?' for c in cols) + r"\s*\)", create[0][0] if create else "", re.IGNORECASE)
+                name = given.group(1) if given else None
+            break
+    if name is None:
+        return err
+    return SqlError(f'duplicate key value violates unique constraint "{name}"', "23505")
+
+
 def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:
     """Translate an apsw exception; an I/O error caused by the volume keeps its Sixfold error."""
     if cause is not None and isinstance(e, (apsw.IOError, apsw.FullError, apsw.CantOpenError, apsw.ReadOnlyError)):

@@ -2022,6 +2022,30 @@ def _name_columns(tree: exp.Expression) -> None:
     tree.set("expressions", new)
 
 
+def _conflict_on_constraint(tree: exp.Insert) -> None:
+    """ON CONFLICT ON CONSTRAINT name (SQLite has no such form) -> ON CONFLICT (its columns):
+    the primary key's or a unique constraint's, from the catalog's pg_constraint."""
+    conflict = tree.args["conflict"]
+    name = conflict.args["constraint"].name
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    cat = schema.current()
+    rows = cat.rows(f"SELECT c.pg_cols FROM ({catalog.CONSTRAINTS}) c JOIN sqlite_master m ON m.type = 'table' "
+                    f"AND c.conrelid = {catalog.PG_OID_BASE} + m.rowid WHERE m.name = ? AND c.conname = ? "
+                    "AND c.contype IN ('p', 'u') UNION ALL SELECT group_concat(ii.name, ',') "
+                    "FROM pragma_index_list(?) il, pragma_index_info(il.name) ii WHERE il.name = ? AND il.[unique] "
+                    "GROUP BY il.name", (target.name, name, target.name, name)) if cat is not None else []
+    cols = next((r[0] for r in rows if r[0]), None)
+    if cols is None and cat is not None:  # CONSTRAINT name UNIQUE (...) in CREATE TABLE: its name is in the text
+        create = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (target.name,))
+        m = re.search(rf'\bconstraint\s+"?{re.escape(name)}"?\s+(?:unique|primary\s+key)\s*\(([^)]*)\)',
+                      create[0][0] if create else "", re.IGNORECASE)
+        cols = ",".join(c.strip().strip('"') for c in m.group(1).split(",")) if m else None
+    if cols is None:
+        raise SqlError(f'constraint "{name}" for table "{target.name}" does not exist', "42704")
+    conflict.set("constraint", None)
+    conflict.set("conflict_keys", [exp.column(exp.to_identifier(c, quoted=not c.islower())) for c in cols.split(",")])
+
+
 def _statement_forms(tree: exp.Expression) -> None:
     """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
@@ -2031,6 +2055,9 @@ def _statement_forms(tree: exp.Expression) -> None:
         raise SqlError("LATERAL is not supported (but for set-returning functions such as unnest and jsonb_each)",
                        "0A000")
     json_rows.rewrite_sources(tree, _array_oid)
+    if isinstance(tree, exp.Insert) and isinstance(tree.args.get("conflict"), exp.OnConflict) and \
+            tree.args["conflict"].args.get("constraint") is not None:
+        _conflict_on_constraint(tree)
     if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None and \
             isinstance(tree.expression, exp.Select) and tree.expression.args.get("where") is None and \
             tree.expression.args.get("from_") is not None:

@@ -1358,6 +1358,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop type {t}_mood",
         "select count(*) from pg_type where typname = '{t}_mood'",
     ],
+    "ON CONFLICT ON CONSTRAINT": [
+        "create table {t} (id int primary key, a int unique, b int, c int, constraint {t}_bc unique (b, c))",
+        "alter table {t} add constraint {t}_b_uq unique (b)",
+        "insert into {t} values (1, 1, 1, 1) on conflict on constraint {t}_pkey do update set b = excluded.b + 10 "
+        "returning *",
+        "insert into {t} values (1, 1, 1, 1) on conflict on constraint {t}_pkey do update set b = excluded.b + 10 "
+        "returning *",
+        "insert into {t} values (2, 1, 2, 2) on conflict on constraint {t}_a_key do nothing",
+        "insert into {t} values (3, 3, 11, 1) on conflict on constraint {t}_bc do nothing",
+        "insert into {t} values (4, 4, 4, 4) on conflict on constraint nosuch do nothing",
+        "insert into {t} values (6, 6, 11, 6) on conflict on constraint {t}_b_uq do update set c = 99 returning *",
+        "select * from {t} order by id",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",
@@ -1537,6 +1550,36 @@ def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoin
             conn.execute(f"drop table {table}")
         seen.append(got)
     assert [n for n, _ in seen[0]] == [f"{table}_code_key", f"{table}_n_check", "m_small", f"{table}_check"]
+    assert seen[1] == seen[0]
+
+
+def test_unique_violations_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A duplicate key names what PostgreSQL names: the primary key's t_pkey (an integer key
+    is SQLite's rowid), a CREATE TABLE constraint's given name, ALTER TABLE ADD CONSTRAINT's,
+    a unique index's own name."""
+    table = f"k_{uuid.uuid4().hex[:8]}"
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got = []
+        with connect(ep.uri) as conn:
+            conn.execute(f"create table {table} (id int primary key, a int, b int, c int, d text unique, e text, "
+                         f"constraint {table}_ab unique (a, b))")
+            conn.execute(f"alter table {table} add constraint {table}_c_once unique (c)")
+            conn.execute(f"create table {table}_t (k text primary key)")
+            conn.execute(f"insert into {table}_t values ('x')")
+            conn.execute(f"create unique index {table}_ex on {table} (lower(e))")
+            conn.execute(f"insert into {table} values (1, 1, 1, 1, 'a', 'x')")
+            for bad in (f"insert into {table} values (1, 2, 2, 2, 'b')", f"insert into {table} values (2, 1, 1, 2, 'b')",
+                        f"insert into {table} values (2, 2, 2, 1, 'b')", f"insert into {table} values (2, 2, 2, 2, 'a')",
+                        f"insert into {table}_t values ('x')", f"insert into {table} values (2, 2, 2, 2, 'b', 'X')"):
+                with pytest.raises(psycopg.errors.UniqueViolation) as e:
+                    conn.execute(bad)
+                got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
+            conn.execute(f"drop table {table}")
+            conn.execute(f"drop table {table}_t")
+        seen.append(got)
+    assert [n for n, _ in seen[0]] == [f"{table}_pkey", f"{table}_ab", f"{table}_c_once", f"{table}_d_key",
+                                       f"{table}_t_pkey", f"{table}_ex"]
     assert seen[1] == seen[0]
 
 
