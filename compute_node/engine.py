@@ -47,9 +47,10 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from compute_node import advisory_locks
+from compute_node import advisory_locks, notifications
 from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
+from compute_node.notifications import NotificationHub
 from compute_node.page_reads import read_many
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK
 from compute_node.read_points import ReadPoints
@@ -147,6 +148,7 @@ class ComputeNode:
         self._thread: threading.Thread | None = None
         self.write_lock = threading.Lock()
         self.advisory = AdvisoryLocks()
+        self.notifications = NotificationHub()
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
@@ -244,6 +246,7 @@ class ComputeNode:
         if self.connection_hook is not None:
             self.connection_hook(self.writer)
         advisory_locks.register(self.writer, self.advisory)
+        notifications.register(self.writer)
 
     async def promote(self) -> VolumeClient:
         """This replica becomes the writer (on the volume loop): recovery with a new
@@ -517,6 +520,8 @@ class Session:
         if node.connection_hook is not None:
             node.connection_hook(self.reader)
         advisory_locks.register(self.reader, node.advisory)
+        notifications.register(self.reader)
+        self.notifies: list[tuple[str, str]] = []  # NOTIFY's (channel, payload) of the open transaction
         self.cancel_requested = False  # interrupt() asked; an advisory lock's wait looks
         self.txn: str | None = None  # None, "pending" (BEGIN, no write yet), "write" or "read"
         self._writing = False  # an autocommit statement of this session runs on the writer

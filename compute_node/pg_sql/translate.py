@@ -25,7 +25,8 @@ Choices, for the wire-layer author:
   version.
 - VACUUM, ANALYZE, CHECKPOINT, DISCARD, LOCK, GRANT, REVOKE are kind "noop".
 - PREPARE, EXECUTE and DEALLOCATE are kinds "prepare", "execute" and "deallocate"
-  (prepared.py); the session keeps and runs the prepared statements.
+  (prepared.py); the session keeps and runs the prepared statements. LISTEN, UNLISTEN
+  and NOTIFY are kinds "listen", "unlisten" and "notify" (listen.py).
 - set_config(name, value, is_local) is a SQLite function returning `value` (the session's
   settings are not changed by it).
 """
@@ -37,7 +38,7 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, prepared, schema
+from compute_node.pg_sql import comments, exprtypes, listen, prepared, schema
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
@@ -438,7 +439,7 @@ _HANDLERS = {
     "discard": discard, "deallocate": prepared.deallocate, "copy": copy_stmt,
     "drop": drop, "truncate": truncate, "create": create, "alter": alter,
     "lock": noop("LOCK TABLE"), "comment": _comment, "grant": noop("GRANT"), "revoke": noop("REVOKE"),
-    "listen": _unsupported("LISTEN"), "notify": _unsupported("NOTIFY"), "unlisten": noop("UNLISTEN"),
+    "listen": listen.listen, "notify": listen.notify, "unlisten": listen.unlisten,
     "execute": prepared.execute, "explain": _explain,
     "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,

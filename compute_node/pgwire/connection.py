@@ -22,7 +22,7 @@ from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
 from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession, Prepared
 from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
-    PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
+    NOTIFY_PENDING_MAX, PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
 from sixfold.errors import CommitInDoubt, SixfoldError, SqlError
 
@@ -66,6 +66,11 @@ class Connection:
         self.user = "?"
         self._running = False
         self._cancel_reason: str | None = None
+        # LISTEN: notifications for this client, held until it is idle (ReadyForQuery
+        # sent, outside a transaction), as PostgreSQL sends them
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._notifications: list[bytes] = []
+        self._idle = False
 
     # --- I/O -------------------------------------------------------------------------------
     def send(self, data: bytes) -> None:
@@ -113,6 +118,35 @@ class Connection:
         except (ConnectionError, OSError):
             pass
         raise _Closed
+
+    def send_ready(self) -> None:
+        """ReadyForQuery, after the notifications held for an idle client."""
+        status = self.session.status
+        if status == "I" and self._notifications:
+            for note in self._notifications:
+                self.send(note)
+            self._notifications.clear()
+        self.send(m.ready_for_query(status))
+        self._idle = status == "I"
+
+    # --- LISTEN -------------------------------------------------------------------------------
+    def deliver(self, sender_pid: int, channel: str, payload: str) -> None:
+        """A notification (notifications.Listener), from any session's thread."""
+        note = m.notification_response(sender_pid, channel, payload)
+        try:
+            self._loop.call_soon_threadsafe(self._notification, note)
+        except RuntimeError:  # the loop is closed: this connection is gone
+            pass
+
+    def _notification(self, note: bytes) -> None:
+        if self._idle:  # waiting for the client's next message: it goes now
+            self.writer.write(note)
+            return
+        self._notifications.append(note)
+        if len(self._notifications) > NOTIFY_PENDING_MAX:
+            log.warning("connection %d: %d notifications not read, closing it", self.pid, len(self._notifications))
+            self._notifications.clear()
+            self.writer.transport.abort()
 
     def send_error(self, e: BaseException) -> None:
         if isinstance(e, SixfoldError):
@@ -223,7 +257,9 @@ class Connection:
         for name in REPORTED:
             self.send(m.parameter_status(name, self.session.params[name]))
         self.send(m.backend_key_data(self.pid, self.secret))
-        self.send(m.ready_for_query(self.session.status))
+        self._loop = asyncio.get_running_loop()
+        self.session.listener = self
+        self.send_ready()
         await self.flush()
         log.debug("connection %d: user %s authenticated", self.pid, self.user)
         return True
@@ -281,6 +317,7 @@ class Connection:
                     b"E": self.on_execute, b"C": self.on_close, b"S": self.on_sync, b"H": self.on_flush}
         while True:
             kind, body = await self.read_next()
+            self._idle = False
             if kind == b"X":
                 raise _Closed
             if kind in (b"d", b"c", b"f"):
@@ -302,7 +339,7 @@ class Connection:
             except SixfoldError as e:
                 self.send_error(e)
                 if kind == b"Q":
-                    self.send(m.ready_for_query(self.session.status))
+                    self.send_ready()
                 else:
                     # Skip to Sync, but send the error now, as PostgreSQL does: a client that
                     # sent Parse/Describe/Flush (asyncpg) waits for it before sending Sync,
@@ -359,7 +396,7 @@ class Connection:
             self.send_error(e)
             if batch.implicit:
                 await self.in_worker(session.end_implicit, False)
-        self.send(m.ready_for_query(session.status))
+        self.send_ready()
         await self.flush()
 
     # --- extended query ---------------------------------------------------------------------------
@@ -473,7 +510,7 @@ class Connection:
         self.ext.portals.pop("", None)  # the unnamed portal lives until the end of the transaction; close enough
         if self.session.status == "I":
             self.ext.portals.clear()
-        self.send(m.ready_for_query(self.session.status))
+        self.send_ready()
         await self.flush()
 
     async def on_flush(self, body: bytes) -> None:

@@ -332,6 +332,11 @@ def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail:
     return msg(b"E", b"".join(fields) + b"\0")
 
 
+def notification_response(pid: int, channel: str, payload: str) -> bytes:
+    """NotificationResponse ('A'): a NOTIFY on a channel the client listens on."""
+    return msg(b"A", struct.pack("!i", pid) + cstr(channel) + cstr(payload))
+
+
 def notice_response(sqlstate: str, message: str, severity: str | None = None) -> bytes:
     """A NoticeResponse; by default a WARNING for the warning class (01) and the
     transaction-state notices (25: BEGIN in a transaction), as PostgreSQL sends them, and a

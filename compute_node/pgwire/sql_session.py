@@ -17,10 +17,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+import apsw
+
+from compute_node import notifications
 from compute_node.pg_sql import functions, schema, sequences
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
+from compute_node.sql_errors import sql_error
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
 from sixfold.errors import SixfoldError, SqlError
 
@@ -126,6 +130,10 @@ class PgSession:
         self._sequences = sequences.SessionSequences()
         self.cursors: dict[str, _Cursor] = {}
         self.prepared: dict[str, Prepared] = {}
+        self.node = node
+        # Where this session's notifications go (the wire connection sets it); LISTEN
+        # needs one.
+        self.listener: notifications.Listener | None = None
         self.params = dict(DEFAULTS)
         self.params["session_authorization"] = ctx.user
         if not node.is_writer:
@@ -136,6 +144,8 @@ class PgSession:
                 self._set(name, v)
 
     def close(self) -> None:
+        if self.listener is not None:
+            self.node.notifications.unlisten(self.listener)
         txn = self.engine.txn
         self.engine.close()
         if txn is not None and self._sequences.pending:
@@ -250,10 +260,23 @@ class PgSession:
         if self.engine.txn is None:
             return
         if commit and not self.failed:
-            self.engine.execute("COMMIT")
+            try:
+                self.engine.execute("COMMIT")
+            except SixfoldError:
+                self._transaction_ended(committed=False)
+                raise
+            self._transaction_ended(committed=True)
         else:
             self.engine.execute("ROLLBACK")
             self.failed = False
+            self._transaction_ended(committed=False)
+
+    def _transaction_ended(self, committed: bool) -> None:
+        """The transaction's NOTIFYs published if it committed, else forgotten."""
+        if self.engine.notifies:
+            sent, self.engine.notifies = self.engine.notifies, []
+            if committed:
+                self.node.notifications.publish(self.ctx.backend_pid, sent)
 
     # --- running -------------------------------------------------------------------------
     def run_to_send(self, stmt: Statement, params: tuple, formats: tuple[int, ...] = (),
@@ -275,10 +298,16 @@ class PgSession:
         functions.CLOCK.txn_start = self._txn_clock
         sequences.SESSION.state = self._sequences
         try:
-            return self._run(stmt, params)
+            out = self._run(stmt, params)
         except SixfoldError:
             self._note_error()
+            if self.engine.txn is None:
+                self._transaction_ended(committed=False)  # a failed statement or commit
             raise
+        else:
+            if self.engine.txn is None:  # committed (COMMIT, an autocommit statement) or not
+                self._transaction_ended(committed=out.tag != "ROLLBACK")
+            return out
         finally:
             functions.CLOCK.txn_start = None
             sequences.SESSION.state = None
@@ -293,9 +322,13 @@ class PgSession:
             return self._run_set(stmt)
         if stmt.kind == "show":
             return self._run_show(stmt)
+        if stmt.kind in ("listen", "unlisten", "notify"):
+            return self._run_notification(stmt)
         if stmt.kind == "noop":
-            if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL
+            if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL and UNLISTEN *
                 self.prepared.clear()
+                if self.listener is not None:
+                    self.node.notifications.unlisten(self.listener)
             return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [])
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
@@ -341,6 +374,29 @@ class PgSession:
         if _is_rollback_to(stmt):
             self.failed = False
         return self._outcome(stmt, result)
+
+    def _run_notification(self, stmt: Statement) -> Outcome:
+        """LISTEN, UNLISTEN, NOTIFY (compute_node/notifications.py). A NOTIFY outside a
+        transaction is its own: published as the statement ends (in `run`)."""
+        hub = self.node.notifications
+        if stmt.kind == "unlisten":
+            if self.listener is not None:
+                hub.unlisten(self.listener, None if stmt.name == "*" else stmt.name)
+            return Outcome("UNLISTEN")
+        if not self.node.is_writer:
+            raise SqlError(f"cannot execute {stmt.tag} during recovery", "25006")
+        if stmt.kind == "notify" and self.engine.txn == "read":
+            raise SqlError("cannot execute NOTIFY in a read-only transaction", "25006")
+        if stmt.kind == "listen":
+            if self.listener is None:
+                raise SqlError("LISTEN needs a client connection", "0A000")
+            hub.listen(self.listener, stmt.name)
+            return Outcome("LISTEN")
+        try:
+            self.engine.notifies.append(notifications.check(stmt.name, stmt.value))
+        except apsw.SQLError as e:
+            raise sql_error(e) from None
+        return Outcome("NOTIFY")
 
     def _run_execute(self, stmt: Statement) -> Outcome:
         """EXECUTE name (arguments): the arguments evaluated and cast to the parameters'

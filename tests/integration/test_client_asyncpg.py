@@ -176,3 +176,48 @@ def test_array_columns_and_parameters(endpoint, table):
         finally:
             await c.close()
     run(go())
+
+
+def test_listen_notify(endpoint):
+    """NOTIFY reaches the listeners of its channel when its transaction commits: never
+    from a rolled-back one, one of each (channel, payload) per transaction, not to a
+    session that stopped listening, and to a listener inside a transaction only after
+    it ends. A later notification from the same sender marks that an earlier one is not
+    coming (they arrive in order)."""
+    channel = f"c_{uuid.uuid4().hex[:8]}"
+
+    async def go():
+        lis, snd = await connect(endpoint), await connect(endpoint)
+        got: asyncio.Queue = asyncio.Queue()
+        await lis.add_listener(channel, lambda c, pid, ch, payload: got.put_nowait((ch, payload, pid)))
+
+        async def next_one():
+            return await asyncio.wait_for(got.get(), STEP_TIMEOUT_S)
+
+        await snd.execute(f"notify {channel}, 'one'")
+        assert await next_one() == (channel, "one", snd.get_server_pid())
+        async with snd.transaction():
+            await snd.execute(f"notify {channel}, 'two'; notify {channel}, 'two'")
+            await snd.fetchval("select pg_notify($1, 'three')", channel)
+        assert [(await next_one())[1] for _ in range(2)] == ["two", "three"]
+        tx = snd.transaction()
+        await tx.start()
+        await snd.execute(f"notify {channel}, 'rolled back'")
+        await tx.rollback()
+        await snd.execute(f"notify {channel}, 'after rollback'")
+        assert (await next_one())[1] == "after rollback"
+        async with lis.transaction():
+            await snd.execute(f"notify {channel}, 'held'")
+            assert await lis.fetchval("select 1") == 1 and got.empty()  # not inside the transaction
+        assert (await next_one())[1] == "held"
+        with pytest.raises(asyncpg.InvalidParameterValueError):
+            await snd.execute(f"notify {channel}, '{'x' * 8000}'")
+        await lis.execute(f"unlisten {channel}")
+        await snd.execute(f"notify {channel}, 'unheard'")
+        await lis.execute(f"listen {channel}")
+        await snd.execute(f"notify {channel}, 'heard'")
+        assert (await next_one())[1] == "heard"
+        await lis.close()
+        await snd.close()
+
+    run(go())
