@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
-from compute_node.pg_sql import extensions, schema
+from compute_node.pg_sql import extensions, more_functions, schema
 from compute_node.pg_sql import types as t
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
@@ -37,7 +37,8 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
-              "jsonb_extract_path_text": "text", "row_to_json": "json", **extensions.FUNCTION_KINDS}
+              "jsonb_extract_path_text": "text", "row_to_json": "json", **extensions.FUNCTION_KINDS,
+              **more_functions.FUNCTION_KINDS}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
@@ -361,7 +362,8 @@ _NODE_KIND = {exp.SHA2Digest: "bytea", exp.StringToArray: "array", exp.ArrayRemo
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
               exp.Left: "text", exp.Right: "text", exp.Replace: "text", exp.ConcatWs: "text",
               exp.RegexpReplace: "text", exp.Pad: "text", exp.SplitPart: "text", exp.Repeat: "text",
-              exp.Reverse: "text", exp.MD5: "text", exp.Chr: "text", exp.Translate: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array"}
+              exp.Reverse: "text", exp.MD5: "text", exp.Chr: "text", exp.Translate: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array",
+              **more_functions.NODE_KINDS}
 
 
 def kind(e: exp.Expression | None) -> str:
@@ -522,8 +524,13 @@ def int_width(e: exp.Expression) -> str:
         return _derived_int_width(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return int_width(e.this.expressions[0])  # a scalar subquery: its column's
-    if isinstance(e, (exp.Length, exp.StrPosition)):  # length(), char_length(), position(): integer
+    if isinstance(e, (exp.Length, exp.StrPosition, exp.BitLength, exp.WidthBucket)):  # length(), position(): integer
         return "int4"
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("num_nulls", "num_nonnulls"):
+        return "int4"
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("gcd", "lcm") and len(e.expressions) == 2:
+        a, b = int_width(e.expressions[0]), int_width(e.expressions[1])  # gcd(int, int) is an int
+        return "" if not a or not b else max(a, b, "int4", key=_WIDTH_RANK.__getitem__)
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
     if isinstance(e, _BRANCHING):  # the widest argument's type

@@ -15,8 +15,8 @@ from functools import lru_cache
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, enums, extensions, float_input, int_coercion, json_functions, row_functions, temporal, typed_functions, types,
-    values,
+    catalog, comments, enums, extensions, float_input, int_coercion, json_functions, more_functions, row_functions,
+    temporal, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
@@ -816,6 +816,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("gen_random_uuid", lambda: str(__import__("uuid").uuid4()), 0)
     extensions.register(conn)
     enums.register(conn)
+    more_functions.register(conn)
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
     row_functions.register(conn)

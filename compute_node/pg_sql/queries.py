@@ -13,7 +13,8 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, enums, exprtypes, float_input, int_coercion, json_rows, reflection, schema, set_operations, temporal, values,
+    catalog, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
+    set_operations, temporal, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -512,6 +513,13 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_string_to_array", expressions=args)
     if isinstance(node, exp.ArrayRemove):
         return exp.Anonymous(this="pg_array_remove", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ArrayConcat) and len(node.expressions) == 1:  # array_cat(a, b)
+        return exp.Anonymous(this="array_cat", expressions=[node.this, node.expressions[0]])
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("quote_literal", "quote_nullable") and \
+            len(node.expressions) == 1:  # the value's text: t/f, 1.50 (SQLite: 1, 1.5)
+        arg = _as_text(node.expressions[0], "true", "false")
+        if arg is not node.expressions[0]:
+            return exp.Anonymous(this=node.name, expressions=[arg])
     if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_size_pretty" and len(node.expressions) == 1:
         arg = node.expressions[0]
         _refuse_size_pretty_argument(arg)
@@ -1923,7 +1931,7 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
                 exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Values: "SELECT"}
 
 
-_FUNC_COLUMN_NAMES = {exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
+_FUNC_COLUMN_NAMES = {exp.ArrayConcat: "array_cat", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
                       exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
@@ -2547,7 +2555,8 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
-    if isinstance(inner, exp.StringToArray):
+    if isinstance(inner, exp.StringToArray) or isinstance(inner, exp.Anonymous) and \
+            inner.name.lower() in more_functions.TEXT_ARRAY_FUNCTIONS:
         return arrays.ELEMENTS["text"][1]
     if isinstance(inner, exp.ArrayRemove):
         return _array_oid(inner.this)

@@ -1371,6 +1371,27 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} values (6, 6, 11, 6) on conflict on constraint {t}_b_uq do update set c = 99 returning *",
         "select * from {t} order by id",
     ],
+    "string and math functions": [
+        "create table {t} (id int primary key, s text, n int, b bytea, nums int[])",
+        "insert into {t} values (1, 'Hello World', 12, '\\x00ff', '{1,2}'), (2, null, null, null, null), "
+        "(3, 'it''s a\\b', -8, '', '{}')",
+        "select id, reverse(s), translate(s, 'lo', 'x'), quote_ident(s), quote_literal(s), quote_nullable(s), "
+        "starts_with(s, 'He'), bit_length(s), bit_length(b) from {t} order by id",
+        "select quote_ident('abc'), quote_ident('select'), quote_ident('a\"b'), quote_literal(42), quote_literal(1.50)",
+        "select id, regexp_match(s, '(l+)o'), regexp_match(s, 'W(\\w+)', 'i'), regexp_split_to_array(s, '\\s+'), "
+        "regexp_split_to_array(s, '') from {t} order by id",
+        "select regexp_match('abc', '(', 'x')",
+        "select id, gcd(n, 18), lcm(n, 4), num_nulls(s, n, b), num_nonnulls(s, n, b) from {t} order by id",
+        "select factorial(5), factorial(25), factorial(0), cbrt(27), cbrt(-8), cbrt(2)",
+        "select factorial(-1)",
+        "select width_bucket(5.35, 0.024, 10.06, 5), width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5), "
+        "width_bucket(5, 10, 0, 4)",
+        "select width_bucket(1, 1, 1, 1)",
+        "select width_bucket(1, 0, 2, 0)",
+        "select id, array_cat(nums, array[9]), array_cat(nums, nums) from {t} order by id",
+        "select pg_typeof(regexp_match('a', 'a')), pg_typeof(starts_with('a', 'a')), pg_typeof(gcd(1, 2)), "
+        "pg_typeof(cbrt(8))",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",

@@ -1,0 +1,211 @@
+"""PostgreSQL string and math functions SQLite lacks, as SQLite functions under the names
+the translator's SQL calls them by:
+
+    reverse, translate, quote_ident, quote_literal, quote_nullable, starts_with,
+    bit_length, regexp_match, regexp_split_to_array, gcd, lcm, factorial, cbrt,
+    width_bucket, num_nulls, num_nonnulls
+
+Errors carry PostgreSQL's SQLSTATE in the message ('[22003] ...'). `FUNCTION_KINDS` and
+`NODE_KINDS` give their result kinds to exprtypes (so booleans print t/f, arrays are
+typed text[]).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import apsw
+from sqlglot import expressions as exp
+
+from compute_node.pg_sql import arrays
+
+_INT8 = 2**63
+_KEYWORDS_NEEDING_QUOTES = frozenset({"select", "from", "where", "table", "order", "group", "user", "all", "and", "or",
+                                      "not", "null", "true", "false", "as", "by", "in", "is", "on", "limit", "union",
+                                      "case", "when", "then", "else", "end", "create", "primary", "check", "column"})
+
+
+def _text(v) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def reverse(s):
+    return None if s is None else _text(s)[::-1]
+
+
+def translate(s, frm, to):
+    """Each character of `frm` in `s` replaced by the one at its place in `to`, or removed
+    when `to` is shorter (the first occurrence in `frm` counts)."""
+    if s is None or frm is None or to is None:
+        return None
+    frm, to = _text(frm), _text(to)
+    table: dict[int, int | None] = {}
+    for i, c in enumerate(frm):
+        table.setdefault(ord(c), ord(to[i]) if i < len(to) else None)
+    return _text(s).translate(table)
+
+
+def quote_ident(s):
+    if s is None:
+        return None
+    s = _text(s)
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", s) and s not in _KEYWORDS_NEEDING_QUOTES:
+        return s
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _literal_text(v) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return repr(v)
+    return _text(v)
+
+
+def quote_literal(v):
+    if v is None:
+        return None
+    s = _literal_text(v)
+    quoted = "'" + s.replace("'", "''").replace("\\", "\\\\") + "'"
+    return ("E" + quoted) if "\\" in s else quoted
+
+
+def quote_nullable(v):
+    return "NULL" if v is None else quote_literal(v)
+
+
+def starts_with(s, prefix):
+    if s is None or prefix is None:
+        return None
+    return int(_text(s).startswith(_text(prefix)))
+
+
+def bit_length(v):
+    if v is None:
+        return None
+    return 8 * len(v if isinstance(v, bytes) else _text(v).encode())
+
+
+def _regex(pattern, flags) -> re.Pattern:
+    flags = _text(flags) if flags is not None else ""
+    try:  # the pattern is checked before the flags, as PostgreSQL does
+        rx = re.compile(_text(pattern), re.IGNORECASE if "i" in flags else 0)
+    except re.error as e:
+        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
+    if set(flags) - set("ic"):
+        raise apsw.SQLError(f'[22023] invalid regular expression option: "{flags}"')
+    return rx
+
+
+def regexp_match(s, pattern, flags=None):
+    """The first match's groups (the whole match when the pattern has none) as text[];
+    NULL when nothing matches."""
+    if s is None or pattern is None:
+        return None
+    m = _regex(pattern, flags).search(_text(s))
+    if m is None:
+        return None
+    return arrays.format_array(list(m.groups()) if m.re.groups else [m.group(0)])
+
+
+def regexp_split_to_array(s, pattern, flags=None):
+    if s is None or pattern is None:
+        return None
+    rx = _regex(pattern, flags)
+    text = _text(s)
+    parts, at = [], 0
+    for m in rx.finditer(text):
+        if m.end() == m.start():  # an empty match splits between characters, never at either end
+            if m.start() == 0 or m.start() >= len(text):
+                continue
+        parts.append(text[at:m.start()])
+        at = m.end()
+    parts.append(text[at:])
+    return arrays.format_array(parts)
+
+
+def _int_pair(a, b, name):
+    if not isinstance(a, int) or not isinstance(b, int):
+        raise apsw.SQLError(f"[42883] function {name}(numeric) is not supported (integers only)")
+
+
+def gcd(a, b):
+    if a is None or b is None:
+        return None
+    _int_pair(a, b, "gcd")
+    out = math.gcd(a, b)
+    if out >= _INT8:
+        raise apsw.SQLError("[22003] bigint out of range")
+    return out
+
+
+def lcm(a, b):
+    if a is None or b is None:
+        return None
+    _int_pair(a, b, "lcm")
+    out = abs(a * b) // math.gcd(a, b) if a and b else 0
+    if out >= _INT8:
+        raise apsw.SQLError("[22003] bigint out of range")
+    return out
+
+
+def factorial(n):
+    if n is None:
+        return None
+    if not isinstance(n, int):
+        raise apsw.SQLError("[42883] factorial of a non-integer is not supported")
+    if n < 0:
+        raise apsw.SQLError("[22003] factorial of a negative number is undefined")  # PostgreSQL 15's SQLSTATE
+    if n > 1000:
+        raise apsw.SQLError("[22003] value overflows numeric format")
+    out = math.factorial(n)
+    return out if out < _INT8 else str(out)  # beyond bigint: the exact digits, as numeric text
+
+
+def cbrt(x):
+    if x is None:
+        return None
+    return math.cbrt(float(x))  # libm's, as PostgreSQL's: cbrt(27) is 3.0000000000000004
+
+
+def width_bucket(op, low, high, count):
+    if None in (op, low, high, count):
+        return None
+    if not isinstance(count, int) or count <= 0:
+        raise apsw.SQLError("[2201G] count must be greater than zero")
+    op, low, high = float(op), float(low), float(high)
+    if low == high:
+        raise apsw.SQLError("[2201G] lower bound cannot equal upper bound")
+    if low < high:
+        if op < low:
+            return 0
+        if op >= high:
+            return count + 1
+        return int((op - low) / (high - low) * count) + 1
+    if op > low:
+        return 0
+    if op <= high:
+        return count + 1
+    return int((low - op) / (low - high) * count) + 1
+
+
+def register(conn: apsw.Connection) -> None:
+    det = {"deterministic": True}
+    for name, fn, nargs in (("reverse", reverse, 1), ("translate", translate, 3), ("quote_ident", quote_ident, 1),
+                            ("quote_literal", quote_literal, 1), ("quote_nullable", quote_nullable, 1),
+                            ("starts_with", starts_with, 2), ("bit_length", bit_length, 1),
+                            ("regexp_match", regexp_match, 2), ("regexp_match", regexp_match, 3),
+                            ("regexp_split_to_array", regexp_split_to_array, 2),
+                            ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
+                            ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
+        conn.create_scalar_function(name, fn, nargs, **det)
+    conn.create_scalar_function("num_nulls", lambda *a: sum(x is None for x in a), -1, **det)
+    conn.create_scalar_function("num_nonnulls", lambda *a: sum(x is not None for x in a), -1, **det)
+
+
+# Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
+FUNCTION_KINDS = {"quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+                  "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
+                  "regexp_split_to_array": "array"}
+NODE_KINDS = {exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",
+              exp.Factorial: "num"}
+TEXT_ARRAY_FUNCTIONS = frozenset({"regexp_match", "regexp_split_to_array"})
