@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from compute_node import advisory_locks, notifications
+from compute_node import activity, advisory_locks, notifications
+from compute_node.activity import Activity
 from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
 from compute_node.notifications import NotificationHub
@@ -149,6 +150,7 @@ class ComputeNode:
         self.write_lock = threading.Lock()
         self.advisory = AdvisoryLocks()
         self.notifications = NotificationHub()
+        self.activity = Activity()
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
@@ -247,6 +249,7 @@ class ComputeNode:
             self.connection_hook(self.writer)
         advisory_locks.register(self.writer, self.advisory)
         notifications.register(self.writer)
+        activity.register(self.writer, self.activity)
 
     async def promote(self) -> VolumeClient:
         """This replica becomes the writer (on the volume loop): recovery with a new
@@ -521,6 +524,7 @@ class Session:
             node.connection_hook(self.reader)
         advisory_locks.register(self.reader, node.advisory)
         notifications.register(self.reader)
+        activity.register(self.reader, node.activity)
         self.notifies: list[tuple[str, str]] = []  # NOTIFY's (channel, payload) of the open transaction
         self.cancel_requested = False  # interrupt() asked; an advisory lock's wait looks
         self.txn: str | None = None  # None, "pending" (BEGIN, no write yet), "write" or "read"

@@ -207,7 +207,7 @@ RELATIONS: dict[str, str] = {
                  "NULL AS rolvaliduntil, NULL AS rolconfig"),
     "pg_auth_members": "SELECT NULL AS roleid, NULL AS member, NULL AS grantor, 0 AS admin_option WHERE 0",
     "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
-    "pg_settings": "SELECT NULL AS name, NULL AS setting WHERE 0",
+    "pg_settings": "SELECT * FROM pg_settings_rows",  # the session's settings over the server's (settings.py)
     "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
     "pg_constraint": CONSTRAINTS,
@@ -229,9 +229,7 @@ RELATIONS: dict[str, str] = {
         f"FROM (SELECT m.rowid, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
         f"AND m.{_SEQ}) o"),
     "pg_extension": extensions.catalog_rows_sql(),
-    "pg_stat_activity": (
-        "SELECT 1 AS datid, {database} AS datname, 0 AS pid, {user} AS usename, NULL AS state, "
-        "NULL AS query WHERE 0"),
+    "pg_stat_activity": "SELECT * FROM pg_stat_activity_rows",  # the instance's connections (activity.py)
 }
 
 INFORMATION_SCHEMA: dict[str, str] = {

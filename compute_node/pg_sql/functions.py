@@ -16,7 +16,7 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, enums, extensions, float_input, int_coercion, json_functions, more_functions, row_functions,
-    temporal, typed_functions, types, values,
+    settings, temporal, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 
@@ -436,24 +436,6 @@ class _ArrayAgg:
         return "{" + ",".join(self.items) + "}" if self.items else None
 
 
-# What current_setting() answers for the settings clients ask about (the session's own
-# SET values are not visible to a SQL function).
-_SETTINGS = {"default_table_access_method": "heap", "server_version": "15.0", "server_version_num": "150000",
-             "standard_conforming_strings": "on", "timezone": "UTC", "datestyle": "ISO, MDY",
-             "client_encoding": "UTF8", "server_encoding": "UTF8", "integer_datetimes": "on",
-             "max_identifier_length": "63", "search_path": '"$user", public', "transaction_isolation": "read committed",
-             "default_transaction_isolation": "read committed", "lc_collate": "C", "lc_ctype": "C"}
-
-
-def _current_setting(name, missing_ok=False):
-    if name is None:
-        return None
-    value = _SETTINGS.get(str(name).lower())
-    if value is None and not missing_ok:
-        raise apsw.SQLError(f'[42704] unrecognized configuration parameter "{name}"')
-    return value
-
-
 _DEFAULT_TEXT = {"pg_current_date()": "CURRENT_DATE", "strftime('%y-%m-%d %h:%m:%f', 'now')": "now()",
                  "pg_localtimestamp()": "LOCALTIMESTAMP"}
 
@@ -802,8 +784,7 @@ def register(conn: apsw.Connection) -> None:
     register_aggregate(conn, "pg_sum_float8", lambda: (_FloatAccum(False), _FloatAccum.step, _FloatAccum.final_sum), 1)
     register_aggregate(conn, "pg_avg_float", lambda: (_FloatAccum(True), _FloatAccum.step, _FloatAccum.final_avg), 1)
     conn.create_scalar_function("pg_float_digits", _float_digits, 2, **det)
-    conn.create_scalar_function("current_setting", _current_setting, 1)
-    conn.create_scalar_function("current_setting", _current_setting, 2)
+    settings.register(conn)
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
     conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)

@@ -2655,7 +2655,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
 # Functions whose result is a boolean (SQLite's 1 or 0 is shown as t or f).
 _BOOL_FUNCTIONS = frozenset({"pg_is_in_recovery", "pg_table_is_visible", "pg_type_is_visible",
                              "pg_function_is_visible", "pg_collation_is_visible", "has_database_privilege",
-                             "pg_try_advisory_lock", "pg_try_advisory_xact_lock", "pg_advisory_unlock"})
+                             "pg_try_advisory_lock", "pg_try_advisory_xact_lock", "pg_advisory_unlock",
+                             "pg_cancel_backend", "pg_terminate_backend"})
 
 def _array_of(element: exp.Expression) -> int:
     """The array type whose elements are `element`'s (text[] when unknown)."""

@@ -14,6 +14,7 @@ import secrets
 import struct
 from dataclasses import dataclass, field
 
+from compute_node.activity import Backend
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext
 from compute_node.pgwire import copy_flow
@@ -128,6 +129,7 @@ class Connection:
             self._notifications.clear()
         self.send(m.ready_for_query(status))
         self._idle = status == "I"
+        self.server.node.activity.ready(self.pid, status)
 
     # --- LISTEN -------------------------------------------------------------------------------
     def deliver(self, sender_pid: int, channel: str, payload: str) -> None:
@@ -190,6 +192,7 @@ class Connection:
 
     async def cleanup(self) -> None:
         self.server.forget(self)
+        self.server.node.activity.remove(self.pid)
         if self.session is not None:
             session, self.session = self.session, None
             try:
@@ -257,8 +260,13 @@ class Connection:
         for name in REPORTED:
             self.send(m.parameter_status(name, self.session.params[name]))
         self.send(m.backend_key_data(self.pid, self.secret))
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
         self.session.listener = self
+        peer = self.writer.get_extra_info("peername") or (None, None)
+        self.server.node.activity.add(Backend(
+            self.pid, self.user, database, self.session.params.get("application_name", ""), peer[0], peer[1],
+            cancel=lambda: loop.call_soon_threadsafe(self.cancel),
+            terminate=lambda: loop.call_soon_threadsafe(self.terminate)))
         self.send_ready()
         await self.flush()
         log.debug("connection %d: user %s authenticated", self.pid, self.user)
@@ -289,6 +297,17 @@ class Connection:
         assert ex.authenticated
 
     # --- cancel ------------------------------------------------------------------------------
+    def terminate(self) -> None:
+        """From the event loop: pg_terminate_backend. The running statement is interrupted
+        and the client told (57P01) as its connection closes."""
+        self.cancel("terminating connection due to administrator command")
+        try:
+            self.writer.write(m.error_response("57P01", "terminating connection due to administrator command",
+                                               "FATAL"))
+            self.writer.close()
+        except (ConnectionError, OSError, RuntimeError):
+            pass
+
     def cancel(self, reason: str = "canceling statement due to user request") -> None:
         """From the event loop: interrupt the running statement, if any."""
         if self._running and self.session is not None:
@@ -374,6 +393,7 @@ class Connection:
         statements that write, outside a transaction, are one implicit transaction."""
         text = m.decode_query(body)
         session = self.session
+        self.server.node.activity.started(self.pid, text)
         batch = await self.run_sql(session.run_simple, text)
         try:
             while True:
@@ -426,6 +446,7 @@ class Connection:
     async def run_portal(self, portal: Portal) -> None:
         if portal.outcomes is not None:
             return
+        self.server.node.activity.started(self.pid, portal.prepared.query)
         portal.outcomes = await self.run_sql(self.run_portal_statements, portal)
 
     def run_portal_statements(self, portal: Portal) -> list[Outcome]:

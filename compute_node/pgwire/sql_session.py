@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node import notifications
-from compute_node.pg_sql import functions, schema, sequences
+from compute_node.pg_sql import functions, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
@@ -297,6 +297,7 @@ class PgSession:
             self._txn_clock = datetime.datetime.now(datetime.UTC)  # now() for this transaction
         functions.CLOCK.txn_start = self._txn_clock
         sequences.SESSION.state = self._sequences
+        settings.SESSION.params = self.params
         try:
             out = self._run(stmt, params)
         except SixfoldError:
@@ -311,6 +312,7 @@ class PgSession:
         finally:
             functions.CLOCK.txn_start = None
             sequences.SESSION.state = None
+            settings.SESSION.params = None
             if self.engine.txn is None and self._sequences.pending:
                 self._reapply_sequences()
             if self.engine.txn is None and self.cursors:

@@ -1604,6 +1604,36 @@ def test_unique_violations_name_the_constraint(postgres_endpoint, sixfold_endpoi
     assert seen[1] == seen[0]
 
 
+def test_pg_stat_activity_lists_sessions_and_terminates(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """pg_stat_activity shows each client session (its user, database, application_name,
+    state and query, the transaction's start), pg_cancel_backend and pg_terminate_backend
+    act on one (57P01 to its client), and SET values are what current_setting and
+    pg_settings read."""
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with psycopg.connect(ep.uri, application_name="watcher", autocommit=True, connect_timeout=10) as me, \
+                psycopg.connect(ep.uri, application_name="victim", autocommit=True, connect_timeout=10) as other:
+            other.execute("begin")
+            other.execute("select 1")
+            rows = me.execute(
+                "select pid = pg_backend_pid(), usename = current_user, datname = current_database(), "
+                "application_name, state, query, xact_start is not null, backend_type from pg_stat_activity "
+                "where application_name in ('watcher', 'victim') order by application_name").fetchall()
+            pid = other.info.backend_pid
+            signals = me.execute("select pg_cancel_backend(%s), pg_terminate_backend(%s), pg_terminate_backend(1)",
+                                 (pid, pid)).fetchone()
+            with pytest.raises(psycopg.errors.AdminShutdown):
+                other.execute("select 1")
+            me.execute("set statement_timeout = '5s'")
+            me.execute("set application_name = 'renamed'")
+            settings = me.execute("select current_setting('statement_timeout'), current_setting('application_name'), "
+                                  "current_setting('nosuch', true), (select setting from pg_settings where "
+                                  "name = 'application_name')").fetchone()
+        seen.append((rows, signals, settings))
+    assert seen[1] == seen[0]
+    assert seen[0][0][0][3] == "victim" and seen[0][0][0][4] == "idle in transaction"
+
+
 def test_foreign_key_errors_name_the_key(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """A foreign key violation names the key as PostgreSQL does, from either side: an
     INSERT or UPDATE of the referring table, a DELETE or UPDATE of the referred one."""

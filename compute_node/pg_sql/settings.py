@@ -1,0 +1,102 @@
+"""Settings as SQL sees them: current_setting(name) and the pg_settings relation.
+
+The running session's own settings (SET, the startup packet) come first: the session
+puts its settings in `SESSION.params` around each statement, on its thread, as it sets
+the transaction clock. Server-wide ones (`SERVER`) answer the rest.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import apsw
+
+from sixfold.constants import PG_CONNECTIONS_MAX
+
+SESSION = threading.local()  # .params: the running session's settings (name -> value)
+
+SERVER = {"default_table_access_method": "heap", "server_version": "15.0", "server_version_num": "150000",
+          "standard_conforming_strings": "on", "timezone": "UTC", "datestyle": "ISO, MDY",
+          "client_encoding": "UTF8", "server_encoding": "UTF8", "integer_datetimes": "on",
+          "max_identifier_length": "63", "search_path": '"$user", public', "transaction_isolation": "read committed",
+          "default_transaction_isolation": "read committed", "lc_collate": "C", "lc_ctype": "C",
+          "max_connections": str(PG_CONNECTIONS_MAX), "block_size": "4096", "data_checksums": "on"}
+
+COLUMNS = ("name", "setting", "unit", "category", "short_desc", "extra_desc", "context", "vartype", "source",
+           "min_val", "max_val", "enumvals", "boot_val", "reset_val", "sourcefile", "sourceline", "pending_restart")
+
+
+def _all() -> dict[str, tuple[str, str]]:
+    """lower-case name -> (name as shown, value): the session's over the server's."""
+    out = {k: (k, v) for k, v in SERVER.items()}
+    for k, v in (getattr(SESSION, "params", None) or {}).items():
+        out[k.lower()] = (k, v)
+    return out
+
+
+def current_setting(name, missing_ok=False):
+    if name is None:
+        return None
+    found = _all().get(str(name).lower())
+    if found is None:
+        if missing_ok:
+            return None
+        raise apsw.SQLError(f'[42704] unrecognized configuration parameter "{name}"')
+    return found[1]
+
+
+def rows() -> list[tuple]:
+    session = {k.lower() for k in (getattr(SESSION, "params", None) or {})}
+    return [(name, value, None, "", "", None, "user" if key in session else "internal", "string",
+             "session" if key in session else "default", None, None, None, value, value, None, None, 0)
+            for key, (name, value) in sorted(_all().items())]
+
+
+class _Module:
+    def Create(self, db, modulename, dbname, tablename, *args):
+        return f"CREATE TABLE x({', '.join(COLUMNS)})", _Table()
+
+    Connect = Create
+
+
+class _Table:
+    def BestIndex(self, constraints, orderbys):
+        return None
+
+    def Open(self):
+        return _Cursor()
+
+    def Disconnect(self):
+        pass
+
+    Destroy = Disconnect
+
+
+class _Cursor:
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self.i = 0
+
+    def Filter(self, idx_num, idx_str, args):
+        self.rows, self.i = rows(), 0
+
+    def Eof(self) -> bool:
+        return self.i >= len(self.rows)
+
+    def Next(self) -> None:
+        self.i += 1
+
+    def Rowid(self) -> int:
+        return self.i
+
+    def Column(self, n: int):
+        return self.rows[self.i][n]
+
+    def Close(self) -> None:
+        pass
+
+
+def register(conn: apsw.Connection) -> None:
+    conn.create_scalar_function("current_setting", current_setting, 1)
+    conn.create_scalar_function("current_setting", current_setting, 2)
+    conn.create_module("pg_settings_rows", _Module(), eponymous=True, eponymous_only=True)
