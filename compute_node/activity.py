@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,8 +26,11 @@ COLUMNS = ("datid", "datname", "pid", "leader_pid", "usesysid", "usename", "appl
 _STATES = {"I": "idle", "T": "idle in transaction", "E": "idle in transaction (aborted)"}
 
 
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+def _shown(t: float | None) -> str | None:
+    """A time.time() as timestamptz text (formatted when read, not on every statement)."""
+    if t is None:
+        return None
+    return datetime.datetime.fromtimestamp(t, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
 
 
 @dataclass
@@ -39,17 +43,17 @@ class Backend:
     client_port: int | None
     cancel: Callable[[], None]  # thread-safe: interrupt the running statement
     terminate: Callable[[], None]  # thread-safe: end the connection
-    backend_start: str = field(default_factory=_now)
+    backend_start: float = field(default_factory=time.time)
     state: str = "idle"
     query: str = ""
-    query_start: str | None = None
-    xact_start: str | None = None
-    state_change: str = field(default_factory=_now)
+    query_start: float | None = None
+    xact_start: float | None = None
+    state_change: float = field(default_factory=time.time)
 
     def row(self) -> tuple:
         return (1, self.database, self.pid, None, 10, self.user, self.application_name, self.client_addr, None,
-                self.client_port, self.backend_start, self.xact_start, self.query_start, self.state_change, None,
-                None, self.state, None, None, None, self.query, "client backend")
+                self.client_port, _shown(self.backend_start), _shown(self.xact_start), _shown(self.query_start),
+                _shown(self.state_change), None, None, self.state, None, None, None, self.query, "client backend")
 
 
 class Activity:
@@ -70,7 +74,7 @@ class Activity:
     def started(self, pid: int, query: str) -> None:
         b = self._backends.get(pid)
         if b is not None:
-            now = _now()
+            now = time.time()
             b.state, b.query, b.query_start, b.state_change = "active", query, now, now
             if b.xact_start is None:
                 b.xact_start = now
@@ -79,7 +83,7 @@ class Activity:
         """The connection sent ReadyForQuery with `status` (I, T or E)."""
         b = self._backends.get(pid)
         if b is not None and b.state != _STATES[status]:
-            b.state, b.state_change = _STATES[status], _now()
+            b.state, b.state_change = _STATES[status], time.time()
         if b is not None and status == "I":
             b.xact_start = None
 

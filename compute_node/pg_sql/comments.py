@@ -55,6 +55,31 @@ def with_description(create_sql, column, text):
     return f"{bare} {_MARK}{encoded} */"
 
 
+def renamed_column(create_sql, old, new):
+    """`create_sql` with the description of column `old` kept under `new` (RENAME COLUMN)."""
+    kept = descriptions(create_sql)
+    if str(old) not in kept:
+        return create_sql
+    text = kept[str(old)]
+    return with_description(with_description(create_sql, old, None), new, text)
+
+
+def rename_statements(table: str, old: str, new: str) -> list[str]:
+    """What RENAME COLUMN runs first so that the column's description follows it (before
+    the rename, so the schema version it sets is the next one): nothing when it has none."""
+    cat = schema.current()
+    bare, o, n = _unquote(table), _unquote(old), _unquote(new)
+    rows = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (bare,)) if cat else []
+    if not rows or o not in descriptions(rows[0][0]):
+        return []
+    version = cat.rows("PRAGMA schema_version")[0][0]
+    lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
+    return ["SAVEPOINT sixfold_comment", "PRAGMA writable_schema=ON",
+            f"UPDATE sqlite_master SET sql = pg_renamed_description(sql, {lit(o)}, {lit(n)}) "
+            f"WHERE name = {lit(bare)} AND type = 'table'",
+            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_comment"]
+
+
 def _unquote(name: str) -> str:
     name = name.strip()
     return name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()

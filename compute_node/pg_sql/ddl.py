@@ -8,7 +8,9 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import alter_column, catalog, constraints, enums, extensions, schema, sequences, values
+from compute_node.pg_sql import (
+    alter_column, catalog, comments, constraints, enums, extensions, schema, sequences, values,
+)
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
@@ -229,7 +231,8 @@ def alter(text, rest, ctx):
         return st(*_alter_column(table, ident(ac.group(1)), ac.group(2).strip(), ctx))
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
-        return st(f"ALTER TABLE {table} RENAME COLUMN {ident(rm.group(2))} TO {ident(rm.group(3))}")
+        old, new = ident(rm.group(2)), ident(rm.group(3))
+        return st(*comments.rename_statements(table, old, new), f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
     rm = re.match(r"rename\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         return st(f"ALTER TABLE {table} RENAME TO {ident(rm.group(1))}")

@@ -822,6 +822,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_description", comments.description, 2, **det)
     conn.create_scalar_function("pg_descriptions", comments.descriptions_json, 1, **det)
     conn.create_scalar_function("pg_with_description", comments.with_description, 3, **det)
+    conn.create_scalar_function("pg_renamed_description", comments.renamed_column, 3, **det)
     conn.create_scalar_function("shobj_description", lambda *a: None, 2, **det)
     # One user owns everything a cluster has: every privilege is held. A default tablespace's location is ''.
     for nargs in (2, 3):

@@ -130,6 +130,8 @@ class PgSession:
         self._sequences = sequences.SessionSequences()
         self.cursors: dict[str, _Cursor] = {}
         self.prepared: dict[str, Prepared] = {}
+        # (savepoint, how many NOTIFYs the transaction had then): ROLLBACK TO drops later ones
+        self._notify_marks: list[tuple[str, int]] = []
         self.node = node
         # Where this session's notifications go (the wire connection sets it); LISTEN
         # needs one.
@@ -271,8 +273,22 @@ class PgSession:
             self.failed = False
             self._transaction_ended(committed=False)
 
+    def _savepoint_notifies(self, stmt: Statement) -> None:
+        """A subtransaction's NOTIFYs go with it: ROLLBACK TO a savepoint forgets those sent
+        since, as PostgreSQL does."""
+        name = stmt.sqlite[0].split()[-1].lower()
+        at = next((i for i in range(len(self._notify_marks) - 1, -1, -1) if self._notify_marks[i][0] == name), None)
+        if stmt.tag == "SAVEPOINT":
+            self._notify_marks.append((name, len(self.engine.notifies)))
+        elif at is not None and stmt.tag == "RELEASE":
+            del self._notify_marks[at:]
+        elif at is not None and _is_rollback_to(stmt):
+            del self.engine.notifies[self._notify_marks[at][1]:]
+            del self._notify_marks[at + 1:]
+
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten."""
+        self._notify_marks.clear()
         if self.engine.notifies:
             sent, self.engine.notifies = self.engine.notifies, []
             if committed:
@@ -308,6 +324,8 @@ class PgSession:
         else:
             if self.engine.txn is None:  # committed (COMMIT, an autocommit statement) or not
                 self._transaction_ended(committed=out.tag != "ROLLBACK")
+            elif stmt.tag in ("SAVEPOINT", "RELEASE", "ROLLBACK") and stmt.sqlite:
+                self._savepoint_notifies(stmt)
             return out
         finally:
             functions.CLOCK.txn_start = None

@@ -206,6 +206,11 @@ def test_listen_notify(endpoint):
         await tx.rollback()
         await snd.execute(f"notify {channel}, 'after rollback'")
         assert (await next_one())[1] == "after rollback"
+        async with snd.transaction():
+            await snd.execute(f"notify {channel}, 'kept'; savepoint s1; notify {channel}, 'undone'; "
+                              f"rollback to savepoint s1; savepoint s2; notify {channel}, 'released'; "
+                              "release savepoint s2")
+        assert [(await next_one())[1] for _ in range(2)] == ["kept", "released"]
         async with lis.transaction():
             await snd.execute(f"notify {channel}, 'held'")
             assert await lis.fetchval("select 1") == 1 and got.empty()  # not inside the transaction
