@@ -27,6 +27,7 @@ _BY_MESSAGE = [
     (re.compile(r"no such function"), "42883"),
     (re.compile(r"no such index"), "42704"),
     (re.compile(r"(table|index|view|trigger) .* already exists"), "42P07"),
+    (re.compile(r"duplicate column name"), "42701"),
     (re.compile(r"syntax error|incomplete input|unrecognized token"), "42601"),
     (re.compile(r"datatype mismatch"), "42804"),
     (re.compile(r"integer overflow"), "22003"),
@@ -60,6 +61,7 @@ _REWORD = [
     (re.compile(r"^no such function: (\w+)$"), lambda m: f"function {m[1]} does not exist"),
     (re.compile(r"^table (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
+    (re.compile(r"^duplicate column name: (\S+)$"), lambda m: f'column "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
     # SQLite names the term ("2nd"), PostgreSQL the position it asked for: neither is the other.

@@ -225,6 +225,11 @@ def alter(text, rest, ctx):
     am = re.match(r"add\s+(column\s+)?(if\s+not\s+exists\s+)?(.*)$", action, re.IGNORECASE | re.DOTALL)
     if am and not re.match(r"(constraint|primary|unique|check|foreign|exclude)\b", am.group(3).lower()):
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
+        cat = schema.current()
+        if am.group(2) and cat is not None and colname.strip('"').lower() in {
+                n.lower() for n, _ in cat.columns(bare) or ()}:
+            return Statement(kind="noop", tag="ALTER TABLE", notice=(
+                "42701", f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
         return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
     ac = re.match(r"alter\s+(?:column\s+)?(\"(?:[^\"]|\"\")+\"|\w+)\s+(.*)$", action, re.IGNORECASE | re.DOTALL)
     if ac:
@@ -312,6 +317,11 @@ _TYPE_RENAME = {"timestamptz": "timestamp with time zone", "timetz": "time with 
 
 
 def _pg_type_text(dt: exp.DataType) -> str:
+    qualified = dt.args.get("kind") if dt.this == exp.DataType.Type.USERDEFINED else None
+    if isinstance(qualified, exp.Dot):  # "public"."status": the type's own name (one schema here)
+        if qualified.this.name.lower() != "public":
+            raise SqlError(f'schema "{qualified.this.name}" does not exist', "3F000")
+        return qualified.expression.name.lower()
     t = dt.sql(dialect="postgres").lower()
     base, paren, mods = t.partition("(")
     base = _TYPE_RENAME.get(base.strip(), base.strip())

@@ -38,10 +38,10 @@ LABEL_BYTES_MAX = 63  # NAMEDATALEN - 1, as PostgreSQL
 _TOKEN = re.compile(r"/\*(pg_enum:[^*]*)\*/")
 _LABEL = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
 _NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_CREATE = re.compile(rf"\s*type\s+(?:public\.)?{_NAME}\s+as\s+enum\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
-_ADD = re.compile(rf"\s*type\s+(?:public\.)?{_NAME}\s+add\s+value\s+(if\s+not\s+exists\s+)?('(?:[^']|'')*')"
+_CREATE = re.compile(rf"\s*type\s+(?:\"?public\"?\.)?{_NAME}\s+as\s+enum\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_ADD = re.compile(rf"\s*type\s+(?:\"?public\"?\.)?{_NAME}\s+add\s+value\s+(if\s+not\s+exists\s+)?('(?:[^']|'')*')"
                   r"(?:\s+(before|after)\s+('(?:[^']|'')*'))?\s*$", re.IGNORECASE | re.DOTALL)
-_OWNER = re.compile(rf"\s*type\s+(?:public\.)?{_NAME}\s+owner\s+to\s+\S+\s*$", re.IGNORECASE)
+_OWNER = re.compile(rf"\s*type\s+(?:\"?public\"?\.)?{_NAME}\s+owner\s+to\s+\S+\s*$", re.IGNORECASE)
 _DROP = re.compile(r"\s*type\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -95,10 +95,15 @@ _BUILT_IN_TYPE_NAMES = frozenset({*pgtypes.TYPE_OIDS, "serial", "bigserial", "sm
                                    "int4", "int8", "float", "decimal", "numeric", "real", "text", "boolean"})
 
 
+def _unqualified(type_text: str) -> str:
+    return re.sub(r'^\s*"?public"?\.', "", type_text.strip())
+
+
 def token_of_type(type_text: str | None) -> str | None:
     """The token of the enum type a column is declared with, None when it is no enum type
     (or no schema is at hand)."""
     cat = schema.current()
+    type_text = _unqualified(type_text) if type_text else type_text
     if cat is None or not type_text or type_text.strip().lower() in _BUILT_IN_TYPE_NAMES or \
             not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"', type_text.strip()):
         return None
@@ -149,8 +154,8 @@ def drop_type(rest: str) -> list[Statement]:
     cat = schema.current()
     out = []
     for word in split_top_level(m.group(2)):
-        name = _unquote_name(word.strip().removeprefix("public."))
-        token = token_of_type(word.strip().removeprefix("public."))
+        name = _unquote_name(_unqualified(word))
+        token = token_of_type(word)
         if token is None:
             if m.group(1):
                 out.append(Statement(kind="noop", tag="DROP TYPE",

@@ -29,7 +29,7 @@ class SessionContext:
 @dataclass(frozen=True)
 class Statement:
     kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor" | "explain"
-    #            | "prepare" | "execute" | "deallocate" | "listen" | "unlisten" | "notify"
+    #            | "prepare" | "execute" | "deallocate" | "listen" | "unlisten" | "notify" | "do"
     tag: str
     sqlite: tuple[str, ...] = ()
     param_count: int = 0

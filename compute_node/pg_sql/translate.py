@@ -26,7 +26,8 @@ Choices, for the wire-layer author:
 - VACUUM, ANALYZE, CHECKPOINT, DISCARD, LOCK, GRANT, REVOKE are kind "noop".
 - PREPARE, EXECUTE and DEALLOCATE are kinds "prepare", "execute" and "deallocate"
   (prepared.py); the session keeps and runs the prepared statements. LISTEN, UNLISTEN
-  and NOTIFY are kinds "listen", "unlisten" and "notify" (listen.py).
+  and NOTIFY are kinds "listen", "unlisten" and "notify" (listen.py); DO is kind "do"
+  (plpgsql.py parses the body, the session runs it).
 - set_config(name, value, is_local) is a SQLite function returning `value` (the session's
   settings are not changed by it).
 """
@@ -38,7 +39,7 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, listen, prepared, schema
+from compute_node.pg_sql import comments, exprtypes, listen, plpgsql, prepared, schema
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
@@ -355,6 +356,13 @@ def _unsupported(what):
     return h
 
 
+def _do(text, rest, ctx):
+    """DO: the body parsed now (what cannot run is refused before anything does); the
+    session runs it (kind "do", the DO's text after the keyword in `value`)."""
+    plpgsql.parse_do(rest)
+    return Statement(kind="do", tag="DO", value=rest)
+
+
 # --- EXPLAIN ---------------------------------------------------------------------------------
 _EXPLAIN_OPTS = re.compile(r"^\(([^)]*)\)\s*", re.DOTALL)
 
@@ -441,7 +449,7 @@ _HANDLERS = {
     "lock": noop("LOCK TABLE"), "comment": _comment, "grant": noop("GRANT"), "revoke": noop("REVOKE"),
     "listen": listen.listen, "notify": listen.notify, "unlisten": listen.unlisten,
     "execute": prepared.execute, "explain": _explain,
-    "do": _unsupported("DO"), "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
+    "do": _do, "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": _unsupported("materialized views"),
 }

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node import notifications
-from compute_node.pg_sql import functions, schema, sequences, settings
+from compute_node.pg_sql import functions, plpgsql, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
@@ -344,6 +344,8 @@ class PgSession:
             return self._run_show(stmt)
         if stmt.kind in ("listen", "unlisten", "notify"):
             return self._run_notification(stmt)
+        if stmt.kind == "do":
+            return self._run_do(stmt)
         if stmt.kind == "noop":
             if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL and UNLISTEN *
                 self.prepared.clear()
@@ -417,6 +419,84 @@ class PgSession:
         except apsw.SQLError as e:
             raise sql_error(e) from None
         return Outcome("NOTIFY")
+
+    # --- DO -------------------------------------------------------------------------------------
+    def _run_do(self, stmt: Statement) -> Outcome:
+        """A DO block (plpgsql.py), atomic as PostgreSQL's: in the session's transaction,
+        or in one of its own."""
+        _, tree = plpgsql.parse_do(stmt.value)
+        notices: list[tuple[str, str]] = []
+        own = self.engine.txn is None
+        if own:
+            self.engine.execute("BEGIN")
+        try:
+            self._do_block(tree, notices, 0)
+        except BaseException:
+            if own and self.engine.txn is not None:
+                self.engine.execute("ROLLBACK")
+                self.failed = False
+            raise
+        if own:
+            self.engine.execute("COMMIT")
+        return Outcome("DO", notices=notices)
+
+    def _do_block(self, block: plpgsql.Block, notices: list, depth: int) -> None:
+        if not block.handlers:
+            self._do_list(block.body, notices, depth)
+            return
+        savepoint = f"sixfold_do_{depth}"
+        self.engine.execute(f"SAVEPOINT {savepoint}")
+        try:
+            self._do_list(block.body, notices, depth)
+        except SqlError as e:
+            handler = next((h for h in block.handlers if e.sqlstate in h.sqlstates or
+                            ("*" in h.sqlstates and e.sqlstate != "57014")), None)
+            if handler is None:
+                raise
+            self.failed = False  # translation noted the error: the handler took it
+            self.engine.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")  # the block's work is undone
+            self.engine.execute(f"RELEASE SAVEPOINT {savepoint}")
+            self._do_list(handler.body, notices, depth + 1)
+            return
+        self.engine.execute(f"RELEASE SAVEPOINT {savepoint}")
+
+    def _do_list(self, statements: list, notices: list, depth: int) -> None:
+        for st in statements:
+            if isinstance(st, plpgsql.Block):
+                self._do_block(st, notices, depth + 1)
+            elif isinstance(st, plpgsql.If):
+                branch = next((body for condition, body in st.branches
+                               if condition is None or self._do_value(f"SELECT ({condition})")), [])
+                self._do_list(branch, notices, depth + 1)
+            elif isinstance(st, plpgsql.Raise):
+                self._do_raise(st, notices)
+            else:
+                text = st.query if isinstance(st, plpgsql.Perform) else st.text
+                for translated in self.translate(text):
+                    if translated.kind not in ("sql", "noop", "set"):
+                        raise SqlError(f"DO: {translated.tag} is not supported inside DO", "0A000")
+                    self._run(translated, ())
+
+    def _do_value(self, select: str):
+        (translated,) = self.translate(select)
+        out = self._run(translated, ())
+        return out.rows[0][0] if out.rows else None
+
+    def _do_raise(self, st: plpgsql.Raise, notices: list) -> None:
+        values = []
+        if st.args:
+            (translated,) = self.translate("SELECT " + ", ".join(f"CAST(({a}) AS text)" for a in st.args))
+            values = list(self._run(translated, ()).rows[0])
+        parts = st.message.split("%")
+        if len(parts) - 1 != len(values):
+            raise SqlError("too few or too many parameters specified for RAISE", "42601")
+        text = parts[0] + "".join(("" if v is None else str(v)) + p for v, p in zip(values, parts[1:]))
+        if st.level == "exception":
+            raise SqlError(text, "P0001")
+        if st.level in ("notice", "info"):
+            notices.append(("00000", text))
+        elif st.level == "warning":
+            notices.append(("01000", text))
 
     def _run_execute(self, stmt: Statement) -> Outcome:
         """EXECUTE name (arguments): the arguments evaluated and cast to the parameters'

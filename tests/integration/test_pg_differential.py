@@ -1395,6 +1395,34 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select pg_typeof(regexp_match('a', 'a')), pg_typeof(starts_with('a', 'a')), pg_typeof(gcd(1, 2)), "
         "pg_typeof(cbrt(8))",
     ],
+    "DO blocks that migrations send": [
+        "DO $$ BEGIN\n CREATE TYPE \"public\".\"{t}_st\" AS ENUM('a', 'b');\nEXCEPTION\n WHEN duplicate_object "
+        "THEN null;\nEND $$",
+        "DO $$ BEGIN\n CREATE TYPE \"public\".\"{t}_st\" AS ENUM('a', 'b');\nEXCEPTION\n WHEN duplicate_object "
+        "THEN null;\nEND $$",
+        "create table {t} (id int primary key, s \"public\".\"{t}_st\")",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = '{t}_st') THEN CREATE TYPE {t}_st AS "
+        "ENUM ('x'); ELSE RAISE NOTICE 'exists %', 1; END IF; INSERT INTO {t} VALUES (1, 'a'); BEGIN INSERT INTO {t} "
+        "VALUES (1, 'b'); EXCEPTION WHEN unique_violation THEN INSERT INTO {t} VALUES (2, 'b'); END; END $$",
+        "select * from {t} order by id",
+        "DO $$ BEGIN INSERT INTO {t} VALUES (3, 'a'); RAISE EXCEPTION 'stop %', 3; END $$",
+        "select count(*) from {t}",
+        "DO $$ BEGIN INSERT INTO {t} VALUES (4, 'zzz'); EXCEPTION WHEN others THEN NULL; END $$",
+        "DO $$ BEGIN INSERT INTO {t} VALUES (5, 'zzz'); EXCEPTION WHEN unique_violation THEN NULL; END $$",
+        "DO $$ BEGIN IF (SELECT count(*) FROM {t}) > 1 THEN INSERT INTO {t} VALUES (6, 'a'); ELSIF true THEN "
+        "INSERT INTO {t} VALUES (7, 'a'); END IF; END $$",
+        "DO LANGUAGE plpgsql $$ BEGIN PERFORM 1; END $$",
+        "DO $$ BEGIN ALTER TABLE {t} ADD COLUMN c int; EXCEPTION WHEN duplicate_column THEN NULL; END $$",
+        "DO $$ BEGIN ALTER TABLE {t} ADD COLUMN c int; EXCEPTION WHEN duplicate_column THEN NULL; END $$",
+        "alter table {t} add column if not exists c int",
+        "alter table {t} add column c int",
+        "select * from {t} order by id",
+        "DO $$ BEGIN SELEC 1; END $$",
+        "DO $$ BEGIN INSERT INTO {t} VALUES (8, 'a') $$",
+        "DO LANGUAGE sql $$ select 1 $$",
+        "DO $$ DECLARE n int; BEGIN n := 1; END $$",
+        "select count(*) from {t}",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",
@@ -1528,6 +1556,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("numeric literals beyond 15 digits in arithmetic", "with c as"):
         "a CTE column computed from a literal beyond 15 digits would be a double (0A000)",
     ("enum types", "greatest(m"): "greatest/least of an enum would compare labels as text (0A000)",
+    ("DO blocks that migrations send", "DECLARE n int"): "DO with variables (DECLARE) is not supported (0A000)",
     ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
     ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
