@@ -17,6 +17,8 @@ from typing import Callable
 
 import apsw
 
+from compute_node.pg_sql import virtual_rows
+
 # pg_stat_activity's columns, in PostgreSQL 15's order (those Sixfold has a value for
 # are filled, the rest NULL).
 COLUMNS = ("datid", "datname", "pid", "leader_pid", "usesysid", "usename", "application_name", "client_addr",
@@ -100,60 +102,9 @@ class Activity:
         return True
 
 
-class _Module:
-    def __init__(self, activity: Activity):
-        self.activity = activity
-
-    def Create(self, db, modulename, dbname, tablename, *args):
-        return f"CREATE TABLE x({', '.join(COLUMNS)})", _Table(self.activity)
-
-    Connect = Create
-
-
-class _Table:
-    def __init__(self, activity: Activity):
-        self.activity = activity
-
-    def BestIndex(self, constraints, orderbys):
-        return None
-
-    def Open(self):
-        return _Cursor(self.activity)
-
-    def Disconnect(self):
-        pass
-
-    Destroy = Disconnect
-
-
-class _Cursor:
-    def __init__(self, activity: Activity):
-        self.activity = activity
-        self.rows: list[tuple] = []
-        self.i = 0
-
-    def Filter(self, idx_num, idx_str, args):
-        self.rows, self.i = self.activity.rows(), 0
-
-    def Eof(self) -> bool:
-        return self.i >= len(self.rows)
-
-    def Next(self) -> None:
-        self.i += 1
-
-    def Rowid(self) -> int:
-        return self.i
-
-    def Column(self, n: int):
-        return self.rows[self.i][n]
-
-    def Close(self) -> None:
-        pass
-
-
 def register(conn: apsw.Connection, activity: Activity) -> None:
     """pg_stat_activity's rows and the functions that signal backends, on `conn`."""
-    conn.create_module("pg_stat_activity_rows", _Module(activity), eponymous=True, eponymous_only=True)
+    virtual_rows.register(conn, "pg_stat_activity_rows", COLUMNS, activity.rows)
 
     def signal(terminate: bool):
         def fn(pid):

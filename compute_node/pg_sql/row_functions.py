@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import apsw
 
-from compute_node.pg_sql import arrays, json_functions
+from compute_node.pg_sql import arrays, json_functions, virtual_rows
 
 _SCHEMA = "CREATE TABLE pg_rows(pg_key, pg_value, pg_rows_source HIDDEN, pg_rows_spec HIDDEN)"
 _VISIBLE = 2
@@ -65,11 +65,10 @@ class _Table:
     Destroy = Disconnect
 
 
-class _Cursor:
+class _Cursor(virtual_rows.RowsCursor):
     def __init__(self):
-        self.rows: list[tuple] = []
+        super().__init__()
         self.args: tuple = (None, None)
-        self.i = 0
 
     def Filter(self, idx_num, idx_str, args):
         self.args = tuple(args)
@@ -79,22 +78,10 @@ class _Cursor:
             raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
         self.i = 0
 
-    def Eof(self) -> bool:
-        return self.i >= len(self.rows)
-
-    def Next(self) -> None:
-        self.i += 1
-
-    def Rowid(self) -> int:
-        return self.i
-
     def Column(self, n: int):
         if n < _VISIBLE:
             return self.rows[self.i][n]
         return self.args[n - _VISIBLE]
-
-    def Close(self) -> None:
-        pass
 
 
 def register(conn: apsw.Connection) -> None:

@@ -11,6 +11,8 @@ import threading
 
 import apsw
 
+from compute_node.pg_sql import virtual_rows
+
 from sixfold.constants import PG_CONNECTIONS_MAX
 
 SESSION = threading.local()  # .params: the running session's settings (name -> value)
@@ -52,51 +54,7 @@ def rows() -> list[tuple]:
             for key, (name, value) in sorted(_all().items())]
 
 
-class _Module:
-    def Create(self, db, modulename, dbname, tablename, *args):
-        return f"CREATE TABLE x({', '.join(COLUMNS)})", _Table()
-
-    Connect = Create
-
-
-class _Table:
-    def BestIndex(self, constraints, orderbys):
-        return None
-
-    def Open(self):
-        return _Cursor()
-
-    def Disconnect(self):
-        pass
-
-    Destroy = Disconnect
-
-
-class _Cursor:
-    def __init__(self):
-        self.rows: list[tuple] = []
-        self.i = 0
-
-    def Filter(self, idx_num, idx_str, args):
-        self.rows, self.i = rows(), 0
-
-    def Eof(self) -> bool:
-        return self.i >= len(self.rows)
-
-    def Next(self) -> None:
-        self.i += 1
-
-    def Rowid(self) -> int:
-        return self.i
-
-    def Column(self, n: int):
-        return self.rows[self.i][n]
-
-    def Close(self) -> None:
-        pass
-
-
 def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("current_setting", current_setting, 1)
     conn.create_scalar_function("current_setting", current_setting, 2)
-    conn.create_module("pg_settings_rows", _Module(), eponymous=True, eponymous_only=True)
+    virtual_rows.register(conn, "pg_settings_rows", COLUMNS, rows)

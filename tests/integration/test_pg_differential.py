@@ -1581,28 +1581,39 @@ def test_same_answer_as_postgres(case, postgres_endpoint, sixfold_endpoint):  # 
     assert not diffs, f"{case}: {len(diffs)} differences\n" + "\n".join(diffs)
 
 
-def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
-    """diag.constraint_name (the ErrorResponse's n field) and the message on a unique or
-    check violation, as psycopg and ORMs read them: CHECK constraints named as PostgreSQL
-    names them (t_col_check, t_check, or the name given)."""
-    table = f"u_{uuid.uuid4().hex[:8]}"
+def _violations(endpoints, setup: list[str], bad: list[tuple[str, type]], cleanup: list[str]) -> list[list]:
+    """For each server: (diag.constraint_name, message) of each bad statement, which must
+    fail with its psycopg error class (the ErrorResponse's n field, as ORMs read it)."""
     seen = []
-    for ep in (postgres_endpoint, sixfold_endpoint):
+    for ep in endpoints:
         got = []
         with connect(ep.uri) as conn:
-            conn.execute(f"create table {table} (id int primary key, code text unique, n int check (n > 0), "
-                         "m int, constraint m_small check (m < 10), check (n < m))")
-            conn.execute(f"insert into {table} values (1, 'a', 1, 2)")
-            for bad, error in ((f"insert into {table} values (2, 'a', 1, 2)", psycopg.errors.UniqueViolation),
-                               (f"insert into {table} values (3, 'b', 0, 2)", psycopg.errors.CheckViolation),
-                               (f"update {table} set m = 11", psycopg.errors.CheckViolation),
-                               (f"insert into {table} values (4, 'c', 5, 2)", psycopg.errors.CheckViolation)):
+            for sql in setup:
+                conn.execute(sql)
+            for sql, error in bad:
                 with pytest.raises(error) as e:
-                    conn.execute(bad)
+                    conn.execute(sql)
                 got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
-            conn.execute(f"drop table {table}")
+            for sql in cleanup:
+                conn.execute(sql)
         seen.append(got)
-    assert [n for n, _ in seen[0]] == [f"{table}_code_key", f"{table}_n_check", "m_small", f"{table}_check"]
+    return seen
+
+
+def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A unique or check violation names its constraint as PostgreSQL does: CHECK
+    constraints named t_col_check, t_check, or the name given."""
+    t = f"u_{uuid.uuid4().hex[:8]}"
+    seen = _violations(
+        (postgres_endpoint, sixfold_endpoint),
+        [f"create table {t} (id int primary key, code text unique, n int check (n > 0), m int, "
+         "constraint m_small check (m < 10), check (n < m))", f"insert into {t} values (1, 'a', 1, 2)"],
+        [(f"insert into {t} values (2, 'a', 1, 2)", psycopg.errors.UniqueViolation),
+         (f"insert into {t} values (3, 'b', 0, 2)", psycopg.errors.CheckViolation),
+         (f"update {t} set m = 11", psycopg.errors.CheckViolation),
+         (f"insert into {t} values (4, 'c', 5, 2)", psycopg.errors.CheckViolation)],
+        [f"drop table {t}"])
+    assert [n for n, _ in seen[0]] == [f"{t}_code_key", f"{t}_n_check", "m_small", f"{t}_check"]
     assert seen[1] == seen[0]
 
 
@@ -1610,29 +1621,36 @@ def test_unique_violations_name_the_constraint(postgres_endpoint, sixfold_endpoi
     """A duplicate key names what PostgreSQL names: the primary key's t_pkey (an integer key
     is SQLite's rowid), a CREATE TABLE constraint's given name, ALTER TABLE ADD CONSTRAINT's,
     a unique index's own name."""
-    table = f"k_{uuid.uuid4().hex[:8]}"
-    seen = []
-    for ep in (postgres_endpoint, sixfold_endpoint):
-        got = []
-        with connect(ep.uri) as conn:
-            conn.execute(f"create table {table} (id int primary key, a int, b int, c int, d text unique, e text, "
-                         f"constraint {table}_ab unique (a, b))")
-            conn.execute(f"alter table {table} add constraint {table}_c_once unique (c)")
-            conn.execute(f"create table {table}_t (k text primary key)")
-            conn.execute(f"insert into {table}_t values ('x')")
-            conn.execute(f"create unique index {table}_ex on {table} (lower(e))")
-            conn.execute(f"insert into {table} values (1, 1, 1, 1, 'a', 'x')")
-            for bad in (f"insert into {table} values (1, 2, 2, 2, 'b')", f"insert into {table} values (2, 1, 1, 2, 'b')",
-                        f"insert into {table} values (2, 2, 2, 1, 'b')", f"insert into {table} values (2, 2, 2, 2, 'a')",
-                        f"insert into {table}_t values ('x')", f"insert into {table} values (2, 2, 2, 2, 'b', 'X')"):
-                with pytest.raises(psycopg.errors.UniqueViolation) as e:
-                    conn.execute(bad)
-                got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
-            conn.execute(f"drop table {table}")
-            conn.execute(f"drop table {table}_t")
-        seen.append(got)
-    assert [n for n, _ in seen[0]] == [f"{table}_pkey", f"{table}_ab", f"{table}_c_once", f"{table}_d_key",
-                                       f"{table}_t_pkey", f"{table}_ex"]
+    t = f"k_{uuid.uuid4().hex[:8]}"
+    dup = psycopg.errors.UniqueViolation
+    seen = _violations(
+        (postgres_endpoint, sixfold_endpoint),
+        [f"create table {t} (id int primary key, a int, b int, c int, d text unique, e text, "
+         f"constraint {t}_ab unique (a, b))", f"alter table {t} add constraint {t}_c_once unique (c)",
+         f"create table {t}_t (k text primary key)", f"insert into {t}_t values ('x')",
+         f"create unique index {t}_ex on {t} (lower(e))", f"insert into {t} values (1, 1, 1, 1, 'a', 'x')"],
+        [(f"insert into {t} values (1, 2, 2, 2, 'b')", dup), (f"insert into {t} values (2, 1, 1, 2, 'b')", dup),
+         (f"insert into {t} values (2, 2, 2, 1, 'b')", dup), (f"insert into {t} values (2, 2, 2, 2, 'a')", dup),
+         (f"insert into {t}_t values ('x')", dup), (f"insert into {t} values (2, 2, 2, 2, 'b', 'X')", dup)],
+        [f"drop table {t}", f"drop table {t}_t"])
+    assert [n for n, _ in seen[0]] == [f"{t}_pkey", f"{t}_ab", f"{t}_c_once", f"{t}_d_key", f"{t}_t_pkey", f"{t}_ex"]
+    assert seen[1] == seen[0]
+
+
+def test_foreign_key_errors_name_the_key(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A foreign key violation names the key as PostgreSQL does, from either side: an
+    INSERT or UPDATE of the referring table, a DELETE or UPDATE of the referred one."""
+    parent, child = f"p_{uuid.uuid4().hex[:8]}", f"c_{uuid.uuid4().hex[:8]}"
+    fk = psycopg.errors.ForeignKeyViolation
+    seen = _violations(
+        (postgres_endpoint, sixfold_endpoint),
+        [f"create table {parent} (id int primary key)",
+         f"create table {child} (id int primary key, pid int references {parent}(id))",
+         f"insert into {parent} values (1)", f"insert into {child} values (1, 1)"],
+        [(f"insert into {child} values (2, 9)", fk), (f"update {child} set pid = 5", fk),
+         (f"delete from {parent} where id = 1", fk), (f"update {parent} set id = 7", fk)],
+        [f"drop table {child}", f"drop table {parent}"])
+    assert [n for n, _ in seen[0]] == [f"{child}_pid_fkey"] * 4
     assert seen[1] == seen[0]
 
 
@@ -1664,30 +1682,6 @@ def test_pg_stat_activity_lists_sessions_and_terminates(postgres_endpoint, sixfo
         seen.append((rows, signals, settings))
     assert seen[1] == seen[0]
     assert seen[0][0][0][3] == "victim" and seen[0][0][0][4] == "idle in transaction"
-
-
-def test_foreign_key_errors_name_the_key(postgres_endpoint, sixfold_endpoint):  # noqa: F811
-    """A foreign key violation names the key as PostgreSQL does, from either side: an
-    INSERT or UPDATE of the referring table, a DELETE or UPDATE of the referred one."""
-    parent, child = f"p_{uuid.uuid4().hex[:8]}", f"c_{uuid.uuid4().hex[:8]}"
-    seen = []
-    for ep in (postgres_endpoint, sixfold_endpoint):
-        got = []
-        with connect(ep.uri) as conn:
-            conn.execute(f"create table {parent} (id int primary key)")
-            conn.execute(f"create table {child} (id int primary key, pid int references {parent}(id))")
-            conn.execute(f"insert into {parent} values (1)")
-            conn.execute(f"insert into {child} values (1, 1)")
-            for bad in (f"insert into {child} values (2, 9)", f"update {child} set pid = 5",
-                        f"delete from {parent} where id = 1", f"update {parent} set id = 7"):
-                with pytest.raises(psycopg.errors.ForeignKeyViolation) as e:
-                    conn.execute(bad)
-                got.append((e.value.diag.constraint_name, e.value.diag.message_primary))
-            conn.execute(f"drop table {child}")
-            conn.execute(f"drop table {parent}")
-        seen.append(got)
-    assert [n for n, _ in seen[0]] == [f"{child}_pid_fkey"] * 4
-    assert seen[1] == seen[0]
 
 
 def test_bad_parameters_give_errors_not_dropped_connections(sixfold_endpoint):  # noqa: F811
