@@ -15,7 +15,7 @@ from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
-from compute_node.pg_sql.lexing import error_near, ident
+from compute_node.pg_sql.lexing import error_near, ident, split_top_level
 from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite
 from compute_node.pg_sql.statement import Statement
 
@@ -146,7 +146,7 @@ def _create_index(text, rest, ctx):
     if using and using.lower() not in ("btree", "hash"):
         raise SqlError(f"index access method \"{using}\" is not supported", "0A000")
     table = _table_name(table)
-    col_sql = _expr_list_sqlite(cols, ctx)
+    col_sql = ", ".join(_index_element(e, ctx) for e in split_top_level(cols))
     if not name:
         name = f"{table.strip(chr(34))}_{'_'.join(re.findall(r'[A-Za-z0-9_]+', cols)[:3])}_idx"
     else:
@@ -157,6 +157,21 @@ def _create_index(text, rest, ctx):
     sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} "
            f"ON {table} ({col_sql}){where_sql}")
     return Statement(kind="sql", tag="CREATE INDEX", sqlite=(sql,))
+
+
+_INDEX_ELEMENT = re.compile(r"^(.*?)(?:\s+collate\s+(\"[^\"]+\"|\w+))?(?:\s+([a-z_][a-z0-9_]*_ops))?"
+                            r"(?:\s+(asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _index_element(element: str, ctx) -> str:
+    """One column or expression of CREATE INDEX: its operator class (Django's
+    varchar_pattern_ops, text_pattern_ops) and a C collation dropped (SQLite's BINARY
+    order is C's), NULLS FIRST/LAST dropped (SQLite orders NULLs first), ASC/DESC kept."""
+    m = _INDEX_ELEMENT.match(element.strip())
+    expr, collation, _opclass, direction = m.groups()
+    if collation and collation.strip('"').lower() not in ("c", "posix", "default"):
+        raise SqlError(f'collation "{collation.strip(chr(34))}" is not supported in an index', "0A000")
+    return _expr_list_sqlite(expr, ctx) + (f" {direction.upper()}" if direction else "")
 
 
 def _expr_list_sqlite(cols: str, ctx) -> str:

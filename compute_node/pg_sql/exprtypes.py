@@ -196,7 +196,8 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
             return None
         start = _output_kind(src.this.args.get("start"))
         return "timestamptz" if start == "date" else start  # a date series is of timestamptz
-    if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "pg_rows":
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and \
+            src.this.name.lower() in ("pg_rows", "pg_zip_rows"):
         from compute_node.pg_sql import json_rows
 
         return json_rows.column_kind(src, col.name)

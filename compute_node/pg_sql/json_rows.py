@@ -16,6 +16,8 @@ SELECT (PostgreSQL would expand after grouping, or zip two functions).
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, schema
@@ -41,10 +43,17 @@ def _srf(src: exp.Expression) -> str | None:
 def column_kind(src: exp.Expression, name: str) -> str | None:
     """The kind of pg_rows column `name` of a rewritten source, None when `src` is not
     one (or has no such column)."""
-    if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous) and src.this.name.lower() == "pg_rows"
+    if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Anonymous)
+            and src.this.name.lower() in ("pg_rows", "pg_zip_rows")
             and len(src.this.expressions) == 2 and isinstance(src.this.expressions[1], exp.Literal)):
         return None
     kind, _, rest = str(src.this.expressions[1].this).partition(":")
+    if kind == "zip":  # pg_v0 ... of unnest(a, b, ...)
+        kinds = rest.split(",")
+        m = re.fullmatch(r"pg_v(\d+)", name.lower())
+        if m and int(m.group(1)) < len(kinds):
+            return exprtypes.ELEMENT_KIND.get(kinds[int(m.group(1))], "")
+        return "int" if name.lower() == "pg_key" else None
     if kind == "array":
         return {"pg_value": exprtypes.ELEMENT_KIND.get(rest, ""), "pg_key": "int"}.get(name.lower())
     mode, binary, _name = rest.split(":", 2)
@@ -127,12 +136,23 @@ def rewrite_sources(tree: exp.Expression, array_oid) -> None:
         sources += [j.this for j in sel.args.get("joins") or []]
         if not any(_srf(s) for s in sources):
             continue
+        into_insert = isinstance(tree, exp.Insert) and tree.expression is sel
         columns: dict[str, dict[str, str]] = {}  # alias -> PostgreSQL name -> pg_rows'
+        stars: dict[str, list[tuple[str, str]]] = {}  # alias -> its columns in order, when names repeat
         for src in sources:
             name = _srf(src)
             if name is None:
                 continue
             n += 1
+            args = src.expressions if isinstance(src, exp.Unnest) else src.this.expressions
+            if name == "unnest" and len(args) > 1:  # unnest(a, b, ...): the arrays side by side
+                alias = src.args.get("alias")
+                alias_name = alias.name if alias is not None and alias.name else f"pg_rows{n}"
+                stars[alias_name] = _zip_source(src, args, alias, alias_name, array_oid, into_insert)
+                columns[alias_name] = {}
+                for pg, sq in stars[alias_name]:
+                    columns[alias_name].setdefault(pg, sq)
+                continue
             if name == "unnest":
                 mode, binary, pg_cols = "unnest", 0, (("unnest", ""),) + ((("ordinality", "int"),)
                                                                           if src.args.get("offset") else ())
@@ -154,16 +174,10 @@ def rewrite_sources(tree: exp.Expression, array_oid) -> None:
             names = listed + names[len(listed):]
             columns[alias_name] = dict(zip(names, ("pg_value", "pg_key") if mode == "unnest"
                                            else _SQLITE_COLUMNS[len(pg_cols)]))
-            args = src.expressions if isinstance(src, exp.Unnest) else src.this.expressions
             if len(args) != 1:
                 raise SqlError(f"function {name} takes one argument here", "0A000" if name == "unnest" else "42883")
             if mode == "unnest":
-                oid = array_oid(args[0])
-                kind = next((k for k, v in ELEMENTS.items() if v[1] == oid), None)
-                if kind is None:
-                    raise SqlError("unnest of an array whose element type is not known here is not supported "
-                                   "(cast it, as in unnest($1::int[]))", "0A000")
-                spec = f"array:{kind}"
+                spec = f"array:{_element_kind(args[0], array_oid, into_insert)}"
             else:
                 spec = f"json:{mode}:{binary}:{name}"
             table = exp.Table(this=exp.Anonymous(this="pg_rows", expressions=[args[0], exp.Literal.string(spec)]),
@@ -171,11 +185,62 @@ def rewrite_sources(tree: exp.Expression, array_oid) -> None:
             src.replace(table)
         frm = sel.args.get("from_") or sel.args.get("from")
         sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
-        _expand_star(sel, sources, columns)
+        _expand_star(sel, sources, columns, stars)
         _rename_references(sel, columns, sources)
 
 
-def _expand_star(sel: exp.Select, sources: list, columns: dict) -> None:
+def _array_cast(e: exp.Expression) -> exp.Cast | None:
+    """`e` when it is (in parentheses) a cast to an array type, else None."""
+    e = e.unnest() if isinstance(e, exp.Paren) else e
+    return e if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType) and \
+        e.args["to"].this == exp.DataType.Type.ARRAY else None
+
+
+def _element_kind(arg, array_oid, into_insert: bool) -> str:
+    """The element kind pg_rows reads an array's elements as. An array of a type Sixfold
+    has no array values of (timestamptz[], date[], numeric[] ...) is read as text only
+    where the rows go straight into INSERT ... SELECT: the target column's input rules
+    then read each element (Django's bulk_create sends such arrays)."""
+    oid = array_oid(arg)
+    kind = next((k for k, v in ELEMENTS.items() if v[1] == oid), None)
+    if kind is None and into_insert and _array_cast(arg) is not None:
+        inner = arg
+        while _array_cast(inner) is not None:  # ('{...}'::timestamptz[])::timestamp with time zone[]
+            inner = _array_cast(inner).this
+        arg.replace(inner)  # the array's text, each element read by the column it goes into
+        return "unknown"  # no kind: typed by that column, not as text
+    if kind is None:
+        raise SqlError("unnest of an array whose element type is not known here is not supported "
+                       "(cast it, as in unnest($1::int[]))", "0A000")
+    return kind
+
+
+def _zip_source(src, args, alias, alias_name: str, array_oid, into_insert: bool) -> list[tuple[str, str]]:
+    """unnest(a, b, ...) replaced by pg_zip_rows over the arrays: its columns, in order,
+    as (PostgreSQL name, pg_zip_rows' column)."""
+    from compute_node.pg_sql.row_functions import ZIP_ARRAYS_MAX
+
+    if len(args) > ZIP_ARRAYS_MAX:
+        raise SqlError(f"unnest of more than {ZIP_ARRAYS_MAX} arrays is not supported", "0A000")
+    kinds = [_element_kind(a, array_oid, into_insert) for a in args]
+    ordinality = src.args.get("offset")
+    default = ["unnest"] * len(args) + (["ordinality"] if ordinality else [])
+    listed = [c.name for c in alias.columns] if alias is not None and alias.columns else []
+    if isinstance(ordinality, exp.Identifier) and not listed:
+        default[-1] = ordinality.name
+    if len(listed) > len(default):
+        raise SqlError(f'table "{alias_name}" has {len(default)} columns available but {len(listed)} columns '
+                       "specified", "42P10")
+    names = listed + default[len(listed):]
+    own = [f"pg_v{i}" for i in range(len(args))] + (["pg_key"] if ordinality else [])
+    src.replace(exp.Table(
+        this=exp.Anonymous(this="pg_zip_rows", expressions=[exp.Anonymous(this="json_array", expressions=list(args)),
+                                                              exp.Literal.string("zip:" + ",".join(kinds))]),
+        alias=exp.TableAlias(this=exp.to_identifier(alias_name))))
+    return list(zip(names, own))
+
+
+def _expand_star(sel: exp.Select, sources: list, columns: dict, stars: dict) -> None:
     items = []
     for e in sel.expressions:
         star_of = e.table if isinstance(e, exp.Column) and isinstance(e.this, exp.Star) else \
@@ -189,7 +254,7 @@ def _expand_star(sel: exp.Select, sources: list, columns: dict) -> None:
                 continue
             if alias in columns:
                 items += [exp.alias_(_reference(sq, alias), exp.to_identifier(pg, quoted=True))
-                          for pg, sq in columns[alias].items()]
+                          for pg, sq in stars.get(alias, columns[alias].items())]
             else:
                 items.append(exp.Column(this=exp.Star(), table=exp.to_identifier(alias)))
     sel.set("expressions", items)

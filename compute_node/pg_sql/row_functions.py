@@ -40,11 +40,13 @@ class _Module:
 
 
 class _Table:
+    visible = _VISIBLE
+
     def BestIndexObject(self, o: apsw.IndexInfo) -> bool:
         found = {}
         for c in range(o.nConstraint):
             col = o.get_aConstraint_iColumn(c)
-            if col >= _VISIBLE and o.get_aConstraint_usable(c) and \
+            if col >= self.visible and o.get_aConstraint_usable(c) and \
                     o.get_aConstraint_op(c) == apsw.SQLITE_INDEX_CONSTRAINT_EQ:
                 found.setdefault(col, c)
         if len(found) != 2:
@@ -66,6 +68,8 @@ class _Table:
 
 
 class _Cursor(virtual_rows.RowsCursor):
+    visible = _VISIBLE
+
     def __init__(self):
         super().__init__()
         self.args: tuple = (None, None)
@@ -79,10 +83,58 @@ class _Cursor(virtual_rows.RowsCursor):
         self.i = 0
 
     def Column(self, n: int):
-        if n < _VISIBLE:
+        if n < self.visible:
             return self.rows[self.i][n]
-        return self.args[n - _VISIBLE]
+        return self.args[n - self.visible]
+
+
+# unnest(a, b, ...) in FROM: the arrays side by side, a NULL where one is shorter (as
+# PostgreSQL's). `pg_zip_rows(json_array(a, b, ...), 'zip:<kind>,<kind>,...')`: pg_key is
+# the 1-based position, pg_v0 ... the arrays' elements.
+ZIP_ARRAYS_MAX = 10
+_ZIP_SCHEMA = (f"CREATE TABLE pg_zip_rows(pg_key, {', '.join(f'pg_v{i}' for i in range(ZIP_ARRAYS_MAX))}, "
+               "pg_rows_source HIDDEN, pg_rows_spec HIDDEN)")
+
+
+def zip_rows(source, spec: str) -> list[tuple]:
+    import itertools
+    import json
+
+    if source is None:
+        return []
+    kinds = str(spec).partition(":")[2].split(",")
+    arrays_text = json.loads(source)
+    columns = [arrays.array_rows(a, k) if a is not None else [] for a, k in zip(arrays_text, kinds)]
+    pad = (None,) * (ZIP_ARRAYS_MAX - len(columns))
+    return [(i, *row, *pad) for i, row in enumerate(itertools.zip_longest(*columns), start=1)]
+
+
+class _ZipModule(_Module):
+    def Create(self, db, modulename, dbname, tablename, *args):
+        return _ZIP_SCHEMA, _ZipTable()
+
+    Connect = Create
+
+
+class _ZipTable(_Table):
+    visible = 1 + ZIP_ARRAYS_MAX
+
+    def Open(self):
+        return _ZipCursor()
+
+
+class _ZipCursor(_Cursor):
+    visible = 1 + ZIP_ARRAYS_MAX
+
+    def Filter(self, idx_num, idx_str, args):
+        self.args = tuple(args)
+        try:
+            self.rows = zip_rows(*args)
+        except arrays.ArrayError as e:
+            raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+        self.i = 0
 
 
 def register(conn: apsw.Connection) -> None:
     conn.create_module("pg_rows", _Module(), use_bestindex_object=True, eponymous=True, eponymous_only=True)
+    conn.create_module("pg_zip_rows", _ZipModule(), use_bestindex_object=True, eponymous=True, eponymous_only=True)

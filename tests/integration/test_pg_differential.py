@@ -1207,6 +1207,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "order by id",
         "select id from {t} where meta ? 'z'",
         "select * from {t} join lateral (select 1) s on true",
+        "select * from unnest(array[1, 2, 3], array['a', 'b'])",
+        "select x, y from unnest(array[1, 2], array['a', 'b']) as t(x, y) order by x",
+        "select * from unnest(array[1, 2], array[true, false]) with ordinality",
+        "create table {t}_z (id int primary key, d date, ts timestamptz, n numeric(6,2))",
+        "insert into {t}_z select * from unnest(array[1, 2]::int[], '{2024-01-01,2024-02-29}'::date[], "
+        "('{\"2024-01-01 10:00+02\",NULL}'::timestamptz[])::timestamp with time zone[], '{1.5,2}'::numeric[]) "
+        "returning *",
+        "insert into {t}_z select * from unnest(array[3]::int[], '{2024-02-30}'::date[], '{NULL}'::timestamptz[], "
+        "'{1}'::numeric[])",
+        "select * from unnest('{2024-01-01}'::date[])",
+        "select * from {t}_z order by id",
     ],
     "descriptions (COMMENT ON)": [
         "create table {t} (id int primary key, name text)",
@@ -1557,6 +1568,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "a CTE column computed from a literal beyond 15 digits would be a double (0A000)",
     ("enum types", "greatest(m"): "greatest/least of an enum would compare labels as text (0A000)",
     ("DO blocks that migrations send", "DECLARE n int"): "DO with variables (DECLARE) is not supported (0A000)",
+    ("unnest and set-returning functions", "select * from unnest('{2024-01-01}'::date[])"):
+        "arrays of dates are read only into an INSERT's columns (0A000)",
     ("arrays", "'{{1,2},{3,4}}'"): "multidimensional arrays are not supported (0A000)",
     ("arrays", "where nums > '{1}'"): "ordering arrays would compare their text (0A000)",
     ("numeric beyond what Sixfold stores", "x + 1234567890123.45678"):
