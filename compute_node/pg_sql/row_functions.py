@@ -69,6 +69,7 @@ class _Table:
 
 class _Cursor(virtual_rows.RowsCursor):
     visible = _VISIBLE
+    make_rows = staticmethod(rows)
 
     def __init__(self):
         super().__init__()
@@ -77,7 +78,7 @@ class _Cursor(virtual_rows.RowsCursor):
     def Filter(self, idx_num, idx_str, args):
         self.args = tuple(args)
         try:
-            self.rows = rows(*args)
+            self.rows = self.make_rows(*args)
         except arrays.ArrayError as e:
             raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
         self.i = 0
@@ -125,14 +126,7 @@ class _ZipTable(_Table):
 
 class _ZipCursor(_Cursor):
     visible = 1 + ZIP_ARRAYS_MAX
-
-    def Filter(self, idx_num, idx_str, args):
-        self.args = tuple(args)
-        try:
-            self.rows = zip_rows(*args)
-        except arrays.ArrayError as e:
-            raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
-        self.i = 0
+    make_rows = staticmethod(zip_rows)
 
 
 def register(conn: apsw.Connection) -> None:
