@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
+    catalog, distinct_on, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
     set_operations, temporal, values,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -1923,7 +1923,7 @@ def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
 
 def query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
     max_param = [0]
-    tree = rewrite(parse_one(pg_sql), ctx, max_param)
+    tree = distinct_on.rewrite(rewrite(parse_one(pg_sql), ctx, max_param))
     return gen(tree), max_param[0]
 
 
@@ -2385,6 +2385,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise
     if refused is not None:
         raise refused
+    tree = distinct_on.rewrite(tree)
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
     sql = gen(tree) + (" " + locking if locking else "")

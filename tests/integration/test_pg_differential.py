@@ -1434,6 +1434,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "DO $$ DECLARE n int; BEGIN n := 1; END $$",
         "select count(*) from {t}",
     ],
+    "DISTINCT ON": [
+        "create table {t} (id int primary key, s text, k int, n numeric(6,2))",
+        "insert into {t} values (1, 'b', 1, 1.5), (2, 'a', 1, 2), (3, null, 2, null), (4, 'a', 2, 0.25), (5, 'b', 3, 7)",
+        "select distinct on (s) * from {t} order by s, id desc",
+        "select distinct on (s) s, id from {t} order by s, id desc limit 2",
+        "select distinct on (s) s, id from {t} order by s, id desc limit 2 offset 1",
+        "select distinct on (s) s, id + 1 as m from {t} order by s, m desc",
+        "select distinct on (s) s, id from {t} order by 1, 2 desc",
+        "select distinct on (s, k) s, k, n from {t} order by s desc nulls last, k, n",
+        "select distinct on (a.s) a.*, b.id as bid from {t} a join {t} b on a.id = b.id order by a.s desc nulls last, "
+        "a.id",
+        "select count(*) from (select distinct on (s) * from {t} order by s, id) x",
+        "with latest as (select distinct on (k) k, id, n from {t} order by k, id desc) select * from latest order by k",
+        "select distinct on (k) k, n * 2 as d from {t} where id > 1 order by k, n",
+        "select distinct on (k) k, sum(n) over (partition by k) as total from {t} order by k, total",
+    ],
     "regclass and pg_typeof": [
         "create table {t} (id int primary key, nums int[], price numeric(6,2))",
         "select '{t}'::regclass as r, '{t}'::regclass::text as s, 'public.{t}'::regclass as q",
