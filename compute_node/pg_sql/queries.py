@@ -529,6 +529,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         _refuse_array_order(node)
     if isinstance(node, _ENUM_COMPARED):
         _check_enum_literals(node)
+    if isinstance(node, exp.Case) and isinstance(node.this, exp.Column):  # CASE m WHEN 'x' ...: m = 'x'
+        token = enums.token_of_type(exprtypes.column_decl(node.this))
+        for branch in node.args.get("ifs") or [] if token else []:
+            if isinstance(branch.this, exp.Literal) and branch.this.is_string:
+                enums.check_literal(token, branch.this.this)
     if cls in _ARITH:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
