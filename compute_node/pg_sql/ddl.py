@@ -340,6 +340,8 @@ def _pg_type_text(dt: exp.DataType) -> str:
     t = dt.sql(dialect="postgres").lower()
     base, paren, mods = t.partition("(")
     base = _TYPE_RENAME.get(base.strip(), base.strip())
+    if paren and mods.endswith(")[]"):  # varchar(20)[]: SQLite's grammar takes varchar[](20)
+        return f"{base}[]({mods[:-3].replace(', ', ',')})"
     return base + (paren + mods.replace(", ", ",") if paren else "")
 
 

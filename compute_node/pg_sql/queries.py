@@ -1936,7 +1936,7 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
                 exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Values: "SELECT"}
 
 
-_FUNC_COLUMN_NAMES = {exp.ArrayConcat: "array_cat", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
+_FUNC_COLUMN_NAMES = {exp.ArrayConcat: "array_cat", exp.ArraySize: "array_length", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
                       exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
@@ -1970,6 +1970,9 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return f"sha{e.args['length'].this}"
     if isinstance(e, exp.Window):
         return _pg_column_name(e.this)
+    if isinstance(e, exp.Bracket):  # codes[2] is named after the array: codes
+        inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
+        return inner.name if isinstance(inner, exp.Column) else _pg_column_name(inner)
     named = _FUNC_COLUMN_NAMES.get(type(e))
     if named:
         return named

@@ -382,6 +382,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select currval('{t}_two')",
     ],
     "arrays": [
+        "create table {t}_v (id int primary key, codes varchar(5)[])",
+        "insert into {t}_v values (1, '{ab,cd}') returning codes",
+        "select format_type(a.atttypid, a.atttypmod) from pg_attribute a join pg_class c on c.oid = a.attrelid "
+        "where c.relname = '{t}_v' and a.attname = 'codes'",
+        "select codes[2], array_length(codes, 1) from {t}_v",
         "create table {t} (id int primary key, tags text[], nums int[], big bigint[], flags boolean[], f float8[])",
         "insert into {t} values (1, '{a,b}', '{1,2,3}', '{9000000000}', '{t,f}', '{1.5,2}')",
         "insert into {t} values (2, array['x', 'y z', null, ''], array[3, 4], null, '{yes,NULL}', array[0.1])",
