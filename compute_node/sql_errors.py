@@ -7,6 +7,7 @@ import re
 
 import apsw
 
+from compute_node.pg_sql.constraints import unique_name
 from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.sql")
@@ -140,9 +141,7 @@ def unique_key_error(err: SqlError, sqlite_msg: str, rows) -> SqlError:
                 name = index
             elif origin == "u":
                 create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-                given = re.search(r'\bconstraint\s+"?(\w+)"?\s+unique\s*\(\s*' + r"\s*,\s*".join(
-                    f'"?{re.escape(c)}"?' for c in cols) + r"\s*\)", create[0][0] if create else "", re.IGNORECASE)
-                name = given.group(1) if given else None
+                name = unique_name(create[0][0] if create else None, table, ",".join(cols))
             break
     if name is None:
         return err

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from compute_node.pg_sql import values
-from compute_node.pg_sql.lexing import split_top_level
+from compute_node.pg_sql.lexing import object_name, split_top_level
 
 _CONSTRAINT_WORDS = {"constraint", "not", "null", "default", "primary", "unique", "check", "references", "collate",
                      "generated", "as"}
@@ -64,10 +64,6 @@ def _tokens(coldef: str) -> list[str]:
     return out
 
 
-def _name(token: str) -> str:
-    return token[1:-1].replace('""', '"') if token.startswith('"') else token.lower()
-
-
 def rewrite_column(create_sql: str, column: str, op: str, arg: str) -> str:
     """The CREATE TABLE text with one column's definition changed. op: 'set_default' (arg:
     the SQLite DEFAULT clause), 'drop_default', 'set_not_null', 'drop_not_null', 'type' (arg:
@@ -78,7 +74,7 @@ def rewrite_column(create_sql: str, column: str, op: str, arg: str) -> str:
     target = column.strip('"')
     for k, part in enumerate(parts):
         toks = _tokens(part)
-        if not toks or _name(toks[0]) != target:
+        if not toks or object_name(toks[0]) != target:
             continue
         name, rest = toks[0], toks[1:]
         type_end = 0

@@ -23,6 +23,19 @@ _ACTION = re.compile(r"\bon\s+(delete|update)\s+(no\s+action|restrict|cascade|se
                      re.IGNORECASE)
 
 
+def unique_name(create_sql: str | None, table: str, cols: str) -> str:
+    """The name PostgreSQL gives a unique constraint of CREATE TABLE on `cols` (comma-
+    separated): the one given (`CONSTRAINT name UNIQUE (...)`, kept in the CREATE text),
+    else table_cols_key."""
+    names = [c.strip() for c in str(cols).split(",")]
+    given = re.search(r'\bconstraint\s+("(?:[^"]|"")+"|\w+)\s+unique\s*\(\s*' + r"\s*,\s*".join(
+        f'"?{re.escape(c)}"?' for c in names) + r"\s*\)", create_sql or "", re.IGNORECASE)
+    if given:
+        word = given.group(1)
+        return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+    return f"{table}_{'_'.join(names)}_key"
+
+
 def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 

@@ -26,7 +26,7 @@ import apsw
 
 from compute_node.pg_sql import schema
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.lexing import error_near, split_top_level
+from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -64,10 +64,6 @@ def token_in(create_sql: str | None) -> str | None:
     """The token a holder's (or a column's) CREATE text carries."""
     m = _TOKEN.search(create_sql or "")
     return m.group(1) if m else None
-
-
-def _unquote_name(word: str) -> str:
-    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
 
 
 def _label(literal: str) -> str:
@@ -108,7 +104,7 @@ def token_of_type(type_text: str | None) -> str | None:
             not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"', type_text.strip()):
         return None
     rows = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
-                    (HOLDER_PREFIX + _unquote_name(type_text.strip()),))
+                    (HOLDER_PREFIX + object_name(type_text.strip()),))
     return token_in(rows[0][0]) if rows else None
 
 
@@ -128,7 +124,7 @@ def create_type(rest: str) -> Statement:
     m = _CREATE.match(rest)
     if not m:
         raise SqlError("only CREATE TYPE name AS ENUM (...) is supported", "0A000")
-    name = _unquote_name(m.group(1))
+    name = object_name(m.group(1))
     body = m.group(2).strip()
     labels = [_label(p) for p in split_top_level(body)] if body else []
     seen: set[str] = set()
@@ -154,7 +150,7 @@ def drop_type(rest: str) -> list[Statement]:
     cat = schema.current()
     out = []
     for word in split_top_level(m.group(2)):
-        name = _unquote_name(_unqualified(word))
+        name = object_name(_unqualified(word))
         token = token_of_type(word)
         if token is None:
             if m.group(1):
@@ -186,7 +182,7 @@ def alter_type(rest: str) -> Statement:
     if not m:
         raise SqlError("only ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'label'] is "
                        "supported", "0A000")
-    name = _unquote_name(m.group(1))
+    name = object_name(m.group(1))
     token = token_of_type(m.group(1))
     if token is None:
         raise SqlError(f'type "{name}" does not exist', "42704")

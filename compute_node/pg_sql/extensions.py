@@ -21,7 +21,7 @@ import uuid
 
 import apsw
 
-from compute_node.pg_sql.lexing import error_near
+from compute_node.pg_sql.lexing import error_near, object_name
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -39,16 +39,12 @@ _CREATE = re.compile(r'\s*extension\s+(if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-
 _DROP = re.compile(r'\s*extension\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$', re.IGNORECASE | re.DOTALL)
 
 
-def _name(word: str) -> str:
-    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
-
-
 def create(rest: str) -> Statement:
     """CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v] [CASCADE]."""
     m = _CREATE.match(rest)
     if not m:
         raise error_near(rest.split()[1] if len(rest.split()) > 1 else "EXTENSION")
-    name = _name(m.group(2))
+    name = object_name(m.group(2))
     if name not in BUILT_IN:
         raise SqlError(f'extension "{name}" is not available (Sixfold has {", ".join(sorted(BUILT_IN))} built in)',
                        "0A000")
@@ -60,7 +56,7 @@ def create(rest: str) -> Statement:
 
 def drop(rest: str) -> Statement:
     m = _DROP.match(rest)
-    names = [_name(w.strip()) for w in m.group(2).split(",")] if m else []
+    names = [object_name(w.strip()) for w in m.group(2).split(",")] if m else []
     for name in names:
         if name in BUILT_IN:
             raise SqlError(f'extension "{name}" is built into Sixfold and cannot be dropped', "0A000")

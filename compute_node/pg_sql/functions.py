@@ -10,15 +10,14 @@ import re
 import threading
 import time
 from decimal import Decimal
-from functools import lru_cache
 
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, enums, extensions, float_input, int_coercion, json_functions, more_functions, row_functions,
+    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, row_functions,
     settings, temporal, typed_functions, types, values,
 )
-from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
+from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
                    " (SQLite " + apsw.sqlite_lib_version() + ")")
@@ -54,13 +53,7 @@ def _current_date() -> str:
     return temporal.format_date(_txn_time().date())
 
 
-@lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
-def _regex(pattern: str, flags: int) -> re.Pattern:
-    # PostgreSQL ARE and Python re agree on the common subset; translate the class
-    # shorthands Python lacks.
-    p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
-    p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
-    return re.compile(p, flags)
+_regex = more_functions.compile_regex
 
 
 def _regexp(pattern, value):
@@ -788,6 +781,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
     conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
+    conn.create_scalar_function("pg_unique_name", constraints.unique_name, 3, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
     conn.create_scalar_function("regexp_replace", _regexp_replace, 3, **det)

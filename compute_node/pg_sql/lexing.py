@@ -160,3 +160,9 @@ def ident(word: str) -> str:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", word):
         raise error_near(word)
     return word.lower()
+
+
+def object_name(word: str) -> str:
+    """An object's name as PostgreSQL keeps it: a quoted one as written (its "" one "),
+    else folded to lower case."""
+    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from compute_node.pg_sql.lexing import error_near
-from compute_node.pg_sql.prepared import object_name
+from compute_node.pg_sql.lexing import error_near, object_name
 from compute_node.pg_sql.statement import Statement
 
 _CHANNEL = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'

@@ -12,6 +12,7 @@ typed text[]).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -19,6 +20,7 @@ import apsw
 from sqlglot import expressions as exp
 
 from compute_node.pg_sql import arrays
+from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
 
 _INT8 = 2**63
 _KEYWORDS_NEEDING_QUOTES = frozenset({"select", "from", "where", "table", "order", "group", "user", "all", "and", "or",
@@ -85,10 +87,19 @@ def bit_length(v):
     return 8 * len(v if isinstance(v, bytes) else _text(v).encode())
 
 
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def compile_regex(pattern: str, flags: int = 0) -> re.Pattern:
+    """A PostgreSQL regular expression (ARE) as Python's: they agree on the common subset;
+    the POSIX class shorthands Python lacks are translated."""
+    p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
+    p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
+    return re.compile(p, flags)
+
+
 def _regex(pattern, flags) -> re.Pattern:
     flags = _text(flags) if flags is not None else ""
     try:  # the pattern is checked before the flags, as PostgreSQL does
-        rx = re.compile(_text(pattern), re.IGNORECASE if "i" in flags else 0)
+        rx = compile_regex(_text(pattern), re.IGNORECASE if "i" in flags else 0)
     except re.error as e:
         raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
     if set(flags) - set("ic"):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.lexing import error_near, segments, split_top_level
+from compute_node.pg_sql.lexing import error_near, object_name, segments, split_top_level
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -28,11 +28,6 @@ _NAME = re.compile(r'\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)', re.DOTALL)
 _PREPARABLE = ("select", "insert", "update", "delete", "values", "with", "table", "(")
 # Type names that are text here (pgtypes.column_oid reads any unknown name as text).
 _TEXT_NAMES = {"text", "varchar", "character varying", "char", "character", "bpchar", "name", "citext"}
-
-
-def object_name(word: str) -> str:
-    """A statement's name as PostgreSQL keeps it: quoted as written, else lower case."""
-    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
 
 
 def _name_and_rest(rest: str) -> tuple[str, str]:

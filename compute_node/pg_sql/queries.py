@@ -2051,11 +2051,6 @@ def _conflict_on_constraint(tree: exp.Insert) -> None:
                     "FROM pragma_index_list(?) il, pragma_index_info(il.name) ii WHERE il.name = ? AND il.[unique] "
                     "GROUP BY il.name", (target.name, name, target.name, name)) if cat is not None else []
     cols = next((r[0] for r in rows if r[0]), None)
-    if cols is None and cat is not None:  # CONSTRAINT name UNIQUE (...) in CREATE TABLE: its name is in the text
-        create = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (target.name,))
-        m = re.search(rf'\bconstraint\s+"?{re.escape(name)}"?\s+(?:unique|primary\s+key)\s*\(([^)]*)\)',
-                      create[0][0] if create else "", re.IGNORECASE)
-        cols = ",".join(c.strip().strip('"') for c in m.group(1).split(",")) if m else None
     if cols is None:
         raise SqlError(f'constraint "{name}" for table "{target.name}" does not exist', "42704")
     conflict.set("constraint", None)

@@ -43,7 +43,9 @@ from compute_node.pg_sql import comments, exprtypes, listen, plpgsql, prepared, 
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
-from compute_node.pg_sql.lexing import error_near, has_top_level_semicolon, ident, split_statements, strip_comments
+from compute_node.pg_sql.lexing import (
+    error_near, has_top_level_semicolon, ident, object_name, split_statements, strip_comments,
+)
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.constants import TRANSLATION_CACHE_STATEMENTS_MAX
@@ -395,10 +397,6 @@ _FETCH = re.compile(r"^(?:fetch|move)\s+(?:(next|all|forward\s+all|forward\s+\d+
                     r"(?:(?:from|in)\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s*$", re.IGNORECASE)
 
 
-def _cursor_name(word: str) -> str:
-    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
-
-
 def _declare(text, rest, ctx):
     """DECLARE name CURSOR [WITH HOLD] FOR query: kind "declare"; the query in `sqlite`,
     the cursor's name in `name`, "hold" in `value` for WITH HOLD. Forward-only."""
@@ -412,7 +410,7 @@ def _declare(text, rest, ctx):
         raise SqlError("DECLARE CURSOR needs a SELECT or VALUES query", "42601")
     q = query[0]
     return Statement(kind="declare", tag="DECLARE CURSOR", sqlite=q.sqlite, param_count=q.param_count,
-                     name=_cursor_name(m.group(1)), value="hold" if (m.group(3) or "").lower() == "with" else None,
+                     name=object_name(m.group(1)), value="hold" if (m.group(3) or "").lower() == "with" else None,
                      column_oids=q.column_oids, literals=q.literals)
 
 
@@ -424,7 +422,7 @@ def _fetch(text, rest, ctx, tag):
         raise SqlError(f"only forward {tag} is supported (NEXT, n, ALL, FORWARD n, FORWARD ALL)", "0A000")
     how = " ".join((m.group(1) or "next").lower().split())
     count = "all" if how.endswith("all") else ("1" if how in ("next", "forward") else how.split()[-1])
-    return Statement(kind="fetch", tag=tag, name=_cursor_name(m.group(2)), value=count)
+    return Statement(kind="fetch", tag=tag, name=object_name(m.group(2)), value=count)
 
 
 def _close_cursor(text, rest, ctx):
@@ -433,7 +431,7 @@ def _close_cursor(text, rest, ctx):
         raise SqlError("syntax error at end of input" if not words else f'syntax error at or near "{words[1]}"',
                        "42601")
     return Statement(kind="close_cursor", tag="CLOSE CURSOR",
-                     name="all" if words[0].lower() == "all" else _cursor_name(words[0]))
+                     name="all" if words[0].lower() == "all" else object_name(words[0]))
 
 
 _HANDLERS = {

@@ -47,8 +47,6 @@ class Portal:
 
 @dataclass
 class ExtendedState:
-    # The session's prepared statements (Parse and SQL PREPARE share one namespace).
-    statements: dict[str, Prepared] = field(default_factory=dict)
     portals: dict[str, Portal] = field(default_factory=dict)
     skipping: bool = False  # after an error: discard messages until Sync
 
@@ -256,7 +254,6 @@ class Connection:
             self.session = await self.in_worker(PgSession, self.server.node, ctx, params)
         except SixfoldError as e:
             await self.fatal(e.sqlstate, str(e))
-        self.ext.statements = self.session.prepared
         for name in REPORTED:
             self.send(m.parameter_status(name, self.session.params[name]))
         self.send(m.backend_key_data(self.pid, self.secret))
@@ -427,7 +424,7 @@ class Connection:
 
     async def on_bind(self, body: bytes) -> None:
         b = m.decode_bind(body)
-        prep = self.ext.statements.get(b.statement)
+        prep = self.session.prepared.get(b.statement)
         if prep is None:
             raise SqlError(f'prepared statement "{b.statement}" does not exist', "26000")
         if b.portal and b.portal in self.ext.portals:
@@ -435,12 +432,7 @@ class Connection:
         if len(b.params) != len(prep.param_oids):
             raise m.MalformedMessage(f"bind message supplies {len(b.params)} parameters, but prepared "
                                      f'statement "{b.statement}" requires {len(prep.param_oids)}')
-        params = tuple(pgtypes.decode_param(v, oid, m.format_for(b.param_formats, i))
-                       for i, (v, oid) in enumerate(zip(b.params, prep.param_oids)))
-        assign = prep.statements[-1].param_assign_oids if prep.statements else ()
-        if assign:
-            params = pgtypes.assign_params(params, prep.param_oids, assign)
-        self.ext.portals[b.portal] = Portal(b.portal, prep, params, b.result_formats)
+        self.ext.portals[b.portal] = Portal(b.portal, prep, prep.bind(b.params, b.param_formats), b.result_formats)
         self.send(m.BIND_COMPLETE)
 
     async def run_portal(self, portal: Portal) -> None:
@@ -463,7 +455,7 @@ class Connection:
     async def on_describe(self, body: bytes) -> None:
         d = m.decode_describe_or_close(body, m.Describe)
         if d.kind == "S":
-            prep = self.ext.statements.get(d.name)
+            prep = self.session.prepared.get(d.name)
             if prep is None:
                 raise SqlError(f'prepared statement "{d.name}" does not exist', "26000")
             self.send(m.parameter_description([o or pgtypes.TEXT for o in prep.param_oids]))
@@ -523,7 +515,7 @@ class Connection:
 
     async def on_close(self, body: bytes) -> None:
         c = m.decode_describe_or_close(body, m.Close)
-        (self.ext.statements if c.kind == "S" else self.ext.portals).pop(c.name, None)
+        (self.session.prepared if c.kind == "S" else self.ext.portals).pop(c.name, None)
         self.send(m.CLOSE_COMPLETE)
 
     async def on_sync(self, body: bytes) -> None:

@@ -24,6 +24,7 @@ from compute_node.pg_sql import functions, plpgsql, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
+from compute_node.pgwire.messages import format_for
 from compute_node.sql_errors import sql_error
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
 from sixfold.errors import SixfoldError, SqlError
@@ -87,6 +88,15 @@ class Prepared:
     # The result column types sent at Describe of the statement: its portals' rows are
     # encoded as these, whatever the values turn out to be (the client decodes by them).
     described: list[int] | None = None
+
+    def bind(self, values: list, formats=()) -> tuple:
+        """The parameters' values (Bind's, or EXECUTE's as text) as the statements bind
+        them: decoded by the parameters' types, then assigned as the columns they are
+        stored in take them."""
+        params = tuple(pgtypes.decode_param(v, oid, format_for(formats, i))
+                       for i, (v, oid) in enumerate(zip(values, self.param_oids)))
+        assign = self.statements[-1].param_assign_oids if self.statements else ()
+        return pgtypes.assign_params(params, self.param_oids, assign) if assign else params
 
 
 @dataclass
@@ -477,16 +487,20 @@ class PgSession:
                         raise SqlError(f"DO: {translated.tag} is not supported inside DO", "0A000")
                     self._run(translated, ())
 
-    def _do_value(self, select: str):
+    def _evaluate(self, select: str) -> Outcome:
+        """A one-row SELECT of expressions (DO's conditions and RAISE arguments, EXECUTE's
+        arguments), run in the session's transaction."""
         (translated,) = self.translate(select)
-        out = self._run(translated, ())
+        return self._run(translated, ())
+
+    def _do_value(self, select: str):
+        out = self._evaluate(select)
         return out.rows[0][0] if out.rows else None
 
     def _do_raise(self, st: plpgsql.Raise, notices: list) -> None:
         values = []
         if st.args:
-            (translated,) = self.translate("SELECT " + ", ".join(f"CAST(({a}) AS text)" for a in st.args))
-            values = list(self._run(translated, ()).rows[0])
+            values = list(self._evaluate("SELECT " + ", ".join(f"CAST(({a}) AS text)" for a in st.args)).rows[0])
         parts = st.message.split("%")
         if len(parts) - 1 != len(values):
             raise SqlError("too few or too many parameters specified for RAISE", "42601")
@@ -511,14 +525,9 @@ class PgSession:
         params: tuple = ()
         if args:
             casts = [prepared_sql.cast_to(oid) for oid in prep.param_oids]
-            select = "SELECT " + ", ".join(f"CAST(({a}) AS {c})" if c else f"({a})" for a, c in zip(args, casts))
-            (evaluate,) = self.translate(select)
-            row = self._run(evaluate, ())
-            texts = [pgtypes.encode_text(v, oid) for v, (_, oid) in zip(row.rows[0], row.columns)]
-            params = tuple(pgtypes.decode_param(t, oid or pgtypes.TEXT, 0) for t, oid in zip(texts, prep.param_oids))
-            assign = prep.statements[-1].param_assign_oids if prep.statements else ()
-            if assign:
-                params = pgtypes.assign_params(params, prep.param_oids, assign)
+            row = self._evaluate("SELECT " + ", ".join(f"CAST(({a}) AS {c})" if c else f"({a})"
+                                                       for a, c in zip(args, casts)))
+            params = prep.bind([pgtypes.encode_text(v, oid) for v, (_, oid) in zip(row.rows[0], row.columns)])
         outcome = Outcome("EMPTY")
         for st in prep.statements:
             outcome = self._run(st, params)

@@ -1384,6 +1384,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     "ON CONFLICT ON CONSTRAINT": [
         "create table {t} (id int primary key, a int unique, b int, c int, constraint {t}_bc unique (b, c))",
         "alter table {t} add constraint {t}_b_uq unique (b)",
+        "select c.conname, c.contype from pg_constraint c join pg_class r on r.oid = c.conrelid "
+        "where r.relname = '{t}' and c.conname in ('{t}_bc', '{t}_a_key') order by 1",
         "insert into {t} values (1, 1, 1, 1) on conflict on constraint {t}_pkey do update set b = excluded.b + 10 "
         "returning *",
         "insert into {t} values (1, 1, 1, 1) on conflict on constraint {t}_pkey do update set b = excluded.b + 10 "
