@@ -53,6 +53,7 @@ from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
 from compute_node.notifications import NotificationHub
 from compute_node.page_reads import read_many
+from compute_node.pg_sql.functions import reset_fixup_depth
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
@@ -681,6 +682,7 @@ class Session:
                 fed[0] += 1
                 yield row
         rows = counted(rows)
+        reset_fixup_depth()
         if self.txn == "read":
             raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
         if self.txn == "pending":
@@ -893,6 +895,7 @@ class Session:
         if file is not None:
             file.error = None
         try:
+            reset_fixup_depth()
             before = conn.total_changes()
             cur.execute(stmt, params)
             try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from compute_node.pg_sql import enums, extensions, sequences
+from compute_node.pg_sql import enums, extensions, routines, sequences, triggers
 
 PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
@@ -28,6 +28,12 @@ SYSTEM_CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "
 PG_CLASS_OID = SYSTEM_CATALOG_OIDS["pg_class"]
 
 _SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
+# pg_class.relhastriggers of table m: user triggers (triggers.py), or foreign keys from or
+# to it (PostgreSQL's are internal triggers); psql's \d lists both only when it is set.
+_HAS_TRIGGERS = ("(EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' AND x.tbl_name = m.name "
+                 "AND (x.name LIKE 'sixfold\\_trg:%' ESCAPE '\\' OR x.name LIKE 'sixfold\\_con:%' ESCAPE '\\')) "
+                 "OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name)) OR m.name IN (SELECT f.\"table\" "
+                 "FROM sqlite_master r, pragma_foreign_key_list(r.name) f WHERE r.type = 'table'))")
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
@@ -47,14 +53,14 @@ CONSTRAINTS = (
     f"'p' AS contype, {PG_OID_BASE} + m.rowid AS conrelid, 0 AS confrelid, 0 AS conindid, 0 AS condeferrable, "
     "0 AS condeferred, 1 AS convalidated, NULL AS conkey, NULL AS confkey, "
     f"'PRIMARY KEY (' || replace({_COLS}, ',', ', ') || ')' AS pg_condef, {_COLS} AS pg_cols, "
-    "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols "
+    "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols, 0 AS conparentid "
     f"FROM sqlite_master m WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) "
     "UNION ALL "
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 1 + il.seq, pg_unique_name(m.sql, m.name, {_IDX_COLS}), "
     f"2200, 'u', {PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, "
     f"'UNIQUE (' || replace({_IDX_COLS}, ',', ', ') || ')', {_IDX_COLS}, "
-    "(SELECT count(*) FROM pragma_index_info(il.name)) "
+    "(SELECT count(*) FROM pragma_index_info(il.name)), 0 "
     f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND il.origin = 'u' "
     "UNION ALL "
@@ -64,14 +70,14 @@ CONSTRAINTS = (
     "AND r.name = f.\"table\"), 0, 0, 0, 1, NULL, NULL, "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
     "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
-    + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*) "
+    + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*), 0 "
     f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "GROUP BY m.rowid, f.id "
     "UNION ALL "  # added by ALTER TABLE: triggers, one of which keeps the constraint in a comment
     f"SELECT {PG_OID_BASE} + 400000 + m.rowid, pg_con_field(m.sql, 'name'), 2200, pg_con_field(m.sql, 'type'), "
     f"{PG_OID_BASE} + c.rowid, coalesce((SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
     "AND r.name = pg_con_field(m.sql, 'parent')), 0), 0, 0, 0, pg_con_field(m.sql, 'valid'), NULL, NULL, "
-    "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols') "
+    "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols'), 0 "
     "FROM sqlite_master m JOIN sqlite_master c ON c.type = 'table' AND c.name = m.tbl_name "
     "WHERE m.type = 'trigger' AND instr(m.sql, '/*sixfold_con ') > 0"
 )
@@ -85,7 +91,8 @@ BOOL_COLUMNS = frozenset({
     "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
     "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
     "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
-    "proretset", "opcdefault", "typnotnull", "admin_option", "inhdetachpending", "extrelocatable"})
+    "proretset", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
+    "opcdefault", "typnotnull", "admin_option", "inhdetachpending", "extrelocatable"})
 
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
 # (as SQL string literals) from the session.
@@ -120,7 +127,7 @@ RELATIONS: dict[str, str] = {
         "0 AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
         "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
         "WHERE pk > 0))) AS relhasindex, "
-        "0 AS relhasrules, 0 AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
+        f"0 AS relhasrules, {_HAS_TRIGGERS} AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
         "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
         "0 AS relhasoids, NULL AS reloptions, NULL AS relacl, "
@@ -218,9 +225,8 @@ RELATIONS: dict[str, str] = {
         "END AS objsubid, d.value AS description "
         "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')" + "".join(
             f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions())),
-    "pg_proc": ("SELECT NULL AS oid, NULL AS proname, NULL AS pronamespace, NULL AS prokind, NULL AS prorettype, "
-                "NULL AS proargtypes, NULL AS proretset, NULL AS provolatile, NULL AS proowner, NULL AS prolang "
-                "WHERE 0"),
+    "pg_proc": routines.catalog_rows_sql(),  # the trigger functions (routines.py)
+    "pg_trigger": triggers.catalog_rows_sql(PG_OID_BASE),  # user triggers (triggers.py)
     "pg_sequence": (
         f"SELECT {PG_OID_BASE} + o.rowid AS seqrelid, CASE json_extract(j, '$.as') WHEN 'smallint' THEN 21 "
         "WHEN 'integer' THEN 23 ELSE 20 END AS seqtypid, json_extract(j, '$.start') AS seqstart, "
@@ -413,6 +419,25 @@ _PSQL_INDEX_COLUMNS = re.compile(
     r"pg_catalog\.pg_attribute a where a\.attrelid = '\d+' and a\.attnum > 0 and not a\.attisdropped "
     r"order by a\.attnum$")
 
+# \d TABLE's triggers (asked when pg_class.relhastriggers; the partition-ancestor branch
+# never applies: no trigger has a parent here).
+_PSQL_TRIGGERS = re.compile(
+    r"^select t\.tgname, pg_catalog\.pg_get_triggerdef\(t\.oid, true\), t\.tgenabled, t\.tgisinternal, .* "
+    r"from pg_catalog\.pg_trigger t where t\.tgrelid = '(\d+)' and .* order by 1$")
+
+# \d TABLE's "Referenced by:" (foreign keys of other tables to this one).
+_PSQL_REFERENCED_BY = re.compile(
+    r"^select conname, conrelid::pg_catalog\.regclass as ontable, pg_catalog\.pg_get_constraintdef\(oid, true\) "
+    r"as condef from pg_catalog\.pg_constraint c where confrelid in \(select "
+    r"pg_catalog\.pg_partition_ancestors\('(\d+)'\) union all values \('\d+'::pg_catalog\.regclass\)\) and "
+    r"contype = 'f' and conparentid = 0 order by conname$")
+
+# \d TABLE's "Foreign-key constraints:" (its own).
+_PSQL_FOREIGN_KEYS = re.compile(
+    r"^select true as sametable, conname, pg_catalog\.pg_get_constraintdef\(r\.oid, true\) as condef, "
+    r"conrelid::pg_catalog\.regclass as ontable from pg_catalog\.pg_constraint r where r\.conrelid = '(\d+)' and "
+    r"r\.contype = 'f' and conparentid = 0 order by conname$")
+
 _PSQL_INDEX_INFO = re.compile(
     r"^select i\.indisunique, i\.indisprimary, i\.indisclustered, i\.indisvalid, .* from pg_catalog\.pg_index i, "
     r"pg_catalog\.pg_class c, pg_catalog\.pg_class c2, pg_catalog\.pg_am a where i\.indexrelid = c\.oid and "
@@ -494,7 +519,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             "SELECT 0 AS relchecks, CASE type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
             "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
             "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "
-            "'f' AS relhasrules, 'f' AS relhastriggers, 'f' AS relrowsecurity, 'f' AS relforcerowsecurity, "
+            f"'f' AS relhasrules, CASE WHEN {_HAS_TRIGGERS} THEN 't' ELSE 'f' END AS relhastriggers, "
+            "'f' AS relrowsecurity, 'f' AS relforcerowsecurity, "
             "'f' AS relhasoids, 'f' AS relispartition, '' AS \"?column?\", 0 AS reltablespace, '' AS reloftype, "
             "'p' AS relpersistence, 'd' AS relreplident, CASE type WHEN 'table' THEN 'heap' ELSE 'btree' END AS amname "
             f"FROM sqlite_master m WHERE rowid = {oid - PG_OID_BASE}")
@@ -509,6 +535,23 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             "'' AS attidentity, '' AS attgenerated"
             + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
             + f" FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
+    m = _PSQL_FOREIGN_KEYS.match(text)
+    if m:
+        return "SELECT", (
+            f"SELECT 't' AS sametable, conname, pg_condef AS condef, (SELECT name FROM sqlite_master "
+            f"WHERE rowid = c.conrelid - {PG_OID_BASE}) AS ontable FROM ({CONSTRAINTS}) c "
+            f"WHERE conrelid = {int(m.group(1))} AND contype = 'f' ORDER BY conname")
+    m = _PSQL_REFERENCED_BY.match(text)
+    if m:
+        return "SELECT", (
+            f"SELECT conname, (SELECT name FROM sqlite_master WHERE rowid = c.conrelid - {PG_OID_BASE}) AS ontable, "
+            f"pg_condef AS condef FROM ({CONSTRAINTS}) c WHERE confrelid = {int(m.group(1))} AND contype = 'f' "
+            "ORDER BY conname")
+    m = _PSQL_TRIGGERS.match(text)
+    if m:
+        return "SELECT", (
+            "SELECT tgname, pg_tgdef_pretty AS pg_get_triggerdef, tgenabled, 'f' AS tgisinternal, NULL AS parent "
+            f"FROM ({RELATIONS['pg_trigger']}) WHERE tgrelid = {int(m.group(1))} ORDER BY 1")
     m = _PSQL_INDEXES.match(text)
     if m:
         rowid = int(m.group(1)) - PG_OID_BASE

@@ -9,7 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, enums, extensions, schema, sequences, values,
+    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, sequences, triggers, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -85,6 +85,10 @@ def drop(text, rest, ctx):
             return extensions.drop(rest)
         if what == "type":
             return enums.drop_type(rest)
+        if what == "function":
+            return routines.drop_function(rest)
+        if what == "trigger":
+            return [triggers.drop_trigger(rest)]
         if what in ("schema", "sequence", "database", "role", "user", "type", "function", "trigger"):
             raise SqlError(f"DROP {what.upper()} is not supported", "0A000")
         raise error_near(rest.split()[0] if rest.split() else "DROP")
@@ -124,10 +128,14 @@ def create(text, rest, ctx):
         return extensions.create(rest)
     if low.startswith("type "):
         return enums.create_type(rest)
+    if re.match(r"(or replace\s+)?function\b", low):
+        return routines.create_function(rest, ctx)
+    if re.match(r"(or replace\s+)?(constraint\s+)?trigger\b", low):
+        return triggers.create_trigger(text, rest, ctx)
     if re.match(r"(temp\s+|temporary\s+|unlogged\s+)?sequence\b", low):
         body = re.sub(r"^\s*(temp|temporary|unlogged)\s+", "", rest, flags=re.IGNORECASE)
         return Statement(kind="sql", tag="CREATE SEQUENCE", sqlite=tuple(sequences.create(body)))
-    what = low.split()[0] if low else ""
+    what = " ".join(low.split()[:3 if low.startswith("or replace ") else 1])
     raise SqlError(f"CREATE {what.upper()} is not supported", "0A000")
 
 
@@ -482,16 +490,20 @@ def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool 
         return []
     decl = type_text.replace("'", "''")
     conv = f"pg_stored(NEW.{column}, '{decl}')"
+    conv_current = f"pg_stored({column}, '{decl}')"
     # (compared as bytes: a char(n) column's RTRIM collation finds 'ab  ' equal to 'ab',
     # which kept the blanks its stored form drops)
     ifne = "IF NOT EXISTS " if if_not_exists else ""
     canonical = _CANONICAL_IN_SQL.get(kind)
     skip = f" AND NOT ({canonical.format(c=f'NEW.{column}')})" if canonical else ""
     out = []
+    # (marked as Sixfold's own update: user triggers do not fire for it, triggers.py; it
+    # stores the row's value, which a trigger's assignment may have set after the write)
     for event, on in (("i", "INSERT"), ("u", f"UPDATE OF {column}")):
         out.append(f"CREATE TRIGGER {ifne}{_trigger_name(table, column, event)} AFTER {on} ON {table} FOR EACH ROW "
                    f"WHEN NEW.{column} IS NOT NULL{skip} AND {conv} IS NOT NEW.{column} COLLATE BINARY "
-                   f"BEGIN UPDATE {table} SET {column} = {conv} WHERE rowid = NEW.rowid; END")
+                   f"BEGIN SELECT sixfold_fixup(1); UPDATE {table} SET {column} = {conv_current} WHERE rowid = NEW.rowid; "
+                   "SELECT sixfold_fixup(-1); END")
     return out
 
 

@@ -55,6 +55,21 @@ OID_KIND = {t.INT2: "int", t.INT4: "int", t.INT8: "int", t.NUMERIC: "num", t.FLO
 _OID_WIDTH = {t.INT2: "int2", t.INT4: "int4", t.INT8: "int8"}
 
 
+# Qualifiers that stand for a row of a table without being in any FROM: a trigger's NEW and
+# OLD (triggers.py), name -> table.
+_ROW_ALIASES: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("sixfold_row_aliases", default={})
+
+
+@contextlib.contextmanager
+def row_aliases(aliases: dict[str, str]):
+    """Within: a column qualified by one of `aliases` (lower case) has that table's column type."""
+    token = _ROW_ALIASES.set(dict(aliases))
+    try:
+        yield
+    finally:
+        _ROW_ALIASES.reset(token)
+
+
 @contextlib.contextmanager
 def declared_parameters(oids: tuple[int, ...]):
     """Within: $n has the type the client declared for it (0: not declared, untyped)."""
@@ -127,6 +142,9 @@ def column_decl(col: exp.Column) -> str | None:
     column, or more than one table could own it)."""
     if schema.current() is None or not col.name:
         return None
+    aliases = _ROW_ALIASES.get()
+    if aliases and col.table and col.table.lower() in aliases:
+        return schema.column_type(aliases[col.table.lower()], col.name)
     root = col.root()
     tables = [t for t in root.find_all(exp.Table) if isinstance(t.this, exp.Identifier)]
     qual = col.table

@@ -14,8 +14,8 @@ from decimal import Decimal
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, row_functions,
-    settings, temporal, typed_functions, types, values,
+    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, routines,
+    row_functions, settings, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 
@@ -31,6 +31,26 @@ class _Clock(threading.local):
 
 
 CLOCK = _Clock()
+
+
+class _FixupDepth(threading.local):
+    """How deep the running statement is inside updates Sixfold's own triggers make
+    (triggers.py): user triggers fire only at depth 0. A statement runs in one thread; the
+    engine resets it before each (a statement that failed midway left it raised)."""
+
+    depth: int = 0
+
+
+FIXUP = _FixupDepth()
+
+
+def _fixup(delta: int) -> int:
+    FIXUP.depth += delta
+    return FIXUP.depth
+
+
+def reset_fixup_depth() -> None:
+    FIXUP.depth = 0
 
 
 def _txn_time() -> datetime.datetime:
@@ -729,6 +749,9 @@ def register(conn: apsw.Connection) -> None:
     conn.execute("pragma case_sensitive_like=ON")  # PostgreSQL's LIKE is; SQLite's ignores ASCII case
     typed_functions.register(conn)
     conn.create_scalar_function("now", _now, 0)
+    conn.create_scalar_function("sixfold_fixup", _fixup, 1)
+    conn.create_scalar_function("pg_function_field", routines.function_field, 2, **det)
+    conn.create_scalar_function("pg_trigger_field", triggers.trigger_field, 2, **det)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
     conn.create_scalar_function("statement_timestamp", _now, 0)
     conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)
@@ -797,8 +820,12 @@ def register(conn: apsw.Connection) -> None:
     row_functions.register(conn)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
-    for fn in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments"):
-        conn.create_scalar_function(fn, lambda oid: None, 1, **det)  # Sixfold has no user functions
+    # Sixfold's user functions are trigger functions without arguments (routines.py)
+    conn.create_scalar_function("pg_get_function_result", lambda oid: "trigger" if oid is not None and int(
+        oid) >= routines.FUNCTION_OID_BASE else None, 1, **det)
+    for fn in ("pg_get_function_arguments", "pg_get_function_identity_arguments"):
+        conn.create_scalar_function(fn, lambda oid: "" if oid is not None and int(
+            oid) >= routines.FUNCTION_OID_BASE else None, 1, **det)
     conn.create_scalar_function("pg_function_is_visible", lambda oid: 1, 1, **det)
     for name in ("format_type", "pg_builtin_format_type"):  # the second: under an enum type's lookup
         conn.create_scalar_function(name, lambda oid, typmod: None if oid is None else

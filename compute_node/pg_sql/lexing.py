@@ -25,7 +25,7 @@ def segments(sql: str):
         c = sql[i]
         kind = None
         if c == "'":
-            prev = sql[i - 1] if i > 0 else ""
+            prev = sql[i - 1] if i > 0 else " "  # ("" is in every string)
             is_e = prev in "eE" and (i < 2 or not _is_ident_char(sql[i - 2]))
             j = i + 1
             while j < n:

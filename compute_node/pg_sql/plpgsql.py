@@ -17,6 +17,10 @@ ELSIF / ELSE / END IF on a boolean SQL expression, NULL, PERFORM query, RAISE NO
 WARNING / EXCEPTION with a message and % arguments, and any SQL statement. Anything else
 (DECLARE, variables, loops, RETURN, dynamic EXECUTE) is refused (0A000) before anything
 runs. Pure: the tree is data; `compute_node/pgwire/sql_session.py` runs it.
+
+The body of a trigger function (`parse_trigger_body`) is the same language plus
+`NEW.column := expression` (or `=`) and `RETURN NEW | OLD | NULL`; triggers.py compiles it
+into SQLite triggers.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from compute_node.pg_sql.lexing import segments, split_statements
+from compute_node.pg_sql.lexing import object_name, segments, split_statements
 from sixfold.errors import SqlError
 
 MAX_DEPTH = 32  # nested blocks and IFs
@@ -64,6 +68,17 @@ class If:
 
 
 @dataclass
+class Assign:
+    column: str  # of NEW, as the catalog names it (object_name rules)
+    expr: str
+
+
+@dataclass
+class Return:
+    row: str  # "new" | "old" | "null"
+
+
+@dataclass
 class Handler:
     sqlstates: list[str]  # "*" for OTHERS
     body: list
@@ -75,9 +90,22 @@ class Block:
     handlers: list[Handler] = field(default_factory=list)
 
 
-def _refuse(what: str) -> SqlError:
+def _refuse(what: str, trigger: bool = False) -> SqlError:
+    if trigger:
+        return SqlError(f"trigger functions: {what} is not supported (a trigger function runs statement lists, "
+                        "IF, RAISE, PERFORM, NEW.column := value and RETURN NEW | OLD | NULL)", "0A000")
     return SqlError(f"DO: {what} is not supported (DO runs statement lists, IF, EXCEPTION WHEN, RAISE, "
                     "PERFORM)", "0A000")
+
+
+_ASSIGN = re.compile(r'\s*(new|old)\s*\.\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(?::=|=)\s*(.+?)\s*$',
+                     re.IGNORECASE | re.DOTALL)
+# What a SQL statement in a function body starts with (PostgreSQL checks the syntax at
+# CREATE FUNCTION; a misspelt keyword fails there).
+_SQL_FIRST_WORDS = frozenset({"select", "insert", "update", "delete", "with", "values", "create", "alter", "drop",
+                              "truncate", "notify", "lock", "set", "reset", "analyze", "vacuum", "grant", "revoke",
+                              "comment", "listen", "unlisten", "table", "("})
+_RETURN = re.compile(r"\s*return\s+(new|old|null)\s*$", re.IGNORECASE)
 
 
 def _starts(piece: str, *words: str) -> re.Match | None:
@@ -102,9 +130,10 @@ def _top_level_then(text: str) -> int:
 
 
 class _Parser:
-    def __init__(self, body: str):
+    def __init__(self, body: str, trigger: bool = False):
         self.pieces = split_statements(body)
         self.i = 0
+        self.trigger = trigger
 
     def peek(self) -> str | None:
         return self.pieces[self.i] if self.i < len(self.pieces) else None
@@ -112,7 +141,7 @@ class _Parser:
     def parse(self) -> Block:
         first = self.peek() or ""
         if _starts(first, "declare"):
-            raise _refuse("DECLARE (variables)")
+            raise _refuse("DECLARE (variables)", self.trigger)
         block = self.block(0)
         if self.peek() is not None:
             raise SqlError(f'syntax error at or near "{self.peek().split()[0]}"', "42601")
@@ -141,7 +170,7 @@ class _Parser:
                     elif n in CONDITIONS:
                         states.append(CONDITIONS[n])
                     else:
-                        raise _refuse(f"the condition {n!r}")
+                        raise _refuse(f"the condition {n!r}", self.trigger)
                 self.pieces[self.i] = rest[cut + 4:]
                 handlers.append(Handler(states, self.statements(depth, ("when", "end"))))
         end = self.peek() or ""
@@ -163,6 +192,19 @@ class _Parser:
             word = piece.split()[0].lower()
             if word in stops:
                 return out
+            if self.trigger and (m := _ASSIGN.match(piece)):
+                if m.group(1).lower() == "old":
+                    raise _refuse("assigning to OLD", True)
+                out.append(Assign(object_name(m.group(2)), m.group(3)))
+                self.i += 1
+                continue
+            if self.trigger and word == "return":
+                m = _RETURN.match(piece)
+                if not m:
+                    raise _refuse("RETURN of anything but NEW, OLD or NULL", True)
+                out.append(Return(m.group(1).lower()))
+                self.i += 1
+                continue
             if word == "begin":
                 out.append(self.block(depth + 1))
             elif word == "if":
@@ -173,13 +215,17 @@ class _Parser:
                 out.append(Perform("SELECT " + piece.strip()[len("perform"):].strip()))
                 self.i += 1
             elif word == "raise":
-                out.append(_raise(piece))
+                out.append(_raise(piece, self.trigger))
                 self.i += 1
             elif word in ("declare", "loop", "for", "while", "foreach", "return", "execute", "get", "open",
                           "fetch", "exit", "continue", "call", "commit", "rollback"):
-                raise _refuse(word.upper())
+                raise _refuse(word.upper(), self.trigger)
             elif word == "end":
                 raise SqlError('syntax error at or near "END"', "42601")
+            elif self.trigger and word not in _SQL_FIRST_WORDS:
+                raise SqlError(f'syntax error at or near "{piece.split()[0]}"', "42601")
+            elif word == "select" and re.search(r"\binto\b", _code_only(piece), re.IGNORECASE):
+                raise _refuse("SELECT ... INTO (variables)", self.trigger)
             else:
                 out.append(Sql(piece.strip()))
                 self.i += 1
@@ -210,11 +256,15 @@ class _Parser:
             return If(branches)
 
 
-def _raise(piece: str) -> Raise:
+def _code_only(text: str) -> str:
+    return " ".join(text[s:e] for kind, s, e in segments(text) if kind == "code")
+
+
+def _raise(piece: str, trigger: bool = False) -> Raise:
     m = re.match(r"\s*raise\s+(debug|log|info|notice|warning|exception)\s+'((?:[^']|'')*)'\s*(?:,(.*))?$", piece,
                  re.IGNORECASE | re.DOTALL)
     if not m:
-        raise _refuse("this RAISE form")
+        raise _refuse("this RAISE form", trigger)
     args = [a.strip() for a in _split_args(m.group(3))] if m.group(3) else []
     return Raise(m.group(1).lower(), m.group(2).replace("''", "'"), args)
 
@@ -248,3 +298,8 @@ def parse_do(rest: str) -> tuple[str, Block]:
     if language != "plpgsql":
         raise SqlError(f'language "{language}" does not exist', "42704")
     return body, _Parser(body).parse()
+
+
+def parse_trigger_body(body: str) -> Block:
+    """A trigger function's PL/pgSQL body -> its tree (0A000 for what is not understood)."""
+    return _Parser(body, trigger=True).parse()

@@ -1045,6 +1045,28 @@ def _refuse_size_pretty_argument(arg: exp.Expression) -> None:
 _RETURNED_AS_STORED = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "jsonb")
 
 
+def _refuse_returning_assigned(node: exp.Returning, stmt: exp.Expression, target: exp.Table, columns) -> None:
+    """RETURNING reads the row as the statement wrote it, before a BEFORE trigger's
+    assignment (NEW.c := ..., made after the write, triggers.py) is applied: refused for
+    such a column, rather than showing the value the row no longer has."""
+    from compute_node.pg_sql import triggers
+
+    events = ("update",) if isinstance(stmt, exp.Update) else ("insert", "update") if isinstance(
+        stmt, exp.Insert) and stmt.args.get("conflict") is not None else ("insert",) if isinstance(
+        stmt, exp.Insert) else ()
+    assigned = {c.lower() for c in triggers.assigned_columns(target.name, events)} if events else set()
+    if not assigned:
+        return
+    named = {c.name.lower() for e in node.expressions for c in e.find_all(exp.Column)}
+    if any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+           for x in node.expressions for e in x.walk()):
+        named |= {name.lower() for name, _ in columns}
+    hit = sorted(named & assigned)
+    if hit:
+        raise SqlError(f'RETURNING column "{hit[0]}", which a BEFORE trigger of "{target.name}" assigns, is not '
+                       "supported (the value is assigned after the row is written)", "0A000")
+
+
 def _returned_as_stored(node: exp.Returning) -> None:
     """RETURNING reads the row as the statement wrote it, before the input trigger turns
     a value into its stored form: 'Feb 29 2024' into a date column came back as written
@@ -1055,6 +1077,7 @@ def _returned_as_stored(node: exp.Returning) -> None:
     if cat is None or not isinstance(target, exp.Table):
         return
     columns = cat.columns(target.name) or ()
+    _refuse_returning_assigned(node, stmt, target, columns)
     decls = {name.lower(): decl for name, decl in columns}
 
     def converted(e: exp.Expression) -> bool:
@@ -1730,10 +1753,14 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             if node.name.lower() == "to_regtype":
                 return exp.Anonymous(this="pg_to_regtype", expressions=[node.expressions[0], exp.Literal.number(0)])
             return _regclass(node.expressions[0], True, strict=False)
-        if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_constraintdef" and node.expressions and \
-                isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "oid":
-            col = node.expressions[0]  # the catalog's pg_constraint keeps the definition's text
-            return exp.column("pg_condef", table=col.args.get("table").copy() if col.args.get("table") else None)
+        if isinstance(node, exp.Anonymous) and node.name.lower() in ("pg_get_constraintdef", "pg_get_triggerdef") \
+                and node.expressions and isinstance(node.expressions[0], exp.Column) and \
+                node.expressions[0].name.lower() == "oid":
+            col = node.expressions[0]  # the catalog's pg_constraint and pg_trigger keep the definition's text
+            pretty = len(node.expressions) > 1 and node.expressions[1].sql().lower() == "true"
+            return exp.column("pg_condef" if node.name.lower() == "pg_get_constraintdef" else
+                              "pg_tgdef_pretty" if pretty else "pg_tgdef",
+                              table=col.args.get("table").copy() if col.args.get("table") else None)
         if isinstance(node, exp.Anonymous) and node.name.lower() == "format_type" and node.expressions and \
                 isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "atttypid":
             col = node.expressions[0]  # the catalog's pg_attribute keeps the declared type itself

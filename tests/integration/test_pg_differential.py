@@ -1562,11 +1562,123 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_o (id, d) values (1, 'abc'), (2, true)",
         "insert into {t}_o (id, d) select id, 1 / 0 from {t}_o",
     ],
+    "trigger functions and row triggers": [
+        "create table {t} (id serial primary key, name text, price numeric(10,2), qty int default 0, "
+        "updated_at timestamptz default '2020-01-01', note text)",
+        "create table {t}_log (n serial primary key, op text, id int, name text, price numeric(10,2), "
+        "old_price numeric(10,2), flag boolean)",
+        "create function {t}_touch() returns trigger language plpgsql as $$ begin new.updated_at := now(); "
+        "return new; end $$",
+        "create function {t}_touch() returns trigger language plpgsql as $$ begin return new; end $$",
+        "create trigger {t}_a_touch before update on {t} for each row execute function {t}_touch()",
+        "create trigger {t}_a_touch before update on {t} for each row execute function {t}_touch()",
+        "create trigger {t}_x before update on {t} for each row execute function {t}_nosuch()",
+        "create trigger {t}_x before update on {t}_nosuch for each row execute function {t}_touch()",
+        "insert into {t} (name, price) values ('a', 1.5), ('b', 2)",
+        "select id, name, price, updated_at from {t} order by id",
+        "update {t} set name = 'A' where id = 1",
+        "select id, name, updated_at > '2020-01-02' from {t} order by id",
+        "create function {t}_audit() returns trigger as $$\nbegin\n  if tg_op = 'DELETE' then\n"
+        "    insert into {t}_log (op, id, name, price) values (tg_op, old.id, old.name, old.price);\n"
+        "    return old;\n  elsif tg_op = 'UPDATE' then\n"
+        "    insert into {t}_log (op, id, name, price, old_price, flag) values (tg_op, new.id, new.name, new.price, "
+        "old.price, new.price > old.price);\n  else\n"
+        "    insert into {t}_log (op, id, name, price) values (tg_op || ' on ' || tg_table_name, new.id, new.name, "
+        "new.price);\n  end if;\n  return new;\nend\n$$ language plpgsql",
+        "create trigger {t}_b_audit after insert or update or delete on {t} for each row execute procedure "
+        "{t}_audit()",
+        "insert into {t} (name, price) values ('c', 3.25)",
+        "update {t} set price = price * 2 where price < 3",
+        "delete from {t} where name = 'c'",
+        "select op, id, name, price, old_price, flag from {t}_log order by op, id",
+        "create function {t}_check() returns trigger language plpgsql as $$ begin if new.price < 0 then "
+        "raise exception 'price of % must not be negative: %', new.name, new.price; end if; "
+        "if new.name = 'skip' then return null; end if; return new; end $$",
+        "create trigger {t}_c_check before insert or update of price, name on {t} for each row execute function "
+        "{t}_check()",
+        "insert into {t} (name, price) values ('neg', -1)",
+        "insert into {t} (name, price) values ('skip', 1), ('d', 4)",
+        "select name, price from {t} order by name",
+        "update {t} set qty = 5 where id = 1",
+        "update {t} set name = 'skip' where id = 2",
+        "update {t} set price = -5 where id = 2",
+        "select name, qty, price from {t} order by name",
+        "select op, name from {t}_log order by op, name",
+        "create function {t}_note() returns trigger language plpgsql as $$ begin new.note := 'was ' || old.price; "
+        "return new; end $$",
+        "create trigger {t}_d_note before update on {t} for each row when (old.price is distinct from new.price) "
+        "execute function {t}_note()",
+        "update {t} set price = 10 where id = 1",
+        "update {t} set qty = 7 where id = 2",
+        "select name, price, qty, note from {t} order by name",
+        "select tgname, tgenabled, tgtype, tgisinternal from pg_trigger where tgrelid = '{t}'::regclass order by 1",
+        "select pg_get_triggerdef(oid) from pg_trigger where tgname = '{t}_d_note'",
+        "select proname, prosrc from pg_proc where proname = '{t}_touch'",
+        "insert into {t} (name, price) values ('e', 5) returning name, price, qty",
+        "update {t} set name = 'E' where name = 'e' returning name, qty",
+        "update {t} set name = 'E2' where name = 'E' returning updated_at",
+        "drop function {t}_touch()",
+        "drop trigger {t}_a_touch on {t}",
+        "drop trigger {t}_a_touch on {t}",
+        "drop trigger if exists {t}_a_touch on {t}",
+        "drop function {t}_touch()",
+        "drop function {t}_touch()",
+        "drop function if exists {t}_touch()",
+        "create or replace function {t}_audit() returns trigger as $$ begin insert into {t}_log (op, id) values "
+        "('v2 ' || tg_op, coalesce(new.id, old.id)); return null; end $$ language plpgsql",
+        "update {t} set qty = 1 where id = 1",
+        "delete from {t} where id = 2",
+        "select op, id from {t}_log order by n desc limit 2",
+        "create function {t}_bad(x int) returns trigger language plpgsql as $$ begin return new; end $$",
+        "create function {t}_bad() returns trigger language sql as $$ select 1 $$",
+        "create function {t}_bad() returns trigger language plpgsql as $$ begin retur new; end $$",
+        "create function {t}_add(x int) returns int language sql immutable as 'select x + 1'",
+        "create trigger {t}_s after insert on {t} execute function {t}_audit()",
+        "drop function {t}_audit() cascade",
+        "drop function {t}_check() cascade",
+        "drop function {t}_note() cascade",
+        "select count(*) from pg_trigger where tgrelid = '{t}'::regclass",
+        # typed values: NEW has the type's value, the input's canonical form; Sixfold's
+        # own canonicalizing update fires no user trigger
+        "create table {t}_v (id int primary key, at timestamptz, d date, n int, p numeric(6,2), \"Up\" text)",
+        "create function {t}_v_log() returns trigger language plpgsql as $$ begin insert into {t}_log (op, id, "
+        "name, price) values (tg_op, new.id, 'at ' || new.at || ' d ' || new.d || ' ' || new.\"Up\", new.p); "
+        "return null; end $$",
+        "create trigger {t}_v_log after update on {t}_v for each row execute function {t}_v_log()",
+        "create function {t}_v_set() returns trigger language plpgsql as $$ begin new.at := '2024-03-01 10:00+01'; "
+        "new.d = 'Mar 5 2024'; return new; end $$",
+        "create trigger {t}_v_set before insert on {t}_v for each row when (new.n > 5) execute function {t}_v_set()",
+        "insert into {t}_v values (1, '2024-01-01', '2024-01-02', 1, 1.555, 'u'), "
+        "(2, '2024-01-01 05:00+02', 'Feb 29 2024', 9, 2, 'v')",
+        "select * from {t}_v order by id",
+        "select count(*) from {t}_log where op = 'UPDATE' and id in (1, 2)",
+        "update {t}_v set p = 7.125, at = '2024-06-01 01:02:03.5-03' where id = 1",
+        "insert into {t}_v values (2, '2025-01-01', null, 3, 1, 'w') on conflict (id) do update set n = excluded.n, "
+        "d = '2025-12-31'",
+        "select op, id, name, price from {t}_log where id in (1, 2) order by id, name, price",
+        "alter table {t}_v rename to {t}_w",
+        "update {t}_w set n = 4 where id = 1",
+        "select count(*) from {t}_log where id = 1 and name like 'at %'",
+        "drop trigger {t}_v_log on {t}_w",
+        "update {t}_w set n = 5 where id = 1",
+        "select count(*) from {t}_log where id = 1 and name like 'at %'",
+        "drop table {t}_w",
+        "drop function {t}_v_log()",
+        "drop function {t}_v_set()",
+        "drop table {t}_log",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("trigger functions and row triggers", "returning updated_at"):
+        "RETURNING a column a BEFORE trigger assigns is refused (0A000): the assignment follows the write",
+    ("trigger functions and row triggers", "returns int language sql"):
+        "only trigger functions in PL/pgSQL are supported (0A000)",
+    ("trigger functions and row triggers", "_s after insert on"):
+        "statement-level triggers are not supported (0A000)",
     ("generated: ordering, grouping, set operations", "union select interval '5 days' order by 1"):
         "ORDER BY an interval column of a set operation would sort its text: refused (0A000)",
     ("everyday sql", " lateral ("): "SQLite has no lateral joins: LATERAL is refused (0A000)",

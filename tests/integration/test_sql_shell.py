@@ -246,6 +246,30 @@ def test_describe_same_as_postgres(describe, postgres_endpoint, sixfold_endpoint
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
 
 
+@pytest.mark.parametrize("describe", ["\\d {t}", "\\d {t}_c", "\\df {t}*"])
+def test_describe_triggers_and_foreign_keys_same_as_postgres(describe, postgres_endpoint,
+                                                             sixfold_endpoint):  # noqa: F811
+    """\\d lists a table's triggers, its foreign keys and those referring to it, and \\df its
+    trigger functions, as PostgreSQL prints them."""
+    t = f"r_{uuid.uuid4().hex[:8]}"
+    ddl = [f"create table {t} (id int primary key, n int)",
+           f"create table {t}_c (id int primary key, p int references {t}(id) on delete cascade, "
+           "at timestamptz)",
+           f"create function {t}_touch() returns trigger language plpgsql as $$ begin new.at := now(); "
+           "return new; end $$",
+           f"create trigger {t}_touch before insert or update on {t}_c for each row when (new.p > 0) "
+           f"execute function {t}_touch()",
+           f"create trigger {t}_a after delete on {t}_c for each row execute procedure {t}_touch()"]
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = psql_uri(ep, *[x for d in ddl for x in ("-c", d)], "-c", describe.format(t=t),
+                      "-c", f"drop table {t}_c", "-c", f"drop table {t}", "-c", f"drop function {t}_touch()")
+        assert cp.returncode == 0, cp.stderr
+        outputs.append(cp.stdout)
+    pg, sf = outputs
+    assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
 def test_describe_view_shows_its_definition(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """\\d+ of a view: its columns as PostgreSQL prints them, and its definition (PostgreSQL
     prints its own deparse of the query, Sixfold the query as written)."""

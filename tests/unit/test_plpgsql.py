@@ -36,6 +36,7 @@ def test_the_migration_forms():
     ("$$ declare n int; begin end $$", "0A000"),
     ("$$ begin loop null; end loop; end $$", "0A000"),
     ("$$ begin return; end $$", "0A000"),
+    ("$$ begin select 1 into n; end $$", "0A000"),
     ("$$ begin exception when no_such_condition then null; end $$", "0A000"),
     ("$$ begin select 1; $$", "42601"),
     ("$$ begin if true then null; end $$", "42601"),

@@ -1,0 +1,189 @@
+"""Trigger functions: CREATE [OR REPLACE] FUNCTION name() RETURNS trigger LANGUAGE plpgsql,
+DROP FUNCTION, and what pg_proc shows of them.
+
+A function is kept as a view `"sqlite_func:<name>"` whose CREATE text holds, in a comment,
+the function as JSON (percent-encoded, so no `*/` can end the comment early): its name,
+body and definition as written. As with enum types (enums.py), SQLite's reserved `sqlite_`
+prefix hides it from the catalog's filters; it is made under writable_schema and dropped
+or replaced by writing its sqlite_master row (a view has no pages).
+
+Only trigger functions are understood: a function runs only as a trigger (triggers.py
+compiles its body, parsed here at CREATE time by plpgsql.parse_trigger_body, into SQLite
+triggers). Other functions (LANGUAGE sql, RETURNS int, ...) are refused with 0A000.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote, unquote
+
+from compute_node.pg_sql import plpgsql, schema
+from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
+from compute_node.pg_sql.statement import SessionContext, Statement
+from sixfold.errors import SqlError
+
+HOLDER_PREFIX = "sqlite_func:"
+_TOKEN_PREFIX = "pg_function:"
+_TOKEN = re.compile(r"/\*pg_function:([^*]*)\*/")
+# pg_proc's OIDs of these functions: this + the holder's sqlite_master rowid.
+FUNCTION_OID_BASE = 700_000
+TRIGGER_TYPE_OID = 2279
+_NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_HEAD = re.compile(rf"\s*(or\s+replace\s+)?function\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s*\((.*?)\)\s*(.*)$",
+                   re.IGNORECASE | re.DOTALL)
+_DROP = re.compile(r"\s*function\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
+_DROP_ONE = re.compile(rf"\s*(?:\"?public\"?\s*\.\s*)?{_NAME}\s*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _holder(name: str) -> str:
+    return '"' + (HOLDER_PREFIX + name).replace('"', '""') + '"'
+
+
+def _view_sql(fields: dict) -> str:
+    token = _TOKEN_PREFIX + quote(json.dumps(fields), safe="")
+    return f"CREATE VIEW {_holder(fields['name'])} AS SELECT /*{token}*/ NULL AS f"
+
+
+def fields_in(view_sql: str | None) -> dict | None:
+    """The function a holder's CREATE text keeps (name, body, definition)."""
+    m = _TOKEN.search(view_sql or "")
+    return json.loads(unquote(m.group(1))) if m else None
+
+
+def find(name: str) -> dict | None:
+    """The trigger function called `name` (as PostgreSQL keeps names), None if none."""
+    cat = schema.current()
+    if cat is None:
+        return None
+    rows = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (HOLDER_PREFIX + name,))
+    return fields_in(rows[0][0]) if rows else None
+
+
+def _split_source(tail: str) -> tuple[str, str]:
+    """(body, the options around AS '...') of what follows RETURNS type."""
+    for m in re.finditer(r"\bas\s+", tail, re.IGNORECASE):
+        after = tail[m.end():]
+        d = re.match(r"(\$(\w*)\$)(.*?)\1", after, re.DOTALL)
+        if d:
+            return d.group(3), tail[:m.start()] + " " + after[d.end():]
+        q = re.match(r"'((?:[^']|'')*)'", after, re.DOTALL)
+        if q:
+            return q.group(1).replace("''", "'"), tail[:m.start()] + " " + after[q.end():]
+    if re.search(r"\bbegin\s+atomic\b", tail, re.IGNORECASE):
+        raise SqlError("CREATE FUNCTION ... BEGIN ATOMIC is not supported", "0A000")
+    raise SqlError("no function body specified", "42P13")
+
+
+def create_function(rest: str, ctx: SessionContext) -> Statement:
+    m = _HEAD.match(rest)
+    if not m:
+        raise error_near("FUNCTION")
+    replace, raw_name, args, tail = m.groups()
+    name = object_name(raw_name)
+    returns = re.match(r"returns\s+(setof\s+)?(\"?[\w.]+\"?(?:\s*\[\s*\])?)\s*(.*)$", tail, re.IGNORECASE | re.DOTALL)
+    if not returns:
+        raise SqlError("CREATE FUNCTION without RETURNS (procedures and OUT parameters) is not supported", "0A000")
+    body, options = _split_source(returns.group(3))
+    lang = re.search(r"\blanguage\s+(\"?\w+\"?)", options, re.IGNORECASE)
+    language = object_name(lang.group(1)) if lang else None
+    if language is None:
+        raise SqlError("no language specified", "42P13")
+    rtype = returns.group(2).strip().lower().strip('"')
+    if rtype != "trigger" or returns.group(1):
+        raise SqlError("CREATE FUNCTION: only trigger functions (RETURNS trigger LANGUAGE plpgsql) are supported",
+                       "0A000")
+    if language == "sql":
+        raise SqlError("SQL functions cannot return type trigger", "42P13")
+    if language != "plpgsql":
+        raise SqlError(f'language "{language}" does not exist' if language not in ("c", "internal") else
+                       f"CREATE FUNCTION ... LANGUAGE {language} is not supported", "42704" if language not in (
+                           "c", "internal") else "0A000")
+    if args.strip():
+        raise SqlError("trigger functions cannot have declared arguments", "42P13")
+    plpgsql.parse_trigger_body(body)  # refused or a syntax error now, as PostgreSQL checks the body here
+    fields = {"name": name, "body": body, "definition": _definition(name, body)}
+    existing = find(name)
+    if existing is not None and not replace:
+        raise SqlError(f'function "{name}" already exists with same argument types', "42723")
+    from compute_node.pg_sql import triggers  # triggers compile the functions this module keeps
+
+    if existing is None:
+        return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=(
+            "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON", _view_sql(fields),
+            "PRAGMA writable_schema=OFF", "RELEASE sixfold_function"))
+    version = schema.current().rows("PRAGMA schema_version")[0][0]
+    rebuilt = triggers.rebuild_for_function(name, body, ctx)
+    return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=(
+        "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON",
+        f"UPDATE sqlite_master SET sql = {_quoted(_view_sql(fields))} WHERE type = 'view' "
+        f"AND name = {_quoted(HOLDER_PREFIX + name)}",
+        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *rebuilt,
+        "RELEASE sixfold_function"))
+
+
+def _definition(name: str, body: str) -> str:
+    """The function as pg_get_functiondef prints it."""
+    return (f"CREATE OR REPLACE FUNCTION public.{name}()\n RETURNS trigger\n LANGUAGE plpgsql\n"
+            f"AS $function${body}$function$\n")
+
+
+def drop_function(rest: str) -> list[Statement]:
+    m = _DROP.match(rest)
+    if not m:
+        raise error_near("FUNCTION")
+    from compute_node.pg_sql import triggers
+
+    cascade = (m.group(4) or "").lower() == "cascade"
+    out = []
+    for word in split_top_level(m.group(2)):
+        one = _DROP_ONE.match(word)
+        if not one:
+            raise error_near(word.strip()[:20])
+        name, args = object_name(one.group(1)), (one.group(2) or "").strip()
+        if find(name) is None or args:
+            shown = f"{name}({args})" if one.group(2) is not None else name
+            if m.group(1):
+                out.append(Statement(kind="noop", tag="DROP FUNCTION",
+                                     notice=("00000", f"function {shown} does not exist, skipping")))
+                continue
+            raise SqlError(f"function {shown} does not exist", "42883")
+        users = triggers.using_function(name)
+        before: list[str] = []
+        if users and not cascade:
+            detail = "; ".join(f"trigger {t} on table {tab} depends on function {name}()" for tab, t in users)
+            raise SqlError(f"cannot drop function {name}() because other objects depend on it ({detail})", "2BP01")
+        for tab, t in users:
+            before += triggers.drop_sql(tab, t)
+        version = schema.current().rows("PRAGMA schema_version")[0][0]
+        # the holder's row first: the version set after it is then above any seen before
+        out.append(Statement(kind="sql", tag="DROP FUNCTION", sqlite=(
+            "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON",
+            f"DELETE FROM sqlite_master WHERE type = 'view' AND name = {_quoted(HOLDER_PREFIX + name)}",
+            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *before,
+            "RELEASE sixfold_function"),
+            notice=("00000", "drop cascades to " + ", ".join(f"trigger {t} on table {tab}" for tab, t in users))
+            if users else None))
+    return out
+
+
+def catalog_rows_sql() -> str:
+    """pg_proc's rows of the trigger functions (the view filters the rest out)."""
+    return (f"SELECT {FUNCTION_OID_BASE} + m.rowid AS oid, substr(m.name, {len(HOLDER_PREFIX) + 1}) AS proname, "
+            f"2200 AS pronamespace, 10 AS proowner, 13 AS prolang, 100 AS procost, 0 AS prorows, 0 AS provariadic, "
+            f"'f' AS prokind, 0 AS prosecdef, 0 AS proleakproof, 0 AS proisstrict, 0 AS proretset, "
+            f"'v' AS provolatile, 'u' AS proparallel, 0 AS pronargs, 0 AS pronargdefaults, "
+            f"{TRIGGER_TYPE_OID} AS prorettype, '' AS proargtypes, NULL AS proallargtypes, NULL AS proargmodes, "
+            f"NULL AS proargnames, NULL AS proargdefaults, pg_function_field(m.sql, 'body') AS prosrc, "
+            f"NULL AS probin, NULL AS proconfig, NULL AS proacl "
+            f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE 'sqlite\\_func:%' ESCAPE '\\'")
+
+
+def function_field(view_sql, key):
+    """SQL function pg_function_field(holder sql, key): a field of the kept function."""
+    fields = fields_in(view_sql)
+    return None if fields is None else fields.get(key)
