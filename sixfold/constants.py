@@ -168,6 +168,8 @@ PG_COPY_CHUNK_BYTES = 256 * 1024  # COPY FROM data handed to the engine at a tim
 PG_SHUTDOWN_GRACE_MS = 2_000  # SIGTERM: running statements get this long before connections close
 SCRAM_ITERATIONS_COUNT = 4096
 TRANSLATION_CACHE_STATEMENTS_MAX = 4096  # PostgreSQL -> SQLite translations kept (LRU)
+FUNCTION_INLINE_DEPTH_MAX = 16  # SQL functions calling SQL functions, inlined into a statement (then 54001)
+FUNCTION_BODY_CHARS_MAX = 20_000  # a function's body as one expression (IF branches repeat what follows them)
 SCHEMA_COLUMNS_CACHE_TABLES_MAX = 1024  # tables whose column types the translator keeps per schema version
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
 # pg_sleep() checks for a cancel (an interrupted statement) this often

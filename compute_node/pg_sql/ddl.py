@@ -9,7 +9,8 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, sequences, triggers, values,
+    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, sequences, sql_functions,
+    triggers, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -184,7 +185,7 @@ def _index_element(element: str, ctx) -> str:
 
 def _expr_list_sqlite(cols: str, ctx) -> str:
     try:
-        sel = sqlglot.parse_one(f"SELECT {cols}", read="postgres")
+        sel = sql_functions.inline_calls(sqlglot.parse_one(f"SELECT {cols}", read="postgres"))
     except sqlglot.errors.ParseError as e:
         raise parse_error(e, cols) from None
     return ", ".join(gen(rewrite(e, ctx, [0])) for e in sel.expressions)

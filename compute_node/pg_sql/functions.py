@@ -820,12 +820,10 @@ def register(conn: apsw.Connection) -> None:
     row_functions.register(conn)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
-    # Sixfold's user functions are trigger functions without arguments (routines.py)
-    conn.create_scalar_function("pg_get_function_result", lambda oid: "trigger" if oid is not None and int(
-        oid) >= routines.FUNCTION_OID_BASE else None, 1, **det)
+    # the user functions routines.py keeps
+    conn.create_scalar_function("pg_get_function_result", lambda oid: routines.described(conn, oid, "result"), 1)
     for fn in ("pg_get_function_arguments", "pg_get_function_identity_arguments"):
-        conn.create_scalar_function(fn, lambda oid: "" if oid is not None and int(
-            oid) >= routines.FUNCTION_OID_BASE else None, 1, **det)
+        conn.create_scalar_function(fn, lambda oid: routines.described(conn, oid, "arguments"), 1)
     conn.create_scalar_function("pg_function_is_visible", lambda oid: 1, 1, **det)
     for name in ("format_type", "pg_builtin_format_type"):  # the second: under an enum type's lookup
         conn.create_scalar_function(name, lambda oid, typmod: None if oid is None else

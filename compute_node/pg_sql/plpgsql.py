@@ -79,6 +79,11 @@ class Return:
 
 
 @dataclass
+class ReturnValue:
+    expr: str  # RETURN expr of a function that returns a value
+
+
+@dataclass
 class Handler:
     sqlstates: list[str]  # "*" for OTHERS
     body: list
@@ -130,10 +135,11 @@ def _top_level_then(text: str) -> int:
 
 
 class _Parser:
-    def __init__(self, body: str, trigger: bool = False):
+    def __init__(self, body: str, trigger: bool = False, scalar: bool = False):
         self.pieces = split_statements(body)
         self.i = 0
         self.trigger = trigger
+        self.scalar = scalar
 
     def peek(self) -> str | None:
         return self.pieces[self.i] if self.i < len(self.pieces) else None
@@ -203,6 +209,13 @@ class _Parser:
                 if not m:
                     raise _refuse("RETURN of anything but NEW, OLD or NULL", True)
                 out.append(Return(m.group(1).lower()))
+                self.i += 1
+                continue
+            if self.scalar and word not in ("begin", "if", "null", "return", "end"):
+                raise SqlError(f"functions returning a value: {word.upper()} is not supported (their PL/pgSQL "
+                               "is IF and RETURN expression)", "0A000")
+            if self.scalar and word == "return":
+                out.append(ReturnValue(piece.strip()[len("return"):].strip()))
                 self.i += 1
                 continue
             if word == "begin":
@@ -303,3 +316,9 @@ def parse_do(rest: str) -> tuple[str, Block]:
 def parse_trigger_body(body: str) -> Block:
     """A trigger function's PL/pgSQL body -> its tree (0A000 for what is not understood)."""
     return _Parser(body, trigger=True).parse()
+
+
+def parse_scalar_body(body: str) -> Block:
+    """The PL/pgSQL body of a function that returns a value: IF and RETURN expression only
+    (routines.py turns it into one expression)."""
+    return _Parser(body, scalar=True).parse()

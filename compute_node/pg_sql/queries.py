@@ -14,7 +14,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     catalog, distinct_on, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
-    set_operations, temporal, values,
+    set_operations, sql_functions, temporal, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -1932,7 +1932,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
-    return _catalog_types_unqualified(trees[0])
+    return sql_functions.inline_calls(_catalog_types_unqualified(trees[0]))
 
 
 def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:

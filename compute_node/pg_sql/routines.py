@@ -7,9 +7,10 @@ body and definition as written. As with enum types (enums.py), SQLite's reserved
 prefix hides it from the catalog's filters; it is made under writable_schema and dropped
 or replaced by writing its sqlite_master row (a view has no pages).
 
-Only trigger functions are understood: a function runs only as a trigger (triggers.py
-compiles its body, parsed here at CREATE time by plpgsql.parse_trigger_body, into SQLite
-triggers). Other functions (LANGUAGE sql, RETURNS int, ...) are refused with 0A000.
+Two kinds: trigger functions (RETURNS trigger; triggers.py compiles the body, parsed here at
+CREATE time by plpgsql.parse_trigger_body, into SQLite triggers) and functions returning a
+value (sql_functions.py turns the body into one expression and inlines it into the
+statements that call it). One function per name: overloading is refused (0A000).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import re
 from urllib.parse import quote, unquote
 
-from compute_node.pg_sql import plpgsql, schema
+from compute_node.pg_sql import plpgsql, schema, sql_functions
 from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
@@ -64,18 +65,22 @@ def find(name: str) -> dict | None:
     return fields_in(rows[0][0]) if rows else None
 
 
-def _split_source(tail: str) -> tuple[str, str]:
-    """(body, the options around AS '...') of what follows RETURNS type."""
+def _split_source(tail: str) -> tuple[str | None, str | None, str]:
+    """(body of AS '...', or the expression of a RETURN clause; the options around them)
+    of what follows RETURNS type."""
     for m in re.finditer(r"\bas\s+", tail, re.IGNORECASE):
         after = tail[m.end():]
         d = re.match(r"(\$(\w*)\$)(.*?)\1", after, re.DOTALL)
         if d:
-            return d.group(3), tail[:m.start()] + " " + after[d.end():]
+            return d.group(3), None, tail[:m.start()] + " " + after[d.end():]
         q = re.match(r"'((?:[^']|'')*)'", after, re.DOTALL)
         if q:
-            return q.group(1).replace("''", "'"), tail[:m.start()] + " " + after[q.end():]
+            return q.group(1).replace("''", "'"), None, tail[:m.start()] + " " + after[q.end():]
     if re.search(r"\bbegin\s+atomic\b", tail, re.IGNORECASE):
         raise SqlError("CREATE FUNCTION ... BEGIN ATOMIC is not supported", "0A000")
+    ret = re.search(r"\breturn\s+(.+)$", tail, re.IGNORECASE | re.DOTALL)
+    if ret:  # the SQL-standard body: ... LANGUAGE sql RETURN x + 1
+        return None, ret.group(1).strip().rstrip(";"), tail[:ret.start()]
     raise SqlError("no function body specified", "42P13")
 
 
@@ -88,15 +93,24 @@ def create_function(rest: str, ctx: SessionContext) -> Statement:
     returns = re.match(r"returns\s+(setof\s+)?(\"?[\w.]+\"?(?:\s*\[\s*\])?)\s*(.*)$", tail, re.IGNORECASE | re.DOTALL)
     if not returns:
         raise SqlError("CREATE FUNCTION without RETURNS (procedures and OUT parameters) is not supported", "0A000")
-    body, options = _split_source(returns.group(3))
+    body, ret_clause, options = _split_source(returns.group(3))
     lang = re.search(r"\blanguage\s+(\"?\w+\"?)", options, re.IGNORECASE)
-    language = object_name(lang.group(1)) if lang else None
+    language = object_name(lang.group(1)) if lang else ("sql" if ret_clause is not None else None)
     if language is None:
         raise SqlError("no language specified", "42P13")
     rtype = returns.group(2).strip().lower().strip('"')
-    if rtype != "trigger" or returns.group(1):
-        raise SqlError("CREATE FUNCTION: only trigger functions (RETURNS trigger LANGUAGE plpgsql) are supported",
-                       "0A000")
+    if returns.group(1):
+        raise SqlError("functions returning SETOF are not supported", "0A000")
+    if rtype != "trigger":
+        if language not in ("sql", "plpgsql"):
+            raise SqlError(f'language "{language}" does not exist' if language not in ("c", "internal") else
+                           f"CREATE FUNCTION ... LANGUAGE {language} is not supported",
+                           "42704" if language not in ("c", "internal") else "0A000")
+        fields = sql_functions.definition(name, args, returns.group(2).strip(), language, body, ret_clause,
+                                          options)
+        fields["definition"] = _definition(name, body if body is not None else f"RETURN {ret_clause}",
+                                           fields["arguments"], fields["result"], language)
+        return _store(name, fields, replace, ctx)
     if language == "sql":
         raise SqlError("SQL functions cannot return type trigger", "42P13")
     if language != "plpgsql":
@@ -105,11 +119,25 @@ def create_function(rest: str, ctx: SessionContext) -> Statement:
                            "c", "internal") else "0A000")
     if args.strip():
         raise SqlError("trigger functions cannot have declared arguments", "42P13")
+    if body is None:
+        raise SqlError("no function body specified", "42P13")
     plpgsql.parse_trigger_body(body)  # refused or a syntax error now, as PostgreSQL checks the body here
-    fields = {"name": name, "body": body, "definition": _definition(name, body)}
+    fields = {"name": name, "kind": "trigger", "body": body, "definition": _definition(name, body, "", "trigger",
+                                                                                       "plpgsql"),
+              "rettype_oid": TRIGGER_TYPE_OID, "argtypes": "", "arguments": "", "result": "trigger",
+              "volatile": "v", "strict": False}
+    return _store(name, fields, replace, ctx)
+
+
+def _store(name: str, fields: dict, replace: str | None, ctx: SessionContext) -> Statement:
     existing = find(name)
     if existing is not None and not replace:
         raise SqlError(f'function "{name}" already exists with same argument types', "42723")
+    if existing is not None and existing.get("arguments", "") != fields["arguments"]:
+        raise SqlError(f'function "{name}" already exists with other arguments: overloading is not supported',
+                       "0A000")
+    if existing is not None and existing.get("result", "trigger") != fields["result"]:
+        raise SqlError("cannot change return type of existing function", "42P13")
     from compute_node.pg_sql import triggers  # triggers compile the functions this module keeps
 
     if existing is None:
@@ -117,7 +145,7 @@ def create_function(rest: str, ctx: SessionContext) -> Statement:
             "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON", _view_sql(fields),
             "PRAGMA writable_schema=OFF", "RELEASE sixfold_function"))
     version = schema.current().rows("PRAGMA schema_version")[0][0]
-    rebuilt = triggers.rebuild_for_function(name, body, ctx)
+    rebuilt = triggers.rebuild_for_function(name, fields["body"], ctx) if fields["kind"] == "trigger" else []
     return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=(
         "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON",
         f"UPDATE sqlite_master SET sql = {_quoted(_view_sql(fields))} WHERE type = 'view' "
@@ -126,9 +154,9 @@ def create_function(rest: str, ctx: SessionContext) -> Statement:
         "RELEASE sixfold_function"))
 
 
-def _definition(name: str, body: str) -> str:
+def _definition(name: str, body: str, arguments: str, result: str, language: str) -> str:
     """The function as pg_get_functiondef prints it."""
-    return (f"CREATE OR REPLACE FUNCTION public.{name}()\n RETURNS trigger\n LANGUAGE plpgsql\n"
+    return (f"CREATE OR REPLACE FUNCTION public.{name}({arguments})\n RETURNS {result}\n LANGUAGE {language}\n"
             f"AS $function${body}$function$\n")
 
 
@@ -145,7 +173,12 @@ def drop_function(rest: str) -> list[Statement]:
         if not one:
             raise error_near(word.strip()[:20])
         name, args = object_name(one.group(1)), (one.group(2) or "").strip()
-        if find(name) is None or args:
+        found = find(name)
+        if found is not None and args and found.get("kind") == "scalar":  # (x int) or (int): the types decide
+            given = [sql_functions.pgtypes_name(a.split()[-1] if len(a.split()) > 1 and not sql_functions._known_type(
+                a.strip()) else a.strip()) for a in split_top_level(args)]
+            args = "" if given == [sql_functions.pgtypes_name(a["type"]) for a in found["args"]] else args
+        if found is None or args:
             shown = f"{name}({args})" if one.group(2) is not None else name
             if m.group(1):
                 out.append(Statement(kind="noop", tag="DROP FUNCTION",
@@ -174,10 +207,13 @@ def drop_function(rest: str) -> list[Statement]:
 def catalog_rows_sql() -> str:
     """pg_proc's rows of the trigger functions (the view filters the rest out)."""
     return (f"SELECT {FUNCTION_OID_BASE} + m.rowid AS oid, substr(m.name, {len(HOLDER_PREFIX) + 1}) AS proname, "
-            f"2200 AS pronamespace, 10 AS proowner, 13 AS prolang, 100 AS procost, 0 AS prorows, 0 AS provariadic, "
-            f"'f' AS prokind, 0 AS prosecdef, 0 AS proleakproof, 0 AS proisstrict, 0 AS proretset, "
-            f"'v' AS provolatile, 'u' AS proparallel, 0 AS pronargs, 0 AS pronargdefaults, "
-            f"{TRIGGER_TYPE_OID} AS prorettype, '' AS proargtypes, NULL AS proallargtypes, NULL AS proargmodes, "
+            f"2200 AS pronamespace, 10 AS proowner, CASE pg_function_field(m.sql, 'language') WHEN 'sql' THEN 14 "
+            "ELSE 13 END AS prolang, 100 AS procost, 0 AS prorows, 0 AS provariadic, "
+            f"'f' AS prokind, 0 AS prosecdef, 0 AS proleakproof, pg_function_field(m.sql, 'strict') AS proisstrict, "
+            "0 AS proretset, pg_function_field(m.sql, 'volatile') AS provolatile, 'u' AS proparallel, "
+            "pg_function_field(m.sql, 'nargs') AS pronargs, 0 AS pronargdefaults, "
+            "pg_function_field(m.sql, 'rettype_oid') AS prorettype, pg_function_field(m.sql, 'argtypes') AS proargtypes, "
+            "NULL AS proallargtypes, NULL AS proargmodes, "
             f"NULL AS proargnames, NULL AS proargdefaults, pg_function_field(m.sql, 'body') AS prosrc, "
             f"NULL AS probin, NULL AS proconfig, NULL AS proacl "
             f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE 'sqlite\\_func:%' ESCAPE '\\'")
@@ -186,4 +222,23 @@ def catalog_rows_sql() -> str:
 def function_field(view_sql, key):
     """SQL function pg_function_field(holder sql, key): a field of the kept function."""
     fields = fields_in(view_sql)
-    return None if fields is None else fields.get(key)
+    if fields is None:
+        return None
+    if key == "nargs":
+        return len(fields.get("args", ()))
+    if key == "language":
+        return fields.get("language", "plpgsql")
+    value = fields.get(key, TRIGGER_TYPE_OID if key == "rettype_oid" else "v" if key == "volatile" else None)
+    return int(value) if isinstance(value, bool) else value
+
+
+def described(conn, oid, key: str):
+    """pg_get_function_result / _arguments of a kept function's OID, None for others."""
+    if oid is None or int(oid) < FUNCTION_OID_BASE:
+        return None
+    rows = list(conn.execute("SELECT sql FROM sqlite_master WHERE rowid = ? AND type = 'view'",
+                             (int(oid) - FUNCTION_OID_BASE,)))
+    fields = fields_in(rows[0][0]) if rows else None
+    if fields is None:
+        return None
+    return fields.get(key, "trigger" if key == "result" else "")

@@ -239,6 +239,8 @@ def create_trigger(text: str, rest: str, ctx: SessionContext) -> Statement:
     fn = routines.find(function)
     if fn is None:
         raise SqlError(f"function {function}() does not exist", "42883")
+    if fn.get("kind", "trigger") != "trigger":
+        raise SqlError(f"function {function} must return type trigger", "42P17")
     existing = _markers(table)
     if name in existing and not replace:
         raise SqlError(f'trigger "{name}" for relation "{table}" already exists', "42710")
@@ -489,7 +491,8 @@ def _guarded(pg: str, guard: str | None) -> str:
         tree.set("expression", exp.select(*row.expressions).where(cond))
     elif isinstance(tree, exp.Insert) and isinstance(tree.expression, exp.Select):
         tree.set("expression", exp.select("*").from_(tree.expression.subquery("sixfold_guarded")).where(cond))
-    elif isinstance(tree, exp.Select) and not tree.args.get("from") and not tree.args.get("where"):
+    elif isinstance(tree, exp.Select) and not tree.args.get("from_") and not tree.args.get("from") and \
+            not tree.args.get("where"):
         tree = tree.where(cond, copy=False)
     else:
         raise _refuse(f"this statement under an IF ({pg[:60]})")

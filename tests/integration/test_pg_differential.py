@@ -1634,6 +1634,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create function {t}_bad() returns trigger language plpgsql as $$ begin retur new; end $$",
         "create function {t}_add(x int) returns int language sql immutable as 'select x + 1'",
         "create trigger {t}_s after insert on {t} execute function {t}_audit()",
+        "create function {t}_plain() returns int language sql as 'select 1'",
+        "create trigger {t}_p before insert on {t} for each row execute function {t}_plain()",
+        "drop function {t}_plain()",
         "drop function {t}_audit() cascade",
         "drop function {t}_check() cascade",
         "drop function {t}_note() cascade",
@@ -1668,15 +1671,57 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table {t}_log",
         "drop table {t}",
     ],
+    "functions that return a value": [
+        "create table {t} (id int primary key, price numeric(10,2), qty int, name text, at date)",
+        "insert into {t} values (1, 2.50, 3, 'a', '2024-01-31'), (2, null, 4, 'B', null), (3, 10, -2, null, '2024-02-29')",
+        "create function {t}_add1(x int) returns int language sql immutable as 'select x + 1'",
+        "create function {t}_add1(x int) returns int language sql immutable as 'select x + 2'",
+        "create function {t}_total(p numeric, q int) returns numeric language sql strict as $$ select p * q $$",
+        "create function {t}_cnt() returns bigint language sql stable as 'select count(*) from {t}'",
+        "create function {t}_sgn(x int) returns text as $$ begin if x > 0 then return 'pos'; elsif x < 0 then "
+        "return 'neg'; end if; return 'zero'; end $$ language plpgsql",
+        "create function {t}_inc(x int, by_ int default 10) returns int language sql return x + by_",
+        "create function {t}_first(p numeric) returns int language sql as "
+        "'select qty from {t} where price >= p order by id'",
+        "create function {t}_label(n text, i int) returns text language sql as $$ select coalesce(upper(n), '?') "
+        "|| '-' || $2 $$",
+        "create function {t}_next_month(d date) returns date language sql as $$ select (d + interval '1 month')::date $$",
+        "select id, {t}_add1(qty), {t}_total(price, qty), {t}_cnt(), {t}_sgn(qty - 3), {t}_inc(id), {t}_inc(id, 1) "
+        "from {t} order by id",
+        "select id, {t}_label(name, id), {t}_next_month(at), {t}_first(price) from {t} order by id",
+        "select {t}_add1({t}_add1(1)), {t}_first(3), {t}_first(100), {t}_add1('7'), {t}_add1(null)",
+        "select id from {t} where {t}_sgn(qty) = 'pos' and {t}_add1(id) > 1 order by {t}_inc(id) desc",
+        "select {t}_add1(1.5)",
+        "select {t}_add1(2::bigint)",
+        "select {t}_add1()",
+        "select {t}_add1(1, 2)",
+        "select {t}_total(1.5, 2::smallint), {t}_total(1, 2)",
+        "select {t}_sgn(null)",
+        "create function {t}_sgn(x int) returns int as $$ begin return 1; end $$ language plpgsql",
+        "create or replace function {t}_sgn(x int) returns int as $$ begin return 1; end $$ language plpgsql",
+        "create or replace function {t}_add1(x int) returns int language sql as 'select x + 100'",
+        "select {t}_add1(1)",
+        "select proname, pronargs, provolatile from pg_proc where proname like '{t}%' order by 1",
+        "create function {t}_bad(x int) returns int language sql as 'select x, x'",
+        "create function {t}_bad(x nosuchtype) returns int language sql as 'select 1'",
+        "create function {t}_bad(x int) returns int language plpgsql as $$ begin for i in 1..3 loop null; "
+        "end loop; return 1; end $$",
+        "create function {t}_rows() returns setof int language sql as 'select qty from {t}'",
+        "drop function {t}_add1(int)",
+        "drop function {t}_add1(int)",
+        "drop function if exists {t}_add1",
+        "drop function {t}_total, {t}_cnt, {t}_sgn, {t}_inc, {t}_first, {t}_label, {t}_next_month",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("functions that return a value", "returns setof int"): "set-returning functions are not supported (0A000)",
+    ("functions that return a value", "loop null"): "loops in PL/pgSQL are not supported (0A000)",
     ("trigger functions and row triggers", "returning updated_at"):
         "RETURNING a column a BEFORE trigger assigns is refused (0A000): the assignment follows the write",
-    ("trigger functions and row triggers", "returns int language sql"):
-        "only trigger functions in PL/pgSQL are supported (0A000)",
     ("trigger functions and row triggers", "_s after insert on"):
         "statement-level triggers are not supported (0A000)",
     ("generated: ordering, grouping, set operations", "union select interval '5 days' order by 1"):

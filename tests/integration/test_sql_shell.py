@@ -250,7 +250,7 @@ def test_describe_same_as_postgres(describe, postgres_endpoint, sixfold_endpoint
 def test_describe_triggers_and_foreign_keys_same_as_postgres(describe, postgres_endpoint,
                                                              sixfold_endpoint):  # noqa: F811
     """\\d lists a table's triggers, its foreign keys and those referring to it, and \\df its
-    trigger functions, as PostgreSQL prints them."""
+    functions (a trigger function, a SQL function with a default), as PostgreSQL prints them."""
     t = f"r_{uuid.uuid4().hex[:8]}"
     ddl = [f"create table {t} (id int primary key, n int)",
            f"create table {t}_c (id int primary key, p int references {t}(id) on delete cascade, "
@@ -259,11 +259,14 @@ def test_describe_triggers_and_foreign_keys_same_as_postgres(describe, postgres_
            "return new; end $$",
            f"create trigger {t}_touch before insert or update on {t}_c for each row when (new.p > 0) "
            f"execute function {t}_touch()",
-           f"create trigger {t}_a after delete on {t}_c for each row execute procedure {t}_touch()"]
+           f"create trigger {t}_a after delete on {t}_c for each row execute procedure {t}_touch()",
+           f"create function {t}_twice(x integer, y numeric default 1) returns numeric language sql "
+           "as 'select x * y * 2'"]
     outputs = []
     for ep in (postgres_endpoint, sixfold_endpoint):
         cp = psql_uri(ep, *[x for d in ddl for x in ("-c", d)], "-c", describe.format(t=t),
-                      "-c", f"drop table {t}_c", "-c", f"drop table {t}", "-c", f"drop function {t}_touch()")
+                      "-c", f"drop table {t}_c", "-c", f"drop table {t}", "-c", f"drop function {t}_touch()",
+                      "-c", f"drop function {t}_twice")
         assert cp.returncode == 0, cp.stderr
         outputs.append(cp.stdout)
     pg, sf = outputs

@@ -8,16 +8,13 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import apsw
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compute_node.pg_sql import functions, plpgsql, schema, triggers
-from compute_node.pg_sql.translate import SessionContext, translate
+from compute_node.pg_sql import plpgsql, triggers
 from sixfold.errors import SqlError
-
-CTX = SessionContext(user="u", database="d")
+from tests.unit.memory_sql import memory_database
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -113,21 +110,8 @@ def test_guards_run_what_the_body_would(body, values):
 # --- at work, in memory ----------------------------------------------------------------------
 @pytest.fixture
 def db():
-    """Each test names its tables apart: translations are cached by schema version, which
-    in-memory databases share."""
-    conn = apsw.Connection(":memory:")
-    functions.register(conn)
-
-    def run(sql: str):
-        cat = schema.Catalog(lambda q, p: list(conn.execute(q, p)),
-                             lambda: conn.execute("pragma schema_version").fetchall()[0][0])
-        rows = []
-        for st_ in translate(sql, CTX, cat):
-            for text in st_.sqlite:
-                functions.reset_fixup_depth()
-                rows = list(conn.execute(text, st_.literals))
-        return rows
-    return run
+    """Each test names its tables apart (memory_sql.py)."""
+    return memory_database()
 
 
 def test_updated_at_and_audit(db):

@@ -1,0 +1,33 @@
+"""A PostgreSQL statement runner over an in-memory SQLite database with Sixfold's functions:
+the translator and the SQL it makes at work, without a cluster (unit tests only).
+
+Translations are cached by schema version, which in-memory databases share: tests that
+use several such databases name their tables and functions apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import apsw
+
+from compute_node.pg_sql import functions, schema
+from compute_node.pg_sql.translate import SessionContext, translate
+
+CTX = SessionContext(user="u", database="d")
+
+
+def memory_database() -> Callable[[str], list]:
+    """run(sql) -> the rows of the last SQLite statement the translation made."""
+    conn = apsw.Connection(":memory:")
+    functions.register(conn)
+
+    def run(sql: str) -> list:
+        cat = schema.Catalog(lambda q, p: list(conn.execute(q, p)),
+                             lambda: conn.execute("pragma schema_version").fetchall()[0][0])
+        rows: list = []
+        for stmt in translate(sql, CTX, cat):
+            for text in stmt.sqlite:
+                functions.reset_fixup_depth()  # as the engine does before each statement
+                rows = list(conn.execute(text, stmt.literals))
+        return rows
+    return run
