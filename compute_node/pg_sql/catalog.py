@@ -34,6 +34,9 @@ _HAS_TRIGGERS = ("(EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger
                  "AND (x.name LIKE 'sixfold\\_trg:%' ESCAPE '\\' OR x.name LIKE 'sixfold\\_con:%' ESCAPE '\\')) "
                  "OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name)) OR m.name IN (SELECT f.\"table\" "
                  "FROM sqlite_master r, pragma_foreign_key_list(r.name) f WHERE r.type = 'table'))")
+# Whether table m is a materialized view (table_as.py keeps it as a table with triggers).
+_MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
+            "AND x.name = 'sixfold_mv:' || m.name || ':i')")
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
@@ -91,7 +94,7 @@ BOOL_COLUMNS = frozenset({
     "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
     "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
     "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
-    "proretset", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
+    "proretset", "ispopulated", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
     "opcdefault", "typnotnull", "admin_option", "inhdetachpending", "extrelocatable"})
 
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
@@ -122,7 +125,7 @@ RELATIONS: dict[str, str] = {
         "UNION ALL SELECT 2200, 'public', 10, NULL UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
-        f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' ELSE 'r' END AS relkind, "
+        f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' WHEN {_MATVIEW} THEN 'm' ELSE 'r' END AS relkind, "
         "10 AS relowner, CASE m.type WHEN 'table' THEN 2 ELSE 0 END AS relam, "
         "0 AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
         "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
@@ -144,6 +147,13 @@ RELATIONS: dict[str, str] = {
         "EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) AS hasindexes, "
         "0 AS hasrules, 0 AS hastriggers, 0 AS rowsecurity "
         f"FROM sqlite_master m WHERE m.type = 'table' AND NOT m.{_SEQ} AND {_USER_OBJECTS}"),
+    # Materialized views (table_as.py): their query as written.
+    "pg_matviews": (
+        "SELECT 'public' AS schemaname, m.name AS matviewname, {user} AS matviewowner, NULL AS tablespace, "
+        "EXISTS (SELECT 1 FROM sqlite_master i WHERE i.type = 'index' AND i.tbl_name = m.name) AS hasindexes, "
+        "1 AS ispopulated, ' ' || pg_matview_field(t.sql, 'query') || ';' AS definition "
+        "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'trigger' AND t.name = 'sixfold_mv:' || m.name || ':i' "
+        "WHERE m.type = 'table'"),
     "pg_views": (
         "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, pg_view_definition(sql) AS definition "
         f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
@@ -254,8 +264,8 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "NULL AS self_referencing_column_name, NULL AS reference_generation, NULL AS user_defined_type_catalog, "
         "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, 'YES' AS is_insertable_into, "
         "'NO' AS is_typed, NULL AS commit_action "
-        "FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-        f"AND NOT (type = 'table' AND {_SEQ})"),
+        "FROM sqlite_master m WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        f"AND NOT (type = 'table' AND {_SEQ}) AND NOT {_MATVIEW}"),
     "columns": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
@@ -481,7 +491,9 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         kinds = [k.strip().strip("'") for k in m.group(1).split(",")]
         want = []
         if "r" in kinds:
-            want.append(f"type = 'table' AND NOT {_SEQ}")
+            want.append(f"type = 'table' AND NOT {_SEQ} AND NOT {_MATVIEW}")
+        if "m" in kinds:
+            want.append(f"type = 'table' AND {_MATVIEW}")
         if "s" in kinds:  # the text is lower-cased: relkind S
             want.append(f"type = 'table' AND {_SEQ}")
         if "v" in kinds:
@@ -489,11 +501,16 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         if "i" in kinds:
             want.append("type = 'index'")
         where = "(" + (" OR ".join(f"({w})" for w in want) or "0") + ")"
+        # \dt PATTERN: psql matches relname with a regular expression (its original case)
+        pattern = re.search(r"c\.relname operator\(pg_catalog\.~\)\s*'((?:[^']|'')*)'", pg_sql, re.IGNORECASE)
+        if pattern:
+            where += f" AND regexp('{pattern.group(1)}', name)"
         return "SELECT", (
             "SELECT 'public' AS \"Schema\", name AS \"Name\", "
-            f"CASE WHEN type = 'table' AND {_SEQ} THEN 'sequence' WHEN type = 'table' THEN 'table' "
+            f"CASE WHEN type = 'table' AND {_SEQ} THEN 'sequence' WHEN type = 'table' AND "
+            f"{_MATVIEW} THEN 'materialized view' WHEN type = 'table' THEN 'table' "
             "WHEN type = 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
-            f"{_lit(user)} AS \"Owner\" FROM sqlite_master WHERE {where} "
+            f"{_lit(user)} AS \"Owner\" FROM sqlite_master m WHERE {where} "
             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2")
     m = _PSQL_FIND.match(text)
     if m:
@@ -516,7 +533,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            "SELECT 0 AS relchecks, CASE type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, "
+            f"SELECT 0 AS relchecks, CASE WHEN type = 'table' AND {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
+            "WHEN type = 'view' THEN 'v' ELSE 'i' END AS relkind, "
             "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
             "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "
             f"'f' AS relhasrules, CASE WHEN {_HAS_TRIGGERS} THEN 't' ELSE 'f' END AS relhastriggers, "

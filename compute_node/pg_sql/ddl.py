@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from compute_node.pg_sql import (
     alter_column, catalog, comments, constraints, enums, extensions, routines, schema, sequences, sql_functions,
-    triggers, values,
+    table_as, triggers, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -88,6 +88,8 @@ def drop(text, rest, ctx):
             return enums.drop_type(rest)
         if what == "function":
             return routines.drop_function(rest)
+        if what == "materialized":
+            return table_as.drop_matview(rest)
         if what == "trigger":
             return [triggers.drop_trigger(rest)]
         if what in ("schema", "sequence", "database", "role", "user", "type", "function", "trigger"):
@@ -98,6 +100,8 @@ def drop(text, rest, ctx):
     cascade = (m.group(6) or "").lower() == "cascade"
     out = []
     for n in _names(m.group(4)):
+        if kind in ("TABLE", "VIEW"):
+            table_as.refuse_as_table(n[1:-1].replace('""', '"') if n.startswith('"') else n, kind.lower())
         before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
         out.append(Statement(kind="sql", tag=f"DROP {kind}", sqlite=(*before, f"DROP {kind}{ifx} {n}")))
     return out
@@ -119,6 +123,8 @@ def create(text, rest, ctx):
         # one connection: they would be every session's, and invisible to its reads.
         raise SqlError("temporary tables, views and sequences are not supported; create a regular one "
                        "and drop it when done", "0A000")
+    if low.startswith("materialized view "):
+        return table_as.create_matview(rest, ctx)
     if re.match(r"(or replace\s+)?(temp\s+|temporary\s+)?view\b", low):
         return _create_view(text, rest, ctx)
     if re.match(r"(unique\s+)?index\b", low):
@@ -373,10 +379,16 @@ def _create_table(text, ctx):
                 temp = True
     ifne = " IF NOT EXISTS" if tree.args.get("exists") else ""
     schema = tree.this
-    if tree.expression is not None:  # CREATE TABLE x AS SELECT
-        q = gen(rewrite(tree.expression, ctx, [0]))
-        name = _table_name(schema.sql("postgres") if not isinstance(schema, exp.Schema) else schema.this.sql("postgres"))
-        return Statement(kind="sql", tag="SELECT", sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} AS {q}",))
+    if tree.expression is not None:  # CREATE TABLE x [(a, b)] AS SELECT ... [WITH [NO] DATA]
+        if temp:
+            raise SqlError("temporary tables are not supported; create a regular one and drop it when done", "0A000")
+        target = schema.this if isinstance(schema, exp.Schema) else schema
+        if target.args.get("db") and target.db.lower() not in ("public",):
+            raise SqlError(f'schema "{target.db}" does not exist', "3F000")
+        cols = [e.name for e in schema.expressions] if isinstance(schema, exp.Schema) else []
+        no_data = bool(re.search(r"\bwith\s+no\s+data\s*;?\s*$", text, re.IGNORECASE))
+        return table_as.create_table_as(target.name if target.this.quoted else target.name.lower(), cols,
+                                        tree.expression.sql(dialect="postgres"), bool(ifne), no_data, ctx)
     if not isinstance(schema, exp.Schema):
         raise error_near("CREATE")
     table = schema.this
@@ -667,3 +679,8 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         return prefix + "PRIMARY KEY"
     return prefix + gen(rewrite(kind, ctx, [0]))
+
+
+# for table_as.py, which makes tables as any CREATE TABLE does
+create_table = _create_table
+names = _names

@@ -413,8 +413,8 @@ def kind(e: exp.Expression | None) -> str:
         return "bool"
     if isinstance(e, (exp.Boolean, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not,
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists, exp.NullSafeEQ,
-                      exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike)):
-        return "bool"
+                      exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike, exp.LogicalOr, exp.LogicalAnd)):
+        return "bool"  # (bool_or / bool_and / every are booleans too)
     if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
         elem = _array_element(e.this)  # arr[i]: the element's kind
         return ELEMENT_KIND.get(elem or "", "")

@@ -15,7 +15,7 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, routines,
-    row_functions, settings, temporal, triggers, typed_functions, types, values,
+    row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 
@@ -752,6 +752,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("sixfold_fixup", _fixup, 1)
     conn.create_scalar_function("pg_function_field", routines.function_field, 2, **det)
     conn.create_scalar_function("pg_trigger_field", triggers.trigger_field, 2, **det)
+    conn.create_scalar_function("pg_matview_field", table_as.marker_field, 2, **det)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
     conn.create_scalar_function("statement_timestamp", _now, 0)
     conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)

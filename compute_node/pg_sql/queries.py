@@ -1932,7 +1932,15 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
-    return sql_functions.inline_calls(_catalog_types_unqualified(trees[0]))
+    tree = _catalog_types_unqualified(trees[0])
+    for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
+        if call.name.lower() == "every" and len(call.expressions) == 1:
+            same = exp.LogicalAnd(this=call.expressions[0])
+            if call is tree:
+                return same
+            named = isinstance(call.parent, exp.Select) and call.arg_key == "expressions"
+            call.replace(exp.alias_(same, "every") if named else same)
+    return sql_functions.inline_calls(tree)
 
 
 def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
@@ -1963,7 +1971,7 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
                 exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Values: "SELECT"}
 
 
-_FUNC_COLUMN_NAMES = {exp.ArrayConcat: "array_cat", exp.ArraySize: "array_length", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
+_FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.ArrayConcat: "array_cat", exp.ArraySize: "array_length", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
                       exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
@@ -2063,6 +2071,9 @@ def _name_columns(tree: exp.Expression) -> None:
         name = _pg_column_name(e)
         new.append(exp.alias_(e, exp.to_identifier(name, quoted=True)) if name else e)
     tree.set("expressions", new)
+
+
+name_columns = _name_columns  # (table_as.py names a CREATE TABLE AS table's columns so)
 
 
 def _conflict_on_constraint(tree: exp.Insert) -> None:
@@ -2990,6 +3001,12 @@ def dml(text, rest, ctx):
     if types_asked is not None:
         return Statement(kind="sql", tag="SELECT", sqlite=(types_asked[0],), param_count=1,
                          column_oids=types_asked[1], param_oids=(reflection.OID_ARRAY,))
+    if word == "select" and re.search(r"\binto\b", text, re.IGNORECASE):
+        tree = parse_one(text)
+        if isinstance(tree, exp.Select) and isinstance(tree.args.get("into"), exp.Into):
+            from compute_node.pg_sql import table_as
+
+            return table_as.select_into(tree, ctx)
     fixed = catalog.fixed_query(text, ctx.user) if word == "select" else None
     if fixed:
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))

@@ -39,7 +39,7 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, listen, plpgsql, prepared, schema
+from compute_node.pg_sql import comments, exprtypes, listen, plpgsql, prepared, schema, table_as
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
@@ -449,5 +449,5 @@ _HANDLERS = {
     "execute": prepared.execute, "explain": _explain,
     "do": _do, "call": _unsupported("CALL"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
-    "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": _unsupported("materialized views"),
+    "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": lambda t, r, c: table_as.refresh(r, c),
 }

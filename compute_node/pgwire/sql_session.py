@@ -561,7 +561,7 @@ class PgSession:
             tag = f"INSERT 0 {max(n, 0)}"
         elif tag in ("UPDATE", "DELETE", "MERGE"):
             tag = f"{tag} {max(n, 0)}"
-        elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO"):
+        elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO") and stmt.value != "no data":
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
         return Outcome(tag, columns, rows)
 

@@ -12,6 +12,7 @@ import apsw
 
 from compute_node.pg_sql import functions, schema
 from compute_node.pg_sql.translate import SessionContext, translate
+from compute_node.sql_errors import sql_error
 
 CTX = SessionContext(user="u", database="d")
 
@@ -28,6 +29,9 @@ def memory_database() -> Callable[[str], list]:
         for stmt in translate(sql, CTX, cat):
             for text in stmt.sqlite:
                 functions.reset_fixup_depth()  # as the engine does before each statement
-                rows = list(conn.execute(text, stmt.literals))
+                try:
+                    rows = list(conn.execute(text, stmt.literals))
+                except apsw.Error as e:  # with its SQLSTATE, as the engine reports it
+                    raise sql_error(e) from None
         return rows
     return run
