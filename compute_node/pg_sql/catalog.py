@@ -578,11 +578,12 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         return "SELECT", (
             "SELECT relname, indisprimary, indisunique, 'f' AS indisclustered, 't' AS indisvalid, "
             "'CREATE ' || CASE WHEN indisunique = 't' THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || relname || "
-            "' ON public.' || tname || ' USING btree (' || cols || ')' || coalesce(' WHERE ' || pred, '') "
+            "' ON public.' || tname || ' USING ' || method || ' (' || cols || ')' || coalesce(' WHERE ' || pred, '') "
             "AS pg_get_indexdef, condef AS pg_get_constraintdef, contype, 'f' AS condeferrable, "
             "'f' AS condeferred, 'f' AS indisreplident, 0 AS reltablespace FROM ("
             f"SELECT m.name || '_pkey' AS relname, 't' AS indisprimary, 't' AS indisunique, m.name AS tname, "
-            f"{pk_cols} AS cols, NULL AS pred, 'PRIMARY KEY (' || {pk_cols} || ')' AS condef, 'p' AS contype "
+            f"{pk_cols} AS cols, NULL AS pred, 'PRIMARY KEY (' || {pk_cols} || ')' AS condef, 'p' AS contype, "
+            "'btree' AS method "
             f"FROM sqlite_master m WHERE m.rowid = {rowid} AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
             "WHERE pk > 0) UNION ALL "
             f"SELECT CASE WHEN il.origin = 'u' THEN m.name || '_' || replace({cols}, ', ', '_') || '_key' "
@@ -590,7 +591,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             f"{cols}, CASE WHEN il.partial THEN (SELECT substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) "
             "FROM sqlite_master x WHERE x.name = il.name) END, "
             f"CASE WHEN il.origin = 'u' THEN 'UNIQUE (' || {cols} || ')' END, "
-            "CASE WHEN il.origin = 'u' THEN 'u' END "
+            "CASE WHEN il.origin = 'u' THEN 'u' END, "
+            "pg_index_method((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name)) "
             f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.rowid = {rowid} AND il.origin != 'pk'"
             ") ORDER BY indisprimary DESC, relname")
     m = _PSQL_INDEX_COLUMNS.match(text)

@@ -158,8 +158,11 @@ def _create_index(text, rest, ctx):
     if not m:
         raise error_near(rest.split()[0] if rest.split() else "INDEX")
     unique, _conc, ifne, name, _only, table, using, cols, where = m.groups()
-    if using and using.lower() not in ("btree", "hash"):
-        raise SqlError(f"index access method \"{using}\" is not supported", "0A000")
+    method = (using or "btree").lower()
+    if method not in INDEX_METHODS:
+        raise SqlError(f'access method "{using}" does not exist', "42704")
+    if unique and method != "btree":
+        raise SqlError(f'access method "{method}" does not support unique indexes', "0A000")
     table = _table_name(table)
     col_sql = ", ".join(_index_element(e, ctx) for e in split_top_level(cols))
     if not name:
@@ -169,9 +172,23 @@ def _create_index(text, rest, ctx):
     where_sql = ""
     if where:
         where_sql = " WHERE " + _expr_sqlite(where.strip()[5:], ctx)
+    # Every method is a SQLite b-tree (an index changes no answer); the method asked rides
+    # along in a comment, for \d (index_method).
     sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} "
-           f"ON {table} ({col_sql}){where_sql}")
+           f"ON {table} {f'/*using {method}*/ ' if method != 'btree' else ''}({col_sql}){where_sql}")
     return Statement(kind="sql", tag="CREATE INDEX", sqlite=(sql,))
+
+
+# PostgreSQL's index access methods. A GIN index on a jsonb or array column, a GiST, BRIN
+# or hash index: what they speed up SQLite does by scanning, and a query's answer is the
+# same, so each is made as SQLite's b-tree on the same columns, or expressions.
+INDEX_METHODS = ("btree", "hash", "gin", "gist", "brin", "spgist")
+
+
+def index_method(index_sql: str | None) -> str:
+    """SQL function pg_index_method(sqlite_master.sql of an index)."""
+    m = re.search(r"/\*using (\w+)\*/", index_sql or "")
+    return m.group(1) if m else "btree"
 
 
 _INDEX_ELEMENT = re.compile(r"^(.*?)(?:\s+collate\s+(\"[^\"]+\"|\w+))?(?:\s+([a-z_][a-z0-9_]*_ops))?"

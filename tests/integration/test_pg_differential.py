@@ -1768,6 +1768,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table {t}_i",
         "drop table {t}",
     ],
+    "index access methods": [
+        "create table {t} (id int primary key, data jsonb, name text, tags text[])",
+        "create index {t}_data on {t} using gin (data)",
+        "create index {t}_data2 on {t} using gin (data jsonb_path_ops)",
+        "create index {t}_tags on {t} using gin (tags)",
+        "create index {t}_name on {t} using hash (name)",
+        "create index {t}_brin on {t} using brin (id)",
+        "create unique index {t}_u on {t} using gin (data)",
+        "create unique index {t}_u on {t} using hash (name)",
+        "create index {t}_x on {t} using nosuch (data)",
+        "insert into {t} values (1, '{\"a\": 1}', 'x', '{a,b}'), (2, '{\"a\": 2}', 'y', '{c}')",
+        "select id from {t} where data @> '{\"a\": 1}' and tags @> array['a']",
+        "select id from {t} where name = 'y'",
+        "select indexname from pg_indexes where tablename = '{t}' order by 1",
+        "drop index {t}_data",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
