@@ -34,9 +34,15 @@ _HAS_TRIGGERS = ("(EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger
                  "AND (x.name LIKE 'sixfold\\_trg:%' ESCAPE '\\' OR x.name LIKE 'sixfold\\_con:%' ESCAPE '\\')) "
                  "OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name)) OR m.name IN (SELECT f.\"table\" "
                  "FROM sqlite_master r, pragma_foreign_key_list(r.name) f WHERE r.type = 'table'))")
+# pg_class.relchecks of table m: its CHECK constraints (CREATE TABLE's, ALTER TABLE's).
+_CHECKS = ("(coalesce(json_array_length(pg_table_checks(m.sql)), 0) + (SELECT count(*) FROM sqlite_master x "
+           "WHERE x.type = 'trigger' AND x.tbl_name = m.name AND pg_con_field(x.sql, 'type') = 'c'))")
 # Whether table m is a materialized view (table_as.py keeps it as a table with triggers).
 _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
             "AND x.name = 'sixfold_mv:' || m.name || ':i')")
+# A PRIMARY KEY / UNIQUE constraint added by ALTER TABLE is a unique index whose SQL says
+# which (ddl.py): 'p', 'u' or NULL, of index il of the table being described.
+_IX_KIND = "pg_index_constraint((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name))"
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
@@ -66,6 +72,19 @@ CONSTRAINTS = (
     "(SELECT count(*) FROM pragma_index_info(il.name)), 0 "
     f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND il.origin = 'u' "
+    "UNION ALL "  # CREATE TABLE's CHECKs, their text kept in a comment (ddl.table_checks)
+    f"SELECT {PG_OID_BASE} + 2000000 + m.rowid * 100 + c.key, json_extract(c.value, '$.name'), 2200, 'c', "
+    f"{PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, 'CHECK ((' || json_extract(c.value, '$.def') || '))', "
+    "NULL, 0, 0 "
+    f"FROM sqlite_master m, json_each(pg_table_checks(m.sql)) c WHERE m.type = 'table' AND {_NOT_INTERNAL} "
+    "UNION ALL "  # added by ALTER TABLE ADD PRIMARY KEY / UNIQUE: unique indexes that say so
+    f"SELECT {PG_OID_BASE} + 500000 + x.rowid, x.name, 2200, pg_index_constraint(x.sql), {PG_OID_BASE} + t.rowid, "
+    f"0, {PG_OID_BASE} + x.rowid, 0, 0, 1, NULL, NULL, CASE pg_index_constraint(x.sql) WHEN 'p' THEN 'PRIMARY KEY (' "
+    "ELSE 'UNIQUE (' END || (SELECT group_concat(ii.name, ', ') FROM pragma_index_info(x.name) ii) || ')', "
+    "(SELECT group_concat(ii.name, ',') FROM pragma_index_info(x.name) ii), "
+    "(SELECT count(*) FROM pragma_index_info(x.name)), 0 "
+    "FROM sqlite_master x JOIN sqlite_master t ON t.type = 'table' AND t.name = x.tbl_name "
+    "WHERE x.type = 'index' AND x.sql LIKE '%/*constraint %' "
     "UNION ALL "
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 50 + f.id, "
     "m.name || '_' || group_concat(f.\"from\", '_') || '_fkey', 2200, 'f', "
@@ -109,7 +128,8 @@ INDEXES = (
     "CASE WHEN m.sql IS NOT NULL THEN m.name WHEN il.origin = 'pk' THEN m.tbl_name || '_pkey' "
     f"ELSE m.tbl_name || '_' || replace({_IX_COLS}, ', ', '_') || '_key' END AS relname, "
     "m.tbl_name AS pg_tbl_name, t.rowid AS pg_tbl_rowid, coalesce(il.\"unique\", 0) AS indisunique, "
-    f"coalesce(il.origin = 'pk', 0) AS indisprimary, {_IX_COLS} AS pg_cols, m.sql AS pg_sql "
+    f"(coalesce(il.origin = 'pk', 0) OR coalesce(pg_index_constraint(m.sql) = 'p', 0)) AS indisprimary, "
+    f"{_IX_COLS} AS pg_cols, m.sql AS pg_sql "
     "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
     "LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
     "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
@@ -127,7 +147,7 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
         f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' WHEN {_MATVIEW} THEN 'm' ELSE 'r' END AS relkind, "
         "10 AS relowner, CASE m.type WHEN 'table' THEN 2 ELSE 0 END AS relam, "
-        "0 AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
+        f"{_CHECKS} AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
         "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
         "WHERE pk > 0))) AS relhasindex, "
         f"0 AS relhasrules, {_HAS_TRIGGERS} AS relhastriggers, 0 AS relrowsecurity, 0 AS relforcerowsecurity, "
@@ -448,6 +468,11 @@ _PSQL_FOREIGN_KEYS = re.compile(
     r"conrelid::pg_catalog\.regclass as ontable from pg_catalog\.pg_constraint r where r\.conrelid = '(\d+)' and "
     r"r\.contype = 'f' and conparentid = 0 order by conname$")
 
+# \d TABLE's "Check constraints:".
+_PSQL_CHECKS = re.compile(
+    r"^select r\.conname, pg_catalog\.pg_get_constraintdef\(r\.oid, true\) from pg_catalog\.pg_constraint r "
+    r"where r\.conrelid = '(\d+)' and r\.contype = 'c' order by 1$")
+
 _PSQL_INDEX_INFO = re.compile(
     r"^select i\.indisunique, i\.indisprimary, i\.indisclustered, i\.indisvalid, .* from pg_catalog\.pg_index i, "
     r"pg_catalog\.pg_class c, pg_catalog\.pg_class c2, pg_catalog\.pg_am a where i\.indexrelid = c\.oid and "
@@ -533,7 +558,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT 0 AS relchecks, CASE WHEN type = 'table' AND {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
+            f"SELECT {_CHECKS} AS relchecks, CASE WHEN type = 'table' AND {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
             "WHEN type = 'view' THEN 'v' ELSE 'i' END AS relkind, "
             "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
             "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "
@@ -553,6 +578,12 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             "'' AS attidentity, '' AS attgenerated"
             + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
             + f" FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
+    m = _PSQL_CHECKS.match(text)
+    if m:
+        # (pretty: CHECK (x > 0), not CHECK ((x > 0)))
+        return "SELECT", ("SELECT conname, CASE WHEN pg_condef LIKE 'CHECK ((%))' THEN 'CHECK (' || "
+                          "substr(pg_condef, 9, length(pg_condef) - 10) || ')' ELSE pg_condef END AS pg_get_constraintdef "
+                          f"FROM ({CONSTRAINTS}) c WHERE conrelid = {int(m.group(1))} AND contype = 'c' ORDER BY 1")
     m = _PSQL_FOREIGN_KEYS.match(text)
     if m:
         return "SELECT", (
@@ -573,7 +604,10 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     m = _PSQL_INDEXES.match(text)
     if m:
         rowid = int(m.group(1)) - PG_OID_BASE
-        cols = "(SELECT group_concat(name, ', ') FROM pragma_index_info(il.name))"
+        # (an index on expressions: SQLite names none of them; its CREATE text has them)
+        cols = ("CASE WHEN EXISTS (SELECT 1 FROM pragma_index_info(il.name) WHERE name IS NULL) THEN "
+                "pg_index_expressions((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name)) "
+                "ELSE (SELECT group_concat(name, ', ') FROM pragma_index_info(il.name)) END")
         pk_cols = "(SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk))"
         return "SELECT", (
             "SELECT relname, indisprimary, indisunique, 'f' AS indisclustered, 't' AS indisvalid, "
@@ -587,11 +621,13 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             f"FROM sqlite_master m WHERE m.rowid = {rowid} AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
             "WHERE pk > 0) UNION ALL "
             f"SELECT CASE WHEN il.origin = 'u' THEN m.name || '_' || replace({cols}, ', ', '_') || '_key' "
-            "ELSE il.name END, 'f', CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END, m.name, "
+            f"ELSE il.name END, CASE WHEN {_IX_KIND} = 'p' THEN 't' ELSE 'f' END, "
+            "CASE WHEN il.\"unique\" THEN 't' ELSE 'f' END, m.name, "
             f"{cols}, CASE WHEN il.partial THEN (SELECT substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) "
             "FROM sqlite_master x WHERE x.name = il.name) END, "
-            f"CASE WHEN il.origin = 'u' THEN 'UNIQUE (' || {cols} || ')' END, "
-            "CASE WHEN il.origin = 'u' THEN 'u' END, "
+            f"CASE WHEN {_IX_KIND} = 'p' THEN 'PRIMARY KEY (' || {cols} || ')' "
+            f"WHEN il.origin = 'u' OR {_IX_KIND} = 'u' THEN 'UNIQUE (' || {cols} || ')' END, "
+            f"CASE WHEN il.origin = 'u' THEN 'u' ELSE {_IX_KIND} END, "
             "pg_index_method((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name)) "
             f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.rowid = {rowid} AND il.origin != 'pk'"
             ") ORDER BY indisprimary DESC, relname")

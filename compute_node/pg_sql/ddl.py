@@ -3,20 +3,22 @@ VACUUM and the other statements SQLite lacks or spells differently."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, sequences, sql_functions,
-    table_as, triggers, values,
+    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, schemas, sequences,
+    sql_functions, table_as, triggers, values,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
-from compute_node.pg_sql.lexing import error_near, ident, split_top_level
+from compute_node.pg_sql.lexing import error_near, ident, segments, split_top_level
 from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite
 from compute_node.pg_sql.statement import Statement
 
@@ -90,6 +92,8 @@ def drop(text, rest, ctx):
             return routines.drop_function(rest)
         if what == "materialized":
             return table_as.drop_matview(rest)
+        if what == "schema":
+            return schemas.drop(rest)
         if what == "trigger":
             return [triggers.drop_trigger(rest)]
         if what in ("schema", "sequence", "database", "role", "user", "type", "function", "trigger"):
@@ -123,6 +127,8 @@ def create(text, rest, ctx):
         # one connection: they would be every session's, and invisible to its reads.
         raise SqlError("temporary tables, views and sequences are not supported; create a regular one "
                        "and drop it when done", "0A000")
+    if low.startswith("schema "):
+        return schemas.create(rest)
     if low.startswith("materialized view "):
         return table_as.create_matview(rest, ctx)
     if re.match(r"(or replace\s+)?(temp\s+|temporary\s+)?view\b", low):
@@ -189,6 +195,30 @@ def index_method(index_sql: str | None) -> str:
     """SQL function pg_index_method(sqlite_master.sql of an index)."""
     m = re.search(r"/\*using (\w+)\*/", index_sql or "")
     return m.group(1) if m else "btree"
+
+
+def index_expressions(index_sql: str | None) -> str | None:
+    """SQL function pg_index_expressions: the column list of a CREATE INDEX text as written
+    there (`lower(email)`), for an index on expressions (which SQLite lists without names)."""
+    m = re.search(r'\bON\s+(?:"(?:[^"]|"")+"|\S+)\s*(?:/\*[^*]*\*/\s*)?\(', index_sql or "", re.IGNORECASE)
+    if not m:
+        return None
+    depth, start = 1, m.end()
+    for kind, s0, e0 in segments(index_sql[start:]):
+        if kind != "code":
+            continue
+        for i, ch in enumerate(index_sql[start + s0:start + e0]):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0:
+                return index_sql[start:start + s0 + i].strip()
+    return None
+
+
+def index_constraint(index_sql: str | None) -> str | None:
+    """SQL function pg_index_constraint: 'p' or 'u' for the unique index ALTER TABLE ADD
+    PRIMARY KEY / UNIQUE made, else NULL."""
+    m = re.search(r"/\*constraint ([pu])\*/", index_sql or "")
+    return m.group(1) if m else None
 
 
 _INDEX_ELEMENT = re.compile(r"^(.*?)(?:\s+collate\s+(\"[^\"]+\"|\w+))?(?:\s+([a-z_][a-z0-9_]*_ops))?"
@@ -262,7 +292,10 @@ def alter(text, rest, ctx):
         cols = ", ".join(ident(c.strip()) for c in pm.group(3).split(","))
         if not cname:
             cname = f"{bare}_pkey" if is_pk else f"{bare}_{'_'.join(c.strip().strip(chr(34)) for c in pm.group(3).split(','))}_key"
-        return st(f"CREATE UNIQUE INDEX {cname} ON {table} ({cols})")
+        # the index says it is the constraint (index_constraint): pg_constraint, pg_index and \d
+        # show a primary key or unique constraint, as ORMs' reflection reads them
+        kind = "p" if is_pk else "u"
+        return st(f"CREATE UNIQUE INDEX {cname} ON {table} /*constraint {kind}*/ ({cols})")
     if re.match(r"add\s+(constraint\s+\S+\s+)?foreign\s+key\b", low):
         return st(*constraints.add_foreign_key(table, action))
     if re.match(r"add\s+(constraint\s+\S+\s+)?check\b", low):
@@ -435,6 +468,25 @@ def _create_table(text, ctx):
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
 
 
+_CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
+                         re.DOTALL)
+
+
+def _keep_check_text(check: exp.CheckColumnConstraint) -> None:
+    """The CHECK's expression as written, in a comment after it (SQLite keeps a table's
+    CREATE text): pg_constraint shows it (table_checks)."""
+    cond = check.this
+    while isinstance(cond, exp.Paren):
+        cond = cond.this
+    check.add_comments([f"pgcheck:{base64.b64encode(cond.sql(dialect='postgres').encode()).decode()}"])
+
+
+def table_checks(table_sql: str | None) -> str:
+    """SQL function pg_table_checks(CREATE TABLE text): JSON [{name, def}] of its CHECKs."""
+    return json.dumps([{"name": m.group(1).replace('""', '"'), "def": base64.b64decode(m.group(2)).decode()}
+                       for m in _CHECK_TEXT.finditer(table_sql or "")])
+
+
 def _name_checks(table: str, cols: list, others: list) -> list:
     """CREATE TABLE's CHECK constraints named as PostgreSQL names them (t_col_check for one
     column's, t_check for several; a name given kept), with the SQLSTATE and the table in
@@ -456,11 +508,13 @@ def _name_checks(table: str, cols: list, others: list) -> list:
             if isinstance(k.args.get("kind"), exp.CheckColumnConstraint):
                 given = k.args.get("this")
                 k.set("this", encoded(given.name if given is not None else f"{bare}_{c.this.name}_check"))
+                _keep_check_text(k.args["kind"])
     out = []
     for o in others:
         check = o if isinstance(o, exp.CheckColumnConstraint) else None
         if isinstance(o, exp.Constraint) and len(o.expressions) == 1 and \
                 isinstance(o.expressions[0], exp.CheckColumnConstraint):
+            _keep_check_text(o.expressions[0])
             out.append(exp.Constraint(this=encoded(o.this.name), expressions=[o.expressions[0]]))
             continue
         if check is None:

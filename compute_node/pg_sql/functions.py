@@ -59,6 +59,24 @@ def _index_method(index_sql):
     return index_method(index_sql)
 
 
+def _index_expressions(index_sql):
+    from compute_node.pg_sql.ddl import index_expressions
+
+    return index_expressions(index_sql)
+
+
+def _table_checks(table_sql):
+    from compute_node.pg_sql.ddl import table_checks
+
+    return table_checks(table_sql)
+
+
+def _index_constraint(index_sql):
+    from compute_node.pg_sql.ddl import index_constraint
+
+    return index_constraint(index_sql)
+
+
 def _txn_time() -> datetime.datetime:
     return CLOCK.txn_start or datetime.datetime.now(datetime.UTC)
 
@@ -460,6 +478,8 @@ _DEFAULT_TEXT = {"pg_current_date()": "CURRENT_DATE", "strftime('%y-%m-%d %h:%m:
 
 
 _CALL_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\(")
+_NEXTVAL = re.compile(r"^nextval\('(?:public\.)?((?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
+_ENUM_DEFAULT = re.compile(r"^('(?:[^']|'')*') COLLATE \"(pg_enum:[^\"]*)\"$")
 _NUMBER_TEXT = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
 _NUMERIC_FAMILY = ("integer", "smallint", "bigint", "numeric", "double precision", "real")
 
@@ -476,6 +496,12 @@ def _default_text(text, decltype=None):
         return _DEFAULT_TEXT[inner.lower()]
     if t.upper() == "NULL":
         return None  # PostgreSQL keeps no default for DEFAULT NULL
+    seq = _NEXTVAL.match(t)
+    if seq:  # nextval('public.t_id_seq') as pg_get_expr prints it
+        return f"nextval('{seq.group(1)}'::regclass)"
+    enum = _ENUM_DEFAULT.match(t)
+    if enum:  # an enum label: its column's collation named the type (enums.py), not PostgreSQL
+        return f"{enum.group(1)}::{enums.decode(enum.group(2))[0]}"
     call = _CALL_NAME.match(t)
     if call:  # PostgreSQL prints function names as written, lower case here
         return call.group(1).lower() + t[call.end(1):]
@@ -760,6 +786,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_trigger_field", triggers.trigger_field, 2, **det)
     conn.create_scalar_function("pg_matview_field", table_as.marker_field, 2, **det)
     conn.create_scalar_function("pg_index_method", _index_method, 1, **det)
+    conn.create_scalar_function("pg_index_constraint", _index_constraint, 1, **det)
+    conn.create_scalar_function("pg_table_checks", _table_checks, 1, **det)
+    conn.create_scalar_function("pg_index_expressions", _index_expressions, 1, **det)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
     conn.create_scalar_function("statement_timestamp", _now, 0)
     conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)

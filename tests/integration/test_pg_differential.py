@@ -1785,11 +1785,43 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop index {t}_data",
         "drop table {t}",
     ],
+    "CREATE SCHEMA public, DROP SCHEMA public CASCADE": [
+        "create schema if not exists public",
+        "create schema public",
+        "create table {t}_p (id int primary key, note text)",
+        "create table {t}_c (id int primary key, pid int references {t}_p(id) on delete cascade, at timestamptz)",
+        "insert into {t}_p values (1, 'a')",
+        "insert into {t}_c values (1, 1, '2024-01-01')",
+        "create view {t}_v as select * from {t}_c",
+        "create type {t}_mood as enum ('ok')",
+        "create function {t}_f() returns trigger language plpgsql as $$ begin insert into {t}_p values (9, 'x'); "
+        "return null; end $$",
+        "create trigger {t}_t after delete on {t}_c for each row execute function {t}_f()",
+        "create materialized view {t}_mv as select count(*) as n from {t}_p",
+        "create sequence {t}_s",
+        "drop schema public",
+        "drop schema public restrict",
+        "drop schema public cascade",
+        "select count(*) from pg_class where relname like '{t}%'",
+        "select count(*) from pg_type where typname = '{t}_mood'",
+        "select count(*) from pg_proc where proname = '{t}_f'",
+        "drop schema public",
+        "drop schema if exists public",
+        "create schema public",
+        "create schema if not exists public",
+        "create schema public",
+        "create schema {t}_other",
+        "create table {t}_p (id int primary key)",
+        "insert into {t}_p values (1)",
+        "select * from {t}_p",
+        "drop table {t}_p",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("CREATE SCHEMA public, DROP SCHEMA public CASCADE", "_other"): "schemas other than public are refused (0A000)",
     ("CREATE TABLE AS, SELECT INTO, materialized views", "as x with no data"):
         "an unpopulated materialized view (WITH NO DATA) is not supported (0A000)",
     ("functions that return a value", "returns setof int"): "set-returning functions are not supported (0A000)",
