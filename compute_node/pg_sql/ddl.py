@@ -18,7 +18,7 @@ from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
-from compute_node.pg_sql.lexing import error_near, ident, segments, split_top_level
+from compute_node.pg_sql.lexing import closing_paren, error_near, ident, split_top_level
 from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite
 from compute_node.pg_sql.statement import Statement
 
@@ -201,17 +201,8 @@ def index_expressions(index_sql: str | None) -> str | None:
     """SQL function pg_index_expressions: the column list of a CREATE INDEX text as written
     there (`lower(email)`), for an index on expressions (which SQLite lists without names)."""
     m = re.search(r'\bON\s+(?:"(?:[^"]|"")+"|\S+)\s*(?:/\*[^*]*\*/\s*)?\(', index_sql or "", re.IGNORECASE)
-    if not m:
-        return None
-    depth, start = 1, m.end()
-    for kind, s0, e0 in segments(index_sql[start:]):
-        if kind != "code":
-            continue
-        for i, ch in enumerate(index_sql[start + s0:start + e0]):
-            depth += {"(": 1, ")": -1}.get(ch, 0)
-            if depth == 0:
-                return index_sql[start:start + s0 + i].strip()
-    return None
+    end = closing_paren(index_sql, m.end() - 1) if m else None
+    return index_sql[m.end():end].strip() if end is not None else None
 
 
 def index_constraint(index_sql: str | None) -> str | None:

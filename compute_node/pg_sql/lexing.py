@@ -128,6 +128,20 @@ def error_near(token: str) -> SqlError:
     return SqlError(f'syntax error at or near "{token}"', "42601")
 
 
+def closing_paren(text: str, open_at: int) -> int | None:
+    """Where the ')' matching the '(' at `open_at` is (quotes skipped), None if nowhere."""
+    assert text[open_at] == "(", text[open_at:open_at + 10]
+    depth = 0
+    for kind, s, e in segments(text[open_at:]):
+        if kind != "code":
+            continue
+        for i in range(open_at + s, open_at + e):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            if depth == 0:
+                return i
+    return None
+
+
 def split_top_level(text: str, sep: str = ",") -> list[str]:
     """`text` cut at top-level `sep` (outside quotes, parentheses and brackets)."""
     out, depth, start = [], 0, 0

@@ -46,7 +46,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, plpgsql, routines, schema, values
-from compute_node.pg_sql.lexing import error_near, object_name, segments
+from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, segments
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -190,18 +190,9 @@ def _when_and_function(tail: str) -> tuple[str | None, str]:
     when = None
     if re.match(r"when\s*\(", rest, re.IGNORECASE):
         start = rest.index("(")
-        depth = 0
-        for kind, s, e in segments(rest[start:]):
-            if kind != "code":
-                continue
-            for i, ch in enumerate(rest[start + s:start + e]):
-                depth += {"(": 1, ")": -1}.get(ch, 0)
-                if depth == 0:
-                    end = start + s + i
-                    when, rest = rest[start + 1:end], rest[end + 1:].strip()
-                    break
-            if when is not None:
-                break
+        end = closing_paren(rest, start)
+        if end is not None:
+            when, rest = rest[start + 1:end], rest[end + 1:].strip()
         if when is None:
             raise SqlError("syntax error at end of input", "42601")
     m = _EXECUTE.match(rest)
