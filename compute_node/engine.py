@@ -900,8 +900,11 @@ class Session:
             cur.execute(stmt, params)
             try:
                 # After the first step: if the schema changed, SQLite re-prepared the
-                # statement and the traced description is stale.
-                described.append(cur.get_description())
+                # statement and the traced description is stale. (`description`, not
+                # get_description(): that one keeps what the trace saw, and a table
+                # dropped and made again with other column types was shown in the old
+                # ones: a bigint 5 printed as t.)
+                described.append(tuple(d[:2] for d in cur.description))
             except apsw.ExecutionCompleteError:
                 pass
             rows = list(cur)
@@ -944,7 +947,7 @@ def _describe_only(conn: apsw.Connection, stmt: str, params) -> tuple:
     cur = conn.cursor()
     cur.exec_trace = trace
     try:
-        cur.execute(stmt, params)
+        cur.execute(stmt, params, can_cache=False)  # a cached statement may describe an older schema
     except apsw.ExecTraceAbort:
         pass
     return out[0] if out else ()

@@ -145,7 +145,7 @@ RELATIONS: dict[str, str] = {
         "UNION ALL SELECT 2200, 'public', 10, NULL UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
-        f"CASE WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' WHEN {_MATVIEW} THEN 'm' ELSE 'r' END AS relkind, "
+        f"CASE WHEN {_MATVIEW} THEN 'm' WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' ELSE 'r' END AS relkind, "
         "10 AS relowner, CASE m.type WHEN 'table' THEN 2 ELSE 0 END AS relam, "
         f"{_CHECKS} AS relchecks, (m.type = 'table' AND (EXISTS (SELECT 1 FROM sqlite_master x "
         "WHERE x.type = 'index' AND x.tbl_name = m.name) OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) "
@@ -171,12 +171,13 @@ RELATIONS: dict[str, str] = {
     "pg_matviews": (
         "SELECT 'public' AS schemaname, m.name AS matviewname, {user} AS matviewowner, NULL AS tablespace, "
         "EXISTS (SELECT 1 FROM sqlite_master i WHERE i.type = 'index' AND i.tbl_name = m.name) AS hasindexes, "
-        "1 AS ispopulated, ' ' || pg_matview_field(t.sql, 'query') || ';' AS definition "
+        "coalesce(pg_matview_field(t.sql, 'populated'), 1) AS ispopulated, "
+        "' ' || pg_matview_field(t.sql, 'query') || ';' AS definition "
         "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'trigger' AND t.name = 'sixfold_mv:' || m.name || ':i' "
-        "WHERE m.type = 'table'"),
+        "WHERE m.type IN ('table', 'view')"),
     "pg_views": (
         "SELECT 'public' AS schemaname, name AS viewname, {user} AS viewowner, pg_view_definition(sql) AS definition "
-        f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS}"),
+        f"FROM sqlite_master m WHERE m.type = 'view' AND {_USER_OBJECTS} AND NOT {_MATVIEW}"),
     # SQLite's own indexes for PRIMARY KEY / UNIQUE get PostgreSQL's names (t_pkey,
     # t_a_key); an INTEGER PRIMARY KEY is the rowid (no index in SQLite) and is listed too.
     "pg_indexes": (
@@ -299,7 +300,8 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
     "views": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
-        "ltrim(pg_view_definition(sql)) AS view_definition FROM sqlite_master WHERE type = 'view'"),
+        "ltrim(pg_view_definition(sql)) AS view_definition FROM sqlite_master m WHERE type = 'view' "
+        f"AND NOT {_MATVIEW}"),
 }
 
 
@@ -518,11 +520,11 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         if "r" in kinds:
             want.append(f"type = 'table' AND NOT {_SEQ} AND NOT {_MATVIEW}")
         if "m" in kinds:
-            want.append(f"type = 'table' AND {_MATVIEW}")
+            want.append(_MATVIEW)
         if "s" in kinds:  # the text is lower-cased: relkind S
             want.append(f"type = 'table' AND {_SEQ}")
         if "v" in kinds:
-            want.append("type = 'view'")
+            want.append(f"type = 'view' AND NOT {_MATVIEW}")
         if "i" in kinds:
             want.append("type = 'index'")
         where = "(" + (" OR ".join(f"({w})" for w in want) or "0") + ")"
@@ -532,7 +534,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             where += f" AND regexp('{pattern.group(1)}', name)"
         return "SELECT", (
             "SELECT 'public' AS \"Schema\", name AS \"Name\", "
-            f"CASE WHEN type = 'table' AND {_SEQ} THEN 'sequence' WHEN type = 'table' AND "
+            f"CASE WHEN type = 'table' AND {_SEQ} THEN 'sequence' WHEN "
             f"{_MATVIEW} THEN 'materialized view' WHEN type = 'table' THEN 'table' "
             "WHEN type = 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
             f"{_lit(user)} AS \"Owner\" FROM sqlite_master m WHERE {where} "
@@ -558,7 +560,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT {_CHECKS} AS relchecks, CASE WHEN type = 'table' AND {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
+            f"SELECT {_CHECKS} AS relchecks, CASE WHEN {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
             "WHEN type = 'view' THEN 'v' ELSE 'i' END AS relkind, "
             "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
             "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "

@@ -154,16 +154,21 @@ def create(text, rest, ctx):
 
 _INDEX = re.compile(
     r"\s*(unique\s+)?index\s+(concurrently\s+)?(if\s+not\s+exists\s+)?(?:(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s+)?"
-    r"on\s+(only\s+)?((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*))\s*(?:using\s+(\w+)\s*)?\((.*)\)"
-    r"(?:\s+include\s*\([^)]*\))?(?:\s+with\s*\([^)]*\))?(?:\s+tablespace\s+\S+)?(\s+where\s+.*)?\s*$",
+    r"on\s+(only\s+)?((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*))\s*(?:using\s+(\w+)\s*)?\(",
     re.IGNORECASE | re.DOTALL)
+# after the column list's ")" (found by closing_paren: a WHERE may hold parentheses too)
+_INDEX_TAIL = re.compile(r"(?:\s+include\s*\([^)]*\))?(?:\s+with\s*\([^)]*\))?(?:\s+tablespace\s+\S+)?"
+                         r"(\s+where\s+.*)?\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def _create_index(text, rest, ctx):
     m = _INDEX.match(rest)
-    if not m:
+    end = closing_paren(rest, m.end() - 1) if m else None
+    tail = _INDEX_TAIL.fullmatch(rest[end + 1:]) if end is not None else None
+    if not m or tail is None:
         raise error_near(rest.split()[0] if rest.split() else "INDEX")
-    unique, _conc, ifne, name, _only, table, using, cols, where = m.groups()
+    unique, _conc, ifne, name, _only, table, using = m.groups()
+    cols, where = rest[m.end():end], tail.group(1)
     method = (using or "btree").lower()
     if method not in INDEX_METHODS:
         raise SqlError(f'access method "{using}" does not exist', "42704")
@@ -267,6 +272,10 @@ def alter(text, rest, ctx):
         cat = schema.current()
         out = sequences.alter(rest, lambda n: cat is None or cat.columns(n) is not None)
         return Statement(kind="sql" if out else "noop", tag="ALTER SEQUENCE", sqlite=tuple(out))
+    owner = re.match(r"\s*(function|procedure|materialized\s+view)\s+.*\s+owner\s+to\s+\S+\s*$", rest,
+                     re.IGNORECASE | re.DOTALL)
+    if owner:  # (pg_dump writes one per object; Sixfold has one user, as ALTER TABLE ... OWNER TO)
+        return Statement(kind="noop", tag="ALTER " + " ".join(owner.group(1).upper().split()))
     m = _ALTER.match(rest)
     if not m:
         what = rest.split()[0].upper() if rest.split() else "ALTER"
@@ -343,6 +352,20 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     q = lambda v: v.replace("'", "''")  # noqa: E731
     if low.startswith("set default "):
         op, arg = "set_default", f"DEFAULT ({_expr_sqlite(what[len('set default'):].strip(), ctx)})"
+    elif low.startswith("add generated "):  # pg_dump's identity columns: a sequence and its default
+        gm = re.match(r"add\s+generated\s+(always|by\s+default)\s+as\s+identity\s*(?:\((.*)\))?\s*$", what,
+                      re.IGNORECASE | re.DOTALL)
+        if not gm:
+            raise error_near("GENERATED")
+        opts = gm.group(2) or ""
+        named = re.search(r"\bsequence\s+name\s+(\S+)", opts, re.IGNORECASE)
+        seq = _table_name(named.group(1)) if named else f"{bare}_{col.strip(chr(34))}_seq"
+        opts = opts[:named.start()] + opts[named.end():] if named else opts
+        width = {"smallint": "smallint", "int2": "smallint", "bigint": "bigint", "int8": "bigint"}.get(
+            decl.strip().lower(), "integer")
+        # (the column's default first: the sequence's CREATE moves the schema version on)
+        return [*_alter_column(table, col, f"set default nextval('{seq.strip(chr(34))}')", ctx),
+                *sequences.create(f"sequence {seq} AS {width} {opts}")]
     elif low == "drop default":
         op = "drop_default"
     elif low == "set not null":

@@ -89,8 +89,14 @@ def _key_expression(key: exp.Expression, columns: list[tuple[str, exp.Expression
     """An ORDER BY or DISTINCT ON key as an expression of the inner select: a position
     (ORDER BY 2) or an output column's name is that column's expression."""
     names = [n for n, _ in columns]
-    if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
-        at = int(key.this)
+    bare = key
+    while isinstance(bare, exp.Paren):  # ((-1)) is a position too, as in PostgreSQL
+        bare = bare.this
+    if isinstance(bare, exp.Neg) and isinstance(bare.this, exp.Literal) and not bare.this.is_string and \
+            str(bare.this.this).isdigit():
+        raise SqlError(f"ORDER BY position -{bare.this.this} is not in select list", "42P10")
+    if isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit():
+        at = int(bare.this)
         if not 1 <= at <= len(columns):
             raise SqlError(f"ORDER BY position {at} is not in select list", "42P10")
         return columns[at - 1][1].copy()

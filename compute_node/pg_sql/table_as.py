@@ -16,8 +16,9 @@ A materialized view is such a table with its query kept in a comment of a trigge
 refuses writes to it (42809, as PostgreSQL: "cannot change materialized view"). REFRESH
 MATERIALIZED VIEW empties and refills it in one transaction, as Sixfold's own writes (the
 write-refusing triggers let those through, as user triggers ignore Sixfold's own updates); pg_class shows relkind 'm', pg_matviews its
-definition. WITH NO DATA (an unpopulated view that PostgreSQL refuses to read) is
-refused (0A000).
+definition. WITH NO DATA (pg_dump's form, refreshed at the end of the dump) makes a
+view of the columns that fails when read (55000, as PostgreSQL's unpopulated view) and
+refuses writes; the first REFRESH makes it the table.
 """
 
 from __future__ import annotations
@@ -122,16 +123,26 @@ def columns(query: str, names: list[str]) -> list[tuple[str, str]]:
 
 
 def _fill(table: str, query: str, cols: list[tuple[str, str]], ctx: SessionContext, own: bool = False) -> str:
-    """INSERT of the query's rows into the table declared for them; `own`: as Sixfold's
-    own write (a materialized view's write-refusing triggers let it through)."""
+    """INSERT of the query's rows into the table declared for them, translated as any
+    INSERT ... SELECT (values PostgreSQL would store differently are refused), with the
+    table's planned columns when its CREATE has not run yet; `own`: as Sixfold's own write
+    (a materialized view's write-refusing triggers let it through)."""
     from compute_node.pg_sql.queries import select_path
 
-    st = select_path(query, ctx)
+    names = ", ".join(_ident(n) for n, _ in cols)
+    source = f"SELECT * FROM ({query}) AS sixfold_q WHERE {_OWN_WRITE}" if own else query
+    cat = schema.current()
+    planned = cat is not None and cat.columns(_ident(table)) is None
+    if planned:
+        cat._columns[table] = tuple(cols)  # (this translation's own catalog: it sees the table to be)
+    try:
+        st = select_path(f"INSERT INTO {_ident(table)} ({names}) {source}", ctx)
+    finally:
+        if planned:
+            cat._columns.pop(table, None)
     if st.param_count or st.literals or len(st.sqlite) != 1:
         raise SqlError("CREATE TABLE AS with parameters is not supported", "0A000")
-    names = ", ".join(_ident(n) for n, _ in cols)
-    return f"INSERT INTO {_ident(table)} ({names}) SELECT * FROM ({st.sqlite[0]})" + (
-        f" WHERE {_OWN_WRITE}" if own else "")
+    return st.sqlite[0]
 
 
 def _create_sql(table: str, cols: list[tuple[str, str]], ctx: SessionContext, if_not_exists: bool) -> tuple[str, ...]:
@@ -205,8 +216,6 @@ def create_matview(rest: str, ctx: SessionContext) -> Statement:
         raise error_near("VIEW")
     ifne, raw, col_list, query, with_data, no = m.groups()
     name = object_name(raw)
-    if no:
-        raise SqlError("CREATE MATERIALIZED VIEW ... WITH NO DATA is not supported (create it WITH DATA)", "0A000")
     if _exists(name):
         if ifne:
             return Statement(kind="noop", tag="CREATE MATERIALIZED VIEW",
@@ -215,9 +224,28 @@ def create_matview(rest: str, ctx: SessionContext) -> Statement:
     names = [object_name(c.strip()) for c in col_list.strip()[1:-1].split(",")] if col_list else []
     cols = columns(query, names)
     fields = {"name": name, "query": " ".join(query.split()), "columns": names}
+    if no:  # (pg_dump's form: REFRESH fills it later)
+        return Statement(kind="sql", tag="CREATE MATERIALIZED VIEW", sqlite=_unpopulated_sql(name, cols, fields))
     # (one transaction: the session runs a statement's parts in one; the fill last, for its count)
     return Statement(kind="sql", tag="CREATE TABLE AS", sqlite=(
         *_create_sql(name, cols, ctx, False), *_guard_sql(name, fields), _fill(name, query, cols, ctx, own=True)))
+
+
+def _unpopulated_sql(name: str, cols: list[tuple[str, str]], fields: dict) -> tuple[str, ...]:
+    """WITH NO DATA: a view of the columns that fails when read (55000, as PostgreSQL's
+    unpopulated view), with INSTEAD OF triggers refusing writes (the first keeps the query)."""
+    fields = dict(fields, populated=False)
+    message = f'materialized view "{name}" has not been populated'
+    # (each column CAST to its type's name where SQLite takes it as one: the view's columns
+    # are declared so; an array's is text)
+    select = ", ".join(f"CAST(NULL AS {d if re.fullmatch(r'[A-Za-z_][A-Za-z0-9_ ,()]*', d) else 'text'}) "
+                       f"AS {_ident(n)}" for n, d in cols)
+    # (it reads sqlite_master: a statement that reads no table never checks the schema
+    # version, and a connection would go on failing after REFRESH made the table)
+    view = (f"CREATE VIEW {_ident(name)} AS SELECT {select} FROM (SELECT pg_raise('55000', {_quoted(message)}) AS x "
+            "FROM sqlite_master LIMIT 1) WHERE x IS NOT NULL")
+    return (view, *[g.replace(" BEFORE ", " INSTEAD OF ", 1).replace(" WHEN sixfold_fixup(0) = 0", "")
+                    for g in _guard_sql(name, fields)])
 
 
 def refresh(rest: str, ctx: SessionContext) -> Statement:
@@ -233,6 +261,13 @@ def refresh(rest: str, ctx: SessionContext) -> Statement:
     if m.group(4):
         raise SqlError("REFRESH MATERIALIZED VIEW ... WITH NO DATA is not supported", "0A000")
     cols = columns(fields["query"], fields["columns"])
+    if fields.get("populated") is False:  # the view that fails when read becomes the table
+        if m.group(1):
+            raise SqlError("CONCURRENTLY cannot be used when the materialized view is not populated", "0A000")
+        fields = {k: v for k, v in fields.items() if k != "populated"}
+        return Statement(kind="sql", tag="REFRESH MATERIALIZED VIEW", sqlite=(
+            f"DROP VIEW {_ident(name)}", *_create_sql(name, cols, ctx, False), *_guard_sql(name, fields),
+            _fill(name, fields["query"], cols, ctx, own=True)))
     return Statement(kind="sql", tag="REFRESH MATERIALIZED VIEW", sqlite=(
         f"DELETE FROM {_ident(name)} WHERE {_OWN_WRITE}", _fill(name, fields["query"], cols, ctx, own=True)))
 
@@ -254,7 +289,8 @@ def drop_matview(rest: str) -> list[Statement]:
                                      notice=("00000", f'materialized view "{name}" does not exist, skipping')))
                 continue
             raise SqlError(f'materialized view "{name}" does not exist', "42P01")
-        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", sqlite=(f"DROP TABLE {_ident(name)}",)))
+        kind = "VIEW" if matview_fields(name).get("populated") is False else "TABLE"
+        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", sqlite=(f"DROP {kind} {_ident(name)}",)))
     return out
 
 

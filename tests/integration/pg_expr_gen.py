@@ -45,6 +45,7 @@ ROWS = [
 # The table statements change: fz's columns and three whose types only assignment meets
 # (a length limit, blank padding, a smaller numeric). Reset from fz before each statement.
 WORK_TABLE = "fzw"
+CTAS_TABLE = "fzc"  # made by CREATE TABLE AS for one query
 EXTRA_COLUMNS = {"cv": ("varchar(5)", "t"), "cc": ("char(3)", "t"), "cn2": ("numeric(6,2)", "n")}
 
 
@@ -172,13 +173,13 @@ class Generator:
 
     def shaped_query(self) -> Query:
         """An expression in a query's other clauses: ORDER BY (NULLs and the type's order),
-        GROUP BY, DISTINCT, IN / NOT IN / EXISTS subqueries, window functions, set
-        operations, LIMIT."""
+        GROUP BY, DISTINCT, DISTINCT ON, IN / NOT IN / EXISTS subqueries, window functions,
+        set operations, LIMIT, a table made from it by CREATE TABLE AS."""
         r = self.rng
         kind = r.choice(ORDERED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(14)
+        shape = r.randrange(16)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
             col = r.choice(KIND_COLUMNS[kind])
             other = r.choice(KIND_COLUMNS[kind])
@@ -197,6 +198,15 @@ class Generator:
         if shape == 13:  # a CTE, used twice
             return Query(kind, f"with c as (select id, {e} as v from {TABLE}) select c.id, c.v from c join c c2 "
                                f"on c2.id = c.id order by c.v{direction}, c.id")
+        if shape == 14:  # DISTINCT ON: each group's first row by the ORDER BY
+            k = self.expr(r.choice(ORDERED_KINDS), r.randint(0, 1))
+            return Query(kind, f"select distinct on ({k}) id, {e} as v from {TABLE} order by {k}{direction}, id")
+        if shape == 15:  # CREATE TABLE AS: the table keeps the expression's type (ordering, comparing)
+            # (an alias of its own: psycopg prepares a text seen 5 times, and PostgreSQL then
+            # refuses the plan once the table is made again with another type, 0A000)
+            return Query(kind, f"select id, v from {CTAS_TABLE} as c{r.randrange(10 ** 6)} order by v{direction}, id",
+                         setup=(f"drop table if exists {CTAS_TABLE}",
+                                f"create table {CTAS_TABLE} as select id, {e} as v from {TABLE}"))
         if shape == 12:  # IN / NOT IN with a NULL in the list
             items = ", ".join([self.leaf(kind, False), NULLS[kind] if kind in NULLS else "NULL", self.leaf(kind, False)])
             return Query(kind, f"select id from {TABLE} where {e} {r.choice(['in', 'not in'])} ({items}) order by id")
@@ -274,7 +284,7 @@ class Generator:
         if kind == "t":
             out += ["string_agg({}, ',' order by id)"]
         if kind == "o":
-            out += ["count(*) filter (where {})"]
+            out += ["count(*) filter (where {})", "bool_or({})", "bool_and({})", "every({})"]
         return out
 
     # --- expressions -------------------------------------------------------------------
