@@ -137,6 +137,7 @@ def pg_arith(op, a, b, ha, hb):
 
 
 _INT_HINTS = ("", "int", "int2", "int4", "int8")
+_DOUBLE_DIGITS = 15  # significant digits a double holds exactly
 _INT_LIMIT = 1 << 63
 
 
@@ -158,6 +159,7 @@ def _pg_arith(op, a, b, ha, hb):
     if a is None or b is None:
         return None
     shown = op.endswith("t")
+    verify = op.endswith("v")  # a number shown as such: it must hold the exact result
     op = op[0]
     (ha, sa), (hb, sb) = _split_hint(ha), _split_hint(hb)
     if (ha == "" and isinstance(a, str)) or (hb == "" and isinstance(b, str)):
@@ -168,12 +170,18 @@ def _pg_arith(op, a, b, ha, hb):
     ka, kb = kind_of(a, ha), kind_of(b, hb)
     if ka == "unknown":
         ka = kb
-    numeric = ("int", "num", "float")
-    if ka in numeric and kb in numeric:
+    numbers = ("int", "num", "float")
+    if ka in numbers and kb in numbers:
         bound = "int8"
         if ha in _INT_BOUND and hb in _INT_BOUND:
             bound = max(ha, hb, key=lambda h: _INT_BOUND[h][0])
-        return _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound, (sa, sb), shown)
+        out = _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound, (sa, sb), shown)
+        if verify and isinstance(out, float) and numeric.significant_digits(Decimal(repr(out))) >= _DOUBLE_DIGITS:
+            exact = numeric.operate(op, numeric.exact(_parse(a, ka), sa), numeric.exact(_parse(b, kb), sb))
+            if numeric.significant_digits(exact) > _DOUBLE_DIGITS:
+                _fail("0A000", f"numeric result {numeric.text(exact)} has more than {_DOUBLE_DIGITS} significant "
+                      "digits, which a sorted set operation's column cannot show here")
+        return out
     if "text" in (ka, kb) or "bytea" in (ka, kb):
         la = {"text": "text", "bytea": "bytea"}.get(ka, temporal._label(ka))
         lb = {"text": "text", "bytea": "bytea"}.get(kb, temporal._label(kb))
