@@ -408,7 +408,7 @@ def pg_intdiv(a, b):
     x, y = numeric_input(a), numeric_input(b)
     if y == 0:
         raise values.InputError("22012", "division by zero")
-    q = (x / y).to_integral_value(rounding="ROUND_DOWN")
+    q = numeric.EXACT.divide_int(x, y)  # truncated toward zero, every digit (`x / y` kept 28)
     return int(q) if abs(q) < 2**63 else str(q)
 
 
