@@ -14,8 +14,8 @@ from decimal import Decimal
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, routines,
-    row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
+    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, numeric,
+    routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 
@@ -712,7 +712,7 @@ def _mod(a, b):
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
     # PostgreSQL's % of non-integers is numeric's: exact (123.456 % 0.001 is 0.000, not 5e-16)
-    r = Decimal(repr(a)) % Decimal(repr(b))
+    r = numeric.EXACT.remainder(Decimal(repr(a)), Decimal(repr(b)))  # (the default context's 28 digits fail past 1e28)
     return int(r) if r == r.to_integral_value() else float(r)
 
 

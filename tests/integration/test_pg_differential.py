@@ -1410,6 +1410,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select factorial(5), factorial(25), factorial(0), cbrt(27), cbrt(-8), cbrt(2)",
         "select factorial(-1)",
         "select div(340282000000000000000000000000000000000::numeric, -2.501), div(7, -2), div(-7.5, 2)",
+        "select 1e30::float8::numeric % 7.5, 123.456 % 0.001, -7.5 % 2",
         "select width_bucket(5.35, 0.024, 10.06, 5), width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5), "
         "width_bucket(5, 10, 0, 4)",
         "select width_bucket(1, 1, 1, 1)",
