@@ -551,15 +551,17 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             # Its exact result would go back to SQLite as a double, to be compared, grouped
             # or sorted: 99999999999999999999.5 - n is the same double for every small n.
             raise _lossy_arithmetic()
-        verify = not shown and "num" in (ka, kb) and _in_sorted_set_result(node)
-        if verify and cls is exp.Div:
+        verify = not shown and "num" in (ka, kb)
+        if verify and cls is exp.Div and _in_sorted_set_result(node):
             # a numeric quotient's display scale is its own (1/3 is 0.33333333333333333333):
             # a number, as a sorted set operation's column is here, cannot show it
             raise SqlError("a numeric division as a column of a sorted UNION / INTERSECT / EXCEPT is not supported "
                            "(Sixfold sorts it as a number and would lose its digits and scale); cast it to "
                            "numeric(p, s) or float8", "0A000")
-        # ('v': a number that must hold the exact result, else 0A000 when it is computed)
-        op = _ARITH[cls] + ("t" if shown else "v" if verify else "")
+        # ('v': a numeric sum, difference or product kept as a number, to be compared,
+        # sorted or read through a subquery: it must hold the exact result, else 0A000 when
+        # computed. A quotient's exact value rarely ends: it stays the nearest double.)
+        op = _ARITH[cls] + ("t" if shown else "v" if verify and cls is not exp.Div else "")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])

@@ -180,7 +180,8 @@ def _pg_arith(op, a, b, ha, hb):
             exact = numeric.operate(op, numeric.exact(_parse(a, ka), sa), numeric.exact(_parse(b, kb), sb))
             if numeric.significant_digits(exact) > _DOUBLE_DIGITS:
                 _fail("0A000", f"numeric result {numeric.text(exact)} has more than {_DOUBLE_DIGITS} significant "
-                      "digits, which a sorted set operation's column cannot show here")
+                      "digits, which Sixfold keeps exactly only where it is shown (not where it is compared, "
+                      "sorted, grouped or read through a subquery)")
         return out
     if "text" in (ka, kb) or "bytea" in (ka, kb):
         la = {"text": "text", "bytea": "bytea"}.get(ka, temporal._label(ka))
