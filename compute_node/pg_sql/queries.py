@@ -2586,6 +2586,9 @@ def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
     EXCEPT returns rows of its left operand: their scale is the left's."""
     if isinstance(tree, exp.Except):
         return _column_scales(tree.this)
+    body = _star_source(tree)
+    if body is not None:  # SELECT * FROM a CTE or subquery: its columns' scales
+        return _column_scales(body)
 
     def one(e):
         return exprtypes.scale(e) if exprtypes.kind(e) == "num" or isinstance(e.unalias(), exp.Extract) else None
@@ -2596,6 +2599,21 @@ def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
     voting = [{x for x in col if x is not _NULL_BRANCH} for col in zip(*rows)]
     out = tuple(col.pop() if len(col) == 1 else None for col in voting)
     return out if any(x is not None for x in out) else ()
+
+
+def _star_source(tree: exp.Expression) -> exp.Expression | None:
+    """The query under `SELECT * FROM <one CTE or subquery>`, else None (a table's columns
+    have declared types, which say their scales)."""
+    if not (isinstance(tree, exp.Select) and len(tree.expressions) == 1 and isinstance(tree.expressions[0], exp.Star)
+            and not tree.args.get("joins")):
+        return None
+    frm = tree.args.get("from_") or tree.args.get("from")
+    src = frm.this if frm is not None else None
+    if isinstance(src, exp.Subquery):
+        return src.this
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+        return exprtypes._cte(src.name, src)
+    return None
 
 
 _NULL_BRANCH = object()  # a set operation's NULL: it takes the other branches' type and scale
