@@ -8,9 +8,11 @@ is rewritten)."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 from compute_node.pg_sql import enums, extensions, routines, sequences, triggers
+from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
 PG_OID_BASE = 16384
 PUBLIC_NSP_OID = 2200
@@ -72,7 +74,7 @@ CONSTRAINTS = (
     "(SELECT count(*) FROM pragma_index_info(il.name)), 0 "
     f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND il.origin = 'u' "
-    "UNION ALL "  # CREATE TABLE's CHECKs, their text kept in a comment (ddl.table_checks)
+    "UNION ALL "  # CREATE TABLE's CHECKs, their text kept in a comment (table_checks)
     f"SELECT {PG_OID_BASE} + 2000000 + m.rowid * 100 + c.key, json_extract(c.value, '$.name'), 2200, 'c', "
     f"{PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, 'CHECK ((' || json_extract(c.value, '$.def') || '))', "
     "NULL, 0, 0 "
@@ -304,9 +306,6 @@ INFORMATION_SCHEMA: dict[str, str] = {
         f"AND NOT {_MATVIEW}"),
 }
 
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
 
 
 def relation_sql(schema: str | None, name: str, user: str, database: str) -> str | None:
@@ -671,3 +670,40 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
 
 def _lit_sql(s: str) -> str:
     return _lit(s)
+
+
+# --- what DDL keeps in SQLite's text, read back (SQL functions the catalog's queries call) -----
+# CREATE INDEX ... USING gin: the method in a comment of the index's SQL (ddl._create_index);
+# ALTER TABLE ADD PRIMARY KEY / UNIQUE: which constraint the unique index is (ddl.alter);
+# CREATE TABLE's CHECKs: each one's text as written after it (ddl._keep_check_text).
+
+
+def index_method(index_sql: str | None) -> str:
+    """SQL function pg_index_method(sqlite_master.sql of an index)."""
+    m = re.search(r"/\*using (\w+)\*/", index_sql or "")
+    return m.group(1) if m else "btree"
+
+
+def index_expressions(index_sql: str | None) -> str | None:
+    """SQL function pg_index_expressions: the column list of a CREATE INDEX text as written
+    there (`lower(email)`), for an index on expressions (which SQLite lists without names)."""
+    m = re.search(r'\bON\s+(?:"(?:[^"]|"")+"|\S+)\s*(?:/\*[^*]*\*/\s*)?\(', index_sql or "", re.IGNORECASE)
+    end = closing_paren(index_sql, m.end() - 1) if m else None
+    return index_sql[m.end():end].strip() if end is not None else None
+
+
+def index_constraint(index_sql: str | None) -> str | None:
+    """SQL function pg_index_constraint: 'p' or 'u' for the unique index ALTER TABLE ADD
+    PRIMARY KEY / UNIQUE made, else NULL."""
+    m = re.search(r"/\*constraint ([pu])\*/", index_sql or "")
+    return m.group(1) if m else None
+
+
+_CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
+                         re.DOTALL)
+
+
+def table_checks(table_sql: str | None) -> str:
+    """SQL function pg_table_checks(CREATE TABLE text): JSON [{name, def}] of its CHECKs."""
+    return json.dumps([{"name": m.group(1).replace('""', '"'), "def": base64.b64decode(m.group(2)).decode()}
+                       for m in _CHECK_TEXT.finditer(table_sql or "")])

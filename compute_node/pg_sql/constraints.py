@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from compute_node.pg_sql.lexing import error_near, ident
+from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
 from sixfold.errors import SqlError
 
 _FK = re.compile(
@@ -35,9 +35,6 @@ def unique_name(create_sql: str | None, table: str, cols: str) -> str:
         return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
     return f"{table}_{'_'.join(names)}_key"
 
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
 
 
 PREFIX = "sixfold_con:"

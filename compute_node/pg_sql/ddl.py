@@ -4,7 +4,6 @@ VACUUM and the other statements SQLite lacks or spells differently."""
 from __future__ import annotations
 
 import base64
-import json
 import re
 
 import sqlglot
@@ -184,7 +183,7 @@ def _create_index(text, rest, ctx):
     if where:
         where_sql = " WHERE " + _expr_sqlite(where.strip()[5:], ctx)
     # Every method is a SQLite b-tree (an index changes no answer); the method asked rides
-    # along in a comment, for \d (index_method).
+    # along in a comment, for \d (catalog.index_method reads it).
     sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} "
            f"ON {table} {f'/*using {method}*/ ' if method != 'btree' else ''}({col_sql}){where_sql}")
     return Statement(kind="sql", tag="CREATE INDEX", sqlite=(sql,))
@@ -194,27 +193,6 @@ def _create_index(text, rest, ctx):
 # or hash index: what they speed up SQLite does by scanning, and a query's answer is the
 # same, so each is made as SQLite's b-tree on the same columns, or expressions.
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "brin", "spgist")
-
-
-def index_method(index_sql: str | None) -> str:
-    """SQL function pg_index_method(sqlite_master.sql of an index)."""
-    m = re.search(r"/\*using (\w+)\*/", index_sql or "")
-    return m.group(1) if m else "btree"
-
-
-def index_expressions(index_sql: str | None) -> str | None:
-    """SQL function pg_index_expressions: the column list of a CREATE INDEX text as written
-    there (`lower(email)`), for an index on expressions (which SQLite lists without names)."""
-    m = re.search(r'\bON\s+(?:"(?:[^"]|"")+"|\S+)\s*(?:/\*[^*]*\*/\s*)?\(', index_sql or "", re.IGNORECASE)
-    end = closing_paren(index_sql, m.end() - 1) if m else None
-    return index_sql[m.end():end].strip() if end is not None else None
-
-
-def index_constraint(index_sql: str | None) -> str | None:
-    """SQL function pg_index_constraint: 'p' or 'u' for the unique index ALTER TABLE ADD
-    PRIMARY KEY / UNIQUE made, else NULL."""
-    m = re.search(r"/\*constraint ([pu])\*/", index_sql or "")
-    return m.group(1) if m else None
 
 
 _INDEX_ELEMENT = re.compile(r"^(.*?)(?:\s+collate\s+(\"[^\"]+\"|\w+))?(?:\s+([a-z_][a-z0-9_]*_ops))?"
@@ -292,7 +270,7 @@ def alter(text, rest, ctx):
         cols = ", ".join(ident(c.strip()) for c in pm.group(3).split(","))
         if not cname:
             cname = f"{bare}_pkey" if is_pk else f"{bare}_{'_'.join(c.strip().strip(chr(34)) for c in pm.group(3).split(','))}_key"
-        # the index says it is the constraint (index_constraint): pg_constraint, pg_index and \d
+        # the index says it is the constraint (catalog.index_constraint): pg_constraint, pg_index, \d
         # show a primary key or unique constraint, as ORMs' reflection reads them
         kind = "p" if is_pk else "u"
         return st(f"CREATE UNIQUE INDEX {cname} ON {table} /*constraint {kind}*/ ({cols})")
@@ -482,23 +460,13 @@ def _create_table(text, ctx):
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
 
 
-_CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
-                         re.DOTALL)
-
-
 def _keep_check_text(check: exp.CheckColumnConstraint) -> None:
     """The CHECK's expression as written, in a comment after it (SQLite keeps a table's
-    CREATE text): pg_constraint shows it (table_checks)."""
+    CREATE text): pg_constraint shows it (catalog.table_checks reads it)."""
     cond = check.this
     while isinstance(cond, exp.Paren):
         cond = cond.this
     check.add_comments([f"pgcheck:{base64.b64encode(cond.sql(dialect='postgres').encode()).decode()}"])
-
-
-def table_checks(table_sql: str | None) -> str:
-    """SQL function pg_table_checks(CREATE TABLE text): JSON [{name, def}] of its CHECKs."""
-    return json.dumps([{"name": m.group(1).replace('""', '"'), "def": base64.b64decode(m.group(2)).decode()}
-                       for m in _CHECK_TEXT.finditer(table_sql or "")])
 
 
 def _name_checks(table: str, cols: list, others: list) -> list:

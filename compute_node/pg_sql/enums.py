@@ -26,7 +26,7 @@ import apsw
 
 from compute_node.pg_sql import schema
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
+from compute_node.pg_sql.lexing import error_near, object_name, split_top_level, sql_string as _quoted
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -80,9 +80,6 @@ def _holder_sql(token: str) -> str:
     name, _ = decode(token)
     return f'"{HOLDER_PREFIX}{name.replace(chr(34), chr(34) * 2)}"'
 
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 # --- what the catalog knows ------------------------------------------------------------------------

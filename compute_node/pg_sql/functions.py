@@ -53,30 +53,6 @@ def reset_fixup_depth() -> None:
     FIXUP.depth = 0
 
 
-def _index_method(index_sql):
-    from compute_node.pg_sql.ddl import index_method  # (ddl imports this module's neighbours)
-
-    return index_method(index_sql)
-
-
-def _index_expressions(index_sql):
-    from compute_node.pg_sql.ddl import index_expressions
-
-    return index_expressions(index_sql)
-
-
-def _table_checks(table_sql):
-    from compute_node.pg_sql.ddl import table_checks
-
-    return table_checks(table_sql)
-
-
-def _index_constraint(index_sql):
-    from compute_node.pg_sql.ddl import index_constraint
-
-    return index_constraint(index_sql)
-
-
 def _txn_time() -> datetime.datetime:
     return CLOCK.txn_start or datetime.datetime.now(datetime.UTC)
 
@@ -785,10 +761,10 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_function_field", routines.function_field, 2, **det)
     conn.create_scalar_function("pg_trigger_field", triggers.trigger_field, 2, **det)
     conn.create_scalar_function("pg_matview_field", table_as.marker_field, 2, **det)
-    conn.create_scalar_function("pg_index_method", _index_method, 1, **det)
-    conn.create_scalar_function("pg_index_constraint", _index_constraint, 1, **det)
-    conn.create_scalar_function("pg_table_checks", _table_checks, 1, **det)
-    conn.create_scalar_function("pg_index_expressions", _index_expressions, 1, **det)
+    conn.create_scalar_function("pg_index_method", catalog.index_method, 1, **det)
+    conn.create_scalar_function("pg_index_constraint", catalog.index_constraint, 1, **det)
+    conn.create_scalar_function("pg_table_checks", catalog.table_checks, 1, **det)
+    conn.create_scalar_function("pg_index_expressions", catalog.index_expressions, 1, **det)
     conn.create_scalar_function("transaction_timestamp", _now, 0)
     conn.create_scalar_function("statement_timestamp", _now, 0)
     conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)

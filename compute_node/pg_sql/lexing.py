@@ -167,6 +167,16 @@ def has_top_level_semicolon(text: str) -> bool:
     return any(";" in text[s:e] for kind, s, e in segments(text) if kind == "code")
 
 
+def sql_string(text: str) -> str:
+    """`text` as a SQL string literal ('it''s')."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def quoted_ident(name: str) -> str:
+    """`name` as a quoted identifier, exactly as written (its " doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def ident(word: str) -> str:
     """A PostgreSQL identifier as SQLite text (unquoted ones folded to lower case)."""
     if word.startswith('"'):

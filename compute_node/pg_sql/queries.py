@@ -1055,12 +1055,17 @@ def _refuse_size_pretty_argument(arg: exp.Expression) -> None:
 _RETURNED_AS_STORED = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "jsonb")
 
 
-def _refuse_returning_assigned(node: exp.Returning, stmt: exp.Expression, target: exp.Table, columns) -> None:
+def _refuse_returning_assigned(node: exp.Returning) -> None:
     """RETURNING reads the row as the statement wrote it, before a BEFORE trigger's
     assignment (NEW.c := ..., made after the write, triggers.py) is applied: refused for
     such a column, rather than showing the value the row no longer has."""
     from compute_node.pg_sql import triggers
 
+    stmt, cat = node.parent, schema.current()
+    target = stmt.this.this if isinstance(stmt, exp.Insert) and isinstance(stmt.this, exp.Schema) else stmt.this
+    if cat is None or not isinstance(target, exp.Table):
+        return
+    columns = cat.columns(target.name) or ()
     events = ("update",) if isinstance(stmt, exp.Update) else ("insert", "update") if isinstance(
         stmt, exp.Insert) and stmt.args.get("conflict") is not None else ("insert",) if isinstance(
         stmt, exp.Insert) else ()
@@ -1087,7 +1092,6 @@ def _returned_as_stored(node: exp.Returning) -> None:
     if cat is None or not isinstance(target, exp.Table):
         return
     columns = cat.columns(target.name) or ()
-    _refuse_returning_assigned(node, stmt, target, columns)
     decls = {name.lower(): decl for name, decl in columns}
 
     def converted(e: exp.Expression) -> bool:
@@ -1812,6 +1816,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             for e in node.expressions:
                 if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
                     e.replace(exp.Star())
+            _refuse_returning_assigned(node)
             _returned_as_stored(node)
         if isinstance(node, exp.Select):
             if node.args.get("locks"):

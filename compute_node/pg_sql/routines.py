@@ -20,7 +20,8 @@ import re
 from urllib.parse import quote, unquote
 
 from compute_node.pg_sql import plpgsql, schema, sql_functions
-from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
+from compute_node.pg_sql.lexing import error_near, object_name, quoted_ident, split_top_level
+from compute_node.pg_sql.lexing import sql_string as _quoted
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -37,12 +38,9 @@ _DROP = re.compile(r"\s*function\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))
 _DROP_ONE = re.compile(rf"\s*(?:\"?public\"?\s*\.\s*)?{_NAME}\s*(?:\((.*)\))?\s*$", re.DOTALL)
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
 
 def _holder(name: str) -> str:
-    return '"' + (HOLDER_PREFIX + name).replace('"', '""') + '"'
+    return quoted_ident(HOLDER_PREFIX + name)
 
 
 def _view_sql(fields: dict) -> str:
@@ -122,10 +120,9 @@ def create_function(rest: str, ctx: SessionContext) -> Statement:
     if body is None:
         raise SqlError("no function body specified", "42P13")
     plpgsql.parse_trigger_body(body)  # refused or a syntax error now, as PostgreSQL checks the body here
-    fields = {"name": name, "kind": "trigger", "body": body, "definition": _definition(name, body, "", "trigger",
-                                                                                       "plpgsql"),
-              "rettype_oid": TRIGGER_TYPE_OID, "argtypes": "", "arguments": "", "result": "trigger",
-              "volatile": "v", "strict": False}
+    fields = {"name": name, "kind": "trigger", "language": "plpgsql", "args": [], "body": body,
+              "definition": _definition(name, body, "", "trigger", "plpgsql"), "rettype_oid": TRIGGER_TYPE_OID,
+              "argtypes": "", "arguments": "", "result": "trigger", "volatile": "v", "strict": False}
     return _store(name, fields, replace, ctx)
 
 
@@ -174,7 +171,7 @@ def drop_function(rest: str) -> list[Statement]:
             raise error_near(word.strip()[:20])
         name, args = object_name(one.group(1)), (one.group(2) or "").strip()
         found = find(name)
-        if found is not None and args and found.get("kind") == "scalar":  # (x int) or (int): the types decide
+        if found is not None and args and found["kind"] == "scalar":  # (x int) or (int): the types decide
             given = [sql_functions.pgtypes_name(a.split()[-1] if len(a.split()) > 1 and not sql_functions._known_type(
                 a.strip()) else a.strip()) for a in split_top_level(args)]
             args = "" if given == [sql_functions.pgtypes_name(a["type"]) for a in found["args"]] else args
@@ -224,11 +221,7 @@ def function_field(view_sql, key):
     fields = fields_in(view_sql)
     if fields is None:
         return None
-    if key == "nargs":
-        return len(fields.get("args", ()))
-    if key == "language":
-        return fields.get("language", "plpgsql")
-    value = fields.get(key, TRIGGER_TYPE_OID if key == "rettype_oid" else "v" if key == "volatile" else None)
+    value = len(fields["args"]) if key == "nargs" else fields[key]
     return int(value) if isinstance(value, bool) else value
 
 
@@ -239,6 +232,4 @@ def described(conn, oid, key: str):
     rows = list(conn.execute("SELECT sql FROM sqlite_master WHERE rowid = ? AND type = 'view'",
                              (int(oid) - FUNCTION_OID_BASE,)))
     fields = fields_in(rows[0][0]) if rows else None
-    if fields is None:
-        return None
-    return fields.get(key, "trigger" if key == "result" else "")
+    return None if fields is None else fields[key]

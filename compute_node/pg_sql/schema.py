@@ -11,6 +11,7 @@ and the translation is the schema-free one.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
 from dataclasses import dataclass, field
@@ -58,6 +59,16 @@ class Catalog:
                         _SHARED.pop(next(iter(_SHARED)))
             self._columns[key] = cols
         return self._columns[key]
+
+    @contextlib.contextmanager
+    def planned(self, table: str, columns: tuple[tuple[str, str], ...]):
+        """Within: `table`, which a statement of this translation creates before it writes,
+        has these (name, declared type) columns (CREATE TABLE AS fills its new table)."""
+        self._columns[table] = columns
+        try:
+            yield
+        finally:
+            self._columns.pop(table, None)
 
     def rowid_key(self, table: str) -> str | None:
         """The table's primary key column when SQLite keeps it as the rowid (a single

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from compute_node.pg_sql import schema
-from compute_node.pg_sql.lexing import error_near, object_name, split_top_level
+from compute_node.pg_sql.lexing import error_near, object_name, split_top_level, quoted_ident as _ident
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -26,9 +26,6 @@ _CREATE = re.compile(r'\s*schema\s+(if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-Za-
                      r"(?:\s+authorization\s+\S+)?\s*$", re.IGNORECASE)
 _DROP = re.compile(r"\s*schema\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _dropped() -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from compute_node.pg_sql.lexing import error_near, ident
+from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
 from sixfold.errors import SqlError
 
 MARKER_COLUMN = "sixfold_sequence"
@@ -108,9 +108,6 @@ def settle(opts: dict, old: dict | None = None) -> dict:
     return {"as": typ, "increment": inc, "minvalue": lo, "maxvalue": hi, "start": start,
             "cycle": opts.get("cycle", cur.get("cycle", False))}
 
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
 
 
 def create(rest: str) -> list[str]:

@@ -192,7 +192,7 @@ def _functions() -> dict[str, dict]:
     out = {}
     for (sql,) in rows:
         fields = routines.fields_in(sql)
-        if fields and fields.get("kind") == "scalar":
+        if fields and fields["kind"] == "scalar":
             out[fields["name"]] = fields
     return out
 

@@ -23,6 +23,7 @@ refuses writes; the first REFRESH makes it the table.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from urllib.parse import quote, unquote
@@ -32,6 +33,8 @@ from sqlglot import exp
 from compute_node.pg_sql import exprtypes, schema
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import error_near, object_name
+from compute_node.pg_sql.lexing import quoted_ident as _ident
+from compute_node.pg_sql.lexing import sql_string as _quoted
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -51,12 +54,6 @@ _DROP = re.compile(r"\s*materialized\s+view\s+(if\s+exists\s+)?(.+?)(\s+(cascade
                    re.IGNORECASE | re.DOTALL)
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 # --- the query's columns --------------------------------------------------------------------
@@ -132,14 +129,9 @@ def _fill(table: str, query: str, cols: list[tuple[str, str]], ctx: SessionConte
     names = ", ".join(_ident(n) for n, _ in cols)
     source = f"SELECT * FROM ({query}) AS sixfold_q WHERE {_OWN_WRITE}" if own else query
     cat = schema.current()
-    planned = cat is not None and cat.columns(_ident(table)) is None
-    if planned:
-        cat._columns[table] = tuple(cols)  # (this translation's own catalog: it sees the table to be)
-    try:
+    planned = cat is not None and cat.columns(_ident(table)) is None  # its CREATE has not run yet
+    with cat.planned(table, tuple(cols)) if planned else contextlib.nullcontext():
         st = select_path(f"INSERT INTO {_ident(table)} ({names}) {source}", ctx)
-    finally:
-        if planned:
-            cat._columns.pop(table, None)
     if st.param_count or st.literals or len(st.sqlite) != 1:
         raise SqlError("CREATE TABLE AS with parameters is not supported", "0A000")
     return st.sqlite[0]

@@ -47,6 +47,8 @@ from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, plpgsql, routines, schema, values
 from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, segments
+from compute_node.pg_sql.lexing import quoted_ident as _ident
+from compute_node.pg_sql.lexing import sql_string as _quoted
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -68,12 +70,6 @@ _TG = re.compile(r"\btg_(op|table_name|relname|when|level|name|table_schema|narg
 _TGTYPE = {"row": 1, "before": 2, "insert": 4, "delete": 8, "update": 16}
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _sqlite_name(table: str, trigger: str, part: str) -> str:
@@ -230,7 +226,7 @@ def create_trigger(text: str, rest: str, ctx: SessionContext) -> Statement:
     fn = routines.find(function)
     if fn is None:
         raise SqlError(f"function {function}() does not exist", "42883")
-    if fn.get("kind", "trigger") != "trigger":
+    if fn["kind"] != "trigger":
         raise SqlError(f"function {function} must return type trigger", "42P17")
     existing = _markers(table)
     if name in existing and not replace:
@@ -607,6 +603,4 @@ def trigger_field(trigger_sql, key):
     fields = marker_fields(trigger_sql)
     if fields is None:
         return None
-    if key == "tgtype":
-        return tgtype(fields)
-    return fields.get(key, fields.get("def"))
+    return tgtype(fields) if key == "tgtype" else fields[key]

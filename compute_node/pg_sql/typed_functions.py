@@ -97,12 +97,19 @@ def decimal_value(d: Decimal):
 _INT_BOUND = {"int2": (1 << 15, "smallint"), "int4": (1 << 31, "integer"), "int8": (1 << 63, "bigint")}
 
 
-def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, None), shown: bool = False):
+def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, None), shown: bool = False,
+                verify: bool = False):
+    """`verify`: a result kept as a number must hold it exactly (0A000 beyond 15 digits)."""
     if exact or isinstance(a, Decimal) or isinstance(b, Decimal):
         da, db = numeric.exact(a, scales[0]), numeric.exact(b, scales[1])
         if op == "/" and db == 0:
             _fail("22012", "division by zero")
         out = numeric.operate(op, da, db)
+        if verify and len(out.as_tuple().digits) > _DOUBLE_DIGITS and \
+                numeric.significant_digits(out) > _DOUBLE_DIGITS:
+            _fail("0A000", f"numeric result {numeric.text(out)} has more than {_DOUBLE_DIGITS} significant "
+                  "digits, which Sixfold keeps exactly only where it is shown (not where it is compared, "
+                  "sorted, grouped or read through a subquery)")
         # Shown (a result column, or an operand of another operator): PostgreSQL's exact
         # text, display scale and all. Anywhere else SQLite compares it: a number.
         return numeric.text(out) if shown else numeric.as_sqlite(out)
@@ -175,15 +182,8 @@ def _pg_arith(op, a, b, ha, hb):
         bound = "int8"
         if ha in _INT_BOUND and hb in _INT_BOUND:
             bound = max(ha, hb, key=lambda h: _INT_BOUND[h][0])
-        out = _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound, (sa, sb), shown)
-        if verify and not isinstance(out, str):
-            # (the exact result, not the double's text: 1e300 - 0.13 rounds to a "short" 1e300)
-            exact = numeric.operate(op, numeric.exact(_parse(a, ka), sa), numeric.exact(_parse(b, kb), sb))
-            if numeric.significant_digits(exact) > _DOUBLE_DIGITS:
-                _fail("0A000", f"numeric result {numeric.text(exact)} has more than {_DOUBLE_DIGITS} significant "
-                      "digits, which Sixfold keeps exactly only where it is shown (not where it is compared, "
-                      "sorted, grouped or read through a subquery)")
-        return out
+        # (checked on the exact result, not the double's text: 1e300 - 0.13 rounds to a short 1e300)
+        return _numeric_op(op, _parse(a, ka), _parse(b, kb), "num" in (ha, hb), bound, (sa, sb), shown, verify)
     if "text" in (ka, kb) or "bytea" in (ka, kb):
         la = {"text": "text", "bytea": "bytea"}.get(ka, temporal._label(ka))
         lb = {"text": "text", "bytea": "bytea"}.get(kb, temporal._label(kb))
