@@ -11,7 +11,7 @@ import base64
 import json
 import re
 
-from compute_node.pg_sql import enums, extensions, routines, sequences, triggers
+from compute_node.pg_sql import enums, extensions, routines, schema, sequences, triggers
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
 PG_OID_BASE = 16384
@@ -366,7 +366,7 @@ def database_size_sql(database: str) -> str:
     return f"SELECT pg_database_named(a.pg_name, {_lit(database)}) * {_VOLUME_BYTES} FROM (SELECT :x AS pg_name) a"
 
 
-_VIEW_DEFINITION = "/* sixfold view definition: "
+_VIEW_DEFINITION = schema.VIEW_DEFINITION_MARK
 
 
 def view_definition_comment(pg_query: str) -> str:

@@ -204,6 +204,9 @@ def _cte(name: str, at: exp.Expression) -> exp.Expression | None:
     return None
 
 
+cte_named = _cte  # (views.py: a CTE shadows a view of its name)
+
+
 def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     """The kind of `col` in one FROM source, None when the source has no such column."""
     if col.table and col.table != src.alias_or_name:
@@ -228,10 +231,25 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
             return "num"
         return kinds.pop() if len(kinds) == 1 else ""
     body = _source_select(src)
-    for p in body.expressions if body is not None else ():
-        if p.alias_or_name == col.name:
+    for name, p in named_items(src, body):
+        if name == col.name:
             return _output_kind(p)
     return None
+
+
+def named_items(src: exp.Expression, body: exp.Select | None) -> list[tuple[str, exp.Expression]]:
+    """(column name, select-list item) of a FROM source whose rows `body` makes: named by
+    the CTE's or the subquery's column list when it has one (`WITH c(w) AS (...)`)."""
+    if body is None:
+        return []
+    top = body
+    while isinstance(top.parent, (exp.Union, exp.Intersect, exp.Except)) and top.arg_key == "this":
+        top = top.parent
+    alias = top.parent.args.get("alias") if isinstance(top.parent, exp.CTE) else src.args.get("alias")
+    names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+    if not names:
+        return [(p.alias_or_name, p) for p in body.expressions]
+    return list(zip(names, body.expressions)) + [(p.alias_or_name, p) for p in body.expressions[len(names):]]
 
 
 def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression] | None:
@@ -268,7 +286,7 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
     found = []
     for src in _sources(sel):
         body = _source_select(src) if not col.table or col.table == src.alias_or_name else None
-        found += [p.unalias() for p in body.expressions if p.alias_or_name == col.name] if body is not None else []
+        found += [p.unalias() for name, p in named_items(src, body) if name == col.name]
     return found[0] if len(found) == 1 else None
 
 
@@ -673,6 +691,8 @@ def scale(e: exp.Expression) -> int | None:
         return sc if sc is not None else 0 if decl_kind(decl) == "int" else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+        return scale(e.this.expressions[0])  # a scalar subquery: its one column's
     if isinstance(e, _BRANCHING):  # branches of one scale
         scales = {scale(b) for b in value_branches(e) if not _null(b)}
         return scales.pop() if len(scales) == 1 else None

@@ -14,7 +14,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     catalog, distinct_on, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
-    set_operations, sql_functions, temporal, values,
+    quotient_text, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -546,7 +546,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         ha = exprtypes.int_width(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
         hb = exprtypes.int_width(node.expression) or (
             "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
-        shown = "num" in (ka, kb) and _shown(node)
+        shown = "num" in (ka, kb) and (_shown(node) or cls is exp.Div and quotient_text.makes_text(node, _shown))
         if not shown and _lossy_operand(node):
             # Its exact result would go back to SQLite as a double, to be compared, grouped
             # or sorted: 99999999999999999999.5 - n is the same double for every small n.
@@ -555,9 +555,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if verify and cls is exp.Div and _in_sorted_set_result(node):
             # a numeric quotient's display scale is its own (1/3 is 0.33333333333333333333):
             # a number, as a sorted set operation's column is here, cannot show it
-            raise SqlError("a numeric division as a column of a sorted UNION / INTERSECT / EXCEPT is not supported "
-                           "(Sixfold sorts it as a number and would lose its digits and scale); cast it to "
-                           "numeric(p, s) or float8", "0A000")
+            raise _sorted_set_quotient()
         # ('v': a numeric sum, difference or product kept as a number, to be compared,
         # sorted or read through a subquery: it must hold the exact result, else 0A000 when
         # computed. A quotient's exact value rarely ends: it stays the nearest double.)
@@ -1285,6 +1283,7 @@ def _computed_numeric(e: exp.Expression) -> bool:
     value may have more digits than the double SQLite would hold it in."""
     inner = e.unnest()
     return exprtypes.kind(e) == "num" and (not isinstance(inner, (exp.Column, exp.Literal, exp.Neg))
+                                           or isinstance(inner, exp.Column) and quotient_text.reads_text(inner)
                                            or _lossy_text(inner) is not None
                                            or isinstance(inner, exp.Neg) and _computed_numeric(inner.this))
 
@@ -1332,6 +1331,25 @@ def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
         if sc is not None:
             return exp.Anonymous(this="pg_with_scale", expressions=[node.copy(), exp.Literal.number(sc)])
     return None
+
+
+def _sorted_set_quotient() -> SqlError:
+    return SqlError("a numeric division as a column of a sorted UNION / INTERSECT / EXCEPT is not supported "
+                    "(Sixfold sorts it as a number and would lose its digits and scale); cast it to "
+                    "numeric(p, s) or float8", "0A000")
+
+
+def _reads_text_as_number(col: exp.Column) -> bool:
+    """Whether column reference `col` reads a quotient's exact text (quotient_text.py)
+    where SQLite compares, sorts, groups or computes on it: it must read the number."""
+    p = col.parent
+    if isinstance(p, exp.Anonymous) and p.name.lower() == "pg_numeric_in":
+        return False  # read as a number already
+    if _shown(col) or quotient_text.makes_text(col, _shown) or not quotient_text.reads_text(col):
+        return False
+    if _in_sorted_set_result(col):
+        raise _sorted_set_quotient()
+    return True
 
 
 def _in_sorted_set_result(node: exp.Expression) -> bool:
@@ -1403,7 +1421,7 @@ def order_by_values(tree: exp.Expression) -> None:
     for o in tree.args["order"].expressions:
         target = _order_target(tree, o.this)
         k = exprtypes.kind(target) if target is not None else ""
-        if k == "num" and not isinstance(target, exp.Column) or k == "interval":
+        if k == "num" and (not isinstance(target, exp.Column) or quotient_text.reads_text(target)) or k == "interval":
             o.set("this", target.copy())
 
 
@@ -1681,6 +1699,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         typed = _typed_node(node)
         if typed is not None:
             return typed
+        if isinstance(node, exp.Column) and node.parent is not None and _reads_text_as_number(node):
+            return exp.Anonymous(this="pg_numeric_in", expressions=[node.copy()])
         if isinstance(node, (exp.Column, exp.Literal)) and node.parent is not None:
             shown = _shown_branch_value(node)
             if shown is not None:
@@ -2419,7 +2439,9 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
+    """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
     tree = parse_one(text)
+    views.inline(tree, ctx)
     into = tree.args.get("into") if isinstance(tree, exp.Select) else None
     if isinstance(into, exp.Into) and into.args.get("temporary"):
         raise SqlError("temporary tables are not supported; create a regular one and drop it when done", "0A000")
@@ -3059,7 +3081,7 @@ def dml(text, rest, ctx):
     fixed = catalog.fixed_query(text, ctx.user) if word == "select" else None
     if fixed:
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))
-    fast = _fast(text, word) if word in _FAST_FIRST else None
+    fast = _fast(text, word) if word in _FAST_FIRST and not views.named_in(text) else None
     if fast is not None:
         return fast
     return select_path(text, ctx)

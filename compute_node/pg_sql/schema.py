@@ -26,6 +26,9 @@ Rows = list[tuple]
 _SHARED: dict[tuple[int, str], tuple | None] = {}
 _SHARED_LOCK = threading.Lock()
 _MISSING = object()
+_VIEWS_KEY = "\x00views"  # (a table name cannot hold NUL)
+# What begins the comment holding a view's definition as written (catalog.view_definition).
+VIEW_DEFINITION_MARK = "/* sixfold view definition: "
 
 
 @dataclass
@@ -46,19 +49,36 @@ class Catalog:
         """(name, declared type) of the table's or view's columns, None when there is none."""
         key = table.lower() if not table.startswith('"') else table.strip('"')
         if key not in self._columns:
-            self._use()
-            shared = (self.used_version, key)
-            with _SHARED_LOCK:
-                cols = _SHARED.get(shared, _MISSING)
-            if cols is _MISSING:
+            def fetch():
                 rows = self.query("SELECT name, coalesce(type, '') FROM pragma_table_info(?)", (key,))
-                cols = tuple((r[0], r[1]) for r in rows) if rows else None
-                with _SHARED_LOCK:
-                    _SHARED[shared] = cols
-                    while len(_SHARED) > SCHEMA_COLUMNS_CACHE_TABLES_MAX:
-                        _SHARED.pop(next(iter(_SHARED)))
-            self._columns[key] = cols
+                return tuple((r[0], r[1]) for r in rows) if rows else None
+            self._columns[key] = self.shared(key, fetch)
         return self._columns[key]
+
+    def views(self) -> dict[str, str]:
+        """The SQLite CREATE VIEW text of each view made by CREATE VIEW, by lower-case name
+        (views.py inlines them)."""
+        if _VIEWS_KEY not in self._columns:
+            self._columns[_VIEWS_KEY] = self.shared(_VIEWS_KEY, lambda: tuple(
+                (r[0].lower(), r[1]) for r in self.query(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'view' AND instr(sql, ?)",
+                    (VIEW_DEFINITION_MARK,))))
+        return dict(self._columns[_VIEWS_KEY])
+
+    def shared(self, key: str, fetch: Callable[[], tuple | None]) -> tuple | None:
+        """`fetch()`'s answer for `key` at this schema version, asked once per version by
+        the sessions of this process."""
+        self._use()
+        shared = (self.used_version, key)
+        with _SHARED_LOCK:
+            found = _SHARED.get(shared, _MISSING)
+        if found is _MISSING:
+            found = fetch()
+            with _SHARED_LOCK:
+                _SHARED[shared] = found
+                while len(_SHARED) > SCHEMA_COLUMNS_CACHE_TABLES_MAX:
+                    _SHARED.pop(next(iter(_SHARED)))
+        return found
 
     @contextlib.contextmanager
     def planned(self, table: str, columns: tuple[tuple[str, str], ...]):

@@ -1871,11 +1871,75 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table {t}_b",
         "drop table {t}",
     ],
+    # A view is read as its query (PostgreSQL's rewriter inlines it): a numeric computed in
+    # it is compared, sorted and shown as the expression behind it.
+    "views read as their query": [
+        "create table {t} (id int primary key, a numeric(10,2), q int, name text, d date)",
+        "insert into {t} values (1, 2.5, 3, 'x', '2024-01-31'), (2, 3, 7, 'y', '2023-12-01'), "
+        "(3, 10, 1, 'z', null), (4, null, 2, 'x', '2024-02-29')",
+        "create view {t}_v as select id, a + 1.5 as x, a * 2 as y, a / 1.5 as r, a, q * 2 as q2, "
+        "a - 1 as m, name, d + 1 as d1 from {t}",
+        "select x from {t}_v where x > 10",
+        "select id, y from {t}_v order by y, id",
+        "select id from {t}_v where y = 20",
+        "select id, r from {t}_v where r > 2 order by r desc",
+        "select * from {t}_v order by id",
+        "select max(x), min(y), sum(r), avg(a), count(m) from {t}_v",
+        "select name, sum(y) from {t}_v group by name order by 2 desc nulls last",
+        "select v.id, t.q from {t}_v v join {t} t on t.id = v.id and v.m > t.q order by 1",
+        "select id from {t} where a * 2 in (select y from {t}_v where y > 5) order by id",
+        "select id, d1 from {t}_v where d1 > '2024-02-01' order by d1",
+        "select x * 2, -x, round(r, 3) from {t}_v order by id",
+        "create view {t}_w (k, total) as select name, sum(a * 2) from {t} group by name",
+        "select k, total from {t}_w where total > 5 order by total",
+        "select * from {t}_w order by k",
+        "create view {t}_vv as select id, x, r from {t}_v where x < 20",
+        "select id, x, r from {t}_vv where r < 2.5 order by x",
+        "with c as (select id from {t}_vv) select count(*) from c",
+        "select (select max(x) from {t}_v) as top",
+        "create view {t}_u as select id, a from {t} where id < 3 union all select id, a * 2 from {t} where id >= 3",
+        "select * from {t}_u where a > 4 order by a",
+        "drop view {t}_u",
+        "drop view {t}_vv",
+        "drop view {t}_w",
+        "drop view {t}_v",
+        "drop table {t}",
+    ],
+    # A numeric quotient's display scale is its own (6 / 3 is 2.0000000000000000): through a
+    # subquery or CTE it keeps it, and the outer query compares and sorts its value.
+    "numeric quotients through subqueries and CTEs": [
+        "create table {t} (id int primary key, ci int, cn numeric(10,4), cb bigint)",
+        "insert into {t} values (1, 7, 2.5, 3), (2, -3, -0.125, 9000000000), (3, 0, 123.456, -1), (4, null, null, null)",
+        "with c as (select id, ci / 1.5 as v from {t}) select c.v from c order by c.id",
+        "with c as (select id, ci / 1.5 as v from {t}) select c.id, c.v from c where c.v > -1 order by c.v desc",
+        "with c as (select id, cn / 3 as v from {t}) select * from c order by id",
+        "select s.v from (select id, cb / cn as v from {t}) s order by s.v nulls first",
+        "select v from (select cn / 7 as v from {t}) s order by 1",
+        "with c (w) as (select cn / 1.5 from {t}) select w, w * 2, w + 1 from c where w < 5 order by w",
+        "with c as (select cn / 3 as v from {t}) select sum(v), max(v), min(v), avg(v), count(v) from c",
+        "with c as (select id, ci / 1.5 as v from {t}) select id, sum(v) over (order by id) from c order by id",
+        "with a as (select id, cn / 3 as v from {t}), b as (select * from a) select id, v from b where v > 0 order by v",
+        "with a as (select id, cn / 3 as v from {t}), b as (select id, v from a) select v from b order by id",
+        "with c as (select id, cn / 3 as v from {t}) select c.id from c join {t} t on t.id = c.id "
+        "and c.v < t.cn order by c.id",
+        "with c as (select ci / 2.0 as v from {t}) select v, count(*) from c group by v order by v nulls last",
+        "with c as (select ci / 2.0 as v from {t}) select distinct v from c order by v nulls last",
+        "select id, (select cn / 7 from {t} s where s.id = t.id) from {t} t order by id",
+        "select id from {t} t where (select cn / 7 from {t} s where s.id = t.id) > 0.3 order by id",
+        "with c as (select id, cn / 3 as v from {t}) select id, v::text, v::numeric(10,3), round(v, 2), -v from c "
+        "order by id",
+        "with c as (select id, cn / 3 as v from {t}) select id from c where exists "
+        "(select 1 from {t} s where s.cn / 10 < c.v and s.id = c.id) order by id",
+        "with c as (select cn / 3 as v from {t}) select v from c union all select 1 order by 1",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("numeric quotients through subqueries and CTEs", "union all select 1 order by 1"):
+        "a numeric quotient as a column of a sorted set operation is refused (0A000): it would show as a double",
     ("numeric columns of sorted set operations", "(-2147483647 / y::numeric)"):
         "a numeric quotient as a column of a sorted set operation is refused (0A000): it would show as a double",
     ("numeric columns of sorted set operations", "cn * 1234567890123"):

@@ -1,0 +1,130 @@
+"""Numeric quotients kept as their exact text through subqueries and CTEs.
+
+A numeric quotient's display scale is its own (1 / 3 is 0.33333333333333333333,
+6 / 3 is 2.0000000000000000) and its value rarely ends: only its exact text shows it.
+Computed as a number it would come out as the nearest double (4.666666666666667).
+So a quotient that is a column of a subquery or CTE (or the value of a scalar subquery
+that is shown) is computed as that text, and the outer query shows the column as it is;
+wherever SQLite itself would compare, sort, group or compute on the column, the outer
+query reads it as a number (pg_numeric_in), as the quotient was read before.
+
+`makes_text(div, shown)` says where a quotient is computed as text; `reads_text(column)`
+whether a column reference reads such a column (through further subqueries' columns,
+`*`, a view's inlined query, correlated references).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes, schema
+
+_DEPTH_MAX = 16  # subqueries followed from a column to the quotient behind it
+_SET_OPERATIONS = (exp.Union, exp.Intersect, exp.Except)
+
+
+def makes_text(node: exp.Expression, shown: Callable[[exp.Expression], bool]) -> bool:
+    """Whether numeric quotient `node` is a column of a plain SELECT that is a subquery in
+    a FROM or a CTE, or the value of a scalar subquery that `shown` says is shown."""
+    sel = _projection_of(node)
+    if sel is None:
+        return False
+    holder = sel.parent
+    if isinstance(holder, exp.CTE):
+        return True
+    if isinstance(holder, exp.Subquery):
+        return isinstance(holder.parent, (exp.From, exp.Join)) or holder.parent is not None and shown(holder)
+    return False
+
+
+def _projection_of(node: exp.Expression) -> exp.Select | None:
+    """The SELECT whose select list has `node` as an item (through parentheses and an
+    alias)."""
+    child, p = node, node.parent
+    while isinstance(p, (exp.Paren, exp.Alias)):
+        child, p = p, p.parent
+    return p if isinstance(p, exp.Select) and child.arg_key == "expressions" else None
+
+
+def is_text_quotient(e: exp.Expression) -> bool:
+    """A numeric quotient (before or after translation to pg_arith('/t', ...))."""
+    e = e.unalias()
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Div):
+        return exprtypes.kind(e) == "num"
+    return isinstance(e, exp.Anonymous) and e.name.lower() == "pg_arith" and bool(e.expressions) and \
+        isinstance(e.expressions[0], exp.Literal) and e.expressions[0].this == "/t"
+
+
+def reads_text(col: exp.Column) -> bool:
+    """Whether column reference `col` reads a subquery's or CTE's column that a quotient
+    computes as text (`makes_text`)."""
+    return _find(col, 0) is True
+
+
+def _find(col: exp.Column, depth: int) -> bool | None:
+    """True / False for a column resolved (to a text quotient or not), None when unknown."""
+    if depth >= _DEPTH_MAX or isinstance(col.this, exp.Star):
+        return None
+    sel = col.find_ancestor(exp.Select)
+    while sel is not None:
+        found = _in_select(sel, col.table, col.name, depth)
+        if found is not None:
+            return found
+        sel = sel.parent.find_ancestor(exp.Select) if sel.parent is not None else None  # a correlated reference
+    return None
+
+
+def _in_select(sel: exp.Select, table: str, name: str, depth: int) -> bool | None:
+    """The column `table.name` (any table when '') among the FROM sources of `sel`."""
+    sources = []
+    frm = sel.args.get("from_") or sel.args.get("from")
+    if frm is not None:
+        sources.append(frm.this)
+    sources += [j.this for j in sel.args.get("joins") or []]
+    for src in sources:
+        if table and table != src.alias_or_name:
+            continue
+        found = _in_source(src, name, depth)
+        if found is not None:
+            return found
+    return None
+
+
+def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
+    body = None
+    if isinstance(src, exp.Subquery):
+        body = src.this
+    elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+        body = exprtypes.cte_named(src.name, src)
+        if body is None:  # a table: is the name its column?
+            return False if schema.column_type(src.name, name) is not None else None
+    if isinstance(body, _SET_OPERATIONS):
+        return False  # a set operation's columns are never made text
+    if not isinstance(body, exp.Select):
+        return None
+    items = body.expressions
+    for item_name, item in exprtypes.named_items(src, body):
+        if item_name == name and not isinstance(item.unalias(), exp.Star):
+            return _item_reads_text(body, item, depth)
+    for item in items:  # through `*` and `t.*`
+        bare = item.unalias()
+        if isinstance(bare, exp.Star) or isinstance(bare, exp.Column) and isinstance(bare.this, exp.Star):
+            found = _in_select(body, bare.table if isinstance(bare, exp.Column) else "", name, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _item_reads_text(body: exp.Select, item: exp.Expression, depth: int) -> bool:
+    if is_text_quotient(item):
+        return True
+    bare = item.unalias()
+    while isinstance(bare, exp.Paren):
+        bare = bare.this
+    if isinstance(bare, exp.Column) and not isinstance(bare.this, exp.Star):
+        return _find(bare, depth + 1) is True
+    return False
