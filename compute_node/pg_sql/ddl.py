@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from compute_node.pg_sql import (
     alter_column, catalog, comments, constraints, enums, extensions, routines, schema, schemas, sequences,
-    sql_functions, table_as, triggers, values,
+    renames, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -295,10 +295,16 @@ def alter(text, rest, ctx):
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         old, new = ident(rm.group(2)), ident(rm.group(3))
-        return st(*comments.rename_statements(table, old, new), f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+        # (sqlite_master edits first: the schema version they set must be the next one)
+        before, after = views.around_rename(bare, (old.strip('"'), new.strip('"')), None, ctx)
+        return st(*comments.rename_statements(table, old, new), *before,
+                  f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}", *after)
     rm = re.match(r"rename\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
-        return st(f"ALTER TABLE {table} RENAME TO {ident(rm.group(1))}")
+        new_name = ident(rm.group(1))
+        before, after = views.around_rename(bare, None, new_name.strip('"'), ctx)
+        return st(*renames.trigger_statements(bare, new_name.strip('"')), *before,
+                  f"ALTER TABLE {table} RENAME TO {new_name}", *after)
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
         col = ident(dm.group(3))

@@ -15,7 +15,7 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, numeric,
-    routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
+    renames, routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 
@@ -855,6 +855,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_descriptions", comments.descriptions_json, 1, **det)
     conn.create_scalar_function("pg_with_description", comments.with_description, 3, **det)
     conn.create_scalar_function("pg_renamed_description", comments.renamed_column, 3, **det)
+    conn.create_scalar_function("pg_renamed_trigger", renames.renamed_name, 3, **det)
+    conn.create_scalar_function("pg_renamed_trigger_sql", renames.renamed_sql, 4, **det)
     conn.create_scalar_function("shobj_description", lambda *a: None, 2, **det)
     # One user owns everything a cluster has: every privilege is held. A default tablespace's location is ''.
     for nargs in (2, 3):

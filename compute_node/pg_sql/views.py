@@ -117,3 +117,110 @@ def _rename(first: exp.Select, columns: tuple[tuple[str, str], ...]) -> bool:
     first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
                                          exp.to_identifier(c, quoted=True)) for e, (c, _decl) in zip(items, columns)])
     return True
+
+
+def around_rename(table: str, column: tuple[str, str] | None, new_table: str | None,
+                  ctx: SessionContext) -> tuple[list[str], list[str]]:
+    """(before, after): the statements around ALTER TABLE `table` RENAME COLUMN (`column`:
+    old, new) or RENAME TO `new_table` that keep each view saying what it holds. PostgreSQL's
+    view follows a rename and keeps its column names (`select a` reads `b as a`); SQLite
+    renames inside its views too, but its view's column becomes `b`, and it refuses the
+    rename when a view reading that view names `a`. So the views whose definition is
+    current are dropped before and made again after, from their definitions renamed; one
+    that cannot be is left to SQLite (and read as SQLite's, `_current`)."""
+    cat = schema.current()
+    if cat is None or not cat.views():
+        return [], []
+    from compute_node.pg_sql.queries import parse_one, query_sqlite
+
+    cols = cat.columns(table) or ()
+    if column is not None:  # the table as the views' queries will read it
+        planned_table, planned_columns = table, tuple(
+            (column[1] if n.lower() == column[0].lower() else n, d) for n, d in cols)
+    else:
+        planned_table, planned_columns = new_table.lower(), cols
+    before, after = [], []
+    for name, sqlite_sql in sorted(cat.views().items()):
+        definition = _current(name, sqlite_sql, cat, ctx)
+        if definition is None:
+            continue  # stale already: SQLite renames in it
+        tree = parse_one(definition)
+        changed = _rename_column(tree, table, *column) if column is not None else _rename_table(tree, table, new_table)
+        text = tree.sql(dialect="postgres") if changed else definition
+        try:
+            with cat.planned(planned_table, planned_columns):
+                body = query_sqlite(text, ctx)[0]
+        except SqlError:
+            continue
+        head = sqlite_sql[:sqlite_sql.rfind(schema.VIEW_DEFINITION_MARK)].rstrip()
+        head = head[:len(head) - len(query_sqlite(definition, ctx)[0])]
+        before.append(f"DROP VIEW {_quoted(name)}")
+        after.append(f"{head}{body} {catalog.view_definition_comment(text)}")
+    return before, after
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rename_column(tree: exp.Expression, table: str, old: str, new: str) -> bool:
+    """Rename, in a view's query, the columns that are `table`'s column `old`; a bare
+    select-list item keeps its name as an alias."""
+    changed = False
+    for col in list(tree.find_all(exp.Column)):
+        if isinstance(col.this, exp.Star) or col.name.lower() != old.lower() or not _of_table(col, table):
+            continue
+        item = isinstance(col.parent, exp.Select) and col.arg_key == "expressions"
+        renamed = col.copy()
+        renamed.set("this", exp.to_identifier(new))
+        col.replace(exp.alias_(renamed, exp.to_identifier(col.name, quoted=col.this.quoted)) if item else renamed)
+        changed = True
+    return changed
+
+
+def _rename_table(tree: exp.Expression, table: str, new: str) -> bool:
+    """Read `new` where a view's query reads `table`, under the old name as its alias."""
+    changed = False
+    for t in list(tree.find_all(exp.Table)):
+        if isinstance(t.this, exp.Identifier) and t.name.lower() == table.lower() and \
+                (not t.db or t.db.lower() == "public") and exprtypes.cte_named(t.name, t) is None:
+            t.set("this", exp.to_identifier(new))
+            t.set("db", None)
+            if t.args.get("alias") is None:
+                t.set("alias", exp.TableAlias(this=exp.to_identifier(table)))
+            changed = True
+    return changed
+
+
+def _of_table(col: exp.Column, table: str) -> bool:
+    """Whether column reference `col` is a column of the base table `table` (a FROM source
+    of its SELECT or, correlated, of an enclosing one)."""
+    sel = col.find_ancestor(exp.Select)
+    for _ in range(_NESTING_MAX * 4):
+        if sel is None:
+            return False
+        frm = sel.args.get("from_") or sel.args.get("from")
+        sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
+        if col.table:
+            owners = [s for s in sources if s.alias_or_name == col.table]
+        else:
+            owners = [s for s in sources if _has_column(s, col.name)]
+        if len(owners) == 1:
+            src = owners[0]
+            return isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and \
+                src.name.lower() == table.lower() and exprtypes.cte_named(src.name, src) is None
+        if owners:
+            return False  # ambiguous: PostgreSQL would have refused the view
+        sel = sel.parent.find_ancestor(exp.Select) if sel.parent is not None else None
+    return False
+
+
+def _has_column(src: exp.Expression, name: str) -> bool:
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and \
+            exprtypes.cte_named(src.name, src) is None:
+        return schema.column_type(src.name, name) is not None
+    body = src.this if isinstance(src, exp.Subquery) else exprtypes.cte_named(src.name, src) \
+        if isinstance(src, exp.Table) else None
+    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+        body = body.this
+    return isinstance(body, exp.Select) and any(n == name for n, _ in exprtypes.named_items(src, body))

@@ -1905,6 +1905,31 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop view {t}_v",
         "drop table {t}",
     ],
+    # A rename carries views and triggers along: PostgreSQL's view follows it and keeps
+    # its column names; a new table may take the old name.
+    "RENAME COLUMN and RENAME TO under views and triggers": [
+        "create table {t} (id int primary key, a numeric(10,2), d date)",
+        "insert into {t} values (1, 2.5, '2024-01-31'), (2, 3, null), (3, 10, '2023-05-01')",
+        "create view {t}_v as select id, a, a + 1.5 as x, {t}.a * 2 as y from {t} where a > 0",
+        "create view {t}_w as select v.a, x from {t}_v v where exists (select 1 from {t} s where s.a = v.a)",
+        "alter table {t} rename column a to b",
+        "select * from {t}_v where x > 4 order by id",
+        "select a, x from {t}_w where x < 5 order by a",
+        "select id, y from {t}_v where y = 20",
+        "alter table {t} rename to {t}_r",
+        "select * from {t}_v where y > 6 order by id",
+        "select * from {t}_w order by 1",
+        "create table {t} (id int primary key, a numeric(10,2), d date)",
+        "insert into {t} values (1, 1.005, '2024-02-29')",
+        "insert into {t}_r values (4, 7.125, '2024-03-01')",
+        "select * from {t} order by id",
+        "select * from {t}_r order by id",
+        "select count(*) from {t}_v",
+        "drop view {t}_w",
+        "drop view {t}_v",
+        "drop table {t}_r",
+        "drop table {t}",
+    ],
     # A numeric quotient's display scale is its own (6 / 3 is 2.0000000000000000): through a
     # subquery or CTE it keeps it, and the outer query compares and sorts its value.
     "numeric quotients through subqueries and CTEs": [
