@@ -231,10 +231,24 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
             return "num"
         return kinds.pop() if len(kinds) == 1 else ""
     body = _source_select(src)
-    for name, p in named_items(src, body):
+    frozen = body.meta.get(_FROZEN_KINDS) if body is not None else None
+    for i, (name, p) in enumerate(named_items(src, body)):
         if name == col.name:
-            return _output_kind(p)
+            return frozen[i] if frozen is not None and i < len(frozen) else _output_kind(p)
     return None
+
+
+_FROZEN_KINDS = "pg_kinds"
+
+
+def freeze_derived_kinds(tree: exp.Expression) -> None:
+    """Record on each subquery's SELECT the kinds of its columns as written: the rewrite
+    replaces their expressions by SQLite calls (pg_arith(...) for `-interval_col`) whose
+    kind it cannot tell, and the outer query, rewritten after, must still compare and
+    sort the column as an interval, a date, a number."""
+    for sel in tree.find_all(exp.Select):
+        if sel is not tree and _FROZEN_KINDS not in sel.meta:
+            sel.meta[_FROZEN_KINDS] = [_output_kind(p) for p in sel.expressions]
 
 
 def named_items(src: exp.Expression, body: exp.Select | None) -> list[tuple[str, exp.Expression]]:

@@ -1898,6 +1898,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
 
     tree = tree.copy()
     order_by_values(tree)
+    exprtypes.freeze_derived_kinds(tree)
     out = tree.transform(wrapped, copy=False)
     _refuse_lossy_literals(out)
     return out
@@ -2014,7 +2015,9 @@ def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
 
 def query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
     max_param = [0]
-    tree = distinct_on.rewrite(rewrite(parse_one(pg_sql), ctx, max_param))
+    tree = parse_one(pg_sql)
+    _subquery_column_lists(tree)
+    tree = distinct_on.rewrite(rewrite(tree, ctx, max_param))
     return gen(tree), max_param[0]
 
 
@@ -2125,6 +2128,46 @@ def _name_columns(tree: exp.Expression) -> None:
 
 
 name_columns = _name_columns  # (table_as.py names a CREATE TABLE AS table's columns so)
+
+
+def _subquery_column_lists(tree: exp.Expression) -> None:
+    """`(SELECT ...) AS s(a, b)`: SQLite has no column list on a subquery; the subquery's
+    first columns take those names as aliases (`*` over one table spelled out from the
+    catalog). Left as it is when the columns cannot be matched (SQLite then says which
+    column it cannot find)."""
+    for sub in list(tree.find_all(exp.Subquery)):
+        alias = sub.args.get("alias")
+        if not isinstance(alias, exp.TableAlias) or not alias.columns or not isinstance(sub.parent, (exp.From, exp.Join)):
+            continue
+        first = sub.this
+        while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
+            first = first.this
+        if not isinstance(first, exp.Select):
+            continue
+        items = _spelled_out_star(first)
+        names = [c.name if c.args.get("quoted") else c.name.lower() for c in alias.columns]  # (as PostgreSQL folds)
+        if items is None or len(names) > len(items):
+            continue
+        first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
+                                             exp.to_identifier(n, quoted=True)) for e, n in zip(items, names)]
+                  + items[len(names):])
+        alias.set("columns", None)
+
+
+def _spelled_out_star(sel: exp.Select) -> list[exp.Expression] | None:
+    """`sel`'s select list with a lone `*` over one table spelled out as its columns; None
+    when a `*` remains that the catalog cannot spell out."""
+    items = list(sel.expressions)
+    if not any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star) for e in items):
+        return items
+    frm = sel.args.get("from_") or sel.args.get("from")
+    src = frm.this if frm is not None else None
+    if len(items) != 1 or not isinstance(items[0], exp.Star) or sel.args.get("joins") or \
+            not isinstance(src, exp.Table) or not isinstance(src.this, exp.Identifier) or \
+            exprtypes.cte_named(src.name, src) is not None:
+        return None
+    cols = schema.current().columns(src.name) if schema.current() is not None else None
+    return [exp.column(n, quoted=True) for n, _decl in cols] if cols else None
 
 
 def _conflict_on_constraint(tree: exp.Insert) -> None:
@@ -2442,6 +2485,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
     tree = parse_one(text)
     views.inline(tree, ctx)
+    _subquery_column_lists(tree)
     into = tree.args.get("into") if isinstance(tree, exp.Select) else None
     if isinstance(into, exp.Into) and into.args.get("temporary"):
         raise SqlError("temporary tables are not supported; create a regular one and drop it when done", "0A000")

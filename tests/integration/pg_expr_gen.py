@@ -46,13 +46,15 @@ ROWS = [
 # (a length limit, blank padding, a smaller numeric). Reset from fz before each statement.
 WORK_TABLE = "fzw"
 CTAS_TABLE = "fzc"  # made by CREATE TABLE AS for one query
+VIEW = "fzv"  # a view made for one query
 EXTRA_COLUMNS = {"cv": ("varchar(5)", "t"), "cc": ("char(3)", "t"), "cn2": ("numeric(6,2)", "n")}
 
 
 def setup_statements() -> list[str]:
     cols = ", ".join(f"{name} {typ}" for name, typ in COLUMNS.values())
     extra = ", ".join(f"{name} {typ}" for name, (typ, _k) in EXTRA_COLUMNS.items())
-    return [f"drop table if exists {TABLE}", f"create table {TABLE} (id int primary key, {cols})",
+    return [f"drop view if exists {VIEW}", f"drop table if exists {TABLE}",
+            f"create table {TABLE} (id int primary key, {cols})",
             f"insert into {TABLE} values " + ", ".join(ROWS),
             f"drop table if exists {WORK_TABLE}", f"create table {WORK_TABLE} (id int primary key, {cols}, {extra})"]
 
@@ -174,12 +176,12 @@ class Generator:
     def shaped_query(self) -> Query:
         """An expression in a query's other clauses: ORDER BY (NULLs and the type's order),
         GROUP BY, DISTINCT, DISTINCT ON, IN / NOT IN / EXISTS subqueries, window functions,
-        set operations, LIMIT, a table made from it by CREATE TABLE AS."""
+        set operations, LIMIT, a table made from it by CREATE TABLE AS, a view, a subquery."""
         r = self.rng
         kind = r.choice(ORDERED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(16)
+        shape = r.randrange(18)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
             col = r.choice(KIND_COLUMNS[kind])
             other = r.choice(KIND_COLUMNS[kind])
@@ -201,12 +203,28 @@ class Generator:
         if shape == 14:  # DISTINCT ON: each group's first row by the ORDER BY
             k = self.expr(r.choice(ORDERED_KINDS), r.randint(0, 1))
             return Query(kind, f"select distinct on ({k}) id, {e} as v from {TABLE} order by {k}{direction}, id")
+        if shape in (15, 16) and self.params:  # (no parameters in CREATE TABLE AS or CREATE VIEW)
+            saved, self.params = self.params, None
+            try:
+                e = self.expr(kind, r.randint(0, 2))
+            finally:
+                self.params = saved
         if shape == 15:  # CREATE TABLE AS: the table keeps the expression's type (ordering, comparing)
             # (an alias of its own: psycopg prepares a text seen 5 times, and PostgreSQL then
             # refuses the plan once the table is made again with another type, 0A000)
             return Query(kind, f"select id, v from {CTAS_TABLE} as c{r.randrange(10 ** 6)} order by v{direction}, id",
                          setup=(f"drop table if exists {CTAS_TABLE}",
                                 f"create table {CTAS_TABLE} as select id, {e} as v from {TABLE}"))
+        if shape == 16:  # a view: its column compared and sorted as the expression's type
+            cmp = f" where v {r.choice(['=', '<', '>', '<>'])} {self.leaf(kind, False)}" if kind != "o" else ""
+            return Query(kind, f"select id, v from {VIEW} as w{r.randrange(10 ** 6)}{cmp} order by v{direction}, id",
+                         setup=(f"drop view if exists {VIEW}",
+                                f"create view {VIEW} as select id, {e} as v from {TABLE}"))
+        if shape == 17:  # a subquery's column shown, compared and computed on by the outer query
+            cmp = f" where s.v {r.choice(['=', '<', '>', '<>'])} {self.leaf(kind, False)}" if kind != "o" else ""
+            outer = r.choice(["s.v", "s.v, s.v is null"] + (["s.v, s.v * 2, -s.v"] if kind in ("i", "n", "f") else []))
+            return Query(kind, f"select s.id, {outer} from (select id, {e} as v from {TABLE}) s{cmp} "
+                               f"order by s.v{direction}, s.id")
         if shape == 12:  # IN / NOT IN with a NULL in the list
             items = ", ".join([self.leaf(kind, False), NULLS[kind] if kind in NULLS else "NULL", self.leaf(kind, False)])
             return Query(kind, f"select id from {TABLE} where {e} {r.choice(['in', 'not in'])} ({items}) order by id")

@@ -1905,6 +1905,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop view {t}_v",
         "drop table {t}",
     ],
+    # A subquery's computed interval or timestamp is compared and sorted as one by the
+    # outer query (not as its text): the kinds of its columns are taken as written.
+    "computed intervals and timestamps through subqueries": [
+        "create table {t} (id int primary key, civ interval, ctz timestamptz)",
+        "insert into {t} values (1, '1 day 2 hours', '2024-01-01 10:00+00'), (3, '0', null), "
+        "(5, '1 year 2 mons 3 days 04:05:06.5', '2024-06-15 07:04:56.789+00'), (7, '-3 mons', '1999-12-31 23:00+00')",
+        "select s.id, s.v from (select id, (-civ) as v from {t}) s where s.v < interval '1 day' order by s.v desc, s.id",
+        "with c as (select id, civ * 2 as v from {t}) select id, v from c order by v, id",
+        "select s.id from (select id, ctz + civ as v from {t}) s where s.v > '2024-06-01' order by s.v",
+        "select s.id, s.v from (select id, (ctz + civ) - coalesce(ctz, timestamptz '2024-03-31 02:30:00Z') as v "
+        "from {t}) s where s.v > '1 week'::interval order by s.v, s.id",
+        "create view {t}_v as select id, civ / 2 as h from {t}",
+        "select id, h from {t}_v where h > interval '1 hour' order by h desc nulls last",
+        "drop view {t}_v",
+        "drop table {t}",
+    ],
     # A rename carries views and triggers along: PostgreSQL's view follows it and keeps
     # its column names; a new table may take the old name.
     "RENAME COLUMN and RENAME TO under views and triggers": [
@@ -1956,6 +1972,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "with c as (select id, cn / 3 as v from {t}) select id from c where exists "
         "(select 1 from {t} s where s.cn / 10 < c.v and s.id = c.id) order by id",
         "with c as (select cn / 3 as v from {t}) select v from c union all select 1 order by 1",
+        # a subquery's column list (SQLite has none): its columns named by it
+        "select w from (select id, cn / 7 from {t}) s(k, w) where w > 0 order by k",
+        "select * from (select * from {t}) s(a, b) order by a",
+        "select x from (select ci from {t} union all select 5) s(x) order by x nulls first",
+        "select S.K from (select id from {t}) S(K) order by 1",
         "drop table {t}",
     ],
 }
