@@ -102,11 +102,16 @@ def drop(text, rest, ctx):
     ifx = " IF EXISTS" if m.group(3) else ""
     cascade = (m.group(6) or "").lower() == "cascade"
     out = []
-    for n in _names(m.group(4)):
+    names = _names(m.group(4))
+    bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
+    for n, bare in zip(names, bares):
         if kind in ("TABLE", "VIEW"):
-            table_as.refuse_as_table(n[1:-1].replace('""', '"') if n.startswith('"') else n, kind.lower())
+            table_as.refuse_as_table(bare, kind.lower())
+        readers, notice = views.dropped_with(bare, kind.lower(), cascade, frozenset(b.lower() for b in bares)) \
+            if kind in ("TABLE", "VIEW") else ([], None)
         before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
-        out.append(Statement(kind="sql", tag=f"DROP {kind}", sqlite=(*before, f"DROP {kind}{ifx} {n}")))
+        out.append(Statement(kind="sql", tag=f"DROP {kind}", sqlite=(*readers, *before, f"DROP {kind}{ifx} {n}"),
+                             notice=notice))
     return out
 
 

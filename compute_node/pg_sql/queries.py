@@ -1178,6 +1178,9 @@ def _lossy_text(e: exp.Expression) -> exp.Literal | None:
     """The exact text, as a string literal, of a numeric literal SQLite cannot hold
     exactly (`lossy_number`), bare, parenthesized or negated; None for anything else."""
     e = e.unnest() if isinstance(e, exp.Paren) else e
+    if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType) and not e.args["to"].expressions \
+            and e.args["to"].this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
+        e = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this  # 1e20::numeric is the literal's value
     sign = ""
     if isinstance(e, exp.Neg):
         sign, e = "-", e.this.unnest() if isinstance(e.this, exp.Paren) else e.this

@@ -60,5 +60,5 @@ class Statement:
     # repeats from one pgbench transaction to the next.
     literals: tuple = ()
     # A notice to send with the statement's outcome (sqlstate, message): a noop's
-    # "already exists, skipping".
+    # "already exists, skipping", a DROP's "drop cascades to view v".
     notice: tuple[str, str] | None = None

@@ -97,6 +97,15 @@ def decimal_value(d: Decimal):
 _INT_BOUND = {"int2": (1 << 15, "smallint"), "int4": (1 << 31, "integer"), "int8": (1 << 63, "bigint")}
 
 
+def _refuse_beyond_double(d: Decimal) -> None:
+    """0A000 for an exact numeric result that SQLite would compare, sort or group as the
+    nearest double: more than 15 significant digits."""
+    if len(d.as_tuple().digits) > _DOUBLE_DIGITS and numeric.significant_digits(d) > _DOUBLE_DIGITS:
+        _fail("0A000", f"numeric result {numeric.text(d)} has more than {_DOUBLE_DIGITS} significant "
+              "digits, which Sixfold keeps exactly only where it is shown (not where it is compared, "
+              "sorted, grouped or read through a subquery)")
+
+
 def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, None), shown: bool = False,
                 verify: bool = False):
     """`verify`: a result kept as a number must hold it exactly (0A000 beyond 15 digits)."""
@@ -105,11 +114,8 @@ def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, N
         if op == "/" and db == 0:
             _fail("22012", "division by zero")
         out = numeric.operate(op, da, db)
-        if verify and len(out.as_tuple().digits) > _DOUBLE_DIGITS and \
-                numeric.significant_digits(out) > _DOUBLE_DIGITS:
-            _fail("0A000", f"numeric result {numeric.text(out)} has more than {_DOUBLE_DIGITS} significant "
-                  "digits, which Sixfold keeps exactly only where it is shown (not where it is compared, "
-                  "sorted, grouped or read through a subquery)")
+        if verify:
+            _refuse_beyond_double(out)
         # Shown (a result column, or an operand of another operator): PostgreSQL's exact
         # text, display scale and all. Anywhere else SQLite compares it: a number.
         return numeric.text(out) if shown else numeric.as_sqlite(out)
@@ -540,11 +546,13 @@ class _NumericSum:
         self.total: Decimal | None = None
         self.count = 0
         self.shown = False
+        self.inputs_short = True  # every value fits a double's 15 digits (not a quotient's text)
 
     def step(self, v, mode):
         if v is None:
             return
         self.shown, d = _mode_value(v, mode)
+        self.inputs_short = self.inputs_short and numeric.significant_digits(d) <= _DOUBLE_DIGITS
         self.total = d if self.total is None else numeric.operate("+", self.total, d)
         self.count += 1
 
@@ -552,6 +560,10 @@ class _NumericSum:
         return numeric.text(d) if self.shown else numeric.as_sqlite(d)
 
     def final_sum(self):
+        if self.total is not None and not self.shown and self.inputs_short:
+            # a sum compared as a number must be that number (a quotient's digits are
+            # approximate there already: such sums stay the nearest double)
+            _refuse_beyond_double(self.total)
         return None if self.total is None else self._result(self.total)
 
     def final_avg(self):

@@ -224,3 +224,55 @@ def _has_column(src: exp.Expression, name: str) -> bool:
     while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
         body = body.this
     return isinstance(body, exp.Select) and any(n == name for n, _ in exprtypes.named_items(src, body))
+
+
+def dropped_with(relation: str, kind: str, cascade: bool,
+                 dropping: frozenset[str] = frozenset()) -> tuple[list[str], tuple[str, str] | None]:
+    """(statements, notice) to run before DROP TABLE / VIEW `relation`: the views that read
+    it, directly or through other views, dropped first (readers of readers before them)
+    under CASCADE; without CASCADE such a view is 2BP01, as in PostgreSQL (SQLite would
+    drop the relation and leave the view failing), unless the same statement drops it
+    (`dropping`: lower-case names)."""
+    cat = schema.current()
+    if cat is None or not cat.views() or cat.columns(relation) is None:
+        return [], None
+    views = cat.views()
+    reads = {name: _relations_read(name, sql, cat) for name, sql in views.items()}
+    order: list[str] = []
+
+    def visit(target: str, depth: int) -> None:
+        if depth > _NESTING_MAX * 4:
+            return
+        for name in sorted(reads):
+            if target in reads[name] and name not in order and name != relation.lower():
+                visit(name, depth + 1)
+                if name not in order:
+                    order.append(name)
+
+    visit(relation.lower(), 0)
+    order = [name for name in order if name not in dropping]
+    if not order:
+        return [], None
+    if not cascade:
+        raise SqlError(f"cannot drop {kind} {relation} because other objects depend on it (view {order[-1]} "
+                       f"depends on {kind} {relation}); use DROP ... CASCADE", "2BP01")
+    notice = (f"drop cascades to view {order[0]}" if len(order) == 1 else
+              f"drop cascades to {len(order)} other objects")
+    return [f"DROP VIEW IF EXISTS {_quoted(name)}" for name in order], ("00000", notice)
+
+
+def _relations_read(name: str, sqlite_sql: str, cat: schema.Catalog) -> frozenset[str]:
+    """The tables and views a view's definition reads (by lower-case name), once per schema
+    version."""
+    def read() -> tuple:
+        from compute_node.pg_sql.queries import parse_one
+
+        try:
+            tree = parse_one(catalog.view_definition(sqlite_sql).strip().rstrip(";"))
+        except SqlError:
+            return ()
+        return tuple(sorted({t.name.lower() for t in tree.find_all(exp.Table) if isinstance(t.this, exp.Identifier)
+                             and (not t.db or t.db.lower() == "public")
+                             and exprtypes.cte_named(t.name, t) is None}))
+
+    return frozenset(cat.shared("\x00reads:" + name, read) or ())

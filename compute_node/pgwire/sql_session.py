@@ -563,7 +563,7 @@ class PgSession:
             tag = f"{tag} {max(n, 0)}"
         elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO") and stmt.value != "no data":
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
-        return Outcome(tag, columns, rows)
+        return Outcome(tag, columns, rows, notices=[stmt.notice] if stmt.notice else [])
 
     def _run_explain(self, stmt: Statement, params: tuple) -> Outcome:
         """SQLite's query plan as PostgreSQL's QUERY PLAN column: one line per step, nested

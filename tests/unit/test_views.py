@@ -1,11 +1,14 @@
 """Views read as their query (compute_node/pg_sql/views.py) and renames carried along
 (renames.py), in memory: a view's computed numerics compare as numbers; a stale
 definition falls back to SQLite's view; a rename keeps views current and frees the old
-table name."""
+table name; what a view reads is dropped only with CASCADE."""
 
 from __future__ import annotations
 
+import pytest
+
 from compute_node.pg_sql import catalog, renames
+from sixfold.errors import SqlError
 from tests.unit.memory_sql import memory_database
 
 
@@ -72,3 +75,19 @@ def test_renamed_trigger_names_and_markers():
     out = renames.renamed_sql("sixfold_con:c:t:k:ci", sql, "t", "u")
     assert out.startswith('CREATE TRIGGER "sixfold_con:c:u:k:ci" BEFORE INSERT ON c')
     assert '"parent": "u"' in out and "REFERENCES u(id)" in out
+
+
+def test_dropping_what_a_view_reads_needs_cascade():
+    db = memory_database()
+    db("create table ud_t (id int primary key, a int)")
+    db("create view ud_v as select id, a * 2 as y from ud_t")
+    db("create view ud_w as select y from ud_v")
+    for drop in ("drop table ud_t", "drop view ud_v"):
+        with pytest.raises(SqlError) as e:
+            db(drop)
+        assert e.value.sqlstate == "2BP01"
+    db("drop view ud_w, ud_v")  # both in one statement: nothing is left reading ud_v
+    db("create view ud_v as select id from ud_t")
+    db("drop table ud_t cascade")
+    names = {r[0] for r in db("select name from sqlite_master where name like 'ud_%'")}
+    assert names == set()
