@@ -24,6 +24,9 @@ class CopySpec:
     header: bool = False
     quote: str = '"'
     escape: str = '"'
+    # COPY (query) TO: the query's column types and display scales, as its SELECT has them
+    query_oids: tuple[int | None, ...] = ()
+    query_scales: tuple[int | None, ...] = ()
 
 
 def _qi(name: str) -> str:
@@ -115,19 +118,22 @@ def _matching_paren(text: str, start: int) -> int:
     raise SqlError("syntax error at end of input", "42601")
 
 
-def parse_copy(pg_sql: str, translate_query: Callable[[str], str]) -> CopySpec:
+def parse_copy(pg_sql: str, translate_query: Callable[[str], str | tuple[str, tuple, tuple]]) -> CopySpec:
     """The CopySpec of a COPY statement. `translate_query` turns the PostgreSQL query of
-    COPY (query) TO into SQLite."""
+    COPY (query) TO into SQLite: its text, or (text, column type OIDs, display scales)."""
     text = pg_sql.strip().rstrip(";").strip()
     m = re.match(r"copy\s*", text, re.IGNORECASE)
     if not m:
         raise SqlError("not a COPY statement", "42601")
     rest = text[m.end():]
     table = query = None
+    query_types: tuple[tuple, tuple] = ((), ())
     columns = None
     if rest.startswith("("):
         end = _matching_paren(rest, 0)
-        query = translate_query(rest[1:end])
+        translated = translate_query(rest[1:end])
+        query, query_types = (translated, ((), ())) if isinstance(translated, str) else (
+            translated[0], translated[1:])
         toks = _tokens(rest[end + 1:])
     else:
         toks = _tokens(rest)
@@ -181,7 +187,8 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str]) -> CopySpec:
     if fmt == "binary":
         if any(k in opts for k in ("delimiter", "null", "quote", "escape")) or opts["header"]:
             raise SqlError("cannot specify DELIMITER, NULL, QUOTE, ESCAPE or HEADER in BINARY mode", "42601")
-        return CopySpec(table=table, columns=columns, query=query, direction=direction, format=fmt,
+        return CopySpec(table=table, columns=columns, query=query, query_oids=query_types[0],
+                    query_scales=query_types[1], direction=direction, format=fmt,
                         delimiter="\t", null="", header=False, quote='"', escape='"')
     if fmt not in ("text", "csv"):
         raise SqlError(f'COPY format "{fmt}" not recognized', "22023")
@@ -200,7 +207,8 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str]) -> CopySpec:
         raise SqlError("COPY delimiter cannot be newline, carriage return or backslash", "22023")
     if opts["header"] and not csv:
         raise SqlError("COPY HEADER available only in CSV mode", "0A000")
-    return CopySpec(table=table, columns=columns, query=query, direction=direction, format=fmt,
+    return CopySpec(table=table, columns=columns, query=query, query_oids=query_types[0],
+                    query_scales=query_types[1], direction=direction, format=fmt,
                     delimiter=delimiter, null=null, header=bool(opts["header"]), quote=quote, escape=escape)
 
 

@@ -18,7 +18,7 @@ from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
 from compute_node.pg_sql.lexing import closing_paren, error_near, ident, split_top_level
-from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite
+from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite, select_path
 from compute_node.pg_sql.statement import Statement
 
 
@@ -43,8 +43,21 @@ def discard(text, rest, ctx):
 
 
 def copy_stmt(text, rest, ctx):
-    spec = parse_copy(text, lambda q: query_sqlite(q, ctx)[0])
+    spec = parse_copy(text, lambda q: _copy_query(q, ctx))
+    cat = schema.current()
+    if spec.table is not None and cat is not None and spec.table.lower() in cat.views():
+        raise SqlError(f'cannot copy {"from" if spec.direction == "to" else "to"} view "{spec.table}" '
+                       "(try the COPY (SELECT ...) TO variant)", "42809")
     return Statement(kind="copy", tag="COPY", copy=spec)
+
+
+def _copy_query(query: str, ctx) -> tuple[str, tuple, tuple]:
+    """COPY (query) TO's query as a statement's (views inlined, numerics with their
+    display scales): (SQLite text, column type OIDs, display scales)."""
+    st = select_path(query, ctx)
+    if len(st.sqlite) != 1 or st.param_count:
+        raise SqlError("COPY (query) TO with parameters or several statements is not supported", "0A000")
+    return st.sqlite[0], st.column_oids, st.column_scales
 
 
 _NAME_LIST = re.compile(r'\s*((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))?)\s*(,|$)')

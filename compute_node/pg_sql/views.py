@@ -13,8 +13,7 @@ definition as written no longer says what the view holds: a table or column it n
 renamed since (SQLite renamed it in its view; the definition is the text as written), or
 the view was made by a Sixfold that translated it otherwise. A view is inlined only when
 its definition, translated now, is SQLite's view's query (`_current`, once per schema
-version). COPY (query) TO reads SQLite's view: its rows would lose the display scale of a
-numeric computed in the view.
+version).
 """
 
 from __future__ import annotations

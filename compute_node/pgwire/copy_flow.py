@@ -46,7 +46,8 @@ async def copy_out(conn, stmt: Statement) -> None:
 
 def _out_lines(session, spec) -> tuple[int, list[bytes]]:
     """Worker thread: run COPY TO's query, format every line."""
-    outcome = session.run(Statement("sql", "SELECT", (select_sql(spec),)), ())
+    outcome = session.run(Statement("sql", "SELECT", (select_sql(spec),), column_oids=spec.query_oids,
+                                    column_scales=spec.query_scales), ())
     if spec.format == "binary":
         enc = pgtypes.encode_binary
         body = [format_binary_row([enc(v, oid) for v, (_, oid) in zip(row, outcome.columns)])

@@ -1899,6 +1899,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (select max(x) from {t}_v) as top",
         "create view {t}_u as select id, a from {t} where id < 3 union all select id, a * 2 from {t} where id >= 3",
         "select * from {t}_u where a > 4 order by a",
+        "copy {t}_v to stdout",  # 42809: COPY (SELECT ...) TO reads a view
         "drop table {t}",  # views read it: 2BP01
         "drop view {t}_v",  # {t}_vv reads it
         "drop view {t}_u",

@@ -398,3 +398,17 @@ def test_extensions_listed_as_postgres_lists_them(postgres_endpoint, sixfold_end
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
     cp = psql_uri(sixfold_endpoint, "-c", setup[0])
     assert cp.stderr.strip() == 'NOTICE:  extension "pgcrypto" already exists, skipping', cp.stderr
+
+
+def test_copy_of_a_query_over_a_view_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """COPY (SELECT ...) TO reads a view as its query: the view's computed numerics are
+    compared as numbers and printed with their display scales."""
+    t = f"w_{uuid.uuid4().hex[:8]}"
+    setup = [f"create table {t} (id int primary key, a numeric(10,2))",
+             f"insert into {t} values (1, 2.5), (2, 3), (3, 10)",
+             f"create view {t}_v as select id, a + 1.5 as x, a / 3 as r from {t}"]
+    endpoints = (postgres_endpoint, sixfold_endpoint)
+    pg, sf = psql_on_both(endpoints, setup, f"copy (select id, x, r from {t}_v where x > 4 order by id) to stdout",
+                          [f"drop view {t}_v", f"drop table {t}"])
+    assert "\n2\t4.50\t1.00000000000000000000\n3\t11.50\t3.3333333333333333\n" in pg
+    assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
