@@ -109,7 +109,7 @@ def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
     items = body.expressions
     for item_name, item in exprtypes.named_items(src, body):
         if item_name == name and not isinstance(item.unalias(), exp.Star):
-            return _item_reads_text(body, item, depth)
+            return _item_reads_text(item, depth)
     for item in items:  # through `*` and `t.*`
         bare = item.unalias()
         if isinstance(bare, exp.Star) or isinstance(bare, exp.Column) and isinstance(bare.this, exp.Star):
@@ -119,7 +119,7 @@ def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
     return None
 
 
-def _item_reads_text(body: exp.Select, item: exp.Expression, depth: int) -> bool:
+def _item_reads_text(item: exp.Expression, depth: int) -> bool:
     if is_text_quotient(item):
         return True
     bare = item.unalias()
