@@ -91,7 +91,7 @@ def drop(text, rest, ctx):
     sm = re.match(r"\s*sequence\s+(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$", rest, re.IGNORECASE | re.DOTALL)
     if sm:  # a sequence is a one-row table (sequences.py)
         ifx = " IF EXISTS" if sm.group(1) else ""
-        return [Statement(kind="sql", tag="DROP SEQUENCE", sqlite=(f"DROP TABLE{ifx} {n}",)) for n in _names(sm.group(2))]
+        return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in _names(sm.group(2))))
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
                  rest, re.IGNORECASE | re.DOTALL)
     if not m:
@@ -114,7 +114,8 @@ def drop(text, rest, ctx):
     kind = m.group(1).upper()
     ifx = " IF EXISTS" if m.group(3) else ""
     cascade = (m.group(6) or "").lower() == "cascade"
-    out = []
+    out: list[str] = []
+    notices = []
     names = _names(m.group(4))
     bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
     for n, bare in zip(names, bares):
@@ -123,9 +124,10 @@ def drop(text, rest, ctx):
         readers, notice = views.dropped_with(bare, kind.lower(), cascade, frozenset(b.lower() for b in bares)) \
             if kind in ("TABLE", "VIEW") else ([], None)
         before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
-        out.append(Statement(kind="sql", tag=f"DROP {kind}", sqlite=(*readers, *before, f"DROP {kind}{ifx} {n}"),
-                             notice=notice))
-    return out
+        out += [*readers, *before, f"DROP {kind}{ifx} {n}"]
+        notices += [notice] if notice else []
+    # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
+    return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None)
 
 
 def truncate(text, rest, ctx):
@@ -134,7 +136,7 @@ def truncate(text, rest, ctx):
     body = re.sub(r"\s+(restart|continue)\s+identity\b", " ", body, flags=re.IGNORECASE)
     body = re.sub(r"\s+(cascade|restrict)\s*$", "", body.rstrip(), flags=re.IGNORECASE)
     names = _names(body)
-    return [Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=(f"DELETE FROM {n}",)) for n in names]
+    return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(f"DELETE FROM {n}" for n in names))
 
 
 def create(text, rest, ctx):
