@@ -13,8 +13,8 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, distinct_on, enums, exprtypes, float_input, int_coercion, json_rows, more_functions, reflection, schema,
-    quotient_text, set_operations, sql_functions, temporal, values, views,
+    catalog, distinct_on, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
+    quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -2020,6 +2020,7 @@ def query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
     max_param = [0]
     tree = parse_one(pg_sql)
     _subquery_column_lists(tree)
+    tree = grouping_sets.rewrite(tree)
     tree = distinct_on.rewrite(rewrite(tree, ctx, max_param))
     return gen(tree), max_param[0]
 
@@ -2489,6 +2490,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
     views.inline(tree, ctx)
     _subquery_column_lists(tree)
+    tree = grouping_sets.rewrite(tree)
     into = tree.args.get("into") if isinstance(tree, exp.Select) else None
     if isinstance(into, exp.Into) and into.args.get("temporary"):
         raise SqlError("temporary tables are not supported; create a regular one and drop it when done", "0A000")

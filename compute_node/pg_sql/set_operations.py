@@ -32,10 +32,17 @@ _VALUE = "_u{}"  # the subquery's value columns, 1-based
 _SCALE = "_s{}"  # the branch's display scale of column i
 
 
+# A branch's value whose display scale is its own, row by row (an average: 2.0000000000000000,
+# 5.1666666666666667): the branch also carries its exact text (`_t`), shown in its place.
+OWN_SCALE = -1
+_TEXT = "_t{}"
+
+
 @dataclass(frozen=True)
 class PerRowScales:
     """What `apply` needs: the result columns' names, which columns carry a scale per
-    row and each branch's scale there, whether duplicates are removed."""
+    row and each branch's scale there (OWN_SCALE: the value's own), whether duplicates
+    are removed."""
     names: tuple[str, ...]
     branch_scales: tuple[dict[int, int], ...]  # per branch: column index -> its scale
     distinct: bool
@@ -66,17 +73,37 @@ def is_null(e: exp.Expression) -> bool:
 
 
 def _branch_scale(e: exp.Expression) -> int | None:
-    """The display scale a UNION branch's value shows with; None when its form does not
-    say one (a computed value whose digits are its own)."""
+    """The display scale a UNION branch's value shows with; OWN_SCALE for an average (its
+    digits are its own, and `apply` can show its exact text); None when its form does not
+    say one otherwise."""
     if is_null(e):
         return 0  # no value to show
     inner = e.unalias()
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
     k = exprtypes.kind(inner)
     if k == "int":
         return 0
     if k != "num":
         return None
-    return exprtypes.scale(inner)
+    sc = exprtypes.scale(inner)
+    if sc is None and isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct):
+        return OWN_SCALE
+    return sc
+
+
+def _shown_twin(item: exp.Expression) -> exp.Expression | None:
+    """A translated average (pg_numeric_avg(x, 'n...')) asked for its exact text instead
+    ('t...'); None for anything else."""
+    inner = item.unalias()
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if not (isinstance(inner, exp.Anonymous) and inner.name.lower() == "pg_numeric_avg" and len(inner.expressions) == 2
+            and isinstance(inner.expressions[1], exp.Literal)):
+        return None
+    twin = inner.copy()
+    twin.expressions[1].replace(exp.Literal.string("t" + str(inner.expressions[1].this)[1:]))
+    return twin
 
 
 def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | None:
@@ -142,10 +169,17 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     """The translated UNION `tree` as the outer SELECT over it described above."""
     branches = _union_chain(tree)
     assert branches is not None and len(branches) == len(p.branch_scales), "the translation kept the UNION's shape"
+    texted = {i for scales in p.branch_scales for i, sc in scales.items() if sc == OWN_SCALE}
     for b, scales in zip(branches, p.branch_scales):
         assert isinstance(b, exp.Select) and len(b.expressions) == len(p.names)
         items = [exp.alias_(e.unalias(), _VALUE.format(i + 1)) for i, e in enumerate(b.expressions)]
         items += [exp.alias_(exp.Literal.number(sc), _SCALE.format(i + 1)) for i, sc in sorted(scales.items())]
+        for i in sorted(texted):
+            value = b.expressions[i]
+            text = _shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
+                this="pg_with_scale", expressions=[value.unalias().copy(), exp.Literal.number(scales[i])])
+            assert text is not None, "plan() marks only averages, which translate to pg_numeric_avg"
+            items.append(exp.alias_(text, _TEXT.format(i + 1)))
         b.set("expressions", items)
     order, limit, offset = (tree.args.get(k) for k in ("order", "limit", "offset"))
     for k in ("order", "limit", "offset"):
@@ -156,7 +190,9 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     outer_items = []
     for i, name in enumerate(p.names):
         value = exp.column(_VALUE.format(i + 1))
-        if i in mixed:
+        if i in texted:  # the text each branch made (one of them, where duplicates merge)
+            value = exp.Min(this=exp.column(_TEXT.format(i + 1))) if p.distinct else exp.column(_TEXT.format(i + 1))
+        elif i in mixed:
             scale = exp.column(_SCALE.format(i + 1))
             if p.distinct:
                 scale = exp.Min(this=scale)

@@ -1924,6 +1924,36 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop view {t}_v",
         "drop table {t}",
     ],
+    # ROLLUP, CUBE and GROUPING SETS (SQLite has none): a UNION ALL of one GROUP BY per set.
+    "ROLLUP, CUBE and GROUPING SETS": [
+        "create table {t} (id int primary key, region text, product text, qty int, amt numeric(10,2), d date)",
+        "insert into {t} values (1, 'north', 'apple', 3, 2.50, '2024-01-31'), (2, 'north', 'pear', 1, 10, '2024-02-01'), "
+        "(3, 'south', 'apple', 7, 1.25, '2024-01-31'), (4, 'south', null, 2, null, null), "
+        "(5, 'east', 'apple', 1, 3, '2024-03-01')",
+        "select region, product, sum(qty), sum(amt) from {t} group by rollup (region, product) "
+        "order by region nulls last, product nulls last, 3",
+        "select region, product, count(*), grouping(region, product) as g from {t} group by cube (region, product) "
+        "order by g, 1, 2",
+        "select region, product, sum(qty) from {t} group by grouping sets ((region), (product), ()) order by 1, 2, 3",
+        "select region, count(*) from {t} group by rollup (region) having count(*) > 1 order by 1 nulls first",
+        "select region as r, max(amt) as m from {t} group by grouping sets ((r), ()) order by r desc nulls first",
+        "select region, product, d, count(*) from {t} group by region, rollup (product, d) order by 1, 2, 3",
+        "select coalesce(region, 'all') as reg, sum(qty) as total from {t} group by rollup (region) order by total desc",
+        "select count(*), sum(qty) from {t} group by ()",
+        "select region from {t} group by rollup (region) order by 1",
+        "select distinct grouping(region) from {t} group by rollup (region) order by 1",
+        "select region, sum(qty) from {t} where qty > 1 group by rollup (region) order by 2 desc, 1 limit 2",
+        "select r, n from (select region as r, count(*) as n from {t} group by rollup (region)) s where r is null",
+        "with c as (select region, sum(qty) as q from {t} group by cube (region)) select * from c order by q",
+        "select region, avg(qty) from {t} group by rollup (region) order by 1",
+        # an average's display scale is its own (2.0000000000000000), in any sorted UNION too
+        "select avg(qty) from {t} union all select 1 order by 1",
+        "select avg(amt) as a from {t} union select 1.00 order by 1 desc",
+        "select region, product, count(*) from {t} group by rollup ((region, product)) order by 1, 2",
+        "select region, sum(qty) from {t} where false group by rollup (region)",
+        "select region, row_number() over () from {t} group by rollup (region)",
+        "drop table {t}",
+    ],
     # A rename carries views and triggers along: PostgreSQL's view follows it and keeps
     # its column names; a new table may take the old name.
     "RENAME COLUMN and RENAME TO under views and triggers": [
@@ -1992,6 +2022,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("ROLLUP, CUBE and GROUPING SETS", "row_number() over ()"):
+        "window functions with ROLLUP, CUBE or GROUPING SETS are refused (0A000)",
     ("numeric quotients through subqueries and CTEs", "(0.5)) v(x)) >"):
         "a numeric sum beyond 15 significant digits kept as a number (compared) is refused (0A000)",
     ("numeric quotients through subqueries and CTEs", "round(99999999999999999999.5, 2) as v"):

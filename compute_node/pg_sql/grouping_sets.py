@@ -1,0 +1,188 @@
+"""GROUP BY ROLLUP, CUBE and GROUPING SETS, which SQLite has not, as a UNION ALL.
+
+`SELECT a, b, sum(x) FROM t GROUP BY ROLLUP (a, b)` is the rows of GROUP BY a, b; of GROUP
+BY a (b shown as NULL); and of the whole table (a and b NULL), in one result. So it is
+written as that: one branch per grouping set, in PostgreSQL's expansion order, each a copy
+of the SELECT grouped by its set, with the grouping expressions it leaves out read as NULL
+in its select list and HAVING (not inside aggregates, which read the rows), GROUPING(...)
+as the branch's bitmask, and the ORDER BY, LIMIT and OFFSET moved to the UNION (by the
+position of the result column each sorts by). The empty set is an aggregate over all the
+rows (one row, even of an empty table).
+
+Refused (0A000): window functions with grouping sets, an ORDER BY term that is not a
+result column, more than GROUPING_SETS_MAX sets, and a HAVING where the empty set has no
+aggregate in its select list (SQLite has no aggregate query without one).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlglot import exp
+
+from sixfold.errors import SqlError
+
+GROUPING_SETS_MAX = 64  # branches one GROUP BY may expand to (CUBE of 6 columns)
+
+_Set = tuple[exp.Expression, ...]
+
+
+def rewrite(tree: exp.Expression) -> exp.Expression:
+    """`tree` with each SELECT that groups by ROLLUP, CUBE or GROUPING SETS (or by `()`)
+    replaced by its UNION ALL; the other SELECTs as they are."""
+    for sel in list(tree.find_all(exp.Select)):
+        group = sel.args.get("group")
+        if group is None or not any(isinstance(e, (exp.Rollup, exp.Cube, exp.GroupingSets)) or _empty(e)
+                                    for e in group.expressions):
+            continue
+        union = _union(sel, _sets(group.expressions))
+        if sel is tree:
+            tree = union
+        else:
+            sel.replace(union)
+    return tree
+
+
+def _empty(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Tuple) and not e.expressions
+
+
+def _members(e: exp.Expression) -> _Set:
+    """The expressions one element of a grouping set stands for: `(a, b)` is two."""
+    if isinstance(e, exp.Tuple):
+        return tuple(e.expressions)
+    if isinstance(e, exp.Paren):
+        return _members(e.this)
+    return (e,)
+
+
+def _expand(e: exp.Expression) -> list[_Set]:
+    """The grouping sets one item of GROUP BY stands for, in PostgreSQL's order."""
+    if isinstance(e, exp.Rollup):
+        parts = [_members(x) for x in e.expressions]
+        return [tuple(x for p in parts[:n] for x in p) for n in range(len(parts), -1, -1)]
+    if isinstance(e, exp.Cube):
+        parts = [_members(x) for x in e.expressions]
+        out = []
+        for n in range(len(parts), -1, -1):
+            for chosen in itertools.combinations(range(len(parts)), n):
+                out.append(tuple(x for i in chosen for x in parts[i]))
+        return out
+    if isinstance(e, exp.GroupingSets):
+        return [s for x in e.expressions for s in
+                (_expand(x) if isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) else [_members(x)])]
+    return [_members(e)]
+
+
+def _sets(items: list[exp.Expression]) -> list[_Set]:
+    """GROUP BY's items -> its grouping sets (the product of each item's)."""
+    sets: list[_Set] = [()]
+    for item in items:
+        sets = [a + b for a in sets for b in _expand(item)]
+        if len(sets) > GROUPING_SETS_MAX:
+            raise SqlError(f"GROUP BY with more than {GROUPING_SETS_MAX} grouping sets is not supported", "0A000")
+    return sets
+
+
+def _key(e: exp.Expression) -> str:
+    """What makes two grouping expressions the same (a column with or without its table)."""
+    if isinstance(e, exp.Column):
+        return "col:" + e.name.lower()
+    return e.sql(dialect="postgres").lower()
+
+
+def _union(sel: exp.Select, sets: list[_Set]) -> exp.Expression:
+    if any(e.find(exp.Window) is not None for e in sel.expressions):
+        raise SqlError("window functions with ROLLUP, CUBE or GROUPING SETS are not supported", "0A000")
+    aliases = {e.alias.lower(): e.this for e in sel.expressions if isinstance(e, exp.Alias)}
+    # GROUP BY may name a result column by its alias: the expression it stands for
+    sets = [tuple(aliases[e.name.lower()] if isinstance(e, exp.Column) and not e.table and
+                  e.name.lower() in aliases else e for e in s) for s in sets]
+    everything = {_key(e): e for s in sets for e in s}
+    positions = _order_positions(sel)
+    branches = []
+    for s in sets:
+        kept = {_key(e) for e in s}
+        branch = sel.copy()
+        for arg in ("with_", "order", "limit", "offset", "distinct"):
+            branch.set(arg, None)
+        gone = {k for k in everything if k not in kept}
+        branch.set("expressions", [_nulled(e, gone, s) for e in branch.expressions])
+        if branch.args.get("having") is not None:
+            branch.set("having", _nulled(branch.args["having"], gone, s))
+        unique = list({_key(e): e for e in s}.values())
+        branch.set("group", exp.Group(expressions=[e.copy() for e in unique]) if unique else None)
+        if not unique and not any(e.find(exp.AggFunc) for e in branch.expressions):
+            if branch.args.get("having") is not None:
+                raise SqlError("GROUPING SETS with an empty set, a HAVING and no aggregate in the select list "
+                               "is not supported", "0A000")
+            # one row, whatever the table has: every grouping expression is NULL here
+            for arg in ("from_", "joins", "where"):
+                branch.set(arg, None)
+        branches.append(branch)
+    distinct = sel.args.get("distinct") is not None
+    out = branches[0]
+    for b in branches[1:]:
+        out = exp.Union(this=out, expression=b, distinct=distinct)
+    if len(branches) == 1 and distinct:
+        out.set("distinct", sel.args["distinct"].copy())
+    if positions:
+        out.set("order", exp.Order(expressions=positions))
+    for arg in ("limit", "offset"):
+        if sel.args.get(arg) is not None:
+            out.set(arg, sel.args[arg].copy())
+    with_ = sel.args.get("with_")
+    if with_ is not None:
+        out.set("with_", with_.copy())
+    return out
+
+
+def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
+    """`e` with the grouping expressions left out of this set as NULL (not inside an
+    aggregate) and GROUPING(...) as this set's bitmask."""
+    kept_keys = {_key(x) for x in kept}
+
+    def fn(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Grouping):
+            bits = 0
+            for arg in node.expressions:
+                bits = bits * 2 + (0 if _key(arg) in kept_keys else 1)
+            return exp.Literal.number(bits)
+        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, exp.AggFunc) and _key(node) in gone \
+                and isinstance(node, (exp.Column, exp.Func, exp.Binary, exp.Paren, exp.Cast)):
+            return exp.Null()
+        return node
+
+    out = e.copy().transform(fn)
+    if isinstance(e, exp.Column) and isinstance(out, exp.Null):
+        return exp.alias_(out, exp.to_identifier(e.name))  # the column keeps its name
+    if isinstance(e, exp.Grouping):
+        return exp.alias_(out, exp.to_identifier("grouping"))
+    return out
+
+
+def _order_positions(sel: exp.Select) -> list[exp.Ordered]:
+    """ORDER BY's terms as positions of the result columns they sort by."""
+    order = sel.args.get("order")
+    if order is None:
+        return []
+    items = sel.expressions
+    out = []
+    for o in order.expressions:
+        key = o.this
+        position = None
+        if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
+            position = int(key.this)
+        else:
+            for i, item in enumerate(items, 1):
+                bare = item.unalias()
+                if (isinstance(key, exp.Column) and not key.table and item.alias_or_name.lower() == key.name.lower()) \
+                        or _key(bare) == _key(key):
+                    position = i
+                    break
+        if position is None:
+            raise SqlError("ORDER BY with ROLLUP, CUBE or GROUPING SETS must name a result column", "0A000")
+        ordered = o.copy()
+        ordered.set("this", exp.Literal.number(position))
+        out.append(ordered)
+    return out
