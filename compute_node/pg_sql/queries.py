@@ -552,7 +552,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             # or sorted: 99999999999999999999.5 - n is the same double for every small n.
             raise _lossy_arithmetic()
         verify = not shown and "num" in (ka, kb)
-        if verify and cls is exp.Div and _in_sorted_set_result(node):
+        if verify and cls is exp.Div and _in_sorted_set_result(node) and not node.meta.get(set_operations.TWINNED):
             # a numeric quotient's display scale is its own (1/3 is 0.33333333333333333333):
             # a number, as a sorted set operation's column is here, cannot show it
             raise _sorted_set_quotient()
@@ -1350,7 +1350,7 @@ def _reads_text_as_number(col: exp.Column) -> bool:
         return False  # read as a number already
     if _shown(col) or quotient_text.makes_text(col, _shown) or not quotient_text.reads_text(col):
         return False
-    if _in_sorted_set_result(col):
+    if _in_sorted_set_result(col) and not col.meta.get(set_operations.TWINNED):
         raise _sorted_set_quotient()
     return True
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes
+from compute_node.pg_sql import exprtypes, quotient_text
 from compute_node.pg_sql import types as pgtypes
 from sixfold.errors import SqlError
 
@@ -32,9 +32,12 @@ _VALUE = "_u{}"  # the subquery's value columns, 1-based
 _SCALE = "_s{}"  # the branch's display scale of column i
 
 
-# A branch's value whose display scale is its own, row by row (an average: 2.0000000000000000,
-# 5.1666666666666667): the branch also carries its exact text (`_t`), shown in its place.
+# A branch's value whose display scale is its own, row by row (an average, a quotient:
+# 2.0000000000000000, 5.1666666666666667): the branch also carries its exact text (`_t`),
+# shown in its place. `plan` marks such a quotient (TWINNED in its meta) for the
+# translator, which otherwise refuses a quotient it would have to sort as a number.
 OWN_SCALE = -1
+TWINNED = "sixfold_twinned"
 _TEXT = "_t{}"
 
 
@@ -87,22 +90,39 @@ def _branch_scale(e: exp.Expression) -> int | None:
     if k != "num":
         return None
     sc = exprtypes.scale(inner)
-    if sc is None and isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct):
+    if sc is None and (isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct)
+                       or isinstance(inner, exp.Div)
+                       or isinstance(inner, exp.Column) and quotient_text.reads_text(inner)):
         return OWN_SCALE
     return sc
 
 
-def _shown_twin(item: exp.Expression) -> exp.Expression | None:
-    """A translated average (pg_numeric_avg(x, 'n...')) asked for its exact text instead
-    ('t...'); None for anything else."""
-    inner = item.unalias()
+def _own_scale_node(e: exp.Expression) -> exp.Expression:
+    inner = e.unalias()
     while isinstance(inner, exp.Paren):
         inner = inner.this
-    if not (isinstance(inner, exp.Anonymous) and inner.name.lower() == "pg_numeric_avg" and len(inner.expressions) == 2
-            and isinstance(inner.expressions[1], exp.Literal)):
+    return inner
+
+
+def _shown_twin(item: exp.Expression) -> exp.Expression | None:
+    """A translated average, quotient or quotient's text read as a number, as its exact
+    text: pg_numeric_avg(x, 'n...') as 't...', pg_arith('/', ...) as '/t', pg_numeric_in(c)
+    as c; None for anything else."""
+    inner = _own_scale_node(item)
+    if not isinstance(inner, exp.Anonymous) or not inner.expressions:
+        return None
+    name, args = inner.name.lower(), inner.expressions
+    if name == "pg_numeric_in" and len(args) == 1:
+        return args[0].copy()
+    at = {"pg_numeric_avg": 1, "pg_arith": 0}.get(name)
+    if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):
+        return None
+    mode = str(args[at].this)
+    shown = "t" + mode[1:] if name == "pg_numeric_avg" else mode[:1] + "t" if mode[:1] == "/" else None
+    if shown is None:
         return None
     twin = inner.copy()
-    twin.expressions[1].replace(exp.Literal.string("t" + str(inner.expressions[1].this)[1:]))
+    twin.expressions[at].replace(exp.Literal.string(shown))
     return twin
 
 
@@ -131,6 +151,10 @@ def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | Non
         per_branch.append(got)
     if not _order_by_outputs(tree, branches[0]):
         return None
+    for b, got in zip(branches, per_branch):
+        for i, sc in got.items():
+            if sc == OWN_SCALE:
+                _own_scale_node(b.expressions[i]).meta[TWINNED] = True
     names = tuple(e.alias_or_name for e in branches[0].expressions)
     return PerRowScales(names, tuple(per_branch), tree.args.get("distinct") is not False)
 
@@ -178,7 +202,7 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
             value = b.expressions[i]
             text = _shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
                 this="pg_with_scale", expressions=[value.unalias().copy(), exp.Literal.number(scales[i])])
-            assert text is not None, "plan() marks only averages, which translate to pg_numeric_avg"
+            assert text is not None, "plan() marks only averages and quotients, which translate so"
             items.append(exp.alias_(text, _TEXT.format(i + 1)))
         b.set("expressions", items)
     order, limit, offset = (tree.args.get(k) for k in ("order", "limit", "offset"))
