@@ -367,12 +367,22 @@ def database_size_sql(database: str) -> str:
 
 
 _VIEW_DEFINITION = schema.VIEW_DEFINITION_MARK
+# The comment's version: 2 since views are inlined and their definitions follow renames
+# (views.py trusts them); 1 ("/* sixfold view definition: ...") before.
+_KEPT_CURRENT = " 2: "
 
 
 def view_definition_comment(pg_query: str) -> str:
     """The comment a view's SQLite CREATE VIEW carries: its query as written (base64, so
     no text can end the comment)."""
-    return _VIEW_DEFINITION + base64.b64encode(pg_query.strip().rstrip(";").strip().encode()).decode() + " */"
+    encoded = base64.b64encode(pg_query.strip().rstrip(";").strip().encode()).decode()
+    return _VIEW_DEFINITION + _KEPT_CURRENT + encoded + " */"
+
+
+def view_definition_kept_current(create_sql: str) -> bool:
+    """Whether the view's definition comment is of the version renames keep current."""
+    at = create_sql.rfind(_VIEW_DEFINITION)
+    return at >= 0 and create_sql.startswith(_KEPT_CURRENT, at + len(_VIEW_DEFINITION))
 
 
 def view_definition(create_sql: str | None) -> str | None:
@@ -384,7 +394,8 @@ def view_definition(create_sql: str | None) -> str | None:
     at = create_sql.rfind(_VIEW_DEFINITION)
     if at >= 0:
         encoded = create_sql[at + len(_VIEW_DEFINITION):].split("*/", 1)[0].strip()
-        return " " + base64.b64decode(encoded).decode() + ";"
+        encoded = encoded.split(":", 1)[1] if ":" in encoded else encoded  # after "2:" (or ":" before versions)
+        return " " + base64.b64decode(encoded.strip()).decode() + ";"
     m = re.search(r"\bAS\b\s*(.*)$", create_sql, re.IGNORECASE | re.DOTALL)
     return " " + (m.group(1) if m else create_sql).strip().rstrip(";") + ";"
 

@@ -85,19 +85,44 @@ def _sets(items: list[exp.Expression]) -> list[_Set]:
 
 
 def _key(e: exp.Expression) -> str:
-    """What makes two grouping expressions the same (a column with or without its table)."""
+    """What makes two grouping expressions the same (a column with or without its table,
+    with or without parentheses)."""
+    while isinstance(e, exp.Paren):
+        e = e.this
     if isinstance(e, exp.Column):
         return "col:" + e.name.lower()
     return e.sql(dialect="postgres").lower()
 
 
+def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
+    """A grouping set's element as the expression it stands for: a result column's alias
+    or (an integer) its position, as in a plain GROUP BY; a constant is 42601 there, as
+    PostgreSQL refuses it."""
+    bare = e
+    while isinstance(bare, exp.Paren):
+        bare = bare.this
+    if isinstance(bare, exp.Column) and not bare.table:
+        for item in items:
+            if isinstance(item, exp.Alias) and item.alias.lower() == bare.name.lower():
+                return item.this
+        return e
+    while isinstance(bare, exp.Neg) and isinstance(bare.this, (exp.Literal, exp.Neg, exp.Paren)):
+        bare = bare.this.unnest() if isinstance(bare.this, exp.Paren) else bare.this
+    if isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit() and \
+            int(str(bare.this)) < 2**31 and bare is e:
+        position = int(str(bare.this))
+        if not 1 <= position <= len(items):
+            raise SqlError(f"GROUP BY position {position} is not in select list", "42P10")
+        return items[position - 1].unalias()
+    if isinstance(bare, (exp.Literal, exp.Boolean)):
+        raise SqlError("non-integer constant in GROUP BY", "42601")
+    return e
+
+
 def _union(sel: exp.Select, sets: list[_Set]) -> exp.Expression:
     if any(e.find(exp.Window) is not None for e in sel.expressions):
         raise SqlError("window functions with ROLLUP, CUBE or GROUPING SETS are not supported", "0A000")
-    aliases = {e.alias.lower(): e.this for e in sel.expressions if isinstance(e, exp.Alias)}
-    # GROUP BY may name a result column by its alias: the expression it stands for
-    sets = [tuple(aliases[e.name.lower()] if isinstance(e, exp.Column) and not e.table and
-                  e.name.lower() in aliases else e for e in s) for s in sets]
+    sets = [tuple(_resolved(e, sel.expressions) for e in s) for s in sets]
     everything = {_key(e): e for s in sets for e in s}
     positions = _order_positions(sel)
     branches = []
@@ -148,8 +173,8 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
             for arg in node.expressions:
                 bits = bits * 2 + (0 if _key(arg) in kept_keys else 1)
             return exp.Literal.number(bits)
-        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, exp.AggFunc) and _key(node) in gone \
-                and isinstance(node, (exp.Column, exp.Func, exp.Binary, exp.Paren, exp.Cast)):
+        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, (exp.AggFunc, exp.Identifier, exp.Alias,
+                                                                                 exp.Star)) and _key(node) in gone:
             return exp.Null()
         return node
 

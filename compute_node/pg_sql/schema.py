@@ -28,7 +28,7 @@ _SHARED_LOCK = threading.Lock()
 _MISSING = object()
 _VIEWS_KEY = "\x00views"  # (a table name cannot hold NUL)
 # What begins the comment holding a view's definition as written (catalog.view_definition).
-VIEW_DEFINITION_MARK = "/* sixfold view definition: "
+VIEW_DEFINITION_MARK = "/* sixfold view definition"
 
 
 @dataclass

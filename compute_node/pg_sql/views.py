@@ -9,11 +9,10 @@ column list). SQLite's own view would hand back what its statement showed - a nu
 computed in the view as its text, which `WHERE total > 10` then compared as text.
 
 The SQLite view stays: the catalogs list it, and it is what a statement reads when the
-definition as written no longer says what the view holds: a table or column it names was
-renamed since (SQLite renamed it in its view; the definition is the text as written), or
-the view was made by a Sixfold that translated it otherwise. A view is inlined only when
-its definition, translated now, is SQLite's view's query (`_current`, once per schema
-version).
+definition as written no longer says what the view holds. Renames keep definitions
+current (`around_rename`) since their comment's second version; a view of the first
+version is inlined only when its definition, translated now, is SQLite's view's query
+(`_current`, once per schema version): a rename made before may have left it stale.
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ from sixfold.errors import SqlError
 
 _NESTING_MAX = 16  # views read by views read by ... inlined, deepest first
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+# CREATE VIEW name [(columns)] AS, as ddl.py writes it
+_HEAD = re.compile(r"^\s*CREATE\s+VIEW\s+(?:\"(?:[^\"]|\"\")+\"|[^\s(]+)\s*(?:\([^)]*\))?\s*AS\s+", re.IGNORECASE)
 _COLUMN_LIST = re.compile(r"^\s*CREATE\s+VIEW\s+(?:\"(?:[^\"]|\"\")+\"|\S+?)\s*\(", re.IGNORECASE)
 
 
@@ -76,12 +77,17 @@ def inline(tree: exp.Expression, ctx: SessionContext) -> None:
 
 
 def _current(name: str, sqlite_sql: str, cat: schema.Catalog, ctx: SessionContext) -> str | None:
-    """The view's definition as written when, translated now, it is SQLite's view's query;
-    None when not (renamed since, or made by another translation)."""
+    """The view's definition as written when it says what the view holds: always for a
+    view made since renames carry definitions along (catalog.view_definition_kept_current);
+    for an older one, when the definition translated now is SQLite's view's query. None
+    when not (renamed since)."""
+    definition = catalog.view_definition(sqlite_sql).strip().rstrip(";")
+    if catalog.view_definition_kept_current(sqlite_sql):
+        return definition
+
     def check() -> tuple:
         from compute_node.pg_sql.queries import query_sqlite
 
-        definition = catalog.view_definition(sqlite_sql).strip().rstrip(";")
         held = sqlite_sql[:sqlite_sql.rfind(schema.VIEW_DEFINITION_MARK)].rstrip()
         try:
             now = query_sqlite(definition, ctx)[0]
@@ -151,10 +157,11 @@ def around_rename(table: str, column: tuple[str, str] | None, new_table: str | N
                 body = query_sqlite(text, ctx)[0]
         except SqlError:
             continue
-        head = sqlite_sql[:sqlite_sql.rfind(schema.VIEW_DEFINITION_MARK)].rstrip()
-        head = head[:len(head) - len(query_sqlite(definition, ctx)[0])]
+        head = _HEAD.match(sqlite_sql)
+        if head is None:
+            continue
         before.append(f"DROP VIEW {_quoted(name)}")
-        after.append(f"{head}{body} {catalog.view_definition_comment(text)}")
+        after.append(f"{head.group(0)}{body} {catalog.view_definition_comment(text)}")
     return before, after
 
 

@@ -176,12 +176,13 @@ class Generator:
     def shaped_query(self) -> Query:
         """An expression in a query's other clauses: ORDER BY (NULLs and the type's order),
         GROUP BY, DISTINCT, DISTINCT ON, IN / NOT IN / EXISTS subqueries, window functions,
-        set operations, LIMIT, a table made from it by CREATE TABLE AS, a view, a subquery."""
+        set operations, LIMIT, a table made from it by CREATE TABLE AS, a view, a subquery,
+        GROUP BY ROLLUP."""
         r = self.rng
         kind = r.choice(ORDERED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(18)
+        shape = r.randrange(19)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
             col = r.choice(KIND_COLUMNS[kind])
             other = r.choice(KIND_COLUMNS[kind])
@@ -225,6 +226,11 @@ class Generator:
             outer = r.choice(["s.v", "s.v, s.v is null"] + (["s.v, s.v * 2, -s.v"] if kind in ("i", "n", "f") else []))
             return Query(kind, f"select s.id, {outer} from (select id, {e} as v from {TABLE}) s{cmp} "
                                f"order by s.v{direction}, s.id")
+        if shape == 18:  # ROLLUP: each group's aggregate and the total (GROUPING() orders a NULL group apart)
+            k = self.expr(r.choice(ORDERED_KINDS), r.randint(0, 1))
+            agg = r.choice(self._aggregates(kind))
+            return Query(kind, f"select grouping({k}) as g, {k} as k, {agg.format(e)} as a from {TABLE} "
+                               f"group by rollup ({k}) order by 1, 2{direction}")
         if shape == 12:  # IN / NOT IN with a NULL in the list
             items = ", ".join([self.leaf(kind, False), NULLS[kind] if kind in NULLS else "NULL", self.leaf(kind, False)])
             return Query(kind, f"select id from {TABLE} where {e} {r.choice(['in', 'not in'])} ({items}) order by id")

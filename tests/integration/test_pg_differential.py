@@ -1955,6 +1955,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select region, product, count(*) from {t} group by rollup ((region, product)) order by 1, 2",
         "select region, sum(qty) from {t} where false group by rollup (region)",
         "select region, row_number() over () from {t} group by rollup (region)",
+        # (generator seed 20261247) parentheses, positions and constants in a grouping set
+        "select grouping((-qty)) as g, (-qty) as k, count(*) from {t} group by rollup ((-qty)) order by 1, 2",
+        "select region, count(*) from {t} group by rollup (1) order by 1 nulls last",
+        "select grouping(region), region from {t} group by cube (2) order by 1, 2",
+        "select region from {t} group by rollup (5)",
+        "select grouping('x') as g, 'x' as k, count(*) from {t} group by rollup ('x')",
         "drop table {t}",
     ],
     # A rename carries views and triggers along: PostgreSQL's view follows it and keeps

@@ -21,7 +21,8 @@ _databases = itertools.count(1)
 
 
 def memory_database() -> Callable[[str], list]:
-    """run(sql) -> the rows of the last SQLite statement the translation made."""
+    """run(sql) -> the rows of the last SQLite statement the translation made; run.conn is
+    the SQLite connection under it."""
     conn = apsw.Connection(":memory:")
     functions.register(conn)
     conn.execute(f"PRAGMA schema_version = {next(_databases) * _VERSIONS_APART}")
@@ -38,4 +39,5 @@ def memory_database() -> Callable[[str], list]:
                 except apsw.Error as e:  # with its SQLSTATE, as the engine reports it
                     raise sql_error(e) from None
         return rows
+    run.conn = conn  # type: ignore[attr-defined]  # (SQLite text a test writes itself, untranslated)
     return run
