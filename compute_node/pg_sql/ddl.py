@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, enums, extensions, routines, schema, schemas, sequences,
+    alter_column, catalog, comments, constraints, domains, enums, extensions, routines, schema, schemas, sequences,
     renames, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -100,6 +100,8 @@ def drop(text, rest, ctx):
             return extensions.drop(rest)
         if what == "type":
             return enums.drop_type(rest)
+        if what == "domain":
+            return domains.drop(rest)
         if what == "function":
             return routines.drop_function(rest)
         if what == "materialized":
@@ -160,6 +162,8 @@ def create(text, rest, ctx):
         return extensions.create(rest)
     if low.startswith("type "):
         return enums.create_type(rest)
+    if low.startswith("domain "):
+        return domains.create(rest)
     if re.match(r"(or replace\s+)?function\b", low):
         return routines.create_function(rest, ctx)
     if re.match(r"(or replace\s+)?(constraint\s+)?trigger\b", low):
@@ -266,6 +270,8 @@ _ALTER = re.compile(r"\s*table\s+(if\s+exists\s+)?(only\s+)?(\"(?:[^\"]|\"\")+\"
 def alter(text, rest, ctx):
     if re.match(r"\s*type\b", rest, re.IGNORECASE):
         return enums.alter_type(rest)
+    if re.match(r"\s*domain\b", rest, re.IGNORECASE):
+        return domains.alter(rest)
     if re.match(r"\s*sequence\b", rest, re.IGNORECASE):
         cat = schema.current()
         out = sequences.alter(rest, lambda n: cat is None or cat.columns(n) is not None)
@@ -653,12 +659,14 @@ def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
     cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
     if len(cols) != 1:
         raise error_near(text.split()[0])
-    kind = cols[0].args.get("kind")
-    return (_column_def(cols[0], ctx, pk_taken=True, adding=True), _ident_sql(cols[0].this),
+    column = domains.column(cols[0])
+    kind = column.args.get("kind")
+    return (_column_def(column, ctx, pk_taken=True, adding=True), _ident_sql(column.this),
             _pg_type_text(kind) if kind is not None else "")
 
 
 def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> str:
+    c = domains.column(c)  # a domain's column: its base type and its constraints
     name = _ident_sql(c.this)
     kind = c.args.get("kind")
     constraints = list(c.args.get("constraints") or [])

@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, distinct_on, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
+    catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
     quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -73,6 +73,9 @@ _CAST_KINDS = {"DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETI
 def _cast(node: exp.Cast) -> exp.Expression:
     to = node.args.get("to")
     x = node.this
+    checked = domains.cast(x, to) if isinstance(to, exp.DataType) else None
+    if checked is not None:
+        return checked  # value::domain: the base type's cast, with the domain's checks
     if isinstance(to, exp.ObjectIdentifier) or (to is not None and to.sql("postgres").lower().split(".")[-1] in (
             "regtype", "regclass", "oid", "regproc", "regnamespace")):
         return _cast_object_identifier(x, to, _shown(node) and not _compared(node))
@@ -148,6 +151,8 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 elif not isinstance(lit, exp.Null):
                     x = exp.Anonymous(this="pg_enum_in", expressions=[exp.Literal.string(token), x])
                 return exp.Collate(this=x, expression=exp.to_identifier(token, quoted=True))
+            if schema.current() is not None:  # no enum, no domain: no such type (with a catalog to tell)
+                raise SqlError(f'type "{to.sql("postgres").strip(chr(34))}" does not exist', "42704")
         raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
     name = to.sql("postgres").lower() if to is not None else "?"
     raise SqlError(f"cast to type {name} is not supported", "0A000")

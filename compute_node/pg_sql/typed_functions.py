@@ -530,6 +530,13 @@ def pg_raise(sqlstate, message):
     _fail(str(sqlstate), str(message))
 
 
+def pg_domain_check(value, holds, sqlstate, message):
+    """`value` when a domain's condition on it holds (true or NULL, as a CHECK), else fail."""
+    if holds is not None and not holds:
+        _fail(str(sqlstate), str(message))
+    return value
+
+
 def _mode_value(v, mode: str) -> tuple[bool, Decimal]:
     """An aggregate's (shown?, exact value) from its mode ('t'/'n' and an optional static
     display scale, 't2') and one input."""
@@ -640,6 +647,7 @@ def register(conn: apsw.Connection) -> None:
         _NumericPick(), lambda agg, v, m: agg.step(v, m, False), _NumericPick.final), 2)
     det = {"deterministic": True}
     conn.create_scalar_function("pg_raise", pg_raise, 2)
+    conn.create_scalar_function("pg_domain_check", pg_domain_check, 4, deterministic=True)
     conn.create_scalar_function("pg_arith", pg_arith, 5, **det)
     conn.create_scalar_function("pg_tcmp", pg_tcmp, 2, **det)
     conn.create_scalar_function("pg_tcmp2", pg_tcmp2, 4, **det)

@@ -3,7 +3,7 @@
 serial and identity keys and their sequences, uuid keys, a composite key, foreign keys
 (ON DELETE CASCADE, DEFERRABLE), CHECK and UNIQUE constraints, primary keys added by
 ALTER TABLE, expression, partial and GIN indexes, a view, a materialized view, a trigger
-function and its trigger, a comment, COPY data with tabs, quotes and backslashes. After the restore both servers answer the same: rows, the view, sequences
+function and its trigger, a domain, a comment, COPY data with tabs, quotes and backslashes. After the restore both servers answer the same: rows, the view, sequences
 going on, the trigger, constraints in pg_constraint and SQLAlchemy's reflection of them.
 """
 
@@ -54,6 +54,10 @@ SOURCE = [
     "insert into events (account, kind) values ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'login'), (null, 'noise')",
     "insert into pairs values (1, 2, 'x')",
     "refresh materialized view event_counts",
+    # a domain (pg_dump: CREATE DOMAIN public.d ... CONSTRAINT d_check CHECK ((VALUE > 0)), columns of public.d)
+    "create domain positive_qty as integer check (value > 0)",
+    "create table stock (sku text primary key, qty positive_qty not null default 1)",
+    "insert into stock values ('a', 3)",
 ]
 # After the restore, on both: (statement, compare its outcome)
 CHECKS = [
@@ -84,6 +88,10 @@ CHECKS = [
     "select matviewname, ispopulated from pg_matviews",
     "select conname, contype from pg_constraint where conrelid in ('events'::regclass, 'pairs'::regclass, "
     "'accounts'::regclass) order by 1",
+    "select * from stock order by sku",
+    "insert into stock values ('b', 0)",
+    "insert into stock (sku) values ('c') returning qty",
+    "select 2::positive_qty",
 ]
 
 

@@ -1,0 +1,224 @@
+"""CREATE DOMAIN: a base type with NOT NULL, CHECK and DEFAULT, given to the columns that
+use it.
+
+A domain is kept in a hidden view `sqlite_domain:<name>` (its fields in a comment, as
+routines.py keeps functions). A column declared with it is made of the base type, with
+the domain's NOT NULL, its CHECKs (VALUE read as the column; a violation is 23514 as in
+PostgreSQL) and its DEFAULT where the column has none: the table holds no reference to
+the domain afterwards, so DROP DOMAIN leaves such columns as they are (PostgreSQL would
+refuse it, 2BP01, or drop the columns under CASCADE), and `\\d` shows the base type.
+`value::domain` is a cast to the base type that checks the domain's CHECKs.
+
+Refused (0A000): ALTER DOMAIN but OWNER TO, a domain over an array or another domain,
+COLLATE.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote, unquote
+
+import sqlglot
+from sqlglot import exp
+
+from compute_node.pg_sql import schema
+from compute_node.pg_sql.lexing import error_near, quoted_ident, segments, sql_string
+from compute_node.pg_sql.statement import Statement
+from sixfold.errors import SqlError
+
+HOLDER_PREFIX = "sqlite_domain:"
+_TOKEN_PREFIX = "pg_domain:"
+_TOKEN = re.compile(r"/\*pg_domain:([^*]*)\*/")
+_NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_CREATE = re.compile(rf"\s*domain\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s+(?:as\s+)?(.*)$", re.IGNORECASE | re.DOTALL)
+_DROP = re.compile(r"\s*domain\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
+_OPTION = re.compile(r"\s*(?:constraint\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+)?(not\s+null|null|check\b|default\b|collate\b)",
+                     re.IGNORECASE)
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+
+
+def _holder(name: str) -> str:
+    return quoted_ident(HOLDER_PREFIX + name)
+
+
+def find(name: str) -> dict | None:
+    """The domain called `name` (as PostgreSQL keeps names): base, not_null, checks
+    [(constraint name, expression text)], default; None if there is none."""
+    cat = schema.current()
+    if cat is None or not name:
+        return None
+    found = cat.shared("\x00domain:" + name, lambda: tuple(
+        r[0] for r in cat.query("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
+                                (HOLDER_PREFIX + name,))))
+    m = _TOKEN.search(found[0]) if found else None
+    return json.loads(unquote(m.group(1))) if m else None
+
+
+def create(rest: str) -> Statement:
+    m = _CREATE.match(rest)
+    if not m:
+        raise error_near("DOMAIN")
+    name, tail = _unquoted(m.group(1)), m.group(2).strip().rstrip(";")
+    first = _OPTION.search(tail)
+    base, options = (tail[:first.start()].strip(), tail[first.start():]) if first else (tail, "")
+    if not base or base.endswith("]") or re.search(r"\barray\b", base, re.IGNORECASE):
+        raise SqlError("domains over arrays are not supported", "0A000")
+    base_type = _base_type(base)
+    if find(base_type.split("(")[0].strip('"')) is not None:
+        raise SqlError("domains over other domains are not supported", "0A000")
+    fields = {"name": name, "base": base_type, "not_null": False, "checks": [], "default": None}
+    pos = 0
+    while pos < len(options):
+        o = _OPTION.match(options, pos)
+        if o is None:
+            raise error_near(options[pos:].split()[0] if options[pos:].split() else "DOMAIN")
+        word = " ".join(o.group(2).lower().split())
+        pos = o.end()
+        if word == "collate":
+            raise SqlError("COLLATE in a domain is not supported", "0A000")
+        if word in ("not null", "null"):
+            fields["not_null"] = word == "not null"
+            continue
+        if word == "check":
+            body, pos = _parenthesized(options, pos)
+            cname = _unquoted(o.group(1)) if o.group(1) else f"{name}_check" if not fields["checks"] else \
+                f"{name}_check{len(fields['checks'])}"
+            fields["checks"].append([cname, body])
+            continue
+        nxt = _OPTION.search(options, pos)  # DEFAULT expr: up to the next option
+        fields["default"] = options[pos:nxt.start() if nxt else len(options)].strip()
+        pos = nxt.start() if nxt else len(options)
+    if find(name) is not None:
+        raise SqlError(f'type "{name}" already exists', "42710")
+    token = _TOKEN_PREFIX + quote(json.dumps(fields), safe="")
+    # (the reserved sqlite_ prefix hides the holder from the catalogs: made under
+    # writable_schema, as enums.py and routines.py make theirs)
+    return Statement(kind="sql", tag="CREATE DOMAIN", sqlite=(
+        "SAVEPOINT sixfold_domain", "PRAGMA writable_schema=ON",
+        f"CREATE VIEW {_holder(name)} AS SELECT /*{token}*/ NULL AS d",
+        "PRAGMA writable_schema=OFF", "RELEASE sixfold_domain"))
+
+
+def _base_type(text: str) -> str:
+    """The base type as written (lower case, spaces collapsed), after checking it is one."""
+    try:
+        dt = exp.DataType.build(text, dialect="postgres")
+    except (sqlglot.errors.ParseError, ValueError):
+        raise SqlError(f'type "{text}" does not exist', "42704") from None
+    if dt.this == exp.DataType.Type.USERDEFINED:
+        raise SqlError("domains over enum or other user types are not supported", "0A000")
+    return " ".join(text.lower().split())
+
+
+def _named(dt: exp.DataType) -> str | None:
+    """The name of a user type (as PostgreSQL keeps names), None for a built-in type."""
+    ident = dt.args.get("kind")
+    if isinstance(ident, exp.Dot) and isinstance(ident.this, exp.Identifier) and ident.this.name.lower() == "public":
+        ident = ident.expression  # public.name, as pg_dump writes it
+    if dt.this != exp.DataType.Type.USERDEFINED or not isinstance(ident, exp.Identifier):
+        return None
+    return ident.this if ident.quoted else ident.this.lower()
+
+
+def _parenthesized(text: str, pos: int) -> tuple[str, int]:
+    """The text inside the parentheses that open at or after `pos`, and where they close."""
+    start = text.index("(", pos) if "(" in text[pos:] else -1
+    if start < 0 or text[pos:start].strip():
+        raise error_near("CHECK")
+    depth = 0
+    for kind, s, e in segments(text[start:]):
+        if kind != "code":
+            continue
+        for i in range(s, e):
+            ch = text[start + i]
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                return text[start + 1:start + i], start + i + 1
+    raise SqlError("syntax error at end of input", "42601")
+
+
+def drop(rest: str) -> Statement:
+    m = _DROP.match(rest)
+    if not m:
+        raise error_near("DOMAIN")
+    names = []
+    for raw in (n.strip() for n in m.group(2).split(",")):
+        name = _unquoted(raw.split(".")[-1].strip())
+        if find(name) is None:
+            if m.group(1):
+                continue
+            raise SqlError(f'type "{name}" does not exist', "42704")
+        names.append(name)
+    if not names:
+        return Statement(kind="noop", tag="DROP DOMAIN")
+    version = schema.current().rows("PRAGMA schema_version")[0][0]
+    holders = ", ".join(sql_string(HOLDER_PREFIX + n) for n in names)
+    return Statement(kind="sql", tag="DROP DOMAIN", sqlite=(
+        "SAVEPOINT sixfold_domain", "PRAGMA writable_schema=ON",
+        f"DELETE FROM sqlite_master WHERE type = 'view' AND name IN ({holders})",
+        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_domain"))
+
+
+def alter(rest: str) -> Statement:
+    if re.match(rf"\s*domain\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s+owner\s+to\s+\S+\s*$", rest, re.IGNORECASE):
+        return Statement(kind="noop", tag="ALTER DOMAIN")  # one user owns everything
+    raise SqlError("ALTER DOMAIN is not supported", "0A000")
+
+
+def with_value(check: str, replacement: str) -> str:
+    """A domain CHECK's text with VALUE (outside strings) replaced."""
+    out = []
+    for kind, s, e in segments(check):
+        piece = check[s:e]
+        out.append(re.sub(r"\bvalue\b", replacement, piece, flags=re.IGNORECASE) if kind == "code" else piece)
+    return "".join(out)
+
+
+def column(c: exp.ColumnDef) -> exp.ColumnDef:
+    """A column declared with a domain as the same column of its base type, with the
+    domain's NOT NULL, CHECKs and DEFAULT (the column's own DEFAULT first); others as
+    they are."""
+    kind = c.args.get("kind")
+    d = find(_named(kind) or "") if isinstance(kind, exp.DataType) else None
+    if d is None:
+        return c
+    name = c.this.sql(dialect="postgres")
+    parts = [d["base"]]
+    has_default = any(isinstance(k.args.get("kind"), exp.DefaultColumnConstraint)
+                      for k in c.args.get("constraints") or [])
+    if d["default"] and not has_default:
+        parts.append(f"DEFAULT {d['default']}")
+    if d["not_null"]:
+        parts.append("NOT NULL")
+    for cname, check in d["checks"]:
+        parts.append(f'CONSTRAINT "{cname}" CHECK ({with_value(check, name)})')
+    made = sqlglot.parse_one(f"CREATE TABLE _x ({name} {' '.join(parts)})", read="postgres")
+    new = made.this.expressions[0]
+    new.set("constraints", list(c.args.get("constraints") or []) + list(new.args.get("constraints") or []))
+    return new
+
+
+def cast(value: exp.Expression, to: exp.DataType) -> exp.Expression | None:
+    """`value::domain` as the base type's cast, failing where the domain's NOT NULL (23502)
+    or a CHECK (23514) does not hold; None when `to` is no domain."""
+    d = find(_named(to) or "")
+    if d is None:
+        return None
+    base = exp.DataType.build(d["base"], dialect="postgres")
+    out: exp.Expression = exp.Cast(this=value.copy(), to=base.copy())
+    checks = [("23502", f'domain {d["name"]} does not allow null values', "sixfold_domain_value IS NOT NULL")] \
+        if d["not_null"] else []
+    checks += [("23514", f'value for domain {d["name"]} violates check constraint "{cname}"',
+                with_value(check, "sixfold_domain_value")) for cname, check in d["checks"]]
+    for sqlstate, message, condition in checks:
+        value_now = out
+        cond = sqlglot.parse_one(condition, read="postgres").transform(
+            lambda n: value_now.copy() if isinstance(n, exp.Column) and n.name == "sixfold_domain_value" else n)
+        out = exp.Anonymous(this="pg_domain_check", expressions=[
+            value_now, cond, exp.Literal.string(sqlstate), exp.Literal.string(message)])
+    return exp.Cast(this=out, to=base.copy()) if checks else out
