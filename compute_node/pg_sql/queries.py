@@ -410,10 +410,21 @@ def _aggregate_shown(node: exp.Expression) -> str:
     return "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
 
 
+_AGGREGATE_MARK = "sixfold_aggregate"
+
+
 def _aggregate(name: str, node: exp.Expression, args: list) -> exp.Expression:
     """A call of one of Sixfold's aggregates in place of `node`: under OVER (...) its
-    window function form (`typed_functions.register_aggregate`)."""
-    return exp.Anonymous(this=name + ("_w" if isinstance(node.parent, exp.Window) else ""), expressions=args)
+    window function form (`typed_functions.register_aggregate`). Marked as an aggregate
+    (`_has_aggregate`): it is no AggFunc to the tree any more."""
+    call = exp.Anonymous(this=name + ("_w" if isinstance(node.parent, exp.Window) else ""), expressions=args)
+    call.meta[_AGGREGATE_MARK] = True
+    return call
+
+
+def _has_aggregate(e: exp.Expression) -> bool:
+    """Whether `e` holds an aggregate call: PostgreSQL's, or one the rewrite made of it."""
+    return e.find(exp.AggFunc) is not None or any(n.meta.get(_AGGREGATE_MARK) for n in e.find_all(exp.Anonymous))
 
 
 def _interval_pair(a: exp.Expression, b: exp.Expression) -> bool:
@@ -720,7 +731,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_numeric_sum" if isinstance(node, exp.Sum) else "pg_numeric_avg"
         shown = _aggregate_shown(node)
         if isinstance(node.this, exp.Distinct):  # SQLite's DISTINCT aggregates take one argument
-            return exp.Anonymous(this=f"{name}_{shown}", expressions=[node.this])
+            call = exp.Anonymous(this=f"{name}_{shown}", expressions=[node.this])
+            call.meta[_AGGREGATE_MARK] = True
+            return call
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
         mode = shown + (str(sc) if sc is not None else "")
         return _aggregate(name, node, [node.this, exp.Literal.string(mode)])
@@ -1400,7 +1413,7 @@ def _compared(node: exp.Expression) -> bool:
         return False
     if sel.args.get("distinct") is not None:
         return True
-    if sel.args.get("group") is not None and item.find(exp.AggFunc) is None:
+    if sel.args.get("group") is not None and not _has_aggregate(item):
         return True
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):

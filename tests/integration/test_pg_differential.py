@@ -1871,6 +1871,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from (select id, n * 2 as v from {t}_b) s order by id",
         "with c as (select id, round(n, 2) + ('1e300'::float8)::numeric as v from {t}_b) select c.v from c order by c.v",
         "with c as (select id, (cb - n) as v from {t}_b) select c.id, c.v from c order by c.v desc, c.id",
+        # an exact value inside an aggregate of a grouped query (generator seed 20261249)
+        "select 't'::boolean as k, sum(round(cb::numeric, -1)) as a from {t}_b group by 1",
         "drop table {t}_b",
         "drop table {t}",
     ],
