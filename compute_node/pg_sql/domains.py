@@ -23,7 +23,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import schema
-from compute_node.pg_sql.lexing import error_near, quoted_ident, segments, sql_string
+from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, quoted_ident, segments, sql_string
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
@@ -35,10 +35,6 @@ _CREATE = re.compile(rf"\s*domain\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s+(?:as\s+)
 _DROP = re.compile(r"\s*domain\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
 _OPTION = re.compile(r"\s*(?:constraint\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+)?(not\s+null|null|check\b|default\b|collate\b)",
                      re.IGNORECASE)
-
-
-def _unquoted(name: str) -> str:
-    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
 
 
 def _holder(name: str) -> str:
@@ -62,7 +58,7 @@ def create(rest: str) -> Statement:
     m = _CREATE.match(rest)
     if not m:
         raise error_near("DOMAIN")
-    name, tail = _unquoted(m.group(1)), m.group(2).strip().rstrip(";")
+    name, tail = object_name(m.group(1)), m.group(2).strip().rstrip(";")
     first = _OPTION.search(tail)
     base, options = (tail[:first.start()].strip(), tail[first.start():]) if first else (tail, "")
     if not base or base.endswith("]") or re.search(r"\barray\b", base, re.IGNORECASE):
@@ -85,7 +81,7 @@ def create(rest: str) -> Statement:
             continue
         if word == "check":
             body, pos = _parenthesized(options, pos)
-            cname = _unquoted(o.group(1)) if o.group(1) else f"{name}_check" if not fields["checks"] else \
+            cname = object_name(o.group(1)) if o.group(1) else f"{name}_check" if not fields["checks"] else \
                 f"{name}_check{len(fields['checks'])}"
             fields["checks"].append([cname, body])
             continue
@@ -126,20 +122,13 @@ def _named(dt: exp.DataType) -> str | None:
 
 def _parenthesized(text: str, pos: int) -> tuple[str, int]:
     """The text inside the parentheses that open at or after `pos`, and where they close."""
-    start = text.index("(", pos) if "(" in text[pos:] else -1
+    start = text.find("(", pos)
     if start < 0 or text[pos:start].strip():
         raise error_near("CHECK")
-    depth = 0
-    for kind, s, e in segments(text[start:]):
-        if kind != "code":
-            continue
-        for i in range(s, e):
-            ch = text[start + i]
-            depth += ch == "("
-            depth -= ch == ")"
-            if depth == 0:
-                return text[start + 1:start + i], start + i + 1
-    raise SqlError("syntax error at end of input", "42601")
+    end = closing_paren(text, start)
+    if end is None:
+        raise SqlError("syntax error at end of input", "42601")
+    return text[start + 1:end], end + 1
 
 
 def drop(rest: str) -> Statement:
@@ -148,7 +137,7 @@ def drop(rest: str) -> Statement:
         raise error_near("DOMAIN")
     names = []
     for raw in (n.strip() for n in m.group(2).split(",")):
-        name = _unquoted(raw.split(".")[-1].strip())
+        name = object_name(raw.split(".")[-1].strip())
         if find(name) is None:
             if m.group(1):
                 continue

@@ -16,7 +16,7 @@ import json
 import re
 
 from compute_node.pg_sql import constraints, schema, triggers
-from compute_node.pg_sql.lexing import sql_string
+from compute_node.pg_sql.lexing import quoted_ident, sql_string
 
 _INPUT_PREFIX = "sixfold_in:"
 
@@ -63,8 +63,7 @@ def renamed_name(name: str, table: str, new: str) -> str:
 def renamed_sql(name: str, sql: str, table: str, new: str) -> str:
     """A Sixfold trigger's CREATE TRIGGER text once `table` is `new`: its name, and the
     table in its marker comment (a user trigger's table, a constraint's referenced one)."""
-    quoted = lambda n: '"' + n.replace('"', '""') + '"'  # noqa: E731
-    sql = sql.replace(quoted(name), quoted(renamed_name(name, table, new)), 1)
+    sql = sql.replace(quoted_ident(name), quoted_ident(renamed_name(name, table, new)), 1)
     for marker, key in ((triggers.MARKER, "table"), (constraints.MARKER, "parent")):
         start = sql.find(marker)
         if start < 0:

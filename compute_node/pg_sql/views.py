@@ -21,6 +21,7 @@ import re
 from sqlglot import exp
 
 from compute_node.pg_sql import catalog, exprtypes, schema
+from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.statement import SessionContext
 from sixfold.errors import SqlError
 
@@ -160,13 +161,9 @@ def around_rename(table: str, column: tuple[str, str] | None, new_table: str | N
         head = _HEAD.match(sqlite_sql)
         if head is None:
             continue
-        before.append(f"DROP VIEW {_quoted(name)}")
+        before.append(f"DROP VIEW {quoted_ident(name)}")
         after.append(f"{head.group(0)}{body} {catalog.view_definition_comment(text)}")
     return before, after
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _rename_column(tree: exp.Expression, table: str, old: str, new: str) -> bool:
@@ -264,7 +261,7 @@ def dropped_with(relation: str, kind: str, cascade: bool,
                        f"depends on {kind} {relation}); use DROP ... CASCADE", "2BP01")
     notice = (f"drop cascades to view {order[0]}" if len(order) == 1 else
               f"drop cascades to {len(order)} other objects")
-    return [f"DROP VIEW IF EXISTS {_quoted(name)}" for name in order], ("00000", notice)
+    return [f"DROP VIEW IF EXISTS {quoted_ident(name)}" for name in order], ("00000", notice)
 
 
 def _relations_read(name: str, sqlite_sql: str, cat: schema.Catalog) -> frozenset[str]:
