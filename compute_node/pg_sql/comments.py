@@ -72,12 +72,10 @@ def rename_statements(table: str, old: str, new: str) -> list[str]:
     rows = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (bare,)) if cat else []
     if not rows or o not in descriptions(rows[0][0]):
         return []
-    version = cat.rows("PRAGMA schema_version")[0][0]
     lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
-    return ["SAVEPOINT sixfold_comment", "PRAGMA writable_schema=ON",
-            f"UPDATE sqlite_master SET sql = pg_renamed_description(sql, {lit(o)}, {lit(n)}) "
-            f"WHERE name = {lit(bare)} AND type = 'table'",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_comment"]
+    return schema.edit_schema("sixfold_comment", [
+        f"UPDATE sqlite_master SET sql = pg_renamed_description(sql, {lit(o)}, {lit(n)}) "
+        f"WHERE name = {lit(bare)} AND type = 'table'"])
 
 
 def _unquote(name: str) -> str:
@@ -114,9 +112,7 @@ def statements(rest: str) -> list[str] | None:
         raise SqlError(f'relation "{table}" does not exist', "42P01")
     if column and column not in [n for n, _ in cat.columns(table) or []]:
         raise SqlError(f'column "{column}" of relation "{table}" does not exist', "42703")
-    version = cat.rows("PRAGMA schema_version")[0][0]
     lit = lambda v: "NULL" if v is None else "'" + v.replace("'", "''") + "'"  # noqa: E731
-    return ["SAVEPOINT sixfold_comment", "PRAGMA writable_schema=ON",
-            f"UPDATE sqlite_master SET sql = pg_with_description(sql, {lit(column)}, {lit(text)}) "
-            f"WHERE name = {lit(table)} AND type IN ('table', 'view')",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_comment"]
+    return schema.edit_schema("sixfold_comment", [
+        f"UPDATE sqlite_master SET sql = pg_with_description(sql, {lit(column)}, {lit(text)}) "
+        f"WHERE name = {lit(table)} AND type IN ('table', 'view')"])

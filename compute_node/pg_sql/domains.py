@@ -93,10 +93,8 @@ def create(rest: str) -> Statement:
     token = _TOKEN_PREFIX + quote(json.dumps(fields), safe="")
     # (the reserved sqlite_ prefix hides the holder from the catalogs: made under
     # writable_schema, as enums.py and routines.py make theirs)
-    return Statement(kind="sql", tag="CREATE DOMAIN", sqlite=(
-        "SAVEPOINT sixfold_domain", "PRAGMA writable_schema=ON",
-        f"CREATE VIEW {_holder(name)} AS SELECT /*{token}*/ NULL AS d",
-        "PRAGMA writable_schema=OFF", "RELEASE sixfold_domain"))
+    return Statement(kind="sql", tag="CREATE DOMAIN", sqlite=tuple(schema.edit_schema(
+        "sixfold_domain", [f"CREATE VIEW {_holder(name)} AS SELECT /*{token}*/ NULL AS d"], bump=False)))
 
 
 def _base_type(text: str) -> str:
@@ -145,12 +143,9 @@ def drop(rest: str) -> Statement:
         names.append(name)
     if not names:
         return Statement(kind="noop", tag="DROP DOMAIN")
-    version = schema.current().rows("PRAGMA schema_version")[0][0]
     holders = ", ".join(sql_string(HOLDER_PREFIX + n) for n in names)
-    return Statement(kind="sql", tag="DROP DOMAIN", sqlite=(
-        "SAVEPOINT sixfold_domain", "PRAGMA writable_schema=ON",
-        f"DELETE FROM sqlite_master WHERE type = 'view' AND name IN ({holders})",
-        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_domain"))
+    return Statement(kind="sql", tag="DROP DOMAIN", sqlite=tuple(schema.edit_schema(
+        "sixfold_domain", [f"DELETE FROM sqlite_master WHERE type = 'view' AND name IN ({holders})"])))
 
 
 def alter(rest: str) -> Statement:

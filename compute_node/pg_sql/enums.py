@@ -134,10 +134,8 @@ def create_type(rest: str) -> Statement:
                                     (HOLDER_PREFIX + name, name)):  # a table's name is its row type's too
         raise SqlError(f'type "{name}" already exists', "42710")
     token = encode(name, labels)
-    return Statement(kind="sql", tag="CREATE TYPE", sqlite=(
-        "SAVEPOINT sixfold_enum", "PRAGMA writable_schema=ON",
-        f"CREATE VIEW IF NOT EXISTS {_holder_sql(token)} AS SELECT /*{token}*/ NULL AS label",
-        "PRAGMA writable_schema=OFF", "RELEASE sixfold_enum"))
+    return Statement(kind="sql", tag="CREATE TYPE", sqlite=tuple(schema.edit_schema("sixfold_enum", [
+        f"CREATE VIEW IF NOT EXISTS {_holder_sql(token)} AS SELECT /*{token}*/ NULL AS label"], bump=False)))
 
 
 def drop_type(rest: str) -> list[Statement]:
@@ -164,11 +162,8 @@ def drop_type(rest: str) -> list[Statement]:
                            + (": DROP TYPE ... CASCADE is not supported" if m.group(4) else ""),
                            "0A000" if m.group(4) else "2BP01")
         # SQLite drops no sqlite_ object: its row goes (a view has no pages to free)
-        version = cat.rows("PRAGMA schema_version")[0][0]
-        out.append(Statement(kind="sql", tag="DROP TYPE", sqlite=(
-            "SAVEPOINT sixfold_enum", "PRAGMA writable_schema=ON",
-            f"DELETE FROM sqlite_master WHERE type = 'view' AND name = {_quoted(HOLDER_PREFIX + name)}",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_enum")))
+        out.append(Statement(kind="sql", tag="DROP TYPE", sqlite=tuple(schema.edit_schema("sixfold_enum", [
+            f"DELETE FROM sqlite_master WHERE type = 'view' AND name = {_quoted(HOLDER_PREFIX + name)}"]))))
     return out
 
 
@@ -197,11 +192,8 @@ def alter_type(rest: str) -> Statement:
             raise SqlError(f'"{neighbor}" is not an existing enum label', "22023")
         at = labels.index(neighbor) + (1 if m.group(4).lower() == "after" else 0)
     new_token = encode(name, labels[:at] + [new] + labels[at:])
-    version = schema.current().rows("PRAGMA schema_version")[0][0]
-    return Statement(kind="sql", tag="ALTER TYPE", sqlite=(
-        "SAVEPOINT sixfold_enum", "PRAGMA writable_schema=ON",
-        f"UPDATE sqlite_master SET sql = replace(sql, '{token}', '{new_token}') WHERE instr(sql, '{token}') > 0",
-        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_enum"))
+    return Statement(kind="sql", tag="ALTER TYPE", sqlite=tuple(schema.edit_schema("sixfold_enum", [
+        f"UPDATE sqlite_master SET sql = replace(sql, '{token}', '{new_token}') WHERE instr(sql, '{token}') > 0"])))
 
 
 # --- columns -----------------------------------------------------------------------------------------

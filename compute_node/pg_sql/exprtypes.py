@@ -205,6 +205,7 @@ def _cte(name: str, at: exp.Expression) -> exp.Expression | None:
 
 
 cte_named = _cte  # (views.py: a CTE shadows a view of its name)
+sources = _sources  # (a SELECT's FROM and JOIN sources, for views.py and quotient_text.py)
 
 
 def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
@@ -289,6 +290,9 @@ def _source_select(src: exp.Expression) -> exp.Select | None:
     while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
         body = body.this
     return body if isinstance(body, exp.Select) else None
+
+
+source_select = _source_select
 
 
 def _derived_projection(col: exp.Column) -> exp.Expression | None:

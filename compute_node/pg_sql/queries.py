@@ -2164,16 +2164,22 @@ def _subquery_column_lists(tree: exp.Expression) -> None:
         first = sub.this
         while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
             first = first.this
-        if not isinstance(first, exp.Select):
-            continue
-        items = _spelled_out_star(first)
         names = [c.name if c.args.get("quoted") else c.name.lower() for c in alias.columns]  # (as PostgreSQL folds)
-        if items is None or len(names) > len(items):
-            continue
-        first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
-                                             exp.to_identifier(n, quoted=True)) for e, n in zip(items, names)]
-                  + items[len(names):])
-        alias.set("columns", None)
+        if isinstance(first, exp.Select) and name_by_column_list(first, names):
+            alias.set("columns", None)
+
+
+def name_by_column_list(first: exp.Select, names: list[str]) -> bool:
+    """Name the first columns of `first` (a subquery's, a view's query's first SELECT) by a
+    column list, as aliases (`*` over one table spelled out from the catalog); False, and
+    nothing changed, when they cannot be matched."""
+    items = _spelled_out_star(first)
+    if items is None or len(names) > len(items):
+        return False
+    first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
+                                         exp.to_identifier(n, quoted=True)) for e, n in zip(items, names)]
+              + items[len(names):])
+    return True
 
 
 def _spelled_out_star(sel: exp.Select) -> list[exp.Expression] | None:

@@ -80,12 +80,7 @@ def _find(col: exp.Column, depth: int) -> bool | None:
 
 def _in_select(sel: exp.Select, table: str, name: str, depth: int) -> bool | None:
     """The column `table.name` (any table when '') among the FROM sources of `sel`."""
-    sources = []
-    frm = sel.args.get("from_") or sel.args.get("from")
-    if frm is not None:
-        sources.append(frm.this)
-    sources += [j.this for j in sel.args.get("joins") or []]
-    for src in sources:
+    for src in exprtypes.sources(sel):
         if table and table != src.alias_or_name:
             continue
         found = _in_source(src, name, depth)

@@ -30,13 +30,11 @@ def trigger_statements(table: str, new: str) -> list[str]:
     names = [r[0] for r in cat.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'", ())]
     if not any(renamed_name(n, table, new) != n for n in names):
         return []
-    version = cat.rows("PRAGMA schema_version")[0][0]
     old_lit, new_lit = sql_string(table), sql_string(new)
-    return ["SAVEPOINT sixfold_rename", "PRAGMA writable_schema=ON",
-            f"UPDATE sqlite_master SET sql = pg_renamed_trigger_sql(name, sql, {old_lit}, {new_lit}), "
-            f"name = pg_renamed_trigger(name, {old_lit}, {new_lit}) "
-            f"WHERE type = 'trigger' AND pg_renamed_trigger(name, {old_lit}, {new_lit}) <> name",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", "RELEASE sixfold_rename"]
+    return schema.edit_schema("sixfold_rename", [
+        f"UPDATE sqlite_master SET sql = pg_renamed_trigger_sql(name, sql, {old_lit}, {new_lit}), "
+        f"name = pg_renamed_trigger(name, {old_lit}, {new_lit}) "
+        f"WHERE type = 'trigger' AND pg_renamed_trigger(name, {old_lit}, {new_lit}) <> name"])
 
 
 def _same(a: str, b: str) -> bool:

@@ -138,17 +138,12 @@ def _store(name: str, fields: dict, replace: str | None, ctx: SessionContext) ->
     from compute_node.pg_sql import triggers  # triggers compile the functions this module keeps
 
     if existing is None:
-        return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=(
-            "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON", _view_sql(fields),
-            "PRAGMA writable_schema=OFF", "RELEASE sixfold_function"))
-    version = schema.current().rows("PRAGMA schema_version")[0][0]
+        return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=tuple(schema.edit_schema(
+            "sixfold_function", [_view_sql(fields)], bump=False)))
     rebuilt = triggers.rebuild_for_function(name, fields["body"], ctx) if fields["kind"] == "trigger" else []
-    return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=(
-        "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON",
+    return Statement(kind="sql", tag="CREATE FUNCTION", sqlite=tuple(schema.edit_schema("sixfold_function", [
         f"UPDATE sqlite_master SET sql = {_quoted(_view_sql(fields))} WHERE type = 'view' "
-        f"AND name = {_quoted(HOLDER_PREFIX + name)}",
-        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *rebuilt,
-        "RELEASE sixfold_function"))
+        f"AND name = {_quoted(HOLDER_PREFIX + name)}"], then=tuple(rebuilt))))
 
 
 def _definition(name: str, body: str, arguments: str, result: str, language: str) -> str:
@@ -189,13 +184,10 @@ def drop_function(rest: str) -> list[Statement]:
             raise SqlError(f"cannot drop function {name}() because other objects depend on it ({detail})", "2BP01")
         for tab, t in users:
             before += triggers.drop_sql(tab, t)
-        version = schema.current().rows("PRAGMA schema_version")[0][0]
         # the holder's row first: the version set after it is then above any seen before
-        out.append(Statement(kind="sql", tag="DROP FUNCTION", sqlite=(
-            "SAVEPOINT sixfold_function", "PRAGMA writable_schema=ON",
-            f"DELETE FROM sqlite_master WHERE type = 'view' AND name = {_quoted(HOLDER_PREFIX + name)}",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *before,
-            "RELEASE sixfold_function"),
+        out.append(Statement(kind="sql", tag="DROP FUNCTION", sqlite=tuple(schema.edit_schema("sixfold_function", [
+            f"DELETE FROM sqlite_master WHERE type = 'view' AND name = {_quoted(HOLDER_PREFIX + name)}"],
+            then=tuple(before))),
             notice=("00000", "drop cascades to " + ", ".join(f"trigger {t} on table {tab}" for tab, t in users))
             if users else None))
     return out

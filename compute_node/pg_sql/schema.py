@@ -117,6 +117,21 @@ def current() -> Catalog | None:
     return _CURRENT.get()
 
 
+def edit_schema(savepoint: str, edits: list[str], bump: bool = True, then: tuple[str, ...] = ()) -> list[str]:
+    """Statements writing sqlite_master rows directly (writable_schema: hidden holders of
+    enums, functions and domains, comments kept in a CREATE text) inside a savepoint.
+    `bump`: then set the schema version to the one after the current one, so that every
+    connection reads the schema again; such edits must come before the statement's other
+    schema changes, or the version set would not be above every version seen. `then`:
+    statements after that, inside the savepoint."""
+    out = [f"SAVEPOINT {savepoint}", "PRAGMA writable_schema=ON", *edits, "PRAGMA writable_schema=OFF"]
+    if bump:
+        cat = current()
+        assert cat is not None, "a schema edit that bumps the version is translated with a catalog"
+        out.append(f"PRAGMA schema_version = {cat.rows('PRAGMA schema_version')[0][0] + 1}")
+    return out + [*then, f"RELEASE {savepoint}"]
+
+
 class using:  # noqa: N801 (used as a function: `with schema.using(catalog):`)
     """Context manager: `current()` is `catalog` inside."""
 

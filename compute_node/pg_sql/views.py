@@ -50,7 +50,9 @@ def inline(tree: exp.Expression, ctx: SessionContext) -> None:
     views = cat.views()
     if not views:
         return
-    from compute_node.pg_sql.queries import name_columns, parse_one  # (queries.py imports this module)
+    from compute_node.pg_sql.queries import (  # (queries.py imports this module)
+        name_by_column_list, name_columns, parse_one,
+    )
 
     kept: set[str] = set()  # views read as SQLite's
     for _ in range(_NESTING_MAX):
@@ -68,7 +70,8 @@ def inline(tree: exp.Expression, ctx: SessionContext) -> None:
             while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
                 first = first.this
             name_columns(body)
-            if _COLUMN_LIST.match(views[name]) and not _rename(first, cat.columns(name) or ()):
+            if _COLUMN_LIST.match(views[name]) and not name_by_column_list(
+                    first, [n for n, _decl in cat.columns(name) or ()]):  # SQLite's view has the list's names
                 kept.add(name)
                 continue
             alias = table.args.get("alias")
@@ -111,18 +114,6 @@ def _reads_view(table: exp.Table, views: dict[str, str], kept: set[str]) -> bool
     target = table.parent.parent if isinstance(table.parent, exp.Schema) else table.parent
     held = table.parent if isinstance(table.parent, exp.Schema) else table
     return not (isinstance(target, (exp.Insert, exp.Update, exp.Delete)) and held.arg_key == "this")
-
-
-def _rename(first: exp.Select, columns: tuple[tuple[str, str], ...]) -> bool:
-    """Name the view's columns as its column list does (SQLite's view has them); False when
-    they cannot be matched one to one (a `*` among the projections)."""
-    items = first.expressions
-    if any(isinstance(e.unalias(), exp.Star) or isinstance(e.unalias(), exp.Column) and
-           isinstance(e.unalias().this, exp.Star) for e in items) or len(items) != len(columns):
-        return False
-    first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
-                                         exp.to_identifier(c, quoted=True)) for e, (c, _decl) in zip(items, columns)])
-    return True
 
 
 def around_rename(table: str, column: tuple[str, str] | None, new_table: str | None,
@@ -202,8 +193,7 @@ def _of_table(col: exp.Column, table: str) -> bool:
     for _ in range(_NESTING_MAX * 4):
         if sel is None:
             return False
-        frm = sel.args.get("from_") or sel.args.get("from")
-        sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
+        sources = exprtypes.sources(sel)
         if col.table:
             owners = [s for s in sources if s.alias_or_name == col.table]
         else:
@@ -222,11 +212,7 @@ def _has_column(src: exp.Expression, name: str) -> bool:
     if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and \
             exprtypes.cte_named(src.name, src) is None:
         return schema.column_type(src.name, name) is not None
-    body = src.this if isinstance(src, exp.Subquery) else exprtypes.cte_named(src.name, src) \
-        if isinstance(src, exp.Table) else None
-    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
-        body = body.this
-    return isinstance(body, exp.Select) and any(n == name for n, _ in exprtypes.named_items(src, body))
+    return any(n == name for n, _ in exprtypes.named_items(src, exprtypes.source_select(src)))
 
 
 def dropped_with(relation: str, kind: str, cascade: bool,
