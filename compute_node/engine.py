@@ -152,6 +152,10 @@ class ComputeNode:
         self.advisory = AdvisoryLocks()
         self.notifications = NotificationHub()
         self.activity = Activity()
+        # Tokens of the sessions open here that may own temporary tables
+        # (pgwire/temp_tables.py); the first session on the writer drops other tokens'.
+        self.temp_table_tokens: set[str] = set()
+        self.temp_tables_swept = False
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"

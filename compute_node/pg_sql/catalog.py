@@ -11,7 +11,7 @@ import base64
 import json
 import re
 
-from compute_node.pg_sql import enums, extensions, routines, schema, sequences, triggers
+from compute_node.pg_sql import enums, extensions, routines, schema, sequences, temp_tables, triggers
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
 PG_OID_BASE = 16384
@@ -45,14 +45,14 @@ _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
 # A PRIMARY KEY / UNIQUE constraint added by ALTER TABLE is a unique index whose SQL says
 # which (ddl.py): 'p', 'u' or NULL, of index il of the table being described.
 _IX_KIND = "pg_index_constraint((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name))"
-_USER_OBJECTS = "type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+_USER_OBJECTS = "type IN ('table', 'view', 'index') AND NOT pg_hidden_object(name)"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
                   "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1)")
 
 # pg_constraint: primary keys, unique constraints and foreign keys from SQLite's pragmas, with
 # pg_condef (pg_get_constraintdef's text), pg_cols (key columns, comma-separated), pg_ncols.
-_NOT_INTERNAL = "m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+_NOT_INTERNAL = "NOT pg_hidden_object(m.name)"
 _COLS = "(SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk))"
 _IDX_COLS = "(SELECT group_concat(coalesce(name, '?'), ',') FROM pragma_index_info(il.name))"
 _ACTION = ("CASE f.{w} WHEN 'NO ACTION' THEN '' WHEN 'CASCADE' THEN ' ON {W} CASCADE' "
@@ -134,11 +134,11 @@ INDEXES = (
     f"{_IX_COLS} AS pg_cols, m.sql AS pg_sql "
     "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
     "LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
-    "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+    "WHERE m.type = 'index' AND NOT pg_hidden_object(m.tbl_name) "
     "UNION ALL "
     f"SELECT {ROWID_KEY_OID_BASE} + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL "
     "FROM sqlite_master m JOIN pragma_table_info(m.name) p ON p.pk = 1 WHERE m.type = 'table' "
-    "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND upper(p.type) = 'INTEGER' "
+    "AND NOT pg_hidden_object(m.name) AND upper(p.type) = 'INTEGER' "
     "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1")
 
 RELATIONS: dict[str, str] = {
@@ -157,7 +157,7 @@ RELATIONS: dict[str, str] = {
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
         "0 AS relhasoids, NULL AS reloptions, NULL AS relacl, "
         "(SELECT count(*) FROM pragma_table_info(m.name)) AS relnatts, m.tbl_name AS pg_tbl_name "
-        "FROM sqlite_master m WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "FROM sqlite_master m WHERE type IN ('table', 'view') AND NOT pg_hidden_object(name) "
         f"UNION ALL SELECT x.oid, x.relname, {PUBLIC_NSP_OID}, 'i', 10, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
         "'p', 'd', 0, NULL, -1, 0, 0, NULL, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
         f"FROM ({INDEXES}) x"),
@@ -192,10 +192,10 @@ RELATIONS: dict[str, str] = {
         "ELSE m.tbl_name || '_' || (SELECT group_concat(ii.name, '_') FROM pragma_index_info(m.name) ii) "
         "|| '_key' END AS indexname "
         "FROM sqlite_master m LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
-        "WHERE m.type = 'index' AND m.tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "WHERE m.type = 'index' AND NOT pg_hidden_object(m.tbl_name) "
         "UNION ALL "
         "SELECT m.name, NULL, p.name, m.name || '_pkey' FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-        "ON p.pk = 1 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ON p.pk = 1 WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
         "AND upper(p.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1"
         ") x"),
     "pg_attribute": (
@@ -207,7 +207,7 @@ RELATIONS: dict[str, str] = {
         "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, NULL AS attacl, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
-        "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+        "AND NOT pg_hidden_object(m.name)"),
     "pg_type": (
         "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
         "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray, ',' AS typdelim, "
@@ -229,7 +229,7 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
         f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
         "'_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
-        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
         f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN})"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
@@ -287,7 +287,7 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "NULL AS self_referencing_column_name, NULL AS reference_generation, NULL AS user_defined_type_catalog, "
         "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, 'YES' AS is_insertable_into, "
         "'NO' AS is_typed, NULL AS commit_action "
-        "FROM sqlite_master m WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "FROM sqlite_master m WHERE type IN ('table', 'view') AND NOT pg_hidden_object(name) "
         f"AND NOT (type = 'table' AND {_SEQ}) AND NOT {_MATVIEW}"),
     "columns": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
@@ -296,7 +296,7 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
         "NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name(p.type) AS udt_name "
         "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
-        "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"),
+        "AND NOT pg_hidden_object(m.name)"),
     "schemata": (
         "SELECT {database} AS catalog_name, column1 AS schema_name, {user} AS schema_owner "
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
@@ -548,7 +548,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
             f"{_MATVIEW} THEN 'materialized view' WHEN type = 'table' THEN 'table' "
             "WHEN type = 'view' THEN 'view' ELSE 'index' END AS \"Type\", "
             f"{_lit(user)} AS \"Owner\" FROM sqlite_master m WHERE {where} "
-            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2")
+            "AND NOT pg_hidden_object(name) ORDER BY 1, 2")
     m = _PSQL_FIND.match(text)
     if m:
         # The pattern is matched case-sensitively in PostgreSQL; identifiers were lower-cased
@@ -712,6 +712,12 @@ def index_constraint(index_sql: str | None) -> str | None:
 
 _CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
                          re.DOTALL)
+
+
+def hidden_object(name: str | None) -> int:
+    """SQL function pg_hidden_object(name): 1 for what the catalogs do not list, SQLite's
+    own tables and the volume's tables behind sessions' temporary tables."""
+    return int(name is not None and (name.startswith("sqlite_") or name.startswith(temp_tables.PREFIX)))
 
 
 def table_checks(table_sql: str | None) -> str:

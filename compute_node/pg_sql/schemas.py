@@ -87,7 +87,7 @@ def drop(rest: str) -> list[Statement]:
                 continue
             raise SqlError(f'schema "{name}" does not exist', "3F000")
         cat = schema.current()
-        objects = cat.rows("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        objects = cat.rows("SELECT type, name FROM sqlite_master WHERE NOT pg_hidden_object(name) "
                            "AND type IN ('table', 'view') UNION ALL SELECT type, name FROM sqlite_master "
                            "WHERE type = 'view' AND (name LIKE 'sqlite\\_enum:%' ESCAPE '\\' "
                            "OR name LIKE 'sqlite\\_func:%' ESCAPE '\\')")

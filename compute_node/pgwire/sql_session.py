@@ -25,6 +25,7 @@ from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from compute_node.pgwire.messages import format_for
+from compute_node.pgwire.temp_tables import SessionTempTables, orphans
 from compute_node.sql_errors import sql_error
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
 from sixfold.errors import SixfoldError, SqlError
@@ -154,14 +155,34 @@ class PgSession:
             name = _CANONICAL.get(k.lower())
             if name and name not in READ_ONLY_PARAMS:
                 self._set(name, v)
+        self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
+        if node.is_writer and not node.temp_tables_swept:
+            node.temp_tables_swept = True
+            self._run_quietly(orphans(self.engine.catalog_rows, node.temp_table_tokens), "temporary tables left over")
 
     def close(self) -> None:
         if self.listener is not None:
             self.node.notifications.unlisten(self.listener)
         txn = self.engine.txn
+        if self.temps.used and self.node.is_writer:
+            if txn is not None:
+                self.engine.execute("ROLLBACK")
+                self.failed = False
+            self._run_quietly(self.temps.drop_all(), "temporary tables at the session's end")
+        self.temps.close()
         self.engine.close()
         if txn is not None and self._sequences.pending:
             self._reapply_sequences()  # the open transaction rolled back with the connection
+
+    def _run_quietly(self, pg_sql: list[str], what: str) -> None:
+        """Statements the session runs on its own (not the client's): a failure is
+        logged, not raised (the writer drops what is left when it next starts)."""
+        try:
+            for text in pg_sql:
+                for st in self.translate(text):
+                    self.run(st)
+        except SixfoldError as e:
+            log.warning("could not drop %s: %s", what, e)
 
     def _reapply_sequences(self) -> None:
         """What an ended transaction did to sequences, written again: nextval and setval
@@ -200,9 +221,11 @@ class PgSession:
         """`text` translated; `param_oids`: the parameter types a Parse message declared."""
         ctx = dataclasses.replace(self.ctx, param_oids=tuple(param_oids)) if any(param_oids) else self.ctx
         try:
-            return translate(text, ctx, self.catalog)
-        except SixfoldError:
+            return translate(self.temps.rewrite(text), ctx, self.catalog)
+        except SixfoldError as e:
             self._note_error()
+            if self.temps.used:
+                e.args = (self.temps.strip(str(e)),)
             raise
 
     def prepare(self, name: str, query: str, declared_oids: tuple[int, ...]) -> Prepared:
@@ -210,6 +233,7 @@ class PgSession:
         the unnamed statement, which a new one replaces)."""
         if name and name in self.prepared:
             raise SqlError(f'prepared statement "{name}" already exists', "42P05")
+        self.temps.new_batch()
         pieces = split_statements(query)
         if len(pieces) > 1:
             raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
@@ -231,6 +255,7 @@ class PgSession:
     def run_simple(self, text: str) -> Batch:
         """Translate a simple Query's text and run its statements, encoding their rows.
         Like PostgreSQL, the whole text is translated before anything runs."""
+        self.temps.new_batch()
         try:
             stmts = [st for piece in split_statements(text) for st in self.translate(piece)]
         except SixfoldError as e:
@@ -273,6 +298,7 @@ class PgSession:
             return
         if commit and not self.failed:
             try:
+                self._commit_actions()
                 self.engine.execute("COMMIT")
             except SixfoldError:
                 self._transaction_ended(committed=False)
@@ -325,9 +351,14 @@ class PgSession:
         sequences.SESSION.state = self._sequences
         settings.SESSION.params = self.params
         try:
-            out = self._run(stmt, params)
-        except SixfoldError:
+            if self.temps.on_commit and self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS:
+                out = self._run_with_commit_actions(stmt, params)
+            else:
+                out = self._run(stmt, params)
+        except SixfoldError as e:
             self._note_error()
+            if self.temps.used:
+                e.args = (self.temps.strip(str(e)),)
             if self.engine.txn is None:
                 self._transaction_ended(committed=False)  # a failed statement or commit
             raise
@@ -361,6 +392,8 @@ class PgSession:
                 self.prepared.clear()
                 if self.listener is not None:
                     self.node.notifications.unlisten(self.listener)
+            if stmt.tag in ("DISCARD ALL", "DISCARD TEMP"):
+                self._run_statements_of(self.temps.drop_all())
             return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [])
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
@@ -390,6 +423,8 @@ class PgSession:
                 eng.execute("ROLLBACK")
                 self.failed = False
                 return Outcome("ROLLBACK")
+            if tag == "COMMIT":
+                self._commit_actions()
         result = None
         wrap = len(stmt.sqlite) > 1 and eng.txn is None
         if wrap:
@@ -406,6 +441,31 @@ class PgSession:
         if _is_rollback_to(stmt):
             self.failed = False
         return self._outcome(stmt, result)
+
+    def _run_statements_of(self, pg_sql: list[str]) -> None:
+        for text in pg_sql:
+            for st in self.translate(text):
+                self._run(st, ())
+
+    def _commit_actions(self) -> None:
+        """Temporary tables' ON COMMIT DELETE ROWS / DROP, inside the committing transaction."""
+        if self.temps.on_commit and self.engine.txn is not None:
+            self._run_statements_of(self.temps.commit_actions())
+
+    def _run_with_commit_actions(self, stmt: Statement, params: tuple) -> Outcome:
+        """A statement outside a transaction block while temporary tables have ON COMMIT
+        actions: run in a transaction of its own that ends with them, as its commit does
+        in PostgreSQL."""
+        self.engine.execute("BEGIN")
+        try:
+            out = self._run(stmt, params)
+            self._commit_actions()
+        except BaseException:
+            if self.engine.txn is not None:
+                self.engine.execute("ROLLBACK")
+            raise
+        self.engine.execute("COMMIT")
+        return out
 
     def _run_notification(self, stmt: Statement) -> Outcome:
         """LISTEN, UNLISTEN, NOTIFY (compute_node/notifications.py). A NOTIFY outside a
