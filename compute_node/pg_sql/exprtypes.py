@@ -541,16 +541,28 @@ def literal_int_hint(text: str) -> str:
     return "int4" if -2**31 <= v < 2**31 else ("int8" if -2**63 <= v < 2**63 else "num")
 
 
+def signed_literal(e: exp.Expression) -> str | None:
+    """The text of a numeric literal under minus signs and parentheses, the signs folded
+    into it as PostgreSQL's parser folds them (-(2.5) is "-2.5", -(-5) is "5"), else None."""
+    sign = ""
+    while isinstance(e, (exp.Paren, exp.Neg)):
+        sign = ("-" if sign == "" else "") if isinstance(e, exp.Neg) else sign
+        e = e.this
+    if isinstance(e, exp.Literal) and not e.is_string:
+        return sign + str(e.this)
+    return None
+
+
 def int_hint(e: exp.Expression) -> str:
     """'int2', 'int4' or 'int8' when `e` is an integer literal or an integer cast (its
     overflow bound), else ''."""
     while isinstance(e, exp.Paren):
         e = e.this
-    if isinstance(e, exp.Neg) and isinstance(e.this, exp.Literal) and not e.this.is_string:
-        hint = literal_int_hint("-" + str(e.this.this))
-        return "" if hint == "num" else hint
-    if isinstance(e, exp.Literal) and not e.is_string:
-        hint = literal_int_hint(str(e.this))
+    folded = signed_literal(e)
+    if folded is not None:
+        # PostgreSQL's parser folds minus signs into the literal and types the result:
+        # -2147483648 is an int4, -(-2147483648) an int8, -(-(-2147483648)) an int4.
+        hint = literal_int_hint(folded)
         return "" if hint == "num" else hint
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]

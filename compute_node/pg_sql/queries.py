@@ -586,7 +586,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     math_call = _math_call(node)
     if math_call is not None:
         return math_call
-    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "num" and _signed_number(node) is None \
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "num" and exprtypes.signed_literal(node) is None \
             and node.parent is not None:
         # -x of a numeric is exact, with x's scale: 0 - x (SQLite's negation of a shown
         # numeric's text, or of a quotient, is a double)
@@ -622,7 +622,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string("*"), node.this, exp.Literal.number(-1), exp.Literal.string("interval"),
             exp.Literal.string("int4")])
-    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
+    if isinstance(node, exp.Neg) and exprtypes.kind(node.this) == "int" and exprtypes.signed_literal(node.this) is None:
         # -x of an integer overflows its type at the type's minimum, as 0 - x does (22003);
         # SQLite's 64-bit negation would answer 2147483648 for -(-2147483648)::int.
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
@@ -640,12 +640,12 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has
         # no escape character (and is made case-sensitive by functions.register).
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
-    if isinstance(node, exp.Abs) and _signed_number(node.this) is not None:
+    if isinstance(node, exp.Abs) and exprtypes.signed_literal(node.this) is not None:
         hint = exprtypes.int_hint(node.this)
-        if hint in ("int2", "int4", "int8") and abs(int(_signed_number(node.this))) >= 1 << (_hint_bits(hint) - 1):
+        if hint in ("int2", "int4", "int8") and abs(int(exprtypes.signed_literal(node.this))) >= 1 << (_hint_bits(hint) - 1):
             raise SqlError(f"{'smallint' if hint == 'int2' else 'integer' if hint == 'int4' else 'bigint'} "
                            "out of range", "22003")  # abs(-2147483648): PostgreSQL folds it when planning
-    if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and _signed_number(node.this) is None:
+    if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "int" and exprtypes.signed_literal(node.this) is None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
@@ -1140,7 +1140,7 @@ def _int_as_float(a: exp.Expression, b: exp.Expression) -> tuple[exp.Expression,
     ka, kb = exprtypes.kind(a), exprtypes.kind(b)
     if {ka, kb} != {"int", "float"}:
         return None
-    n = _signed_number(a if ka == "int" else b)
+    n = exprtypes.signed_literal(a if ka == "int" else b)
     if n is not None and n.lstrip("-").isdigit() and abs(int(n)) <= 1 << 53:
         return None
     as_real = [exp.Cast(this=x.copy(), to=exp.DataType.build("DOUBLE")) if k == "int" else x.copy()
@@ -1327,7 +1327,7 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
     """A numeric argument's text with its display scale where its form says it (a literal,
     a numeric(p,s) column, a cast), else the value itself."""
     inner = e.unnest()
-    number = _signed_number(inner)
+    number = exprtypes.signed_literal(inner)
     if number is not None and not number.lstrip("-").isdigit():
         return exp.Literal.string(_numeric_literal_text(number))
     if exprtypes.kind(e) != "num" or type(inner) in _ARITH:
@@ -2290,7 +2290,7 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     if oid in (pgtypes.FLOAT4, pgtypes.FLOAT8):
         if isinstance(inner, (exp.Null, exp.Parameter)):
             return e
-        literal = _signed_number(inner)
+        literal = exprtypes.signed_literal(inner)
         if literal is None and isinstance(inner, exp.Literal) and inner.is_string:
             literal = inner.this
         if literal is None:
@@ -2307,7 +2307,7 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     source = exprtypes.kind(inner) if bits else ""
     if source not in ("num", "float"):
         return e
-    literal = _signed_number(inner)
+    literal = exprtypes.signed_literal(inner)
     if literal is None:
         return _rewrap(e, to_int_call(inner.copy(), bits, source))
     try:
@@ -2337,7 +2337,7 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
     column (22003), a string longer than a varchar(n) or char(n) (22001); blanks beyond
     the length are cut. Returns the constant as stored."""
     bits = _BITS_BY_OID.get(oid)
-    number = _signed_number(inner)
+    number = exprtypes.signed_literal(inner)
     if bits and number is not None and number.lstrip("-").isdigit():
         try:
             int_coercion.to_int(int(number), bits, "int")
@@ -2392,17 +2392,6 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
                    f"type {exprtypes.type_label(inner)}", "42804")
 
 
-def _signed_number(e: exp.Expression) -> str | None:
-    """The text of a numeric literal, with its sign (-(2.5) is "-2.5"), else None."""
-    sign = ""
-    while isinstance(e, (exp.Paren, exp.Neg)):
-        sign = ("-" if sign == "" else "") if isinstance(e, exp.Neg) else sign
-        e = e.this
-    if isinstance(e, exp.Literal) and not e.is_string:
-        return sign + str(e.this)
-    return None
-
-
 def null_key_error(table: str, key: str) -> SqlError:
     return SqlError(f'null value in column "{key}" of relation "{table}" violates not-null constraint', "23502")
 
@@ -2427,7 +2416,7 @@ def _not_null_key(e: exp.Expression, table: str, key: str) -> exp.Expression:
     inner = e.unalias() if isinstance(e, exp.Alias) else e
     if isinstance(inner, exp.Null) and isinstance(e.parent, exp.Tuple):
         raise null_key_error(table, key)  # a VALUES row is always written
-    if isinstance(inner, exp.Literal) or _signed_number(inner) is not None:
+    if isinstance(inner, exp.Literal) or exprtypes.signed_literal(inner) is not None:
         return e
     return _rewrap(e, exp.Anonymous(this="pg_not_null", expressions=[
         inner.copy(), exp.Literal.string(table), exp.Literal.string(key)]))

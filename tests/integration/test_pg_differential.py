@@ -979,6 +979,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select ((-2147483648) - 7)",
         "select abs(-2147483648)",
         "select abs(coalesce(-2147483648, 1))",
+        # PostgreSQL folds minus signs into the literal and types what they make:
+        # -(-(-2147483648)) is the int4 -2147483648, -(-2147483648) the int8 2147483648.
+        "select abs(-(-(-2147483648)))",
+        "select -(-(-2147483648)) * 2",
+        "select -(-2147483648) + 1, pg_typeof(-(-2147483648)), pg_typeof(-(-(-2147483648)))",
+        "select abs(-(-(-9223372036854775808)))",
         "select least(32767::smallint, -2147483648) * 2",
         "select (date '2000-12-31' - date '2024-02-29') * (-2147483648)",
         "select (date '2000-12-31' - date '2024-02-29') * 2 as days",
