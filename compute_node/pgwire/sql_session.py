@@ -112,6 +112,23 @@ class Batch:
     empty: bool = False  # the query had no statement at all
 
 
+@dataclass
+class _Again:
+    """A statement of a simple Query after one that changes the schema: translated again
+    when its turn comes. `tags`: its tags as first translated ("" if it could not be)."""
+
+    text: str
+    tags: tuple[str, ...]
+    kind: str = "again"
+
+    @property
+    def tag(self) -> str:
+        return self.tags[0] if len(self.tags) == 1 else ""
+
+
+# The first word of the tags of statements that change the schema.
+_SCHEMA_WORDS = {"CREATE", "ALTER", "DROP", "COMMENT"}
+
 # Statements that end or open transactions, and those that never write: several
 # statements of one Query, none of the first kind and one not of the second, run as one
 # implicit transaction.
@@ -217,13 +234,16 @@ class PgSession:
             return own
         return PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS if self.engine.txn == "write" else 0
 
-    def translate(self, text: str, param_oids: tuple[int, ...] = ()) -> list[Statement]:
-        """`text` translated; `param_oids`: the parameter types a Parse message declared."""
+    def translate(self, text: str, param_oids: tuple[int, ...] = (), failing: bool = True) -> list[Statement]:
+        """`text` translated; `param_oids`: the parameter types a Parse message declared.
+        An error fails the open transaction unless `failing` is False (a statement that
+        will be translated again)."""
         ctx = dataclasses.replace(self.ctx, param_oids=tuple(param_oids)) if any(param_oids) else self.ctx
         try:
             return translate(self.temps.rewrite(text), ctx, self.catalog)
         except SixfoldError as e:
-            self._note_error()
+            if failing:
+                self._note_error()
             if self.temps.used:
                 e.args = (self.temps.strip(str(e)),)
             raise
@@ -254,12 +274,29 @@ class PgSession:
     # --- simple query: one call into the worker per Query message ------------------------
     def run_simple(self, text: str) -> Batch:
         """Translate a simple Query's text and run its statements, encoding their rows.
-        Like PostgreSQL, the whole text is translated before anything runs."""
+        Like PostgreSQL, the whole text is translated before anything runs, so that a bad
+        statement anywhere runs none; but what follows a statement that changes the
+        schema is translated again when its turn comes (PostgreSQL analyzes each statement
+        just before it runs): `create table t (n numeric(10,2)); select n * 2 from t`
+        must see the table's types, and `create table t ...; create trigger ... on t`
+        the table."""
         self.temps.new_batch()
-        try:
-            stmts = [st for piece in split_statements(text) for st in self.translate(piece)]
-        except SixfoldError as e:
-            return Batch(error=e)
+        stmts: list[Statement | _Again] = []
+        changed = False  # an earlier statement of the Query changes the schema
+        for piece in split_statements(text):
+            try:
+                got = self.translate(piece, failing=not changed)
+            except SixfoldError as e:
+                if not changed or e.sqlstate == "42601":
+                    if changed:
+                        self._note_error()
+                    return Batch(error=e)
+                got = None  # it may name what an earlier statement creates
+            if changed:
+                stmts.append(_Again(piece, tuple(st.tag for st in got) if got is not None else ("",)))
+            else:
+                stmts.extend(got)
+            changed = changed or any(st.tag.split(" ")[0] in _SCHEMA_WORDS for st in got or ())
         if not stmts:
             return Batch(empty=True)
         implicit = len(stmts) > 1 and self.engine.txn is None and \
@@ -271,12 +308,24 @@ class PgSession:
                 return Batch(error=e)
         return self.run_statements(stmts, implicit)
 
-    def run_statements(self, stmts: list[Statement], implicit: bool) -> Batch:
+    def run_statements(self, stmts: list, implicit: bool) -> Batch:
         """Run statements in order until one fails or is a COPY."""
         outcomes = []
-        for i, st in enumerate(stmts):
+        stmts = list(stmts)
+        i = 0
+        while i < len(stmts):
+            st = stmts[i]
+            if isinstance(st, _Again):
+                try:
+                    stmts[i:i + 1] = self.translate(st.text)
+                except SixfoldError as e:
+                    if implicit:
+                        self.end_implicit(commit=False)
+                    return Batch(outcomes, error=e)
+                continue
+            i += 1
             if st.kind == "copy":
-                return Batch(outcomes, pending=stmts[i:], implicit=implicit)
+                return Batch(outcomes, pending=stmts[i - 1:], implicit=implicit)
             try:
                 out = self.run_to_send(st, ())
             except SixfoldError as e:

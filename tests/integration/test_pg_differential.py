@@ -1300,6 +1300,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 1 as a into temp {t}_tmp2",
         "create temporary view {t}_v as select 1",
     ],
+    # One Query of several statements: each is analyzed after the ones before it ran, so
+    # a table made by the Query has its types when the next statement reads it.
+    "a Query that makes a table and reads it": [
+        "create table {t} (id int primary key, n numeric(10,2), b boolean, d date); "
+        "insert into {t} values (1, 1.5, true, '2024-01-31'); select n, b, n * 2, n / 3, d + 1 from {t}",
+        "alter table {t} add column c numeric(10,3); update {t} set c = 2; select c, c * n, c + n from {t}",
+        "create table {t}_x (id serial, v text); create function {t}_f() returns trigger language plpgsql as "
+        "$$ begin new.v := upper(new.v); return new; end $$; create trigger {t}_g before insert on {t}_x "
+        "for each row execute function {t}_f(); insert into {t}_x (v) values ('x'); select * from {t}_x",
+        "create table {t}_y (a int); select * from {t}_nothere",
+        "select * from {t}_y",
+        "create table {t}_z (a int); selec 1",
+        "select * from {t}_z",
+        "begin; create table {t}_w (a numeric(5,1)); insert into {t}_w values (2); select a / 3, a * a from {t}_w",
+        "commit",
+        "create temp table {t}_tmp (a numeric(4,1)); insert into {t}_tmp values (1.5); select a * 2 from {t}_tmp",
+        "drop table {t}, {t}_x, {t}_w; drop function {t}_f()",
+    ],
     # A temporary table is the session's own and comes first in its search path.
     "temporary tables": [
         "create table {t} (id int primary key, v text)",
