@@ -100,6 +100,8 @@ _SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
 # (CREATE INDEX t_pkey after a DROP TABLE t and a CREATE TABLE t in one transaction:
 # "index t_pkey already exists").
 _SCHEMA_CHANGE = re.compile(r"^\s*(create|drop|alter)\b", re.I)
+# SQLite statements that change the schema (Sixfold edits sqlite_master for some DDL).
+_SCHEMA_EDIT = re.compile(r"^\s*(create|drop|alter|pragma\s+(writable_schema|schema_version)\b)", re.I)
 
 
 def split_statements(sql: str) -> list[str]:
@@ -156,6 +158,8 @@ class ComputeNode:
         # (pgwire/temp_tables.py); the first session on the writer drops other tokens'.
         self.temp_table_tokens: set[str] = set()
         self.temp_tables_swept = False
+        self._schema_epoch = 0  # see schema_epoch
+        self.schema_touched = False  # the write lock's holder ran SQL that edits the schema
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
@@ -171,6 +175,18 @@ class ComputeNode:
     @property
     def is_writer(self) -> bool:
         return self.role == "writer"
+
+    @property
+    def schema_epoch(self) -> tuple[int, int]:
+        """A number that changes (not always grows) whenever the schema a session sees may
+        have changed: a statement that may change it ran here, a transaction that ran one
+        ended, or (a replica) the writer's records touched SQLite's header page. Sessions
+        look at the schema version again, for their prepared statements, only then."""
+        replica = self.replica.schema_epoch if self.replica is not None else 0
+        return self._schema_epoch, replica
+
+    def schema_may_have_changed(self) -> None:
+        self._schema_epoch += 1
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> "ComputeNode":
@@ -443,6 +459,9 @@ class ComputeNode:
         # holds / held time (a write transaction holds it across its clients' round trips).
         self.stats["write_lock_holds"] += 1
         self.stats["write_lock_held_ms"] += (time.monotonic() - self._write_lock_taken_at) * 1000
+        if self.schema_touched:  # before the next writer can see the schema its holder changed
+            self.schema_touched = False
+            self.schema_may_have_changed()
         self.write_lock.release()
 
     @property
@@ -898,6 +917,8 @@ class Session:
         file = self.node.writer_file if conn is self.node.writer else None
         if file is not None:
             file.error = None
+            if _SCHEMA_EDIT.match(stmt):
+                self.node.schema_touched = True
         try:
             reset_fixup_depth()
             before = conn.total_changes()

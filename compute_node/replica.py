@@ -34,7 +34,7 @@ from sixfold.constants import (
     REPLICA_PENDING_RECORDS_MAX, REPLICA_PG_LSNS_KEPT_MAX, REPLICA_PROGRESS_INTERVAL_MS, REPLICA_RECONNECT_BACKOFF_MS_MAX,
     RPC_TIMEOUT_MS,
 )
-from sixfold.core.records import NO_PAGE, apply_record, decode_record, peek_commit_ts_us, peek_header, peek_page_kind
+from sixfold.core.records import NO_PAGE, SCHEMA_HEADER_PAGE, apply_record, decode_record, peek_commit_ts_us, peek_header, peek_page_kind
 from sixfold.errors import InvalidMessage, ReplicaNotReady
 from sixfold.rpc import compute_pb2 as cpb
 from sixfold.rpc import compute_pb2_grpc as cpb_grpc
@@ -62,6 +62,9 @@ class ReplicaVolume:
         self.transport = transport or GrpcTransport()
         self.stubs = {n.name: self.transport.storage_stub(n.address) for n in spec.storage_nodes}
         self.read_point = 0  # the VDL fully received and applied: every read happens here
+        # Moves whenever what readers see of page 1 (the schema version) may change:
+        # sessions check their prepared statements against the schema only then.
+        self.schema_epoch = 0
         self.read_point_ts_us = 0  # commit time of the transaction at the read point
         self.writer_vdl = 0  # the newest VDL the writer told
         self.writer_vdl_ts_us = 0
@@ -228,6 +231,7 @@ class ReplicaVolume:
         """Drop the cache and start over at `start_lsn` (a VDL of the writer followed)."""
         log.warning("replica %s drops its cache and restarts at LSN %d: %s", self.name, start_lsn, why)
         self.stats["resets"] += 1
+        self.schema_epoch += 1
         with self._lock:
             self.read_point = max(self.read_point, start_lsn)
         self.cache.clear(self.read_point)
@@ -256,6 +260,7 @@ class ReplicaVolume:
         pending = self._pending
         ts = 0
         min_read = self.min_read_lsn
+        header = False  # a record changes page 1, whose header holds the schema version
         while n < len(pending) and peek_header(pending[n])[0] <= vdl:
             raw = pending[n]
             n += 1
@@ -264,10 +269,13 @@ class ReplicaVolume:
                 ts = peek_commit_ts_us(raw)
             self._note_pg(pg, lsn)
             page, _kind = peek_page_kind(raw)
+            header = header or page == SCHEMA_HEADER_PAGE
             if page != NO_PAGE:
                 self.cache.apply_change(page, lsn, lambda img, raw=raw: apply_record(img, decode_record(raw)),
                                         vdl, min_read)
         del pending[:n]
+        if header:  # before readers can see it: a session's prepared statements look again
+            self.schema_epoch += 1
         with self._lock:
             self.read_point = vdl
         if ts:

@@ -444,12 +444,14 @@ class Connection:
     def run_portal_statements(self, portal: Portal) -> list[Outcome]:
         """Worker thread: run a portal's statements, encoding rows in its result formats."""
         outcomes = []
-        stmts = portal.prepared.statements
+        stmts = self.session.current_statements(portal.prepared)
         for i, stmt in enumerate(stmts):
             if stmt.kind == "copy":
                 continue  # runs at Execute: it needs the COPY sub-protocol
             described = portal.prepared.described if i == len(stmts) - 1 else None
             outcomes.append(self.session.run_to_send(stmt, portal.params, portal.result_formats, described))
+        if outcomes:
+            portal.prepared.ran(outcomes[-1])
         return outcomes
 
     async def on_describe(self, body: bytes) -> None:
@@ -459,7 +461,8 @@ class Connection:
             if prep is None:
                 raise SqlError(f'prepared statement "{d.name}" does not exist', "26000")
             self.send(m.parameter_description([o or pgtypes.TEXT for o in prep.param_oids]))
-            last = prep.statements[-1] if prep.statements else None
+            stmts = await self.in_worker(self.session.current_statements, prep)
+            last = stmts[-1] if stmts else None
             cols = await self.in_worker(self.session.describe, last, len(prep.param_oids)) if last else []
             prep.described = [oid for _, oid in cols]
             self.send(self.row_description(cols) if cols else m.NO_DATA)

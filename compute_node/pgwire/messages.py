@@ -313,6 +313,11 @@ _CONSTRAINT_IN_MESSAGE = re.compile(r'constraint "([^"]+)"')
 _COLUMN_IN_MESSAGE = re.compile(r'column "([^"]+)" of relation "([^"]+)"')
 
 
+# The server function PostgreSQL names (field R) for errors a driver recognizes by it:
+# asyncpg prepares a cached statement again, and retries, on this one.
+_ROUTINE_OF_MESSAGE = {"cached plan must not change result type": "RevalidateCachedQuery"}
+
+
 def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail: str | None = None,
                    hint: str | None = None, position: int | None = None) -> bytes:
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(sqlstate), b"M" + cstr(message)]
@@ -322,6 +327,9 @@ def error_response(sqlstate: str, message: str, severity: str = "ERROR", detail:
         fields.append(b"H" + cstr(hint))
     if position:
         fields.append(b"P" + cstr(str(position)))
+    routine = _ROUTINE_OF_MESSAGE.get(message)
+    if routine:
+        fields.append(b"R" + cstr(routine))
     if sqlstate.startswith("23"):  # integrity errors name what they violate (diag.constraint_name, ...)
         con = _CONSTRAINT_IN_MESSAGE.search(message)
         if con:

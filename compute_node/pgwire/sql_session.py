@@ -72,6 +72,7 @@ class Outcome:
     parameter_status: list[tuple[str, str]] = field(default_factory=list)  # to report after it
     encoded: list[bytes] | None = None  # the rows as DataRow messages, once encoded (in the worker)
     scales: tuple[int | None, ...] = ()  # per column: a numeric(p,s) column's s, printed with that many digits
+    decltypes: list[str | None] | None = None  # per column: its declared type in SQLite, when known
 
     @property
     def returns_rows(self) -> bool:
@@ -89,6 +90,19 @@ class Prepared:
     # The result column types sent at Describe of the statement: its portals' rows are
     # encoded as these, whatever the values turn out to be (the client decodes by them).
     described: list[int] | None = None
+    declared_oids: tuple[int, ...] = ()  # the parameter types Parse or PREPARE declared
+    # The node's schema epoch when `statements` were last known current, and the schema
+    # version then (None: translated at a version not read, to save the read).
+    schema_epoch: tuple[int, int] | None = None
+    schema_version: int | None = None
+    # The result columns (name, SQLite's declared type) of its first run: a translation
+    # against a later schema must give the same.
+    shape: list[tuple[str, str | None]] | None = None
+
+    def ran(self, outcome: Outcome) -> None:
+        """Its last statement gave `outcome`: the first one fixes the result's shape."""
+        if self.shape is None and outcome.columns and outcome.decltypes is not None:
+            self.shape = [(name, decl) for (name, _), decl in zip(outcome.columns, outcome.decltypes)]
 
     def bind(self, values: list, formats=()) -> tuple:
         """The parameters' values (Bind's, or EXECUTE's as text) as the statements bind
@@ -128,6 +142,11 @@ class _Again:
 
 # The first word of the tags of statements that change the schema.
 _SCHEMA_WORDS = {"CREATE", "ALTER", "DROP", "COMMENT"}
+# ... and of those that never do (any other may: DO, REFRESH, DISCARD, EXECUTE, ...).
+_SCHEMA_KEEPING_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "BEGIN", "START", "COMMIT", "END",
+                         "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW", "FETCH", "MOVE", "DECLARE",
+                         "CLOSE", "PREPARE", "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "EXPLAIN", "VACUUM",
+                         "ANALYZE", "CHECKPOINT", "LOCK", "TRUNCATE", "EMPTY", "VALUES", "TABLE"}
 
 # Statements that end or open transactions, and those that never write: several
 # statements of one Query, none of the first kind and one not of the second, run as one
@@ -152,8 +171,8 @@ class PgSession:
         self.engine = node.session()
         self.ctx = ctx
         self.failed = False
-        self.catalog = schema.Catalog(self.engine.catalog_rows,
-                                      lambda: self.engine.catalog_rows("PRAGMA schema_version")[0][0])
+        self.catalog = schema.Catalog(self.engine.catalog_rows, self._catalog_version)
+        self._version_at: tuple[tuple[int, int], int] | None = None  # (node's schema epoch, version then)
         self._txn_clock: datetime.datetime | None = None
         self._sequences = sequences.SessionSequences()
         self.cursors: dict[str, _Cursor] = {}
@@ -172,6 +191,7 @@ class PgSession:
             name = _CANONICAL.get(k.lower())
             if name and name not in READ_ONLY_PARAMS:
                 self._set(name, v)
+        self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
             node.temp_tables_swept = True
@@ -188,6 +208,8 @@ class PgSession:
             self._run_quietly(self.temps.drop_all(), "temporary tables at the session's end")
         self.temps.close()
         self.engine.close()
+        if self._schema_changed_in_txn:  # rolled back with the connection
+            self.node.schema_may_have_changed()
         if txn is not None and self._sequences.pending:
             self._reapply_sequences()  # the open transaction rolled back with the connection
 
@@ -257,6 +279,7 @@ class PgSession:
         pieces = split_statements(query)
         if len(pieces) > 1:
             raise SqlError("cannot insert multiple commands into a prepared statement", "42601")
+        epoch = self.node.schema_epoch  # before translating: a change after it is seen at Bind
         stmts = self.translate(pieces[0], declared_oids) if pieces else []
         count = max([len(declared_oids)] + [s.param_count for s in stmts])
         oids = list(declared_oids) + [0] * (count - len(declared_oids))
@@ -264,8 +287,53 @@ class PgSession:
         # A parameter the client left untyped takes the type its place in the query gives
         # it (the column it is compared with or assigned to), as in PostgreSQL.
         oids = [o or (inferred[i] if i < len(inferred) and inferred[i] else 0) for i, o in enumerate(oids)]
-        self.prepared[name] = prep = Prepared(name, query, stmts, oids)
+        self.prepared[name] = prep = Prepared(name, query, stmts, oids, declared_oids=tuple(declared_oids),
+                                              schema_epoch=epoch)
         return prep
+
+    def _catalog_version(self) -> int:
+        """The schema version this session's next statement sees. Read again only when
+        the node's schema epoch moved, if the session sees the newest schema (no
+        transaction, a write transaction, or a pending one that read nothing yet);
+        reading it costs a read transaction on the reader (SQLite's locks in the VFS),
+        which was a seventh of a prepared select-only transaction's CPU."""
+        eng = self.engine
+        if not (eng.txn is None or eng.txn == "write" or (eng.txn == "pending" and not eng.reader.in_transaction)):
+            return self._schema_version()
+        epoch = self.node.schema_epoch
+        if self._version_at is not None and self._version_at[0] == epoch:
+            return self._version_at[1]
+        version = self._schema_version()
+        self._version_at = (epoch, version)
+        return version
+
+    def _schema_version(self) -> int:
+        return self.engine.catalog_rows("PRAGMA schema_version")[0][0]
+
+    def current_statements(self, prep: Prepared) -> list[Statement]:
+        """`prep`'s statements as the schema now is: translated again when it changed
+        since (PostgreSQL analyzes a prepared statement again then). A result whose
+        columns would change is 0A000, PostgreSQL's "cached plan must not change result
+        type"."""
+        epoch = self.node.schema_epoch
+        if prep.schema_epoch == epoch or not prep.statements:
+            return prep.statements
+        version = self._catalog_version()
+        if prep.schema_version == version:
+            prep.schema_epoch = epoch
+            return prep.statements
+        stmts = self.translate(split_statements(prep.query)[0], prep.declared_oids)
+        old, new = prep.statements[-1], stmts[-1] if stmts else None
+        if new is None or (old.column_oids, old.column_scales) != (new.column_oids, new.column_scales) or (
+                prep.shape is not None and new.kind == "sql" and new.sqlite and self._shape(new) != prep.shape):
+            self._note_error()
+            raise SqlError("cached plan must not change result type", "0A000")
+        prep.statements, prep.schema_version, prep.schema_epoch = stmts, version, epoch
+        return stmts
+
+    def _shape(self, stmt: Statement) -> list[tuple[str, str | None]]:
+        cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * stmt.param_count)
+        return [(name, None if stmt.compound else decl) for name, decl in cols]
 
     def _note_error(self) -> None:
         if self.engine.txn is not None:
@@ -374,6 +442,9 @@ class PgSession:
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten."""
         self._notify_marks.clear()
+        if self._schema_changed_in_txn:  # its schema changes are others' now, or undone
+            self._schema_changed_in_txn = False
+            self.node.schema_may_have_changed()
         if self.engine.notifies:
             sent, self.engine.notifies = self.engine.notifies, []
             if committed:
@@ -399,6 +470,7 @@ class PgSession:
         functions.CLOCK.txn_start = self._txn_clock
         sequences.SESSION.state = self._sequences
         settings.SESSION.params = self.params
+        changes_schema = stmt.tag.split(" ")[0] not in _SCHEMA_KEEPING_WORDS
         try:
             if self.temps.on_commit and self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS:
                 out = self._run_with_commit_actions(stmt, params)
@@ -418,6 +490,9 @@ class PgSession:
                 self._savepoint_notifies(stmt)
             return out
         finally:
+            if changes_schema or (stmt.tag == "ROLLBACK" and self._schema_changed_in_txn):
+                self.node.schema_may_have_changed()
+                self._schema_changed_in_txn = self.engine.txn is not None
             functions.CLOCK.txn_start = None
             sequences.SESSION.state = None
             settings.SESSION.params = None
@@ -638,8 +713,9 @@ class PgSession:
                                                        for a, c in zip(args, casts)))
             params = prep.bind([pgtypes.encode_text(v, oid) for v, (_, oid) in zip(row.rows[0], row.columns)])
         outcome = Outcome("EMPTY")
-        for st in prep.statements:
+        for st in self.current_statements(prep):
             outcome = self._run(st, params)
+        prep.ran(outcome)
         return outcome
 
     def _outcome(self, stmt: Statement, result) -> Outcome:
@@ -672,7 +748,8 @@ class PgSession:
             tag = f"{tag} {max(n, 0)}"
         elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO") and stmt.value != "no data":
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
-        return Outcome(tag, columns, rows, notices=[stmt.notice] if stmt.notice else [])
+        return Outcome(tag, columns, rows, notices=[stmt.notice] if stmt.notice else [],
+                       decltypes=decltypes if columns else None)
 
     def _run_explain(self, stmt: Statement, params: tuple) -> Outcome:
         """SQLite's query plan as PostgreSQL's QUERY PLAN column: one line per step, nested

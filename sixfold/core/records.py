@@ -30,6 +30,7 @@ KINDS = (KIND_DELTA, KIND_IMAGE, KIND_MARKER)
 FLAG_CPL = 0x01
 
 NO_PAGE = 0xFFFF_FFFF_FFFF_FFFF  # page number of a MARKER record
+SCHEMA_HEADER_PAGE = 1  # the volume page holding SQLite's header (its schema version among it)
 
 _HEADER = struct.Struct("<QIQQQBBQQI")
 _CRC = struct.Struct("<I")

@@ -87,6 +87,34 @@ def test_prepared_statement_reused(endpoint, table):
     run(go())
 
 
+def test_cached_statement_prepared_again_after_a_schema_change(endpoint, table):
+    """asyncpg caches statements; after ALTER TABLE the server analyzes one again and
+    refuses a changed result (0A000 from RevalidateCachedQuery), and asyncpg prepares it
+    again and retries. Without the check, the old translation showed the old scale."""
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} (id int primary key, n numeric(10,2))")
+            await c.execute(f"insert into {table} values (1, 2.5)")
+            q = f"select n * 2 as d, n from {table} where id = $1"
+            assert tuple(await c.fetchrow(q, 1)) == (Decimal("5.00"), Decimal("2.50"))
+            await c.execute(f"alter table {table} alter column n type numeric(10,3)")
+            assert tuple(await c.fetchrow(q, 1)) == (Decimal("5.000"), Decimal("2.500"))
+            star = f"select * from {table} where id = $1"
+            assert tuple(await c.fetchrow(star, 1)) == (1, Decimal("2.500"))
+            await c.execute(f"alter table {table} add column w int default 8")
+            assert tuple(await c.fetchrow(star, 1)) == (1, Decimal("2.500"), 8)
+            async with c.transaction():  # inside a transaction asyncpg cannot retry: the error reaches it
+                await c.execute(f"alter table {table} add column x int")
+                with pytest.raises(asyncpg.exceptions.InvalidCachedStatementError):
+                    await c.fetchrow(star, 1)
+            assert tuple(await c.fetchrow(star, 1)) == (1, Decimal("2.500"), 8)  # the ALTER rolled back
+        finally:
+            await c.execute(f"drop table if exists {table}")
+            await c.close()
+    run(go())
+
+
 def test_error_at_parse_reaches_the_client(endpoint):
     async def go():
         c = await connect(endpoint)

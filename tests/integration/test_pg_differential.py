@@ -1285,6 +1285,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "execute nosuch_{t}",
         "deallocate all",
         "execute {t}_a('{1}')",
+        # A prepared statement is analyzed again after a schema change; its result must
+        # keep its columns (0A000 "cached plan must not change result type").
+        "prepare {t}_p as select price * 2 as p, price from {t} where id = 1",
+        "execute {t}_p",
+        "create table {t}_other (a int)",
+        "execute {t}_p",
+        "prepare {t}_star as select * from {t} where id = 1",
+        "execute {t}_star",
+        "alter table {t} add column z int default 5",
+        "execute {t}_p",
+        "execute {t}_star",
+        "alter table {t} alter column price type numeric(10,3)",
+        "execute {t}_p",
+        "prepare {t}_n as select id from {t} where z = $1 order by id",
+        "alter table {t} rename column z to zz",
+        "execute {t}_n(5)",
+        "drop table {t}_other",
     ],
     "RETURNING column names; temporary views refused": [
         "create table {t} (id serial primary key, price numeric(10,2))",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import threading
+from decimal import Decimal
 
 import grpc
 import psycopg
@@ -64,6 +65,21 @@ def test_replica_serves_reads_and_refuses_writes(replicated):
     assert r.execute("select count(*) from t").fetchone() == (500,)
     lag = r.execute("select sixfold_metric('lag_lsn')").fetchone()[0]
     assert lag is not None and lag >= 0
+    # A prepared statement on the replica is analyzed again after the writer's schema
+    # changes reach it: kept when its result stays the same, 0A000 when it would not.
+    w.execute("create table p(id int primary key, n numeric(10,2))")
+    w.execute("insert into p values (1, 2.5)")
+    wait_until(lambda: r.execute("select count(*) from p").fetchone()[0] == 1, CATCH_UP_S, "the replica")
+    q = "select n * 2 as d from p where id = %s"
+    assert [r.execute(q, (1,), prepare=True).fetchone()[0] for _ in range(2)] == [Decimal("5.00")] * 2
+    w.execute("create table p_unrelated(a int)")
+    w.execute("alter table p add column z int default 7")
+    wait_until(lambda: r.execute("select count(*) from p where z = 7").fetchone()[0] == 1, CATCH_UP_S, "the replica")
+    assert r.execute(q, (1,), prepare=True).fetchone()[0] == Decimal("5.00")
+    w.execute("alter table p alter column n type numeric(10,3)")
+    wait_until(lambda: str(r.execute("select n from p").fetchone()[0]) == "2.500", CATCH_UP_S, "the replica")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="cached plan must not change result type"):
+        r.execute(q, (1,), prepare=True)
 
 
 @pytest.mark.integration
