@@ -100,6 +100,7 @@ _SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
 # (CREATE INDEX t_pkey after a DROP TABLE t and a CREATE TABLE t in one transaction:
 # "index t_pkey already exists").
 _SCHEMA_CHANGE = re.compile(r"^\s*(create|drop|alter)\b", re.I)
+_ROLLBACK_TO = re.compile(r"^\s*rollback\b", re.I)
 # SQLite statements that change the schema (Sixfold edits sqlite_master for some DDL).
 _SCHEMA_EDIT = re.compile(r"^\s*(create|drop|alter|pragma\s+(writable_schema|schema_version)\b)", re.I)
 
@@ -160,6 +161,10 @@ class ComputeNode:
         self.temp_tables_swept = False
         self._schema_epoch = 0  # see schema_epoch
         self.schema_touched = False  # the write lock's holder ran SQL that edits the schema
+        # Moves when a transaction's schema changes are rolled back: SQLite's schema version
+        # goes back then, and the next change reuses its numbers for another schema, so
+        # what is cached by schema version is cached by (generation, version).
+        self.schema_generation = 0
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
         self.vfs_name = f"sixfold-{next(_ids)}"
@@ -887,6 +892,7 @@ class Session:
 
     def _end_write(self, how: str) -> int | None:
         node = self.node
+        committed = False
         try:
             try:
                 node.writer.execute(how)
@@ -897,8 +903,11 @@ class Session:
                 node.writer_file.take_shipped()
                 raise err from None
             shipped = node.writer_file.take_shipped()
+            committed = how == "commit"
         finally:
             self.txn = None
+            if node.schema_touched and not committed:
+                node.schema_generation += 1
             node.release_write_lock()
         return node.wait_durable(shipped) if how == "commit" else None
 
@@ -919,6 +928,9 @@ class Session:
             file.error = None
             if _SCHEMA_EDIT.match(stmt):
                 self.node.schema_touched = True
+            elif self.node.schema_touched and _ROLLBACK_TO.match(stmt):
+                self.node.schema_generation += 1  # (see schema_generation)
+                self.node.schema_may_have_changed()
         try:
             reset_fixup_depth()
             before = conn.total_changes()

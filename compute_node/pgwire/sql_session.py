@@ -292,7 +292,10 @@ class PgSession:
         return prep
 
     def _catalog_version(self) -> int:
-        """The schema version this session's next statement sees. Read again only when
+        """The schema version this session's next statement sees, with the node's schema
+        generation above SQLite's 32 bits (a rolled-back change makes SQLite reuse version
+        numbers for other schemas: caches keyed by it would answer for the wrong one).
+        Read again only when
         the node's schema epoch moved, if the session sees the newest schema (no
         transaction, a write transaction, or a pending one that read nothing yet);
         reading it costs a read transaction on the reader (SQLite's locks in the VFS),
@@ -308,7 +311,8 @@ class PgSession:
         return version
 
     def _schema_version(self) -> int:
-        return self.engine.catalog_rows("PRAGMA schema_version")[0][0]
+        return (self.node.schema_generation << 32) + self.engine.catalog_rows("PRAGMA schema_version")[0][0]
+
 
     def current_statements(self, prep: Prepared) -> list[Statement]:
         """`prep`'s statements as the schema now is: translated again when it changed

@@ -1335,6 +1335,33 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create temp table {t}_tmp (a numeric(4,1)); insert into {t}_tmp values (1.5); select a * 2 from {t}_tmp",
         "drop table {t}, {t}_x, {t}_w; drop function {t}_f()",
     ],
+    # A rolled-back schema change: SQLite's schema version goes back and the next change
+    # reuses its numbers for another schema, which a translation cached by version must
+    # not be taken for.
+    "schema changes rolled back, then others": [
+        "create table {t} (n numeric(10,2))",
+        "insert into {t} values (1.5)",
+        "begin",
+        "drop table {t}",
+        "create table {t} (n numeric(10,3))",
+        "insert into {t} values (1.5)",
+        "select n * 2, n / 3 from {t}",
+        "rollback",
+        "begin",
+        "drop table {t}",
+        "create table {t} (n numeric(10,4))",
+        "insert into {t} values (1.5)",
+        "select n * 2, n / 3 from {t}",
+        "savepoint a",
+        "alter table {t} add column m numeric(6,1) default 2",
+        "select n * m from {t}",
+        "rollback to a",
+        "alter table {t} add column m numeric(6,3) default 2",
+        "select n * m from {t}",
+        "rollback",
+        "select n * 2, n / 3 from {t}",
+        "drop table {t}",
+    ],
     # A temporary table is the session's own and comes first in its search path.
     "temporary tables": [
         "create table {t} (id int primary key, v text)",
