@@ -70,14 +70,15 @@ class CreateTemp:
 
 
 def parse_create(sql: str, token: str) -> CreateTemp | None:
-    """CREATE TEMP TABLE's parts (None: `sql` is not one). CREATE TEMP VIEW / SEQUENCE are
-    refused here: they would need the same renaming of what reads them."""
+    """CREATE TEMP TABLE's (or SELECT ... INTO TEMP's) parts (None: `sql` is neither).
+    CREATE TEMP VIEW / SEQUENCE are refused here: they would need the same renaming of
+    what reads them."""
     if _TEMP_OTHER.match(sql):
         raise SqlError("temporary views and sequences are not supported; create a regular one "
                        "and drop it when done", "0A000")
     m = _CREATE.match(sql)
     if not m:
-        return None
+        return _select_into(sql, token) if _SELECT_INTO_TEMP.search(sql) else None
     name = object_name(m.group(2))
     body = sql[m.end():]
     on_commit = "preserve"
@@ -89,6 +90,29 @@ def parse_create(sql: str, token: str) -> CreateTemp | None:
         raise SqlError('syntax error at or near "ON"', "42601")
     head = "CREATE TABLE " + (m.group(1) or "")
     return CreateTemp(name, head + sql_name(physical(token, name)) + body, on_commit)
+
+
+_SELECT_INTO_TEMP = re.compile(r"\binto\s+(temp|temporary)\b", re.IGNORECASE)
+
+
+def _select_into(sql: str, token: str) -> CreateTemp | None:
+    """SELECT ... INTO TEMP [TABLE] name ...: the INTO of the statement's own level."""
+    toks = _tokens(sql)
+    if not toks or toks[0].low not in ("select", "with"):
+        return None
+    depth = 0
+    for i, t in enumerate(toks):
+        depth += t.text == "(" if t.kind == "punct" else 0
+        depth -= t.text == ")" if t.kind == "punct" else 0
+        if depth or t.low != "into" or i + 2 >= len(toks) or toks[i + 1].low not in ("temp", "temporary"):
+            continue
+        j = i + 2 + (toks[i + 2].low == "table")
+        if j >= len(toks) or toks[j].name is None:
+            return None
+        name = toks[j].name
+        return CreateTemp(name, sql[:toks[i + 1].start] + sql_name(physical(token, name)) + sql[toks[j].end:],
+                          "preserve")
+    return None
 
 
 # --- rewriting a statement ----------------------------------------------------------------

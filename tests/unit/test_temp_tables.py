@@ -82,6 +82,9 @@ def test_pg_temp_of_a_missing_table_is_42p01():
      f'CREATE TABLE IF NOT EXISTS "{P}My T" as select 1', "preserve"),
     ("create local temp table t (a int) ON COMMIT DELETE ROWS;", "t", f"CREATE TABLE {P}t (a int) ", "delete"),
     ("create temp table pg_temp.t (a int) on commit preserve rows", "t", f"CREATE TABLE {P}t (a int) ", "preserve"),
+    ("select a, (select 1) into temporary table T from x where y in (select 1)", "t",
+     f"select a, (select 1) into {P}t from x where y in (select 1)", "preserve"),
+    ("select 1 as a into temp t", "t", f"select 1 as a into {P}t", "preserve"),
 ])
 def test_create_temp_table(sql, name, body, on_commit):
     c = parse_create(sql, TOKEN)
@@ -90,6 +93,7 @@ def test_create_temp_table(sql, name, body, on_commit):
 
 def test_not_a_temporary_table():
     assert parse_create("create table t (a int)", TOKEN) is None
+    assert parse_create("select 1 into t", TOKEN) is None
     for sql in ("create temp view v as select 1", "create temporary sequence s"):
         with pytest.raises(SqlError) as e:
             parse_create(sql, TOKEN)
