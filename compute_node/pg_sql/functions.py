@@ -18,6 +18,7 @@ from compute_node.pg_sql import (
     renames, routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
+from sixfold.errors import SqlError
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
                    " (SQLite " + apsw.sqlite_lib_version() + ")")
@@ -577,7 +578,12 @@ def _typeof_value(v):
 
 
 def _set_config(name, value, is_local):
-    return value
+    """set_config(): changes nothing (a session's settings are SET's), but refuses what SET
+    would refuse of the settings that change how values are shown."""
+    try:
+        return settings.output_setting(str(name), str(value)) if name is not None and value is not None else value
+    except SqlError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 # --- string functions PostgreSQL has and SQLite lacks -----------------------------------------

@@ -7,6 +7,7 @@ the transaction clock. Server-wide ones (`SERVER`) answer the rest.
 
 from __future__ import annotations
 
+import re
 import threading
 
 import apsw
@@ -14,6 +15,7 @@ import apsw
 from compute_node.pg_sql import virtual_rows
 
 from sixfold.constants import PG_CONNECTIONS_MAX
+from sixfold.errors import SqlError
 
 SESSION = threading.local()  # .params: the running session's settings (name -> value)
 
@@ -26,6 +28,47 @@ SERVER = {"default_table_access_method": "heap", "server_version": "15.0", "serv
 
 COLUMNS = ("name", "setting", "unit", "category", "short_desc", "extra_desc", "context", "vartype", "source",
            "min_val", "max_val", "enumvals", "boot_val", "reset_val", "sourcefile", "sourceline", "pending_restart")
+
+
+# DateStyle words that keep PostgreSQL's default: ISO output, month before day on input.
+_DATESTYLE_DEFAULT_WORDS = {"iso", "mdy", "us", "noneuro", "noneuropean", "default"}
+
+
+def output_setting(name: str, value: str) -> str:
+    """The value a setting that changes how values are shown or read takes, as
+    PostgreSQL shows it; SqlError 0A000 for what Sixfold does not do (it would show
+    or read values otherwise than PostgreSQL then). Other settings come back as given."""
+    key = name.lower()
+    v = value.strip().strip("'\"").strip()
+    if key == "datestyle":
+        words = {w for w in re.split(r"[\s,]+", v.lower()) if w}
+        if not words or not words <= _DATESTYLE_DEFAULT_WORDS:
+            raise SqlError(f'DateStyle "{v}" is not supported: Sixfold shows and reads dates as ISO, MDY', "0A000")
+        return "ISO, MDY"
+    if key == "intervalstyle":
+        if v.lower() in ("sql_standard", "postgres_verbose", "iso_8601"):
+            raise SqlError(f'IntervalStyle "{v}" is not supported: Sixfold shows intervals as postgres does', "0A000")
+        if v.lower() != "postgres":
+            raise SqlError(f'invalid value for parameter "IntervalStyle": "{v}"', "22023")
+        return "postgres"
+    if key == "bytea_output":
+        if v.lower() == "escape":
+            raise SqlError('bytea_output "escape" is not supported: Sixfold shows bytea as hex', "0A000")
+        if v.lower() != "hex":
+            raise SqlError(f'invalid value for parameter "bytea_output": "{v}"', "22023")
+        return "hex"
+    if key == "extra_float_digits":
+        try:
+            n = int(float(v))
+        except ValueError:
+            raise SqlError(f'invalid value for parameter "extra_float_digits": "{v}"', "22023") from None
+        if not -15 <= n <= 3:
+            raise SqlError(f"{n} is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)", "22023")
+        if n <= 0:
+            raise SqlError(f"extra_float_digits {n} is not supported: Sixfold shows floats with the shortest "
+                           "exact digits (as 1 to 3 do)", "0A000")
+        return str(n)
+    return value
 
 
 def _all() -> dict[str, tuple[str, str]]:

@@ -157,11 +157,60 @@ READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "AN
 
 
 @functools.lru_cache(maxsize=64)  # read before every message of a transaction
+def startup_options(options: str) -> list[tuple[str, str]]:
+    """The settings in a startup packet's `options` ("-c name=value" or "--name=value",
+    separated by spaces; a backslash keeps the next character, as PostgreSQL reads them)."""
+    words, cur, escaped, has = [], [], False, False
+    for c in options:
+        if escaped:
+            cur.append(c)
+            escaped = False
+        elif c == "\\":
+            escaped = has = True
+        elif c.isspace():
+            if has:
+                words.append("".join(cur))
+            cur, has = [], False
+        else:
+            cur.append(c)
+            has = True
+    if has:
+        words.append("".join(cur))
+    out, i = [], 0
+    while i < len(words):
+        w = words[i]
+        if w == "-c" and i + 1 < len(words):
+            w, i = words[i + 1], i + 1
+        elif w.startswith("-c"):
+            w = w[2:]
+        elif w.startswith("--"):
+            w = w[2:]
+        else:
+            raise SqlError(f'invalid command-line argument for server process: {w}', "22023")
+        name, eq, value = w.partition("=")
+        if not eq or not name:
+            raise SqlError(f'-c {w} requires a value', "42601")
+        out.append((name.replace("-", "_"), value))
+        i += 1
+    return out
+
+
 def parse_duration_ms(value: str) -> int:
     m = _DURATION.match(value.strip("'\""))
     if not m:
         raise SqlError(f'invalid value for a duration parameter: "{value}"', "22023")
     return int(float(m.group(1)) * _MS_PER[(m.group(2) or "ms").lower() if m.group(2) else None])
+
+
+def format_duration_ms(ms: int) -> str:
+    """A duration setting as PostgreSQL shows it: in the largest unit it is a whole
+    number of (60000 is 1min, 1500 is 1500ms), 0 as 0."""
+    if ms == 0:
+        return "0"
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("min", 60_000), ("s", 1000)):
+        if ms % size == 0:
+            return f"{ms // size}{unit}"
+    return f"{ms}ms"
 
 
 class PgSession:
@@ -191,6 +240,11 @@ class PgSession:
             name = _CANONICAL.get(k.lower())
             if name and name not in READ_ONLY_PARAMS:
                 self._set(name, v)
+        for k, v in startup_options(startup_params.get("options", "")):
+            name = _CANONICAL.get(k.lower(), k.lower())
+            if name in READ_ONLY_PARAMS:
+                raise SqlError(f'parameter "{k}" cannot be changed', "55P02")
+            self._set(name, v)
         self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
@@ -827,8 +881,9 @@ class PgSession:
             raise SqlError(f'time zone "{v}" is not supported: Sixfold keeps time in UTC', "0A000")
         if name == "TimeZone":
             v = "UTC"
-        if name in ("statement_timeout", "idle_in_transaction_session_timeout"):
-            parse_duration_ms(v)
+        if name in ("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"):
+            v = format_duration_ms(parse_duration_ms(v))
+        v = settings.output_setting(name, v)
         if name in ("transaction_isolation", "default_transaction_isolation"):
             v = " ".join(v.strip("'\"").lower().split())
             if v not in ("read uncommitted", "read committed", "repeatable read", "serializable"):
@@ -854,14 +909,14 @@ class PgSession:
             value = "on" if not self.engine.node.is_writer or self.engine.txn == "read" else "off"
         elif name == "in_hot_standby":
             value = "off" if self.engine.node.is_writer else "on"
-        return Outcome("SHOW", [(stmt.name.lower(), pgtypes.TEXT)], [(value,)])
+        return Outcome("SHOW", [(name, pgtypes.TEXT)], [(value,)])  # named as PostgreSQL names it (DateStyle)
 
     # --- extended protocol helpers ---------------------------------------------------------
     def describe(self, stmt: Statement, param_count: int) -> list[tuple[str, int]]:
         """Result columns of a prepared statement without running it (Describe S)."""
         if stmt.kind == "show":
             return [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT), ("description", pgtypes.TEXT)] \
-                if stmt.name == "all" else [(stmt.name.lower(), pgtypes.TEXT)]
+                if stmt.name == "all" else [(_CANONICAL.get(stmt.name.lower(), stmt.name.lower()), pgtypes.TEXT)]
         if stmt.kind == "explain":
             return [("QUERY PLAN", pgtypes.TEXT)]
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",

@@ -1361,6 +1361,45 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select n * 2, n / 3 from {t}",
         "drop table {t}",
     ],
+    # Settings that change how values are shown or read: PostgreSQL's, or refused.
+    "session settings that change how values are shown": [
+        "set statement_timeout = 1234",
+        "show statement_timeout",
+        "set statement_timeout = '1.5s'",
+        "show statement_timeout",
+        "set statement_timeout = 0",
+        "set idle_in_transaction_session_timeout = 60000",
+        "show idle_in_transaction_session_timeout",
+        "reset idle_in_transaction_session_timeout",
+        "set lock_timeout = 3600000",
+        "select current_setting('lock_timeout')",
+        "reset lock_timeout",
+        "set datestyle = 'ISO'",
+        "show datestyle",
+        "set datestyle = mdy",
+        "select date '2024-01-31', '01/02/2024'::date, timestamp '2024-01-31 10:00'",
+        "set datestyle = 'German'",
+        "reset datestyle",
+        "set datestyle = 'ISO, DMY'",
+        "reset datestyle",
+        "select '01/02/2024'::date",
+        "set extra_float_digits = 3",
+        "select 0.1::float8 * 3, 1e100::float8 / 3",
+        "set extra_float_digits = 0",
+        "reset extra_float_digits",
+        "set extra_float_digits = 9",
+        "set bytea_output = 'hex'",
+        "set bytea_output = 'escape'",
+        "reset bytea_output",
+        "select 'ab'::bytea",
+        "set intervalstyle = 'postgres'",
+        "set intervalstyle = 'iso_8601'",
+        "reset intervalstyle",
+        "select interval '1 day 2 hours'",
+        "select set_config('DateStyle', 'German', false)",
+        "reset datestyle",
+        "select current_date = current_date",
+    ],
     # A temporary table is the session's own and comes first in its search path.
     "temporary tables": [
         "create table {t} (id int primary key, v text)",
@@ -2214,6 +2253,16 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "a UNION's numeric column of mixed scales read through a subquery would show one branch's scale (0A000)",
     ("unnest and set-returning functions", "join lateral (select"):
         "a LATERAL subquery: SQLite's subqueries in FROM cannot see the tables before them (0A000)",
+    ("session settings that change how values are shown", "'German'"):
+        "DateStyle other than ISO, MDY is refused (0A000): dates are shown and read as ISO, MDY",
+    ("session settings that change how values are shown", "'ISO, DMY'"):
+        "DateStyle other than ISO, MDY is refused (0A000): dates are shown and read as ISO, MDY",
+    ("session settings that change how values are shown", "extra_float_digits = 0"):
+        "extra_float_digits 0 or below is refused (0A000): floats are shown with their shortest exact digits",
+    ("session settings that change how values are shown", "'escape'"):
+        "bytea_output escape is refused (0A000): bytea is shown as hex",
+    ("session settings that change how values are shown", "'iso_8601'"):
+        "IntervalStyle other than postgres is refused (0A000)",
     ("RETURNING column names; temporary views refused", " temp"):
         "temporary views are not supported (0A000)",
     ("numeric literals beyond 15 digits in arithmetic", "partition by (9999"):

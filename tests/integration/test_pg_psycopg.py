@@ -71,6 +71,20 @@ def test_session_info_show_set(cluster):
             conn.execute("show no_such_setting_xyz")
 
 
+def test_startup_options_are_settings(cluster):
+    """The startup packet's options (-c name=value), as libpq's PGOPTIONS or psycopg's
+    options= send them: applied as SET would, refused the same way."""
+    with connect(cluster, autocommit=True, options="-c statement_timeout=1500 -c application_name=opt\\ test") as c:
+        assert c.execute("show statement_timeout").fetchone() == ("1500ms",)
+        assert c.execute("show application_name").fetchone() == ("opt test",)
+        with pytest.raises(pe.QueryCanceled):  # the timeout is the session's
+            c.execute("select pg_sleep(5)")
+    with pytest.raises(psycopg.OperationalError, match='DateStyle "German" is not supported'):
+        connect(cluster, options="-c DateStyle=German")
+    with pytest.raises(psycopg.OperationalError, match='parameter "server_version" cannot be changed'):
+        connect(cluster, options="-c server_version=1")
+
+
 def test_auth_failures(cluster):
     uri = cluster.uri()
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
