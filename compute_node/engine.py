@@ -561,6 +561,8 @@ class Session:
         self.default_isolation = "read committed"
         self.isolation = self.default_isolation  # of the open transaction
         self._read_any = False  # the pending transaction ran a statement (too late to SET TRANSACTION)
+        self.default_read_only = False  # default_transaction_read_only (the session sets it)
+        self.writes_refused = False  # SET TRANSACTION READ ONLY after the transaction wrote
         # The read point of a REPEATABLE READ / SERIALIZABLE transaction, once a read
         # pinned it: its first write checks that no commit was shipped above it.
         self._read_point: int | None = None
@@ -628,6 +630,8 @@ class Session:
                     pass  # it writes: nothing happened on the reader
             self._upgrade(wait=not nowait)
         if self.txn == "write":
+            if self.writes_refused and not (_READS_FIRST.match(stmt) and not locking):
+                raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
             try:
                 return self._run(self.node.writer, stmt, params)
             finally:
@@ -636,6 +640,7 @@ class Session:
                     # savepoint, INSERT OR ROLLBACK, an I/O error): so does the session.
                     self._finish_write()
         if self.txn == "read":
+            self._read_any = True
             return self._run(self.reader, stmt, params)
         return self._autocommit(stmt, params)
 
@@ -643,6 +648,7 @@ class Session:
         node = self.node
         shipped = node.writer_file.take_shipped()
         self.txn = None
+        self.writes_refused = False
         node.release_write_lock()
         return node.wait_durable(shipped)
 
@@ -711,8 +717,8 @@ class Session:
                 yield row
         rows = counted(rows)
         reset_fixup_depth()
-        if self.txn == "read":
-            raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
+        if self.txn == "read" or (self.txn is None and self.default_read_only) or self.writes_refused:
+            raise ReadOnlyTransaction("cannot execute COPY FROM in a read-only transaction")
         if self.txn == "pending":
             self._upgrade()
         if self.txn == "write":
@@ -738,6 +744,27 @@ class Session:
             raise
         self._end_write("commit")
         return changed
+
+    def set_read_only(self) -> None:
+        """SET TRANSACTION READ ONLY: the open transaction writes no more. A transaction
+        that has not written becomes a read-only one on the reader; one that has keeps
+        its writes and refuses the rest."""
+        if self.txn == "pending":
+            if not self.reader.in_transaction:
+                self.reader.execute("begin")
+            self.txn = "read"
+        elif self.txn == "write":
+            self.writes_refused = True
+
+    def set_read_write(self) -> None:
+        """SET TRANSACTION READ WRITE: before the read-only transaction's first query."""
+        if self.txn != "read":
+            return
+        if self._read_any:
+            raise SqlError("transaction read-write mode must be set before any query", "25001")
+        if self.isolation not in SNAPSHOT_LEVELS and self.reader.in_transaction:
+            self.reader.execute("rollback")  # nothing read: READ COMMITTED reads per statement
+        self.txn = "pending"
 
     def set_isolation(self, level: str) -> None:
         """SET TRANSACTION ISOLATION LEVEL: for the open transaction, before its first read."""
@@ -857,6 +884,8 @@ class Session:
                 self.reader.execute("rollback")
                 raise
             self.txn = "read"
+            self._read_any = False
+            self.isolation = self.default_isolation
         else:
             self.node.acquire_write_lock()
             try:
@@ -872,6 +901,7 @@ class Session:
             if self.reader.in_transaction:
                 self.reader.execute("commit")
             self.txn = None
+            self.writes_refused = False
             self._read_point = None
             return Result(command="COMMIT")
         if self.txn is None:
@@ -887,6 +917,7 @@ class Session:
         elif self.txn == "write":
             self._end_write("rollback")
         self.txn = None
+        self.writes_refused = False
         self._read_point = None
         return Result(command="ROLLBACK")
 
@@ -906,6 +937,7 @@ class Session:
             committed = how == "commit"
         finally:
             self.txn = None
+            self.writes_refused = False
             if node.schema_touched and not committed:
                 node.schema_generation += 1
             node.release_write_lock()

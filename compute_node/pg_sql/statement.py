@@ -62,3 +62,5 @@ class Statement:
     # A notice to send with the statement's outcome (sqlstate, message): a noop's
     # "already exists, skipping", a DROP's "drop cascades to view v".
     notice: tuple[str, str] | None = None
+    # SET LOCAL: the setting lasts until the transaction ends.
+    local: bool = False

@@ -201,8 +201,10 @@ def _begin(text, rest, ctx):
     if ro:
         return Statement(kind="sql", tag="BEGIN", sqlite=("BEGIN READ ONLY",))
     # The engine reads the level: REPEATABLE READ and SERIALIZABLE keep one snapshot.
+    # READ WRITE is kept in the text: it overrides default_transaction_read_only.
+    rw = " READ WRITE" if "read write" in words else ""
     return Statement(kind="sql", tag="BEGIN",
-                     sqlite=(f"BEGIN ISOLATION LEVEL {level.group(1).upper()}" if level else "BEGIN",))
+                     sqlite=(f"BEGIN ISOLATION LEVEL {level.group(1).upper()}{rw}" if level else f"BEGIN{rw}",))
 
 
 def _commit(text, rest, ctx):
@@ -290,19 +292,28 @@ def _set_value(raw: str, name: str) -> str | None:
 def _set(text, rest, ctx):
     body = rest.strip()
     m = re.match(r"(session|local)\b\s*", body, re.IGNORECASE)
+    local = bool(m) and m.group(1).lower() == "local"
     if m:
         body = body[m.end():]
     low = " ".join(body.lower().split())
     m = re.match(r"((?:session\s+)?characteristics\s+as\s+)?transaction\b(.*)$", low)
     if m:
-        # Isolation levels matter (REPEATABLE READ keeps a snapshot); other transaction
-        # modes are accepted and ignored.
-        level = re.search(r"isolation level (serializable|repeatable read|read committed|read uncommitted)",
-                          m.group(2))
+        # The isolation level (REPEATABLE READ keeps a snapshot) and READ ONLY / READ
+        # WRITE matter; [NOT] DEFERRABLE is accepted and ignored.
+        prefix = "default_" if m.group(1) else ""
+        modes = m.group(2).replace(",", " ")
+        out = []
+        level = re.search(r"isolation level (serializable|repeatable read|read committed|read uncommitted)", modes)
         if level:
-            name = "default_transaction_isolation" if m.group(1) else "transaction_isolation"
-            return Statement(kind="set", tag="SET", name=name, value=level.group(1))
-        return Statement(kind="noop", tag="SET")
+            out.append(Statement(kind="set", tag="SET", name=prefix + "transaction_isolation", value=level.group(1)))
+            modes = modes.replace(level.group(0), " ")
+        for w in re.findall(r"read only|read write|not deferrable|deferrable|\S+", modes):
+            if w in ("read only", "read write"):
+                out.append(Statement(kind="set", tag="SET", name=prefix + "transaction_read_only",
+                                     value="on" if w == "read only" else "off"))
+            elif w not in ("deferrable", "not deferrable"):
+                raise error_near(w)
+        return out or [Statement(kind="noop", tag="SET")]
     if low.startswith("constraints"):
         return Statement(kind="noop", tag="SET")
     m = re.match(r"time\s+zone\s+(.*)$", body, re.IGNORECASE | re.DOTALL)
@@ -321,7 +332,7 @@ def _set(text, rest, ctx):
     if not m:
         raise error_near(body.split()[0] if body else "SET")
     name = m.group(1).strip('"').lower()
-    return Statement(kind="set", tag="SET", name=name, value=_set_value(m.group(2), name))
+    return Statement(kind="set", tag="SET", name=name, value=_set_value(m.group(2), name), local=local)
 
 
 def _reset(text, rest, ctx):

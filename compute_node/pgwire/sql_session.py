@@ -28,7 +28,7 @@ from compute_node.pgwire.messages import format_for
 from compute_node.pgwire.temp_tables import SessionTempTables, orphans
 from compute_node.sql_errors import sql_error
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
-from sixfold.errors import SixfoldError, SqlError
+from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 
@@ -52,7 +52,11 @@ DEFAULTS = {
     "transaction_read_only": "off",
 }
 READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
-                    "in_hot_standby", "is_superuser", "session_authorization", "transaction_read_only"}
+                    "in_hot_standby", "is_superuser", "session_authorization"}
+# Settings of the open transaction only (SET outside one warns and changes nothing).
+_TRANSACTION_PARAMS = {"transaction_read_only"}
+_BOOL_ON = {"on", "true", "yes", "1", "t", "y"}
+_BOOL_OFF = {"off", "false", "no", "0", "f", "n"}
 _CANONICAL = {k.lower(): k for k in DEFAULTS}
 _UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
 _UTF8 = {"utf8", "utf-8", "unicode"}
@@ -246,6 +250,10 @@ class PgSession:
                 raise SqlError(f'parameter "{k}" cannot be changed', "55P02")
             self._set(name, v)
         self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
+        # Settings as they were before the open transaction's SETs (undone by ROLLBACK)
+        # and SET LOCALs (undone at its end).
+        self._txn_saved: dict[str, str | None] = {}
+        self._local_saved: dict[str, str | None] = {}
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
             node.temp_tables_swept = True
@@ -429,7 +437,7 @@ class PgSession:
             not any(st.tag in TXN_TAGS for st in stmts) and any(st.tag not in READ_TAGS for st in stmts)
         if implicit:
             try:
-                self.engine.execute("BEGIN")
+                self.engine.execute("BEGIN READ ONLY" if self.engine.default_read_only else "BEGIN")
             except SixfoldError as e:  # the write lock stayed taken (55P03)
                 return Batch(error=e)
         return self.run_statements(stmts, implicit)
@@ -498,8 +506,16 @@ class PgSession:
             del self._notify_marks[at + 1:]
 
     def _transaction_ended(self, committed: bool) -> None:
-        """The transaction's NOTIFYs published if it committed, else forgotten."""
+        """The transaction's NOTIFYs published if it committed, else forgotten; its SET
+        LOCALs undone, and its SETs if it rolled back."""
         self._notify_marks.clear()
+        restore = self._local_saved if committed else self._txn_saved
+        self._txn_saved, self._local_saved = {}, {}
+        for name, old in restore.items():
+            if old is None:
+                self.params.pop(name, None)
+            else:
+                self._set(name, old)
         if self._schema_changed_in_txn:  # its schema changes are others' now, or undone
             self._schema_changed_in_txn = False
             self.node.schema_may_have_changed()
@@ -530,7 +546,8 @@ class PgSession:
         settings.SESSION.params = self.params
         changes_schema = stmt.tag.split(" ")[0] not in _SCHEMA_KEEPING_WORDS
         try:
-            if self.temps.on_commit and self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS:
+            if self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS and (
+                    self.temps.on_commit or self.engine.default_read_only):
                 out = self._run_with_commit_actions(stmt, params)
             else:
                 out = self._run(stmt, params)
@@ -538,6 +555,8 @@ class PgSession:
             self._note_error()
             if self.temps.used:
                 e.args = (self.temps.strip(str(e)),)
+            if isinstance(e, ReadOnlyTransaction) and stmt.kind == "sql" and stmt.tag:
+                e.args = (f"cannot execute {stmt.tag} in a read-only transaction",)  # PostgreSQL's words
             if self.engine.txn is None:
                 self._transaction_ended(committed=False)  # a failed statement or commit
             raise
@@ -608,6 +627,8 @@ class PgSession:
             if tag == "COMMIT":
                 self._commit_actions()
         result = None
+        if tag == "BEGIN" and eng.default_read_only and not re.search(r"\bREAD (ONLY|WRITE)\b", stmt.sqlite[0]):
+            stmt = dataclasses.replace(stmt, sqlite=("BEGIN READ ONLY",))  # default_transaction_read_only
         wrap = len(stmt.sqlite) > 1 and eng.txn is None
         if wrap:
             eng.execute("BEGIN")
@@ -636,9 +657,10 @@ class PgSession:
 
     def _run_with_commit_actions(self, stmt: Statement, params: tuple) -> Outcome:
         """A statement outside a transaction block while temporary tables have ON COMMIT
-        actions: run in a transaction of its own that ends with them, as its commit does
-        in PostgreSQL."""
-        self.engine.execute("BEGIN")
+        actions, or default_transaction_read_only is on: run in a transaction of its own
+        (read-only for the latter) that ends with those actions, as its commit does in
+        PostgreSQL."""
+        self.engine.execute("BEGIN READ ONLY" if self.engine.default_read_only else "BEGIN")
         try:
             out = self._run(stmt, params)
             self._commit_actions()
@@ -867,6 +889,16 @@ class PgSession:
         if name in READ_ONLY_PARAMS:
             raise SqlError(f'parameter "{stmt.name}" cannot be changed', "55P02")
         value = DEFAULTS.get(name, "") if stmt.value is None else stmt.value
+        if (stmt.local or name in _TRANSACTION_PARAMS) and self.engine.txn is None:
+            what = "SET TRANSACTION" if name in _TRANSACTION_PARAMS else "SET LOCAL"
+            return Outcome(stmt.tag or "SET", notices=[("25P01", f"{what} can only be used in transaction blocks")])
+        if self.engine.txn is not None and name not in _TRANSACTION_PARAMS:
+            # PostgreSQL's SET is undone by ROLLBACK, SET LOCAL by the transaction's end
+            self._txn_saved.setdefault(name, self.params.get(name))
+            if stmt.local:
+                self._local_saved.setdefault(name, self.params.get(name))
+            else:
+                self._local_saved.pop(name, None)
         self._set(name, value)
         report = [(name, self.params[name])] if name in REPORTED else []
         return Outcome(stmt.tag or "SET", parameter_status=report)
@@ -884,6 +916,17 @@ class PgSession:
         if name in ("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"):
             v = format_duration_ms(parse_duration_ms(v))
         v = settings.output_setting(name, v)
+        if name in ("transaction_read_only", "default_transaction_read_only"):
+            low = v.strip("'\"").lower()
+            if low not in _BOOL_ON | _BOOL_OFF:
+                raise SqlError(f'parameter "{name}" requires a Boolean value', "22023")
+            v = "on" if low in _BOOL_ON else "off"
+            if name == "default_transaction_read_only":
+                self.engine.default_read_only = v == "on"
+            elif v == "on":
+                self.engine.set_read_only()
+            else:
+                self.engine.set_read_write()
         if name in ("transaction_isolation", "default_transaction_isolation"):
             v = " ".join(v.strip("'\"").lower().split())
             if v not in ("read uncommitted", "read committed", "repeatable read", "serializable"):
