@@ -291,6 +291,9 @@ def _set_value(raw: str, name: str) -> str | None:
 
 def _set(text, rest, ctx):
     body = rest.strip()
+    m = re.match(r"session\s+authorization\s+(.*)$", body, re.IGNORECASE | re.DOTALL)
+    if m:
+        return Statement(kind="set", tag="SET", name="session_authorization", value=_set_value(m.group(1), "x"))
     m = re.match(r"(session|local)\b\s*", body, re.IGNORECASE)
     local = bool(m) and m.group(1).lower() == "local"
     if m:

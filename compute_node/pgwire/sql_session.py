@@ -231,7 +231,7 @@ class PgSession:
         self.cursors: dict[str, _Cursor] = {}
         self.prepared: dict[str, Prepared] = {}
         # (savepoint, how many NOTIFYs the transaction had then): ROLLBACK TO drops later ones
-        self._notify_marks: list[tuple[str, int]] = []
+        self._notify_marks: list[tuple[str, int, dict[str, str]]] = []
         self.node = node
         # Where this session's notifications go (the wire connection sets it); LISTEN
         # needs one.
@@ -254,6 +254,8 @@ class PgSession:
         # and SET LOCALs (undone at its end).
         self._txn_saved: dict[str, str | None] = {}
         self._local_saved: dict[str, str | None] = {}
+        self._startup = dict(self.params)  # what RESET goes back to (PostgreSQL's reset_val)
+        self._several = False  # running a simple Query of several statements
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
             node.temp_tables_swept = True
@@ -440,7 +442,11 @@ class PgSession:
                 self.engine.execute("BEGIN READ ONLY" if self.engine.default_read_only else "BEGIN")
             except SixfoldError as e:  # the write lock stayed taken (55P03)
                 return Batch(error=e)
-        return self.run_statements(stmts, implicit)
+        self._several = len(stmts) > 1
+        try:
+            return self.run_statements(stmts, implicit)
+        finally:
+            self._several = False
 
     def run_statements(self, stmts: list, implicit: bool) -> Batch:
         """Run statements in order until one fails or is a COPY."""
@@ -493,17 +499,33 @@ class PgSession:
             self._transaction_ended(committed=False)
 
     def _savepoint_notifies(self, stmt: Statement) -> None:
-        """A subtransaction's NOTIFYs go with it: ROLLBACK TO a savepoint forgets those sent
-        since, as PostgreSQL does."""
+        """A subtransaction's NOTIFYs and SETs go with it: ROLLBACK TO a savepoint forgets
+        the NOTIFYs sent since and puts back the settings it had, as PostgreSQL does."""
         name = stmt.sqlite[0].split()[-1].lower()
         at = next((i for i in range(len(self._notify_marks) - 1, -1, -1) if self._notify_marks[i][0] == name), None)
         if stmt.tag == "SAVEPOINT":
-            self._notify_marks.append((name, len(self.engine.notifies)))
+            self._notify_marks.append((name, len(self.engine.notifies), dict(self.params)))
         elif at is not None and stmt.tag == "RELEASE":
             del self._notify_marks[at:]
         elif at is not None and _is_rollback_to(stmt):
             del self.engine.notifies[self._notify_marks[at][1]:]
             del self._notify_marks[at + 1:]
+            self._restore_params(self._notify_marks[at][2])
+
+    def _restore_params(self, params: dict[str, str]) -> list[tuple[str, str]]:
+        """Settings put back as `params` has them; the reported ones that changed."""
+        changed = []
+        for name in set(self.params) | set(params):
+            old = params.get(name)
+            if self.params.get(name) == old or name in READ_ONLY_PARAMS or name in _TRANSACTION_PARAMS:
+                continue
+            if old is None:
+                self.params.pop(name, None)
+            else:
+                self._set(name, old)
+            if name in REPORTED and old is not None:
+                changed.append((name, old))
+        return changed
 
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten; its SET
@@ -589,13 +611,19 @@ class PgSession:
         if stmt.kind == "do":
             return self._run_do(stmt)
         if stmt.kind == "noop":
-            if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL and UNLISTEN *
+            status: list[tuple[str, str]] = []
+            if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL, UNLISTEN *, RESET ALL
+                if self.engine.txn is not None or self._several:  # (a Query of several is a block)
+                    raise SqlError("DISCARD ALL cannot run inside a transaction block", "25001")
                 self.prepared.clear()
+                self.cursors.clear()
+                self.node.advisory.release(self.engine)
+                status = self._restore_params(self._startup)
                 if self.listener is not None:
                     self.node.notifications.unlisten(self.listener)
             if stmt.tag in ("DISCARD ALL", "DISCARD TEMP"):
                 self._run_statements_of(self.temps.drop_all())
-            return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [])
+            return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [], parameter_status=status)
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
         if stmt.kind == "explain":
@@ -877,18 +905,17 @@ class PgSession:
         return None if cur is None else cur.columns
 
     def _run_set(self, stmt: Statement) -> Outcome:
-        if stmt.name == "all" and stmt.value is None:  # RESET ALL
-            changed = []
-            for k, v in DEFAULTS.items():
-                if k not in READ_ONLY_PARAMS and self.params.get(k) != v:
-                    self.params[k] = v
-                    if k in REPORTED:
-                        changed.append((k, v))
-            return Outcome(stmt.tag or "RESET", parameter_status=changed)
+        if stmt.name == "all" and stmt.value is None:  # RESET ALL: the values the session started with
+            return Outcome(stmt.tag or "RESET", parameter_status=self._restore_params(self._startup))
         name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
+        if name == "session_authorization":  # one user: only to itself (pg_dump, poolers' resets)
+            who = (stmt.value or "default").strip("'\"")
+            if who.lower() != "default" and who != self.ctx.user:
+                raise SqlError(f'role "{who}" does not exist', "22023")
+            return Outcome(stmt.tag or "SET")
         if name in READ_ONLY_PARAMS:
             raise SqlError(f'parameter "{stmt.name}" cannot be changed', "55P02")
-        value = DEFAULTS.get(name, "") if stmt.value is None else stmt.value
+        value = self._startup.get(name, DEFAULTS.get(name, "")) if stmt.value is None else stmt.value
         if (stmt.local or name in _TRANSACTION_PARAMS) and self.engine.txn is None:
             what = "SET TRANSACTION" if name in _TRANSACTION_PARAMS else "SET LOCAL"
             return Outcome(stmt.tag or "SET", notices=[("25P01", f"{what} can only be used in transaction blocks")])
@@ -944,7 +971,9 @@ class PgSession:
                                     ("description", pgtypes.TEXT)], rows)
         name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
         if name not in self.params:
-            raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
+            if name not in settings.SERVER:  # the server's own (block_size, server_version_num, ...)
+                raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
+            return Outcome("SHOW", [(name, pgtypes.TEXT)], [(settings.SERVER[name],)])
         value = self.params[name]
         if name == "transaction_isolation":
             value = self.engine.isolation if self.engine.txn is not None else self.engine.default_isolation
