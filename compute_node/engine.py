@@ -769,6 +769,9 @@ class Session:
     def set_isolation(self, level: str) -> None:
         """SET TRANSACTION ISOLATION LEVEL: for the open transaction, before its first read."""
         level = " ".join(level.lower().split())
+        ran = self.txn == "write" or (self.txn in ("pending", "read") and self._read_any)
+        if ran and level != self.isolation:
+            raise SqlError("SET TRANSACTION ISOLATION LEVEL must be called before any query", "25001")
         if self.txn == "pending" and not self._read_any:
             self.isolation = level
             if level in SNAPSHOT_LEVELS and not self.reader.in_transaction:

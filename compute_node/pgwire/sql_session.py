@@ -54,7 +54,7 @@ DEFAULTS = {
 READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
                     "in_hot_standby", "is_superuser", "session_authorization"}
 # Settings of the open transaction only (SET outside one warns and changes nothing).
-_TRANSACTION_PARAMS = {"transaction_read_only"}
+_TRANSACTION_PARAMS = {"transaction_read_only", "transaction_isolation"}
 _BOOL_ON = {"on", "true", "yes", "1", "t", "y"}
 _BOOL_OFF = {"off", "false", "no", "0", "f", "n"}
 _CANONICAL = {k.lower(): k for k in DEFAULTS}
