@@ -20,7 +20,9 @@ from compute_node.pg_sql.translate import SessionContext
 from compute_node.pgwire import copy_flow
 from compute_node.pgwire import messages as m
 from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
-from compute_node.pgwire.sql_session import REPORTED, Outcome, PgSession, Prepared
+from compute_node.pgwire.outcome import Outcome
+from compute_node.pgwire.session_settings import REPORTED
+from compute_node.pgwire.sql_session import PgSession, Prepared
 from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
     NOTIFY_PENDING_MAX, PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,

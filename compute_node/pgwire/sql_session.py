@@ -2,7 +2,8 @@
 connection's worker thread, never on an event loop).
 
 What it adds to the engine: translation of PostgreSQL SQL, run-time parameters
-(SET/SHOW), PostgreSQL's failed-transaction state (after an error inside a transaction
+(SET/SHOW: session_settings.py), temporary tables (temp_tables.py), prepared statements
+analyzed again after schema changes, PostgreSQL's failed-transaction state (after an error inside a transaction
 every statement but ROLLBACK fails with 25P02, where SQLite would only undo the one
 statement), the transaction status byte of ReadyForQuery, command tags, and type OIDs
 and value encoding for results.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from compute_node.pgwire.messages import format_for
+from compute_node.pgwire.outcome import Outcome
+from compute_node.pgwire.session_settings import CANONICAL, SessionSettings, parse_duration_ms
 from compute_node.pgwire.temp_tables import SessionTempTables, orphans
 from compute_node.sql_errors import sql_error
 from sixfold.constants import PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS
@@ -32,55 +34,7 @@ from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 
-SERVER_VERSION = "15.0"
-
-# Parameters reported to the client with ParameterStatus (canonical spelling).
-REPORTED = ("application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
-            "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser", "server_encoding",
-            "server_version", "session_authorization", "standard_conforming_strings", "TimeZone")
-
-DEFAULTS = {
-    "application_name": "", "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
-    "default_transaction_read_only": "off", "in_hot_standby": "off", "integer_datetimes": "on",
-    "IntervalStyle": "postgres", "is_superuser": "on", "server_encoding": "UTF8",
-    "server_version": SERVER_VERSION, "session_authorization": "", "standard_conforming_strings": "on",
-    "TimeZone": "UTC", "search_path": '"$user", public', "statement_timeout": "0",
-    "transaction_isolation": "read committed", "default_transaction_isolation": "read committed",
-    "lock_timeout": "0", "idle_in_transaction_session_timeout": "0", "extra_float_digits": "1",
-    "max_identifier_length": "63", "synchronous_commit": "on", "timezone_abbreviations": "Default",
-    "bytea_output": "hex", "client_min_messages": "notice", "row_security": "on",
-    "transaction_read_only": "off",
-}
-READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
-                    "in_hot_standby", "is_superuser", "session_authorization"}
-# Settings of the open transaction only (SET outside one warns and changes nothing).
-_TRANSACTION_PARAMS = {"transaction_read_only", "transaction_isolation"}
-_BOOL_ON = {"on", "true", "yes", "1", "t", "y"}
-_BOOL_OFF = {"off", "false", "no", "0", "f", "n"}
-_CANONICAL = {k.lower(): k for k in DEFAULTS}
-_UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
-_UTF8 = {"utf8", "utf-8", "unicode"}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$", re.I)
-_MS_PER = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000, None: 1}
 _ABORTED = "current transaction is aborted, commands ignored until end of transaction block"
-
-
-@dataclass
-class Outcome:
-    """What one statement produced."""
-
-    tag: str
-    columns: list[tuple[str, int]] = field(default_factory=list)  # (name, type OID)
-    rows: list[tuple] = field(default_factory=list)
-    notices: list[tuple[str, str]] = field(default_factory=list)  # (sqlstate, message) warnings
-    parameter_status: list[tuple[str, str]] = field(default_factory=list)  # to report after it
-    encoded: list[bytes] | None = None  # the rows as DataRow messages, once encoded (in the worker)
-    scales: tuple[int | None, ...] = ()  # per column: a numeric(p,s) column's s, printed with that many digits
-    decltypes: list[str | None] | None = None  # per column: its declared type in SQLite, when known
-
-    @property
-    def returns_rows(self) -> bool:
-        return bool(self.columns)
 
 
 @dataclass
@@ -160,63 +114,6 @@ READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "AN
              "PREPARE", "DEALLOCATE", "DEALLOCATE ALL", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
 
-@functools.lru_cache(maxsize=64)  # read before every message of a transaction
-def startup_options(options: str) -> list[tuple[str, str]]:
-    """The settings in a startup packet's `options` ("-c name=value" or "--name=value",
-    separated by spaces; a backslash keeps the next character, as PostgreSQL reads them)."""
-    words, cur, escaped, has = [], [], False, False
-    for c in options:
-        if escaped:
-            cur.append(c)
-            escaped = False
-        elif c == "\\":
-            escaped = has = True
-        elif c.isspace():
-            if has:
-                words.append("".join(cur))
-            cur, has = [], False
-        else:
-            cur.append(c)
-            has = True
-    if has:
-        words.append("".join(cur))
-    out, i = [], 0
-    while i < len(words):
-        w = words[i]
-        if w == "-c" and i + 1 < len(words):
-            w, i = words[i + 1], i + 1
-        elif w.startswith("-c"):
-            w = w[2:]
-        elif w.startswith("--"):
-            w = w[2:]
-        else:
-            raise SqlError(f'invalid command-line argument for server process: {w}', "22023")
-        name, eq, value = w.partition("=")
-        if not eq or not name:
-            raise SqlError(f'-c {w} requires a value', "42601")
-        out.append((name.replace("-", "_"), value))
-        i += 1
-    return out
-
-
-def parse_duration_ms(value: str) -> int:
-    m = _DURATION.match(value.strip("'\""))
-    if not m:
-        raise SqlError(f'invalid value for a duration parameter: "{value}"', "22023")
-    return int(float(m.group(1)) * _MS_PER[(m.group(2) or "ms").lower() if m.group(2) else None])
-
-
-def format_duration_ms(ms: int) -> str:
-    """A duration setting as PostgreSQL shows it: in the largest unit it is a whole
-    number of (60000 is 1min, 1500 is 1500ms), 0 as 0."""
-    if ms == 0:
-        return "0"
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("min", 60_000), ("s", 1000)):
-        if ms % size == 0:
-            return f"{ms // size}{unit}"
-    return f"{ms}ms"
-
-
 class PgSession:
     """One client session. Not thread-safe: one worker thread calls it."""
 
@@ -236,25 +133,9 @@ class PgSession:
         # Where this session's notifications go (the wire connection sets it); LISTEN
         # needs one.
         self.listener: notifications.Listener | None = None
-        self.params = dict(DEFAULTS)
-        self.params["session_authorization"] = ctx.user
-        if not node.is_writer:
-            self.params["in_hot_standby"] = "on"  # a read replica answers as a hot standby does
-        for k, v in startup_params.items():
-            name = _CANONICAL.get(k.lower())
-            if name and name not in READ_ONLY_PARAMS:
-                self._set(name, v)
-        for k, v in startup_options(startup_params.get("options", "")):
-            name = _CANONICAL.get(k.lower(), k.lower())
-            if name in READ_ONLY_PARAMS:
-                raise SqlError(f'parameter "{k}" cannot be changed', "55P02")
-            self._set(name, v)
+        self.settings = SessionSettings(self.engine, ctx.user, startup_params)
+        self.params = self.settings.params  # (the same dict: what SQL's current_setting reads)
         self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
-        # Settings as they were before the open transaction's SETs (undone by ROLLBACK)
-        # and SET LOCALs (undone at its end).
-        self._txn_saved: dict[str, str | None] = {}
-        self._local_saved: dict[str, str | None] = {}
-        self._startup = dict(self.params)  # what RESET goes back to (PostgreSQL's reset_val)
         self._several = False  # running a simple Query of several statements
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
@@ -510,34 +391,13 @@ class PgSession:
         elif at is not None and _is_rollback_to(stmt):
             del self.engine.notifies[self._notify_marks[at][1]:]
             del self._notify_marks[at + 1:]
-            self._restore_params(self._notify_marks[at][2])
-
-    def _restore_params(self, params: dict[str, str]) -> list[tuple[str, str]]:
-        """Settings put back as `params` has them; the reported ones that changed."""
-        changed = []
-        for name in set(self.params) | set(params):
-            old = params.get(name)
-            if self.params.get(name) == old or name in READ_ONLY_PARAMS or name in _TRANSACTION_PARAMS:
-                continue
-            if old is None:
-                self.params.pop(name, None)
-            else:
-                self._set(name, old)
-            if name in REPORTED and old is not None:
-                changed.append((name, old))
-        return changed
+            self.settings.restore(self._notify_marks[at][2])
 
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten; its SET
         LOCALs undone, and its SETs if it rolled back."""
         self._notify_marks.clear()
-        restore = self._local_saved if committed else self._txn_saved
-        self._txn_saved, self._local_saved = {}, {}
-        for name, old in restore.items():
-            if old is None:
-                self.params.pop(name, None)
-            else:
-                self._set(name, old)
+        self.settings.transaction_ended(committed)
         if self._schema_changed_in_txn:  # its schema changes are others' now, or undone
             self._schema_changed_in_txn = False
             self.node.schema_may_have_changed()
@@ -603,9 +463,9 @@ class PgSession:
 
     def _run(self, stmt: Statement, params: tuple) -> Outcome:
         if stmt.kind == "set":
-            return self._run_set(stmt)
+            return self.settings.run_set(stmt)
         if stmt.kind == "show":
-            return self._run_show(stmt)
+            return self.settings.run_show(stmt)
         if stmt.kind in ("listen", "unlisten", "notify"):
             return self._run_notification(stmt)
         if stmt.kind == "do":
@@ -618,7 +478,7 @@ class PgSession:
                 self.prepared.clear()
                 self.cursors.clear()
                 self.node.advisory.release(self.engine)
-                status = self._restore_params(self._startup)
+                status = self.settings.restore(self.settings.startup)
                 if self.listener is not None:
                     self.node.notifications.unlisten(self.listener)
             if stmt.tag in ("DISCARD ALL", "DISCARD TEMP"):
@@ -904,91 +764,12 @@ class PgSession:
         cur = self.cursors.get(name)
         return None if cur is None else cur.columns
 
-    def _run_set(self, stmt: Statement) -> Outcome:
-        if stmt.name == "all" and stmt.value is None:  # RESET ALL: the values the session started with
-            return Outcome(stmt.tag or "RESET", parameter_status=self._restore_params(self._startup))
-        name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
-        if name == "session_authorization":  # one user: only to itself (pg_dump, poolers' resets)
-            who = (stmt.value or "default").strip("'\"")
-            if who.lower() != "default" and who != self.ctx.user:
-                raise SqlError(f'role "{who}" does not exist', "22023")
-            return Outcome(stmt.tag or "SET")
-        if name in READ_ONLY_PARAMS:
-            raise SqlError(f'parameter "{stmt.name}" cannot be changed', "55P02")
-        value = self._startup.get(name, DEFAULTS.get(name, "")) if stmt.value is None else stmt.value
-        if (stmt.local or name in _TRANSACTION_PARAMS) and self.engine.txn is None:
-            what = "SET TRANSACTION" if name in _TRANSACTION_PARAMS else "SET LOCAL"
-            return Outcome(stmt.tag or "SET", notices=[("25P01", f"{what} can only be used in transaction blocks")])
-        if self.engine.txn is not None and name not in _TRANSACTION_PARAMS:
-            # PostgreSQL's SET is undone by ROLLBACK, SET LOCAL by the transaction's end
-            self._txn_saved.setdefault(name, self.params.get(name))
-            if stmt.local:
-                self._local_saved.setdefault(name, self.params.get(name))
-            else:
-                self._local_saved.pop(name, None)
-        self._set(name, value)
-        report = [(name, self.params[name])] if name in REPORTED else []
-        return Outcome(stmt.tag or "SET", parameter_status=report)
-
-    def _set(self, name: str, value: str) -> None:
-        v = value.strip()
-        if name == "client_encoding" and v.lower().strip("'\"") not in _UTF8:
-            raise SqlError(f'client encoding "{v}" is not supported: Sixfold speaks UTF8 only', "0A000")
-        if name == "client_encoding":
-            v = "UTF8"
-        if name == "TimeZone" and v.lower().strip("'\"") not in _UTC:
-            raise SqlError(f'time zone "{v}" is not supported: Sixfold keeps time in UTC', "0A000")
-        if name == "TimeZone":
-            v = "UTC"
-        if name in ("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"):
-            v = format_duration_ms(parse_duration_ms(v))
-        v = settings.output_setting(name, v)
-        if name in ("transaction_read_only", "default_transaction_read_only"):
-            low = v.strip("'\"").lower()
-            if low not in _BOOL_ON | _BOOL_OFF:
-                raise SqlError(f'parameter "{name}" requires a Boolean value', "22023")
-            v = "on" if low in _BOOL_ON else "off"
-            if name == "default_transaction_read_only":
-                self.engine.default_read_only = v == "on"
-            elif v == "on":
-                self.engine.set_read_only()
-            else:
-                self.engine.set_read_write()
-        if name in ("transaction_isolation", "default_transaction_isolation"):
-            v = " ".join(v.strip("'\"").lower().split())
-            if v not in ("read uncommitted", "read committed", "repeatable read", "serializable"):
-                raise SqlError(f'invalid value for parameter "{name}": "{value}"', "22023")
-            if name == "default_transaction_isolation":
-                self.engine.default_isolation = v
-            else:
-                self.engine.set_isolation(v)
-        self.params[name] = v
-
-    def _run_show(self, stmt: Statement) -> Outcome:
-        if stmt.name == "all":
-            rows = [(k, v, "") for k, v in sorted(self.params.items(), key=lambda kv: kv[0].lower())]
-            return Outcome("SHOW", [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT),
-                                    ("description", pgtypes.TEXT)], rows)
-        name = _CANONICAL.get(stmt.name.lower(), stmt.name.lower())
-        if name not in self.params:
-            if name not in settings.SERVER:  # the server's own (block_size, server_version_num, ...)
-                raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
-            return Outcome("SHOW", [(name, pgtypes.TEXT)], [(settings.SERVER[name],)])
-        value = self.params[name]
-        if name == "transaction_isolation":
-            value = self.engine.isolation if self.engine.txn is not None else self.engine.default_isolation
-        elif name == "transaction_read_only":
-            value = "on" if not self.engine.node.is_writer or self.engine.txn == "read" else "off"
-        elif name == "in_hot_standby":
-            value = "off" if self.engine.node.is_writer else "on"
-        return Outcome("SHOW", [(name, pgtypes.TEXT)], [(value,)])  # named as PostgreSQL names it (DateStyle)
-
     # --- extended protocol helpers ---------------------------------------------------------
     def describe(self, stmt: Statement, param_count: int) -> list[tuple[str, int]]:
         """Result columns of a prepared statement without running it (Describe S)."""
         if stmt.kind == "show":
             return [("name", pgtypes.TEXT), ("setting", pgtypes.TEXT), ("description", pgtypes.TEXT)] \
-                if stmt.name == "all" else [(_CANONICAL.get(stmt.name.lower(), stmt.name.lower()), pgtypes.TEXT)]
+                if stmt.name == "all" else [(CANONICAL.get(stmt.name.lower(), stmt.name.lower()), pgtypes.TEXT)]
         if stmt.kind == "explain":
             return [("QUERY PLAN", pgtypes.TEXT)]
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",

@@ -1,13 +1,13 @@
 """Settings that change how values are shown or read (compute_node/pg_sql/settings.py),
 the startup packet's options and durations as PostgreSQL shows them
-(compute_node/pgwire/sql_session.py): pure functions."""
+(compute_node/pgwire/session_settings.py): pure functions."""
 
 from __future__ import annotations
 
 import pytest
 
 from compute_node.pg_sql.settings import output_setting
-from compute_node.pgwire.sql_session import format_duration_ms, parse_duration_ms, startup_options
+from compute_node.pgwire.session_settings import format_duration_ms, parse_duration_ms, startup_options
 from sixfold.errors import SqlError
 
 
