@@ -51,6 +51,10 @@ def output_setting(name: str, value: str) -> str:
         if v.lower() != "postgres":
             raise SqlError(f'invalid value for parameter "IntervalStyle": "{v}"', "22023")
         return "postgres"
+    if key == "client_min_messages":
+        if v.lower() not in _MESSAGE_LEVELS:
+            raise SqlError(f'invalid value for parameter "client_min_messages": "{v}"', "22023")
+        return v.lower()
     if key == "bytea_output":
         if v.lower() == "escape":
             raise SqlError('bytea_output "escape" is not supported: Sixfold shows bytea as hex', "0A000")
@@ -69,6 +73,16 @@ def output_setting(name: str, value: str) -> str:
                            "exact digits (as 1 to 3 do)", "0A000")
         return str(n)
     return value
+
+
+# client_min_messages' levels, lowest first (a client is sent what is at or above its own).
+_MESSAGE_LEVELS = {name: i for i, name in enumerate(
+    ("debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"))}
+_MESSAGE_LEVELS["debug"] = _MESSAGE_LEVELS["debug2"]
+
+
+def message_level(name: str) -> int:
+    return _MESSAGE_LEVELS.get(name.lower(), _MESSAGE_LEVELS["notice"])
 
 
 def _all() -> dict[str, tuple[str, str]]:

@@ -368,7 +368,8 @@ class Connection:
 
     async def send_outcome(self, outcome: Outcome, formats: tuple[int, ...] = (), describe: bool = True) -> None:
         for state, text in outcome.notices:
-            self.send(m.notice_response(state, text))
+            if self.session.sends_notice(m.notice_severity(state)):
+                self.send(m.notice_response(state, text))
         if outcome.returns_rows:
             if describe:
                 self.send(self.row_description(outcome.columns, formats))
@@ -514,7 +515,8 @@ class Connection:
         else:
             self.send(m.command_complete(last.tag))
             for state, text in last.notices:
-                self.send(m.notice_response(state, text))
+                if self.session.sends_notice(m.notice_severity(state)):
+                    self.send(m.notice_response(state, text))
             for name, value in last.parameter_status:
                 self.send(m.parameter_status(name, value))
 

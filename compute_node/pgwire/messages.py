@@ -345,12 +345,17 @@ def notification_response(pid: int, channel: str, payload: str) -> bytes:
     return msg(b"A", struct.pack("!i", pid) + cstr(channel) + cstr(payload))
 
 
+def notice_severity(sqlstate: str) -> str:
+    """WARNING for the warning class (01) and the transaction-state notices (25: BEGIN in
+    a transaction), as PostgreSQL sends them; NOTICE for the rest ("already exists,
+    skipping")."""
+    return "WARNING" if sqlstate[:2] in ("01", "25") else "NOTICE"
+
+
 def notice_response(sqlstate: str, message: str, severity: str | None = None) -> bytes:
-    """A NoticeResponse; by default a WARNING for the warning class (01) and the
-    transaction-state notices (25: BEGIN in a transaction), as PostgreSQL sends them, and a
-    NOTICE for the rest ("already exists, skipping")."""
+    """A NoticeResponse, by default of `notice_severity`."""
     if severity is None:
-        severity = "WARNING" if sqlstate[:2] in ("01", "25") else "NOTICE"
+        severity = notice_severity(sqlstate)
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(sqlstate), b"M" + cstr(message)]
     return msg(b"N", b"".join(fields) + b"\0")
 

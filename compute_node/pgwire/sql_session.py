@@ -284,6 +284,11 @@ class PgSession:
         cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * stmt.param_count)
         return [(name, None if stmt.compound else decl) for name, decl in cols]
 
+    def sends_notice(self, severity: str) -> bool:
+        """Whether a notice of `severity` (NOTICE, WARNING) reaches the client under its
+        client_min_messages."""
+        return settings.message_level(severity) >= settings.message_level(self.params["client_min_messages"])
+
     def _note_error(self) -> None:
         if self.engine.txn is not None:
             self.failed = True

@@ -85,6 +85,23 @@ def test_startup_options_are_settings(cluster):
         connect(cluster, options="-c server_version=1")
 
 
+def test_client_min_messages_filters_notices(cluster):
+    with connect(cluster, autocommit=True) as c:
+        got = []
+        c.add_notice_handler(lambda d: got.append((d.severity_nonlocalized, d.sqlstate)))
+        c.execute("create schema if not exists public")
+        assert got == [("NOTICE", "42P06")]
+        c.execute("set client_min_messages = warning")
+        c.execute("create schema if not exists public")
+        c.execute("rollback")  # a WARNING (25P01): still sent
+        assert got == [("NOTICE", "42P06"), ("WARNING", "25P01")]
+        c.execute("set client_min_messages = error")
+        c.execute("rollback")
+        assert len(got) == 2
+        with pytest.raises(pe.InvalidParameterValue):
+            c.execute("set client_min_messages = loud")
+
+
 def test_auth_failures(cluster):
     uri = cluster.uri()
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
