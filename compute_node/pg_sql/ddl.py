@@ -91,7 +91,9 @@ def drop(text, rest, ctx):
     sm = re.match(r"\s*sequence\s+(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$", rest, re.IGNORECASE | re.DOTALL)
     if sm:  # a sequence is a one-row table (sequences.py)
         ifx = " IF EXISTS" if sm.group(1) else ""
-        return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in _names(sm.group(2))))
+        names = _names(sm.group(2))
+        return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in names),
+                         notice=_missing_notice("sequence", names) if ifx else None)
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
                  rest, re.IGNORECASE | re.DOTALL)
     if not m:
@@ -128,8 +130,27 @@ def drop(text, rest, ctx):
         before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
         out += [*readers, *before, f"DROP {kind}{ifx} {n}"]
         notices += [notice] if notice else []
+    if ifx:
+        missing = _missing_notice(kind.lower(), names)
+        notices += [missing] if missing else []
     # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
     return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None)
+
+
+_KIND_ROWS = {"table": "type = 'table'", "sequence": "type = 'table'", "view": "type = 'view'", "index": "type = 'index'"}
+
+
+def _missing_notice(kind: str, names: list[str]) -> tuple[str, str] | None:
+    """DROP ... IF EXISTS: PostgreSQL's NOTICE for the first name that is not there (the
+    translation then depends on the schema, so it is made again when that changes)."""
+    cat = schema.current()
+    if cat is None:
+        return None
+    for n in names:
+        bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
+        if not cat.rows(f"SELECT 1 FROM sqlite_master WHERE {_KIND_ROWS[kind]} AND name = ?", (bare,)):
+            return ("00000", f'{kind} "{bare}" does not exist, skipping')
+    return None
 
 
 def truncate(text, rest, ctx):

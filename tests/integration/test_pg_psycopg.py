@@ -90,14 +90,16 @@ def test_client_min_messages_filters_notices(cluster):
         got = []
         c.add_notice_handler(lambda d: got.append((d.severity_nonlocalized, d.sqlstate)))
         c.execute("create schema if not exists public")
-        assert got == [("NOTICE", "42P06")]
+        c.execute("drop table if exists no_such_table_cmm")
+        assert got == [("NOTICE", "42P06"), ("NOTICE", "00000")]
         c.execute("set client_min_messages = warning")
         c.execute("create schema if not exists public")
+        c.execute("drop table if exists no_such_table_cmm")
         c.execute("rollback")  # a WARNING (25P01): still sent
-        assert got == [("NOTICE", "42P06"), ("WARNING", "25P01")]
+        assert got == [("NOTICE", "42P06"), ("NOTICE", "00000"), ("WARNING", "25P01")]
         c.execute("set client_min_messages = error")
         c.execute("rollback")
-        assert len(got) == 2
+        assert len(got) == 3
         with pytest.raises(pe.InvalidParameterValue):
             c.execute("set client_min_messages = loud")
 
