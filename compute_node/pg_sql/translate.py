@@ -211,11 +211,10 @@ def _commit(text, rest, ctx):
     words = rest.lower().split()
     if words and words[0] in ("work", "transaction"):
         words = words[1:]
-    if words == ["and", "chain"]:
-        raise SqlError("COMMIT AND CHAIN is not supported", "0A000")
-    if words and words != ["and", "no", "chain"]:
+    if words and words not in (["and", "no", "chain"], ["and", "chain"]):
         raise error_near(words[0])
-    return Statement(kind="sql", tag="COMMIT", sqlite=("COMMIT",))
+    # AND CHAIN: the session opens a transaction like the one that ended
+    return Statement(kind="sql", tag="COMMIT", sqlite=("COMMIT",), value="chain" if words == ["and", "chain"] else None)
 
 
 def _rollback(text, rest, ctx):
@@ -230,11 +229,9 @@ def _rollback(text, rest, ctx):
         if len(words) != 1:
             raise SqlError("syntax error at end of input", "42601")
         return Statement(kind="sql", tag="ROLLBACK", sqlite=(f"ROLLBACK TO SAVEPOINT {ident(words[0])}",))
-    if low == ["and", "chain"]:
-        raise SqlError("ROLLBACK AND CHAIN is not supported", "0A000")
-    if low and low != ["and", "no", "chain"]:
+    if low and low not in (["and", "no", "chain"], ["and", "chain"]):
         raise error_near(words[0])
-    return Statement(kind="sql", tag="ROLLBACK", sqlite=("ROLLBACK",))
+    return Statement(kind="sql", tag="ROLLBACK", sqlite=("ROLLBACK",), value="chain" if low == ["and", "chain"] else None)
 
 
 def _savepoint(text, rest, ctx):

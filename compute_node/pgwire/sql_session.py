@@ -512,7 +512,17 @@ class PgSession:
             return Outcome("BEGIN", notices=[("25001", "there is already a transaction in progress")])
         if tag in ("COMMIT", "ROLLBACK") and not _is_rollback_to(stmt):
             if eng.txn is None:
+                if stmt.value == "chain":
+                    raise SqlError(f"{tag} AND CHAIN can only be used in transaction blocks", "25P01")
                 return Outcome(tag, notices=[("25P01", "there is no transaction in progress")])
+            if stmt.value == "chain":  # the next transaction has this one's characteristics
+                chained = f"BEGIN ISOLATION LEVEL {eng.isolation.upper()}" + (" READ ONLY" if eng.txn == "read" else
+                                                                              " READ WRITE")
+                out = self._run(dataclasses.replace(stmt, value=None), params)
+                self._transaction_ended(committed=out.tag == "COMMIT")
+                eng.execute(chained)
+                self._txn_clock = None  # now() is the new transaction's start
+                return out
             if self.failed:
                 eng.execute("ROLLBACK")
                 self.failed = False
