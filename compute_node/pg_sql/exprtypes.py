@@ -419,6 +419,8 @@ _NODE_KIND = {exp.SHA2Digest: "bytea", exp.StringToArray: "array", exp.ArrayRemo
               exp.RegexpReplace: "text", exp.Pad: "text", exp.SplitPart: "text", exp.Repeat: "text",
               exp.Reverse: "text", exp.MD5: "text", exp.Chr: "text", exp.Translate: "text", exp.Array: "array", exp.ArrayAppend: "array", exp.ArrayConcat: "array",
               **more_functions.NODE_KINDS}
+if hasattr(exp, "CurrentSchemas"):  # (newer sqlglot releases parse current_schemas() to it)
+    _NODE_KIND[exp.CurrentSchemas] = "array"
 
 
 def kind(e: exp.Expression | None) -> str:

@@ -1713,6 +1713,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Literal.string(ctx.database)
         if isinstance(node, exp.CurrentSchema):
             return exp.Literal.string("public")
+        if type(node).__name__ == "CurrentSchemas":  # (an expression class of newer sqlglot releases)
+            implicit = node.this
+            if not isinstance(implicit, exp.Boolean):
+                raise SqlError("current_schemas() of a computed argument is not supported", "0A000")
+            names = ["pg_catalog", "public"] if implicit.this else ["public"]
+            return exp.Anonymous(this="PG_ARRAY", expressions=[exp.Literal.string(n) for n in names])
         if isinstance(node, exp.CurrentVersion):
             return exp.Literal.string(PG_VERSION_TEXT)
         if isinstance(node, exp.RegexpILike):
@@ -1751,8 +1757,6 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 return exp.Literal.number(ctx.backend_pid)
             if fname in ("user", "current_user", "session_user", "pg_get_userbyid"):
                 return user_lit.copy()  # every object belongs to the one user a cluster has
-            if fname in ("current_schemas",):
-                raise SqlError("arrays are not supported", "0A000")
             if fname in _UNSUPPORTED_FUNCS:
                 raise SqlError(f"function {fname}() is not supported", "0A000")
         if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and \
@@ -2731,7 +2735,7 @@ def _array_oid(e: exp.Expression) -> int | None:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
     if isinstance(inner, exp.StringToArray) or isinstance(inner, exp.Anonymous) and \
-            inner.name.lower() in more_functions.TEXT_ARRAY_FUNCTIONS:
+            inner.name.lower() in more_functions.TEXT_ARRAY_FUNCTIONS or type(inner).__name__ == "CurrentSchemas":
         return arrays.ELEMENTS["text"][1]
     if isinstance(inner, exp.ArrayRemove):
         return _array_oid(inner.this)

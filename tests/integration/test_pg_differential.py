@@ -1399,6 +1399,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select set_config('DateStyle', 'German', false)",
         "reset datestyle",
         "select current_date = current_date",
+        "select current_schemas(false) as s, current_schemas(true) as t, current_schema()",
+        "select 'public' = any(current_schemas(false)), array_length(current_schemas(true), 1)",
     ],
     # Read-only transactions by default or by SET TRANSACTION, and how long a SET lasts.
     "read-only transactions and how long a SET lasts": [
