@@ -161,6 +161,8 @@ class ComputeNode:
         self.temp_tables_swept = False
         self._schema_epoch = 0  # see schema_epoch
         self.schema_touched = False  # the write lock's holder ran SQL that edits the schema
+        self._xact_ids = 0  # txid_current()'s last, within this writer's epoch
+        self._xact_ids_lock = threading.Lock()
         # Moves when a transaction's schema changes are rolled back: SQLite's schema version
         # goes back then, and the next change reuses its numbers for another schema, so
         # what is cached by schema version is cached by (generation, version).
@@ -192,6 +194,15 @@ class ComputeNode:
 
     def schema_may_have_changed(self) -> None:
         self._schema_epoch += 1
+
+    def next_xact_id(self) -> int:
+        """A transaction id for txid_current(): above every id an earlier writer of the
+        volume gave (each writer opens at a higher epoch), rising within this one."""
+        if not self.is_writer or self.vc is None:
+            raise SqlError("cannot assign TransactionIds during recovery", "25006")
+        with self._xact_ids_lock:
+            self._xact_ids += 1
+            return (self.vc.epoch << 32) + self._xact_ids
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> "ComputeNode":

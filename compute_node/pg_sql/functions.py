@@ -9,6 +9,7 @@ import random as _random
 import re
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 
 import apsw
@@ -29,9 +30,21 @@ class _Clock(threading.local):
     it around each statement it runs (in the worker thread running it); None: the time."""
 
     txn_start: datetime.datetime | None = None
+    # The running session's transaction id (txid_current): a callable that assigns one
+    # the first time the transaction asks.
+    xact_id: Callable[[], int] | None = None
 
 
 CLOCK = _Clock()
+
+
+def _txid_current() -> int:
+    if CLOCK.xact_id is None:
+        raise apsw.SQLError("[0A000] txid_current() is not supported here")
+    try:
+        return CLOCK.xact_id()
+    except SqlError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 class _FixupDepth(threading.local):
@@ -763,6 +776,8 @@ def register(conn: apsw.Connection) -> None:
     conn.execute("pragma case_sensitive_like=ON")  # PostgreSQL's LIKE is; SQLite's ignores ASCII case
     typed_functions.register(conn)
     conn.create_scalar_function("now", _now, 0)
+    conn.create_scalar_function("txid_current", _txid_current, 0)
+    conn.create_scalar_function("pg_current_xact_id", _txid_current, 0)
     conn.create_scalar_function("sixfold_fixup", _fixup, 1)
     conn.create_scalar_function("pg_function_field", routines.function_field, 2, **det)
     conn.create_scalar_function("pg_trigger_field", triggers.trigger_field, 2, **det)

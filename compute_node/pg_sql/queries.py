@@ -283,7 +283,7 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
 
-_UNSUPPORTED_FUNCS = {"txid_current"}
+_UNSUPPORTED_FUNCS = {"txid_current_snapshot", "pg_current_snapshot", "txid_visible_in_snapshot", "pg_visible_in_snapshot"}
 
 
 _ARITH = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}

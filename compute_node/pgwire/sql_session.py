@@ -137,6 +137,7 @@ class PgSession:
         self.params = self.settings.params  # (the same dict: what SQL's current_setting reads)
         self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
         self._several = False  # running a simple Query of several statements
+        self._assigned_xact_id: int | None = None  # txid_current() of the open transaction
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
         if node.is_writer and not node.temp_tables_swept:
             node.temp_tables_swept = True
@@ -289,6 +290,12 @@ class PgSession:
         client_min_messages."""
         return settings.message_level(severity) >= settings.message_level(self.params["client_min_messages"])
 
+    def _xact_id(self) -> int:
+        """txid_current(): the transaction's id, assigned when it first asks."""
+        if self._assigned_xact_id is None:
+            self._assigned_xact_id = self.node.next_xact_id()
+        return self._assigned_xact_id
+
     def _note_error(self) -> None:
         if self.engine.txn is not None:
             self.failed = True
@@ -429,6 +436,7 @@ class PgSession:
         if self.engine.txn is None or self._txn_clock is None:
             self._txn_clock = datetime.datetime.now(datetime.UTC)  # now() for this transaction
         functions.CLOCK.txn_start = self._txn_clock
+        functions.CLOCK.xact_id = self._xact_id
         sequences.SESSION.state = self._sequences
         settings.SESSION.params = self.params
         changes_schema = stmt.tag.split(" ")[0] not in _SCHEMA_KEEPING_WORDS
@@ -458,6 +466,9 @@ class PgSession:
                 self.node.schema_may_have_changed()
                 self._schema_changed_in_txn = self.engine.txn is not None
             functions.CLOCK.txn_start = None
+            functions.CLOCK.xact_id = None
+            if self.engine.txn is None:
+                self._assigned_xact_id = None  # the next transaction asks for its own
             sequences.SESSION.state = None
             settings.SESSION.params = None
             if self.engine.txn is None and self._sequences.pending:

@@ -104,6 +104,16 @@ def test_client_min_messages_filters_notices(cluster):
             c.execute("set client_min_messages = loud")
 
 
+def test_txid_current_is_the_transactions_and_rises(cluster):
+    with connect(cluster, autocommit=True) as c:
+        a, b = (c.execute("select txid_current()").fetchone()[0] for _ in range(2))
+        with c.transaction():
+            x = c.execute("select txid_current()").fetchone()[0]
+            y, same = c.execute("select txid_current(), pg_current_xact_id()::text::bigint = txid_current()").fetchone()
+        assert a < b < x == y and same
+        assert c.execute("select pg_typeof(txid_current())").fetchone() == ("bigint",)
+
+
 def test_auth_failures(cluster):
     uri = cluster.uri()
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):

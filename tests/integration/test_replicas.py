@@ -80,6 +80,8 @@ def test_replica_serves_reads_and_refuses_writes(replicated):
     wait_until(lambda: str(r.execute("select n from p").fetchone()[0]) == "2.500", CATCH_UP_S, "the replica")
     with pytest.raises(psycopg.errors.FeatureNotSupported, match="cached plan must not change result type"):
         r.execute(q, (1,), prepare=True)
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):  # as a hot standby answers
+        r.execute("select txid_current()")
 
 
 @pytest.mark.integration

@@ -235,7 +235,7 @@ def test_utility_statements(sql, kind, tag, name, value):
     ("select 1; select 2", "42601"), ("create type mood as (a int)", "0A000"),
     ("do $$ declare x int; begin end $$", "0A000"),
     ("create table p (a int) partition by range (a)", "0A000"), ("copy t from '/etc/passwd'", "42501"),
-    ("copy t to stdout (format binary, null 'x')", "42601"), ("select txid_current()", "0A000"),
+    ("copy t to stdout (format binary, null 'x')", "42601"), ("select txid_current_snapshot()", "0A000"),
     ("select array[[1, 2]]", "0A000"), ("select 1::regproc", "0A000"), ("select 1 from t order by array[1]", "0A000"),
     # PREPARE / EXECUTE / DEALLOCATE (prepared.py)
     ("PREPARE p (no_such_type) AS SELECT 1", "42704"), ("PREPARE p AS CREATE TABLE t (a int)", "42601"),
