@@ -100,7 +100,7 @@ _SAVEPOINT = re.compile(r"^\s*savepoint\b", re.I)
 # (CREATE INDEX t_pkey after a DROP TABLE t and a CREATE TABLE t in one transaction:
 # "index t_pkey already exists").
 _SCHEMA_CHANGE = re.compile(r"^\s*(create|drop|alter)\b", re.I)
-_ROLLBACK_TO = re.compile(r"^\s*rollback\b", re.I)
+_ROLLBACK = re.compile(r"^\s*rollback\b", re.I)  # (ROLLBACK TO a savepoint reaches _run)
 # SQLite statements that change the schema (Sixfold edits sqlite_master for some DDL).
 _SCHEMA_EDIT = re.compile(r"^\s*(create|drop|alter|pragma\s+(writable_schema|schema_version)\b)", re.I)
 
@@ -185,7 +185,7 @@ class ComputeNode:
 
     @property
     def schema_epoch(self) -> tuple[int, int]:
-        """A number that changes (not always grows) whenever the schema a session sees may
+        """A value that changes (not always grows) whenever the schema a session sees may
         have changed: a statement that may change it ran here, a transaction that ran one
         ended, or (a replica) the writer's records touched SQLite's header page. Sessions
         look at the schema version again, for their prepared statements, only then."""
@@ -974,7 +974,7 @@ class Session:
             file.error = None
             if _SCHEMA_EDIT.match(stmt):
                 self.node.schema_touched = True
-            elif self.node.schema_touched and _ROLLBACK_TO.match(stmt):
+            elif self.node.schema_touched and _ROLLBACK.match(stmt):
                 self.node.schema_generation += 1  # (see schema_generation)
                 self.node.schema_may_have_changed()
         try:

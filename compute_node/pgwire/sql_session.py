@@ -241,11 +241,10 @@ class PgSession:
         """The schema version this session's next statement sees, with the node's schema
         generation above SQLite's 32 bits (a rolled-back change makes SQLite reuse version
         numbers for other schemas: caches keyed by it would answer for the wrong one).
-        Read again only when
-        the node's schema epoch moved, if the session sees the newest schema (no
-        transaction, a write transaction, or a pending one that read nothing yet);
-        reading it costs a read transaction on the reader (SQLite's locks in the VFS),
-        which was a seventh of a prepared select-only transaction's CPU."""
+        Read again only when the node's schema epoch moved, if the session sees the
+        newest schema (no transaction, a write transaction, or a pending one that read
+        nothing yet); reading it costs a read transaction on the reader (SQLite's locks
+        in the VFS), which was a seventh of a prepared select-only transaction's CPU."""
         eng = self.engine
         if not (eng.txn is None or eng.txn == "write" or (eng.txn == "pending" and not eng.reader.in_transaction)):
             return self._schema_version()
@@ -258,7 +257,6 @@ class PgSession:
 
     def _schema_version(self) -> int:
         return (self.node.schema_generation << 32) + self.engine.catalog_rows("PRAGMA schema_version")[0][0]
-
 
     def current_statements(self, prep: Prepared) -> list[Statement]:
         """`prep`'s statements as the schema now is: translated again when it changed
