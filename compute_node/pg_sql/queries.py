@@ -1262,7 +1262,7 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Alias):
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
-        return _is_result_select(p)
+        return _is_result_select(p, child)
     if isinstance(p, exp.Returning):
         return True
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
@@ -1389,15 +1389,39 @@ def _in_sorted_set_result(node: exp.Expression) -> bool:
     return False
 
 
-def _is_result_select(sel: exp.Select) -> bool:
+def _is_result_select(sel: exp.Select, item: exp.Expression | None = None) -> bool:
     """The SELECT whose rows are the statement's result (not a subquery's); a set
-    operation's branches only when the result is not sorted (text would sort as text)."""
+    operation's branches only when the result is not sorted by `item`'s column (text
+    would sort as text; a column the ORDER BY does not name is only shown)."""
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
         p = p.parent
-        if p.args.get("order") is not None:
+        if p.args.get("order") is not None and (item is None or _sorts_by(p.args["order"], sel, item)):
             return False
     return p.parent is None
+
+
+def _sorts_by(order: exp.Order, branch: exp.Select, item: exp.Expression) -> bool:
+    """Whether a set operation's ORDER BY may sort on `item`'s column of `branch` (True for
+    any key that is not a plain position or output name)."""
+    at = next((i for i, e in enumerate(branch.expressions) if e is item), None)
+    first = order.parent
+    while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
+        first = first.this  # the leftmost branch names the result's columns
+    if at is None or not isinstance(first, exp.Select) or at >= len(first.expressions):
+        return True
+    name = first.expressions[at].alias_or_name
+    for o in order.expressions:
+        key = o.this
+        if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
+            if int(key.this) == at + 1:
+                return True
+        elif isinstance(key, exp.Column) and not key.table:
+            if key.name == name:
+                return True
+        else:
+            return True
+    return False
 
 
 def _compared(node: exp.Expression) -> bool:

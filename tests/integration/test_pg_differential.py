@@ -1361,6 +1361,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select n * 2, n / 3 from {t}",
         "drop table {t}",
     ],
+    # A sorted UNION ALL shows the columns its ORDER BY does not name as they are: an
+    # exact sum beyond 15 digits kept its digits only in an unsorted one.
+    "exact values in a sorted UNION ALL": [
+        "create table {t} (id int, b bigint, n numeric(10,2))",
+        "insert into {t} values (1, 9223372036854775807, 1.5), (2, 3000000000, 2.25)",
+        "select 1 as k, sum(b) as s from {t} union all select 2, sum(b) from {t} order by 1",
+        "select 1 as k, sum(b) as s from {t} union all select 2, sum(b) from {t} order by k desc",
+        "select id, sum(b) over () as s, n / 3 as q from {t} union all select id + 10, b, n from {t} order by 1",
+        "select id, n * 2 as d from {t} union all select id, n / 7 from {t} order by id, d",
+        "select k, sum(b) from (select id as k, b from {t}) x group by rollup (k) order by 1",
+        "drop table {t}",
+    ],
     # Settings that change how values are shown or read: PostgreSQL's, or refused.
     "session settings that change how values are shown": [
         "set statement_timeout = 1234",
