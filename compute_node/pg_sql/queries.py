@@ -1688,10 +1688,57 @@ def _hint(e: exp.Expression) -> str:
 _ANY_ARGUMENT_CALLS = (exp.Concat, exp.ConcatWs, exp.Count)
 
 
+# Functions whose value differs from call to call: a condition naming one is not
+# computed twice (_and_goes_on_after_null).
+_VOLATILE_CALLS = {"random", "pg_random", "nextval", "setval", "currval", "clock_timestamp", "gen_random_uuid",
+                   "gen_random_bytes", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "pg_sleep",
+                   "txid_current", "pg_current_xact_id", "timeofday", "pg_advisory_lock", "pg_try_advisory_lock"}
+
+
+def _and_goes_on_after_null(cond: exp.Expression) -> exp.Expression | None:
+    """A CASE WHEN or FILTER condition that is an AND of plain conjuncts, as SQLite must
+    write it for PostgreSQL's order: PostgreSQL's AND stops at a FALSE operand only (NULL
+    AND x is false when x is, so x is computed), SQLite's stops at FALSE or NULL where it
+    expects a condition. `c1 AND c2` becomes `(c1 IS NOT 0) AND (c2 IS NOT 0) AND c1 AND
+    c2`: each conjunct is computed (as a value) once no earlier one was FALSE, then their
+    truth decides. None when it does not apply: not an AND, a conjunct that is itself an
+    AND/OR/NOT of others (computed as a value, SQLite would compute all of their operands),
+    a subquery, or a function whose value changes between calls (each conjunct may be
+    computed twice)."""
+    conjuncts: list[exp.Expression] = []
+
+    def flatten(e: exp.Expression) -> None:
+        e = e.unnest()
+        if isinstance(e, exp.And):
+            flatten(e.this)
+            flatten(e.expression)
+        else:
+            conjuncts.append(e)
+
+    if not isinstance(cond.unnest(), exp.And):
+        return None
+    flatten(cond)
+    for c in conjuncts:
+        if c.find(exp.And, exp.Or, exp.Not, exp.Select, exp.Subquery) is not None:
+            return None
+        if any(isinstance(f, (exp.Anonymous, exp.Func)) and (f.name or "").lower() in _VOLATILE_CALLS
+               for f in c.find_all(exp.Anonymous, exp.Func)) or c.find(exp.Rand) is not None:
+            return None
+    checks = [exp.Is(this=exp.Paren(this=c.copy()), expression=exp.Literal.number(0)) for c in conjuncts]
+    checks = [exp.Not(this=exp.Paren(this=k)) for k in checks]  # (c IS NOT 0)
+    return exp.and_(*checks, *[exp.Paren(this=c.copy()) for c in conjuncts])
+
+
 def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> exp.Expression:
     user_lit = exp.Literal.string(ctx.user)
 
     def fn(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.If) and isinstance(node.parent, exp.Case) or isinstance(node, exp.Where) and \
+                isinstance(node.parent, exp.Filter):
+            faithful = _and_goes_on_after_null(node.this)
+            if faithful is not None:
+                node.set("this", faithful)
+                return node
         if isinstance(node, _ENUM_VALUE_FORMS) and not isinstance(node.parent, exp.Collate):
             token = _enum_token(node)
             if token is not None and isinstance(node, (exp.Greatest, exp.Least)):

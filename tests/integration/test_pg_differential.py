@@ -1373,6 +1373,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select k, sum(b) from (select id as k, b from {t}) x group by rollup (k) order by 1",
         "drop table {t}",
     ],
+    # An AND goes on after a NULL operand in CASE WHEN and FILTER, as PostgreSQL's does,
+    # and stops at a FALSE one.
+    "AND after a NULL operand": [
+        "create table {t} (id int primary key, b boolean, t text)",
+        "insert into {t} values (1, true, 'apple'), (2, false, 'true'), (3, null, 'f')",
+        "select id, case when (nullif(b, b) and t::boolean) then 1 else 0 end as v from {t} order by id",
+        "select id, case when (false and t::boolean) then 1 else 0 end as v from {t} order by id",
+        "select id, case when id > 1 and t::boolean then 'y' when b or id = 1 then 'z' end as v from {t} order by id",
+        "select id, case when id > 1 and b is not null and t::boolean then 'y' else 'n' end as v from {t} order by id",
+        "select id, case when b and id < 3 then 'a' when b is null and id = 3 then 'b' end as v from {t} order by id",
+        "select count(*) filter (where nullif(b, b) and t::boolean) from {t}",
+        "select count(*) filter (where id > 1 and t::boolean) as c, count(*) filter (where b or id = 3) as d from {t}",
+        "select id from {t} where nullif(b, b) and t::boolean",
+        "drop table {t}",
+    ],
     # Settings that change how values are shown or read: PostgreSQL's, or refused.
     "session settings that change how values are shown": [
         "set statement_timeout = 1234",
