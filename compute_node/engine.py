@@ -186,9 +186,11 @@ class ComputeNode:
     @property
     def schema_epoch(self) -> tuple[int, int]:
         """A value that changes (not always grows) whenever the schema a session sees may
-        have changed: a statement that may change it ran here, a transaction that ran one
-        ended, or (a replica) the writer's records touched SQLite's header page. Sessions
-        look at the schema version again, for their prepared statements, only then."""
+        have changed: SQL that edits the schema ran on the writer connection (`Session._run`),
+        the write lock was released after it (its transaction committed or rolled back), a
+        ROLLBACK TO undid it, or (a replica) the writer's records touched SQLite's header
+        page. Sessions read the schema version again (for translations and prepared
+        statements) only then."""
         replica = self.replica.schema_epoch if self.replica is not None else 0
         return self._schema_epoch, replica
 
@@ -970,13 +972,22 @@ class Session:
 
         cur.exec_trace = trace
         file = self.node.writer_file if conn is self.node.writer else None
+        edits_schema = False
         if file is not None:
             file.error = None
-            if _SCHEMA_EDIT.match(stmt):
+            edits_schema = _SCHEMA_EDIT.match(stmt) is not None
+            if edits_schema:
                 self.node.schema_touched = True
             elif self.node.schema_touched and _ROLLBACK.match(stmt):
                 self.node.schema_generation += 1  # (see schema_generation)
                 self.node.schema_may_have_changed()
+        try:
+            return self._execute(conn, cur, stmt, params, file, described)
+        finally:
+            if edits_schema:  # after it ran: who reads the schema version from now on sees it
+                self.node.schema_may_have_changed()
+
+    def _execute(self, conn: apsw.Connection, cur: apsw.Cursor, stmt: str, params, file, described: list) -> Result:
         try:
             reset_fixup_depth()
             before = conn.total_changes()

@@ -98,13 +98,10 @@ class _Again:
         return self.tags[0] if len(self.tags) == 1 else ""
 
 
-# The first word of the tags of statements that change the schema.
+# The first word of the tags of statements that change the schema (a Query's later
+# statements are translated again after one). The node's schema epoch is the engine's
+# (it sees the SQL that edits the schema).
 _SCHEMA_WORDS = {"CREATE", "ALTER", "DROP", "COMMENT"}
-# ... and of those that never do (any other may: DO, REFRESH, DISCARD, EXECUTE, ...).
-_SCHEMA_KEEPING_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "BEGIN", "START", "COMMIT", "END",
-                         "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW", "FETCH", "MOVE", "DECLARE",
-                         "CLOSE", "PREPARE", "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "EXPLAIN", "VACUUM",
-                         "ANALYZE", "CHECKPOINT", "LOCK", "TRUNCATE", "EMPTY", "VALUES", "TABLE"}
 
 # Statements that end or open transactions, and those that never write: several
 # statements of one Query, none of the first kind and one not of the second, run as one
@@ -135,7 +132,6 @@ class PgSession:
         self.listener: notifications.Listener | None = None
         self.settings = SessionSettings(self.engine, ctx.user, startup_params)
         self.params = self.settings.params  # (the same dict: what SQL's current_setting reads)
-        self._schema_changed_in_txn = False  # the open transaction ran what may change the schema
         self._several = False  # running a simple Query of several statements
         self._assigned_xact_id: int | None = None  # txid_current() of the open transaction
         self.temps = SessionTempTables(node.temp_table_tokens, self.engine.catalog_rows)
@@ -154,8 +150,6 @@ class PgSession:
             self._run_quietly(self.temps.drop_all(), "temporary tables at the session's end")
         self.temps.close()
         self.engine.close()
-        if self._schema_changed_in_txn:  # rolled back with the connection
-            self.node.schema_may_have_changed()
         if txn is not None and self._sequences.pending:
             self._reapply_sequences()  # the open transaction rolled back with the connection
 
@@ -405,12 +399,10 @@ class PgSession:
 
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten; its SET
-        LOCALs undone, and its SETs if it rolled back."""
+        LOCALs undone, and its SETs if it rolled back; its txid_current() forgotten."""
         self._notify_marks.clear()
         self.settings.transaction_ended(committed)
-        if self._schema_changed_in_txn:  # its schema changes are others' now, or undone
-            self._schema_changed_in_txn = False
-            self.node.schema_may_have_changed()
+        self._assigned_xact_id = None
         if self.engine.notifies:
             sent, self.engine.notifies = self.engine.notifies, []
             if committed:
@@ -437,7 +429,6 @@ class PgSession:
         functions.CLOCK.xact_id = self._xact_id
         sequences.SESSION.state = self._sequences
         settings.SESSION.params = self.params
-        changes_schema = stmt.tag.split(" ")[0] not in _SCHEMA_KEEPING_WORDS
         try:
             if self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS and (
                     self.temps.on_commit or self.engine.default_read_only):
@@ -460,13 +451,8 @@ class PgSession:
                 self._savepoint_notifies(stmt)
             return out
         finally:
-            if changes_schema or (stmt.tag == "ROLLBACK" and self._schema_changed_in_txn):
-                self.node.schema_may_have_changed()
-                self._schema_changed_in_txn = self.engine.txn is not None
             functions.CLOCK.txn_start = None
             functions.CLOCK.xact_id = None
-            if self.engine.txn is None:
-                self._assigned_xact_id = None  # the next transaction asks for its own
             sequences.SESSION.state = None
             settings.SESSION.params = None
             if self.engine.txn is None and self._sequences.pending:
