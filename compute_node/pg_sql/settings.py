@@ -30,6 +30,8 @@ COLUMNS = ("name", "setting", "unit", "category", "short_desc", "extra_desc", "c
            "min_val", "max_val", "enumvals", "boot_val", "reset_val", "sourcefile", "sourceline", "pending_restart")
 
 
+_UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
+_UTF8 = {"utf8", "utf-8", "unicode"}
 # DateStyle words that keep PostgreSQL's default: ISO output, month before day on input.
 _DATESTYLE_DEFAULT_WORDS = {"iso", "mdy", "us", "noneuro", "noneuropean", "default"}
 
@@ -40,6 +42,14 @@ def output_setting(name: str, value: str) -> str:
     or read values otherwise than PostgreSQL then). Other settings come back as given."""
     key = name.lower()
     v = value.strip().strip("'\"").strip()
+    if key == "client_encoding":
+        if v.lower() not in _UTF8:
+            raise SqlError(f'client encoding "{value.strip()}" is not supported: Sixfold speaks UTF8 only', "0A000")
+        return "UTF8"
+    if key == "timezone":
+        if v.lower() not in _UTC:
+            raise SqlError(f'time zone "{value.strip()}" is not supported: Sixfold keeps time in UTC', "0A000")
+        return "UTC"
     if key == "datestyle":
         words = {w for w in re.split(r"[\s,]+", v.lower()) if w}
         if not words or not words <= _DATESTYLE_DEFAULT_WORDS:

@@ -73,6 +73,8 @@ def parse_create(sql: str, token: str) -> CreateTemp | None:
     """CREATE TEMP TABLE's (or SELECT ... INTO TEMP's) parts (None: `sql` is neither).
     CREATE TEMP VIEW / SEQUENCE are refused here: they would need the same renaming of
     what reads them."""
+    if not _ANY_TEMP.search(sql):  # (most statements: one scan, not three)
+        return None
     if _TEMP_OTHER.match(sql):
         raise SqlError("temporary views and sequences are not supported; create a regular one "
                        "and drop it when done", "0A000")
@@ -92,6 +94,7 @@ def parse_create(sql: str, token: str) -> CreateTemp | None:
     return CreateTemp(name, head + sql_name(physical(token, name)) + body, on_commit)
 
 
+_ANY_TEMP = re.compile(r"temp", re.IGNORECASE)
 _SELECT_INTO_TEMP = re.compile(r"\binto\s+(temp|temporary)\b", re.IGNORECASE)
 
 
@@ -133,7 +136,7 @@ _RESERVED = {"all", "and", "any", "as", "asc", "both", "case", "cast", "check", 
              "grant", "group", "having", "in", "inner", "intersect", "into", "is", "join", "lateral", "left",
              "limit", "natural", "not", "null", "offset", "on", "only", "or", "order", "outer", "primary",
              "references", "returning", "right", "select", "set", "some", "table", "tablesample", "then", "to",
-             "true", "union", "unique", "using", "values", "when", "where", "window", "with", "default",
+             "true", "union", "unique", "using", "values", "when", "where", "window", "with",
              "nowait", "skip", "of", "rename", "add", "drop", "alter", "owner", "cascade", "restrict"}
 _QUERY_START = {"select", "with", "values", "table"}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from compute_node.pg_sql import settings
+from compute_node.pg_sql import settings, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.statement import Statement
 from compute_node.pgwire.outcome import Outcome
@@ -42,11 +42,7 @@ READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "m
                     "in_hot_standby", "is_superuser", "session_authorization"}
 # Settings of the open transaction only (SET outside one warns and changes nothing).
 TRANSACTION_PARAMS = {"transaction_read_only", "transaction_isolation"}
-_BOOL_ON = {"on", "true", "yes", "1", "t", "y"}
-_BOOL_OFF = {"off", "false", "no", "0", "f", "n"}
 CANONICAL = {k.lower(): k for k in DEFAULTS}
-_UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "00:00", "+00:00", "0", "universal"}
-_UTF8 = {"utf8", "utf-8", "unicode"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$", re.I)
 _MS_PER = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000, None: 1}
 
@@ -162,22 +158,14 @@ class SessionSettings:
     def set(self, name: str, value: str) -> None:
         """SET's work: `value` checked, applied (to the engine where it acts there) and kept."""
         v = value.strip()
-        if name == "client_encoding" and v.lower().strip("'\"") not in _UTF8:
-            raise SqlError(f'client encoding "{v}" is not supported: Sixfold speaks UTF8 only', "0A000")
-        if name == "client_encoding":
-            v = "UTF8"
-        if name == "TimeZone" and v.lower().strip("'\"") not in _UTC:
-            raise SqlError(f'time zone "{v}" is not supported: Sixfold keeps time in UTC', "0A000")
-        if name == "TimeZone":
-            v = "UTC"
         if name in ("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"):
             v = format_duration_ms(parse_duration_ms(v))
         v = settings.output_setting(name, v)
         if name in ("transaction_read_only", "default_transaction_read_only"):
-            low = v.strip("'\"").lower()
-            if low not in _BOOL_ON | _BOOL_OFF:
-                raise SqlError(f'parameter "{name}" requires a Boolean value', "22023")
-            v = "on" if low in _BOOL_ON else "off"
+            try:
+                v = "on" if values.parse_bool(v.strip("'\"")) else "off"  # PostgreSQL's boolean spellings
+            except values.InputError:
+                raise SqlError(f'parameter "{name}" requires a Boolean value', "22023") from None
             if name == "default_transaction_read_only":
                 self.engine.default_read_only = v == "on"
             elif v == "on":

@@ -87,15 +87,12 @@ class Batch:
 @dataclass
 class _Again:
     """A statement of a simple Query after one that changes the schema: translated again
-    when its turn comes. `tags`: its tags as first translated ("" if it could not be)."""
+    when its turn comes. `tag`: its tag as first translated ("" if it could not be, or
+    gave several statements): what decides the Query's implicit transaction."""
 
     text: str
-    tags: tuple[str, ...]
+    tag: str
     kind: str = "again"
-
-    @property
-    def tag(self) -> str:
-        return self.tags[0] if len(self.tags) == 1 else ""
 
 
 # The first word of the tags of statements that change the schema (a Query's later
@@ -314,7 +311,7 @@ class PgSession:
                     return Batch(error=e)
                 got = None  # it may name what an earlier statement creates
             if changed:
-                stmts.append(_Again(piece, tuple(st.tag for st in got) if got is not None else ("",)))
+                stmts.append(_Again(piece, got[0].tag if got is not None and len(got) == 1 else ""))
             else:
                 stmts.extend(got)
             changed = changed or any(st.tag.split(" ")[0] in _SCHEMA_WORDS for st in got or ())
