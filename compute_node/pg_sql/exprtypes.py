@@ -27,11 +27,12 @@ _DTYPE_KIND = {
     "TEXT": "text", "VARCHAR": "text", "CHAR": "text", "NAME": "text", "BPCHAR": "text",
     "BOOLEAN": "bool", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
     "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "JSON": "json",
-    "JSONB": "jsonb",
+    "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea",
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval", "sha224": "bytea",
+              "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_bytea_cat": "bytea",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
@@ -411,7 +412,7 @@ def _null(e: exp.Expression) -> bool:
 ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
                 "text": "text", "varchar": "text"}
 
-_NODE_KIND = {exp.SHA2Digest: "bytea", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
+_NODE_KIND = {exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
               exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",
               exp.Substring: "text", exp.Trim: "text", exp.DPipe: "text", exp.Concat: "text", exp.Initcap: "text",
@@ -461,6 +462,9 @@ def kind(e: exp.Expression | None) -> str:
     if isinstance(e, exp.DPipe) and "jsonb" in (kind(e.this), kind(e.expression)) and \
             {kind(e.this), kind(e.expression)} <= {"jsonb", "unknown"}:
         return "jsonb"  # || of jsonb values merges them
+    if isinstance(e, exp.DPipe) and "bytea" in (kind(e.this), kind(e.expression)) and \
+            {kind(e.this), kind(e.expression)} <= {"bytea", "unknown"}:
+        return "bytea"  # || of bytea values
     fixed = _NODE_KIND.get(type(e))
     if fixed:
         return fixed

@@ -325,6 +325,20 @@ def _to_bytea(value):
     return types.decode_bytea_text(str(value))
 
 
+def _bytea_text(value):
+    """A bytea's text as PostgreSQL shows it (bytea_output hex)."""
+    if value is None:
+        return None
+    return "\\x" + (value if isinstance(value, bytes) else str(value).encode()).hex()
+
+
+def _bytea_cat(a, b):
+    """bytea || bytea (an unknown literal read as bytea input)."""
+    if a is None or b is None:
+        return None
+    return _to_bytea(a) + _to_bytea(b)
+
+
 def _pg_type_name(decltype):
     return types.pg_type_name(decltype)
 
@@ -821,6 +835,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_substr", _substr, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
+    conn.create_scalar_function("pg_bytea_text", _bytea_text, 1, **det)
+    conn.create_scalar_function("pg_bytea_cat", _bytea_cat, 2, **det)
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)
     conn.create_scalar_function("pg_format_type", _format_type, 1, **det)

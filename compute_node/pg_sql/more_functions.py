@@ -3,7 +3,7 @@ the translator's SQL calls them by:
 
     reverse, translate, quote_ident, quote_literal, quote_nullable, starts_with,
     bit_length, regexp_match, regexp_split_to_array, gcd, lcm, factorial, cbrt,
-    width_bucket, num_nulls, num_nonnulls
+    width_bucket, num_nulls, num_nonnulls, pg_format (format())
 
 Errors carry PostgreSQL's SQLSTATE in the message ('[22003] ...'). `FUNCTION_KINDS` and
 `NODE_KINDS` give their result kinds to exprtypes (so booleans print t/f, arrays are
@@ -73,6 +73,101 @@ def quote_literal(v):
 
 def quote_nullable(v):
     return "NULL" if v is None else quote_literal(v)
+
+
+_FORMAT_ARGS_MAX = 100  # PostgreSQL's FUNC_MAX_ARGS: a call has no more arguments
+
+
+def _format_number(fmt: str, i: int) -> tuple[int | None, int]:
+    """Digits at fmt[i:] and the index after them (None when there are none)."""
+    j = i
+    while j < len(fmt) and fmt[j].isdigit():
+        j += 1
+    if j == i:
+        return None, i
+    if j - i > 9:
+        raise apsw.SQLError("[22003] number is out of range")
+    return int(fmt[i:j]), j
+
+
+def pg_format(fmt, *args):
+    """PostgreSQL's format(): %s (the value's text, NULL as nothing), %I (quote_ident;
+    NULL fails), %L (quote_nullable) and %%, each with an optional position `n$`, the
+    flag `-` and a width (digits, `*` or `*n$`: taken from an argument, negative for
+    left-aligned). The arguments come as PostgreSQL's text of their values."""
+    if fmt is None:
+        return None
+    fmt = _text(fmt)
+    out: list[str] = []
+    next_arg = 0
+    i = 0
+
+    def arg_at(n: int):
+        if n >= len(args):
+            raise apsw.SQLError("[22023] too few arguments for format()")
+        return args[n]
+
+    def position(i: int) -> tuple[int | None, int]:
+        n, j = _format_number(fmt, i)
+        if n is not None and j < len(fmt) and fmt[j] == "$":
+            if n == 0:
+                raise apsw.SQLError("[22023] format specifies argument 0, but arguments are numbered from 1")
+            return n - 1, j + 1
+        return None, i
+
+    while i < len(fmt):
+        c = fmt[i]
+        if c != "%":
+            out.append(c)
+            i += 1
+            continue
+        i += 1
+        if i >= len(fmt):
+            raise apsw.SQLError("[22023] unterminated format() type specifier")
+        if fmt[i] == "%":
+            out.append("%")
+            i += 1
+            continue
+        pos, i = position(i)
+        left = False
+        while i < len(fmt) and fmt[i] == "-":
+            left, i = True, i + 1
+        width = None
+        if i < len(fmt) and fmt[i] == "*":
+            wpos, i = position(i + 1)
+            if wpos is None:
+                wpos, next_arg = next_arg, next_arg + 1
+            else:
+                next_arg = wpos + 1
+            w = arg_at(wpos)
+            width = 0 if w is None else int(w)
+            if width < 0:
+                left, width = True, -width
+        else:
+            width, i = _format_number(fmt, i)
+        if i >= len(fmt):
+            raise apsw.SQLError("[22023] unterminated format() type specifier")
+        kind = fmt[i]
+        i += 1
+        if kind not in "sIL":
+            raise apsw.SQLError(f'[22023] unrecognized format() type specifier "{kind}"')
+        if pos is None:
+            pos, next_arg = next_arg, next_arg + 1
+        else:
+            next_arg = pos + 1
+        v = arg_at(pos)
+        if kind == "s":
+            text = "" if v is None else _literal_text(v)
+        elif kind == "I":
+            if v is None:
+                raise apsw.SQLError("[22004] null values cannot be formatted as an SQL identifier")
+            text = quote_ident(_literal_text(v))
+        else:
+            text = quote_nullable(v)
+        if width and len(text) < width:
+            text = text.ljust(width) if left else text.rjust(width)
+        out.append(text)
+    return "".join(out)
 
 
 def starts_with(s, prefix):
@@ -209,12 +304,13 @@ def register(conn: apsw.Connection) -> None:
                             ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
+    conn.create_scalar_function("pg_format", pg_format, -1, deterministic=True)
     conn.create_scalar_function("num_nulls", lambda *a: sum(x is None for x in a), -1, **det)
     conn.create_scalar_function("num_nonnulls", lambda *a: sum(x is not None for x in a), -1, **det)
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+FUNCTION_KINDS = {"pg_format": "text", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

@@ -608,6 +608,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # Its first argument is shown with its own scale, as text: compare the value itself.
         return exp.Case(ifs=[exp.If(this=exp.EQ(this=node.this.copy(), expression=node.expression.copy()),
                                     true=exp.Null())], default=node.this.copy())
+    if isinstance(node, exp.Format):  # PostgreSQL's format(), not SQLite's printf
+        return exp.Anonymous(this="pg_format", expressions=[
+            _as_text(a, "t", "f") for a in [node.this, *node.expressions]])
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
         # concat() shows each argument as its type prints: a boolean as t/f (SQLite: 1/0),
         # a numeric with its scale (2.50, not 2.5)
@@ -1254,7 +1257,7 @@ def _shown(node: exp.Expression) -> bool:
         # cannot hold only where the function's own result is shown: a number result
         # would lose its digits where it is compared (the literal is refused there, 0A000)
         return _lossy_text(child) is None or result_shown
-    if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)):
+    if isinstance(p, (exp.DPipe, exp.Concat, exp.ConcatWs)) or isinstance(p, exp.Anonymous) and p.name == "pg_format":
         # made text: `'x' || coalesce(n, 2.5)` shows 2.5000 or 2.5; a char(n) loses its padding
         return exprtypes.kind(child) != "text"
     if _passes_through(p, child):
@@ -1528,6 +1531,13 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "jsonb" in (ka, kb) and {ka, kb} <= {"jsonb", "unknown"}:  # jsonb || jsonb merges, not concatenates
             return exp.Anonymous(this="pg_jsonb_concat", expressions=[node.this, node.expression])
+        if "bytea" in (ka, kb) and {ka, kb} <= {"bytea", "unknown"}:  # bytes, not SQLite's text of them
+            return exp.Anonymous(this="pg_bytea_cat", expressions=[node.this, node.expression])
+        if "bytea" in (ka, kb) and (kb if ka == "bytea" else ka) not in ("text", ""):  # no || for it
+            raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
+                           f"{exprtypes.type_label(node.expression)}", "42883")
+        if "bytea" in (ka, kb):  # text || bytea: the bytea's text
+            return exp.DPipe(this=_as_text(node.this, "true", "false"), expression=_as_text(node.expression, "true", "false"))
         if {"bool", "float", "num"} & {ka, kb}:  # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
             a, b = _as_text(node.this, "true", "false"), _as_text(node.expression, "true", "false")
             if a is not node.this or b is not node.expression:
@@ -1546,8 +1556,11 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
 def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     """`x` as PostgreSQL's text of its value where SQLite's differs: a boolean as `true`
     / `false` (SQLite holds 1/0), a float in PostgreSQL's shortest form (SQLite prints
-    1e300 as 1.0e+300), a numeric(p,s) with its scale (SQLite's 2.50 is 2.5). Else `x`."""
+    1e300 as 1.0e+300), a numeric(p,s) with its scale (SQLite's 2.50 is 2.5), a bytea as
+    its hex text (SQLite's is the bytes themselves). Else `x`."""
     k = exprtypes.kind(x)
+    if k == "bytea":
+        return exp.Anonymous(this="pg_bytea_text", expressions=[x])
     if k == "bool":
         return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string(true))],
                         default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string(false)))

@@ -2359,6 +2359,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table if exists {t}_r",
         "drop table {t}",
     ],
+    "format() and bytea shown as text": [
+        # format() was SQLite's printf: %I, %L and n$ gave an empty string
+        "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
+        "insert into {t} values (1, 'plain', '\\x0aff', true, 1.50, 1e20), (2, 'Two Words', null, null, null, null)",
+        "select id, format('%I.%I', 'public', name), format('%L', name), format('%L', b) from {t} order by id",
+        "select format('%2$s %1$s %s', 'a', 'b'), format('%-6s|%6s|', 'l', 'r'), format('%*s|%-*s|', 3, 'a', -3, 'b')",
+        "select format('%1$*2$s|', 'x', 4), format('%%'), format('%s', null), format(null), format('%L', null)",
+        "select id, format('%s|%s|%s|%s|%s', ok, n, f, b, 10::numeric / 4) from {t} order by id",
+        "select format('update %I set %I = %L where id = %s', 'T', 'c', 'it''s', 3)",
+        "select format('%I', 5), format('%I', 'select'), format('%5L|', 'a')",
+        "select format('%I', null)",
+        "select format('%s %s', 1)",
+        "select format('%x', 1)",
+        "select format('%', 1)",
+        "select format('%0$s', 1)",
+        # a bytea as text was SQLite's text of the bytes (empty, or a decoding error)
+        "select id, b::text, concat('b=', b), concat_ws(',', b, b), quote_literal(b), 'b=' || b::text from {t} "
+        "order by id",
+        "select '\\x01'::bytea || '\\x02ff'::bytea, pg_typeof('\\x01'::bytea || '\\x02'::bytea), 'ab' || '\\x01'::bytea",
+        "select 'a'::text || '\\x01'::bytea, decode('0102', 'hex')::text, '\\x0102'::bytea::varchar(3)",
+        "select id, b || '\\x00'::bytea, length(b || b) from {t} order by id",
+        "select 1 || '\\x01'::bytea",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
