@@ -94,9 +94,21 @@ def drop_constraint(table: str, constraint: str, catalog) -> list[str]:
     return [_drop(n) for n, p in _triggers(catalog) if p[0] == child and p[2] == con]
 
 
-def drop_table(table: str, cascade: bool, catalog) -> list[str]:
+def referencing(table: str, catalog) -> set[str]:
+    """The other tables with a foreign key to `table` (declared or added), lower-cased."""
+    bare = table.strip('"').lower()
+    out = {child.lower() for _name, (child, parent, _con, _event) in _triggers(catalog)
+           if parent.lower() == bare and child.lower() != bare}
+    rows = catalog.rows("SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                        "WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE AND m.name != ? COLLATE NOCASE",
+                        (bare, bare))
+    return out | {r[0].lower() for r in rows}
+
+
+def drop_table(table: str, cascade: bool, catalog, dropped: frozenset[str] = frozenset()) -> list[str]:
     """Before DROP TABLE: the added foreign keys it takes with it (as child), and those
-    referencing it from other tables (2BP01 unless CASCADE, which drops them)."""
+    referencing it from other tables (2BP01 unless CASCADE, which drops them, or unless
+    the same statement drops that table too: `dropped`, lower-cased)."""
     if catalog is None:
         return []
     bare = table.strip('"')
@@ -105,13 +117,14 @@ def drop_table(table: str, cascade: bool, catalog) -> list[str]:
         if child == bare:
             out.append(_drop(name))
         elif parent == bare:
-            if not cascade:
+            if not cascade and child.lower() not in dropped:
                 raise SqlError(f'cannot drop table {bare} because other objects depend on it '
                                f'(constraint {con} on table {child} depends on table {bare}); use DROP ... CASCADE',
                                "2BP01")
             out.append(_drop(name))
     rows = catalog.rows("SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
                         "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name != ?", (bare, bare))
+    rows = [r for r in rows if r[0].lower() not in dropped]
     if rows:
         other = rows[0][0]
         if cascade:
@@ -122,6 +135,22 @@ def drop_table(table: str, cascade: bool, catalog) -> list[str]:
     return out
 
 
+def children_first(tables: list[str], catalog) -> list[str]:
+    """`tables` (as written) ordered so that a table comes before those it references:
+    SQLite empties a dropped table first, which its referencing rows would refuse. A
+    cycle keeps the order given."""
+    if catalog is None or len(tables) < 2:
+        return tables
+    bare = {t: t.strip('"').lower() for t in tables}
+    refs = {t: referencing(t, catalog) & set(bare.values()) - {bare[t]} for t in tables}
+    left, out = list(tables), []
+    for _ in range(len(tables)):
+        ready = [t for t in left if not any(bare[o] in refs[t] for o in left if o != t)]
+        if not ready:
+            return out + left
+        out.append(ready[0])
+        left.remove(ready[0])
+    return out
 def _cols(text: str) -> list[str]:
     cols = [ident(c.strip()) for c in text.split(",") if c.strip()]
     if not cols:

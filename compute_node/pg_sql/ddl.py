@@ -120,18 +120,20 @@ def drop(text, rest, ctx):
     cascade = (m.group(6) or "").lower() == "cascade"
     out: list[str] = []
     notices = []
-    names = _names(m.group(4))
+    written = _names(m.group(4))
+    names = constraints.children_first(written, schema.current()) if kind == "TABLE" else written
     bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
+    dropped = frozenset(b.lower() for b in bares)
     for n, bare in zip(names, bares):
         if kind in ("TABLE", "VIEW"):
             table_as.refuse_as_table(bare, kind.lower())
-        readers, notice = views.dropped_with(bare, kind.lower(), cascade, frozenset(b.lower() for b in bares)) \
+        readers, notice = views.dropped_with(bare, kind.lower(), cascade, dropped) \
             if kind in ("TABLE", "VIEW") else ([], None)
-        before = constraints.drop_table(n, cascade, schema.current()) if kind == "TABLE" else []
+        before = constraints.drop_table(n, cascade, schema.current(), dropped) if kind == "TABLE" else []
         out += [*readers, *before, f"DROP {kind}{ifx} {n}"]
         notices += [notice] if notice else []
     if ifx:
-        missing = _missing_notice(kind.lower(), names)
+        missing = _missing_notice(kind.lower(), written)
         notices += [missing] if missing else []
     # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
     return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None)

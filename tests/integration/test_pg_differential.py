@@ -2359,6 +2359,28 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table if exists {t}_r",
         "drop table {t}",
     ],
+    "DROP TABLE of a table and the tables referencing it": [
+        # one statement drops a parent with its children: PostgreSQL's DROP TABLE p, c
+        "create table {t}_p (id int primary key)",
+        "create table {t}_c (id int primary key, p int references {t}_p)",
+        "create table {t}_g (id int primary key, c int references {t}_c)",
+        "insert into {t}_p values (1), (2)",
+        "insert into {t}_c values (10, 1), (20, 2)",
+        "insert into {t}_g values (100, 10)",
+        "drop table {t}_p",
+        "drop table {t}_p, {t}_c",
+        "drop table {t}_c, {t}_p, {t}_g",
+        "select count(*) from pg_class where relname like '{t}%'",
+        # a foreign key added by ALTER TABLE
+        "create table {t}_a (id int primary key)",
+        "create table {t}_b (id int primary key, a int)",
+        "alter table {t}_b add constraint {t}_fk foreign key (a) references {t}_a (id)",
+        "insert into {t}_a values (1)",
+        "insert into {t}_b values (1, 1)",
+        "drop table {t}_a",
+        "drop table if exists {t}_missing, {t}_a, {t}_b",
+        "select count(*) from pg_class where relname like '{t}%'",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
