@@ -424,6 +424,19 @@ if hasattr(exp, "CurrentSchemas"):  # (newer sqlglot releases parse current_sche
     _NODE_KIND[exp.CurrentSchemas] = "array"
 
 
+def ordered_set_value(e: exp.Expression) -> exp.Expression | None:
+    """The ORDER BY value of percentile_disc / mode() WITHIN GROUP (or of their rewrite,
+    ordered_set.py), whose type is the result's; None for anything else."""
+    if isinstance(e, exp.WithinGroup) and isinstance(e.this, (exp.PercentileDisc, exp.Mode)):
+        order = e.expression
+        if isinstance(order, exp.Order) and len(order.expressions) == 1:
+            return order.expressions[0].this
+    if isinstance(e, exp.Anonymous) and e.name in ("pg_percentile_disc", "pg_mode") and e.expressions and \
+            isinstance(e.expressions[-1], exp.Order):
+        return e.expressions[-1].this
+    return None
+
+
 def kind(e: exp.Expression | None) -> str:
     """The kind of `e` when its form (or, with a catalog, its columns' types) says it, else ''."""
     if e is None:
@@ -474,6 +487,13 @@ def kind(e: exp.Expression | None) -> str:
         inner = kind(e.this)
         return "timestamptz" if inner in ("date", "") else inner
     if isinstance(e, (exp.Max, exp.Min)):
+        return kind(e.this)
+    if isinstance(e, exp.WithinGroup) and isinstance(e.this, exp.PercentileCont) or \
+            isinstance(e, exp.Anonymous) and e.name == "pg_percentile_cont":
+        return "float"
+    if ordered_set_value(e) is not None:
+        return kind(ordered_set_value(e))
+    if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return kind(e.this)
     if isinstance(e, exp.Sum):
         arg = e.this.expressions[0] if isinstance(e.this, exp.Distinct) and len(e.this.expressions) == 1 else e.this
@@ -606,6 +626,10 @@ def int_width(e: exp.Expression) -> str:
         return "" if not a or not b else max(a, b, "int4", key=_WIDTH_RANK.__getitem__)
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
+    if ordered_set_value(e) is not None:
+        return int_width(ordered_set_value(e))
+    if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
+        return int_width(e.this)
     if isinstance(e, _BRANCHING):  # the widest argument's type
         widths = [int_width(x) for x in value_branches(e)]
         return "" if not widths or "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
@@ -637,6 +661,8 @@ def _is_float4(e: exp.Expression) -> bool:
     if isinstance(e, _BRANCHING):
         present = value_branches(e)
         return bool(present) and all(_is_float4(b) for b in present)
+    if ordered_set_value(e) is not None:
+        return _is_float4(ordered_set_value(e))
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):  # real op real is real
         return _is_float4(e.this) and _is_float4(e.expression)
     if isinstance(e, exp.Column):
@@ -727,6 +753,8 @@ def scale(e: exp.Expression) -> int | None:
         return sc if sc is not None else 0 if decl_kind(decl) == "int" else None
     if isinstance(e, (exp.Sum, exp.Max, exp.Min, exp.Abs, exp.Nullif)):
         return scale(e.this)
+    if ordered_set_value(e) is not None:
+        return scale(ordered_set_value(e))
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return scale(e.this.expressions[0])  # a scalar subquery: its one column's
     if isinstance(e, _BRANCHING):  # branches of one scale

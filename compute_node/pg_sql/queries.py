@@ -14,7 +14,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
-    quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
+    ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -608,6 +608,13 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # Its first argument is shown with its own scale, as text: compare the value itself.
         return exp.Case(ifs=[exp.If(this=exp.EQ(this=node.this.copy(), expression=node.expression.copy()),
                                     true=exp.Null())], default=node.this.copy())
+    if isinstance(node, exp.WithinGroup):  # percentile_cont(f) WITHIN GROUP (ORDER BY x) and the like
+        return ordered_set.translate(node)
+    if type(node) in ordered_set.BIT_AGGREGATES:
+        name = ordered_set.BIT_AGGREGATES[type(node)]
+        if exprtypes.kind(node.this) not in ("int", ""):
+            raise SqlError(f"function {name[3:]}({exprtypes.type_label(node.this)}) does not exist", "42883")
+        return _aggregate(name, node, [node.this])
     if isinstance(node, exp.Format):  # PostgreSQL's format(), not SQLite's printf
         return exp.Anonymous(this="pg_format", expressions=[
             _as_text(a, "t", "f") for a in [node.this, *node.expressions]])
@@ -2140,7 +2147,9 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
                       exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
                       exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
-                      exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove"}
+                      exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",
+                      exp.BitwiseAndAgg: "bit_and", exp.BitwiseOrAgg: "bit_or", exp.BitwiseXorAgg: "bit_xor",
+                      exp.Format: "format"}
 
 
 def _pg_column_name(e: exp.Expression) -> str | None:
@@ -2167,7 +2176,7 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return e.name.lower()
     if isinstance(e, exp.SHA2Digest):
         return f"sha{e.args['length'].this}"
-    if isinstance(e, exp.Window):
+    if isinstance(e, (exp.Window, exp.WithinGroup, exp.Filter)):
         return _pg_column_name(e.this)
     if isinstance(e, exp.Bracket):  # codes[2] is named after the array: codes
         inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this

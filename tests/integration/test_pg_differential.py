@@ -2381,6 +2381,38 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table if exists {t}_missing, {t}_a, {t}_b",
         "select count(*) from pg_class where relname like '{t}%'",
     ],
+    "ordered-set and bit aggregates": [
+        # percentile_cont / percentile_disc / mode() WITHIN GROUP were a syntax error,
+        # bit_and / bit_or / bit_xor 'function does not exist'
+        "create table {t} (id int primary key, g text, v int, n numeric(6,2), f real, b boolean)",
+        "insert into {t} values (1, 'a', 10, 1.50, 1.5, true), (2, 'a', 20, 2.25, 2.5, false), "
+        "(3, 'b', 5, null, null, true), (4, 'b', null, 3.10, 0.1, true), (5, 'c', 7, 1.50, 0.1, null), "
+        "(6, 'c', 12, 0.05, 7.25, false)",
+        "select percentile_cont(0.5) within group (order by v), percentile_disc(0.5) within group (order by v), "
+        "mode() within group (order by g) from {t}",
+        "select g, percentile_cont(0.25) within group (order by v desc), percentile_disc(0.6) within group (order by n), "
+        "mode() within group (order by n desc) from {t} group by g order by g",
+        "select percentile_disc(0.5) within group (order by n), mode() within group (order by f), "
+        "percentile_disc(0.9) within group (order by f), percentile_cont(0.3) within group (order by f) from {t}",
+        "select mode() within group (order by b), percentile_disc(0) within group (order by g desc), "
+        "pg_typeof(percentile_disc(0.5) within group (order by v)), "
+        "pg_typeof(percentile_cont(0.5) within group (order by n)) from {t}",
+        "select percentile_cont(0.5) within group (order by v) filter (where v > 6), "
+        "percentile_disc(1) within group (order by id) from {t}",
+        "select g, percentile_disc(0.5) within group (order by id) from {t} group by g "
+        "having percentile_cont(0.5) within group (order by v) > 6 order by 1",
+        "select percentile_cont(0.5) within group (order by v) from {t} where false",
+        "select percentile_cont(null) within group (order by v) from {t}",
+        "select percentile_cont(1.5) within group (order by v) from {t}",
+        "select percentile_cont(0.5) within group (order by v) over () from {t}",
+        "select percentile_cont(0.5) within group (order by g) from {t}",
+        "select percentile_disc(0.5) within group (order by v, id) from {t}",
+        "select g, bit_and(v), bit_or(v), bit_xor(v), bit_or(v) filter (where v > 6) from {t} group by g order by 1",
+        "select id, bit_xor(v) over (order by id), bit_and(id) over (order by id desc) from {t} order by id",
+        "select bit_or(id::smallint), pg_typeof(bit_or(id::smallint)), bit_and(id::bigint) from {t}",
+        "select bit_and(n) from {t}",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
