@@ -23,6 +23,7 @@ ELEMENTS = {
     "int2": (21, 1005, "smallint"), "int4": (23, 1007, "integer"), "int8": (20, 1016, "bigint"),
     "float4": (700, 1021, "real"), "float8": (701, 1022, "double precision"), "bool": (16, 1000, "boolean"),
     "text": (25, 1009, "text"), "varchar": (1043, 1015, "character varying"), "oid": (26, 1028, "oid"),
+    "numeric": (1700, 1231, "numeric"),  # ARRAY[1.50] (no column holds one: _DECL_ELEMENT has none)
 }
 ARRAY_OIDS = {v[1]: k for k, v in ELEMENTS.items()}
 _DECL_ELEMENT = {
@@ -351,6 +352,25 @@ def pg_array_refuse_order(_arr):
     raise ArrayError("0A000", "ordering arrays (<, >, ORDER BY, min, max) is not supported")
 
 
+@_guard
+def pg_numeric_array_key(arr):
+    """A numeric array's text with each element at its value's own scale (1.50 -> 1.5), so
+    that equal arrays compare equal whatever scales they show."""
+    from decimal import Decimal, InvalidOperation
+
+    def key(e: str | None) -> str | None:
+        try:
+            d = Decimal(e) if e is not None else None
+        except InvalidOperation:
+            return e
+        if d is None or not d.is_finite():
+            return e
+        return "0" if d == 0 else format(d.normalize(), "f")
+
+    items = _elements(arr)
+    return None if items is None else format_array([key(e) for e in items])
+
+
 def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_array", pg_array, -1, **det)
@@ -367,3 +387,4 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("array_cat", pg_array_cat, 2, **det)
     conn.create_scalar_function("array_position", pg_array_position, 2, **det)
     conn.create_scalar_function("pg_array_refuse_order", pg_array_refuse_order, 1, **det)
+    conn.create_scalar_function("pg_numeric_array_key", pg_numeric_array_key, 1, **det)

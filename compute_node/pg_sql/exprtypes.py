@@ -27,7 +27,7 @@ _DTYPE_KIND = {
     "TEXT": "text", "VARCHAR": "text", "CHAR": "text", "NAME": "text", "BPCHAR": "text",
     "BOOLEAN": "bool", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
     "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "JSON": "json",
-    "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea",
+    "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea", "ARRAY": "array",
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
@@ -356,6 +356,44 @@ def _array_element(col: exp.Column) -> str | None:
         return arrays.element_kind(column_decl(col))
     except arrays.ArrayError:
         return None
+
+
+def array_element_kind(e: exp.Expression) -> str | None:
+    """The element kind ('int4', 'text', ...) of an array value whose form says it: an
+    array column, a cast to an array type, ARRAY[...] of one kind of values."""
+    from compute_node.pg_sql import arrays
+
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Column) and column_decl(e) is None:  # a subquery's, a CTE's, a VALUES list's
+        proj = _derived_projection(e)
+        if proj is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+            return None
+        _derived_depth[0] += 1
+        try:
+            return array_element_kind(proj)
+        finally:
+            _derived_depth[0] -= 1
+    if isinstance(e, exp.Column):
+        return _array_element(e)
+    if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
+        try:
+            return arrays.element_kind(e.args["to"].sql("postgres").lower().replace("array", "[]"))
+        except arrays.ArrayError:
+            return None
+    if isinstance(e, exp.StringToArray):
+        return "text"
+    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend)):
+        return array_element_kind(e.this)
+    if isinstance(e, exp.Array) and e.expressions:
+        kinds = {kind(x) for x in e.expressions if not _null(x)}
+        widths = {int_width(x) for x in e.expressions if not _null(x)}
+        if kinds == {"int"} and len(widths) == 1 and "" not in widths:
+            return widths.pop()
+        return {frozenset({"bool"}): "bool", frozenset({"text"}): "text", frozenset({"unknown"}): "text",
+                frozenset({"text", "unknown"}): "text", frozenset({"float"}): "float8", frozenset({"num"}): "numeric",
+                frozenset({"num", "int"}): "numeric"}.get(frozenset(kinds))
+    return None
 
 
 def array_element_oid(e: exp.Expression) -> int | None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import apsw
 
-from compute_node.pg_sql import types, values
+from compute_node.pg_sql import arrays, types, values
 
 
 def _load(doc):
@@ -109,6 +109,9 @@ def register(conn: apsw.Connection) -> None:
 
 
 # --- values as JSON, and the functions that build or take apart json/jsonb -------------------
+_ARRAY_ELEMENT_HINTS = {"float4": "float4", "float8": "float", "bool": "bool", "numeric": "num"}
+
+
 def value_json(value, hint: str) -> str:
     """One SQL value as JSON text, by its PostgreSQL type (`hint`, the kind the translator
     read from the expression; '' when unknown: the value's own type decides). A boolean is
@@ -121,6 +124,10 @@ def value_json(value, hint: str) -> str:
         value = value.decode("utf-8", "replace")
     if hint == "bool":
         return "true" if value else "false"
+    if hint.startswith("array:"):  # an array of element kind hint[6:]: a JSON array
+        elem = hint[6:]
+        elem_hint = _ARRAY_ELEMENT_HINTS.get(elem, "int" if elem in ("int2", "int4", "int8", "oid") else "text")
+        return "[" + ",".join(value_json(arrays._typed(e, elem), elem_hint) for e in arrays.parse(str(value))) + "]"
     if hint in ("json", "jsonb", "row"):
         return str(value)
     if hint in ("int", "num") or hint == "" and isinstance(value, int):
@@ -194,22 +201,23 @@ def pg_json_row(binary: int, hints: str, *pairs):
 
 class JsonAgg:
     """json_agg(value) / jsonb_agg(value): the values (NULLs too) as a JSON array; NULL
-    over no rows. Rows (hint 'row') are separated by ", \n " in json, as PostgreSQL
-    separates composite values."""
+    over no rows. In json a row (hint 'row') or an array after the first item follows
+    ", \n ", as PostgreSQL writes composite and array values (a NULL one ", ")."""
 
     def __init__(self, binary: int):
         self.binary = binary
-        self.items: list[str] = []
-        self.rows = False
+        self.parts: list[str] = []
 
     def step(self, value, hint, _binary=None):
-        self.rows = self.rows or hint == "row"
-        self.items.append(value_json(value, hint))
+        if self.parts:
+            structured = value is not None and (hint == "row" or hint.startswith("array:"))
+            self.parts.append(", \n " if structured else ", ")
+        self.parts.append(value_json(value, hint))
 
     def final(self):
-        if not self.items:
+        if not self.parts:
             return None
-        text = "[" + (", \n " if self.rows else ", ").join(self.items) + "]"
+        text = "[" + "".join(self.parts) + "]"
         return _canonical(text) if self.binary else text
 
 

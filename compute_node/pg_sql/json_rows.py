@@ -202,7 +202,8 @@ def _element_kind(arg, array_oid, into_insert: bool) -> str:
     where the rows go straight into INSERT ... SELECT: the target column's input rules
     then read each element (Django's bulk_create sends such arrays)."""
     oid = array_oid(arg)
-    kind = next((k for k, v in ELEMENTS.items() if v[1] == oid), None)
+    # (numeric[] is only ever ARRAY[...] of numerics, read as text as the others)
+    kind = next((k for k, v in ELEMENTS.items() if v[1] == oid and k != "numeric"), None)
     if kind is None and into_insert and _array_cast(arg) is not None:
         inner = arg
         while _array_cast(inner) is not None:  # ('{...}'::timestamptz[])::timestamp with time zone[]

@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
     ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -543,6 +543,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_size_pretty", expressions=[_numeric_shown_text(arg)])
     if isinstance(node, _ORDERING):
         _refuse_array_order(node)
+    if isinstance(node, _EQUALITY) and any(_numeric_array(x) for x in (node.this, node.expression)):
+        # ARRAY[1.50] = ARRAY[1.5]: their texts differ, their values do not
+        return node.__class__(**{k: exp.Anonymous(this="pg_numeric_array_key", expressions=[node.args[k]])
+                                 for k in ("this", "expression")})
     if isinstance(node, _ENUM_COMPARED):
         _check_enum_literals(node)
     if isinstance(node, exp.Case) and isinstance(node.this, exp.Column):  # CASE m WHEN 'x' ...: m = 'x'
@@ -907,8 +911,11 @@ _JSON_EXTRACT_PATH = {"json_extract_path": 0, "jsonb_extract_path": 0, "json_ext
 def _json_hint(e: exp.Expression) -> str:
     """How a value becomes JSON: its kind ('float4' for a real)."""
     k = exprtypes.kind(e)
-    if k == "array":
-        raise SqlError("arrays as JSON values are not supported", "0A000")
+    if k == "array":  # its elements' kind decides how they become JSON
+        elem = exprtypes.array_element_kind(e)
+        if elem is None:
+            raise SqlError("an array of unknown element type as a JSON value is not supported", "0A000")
+        return f"array:{elem}"
     return "float4" if k == "float" and exprtypes.oid(e) == pgtypes.FLOAT4 else k
 
 
@@ -917,9 +924,15 @@ def _json_value(e: exp.Expression) -> exp.Expression:
     stays 1.50, n * 2 is 3.00)."""
     if exprtypes.kind(e) != "num":
         return e
-    if _computed_numeric(e):
+    if _computed_numeric(e) and not _scaled_cast(e):
         return exp.Anonymous(this="pg_numeric_text", expressions=[e.copy()])
     return _numeric_shown_text(e)
+
+
+def _scaled_cast(e: exp.Expression) -> bool:
+    """A cast to numeric(p,s): its value is rounded to s digits, shown with s of them."""
+    inner = e.unnest()
+    return isinstance(inner, exp.Cast) and exprtypes.scale(inner) is not None
 
 
 def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: exp.Expression) -> exp.Expression:
@@ -974,8 +987,10 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
             out = []
             for n, decl in cols:
                 single = pgtypes.column_oid(decl, None) == pgtypes.FLOAT4
-                out.append((n, _scaled(exp.column(n, table=alias, quoted=True), pgtypes.numeric_scale(decl)),
-                            "float4" if single else exprtypes.decl_kind(decl)))
+                k = "float4" if single else exprtypes.decl_kind(decl)
+                if k == "array":  # its elements' kind decides how they become JSON
+                    k = f"array:{arrays.element_kind(decl)}"
+                out.append((n, _scaled(exp.column(n, table=alias, quoted=True), pgtypes.numeric_scale(decl)), k))
             return out or None
         if isinstance(src, exp.Values):  # (values (1, 'x')) t(a, b)
             alias_node = src.args.get("alias")
@@ -1004,7 +1019,8 @@ def _row_json(ref: exp.Expression, binary: int) -> exp.Expression | None:
     if cols is None:
         return None
     if any(k == "array" for _, _, k in cols):
-        raise SqlError("a row with an array column as a JSON value is not supported", "0A000")
+        raise SqlError("a row with an array column of unknown element type as a JSON value is not supported",
+                       "0A000")
     args = [exp.Literal.number(binary), exp.Literal.string(",".join(k for _, _, k in cols))]
     for n, value, _k in cols:
         args += [exp.Literal.string(n), value]
@@ -1545,7 +1561,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
                            f"{exprtypes.type_label(node.expression)}", "42883")
         if "bytea" in (ka, kb):  # text || bytea: the bytea's text
             return exp.DPipe(this=_as_text(node.this, "true", "false"), expression=_as_text(node.expression, "true", "false"))
-        if {"bool", "float", "num"} & {ka, kb}:  # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
+        if {"bool", "float", "num"} & {ka, kb} and "array" not in (ka, kb):  # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
             a, b = _as_text(node.this, "true", "false"), _as_text(node.expression, "true", "false")
             if a is not node.this or b is not node.expression:
                 return exp.DPipe(this=a, expression=b)
@@ -1645,6 +1661,14 @@ def _check_enum_literals(node: exp.Expression) -> None:
             enums.check_literal(token, o.this)
         elif isinstance(o, exp.Parameter):  # checked when bound: 22P02 for no label, as a literal
             o.replace(exp.Anonymous(this="pg_enum_in", expressions=[exp.Literal.string(token), o.copy()]))
+
+
+_EQUALITY = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
+
+
+def _numeric_array(e: exp.Expression) -> bool:
+    """An array of numerics: its elements' texts show their scales (ARRAY[1.50] is {1.50})."""
+    return exprtypes.kind(e) == "array" and exprtypes.array_element_kind(e) == "numeric"
 
 
 def _refuse_array_order(node: exp.Expression) -> None:
@@ -1991,7 +2015,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Array):
             if any(isinstance(x, exp.Array) for x in node.expressions):
                 raise SqlError("multidimensional arrays are not supported", "0A000")
-            items = list(node.expressions)
+            items = [_json_value(x) for x in node.expressions]  # a numeric's text keeps its scale: {1.50}
             if items and {exprtypes.kind(x) for x in items if not isinstance(x, exp.Null)} == {"bool"}:
                 # ARRAY[true, false] is {t,f}: SQLite's booleans are 1 and 0
                 items = [x if isinstance(x, exp.Null) else exp.Case(ifs=[
@@ -2149,7 +2173,8 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
                       exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
                       exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",
                       exp.BitwiseAndAgg: "bit_and", exp.BitwiseOrAgg: "bit_or", exp.BitwiseXorAgg: "bit_xor",
-                      exp.Format: "format"}
+                      exp.Format: "format", exp.JSONArrayAgg: "json_agg", exp.JSONObjectAgg: "json_object_agg",
+                      exp.JSONBObjectAgg: "jsonb_object_agg"}
 
 
 def _pg_column_name(e: exp.Expression) -> str | None:
@@ -2853,8 +2878,8 @@ def _array_oid(e: exp.Expression) -> int | None:
             return arrays.ELEMENTS["float8"][1]
         if kinds <= {"unknown", "text"} and kinds:
             return arrays.ELEMENTS["text"][1]
-        if kinds <= {"int", "num", "float"} and kinds:
-            return None  # numeric[]: shown as text
+        if kinds <= {"int", "num"} and kinds:
+            return arrays.ELEMENTS["numeric"][1]  # each element's text keeps its scale
     return None
 
 

@@ -96,7 +96,7 @@ _ARRAY_TYPES = ((1005, "_int2", 21, "smallint", "int2"), (1007, "_int4", 23, "in
                 (1016, "_int8", 20, "bigint", "int8"), (1021, "_float4", 700, "real", "float4"),
                 (1022, "_float8", 701, "double precision", "float8"), (1000, "_bool", 16, "boolean", "bool"),
                 (1009, "_text", 25, "text", "text"), (1015, "_varchar", 1043, "character varying", "varchar"),
-                (1028, "_oid", 26, "oid", "oid"))
+                (1028, "_oid", 26, "oid", "oid"), (1231, "_numeric", 1700, "numeric", "numeric"))
 OID, NAME, TEXT, INT4, OID_ARRAY = 26, 19, 25, 23, 1028
 
 

@@ -512,7 +512,7 @@ def _decode_binary(data: bytes, oid: int):
 
 # One-dimensional arrays (arrays.py keeps them as PostgreSQL's array text)
 _ARRAY_ELEMENT_OIDS = {1005: INT2, 1007: INT4, 1016: INT8, 1021: FLOAT4, 1022: FLOAT8, 1000: BOOL, 1009: TEXT,
-                       1015: VARCHAR, 1028: OID}
+                       1015: VARCHAR, 1028: OID, 1231: NUMERIC}
 
 
 def _bin_array(value, oid: int) -> bytes:

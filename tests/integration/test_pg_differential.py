@@ -2413,6 +2413,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select bit_and(n) from {t}",
         "drop table {t}",
     ],
+    "arrays as JSON values": [
+        # refused before (0A000); ARRAY[1.50] showed {1.5}
+        "create table {t} (id int primary key, tags text[], ns int[], fs float8[], rs real[], bs boolean[], "
+        "vs varchar(5)[], bi bigint[])",
+        "insert into {t} values (1, '{a,\"b c\",NULL,\"q\\\"x\"}', '{1,NULL,3}', '{1.5,NaN,-Infinity,1e20}', '{0.1}', "
+        "'{t,f,NULL}', '{x,y}', '{9223372036854775807}'), (2, '{}', null, '{}', null, null, null, null)",
+        "select jsonb_build_object('t', tags, 'n', ns), json_build_object('t', tags, 'n', ns) from {t} order by id",
+        "select to_json(tags), to_jsonb(fs), to_json(rs), json_build_array(bs, vs, bi) from {t} order by id",
+        "select row_to_json({t}) from {t} order by id",
+        "select json_agg({t} order by id), jsonb_agg(ns order by id), json_agg(tags order by id) from {t}",
+        "select json_object_agg(id, tags order by id) from {t}",
+        "select to_json(array[1, 2]), to_jsonb(array['a', 'b']), to_json(array[true, null]), to_json('{1,2}'::int[])",
+        "select to_json(array[1.5, 2.25]), to_json(array[1.50, 2]), to_json('{x,y}'::varchar[]), "
+        "to_json(string_to_array('a,b', ','))",
+        "select json_agg(x) from (select array[1, 2] as x union all select null union all select array[3]) s",
+        "with c as (select '{a,b}'::text[] as t) select to_json(t), json_build_object('t', t) from c",
+        "select array[1.50, 2], array[1.5::numeric(4,2)], array[(1.0 / 3)::numeric(10,3)], array[1.0 / 3, 2]",
+        "select json_build_object('a', 1.5::numeric(4,2), 'b', (1.0 / 3)::numeric(10,3)), to_json(1.5::numeric(4,2))",
+        # numeric arrays: shown with their scales, compared by value; || appends
+        "select pg_typeof(array[1.5]), array[1.5] || 2.5, array[1.50] = array[1.5], array[1.50] <> '{1.5}', "
+        "array[0.0] is distinct from array[0.00], array[1.5] = array[1.5, 2]",
+        "select array[1.50] || array[2.0], 1.5 || array[2.5], array[1, 2] || 3",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
