@@ -213,6 +213,17 @@ def regexp_match(s, pattern, flags=None):
     return arrays.format_array(list(m.groups()) if m.re.groups else [m.group(0)])
 
 
+def substring_regex(s, pattern):
+    """substring(s FROM pattern): the first match's first parenthesized group (the whole
+    match when the pattern has none); NULL when nothing matches."""
+    if s is None or pattern is None:
+        return None
+    m = _regex(pattern, None).search(_text(s))
+    if m is None:
+        return None
+    return m.group(1) if m.re.groups else m.group(0)
+
+
 def regexp_split_to_array(s, pattern, flags=None):
     if s is None or pattern is None:
         return None
@@ -301,6 +312,7 @@ def register(conn: apsw.Connection) -> None:
                             ("starts_with", starts_with, 2), ("bit_length", bit_length, 1),
                             ("regexp_match", regexp_match, 2), ("regexp_match", regexp_match, 3),
                             ("regexp_split_to_array", regexp_split_to_array, 2),
+                            ("pg_substring_regex", substring_regex, 2),
                             ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
@@ -310,7 +322,7 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_format": "text", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+FUNCTION_KINDS = {"pg_format": "text", "pg_substring_regex": "text", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

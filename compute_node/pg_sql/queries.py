@@ -642,6 +642,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string("-"), exp.Literal.number(0), node.this, exp.Literal.string(h), exp.Literal.string(h)])
+    if isinstance(node, exp.Substring) and exprtypes.kind(node.args.get("start")) in ("text", "unknown"):
+        # substring(s FROM pattern): a POSIX regular expression; with FOR, SQL's SIMILAR form
+        if node.args.get("length") is not None:
+            raise SqlError("substring(... FROM pattern FOR escape) (SIMILAR TO) is not supported", "0A000")
+        return exp.Anonymous(this="pg_substring_regex", expressions=[node.this, node.args["start"]])
     if isinstance(node, exp.Substring) and node.args.get("start") is not None and not (
             _natural(node.args["start"], 1) and (node.args.get("length") is None or _natural(node.args["length"], 0))):
         # SQLite counts a start below 1 from the string's end and a negative length

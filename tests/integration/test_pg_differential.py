@@ -2437,6 +2437,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select array[1.50] || array[2.0], 1.5 || array[2.5], array[1, 2] || 3",
         "drop table {t}",
     ],
+    "substring by a regular expression": [
+        # substring(s FROM pattern) failed with an internal error (the pattern read as a number)
+        "create table {t} (id int primary key, s text)",
+        "insert into {t} values (1, 'order 1234 shipped'), (2, 'no digits'), (3, null)",
+        "select id, substring(s from '[0-9]+'), substring(s from 'order ([0-9])([0-9])'), substring(s, 'x*') "
+        "from {t} order by id",
+        "select substring('hello' from 'l+'), substring('hello' from '2') is null, substring('h2ello', '2')",
+        "select substring('hello' from 2), substring('hello' from 2 for 2), substring('hello', 2, 3)",
+        "select substring('abc' from '(')",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
