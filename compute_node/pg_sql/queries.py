@@ -1676,6 +1676,54 @@ def _numeric_array(e: exp.Expression) -> bool:
     return exprtypes.kind(e) == "array" and exprtypes.array_element_kind(e) == "numeric"
 
 
+_QUANTIFIED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _quantified_query(q: exp.Any | exp.All) -> exp.Query | None:
+    """The subquery of `x op ANY / ALL (subquery)`, None when it is an array's."""
+    sub = q.this
+    while isinstance(sub, (exp.Paren, exp.Subquery)):
+        sub = sub.this
+    return sub if isinstance(sub, exp.Query) else None
+
+
+def _quantified_subquery(node: exp.Expression) -> exp.Expression:
+    """`x op ANY (subquery)` / `x op ALL (subquery)`: SQLite has neither. = ANY is IN and
+    <> ALL is NOT IN; any other operator is a CASE over EXISTS: ANY is true when some row
+    makes `x op v` true, else NULL when some row makes it NULL, else false (ALL: false
+    when some row makes it false, else NULL / true)."""
+    quant, x = node.expression, node.this
+    query = _quantified_query(quant)
+    is_any = isinstance(quant, exp.Any)
+    if isinstance(x, exp.Tuple):
+        raise SqlError("a row compared with ANY / ALL (subquery) is not supported", "0A000")
+    first = query
+    while isinstance(first, exp.SetOperation):
+        first = first.this
+    if not isinstance(first, exp.Select) or len(first.expressions) != 1 or first.is_star:
+        raise SqlError("subquery has too many columns", "42601")
+    if isinstance(node, exp.EQ) and is_any or isinstance(node, exp.NEQ) and not is_any:
+        cond = exp.In(this=x.copy(), query=exp.Subquery(this=query.copy()))
+        return cond if is_any else exp.Not(this=cond)
+
+    def rows_where(cond_of) -> exp.Exists:
+        q = query.copy()
+        head = q
+        while isinstance(head, exp.SetOperation):
+            head = head.this
+        head.expressions[0].replace(exp.alias_(head.expressions[0].unalias().copy(), "pg_v", quoted=True))
+        v = exp.column("pg_v", table="pg_q", quoted=True)
+        test = node.__class__(this=x.copy(), expression=v)
+        return exp.Exists(this=exp.select(exp.Literal.number(1)).from_(
+            exp.Subquery(this=q, alias=exp.TableAlias(this=exp.to_identifier("pg_q")))).where(cond_of(test)))
+
+    decisive = rows_where(lambda t: t) if is_any else rows_where(lambda t: exp.Not(this=exp.Paren(this=t)))
+    unknown = rows_where(lambda t: exp.Is(this=exp.Paren(this=t), expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=decisive, true=exp.true() if is_any else exp.false()),
+                         exp.If(this=unknown, true=exp.Null())],
+                    default=exp.false() if is_any else exp.true())
+
+
 def _refuse_array_order(node: exp.Expression) -> None:
     parts = [node.this] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE)) else [])
     if any(exprtypes.kind(p) == "array" for p in parts):
@@ -1912,6 +1960,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
             return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[
                 node.this, node.expression.expressions[0]]))
+        if isinstance(node, _QUANTIFIED) and isinstance(node.expression, (exp.Any, exp.All)) and \
+                _quantified_query(node.expression) is not None:
+            return _quantified_subquery(node)
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, (exp.Any, exp.All)):
             arr = node.expression.this
             while isinstance(arr, exp.Paren):

@@ -2448,6 +2448,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select substring('abc' from '(')",
         "drop table {t}",
     ],
+    "ANY and ALL over a subquery": [
+        # a syntax error before (SQLite has neither)
+        "select 2 = any (select 1 union select 2), 2 > any (select 3), 2 > all (select 1), "
+        "2 <> all (select 1 union select null), 2 > all (select 1 where false), 2 < any (select null::int), "
+        "2 = all (select 2 union all select 2)",
+        "create table {t} (id int primary key, v numeric(5,2), k int)",
+        "insert into {t} values (1, 1.50, 1), (2, 2.25, 1), (3, null, 2), (4, 0.10, 2)",
+        "select id, v > all (select v from {t} x where x.k = {t}.k and x.id <> {t}.id), "
+        "v <= any (select v from {t} where k = 1) from {t} order by id",
+        "select id from {t} where v >= all (select v from {t} where v is not null) order by id",
+        "select id from {t} where id = any (select k from {t}) order by id",
+        "select id from {t} where v <> all (select v from {t} where k = 2) order by id",
+        "select id from {t} where not (v < any (select v from {t} where k = 1)) order by id",
+        "select 1 > any (select 1, 2)",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
