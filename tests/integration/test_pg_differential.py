@@ -2464,6 +2464,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 1 > any (select 1, 2)",
         "drop table {t}",
     ],
+    "numbers with an exponent before a sign": [
+        # sqlglot read 1e2+1 as one number and 1e2-1e2 as "1e2-1" with an alias e2 (99)
+        "select 1e10+1, 1.5e2-1, 2e3*2, 1e2+1e2, 1E5-1, 1e2-1e2, 1e-2+1, 1e+2+1",
+        "create table {t} (f float8, n numeric(20,2), i bigint)",
+        "insert into {t} values (1e10+1, 1e3+1, 1e3+1), (1.5e2-1, 2e0-1, 3)",
+        "select * from {t} order by f",
+        "select f from {t} where f > 1e2-1e2 and n < 1e3+2 order by f",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",

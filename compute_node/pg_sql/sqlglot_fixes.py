@@ -1,0 +1,36 @@
+"""Fixes to sqlglot's tokenizer where it reads PostgreSQL text differently from
+PostgreSQL, installed once when compute_node.pg_sql is imported.
+
+- A number with an exponent ends at its exponent's digits: sqlglot read `1e2+1` as one
+  number ("1e2+1", which Python's float() refuses) and `1e2-1e2` as the number "1e2-1"
+  followed by an alias `e2` (select 1e2-1e2 answered 99 named e2). PostgreSQL's lexer
+  takes a sign only right after the `e`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot.tokenizer_core import TokenizerCore, TokenType
+
+_EXPONENT_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_scan_number = TokenizerCore._scan_number
+
+
+def _scan_number_ending_at_exponent(self: TokenizerCore) -> None:
+    before = len(self.tokens)
+    _scan_number(self)
+    if len(self.tokens) != before + 1 or self.tokens[-1].token_type != TokenType.NUMBER:
+        return
+    text = self.tokens[-1].text
+    m = _EXPONENT_NUMBER.match(text)
+    if m is None or m.end() == len(text):
+        return
+    self.tokens.pop()
+    self._advance(m.end() - len(text))  # back to the sign: the tokenizer reads on from there
+    self._add(TokenType.NUMBER, m.group(0))
+
+
+def install() -> None:
+    if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:
+        TokenizerCore._scan_number = _scan_number_ending_at_exponent
