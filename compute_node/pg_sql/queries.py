@@ -406,8 +406,10 @@ def _distinct_typed(a: exp.Expression, b: exp.Expression) -> exp.Expression | No
 
 
 def _aggregate_shown(node: exp.Expression) -> str:
-    """'t' when an aggregate's result (under OVER (...), the window's) is shown, else 'n'."""
-    return "t" if _shown(node.parent if isinstance(node.parent, exp.Window) else node) else "n"
+    """'t' when an aggregate's result (with its FILTER, under OVER (...): the window's) is
+    shown, else 'n'."""
+    at = node.parent if isinstance(node.parent, exp.Filter) else node
+    return "t" if _shown(at.parent if isinstance(at.parent, exp.Window) else at) else "n"
 
 
 _AGGREGATE_MARK = "sixfold_aggregate"
@@ -417,7 +419,8 @@ def _aggregate(name: str, node: exp.Expression, args: list) -> exp.Expression:
     """A call of one of Sixfold's aggregates in place of `node`: under OVER (...) its
     window function form (`typed_functions.register_aggregate`). Marked as an aggregate
     (`_has_aggregate`): it is no AggFunc to the tree any more."""
-    call = exp.Anonymous(this=name + ("_w" if isinstance(node.parent, exp.Window) else ""), expressions=args)
+    at = node.parent if isinstance(node.parent, exp.Filter) else node  # agg(x) FILTER (...) OVER (...)
+    call = exp.Anonymous(this=name + ("_w" if isinstance(at.parent, exp.Window) else ""), expressions=args)
     call.meta[_AGGREGATE_MARK] = True
     return call
 

@@ -2473,6 +2473,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select f from {t} where f > 1e2-1e2 and n < 1e3+2 order by f",
         "drop table {t}",
     ],
+    "aggregates with FILTER keep their scale": [
+        # shown as numbers before: 1 for 1.00000000000000000000
+        "select sum(x / 3) filter (where x > 0), avg(x) filter (where true), max(x * 1.50) filter (where x > 1) "
+        "from (values (1.0), (2.0)) v(x)",
+        "select sum(x / 3) filter (where x > 0) over (order by x) from (values (1.0), (2.0)) v(x)",
+        "select 1 where (select sum(x / 3) filter (where true) from (values (1.0), (2.0)) v(x)) > 0.9",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
