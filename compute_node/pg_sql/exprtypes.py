@@ -462,6 +462,14 @@ if hasattr(exp, "CurrentSchemas"):  # (newer sqlglot releases parse current_sche
     _NODE_KIND[exp.CurrentSchemas] = "array"
 
 
+VARIANCE_NODES = {exp.Stddev: "stddev_samp", exp.StddevSamp: "stddev_samp", exp.StddevPop: "stddev_pop",
+                  exp.Variance: "var_samp", exp.VariancePop: "var_pop"}
+REGRESSION_NODES = {exp.Corr: "corr", exp.CovarPop: "covar_pop", exp.CovarSamp: "covar_samp",
+                    exp.RegrAvgx: "regr_avgx", exp.RegrAvgy: "regr_avgy", exp.RegrCount: "regr_count",
+                    exp.RegrIntercept: "regr_intercept", exp.RegrR2: "regr_r2", exp.RegrSlope: "regr_slope",
+                    exp.RegrSxx: "regr_sxx", exp.RegrSxy: "regr_sxy", exp.RegrSyy: "regr_syy"}
+
+
 def ordered_set_value(e: exp.Expression) -> exp.Expression | None:
     """The ORDER BY value of percentile_disc / mode() WITHIN GROUP (or of their rewrite,
     ordered_set.py), whose type is the result's; None for anything else."""
@@ -533,6 +541,10 @@ def kind(e: exp.Expression | None) -> str:
         return kind(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return kind(e.this)
+    if type(e) in VARIANCE_NODES:  # double precision of floats, else numeric
+        return "float" if kind(e.this) == "float" else "num"
+    if type(e) in REGRESSION_NODES:
+        return "int" if isinstance(e, exp.RegrCount) else "float"
     if isinstance(e, exp.Sum):
         arg = e.this.expressions[0] if isinstance(e.this, exp.Distinct) and len(e.this.expressions) == 1 else e.this
         inner = kind(arg)  # sum(int4) is int8, sum(numeric) numeric: the same kinds here,
@@ -668,6 +680,8 @@ def int_width(e: exp.Expression) -> str:
         return int_width(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return int_width(e.this)
+    if isinstance(e, exp.RegrCount):
+        return "int8"
     if isinstance(e, _BRANCHING):  # the widest argument's type
         widths = [int_width(x) for x in value_branches(e)]
         return "" if not widths or "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)

@@ -615,6 +615,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # Its first argument is shown with its own scale, as text: compare the value itself.
         return exp.Case(ifs=[exp.If(this=exp.EQ(this=node.this.copy(), expression=node.expression.copy()),
                                     true=exp.Null())], default=node.this.copy())
+    if type(node) in exprtypes.VARIANCE_NODES or type(node) in exprtypes.REGRESSION_NODES:
+        return _statistical_aggregate(node)
     if isinstance(node, exp.WithinGroup):  # percentile_cont(f) WITHIN GROUP (ORDER BY x) and the like
         return ordered_set.translate(node)
     if type(node) in ordered_set.BIT_AGGREGATES:
@@ -1679,6 +1681,26 @@ def _numeric_array(e: exp.Expression) -> bool:
     return exprtypes.kind(e) == "array" and exprtypes.array_element_kind(e) == "numeric"
 
 
+def _statistical_aggregate(node: exp.Expression) -> exp.Expression:
+    """stddev / variance / corr / covar_* / regr_* as statistics.py's aggregates: exact
+    for integers and numerics, PostgreSQL's float operations for floats."""
+    which = exprtypes.VARIANCE_NODES.get(type(node)) or exprtypes.REGRESSION_NODES[type(node)]
+    args = [node.this] + ([node.expression] if type(node) in exprtypes.REGRESSION_NODES else [])
+    if any(isinstance(a, exp.Distinct) for a in args):
+        raise SqlError(f"{which}(DISTINCT ...) is not supported", "0A000")
+    kinds = [exprtypes.kind(a) for a in args]
+    if any(k not in ("int", "num", "float", "", "unknown") for k in kinds):
+        labels = ", ".join(exprtypes.type_label(a) for a in args)
+        raise SqlError(f"function {which}({labels}) does not exist", "42883")
+    if type(node) in exprtypes.REGRESSION_NODES:
+        return _aggregate(f"pg_{which}", node, args)
+    if kinds[0] == "float":
+        return _aggregate("pg_float_variance", node, [args[0], exp.Literal.string(which)])
+    sc = exprtypes.scale(args[0]) if kinds[0] == "num" else 0 if kinds[0] == "int" else None
+    mode = _aggregate_shown(node) + (str(sc) if sc is not None else "")
+    return _aggregate("pg_numeric_variance", node, [args[0], exp.Literal.string(which), exp.Literal.string(mode)])
+
+
 _QUANTIFIED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
@@ -2268,6 +2290,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     named = _FUNC_COLUMN_NAMES.get(type(e))
     if named:
         return named
+    if type(e) in exprtypes.REGRESSION_NODES or type(e) in (exp.StddevPop, exp.StddevSamp, exp.VariancePop):
+        return exprtypes.VARIANCE_NODES.get(type(e)) or exprtypes.REGRESSION_NODES[type(e)]
     if isinstance(e, exp.Boolean):
         return "bool"
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentTimestamp, exp.CurrentDate,

@@ -2473,6 +2473,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select f from {t} where f > 1e2-1e2 and n < 1e3+2 order by f",
         "drop table {t}",
     ],
+    "statistical aggregates": [
+        # stddev / variance / corr / regr_* were 'function does not exist'
+        "create table {t} (id int primary key, g text, n numeric(8,2), i int, f float8, r real)",
+        "insert into {t} values (1, 'a', 100.50, 1, 1.5, 0.1), (2, 'a', 200, 5, 2.25, 0.2), "
+        "(3, 'b', 150.25, 3, null, 0.3), (4, 'b', null, null, -7.125, 0.4), (5, 'c', 90, 7, 1e10, null), "
+        "(6, 'c', 90, 7, 10000000001, 0.6)",
+        "select g, stddev(n), variance(n), stddev_pop(n), var_pop(n), stddev(i), variance(i), var_pop(i) "
+        "from {t} group by g order by g",
+        "select stddev(n), variance(n) as v, stddev_samp(i), var_samp(i) as vs, stddev_pop(f), var_pop(f), stddev(f), "
+        "variance(f) as vf, stddev(r), variance(r) as vr from {t}",
+        "select corr(n, i), covar_pop(n, i), covar_samp(f, i), regr_slope(f, i), regr_intercept(n, id), "
+        "regr_r2(n, id), regr_count(n, f), regr_avgx(n, i), regr_avgy(n, i), regr_sxx(f, id), regr_syy(f, id), "
+        "regr_sxy(f, id) from {t}",
+        "select g, corr(f, id), regr_slope(f, id), regr_r2(i, id) from {t} group by g order by g",
+        "select id, stddev(i) over (order by id), var_pop(f) over (order by id rows 1 preceding), "
+        "corr(i, id) over (order by id) from {t} order by id",
+        "select stddev(n) filter (where id > 1), g from {t} group by g having stddev(i) >= 0 order by g",
+        "select stddev(n) * 2, round(variance(i), 2), pg_typeof(stddev(f)), pg_typeof(stddev(i)) from {t}",
+        "select regr_count(i, id), corr(i, id), stddev(i) from {t} where false",
+        "select variance(x) as v from (values (1.5), (1.5)) v(x)",
+        "select stddev(x) from (values (1)) v(x)",
+        "select stddev(g) from {t}",
+        "drop table {t}",
+    ],
     "aggregates with FILTER keep their scale": [
         # shown as numbers before: 1 for 1.00000000000000000000
         "select sum(x / 3) filter (where x > 0), avg(x) filter (where true), max(x * 1.50) filter (where x > 1) "
