@@ -787,17 +787,16 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_date_trunc", expressions=[
             exp.Literal.string(field), node.this, exp.Literal.string(_hint(node.this))])
     if isinstance(node, exp.TimeToStr):
-        from sqlglot.dialects.postgres import Postgres
-        from sqlglot.time import format_time
-
-        fmt = node.args.get("format")
-        if isinstance(fmt, exp.Literal):
-            fmt = exp.Literal.string(format_time(fmt.this, Postgres.INVERSE_TIME_MAPPING, Postgres.INVERSE_TIME_TRIE))
-        return exp.Anonymous(this="pg_to_char", expressions=[node.this, fmt, exp.Literal.string(_hint(node.this))])
+        return exp.Anonymous(this="pg_to_char", expressions=[
+            node.this, _written_format(node), exp.Literal.string(_to_char_hint(node.this))])
     if isinstance(node, exp.UnixToTime):
         return exp.Anonymous(this="to_timestamp", expressions=[node.this])
-    if isinstance(node, exp.StrToDate) or isinstance(node, exp.StrToTime):
-        raise SqlError("to_date() and to_timestamp(text, format) are not supported", "0A000")
+    if isinstance(node, (exp.StrToDate, exp.StrToTime)):  # to_date(text, format), to_timestamp(text, format)
+        name = "pg_to_date" if isinstance(node, exp.StrToDate) else "pg_to_timestamp_format"
+        return exp.Anonymous(this=name, expressions=[node.this, _written_format(node)])
+    if isinstance(node, exp.ToNumber):
+        return exp.Anonymous(this="pg_to_number", expressions=[
+            node.this, node.args.get("format") or exp.Null(), _shown_mode(node)])
     if isinstance(node, (exp.JSONBExtractScalar, exp.JSONBExtract)):
         return exp.Anonymous(this="pg_json_path", expressions=[
             node.this, node.expression, exp.Literal.number(1 if isinstance(node, exp.JSONBExtractScalar) else 0)])
@@ -1312,7 +1311,8 @@ def _shown(node: exp.Expression) -> bool:
 # window forms (`_w`) take the same arguments.
 _EXACT_ARGUMENT = {"pg_numeric_sum": (0, 1), "pg_numeric_avg": (0, 1), "pg_numeric_max": (0, 1),
                    "pg_numeric_min": (0, 1), "pg_numeric_unary": (1, 2), "pg_round_to": (0, 3),
-                   "pg_numeric_text": (0, None), "pg_with_scale": (0, None), "pg_size_pretty": (0, None)}
+                   "pg_numeric_text": (0, None), "pg_with_scale": (0, None), "pg_size_pretty": (0, None),
+                   "pg_to_char": (0, None)}
 
 
 def _exact_argument(call: exp.Anonymous, child: exp.Expression) -> bool | None:
@@ -1801,6 +1801,28 @@ def _array_type_name(e: exp.Expression, oid: int | None) -> str | None:
 _OTHER_ARRAY_NAMES = {1231: "numeric[]", 1182: "date[]"}
 
 
+def _written_format(node: exp.Expression) -> exp.Expression:
+    """The format argument of to_char / to_date / to_timestamp as written: sqlglot turns a
+    literal one into strftime codes, which its inverse mapping turns back."""
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.time import format_time
+
+    fmt = node.args.get("format")
+    if isinstance(fmt, exp.Literal):
+        return exp.Literal.string(format_time(fmt.this, Postgres.INVERSE_TIME_MAPPING, Postgres.INVERSE_TIME_TRIE))
+    return fmt if fmt is not None else exp.Null()
+
+
+def _to_char_hint(e: exp.Expression) -> str:
+    """Which to_char applies to `e`: its temporal kind, or typed_functions.NUMBER_HINTS'."""
+    k = exprtypes.kind(e)
+    if k == "int":
+        return "int4" if exprtypes.int_width(e) in ("int2", "int4") else "int8"
+    if k == "float":
+        return "float4" if exprtypes.oid(e) == pgtypes.FLOAT4 else "float8"
+    return "num" if k == "num" else _hint(e)
+
+
 def _hint(e: exp.Expression) -> str:
     k = exprtypes.kind(e)
     return k if k in exprtypes.TEMPORAL else ""
@@ -2249,7 +2271,8 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
 
 _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.ArrayConcat: "array_cat", exp.ArraySize: "array_length", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
-                      exp.StrToDate: "to_date", exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
+                      exp.StrToDate: "to_date", exp.StrToTime: "to_timestamp", exp.ToNumber: "to_number",
+                      exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
                       exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
                       exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",

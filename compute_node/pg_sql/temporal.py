@@ -1,5 +1,5 @@
 """PostgreSQL's date, time, timestamp, timestamptz and interval: input, canonical text,
-arithmetic and the common functions (extract, date_trunc, age, to_char). Pure.
+arithmetic and the common functions (extract, date_trunc, age; to_char is datetime_format.py). Pure.
 
 How Sixfold stores them (SQLite has no such types; values are text that sorts right):
 - date: 'YYYY-MM-DD'
@@ -659,62 +659,3 @@ def age(a: dt.datetime, b: dt.datetime) -> Interval:
         years -= 1
     out = Interval(years * 12 + months, days, us)
     return -out if neg else out
-
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-_TO_CHAR = re.compile(r'"[^"]*"|FM|HH24|HH12|HH|MI|SS|MS|US|YYYY|YYY|YY|Y|MONTH|Month|month|MON|Mon|mon|MM|'
-                      r'DAY|Day|day|DY|Dy|dy|DDD|DD|D|AM|PM|am|pm|A\.M\.|P\.M\.|TZ|tz|OF|Q|WW|IW|J|SSSS|.',
-                      re.DOTALL)
-
-
-def to_char(v, kind: str, fmt: str) -> str:
-    if kind == "interval":
-        raise TemporalError("0A000", "to_char of an interval is not supported")
-    ts = _as_datetime(v, kind) if kind != "time" else dt.datetime.combine(dt.date(2000, 1, 1), v)
-    out, fm = [], False
-    for m in _TO_CHAR.finditer(fmt):
-        tok = m.group(0)
-        if tok == "FM":
-            fm = True
-            continue
-        pad = (lambda n, w: str(n) if fm else f"{n:0{w}d}")
-        text = {
-            "HH24": lambda: pad(ts.hour, 2), "HH12": lambda: pad((ts.hour % 12) or 12, 2),
-            "HH": lambda: pad((ts.hour % 12) or 12, 2), "MI": lambda: pad(ts.minute, 2),
-            "SS": lambda: pad(ts.second, 2), "MS": lambda: pad(ts.microsecond // 1000, 3),
-            "US": lambda: pad(ts.microsecond, 6), "YYYY": lambda: pad(ts.year, 4),
-            "YYY": lambda: f"{ts.year % 1000:03d}", "YY": lambda: f"{ts.year % 100:02d}", "Y": lambda: str(ts.year % 10),
-            "MONTH": lambda: _MONTHS[ts.month - 1].upper() if fm else f"{_MONTHS[ts.month - 1].upper():<9}",
-            "Month": lambda: _MONTHS[ts.month - 1] if fm else f"{_MONTHS[ts.month - 1]:<9}",
-            "month": lambda: _MONTHS[ts.month - 1].lower() if fm else f"{_MONTHS[ts.month - 1].lower():<9}",
-            "MON": lambda: _MONTHS[ts.month - 1][:3].upper(), "Mon": lambda: _MONTHS[ts.month - 1][:3],
-            "mon": lambda: _MONTHS[ts.month - 1][:3].lower(), "MM": lambda: pad(ts.month, 2),
-            "DAY": lambda: _dayname(ts, fm).upper(), "Day": lambda: _dayname(ts, fm),
-            "day": lambda: _dayname(ts, fm).lower(), "DY": lambda: _DAYS[(ts.weekday() + 1) % 7][:3].upper(),
-            "Dy": lambda: _DAYS[(ts.weekday() + 1) % 7][:3], "dy": lambda: _DAYS[(ts.weekday() + 1) % 7][:3].lower(),
-            "DDD": lambda: pad(ts.timetuple().tm_yday, 3), "DD": lambda: pad(ts.day, 2),
-            "D": lambda: str((ts.weekday() + 1) % 7 + 1),
-            "AM": lambda: "AM" if ts.hour < 12 else "PM", "PM": lambda: "AM" if ts.hour < 12 else "PM",
-            "am": lambda: "am" if ts.hour < 12 else "pm", "pm": lambda: "am" if ts.hour < 12 else "pm",
-            "A.M.": lambda: "A.M." if ts.hour < 12 else "P.M.", "P.M.": lambda: "A.M." if ts.hour < 12 else "P.M.",
-            "TZ": lambda: "UTC" if kind == "timestamptz" else "", "tz": lambda: "utc" if kind == "timestamptz" else "",
-            "OF": lambda: "+00" if kind == "timestamptz" else "",
-            "Q": lambda: str((ts.month - 1) // 3 + 1), "WW": lambda: pad((ts.timetuple().tm_yday - 1) // 7 + 1, 2),
-            "IW": lambda: pad(ts.isocalendar()[1], 2), "J": lambda: str(ts.toordinal() + 1721425),
-            "SSSS": lambda: str(ts.hour * 3600 + ts.minute * 60 + ts.second),
-        }.get(tok)
-        if text is not None:
-            out.append(text())
-        elif tok.startswith('"'):
-            out.append(tok[1:-1])
-        else:
-            out.append(tok)
-        fm = False
-    return "".join(out)
-
-
-def _dayname(ts: dt.datetime, fm: bool) -> str:
-    name = _DAYS[(ts.weekday() + 1) % 7]
-    return name if fm else f"{name:<9}"

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decim
 
 import apsw
 
-from compute_node.pg_sql import numeric, temporal, values
+from compute_node.pg_sql import datetime_format, number_format, numeric, temporal, values
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
 
@@ -490,14 +490,70 @@ def pg_age(a, b=None, ha="", hb=""):
     return temporal.format_interval(temporal.age(temporal._as_datetime(pa, ka), temporal._as_datetime(pb, kb)))
 
 
+# to_char's hint for a number: which of PostgreSQL's to_char functions applies
+NUMBER_HINTS = ("int4", "int8", "num", "float4", "float8")
+
+
 @sql_function
 def pg_to_char(v, fmt, hint):
+    """to_char(value, format): a number by number_format (`hint` one of NUMBER_HINTS, or ''
+    for a value whose form said nothing), a date or timestamp by datetime_format."""
     if v is None or fmt is None:
         return None
-    if isinstance(v, (int, float)) and hint not in TEMPORAL:
-        _fail("0A000", "to_char of a number is not supported")
+    if hint in NUMBER_HINTS or hint not in TEMPORAL and isinstance(v, (int, float)):
+        if hint not in NUMBER_HINTS:
+            hint = "float8" if isinstance(v, float) else "int4" if -2**31 <= v < 2**31 else "int8"
+        value = numeric_input(v) if hint == "num" else v
+        try:
+            return number_format.to_char(value, hint, str(fmt))
+        except number_format.NumberFormatError as e:
+            _fail(e.sqlstate, str(e))
     parsed, kind = _temporal_arg(v, hint, "to_char")
-    return temporal.to_char(parsed, kind, str(fmt))
+    if kind == "interval":
+        _fail("0A000", "to_char of an interval is not supported")
+    if kind == "time":  # PostgreSQL formats a time as the interval it casts to
+        _fail("0A000", "to_char of a time is not supported (cast it to timestamp)")
+    try:
+        return datetime_format.to_char(parsed, kind, str(fmt))
+    except datetime_format.DatetimeFormatError as e:
+        _fail(e.sqlstate, str(e))
+
+
+@sql_function
+def pg_to_number(text, fmt, shown):
+    """to_number(text, format): PostgreSQL's text of the numeric when `shown` is 't', else
+    the number SQLite compares."""
+    if text is None or fmt is None:
+        return None
+    try:
+        d = number_format.to_number(str(text), str(fmt))
+    except number_format.NumberFormatError as e:
+        _fail(e.sqlstate, str(e))
+    if d is None:
+        return None
+    return numeric.text(d) if shown == "t" else numeric.as_sqlite(d)
+
+
+@sql_function
+def pg_to_date(text, fmt):
+    """to_date(text, format): the date's text."""
+    if text is None or fmt is None:
+        return None
+    try:
+        return temporal.format_date(datetime_format.to_date(str(text), str(fmt)))
+    except datetime_format.DatetimeFormatError as e:
+        _fail(e.sqlstate, str(e))
+
+
+@sql_function
+def pg_to_timestamp_format(text, fmt):
+    """to_timestamp(text, format): the timestamptz's text (sessions run in UTC)."""
+    if text is None or fmt is None:
+        return None
+    try:
+        return temporal.format_timestamp(datetime_format.to_timestamp(str(text), str(fmt)), True)
+    except datetime_format.DatetimeFormatError as e:
+        _fail(e.sqlstate, str(e))
 
 
 @sql_function
@@ -679,5 +735,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_date_trunc", pg_date_trunc, 3, **det)
     conn.create_scalar_function("pg_age", pg_age, 4)
     conn.create_scalar_function("pg_to_char", pg_to_char, 3, **det)
+    conn.create_scalar_function("pg_to_number", pg_to_number, 3, **det)
+    conn.create_scalar_function("pg_to_date", pg_to_date, 2, **det)
+    conn.create_scalar_function("pg_to_timestamp_format", pg_to_timestamp_format, 2, **det)
     conn.create_scalar_function("to_timestamp", pg_to_timestamp, 1, **det)
     conn.create_scalar_function("make_date", pg_make_date, 3, **det)

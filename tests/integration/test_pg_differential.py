@@ -2504,6 +2504,38 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(x / 3) filter (where x > 0) over (order by x) from (values (1.0), (2.0)) v(x)",
         "select 1 where (select sum(x / 3) filter (where true) from (values (1.0), (2.0)) v(x)) > 0.9",
     ],
+    "to_char of numbers, to_number, to_date and to_timestamp with a format": [
+        # to_char(number) was 0A000, to_date / to_timestamp(text, text) 0A000, to_number 'does not exist'
+        "create table {t} (id int primary key, n numeric(8,2), i int, b bigint, f float8, r real, d date, "
+        "ts timestamp, tz timestamptz)",
+        "insert into {t} values (1, 1234.50, -42, 9000000000, 3.14159, 2.5, '2024-02-29', "
+        "'2024-02-29 13:05:09.123456', '2024-02-29 13:05:09+00'), (2, -0.05, 7, -1, -1e-5, -0.125, '2023-01-01', "
+        "'2023-01-01 00:00:00', '2023-01-01 23:59:59.5+00'), (3, null, null, null, null, null, null, null, null)",
+        "select id, to_char(n, 'FM9,999.00'), to_char(i, '000PR'), to_char(b, '9,999,999,999'), to_char(f, '0.9999'), "
+        "to_char(n / 3, '999.999999'), to_char(n * 2, 'L9999.99'), to_char(r, '9.999'), to_char(i, 'S999th') "
+        "from {t} order by id",
+        "select to_char(1234567.891, '9,999,999.99'), to_char(0.5, '990.00'), to_char(-12, 'S999'), "
+        "to_char(12, 'FM999th'), to_char(1e10::float8, '9.99EEEE'), to_char(3::real, '9.9'), to_char(2023, 'RN'), "
+        "to_char(123456, '99'), to_char(-0.1, 'MI9.99'), to_char(42, '9V99'), to_char(1.5, 'SG9D9'), "
+        "to_char(485, 'PL999'), to_char(-485, '999PR'), to_char(0, 'B9999')",
+        "select to_char(1, 'EEEE9')",
+        "select id, to_char(d, 'Day, DD Month YYYY'), to_char(ts, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), "
+        "to_char(tz, 'HH12:MI AM TZ'), to_char(ts, 'IYYY-IW-ID DDD J Q CC'), to_char(ts, 'FMDDth FMMonth, Dy'), "
+        "to_char(ts, 'SSSS SSSSS MS FF3 W WW') from {t} order by id",
+        "select to_number('1,234.5', '9,999.9'), to_number('12.5', '99.9') + 1, to_number('-1,000', 'S9,999') * 2, "
+        "to_number('<42>', '99PR'), pg_typeof(to_number('1', '9'))",
+        "select 1 where to_number('5', '9') > 4",
+        "select to_date('05 Dec 2026', 'DD Mon YYYY'), to_date('20261205', 'YYYYMMDD') + 1, "
+        "to_timestamp('2026-12-05 17:08:01', 'YYYY-MM-DD HH24:MI:SS'), to_timestamp('12/05/2026 5pm', 'MM/DD/YYYY HHam'), "
+        "to_timestamp('2026-12-05 10:00 +02', 'YYYY-MM-DD HH24:MI TZH'), pg_typeof(to_date('2026', 'YYYY')), "
+        "pg_typeof(to_timestamp('2026', 'YYYY'))",
+        "select id from {t} where d >= to_date('2024-01-01', 'YYYY-MM-DD') or ts < to_timestamp('2000', 'YYYY') "
+        "order by id",
+        "select to_date('2026-13-01', 'YYYY-MM-DD')",
+        "select to_date('xx', 'MM')",
+        "select to_timestamp('2026-12-05 25:00', 'YYYY-MM-DD HH24:MI')",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
