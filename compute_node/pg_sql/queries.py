@@ -2729,6 +2729,8 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 def select_path(text: str, ctx: SessionContext) -> Statement:
     """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
     tree = parse_one(text)
+    if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
+        raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
     views.inline(tree, ctx)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)

@@ -2536,6 +2536,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select to_timestamp('2026-12-05 25:00', 'YYYY-MM-DD HH24:MI')",
         "drop table {t}",
     ],
+    "MERGE and data-modifying WITH, refused": [
+        "create table {t} (id int primary key, v text)",
+        "insert into {t} values (1, 'a'), (2, 'b')",
+        "merge into {t} using (select 3 as id) s on {t}.id = s.id when not matched then insert values (s.id, 'm')",
+        "with moved as (delete from {t} where id = 2 returning *) insert into {t} select id + 10, v from moved",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
@@ -2565,6 +2572,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("MERGE and data-modifying WITH, refused", "merge into"): "MERGE is refused (0A000)",
+    ("MERGE and data-modifying WITH, refused", "with moved as (delete"):
+        "WITH queries that INSERT, UPDATE or DELETE are refused (0A000)",
     ("numeric columns of sorted set operations", "intersect select cn / 7"):
         "a numeric quotient as a column of a sorted INTERSECT / EXCEPT is refused (0A000): it would show as a double",
     ("ROLLUP, CUBE and GROUPING SETS", "row_number() over ()"):
