@@ -13,7 +13,8 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, more_functions,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, lateral,
+    more_functions,
     ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -2450,6 +2451,7 @@ def _statement_forms(tree: exp.Expression) -> None:
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
     set-returning function alone in a select list; LATERAL is refused."""
     json_rows.unwrap_lateral(tree)
+    lateral.rewrite(tree, _pg_column_name)
     if tree.find(exp.Lateral) is not None:
         raise SqlError("LATERAL is not supported (but for set-returning functions such as unnest and jsonb_each)",
                        "0A000")
