@@ -33,7 +33,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_bytea_cat": "bytea",
-              "pg_to_number": "num", "pg_to_date": "date", "pg_to_timestamp_format": "timestamptz",
+              "pg_to_number": "num", "pg_numeric_math": "num", "pg_to_date": "date", "pg_to_timestamp_format": "timestamptz",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",

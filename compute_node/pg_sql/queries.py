@@ -491,9 +491,29 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+_NUMERIC_MATH = {exp.Ln: "ln", exp.Exp: "exp", exp.Sqrt: "sqrt", exp.Pow: "power"}
+
+
+def _numeric_math_call(node: exp.Expression) -> exp.Expression | None:
+    """ln, log, exp, sqrt and power (^) of numerics: exact, with PostgreSQL's digits and
+    result scale (numeric_math.py); each argument arrives as its exact text."""
+    if exprtypes.kind(node) != "num" or not (type(node) in _NUMERIC_MATH or isinstance(node, exp.Log)):
+        return None
+    if isinstance(node, exp.Log):
+        name, args = ("log10", [node.this]) if node.expression is None else ("log", [node.this, node.expression])
+    else:
+        name = _NUMERIC_MATH[type(node)]
+        args = [node.this] + ([node.expression] if isinstance(node, exp.Pow) else [])
+    return exp.Anonymous(this="pg_numeric_math", expressions=[
+        exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
+
+
 def _math_call(node: exp.Expression) -> exp.Expression | None:
     """ln, log, exp, sqrt and div: SQLite answers NULL, Infinity or a clamped integer
     where PostgreSQL fails (2201E, 2201F, 22003, 22012)."""
+    numeric_call = _numeric_math_call(node)
+    if numeric_call is not None:
+        return numeric_call
     if isinstance(node, exp.Ln):
         return exp.Anonymous(this="pg_ln", expressions=[node.this])
     if isinstance(node, exp.Log):
@@ -587,6 +607,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
+    if isinstance(node, exp.Pow) and exprtypes.kind(node) == "num":
+        return _numeric_math_call(node)
     if isinstance(node, exp.Pow):  # SQLite's pow answers NULL where PostgreSQL fails (2201F)
         is_float = exprtypes.kind(node) == "float"
         return exp.Anonymous(this="pg_pow", expressions=[node.this, node.expression,
@@ -2314,6 +2336,11 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     named = _FUNC_COLUMN_NAMES.get(type(e))
     if named:
         return named
+    if isinstance(e, exp.Pow):  # power(a, b) and pow(a, b) are named, a ^ b is not: sqlglot
+        # keeps the function name's position only for the call form
+        if "start" not in e.meta:
+            return "?column?"
+        return "pow" if e.meta["end"] - e.meta["start"] == 2 else "power"
     if type(e) in exprtypes.REGRESSION_NODES or type(e) in (exp.StddevPop, exp.StddevSamp, exp.VariancePop):
         return exprtypes.VARIANCE_NODES.get(type(e)) or exprtypes.REGRESSION_NODES[type(e)]
     if isinstance(e, exp.Boolean):

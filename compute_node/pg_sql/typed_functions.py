@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decim
 
 import apsw
 
-from compute_node.pg_sql import datetime_format, number_format, numeric, temporal, values
+from compute_node.pg_sql import datetime_format, number_format, numeric, numeric_math, temporal, values
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
 
@@ -519,6 +519,24 @@ def pg_to_char(v, fmt, hint):
         _fail(e.sqlstate, str(e))
 
 
+_NUMERIC_MATH = {"ln": numeric_math.ln, "log10": numeric_math.log10, "log": numeric_math.log,
+                 "exp": numeric_math.exp, "sqrt": numeric_math.sqrt, "power": numeric_math.power}
+
+
+@sql_function
+def pg_numeric_math(name, shown, *args):
+    """ln, log, exp, sqrt or power of numerics (each argument a numeric's exact text or
+    SQLite's number): PostgreSQL's text when `shown` is 't', else the number SQLite
+    compares."""
+    if any(a is None for a in args):
+        return None
+    try:
+        d = _NUMERIC_MATH[name](*(numeric_input(a) for a in args))
+    except numeric_math.NumericMathError as e:
+        _fail(e.sqlstate, str(e))
+    return numeric.text(d) if shown == "t" else numeric.as_sqlite(d)
+
+
 @sql_function
 def pg_to_number(text, fmt, shown):
     """to_number(text, format): PostgreSQL's text of the numeric when `shown` is 't', else
@@ -736,6 +754,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_age", pg_age, 4)
     conn.create_scalar_function("pg_to_char", pg_to_char, 3, **det)
     conn.create_scalar_function("pg_to_number", pg_to_number, 3, **det)
+    conn.create_scalar_function("pg_numeric_math", pg_numeric_math, -1, **det)
     conn.create_scalar_function("pg_to_date", pg_to_date, 2, **det)
     conn.create_scalar_function("pg_to_timestamp_format", pg_to_timestamp_format, 2, **det)
     conn.create_scalar_function("to_timestamp", pg_to_timestamp, 1, **det)

@@ -2573,6 +2573,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select a.id, t.amount from {t}_a a, lateral (select amount from {t}_b where a_id = a.id) t order by 1, 2",
         "drop table {t}_b, {t}_a",
     ],
+    "sqrt, exp, ln, log and power of numerics": [
+        # computed in doubles before: sqrt(2.0) showed 1.4142135623730951, log(100.0) 2
+        "select 2.0^3, 1.5^2, 2^10, 10^0.5, 0.5^0.5, 2.5^2.5, power(2, 0.5), power(2.0, 3), pow(1.5, 2), "
+        "power(2::float8, 0.5), power(10, -2)",
+        "select 1.1^100, exp(1.0), ln(2.0), log(100.0), log(2, 8.0), sqrt(2.0), sqrt(2), ln(2), log(100), exp(1), "
+        "log(2, 8), 2^1000.0",
+        "create table {t} (n numeric(8,2), i int)",
+        "insert into {t} values (4.00, 2), (50.00, 3), (0.25, 0), (null, 1)",
+        "select n, sqrt(n), ln(n), exp(n), power(n, i), n ^ 0.5, log(n), log(2, n) from {t} order by n nulls last",
+        "select count(*) from {t} where sqrt(n) > 1.9",
+        "select sum(sqrt(n)), max(ln(n)), round(sqrt(2.0), 4), sqrt(2.0)::numeric(10,3), sqrt(2.0) * 2 from {t}",
+        "select sqrt(-1.0)",
+        "select ln(0.0)",
+        "select log(1, 10.0)",
+        "select 0.0 ^ -1",
+        "select (-8.0) ^ (1.0 / 3)",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
