@@ -352,6 +352,96 @@ def pg_array_refuse_order(_arr):
     raise ArrayError("0A000", "ordering arrays (<, >, ORDER BY, min, max) is not supported")
 
 
+def _element_of(x) -> str | None:
+    """A value put into an array by array_replace / array_prepend: its text (an int or a
+    float as its number's text)."""
+    kind = "int8" if isinstance(x, int) else "float8" if isinstance(x, float) else "text"
+    return element_text(x, kind)
+
+
+@_guard
+def pg_array_to_string(arr, sep, null_text=None):
+    """array_to_string(arr, sep [, null_text]): the elements' texts joined, NULLs left out
+    or written as null_text."""
+    elements = _elements(arr)
+    if elements is None or sep is None:
+        return None
+    texts = [e if e is not None else None if null_text is None else str(null_text) for e in elements]
+    return str(sep).join(t for t in texts if t is not None)
+
+
+@_guard
+def pg_array_replace(arr, old, new):
+    """array_replace(arr, old, new): each element equal to old (NULL: each NULL) is new."""
+    elements = _elements(arr)
+    if elements is None:
+        return None
+    put = _element_of(new)
+    return format_array([put if (e is None if old is None else _equal(e, old)) else e for e in elements])
+
+
+@_guard
+def pg_array_positions(arr, x):
+    """array_positions(arr, x): the 1-based positions of the elements equal to x (NULL
+    finds the NULLs), as an integer[]."""
+    elements = _elements(arr)
+    if elements is None:
+        return None
+    return format_array([str(i) for i, e in enumerate(elements, 1) if (e is None if x is None else _equal(e, x))])
+
+
+@_guard
+def pg_array_prepend(x, arr):
+    elements = _elements(arr) if arr is not None else []
+    return format_array([_element_of(x)] + elements)
+
+
+@_guard
+def pg_array_bound(arr, dim, which):
+    """array_upper / array_lower (which 'upper' / 'lower') of a one-dimensional array
+    (lower bound 1); NULL for an empty array or another dimension."""
+    elements = _elements(arr)
+    if not elements or dim is None or int(dim) != 1:
+        return None
+    return len(elements) if which == "upper" else 1
+
+
+@_guard
+def pg_array_ndims(arr):
+    elements = _elements(arr)
+    return 1 if elements else None
+
+
+@_guard
+def pg_array_dims(arr):
+    elements = _elements(arr)
+    return f"[1:{len(elements)}]" if elements else None
+
+
+@_guard
+def pg_trim_array(arr, n):
+    elements = _elements(arr)
+    if elements is None or n is None:
+        return None
+    k = int(n)
+    if not 0 <= k <= len(elements):
+        raise ArrayError("2202E", f"number of elements to trim must be between 0 and {len(elements)}")
+    return format_array(elements[:len(elements) - k])
+
+
+@_guard
+def pg_array_fill(value, dims):
+    """array_fill(value, ARRAY[n]): n copies of value (one dimension only)."""
+    sizes = _elements(dims)
+    if sizes is None:
+        raise ArrayError("22004", "dimension array or low bound array cannot be null")
+    if len(sizes) != 1:
+        raise ArrayError("0A000", "multidimensional arrays are not supported")
+    if sizes[0] is None:
+        raise ArrayError("22004", "dimension values cannot be null")
+    return format_array([_element_of(value)] * max(int(sizes[0]), 0))
+
+
 @_guard
 def pg_numeric_array_key(arr):
     """A numeric array's text with each element at its value's own scale (1.50 -> 1.5), so
@@ -388,3 +478,14 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("array_position", pg_array_position, 2, **det)
     conn.create_scalar_function("pg_array_refuse_order", pg_array_refuse_order, 1, **det)
     conn.create_scalar_function("pg_numeric_array_key", pg_numeric_array_key, 1, **det)
+    for nargs in (2, 3):
+        conn.create_scalar_function("array_to_string", pg_array_to_string, nargs, **det)
+    conn.create_scalar_function("array_replace", pg_array_replace, 3, **det)
+    conn.create_scalar_function("array_positions", pg_array_positions, 2, **det)
+    conn.create_scalar_function("pg_array_prepend", pg_array_prepend, 2, **det)
+    conn.create_scalar_function("array_upper", lambda a, d: pg_array_bound(a, d, "upper"), 2, **det)
+    conn.create_scalar_function("array_lower", lambda a, d: pg_array_bound(a, d, "lower"), 2, **det)
+    conn.create_scalar_function("array_ndims", pg_array_ndims, 1, **det)
+    conn.create_scalar_function("array_dims", pg_array_dims, 1, **det)
+    conn.create_scalar_function("trim_array", pg_trim_array, 2, **det)
+    conn.create_scalar_function("array_fill", pg_array_fill, 2, **det)

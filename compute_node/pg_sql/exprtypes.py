@@ -33,7 +33,9 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_bytea_cat": "bytea",
-              "pg_to_number": "num", "pg_numeric_math": "num", "pg_to_date": "date", "pg_to_timestamp_format": "timestamptz",
+              "pg_to_number": "num", "pg_numeric_math": "num", "array_replace": "array", "array_positions": "array",
+              "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int4",
+              "array_lower": "int4", "array_ndims": "int4", "pg_array_prepend": "array", "pg_to_date": "date", "pg_to_timestamp_format": "timestamptz",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
@@ -384,8 +386,17 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return None
     if isinstance(e, exp.StringToArray):
         return "text"
-    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend)):
+    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)):
         return array_element_kind(e.this)
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
+        return array_element_kind(e.expressions[0])
+    if isinstance(e, exp.Anonymous) and e.name.lower() == "array_positions":
+        return "int4"
+    if isinstance(e, exp.Anonymous) and e.name.lower() == "array_fill" and e.expressions:
+        first = e.expressions[0]
+        k = kind(first)
+        return int_width(first) or "int4" if k == "int" else {"bool": "bool", "float": "float8", "num": "numeric",
+                                                              "text": "text", "unknown": "text"}.get(k)
     if isinstance(e, exp.Array) and e.expressions:
         kinds = {kind(x) for x in e.expressions if not _null(x)}
         widths = {int_width(x) for x in e.expressions if not _null(x)}
@@ -451,7 +462,8 @@ def _null(e: exp.Expression) -> bool:
 ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
                 "text": "text", "varchar": "text"}
 
-_NODE_KIND = {exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ToNumber: "num", exp.StrToDate: "date",
+_NODE_KIND = {exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ArrayPrepend: "array", exp.ArrayToString: "text",
+              exp.ToNumber: "num", exp.StrToDate: "date",
               exp.StrToTime: "timestamptz", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
               exp.TimeToStr: "text", exp.Count: "int", exp.StrPosition: "int", exp.Lower: "text", exp.Upper: "text",

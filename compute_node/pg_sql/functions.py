@@ -529,18 +529,6 @@ def _default_text(text, decltype=None):
     return t
 
 
-def _array_to_string(array, sep):
-    """array_to_string over PostgreSQL's array text (what array_agg gives here)."""
-    if array is None or sep is None:
-        return None
-    text = str(array)
-    if not (text.startswith("{") and text.endswith("}")):
-        raise apsw.SQLError("[0A000] array_to_string needs an array")
-    items = re.findall(r'"((?:[^"\\]|\\.)*)"|([^,]+)', text[1:-1])
-    out = [q.replace('\\"', '"').replace("\\\\", "\\") if q or not p else p for q, p in items]
-    return str(sep).join(x for x in out if x != "NULL")
-
-
 def _regexp_replace(s, pattern, repl, flags=""):
     """regexp_replace(source, pattern, replacement [, flags]): 'g' replaces every match, 'i'
     ignores case; \\1 in the replacement is a group, \\& the whole match."""
@@ -873,7 +861,6 @@ def register(conn: apsw.Connection) -> None:
     json_functions.register(conn)
     row_functions.register(conn)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
-    conn.create_scalar_function("array_to_string", _array_to_string, 2, **det)
     # the user functions routines.py keeps
     conn.create_scalar_function("pg_get_function_result", lambda oid: routines.described(conn, oid, "result"), 1)
     for fn in ("pg_get_function_arguments", "pg_get_function_identity_arguments"):

@@ -553,6 +553,16 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_string_to_array", expressions=args)
     if isinstance(node, exp.ArrayRemove):
         return exp.Anonymous(this="pg_array_remove", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ArrayToString):
+        extra = [node.args["null"]] if node.args.get("null") is not None else []
+        return exp.Anonymous(this="array_to_string", expressions=[node.this, node.expression, *extra])
+    if isinstance(node, exp.ArrayPrepend):  # sqlglot keeps the array in `this`, the element in `expression`
+        return exp.Anonymous(this="pg_array_prepend", expressions=[_element_value(node.expression), node.this])
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _ELEMENT_ARGUMENTS:
+        at = _ELEMENT_ARGUMENTS[node.name.lower()]
+        args = [_element_value(a) if i in at else a for i, a in enumerate(node.expressions)]
+        if any(x is not y for x, y in zip(args, node.expressions)):
+            return exp.Anonymous(this=node.name, expressions=args)
     if isinstance(node, exp.ArrayConcat) and len(node.expressions) == 1:  # array_cat(a, b)
         return exp.Anonymous(this="array_cat", expressions=[node.this, node.expressions[0]])
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("quote_literal", "quote_nullable") and \
@@ -1697,6 +1707,19 @@ def _check_enum_literals(node: exp.Expression) -> None:
 
 
 _EQUALITY = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
+
+
+# Array functions' arguments that are elements (by position): put in as their text.
+_ELEMENT_ARGUMENTS = {"array_replace": (1, 2), "array_positions": (1,), "array_fill": (0,)}
+
+
+def _element_value(x: exp.Expression) -> exp.Expression:
+    """A value going into (or compared with) an array's elements: a boolean as t/f (SQLite
+    holds 1/0), a numeric as its exact text."""
+    if exprtypes.kind(x) == "bool":
+        return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("t")),
+                             exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))])
+    return _json_value(x)
 
 
 def _numeric_array(e: exp.Expression) -> bool:
@@ -2994,6 +3017,10 @@ def _array_oid(e: exp.Expression) -> int | None:
         return arrays.ELEMENTS["text"][1]
     if isinstance(inner, exp.ArrayRemove):
         return _array_oid(inner.this)
+    if isinstance(inner, exp.Anonymous) and inner.name.lower() in ("array_positions", "array_fill", "array_replace",
+                                                                    "trim_array") or isinstance(inner, exp.ArrayPrepend):
+        elem = exprtypes.array_element_kind(inner)  # from the arguments, not any array among them
+        return arrays.ELEMENTS[elem][1] if elem in arrays.ELEMENTS else None
     if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.args.get("to"), exp.DataType) and \
             inner.args["to"].this == exp.DataType.Type.ARRAY:
         return t.column_oid(inner.args["to"].sql("postgres").lower())  # '{1,2}'::int[]

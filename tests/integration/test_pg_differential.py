@@ -2591,6 +2591,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (-8.0) ^ (1.0 / 3)",
         "drop table {t}",
     ],
+    "array functions": [
+        # array_to_string's third argument and these functions were 'does not exist'
+        "create table {t} (id int primary key, tags text[], ns int[], bs boolean[])",
+        "insert into {t} values (1, '{a,NULL,c,a}', '{1,2,1}', '{t,f}'), (2, '{}', null, null)",
+        "select id, array_to_string(tags, '-', 'N'), array_to_string(tags, ','), array_replace(tags, 'a', 'z'), "
+        "array_positions(tags, 'a'), array_positions(ns, 1), array_replace(ns, 1, null) from {t} order by id",
+        "select id, array_prepend('x', tags), array_upper(tags, 1), array_lower(tags, 1), array_ndims(tags), "
+        "array_dims(tags), trim_array(tags, 1) from {t} where id = 1",
+        "select id, array_upper(tags, 1), array_ndims(tags), array_dims(tags), array_replace(bs, true, false) "
+        "from {t} order by id",
+        "select array_to_string(array['a', null, 'c'], '-', 'N'), array_to_string(array[1, null, 3], ','), "
+        "array_replace(array[1, null, 1], null, 5), array_positions(array[1, null, 1], null), "
+        "array_prepend(0, array[1]), pg_typeof(array_prepend(1, array[2]))",
+        "select array_fill(7, array[3]), array_fill('x'::text, array[2]), array_fill(1, array[0]), "
+        "array_fill(true, array[2]), pg_typeof(array_fill('x'::text, array[2])), trim_array(array[1, 2, 3], 3)",
+        "select trim_array(array[1, 2, 3], 4)",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
