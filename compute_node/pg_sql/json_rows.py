@@ -101,10 +101,45 @@ def _move_select_list_functions(tree: exp.Expression) -> None:
             sel.append("joins", exp.Join(this=source))
 
 
+# Set-returning functions that are unnest() of an array function.
+_SPLITTING = {"string_to_table": lambda args: exp.StringToArray(
+                  this=args[0], expression=args[1], **({"null": args[2]} if len(args) > 2 else {})),
+              "regexp_split_to_table": lambda args: exp.Anonymous(this="regexp_split_to_array", expressions=args)}
+
+
+def _splitting_call(e: exp.Expression) -> exp.Expression | None:
+    """string_to_table(...) / regexp_split_to_table(...) as the array unnest() reads."""
+    if isinstance(e, exp.Anonymous) and e.name.lower() in _SPLITTING and len(e.expressions) in (2, 3):
+        return _SPLITTING[e.name.lower()]([a.copy() for a in e.expressions])
+    return None
+
+
+def _splitting_as_unnest(tree: exp.Expression) -> None:
+    """string_to_table(s, d) and regexp_split_to_table(s, p) are unnest() of
+    string_to_array / regexp_split_to_array, named after the function (PostgreSQL names
+    an unaliased one's column, and relation, so)."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        arr = _splitting_call(call)
+        if arr is None:
+            continue
+        holder = call.parent
+        name = call.name.lower()
+        if isinstance(holder, (exp.Table, exp.Lateral)):
+            alias = holder.args.get("alias")
+            alias = alias.copy() if alias is not None and alias.name else exp.TableAlias(
+                this=exp.to_identifier(name), columns=[c.copy() for c in alias.columns] if alias is not None else [])
+            holder.replace(exp.Unnest(expressions=[arr], alias=alias))
+        elif isinstance(holder, exp.Select) and call.arg_key == "expressions":
+            call.replace(exp.alias_(exp.Explode(this=arr), name, quoted=True))
+        elif isinstance(holder, exp.Alias) and isinstance(holder.parent, exp.Select):
+            call.replace(exp.Explode(this=arr))
+
+
 def unwrap_lateral(tree: exp.Expression) -> None:
     """`CROSS JOIN LATERAL jsonb_each(t.doc) e`, `, LATERAL unnest(t.tags) u`: these
     functions are implicitly lateral here already, so the keyword goes (a LATERAL subquery
     stays refused)."""
+    _splitting_as_unnest(tree)
     for lat in list(tree.find_all(exp.Lateral)):
         inner = lat.this
         alias = lat.args.get("alias")

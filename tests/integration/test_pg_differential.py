@@ -2609,6 +2609,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select trim_array(array[1, 2, 3], 4)",
         "drop table {t}",
     ],
+    "string_to_table and regexp_split_to_table": [
+        # 'does not exist' before: unnest() of string_to_array / regexp_split_to_array now
+        "create table {t} (id int primary key, s text)",
+        "insert into {t} values (1, 'a,b,,c'), (2, 'x'), (3, null)",
+        "select string_to_table('a,b,,c', ',')",
+        "select string_to_table('a,b,,c', ',', '')",
+        "select * from regexp_split_to_table('a1b22c', '[0-9]+') as t(x)",
+        "select * from string_to_table('a,b', ',')",
+        "select regexp_split_to_table('a b', ' ') as w, 1",
+        "select t.id, w from {t} t, lateral regexp_split_to_table(t.s, ',') w order by 1, 2",
+        "select t.id, p.part from {t} t cross join string_to_table(t.s, ',') as p(part) order by 1, 2",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
