@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from sqlglot import expressions as exp
 
-from compute_node.pg_sql import schema
+from compute_node.pg_sql import exprtypes, schema
 from sixfold.errors import SqlError
 
 _ROUNDS_MAX = 64  # nested DISTINCT ON selects rewritten, at most
@@ -85,20 +85,17 @@ def _projections(sel: exp.Select) -> list[tuple[str, exp.Expression]]:
     return out
 
 
-def _key_expression(key: exp.Expression, columns: list[tuple[str, exp.Expression]]) -> exp.Expression:
+def _key_expression(key: exp.Expression, columns: list[tuple[str, exp.Expression]],
+                    clause: str = "ORDER BY") -> exp.Expression:
     """An ORDER BY or DISTINCT ON key as an expression of the inner select: a position
-    (ORDER BY 2) or an output column's name is that column's expression."""
+    (ORDER BY 2) or an output column's name is that column's expression. PostgreSQL's
+    parser folds minus signs into a number, so ((-1)) and -(-13) are positions too."""
     names = [n for n, _ in columns]
-    bare = key
-    while isinstance(bare, exp.Paren):  # ((-1)) is a position too, as in PostgreSQL
-        bare = bare.this
-    if isinstance(bare, exp.Neg) and isinstance(bare.this, exp.Literal) and not bare.this.is_string and \
-            str(bare.this.this).isdigit():
-        raise SqlError(f"ORDER BY position -{bare.this.this} is not in select list", "42P10")
-    if isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit():
-        at = int(bare.this)
+    folded = exprtypes.signed_literal(key)
+    if folded is not None and folded.lstrip("-").isdigit():
+        at = int(folded)
         if not 1 <= at <= len(columns):
-            raise SqlError(f"ORDER BY position {at} is not in select list", "42P10")
+            raise SqlError(f"{clause} position {at} is not in select list", "42P10")
         return columns[at - 1][1].copy()
     if isinstance(key, exp.Column) and not key.table and key.name in names and \
             not isinstance(columns[names.index(key.name)][1], exp.Column):
@@ -118,7 +115,7 @@ def _rewrite_one(sel: exp.Select) -> exp.Select:
     for arg in ("distinct", "order", "limit", "offset"):
         inner.set(arg, None)
     items = [exp.alias_(e.copy(), f"_pg_c{i}") for i, (_, e) in enumerate(columns)]
-    items += [exp.alias_(_key_expression(k, columns), f"_pg_k{i}") for i, k in enumerate(keys)]
+    items += [exp.alias_(_key_expression(k, columns, "DISTINCT ON"), f"_pg_k{i}") for i, k in enumerate(keys)]
     ordered = []
     for i, o in enumerate(order.expressions if order is not None else []):
         items.append(exp.alias_(_key_expression(o.this, columns), f"_pg_o{i}"))

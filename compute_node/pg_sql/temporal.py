@@ -127,7 +127,10 @@ def _iso_date_text(text: str) -> str | None:
     t = re.sub(r"(?<=[A-Za-z])-|-(?=[A-Za-z])", " ", t)  # 2024-Feb-29
     month = year = day = None
     rest: list[str] = []
-    for tok in _WORD_DATE_TOKEN.findall(t):
+    for found in _WORD_DATE_TOKEN.finditer(t):
+        tok = found.group(0)
+        if tok[0] == "-" and found.start() > 0 and t[found.start() - 1].isdigit() and not rest:
+            return None  # 'Dec 31 2000-1': a '-' right after a number continues that field
         low = tok.lower()
         if tok[0].isalpha():
             if month is None and (low[:3] in _MONTH_NUMBERS and (len(low) == 3 or low in _MONTH_NAMES)):
@@ -177,8 +180,9 @@ def parse_date(value) -> dt.date:
     if not m:
         raise _bad("date", text)
     rest = m.string[m.end():]
-    if rest.strip() and not re.match(
-            r"^\s*[tT]?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(z|utc|gmt|[+-]\d{1,2}(:?\d{2})?)?\s*$", rest, re.IGNORECASE):
+    if rest.strip() and (rest[:1] == "-" or not re.match(  # ('2000-12-31-1': a fourth field of the date)
+            r"^\s*(?:[tT]?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(z|utc|gmt|[+-]\d{1,2}(:?\d{2})?)?\s*$", rest,
+            re.IGNORECASE)):
         raise _bad("date", text)
     return _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
 
@@ -219,6 +223,8 @@ def parse_timestamp(value, tz: bool) -> dt.datetime:
         raise _bad(kind, text)
     day = _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
     rest = m.string[m.end():]
+    if rest[:1] == "-":  # '2000-12-31-1': a fourth field of the date, not a zone
+        raise _bad(kind, text)
     rest = rest[1:] if rest[:1] in ("T", "t") else rest.lstrip()
     h = mi = s = us = 0
     if rest:

@@ -2622,6 +2622,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select t.id, p.part from {t} t cross join string_to_table(t.s, ',') as p(part) order by 1, 2",
         "drop table {t}",
     ],
+    "generated: a date followed by a minus sign; folded DISTINCT ON positions": [
+        # generator seed 20261259: both answered where PostgreSQL fails
+        "select (concat(to_char(date '2000-12-31', 'Mon DD YYYY'), -1))::timestamp",
+        "select 'Dec 31 2000-1'::timestamp",
+        "select '2000-12-31-1'::timestamptz",
+        "select '2000-12-31+1'::timestamptz, 'Dec 31 2000 -1'::timestamptz, '2000-12-31 10:00-1'::timestamptz, "
+        "'2024-Feb-29'::date, '2000-12-31+1'::date",
+        "select distinct on ((-(-13))) 1",
+        "select distinct on ((-(-1))) 5 as a, 6 order by (-(-1))",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
