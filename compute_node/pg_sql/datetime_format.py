@@ -1,5 +1,6 @@
-"""PostgreSQL 15's datetime templates: to_char(timestamp[tz], text), to_timestamp(text, text) and
-to_date(text, text). A port of the DCH half of src/backend/utils/adt/formatting.c. Pure.
+"""PostgreSQL 15's datetime templates: to_char(timestamp[tz], text), to_char(interval, text),
+to_timestamp(text, text) and to_date(text, text). A port of the DCH half of
+src/backend/utils/adt/formatting.c. Pure.
 
 The keyword table keeps PostgreSQL's order, so the longest keyword wins where several share a start
 ('SSSSS' before 'SSSS' before 'SS', 'HH24' before 'HH'). Modifiers: the FM and TM prefixes, the TH / th
@@ -9,6 +10,12 @@ backslash escapes, and separators. Month and day names are those of the C locale
 The session time zone is always UTC: to_char prints 'UTC' for TZ of a timestamptz (nothing for a
 timestamp) and a zero offset for TZH / TZM / OF; to_timestamp reads a value without TZH / TZM as UTC.
 As in PostgreSQL 15, TZ and OF cannot be parsed.
+
+An interval is formatted from its broken-down fields (interval2itm: years and months from the months, the
+days as they are, hours without a bound, minutes, seconds, microseconds; each keeps the sign C's division
+gives it), with DDD showing (years * 12 + months) * 30 + days and no BC adjustment of years. Fields tied to
+a calendar date (month and day names, D, ID, AD / BC, TZ, TZH, TZM, OF) are refused with 22007. A time is
+formatted as the interval it casts to, as PostgreSQL 15 has no to_char(time).
 
 Dates use PostgreSQL's internal year numbering in the *_fields / *_micros / *_days functions: year 0
 is 1 BC, -1 is 2 BC. The datetime-based functions cover years 1 to 9999, as Python does; a result
@@ -22,11 +29,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["DatetimeFormatError", "to_char", "to_char_fields", "to_timestamp", "to_timestamp_micros",
-           "to_date", "to_date_days"]
+__all__ = ["DatetimeFormatError", "to_char", "to_char_fields", "interval_to_char", "to_timestamp",
+           "to_timestamp_micros", "to_date", "to_date_days"]
 
 POSTGRES_EPOCH_JDATE = 2451545
 USECS_PER_DAY = 86_400_000_000
+USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC = 3_600_000_000, 60_000_000, 1_000_000
 MIN_TIMESTAMP = -211813488000000000
 END_TIMESTAMP = 9223371331200000000
 MIN_DATE = -POSTGRES_EPOCH_JDATE
@@ -37,12 +45,14 @@ _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class DatetimeFormatError(ValueError):
-    """A PostgreSQL error raised by to_char / to_timestamp / to_date: `sqlstate` and PostgreSQL's message."""
+    """A PostgreSQL error raised by to_char / to_timestamp / to_date: `sqlstate`, PostgreSQL's message
+    and its hint (None when it gives none)."""
 
-    def __init__(self, sqlstate: str, message: str):
+    def __init__(self, sqlstate: str, message: str, hint: str | None = None):
         super().__init__(message)
         self.sqlstate = sqlstate
         self.message = message
+        self.hint = hint
 
 
 def _invalid(message: str) -> DatetimeFormatError:
@@ -232,36 +242,38 @@ def _j2day(jd: int) -> int:
 def _isoweek_start(year: int) -> int:
     """The Julian day of the Monday of ISO week 1 (the week holding January 4th)."""
     day4 = _date2j(year, 1, 4)
-    return day4 - _j2day(day4 - 1)
+    return _i32(day4 - _j2day(day4 - 1))
 
 
 def _isoweek2j(year: int, week: int) -> int:
-    return (week - 1) * 7 + _isoweek_start(year)
+    return _i32((week - 1) * 7 + _isoweek_start(year))
 
 
 def _date2isoweek_year(year: int, mon: int, mday: int) -> tuple[int, int]:
-    """date2isoweek and date2isoyear together: (ISO week, ISO year)."""
+    """date2isoweek and date2isoyear together: (ISO week, ISO year), in C's 32-bit arithmetic (an interval's
+    fields can make any of these days, and the day before week 1, wrap or come out negative)."""
     dayn = _date2j(year, mon, mday)
     start = _isoweek_start(year)
     if dayn < start:
         year -= 1
         start = _isoweek_start(year)
-    week = (dayn - start) // 7 + 1
+    week = _tdiv(_i32(dayn - start), 7) + 1
     if week >= 52:
         following = _isoweek_start(year + 1)
         if dayn >= following:
-            week, year = (dayn - following) // 7 + 1, year + 1
+            week, year = _tdiv(_i32(dayn - following), 7) + 1, year + 1
     return week, year
 
 
 def _date2isoyearday(year: int, mon: int, mday: int) -> int:
     iso_year = _date2isoweek_year(year, mon, mday)[1]
-    return _date2j(year, mon, mday) - _isoweek2j(iso_year, 1) + 1
+    return _i32(_date2j(year, mon, mday) - _isoweek2j(iso_year, 1) + 1)
 
 
-def _adjust_year(year: int) -> int:
-    """There is no year 0: 1 BC is stored as 0 and printed as 1."""
-    return -(year - 1) if year <= 0 else year
+def _adjust_year(year: int, interval: bool = False) -> int:
+    """ADJUST_YEAR: there is no year 0, so 1 BC is stored as 0 and printed as 1; an interval's years print
+    as they are."""
+    return -(year - 1) if year <= 0 and not interval else year
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -275,11 +287,15 @@ _DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 _DAYS_SHORT = tuple(d[:3] for d in _DAYS)
 _RM_UPPER = ("XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I")
 _RM_LOWER = tuple(r.lower() for r in _RM_UPPER)
+# INVALID_FOR_INTERVAL: the keywords (ids in upper case) to_char refuses for an interval
+_NOT_FOR_INTERVAL = frozenset({"A_D", "B_C", "AD", "BC", "MONTH", "MON", "DAY", "DY", "D", "ID",
+                               "TZ", "TZH", "TZM", "OF"})
 
 
 @dataclass(frozen=True)
 class _Tm:
-    """The broken-down time to_char works from (year 0 is 1 BC); zone is None for a timestamp."""
+    """The broken-down value to_char works from: a timestamp's date and time (year 0 is 1 BC; zone is None
+    for a timestamp), or, with interval set, an interval's signed fields (hour unbounded)."""
 
     year: int
     mon: int
@@ -289,6 +305,7 @@ class _Tm:
     sec: int = 0
     fsec: int = 0
     zone: str | None = None
+    interval: bool = False
 
     @property
     def julian(self) -> int:
@@ -300,6 +317,9 @@ class _Tm:
 
     @property
     def yday(self) -> int:
+        """The day of the year; for an interval its approximate span in days, a month counting 30."""
+        if self.interval:
+            return _i32((self.year * 12 + self.mon) * 30 + self.mday)
         return self.julian - _date2j(self.year, 1, 1) + 1
 
     @property
@@ -312,49 +332,65 @@ def _pad(value: int, width: int, fm: bool) -> str:
     return str(value) if fm or not width else f"{value:0{width}d}"
 
 
+def _signed_pad(value: int, width: int, fm: bool) -> str:
+    """A field zero-padded to width, one wider when negative (an interval's -5 minutes print as '-05')."""
+    return _pad(value, width if value >= 0 else width + 1, fm)
+
+
+def _hour12(t: _Tm, fm: bool) -> str:
+    """HH / HH12: the hour on a 12-hour clock, even for an interval (C's remainder keeps the sign)."""
+    return _pad(_tmod(t.hour, 12) or 12, 2 if t.hour >= 0 else 3, fm)
+
+
 def _century(year: int) -> int:
     return (year - 1) // 100 + 1 if year > 0 else _tdiv(year, 100) - 1
 
 
 def _cc(t: _Tm, fm: bool) -> str:
-    i = _century(t.year)
-    return _pad(i, 2 if i >= 0 else 3, fm) if -99 <= i <= 99 else str(i)
+    """CC: the century (21 for 2001-2100, -1 for 100 BC-1 BC); an interval's years divided by 100."""
+    i = _tdiv(t.year, 100) if t.interval else _century(t.year)
+    return _signed_pad(i, 2, fm) if -99 <= i <= 99 else str(i)
 
 
 def _y_yyy(t: _Tm, _fm: bool) -> str:
-    year = _adjust_year(t.year)
-    return f"{year // 1000},{year % 1000:03d}"
+    year = _adjust_year(t.year, t.interval)
+    millennia = _tdiv(year, 1000)
+    return f"{millennia},{year - millennia * 1000:03d}"
 
 
-def _year_digits(value, width: int, modulo: int | None = None):
-    """YYYY / YYY / YY / Y (and the ISO years): the year counted without a year 0, or its last digits."""
+def _year_digits(iso: bool, width: int, modulo: int | None = None):
+    """YYYY / YYY / YY / Y (and the ISO years): the year, or its last digits. YYYY, YYY and YY are one wider
+    when the value's own year is negative (an interval's), whichever year is shown; Y is always '%1d'."""
     def digits(t: _Tm, fm: bool) -> str:
-        year = _adjust_year(value(t))
-        return _pad(year % modulo if modulo else year, width, fm)
+        year = _adjust_year(t.iso[1] if iso else t.year, t.interval)
+        shown = _tmod(year, modulo) if modulo else year
+        wider = width > 1 and _adjust_year(t.year, t.interval) < 0
+        return _pad(shown, width + 1 if wider else width, fm)
     return digits
 
 
 def _fraction(divisor: int, width: int):
-    return lambda t, _fm: f"{t.fsec // divisor:0{width}d}"
+    return lambda t, _fm: f"{_tdiv(t.fsec, divisor):0{width}d}"
 
 
 _NUMBERS = {
-    "HH": lambda t, fm: _pad(t.hour % 12 or 12, 2, fm), "HH12": lambda t, fm: _pad(t.hour % 12 or 12, 2, fm),
-    "HH24": lambda t, fm: _pad(t.hour, 2, fm), "MI": lambda t, fm: _pad(t.min, 2, fm),
-    "SS": lambda t, fm: _pad(t.sec, 2, fm), "SSSS": lambda t, _fm: str(t.hour * 3600 + t.min * 60 + t.sec),
+    "HH": _hour12, "HH12": _hour12, "HH24": lambda t, fm: _signed_pad(t.hour, 2, fm),
+    "MI": lambda t, fm: _signed_pad(t.min, 2, fm), "SS": lambda t, fm: _signed_pad(t.sec, 2, fm),
+    "SSSS": lambda t, _fm: str(t.hour * 3600 + t.min * 60 + t.sec),
     "FF1": _fraction(100000, 1), "FF2": _fraction(10000, 2), "FF3": _fraction(1000, 3), "MS": _fraction(1000, 3),
     "FF4": _fraction(100, 4), "FF5": _fraction(10, 5), "FF6": _fraction(1, 6), "US": _fraction(1, 6),
-    "MM": lambda t, fm: _pad(t.mon, 2, fm), "DD": lambda t, fm: _pad(t.mday, 2, fm),
+    "MM": lambda t, fm: _signed_pad(t.mon, 2, fm), "DD": lambda t, fm: _pad(t.mday, 2, fm),
     "DDD": lambda t, fm: _pad(t.yday, 3, fm),
     "IDDD": lambda t, fm: _pad(_date2isoyearday(t.year, t.mon, t.mday), 3, fm),
     "D": lambda t, _fm: str(t.wday + 1), "ID": lambda t, _fm: str(t.wday or 7),
-    "WW": lambda t, fm: _pad((t.yday - 1) // 7 + 1, 2, fm), "IW": lambda t, fm: _pad(t.iso[0], 2, fm),
-    "Q": lambda t, _fm: str((t.mon - 1) // 3 + 1), "W": lambda t, _fm: str((t.mday - 1) // 7 + 1),
+    "WW": lambda t, fm: _pad(_tdiv(_i32(t.yday - 1), 7) + 1, 2, fm), "IW": lambda t, fm: _pad(t.iso[0], 2, fm),
+    "Q": lambda t, _fm: str(_tdiv(t.mon - 1, 3) + 1) if t.mon else "",
+    "W": lambda t, _fm: str(_tdiv(_i32(t.mday - 1), 7) + 1),
     "J": lambda t, _fm: str(t.julian), "CC": _cc, "Y_YYY": _y_yyy,
-    "YYYY": _year_digits(lambda t: t.year, 4), "IYYY": _year_digits(lambda t: t.iso[1], 4),
-    "YYY": _year_digits(lambda t: t.year, 3, 1000), "IYY": _year_digits(lambda t: t.iso[1], 3, 1000),
-    "YY": _year_digits(lambda t: t.year, 2, 100), "IY": _year_digits(lambda t: t.iso[1], 2, 100),
-    "Y": _year_digits(lambda t: t.year, 1, 10), "I": _year_digits(lambda t: t.iso[1], 1, 10),
+    "YYYY": _year_digits(False, 4), "IYYY": _year_digits(True, 4),
+    "YYY": _year_digits(False, 3, 1000), "IYY": _year_digits(True, 3, 1000),
+    "YY": _year_digits(False, 2, 100), "IY": _year_digits(True, 2, 100),
+    "Y": _year_digits(False, 1, 10), "I": _year_digits(True, 1, 10),
 }
 
 
@@ -390,10 +426,23 @@ def _word_for(t: _Tm, kid: str) -> str:
     if kid.upper() in ("A_D", "B_C", "AD", "BC"):
         word = "BC" if t.year <= 0 else "AD"
     else:
-        word = "PM" if t.hour % 24 >= 12 else "AM"
+        word = "PM" if _tmod(t.hour, 24) >= 12 else "AM"
     if "_" in kid:
         word = f"{word[0]}.{word[1]}."
     return word.lower() if kid.islower() else word
+
+
+def _roman_month(t: _Tm, node: _Node) -> str:
+    """RM: the month in Roman numerals, blank-padded to 4 unless FM. An interval of whole years shows XII (I
+    when negative), a negative month -1 XII, -2 XI and so on; nothing when it has no months nor years."""
+    if not t.mon and not t.year:
+        return ""
+    if t.mon == 0:
+        index = 0 if t.year >= 0 else 11
+    else:
+        index = -(t.mon + 1) if t.mon < 0 else 12 - t.mon
+    numeral = (_RM_UPPER if node.key.id == "RM" else _RM_LOWER)[index]
+    return numeral if node.suffix & _S_FM else numeral.ljust(4)
 
 
 def _text_item(t: _Tm, node: _Node) -> str:
@@ -404,8 +453,7 @@ def _text_item(t: _Tm, node: _Node) -> str:
     if upper in ("MON", "DY"):
         return _name(_MONTHS[t.mon - 1] if upper == "MON" else _DAYS_SHORT[t.wday], node, 0)
     if upper == "RM":
-        numeral = (_RM_UPPER if kid == "RM" else _RM_LOWER)[12 - t.mon]
-        return numeral if node.suffix & _S_FM else numeral.ljust(4)
+        return _roman_month(t, node)
     if upper == "TZ":
         return (t.zone or "").lower() if kid == "tz" else t.zone or ""
     if upper in ("TZH", "TZM", "OF"):
@@ -420,9 +468,12 @@ def _format(nodes: list[_Node], t: _Tm) -> str:
     for node in nodes:
         if node.type != _ACTION:
             out.append(node.char)
+        elif t.interval and node.key.id.upper() in _NOT_FOR_INTERVAL:
+            raise DatetimeFormatError("22007", "invalid format specification for an interval value",
+                                      "Intervals are not tied to specific calendar dates.")
         elif node.key.id in _NUMBERS:
             digits = _NUMBERS[node.key.id](t, bool(node.suffix & _S_FM))
-            if node.suffix & (_S_TH | _S_th):
+            if digits and node.suffix & (_S_TH | _S_th):
                 digits += _ordinal(digits, bool(node.suffix & _S_TH))
             out.append(digits)
         else:
@@ -440,14 +491,29 @@ def to_char_fields(year: int, month: int, day: int, hour: int = 0, minute: int =
     return _format(_parse_format(fmt), _Tm(year, month, day, hour, minute, second, microsecond, zone))
 
 
-def to_char(value: dt.datetime | dt.date | dt.time, kind: str, fmt: str) -> str | None:
-    """PostgreSQL's to_char for a timestamp / timestamptz; kind is 'timestamp', 'timestamptz', 'date' or 'time'.
+def interval_to_char(months: int, days: int, micros: int, fmt: str) -> str | None:
+    """PostgreSQL 15's to_char(interval, text) for an interval of `months` months, `days` days and `micros`
+    microseconds (each may be negative, as PostgreSQL keeps them); None for an empty format."""
+    if not fmt:
+        return None
+    hours, rest = _tdiv(micros, USECS_PER_HOUR), _tmod(micros, USECS_PER_HOUR)
+    minutes, rest = _tdiv(rest, USECS_PER_MINUTE), _tmod(rest, USECS_PER_MINUTE)
+    seconds, fsec = _tdiv(rest, USECS_PER_SEC), _tmod(rest, USECS_PER_SEC)
+    t = _Tm(_tdiv(months, 12), _tmod(months, 12), days, hours, minutes, seconds, fsec, interval=True)
+    return _format(_parse_format(fmt), t)
 
-    A date is formatted as the timestamptz it is cast to (midnight UTC), a time as a timestamp on 2000-01-01.
-    An aware value is shown in UTC. Returns None for an empty format (PostgreSQL's NULL)."""
+
+def to_char(value: dt.datetime | dt.date | dt.time, kind: str, fmt: str) -> str | None:
+    """PostgreSQL's to_char for a timestamp, timestamptz, date or time; kind is 'timestamp', 'timestamptz',
+    'date' or 'time'.
+
+    A date is formatted as the timestamptz it is cast to (midnight UTC). A time is formatted as the interval
+    it is cast to (its time since midnight; any zone is dropped), as PostgreSQL 15 has no to_char(time). An
+    aware timestamp is shown in UTC. Returns None for an empty format (PostgreSQL's NULL)."""
     if isinstance(value, dt.time):
-        value = dt.datetime.combine(dt.date(2000, 1, 1), value.replace(tzinfo=None))
-    elif not isinstance(value, dt.datetime):
+        seconds = (value.hour * 60 + value.minute) * 60 + value.second
+        return interval_to_char(0, 0, seconds * USECS_PER_SEC + value.microsecond, fmt)
+    if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc)

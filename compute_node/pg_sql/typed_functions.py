@@ -509,12 +509,10 @@ def pg_to_char(v, fmt, hint):
         except number_format.NumberFormatError as e:
             _fail(e.sqlstate, str(e))
     parsed, kind = _temporal_arg(v, hint, "to_char")
-    if kind == "interval":
-        _fail("0A000", "to_char of an interval is not supported")
-    if kind == "time":  # PostgreSQL formats a time as the interval it casts to
-        _fail("0A000", "to_char of a time is not supported (cast it to timestamp)")
     try:
-        return datetime_format.to_char(parsed, kind, str(fmt))
+        if kind == "interval":
+            return datetime_format.interval_to_char(parsed.months, parsed.days, parsed.us, str(fmt))
+        return datetime_format.to_char(parsed, kind, str(fmt))  # a time as the interval it casts to
     except datetime_format.DatetimeFormatError as e:
         _fail(e.sqlstate, str(e))
 

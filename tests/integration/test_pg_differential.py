@@ -2632,6 +2632,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select distinct on ((-(-13))) 1",
         "select distinct on ((-(-1))) 5 as a, 6 order by (-(-1))",
     ],
+    "to_char of intervals and times": [
+        # refused (0A000) before; PostgreSQL formats a time as the interval it casts to
+        "create table {t} (id int primary key, i interval, t time)",
+        "insert into {t} values (1, '1 day 3 hours', '23:59:59.999'), (2, '-1 year -2 mons -3 days -04:05:06', "
+        "'00:00:01'), (3, null, null)",
+        "select id, to_char(i, 'DD HH24:MI:SS'), to_char(i, 'YYYY MM DDD HH12 FMHH24'), to_char(t, 'HH12:MI:SS.US AM') "
+        "from {t} order by id",
+        "select to_char(interval '1 day 02:03:04.5', 'DD HH24:MI:SS.MS'), to_char(interval '49 hours', 'HH24'), "
+        "to_char('10:30:15'::time, 'HH12:MI:SS AM'), to_char(age(timestamp '2024-03-01', timestamp '2023-01-15'), "
+        "'YY \"years\" MM \"months\" DD \"days\"')",
+        "select to_char(interval '1 day', 'Day')",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",

@@ -76,6 +76,67 @@ TO_CHAR_WIDE_YEARS = [
     ("12345-06-07", "YYYY Y,YYY CC FMCC YYY", "12345 12,345 124 124 345"),
 ]
 
+HOUR = 3_600_000_000
+INTERVAL_REFUSED = (ERR, "22007", "invalid format specification for an interval value")
+
+# (months, days, microseconds, format, PostgreSQL's to_char(interval, format)); the interval as PostgreSQL shows it
+TO_CHAR_INTERVAL = [
+    (0, 0, 93907000000, "HH24:MI:SS", "26:05:07"),  # 26:05:07
+    (0, 0, 360000000000, "HH HH12 HH24 FMHH24", "04 04 100 100"),  # 100:00:00
+    (0, 0, 43200000000, "HH HH12 HH24 AM a.m.", "12 12 12 PM p.m."),  # 12:00:00
+    (0, 0, 46800000000, "HH12 PM p.m.", "01 PM p.m."),  # 13:00:00
+    (0, 0, -47045500000, "HH HH24:MI:SS.MS US", "-01 -13:-04:-05.-500 -500000"),  # -13:04:05.5
+    (0, 0, -43200000000, "HH12 HH24 FMHH12 AM", "012 -12 12 AM"),  # -12:00:00
+    (0, 0, -3600000001, "HH24 MI SS FF1 FF2 FF3 FF4 FF5 FF6",
+     "-01 00 00 0 00 000 0000 00000 -00001"),  # -01:00:00.000001
+    (0, 0, -91800000000, "SSSS FMHH24th AM", "-91800 -25th AM"),  # -25:30:00
+    (0, 0, 1000005, "SS.US MS FF1", "01.000005 000 0"),  # 00:00:01.000005
+    (14, 3, 0, "YYYY-MM-DD", "0001-02-03"),  # 1 year 2 mons 3 days
+    (-14, -3, 0, "YYYY-MM-DD FMYYYY FMMM", "-0001--02--3 -1 -2"),  # -1 years -2 mons -3 days
+    (-41, -10, 0, "Y,YYY YYY YY Y", "0,-03 -003 -03 -3"),  # -3 years -5 mons -10 days
+    (307, 0, 0, "Y,YYY YYYY YYY YY Y CC FMCC", "0,025 0025 025 25 5 00 0"),  # 25 years 7 mons
+    (-3000, 0, 0, "YYYY CC Y,YYY", "-0250 -02 0,-250"),  # -250 years
+    (14814804, 0, 0, "Y,YYY CC YYYY", "1234,567 12345 1234567"),  # 1234567 years
+    (0, 45, 0, "DD DDD WW W J", "45 045 07 7 1721073"),  # 45 days
+    (13, 5, 0, "DDD FMDDD WW", "395 395 57"),  # 1 year 1 mon 5 days
+    (-13, -5, 0, "DDD WW W", "-395 -55 1"),  # -1 years -1 mons -5 days
+    (0, 0, 0, "MM Q|Qth|RM|", "00 |||"),  # 00:00:00
+    (2, 0, 0, "MM Q RM rm FMRM.", "02 1 II   ii   II."),  # 2 mons
+    (-5, 0, 0, "MM Q RM FMrm.", "-05 -1 VIII viii."),  # -5 mons
+    (-1, 0, 0, "RM Q", "XII  1"),  # -1 mons
+    (24, 0, 0, "RM|FMrm|MM|Q", "XII |xii|00|"),  # 2 years
+    (-24, 0, 0, "RM|MM|Q", "I   |00|"),  # -2 years
+    (-41, -10, -47045500000, "IYYY IYY IY I IW IDDD J",
+     "-0004 -004 -04 -4 25 172 1719770"),  # -3 years -5 mons -10 days -13:04:05.5
+    (11, 1, 0, "IYYY-IW IDDD", "0000-44 304"),  # 11 mons 1 day
+    (1, 1, 75600000000, "DDth HH24th MMTH Qth FMDDDth", "01st 21st 01ST 1st 31st"),  # 1 mon 1 day 21:00:00
+    (0, 22, 0, "DDth Wth WWth", "22nd 4th 04th"),  # 22 days
+    (2147483647, 2147483647, 9223372036854775807, "YYYY MM DD HH24 MI SS US DDD WW",
+     "178956970 07 2147483647 2562047788 00 54 775807 2147483617 306783374"),
+    (-2147483648, -2147483648, -9223372036854775808, "YYYY MM DD HH24 MI SS US DDD WW J",
+     "-178956970 -08 -2147483648 -2562047788 00 -54 -775808 -2147483648 306783379 1211022758"),
+    (5, 2, 10800000000, 'FX "Q" Q HH "is" HH24 \\"x', ' Q 2 03 is 03 "x'),  # 5 mons 2 days 03:00:00
+    (5, 2, 10800000000, "Month", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "MON", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "TMmon", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "Dy", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "D", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "ID", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "TZ", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "OF", INTERVAL_REFUSED),
+    (5, 2, 10800000000, "HH24 b.c.", INTERVAL_REFUSED),
+]
+
+# (time, format, PostgreSQL's to_char(time, format): the time is cast to interval)
+TO_CHAR_TIME = [
+    ("10:30:15.5", "HH12:MI:SS.MS AM", "10:30:15.500 AM"),
+    ("23:59:59.999999", "HH24 HH SSSS US PM", "23 11 86399 999999 PM"),
+    ("00:00:00", "YYYY-MM-DD HH12 AM DDD J Q RM", "0000-00-00 12 AM 000 1721028  "),
+    ("13:05:06", "HH12:MI:SS PM", "01:05:06 PM"),
+    ("13:05:06", "TZ", INTERVAL_REFUSED),
+    ("07:08:09", "Day", INTERVAL_REFUSED),
+]
+
 # (text, format, PostgreSQL's to_timestamp(text, format)::text or its error)
 TO_TIMESTAMP = [
     ("2020-03-04 05:06:07.089", "YYYY-MM-DD HH24:MI:SS.MS", "2020-03-04 05:06:07.089+00"),
@@ -252,9 +313,26 @@ def test_aware_values_print_in_utc():
     assert df.to_char(value, "timestamptz", "YYYY-MM-DD HH24:MI TZ OF") == "2020-03-03 23:30 UTC +00"
 
 
-def test_a_time_is_formatted_as_a_timestamp_on_2000_01_01():
-    """PostgreSQL 15 has no to_char(time); Sixfold formats a time as that timestamp (no zone)."""
-    assert df.to_char(dt.time(13, 5, 6), "time", "YYYY-MM-DD HH12:MI:SS PM TZ") == "2000-01-01 01:05:06 PM "
+@pytest.mark.parametrize("months, days, micros, fmt, expected", TO_CHAR_INTERVAL)
+def test_to_char_formats_intervals_like_postgresql(months, days, micros, fmt, expected):
+    assert _outcome(df.interval_to_char, months, days, micros, fmt) == expected
+
+
+def test_a_calendar_field_of_an_interval_is_refused_with_postgresql_hint():
+    with pytest.raises(DatetimeFormatError) as caught:
+        df.interval_to_char(5, 2, 3 * HOUR, "Month")
+    assert caught.value.sqlstate == "22007"
+    assert caught.value.hint == "Intervals are not tied to specific calendar dates."
+
+
+def test_an_empty_format_gives_null_for_an_interval():
+    assert df.interval_to_char(1, 2, 3, "") is None
+
+
+@pytest.mark.parametrize("value, fmt, expected", TO_CHAR_TIME)
+def test_a_time_is_formatted_as_the_interval_it_casts_to(value, fmt, expected):
+    """PostgreSQL 15 has no to_char(time): to_char(time '...', fmt) formats the interval since midnight."""
+    assert _outcome(df.to_char, dt.time.fromisoformat(value), "time", fmt) == expected
 
 
 def test_errors_carry_the_sqlstate():
