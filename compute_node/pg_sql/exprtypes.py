@@ -315,6 +315,19 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
 derived_projection = _derived_projection
 
 
+def _through_derived(col: exp.Column, fn, default):
+    """`fn` of the select-list expression that defines `col` (a subquery's or CTE's
+    column), one level deeper; `default` when there is none."""
+    source = _derived_projection(col)
+    if source is None:
+        return default
+    _derived_depth[0] += 1
+    try:
+        return fn(source)
+    finally:
+        _derived_depth[0] -= 1
+
+
 def _derived_int_width(col: exp.Column) -> str:
     """The integer type of a column of a subquery or CTE (its expression's) or of VALUES
     (the widest of its rows'), '' when unknown."""
@@ -368,15 +381,8 @@ def array_element_kind(e: exp.Expression) -> str | None:
 
     while isinstance(e, exp.Paren):
         e = e.this
-    if isinstance(e, exp.Column) and column_decl(e) is None:  # a subquery's, a CTE's, a VALUES list's
-        proj = _derived_projection(e)
-        if proj is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
-            return None
-        _derived_depth[0] += 1
-        try:
-            return array_element_kind(proj)
-        finally:
-            _derived_depth[0] -= 1
+    if isinstance(e, exp.Column) and column_decl(e) is None:  # a subquery's or a CTE's
+        return _through_derived(e, array_element_kind, None)
     if isinstance(e, exp.Column):
         return _array_element(e)
     if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
@@ -735,14 +741,7 @@ def _is_float4(e: exp.Expression) -> bool:
         decl = column_decl(e)
         if decl is not None:
             return t.column_oid(decl, None) == t.FLOAT4
-        source = _derived_projection(e)  # a subquery's or CTE's column: its expression's
-        if source is None:
-            return False
-        _derived_depth[0] += 1
-        try:
-            return _is_float4(source)
-        finally:
-            _derived_depth[0] -= 1
+        return _through_derived(e, _is_float4, False)  # a subquery's or CTE's column: its expression's
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]
         return (to.this.name if hasattr(to.this, "name") else str(to.this)) == "FLOAT"
