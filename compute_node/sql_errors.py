@@ -39,6 +39,7 @@ _BY_MESSAGE = [
     (re.compile(r"invalid input syntax|invalid input value"), "22P02"),
     (re.compile(r"invalid regular expression"), "2201B"),
     (re.compile(r"(ORDER|GROUP) BY term out of range"), "42P10"),
+    (re.compile(r"cannot (INSERT into|UPDATE) generated column"), "428C9"),
 ]
 
 # SQLite's wording -> PostgreSQL's, for the messages clients and people know.
@@ -65,6 +66,9 @@ _REWORD = [
     (re.compile(r"^duplicate column name: (\S+)$"), lambda m: f'column "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
+    (re.compile(r'^cannot INSERT into generated column "(.+)"$'),
+     lambda m: f'cannot insert a non-DEFAULT value into column "{m[1]}"'),
+    (re.compile(r'^cannot UPDATE generated column "(.+)"$'), lambda m: f'column "{m[1]}" can only be updated to DEFAULT'),
     # SQLite names the term ("2nd"), PostgreSQL the position it asked for: neither is the other.
     (re.compile(r"^(\w+) (ORDER|GROUP) BY term out of range - should be between 1 and (\d+)$"),
      lambda m: f"{m[2]} BY position is not in select list (its {m[1]} term; the select list has {m[3]})"),

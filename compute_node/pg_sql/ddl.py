@@ -357,7 +357,8 @@ def alter(text, rest, ctx):
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
         col = ident(dm.group(3))
-        return st(*drop_input_triggers(table, col), f"ALTER TABLE {table} DROP COLUMN {col}")
+        return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
+                  f"ALTER TABLE {table} DROP COLUMN {col}")
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
     if dc:
         name = ident(dc.group(2))
@@ -506,7 +507,9 @@ def _create_table(text, ctx):
     for c in cols:
         parts.append(_column_def(c, ctx, pk_taken=table_pk or bool([p for p in col_pk if p is not c])))
         kind = c.args.get("kind")
-        if kind is not None and kind.this not in _SERIAL:
+        generated = any(isinstance(k.args.get("kind"), exp.ComputedColumnConstraint) for k in c.args.get("constraints")
+                        or [])
+        if kind is not None and kind.this not in _SERIAL and not generated:
             triggers += input_triggers(name, _ident_sql(c.this), _pg_type_text(kind), if_not_exists=bool(ifne))
     for o in others:
         parts.append(gen(rewrite(o, ctx, [0])))
@@ -649,6 +652,21 @@ _CANONICAL_IN_SQL = {
 }
 
 
+def _indexes_using(table: str, column: str) -> list[str]:
+    """DROP INDEX for each index of `table` that uses `column` (as a key, in an expression
+    or in its WHERE): PostgreSQL's DROP COLUMN drops them with it, SQLite's refuses."""
+    cat = schema.current()
+    if cat is None:
+        return []
+    quoted = '"' + column.replace('"', '""') + '"'
+    named = re.compile(r'(?<![\w"])(?:' + re.escape(column) + "|" + re.escape(quoted) + r')(?![\w"])(?!\s*\()',
+                       re.IGNORECASE)  # (a function's name is no column)
+    rows = cat.rows("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                    (table,))
+    return ['DROP INDEX IF EXISTS "' + name.replace('"', '""') + '"' for name, sql in rows
+            if named.search(sql.split(" ON ", 1)[-1].split("(", 1)[-1])]
+
+
 def drop_input_triggers(table: str, column: str) -> list[str]:
     """Statements dropping a column's input triggers: by their names, and (with a catalog)
     whatever input trigger of the table converts that column, whatever it was called
@@ -788,6 +806,11 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
         return ""
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         return prefix + "PRIMARY KEY"
+    if isinstance(kind, exp.ComputedColumnConstraint) and type_text and values.converted_kind(type_text):
+        # the generated value in the column's stored form (numeric(6,2) rounds): the input
+        # triggers that convert other columns' values cannot write a generated column
+        decl = type_text.replace("'", "''")
+        return f"{prefix}AS (pg_stored({gen(rewrite(kind.this, ctx, [0]))}, '{decl}'))"
     return prefix + gen(rewrite(kind, ctx, [0]))
 
 

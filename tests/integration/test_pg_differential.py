@@ -2645,6 +2645,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select to_char(interval '1 day', 'Day')",
         "drop table {t}",
     ],
+    "generated columns of converted types; DROP COLUMN drops its indexes": [
+        # a numeric or boolean generated column made every INSERT fail ('cannot UPDATE
+        # generated column'); DROP COLUMN failed when an index used the column
+        "create table {t} (id int primary key, a int, b text, c numeric(6,2) generated always as (a * 1.333) stored, "
+        "d boolean generated always as (a > 2) stored)",
+        "insert into {t} (id, a, b) values (1, 2, 'x'), (2, 4, 'y'), (3, null, 'z')",
+        "select * from {t} order by id",
+        "select id from {t} where c = 2.67",
+        "update {t} set a = 10 where id = 1 returning c, d",
+        "insert into {t} (id, a, c) values (4, 1, 5)",
+        "create index {t}_lower on {t} (lower(b)) where a > 1",
+        "create unique index {t}_u on {t} (a, b)",
+        "create index {t}_other on {t} (a)",
+        "alter table {t} drop column b",
+        "select indexname from pg_indexes where tablename = '{t}' order by 1",
+        "insert into {t} (id, a) values (5, 2)",
+        "select * from {t} order by id",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
