@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
-from compute_node.pg_sql import extensions, more_functions, schema
+from compute_node.pg_sql import extensions, more_functions, schema, temporal_functions
 from compute_node.pg_sql import types as t
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
@@ -31,7 +31,7 @@ _DTYPE_KIND = {
 }
 _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
-              "to_timestamp": "timestamptz", "justify_days": "interval", "justify_hours": "interval", "sha224": "bytea",
+              "to_timestamp": "timestamptz", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_bytea_cat": "bytea",
               "pg_to_number": "num", "pg_numeric_math": "num", "array_replace": "array", "array_positions": "array",
               "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int4",
@@ -42,7 +42,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
               "jsonb_extract_path_text": "text", "row_to_json": "json", **extensions.FUNCTION_KINDS,
-              **more_functions.FUNCTION_KINDS}
+              **more_functions.FUNCTION_KINDS, **temporal_functions.FUNCTION_KINDS}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
@@ -549,6 +549,10 @@ def kind(e: exp.Expression | None) -> str:
         return fixed
     if isinstance(e, (exp.Cast, exp.TryCast)):
         return dtype_kind(e.args.get("to"))
+    if type(e) in temporal_functions.KINDS:
+        return temporal_functions.KINDS[type(e)]
+    if isinstance(e, exp.DateBin):  # date_bin(stride, source, origin): the source's type
+        return "timestamptz" if kind(e.expression) == "timestamptz" else "timestamp"
     if isinstance(e, (exp.TimestampTrunc, exp.DateTrunc)):
         inner = kind(e.this)
         return "timestamptz" if inner in ("date", "") else inner

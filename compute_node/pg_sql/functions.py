@@ -16,7 +16,7 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, numeric,
-    ordered_set, statistics,
+    ordered_set, statistics, temporal_functions,
     renames, routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
@@ -857,6 +857,7 @@ def register(conn: apsw.Connection) -> None:
     more_functions.register(conn)
     ordered_set.register(conn)
     statistics.register(conn)
+    temporal_functions.register(conn)
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
     row_functions.register(conn)

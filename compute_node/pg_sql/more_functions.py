@@ -224,6 +224,23 @@ def substring_regex(s, pattern):
     return m.group(1) if m.re.groups else m.group(0)
 
 
+def regexp_count(s, pattern, start=1, flags=None):
+    """regexp_count(s, pattern [, start [, flags]]): how many times the pattern matches,
+    from character `start` (1-based) on, matches not overlapping."""
+    if s is None or pattern is None or start is None:
+        return None
+    if int(start) < 1:
+        raise apsw.SQLError(f'[22023] invalid value for parameter "start": {int(start)}')
+    return sum(1 for _ in _regex(pattern, flags).finditer(_text(s)[int(start) - 1:]))
+
+
+def to_hex(n, bits):
+    """to_hex(integer) / to_hex(bigint): a negative value as its two's complement."""
+    if n is None:
+        return None
+    return format(int(n) & ((1 << int(bits)) - 1), "x")
+
+
 def regexp_split_to_array(s, pattern, flags=None):
     if s is None or pattern is None:
         return None
@@ -312,7 +329,9 @@ def register(conn: apsw.Connection) -> None:
                             ("starts_with", starts_with, 2), ("bit_length", bit_length, 1),
                             ("regexp_match", regexp_match, 2), ("regexp_match", regexp_match, 3),
                             ("regexp_split_to_array", regexp_split_to_array, 2),
-                            ("pg_substring_regex", substring_regex, 2),
+                            ("pg_substring_regex", substring_regex, 2), ("regexp_count", regexp_count, 2),
+                            ("regexp_count", regexp_count, 3), ("regexp_count", regexp_count, 4),
+                            ("pg_to_hex", to_hex, 2),
                             ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
@@ -322,9 +341,9 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_format": "text", "pg_substring_regex": "text", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+FUNCTION_KINDS = {"pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
-NODE_KINDS = {exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",
+NODE_KINDS = {exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",
               exp.Factorial: "num"}
 TEXT_ARRAY_FUNCTIONS = frozenset({"regexp_match", "regexp_split_to_array"})

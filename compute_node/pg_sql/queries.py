@@ -15,7 +15,8 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, lateral,
     more_functions,
-    ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, values, views,
+    ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, temporal_functions,
+    values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -650,6 +651,17 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                                     true=exp.Null())], default=node.this.copy())
     if type(node) in exprtypes.VARIANCE_NODES or type(node) in exprtypes.REGRESSION_NODES:
         return _statistical_aggregate(node)
+    temporal_call = temporal_functions.translate(node)
+    if temporal_call is not None:
+        return temporal_call
+    if isinstance(node, exp.Hex):  # to_hex(n): SQLite's hex() is of the value's text
+        if exprtypes.kind(node.this) not in ("int", ""):
+            raise SqlError(f"function to_hex({exprtypes.type_label(node.this)}) does not exist", "42883")
+        return exp.Anonymous(this="pg_to_hex", expressions=[
+            node.this, exp.Literal.number(64 if exprtypes.int_width(node.this) == "int8" else 32)])
+    if isinstance(node, exp.RegexpCount):
+        extra = [node.args[k] for k in ("position", "parameters") if node.args.get(k) is not None]
+        return exp.Anonymous(this="regexp_count", expressions=[node.this, node.expression, *extra])
     if isinstance(node, exp.WithinGroup):  # percentile_cont(f) WITHIN GROUP (ORDER BY x) and the like
         return ordered_set.translate(node)
     if type(node) in ordered_set.BIT_AGGREGATES:
@@ -2323,7 +2335,8 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
                       exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
                       exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",
                       exp.BitwiseAndAgg: "bit_and", exp.BitwiseOrAgg: "bit_or", exp.BitwiseXorAgg: "bit_xor",
-                      exp.Format: "format", exp.JSONArrayAgg: "json_agg", exp.JSONObjectAgg: "json_object_agg",
+                      exp.Format: "format", exp.Hex: "to_hex", exp.TimestampFromParts: "make_timestamp",
+                      exp.TimeFromParts: "make_time", exp.JSONArrayAgg: "json_agg", exp.JSONObjectAgg: "json_object_agg",
                       exp.JSONBObjectAgg: "jsonb_object_agg"}
 
 

@@ -2664,6 +2664,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from {t} order by id",
         "drop table {t}",
     ],
+    "to_hex, regexp_count, justify_*, make_timestamp, date_bin, isfinite": [
+        # to_hex(255) was SQLite's hex of the text '255' (323535); the rest 'does not exist'
+        "create table {t} (id int primary key, n int, b bigint, iv interval, ts timestamp, tz timestamptz)",
+        "insert into {t} values (1, 255, -1, '36 hours', '2024-01-01 10:37:12', '2024-01-05 10:00+00'), "
+        "(2, -1, 9000000000, '-1 mon 40 days -30 hours', '2023-12-31 23:59:59.5', '2024-01-10 00:00+00'), "
+        "(3, null, null, null, null, null)",
+        "select id, to_hex(n), to_hex(b), justify_hours(iv), justify_days(iv), justify_interval(iv) from {t} order by id",
+        "select id, date_bin('15 minutes', ts, timestamp '2024-01-01'), date_bin('1 day', tz, timestamptz '2024-01-10'), "
+        "isfinite(ts) from {t} order by id",
+        "select to_hex(255), to_hex(-1), to_hex(-1::bigint), to_hex(2147483648), to_hex(0)",
+        "select regexp_count('aaa', 'a'), regexp_count('aAa', 'a', 2, 'i'), regexp_count('abc', 'x')",
+        "select make_timestamp(2024, 1, 1, 12, 30, 0.5), make_time(1, 2, 3.5), make_timestamptz(2024, 1, 1, 24, 0, 0), "
+        "make_timestamp(2024, 12, 31, 23, 59, 59.9999995), pg_typeof(make_timestamptz(2024, 1, 1, 0, 0, 0))",
+        "select make_timestamp(2024, 2, 30, 0, 0, 0)",
+        "select make_time(25, 0, 0)",
+        "select date_bin('1 month', timestamp '2024-01-01', timestamp '2024-01-01')",
+        "select to_hex(1.5)",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",

@@ -1,0 +1,184 @@
+"""Date and time functions that were missing, as PostgreSQL 15 computes them (timestamp.c):
+justify_hours / justify_days / justify_interval, make_timestamp / make_timestamptz /
+make_time, date_bin, isfinite. `translate` is the rewrite of their sqlglot nodes into the
+SQLite functions `register` defines; values travel as Sixfold's stored texts, each with
+its kind (temporal.py parses and prints them). Sessions run in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import apsw
+from sqlglot import exp
+
+from compute_node.pg_sql import temporal
+from compute_node.pg_sql.temporal import US_PER_DAY, US_PER_S, Interval
+
+_DAYS_PER_MONTH = 30
+_JUSTIFY = {exp.JustifyHours: "hours", exp.JustifyDays: "days", exp.JustifyInterval: "interval"}
+
+
+def _fail(sqlstate: str, message: str):
+    raise apsw.SQLError(f"[{sqlstate}] {message}")
+
+
+def _trunc_div(a: int, b: int) -> int:
+    """C's integer division (toward zero)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def justify(iv: Interval, which: str) -> Interval:
+    """interval_justify_hours / _days / _interval."""
+    months, days, us = iv.months, iv.days, iv.us
+    if which == "interval" and (days > 0 and us > 0 or days < 0 and us < 0):
+        whole = _trunc_div(days, _DAYS_PER_MONTH)
+        months, days = months + whole, days - whole * _DAYS_PER_MONTH
+    if which in ("hours", "interval"):
+        whole = _trunc_div(us, US_PER_DAY)
+        days, us = days + whole, us - whole * US_PER_DAY
+    if which in ("days", "interval"):
+        whole = _trunc_div(days, _DAYS_PER_MONTH)
+        months, days = months + whole, days - whole * _DAYS_PER_MONTH
+    if which == "days":
+        if months > 0 and days < 0:
+            months, days = months - 1, days + _DAYS_PER_MONTH
+        elif months < 0 and days > 0:
+            months, days = months + 1, days - _DAYS_PER_MONTH
+    if which == "interval":
+        if months > 0 and (days < 0 or days == 0 and us < 0):
+            months, days = months - 1, days + _DAYS_PER_MONTH
+        elif months < 0 and (days > 0 or days == 0 and us > 0):
+            months, days = months + 1, days - _DAYS_PER_MONTH
+    if which in ("hours", "interval"):
+        if days > 0 and us < 0:
+            days, us = days - 1, us + US_PER_DAY
+        elif days < 0 and us > 0:
+            days, us = days + 1, us - US_PER_DAY
+    return Interval(months, days, us).checked()
+
+
+def pg_justify(which, value):
+    if value is None:
+        return None
+    try:
+        return temporal.format_interval(justify(temporal.parse_interval(value), str(which)))
+    except temporal.TemporalError as e:
+        _fail(e.sqlstate, str(e))
+
+
+def _time_us(hour, minute, sec) -> int:
+    """tm2time of make_time / make_timestamp's fields, range-checked as
+    float_time_overflows does (24:00:00 and a leap second's 60 pass; 22008 otherwise)."""
+    h, m, s = int(hour), int(minute), float(sec)
+    rounded = None if math.isnan(s) else round(s * US_PER_S)  # rint
+    total = None if rounded is None else (h * 60 + m) * 60 * US_PER_S + rounded
+    if not (0 <= h <= 24 and 0 <= m < 60) or rounded is None or not 0 <= rounded <= 60 * US_PER_S \
+            or total > US_PER_DAY:
+        _fail("22008", f"time field value out of range: {h}:{m:02d}:{'%02g' % s}")
+    return total
+
+
+def pg_make_timestamp(tz, year, month, day, hour, minute, sec):
+    """make_timestamp / make_timestamptz (the session's zone is UTC)."""
+    if None in (year, month, day, hour, minute, sec):
+        return None
+    y, mo, d = int(year), int(month), int(day)
+    if y < 0:
+        _fail("0A000", "BC dates are not supported")
+    try:
+        date = dt.date(y, mo, d)
+    except ValueError:
+        _fail("22008", f"date field value out of range: {y}-{mo:02d}-{d:02d}")
+    ts = dt.datetime.combine(date, dt.time()) + dt.timedelta(microseconds=_time_us(hour, minute, sec))
+    return temporal.format_timestamp(ts.replace(tzinfo=dt.UTC) if int(tz) else ts, bool(int(tz)))
+
+
+def pg_make_time(hour, minute, sec):
+    if None in (hour, minute, sec):
+        return None
+    us = _time_us(hour, minute, sec)
+    if us == US_PER_DAY:
+        _fail("0A000", "time 24:00:00 is not supported")
+    return temporal.format_time((dt.datetime.min + dt.timedelta(microseconds=us)).time())
+
+
+def pg_date_bin(stride, source, origin, kind):
+    """date_bin(stride, source, origin): the start of the stride-wide bin (counted from
+    origin) that holds source."""
+    if stride is None or source is None or origin is None:
+        return None
+    iv = temporal.parse_interval(stride)
+    if iv.months:
+        _fail("0A000", "timestamps cannot be binned into intervals containing months or years")
+    stride_us = iv.days * US_PER_DAY + iv.us
+    if stride_us <= 0:
+        _fail("22008", "stride must be greater than zero")
+    tz = kind == "timestamptz"
+    ts = temporal.parse_timestamp(source, tz)
+    org = temporal.parse_timestamp(origin, tz)
+    diff = (ts - org) // dt.timedelta(microseconds=1)
+    delta = diff - int(math.fmod(diff, stride_us))  # C's %: the remainder keeps diff's sign
+    if org > ts and stride_us > 1:
+        delta -= stride_us
+    return temporal.format_timestamp(org + dt.timedelta(microseconds=delta), tz)
+
+
+def translate(node: exp.Expression) -> exp.Expression | None:
+    """The SQLite call for one of these functions' sqlglot node, None for other nodes."""
+    from compute_node.pg_sql import exprtypes  # (which imports this module's kinds)
+
+    if type(node) in _JUSTIFY:
+        return exp.Anonymous(this="pg_justify", expressions=[exp.Literal.string(_JUSTIFY[type(node)]), node.this])
+    if isinstance(node, exp.TimestampFromParts) or isinstance(node, exp.Anonymous) and \
+            node.name.lower() == "make_timestamptz":
+        args = node.expressions if isinstance(node, exp.Anonymous) else \
+            [node.args.get(k) for k in ("year", "month", "day", "hour", "min", "sec")]
+        if len(args) != 6 or any(a is None for a in args):
+            raise _no_function(node)
+        return exp.Anonymous(this="pg_make_timestamp", expressions=[
+            exp.Literal.number(int(isinstance(node, exp.Anonymous))), *args])
+    if isinstance(node, exp.TimeFromParts):
+        args = [node.args.get(k) for k in ("hour", "min", "sec")]
+        if any(a is None for a in args):
+            raise _no_function(node)
+        return exp.Anonymous(this="pg_make_time", expressions=args)
+    if isinstance(node, exp.DateBin):
+        origin = node.args.get("unit") or node.args.get("origin")
+        if origin is None:
+            raise _no_function(node)
+        if isinstance(origin, exp.Var):  # sqlglot reads the third argument as a unit word
+            text = str(origin.this)
+            origin = exp.Literal.string(text) if text[:1].isdigit() else exp.column(text.lower())
+        kind = exprtypes.kind(node.expression)
+        return exp.Anonymous(this="pg_date_bin", expressions=[
+            node.this, node.expression, origin, exp.Literal.string("timestamptz" if kind == "timestamptz"
+                                                                    else "timestamp")])
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "isfinite" and len(node.expressions) == 1:
+        # Sixfold has no infinite dates, timestamps or intervals
+        return exp.Case(ifs=[exp.If(this=exp.Is(this=node.expressions[0].copy(), expression=exp.Null()),
+                                    true=exp.Null())], default=exp.true())
+    return None
+
+
+def _no_function(node: exp.Expression):
+    from sixfold.errors import SqlError
+
+    return SqlError(f"function {node.sql('postgres').split('(')[0].lower()} with these arguments does not exist",
+                    "42883")
+
+
+KINDS = {exp.JustifyHours: "interval", exp.JustifyDays: "interval", exp.JustifyInterval: "interval",
+         exp.TimestampFromParts: "timestamp", exp.TimeFromParts: "time"}
+FUNCTION_KINDS = {"make_timestamptz": "timestamptz", "isfinite": "bool", "pg_justify": "interval",
+                  "pg_make_time": "time"}
+
+
+def register(conn: apsw.Connection) -> None:
+    det = {"deterministic": True}
+    conn.create_scalar_function("pg_justify", pg_justify, 2, **det)
+    conn.create_scalar_function("pg_make_timestamp", pg_make_timestamp, 7, **det)
+    conn.create_scalar_function("pg_make_time", pg_make_time, 3, **det)
+    conn.create_scalar_function("pg_date_bin", pg_date_bin, 4, **det)

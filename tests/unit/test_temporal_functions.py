@@ -1,0 +1,45 @@
+"""temporal_functions.justify against answers captured from PostgreSQL 15, and its
+invariants on generated intervals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compute_node.pg_sql import temporal
+from compute_node.pg_sql.temporal_functions import justify
+
+CASES = [  # (interval, which, PostgreSQL's answer)
+    ("36 hours", "hours", "1 day 12:00:00"),
+    ("-36 hours 1 day", "hours", "-12:00:00"),
+    ("35 days", "days", "1 mon 5 days"),
+    ("1 mon -1 day", "days", "29 days"),
+    ("1 mon -1 day", "interval", "29 days"),
+    ("-1 mon 40 days -30 hours", "interval", "8 days 18:00:00"),
+]
+
+
+@pytest.mark.parametrize("text,which,want", CASES)
+def test_justify_gives_postgresql_answers(text, which, want):
+    assert temporal.format_interval(justify(temporal.parse_interval(text), which)) == want
+
+
+day_us = temporal.US_PER_DAY
+intervals = st.builds(temporal.Interval, st.integers(-1000, 1000), st.integers(-10**5, 10**5),
+                      st.integers(-10**5 * day_us, 10**5 * day_us))
+
+
+@given(intervals)
+def test_justify_keeps_the_length_and_bounds_the_fields(iv):
+    for which in ("hours", "days", "interval"):
+        out = justify(iv, which)
+        # the span in 30-day months and 24-hour days is unchanged
+        assert (out.months * 30 + out.days) * day_us + out.us == (iv.months * 30 + iv.days) * day_us + iv.us
+        if which != "days":
+            assert abs(out.us) < day_us
+        if which != "hours":
+            assert abs(out.days) < 30 or which == "days" and out.months == 0
+        if which == "interval":  # no field has a sign against the whole
+            signs = {(x > 0) - (x < 0) for x in (out.months, out.days, out.us)} - {0}
+            assert len(signs) <= 1
