@@ -551,6 +551,10 @@ def kind(e: exp.Expression | None) -> str:
         return dtype_kind(e.args.get("to"))
     if type(e) in temporal_functions.KINDS:
         return temporal_functions.KINDS[type(e)]
+    if isinstance(e, exp.AtTimeZone) or isinstance(e, exp.Anonymous) and e.name.lower() == "timezone" and \
+            len(e.expressions) == 2:
+        value = e.this if isinstance(e, exp.AtTimeZone) else e.expressions[1]
+        return temporal_functions.at_time_zone_kind(kind(value))
     if isinstance(e, exp.DateBin):  # date_bin(stride, source, origin): the source's type
         return "timestamptz" if kind(e.expression) == "timestamptz" else "timestamp"
     if isinstance(e, (exp.TimestampTrunc, exp.DateTrunc)):

@@ -2336,6 +2336,7 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
                       exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",
                       exp.BitwiseAndAgg: "bit_and", exp.BitwiseOrAgg: "bit_or", exp.BitwiseXorAgg: "bit_xor",
                       exp.Format: "format", exp.Hex: "to_hex", exp.TimestampFromParts: "make_timestamp",
+                      exp.AtTimeZone: "timezone",
                       exp.TimeFromParts: "make_time", exp.JSONArrayAgg: "json_agg", exp.JSONObjectAgg: "json_object_agg",
                       exp.JSONBObjectAgg: "jsonb_object_agg"}
 

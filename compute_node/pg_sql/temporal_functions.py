@@ -1,6 +1,6 @@
 """Date and time functions that were missing, as PostgreSQL 15 computes them (timestamp.c):
 justify_hours / justify_days / justify_interval, make_timestamp / make_timestamptz /
-make_time, date_bin, isfinite. `translate` is the rewrite of their sqlglot nodes into the
+make_time, date_bin, isfinite, AT TIME ZONE and timezone(). `translate` is the rewrite of their sqlglot nodes into the
 SQLite functions `register` defines; values travel as Sixfold's stored texts, each with
 its kind (temporal.py parses and prints them). Sessions run in UTC.
 """
@@ -8,7 +8,10 @@ its kind (temporal.py parses and prints them). Sessions run in UTC.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
+import zoneinfo
 
 import apsw
 from sqlglot import exp
@@ -126,6 +129,85 @@ def pg_date_bin(stride, source, origin, kind):
     return temporal.format_timestamp(org + dt.timedelta(microseconds=delta), tz)
 
 
+# PostgreSQL's default abbreviations (timezone_abbreviations 'Default') that are no zone
+# name of their own, as hours east of UTC; a name in neither list is 22023.
+_ABBREVIATIONS = {"utc": 0, "gmt": 0, "z": 0, "zulu": 0, "ut": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+                  "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "akst": -9, "akdt": -8, "hst": -10, "cet": 1,
+                  "cest": 2, "eet": 2, "eest": 3, "wet": 0, "west": 1, "bst": 1, "msk": 3, "jst": 9, "kst": 9,
+                  "hkt": 8, "aest": 10, "aedt": 11, "acst": 9.5, "acdt": 10.5, "awst": 8, "nzst": 12, "nzdt": 13}
+_POSIX_OFFSET = re.compile(r"^([A-Za-z]{3,})?([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$")
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def zone(text: str) -> dt.tzinfo:
+    """A time zone as AT TIME ZONE reads its text: an abbreviation, a zone name (any
+    case), or a POSIX offset, whose sign is west of UTC ('+02' is UTC-2)."""
+    low = text.strip().lower()
+    if low in _ABBREVIATIONS:
+        return dt.timezone(dt.timedelta(hours=_ABBREVIATIONS[low]))
+    if low in _zone_names():
+        return zoneinfo.ZoneInfo(_zone_names()[low])
+    m = _POSIX_OFFSET.match(text.strip())
+    if m:  # (a POSIX zone's name before the offset is only a name)
+        seconds = int(m.group(3)) * 3600 + int(m.group(4) or 0) * 60 + int(m.group(5) or 0)
+        if seconds <= 15 * 3600 + 59 * 60:
+            return dt.timezone(dt.timedelta(seconds=seconds if m.group(2) == "-" else -seconds))
+    _fail("22023", f'time zone "{text}" not recognized')
+
+
+def _local_to_utc(naive: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A wall-clock time in `tz` as UTC. In a spring-forward gap the offset before the
+    change applies, in a fall-back overlap the one after (DetermineTimeZoneOffset)."""
+    before, after = tz.utcoffset(naive.replace(fold=0)), tz.utcoffset(naive.replace(fold=1))
+    offset = before if before <= after else after
+    return (naive - offset).replace(tzinfo=dt.UTC)
+
+
+def pg_at_time_zone(value, zone_value, kind, zone_kind):
+    """value AT TIME ZONE zone: a timestamp read as the zone's wall clock gives the
+    timestamptz; a timestamptz (or a date, at midnight UTC) gives the zone's wall clock."""
+    if value is None or zone_value is None:
+        return None
+    try:
+        if zone_kind == "interval":
+            iv = temporal.parse_interval(zone_value)
+            if iv.months or iv.days:
+                _fail("22023", f'interval time zone "{temporal.format_interval(iv)}" must not include months or days')
+            tz: dt.tzinfo = dt.timezone(dt.timedelta(microseconds=iv.us))
+        else:
+            tz = zone(str(zone_value))
+        if kind == "timestamp":
+            return temporal.format_timestamp(_local_to_utc(temporal.parse_timestamp(value, False), tz), True)
+        instant = temporal.parse_timestamp(value, True) if kind != "date" else dt.datetime.combine(
+            temporal.parse_date(value), dt.time(), tzinfo=dt.UTC)
+        return temporal.format_timestamp(instant.astimezone(tz).replace(tzinfo=None), False)
+    except temporal.TemporalError as e:
+        _fail(e.sqlstate, str(e))
+
+
+def _at_time_zone(value: exp.Expression, zone_value: exp.Expression) -> exp.Expression:
+    from compute_node.pg_sql import exprtypes
+    from sixfold.errors import SqlError
+
+    kind = exprtypes.kind(value)
+    if kind in ("", "unknown", "text"):
+        kind = "timestamptz"  # PostgreSQL reads an unknown literal as timestamptz here
+    if kind not in ("timestamp", "timestamptz", "date"):
+        raise SqlError(f"AT TIME ZONE of {exprtypes.type_label(value)} is not supported", "0A000")
+    zone_kind = "interval" if exprtypes.kind(zone_value) == "interval" else "text"
+    return exp.Anonymous(this="pg_at_time_zone", expressions=[
+        value, zone_value, exp.Literal.string(kind), exp.Literal.string(zone_kind)])
+
+
+def at_time_zone_kind(value_kind: str) -> str:
+    """The type of `value AT TIME ZONE z`: a timestamp becomes a timestamptz and back."""
+    return "timestamptz" if value_kind == "timestamp" else "timestamp"
+
+
 def translate(node: exp.Expression) -> exp.Expression | None:
     """The SQLite call for one of these functions' sqlglot node, None for other nodes."""
     from compute_node.pg_sql import exprtypes  # (which imports this module's kinds)
@@ -156,6 +238,10 @@ def translate(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_date_bin", expressions=[
             node.this, node.expression, origin, exp.Literal.string("timestamptz" if kind == "timestamptz"
                                                                     else "timestamp")])
+    if isinstance(node, exp.AtTimeZone):
+        return _at_time_zone(node.this, node.args["zone"])
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "timezone" and len(node.expressions) == 2:
+        return _at_time_zone(node.expressions[1], node.expressions[0])
     if isinstance(node, exp.Anonymous) and node.name.lower() == "isfinite" and len(node.expressions) == 1:
         # Sixfold has no infinite dates, timestamps or intervals
         return exp.Case(ifs=[exp.If(this=exp.Is(this=node.expressions[0].copy(), expression=exp.Null()),
@@ -182,3 +268,4 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_make_timestamp", pg_make_timestamp, 7, **det)
     conn.create_scalar_function("pg_make_time", pg_make_time, 3, **det)
     conn.create_scalar_function("pg_date_bin", pg_date_bin, 4, **det)
+    conn.create_scalar_function("pg_at_time_zone", pg_at_time_zone, 4, **det)

@@ -2683,6 +2683,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select to_hex(1.5)",
         "drop table {t}",
     ],
+    "AT TIME ZONE and timezone()": [
+        # a syntax error from SQLite before
+        "create table {t} (id int primary key, ts timestamp, tz timestamptz)",
+        "insert into {t} values (1, '2024-03-10 02:30', '2024-06-01 12:00+00'), (2, '2024-11-03 01:30', null), "
+        "(3, null, '2024-01-01 00:00+00')",
+        "select id, ts at time zone 'America/New_York', tz at time zone 'asia/tokyo', ts at time zone 'UTC', "
+        "timezone('Europe/Berlin', tz) from {t} order by id",
+        "select id from {t} where ts at time zone 'UTC' > timestamptz '2024-05-01' order by 1",
+        "select timestamp '2024-01-01 12:00' at time zone 'America/New_York', "
+        "timestamptz '2024-01-01 12:00+00' at time zone 'America/New_York', "
+        "timestamp '2024-01-01 12:00' at time zone interval '-08:00', timestamp '2024-01-01 12:00' at time zone '+02', "
+        "timestamp '2024-01-01 12:00' at time zone 'UTC+3', timestamp '2024-01-01 12:00' at time zone 'PST', "
+        "timestamptz '2024-01-01 12:00+00' at time zone '-05:30'",
+        "select now() at time zone 'UTC' is not null, pg_typeof(now() at time zone 'UTC'), "
+        "pg_typeof(timestamp '2024-01-01' at time zone 'UTC'), date '2024-01-01' at time zone 'UTC', "
+        "'2024-01-01 10:00' at time zone 'Europe/Berlin'",
+        "select timestamp '2024-01-01' at time zone 'nowhere'",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compute_node.pg_sql import temporal
-from compute_node.pg_sql.temporal_functions import justify
+from compute_node.pg_sql.temporal_functions import justify, pg_at_time_zone
 
 CASES = [  # (interval, which, PostgreSQL's answer)
     ("36 hours", "hours", "1 day 12:00:00"),
@@ -43,3 +43,21 @@ def test_justify_keeps_the_length_and_bounds_the_fields(iv):
         if which == "interval":  # no field has a sign against the whole
             signs = {(x > 0) - (x < 0) for x in (out.months, out.days, out.us)} - {0}
             assert len(signs) <= 1
+
+
+AT_TIME_ZONE = [  # (value, its kind, zone, PostgreSQL's answer)
+    ("2024-01-01 12:00", "timestamp", "America/New_York", "2024-01-01 17:00:00+00"),
+    ("2024-01-01 12:00+00", "timestamptz", "America/New_York", "2024-01-01 07:00:00"),
+    ("2024-03-10 02:30", "timestamp", "America/New_York", "2024-03-10 07:30:00+00"),  # in the gap: before
+    ("2024-11-03 01:30", "timestamp", "America/New_York", "2024-11-03 06:30:00+00"),  # in the overlap: after
+    ("2024-01-01 12:00", "timestamp", "+02", "2024-01-01 14:00:00+00"),  # POSIX: '+02' is west of UTC
+    ("2024-01-01 12:00", "timestamp", "UTC+3", "2024-01-01 15:00:00+00"),
+    ("2024-01-01 12:00", "timestamp", "pst", "2024-01-01 20:00:00+00"),
+    ("2024-01-01 12:00+00", "timestamptz", "-05:30", "2024-01-01 17:30:00"),
+    ("2024-01-01", "date", "UTC", "2024-01-01 00:00:00"),
+]
+
+
+@pytest.mark.parametrize("value,kind,zone,want", AT_TIME_ZONE)
+def test_at_time_zone_gives_postgresql_answers(value, kind, zone, want):
+    assert pg_at_time_zone(value, zone, kind, "text") == want
