@@ -482,6 +482,7 @@ if hasattr(exp, "CurrentSchemas"):  # (newer sqlglot releases parse current_sche
     _NODE_KIND[exp.CurrentSchemas] = "array"
 
 
+_VALUE_WINDOW_FUNCTIONS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 VARIANCE_NODES = {exp.Stddev: "stddev_samp", exp.StddevSamp: "stddev_samp", exp.StddevPop: "stddev_pop",
                   exp.Variance: "var_samp", exp.VariancePop: "var_pop"}
 REGRESSION_NODES = {exp.Corr: "corr", exp.CovarPop: "covar_pop", exp.CovarSamp: "covar_samp",
@@ -568,6 +569,8 @@ def kind(e: exp.Expression | None) -> str:
     if ordered_set_value(e) is not None:
         return kind(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
+        return kind(e.this)
+    if isinstance(e, _VALUE_WINDOW_FUNCTIONS):  # lag(x), first_value(x), ...: x's type
         return kind(e.this)
     if type(e) in VARIANCE_NODES:  # double precision of floats, else numeric
         return "float" if kind(e.this) == "float" else "num"
@@ -708,6 +711,8 @@ def int_width(e: exp.Expression) -> str:
         return int_width(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return int_width(e.this)
+    if isinstance(e, _VALUE_WINDOW_FUNCTIONS):
+        return int_width(e.this)
     if isinstance(e, exp.RegrCount):
         return "int8"
     if isinstance(e, _BRANCHING):  # the widest argument's type
@@ -828,6 +833,10 @@ def scale(e: exp.Expression) -> int | None:
         return scale(e.this)
     if ordered_set_value(e) is not None:
         return scale(ordered_set_value(e))
+    if isinstance(e, _VALUE_WINDOW_FUNCTIONS):
+        default = e.args.get("default")  # lag(n, 1, 0.5): values of two scales
+        own = scale(e.this)
+        return own if default is None or _null(default) or scale(default) == own else None
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return scale(e.this.expressions[0])  # a scalar subquery: its one column's
     if isinstance(e, _BRANCHING):  # branches of one scale

@@ -492,6 +492,14 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+_VALUE_WINDOW_FUNCTIONS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+
+
+def _result_column(e: exp.Expression) -> bool:
+    """Whether `e` is itself a column of the statement's result (not an operand of one)."""
+    p = e.parent.parent if isinstance(e.parent, exp.Alias) else e.parent
+    return isinstance(p, exp.Select) and (e.parent if isinstance(e.parent, exp.Alias) else e).arg_key == "expressions" \
+        and _shown(e) and not _compared(e)
 _NUMERIC_MATH = {exp.Ln: "ln", exp.Exp: "exp", exp.Sqrt: "sqrt", exp.Pow: "power"}
 
 
@@ -651,6 +659,15 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                                     true=exp.Null())], default=node.this.copy())
     if type(node) in exprtypes.VARIANCE_NODES or type(node) in exprtypes.REGRESSION_NODES:
         return _statistical_aggregate(node)
+    if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and exprtypes.kind(node.this) == "num" and \
+            isinstance(node.parent, exp.Window) and _result_column(node.parent):
+        # lag(n) over (...) of a numeric shows each value with its own scale (10.00, a
+        # default 0.5 as 0.5): the values travel as their exact texts
+        out = node.copy()
+        for key in ("this", "default"):
+            if node.args.get(key) is not None:
+                out.set(key, _json_value(node.args[key]))
+        return out
     temporal_call = temporal_functions.translate(node)
     if temporal_call is not None:
         return temporal_call

@@ -2702,6 +2702,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select timestamp '2024-01-01' at time zone 'nowhere'",
         "drop table {t}",
     ],
+    "lag, lead, first_value, last_value, nth_value keep their argument's type": [
+        # a numeric showed without its scale (10 for 10.00), a boolean as 1/0, arithmetic on
+        # one lost its scale: the window function had no type
+        "create table {t} (id int primary key, amt numeric(8,2), f float8, b boolean, d date)",
+        "insert into {t} values (1, 10, 1.5, true, '2024-01-01'), (2, 20.5, 1e20, false, '2024-02-01'), "
+        "(3, null, null, null, null)",
+        "select id, lag(amt) over (order by id), lead(amt, 1) over (order by id), lag(amt, 1, 0) over (order by id), "
+        "first_value(amt) over (order by id), last_value(amt) over (order by id), nth_value(amt, 2) over (order by id) "
+        "from {t} order by id",
+        "select id, lag(amt) over (order by id) + 1, lag(amt, 1, 0.5) over (order by id), "
+        "lag(amt, 1, 0.00) over (order by id) * 2 from {t} order by id",
+        "select * from (select id, lag(amt) over (order by id) as l from {t}) s order by id",
+        "select id, lag(f) over (order by id), lead(b) over (order by id), first_value(d) over (order by id desc), "
+        "lag(id) over (order by id) + 1, lag(f, 1, 0.5) over (order by id), lag(b, 1, true) over (order by id) "
+        "from {t} order by id",
+        "select id from {t} order by lag(amt) over (order by id) desc nulls last, id",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
