@@ -668,6 +668,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             if node.args.get(key) is not None:
                 out.set(key, _json_value(node.args[key]))
         return out
+    if isinstance(node, exp.Window) and (framed := temporal_functions.range_frame(node)) is not None:
+        return framed  # RANGE BETWEEN interval PRECEDING ... over a date or timestamp
     temporal_call = temporal_functions.translate(node)
     if temporal_call is not None:
         return temporal_call

@@ -208,6 +208,73 @@ def at_time_zone_kind(value_kind: str) -> str:
     return "timestamptz" if value_kind == "timestamp" else "timestamp"
 
 
+def pg_time_key(value, kind):
+    """A date, time or timestamp as integer microseconds (since 1970-01-01, a time since
+    midnight): the number SQLite's RANGE frames order by, offsets added exactly."""
+    if value is None:
+        return None
+    v = temporal.parse(value, kind)
+    if kind == "date":
+        return (v - dt.date(1970, 1, 1)).days * US_PER_DAY
+    if kind == "time":
+        return ((v.hour * 60 + v.minute) * 60 + v.second) * US_PER_S + v.microsecond
+    return (v.replace(tzinfo=None) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+
+
+def _offset_us(bound: exp.Expression) -> int:
+    """A RANGE frame's interval offset (a constant) as microseconds."""
+    from sixfold.errors import SqlError
+
+    if isinstance(bound, exp.Interval):
+        unit = bound.args.get("unit")
+        text = f"{bound.this.name} {unit.name if unit is not None else ''}"
+    elif isinstance(bound, exp.Literal) and bound.is_string:
+        text = bound.this
+    elif isinstance(bound, exp.Cast) and isinstance(bound.this, exp.Literal):
+        text = bound.this.name
+    else:
+        raise SqlError("a RANGE frame's offset over dates and times must be a constant interval here", "0A000")
+    try:
+        iv = temporal.parse_interval(text)
+    except temporal.TemporalError as e:
+        raise SqlError(str(e), e.sqlstate) from None
+    if iv.months:
+        raise SqlError("a RANGE frame's offset with months or years is not supported", "0A000")
+    us = iv.days * US_PER_DAY + iv.us
+    if us < 0:
+        raise SqlError("invalid preceding or following size in window function", "22013")
+    return us
+
+
+def range_frame(node: exp.Window) -> exp.Window | None:
+    """OVER (ORDER BY a date, time or timestamp RANGE BETWEEN interval PRECEDING AND ...):
+    SQLite's RANGE offsets are numbers, so the key becomes pg_time_key(key) and each
+    offset its microseconds. None for any other window."""
+    from compute_node.pg_sql import exprtypes
+    from sixfold.errors import SqlError
+
+    spec = node.args.get("spec")
+    if spec is None or str(spec.args.get("kind") or "").upper() != "RANGE":
+        return None
+    offsets = [k for k in ("start", "end") if isinstance(spec.args.get(k), exp.Expression)]
+    order = node.args.get("order")
+    if not offsets or order is None:
+        return None
+    if len(order.expressions) != 1:
+        raise SqlError("RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", "42P20")
+    key = order.expressions[0].this
+    kind = exprtypes.kind(key)
+    if kind not in ("date", "time", "timestamp", "timestamptz"):
+        return None
+    out = node.copy()
+    new_spec = out.args["spec"]
+    for k in offsets:
+        new_spec.set(k, exp.Literal.number(_offset_us(spec.args[k])))
+    out.args["order"].expressions[0].set("this", exp.Anonymous(this="pg_time_key", expressions=[
+        key.copy(), exp.Literal.string(kind)]))
+    return out
+
+
 def translate(node: exp.Expression) -> exp.Expression | None:
     """The SQLite call for one of these functions' sqlglot node, None for other nodes."""
     from compute_node.pg_sql import exprtypes  # (which imports this module's kinds)
@@ -269,3 +336,4 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_make_time", pg_make_time, 3, **det)
     conn.create_scalar_function("pg_date_bin", pg_date_bin, 4, **det)
     conn.create_scalar_function("pg_at_time_zone", pg_at_time_zone, 4, **det)
+    conn.create_scalar_function("pg_time_key", pg_time_key, 2, **det)

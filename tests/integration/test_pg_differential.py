@@ -2720,6 +2720,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} order by lag(amt) over (order by id) desc nulls last, id",
         "drop table {t}",
     ],
+    "RANGE frames with interval offsets": [
+        # SQLite's RANGE offsets are numbers: 'frame starting offset must be a non-negative number'
+        "create table {t} (id int primary key, amt numeric(8,2), day date, ts timestamp, t time)",
+        "insert into {t} values (1, 10, '2024-01-01', '2024-01-01 10:00', '10:00'), "
+        "(2, 5, '2024-01-01', '2024-01-01 10:30', '10:30'), (3, 20.5, '2024-01-02', '2024-01-01 12:00', '12:00'), "
+        "(4, null, '2024-01-03', '2024-01-02 09:59', '09:59'), (5, 7.25, '2024-01-05', null, null)",
+        "select id, avg(amt) over (order by day range between interval '1 day' preceding and current row) "
+        "from {t} order by id",
+        "select id, sum(amt) over (order by ts range between '1 hour' preceding and '30 minutes' following), "
+        "count(*) over (order by ts desc range between interval '2 hours' preceding and current row) from {t} order by id",
+        "select id, count(*) over (order by t range between interval '1 hour' preceding and current row) "
+        "from {t} order by id",
+        "select id, sum(amt) over (order by day range interval '2 days' preceding) from {t} order by id",
+        "select sum(amt) over (order by day, id range between interval '1 day' preceding and current row) from {t}",
+        "select sum(amt) over (order by day range between interval '1 month' preceding and current row) from {t}",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
@@ -2749,6 +2766,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("RANGE frames with interval offsets", "interval '1 month' preceding"):
+        "a RANGE frame's offset with months or years is refused (0A000)",
     ("LATERAL subqueries of at most one row", "where a_id = a.id) t order by 1, 2"):
         "a LATERAL subquery that may give several rows is refused (0A000)",
     ("MERGE and data-modifying WITH, refused", "merge into"): "MERGE is refused (0A000)",
