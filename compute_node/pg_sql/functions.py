@@ -696,7 +696,13 @@ def _div(a, b):
     if isinstance(a, int) and isinstance(b, int):
         q = abs(a) // abs(b)
         return q if (a >= 0) == (b >= 0) else -q
-    return a / b
+    out = a / b
+    # float8div: a finite quotient out of range fails (22003), where SQLite answers Infinity or 0
+    if math.isinf(out) and not math.isinf(a):
+        raise apsw.SQLError("[22003] value out of range: overflow")
+    if out == 0.0 and a != 0 and not math.isinf(b):
+        raise apsw.SQLError("[22003] value out of range: underflow")
+    return out
 
 
 def _mod(a, b):

@@ -2737,6 +2737,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(amt) over (order by day range between interval '1 month' preceding and current row) from {t}",
         "drop table {t}",
     ],
+    "generated: float division out of range": [
+        # generator seed 20261261: Infinity (or 0) where PostgreSQL fails (22003)
+        "select 1e300::float8 / 1e-300::float8",
+        "select 1e-300::float8 / 1e300::float8",
+        "select 'Infinity'::float8 / 2, 1 / 'Infinity'::float8, 5::float8 / 2, 7 / 2.0::float8, 2::real / 3::real",
+        "select abs(5::bigint) / ((-1.005) / nullif('1e300'::float8, 1))",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
