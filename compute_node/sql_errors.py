@@ -68,7 +68,8 @@ _REWORD = [
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
     (re.compile(r'^cannot INSERT into generated column "(.+)"$'),
      lambda m: f'cannot insert a non-DEFAULT value into column "{m[1]}"'),
-    (re.compile(r'^cannot UPDATE generated column "(.+)"$'), lambda m: f'column "{m[1]}" can only be updated to DEFAULT'),
+    (re.compile(r'^cannot UPDATE generated column "(.+)"$'),
+     lambda m: f'column "{m[1]}" can only be updated to DEFAULT'),
     # SQLite names the term ("2nd"), PostgreSQL the position it asked for: neither is the other.
     (re.compile(r"^(\w+) (ORDER|GROUP) BY term out of range - should be between 1 and (\d+)$"),
      lambda m: f"{m[2]} BY position is not in select list (its {m[1]} term; the select list has {m[3]})"),

@@ -35,7 +35,8 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_bytea_cat": "bytea",
               "pg_to_number": "num", "pg_numeric_math": "num", "array_replace": "array", "array_positions": "array",
               "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int4",
-              "array_lower": "int4", "array_ndims": "int4", "pg_array_prepend": "array", "pg_to_date": "date", "pg_to_timestamp_format": "timestamptz",
+              "array_lower": "int4", "array_ndims": "int4", "pg_array_prepend": "array", "pg_to_date": "date",
+              "pg_to_timestamp_format": "timestamptz",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
@@ -400,9 +401,9 @@ def array_element_kind(e: exp.Expression) -> str | None:
         return "int4"
     if isinstance(e, exp.Anonymous) and e.name.lower() == "array_fill" and e.expressions:
         first = e.expressions[0]
-        k = kind(first)
-        return int_width(first) or "int4" if k == "int" else {"bool": "bool", "float": "float8", "num": "numeric",
-                                                              "text": "text", "unknown": "text"}.get(k)
+        if kind(first) == "int":
+            return int_width(first) or "int4"
+        return {"bool": "bool", "float": "float8", "num": "numeric", "text": "text", "unknown": "text"}.get(kind(first))
     if isinstance(e, exp.Array) and e.expressions:
         kinds = {kind(x) for x in e.expressions if not _null(x)}
         widths = {int_width(x) for x in e.expressions if not _null(x)}

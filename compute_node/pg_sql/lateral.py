@@ -98,6 +98,8 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
         names.append(name)
         p.replace(exp.alias_(p.unalias().copy(), name, quoted=True))
     side = (join.args.get("side") or "").upper()
+    if side in ("RIGHT", "FULL"):
+        raise _refuse(f"{side} JOIN LATERAL")
     on = join.args.get("on")
     cond = None if on is None or isinstance(on, exp.Boolean) and on.this is True else on
 

@@ -13,10 +13,9 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows, lateral,
-    more_functions,
-    ordered_set, quotient_text, reflection, schema, set_operations, sql_functions, temporal, temporal_functions,
-    values, views,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows,
+    lateral, more_functions, ordered_set, quantified, quotient_text, reflection, schema, set_operations,
+    sql_functions, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -500,6 +499,8 @@ def _result_column(e: exp.Expression) -> bool:
     p = e.parent.parent if isinstance(e.parent, exp.Alias) else e.parent
     return isinstance(p, exp.Select) and (e.parent if isinstance(e.parent, exp.Alias) else e).arg_key == "expressions" \
         and _shown(e) and not _compared(e)
+
+
 _NUMERIC_MATH = {exp.Ln: "ln", exp.Exp: "exp", exp.Sqrt: "sqrt", exp.Pow: "power"}
 
 
@@ -1634,8 +1635,10 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
                            f"{exprtypes.type_label(node.expression)}", "42883")
         if "bytea" in (ka, kb):  # text || bytea: the bytea's text
-            return exp.DPipe(this=_as_text(node.this, "true", "false"), expression=_as_text(node.expression, "true", "false"))
-        if {"bool", "float", "num"} & {ka, kb} and "array" not in (ka, kb):  # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
+            return exp.DPipe(this=_as_text(node.this, "true", "false"),
+                             expression=_as_text(node.expression, "true", "false"))
+        if {"bool", "float", "num"} & {ka, kb} and "array" not in (ka, kb):
+            # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
             a, b = _as_text(node.this, "true", "false"), _as_text(node.expression, "true", "false")
             if a is not node.this or b is not node.expression:
                 return exp.DPipe(this=a, expression=b)
@@ -1776,54 +1779,6 @@ def _statistical_aggregate(node: exp.Expression) -> exp.Expression:
     sc = exprtypes.scale(args[0]) if kinds[0] == "num" else 0 if kinds[0] == "int" else None
     mode = _aggregate_shown(node) + (str(sc) if sc is not None else "")
     return _aggregate("pg_numeric_variance", node, [args[0], exp.Literal.string(which), exp.Literal.string(mode)])
-
-
-_QUANTIFIED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-
-
-def _quantified_query(q: exp.Any | exp.All) -> exp.Query | None:
-    """The subquery of `x op ANY / ALL (subquery)`, None when it is an array's."""
-    sub = q.this
-    while isinstance(sub, (exp.Paren, exp.Subquery)):
-        sub = sub.this
-    return sub if isinstance(sub, exp.Query) else None
-
-
-def _quantified_subquery(node: exp.Expression) -> exp.Expression:
-    """`x op ANY (subquery)` / `x op ALL (subquery)`: SQLite has neither. = ANY is IN and
-    <> ALL is NOT IN; any other operator is a CASE over EXISTS: ANY is true when some row
-    makes `x op v` true, else NULL when some row makes it NULL, else false (ALL: false
-    when some row makes it false, else NULL / true)."""
-    quant, x = node.expression, node.this
-    query = _quantified_query(quant)
-    is_any = isinstance(quant, exp.Any)
-    if isinstance(x, exp.Tuple):
-        raise SqlError("a row compared with ANY / ALL (subquery) is not supported", "0A000")
-    first = query
-    while isinstance(first, exp.SetOperation):
-        first = first.this
-    if not isinstance(first, exp.Select) or len(first.expressions) != 1 or first.is_star:
-        raise SqlError("subquery has too many columns", "42601")
-    if isinstance(node, exp.EQ) and is_any or isinstance(node, exp.NEQ) and not is_any:
-        cond = exp.In(this=x.copy(), query=exp.Subquery(this=query.copy()))
-        return cond if is_any else exp.Not(this=cond)
-
-    def rows_where(cond_of) -> exp.Exists:
-        q = query.copy()
-        head = q
-        while isinstance(head, exp.SetOperation):
-            head = head.this
-        head.expressions[0].replace(exp.alias_(head.expressions[0].unalias().copy(), "pg_v", quoted=True))
-        v = exp.column("pg_v", table="pg_q", quoted=True)
-        test = node.__class__(this=x.copy(), expression=v)
-        return exp.Exists(this=exp.select(exp.Literal.number(1)).from_(
-            exp.Subquery(this=q, alias=exp.TableAlias(this=exp.to_identifier("pg_q")))).where(cond_of(test)))
-
-    decisive = rows_where(lambda t: t) if is_any else rows_where(lambda t: exp.Not(this=exp.Paren(this=t)))
-    unknown = rows_where(lambda t: exp.Is(this=exp.Paren(this=t), expression=exp.Null()))
-    return exp.Case(ifs=[exp.If(this=decisive, true=exp.true() if is_any else exp.false()),
-                         exp.If(this=unknown, true=exp.Null())],
-                    default=exp.false() if is_any else exp.true())
 
 
 def _refuse_array_order(node: exp.Expression) -> None:
@@ -2084,9 +2039,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
             return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[
                 node.this, node.expression.expressions[0]]))
-        if isinstance(node, _QUANTIFIED) and isinstance(node.expression, (exp.Any, exp.All)) and \
-                _quantified_query(node.expression) is not None:
-            return _quantified_subquery(node)
+        if quantified.over_subquery(node):
+            return quantified.rewrite(node)
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, (exp.Any, exp.All)):
             arr = node.expression.this
             while isinstance(arr, exp.Paren):
@@ -3050,8 +3004,8 @@ def _array_oid(e: exp.Expression) -> int | None:
         return arrays.ELEMENTS["text"][1]
     if isinstance(inner, exp.ArrayRemove):
         return _array_oid(inner.this)
-    if isinstance(inner, exp.Anonymous) and inner.name.lower() in ("array_positions", "array_fill", "array_replace",
-                                                                    "trim_array") or isinstance(inner, exp.ArrayPrepend):
+    if isinstance(inner, exp.Anonymous) and inner.name.lower() in (
+            "array_positions", "array_fill", "array_replace", "trim_array") or isinstance(inner, exp.ArrayPrepend):
         elem = exprtypes.array_element_kind(inner)  # from the arguments, not any array among them
         return arrays.ELEMENTS[elem][1] if elem in arrays.ELEMENTS else None
     if isinstance(inner, (exp.Cast, exp.TryCast)) and isinstance(inner.args.get("to"), exp.DataType) and \

@@ -459,7 +459,8 @@ _HANDLERS = {
     "listen": listen.listen, "notify": listen.notify, "unlisten": listen.unlisten,
     "execute": prepared.execute, "explain": _explain,
     "do": _do, "call": _unsupported("CALL"),
-    "merge": _unsupported("MERGE (use INSERT ... ON CONFLICT, UPDATE ... FROM or DELETE ... USING)"), "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
+    "merge": _unsupported("MERGE (use INSERT ... ON CONFLICT, UPDATE ... FROM or DELETE ... USING)"),
+    "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": lambda t, r, c: table_as.refresh(r, c),
 }

@@ -1,0 +1,63 @@
+"""`x op ANY (subquery)` and `x op ALL (subquery)`, which SQLite has neither of, as IN /
+NOT IN or a CASE over EXISTS that keeps PostgreSQL's three-valued answer. Pure: a
+rewrite of the sqlglot tree (ANY / ALL over an array is queries.py's).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sixfold.errors import SqlError
+
+_OPERATORS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _query(q: exp.Any | exp.All) -> exp.Query | None:
+    """The subquery of `x op ANY / ALL (subquery)`, None when it is an array's."""
+    sub = q.this
+    while isinstance(sub, (exp.Paren, exp.Subquery)):
+        sub = sub.this
+    return sub if isinstance(sub, exp.Query) else None
+
+
+def rewrite(node: exp.Expression) -> exp.Expression:
+    """`x op ANY (subquery)` / `x op ALL (subquery)`: SQLite has neither. = ANY is IN and
+    <> ALL is NOT IN; any other operator is a CASE over EXISTS: ANY is true when some row
+    makes `x op v` true, else NULL when some row makes it NULL, else false (ALL: false
+    when some row makes it false, else NULL / true)."""
+    quant, x = node.expression, node.this
+    query = _query(quant)
+    is_any = isinstance(quant, exp.Any)
+    if isinstance(x, exp.Tuple):
+        raise SqlError("a row compared with ANY / ALL (subquery) is not supported", "0A000")
+    first = query
+    while isinstance(first, exp.SetOperation):
+        first = first.this
+    if not isinstance(first, exp.Select) or len(first.expressions) != 1 or first.is_star:
+        raise SqlError("subquery has too many columns", "42601")
+    if isinstance(node, exp.EQ) and is_any or isinstance(node, exp.NEQ) and not is_any:
+        cond = exp.In(this=x.copy(), query=exp.Subquery(this=query.copy()))
+        return cond if is_any else exp.Not(this=cond)
+
+    def rows_where(cond_of) -> exp.Exists:
+        q = query.copy()
+        head = q
+        while isinstance(head, exp.SetOperation):
+            head = head.this
+        head.expressions[0].replace(exp.alias_(head.expressions[0].unalias().copy(), "pg_v", quoted=True))
+        v = exp.column("pg_v", table="pg_q", quoted=True)
+        test = node.__class__(this=x.copy(), expression=v)
+        return exp.Exists(this=exp.select(exp.Literal.number(1)).from_(
+            exp.Subquery(this=q, alias=exp.TableAlias(this=exp.to_identifier("pg_q")))).where(cond_of(test)))
+
+    decisive = rows_where(lambda t: t) if is_any else rows_where(lambda t: exp.Not(this=exp.Paren(this=t)))
+    unknown = rows_where(lambda t: exp.Is(this=exp.Paren(this=t), expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=decisive, true=exp.true() if is_any else exp.false()),
+                         exp.If(this=unknown, true=exp.Null())],
+                    default=exp.false() if is_any else exp.true())
+
+
+def over_subquery(node: exp.Expression) -> bool:
+    """Whether `node` is `x op ANY / ALL (subquery)`."""
+    return isinstance(node, _OPERATORS) and isinstance(node.expression, (exp.Any, exp.All)) and \
+        _query(node.expression) is not None
