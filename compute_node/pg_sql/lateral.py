@@ -1,19 +1,25 @@
-"""LATERAL subqueries that give at most one row per outer row, as correlated scalar
-subqueries (SQLite has no LATERAL: a subquery in FROM cannot see its siblings, but a
+"""LATERAL subqueries (SQLite has none: a subquery in FROM cannot see its siblings, but a
 scalar subquery, and a subquery in its FROM, can see the outer row).
+
+One that gives at most one row per outer row (LIMIT 0 or 1, an aggregate without GROUP
+BY, no FROM and no set-returning function) becomes correlated scalar subqueries:
 
     select c.id, t.total from c left join lateral
         (select sum(o.amount) as total from o where o.cid = c.id) t on true
 
-becomes `select c.id, (select pg_l.total from (select sum(o.amount) as total ...) pg_l)
-as total from c`. A subquery gives at most one row when it has LIMIT 0 or 1, or
-aggregates without GROUP BY; any other LATERAL subquery stays refused (0A000), as do `*`
-beside one and a LATERAL subquery first in FROM. Each reference to the subquery's
-columns becomes its own scalar subquery, typed through the subquery's projection.
+is `select c.id, (select pg_l.total from (select sum(o.amount) as total ...) pg_l) as
+total from c`, each reference its own scalar subquery, typed through the projection.
+LEFT JOIN keeps every outer row (NULL where ON is not true); the other joins add
+`EXISTS (subquery) AND on` to the WHERE.
 
-- LEFT JOIN LATERAL ... ON cond: a column is NULL where cond is not true.
-- CROSS JOIN / , / JOIN LATERAL ... ON cond: the outer row stays only when the subquery
-  has a row (EXISTS) and cond is true, added to the WHERE.
+One that may give several rows travels as JSON: `json_array_elements((select
+json_agg(json_build_array(cols)) from (subquery) pg_l))` is a set-returning function
+of a correlated scalar subquery, which SQLite evaluates per outer row, and each
+reference reads its element back cast to the column's type; column types JSON would not
+bring back exactly (a computed numeric without a scale, bytea, arrays) are refused.
+
+Refused (0A000): RIGHT / FULL JOIN LATERAL, a LATERAL subquery first in FROM, `*` in
+its select list, `*` beside one over a source whose columns are not known here.
 Pure: a rewrite of the sqlglot tree before translation.
 """
 
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlglot
 from sqlglot import exp
 
 from sixfold.errors import SqlError
@@ -29,8 +36,7 @@ _ROW = "pg_l"
 
 
 def _refuse(why: str) -> SqlError:
-    return SqlError(f"LATERAL subqueries are supported when they give at most one row (LIMIT 1, or an aggregate "
-                    f"without GROUP BY) and for set-returning functions: {why}", "0A000")
+    return SqlError(f"this LATERAL subquery is not supported: {why}", "0A000")
 
 
 _SET_RETURNING = frozenset({"generate_series", "unnest", "json_each", "jsonb_each", "json_each_text", "jsonb_each_text",
@@ -83,8 +89,8 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
     alias_node = lat.args.get("alias")
     if alias_node is None or not alias_node.name:
         raise _refuse("it has no alias")
-    if not _at_most_one_row(query):
-        raise _refuse("it may give several rows")
+    several = not _at_most_one_row(query)
+    types = [_row_type(p) for p in query.expressions] if several else []
     if any(isinstance(p, exp.Star) or isinstance(p, exp.Column) and isinstance(p.this, exp.Star)
            for p in query.expressions):
         raise _refuse("* in its select list")
@@ -104,6 +110,9 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
     cond = None if on is None or isinstance(on, exp.Boolean) and on.this is True else on
 
     star_items = _star_items(sel, join, alias, names)
+    if several:
+        _rewrite_rows(sel, join, query, alias, names, types, cond, star_items)
+        return
     join.pop()
     others = _other_columns(sel)
 
@@ -128,6 +137,63 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
     if side != "LEFT":
         keep = exp.Exists(this=query.copy())
         sel.where(keep if holds is None else exp.And(this=keep, expression=holds.copy()), copy=False)
+
+
+def _row_type(p: exp.Expression) -> str:
+    """The type a projection of a several-row LATERAL subquery is read back as (its rows
+    travel as JSON arrays); refused (0A000) for types JSON would not bring back exactly."""
+    from compute_node.pg_sql import exprtypes
+    from compute_node.pg_sql import types as pgtypes
+
+    k = exprtypes.kind(p)
+    if k == "int":
+        return {"int2": "smallint", "int4": "integer"}.get(exprtypes.int_width(p), "bigint")
+    if k == "float":
+        return "real" if exprtypes.oid(p) == pgtypes.FLOAT4 else "double precision"
+    if k == "num" and exprtypes.scale(p) is not None:
+        return f"numeric(1000, {exprtypes.scale(p)})"
+    named = {"text": "text", "bool": "boolean", "date": "date", "time": "time", "timestamp": "timestamp",
+             "timestamptz": "timestamptz", "interval": "interval", "uuid": "uuid", "json": "json", "jsonb": "jsonb"}
+    if k not in named:
+        raise _refuse(f"several rows with a column of type {exprtypes.type_label(p) or 'unknown'}")
+    return named[k]
+
+
+def _rewrite_rows(sel: exp.Select, join: exp.Join, query: exp.Select, alias: str, names: list[str],
+                  types: list[str], cond: exp.Expression | None, star_items) -> None:
+    """A LATERAL subquery that may give several rows: its rows as a JSON array of arrays
+    (a correlated scalar subquery may be a set-returning function's argument, which
+    SQLite evaluates per outer row), read back by json_array_elements, each column
+    cast to its type."""
+    rows = f"pg_lateral_{alias}"
+    listed = ", ".join(f'"{_ROW}"."{n}"' for n in names)
+    arrays = sqlglot.parse_one(f"select json_agg(json_build_array({listed})) from (select 1) as {_ROW}",
+                               read="postgres")
+    arrays.args["from_"].this.set("this", query)
+    arrays = exp.Subquery(this=arrays)
+
+    def column(name: str) -> exp.Expression:
+        i = names.index(name)
+        return sqlglot.parse_one(f'CAST("{rows}"."value" ->> {i} AS {types[i]})', read="postgres")
+
+    side = (join.args.get("side") or "").upper()
+    source = exp.Table(this=exp.Anonymous(this="json_array_elements", expressions=[arrays]),
+                       alias=exp.TableAlias(this=exp.to_identifier(rows)))
+    at = next(i for i, j in enumerate(sel.args["joins"]) if j is join)
+    join.pop()
+    others = _other_columns(sel)  # (without the LATERAL source: an unqualified name may be its)
+    on = _substituted(cond.copy(), alias, names, column, sel, others) if cond is not None else None
+    joins = list(sel.args.get("joins") or [])
+    joins.insert(at, exp.Join(this=source, side="LEFT" if side == "LEFT" else None,
+                              on=on if on is not None else (exp.true() if side == "LEFT" else None)))
+    sel.set("joins", joins)
+    for p, items in star_items:
+        at = next(i for i, e in enumerate(sel.expressions) if e is p)
+        sel.set("expressions", sel.expressions[:at] + items + sel.expressions[at + 1:])
+    for p in list(sel.expressions):  # an unaliased t.x keeps its name x
+        if isinstance(p, exp.Column) and _refers(p, sel, alias, names, others):
+            p.replace(exp.Alias(this=column(p.name), alias=exp.to_identifier(p.name, quoted=True)))
+    _substitute_in(sel, alias, names, column, sel, others)
 
 
 def _star_items(sel: exp.Select, lateral_join: exp.Join, alias: str,
