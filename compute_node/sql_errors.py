@@ -40,6 +40,7 @@ _BY_MESSAGE = [
     (re.compile(r"invalid regular expression"), "2201B"),
     (re.compile(r"(ORDER|GROUP) BY term out of range"), "42P10"),
     (re.compile(r"cannot (INSERT into|UPDATE) generated column"), "428C9"),
+    (re.compile(r"no such collation sequence"), "0A000"),
 ]
 
 # SQLite's wording -> PostgreSQL's, for the messages clients and people know.
@@ -66,6 +67,7 @@ _REWORD = [
     (re.compile(r"^duplicate column name: (\S+)$"), lambda m: f'column "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
+    (re.compile(r"^no such collation sequence: (.+)$"), lambda m: f'collation "{m[1]}" is not supported'),
     (re.compile(r'^cannot INSERT into generated column "(.+)"$'),
      lambda m: f'cannot insert a non-DEFAULT value into column "{m[1]}"'),
     (re.compile(r'^cannot UPDATE generated column "(.+)"$'),

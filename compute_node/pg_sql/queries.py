@@ -491,6 +491,39 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+# PostgreSQL's collations that order text by its bytes (UTF-8): SQLite's BINARY.
+_BYTE_ORDER_COLLATIONS = frozenset({"C", "POSIX", "ucs_basic", "default"})
+
+
+def _like_quantified(node: exp.Like | exp.ILike) -> exp.Expression:
+    """x [NOT] LIKE / ILIKE ANY / ALL (ARRAY[p, ...]): an OR (ANY) or AND (ALL) of one
+    comparison per pattern, which keeps SQL's NULL answers (no patterns: ANY is false,
+    ALL true). Over an array value it is refused (the patterns must be written out)."""
+    arr = node.expression.this
+    while isinstance(arr, (exp.Paren, exp.Cast)):  # ARRAY[]::text[], '{a%,b%}'::text[]
+        arr = arr.this
+    if isinstance(arr, exp.Literal) and arr.is_string:  # an array's text: its elements
+        try:
+            arr = exp.Array(expressions=[exp.Null() if e is None else exp.Literal.string(e)
+                                         for e in arrays.parse(arr.this)])
+        except arrays.ArrayError as e:
+            raise SqlError(str(e), e.sqlstate) from None
+    is_any = isinstance(node.expression, exp.Any)
+    name = ("ILIKE " if isinstance(node, exp.ILike) else "LIKE ") + ("ANY" if is_any else "ALL")
+    if not isinstance(arr, exp.Array):
+        raise SqlError(f"{name} over an array value is not supported: write the patterns as ARRAY[...]", "0A000")
+    parts: list[exp.Expression] = []
+    for pattern in arr.expressions:
+        test: exp.Expression = node.__class__(this=node.this.copy(), expression=pattern.copy())
+        parts.append(exp.Not(this=test) if node.args.get("negate") else test)
+    if not parts:
+        return exp.false() if is_any else exp.true()
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = exp.Or(this=combined, expression=part) if is_any else exp.And(this=combined, expression=part)
+    return exp.Paren(this=combined)
+
+
 _VALUE_WINDOW_FUNCTIONS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 
 
@@ -724,6 +757,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # (substr('hello', -1, 3) is 'h', not 'o') and refuses a negative length (22011).
         args = [node.this, node.args["start"]] + ([node.args["length"]] if node.args.get("length") else [])
         return exp.Anonymous(this="pg_substr", expressions=args)
+    if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
+        return _like_quantified(node)
+    if isinstance(node, exp.Collate) and isinstance(node.expression, exp.Identifier) and \
+            node.expression.name in _BYTE_ORDER_COLLATIONS:  # COLLATE "C": SQLite's BINARY is that order
+        return exp.Collate(this=node.this, expression=exp.to_identifier("BINARY"))
     if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape) \
             and not isinstance(node.expression, (exp.Any, exp.All)):
         # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has

@@ -2761,6 +2761,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 'Infinity'::float8 / 2, 1 / 'Infinity'::float8, 5::float8 / 2, 7 / 2.0::float8, 2::real / 3::real",
         "select abs(5::bigint) / ((-1.005) / nullif('1e300'::float8, 1))",
     ],
+    "LIKE / ILIKE ANY and ALL; COLLATE \"C\"": [
+        # SQLite's 'function ANY does not exist' / 'no such collation sequence: C' before
+        "create table {t} (id int primary key, name text)",
+        "insert into {t} values (1, 'Bob'), (2, 'alice'), (3, 'Carl'), (4, null)",
+        "select name from {t} where name ilike any (array['b%', 'c%']) order by 1",
+        "select name from {t} where name like all (array['%o%', 'B%'])",
+        "select id, name not like any (array['b%', 'C%']), name ilike all ('{%l%,a%}') from {t} order by id",
+        "select 'bob' not like any (array['b%', 'c%']), 'bob' not like all (array['b%', 'c%']), "
+        "null like any (array['a']), 'a' like any (array['b', null]), 'a' like all (array[]::text[])",
+        "select 'bob' like any ('{x%,b%}'), 'Bob' ilike all ('{b%,%B}'::text[])",
+        "select 'a' like any ('{a')",
+        "select name from {t} order by name collate \"C\"",
+        "select name from {t} where name > 'B' collate \"C\" order by 1",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
