@@ -156,7 +156,7 @@ RELATIONS: dict[str, str] = {
         "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
         "0 AS relhasoids, NULL AS reloptions, NULL AS relacl, "
-        "(SELECT count(*) FROM pragma_table_info(m.name)) AS relnatts, m.tbl_name AS pg_tbl_name "
+        "(SELECT count(*) FROM pragma_table_xinfo(m.name) WHERE hidden != 1) AS relnatts, m.tbl_name AS pg_tbl_name "
         "FROM sqlite_master m WHERE type IN ('table', 'view') AND NOT pg_hidden_object(name) "
         f"UNION ALL SELECT x.oid, x.relname, {PUBLIC_NSP_OID}, 'i', 10, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
         "'p', 'd', 0, NULL, -1, 0, 0, NULL, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
@@ -203,10 +203,12 @@ RELATIONS: dict[str, str] = {
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
         f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid(p.type)) AS atttypid, "
         "-1 AS atttypmod, p.cid + 1 AS attnum, "
-        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN}) AS atthasdef, "
-        "0 AS attisdropped, '' AS attidentity, '' AS attgenerated, 0 AS attcollation, -1 AS attlen, NULL AS attacl, "
+        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR "
+        f"{_SERIAL_COLUMN} OR p.hidden IN (2, 3)) AS atthasdef, "
+        "0 AS attisdropped, '' AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
+        "0 AS attcollation, -1 AS attlen, NULL AS attacl, "
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
-        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
+        "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         "AND NOT pg_hidden_object(m.name)"),
     "pg_type": (
         "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
@@ -228,9 +230,10 @@ RELATIONS: dict[str, str] = {
     "pg_attrdef": (
         f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
         f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
-        "'_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
-        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
-        f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN})"),
+        "'_seq''::regclass)' WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) "
+        "ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
+        "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
+        f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN} OR p.hidden IN (2, 3))"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
     "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
@@ -254,7 +257,7 @@ RELATIONS: dict[str, str] = {
     # What COMMENT ON TABLE / VIEW / COLUMN kept (comments.py): objsubid 0 for the relation.
     "pg_description": (
         f"SELECT {PG_OID_BASE} + m.rowid AS objoid, {PG_CLASS_OID} AS classoid, "
-        "CASE d.key WHEN '' THEN 0 ELSE (SELECT p.cid + 1 FROM pragma_table_info(m.name) p WHERE p.name = d.key) "
+        "CASE d.key WHEN '' THEN 0 ELSE (SELECT p.cid + 1 FROM pragma_table_xinfo(m.name) p WHERE p.name = d.key) "
         "END AS objsubid, d.value AS description "
         "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')" + "".join(
             f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions())),
@@ -294,8 +297,10 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
         "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
-        "NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name(p.type) AS udt_name "
-        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type IN ('table', 'view') "
+        "NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name(p.type) AS udt_name, "
+        "CASE WHEN p.hidden IN (2, 3) THEN 'ALWAYS' ELSE 'NEVER' END AS is_generated, "
+        "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression "
+        "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         "AND NOT pg_hidden_object(m.name)"),
     "schemata": (
         "SELECT {database} AS catalog_name, column1 AS schema_name, {user} AS schema_owner "
@@ -404,7 +409,7 @@ def view_definition(create_sql: str | None) -> str | None:
 # (comments.py); :n is the column's number.
 OBJ_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, '') FROM (SELECT :x AS pg_relid) a, sqlite_master r "
                        f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE}")
-COL_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, (SELECT p.name FROM pragma_table_info(r.name) p "
+COL_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, (SELECT p.name FROM pragma_table_xinfo(r.name) p "
                        f"WHERE p.cid = a.pg_attnum - 1)) FROM (SELECT :x AS pg_relid, :n AS pg_attnum) a, "
                        f"sqlite_master r WHERE r.rowid = a.pg_relid - {PG_OID_BASE}")
 
@@ -584,12 +589,14 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         oid = int(m.group(1))
         return "SELECT", (
             f"SELECT p.name AS attname, pg_format_type(p.type) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
-            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' ELSE pg_default_text(p.dflt_value, p.type) END "
+            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' WHEN p.hidden IN (2, 3) THEN "
+            "pg_generated_text(m.sql, p.name) ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
             "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
-            "'' AS attidentity, '' AS attgenerated"
+            "'' AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated"
             + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
-            + f" FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} ORDER BY p.cid")
+            + f" FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} "
+            "AND p.hidden != 1 ORDER BY p.cid")
     m = _PSQL_CHECKS.match(text)
     if m:
         # (pretty: CHECK (x > 0), not CHECK ((x > 0)))
@@ -712,6 +719,18 @@ def index_constraint(index_sql: str | None) -> str | None:
 
 _CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
                          re.DOTALL)
+
+
+_GENERATED_TEXT = re.compile(r"/\* pggen:([A-Za-z0-9+/=]*):([A-Za-z0-9+/=]*) \*/")
+
+
+def generated_text(table_sql: str | None, column: str | None) -> str | None:
+    """SQL function pg_generated_text(CREATE TABLE text, column): a generated column's
+    expression as written (kept in a comment by ddl.py), None for another column."""
+    for m in _GENERATED_TEXT.finditer(table_sql or ""):
+        if base64.b64decode(m.group(1)).decode() == column:
+            return base64.b64decode(m.group(2)).decode()
+    return None
 
 
 def hidden_object(name: str | None) -> int:

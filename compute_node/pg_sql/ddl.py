@@ -735,7 +735,7 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
         if token is not None:  # compared and sorted in the labels' order
             out.append(enums.column_collation(token))
     for k in constraints:
-        s = _constraint_sql(k, ctx, type_text)
+        s = _constraint_sql(k, ctx, type_text, c.this.name)
         if s:
             out.append(s)
     out.extend(_type_checks(name, type_text))
@@ -789,7 +789,7 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     return checks
 
 
-def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
+def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -> str:
     kind = k.args.get("kind")
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
     if isinstance(kind, exp.DefaultColumnConstraint):
@@ -806,11 +806,16 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text) -> str:
         return ""
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         return prefix + "PRIMARY KEY"
-    if isinstance(kind, exp.ComputedColumnConstraint) and type_text and values.converted_kind(type_text):
-        # the generated value in the column's stored form (numeric(6,2) rounds): the input
+    if isinstance(kind, exp.ComputedColumnConstraint):
+        # the expression as written in a comment (the catalog shows it); of a converted type
+        # the generated value is in the column's stored form (numeric(6,2) rounds): the input
         # triggers that convert other columns' values cannot write a generated column
-        decl = type_text.replace("'", "''")
-        return f"{prefix}AS (pg_stored({gen(rewrite(kind.this, ctx, [0]))}, '{decl}'))"
+        written = ":".join(base64.b64encode(t.encode()).decode() for t in (column, kind.this.sql(dialect="postgres")))
+        value = gen(rewrite(kind.this, ctx, [0]))
+        if type_text and values.converted_kind(type_text):
+            decl = type_text.replace("'", "''")
+            value = f"pg_stored({value}, '{decl}')"
+        return f"{prefix}AS ({value}) /* pggen:{written} */"
     return prefix + gen(rewrite(kind, ctx, [0]))
 
 

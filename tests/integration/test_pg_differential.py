@@ -2670,6 +2670,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, a, b) values (1, 2, 'x'), (2, 4, 'y'), (3, null, 'z')",
         "select * from {t} order by id",
         "select id from {t} where c = 2.67",
+        # the catalogs list a generated column (they had left it out)
+        "select column_name, is_generated, ordinal_position from information_schema.columns "
+        "where table_name = '{t}' order by ordinal_position",
+        "select attname, attnum, attgenerated from pg_attribute where attrelid = '{t}'::regclass and attnum > 0 "
+        "order by attnum",
         "update {t} set a = 10 where id = 1 returning c, d",
         "insert into {t} (id, a, c) values (4, 1, 5)",
         "create index {t}_lower on {t} (lower(b)) where a > 1",
