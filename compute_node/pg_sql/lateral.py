@@ -194,6 +194,9 @@ def _rewrite_rows(sel: exp.Select, join: exp.Join, query: exp.Select, alias: str
         if isinstance(p, exp.Column) and _refers(p, sel, alias, names, others):
             p.replace(exp.Alias(this=column(p.name), alias=exp.to_identifier(p.name, quoted=True)))
     _substitute_in(sel, alias, names, column, sel, others)
+    for star in list(sel.find_all(exp.Column)):  # count(t.*): the row, NULL where the join found none
+        if isinstance(star.this, exp.Star) and star.table == alias and isinstance(star.parent, exp.Func):
+            star.replace(exp.column("value", table=rows, quoted=True))
 
 
 def _star_items(sel: exp.Select, lateral_join: exp.Join, alias: str,

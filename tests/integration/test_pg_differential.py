@@ -2587,6 +2587,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "on t.amount < 6 order by 1, 2",
         "select a.id, t.s from {t}_a a, lateral (select sum(amount) s from {t}_b where a_id = a.id group by created) t "
         "order by 1, 2",
+        "select a.id, count(t.*) from {t}_a a left join lateral (select amount from {t}_b where a_id = a.id) t "
+        "on true group by a.id order by 1",
         "select a.id, t.v from {t}_a a right join lateral (select 1 as v) t on true",
         "drop table {t}_b, {t}_a",
     ],
