@@ -21,13 +21,18 @@ def _fail(sqlstate: str, message: str):
     raise apsw.SQLError(f"[{sqlstate}] {message}")
 
 
+# The pure modules' errors, each carrying PostgreSQL's SQLSTATE.
+_ERRORS_WITH_SQLSTATE = (values.InputError, temporal.TemporalError, number_format.NumberFormatError,
+                         datetime_format.DatetimeFormatError, numeric_math.NumericMathError)
+
+
 def sql_function(fn):
-    """A SQLite function whose InputError or TemporalError becomes PostgreSQL's error (its
-    SQLSTATE in the message, which sql_errors reads)."""
+    """A SQLite function whose errors from the pure modules (_ERRORS_WITH_SQLSTATE) become
+    PostgreSQL's error (its SQLSTATE in the message, which sql_errors reads)."""
     def wrapper(*args):
         try:
             return fn(*args)
-        except (values.InputError, temporal.TemporalError) as e:
+        except _ERRORS_WITH_SQLSTATE as e:
             _fail(e.sqlstate, str(e))
     wrapper.__name__ = fn.__name__
     return wrapper
@@ -503,18 +508,11 @@ def pg_to_char(v, fmt, hint):
     if hint in NUMBER_HINTS or hint not in TEMPORAL and isinstance(v, (int, float)):
         if hint not in NUMBER_HINTS:
             hint = "float8" if isinstance(v, float) else "int4" if -2**31 <= v < 2**31 else "int8"
-        value = numeric_input(v) if hint == "num" else v
-        try:
-            return number_format.to_char(value, hint, str(fmt))
-        except number_format.NumberFormatError as e:
-            _fail(e.sqlstate, str(e))
+        return number_format.to_char(numeric_input(v) if hint == "num" else v, hint, str(fmt))
     parsed, kind = _temporal_arg(v, hint, "to_char")
-    try:
-        if kind == "interval":
-            return datetime_format.interval_to_char(parsed.months, parsed.days, parsed.us, str(fmt))
-        return datetime_format.to_char(parsed, kind, str(fmt))  # a time as the interval it casts to
-    except datetime_format.DatetimeFormatError as e:
-        _fail(e.sqlstate, str(e))
+    if kind == "interval":
+        return datetime_format.interval_to_char(parsed.months, parsed.days, parsed.us, str(fmt))
+    return datetime_format.to_char(parsed, kind, str(fmt))  # a time as the interval it casts to
 
 
 _NUMERIC_MATH = {"ln": numeric_math.ln, "log10": numeric_math.log10, "log": numeric_math.log,
@@ -528,10 +526,7 @@ def pg_numeric_math(name, shown, *args):
     compares."""
     if any(a is None for a in args):
         return None
-    try:
-        d = _NUMERIC_MATH[name](*(numeric_input(a) for a in args))
-    except numeric_math.NumericMathError as e:
-        _fail(e.sqlstate, str(e))
+    d = _NUMERIC_MATH[name](*(numeric_input(a) for a in args))
     return numeric.text(d) if shown == "t" else numeric.as_sqlite(d)
 
 
@@ -541,10 +536,7 @@ def pg_to_number(text, fmt, shown):
     the number SQLite compares."""
     if text is None or fmt is None:
         return None
-    try:
-        d = number_format.to_number(str(text), str(fmt))
-    except number_format.NumberFormatError as e:
-        _fail(e.sqlstate, str(e))
+    d = number_format.to_number(str(text), str(fmt))
     if d is None:
         return None
     return numeric.text(d) if shown == "t" else numeric.as_sqlite(d)
@@ -555,10 +547,7 @@ def pg_to_date(text, fmt):
     """to_date(text, format): the date's text."""
     if text is None or fmt is None:
         return None
-    try:
-        return temporal.format_date(datetime_format.to_date(str(text), str(fmt)))
-    except datetime_format.DatetimeFormatError as e:
-        _fail(e.sqlstate, str(e))
+    return temporal.format_date(datetime_format.to_date(str(text), str(fmt)))
 
 
 @sql_function
@@ -566,10 +555,7 @@ def pg_to_timestamp_format(text, fmt):
     """to_timestamp(text, format): the timestamptz's text (sessions run in UTC)."""
     if text is None or fmt is None:
         return None
-    try:
-        return temporal.format_timestamp(datetime_format.to_timestamp(str(text), str(fmt)), True)
-    except datetime_format.DatetimeFormatError as e:
-        _fail(e.sqlstate, str(e))
+    return temporal.format_timestamp(datetime_format.to_timestamp(str(text), str(fmt)), True)
 
 
 @sql_function
