@@ -127,16 +127,23 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
             return exp.Case(ifs=[exp.If(this=holds.copy(), true=scalar_plain(name))])
         return scalar_plain(name)
 
-    for p, items in star_items:  # * and t.*: the columns they stand for, in FROM's order
-        at = next(i for i, e in enumerate(sel.expressions) if e is p)
-        sel.set("expressions", sel.expressions[:at] + items + sel.expressions[at + 1:])
-    for p in list(sel.expressions):  # an unaliased t.x keeps its name x
-        if isinstance(p, exp.Column) and _refers(p, sel, alias, names, others):
-            p.replace(exp.Alias(this=scalar(p.name), alias=exp.to_identifier(p.name, quoted=True)))
-    _substitute_in(sel, alias, names, scalar, sel, others)
+    _replace_references(sel, alias, names, scalar, others, star_items)
     if side != "LEFT":
         keep = exp.Exists(this=query.copy())
         sel.where(keep if holds is None else exp.And(this=keep, expression=holds.copy()), copy=False)
+
+
+def _replace_references(sel: exp.Select, alias: str, names: list[str], value, others: set[str] | None,
+                        star_items) -> None:
+    """`*` and `alias.*` expanded in FROM's order, then each reference to the LATERAL
+    subquery's columns replaced by `value(name)` (an unaliased `t.x` keeps its name x)."""
+    for p, items in star_items:
+        at = next(i for i, e in enumerate(sel.expressions) if e is p)
+        sel.set("expressions", sel.expressions[:at] + items + sel.expressions[at + 1:])
+    for p in list(sel.expressions):
+        if isinstance(p, exp.Column) and _refers(p, sel, alias, names, others):
+            p.replace(exp.Alias(this=value(p.name), alias=exp.to_identifier(p.name, quoted=True)))
+    _substitute_in(sel, alias, names, value, sel, others)
 
 
 def _row_type(p: exp.Expression) -> str:
@@ -187,13 +194,7 @@ def _rewrite_rows(sel: exp.Select, join: exp.Join, query: exp.Select, alias: str
     joins.insert(at, exp.Join(this=source, side="LEFT" if side == "LEFT" else None,
                               on=on if on is not None else (exp.true() if side == "LEFT" else None)))
     sel.set("joins", joins)
-    for p, items in star_items:
-        at = next(i for i, e in enumerate(sel.expressions) if e is p)
-        sel.set("expressions", sel.expressions[:at] + items + sel.expressions[at + 1:])
-    for p in list(sel.expressions):  # an unaliased t.x keeps its name x
-        if isinstance(p, exp.Column) and _refers(p, sel, alias, names, others):
-            p.replace(exp.Alias(this=column(p.name), alias=exp.to_identifier(p.name, quoted=True)))
-    _substitute_in(sel, alias, names, column, sel, others)
+    _replace_references(sel, alias, names, column, others, star_items)
     for star in list(sel.find_all(exp.Column)):  # count(t.*): the row, NULL where the join found none
         if isinstance(star.this, exp.Star) and star.table == alias and isinstance(star.parent, exp.Func):
             star.replace(exp.column("value", table=rows, quoted=True))
