@@ -185,10 +185,36 @@ def bit_length(v):
 @functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
 def compile_regex(pattern: str, flags: int = 0) -> re.Pattern:
     """A PostgreSQL regular expression (ARE) as Python's: they agree on the common subset;
-    the POSIX class shorthands Python lacks are translated."""
+    the POSIX class shorthands Python lacks are translated. PostgreSQL's default is not
+    newline-sensitive: `.` matches a newline (DOTALL) and `$` only the string's end (Python's
+    also matches before a final newline: it becomes \\Z)."""
     p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
     p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
-    return re.compile(p, flags)
+    return re.compile(_end_anchors(p), flags | re.DOTALL)
+
+
+def _end_anchors(p: str) -> str:
+    """Each `$` that is an anchor (not escaped, not in a bracket expression) as \\Z."""
+    out, i, in_class = [], 0, False
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\" and i + 1 < len(p):
+            out.append(p[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = not (ch == "]" and not (out and out[-1] in ("[", "[^")))
+        elif ch == "[":
+            in_class = True
+            if p[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                continue
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _regex(pattern, flags) -> re.Pattern:
@@ -222,6 +248,54 @@ def substring_regex(s, pattern):
     if m is None:
         return None
     return m.group(1) if m.re.groups else m.group(0)
+
+
+def similar_to_regex(pattern: str, escape: str | None) -> str:
+    """A SIMILAR TO pattern as a POSIX regular expression (PostgreSQL's
+    similar_escape): % is .*, _ is ., ( is a group that captures nothing, . ^ $ and \\
+    are literal, a character after the escape character is literal; the rest (| * + ?
+    {m,n} [...]) is the regular expression's."""
+    out = ["(?:"]
+    after_escape = in_class = False
+    for ch in pattern:
+        if after_escape:
+            out.append("\\" + ch)
+            after_escape = False
+        elif escape and ch == escape:
+            after_escape = True
+        elif in_class:
+            out.append("\\\\" if ch == "\\" else ch)
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        elif ch == "(":
+            out.append("(?:")
+        elif ch in "\\.^$":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    if after_escape:
+        raise apsw.SQLError("[22025] invalid escape string")
+    return "".join(out) + ")"
+
+
+def similar_to(s, pattern, escape="\\"):
+    """s SIMILAR TO pattern [ESCAPE e]: the whole of s matches."""
+    if s is None or pattern is None or escape is None:
+        return None
+    escape = _text(escape)
+    if len(escape) > 1:
+        raise apsw.SQLError("[22025] invalid escape string")
+    try:
+        rx = compile_regex(similar_to_regex(_text(pattern), escape or None))
+    except re.error as e:
+        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
+    return int(rx.fullmatch(_text(s)) is not None)
 
 
 def regexp_count(s, pattern, start=1, flags=None):
@@ -331,7 +405,7 @@ def register(conn: apsw.Connection) -> None:
                             ("regexp_split_to_array", regexp_split_to_array, 2),
                             ("pg_substring_regex", substring_regex, 2), ("regexp_count", regexp_count, 2),
                             ("regexp_count", regexp_count, 3), ("regexp_count", regexp_count, 4),
-                            ("pg_to_hex", to_hex, 2),
+                            ("pg_to_hex", to_hex, 2), ("pg_similar", similar_to, 3),
                             ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
@@ -341,9 +415,9 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+FUNCTION_KINDS = {"pg_similar": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
-NODE_KINDS = {exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",
+NODE_KINDS = {exp.SimilarTo: "bool", exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",
               exp.Factorial: "num"}
 TEXT_ARRAY_FUNCTIONS = frozenset({"regexp_match", "regexp_split_to_array"})

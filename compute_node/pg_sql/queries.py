@@ -2029,8 +2029,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             single = isinstance(node, exp.Div) and exprtypes.oid(node) == pgtypes.FLOAT4  # real / real is a real
             out = exp.Anonymous(this=name, expressions=[node.this, node.expression])
             return exp.Anonymous(this="pg_float4", expressions=[out]) if single else out
+        if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):  # x SIMILAR TO p ESCAPE e
+            return exp.Anonymous(this="pg_similar", expressions=[node.this.this, node.this.expression,
+                                                                 node.expression])
         if isinstance(node, exp.SimilarTo):
-            raise SqlError("SIMILAR TO is not supported", "0A000")
+            return exp.Anonymous(this="pg_similar", expressions=[node.this, node.expression,
+                                                                 exp.Literal.string("\\")])
         if isinstance(node, exp.Anonymous):
             fname = node.name.lower()
             if fname in ("nextval", "currval", "setval") and node.expressions and isinstance(

@@ -2783,6 +2783,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select name from {t} where name > 'B' collate \"C\" order by 1",
         "drop table {t}",
     ],
+    "regular expressions across newlines; SIMILAR TO": [
+        # '.' did not match a newline and '$' matched before a final one (Python's defaults);
+        # SIMILAR TO was refused (0A000)
+        "create table {t} (id int primary key, s text)",
+        "insert into {t} values (1, E'a\\nb'), (2, E'a\\n'), (3, 'abc'), (4, 'a%c'), (5, null)",
+        "select id, s ~ 'a.b', s ~ 'a$', s ~ '^b', regexp_replace(s, '.', '-', 'g'), s similar to 'a_b', "
+        "s similar to 'a%', s not similar to '(a|x)bc', s similar to 'a#%c' escape '#' from {t} order by id",
+        "select 'a$' ~ 'a[$]', 'ab' ~ 'b$', regexp_count(E'a\\na', 'a$'), E'A\\nB' ~* 'a.b'",
+        "select 'abc' similar to '%(b|d)%', 'aaa' similar to 'a{2,3}', 'a' similar to 'a' escape '', "
+        "'xyz' similar to '[a-z]+', 'a_c' similar to 'a\\_c', 'a.c' similar to 'a.c', 'abc' similar to 'a.c'",
+        "select 'a' similar to 'a' escape 'ab'",
+        "drop table {t}",
+    ],
     "format() and bytea shown as text": [
         # format() was SQLite's printf: %I, %L and n$ gave an empty string
         "create table {t} (id int primary key, name text, b bytea, ok boolean, n numeric(6,2), f float8)",
