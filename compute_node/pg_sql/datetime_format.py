@@ -29,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from compute_node.pg_sql.values import InputError
+
 __all__ = ["DatetimeFormatError", "to_char", "to_char_fields", "interval_to_char", "to_timestamp",
            "to_timestamp_micros", "to_date", "to_date_days"]
 
@@ -44,13 +46,12 @@ MAX_TZDISP_HOUR = 15
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
-class DatetimeFormatError(ValueError):
+class DatetimeFormatError(InputError):
     """A PostgreSQL error raised by to_char / to_timestamp / to_date: `sqlstate`, PostgreSQL's message
     and its hint (None when it gives none)."""
 
     def __init__(self, sqlstate: str, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.sqlstate = sqlstate
+        super().__init__(sqlstate, message)
         self.message = message
         self.hint = hint
 

@@ -250,6 +250,7 @@ def substring_regex(s, pattern):
     return m.group(1) if m.re.groups else m.group(0)
 
 
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)  # (called per row, like compile_regex)
 def similar_to_regex(pattern: str, escape: str | None) -> str:
     """A SIMILAR TO pattern as a POSIX regular expression (PostgreSQL's
     similar_escape): % is .*, _ is ., ( is a group that captures nothing, . ^ $ and \\

@@ -20,6 +20,9 @@ import struct
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from compute_node.pg_sql.numeric import exact
+from compute_node.pg_sql.values import InputError
+
 # NUMDesc flags (NUM_F_*; those only the locale or nothing reads, like NUM_F_LDECIMAL, are left out)
 _DECIMAL, _ZERO, _BLANK, _FILLMODE, _LSIGN, _BRACKET, _MINUS, _PLUS, _ROMAN, _MULTI, _EEEE = (1 << i for i in range(11))
 _LSIGN_PRE, _LSIGN_NONE, _LSIGN_POST = -1, 0, 1
@@ -47,12 +50,8 @@ Number = int | float | Decimal | str
 _CTX = decimal.Context(prec=decimal.MAX_PREC, rounding=ROUND_HALF_UP, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 
-class NumberFormatError(ValueError):
+class NumberFormatError(InputError):
     """An error PostgreSQL raises from to_char or to_number, with its SQLSTATE."""
-
-    def __init__(self, sqlstate: str, message: str):
-        super().__init__(message)
-        self.sqlstate = sqlstate
 
 
 @dataclass
@@ -442,14 +441,9 @@ def _numeric_out_sci(x: Decimal, scale: int) -> str:
     return f"{_numeric_out(significand)}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
-def _to_decimal(value: Number) -> Decimal:
-    """A numeric's value; a float as its shortest text."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
 def _numeric(value: Number, d: _Desc) -> tuple[str, str, int]:
     """numeric_to_char's number: rounded half away from zero to the format's fraction digits."""
-    x = _to_decimal(value)
+    x = exact(value)  # (a float as its shortest text)
     if d.has(_ROMAN):
         if not x.is_finite():
             raise NumberFormatError("0A000", f"cannot convert {'NaN' if x.is_nan() else 'infinity'} to integer")

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from compute_node.pg_sql.numeric import MAX_DISPLAY_SCALE, MIN_SIG_DIGITS, dscale
+from compute_node.pg_sql.values import InputError
 
 _DEC_DIGITS = 4  # decimal digits per base-10000 (NBASE) digit
 _MAX_RESULT_SCALE = 2000  # NUMERIC_MAX_RESULT_SCALE
@@ -41,12 +42,8 @@ _INF = Decimal("Infinity")
 _HALF = Decimal("0.5")
 
 
-class NumericMathError(ValueError):
+class NumericMathError(InputError):
     """A PostgreSQL error from a numeric function: its SQLSTATE and message."""
-
-    def __init__(self, sqlstate: str, message: str):
-        super().__init__(message)
-        self.sqlstate = sqlstate
 
 
 def _negative_sqrt() -> NumericMathError:
@@ -299,6 +296,12 @@ def sqrt(x: Decimal) -> Decimal:
     weight = _weight(x)
     sweight = (weight + 1) * _DEC_DIGITS // 2 - 1
     rscale = _clamp_scale(max(MIN_SIG_DIGITS - sweight, dscale(x)))
+    return sqrt_var(x, rscale)
+
+
+def sqrt_var(x: Decimal, rscale: int) -> Decimal:
+    """sqrt_var: the square root of non-negative `x` rounded half away from zero to
+    `rscale` digits (at least x's own scale)."""
     if x == 0:
         return _zero(rscale)
     # rscale >= x's scale, so x * 10^(2 * rscale + 2) is an integer: its integer square root

@@ -406,11 +406,15 @@ def _distinct_typed(a: exp.Expression, b: exp.Expression) -> exp.Expression | No
                     default=exp.NEQ(this=cmp, expression=exp.Literal.number(0)))
 
 
-def _aggregate_shown(node: exp.Expression) -> str:
-    """'t' when an aggregate's result (with its FILTER, under OVER (...): the window's) is
-    shown, else 'n'."""
+def _aggregate_call(node: exp.Expression) -> exp.Expression:
+    """The whole call of aggregate `node`: with its FILTER (...), under its OVER (...)."""
     at = node.parent if isinstance(node.parent, exp.Filter) else node
-    return "t" if _shown(at.parent if isinstance(at.parent, exp.Window) else at) else "n"
+    return at.parent if isinstance(at.parent, exp.Window) else at
+
+
+def _aggregate_shown(node: exp.Expression) -> str:
+    """'t' when an aggregate's result (the whole call's: _aggregate_call) is shown, else 'n'."""
+    return "t" if _shown(_aggregate_call(node)) else "n"
 
 
 _AGGREGATE_MARK = "sixfold_aggregate"
@@ -420,8 +424,8 @@ def _aggregate(name: str, node: exp.Expression, args: list) -> exp.Expression:
     """A call of one of Sixfold's aggregates in place of `node`: under OVER (...) its
     window function form (`typed_functions.register_aggregate`). Marked as an aggregate
     (`_has_aggregate`): it is no AggFunc to the tree any more."""
-    at = node.parent if isinstance(node.parent, exp.Filter) else node  # agg(x) FILTER (...) OVER (...)
-    call = exp.Anonymous(this=name + ("_w" if isinstance(at.parent, exp.Window) else ""), expressions=args)
+    windowed = isinstance(_aggregate_call(node), exp.Window)  # agg(x) [FILTER (...)] OVER (...)
+    call = exp.Anonymous(this=name + ("_w" if windowed else ""), expressions=args)
     call.meta[_AGGREGATE_MARK] = True
     return call
 
@@ -1649,7 +1653,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.ArraySize):
         return exp.Anonymous(this="array_length", expressions=[node.this, node.expression or exp.Literal.number(1)])
     if isinstance(node, exp.ArrayAppend):
-        return exp.Anonymous(this="array_append", expressions=[node.this, node.expression])
+        return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         idx = node.expressions[0]  # sqlglot made PostgreSQL's 1-based subscript 0-based
         one_based = exp.Literal.number(int(idx.this) + 1) if isinstance(idx, exp.Literal) and not idx.is_string \
@@ -1685,9 +1689,9 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
             return exp.Anonymous(this="array_cat", expressions=[node.this, node.expression])
         if ka == "array":
-            return exp.Anonymous(this="array_append", expressions=[node.this, node.expression])
+            return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
         return exp.Anonymous(this="array_cat", expressions=[
-            exp.Anonymous(this="pg_array", expressions=[node.this]), node.expression])
+            exp.Anonymous(this="pg_array", expressions=[_element_value(node.this)]), node.expression])
     return None
 
 
@@ -2191,13 +2195,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Array):
             if any(isinstance(x, exp.Array) for x in node.expressions):
                 raise SqlError("multidimensional arrays are not supported", "0A000")
-            items = [_json_value(x) for x in node.expressions]  # a numeric's text keeps its scale: {1.50}
-            if items and {exprtypes.kind(x) for x in items if not isinstance(x, exp.Null)} == {"bool"}:
-                # ARRAY[true, false] is {t,f}: SQLite's booleans are 1 and 0
-                items = [x if isinstance(x, exp.Null) else exp.Case(ifs=[
-                    exp.If(this=x.copy(), true=exp.Literal.string("t")),
-                    exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))]) for x in items]
-            return exp.Anonymous(this="pg_array", expressions=items)
+            # ARRAY[true, 1.50]'s elements as their texts: {t,1.50} (SQLite's 1 and 1.5)
+            return exp.Anonymous(this="pg_array", expressions=[_element_value(x) for x in node.expressions])
         return node
 
     def wrapped(node: exp.Expression) -> exp.Expression:

@@ -10,13 +10,12 @@ give its bits, not merely close values.
 
 from __future__ import annotations
 
-import decimal
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import apsw
 
-from compute_node.pg_sql import numeric
+from compute_node.pg_sql import numeric, numeric_math
 from compute_node.pg_sql.typed_functions import _mode_value, register_aggregate
 
 # which -> (sample?, stddev?)
@@ -28,13 +27,6 @@ REGRESSION_FORMS = ("corr", "covar_pop", "covar_samp", "regr_avgx", "regr_avgy",
 
 def _overflow() -> apsw.SQLError:
     return apsw.SQLError("[22003] value out of range: overflow")
-
-
-def _numeric_sqrt(d: Decimal, rscale: int) -> Decimal:
-    """sqrt_var: the root of `d` rounded to `rscale` digits after the point."""
-    digits = max(d.adjusted(), 0) // 2 + rscale + 12
-    root = d.sqrt(decimal.Context(prec=digits, Emin=-100000, Emax=100000))
-    return root.quantize(Decimal(1).scaleb(-rscale), rounding=ROUND_HALF_UP, context=numeric.EXACT)
 
 
 def numeric_variance(values_sum: Decimal, squares_sum: Decimal, n: int, sample: bool, stddev: bool) -> Decimal | None:
@@ -50,7 +42,7 @@ def numeric_variance(values_sum: Decimal, squares_sum: Decimal, n: int, sample: 
     denominator = Decimal(n * (n - 1) if sample else n * n)
     div_rscale = numeric.div_scale(numerator, denominator)
     variance = numeric.divide(numerator, denominator)
-    return _numeric_sqrt(variance, div_rscale) if stddev else variance
+    return numeric_math.sqrt_var(variance, div_rscale) if stddev else variance
 
 
 class NumericVariance:

@@ -21,9 +21,9 @@ def _fail(sqlstate: str, message: str):
     raise apsw.SQLError(f"[{sqlstate}] {message}")
 
 
-# The pure modules' errors, each carrying PostgreSQL's SQLSTATE.
-_ERRORS_WITH_SQLSTATE = (values.InputError, temporal.TemporalError, number_format.NumberFormatError,
-                         datetime_format.DatetimeFormatError, numeric_math.NumericMathError)
+# The pure modules' errors, each carrying PostgreSQL's SQLSTATE (number_format's,
+# datetime_format's and numeric_math's are InputErrors).
+_ERRORS_WITH_SQLSTATE = (values.InputError, temporal.TemporalError)
 
 
 def sql_function(fn):

@@ -2625,6 +2625,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "array_prepend(0, array[1]), pg_typeof(array_prepend(1, array[2]))",
         "select array_fill(7, array[3]), array_fill('x'::text, array[2]), array_fill(1, array[0]), "
         "array_fill(true, array[2]), pg_typeof(array_fill('x'::text, array[2])), trim_array(array[1, 2, 3], 3)",
+        # an element put in by array_append / || is its text, as in ARRAY[...] ({t,0} and {1.5,2.5} before)
+        "select array_append(array[true], false), array_append(array[1.50], 2.50), array[1.5] || 2.50, "
+        "2.50 || array[1.5], array[true] || false, false || array[true], array_prepend(2.50, array[1.5])",
         "select trim_array(array[1, 2, 3], 4)",
         "drop table {t}",
     ],
