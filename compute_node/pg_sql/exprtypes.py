@@ -236,7 +236,7 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         if kinds <= {"int", "num"} and "num" in kinds:
             return "num"
         return kinds.pop() if len(kinds) == 1 else ""
-    body = _source_select(src)
+    body = source_select(src)
     frozen = body.meta.get(_FROZEN_KINDS) if body is not None else None
     for i, (name, p) in enumerate(named_items(src, body)):
         if name == col.name:
@@ -245,6 +245,13 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
 
 
 _FROZEN_KINDS = "pg_kinds"
+
+
+def freeze_values_kinds(sel: exp.Select, values: exp.Values, names: list[str]) -> None:
+    """Record on `sel`, the SELECT the rewrite puts in place of the VALUES list `values`
+    (its columns `names`), the columns' kinds as written: a WHERE rewritten after it
+    must still read `x::text` of a boolean or an interval column as that type's text."""
+    sel.meta[_FROZEN_KINDS] = [_source_column_kind(values, exp.column(n)) or "" for n in names]
 
 
 def freeze_derived_kinds(tree: exp.Expression) -> None:
@@ -273,10 +280,15 @@ def named_items(src: exp.Expression, body: exp.Select | None) -> list[tuple[str,
 
 
 def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression] | None:
-    """The rows' values (bare NULLs left out) of `col` in a VALUES source with column
-    aliases, None when `src` is not one or has no such column."""
-    alias = src.args.get("alias") if isinstance(src, exp.Values) else None
+    """The rows' values (bare NULLs left out) of `col` in a VALUES source (its columns
+    named by its alias, else column1, column2, ...), None when `src` is not one or has
+    no such column."""
+    if not isinstance(src, exp.Values):
+        return None
+    alias = src.args.get("alias")
     names = [c.name for c in alias.columns] if alias is not None else []
+    width = max((len(r.expressions) for r in src.expressions if isinstance(r, exp.Tuple)), default=0)
+    names += [f"column{i + 1}" for i in range(len(names), width)]  # PostgreSQL's names for the rest
     if col.name not in names or col.table and col.table != src.alias_or_name:
         return None
     i = names.index(col.name)
@@ -284,7 +296,7 @@ def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression]
             and not isinstance(r.expressions[i], exp.Null)]
 
 
-def _source_select(src: exp.Expression) -> exp.Select | None:
+def source_select(src: exp.Expression) -> exp.Select | None:
     """The SELECT that makes a FROM source's rows: a subquery's, a CTE's (the first branch
     of a set operation), None for a table."""
     body = None
@@ -297,9 +309,6 @@ def _source_select(src: exp.Expression) -> exp.Select | None:
     return body if isinstance(body, exp.Select) else None
 
 
-source_select = _source_select
-
-
 def _derived_projection(col: exp.Column) -> exp.Expression | None:
     """The select-list expression that defines `col` when it is a column of a subquery or
     CTE in its SELECT's FROM (one such source), else None."""
@@ -308,7 +317,7 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
         return None
     found = []
     for src in _sources(sel):
-        body = _source_select(src) if not col.table or col.table == src.alias_or_name else None
+        body = source_select(src) if not col.table or col.table == src.alias_or_name else None
         found += [p.unalias() for name, p in named_items(src, body) if name == col.name]
     return found[0] if len(found) == 1 else None
 
@@ -352,7 +361,9 @@ def _derived_scale(col: exp.Column) -> int | None:
     """The display scale of a column of a subquery or CTE: its expression's (a
     numeric(10,2) column read through `(select price from items) s` still shows 10.50)."""
     source = _derived_projection(col)
-    body = source.find_ancestor(exp.Select) if source is not None else None
+    if source is None:
+        return _values_scale(col)
+    body = source.find_ancestor(exp.Select)
     if body is None or isinstance(body.parent, (exp.Union, exp.Intersect, exp.Except)):
         return None  # (a set operation's other branches may show other scales)
     _derived_depth[0] += 1
@@ -360,6 +371,20 @@ def _derived_scale(col: exp.Column) -> int | None:
         return scale(source) if kind(source) in ("num", "int") else None
     finally:
         _derived_depth[0] -= 1
+
+
+def _values_scale(col: exp.Column) -> int | None:
+    """The display scale of a VALUES column in the FROM of the column's SELECT when its
+    rows agree on one ((values (1.50), (2.25)) v(x): 2)."""
+    sel = col.find_ancestor(exp.Select)
+    for src in _sources(sel) if sel is not None else []:
+        rows = _values_column(src, col)
+        if rows is not None:
+            if not rows or any(kind(r) not in ("num", "int") for r in rows):
+                return None
+            scales = {scale(r) for r in rows}
+            return scales.pop() if len(scales) == 1 else None
+    return None
 
 
 def _norm_decl(decl: str) -> str:

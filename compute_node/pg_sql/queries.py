@@ -14,8 +14,8 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows,
-    lateral, more_functions, ordered_set, quantified, quotient_text, reflection, schema, set_operations,
-    sql_functions, temporal, temporal_functions, values, views,
+    lateral, literal_types, more_functions, ordered_set, quantified, quotient_text, reflection, schema,
+    set_operations, sql_functions, star_expansion, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -1117,7 +1117,7 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
             return [(n, exp.column(n, table=alias, quoted=True),
                      exprtypes.kind(first.expressions[i]) if i < len(first.expressions) else "")
                     for i, n in enumerate(names)]
-        body = exprtypes._source_select(src)
+        body = exprtypes.source_select(src)
         if body is None:
             return None
         out = []
@@ -2147,10 +2147,16 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             alias = node.args["alias"]
             inner = node.copy()
             inner.set("alias", None)
+            width = max((len(r.expressions) for r in inner.expressions if isinstance(r, exp.Tuple)), default=0)
+            if len(alias.columns) > width:
+                raise SqlError(f'table "{alias.name}" has {width} columns available but {len(alias.columns)} '
+                               "columns specified", "42P10")
             cols = [exp.alias_(exp.column(f"column{i + 1}"), c.name, quoted=c.quoted)
                     for i, c in enumerate(alias.columns)]
-            return exp.Subquery(this=exp.select(*cols).from_(exp.Subquery(this=inner)),
-                                alias=exp.TableAlias(this=alias.this.copy()))
+            cols += [exp.column(f"column{i + 1}") for i in range(len(alias.columns), width)]  # the rest keep them
+            sel = exp.select(*cols).from_(exp.Subquery(this=inner))
+            exprtypes.freeze_values_kinds(sel, node, [c.alias_or_name for c in cols])
+            return exp.Subquery(this=sel, alias=exp.TableAlias(this=alias.this.copy()))
         if isinstance(node, exp.Returning):
             # RETURNING t.*: SQLite allows only the bare *
             for e in node.expressions:
@@ -2827,6 +2833,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
+    star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
+    literal_types.coerce(tree)  # quoted literals take their neighbours' type
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)

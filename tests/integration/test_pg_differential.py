@@ -2823,6 +2823,40 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 1 || '\\x01'::bytea",
         "drop table {t}",
     ],
+    "quoted literals take their neighbours' type; * over derived tables keeps types": [
+        # a quoted literal beside a typed value was left as written: '2 hours' beside an
+        # interval showed as '2 hours' (02:00:00), '9' beside 10 sorted after it as text
+        "select * from (values ('1 day'::interval), ('2 hours')) v(x)",
+        "select x from (values (10), ('9')) v(x) order by x",
+        "select x from (values (true), ('f')) v(x)",
+        "select x from (values (date '2020-01-01'), ('2020-1-2')) v(x) order by x",
+        "select '1 day'::interval union all select '2 hours'",
+        "select '2 hours' union all select '1 day'::interval",
+        "select 10 union all select '9' order by 1",
+        "select case when true then '2 hours' else '1 day'::interval end, coalesce(null, '2 hours', '1 day'::interval), "
+        "nullif('2 hours', '1 day'::interval), greatest('25 hours', '1 day'::interval)",
+        "select array['1 day'::interval, '3 hours']::text, array[date '2020-01-01', '2020-1-2']::text",
+        "select coalesce(null, 'yes', true)",
+        "select coalesce(null, 'x', 1)",
+        "select case when false then 'abc' else 1 end",
+        # * over a subquery, a CTE or VALUES lost the columns' types: a boolean showed 1, a
+        # numeric lost its scale
+        "with c as (select true as b, 1.50 as n, '1 day'::interval as i) select * from c",
+        "select * from (select true as b, 2.50 as n) s",
+        "select s.* from (select false as b) s",
+        "select * from (values (true, 1.50)) v",
+        "select * from (values (true), (false)) v(x), (select 1.50 as y) s order by 1",
+        "with c(x) as (select true) select * from c",
+        "select x from (values (1.50), (2.25)) v(x)",
+        "select * from (values (1, 2)) v(a)",
+        "select * from (values (1, 2)) v(a, b, c)",
+        "create table {t} (id int primary key, ok boolean, n numeric(6,2))",
+        "insert into {t} values (1, true, 1.5), (2, false, null)",
+        "select * from {t}, (select true as flag) s order by id",
+        "select t.*, s.* from {t} t join (select 1 as id, true as flag) s on s.id = t.id",
+        "select * from (select * from {t}) s order by id",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer

@@ -1,0 +1,100 @@
+"""Quoted literals that take their type from their neighbours, as PostgreSQL resolves
+them. Pure (a rewrite of sqlglot trees).
+
+A quoted literal has no type of its own in PostgreSQL ("unknown"). Where a value can
+come from several expressions (CASE and COALESCE branches, GREATEST / LEAST, NULLIF,
+ARRAY[...] elements, a column of a VALUES list or of the branches of UNION / INTERSECT
+/ EXCEPT), the literals take the type the others agree on and are converted to it
+before anything else: `coalesce(null, '2 hours', interval '1 day')` is 02:00:00,
+`(values (true), ('f'))` a boolean column, `(values (10), ('9')) order by 1` sorts
+numbers. Sixfold stores typed values in a canonical form, so a literal left as written
+would show, compare and sort as text. `coerce(tree)` wraps each such literal in a cast
+to the others' type, which the translator then turns into the stored form (and which
+fails with PostgreSQL's error for a literal the type cannot read, as there).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes
+
+# Kinds whose stored form or order differs from a literal's text. Arrays, enums and
+# text take a literal as written.
+_COERCED = {"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb",
+            "uuid", "bytea"}
+
+
+def _is_literal(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Literal) and e.is_string
+
+
+def _coerce_group(members: list[exp.Expression]) -> None:
+    """Cast the quoted literals among `members` to the type the others share."""
+    literals = [m for m in members if _is_literal(m)]
+    if not literals:
+        return
+    typed = [m for m in members if not _is_literal(m) and not isinstance(m, exp.Null)]
+    kinds = {exprtypes.kind(m) for m in typed}
+    labels = {exprtypes.type_label(m) for m in typed}
+    if len(kinds) != 1 or len(labels) != 1 or not kinds <= _COERCED:
+        return  # no type, or several: PostgreSQL's rules for mixed types are not needed here
+    label = labels.pop()
+    try:
+        to = exp.DataType.build(label, dialect="postgres")
+    except Exception:  # a label sqlglot cannot read back: leave the literals as written
+        return
+    for lit in literals:
+        cast = exp.Cast(this=lit.copy(), to=to.copy())
+        # a select list's literal keeps its column name (?column?, not the type's)
+        lit.replace(exp.alias_(cast, "?column?", quoted=True) if isinstance(lit.parent, exp.Select) else cast)
+
+
+def _values_columns(values: exp.Values) -> list[list[exp.Expression]]:
+    rows = [r.expressions for r in values.expressions if isinstance(r, exp.Tuple)]
+    if not rows or len({len(r) for r in rows}) != 1:
+        return []
+    return [[r[i] for r in rows] for i in range(len(rows[0]))]
+
+
+def _set_operation_columns(op: exp.SetOperation) -> list[list[exp.Expression]]:
+    branches: list[exp.Select] = []
+    stack: list[exp.Expression] = [op]
+    for _ in range(10_000):  # bounded: one step per branch
+        if not stack:
+            break
+        node = stack.pop()
+        while isinstance(node, exp.Subquery):
+            node = node.this
+        if isinstance(node, exp.SetOperation):
+            stack += [node.right, node.this]
+        elif isinstance(node, exp.Select):
+            branches.append(node)
+        else:
+            return []
+    widths = {len(b.expressions) for b in branches}
+    if len(widths) != 1 or any(isinstance(x.unalias(), exp.Star) for b in branches for x in b.expressions):
+        return []
+    return [[b.expressions[i].unalias() for b in branches] for i in range(widths.pop())]
+
+
+def coerce(tree: exp.Expression) -> None:
+    """Give the quoted literals of `tree` their neighbours' type (in place)."""
+    for node in list(tree.find_all(exp.Coalesce, exp.Case, exp.Greatest, exp.Least, exp.Nullif, exp.Array,
+                                   exp.Values, exp.SetOperation)):
+        if isinstance(node, exp.Values):
+            if isinstance(node.parent, exp.Insert):
+                continue  # INSERT's rows take the target columns' types
+            groups = _values_columns(node)
+        elif isinstance(node, exp.SetOperation):
+            if isinstance(node.parent, exp.SetOperation):
+                continue  # the outermost one resolves every branch
+            groups = _set_operation_columns(node)
+        elif isinstance(node, exp.Array):
+            groups = [list(node.expressions)]
+        elif isinstance(node, exp.Nullif):
+            groups = [[node.this, node.expression]]
+        else:
+            groups = [exprtypes.value_branches(node)]
+        for members in groups:
+            _coerce_group(members)
