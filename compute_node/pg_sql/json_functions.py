@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import apsw
 
-from compute_node.pg_sql import arrays, types, values
+from compute_node.pg_sql import arrays, interval_iso, settings, temporal, types, values
 
 
 def _load(doc):
@@ -139,6 +139,8 @@ def value_json(value, hint: str) -> str:
     if hint == "timestamptz" and isinstance(value, str):  # Sixfold's sessions run in UTC
         text = value.replace(" ", "T", 1)
         return json.dumps(text + ":00" if len(text) > 3 and text[-3] in "+-" and text[-2:].isdigit() else text)
+    if hint == "interval" and isinstance(value, str) and settings.iso_intervals():
+        return json.dumps(interval_iso.format_iso(temporal.parse_interval(value)))
     return json.dumps(str(value), ensure_ascii=False)
 
 

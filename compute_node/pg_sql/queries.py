@@ -1037,7 +1037,9 @@ def _json_hint(e: exp.Expression) -> str:
 
 def _json_value(e: exp.Expression) -> exp.Expression:
     """A JSON function's (or array_agg's) argument: a numeric as its exact text (1.50
-    stays 1.50, n * 2 is 3.00)."""
+    stays 1.50, n * 2 is 3.00), an interval in the session's IntervalStyle."""
+    if exprtypes.kind(e) == "interval":
+        return exp.Anonymous(this="pg_interval_text", expressions=[e])
     if exprtypes.kind(e) != "num":
         return e
     if _computed_numeric(e) and not _scaled_cast(e):
@@ -1679,8 +1681,8 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         if "bytea" in (ka, kb):  # text || bytea: the bytea's text
             return exp.DPipe(this=_as_text(node.this, "true", "false"),
                              expression=_as_text(node.expression, "true", "false"))
-        if {"bool", "float", "num"} & {ka, kb} and "array" not in (ka, kb):
-            # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5)
+        if {"bool", "float", "num", "interval"} & {ka, kb} and "array" not in (ka, kb):
+            # t/f (SQLite: 1/0); 1e+300 (1.0e+300); 2.50 (2.5); an interval in the session's IntervalStyle
             a, b = _as_text(node.this, "true", "false"), _as_text(node.expression, "true", "false")
             if a is not node.this or b is not node.expression:
                 return exp.DPipe(this=a, expression=b)
@@ -1699,10 +1701,13 @@ def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     """`x` as PostgreSQL's text of its value where SQLite's differs: a boolean as `true`
     / `false` (SQLite holds 1/0), a float in PostgreSQL's shortest form (SQLite prints
     1e300 as 1.0e+300), a numeric(p,s) with its scale (SQLite's 2.50 is 2.5), a bytea as
-    its hex text (SQLite's is the bytes themselves). Else `x`."""
+    its hex text (SQLite's is the bytes themselves), an interval in the session's
+    IntervalStyle (stored as postgres shows it). Else `x`."""
     k = exprtypes.kind(x)
     if k == "bytea":
         return exp.Anonymous(this="pg_bytea_text", expressions=[x])
+    if k == "interval":
+        return exp.Anonymous(this="pg_interval_text", expressions=[x])
     if k == "bool":
         return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string(true))],
                         default=exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string(false)))
@@ -1791,7 +1796,7 @@ _ELEMENT_ARGUMENTS = {"array_replace": (1, 2), "array_positions": (1,), "array_f
 
 def _element_value(x: exp.Expression) -> exp.Expression:
     """A value going into (or compared with) an array's elements: a boolean as t/f (SQLite
-    holds 1/0), a numeric as its exact text."""
+    holds 1/0), a numeric as its exact text, an interval in the session's IntervalStyle."""
     if exprtypes.kind(x) == "bool":
         return exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("t")),
                              exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))])

@@ -56,11 +56,12 @@ def output_setting(name: str, value: str) -> str:
             raise SqlError(f'DateStyle "{v}" is not supported: Sixfold shows and reads dates as ISO, MDY', "0A000")
         return "ISO, MDY"
     if key == "intervalstyle":
-        if v.lower() in ("sql_standard", "postgres_verbose", "iso_8601"):
-            raise SqlError(f'IntervalStyle "{v}" is not supported: Sixfold shows intervals as postgres does', "0A000")
-        if v.lower() != "postgres":
+        if v.lower() in ("sql_standard", "postgres_verbose"):
+            raise SqlError(f'IntervalStyle "{v}" is not supported: Sixfold shows intervals as postgres or '
+                           "iso_8601 does", "0A000")
+        if v.lower() not in ("postgres", "iso_8601"):
             raise SqlError(f'invalid value for parameter "IntervalStyle": "{v}"', "22023")
-        return "postgres"
+        return v.lower()
     if key == "client_min_messages":
         if v.lower() not in _MESSAGE_LEVELS:
             raise SqlError(f'invalid value for parameter "client_min_messages": "{v}"', "22023")
@@ -101,6 +102,14 @@ def _all() -> dict[str, tuple[str, str]]:
     for k, v in (getattr(SESSION, "params", None) or {}).items():
         out[k.lower()] = (k, v)
     return out
+
+
+def iso_intervals(params: dict | None = None) -> bool:
+    """Whether the session (`params`, else the running statement's) shows intervals as
+    ISO 8601 (SET intervalstyle = iso_8601): 'P1DT2H' for '1 day 02:00:00'."""
+    if params is None:
+        params = getattr(SESSION, "params", None) or {}
+    return params.get("IntervalStyle") == "iso_8601"
 
 
 def current_setting(name, missing_ok=False):

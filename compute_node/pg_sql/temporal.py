@@ -271,8 +271,6 @@ _UNITS = {
 }
 _IV_TOKEN = re.compile(r"\s*(?:([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?|([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)\s*"
                        r"([a-z]+)?)", re.IGNORECASE)
-_ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
-                  r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.IGNORECASE)
 
 
 def _add_unit(acc: list, field: str, factor: int, amount: Decimal) -> None:
@@ -298,15 +296,9 @@ def parse_interval(value) -> Interval:
     text = str(value).strip()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Interval(0, 0, int(round(value * US_PER_S)))
-    iso = _ISO.match(text)
-    if iso and text.upper() != "P":
-        acc = [0, 0, 0]
-        for amount, (field, factor) in zip(iso.groups(), [("months", 12), ("months", 1), ("days", 7), ("days", 1),
-                                                          ("us", 3600 * US_PER_S), ("us", 60 * US_PER_S),
-                                                          ("us", US_PER_S)]):
-            if amount:
-                _add_unit(acc, field, factor, Decimal(amount))
-        return Interval(*acc)
+    if isinstance(value, str) and value.startswith("P"):  # ISO 8601 ('P1DT2H'), read unstripped as PostgreSQL does
+        from compute_node.pg_sql import interval_iso
+        return interval_iso.parse(value)
     body = text[1:] if text.startswith("@") else text
     ago = False
     if re.search(r"\bago\s*$", body, re.IGNORECASE):

@@ -16,7 +16,7 @@ import zoneinfo
 import apsw
 from sqlglot import exp
 
-from compute_node.pg_sql import temporal
+from compute_node.pg_sql import interval_iso, settings, temporal, typed_functions
 from compute_node.pg_sql.temporal import US_PER_DAY, US_PER_S, Interval
 
 _DAYS_PER_MONTH = 30
@@ -329,7 +329,16 @@ FUNCTION_KINDS = {"make_timestamptz": "timestamptz", "isfinite": "bool", "pg_jus
                   "pg_make_time": "time"}
 
 
+def pg_interval_text(value):
+    """An interval's text in the running session's IntervalStyle (Sixfold stores the
+    postgres style): 'P1DT2H' under iso_8601. Not deterministic: it reads the session."""
+    if not isinstance(value, str) or not settings.iso_intervals():
+        return value
+    return interval_iso.format_iso(temporal.parse_interval(value))
+
+
 def register(conn: apsw.Connection) -> None:
+    conn.create_scalar_function("pg_interval_text", typed_functions.sql_function(pg_interval_text), 1)
     det = {"deterministic": True}
     conn.create_scalar_function("pg_justify", pg_justify, 2, **det)
     conn.create_scalar_function("pg_make_timestamp", pg_make_timestamp, 7, **det)

@@ -320,6 +320,15 @@ def encode_text(value, oid: int) -> bytes | None:
     return s.encode()
 
 
+def encode_text_iso_intervals(value, oid: int) -> bytes | None:
+    """encode_text for a session with IntervalStyle iso_8601: an interval as 'P1DT2H'
+    (Sixfold stores PostgreSQL's postgres-style text)."""
+    if oid == INTERVAL and isinstance(value, str):
+        from compute_node.pg_sql import interval_iso, temporal
+        return interval_iso.format_iso(temporal.parse_interval(value)).encode()
+    return encode_text(value, oid)
+
+
 _BIN_INT = {INT2: ">h", INT4: ">i", INT8: ">q", OID: ">I"}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from compute_node.pg_sql import float_input, schema
+from compute_node.pg_sql import float_input, schema, settings
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.queries import null_key_error
 from compute_node.pg_sql.copy import (
@@ -54,8 +54,9 @@ def _out_lines(session, spec) -> tuple[int, list[bytes]]:
                 for row in outcome.rows]
         return len(outcome.columns), [BINARY_HEADER, *body, BINARY_TRAILER]
     lines = [format_row([c for c, _ in outcome.columns], spec)] if spec.header else []
+    enc = pgtypes.encode_text_iso_intervals if settings.iso_intervals(session.params) else pgtypes.encode_text
     for row in outcome.rows:
-        vals = [None if v is None else pgtypes.encode_text(v, oid).decode() for v, (_, oid) in zip(row, outcome.columns)]
+        vals = [None if v is None else enc(v, oid).decode() for v, (_, oid) in zip(row, outcome.columns)]
         lines.append(format_row(vals, spec))
     return len(outcome.columns), lines
 

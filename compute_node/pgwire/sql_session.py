@@ -795,6 +795,8 @@ class PgSession:
         oids = [oid for _, oid in outcome.columns]
         fmts = [format_for(formats, i) for i in range(len(oids))]
         enc_text, enc_bin = pgtypes.encode_text, pgtypes.encode_binary
+        if settings.iso_intervals(self.params) and pgtypes.INTERVAL in oids:
+            enc_text = pgtypes.encode_text_iso_intervals
         out = []
         for row in outcome.rows:
             out.append(data_row([enc_bin(v, o) if f else enc_text(v, o) for v, o, f in zip(row, oids, fmts)]))

@@ -306,6 +306,31 @@ def test_copy_in_out_csv(cluster):
         assert conn.execute("select count(*) from cp where k = 21").fetchone() == (0,)
 
 
+def test_interval_style_iso_8601(cluster):
+    """SET intervalstyle = iso_8601 (Rails sends it at connect): reported to the client,
+    intervals in text results and COPY TO as ISO 8601, binary results unchanged, ISO
+    input read in either style."""
+    with connect(cluster, autocommit=True) as conn:
+        conn.execute("create table ivs (k integer primary key, d interval)")
+        conn.execute("insert into ivs values (1, 'P1DT2H'), (2, '-1 year 2 mons'), (3, '0'), (4, null)")
+        conn.execute("set intervalstyle = iso_8601")
+        assert conn.info.parameter_status("IntervalStyle") == "iso_8601"
+        cur = conn.cursor()
+        with cur.copy("COPY ivs TO STDOUT") as copy:
+            out = [tuple(r) for r in copy.rows()]
+        assert out == [("1", "P1DT2H"), ("2", "P-10M"), ("3", "PT0S"), ("4", None)]
+        # (psycopg reads text intervals in the postgres style only: d itself comes in binary)
+        text = conn.execute("select d::text from ivs order by k").fetchall()
+        assert [r[0] for r in text] == ["P1DT2H", "P-10M", "PT0S", None]
+        binary = conn.cursor(binary=True).execute("select d from ivs where k = 1").fetchone()[0]
+        assert binary == dt.timedelta(days=1, hours=2)
+        conn.execute("reset intervalstyle")
+        assert conn.info.parameter_status("IntervalStyle") == "postgres"
+        assert conn.execute("select d::text from ivs where k = 1").fetchone() == ("1 day 02:00:00",)
+    with psycopg.connect(cluster.uri(), connect_timeout=10, options="-c intervalstyle=iso_8601") as conn:
+        assert conn.execute("select interval '1 day 2 hours'::text").fetchone() == ("P1DT2H",)
+
+
 # --- transactions -----------------------------------------------------------------------------
 def test_transactions_commit_rollback_autocommit(cluster):
     with connect(cluster) as conn:  # psycopg default: not autocommit, BEGIN implicit

@@ -22,7 +22,7 @@ def test_accepted(name, value, shown):
 
 @pytest.mark.parametrize("name,value,sqlstate", [
     ("DateStyle", "German", "0A000"), ("DateStyle", "ISO, DMY", "0A000"), ("DateStyle", "SQL", "0A000"),
-    ("IntervalStyle", "iso_8601", "0A000"), ("IntervalStyle", "nope", "22023"), ("bytea_output", "escape", "0A000"),
+    ("IntervalStyle", "sql_standard", "0A000"), ("IntervalStyle", "nope", "22023"), ("bytea_output", "escape", "0A000"),
     ("bytea_output", "base64", "22023"), ("extra_float_digits", "0", "0A000"), ("extra_float_digits", "-3", "0A000"),
     ("extra_float_digits", "4", "22023"), ("extra_float_digits", "x", "22023"),
 ])
