@@ -7,7 +7,7 @@ import re
 
 import apsw
 
-from compute_node.pg_sql.constraints import unique_name
+from compute_node.pg_sql import constraints
 from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.sql")
@@ -107,17 +107,18 @@ def foreign_key_error(err: SqlError, sql: str, rows) -> SqlError:
         return err
     verb, table = m.group(1).upper(), m.group(2)
     table = table[1:-1].replace('""', '"') if table.startswith('"') else table
-    own = rows("SELECT group_concat(\"from\", '_') FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
-    referring = rows("SELECT m.name, group_concat(f.\"from\", '_') FROM sqlite_master m, "
+    own = rows("SELECT group_concat(\"from\", ',') FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
+    referring = rows("SELECT m.name, group_concat(f.\"from\", ','), m.sql FROM sqlite_master m, "
                      "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? "
                      "GROUP BY m.name, f.id", (table,))
     if verb in ("INSERT", "REPLACE") and len(own) == 1 or verb == "UPDATE" and len(own) == 1 and not referring:
-        name = f"{table}_{own[0][0]}_fkey"
+        create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+        name = constraints.foreign_key_name(create[0][0] if create else None, table, own[0][0])
         return SqlError(f'insert or update on table "{table}" violates foreign key constraint "{name}"', "23503")
     if verb in ("DELETE", "UPDATE") and len(referring) == 1 and (verb == "DELETE" or not own):
-        child, cols = referring[0]
+        child, cols, create = referring[0]
         return SqlError(f'update or delete on table "{table}" violates foreign key constraint '
-                        f'"{child}_{cols}_fkey" on table "{child}"', "23503")
+                        f'"{constraints.foreign_key_name(create, child, cols)}" on table "{child}"', "23503")
     return err
 
 
@@ -148,7 +149,7 @@ def unique_key_error(err: SqlError, sqlite_msg: str, rows) -> SqlError:
                 name = index
             elif origin == "u":
                 create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-                name = unique_name(create[0][0] if create else None, table, ",".join(cols))
+                name = constraints.unique_name(create[0][0] if create else None, table, ",".join(cols))
             break
     if name is None:
         return err

@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Make sure the PostgreSQL client tools the tests and benchmarks drive are installed:
-# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server). Installs the
-# Debian/Ubuntu package when one is missing; does nothing when they are all there.
+# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server), and the Ruby
+# PostgreSQL client the Rails test drives (ruby, ruby-activerecord, ruby-pg). Installs the
+# Debian/Ubuntu packages when one is missing; does nothing when they are all there.
 set -euo pipefail
+packages=()
 missing=0
 for tool in psql pgbench; do
     command -v "$tool" >/dev/null 2>&1 || missing=1
 done
 if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1; then :; else missing=1; fi
-if [ "$missing" = 0 ]; then
+if [ "$missing" = 1 ]; then
+    packages+=(postgresql postgresql-contrib)
+fi
+if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "active_record"; require "pg"' >/dev/null 2>&1; then
+    packages+=(ruby ruby-activerecord ruby-pg)
+fi
+if [ "${#packages[@]}" = 0 ]; then
     exit 0
 fi
-echo "installing PostgreSQL (psql, pgbench, server) with apt-get" >&2
+echo "installing ${packages[*]} with apt-get" >&2
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null

@@ -89,7 +89,7 @@ CONSTRAINTS = (
     "WHERE x.type = 'index' AND x.sql LIKE '%/*constraint %' "
     "UNION ALL "
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 50 + f.id, "
-    "m.name || '_' || group_concat(f.\"from\", '_') || '_fkey', 2200, 'f', "
+    "pg_fk_name(m.sql, m.name, group_concat(f.\"from\", ',')), 2200, 'f', "
     f"{PG_OID_BASE} + m.rowid, (SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
     "AND r.name = f.\"table\"), 0, 0, 0, 1, NULL, NULL, "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
@@ -116,7 +116,8 @@ BOOL_COLUMNS = frozenset({
     "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
     "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
     "proretset", "ispopulated", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
-    "opcdefault", "typnotnull", "admin_option", "inhdetachpending", "extrelocatable"})
+    "opcdefault", "typnotnull", "typbyval", "typispreferred", "typisdefined", "admin_option", "inhdetachpending",
+    "extrelocatable"})
 
 # Each: SQLite SELECT with the relation's columns. {user} and {database} are substituted
 # (as SQL string literals) from the session.
@@ -125,21 +126,112 @@ BOOL_COLUMNS = frozenset({
 # PRIMARY KEY would have (SQLite's rowid: no index of its own). oid, relname, pg_tbl_name,
 # pg_tbl_rowid, indisunique, indisprimary, pg_cols (comma and space), pg_sql.
 _IX_COLS = "(SELECT group_concat(ii.name, ', ') FROM pragma_index_info(m.name) ii)"
+# pg_index.indkey (int2vector's text): the key columns' attnums in order, 0 for an expression
+_IX_KEY = ("(SELECT group_concat(CASE WHEN ii.cid < 0 THEN 0 ELSE ii.cid + 1 END, ' ') "
+           "FROM (SELECT cid FROM pragma_index_info(m.name) ORDER BY seqno) ii)")
 INDEXES = (
     f"SELECT {PG_OID_BASE} + m.rowid AS oid, "
     "CASE WHEN m.sql IS NOT NULL THEN m.name WHEN il.origin = 'pk' THEN m.tbl_name || '_pkey' "
     f"ELSE m.tbl_name || '_' || replace({_IX_COLS}, ', ', '_') || '_key' END AS relname, "
     "m.tbl_name AS pg_tbl_name, t.rowid AS pg_tbl_rowid, coalesce(il.\"unique\", 0) AS indisunique, "
     f"(coalesce(il.origin = 'pk', 0) OR coalesce(pg_index_constraint(m.sql) = 'p', 0)) AS indisprimary, "
-    f"{_IX_COLS} AS pg_cols, m.sql AS pg_sql "
+    f"{_IX_COLS} AS pg_cols, m.sql AS pg_sql, {_IX_KEY} AS pg_indkey "
     "FROM sqlite_master m JOIN sqlite_master t ON t.type = 'table' AND t.name = m.tbl_name "
     "LEFT JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name "
     "WHERE m.type = 'index' AND NOT pg_hidden_object(m.tbl_name) "
     "UNION ALL "
-    f"SELECT {ROWID_KEY_OID_BASE} + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL "
+    f"SELECT {ROWID_KEY_OID_BASE} + m.rowid, m.name || '_pkey', m.name, m.rowid, 1, 1, p.name, NULL, "
+    "CAST(p.cid + 1 AS TEXT) "
     "FROM sqlite_master m JOIN pragma_table_info(m.name) p ON p.pk = 1 WHERE m.type = 'table' "
     "AND NOT pg_hidden_object(m.name) AND upper(p.type) = 'INTEGER' "
     "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1")
+
+
+# The built-in types Sixfold has, as PostgreSQL 15's pg_type lists them: (oid, typname,
+# typlen, typbyval, typcategory, typispreferred, typinput (its name: typoutput,
+# typreceive and typsend follow from it), typalign, typstorage, typelem, typarray).
+# The arrays are those a column can hold.
+BUILTIN_TYPES = (
+    (16, "bool", 1, True, "B", True, "boolin", "c", "p", 0, 1000),
+    (17, "bytea", -1, False, "U", False, "byteain", "i", "x", 0, 1001),
+    (18, "char", 1, True, "Z", False, "charin", "c", "p", 0, 1002),
+    (19, "name", 64, False, "S", False, "namein", "c", "p", 18, 1003),
+    (20, "int8", 8, True, "N", False, "int8in", "d", "p", 0, 1016),
+    (21, "int2", 2, True, "N", False, "int2in", "s", "p", 0, 1005),
+    (23, "int4", 4, True, "N", False, "int4in", "i", "p", 0, 1007),
+    (25, "text", -1, False, "S", True, "textin", "i", "x", 0, 1009),
+    (26, "oid", 4, True, "N", True, "oidin", "i", "p", 0, 1028),
+    (114, "json", -1, False, "U", False, "json_in", "i", "x", 0, 199),
+    (700, "float4", 4, True, "N", False, "float4in", "i", "p", 0, 1021),
+    (701, "float8", 8, True, "N", True, "float8in", "d", "p", 0, 1022),
+    (705, "unknown", -2, False, "X", False, "unknownin", "c", "p", 0, 0),
+    (1000, "_bool", -1, False, "A", False, "array_in", "i", "x", 16, 0),
+    (1005, "_int2", -1, False, "A", False, "array_in", "i", "x", 21, 0),
+    (1007, "_int4", -1, False, "A", False, "array_in", "i", "x", 23, 0),
+    (1009, "_text", -1, False, "A", False, "array_in", "i", "x", 25, 0),
+    (1015, "_varchar", -1, False, "A", False, "array_in", "i", "x", 1043, 0),
+    (1016, "_int8", -1, False, "A", False, "array_in", "d", "x", 20, 0),
+    (1021, "_float4", -1, False, "A", False, "array_in", "i", "x", 700, 0),
+    (1022, "_float8", -1, False, "A", False, "array_in", "d", "x", 701, 0),
+    (1028, "_oid", -1, False, "A", False, "array_in", "i", "x", 26, 0),
+    (1042, "bpchar", -1, False, "S", False, "bpcharin", "i", "x", 0, 1014),
+    (1043, "varchar", -1, False, "S", False, "varcharin", "i", "x", 0, 1015),
+    (1082, "date", 4, True, "D", False, "date_in", "i", "p", 0, 1182),
+    (1083, "time", 8, True, "D", False, "time_in", "d", "p", 0, 1183),
+    (1114, "timestamp", 8, True, "D", False, "timestamp_in", "d", "p", 0, 1115),
+    (1184, "timestamptz", 8, True, "D", True, "timestamptz_in", "d", "p", 0, 1185),
+    (1186, "interval", 16, False, "T", True, "interval_in", "d", "p", 0, 1187),
+    (1231, "_numeric", -1, False, "A", False, "array_in", "i", "x", 1700, 0),
+    (1700, "numeric", -1, False, "N", False, "numeric_in", "i", "m", 0, 1231),
+    (2950, "uuid", 16, False, "U", False, "uuid_in", "c", "p", 0, 2951),
+    (3802, "jsonb", -1, False, "U", False, "jsonb_in", "i", "x", 0, 3807),
+)
+
+
+def _io_functions(typinput: str) -> tuple[str, str, str, str]:
+    """A built-in type's input, output, receive and send functions: boolin's siblings
+    are boolout, boolrecv, boolsend; date_in's date_out, date_recv, date_send."""
+    for suffixes in (("_in", "_out", "_recv", "_send"), ("in", "out", "recv", "send")):
+        if typinput.endswith(suffixes[0]):
+            stem = typinput[:-len(suffixes[0])]
+            return stem + suffixes[0], stem + suffixes[1], stem + suffixes[2], stem + suffixes[3]
+    raise AssertionError(f"a type input function named otherwise: {typinput}")
+
+
+# The input functions that also take the type's OID and typmod (regprocedure's arguments).
+_TYPMOD_INPUTS = {"array_in", "bpcharin", "varcharin", "time_in", "timestamp_in", "timestamptz_in", "interval_in",
+                  "numeric_in"}
+
+
+def io_function_names() -> dict[str, str]:
+    """name -> argument list (as regprocedure shows it; '' for the output, receive and
+    send functions) of the input and output functions of Sixfold's types, which
+    pg_type.typinput and its siblings name."""
+    out = {"enum_in": "cstring,oid", "enum_out": "", "enum_recv": "", "enum_send": ""}
+    for row in BUILTIN_TYPES:
+        tin, tout, trecv, tsend = _io_functions(row[6])
+        out[tin] = "cstring,oid,integer" if tin in _TYPMOD_INPUTS else "cstring"
+        out.update({tout: "", trecv: "", tsend: ""})
+    return out
+
+
+def _builtin_type_rows() -> str:
+    rows = []
+    for oid, name, length, byval, category, preferred, tin, align, storage, elem, array in BUILTIN_TYPES:
+        tin, tout, trecv, tsend = _io_functions(tin)
+        rows.append(f"({oid}, '{name}', {length}, {int(byval)}, '{category}', {int(preferred)}, '{tin}', "
+                    f"'{tout}', '{trecv}', '{tsend}', '{align}', '{storage}', {elem}, {array})")
+    return ", ".join(rows)
+
+
+_PG_TYPE_COLUMNS = (
+    "column1 AS oid, column2 AS typname, 11 AS typnamespace, 10 AS typowner, column3 AS typlen, "
+    "column4 AS typbyval, 'b' AS typtype, column5 AS typcategory, column6 AS typispreferred, 1 AS typisdefined, "
+    "',' AS typdelim, 0 AS typrelid, column13 AS typelem, column14 AS typarray, column7 AS typinput, "
+    "column8 AS typoutput, column9 AS typreceive, column10 AS typsend, column11 AS typalign, "
+    "column12 AS typstorage, 0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, 0 AS typndims, "
+    "0 AS typcollation, NULL AS typdefault, NULL AS typacl")
+
 
 RELATIONS: dict[str, str] = {
     "pg_namespace": (
@@ -210,21 +302,17 @@ RELATIONS: dict[str, str] = {
         "p.dflt_value AS pg_default, p.type AS pg_decltype "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         "AND NOT pg_hidden_object(m.name)"),
-    "pg_type": (
-        "SELECT column1 AS oid, column2 AS typname, 11 AS typnamespace, column3 AS typlen, "
-        "'b' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, 0 AS typarray, ',' AS typdelim, "
-        "10 AS typowner, 0 AS typbasetype, -1 AS typtypmod, 0 AS typnotnull, NULL AS typacl FROM (VALUES "
-        "(16, 'bool', 1), (17, 'bytea', -1), (19, 'name', 64), (20, 'int8', 8), (21, 'int2', 2), "
-        "(23, 'int4', 4), (25, 'text', -1), (26, 'oid', 4), (114, 'json', -1), (700, 'float4', 4), "
-        "(701, 'float8', 8), (705, 'unknown', -2), (1042, 'bpchar', -1), (1043, 'varchar', -1), "
-        "(1082, 'date', 4), (1083, 'time', 8), (1114, 'timestamp', 8), (1184, 'timestamptz', 8), "
-        "(1186, 'interval', 16), (1700, 'numeric', -1), (2950, 'uuid', 16), (3802, 'jsonb', -1)) "
-        f"UNION ALL {enums.PG_TYPE_ROWS}"),
+    "pg_type": f"SELECT {_PG_TYPE_COLUMNS} FROM (VALUES {_builtin_type_rows()}) UNION ALL {enums.PG_TYPE_ROWS}",
+    # No range types: an empty relation (Rails joins pg_type to it)
+    "pg_range": ("SELECT 0 AS rngtypid, 0 AS rngsubtype, 0 AS rngmultitypid, 0 AS rngcollation, 0 AS rngsubopc, "
+                 "'-' AS rngcanonical, '-' AS rngsubdiff WHERE 0"),
     "pg_enum": enums.PG_ENUM,
     "pg_index": (
         f"SELECT x.oid AS indexrelid, {PG_OID_BASE} + x.pg_tbl_rowid AS indrelid, x.indisunique, "
         "x.indisprimary, 0 AS indisclustered, 1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, "
-        f"1 AS indimmediate FROM ({INDEXES}) x"),
+        "1 AS indimmediate, x.pg_indkey AS indkey, length(x.pg_indkey) - length(replace(x.pg_indkey, ' ', '')) + 1 "
+        "AS indnatts, pg_indexdef(x.pg_sql, x.relname, x.pg_tbl_name, x.pg_cols) AS pg_indexdef "
+        f"FROM ({INDEXES}) x"),
     # Column defaults, as written; a serial primary key (SQLite's AUTOINCREMENT rowid) shows
     # the nextval() default PostgreSQL's serial has.
     "pg_attrdef": (
@@ -253,7 +341,9 @@ RELATIONS: dict[str, str] = {
     "pg_settings": "SELECT * FROM pg_settings_rows",  # the session's settings over the server's (settings.py)
     "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
-    "pg_constraint": CONSTRAINTS,
+    "pg_constraint": (
+        "SELECT c.*, pg_fk_part(c.pg_condef, 'update') AS confupdtype, pg_fk_part(c.pg_condef, 'delete') "
+        f"AS confdeltype, CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype FROM ({CONSTRAINTS}) c"),
     # What COMMENT ON TABLE / VIEW / COLUMN kept (comments.py): objsubid 0 for the relation.
     "pg_description": (
         f"SELECT {PG_OID_BASE} + m.rowid AS objoid, {PG_CLASS_OID} AS classoid, "

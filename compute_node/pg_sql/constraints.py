@@ -36,6 +36,39 @@ def unique_name(create_sql: str | None, table: str, cols: str) -> str:
     return f"{table}_{'_'.join(names)}_key"
 
 
+def foreign_key_name(create_sql: str | None, table: str, cols: str) -> str:
+    """The name of a foreign key of CREATE TABLE on `cols` (comma-separated): the one given
+    (`CONSTRAINT name FOREIGN KEY (...)`, kept in the CREATE text; Rails names its keys
+    so), else table_cols_fkey."""
+    names = [c.strip() for c in str(cols).split(",")]
+    given = re.search(r'\bconstraint\s+("(?:[^"]|"")+"|\w+)\s+foreign\s+key\s*\(\s*' + r"\s*,\s*".join(
+        f'"?{re.escape(c)}"?' for c in names) + r"\s*\)", create_sql or "", re.IGNORECASE)
+    if given:
+        word = given.group(1)
+        return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+    return f"{table}_{'_'.join(names)}_fkey"
+
+
+
+_FK_DEFINITION = re.compile(r"^FOREIGN KEY \((.*?)\) REFERENCES (.+?)\((.*?)\)(.*)$", re.DOTALL)
+_ACTION_CODES = {"no action": "a", "restrict": "r", "cascade": "c", "set null": "n", "set default": "d"}
+
+
+def foreign_key_part(definition: str | None, part: str) -> str | None:
+    """A part of a foreign key's definition (pg_get_constraintdef's text, `FOREIGN KEY (a)
+    REFERENCES p(x) ON DELETE CASCADE`): 'update' / 'delete', pg_constraint's confupdtype /
+    confdeltype code ('a' no action, 'c' cascade, ...; ' ' for another constraint);
+    'referenced', the referenced columns (comma-separated)."""
+    m = _FK_DEFINITION.match(definition or "")
+    if part in ("update", "delete"):
+        if m is None:
+            return " "
+        action = re.search(rf"\bON {part.upper()} (NO ACTION|RESTRICT|CASCADE|SET NULL|SET DEFAULT)", m.group(4))
+        return _ACTION_CODES[action.group(1).lower()] if action else "a"
+    if part == "referenced":
+        return ",".join(c.strip() for c in m.group(3).split(",")) if m else None
+    raise ValueError(f"no such part of a foreign key: {part}")
+
 
 PREFIX = "sixfold_con:"
 

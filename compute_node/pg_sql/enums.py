@@ -259,9 +259,12 @@ def register(conn: apsw.Connection) -> None:
 
 # Catalog rows (SQLite SELECTs over sqlite_master) for pg_type and pg_enum.
 PG_TYPE_ROWS = (f"SELECT {ENUM_OID_BASE} + m.rowid AS oid, substr(m.name, {len(HOLDER_PREFIX) + 1}) AS typname, "
-                "2200 AS typnamespace, 4 AS typlen, 'e' AS typtype, 0 AS typcollation, 0 AS typrelid, 0 AS typelem, "
-                "0 AS typarray, ',' AS typdelim, 10 AS typowner, 0 AS typbasetype, -1 AS typtypmod, 0 AS typnotnull, "
-                "NULL AS typacl "
+                "2200 AS typnamespace, 10 AS typowner, 4 AS typlen, 1 AS typbyval, 'e' AS typtype, "
+                "'E' AS typcategory, 0 AS typispreferred, 1 AS typisdefined, ',' AS typdelim, 0 AS typrelid, "
+                "0 AS typelem, 0 AS typarray, 'enum_in' AS typinput, 'enum_out' AS typoutput, "
+                "'enum_recv' AS typreceive, 'enum_send' AS typsend, 'i' AS typalign, 'p' AS typstorage, "
+                "0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, 0 AS typndims, 0 AS typcollation, "
+                "NULL AS typdefault, NULL AS typacl "
                 f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE '{HOLDER_PREFIX}%'")
 PG_ENUM = (f"SELECT {ENUM_OID_BASE} * 10 + m.rowid * 1000 + l.key AS oid, {ENUM_OID_BASE} + m.rowid AS enumtypid, "
            "l.key + 1 AS enumsortorder, l.value AS enumlabel FROM sqlite_master m, json_each(pg_enum_labels(m.sql)) l "

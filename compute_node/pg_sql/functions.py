@@ -15,9 +15,9 @@ from decimal import Decimal
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, enums, extensions, float_input, int_coercion, json_functions, more_functions, numeric,
-    ordered_set, statistics, temporal_functions,
-    renames, routines, row_functions, settings, table_as, temporal, triggers, typed_functions, types, values,
+    catalog, comments, constraints, enums, extensions, float_input, index_definitions, int_coercion, json_functions,
+    more_functions, numeric, ordered_set, renames, routines, row_functions, settings, statistics, table_as, temporal,
+    temporal_functions, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 from sixfold.errors import SqlError
@@ -364,7 +364,11 @@ def _format_type(decltype):
         return _format_type(re.sub(r"\[\d*\]", "", decltype)) + "[]"
     m = re.search(r"\(([^)]*)\)", decltype)
     base = types.pg_type_name(decltype)
-    return f"{base}({m.group(1).replace(' ', '')})" if m else base
+    if not m:
+        return base
+    mods = f"({m.group(1).replace(' ', '')})"
+    head, sep, zone = base.partition(" with")  # timestamp(6) without time zone
+    return f"{head}{mods}{sep}{zone}" if sep else base + mods
 
 
 _TYPNAMES = {16: "bool", 17: "bytea", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json", 700: "float4",
@@ -388,14 +392,27 @@ def _to_regtype(name, strict):
         return None
     key = str(name).strip().lower().removeprefix("pg_catalog.").strip('"')
     oid = types.TYPE_OIDS.get(key)
+    if oid is None:
+        oid = _ARRAY_TYPE_OIDS.get(key)
+        if oid is None and key.endswith("[]"):  # text[] -> _text's OID
+            oid = _ARRAY_OF.get(types.TYPE_OIDS.get(key[:-2].strip()))
     if oid is None and strict:
         raise apsw.SQLError(f'[42704] type "{name}" does not exist')
     return oid
 
 
+# The array types of the catalog's pg_type: '_text' -> 1009, and element OID -> array OID.
+_ARRAY_TYPE_OIDS = {row[1]: row[0] for row in catalog.BUILTIN_TYPES if row[4] == "A"}
+_ARRAY_OF = {row[9]: row[0] for row in catalog.BUILTIN_TYPES if row[4] == "A"}
+_ELEMENT_OF = {array: elem for elem, array in _ARRAY_OF.items()}
+
+
 def _regtype_name(oid):
     if oid is None:
         return None
+    elem = _ELEMENT_OF.get(int(oid))
+    if elem is not None:
+        return types.REGTYPE_NAMES[elem] + "[]"
     return types.REGTYPE_NAMES.get(int(oid), str(oid))
 
 
@@ -817,6 +834,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_regclass_found", _regclass_found, 2, **det)
     conn.create_scalar_function("pg_tablespace_named", _tablespace_named, 1, **det)
     conn.create_scalar_function("pg_view_definition", catalog.view_definition, 1, **det)
+    conn.create_scalar_function("pg_indexdef", typed_functions.sql_function(index_definitions.definition), 4, **det)
     conn.create_scalar_function("pg_first", lambda first, _rest: first, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 3, **det)
@@ -852,6 +870,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
     conn.create_scalar_function("pg_unique_name", constraints.unique_name, 3, **det)
+    conn.create_scalar_function("pg_fk_name", constraints.foreign_key_name, 3, **det)
+    conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
     conn.create_scalar_function("regexp_replace", _regexp_replace, 3, **det)

@@ -78,7 +78,7 @@ def _cast(node: exp.Cast) -> exp.Expression:
     if checked is not None:
         return checked  # value::domain: the base type's cast, with the domain's checks
     if isinstance(to, exp.ObjectIdentifier) or (to is not None and to.sql("postgres").lower().split(".")[-1] in (
-            "regtype", "regclass", "oid", "regproc", "regnamespace")):
+            "regtype", "regclass", "oid", "regproc", "regprocedure", "regnamespace")):
         return _cast_object_identifier(x, to, _shown(node) and not _compared(node))
     if isinstance(to, exp.DataType):
         t = to.this.name if hasattr(to.this, "name") else str(to.this)
@@ -194,7 +194,27 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) 
     if short == "regclass":
         found = _regclass(x, named, strict=True)
         return _regclass(found, named=False, strict=False) if named and shown else found
+    if short in ("regproc", "regprocedure") and isinstance(x, exp.Literal) and x.is_string:
+        return _io_function(x.this, short, shown)
     raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+def _io_function(text: str, to: str, shown: bool) -> exp.Expression:
+    """'array_in(cstring,oid,integer)'::regprocedure, 'boolin'::regproc: a type's input
+    or output function, which the catalog's pg_type.typinput and its siblings hold by
+    name (Rails compares them so). Other functions are refused."""
+    compact = "".join(text.split())
+    name, paren, args = compact.partition("(")
+    known = catalog.io_function_names()
+    if to == "regprocedure" and (not paren or not args.endswith(")")):
+        raise SqlError("expected a left parenthesis" if not paren else "expected a right parenthesis", "22P02")
+    if name.lower() not in known or (to == "regprocedure" and args[:-1].lower() != known[name.lower()]) or \
+            (to == "regprocedure" and known[name.lower()] == ""):
+        raise SqlError(f"cast to type {to} of anything but a type's input function ({text!r}) is not supported",
+                       "0A000")
+    if to == "regprocedure" and shown:
+        return exp.Literal.string(f"{name.lower()}({known[name.lower()]})")
+    return exp.Literal.string(name.lower())
 
 
 def _single_column(sel: exp.Select) -> exp.Select:
@@ -2136,6 +2156,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.column("pg_condef" if node.name.lower() == "pg_get_constraintdef" else
                               "pg_tgdef_pretty" if pretty else "pg_tgdef",
                               table=col.args.get("table").copy() if col.args.get("table") else None)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_indexdef" and node.expressions and \
+                isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "indexrelid" and \
+                (len(node.expressions) == 1 or node.expressions[1].sql() == "0"):
+            col = node.expressions[0]  # the catalog's pg_index prints the definition (index_definitions.py)
+            return exp.column("pg_indexdef", table=col.args.get("table").copy() if col.args.get("table") else None)
         if isinstance(node, exp.Anonymous) and node.name.lower() == "format_type" and node.expressions and \
                 isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "atttypid":
             col = node.expressions[0]  # the catalog's pg_attribute keeps the declared type itself
@@ -3452,7 +3477,8 @@ def _typed_current_timestamp(text: str) -> str:
 
 def dml(text, rest, ctx):
     word = text[:6].lower()
-    refl = reflection.answer(text) if word == "select" and "unnest" in text else None
+    refl = reflection.answer(text) if word == "select" and (
+        "unnest" in text or "generate_subscripts" in text or "conkey[1]" in text) else None
     if refl is not None:
         nums = [int(n) for n in re.findall(r"\$(\d+)", text)]
         return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=max(nums, default=0),

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 
-from compute_node.pg_sql.catalog import CONSTRAINTS, PG_OID_BASE
+from compute_node.pg_sql.catalog import BUILTIN_TYPES, CONSTRAINTS, PG_OID_BASE
+from compute_node.pg_sql.types import REGTYPE_NAMES
 
 _IDX_COLS = "(SELECT group_concat(coalesce(name, '?'), ',') FROM pragma_index_info(il.name))"
 
-BOOL, TEXT_ARRAY, BOOL_ARRAY, INT8_ARRAY, INT2VECTOR = 16, 1009, 1000, 1016, 22
+BOOL, CHAR, TEXT_ARRAY, BOOL_ARRAY, INT8_ARRAY, INT2VECTOR = 16, 18, 1009, 1000, 1016, 22
 
 
 def _norm(sql: str) -> str:
@@ -50,6 +51,12 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
     """(SQLite query, result column OIDs) for a reflection query SQLite cannot run as
     written; None when `pg_sql` is not one of them."""
     text = _norm(pg_sql)
+    rails = _RAILS_PRIMARY_KEYS.fullmatch(text)
+    if rails is not None:
+        return _primary_key_columns(rails.group(1)), (NAME,)
+    rails = _RAILS_FOREIGN_KEYS.fullmatch(text)
+    if rails is not None:
+        return _foreign_keys(rails.group(1), rails.group(2)), (TEXT, NAME, NAME, NAME, CHAR, CHAR, BOOL)
     if "unnest(pg_catalog.pg_index.indkey)" not in text:
         return None
     if "unnest(pg_catalog.pg_index.indclass)" in text:
@@ -89,14 +96,60 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
     return None
 
 
+# Rails' primary_keys(table): the primary key's columns in key order, through
+# generate_subscripts over pg_index.indkey (neither of which SQLite has).
+_RAILS_PRIMARY_KEYS = re.compile(
+    r"select a\.attname from \( select indrelid, indkey, generate_subscripts\(indkey, 1\) idx from pg_index "
+    r"where indrelid = '((?:[^']|'')+)'::regclass and indisprimary \) i join pg_attribute a on a\.attrelid = "
+    r"i\.indrelid and a\.attnum = i\.indkey\[i\.idx\] order by i\.idx")
+
+
+# Rails' foreign_keys(table): each key's first column and the one it references, its
+# name, actions and validity (through conkey[1] and confkey[1], which SQLite cannot index).
+_RAILS_FOREIGN_KEYS = re.compile(
+    r"select t2\.oid::regclass::text as to_table, a1\.attname as column, a2\.attname as primary_key, "
+    r"c\.conname as name, c\.confupdtype as on_update, c\.confdeltype as on_delete, c\.convalidated as valid "
+    r"from pg_constraint c join pg_class t1 on c\.conrelid = t1\.oid join pg_class t2 on c\.confrelid = t2\.oid "
+    r"join pg_attribute a1 on a1\.attnum = c\.conkey\[1\] and a1\.attrelid = t1\.oid join pg_attribute a2 on "
+    r"a2\.attnum = c\.confkey\[1\] and a2\.attrelid = t2\.oid join pg_namespace t3 on c\.connamespace = t3\.oid "
+    r"where c\.contype = 'f' and t1\.relname = '((?:[^']|'')+)' and t3\.nspname = "
+    r"(any \(current_schemas\(false\)\)|'public') order by c\.conname")
+
+
+def _foreign_keys(relation: str, _schema: str) -> str:
+    name = "'" + relation + "'"  # (as the client quoted it)
+    column = "substr(c.pg_cols || ',', 1, instr(c.pg_cols || ',', ',') - 1)"
+    referenced = "pg_fk_part(c.pg_condef, 'referenced')"
+    referenced = f"substr({referenced} || ',', 1, instr({referenced} || ',', ',') - 1)"
+    return (f'SELECT quote_ident(p.name) AS to_table, {column} AS "column", {referenced} AS primary_key, '
+            "c.conname AS name, pg_fk_part(c.pg_condef, 'update') AS on_update, "
+            "pg_fk_part(c.pg_condef, 'delete') AS on_delete, c.convalidated AS valid "
+            f"FROM ({CONSTRAINTS}) c JOIN sqlite_master t ON t.rowid = c.conrelid - {PG_OID_BASE} "
+            f"JOIN sqlite_master p ON p.rowid = c.confrelid - {PG_OID_BASE} "
+            f"WHERE c.contype = 'f' AND t.type = 'table' AND t.name = {name} ORDER BY c.conname")
+
+
+def _primary_key_columns(relation: str) -> str:
+    """The SQLite query for the primary key columns of `relation` (as 'name'::regclass
+    reads it: quoted keeps its case, unquoted is folded, a schema public is dropped)."""
+    name = relation.replace("''", "'")
+    if name.startswith("public."):
+        name = name[len("public."):]
+    name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
+    quoted = "'" + name.replace("'", "''") + "'"
+    return (f"SELECT p.name AS attname FROM pragma_table_info({quoted}) p "
+            f"WHERE p.pk > 0 AND pg_regclass_found((SELECT rowid FROM sqlite_master WHERE type = 'table' "
+            f"AND name = {quoted}), {quoted}) IS NOT NULL ORDER BY p.pk")
+
+
 # asyncpg asks what an array type is before it encodes or decodes one (its introspection
 # query, WITH RECURSIVE typeinfo_tree ..., which SQLite cannot run): the array types
 # Sixfold has (arrays.py) and their element types, for the OIDs asked ($1, an oid[]).
-_ARRAY_TYPES = ((1005, "_int2", 21, "smallint", "int2"), (1007, "_int4", 23, "integer", "int4"),
-                (1016, "_int8", 20, "bigint", "int8"), (1021, "_float4", 700, "real", "float4"),
-                (1022, "_float8", 701, "double precision", "float8"), (1000, "_bool", 16, "boolean", "bool"),
-                (1009, "_text", 25, "text", "text"), (1015, "_varchar", 1043, "character varying", "varchar"),
-                (1028, "_oid", 26, "oid", "oid"), (1231, "_numeric", 1700, "numeric", "numeric"))
+def _array_types() -> list[tuple[int, str, int, str, str]]:
+    """(array OID, its typname, element OID, the element's SQL name, its typname) of the
+    catalog's array types."""
+    names = {row[0]: row[1] for row in BUILTIN_TYPES}
+    return [(row[0], row[1], row[9], REGTYPE_NAMES[row[9]], names[row[9]]) for row in BUILTIN_TYPES if row[4] == "A"]
 OID, NAME, TEXT, INT4, OID_ARRAY = 26, 19, 25, 23, 1028
 
 
@@ -105,7 +158,7 @@ def asyncpg_types(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
     text = _norm(pg_sql)
     if "typeinfo_tree" not in text or "any($1::oid[])" not in text:
         return None
-    values = ", ".join(f"({a}, '{n}', {e}, '{en}', '{es}')" for a, n, e, en, es in _ARRAY_TYPES)
+    values = ", ".join(f"({a}, '{n}', {e}, '{en}', '{es}')" for a, n, e, en, es in _array_types())
     asked = "(SELECT CAST(value AS INTEGER) AS oid FROM json_each('[' || substr(?1, 2, length(?1) - 2) || ']'))"
     sql = (f"WITH t(oid, name, elem, elemname, elemshort) AS (VALUES {values}) "
            "SELECT t.oid, 'pg_catalog' AS ns, t.name, 'b' AS kind, NULL AS basetype, t.elem AS elemtype, "

@@ -2889,6 +2889,38 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from (select * from {t}) s order by id",
         "drop table {t}",
     ],
+    "catalog answers Rails reads: type map, index definitions, named foreign keys": [
+        # 'array_in(...)'::regprocedure, pg_range, typinput and 'text[]'::regtype failed;
+        # pg_get_indexdef did not exist; a CREATE TABLE foreign key's own name was lost
+        "select t.oid, t.typname, t.typelem, t.typdelim, t.typinput, r.rngsubtype, t.typtype, t.typbasetype "
+        "from pg_type as t left join pg_range as r on oid = rngtypid where t.oid in (16, 18, 23, 1009, 1231, 1700)"
+        " and (t.typname in ('bool', 'int4', 'numeric') or t.typinput = 'array_in(cstring,oid,integer)'::regprocedure"
+        " or t.typelem != 0) order by 1",
+        "select 'array_in(cstring, oid, integer)'::regprocedure::text, 'boolin'::regproc::text",
+        "select typname, typbyval, typcategory, typispreferred, typoutput, typreceive, typsend, typalign, typstorage "
+        "from pg_type where oid in (16, 18, 20, 25, 1009, 1082, 1186, 1700, 3802) order by oid",
+        "select 'text[]'::regtype::oid, 'integer[]'::regtype::oid, '_int4'::regtype::oid, 1231::regtype::text",
+        "select 'nosuch[]'::regtype",
+        "create table {t}_p (id bigserial primary key, name text)",
+        "create table {t} (id bigserial primary key, p_id bigint not null, title varchar(200), at timestamp(6), "
+        "b time(3), c timestamptz(2), constraint fk_{t}_p foreign key (p_id) references {t}_p (id) on delete cascade)",
+        "create unique index {t}_title on {t} (title)",
+        "create index {t}_p_at on {t} (p_id, at desc)",
+        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}'::regclass and attnum > 2 "
+        "order by attnum",
+        "select i.relname, pg_get_indexdef(d.indexrelid), d.indkey, d.indisunique from pg_index d "
+        "join pg_class i on i.oid = d.indexrelid where d.indrelid = '{t}'::regclass and not d.indisprimary "
+        "order by 1",
+        "select conname, confupdtype, confdeltype, confmatchtype, contype from pg_constraint "
+        "where conrelid = '{t}'::regclass and contype = 'f'",
+        "insert into {t} (p_id, title) values (42, 'x')",
+        "insert into {t}_p (name) values ('a')",
+        "insert into {t} (p_id, title) values (1, 'x')",
+        "delete from {t}_p",
+        "select count(*) from {t}",
+        "drop table {t}",
+        "drop table {t}_p",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
