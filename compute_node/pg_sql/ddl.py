@@ -221,6 +221,9 @@ def _create_index(text, rest, ctx):
     if unique and method != "btree":
         raise SqlError(f'access method "{method}" does not support unique indexes', "0A000")
     table = _table_name(table)
+    if unique:
+        _unique_over_interval([e.strip() for e in split_top_level(cols)],
+                              lambda c: schema.column_type(table.strip('"'), c.strip('"')))
     col_sql = ", ".join(_index_element(e, ctx) for e in split_top_level(cols))
     if not name:
         name = f"{table.strip(chr(34))}_{'_'.join(re.findall(r'[A-Za-z0-9_]+', cols)[:3])}_idx"
@@ -316,6 +319,8 @@ def alter(text, rest, ctx):
     if pm:
         cname = ident(pm.group(1)) if pm.group(1) else None
         is_pk = pm.group(2).lower().startswith("primary")
+        _unique_over_interval([c.strip() for c in pm.group(3).split(",")],
+                              lambda c: schema.column_type(bare, c.strip('"')))
         cols = ", ".join(ident(c.strip()) for c in pm.group(3).split(","))
         if not cname:
             cname = f"{bare}_pkey" if is_pk else f"{bare}_{'_'.join(c.strip().strip(chr(34)) for c in pm.group(3).split(','))}_key"
@@ -502,6 +507,7 @@ def _create_table(text, ctx):
     col_pk = [c for c in cols if any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint)
                                      for k in c.args.get("constraints") or [])]
     others = _name_checks(name, cols, others)
+    _refuse_interval_keys(cols, others)
     parts = []
     triggers = []
     for c in cols:
@@ -516,6 +522,31 @@ def _create_table(text, ctx):
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _unique_over_interval(columns: list[str], type_of) -> None:
+    """A primary key or unique constraint (or index) on an interval column is refused:
+    SQLite would tell '1 day' and '24:00:00' apart, which PostgreSQL finds equal (0A000)."""
+    for col in columns:
+        decl = type_of(col)
+        if decl is not None and values.converted_kind(decl) == "interval":
+            raise SqlError(f'a primary key or unique constraint on the interval column "{col}" is not supported: '
+                           "equal intervals in different forms ('1 day', '24:00:00') would not collide", "0A000")
+
+
+def _refuse_interval_keys(cols: list, others: list) -> None:
+    types = {c.name.lower(): _pg_type_text(c.args["kind"]) for c in cols if c.args.get("kind") is not None}
+    type_of = lambda name: types.get(name.strip('"').lower())  # noqa: E731
+    for c in cols:
+        if any(isinstance(k.args.get("kind"), (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint))
+               for k in c.args.get("constraints") or []):
+            _unique_over_interval([c.name], type_of)
+    for o in others:
+        for key in [o, *(o.expressions if isinstance(o, exp.Constraint) else [])]:
+            if isinstance(key, (exp.PrimaryKey, exp.UniqueColumnConstraint)):
+                named = key.expressions if isinstance(key, exp.PrimaryKey) else \
+                    (key.this.expressions if isinstance(key.this, exp.Schema) else [])
+                _unique_over_interval([n.name for n in named], type_of)
 
 
 def _keep_check_text(check: exp.CheckColumnConstraint) -> None:

@@ -213,6 +213,18 @@ cte_named = _cte  # (views.py: a CTE shadows a view of its name)
 sources = _sources  # (a SELECT's FROM and JOIN sources, for views.py and quotient_text.py)
 
 
+from_sources = _sources  # the FROM and JOIN sources of a SELECT, in order
+
+
+def source_kind(src: exp.Expression, name: str) -> str:
+    """The kind of column `name` of a FROM source (a table of the catalog, a subquery, a
+    CTE, VALUES), '' when unknown."""
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db and \
+            _cte(src.name, src) is None:
+        return decl_kind(schema.column_type(src.name, name))
+    return _source_column_kind(src, exp.column(name)) or ""
+
+
 def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     """The kind of `col` in one FROM source, None when the source has no such column."""
     if col.table and col.table != src.alias_or_name:

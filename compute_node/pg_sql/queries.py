@@ -13,9 +13,9 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion, json_rows,
-    lateral, literal_types, more_functions, ordered_set, quantified, quotient_text, reflection, schema,
-    set_operations, sql_functions, star_expansion, temporal, temporal_functions, values, views,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion,
+    interval_keys, json_rows, lateral, literal_types, more_functions, ordered_set, quantified, quotient_text,
+    reflection, schema, set_operations, sql_functions, star_expansion, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -2865,6 +2865,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _statement_forms(tree)
     star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
+    interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)

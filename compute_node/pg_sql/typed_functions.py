@@ -247,10 +247,21 @@ def pg_icmp(a, b):
     return (x > y) - (x < y)
 
 
+# Every interval's span in microseconds lies within +-10**22 (months and days are 32 bits,
+# the time 64): offset by it and written with 23 digits, the texts sort as the spans do.
+_KEY_OFFSET, _KEY_DIGITS = 10**22, 23
+
+
 @sql_function
 def pg_interval_key(v):
-    """An interval's place in PostgreSQL's order, as a number to sort on."""
-    return None if v is None else _interval_key(v)
+    """An interval's place in PostgreSQL's order, and its identity for grouping ('1 day'
+    and '24:00:00' have one key): its span as fixed-width text, since a span can pass
+    SQLite's 64-bit integers ('170000000 years')."""
+    if v is None:
+        return None
+    key = _interval_key(v) + _KEY_OFFSET
+    assert 0 <= key < 10**_KEY_DIGITS, key
+    return f"{key:0{_KEY_DIGITS}d}"
 
 
 def _interval_pick(largest: bool):

@@ -2921,6 +2921,33 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table {t}",
         "drop table {t}_p",
     ],
+    "equal intervals in different forms group and match as one": [
+        # '1 day' and '24:00:00' (and '1 mon' and '30 days') are equal in PostgreSQL; GROUP BY,
+        # DISTINCT, count(DISTINCT), PARTITION BY, IN and = ANY told them apart by their text
+        "create table {t} (id int primary key, x interval)",
+        "insert into {t} values (1, '1 day'), (2, '24 hours'), (3, '1 mon'), (4, '30 days'), (5, null), (6, null), "
+        "(7, '1 day 1 hour')",
+        "select count(*), min(id) from {t} group by x order by 2",
+        "select count(*), min(id) from {t} group by 1 + 0, x order by 2",
+        "select count(*) from (select distinct x from {t}) s",
+        "select count(*) from (select distinct id > 3, x from {t}) s",
+        "select count(distinct x), count(x) from {t}",
+        "select id, count(*) over (partition by x), rank() over (order by x) from {t} order by id",
+        "select id from {t} where x in (select '24:00:00'::interval) order by id",
+        "select id from {t} where x in ('24:00:00', '720:00:00') order by id",
+        "select id from {t} where x = any (array['1 day'::interval, '720 hours']) order by id",
+        "select id from {t} where x <> all (array['1 day'::interval]) order by id",
+        "select id from {t} where x = any (select '30 days'::interval) order by id",
+        "select count(*) from {t} a join {t} b on a.x = b.x",
+        "select x from (values ('170000000 years'::interval), ('1 day')) v(x) order by x",
+        # refused where SQLite would still compare texts
+        "select x from {t} union select x from {t}",
+        "select count(*) from {t} a join {t} b using (x)",
+        "select sum(distinct x) from {t}",
+        "create table {t}_u (d interval unique)",
+        "create unique index {t}_x on {t} (x)",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
@@ -2978,6 +3005,16 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "extra_float_digits 0 or below is refused (0A000): floats are shown with their shortest exact digits",
     ("session settings that change how values are shown", "'escape'"):
         "bytea_output escape is refused (0A000): bytea is shown as hex",
+    ("equal intervals in different forms group and match as one", " union select"):
+        "UNION / INTERSECT / EXCEPT without ALL over intervals are refused (0A000): SQLite compares their texts",
+    ("equal intervals in different forms group and match as one", "using (x)"):
+        "JOIN ... USING an interval column is refused (0A000); ON a.x = b.x compares spans",
+    ("equal intervals in different forms group and match as one", "sum(distinct x)"):
+        "DISTINCT aggregates over intervals other than count are refused (0A000)",
+    ("equal intervals in different forms group and match as one", "interval unique"):
+        "unique constraints and indexes on interval columns are refused (0A000)",
+    ("equal intervals in different forms group and match as one", "create unique index"):
+        "unique constraints and indexes on interval columns are refused (0A000)",
     ("session settings that change how values are shown", "'sql_standard'"):
         "IntervalStyle other than postgres and iso_8601 is refused (0A000)",
     ("RETURNING column names; temporary views refused", " temp"):
