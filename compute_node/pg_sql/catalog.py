@@ -47,6 +47,9 @@ _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
 _IX_KIND = "pg_index_constraint((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name))"
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND NOT pg_hidden_object(name)"
 # A column of pragma_table_info p of table m that is a serial primary key (the rowid).
+# A serial or identity key's type (the rowid is declared "integer"): ddl.py writes
+# /*pgtype bigint*/ after a bigserial's or bigint identity's definition.
+_DECL = "pg_column_type(m.sql, p.name, p.type)"
 _SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
                   "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1)")
 
@@ -188,6 +191,16 @@ BUILTIN_TYPES = (
 )
 
 
+def serial_column_type(create_sql: str | None, column: str, decltype: str | None) -> str | None:
+    """A column's type as PostgreSQL has it: a bigserial or bigint identity key (SQLite's
+    rowid, declared integer) is bigint, a smallserial smallint; others as declared."""
+    if (decltype or "").lower() != "integer" or not create_sql or "/*pgtype " not in create_sql:
+        return decltype
+    m = re.search(r'(?:"' + re.escape(column.replace('"', '""')) + r'"|\b' + re.escape(column) +
+                  r"\b)\s+integer PRIMARY KEY AUTOINCREMENT /\*pgtype (\w+)\*/", create_sql, re.IGNORECASE)
+    return m.group(1) if m else decltype
+
+
 def _io_functions(typinput: str) -> tuple[str, str, str, str]:
     """A built-in type's input, output, receive and send functions: boolin's siblings
     are boolout, boolrecv, boolsend; date_in's date_out, date_recv, date_send."""
@@ -293,13 +306,13 @@ RELATIONS: dict[str, str] = {
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
-        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid(p.type)) AS atttypid, "
+        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid({_DECL})) AS atttypid, "
         "-1 AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR "
         f"{_SERIAL_COLUMN} OR p.hidden IN (2, 3)) AS atthasdef, "
         "0 AS attisdropped, '' AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
         "0 AS attcollation, -1 AS attlen, NULL AS attacl, "
-        "p.dflt_value AS pg_default, p.type AS pg_decltype "
+        f"p.dflt_value AS pg_default, {_DECL} AS pg_decltype "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         "AND NOT pg_hidden_object(m.name)"),
     "pg_type": f"SELECT {_PG_TYPE_COLUMNS} FROM (VALUES {_builtin_type_rows()}) UNION ALL {enums.PG_TYPE_ROWS}",
@@ -386,8 +399,8 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
-        "pg_type_name(p.type) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
-        "NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name(p.type) AS udt_name, "
+        f"pg_type_name({_DECL}) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
+        f"NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name({_DECL}) AS udt_name, "
         "CASE WHEN p.hidden IN (2, 3) THEN 'ALWAYS' ELSE 'NEVER' END AS is_generated, "
         "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
@@ -678,7 +691,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT p.name AS attname, pg_format_type(p.type) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
+            f"SELECT p.name AS attname, pg_format_type({_DECL}) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
             "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' WHEN p.hidden IN (2, 3) THEN "
             "pg_generated_text(m.sql, p.name) ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "

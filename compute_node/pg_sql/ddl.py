@@ -756,7 +756,11 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
                                exp.NotNullColumnConstraint)):
                 continue
             rest.append(_constraint_sql(k, ctx, None))
-        return " ".join([name, "integer PRIMARY KEY AUTOINCREMENT"] + [r for r in rest if r])
+        # SQLite's rowid must be declared "integer"; a bigserial or a bigint identity says
+        # its own type in a comment the catalog reads (catalog.SERIAL_TYPE_MARK)
+        width = _serial_type(kind)
+        mark = f" /*pgtype {width}*/" if width != "integer" else ""
+        return " ".join([name, "integer PRIMARY KEY AUTOINCREMENT" + mark] + [r for r in rest if r])
     out = [name]
     type_text = _pg_type_text(kind) if kind is not None else ""
     _refuse_unstored(type_text)
@@ -771,6 +775,17 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
             out.append(s)
     out.extend(_type_checks(name, type_text))
     return " ".join(out)
+
+
+def _serial_type(kind: exp.DataType | None) -> str:
+    """The integer type of a serial or identity column: bigint, integer or smallint."""
+    if kind is None:
+        return "integer"
+    if kind.this in (exp.DataType.Type.BIGSERIAL, exp.DataType.Type.BIGINT):
+        return "bigint"
+    if kind.this in (exp.DataType.Type.SMALLSERIAL, exp.DataType.Type.SMALLINT):
+        return "smallint"
+    return "integer"
 
 
 def _refuse_unstored(type_text: str) -> None:

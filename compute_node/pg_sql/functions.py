@@ -871,6 +871,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
     conn.create_scalar_function("pg_unique_name", constraints.unique_name, 3, **det)
     conn.create_scalar_function("pg_fk_name", constraints.foreign_key_name, 3, **det)
+    conn.create_scalar_function("pg_column_type", catalog.serial_column_type, 3, **det)
     conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)

@@ -4,6 +4,7 @@
 # back transaction and schema reflection. It prints what it sees, one line each, so that
 # two servers' outputs can be compared.
 require "active_record"
+require "stringio"
 ActiveSupport::Deprecation.silenced = true
 
 prefix = ENV.fetch("TABLE_PREFIX")
@@ -72,10 +73,14 @@ puts conn.tables.grep(/\A#{prefix}_/).sort.inspect
 puts conn.indexes(Book.table_name).map { |i| [i.name.sub(prefix, "P"), i.unique, i.columns] }.sort.inspect
 puts conn.foreign_keys(Book.table_name).map { |f| [f.to_table.sub(prefix, "P"), f.column, f.primary_key, f.name,
                                                    f.on_delete.inspect] }.inspect
-pk = conn.primary_key(Book.table_name)
-puts pk
-# (the primary key's type is left out: Sixfold's bigserial is an integer rowid, see docs)
-puts Book.columns.reject { |c| c.name == pk }.map { |c| "#{c.name}:#{c.sql_type}:#{c.null}:#{c.default.inspect}" }.join(",")
+puts conn.primary_key(Book.table_name)
+puts Book.columns.map { |c| "#{c.name}:#{c.sql_type}:#{c.null}:#{c.default.inspect}" }.join(",")
+# db/schema.rb as `rails db:migrate` writes it (less enable_extension lines: Sixfold's
+# pgcrypto and uuid-ossp are always installed)
+ActiveRecord::SchemaDumper.ignore_tables = [/\A(?!#{prefix}_(authors|books)\z)/]
+dump = StringIO.new
+ActiveRecord::SchemaDumper.dump(conn, dump)
+puts dump.string.lines.grep_v(/enable_extension|\A#/).join.gsub(prefix, "P")
 puts Book.where(published_on: Date.new(2020, 1, 1)..Date.new(2020, 12, 31)).count
 Book.delete_all
 Author.delete_all
