@@ -8,7 +8,8 @@ translator's comparison functions, equal intervals in different forms were diffe
 GROUP BY, DISTINCT, count(DISTINCT ...), PARTITION BY, IN (...), IN (subquery), op ANY /
 ALL (ARRAY[...] or a subquery). `rewrite(tree, result_column)`
 puts `pg_interval_key(x)` (the interval's span, what ORDER BY already sorts on) in
-those places. What it cannot rewrite is refused (0A000): UNION,
+those places; a statement's own UNION is grouped and sorted by span in set_operations.py.
+What neither can rewrite is refused (0A000): a UNION without ALL inside a subquery,
 INTERSECT and EXCEPT without ALL, DISTINCT with GROUP BY or aggregates, DISTINCT
 aggregates other than count, and JOIN ... USING an interval column.
 
@@ -22,7 +23,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes
+from compute_node.pg_sql import exprtypes, set_operations
 from sixfold.errors import SqlError
 
 # A SELECT's result column that a GROUP BY key names by position or alias, else None.
@@ -133,9 +134,11 @@ def _quantified(q: exp.Expression) -> None:
     cmp.set("this", _key(cmp.this))
 
 
-def _set_operation(op: exp.SetOperation) -> None:
+def _set_operation(op: exp.SetOperation, root: exp.Expression) -> None:
     if op.args.get("distinct") is False:
         return  # UNION ALL keeps every row
+    if op is root and set_operations.handles_intervals(op):
+        return  # set_operations.plan groups the statement's own UNION by span
     first = op
     while isinstance(first, exp.SetOperation):
         first = first.this
@@ -158,7 +161,7 @@ def rewrite(tree: exp.Expression, result_column: ResultColumn) -> None:
     """Compare the intervals of `tree` by their span where SQLite would compare texts (in
     place); SqlError 0A000 where that cannot be done."""
     for op in list(tree.find_all(exp.SetOperation)):
-        _set_operation(op)
+        _set_operation(op, tree)
     for sel in list(tree.find_all(exp.Select)):
         for join in sel.args.get("joins") or []:
             _join(join, sel)

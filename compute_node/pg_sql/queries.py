@@ -1618,7 +1618,8 @@ def order_by_values(tree: exp.Expression) -> None:
     where it is an interval: on the expression, which the rewrite sorts as an interval.
     A constant that is not a position is refused, as PostgreSQL refuses it (42601)."""
     _refuse_constant_keys(tree)
-    if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)) and tree.args.get("order") is not None:
+    if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)) and tree.args.get("order") is not None and \
+            not set_operations.handles_intervals(tree):  # (set_operations.plan sorts those by span)
         first = tree
         while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
             first = first.this

@@ -1,4 +1,5 @@
-"""UNION over numeric columns whose branches show different display scales.
+"""UNION over numeric columns whose branches show different display scales, and over
+interval columns.
 
 PostgreSQL's numeric keeps each value's display scale: `select price from a union all
 select qty from b` shows 2.50 from one branch and 1.000 from the other, and a literal
@@ -12,6 +13,10 @@ constant per branch), under an outer SELECT that shows each value with its row's
 and sorts by the numbers (the UNION's ORDER BY, LIMIT and OFFSET move out to it; a WITH stays inside). A
 UNION that removes duplicates runs as UNION ALL grouped by the values in the outer
 SELECT, so 2.50 and 2.500 are one row there too (PostgreSQL shows either, by plan).
+
+The same outer SELECT serves a UNION (without ALL) or a sorted UNION over an interval
+column: it groups and sorts by the interval's span (pg_interval_key), so '1 day' and
+'24:00:00' are one row and sort as equals, as in PostgreSQL.
 
 `plan` runs on the PostgreSQL tree (types resolve there), `apply` on the translated
 one (the branches keep their order and their columns their positions).
@@ -49,6 +54,7 @@ class PerRowScales:
     names: tuple[str, ...]
     branch_scales: tuple[dict[int, int], ...]  # per branch: column index -> its scale
     distinct: bool
+    intervals: frozenset[int] = frozenset()  # interval columns: grouped and sorted by their span
 
 
 def _union_chain(tree: exp.Expression, distinct: bool | None = None) -> list[exp.Expression] | None:
@@ -141,22 +147,41 @@ def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | Non
            for b in branches):
         return None
     mixed = [i for i in range(width) if oids[i] == pgtypes.NUMERIC and (i >= len(scales) or scales[i] is None)]
-    if not mixed:
+    distinct = tree.args.get("distinct") is not False
+    intervals = frozenset(i for i in range(width) if oids[i] == pgtypes.INTERVAL) \
+        if distinct or tree.args.get("order") is not None else frozenset()
+    if not mixed and not intervals:
         return None
     per_branch = []
     for b in branches:
         got = {i: _branch_scale(b.expressions[i]) for i in mixed}
         if any(sc is None for sc in got.values()):
+            if intervals:
+                raise _interval_refusal()
             return None
         per_branch.append(got)
     if not _order_by_outputs(tree, branches[0]):
+        if intervals:
+            raise _interval_refusal()
         return None
     for b, got in zip(branches, per_branch):
         for i, sc in got.items():
             if sc == OWN_SCALE:
                 _own_scale_node(b.expressions[i]).meta[TWINNED] = True
     names = tuple(e.alias_or_name for e in branches[0].expressions)
-    return PerRowScales(names, tuple(per_branch), tree.args.get("distinct") is not False)
+    return PerRowScales(names, tuple(per_branch), distinct, intervals)
+
+
+def handles_intervals(tree: exp.Expression) -> bool:
+    """Whether `plan` takes a UNION of this shape (then its interval columns are grouped
+    and sorted by their span, not refused)."""
+    branches = _union_chain(tree) if isinstance(tree, exp.Union) else None
+    return branches is not None and all(isinstance(b, exp.Select) for b in branches)
+
+
+def _interval_refusal() -> SqlError:
+    return SqlError("this UNION over an interval column is not supported: equal intervals in different forms "
+                    "('1 day', '24:00:00') would be told apart", "0A000")
 
 
 def _order_by_outputs(tree: exp.Union, first: exp.Select) -> bool:
@@ -224,13 +249,17 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
         outer_items.append(exp.alias_(value, exp.to_identifier(name, quoted=True)))
     outer = exp.Select(expressions=outer_items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
         this=exp.to_identifier("_u"))))
+    def compared(i: int) -> exp.Expression:  # column i as rows are grouped and sorted
+        value = exp.column(_VALUE.format(i + 1))
+        return exp.Anonymous(this="pg_interval_key", expressions=[value]) if i in p.intervals else value
+
     if p.distinct:
-        outer.set("group", exp.Group(expressions=[exp.column(_VALUE.format(i + 1)) for i in range(len(p.names))]))
+        outer.set("group", exp.Group(expressions=[compared(i) for i in range(len(p.names))]))
     if order is not None:
         for o in order.expressions:
             key = o.this
             if isinstance(key, exp.Literal) and str(key.this).isdigit():
-                o.set("this", exp.column(_VALUE.format(int(key.this))))
+                o.set("this", compared(int(key.this) - 1))
         outer.set("order", order)
     for k, v in (("limit", limit), ("offset", offset)):
         if v is not None:
