@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
 from compute_node.buffer_cache import TAIL_SWEEP_MIN_ENTRIES, BufferCache
-from sixfold.constants import PAGE_SIZE_BYTES
+from sixfold.constants import EVICT_PINNED_SKIPS_MAX, PAGE_SIZE_BYTES
 
 IMG = bytes(PAGE_SIZE_BYTES)
 
@@ -47,7 +47,8 @@ def test_a_stale_read_is_not_installed_over_a_newer_change():
 def test_eviction_never_drops_a_pinned_page_and_stays_within_capacity(steps):
     """Installs of random pages with the durable point lagging 0-60 LSNs behind: a page
     whose last change is above the durable point is never evicted, and the cache is over
-    its capacity only while everything it holds is pinned."""
+    its capacity only while everything it holds is pinned or an eviction pass met its
+    bound of pinned pages (EVICT_PINNED_SKIPS_MAX: the next install's pass goes on)."""
     capacity_pages = 16
     cache = BufferCache(capacity_pages * PAGE_SIZE_BYTES)
     last_change: dict[int, int] = {}  # the model: page -> LSN of its last change
@@ -61,7 +62,9 @@ def test_eviction_never_drops_a_pinned_page_and_stays_within_capacity(steps):
         for p in cached_before - cached:
             assert last_change[p] <= durable, f"page {p} changed at {last_change[p]} > durable {durable}: evicted"
         if cache.bytes_used > cache.capacity_bytes:
-            assert all(last_change[p] > durable for p in cached), "over capacity while holding evictable pages"
+            pinned = sum(1 for p in cached if last_change[p] > durable)
+            assert pinned == len(cached) or pinned >= EVICT_PINNED_SKIPS_MAX, \
+                f"over capacity with {pinned} pinned of {len(cached)} pages"
         cached_before = cached
 
 
