@@ -30,6 +30,8 @@ _BY_MESSAGE = [
     (re.compile(r"(table|index|view|trigger) .* already exists"), "42P07"),
     (re.compile(r"duplicate column name"), "42701"),
     (re.compile(r"syntax error|incomplete input|unrecognized token"), "42601"),
+    (re.compile(r"^\d+ values for \d+ columns$|^table \S+ has \d+ columns but \d+ values were supplied$|"
+                r"^all VALUES must have the same number of terms$"), "42601"),
     (re.compile(r"datatype mismatch"), "42804"),
     (re.compile(r"integer overflow"), "22003"),
     (re.compile(r"division by zero"), "22012"),
@@ -45,6 +47,13 @@ _BY_MESSAGE = [
 
 # SQLite's wording -> PostgreSQL's, for the messages clients and people know.
 _REWORD = [
+    (re.compile(r"^(\d+) values for (\d+) columns$"),
+     lambda m: "INSERT has more expressions than target columns" if int(m[1]) > int(m[2])
+     else "INSERT has more target columns than expressions"),
+    (re.compile(r"^table \S+ has \d+ columns but \d+ values were supplied$"),
+     lambda m: "INSERT has more expressions than target columns"),
+    (re.compile(r"^all VALUES must have the same number of terms$"),
+     lambda m: "VALUES lists must all be the same length"),
     (re.compile(r"^CHECK constraint failed: 22P02 (.+) (\S+)$"),
      lambda m: f'invalid input syntax for type {m[1]} (column "{m[2]}")'),
     (re.compile(r"^CHECK constraint failed: 22003 (.+) (\S+)$"),

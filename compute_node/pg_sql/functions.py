@@ -905,7 +905,6 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_table_is_visible", lambda oid: 1, 1, **det)
     conn.create_scalar_function("pg_type_is_visible", lambda oid: 1, 1, **det)
     conn.create_scalar_function("pg_collation_is_visible", lambda oid: 1, 1, **det)
-    conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: None, 2, **det)
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 2, **det)
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 3, **det)
     conn.create_scalar_function("pg_description", comments.description, 2, **det)

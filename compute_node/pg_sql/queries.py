@@ -4,6 +4,8 @@ the fast path that passes plain DML through without parsing."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 import re
 from decimal import Decimal
@@ -2831,16 +2833,94 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 
     refused: list[SqlError] = []
 
+    serial = cat.serial_key(target.name) if isinstance(target, exp.Table) else None
+
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
+        if _is_default_marker(e):
+            return e  # the column's own default (_fill_defaults)
         try:
             e = _assignable(e, table, column, oid)
         except SqlError as err:
             refused.append(err)
         e = _assigned(e, oid)
+        if serial and column.lower() == serial.lower():  # a serial key given NULL: 23502, not its next value
+            return _not_null_key(e, table, serial)
         return _not_null_key(e, table, key) if key and column.lower() == key.lower() else e
 
     _map_assigned(tree, store)
     return next((err for err in refused if not isinstance(err, _PlanningError)), refused[0] if refused else None)
+
+
+_DEFAULT_MARKER = "pg_column_default"
+
+
+def _is_default_marker(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Anonymous) and e.name == _DEFAULT_MARKER
+
+
+def _default_markers(tree: exp.Expression) -> None:
+    """INSERT ... VALUES (DEFAULT, ...) (SQLite has no DEFAULT there): each DEFAULT becomes
+    a marker naming its column until the translation is done (`_fill_defaults`)."""
+    if not isinstance(tree, exp.Insert) or not isinstance(tree.expression, exp.Values):
+        return
+    rows = [r for r in tree.expression.expressions if isinstance(r, exp.Tuple)]
+    if not any(isinstance(e, exp.Var) and e.name.upper() == "DEFAULT" for r in rows for e in r.expressions):
+        return
+    targets = _insert_targets(tree)
+    if targets is None:
+        raise SqlError("DEFAULT in VALUES needs a table the catalog knows", "0A000")
+    names = [n for n, _oid in targets[1]]
+    for r in rows:
+        for i, e in enumerate(list(r.expressions)):
+            if isinstance(e, exp.Var) and e.name.upper() == "DEFAULT":
+                if i >= len(names):
+                    raise SqlError("INSERT has more expressions than target columns", "42601")
+                e.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(names[i])]))
+
+
+def _serial_sequence(tree: exp.Expression) -> str | None:
+    """The sequence of the serial key an INSERT lets take its next value (the key left
+    out, or DEFAULT in every row), for lastval() and currval()."""
+    cat = schema.current()
+    if not isinstance(tree, exp.Insert) or cat is None:
+        return None
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    key = cat.serial_key(target.name) if isinstance(target, exp.Table) else None
+    targets = _insert_targets(tree) if key is not None else None
+    if targets is None:
+        return None
+    names = [n for n, _oid in targets[1]]
+    table = target.name if target.this.quoted else target.name.lower()
+    if key.lower() not in names or tree.args.get("default"):
+        return f"{table}_{key}_seq"
+    i = names.index(key.lower())
+    source = tree.expression
+    rows = [r for r in source.expressions if isinstance(r, exp.Tuple)] if isinstance(source, exp.Values) else []
+    if rows and all(i < len(r.expressions) and _is_default_marker(r.expressions[i]) for r in rows):
+        return f"{table}_{key}_seq"
+    return None
+
+
+def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
+    """Each DEFAULT marker as its column's default expression (as SQLite keeps it), NULL
+    for a column without one and for a serial key (SQLite's AUTOINCREMENT gives the next
+    value for NULL)."""
+    markers = [m for m in tree.find_all(exp.Anonymous) if _is_default_marker(m)]
+    if not markers:
+        return
+    cat = schema.current()
+    rows = cat.rows("SELECT name, dflt_value, hidden FROM pragma_table_xinfo(?)", (table,)) if cat and table else []
+    found = {r[0].lower(): (r[1], r[2]) for r in rows}
+    serial = cat.serial_key(table) if cat and table else None
+    for m in markers:
+        column = m.expressions[0].this
+        dflt, hidden = found.get(column.lower(), (None, 0))
+        if hidden in (2, 3):
+            raise SqlError(f'DEFAULT for the generated column "{column}" is not supported', "0A000")
+        if dflt is None or dflt.strip().upper() == "NULL" or (serial and column.lower() == serial.lower()):
+            m.replace(exp.Null())
+        else:
+            m.replace(exp.Paren(this=sqlglot.parse_one(dflt, read="sqlite")))
 
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
@@ -2864,6 +2944,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
+    _default_markers(tree)
+    serial_sequence = _serial_sequence(tree)
     star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
@@ -2892,11 +2974,15 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if refused is not None:
         raise refused
     tree = distinct_on.rewrite(tree)
+    if isinstance(tree, exp.Insert):
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
+                     serial_sequence=serial_sequence)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -3234,7 +3320,7 @@ _FAST_DENY_WORDS = re.compile(
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
-    r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except)\b", re.IGNORECASE)
+    r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default)\b", re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
@@ -3267,6 +3353,8 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     if any(pgtypes.column_oid(d, None) == pgtypes.FLOAT4 for _n, d in cols):
         return True
     key = cat.rowid_key(m.group(1))
+    if cat.serial_key(m.group(1)) is not None and re.search(r"\bnull\b", scan, re.IGNORECASE):
+        return True  # NULL for a serial key is 23502 (the parser path checks it)
     if key is not None:
         if re.search(r"\bnull\b", scan, re.IGNORECASE):
             return True
@@ -3500,8 +3588,32 @@ def dml(text, rest, ctx):
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))
     fast = _fast(text, word) if word in _FAST_FIRST and not views.named_in(text) else None
     if fast is not None:
-        return fast
+        return _with_serial_sequence(fast, text) if word == "insert" else fast
     return select_path(text, ctx)
+
+
+_INSERT_TARGET = re.compile(r'^\s*insert\s+into\s+((?:public\.)?(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))\s*'
+                            r'(?:as\s+\w+\s*)?(\([^)]*\))?', re.IGNORECASE)
+
+
+def _with_serial_sequence(stmt: Statement, text: str) -> Statement:
+    """A fast-path INSERT (it has a column list, no DEFAULT) that leaves out the table's
+    serial key: the key takes its next value, which lastval() and
+    currval('table_key_seq') then answer (PDO's lastInsertId asks lastval)."""
+    m = _INSERT_TARGET.match(text)
+    cat = schema.current()
+    if m is None or m.group(2) is None or cat is None:
+        return stmt
+    table = m.group(1).removeprefix("public.")
+    key = cat.serial_key(table)
+    if key is None:
+        return stmt
+    listed = {c.strip().strip('"') if c.strip().startswith('"') else c.strip().lower()
+              for c in m.group(2)[1:-1].split(",")}
+    if key in listed:
+        return stmt
+    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table.lower()
+    return dataclasses.replace(stmt, serial_sequence=f"{bare}_{key}_seq")
 
 
 def table_stmt(text, rest, ctx):

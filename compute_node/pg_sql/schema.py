@@ -105,6 +105,19 @@ class Catalog:
         cols = self._columns[key]
         return cols[0][0] if cols else None
 
+    def serial_key(self, table: str) -> str | None:
+        """The table's serial (or identity) key: SQLite's AUTOINCREMENT rowid. None when it
+        has none."""
+        key = "serial-key:" + (table.lower() if not table.startswith('"') else table.strip('"'))
+        if key not in self._columns:
+            self._use()
+            rows = self.query("SELECT p.name FROM pragma_table_info(?) p, sqlite_master m WHERE m.name = ? "
+                              "AND m.type = 'table' AND p.pk = 1 AND lower(p.type) = 'integer' "
+                              "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0", (key[11:], key[11:]))
+            self._columns[key] = ((rows[0][0], ""),) if len(rows) == 1 else None
+        cols = self._columns[key]
+        return cols[0][0] if cols else None
+
     def rows(self, sql: str, params: tuple = ()) -> Rows:
         self._use()
         return self.query(sql, params)

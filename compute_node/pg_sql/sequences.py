@@ -229,8 +229,46 @@ def nextval(conn: apsw.Connection, arg):
     return value
 
 
+def serial_assigned(state: SessionSequences, name: str, value: int) -> None:
+    """An INSERT gave a serial key (SQLite's AUTOINCREMENT rowid, which stands for the
+    key's sequence `name`, table_column_seq) the value `value`: currval(name) and lastval
+    answer it from now on, as after PostgreSQL's nextval in the key's default."""
+    state.current[name] = value
+    state.last = name
+
+
+def serial_key_of(conn: apsw.Connection, name: str) -> tuple[str, str] | None:
+    """(table, column) of the serial key whose implicit sequence is `name`, or None."""
+    rows = conn.execute("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                        "WHERE m.type = 'table' AND p.pk = 1 AND lower(p.type) = 'integer' "
+                        "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0 AND m.name || '_' || p.name || '_seq' = ?",
+                        (name,)).fetchall()
+    return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
+
+
+def get_serial_sequence(conn: apsw.Connection, table, column):
+    """pg_get_serial_sequence(table, column): public.table_column_seq for a serial key;
+    NULL for another column (Sixfold's sequences are not owned by columns)."""
+    if table is None or column is None:
+        return None
+    t = _seq_name(table)
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (t,)).fetchall():
+        _fail("42P01", f'relation "{table}" does not exist')
+    c = str(column)
+    cols = conn.execute("SELECT name FROM pragma_table_info(?)", (t,)).fetchall()
+    if not any(r[0] == c for r in cols):
+        _fail("42703", f'column "{c}" of relation "{t}" does not exist')
+    name = f"{t}_{c}_seq"
+    return f"public.{name}" if serial_key_of(conn, name) is not None else None
+
+
 def currval(conn: apsw.Connection, arg):
     name = _seq_name(arg)
+    state = SESSION.state
+    if state is not None and name in state.current and serial_key_of(conn, name) is not None:
+        return state.current[name]  # a serial key's sequence (serial_assigned)
+    if serial_key_of(conn, name) is not None:
+        _fail("55000", f'currval of sequence "{name}" is not yet defined in this session')
     _read(conn, name)  # 42P01 / 42809 first, as PostgreSQL checks the relation first
     state = SESSION.state
     if state is None or name not in state.current:
@@ -282,6 +320,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("nextval", lambda a: nextval(conn, a), 1)
     conn.create_scalar_function("currval", lambda a: currval(conn, a), 1)
     conn.create_scalar_function("lastval", lastval, 0)
+    conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: get_serial_sequence(conn, t, c), 2)
     conn.create_scalar_function("setval", lambda a, v: setval(conn, a, v), 2)
     conn.create_scalar_function("setval", lambda a, v, c: setval(conn, a, v, c), 3)
     conn.create_scalar_function("pg_sequence_options", lambda n: json.dumps(_read(conn, str(n))[2]), 1)

@@ -538,6 +538,8 @@ class PgSession:
             eng.execute("COMMIT")
         if _is_rollback_to(stmt):
             self.failed = False
+        if stmt.serial_sequence and result is not None and result.rowcount > 0 and result.last_rowid is not None:
+            sequences.serial_assigned(self._sequences, stmt.serial_sequence, result.last_rowid)
         return self._outcome(stmt, result)
 
     def _run_statements_of(self, pg_sql: list[str]) -> None:

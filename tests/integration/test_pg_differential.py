@@ -2932,6 +2932,37 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "on c.oid = a.attrelid where a.attname = 'id' and c.relname like '{t}%' and c.relkind = 'r' order by 1",
         "drop table {t}_a, {t}_b, {t}_c, {t}_d",
     ],
+    "DEFAULT in VALUES; a serial key's lastval, currval and NULL": [
+        # VALUES (DEFAULT, ...) was a syntax error; lastval() after an INSERT into a serial
+        # key was 55000 (PHP's PDO::lastInsertId asks it); pg_get_serial_sequence was NULL;
+        # NULL into a serial key took the next value where PostgreSQL fails (23502)
+        "create table {t} (id serial primary key, a int default 7, b timestamptz default now(), c text)",
+        "select lastval()",
+        "select currval('{t}_id_seq')",
+        "insert into {t} (a) values (default)",
+        "select lastval(), currval('{t}_id_seq')",
+        "insert into {t} (a, b, c) values (default, default, 'x'), (5, default, default)",
+        "select lastval()",
+        "insert into {t} values (default, 9, default, 'y')",
+        "select lastval()",
+        "insert into {t} default values",
+        "insert into {t} (a) select 11 returning id, a",
+        "select lastval(), currval('{t}_id_seq')",
+        "select id, a, b is not null, c from {t} order by id",
+        "select pg_get_serial_sequence('{t}', 'id'), pg_get_serial_sequence('{t}', 'a')",
+        "select pg_get_serial_sequence('{t}', 'nosuch')",
+        "select pg_get_serial_sequence('{t}_nosuch', 'id')",
+        "insert into {t} (id, a) values (null, 1)",
+        "insert into {t} (id, a) select null, 3",
+        "update {t} set id = null where id = 1",
+        "insert into {t} (a, c) values (1, default, 2)",
+        # VALUES of the wrong width was 42000 (SQLite's words)
+        "insert into {t} (a, c) values (1, 2, 3)",
+        "insert into {t} (a, c) values (1)",
+        "insert into {t} values (1, 2, now(), 'x', 5)",
+        "insert into {t} (a, c) values (1, 'x'), (2)",
+        "drop table {t}",
+    ],
     "equal intervals in different forms group and match as one": [
         # '1 day' and '24:00:00' (and '1 mon' and '30 days') are equal in PostgreSQL; GROUP BY,
         # DISTINCT, count(DISTINCT), PARTITION BY, IN and = ANY told them apart by their text
