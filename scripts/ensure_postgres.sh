@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the PostgreSQL client tools the tests and benchmarks drive are installed:
-# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server), and the Ruby
-# PostgreSQL client the Rails test drives (ruby, ruby-activerecord, ruby-pg). Installs the
-# Debian/Ubuntu packages when one is missing; does nothing when they are all there.
+# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server), and the Ruby and
+# PHP clients the Rails and Doctrine tests drive (ruby, ruby-activerecord, ruby-pg;
+# php-cli, php-pgsql, php-doctrine-dbal). Installs the Debian/Ubuntu packages when one is
+# missing; does nothing when they are all there.
 set -euo pipefail
 packages=()
 missing=0
@@ -15,6 +16,9 @@ if [ "$missing" = 1 ]; then
 fi
 if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "active_record"; require "pg"' >/dev/null 2>&1; then
     packages+=(ruby ruby-activerecord ruby-pg)
+fi
+if ! command -v php >/dev/null 2>&1 || ! php -r 'exit(extension_loaded("pdo_pgsql") && is_file("/usr/share/php/Doctrine/DBAL/autoload.php") ? 0 : 1);' >/dev/null 2>&1; then
+    packages+=(php-cli php-pgsql php-doctrine-dbal)
 fi
 if [ "${#packages[@]}" = 0 ]; then
     exit 0

@@ -324,7 +324,11 @@ RELATIONS: dict[str, str] = {
         f"SELECT x.oid AS indexrelid, {PG_OID_BASE} + x.pg_tbl_rowid AS indrelid, x.indisunique, "
         "x.indisprimary, 0 AS indisclustered, 1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, "
         "1 AS indimmediate, x.pg_indkey AS indkey, length(x.pg_indkey) - length(replace(x.pg_indkey, ' ', '')) + 1 "
-        "AS indnatts, pg_indexdef(x.pg_sql, x.relname, x.pg_tbl_name, x.pg_cols) AS pg_indexdef "
+        "AS indnatts, pg_indexdef(x.pg_sql, x.relname, x.pg_tbl_name, x.pg_cols) AS pg_indexdef, "
+        # a partial or expression index's deparsed tree: Sixfold has only SQLite's text (0A000 when read)
+        "CASE WHEN x.pg_sql LIKE '% WHERE %' THEN pg_raise('0A000', 'the predicate of a partial index is not "
+        "available') END AS indpred, CASE WHEN instr(' ' || x.pg_indkey || ' ', ' 0 ') > 0 THEN pg_raise('0A000', "
+        "'the expressions of an expression index are not available') END AS indexprs "
         f"FROM ({INDEXES}) x"),
     # Column defaults, as written; a serial primary key (SQLite's AUTOINCREMENT rowid) shows
     # the nextval() default PostgreSQL's serial has.
@@ -339,7 +343,10 @@ RELATIONS: dict[str, str] = {
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
     "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
                       "NULL AS spcoptions UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"),
-    "pg_collation": "SELECT NULL AS oid, NULL AS collname, NULL AS collnamespace WHERE 0",
+    # No collations of its own: columns collate as C (an empty relation, with its columns)
+    "pg_collation": ("SELECT NULL AS oid, NULL AS collname, NULL AS collnamespace, NULL AS collowner, "
+                     "NULL AS collprovider, NULL AS collisdeterministic, NULL AS collencoding, "
+                     "NULL AS collcollate, NULL AS collctype, NULL AS colliculocale, NULL AS collversion WHERE 0"),
     "pg_opclass": "SELECT NULL AS oid, NULL AS opcname, 1 AS opcdefault, NULL AS opcmethod WHERE 0",
     "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
     "pg_database": (

@@ -407,6 +407,16 @@ _ARRAY_OF = {row[9]: row[0] for row in catalog.BUILTIN_TYPES if row[4] == "A"}
 _ELEMENT_OF = {array: elem for elem, array in _ARRAY_OF.items()}
 
 
+def _vector_at(vector, subscript):
+    """vector[subscript] of an int2vector or oidvector's text ('1 2'): subscripts start at
+    0; NULL outside."""
+    if vector is None or subscript is None:
+        return None
+    items = str(vector).split()
+    i = int(subscript)
+    return int(items[i]) if 0 <= i < len(items) else None
+
+
 def _regtype_name(oid):
     if oid is None:
         return None
@@ -873,6 +883,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_fk_name", constraints.foreign_key_name, 3, **det)
     conn.create_scalar_function("pg_column_type", catalog.serial_column_type, 3, **det)
     conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
+    conn.create_scalar_function("pg_vector_at", _vector_at, 2, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
     conn.create_scalar_function("regexp_replace", _regexp_replace, 3, **det)

@@ -5,11 +5,11 @@ the fast path that passes plain DML through without parsing."""
 from __future__ import annotations
 
 import dataclasses
-
 import math
 import re
 from decimal import Decimal
 
+import apsw
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
@@ -31,7 +31,17 @@ class _Gen(SQLite.Generator):
     pass
 
 
+_SQLITE_KEYWORDS = frozenset(apsw.keywords)
+# Catalog columns of type int2vector or oidvector (subscripts start at 0)
+_VECTOR_COLUMNS = frozenset({"indkey", "indclass", "indcollation", "indoption", "proargtypes"})
+
+
 def gen(tree: exp.Expression) -> str:
+    """SQLite's text of `tree`. A name that is one of SQLite's keywords is quoted: PostgreSQL
+    takes any word as a column label after AS (`select 1 as default`), SQLite does not."""
+    for ident in tree.find_all(exp.Identifier):
+        if not ident.quoted and ident.name.upper() in _SQLITE_KEYWORDS:
+            ident.set("quoted", True)
     return SQLite().generate(tree, unsupported_level=sqlglot.ErrorLevel.IGNORE)
 
 
@@ -1683,6 +1693,11 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         idx = node.expressions[0]  # sqlglot made PostgreSQL's 1-based subscript 0-based
         one_based = exp.Literal.number(int(idx.this) + 1) if isinstance(idx, exp.Literal) and not idx.is_string \
             and str(idx.this).lstrip("-").isdigit() else exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
+        if isinstance(node.this, exp.Column) and node.this.name.lower() in _VECTOR_COLUMNS and \
+                exprtypes.column_decl(node.this) is None:
+            # pg_index.indkey and its kin are int2vector / oidvector: their subscripts start
+            # at 0 (`one_based` is the subscript as written), their text is '1 2'
+            return exp.Anonymous(this="pg_vector_at", expressions=[node.this, one_based])
         elem = ""
         if isinstance(node.this, exp.Column):
             from compute_node.pg_sql import arrays

@@ -2963,6 +2963,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (a, c) values (1, 'x'), (2)",
         "drop table {t}",
     ],
+    "catalog answers Doctrine reads; keywords as column labels": [
+        # `select 1 as default` was a SQLite syntax error; pg_index.indkey[0] (an int2vector,
+        # subscripts from 0) read the text as an array; pg_collation had no collcollate
+        "select 1 as default, 2 as order, 3 as limit, 4 as key",
+        "select x.default from (select 1 as default) x",
+        "create table {t} (a int, b int, c text, primary key (b, a))",
+        "create index {t}_i on {t} (c, a)",
+        "select indkey, indkey[0], indkey[1], indkey[2], indkey[-1], indnatts from pg_index "
+        "where indrelid = '{t}'::regclass order by indisprimary",
+        "select count(*) from pg_collation where collcollate is not null and collname = 'nosuch'",
+        "select (select 't' from pg_index where '{t}'::regclass = pg_index.indrelid and pg_index.indkey[0] = a.attnum "
+        "and pg_index.indisprimary = 't') as pri from pg_attribute a where a.attrelid = '{t}'::regclass "
+        "and a.attnum > 0 order by a.attnum",
+        "drop table {t}",
+    ],
     "equal intervals in different forms group and match as one": [
         # '1 day' and '24:00:00' (and '1 mon' and '30 days') are equal in PostgreSQL; GROUP BY,
         # DISTINCT, count(DISTINCT), PARTITION BY, IN and = ANY told them apart by their text
