@@ -23,17 +23,23 @@ _ACTION = re.compile(r"\bon\s+(delete|update)\s+(no\s+action|restrict|cascade|se
                      re.IGNORECASE)
 
 
+def _given_name(create_sql: str | None, kind: str, names: list[str]) -> str | None:
+    """The name CREATE TABLE's text gives a constraint of `kind` (a regex: 'unique',
+    'foreign\\s+key') on the columns `names`, in that order; None when it gives none."""
+    given = re.search(r'\bconstraint\s+("(?:[^"]|"")+"|\w+)\s+' + kind + r"\s*\(\s*" + r"\s*,\s*".join(
+        f'"?{re.escape(c)}"?' for c in names) + r"\s*\)", create_sql or "", re.IGNORECASE)
+    if given is None:
+        return None
+    word = given.group(1)
+    return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+
+
 def unique_name(create_sql: str | None, table: str, cols: str) -> str:
     """The name PostgreSQL gives a unique constraint of CREATE TABLE on `cols` (comma-
     separated): the one given (`CONSTRAINT name UNIQUE (...)`, kept in the CREATE text),
     else table_cols_key."""
     names = [c.strip() for c in str(cols).split(",")]
-    given = re.search(r'\bconstraint\s+("(?:[^"]|"")+"|\w+)\s+unique\s*\(\s*' + r"\s*,\s*".join(
-        f'"?{re.escape(c)}"?' for c in names) + r"\s*\)", create_sql or "", re.IGNORECASE)
-    if given:
-        word = given.group(1)
-        return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
-    return f"{table}_{'_'.join(names)}_key"
+    return _given_name(create_sql, "unique", names) or f"{table}_{'_'.join(names)}_key"
 
 
 def foreign_key_name(create_sql: str | None, table: str, cols: str) -> str:
@@ -41,13 +47,7 @@ def foreign_key_name(create_sql: str | None, table: str, cols: str) -> str:
     (`CONSTRAINT name FOREIGN KEY (...)`, kept in the CREATE text; Rails names its keys
     so), else table_cols_fkey."""
     names = [c.strip() for c in str(cols).split(",")]
-    given = re.search(r'\bconstraint\s+("(?:[^"]|"")+"|\w+)\s+foreign\s+key\s*\(\s*' + r"\s*,\s*".join(
-        f'"?{re.escape(c)}"?' for c in names) + r"\s*\)", create_sql or "", re.IGNORECASE)
-    if given:
-        word = given.group(1)
-        return word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
-    return f"{table}_{'_'.join(names)}_fkey"
-
+    return _given_name(create_sql, r"foreign\s+key", names) or f"{table}_{'_'.join(names)}_fkey"
 
 
 _FK_DEFINITION = re.compile(r"^FOREIGN KEY \((.*?)\) REFERENCES (.+?)\((.*?)\)(.*)$", re.DOTALL)

@@ -65,3 +65,15 @@ def sixfold_endpoint(pg_module_builder):
     w = c.spec.writer
     return Endpoint(w.host, w.port, "sixfold", json.loads((c.root / "credentials.json").read_text())["password"],
                     c.spec.database)
+
+
+def run_client_app(command: list[str], endpoint: Endpoint, env: dict[str, str], timeout_s: float) -> list[str]:
+    """Run a client program (a Rails or a PHP app) against `endpoint` with `env` added to
+    its clean environment; the lines it printed. Fails the test if it exits non-zero."""
+    import subprocess
+
+    done = subprocess.run(command, env={**endpoint.env(), **env}, capture_output=True, text=True,
+                          timeout=timeout_s)
+    assert done.returncode == 0, f"{command[-1]} failed against {endpoint.host}:{endpoint.port}:\n" \
+                                 f"{done.stdout}\n{done.stderr}"
+    return done.stdout.splitlines()

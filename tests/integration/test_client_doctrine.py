@@ -10,13 +10,12 @@ installs PHP and Doctrine."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.integration.pg_endpoints import postgres_endpoint, sixfold_endpoint  # noqa: F401
+from tests.integration.pg_endpoints import postgres_endpoint, run_client_app, sixfold_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
@@ -25,12 +24,9 @@ RUN_TIMEOUT_S = 120
 
 
 def _run(endpoint, prefix: str) -> list[str]:
-    env = {**endpoint.env(), "PGHOST": endpoint.host, "PGPORT": str(endpoint.port), "PGUSER": endpoint.user,
+    env = {"PGHOST": endpoint.host, "PGPORT": str(endpoint.port), "PGUSER": endpoint.user,
            "PGDATABASE": endpoint.dbname, "TABLE_PREFIX": prefix}
-    done = subprocess.run(["php", str(APP)], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    assert done.returncode == 0, f"the Doctrine app failed against {endpoint.host}:{endpoint.port}:\n" \
-                                 f"{done.stdout}\n{done.stderr}"
-    return done.stdout.splitlines()
+    return run_client_app(["php", str(APP)], endpoint, env, RUN_TIMEOUT_S)
 
 
 def test_doctrine_app_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811

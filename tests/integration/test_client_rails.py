@@ -9,13 +9,12 @@ must print the same lines. `scripts/ensure_postgres.sh` installs Ruby and the ge
 from __future__ import annotations
 
 import shutil
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.integration.pg_endpoints import postgres_endpoint, sixfold_endpoint  # noqa: F401
+from tests.integration.pg_endpoints import postgres_endpoint, run_client_app, sixfold_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
@@ -24,11 +23,8 @@ RUN_TIMEOUT_S = 180
 
 
 def _run(endpoint, prefix: str) -> list[str]:
-    env = {**endpoint.env(), "DATABASE_URL": endpoint.uri, "TABLE_PREFIX": prefix}
-    done = subprocess.run(["ruby", str(APP)], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    assert done.returncode == 0, f"the Rails app failed against {endpoint.host}:{endpoint.port}:\n" \
-                                 f"{done.stdout}\n{done.stderr}"
-    return done.stdout.splitlines()
+    env = {"DATABASE_URL": endpoint.uri, "TABLE_PREFIX": prefix}
+    return run_client_app(["ruby", str(APP)], endpoint, env, RUN_TIMEOUT_S)
 
 
 def test_rails_app_same_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
