@@ -1735,6 +1735,38 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+_ORDERINGS = (exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
+    """`x > ALL (ARRAY[a, b])` (and <, <=, >=; ANY or ALL) as `x > a AND x > b` (OR for
+    ANY): SQL's three-valued AND / OR are ALL's and ANY's answers, NULLs included. An
+    empty ARRAY[] is true for ALL, false for ANY. (= ANY is IN, <> ALL NOT IN, below.)"""
+    if not isinstance(node, _ORDERINGS):
+        return None
+    q = node.expression
+    if isinstance(q, exp.Anonymous) and q.name.lower() == "all" and len(q.expressions) == 1:
+        every, arr = True, q.expressions[0]  # sqlglot reads ALL (x) as a call
+    elif isinstance(q, (exp.Any, exp.All)):
+        every, arr = isinstance(q, exp.All), q.this
+    else:
+        return None
+    while isinstance(arr, exp.Paren):
+        arr = arr.this
+    if isinstance(arr, exp.Cast) and isinstance(arr.this, exp.Array):
+        arr = arr.this
+    if not isinstance(arr, exp.Array):
+        return None
+    parts = [type(node)(this=exp.Paren(this=node.this.copy()), expression=exp.Paren(this=e.copy()))
+             for e in arr.expressions]
+    if not parts:
+        return exp.Boolean(this=every)
+    out = parts[0]
+    for p in parts[1:]:
+        out = exp.And(this=out, expression=p) if every else exp.Or(this=out, expression=p)
+    return exp.Paren(this=out)
+
+
 def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     """`x` as PostgreSQL's text of its value where SQLite's differs: a boolean as `true`
     / `false` (SQLite holds 1/0), a float in PostgreSQL's shortest form (SQLite prints
@@ -2122,6 +2154,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             node = node.copy()
             node.set("db", None)  # pg_catalog.pg_class.relname: the relation is a subquery named pg_class
             return node
+        chained = _quantified_array_chain(node)
+        if chained is not None:
+            return chained
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, exp.Anonymous) and \
                 node.expression.name.lower() == "all" and len(node.expression.expressions) == 1:
             if isinstance(node, exp.EQ):  # sqlglot reads ALL (x) as a call

@@ -2978,6 +2978,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "and a.attnum > 0 order by a.attnum",
         "drop table {t}",
     ],
+    "ordering comparisons with ANY / ALL (ARRAY[...])": [
+        # `x > ALL (ARRAY[...])` and the other orderings were a syntax error
+        "select 3 > all(array[1, 2]), 3 > all(array[1, 5]), 3 > all(array[1, null]), 0 > all(array[1, null])",
+        "select 3 < any(array[1, 5]), 3 < any(array[1, null]), 9 < any(array[1, null]), 1 >= any(array[1])",
+        "select 3 > all(array[]::int[]), 3 > any(array[]::int[]), 'b' > any(array['a', 'c'])",
+        "select '2 days'::interval > all(array['1 day'::interval, '24 hours']), 1.5 <= all(array[1.50, 2])",
+        "select x from (values (1), (5), (null)) v(x) where x > all(array[2, 3]) order by 1",
+        "select x from (values (1), (5), (null)) v(x) where not (x <= any(array[2, 3])) order by 1",
+    ],
     "equal intervals in different forms group and match as one": [
         # '1 day' and '24:00:00' (and '1 mon' and '30 days') are equal in PostgreSQL; GROUP BY,
         # DISTINCT, count(DISTINCT), PARTITION BY, IN and = ANY told them apart by their text
