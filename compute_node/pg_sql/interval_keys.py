@@ -6,9 +6,9 @@ and a day as 24 hours: '1 day' = '24:00:00', '1 mon' = '30 days'. Sixfold stores
 interval as its text, so wherever SQLite itself compares values rather than the
 translator's comparison functions, equal intervals in different forms were different:
 GROUP BY, DISTINCT, count(DISTINCT ...), PARTITION BY, IN (...), IN (subquery), op ANY /
-ALL (ARRAY[...] or a subquery). `rewrite(tree, result_column)`
-puts `pg_interval_key(x)` (the interval's span, what ORDER BY already sorts on) in
-those places; a statement's own UNION is grouped and sorted by span in set_operations.py.
+ALL (ARRAY[...] or a subquery), = between two ARRAY[...] of intervals.
+`rewrite(tree, result_column)` puts `pg_interval_key(x)` (the interval's span, what
+ORDER BY already sorts on) in those places; a statement's own UNION is grouped and sorted by span in set_operations.py.
 What neither can rewrite is refused (0A000): a UNION without ALL inside a subquery,
 INTERSECT and EXCEPT without ALL, DISTINCT with GROUP BY or aggregates, DISTINCT
 aggregates other than count, and JOIN ... USING an interval column.
@@ -134,6 +134,30 @@ def _quantified(q: exp.Expression) -> None:
     cmp.set("this", _key(cmp.this))
 
 
+def _interval_array(e: exp.Expression) -> exp.Array | None:
+    """An ARRAY[...] whose elements are intervals (its typed ones; a quoted literal beside
+    them has been cast by literal_types)."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Array) and e.expressions and all(_interval(x) for x in e.expressions):
+        return e
+    return None
+
+
+def _array_equality(cmp: exp.Expression) -> None:
+    """ARRAY[...] = / <> / IS [NOT] DISTINCT FROM ARRAY[...] of intervals: the elements'
+    spans compared (each array's text would tell '1 day' from '24:00:00')."""
+    left, right = _interval_array(cmp.this), _interval_array(cmp.expression)
+    if left is None and right is None:
+        return
+    if left is None or right is None:
+        raise SqlError("comparing an ARRAY[...] of intervals with another kind of array value is not supported: "
+                       "equal intervals in different forms ('1 day', '24:00:00') would be told apart", "0A000")
+    for arr in (left, right):
+        for x in list(arr.expressions):
+            x.replace(_key(x))
+
+
 def _set_operation(op: exp.SetOperation, root: exp.Expression) -> None:
     if op.args.get("distinct") is False:
         return  # UNION ALL keeps every row
@@ -171,6 +195,8 @@ def rewrite(tree: exp.Expression, result_column: ResultColumn) -> None:
         _partition(window)
     for node in list(tree.find_all(exp.In)):
         _in(node)
+    for cmp in list(tree.find_all(exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)):
+        _array_equality(cmp)
     for q in list(tree.find_all(exp.Any, exp.All, exp.Anonymous)):
         if not isinstance(q, exp.Anonymous) or q.name.lower() == "all" and len(q.expressions) == 1:
             _quantified(q)

@@ -3006,6 +3006,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where x = any (select '30 days'::interval) order by id",
         "select count(*) from {t} a join {t} b on a.x = b.x",
         "select x from (values ('170000000 years'::interval), ('1 day')) v(x) order by x",
+        # two ARRAY[...] of intervals compared their texts
+        "select array['1 day'::interval] = array['24 hours'::interval], array['1 day'::interval, '2 days'] <> "
+        "array['24 hours'::interval, '48 hours'], array['1 day'::interval] is distinct from array['25 hours'::interval]",
         # the statement's own UNION groups and sorts by span (ORDER BY over one was refused)
         "select x from {t} where id in (1, 3, 7) union select x from {t} where id in (1, 3) order by 1",
         "select x from {t} where id in (1, 7) union all select x from {t} where id = 3 order by 1 desc",
