@@ -15,6 +15,7 @@ fails with PostgreSQL's error for a literal the type cannot read, as there).
 
 from __future__ import annotations
 
+import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
@@ -42,7 +43,7 @@ def _coerce_group(members: list[exp.Expression]) -> None:
     label = labels.pop()
     try:
         to = exp.DataType.build(label, dialect="postgres")
-    except Exception:  # a label sqlglot cannot read back: leave the literals as written
+    except (sqlglot.errors.ParseError, ValueError):  # a label sqlglot cannot read back: leave them
         return
     for lit in literals:
         cast = exp.Cast(this=lit.copy(), to=to.copy())

@@ -17,7 +17,8 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion,
     interval_keys, json_rows, lateral, literal_types, more_functions, ordered_set, quantified, quotient_text,
-    reflection, schema, set_operations, sql_functions, star_expansion, temporal, temporal_functions, values, views,
+    reflection, schema, sequences, set_operations, sql_functions, star_expansion, temporal, temporal_functions,
+    values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -220,12 +221,12 @@ def _io_function(text: str, to: str, shown: bool) -> exp.Expression:
     known = catalog.io_function_names()
     if to == "regprocedure" and (not paren or not args.endswith(")")):
         raise SqlError("expected a left parenthesis" if not paren else "expected a right parenthesis", "22P02")
-    if name.lower() not in known or (to == "regprocedure" and args[:-1].lower() != known[name.lower()]) or \
-            (to == "regprocedure" and known[name.lower()] == ""):
+    signature = known.get(name.lower())
+    if signature is None or to == "regprocedure" and (not signature or args[:-1].lower() != signature):
         raise SqlError(f"cast to type {to} of anything but a type's input function ({text!r}) is not supported",
                        "0A000")
     if to == "regprocedure" and shown:
-        return exp.Literal.string(f"{name.lower()}({known[name.lower()]})")
+        return exp.Literal.string(f"{name.lower()}({signature})")
     return exp.Literal.string(name.lower())
 
 
@@ -2883,7 +2884,9 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 
     refused: list[SqlError] = []
 
-    serial = cat.serial_key(target.name) if isinstance(target, exp.Table) else None
+    # A rowid key given NULL is 23502, not SQLite's next number: a plain one (`key`) or a
+    # serial's (whose DEFAULT is a marker, not NULL). A table has at most one of them.
+    guarded = key or (cat.serial_key(target.name) if isinstance(target, exp.Table) else None)
 
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
         if _is_default_marker(e):
@@ -2893,9 +2896,7 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
         except SqlError as err:
             refused.append(err)
         e = _assigned(e, oid)
-        if serial and column.lower() == serial.lower():  # a serial key given NULL: 23502, not its next value
-            return _not_null_key(e, table, serial)
-        return _not_null_key(e, table, key) if key and column.lower() == key.lower() else e
+        return _not_null_key(e, table, guarded) if guarded and column.lower() == guarded.lower() else e
 
     _map_assigned(tree, store)
     return next((err for err in refused if not isinstance(err, _PlanningError)), refused[0] if refused else None)
@@ -2942,12 +2943,12 @@ def _serial_sequence(tree: exp.Expression) -> str | None:
     names = [n for n, _oid in targets[1]]
     table = target.name if target.this.quoted else target.name.lower()
     if key.lower() not in names or tree.args.get("default"):
-        return f"{table}_{key}_seq"
+        return sequences.serial_sequence_name(table, key)
     i = names.index(key.lower())
     source = tree.expression
     rows = [r for r in source.expressions if isinstance(r, exp.Tuple)] if isinstance(source, exp.Values) else []
     if rows and all(i < len(r.expressions) and _is_default_marker(r.expressions[i]) for r in rows):
-        return f"{table}_{key}_seq"
+        return sequences.serial_sequence_name(table, key)
     return None
 
 
@@ -3663,7 +3664,7 @@ def _with_serial_sequence(stmt: Statement, text: str) -> Statement:
     if key in listed:
         return stmt
     bare = table[1:-1].replace('""', '"') if table.startswith('"') else table.lower()
-    return dataclasses.replace(stmt, serial_sequence=f"{bare}_{key}_seq")
+    return dataclasses.replace(stmt, serial_sequence=sequences.serial_sequence_name(bare, key))
 
 
 def table_stmt(text, rest, ctx):

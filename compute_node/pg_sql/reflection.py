@@ -56,7 +56,7 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
         return _primary_key_columns(rails.group(1)), (NAME,)
     rails = _RAILS_FOREIGN_KEYS.fullmatch(text)
     if rails is not None:
-        return _foreign_keys(rails.group(1), rails.group(2)), (TEXT, NAME, NAME, NAME, CHAR, CHAR, BOOL)
+        return _foreign_keys(rails.group(1)), (TEXT, NAME, NAME, NAME, CHAR, CHAR, BOOL)
     if "unnest(pg_catalog.pg_index.indkey)" not in text:
         return None
     if "unnest(pg_catalog.pg_index.indclass)" in text:
@@ -113,10 +113,10 @@ _RAILS_FOREIGN_KEYS = re.compile(
     r"join pg_attribute a1 on a1\.attnum = c\.conkey\[1\] and a1\.attrelid = t1\.oid join pg_attribute a2 on "
     r"a2\.attnum = c\.confkey\[1\] and a2\.attrelid = t2\.oid join pg_namespace t3 on c\.connamespace = t3\.oid "
     r"where c\.contype = 'f' and t1\.relname = '((?:[^']|'')+)' and t3\.nspname = "
-    r"(any \(current_schemas\(false\)\)|'public') order by c\.conname")
+    r"(?:any \(current_schemas\(false\)\)|'public') order by c\.conname")
 
 
-def _foreign_keys(relation: str, _schema: str) -> str:
+def _foreign_keys(relation: str) -> str:
     name = "'" + relation + "'"  # (as the client quoted it)
     column = "substr(c.pg_cols || ',', 1, instr(c.pg_cols || ',', ',') - 1)"
     referenced = "pg_fk_part(c.pg_condef, 'referenced')"

@@ -237,13 +237,25 @@ def serial_assigned(state: SessionSequences, name: str, value: int) -> None:
     state.last = name
 
 
-def serial_key_of(conn: apsw.Connection, name: str) -> tuple[str, str] | None:
-    """(table, column) of the serial key whose implicit sequence is `name`, or None."""
-    rows = conn.execute("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
-                        "WHERE m.type = 'table' AND p.pk = 1 AND lower(p.type) = 'integer' "
-                        "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0 AND m.name || '_' || p.name || '_seq' = ?",
-                        (name,)).fetchall()
-    return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
+def serial_sequence_name(table: str, column: str) -> str:
+    """The name PostgreSQL gives a serial column's sequence (and Sixfold its rowid key's)."""
+    return f"{table}_{column}_seq"
+
+
+def _is_serial_key(conn: apsw.Connection, table: str, column: str) -> bool:
+    """Whether table.column is a serial key: SQLite's AUTOINCREMENT rowid."""
+    return bool(conn.execute("SELECT 1 FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
+                             "AND m.name = ? AND p.name = ? AND p.pk = 1 AND lower(p.type) = 'integer' "
+                             "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0", (table, column)).fetchall())
+
+
+def _names_a_serial_key(conn: apsw.Connection, name: str) -> bool:
+    """Whether `name`, which is no relation, is the sequence of a serial key (table_column_seq:
+    each way of cutting it into a table and a column is tried)."""
+    if not name.endswith("_seq"):
+        return False
+    stem = name[:-len("_seq")]
+    return any(_is_serial_key(conn, stem[:i], stem[i + 1:]) for i, ch in enumerate(stem) if ch == "_")
 
 
 def get_serial_sequence(conn: apsw.Connection, table, column):
@@ -258,17 +270,17 @@ def get_serial_sequence(conn: apsw.Connection, table, column):
     cols = conn.execute("SELECT name FROM pragma_table_info(?)", (t,)).fetchall()
     if not any(r[0] == c for r in cols):
         _fail("42703", f'column "{c}" of relation "{t}" does not exist')
-    name = f"{t}_{c}_seq"
-    return f"public.{name}" if serial_key_of(conn, name) is not None else None
+    return f"public.{serial_sequence_name(t, c)}" if _is_serial_key(conn, t, c) else None
 
 
 def currval(conn: apsw.Connection, arg):
     name = _seq_name(arg)
-    state = SESSION.state
-    if state is not None and name in state.current and serial_key_of(conn, name) is not None:
-        return state.current[name]  # a serial key's sequence (serial_assigned)
-    if serial_key_of(conn, name) is not None:
-        _fail("55000", f'currval of sequence "{name}" is not yet defined in this session')
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchall() and \
+            _names_a_serial_key(conn, name):  # a serial key's sequence (serial_assigned)
+        state = SESSION.state
+        if state is None or name not in state.current:
+            _fail("55000", f'currval of sequence "{name}" is not yet defined in this session')
+        return state.current[name]
     _read(conn, name)  # 42P01 / 42809 first, as PostgreSQL checks the relation first
     state = SESSION.state
     if state is None or name not in state.current:
