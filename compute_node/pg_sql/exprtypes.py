@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import re
+import threading
 from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
@@ -150,8 +152,7 @@ def column_decl(col: exp.Column) -> str | None:
     aliases = _ROW_ALIASES.get()
     if aliases and col.table and col.table.lower() in aliases:
         return schema.column_type(aliases[col.table.lower()], col.name)
-    root = col.root()
-    tables = [t for t in root.find_all(exp.Table) if isinstance(t.this, exp.Identifier)]
+    tables = _named_tables(col.root())
     qual = col.table
     found = set()
     for tab in tables:
@@ -163,8 +164,63 @@ def column_decl(col: exp.Column) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _tables_in(root: exp.Expression) -> list[exp.Table]:
+    return [t for t in root.find_all(exp.Table) if isinstance(t.this, exp.Identifier)]
+
+
+# The named tables of a statement's tree, kept while the rewrite walks it: column_decl
+# asks once per column reference, and a tree that holds catalog relations (pg_class as
+# its SQLite subquery) has thousands of nodes. id(root) -> (root, tables).
+_TABLES: contextvars.ContextVar[dict[int, tuple[exp.Expression, list[exp.Table]]] | None] = \
+    contextvars.ContextVar("sixfold_named_tables", default=None)
+# SIXFOLD_VERIFY_CACHES=1 (the unit tests set it): every kept answer is checked against a
+# fresh walk of the tree, which costs what keeping it saves.
+VERIFY_TABLES_CACHE = [os.environ.get("SIXFOLD_VERIFY_CACHES") == "1"]
+
+
+@contextlib.contextmanager
+def named_tables_kept():
+    """Within: the named tables of a tree are found once, until `forget_named_tables`
+    (the caller's promise: it calls that whenever it adds a table to the tree; a table
+    taken out is noticed here, as it no longer has the tree as its root)."""
+    token = _TABLES.set({})
+    try:
+        yield
+    finally:
+        _TABLES.reset(token)
+
+
+def forget_named_tables() -> None:
+    kept = _TABLES.get()
+    if kept:
+        kept.clear()
+
+
+def _named_tables(root: exp.Expression) -> list[exp.Table]:
+    kept = _TABLES.get()
+    if kept is None:
+        return _tables_in(root)
+    hit = kept.get(id(root))
+    if hit is not None and hit[0] is root and all(tab.root() is root for tab in hit[1]):
+        if VERIFY_TABLES_CACHE[0]:
+            assert hit[1] == _tables_in(root) and all(a is b for a, b in zip(hit[1], _tables_in(root))), \
+                f"named tables kept for a tree that gained one: {root.sql()[:200]}"
+        return hit[1]
+    tables = _tables_in(root)
+    kept[id(root)] = (root, tables)
+    return tables
+
+
 _DERIVED_DEPTH_MAX = 8  # nested subqueries and CTEs followed to type a column
-_derived_depth = [0]
+
+
+class _Depth(threading.local):
+    """How deep in derived tables this thread's typing is (translations run in every
+    session's worker thread at once: a count shared between them would cut one short)."""
+    value = 0
+
+
+_derived_depth = _Depth()
 
 
 def _output_kind(projection: exp.Expression) -> str:
@@ -176,16 +232,16 @@ def _output_kind(projection: exp.Expression) -> str:
 def _derived_kind(col: exp.Column) -> str:
     """The kind of a column of a subquery, a CTE or generate_series in the FROM of the
     column's SELECT: its defining expression's."""
-    if _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+    if _derived_depth.value >= _DERIVED_DEPTH_MAX:
         return ""
     sel = col.find_ancestor(exp.Select)
     if sel is None:
         return ""
-    _derived_depth[0] += 1
+    _derived_depth.value += 1
     try:
         found = {_source_column_kind(src, col) for src in _sources(sel)} - {None}
     finally:
-        _derived_depth[0] -= 1
+        _derived_depth.value -= 1
     return found.pop() if len(found) == 1 else ""
 
 
@@ -325,7 +381,7 @@ def _derived_projection(col: exp.Column) -> exp.Expression | None:
     """The select-list expression that defines `col` when it is a column of a subquery or
     CTE in its SELECT's FROM (one such source), else None."""
     sel = col.find_ancestor(exp.Select)
-    if sel is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+    if sel is None or _derived_depth.value >= _DERIVED_DEPTH_MAX:
         return None
     found = []
     for src in _sources(sel):
@@ -343,29 +399,29 @@ def _through_derived(col: exp.Column, fn, default):
     source = _derived_projection(col)
     if source is None:
         return default
-    _derived_depth[0] += 1
+    _derived_depth.value += 1
     try:
         return fn(source)
     finally:
-        _derived_depth[0] -= 1
+        _derived_depth.value -= 1
 
 
 def _derived_int_width(col: exp.Column) -> str:
     """The integer type of a column of a subquery or CTE (its expression's) or of VALUES
     (the widest of its rows'), '' when unknown."""
     sel = col.find_ancestor(exp.Select)
-    if sel is None or _derived_depth[0] >= _DERIVED_DEPTH_MAX:
+    if sel is None or _derived_depth.value >= _DERIVED_DEPTH_MAX:
         return ""
     source = _derived_projection(col)
     found = [source] if source is not None else next(
         (rows for rows in (_values_column(src, col) for src in _sources(sel)) if rows is not None), None)
     if not found:
         return ""
-    _derived_depth[0] += 1
+    _derived_depth.value += 1
     try:
         widths = [int_width(x) for x in found]
     finally:
-        _derived_depth[0] -= 1
+        _derived_depth.value -= 1
     return "" if "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
 
 
@@ -378,11 +434,11 @@ def _derived_scale(col: exp.Column) -> int | None:
     body = source.find_ancestor(exp.Select)
     if body is None or isinstance(body.parent, (exp.Union, exp.Intersect, exp.Except)):
         return None  # (a set operation's other branches may show other scales)
-    _derived_depth[0] += 1
+    _derived_depth.value += 1
     try:
         return scale(source) if kind(source) in ("num", "int") else None
     finally:
-        _derived_depth[0] -= 1
+        _derived_depth.value -= 1
 
 
 def _values_scale(col: exp.Column) -> int | None:
@@ -542,10 +598,33 @@ def ordered_set_value(e: exp.Expression) -> exp.Expression | None:
     return None
 
 
+# Kinds found during one outermost kind() call (the tree does not change meanwhile): a
+# chain a || b || c asks for its operands' kinds several times at each level, which
+# without this is exponential in its length. (id(node), derived depth) -> (node, kind).
+_KINDS_FOUND: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sixfold_kinds_found", default=None)
+
+
 def kind(e: exp.Expression | None) -> str:
     """The kind of `e` when its form (or, with a catalog, its columns' types) says it, else ''."""
     if e is None:
         return ""
+    found = _KINDS_FOUND.get()
+    if found is None:
+        token = _KINDS_FOUND.set({})
+        try:
+            return _kind(e)
+        finally:
+            _KINDS_FOUND.reset(token)
+    key = (id(e), _derived_depth.value)
+    hit = found.get(key)
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    k = _kind(e)
+    found[key] = (e, k)
+    return k
+
+
+def _kind(e: exp.Expression) -> str:
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         return decl_kind(decl) if decl is not None else _derived_kind(e)

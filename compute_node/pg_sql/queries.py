@@ -577,7 +577,7 @@ _NUMERIC_MATH = {exp.Ln: "ln", exp.Exp: "exp", exp.Sqrt: "sqrt", exp.Pow: "power
 def _numeric_math_call(node: exp.Expression) -> exp.Expression | None:
     """ln, log, exp, sqrt and power (^) of numerics: exact, with PostgreSQL's digits and
     result scale (numeric_math.py); each argument arrives as its exact text."""
-    if exprtypes.kind(node) != "num" or not (type(node) in _NUMERIC_MATH or isinstance(node, exp.Log)):
+    if not (type(node) in _NUMERIC_MATH or isinstance(node, exp.Log)) or exprtypes.kind(node) != "num":
         return None
     if isinstance(node, exp.Log):
         name, args = ("log10", [node.this]) if node.expression is None else ("log", [node.this, node.expression])
@@ -2292,6 +2292,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
     def wrapped(node: exp.Expression) -> exp.Expression:
         new = fn(node)
         if new is not node and isinstance(new, exp.Expression):
+            if new.find(exp.Table) is not None:
+                exprtypes.forget_named_tables()  # (a catalog relation's subquery, a derived table)
             if node.parent is not None and new.parent is None:
                 node.replace(new)  # in the tree first: its children's columns resolve through it
             # sqlglot does not descend into a replacement: rewrite its children here.
@@ -2304,7 +2306,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
     tree = tree.copy()
     order_by_values(tree)
     exprtypes.freeze_derived_kinds(tree)
-    out = tree.transform(wrapped, copy=False)
+    with exprtypes.named_tables_kept():
+        out = tree.transform(wrapped, copy=False)
     _refuse_lossy_literals(out)
     return out
 

@@ -485,3 +485,28 @@ def test_prepared_statement_types_and_arguments():
     assert stmt.param_oids == (23, 1700, 1009)
     stmt, = translate("EXECUTE p (array[1, 2], '(x,y)', (1))", CTX)
     assert prepared.arguments(stmt) == ["array[1, 2]", "'(x,y)'", "(1)"]
+
+
+def test_named_tables_kept_until_the_tree_changes():
+    """column_decl finds a statement's tables once while the rewrite walks it; a table
+    taken out is noticed, one added must be announced (forget_named_tables), and the
+    verification the unit tests turn on catches a caller that forgets to."""
+    import sqlglot
+    from sqlglot import exp
+
+    from compute_node.pg_sql import exprtypes, schema
+
+    c = conn()
+    c.execute("create table ta (a int)")
+    c.execute("create table tb (b text)")
+    tree = sqlglot.parse_one("select a from ta", read="postgres")
+    col = tree.find(exp.Column)
+    with schema.using(catalog(c)), exprtypes.named_tables_kept():
+        assert exprtypes.column_decl(col) == "INT"
+        tree.find(exp.Table).replace(exp.to_table("tb"))  # taken out: noticed
+        assert exprtypes.column_decl(col) is None
+        tree.append("joins", exp.Join(this=exp.to_table("ta")))  # added, not announced
+        with pytest.raises(AssertionError, match="gained one"):
+            exprtypes.column_decl(col)
+        exprtypes.forget_named_tables()
+        assert exprtypes.column_decl(col) == "INT"
