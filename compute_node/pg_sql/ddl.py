@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import re
+from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, extensions, routines, schema, schemas, sequences,
-    renames, sql_functions, table_as, triggers, values, views,
+    alter_column, catalog, comments, constraints, domains, enums, exprtypes, extensions, numeric, routines, schema,
+    schemas, sequences, renames, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -428,6 +429,10 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         _refuse_unstored(new_type)
         if enums.token_of_type(decl) or enums.token_of_type(new_type):
             raise SqlError("changing a column's type to or from an enum type is not supported", "0A000")
+        if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type):
+            # (its values are kept as text with a collation of their own, not as numbers)
+            raise SqlError("changing a column's type to or from numeric without a precision is not supported",
+                           "0A000")
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
                 "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
             raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
@@ -460,6 +465,8 @@ def _pg_type_text(dt: exp.DataType) -> str:
     base = _TYPE_RENAME.get(base.strip(), base.strip())
     if paren and mods.endswith(")[]"):  # varchar(20)[]: SQLite's grammar takes varchar[](20)
         return f"{base}[]({mods[:-3].replace(', ', ',')})"
+    if base == "numeric" and not paren:  # each value keeps its own display scale, as text
+        return pgtypes.NUMERIC_TEXT
     return base + (paren + mods.replace(", ", ",") if paren else "")
 
 
@@ -769,6 +776,8 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
         token = enums.token_of_type(type_text)
         if token is not None:  # compared and sorted in the labels' order
             out.append(enums.column_collation(token))
+        if pgtypes.is_numeric_text(type_text):  # compared and sorted as numbers
+            out.append(f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}")
     for k in constraints:
         s = _constraint_sql(k, ctx, type_text, c.this.name)
         if s:
@@ -803,8 +812,8 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     that is no number (SQLite's type affinity would store 'abc' in an integer column)
     and integers out of the type's range. The constraint names carry the SQLSTATE;
     sql_errors turns "CHECK constraint failed: 22P02 integer a" into PostgreSQL's error."""
-    if "[" in (type_text or ""):
-        return []  # an array: its input trigger checks each element
+    if "[" in (type_text or "") or pgtypes.is_numeric_text(type_text):
+        return []  # an array, a numeric kept as text: its input trigger checks each value
     oid = pgtypes.column_oid(type_text or None, None) if type_text else None
     label = pgtypes.pg_type_name(type_text) if type_text else ""
     n = pgtypes.length_limit(type_text)
@@ -835,6 +844,17 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     return checks
 
 
+def _numeric_text_default(e: exp.Expression) -> exp.Expression:
+    """A numeric column's (without a precision) default as the text the column keeps:
+    0.00 stays 0.00 (SQLite would read the double 0.0 and its TEXT affinity write '0.0')."""
+    number = exprtypes.signed_literal(e)
+    if number is not None:
+        return exp.Literal.string(numeric.text(Decimal(number)))
+    name = "pg_numeric_text" if exprtypes.kind(e) == "num" else "pg_stored"  # (its argument shown: exact)
+    extra = [] if name == "pg_numeric_text" else [exp.Literal.string(pgtypes.NUMERIC_TEXT)]
+    return exp.Anonymous(this=name, expressions=[e.copy(), *extra])
+
+
 def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -> str:
     kind = k.args.get("kind")
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
@@ -844,6 +864,8 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
             if type_text and "with time zone" not in type_text and type_text.startswith("timestamp"):
                 return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"
             return "DEFAULT (now())"
+        if pgtypes.is_numeric_text(type_text) and not isinstance(e, exp.Null):
+            e = _numeric_text_default(e)
         val = gen(rewrite(e, ctx, [0]))
         if isinstance(e, (exp.Literal, exp.Boolean, exp.Null)) and not isinstance(e, exp.Neg):
             return f"{prefix}DEFAULT {val}"

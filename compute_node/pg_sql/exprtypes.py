@@ -131,7 +131,7 @@ def _arith_kind(op: str, a: str, b: str) -> str:
 
 _DECL_KIND = {
     "smallint": "int", "int2": "int", "smallserial": "int", "integer": "int", "int": "int", "int4": "int",
-    "serial": "int", "bigint": "int", "int8": "int", "bigserial": "int", "numeric": "num", "decimal": "num",
+    "serial": "int", "bigint": "int", "int8": "int", "bigserial": "int", "numeric": "num", "decimal": "num", "numeric text": "num",
     "real": "float", "float4": "float", "double precision": "float", "float8": "float", "float": "float",
     "text": "text", "varchar": "text", "character varying": "text", "char": "text", "character": "text",
     "bpchar": "text", "name": "text", "boolean": "bool", "bool": "bool", "date": "date",
@@ -152,8 +152,12 @@ def column_decl(col: exp.Column) -> str | None:
     aliases = _ROW_ALIASES.get()
     if aliases and col.table and col.table.lower() in aliases:
         return schema.column_type(aliases[col.table.lower()], col.name)
-    tables = _named_tables(col.root())
+    root = col.root()
     qual = col.table
+    if qual and qual.lower() == "excluded" and isinstance(root, exp.Insert) and root.args.get("conflict"):
+        target = root.this.this if isinstance(root.this, exp.Schema) else root.this  # ON CONFLICT's row
+        return schema.column_type(target.name, col.name) if isinstance(target, exp.Table) else None
+    tables = _named_tables(root)
     found = set()
     for tab in tables:
         if qual and qual not in (tab.alias_or_name, tab.name):

@@ -10,7 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import apsw
 
@@ -800,8 +800,28 @@ def _bpchar(v, n, padded):
     return text.ljust(int(n)) if padded else text
 
 
+def _numeric_text_order(a: str, b: str) -> int:
+    """The pg_numeric collation: a numeric column's texts ('2.50', '10') by their values
+    (2.50 = 2.5). Anything that is no finite number (the column's input trigger refuses
+    it, after an index may have compared it) sorts after the numbers, by its text."""
+    if a == b:
+        return 0
+    ka, kb = _numeric_text_key(a), _numeric_text_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+def _numeric_text_key(s: str) -> tuple:
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        return (1, s)
+    return (0, d) if d.is_finite() else (1, s)
+
+
 def register(conn: apsw.Connection) -> None:
     from compute_node.pg_sql import arrays, sequences
+
+    conn.create_collation(types.NUMERIC_TEXT_COLLATION, _numeric_text_order)
 
     sequences.register(conn)
     arrays.register(conn)

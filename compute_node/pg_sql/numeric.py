@@ -82,7 +82,8 @@ def divide(a: Decimal, b: Decimal) -> Decimal:
 
 
 def operate(op: str, a: Decimal, b: Decimal) -> Decimal:
-    """a op b for op in + - * /: exact for + - * (dscale max(a, b), or the sum for *)."""
+    """a op b for op in + - * / %: exact for + - * % (dscale max(a, b), or the sum for *;
+    % takes the dividend's sign, as PostgreSQL's mod)."""
     if op == "+":
         return EXACT.add(a, b)
     if op == "-":
@@ -91,6 +92,8 @@ def operate(op: str, a: Decimal, b: Decimal) -> Decimal:
         return EXACT.multiply(a, b)
     if op == "/":
         return divide(a, b)
+    if op == "%":
+        return EXACT.remainder(a, b)
     raise ValueError(f"not a numeric operator: {op}")
 
 

@@ -697,6 +697,12 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
+    if isinstance(node, exp.Mod) and exprtypes.kind(node) == "num":
+        # n % m of numerics: exact, with the larger display scale (3.00 % 2 is 1.00)
+        ha, hb = (_num_hint(x, exprtypes.kind(x)) for x in (node.this, node.expression))
+        return exp.Anonymous(this="pg_arith", expressions=[
+            exp.Literal.string("%t" if _shown(node) else "%v"), _exact_literal(node.this),
+            _exact_literal(node.expression), exp.Literal.string(ha), exp.Literal.string(hb)])
     if isinstance(node, exp.Pow) and exprtypes.kind(node) == "num":
         return _numeric_math_call(node)
     if isinstance(node, exp.Pow):  # SQLite's pow answers NULL where PostgreSQL fails (2201F)
@@ -1546,9 +1552,25 @@ def _reads_text_as_number(col: exp.Column) -> bool:
         return False  # read as a number already
     if _shown(col) or quotient_text.makes_text(col, _shown) or not quotient_text.reads_text(col):
         return False
+    if _compared_as_stored(col):
+        return False
     if _in_sorted_set_result(col) and not col.meta.get(set_operations.TWINNED):
         raise _sorted_set_quotient()
     return True
+
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+
+
+def _compared_as_stored(col: exp.Column) -> bool:
+    """A numeric column without a precision compared as it stands (n = 1.5, n > $1,
+    n IN (...), n BETWEEN a AND b): SQLite compares its text by the column's pg_numeric
+    collation after giving the other side the column's TEXT affinity, so by value, and an
+    index on the column serves the comparison (read as a number, it could not)."""
+    if not pgtypes.is_numeric_text(exprtypes.column_decl(col)):
+        return False
+    p = col.parent
+    return isinstance(p, _COMPARISONS) or isinstance(p, (exp.In, exp.Between)) and col.arg_key == "this"
 
 
 def _in_sorted_set_result(node: exp.Expression) -> bool:
@@ -2680,6 +2702,28 @@ def _rewrap(e: exp.Expression, inner: exp.Expression) -> exp.Expression:
     return exp.alias_(inner, e.args["alias"].copy()) if isinstance(e, exp.Alias) else inner
 
 
+def _numeric_text_assigned(e: exp.Expression) -> exp.Expression:
+    """`e` as stored into a numeric column without a precision, which keeps each value's
+    text: a numeric literal as its text (SQLite would read 1.50 as the double 1.5), a
+    computed numeric as the exact text it is shown as; anything else (a double, a
+    parameter, an integer) through pg_stored, which gives a double its 15 significant
+    digits as PostgreSQL's float8 to numeric does (the column's TEXT affinity would
+    write 1000.0 for the double 1000)."""
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    if isinstance(inner, exp.Null) or _is_default_marker(inner) or \
+            isinstance(inner, exp.Literal) and inner.is_string:
+        return e
+    number = exprtypes.signed_literal(inner)
+    if number is not None:
+        return _rewrap(e, exp.Literal.string(_numeric_literal_text(number)))
+    if exprtypes.kind(inner) == "num":  # (pg_numeric_text's argument is shown: its exact text)
+        sc = exprtypes.scale(inner)  # (a scale the form says: extract(epoch ...) is 6 even when computed as 0)
+        return _rewrap(e, exp.Anonymous(this="pg_numeric_text", expressions=[inner.copy()]) if sc is None else
+                       exp.Anonymous(this="pg_with_scale", expressions=[inner.copy(), exp.Literal.number(sc)]))
+    return _rewrap(e, exp.Anonymous(this="pg_stored", expressions=[
+        inner.copy(), exp.Literal.string(pgtypes.NUMERIC_TEXT)]))
+
+
 def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
     """`e` as stored into a column of type `oid`: a numeric or float value into an
     integer column is rounded as PostgreSQL's assignment cast rounds it (SQLite would
@@ -2899,6 +2943,8 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
         except SqlError as err:
             refused.append(err)
         e = _assigned(e, oid)
+        if oid == pgtypes.NUMERIC and pgtypes.is_numeric_text(schema.column_type(table, column)):
+            e = _numeric_text_assigned(e)
         return _not_null_key(e, table, guarded) if guarded and column.lower() == guarded.lower() else e
 
     _map_assigned(tree, store)
@@ -3495,6 +3541,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # a value PostgreSQL rounds or refuses where SQLite would store it as given
     if _incomparable_on_fast_path(scan):
         return None  # `flag = 1`, `name IN (1, 2)`: PostgreSQL has no such operator (the parser path refuses)
+    if _names_numeric_text_table(scan):
+        return None  # a numeric without a precision is text to SQLite: the parser path reads it as a number
     out = text
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)
@@ -3535,6 +3583,16 @@ def _fast_operand_kind(operand: str, tables: list[str]) -> str:
     column = operand.rsplit(".", 1)[-1]
     kinds = {exprtypes.decl_kind(schema.column_type(table, column)) for table in tables} - {""}
     return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _names_numeric_text_table(scan: str) -> bool:
+    """Whether the statement names a table with a numeric column without a precision
+    (kept as its text: SQLite would compare coalesce(n, 0) > 2 as text with a number)."""
+    cat = schema.current()
+    if cat is None:
+        return False
+    return any(pgtypes.is_numeric_text(decl) for table in _TABLE_NAMED.findall(scan)
+               for _name, decl in cat.columns(table) or ())
 
 
 def _incomparable_on_fast_path(scan: str) -> bool:

@@ -20,6 +20,7 @@ from typing import Callable
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import types as pgtypes
 
 _DEPTH_MAX = 16  # subqueries followed from a column to the quotient behind it
 _SET_OPERATIONS = (exp.Union, exp.Intersect, exp.Except)
@@ -61,7 +62,12 @@ def is_text_quotient(e: exp.Expression) -> bool:
 
 def reads_text(col: exp.Column) -> bool:
     """Whether column reference `col` reads a subquery's or CTE's column that a quotient
-    computes as text (`makes_text`)."""
+    computes as text (`makes_text`), or a table's numeric column without a precision
+    (kept as its text), in a SELECT or in an UPDATE's, DELETE's or ON CONFLICT's own
+    expressions."""
+    decl = exprtypes.column_decl(col)
+    if decl is not None:
+        return pgtypes.is_numeric_text(decl)
     return _find(col, 0) is True
 
 
@@ -95,8 +101,9 @@ def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
         body = src.this
     elif isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
         body = exprtypes.cte_named(src.name, src)
-        if body is None:  # a table: is the name its column?
-            return False if schema.column_type(src.name, name) is not None else None
+        if body is None:  # a table: is the name its column? (a numeric without a precision is its text)
+            decl = schema.column_type(src.name, name)
+            return None if decl is None else pgtypes.is_numeric_text(decl)
     if isinstance(body, _SET_OPERATIONS):
         return False  # a set operation's columns are never made text
     if not isinstance(body, exp.Select):

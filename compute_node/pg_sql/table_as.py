@@ -8,9 +8,9 @@ declared with the query's PostgreSQL types, through the same CREATE TABLE as any
 
 - a column taken straight from a table keeps its declared type (numeric(10,2),
   varchar(20), an enum); another takes its expression's type (count(*) bigint, now()
-  timestamptz, a literal text); a numeric expression whose display scale is known is
-  numeric(1000, scale) (Sixfold keeps no numeric without a scale); a type that cannot be
-  told is refused (0A000: cast it).
+  timestamptz, a literal text); a numeric expression is numeric without a precision, as
+  in PostgreSQL (each value keeps its display scale); a type that cannot be told is
+  refused (0A000: cast it).
 
 A materialized view is such a table with its query kept in a comment of a trigger that
 refuses writes to it (42809, as PostgreSQL: "cannot change materialized view"). REFRESH
@@ -42,8 +42,8 @@ MATVIEW_PREFIX = "sixfold_mv:"
 # A WHERE that marks each row written as Sixfold's own (functions.FIXUP; the engine resets
 # it before the next statement): the write-refusing triggers check it.
 _OWN_WRITE = "sixfold_fixup(1) > 0"
+_MATVIEW_NUMERIC_PRECISION = 1000  # PostgreSQL's largest: the declared one says nothing more
 _MARKER = re.compile(r"/\*pg_matview:([^*]*)\*/")
-_NUMERIC_PRECISION = 1000  # PostgreSQL's largest numeric precision: the declared one says nothing more
 _MATVIEW = re.compile(r'\s*materialized\s+view\s+(if\s+not\s+exists\s+)?(?:"?public"?\s*\.\s*)?'
                       r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(\([^)]*\))?\s+(?:using\s+\w+\s+)?'
                       r'(?:with\s*\([^)]*\)\s+)?(?:tablespace\s+\S+\s+)?as\s+(.*?)'
@@ -64,27 +64,32 @@ def _from_tables(sel: exp.Select) -> list[exp.Table]:
     return tables
 
 
-def _decl(e: exp.Expression, name: str, known_oid: int | None) -> str:
-    """`known_oid`: the type the translation gave the result column (None: not told)."""
+def _decl(e: exp.Expression, name: str, known_oid: int | None, matview: bool) -> str:
+    """`known_oid`: the type the translation gave the result column (None: not told).
+    `matview`: a materialized view's, filled through a subquery (`_fill`) whose computed
+    numerics arrive as numbers: such a column is numeric(1000, s) of the scale the
+    expression's form says (none said: refused), where a table's is numeric."""
     inner = e.this if isinstance(e, exp.Alias) else e
     if isinstance(inner, exp.Column):
         decl = exprtypes.column_decl(inner)
         if decl is not None:
-            return decl
+            return "numeric" if pgtypes.is_numeric_text(decl) else decl
     oid = exprtypes.oid(inner) or known_oid
     if oid is None and (exprtypes.kind(inner) == "unknown" or isinstance(inner, exp.Null)):
         return "text"  # PostgreSQL makes an untyped literal's column text
+    if oid == pgtypes.NUMERIC and not matview:
+        return "numeric"  # as PostgreSQL's: no precision, each value its own display scale
     if oid == pgtypes.NUMERIC:
         scale = exprtypes.scale(inner)
         if scale is not None:
-            return f"numeric({_NUMERIC_PRECISION}, {scale})"
+            return f"numeric({_MATVIEW_NUMERIC_PRECISION}, {scale})"
     elif oid is not None and oid in pgtypes.REGTYPE_NAMES:
         return pgtypes.REGTYPE_NAMES[oid]
     raise SqlError(f'CREATE TABLE AS: the type of column "{name}" cannot be told here; cast it (as in x::numeric(10,2) '
                    "or x::text)", "0A000")
 
 
-def columns(query: str, names: list[str]) -> list[tuple[str, str]]:
+def columns(query: str, names: list[str], matview: bool = False) -> list[tuple[str, str]]:
     """(name, PostgreSQL declared type) of each column `query` returns, renamed by `names`."""
     from compute_node.pg_sql.queries import name_columns, parse_one, select_path
 
@@ -110,10 +115,10 @@ def columns(query: str, names: list[str]) -> list[tuple[str, str]]:
                 if not cols:
                     raise SqlError("CREATE TABLE AS with * over a subquery is not supported: name the columns",
                                    "0A000")
-                out += list(cols)
+                out += [(n, "numeric" if pgtypes.is_numeric_text(d) else d) for n, d in cols]
             continue
         i = len(out)
-        out.append((e.alias_or_name, _decl(e, e.alias_or_name, oids[i] if i < len(oids) else None)))
+        out.append((e.alias_or_name, _decl(e, e.alias_or_name, oids[i] if i < len(oids) else None, matview)))
     if len(names) > len(out):
         raise SqlError("too many column names were specified", "42601")
     return [(names[i] if i < len(names) else n, d) for i, (n, d) in enumerate(out)]
@@ -130,7 +135,8 @@ def _fill(table: str, query: str, cols: list[tuple[str, str]], ctx: SessionConte
     source = f"SELECT * FROM ({query}) AS sixfold_q WHERE {_OWN_WRITE}" if own else query
     cat = schema.current()
     planned = cat is not None and cat.columns(_ident(table)) is None  # its CREATE has not run yet
-    with cat.planned(table, tuple(cols)) if planned else contextlib.nullcontext():
+    stored = tuple((n, pgtypes.NUMERIC_TEXT if d == "numeric" else d) for n, d in cols)  # as CREATE declares them
+    with cat.planned(table, stored) if planned else contextlib.nullcontext():
         st = select_path(f"INSERT INTO {_ident(table)} ({names}) {source}", ctx)
     if st.param_count or st.literals or len(st.sqlite) != 1:
         raise SqlError("CREATE TABLE AS with parameters is not supported", "0A000")
@@ -214,7 +220,7 @@ def create_matview(rest: str, ctx: SessionContext) -> Statement:
                              notice=("42P07", f'relation "{name}" already exists, skipping'))
         raise SqlError(f'relation "{name}" already exists', "42P07")
     names = [object_name(c.strip()) for c in col_list.strip()[1:-1].split(",")] if col_list else []
-    cols = columns(query, names)
+    cols = columns(query, names, matview=True)
     fields = {"name": name, "query": " ".join(query.split()), "columns": names}
     if no:  # (pg_dump's form: REFRESH fills it later)
         return Statement(kind="sql", tag="CREATE MATERIALIZED VIEW", sqlite=_unpopulated_sql(name, cols, fields))
@@ -252,7 +258,7 @@ def refresh(rest: str, ctx: SessionContext) -> Statement:
         raise SqlError(f'relation "{name}" does not exist', "42P01")
     if m.group(4):
         raise SqlError("REFRESH MATERIALIZED VIEW ... WITH NO DATA is not supported", "0A000")
-    cols = columns(fields["query"], fields["columns"])
+    cols = columns(fields["query"], fields["columns"], matview=True)
     if fields.get("populated") is False:  # the view that fails when read becomes the table
         if m.group(1):
             raise SqlError("CONCURRENTLY cannot be used when the materialized view is not populated", "0A000")

@@ -114,9 +114,9 @@ def _refuse_beyond_double(d: Decimal) -> None:
 def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, None), shown: bool = False,
                 verify: bool = False):
     """`verify`: a result kept as a number must hold it exactly (0A000 beyond 15 digits)."""
-    if exact or isinstance(a, Decimal) or isinstance(b, Decimal):
+    if exact or op == "%" or isinstance(a, Decimal) or isinstance(b, Decimal):
         da, db = numeric.exact(a, scales[0]), numeric.exact(b, scales[1])
-        if op == "/" and db == 0:
+        if op in "/%" and db == 0:
             _fail("22012", "division by zero")
         out = numeric.operate(op, da, db)
         if verify:
@@ -146,7 +146,8 @@ def _numeric_op(op: str, a, b, exact: bool, bound: str = "int8", scales=(None, N
 
 
 def pg_arith(op, a, b, ha, hb):
-    """a op b (op one of + - * /) with PostgreSQL's operator for the operands' types."""
+    """a op b (op one of + - * /, and % of numerics) with PostgreSQL's operator for the
+    operands' types."""
     if type(a) is int and type(b) is int and (op == "+" or op == "-") and ha in _INT_HINTS and hb in _INT_HINTS:
         out = a + b if op == "+" else a - b  # the common case, kept cheap (pgbench's c = c + n)
         if -_INT_LIMIT <= out < _INT_LIMIT and (ha not in _INT_BOUND or hb not in _INT_BOUND):

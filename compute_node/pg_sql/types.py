@@ -61,7 +61,7 @@ _BY_NAME: dict[str, tuple[int, str]] = {
     "real": (FLOAT4, "real"), "float4": (FLOAT4, "real"),
     "double precision": (FLOAT8, "double precision"), "float8": (FLOAT8, "double precision"),
     "float": (FLOAT8, "double precision"), "double": (FLOAT8, "double precision"),
-    "numeric": (NUMERIC, "numeric"), "decimal": (NUMERIC, "numeric"),
+    "numeric": (NUMERIC, "numeric"), "decimal": (NUMERIC, "numeric"), "numeric text": (NUMERIC, "numeric"),
     "date": (DATE, "date"),
     "time": (TIME, "time without time zone"), "time without time zone": (TIME, "time without time zone"),
     "timestamp": (TIMESTAMP, "timestamp without time zone"),
@@ -139,6 +139,18 @@ def column_oid(decltype: str | None, sample=None) -> int:
     if isinstance(sample, (bytes, bytearray, memoryview)):
         return BYTEA
     return TEXT
+
+
+# A numeric column without a precision is declared to SQLite as this type: "text" gives it
+# SQLite's TEXT affinity, so each value keeps its own display scale as PostgreSQL's text of
+# it ('2.50'); the pg_numeric collation compares, sorts, groups and indexes those texts as
+# numbers. Every catalog reads it as PostgreSQL's numeric.
+NUMERIC_TEXT = "numeric text"
+NUMERIC_TEXT_COLLATION = "pg_numeric"
+
+
+def is_numeric_text(decltype: str | None) -> bool:
+    return bool(decltype) and _norm(decltype) == NUMERIC_TEXT
 
 
 def pg_type_name(decltype: str | None) -> str:

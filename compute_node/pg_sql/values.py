@@ -28,6 +28,7 @@ _KINDS = {
     "date": "date", "time": "time", "time without time zone": "time",
     "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
     "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
+    "numeric text": "numeric_text",
 }
 _NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
 
@@ -47,10 +48,10 @@ def refuse_unstored_type(type_text: str) -> None:
         arrays.element_kind(type_text)
     except arrays.ArrayError as e:
         raise InputError(e.sqlstate, str(e)) from None
-    if norm_type(type_text or "") in ("numeric", "decimal") and "(" not in type_text:
-        raise InputError("0A000", "numeric without a precision is not supported: Sixfold keeps numeric values as "
-                         "numbers, which cannot keep each value's own display scale (1.50 would print 1.5); "
-                         "declare numeric(p, s)")
+    if norm_type(type_text or "") in ("numeric", "decimal") and "(" not in type_text and "[" in type_text:
+        raise InputError("0A000", "arrays of numeric without a precision are not supported: Sixfold keeps their "
+                         "elements as numbers, which cannot keep each value's own display scale (1.50 would "
+                         "print 1.5); declare numeric(p, s)[]")
 
 
 def converted_kind(decltype: str | None) -> str | None:
@@ -197,6 +198,27 @@ def parse_numeric(value, precision: int, scale: int):
     return f if Decimal(repr(f)) == q.normalize() or Decimal(repr(f)) == q else str(q)
 
 
+def parse_numeric_text(value) -> str:
+    """A numeric without a precision: PostgreSQL's text of the value, its own display
+    scale kept ('2.50'); a float (a double precision written to the column) through its
+    15 significant digits, as PostgreSQL converts one."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        d = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if not d.is_finite():
+        raise InputError("0A000", f"numeric value {value} is not supported in a numeric column without a "
+                         "precision (Sixfold compares its values as numbers)")
+    if numeric.significant_digits(d) > numeric.STORED_SIG_DIGITS_MAX:
+        raise InputError("0A000", f"numeric value {numeric.text(d)} has more than {numeric.STORED_SIG_DIGITS_MAX} "
+                         "significant digits, more than Sixfold stores exactly")
+    if d.as_tuple().exponent > 0:
+        d = d.quantize(Decimal(1))  # 1e3 is 1000
+    return numeric.text(d)
+
+
 def stored(value, decltype: str):
     """`value` written to a column of `decltype`, in Sixfold's stored form."""
     if value is None:
@@ -220,6 +242,8 @@ def stored(value, decltype: str):
                 raise InputError(e.sqlstate, str(e)) from None
         if kind == "char":  # char(n) keeps no trailing blanks: they are padding, shown on output
             return value.rstrip(" ") if isinstance(value, str) else value
+        if kind == "numeric_text":
+            return parse_numeric_text(value)
         if kind == "numeric":
             m = _NUMERIC_MOD.match(decltype)
             return parse_numeric(value, int(m.group(1)), int(m.group(2) or 0))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import psycopg
 
+from tests.integration import pg_expr_gen
 from tests.integration.pg_expr_gen import WRONG, Generator, Query, classify, known_difference, setup_statements
 
 STATEMENT_TIMEOUT_MS = 5_000
@@ -119,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=40, help="differences printed per class (default 40)")
     ap.add_argument("--pg-uri", help="use this PostgreSQL instead of starting one")
     ap.add_argument("--sixfold-uri", help="use this Sixfold instead of starting a cluster")
+    ap.add_argument("--numeric-type", default=pg_expr_gen.COLUMNS["n"][1],
+                    help=f"the numeric column's type (default {pg_expr_gen.COLUMNS['n'][1]}; 'numeric' for one "
+                         "without a precision, whose values keep their own display scales)")
     args = ap.parse_args(argv)
+    pg_expr_gen.COLUMNS["n"] = (pg_expr_gen.COLUMNS["n"][0], args.numeric_type)
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     print(f"seed {seed} (replay: --seed {seed} --count {args.count})", flush=True)
     work = Path(tempfile.mkdtemp(prefix="sixfold-exprfuzz-"))

@@ -481,6 +481,49 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set x = x + 1234567890123.45678 where id = 2",
         "select id, x from {t} where id = 1",
     ],
+    "numeric without a precision: each value keeps its display scale": [
+        "create table {t} (id int primary key, n numeric, d decimal default 0.50, k numeric unique)",
+        "insert into {t} (id, n, k) values (1, 1.50, 1), (2, 2.5, 2.0), (3, 10, null), (4, -0.001, 1e3), "
+        "(5, '7.250', -4)",
+        ("insert into {t} (id, n, k) values ($1, $2, $3)", (6, "7.25", "0.010")),
+        "insert into {t} (id, n, d) values (7, 3.00::float8, 1.5 * 2.00)",
+        "insert into {t} (id, k) values (8, 2)",
+        "insert into {t} (id, n) values (9, 'abc')",
+        "select * from {t} order by id",
+        "select id, n from {t} order by n, id",
+        "select id from {t} where n = 1.5 or n = '7.25' order by id",
+        "select id from {t} where n > 2 and n <= 7.25 order by id",
+        "select id from {t} where n in (10, 2.50) or n between -1 and 0 order by id",
+        "select id, n + 1, n * 2, n - 0.5, n / 3, n % 2, -n from {t} order by id",
+        "select sum(n), avg(n), min(n), max(n), count(distinct n), sum(d) from {t}",
+        "select n, count(*) from {t} where id in (5, 6) group by n",
+        "select round(n, 1), abs(n), trunc(n), n::int, n::text, n::float8, n::numeric(10,1) from {t} order by id",
+        "select coalesce(n, d), greatest(n, 2), least(n, 2.00), nullif(n, 10) from {t} order by id",
+        "select n || 'x', concat(n, '|'), to_char(n, '990.99'), to_json(n) from {t} order by id",
+        "select string_agg(n::text, ',' order by id), array_agg(n order by id) from {t}",
+        "select n from {t} union select 1.50 order by 1",
+        "select lag(n) over (order by id), sum(n) over (order by id) from {t} order by id",
+        "select a.id, b.id from {t} a join {t} b on a.n = b.n and a.id < b.id order by 1, 2",
+        "select id from {t} where n = (select max(n) from {t})",
+        "update {t} set n = n * 2 where id = 1 returning n",
+        "update {t} set n = n + 0.001 where id = 2 returning n, d",
+        "insert into {t} (id, k) values (10, 1.0)",
+        "insert into {t} (id, k) values (10, 3.0) on conflict (k) do nothing",
+        "create index {t}_n on {t} (n)",
+        "select id from {t} where n = 7.25 order by id",
+        "create table {t}_as as select id, n * 1.0 as m, n, sum(n) over () as s from {t}",
+        "select * from {t}_as order by id",
+        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}_as'::regclass "
+        "and attnum > 0 order by attnum",
+        "select data_type, numeric_precision, numeric_scale from information_schema.columns "
+        "where table_name = '{t}' and column_name = 'n'",
+        "alter table {t} add column e numeric default 1.50",
+        "select e from {t} where id = 1",
+        "alter table {t} alter column n type numeric(10,3)",
+        "insert into {t} (id, n) values (9, 'NaN')",
+        "drop table {t}_as",
+        "drop table {t}",
+    ],
     "numeric literals a double cannot hold": [
         "select 99999999999999999999 as a, -99999999999999999999 as b, 12345678901234567890.5 as c",
         "select (12345678901234567890.5) as p, -(99999999999999999999) as n, 9223372036854775807 as i8",
@@ -3056,10 +3099,10 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "RETURNING a column a BEFORE trigger assigns is refused (0A000): the assignment follows the write",
     ("trigger functions and row triggers", "_s after insert on"):
         "statement-level triggers are not supported (0A000)",
-    ("numeric beyond what Sixfold stores", "_plain (x numeric)"):
-        "numeric without a precision: a SQLite number keeps no display scale (0A000)",
-    ("numeric beyond what Sixfold stores", "add column w numeric"):
-        "numeric without a precision: a SQLite number keeps no display scale (0A000)",
+    ("numeric without a precision: each value keeps its display scale", "type numeric(10,3)"):
+        "changing a column's type to or from numeric without a precision is refused (0A000)",
+    ("numeric without a precision: each value keeps its display scale", "'NaN'"):
+        "NaN in a numeric column without a precision is refused (0A000)",
     ("numeric beyond what Sixfold stores", "12345678901234567890.5)"):
         "numeric values beyond 15 significant digits are not stored (0A000)",
     ("integer overflow, rounding and float input", "'NaN'::float8"):

@@ -58,6 +58,9 @@ SOURCE = [
     "create domain positive_qty as integer check (value > 0)",
     "create table stock (sku text primary key, qty positive_qty not null default 1)",
     "insert into stock values ('a', 3)",
+    # numeric without a precision (each value its own display scale), unique on it
+    "create table prices (sku text primary key, price numeric not null unique, weight decimal default 0.50)",
+    "insert into prices values ('a', 1.50, 2), ('b', 10, null), ('c', 0.125, 1.000)",
 ]
 # After the restore, on both: (statement, compare its outcome)
 CHECKS = [
@@ -92,6 +95,12 @@ CHECKS = [
     "insert into stock values ('b', 0)",
     "insert into stock (sku) values ('c') returning qty",
     "select 2::positive_qty",
+    "select * from prices order by price",
+    "select sku from prices where price = 1.5",
+    "insert into prices values ('d', 1.500)",
+    "select sum(price), sum(weight), max(price) from prices",
+    "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'prices'::regclass and attnum > 0 "
+    "order by attnum",
 ]
 
 

@@ -204,12 +204,19 @@ def test_expression_and_function_result_types(cluster):
 
 def test_numeric_comes_back_exact_or_is_refused(cluster):
     """numeric is exact in PostgreSQL: what goes in comes back, display scale included.
-    Sixfold keeps numeric(p,s) values to 15 significant digits and refuses more (0A000)
-    rather than round them, and refuses numeric without a precision, whose values would
-    lose their own scale."""
+    Sixfold keeps numeric values to 15 significant digits and refuses more (0A000)
+    rather than round them; a numeric without a precision keeps each value's own scale."""
     with connect(cluster, autocommit=True) as conn:
+        conn.execute("create table pnum_plain (k int primary key, n numeric)")
+        plain = [Decimal("1.50"), Decimal("-0.010"), Decimal("7"), Decimal("123456789.123456")]
+        for k, v in enumerate(plain):
+            conn.execute("insert into pnum_plain values (%s, %s)", (k, v))
+        got = [r[0] for r in conn.execute("select n from pnum_plain order by k")]
+        assert [str(v) for v in got] == ["1.50", "-0.010", "7", "123456789.123456"]
+        assert conn.execute("select sum(n), max(n) from pnum_plain").fetchone() == (
+            Decimal("123456797.613456"), Decimal("123456789.123456"))
         with pytest.raises(psycopg.errors.FeatureNotSupported):
-            conn.execute("create table pnum_plain (n numeric)")
+            conn.execute("insert into pnum_plain values (9, %s)", (Decimal("12345678901234567890.123456"),))
         conn.execute("create table pnum (k int primary key, n numeric(30,6))")
         kept = [Decimal("123456789.123456"), Decimal("-0.000001"), Decimal("2.5")]
         for k, v in enumerate(kept):

@@ -30,16 +30,18 @@ end
 
 ann = Author.create!(name: "Ann")
 bob = Author.create!(name: "Bob")
-Book.create!(author: ann, title: "One", price: "12.50", pages: 100, reading_time: 2.hours,
+Book.create!(author: ann, title: "One", price: "12.50", weight_kg: "0.350", pages: 100, reading_time: 2.hours,
              meta: { "lang" => "en", "n" => [1, 2] }, published_on: Date.new(2020, 1, 31),
              isbn_key: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", tags: %w[a b])
 Book.create!(author: ann, title: "Two", price: 7, pages: 250, in_print: false, reading_time: 1.day + 30.minutes)
-Book.create!(author: bob, title: "Three", price: "0.99", tags: [])
+Book.create!(author: bob, title: "Three", price: "0.99", weight_kg: BigDecimal("1.25"), tags: [])
 b = Book.find_by!(title: "One")
 puts [b.price.to_s, b.pages, b.in_print, b.reading_time.iso8601, b.meta.inspect, b.published_on.to_s,
       b.isbn_key, b.tags.inspect].join(" | ")
 puts Book.where(in_print: true).order(:title).pluck(:title).inspect
 puts Book.where("price > ?", 1).order(price: :desc).pluck(:title, :price).map { |t, p| "#{t}=#{p}" }.inspect
+puts Book.where("weight_kg < ?", 1).pluck(:title).inspect, Book.sum(:weight_kg).to_s,
+     Book.connection.select_value("SELECT max(weight_kg)::text FROM #{Book.table_name}")
 puts Book.joins(:author).group("#{Author.table_name}.name").order("#{Author.table_name}.name").count.inspect
 puts Book.sum(:price).to_s, Book.average(:pages).round(2).to_s, Book.maximum(:reading_time).inspect
 puts Author.includes(:books).order(:name).map { |a| "#{a.name}:#{a.books.map(&:title).sort.join(',')}" }.inspect

@@ -1,5 +1,5 @@
 # The shop's tables: what Rails migrations send (bigserial keys, a named foreign key,
-# decimals, intervals, jsonb, uuid, a text array with a default, unique and plain indexes).
+# decimals with and without a precision, intervals, jsonb, uuid, a text array with a default, unique and plain indexes).
 class CreateShop < ActiveRecord::Migration[6.1]
   def change
     prefix = ENV.fetch("TABLE_PREFIX")
@@ -11,6 +11,7 @@ class CreateShop < ActiveRecord::Migration[6.1]
       t.references :author, null: false, foreign_key: { to_table: "#{prefix}_authors" }
       t.string :title, null: false, limit: 200
       t.decimal :price, precision: 10, scale: 2
+      t.decimal :weight_kg
       t.integer :pages, default: 0
       t.boolean :in_print, default: true
       t.interval :reading_time
