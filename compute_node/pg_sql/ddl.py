@@ -11,8 +11,8 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, exprtypes, extensions, numeric, routines, schema,
-    schemas, sequences, renames, sql_functions, table_as, triggers, values, views,
+    alter_column, catalog, comments, constraints, domains, enums, exprtypes, extensions, lexing, numeric, routines,
+    schema, schemas, sequences, renames, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
@@ -470,6 +470,48 @@ def _pg_type_text(dt: exp.DataType) -> str:
     return base + (paren + mods.replace(", ", ",") if paren else "")
 
 
+_LIKE_COLUMNS = ("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                 "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = "
+                 "a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = {rel}::regclass AND a.attnum > 0 "
+                 "AND NOT a.attisdropped ORDER BY a.attnum")
+
+
+def _like_expanded(items: list[exp.Expression], ctx) -> list[exp.Expression]:
+    """CREATE TABLE t (LIKE src ...): src's columns in its place, each with its name, type
+    and NOT NULL, as PostgreSQL copies them; with INCLUDING DEFAULTS their defaults too.
+    The other INCLUDING options (constraints, indexes, identity, generated, comments,
+    statistics, storage, compression, ALL) copy what Sixfold would not: refused."""
+    out = []
+    for item in items:
+        if not isinstance(item, exp.LikeProperty):
+            out.append(item)
+            continue
+        defaults = False
+        for opt in item.expressions:
+            what = opt.args.get("value").name.upper() if opt.args.get("value") is not None else ""
+            if opt.name.upper() == "INCLUDING" and what == "DEFAULTS":
+                defaults = True
+            elif opt.name.upper() == "INCLUDING":
+                raise SqlError(f"CREATE TABLE ... (LIKE ... INCLUDING {what}) is not supported: copy the "
+                               "constraints, indexes or identity with their own statements", "0A000")
+            elif what == "DEFAULTS":
+                defaults = False
+        src = item.this.sql(dialect="postgres")
+        st = select_path(_LIKE_COLUMNS.format(rel=lexing.sql_string(src)), ctx)
+        rows = schema.current().rows(st.sqlite[0], st.literals)
+        defs = []
+        for col, type_text, notnull, default in rows:
+            if defaults and default and "nextval(" in default:
+                raise SqlError("CREATE TABLE ... (LIKE ... INCLUDING DEFAULTS) of a serial column is not supported",
+                               "0A000")
+            defs.append(" ".join([lexing.quoted_ident(col), type_text, "NOT NULL" if notnull else "",
+                                  f"DEFAULT {default}" if defaults and default else ""]).strip())
+        if defs:
+            made = sqlglot.parse_one(f"CREATE TABLE sixfold_like ({', '.join(defs)})", read="postgres")
+            out += made.this.expressions
+    return out
+
+
 def _create_table(text, ctx):
     # CREATE TABLE ... AS / LIKE / PARTITION BY / INHERITS: what sqlglot cannot help with.
     low = " ".join(text.lower().split())
@@ -505,6 +547,8 @@ def _create_table(text, ctx):
     if table.args.get("db") and table.db.lower() not in ("public",):
         raise SqlError(f'schema "{table.db}" does not exist', "3F000")
     name = _ident_sql(table.this)
+    if any(isinstance(c, exp.LikeProperty) for c in schema.expressions):
+        schema.set("expressions", _like_expanded(schema.expressions, ctx))
     cols = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]
     others = [c for c in schema.expressions if not isinstance(c, exp.ColumnDef)]
     others = _serial_table_pk(cols, others)

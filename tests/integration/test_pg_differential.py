@@ -524,6 +524,31 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop table {t}_as",
         "drop table {t}",
     ],
+    "CREATE TABLE (LIKE ...)": [
+        "create table {t} (id int primary key, a varchar(10) not null default 'x', n numeric, p numeric(6,2) "
+        "check (p > 0), t text[], e timestamptz default now(), u uuid unique)",
+        "create table {t}_s (id serial primary key, v int default 7)",
+        "create table {t}_l (like {t})",
+        "select a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+        "from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum "
+        "where a.attrelid = '{t}_l'::regclass and a.attnum > 0 order by a.attnum",
+        "insert into {t}_l (id, a, n, p) values (1, 'q', 1.50, -1) returning *",
+        "insert into {t}_l (id, a) values (1, 'dup') returning id",
+        "insert into {t}_l (id) values (2)",
+        "select conname from pg_constraint where conrelid = '{t}_l'::regclass",
+        "create table {t}_m (x int, like {t} excluding all, y text)",
+        "select attname from pg_attribute where attrelid = '{t}_m'::regclass and attnum > 0 order by attnum",
+        "create table {t}_d (like {t} including defaults)",
+        "insert into {t}_d (id) values (1) returning id, a, e is not null",
+        "create table {t}_sl (like {t}_s)",
+        "insert into {t}_sl (id) values (5) returning *",
+        "create table {t}_x (like {t}_nosuch)",
+        "create table {t}_sd (like {t}_s including defaults)",
+        "create table {t}_all (like {t} including all)",
+        "drop table if exists {t}_sd, {t}_all",
+        "drop table {t}_l, {t}_m, {t}_d, {t}_sl, {t}_s",
+        "drop table {t}",
+    ],
     "numeric literals a double cannot hold": [
         "select 99999999999999999999 as a, -99999999999999999999 as b, 12345678901234567890.5 as c",
         "select (12345678901234567890.5) as p, -(99999999999999999999) as n, 9223372036854775807 as i8",
@@ -3099,6 +3124,10 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "RETURNING a column a BEFORE trigger assigns is refused (0A000): the assignment follows the write",
     ("trigger functions and row triggers", "_s after insert on"):
         "statement-level triggers are not supported (0A000)",
+    ("CREATE TABLE (LIKE ...)", "including all)"):
+        "LIKE ... INCLUDING ALL / INDEXES / CONSTRAINTS / IDENTITY ... is refused (0A000)",
+    ("CREATE TABLE (LIKE ...)", "_s including defaults)"):
+        "LIKE ... INCLUDING DEFAULTS of a serial column is refused (0A000): its sequence is the table's rowid",
     ("numeric without a precision: each value keeps its display scale", "type numeric(10,3)"):
         "changing a column's type to or from numeric without a precision is refused (0A000)",
     ("numeric without a precision: each value keeps its display scale", "'NaN'"):
