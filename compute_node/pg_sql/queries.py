@@ -1445,7 +1445,7 @@ def _shown(node: exp.Expression) -> bool:
     if isinstance(p, exp.Alias):
         child, p = p, p.parent
     if isinstance(p, exp.Select) and child.arg_key == "expressions":
-        return _is_result_select(p, child)
+        return _is_result_select(p, child) or quotient_text.is_text_item(child)
     if isinstance(p, exp.Returning):
         return True
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) and isinstance(p.parent.parent, exp.Insert):
@@ -1548,7 +1548,7 @@ def _reads_text_as_number(col: exp.Column) -> bool:
     """Whether column reference `col` reads a quotient's exact text (quotient_text.py)
     where SQLite compares, sorts, groups or computes on it: it must read the number."""
     p = col.parent
-    if isinstance(p, exp.Anonymous) and p.name.lower() == "pg_numeric_in":
+    if isinstance(p, exp.Anonymous) and p.name.lower() in ("pg_numeric_in", "pg_numeric_read"):
         return False  # read as a number already
     if _shown(col) or quotient_text.makes_text(col, _shown) or not quotient_text.reads_text(col):
         return False
@@ -2114,7 +2114,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if typed is not None:
             return typed
         if isinstance(node, exp.Column) and node.parent is not None and _reads_text_as_number(node):
-            return exp.Anonymous(this="pg_numeric_in", expressions=[node.copy()])
+            # (a quotient's text as the nearest double; any other exact text must fit one, else 0A000)
+            read = "pg_numeric_in" if quotient_text.reads_quotient(node) else "pg_numeric_read"
+            return exp.Anonymous(this=read, expressions=[node.copy()])
         if isinstance(node, (exp.Column, exp.Literal)) and node.parent is not None:
             shown = _shown_branch_value(node)
             if shown is not None:
@@ -2328,6 +2330,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
     tree = tree.copy()
     order_by_values(tree)
     exprtypes.freeze_derived_kinds(tree)
+    quotient_text.mark_unscaled_items(tree)
     with exprtypes.named_tables_kept():
         out = tree.transform(wrapped, copy=False)
     _refuse_lossy_literals(out)

@@ -8,6 +8,11 @@ that is shown) is computed as that text, and the outer query shows the column as
 wherever SQLite itself would compare, sort, group or compute on the column, the outer
 query reads it as a number (pg_numeric_in), as the quotient was read before.
 
+Other exact texts travel the same way: a table's numeric column without a precision
+(kept as its text) and a subquery's or CTE's numeric column whose display scale the form
+does not say (`mark_unscaled_items`); read as a number, such a text must fit a double
+(pg_numeric_read, 0A000 beyond 15 digits), where a quotient's is its nearest double.
+
 `makes_text(div, shown)` says where a quotient is computed as text; `reads_text(column)`
 whether a column reference reads such a column (through further subqueries' columns,
 `*`, a view's inlined query, correlated references).
@@ -60,19 +65,71 @@ def is_text_quotient(e: exp.Expression) -> bool:
         isinstance(e.expressions[0], exp.Literal) and e.expressions[0].this == "/t"
 
 
+_TEXT_ITEMS = "sixfold_text_items"  # Select.meta: positions of items computed as exact text
+
+
+def mark_unscaled_items(tree: exp.Expression) -> None:
+    """Before the rewrite: mark each numeric column of a subquery in a FROM, or of a CTE,
+    whose display scale its form does not say (least(n, 2.5), -n of a numeric without a
+    precision, a CASE of several scales). Like a quotient, it is computed as its exact
+    text, which the outer query shows as it is and reads as a number where it compares:
+    as a number it would print as the double does (2.5 for 2.50). Not in a SELECT
+    DISTINCT (its texts would be told apart where the values are equal) nor a set
+    operation's branch (a set operation's columns are never made text)."""
+    for sel in tree.find_all(exp.Select):
+        if sel is tree or sel.args.get("distinct") or isinstance(sel.parent, _SET_OPERATIONS):
+            continue
+        if not (isinstance(sel.parent, exp.CTE) or isinstance(sel.parent, exp.Subquery)
+                and isinstance(sel.parent.parent, (exp.From, exp.Join))):
+            continue
+        at = set()
+        for i, item in enumerate(sel.expressions):
+            bare = item.unalias()
+            while isinstance(bare, exp.Paren):
+                bare = bare.this
+            if isinstance(bare, (exp.Column, exp.Literal, exp.Star)) or is_text_quotient(bare):
+                continue
+            if exprtypes.kind(bare) == "num" and exprtypes.scale(bare) is None:
+                at.add(i)
+        if at:
+            sel.meta[_TEXT_ITEMS] = frozenset(at)
+
+
+def is_text_item(item: exp.Expression) -> bool:
+    """Whether select-list item `item` is one `mark_unscaled_items` marked."""
+    sel = item.parent
+    marked = sel.meta.get(_TEXT_ITEMS) if isinstance(sel, exp.Select) else None
+    return bool(marked) and item.arg_key == "expressions" and item.index in marked
+
+
 def reads_text(col: exp.Column) -> bool:
     """Whether column reference `col` reads a subquery's or CTE's column that a quotient
     computes as text (`makes_text`), or a table's numeric column without a precision
     (kept as its text), in a SELECT or in an UPDATE's, DELETE's or ON CONFLICT's own
     expressions."""
+    return bool(_text_kind(col))
+
+
+def reads_quotient(col: exp.Column) -> bool:
+    """Whether `col` reads a quotient's text, whose digits rarely end: where SQLite
+    compares it, the nearest double is what PostgreSQL's comparison of it needs. Any
+    other exact text (`reads_text`) read as a number must fit a double exactly."""
+    return _text_kind(col) == _QUOTIENT
+
+
+_QUOTIENT, _EXACT = "quotient", "exact"
+
+
+def _text_kind(col: exp.Column) -> str | bool | None:
     decl = exprtypes.column_decl(col)
     if decl is not None:
-        return pgtypes.is_numeric_text(decl)
-    return _find(col, 0) is True
+        return _EXACT if pgtypes.is_numeric_text(decl) else False
+    return _find(col, 0)
 
 
-def _find(col: exp.Column, depth: int) -> bool | None:
-    """True / False for a column resolved (to a text quotient or not), None when unknown."""
+def _find(col: exp.Column, depth: int) -> str | bool | None:
+    """_QUOTIENT / _EXACT / False for a column resolved (to a text quotient, another
+    exact text, or neither), None when unknown."""
     if depth >= _DEPTH_MAX or isinstance(col.this, exp.Star):
         return None
     sel = col.find_ancestor(exp.Select)
@@ -84,7 +141,7 @@ def _find(col: exp.Column, depth: int) -> bool | None:
     return None
 
 
-def _in_select(sel: exp.Select, table: str, name: str, depth: int) -> bool | None:
+def _in_select(sel: exp.Select, table: str, name: str, depth: int) -> str | bool | None:
     """The column `table.name` (any table when '') among the FROM sources of `sel`."""
     for src in exprtypes.sources(sel):
         if table and table != src.alias_or_name:
@@ -95,7 +152,7 @@ def _in_select(sel: exp.Select, table: str, name: str, depth: int) -> bool | Non
     return None
 
 
-def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
+def _in_source(src: exp.Expression, name: str, depth: int) -> str | bool | None:
     body = None
     if isinstance(src, exp.Subquery):
         body = src.this
@@ -103,7 +160,7 @@ def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
         body = exprtypes.cte_named(src.name, src)
         if body is None:  # a table: is the name its column? (a numeric without a precision is its text)
             decl = schema.column_type(src.name, name)
-            return None if decl is None else pgtypes.is_numeric_text(decl)
+            return None if decl is None else _EXACT if pgtypes.is_numeric_text(decl) else False
     if isinstance(body, _SET_OPERATIONS):
         return False  # a set operation's columns are never made text
     if not isinstance(body, exp.Select):
@@ -121,12 +178,14 @@ def _in_source(src: exp.Expression, name: str, depth: int) -> bool | None:
     return None
 
 
-def _item_reads_text(item: exp.Expression, depth: int) -> bool:
+def _item_reads_text(item: exp.Expression, depth: int) -> str | bool:
     if is_text_quotient(item):
-        return True
+        return _QUOTIENT
+    if is_text_item(item):
+        return _EXACT
     bare = item.unalias()
     while isinstance(bare, exp.Paren):
         bare = bare.this
     if isinstance(bare, exp.Column) and not isinstance(bare.this, exp.Star):
-        return _find(bare, depth + 1) is True
+        return _find(bare, depth + 1) or False
     return False

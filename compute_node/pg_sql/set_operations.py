@@ -113,12 +113,12 @@ def _own_scale_node(e: exp.Expression) -> exp.Expression:
 def _shown_twin(item: exp.Expression) -> exp.Expression | None:
     """A translated average, quotient or quotient's text read as a number, as its exact
     text: pg_numeric_avg(x, 'n...') as 't...', pg_arith('/', ...) as '/t', pg_numeric_in(c)
-    as c; None for anything else."""
+    and pg_numeric_read(c) as c; None for anything else."""
     inner = _own_scale_node(item)
     if not isinstance(inner, exp.Anonymous) or not inner.expressions:
         return None
     name, args = inner.name.lower(), inner.expressions
-    if name == "pg_numeric_in" and len(args) == 1:
+    if name in ("pg_numeric_in", "pg_numeric_read") and len(args) == 1:
         return args[0].copy()
     at = {"pg_numeric_avg": 1, "pg_arith": 0}.get(name)
     if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):

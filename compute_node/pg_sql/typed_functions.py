@@ -426,6 +426,18 @@ def pg_numeric_in(value):
 
 
 @sql_function
+def pg_numeric_read(value):
+    """An exact numeric text (a numeric column without a precision, a subquery's column of
+    unknown scale) where SQLite compares or computes on it: the number, which must hold
+    it exactly (0A000 beyond 15 significant digits, never a rounded comparison)."""
+    if value is None:
+        return None
+    d = numeric_input(value)
+    _refuse_beyond_double(d)
+    return numeric.as_sqlite(d)
+
+
+@sql_function
 def pg_intdiv(a, b):
     """div(a, b): the integral quotient, truncated toward zero, exactly (22012 on zero)."""
     if a is None or b is None:
@@ -742,6 +754,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_stored", pg_stored, 2, **det)
     conn.create_scalar_function("pg_numeric_text", pg_numeric_text, 1, **det)
     conn.create_scalar_function("pg_numeric_in", pg_numeric_in, 1, **det)
+    conn.create_scalar_function("pg_numeric_read", pg_numeric_read, 1, **det)
     conn.create_scalar_function("pg_intdiv", pg_intdiv, 2, **det)
     conn.create_scalar_function("pg_cast", pg_cast, 2)  # 'now'::timestamptz is not deterministic
     conn.create_scalar_function("pg_extract", pg_extract, 3, **det)
