@@ -94,6 +94,9 @@ def rewrite_column(create_sql: str, column: str, op: str, arg: str) -> str:
             if w == "null" and op == "set_not_null":
                 i += 1
                 continue
+            if w == "collate" and op == "type" and i + 1 < len(cons):
+                i += 2  # the old type's collation (pg_numeric, char(n)'s RTRIM): the new type says its own
+                continue
             if w == "constraint" and op == "type" and i + 2 < len(cons) and re.match(
                     r'^"2[0-9A-Z]{4} ', cons[i + 1]) and cons[i + 2].lower() == "check":
                 i += 4  # CONSTRAINT "22P02 integer c" CHECK (...): the old type's checks
@@ -122,7 +125,7 @@ def _family(type_text: str) -> str:
     t = " ".join(re.sub(r"\([^)]*\)", "", type_text.lower()).split())
     if t in ("smallint", "int2", "integer", "int", "int4", "bigint", "int8"):
         return "int"
-    if t in ("numeric", "decimal", "real", "float4", "double precision", "float8"):
+    if t in ("numeric", "decimal", "numeric text", "real", "float4", "double precision", "float8"):
         return "number"
     if t in ("text", "varchar", "character varying", "char", "character", "bpchar"):
         return "text"

@@ -429,18 +429,25 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         _refuse_unstored(new_type)
         if enums.token_of_type(decl) or enums.token_of_type(new_type):
             raise SqlError("changing a column's type to or from an enum type is not supported", "0A000")
-        if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type):
-            # (its values are kept as text with a collation of their own, not as numbers)
-            raise SqlError("changing a column's type to or from numeric without a precision is not supported",
-                           "0A000")
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
                 "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
             raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
         if not alter_column.conversion_allowed(decl, new_type):
-            raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {new_type}', "42804")
-        op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type)])
-        post.append(f"UPDATE {table} SET {col} = pg_convert_to({col}, '{q(new_type)}') WHERE {col} IS NOT NULL")
-        post += drop_input_triggers(table, col) + input_triggers(table, col, new_type)
+            shown = "numeric" if pgtypes.is_numeric_text(new_type) else new_type
+            raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}', "42804")
+        collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else []
+        op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type), *collation])
+        if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type):
+            # its indexes were ordered by the old collation (pg_numeric's, or none)
+            post.append(f"REINDEX {table}")
+        old_scale = pgtypes.numeric_scale(decl)
+        # (a numeric(p,s) value as its text, 1.50 not 1.5, when the new type keeps text)
+        source = f"pg_with_scale({col}, {old_scale})" if old_scale is not None and alter_column._family(
+            new_type) in ("text", "number") and not pgtypes.numeric_scale(new_type) else col
+        # (the old type's input triggers go first: they would turn the converted values back)
+        post += drop_input_triggers(table, col)
+        post.append(f"UPDATE {table} SET {col} = pg_convert_to({source}, '{q(new_type)}') WHERE {col} IS NOT NULL")
+        post += input_triggers(table, col, new_type)
     return ["SAVEPOINT sixfold_alter_column", *pre, "PRAGMA writable_schema=ON",
             f"UPDATE sqlite_master SET sql = pg_rewrite_column(sql, '{q(col)}', '{op}', '{q(arg)}') "
             f"WHERE type = 'table' AND name = '{q(bare)}'",
