@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import apsw
 import sqlglot
@@ -16,7 +16,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion,
-    interval_keys, json_rows, lateral, literal_types, more_functions, ordered_set, quantified, quotient_text,
+    interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
     reflection, schema, sequences, set_operations, sql_functions, star_expansion, temporal, temporal_functions,
     values, views,
 )
@@ -399,12 +399,24 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
                 conv = exp.Literal.number(repr(f))
             elif k == "bool":  # true = 't': SQLite holds the boolean as 1
                 conv = exp.Literal.number(1 if values.parse_bool(lit.this) else 0)
+            elif k == "num":  # n = '1.50': the number ('abc' is 22P02, as PostgreSQL's numeric_in says)
+                d = _numeric_input(lit.this)
+                if not d.is_finite():
+                    return None
+                conv = exp.Literal.number(numeric.text(d))
             else:
                 continue
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
         return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
     return None
+
+
+def _numeric_input(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        raise SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02") from None
 
 
 _DATETIME_KINDS = ("date", "timestamp", "timestamptz")

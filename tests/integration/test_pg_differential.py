@@ -511,6 +511,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, k) values (10, 3.0) on conflict (k) do nothing",
         "create index {t}_n on {t} (n)",
         "select id from {t} where n = 7.25 order by id",
+        "select id from {t} where n = '1.50' or n + 0 = '10' or n > ' 7.3 ' order by id",
+        "select id from {t} where n = 'abc'",
         "create table {t}_as as select id, n * 1.0 as m, n, sum(n) over () as s from {t}",
         "select * from {t}_as order by id",
         "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}_as'::regclass "
@@ -537,6 +539,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select s.v from (select id, least(cq, 1.000) as v from {t}) s order by s.id",
         "select count(*) from (select distinct least(cq, 2.0) as v from {t}) s",
         "with c as (select id, cn + cq as v from {t}) select * from c where v > 1 order by id",
+        "select id from {t} where cq = '1.50' or cq + 0 > ' 1.9 ' order by id",
+        "select id from {t} where cq = '1.5x'",
         "with c as (select id, cn + 1e300::float8::numeric as v from {t}) select id from c order by v, id",
         "drop table {t}",
     ],
