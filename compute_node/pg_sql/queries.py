@@ -412,6 +412,32 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
     return None
 
 
+def _in_list_numbers(node: exp.In) -> exp.In | None:
+    """x IN ('1', '2.5') of a number or boolean: each quoted literal read as x's type, as
+    `x = '1'` is (`_compare_unknown_with_number`): 'x' among them is the statement's error
+    (22P02), where SQLite would compare text with a number and answer no row."""
+    k = exprtypes.kind(node.this)
+    if k not in ("int", "float", "num", "bool"):
+        return None
+    width = exprtypes.int_width(node.this) if k == "int" else None
+    probe = exp.Cast(this=exp.Null(), to=exp.DataType.build(_PROBE_TYPE.get(width or k, "BIGINT")))  # (x stays put)
+    items, changed = [], False
+    for item in node.expressions:
+        eq = _compare_unknown_with_number(exp.EQ, probe.copy(), item.copy()) if isinstance(item, exp.Literal) \
+            and item.is_string else None
+        items.append(eq.expression if eq is not None else item.copy())
+        changed = changed or eq is not None
+    if not changed:
+        return None
+    out = node.copy()
+    out.set("expressions", items)
+    return out
+
+
+_PROBE_TYPE = {"int2": "SMALLINT", "int4": "INT", "int8": "BIGINT", "float": "DOUBLE", "num": "DECIMAL",
+               "bool": "BOOLEAN"}
+
+
 def _numeric_input(text: str) -> Decimal:
     try:
         return Decimal(text.strip())
@@ -867,6 +893,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         floated = _int_as_float(node.this, node.expression)
         if floated is not None:
             return type(node)(this=floated[0], expression=floated[1])
+    if isinstance(node, exp.In) and node.expressions and not node.args.get("query"):
+        listed = _in_list_numbers(node)
+        if listed is not None:
+            return listed
     if cls in _FLIP and not (node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
         a, b = node.this, node.expression
         typed = _compare_typed_column(cls, a, b)

@@ -513,6 +513,10 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where n = 7.25 order by id",
         "select id from {t} where n = '1.50' or n + 0 = '10' or n > ' 7.3 ' order by id",
         "select id from {t} where n = 'abc'",
+        "select id from {t} where n in ('1.5', '10') or k in ('2', ' -4 ') order by id",
+        "select id from {t} where n in ('1.5', 'zz')",
+        "select id from {t} where id in ('1', 'x')",
+        "select id from {t} where id not in ('1', '2', '3') and id in (4, '5') order by id",
         "create table {t}_as as select id, n * 1.0 as m, n, sum(n) over () as s from {t}",
         "select * from {t}_as order by id",
         "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}_as'::regclass "
