@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import base64
 import re
-from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, exprtypes, extensions, lexing, numeric, routines,
-    schema, schemas, sequences, renames, sql_functions, table_as, triggers, values, views,
+    alter_column, catalog, comments, constraints, domains, enums, extensions, lexing, routines, schema, schemas,
+    sequences, renames, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
 
 from compute_node.pg_sql.lexing import closing_paren, error_near, ident, split_top_level
-from compute_node.pg_sql.queries import gen, parse_error, query_sqlite, rewrite, select_path
+from compute_node.pg_sql.queries import gen, numeric_text_stored, parse_error, query_sqlite, rewrite, select_path
 from compute_node.pg_sql.statement import Statement
 
 
@@ -895,17 +894,6 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     return checks
 
 
-def _numeric_text_default(e: exp.Expression) -> exp.Expression:
-    """A numeric column's (without a precision) default as the text the column keeps:
-    0.00 stays 0.00 (SQLite would read the double 0.0 and its TEXT affinity write '0.0')."""
-    number = exprtypes.signed_literal(e)
-    if number is not None:
-        return exp.Literal.string(numeric.text(Decimal(number)))
-    name = "pg_numeric_text" if exprtypes.kind(e) == "num" else "pg_stored"  # (its argument shown: exact)
-    extra = [] if name == "pg_numeric_text" else [exp.Literal.string(pgtypes.NUMERIC_TEXT)]
-    return exp.Anonymous(this=name, expressions=[e.copy(), *extra])
-
-
 def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -> str:
     kind = k.args.get("kind")
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
@@ -916,7 +904,7 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
                 return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"
             return "DEFAULT (now())"
         if pgtypes.is_numeric_text(type_text) and not isinstance(e, exp.Null):
-            e = _numeric_text_default(e)
+            e = numeric_text_stored(e)  # 0.00 stays 0.00 (SQLite would store the double's '0.0')
         val = gen(rewrite(e, ctx, [0]))
         if isinstance(e, (exp.Literal, exp.Boolean, exp.Null)) and not isinstance(e, exp.Neg):
             return f"{prefix}DEFAULT {val}"

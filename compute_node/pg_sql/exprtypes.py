@@ -131,7 +131,8 @@ def _arith_kind(op: str, a: str, b: str) -> str:
 
 _DECL_KIND = {
     "smallint": "int", "int2": "int", "smallserial": "int", "integer": "int", "int": "int", "int4": "int",
-    "serial": "int", "bigint": "int", "int8": "int", "bigserial": "int", "numeric": "num", "decimal": "num", "numeric text": "num",
+    "serial": "int", "bigint": "int", "int8": "int", "bigserial": "int", "numeric": "num", "decimal": "num",
+    "numeric text": "num",
     "real": "float", "float4": "float", "double precision": "float", "float8": "float", "float": "float",
     "text": "text", "varchar": "text", "character varying": "text", "char": "text", "character": "text",
     "bpchar": "text", "name": "text", "boolean": "bool", "bool": "bool", "date": "date",
@@ -207,7 +208,8 @@ def _named_tables(root: exp.Expression) -> list[exp.Table]:
     hit = kept.get(id(root))
     if hit is not None and hit[0] is root and all(tab.root() is root for tab in hit[1]):
         if VERIFY_TABLES_CACHE[0]:
-            assert hit[1] == _tables_in(root) and all(a is b for a, b in zip(hit[1], _tables_in(root))), \
+            fresh = _tables_in(root)
+            assert len(fresh) == len(hit[1]) and all(a is b for a, b in zip(hit[1], fresh)), \
                 f"named tables kept for a tree that gained one: {root.sql()[:200]}"
         return hit[1]
     tables = _tables_in(root)

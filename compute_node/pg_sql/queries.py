@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import apsw
 import sqlglot
@@ -385,64 +385,47 @@ def _compare_unknown_with_number(cls, a: exp.Expression, b: exp.Expression) -> e
     PostgreSQL (true there; SQLite compares text with a number as unequal unless a table
     column's affinity converts it). Converted now: bad input is the statement's error."""
     for lit, other, lit_first in ((a, b, True), (b, a, False)):
-        if not (isinstance(lit, exp.Literal) and lit.is_string):
-            continue
-        k = exprtypes.kind(other)
-        try:
-            if k == "int":
-                h = exprtypes.int_hint(other) or _num_hint(other, "int")
-                conv = exp.Literal.number(int_coercion.to_int(lit.this, _hint_bits(h), "text"))
-            elif k == "float":
-                f = float_input.text_to_float(lit.this, 64)
-                if not math.isfinite(f):
-                    return None
-                conv = exp.Literal.number(repr(f))
-            elif k == "bool":  # true = 't': SQLite holds the boolean as 1
-                conv = exp.Literal.number(1 if values.parse_bool(lit.this) else 0)
-            elif k == "num":  # n = '1.50': the number ('abc' is 22P02, as PostgreSQL's numeric_in says)
-                d = _numeric_input(lit.this)
-                if not d.is_finite():
-                    return None
-                conv = exp.Literal.number(numeric.text(d))
-            else:
-                continue
-        except values.InputError as e:
-            raise SqlError(str(e), e.sqlstate) from None
-        return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
+        conv = _literal_as_number(lit, other) if isinstance(lit, exp.Literal) and lit.is_string else None
+        if conv is not None:
+            return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
+    return None
+
+
+def _literal_as_number(lit: exp.Literal, other: exp.Expression) -> exp.Literal | None:
+    """Quoted literal `lit` read as the type of `other` when that is an integer (of its
+    width), float, numeric or boolean (SQLite holds a boolean as 1/0); None for another
+    type or an infinite value. Bad input is 22P02 (22003 out of the integer's range)."""
+    from compute_node.pg_sql import typed_functions
+
+    k = exprtypes.kind(other)
+    try:
+        if k == "int":
+            h = exprtypes.int_hint(other) or _num_hint(other, "int")
+            return exp.Literal.number(int_coercion.to_int(lit.this, _hint_bits(h), "text"))
+        if k == "float":
+            f = float_input.text_to_float(lit.this, 64)
+            return exp.Literal.number(repr(f)) if math.isfinite(f) else None
+        if k == "bool":
+            return exp.Literal.number(1 if values.parse_bool(lit.this) else 0)
+        if k == "num":  # n = '1.50' ('abc' is 22P02, as PostgreSQL's numeric_in says)
+            d = typed_functions.numeric_input(lit.this)
+            return exp.Literal.number(numeric.text(d)) if d.is_finite() else None
+    except values.InputError as e:
+        raise SqlError(str(e), e.sqlstate) from None
     return None
 
 
 def _in_list_numbers(node: exp.In) -> exp.In | None:
     """x IN ('1', '2.5') of a number or boolean: each quoted literal read as x's type, as
-    `x = '1'` is (`_compare_unknown_with_number`): 'x' among them is the statement's error
-    (22P02), where SQLite would compare text with a number and answer no row."""
-    k = exprtypes.kind(node.this)
-    if k not in ("int", "float", "num", "bool"):
-        return None
-    width = exprtypes.int_width(node.this) if k == "int" else None
-    probe = exp.Cast(this=exp.Null(), to=exp.DataType.build(_PROBE_TYPE.get(width or k, "BIGINT")))  # (x stays put)
-    items, changed = [], False
-    for item in node.expressions:
-        eq = _compare_unknown_with_number(exp.EQ, probe.copy(), item.copy()) if isinstance(item, exp.Literal) \
-            and item.is_string else None
-        items.append(eq.expression if eq is not None else item.copy())
-        changed = changed or eq is not None
-    if not changed:
+    `x = '1'` is: 'x' among them is the statement's error (22P02), where SQLite would
+    compare text with a number and answer no row."""
+    items = [_literal_as_number(e, node.this) if isinstance(e, exp.Literal) and e.is_string else None
+             for e in node.expressions]
+    if all(x is None for x in items):
         return None
     out = node.copy()
-    out.set("expressions", items)
+    out.set("expressions", [x if x is not None else e.copy() for x, e in zip(items, node.expressions)])
     return out
-
-
-_PROBE_TYPE = {"int2": "SMALLINT", "int4": "INT", "int8": "BIGINT", "float": "DOUBLE", "num": "DECIMAL",
-               "bool": "BOOLEAN"}
-
-
-def _numeric_input(text: str) -> Decimal:
-    try:
-        return Decimal(text.strip())
-    except InvalidOperation:
-        raise SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02") from None
 
 
 _DATETIME_KINDS = ("date", "timestamp", "timestamptz")
@@ -2747,13 +2730,13 @@ def _rewrap(e: exp.Expression, inner: exp.Expression) -> exp.Expression:
     return exp.alias_(inner, e.args["alias"].copy()) if isinstance(e, exp.Alias) else inner
 
 
-def _numeric_text_assigned(e: exp.Expression) -> exp.Expression:
-    """`e` as stored into a numeric column without a precision, which keeps each value's
-    text: a numeric literal as its text (SQLite would read 1.50 as the double 1.5), a
-    computed numeric as the exact text it is shown as; anything else (a double, a
-    parameter, an integer) through pg_stored, which gives a double its 15 significant
-    digits as PostgreSQL's float8 to numeric does (the column's TEXT affinity would
-    write 1000.0 for the double 1000)."""
+def numeric_text_stored(e: exp.Expression) -> exp.Expression:
+    """`e` as stored into a numeric column without a precision (a value written, or the
+    column's default, ddl.py), which keeps each value's text: a numeric literal as its
+    text (SQLite would read 1.50 as the double 1.5), a computed numeric as the exact text
+    it is shown as; anything else (a double, a parameter, an integer) through pg_stored,
+    which gives a double its 15 significant digits as PostgreSQL's float8 to numeric does
+    (the column's TEXT affinity would write 1000.0 for the double 1000)."""
     inner = e.unalias() if isinstance(e, exp.Alias) else e
     if isinstance(inner, exp.Null) or _is_default_marker(inner) or \
             isinstance(inner, exp.Literal) and inner.is_string:
@@ -2989,7 +2972,7 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
             refused.append(err)
         e = _assigned(e, oid)
         if oid == pgtypes.NUMERIC and pgtypes.is_numeric_text(schema.column_type(table, column)):
-            e = _numeric_text_assigned(e)
+            e = numeric_text_stored(e)
         return _not_null_key(e, table, guarded) if guarded and column.lower() == guarded.lower() else e
 
     _map_assigned(tree, store)

@@ -174,12 +174,7 @@ def parse_json(value, binary: bool) -> str:
 def parse_numeric(value, precision: int, scale: int):
     """numeric(precision, scale): rounded half away from zero to `scale`; 22003 when the
     integer part needs more than precision - scale digits."""
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    try:
-        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    d = _numeric_input(value, repr)
     if d.is_nan():
         return value
     if d.is_infinite():
@@ -189,9 +184,7 @@ def parse_numeric(value, precision: int, scale: int):
     if int_digits > precision - scale:
         raise InputError("22003", f"numeric field overflow: a field with precision {precision}, scale {scale} "
                          f"must round to an absolute value less than 10^{precision - scale}")
-    if numeric.significant_digits(q) > numeric.STORED_SIG_DIGITS_MAX:
-        raise InputError("0A000", f"numeric value {numeric.text(q)} has more than {numeric.STORED_SIG_DIGITS_MAX} "
-                         "significant digits, more than Sixfold stores exactly")
+    _refuse_unstored_digits(q)
     if scale <= 0:
         return int(q)
     f = float(q)
@@ -202,21 +195,29 @@ def parse_numeric_text(value) -> str:
     """A numeric without a precision: PostgreSQL's text of the value, its own display
     scale kept ('2.50'); a float (a double precision written to the column) through its
     15 significant digits, as PostgreSQL converts one."""
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    try:
-        d = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    d = _numeric_input(value, lambda f: format(f, ".15g"))
     if not d.is_finite():
         raise InputError("0A000", f"numeric value {value} is not supported in a numeric column without a "
                          "precision (Sixfold compares its values as numbers)")
+    _refuse_unstored_digits(d)
+    return numeric.text(d)  # (1e3 is 1000)
+
+
+def _numeric_input(value, float_text) -> Decimal:
+    """A value written to a numeric column as a Decimal (a float through `float_text`);
+    22P02 for text that is no number."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        return Decimal(float_text(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InputError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+
+
+def _refuse_unstored_digits(d: Decimal) -> None:
     if numeric.significant_digits(d) > numeric.STORED_SIG_DIGITS_MAX:
         raise InputError("0A000", f"numeric value {numeric.text(d)} has more than {numeric.STORED_SIG_DIGITS_MAX} "
                          "significant digits, more than Sixfold stores exactly")
-    if d.as_tuple().exponent > 0:
-        d = d.quantize(Decimal(1))  # 1e3 is 1000
-    return numeric.text(d)
 
 
 def stored(value, decltype: str):
