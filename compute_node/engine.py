@@ -84,7 +84,6 @@ class Result:
     rowcount: int = -1  # rows changed by INSERT/UPDATE/DELETE
     command: str = ""  # first keyword, upper case: SELECT, INSERT, BEGIN, ...
     commit_lsn: int | None = None  # CPL of the mini-transaction a commit shipped
-    last_rowid: int | None = None  # an INSERT that wrote rows: the last rowid it gave
 
 
 _TXN = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b(.*)$", re.I | re.S)
@@ -1029,8 +1028,7 @@ class Session:
         command = stmt.split(None, 1)[0].upper().rstrip(";") if stmt.strip() else ""
         changed = conn.total_changes() != before
         return Result(columns=[d[0] for d in desc], decltypes=[d[1] for d in desc], rows=rows,
-                      rowcount=conn.changes() if changed else 0, command=command,
-                      last_rowid=conn.last_insert_rowid() if changed and command == "INSERT" else None)
+                      rowcount=conn.changes() if changed else 0, command=command)
 
 
 def _describe_only(conn: apsw.Connection, stmt: str, params) -> tuple:

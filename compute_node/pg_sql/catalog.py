@@ -46,12 +46,15 @@ _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
 # which (ddl.py): 'p', 'u' or NULL, of index il of the table being described.
 _IX_KIND = "pg_index_constraint((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name))"
 _USER_OBJECTS = "type IN ('table', 'view', 'index') AND NOT pg_hidden_object(name)"
-# A column of pragma_table_info p of table m that is a serial primary key (the rowid).
-# A serial or identity key's type (the rowid is declared "integer"): ddl.py writes
-# /*pgtype bigint*/ after a bigserial's or bigint identity's definition.
+# A column's type as declared; a bigserial or bigint identity key of a table made before
+# 2026-12-06 (SQLite's AUTOINCREMENT rowid, declared integer) has its type in a comment.
 _DECL = "pg_column_type(m.sql, p.name, p.type)"
-_SERIAL_COLUMN = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql LIKE '%AUTOINCREMENT%' "
-                  "AND (SELECT count(*) FROM pragma_table_info(m.name) q WHERE q.pk > 0) = 1)")
+# An identity column's DEFAULT is pg_identity_next('seq', 'a' | 'd') (ddl.sequence_default):
+# PostgreSQL shows no default for it, and its kind as attidentity.
+_IDENTITY = "p.dflt_value LIKE 'pg_identity_next(%'"
+_ATTIDENTITY = ("CASE WHEN p.dflt_value LIKE 'pg_identity_next(%, ''a'')' THEN 'a' "
+                f"WHEN {_IDENTITY} THEN 'd' ELSE '' END")
+_HAS_DEFAULT = f"(p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' AND NOT {_IDENTITY} OR p.hidden IN (2, 3))"
 
 # pg_constraint: primary keys, unique constraints and foreign keys from SQLite's pragmas, with
 # pg_condef (pg_get_constraintdef's text), pg_cols (key columns, comma-separated), pg_ncols.
@@ -112,7 +115,7 @@ CONSTRAINTS = (
 
 # Flag columns of the catalog relations below (1/0 in SQLite): typed boolean in results.
 BOOL_COLUMNS = frozenset({
-    "seqcycle",
+    "seqcycle", "cycle",
     "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls",
     "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity", "relispartition",
     "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
@@ -192,8 +195,9 @@ BUILTIN_TYPES = (
 
 
 def serial_column_type(create_sql: str | None, column: str, decltype: str | None) -> str | None:
-    """A column's type as PostgreSQL has it: a bigserial or bigint identity key (SQLite's
-    rowid, declared integer) is bigint, a smallserial smallint; others as declared."""
+    """A column's type as PostgreSQL has it: a bigserial or bigint identity key of a table
+    made before 2026-12-06 (SQLite's AUTOINCREMENT rowid, declared integer, the type in a
+    /*pgtype bigint*/ comment) is bigint, a smallserial smallint; others as declared."""
     if (decltype or "").lower() != "integer" or not create_sql or "/*pgtype " not in create_sql:
         return decltype
     m = re.search(r'(?:"' + re.escape(column.replace('"', '""')) + r'"|\b' + re.escape(column) +
@@ -308,9 +312,9 @@ RELATIONS: dict[str, str] = {
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
         f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid({_DECL})) AS atttypid, "
         "-1 AS atttypmod, p.cid + 1 AS attnum, "
-        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR "
-        f"{_SERIAL_COLUMN} OR p.hidden IN (2, 3)) AS atthasdef, "
-        "0 AS attisdropped, '' AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
+        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "
+        f"0 AS attisdropped, {_ATTIDENTITY} AS attidentity, "
+        "CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
         "0 AS attcollation, -1 AS attlen, NULL AS attacl, "
         f"p.dflt_value AS pg_default, {_DECL} AS pg_decltype "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
@@ -330,15 +334,13 @@ RELATIONS: dict[str, str] = {
         "available') END AS indpred, CASE WHEN instr(' ' || x.pg_indkey || ' ', ' 0 ') > 0 THEN pg_raise('0A000', "
         "'the expressions of an expression index are not available') END AS indexprs "
         f"FROM ({INDEXES}) x"),
-    # Column defaults, as written; a serial primary key (SQLite's AUTOINCREMENT rowid) shows
-    # the nextval() default PostgreSQL's serial has.
+    # Column defaults, as written (a serial's is its nextval(); an identity column has none).
     "pg_attrdef": (
         f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
-        f"p.cid + 1 AS adnum, CASE WHEN {_SERIAL_COLUMN} THEN 'nextval(''' || m.name || '_' || p.name || "
-        "'_seq''::regclass)' WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) "
+        "p.cid + 1 AS adnum, CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) "
         "ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
-        f"AND (p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' OR {_SERIAL_COLUMN} OR p.hidden IN (2, 3))"),
+        f"AND {_HAS_DEFAULT}"),
     "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
                   "0 AS refobjsubid, NULL AS deptype WHERE 0"),
     "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
@@ -375,11 +377,20 @@ RELATIONS: dict[str, str] = {
     "pg_trigger": triggers.catalog_rows_sql(PG_OID_BASE),  # user triggers (triggers.py)
     "pg_sequence": (
         f"SELECT {PG_OID_BASE} + o.rowid AS seqrelid, CASE json_extract(j, '$.as') WHEN 'smallint' THEN 21 "
-        "WHEN 'integer' THEN 23 ELSE 20 END AS seqtypid, json_extract(j, '$.start') AS seqstart, "
-        "json_extract(j, '$.increment') AS seqincrement, json_extract(j, '$.maxvalue') AS seqmax, "
-        "json_extract(j, '$.minvalue') AS seqmin, 1 AS seqcache, json_type(j, '$.cycle') = 'true' AS seqcycle "
+        "WHEN 'integer' THEN 23 ELSE 20 END AS seqtypid, CAST(json_extract(j, '$.start') AS bigint) AS seqstart, "
+        "CAST(json_extract(j, '$.increment') AS bigint) AS seqincrement, "
+        "CAST(json_extract(j, '$.maxvalue') AS bigint) AS seqmax, CAST(json_extract(j, '$.minvalue') AS bigint) "
+        "AS seqmin, CAST(1 AS bigint) AS seqcache, CAST(json_type(j, '$.cycle') = 'true' AS boolean) AS seqcycle "
         f"FROM (SELECT m.rowid, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
         f"AND m.{_SEQ}) o"),
+    "pg_sequences": (
+        "SELECT 'public' AS schemaname, o.name AS sequencename, {user} AS sequenceowner, "
+        "json_extract(j, '$.as') AS data_type, json_extract(j, '$.start') AS start_value, "
+        "json_extract(j, '$.minvalue') AS min_value, json_extract(j, '$.maxvalue') AS max_value, "
+        "json_extract(j, '$.increment') AS increment_by, json_type(j, '$.cycle') = 'true' AS cycle, "
+        "1 AS cache_size, pg_sequence_last_value(o.name) AS last_value "
+        "FROM (SELECT m.name, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
+        f"AND m.{_SEQ} AND NOT pg_hidden_object(m.name)) o"),
     "pg_extension": extensions.catalog_rows_sql(),
     "pg_stat_activity": "SELECT * FROM pg_stat_activity_rows",  # the instance's connections (activity.py)
 }
@@ -409,9 +420,11 @@ INFORMATION_SCHEMA: dict[str, str] = {
         f"pg_type_name({_DECL}) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
         f"NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name({_DECL}) AS udt_name, "
         "CASE WHEN p.hidden IN (2, 3) THEN 'ALWAYS' ELSE 'NEVER' END AS is_generated, "
-        "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression "
+        "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression, "
+        f"CASE WHEN {_IDENTITY} THEN 'YES' ELSE 'NO' END AS is_identity, "
+        f"CASE {_ATTIDENTITY} WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END AS identity_generation "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
-        "AND NOT pg_hidden_object(m.name)"),
+        f"AND NOT pg_hidden_object(m.name) AND NOT (m.type = 'table' AND m.{_SEQ})"),
     "schemata": (
         "SELECT {database} AS catalog_name, column1 AS schema_name, {user} AS schema_owner "
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
@@ -698,12 +711,11 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT p.name AS attname, pg_format_type({_DECL}) AS format_type, CASE WHEN {_SERIAL_COLUMN} THEN "
-            "'nextval(''' || m.name || '_' || p.name || '_seq''::regclass)' WHEN p.hidden IN (2, 3) THEN "
+            f"SELECT p.name AS attname, pg_format_type({_DECL}) AS format_type, CASE WHEN p.hidden IN (2, 3) THEN "
             "pg_generated_text(m.sql, p.name) ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
             "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
-            "'' AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated"
+            f"{_ATTIDENTITY} AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated"
             + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
             + f" FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} "
             "AND p.hidden != 1 ORDER BY p.cid")

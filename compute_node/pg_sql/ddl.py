@@ -4,6 +4,7 @@ VACUUM and the other statements SQLite lacks or spells differently."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import sqlglot
@@ -92,6 +93,10 @@ def drop(text, rest, ctx):
     if sm:  # a sequence is a one-row table (sequences.py)
         ifx = " IF EXISTS" if sm.group(1) else ""
         names = _names(sm.group(2))
+        for n in names:
+            bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
+            _refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
+                                  bool(sm.group(4)) and sm.group(4).lower() == "cascade")
         return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in names),
                          notice=_missing_notice("sequence", names) if ifx else None)
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
@@ -130,7 +135,11 @@ def drop(text, rest, ctx):
         readers, notice = views.dropped_with(bare, kind.lower(), cascade, dropped) \
             if kind in ("TABLE", "VIEW") else ([], None)
         before = constraints.drop_table(n, cascade, schema.current(), dropped) if kind == "TABLE" else []
-        out += [*readers, *before, f"DROP {kind}{ifx} {n}"]
+        owned = [q for q, _c in _owned_sequences(bare)] if kind == "TABLE" else []
+        for seq in owned:
+            _refuse_used_sequence(seq, f"table {bare}", dropped, cascade)
+        owned = [f"DROP TABLE IF EXISTS {lexing.quoted_ident(q)}" for q in owned]
+        out += [*readers, *before, f"DROP {kind}{ifx} {n}", *owned]
         notices += [notice] if notice else []
     if ifx:
         missing = _missing_notice(kind.lower(), written)
@@ -155,13 +164,67 @@ def _missing_notice(kind: str, names: list[str]) -> tuple[str, str] | None:
     return None
 
 
+def _owned_sequences(table: str, column: str | None = None) -> list[tuple[str, str]]:
+    """(sequence, column) of the sequences the table's columns (or that one column) own: a
+    serial's, an identity's, one made OWNED BY. Found through the columns' defaults."""
+    cat = schema.current()
+    if cat is None:
+        return []
+    out = []
+    for col, default in cat.defaults(table).items():
+        found = sequences.default_sequence(default)
+        if found is None or (column is not None and col != column.lower()) or not cat.rows(
+                f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND {sequences.IS_SEQUENCE_SQL}",
+                (found[0],)):
+            continue  # (no sequence, another column, or its sequence dropped)
+        rows = cat.rows(f"SELECT {sequences.MARKER_COLUMN} FROM {lexing.quoted_ident(found[0])}")
+        owner = sequences.owned_by(rows[0][0]) if rows else None
+        if owner is not None and owner[0] == table and owner[1].lower() == col:
+            out.append((found[0], owner[1]))
+    return out
+
+
+def _owner_renamed(seq: str, owner: list[str]) -> str:
+    """The UPDATE giving sequence `seq` the owner [table, column] (a rename moved it)."""
+    return (f"UPDATE {lexing.quoted_ident(seq)} SET {sequences.MARKER_COLUMN} = json_set({sequences.MARKER_COLUMN}, "
+            f"'$.owned_by', json({lexing.sql_string(json.dumps(owner))}))")
+
+
+def _refuse_used_sequence(seq: str, what: str, dropped: frozenset[str], cascade: bool) -> None:
+    """A sequence a column's default takes values from (outside the tables `dropped`, by
+    lower-case name) is not dropped (2BP01; with CASCADE PostgreSQL drops those defaults:
+    0A000 here)."""
+    cat = schema.current()
+    if cat is None:
+        return
+    users = [(t, c) for t, c, d in cat.rows(
+        "SELECT m.name, p.name, p.dflt_value FROM sqlite_master m, pragma_table_info(m.name) p "
+        "WHERE m.type = 'table' AND instr(p.dflt_value, ?)", (seq.replace("'", "''"),))
+        if t.lower() not in dropped and (found := sequences.default_sequence(d)) and found[0] == seq]
+    if not users:
+        return
+    table, column = users[0]
+    if cascade:
+        raise SqlError(f"DROP ... CASCADE of a sequence that column {column} of table {table} takes its default "
+                       "from is not supported: drop the column's default first", "0A000")
+    raise SqlError(f"cannot drop {what} because other objects depend on it (default value for column {column} "
+                   f"of table {table} depends on sequence {seq})", "2BP01")
+
+
 def truncate(text, rest, ctx):
     body = re.sub(r"^\s*table\b", "", rest, flags=re.IGNORECASE)
     body = re.sub(r"^\s*only\b", "", body, flags=re.IGNORECASE)
+    restart = re.search(r"\s+restart\s+identity\b", body, flags=re.IGNORECASE) is not None
     body = re.sub(r"\s+(restart|continue)\s+identity\b", " ", body, flags=re.IGNORECASE)
     body = re.sub(r"\s+(cascade|restrict)\s*$", "", body.rstrip(), flags=re.IGNORECASE)
     names = _names(body)
-    return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(f"DELETE FROM {n}" for n in names))
+    out = [f"DELETE FROM {n}" for n in names]
+    if restart:  # the sequences the tables' columns own start again
+        for n in names:
+            for seq, _c in _owned_sequences(n[1:-1].replace('""', '"') if n.startswith('"') else n):
+                out.append(f"UPDATE {lexing.quoted_ident(seq)} SET last_value = "
+                           f"json_extract({sequences.MARKER_COLUMN}, '$.start'), is_called = 0")
+    return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(out))
 
 
 def create(text, rest, ctx):
@@ -351,19 +414,22 @@ def alter(text, rest, ctx):
         old, new = ident(rm.group(2)), ident(rm.group(3))
         # (sqlite_master edits first: the schema version they set must be the next one)
         before, after = views.around_rename(bare, (old.strip('"'), new.strip('"')), None, ctx)
+        owned = [_owner_renamed(q, [bare, new.strip('"')]) for q, _c in _owned_sequences(bare, old.strip('"'))]
         return st(*comments.rename_statements(table, old, new), *before,
-                  f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}", *after)
+                  f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}", *after, *owned)
     rm = re.match(r"rename\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         new_name = ident(rm.group(1))
         before, after = views.around_rename(bare, None, new_name.strip('"'), ctx)
+        owned = [_owner_renamed(q, [new_name.strip('"'), c]) for q, c in _owned_sequences(bare)]
         return st(*renames.trigger_statements(bare, new_name.strip('"')), *before,
-                  f"ALTER TABLE {table} RENAME TO {new_name}", *after)
+                  f"ALTER TABLE {table} RENAME TO {new_name}", *after, *owned)
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
         col = ident(dm.group(3))
+        owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in _owned_sequences(bare, col.strip('"'))]
         return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
-                  f"ALTER TABLE {table} DROP COLUMN {col}")
+                  f"ALTER TABLE {table} DROP COLUMN {col}", *owned)
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
     if dc:
         name = ident(dc.group(2))
@@ -402,9 +468,9 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         opts = opts[:named.start()] + opts[named.end():] if named else opts
         width = {"smallint": "smallint", "int2": "smallint", "bigint": "bigint", "int8": "bigint"}.get(
             decl.strip().lower(), "integer")
-        # (the column's default first: the sequence's CREATE moves the schema version on)
-        return [*_alter_column(table, col, f"set default nextval('{seq.strip(chr(34))}')", ctx),
-                *sequences.create(f"sequence {seq} AS {width} {opts}")]
+        # (the column's default first, below: the sequence's CREATE moves the schema version on)
+        op, arg = "set_default", sequence_default(seq.strip(chr(34)), "a" if gm.group(1).lower() == "always" else "d")
+        post += sequences.create(f"sequence {seq} AS {width} {opts}", owned_by=[bare, col.strip('"')])
     elif low == "drop default":
         op = "drop_default"
     elif low == "set not null":
@@ -507,9 +573,6 @@ def _like_expanded(items: list[exp.Expression], ctx) -> list[exp.Expression]:
         rows = schema.current().rows(st.sqlite[0], st.literals)
         defs = []
         for col, type_text, notnull, default in rows:
-            if defaults and default and "nextval(" in default:
-                raise SqlError("CREATE TABLE ... (LIKE ... INCLUDING DEFAULTS) of a serial column is not supported",
-                               "0A000")
             defs.append(" ".join([lexing.quoted_ident(col), type_text, "NOT NULL" if notnull else "",
                                   f"DEFAULT {default}" if defaults and default else ""]).strip())
         if defs:
@@ -523,12 +586,18 @@ def _create_table(text, ctx):
     low = " ".join(text.lower().split())
     if re.search(r"\)\s*partition\s+by\b", low) or re.search(r"\binherits\s*\(", low) or " partition of " in low:
         raise SqlError("partitioned and inherited tables are not supported", "0A000")
+    text, identity_options = _identity_options(text)
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except sqlglot.errors.ParseError as e:
         raise parse_error(e, text) from None
     if not isinstance(tree, exp.Create):
         raise error_near("CREATE")
+    identities = [c for c in tree.find_all(exp.GeneratedAsIdentityColumnConstraint)]
+    if len(identities) != len(identity_options):
+        raise error_near("IDENTITY")
+    for c, opts in zip(identities, identity_options):
+        c.meta["sequence_options"] = opts
     props = tree.args.get("properties")
     temp = False
     if props:
@@ -557,18 +626,17 @@ def _create_table(text, ctx):
         schema.set("expressions", _like_expanded(schema.expressions, ctx))
     cols = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]
     others = [c for c in schema.expressions if not isinstance(c, exp.ColumnDef)]
-    others = _serial_table_pk(cols, others)
-    table_pk = any(isinstance(c, exp.PrimaryKey) or
-                   (isinstance(c, exp.Constraint) and any(isinstance(x, exp.PrimaryKey) for x in c.expressions))
-                   for c in others)
-    col_pk = [c for c in cols if any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint)
-                                     for k in c.args.get("constraints") or [])]
     others = _name_checks(name, cols, others)
     _refuse_interval_keys(cols, others)
     parts = []
     triggers = []
+    made: list[str] = []
     for c in cols:
-        parts.append(_column_def(c, ctx, pk_taken=table_pk or bool([p for p in col_pk if p is not c])))
+        seq = _owned_sequence(name, c, taken=made)
+        if seq is not None:
+            made.append(seq[0])
+            triggers += seq[1]
+        parts.append(_column_def(c, ctx, sequence=seq[0] if seq else None))
         kind = c.args.get("kind")
         generated = any(isinstance(k.args.get("kind"), exp.ComputedColumnConstraint) for k in c.args.get("constraints")
                         or [])
@@ -652,36 +720,6 @@ def _name_checks(table: str, cols: list, others: list) -> list:
         out.append(exp.Constraint(this=encoded(f"{bare}_{used[0]}_check" if len(used) == 1 else f"{bare}_check"),
                                   expressions=[check]))
     return out
-
-
-def _serial_table_pk(cols: list, others: list) -> list:
-    """`id SERIAL NOT NULL, ..., PRIMARY KEY (id)` (SQLAlchemy's form): the table's
-    one-column primary key on a serial/identity column moves onto the column, which
-    becomes the rowid. Returns the other table elements without that PRIMARY KEY."""
-    def pk_columns(o):
-        pk = o if isinstance(o, exp.PrimaryKey) else next(
-            (x for x in o.expressions if isinstance(x, exp.PrimaryKey)), None) if isinstance(o, exp.Constraint) else None
-        if pk is None:
-            return None
-        return [e.this.name if isinstance(e, exp.Ordered) else e.name for e in pk.expressions]
-
-    for o in others:
-        names = pk_columns(o)
-        if not names or len(names) != 1:
-            continue
-        col = next((c for c in cols if c.this.name == names[0]), None)
-        if col is None:
-            return others
-        kind = col.args.get("kind")
-        constraints = list(col.args.get("constraints") or [])
-        auto = (kind is not None and kind.this in _SERIAL) or any(
-            isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint) for k in constraints)
-        if not auto:
-            return others
-        constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
-        col.set("constraints", constraints)
-        return [x for x in others if x is not o]
-    return others
 
 
 def _trigger_name(table: str, column: str, event: str) -> str:
@@ -790,22 +828,85 @@ def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
         raise error_near(text.split()[0])
     column = domains.column(cols[0])
     kind = column.args.get("kind")
-    return (_column_def(column, ctx, pk_taken=True, adding=True), _ident_sql(column.this),
+    return (_column_def(column, ctx, adding=True), _ident_sql(column.this),
             _pg_type_text(kind) if kind is not None else "")
 
 
-def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> str:
+_AS_IDENTITY = re.compile(r"\bas\s+identity\b\s*", re.IGNORECASE)
+
+
+def _identity_options(text: str) -> tuple[str, list[str]]:
+    """CREATE TABLE's text without the options of its GENERATED ... AS IDENTITY (sqlglot
+    takes them in one order only), and those options, in order ('' where none)."""
+    out, options, pos = [], [], 0
+    code = [(start, end) for kind, start, end in lexing.segments(text) if kind == "code"]
+    for m in _AS_IDENTITY.finditer(text):
+        if m.start() < pos or not any(start <= m.start() < end for start, end in code):
+            continue  # (inside the options before, or in a string or comment)
+        out.append(text[pos:m.end()])
+        pos = m.end()
+        end = lexing.closing_paren(text, pos) if text[pos:pos + 1] == "(" else None
+        options.append(text[pos + 1:end] if end is not None else "")
+        if end is not None:
+            pos = end + 1
+    return "".join(out) + text[pos:], options
+
+
+def _identity(c: exp.ColumnDef) -> exp.GeneratedAsIdentityColumnConstraint | None:
+    return next((k.args["kind"] for k in c.args.get("constraints") or []
+                 if isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint)), None)
+
+
+def _owned_sequence(table: str, c: exp.ColumnDef, taken: list[str]) -> tuple[str, list[str]] | None:
+    """A serial or identity column's sequence, as PostgreSQL makes it: named
+    table_column_seq (table_column_seq1, 2... when that name is taken), of the column's
+    integer type, with an identity's options, owned by the column (dropped with it).
+    Returns (its name, the statements that create it); None for other columns."""
+    kind = c.args.get("kind")
+    identity = _identity(c)
+    if identity is None and (kind is None or kind.this not in _SERIAL):
+        return None
+    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table
+    column = c.this.name if c.this.quoted else c.this.name.lower()
+    given = identity.meta.get("sequence_options", "") if identity is not None else ""
+    named = re.search(r"\bsequence\s+name\s+(\S+)", given, re.IGNORECASE)
+    if named:
+        given = given[:named.start()] + given[named.end():]
+        seq = lexing.object_name(named.group(1).split(".")[-1])
+    else:
+        stem = f"{bare}_{column}_seq"
+        cat = schema.current()
+        seq, n = stem, 0
+        while seq.lower() in (t.lower() for t in taken) or (
+                cat is not None and cat.rows("SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?)", (seq,))):
+            n += 1
+            seq = f"{stem}{n}"
+    opts = [f"AS {_serial_type(kind)}", given]
+    return seq, sequences.create(f"sequence {lexing.quoted_ident(seq)} {' '.join(opts)}", owned_by=[bare, column])
+
+
+def sequence_default(seq: str, identity: str | None) -> str:
+    """The SQLite DEFAULT of a column that takes its values from `seq`: nextval for a
+    serial, pg_identity_next for an identity column ('a' GENERATED ALWAYS, 'd' BY
+    DEFAULT; the catalog tells the two apart by it)."""
+    if identity is None:
+        return f"DEFAULT (nextval({lexing.sql_string(seq)}))"
+    return f"DEFAULT (pg_identity_next({lexing.sql_string(seq)}, '{identity}'))"
+
+
+def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | None = None) -> str:
     c = domains.column(c)  # a domain's column: its base type and its constraints
     name = _ident_sql(c.this)
     kind = c.args.get("kind")
     constraints = list(c.args.get("constraints") or [])
-    serial = kind is not None and kind.this in _SERIAL
-    identity = any(isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint) for k in constraints)
+    identity = _identity(c)
     has_pk = any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint) for k in constraints)
-    if serial or identity:
-        if adding or (pk_taken and not has_pk):
-            raise SqlError(f'column "{c.this.name}": serial/identity columns are supported only as the '
-                           "table's single-column primary key", "0A000")
+    if sequence is not None or (kind is not None and kind.this in _SERIAL) or identity is not None:
+        if adding or sequence is None:
+            raise SqlError(f'column "{c.this.name}": ALTER TABLE ... ADD COLUMN of a serial or identity column '
+                           "is not supported", "0A000")
+        if any(isinstance(k.args.get("kind"), exp.DefaultColumnConstraint) for k in constraints):
+            raise SqlError(f'multiple default values specified for column "{c.this.name}" of table', "42601")
         rest = []
         for k in constraints:
             kk = k.args.get("kind")
@@ -813,11 +914,13 @@ def _column_def(c: exp.ColumnDef, ctx, pk_taken: bool, adding: bool = False) -> 
                                exp.NotNullColumnConstraint)):
                 continue
             rest.append(_constraint_sql(k, ctx, None))
-        # SQLite's rowid must be declared "integer"; a bigserial or a bigint identity says
-        # its own type in a comment the catalog reads (catalog.SERIAL_TYPE_MARK)
         width = _serial_type(kind)
-        mark = f" /*pgtype {width}*/" if width != "integer" else ""
-        return " ".join([name, "integer PRIMARY KEY AUTOINCREMENT" + mark] + [r for r in rest if r])
+        default = sequence_default(sequence, None if identity is None else "a" if identity.this else "d")
+        # (declared "int", not "integer": SQLite's rowid, an INTEGER PRIMARY KEY, ignores a
+        # DEFAULT and numbers a row it is not given itself)
+        head = [name, "int" if width == "integer" else width, "NOT NULL", default]
+        return " ".join(head + (["PRIMARY KEY"] if has_pk else []) + [r for r in rest if r] +
+                        _type_checks(name, width))
     out = [name]
     type_text = _pg_type_text(kind) if kind is not None else ""
     _refuse_unstored(type_text)

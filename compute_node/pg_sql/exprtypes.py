@@ -35,6 +35,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",
+              "pg_get_serial_sequence": "text",
               "pg_to_number": "num", "pg_numeric_math": "num", "array_replace": "array", "array_positions": "array",
               "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int4",
               "array_lower": "int4", "array_ndims": "int4", "pg_array_prepend": "array", "pg_to_date": "date",

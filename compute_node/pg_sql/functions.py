@@ -528,6 +528,8 @@ def _default_text(text, decltype=None):
         return _DEFAULT_TEXT[inner.lower()]
     if t.upper() == "NULL":
         return None  # PostgreSQL keeps no default for DEFAULT NULL
+    if t.lower().startswith("pg_identity_next("):
+        return None  # an identity column's: PostgreSQL keeps no default for it
     seq = _NEXTVAL.match(t)
     if seq:  # nextval('public.t_id_seq') as pg_get_expr prints it
         return f"nextval('{seq.group(1)}'::regclass)"

@@ -200,6 +200,9 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) 
     if short == "oid":
         return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
     named = isinstance(x, (exp.Parameter, exp.Placeholder)) or (isinstance(x, exp.Literal) and x.is_string)
+    bare = x.expression if isinstance(x, exp.Dot) and x.this.name.lower() == "pg_catalog" else x
+    if short == "regclass" and not named and exprtypes.kind(bare) == "text":
+        named = True  # pg_get_serial_sequence(...)::regclass, name::text::regclass: a name too
     if short == "regtype":
         # 'name'::regtype is the type's OID (an error when there is none); oid::regtype prints its name
         return exp.Anonymous(this="pg_to_regtype" if named else "pg_regtype_name",
@@ -2959,9 +2962,8 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
 
     refused: list[SqlError] = []
 
-    # A rowid key given NULL is 23502, not SQLite's next number: a plain one (`key`) or a
-    # serial's (whose DEFAULT is a marker, not NULL). A table has at most one of them.
-    guarded = key or (cat.serial_key(target.name) if isinstance(target, exp.Table) else None)
+    # A rowid key given NULL is 23502, not SQLite's next number.
+    guarded = key
 
     def store(e: exp.Expression, table: str, column: str, oid: int | None) -> exp.Expression:
         if _is_default_marker(e):
@@ -2987,8 +2989,20 @@ def _is_default_marker(e: exp.Expression) -> bool:
 
 
 def _default_markers(tree: exp.Expression) -> None:
-    """INSERT ... VALUES (DEFAULT, ...) (SQLite has no DEFAULT there): each DEFAULT becomes
-    a marker naming its column until the translation is done (`_fill_defaults`)."""
+    """INSERT ... VALUES (DEFAULT, ...) and UPDATE ... SET c = DEFAULT (SQLite has no
+    DEFAULT there): each DEFAULT becomes a marker naming its column until the translation
+    is done (`_fill_defaults`)."""
+    if isinstance(tree, exp.Update):
+        for eq in tree.expressions:
+            if not isinstance(eq, exp.EQ):
+                continue
+            pairs = zip(eq.this.expressions, eq.expression.expressions) if isinstance(eq.this, exp.Tuple) and \
+                isinstance(eq.expression, exp.Tuple) else [(eq.this, eq.expression)]  # SET (a, b) = (DEFAULT, 1)
+            for column, value in pairs:
+                if isinstance(value, exp.Column) and not value.table and not value.this.quoted and \
+                        value.name.lower() == "default":
+                    value.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(column.name)]))
+        return
     if not isinstance(tree, exp.Insert) or not isinstance(tree.expression, exp.Values):
         return
     rows = [r for r in tree.expression.expressions if isinstance(r, exp.Tuple)]
@@ -3006,46 +3020,82 @@ def _default_markers(tree: exp.Expression) -> None:
                 e.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(names[i])]))
 
 
-def _serial_sequence(tree: exp.Expression) -> str | None:
-    """The sequence of the serial key an INSERT lets take its next value (the key left
-    out, or DEFAULT in every row), for lastval() and currval()."""
+def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
+    """An INSERT's values for identity columns, as PostgreSQL takes them: into a GENERATED
+    ALWAYS column only DEFAULT, unless OVERRIDING SYSTEM VALUE (428C9); with OVERRIDING
+    USER VALUE the values given for any identity column are replaced by its next value.
+    An UPDATE sets a GENERATED ALWAYS column only to DEFAULT (428C9)."""
     cat = schema.current()
-    if not isinstance(tree, exp.Insert) or cat is None:
-        return None
+    if not isinstance(tree, (exp.Insert, exp.Update)) or cat is None:
+        return
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-    key = cat.serial_key(target.name) if isinstance(target, exp.Table) else None
-    targets = _insert_targets(tree) if key is not None else None
+    if not isinstance(target, exp.Table):
+        return
+    identity = {c: found[1] for c, d in cat.defaults(target.name).items()
+                if (found := sequences.default_sequence(d)) is not None and found[1] is not None}
+    if isinstance(tree, exp.Update):
+        for eq in tree.expressions:
+            if not isinstance(eq, exp.EQ):
+                continue
+            pairs = zip(eq.this.expressions, eq.expression.expressions) if isinstance(eq.this, exp.Tuple) and \
+                isinstance(eq.expression, exp.Tuple) else [(eq.this, eq.expression)]
+            for column, value in pairs:
+                if identity.get(column.name.lower()) == "a" and not _is_default_marker(value):
+                    raise SqlError(f'column "{column.name}" can only be updated to DEFAULT', "428C9")
+        return
+    targets = _insert_targets(tree) if identity else None
     if targets is None:
-        return None
-    names = [n for n, _oid in targets[1]]
-    table = target.name if target.this.quoted else target.name.lower()
-    if key.lower() not in names or tree.args.get("default"):
-        return sequences.serial_sequence_name(table, key)
-    i = names.index(key.lower())
+        return
     source = tree.expression
     rows = [r for r in source.expressions if isinstance(r, exp.Tuple)] if isinstance(source, exp.Values) else []
-    if rows and all(i < len(r.expressions) and _is_default_marker(r.expressions[i]) for r in rows):
-        return sequences.serial_sequence_name(table, key)
-    return None
+    for i, (column, _oid) in enumerate(targets[1]):
+        kind = identity.get(column)
+        given = [r.expressions[i] for r in rows if i < len(r.expressions)]
+        if kind is None or (rows and all(_is_default_marker(e) for e in given)):
+            continue
+        if overriding == "user":
+            if not rows:
+                raise SqlError("INSERT ... OVERRIDING USER VALUE with a query is not supported; list the "
+                               "columns without the identity column", "0A000")
+            for e in given:
+                e.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(column)]))
+        elif kind == "a" and overriding != "system":
+            raise SqlError(f'cannot insert a non-DEFAULT value into column "{column}"', "428C9")
+
+
+_OVERRIDING = re.compile(r"\boverriding\s+(system|user)\s+value\b", re.IGNORECASE)
+
+
+def _without_overriding(text: str) -> tuple[str, str | None]:
+    """INSERT's OVERRIDING SYSTEM | USER VALUE (sqlglot does not parse it): the text
+    without it, and "system", "user" or None."""
+    if "overriding" not in text.lower():
+        return text, None
+    for kind, start, end in segments(text):
+        if kind != "code":
+            continue
+        m = _OVERRIDING.search(text, start, end)
+        if m:
+            return text[:m.start()] + " " + text[m.end():], m.group(1).lower()
+    return text, None
 
 
 def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
-    """Each DEFAULT marker as its column's default expression (as SQLite keeps it), NULL
-    for a column without one and for a serial key (SQLite's AUTOINCREMENT gives the next
-    value for NULL)."""
+    """Each DEFAULT marker as its column's default expression (as SQLite keeps it: a
+    serial's or identity's takes its sequence's next value), NULL for a column without
+    one."""
     markers = [m for m in tree.find_all(exp.Anonymous) if _is_default_marker(m)]
     if not markers:
         return
     cat = schema.current()
     rows = cat.rows("SELECT name, dflt_value, hidden FROM pragma_table_xinfo(?)", (table,)) if cat and table else []
     found = {r[0].lower(): (r[1], r[2]) for r in rows}
-    serial = cat.serial_key(table) if cat and table else None
     for m in markers:
         column = m.expressions[0].this
         dflt, hidden = found.get(column.lower(), (None, 0))
         if hidden in (2, 3):
             raise SqlError(f'DEFAULT for the generated column "{column}" is not supported', "0A000")
-        if dflt is None or dflt.strip().upper() == "NULL" or (serial and column.lower() == serial.lower()):
+        if dflt is None or dflt.strip().upper() == "NULL":
             m.replace(exp.Null())
         else:
             m.replace(exp.Paren(this=sqlglot.parse_one(dflt, read="sqlite")))
@@ -3053,6 +3103,7 @@ def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
     """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
+    text, overriding = _without_overriding(text)
     tree = parse_one(text)
     if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
         raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
@@ -3073,7 +3124,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
     _default_markers(tree)
-    serial_sequence = _serial_sequence(tree)
+    _identity_values(tree, overriding)
     star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
@@ -3102,15 +3153,14 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if refused is not None:
         raise refused
     tree = distinct_on.rewrite(tree)
-    if isinstance(tree, exp.Insert):
+    if isinstance(tree, (exp.Insert, exp.Update)):
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
-                     serial_sequence=serial_sequence)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -3481,8 +3531,10 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     if any(pgtypes.column_oid(d, None) == pgtypes.FLOAT4 for _n, d in cols):
         return True
     key = cat.rowid_key(m.group(1))
-    if cat.serial_key(m.group(1)) is not None and re.search(r"\bnull\b", scan, re.IGNORECASE):
-        return True  # NULL for a serial key is 23502 (the parser path checks it)
+    if word == "insert" and (_OVERRIDING.search(scan) or any(
+            (found := sequences.default_sequence(d)) is not None and found[1] == "a"
+            for d in cat.defaults(m.group(1)).values())):
+        return True  # a GENERATED ALWAYS identity column takes only DEFAULT (_identity_values)
     if key is not None:
         if re.search(r"\bnull\b", scan, re.IGNORECASE):
             return True
@@ -3728,32 +3780,8 @@ def dml(text, rest, ctx):
         return Statement(kind="sql", tag=fixed[0], sqlite=(fixed[1],))
     fast = _fast(text, word) if word in _FAST_FIRST and not views.named_in(text) else None
     if fast is not None:
-        return _with_serial_sequence(fast, text) if word == "insert" else fast
+        return fast
     return select_path(text, ctx)
-
-
-_INSERT_TARGET = re.compile(r'^\s*insert\s+into\s+((?:public\.)?(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))\s*'
-                            r'(?:as\s+\w+\s*)?(\([^)]*\))?', re.IGNORECASE)
-
-
-def _with_serial_sequence(stmt: Statement, text: str) -> Statement:
-    """A fast-path INSERT (it has a column list, no DEFAULT) that leaves out the table's
-    serial key: the key takes its next value, which lastval() and
-    currval('table_key_seq') then answer (PDO's lastInsertId asks lastval)."""
-    m = _INSERT_TARGET.match(text)
-    cat = schema.current()
-    if m is None or m.group(2) is None or cat is None:
-        return stmt
-    table = m.group(1).removeprefix("public.")
-    key = cat.serial_key(table)
-    if key is None:
-        return stmt
-    listed = {c.strip().strip('"') if c.strip().startswith('"') else c.strip().lower()
-              for c in m.group(2)[1:-1].split(",")}
-    if key in listed:
-        return stmt
-    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table.lower()
-    return dataclasses.replace(stmt, serial_sequence=sequences.serial_sequence_name(bare, key))
 
 
 def table_stmt(text, rest, ctx):

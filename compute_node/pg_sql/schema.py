@@ -92,8 +92,8 @@ class Catalog:
 
     def rowid_key(self, table: str) -> str | None:
         """The table's primary key column when SQLite keeps it as the rowid (a single
-        INTEGER PRIMARY KEY, not a serial's AUTOINCREMENT): SQLite gives such a column a
-        new number where PostgreSQL refuses a NULL (23502). None otherwise."""
+        INTEGER PRIMARY KEY): SQLite gives such a column a new number when given NULL,
+        where PostgreSQL refuses it (23502). None otherwise."""
         key = "rowid-key:" + (table.lower() if not table.startswith('"') else table.strip('"'))
         if key not in self._columns:
             self._use()
@@ -105,18 +105,17 @@ class Catalog:
         cols = self._columns[key]
         return cols[0][0] if cols else None
 
-    def serial_key(self, table: str) -> str | None:
-        """The table's serial (or identity) key: SQLite's AUTOINCREMENT rowid. None when it
-        has none."""
-        key = "serial-key:" + (table.lower() if not table.startswith('"') else table.strip('"'))
+    def defaults(self, table: str) -> dict[str, str]:
+        """The SQLite DEFAULT text of each of the table's columns that has one, by
+        lower-case column name (a serial's or identity's names its sequence:
+        sequences.default_sequence)."""
+        key = "defaults:" + (table.lower() if not table.startswith('"') else table.strip('"'))
         if key not in self._columns:
             self._use()
-            rows = self.query("SELECT p.name FROM pragma_table_info(?) p, sqlite_master m WHERE m.name = ? "
-                              "AND m.type = 'table' AND p.pk = 1 AND lower(p.type) = 'integer' "
-                              "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0", (key[11:], key[11:]))
-            self._columns[key] = ((rows[0][0], ""),) if len(rows) == 1 else None
-        cols = self._columns[key]
-        return cols[0][0] if cols else None
+            rows = self.query("SELECT name, dflt_value FROM pragma_table_info(?) WHERE dflt_value IS NOT NULL",
+                              (key[9:],))
+            self._columns[key] = tuple((r[0].lower(), r[1]) for r in rows)
+        return dict(self._columns[key] or ())
 
     def rows(self, sql: str, params: tuple = ()) -> Rows:
         self._use()

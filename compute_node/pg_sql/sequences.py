@@ -3,7 +3,10 @@
 A sequence is what it is in PostgreSQL, a one-row relation: a SQLite table of the
 sequence's name with columns last_value, log_cnt, is_called (so `SELECT last_value
 FROM s` works) and sixfold_sequence, the options as JSON (increment, bounds, cycle,
-start). The catalog lists such tables as relkind 'S'.
+start, owned_by). The catalog lists such tables as relkind 'S'. A serial or identity
+column's sequence is one of these, owned by its column (`owned_by`: [table, column];
+ddl.py makes it and drops it with the column); the column's DEFAULT names it
+(`default_sequence`).
 
 nextval and setval run on the writer (on a reader their write fails, and the engine
 runs the statement again on the writer, as any write). In PostgreSQL they are not
@@ -42,7 +45,7 @@ _ALTER = re.compile(r"^\s*sequence\s+(if\s+exists\s+)?" + _NAME + r"(.*)$", re.I
 _OPTION = re.compile(
     r"\s*(?:(as)\s+(smallint|integer|int|bigint|int2|int4|int8)|(increment)\s+(?:by\s+)?(-?\d+)|"
     r"(minvalue)\s+(-?\d+)|(no\s+minvalue)|(maxvalue)\s+(-?\d+)|(no\s+maxvalue)|(start)\s+(?:with\s+)?(-?\d+)|"
-    r"(restart)(?:\s+(?:with\s+)?(-?\d+))?|(cache)\s+(\d+)|(no\s+cycle)|(cycle)|(owned\s+by)\s+\S+)",
+    r"(restart)(?:\s+(?:with\s+)?(-?\d+))?|(cache)\s+(\d+)|(no\s+cycle)|(cycle)|(owned\s+by)\s+(\S+))",
     re.IGNORECASE)
 
 
@@ -77,6 +80,8 @@ def _options(text: str) -> dict:
             out["cycle"] = False
         elif g[17]:
             out["cycle"] = True
+        elif g[18]:  # OWNED BY table.column (pg_dump's serials) or NONE
+            out["owned_by"] = None if g[19] == "none" else owner(m.group(20))
         pos = m.end()
     return out
 
@@ -106,17 +111,26 @@ def settle(opts: dict, old: dict | None = None) -> dict:
     if start > hi:
         raise SqlError(f"START value ({start}) cannot be greater than MAXVALUE ({hi})", "22023")
     return {"as": typ, "increment": inc, "minvalue": lo, "maxvalue": hi, "start": start,
-            "cycle": opts.get("cycle", cur.get("cycle", False))}
+            "cycle": opts.get("cycle", cur.get("cycle", False)), "owned_by": opts.get("owned_by", cur.get("owned_by"))}
 
 
 
-def create(rest: str) -> list[str]:
-    """CREATE SEQUENCE -> SQLite statements."""
+def owner(text: str) -> list[str]:
+    """OWNED BY's [table, column], as SQLite names them ([schema.]table.column)."""
+    parts = [ident(x) for x in re.findall(r'"(?:[^"]|"")*"|[^."]+', text.strip())]
+    if len(parts) < 2:
+        raise SqlError("invalid OWNED BY option", "42601")
+    return [p[1:-1].replace('""', '"') if p.startswith('"') else p for p in parts[-2:]]
+
+
+def create(rest: str, owned_by: list[str] | None = None) -> list[str]:
+    """CREATE SEQUENCE -> SQLite statements. `owned_by`: [table, column] of the serial or
+    identity column whose sequence it is (dropped with it, as OWNED BY table.column)."""
     m = _CREATE.match(rest)
     if not m:
         raise error_near(rest.split()[1] if len(rest.split()) > 1 else "SEQUENCE")
     ifne, name = m.group(1), ident(m.group(2).split(".")[-1])
-    opts = settle(_options(m.group(3)))
+    opts = settle({**_options(m.group(3)), **({"owned_by": owned_by} if owned_by else {})})
     return [f"CREATE TABLE {'IF NOT EXISTS ' if ifne else ''}{name} (last_value INTEGER NOT NULL, "
             f"log_cnt INTEGER NOT NULL DEFAULT 0, is_called boolean NOT NULL, {MARKER_SQL}",
             f"INSERT INTO {name} SELECT {opts['start']}, 0, 0, {_lit(json.dumps(opts))} "
@@ -167,6 +181,9 @@ class SessionSequences:
     current: dict[str, int] = field(default_factory=dict)
     last: str | None = None
     pending: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
+    # The prefix of the session's temporary tables' names (temp_tables.py) while it has
+    # any: a name is first looked for among them (a temporary serial's sequence).
+    temp_prefix: str = ""
 
 
 class _Session(threading.local):
@@ -188,6 +205,17 @@ def _seq_name(arg) -> str:
     return text.split(".")[-1].lower()
 
 
+def _resolved(conn: apsw.Connection, arg) -> str:
+    """The sequence `arg` names: the session's temporary one of that name first, as
+    PostgreSQL's search path puts pg_temp first."""
+    name = _seq_name(arg)
+    state = SESSION.state
+    if state is not None and state.temp_prefix and conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (state.temp_prefix + name,)).fetchall():
+        return state.temp_prefix + name
+    return name
+
+
 def _read(conn: apsw.Connection, name: str) -> tuple[int, bool, dict]:
     quoted = '"' + name.replace('"', '""') + '"'
     try:
@@ -207,14 +235,14 @@ def _write(conn: apsw.Connection, name: str, value: int, called: bool, kind: str
     quoted = '"' + name.replace('"', '""') + '"'
     conn.execute(f"UPDATE {quoted} SET last_value = ?, is_called = ?", (value, int(called)))
     state = SESSION.state
-    if state is not None and conn.in_transaction:
+    if state is not None:  # (an autocommit statement that fails takes it back too)
         state.pending[name] = (kind, value, called)
 
 
 def nextval(conn: apsw.Connection, arg):
     if arg is None:
         return None
-    name = _seq_name(arg)
+    name = _resolved(conn, arg)
     last, called, o = _read(conn, name)
     value = last + o["increment"] if called else last
     if value > o["maxvalue"] or value < o["minvalue"]:
@@ -229,63 +257,72 @@ def nextval(conn: apsw.Connection, arg):
     return value
 
 
-def serial_assigned(state: SessionSequences, name: str, value: int) -> None:
-    """An INSERT gave a serial key (SQLite's AUTOINCREMENT rowid, which stands for the
-    key's sequence `name`, table_column_seq) the value `value`: currval(name) and lastval
-    answer it from now on, as after PostgreSQL's nextval in the key's default."""
-    state.current[name] = value
-    state.last = name
+# A column default that takes its values from a sequence, as ddl.py writes it (SQLite's
+# pragma shows it with or without the parentheses): nextval('s') for a serial or a
+# DEFAULT nextval(...), pg_identity_next('s', 'a' | 'd') for an identity column.
+_SEQUENCE_DEFAULT = re.compile(
+    r"^\(?\s*(nextval|pg_identity_next)\('(?:public\.)?((?:[^']|'')+)'(?:::regclass)?(?:\s*,\s*'([ad])')?\)\s*\)?$",
+    re.IGNORECASE)
 
 
-def serial_sequence_name(table: str, column: str) -> str:
-    """The name PostgreSQL gives a serial column's sequence (and Sixfold its rowid key's)."""
-    return f"{table}_{column}_seq"
+def default_sequence(default_text: str | None) -> tuple[str, str | None] | None:
+    """(sequence, identity) of a column whose default is its sequence's next value:
+    identity 'a' (GENERATED ALWAYS), 'd' (BY DEFAULT) or None (a serial or another
+    nextval default). None for any other default."""
+    m = _SEQUENCE_DEFAULT.match((default_text or "").strip())
+    if m is None:
+        return None
+    name = m.group(2).replace("''", "'")
+    name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name
+    return name, (m.group(3).lower() if m.group(1).lower() == "pg_identity_next" else None)
 
 
-def _is_serial_key(conn: apsw.Connection, table: str, column: str) -> bool:
-    """Whether table.column is a serial key: SQLite's AUTOINCREMENT rowid."""
-    return bool(conn.execute("SELECT 1 FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
-                             "AND m.name = ? AND p.name = ? AND p.pk = 1 AND lower(p.type) = 'integer' "
-                             "AND instr(upper(m.sql), 'AUTOINCREMENT') > 0", (table, column)).fetchall())
+def owned_by(options_json: str | None) -> tuple[str, str] | None:
+    """(table, column) a sequence belongs to (a serial's or an identity's, or OWNED BY:
+    dropped with it, named by pg_get_serial_sequence), from its options; None if none."""
+    found = json.loads(options_json).get("owned_by") if options_json else None
+    return (found[0], found[1]) if found else None
 
 
-def _names_a_serial_key(conn: apsw.Connection, name: str) -> bool:
-    """Whether `name`, which is no relation, is the sequence of a serial key (table_column_seq:
-    each way of cutting it into a table and a column is tried)."""
-    if not name.endswith("_seq"):
-        return False
-    stem = name[:-len("_seq")]
-    return any(_is_serial_key(conn, stem[:i], stem[i + 1:]) for i, ch in enumerate(stem) if ch == "_")
+def _owner_of(conn: apsw.Connection, name: str) -> tuple[str, str] | None:
+    quoted = '"' + name.replace('"', '""') + '"'
+    try:
+        row = conn.execute(f"SELECT {MARKER_COLUMN} FROM {quoted}").fetchone()
+    except apsw.SQLError:
+        return None
+    return owned_by(row[0]) if row else None
 
 
 def get_serial_sequence(conn: apsw.Connection, table, column):
-    """pg_get_serial_sequence(table, column): public.table_column_seq for a serial key;
-    NULL for another column (Sixfold's sequences are not owned by columns)."""
+    """pg_get_serial_sequence(table, column): public.seq for a column whose default takes
+    the next value of a sequence it owns (a serial or identity column); NULL otherwise."""
     if table is None or column is None:
         return None
     t = _seq_name(table)
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (t,)).fetchall():
         _fail("42P01", f'relation "{table}" does not exist')
     c = str(column)
-    cols = conn.execute("SELECT name FROM pragma_table_info(?)", (t,)).fetchall()
-    if not any(r[0] == c for r in cols):
+    cols = conn.execute("SELECT name, dflt_value FROM pragma_table_info(?)", (t,)).fetchall()
+    found = next((r for r in cols if r[0] == c), None)
+    if found is None:
         _fail("42703", f'column "{c}" of relation "{t}" does not exist')
-    return f"public.{serial_sequence_name(t, c)}" if _is_serial_key(conn, t, c) else None
+    seq = default_sequence(found[1])
+    return f"public.{seq[0]}" if seq is not None and _owner_of(conn, seq[0]) == (t, c) else None
 
 
 def currval(conn: apsw.Connection, arg):
-    name = _seq_name(arg)
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchall() and \
-            _names_a_serial_key(conn, name):  # a serial key's sequence (serial_assigned)
-        state = SESSION.state
-        if state is None or name not in state.current:
-            _fail("55000", f'currval of sequence "{name}" is not yet defined in this session')
-        return state.current[name]
+    name = _resolved(conn, arg)
     _read(conn, name)  # 42P01 / 42809 first, as PostgreSQL checks the relation first
     state = SESSION.state
     if state is None or name not in state.current:
         _fail("55000", f'currval of sequence "{name}" is not yet defined in this session')
     return state.current[name]
+
+
+def last_value(conn: apsw.Connection, name: str) -> int | None:
+    """pg_sequences.last_value: the last value handed out, NULL before the first."""
+    last, called, _o = _read(conn, name)
+    return last if called else None
 
 
 def lastval():
@@ -298,7 +335,7 @@ def lastval():
 def setval(conn: apsw.Connection, arg, value, is_called=True):
     if arg is None or value is None:
         return None
-    name = _seq_name(arg)
+    name = _resolved(conn, arg)
     _last, _called, o = _read(conn, name)
     value = int(value)
     if not o["minvalue"] <= value <= o["maxvalue"]:
@@ -330,11 +367,13 @@ def reapply_sql(state: SessionSequences) -> list[tuple[str, tuple]]:
 
 def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("nextval", lambda a: nextval(conn, a), 1)
+    conn.create_scalar_function("pg_identity_next", lambda a, _kind: nextval(conn, a), 2)
     conn.create_scalar_function("currval", lambda a: currval(conn, a), 1)
     conn.create_scalar_function("lastval", lastval, 0)
     conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: get_serial_sequence(conn, t, c), 2)
     conn.create_scalar_function("setval", lambda a, v: setval(conn, a, v), 2)
     conn.create_scalar_function("setval", lambda a, v, c: setval(conn, a, v, c), 3)
     conn.create_scalar_function("pg_sequence_options", lambda n: json.dumps(_read(conn, str(n))[2]), 1)
+    conn.create_scalar_function("pg_sequence_last_value", lambda n: last_value(conn, str(n)), 1)
     conn.create_scalar_function("pg_sequence_settle", settle_json, 2, deterministic=True)
     conn.create_scalar_function("pg_sequence_restart", restart_value, 3, deterministic=True)

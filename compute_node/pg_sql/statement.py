@@ -64,6 +64,3 @@ class Statement:
     notice: tuple[str, str] | None = None
     # SET LOCAL: the setting lasts until the transaction ends.
     local: bool = False
-    # An INSERT that lets a serial key take its next value: the key's sequence name
-    # (table_column_seq), which currval and lastval then answer with the new rowid.
-    serial_sequence: str | None = None

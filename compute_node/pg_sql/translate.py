@@ -9,11 +9,11 @@ utility statements have their own small parsers (ddl.py); transactions, SET/SHOW
 and cursors are here; quoting and splitting are in lexing.py.
 
 Choices, for the wire-layer author:
-- serial/bigserial/smallserial and GENERATED ... AS IDENTITY become the table's rowid:
-  `integer PRIMARY KEY AUTOINCREMENT` (ids are never reused, like a sequence). A serial
-  column without PRIMARY KEY is promoted to the primary key when the table has no other
-  one; otherwise the CREATE fails with 0A000. The declared type is then "integer" (OID int4)
-  for all three.
+- serial/bigserial/smallserial and GENERATED ... AS IDENTITY columns take their values
+  from a sequence of their own (sequences.py), as in PostgreSQL: table_column_seq, owned
+  by the column, the column's DEFAULT its nextval (pg_identity_next for an identity,
+  which says ALWAYS or BY DEFAULT). As the table's single-column primary key the column
+  is SQLite's rowid (`integer PRIMARY KEY`, a bigserial's type in a comment).
 - ALTER TABLE ADD PRIMARY KEY / ADD CONSTRAINT x PRIMARY KEY / UNIQUE become
   CREATE UNIQUE INDEX <table>_pkey (or the constraint name); NULLs are not checked.
   Foreign keys declared in CREATE TABLE are SQLite's own, enforced (pragma foreign_keys);

@@ -23,6 +23,7 @@ from compute_node import notifications
 from compute_node.pg_sql import functions, plpgsql, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.temp_tables import physical
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from compute_node.pgwire.messages import format_for
 from compute_node.pgwire.outcome import Outcome
@@ -425,6 +426,7 @@ class PgSession:
         functions.CLOCK.txn_start = self._txn_clock
         functions.CLOCK.xact_id = self._xact_id
         sequences.SESSION.state = self._sequences
+        self._sequences.temp_prefix = physical(self.temps.token, "") if self.temps.used else ""
         settings.SESSION.params = self.params
         try:
             if self.engine.txn is None and stmt.kind == "sql" and stmt.tag not in TXN_TAGS and (
@@ -444,6 +446,8 @@ class PgSession:
         else:
             if self.engine.txn is None:  # committed (COMMIT, an autocommit statement) or not
                 self._transaction_ended(committed=out.tag != "ROLLBACK")
+                if out.tag != "ROLLBACK":
+                    self._sequences.pending.clear()  # committed with the rest: nothing to write again
             elif stmt.tag in ("SAVEPOINT", "RELEASE", "ROLLBACK") and stmt.sqlite:
                 self._savepoint_notifies(stmt)
             return out
@@ -538,8 +542,6 @@ class PgSession:
             eng.execute("COMMIT")
         if _is_rollback_to(stmt):
             self.failed = False
-        if stmt.serial_sequence and result is not None and result.rowcount > 0 and result.last_rowid is not None:
-            sequences.serial_assigned(self._sequences, stmt.serial_sequence, result.last_rowid)
         return self._outcome(stmt, result)
 
     def _run_statements_of(self, pg_sql: list[str]) -> None:

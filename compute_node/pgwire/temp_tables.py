@@ -13,6 +13,7 @@ import re
 import secrets
 
 from compute_node.pg_sql import temp_tables
+from compute_node.pg_sql.sequences import IS_SEQUENCE_SQL
 from compute_node.pg_sql.temp_tables import LIKE_ESCAPED_PREFIX, PREFIX, physical, sql_name
 from sixfold.errors import SqlError
 
@@ -46,8 +47,10 @@ class SessionTempTables:
 
     def names(self) -> tuple[set[str], set[str]]:
         """(tables, indexes) the session has, by the names it gave them."""
+        # (a serial's sequence is no table of the session's: it goes with its table)
         rows = self._rows("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') "
-                          "AND name LIKE ? ESCAPE '\\'", (f"{LIKE_ESCAPED_PREFIX}{self.token}\\_%",))
+                          f"AND name LIKE ? ESCAPE '\\' AND NOT {IS_SEQUENCE_SQL}",
+                          (f"{LIKE_ESCAPED_PREFIX}{self.token}\\_%",))
         cut = len(PREFIX) + len(self.token) + 1
         return ({n[cut:] for t, n in rows if t == "table"}, {n[cut:] for t, n in rows if t == "index"})
 
@@ -112,8 +115,8 @@ class SessionTempTables:
 def orphans(rows, live_tokens: set[str]) -> list[str]:
     """DROP TABLE of the temporary tables no open session owns (sessions that ended
     without dropping theirs: a crash, a writer that stopped)."""
-    found = rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'",
-                 (f"{LIKE_ESCAPED_PREFIX}%",))
+    found = rows(f"SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\' "
+                 f"AND NOT {IS_SEQUENCE_SQL}", (f"{LIKE_ESCAPED_PREFIX}%",))  # (sequences go with their tables)
     names = sorted(n for (n,) in found if temp_tables.token_of(n) not in live_tokens)
     if not names:
         return []

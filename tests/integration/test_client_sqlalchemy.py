@@ -92,6 +92,42 @@ def test_orm_sequence_ids(endpoint):
     assert not sa.inspect(eng).has_sequence(f"{prefix}_ticket_seq")
 
 
+def test_identity_and_serial_keys(endpoint):
+    """An Identity() key (GENERATED ALWAYS, START 10) and a serial key whose rows were
+    loaded with explicit ids, as an application's fixtures load them: the identity refuses
+    an explicit id, reflection shows its options; the serial's sequence did not see the
+    explicit ids until setval (pg_get_serial_sequence) moves it past them."""
+    prefix = f"i{uuid.uuid4().hex[:8]}"
+    meta = sa.MetaData()
+    events = sa.Table(f"{prefix}_events", meta,
+                      sa.Column("id", sa.Integer, sa.Identity(always=True, start=10, increment=5), primary_key=True),
+                      sa.Column("kind", sa.String(20)))
+    items = sa.Table(f"{prefix}_items", meta, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("name", sa.String(20), unique=True))
+    eng = engine(endpoint)
+    try:
+        meta.create_all(eng)
+        with eng.begin() as c:
+            ids = c.execute(sa.insert(events).returning(events.c.id), [{"kind": "a"}, {"kind": "b"}]).scalars().all()
+            assert ids == [10, 15]
+        with pytest.raises(sa.exc.ProgrammingError) as e, eng.begin() as c:
+            c.execute(sa.insert(events).values(id=1, kind="c"))
+        assert e.value.orig.sqlstate == "428C9"
+        identity = {c["name"]: c for c in sa.inspect(eng).get_columns(f"{prefix}_events")}["id"]["identity"]
+        assert (identity["always"], identity["start"], identity["increment"]) == (True, 10, 5)
+        with eng.begin() as c:
+            c.execute(sa.insert(items), [{"id": 1, "name": "x"}, {"id": 2, "name": "y"}])
+        with pytest.raises(sa.exc.IntegrityError), eng.begin() as c:
+            c.execute(sa.insert(items).values(name="z"))  # the sequence gives 1: taken
+        with eng.begin() as c:
+            c.execute(sa.text(f"select setval(pg_get_serial_sequence('{prefix}_items', 'id'), "
+                              f"(select max(id) from {prefix}_items))"))
+            assert c.execute(sa.insert(items).values(name="z").returning(items.c.id)).scalar() == 3
+    finally:
+        meta.drop_all(eng)
+        eng.dispose()
+
+
 def test_array_columns(endpoint):
     """ARRAY columns through the ORM: lists in and out, = ANY and @> in queries, and
     reflection gives the array type back."""

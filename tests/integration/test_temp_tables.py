@@ -119,6 +119,26 @@ def test_discard_and_session_end_drop_them(cluster):
         wait_until(lambda: physical_tables(watcher) == before, GONE_WITHIN_S, "the closed session's tables dropped")
 
 
+def test_a_serial_in_one_has_the_session_s_sequence_and_goes_with_it(cluster):
+    """A temporary table's serial column takes its values from a sequence the session
+    names as it named it (pg_temp first); the sequence goes with the table at the
+    session's end (the drop failed on it when the catalog took it for a table)."""
+    with connect(cluster) as watcher:
+        before = physical_tables(watcher)
+        a = connect(cluster)
+        a.execute("create temp table tt_serial (id serial primary key, v int)")
+        assert a.execute("insert into tt_serial (v) values (1), (2) returning id").fetchall() == [(1,), (2,)]
+        assert a.execute("select currval('tt_serial_id_seq')").fetchone() == (2,)
+        a.execute("select setval('tt_serial_id_seq', 10)")
+        assert a.execute("insert into tt_serial (v) values (3) returning id").fetchone() == (11,)
+        with connect(cluster) as b:  # another session has no such sequence
+            with pytest.raises(pe.UndefinedTable):
+                b.execute("select nextval('tt_serial_id_seq')")
+        assert len(physical_tables(watcher) - before) == 2  # the table and its sequence
+        a.close()
+        wait_until(lambda: physical_tables(watcher) == before, GONE_WITHIN_S, "the closed session's tables dropped")
+
+
 def test_a_crashed_writer_drops_them_when_it_starts_again(pg_cluster):
     c = pg_cluster
     a = psycopg.connect(c.uri(), connect_timeout=10, autocommit=True)

@@ -81,7 +81,8 @@ QUERIES = [
      "('pg_catalog', 'information_schema') ORDER BY 1, 2", (), [("public", "items", "BASE TABLE")]),
     ("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
      "WHERE table_name = $1 ORDER BY ordinal_position", ("items",),
-     [("id", "integer", "NO", None), ("name", "character varying", "NO", None), ("price", "numeric", "YES", None),
+     [("id", "integer", "NO", "nextval('items_id_seq'::regclass)"), ("name", "character varying", "NO", None),
+      ("price", "numeric", "YES", None),
       ("created", "timestamp without time zone", "YES", "now()"),  # PostgreSQL's spelling of the defaults
       ("flag", "boolean", "YES", "false")]),
     ("select character_maximum_length from information_schema.columns where column_name = 'name'", (), [(20,)]),
@@ -154,9 +155,9 @@ def test_ddl_runs():
             for s in stmt.sqlite:
                 c.execute(s)
     types = dict((r[1], r[2].lower()) for r in c.execute("select * from pragma_table_info('c')"))
-    assert types == {"id": "integer", "v": "integer"}
+    assert types == {"id": "int", "v": "integer"}  # (an identity key is not SQLite's rowid)
     assert sorted(r[0] for r in c.execute("select name from sqlite_master where type = 'table' "
-                                           "and name not like 'sqlite%'")) == ["c", "d", "e"]
+                                           "and name not like 'sqlite%'")) == ["c", "c_id_seq", "d", "e"]
     c.execute("insert into c (v) values (1), (2)")
     assert c.execute("select id from c").fetchall() == [(1,), (2,)]
 
@@ -171,12 +172,19 @@ def test_ddl_keeps_postgresql_type_names():
                    "boolean", "char(22)"]
 
 
-def test_serial_without_primary_key_is_promoted_and_with_other_pk_refused():
+def test_serial_is_a_column_with_its_own_sequence():
+    """A serial column is what PostgreSQL makes it: NOT NULL, its default the next value of
+    table_column_seq, created with the table; the table's primary key only if declared so.
+    Declared "int", not "integer": SQLite's rowid would ignore the DEFAULT."""
     stmt, = translate("create table t (id serial, v int)", CTX)
-    assert "integer PRIMARY KEY AUTOINCREMENT" in stmt.sqlite[0]
-    with pytest.raises(SqlError) as e:
-        translate("create table t (id serial, v int primary key)", CTX)
-    assert e.value.sqlstate == "0A000"
+    assert stmt.sqlite[0].startswith("CREATE TABLE t (id int NOT NULL DEFAULT (nextval('t_id_seq'))")
+    assert "PRIMARY KEY" not in stmt.sqlite[0]
+    assert any(s.startswith('CREATE TABLE "t_id_seq" ') for s in stmt.sqlite[1:])
+    stmt, = translate("create table t (id bigserial primary key, v int)", CTX)
+    assert "id bigint NOT NULL DEFAULT (nextval('t_id_seq')) PRIMARY KEY" in stmt.sqlite[0]
+    stmt, = translate("create table t (a int primary key, n int generated always as identity (start with 5))", CTX)
+    assert "n int NOT NULL DEFAULT (pg_identity_next('t_n_seq', 'a'))" in stmt.sqlite[0]
+    assert any('"start": 5' in s for s in stmt.sqlite[1:])
 
 
 def test_drop_and_truncate_of_several_tables_is_one_command():
