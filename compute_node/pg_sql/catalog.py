@@ -341,8 +341,14 @@ RELATIONS: dict[str, str] = {
         "ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
         f"AND {_HAS_DEFAULT}"),
-    "pg_depend": ("SELECT NULL AS classid, NULL AS objid, 0 AS objsubid, NULL AS refclassid, NULL AS refobjid, "
-                  "0 AS refobjsubid, NULL AS deptype WHERE 0"),
+    # A sequence owned by a column ('a' a serial's, 'i' an identity's); nothing else is recorded.
+    "pg_depend": (
+        f"SELECT {PG_CLASS_OID} AS classid, {PG_OID_BASE} + s.rowid AS objid, 0 AS objsubid, "
+        f"{PG_CLASS_OID} AS refclassid, {PG_OID_BASE} + m.rowid AS refobjid, p.cid + 1 AS refobjsubid, "
+        f"CASE WHEN {_IDENTITY} THEN 'i' ELSE 'a' END AS deptype "
+        "FROM sqlite_master m, pragma_table_info(m.name) p, sqlite_master s WHERE m.type = 'table' "
+        f"AND (p.dflt_value LIKE 'nextval(%' OR {_IDENTITY}) AND s.type = 'table' "
+        "AND s.name = pg_default_sequence(p.dflt_value) AND pg_owns_sequence(s.name, m.name, p.name)"),
     "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
                       "NULL AS spcoptions UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"),
     # No collations of its own: columns collate as C (an empty relation, with its columns)
@@ -698,7 +704,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT {_CHECKS} AS relchecks, CASE WHEN {_MATVIEW} THEN 'm' WHEN type = 'table' THEN 'r' "
+            f"SELECT {_CHECKS} AS relchecks, CASE WHEN {_MATVIEW} THEN 'm' WHEN {_SEQ} THEN 'S' "
+            "WHEN type = 'table' THEN 'r' "
             "WHEN type = 'view' THEN 'v' ELSE 'i' END AS relkind, "
             "CASE WHEN EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'index' AND x.tbl_name = m.name) "
             "OR EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) THEN 't' ELSE 'f' END AS relhasindex, "

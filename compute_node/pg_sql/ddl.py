@@ -399,6 +399,9 @@ def alter(text, rest, ctx):
         return Statement(kind="noop", tag="ALTER TABLE")
     am = re.match(r"add\s+(column\s+)?(if\s+not\s+exists\s+)?(.*)$", action, re.IGNORECASE | re.DOTALL)
     if am and not re.match(r"(constraint|primary|unique|check|foreign|exclude)\b", am.group(3).lower()):
+        serial = _added_serial(table, am.group(3), bool(am.group(2)), ctx)
+        if serial is not None:
+            return serial
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
         cat = schema.current()
         if am.group(2) and cat is not None and colname.strip('"').lower() in {
@@ -435,6 +438,56 @@ def alter(text, rest, ctx):
         name = ident(dc.group(2))
         return st(*constraints.drop_constraint(table, name, schema.current()), f"DROP INDEX IF EXISTS {name}")
     raise SqlError(f"ALTER TABLE {action.split()[0].upper()} ... is not supported here", "0A000")
+
+
+def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement | None:
+    """ALTER TABLE ... ADD COLUMN of a serial or identity column, as PostgreSQL adds it: its
+    sequence, the column, each row given the sequence's next value (in rowid order, the
+    table's), then NOT NULL and the DEFAULT (SQLite cannot add a column with a DEFAULT
+    that is not constant: the CREATE TABLE text is edited, as ALTER COLUMN does), and a
+    PRIMARY KEY or UNIQUE as a unique index. None for another column."""
+    text, identity_options = _identity_options(text)
+    c = _one_column_def(text)
+    for found, opts in zip(c.find_all(exp.GeneratedAsIdentityColumnConstraint), identity_options):
+        found.meta["sequence_options"] = opts
+    made = _owned_sequence(table, c, taken=[])
+    if made is None:
+        return None
+    cat = schema.current()
+    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table
+    name = _ident_sql(c.this)
+    if cat is None or not cat.columns(bare):
+        raise SqlError(f'relation "{bare}" does not exist', "42P01")
+    if name.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare)}:
+        if if_not_exists:
+            return Statement(kind="noop", tag="ALTER TABLE", notice=(
+                "42701", f'column "{name.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
+        raise SqlError(f'column "{name.strip(chr(34))}" of relation "{bare}" already exists', "42701")
+    seq, create_seq = made
+    kinds = [k.args.get("kind") for k in c.args.get("constraints") or []]
+    if any(not isinstance(k, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint, exp.NotNullColumnConstraint,
+                              exp.GeneratedAsIdentityColumnConstraint)) for k in kinds):
+        raise SqlError(f'column "{c.this.name}": ALTER TABLE ... ADD COLUMN of a serial or identity column with '
+                       "constraints other than PRIMARY KEY, UNIQUE and NOT NULL is not supported", "0A000")
+    width = _serial_type(c.args.get("kind"))
+    identity = _identity(c)
+    default = sequence_default(seq, None if identity is None else "a" if identity.this else "d")
+    q = lambda v: v.replace("'", "''")  # noqa: E731
+    key = [f"CREATE UNIQUE INDEX {lexing.quoted_ident(f'{bare}_pkey' if pk else f'{bare}_{c.this.name}_key')} "
+           f"ON {table} /*constraint {'p' if pk else 'u'}*/ ({name})"
+           for pk in (True, False) if any(isinstance(k, exp.PrimaryKeyColumnConstraint if pk else
+                                                     exp.UniqueColumnConstraint) for k in kinds)][:1]
+    edits = ["SAVEPOINT sixfold_add_serial", *create_seq,
+             " ".join([f"ALTER TABLE {table} ADD COLUMN {name}", "int" if width == "integer" else width,
+                       *_type_checks(name, width)]),
+             f"UPDATE {table} SET {name} = nextval({lexing.sql_string(seq)})", *key]
+    # (every statement above moved the schema version on by one: the edit's must be above them)
+    version = cat.rows("PRAGMA schema_version")[0][0] + sum(1 for e in edits if e.startswith(("CREATE", "ALTER"))) + 1
+    return Statement(kind="sql", tag="ALTER TABLE", sqlite=(
+        *edits, "PRAGMA writable_schema=ON",
+        f"UPDATE sqlite_master SET sql = pg_rewrite_column(pg_rewrite_column(sql, '{q(name)}', 'set_default', "
+        f"'{q(default)}'), '{q(name)}', 'set_not_null', '') WHERE type = 'table' AND name = '{q(bare)}'",
+        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_serial"))
 
 
 def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
@@ -817,8 +870,8 @@ def _ident_sql(ident) -> str:
     return str(ident)
 
 
-def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
-    """(SQLite column definition, column, PostgreSQL type text) of one ADD COLUMN."""
+def _one_column_def(text: str) -> exp.ColumnDef:
+    """ADD COLUMN's column definition, parsed."""
     try:
         tree = sqlglot.parse_one(f"CREATE TABLE _x ({text})", read="postgres")
     except sqlglot.errors.ParseError as e:
@@ -826,7 +879,12 @@ def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
     cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
     if len(cols) != 1:
         raise error_near(text.split()[0])
-    column = domains.column(cols[0])
+    return cols[0]
+
+
+def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
+    """(SQLite column definition, column, PostgreSQL type text) of one ADD COLUMN."""
+    column = domains.column(_one_column_def(text))
     kind = column.args.get("kind")
     return (_column_def(column, ctx, adding=True), _ident_sql(column.this),
             _pg_type_text(kind) if kind is not None else "")

@@ -288,10 +288,25 @@ def source_kind(src: exp.Expression, name: str) -> str:
     return _source_column_kind(src, exp.column(name)) or ""
 
 
+# OID columns of the system catalogs (catalog.py's relations, which the rewrite inlines
+# as subqueries marked CATALOG_RELATION): integers, so that `oid = '16398'` (psql's way)
+# compares numbers.
+CATALOG_RELATION = "sixfold_catalog_relation"
+_CATALOG_OID_COLUMNS = frozenset({
+    "oid", "seqrelid", "seqtypid", "attrelid", "atttypid", "objid", "refobjid", "classid", "refclassid", "conrelid",
+    "confrelid", "contypid", "connamespace", "indrelid", "indexrelid", "adrelid", "objoid", "classoid", "tgrelid",
+    "tgfoid", "typrelid", "typnamespace", "typelem", "typarray", "relnamespace", "reltype", "relowner", "relam",
+    "reltablespace", "pronamespace", "prorettype", "extnamespace", "inhrelid", "inhparent"})
+
+
 def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     """The kind of `col` in one FROM source, None when the source has no such column."""
     if col.table and col.table != src.alias_or_name:
         return None
+    if col.name.lower() in _CATALOG_OID_COLUMNS and (src.meta.get(CATALOG_RELATION) or (
+            isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and
+            src.name.lower().startswith("pg_") and src.db.lower() in ("", "pg_catalog"))):
+        return "int"
     if isinstance(src, exp.Table) and isinstance(src.this, (exp.ExplodingGenerateSeries, exp.GenerateSeries)):
         names = [src.alias_or_name] + [c.name for c in (src.args.get("alias").columns if src.args.get("alias") else [])]
         if col.name not in names:

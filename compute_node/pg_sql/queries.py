@@ -2195,8 +2195,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 if sql is not None and (node.db or inner.name.lower().startswith("pg_")):
                     alias = node.args.get("alias")
                     sub = sqlglot.parse_one(sql, read="sqlite")
-                    return exp.Subquery(this=sub, alias=alias.copy() if alias else
-                                        exp.TableAlias(this=exp.to_identifier(inner.name)))
+                    inlined = exp.Subquery(this=sub, alias=alias.copy() if alias else
+                                           exp.TableAlias(this=exp.to_identifier(inner.name)))
+                    inlined.meta[exprtypes.CATALOG_RELATION] = inner.name.lower()
+                    return inlined
                 if node.db:
                     if node.db.lower() == "public":
                         node.set("db", None)

@@ -375,5 +375,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("setval", lambda a, v, c: setval(conn, a, v, c), 3)
     conn.create_scalar_function("pg_sequence_options", lambda n: json.dumps(_read(conn, str(n))[2]), 1)
     conn.create_scalar_function("pg_sequence_last_value", lambda n: last_value(conn, str(n)), 1)
+    conn.create_scalar_function("pg_default_sequence", lambda d: (default_sequence(d) or (None,))[0], 1,
+                                deterministic=True)
+    conn.create_scalar_function("pg_owns_sequence", lambda q, t, c: int(_owner_of(conn, q) == (t, c)), 3)
     conn.create_scalar_function("pg_sequence_settle", settle_json, 2, deterministic=True)
     conn.create_scalar_function("pg_sequence_restart", restart_value, 3, deterministic=True)

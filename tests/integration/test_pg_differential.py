@@ -3106,6 +3106,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "on c.oid = a.attrelid where c.relname like '{t}%' and c.relkind = 'r' and a.attnum > 0 order by 1, a.attnum",
         "select pg_get_serial_sequence('{t}_i', 'id'), pg_get_serial_sequence('{t}_d', 'id'), "
         "pg_get_serial_sequence('{t}_i', 'v')",
+        # what psql's \\d of a sequence asks: its options, and the column that owns it
+        "select format_type(seqtypid, null), seqstart, seqmin, seqmax, seqincrement, "
+        "case when seqcycle then 'yes' else 'no' end, seqcache from pg_sequence where seqrelid = '{t}_i_id_seq'::regclass",
+        "select d.refobjid::regclass, d.refobjsubid, d.deptype from pg_depend d where d.classid = 'pg_class'::regclass "
+        "and d.objid in ('{t}_id_seq'::regclass, '{t}_i_id_seq'::regclass) and d.deptype in ('a', 'i') order by 3",
+        "select c.relkind from pg_class c where c.oid = '{t}_id_seq'::regclass",
+        "select count(*) from pg_class where oid = '0'",
+        "select count(*) from pg_class where oid = 'abc'",
         # a serial that is not the key: NOT NULL, not unique
         "create table {t}_n (k int primary key, n serial, s smallserial)",
         "insert into {t}_n (k) values (1), (2) returning *",
@@ -3115,6 +3123,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "drop sequence {t}_n_n_seq",
         "drop table {t}_n",
         "select relname from pg_class where relname like '{t}_n%'",
+        # ADD COLUMN of a serial or identity column: the rows there take values in order
+        "create table {t}_a (v text)",
+        "insert into {t}_a values ('x'), ('y'), ('z')",
+        "alter table {t}_a add column id serial primary key",
+        "select * from {t}_a order by id",
+        "insert into {t}_a (v) values ('w') returning *",
+        "alter table {t}_a add column n bigint generated always as identity (start with 100 increment by 10)",
+        "alter table {t}_a add column if not exists n serial",
+        "alter table {t}_a add column id serial",
+        "select * from {t}_a order by id",
+        "insert into {t}_a (v, n) values ('q', 5)",
+        "insert into {t}_a (v, id) values ('dup', 1)",
+        "select conname, contype from pg_constraint where conrelid = '{t}_a'::regclass",
+        "select attname, attidentity, attnotnull, atthasdef from pg_attribute where attrelid = '{t}_a'::regclass "
+        "and attnum > 0 order by attnum",
+        "select pg_get_serial_sequence('{t}_a', 'n'), pg_get_serial_sequence('{t}_a', 'id')",
+        "drop table {t}_a",
+        "select count(*) from pg_class where relname like '{t}_a%'",
         # the owner follows renames; a dropped column takes its sequence along
         "create table {t}_r (id serial primary key, v int)",
         "alter table {t}_r rename to {t}_r2",
