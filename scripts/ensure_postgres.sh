@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Make sure the PostgreSQL client tools the tests and benchmarks drive are installed:
-# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server), and the Ruby and
-# PHP clients the Rails and Doctrine tests drive (ruby, ruby-activerecord, ruby-pg;
-# php-cli, php-pgsql, php-doctrine-dbal). Installs the Debian/Ubuntu packages when one is
-# missing; does nothing when they are all there.
+# psql and pgbench (and, for `sixfold bench`, the PostgreSQL 15 server), and the Ruby,
+# PHP and Java clients the Rails, Doctrine and JDBC tests drive (ruby, ruby-activerecord,
+# ruby-pg; php-cli, php-pgsql, php-doctrine-dbal; a JDK and libpostgresql-jdbc-java).
+# Installs the Debian/Ubuntu packages when one is missing; does nothing when they are all
+# there.
 set -euo pipefail
 packages=()
 missing=0
@@ -19,6 +20,12 @@ if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "active_record"; requ
 fi
 if ! command -v php >/dev/null 2>&1 || ! php -r 'exit(extension_loaded("pdo_pgsql") && is_file("/usr/share/php/Doctrine/DBAL/autoload.php") ? 0 : 1);' >/dev/null 2>&1; then
     packages+=(php-cli php-pgsql php-doctrine-dbal)
+fi
+if ! command -v javac >/dev/null 2>&1; then
+    packages+=(default-jdk-headless)  # (the source launcher, `java App.java`, needs the compiler)
+fi
+if [ ! -f /usr/share/java/postgresql.jar ]; then
+    packages+=(libpostgresql-jdbc-java)
 fi
 if [ "${#packages[@]}" = 0 ]; then
     exit 0

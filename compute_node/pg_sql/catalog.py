@@ -65,17 +65,23 @@ _ACTION = ("CASE f.{w} WHEN 'NO ACTION' THEN '' WHEN 'CASCADE' THEN ' ON {W} CAS
            "WHEN 'SET NULL' THEN ' ON {W} SET NULL' WHEN 'SET DEFAULT' THEN ' ON {W} SET DEFAULT' "
            "WHEN 'RESTRICT' THEN ' ON {W} RESTRICT' ELSE '' END")
 
+# conkey: the key's column numbers (attnum), as PostgreSQL's int2[] prints them.
+_PK_ATTNUMS = ("('{' || (SELECT group_concat(cid + 1, ',') FROM (SELECT cid FROM pragma_table_info(m.name) "
+               "WHERE pk > 0 ORDER BY pk)) || '}')")
+_IDX_ATTNUMS = "('{{' || (SELECT group_concat(cid + 1, ',') FROM pragma_index_info({index})) || '}}')"
+
 CONSTRAINTS = (
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 AS oid, m.name || '_pkey' AS conname, 2200 AS connamespace, "
-    f"'p' AS contype, {PG_OID_BASE} + m.rowid AS conrelid, 0 AS confrelid, 0 AS conindid, 0 AS condeferrable, "
-    "0 AS condeferred, 1 AS convalidated, NULL AS conkey, NULL AS confkey, "
+    f"'p' AS contype, {PG_OID_BASE} + m.rowid AS conrelid, 0 AS confrelid, pg_key_index(m.name, NULL) AS conindid, "
+    f"0 AS condeferrable, 0 AS condeferred, 1 AS convalidated, {_PK_ATTNUMS} AS conkey, NULL AS confkey, "
     f"'PRIMARY KEY (' || replace({_COLS}, ',', ', ') || ')' AS pg_condef, {_COLS} AS pg_cols, "
     "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols, 0 AS conparentid "
     f"FROM sqlite_master m WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) "
     "UNION ALL "
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 1 + il.seq, pg_unique_name(m.sql, m.name, {_IDX_COLS}), "
-    f"2200, 'u', {PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, "
+    f"2200, 'u', {PG_OID_BASE} + m.rowid, 0, (SELECT {PG_OID_BASE} + x.rowid FROM sqlite_master x "
+    f"WHERE x.type = 'index' AND x.name = il.name), 0, 0, 1, {_IDX_ATTNUMS.format(index='il.name')}, NULL, "
     f"'UNIQUE (' || replace({_IDX_COLS}, ',', ', ') || ')', {_IDX_COLS}, "
     "(SELECT count(*) FROM pragma_index_info(il.name)), 0 "
     f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
@@ -87,7 +93,8 @@ CONSTRAINTS = (
     f"FROM sqlite_master m, json_each(pg_table_checks(m.sql)) c WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "UNION ALL "  # added by ALTER TABLE ADD PRIMARY KEY / UNIQUE: unique indexes that say so
     f"SELECT {PG_OID_BASE} + 500000 + x.rowid, x.name, 2200, pg_index_constraint(x.sql), {PG_OID_BASE} + t.rowid, "
-    f"0, {PG_OID_BASE} + x.rowid, 0, 0, 1, NULL, NULL, CASE pg_index_constraint(x.sql) WHEN 'p' THEN 'PRIMARY KEY (' "
+    f"0, {PG_OID_BASE} + x.rowid, 0, 0, 1, {_IDX_ATTNUMS.format(index='x.name')}, NULL, "
+    "CASE pg_index_constraint(x.sql) WHEN 'p' THEN 'PRIMARY KEY (' "
     "ELSE 'UNIQUE (' END || (SELECT group_concat(ii.name, ', ') FROM pragma_index_info(x.name) ii) || ')', "
     "(SELECT group_concat(ii.name, ',') FROM pragma_index_info(x.name) ii), "
     "(SELECT count(*) FROM pragma_index_info(x.name)), 0 "
@@ -97,7 +104,10 @@ CONSTRAINTS = (
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 50 + f.id, "
     "pg_fk_name(m.sql, m.name, group_concat(f.\"from\", ',')), 2200, 'f', "
     f"{PG_OID_BASE} + m.rowid, (SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
-    "AND r.name = f.\"table\"), 0, 0, 0, 1, NULL, NULL, "
+    "AND r.name = f.\"table\"), pg_key_index(f.\"table\", group_concat(f.\"to\", ',')), 0, 0, 1, "
+    "'{' || group_concat((SELECT p.cid + 1 FROM pragma_table_info(m.name) p WHERE p.name = f.\"from\"), ',') "
+    "|| '}', '{' || group_concat((SELECT p.cid + 1 FROM pragma_table_info(f.\"table\") p WHERE "
+    "p.name = f.\"to\" OR f.\"to\" IS NULL AND p.pk = f.seq + 1), ',') || '}', "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
     "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
     + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*), 0 "
@@ -311,7 +321,7 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
         f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid({_DECL})) AS atttypid, "
-        "-1 AS atttypmod, p.cid + 1 AS attnum, "
+        f"pg_typmod({_DECL}) AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "
         f"0 AS attisdropped, {_ATTIDENTITY} AS attidentity, "
         "CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
@@ -424,7 +434,11 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
         f"pg_type_name({_DECL}) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
-        f"NULL AS numeric_precision, NULL AS numeric_scale, pg_udt_name({_DECL}) AS udt_name, "
+        f"pg_information_precision({_DECL}, 'numeric_precision') AS numeric_precision, "
+        f"pg_information_precision({_DECL}, 'numeric_precision_radix') AS numeric_precision_radix, "
+        f"pg_information_precision({_DECL}, 'numeric_scale') AS numeric_scale, "
+        f"pg_information_precision({_DECL}, 'datetime_precision') AS datetime_precision, "
+        f"pg_udt_name({_DECL}) AS udt_name, "
         "CASE WHEN p.hidden IN (2, 3) THEN 'ALWAYS' ELSE 'NEVER' END AS is_generated, "
         "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression, "
         f"CASE WHEN {_IDENTITY} THEN 'YES' ELSE 'NO' END AS is_identity, "
@@ -860,6 +874,28 @@ def generated_text(table_sql: str | None, column: str | None) -> str | None:
         if base64.b64decode(m.group(1)).decode() == column:
             return base64.b64decode(m.group(2)).decode()
     return None
+
+
+def key_index(conn, table: str | None, columns: str | None) -> int:
+    """pg_constraint.conindid: the OID of the index that enforces `table`'s key on
+    `columns` (comma-separated; None: its primary key) - for a foreign key, the
+    referenced key's. 0 when there is none."""
+    if table is None:
+        return 0
+    rows = conn.execute("SELECT rowid FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchall()
+    if not rows:
+        return 0
+    pk = conn.execute("SELECT name, upper(type) FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,)).fetchall()
+    wanted = [c.strip() for c in columns.split(",")] if columns else [n for n, _ in pk]
+    if [n for n, _ in pk] == wanted and len(pk) == 1 and pk[0][1] == "INTEGER":
+        return ROWID_KEY_OID_BASE + rows[0][0]  # SQLite's rowid: the index pg_class shows for it
+    for name, origin in conn.execute("SELECT name, origin FROM pragma_index_list(?) WHERE \"unique\"",
+                                     (table,)).fetchall():
+        cols = [r[0] for r in conn.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))]
+        if cols == wanted and (columns or origin == "pk" or not pk):
+            found = conn.execute("SELECT rowid FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchall()
+            return PG_OID_BASE + found[0][0] if found else 0
+    return 0
 
 
 def hidden_object(name: str | None) -> int:

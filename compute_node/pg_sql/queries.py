@@ -220,6 +220,7 @@ def _io_function(text: str, to: str, shown: bool) -> exp.Expression:
     or output function, which the catalog's pg_type.typinput and its siblings hold by
     name (Rails compares them so). Other functions are refused."""
     compact = "".join(text.split())
+    compact = compact[len("pg_catalog."):] if compact.lower().startswith("pg_catalog.") else compact
     name, paren, args = compact.partition("(")
     known = catalog.io_function_names()
     if to == "regprocedure" and (not paren or not args.endswith(")")):
@@ -1741,9 +1742,13 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.ArrayAppend):
         return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
-        idx = node.expressions[0]  # sqlglot made PostgreSQL's 1-based subscript 0-based
-        one_based = exp.Literal.number(int(idx.this) + 1) if isinstance(idx, exp.Literal) and not idx.is_string \
-            and str(idx.this).lstrip("-").isdigit() else exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
+        idx = node.expressions[0]  # sqlglot may have made PostgreSQL's 1-based subscript 0-based
+        if node.meta.get(_ZERO_BASED) is False:
+            one_based = idx
+        elif isinstance(idx, exp.Literal) and not idx.is_string and str(idx.this).lstrip("-").isdigit():
+            one_based = exp.Literal.number(int(idx.this) + 1)
+        else:
+            one_based = exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
         if isinstance(node.this, exp.Column) and node.this.name.lower() in _VECTOR_COLUMNS and \
                 exprtypes.column_decl(node.this) is None:
             # pg_index.indkey and its kin are int2vector / oidvector: their subscripts start
@@ -2128,8 +2133,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Literal.string(ctx.database)
         if isinstance(node, exp.CurrentSchema):
             return exp.Literal.string("public")
-        if type(node).__name__ == "CurrentSchemas":  # (an expression class of newer sqlglot releases)
-            implicit = node.this
+        if type(node).__name__ == "CurrentSchemas" or (  # (an expression class of newer sqlglot releases)
+                isinstance(node, exp.Anonymous) and node.name.lower() == "current_schemas" and
+                len(node.expressions) == 1):  # (pg_catalog.current_schemas(true), pgjdbc's)
+            implicit = node.this if type(node).__name__ == "CurrentSchemas" else node.expressions[0]
             if not isinstance(implicit, exp.Boolean):
                 raise SqlError("current_schemas() of a computed argument is not supported", "0A000")
             names = ["pg_catalog", "public"] if implicit.this else ["public"]
@@ -2435,6 +2442,19 @@ def _operator_forms(pg_sql: str) -> str:
     return "".join(parts)
 
 
+_ZERO_BASED = "pg_subscript_zero_based"
+
+
+def _mark_subscripts(tree: exp.Expression) -> None:
+    """Say of each `a[i]` whether sqlglot made its subscript 0-based (`i - 1`). It does
+    that only to a subscript whose type it can tell is an integer (a literal, a cast),
+    leaving the others (a column, a parameter) as written, 1-based; the one it changed
+    is a new node it did not annotate with a type, the ones it left keep theirs."""
+    for b in tree.find_all(exp.Bracket):
+        if len(b.expressions) == 1:
+            b.meta[_ZERO_BASED] = b.expressions[0].type is None
+
+
 def parse_one(pg_sql: str) -> exp.Expression:
     """The one statement in `pg_sql`, parsed as PostgreSQL; SqlError 42601 otherwise."""
     pg_sql = _space_params(_interval_literals(_operator_forms(pg_sql)))
@@ -2447,6 +2467,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
+    _mark_subscripts(trees[0])
     tree = _catalog_types_unqualified(trees[0])
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
@@ -3762,7 +3783,7 @@ def _typed_current_timestamp(text: str) -> str:
 def dml(text, rest, ctx):
     word = text[:6].lower()
     refl = reflection.answer(text) if word == "select" and (
-        "unnest" in text or "generate_subscripts" in text or "conkey[1]" in text) else None
+        "unnest" in text or "generate_subscripts" in text or "conkey[1]" in text or "_pg_expandarray" in text) else None
     if refl is not None:
         nums = [int(n) for n in re.findall(r"\$(\d+)", text)]
         return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=max(nums, default=0),

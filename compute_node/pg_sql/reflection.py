@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from compute_node.pg_sql.catalog import BUILTIN_TYPES, CONSTRAINTS, PG_OID_BASE
+from compute_node.pg_sql.catalog import BUILTIN_TYPES, CONSTRAINTS, INDEXES, PG_OID_BASE
 from compute_node.pg_sql.types import REGTYPE_NAMES
 
 _IDX_COLS = "(SELECT group_concat(coalesce(name, '?'), ',') FROM pragma_index_info(il.name))"
@@ -57,6 +57,9 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
     rails = _RAILS_FOREIGN_KEYS.fullmatch(text)
     if rails is not None:
         return _foreign_keys(rails.group(1)), (TEXT, NAME, NAME, NAME, CHAR, CHAR, BOOL)
+    jdbc = _jdbc_keys(pg_sql, text)
+    if jdbc is not None:
+        return jdbc
     if "unnest(pg_catalog.pg_index.indkey)" not in text:
         return None
     if "unnest(pg_catalog.pg_index.indclass)" in text:
@@ -94,6 +97,53 @@ def answer(pg_sql: str) -> tuple[str, tuple[int | None, ...]] | None:
                + " ORDER BY c.conrelid, c.conname")
         return sql, (None, TEXT_ARRAY, None, None, None, BOOL)
     return None
+
+
+# pgjdbc's DatabaseMetaData.getPrimaryKeys and getIndexInfo: each key column and its
+# position through information_schema._pg_expandarray(i.indkey) and (record).x, which
+# SQLite cannot express. Their literals (the schema and table asked for, if any) are
+# read from the text as sent.
+_JDBC_PRIMARY_KEYS = ("select result.table_cat, result.table_schem, result.table_name, result.column_name, "
+                      "result.key_seq, result.pk_name from (select null as table_cat, n.nspname as table_schem, "
+                      "ct.relname as table_name, a.attname as column_name, "
+                      "(information_schema._pg_expandarray(i.indkey)).n as key_seq")
+_JDBC_INDEX_INFO = ("select tmp.table_cat, tmp.table_schem, tmp.table_name, tmp.non_unique, tmp.index_qualifier, "
+                    "tmp.index_name, tmp.type, tmp.ordinal_position, trim(both '\"' from "
+                    "pg_catalog.pg_get_indexdef(tmp.ci_oid, tmp.ordinal_position, false)) as column_name")
+_JDBC_NAMED = re.compile(r"\band\s+(n\.nspname|ct\.relname)\s*=\s*(E?)'((?:[^']|'')*)'", re.IGNORECASE)
+FLOAT4 = 700
+
+
+def _jdbc_keys(pg_sql: str, text: str) -> tuple[str, tuple[int | None, ...]] | None:
+    primary = text.startswith(_JDBC_PRIMARY_KEYS)
+    if not primary and not text.startswith(_JDBC_INDEX_INFO):
+        return None
+    where = []
+    for what, escaped, value in _JDBC_NAMED.findall(pg_sql):
+        if escaped and "\\" in value:
+            return None  # (an E'' string with escapes: not read here)
+        if what.lower() == "n.nspname":
+            where.append("1" if value == "public" else "0")
+        else:
+            where.append(f"t.name = '{value}'")
+    cond = " AND ".join(where) or "1"
+    if primary:
+        return (
+            "SELECT NULL AS table_cat, 'public' AS table_schem, t.name AS table_name, k.value AS column_name, "
+            "k.key + 1 AS key_seq, c.conname AS pk_name "
+            f"FROM ({CONSTRAINTS}) c JOIN sqlite_master t ON t.rowid = c.conrelid - {PG_OID_BASE}, "
+            "json_each('[\"' || replace(c.pg_cols, ',', '\",\"') || '\"]') k "
+            f"WHERE c.contype = 'p' AND t.type = 'table' AND {cond} ORDER BY 3, 6, 5",
+            (TEXT, NAME, NAME, NAME, INT4, NAME))
+    return (
+        "SELECT NULL AS table_cat, 'public' AS table_schem, t.name AS table_name, NOT x.indisunique AS non_unique, "
+        "NULL AS index_qualifier, x.relname AS index_name, 3 AS type, k.key + 1 AS ordinal_position, "
+        "k.value AS column_name, 'A' AS asc_or_desc, -1.0 AS cardinality, 0 AS pages, "
+        "CASE WHEN x.pg_sql LIKE '% WHERE %' THEN substr(x.pg_sql, instr(upper(x.pg_sql), ' WHERE ') + 7) END "
+        f"AS filter_condition FROM ({INDEXES}) x JOIN sqlite_master t ON t.type = 'table' AND t.name = x.pg_tbl_name, "
+        "json_each('[\"' || replace(x.pg_cols, ', ', '\",\"') || '\"]') k "
+        f"WHERE {cond} ORDER BY 4, 7, 6, 8",
+        (TEXT, NAME, NAME, BOOL, TEXT, NAME, INT4, INT4, TEXT, TEXT, FLOAT4, INT4, TEXT))
 
 
 # Rails' primary_keys(table): the primary key's columns in key order, through

@@ -24,7 +24,8 @@ SERVER = {"default_table_access_method": "heap", "server_version": "15.0", "serv
           "client_encoding": "UTF8", "server_encoding": "UTF8", "integer_datetimes": "on",
           "max_identifier_length": "63", "search_path": '"$user", public', "transaction_isolation": "read committed",
           "default_transaction_isolation": "read committed", "lc_collate": "C", "lc_ctype": "C",
-          "max_connections": str(PG_CONNECTIONS_MAX), "block_size": "4096", "data_checksums": "on"}
+          "max_connections": str(PG_CONNECTIONS_MAX), "block_size": "4096", "data_checksums": "on",
+          "max_index_keys": "32"}
 
 COLUMNS = ("name", "setting", "unit", "category", "short_desc", "extra_desc", "context", "vartype", "source",
            "min_val", "max_val", "enumvals", "boot_val", "reset_val", "sourcefile", "sourceline", "pending_restart")

@@ -194,6 +194,49 @@ def length_limit(decltype: str | None) -> int | None:
     return _modifier(decltype, _LENGTH_LIMIT)
 
 
+_NUMERIC_TYPMOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)", re.IGNORECASE)
+_PRECISION_TYPMOD = re.compile(r"^\s*(?:timestamp|time|interval)\b[^(]*\(\s*(\d+)\s*\)", re.IGNORECASE)
+
+
+def typmod(decltype: str | None) -> int:
+    """pg_attribute.atttypmod of a declared type, as PostgreSQL encodes it: n + 4 for
+    varchar(n) and char(n), (p << 16 | s) + 4 for numeric(p,s), p for timestamp(p) and
+    time(p); -1 for a type without a modifier. An array's is its element's."""
+    text = (decltype or "").replace("[]", "")
+    n = length_limit(text)
+    if n is not None:
+        return n + 4
+    m = _NUMERIC_TYPMOD.match(text)
+    if m:
+        return ((int(m.group(1)) << 16) | (int(m.group(2) or 0) & 0xFFFF)) + 4
+    m = _PRECISION_TYPMOD.match(text)
+    return int(m.group(1)) if m else -1
+
+
+def information_schema_precision(decltype: str | None, what: str) -> int | None:
+    """information_schema.columns' numeric_precision, numeric_precision_radix,
+    numeric_scale or datetime_precision (`what`) of a declared type, as PostgreSQL's:
+    bits for integers and floats, digits for numeric(p,s), fractional digits of seconds
+    (6 unless given) for times; NULL where it does not apply."""
+    if "[" in (decltype or ""):
+        return None
+    oid = column_oid(decltype or None, None)
+    bits = {INT2: 16, INT4: 32, INT8: 64, FLOAT4: 24, FLOAT8: 53}.get(oid)
+    m = _NUMERIC_TYPMOD.match(decltype or "") if oid == NUMERIC else None
+    if what == "numeric_precision":
+        return bits if bits is not None else int(m.group(1)) if m else None
+    if what == "numeric_precision_radix":
+        return 2 if bits is not None else 10 if oid == NUMERIC else None
+    if what == "numeric_scale":
+        return 0 if oid in (INT2, INT4, INT8) else int(m.group(2) or 0) if m else None
+    if oid == DATE:
+        return 0
+    if oid in (TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL):
+        given = typmod(decltype)
+        return given if given >= 0 else 6
+    return None
+
+
 def with_scale(value, scale: int):
     """A numeric(p,s) column's value as PostgreSQL prints it: exactly `scale` digits after
     the point (SQLite keeps 10.10 as the number 10.1)."""

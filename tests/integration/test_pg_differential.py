@@ -2533,6 +2533,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select bit_and(n) from {t}",
         "drop table {t}",
     ],
+    "array subscripts that are not constants": [
+        # a subscript sqlglot cannot type (a column, a parameter, g + 1) was taken as 0-based:
+        # a[g] read the element after the g-th
+        "select g, a[g], a[g + 1], a[g * 1], a[1], a[1 + 1], a[cast(g as int)], a[g::int], a[-1], a[0], a[4] "
+        "from (select array[10, 20, 30] a) x, generate_series(1, 3) g order by g",
+        ("select (array['x', 'y', 'z'])[%s]", (2,)),
+        "select t[n] from (values (array['p', 'q'], 1), (array['r', 's'], 2)) v(t, n) order by 1",
+        "select i.indkey[g] is not null from pg_index i, generate_series(0, 1) g where false",
+    ],
     "arrays as JSON values": [
         # refused before (0A000); ARRAY[1.50] showed {1.5}
         "create table {t} (id int primary key, tags text[], ns int[], fs float8[], rs real[], bs boolean[], "
