@@ -705,7 +705,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         ha = exprtypes.int_width(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
         hb = exprtypes.int_width(node.expression) or (
             "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
-        shown = "num" in (ka, kb) and (_shown(node) or cls is exp.Div and quotient_text.makes_text(node, _shown))
+        # (not where rows are told apart by it - DISTINCT, a GROUP BY key, UNION: the texts of
+        # equal numbers, 2.5 and 2.50, would be two values there)
+        shown = "num" in (ka, kb) and (_shown(node) and not _compared(node) or
+                                       cls is exp.Div and quotient_text.makes_text(node, _shown))
         if not shown and _lossy_operand(node):
             # Its exact result would go back to SQLite as a double, to be compared, grouped
             # or sorted: 99999999999999999999.5 - n is the same double for every small n.
@@ -1700,6 +1703,24 @@ def order_by_values(tree: exp.Expression) -> None:
             o.set("this", target.copy())
 
 
+
+def group_by_values(tree: exp.Expression) -> None:
+    """GROUP BY a result column's position, where that column is a computed numeric:
+    group by the expression itself, which the rewrite compares as a number (the result
+    column may be its text, and two texts of one number, 7.25 and 7.250, would be two
+    groups). (An alias is left alone: in GROUP BY an input column of that name comes
+    first.)"""
+    for sel in tree.find_all(exp.Select):
+        group = sel.args.get("group")
+        for i, key in enumerate(list(group.expressions) if group is not None else []):
+            if not (isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit()):
+                continue
+            target = _order_target(sel, key)
+            if target is not None and exprtypes.kind(target) == "num" and not _has_aggregate(target) and (
+                    not isinstance(target, exp.Column) or quotient_text.reads_text(target)):
+                key.replace(target.copy())
+
+
 def _order_target(sel: exp.Select, key: exp.Expression) -> exp.Expression | None:
     """The result column of `sel` an ORDER BY key names by position or by alias (an
     unaliased column by its name), else None."""
@@ -2366,6 +2387,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
 
     tree = tree.copy()
     order_by_values(tree)
+    group_by_values(tree)
     exprtypes.freeze_derived_kinds(tree)
     quotient_text.mark_unscaled_items(tree)
     with exprtypes.named_tables_kept():
