@@ -14,6 +14,8 @@ from compute_node.pg_sql import (
     alter_column, catalog, comments, constraints, domains, enums, extensions, lexing, routines, schema, schemas,
     sequences, renames, sql_functions, table_as, triggers, values, views,
 )
+from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
+from compute_node.pg_sql import temp_tables
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
 from sixfold.errors import SqlError
@@ -675,6 +677,10 @@ def _create_table(text, ctx):
     if table.args.get("db") and table.db.lower() not in ("public",):
         raise SqlError(f'schema "{table.db}" does not exist', "3F000")
     name = _ident_sql(table.this)
+    cat = pg_schema.current()
+    if ifne and cat is not None and cat.columns(name):  # (its serials' sequences are not made again)
+        shown = re.sub(r"^" + re.escape(temp_tables.PREFIX) + r"[0-9a-f]+_", "", table.this.name)
+        return Statement(kind="noop", tag="CREATE TABLE", notice=("42P07", f'relation "{shown}" already exists, skipping'))
     if any(isinstance(c, exp.LikeProperty) for c in schema.expressions):
         schema.set("expressions", _like_expanded(schema.expressions, ctx))
     cols = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]

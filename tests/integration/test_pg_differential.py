@@ -3079,6 +3079,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         # pg_sequences failed), a failed INSERT gave its value back, GENERATED ALWAYS took
         # any value, a serial that was not the key became it
         "create table {t} (id serial primary key, v text unique)",
+        "create table if not exists {t} (id serial primary key, v text unique)",
+        "select relname from pg_class where relname like '{t}_id_seq%'",
         "insert into {t} values (1, 'a'), (2, 'b')",
         "insert into {t} (v) values ('c') returning id",
         "insert into {t} (v) values ('d') returning id",
