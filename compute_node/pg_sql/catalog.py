@@ -49,7 +49,7 @@ _USER_OBJECTS = "type IN ('table', 'view', 'index') AND NOT pg_hidden_object(nam
 # A column's type as declared; a bigserial or bigint identity key of a table made before
 # 2026-12-06 (SQLite's AUTOINCREMENT rowid, declared integer) has its type in a comment.
 _DECL = "pg_column_type(m.sql, p.name, p.type)"
-# An identity column's DEFAULT is pg_identity_next('seq', 'a' | 'd') (ddl.sequence_default):
+# An identity column's DEFAULT is pg_identity_next('seq', 'a' | 'd') (serials.sequence_default):
 # PostgreSQL shows no default for it, and its kind as attidentity.
 _IDENTITY = "p.dflt_value LIKE 'pg_identity_next(%'"
 _ATTIDENTITY = ("CASE WHEN p.dflt_value LIKE 'pg_identity_next(%, ''a'')' THEN 'a' "

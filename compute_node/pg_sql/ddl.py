@@ -4,7 +4,6 @@ VACUUM and the other statements SQLite lacks or spells differently."""
 from __future__ import annotations
 
 import base64
-import json
 import re
 
 import sqlglot
@@ -12,7 +11,7 @@ from sqlglot import exp
 
 from compute_node.pg_sql import (
     alter_column, catalog, comments, constraints, domains, enums, extensions, lexing, routines, schema, schemas,
-    sequences, renames, sql_functions, table_as, triggers, values, views,
+    sequences, renames, serials, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
 from compute_node.pg_sql import temp_tables
@@ -97,7 +96,7 @@ def drop(text, rest, ctx):
         names = _names(sm.group(2))
         for n in names:
             bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
-            _refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
+            serials.refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
                                   bool(sm.group(4)) and sm.group(4).lower() == "cascade")
         return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in names),
                          notice=_missing_notice("sequence", names) if ifx else None)
@@ -137,9 +136,9 @@ def drop(text, rest, ctx):
         readers, notice = views.dropped_with(bare, kind.lower(), cascade, dropped) \
             if kind in ("TABLE", "VIEW") else ([], None)
         before = constraints.drop_table(n, cascade, schema.current(), dropped) if kind == "TABLE" else []
-        owned = [q for q, _c in _owned_sequences(bare)] if kind == "TABLE" else []
+        owned = [q for q, _c in serials.owned_sequences(bare)] if kind == "TABLE" else []
         for seq in owned:
-            _refuse_used_sequence(seq, f"table {bare}", dropped, cascade)
+            serials.refuse_used_sequence(seq, f"table {bare}", dropped, cascade)
         owned = [f"DROP TABLE IF EXISTS {lexing.quoted_ident(q)}" for q in owned]
         out += [*readers, *before, f"DROP {kind}{ifx} {n}", *owned]
         notices += [notice] if notice else []
@@ -166,53 +165,6 @@ def _missing_notice(kind: str, names: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _owned_sequences(table: str, column: str | None = None) -> list[tuple[str, str]]:
-    """(sequence, column) of the sequences the table's columns (or that one column) own: a
-    serial's, an identity's, one made OWNED BY. Found through the columns' defaults."""
-    cat = schema.current()
-    if cat is None:
-        return []
-    out = []
-    for col, default in cat.defaults(table).items():
-        found = sequences.default_sequence(default)
-        if found is None or (column is not None and col != column.lower()) or not cat.rows(
-                f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND {sequences.IS_SEQUENCE_SQL}",
-                (found[0],)):
-            continue  # (no sequence, another column, or its sequence dropped)
-        rows = cat.rows(f"SELECT {sequences.MARKER_COLUMN} FROM {lexing.quoted_ident(found[0])}")
-        owner = sequences.owned_by(rows[0][0]) if rows else None
-        if owner is not None and owner[0] == table and owner[1].lower() == col:
-            out.append((found[0], owner[1]))
-    return out
-
-
-def _owner_renamed(seq: str, owner: list[str]) -> str:
-    """The UPDATE giving sequence `seq` the owner [table, column] (a rename moved it)."""
-    return (f"UPDATE {lexing.quoted_ident(seq)} SET {sequences.MARKER_COLUMN} = json_set({sequences.MARKER_COLUMN}, "
-            f"'$.owned_by', json({lexing.sql_string(json.dumps(owner))}))")
-
-
-def _refuse_used_sequence(seq: str, what: str, dropped: frozenset[str], cascade: bool) -> None:
-    """A sequence a column's default takes values from (outside the tables `dropped`, by
-    lower-case name) is not dropped (2BP01; with CASCADE PostgreSQL drops those defaults:
-    0A000 here)."""
-    cat = schema.current()
-    if cat is None:
-        return
-    users = [(t, c) for t, c, d in cat.rows(
-        "SELECT m.name, p.name, p.dflt_value FROM sqlite_master m, pragma_table_info(m.name) p "
-        "WHERE m.type = 'table' AND instr(p.dflt_value, ?)", (seq.replace("'", "''"),))
-        if t.lower() not in dropped and (found := sequences.default_sequence(d)) and found[0] == seq]
-    if not users:
-        return
-    table, column = users[0]
-    if cascade:
-        raise SqlError(f"DROP ... CASCADE of a sequence that column {column} of table {table} takes its default "
-                       "from is not supported: drop the column's default first", "0A000")
-    raise SqlError(f"cannot drop {what} because other objects depend on it (default value for column {column} "
-                   f"of table {table} depends on sequence {seq})", "2BP01")
-
-
 def truncate(text, rest, ctx):
     body = re.sub(r"^\s*table\b", "", rest, flags=re.IGNORECASE)
     body = re.sub(r"^\s*only\b", "", body, flags=re.IGNORECASE)
@@ -223,7 +175,7 @@ def truncate(text, rest, ctx):
     out = [f"DELETE FROM {n}" for n in names]
     if restart:  # the sequences the tables' columns own start again
         for n in names:
-            for seq, _c in _owned_sequences(n[1:-1].replace('""', '"') if n.startswith('"') else n):
+            for seq, _c in serials.owned_sequences(n[1:-1].replace('""', '"') if n.startswith('"') else n):
                 out.append(f"UPDATE {lexing.quoted_ident(seq)} SET last_value = "
                            f"json_extract({sequences.MARKER_COLUMN}, '$.start'), is_called = 0")
     return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(out))
@@ -419,20 +371,21 @@ def alter(text, rest, ctx):
         old, new = ident(rm.group(2)), ident(rm.group(3))
         # (sqlite_master edits first: the schema version they set must be the next one)
         before, after = views.around_rename(bare, (old.strip('"'), new.strip('"')), None, ctx)
-        owned = [_owner_renamed(q, [bare, new.strip('"')]) for q, _c in _owned_sequences(bare, old.strip('"'))]
+        owned = [serials.owner_renamed(q, [bare, new.strip('"')])
+                 for q, _c in serials.owned_sequences(bare, old.strip('"'))]
         return st(*comments.rename_statements(table, old, new), *before,
                   f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}", *after, *owned)
     rm = re.match(r"rename\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         new_name = ident(rm.group(1))
         before, after = views.around_rename(bare, None, new_name.strip('"'), ctx)
-        owned = [_owner_renamed(q, [new_name.strip('"'), c]) for q, c in _owned_sequences(bare)]
+        owned = [serials.owner_renamed(q, [new_name.strip('"'), c]) for q, c in serials.owned_sequences(bare)]
         return st(*renames.trigger_statements(bare, new_name.strip('"')), *before,
                   f"ALTER TABLE {table} RENAME TO {new_name}", *after, *owned)
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
         col = ident(dm.group(3))
-        owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in _owned_sequences(bare, col.strip('"'))]
+        owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in serials.owned_sequences(bare, col.strip('"'))]
         return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
                   f"ALTER TABLE {table} DROP COLUMN {col}", *owned)
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
@@ -448,11 +401,11 @@ def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
     table's), then NOT NULL and the DEFAULT (SQLite cannot add a column with a DEFAULT
     that is not constant: the CREATE TABLE text is edited, as ALTER COLUMN does), and a
     PRIMARY KEY or UNIQUE as a unique index. None for another column."""
-    text, identity_options = _identity_options(text)
+    text, identity_options = serials.identity_options(text)
     c = _one_column_def(text)
     for found, opts in zip(c.find_all(exp.GeneratedAsIdentityColumnConstraint), identity_options):
         found.meta["sequence_options"] = opts
-    made = _owned_sequence(table, c, taken=[])
+    made = serials.owned_sequence(table, c, taken=[])
     if made is None:
         return None
     cat = schema.current()
@@ -471,9 +424,9 @@ def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
                               exp.GeneratedAsIdentityColumnConstraint)) for k in kinds):
         raise SqlError(f'column "{c.this.name}": ALTER TABLE ... ADD COLUMN of a serial or identity column with '
                        "constraints other than PRIMARY KEY, UNIQUE and NOT NULL is not supported", "0A000")
-    width = _serial_type(c.args.get("kind"))
-    identity = _identity(c)
-    default = sequence_default(seq, None if identity is None else "a" if identity.this else "d")
+    width = serials.serial_type(c.args.get("kind"))
+    identity = serials.identity(c)
+    default = serials.sequence_default(seq, None if identity is None else "a" if identity.this else "d")
     q = lambda v: v.replace("'", "''")  # noqa: E731
     key = [f"CREATE UNIQUE INDEX {lexing.quoted_ident(f'{bare}_pkey' if pk else f'{bare}_{c.this.name}_key')} "
            f"ON {table} /*constraint {'p' if pk else 'u'}*/ ({name})"
@@ -524,7 +477,8 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         width = {"smallint": "smallint", "int2": "smallint", "bigint": "bigint", "int8": "bigint"}.get(
             decl.strip().lower(), "integer")
         # (the column's default first, below: the sequence's CREATE moves the schema version on)
-        op, arg = "set_default", sequence_default(seq.strip(chr(34)), "a" if gm.group(1).lower() == "always" else "d")
+        op, arg = "set_default", serials.sequence_default(seq.strip(chr(34)),
+                                                          "a" if gm.group(1).lower() == "always" else "d")
         post += sequences.create(f"sequence {seq} AS {width} {opts}", owned_by=[bare, col.strip('"')])
     elif low == "drop default":
         op = "drop_default"
@@ -576,7 +530,6 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
 
 
 # --- CREATE TABLE ----------------------------------------------------------------------------
-_SERIAL = {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
 _TYPE_RENAME = {"timestamptz": "timestamp with time zone", "timetz": "time with time zone",
                 "decimal": "numeric", "int": "integer", "double": "double precision", "float": "double precision"}
 
@@ -641,7 +594,7 @@ def _create_table(text, ctx):
     low = " ".join(text.lower().split())
     if re.search(r"\)\s*partition\s+by\b", low) or re.search(r"\binherits\s*\(", low) or " partition of " in low:
         raise SqlError("partitioned and inherited tables are not supported", "0A000")
-    text, identity_options = _identity_options(text)
+    text, identity_options = serials.identity_options(text)
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except sqlglot.errors.ParseError as e:
@@ -691,7 +644,7 @@ def _create_table(text, ctx):
     triggers = []
     made: list[str] = []
     for c in cols:
-        seq = _owned_sequence(name, c, taken=made)
+        seq = serials.owned_sequence(name, c, taken=made)
         if seq is not None:
             made.append(seq[0])
             triggers += seq[1]
@@ -699,7 +652,7 @@ def _create_table(text, ctx):
         kind = c.args.get("kind")
         generated = any(isinstance(k.args.get("kind"), exp.ComputedColumnConstraint) for k in c.args.get("constraints")
                         or [])
-        if kind is not None and kind.this not in _SERIAL and not generated:
+        if kind is not None and kind.this not in serials.SERIAL_TYPES and not generated:
             triggers += input_triggers(name, _ident_sql(c.this), _pg_type_text(kind), if_not_exists=bool(ifne))
     for o in others:
         parts.append(gen(rewrite(o, ctx, [0])))
@@ -896,76 +849,14 @@ def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
             _pg_type_text(kind) if kind is not None else "")
 
 
-_AS_IDENTITY = re.compile(r"\bas\s+identity\b\s*", re.IGNORECASE)
-
-
-def _identity_options(text: str) -> tuple[str, list[str]]:
-    """CREATE TABLE's text without the options of its GENERATED ... AS IDENTITY (sqlglot
-    takes them in one order only), and those options, in order ('' where none)."""
-    out, options, pos = [], [], 0
-    code = [(start, end) for kind, start, end in lexing.segments(text) if kind == "code"]
-    for m in _AS_IDENTITY.finditer(text):
-        if m.start() < pos or not any(start <= m.start() < end for start, end in code):
-            continue  # (inside the options before, or in a string or comment)
-        out.append(text[pos:m.end()])
-        pos = m.end()
-        end = lexing.closing_paren(text, pos) if text[pos:pos + 1] == "(" else None
-        options.append(text[pos + 1:end] if end is not None else "")
-        if end is not None:
-            pos = end + 1
-    return "".join(out) + text[pos:], options
-
-
-def _identity(c: exp.ColumnDef) -> exp.GeneratedAsIdentityColumnConstraint | None:
-    return next((k.args["kind"] for k in c.args.get("constraints") or []
-                 if isinstance(k.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint)), None)
-
-
-def _owned_sequence(table: str, c: exp.ColumnDef, taken: list[str]) -> tuple[str, list[str]] | None:
-    """A serial or identity column's sequence, as PostgreSQL makes it: named
-    table_column_seq (table_column_seq1, 2... when that name is taken), of the column's
-    integer type, with an identity's options, owned by the column (dropped with it).
-    Returns (its name, the statements that create it); None for other columns."""
-    kind = c.args.get("kind")
-    identity = _identity(c)
-    if identity is None and (kind is None or kind.this not in _SERIAL):
-        return None
-    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table
-    column = c.this.name if c.this.quoted else c.this.name.lower()
-    given = identity.meta.get("sequence_options", "") if identity is not None else ""
-    named = re.search(r"\bsequence\s+name\s+(\S+)", given, re.IGNORECASE)
-    if named:
-        given = given[:named.start()] + given[named.end():]
-        seq = lexing.object_name(named.group(1).split(".")[-1])
-    else:
-        stem = f"{bare}_{column}_seq"
-        cat = schema.current()
-        seq, n = stem, 0
-        while seq.lower() in (t.lower() for t in taken) or (
-                cat is not None and cat.rows("SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?)", (seq,))):
-            n += 1
-            seq = f"{stem}{n}"
-    opts = [f"AS {_serial_type(kind)}", given]
-    return seq, sequences.create(f"sequence {lexing.quoted_ident(seq)} {' '.join(opts)}", owned_by=[bare, column])
-
-
-def sequence_default(seq: str, identity: str | None) -> str:
-    """The SQLite DEFAULT of a column that takes its values from `seq`: nextval for a
-    serial, pg_identity_next for an identity column ('a' GENERATED ALWAYS, 'd' BY
-    DEFAULT; the catalog tells the two apart by it)."""
-    if identity is None:
-        return f"DEFAULT (nextval({lexing.sql_string(seq)}))"
-    return f"DEFAULT (pg_identity_next({lexing.sql_string(seq)}, '{identity}'))"
-
-
 def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | None = None) -> str:
     c = domains.column(c)  # a domain's column: its base type and its constraints
     name = _ident_sql(c.this)
     kind = c.args.get("kind")
     constraints = list(c.args.get("constraints") or [])
-    identity = _identity(c)
+    identity = serials.identity(c)
     has_pk = any(isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint) for k in constraints)
-    if sequence is not None or (kind is not None and kind.this in _SERIAL) or identity is not None:
+    if sequence is not None or (kind is not None and kind.this in serials.SERIAL_TYPES) or identity is not None:
         if adding or sequence is None:
             raise SqlError(f'column "{c.this.name}": ALTER TABLE ... ADD COLUMN of a serial or identity column '
                            "is not supported", "0A000")
@@ -978,8 +869,8 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
                                exp.NotNullColumnConstraint)):
                 continue
             rest.append(_constraint_sql(k, ctx, None))
-        width = _serial_type(kind)
-        default = sequence_default(sequence, None if identity is None else "a" if identity.this else "d")
+        width = serials.serial_type(kind)
+        default = serials.sequence_default(sequence, None if identity is None else "a" if identity.this else "d")
         # (declared "int", not "integer": SQLite's rowid, an INTEGER PRIMARY KEY, ignores a
         # DEFAULT and numbers a row it is not given itself)
         head = [name, "int" if width == "integer" else width, "NOT NULL", default]
@@ -1001,17 +892,6 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
             out.append(s)
     out.extend(_type_checks(name, type_text))
     return " ".join(out)
-
-
-def _serial_type(kind: exp.DataType | None) -> str:
-    """The integer type of a serial or identity column: bigint, integer or smallint."""
-    if kind is None:
-        return "integer"
-    if kind.this in (exp.DataType.Type.BIGSERIAL, exp.DataType.Type.BIGINT):
-        return "bigint"
-    if kind.this in (exp.DataType.Type.SMALLSERIAL, exp.DataType.Type.SMALLINT):
-        return "smallint"
-    return "integer"
 
 
 def _refuse_unstored(type_text: str) -> None:

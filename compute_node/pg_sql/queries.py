@@ -4,7 +4,6 @@ the fast path that passes plain DML through without parsing."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from decimal import Decimal

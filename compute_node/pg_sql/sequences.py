@@ -5,7 +5,7 @@ sequence's name with columns last_value, log_cnt, is_called (so `SELECT last_val
 FROM s` works) and sixfold_sequence, the options as JSON (increment, bounds, cycle,
 start, owned_by). The catalog lists such tables as relkind 'S'. A serial or identity
 column's sequence is one of these, owned by its column (`owned_by`: [table, column];
-ddl.py makes it and drops it with the column); the column's DEFAULT names it
+serials.py makes it and ddl.py drops it with the column); the column's DEFAULT names it
 (`default_sequence`).
 
 nextval and setval run on the writer (on a reader their write fails, and the engine
