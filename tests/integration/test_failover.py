@@ -46,6 +46,23 @@ def topology(cluster):
     return fetch_topology(cluster.spec, 2.0)
 
 
+def connect_through_endpoint(cluster) -> psycopg.Connection:
+    """A connection through the cluster endpoint once it reaches the writer: the router
+    learns a new topology a moment after the control plane has it, and until then it
+    refuses a connection to the old writer ("a failover may be under way: retry")."""
+    made: list[psycopg.Connection] = []
+
+    def attempt() -> bool:
+        try:
+            made.append(psycopg.connect(cluster.uri(), autocommit=True, connect_timeout=2))
+        except psycopg.OperationalError:
+            return False
+        return True
+
+    wait_until(attempt, FAILOVER_BOUND_S, "the endpoint to reach the new writer")
+    return made[0]
+
+
 def wait_synced(cluster, names: list[str]) -> None:
     """The control plane sees these instances healthy (a replica it could promote)."""
     wait_until(lambda: all(i.healthy for i in topology(cluster).instances if i.name in names), FAILOVER_BOUND_S,
@@ -124,7 +141,7 @@ def test_a_paused_old_writer_commits_nothing_after_failover(ha):
     ha.pause(old)
     wait_until(lambda: topology(ha).writer != old, FAILOVER_BOUND_S, "a failover away from the paused writer")
     new = topology(ha).writer
-    with psycopg.connect(ha.uri(), autocommit=True) as c:
+    with connect_through_endpoint(ha) as c:
         c.execute("insert into t values (1, 'new writer')")
     ha.resume(old)
     attempts, errors = 0, 0
@@ -167,7 +184,7 @@ def test_killing_the_control_plane_stops_nobody_and_it_resumes_its_topology(ha):
     wait_synced(ha, ["db-2", "db-3"])
     ha.kill(before.writer)
     wait_until(lambda: topology(ha).writer != before.writer, FAILOVER_BOUND_S, "a failover after the restart")
-    with psycopg.connect(ha.uri(), autocommit=True, connect_timeout=2) as c:
+    with connect_through_endpoint(ha) as c:
         wait_until(lambda: c.execute("select count(*) from t").fetchone() == (50,), FAILOVER_BOUND_S, "the data")
         c.execute("insert into t values (100)")
     assert topology(ha).generation > before.generation
