@@ -500,6 +500,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select count(*) from {t} where id in (20, 21) group by n + 0 having count(*) > 1",
         "select count(*) from (select n + 0 as v, count(*) from {t} where id in (20, 21) group by 1) s",
         "select count(*) from (select coalesce(n, 0) as v from {t} group by 1) s",
+        "select count(*) from (select coalesce(n, 0) as v, -n as w from {t} group by v, w) s",
         "select count(*) from (select case when id > 0 then n end as v, nullif(n, 0) as w from {t} group by 1, 2) s",
         "select count(*) from (select n % 10 as v, n::numeric as w, (select n) as x from {t} group by 1, 2, 3) s",
         "delete from {t} where id >= 20",
