@@ -16,8 +16,8 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion,
     interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
-    reflection, schema, sequences, set_operations, sql_functions, star_expansion, temporal, temporal_functions,
-    values, views,
+    reflection, schema, serials, set_operations, sql_functions, star_expansion, temporal,
+    temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -3075,8 +3075,7 @@ def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     if not isinstance(target, exp.Table):
         return
-    identity = {c: found[1] for c, d in cat.defaults(target.name).items()
-                if (found := sequences.default_sequence(d)) is not None and found[1] is not None}
+    identity = serials.identity_kinds(target.name)
     if isinstance(tree, exp.Update):
         for eq in tree.expressions:
             if not isinstance(eq, exp.EQ):
@@ -3575,9 +3574,7 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     if any(pgtypes.column_oid(d, None) == pgtypes.FLOAT4 for _n, d in cols):
         return True
     key = cat.rowid_key(m.group(1))
-    if word == "insert" and (_OVERRIDING.search(scan) or any(
-            (found := sequences.default_sequence(d)) is not None and found[1] == "a"
-            for d in cat.defaults(m.group(1)).values())):
+    if word == "insert" and (_OVERRIDING.search(scan) or "a" in serials.identity_kinds(m.group(1)).values()):
         return True  # a GENERATED ALWAYS identity column takes only DEFAULT (_identity_values)
     if key is not None:
         if re.search(r"\bnull\b", scan, re.IGNORECASE):

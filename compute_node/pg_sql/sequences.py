@@ -285,12 +285,12 @@ def owned_by(options_json: str | None) -> tuple[str, str] | None:
 
 
 def _owner_of(conn: apsw.Connection, name: str) -> tuple[str, str] | None:
-    quoted = '"' + name.replace('"', '""') + '"'
+    """owned_by of sequence `name`; None when it has none or is no sequence."""
     try:
-        row = conn.execute(f"SELECT {MARKER_COLUMN} FROM {quoted}").fetchone()
-    except apsw.SQLError:
+        found = _read(conn, name)[2].get("owned_by")
+    except apsw.SQLError:  # (no such relation, or not a sequence)
         return None
-    return owned_by(row[0]) if row else None
+    return (found[0], found[1]) if found else None
 
 
 def get_serial_sequence(conn: apsw.Connection, table, column):

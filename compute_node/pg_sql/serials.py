@@ -42,6 +42,15 @@ def owned_sequences(table: str, column: str | None = None) -> list[tuple[str, st
     return out
 
 
+def identity_kinds(table: str) -> dict[str, str]:
+    """The table's identity columns (lower-case name) and their kind: 'a' GENERATED ALWAYS,
+    'd' BY DEFAULT. Empty without a catalog."""
+    cat = schema.current()
+    return {} if cat is None else {
+        col: found[1] for col, default in cat.defaults(table).items()
+        if (found := sequences.default_sequence(default)) is not None and found[1] is not None}
+
+
 def owner_renamed(seq: str, owner: list[str]) -> str:
     """The UPDATE giving sequence `seq` the owner [table, column] (a rename moved it)."""
     return (f"UPDATE {lexing.quoted_ident(seq)} SET {sequences.MARKER_COLUMN} = json_set({sequences.MARKER_COLUMN}, "
