@@ -344,7 +344,13 @@ def alter(text, rest, ctx):
         # the index says it is the constraint (catalog.index_constraint): pg_constraint, pg_index, \d
         # show a primary key or unique constraint, as ORMs' reflection reads them
         kind = "p" if is_pk else "u"
-        return st(f"CREATE UNIQUE INDEX {cname} ON {table} /*constraint {kind}*/ ({cols})")
+        not_null = []  # a primary key's columns become NOT NULL (23502 if one holds a NULL)
+        cat = schema.current()
+        for c in (pm.group(3).split(",") if is_pk and cat is not None else []):
+            if not any(r[0] for r in cat.rows('SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?',
+                                              (bare, ident(c.strip()).strip('"')))):
+                not_null += _alter_column(table, ident(c.strip()), "set not null", ctx)
+        return st(*not_null, f"CREATE UNIQUE INDEX {cname} ON {table} /*constraint {kind}*/ ({cols})")
     if re.match(r"add\s+(constraint\s+\S+\s+)?foreign\s+key\b", low):
         return st(*constraints.add_foreign_key(table, action))
     if re.match(r"add\s+(constraint\s+\S+\s+)?check\b", low):
@@ -640,6 +646,7 @@ def _create_table(text, ctx):
     others = [c for c in schema.expressions if not isinstance(c, exp.ColumnDef)]
     others = _name_checks(name, cols, others)
     _refuse_interval_keys(cols, others)
+    _primary_keys_not_null(cols, others)
     parts = []
     triggers = []
     made: list[str] = []
@@ -659,6 +666,21 @@ def _create_table(text, ctx):
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _primary_keys_not_null(cols: list[exp.ColumnDef], others: list[exp.Expression]) -> None:
+    """A primary key's columns are NOT NULL, as PostgreSQL makes them: SQLite lets a
+    primary key column of a table hold NULL (but the rowid, an INTEGER PRIMARY KEY, whose
+    NULL the INSERT translation refuses, queries._store_values)."""
+    keyed = {_ident_sql(c.this) for c in cols if any(
+        isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint) for k in c.args.get("constraints") or [])}
+    for o in others:
+        for pk in ([o] if isinstance(o, exp.PrimaryKey) else o.find_all(exp.PrimaryKey)):
+            keyed |= {_ident_sql(e.this if isinstance(e, exp.Ordered) else e) for e in pk.expressions}
+    for c in cols:
+        if _ident_sql(c.this) in keyed and not any(
+                isinstance(k.args.get("kind"), exp.NotNullColumnConstraint) for k in c.args.get("constraints") or []):
+            c.append("constraints", exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
 
 
 def _unique_over_interval(columns: list[str], type_of) -> None:

@@ -3272,6 +3272,31 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create unique index {t}_x on {t} (x)",
         "drop table {t}",
     ],
+    "a primary key's columns refuse NULL": [
+        # SQLite lets a primary key column hold NULL (but an INTEGER PRIMARY KEY): a text key,
+        # each column of a composite key, and a key added by ALTER TABLE took NULLs
+        "create table {t} (sku text primary key, n int)",
+        "insert into {t} values (null, 1)",
+        "insert into {t} values ('a', 1)",
+        "update {t} set sku = null",
+        "create table {t}_p (a int, b varchar(5), label text, primary key (a, b))",
+        "insert into {t}_p values (1, null, 'x')",
+        "insert into {t}_p values (null, 'b', 'x')",
+        "insert into {t}_p values (1, 'b', 'x')",
+        "create table {t}_n (a text, b int, constraint {t}_n_k primary key (b))",
+        "insert into {t}_n values ('x', null)",
+        "create table {t}_a (a text, b int)",
+        "insert into {t}_a values ('x', null)",
+        "alter table {t}_a add primary key (a, b)",
+        "delete from {t}_a",
+        "alter table {t}_a add primary key (a, b)",
+        "insert into {t}_a values ('x', null)",
+        "insert into {t}_a values ('x', 1)",
+        "select attname, attnotnull from pg_attribute where attrelid in ('{t}'::regclass, '{t}_p'::regclass, "
+        "'{t}_a'::regclass) and attnum > 0 order by attrelid, attnum",
+        "select * from {t}_p",
+        "drop table {t}, {t}_p, {t}_n, {t}_a",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
