@@ -30,6 +30,7 @@ _DECL_ELEMENT = {
     "smallint": "int2", "int2": "int2", "integer": "int4", "int": "int4", "int4": "int4", "bigint": "int8",
     "int8": "int8", "real": "float4", "float4": "float4", "double precision": "float8", "float8": "float8",
     "boolean": "bool", "bool": "bool", "text": "text", "varchar": "varchar", "character varying": "varchar",
+    "oid": "oid",
 }
 _INT_RANGE = {"int2": 2**15, "int4": 2**31, "int8": 2**63, "oid": 2**32}
 

@@ -11,7 +11,9 @@ import base64
 import json
 import re
 
-from compute_node.pg_sql import enums, extensions, routines, schema, sequences, temp_tables, triggers
+from compute_node.pg_sql import (
+    domains, enums, extensions, routines, schema, sequences, system_catalogs, temp_tables, triggers,
+)
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
 PG_OID_BASE = 16384
@@ -26,7 +28,17 @@ ROWID_KEY_OID_BASE = PG_OID_BASE + 300000
 SYSTEM_CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259,
                        "pg_database": 1262, "pg_constraint": 2606, "pg_description": 2609, "pg_index": 2610,
                        "pg_namespace": 2615, "pg_attrdef": 2604, "pg_am": 2601, "pg_tablespace": 1213,
-                       "pg_sequence": 2224, "pg_trigger": 2620, "pg_extension": 3079}
+                       "pg_sequence": 2224, "pg_trigger": 2620, "pg_extension": 3079, "pg_depend": 2608,
+                       "pg_enum": 3501, "pg_language": 2612, "pg_operator": 2617, "pg_opclass": 2616,
+                       "pg_opfamily": 2753, "pg_collation": 3456, "pg_conversion": 2607, "pg_cast": 2605,
+                       "pg_transform": 3576, "pg_event_trigger": 3466, "pg_rewrite": 2618, "pg_policy": 3256,
+                       "pg_publication": 6104, "pg_publication_rel": 6106, "pg_publication_namespace": 6237,
+                       "pg_subscription": 6100, "pg_ts_parser": 3601, "pg_ts_template": 3764, "pg_ts_dict": 3600,
+                       "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417,
+                       "pg_foreign_table": 3118, "pg_default_acl": 826, "pg_statistic_ext": 3381,
+                       "pg_inherits": 2611, "pg_largeobject_metadata": 2995, "pg_init_privs": 3394,
+                       "pg_amop": 2602, "pg_amproc": 2603, "pg_range": 3541, "pg_partitioned_table": 3350,
+                       "pg_seclabel": 3596, "pg_authid": 1260}
 PG_CLASS_OID = SYSTEM_CATALOG_OIDS["pg_class"]
 
 _SEQ = sequences.IS_SEQUENCE_SQL  # a sequence is a one-row table (sequences.py)
@@ -42,6 +54,9 @@ _CHECKS = ("(coalesce(json_array_length(pg_table_checks(m.sql)), 0) + (SELECT co
 # Whether table m is a materialized view (table_as.py keeps it as a table with triggers).
 _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
             "AND x.name = 'sixfold_mv:' || m.name || ':i')")
+# Whether materialized view m holds its query's rows (NULL for other relations)
+_POPULATED = ("(SELECT pg_matview_field(x.sql, 'populated') FROM sqlite_master x WHERE x.type = 'trigger' "
+              "AND x.name = 'sixfold_mv:' || m.name || ':i')")
 # A PRIMARY KEY / UNIQUE constraint added by ALTER TABLE is a unique index whose SQL says
 # which (ddl.py): 'p', 'u' or NULL, of index il of the table being described.
 _IX_KIND = "pg_index_constraint((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name))"
@@ -55,6 +70,13 @@ _IDENTITY = "p.dflt_value LIKE 'pg_identity_next(%'"
 _ATTIDENTITY = ("CASE WHEN p.dflt_value LIKE 'pg_identity_next(%, ''a'')' THEN 'a' "
                 f"WHEN {_IDENTITY} THEN 'd' ELSE '' END")
 _HAS_DEFAULT = f"(p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' AND NOT {_IDENTITY} OR p.hidden IN (2, 3))"
+
+# pg_attrdef's OID of the default of column p of table m
+_ATTRDEF_OID = f"{PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid"
+# Whether column p of table m is its rowid key (a single INTEGER PRIMARY KEY), which the
+# INSERT translation keeps from NULL whether or not it is declared NOT NULL
+_ROWID_KEY = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) q "
+              "WHERE q.pk > 1))")
 
 # pg_constraint: primary keys, unique constraints and foreign keys from SQLite's pragmas, with
 # pg_condef (pg_get_constraintdef's text), pg_cols (key columns, comma-separated), pg_ncols.
@@ -70,12 +92,14 @@ _PK_ATTNUMS = ("('{' || (SELECT group_concat(cid + 1, ',') FROM (SELECT cid FROM
                "WHERE pk > 0 ORDER BY pk)) || '}')")
 _IDX_ATTNUMS = "('{{' || (SELECT group_concat(cid + 1, ',') FROM pragma_index_info({index})) || '}}')"
 
+# a foreign key's DEFERRABLE clause (of m's CREATE TABLE; f its pragma_foreign_key_list rows)
+_FK_DEFERRAL = "pg_fk_deferral(m.sql, group_concat(f.\"from\", ','))"
 CONSTRAINTS = (
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 AS oid, m.name || '_pkey' AS conname, 2200 AS connamespace, "
     f"'p' AS contype, {PG_OID_BASE} + m.rowid AS conrelid, 0 AS confrelid, pg_key_index(m.name, NULL) AS conindid, "
     f"0 AS condeferrable, 0 AS condeferred, 1 AS convalidated, {_PK_ATTNUMS} AS conkey, NULL AS confkey, "
     f"'PRIMARY KEY (' || replace({_COLS}, ',', ', ') || ')' AS pg_condef, {_COLS} AS pg_cols, "
-    "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols, 0 AS conparentid "
+    "(SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) AS pg_ncols, 0 AS conparentid, 0 AS contypid "
     f"FROM sqlite_master m WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0) "
     "UNION ALL "
@@ -83,13 +107,13 @@ CONSTRAINTS = (
     f"2200, 'u', {PG_OID_BASE} + m.rowid, 0, (SELECT {PG_OID_BASE} + x.rowid FROM sqlite_master x "
     f"WHERE x.type = 'index' AND x.name = il.name), 0, 0, 1, {_IDX_ATTNUMS.format(index='il.name')}, NULL, "
     f"'UNIQUE (' || replace({_IDX_COLS}, ',', ', ') || ')', {_IDX_COLS}, "
-    "(SELECT count(*) FROM pragma_index_info(il.name)), 0 "
+    "(SELECT count(*) FROM pragma_index_info(il.name)), 0, 0 "
     f"FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "AND il.origin = 'u' "
     "UNION ALL "  # CREATE TABLE's CHECKs, their text kept in a comment (table_checks)
     f"SELECT {PG_OID_BASE} + 2000000 + m.rowid * 100 + c.key, json_extract(c.value, '$.name'), 2200, 'c', "
     f"{PG_OID_BASE} + m.rowid, 0, 0, 0, 0, 1, NULL, NULL, 'CHECK ((' || json_extract(c.value, '$.def') || '))', "
-    "NULL, 0, 0 "
+    "NULL, 0, 0, 0 "
     f"FROM sqlite_master m, json_each(pg_table_checks(m.sql)) c WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "UNION ALL "  # added by ALTER TABLE ADD PRIMARY KEY / UNIQUE: unique indexes that say so
     f"SELECT {PG_OID_BASE} + 500000 + x.rowid, x.name, 2200, pg_index_constraint(x.sql), {PG_OID_BASE} + t.rowid, "
@@ -97,29 +121,36 @@ CONSTRAINTS = (
     "CASE pg_index_constraint(x.sql) WHEN 'p' THEN 'PRIMARY KEY (' "
     "ELSE 'UNIQUE (' END || (SELECT group_concat(ii.name, ', ') FROM pragma_index_info(x.name) ii) || ')', "
     "(SELECT group_concat(ii.name, ',') FROM pragma_index_info(x.name) ii), "
-    "(SELECT count(*) FROM pragma_index_info(x.name)), 0 "
+    "(SELECT count(*) FROM pragma_index_info(x.name)), 0, 0 "
     "FROM sqlite_master x JOIN sqlite_master t ON t.type = 'table' AND t.name = x.tbl_name "
     "WHERE x.type = 'index' AND x.sql LIKE '%/*constraint %' "
     "UNION ALL "
     f"SELECT {PG_OID_BASE} + 200000 + m.rowid * 100 + 50 + f.id, "
     "pg_fk_name(m.sql, m.name, group_concat(f.\"from\", ',')), 2200, 'f', "
     f"{PG_OID_BASE} + m.rowid, (SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
-    "AND r.name = f.\"table\"), pg_key_index(f.\"table\", group_concat(f.\"to\", ',')), 0, 0, 1, "
+    "AND r.name = f.\"table\"), pg_key_index(f.\"table\", group_concat(f.\"to\", ',')), "
+    f"{_FK_DEFERRAL} != '', {_FK_DEFERRAL} LIKE '%DEFERRED', 1, "
     "'{' || group_concat((SELECT p.cid + 1 FROM pragma_table_info(m.name) p WHERE p.name = f.\"from\"), ',') "
     "|| '}', '{' || group_concat((SELECT p.cid + 1 FROM pragma_table_info(f.\"table\") p WHERE "
     "p.name = f.\"to\" OR f.\"to\" IS NULL AND p.pk = f.seq + 1), ',') || '}', "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
     "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
-    + _ACTION.format(w="on_delete", W="DELETE") + ", group_concat(f.\"from\", ','), count(*), 0 "
+    + _ACTION.format(w="on_delete", W="DELETE") + f" || {_FK_DEFERRAL}, group_concat(f.\"from\", ','), count(*), 0, 0 "
     f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "GROUP BY m.rowid, f.id "
     "UNION ALL "  # added by ALTER TABLE: triggers, one of which keeps the constraint in a comment
     f"SELECT {PG_OID_BASE} + 400000 + m.rowid, pg_con_field(m.sql, 'name'), 2200, pg_con_field(m.sql, 'type'), "
     f"{PG_OID_BASE} + c.rowid, coalesce((SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
     "AND r.name = pg_con_field(m.sql, 'parent')), 0), 0, 0, 0, pg_con_field(m.sql, 'valid'), NULL, NULL, "
-    "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols'), 0 "
+    "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols'), 0, 0 "
     "FROM sqlite_master m JOIN sqlite_master c ON c.type = 'table' AND c.name = m.tbl_name "
-    "WHERE m.type = 'trigger' AND instr(m.sql, '/*sixfold_con ') > 0"
+    "WHERE m.type = 'trigger' AND instr(m.sql, '/*sixfold_con ') > 0 "
+    "UNION ALL "  # a domain's CHECKs (domains.py): on no table, of the domain's type
+    f"SELECT {domains.CONSTRAINT_OID_BASE} + d.rowid * 100 + c.key, json_extract(c.value, '$[0]'), 2200, 'c', "
+    "0, 0, 0, 0, 0, 1, NULL, NULL, 'CHECK ((' || json_extract(c.value, '$[1]') || '))', NULL, 0, 0, "
+    f"{domains.DOMAIN_OID_BASE} + d.rowid "
+    f"FROM sqlite_master d, json_each(pg_domain_field(d.sql, 'checks')) c WHERE d.type = 'view' "
+    f"AND d.name LIKE '{domains.HOLDER_PREFIX}%'"
 )
 
 
@@ -128,8 +159,10 @@ BOOL_COLUMNS = frozenset({
     "seqcycle", "cycle",
     "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls",
     "relhasindex", "relhasrules", "relhastriggers", "relrowsecurity", "relforcerowsecurity", "relispartition",
-    "attnotnull", "atthasdef", "attisdropped", "indisunique", "indisprimary", "indisclustered", "indisvalid",
+    "attnotnull", "atthasdef", "attisdropped", "attislocal", "atthasmissing", "relispopulated", "relisshared",
+    "indisunique", "indisprimary", "indisclustered", "indisvalid",
     "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
+    "conislocal", "connoinherit", "indisready", "indislive", "indnullsnotdistinct", "indcheckxmin",
     "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
     "proretset", "ispopulated", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
     "opcdefault", "typnotnull", "typbyval", "typispreferred", "typisdefined", "admin_option", "inhdetachpending",
@@ -215,7 +248,7 @@ def serial_column_type(create_sql: str | None, column: str, decltype: str | None
     return m.group(1) if m else decltype
 
 
-def _io_functions(typinput: str) -> tuple[str, str, str, str]:
+def io_functions(typinput: str) -> tuple[str, str, str, str]:
     """A built-in type's input, output, receive and send functions: boolin's siblings
     are boolout, boolrecv, boolsend; date_in's date_out, date_recv, date_send."""
     for suffixes in (("_in", "_out", "_recv", "_send"), ("in", "out", "recv", "send")):
@@ -234,9 +267,10 @@ def io_function_names() -> dict[str, str]:
     """name -> argument list (as regprocedure shows it; '' for the output, receive and
     send functions) of the input and output functions of Sixfold's types, which
     pg_type.typinput and its siblings name."""
-    out = {"enum_in": "cstring,oid", "enum_out": "", "enum_recv": "", "enum_send": ""}
+    out = {"enum_in": "cstring,oid", "enum_out": "", "enum_recv": "", "enum_send": "",
+           "domain_in": "cstring,oid,integer", "domain_recv": "internal,oid,integer"}
     for row in BUILTIN_TYPES:
-        tin, tout, trecv, tsend = _io_functions(row[6])
+        tin, tout, trecv, tsend = io_functions(row[6])
         out[tin] = "cstring,oid,integer" if tin in _TYPMOD_INPUTS else "cstring"
         out.update({tout: "", trecv: "", tsend: ""})
     return out
@@ -245,7 +279,7 @@ def io_function_names() -> dict[str, str]:
 def _builtin_type_rows() -> str:
     rows = []
     for oid, name, length, byval, category, preferred, tin, align, storage, elem, array in BUILTIN_TYPES:
-        tin, tout, trecv, tsend = _io_functions(tin)
+        tin, tout, trecv, tsend = io_functions(tin)
         rows.append(f"({oid}, '{name}', {length}, {int(byval)}, '{category}', {int(preferred)}, '{tin}', "
                     f"'{tout}', '{trecv}', '{tsend}', '{align}', '{storage}', {elem}, {array})")
     return ", ".join(rows)
@@ -257,13 +291,17 @@ _PG_TYPE_COLUMNS = (
     "',' AS typdelim, 0 AS typrelid, column13 AS typelem, column14 AS typarray, column7 AS typinput, "
     "column8 AS typoutput, column9 AS typreceive, column10 AS typsend, column11 AS typalign, "
     "column12 AS typstorage, 0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, 0 AS typndims, "
-    "0 AS typcollation, NULL AS typdefault, NULL AS typacl")
+    "0 AS typcollation, NULL AS typdefault, NULL AS typacl, NULL AS typdefaultbin")
 
 
+# A column's pg_type.typstorage (functions._type_storage)
+_STORAGE = "pg_type_storage(p.type)"
 RELATIONS: dict[str, str] = {
     "pg_namespace": (
         "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner, NULL AS nspacl "
-        "UNION ALL SELECT 2200, 'public', 10, NULL UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
+        # public's privileges as PostgreSQL 15 makes them: its owner's, and USAGE for all
+        "UNION ALL SELECT 2200, 'public', 10, '{' || {user} || '=UC/' || {user} || ',=U/' || {user} || '}' "
+        "UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
         f"CASE WHEN {_MATVIEW} THEN 'm' WHEN m.type = 'view' THEN 'v' WHEN m.{_SEQ} THEN 'S' ELSE 'r' END AS relkind, "
@@ -275,11 +313,14 @@ RELATIONS: dict[str, str] = {
         "0 AS relispartition, 0 AS reltablespace, 0 AS reloftype, 'p' AS relpersistence, "
         "'d' AS relreplident, 0 AS reltoastrelid, NULL AS relpartbound, -1 AS reltuples, 0 AS relpages, "
         "0 AS relhasoids, NULL AS reloptions, NULL AS relacl, "
-        "(SELECT count(*) FROM pragma_table_xinfo(m.name) WHERE hidden != 1) AS relnatts, m.tbl_name AS pg_tbl_name "
+        "(SELECT count(*) FROM pragma_table_xinfo(m.name) WHERE hidden != 1) AS relnatts, m.tbl_name AS pg_tbl_name, "
+        # no row types, no transaction ID wraparound
+        "0 AS reltype, 0 AS relfrozenxid, 0 AS relminmxid, 0 AS relisshared, 0 AS relallvisible, "
+        f"coalesce({_POPULATED}, 1) AS relispopulated "
         "FROM sqlite_master m WHERE type IN ('table', 'view') AND NOT pg_hidden_object(name) "
         f"UNION ALL SELECT x.oid, x.relname, {PUBLIC_NSP_OID}, 'i', 10, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
-        "'p', 'd', 0, NULL, -1, 0, 0, NULL, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name "
-        f"FROM ({INDEXES}) x"),
+        "'p', 'd', 0, NULL, -1, 0, 0, NULL, NULL, (SELECT count(*) FROM pragma_index_info(x.relname)), x.pg_tbl_name, "
+        f"0, 0, 0, 0, 0, 1 FROM ({INDEXES}) x"),
     # Sixfold has no row security policies: psql's \dp asks.
     "pg_policy": ("SELECT NULL AS oid, NULL AS polname, NULL AS polrelid, NULL AS polcmd, 1 AS polpermissive, "
                   "NULL AS polroles, NULL AS polqual, NULL AS polwithcheck WHERE 0"),
@@ -303,8 +344,7 @@ RELATIONS: dict[str, str] = {
     # t_a_key); an INTEGER PRIMARY KEY is the rowid (no index in SQLite) and is listed too.
     "pg_indexes": (
         "SELECT 'public' AS schemaname, x.tablename, x.indexname, NULL AS tablespace, "
-        "coalesce(x.sql, 'CREATE UNIQUE INDEX ' || x.indexname || ' ON public.' || x.tablename || "
-        "' USING btree (' || x.cols || ')') AS indexdef FROM ("
+        "pg_indexes_indexdef(x.sql, x.indexname, x.tablename, x.cols) AS indexdef FROM ("
         "SELECT m.tbl_name AS tablename, m.sql AS sql, "
         "(SELECT group_concat(ii.name, ', ') FROM pragma_index_info(m.name) ii) AS cols, "
         "CASE WHEN m.sql IS NOT NULL THEN m.name WHEN il.origin = 'pk' THEN m.tbl_name || '_pkey' "
@@ -320,16 +360,22 @@ RELATIONS: dict[str, str] = {
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
-        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), pg_type_oid({_DECL})) AS atttypid, "
+        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), CASE WHEN pg_column_domain(m.sql, p.name) "
+        f"IS NOT NULL THEN (SELECT {domains.DOMAIN_OID_BASE} + d.rowid FROM sqlite_master d WHERE d.type = 'view' "
+        f"AND d.name = '{domains.HOLDER_PREFIX}' || pg_column_domain(m.sql, p.name)) END, "
+        f"pg_type_oid({_DECL})) AS atttypid, "
         f"pg_typmod({_DECL}) AS atttypmod, p.cid + 1 AS attnum, "
-        f"(p.\"notnull\" OR p.pk = 1) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "
+        f"(p.\"notnull\" OR {_ROWID_KEY}) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "
         f"0 AS attisdropped, {_ATTIDENTITY} AS attidentity, "
         "CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated, "
         "0 AS attcollation, -1 AS attlen, NULL AS attacl, "
-        f"p.dflt_value AS pg_default, {_DECL} AS pg_decltype "
+        f"p.dflt_value AS pg_default, {_DECL} AS pg_decltype, -1 AS attstattarget, {_STORAGE} AS attstorage, "
+        "'i' AS attalign, 1 AS attislocal, 0 AS attinhcount, NULL AS attoptions, NULL AS attfdwoptions, "
+        f"'' AS attcompression, 0 AS atthasmissing, NULL AS attmissingval, (instr(p.type, '[') > 0) AS attndims "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         "AND NOT pg_hidden_object(m.name)"),
-    "pg_type": f"SELECT {_PG_TYPE_COLUMNS} FROM (VALUES {_builtin_type_rows()}) UNION ALL {enums.PG_TYPE_ROWS}",
+    "pg_type": (f"SELECT {_PG_TYPE_COLUMNS} FROM (VALUES {_builtin_type_rows()}) UNION ALL {enums.PG_TYPE_ROWS} "
+                f"UNION ALL {domains.PG_TYPE_ROWS}"),
     # No range types: an empty relation (Rails joins pg_type to it)
     "pg_range": ("SELECT 0 AS rngtypid, 0 AS rngsubtype, 0 AS rngmultitypid, 0 AS rngcollation, 0 AS rngsubopc, "
                  "'-' AS rngcanonical, '-' AS rngsubdiff WHERE 0"),
@@ -338,7 +384,9 @@ RELATIONS: dict[str, str] = {
         f"SELECT x.oid AS indexrelid, {PG_OID_BASE} + x.pg_tbl_rowid AS indrelid, x.indisunique, "
         "x.indisprimary, 0 AS indisclustered, 1 AS indisvalid, 0 AS indisreplident, 0 AS indisexclusion, "
         "1 AS indimmediate, x.pg_indkey AS indkey, length(x.pg_indkey) - length(replace(x.pg_indkey, ' ', '')) + 1 "
-        "AS indnatts, pg_indexdef(x.pg_sql, x.relname, x.pg_tbl_name, x.pg_cols) AS pg_indexdef, "
+        "AS indnatts, length(x.pg_indkey) - length(replace(x.pg_indkey, ' ', '')) + 1 AS indnkeyatts, "
+        "1 AS indisready, 1 AS indislive, 0 AS indnullsnotdistinct, 0 AS indcheckxmin, "
+        "pg_indexdef(x.pg_sql, x.relname, x.pg_tbl_name, x.pg_cols) AS pg_indexdef, "
         # a partial or expression index's deparsed tree: Sixfold has only SQLite's text (0A000 when read)
         "CASE WHEN x.pg_sql LIKE '% WHERE %' THEN pg_raise('0A000', 'the predicate of a partial index is not "
         "available') END AS indpred, CASE WHEN instr(' ' || x.pg_indkey || ' ', ' 0 ') > 0 THEN pg_raise('0A000', "
@@ -346,7 +394,7 @@ RELATIONS: dict[str, str] = {
         f"FROM ({INDEXES}) x"),
     # Column defaults, as written (a serial's is its nextval(); an identity column has none).
     "pg_attrdef": (
-        f"SELECT {PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
+        f"SELECT {_ATTRDEF_OID} AS oid, {PG_OID_BASE} + m.rowid AS adrelid, "
         "p.cid + 1 AS adnum, CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) "
         "ELSE pg_default_text(p.dflt_value, p.type) END AS adbin "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
@@ -358,15 +406,28 @@ RELATIONS: dict[str, str] = {
         f"CASE WHEN {_IDENTITY} THEN 'i' ELSE 'a' END AS deptype "
         "FROM sqlite_master m, pragma_table_info(m.name) p, sqlite_master s WHERE m.type = 'table' "
         f"AND (p.dflt_value LIKE 'nextval(%' OR {_IDENTITY}) AND s.type = 'table' "
-        "AND s.name = pg_default_sequence(p.dflt_value) AND pg_owns_sequence(s.name, m.name, p.name)"),
+        "AND s.name = pg_default_sequence(p.dflt_value) AND pg_owns_sequence(s.name, m.name, p.name) "
+        # a column's nextval() default on its sequence (dependencies.py)
+        f"UNION ALL SELECT {SYSTEM_CATALOG_OIDS['pg_attrdef']}, {_ATTRDEF_OID}, 0, {PG_CLASS_OID}, "
+        f"{PG_OID_BASE} + s.rowid, 0, 'n' FROM sqlite_master m, pragma_table_xinfo(m.name) p, sqlite_master s "
+        "WHERE m.type = 'table' AND p.dflt_value LIKE 'nextval(%' AND s.type = 'table' "
+        "AND s.name = pg_default_sequence(p.dflt_value) "
+        # a view or materialized view on each relation its query reads
+        f"UNION ALL SELECT {PG_CLASS_OID}, {PG_OID_BASE} + v.rowid, 0, {PG_CLASS_OID}, {PG_OID_BASE} + r.rowid, 0, "
+        "'n' FROM sqlite_master v LEFT JOIN sqlite_master t ON t.type = 'trigger' "
+        "AND t.name = 'sixfold_mv:' || v.name || ':i', "
+        "json_each(pg_referenced_relations(coalesce(pg_matview_field(t.sql, 'query'), "
+        "CASE WHEN v.type = 'view' THEN pg_view_definition(v.sql) END))) j, sqlite_master r "
+        "WHERE v.type IN ('view', 'table') AND NOT pg_hidden_object(v.name) AND r.name = j.value "
+        "AND r.type IN ('table', 'view') AND r.name != v.name"),
     "pg_tablespace": ("SELECT 1663 AS oid, 'pg_default' AS spcname, 10 AS spcowner, NULL AS spcacl, "
                       "NULL AS spcoptions UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"),
     # No collations of its own: columns collate as C (an empty relation, with its columns)
     "pg_collation": ("SELECT NULL AS oid, NULL AS collname, NULL AS collnamespace, NULL AS collowner, "
                      "NULL AS collprovider, NULL AS collisdeterministic, NULL AS collencoding, "
                      "NULL AS collcollate, NULL AS collctype, NULL AS colliculocale, NULL AS collversion WHERE 0"),
-    "pg_opclass": "SELECT NULL AS oid, NULL AS opcname, 1 AS opcdefault, NULL AS opcmethod WHERE 0",
-    "pg_am": "SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype UNION ALL SELECT 403, 'btree', 'i'",
+    "pg_am": ("SELECT 2 AS oid, 'heap' AS amname, 't' AS amtype, 3 AS amhandler "
+              "UNION ALL SELECT 403, 'btree', 'i', 330"),
     "pg_database": (
         "SELECT 1 AS oid, {database} AS datname, 10 AS datdba, 6 AS encoding, 'C' AS datcollate, "
         "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn, 'c' AS datlocprovider, NULL AS daticulocale, "
@@ -377,18 +438,21 @@ RELATIONS: dict[str, str] = {
     "pg_auth_members": "SELECT NULL AS roleid, NULL AS member, NULL AS grantor, 0 AS admin_option WHERE 0",
     "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
     "pg_settings": "SELECT * FROM pg_settings_rows",  # the session's settings over the server's (settings.py)
-    "pg_partitioned_table": "SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts WHERE 0",
+    "pg_partitioned_table": ("SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts, NULL AS partdefid, "
+                             "NULL AS partattrs, NULL AS partclass, NULL AS partcollation, NULL AS partexprs WHERE 0"),
     "pg_inherits": "SELECT NULL AS inhrelid, NULL AS inhparent, 0 AS inhseqno, 0 AS inhdetachpending WHERE 0",
     "pg_constraint": (
         "SELECT c.*, pg_fk_part(c.pg_condef, 'update') AS confupdtype, pg_fk_part(c.pg_condef, 'delete') "
-        f"AS confdeltype, CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype FROM ({CONSTRAINTS}) c"),
+        f"AS confdeltype, CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype, 1 AS conislocal, "
+        f"0 AS coninhcount, 0 AS connoinherit, NULL AS conexclop FROM ({CONSTRAINTS}) c"),
     # What COMMENT ON TABLE / VIEW / COLUMN kept (comments.py): objsubid 0 for the relation.
     "pg_description": (
         f"SELECT {PG_OID_BASE} + m.rowid AS objoid, {PG_CLASS_OID} AS classoid, "
         "CASE d.key WHEN '' THEN 0 ELSE (SELECT p.cid + 1 FROM pragma_table_xinfo(m.name) p WHERE p.name = d.key) "
         "END AS objsubid, d.value AS description "
         "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')" + "".join(
-            f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions())),
+            f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions()) +
+        f" UNION ALL SELECT {PUBLIC_NSP_OID}, {SYSTEM_CATALOG_OIDS['pg_namespace']}, 0, 'standard public schema'"),
     "pg_proc": routines.catalog_rows_sql(),  # the trigger functions (routines.py)
     "pg_trigger": triggers.catalog_rows_sql(PG_OID_BASE),  # user triggers (triggers.py)
     "pg_sequence": (
@@ -409,6 +473,7 @@ RELATIONS: dict[str, str] = {
         f"AND m.{_SEQ} AND NOT pg_hidden_object(m.name)) o"),
     "pg_extension": extensions.catalog_rows_sql(),
     "pg_stat_activity": "SELECT * FROM pg_stat_activity_rows",  # the instance's connections (activity.py)
+    **system_catalogs.relations(),
 }
 
 INFORMATION_SCHEMA: dict[str, str] = {
@@ -456,8 +521,10 @@ INFORMATION_SCHEMA: dict[str, str] = {
 
 
 
-def relation_sql(schema: str | None, name: str, user: str, database: str) -> str | None:
-    """The SQLite query standing for catalog relation `schema.name`, None when it is not one."""
+def relation_sql(schema: str | None, name: str, user: str, database: str, tableoid: bool = False) -> str | None:
+    """The SQLite query standing for catalog relation `schema.name`, None when it is not one.
+    With `tableoid` (the query names that system column, as pg_dump's do) a pg_catalog
+    relation also has it: the catalog's own OID ('pg_class'::regclass), 0 for a view."""
     schema = (schema or "").lower()
     name = name.lower()
     if schema == "information_schema":
@@ -468,6 +535,8 @@ def relation_sql(schema: str | None, name: str, user: str, database: str) -> str
         return None
     if sql is None:
         return None
+    if tableoid and schema != "information_schema":
+        sql = f"SELECT {SYSTEM_CATALOG_OIDS.get(name, 0)} AS tableoid, * FROM ({sql})"
     return sql.replace("{user}", _lit(user)).replace("{database}", _lit(database))
 
 
@@ -556,8 +625,12 @@ COL_DESCRIPTION_SQL = (f"SELECT pg_description(r.sql, (SELECT p.name FROM pragma
                        f"WHERE p.cid = a.pg_attnum - 1)) FROM (SELECT :x AS pg_relid, :n AS pg_attnum) a, "
                        f"sqlite_master r WHERE r.rowid = a.pg_relid - {PG_OID_BASE}")
 
-VIEWDEF_SQL = (f"SELECT pg_view_definition(r.sql) FROM (SELECT :x AS pg_relid) a, sqlite_master r "
-               f"WHERE r.rowid = a.pg_relid - {PG_OID_BASE} AND r.type = 'view'")
+# a view's definition, or a materialized view's query (table_as.py keeps it in its trigger)
+VIEWDEF_SQL = ("SELECT coalesce((SELECT ' ' || pg_matview_field(t.sql, 'query') || ';' FROM sqlite_master t "
+               "WHERE t.type = 'trigger' AND t.name = 'sixfold_mv:' || r.name || ':i'), "
+               "CASE WHEN r.type = 'view' THEN pg_view_definition(r.sql) END) "
+               f"FROM (SELECT :x AS pg_relid) a, sqlite_master r WHERE r.rowid = a.pg_relid - {PG_OID_BASE} "
+               "AND r.type IN ('view', 'table')")
 
 
 def _norm(sql: str) -> str:
@@ -648,12 +721,6 @@ _PSQL_EMPTY = [
     (re.compile(r"^select pubname from pg_catalog\.pg_publication p "), 1),
 ]
 
-_TYPE_FORMAT_SQL = "pg_format_type(p.type)"
-# A column's pg_type.typstorage, by its PostgreSQL type name: arrays and variable-length
-# texts 'x' (extended), numeric 'm' (main), the fixed-length types 'p' (plain).
-_STORAGE = (f"CASE WHEN {_TYPE_FORMAT_SQL} LIKE '%[]' THEN 'x' WHEN {_TYPE_FORMAT_SQL} LIKE 'numeric%' THEN 'm' "
-            f"WHEN {_TYPE_FORMAT_SQL} IN ('text', 'bytea', 'json', 'jsonb') OR {_TYPE_FORMAT_SQL} LIKE 'character%' "
-            "THEN 'x' ELSE 'p' END")
 # \d+ asks for more of each column, which depends on the relation's kind (a view has no
 # compression or statistics target): (what the query names, column, value), in order.
 _VERBOSE_COLUMNS = (("a.attstorage", "attstorage", _STORAGE), ("a.attcompression", "attcompression", "''"),

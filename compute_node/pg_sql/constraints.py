@@ -8,8 +8,12 @@ does (unless NOT VALID). Errors carry PostgreSQL's SQLSTATE: 23503, 23514."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+
+import sqlglot
+from sqlglot import exp
 
 from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
 from sixfold.errors import SqlError
@@ -48,6 +52,47 @@ def foreign_key_name(create_sql: str | None, table: str, cols: str) -> str:
     so), else table_cols_fkey."""
     names = [c.strip() for c in str(cols).split(",")]
     return _given_name(create_sql, r"foreign\s+key", names) or f"{table}_{'_'.join(names)}_fkey"
+
+
+@functools.lru_cache(maxsize=256)
+def parsed_sqlite(create_sql: str) -> exp.Expression | None:
+    """A CREATE text of sqlite_master, parsed (shared: read it, never change it); None when
+    sqlglot cannot read it."""
+    try:
+        return sqlglot.parse_one(create_sql, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _deferrals(create_sql: str) -> dict[str, str]:
+    """Each foreign key's DEFERRABLE clause in a CREATE TABLE text, by its columns
+    (comma-separated, lower case): ' DEFERRABLE' or ' DEFERRABLE INITIALLY DEFERRED'."""
+    tree = parsed_sqlite(create_sql)
+    if tree is None:
+        return {}
+    out = {}
+    for ref in tree.find_all(exp.Reference):
+        options = " ".join(str(o).upper() for o in ref.args.get("options") or [])
+        clause = " DEFERRABLE INITIALLY DEFERRED" if "DEFERRABLE" in options and "INITIALLY DEFERRED" in options \
+            else " DEFERRABLE" if "DEFERRABLE" in options and "NOT DEFERRABLE" not in options else ""
+        holder = ref.parent
+        if isinstance(holder, exp.ForeignKey):
+            cols = [e.name for e in holder.expressions]
+        elif isinstance(holder, exp.ColumnConstraint) and isinstance(holder.parent, exp.ColumnDef):
+            cols = [holder.parent.name]
+        else:
+            continue
+        out[",".join(c.lower() for c in cols)] = clause
+    return out
+
+
+def foreign_key_deferral(create_sql: str | None, cols: str | None) -> str:
+    """SQL function pg_fk_deferral(CREATE TABLE text, the key's columns): the foreign key's
+    DEFERRABLE clause as pg_get_constraintdef ends with it, '' when it is not deferrable."""
+    if not create_sql or cols is None:
+        return ""
+    return _deferrals(create_sql).get(",".join(c.strip().lower() for c in str(cols).split(",")), "")
 
 
 _FK_DEFINITION = re.compile(r"^FOREIGN KEY \((.*?)\) REFERENCES (.+?)\((.*?)\)(.*)$", re.DOTALL)

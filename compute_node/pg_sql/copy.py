@@ -50,7 +50,7 @@ def select_sql(spec: CopySpec) -> str:
 
 # --- the statement -------------------------------------------------------------------------
 _TOKEN = re.compile(r"""\s+|--[^\n]*|(?P<e>[eE]'(?:[^'\\]|\\.|'')*')|(?P<s>'(?:[^']|'')*')|(?P<q>"(?:[^"]|"")*")"""
-                    r"""|(?P<w>[A-Za-z_][A-Za-z0-9_$.]*)|(?P<n>-?\d+)|(?P<p>[(),;=*])""", re.DOTALL)
+                    r"""|(?P<w>[A-Za-z_][A-Za-z0-9_$.]*)|(?P<n>-?\d+)|(?P<p>[(),;=*.])""", re.DOTALL)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -139,12 +139,19 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str | tuple[str, tu
         toks = _tokens(rest)
         if not toks or toks[0][0] not in ("w", "i"):
             raise SqlError("syntax error at or near \"COPY\"", "42601")
-        table = toks.pop(0)[1]
-        if "." in table and toks and True:
-            schema, _, name = table.rpartition(".")
-            if schema not in ("public", "pg_temp"):
-                raise SqlError(f'schema "{schema}" does not exist', "3F000")
-            table = name
+        kind, table = toks.pop(0)
+        schema = None
+        if kind == "w" and "." in table:  # public.t, one word
+            schema, _, table = table.rpartition(".")
+        if not table or (schema is None and toks[:1] == [("p", ".")]):  # public."T", "public"."T"
+            if table:
+                schema = table
+                toks.pop(0)
+            if not toks or toks[0][0] not in ("w", "i") or toks[0][0] == "w" and "." in toks[0][1]:
+                raise SqlError(f'syntax error at or near "{toks[0][1] if toks else "."}"', "42601")
+            table = toks.pop(0)[1]
+        if schema is not None and schema not in ("public", "pg_temp"):
+            raise SqlError(f'schema "{schema}" does not exist', "3F000")
         if toks and toks[0] == ("p", "("):
             cols = []
             toks.pop(0)

@@ -10,8 +10,8 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, extensions, lexing, routines, schema, schemas,
-    sequences, renames, serials, sql_functions, table_as, triggers, values, views,
+    alter_column, catalog, comments, constraints, domains, enums, extensions, index_definitions, lexing, routines,
+    schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
 from compute_node.pg_sql import temp_tables
@@ -80,8 +80,11 @@ def _names(text: str) -> list[str]:
     return out
 
 
+_NAME_PART = r'(?:"(?:[^"]|"")+"|[^\W\d][\w$]*)'
+
+
 def _table_name(qualified: str) -> str:
-    parts = re.findall(r'"(?:[^"]|"")+"|[^.]+', qualified)
+    parts = re.findall(_NAME_PART, qualified)
     if len(parts) == 2:
         schema = parts[0].strip('"').lower() if not parts[0].startswith('"') else parts[0][1:-1]
         if schema not in ("public",):
@@ -250,8 +253,11 @@ def _create_index(text, rest, ctx):
     if where:
         where_sql = " WHERE " + _expr_sqlite(where.strip()[5:], ctx)
     # Every method is a SQLite b-tree (an index changes no answer); the method asked rides
-    # along in a comment, for \d (catalog.index_method reads it).
-    sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} "
+    # along in a comment, for \d (catalog.index_method reads it), and so do the keys and
+    # WHERE as written, for pg_get_indexdef (index_definitions.py).
+    written = index_definitions.written_comment(cols, where.strip()[5:].strip() if where else None,
+                                                f"({col_sql}){where_sql}")
+    sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {'IF NOT EXISTS ' if ifne else ''}{name} {written} "
            f"ON {table} {f'/*using {method}*/ ' if method != 'btree' else ''}({col_sql}){where_sql}")
     return Statement(kind="sql", tag="CREATE INDEX", sqlite=(sql,))
 
@@ -306,7 +312,8 @@ def _create_view(text, rest, ctx):
     return Statement(kind="sql", tag="CREATE VIEW", sqlite=tuple(stmts))
 
 
-_ALTER = re.compile(r"\s*table\s+(if\s+exists\s+)?(only\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*)\s+(.*)$",
+# (a name may be qualified: public.t, public."T", as pg_dump writes them)
+_ALTER = re.compile(rf"\s*table\s+(if\s+exists\s+)?(only\s+)?((?:{_NAME_PART}\s*\.\s*)?{_NAME_PART})\s+(.*)$",
                     re.IGNORECASE | re.DOTALL)
 
 

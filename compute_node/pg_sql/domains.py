@@ -15,6 +15,7 @@ COLLATE.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from urllib.parse import quote, unquote
@@ -23,11 +24,19 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import schema
+from compute_node.pg_sql.constraints import parsed_sqlite
 from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, quoted_ident, segments, sql_string
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
 HOLDER_PREFIX = "sqlite_domain:"
+# pg_type's OIDs of domains: this + the holder's sqlite_master rowid; of their CHECKs in
+# pg_constraint: the other + rowid * 100 + the CHECK's position.
+DOMAIN_OID_BASE = 650_000
+CONSTRAINT_OID_BASE = 3_000_000
+# A column made with a domain carries `CONSTRAINT "pgdomain:<name>" CHECK (1)` (never
+# false): what pg_attribute.atttypid reads the domain from.
+_MARK = "pgdomain:"
 _TOKEN_PREFIX = "pg_domain:"
 _TOKEN = re.compile(r"/\*pg_domain:([^*]*)\*/")
 _NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -181,10 +190,72 @@ def column(c: exp.ColumnDef) -> exp.ColumnDef:
         parts.append("NOT NULL")
     for cname, check in d["checks"]:
         parts.append(f'CONSTRAINT "{cname}" CHECK ({with_value(check, name)})')
+    parts.append(f'CONSTRAINT "{_MARK}{d["name"].replace(chr(34), chr(34) * 2)}" CHECK (1)')
     made = sqlglot.parse_one(f"CREATE TABLE _x ({name} {' '.join(parts)})", read="postgres")
     new = made.this.expressions[0]
     new.set("constraints", list(c.args.get("constraints") or []) + list(new.args.get("constraints") or []))
     return new
+
+
+@functools.lru_cache(maxsize=256)
+def _column_domains(create_sql: str) -> dict[str, str]:
+    """column (lower case) -> the domain it was made with, of a CREATE TABLE text."""
+    tree = parsed_sqlite(create_sql) if _MARK in create_sql else None
+    if tree is None:
+        return {}
+    out = {}
+    for col in tree.find_all(exp.ColumnDef):
+        for k in col.args.get("constraints") or []:
+            named = k.args.get("this")
+            if named is not None and named.name.startswith(_MARK):
+                out[col.name.lower()] = named.name[len(_MARK):]
+    return out
+
+
+def column_domain(create_sql: str | None, column: str | None) -> str | None:
+    """SQL function pg_column_domain(CREATE TABLE text, column): the domain the column was
+    made with (its holder may be gone: DROP DOMAIN leaves the column), None for none."""
+    if not create_sql or column is None:
+        return None
+    return _column_domains(create_sql).get(str(column).lower())
+
+
+def field(holder_sql: str | None, key: str):
+    """SQL function pg_domain_field(holder's sql, key): 'checks' as JSON [[name, check]],
+    'base', 'not_null' (1/0), 'default'."""
+    m = _TOKEN.search(holder_sql or "")
+    if m is None:
+        return None
+    fields = json.loads(unquote(m.group(1)))
+    if key == "checks":
+        return json.dumps(fields["checks"])
+    if key in ("output", "send"):  # a domain's values are written as its base type's
+        from compute_node.pg_sql import catalog, types
+
+        oid = types.column_oid(fields["base"])
+        row = next((r for r in catalog.BUILTIN_TYPES if r[0] == oid), None)
+        return catalog.io_functions(row[6])[1 if key == "output" else 3] if row else None
+    return int(fields[key]) if isinstance(fields[key], bool) else fields[key]
+
+
+# pg_type's rows of the domains (catalog.py's pg_type columns, in order)
+PG_TYPE_ROWS = (
+    f"SELECT {DOMAIN_OID_BASE} + m.rowid AS oid, substr(m.name, {len(HOLDER_PREFIX) + 1}) AS typname, "
+    "2200 AS typnamespace, 10 AS typowner, -1 AS typlen, 0 AS typbyval, 'd' AS typtype, 'U' AS typcategory, "
+    "0 AS typispreferred, 1 AS typisdefined, ',' AS typdelim, 0 AS typrelid, 0 AS typelem, 0 AS typarray, "
+    "'domain_in' AS typinput, pg_domain_field(m.sql, 'output') AS typoutput, 'domain_recv' AS typreceive, "
+    "pg_domain_field(m.sql, 'send') AS typsend, "
+    "'i' AS typalign, 'p' AS typstorage, pg_domain_field(m.sql, 'not_null') AS typnotnull, "
+    "pg_type_oid(pg_domain_field(m.sql, 'base')) AS typbasetype, "
+    "pg_typmod(pg_domain_field(m.sql, 'base')) AS typtypmod, "
+    "0 AS typndims, 0 AS typcollation, pg_domain_field(m.sql, 'default') AS typdefault, NULL AS typacl, "
+    "pg_domain_field(m.sql, 'default') AS typdefaultbin "
+    f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE '{HOLDER_PREFIX}%'")
+
+
+def register(conn) -> None:
+    conn.create_scalar_function("pg_domain_field", field, 2, deterministic=True)
+    conn.create_scalar_function("pg_column_domain", column_domain, 2, deterministic=True)
 
 
 def cast(value: exp.Expression, to: exp.DataType) -> exp.Expression | None:

@@ -264,7 +264,7 @@ PG_TYPE_ROWS = (f"SELECT {ENUM_OID_BASE} + m.rowid AS oid, substr(m.name, {len(H
                 "0 AS typelem, 0 AS typarray, 'enum_in' AS typinput, 'enum_out' AS typoutput, "
                 "'enum_recv' AS typreceive, 'enum_send' AS typsend, 'i' AS typalign, 'p' AS typstorage, "
                 "0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, 0 AS typndims, 0 AS typcollation, "
-                "NULL AS typdefault, NULL AS typacl "
+                "NULL AS typdefault, NULL AS typacl, NULL AS typdefaultbin "
                 f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE '{HOLDER_PREFIX}%'")
 PG_ENUM = (f"SELECT {ENUM_OID_BASE} * 10 + m.rowid * 1000 + l.key AS oid, {ENUM_OID_BASE} + m.rowid AS enumtypid, "
            "l.key + 1 AS enumsortorder, l.value AS enumlabel FROM sqlite_master m, json_each(pg_enum_labels(m.sql)) l "
@@ -272,8 +272,8 @@ PG_ENUM = (f"SELECT {ENUM_OID_BASE} * 10 + m.rowid * 1000 + l.key AS oid, {ENUM_
 
 
 def format_type(call):
-    """format_type(oid, typmod) in a catalog query: an enum type's name from its holder's
-    row, else the built-in type's (the SQLite function)."""
+    """format_type(oid, typmod) in a catalog query: an enum type's or a domain's name from
+    its holder's row, else the built-in type's (the SQLite function)."""
     import sqlglot
     from sqlglot import expressions as exp
 
@@ -282,5 +282,11 @@ def format_type(call):
                             f"'view' AND e.rowid = :x - {ENUM_OID_BASE} AND e.name LIKE '{HOLDER_PREFIX}%'",
                             read="sqlite")
     sub.find(exp.Placeholder).replace(oid.copy())
+    from compute_node.pg_sql import domains
+
+    domain = sqlglot.parse_one(f"SELECT substr(d.name, {len(domains.HOLDER_PREFIX) + 1}) FROM sqlite_master d "
+                               f"WHERE d.type = 'view' AND d.rowid = :x - {domains.DOMAIN_OID_BASE} "
+                               f"AND d.name LIKE '{domains.HOLDER_PREFIX}%'", read="sqlite")
+    domain.find(exp.Placeholder).replace(oid.copy())
     builtin = exp.Anonymous(this="pg_builtin_format_type", expressions=[e.copy() for e in call.expressions])
-    return exp.Coalesce(this=exp.Subquery(this=sub), expressions=[builtin])
+    return exp.Coalesce(this=exp.Subquery(this=sub), expressions=[exp.Subquery(this=domain), builtin])

@@ -299,6 +299,18 @@ _CATALOG_OID_COLUMNS = frozenset({
     "reltablespace", "pronamespace", "prorettype", "extnamespace", "inhrelid", "inhparent"})
 
 
+# Array columns of the system catalogs, by element type (arrays.ELEMENTS' names; an
+# aclitem[] is read as text[]): what unnest() and ANY read their elements as.
+CATALOG_ARRAY_COLUMNS = {
+    **dict.fromkeys(("reloptions", "attoptions", "attfdwoptions", "fdwoptions", "srvoptions", "ftoptions",
+                     "umoptions", "spcoptions", "proconfig", "proargnames", "evttags", "subpublications",
+                     "relacl", "attacl", "nspacl", "proacl", "typacl", "datacl", "lanacl", "fdwacl", "srvacl",
+                     "spcacl", "defaclacl", "lomacl", "initprivs", "extcondition", "setconfig"), "text"),
+    **dict.fromkeys(("conkey", "confkey", "conpfeqop", "conppeqop", "conffeqop", "prattrs"), "int2"),
+    **dict.fromkeys(("polroles", "extconfig", "proallargtypes", "partclass"), "oid"),
+}
+
+
 def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
     """The kind of `col` in one FROM source, None when the source has no such column."""
     if col.table and col.table != src.alias_or_name:

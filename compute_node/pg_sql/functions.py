@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, enums, extensions, float_input, index_definitions, int_coercion, json_functions,
-    more_functions, numeric, ordered_set, renames, routines, row_functions, settings, statistics, table_as, temporal,
-    temporal_functions, triggers, typed_functions, types, values,
+    catalog, comments, constraints, dependencies, domains, enums, extensions, float_input, index_definitions,
+    int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines, row_functions, settings,
+    statistics, system_catalogs, table_as, temporal, temporal_functions, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 from sixfold.errors import SqlError
@@ -356,6 +356,16 @@ def _char_max_length(decltype):
     return None
 
 
+def _type_storage(decltype):
+    """pg_attribute.attstorage of a column of this declared type, its type's typstorage:
+    arrays and variable-length texts 'x' (extended), numeric 'm' (main), the fixed-length
+    types 'p' (plain)."""
+    shown = _format_type(decltype)
+    if shown.endswith("[]") or shown in ("text", "bytea", "json", "jsonb") or shown.startswith("character"):
+        return "x"
+    return "m" if shown.startswith("numeric") else "p"
+
+
 def _format_type(decltype):
     """format_type(): the PostgreSQL spelling of a declared type, with its modifiers."""
     if not decltype:
@@ -512,6 +522,8 @@ _DEFAULT_TEXT = {"pg_current_date()": "CURRENT_DATE", "strftime('%y-%m-%d %h:%m:
 _CALL_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\(")
 _NEXTVAL = re.compile(r"^nextval\('(?:public\.)?((?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
 _ENUM_DEFAULT = re.compile(r"^('(?:[^']|'')*') COLLATE \"(pg_enum:[^\"]*)\"$")
+# 'x'::timestamptz as the translator stores it: pg_cast('x', 'timestamptz')
+_CAST_DEFAULT = re.compile(r"^\(?pg_cast\(('(?:[^']|'')*'), '(\w+)'\)\)?$", re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
 _NUMERIC_FAMILY = ("integer", "smallint", "bigint", "numeric", "double precision", "real")
 
@@ -536,6 +548,9 @@ def _default_text(text, decltype=None):
     enum = _ENUM_DEFAULT.match(t)
     if enum:  # an enum label: its column's collation named the type (enums.py), not PostgreSQL
         return f"{enum.group(1)}::{enums.decode(enum.group(2))[0]}"
+    cast = _CAST_DEFAULT.match(t)
+    if cast and cast.group(2).lower() in types.TYPE_OIDS:  # a typed constant, as it was written
+        return f"{cast.group(1)}::{types.REGTYPE_NAMES[types.TYPE_OIDS[cast.group(2).lower()]]}"
     call = _CALL_NAME.match(t)
     if call:  # PostgreSQL prints function names as written, lower case here
         return call.group(1).lower() + t[call.end(1):]
@@ -820,6 +835,36 @@ def _numeric_text_key(s: str) -> tuple:
     return (0, d) if d.is_finite() else (1, s)
 
 
+# a built-in array type's OID -> its element type's (pg_type.typarray read backwards)
+_ARRAY_ELEMENTS = {row[10]: row[0] for row in catalog.BUILTIN_TYPES if row[10]}
+
+
+def _format_builtin_type(oid, typmod):
+    """format_type(oid, typmod) of a built-in type: its SQL name with the modifier the
+    typmod encodes (character varying(120), numeric(12,2), timestamp(3) with time zone),
+    '[]' after an array's; '???' for an OID no type has."""
+    if oid is None:
+        return None
+    oid, mod = int(oid), -1 if typmod is None else int(typmod)
+    if oid in _ARRAY_ELEMENTS:
+        return _format_builtin_type(_ARRAY_ELEMENTS[oid], mod) + "[]"
+    name = types.REGTYPE_NAMES.get(oid)
+    if name is None:
+        return "???"
+    if mod < 0:
+        return name
+    if oid in (types.VARCHAR, types.BPCHAR) and mod >= 4:
+        return f"{name}({mod - 4})"
+    if oid == types.NUMERIC and mod >= 4:
+        return f"numeric({((mod - 4) >> 16) & 0xFFFF},{(mod - 4) & 0xFFFF})"
+    if oid in (types.TIME, types.TIMESTAMP, types.TIMESTAMPTZ):
+        head, _, zone = name.partition(" ")
+        return f"{head}({mod}) {zone}"
+    if oid == types.INTERVAL and mod & 0xFFFF != 0xFFFF:
+        return f"interval({mod & 0xFFFF})"
+    return name
+
+
 def register(conn: apsw.Connection) -> None:
     from compute_node.pg_sql import arrays, sequences
 
@@ -867,6 +912,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_tablespace_named", _tablespace_named, 1, **det)
     conn.create_scalar_function("pg_view_definition", catalog.view_definition, 1, **det)
     conn.create_scalar_function("pg_indexdef", typed_functions.sql_function(index_definitions.definition), 4, **det)
+    conn.create_scalar_function("pg_indexes_indexdef", index_definitions.listed_definition, 4, **det)
     conn.create_scalar_function("pg_first", lambda first, _rest: first, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 2, **det)
     conn.create_scalar_function("pg_pow", _pow, 3, **det)
@@ -886,6 +932,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)
     conn.create_scalar_function("pg_format_type", _format_type, 1, **det)
+    conn.create_scalar_function("pg_type_storage", _type_storage, 1, **det)
     conn.create_scalar_function("pg_typmod", types.typmod, 1, **det)
     conn.create_scalar_function("pg_information_precision", types.information_schema_precision, 2, **det)
     conn.create_scalar_function("pg_udt_name", _udt_name, 1, **det)
@@ -908,6 +955,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_key_index", lambda t, cols: catalog.key_index(conn, t, cols), 2)
     conn.create_scalar_function("pg_column_type", catalog.serial_column_type, 3, **det)
     conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
+    conn.create_scalar_function("pg_fk_deferral", constraints.foreign_key_deferral, 2, **det)
+    conn.create_scalar_function("pg_referenced_relations", dependencies.referenced_relations, 1, **det)
     conn.create_scalar_function("pg_vector_at", _vector_at, 2, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)
     conn.create_scalar_function("pg_with_scale", lambda v, sc: types.with_scale(v, int(sc)), 2, **det)
@@ -918,7 +967,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("gen_random_uuid", lambda: str(__import__("uuid").uuid4()), 0)
     extensions.register(conn)
     enums.register(conn)
+    domains.register(conn)
     more_functions.register(conn)
+    system_catalogs.register(conn)
     ordered_set.register(conn)
     statistics.register(conn)
     temporal_functions.register(conn)
@@ -931,9 +982,10 @@ def register(conn: apsw.Connection) -> None:
     for fn in ("pg_get_function_arguments", "pg_get_function_identity_arguments"):
         conn.create_scalar_function(fn, lambda oid: routines.described(conn, oid, "arguments"), 1)
     conn.create_scalar_function("pg_function_is_visible", lambda oid: 1, 1, **det)
+    # a body is kept as written (pg_proc.prosrc), never as a parsed SQL-standard body
+    conn.create_scalar_function("pg_get_function_sqlbody", lambda oid: None, 1, **det)
     for name in ("format_type", "pg_builtin_format_type"):  # the second: under an enum type's lookup
-        conn.create_scalar_function(name, lambda oid, typmod: None if oid is None else
-                                    types.REGTYPE_NAMES.get(int(oid), "???"), 2, **det)
+        conn.create_scalar_function(name, _format_builtin_type, 2, **det)
     conn.create_scalar_function("pg_to_regtype", _to_regtype, 2, **det)
     conn.create_scalar_function("pg_regtype_name", _regtype_name, 1, **det)
     conn.create_scalar_function("pg_unqualified", lambda n: None if n is None else str(n).split(".")[-1].strip('"'),

@@ -433,6 +433,8 @@ JSON_ROWS = {
     "jsonb_array_elements_text": ("elements_text", 1, (("value", "text"),)),
     "json_object_keys": ("keys", 0, (("json_object_keys", "text"),)),
     "jsonb_object_keys": ("keys", 1, (("jsonb_object_keys", "text"),)),
+    # not json's, but of the same shape: a text[] of 'name=value' options (row_functions.py)
+    "pg_options_to_table": ("options", 0, (("option_name", "text"), ("option_value", "text"))),
 }
 
 

@@ -29,7 +29,8 @@ from sixfold.errors import SqlError
 _SQLITE_COLUMNS = {2: ("pg_key", "pg_value"), 1: ("pg_value",)}
 # The kind of each pg_rows column per mode (what exprtypes says a reference is).
 _KINDS = {"each": {"pg_key": "text", "pg_value": "json"}, "each_text": {"pg_key": "text", "pg_value": "text"},
-          "elements": {"pg_value": "json"}, "elements_text": {"pg_value": "text"}, "keys": {"pg_value": "text"}}
+          "elements": {"pg_value": "json"}, "elements_text": {"pg_value": "text"}, "keys": {"pg_value": "text"},
+          "options": {"pg_key": "text", "pg_value": "text"}}
 
 
 def _srf(src: exp.Expression) -> str | None:

@@ -55,7 +55,7 @@ def _parenthesized(text: str) -> tuple[str | None, str]:
 
 def type_oid(name: str) -> int:
     """A declared parameter type's OID; 42704 for a type PostgreSQL would not know."""
-    decl = " ".join(name.lower().split())
+    decl = " ".join(name.lower().split()).removeprefix("pg_catalog.")
     base = re.sub(r"\s*\(.*\)", "", decl).removesuffix("[]").strip()
     if base not in pgtypes.TYPE_OIDS and base not in _TEXT_NAMES:
         raise SqlError(f'type "{name.strip()}" does not exist', "42704")

@@ -34,6 +34,10 @@ class _Gen(SQLite.Generator):
 _SQLITE_KEYWORDS = frozenset(apsw.keywords)
 # Catalog columns of type int2vector or oidvector (subscripts start at 0)
 _VECTOR_COLUMNS = frozenset({"indkey", "indclass", "indcollation", "indoption", "proargtypes"})
+# Catalog columns of type name, which (unlike text) has subscripts: typname[0] is its first
+# character.
+_NAME_COLUMNS = frozenset({"typname", "relname", "attname", "nspname", "proname", "conname", "extname", "rolname",
+                           "datname", "spcname", "amname", "tgname", "lanname", "collname", "opcname", "evtname"})
 
 
 def gen(tree: exp.Expression) -> str:
@@ -156,6 +160,11 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="substr", expressions=[
                     exp.Cast(this=x, to=exp.DataType.build("TEXT")), exp.Literal.number(1), n.copy()])
             return exp.Cast(this=x, to=exp.DataType.build("TEXT"))
+        if t == "USERDEFINED" and to.sql("postgres").lower() in ('"char"', 'pg_catalog."char"'):
+            # the one-byte internal type (pg_class.relkind's): the text's first character
+            return exp.Anonymous(this="substr", expressions=[
+                exp.Cast(this=_as_text(x, "t", "f"), to=exp.DataType.build("TEXT")), exp.Literal.number(1),
+                exp.Literal.number(1)])
         if t == "USERDEFINED":
             token = enums.token_of_type(to.sql("postgres"))
             if token is not None:  # an enum type: a label, compared in the labels' order
@@ -211,6 +220,11 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) 
         return _regclass(found, named=False, strict=False) if named and shown else found
     if short in ("regproc", "regprocedure") and isinstance(x, exp.Literal) and x.is_string:
         return _io_function(x.this, short, shown)
+    if short == "regnamespace":  # 'public'::regnamespace is 2200 (3F000 for no schema), 2200::regnamespace public
+        found = exp.Anonymous(this="pg_regnamespace", expressions=[x]) if named else x
+        return exp.Anonymous(this="pg_regnamespace_name", expressions=[found]) if shown or not named else found
+    if short == "regproc" and not named:  # a function's OID (pg_trigger.tgfoid): its name
+        return exp.Anonymous(this="pg_regproc_name", expressions=[x])
     raise SqlError(f"cast to type {name} is not supported", "0A000")
 
 
@@ -285,6 +299,12 @@ def _relation_subquery(sql: str, relation: exp.Expression, others: dict | None =
     for placeholder in list(sub.find_all(exp.Placeholder)):
         placeholder.replace((others or {}).get(placeholder.name, oid).copy())
     return exp.Subquery(this=sub)
+
+
+def _names_tableoid(table: exp.Table) -> bool:
+    """Whether the statement holding `table` names the system column tableoid (which
+    `SELECT *` does not show, so a catalog relation has it only when asked)."""
+    return any(c.name.lower() == "tableoid" for c in table.root().find_all(exp.Column))
 
 
 def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.Expression:
@@ -1774,6 +1794,9 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             # pg_index.indkey and its kin are int2vector / oidvector: their subscripts start
             # at 0 (`one_based` is the subscript as written), their text is '1 2'
             return exp.Anonymous(this="pg_vector_at", expressions=[node.this, one_based])
+        if isinstance(node.this, exp.Column) and node.this.name.lower() in _NAME_COLUMNS and \
+                exprtypes.column_decl(node.this) is None:
+            return exp.Anonymous(this="pg_name_at", expressions=[node.this, one_based])
         elem = ""
         if isinstance(node.this, exp.Column):
             from compute_node.pg_sql import arrays
@@ -2205,6 +2228,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 return exp.Literal.number(ctx.backend_pid)
             if fname in ("user", "current_user", "session_user", "pg_get_userbyid"):
                 return user_lit.copy()  # every object belongs to the one user a cluster has
+            if fname == "acldefault" and len(node.expressions) == 2:  # the owner is that user
+                return exp.Anonymous(this="pg_acldefault", expressions=[node.expressions[0], user_lit.copy()])
             if fname in _UNSUPPORTED_FUNCS:
                 raise SqlError(f"function {fname}() is not supported", "0A000")
         if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and \
@@ -2218,7 +2243,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
                 return _generate_series(inner, node.args.get("alias"))
             if isinstance(inner, exp.Identifier):
-                sql = catalog.relation_sql(node.db or None, inner.name, ctx.user, ctx.database)
+                sql = catalog.relation_sql(node.db or None, inner.name, ctx.user, ctx.database,
+                                           tableoid=_names_tableoid(node))
                 if sql is not None and (node.db or inner.name.lower().startswith("pg_")):
                     alias = node.args.get("alias")
                     sub = sqlglot.parse_one(sql, read="sqlite")
@@ -2453,14 +2479,20 @@ _DEFAULT_COLLATION = re.compile(r"\s+COLLATE\s+pg_catalog\s*\.\s*\"?default\"?",
 
 def _operator_forms(pg_sql: str) -> str:
     """OPERATOR(pg_catalog.~) is ~, and COLLATE pg_catalog.default changes nothing (psql's
-    name patterns send both)."""
-    if "pg_catalog" not in pg_sql:
+    name patterns send both); ::oid[] is ::pg_catalog.oid[] (pg_dump's)."""
+    if "pg_catalog" not in pg_sql and "[" not in pg_sql:
         return pg_sql
     parts = []
     for kind, s, e in segments(pg_sql):
         seg = pg_sql[s:e]
-        parts.append(_DEFAULT_COLLATION.sub("", _QUALIFIED_OPERATOR.sub(r" \1 ", seg)) if kind == "code" else seg)
+        if kind == "code":  # ::oid[] too, which sqlglot can read only qualified
+            seg = _DEFAULT_COLLATION.sub("", _QUALIFIED_OPERATOR.sub(r" \1 ", seg))
+            seg = _OID_ARRAY.sub("::pg_catalog.oid[]", seg)
+        parts.append(seg)
     return "".join(parts)
+
+
+_OID_ARRAY = re.compile(r"::\s*oid\s*\[\s*\]", re.IGNORECASE)
 
 
 _ZERO_BASED = "pg_subscript_zero_based"
@@ -2489,7 +2521,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
     _mark_subscripts(trees[0])
-    tree = _catalog_types_unqualified(trees[0])
+    tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
             same = exp.LogicalAnd(this=call.expressions[0])
@@ -2500,12 +2532,28 @@ def parse_one(pg_sql: str) -> exp.Expression:
     return sql_functions.inline_calls(tree)
 
 
+def _catalog_functions_unqualified(tree: exp.Expression) -> exp.Expression:
+    """pg_catalog.array_agg(x ORDER BY y) is array_agg(...): sqlglot reads a qualified
+    call as an anonymous function, so it is read again without its schema (an aggregate
+    then is one)."""
+    for dot in list(tree.find_all(exp.Dot)):
+        if isinstance(dot.this, exp.Identifier) and dot.this.name.lower() == "pg_catalog" and \
+                isinstance(dot.expression, exp.Anonymous) and dot.expression.find(exp.Order):
+            again = sqlglot.parse_one(dot.expression.sql("postgres"), read="postgres")
+            if dot is tree:
+                return again
+            dot.replace(again)
+    return tree
+
+
 def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
     """pg_catalog.text is text (psql writes its casts so): the type without its schema."""
     for dt in list(tree.find_all(exp.DataType)):
         kind = dt.args.get("kind")
         if dt.this == exp.DataType.Type.USERDEFINED and isinstance(kind, exp.Dot) and \
                 isinstance(kind.this, exp.Identifier) and kind.this.name.lower() == "pg_catalog":
+            if kind.expression.args.get("quoted") and kind.expression.name == "char":
+                continue  # pg_catalog."char", the one-byte type, is no char(1) (_cast reads it)
             name = kind.expression.name
             params = ", ".join(p.sql("postgres") for p in dt.expressions)
             try:
@@ -3402,6 +3450,9 @@ def _array_oid(e: exp.Expression) -> int | None:
     if isinstance(inner, (exp.Parameter, exp.Var)):
         oid = exprtypes.parameter_oid(inner)
         return oid if oid in arrays.ARRAY_OIDS else None
+    if isinstance(inner, exp.Column) and exprtypes.column_decl(inner) is None and \
+            inner.name.lower() in exprtypes.CATALOG_ARRAY_COLUMNS:
+        return arrays.ELEMENTS[exprtypes.CATALOG_ARRAY_COLUMNS[inner.name.lower()]][1]
 
     for col in e.find_all(exp.Column):
         decl = exprtypes.column_decl(col)

@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"/\*pg_function:([^*]*)\*/")
 # pg_proc's OIDs of these functions: this + the holder's sqlite_master rowid.
 FUNCTION_OID_BASE = 700_000
 TRIGGER_TYPE_OID = 2279
+PLPGSQL_LANGUAGE_OID = 13563  # PostgreSQL 15's pg_language row of plpgsql (sql is 14)
 _NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _HEAD = re.compile(rf"\s*(or\s+replace\s+)?function\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s*\((.*?)\)\s*(.*)$",
                    re.IGNORECASE | re.DOTALL)
@@ -197,14 +198,15 @@ def catalog_rows_sql() -> str:
     """pg_proc's rows of the trigger functions (the view filters the rest out)."""
     return (f"SELECT {FUNCTION_OID_BASE} + m.rowid AS oid, substr(m.name, {len(HOLDER_PREFIX) + 1}) AS proname, "
             f"2200 AS pronamespace, 10 AS proowner, CASE pg_function_field(m.sql, 'language') WHEN 'sql' THEN 14 "
-            "ELSE 13 END AS prolang, 100 AS procost, 0 AS prorows, 0 AS provariadic, "
+            f"ELSE {PLPGSQL_LANGUAGE_OID} END AS prolang, 100 AS procost, 0 AS prorows, 0 AS provariadic, "
             f"'f' AS prokind, 0 AS prosecdef, 0 AS proleakproof, pg_function_field(m.sql, 'strict') AS proisstrict, "
             "0 AS proretset, pg_function_field(m.sql, 'volatile') AS provolatile, 'u' AS proparallel, "
             "pg_function_field(m.sql, 'nargs') AS pronargs, 0 AS pronargdefaults, "
             "pg_function_field(m.sql, 'rettype_oid') AS prorettype, pg_function_field(m.sql, 'argtypes') AS proargtypes, "
             "NULL AS proallargtypes, NULL AS proargmodes, "
             f"NULL AS proargnames, NULL AS proargdefaults, pg_function_field(m.sql, 'body') AS prosrc, "
-            f"NULL AS probin, NULL AS proconfig, NULL AS proacl "
+            f"NULL AS probin, NULL AS proconfig, NULL AS proacl, NULL AS protrftypes, '-' AS prosupport, "
+            "NULL AS prosqlbody "
             f"FROM sqlite_master m WHERE m.type = 'view' AND m.name LIKE 'sqlite\\_func:%' ESCAPE '\\'")
 
 

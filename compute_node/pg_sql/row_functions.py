@@ -8,7 +8,8 @@ t`). This module has two visible columns with names no table uses, and two hidde
 for its arguments; a plan that does not supply both arguments is refused, so
 `FROM t, pg_rows(t.doc, ...)` always reads t first (correlated, as LATERAL would be).
 
-`spec` is 'json:<mode>:<0|1>:<function>' or 'array:<element kind>'.
+`spec` is 'json:<mode>:<0|1>:<function>' or 'array:<element kind>'; mode 'options' is
+pg_options_to_table's (a text[] of 'name=value').
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def rows(source, spec: str) -> list[tuple]:
     if kind == "array":
         return list(enumerate(arrays.array_rows(source, rest), start=1))
     mode, binary, name = rest.split(":", 2)
+    if mode == "options":  # pg_options_to_table(reloptions): 'fillfactor=70' -> (fillfactor, 70)
+        return [tuple(o.partition("=")[::2]) for o in arrays.array_rows(source, "text") if o is not None]
     return json_functions.json_rows(source, mode, int(binary), name)
 
 

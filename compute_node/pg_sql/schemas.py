@@ -8,7 +8,7 @@ what `prisma migrate reset` and many test setups send.
 DROP SCHEMA public CASCADE drops every user object in one transaction: the triggers first
 (a trigger's body may name a table dropped before its own), then views, then tables with
 a table referring to another dropped before it (foreign keys deferred for cycles), then
-the hidden views that keep types and functions. It leaves a hidden marker view; CREATE
+the hidden views that keep types, domains and functions. It leaves a hidden marker view; CREATE
 SCHEMA public removes it. Without CASCADE, a schema with objects is 2BP01.
 """
 
@@ -55,6 +55,15 @@ def create(rest: str) -> Statement:
     raise SqlError('schema "public" already exists', "42P06")
 
 
+def _shown(kind: str, name: str) -> str:
+    """An object as PostgreSQL's notices name it: `table t`, `type status` (an enum's or a
+    domain's holder), `function f` (a function's)."""
+    for prefix, what in (("sqlite_enum:", "type"), ("sqlite_domain:", "type"), ("sqlite_func:", "function")):
+        if name.startswith(prefix):
+            return f"{what} {name[len(prefix):]}"
+    return f"{kind} {name}"
+
+
 def _tables_children_first(tables: list[str]) -> list[str]:
     """Tables ordered so that one referring to another (a foreign key) comes before it."""
     cat = schema.current()
@@ -90,7 +99,7 @@ def drop(rest: str) -> list[Statement]:
         objects = cat.rows("SELECT type, name FROM sqlite_master WHERE NOT pg_hidden_object(name) "
                            "AND type IN ('table', 'view') UNION ALL SELECT type, name FROM sqlite_master "
                            "WHERE type = 'view' AND (name LIKE 'sqlite\\_enum:%' ESCAPE '\\' "
-                           "OR name LIKE 'sqlite\\_func:%' ESCAPE '\\')")
+                           "OR name LIKE 'sqlite\\_func:%' ESCAPE '\\' OR name LIKE 'sqlite\\_domain:%' ESCAPE '\\')")
         if objects and (m.group(4) or "").lower() != "cascade":
             raise SqlError("cannot drop schema public because other objects depend on it", "2BP01")
         triggers = [r[0] for r in cat.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
@@ -105,6 +114,6 @@ def drop(rest: str) -> list[Statement]:
                f"CREATE VIEW IF NOT EXISTS \"{DROPPED_MARKER}\" AS SELECT NULL AS dropped",
                "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {_version() + len(triggers) + len(views) + len(tables) + 2}"]
         notice = ("00000", f"drop cascades to {len(objects)} other objects") if len(objects) > 1 else \
-            ("00000", f"drop cascades to {objects[0][0]} {objects[0][1]}") if objects else None
+            ("00000", "drop cascades to " + _shown(*objects[0])) if objects else None
         out.append(Statement(kind="sql", tag="DROP SCHEMA", sqlite=tuple(sql), notice=notice))
     return out

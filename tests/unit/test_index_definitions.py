@@ -49,3 +49,38 @@ def test_foreign_key_parts(definition, update, delete, referenced):
 ])
 def test_foreign_key_names(sql, cols, want):
     assert constraints.foreign_key_name(sql, "c", cols) == want
+
+
+def _made(keys: str, where: str | None, sqlite_keys: str, head: str = "CREATE INDEX i", on: str = "ON t") -> str:
+    return f"{head} {index_definitions.written_comment(keys, where, sqlite_keys)} {on} {sqlite_keys}"
+
+
+def test_expression_and_partial_indexes_print_their_keys_as_written():
+    sql = _made("lower(email)", None, "(lower(email))", head="CREATE UNIQUE INDEX i")
+    assert index_definitions.definition(sql, "i", "t", None) == "CREATE UNIQUE INDEX i ON public.t USING btree " \
+                                                                "(lower(email))"
+    sql = _made("kind", "kind <> 'noise'", "(kind) WHERE kind <> 'noise'")
+    assert index_definitions.definition(sql, "i", "t", "kind") == \
+        "CREATE INDEX i ON public.t USING btree (kind) WHERE kind <> 'noise'"
+    sql = _made("items", None, "(items)", on="ON t /*using gin*/")  # plain keys: read from SQLite's, the method kept
+    assert index_definitions.definition(sql, "i", "t", "items") == "CREATE INDEX i ON public.t USING gin (items)"
+
+
+def test_kept_keys_go_stale_when_sqlite_text_changes():
+    """A column renamed since CREATE INDEX (SQLite rewrote its text): refused, never the old text."""
+    sql = _made("lower(email)", None, "(lower(email))").replace("(lower(email))", "(lower(mail))")
+    with pytest.raises(values.InputError) as e:
+        index_definitions.definition(sql, "i", "t", None)
+    assert e.value.sqlstate == "0A000"
+
+
+@pytest.mark.parametrize("sql,cols,want", [
+    ("CREATE TABLE c (a int REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED, b int)", "a",
+     " DEFERRABLE INITIALLY DEFERRED"),
+    ("CREATE TABLE c (a int, b int, FOREIGN KEY (a, b) REFERENCES p (x, y) DEFERRABLE)", "a,b", " DEFERRABLE"),
+    ("CREATE TABLE c (a int, FOREIGN KEY (a) REFERENCES p (x) DEFERRABLE INITIALLY IMMEDIATE)", "a", " DEFERRABLE"),
+    ("CREATE TABLE c (a int REFERENCES p (id), b int REFERENCES q (id) DEFERRABLE)", "a", ""),
+    ("CREATE TABLE c (a int REFERENCES p (id) NOT DEFERRABLE)", "a", ""),
+])
+def test_foreign_key_deferral(sql, cols, want):
+    assert constraints.foreign_key_deferral(sql, cols) == want

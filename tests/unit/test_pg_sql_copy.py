@@ -141,3 +141,25 @@ def test_binary_copy_refuses_bad_streams():
     p.feed(BINARY_HEADER + format_binary_row([b"x"]))
     with pytest.raises(SqlError):
         p.finish()  # no trailer: the stream was cut
+
+
+@pytest.mark.parametrize("sql,table,columns", [
+    ('COPY public."MixedCase" ("Id", "Some Col") TO stdout', "MixedCase", ("Id", "Some Col")),  # pg_dump's form
+    ('copy "public"."T" from stdin', "T", None),
+    ('copy "public".t to stdout', "t", None),
+    ("copy public.t (a) from stdin", "t", ("a",)),
+    ('copy public."a.b" to stdout', "a.b", None),
+    ('copy "x.y" to stdout', "x.y", None),
+])
+def test_qualified_table_names(sql, table, columns):
+    s = spec_of(sql)
+    assert (s.table, s.columns) == (table, columns)
+
+
+@pytest.mark.parametrize("sql,sqlstate", [
+    ("copy x.t to stdout", "3F000"), ('copy "x"."t" to stdout', "3F000"), ("copy public. to stdout", "42601"),
+])
+def test_qualified_table_names_refused(sql, sqlstate):
+    with pytest.raises(SqlError) as e:
+        spec_of(sql)
+    assert e.value.sqlstate == sqlstate
