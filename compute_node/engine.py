@@ -596,6 +596,11 @@ class Session:
         self.node.advisory.release(self)
         self.reader.close()
 
+    def deferred_foreign_key_violations(self) -> bool:
+        """Whether this session's write transaction has unresolved violations of SQLite's
+        own deferred foreign keys (SQLite counts them; none in any other state)."""
+        return self.txn == "write" and self.node.writer.status(apsw.SQLITE_DBSTATUS_DEFERRED_FKS)[0] > 0
+
     # --- statements --------------------------------------------------------------------
     def execute(self, sql: str, params: tuple | dict = ()) -> Result:
         """Run one statement (or several without parameters; the last one's result)."""

@@ -141,7 +141,8 @@ CONSTRAINTS = (
     "UNION ALL "  # added by ALTER TABLE: triggers, one of which keeps the constraint in a comment
     f"SELECT {PG_OID_BASE} + 400000 + m.rowid, pg_con_field(m.sql, 'name'), 2200, pg_con_field(m.sql, 'type'), "
     f"{PG_OID_BASE} + c.rowid, coalesce((SELECT {PG_OID_BASE} + r.rowid FROM sqlite_master r WHERE r.type = 'table' "
-    "AND r.name = pg_con_field(m.sql, 'parent')), 0), 0, 0, 0, pg_con_field(m.sql, 'valid'), NULL, NULL, "
+    "AND r.name = pg_con_field(m.sql, 'parent')), 0), 0, pg_con_field(m.sql, 'def') LIKE '% DEFERRABLE%', "
+    "pg_con_field(m.sql, 'def') LIKE '% INITIALLY DEFERRED%', pg_con_field(m.sql, 'valid'), NULL, NULL, "
     "pg_con_field(m.sql, 'def'), pg_con_field(m.sql, 'cols'), pg_con_field(m.sql, 'ncols'), 0, 0 "
     "FROM sqlite_master m JOIN sqlite_master c ON c.type = 'table' AND c.name = m.tbl_name "
     "WHERE m.type = 'trigger' AND instr(m.sql, '/*sixfold_con ') > 0 "

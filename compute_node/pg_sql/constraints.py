@@ -255,25 +255,39 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
     if re.search(r"\bmatch\s+(full|partial)\b", tail, re.IGNORECASE):
         raise SqlError("MATCH FULL and MATCH PARTIAL are not supported", "0A000")
     not_valid = bool(re.search(r"\bnot\s+valid\b", tail, re.IGNORECASE))
-    child_msg = _lit(f'[23503] insert or update on table "{bare}" violates foreign key constraint "{name}"')
-    parent_msg = _lit(f'[23503] update or delete on table "{parent.strip(chr(34))}" violates foreign key '
-                      f'constraint "{name}" on table "{bare}"')
+    initially_deferred = bool(re.search(r"\binitially\s+deferred\b", tail, re.IGNORECASE))
+    deferrable = initially_deferred or bool(re.search(r"\bdeferrable\b", tail, re.IGNORECASE)) and not re.search(
+        r"\bnot\s+deferrable\b", tail, re.IGNORECASE)
+    if initially_deferred and re.search(r"\bnot\s+deferrable\b", tail, re.IGNORECASE):
+        raise SqlError("constraint declared INITIALLY DEFERRED must be DEFERRABLE", "42601")
+    child_text = f'[23503] insert or update on table "{bare}" violates foreign key constraint "{name}"'
+    parent_text = (f'[23503] update or delete on table "{parent.strip(chr(34))}" violates foreign key '
+                   f'constraint "{name}" on table "{bare}"')
+    # (a deferrable one's triggers call pg_fk_violated, which keeps the violation for the
+    # commit when the constraint is deferred: deferred_checks.py; with the query that
+    # finds a violating row then)
+    violation = f"FROM {table} AS c WHERE {' AND '.join(f'c.{x} IS NOT NULL' for x in cols)} AND NOT EXISTS " \
+                f"(SELECT 1 FROM {parent} AS p WHERE {' AND '.join(f'p.{pc} = c.{x}' for x, pc in zip(cols, pcols))})"
+
+    def raised(text: str) -> str:
+        if deferrable:
+            return (f"SELECT pg_fk_violated({_lit(name)}, {int(initially_deferred)}, "
+                    f"{_lit('SELECT 1 ' + violation + ' LIMIT 1')}, {_lit(text)})")
+        return f"SELECT RAISE(ABORT, {_lit(text)})"
     new_notnull = " AND ".join(f"NEW.{c} IS NOT NULL" for c in cols)
     match_new = " AND ".join(f"p.{pc} = NEW.{c}" for c, pc in zip(cols, pcols))
     refs_old = " AND ".join(f"c.{c} = OLD.{pc}" for c, pc in zip(cols, pcols))
     key_changed = " OR ".join(f"NEW.{pc} IS NOT OLD.{pc}" for pc in pcols)
     out = []
     if not not_valid:
-        out.append(f"SELECT pg_raise('23503', {_lit(f'insert or update on table {chr(34)}{bare}{chr(34)} violates foreign key constraint {chr(34)}{name}{chr(34)}')}) "
-                   f"FROM {table} AS c WHERE {' AND '.join(f'c.{x} IS NOT NULL' for x in cols)} AND NOT EXISTS "
-                   f"(SELECT 1 FROM {parent} AS p WHERE {' AND '.join(f'p.{pc} = c.{x}' for x, pc in zip(cols, pcols))}) "
-                   "LIMIT 1")
+        out.append(f"SELECT pg_raise('23503', {_lit(child_text[len('[23503] '):])}) {violation} LIMIT 1")
     check = f"WHEN {new_notnull} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match_new}) " \
-            f"BEGIN SELECT RAISE(ABORT, {child_msg}); END"
+            f"BEGIN {raised(child_text)}; END"
     definition = (f"FOREIGN KEY ({', '.join(c.strip(chr(34)) for c in cols)}) REFERENCES {parent.strip(chr(34))}"
                   f"({', '.join(c.strip(chr(34)) for c in pcols)})"
                   + "".join(f" ON {w.upper()} {actions[w].upper()}" for w in ("update", "delete")
                             if actions.get(w, "no action") != "no action")
+                  + (" DEFERRABLE INITIALLY DEFERRED" if initially_deferred else " DEFERRABLE" if deferrable else "")
                   + (" NOT VALID" if not_valid else ""))
     marker = _marker(name, "f", parent.strip('"'), cols, definition, not not_valid)
     out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'ci')} BEFORE INSERT ON {table} FOR EACH ROW "
@@ -292,10 +306,10 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
         sets = ", ".join(f"{c} = NULL" for c in cols)
         out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pd')} AFTER DELETE ON {parent} FOR EACH ROW "
                    f"BEGIN UPDATE {table} SET {sets} WHERE {refs_old.replace('c.', '')}; END")
-    else:
+    else:  # NO ACTION (deferrable) or RESTRICT (never: PostgreSQL checks it at once)
+        body = raised(parent_text) if on_delete == "no action" else f"SELECT RAISE(ABORT, {_lit(parent_text)})"
         out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pd')} BEFORE DELETE ON {parent} FOR EACH ROW "
-                   f"WHEN EXISTS (SELECT 1 FROM {table} AS c WHERE {refs_old}) "
-                   f"BEGIN SELECT RAISE(ABORT, {parent_msg}); END")
+                   f"WHEN EXISTS (SELECT 1 FROM {table} AS c WHERE {refs_old}) BEGIN {body}; END")
     on_update = actions.get("update", "no action")
     if on_update == "cascade":
         sets = ", ".join(f"{c} = NEW.{pc}" for c, pc in zip(cols, pcols))
@@ -303,9 +317,10 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
                    f"FOR EACH ROW WHEN {key_changed} BEGIN UPDATE {table} SET {sets} "
                    f"WHERE {refs_old.replace('c.', '')}; END")
     elif on_update in ("no action", "restrict"):
+        body = raised(parent_text) if on_update == "no action" else f"SELECT RAISE(ABORT, {_lit(parent_text)})"
         out.append(f"CREATE TRIGGER {trigger_name(table, parent, name, 'pu')} BEFORE UPDATE OF {', '.join(pcols)} ON {parent} "
                    f"FOR EACH ROW WHEN ({key_changed}) AND EXISTS (SELECT 1 FROM {table} AS c WHERE {refs_old}) "
-                   f"BEGIN SELECT RAISE(ABORT, {parent_msg}); END")
+                   f"BEGIN {body}; END")
     else:
         raise SqlError(f"ON UPDATE {on_update.upper()} is not supported in ALTER TABLE", "0A000")
     return out

@@ -15,9 +15,10 @@ from decimal import Decimal, InvalidOperation
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, dependencies, domains, enums, extensions, float_input, index_definitions,
-    int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines, row_functions, settings,
-    statistics, system_catalogs, table_as, temporal, temporal_functions, triggers, typed_functions, types, values,
+    catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
+    index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines,
+    row_functions, settings, statistics, system_catalogs, table_as, temporal, temporal_functions, triggers,
+    typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
 from sixfold.errors import SqlError
@@ -968,6 +969,7 @@ def register(conn: apsw.Connection) -> None:
     extensions.register(conn)
     enums.register(conn)
     domains.register(conn)
+    deferred_checks.register(conn)
     more_functions.register(conn)
     system_catalogs.register(conn)
     ordered_set.register(conn)

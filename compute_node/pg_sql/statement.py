@@ -30,6 +30,8 @@ class SessionContext:
 class Statement:
     kind: str  # "sql" | "set" | "show" | "noop" | "copy" | "declare" | "fetch" | "close_cursor" | "explain"
     #            | "prepare" | "execute" | "deallocate" | "listen" | "unlisten" | "notify" | "do"
+    #            | "set_constraints" (name: the constraints, comma-separated, "" for ALL; value:
+    #              "deferred" | "immediate")
     tag: str
     sqlite: tuple[str, ...] = ()
     param_count: int = 0

@@ -44,7 +44,7 @@ from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import (
-    error_near, has_top_level_semicolon, ident, object_name, split_statements, strip_comments,
+    error_near, has_top_level_semicolon, ident, object_name, split_statements, split_top_level, strip_comments,
 )
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
@@ -314,8 +314,14 @@ def _set(text, rest, ctx):
             elif w not in ("deferrable", "not deferrable"):
                 raise error_near(w)
         return out or [Statement(kind="noop", tag="SET")]
-    if low.startswith("constraints"):
-        return Statement(kind="noop", tag="SET")
+    if low.startswith("constraints"):  # SET CONSTRAINTS {ALL | name, ...} {DEFERRED | IMMEDIATE}
+        m = re.match(r"constraints\s+(.+?)\s+(deferred|immediate)\s*$", body, re.IGNORECASE | re.DOTALL)
+        if not m:
+            raise error_near(body.split()[-1] if len(body.split()) > 1 else "CONSTRAINTS")
+        names = None if m.group(1).strip().lower() == "all" else ",".join(
+            object_name(n.strip().split(".")[-1]) for n in split_top_level(m.group(1)))
+        return Statement(kind="set_constraints", tag="SET CONSTRAINTS", name=names or "",
+                         value=m.group(2).lower())
     m = re.match(r"time\s+zone\s+(.*)$", body, re.IGNORECASE | re.DOTALL)
     if m:
         v = m.group(1).strip()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node import notifications
-from compute_node.pg_sql import functions, plpgsql, schema, sequences, settings
+from compute_node.pg_sql import deferred_checks, functions, plpgsql, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.temp_tables import physical
@@ -120,6 +120,7 @@ class PgSession:
         self._version_at: tuple[tuple[int, int], int] | None = None  # (node's schema epoch, version then)
         self._txn_clock: datetime.datetime | None = None
         self._sequences = sequences.SessionSequences()
+        self._deferred = deferred_checks.DeferredChecks()  # deferrable foreign keys' kept violations
         self.cursors: dict[str, _Cursor] = {}
         self.prepared: dict[str, Prepared] = {}
         # (savepoint, how many NOTIFYs the transaction had then): ROLLBACK TO drops later ones
@@ -399,6 +400,7 @@ class PgSession:
         """The transaction's NOTIFYs published if it committed, else forgotten; its SET
         LOCALs undone, and its SETs if it rolled back; its txid_current() forgotten."""
         self._notify_marks.clear()
+        self._deferred.transaction_ended()
         self.settings.transaction_ended(committed)
         self._assigned_xact_id = None
         if self.engine.notifies:
@@ -426,6 +428,8 @@ class PgSession:
         functions.CLOCK.txn_start = self._txn_clock
         functions.CLOCK.xact_id = self._xact_id
         sequences.SESSION.state = self._sequences
+        deferred_checks.SESSION.state = self._deferred
+        self._deferred.in_block = self.engine.txn is not None
         self._sequences.temp_prefix = physical(self.temps.token, "") if self.temps.used else ""
         settings.SESSION.params = self.params
         try:
@@ -455,6 +459,7 @@ class PgSession:
             functions.CLOCK.txn_start = None
             functions.CLOCK.xact_id = None
             sequences.SESSION.state = None
+            deferred_checks.SESSION.state = None
             settings.SESSION.params = None
             if self.engine.txn is None and self._sequences.pending:
                 self._reapply_sequences()
@@ -462,9 +467,23 @@ class PgSession:
                 # A transaction ended: its cursors go with it (WITH HOLD ones stay).
                 self.cursors = {k: c for k, c in self.cursors.items() if c.hold}
 
+    def _rows_of(self, sqlite: str, params: tuple) -> list[tuple]:
+        return self.engine.execute(sqlite, params).rows
+
+    def _set_constraints(self, stmt: Statement) -> Outcome:
+        if self.engine.txn is None:  # PostgreSQL: a warning, and nothing changes
+            return Outcome("SET CONSTRAINTS", notices=[
+                ("25P01", "SET CONSTRAINTS can only be used in transaction blocks")])
+        deferred_checks.set_constraints(self._deferred, stmt.name.split(",") if stmt.name else None,
+                                        stmt.value == "deferred", self._rows_of,
+                                        self.engine.deferred_foreign_key_violations)
+        return Outcome("SET CONSTRAINTS")
+
     def _run(self, stmt: Statement, params: tuple) -> Outcome:
         if stmt.kind == "set":
             return self.settings.run_set(stmt)
+        if stmt.kind == "set_constraints":
+            return self._set_constraints(stmt)
         if stmt.kind == "show":
             return self.settings.run_show(stmt)
         if stmt.kind in ("listen", "unlisten", "notify"):
@@ -550,7 +569,15 @@ class PgSession:
                 self._run(st, ())
 
     def _commit_actions(self) -> None:
-        """Temporary tables' ON COMMIT DELETE ROWS / DROP, inside the committing transaction."""
+        """Deferred foreign key checks, then temporary tables' ON COMMIT DELETE ROWS / DROP,
+        inside the committing transaction. A deferred check that fails rolls it back and is
+        the commit's error (23503), as in PostgreSQL."""
+        if self._deferred.pending and self.engine.txn is not None:
+            try:
+                deferred_checks.check_pending(self._deferred, None, self._rows_of)
+            except SqlError:
+                self.engine.execute("ROLLBACK")
+                raise
         if self.temps.on_commit and self.engine.txn is not None:
             self._run_statements_of(self.temps.commit_actions())
 

@@ -129,6 +129,17 @@ def _shop(alias: str) -> list:
     out.append(orders.filter(placed__year=2024, placed__month=2).count())
     out.append(list(orders.select_related("customer").order_by("placed", "total")
                     .values_list("customer__name", flat=True)))
+    late = day + datetime.timedelta(days=9)
+    with transaction.atomic(using=alias):  # an order before its customer: Django's keys are checked at commit
+        orders.create(customer_id=987654, total=decimal.Decimal("1"), placed=late)
+        customers.create(id=987654, name="Late", email="late@x.io", tags=[])
+    out.append(list(orders.filter(placed=late).values_list("customer__name", flat=True)))
+    try:
+        with transaction.atomic(using=alias):
+            orders.create(customer_id=987653, total=1, placed=late)
+        out.append("no error")
+    except IntegrityError as e:
+        out.append(e.__cause__.diag.constraint_name)
     customers.filter(pk=b.pk).delete()
     out.append(orders.count())
     connections[alias].close()
@@ -143,4 +154,6 @@ def test_migrate_and_orm_same_as_postgres(postgres_endpoint, sixfold_endpoint): 
     assert want[0] > 0 and want[3] == "auth_user_username_key"
     shop_want, shop_got = _shop("pg"), _shop("sixfold")
     assert shop_got == shop_want
-    assert shop_want[-1] == 2 and "one_order_per_day" in shop_want and "name_not_empty" in shop_want
+    assert shop_want[-1] == 3 and "one_order_per_day" in shop_want and "name_not_empty" in shop_want
+    assert ["Late"] in shop_want and any(isinstance(x, str) and x.endswith("_fk_shop_customer_id")
+                                          for x in shop_want), shop_want

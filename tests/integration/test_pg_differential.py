@@ -3297,6 +3297,47 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from {t}_p",
         "drop table {t}, {t}_p, {t}_n, {t}_a",
     ],
+    "deferrable foreign keys added by ALTER TABLE are checked at commit": [
+        # Django and pg_dump add every foreign key so; a row referring to one inserted later
+        # in the same transaction was refused at once, and SET CONSTRAINTS did nothing
+        "create table {t}_p (id int primary key)",
+        "create table {t} (id int primary key, p int)",
+        "alter table {t} add constraint {t}_fk foreign key (p) references {t}_p(id) deferrable initially deferred",
+        "select pg_get_constraintdef(oid), condeferrable, condeferred from pg_constraint where conname = '{t}_fk'",
+        "begin", "insert into {t} values (1, 5)", "insert into {t}_p values (5)", "commit",
+        "select * from {t}",
+        "begin", "insert into {t} values (2, 6)", "commit",
+        "select count(*) from {t}",
+        "begin", "insert into {t} values (3, 7)", "set constraints all immediate", "rollback",
+        "begin", "set constraints {t}_fk immediate", "insert into {t} values (4, 8)", "rollback",
+        "begin", "insert into {t} values (4, 8)", "set constraints {t}_fk immediate", "rollback",
+        "begin", "delete from {t}_p where id = 5", "insert into {t}_p values (5)", "commit",
+        "begin", "delete from {t}_p where id = 5", "commit",
+        "select count(*) from {t}_p",
+        "insert into {t} values (9, 99)",
+        "set constraints all immediate",
+        "begin", "set constraints nope deferred", "rollback",
+        "create table {t}_q (id int primary key)",
+        "create table {t}_c (id int primary key, p int)",
+        "alter table {t}_c add constraint {t}_c_fk foreign key (p) references {t}_q(id)",
+        "begin", "set constraints {t}_c_fk deferred", "rollback",
+        "begin", "set constraints all deferred", "insert into {t}_c values (1, 1)", "rollback",
+        "alter table {t}_c add constraint {t}_c_fk2 foreign key (p) references {t}_q(id) deferrable",
+        "select conname, condeferrable, condeferred from pg_constraint where conrelid = '{t}_c'::regclass "
+        "order by 1",
+        "alter table {t}_c drop constraint {t}_c_fk",
+        "begin", "insert into {t}_c values (1, 1)", "rollback",
+        "begin", "set constraints {t}_c_fk2 deferred", "insert into {t}_c values (1, 1)", "insert into {t}_q values (1)",
+        "commit",
+        "select * from {t}_c",
+        # one declared in CREATE TABLE (SQLite's own, deferred by SQLite): ALL IMMEDIATE checks it
+        "create table {t}_n (id int primary key, p int references {t}_q(id) deferrable initially deferred)",
+        "begin", "insert into {t}_n values (1, 42)", "set constraints all immediate", "rollback",
+        "begin", "insert into {t}_n values (1, 42)", "insert into {t}_q values (42)", "set constraints all immediate",
+        "commit",
+        "select * from {t}_n",
+        "drop table {t}, {t}_p, {t}_c, {t}_n, {t}_q",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
