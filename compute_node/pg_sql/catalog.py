@@ -432,7 +432,8 @@ RELATIONS: dict[str, str] = {
     "pg_database": (
         "SELECT 1 AS oid, {database} AS datname, 10 AS datdba, 6 AS encoding, 'C' AS datcollate, "
         "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn, 'c' AS datlocprovider, NULL AS daticulocale, "
-        "NULL AS datacl, -1 AS datconnlimit, 1663 AS dattablespace"),
+        "NULL AS datacl, -1 AS datconnlimit, 1663 AS dattablespace, 0 AS datfrozenxid, 0 AS datminmxid, "
+        "NULL AS datcollversion"),
     "pg_roles": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
                  "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
                  "NULL AS rolvaliduntil, NULL AS rolconfig"),
@@ -800,10 +801,12 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT p.name AS attname, pg_format_type({_DECL}) AS format_type, CASE WHEN p.hidden IN (2, 3) THEN "
+            f"SELECT p.name AS attname, coalesce((SELECT pg_column_domain(m.sql, p.name) FROM sqlite_master d "
+            f"WHERE d.type = 'view' AND d.name = '{domains.HOLDER_PREFIX}' || pg_column_domain(m.sql, p.name)), "
+            f"pg_format_type({_DECL})) AS format_type, CASE WHEN p.hidden IN (2, 3) THEN "
             "pg_generated_text(m.sql, p.name) ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
-            "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
+            f"CASE WHEN p.\"notnull\" OR {_ROWID_KEY} THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
             f"{_ATTIDENTITY} AS attidentity, CASE WHEN p.hidden IN (2, 3) THEN 's' ELSE '' END AS attgenerated"
             + "".join(f", {value} AS {name}" for piece, name, value in _VERBOSE_COLUMNS if piece in text)
             + f" FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.rowid = {oid - PG_OID_BASE} "

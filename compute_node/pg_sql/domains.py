@@ -227,8 +227,8 @@ def field(holder_sql: str | None, key: str):
     if m is None:
         return None
     fields = json.loads(unquote(m.group(1)))
-    if key == "checks":
-        return json.dumps(fields["checks"])
+    if key == "checks":  # VALUE as PostgreSQL prints it
+        return json.dumps([[name, with_value(check, "VALUE")] for name, check in fields["checks"]])
     if key in ("output", "send"):  # a domain's values are written as its base type's
         from compute_node.pg_sql import catalog, types
 

@@ -357,6 +357,24 @@ def _char_max_length(decltype):
     return None
 
 
+def _pretty_condef(definition):
+    """pg_get_constraintdef(oid, true) of a CHECK: its outer parentheses dropped, as
+    PostgreSQL's pretty form prints it (CHECK (x > 0)); other definitions as they are."""
+    if definition is None:
+        return None
+    text = str(definition)
+    if text.startswith("CHECK ((") and text.endswith("))") and text.count("(") == text.count(")"):
+        inner = text[len("CHECK ("):-1]
+        depth = 0
+        for i, ch in enumerate(inner):  # only when the outer pair encloses all of it
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(inner) - 1:
+                return text
+        return f"CHECK {inner}"
+    return text
+
+
 def _type_storage(decltype):
     """pg_attribute.attstorage of a column of this declared type, its type's typstorage:
     arrays and variable-length texts 'x' (extended), numeric 'm' (main), the fixed-length
@@ -957,6 +975,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_column_type", catalog.serial_column_type, 3, **det)
     conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
     conn.create_scalar_function("pg_fk_deferral", constraints.foreign_key_deferral, 2, **det)
+    conn.create_scalar_function("pg_pretty_condef", _pretty_condef, 1, **det)
     conn.create_scalar_function("pg_referenced_relations", dependencies.referenced_relations, 1, **det)
     conn.create_scalar_function("pg_vector_at", _vector_at, 2, **det)
     conn.create_scalar_function("pg_con_field", _con_field, 2, **det)

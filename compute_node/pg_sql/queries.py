@@ -2232,6 +2232,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 return exp.Anonymous(this="pg_acldefault", expressions=[node.expressions[0], user_lit.copy()])
             if fname in _UNSUPPORTED_FUNCS:
                 raise SqlError(f"function {fname}() is not supported", "0A000")
+            if fname == "pg_export_snapshot":  # pg_dump -j's workers would share it
+                raise SqlError("pg_export_snapshot() is not supported: a snapshot cannot be shared between "
+                               "sessions here (run pg_dump without -j)", "0A000")
+            if fname == "shobj_description" and len(node.expressions) == 2:
+                return exp.Null()  # no comments on databases, roles or tablespaces are kept
         if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and \
                 node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
             return fn(node.expression)
@@ -2314,9 +2319,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 node.expressions[0].name.lower() == "oid":
             col = node.expressions[0]  # the catalog's pg_constraint and pg_trigger keep the definition's text
             pretty = len(node.expressions) > 1 and node.expressions[1].sql().lower() == "true"
-            return exp.column("pg_condef" if node.name.lower() == "pg_get_constraintdef" else
+            kept = exp.column("pg_condef" if node.name.lower() == "pg_get_constraintdef" else
                               "pg_tgdef_pretty" if pretty else "pg_tgdef",
                               table=col.args.get("table").copy() if col.args.get("table") else None)
+            if pretty and node.name.lower() == "pg_get_constraintdef":  # CHECK (x > 0), not CHECK ((x > 0))
+                return exp.Anonymous(this="pg_pretty_condef", expressions=[kept])
+            return kept
         if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_indexdef" and node.expressions and \
                 isinstance(node.expressions[0], exp.Column) and node.expressions[0].name.lower() == "indexrelid" and \
                 (len(node.expressions) == 1 or node.expressions[1].sql() == "0"):

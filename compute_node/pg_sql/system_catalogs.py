@@ -54,6 +54,8 @@ _EMPTY: dict[str, tuple[str, ...]] = {
     "pg_seclabel": ("objoid", "classoid", "objsubid", "provider", "label"),
     "pg_seclabels": ("objoid", "classoid", "objsubid", "objtype", "objnamespace", "objname", "provider", "label"),
     "pg_shdescription": ("objoid", "classoid", "description"),
+    "pg_shseclabel": ("objoid", "classoid", "provider", "label"),
+    "pg_db_role_setting": ("setdatabase", "setrole", "setconfig"),
 }
 
 

@@ -81,10 +81,12 @@ def _restore(dump: str, ep: Endpoint, tmp_path) -> None:
     assert cp.returncode == 0, f"the dump did not restore into {ep.dbname}:\n{cp.stderr}"
 
 
-def _differences(want: Endpoint, got: Endpoint) -> list[str]:
+def _differences(want: Endpoint, got: Endpoint, reading_only: bool = False) -> list[str]:
     diffs = []
     with connect(want.uri) as a, connect(got.uri) as b:
         for sql in CHECKS + EXTRA_CHECKS:
+            if reading_only and (not sql.startswith("select") or "nextval" in sql):
+                continue
             x, y = outcome(a, sql), outcome(b, sql)
             if x != y:
                 diffs.append(f"{sql}\n  postgres: {x}\n  restored: {y}")
@@ -94,8 +96,9 @@ def _differences(want: Endpoint, got: Endpoint) -> list[str]:
 def test_pg_dump_of_sixfold_restores_into_postgres_and_sixfold(postgres_endpoint, sixfold_endpoint,  # noqa: F811
                                                                tmp_path):
     assert shutil.which("pg_dump"), "pg_dump is not installed: run scripts/ensure_postgres.sh"
-    _run(postgres_endpoint, ["create database moved", "create database twin"])
+    _run(postgres_endpoint, ["create database moved", "create database twin", "create database moved_fc"])
     moved = dataclasses.replace(postgres_endpoint, dbname="moved")
+    moved_fc = dataclasses.replace(postgres_endpoint, dbname="moved_fc")
     twin = dataclasses.replace(postgres_endpoint, dbname="twin")
     for ep in (postgres_endpoint, twin, sixfold_endpoint):
         _run(ep, SOURCE + EXTRA)
@@ -113,6 +116,15 @@ def test_pg_dump_of_sixfold_restores_into_postgres_and_sixfold(postgres_endpoint
     assert "DEFERRABLE INITIALLY DEFERRED" in dump
     assert "email character varying(120) NOT NULL" in dump
     _restore(dump, moved, tmp_path)
+    # the custom format (pg_dump reads the database's own entry for it), through pg_restore
+    archive = tmp_path / "dump.custom"
+    for command, ep in ((["pg_dump", "-Fc", "--no-owner", "-f", str(archive), "-d", sixfold_endpoint.uri],
+                         sixfold_endpoint), (["pg_restore", "--no-owner", "-d", moved_fc.uri, str(archive)], moved_fc)):
+        cp = subprocess.run(command, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False, env=ep.env())
+        assert cp.returncode == 0, f"{command[0]}: {cp.stderr}"
+    diffs = _differences(moved, moved_fc, reading_only=True)
+    assert not diffs, f"{len(diffs)} differences between the plain and the custom format's restores\n" + \
+        "\n".join(diffs)
     diffs = _differences(postgres_endpoint, moved)
     assert not diffs, f"{len(diffs)} differences after the restore into PostgreSQL\n" + "\n".join(diffs)
     # a logical backup restored into the emptied Sixfold database

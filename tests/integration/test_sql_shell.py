@@ -410,3 +410,18 @@ def test_copy_of_a_query_over_a_view_same_as_postgres(postgres_endpoint, sixfold
                           [f"drop view {t}_v", f"drop table {t}"])
     assert "\n2\t4.50\t1.00000000000000000000\n3\t11.50\t3.3333333333333333\n" in pg
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
+@pytest.mark.parametrize("describe", ["\\d {t}", "\\dD {t}*"])
+def test_describe_domains_and_composite_keys_same_as_postgres(describe, postgres_endpoint,
+                                                              sixfold_endpoint):  # noqa: F811
+    """\\d names a domain column's domain (it showed the base type), and a composite key's
+    columns are all NOT NULL (SQLite's were nullable); \\dD lists the domain."""
+    t = f"q_{uuid.uuid4().hex[:8]}"
+    # (no DEFAULT on the domain: Sixfold gives the domain's default to the column, where
+    # \d shows it; PostgreSQL shows none there)
+    ddl = [f"create domain {t}_qty as integer check (value > 0)",
+           f"create table {t} (sku text, bin int, qty {t}_qty not null, primary key (sku, bin))"]
+    pg, sf = psql_on_both((postgres_endpoint, sixfold_endpoint), ddl, describe.format(t=t),
+                          [f"drop table {t}", f"drop domain {t}_qty"])
+    assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"

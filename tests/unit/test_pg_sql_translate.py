@@ -247,7 +247,8 @@ def test_utility_statements(sql, kind, tag, name, value):
     ("do $$ declare x int; begin end $$", "0A000"),
     ("create table p (a int) partition by range (a)", "0A000"), ("copy t from '/etc/passwd'", "42501"),
     ("copy t to stdout (format binary, null 'x')", "42601"), ("select txid_current_snapshot()", "0A000"),
-    ("select array[[1, 2]]", "0A000"), ("select 'now'::regproc", "0A000"), ("select 1 from t order by array[1]", "0A000"),
+    ("select array[[1, 2]]", "0A000"), ("select 'now'::regproc", "0A000"), ("select pg_export_snapshot()", "0A000"),
+    ("select 1 from t order by array[1]", "0A000"),
     # PREPARE / EXECUTE / DEALLOCATE (prepared.py)
     ("PREPARE p (no_such_type) AS SELECT 1", "42704"), ("PREPARE p AS CREATE TABLE t (a int)", "42601"),
     ("PREPARE p SELECT 1", "42601"), ("PREPARE TRANSACTION 'x'", "0A000"), ("EXECUTE p (1) extra", "42601"),
