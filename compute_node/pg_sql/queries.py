@@ -1582,6 +1582,9 @@ def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
         return None
     if isinstance(node, exp.Literal) and not node.is_string and not str(node.this).isdigit():
         return exp.Literal.string(_numeric_literal_text(str(node.this)))
+    number = exprtypes.signed_literal(node) if isinstance(node, exp.Neg) else None
+    if number is not None and not number.lstrip("-").isdigit():  # -1e3, -(2.50): as signed
+        return exp.Literal.string(_numeric_literal_text(number))
     if isinstance(node, exp.Column) and exprtypes.kind(node) == "num":
         sc = exprtypes.scale(node)
         if sc is not None:
@@ -2195,7 +2198,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             # (a quotient's text as the nearest double; any other exact text must fit one, else 0A000)
             read = "pg_numeric_in" if quotient_text.reads_quotient(node) else "pg_numeric_read"
             return exp.Anonymous(this=read, expressions=[node.copy()])
-        if isinstance(node, (exp.Column, exp.Literal)) and node.parent is not None:
+        if isinstance(node, (exp.Column, exp.Literal, exp.Neg)) and node.parent is not None:
             shown = _shown_branch_value(node)
             if shown is not None:
                 return shown

@@ -3297,6 +3297,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from {t}_p",
         "drop table {t}, {t}_p, {t}_n, {t}_a",
     ],
+    "a negative numeric literal as a CASE or COALESCE value keeps its text": [
+        # -1e3 and -(2.50) stayed SQLite doubles there: -1000.0 and -2.5 where concatenated
+        # or shown (the generator found `'x' || CASE ... THEN -1e3 ELSE $1 END`)
+        "select 'x' || case when 1 > 0 then -1e3 else 2.5 end",
+        "select case when 1 > 0 then -1e3 else 2.5 end, case when 1 > 0 then -(2.50) else 1 end",
+        "select coalesce(null, -1.5e1, 2), coalesce(null, -0.50), 'y' || coalesce(null, -2.5e-1)",
+        "select case when g > 1 then -1e3 else -(3.10) end from generate_series(1, 2) g order by 1",
+        "select case when 1 > 0 then -1e3 else 2.5 end > 0, coalesce(-2.50, 0) = -2.5",
+    ],
     "deferrable foreign keys added by ALTER TABLE are checked at commit": [
         # Django and pg_dump add every foreign key so; a row referring to one inserted later
         # in the same transaction was refused at once, and SET CONSTRAINTS did nothing
