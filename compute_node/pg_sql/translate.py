@@ -44,7 +44,8 @@ from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import (
-    error_near, has_top_level_semicolon, ident, object_name, split_statements, split_top_level, strip_comments,
+    error_near, has_top_level_semicolon, ident, object_name, segments, split_statements, split_top_level,
+    strip_comments,
 )
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
@@ -161,8 +162,19 @@ def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog 
     return out
 
 
+# FROM ONLY t, UPDATE ONLY t, TRUNCATE ONLY t: no table inherits here, so ONLY changes
+# nothing (pg_dump --inserts reads `FROM ONLY public.t`)
+_ONLY = re.compile(r"\b(from|join|update|table|truncate)(\s+)only\s+(?=[\w\"])", re.IGNORECASE)
+
+
+def _without_only(text: str) -> str:
+    if "only" not in text.lower():
+        return text
+    return "".join(_ONLY.sub(r"\1\2", text[s:e]) if kind == "code" else text[s:e] for kind, s, e in segments(text))
+
+
 def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
-    text = strip_comments(pg_sql)
+    text = _without_only(strip_comments(pg_sql))
     if not text:
         return (Statement(kind="noop", tag="EMPTY"),)
     if has_top_level_semicolon(text):

@@ -3306,6 +3306,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when g > 1 then -1e3 else -(3.10) end from generate_series(1, 2) g order by 1",
         "select case when 1 > 0 then -1e3 else 2.5 end > 0, coalesce(-2.50, 0) = -2.5",
     ],
+    "ONLY changes nothing where no table inherits": [
+        # pg_dump --inserts reads `FROM ONLY public.t`; ONLY was read as a table's name
+        "create table {t} (id int primary key, v text)",
+        "insert into {t} values (1, 'a'), (2, 'b')",
+        "select count(*) from only {t}",
+        "select a.v from only public.{t} a join only {t} b on a.id = b.id order by 1",
+        "update only {t} set v = 'c' where id = 1",
+        "delete from only {t} where id = 2",
+        "select * from only {t}",
+        "truncate only {t}",
+        "select count(*) from {t}",
+        "drop table {t}",
+    ],
     "deferrable foreign keys added by ALTER TABLE are checked at commit": [
         # Django and pg_dump add every foreign key so; a row referring to one inserted later
         # in the same transaction was refused at once, and SET CONSTRAINTS did nothing

@@ -96,9 +96,11 @@ def _differences(want: Endpoint, got: Endpoint, reading_only: bool = False) -> l
 def test_pg_dump_of_sixfold_restores_into_postgres_and_sixfold(postgres_endpoint, sixfold_endpoint,  # noqa: F811
                                                                tmp_path):
     assert shutil.which("pg_dump"), "pg_dump is not installed: run scripts/ensure_postgres.sh"
-    _run(postgres_endpoint, ["create database moved", "create database twin", "create database moved_fc"])
+    _run(postgres_endpoint, ["create database moved", "create database twin", "create database moved_fc",
+                             "create database moved_inserts"])
     moved = dataclasses.replace(postgres_endpoint, dbname="moved")
     moved_fc = dataclasses.replace(postgres_endpoint, dbname="moved_fc")
+    moved_inserts = dataclasses.replace(postgres_endpoint, dbname="moved_inserts")
     twin = dataclasses.replace(postgres_endpoint, dbname="twin")
     for ep in (postgres_endpoint, twin, sixfold_endpoint):
         _run(ep, SOURCE + EXTRA)
@@ -125,6 +127,13 @@ def test_pg_dump_of_sixfold_restores_into_postgres_and_sixfold(postgres_endpoint
     diffs = _differences(moved, moved_fc, reading_only=True)
     assert not diffs, f"{len(diffs)} differences between the plain and the custom format's restores\n" + \
         "\n".join(diffs)
+    # rows as INSERT statements (pg_dump reads them through a cursor: FROM ONLY ...)
+    cp = subprocess.run(["pg_dump", "--no-owner", "--column-inserts", "-d", sixfold_endpoint.uri], capture_output=True,
+                        text=True, timeout=TOOL_TIMEOUT_S, check=False, env=sixfold_endpoint.env())
+    assert cp.returncode == 0, cp.stderr
+    _restore(cp.stdout, moved_inserts, tmp_path)
+    diffs = _differences(moved, moved_inserts, reading_only=True)
+    assert not diffs, f"{len(diffs)} differences between the COPY and the INSERT dumps' restores\n" + "\n".join(diffs)
     diffs = _differences(postgres_endpoint, moved)
     assert not diffs, f"{len(diffs)} differences after the restore into PostgreSQL\n" + "\n".join(diffs)
     # a logical backup restored into the emptied Sixfold database
