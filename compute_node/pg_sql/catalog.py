@@ -437,6 +437,10 @@ RELATIONS: dict[str, str] = {
     "pg_roles": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
                  "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
                  "NULL AS rolvaliduntil, NULL AS rolconfig"),
+    # (no password: Sixfold keeps its one role's elsewhere, and shows no hash of it)
+    "pg_authid": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
+                  "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
+                  "NULL AS rolpassword, NULL AS rolvaliduntil"),
     "pg_auth_members": "SELECT NULL AS roleid, NULL AS member, NULL AS grantor, 0 AS admin_option WHERE 0",
     "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
     "pg_settings": "SELECT * FROM pg_settings_rows",  # the session's settings over the server's (settings.py)

@@ -56,6 +56,7 @@ _EMPTY: dict[str, tuple[str, ...]] = {
     "pg_shdescription": ("objoid", "classoid", "description"),
     "pg_shseclabel": ("objoid", "classoid", "provider", "label"),
     "pg_db_role_setting": ("setdatabase", "setrole", "setconfig"),
+    "pg_parameter_acl": ("oid", "parname", "paracl"),
 }
 
 

@@ -141,3 +141,14 @@ def test_pg_dump_of_sixfold_restores_into_postgres_and_sixfold(postgres_endpoint
     _restore(dump, sixfold_endpoint, tmp_path)
     diffs = _differences(twin, sixfold_endpoint)
     assert not diffs, f"{len(diffs)} differences after the restore into Sixfold\n" + "\n".join(diffs)
+
+
+def test_pg_dumpall_globals(sixfold_endpoint):  # noqa: F811
+    """pg_dumpall --globals-only (roles, tablespaces, settings): the one role, no password
+    hash (Sixfold shows none)."""
+    ep = sixfold_endpoint
+    cp = subprocess.run(["pg_dumpall", "--globals-only", "-h", ep.host, "-p", str(ep.port), "-U", ep.user,
+                         "-l", ep.dbname], capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False,
+                        env=ep.env(), stdin=subprocess.DEVNULL)
+    assert cp.returncode == 0, cp.stderr
+    assert f"CREATE ROLE {ep.user};" in cp.stdout and "PASSWORD" not in cp.stdout
