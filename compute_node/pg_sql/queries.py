@@ -2882,6 +2882,12 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
             return e  # the column's check refuses it: SQLite would store NULL
         # 'Infinity' and '-inf' are SQLite's overflowing literal (it holds infinities)
         return _rewrap(e, exp.Literal.number(repr(f) if math.isfinite(f) else "9e999" if f > 0 else "-9e999"))
+    if oid == pgtypes.NUMERIC and exprtypes.kind(inner) == "float" and exprtypes.signed_literal(inner) is None:
+        # a real or double into a numeric column: PostgreSQL's assignment cast keeps 6 or 15
+        # significant digits (float4 3.4e38 is 340000000000000000000000000000000000000, not
+        # the double's 339999995214436...), as the explicit cast does
+        digits = 6 if exprtypes.oid(inner) == pgtypes.FLOAT4 else 15
+        return _rewrap(e, exp.Anonymous(this="pg_float_digits", expressions=[inner.copy(), exp.Literal.number(digits)]))
     bits = _BITS_BY_OID.get(oid)
     source = exprtypes.kind(inner) if bits else ""
     if source not in ("num", "float"):

@@ -3306,6 +3306,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when g > 1 then -1e3 else -(3.10) end from generate_series(1, 2) g order by 1",
         "select case when 1 > 0 then -1e3 else 2.5 end > 0, coalesce(-2.50, 0) = -2.5",
     ],
+    "a real or double stored into a numeric column keeps 6 or 15 significant digits": [
+        # the assignment took the double's digits (float4 3.4e38 stored as
+        # 339999995214436000000000000000000000000, 0.1 as 0.100000001490116, 1/3 as
+        # 0.3333333333333333) where PostgreSQL's assignment cast, like the explicit one, keeps
+        # 6 (real) or 15 (double precision) significant digits (the generator's seed 20261277)
+        "create table {t} (id int primary key, r real, d double precision, n numeric, n2 numeric(12,3))",
+        "insert into {t} values (1, '3.4e38', 1.0/3, null, null), (2, '0.1', 0.1, null, null), "
+        "(3, '123456.78', 2e20, null, null)",
+        "update {t} set n = r, n2 = case when r < 1e6 then r end",
+        "select id, n, n2 from {t} order by id",
+        "update {t} set n = d, n2 = case when d < 1e6 then d end",
+        "select id, n, n2 from {t} order by id",
+        "insert into {t} (id, n, n2) select id + 10, -r, 1.5::real from {t} where r < 1",
+        "insert into {t} (id, n) values (20, 0.1::real) on conflict (id) do update set n = excluded.n",
+        "insert into {t} (id, n) values (20, 0.2::real) on conflict (id) do update set n = excluded.n",
+        "select id, n, n2 from {t} where id > 10 order by id",
+        "drop table {t}",
+    ],
     "ONLY changes nothing where no table inherits": [
         # pg_dump --inserts reads `FROM ONLY public.t`; ONLY was read as a table's name
         "create table {t} (id int primary key, v text)",
