@@ -724,9 +724,12 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         ha = exprtypes.int_width(node.this) or ("" if ka == "unknown" and kb == "" else _num_hint(node.this, ka))
         hb = exprtypes.int_width(node.expression) or (
             "" if kb == "unknown" and ka == "" else _num_hint(node.expression, kb))
-        # (not where rows are told apart by it - DISTINCT, a GROUP BY key, UNION: the texts of
-        # equal numbers, 2.5 and 2.50, would be two values there)
-        shown = "num" in (ka, kb) and (_shown(node) and not _compared(node) or
+        # Where rows are told apart by it too (DISTINCT, a GROUP BY query's column, UNION), its
+        # text is compared under the pg_numeric collation: by value (the texts of equal numbers,
+        # 2.5 and 2.50, would be two values), and shown with all its digits (a double would keep
+        # 17 of a quotient's).
+        grouped = "num" in (ka, kb) and _shown(node) and _compared(node) and not _in_sorted_set_result(node)
+        shown = "num" in (ka, kb) and (_shown(node) and not _compared(node) or grouped or
                                        cls is exp.Div and quotient_text.makes_text(node, _shown))
         if not shown and _lossy_operand(node):
             # Its exact result would go back to SQLite as a double, to be compared, grouped
@@ -741,9 +744,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # sorted or read through a subquery: it must hold the exact result, else 0A000 when
         # computed. A quotient's exact value rarely ends: it stays the nearest double.)
         op = _ARITH[cls] + ("t" if shown else "v" if verify and cls is not exp.Div else "")
-        return exp.Anonymous(this="pg_arith", expressions=[
+        call = exp.Anonymous(this="pg_arith", expressions=[
             exp.Literal.string(op), _exact_literal(node.this), _exact_literal(node.expression),
             exp.Literal.string(ha), exp.Literal.string(hb)])
+        return exp.Collate(this=call, expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)) if grouped else call
     if isinstance(node, exp.Mod) and exprtypes.kind(node) == "num":
         # n % m of numerics: exact, with the larger display scale (3.00 % 2 is 1.00)
         ha, hb = (_num_hint(x, exprtypes.kind(x)) for x in (node.this, node.expression))
