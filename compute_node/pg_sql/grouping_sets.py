@@ -169,6 +169,10 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
 
     def fn(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Grouping):
+            for arg in node.expressions:  # (a parameter is never one: PostgreSQL says so too)
+                if arg.find(exp.Parameter, exp.Placeholder) is not None or _key(arg) not in kept_keys | gone:
+                    raise SqlError("arguments to GROUPING must be grouping expressions of the associated query "
+                                   "level", "42803")
             bits = 0
             for arg in node.expressions:
                 bits = bits * 2 + (0 if _key(arg) in kept_keys else 1)

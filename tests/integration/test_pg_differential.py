@@ -3306,6 +3306,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when g > 1 then -1e3 else -(3.10) end from generate_series(1, 2) g order by 1",
         "select case when 1 > 0 then -1e3 else 2.5 end > 0, coalesce(-2.50, 0) = -2.5",
     ],
+    "GROUPING() of what is not grouped is refused": [
+        # Sixfold answered (the generator's seed 20261277: grouping($1) ... rollup ($1))
+        "create table {t} (a int, b int)",
+        "insert into {t} values (1, 2), (1, 3)",
+        ("select grouping(%s), count(*) from {t} group by rollup (%s)", ("x", "x")),
+        "select grouping(b), count(*) from {t} group by rollup (a)",
+        "select grouping(a), grouping({t}.a, b), count(*) from {t} group by cube (a, b) order by 1, 2",
+        "drop table {t}",
+    ],
     "a computed numeric in a GROUP BY, DISTINCT or UNION query keeps all its digits": [
         # such a column was computed as a double (so that 2.5 and 2.50 made one group, not
         # two): a quotient showed 17 digits where PostgreSQL shows its scale's (the
