@@ -2311,7 +2311,16 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 len(node.expressions) in (1, 2):
             which = node.expressions[1] if len(node.expressions) == 2 else None
             if which is not None and not (isinstance(which, exp.Literal) and which.this.lower() == "pg_class"):
-                return exp.Null()  # descriptions of other objects are not kept
+                # another catalog's object (a schema's, an extension's): what pg_description has
+                classoid = catalog.SYSTEM_CATALOG_OIDS.get(which.this.lower()) if isinstance(
+                    which, exp.Literal) and which.is_string else None
+                if classoid is None:
+                    return exp.Null()  # no such catalog, or one whose objects have no descriptions here
+                sub = sqlglot.parse_one(f"SELECT d.description FROM ({catalog.RELATIONS['pg_description']}) d "
+                                        f"WHERE d.objoid = :x AND d.classoid = {classoid} AND d.objsubid = 0",
+                                        read="sqlite")
+                sub.find(exp.Placeholder).replace(node.expressions[0].copy())
+                return exp.Subquery(this=sub)
             return _relation_subquery(catalog.OBJ_DESCRIPTION_SQL, node.expressions[0])
         if isinstance(node, exp.Anonymous) and node.name.lower() == "col_description" and len(node.expressions) == 2:
             return _relation_subquery(catalog.COL_DESCRIPTION_SQL, node.expressions[0],

@@ -3306,6 +3306,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when g > 1 then -1e3 else -(3.10) end from generate_series(1, 2) g order by 1",
         "select case when 1 > 0 then -1e3 else 2.5 end > 0, coalesce(-2.50, 0) = -2.5",
     ],
+    "obj_description of a schema and an extension": [
+        # psql's \\dn+ and \\dx read them; only relations' were answered (others NULL)
+        "select obj_description(2200, 'pg_namespace'), obj_description('public'::regnamespace, 'pg_namespace')",
+        "select obj_description(e.oid, 'pg_extension') from pg_extension e where extname = 'plpgsql'",
+        "select obj_description(2200, 'no_such_catalog')",
+    ],
     "GROUPING() of what is not grouped is refused": [
         # Sixfold answered (the generator's seed 20261277: grouping($1) ... rollup ($1))
         "create table {t} (a int, b int)",
