@@ -12,7 +12,7 @@ import json
 import re
 
 from compute_node.pg_sql import (
-    domains, enums, extensions, routines, schema, sequences, system_catalogs, temp_tables, triggers,
+    domains, enums, extensions, routines, schema, schemas, sequences, system_catalogs, temp_tables, triggers,
 )
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
@@ -54,6 +54,9 @@ _CHECKS = ("(coalesce(json_array_length(pg_table_checks(m.sql)), 0) + (SELECT co
 # Whether table m is a materialized view (table_as.py keeps it as a table with triggers).
 _MATVIEW = ("EXISTS (SELECT 1 FROM sqlite_master x WHERE x.type = 'trigger' "
             "AND x.name = 'sixfold_mv:' || m.name || ':i')")
+# Whether public was dropped and made again (schemas.py): it has no comment, no ACL then
+_PUBLIC_RECREATED = (f"EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'view' "
+                     f"AND name = '{schemas.RECREATED_MARKER}')")
 # Whether materialized view m holds its query's rows (NULL for other relations)
 _POPULATED = ("(SELECT pg_matview_field(x.sql, 'populated') FROM sqlite_master x WHERE x.type = 'trigger' "
               "AND x.name = 'sixfold_mv:' || m.name || ':i')")
@@ -301,7 +304,8 @@ RELATIONS: dict[str, str] = {
     "pg_namespace": (
         "SELECT 11 AS oid, 'pg_catalog' AS nspname, 10 AS nspowner, NULL AS nspacl "
         # public's privileges as PostgreSQL 15 makes them: its owner's, and USAGE for all
-        "UNION ALL SELECT 2200, 'public', 10, '{' || {user} || '=UC/' || {user} || ',=U/' || {user} || '}' "
+        f"UNION ALL SELECT 2200, 'public', 10, CASE WHEN NOT {_PUBLIC_RECREATED} THEN "
+        "'{' || {user} || '=UC/' || {user} || ',=U/' || {user} || '}' END "
         "UNION ALL SELECT 13000, 'information_schema', 10, NULL"),
     "pg_class": (
         f"SELECT {PG_OID_BASE} + m.rowid AS oid, m.name AS relname, {PUBLIC_NSP_OID} AS relnamespace, "
@@ -458,7 +462,8 @@ RELATIONS: dict[str, str] = {
         "END AS objsubid, d.value AS description "
         "FROM sqlite_master m, json_each(pg_descriptions(m.sql)) d WHERE m.type IN ('table', 'view')" + "".join(
             f" UNION ALL SELECT {oid}, 3079, 0, '{text}'" for oid, text in extensions.descriptions()) +
-        f" UNION ALL SELECT {PUBLIC_NSP_OID}, {SYSTEM_CATALOG_OIDS['pg_namespace']}, 0, 'standard public schema'"),
+        f" UNION ALL SELECT {PUBLIC_NSP_OID}, {SYSTEM_CATALOG_OIDS['pg_namespace']}, 0, 'standard public schema' "
+        f"WHERE NOT {_PUBLIC_RECREATED}"),
     "pg_proc": routines.catalog_rows_sql(),  # the trigger functions (routines.py)
     "pg_trigger": triggers.catalog_rows_sql(PG_OID_BASE),  # user triggers (triggers.py)
     "pg_sequence": (

@@ -22,6 +22,8 @@ from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
 DROPPED_MARKER = "sqlite_schema_dropped:public"
+# public made again after a DROP: as PostgreSQL's, it has no comment and no ACL of its own
+RECREATED_MARKER = "sqlite_schema_recreated:public"
 _CREATE = re.compile(r'\s*schema\s+(if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
                      r"(?:\s+authorization\s+\S+)?\s*$", re.IGNORECASE)
 _DROP = re.compile(r"\s*schema\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
@@ -49,7 +51,8 @@ def create(rest: str) -> Statement:
     if _dropped():
         return Statement(kind="sql", tag="CREATE SCHEMA", sqlite=(
             "PRAGMA writable_schema=ON", f"DELETE FROM sqlite_master WHERE type = 'view' AND name = '{DROPPED_MARKER}'",
-            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {_version() + 1}"))
+            f"CREATE VIEW IF NOT EXISTS \"{RECREATED_MARKER}\" AS SELECT NULL AS recreated",
+            "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {_version() + 2}"))
     if m.group(1):
         return Statement(kind="noop", tag="CREATE SCHEMA", notice=("42P06", 'schema "public" already exists, skipping'))
     raise SqlError('schema "public" already exists', "42P06")

@@ -522,3 +522,20 @@ def test_named_tables_kept_until_the_tree_changes():
             exprtypes.column_decl(col)
         exprtypes.forget_named_tables()
         assert exprtypes.column_decl(col) == "INT"
+
+
+def test_public_keeps_its_comment_and_acl_until_made_again(db):
+    """public has PostgreSQL 15's comment and ACL; dropped and made again it has neither,
+    as PostgreSQL's (pg_dump reads both)."""
+    def run_with_catalog(sql: str) -> list[tuple]:
+        rows: list[tuple] = []
+        for stmt in translate(sql, CTX, catalog(db)):
+            for s in stmt.sqlite:
+                rows = db.execute(s, stmt.literals if "?" in s else ()).fetchall()
+        return rows
+
+    q = "select obj_description(2200, 'pg_namespace'), nspacl from pg_namespace where nspname = 'public'"
+    assert run_with_catalog(q) == [("standard public schema", f"{{{CTX.user}=UC/{CTX.user},=U/{CTX.user}}}")]
+    run_with_catalog("drop schema public cascade")
+    run_with_catalog("create schema public")
+    assert run_with_catalog(q) == [(None, None)]
