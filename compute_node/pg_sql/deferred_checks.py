@@ -38,9 +38,8 @@ class DeferredChecks:
     in_block: bool = False  # the statement runs inside a transaction block
     all_deferred: bool | None = None  # SET CONSTRAINTS ALL DEFERRED / IMMEDIATE, this transaction
     named: dict[str, bool] = field(default_factory=dict)  # SET CONSTRAINTS name ... : deferred?
-    # constraint -> (the query finding a violating row, the error to raise then), in the
-    # order the violations were first met
-    pending: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # constraint -> the error to raise if it is still violated, in the order met
+    pending: dict[str, str] = field(default_factory=dict)
 
     def deferred(self, name: str, initially_deferred: bool) -> bool:
         if name in self.named:
@@ -60,29 +59,51 @@ class _Session(threading.local):
 SESSION = _Session()
 
 
-def violated(name, initially_deferred, check_sql, message):
-    """SQL function pg_fk_violated(constraint, initially deferred, check query, error): a
-    deferrable foreign key's trigger found a violation. Kept for commit when the
-    constraint is deferred in a transaction block; raised ('[23503] ...') otherwise."""
+def violated(name, initially_deferred, message):
+    """SQL function pg_fk_violated(constraint, initially deferred, error): a deferrable
+    foreign key's trigger found a violation. Kept for commit when the constraint is
+    deferred in a transaction block; raised ('[23503] ...') otherwise."""
     state = SESSION.state
     if state is not None and state.in_block and state.deferred(str(name), bool(initially_deferred)):
-        state.pending.setdefault(str(name), (str(check_sql), str(message)))
+        state.pending.setdefault(str(name), str(message))
         return None
     raise apsw.SQLError(str(message))
 
 
 def register(conn: apsw.Connection) -> None:
-    conn.create_scalar_function("pg_fk_violated", violated, 4)
+    conn.create_scalar_function("pg_fk_violated", violated, 3)
+
+
+# The child's insert trigger of a deferrable foreign key called `?` (it keeps the
+# constraint in a comment, constraints._marker): its table and text, as renames left them
+_CHECK_TRIGGERS = ("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+                   "AND substr(name, 1, 12) = 'sixfold_con:' AND pg_con_field(sql, 'name') = ? "
+                   "AND pg_con_field(sql, 'type') = 'f'")
+
+
+def check_queries(name: str, execute: Execute) -> list[str]:
+    """The queries finding a row that breaks foreign key `name` now: its child trigger's
+    WHEN condition (`NEW.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent ...)`, whose
+    names SQLite keeps current through renames) over the child's rows."""
+    out = []
+    for table, sql in execute(_CHECK_TRIGGERS, (name,)):
+        when = sql.find(" WHEN ", sql.find("*/"))
+        begin = sql.rfind(" BEGIN ")
+        if when < 0 or begin < when:
+            raise AssertionError(f"a foreign key's trigger of another form: {sql[:200]}")
+        condition = sql[when + len(" WHEN "):begin].replace("NEW.", "c.")
+        out.append(f'SELECT 1 FROM "{table.replace(chr(34), chr(34) * 2)}" AS c WHERE {condition} LIMIT 1')
+    return out
 
 
 def check_pending(state: DeferredChecks, names: set[str] | None, execute: Execute) -> None:
     """Check the kept violations of the constraints `names` (None: all) against the rows
     as they are now: SqlError 23503 for the first still violated. Checked ones are
     forgotten."""
-    for name, (check_sql, message) in list(state.pending.items()):
+    for name, message in list(state.pending.items()):
         if names is not None and name not in names:
             continue
-        if execute(check_sql, ()):
+        if any(execute(check, ()) for check in check_queries(name, execute)):
             raise SqlError(message.removeprefix("[23503] "), "23503")
         del state.pending[name]
 

@@ -3407,7 +3407,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "begin", "insert into {t}_n values (1, 42)", "insert into {t}_q values (42)", "set constraints all immediate",
         "commit",
         "select * from {t}_n",
-        "drop table {t}, {t}_p, {t}_c, {t}_n, {t}_q",
+        # renamed tables and columns: the check at commit reads their names as they are now
+        "alter table {t}_q rename to {t}_q2", "alter table {t}_c rename to {t}_c2",
+        "alter table {t}_c2 rename column p to pp",
+        "begin", "insert into {t}_c2 values (2, 7)", "commit",
+        "begin", "insert into {t}_c2 values (3, 8)", "insert into {t}_q2 values (8)", "commit",
+        "select * from {t}_c2 order by id",
+        "drop table {t}, {t}_p, {t}_c2, {t}_n, {t}_q2",
     ],
 }
 
