@@ -17,9 +17,9 @@ from compute_node.pg_sql import (
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
 PG_OID_BASE = 16384
-PUBLIC_NSP_OID = 2200
-CATALOG_NSP_OID = 11
-INFO_SCHEMA_NSP_OID = 13000
+PUBLIC_NSP_OID = system_catalogs.NAMESPACES["public"]
+CATALOG_NSP_OID = system_catalogs.NAMESPACES["pg_catalog"]
+INFO_SCHEMA_NSP_OID = system_catalogs.NAMESPACES["information_schema"]
 # The primary key of a table keyed by its rowid has no index of its own in SQLite (the
 # table's B-tree is ordered by it); pg_class and pg_index show one with OID this + the
 # table's rowid.
@@ -76,6 +76,11 @@ _HAS_DEFAULT = f"(p.dflt_value IS NOT NULL AND upper(p.dflt_value) != 'NULL' AND
 
 # pg_attrdef's OID of the default of column p of table m
 _ATTRDEF_OID = f"{PG_OID_BASE} + 100000 + m.rowid * 1000 + p.cid"
+# The sqlite_master rowid of the domain column p of table m was made with (NULL when it was
+# made with none, or the domain is gone)
+_DOMAIN_HOLDER = (f"(SELECT d.rowid FROM sqlite_master d WHERE d.type = 'view' "
+                  f"AND d.name = '{domains.HOLDER_PREFIX}' || pg_column_domain(m.sql, p.name))")
+
 # Whether column p of table m is its rowid key (a single INTEGER PRIMARY KEY), which the
 # INSERT translation keeps from NULL whether or not it is declared NOT NULL
 _ROWID_KEY = ("(p.pk = 1 AND upper(p.type) = 'INTEGER' AND NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) q "
@@ -366,9 +371,7 @@ RELATIONS: dict[str, str] = {
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
         f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), CASE WHEN pg_column_domain(m.sql, p.name) "
-        f"IS NOT NULL THEN (SELECT {domains.DOMAIN_OID_BASE} + d.rowid FROM sqlite_master d WHERE d.type = 'view' "
-        f"AND d.name = '{domains.HOLDER_PREFIX}' || pg_column_domain(m.sql, p.name)) END, "
-        f"pg_type_oid({_DECL})) AS atttypid, "
+        f"IS NOT NULL THEN {domains.DOMAIN_OID_BASE} + {_DOMAIN_HOLDER} END, pg_type_oid({_DECL})) AS atttypid, "
         f"pg_typmod({_DECL}) AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR {_ROWID_KEY}) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "
         f"0 AS attisdropped, {_ATTIDENTITY} AS attidentity, "
@@ -810,9 +813,9 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     if m:
         oid = int(m.group(1))
         return "SELECT", (
-            f"SELECT p.name AS attname, coalesce((SELECT pg_column_domain(m.sql, p.name) FROM sqlite_master d "
-            f"WHERE d.type = 'view' AND d.name = '{domains.HOLDER_PREFIX}' || pg_column_domain(m.sql, p.name)), "
-            f"pg_format_type({_DECL})) AS format_type, CASE WHEN p.hidden IN (2, 3) THEN "
+            f"SELECT p.name AS attname, CASE WHEN pg_column_domain(m.sql, p.name) IS NOT NULL AND {_DOMAIN_HOLDER} "
+            f"IS NOT NULL THEN pg_column_domain(m.sql, p.name) ELSE pg_format_type({_DECL}) END AS format_type, "
+            "CASE WHEN p.hidden IN (2, 3) THEN "
             "pg_generated_text(m.sql, p.name) ELSE pg_default_text(p.dflt_value, p.type) END "
             "AS pg_get_expr, "
             f"CASE WHEN p.\"notnull\" OR {_ROWID_KEY} THEN 't' ELSE 'f' END AS attnotnull, NULL AS attcollation, "
@@ -823,8 +826,7 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
     m = _PSQL_CHECKS.match(text)
     if m:
         # (pretty: CHECK (x > 0), not CHECK ((x > 0)))
-        return "SELECT", ("SELECT conname, CASE WHEN pg_condef LIKE 'CHECK ((%))' THEN 'CHECK (' || "
-                          "substr(pg_condef, 9, length(pg_condef) - 10) || ')' ELSE pg_condef END AS pg_get_constraintdef "
+        return "SELECT", ("SELECT conname, pg_pretty_condef(pg_condef) AS pg_get_constraintdef "
                           f"FROM ({CONSTRAINTS}) c WHERE conrelid = {int(m.group(1))} AND contype = 'c' ORDER BY 1")
     m = _PSQL_FOREIGN_KEYS.match(text)
     if m:

@@ -114,11 +114,8 @@ def regproc_name(conn: apsw.Connection, oid):
         return "-"
     if oid in _BUILTIN_FUNCTIONS:
         return _BUILTIN_FUNCTIONS[oid]
-    if oid > routines.FUNCTION_OID_BASE:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE rowid = ? AND type = 'view' AND "
-                                    "name LIKE 'sqlite\\_func:%' ESCAPE '\\'", (oid - routines.FUNCTION_OID_BASE,)):
-            return quote_ident(name[len(routines.HOLDER_PREFIX):])
-    return str(oid)
+    name = routines.described(conn, oid, "name")
+    return quote_ident(name) if name is not None else str(oid)
 
 
 # pg_namespace's rows (catalog.py): name -> OID
