@@ -393,8 +393,8 @@ def _format_type(decltype):
         return _format_type(re.sub(r"\[\d*\]", "", decltype)) + "[]"
     m = re.search(r"\(([^)]*)\)", decltype)
     base = types.pg_type_name(decltype)
-    if not m:
-        return base
+    if not m:  # character without a length holds any length: bpchar (character is character(1))
+        return "bpchar" if base == "character" else base
     mods = f"({m.group(1).replace(' ', '')})"
     head, sep, zone = base.partition(" with")  # timestamp(6) without time zone
     return f"{head}{mods}{sep}{zone}" if sep else base + mods
@@ -760,6 +760,8 @@ def _div(a, b):
         q = abs(a) // abs(b)
         return q if (a >= 0) == (b >= 0) else -q
     out = a / b
+    if math.isnan(out):  # Infinity / Infinity: SQLite would hold the NaN as NULL (a wrong answer)
+        raise apsw.SQLError("[0A000] Sixfold cannot hold a float NaN (SQLite stores it as NULL)")
     # float8div: a finite quotient out of range fails (22003), where SQLite answers Infinity or 0
     if math.isinf(out) and not math.isinf(a):
         raise apsw.SQLError("[22003] value out of range: overflow")
@@ -870,8 +872,8 @@ def _format_builtin_type(oid, typmod):
     name = types.REGTYPE_NAMES.get(oid)
     if name is None:
         return "???"
-    if mod < 0:
-        return name
+    if mod < 0:  # bpchar without a length is not character, which is character(1)
+        return "bpchar" if oid == types.BPCHAR and typmod is not None else name
     if oid in (types.VARCHAR, types.BPCHAR) and mod >= 4:
         return f"{name}({mod - 4})"
     if oid == types.NUMERIC and mod >= 4:

@@ -26,6 +26,9 @@ _COERCED = {"int", "num", "float", "bool", "date", "time", "timestamp", "timesta
             "uuid", "bytea"}
 
 
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
 def _is_literal(e: exp.Expression) -> bool:
     return isinstance(e, exp.Literal) and e.is_string
 
@@ -82,7 +85,15 @@ def _set_operation_columns(op: exp.SetOperation) -> list[list[exp.Expression]]:
 def coerce(tree: exp.Expression) -> None:
     """Give the quoted literals of `tree` their neighbours' type (in place)."""
     for node in list(tree.find_all(exp.Coalesce, exp.Case, exp.Greatest, exp.Least, exp.Nullif, exp.Array,
-                                   exp.Values, exp.SetOperation)):
+                                   exp.Values, exp.SetOperation, *_ARITHMETIC)):
+        if isinstance(node, _ARITHMETIC):
+            # real * '-10' is real * real (a real's product, shown as one), as PostgreSQL
+            # resolves an unknown operand; only floats here (an integer's '1.5' is 22P02
+            # there, and numeric arithmetic already reads the literal exactly)
+            pair = [node.this, node.expression]
+            if any(_is_literal(m) for m in pair) and any(exprtypes.kind(m) == "float" for m in pair):
+                _coerce_group(pair)
+            continue
         if isinstance(node, exp.Values):
             if isinstance(node.parent, exp.Insert):
                 continue  # INSERT's rows take the target columns' types

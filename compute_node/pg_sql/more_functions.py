@@ -407,7 +407,7 @@ def register(conn: apsw.Connection) -> None:
                             ("pg_substring_regex", substring_regex, 2), ("regexp_count", regexp_count, 2),
                             ("regexp_count", regexp_count, 3), ("regexp_count", regexp_count, 4),
                             ("pg_to_hex", to_hex, 2), ("pg_similar", similar_to, 3),
-                            ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2),
+                            ("regexp_split_to_array", regexp_split_to_array, 3), ("gcd", gcd, 2), ("lcm", lcm, 2), ("pg_gcd", gcd, 2), ("pg_lcm", lcm, 2),
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
     conn.create_scalar_function("pg_format", pg_format, -1, deterministic=True)
@@ -416,7 +416,7 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_similar": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int",
+FUNCTION_KINDS = {"pg_similar": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.SimilarTo: "bool", exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

@@ -206,7 +206,7 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) 
     name = to.sql("postgres").lower()
     short = name.split(".")[-1]
     if short == "oid":
-        return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
+        return _oid_of(x)
     named = isinstance(x, (exp.Parameter, exp.Placeholder)) or (isinstance(x, exp.Literal) and x.is_string)
     bare = x.expression if isinstance(x, exp.Dot) and x.this.name.lower() == "pg_catalog" else x
     if short == "regclass" and not named and exprtypes.kind(bare) == "text":
@@ -226,6 +226,26 @@ def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) 
     if short == "regproc" and not named:  # a function's OID (pg_trigger.tgfoid): its name
         return exp.Anonymous(this="pg_regproc_name", expressions=[x])
     raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+_OID_MAX = (1 << 32) - 1
+
+
+def _oid_of(x: exp.Expression) -> exp.Expression:
+    """x::oid. An oid is unsigned 32 bits: a bigint past 0 .. 4294967295 is 22003 and an
+    integer below 0 wraps (-1::oid is 4294967295), as in PostgreSQL."""
+    width = exprtypes.int_width(x) if exprtypes.kind(x) == "int" else ""  # (while x is in the tree)
+    as_int = exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
+    if width == "int8":
+        fits = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()),
+                       exp.Between(this=x.copy(), low=exp.Literal.number(0), high=exp.Literal.number(_OID_MAX)))
+        return exp.Case(ifs=[exp.If(this=fits, true=as_int)], default=exp.Anonymous(
+            this="pg_raise", expressions=[exp.Literal.string("22003"), exp.Literal.string("OID out of range")]))
+    if width in ("int2", "int4"):
+        return exp.Case(ifs=[exp.If(this=exp.LT(this=x.copy(), expression=exp.Literal.number(0)),
+                                    true=exp.Add(this=x.copy(), expression=exp.Literal.number(_OID_MAX + 1)))],
+                        default=as_int)
+    return as_int
 
 
 def _io_function(text: str, to: str, shown: bool) -> exp.Expression:
@@ -425,9 +445,15 @@ def _literal_as_number(lit: exp.Literal, other: exp.Expression) -> exp.Literal |
         if k == "int":
             h = exprtypes.int_hint(other) or _num_hint(other, "int")
             return exp.Literal.number(int_coercion.to_int(lit.this, _hint_bits(h), "text"))
-        if k == "float":
-            f = float_input.text_to_float(lit.this, 64)
-            return exp.Literal.number(repr(f)) if math.isfinite(f) else None
+        if k == "float":  # (a real's neighbour is a real: '1004.3' is the real a column holds)
+            single = exprtypes.oid(other) == pgtypes.FLOAT4
+            f = float_input.text_to_float(lit.this, 32 if single else 64)
+            f = float_input.as_float4(f) if single else f
+            if not math.isfinite(f):
+                return None
+            out = exp.Literal.number(repr(f))  # (a negative number is Neg(literal))
+            (out.this if isinstance(out, exp.Neg) else out).meta[_EXACT_DOUBLE] = True  # a double's digits exactly
+            return out
         if k == "bool":
             return exp.Literal.number(1 if values.parse_bool(lit.this) else 0)
         if k == "num":  # n = '1.50' ('abc' is 22P02, as PostgreSQL's numeric_in says)
@@ -870,6 +896,11 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("gcd", "lcm") and len(node.expressions) == 2 and \
+            exprtypes.int_width(node) in ("int2", "int4"):
+        # gcd(-2147483648, 0) is 2147483648: past an integer's range (22003), as in PostgreSQL
+        raw = exp.Anonymous(this="pg_" + node.name.lower(), expressions=list(node.expressions))
+        return to_int_call(raw, _hint_bits(exprtypes.int_width(node)), "int")
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
         name = "round" if isinstance(node, exp.Round) else "trunc"
         if exprtypes.kind(node.this) == "float":
@@ -1440,9 +1471,12 @@ def _lossy_text(e: exp.Expression) -> exp.Literal | None:
     sign = ""
     if isinstance(e, exp.Neg):
         sign, e = "-", e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
-    if isinstance(e, exp.Literal) and not e.is_string and lossy_number(str(e.this)):
+    if isinstance(e, exp.Literal) and not e.is_string and not e.meta.get(_EXACT_DOUBLE) and lossy_number(str(e.this)):
         return exp.Literal.string(f"{sign}{e.this}")
     return None
+
+
+_EXACT_DOUBLE = "sixfold_exact_double"  # a literal written from a double (repr): SQLite reads it back exactly
 
 
 def lossy_number(text: str) -> bool:
@@ -2636,7 +2670,7 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "text": "text",
                 "boolean": "bool", "double precision": "float8", "real": "float4", "decimal": "numeric",
                 "varchar": "varchar", "timestamp": "timestamp", "timestamptz": "timestamptz",
-                "date": "date"}.get(t, t.split(".")[-1] or "?column?")
+                "date": "date", "char": "bpchar", '"char"': "char"}.get(t, t.split(".")[-1] or "?column?")
     if isinstance(e, exp.Anonymous):
         return e.name.lower()
     if isinstance(e, exp.SHA2Digest):
@@ -2725,7 +2759,9 @@ def _subquery_column_lists(tree: exp.Expression) -> None:
     """`(SELECT ...) AS s(a, b)`: SQLite has no column list on a subquery; the subquery's
     first columns take those names as aliases (`*` over one table spelled out from the
     catalog). Left as it is when the columns cannot be matched (SQLite then says which
-    column it cannot find)."""
+    column it cannot find). A table's column list (`FROM t AS f(a, b)`) is the same over
+    `(SELECT * FROM t)`."""
+    _table_column_lists(tree)
     for sub in list(tree.find_all(exp.Subquery)):
         alias = sub.args.get("alias")
         if not isinstance(alias, exp.TableAlias) or not alias.columns or not isinstance(sub.parent, (exp.From, exp.Join)):
@@ -2736,6 +2772,27 @@ def _subquery_column_lists(tree: exp.Expression) -> None:
         names = [c.name if c.args.get("quoted") else c.name.lower() for c in alias.columns]  # (as PostgreSQL folds)
         if isinstance(first, exp.Select) and name_by_column_list(first, names):
             alias.set("columns", None)
+
+
+def _table_column_lists(tree: exp.Expression) -> None:
+    """`FROM t AS f(a, b)` as `FROM (SELECT * FROM t) AS f(a, b)`: SQLite has no column
+    list on a table (it ignored it: the columns kept their names). 42P10 for more names
+    than the table has columns, as PostgreSQL."""
+    cat = schema.current()
+    for tbl in list(tree.find_all(exp.Table)):
+        alias = tbl.args.get("alias")
+        if not isinstance(alias, exp.TableAlias) or not alias.columns or not isinstance(tbl.parent, (exp.From, exp.Join)) \
+                or not isinstance(tbl.this, exp.Identifier) or exprtypes.cte_named(tbl.name, tbl) is not None:
+            continue
+        columns = cat.columns(tbl.name if not tbl.this.quoted else f'"{tbl.name}"') if cat is not None else None
+        if not columns:
+            continue  # not a table the catalog knows: SQLite names what is wrong
+        if len(alias.columns) > len(columns):
+            raise SqlError(f'table "{alias.name}" has {len(columns)} columns available but {len(alias.columns)} '
+                           f"columns specified", "42P10")
+        plain = tbl.copy()
+        plain.set("alias", None)
+        tbl.replace(exp.Subquery(this=exp.select("*").from_(plain), alias=alias.copy()))
 
 
 def name_by_column_list(first: exp.Select, names: list[str]) -> bool:

@@ -20,7 +20,7 @@ import re
 from urllib.parse import quote, unquote
 
 from compute_node.pg_sql import plpgsql, schema, sql_functions
-from compute_node.pg_sql.lexing import error_near, object_name, quoted_ident, split_top_level
+from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, quoted_ident, split_top_level
 from compute_node.pg_sql.lexing import sql_string as _quoted
 from compute_node.pg_sql.statement import SessionContext, Statement
 from sixfold.errors import SqlError
@@ -33,8 +33,14 @@ FUNCTION_OID_BASE = 700_000
 TRIGGER_TYPE_OID = 2279
 PLPGSQL_LANGUAGE_OID = 13563  # PostgreSQL 15's pg_language row of plpgsql (sql is 14)
 _NAME = r'("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_HEAD = re.compile(rf"\s*(or\s+replace\s+)?function\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s*\((.*?)\)\s*(.*)$",
+_HEAD = re.compile(rf"\s*(or\s+replace\s+)?function\s+(?:\"?public\"?\s*\.\s*)?{_NAME}\s*\(",
                    re.IGNORECASE | re.DOTALL)
+# RETURNS [SETOF] type: the type is every word up to the first option or body (a type's
+# name may be several words and carry a modifier: double precision, numeric(10, 2)).
+_RETURNS = re.compile(r"returns\s+(setof\s+)?", re.IGNORECASE)
+_AFTER_TYPE = re.compile(r"\b(as|language|immutable|stable|volatile|strict|called|returns|security|external|"
+                         r"parallel|cost|rows|support|set|window|leakproof|not|transform|return|begin)\b",
+                         re.IGNORECASE)
 _DROP = re.compile(r"\s*function\s+(if\s+exists\s+)?(.+?)(\s+(cascade|restrict))?\s*$", re.IGNORECASE | re.DOTALL)
 _DROP_ONE = re.compile(rf"\s*(?:\"?public\"?\s*\.\s*)?{_NAME}\s*(?:\((.*)\))?\s*$", re.DOTALL)
 
@@ -83,30 +89,60 @@ def _split_source(tail: str) -> tuple[str | None, str | None, str]:
     raise SqlError("no function body specified", "42P13")
 
 
-def create_function(rest: str, ctx: SessionContext) -> Statement:
+def _head(rest: str) -> tuple[str | None, str, str, str]:
+    """(OR REPLACE, name, the parameter list's text, what follows it) of CREATE FUNCTION."""
     m = _HEAD.match(rest)
-    if not m:
+    end = closing_paren(rest, m.end() - 1) if m else None
+    if end is None:
         raise error_near("FUNCTION")
-    replace, raw_name, args, tail = m.groups()
+    return m.group(1), m.group(2), rest[m.end():end], rest[end + 1:].strip()
+
+
+def _returns(tail: str) -> tuple[bool, str, str] | None:
+    """(SETOF, the result type as written, what follows it) of RETURNS ...; None without."""
+    m = _RETURNS.match(tail)
+    if not m:
+        return None
+    after = tail[m.end():]
+    i, depth = 0, 0
+    while i < len(after):  # the type ends at an option's keyword outside parentheses
+        c = after[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == '"':  # a quoted name: on past its closing quote
+            close = after.find('"', i + 1)
+            i = len(after) if close < 0 else close
+        elif depth == 0 and (i == 0 or not (after[i - 1].isalnum() or after[i - 1] == "_")):
+            if _AFTER_TYPE.match(after, i) and after[:i].strip():
+                break
+        i += 1
+    written = " ".join(after[:i].split())
+    return (m.group(1) is not None, written, after[i:]) if written else None
+
+
+def create_function(rest: str, ctx: SessionContext) -> Statement:
+    replace, raw_name, args, tail = _head(rest)
     name = object_name(raw_name)
-    returns = re.match(r"returns\s+(setof\s+)?(\"?[\w.]+\"?(?:\s*\[\s*\])?)\s*(.*)$", tail, re.IGNORECASE | re.DOTALL)
+    returns = _returns(tail)
     if not returns:
         raise SqlError("CREATE FUNCTION without RETURNS (procedures and OUT parameters) is not supported", "0A000")
-    body, ret_clause, options = _split_source(returns.group(3))
+    setof, rtype_written, after = returns
+    body, ret_clause, options = _split_source(after)
     lang = re.search(r"\blanguage\s+(\"?\w+\"?)", options, re.IGNORECASE)
     language = object_name(lang.group(1)) if lang else ("sql" if ret_clause is not None else None)
     if language is None:
         raise SqlError("no language specified", "42P13")
-    rtype = returns.group(2).strip().lower().strip('"')
-    if returns.group(1):
+    rtype = rtype_written.lower().strip('"')
+    if setof:
         raise SqlError("functions returning SETOF are not supported", "0A000")
     if rtype != "trigger":
         if language not in ("sql", "plpgsql"):
             raise SqlError(f'language "{language}" does not exist' if language not in ("c", "internal") else
                            f"CREATE FUNCTION ... LANGUAGE {language} is not supported",
                            "42704" if language not in ("c", "internal") else "0A000")
-        fields = sql_functions.definition(name, args, returns.group(2).strip(), language, body, ret_clause,
-                                          options)
+        fields = sql_functions.definition(name, args, rtype_written, language, body, ret_clause, options)
         fields["definition"] = _definition(name, body if body is not None else f"RETURN {ret_clause}",
                                            fields["arguments"], fields["result"], language)
         return _store(name, fields, replace, ctx)

@@ -82,7 +82,10 @@ def _parameters_as_numbers(tree: exp.Expression, function: str, args: list[dict]
             continue
         if not qual and any(schema.column_type(t, key) is not None for t in tables):
             continue
-        col.replace(exp.Parameter(this=exp.Literal.number(index[key])))
+        param = exp.Parameter(this=exp.Literal.number(index[key]))
+        if col is tree:  # the body is the parameter alone (SELECT x, RETURN x)
+            return param
+        col.replace(param)
     return tree
 
 
@@ -258,6 +261,18 @@ def _qualified(arg: exp.Expression, call: exp.Anonymous) -> exp.Expression:
     return arg
 
 
+def _unmodified_type(decl: str) -> exp.DataType:
+    """A parameter's or result's declared type without its modifier: PostgreSQL drops
+    them from a function's signature (f(x char(2)) takes 'abc' whole; char is bpchar)."""
+    dt = exp.DataType.build(decl, dialect="postgres")
+    for node in dt.find_all(exp.DataType):
+        if node.this in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR):
+            node.set("this", exp.DataType.Type.BPCHAR)
+        if node.expressions and all(isinstance(e, exp.DataTypeParam) for e in node.expressions):
+            node.set("expressions", [])
+    return dt
+
+
 def _inlined(fields: dict, call: exp.Anonymous) -> exp.Expression:
     args, params = list(call.expressions), fields["args"]
     required = sum(1 for p in params if p["default"] is None)
@@ -272,13 +287,14 @@ def _inlined(fields: dict, call: exp.Anonymous) -> exp.Expression:
         _alias_tables(body)
     for p in params[len(args):]:
         args.append(sqlglot.parse_one(p["default"], read="postgres"))
-    typed = [exp.Cast(this=exp.Paren(this=a.copy()), to=exp.DataType.build(p["type"], dialect="postgres"))
-             for p, a in zip(params, args)]
+    typed = [exp.Cast(this=exp.Paren(this=a.copy()), to=_unmodified_type(p["type"])) for p, a in zip(params, args)]
     for node in list(body.find_all(exp.Parameter)):
         if isinstance(node.this, exp.Literal) and str(node.this.this).isdigit():
-            node.replace(typed[int(node.this.this) - 1].copy())
+            value = typed[int(node.this.this) - 1].copy()
+            body = value if node is body else body
+            node.replace(value)
     out: exp.Expression = exp.Cast(this=exp.Paren(this=body),
-                                   to=exp.DataType.build(fields["returns"], dialect="postgres"))
+                                   to=_unmodified_type(fields["returns"]))
     if fields["strict"] and args:
         out = exp.Case(ifs=[exp.If(this=exp.or_(*[exp.Is(this=exp.Paren(this=a.copy()), expression=exp.Null())
                                                    for a in args]), true=exp.Null())], default=out)

@@ -5,12 +5,17 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
   number ("1e2+1", which Python's float() refuses) and `1e2-1e2` as the number "1e2-1"
   followed by an alias `e2` (select 1e2-1e2 answered 99 named e2). PostgreSQL's lexer
   takes a sign only right after the `e`.
+- `char` and `character` without a length are char(1), as PostgreSQL reads them (only
+  `bpchar` has no limit): sqlglot kept them without one, so a column `c char` took any
+  text and a cast `'abc'::char` kept all three letters.
 """
 
 from __future__ import annotations
 
 import re
 
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokenizer_core import TokenizerCore, TokenType
 
 _EXPONENT_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
@@ -31,6 +36,21 @@ def _scan_number_ending_at_exponent(self: TokenizerCore) -> None:
     self._add(TokenType.NUMBER, m.group(0))
 
 
+_parse_types = Postgres.Parser._parse_types
+_CHAR_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR)
+
+
+def _parse_types_char_is_one(self, *args, **kwargs):
+    parsed = _parse_types(self, *args, **kwargs)
+    if isinstance(parsed, exp.DataType):
+        for dt in parsed.find_all(exp.DataType):
+            if dt.this in _CHAR_TYPES and not dt.expressions:
+                dt.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(1))])
+    return parsed
+
+
 def install() -> None:
     if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:
         TokenizerCore._scan_number = _scan_number_ending_at_exponent
+    if Postgres.Parser._parse_types is not _parse_types_char_is_one:
+        Postgres.Parser._parse_types = _parse_types_char_is_one

@@ -3415,11 +3415,73 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from {t}_c2 order by id",
         "drop table {t}, {t}_p, {t}_c2, {t}_n, {t}_q2",
     ],
+    # Found by running PostgreSQL's own regression files (char, int2, int4, int8) on both.
+    "char without a length, column lists on tables, gcd and oid ranges, function signatures": [
+        "create table {t} (id int primary key, a char, b character, c bpchar, d char(3))",
+        "insert into {t} values (1, 'x', 'y', 'long text', 'ab')",
+        "insert into {t} (id, a) values (2, 'xy')",
+        "insert into {t} (id, b) values (3, 'yz')",
+        "insert into {t} (id, a, b) values (4, 'x ', 'y  ')",
+        "select id, a || '|', b || '|', c, d || '|', length(a) from {t} order by id",
+        "select 'abc'::char, 'abc'::character, 'abc'::bpchar, cast('abc' as char), 'abc'::char(2)",
+        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}'::regclass and attnum > 0 "
+        "order by attnum",
+        "select * from {t} as f(i, x) order by i",
+        "select f.i, f.x, f.c from {t} f(i, x) where f.i < 4 order by f.x desc",
+        "select * from {t} as f(a, b, c, d, e, g)",
+        "select u.i, v.k from {t} u(i) join {t} v(k) on u.i = v.k + 1 order by 1",
+        "select count(*) from (select * from {t} as q(z)) s where s.z > 1",
+        "select gcd((-2147483648)::int4, 0::int4)",
+        "select lcm(2147483647::int4, 2147483646::int4)",
+        "select gcd(12::int4, 18::int4), lcm(4::int4, 6::int4), gcd(12, 18), pg_typeof(gcd(12, 18))",
+        "select gcd((-2147483648)::int8, 0::int8), lcm(2147483647::int8, 2147483646::int8)",
+        "select id::int8 * 3000000000 as v from {t} order by id",
+        "select (id::int8 * 3000000000)::oid from {t} order by id",
+        "select (id::int8 * 1000)::oid, (-id)::oid, null::int8::oid from {t} order by id",
+        "select (-1)::int8::oid",
+        "create function {t}_f(x char) returns char language sql as $$ select x || '!' $$",
+        "select {t}_f('abc')",
+        "create function {t}_g(x numeric(4, 1)) returns numeric(3, 0) language sql as $$ select x * 2 $$",
+        "select {t}_g(1.25)",
+        "create function {t}_h(v varchar(2)) returns varchar(1) language sql immutable strict as $$ select v $$",
+        "select {t}_h('abcdef'), {t}_h(null)",
+        "create function {t}_d() returns double precision language sql as $$ select 1.5 $$",
+        "select {t}_d(), pg_typeof({t}_d())",
+        "create function {t}_z() returns timestamp with time zone language sql as "
+        "$$ select '2020-01-01 00:00:00+00'::timestamptz $$",
+        "select {t}_z() = '2020-01-01 00:00:00+00'::timestamptz, pg_typeof({t}_z())",
+        "create function {t}_r(a int) returns int language sql return a",
+        "select {t}_r(7)",
+        "select proname, pg_get_function_arguments(oid), pg_get_function_result(oid) from pg_proc "
+        "where proname like '{t}\\_%' order by 1",
+        "drop function {t}_f(char)", "drop function {t}_g(numeric)", "drop function {t}_h(varchar)",
+        "drop function {t}_d()", "drop function {t}_z()", "drop function {t}_r(int)",
+        "drop table {t}",
+    ],
+    "a real column against quoted literals": [
+        "create table {t} (id int primary key, f4 real, f8 float8)",
+        "insert into {t} values (1, '1004.3', '1004.3'), (2, '-34.84', '-34.84'), (3, '1.2345679e-20', 0)",
+        "select id from {t} where f4 = '1004.3'",
+        "select id from {t} where f4 <> '1004.3' order by id",
+        "select id from {t} where '1004.3' > f4 order by id",
+        "select id from {t} where f4 in ('1004.3', '-34.84') order by id",
+        "select id from {t} where f4 = 1004.3",
+        "select id from {t} where f8 = '1004.3'",
+        "select f4 * '-10', f4 + '-10', f4 / '-10', f4 - '-10', '3' * f4 from {t} order by id",
+        "select pg_typeof(f4 * '2'), pg_typeof(f8 * '2'), pg_typeof(f4 + 1) from {t} where id = 1",
+        "select f4 * 'abc' from {t}",
+        "select f4 / '0' from {t}",
+        "select f8 * '2', f8 / '4', f8 - '1.5' from {t} order by id",
+        "select 'Infinity'::float8 / 'Infinity'::float8",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("a real column against quoted literals", "'Infinity'::float8 / 'Infinity'::float8"):
+        "a float NaN is refused (0A000): SQLite would hold it as NULL",
     ("RANGE frames with interval offsets", "interval '1 month' preceding"):
         "a RANGE frame's offset with months or years is refused (0A000)",
     ("LATERAL subqueries", "right join lateral"): "RIGHT JOIN LATERAL is refused (0A000)",
