@@ -321,13 +321,18 @@ def regexp_split_to_array(s, pattern, flags=None):
         return None
     rx = _regex(pattern, flags)
     text = _text(s)
-    parts, at = [], 0
-    for m in rx.finditer(text):
-        if m.end() == m.start():  # an empty match splits between characters, never at either end
-            if m.start() == 0 or m.start() >= len(text):
-                continue
-        parts.append(text[at:m.start()])
-        at = m.end()
+    parts, at, prev_end, start = [], 0, 0, 0
+    while start <= len(text):  # bounded: each pass moves `start` on
+        m = rx.search(text, start)
+        if m is None:
+            break
+        # PostgreSQL's degenerate matches split nothing: an empty one at either end or
+        # right where the previous match ended (re.finditer's would: 'a b' on \s* had a '')
+        if m.start() < len(text) and m.end() > prev_end:
+            parts.append(text[at:m.start()])
+            at = m.end()
+        prev_end = m.end()
+        start = prev_end + (1 if m.start() == m.end() else 0)
     parts.append(text[at:])
     return arrays.format_array(parts)
 

@@ -14,7 +14,7 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouping_sets, int_coercion,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets, int_coercion,
     interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
     reflection, schema, serials, set_operations, sql_functions, star_expansion, temporal,
     temporal_functions, values, views,
@@ -2579,6 +2579,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
     _mark_subscripts(trees[0])
+    _mark_written_names(trees[0], pg_sql)
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
@@ -2588,6 +2589,19 @@ def parse_one(pg_sql: str) -> exp.Expression:
             named = isinstance(call.parent, exp.Select) and call.arg_key == "expressions"
             call.replace(exp.alias_(same, "every") if named else same)
     return sql_functions.inline_calls(tree)
+
+
+_WRITTEN_NAME = "sixfold_written_name"
+_FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mark_written_names(tree: exp.Expression, text: str) -> None:
+    """Each function call's name as written (sqlglot reads substr as substring, ceiling as
+    ceil, char_length as length): PostgreSQL names a result column after it."""
+    for f in tree.find_all(exp.Func, exp.Mod):  # (mod(a, b) is a Mod, as a % b is)
+        start, end = f.meta.get("start"), f.meta.get("end")
+        if isinstance(start, int) and isinstance(end, int) and _FUNCTION_NAME.fullmatch(text[start:end + 1]):
+            f.meta[_WRITTEN_NAME] = text[start:end + 1].lower()
 
 
 def _catalog_functions_unqualified(tree: exp.Expression) -> exp.Expression:
@@ -2639,6 +2653,7 @@ _TAG_BY_TYPE = {exp.Select: "SELECT", exp.Union: "SELECT", exp.Intersect: "SELEC
 
 _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.ArrayConcat: "array_cat", exp.ArraySize: "array_length", exp.TimeToStr: "to_char", exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc",
                       exp.Extract: "extract", exp.UnixToTime: "to_timestamp", exp.Interval: "interval",
+                      exp.StrPosition: "position",  # position(a in b) (strpos(b, a) keeps its written name)
                       exp.StrToDate: "to_date", exp.StrToTime: "to_timestamp", exp.ToNumber: "to_number",
                       exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
                       exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
@@ -2657,6 +2672,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return None
     if isinstance(e, exp.Dot) and isinstance(e.expression, exp.Func):
         return _pg_column_name(e.expression)
+    if isinstance(e, (exp.Func, exp.Mod)) and not isinstance(e, (exp.Cast, exp.TryCast)) and e.meta.get(_WRITTEN_NAME):
+        return e.meta[_WRITTEN_NAME]
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = e.this
         if isinstance(inner, exp.Column):
@@ -2701,6 +2718,18 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return "count"
     if isinstance(e, exp.CurrentVersion):
         return "version"
+    if isinstance(e, exp.Exists):
+        return "exists"
+    if isinstance(e, exp.Subquery):  # (SELECT count(*) ...) is named as its one column is
+        first = e.this
+        while isinstance(first, exp.SetOperation):
+            first = first.this
+        if isinstance(first, exp.Select) and len(first.expressions) == 1 and \
+                not isinstance(first.expressions[0], exp.Star):
+            item = first.expressions[0]
+            return item.alias if isinstance(item, exp.Alias) else item.name if isinstance(item, exp.Column) \
+                else _pg_column_name(item)
+        return "?column?"
     if isinstance(e, (exp.Binary, exp.Predicate, exp.Not)):
         return "?column?"
     if isinstance(e, exp.Func):
@@ -2737,8 +2766,8 @@ def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
 
 def _name_columns(tree: exp.Expression) -> None:
     """The result columns (a SELECT's, or RETURNING's) named as PostgreSQL names them."""
-    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
-        tree = tree.this
+    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
+        tree = tree.this  # (the first branch names them, parenthesized or not)
     if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and isinstance(tree.args.get("returning"),
                                                                              exp.Returning):
         _expand_returning_star(tree)
@@ -3286,6 +3315,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
         raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
     views.inline(tree, ctx)
+    grouped_columns.check(tree)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)
     into = tree.args.get("into") if isinstance(tree, exp.Select) else None
@@ -3679,7 +3709,8 @@ _FAST_DENY_WORDS = re.compile(
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
-    r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default)\b", re.IGNORECASE)
+    r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
+    r"group|having)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
 _SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
