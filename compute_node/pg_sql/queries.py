@@ -2784,6 +2784,34 @@ def _name_columns(tree: exp.Expression) -> None:
 name_columns = _name_columns  # (table_as.py names a CREATE TABLE AS table's columns so)
 
 
+def _name_derived_columns(tree: exp.Expression) -> None:
+    """A derived table's (a FROM subquery's, a CTE's) unnamed columns named as PostgreSQL
+    names them, so that `SELECT max FROM (SELECT max(x) FROM t) s` finds max and `*`
+    shows it (SQLite's name was the text, "MAX(x)"). A name PostgreSQL leaves unusable
+    (?column?) or gives twice is an internal one, which remembers PostgreSQL's for `*`
+    (star_expansion.PG_NAME)."""
+    bodies = [s.this for s in tree.find_all(exp.Subquery) if isinstance(s.parent, (exp.From, exp.Join))]
+    bodies += [c.this for c in tree.find_all(exp.CTE)]
+    for body in bodies:
+        while isinstance(body, (exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
+            body = body.this
+        if not isinstance(body, exp.Select):
+            continue
+        taken = {e.alias_or_name.lower() for e in body.expressions if isinstance(e, (exp.Alias, exp.Column))}
+        named = []
+        for i, e in enumerate(body.expressions):
+            if not isinstance(e, (exp.Alias, exp.Column, exp.Star)):
+                name = _pg_column_name(e) or "?column?"
+                ident = exp.to_identifier(name, quoted=True)
+                if name == "?column?" or name.lower() in taken:
+                    ident = exp.to_identifier(f"sixfold_column_{i + 1}", quoted=True)
+                    ident.meta[star_expansion.PG_NAME] = name
+                taken.add(ident.name.lower())
+                e = exp.alias_(e, ident)
+            named.append(e)
+        body.set("expressions", named)
+
+
 def _subquery_column_lists(tree: exp.Expression) -> None:
     """`(SELECT ...) AS s(a, b)`: SQLite has no column list on a subquery; the subquery's
     first columns take those names as aliases (`*` over one table spelled out from the
@@ -3317,6 +3345,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     views.inline(tree, ctx)
     grouped_columns.check(tree)
     _subquery_column_lists(tree)
+    _name_derived_columns(tree)
     tree = grouping_sets.rewrite(tree)
     into = tree.args.get("into") if isinstance(tree, exp.Select) else None
     if isinstance(into, exp.Into) and into.args.get("temporary"):

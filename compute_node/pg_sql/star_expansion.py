@@ -7,8 +7,10 @@ where a numeric(p,2) shows 1.50. A named column of a derived table (`s.b`) has i
 defining expression's type, so `spell_out(tree)` turns each `*` and `s.*` into the
 derived tables' columns, in PostgreSQL's order, and leaves a table's `t.*` as it is
 (a table's columns carry their declared types). A select list it cannot spell out
-exactly (JOIN ... USING or NATURAL, which merge columns; a derived table whose columns
-have no names of their own or the same name twice) keeps its `*`.
+exactly (a derived table whose columns have no names of their own or the same name
+twice) keeps its `*`. A `*` over JOIN ... USING or NATURAL JOIN is spelled out in
+PostgreSQL's column order (the merged columns first), and a table's `*` beside other
+items (`t.*, true AS flag`) as its columns, so that every column's type is known.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from __future__ import annotations
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, schema
+from sixfold.errors import SqlError
 
 _ITEMS_MAX = 1_000  # a derived table wider than this keeps its `*`
+# On the name of a derived table's column: the name PostgreSQL shows for it when it is not
+# its name in SQLite (?column?, or a name the derived table has twice).
+PG_NAME = "sixfold_pg_name"
 
 
 def _is_star(e: exp.Expression) -> bool:
@@ -95,18 +101,27 @@ def _source_name(src: exp.Expression) -> exp.Identifier | None:
     return None
 
 
+def _shown_as(col: exp.Column, name: exp.Identifier) -> exp.Expression:
+    pg_name = name.meta.get(PG_NAME)
+    return exp.alias_(col, exp.to_identifier(pg_name, quoted=True)) if pg_name else col
+
+
+def _merging(join: exp.Join) -> bool:
+    return bool(join.args.get("using")) or (join.args.get("method") or "").upper() == "NATURAL"
+
+
 def _spell_out_select(sel: exp.Select) -> None:
     items = list(sel.expressions)
     if not any(_is_star(e) for e in items):
         return
-    if any(j.args.get("using") or (j.args.get("method") or "").upper() == "NATURAL"
-           for j in sel.args.get("joins") or []):
+    if any(_merging(j) for j in sel.args.get("joins") or []):
+        _spell_out_merged(sel)
         return
     sources = _sources(sel)
     names = [_source_name(s) for s in sources]
     columns = [_derived_names(s) if n is not None else None for s, n in zip(sources, names)]
-    if not any(c is not None for c in columns):
-        return
+    if not any(c is not None for c in columns) and all(_is_star(e) for e in items):
+        return  # only tables' columns: their declared types type them
     if any(n is None for n in names) or len({n.name for n in names}) != len(names):
         return
 
@@ -117,7 +132,7 @@ def _spell_out_select(sel: exp.Select) -> None:
     def spelled(i: int) -> list[exp.Expression]:
         if columns[i] is None:
             return [exp.Column(this=exp.Star(), table=names[i].copy())]
-        return [exp.Column(this=c.copy(), table=names[i].copy()) for c in columns[i]]
+        return [_shown_as(exp.Column(this=c.copy(), table=names[i].copy()), c) for c in columns[i]]
 
     out: list[exp.Expression] = []
     for e in items:
@@ -130,6 +145,65 @@ def _spell_out_select(sel: exp.Select) -> None:
         else:
             out.append(e)
     sel.set("expressions", out)
+
+
+def _spell_out_merged(sel: exp.Select) -> None:
+    """`*` over JOIN ... USING / NATURAL JOIN in PostgreSQL's order: the merged columns
+    first (the left one's value, the right one's for a RIGHT JOIN, either for a FULL
+    JOIN), then the left side's other columns, then the right side's (SQLite keeps the
+    left table's order, the merged column where the left table has it). Left as it is
+    when a source's columns are not all known or a merged name is not one column."""
+    sources = _sources(sel)
+    names = [_source_name(s) for s in sources]
+    if any(n is None for n in names) or len({n.name for n in names}) != len(names):
+        return
+    columns = [_derived_names(s) or _table_names(s) for s in sources]
+    if any(c is None for c in columns):
+        return
+    key = lambda ident: ident.name if ident.quoted else ident.name.lower()  # noqa: E731
+    # (name, expression) of the output so far, left to right
+    out = [(key(c), _shown_as(exp.Column(this=c.copy(), table=names[0].copy()), c)) for c in columns[0]]
+    for i, join in enumerate(sel.args.get("joins") or [], start=1):
+        right = [(key(c), _shown_as(exp.Column(this=c.copy(), table=names[i].copy()), c)) for c in columns[i]]
+        if not _merging(join):
+            out += right
+            continue
+        if join.args.get("using"):
+            merged = [key(u) if isinstance(u, exp.Identifier) else key(u.this) if isinstance(u, exp.Column)
+                      and isinstance(u.this, exp.Identifier) else None for u in join.args["using"]]
+        else:
+            merged = [n for n, _ in out if any(n == r for r, _ in right)]
+        if None in merged:
+            return
+        side = (join.args.get("side") or "").upper()
+        front = []
+        for m in merged:
+            left_hits = [e for n, e in out if n == m]
+            right_hits = [e for n, e in right if n == m]
+            if len(left_hits) > 1:
+                raise SqlError(f'common column name "{m}" appears more than once in left table', "42702")
+            if len(left_hits) != 1 or len(right_hits) != 1:
+                return  # not there, or twice on the right: SQLite says what is wrong
+            value = {"RIGHT": right_hits[0].copy(), "FULL": exp.Coalesce(
+                this=left_hits[0].copy(), expressions=[right_hits[0].copy()])}.get(side, left_hits[0].copy())
+            front.append((m, value))
+        out = front + [(n, e) for n, e in out if n not in merged] + [(n, e) for n, e in right if n not in merged]
+    if len(out) > _ITEMS_MAX:
+        return
+
+    def shown(name: str, e: exp.Expression) -> exp.Expression:
+        if isinstance(e, exp.Alias):
+            return e  # named for PostgreSQL already (_shown_as)
+        plain = isinstance(e, exp.Column) and (e.name if e.this.quoted else e.name.lower()) == name
+        return e if plain else exp.alias_(e, exp.to_identifier(name, quoted=True))
+
+    spelled = []
+    for e in sel.expressions:
+        if isinstance(e, exp.Star):
+            spelled += [shown(n, x.copy()) for n, x in out]
+        else:
+            spelled.append(e)  # t.* is t's columns, as SQLite keeps them
+    sel.set("expressions", spelled)
 
 
 def spell_out(tree: exp.Expression) -> None:

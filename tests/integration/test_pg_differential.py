@@ -3531,6 +3531,37 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "regexp_split_to_array('abc', ''), regexp_split_to_array('', ','), regexp_split_to_array('a  b', ' ')",
         "select foo, length(foo) from regexp_split_to_table('a b  c', '\\s*') as foo",
     ],
+    # `*` over JOIN ... USING, a table's `*` beside typed items, derived tables' names
+    "star over merged joins and derived tables": [
+        "create table {t} (a int, b int, c text)",
+        "create table {t}_2 (a int, b int)",
+        "insert into {t} values (1, 10, 'x'), (2, 20, 'y')",
+        "insert into {t}_2 values (7, 10), (8, 30)",
+        "select * from {t} join {t}_2 using (b)",
+        "select * from {t} left join {t}_2 using (b) order by 1",
+        "select * from {t} full join {t}_2 using (b) order by 1",
+        "select * from {t} right join {t}_2 using (b) order by 1",
+        "select * from {t} natural join {t}_2",
+        "select * from {t} natural full join {t}_2 order by 1, 2",
+        "select * from {t} join {t}_2 using (b) join {t} x using (a) order by 1",
+        "select *, 1 as one from {t} join {t}_2 using (b) order by 1",
+        "select {t}_2.*, {t}.* from {t} join {t}_2 using (b)",
+        "select * from {t} join (select 10 as b, 'z' as q) s using (b)",
+        "select * from {t} join {t}_2 using (b, a)",
+        "select p.*, true as flag from {t} p order by 1",
+        "select p.*, linked from {t} p left join (select c.*, true as linked from {t}_2 c) as ss on p.b = ss.b "
+        "order by 1",
+        "select * from (select max(a) from {t}) ss",
+        "select max from (select max(a) from {t}) ss",
+        "select count from (select count(*) from {t}) s",
+        "select * from (select count(*), count(*) from {t}) s",
+        "select * from (select a + 1, 2 from {t}) s order by 1",
+        "select s.* from (select a + 1, 'k' from {t}) s order by 1",
+        "with c as (select max(a), count(*), a + 1, upper(c) from {t} group by a + 1, upper(c)) "
+        "select * from c order by 3",
+        "select * from (select max(a) from {t} union select 5) s order by 1",
+        "drop table {t}, {t}_2",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
