@@ -2162,6 +2162,73 @@ def _and_goes_on_after_null(cond: exp.Expression) -> exp.Expression | None:
     return exp.and_(*checks, *[exp.Paren(this=c.copy()) for c in conjuncts])
 
 
+# Where a subquery is not a value: a FROM item, a set operation's branch, the list of IN,
+# ANY / ALL / EXISTS, ARRAY(SELECT ...), a CTE's body.
+_NOT_SCALAR_PARENTS = (exp.From, exp.Join, exp.CTE, exp.SetOperation, exp.Any, exp.All, exp.Exists, exp.Array,
+                       exp.Lateral, exp.Table, exp.Subquery)
+ONE_ROW_VALUE = "sixfold_value"
+_ONE_ROW = "sixfold_one_row"  # a scalar subquery to check for a second row once translated
+
+
+def _scalar_subquery(node: exp.Subquery) -> bool:
+    """Whether subquery `node` stands for one value (`(SELECT x ...)` in an expression)."""
+    parent = node.parent
+    if parent is None or isinstance(parent, _NOT_SCALAR_PARENTS):
+        return False  # (a select list's subquery carries its column name as an alias)
+    if isinstance(parent, exp.In) and node.arg_key == "query":
+        return False
+    body = _first_branch(node.this)
+    if not isinstance(body, exp.Select) or any(isinstance(e.unalias(), exp.Star) for e in body.expressions):
+        return False
+    if len(body.expressions) == 1:
+        return True
+    # a row: SET (a, b) = (SELECT x, y ...), (a, b) = (SELECT x, y ...)
+    other = parent.this if node.arg_key == "expression" else parent.args.get("expression")
+    return isinstance(parent, exp.Binary) and isinstance(other, exp.Tuple) and \
+        len(other.expressions) == len(body.expressions)
+
+
+def _first_branch(body: exp.Expression) -> exp.Expression:
+    while isinstance(body, exp.SetOperation):
+        body = body.this
+    return body
+
+
+def _at_most_one_row(body: exp.Expression) -> bool:
+    """A SELECT that cannot give two rows: no FROM, an aggregate without GROUP BY, LIMIT 1."""
+    if not isinstance(body, exp.Select):
+        return False  # a set operation
+    if not (body.args.get("from_") or body.args.get("from")):
+        return True
+    limit = body.args.get("limit")
+    count = limit.expression if isinstance(limit, exp.Limit) else None
+    if isinstance(count, exp.Literal) and not count.is_string and str(count.this) in ("0", "1"):
+        return True
+    return not body.args.get("group") and _has_aggregate(body.expressions[0]) and not any(
+        isinstance(w, exp.Window) for w in body.expressions[0].find_all(exp.Window))
+
+
+def _one_row_checked(node: exp.Subquery) -> exp.Expression:
+    """`(SELECT x FROM ...)` that fails with 21000 when it gives more than one row, as
+    PostgreSQL's does (SQLite takes the first): the rows, at most two read, counted."""
+    body = node.this.copy()
+    first = _first_branch(body)  # (a set operation's columns are named by its first branch)
+    names = [f"{ONE_ROW_VALUE}{i}" for i in range(len(first.expressions))]
+    first.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
+                                         exp.to_identifier(n, quoted=True)) for e, n in zip(first.expressions, names)])
+    two = exp.Window(this=exp.Count(this=exp.Star()), partition_by=None)
+    check = exp.Case(ifs=[exp.If(this=exp.GT(this=two, expression=exp.Literal.number(1)), true=exp.Anonymous(
+        this="pg_raise", expressions=[exp.Literal.string("21000"),
+                                      exp.Literal.string("more than one row returned by a subquery used as an "
+                                                         "expression")]))], default=exp.column(names[0], quoted=True))
+    read = exp.select(*[exp.column(n, quoted=True) for n in names]).from_(
+        exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier("sixfold_rows")))).limit(2)
+    checked = exp.select(check, *[exp.column(n, quoted=True) for n in names[1:]]).from_(
+        exp.Subquery(this=read, alias=exp.TableAlias(this=exp.to_identifier("sixfold_two"))))
+    alias = node.args.get("alias")
+    return exp.Subquery(this=checked, alias=alias.copy() if alias is not None else None)
+
+
 def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> exp.Expression:
     user_lit = exp.Literal.string(ctx.user)
 
@@ -2469,12 +2536,21 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         return new
 
     tree = tree.copy()
+    for sub in tree.find_all(exp.Subquery):  # checked once translated (what they show kept as it is)
+        if _scalar_subquery(sub) and not _at_most_one_row(sub.this):
+            sub.meta[_ONE_ROW] = True
     order_by_values(tree)
     group_by_values(tree)
     exprtypes.freeze_derived_kinds(tree)
     quotient_text.mark_unscaled_items(tree)
     with exprtypes.named_tables_kept():
         out = tree.transform(wrapped, copy=False)
+    for sub in [s for s in out.find_all(exp.Subquery) if s.meta.get(_ONE_ROW)]:
+        checked = _one_row_checked(sub)
+        if sub is out:
+            out = checked
+        else:
+            sub.replace(checked)
     _refuse_lossy_literals(out)
     return out
 
@@ -2727,6 +2803,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         if isinstance(first, exp.Select) and len(first.expressions) == 1 and \
                 not isinstance(first.expressions[0], exp.Star):
             item = first.expressions[0]
+            if isinstance(item, exp.Boolean):
+                return "?column?"  # (select true) is not named bool, as select true is
             return item.alias if isinstance(item, exp.Alias) else item.name if isinstance(item, exp.Column) \
                 else _pg_column_name(item)
         return "?column?"
@@ -2900,10 +2978,35 @@ def _conflict_on_constraint(tree: exp.Insert) -> None:
     conflict.set("conflict_keys", [exp.column(exp.to_identifier(c, quoted=not c.islower())) for c in cols.split(",")])
 
 
+def _materialize_shared_ctes(tree: exp.Expression) -> None:
+    """A CTE the query names more than once is computed once, as PostgreSQL does (SQLite
+    may compute it at each use: WITH q AS (SELECT random() ...) SELECT * FROM q UNION
+    SELECT * FROM q gave twice the rows). One named once stays inlined, as there; an
+    explicit [NOT] MATERIALIZED is kept; recursive ones are SQLite's to plan."""
+    for with_ in tree.find_all(exp.With):
+        if with_.args.get("recursive"):
+            continue
+        for cte in with_.expressions:
+            if cte.args.get("materialized") is not None or not cte.alias:
+                continue
+            name = cte.alias.lower()
+            uses = sum(1 for t in tree.find_all(exp.Table)
+                       if isinstance(t.this, exp.Identifier) and not t.args.get("db") and t.name.lower() == name)
+            if uses > 1:
+                cte.set("materialized", True)
+
+
 def _statement_forms(tree: exp.Expression) -> None:
     """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
     set-returning function alone in a select list; LATERAL is refused."""
+    _materialize_shared_ctes(tree)
+    for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
+        options = fetch.args.get("limit_options")
+        if options is not None and options.args.get("with_ties"):
+            if fetch.parent is None or fetch.parent.args.get("order") is None:
+                raise SqlError("WITH TIES cannot be specified without ORDER BY clause", "42601")
+            raise SqlError("FETCH FIRST ... WITH TIES is not supported", "0A000")
     json_rows.unwrap_lateral(tree)
     lateral.rewrite(tree, _pg_column_name)
     if tree.find(exp.Lateral) is not None:
@@ -3627,6 +3730,15 @@ def _expr_oid(e: exp.Expression) -> int | None:
         e = e.this
     while isinstance(e, (exp.Paren, exp.Filter)):  # an aggregate's FILTER keeps its type
         e = e.this
+    if isinstance(e, exp.Subquery) and _scalar_subquery(e):  # (SELECT x ...): x's type
+        first = _first_branch(e.this)
+        if len(first.expressions) == 1:
+            item = first.expressions[0]
+            oid = _expr_oid(item)
+            if oid is None and isinstance(item.unalias(), exp.Column):
+                decl = exprtypes.column_decl(item.unalias())
+                oid = pgtypes.column_oid(decl, None) if decl else None
+            return oid
     if isinstance(e, (exp.Cast, exp.TryCast)):
         to = e.args.get("to")
         if isinstance(to, exp.DataType):

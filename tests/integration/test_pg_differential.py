@@ -3562,11 +3562,44 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from (select max(a) from {t} union select 5) s order by 1",
         "drop table {t}, {t}_2",
     ],
+    # SQLite takes a subquery's first row where PostgreSQL fails on a second (21000)
+    "subqueries that give more than one row, WITH TIES, shared CTEs": [
+        "create table {t} (a int, b int, n numeric(5, 2), f bool, d date)",
+        "insert into {t} values (1, 2, 1.50, true, '2020-01-01'), (3, 4, 2.25, false, '2021-02-03')",
+        "select (select a from {t})",
+        "select (select a from {t} where a > 5)",
+        "select * from {t} where a = (select a from {t})",
+        "select a, (select b from {t} s2 where s2.a = {t}.a) from {t} order by 1",
+        "select a, (select b from {t} s2 where s2.a = {t}.a) + 1 as x from {t} order by 1",
+        "select (select 1 union select 2)",
+        "select (select 1 union select 1), (select 1 union all select 2 limit 1), (select 2 except select 3)",
+        "select (select sum(a) from {t} group by b order by 1 limit 1)",
+        "select (select a from {t} order by a limit 1), (select max(a) from {t}), (select count(*) from {t})",
+        "select * from {t} where b in (select b from {t}) order by 1",
+        "select exists (select a from {t}), array(select a from {t} order by 1)",
+        "select (select (select a from {t} order by 1 limit 1))",
+        "select (select n from {t} where a = 1), (select f from {t} where a = 3), (select d from {t} where a = 1), "
+        "(select true), (select a + 1 from {t} where a = 1)",
+        "select * from {t} where (a, b) = (select a, b from {t})",
+        "select * from {t} where (a, b) = (select a, b from {t} where a = 1)",
+        "update {t} set b = (select a from {t}) where a = 1",
+        "update {t} set (b, a) = (select b, a from {t}) where a = 3",
+        "update {t} set (b, a) = (select 7, 8 from {t} where a = 100) where a = 1",
+        "select a, b from {t} order by 1 nulls first",
+        "select a from {t} order by a fetch first 1 row with ties",
+        "select a from {t} fetch first 1 row with ties",
+        "with q as (select random() as r) select a.r = b.r from q a, q b",
+        "select count(*) from (with q1(x) as (select random() from generate_series(1, 5)) "
+        "select * from q1 union select * from q1) ss",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("subqueries that give more than one row, WITH TIES, shared CTEs", "order by a fetch first 1 row with ties"):
+        "FETCH ... WITH TIES is refused (0A000): SQLite's LIMIT would drop the ties",
     ("a real column against quoted literals", "'Infinity'::float8 / 'Infinity'::float8"):
         "a float NaN is refused (0A000): SQLite would hold it as NULL",
     ("RANGE frames with interval offsets", "interval '1 month' preceding"):
