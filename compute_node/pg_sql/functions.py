@@ -73,6 +73,9 @@ def _txn_time() -> datetime.datetime:
     return CLOCK.txn_start or datetime.datetime.now(datetime.UTC)
 
 
+temporal.transaction_now = _txn_time  # 'now' and 'today' as literals, too
+
+
 def _now() -> str:
     return temporal.format_timestamp(_txn_time(), True)
 

@@ -2656,6 +2656,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
         raise SqlError("cannot translate several statements at once", "42601")
     _mark_subscripts(trees[0])
     _mark_written_names(trees[0], pg_sql)
+    _fold_alias_case(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
@@ -2665,6 +2666,16 @@ def parse_one(pg_sql: str) -> exp.Expression:
             named = isinstance(call.parent, exp.Select) and call.arg_key == "expressions"
             call.replace(exp.alias_(same, "every") if named else same)
     return sql_functions.inline_calls(tree)
+
+
+def _fold_alias_case(tree: exp.Expression) -> None:
+    """An unquoted alias in lower case, as PostgreSQL folds names: SELECT 1 AS Total is
+    a column named total (SQLite keeps the alias as written: Total)."""
+    names = [a.args.get("alias") for a in tree.find_all(exp.Alias)]
+    names += [c for ta in tree.find_all(exp.TableAlias) for c in ta.columns]  # WITH c(Total) AS ...
+    for ident in names:
+        if isinstance(ident, exp.Identifier) and not ident.quoted and ident.name != ident.name.lower():
+            ident.set("this", ident.name.lower())
 
 
 _WRITTEN_NAME = "sixfold_written_name"
@@ -3843,6 +3854,7 @@ def _union_oid(oids: tuple[int | None, ...]) -> int | None:
 
 # --- the fast path ---------------------------------------------------------------------------
 _FAST_FIRST = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
+_TYPED_LITERAL = re.compile(r"[A-Za-z_0-9\"]\s*''")
 _FAST_DENY_CHARS = re.compile(r"::|\$|~|\[|!|@|#|\?|\bE'|\\")
 _FAST_DENY_WORDS = re.compile(
     r"\b(?:like|ilike|similar|distinct\s+from|limit\s+all|cast|interval|array|lateral|only|fetch|for|"
@@ -3952,6 +3964,8 @@ def _fast(text: str, word: str) -> Statement | None:
     scan = text if plain else "".join(code)
     if _FAST_DENY_CHARS.search(scan) or _FAST_DENY_WORDS.search(scan):
         return None
+    if not plain and _TYPED_LITERAL.search(scan):
+        return None  # bool 't', date '2024-01-01': a typed literal is the parser's (SQLite has none)
     if word == "select" and "(" in scan:
         return None  # function calls: PostgreSQL names their result columns differently
     if "/" in scan or "%" in scan:

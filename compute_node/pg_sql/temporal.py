@@ -20,6 +20,7 @@ import calendar
 import math
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -167,11 +168,20 @@ def _date_of(y: int, m: int, d: int, text) -> dt.date:
         raise _range(text) from None
 
 
+def _wall_clock() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+# What 'now' and 'today' read: functions.py makes it the current transaction's start (as
+# now() is), so that 'now' twice in one transaction is one time, as in PostgreSQL.
+transaction_now: Callable[[], dt.datetime] = _wall_clock
+
+
 def parse_date(value) -> dt.date:
     text = str(value)
     low = text.strip().lower()
     if low in ("today", "now"):
-        return dt.datetime.now(UTC).date()
+        return transaction_now().date()
     if low == "epoch":
         return dt.date(1970, 1, 1)
     if low in ("infinity", "-infinity"):
@@ -209,7 +219,7 @@ def parse_timestamp(value, tz: bool) -> dt.datetime:
     text = str(value)
     low = text.strip().lower()
     if low in ("now", "today", "epoch", "yesterday", "tomorrow"):
-        now = dt.datetime.now(UTC)
+        now = transaction_now()
         base = {"now": now, "epoch": dt.datetime(1970, 1, 1, tzinfo=UTC),
                 "today": now.replace(hour=0, minute=0, second=0, microsecond=0)}
         base["yesterday"] = base["today"] - dt.timedelta(days=1)

@@ -123,9 +123,10 @@ def pg_date_bin(stride, source, origin, kind):
     ts = temporal.parse_timestamp(source, tz)
     org = temporal.parse_timestamp(origin, tz)
     diff = (ts - org) // dt.timedelta(microseconds=1)
-    delta = diff - int(math.fmod(diff, stride_us))  # C's %: the remainder keeps diff's sign
-    if org > ts and stride_us > 1:
-        delta -= stride_us
+    remainder = int(math.fmod(diff, stride_us))  # C's %: the remainder keeps diff's sign
+    delta = diff - remainder
+    if org > ts and remainder != 0:  # a source before the origin: its bin starts a stride earlier,
+        delta -= stride_us  # unless it is on a bin's start (15:00 from an origin of 17:00 is 15:00)
     return temporal.format_timestamp(org + dt.timedelta(microseconds=delta), tz)
 
 

@@ -509,7 +509,7 @@ def pg_age(a, b=None, ha="", hb=""):
     if a is None:
         return None
     if b is None and hb == "now":
-        today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        today = temporal.transaction_now().replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
         pa, ka = _temporal_arg(a, ha, "age")
         return temporal.format_interval(temporal.age(today, temporal._as_datetime(pa, ka)))
     if b is None:

@@ -3593,6 +3593,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from q1 union select * from q1) ss",
         "drop table {t}",
     ],
+    # PostgreSQL's regression files date, time, timestamp and boolean
+    "aliases fold to lower case, 'now' is the transaction's, date_bin, typed literals": [
+        "select 1 as Foo, 2 as \"Bar\", 3 as True, 4 as BAZ",
+        "select * from (select 1 as Foo) s",
+        "with c(Abc) as (select 1) select * from c",
+        "select count(*) as Total from (values (1)) v(x)",
+        "create table {t} (d timestamp, e timestamptz, f bool)",
+        "begin",
+        "insert into {t} values ('now', now(), bool 't')",
+        "select pg_sleep(0.02)",
+        "insert into {t} values ('now', 'now', bool 'f')",
+        "insert into {t} values (current_timestamp, current_timestamp, boolean 'true')",
+        "select 'today'::date = current_date, 'now'::timestamptz = now(), 'now'::timestamp = localtimestamp",
+        "commit",
+        "select count(distinct d), count(distinct e), count(*) filter (where f) from {t}",
+        "insert into {t} (f) values (bool 'XXX')",
+        "insert into {t} (d, f) values (timestamp '2020-01-01 10:00', bool 'no')",
+        "select d, f from {t} where d = '2020-01-01 10:00'",
+        "select date_bin('30 minutes'::interval, timestamp '2024-02-01 15:00:00', timestamp '2024-02-01 17:00:00')",
+        "select date_bin('30 minutes'::interval, timestamp '2024-02-01 15:10:00', timestamp '2024-02-01 17:00:00')",
+        "select date_bin('30 minutes'::interval, timestamp '2024-02-01 16:59:59', timestamp '2024-02-01 17:00:00')",
+        "select date_bin('15 minutes'::interval, timestamp '2024-02-01 17:20:00', timestamp '2024-02-01 17:00:00')",
+        "drop table {t}",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
