@@ -547,8 +547,35 @@ _TYPE_RENAME = {"timestamptz": "timestamp with time zone", "timetz": "time with 
                 "decimal": "numeric", "int": "integer", "double": "double precision", "float": "double precision"}
 
 
+# PostgreSQL 15's built-in type names sqlglot reads as user-defined ones (and citext):
+# a column of any other name that is no enum or domain is 42704, as there (it was taken
+# and held as text).
+_BUILTIN_TYPE_NAMES = frozenset((
+    "aclitem bit bool box bpchar bytea char cid cidr circle date datemultirange daterange float4 float8 gtsvector "
+    "inet int2 int2vector int4 int4multirange int4range int8 int8multirange int8range interval json jsonb jsonpath "
+    "line lseg macaddr macaddr8 money name numeric nummultirange numrange oid oidvector path point polygon refcursor "
+    "regclass regcollation regconfig regdictionary regnamespace regoper regoperator regproc regprocedure regrole "
+    "regtype text tid time timestamp timestamptz timetz tsmultirange tsquery tsrange tstzmultirange tstzrange "
+    "tsvector txid_snapshot uuid varbit varchar xid xid8 xml pg_lsn pg_snapshot citext").split())
+
+
+def _check_type_exists(dt: exp.DataType) -> None:
+    from compute_node.pg_sql import domains, enums
+
+    for node in dt.find_all(exp.DataType):
+        ident = node.args.get("kind")
+        if node.this != exp.DataType.Type.USERDEFINED or not isinstance(ident, exp.Identifier):
+            continue
+        name = ident.name if ident.quoted else ident.name.lower()
+        if name in _BUILTIN_TYPE_NAMES or enums.token_of_type(node.sql(dialect="postgres")) is not None or \
+                domains.find(name) is not None:
+            continue
+        raise SqlError(f'type "{name}" does not exist', "42704")
+
+
 def _pg_type_text(dt: exp.DataType) -> str:
     qualified = dt.args.get("kind") if dt.this == exp.DataType.Type.USERDEFINED else None
+    _check_type_exists(dt)
     if isinstance(qualified, exp.Dot):  # "public"."status": the type's own name (one schema here)
         if qualified.this.name.lower() != "public":
             raise SqlError(f'schema "{qualified.this.name}" does not exist', "3F000")

@@ -3012,6 +3012,11 @@ def _statement_forms(tree: exp.Expression) -> None:
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
     set-returning function alone in a select list; LATERAL is refused."""
     _materialize_shared_ctes(tree)
+    conflict = tree.args.get("conflict") if isinstance(tree, exp.Insert) else None
+    if isinstance(conflict, exp.OnConflict) and "UPDATE" in str(conflict.args.get("action") or "").upper() and \
+            not conflict.args.get("conflict_keys") and conflict.args.get("constraint") is None:
+        # (SQLite would update whichever unique key conflicts)
+        raise SqlError("ON CONFLICT DO UPDATE requires inference specification or constraint name", "42601")
     for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
         options = fetch.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):
@@ -3863,7 +3868,7 @@ _FAST_DENY_WORDS = re.compile(
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
     r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
-    r"group|having)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
+    r"group|having|conflict)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
 _SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column

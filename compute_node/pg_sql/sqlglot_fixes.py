@@ -8,6 +8,8 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
 - `char` and `character` without a length are char(1), as PostgreSQL reads them (only
   `bpchar` has no limit): sqlglot kept them without one, so a column `c char` took any
   text and a cast `'abc'::char` kept all three letters.
+- `serial2`, `serial4` and `serial8` are smallserial, serial and bigserial: sqlglot read
+  them as user-defined type names, so such a column had no sequence (NULL by default).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def _scan_number_ending_at_exponent(self: TokenizerCore) -> None:
 
 _parse_types = Postgres.Parser._parse_types
 _CHAR_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR)
+_SERIAL_ALIASES = {"serial2": exp.DataType.Type.SMALLSERIAL, "serial4": exp.DataType.Type.SERIAL,
+                   "serial8": exp.DataType.Type.BIGSERIAL}
 
 
 def _parse_types_char_is_one(self, *args, **kwargs):
@@ -46,6 +50,11 @@ def _parse_types_char_is_one(self, *args, **kwargs):
         for dt in parsed.find_all(exp.DataType):
             if dt.this in _CHAR_TYPES and not dt.expressions:
                 dt.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(1))])
+            kind = dt.args.get("kind")
+            if dt.this == exp.DataType.Type.USERDEFINED and isinstance(kind, exp.Identifier) and not kind.quoted \
+                    and kind.name.lower() in _SERIAL_ALIASES:
+                dt.set("this", _SERIAL_ALIASES[kind.name.lower()])
+                dt.set("kind", None)
     return parsed
 
 

@@ -3617,6 +3617,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select date_bin('15 minutes'::interval, timestamp '2024-02-01 17:20:00', timestamp '2024-02-01 17:00:00')",
         "drop table {t}",
     ],
+    # PostgreSQL's sequence and insert_conflict regression files
+    "serial2 and serial8, unknown column types, ON CONFLICT without a target": [
+        "create table {t} (f1 text, f2 serial, f3 smallserial, f4 serial2, f5 bigserial, f6 serial8)",
+        "insert into {t} (f1) values ('defaults')",
+        "insert into {t} (f1) values ('again')",
+        "select * from {t} order by f2",
+        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '{t}'::regclass and attnum > 0 "
+        "order by attnum",
+        "create table {t}_x (a nosuchtype)",
+        "create table {t}_x (a nosuchtype[])",
+        "create table {t}_x (a point, b name, c \"char\", d inet, e money)",
+        "alter table {t}_x add column f nosuchtype",
+        "create table {t}_c (k int primary key, v text)",
+        "insert into {t}_c values (1, 'a') on conflict do update set v = 'x'",
+        "insert into {t}_c values (1, 'a') on conflict (k) do update set v = 'b'",
+        "insert into {t}_c values (1, 'a') on conflict do nothing",
+        "select * from {t}_c",
+        "drop table {t}, {t}_x, {t}_c",
+    ],
 }
 
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
