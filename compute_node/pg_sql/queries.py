@@ -2989,6 +2989,40 @@ def _conflict_on_constraint(tree: exp.Insert) -> None:
     conflict.set("conflict_keys", [exp.column(exp.to_identifier(c, quoted=not c.islower())) for c in cols.split(",")])
 
 
+def _refuse_repeated_upsert_keys(insert: exp.Insert, conflict: exp.OnConflict) -> None:
+    """INSERT ... VALUES (1, 'a'), (1, 'b') ON CONFLICT (k) DO UPDATE: PostgreSQL fails
+    (21000: a row cannot be affected twice) where SQLite updates the row it just inserted.
+    Found here for rows whose conflict keys are the same literals; a key from a
+    parameter or expression is not compared (no false 21000)."""
+    target, values = insert.this, insert.expression
+    keys = conflict.args.get("conflict_keys") or []
+    if not isinstance(values, exp.Values) or not keys:
+        return
+    if isinstance(target, exp.Schema):
+        columns = [c.name.lower() for c in target.expressions if isinstance(c, exp.Identifier)]
+    else:  # no column list: the table's columns in order
+        cat = schema.current()
+        known = cat.columns(target.name) if cat is not None and isinstance(target, exp.Table) else None
+        columns = [c[0].lower() for c in known or ()]
+    keys = [k.this if isinstance(k, exp.Ordered) else k for k in keys]
+    names = [k.name.lower() for k in keys if isinstance(k, (exp.Identifier, exp.Column))]
+    if len(names) != len(keys) or any(n not in columns for n in names):
+        return
+    at = [columns.index(n) for n in names]
+    seen = set()
+    for row in values.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else []
+        if len(items) != len(columns):
+            return
+        key = tuple(items[i] for i in at)
+        if not all(isinstance(v, exp.Literal) for v in key):
+            continue  # (NULL never conflicts; an expression is not compared)
+        text = tuple((v.is_string, str(v.this)) for v in key)
+        if text in seen:
+            raise SqlError("ON CONFLICT DO UPDATE command cannot affect row a second time", "21000")
+        seen.add(text)
+
+
 def _materialize_shared_ctes(tree: exp.Expression) -> None:
     """A CTE the query names more than once is computed once, as PostgreSQL does (SQLite
     may compute it at each use: WITH q AS (SELECT random() ...) SELECT * FROM q UNION
@@ -3017,6 +3051,8 @@ def _statement_forms(tree: exp.Expression) -> None:
             not conflict.args.get("conflict_keys") and conflict.args.get("constraint") is None:
         # (SQLite would update whichever unique key conflicts)
         raise SqlError("ON CONFLICT DO UPDATE requires inference specification or constraint name", "42601")
+    if isinstance(conflict, exp.OnConflict) and "UPDATE" in str(conflict.args.get("action") or "").upper():
+        _refuse_repeated_upsert_keys(tree, conflict)
     for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
         options = fetch.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):

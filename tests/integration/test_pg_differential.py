@@ -3633,7 +3633,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_c values (1, 'a') on conflict do update set v = 'x'",
         "insert into {t}_c values (1, 'a') on conflict (k) do update set v = 'b'",
         "insert into {t}_c values (1, 'a') on conflict do nothing",
-        "select * from {t}_c",
+        "insert into {t}_c values (1, 'a'), (2, 'b'), (2, 'b') on conflict (k) do update set v = 'twice'",
+        "insert into {t}_c (v, k) values ('x', 3), ('y', 3) on conflict (k) do update set v = 'twice'",
+        "insert into {t}_c values (1, 'a'), (2, 'b') on conflict (k) do update set v = 'once'",
+        "insert into {t}_c (v, k) values ('x', 3), ('y', 3) on conflict (k) do nothing",
+        "select * from {t}_c order by k",
         "drop table {t}, {t}_x, {t}_c",
     ],
 }
