@@ -15,7 +15,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
+from compute_node.pg_sql.lexing import error_near, ident, quoted_ident, sql_string as _lit
 from sixfold.errors import SqlError
 
 _FK = re.compile(
@@ -236,6 +236,22 @@ def _cols(text: str) -> list[str]:
     return cols
 
 
+def _primary_key_of(parent: str) -> list[str]:
+    """REFERENCES parent without columns: the parent's primary key, in its order (42704
+    when it has none, as PostgreSQL says)."""
+    from compute_node.pg_sql import schema
+
+    cat = schema.current()
+    name = parent.strip('"')
+    rows = cat.rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (name,)) if cat else []
+    if not rows:
+        exists = cat.columns(parent) if cat else None
+        if cat is not None and not exists:
+            raise SqlError(f'relation "{name}" does not exist', "42P01")
+        raise SqlError(f'there is no primary key for referenced table "{name}"', "42704")
+    return [quoted_ident(r[0]) for r in rows]
+
+
 def add_foreign_key(table: str, action_text: str) -> list[str]:
     """ALTER TABLE table ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES parent (pcols)
     [ON DELETE ...] [ON UPDATE ...] [NOT VALID] -> SQLite statements."""
@@ -243,10 +259,9 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
     if not m:
         raise error_near("FOREIGN")
     cname, cols_text, parent, pcols_text, tail = m.groups()
-    if pcols_text is None:
-        raise SqlError("ADD FOREIGN KEY needs the referenced columns: REFERENCES parent (columns)", "0A000")
     parent = ident(parent.split(".")[-1]) if not parent.startswith('"') else parent
-    cols, pcols = _cols(cols_text), _cols(pcols_text)
+    cols = _cols(cols_text)
+    pcols = _cols(pcols_text) if pcols_text is not None else _primary_key_of(parent)
     if len(cols) != len(pcols):
         raise SqlError("number of referencing and referenced columns for foreign key disagree", "42830")
     bare = table.strip('"')

@@ -3638,6 +3638,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_c values (1, 'a'), (2, 'b') on conflict (k) do update set v = 'once'",
         "insert into {t}_c (v, k) values ('x', 3), ('y', 3) on conflict (k) do nothing",
         "select * from {t}_c order by k",
+        # ADD FOREIGN KEY ... REFERENCES parent without columns: the parent's primary key
+        "create table {t}_pk (x int, y int, primary key (y, x))",
+        "create table {t}_fk (p int, q int)",
+        "alter table {t}_fk add constraint {t}_fk_c foreign key (p, q) references {t}_pk",
+        "insert into {t}_pk values (1, 2)",
+        "insert into {t}_fk values (2, 1)",
+        "insert into {t}_fk values (1, 2)",
+        "select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = '{t}_fk'::regclass",
+        "alter table {t}_fk add foreign key (p) references {t}",
+        "alter table {t}_fk add foreign key (p) references {t}_nosuch",
+        "drop table {t}_fk, {t}_pk",
         "drop table {t}, {t}_x, {t}_c",
     ],
 }
