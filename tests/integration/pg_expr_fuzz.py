@@ -13,6 +13,7 @@ servers. It exits 1 when it found a wrong answer of no documented kind. Replay w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import shutil
@@ -106,6 +107,33 @@ def report(diffs, show: int) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def servers(pg_uri: str | None, sixfold_uri: str | None, prefix: str):
+    """(PostgreSQL URI, Sixfold URI): the given ones, or a throwaway PostgreSQL and a local
+    cluster started in a temporary directory and stopped (and removed) on exit."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    work.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directory
+    pg_server, sf_root = None, None
+    try:
+        if pg_uri is None:
+            from bench.pg_server import PostgresServer
+            from sixfold.supervisor import free_ports
+
+            pg_server = PostgresServer(work / "pg", free_ports(1)[0], password="fuzz-pw").start()
+            pg_uri = pg_server.uri
+        if sixfold_uri is None:
+            sf_root = work / "sixfold"
+            sixfold_uri = _start_sixfold(sf_root)
+        yield pg_uri, sixfold_uri
+    finally:
+        if sf_root is not None:
+            subprocess.run([sys.executable, "-m", "sixfold.cli", "down", "--data-dir", str(sf_root)],
+                           capture_output=True, timeout=300, check=False)
+        if pg_server is not None:
+            pg_server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _start_sixfold(root: Path) -> str:
     cli = [sys.executable, "-m", "sixfold.cli"]
     subprocess.run([*cli, "up", "--data-dir", str(root)], check=True, capture_output=True, timeout=300)
@@ -127,36 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     pg_expr_gen.COLUMNS["n"] = (pg_expr_gen.COLUMNS["n"][0], args.numeric_type)
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     print(f"seed {seed} (replay: --seed {seed} --count {args.count})", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="sixfold-exprfuzz-"))
-    work.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directory
-    pg_server, sf_root = None, None
-    try:
-        pg_uri = args.pg_uri
-        if pg_uri is None:
-            from bench.pg_server import PostgresServer
-            from sixfold.supervisor import free_ports
-
-            pg_server = PostgresServer(work / "pg", free_ports(1)[0], password="fuzz-pw").start()
-            pg_uri = pg_server.uri
-        sf_uri = args.sixfold_uri
-        if sf_uri is None:
-            sf_root = work / "sixfold"
-            sf_uri = _start_sixfold(sf_root)
+    with servers(args.pg_uri, args.sixfold_uri, "sixfold-exprfuzz-") as (pg_uri, sf_uri):
         with connect(pg_uri) as pg, connect(sf_uri) as sf:
             prepare(pg)
             prepare(sf)
             diffs = compare(pg, sf, Generator(seed).queries(args.count))
-        print(report(diffs, args.show))
-        wrong = sum(1 for d in diffs if d[0] == WRONG)
-        print(json.dumps({"seed": seed, "queries": args.count, "differences": len(diffs), "wrong_answers": wrong}))
-        return 1 if wrong else 0
-    finally:
-        if sf_root is not None:
-            subprocess.run([sys.executable, "-m", "sixfold.cli", "down", "--data-dir", str(sf_root)],
-                           capture_output=True, timeout=300, check=False)
-        if pg_server is not None:
-            pg_server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    print(report(diffs, args.show))
+    wrong = sum(1 for d in diffs if d[0] == WRONG)
+    print(json.dumps({"seed": seed, "queries": args.count, "differences": len(diffs), "wrong_answers": wrong}))
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
-from tests.integration.pg_expr_fuzz import _as_set, _start_sixfold, connect, outcome
+from tests.integration.pg_expr_fuzz import _as_set, connect, outcome, servers
 from tests.integration.pg_expr_gen import WRONG, classify
 
 STATEMENTS_PER_FILE_MAX = 20_000
@@ -132,44 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+", help="files of the tree's sql/ directory, run in order after test_setup.sql")
     args = ap.parse_args(argv)
     skip = re.compile(args.skip, re.IGNORECASE) if args.skip else None
-    work = Path(tempfile.mkdtemp(prefix="sixfold-regress-"))
-    work.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directory
-    pg_server, sf_root = None, None
-    try:
-        pg_uri = args.pg_uri
-        if pg_uri is None:
-            from bench.pg_server import PostgresServer
-            from sixfold.supervisor import free_ports
-
-            pg_server = PostgresServer(work / "pg", free_ports(1)[0], password="regress-pw").start()
-            pg_uri = pg_server.uri
-        sf_uri = args.sixfold_uri
-        if sf_uri is None:
-            sf_root = work / "sixfold"
-            sf_uri = _start_sixfold(sf_root)
-        diffs = []
+    diffs = []
+    with servers(args.pg_uri, args.sixfold_uri, "sixfold-regress-") as (pg_uri, sf_uri):
         with connect(pg_uri) as pg, connect(sf_uri) as sf:
             for name in ["test_setup.sql", *args.files]:
                 for d in run_file(args.regress_dir / "sql" / name, args.regress_dir, pg, sf, skip):
                     diffs.append((name, *d))
-        counts = Counter((d[0], d[1]) for d in diffs)
-        for (name, cls), n in sorted(counts.items()):
-            print(f"{name}: {cls}: {n}")
-        for cls in sorted({d[1] for d in diffs}, key=lambda c: (c != WRONG, c)):
-            items = [d for d in diffs if d[1] == cls]
-            print(f"== {cls}: {len(items)}")
-            for name, _cls, sql, want, got in items[:args.show]:
-                print(f"[{name}] {sql[:600]}\n  postgres: {str(want)[:400]}\n  sixfold:  {str(got)[:400]}")
-        return 1 if any(d[1] == WRONG for d in diffs) else 0
-    finally:
-        if sf_root is not None:
-            import subprocess
-
-            subprocess.run([sys.executable, "-m", "sixfold.cli", "down", "--data-dir", str(sf_root)],
-                           capture_output=True, timeout=300, check=False)
-        if pg_server is not None:
-            pg_server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    counts = Counter((d[0], d[1]) for d in diffs)
+    for (name, cls), n in sorted(counts.items()):
+        print(f"{name}: {cls}: {n}")
+    for cls in sorted({d[1] for d in diffs}, key=lambda c: (c != WRONG, c)):
+        items = [d for d in diffs if d[1] == cls]
+        print(f"== {cls}: {len(items)}")
+        for name, _cls, sql, want, got in items[:args.show]:
+            print(f"[{name}] {sql[:600]}\n  postgres: {str(want)[:400]}\n  sixfold:  {str(got)[:400]}")
+    return 1 if any(d[1] == WRONG for d in diffs) else 0
 
 
 if __name__ == "__main__":
