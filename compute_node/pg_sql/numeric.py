@@ -13,6 +13,8 @@ from __future__ import annotations
 import decimal
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+import apsw
+
 # PostgreSQL's limits (src/backend/utils/adt/numeric.c)
 MIN_SIG_DIGITS = 16
 MAX_DISPLAY_SCALE = 1000
@@ -108,7 +110,11 @@ def text(d: Decimal) -> str:
 
 def as_sqlite(d: Decimal):
     """A result handed back to SQLite where it is compared or computed on (not shown): an
-    int when integral, else the nearest float, so that SQLite compares it as a number."""
+    int when integral, else the nearest float, so that SQLite compares it as a number. A
+    NaN is refused (0A000): SQLite would hold it as NULL ('nan'::numeric::float8 was NULL,
+    'nan'::numeric > 1 unknown, where PostgreSQL sorts NaN above every number)."""
+    if d.is_nan():
+        raise apsw.SQLError("[0A000] Sixfold cannot compute on a numeric NaN (SQLite would hold it as NULL)")
     if d == d.to_integral_value() and abs(d) < 2**63:
         return int(d)
     return float(d)

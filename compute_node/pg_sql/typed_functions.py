@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import math
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import apsw
@@ -280,8 +281,25 @@ def register_aggregate(conn: apsw.Connection, name: str, factory, numargs: int) 
     """Register `factory` (create_aggregate_function's: () -> (state, step, final)) as the
     aggregate `name` and as the window function `name`_w, which the translator calls
     under OVER (...): SQLite runs a Python aggregate only as a plain aggregate."""
+    factory = _nan_refused(factory)
     conn.create_aggregate_function(name, factory, numargs)
     conn.create_window_function(name + "_w", lambda: _Windowed(factory), numargs)
+
+
+def _nan_refused(factory):
+    """`factory` whose final fails (0A000) on a float NaN: SQLite would hold it as NULL, a
+    wrong answer (sum of Infinity and -Infinity, var_pop of Infinity are NaN in PostgreSQL),
+    as a NaN input is refused."""
+    def made():
+        state, step, final = factory()
+
+        def checked(st):
+            out = final(st)
+            if isinstance(out, float) and math.isnan(out):
+                raise apsw.SQLError("[0A000] Sixfold cannot hold a float NaN (SQLite stores it as NULL)")
+            return out
+        return state, step, checked
+    return made
 
 
 class _Windowed:
