@@ -285,6 +285,8 @@ def _farith(op, a, b, single):
         return None
     x, y = _float_operand(a), _float_operand(b)
     out = x + y if op == "+" else x - y if op == "-" else x * y
+    if math.isnan(out):  # Infinity - Infinity, Infinity * 0: SQLite would hold the NaN as NULL
+        raise apsw.SQLError("[0A000] Sixfold cannot hold a float NaN (SQLite stores it as NULL)")
     if single:
         out = float_input.as_float4(out)  # beyond real's range: 22003
     if math.isinf(out) and not (math.isinf(x) or math.isinf(y)):

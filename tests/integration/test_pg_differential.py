@@ -3660,6 +3660,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(x::float8), avg(x::float8) from (values ('1'), ('infinity')) v(x)",
         "select var_samp('inf'::float8), var_pop(1::float8)",
         "select 'nan'::numeric",
+        "select 'inf'::float8 - 'inf'::float8",
+        "select 'inf'::float8 * 0, 'inf'::float8 + 1",
+        "select 'inf'::float8 - 1, 'inf'::real * 2",
     ],
 }
 
@@ -3670,6 +3673,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("NaN results are refused, never NULL", "var_pop(x::float8) from (values ('1'), ('infinity'))"):
         "a float NaN is refused (0A000)",
     ("NaN results are refused, never NULL", "'nan'::numeric::float8"): "a numeric NaN is refused where computed on",
+    ("NaN results are refused, never NULL", "'inf'::float8 - 'inf'::float8"): "a float NaN is refused (0A000)",
+    ("NaN results are refused, never NULL", "'inf'::float8 * 0"): "a float NaN is refused (0A000)",
     ("subqueries that give more than one row, WITH TIES, shared CTEs", "order by a fetch first 1 row with ties"):
         "FETCH ... WITH TIES is refused (0A000): SQLite's LIMIT would drop the ties",
     ("a real column against quoted literals", "'Infinity'::float8 / 'Infinity'::float8"):
