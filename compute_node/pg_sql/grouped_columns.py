@@ -88,7 +88,10 @@ def _source_of(col: exp.Column, sources: dict[str, exp.Expression]) -> str | Non
     qual = col.table
     if qual:
         key = qual if col.args["table"].quoted else qual.lower()
-        return key if key in sources else None
+        item = sources.get(key)
+        if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier) and _table_columns(item) is None:
+            return None  # a catalog relation (pg_class has a primary key there) or a CTE: not sure
+        return key if item is not None else None
     owners = []
     for key, item in sources.items():
         cols = _table_columns(item)

@@ -3518,6 +3518,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select count(*) as n, "{t}"."a" as x from {t} group by {t}.a order by {t}.a',
         "select exists (select 1 from {t}_j where k = {t}_k.id) from {t}_k group by {t}_k.id order by 1",
         "select percentile_cont(0.5) within group (order by b) from {t}",
+        "select c.relname, count(*) from pg_class c where c.relname = '{t}' group by c.oid",  # pg_class's key
+        "select g.a, g.b from {t} g group by g.a",
         "drop table {t}, {t}_k, {t}_j",
     ],
     "result column names and zero-length splits": [
