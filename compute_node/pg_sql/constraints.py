@@ -243,13 +243,12 @@ def _primary_key_of(parent: str) -> list[str]:
 
     cat = schema.current()
     name = parent.strip('"')
-    rows = cat.rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (name,)) if cat else []
-    if not rows:
-        exists = cat.columns(parent) if cat else None
-        if cat is not None and not exists:
+    key = cat.primary_key(parent) if cat else ()
+    if not key:
+        if cat is not None and not cat.columns(parent):
             raise SqlError(f'relation "{name}" does not exist', "42P01")
         raise SqlError(f'there is no primary key for referenced table "{name}"', "42704")
-    return [quoted_ident(r[0]) for r in rows]
+    return [quoted_ident(c) for c in key]
 
 
 def add_foreign_key(table: str, action_text: str) -> list[str]:

@@ -144,8 +144,8 @@ def _primary_key(item: exp.Expression) -> list[str] | None:
     if not isinstance(item, exp.Table) or _table_columns(item) is None:
         return None
     cat = schema.current()
-    rows = cat.rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0", (item.name,)) if cat is not None else []
-    return [r[0].lower() for r in rows] or None
+    key = cat.primary_key(item.name if not item.this.quoted else f'"{item.name}"') if cat is not None else ()
+    return [c.lower() for c in key] or None
 
 
 def _covered_sources(keys: list[exp.Expression], sources: dict[str, exp.Expression]) -> set[str]:

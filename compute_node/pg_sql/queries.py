@@ -4,6 +4,7 @@ the fast path that passes plain DML through without parsing."""
 
 from __future__ import annotations
 
+import collections
 import math
 import re
 from decimal import Decimal
@@ -2189,7 +2190,9 @@ def _scalar_subquery(node: exp.Subquery) -> bool:
 
 
 def _first_branch(body: exp.Expression) -> exp.Expression:
-    while isinstance(body, exp.SetOperation):
+    """A set operation's (parenthesized or not) first SELECT, which names its columns;
+    anything else as it is."""
+    while isinstance(body, (exp.SetOperation, exp.Subquery)):
         body = body.this
     return body
 
@@ -2808,9 +2811,7 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     if isinstance(e, exp.Exists):
         return "exists"
     if isinstance(e, exp.Subquery):  # (SELECT count(*) ...) is named as its one column is
-        first = e.this
-        while isinstance(first, exp.SetOperation):
-            first = first.this
+        first = _first_branch(e)
         if isinstance(first, exp.Select) and len(first.expressions) == 1 and \
                 not isinstance(first.expressions[0], exp.Star):
             item = first.expressions[0]
@@ -2855,8 +2856,7 @@ def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
 
 def _name_columns(tree: exp.Expression) -> None:
     """The result columns (a SELECT's, or RETURNING's) named as PostgreSQL names them."""
-    while isinstance(tree, (exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
-        tree = tree.this  # (the first branch names them, parenthesized or not)
+    tree = _first_branch(tree)
     if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and isinstance(tree.args.get("returning"),
                                                                              exp.Returning):
         _expand_returning_star(tree)
@@ -2881,9 +2881,7 @@ def _name_derived_columns(tree: exp.Expression) -> None:
     (star_expansion.PG_NAME)."""
     bodies = [s.this for s in tree.find_all(exp.Subquery) if isinstance(s.parent, (exp.From, exp.Join))]
     bodies += [c.this for c in tree.find_all(exp.CTE)]
-    for body in bodies:
-        while isinstance(body, (exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
-            body = body.this
+    for body in map(_first_branch, bodies):
         if not isinstance(body, exp.Select):
             continue
         taken = {e.alias_or_name.lower() for e in body.expressions if isinstance(e, (exp.Alias, exp.Column))}
@@ -3028,17 +3026,14 @@ def _materialize_shared_ctes(tree: exp.Expression) -> None:
     may compute it at each use: WITH q AS (SELECT random() ...) SELECT * FROM q UNION
     SELECT * FROM q gave twice the rows). One named once stays inlined, as there; an
     explicit [NOT] MATERIALIZED is kept; recursive ones are SQLite's to plan."""
-    for with_ in tree.find_all(exp.With):
-        if with_.args.get("recursive"):
-            continue
-        for cte in with_.expressions:
-            if cte.args.get("materialized") is not None or not cte.alias:
-                continue
-            name = cte.alias.lower()
-            uses = sum(1 for t in tree.find_all(exp.Table)
-                       if isinstance(t.this, exp.Identifier) and not t.args.get("db") and t.name.lower() == name)
-            if uses > 1:
-                cte.set("materialized", True)
+    withs = [w for w in tree.find_all(exp.With) if not w.args.get("recursive")]
+    if not withs:
+        return
+    uses = collections.Counter(t.name.lower() for t in tree.find_all(exp.Table)
+                               if isinstance(t.this, exp.Identifier) and not t.args.get("db"))
+    for cte in (c for w in withs for c in w.expressions):
+        if cte.args.get("materialized") is None and cte.alias and uses[cte.alias.lower()] > 1:
+            cte.set("materialized", True)
 
 
 def _statement_forms(tree: exp.Expression) -> None:
@@ -3047,11 +3042,10 @@ def _statement_forms(tree: exp.Expression) -> None:
     set-returning function alone in a select list; LATERAL is refused."""
     _materialize_shared_ctes(tree)
     conflict = tree.args.get("conflict") if isinstance(tree, exp.Insert) else None
-    if isinstance(conflict, exp.OnConflict) and "UPDATE" in str(conflict.args.get("action") or "").upper() and \
-            not conflict.args.get("conflict_keys") and conflict.args.get("constraint") is None:
-        # (SQLite would update whichever unique key conflicts)
-        raise SqlError("ON CONFLICT DO UPDATE requires inference specification or constraint name", "42601")
     if isinstance(conflict, exp.OnConflict) and "UPDATE" in str(conflict.args.get("action") or "").upper():
+        if not conflict.args.get("conflict_keys") and conflict.args.get("constraint") is None:
+            # (SQLite would update whichever unique key conflicts)
+            raise SqlError("ON CONFLICT DO UPDATE requires inference specification or constraint name", "42601")
         _refuse_repeated_upsert_keys(tree, conflict)
     for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
         options = fetch.args.get("limit_options")

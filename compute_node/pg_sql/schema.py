@@ -55,6 +55,15 @@ class Catalog:
             self._columns[key] = self.shared(key, fetch)
         return self._columns[key]
 
+    def primary_key(self, table: str) -> tuple[str, ...]:
+        """The table's primary key columns in key order, () when it has none."""
+        key = "pk:" + (table.lower() if not table.startswith('"') else table.strip('"'))
+        if key not in self._columns:
+            self._columns[key] = self.shared(key, lambda: tuple(
+                (r[0], "") for r in self.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+                                                (key[3:],))))
+        return tuple(name for name, _ in self._columns[key] or ())
+
     def views(self) -> dict[str, str]:
         """The SQLite CREATE VIEW text of each view made by CREATE VIEW, by lower-case name
         (views.py inlines them)."""

@@ -161,10 +161,18 @@ def _spell_out_merged(sel: exp.Select) -> None:
     if any(c is None for c in columns):
         return
     key = lambda ident: ident.name if ident.quoted else ident.name.lower()  # noqa: E731
-    # (name, expression) of the output so far, left to right
-    out = [(key(c), _shown_as(exp.Column(this=c.copy(), table=names[0].copy()), c)) for c in columns[0]]
+    # (name, expression) of the output so far, left to right; the name PostgreSQL shows
+    # (PG_NAME) by the column it came from
+    shown_names = {}
+
+    def column(c: exp.Identifier, i: int) -> tuple[str, exp.Expression]:
+        if c.meta.get(PG_NAME):
+            shown_names[key(c)] = c.meta[PG_NAME]
+        return key(c), exp.Column(this=c.copy(), table=names[i].copy())
+
+    out = [column(c, 0) for c in columns[0]]
     for i, join in enumerate(sel.args.get("joins") or [], start=1):
-        right = [(key(c), _shown_as(exp.Column(this=c.copy(), table=names[i].copy()), c)) for c in columns[i]]
+        right = [column(c, i) for c in columns[i]]
         if not _merging(join):
             out += right
             continue
@@ -192,10 +200,10 @@ def _spell_out_merged(sel: exp.Select) -> None:
         return
 
     def shown(name: str, e: exp.Expression) -> exp.Expression:
-        if isinstance(e, exp.Alias):
-            return e  # named for PostgreSQL already (_shown_as)
         plain = isinstance(e, exp.Column) and (e.name if e.this.quoted else e.name.lower()) == name
-        return e if plain else exp.alias_(e, exp.to_identifier(name, quoted=True))
+        if plain and name not in shown_names:
+            return e
+        return exp.alias_(e, exp.to_identifier(shown_names.get(name, name), quoted=True))
 
     spelled = []
     for e in sel.expressions:
