@@ -84,6 +84,10 @@ def rewrite_column(create_sql: str, column: str, op: str, arg: str) -> str:
         out, i = [], 0
         while i < len(cons):  # drop the clauses the operation replaces
             w = cons[i].lower()
+            if w == "set" and i + 1 < len(cons):  # a foreign key's ON DELETE SET NULL / SET DEFAULT
+                out += cons[i:i + 2]
+                i += 2
+                continue
             if w == "default" and op in ("set_default", "drop_default"):
                 i += 2
                 continue

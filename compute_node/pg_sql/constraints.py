@@ -15,6 +15,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from compute_node.pg_sql import foreign_key_targets
 from compute_node.pg_sql.lexing import error_near, ident, quoted_ident, sql_string as _lit
 from sixfold.errors import SqlError
 
@@ -201,7 +202,8 @@ def drop_table(table: str, cascade: bool, catalog, dropped: frozenset[str] = fro
                                "2BP01")
             out.append(_drop(name))
     rows = catalog.rows("SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
-                        "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name != ?", (bare, bare))
+                        "WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE AND m.name != ? COLLATE NOCASE",
+                        (bare, bare))
     rows = [r for r in rows if r[0].lower() not in dropped]
     if rows:
         other = rows[0][0]
@@ -265,6 +267,12 @@ def add_foreign_key(table: str, action_text: str) -> list[str]:
         raise SqlError("number of referencing and referenced columns for foreign key disagree", "42830")
     bare = table.strip('"')
     name = (cname.strip('"') if cname else f"{bare}_{'_'.join(c.strip(chr(34)) for c in cols)}_fkey")
+    from compute_node.pg_sql import schema
+
+    cat = schema.current()
+    if cat is not None and cat.columns(table):
+        child_types = {n.lower(): t for n, t in cat.columns(table)}
+        foreign_key_targets.check(cat, name, table, child_types, cols, parent, pcols)
     actions = {k.lower(): " ".join(v.lower().split()) for k, v in _ACTION.findall(tail)}
     if re.search(r"\bmatch\s+(full|partial)\b", tail, re.IGNORECASE):
         raise SqlError("MATCH FULL and MATCH PARTIAL are not supported", "0A000")

@@ -10,8 +10,8 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, extensions, index_definitions, lexing, routines,
-    schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers, values, views,
+    alter_column, catalog, comments, constraints, domains, enums, extensions, foreign_key_targets, index_definitions,
+    lexing, routines, schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
 from compute_node.pg_sql import temp_tables
@@ -376,6 +376,8 @@ def alter(text, rest, ctx):
             return Statement(kind="noop", tag="ALTER TABLE", notice=(
                 "42701", f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
         return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
+    if re.match(r"alter\s+constraint\b", low):  # (else read as ALTER [COLUMN] "constraint")
+        raise SqlError("ALTER TABLE ... ALTER CONSTRAINT is not supported", "0A000")
     ac = re.match(r"alter\s+(?:column\s+)?(\"(?:[^\"]|\"\")+\"|\w+)\s+(.*)$", action, re.IGNORECASE | re.DOTALL)
     if ac:
         return st(*_alter_column(table, ident(ac.group(1)), ac.group(2).strip(), ctx))
@@ -681,6 +683,8 @@ def _create_table(text, ctx):
     others = _name_checks(name, cols, others)
     _refuse_interval_keys(cols, others)
     _primary_keys_not_null(cols, others)
+    if cat is not None:
+        _check_references(cat, name, cols, others)
     parts = []
     triggers = []
     made: list[str] = []
@@ -700,6 +704,55 @@ def _create_table(text, ctx):
     body = ", ".join(parts)
     return Statement(kind="sql", tag="CREATE TABLE",
                      sqlite=(f"CREATE {'TEMP ' if temp else ''}TABLE{ifne} {name} ({body})", *triggers))
+
+
+def _check_references(cat, table: str, cols: list[exp.ColumnDef], others: list[exp.Expression]) -> None:
+    """CREATE TABLE's foreign keys checked as PostgreSQL checks them (foreign_key_targets.py);
+    MATCH FULL over several columns and MATCH PARTIAL refused (SQLite matches simply)."""
+    def type_of(c: exp.ColumnDef) -> str:
+        kind = c.args.get("kind")
+        if kind is None:
+            return ""
+        return serials.serial_type(kind) if kind.this in serials.SERIAL_TYPES else _pg_type_text(kind)
+
+    def names(node) -> list[str]:
+        return [_ident_sql(i) for i in (node.expressions if node is not None else [])]
+
+    child_types = {c.name.lower(): type_of(c) for c in cols}
+    own_keys, own_pk = [], []
+    for c in cols:
+        for k in c.args.get("constraints") or []:
+            if isinstance(k.args.get("kind"), (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)):
+                own_keys.append(frozenset([c.name.lower()]))
+                if isinstance(k.args.get("kind"), exp.PrimaryKeyColumnConstraint):
+                    own_pk = [c.name]
+    keys_declared = [o for x in others for o in (x.expressions if isinstance(x, exp.Constraint) else [x])]
+    for k in keys_declared:
+        if isinstance(k, exp.PrimaryKey):
+            own_pk = [i.name for i in k.expressions]
+            own_keys.append(frozenset(n.lower() for n in own_pk))
+        elif isinstance(k, exp.UniqueColumnConstraint) and isinstance(k.this, exp.Schema):
+            own_keys.append(frozenset(i.name.lower() for i in k.this.expressions))
+    bare = table.strip('"')
+    for ref in [r for c in cols for r in c.find_all(exp.Reference)] + [
+            k.args["reference"] for k in keys_declared if isinstance(k, exp.ForeignKey) and k.args.get("reference")]:
+        holder = ref.parent
+        if isinstance(holder, exp.ForeignKey):
+            fk_cols = names(holder)
+            given = holder.parent.this if isinstance(holder.parent, exp.Constraint) else None
+        else:
+            fk_cols = [_ident_sql(holder.parent.this)]
+            given = holder.this if isinstance(holder, exp.ColumnConstraint) else None
+        options = " ".join(str(o).lower() for o in ref.args.get("options") or [])
+        if "match partial" in options:
+            raise SqlError("MATCH PARTIAL not yet implemented", "0A000")
+        if "match full" in options and len(fk_cols) > 1:
+            raise SqlError("MATCH FULL foreign keys over several columns are not supported", "0A000")
+        target = ref.this.this if isinstance(ref.this, exp.Schema) else ref.this
+        fk_name = given.name if given is not None else f"{bare}_{'_'.join(c.strip(chr(34)) for c in fk_cols)}_fkey"
+        foreign_key_targets.check(cat, fk_name, table, child_types, fk_cols, _ident_sql(target.this),
+                                  names(ref.this) if isinstance(ref.this, exp.Schema) else None,
+                                  own_keys=own_keys, own_primary_key=own_pk)
 
 
 def _primary_keys_not_null(cols: list[exp.ColumnDef], others: list[exp.Expression]) -> None:

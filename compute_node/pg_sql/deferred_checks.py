@@ -10,7 +10,8 @@ later in the same transaction (fixtures, loaddata, restores) was refused at once
 
 A foreign key declared in CREATE TABLE is SQLite's own, which defers it natively
 (DEFERRABLE INITIALLY DEFERRED); `SET CONSTRAINTS ALL IMMEDIATE` checks those too (SQLite's
-foreign_key_check), but cannot make them immediate for the statements after it.
+foreign_key_check), and while they are IMMEDIATE each statement after it is checked when
+SQLite counts a deferred violation (`check_native_now`).
 
 `SESSION.state` is the running session's `DeferredChecks`, set around each statement (the
 trigger's SQLite function has no other way to know whose transaction it runs in).
@@ -113,6 +114,21 @@ def check_pending(state: DeferredChecks, names: set[str] | None, execute: Execut
 _NATIVE_CHECK = ("SELECT k.\"table\", pg_fk_name(m.sql, m.name, (SELECT group_concat(f.\"from\", ',') "
                  "FROM pragma_foreign_key_list(m.name) f WHERE f.id = k.fkid)) "
                  "FROM pragma_foreign_key_check k JOIN sqlite_master m ON m.name = k.\"table\" LIMIT 1")
+
+
+def check_native_now(state: DeferredChecks, execute: Execute, native_violations: Callable[[], bool]) -> None:
+    """After a statement in a transaction block where SET CONSTRAINTS made constraints
+    IMMEDIATE: a row breaking one of SQLite's own deferred foreign keys that is immediate
+    now fails the statement (23503), as PostgreSQL checks an immediate constraint at the
+    end of each statement. (SQLite's count of deferred violations is read first: the
+    scan runs only when it is not zero.)"""
+    if state.all_deferred is not False and all(state.named.values()):
+        return
+    if not native_violations():
+        return
+    for table, name in execute(_NATIVE_CHECK.removesuffix(" LIMIT 1"), ()):
+        if not state.deferred(name, True):
+            raise SqlError(f'insert or update on table "{table}" violates foreign key constraint "{name}"', "23503")
 
 
 def set_constraints(state: DeferredChecks, names: list[str] | None, deferred: bool, execute: Execute,

@@ -17,7 +17,7 @@ import apsw
 from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
     index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines,
-    row_functions, settings, statistics, system_catalogs, table_as, temporal, temporal_functions, triggers,
+    row_functions, schema_text, settings, statistics, system_catalogs, table_as, temporal, temporal_functions, triggers,
     typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
@@ -1025,8 +1025,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_get_expr", lambda e, rel, pretty=False: e, 3, **det)
     conn.create_scalar_function("pg_description", comments.description, 2, **det)
     conn.create_scalar_function("pg_descriptions", comments.descriptions_json, 1, **det)
-    conn.create_scalar_function("pg_with_description", comments.with_description, 3, **det)
-    conn.create_scalar_function("pg_renamed_description", comments.renamed_column, 3, **det)
+    conn.create_scalar_function("pg_with_description", schema_text.checked(comments.with_description), 3, **det)
+    conn.create_scalar_function("pg_renamed_description", schema_text.checked(comments.renamed_column), 3, **det)
     conn.create_scalar_function("pg_renamed_trigger", renames.renamed_name, 3, **det)
     conn.create_scalar_function("pg_renamed_trigger_sql", renames.renamed_sql, 4, **det)
     conn.create_scalar_function("shobj_description", lambda *a: None, 2, **det)

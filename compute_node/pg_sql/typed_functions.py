@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decim
 
 import apsw
 
-from compute_node.pg_sql import datetime_format, number_format, numeric, numeric_math, temporal, values
+from compute_node.pg_sql import datetime_format, number_format, numeric, numeric_math, schema_text, temporal, values
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
 
@@ -733,7 +733,7 @@ def pg_rewrite_column(create_sql, column, op, arg):
 
 def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
-    conn.create_scalar_function("pg_rewrite_column", pg_rewrite_column, 4, deterministic=True)
+    conn.create_scalar_function("pg_rewrite_column", schema_text.checked(pg_rewrite_column), 4, deterministic=True)
     register_aggregate(conn, "pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)
     register_aggregate(conn, "pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 2)
     for mode in ("t", "n"):  # the one-argument forms DISTINCT needs

@@ -438,6 +438,9 @@ class PgSession:
                 out = self._run_with_commit_actions(stmt, params)
             else:
                 out = self._run(stmt, params)
+            if self.engine.txn is not None and stmt.kind == "sql":
+                deferred_checks.check_native_now(self._deferred, self._rows_of,
+                                                 self.engine.deferred_foreign_key_violations)
         except SixfoldError as e:
             self._note_error()
             if self.temps.used:
