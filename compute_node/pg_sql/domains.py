@@ -5,8 +5,9 @@ A domain is kept in a hidden view `sqlite_domain:<name>` (its fields in a commen
 routines.py keeps functions). A column declared with it is made of the base type, with
 the domain's NOT NULL, its CHECKs (VALUE read as the column; a violation is 23514 as in
 PostgreSQL) and its DEFAULT where the column has none: the table holds no reference to
-the domain afterwards, so DROP DOMAIN leaves such columns as they are (PostgreSQL would
-refuse it, 2BP01, or drop the columns under CASCADE), and `\\d` shows the base type.
+the domain afterwards but a marker constraint (`pgdomain:<name>` CHECK (1)), by which DROP
+DOMAIN finds a domain in use (2BP01; under CASCADE PostgreSQL drops the columns, Sixfold
+refuses, 0A000), and `\\d` shows the base type.
 `value::domain` is a cast to the base type that checks the domain's CHECKs.
 
 Refused (0A000): ALTER DOMAIN but OWNER TO, a domain over an array or another domain,
@@ -138,6 +139,25 @@ def _parenthesized(text: str, pos: int) -> tuple[str, int]:
     return text[start + 1:end], end + 1
 
 
+def _refuse_in_use(names: list[str], cascade: bool) -> None:
+    """A domain a table's column is declared with (its marker constraint in the table's
+    CREATE text) is not dropped: 2BP01, as PostgreSQL says; under CASCADE PostgreSQL
+    drops those columns, which Sixfold does not (0A000)."""
+    cat = schema.current()
+    if cat is None:
+        return
+    for name in names:
+        mark = f'CONSTRAINT "{_MARK}{name.replace(chr(34), chr(34) * 2)}"'
+        users = cat.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND instr(sql, ?) > 0 ORDER BY name",
+                         (mark,))
+        if users:
+            if cascade:
+                raise SqlError(f"DROP DOMAIN {name} CASCADE would drop columns of table {users[0][0]}; dropping "
+                               "columns with their domain is not supported", "0A000")
+            raise SqlError(f"cannot drop type {name} because other objects depend on it (a column of table "
+                           f"{users[0][0]} is of type {name}); use DROP ... CASCADE", "2BP01")
+
+
 def drop(rest: str) -> Statement:
     m = _DROP.match(rest)
     if not m:
@@ -152,6 +172,7 @@ def drop(rest: str) -> Statement:
         names.append(name)
     if not names:
         return Statement(kind="noop", tag="DROP DOMAIN")
+    _refuse_in_use(names, cascade=bool(m.group(4)) and m.group(4).lower() == "cascade")
     holders = ", ".join(sql_string(HOLDER_PREFIX + n) for n in names)
     return Statement(kind="sql", tag="DROP DOMAIN", sqlite=tuple(schema.edit_schema(
         "sixfold_domain", [f"DELETE FROM sqlite_master WHERE type = 'view' AND name IN ({holders})"])))

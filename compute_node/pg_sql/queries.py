@@ -2842,7 +2842,7 @@ def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
         isinstance(e, exp.Column) and isinstance(e.this, exp.Star) and e.table.lower() in names)]
     if not stars:
         return
-    cols = cat.columns(target.name)
+    cols = cat.all_columns(target.name)  # (generated columns too)
     if not cols:
         return
     out = []
@@ -3405,6 +3405,54 @@ def _default_markers(tree: exp.Expression) -> None:
                 e.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(names[i])]))
 
 
+def _generated_insert_columns(tree: exp.Expression) -> None:
+    """An INSERT into a table with generated columns, as PostgreSQL reads it. Without a
+    column list its values go to the columns in order, generated ones included (SQLite
+    skips those: `VALUES (1, 2)` filled the column after a generated one); so the list is
+    written out. A generated column takes only DEFAULT, in every row (the column is then
+    left out of the list); any other value, or a SELECT's, is 428C9."""
+    cat = schema.current()
+    if not isinstance(tree, exp.Insert) or cat is None:
+        return
+    target = tree.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        return
+    cols = cat.all_columns(table.name)
+    generated = {n.lower() for n, g in cols if g}
+    if not generated:
+        return
+    listed = isinstance(target, exp.Schema) and bool(target.expressions)
+    names = [c.name for c in target.expressions] if listed else [n for n, _ in cols]
+    source = tree.expression
+    if source is None:  # DEFAULT VALUES
+        return
+    rows = [r for r in source.expressions if isinstance(r, exp.Tuple)] if isinstance(source, exp.Values) else None
+    if not listed:
+        if rows is not None:
+            width = max((len(r.expressions) for r in rows), default=0)
+        else:
+            first = _first_branch(source)
+            if not isinstance(first, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                                         isinstance(e.this, exp.Star) for e in first.expressions):
+                raise SqlError(f'INSERT INTO {table.name} SELECT * (a table with generated columns) needs a column '
+                               "list", "0A000")
+            width = len(first.expressions)
+        names = names[:width]
+    keep = []
+    for i, n in enumerate(names):
+        if n.lower() not in generated:
+            keep.append(i)
+        elif rows is None or not all(i < len(r.expressions) and isinstance(r.expressions[i], exp.Var) and
+                                     r.expressions[i].name.upper() == "DEFAULT" for r in rows):
+            raise SqlError(f'cannot insert a non-DEFAULT value into column "{n}" (a generated column)', "428C9")
+    if (listed and len(keep) == len(names)) or not keep:
+        return
+    for r in rows or ():
+        r.set("expressions", [e for i, e in enumerate(r.expressions) if i in keep or i >= len(names)])
+    tree.set("this", exp.Schema(this=table, expressions=[exp.to_identifier(names[i]) for i in keep]))
+
+
 def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
     """An INSERT's values for identity columns, as PostgreSQL takes them: into a GENERATED
     ALWAYS column only DEFAULT, unless OVERRIDING SYSTEM VALUE (428C9); with OVERRIDING
@@ -3429,6 +3477,8 @@ def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
         return
     targets = _insert_targets(tree) if identity else None
     if targets is None:
+        return
+    if tree.expression is None:  # DEFAULT VALUES: every identity column takes its next value
         return
     source = tree.expression
     rows = [r for r in source.expressions if isinstance(r, exp.Tuple)] if isinstance(source, exp.Values) else []
@@ -3509,6 +3559,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     _statement_forms(tree)
+    _generated_insert_columns(tree)
     _default_markers(tree)
     _identity_values(tree, overriding)
     star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
@@ -4023,6 +4074,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # `flag = 1`, `name IN (1, 2)`: PostgreSQL has no such operator (the parser path refuses)
     if _names_numeric_text_table(scan):
         return None  # a numeric without a precision is text to SQLite: the parser path reads it as a number
+    if word in ("insert", "update") and _stores_identity_always(scan, word):
+        return None  # a GENERATED ALWAYS identity column takes only DEFAULT: the parser path says 428C9
     out = text
     inc = _SELF_INCREMENT.search(text) if word == "update" else None
     if inc:  # c = c + n: PostgreSQL's operator for c's type (a date column gets a date)
@@ -4063,6 +4116,15 @@ def _fast_operand_kind(operand: str, tables: list[str]) -> str:
     column = operand.rsplit(".", 1)[-1]
     kinds = {exprtypes.decl_kind(schema.column_type(table, column)) for table in tables} - {""}
     return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _stores_identity_always(scan: str, word: str) -> bool:
+    """Whether a fast-path INSERT or UPDATE stores into a GENERATED ALWAYS identity column."""
+    if schema.current() is None:
+        return False
+    stored = {c.lower() for c, _v in _fast_assignments(scan, word)}
+    return any(kind == "a" and column in stored for table in _TABLE_NAMED.findall(scan)
+               for column, kind in serials.identity_kinds(table).items())
 
 
 def _names_numeric_text_table(scan: str) -> bool:

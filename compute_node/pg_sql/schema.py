@@ -64,6 +64,16 @@ class Catalog:
                                                 (key[3:],))))
         return tuple(name for name, _ in self._columns[key] or ())
 
+    def all_columns(self, table: str) -> tuple[tuple[str, bool], ...]:
+        """(name, generated?) of each of the table's columns in order, its generated ones
+        too (pragma_table_info, which `columns` reads, leaves them out); () when none."""
+        key = "x:" + (table.lower() if not table.startswith('"') else table.strip('"'))
+        if key not in self._columns:
+            self._columns[key] = self.shared(key, lambda: tuple(
+                (r[0], "g" if r[1] in (2, 3) else "") for r in self.query(
+                    "SELECT name, hidden FROM pragma_table_xinfo(?)", (key[2:],))))
+        return tuple((name, g == "g") for name, g in self._columns[key] or ())
+
     def views(self) -> dict[str, str]:
         """The SQLite CREATE VIEW text of each view made by CREATE VIEW, by lower-case name
         (views.py inlines them)."""

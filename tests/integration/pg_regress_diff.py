@@ -7,7 +7,8 @@ postgresql-15_*.orig.tar.bz2 unpacked):
         [--pg-uri URI --sixfold-uri URI] [--skip REGEX] [--show N] int4.sql join.sql ...
 
 `test_setup.sql` runs first (the shared tables; its COPY ... FROM :'filename' reads the
-tree's data files through COPY FROM STDIN); psql meta-commands are dropped. Each
+tree's data files through COPY FROM STDIN; a COPY ... FROM stdin sends the lines after
+it, up to `\\.`); psql meta-commands are dropped. Each
 statement's outcome - rows (as text, compared as multisets: window ORDER BYs fool a
 textual "is it ordered" test), a command tag, or a SQLSTATE - is compared, and the
 differences printed by class: wrong answer (both answered differently, or PostgreSQL
@@ -24,6 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import psycopg
+
 from tests.integration.pg_expr_fuzz import _as_set, connect, outcome, servers
 from tests.integration.pg_expr_gen import WRONG, classify
 
@@ -31,6 +34,19 @@ STATEMENTS_PER_FILE_MAX = 20_000
 _COPY_FROM_FILE = re.compile(r"^COPY\s+(\S+)\s+FROM\s+:'filename'", re.IGNORECASE)
 _SET_FILENAME = re.compile(r"\\set filename :abs_srcdir '([^']+)'")
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+_COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+stdin\b", re.IGNORECASE | re.DOTALL)
+_COPY_STDOUT = re.compile(r"^COPY\b.*\bTO\s+stdout\b", re.IGNORECASE | re.DOTALL)
+
+
+def copy_data(text: str, end: int) -> tuple[str, int]:
+    """The inline data of a COPY ... FROM stdin statement ending (its `;`) at `end`: the
+    lines after it up to the `\\.` line, and where the script goes on after that."""
+    start = text.find("\n", end)
+    start = len(text) if start < 0 else start + 1
+    m = re.compile(r"^\\\.[ \t]*$", re.MULTILINE).search(text, start)
+    if m is None:
+        return text[start:], len(text)
+    return text[start:m.start()], m.end()
 
 
 def statements(text: str) -> list[tuple[int, str]]:
@@ -77,6 +93,8 @@ def statements(text: str) -> list[tuple[int, str]]:
             if sql:
                 out.append((i, sql))
             buf, i = [], i + 1
+            if _COPY_STDIN.match(sql):
+                i = copy_data(text, i - 1)[1]
             continue
         at_line_start = c == "\n" or (at_line_start and c.isspace())
         buf.append(c)
@@ -89,6 +107,21 @@ def statements(text: str) -> list[tuple[int, str]]:
 def _copy_from_file(conn, table: str, data: Path) -> None:
     with conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as cp:
         cp.write(data.read_bytes())
+
+
+def _copy_outcome(conn, sql: str, data: bytes | None) -> tuple:
+    """A COPY FROM stdin's (sending `data`) or COPY TO stdout's (None: its lines as rows)
+    outcome, as pg_expr_fuzz.outcome gives a statement's."""
+    try:
+        with conn.cursor() as cur:
+            with cur.copy(sql) as cp:
+                if data is None:
+                    out = b"".join(bytes(chunk) for chunk in cp)
+                    return ("rows", ("copy",), [(line,) for line in out.decode().splitlines()])
+                cp.write(data)
+            return ("ok", cur.statusmessage)
+    except psycopg.Error as e:
+        return ("error", e.sqlstate)
 
 
 def run_file(path: Path, regress: Path, pg, sf, skip: re.Pattern | None) -> list[tuple[str, str, object, object]]:
@@ -109,7 +142,11 @@ def run_file(path: Path, regress: Path, pg, sf, skip: re.Pattern | None) -> list
             continue
         if skip is not None and skip.search(sql):
             continue
-        want, got = outcome(pg, sql), outcome(sf, sql)
+        if _COPY_STDIN.match(sql) or _COPY_STDOUT.match(sql):
+            data = copy_data(text, end)[0].encode() if _COPY_STDIN.match(sql) else None
+            want, got = (_copy_outcome(conn, sql, data) for conn in (pg, sf))
+        else:
+            want, got = outcome(pg, sql), outcome(sf, sql)
         try:
             want, got = _as_set(want), _as_set(got)
         except TypeError:  # values of mixed types: compared in order
