@@ -309,6 +309,10 @@ def _create_view(text, rest, ctx):
     # The definition as written rides along in a comment: pg_get_viewdef shows it.
     stmts.append(f"CREATE {'TEMP ' if m.group(2) else ''}VIEW {name}{cols} AS {q} "
                  f"{catalog.view_definition_comment(m.group(5))}")
+    # SQLite takes a view of columns or tables that do not exist, and such a view then
+    # fails every ALTER TABLE ... RENAME / DROP COLUMN of the database ("error in view"):
+    # it is read once here, so that CREATE VIEW fails as PostgreSQL's does (42703, 42P01).
+    stmts.append(f"SELECT 1 FROM {name} LIMIT 0")
     return Statement(kind="sql", tag="CREATE VIEW", sqlite=tuple(stmts))
 
 

@@ -279,14 +279,18 @@ def register(conn) -> None:
     conn.create_scalar_function("pg_column_domain", column_domain, 2, deterministic=True)
 
 
-def cast(value: exp.Expression, to: exp.DataType) -> exp.Expression | None:
+def cast(value: exp.Expression, to: exp.DataType, base_cast=None) -> exp.Expression | None:
     """`value::domain` as the base type's cast, failing where the domain's NOT NULL (23502)
-    or a CHECK (23514) does not hold; None when `to` is no domain."""
+    or a CHECK (23514) does not hold; None when `to` is no domain. `base_cast(cast)`
+    translates the cast to the base type (a varchar(5) truncates, a numeric(4,1) rounds)
+    before the checks see the value, as PostgreSQL coerces first."""
     d = find(_named(to) or "")
     if d is None:
         return None
     base = exp.DataType.build(d["base"], dialect="postgres")
     out: exp.Expression = exp.Cast(this=value.copy(), to=base.copy())
+    if base_cast is not None:
+        out = base_cast(out)
     checks = [("23502", f'domain {d["name"]} does not allow null values', "sixfold_domain_value IS NOT NULL")] \
         if d["not_null"] else []
     checks += [("23514", f'value for domain {d["name"]} violates check constraint "{cname}"',

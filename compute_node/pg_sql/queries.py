@@ -91,7 +91,7 @@ _CAST_KINDS = {"DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETI
 def _cast(node: exp.Cast) -> exp.Expression:
     to = node.args.get("to")
     x = node.this
-    checked = domains.cast(x, to) if isinstance(to, exp.DataType) else None
+    checked = domains.cast(x, to, _cast) if isinstance(to, exp.DataType) else None
     if checked is not None:
         return checked  # value::domain: the base type's cast, with the domain's checks
     if isinstance(to, exp.ObjectIdentifier) or (to is not None and to.sql("postgres").lower().split(".")[-1] in (

@@ -105,6 +105,8 @@ _SCHEMA_WORDS = {"CREATE", "ALTER", "DROP", "COMMENT"}
 # statements of one Query, none of the first kind and one not of the second, run as one
 # implicit transaction.
 TXN_TAGS = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+# DDL whose last SQLite statement reads what it made, as a check (ddl._create_view): no rows
+_CHECKED_DDL_TAGS = frozenset({"CREATE VIEW"})
 READ_TAGS = {"SELECT", "EXPLAIN", "SHOW", "SET", "RESET", "EMPTY", "VACUUM", "ANALYZE", "CHECKPOINT", "DISCARD ALL",
              "PREPARE", "DEALLOCATE", "DEALLOCATE ALL", "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE CURSOR"}
 
@@ -730,7 +732,7 @@ class PgSession:
     def _outcome(self, stmt: Statement, result) -> Outcome:
         tag = stmt.tag
         columns, rows = [], []
-        if result is not None and result.columns:
+        if result is not None and result.columns and tag not in _CHECKED_DDL_TAGS:
             rows = result.rows
             known = stmt.column_oids if len(stmt.column_oids) == len(result.columns) else ()
             decltypes = [None] * len(result.columns) if stmt.compound else result.decltypes
@@ -814,7 +816,7 @@ class PgSession:
         if stmt.kind == "explain":
             return [("QUERY PLAN", pgtypes.TEXT)]
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
-                                                                 "RELEASE"):
+                                                                 "RELEASE") or stmt.tag in _CHECKED_DDL_TAGS:
             return []
         cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * param_count)
         known = stmt.column_oids if len(stmt.column_oids) == len(cols) else ()

@@ -2342,6 +2342,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create view {t}_u as select id, a from {t} where id < 3 union all select id, a * 2 from {t} where id >= 3",
         "select * from {t}_u where a > 4 order by a",
         "copy {t}_v to stdout",  # 42809: COPY (SELECT ...) TO reads a view
+        # a view of what does not exist was taken, and then failed every DROP / RENAME COLUMN
+        "create view {t}_bad as select id, nosuch from {t}",
+        "create view {t}_bad2 as select id from {t}_nothere",
+        "create or replace view {t}_vv as select id, x, r, nosuch from {t}_v",
+        "alter table {t} drop column a",  # {t}_w and {t}_u read it: 2BP01
+        "create table {t}_o (p int, q int)",
+        "alter table {t}_o drop column q",
+        "alter table {t}_o rename column p to pp",
+        "select * from {t}_o",
+        "drop table {t}_o",
         "drop table {t}",  # views read it: 2BP01
         "drop view {t}_v",  # {t}_vv reads it
         "drop view {t}_u",
@@ -2426,6 +2436,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create domain {t}_pos as integer",
         "alter domain {t}_pos owner to current_user",
         "drop domain {t}_pos",  # a column of {t} is of it: 2BP01 (it was dropped, the column kept its checks)
+        # a cast to a domain coerces to its base type first (varchar(5) truncates, numeric(4,1) rounds)
+        "create domain {t}_vc as varchar(5)",
+        "create domain {t}_n as numeric(4,1) check (value > 0)",
+        "select cast('123456' as {t}_vc), '12'::{t}_vc, 0.05::{t}_n, 3.14159::{t}_n",
+        "select 0.04::{t}_n",
+        "drop domain {t}_vc, {t}_n",
         "drop domain if exists {t}_email, {t}_pos",
         "drop table {t}",
         "drop domain {t}_pos, {t}_email",
