@@ -27,6 +27,12 @@ class CopySpec:
     # COPY (query) TO: the query's column types and display scales, as its SELECT has them
     query_oids: tuple[int | None, ...] = ()
     query_scales: tuple[int | None, ...] = ()
+    # CSV: FORCE_QUOTE (TO: these columns' values always quoted; ("*",) every column),
+    # FORCE_NOT_NULL (FROM: the null string is a value there, not NULL), FORCE_NULL (FROM:
+    # the null string is NULL there even when quoted)
+    force_quote: tuple[str, ...] = ()
+    force_not_null: tuple[str, ...] = ()
+    force_null: tuple[str, ...] = ()
 
 
 def _qi(name: str) -> str:
@@ -214,9 +220,36 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str | tuple[str, tu
         raise SqlError("COPY delimiter cannot be newline, carriage return or backslash", "22023")
     if opts["header"] and not csv:
         raise SqlError("COPY HEADER available only in CSV mode", "0A000")
+    for name, only in (("force_quote", "to"), ("force_not_null", "from"), ("force_null", "from")):
+        shown = name.replace("_", " ")
+        if name in opts and not csv:
+            raise SqlError(f"COPY {shown} available only in CSV mode", "0A000")
+        if name in opts and direction != only:
+            raise SqlError(f"COPY {shown} only available using COPY {only.upper()}", "0A000")
+        if opts.get(name) == ("*",) and name != "force_quote":
+            raise SqlError(f'argument to option "{name}" must be a list of column names', "22023")
     return CopySpec(table=table, columns=columns, query=query, query_oids=query_types[0],
                     query_scales=query_types[1], direction=direction, format=fmt,
-                    delimiter=delimiter, null=null, header=bool(opts["header"]), quote=quote, escape=escape)
+                    delimiter=delimiter, null=null, header=bool(opts["header"]), quote=quote, escape=escape,
+                    force_quote=opts.get("force_quote", ()), force_not_null=opts.get("force_not_null", ()),
+                    force_null=opts.get("force_null", ()))
+
+
+def forced_positions(spec: CopySpec, names: list[str], option: str) -> frozenset[int]:
+    """The positions, among the columns COPY reads or writes (`names`), of those a FORCE
+    option names (every one for FORCE_QUOTE *); a column it names that COPY does not is
+    42P10, as PostgreSQL says."""
+    listed = getattr(spec, option)
+    if listed == ("*",):
+        return frozenset(range(len(names)))
+    out = set()
+    for col in listed:
+        if col not in names and spec.columns is None and spec.query is None:
+            raise SqlError(f'column "{col}" of relation "{spec.table}" does not exist', "42703")
+        if col not in names:
+            raise SqlError(f'{option.upper()} column "{col}" not referenced by COPY', "42P10")
+        out.add(names.index(col))
+    return frozenset(out)
 
 
 def _bool_opt(toks: list, name: str) -> bool:
@@ -258,24 +291,31 @@ def _parse_new_options(toks: list, opts: dict) -> None:
                 raise SqlError("COPY WITH OIDS is not supported", "0A000")
         elif name in ("force_quote", "force_not_null", "force_null"):
             if toks and toks[0] == ("p", "("):
-                _matching_tokens(toks)
+                opts[name] = _column_list(toks)
             elif toks and toks[0][1] == "*":
                 toks.pop(0)
+                opts[name] = ("*",)
+            else:
+                raise SqlError(f"argument to option \"{name}\" must be a list of column names", "22023")
         else:
             raise SqlError(f'option "{name}" not recognized', "42601")
     raise SqlError("syntax error at end of input", "42601")
 
 
-def _matching_tokens(toks: list) -> None:
-    depth = 0
-    while toks:
+def _column_list(toks: list) -> tuple[str, ...]:
+    """A parenthesized list of column names, the "(" first in `toks`."""
+    toks.pop(0)
+    names = []
+    while toks and toks[0] != ("p", ")"):
         t = toks.pop(0)
-        if t == ("p", "("):
-            depth += 1
-        elif t == ("p", ")"):
-            depth -= 1
-            if depth == 0:
-                return
+        if t[0] in ("w", "i"):
+            names.append(t[1])
+        elif t != ("p", ","):
+            raise SqlError(f'syntax error at or near "{t[1]}"', "42601")
+    if not toks:
+        raise SqlError("syntax error at end of input", "42601")
+    toks.pop(0)
+    return tuple(names)
 
 
 def _parse_old_options(toks: list, opts: dict) -> None:
@@ -300,13 +340,27 @@ def _parse_old_options(toks: list, opts: dict) -> None:
             if not toks or toks[0][0] != "s":
                 raise SqlError(f"syntax error at or near \"{w.upper()}\"", "42601")
             opts[w] = toks.pop(0)[1]
-        elif w == "force":
-            while toks and toks[0][0] in ("w", "i") and toks[0][1] in ("quote", "not", "null"):
+        elif w == "force":  # FORCE QUOTE {* | col, ...} / FORCE NOT NULL col, ... / FORCE NULL col, ...
+            first = toks.pop(0)[1] if toks and toks[0][0] in ("w", "i") else ""
+            if first == "not":
+                if not toks or toks[0][1] != "null":
+                    raise SqlError('syntax error at or near "NOT"', "42601")
                 toks.pop(0)
+            name = {"quote": "force_quote", "not": "force_not_null", "null": "force_null"}.get(first)
+            if name is None:
+                raise SqlError('syntax error at or near "FORCE"', "42601")
+            if toks and toks[0][1] == "*" and name == "force_quote":
+                toks.pop(0)
+                opts[name] = ("*",)
+                continue
+            names = []
             while toks and (toks[0][0] == "i" or toks[0] == ("p", ",") or
                             (toks[0][0] == "w" and toks[0][1] not in
                              ("csv", "header", "delimiter", "null", "quote", "escape", "force", "freeze"))):
-                toks.pop(0)
+                t = toks.pop(0)
+                if t != ("p", ","):
+                    names.append(t[1])
+            opts[name] = tuple(names)
         else:
             raise SqlError(f'syntax error at or near "{w}"', "42601")
 
@@ -346,6 +400,9 @@ class CopyParser:
         self._done = False
         self._header_pending = spec.header
         self.line_no = 0
+        # CSV field positions under FORCE_NOT_NULL / FORCE_NULL (forced_positions)
+        self.force_not_null: frozenset[int] = frozenset()
+        self.force_null: frozenset[int] = frozenset()
 
     def feed(self, data: bytes) -> list[list[str | None]]:
         try:
@@ -456,7 +513,7 @@ class CopyParser:
                 quoted_any = True
                 i += 1
             elif c == spec.delimiter:
-                fields.append(self._csv_field(cur, quoted_any))
+                fields.append(self._csv_field(cur, quoted_any, len(fields)))
                 cur, quoted_any = [], False
                 i += 1
             elif c == "\n" or c == "\r":
@@ -465,7 +522,7 @@ class CopyParser:
                         return None, start
                     if i + 1 < n and buf[i + 1] == "\n":
                         i += 1
-                fields.append(self._csv_field(cur, quoted_any))
+                fields.append(self._csv_field(cur, quoted_any, len(fields)))
                 return fields, i + 1
             else:
                 cur.append(c)
@@ -474,14 +531,18 @@ class CopyParser:
             return None, start
         if in_quote:
             raise SqlError("unterminated CSV quoted field", "22P04")
-        fields.append(self._csv_field(cur, quoted_any))
+        fields.append(self._csv_field(cur, quoted_any, len(fields)))
         return fields, n
 
-    def _csv_field(self, cur: list[str], quoted: bool) -> str | None:
+    def _csv_field(self, cur: list[str], quoted: bool, at: int) -> str | None:
+        """A CSV field's value: the null string unquoted is NULL (not under FORCE_NOT_NULL),
+        and quoted too under FORCE_NULL."""
         s = "".join(cur)
-        if not quoted and s == self.spec.null:
-            return None
-        return s
+        if s != self.spec.null:
+            return s
+        if quoted:
+            return None if at in self.force_null else s
+        return s if at in self.force_not_null else None
 
 
 _END = object()
@@ -511,15 +572,17 @@ def _split_unescaped(line: str, delim: str) -> list[str]:
 _TEXT_OUT = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 
 
-def format_row(values: list[str | None], spec: CopySpec) -> bytes:
-    """One COPY TO output line (with its newline)."""
+def format_row(values: list[str | None], spec: CopySpec, quoted: frozenset[int] = frozenset()) -> bytes:
+    """One COPY TO output line (with its newline); in CSV the values at the positions
+    `quoted` (FORCE_QUOTE) are always quoted."""
     out = []
     if spec.format == "csv":
         specials = (spec.delimiter, spec.quote, "\n", "\r")
-        for v in values:
+        for at, v in enumerate(values):
             if v is None:
                 out.append(spec.null)
-            elif v == spec.null or v == "\\." or any(s in v for s in specials) or (v[:1].isspace() if v else False):
+            elif at in quoted or v == spec.null or v == "\\." or any(s in v for s in specials) or (
+                    v[:1].isspace() if v else False):
                 body = v.replace(spec.escape, spec.escape + spec.escape) if spec.escape != spec.quote else v
                 body = body.replace(spec.quote, spec.escape + spec.quote)
                 out.append(spec.quote + body + spec.quote)

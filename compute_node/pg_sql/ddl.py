@@ -640,6 +640,9 @@ def _create_table(text, ctx):
     low = " ".join(text.lower().split())
     if re.search(r"\)\s*partition\s+by\b", low) or re.search(r"\binherits\s*\(", low) or " partition of " in low:
         raise SqlError("partitioned and inherited tables are not supported", "0A000")
+    if re.search(r"\bon\s+commit\s+(preserve\s+rows|delete\s+rows|drop)\s*;?\s*$", low) and not re.match(
+            r"create\s+((global|local)\s+)?(temp|temporary)\s", low):
+        raise SqlError("ON COMMIT can only be used on temporary tables", "42P16")
     text, identity_options = serials.identity_options(text)
     try:
         tree = sqlglot.parse_one(text, read="postgres")

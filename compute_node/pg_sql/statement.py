@@ -66,3 +66,6 @@ class Statement:
     notice: tuple[str, str] | None = None
     # SET LOCAL: the setting lasts until the transaction ends.
     local: bool = False
+    # What PostgreSQL runs only outside a transaction block (CREATE INDEX CONCURRENTLY,
+    # VACUUM ...), named as its 25001 error names it; None: anything else.
+    outside_block: str | None = None

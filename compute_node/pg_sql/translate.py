@@ -88,13 +88,26 @@ def translate(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None =
     """One PostgreSQL statement -> the Statements that carry it out. With a catalog, the
     translation may use the schema (column types decide operators and literal types)."""
     try:
-        return list(_translate_cached(pg_sql, ctx, catalog))
+        out = list(_translate_cached(pg_sql, ctx, catalog))
+        block = _OUTSIDE_BLOCK.match(pg_sql)
+        if block:
+            words = " ".join(w for w in block.groups() if w).upper()
+            out = [dataclasses.replace(st, outside_block=" ".join(words.split())) for st in out]
+        return out
     except SqlError:
         raise
     except RecursionError:
         raise SqlError("statement is too deeply nested", "54001") from None
     except Exception as e:  # a translator bug must not take the connection down
         raise SqlError(f"cannot translate statement: {type(e).__name__}: {e}", "XX000") from None
+
+
+# Statements PostgreSQL refuses inside a transaction block (25001), and the words its
+# error names them by.
+_OUTSIDE_BLOCK = re.compile(
+    r"\s*(?:(create)\s+(?:unique\s+)?(index)\s+(concurrently)|(drop)\s+(index)\s+(concurrently)"
+    r"|(reindex)\s+(?:\([^)]*\)\s*)?(?:table|index|schema|database|system)\s+(concurrently)"
+    r"|(reindex)\s+(?:\([^)]*\)\s*)?(schema|database|system)|(vacuum))\b", re.IGNORECASE)
 
 
 # Fast-path statements by shape: the text with each number replaced by its class (int4,

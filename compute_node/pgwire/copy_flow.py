@@ -17,7 +17,8 @@ from compute_node.pg_sql import float_input, schema, settings
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.queries import null_key_error
 from compute_node.pg_sql.copy import (
-    BINARY_HEADER, BINARY_TRAILER, BinaryCopyParser, CopyParser, format_binary_row, format_row, insert_sql, select_sql,
+    BINARY_HEADER, BINARY_TRAILER, BinaryCopyParser, CopyParser, forced_positions, format_binary_row, format_row,
+    insert_sql, select_sql,
 )
 from compute_node.pg_sql.translate import Statement
 from compute_node.pgwire import messages as m
@@ -69,11 +70,12 @@ def _out_lines(session, spec) -> tuple[int, list[bytes]]:
         body = [format_binary_row([enc(v, oid) for v, (_, oid) in zip(row, outcome.columns)])
                 for row in outcome.rows]
         return len(outcome.columns), [BINARY_HEADER, *body, BINARY_TRAILER]
+    quoted = forced_positions(spec, [c for c, _ in outcome.columns], "force_quote")
     lines = [format_row([c for c, _ in outcome.columns], spec)] if spec.header else []
     enc = pgtypes.encode_text_iso_intervals if settings.iso_intervals(session.params) else pgtypes.encode_text
     for row in outcome.rows:
         vals = [None if v is None else enc(v, oid).decode() for v, (_, oid) in zip(row, outcome.columns)]
-        lines.append(format_row(vals, spec))
+        lines.append(format_row(vals, spec, quoted))
     return len(outcome.columns), lines
 
 
@@ -81,12 +83,16 @@ async def copy_in(conn, stmt: Statement) -> None:
     spec = stmt.copy
     session = conn.session
     columns, key = await conn.in_worker(_columns, session, spec)
-    sql = insert_sql(spec, [name for name, _ in columns])
+    names = [name for name, _ in columns]
+    forced = {option: forced_positions(spec, names, option) for option in ("force_not_null", "force_null")}
+    sql = insert_sql(spec, names)
     oids = [oid for _, oid in columns]
     binary = spec.format == "binary"
     conn.send(m.copy_in_response(len(columns), binary))
     await conn.flush()
     parser = BinaryCopyParser(len(columns)) if binary else CopyParser(spec)
+    if not binary:
+        parser.force_not_null, parser.force_null = forced["force_not_null"], forced["force_null"]
     own_txn = session.engine.txn is None
     if own_txn:
         await conn.in_worker(session.engine.execute, "BEGIN")

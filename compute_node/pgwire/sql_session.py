@@ -425,6 +425,9 @@ class PgSession:
     def run(self, stmt: Statement, params: tuple = ()) -> Outcome:
         if self.failed and not _ends_failed_txn(stmt):
             raise SqlError(_ABORTED, "25P02")
+        if stmt.outside_block and (self.engine.txn is not None or self._several):
+            self._note_error()
+            raise SqlError(f"{stmt.outside_block} cannot run inside a transaction block", "25001")
         if self.engine.txn is None or self._txn_clock is None:
             self._txn_clock = datetime.datetime.now(datetime.UTC)  # now() for this transaction
         functions.CLOCK.txn_start = self._txn_clock

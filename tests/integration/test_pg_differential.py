@@ -3759,6 +3759,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create table {t}_z (a int, b int generated always as (b * 2) stored)",
         "drop table {t}",
     ],
+    # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
+    "statements that run only outside a transaction block": [
+        "create table {t} (a int)",
+        "begin", "create index concurrently {t}_a on {t} (a)", "rollback",
+        "create index concurrently {t}_a on {t} (a)",
+        "begin", "drop index concurrently {t}_a", "rollback",
+        "begin", "vacuum {t}", "rollback",
+        "begin", "reindex table concurrently {t}", "rollback",
+        "reindex table {t}",
+        "select 1; vacuum {t}",
+        "create table {t}_oc (a int) on commit delete rows",  # 42P16: only a temporary table
+        "drop index concurrently {t}_a",
+        "vacuum {t}",
+        "drop table {t}",
+    ],
     # INSERT ... DEFAULT VALUES into a GENERATED ALWAYS identity was 428C9, and the fast
     # path stored a value given to one (INSERT with a column list, UPDATE SET a = 101)
     "identity columns: DEFAULT VALUES, values given, declarations refused": [
@@ -4048,6 +4063,21 @@ def _copy_outcome(conn: psycopg.Connection, sql: str, text: str | None):
     return ("ok",)
 
 
+def _same_steps(postgres_endpoint, sixfold_endpoint, steps: list[tuple]) -> None:
+    """Run each step - ("sql", statement) or ("copy", COPY statement, data to send or None
+    for COPY TO) - on both servers; every outcome must be the same."""
+    diffs = []
+    with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
+        for i, step in enumerate(steps):
+            if step[0] == "sql":
+                want, got = outcome(pg, step[1]), outcome(sf, step[1])
+            else:
+                want, got = _copy_outcome(pg, step[1], step[2]), _copy_outcome(sf, step[1], step[2])
+            if want != got:
+                diffs.append(f"[{i}] {step[1]}\n  postgres: {want}\n  sixfold:  {got}")
+    assert not diffs, "\n".join(diffs)
+
+
 def test_copy_from_stores_as_insert_does(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """COPY FROM a real column keeps single precision, and a primary key COPY leaves out
     or sends as NULL is refused (23502): SQLite would number the row."""
@@ -4062,16 +4092,7 @@ def test_copy_from_stores_as_insert_does(postgres_endpoint, sixfold_endpoint):  
         ("copy", f"copy {table} (id, r) from stdin (format csv)", ",0.5\n"),
         ("sql", f"select count(*) from {table}"),
     ]
-    diffs = []
-    with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
-        for i, step in enumerate(steps):
-            if step[0] == "sql":
-                want, got = outcome(pg, step[1]), outcome(sf, step[1])
-            else:
-                want, got = _copy_outcome(pg, step[1], step[2]), _copy_outcome(sf, step[1], step[2])
-            if want != got:
-                diffs.append(f"[{i}] {step[1]}\n  postgres: {want}\n  sixfold:  {got}")
-    assert not diffs, "\n".join(diffs)
+    _same_steps(postgres_endpoint, sixfold_endpoint, steps)
 
 
 def test_copy_leaves_out_generated_columns(postgres_endpoint, sixfold_endpoint):  # noqa: F811
@@ -4088,16 +4109,33 @@ def test_copy_leaves_out_generated_columns(postgres_endpoint, sixfold_endpoint):
         ("copy", f"copy {table} (a, b) from stdin", "3\t6\n"),
         ("sql", f"select * from {table} order by a"),
     ]
-    diffs = []
-    with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
-        for i, step in enumerate(steps):
-            if step[0] == "sql":
-                want, got = outcome(pg, step[1]), outcome(sf, step[1])
-            else:
-                want, got = _copy_outcome(pg, step[1], step[2]), _copy_outcome(sf, step[1], step[2])
-            if want != got:
-                diffs.append(f"[{i}] {step[1]}\n  postgres: {want}\n  sixfold:  {got}")
-    assert not diffs, "\n".join(diffs)
+    _same_steps(postgres_endpoint, sixfold_endpoint, steps)
+
+
+def test_copy_csv_force_options(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """CSV COPY's FORCE_NOT_NULL, FORCE_NULL (FROM) and FORCE_QUOTE (TO), which Sixfold
+    accepted and ignored (an unquoted empty field of a FORCE_NOT_NULL column became NULL
+    where PostgreSQL stores '')."""
+    table = f"f_{uuid.uuid4().hex[:8]}"
+    steps = [
+        ("sql", f"create table {table} (a int not null, b text not null, c text, d text, e text)"),
+        ("copy", f"copy {table} (a, b, c) from stdin with (format csv, force_not_null(b), force_null(c))",
+         '1,,""\n'),
+        ("copy", f"copy {table} (a, b, c, d) from stdin with (format csv, force_not_null(c, d), force_null(c, d))",
+         "2,'a',,\"\"\n"),
+        ("copy", f"copy {table} (a, b, c) from stdin with (format csv, force_null(b), force_not_null(c))",
+         '3,,""\n'),
+        ("copy", f"copy {table} (a, b, c) from stdin csv force not null c", "4,x,\n"),
+        ("sql", f"select a, b, c, c is null, d, d is null from {table} order by a"),
+        ("copy", f"copy {table} to stdout with (format csv, force_quote(b, c))", None),
+        ("copy", f"copy {table} to stdout with (format csv, force_quote *)", None),
+        ("copy", f"copy {table} to stdout csv force quote a, d", None),
+        ("copy", f"copy {table} (d, e) from stdin with (format csv, force_not_null(b))", ""),
+        ("copy", f"copy {table} (a, b) from stdin with (force_null(b))", ""),
+        ("copy", f"copy {table} to stdout with (format csv, force_quote(nosuch))", None),
+        ("copy", f"copy {table} to stdout with (format csv, force_not_null(b))", None),
+    ]
+    _same_steps(postgres_endpoint, sixfold_endpoint, steps)
 
 
 def test_advisory_locks_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
