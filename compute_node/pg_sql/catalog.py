@@ -504,7 +504,8 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
         "CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS table_type, "
         "NULL AS self_referencing_column_name, NULL AS reference_generation, NULL AS user_defined_type_catalog, "
-        "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, 'YES' AS is_insertable_into, "
+        "NULL AS user_defined_type_schema, NULL AS user_defined_type_name, "
+        "CASE type WHEN 'view' THEN 'NO' ELSE 'YES' END AS is_insertable_into, "  # (no DML on a view)
         "'NO' AS is_typed, NULL AS commit_action "
         "FROM sqlite_master m WHERE type IN ('table', 'view') AND NOT pg_hidden_object(name) "
         f"AND NOT (type = 'table' AND {_SEQ}) AND NOT {_MATVIEW}"),
@@ -529,7 +530,9 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
     "views": (
         "SELECT {database} AS table_catalog, 'public' AS table_schema, name AS table_name, "
-        "ltrim(pg_view_definition(sql)) AS view_definition FROM sqlite_master m WHERE type = 'view' "
+        "ltrim(pg_view_definition(sql)) AS view_definition, 'NONE' AS check_option, 'NO' AS is_updatable, "
+        "'NO' AS is_insertable_into, 'NO' AS is_trigger_updatable, 'NO' AS is_trigger_deletable, "
+        "'NO' AS is_trigger_insertable_into FROM sqlite_master m WHERE type = 'view' "
         f"AND NOT {_MATVIEW}"),
 }
 

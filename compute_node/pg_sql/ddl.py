@@ -915,6 +915,9 @@ def input_triggers(table: str, column: str, type_text: str, if_not_exists: bool 
     # which kept the blanks its stored form drops)
     ifne = "IF NOT EXISTS " if if_not_exists else ""
     canonical = _CANONICAL_IN_SQL.get(kind)
+    precision = values.time_precision(type_text)
+    if canonical and precision is not None and precision < 6:  # timestamp(p): at most p fractional digits
+        canonical = canonical.replace("<= 26", f"<= {19 + (precision + 1 if precision else 0)}")
     skip = f" AND NOT ({canonical.format(c=f'NEW.{column}')})" if canonical else ""
     out = []
     # (marked as Sixfold's own update: user triggers do not fire for it, triggers.py; it

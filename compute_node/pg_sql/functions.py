@@ -88,6 +88,18 @@ def _localtimestamp() -> str:
     return temporal.format_timestamp(_txn_time().replace(tzinfo=None), False)
 
 
+def _current_time(precision) -> str:
+    """CURRENT_TIME [(p)]: the transaction's start as time with time zone (UTC)."""
+    out = temporal.format_time(_txn_time().astimezone(datetime.UTC).time())
+    return (out if precision is None else temporal.with_precision(out, "time", int(precision))) + "+00"
+
+
+def _localtime(precision) -> str:
+    """LOCALTIME [(p)]: the transaction's start as time (UTC, the only time zone)."""
+    out = temporal.format_time(_txn_time().astimezone(datetime.UTC).time())
+    return out if precision is None else temporal.with_precision(out, "time", int(precision))
+
+
 def _current_date() -> str:
     return temporal.format_date(_txn_time().date())
 
@@ -921,6 +933,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("statement_timestamp", _now, 0)
     conn.create_scalar_function("clock_timestamp", _clock_timestamp, 0)
     conn.create_scalar_function("pg_localtimestamp", _localtimestamp, 0)
+    conn.create_scalar_function("pg_current_time", _current_time, 1)
+    conn.create_scalar_function("pg_localtime", _localtime, 1)
     conn.create_scalar_function("pg_current_date", _current_date, 0)
     conn.create_scalar_function("version", lambda: PG_VERSION_TEXT, 0, **det)
     conn.create_scalar_function("pg_random", _random.random, 0)

@@ -83,7 +83,7 @@ _TEXTISH = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "NAME", "BPCHAR", "U
             "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATETIME64", "CITEXT", "INET", "XML"}
 
 
-_CAST_KINDS = {"DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
+_CAST_KINDS = {"DATE": "date", "TIME": "time", "TIMETZ": "timetz", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
                "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
                "JSON": "json", "JSONB": "jsonb"}
 
@@ -144,7 +144,10 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
         if t in _CAST_KINDS:
-            return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(_CAST_KINDS[t])])
+            kind = _CAST_KINDS[t]
+            if kind in ("time", "timetz", "timestamp", "timestamptz") and to.expressions:  # x::timestamp(0) rounds
+                kind += "(" + to.expressions[0].sql() + ")"
+            return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(kind)])
         if t == "BOOLEAN":
             return exp.Anonymous(this="pg_bool", expressions=[x])
         if t in ("VARBINARY", "BINARY", "BLOB"):
@@ -2271,6 +2274,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             raise error_near("?")
         if isinstance(node, exp.ByteString):
             return exp.Literal.string(node.this)
+        if isinstance(node, (exp.BitString, exp.HexString)):  # B'0101', X'1F': PostgreSQL's bit strings
+            raise SqlError("bit string constants (B'...', X'...') are not supported", "0A000")
         if isinstance(node, (exp.Cast, exp.TryCast)) and not isinstance(node.parent, exp.ColumnDef):
             return _cast(node)
         if isinstance(node, exp.CurrentTimestamp):
@@ -2281,6 +2286,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Anonymous(this="gen_random_uuid", expressions=[])
         if isinstance(node, exp.Localtimestamp):
             return exp.Anonymous(this="pg_localtimestamp", expressions=[])
+        if isinstance(node, (exp.CurrentTime, exp.Localtime)):  # (SQLite's CURRENT_TIME: the wall clock, no fraction)
+            return exp.Anonymous(this="pg_current_time" if isinstance(node, exp.CurrentTime) else "pg_localtime",
+                                 expressions=[node.this.copy() if node.this is not None else exp.Null()])
+        if isinstance(node, exp.Date) and node.this is not None and not node.args.get("zone") and \
+                not node.expressions:  # PostgreSQL's date(x) is x::date (SQLite's reads no time zone)
+            return _cast(exp.Cast(this=node.this.copy(), to=exp.DataType.build("DATE")))
         if isinstance(node, (exp.CurrentUser, exp.SessionUser)):
             return user_lit.copy()
         if isinstance(node, exp.CurrentDatabase):
@@ -2800,10 +2811,11 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     if isinstance(e, exp.Boolean):
         return "bool"
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentTimestamp, exp.CurrentDate,
-                      exp.CurrentTime, exp.Localtimestamp)):
+                      exp.CurrentTime, exp.Localtimestamp, exp.Localtime)):
         return {exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
                 exp.CurrentTimestamp: "current_timestamp", exp.CurrentDate: "current_date",
-                exp.CurrentTime: "current_time", exp.Localtimestamp: "localtimestamp"}[type(e)]
+                exp.CurrentTime: "current_time", exp.Localtimestamp: "localtimestamp",
+                exp.Localtime: "localtime"}[type(e)]
     if isinstance(e, exp.Count):
         return "count"
     if isinstance(e, exp.CurrentVersion):

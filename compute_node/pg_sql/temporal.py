@@ -211,6 +211,36 @@ def parse_time(value) -> dt.time:
     return dt.time(h, mi, s, min(us, US_PER_S - 1))
 
 
+_TIMETZ_OFFSET = re.compile(r"^(.*?)\s*(?:([+-])(\d{1,2})(?::?(\d\d))?)?$")
+
+
+def timetz(value, precision: int | None = None) -> str:
+    """value::timetz [(p)]: a time with its UTC offset as PostgreSQL shows it ('10:00:00+02',
+    '+05:30'); a timestamp or timestamptz gives its time of day in UTC (the only session
+    time zone), a time without an offset takes +00."""
+    text = str(value).strip()
+    kind = sniff(text)
+    if kind in ("timestamp", "timestamptz"):
+        ts = parse_timestamp(text, kind == "timestamptz")
+        clock, offset = format_time(ts.astimezone(UTC).time() if ts.tzinfo else ts.time()), "+00"
+    else:
+        m = _TIMETZ_OFFSET.match(text)
+        if m is None:
+            raise _bad("time with time zone", value)
+        clock = format_time(parse_time(m.group(1))) if m.group(1) else ""
+        if not clock:
+            raise _bad("time with time zone", value)
+        hours, minutes = int(m.group(3) or 0), int(m.group(4) or 0)
+        if hours > 15 or minutes > 59:
+            raise TemporalError("22009", f'time zone displacement out of range: "{value}"')
+        offset = f"{m.group(2) or '+'}{hours:02d}" + (f":{minutes:02d}" if minutes else "")
+        if offset == "-00":
+            offset = "+00"
+    if precision is not None:
+        clock = with_precision(clock, "time", precision)
+    return clock + offset
+
+
 def parse_timestamp(value, tz: bool) -> dt.datetime:
     """A timestamp (naive) or timestamptz (aware, UTC) from PostgreSQL's input forms."""
     kind = "timestamptz" if tz else "timestamp"
@@ -390,6 +420,32 @@ def interval_key(iv: Interval) -> int:
     """PostgreSQL's order of intervals: a month is 30 days, a day 24 hours ('1 day' =
     '24 hours', '1 mon' = '30 days')."""
     return (iv.months * 30 + iv.days) * US_PER_DAY + iv.us
+
+
+_PG_EPOCH = dt.datetime(2000, 1, 1)
+
+
+def with_precision(value: str, kind: str, precision: int) -> str:
+    """A stored time, timestamp or timestamptz rounded to `precision` fractional digits, as
+    PostgreSQL's time(p) / timestamp(p) round: half away from its epoch (2000-01-01 for a
+    timestamp, midnight for a time), so a half microsecond-step before 2000 goes earlier."""
+    if precision >= 6:
+        return value
+    scale = 10 ** (6 - max(precision, 0))
+    if kind == "time":
+        t = parse_time(value)
+        us = ((t.hour * 60 + t.minute) * 60 + t.second) * 10**6 + t.microsecond
+        us = (us + scale // 2) // scale * scale
+        if us >= 86_400 * 10**6:
+            raise TemporalError("0A000", "time 24:00:00 is not supported")  # (as its input is: parse_time)
+        sec, micro = divmod(us, 10**6)
+        return format_time(dt.time(sec // 3600, sec // 60 % 60, sec % 60, micro))
+    tz = kind == "timestamptz"
+    ts = parse_timestamp(value, tz)
+    epoch = _PG_EPOCH.replace(tzinfo=UTC) if ts.tzinfo is not None else _PG_EPOCH
+    us = (ts - epoch) // dt.timedelta(microseconds=1)
+    us = (us + scale // 2) // scale * scale if us >= 0 else -((-us + scale // 2) // scale * scale)
+    return format_timestamp(epoch + dt.timedelta(microseconds=us), tz)
 
 
 def canonical(value, kind: str) -> str:

@@ -42,16 +42,39 @@ class InputError(ValueError):
         self.sqlstate = sqlstate
 
 
+# Types whose values SQLite's affinity would turn into others: bit strings became integers
+# (B'0101' stored and shown as 5), "point" has INTEGER affinity ("poINT") and refused points.
+_UNSTORED_TYPES = frozenset({"bit", "bit varying", "varbit", "point", "line", "lseg", "box", "path", "polygon",
+                             "circle"})
+
+
 def refuse_unstored_type(type_text: str) -> None:
     """A column type Sixfold cannot store with PostgreSQL's answers fails its DDL."""
     try:
         arrays.element_kind(type_text)
     except arrays.ArrayError as e:
         raise InputError(e.sqlstate, str(e)) from None
-    if norm_type(type_text or "") in ("numeric", "decimal") and "(" not in type_text and "[" in type_text:
+    base = norm_type(type_text or "")
+    if base in _UNSTORED_TYPES:
+        raise InputError("0A000", f"type {base} is not supported (SQLite's type affinity would store its values "
+                         "as something else)")
+    if base in ("numeric", "decimal") and "(" not in type_text and "[" in type_text:
         raise InputError("0A000", "arrays of numeric without a precision are not supported: Sixfold keeps their "
                          "elements as numbers, which cannot keep each value's own display scale (1.50 would "
                          "print 1.5); declare numeric(p, s)[]")
+
+
+# time(p), timestamp(p), timestamptz(p), and as declared types keep them: 'timestamp with
+# time zone(2)', 'timestamp(2) without time zone'
+_TIME_PRECISION = re.compile(r"^\s*(?:time|timestamp|timestamptz)(?:\s+with(?:out)?\s+time\s+zone)?\s*\(\s*(\d+)\s*\)",
+                             re.IGNORECASE)
+
+
+def time_precision(decltype: str | None) -> int | None:
+    """The fractional-second digits of a time(p) / timestamp(p) / timestamptz(p) type (at
+    most 6, as PostgreSQL reduces it), None without one."""
+    m = _TIME_PRECISION.match(decltype or "")
+    return min(int(m.group(1)), 6) if m else None
 
 
 def converted_kind(decltype: str | None) -> str | None:
@@ -258,15 +281,27 @@ def stored(value, decltype: str):
             value = str(value)
         if isinstance(value, (int, float, bytes)):
             raise _mismatch(kind, value)
-        return temporal.canonical(value, kind)
+        out = temporal.canonical(value, kind)
+        precision = time_precision(decltype) if kind in ("time", "timestamp", "timestamptz") else None
+        return out if precision is None else temporal.with_precision(out, kind, precision)
     except temporal.TemporalError as e:
         raise InputError(e.sqlstate, str(e)) from None
 
 
 def cast(value, kind: str):
-    """value::kind for the kinds Sixfold converts (the parser path's casts)."""
+    """value::kind for the kinds Sixfold converts (the parser path's casts); a time or
+    timestamp kind may carry its precision ('timestamp(0)')."""
     if value is None:
         return None
+    if kind.startswith("timetz"):
+        try:
+            return temporal.timetz(value, time_precision(kind.replace("timetz", "time", 1)))
+        except temporal.TemporalError as e:
+            raise InputError(e.sqlstate, str(e)) from None
+    precision = time_precision(kind)
+    if precision is not None:
+        out = cast(value, kind[:kind.index("(")].strip())
+        return None if out is None else temporal.with_precision(out, _KINDS.get(norm_type(kind), "time"), precision)
     if kind in ("date", "time", "timestamp", "timestamptz", "interval"):
         if isinstance(value, (int, float)) and not (kind == "interval"):
             raise InputError("42846", f"cannot cast type {'integer' if isinstance(value, int) else 'numeric'} "

@@ -70,3 +70,29 @@ def test_extract_truncates_negative_months_as_c_does():
 def test_output_reads_back_as_the_same_interval(months, days, us):
     value = Interval(months, days, us)
     assert temporal.parse_interval(temporal.format_interval(value)) == value
+
+
+@pytest.mark.parametrize("value, kind, precision, want", [
+    ("2024-01-01 10:00:00.6", "timestamp", 0, "2024-01-01 10:00:01"),
+    ("2024-01-01 10:00:00.5", "timestamp", 0, "2024-01-01 10:00:01"),
+    ("1999-12-31 23:59:59.5", "timestamp", 0, "1999-12-31 23:59:59"),  # before PostgreSQL's epoch: away from it
+    ("1969-06-01 10:00:00.25+00", "timestamptz", 1, "1969-06-01 10:00:00.2+00"),
+    ("2024-01-01 10:00:00.126+00", "timestamptz", 2, "2024-01-01 10:00:00.13+00"),
+    ("10:00:00.15", "time", 1, "10:00:00.2"),
+    ("10:00:00.123456", "time", 6, "10:00:00.123456"),
+])
+def test_with_precision_rounds_as_postgres(value, kind, precision, want):
+    assert temporal.with_precision(value, kind, precision) == want
+
+
+def test_with_precision_refuses_a_time_rounded_to_midnight():
+    with pytest.raises(temporal.TemporalError):
+        temporal.with_precision("23:59:59.9", "time", 0)
+
+
+@pytest.mark.parametrize("value, precision, want", [
+    ("10:00", None, "10:00:00+00"), ("10:00:00.123456+02", 2, "10:00:00.12+02"), ("10:00-05:30", None, "10:00:00-05:30"),
+    ("2026-12-06 10:50:51.695722+00", None, "10:50:51.695722+00"), ("2026-12-06 10:50:51", None, "10:50:51+00"),
+])
+def test_timetz_text(value, precision, want):
+    assert temporal.timetz(value, precision) == want
