@@ -331,21 +331,28 @@ def _names_tableoid(table: exp.Table) -> bool:
     return any(c.name.lower() == "tableoid" for c in table.root().find_all(exp.Column))
 
 
-def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.Expression:
+def _generate_series(call: exp.Expression, alias: exp.TableAlias | None, ordinality: bool = False) -> exp.Expression:
+    """generate_series(a, b [, step]) [WITH ORDINALITY] as a recursive CTE: its value
+    column (and the 1-based position, counted along)."""
     if isinstance(call, exp.Anonymous):
         args = call.expressions
     else:
         args = [call.args.get("start"), call.args.get("end")] + ([call.args["step"]] if call.args.get("step") else [])
     if len(args) not in (2, 3) or any(a is None for a in args):
         raise SqlError("generate_series takes 2 or 3 arguments", "42883")
-    col = "generate_series"
+    col, position = "generate_series", "ordinality"
     alias_name = None
     if alias is not None:
         alias_name = alias.name
+        if len(alias.columns) > 1 + ordinality:
+            raise SqlError(f'table "{alias_name}" has {1 + ordinality} columns available but {len(alias.columns)} '
+                           "columns specified", "42P10")
         if alias.columns:
             col = alias.columns[0].name
         else:
             col = alias_name
+        if ordinality and len(alias.columns) == 2:
+            position = alias.columns[1].name
     a, b = gen(args[0]), gen(args[1])
     step = gen(args[2]) if len(args) == 3 else "1"
     k = exprtypes.kind(args[0])
@@ -357,9 +364,11 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None) -> exp.
         k_step = exprtypes.kind(args[2]) if len(args) == 3 else ""
         nxt = f"pg_arith('+', v, ({step}), '{k}', '{k_step if k_step in exprtypes.TEMPORAL else 'interval'}')"
         sign = f"pg_icmp(({step}), '00:00:00')"  # an interval's sign, by PostgreSQL's interval order
-    sql = (f"SELECT v AS \"{col}\" FROM (WITH RECURSIVE _gs(v) AS (SELECT {a} WHERE {sign} > 0 AND {a} <= {b} "
-           f"OR {sign} < 0 AND {a} >= {b} UNION ALL SELECT {nxt} FROM _gs "
-           f"WHERE {sign} > 0 AND {nxt} <= {b} OR {sign} < 0 AND {nxt} >= {b}) SELECT v FROM _gs)")
+    counted = f', n AS "{position}"' if ordinality else ""
+    sql = (f"SELECT v AS \"{col}\"{counted} FROM (WITH RECURSIVE "
+           f"_gs(v, n) AS (SELECT {a}, 1 WHERE {sign} > 0 AND {a} <= {b} "
+           f"OR {sign} < 0 AND {a} >= {b} UNION ALL SELECT {nxt}, n + 1 FROM _gs "
+           f"WHERE {sign} > 0 AND {nxt} <= {b} OR {sign} < 0 AND {nxt} >= {b}) SELECT v, n FROM _gs)")
     sub = sqlglot.parse_one(sql, read="sqlite")
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
 
@@ -2368,7 +2377,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             inner = node.this
             if isinstance(inner, (exp.ExplodingGenerateSeries, exp.GenerateSeries)) or (
                     isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
-                return _generate_series(inner, node.args.get("alias"))
+                return _generate_series(inner, node.args.get("alias"), bool(node.args.get("ordinality")))
             if isinstance(inner, exp.Identifier):
                 sql = catalog.relation_sql(node.db or None, inner.name, ctx.user, ctx.database,
                                            tableoid=_names_tableoid(node))

@@ -186,6 +186,21 @@ def _without_only(text: str) -> str:
     return "".join(_ONLY.sub(r"\1\2", text[s:e]) if kind == "code" else text[s:e] for kind, s, e in segments(text))
 
 
+# A numeric literal run straight into a name: PostgreSQL 15 refuses it ("trailing junk
+# after numeric literal"), where the parser would read `SELECT 123abc` as 123 AS abc.
+_NUMBER_JUNK = re.compile(r"(?<![\w$.])(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![eE][+-]?\d)(?=[A-Za-z_])")
+
+
+def _refuse_trailing_junk(text: str) -> None:
+    for kind, start, end in segments(text):
+        if kind != "code":
+            continue
+        m = _NUMBER_JUNK.search(text, start, end)
+        if m is not None:
+            junk = re.match(r"[\w.]+", text[m.start():end]).group(0)
+            raise SqlError(f'trailing junk after numeric literal at or near "{junk}"', "42601")
+
+
 def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
     text = _without_only(strip_comments(pg_sql))
     if not text:
@@ -199,6 +214,8 @@ def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
         raise error_near(text.split()[0][:20])
     word = first.group(0).lower()
     rest = text[first.end():]
+    if any(c.isdigit() for c in text):
+        _refuse_trailing_junk(text)
     handler = _HANDLERS.get(word)
     if handler is None:
         raise error_near(first.group(0))

@@ -3797,6 +3797,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select X'1F'",
         "drop table if exists {t}_b, {t}_v, {t}_p",
     ],
+    # `SELECT 123abc` was 123 AS abc (PostgreSQL 15: trailing junk, 42601);
+    # generate_series(...) WITH ORDINALITY dropped the ordinality column
+    "numbers run into names; generate_series WITH ORDINALITY": [
+        "select 123abc",
+        "select 0x0o",
+        "select 1_2_3",
+        "select 0.a, 1",
+        "select 0.0e1a",
+        "select 1e5, 1.5e-3, 2.e3, .5",
+        "select * from generate_series(11, 13) with ordinality as f(i, o)",
+        "select * from generate_series(1, 3) with ordinality",
+        "select f.* from generate_series(1, 3) with ordinality f",
+        "select * from (values (1), (2)) v(r) left join generate_series(11, 12) with ordinality as f(i, o) "
+        "on (r + i) < 100 order by r, o",
+        "select * from generate_series(1, 3) as f(a, b)",
+        "select * from generate_series(1, 3) with ordinality as f(a, b, c)",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
