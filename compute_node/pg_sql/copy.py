@@ -159,18 +159,7 @@ def parse_copy(pg_sql: str, translate_query: Callable[[str], str | tuple[str, tu
         if schema is not None and schema not in ("public", "pg_temp"):
             raise SqlError(f'schema "{schema}" does not exist', "3F000")
         if toks and toks[0] == ("p", "("):
-            cols = []
-            toks.pop(0)
-            while toks and toks[0] != ("p", ")"):
-                t = toks.pop(0)
-                if t[0] in ("w", "i"):
-                    cols.append(t[1])
-                elif t != ("p", ","):
-                    raise SqlError(f'syntax error at or near "{t[1]}"', "42601")
-            if not toks:
-                raise SqlError("syntax error at end of input", "42601")
-            toks.pop(0)
-            columns = tuple(cols)
+            columns = _column_list(toks)
     if not toks or toks[0][1] not in ("from", "to"):
         raise SqlError(f'syntax error at or near "{toks[0][1] if toks else ""}"', "42601")
     direction = toks.pop(0)[1]

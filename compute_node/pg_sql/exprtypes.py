@@ -45,7 +45,8 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
-              "jsonb_extract_path_text": "text", "row_to_json": "json", **extensions.FUNCTION_KINDS,
+              "jsonb_extract_path_text": "text", "row_to_json": "json", "pg_json_object": "json",
+              "pg_jsonb_object": "jsonb", **extensions.FUNCTION_KINDS,
               **more_functions.FUNCTION_KINDS, **temporal_functions.FUNCTION_KINDS}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
@@ -672,6 +673,11 @@ def _kind(e: exp.Expression) -> str:
         return kind(e.expressions[0])
     if isinstance(e, exp.Neg):
         return kind(e.this)
+    if isinstance(e, (exp.JSONExtract, exp.JSONBExtract)) or (
+            isinstance(e, exp.Anonymous) and e.name.lower() in ("pg_json_get", "pg_json_path") and
+            len(e.expressions) == 3 and str(e.expressions[2].this) == "0"):  # doc -> key: a json / jsonb
+        doc = kind(e.this if not isinstance(e, exp.Anonymous) else e.expressions[0])
+        return doc if doc in ("json", "jsonb") else ""
     if isinstance(e, exp.Literal):
         if e.is_string:
             return "unknown"

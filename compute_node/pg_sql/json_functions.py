@@ -99,8 +99,99 @@ def pg_jsonb_concat(a, b):
     return values._json_text((x if isinstance(x, list) else [x]) + (y if isinstance(y, list) else [y]))
 
 
+def _jsonb_rank(v) -> int:
+    """PostgreSQL's order of jsonb types: null < string < number < boolean < array < object."""
+    if v is None:
+        return 0
+    if isinstance(v, str):
+        return 1
+    if isinstance(v, bool):
+        return 3
+    if isinstance(v, (int, float, Decimal)):
+        return 2
+    return 4 if isinstance(v, list) else 5
+
+
+def _jsonb_container_cmp(a, b, raw_a: bool = False, raw_b: bool = False) -> int:
+    if isinstance(a, dict) != isinstance(b, dict):
+        return 1 if isinstance(a, dict) else -1
+    if isinstance(a, list):  # a longer array is greater; a raw scalar is less than an array of one
+        res = 0 if raw_a == raw_b else (-1 if raw_a else 1)
+        if len(a) != len(b):
+            res = 1 if len(a) > len(b) else -1
+        if res:
+            return res
+        pairs = zip(a, b)
+    else:  # more pairs is greater; then the pairs in stored key order, key then value
+        if len(a) != len(b):
+            return 1 if len(a) > len(b) else -1
+        ka, kb = values.jsonb_keys(a), values.jsonb_keys(b)
+        for x, y in zip(ka, kb):
+            if x != y:
+                return 1 if x > y else -1
+        pairs = ((a[x], b[y]) for x, y in zip(ka, kb))
+    for x, y in pairs:
+        res = _jsonb_value_cmp(x, y)
+        if res:
+            return res
+    return 0
+
+
+def _jsonb_value_cmp(a, b) -> int:
+    ra, rb = _jsonb_rank(a), _jsonb_rank(b)
+    if ra != rb:
+        return 1 if ra > rb else -1
+    if ra >= 4:
+        return _jsonb_container_cmp(a, b)
+    if ra == 2:
+        a, b = Decimal(str(a)), Decimal(str(b))
+    return (a > b) - (a < b) if ra else 0
+
+
+def pg_jsonb_cmp(a, b):
+    """jsonb's btree order of two documents (-1, 0, 1), as PostgreSQL's < > compare them:
+    by type (null < string < number < boolean < array < object), numbers by value, strings
+    bytewise (the C collation), arrays by length then elements, objects by their number of
+    pairs then key by key. A top-level scalar is a one-element pseudo-array."""
+    if a is None or b is None:
+        return None
+    x, y = _load(a), _load(b)
+    raw_x, raw_y = not isinstance(x, (list, dict)), not isinstance(y, (list, dict))
+    return _jsonb_container_cmp([x] if raw_x else x, [y] if raw_y else y, raw_x, raw_y)
+
+
+def pg_json_object(binary, keys, vals=None):
+    """json_object / jsonb_object(keys text[] [, values text[]]): an object from a flat
+    array of keys and values in turn, or from a keys array and a values array (every value
+    a string, NULL a JSON null). json keeps the pairs as given (PostgreSQL's `"a" : "1"`
+    spacing), jsonb its canonical form (the last of a repeated key)."""
+    if keys is None:
+        return None
+    try:
+        ks = arrays.parse(str(keys))
+        if vals is None:
+            if len(ks) % 2:
+                raise apsw.SQLError("[2202E] array must have even number of elements")
+            ks, vs = ks[0::2], ks[1::2]
+        else:
+            vs = arrays.parse(str(vals))
+            if len(ks) != len(vs):
+                raise apsw.SQLError("[2202E] mismatched array dimensions")
+    except arrays.ArrayError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+    if any(k is None for k in ks):
+        raise apsw.SQLError("[22004] null value not allowed for object key")
+    if binary:
+        return values._json_text(dict(zip(ks, vs)))
+    quoted = lambda v: "null" if v is None else json.dumps(v, ensure_ascii=False)  # noqa: E731
+    return "{" + ", ".join(f"{quoted(k)} : {quoted(v)}" for k, v in zip(ks, vs)) + "}"
+
+
 def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
+    conn.create_scalar_function("pg_json_object", lambda *a: pg_json_object(False, *a), -1, **det)
+    conn.create_scalar_function("pg_jsonb_cmp", pg_jsonb_cmp, 2, **det)
+    conn.create_scalar_function("pg_jsonb_object", lambda *a: pg_json_object(True, *a), -1, **det)
     conn.create_scalar_function("pg_jsonb_concat", pg_jsonb_concat, 2, **det)
     conn.create_scalar_function("pg_json_get", pg_json_get, 3, **det)
     conn.create_scalar_function("pg_json_path", pg_json_path, 3, **det)

@@ -17,7 +17,7 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets, int_coercion,
     interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
-    reflection, schema, serials, set_operations, sql_functions, star_expansion, temporal,
+    reflection, routines, schema, serials, set_operations, sql_functions, star_expansion, temporal,
     temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -429,6 +429,28 @@ def _compare_typed_column(cls, a: exp.Expression, b: exp.Expression) -> exp.Expr
         conv = _as_kind(other, k)
         return cls(this=col, expression=conv) if col_first else cls(this=conv, expression=col)
     return None
+
+
+def _compare_jsonb(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
+    """jsonb compared with a literal or parameter: the other side in jsonb's stored form
+    ('{"b":1, "a":2}' is '{"a": 2, "b": 1}'), so that equal documents are equal as text.
+    < > <= >= follow PostgreSQL's jsonb order (pg_jsonb_cmp: numbers by value, an object
+    after an array ...), not the texts' (Django's `prefs__size__gte=2` is one)."""
+    ka, kb = exprtypes.kind(a), exprtypes.kind(b)
+    if "jsonb" not in (ka, kb):
+        return None
+    for doc, other, doc_first in ((a, b, True), (b, a, False)):
+        if exprtypes.kind(doc) == "jsonb" and isinstance(other, (exp.Literal, exp.Parameter)) and (
+                not isinstance(other, exp.Literal) or other.is_string):
+            conv = _as_kind(other, "jsonb")
+            a, b = (doc, conv) if doc_first else (conv, doc)
+            break
+    else:
+        if cls in (exp.EQ, exp.NEQ):
+            return None
+    if cls in (exp.EQ, exp.NEQ):
+        return cls(this=a, expression=b)
+    return cls(this=exp.Anonymous(this="pg_jsonb_cmp", expressions=[a, b]), expression=exp.Literal.number(0))
 
 
 def _natural(e: exp.Expression, least: int) -> bool:
@@ -956,6 +978,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             return listed
     if cls in _FLIP and not (node.arg_key == "expressions" and isinstance(node.parent, (exp.Update, exp.OnConflict))):
         a, b = node.this, node.expression
+        jsonb = _compare_jsonb(cls, a, b)
+        if jsonb is not None:
+            return jsonb
         typed = _compare_typed_column(cls, a, b)
         if typed is not None:
             return typed
@@ -2679,6 +2704,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
         raise SqlError("cannot translate several statements at once", "42601")
     _mark_subscripts(trees[0])
     _mark_written_names(trees[0], pg_sql)
+    trees[0] = _functions_as_postgres(trees[0])
     _fold_alias_case(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
@@ -2703,6 +2729,54 @@ def _fold_alias_case(tree: exp.Expression) -> None:
 
 _WRITTEN_NAME = "sixfold_written_name"
 _FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# SQLite's built-in functions PostgreSQL does not have: sqlglot passes them through and
+# SQLite answered (typeof(1), ifnull(a, b), json_extract(...), jsonb(x) as a binary blob)
+# where PostgreSQL says 42883.
+_SQLITE_ONLY_FUNCTIONS = frozenset({
+    "typeof", "instr", "ifnull", "iif", "printf", "group_concat", "total", "sqlite_version", "sqlite_source_id",
+    "sqlite_compileoption_used", "sqlite_compileoption_get", "sqlite_offset", "strftime", "julianday",
+    "unixepoch", "datetime", "time", "timediff", "randomblob", "zeroblob", "quote", "char", "unicode",
+    "likelihood", "likely", "unlikely", "glob", "changes", "total_changes", "last_insert_rowid", "unhex",
+    "median", "fts5", "load_extension", "json_extract", "jsonb_extract", "json_array", "jsonb_array", "json_type",
+    "json_valid", "json_quote", "json_patch", "jsonb_patch", "json_remove", "jsonb_remove", "json_replace",
+    "jsonb_replace", "json_set", "json_insert", "json_group_array", "jsonb_group_array", "json_group_object",
+    "jsonb_group_object", "json_tree", "json_pretty", "json_error_position", "hex", "soundex",
+})
+
+
+def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
+    """Function calls read as PostgreSQL reads them, before anything is rewritten:
+    SQLite-only names and max/min of several arguments are 42883; log10(x) is the
+    one-argument log (sqlglot reads it as log(10, x), a numeric); json(x) / jsonb(x) are
+    casts; json_object / jsonb_object of text arrays build an object (pg_json_object,
+    pg_jsonb_object)."""
+    if tree.find(exp.Glob) is not None:  # glob(p, x): SQLite's (PostgreSQL has neither the function nor GLOB)
+        raise SqlError("function glob() does not exist", "42883")
+    for f in list(tree.find_all(exp.Func)):
+        name = f.meta.get(_WRITTEN_NAME) or (f.name.lower() if isinstance(f, exp.Anonymous) else None)
+        if (name in _SQLITE_ONLY_FUNCTIONS and routines.find(name) is None) or (
+                isinstance(f, (exp.Max, exp.Min)) and f.expressions):  # (a function of the database may have the name)
+            raise SqlError(f"function {name}() does not exist", "42883")
+        new = None
+        if isinstance(f, exp.ParseJSON) and f.this is not None:  # json '...': a cast to json, as jsonb '...' is
+            new = exp.Cast(this=f.this.copy(), to=exp.DataType.build("JSON"))
+        elif name == "log10" and isinstance(f, exp.Log) and f.expression is not None:
+            new = exp.Log(this=f.expression.copy())
+        elif name in ("json", "jsonb") and isinstance(f, exp.Anonymous) and len(f.expressions) == 1:
+            new = exp.Cast(this=f.expressions[0].copy(), to=exp.DataType.build(name.upper()))
+        elif name == "jsonb_object" and isinstance(f, exp.Anonymous) and len(f.expressions) in (1, 2):
+            new = exp.Anonymous(this="pg_jsonb_object", expressions=[a.copy() for a in f.expressions])
+        elif isinstance(f, exp.JSONObject) and len(f.expressions) == 1 and \
+                isinstance(f.expressions[0], exp.JSONKeyValue):  # (PostgreSQL 15: json_object(keys, values))
+            name = "json_object"  # (sqlglot keeps no position for it)
+            pair = f.expressions[0]
+            new = exp.Anonymous(this="pg_json_object", expressions=[pair.this.copy(), pair.expression.copy()])
+        if new is not None:
+            new.meta[_WRITTEN_NAME] = name
+            if f is tree:
+                return new
+            f.replace(new)
+    return tree
 
 
 def _mark_written_names(tree: exp.Expression, text: str) -> None:

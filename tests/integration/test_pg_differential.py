@@ -3814,6 +3814,41 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from generate_series(1, 3) as f(a, b)",
         "select * from generate_series(1, 3) with ordinality as f(a, b, c)",
     ],
+    # SQLite's own functions answered where PostgreSQL has none (typeof, ifnull, json_extract,
+    # jsonb(x) as a binary blob); jsonb compared with a literal as text; json '...' was text
+    "SQLite-only functions, jsonb equality with literals, json_object, json literals": [
+        "select typeof(1)", "select ifnull(null, 1)", "select iif(true, 1, 2)", "select instr('ab', 'b')",
+        "select printf('%d', 1)", "select group_concat(x) from (values ('a')) v(x)", "select sqlite_version()",
+        "select strftime('%Y', 'now')", "select datetime('now')", "select randomblob(2)", "select quote('a')",
+        "select max(1, 2)", "select glob('a*', 'ab')", "select json_extract('{\"a\":1}', '$.a')",
+        "select json_array(1, 2)", "select json_type('{}')", "select jsonb_array(1, 2)",
+        "select log10(100), log(100), log10(100.0), ln(10)",
+        "select jsonb('{\"b\":1, \"a\" : 2}'), json('{\"a\" : 1}')",
+        "select jsonb_object('{a,b}', '{1,2}'), jsonb_object('{a,1,b,2}'), json_object('{a,b}', '{1,2}')",
+        "select jsonb_object('{a,b,\"\",\"d e f\"}', '{1,2,3,\"a b c\"}')",
+        "select jsonb_object('{a,b,c}')",
+        "select jsonb_object('{a,NULL}', '{1,2}')",
+        "select jsonb_object('{a,b}', '{1}')",
+        "select jsonb_build_object('e', json '{\"x\": 3, \"y\": [1,2,3]}'), "
+        "jsonb_build_array('a', json '[1, 2]', jsonb '{\"b\": 1}')",
+        "create table {t} (id int, j jsonb)",
+        "insert into {t} values (1, '{}'), (2, '{\"b\":1, \"a\":[1, 2]}'), (3, null)",
+        "select '{\"b\":1, \"a\":2}'::jsonb = '{\"a\":2,\"b\":1}'",
+        "select id from {t} where j = '{ }'",
+        "select id from {t} where j = '{\"a\":[1,2],\"b\":1}'",
+        "select id from {t} where '{\"a\":[1,2],\"b\":1}' = j",
+        "select id from {t} where j <> '{\"a\":[1,2],\"b\":1}'",
+        "select id from {t} where j->'a' = '[1,2]'",
+        "select id from {t} where j > '{}' order by id",
+        "insert into {t} values (4, '{\"size\": 10}'), (5, '{\"size\": 9}'), (6, '{\"size\": \"10\"}'), (7, '[1]')",
+        "select id from {t} where j -> 'size' >= '9' order by id",
+        "select id from {t} where j -> 'size' < '\"2\"' order by id",
+        "select id from {t} where j >= '[]' order by id",
+        "select '2'::jsonb < '10'::jsonb, '\"B\"'::jsonb < '\"a\"'::jsonb, '[]'::jsonb < '1'::jsonb, "
+        "'1'::jsonb < '[1]'::jsonb, '{\"b\":1}'::jsonb < '{\"aa\":1}'::jsonb, 'true'::jsonb > '5'::jsonb, "
+        "'[1,2]'::jsonb > '[3]'::jsonb",
+        "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",

@@ -55,3 +55,4 @@ def test_checked_edit_refuses_instead_of_writing():
 ])
 def test_key_type_families(referencing, referenced, ok):
     assert foreign_key_targets.comparable(referencing, referenced) is ok
+
