@@ -2705,6 +2705,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     _mark_subscripts(trees[0])
     _mark_written_names(trees[0], pg_sql)
     trees[0] = _functions_as_postgres(trees[0])
+    _refuse_locking_clause(trees[0])
     _fold_alias_case(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
@@ -2742,6 +2743,31 @@ _SQLITE_ONLY_FUNCTIONS = frozenset({
     "jsonb_replace", "json_set", "json_insert", "json_group_array", "jsonb_group_array", "json_group_object",
     "jsonb_group_object", "json_tree", "json_pretty", "json_error_position", "hex", "soundex",
 })
+
+
+def _refuse_locking_clause(tree: exp.Expression) -> None:
+    """FOR UPDATE / FOR SHARE where PostgreSQL refuses it (0A000): with an aggregate,
+    GROUP BY, HAVING, DISTINCT, a window function, or over a set operation (Sixfold's
+    writes are serialized, so the clause locks nothing; it answered such queries)."""
+    for lock in tree.find_all(exp.Lock):
+        what = "FOR UPDATE" if lock.args.get("update") else "FOR SHARE"
+        select = lock.parent
+        if isinstance(select, exp.SetOperation) or (isinstance(select, exp.Select) and
+                                                    isinstance(select.parent, exp.SetOperation)):
+            raise SqlError(f"{what} is not allowed with UNION/INTERSECT/EXCEPT", "0A000")
+        if not isinstance(select, exp.Select):
+            continue
+        if select.args.get("distinct"):
+            raise SqlError(f"{what} is not allowed with DISTINCT clause", "0A000")
+        if select.args.get("group"):
+            raise SqlError(f"{what} is not allowed with GROUP BY clause", "0A000")
+        if select.args.get("having"):
+            raise SqlError(f"{what} is not allowed with HAVING clause", "0A000")
+        for e in select.expressions:
+            if e.find(exp.Window):
+                raise SqlError(f"{what} is not allowed with window functions", "0A000")
+            if e.find(exp.AggFunc):
+                raise SqlError(f"{what} is not allowed with aggregate functions", "0A000")
 
 
 def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:

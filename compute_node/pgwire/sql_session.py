@@ -400,8 +400,14 @@ class PgSession:
 
     def _transaction_ended(self, committed: bool) -> None:
         """The transaction's NOTIFYs published if it committed, else forgotten; its SET
-        LOCALs undone, and its SETs if it rolled back; its txid_current() forgotten."""
+        LOCALs undone, and its SETs if it rolled back; its txid_current() forgotten; the
+        WITH HOLD cursors it declared kept only if it committed (the others go after the
+        statement, `run`)."""
         self._notify_marks.clear()
+        for name, cur in list(self.cursors.items()):
+            if cur.in_txn and not committed:
+                del self.cursors[name]
+            cur.in_txn = False
         self._deferred.transaction_ended()
         self.settings.transaction_ended(committed)
         self._assigned_xact_id = None
@@ -788,12 +794,14 @@ class PgSession:
             query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids)
             out = self._outcome(query, self.engine.execute(stmt.sqlite[-1],
                                                            params if stmt.param_count else stmt.literals))
-            self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold")
+            self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold",
+                                              in_txn=self.engine.txn is not None)
             return Outcome("DECLARE CURSOR")
         if stmt.kind == "close_cursor":
             if stmt.name == "all":
                 self.cursors.clear()
-            elif self.cursors.pop(stmt.name, None) is None:
+                return Outcome("CLOSE CURSOR ALL")
+            if self.cursors.pop(stmt.name, None) is None:
                 raise SqlError(f'cursor "{stmt.name}" does not exist', "34000")
             return Outcome("CLOSE CURSOR")
         cur = self.cursors.get(stmt.name)
@@ -848,6 +856,7 @@ class _Cursor:
     rows: list[tuple]
     hold: bool
     pos: int = 0
+    in_txn: bool = False  # declared in the open transaction block (a rollback drops it, WITH HOLD or not)
 
 
 def _is_rollback_to(stmt: Statement) -> bool:

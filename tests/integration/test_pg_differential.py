@@ -3849,6 +3849,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "'[1,2]'::jsonb > '[3]'::jsonb",
         "drop table {t}",
     ],
+    # a WITH HOLD cursor declared in a transaction that rolled back stayed open
+    "WITH HOLD cursors of a rolled-back transaction, CLOSE ALL, FOR UPDATE refused": [
+        "create table {t} (a int)", "insert into {t} values (1), (2)",
+        "begin", "declare {t}_c1 cursor with hold for select * from {t} order by a", "rollback",
+        "fetch from {t}_c1",
+        "begin", "declare {t}_c2 cursor with hold for select * from {t} order by a", "commit",
+        "fetch from {t}_c2",
+        "declare {t}_c3 cursor with hold for select * from {t} order by a",
+        "begin", "fetch from {t}_c3", "rollback", "fetch from {t}_c3",
+        "close all", "fetch from {t}_c2",
+        # FOR UPDATE where PostgreSQL refuses it (0A000)
+        "select min(a) from {t} for update", "select a from {t} union select 1 for update",
+        "select a from {t} group by a for update", "select distinct a from {t} for update",
+        "select a, count(*) over () from {t} for update", "select a from {t} order by a for update",
+        "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
