@@ -722,13 +722,12 @@ def _check_identity(table: str, cols: list[exp.ColumnDef]) -> None:
     """What PostgreSQL refuses of identity columns: two identity clauses, one beside a
     DEFAULT or on a serial (42601), beside NULL (42601), on a type other than smallint,
     integer, bigint (22023)."""
-    shown = re.sub(r"^" + re.escape(temp_tables.PREFIX) + r"[0-9a-f]+_", "", table)
     for c in cols:
         kinds = [k.args.get("kind") for k in c.args.get("constraints") or []]
         identity = [k for k in kinds if isinstance(k, exp.GeneratedAsIdentityColumnConstraint)]
         if not identity:
             continue
-        where = f'column "{c.name}" of table "{shown}"'
+        where = f'column "{c.name}" of table "{table}"'
         if len(identity) > 1:
             raise SqlError(f"multiple identity specifications for {where}", "42601")
         kind = c.args.get("kind")

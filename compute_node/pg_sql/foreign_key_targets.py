@@ -20,7 +20,9 @@ declaration at once, and so does Sixfold now, with PostgreSQL's SQLSTATEs:
 The types are compared by family, and only for the built-in types named below; any other
 pair (domains, enums, arrays ...) is left to the write-time check, never refused.
 
-`check` is pure apart from the catalog it is given (`schema.Catalog`).
+`check` is pure apart from the catalog it is given (`schema.Catalog`). (A temporary
+table's physical name in a message is put back as its session wrote it by the session,
+as for every error.)
 """
 
 from __future__ import annotations
@@ -64,12 +66,6 @@ def _bare(name: str) -> str:
     return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
 
 
-def _shown(table: str) -> str:
-    from compute_node.pg_sql import temp_tables
-
-    return re.sub(r"^" + re.escape(temp_tables.PREFIX) + r"[0-9a-f]+_", "", table)
-
-
 def unique_keys(catalog, table: str) -> list[frozenset[str]]:
     """The column sets (lower-cased) of `table`'s primary key and of its unique indexes
     without a WHERE clause or an expression column."""
@@ -104,7 +100,7 @@ def check(catalog, name: str, child: str, child_types: dict[str, str], cols: Seq
     else:
         found = catalog.columns(parent)
         if not found:
-            raise SqlError(f'relation "{_shown(parent_bare)}" does not exist', "42P01")
+            raise SqlError(f'relation "{parent_bare}" does not exist', "42P01")
         parent_types = {n.lower(): t for n, t in found}
         keys = unique_keys(catalog, parent_bare)
         primary = list(catalog.primary_key(parent))
@@ -113,7 +109,7 @@ def check(catalog, name: str, child: str, child_types: dict[str, str], cols: Seq
             raise SqlError(f'column "{_bare(c)}" referenced in foreign key constraint does not exist', "42703")
     if pcols is None:
         if not primary:
-            raise SqlError(f'there is no primary key for referenced table "{_shown(parent_bare)}"', "42704")
+            raise SqlError(f'there is no primary key for referenced table "{parent_bare}"', "42704")
         referenced = [p.lower() for p in primary]
     else:
         referenced = [_bare(p).lower() for p in pcols]
@@ -122,13 +118,13 @@ def check(catalog, name: str, child: str, child_types: dict[str, str], cols: Seq
                 raise SqlError(f'column "{p}" referenced in foreign key constraint does not exist', "42703")
         if frozenset(referenced) not in keys or len(set(referenced)) != len(referenced):
             raise SqlError(f'there is no unique constraint matching given keys for referenced table '
-                           f'"{_shown(parent_bare)}"', "42830")
+                           f'"{parent_bare}"', "42830")
     if len(cols) != len(referenced):
         raise SqlError("number of referencing and referenced columns for foreign key disagree", "42830")
     for c, p in zip(cols, referenced):
         a, b = child_types[_bare(c).lower()], parent_types[p]
         if not comparable(a, b):
             shown = [re.sub(r"^numeric text$", "numeric", t.lower()) for t in (a, b)]
-            raise SqlError(f'foreign key constraint "{_shown(name)}" cannot be implemented: key columns '
+            raise SqlError(f'foreign key constraint "{name}" cannot be implemented: key columns '
                            f'"{_bare(c)}" and "{p}" are of incompatible types: {shown[0]} and {shown[1]}', "42804")
     return referenced

@@ -88,16 +88,15 @@ def _localtimestamp() -> str:
     return temporal.format_timestamp(_txn_time().replace(tzinfo=None), False)
 
 
-def _current_time(precision) -> str:
-    """CURRENT_TIME [(p)]: the transaction's start as time with time zone (UTC)."""
-    out = temporal.format_time(_txn_time().astimezone(datetime.UTC).time())
-    return (out if precision is None else temporal.with_precision(out, "time", int(precision))) + "+00"
-
-
 def _localtime(precision) -> str:
     """LOCALTIME [(p)]: the transaction's start as time (UTC, the only time zone)."""
     out = temporal.format_time(_txn_time().astimezone(datetime.UTC).time())
     return out if precision is None else temporal.with_precision(out, "time", int(precision))
+
+
+def _current_time(precision) -> str:
+    """CURRENT_TIME [(p)]: LOCALTIME with its offset (time with time zone)."""
+    return _localtime(precision) + "+00"
 
 
 def _current_date() -> str:

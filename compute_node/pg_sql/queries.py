@@ -439,15 +439,13 @@ def _compare_jsonb(cls, a: exp.Expression, b: exp.Expression) -> exp.Expression 
     ka, kb = exprtypes.kind(a), exprtypes.kind(b)
     if "jsonb" not in (ka, kb):
         return None
-    for doc, other, doc_first in ((a, b, True), (b, a, False)):
-        if exprtypes.kind(doc) == "jsonb" and isinstance(other, (exp.Literal, exp.Parameter)) and (
-                not isinstance(other, exp.Literal) or other.is_string):
-            conv = _as_kind(other, "jsonb")
-            a, b = (doc, conv) if doc_first else (conv, doc)
-            break
-    else:
-        if cls in (exp.EQ, exp.NEQ):
-            return None
+    given = lambda e: isinstance(e, exp.Parameter) or isinstance(e, exp.Literal) and e.is_string  # noqa: E731
+    if ka == "jsonb" and given(b):
+        b = _as_kind(b, "jsonb")
+    elif kb == "jsonb" and given(a):
+        a = _as_kind(a, "jsonb")
+    elif cls in (exp.EQ, exp.NEQ):
+        return None  # (two documents: their stored texts compare)
     if cls in (exp.EQ, exp.NEQ):
         return cls(this=a, expression=b)
     return cls(this=exp.Anonymous(this="pg_jsonb_cmp", expressions=[a, b]), expression=exp.Literal.number(0))

@@ -225,11 +225,9 @@ def timetz(value, precision: int | None = None) -> str:
         clock, offset = format_time(ts.astimezone(UTC).time() if ts.tzinfo else ts.time()), "+00"
     else:
         m = _TIMETZ_OFFSET.match(text)
-        if m is None:
+        if m is None or not m.group(1):
             raise _bad("time with time zone", value)
-        clock = format_time(parse_time(m.group(1))) if m.group(1) else ""
-        if not clock:
-            raise _bad("time with time zone", value)
+        clock = format_time(parse_time(m.group(1)))
         hours, minutes = int(m.group(3) or 0), int(m.group(4) or 0)
         if hours > 15 or minutes > 59:
             raise TemporalError("22009", f'time zone displacement out of range: "{value}"')

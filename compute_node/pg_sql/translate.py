@@ -88,12 +88,7 @@ def translate(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None =
     """One PostgreSQL statement -> the Statements that carry it out. With a catalog, the
     translation may use the schema (column types decide operators and literal types)."""
     try:
-        out = list(_translate_cached(pg_sql, ctx, catalog))
-        block = _OUTSIDE_BLOCK.match(pg_sql)
-        if block:
-            words = " ".join(w for w in block.groups() if w).upper()
-            out = [dataclasses.replace(st, outside_block=" ".join(words.split())) for st in out]
-        return out
+        return list(_translate_cached(pg_sql, ctx, catalog))
     except SqlError:
         raise
     except RecursionError:
@@ -103,7 +98,8 @@ def translate(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog | None =
 
 
 # Statements PostgreSQL refuses inside a transaction block (25001), and the words its
-# error names them by.
+# error names them by (matched once per translation, not per statement run: the mark is
+# cached with it).
 _OUTSIDE_BLOCK = re.compile(
     r"\s*(?:(create)\s+(?:unique\s+)?(index)\s+(concurrently)|(drop)\s+(index)\s+(concurrently)"
     r"|(reindex)\s+(?:\([^)]*\)\s*)?(?:table|index|schema|database|system)\s+(concurrently)"
@@ -163,6 +159,10 @@ def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog 
         catalog = schema.Catalog(catalog.query, catalog.version)  # fresh: records what this translation asks
     with schema.using(catalog), exprtypes.declared_parameters(ctx.param_oids):
         out = _translate_text(pg_sql, ctx)
+    block = _OUTSIDE_BLOCK.match(pg_sql)
+    if block:
+        words = " ".join(w.upper() for w in block.groups() if w)
+        out = tuple(dataclasses.replace(st, outside_block=words) for st in out)
     used = catalog.used_version if catalog is not None else None
     with _CACHE_LOCK:
         if used is None:

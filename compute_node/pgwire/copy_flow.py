@@ -47,22 +47,24 @@ async def copy_out(conn, stmt: Statement) -> None:
     conn.send(m.command_complete(f"COPY {len(lines) - extra}"))
 
 
-def _generated_columns(session, table: str, named: tuple[str, ...] | None) -> list[str]:
-    """The table's generated columns; COPY names none of them (42P10), as PostgreSQL says:
-    they are left out of a COPY without a column list."""
-    generated = [r[0] for r in session.engine.execute(
-        "SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)", (table,)).rows]
+def _stored_columns(session, table: str, named: tuple[str, ...] | None) -> tuple[list[str], bool]:
+    """The table's columns COPY reads or writes when it names none - all but the generated
+    ones, as PostgreSQL leaves them out - and whether it has generated ones; naming one is
+    42P10."""
+    rows = session.engine.execute("SELECT name, hidden IN (2, 3) FROM pragma_table_xinfo(?)", (table,)).rows
+    generated = {n for n, g in rows if g}
     for n in named or ():
         if n in generated:
             raise SqlError(f'column "{n}" is a generated column (generated columns cannot be used in COPY)', "42P10")
-    return generated
+    return [n for n, _ in rows if n not in generated], bool(generated)
 
 
 def _out_lines(session, spec) -> tuple[int, list[bytes]]:
     """Worker thread: run COPY TO's query, format every line."""
-    if spec.query is None and _generated_columns(session, spec.table, spec.columns) and not spec.columns:
-        names = [r[0] for r in session.engine.execute("SELECT name FROM pragma_table_info(?)", (spec.table,)).rows]
-        spec = dataclasses.replace(spec, columns=tuple(names))
+    if spec.query is None:
+        stored, some_generated = _stored_columns(session, spec.table, spec.columns)
+        if not spec.columns and some_generated:
+            spec = dataclasses.replace(spec, columns=tuple(stored))
     outcome = session.run(Statement("sql", "SELECT", (select_sql(spec),), column_oids=spec.query_oids,
                                     column_scales=spec.query_scales), ())
     if spec.format == "binary":
@@ -152,7 +154,7 @@ def _columns(session, spec) -> tuple[list[tuple[str, int]], _RowidKey | None]:
     if not rows:
         raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
     decl = {name: t for name, t in rows}
-    _generated_columns(session, spec.table, spec.columns)
+    _stored_columns(session, spec.table, spec.columns)
     names = list(spec.columns) if spec.columns else [name for name, _ in rows]
     for n in names:
         if n not in decl:
