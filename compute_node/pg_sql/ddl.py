@@ -57,6 +57,8 @@ def _copy_query(query: str, ctx) -> tuple[str, tuple, tuple]:
     """COPY (query) TO's query as a statement's (views inlined, numerics with their
     display scales): (SQLite text, column type OIDs, display scales)."""
     st = select_path(query, ctx)
+    if st.tag in ("INSERT", "UPDATE", "DELETE") and not st.column_oids:  # (no RETURNING: no columns)
+        raise SqlError("COPY query must have a RETURNING clause", "0A000")
     if len(st.sqlite) != 1 or st.param_count:
         raise SqlError("COPY (query) TO with parameters or several statements is not supported", "0A000")
     return st.sqlite[0], st.column_oids, st.column_scales
@@ -484,6 +486,7 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     q = lambda v: v.replace("'", "''")  # noqa: E731
     if low.startswith("set default "):
         op, arg = "set_default", f"DEFAULT ({_expr_sqlite(what[len('set default'):].strip(), ctx)})"
+        pre += _old_default_kept(table, bare, col, cat)
     elif low.startswith("add generated "):  # pg_dump's identity columns: a sequence and its default
         gm = re.match(r"add\s+generated\s+(always|by\s+default)\s+as\s+identity\s*(?:\((.*)\))?\s*$", what,
                       re.IGNORECASE | re.DOTALL)
@@ -501,6 +504,7 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         post += sequences.create(f"sequence {seq} AS {width} {opts}", owned_by=[bare, col.strip('"')])
     elif low == "drop default":
         op = "drop_default"
+        pre += _old_default_kept(table, bare, col, cat)
     elif low == "set not null":
         op = "set_not_null"
         pre.append(f"SELECT pg_raise('23502', 'column \"{q(col.strip(chr(34)))}\" of relation \"{q(bare)}\" "
@@ -528,10 +532,12 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         if not alter_column.conversion_allowed(decl, new_type):
             shown = "numeric" if pgtypes.is_numeric_text(new_type) else new_type
             raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}', "42804")
-        collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else []
+        collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else \
+            [f"COLLATE {pgtypes.TIMETZ_COLLATION}"] if values.converted_kind(new_type) == "timetz" else []
         op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type), *collation])
-        if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type):
-            # its indexes were ordered by the old collation (pg_numeric's, or none)
+        if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type) or \
+                (values.converted_kind(decl) == "timetz") != (values.converted_kind(new_type) == "timetz"):
+            # its indexes were ordered by the old collation (pg_numeric's, pg_timetz's or none)
             post.append(f"REINDEX {table}")
         old_scale = pgtypes.numeric_scale(decl)
         # (a numeric(p,s) value as its text, 1.50 not 1.5, when the new type keeps text)
@@ -546,6 +552,27 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
             f"WHERE type = 'table' AND name = '{q(bare)}'",
             "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}", *post,
             "RELEASE sixfold_alter_column"]
+
+
+# A default SQLite reads for a row written before ADD COLUMN: a literal (ADD COLUMN
+# takes only a constant default on a table with rows; other defaults come from ALTER
+# COLUMN, which changes the declaration only)
+_LITERAL_DEFAULT = re.compile(r"\(*\s*(?:[-+]?\s*(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|'(?:[^']|'')*'|null|true|false)"
+                              r"\s*\)*", re.IGNORECASE)
+
+
+def _old_default_kept(table: str, bare: str, col: str, cat) -> list[str]:
+    """Before ALTER COLUMN SET/DROP DEFAULT: a row written before ADD COLUMN added the
+    column holds no value for it, and SQLite reads the column's default as declared *now*
+    for it - the new default would change rows already there (PostgreSQL keeps the value
+    the row got when the column was added). Such rows are given the old default to keep:
+    each row whose value is the old default is rewritten with it (as Sixfold's own write:
+    user triggers do not fire)."""
+    rows = cat.rows("SELECT dflt_value FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))
+    old = rows[0][0] if rows and rows[0][0] is not None else "NULL"
+    if not _LITERAL_DEFAULT.fullmatch(old):
+        return []  # not a default ADD COLUMN could have given rows already there
+    return [f"UPDATE {table} SET {col} = {col} WHERE sixfold_fixup(1) > 0 AND {col} IS ({old})"]
 
 
 # --- CREATE TABLE ----------------------------------------------------------------------------
@@ -1046,6 +1073,8 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
             out.append(enums.column_collation(token))
         if pgtypes.is_numeric_text(type_text):  # compared and sorted as numbers
             out.append(f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}")
+        elif values.converted_kind(type_text) == "timetz":  # compared and sorted in UTC
+            out.append(f"COLLATE {pgtypes.TIMETZ_COLLATION}")
     for k in constraints:
         s = _constraint_sql(k, ctx, type_text, c.this.name)
         if s:
@@ -1061,7 +1090,10 @@ def _refuse_unstored(type_text: str) -> None:
         raise SqlError(str(e), e.sqlstate) from None
 
 
-_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15), pgtypes.INT4: (-2**31, 2**31), pgtypes.INT8: (-2**63, 2**63)}
+# (an oid column takes 0 .. 2^32-1: PostgreSQL's input wraps a negative int4 around, which
+# is refused here, 22003, rather than stored as given)
+_INT_RANGE = {pgtypes.INT2: (-2**15, 2**15), pgtypes.INT4: (-2**31, 2**31), pgtypes.INT8: (-2**63, 2**63),
+              pgtypes.OID: (0, 2**32)}
 
 
 def _type_checks(name: str, type_text: str) -> list[str]:
@@ -1082,7 +1114,7 @@ def _type_checks(name: str, type_text: str) -> list[str]:
         # comparing, as PostgreSQL ignores them, and shown on output)
         return [f'CONSTRAINT "22001 {label}({n}) {bare}" CHECK (length(rtrim({name}, \' \')) <= {n})',
                 "COLLATE RTRIM"]
-    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
+    if oid in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.OID):
         allowed = "'integer'"
     elif oid in (pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8):
         allowed = "'integer', 'real'"

@@ -17,7 +17,7 @@ import apsw
 from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
     index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines,
-    row_functions, schema_text, settings, statistics, system_catalogs, table_as, temporal, temporal_functions, triggers,
+    row_functions, schema_text, settings, statistics, system_catalogs, table_as, table_sample, temporal, temporal_functions, triggers,
     typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
@@ -906,6 +906,7 @@ def register(conn: apsw.Connection) -> None:
     from compute_node.pg_sql import arrays, sequences
 
     conn.create_collation(types.NUMERIC_TEXT_COLLATION, _numeric_text_order)
+    conn.create_collation(types.TIMETZ_COLLATION, temporal.timetz_order)
 
     sequences.register(conn)
     arrays.register(conn)
@@ -1010,6 +1011,7 @@ def register(conn: apsw.Connection) -> None:
     domains.register(conn)
     deferred_checks.register(conn)
     more_functions.register(conn)
+    table_sample.register(conn)
     system_catalogs.register(conn)
     ordered_set.register(conn)
     statistics.register(conn)

@@ -17,7 +17,7 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets, int_coercion,
     interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
-    reflection, routines, schema, serials, set_operations, sql_functions, star_expansion, temporal,
+    reflection, routines, schema, serials, set_operations, sql_functions, star_expansion, table_sample, temporal,
     temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -395,11 +395,22 @@ def _temporal_literal(e: exp.Expression) -> bool:
 
 
 _CONVERTED_KINDS = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "bool")
+# Inputs that name a moment relative to the clock: read when the statement runs (a
+# translation is cached and reused), never when it is translated
+_MOVING_WORDS = frozenset(("now", "today", "tomorrow", "yesterday"))
+_MOVING_KINDS = ("date", "time", "timestamp", "timestamptz")
+
+
+def _moving_literal(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Literal) and e.is_string and e.this.strip().lower() in _MOVING_WORDS
 
 
 def _as_kind(x: exp.Expression, k: str) -> exp.Expression:
     """A literal or parameter compared with a column of kind `k`, as PostgreSQL reads it:
-    the literal converted now (its error is the statement's), the parameter at run time."""
+    the literal converted now (its error is the statement's), the parameter at run time
+    (and 'now', 'today' ... too)."""
+    if _moving_literal(x) and k in _MOVING_KINDS:
+        return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(k)])
     if isinstance(x, exp.Literal) and x.is_string:
         try:
             v = values.cast(x.this, k)
@@ -994,6 +1005,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         floated = _int_as_float(a, b)
         if floated is not None:
             return cls(this=floated[0], expression=floated[1])
+        for lit, other, lit_first in ((a, b, True), (b, a, False)):
+            if _moving_literal(lit) and exprtypes.kind(other) in _MOVING_KINDS:
+                conv = _as_kind(lit, exprtypes.kind(other))
+                return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
         if _temporal_literal(b) and not isinstance(a, exp.Literal):
             return cls(this=_tcmp(a, b), expression=exp.Literal.number(0))
         if _temporal_literal(a) and not isinstance(b, exp.Literal):
@@ -1040,6 +1055,12 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                            else exp.GTE(this=node.this.copy(), expression=low),
                            expression=exp.LTE(this=hi, expression=exp.Literal.number(0)) if hi is not None
                            else exp.LTE(this=node.this.copy(), expression=high))
+        k = exprtypes.kind(node.this)
+        if (_moving_literal(low) or _moving_literal(high)) and k in _MOVING_KINDS:
+            node = node.copy()
+            node.set("low", _as_kind(low, k))
+            node.set("high", _as_kind(high, k))
+            return node
         if _temporal_literal(low) or _temporal_literal(high):
             x = node.this
             return exp.And(this=exp.GTE(this=_tcmp(x, low), expression=exp.Literal.number(0)),
@@ -2915,8 +2936,11 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return "pow" if e.meta["end"] - e.meta["start"] == 2 else "power"
     if type(e) in exprtypes.REGRESSION_NODES or type(e) in (exp.StddevPop, exp.StddevSamp, exp.VariancePop):
         return exprtypes.VARIANCE_NODES.get(type(e)) or exprtypes.REGRESSION_NODES[type(e)]
-    if isinstance(e, exp.Boolean):
-        return "bool"
+    if isinstance(e, exp.Case):  # named after its ELSE when that has a name of its own
+        return _strong_name(e.args.get("default")) or "case"
+    if isinstance(e, exp.Collate):  # COLLATE does not name: x COLLATE "C" is x
+        inner = e.this.unnest() if isinstance(e.this, exp.Paren) else e.this
+        return inner.name if isinstance(inner, exp.Column) else _pg_column_name(inner)
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentTimestamp, exp.CurrentDate,
                       exp.CurrentTime, exp.Localtimestamp, exp.Localtime)):
         return {exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
@@ -2934,8 +2958,6 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         if isinstance(first, exp.Select) and len(first.expressions) == 1 and \
                 not isinstance(first.expressions[0], exp.Star):
             item = first.expressions[0]
-            if isinstance(item, exp.Boolean):
-                return "?column?"  # (select true) is not named bool, as select true is
             return item.alias if isinstance(item, exp.Alias) else item.name if isinstance(item, exp.Column) \
                 else _pg_column_name(item)
         return "?column?"
@@ -2946,6 +2968,22 @@ def _pg_column_name(e: exp.Expression) -> str | None:
     if isinstance(e, exp.Paren):
         return _pg_column_name(e.this)
     return "?column?"
+
+
+def _strong_name(e: exp.Expression | None) -> str | None:
+    """The name an expression gives a column with PostgreSQL's full strength (a column's, a
+    function's, a subquery's; FigureColnameInternal's 2), None when it names only weakly
+    (a cast's type, CASE) or not at all (an operator, a constant)."""
+    while isinstance(e, (exp.Paren, exp.Collate)):
+        e = e.this
+    if e is None or isinstance(e, (exp.Literal, exp.Null, exp.Boolean, exp.Case)):
+        return None
+    if isinstance(e, exp.Column):
+        return e.name
+    if isinstance(e, (exp.Cast, exp.TryCast)):
+        return _strong_name(e.this) if not isinstance(e.this, exp.IntDiv) else "div"
+    name = _pg_column_name(e)
+    return None if name == "?column?" else name
 
 
 def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
@@ -3660,6 +3698,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
     if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
         raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
+    table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     views.inline(tree, ctx)
     grouped_columns.check(tree)
     _subquery_column_lists(tree)
@@ -4068,8 +4107,8 @@ _FAST_DENY_WORDS = re.compile(
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
     r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
-    r"group|having|conflict)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
-_SELECT_LIST_TYPED = re.compile(r"[=<>']|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
+    r"group|having|conflict|collate|tablesample)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
+_SELECT_LIST_TYPED = re.compile(r"[=<>'|&]|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
 # there fails in its input trigger instead of storing SQLite's sum.
@@ -4182,7 +4221,7 @@ def _fast(text: str, word: str) -> Statement | None:
     if _BINARY_PLUS_MINUS.search(_SELF_INCREMENT.sub(" ", scan)):
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
-        return None  # booleans and literals in the select list: the parser path types them
+        return None  # booleans, literals, operators in the select list: the parser path types and names them
     if word == "insert" and not re.match(r"insert\s+into\s+[\w\"]+\s*\(", scan, re.IGNORECASE):
         return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):

@@ -221,7 +221,7 @@ def inline_calls(tree: exp.Expression) -> exp.Expression:
             if call is tree:
                 return body
             if isinstance(call.parent, exp.Select) and call.arg_key == "expressions":
-                body = exp.alias_(body, call.name)  # a result column is named after the function
+                body = exp.alias_(body, _call_name(call), quoted=True)  # a result column is named after the function
             call.replace(body)
     raise SqlError("stack depth limit exceeded (functions calling functions)", "54001")
 

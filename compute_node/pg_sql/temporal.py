@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import math
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ US_PER_DAY = 86_400 * US_PER_S
 UTC = dt.timezone.utc
 
 TYPE_LABEL = {"date": "date", "time": "time without time zone", "timestamp": "timestamp without time zone",
-              "timestamptz": "timestamp with time zone", "interval": "interval"}
+              "timestamptz": "timestamp with time zone", "interval": "interval", "timetz": "time with time zone"}
 
 
 class TemporalError(ValueError):
@@ -180,8 +181,8 @@ transaction_now: Callable[[], dt.datetime] = _wall_clock
 def parse_date(value) -> dt.date:
     text = str(value)
     low = text.strip().lower()
-    if low in ("today", "now"):
-        return transaction_now().date()
+    if low in ("today", "now", "tomorrow", "yesterday"):
+        return transaction_now().date() + dt.timedelta(days={"tomorrow": 1, "yesterday": -1}.get(low, 0))
     if low == "epoch":
         return dt.date(1970, 1, 1)
     if low in ("infinity", "-infinity"):
@@ -227,7 +228,12 @@ def timetz(value, precision: int | None = None) -> str:
         m = _TIMETZ_OFFSET.match(text)
         if m is None or not m.group(1):
             raise _bad("time with time zone", value)
-        clock = format_time(parse_time(m.group(1)))
+        try:
+            clock = format_time(parse_time(m.group(1)))
+        except TemporalError as e:
+            if e.sqlstate != "22007":
+                raise
+            raise _bad("time with time zone", value) from None
         hours, minutes = int(m.group(3) or 0), int(m.group(4) or 0)
         if hours > 15 or minutes > 59:
             raise TemporalError("22009", f'time zone displacement out of range: "{value}"')
@@ -237,6 +243,27 @@ def timetz(value, precision: int | None = None) -> str:
     if precision is not None:
         clock = with_precision(clock, "time", precision)
     return clock + offset
+
+
+def timetz_order(a: str, b: str) -> int:
+    """PostgreSQL's order of two time with time zone values (timetz_cmp): by the time in UTC
+    (the clock less the offset, not wrapped around midnight), then the greater offset
+    first; text that is not one sorts after every value, by its text."""
+    ka, kb = _timetz_key(a), _timetz_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+@functools.lru_cache(maxsize=4096)
+def _timetz_key(text: str) -> tuple:
+    try:
+        shown = timetz(text)
+    except TemporalError:
+        return (1, 0, 0, text)
+    m = _TIMETZ_OFFSET.match(shown)
+    clock = parse_time(m.group(1))
+    offset_s = (1 if m.group(2) == "+" else -1) * (int(m.group(3)) * 3600 + int(m.group(4) or 0) * 60)
+    micros = ((clock.hour * 60 + clock.minute) * 60 + clock.second) * 1_000_000 + clock.microsecond
+    return (0, micros - offset_s * 1_000_000, -offset_s, "")
 
 
 def parse_timestamp(value, tz: bool) -> dt.datetime:

@@ -147,6 +147,7 @@ def column_oid(decltype: str | None, sample=None) -> int:
 # numbers. Every catalog reads it as PostgreSQL's numeric.
 NUMERIC_TEXT = "numeric text"
 NUMERIC_TEXT_COLLATION = "pg_numeric"
+TIMETZ_COLLATION = "pg_timetz"  # a time with time zone column: PostgreSQL's order (temporal.timetz_order)
 
 
 def is_numeric_text(decltype: str | None) -> bool:

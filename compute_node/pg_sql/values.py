@@ -28,7 +28,7 @@ _KINDS = {
     "date": "date", "time": "time", "time without time zone": "time",
     "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
     "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
-    "numeric text": "numeric_text",
+    "numeric text": "numeric_text", "timetz": "timetz", "time with time zone": "timetz",
 }
 _NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
 
@@ -268,6 +268,10 @@ def stored(value, decltype: str):
             return value.rstrip(" ") if isinstance(value, str) else value
         if kind == "numeric_text":
             return parse_numeric_text(value)
+        if kind == "timetz":
+            if not isinstance(value, str):
+                raise _mismatch(kind, value)
+            return temporal.timetz(value, time_precision(decltype.lower().replace("timetz", "time", 1)))
         if kind == "numeric":
             m = _NUMERIC_MOD.match(decltype)
             return parse_numeric(value, int(m.group(1)), int(m.group(2) or 0))

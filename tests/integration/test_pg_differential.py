@@ -3865,6 +3865,78 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select a, count(*) over () from {t} for update", "select a from {t} order by a for update",
         "drop table {t}",
     ],
+    # SET DEFAULT changed the value rows written before ADD COLUMN read (SQLite reads the
+    # declared default for a record without the column)
+    "ALTER COLUMN SET/DROP DEFAULT keeps the rows' values from ADD COLUMN": [
+        "create table {t} (a int)", "insert into {t} values (1)",
+        "alter table {t} add column b varchar(10) default 'xxx'", "alter table {t} alter column b set default 'yyy'",
+        "insert into {t} (a) values (2)", "alter table {t} add column c int", "alter table {t} alter column c set default 5",
+        "alter table {t} add column d numeric default 1.50", "alter table {t} alter column d drop default",
+        "alter table {t} alter column b drop default", "insert into {t} (a) values (3)",
+        "select * from {t} order by a", "drop table {t}",
+    ],
+    # oid columns took any text and any number
+    "oid columns check their input": [
+        "create table {t} (f1 oid)", "insert into {t} values (1234), ('4294967295'), ('  15  ')",
+        "insert into {t} values ('asdfasd')", "insert into {t} values ('99asdfasd')", "insert into {t} values ('')",
+        "insert into {t} values ('32958209582039852935')", "insert into {t} values (4294967296)",
+        "select * from {t} order by f1", "select f1 from {t} where f1 >= '1234' order by f1", "drop table {t}",
+    ],
+    # TABLESAMPLE was ignored (every row); errors
+    "TABLESAMPLE": [
+        "create table {t} (id int)", "insert into {t} select g from generate_series(1, 1000) g",
+        "select count(*) from {t} tablesample bernoulli (0)", "select count(*) from {t} tablesample system (100)",
+        "select count(*) from {t} tablesample bernoulli (100.0) x where x.id > 900",
+        "select count(*) between 50 and 200 from {t} tablesample bernoulli (10)",
+        "select (select count(*) from {t} tablesample system (5) repeatable (7)) = "
+        "(select count(*) from {t} tablesample system (5) repeatable (7))",
+        "select count(*) from {t} tablesample system (null)", "select count(*) from {t} tablesample bernoulli (200)",
+        "select count(*) from {t} tablesample bernoulli (100.5)", "select * from {t} tablesample foobar (1)",
+        "select * from (select * from {t}) q tablesample bernoulli (5)",
+        "with q as (select * from {t}) select * from q tablesample bernoulli (5)",
+        "create view {t}_v as select * from {t}", "select * from {t}_v tablesample bernoulli (1)",
+        "drop view {t}_v", "drop table {t}",
+    ],
+    # COPY (INSERT/UPDATE/DELETE without RETURNING) TO ran the statement and sent nothing
+    "COPY of a data-modifying statement needs RETURNING": [
+        "create table {t} (id int, t text)", "insert into {t} values (1, 'a')",
+        "copy (delete from {t}) to stdout", "copy (update {t} set t = 'b') to stdout",
+        "copy (insert into {t} values (2, 'c')) to stdout", "select * from {t} order by id", "drop table {t}",
+    ],
+    # result columns named unlike PostgreSQL 15
+    "result column names: true, ||, CASE, COLLATE, a SQL function": [
+        "create table {t} (a int, x text, y text)", "insert into {t} values (1, 'a', 'b'), (2, 'c', 'd')",
+        "select true, false", "select (select true)", "select x || y from {t} order by 1",
+        "select a & 1, a | 2 from {t} order by a",
+        "select case when a > 1 then 'z' else x end, case x when 'a' then 'q' else upper(y) end, "
+        "case when a > 1 then 1 else a::int8 end, case when a > 1 then 2 end, case when a = 1 then 'w' else 'v' end "
+        "from {t} order by a",
+        "select x collate \"C\", (y collate \"C\") from {t} order by 1",
+        "create function {t}_Fn(v int) returns int language sql return v + 1", "select {t}_Fn(1)",
+        "drop function {t}_fn(int)", "drop table {t}",
+    ],
+    # 'now', 'today' compared with a typed value: read once, when translated (cached: a later
+    # run of the statement compared with the old time), or compared as text
+    "'now' / 'today' / 'tomorrow' as the other side of a comparison": [
+        "create table {t} (t timestamp, d date)", "insert into {t} values (now() - interval '1 hour', current_date)",
+        "select timestamp 'tomorrow' > 'now', date 'yesterday' < 'today', now() > 'today'",
+        "select count(*) from {t} where t < 'now' and d = 'today' and d < 'tomorrow'",
+        "select count(*) from {t} where t between 'yesterday' and 'tomorrow'",
+        "select count(*) from {t} where d in ('today', 'yesterday')",
+        # (the same statement again after a later row: 'now' is read again)
+        "select count(*) from {t} where t <= 'now'", "insert into {t} values (now(), current_date)",
+        "select count(*) from {t} where t <= 'now'", "drop table {t}",
+    ],
+    # time with time zone columns kept any text as given, sorted as text
+    "time with time zone columns": [
+        "create table {t} (f1 time with time zone, f2 timetz(2))",
+        "insert into {t} values ('00:01-07', '01:02:03.456+05:30'), ('07:07 -08', null), ('08:08:00-04', null), "
+        "('23:59:59.99-07', null), ('12:00', null)",
+        "insert into {t} values ('abc', null)", "insert into {t} values ('15:36:39 America/New_York', null)",
+        "select * from {t} order by f1", "select f1 from {t} where f1 > '05:06:07-07' order by f1",
+        "select f1 from {t} where f1 = '00:01:00 -7'", "select min(f1), max(f1) from {t}",
+        "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
