@@ -172,6 +172,11 @@ FUNCTION_INLINE_DEPTH_MAX = 16  # SQL functions calling SQL functions, inlined i
 FUNCTION_BODY_CHARS_MAX = 20_000  # a function's body as one expression (IF branches repeat what follows them)
 SCHEMA_COLUMNS_CACHE_TABLES_MAX = 1024  # tables whose column types the translator keeps per schema version
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
+# Quantified atoms a regular expression may hold once bounded repetitions are spelled out
+# (regex_engine.complexity): Tcl's engine compiles in time growing with about their cube
+# (x*y*z* 150 times: 0.17 s, 500 times: seconds, and no statement can cancel it); past
+# this, 2201B "regular expression is too complex", PostgreSQL's own error for such patterns
+REGEX_QUANTIFIED_ATOMS_MAX = 1_000
 # pg_sleep() checks for a cancel (an interrupted statement) this often
 PG_SLEEP_CANCEL_POLL_MS = 50
 

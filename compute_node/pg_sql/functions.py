@@ -16,8 +16,8 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
-    index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, renames, routines,
-    row_functions, schema_text, settings, statistics, system_catalogs, table_as, table_sample, temporal, temporal_functions, triggers,
+    index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, regex_engine, renames,
+    routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as, table_sample, temporal, temporal_functions, triggers,
     typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
@@ -103,26 +103,43 @@ def _current_date() -> str:
     return temporal.format_date(_txn_time().date())
 
 
-_regex = more_functions.compile_regex
+def _chr(n) -> str:
+    code = int(n)
+    if code == 0:
+        raise apsw.SQLError("[54000] null character not permitted")
+    if code < 0:
+        raise apsw.SQLError("[22023] character number must be positive")
+    if code > 0x10FFFF:
+        raise apsw.SQLError(f"[54000] requested character too large for encoding: {code}")
+    if 0xD800 <= code <= 0xDFFF:
+        raise apsw.SQLError(f"[54000] requested character not valid for encoding: {code}")
+    return chr(code)
 
 
 def _regexp(pattern, value):
     """SQLite's `value REGEXP pattern` calls regexp(pattern, value): PostgreSQL's `~`."""
-    if pattern is None or value is None:
-        return None
-    try:
-        return 1 if _regex(str(pattern), 0).search(str(value)) else 0
-    except re.error as e:
-        raise apsw.SQLError(f"invalid regular expression: {e}") from None
+    return _regex_test(value, pattern, "")
 
 
 def _regexp_i(value, pattern):
+    return _regex_test(value, pattern, "i")
+
+
+def _regexp_like(value, pattern, flags):
+    """regexp_like(string, pattern, flags)."""
+    if flags is not None and "g" in str(flags):
+        _regex_test("", pattern, "")  # (the pattern is checked first)
+        raise apsw.SQLError('[22023] regexp_like() does not support the "global" option')
+    return None if flags is None else _regex_test(value, pattern, str(flags))
+
+
+def _regex_test(value, pattern, flags: str):
     if pattern is None or value is None:
         return None
     try:
-        return 1 if _regex(str(pattern), re.IGNORECASE).search(str(value)) else 0
-    except re.error as e:
-        raise apsw.SQLError(f"invalid regular expression: {e}") from None
+        return int(regex_engine.search(str(pattern), str(value), flags) is not None)
+    except regex_engine.RegexError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 def _to_bool(value):
@@ -609,20 +626,14 @@ def _default_text(text, decltype=None):
 
 
 def _regexp_replace(s, pattern, repl, flags=""):
-    """regexp_replace(source, pattern, replacement [, flags]): 'g' replaces every match, 'i'
-    ignores case; \\1 in the replacement is a group, \\& the whole match."""
+    """regexp_replace(source, pattern, replacement [, flags]): 'g' replaces every match;
+    \\1 in the replacement is a group, \\& the whole match (regex_engine.replace)."""
     if s is None or pattern is None or repl is None:
         return None
-    flags = str(flags or "")
-    if set(flags) - set("gi"):
-        raise apsw.SQLError(f'[22023] invalid regular expression option: "{flags}"')
     try:
-        rx = _regex(str(pattern), re.IGNORECASE if "i" in flags else 0)
-    except re.error as e:
-        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
-    py_repl = re.sub(r"\\(&|\d)", lambda m: "\\g<0>" if m.group(1) == "&" else "\\" + m.group(1),
-                     str(repl).replace("\\\\", "\x00")).replace("\x00", "\\\\")
-    return rx.sub(py_repl, str(s), count=0 if "g" in flags else 1)
+        return regex_engine.replace(str(s), str(pattern), str(repl), str(flags or ""))
+    except regex_engine.RegexError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 def _encode(data, fmt):
@@ -940,6 +951,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_random", _random.random, 0)
     conn.create_scalar_function("regexp", _regexp, 2, **det)
     conn.create_scalar_function("pg_regexp_i", _regexp_i, 2, **det)
+    conn.create_scalar_function("pg_regexp_like", _regexp_like, 3, **det)
     conn.create_scalar_function("pg_bool", _to_bool, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
@@ -1054,7 +1066,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_size_pretty", _null_safe(size_pretty), 1, **det)
     conn.create_scalar_function("pg_div", _div, 2, **det)
     conn.create_scalar_function("pg_mod", _mod, 2, **det)
-    conn.create_scalar_function("chr", _null_safe(lambda n: chr(int(n))), 1, **det)
+    conn.create_scalar_function("chr", _null_safe(_chr), 1, **det)
+    conn.create_scalar_function("pg_chr", _null_safe(_chr), 1, **det)
     conn.create_scalar_function("ascii", _null_safe(lambda s: ord(str(s)[0]) if str(s) else 0), 1, **det)
     for nargs in (2, 3):
         conn.create_scalar_function("lpad", _null_safe(_pad(True)), nargs, **det)

@@ -19,7 +19,7 @@ import re
 import apsw
 from sqlglot import expressions as exp
 
-from compute_node.pg_sql import arrays
+from compute_node.pg_sql import arrays, regex_engine
 from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
 
 _INT8 = 2**63
@@ -182,50 +182,32 @@ def bit_length(v):
     return 8 * len(v if isinstance(v, bytes) else _text(v).encode())
 
 
-@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
-def compile_regex(pattern: str, flags: int = 0) -> re.Pattern:
-    """A PostgreSQL regular expression (ARE) as Python's: they agree on the common subset;
-    the POSIX class shorthands Python lacks are translated. PostgreSQL's default is not
-    newline-sensitive: `.` matches a newline (DOTALL) and `$` only the string's end (Python's
-    also matches before a final newline: it becomes \\Z)."""
-    p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
-    p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
-    return re.compile(_end_anchors(p), flags | re.DOTALL)
+compile_regex = regex_engine.compile_regex
 
 
-def _end_anchors(p: str) -> str:
-    """Each `$` that is an anchor (not escaped, not in a bracket expression) as \\Z."""
-    out, i, in_class = [], 0, False
-    while i < len(p):
-        ch = p[i]
-        if ch == "\\" and i + 1 < len(p):
-            out.append(p[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = not (ch == "]" and not (out and out[-1] in ("[", "[^")))
-        elif ch == "[":
-            in_class = True
-            if p[i + 1:i + 2] == "^":
-                out.append("[^")
-                i += 2
-                continue
-        elif ch == "$":
-            ch = "\\Z"
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _regex(pattern, flags) -> re.Pattern:
+def _search(s, pattern, flags=None, start: int = 0, func: str = "") -> regex_engine.Match | None:
+    """The first match (regex_engine.search); an error as PostgreSQL's SQLSTATE. `func`:
+    the function's name, for which g is refused as PostgreSQL refuses it."""
     flags = _text(flags) if flags is not None else ""
-    try:  # the pattern is checked before the flags, as PostgreSQL does
-        rx = compile_regex(_text(pattern), re.IGNORECASE if "i" in flags else 0)
-    except re.error as e:
-        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
-    if set(flags) - set("ic"):
-        raise apsw.SQLError(f'[22023] invalid regular expression option: "{flags}"')
-    return rx
+    try:
+        if "g" in flags and func:
+            regex_engine.search(_text(pattern), "", flags, allowed="g")  # (the pattern is checked first)
+            raise apsw.SQLError(f'[22023] {func}() does not support the "global" option')
+        return regex_engine.search(_text(pattern), _text(s), flags, start)
+    except regex_engine.RegexError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
+def _matches(s, pattern, flags=None, start: int = 0, skip_degenerate: bool = False, func: str = ""):
+    """Every match (regex_engine.iterate), as _search reports errors."""
+    flags = _text(flags) if flags is not None else ""
+    try:
+        if "g" in flags and func:
+            regex_engine.search(_text(pattern), "", flags, allowed="g")
+            raise apsw.SQLError(f'[22023] {func}() does not support the "global" option')
+        return list(regex_engine.iterate(_text(pattern), _text(s), flags, start, skip_degenerate=skip_degenerate))
+    except regex_engine.RegexError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
 def regexp_match(s, pattern, flags=None):
@@ -233,10 +215,10 @@ def regexp_match(s, pattern, flags=None):
     NULL when nothing matches."""
     if s is None or pattern is None:
         return None
-    m = _regex(pattern, flags).search(_text(s))
+    m = _search(s, pattern, flags, func="regexp_match")
     if m is None:
         return None
-    return arrays.format_array(list(m.groups()) if m.re.groups else [m.group(0)])
+    return arrays.format_array([m.group(i) for i in range(1, len(m.spans))] if len(m.spans) > 1 else [m.group(0)])
 
 
 def substring_regex(s, pattern):
@@ -244,10 +226,10 @@ def substring_regex(s, pattern):
     match when the pattern has none); NULL when nothing matches."""
     if s is None or pattern is None:
         return None
-    m = _regex(pattern, None).search(_text(s))
+    m = _search(s, pattern)
     if m is None:
         return None
-    return m.group(1) if m.re.groups else m.group(0)
+    return m.group(1) if len(m.spans) > 1 else m.group(0)
 
 
 @functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)  # (called per row, like compile_regex)
@@ -306,7 +288,7 @@ def regexp_count(s, pattern, start=1, flags=None):
         return None
     if int(start) < 1:
         raise apsw.SQLError(f'[22023] invalid value for parameter "start": {int(start)}')
-    return sum(1 for _ in _regex(pattern, flags).finditer(_text(s)[int(start) - 1:]))
+    return len(_matches(s, pattern, flags, int(start) - 1, func="regexp_count"))
 
 
 def to_hex(n, bits):
@@ -317,22 +299,15 @@ def to_hex(n, bits):
 
 
 def regexp_split_to_array(s, pattern, flags=None):
+    """The text between the matches (an empty match at either end, or right where the
+    previous match ended, splits nothing: PostgreSQL's degenerate matches)."""
     if s is None or pattern is None:
         return None
-    rx = _regex(pattern, flags)
     text = _text(s)
-    parts, at, prev_end, start = [], 0, 0, 0
-    while start <= len(text):  # bounded: each pass moves `start` on
-        m = rx.search(text, start)
-        if m is None:
-            break
-        # PostgreSQL's degenerate matches split nothing: an empty one at either end or
-        # right where the previous match ended (re.finditer's would: 'a b' on \s* had a '')
-        if m.start() < len(text) and m.end() > prev_end:
-            parts.append(text[at:m.start()])
-            at = m.end()
-        prev_end = m.end()
-        start = prev_end + (1 if m.start() == m.end() else 0)
+    parts, at = [], 0
+    for m in _matches(text, pattern, flags, skip_degenerate=True, func="regexp_split_to_array"):
+        parts.append(text[at:m.start])
+        at = m.end
     parts.append(text[at:])
     return arrays.format_array(parts)
 
@@ -421,7 +396,7 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_similar": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
+FUNCTION_KINDS = {"pg_similar": "bool", "pg_chr": "text", "pg_regexp_like": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.SimilarTo: "bool", exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

@@ -2327,6 +2327,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             raise error_near("?")
         if isinstance(node, exp.ByteString):
             return exp.Literal.string(node.this)
+        if isinstance(node, exp.UnicodeString):
+            return exp.Literal.string(_unicode_string(node))
+        if isinstance(node, exp.Chr) and len(node.expressions) == 1:  # (SQLite's char() takes 0 and surrogates)
+            return exp.Anonymous(this="pg_chr", expressions=list(node.expressions))
         if isinstance(node, (exp.BitString, exp.HexString)):  # B'0101', X'1F': PostgreSQL's bit strings
             raise SqlError("bit string constants (B'...', X'...') are not supported", "0A000")
         if isinstance(node, (exp.Cast, exp.TryCast)) and not isinstance(node.parent, exp.ColumnDef):
@@ -2363,6 +2367,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Literal.string(PG_VERSION_TEXT)
         if isinstance(node, exp.RegexpILike):
             return exp.Anonymous(this="pg_regexp_i", expressions=[node.this, node.expression])
+        if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:  # regexp_like(s, p, flags)
+            return exp.Anonymous(this="pg_regexp_like", expressions=[node.this, node.expression, node.args["flag"]])
         typed = _typed_node(node)
         if typed is not None:
             return typed
@@ -2984,6 +2990,52 @@ def _strong_name(e: exp.Expression | None) -> str | None:
         return _strong_name(e.this) if not isinstance(e.this, exp.IntDiv) else "div"
     name = _pg_column_name(e)
     return None if name == "?column?" else name
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _unicode_string(node: exp.UnicodeString) -> str:
+    """U&'d\\0061t' [UESCAPE '!']: the escape character followed by four hex digits, or by
+    + and six, is that code point (a surrogate pair as one); twice, the character itself."""
+    given = node.args.get("escape")
+    esc = given.this if isinstance(given, exp.Literal) else "\\"
+    if len(esc) != 1 or esc in _HEX or esc in "+'\" \t\n\r":
+        raise SqlError("invalid Unicode escape character", "42601")
+    text, out, i, high = node.this, [], 0, None
+    while i < len(text):
+        if text[i] != esc:
+            if high is not None:
+                raise SqlError("invalid Unicode surrogate pair", "42601")
+            out.append(text[i])
+            i += 1
+            continue
+        if text[i + 1:i + 2] == esc and high is None:
+            out.append(esc)
+            i += 2
+            continue
+        plus = text[i + 1:i + 2] == "+"
+        digits = text[i + 2:i + 8] if plus else text[i + 1:i + 5]
+        if len(digits) != (6 if plus else 4) or not set(digits) <= _HEX:
+            raise SqlError("invalid Unicode escape", "42601")
+        i += 2 + len(digits) if plus else 1 + len(digits)
+        code = int(digits, 16)
+        if high is not None:
+            if not 0xDC00 <= code <= 0xDFFF:
+                raise SqlError("invalid Unicode surrogate pair", "42601")
+            out.append(chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)))
+            high = None
+        elif 0xD800 <= code <= 0xDBFF:
+            high = code
+        elif 0xDC00 <= code <= 0xDFFF:
+            raise SqlError("invalid Unicode surrogate pair", "42601")
+        elif code == 0 or code > 0x10FFFF:
+            raise SqlError("invalid Unicode escape value", "42601")
+        else:
+            out.append(chr(code))
+    if high is not None:
+        raise SqlError("invalid Unicode surrogate pair", "42601")
+    return "".join(out)
 
 
 def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:

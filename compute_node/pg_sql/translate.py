@@ -201,6 +201,37 @@ def _refuse_trailing_junk(text: str) -> None:
             raise SqlError(f'trailing junk after numeric literal at or near "{junk}"', "42601")
 
 
+_E_UNICODE = re.compile(r"\\(?:\\|u([0-9A-Fa-f]{0,4})|U([0-9A-Fa-f]{0,8}))")
+
+
+def _check_unicode_escapes(text: str) -> None:
+    """E'...' strings' \\uXXXX and \\UXXXXXXXX escapes as PostgreSQL checks them: four or
+    eight hex digits (22025), a surrogate only as a pair, a code point in Unicode (42601)."""
+    for kind, start, end in segments(text):
+        if kind != "estr":
+            continue
+        high = None
+        for m in _E_UNICODE.finditer(text, start, end):
+            if m.group(0) == "\\\\":
+                continue
+            digits = m.group(1) if m.group(1) is not None else m.group(2)
+            if len(digits) != (4 if m.group(1) is not None else 8):
+                raise SqlError("invalid Unicode escape", "22025")
+            code = int(digits, 16)
+            if high is not None and not (0xDC00 <= code <= 0xDFFF and m.start() == high):
+                raise SqlError("invalid Unicode surrogate pair", "42601")
+            if 0xD800 <= code <= 0xDBFF:
+                high = m.end()
+            elif 0xDC00 <= code <= 0xDFFF and high is None:
+                raise SqlError("invalid Unicode surrogate pair", "42601")
+            else:
+                high = None
+                if code == 0 or code > 0x10FFFF:
+                    raise SqlError("invalid Unicode escape value", "42601")
+        if high is not None:
+            raise SqlError("invalid Unicode surrogate pair", "42601")
+
+
 def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
     text = _without_only(strip_comments(pg_sql))
     if not text:
@@ -216,6 +247,8 @@ def _translate_text(pg_sql: str, ctx: SessionContext) -> tuple[Statement, ...]:
     rest = text[first.end():]
     if any(c.isdigit() for c in text):
         _refuse_trailing_junk(text)
+    if "\\u" in text or "\\U" in text:
+        _check_unicode_escapes(text)
     handler = _HANDLERS.get(word)
     if handler is None:
         raise error_near(first.group(0))

@@ -3937,6 +3937,35 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select f1 from {t} where f1 = '00:01:00 -7'", "select min(f1), max(f1) from {t}",
         "drop table {t}",
     ],
+    # Python's re took the first alternative that matched, where PostgreSQL's engine takes
+    # the longest match of a pattern greedy as a whole, and gives groups other parts;
+    # PostgreSQL's own syntax (\\m, \\M, flags n x q ...) was refused or read otherwise
+    "regular expressions match as PostgreSQL's engine does": [
+        "create table {t} (id int, s text)",
+        "insert into {t} values (1, 'foo123.45bar'), (2, 'abcd'), (3, 'xyz'), (4, 'hello world'), (5, 'a' || chr(10) || 'd')",
+        "select id, regexp_match(s, '[0-9]+|[0-9]+\\.[0-9]+'), regexp_match(s, '.|...') from {t} order by id",
+        "select id, regexp_match(s, '(a|ab)(c|bcd)(d*)'), regexp_match(s, '(x)?(b|y)') from {t} order by id",
+        "select id, substring(s from '(a|ab)(c|bcd)'), substring(s from '[0-9]+|[0-9]+\\.[0-9]+') from {t} order by id",
+        "select id, regexp_replace(s, 'o|or', '#', 'g'), regexp_replace(s, '(\\w+) (\\w+)', '\\2 \\1 \\& \\\\ \\n') "
+        "from {t} order by id",
+        "select regexp_replace('baaac', 'a*', '-', 'g'), regexp_replace('abc', 'x*', '-', 'g'), "
+        "regexp_replace('aaa', '^a', 'b', 'g'), regexp_replace('a.b.c', '.', 'x', 'gq')",
+        "select regexp_count('abcabc', 'b', 2), regexp_count('aaa', 'a*'), regexp_split_to_array('hello world  x', '\\s*')",
+        "select id, s ~ '\\mwor', s ~ 'llo\\M', s ~ '[[:<:]]wor' from {t} order by id",
+        "select id, regexp_like(s, 'a.d', 'n'), regexp_like(s, ' a . d ', 'x'), regexp_match(s, '^d', 'n') from {t} order by id",
+        "select regexp_like('abc', 'a.c', 'g')", "select regexp_match('abc', 'b', 'g')", "select regexp_match('abc', 'b', 'z')",
+        "select 'a' ~ '(' ", "select 'a' ~ '\\x7fffffff'", "select 'x' ~ repeat('x*y*z*', 1000)",
+        "select regexp_match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', '(a*)*b')",
+        "drop table {t}",
+    ],
+    # U&'...' strings kept their escapes as written; E'\\u...' took a bad escape as a letter
+    "Unicode escapes in U& and E strings; chr(0)": [
+        "select U&'d\\0061t\\+000061', U&'a\\\\b', U&'d!0061t!+000061' UESCAPE '!', U&'\\D83D\\DE00'",
+        "select U&'wrong: \\061'", "select U&'wrong: \\db99'", "select U&'wrong: \\+2FFFFF'",
+        "select E'\\u0061\\U00000062', E'\\\\u0061'", "select E'wrong: \\u061'", "select E'wrong: \\udb99'",
+        "select E'wrong: \\U002FFFFF'",
+        "select chr(0)", "select chr(-1)", "select chr(1114112)", "select chr(55296)", "select chr(8364)",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",

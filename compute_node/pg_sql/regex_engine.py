@@ -1,0 +1,310 @@
+"""PostgreSQL's regular expressions (AREs): which text a pattern matches, and where.
+
+PostgreSQL's regex engine is Henry Spencer's, taken from Tcl. Tcl's own interpreter -
+reached through Python's tkinter, when the Python build has it - runs that engine, so
+with it a match is PostgreSQL's in the ways Python's `re` is not: a pattern that is
+greedy as a whole takes the longest of the leftmost matches (`.|...` on 'xyz' matches
+'xyz' where `re` takes 'x', `[0-9]+|[0-9]+\\.[0-9]+` takes '123.45'), each group takes
+the part PostgreSQL gives it, and the syntax is PostgreSQL's (\\m \\M \\y word bounds,
+[[:<:]], embedded options, ***= ...). Flags are PostgreSQL's letters (b c e i m n p q s t
+w x). One interpreter per thread (a Tcl interpreter belongs to the thread that made it).
+
+Python's `re`, on a translation of the pattern (`compile_regex`), takes over where Tcl
+cannot: without tkinter, for a lookbehind (PostgreSQL has them, Tcl 8.6 has not), for a
+back-reference (Tcl 8.6's engine can loop forever on some, as PostgreSQL's could before
+it was mended), and for text or patterns with characters beyond U+FFFF (Tcl counts
+them as two). It agrees
+on the common subset; the flags it takes are i and c.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sixfold.constants import REGEX_CACHE_PATTERNS_MAX, REGEX_QUANTIFIED_ATOMS_MAX
+
+try:
+    import tkinter
+except ImportError:  # a Python built without Tcl/Tk: `re` does it all
+    tkinter = None
+
+
+class RegexError(Exception):
+    """A pattern or a flag PostgreSQL refuses: `sqlstate` is its error's."""
+
+    def __init__(self, sqlstate: str, message: str):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@dataclass(frozen=True)
+class Match:
+    """One match: spans[0] the whole match's (start, end), then each group's (None for a
+    group that took no part)."""
+    text: str
+    spans: tuple[tuple[int, int] | None, ...]
+
+    def group(self, i: int = 0) -> str | None:
+        span = self.spans[i] if i < len(self.spans) else None
+        return None if span is None else self.text[span[0]:span[1]]
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[0][1]
+
+
+_FLAG_LETTERS = frozenset("bceimnpqstwx")
+
+
+@dataclass(frozen=True)
+class _Options:
+    nocase: bool = False
+    expanded: bool = False
+    newline: str = ""  # "" (s), "line" (n, m), "linestop" (p), "lineanchor" (w)
+    literal: bool = False  # q
+    syntax: str = ""  # "b" (BRE) or "e" (ERE) or "" (ARE)
+
+
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def _options(flags: str, allowed: str) -> _Options:
+    """PostgreSQL's flag letters, read in order (a later c undoes an earlier i)."""
+    nocase = expanded = literal = False
+    newline = syntax = ""
+    for ch in flags:
+        if ch not in _FLAG_LETTERS and ch not in allowed:
+            raise RegexError("22023", f'invalid regular expression option: "{ch}"')
+        if ch == "i":
+            nocase = True
+        elif ch == "c":
+            nocase = False
+        elif ch == "x":
+            expanded = True
+        elif ch == "t":
+            expanded = False
+        elif ch in "nm":
+            newline = "line"
+        elif ch == "p":
+            newline = "linestop"
+        elif ch == "w":
+            newline = "lineanchor"
+        elif ch == "s":
+            newline = ""
+        elif ch == "q":
+            literal = True
+        elif ch in "be":
+            syntax = ch
+    return _Options(nocase, expanded, newline, literal, syntax)
+
+
+_local = threading.local()
+
+
+def _interp():
+    tcl = getattr(_local, "tcl", None)
+    if tcl is None:
+        tcl = _local.tcl = tkinter.Tcl()
+    return tcl
+
+
+# A back-reference (\1 .. \9): Tcl 8.6's engine can loop forever on some (`$()|^\1`),
+# which PostgreSQL's was mended of; `re` matches them
+_BACKREF = re.compile(r"\\[1-9]")
+_HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]+)")
+
+
+def _tcl_usable(pattern: str, text: str) -> bool:
+    return tkinter is not None and "(?<" not in pattern and not _BACKREF.search(pattern) and \
+        not any(ord(c) > 0xFFFF for c in pattern) and not any(ord(c) > 0xFFFF for c in text)
+
+
+def search(pattern: str, text: str, flags: str = "", start: int = 0, allowed: str = "") -> Match | None:
+    """The first match of `pattern` in `text` at or after character `start` (`^` still
+    matches only at the text's start), None when there is none. `flags`: PostgreSQL's
+    letters; `allowed`: other letters the caller reads itself (such as g)."""
+    opts = _options(flags, allowed)
+    if "\\x" in pattern and any(int(h, 16) > 0x10FFFF for h in _HEX_ESCAPE.findall(pattern)):
+        raise RegexError("2201B", "invalid regular expression: invalid escape \\ sequence")
+    if _tcl_usable(pattern, text):
+        return _tcl_search(pattern, text, opts, start)
+    return _re_search(pattern, text, opts, start)
+
+
+_BOUND = re.compile(r"\{(\d+)(?:,(\d*))?\}\??")
+
+
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def complexity(pattern: str) -> int:
+    """About how many quantified atoms `pattern` holds with its bounded repetitions
+    spelled out (`(x*){100}` 200, `a{1,50}` 50): what the engine's compile time grows with."""
+    groups: list[list[int]] = [[]]  # per open group: the weights of its atoms so far
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            groups[-1].append(0)
+            i += 2
+        elif c == "[":
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            j += pattern[j:j + 1] == "]"
+            close = pattern.find("]", j)
+            groups[-1].append(0)
+            i = n if close < 0 else close + 1
+        elif c == "(":
+            groups.append([])
+            i += 1
+        elif c == ")" and len(groups) > 1:
+            inner = groups.pop()
+            groups[-1].append(sum(inner))
+            i += 1
+        elif c in "*+?" or _BOUND.match(pattern, i):
+            bound = _BOUND.match(pattern, i) if c == "{" else None
+            last = groups[-1].pop() if groups[-1] else 0
+            copies = max(int(bound.group(1)), int(bound.group(2) or 0)) if bound else 1
+            groups[-1].append((last + 1) * max(copies, 1))
+            i = bound.end() if bound else i + 1 + (pattern[i + 1:i + 2] == "?")
+        else:
+            groups[-1].append(0)
+            i += 1
+    return sum(sum(g) for g in groups)
+
+
+def _tcl_search(pattern: str, text: str, opts: _Options, start: int) -> Match | None:
+    if not opts.literal and complexity(pattern) > REGEX_QUANTIFIED_ATOMS_MAX:
+        raise RegexError("2201B", "invalid regular expression: regular expression is too complex")
+    argv = ["regexp", "-inline", "-indices"]
+    if start:
+        argv += ["-start", str(start)]
+    if opts.nocase:
+        argv.append("-nocase")
+    if opts.expanded:
+        argv.append("-expanded")
+    if opts.newline:
+        argv.append("-" + opts.newline)
+    if opts.literal:
+        pattern = "***=" + pattern
+    elif opts.syntax and not pattern.startswith(("***", "(?")):
+        pattern = f"(?{opts.syntax})" + pattern
+    try:
+        found = _interp().call(*argv, "--", pattern, text)
+    except tkinter.TclError as e:
+        message = str(e).removeprefix("couldn't compile regular expression pattern: ")
+        raise RegexError("2201B", f"invalid regular expression: {message}") from None
+    if not found:
+        return None
+    spans = tuple(None if s < 0 else (s, e + 1) for s, e in (_pair(p) for p in found))
+    return Match(text, spans)
+
+
+def _pair(p) -> tuple[int, int]:
+    if isinstance(p, str):  # (an older tkinter gives the pair as its text)
+        a, b = p.split()
+        return int(a), int(b)
+    return int(p[0]), int(p[1])
+
+
+def _re_search(pattern: str, text: str, opts: _Options, start: int) -> Match | None:
+    if opts.expanded or opts.newline or opts.literal or opts.syntax:
+        raise RegexError("0A000", "regular expression flags other than i and c are not supported here")
+    try:
+        rx = compile_regex(pattern, re.IGNORECASE if opts.nocase else 0)
+    except re.error as e:
+        raise RegexError("2201B", f"invalid regular expression: {e}") from None
+    m = rx.search(text, start)
+    if m is None:
+        return None
+    return Match(text, tuple(None if m.start(i) < 0 else (m.start(i), m.end(i)) for i in range(rx.groups + 1)))
+
+
+def iterate(pattern: str, text: str, flags: str = "", start: int = 0, allowed: str = "",
+            skip_degenerate: bool = False) -> Iterator[Match]:
+    """Every match from `start` on, as PostgreSQL's global matching finds them: the next
+    search starts where a match ended (a character later after an empty match).
+    `skip_degenerate` (regexp_split_*): an empty match at the text's end or right where
+    the previous match ended is passed over."""
+    prev_end = start
+    for _ in range(len(text) + 2):  # bounded: each pass moves `start` on
+        if start > len(text):
+            return
+        m = search(pattern, text, flags, start, allowed)
+        if m is None:
+            return
+        if not skip_degenerate or (m.start < len(text) and m.end > prev_end):
+            yield m
+        prev_end = m.end
+        start = m.end + (1 if m.start == m.end else 0)
+
+
+def replace(text: str, pattern: str, replacement: str, flags: str = "") -> str:
+    """regexp_replace: the first match (every one with g) replaced; in the replacement
+    \\1 .. \\9 are groups, \\& the whole match, \\\\ a backslash."""
+    matches = iterate(pattern, text, flags, allowed="g") if "g" in flags else \
+        iter([m for m in [search(pattern, text, flags, allowed="g")] if m is not None])
+    out, at = [], 0
+    for m in matches:
+        out.append(text[at:m.start])
+        out.append(_expand(replacement, m))
+        at = m.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _expand(replacement: str, m: Match) -> str:
+    if "\\" not in replacement:
+        return replacement
+    out, i = [], 0
+    while i < len(replacement):
+        ch = replacement[i]
+        nxt = replacement[i + 1] if i + 1 < len(replacement) else ""
+        if ch == "\\" and ("1" <= nxt <= "9" or nxt == "&"):
+            out.append(m.group(0 if nxt == "&" else int(nxt)) or "")
+            i += 2
+        elif ch == "\\" and nxt == "\\":
+            out.append("\\")
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def compile_regex(pattern: str, flags: int = 0) -> re.Pattern:
+    """A PostgreSQL regular expression (ARE) as Python's: they agree on the common subset;
+    the POSIX class shorthands Python lacks are translated. PostgreSQL's default is not
+    newline-sensitive: `.` matches a newline (DOTALL) and `$` only the string's end (Python's
+    also matches before a final newline: it becomes \\Z)."""
+    p = pattern.replace("[[:alpha:]]", "[^\\W\\d_]").replace("[[:digit:]]", "\\d")
+    p = p.replace("[[:space:]]", "\\s").replace("[[:alnum:]]", "[^\\W_]")
+    return re.compile(_end_anchors(p), flags | re.DOTALL)
+
+
+def _end_anchors(p: str) -> str:
+    """Each `$` that is an anchor (not escaped, not in a bracket expression) as \\Z."""
+    out, i, in_class = [], 0, False
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\" and i + 1 < len(p):
+            out.append(p[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = not (ch == "]" and not (out and out[-1] in ("[", "[^")))
+        elif ch == "[":
+            in_class = True
+            if p[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                continue
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
