@@ -441,6 +441,18 @@ def _through_derived(col: exp.Column, fn, default):
         _derived_depth.value -= 1
 
 
+def _series_bounds(src: exp.Expression, col: exp.Column) -> list[exp.Expression] | None:
+    """generate_series(start, stop [, step]) in FROM, when `col` is its column: its
+    arguments (an integer series is of their widest type)."""
+    if not (isinstance(src, exp.Table) and isinstance(src.this, (exp.ExplodingGenerateSeries, exp.GenerateSeries))):
+        return None
+    alias = src.args.get("alias")
+    if (col.table and col.table != src.alias_or_name) or \
+            col.name not in [src.alias_or_name] + [c.name for c in (alias.columns if alias else [])]:
+        return None
+    return [a for a in (src.this.args.get(k) for k in ("start", "end", "step")) if a is not None]
+
+
 def _derived_int_width(col: exp.Column) -> str:
     """The integer type of a column of a subquery or CTE (its expression's) or of VALUES
     (the widest of its rows'), '' when unknown."""
@@ -449,7 +461,8 @@ def _derived_int_width(col: exp.Column) -> str:
         return ""
     source = _derived_projection(col)
     found = [source] if source is not None else next(
-        (rows for rows in (_values_column(src, col) for src in _sources(sel)) if rows is not None), None)
+        (rows for rows in (_values_column(src, col) or _series_bounds(src, col) for src in _sources(sel))
+         if rows is not None), None)
     if not found:
         return ""
     _derived_depth.value += 1

@@ -182,9 +182,6 @@ def bit_length(v):
     return 8 * len(v if isinstance(v, bytes) else _text(v).encode())
 
 
-compile_regex = regex_engine.compile_regex
-
-
 def _search(s, pattern, flags=None, start: int = 0, func: str = "") -> regex_engine.Match | None:
     """The first match (regex_engine.search); an error as PostgreSQL's SQLSTATE. `func`:
     the function's name, for which g is refused as PostgreSQL refuses it."""
@@ -232,7 +229,7 @@ def substring_regex(s, pattern):
     return m.group(1) if len(m.spans) > 1 else m.group(0)
 
 
-@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)  # (called per row, like compile_regex)
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)  # (called per row)
 def similar_to_regex(pattern: str, escape: str | None) -> str:
     """A SIMILAR TO pattern as a POSIX regular expression (PostgreSQL's
     similar_escape): % is .*, _ is ., ( is a group that captures nothing, . ^ $ and \\
@@ -274,11 +271,7 @@ def similar_to(s, pattern, escape="\\"):
     escape = _text(escape)
     if len(escape) > 1:
         raise apsw.SQLError("[22025] invalid escape string")
-    try:
-        rx = compile_regex(similar_to_regex(_text(pattern), escape or None))
-    except re.error as e:
-        raise apsw.SQLError(f"[2201B] invalid regular expression: {e}") from None
-    return int(rx.fullmatch(_text(s)) is not None)
+    return int(_search(s, "^" + similar_to_regex(_text(pattern), escape or None) + "$") is not None)
 
 
 def regexp_count(s, pattern, start=1, flags=None):

@@ -77,7 +77,7 @@ def _int_source(x: exp.Expression) -> str:
 
 def to_int_call(x: exp.Expression, bits: int, source: str) -> exp.Expression:
     return exp.Anonymous(this="pg_int", expressions=[x, exp.Literal.number(bits), exp.Literal.string(source)])
-_NUM_TYPES = {"DECIMAL", "BIGDECIMAL", "MONEY", "SMALLMONEY", "NUMERIC", "UDECIMAL"}
+_NUM_TYPES = {"DECIMAL", "BIGDECIMAL", "NUMERIC", "UDECIMAL"}  # (money is not a number shown as one: refused)
 _TEXTISH = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "NAME", "BPCHAR", "UUID", "JSON", "JSONB",
             "DATE", "TIME", "TIMETZ", "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "DATETIME", "INTERVAL",
             "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATETIME64", "CITEXT", "INET", "XML"}
@@ -360,6 +360,8 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None, ordinal
         a, b, k = f"pg_cast({a}, 'timestamptz')", f"pg_cast({b}, 'timestamptz')", "timestamptz"
     nxt = f"v + ({step})"
     sign = f"({step})"
+    if k == "int":  # (in int8: a series of int4 bounds with a large step, or up to int4's end, stops past b)
+        nxt = f"pg_arith('+', v, ({step}), 'int8', 'int8')"
     if k in exprtypes.TEMPORAL:  # v is a timestamp (or date): PostgreSQL's + of an interval
         k_step = exprtypes.kind(args[2]) if len(args) == 3 else ""
         nxt = f"pg_arith('+', v, ({step}), '{k}', '{k_step if k_step in exprtypes.TEMPORAL else 'interval'}')"
@@ -2501,9 +2503,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                                       {"n": node.expressions[1]})
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("to_regtype", "to_regclass") and \
                 len(node.expressions) == 1:
+            shown = _shown(node) and not _compared(node)  # (printed, a regtype/regclass is its name)
             if node.name.lower() == "to_regtype":
-                return exp.Anonymous(this="pg_to_regtype", expressions=[node.expressions[0], exp.Literal.number(0)])
-            return _regclass(node.expressions[0], True, strict=False)
+                found = exp.Anonymous(this="pg_to_regtype", expressions=[node.expressions[0], exp.Literal.number(0)])
+                return exp.Anonymous(this="pg_regtype_name", expressions=[found]) if shown else found
+            found = _regclass(node.expressions[0], True, strict=False)
+            return _regclass(found, named=False, strict=False) if shown else found
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("pg_get_constraintdef", "pg_get_triggerdef") \
                 and node.expressions and isinstance(node.expressions[0], exp.Column) and \
                 node.expressions[0].name.lower() == "oid":

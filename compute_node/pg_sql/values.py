@@ -44,8 +44,10 @@ class InputError(ValueError):
 
 # Types whose values SQLite's affinity would turn into others: bit strings became integers
 # (B'0101' stored and shown as 5), "point" has INTEGER affinity ("poINT") and refused points.
+# (money: shown with its currency symbol and separators of lc_monetary, $1,000.00, and
+# computed as integer cents; a number would show 1000)
 _UNSTORED_TYPES = frozenset({"bit", "bit varying", "varbit", "point", "line", "lseg", "box", "path", "polygon",
-                             "circle"})
+                             "circle", "money"})
 
 
 def refuse_unstored_type(type_text: str) -> None:
@@ -181,6 +183,9 @@ def _json_text(v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # \u0000, not \\u0000
+
+
 def parse_json(value, binary: bool) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
@@ -191,6 +196,8 @@ def parse_json(value, binary: bool) -> str:
                             parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     except ValueError:
         raise InputError("22P02", f"invalid input syntax for type {'jsonb' if binary else 'json'}") from None
+    if binary and "\\u0000" in value and _JSON_NUL.search(value):  # (jsonb text cannot hold it)
+        raise InputError("22P05", "unsupported Unicode escape sequence")
     return _json_text(parsed) if binary else value
 
 
