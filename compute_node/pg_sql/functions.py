@@ -4,6 +4,7 @@ called on every connection the engine opens."""
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import random as _random
 import re
@@ -20,7 +21,7 @@ from compute_node.pg_sql import (
     routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as, table_sample, temporal, temporal_functions, triggers,
     typed_functions, types, values,
 )
-from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS
+from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 from sixfold.errors import SqlError
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -101,6 +102,29 @@ def _current_time(precision) -> str:
 
 def _current_date() -> str:
     return temporal.format_date(_txn_time().date())
+
+
+def _bytea_like(value, pattern, escape) -> int | None:
+    """bytea LIKE bytea: % any bytes, _ one byte, the escape byte makes the next literal."""
+    if value is None or pattern is None or escape is None:
+        return None
+    esc = escape if isinstance(escape, bytes) else str(escape).encode()
+    return int(_bytea_like_regex(bytes(pattern) if not isinstance(pattern, str) else pattern.encode(), esc)
+               .fullmatch(bytes(value) if not isinstance(value, str) else value.encode()) is not None)
+
+
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def _bytea_like_regex(pattern: bytes, escape: bytes) -> re.Pattern:
+    out, i = [], 0
+    while i < len(pattern):
+        b = pattern[i:i + 1]
+        if escape and b == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1:i + 2]))
+            i += 2
+            continue
+        out.append(b".*" if b == b"%" else b"." if b == b"_" else re.escape(b))
+        i += 1
+    return re.compile(b"".join(out), re.DOTALL)
 
 
 def _chr(n) -> str:
@@ -641,7 +665,10 @@ def _encode(data, fmt):
 
     if data is None or fmt is None:
         return None
-    b = data if isinstance(data, bytes) else str(data).encode()
+    try:  # (a quoted literal is bytea's input: '\x1234' is two bytes, as PostgreSQL reads it)
+        b = data if isinstance(data, bytes) else values.parse_bytea(str(data))
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
     f = str(fmt).lower()
     if f == "hex":
         return b.hex()
@@ -1068,6 +1095,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_mod", _mod, 2, **det)
     conn.create_scalar_function("chr", _null_safe(_chr), 1, **det)
     conn.create_scalar_function("pg_chr", _null_safe(_chr), 1, **det)
+    conn.create_scalar_function("pg_bytea_like", _bytea_like, 3, **det)
     conn.create_scalar_function("ascii", _null_safe(lambda s: ord(str(s)[0]) if str(s) else 0), 1, **det)
     for nargs in (2, 3):
         conn.create_scalar_function("lpad", _null_safe(_pad(True)), nargs, **det)

@@ -928,6 +928,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Collate) and isinstance(node.expression, exp.Identifier) and \
             node.expression.name in _BYTE_ORDER_COLLATIONS:  # COLLATE "C": SQLite's BINARY is that order
         return exp.Collate(this=node.this, expression=exp.to_identifier("BINARY"))
+    like = node.this if isinstance(node, exp.Escape) else node
+    if isinstance(like, exp.Like) and "bytea" in (exprtypes.kind(like.this), exprtypes.kind(like.expression)) \
+            and not isinstance(like.expression, (exp.Any, exp.All)) and \
+            (like is not node or not isinstance(node.parent, exp.Escape)):  # (with ESCAPE: at the Escape)
+        # bytea LIKE bytea compares bytes (SQLite's LIKE finds no match in a blob)
+        escape = node.expression if isinstance(node, exp.Escape) else exp.Literal.string("\\")
+        call = exp.Anonymous(this="pg_bytea_like", expressions=[like.this, like.expression, escape.copy()])
+        return exp.Not(this=call) if like.args.get("negate") else call
     if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape) \
             and not isinstance(node.expression, (exp.Any, exp.All)):
         # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has
@@ -3301,15 +3309,17 @@ def _statement_forms(tree: exp.Expression) -> None:
             inner = inner.where(where.this.copy())
         tree.set("using", None)
         tree.set("where", exp.Where(this=exp.In(this=exp.column("rowid"), query=exp.Subquery(this=inner))))
-    if isinstance(tree, exp.Select) and not tree.args.get("from_") and len(tree.expressions) == 1:
-        e = tree.expressions[0]
+    for sel in list(tree.find_all(exp.Select)):  # SELECT generate_series(...): the series in FROM
+        if sel.args.get("from_") or len(sel.expressions) != 1:  # (INSERT ... SELECT and subqueries too)
+            continue
+        e = sel.expressions[0]
         inner = e.unalias()
         if isinstance(inner, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
                 isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
             name = e.alias or "generate_series"
-            tree.set("expressions", [exp.column(name)])
-            tree.set("from_", exp.From(this=exp.Table(this=inner.copy(),
-                                                      alias=exp.TableAlias(this=exp.to_identifier(name)))))
+            sel.set("expressions", [exp.column(name)])
+            sel.set("from_", exp.From(this=exp.Table(this=inner.copy(),
+                                                     alias=exp.TableAlias(this=exp.to_identifier(name)))))
 
 
 _BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}

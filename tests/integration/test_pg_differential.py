@@ -3986,6 +3986,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select '\"\\u0000\"'::jsonb", "select jsonb '{\"a\": \"null \\u0000 escape\"}'",
         "select '{\"a\": \"x\\\\u0000\"}'::jsonb, '\"\\u0041\"'::jsonb", "drop table {t}",
     ],
+    # bytea LIKE never matched; encode('\\x12...', 'hex') read the literal as text;
+    # INSERT ... SELECT generate_series(...) was 42883
+    "bytea LIKE, encode of a bytea literal, generate_series in INSERT ... SELECT": [
+        "create table {t} (id int, b bytea)", "insert into {t} values (1, 'abc'), (2, '\\x00ff62'), (3, 'a%c')",
+        "select id, b like '_b_'::bytea, b not like '%b%'::bytea, b like 'a#%c'::bytea escape '#', "
+        "b like '\\000%'::bytea, b like '\\000__'::bytea from {t} order by id",
+        "select 'abc'::bytea like '_b_'::bytea, 'abc'::bytea not like '_b_'::bytea",
+        "select encode('\\x1234567890abcdef00', 'hex'), encode('abc', 'hex'), encode('a\\\\b', 'escape'), "
+        "encode('\\x00ff', 'base64')",
+        "create table {t}_s (i int)", "insert into {t}_s select generate_series(1, 5)",
+        "insert into {t}_s select generate_series(10, 12) as x", "select * from {t}_s order by i",
+        "select count(*) from {t}_s where i in (select generate_series(1, 3))", "drop table {t}, {t}_s",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
