@@ -11,7 +11,8 @@ from sqlglot import exp
 
 from compute_node.pg_sql import (
     alter_column, catalog, comments, constraints, domains, enums, extensions, foreign_key_targets, index_definitions,
-    lexing, routines, schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers, values, views,
+    lexing, network_types, routines, schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers,
+    values, views,
 )
 from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
 from compute_node.pg_sql import temp_tables
@@ -533,11 +534,11 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
             shown = "numeric" if pgtypes.is_numeric_text(new_type) else new_type
             raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}', "42804")
         collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else \
-            [f"COLLATE {pgtypes.TIMETZ_COLLATION}"] if values.converted_kind(new_type) == "timetz" else []
+            _typed_collation(new_type)
         op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type), *collation])
         if pgtypes.is_numeric_text(decl) != pgtypes.is_numeric_text(new_type) or \
-                (values.converted_kind(decl) == "timetz") != (values.converted_kind(new_type) == "timetz"):
-            # its indexes were ordered by the old collation (pg_numeric's, pg_timetz's or none)
+                _typed_collation(decl) != _typed_collation(new_type):
+            # its indexes were ordered by the old collation (pg_numeric's, pg_timetz's ... or none)
             post.append(f"REINDEX {table}")
         old_scale = pgtypes.numeric_scale(decl)
         # (a numeric(p,s) value as its text, 1.50 not 1.5, when the new type keeps text)
@@ -1073,14 +1074,25 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
             out.append(enums.column_collation(token))
         if pgtypes.is_numeric_text(type_text):  # compared and sorted as numbers
             out.append(f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}")
-        elif values.converted_kind(type_text) == "timetz":  # compared and sorted in UTC
-            out.append(f"COLLATE {pgtypes.TIMETZ_COLLATION}")
+        else:
+            out += _typed_collation(type_text)
     for k in constraints:
         s = _constraint_sql(k, ctx, type_text, c.this.name)
         if s:
             out.append(s)
     out.extend(_type_checks(name, type_text))
     return " ".join(out)
+
+
+def _typed_collation(type_text: str) -> list[str]:
+    """The COLLATE clause of a column whose stored texts compare in their type's order
+    (time with time zone in UTC, inet by network, pg_lsn by position ...), else none."""
+    kind = values.converted_kind(type_text)
+    if kind == "timetz":
+        return [f"COLLATE {pgtypes.TIMETZ_COLLATION}"]
+    if kind in network_types.COLLATIONS:
+        return [f"COLLATE {network_types.COLLATIONS[kind]}"]
+    return []
 
 
 def _refuse_unstored(type_text: str) -> None:

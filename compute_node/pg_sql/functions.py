@@ -17,9 +17,9 @@ import apsw
 
 from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
-    index_definitions, int_coercion, json_functions, more_functions, numeric, ordered_set, regex_engine, renames,
-    routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as, table_sample, temporal, temporal_functions, triggers,
-    typed_functions, types, values,
+    index_definitions, int_coercion, json_functions, more_functions, network_types, numeric, ordered_set,
+    regex_engine, renames, routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as,
+    table_sample, temporal, temporal_functions, triggers, typed_functions, types, values,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 from sixfold.errors import SqlError
@@ -945,6 +945,7 @@ def register(conn: apsw.Connection) -> None:
 
     conn.create_collation(types.NUMERIC_TEXT_COLLATION, _numeric_text_order)
     conn.create_collation(types.TIMETZ_COLLATION, temporal.timetz_order)
+    network_types.register(conn)
 
     sequences.register(conn)
     arrays.register(conn)

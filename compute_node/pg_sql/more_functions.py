@@ -389,7 +389,7 @@ def register(conn: apsw.Connection) -> None:
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_similar": "bool", "pg_chr": "text", "pg_regexp_like": "bool", "pg_bytea_like": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
+FUNCTION_KINDS = {"pg_similar": "bool", "pg_chr": "text", "pg_inet_text": "text", "pg_regexp_like": "bool", "pg_bytea_like": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.SimilarTo: "bool", exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

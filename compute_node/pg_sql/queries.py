@@ -15,10 +15,10 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets, int_coercion,
-    interval_keys, json_rows, lateral, literal_types, more_functions, numeric, ordered_set, quantified, quotient_text,
-    reflection, routines, schema, serials, set_operations, sql_functions, star_expansion, table_sample, temporal,
-    temporal_functions, values, views,
+    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets,
+    int_coercion, interval_keys, json_rows, lateral, literal_types, more_functions, network_types, numeric,
+    ordered_set, quantified, quotient_text, reflection, routines, schema, serials, set_operations, sql_functions,
+    star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -102,6 +102,10 @@ def _cast(node: exp.Cast) -> exp.Expression:
         lit = x.unnest() if isinstance(x, exp.Paren) else x
         if isinstance(lit, exp.Literal) and lit.is_string:
             _check_literal_input(lit.this, t, to)
+        if t == "XML":
+            raise SqlError("type xml is not supported", "0A000")
+        if values.converted_kind(to.sql("postgres").lower()) in network_types.KINDS:  # x::inet, x::macaddr ...
+            return exp.Anonymous(this="pg_stored", expressions=[x, exp.Literal.string(to.sql("postgres").lower())])
         if t == "ARRAY":  # x::int[]: the array's stored form (each element checked)
             decl = to.sql("postgres").lower()
             try:
@@ -154,6 +158,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
             return exp.Anonymous(this="pg_bytea", expressions=[x])
         if t in _TEXTISH and not to.expressions and _enum_token(x) is not None:
             return exp.Collate(this=x, expression=exp.to_identifier("BINARY"))  # m::text sorts as text
+        if t in _TEXTISH and isinstance(x, exp.Column) and not to.expressions and \
+                values.converted_kind(exprtypes.column_decl(x) or "") == "inet":
+            return exp.Anonymous(this="pg_inet_text", expressions=[x])  # inet::text shows the mask: 1.2.3.4/32
         if t in _TEXTISH:
             x = _as_text(x, "true", "false")
             if t == "CHAR" and to.expressions:  # char(n): blank-padded when shown, not when compared
@@ -3766,6 +3773,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
         raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
+    network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
     grouped_columns.check(tree)
     _subquery_column_lists(tree)

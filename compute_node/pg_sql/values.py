@@ -19,7 +19,7 @@ import re
 import uuid as _uuid
 from decimal import Decimal, InvalidOperation
 
-from compute_node.pg_sql import arrays, numeric, temporal
+from compute_node.pg_sql import arrays, network_types, numeric, temporal
 from compute_node.pg_sql.types import _norm as norm_type
 from compute_node.pg_sql.types import char_length
 
@@ -29,6 +29,7 @@ _KINDS = {
     "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
     "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz", "interval": "interval",
     "numeric text": "numeric_text", "timetz": "timetz", "time with time zone": "timetz",
+    "inet": "inet", "cidr": "cidr", "macaddr": "macaddr", "macaddr8": "macaddr8", "pg_lsn": "pg_lsn",
 }
 _NUMERIC_MOD = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*$", re.IGNORECASE)
 
@@ -45,9 +46,10 @@ class InputError(ValueError):
 # Types whose values SQLite's affinity would turn into others: bit strings became integers
 # (B'0101' stored and shown as 5), "point" has INTEGER affinity ("poINT") and refused points.
 # (money: shown with its currency symbol and separators of lc_monetary, $1,000.00, and
-# computed as integer cents; a number would show 1000)
+# computed as integer cents; a number would show 1000. xml: checked as a document and
+# shown without its declaration; text would take '<wrong')
 _UNSTORED_TYPES = frozenset({"bit", "bit varying", "varbit", "point", "line", "lseg", "box", "path", "polygon",
-                             "circle", "money"})
+                             "circle", "money", "xml"})
 
 
 def refuse_unstored_type(type_text: str) -> None:
@@ -275,6 +277,11 @@ def stored(value, decltype: str):
             return value.rstrip(" ") if isinstance(value, str) else value
         if kind == "numeric_text":
             return parse_numeric_text(value)
+        if kind in network_types.KINDS:
+            try:
+                return network_types.stored(kind, value)
+            except network_types.NetworkInputError as e:
+                raise InputError(e.sqlstate, str(e)) from None
         if kind == "timetz":
             if not isinstance(value, str):
                 raise _mismatch(kind, value)
