@@ -4182,7 +4182,8 @@ _FAST_DENY_WORDS = re.compile(
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
     r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
     r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
-    r"group|having|conflict|collate|tablesample)\b", re.IGNORECASE)  # (GROUP BY, HAVING: grouped_columns checks what they show)
+    r"group|having|conflict|collate|tablesample)\b",  # (GROUP BY, HAVING: grouped_columns checks what they show)
+    re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>'|&]|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
