@@ -2815,6 +2815,59 @@ def _refuse_locking_clause(tree: exp.Expression) -> None:
                 raise SqlError(f"{what} is not allowed with aggregate functions", "0A000")
 
 
+# PostgreSQL functions Sixfold does not have, said so (SQLite's "no such function" would be
+# PostgreSQL's 42883, which says the call is wrong)
+_UNSUPPORTED_BUILTINS = {
+    "regexp_matches": "regexp_matches() is not supported: use regexp_match() for the first match, or "
+                      "regexp_count() / regexp_replace(..., 'g')",
+}
+
+
+def _folded_away(node: exp.Expression) -> bool:
+    """Whether PostgreSQL's constant folding drops `node` unevaluated: the result of a CASE
+    arm whose condition is the constant false, an arm (or the ELSE) after one whose
+    condition is the constant true, a COALESCE argument after a constant."""
+    child, parent = node, node.parent
+    while parent is not None:
+        case = parent.parent if isinstance(parent, exp.If) else None
+        if isinstance(case, exp.Case) and case.this is None and child is parent.args.get("true") and \
+                isinstance(parent.this, exp.Boolean) and not parent.this.this:
+            return True
+        if isinstance(parent, exp.Case) and parent.this is None:
+            arms = parent.args.get("ifs") or []
+            pos = len(arms) if child is parent.args.get("default") else \
+                next((i for i, a in enumerate(arms) if a is child), None)
+            if pos is not None and any(isinstance(a.this, exp.Boolean) and a.this.this for a in arms[:pos]):
+                return True
+        if isinstance(parent, exp.Coalesce):
+            args = [parent.this, *parent.expressions]
+            at = next((i for i, a in enumerate(args) if a is child), None)
+            if at is not None and any(isinstance(a, exp.Literal) for a in args[:at]):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _divides_by_zero(tree: exp.Expression) -> bool:
+    """Whether a number literal is divided by a zero literal where PostgreSQL's constant
+    folding evaluates it: the statement then fails when planned (22012), even in a branch
+    no row takes (`CASE WHEN i > 100 THEN 1/0 ELSE 0 END`), after the checks of its
+    parse analysis (42804 ...)."""
+    for node in tree.find_all(exp.Div, exp.Mod, exp.IntDiv):
+        if _folded_away(node):
+            continue
+        a, b = node.this, node.expression
+        a = a.this if isinstance(a, exp.Neg) else a
+        if isinstance(a, exp.Literal) and not a.is_string and isinstance(b, exp.Literal) and not b.is_string:
+            try:
+                zero = Decimal(b.this) == 0
+            except ArithmeticError:
+                continue
+            if zero:
+                return True
+    return False
+
+
 def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
     """Function calls read as PostgreSQL reads them, before anything is rewritten:
     SQLite-only names and max/min of several arguments are 42883; log10(x) is the
@@ -2828,6 +2881,8 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
         if (name in _SQLITE_ONLY_FUNCTIONS and routines.find(name) is None) or (
                 isinstance(f, (exp.Max, exp.Min)) and f.expressions):  # (a function of the database may have the name)
             raise SqlError(f"function {name}() does not exist", "42883")
+        if name in _UNSUPPORTED_BUILTINS and routines.find(name) is None:
+            raise SqlError(_UNSUPPORTED_BUILTINS[name], "0A000")
         new = None
         if isinstance(f, exp.ParseJSON) and f.this is not None:  # json '...': a cast to json, as jsonb '...' is
             new = exp.Cast(this=f.this.copy(), to=exp.DataType.build("JSON"))
@@ -3772,6 +3827,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     tree = parse_one(text)
     if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
         raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
+    divides_by_zero = _divides_by_zero(tree)  # (raised once the statement is otherwise sound)
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
@@ -3828,6 +3884,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
+    if divides_by_zero:
+        raise SqlError("division by zero", "22012")
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
