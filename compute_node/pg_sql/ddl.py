@@ -1086,10 +1086,12 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
 
 def _typed_collation(type_text: str) -> list[str]:
     """The COLLATE clause of a column whose stored texts compare in their type's order
-    (time with time zone in UTC, inet by network, pg_lsn by position ...), else none."""
+    (time with time zone in UTC, jsonb's, inet by network, pg_lsn by position ...), else none."""
     kind = values.converted_kind(type_text)
     if kind == "timetz":
         return [f"COLLATE {pgtypes.TIMETZ_COLLATION}"]
+    if kind == "jsonb" and "[" not in type_text:  # (jsonb's order: 25 equals 25.0, ORDER BY by value)
+        return [f"COLLATE {pgtypes.JSONB_COLLATION}"]
     if kind in network_types.COLLATIONS:
         return [f"COLLATE {network_types.COLLATIONS[kind]}"]
     return []

@@ -945,6 +945,7 @@ def register(conn: apsw.Connection) -> None:
 
     conn.create_collation(types.NUMERIC_TEXT_COLLATION, _numeric_text_order)
     conn.create_collation(types.TIMETZ_COLLATION, temporal.timetz_order)
+    conn.create_collation(types.JSONB_COLLATION, json_functions.jsonb_order)
     network_types.register(conn)
 
     sequences.register(conn)

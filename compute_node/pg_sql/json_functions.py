@@ -4,17 +4,21 @@ gives NULL, as in PostgreSQL."""
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 
 import apsw
 
 from compute_node.pg_sql import arrays, interval_iso, settings, temporal, types, values
+from sixfold.constants import JSONB_COLLATION_DOCS_MAX
 
 
 def _load(doc):
     if isinstance(doc, bytes):
         doc = doc.decode("utf-8", "replace")
+    if isinstance(doc, (int, float)) and not isinstance(doc, bool):  # a top-level number in a jsonb column
+        return Decimal(repr(doc)) if isinstance(doc, float) else Decimal(doc)
     try:
         return json.loads(doc, parse_float=Decimal)  # 1.10 stays 1.10
     except (TypeError, ValueError):
@@ -158,6 +162,29 @@ def pg_jsonb_cmp(a, b):
     x, y = _load(a), _load(b)
     raw_x, raw_y = not isinstance(x, (list, dict)), not isinstance(y, (list, dict))
     return _jsonb_container_cmp([x] if raw_x else x, [y] if raw_y else y, raw_x, raw_y)
+
+
+def jsonb_order(a: str, b: str) -> int:
+    """The `pg_jsonb` collation of jsonb columns: pg_jsonb_cmp's order, so that ORDER BY,
+    DISTINCT, GROUP BY, = and indexes treat documents as PostgreSQL does (25 equals 25.0);
+    text that is no document sorts after every document, by its text."""
+    ka, kb = _collation_doc(a), _collation_doc(b)
+    if ka is _NOT_JSON or kb is _NOT_JSON:
+        x, y = (ka is _NOT_JSON, a), (kb is _NOT_JSON, b)
+        return (x > y) - (x < y)
+    raw_x, raw_y = not isinstance(ka, (list, dict)), not isinstance(kb, (list, dict))
+    return _jsonb_container_cmp([ka] if raw_x else ka, [kb] if raw_y else kb, raw_x, raw_y)
+
+
+_NOT_JSON = object()
+
+
+@functools.lru_cache(maxsize=JSONB_COLLATION_DOCS_MAX)
+def _collation_doc(text: str):
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except (TypeError, ValueError):
+        return _NOT_JSON
 
 
 def pg_json_object(binary, keys, vals=None):

@@ -147,6 +147,7 @@ def column_oid(decltype: str | None, sample=None) -> int:
 # numbers. Every catalog reads it as PostgreSQL's numeric.
 NUMERIC_TEXT = "numeric text"
 NUMERIC_TEXT_COLLATION = "pg_numeric"
+JSONB_COLLATION = "pg_jsonb"  # a jsonb column: PostgreSQL's jsonb order (json_functions.jsonb_order)
 TIMETZ_COLLATION = "pg_timetz"  # a time with time zone column: PostgreSQL's order (temporal.timetz_order)
 
 

@@ -49,7 +49,11 @@ class InputError(ValueError):
 # computed as integer cents; a number would show 1000. xml: checked as a document and
 # shown without its declaration; text would take '<wrong')
 _UNSTORED_TYPES = frozenset({"bit", "bit varying", "varbit", "point", "line", "lseg", "box", "path", "polygon",
-                             "circle", "money", "xml"})
+                             "circle", "money", "xml",
+                             # ranges: compared, ordered and shown by their bounds' values ('[1.1,2.2)')
+                             "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+                             "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+                             "datemultirange"})
 
 
 def refuse_unstored_type(type_text: str) -> None:

@@ -3799,7 +3799,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create table {t}_m (m money)", "select '12.5'::money",
         # xml columns took '<wrong'
         "create table {t}_x (x xml)", "select xml '<a/>'", "select '<a/>'::xml",
-        "drop table if exists {t}_b, {t}_v, {t}_p, {t}_m, {t}_x",
+        # numrange columns kept '[1.1, 2.2)' as text: = '[1.1,2.2)' found nothing
+        "create table {t}_r (r numrange)",
+        "drop table if exists {t}_b, {t}_v, {t}_p, {t}_m, {t}_x, {t}_r",
     ],
     # `SELECT 123abc` was 123 AS abc (PostgreSQL 15: trailing junk, 42601);
     # generate_series(...) WITH ORDINALITY dropped the ordinality column
@@ -4029,6 +4031,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when false then 1 when i > 0 then 1 % 0 end from {t}",
         "select regexp_matches('abcabc', 'b', 'g')", "drop table {t}",
     ],
+    # jsonb columns compared and sorted their text: {"a": 25} was not {"a": 25.0}, ORDER BY
+    # put objects before arrays
+    "jsonb columns compare, sort and group in jsonb's order": [
+        "create table {t} (id int, j jsonb)",
+        "insert into {t} values (1, '{\"a\": 25}'), (2, '{\"a\": 25.0}'), (5, '\"x\"'), (6, '[1,2]'), "
+        "(7, 'null'), (8, '{\"b\":1, \"a\":2}'), (10, '[3]'), (11, 'true'), (12, '{\"a\": [1, {\"b\": 2}]}')",
+        "select id from {t} order by j, id", "select id from {t} order by j desc, id",
+        "select count(distinct j) from {t}", "select id from {t} where j = '{\"a\": 25.00}' order by id",
+        "select min(id), count(*) from {t} group by j order by 1",
+        "create unique index {t}_u on {t} (j)", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
@@ -4078,7 +4091,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "regexp_matches() is refused (0A000): regexp_match, regexp_count and regexp_replace are there",
     **{("bit strings and geometric types refused, not stored as something else", piece):
        "bit strings and geometric types are refused (0A000): SQLite's affinity would change their values"
-       for piece in ("bit(4)", "varbit", "point", "B'0101'", "X'1F'", "money", "xml")},
+       for piece in ("bit(4)", "varbit", "point", "B'0101'", "X'1F'", "money", "xml", "numrange")},
     ("ALTER COLUMN beside referential actions, foreign keys checked when declared", "alter constraint"):
         "ALTER CONSTRAINT is refused (0A000)",
     ("ALTER COLUMN beside referential actions, foreign keys checked when declared", "match full"):
