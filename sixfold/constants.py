@@ -177,7 +177,9 @@ REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (L
 # (x*y*z* 150 times: 0.17 s, 500 times: seconds, and no statement can cancel it); past
 # this, 2201B "regular expression is too complex", PostgreSQL's own error for such patterns
 REGEX_QUANTIFIED_ATOMS_MAX = 1_000
-JSONB_COLLATION_DOCS_MAX = 4_096  # parsed documents the pg_jsonb collation keeps (LRU): an index walk reads few
+# Parsed values each collation of a typed column keeps (LRU): pg_jsonb's documents,
+# pg_timetz's, pg_lsn's and pg_macaddr's sort keys (an index walk reads few)
+COLLATION_KEYS_CACHED_MAX = 4_096
 # pg_sleep() checks for a cancel (an interrupted statement) this often
 PG_SLEEP_CANCEL_POLL_MS = 50
 

@@ -151,16 +151,14 @@ def _regexp_i(value, pattern):
 
 def _regexp_like(value, pattern, flags):
     """regexp_like(string, pattern, flags)."""
-    if flags is not None and "g" in str(flags):
-        _regex_test("", pattern, "")  # (the pattern is checked first)
-        raise apsw.SQLError('[22023] regexp_like() does not support the "global" option')
-    return None if flags is None else _regex_test(value, pattern, str(flags))
+    return None if flags is None else _regex_test(value, pattern, str(flags), "regexp_like")
 
 
-def _regex_test(value, pattern, flags: str):
+def _regex_test(value, pattern, flags: str, func: str = ""):
     if pattern is None or value is None:
         return None
     try:
+        regex_engine.refuse_global(str(pattern), flags, func)
         return int(regex_engine.search(str(pattern), str(value), flags) is not None)
     except regex_engine.RegexError as e:
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None

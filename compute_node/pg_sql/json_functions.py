@@ -11,7 +11,7 @@ from decimal import Decimal
 import apsw
 
 from compute_node.pg_sql import arrays, interval_iso, settings, temporal, types, values
-from sixfold.constants import JSONB_COLLATION_DOCS_MAX
+from sixfold.constants import COLLATION_KEYS_CACHED_MAX
 
 
 def _load(doc):
@@ -159,7 +159,11 @@ def pg_jsonb_cmp(a, b):
     pairs then key by key. A top-level scalar is a one-element pseudo-array."""
     if a is None or b is None:
         return None
-    x, y = _load(a), _load(b)
+    return _documents_cmp(_load(a), _load(b))
+
+
+def _documents_cmp(x, y) -> int:
+    """Two parsed documents in jsonb's order (a top-level scalar as a pseudo-array)."""
     raw_x, raw_y = not isinstance(x, (list, dict)), not isinstance(y, (list, dict))
     return _jsonb_container_cmp([x] if raw_x else x, [y] if raw_y else y, raw_x, raw_y)
 
@@ -172,14 +176,13 @@ def jsonb_order(a: str, b: str) -> int:
     if ka is _NOT_JSON or kb is _NOT_JSON:
         x, y = (ka is _NOT_JSON, a), (kb is _NOT_JSON, b)
         return (x > y) - (x < y)
-    raw_x, raw_y = not isinstance(ka, (list, dict)), not isinstance(kb, (list, dict))
-    return _jsonb_container_cmp([ka] if raw_x else ka, [kb] if raw_y else kb, raw_x, raw_y)
+    return _documents_cmp(ka, kb)
 
 
 _NOT_JSON = object()
 
 
-@functools.lru_cache(maxsize=JSONB_COLLATION_DOCS_MAX)
+@functools.lru_cache(maxsize=COLLATION_KEYS_CACHED_MAX)
 def _collation_doc(text: str):
     try:
         return json.loads(text, parse_float=Decimal)

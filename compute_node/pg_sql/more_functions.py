@@ -182,15 +182,13 @@ def bit_length(v):
     return 8 * len(v if isinstance(v, bytes) else _text(v).encode())
 
 
-def _search(s, pattern, flags=None, start: int = 0, func: str = "") -> regex_engine.Match | None:
+def _search(s, pattern, flags=None, func: str = "") -> regex_engine.Match | None:
     """The first match (regex_engine.search); an error as PostgreSQL's SQLSTATE. `func`:
-    the function's name, for which g is refused as PostgreSQL refuses it."""
+    the function's name, which takes no g flag."""
     flags = _text(flags) if flags is not None else ""
     try:
-        if "g" in flags and func:
-            regex_engine.search(_text(pattern), "", flags, allowed="g")  # (the pattern is checked first)
-            raise apsw.SQLError(f'[22023] {func}() does not support the "global" option')
-        return regex_engine.search(_text(pattern), _text(s), flags, start)
+        regex_engine.refuse_global(_text(pattern), flags, func)
+        return regex_engine.search(_text(pattern), _text(s), flags)
     except regex_engine.RegexError as e:
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
@@ -199,9 +197,7 @@ def _matches(s, pattern, flags=None, start: int = 0, skip_degenerate: bool = Fal
     """Every match (regex_engine.iterate), as _search reports errors."""
     flags = _text(flags) if flags is not None else ""
     try:
-        if "g" in flags and func:
-            regex_engine.search(_text(pattern), "", flags, allowed="g")
-            raise apsw.SQLError(f'[22023] {func}() does not support the "global" option')
+        regex_engine.refuse_global(_text(pattern), flags, func)
         return list(regex_engine.iterate(_text(pattern), _text(s), flags, start, skip_degenerate=skip_degenerate))
     except regex_engine.RegexError as e:
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None

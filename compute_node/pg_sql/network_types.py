@@ -16,7 +16,7 @@ import re
 
 from sqlglot import exp
 
-from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
+from sixfold.constants import COLLATION_KEYS_CACHED_MAX
 from sixfold.errors import SqlError
 
 KINDS = ("inet", "cidr", "macaddr", "macaddr8", "pg_lsn")
@@ -110,7 +110,7 @@ def _order(key):
     return compare
 
 
-@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+@functools.lru_cache(maxsize=COLLATION_KEYS_CACHED_MAX)
 def _lsn_key(text: str) -> tuple:
     try:
         hi, lo = _lsn_text(text).split("/")
@@ -119,7 +119,7 @@ def _lsn_key(text: str) -> tuple:
         return (1, 0, 0, text)
 
 
-@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+@functools.lru_cache(maxsize=COLLATION_KEYS_CACHED_MAX)
 def _mac_key(text: str) -> tuple:
     for kind in ("macaddr", "macaddr8"):
         try:

@@ -120,21 +120,52 @@ _BACKREF = re.compile(r"\\[1-9]")
 _HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]+)")
 
 
-def _tcl_usable(pattern: str, text: str) -> bool:
-    return tkinter is not None and "(?<" not in pattern and not _BACKREF.search(pattern) and \
-        not any(ord(c) > 0xFFFF for c in pattern) and not any(ord(c) > 0xFFFF for c in text)
+@dataclass(frozen=True)
+class _Plan:
+    """What a (pattern, flags) pair needs, worked out once (cached) rather than per row:
+    the Tcl command before `--` and the pattern as given to Tcl, or None when `re` must
+    match it."""
+    opts: _Options
+    tcl_argv: tuple[str, ...] | None
+    tcl_pattern: str
+
+
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def _plan(pattern: str, flags: str, allowed: str) -> _Plan:
+    opts = _options(flags, allowed)
+    if "\\x" in pattern and any(int(h, 16) > 0x10FFFF for h in _HEX_ESCAPE.findall(pattern)):
+        raise RegexError("2201B", "invalid regular expression: invalid escape \\ sequence")
+    if tkinter is None or "(?<" in pattern or _BACKREF.search(pattern) or any(ord(c) > 0xFFFF for c in pattern):
+        return _Plan(opts, None, pattern)
+    if not opts.literal and complexity(pattern) > REGEX_QUANTIFIED_ATOMS_MAX:
+        raise RegexError("2201B", "invalid regular expression: regular expression is too complex")
+    argv = ["regexp", "-inline", "-indices"]
+    argv += ["-nocase"] if opts.nocase else []
+    argv += ["-expanded"] if opts.expanded else []
+    argv += ["-" + opts.newline] if opts.newline else []
+    if opts.literal:
+        pattern = "***=" + pattern
+    elif opts.syntax and not pattern.startswith(("***", "(?")):
+        pattern = f"(?{opts.syntax})" + pattern
+    return _Plan(opts, tuple(argv), pattern)
 
 
 def search(pattern: str, text: str, flags: str = "", start: int = 0, allowed: str = "") -> Match | None:
     """The first match of `pattern` in `text` at or after character `start` (`^` still
     matches only at the text's start), None when there is none. `flags`: PostgreSQL's
     letters; `allowed`: other letters the caller reads itself (such as g)."""
-    opts = _options(flags, allowed)
-    if "\\x" in pattern and any(int(h, 16) > 0x10FFFF for h in _HEX_ESCAPE.findall(pattern)):
-        raise RegexError("2201B", "invalid regular expression: invalid escape \\ sequence")
-    if _tcl_usable(pattern, text):
-        return _tcl_search(pattern, text, opts, start)
-    return _re_search(pattern, text, opts, start)
+    plan = _plan(pattern, flags, allowed)
+    if plan.tcl_argv is None or any(ord(c) > 0xFFFF for c in text):  # (Tcl counts those as two)
+        return _re_search(pattern, text, plan.opts, start)
+    return _tcl_search(plan, text, start)
+
+
+def refuse_global(pattern: str, flags: str, func: str) -> None:
+    """`func`() takes no g flag: 22023 as PostgreSQL says it, once the pattern and the
+    other flags are checked (they are reported first)."""
+    if "g" in flags:
+        _plan(pattern, flags, "g")
+        raise RegexError("22023", f'{func}() does not support the "global" option')
 
 
 _BOUND = re.compile(r"\{(\d+)(?:,(\d*))?\}\??")
@@ -148,6 +179,7 @@ def complexity(pattern: str) -> int:
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
+        bound = _BOUND.match(pattern, i) if c == "{" else None
         if c == "\\":
             groups[-1].append(0)
             i += 2
@@ -164,8 +196,7 @@ def complexity(pattern: str) -> int:
             inner = groups.pop()
             groups[-1].append(sum(inner))
             i += 1
-        elif c in "*+?" or _BOUND.match(pattern, i):
-            bound = _BOUND.match(pattern, i) if c == "{" else None
+        elif c in "*+?" or bound:
             last = groups[-1].pop() if groups[-1] else 0
             copies = max(int(bound.group(1)), int(bound.group(2) or 0)) if bound else 1
             groups[-1].append((last + 1) * max(copies, 1))
@@ -176,24 +207,10 @@ def complexity(pattern: str) -> int:
     return sum(sum(g) for g in groups)
 
 
-def _tcl_search(pattern: str, text: str, opts: _Options, start: int) -> Match | None:
-    if not opts.literal and complexity(pattern) > REGEX_QUANTIFIED_ATOMS_MAX:
-        raise RegexError("2201B", "invalid regular expression: regular expression is too complex")
-    argv = ["regexp", "-inline", "-indices"]
-    if start:
-        argv += ["-start", str(start)]
-    if opts.nocase:
-        argv.append("-nocase")
-    if opts.expanded:
-        argv.append("-expanded")
-    if opts.newline:
-        argv.append("-" + opts.newline)
-    if opts.literal:
-        pattern = "***=" + pattern
-    elif opts.syntax and not pattern.startswith(("***", "(?")):
-        pattern = f"(?{opts.syntax})" + pattern
+def _tcl_search(plan: _Plan, text: str, start: int) -> Match | None:
+    argv = plan.tcl_argv + ("-start", str(start)) if start else plan.tcl_argv
     try:
-        found = _interp().call(*argv, "--", pattern, text)
+        found = _interp().call(*argv, "--", plan.tcl_pattern, text)
     except tkinter.TclError as e:
         message = str(e).removeprefix("couldn't compile regular expression pattern: ")
         raise RegexError("2201B", f"invalid regular expression: {message}") from None
@@ -246,7 +263,7 @@ def replace(text: str, pattern: str, replacement: str, flags: str = "") -> str:
     """regexp_replace: the first match (every one with g) replaced; in the replacement
     \\1 .. \\9 are groups, \\& the whole match, \\\\ a backslash."""
     matches = iterate(pattern, text, flags, allowed="g") if "g" in flags else \
-        iter([m for m in [search(pattern, text, flags, allowed="g")] if m is not None])
+        filter(None, [search(pattern, text, flags, allowed="g")])
     out, at = [], 0
     for m in matches:
         out.append(text[at:m.start])

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sixfold.constants import COLLATION_KEYS_CACHED_MAX
+
 US_PER_S = 1_000_000
 US_PER_DAY = 86_400 * US_PER_S
 UTC = dt.timezone.utc
@@ -253,7 +255,7 @@ def timetz_order(a: str, b: str) -> int:
     return (ka > kb) - (ka < kb)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=COLLATION_KEYS_CACHED_MAX)
 def _timetz_key(text: str) -> tuple:
     try:
         shown = timetz(text)
