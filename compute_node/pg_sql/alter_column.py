@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from compute_node.pg_sql import values
+from compute_node.pg_sql import types as pgtypes, values
 from compute_node.pg_sql.lexing import object_name, split_top_level
 
 _CONSTRAINT_WORDS = {"constraint", "not", "null", "default", "primary", "unique", "check", "references", "collate",
@@ -126,12 +126,12 @@ _INTS = ("smallint", "integer", "bigint")
 
 
 def _family(type_text: str) -> str:
-    t = " ".join(re.sub(r"\([^)]*\)", "", type_text.lower()).split())
+    t = " ".join(re.sub(r"\([^)]*\)", "", pgtypes.unmarked(type_text).lower()).split())
     if t in ("smallint", "int2", "integer", "int", "int4", "bigint", "int8"):
         return "int"
     if t in ("numeric", "decimal", "numeric text", "real", "float4", "double precision", "float8"):
         return "number"
-    if t in ("text", "varchar", "character varying", "char", "character", "bpchar"):
+    if t in ("text", "varchar", "character varying", "char", "character", "bpchar", "name"):
         return "text"
     return values.converted_kind(type_text) or t
 

@@ -13,6 +13,7 @@ import re
 
 from compute_node.pg_sql import (
     domains, enums, extensions, routines, schema, schemas, sequences, system_catalogs, temp_tables, triggers,
+    types as pgtypes,
 )
 from compute_node.pg_sql.lexing import closing_paren, sql_string as _lit
 
@@ -251,7 +252,7 @@ def serial_column_type(create_sql: str | None, column: str, decltype: str | None
     made before 2026-12-06 (SQLite's AUTOINCREMENT rowid, declared integer, the type in a
     /*pgtype bigint*/ comment) is bigint, a smallserial smallint; others as declared."""
     if (decltype or "").lower() != "integer" or not create_sql or "/*pgtype " not in create_sql:
-        return decltype
+        return pgtypes.unmarked(decltype)
     m = re.search(r'(?:"' + re.escape(column.replace('"', '""')) + r'"|\b' + re.escape(column) +
                   r"\b)\s+integer PRIMARY KEY AUTOINCREMENT /\*pgtype (\w+)\*/", create_sql, re.IGNORECASE)
     return m.group(1) if m else decltype
@@ -370,7 +371,7 @@ RELATIONS: dict[str, str] = {
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
         f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
-        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower(p.type)), CASE WHEN pg_column_domain(m.sql, p.name) "
+        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower({_DECL})), CASE WHEN pg_column_domain(m.sql, p.name) "
         f"IS NOT NULL THEN {domains.DOMAIN_OID_BASE} + {_DOMAIN_HOLDER} END, pg_type_oid({_DECL})) AS atttypid, "
         f"pg_typmod({_DECL}) AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR {_ROWID_KEY}) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "

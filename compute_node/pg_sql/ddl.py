@@ -530,8 +530,11 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(
                 "SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):
             raise SqlError("the type of a serial primary key column cannot be changed", "0A000")
+        if {values.converted_kind(decl), values.converted_kind(new_type)} == {"json", "jsonb"}:
+            # (PostgreSQL casts each value; Sixfold would keep json's text in a jsonb column)
+            raise SqlError("changing a column's type between json and jsonb is not supported", "0A000")
         if not alter_column.conversion_allowed(decl, new_type):
-            shown = "numeric" if pgtypes.is_numeric_text(new_type) else new_type
+            shown = "numeric" if pgtypes.is_numeric_text(new_type) else pgtypes.unmarked(new_type)
             raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}', "42804")
         collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else \
             _typed_collation(new_type)
@@ -619,8 +622,8 @@ def _pg_type_text(dt: exp.DataType) -> str:
     base = _TYPE_RENAME.get(base.strip(), base.strip())
     if paren and mods.endswith(")[]"):  # varchar(20)[]: SQLite's grammar takes varchar[](20)
         return f"{base}[]({mods[:-3].replace(', ', ',')})"
-    if base == "numeric" and not paren:  # each value keeps its own display scale, as text
-        return pgtypes.NUMERIC_TEXT
+    if not paren:  # (numeric: each value keeps its own display scale, as text; jsonb ... as written)
+        return pgtypes.stored_declaration(base)
     return base + (paren + mods.replace(", ", ",") if paren else "")
 
 
@@ -1068,8 +1071,8 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
     type_text = _pg_type_text(kind) if kind is not None else ""
     _refuse_unstored(type_text)
     if type_text:
-        out.append(type_text)
         token = enums.token_of_type(type_text)
+        out.append(pgtypes.mark(type_text) if token is not None else type_text)  # (a label '01' kept as text)
         if token is not None:  # compared and sorted in the labels' order
             out.append(enums.column_collation(token))
         if pgtypes.is_numeric_text(type_text):  # compared and sorted as numbers

@@ -96,7 +96,7 @@ def token_of_type(type_text: str | None) -> str | None:
     """The token of the enum type a column is declared with, None when it is no enum type
     (or no schema is at hand)."""
     cat = schema.current()
-    type_text = _unqualified(type_text) if type_text else type_text
+    type_text = _unqualified(pgtypes.unmarked(type_text)) if type_text else type_text
     if cat is None or not type_text or type_text.strip().lower() in _BUILT_IN_TYPE_NAMES or \
             not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"', type_text.strip()):
         return None
@@ -155,7 +155,8 @@ def drop_type(rest: str) -> list[Statement]:
             raise SqlError(f'type "{name}" does not exist', "42704")
         users = cat.rows(
             "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
-            "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND lower(p.type) = ?", (name,)) if cat else []
+            "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND lower(p.type) IN (?, ?)",
+            (name, pgtypes.mark(name))) if cat else []
         if users:
             detail = "; ".join(f"column {c} of table {t} depends on type {name}" for t, c in users)
             raise SqlError(f"cannot drop type {name} because other objects depend on it ({detail})"

@@ -455,7 +455,8 @@ def _format_type(decltype):
     return f"{head}{mods}{sep}{zone}" if sep else base + mods
 
 
-_TYPNAMES = {16: "bool", 17: "bytea", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json", 700: "float4",
+_TYPNAMES = {16: "bool", 17: "bytea", 19: "name", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json",
+             700: "float4",
              701: "float8", 1042: "bpchar", 1043: "varchar", 1082: "date", 1083: "time", 1114: "timestamp",
              1184: "timestamptz", 1186: "interval", 1700: "numeric", 2950: "uuid", 3802: "jsonb"}
 

@@ -741,6 +741,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     cls = type(node)
     _refuse_incomparable(node)
     _refuse_non_integer_arguments(node)
+    _refuse_typeless_operation(node)
+    _refuse_non_text_arguments(node)
     json_call = _json_node(node)
     if json_call is not None:
         return json_call
@@ -1175,6 +1177,82 @@ _BITWISE_SYMBOLS = {exp.BitwiseAnd: "&", exp.BitwiseOr: "|", exp.BitwiseXor: "#"
 def _not_int4(e: exp.Expression) -> bool:
     """A bigint, numeric or float expression: no implicit cast takes it to an integer."""
     return exprtypes.int_width(e) == "int8" or exprtypes.kind(e) in ("num", "float")
+
+
+# Kinds PostgreSQL has no arithmetic for (SQLite would compute on the stored text or 0/1):
+# `j + 1`, `-u`, `flag * 2`; jsonb - key is jsonb's delete, translated before this.
+_NO_ARITHMETIC_KINDS = frozenset({"json", "jsonb", "bool", "uuid"})
+_NO_NEGATION_KINDS = _NO_ARITHMETIC_KINDS | {"text", "bytea", "date", "timestamp", "timestamptz"}
+_ARITH_SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.Pow: "^"}
+# Aggregates over numbers (sum and avg also over intervals) and the kinds they have no form
+# for; min and max have none for json, jsonb, bool, uuid, bytea. (time casts to interval.)
+_NUMERIC_AGGREGATES = {exp.Sum: "sum", exp.Avg: "avg", exp.Stddev: "stddev", exp.StddevSamp: "stddev_samp",
+                       exp.StddevPop: "stddev_pop", exp.Variance: "variance", exp.VariancePop: "var_pop"}
+_NO_SUM_KINDS = frozenset({"text", "bool", "json", "jsonb", "date", "timestamp", "timestamptz", "bytea", "uuid"})
+_NO_MIN_MAX_KINDS = frozenset({"json", "jsonb", "bool", "uuid", "bytea"})
+
+
+# Functions over text (some also over bytea): node class -> (PostgreSQL's name, the keys of
+# the text arguments, whether bytea is taken). No implicit cast takes a number, a date or
+# a jsonb to text: `lower(id)`, `length(doc)` are 42883 (SQLite would use the value's text).
+_TEXT_FUNCTIONS = {
+    exp.Lower: ("lower", ("this",), False), exp.Upper: ("upper", ("this",), False),
+    exp.Length: ("length", ("this",), True), exp.Substring: ("substr", ("this",), True),
+    exp.Trim: ("btrim", ("this", "expression"), True), exp.Initcap: ("initcap", ("this",), False),
+    exp.Replace: ("replace", ("this", "expression", "replacement"), False),
+    exp.SplitPart: ("split_part", ("this", "delimiter"), False), exp.StrPosition: ("strpos", ("this", "substr"), True),
+    exp.Reverse: ("reverse", ("this",), False), exp.Repeat: ("repeat", ("this",), False),
+    exp.Pad: ("lpad", ("this", "fill_pattern"), False), exp.Left: ("left", ("this",), False),
+    exp.Right: ("right", ("this",), False), exp.MD5: ("md5", ("this",), True), exp.Ascii: ("ascii", ("this",), False),
+    exp.Translate: ("translate", ("this", "from_", "to"), False),
+    exp.StartsWith: ("starts_with", ("this", "expression"), False),
+}
+_NOT_TEXT_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz", "interval",
+                             "uuid", "json", "jsonb", "array"})
+
+
+def _refuse_non_text_arguments(node: exp.Expression) -> None:
+    spec = _TEXT_FUNCTIONS.get(type(node))
+    if spec is None:
+        return
+    name, keys, bytea_too = spec
+    refused = _NOT_TEXT_KINDS if bytea_too else _NOT_TEXT_KINDS | {"bytea"}
+    if any(isinstance(node.args.get(k), exp.Expression) and exprtypes.kind(node.args[k]) in refused for k in keys):
+        if isinstance(node, exp.Pad) and not node.args.get("is_left"):
+            name = "rpad"
+        labels = ", ".join(exprtypes.type_label(a) for a in node.iter_expressions())
+        raise SqlError(f"function {name}({labels}) does not exist", "42883")
+
+
+def _refuse_typeless_operation(node: exp.Expression) -> None:
+    """42883 for arithmetic, negation or an aggregate PostgreSQL has no operator or function
+    for, by the operands' kinds: `sum(txt)`, `max(doc)` of jsonb, `j * 2`, `-flag`, `avg(d)`
+    of a date, `stddev(i)` of an interval."""
+    cls = type(node)
+    if cls in _ARITH_SYMBOLS:
+        a, b = node.this, node.expression
+        if cls is exp.Sub and exprtypes.kind(a) == "jsonb":
+            return
+        if {exprtypes.kind(a), exprtypes.kind(b)} & _NO_ARITHMETIC_KINDS:
+            raise SqlError(f"operator does not exist: {exprtypes.type_label(a)} {_ARITH_SYMBOLS[cls]} "
+                           f"{exprtypes.type_label(b)}", "42883")
+    elif cls is exp.Neg:
+        if exprtypes.kind(node.this) == "time":
+            raise SqlError("negating a time (as an interval) is not supported", "0A000")
+        if exprtypes.kind(node.this) in _NO_NEGATION_KINDS:
+            raise SqlError(f"operator does not exist: - {exprtypes.type_label(node.this)}", "42883")
+    elif cls in _NUMERIC_AGGREGATES or cls in (exp.Min, exp.Max):
+        arg = node.this
+        if isinstance(arg, exp.Distinct) and len(arg.expressions) == 1:
+            arg = arg.expressions[0]
+        k = exprtypes.kind(arg) if isinstance(arg, exp.Expression) else ""
+        name = _NUMERIC_AGGREGATES.get(cls) or cls.__name__.lower()
+        bad = _NO_MIN_MAX_KINDS if cls in (exp.Min, exp.Max) else \
+            _NO_SUM_KINDS | ({"interval"} if cls not in (exp.Sum, exp.Avg) else set())
+        if k in bad:
+            raise SqlError(f"function {name}({exprtypes.type_label(arg)}) does not exist", "42883")
+        if k == "time" and cls not in (exp.Min, exp.Max):
+            raise SqlError(f"{name} of time values (as intervals) is not supported", "0A000")
 
 
 def _refuse_non_integer_arguments(node: exp.Expression) -> None:
@@ -2752,6 +2830,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees[0] = _functions_as_postgres(trees[0])
     _refuse_locking_clause(trees[0])
     _fold_alias_case(trees[0])
+    _refuse_ambiguous_order_by(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
@@ -2761,6 +2840,51 @@ def parse_one(pg_sql: str) -> exp.Expression:
             named = isinstance(call.parent, exp.Select) and call.arg_key == "expressions"
             call.replace(exp.alias_(same, "every") if named else same)
     return sql_functions.inline_calls(tree)
+
+
+def _plain_output_name(e: exp.Expression) -> str | None:
+    """The name PostgreSQL gives a select-list item that is an alias, a column or a cast of
+    one (x::text is named x); None for others (their names are not compared here)."""
+    if isinstance(e, exp.Alias):
+        return e.alias
+    while isinstance(e, exp.Cast):
+        e = e.this
+    return e.name if isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier) else None
+
+
+def _compared_value(e: exp.Expression) -> str:
+    """A select-list item's value, as ORDER BY's ambiguity check compares them: without
+    qualifiers, and without casts that may keep the type (id::int of an int column is id
+    itself to PostgreSQL; a cast whose types are not both known counts as one of those)."""
+    e = e.unalias() if isinstance(e, exp.Alias) else e
+    kept = [bool(k) and bool(o) and k != o for k, o in
+            ((exprtypes.kind(c.this), exprtypes.kind(c)) for c in e.find_all(exp.Cast))]  # (in the tree: kinds
+    e = e.copy()                                                                           # need its tables)
+    for cast, keep in zip(list(e.find_all(exp.Cast)), kept):
+        if not keep:
+            if cast is e:
+                e = cast.this
+            else:
+                cast.replace(cast.this)
+    for col in e.find_all(exp.Column):
+        col.set("table", None)
+    return e.sql("postgres")
+
+
+def _refuse_ambiguous_order_by(tree: exp.Expression) -> None:
+    """ORDER BY x where two select-list items of different values are named x (`SELECT j,
+    j::text ... ORDER BY j`) is 42702 in PostgreSQL; SQLite took one of them."""
+    for sel in tree.find_all(exp.Select):
+        order = sel.args.get("order")
+        if order is None:
+            continue
+        for o in order.expressions:
+            key = o.this
+            if not isinstance(key, exp.Column) or key.table or not isinstance(key.this, exp.Identifier):
+                continue
+            named = {_compared_value(e) for e in sel.expressions if _plain_output_name(e) == key.name}
+            if len(named) > 1:
+                raise SqlError(f'ORDER BY "{key.name}" is ambiguous', "42702")
 
 
 def _fold_alias_case(tree: exp.Expression) -> None:
@@ -2986,12 +3110,11 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return e.meta[_WRITTEN_NAME]
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = e.this
-        if isinstance(inner, exp.Column):
-            return inner.name
         if isinstance(inner, exp.IntDiv):  # div(a, b), which sqlglot reads as a cast
             return "div"
-        if isinstance(inner, (exp.Func,)) and not isinstance(inner, (exp.Cast,)):
-            return _pg_column_name(inner)
+        strong = _strong_name(inner)  # (a column's or function's name through any casts: id::int::int is id)
+        if strong:
+            return strong
         to = e.args.get("to")
         t = to.sql("postgres").lower().split("(")[0] if to is not None else ""
         return {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "text": "text",

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from compute_node.pg_sql import types as pgtypes
 from sixfold.constants import SCHEMA_COLUMNS_CACHE_TABLES_MAX
 
 Rows = list[tuple]
@@ -51,7 +52,7 @@ class Catalog:
         if key not in self._columns:
             def fetch():
                 rows = self.query("SELECT name, coalesce(type, '') FROM pragma_table_info(?)", (key,))
-                return tuple((r[0], r[1]) for r in rows) if rows else None
+                return tuple((r[0], pgtypes.unmarked(r[1])) for r in rows) if rows else None
             self._columns[key] = self.shared(key, fetch)
         return self._columns[key]
 

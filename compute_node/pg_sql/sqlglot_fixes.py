@@ -10,6 +10,11 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
   text and a cast `'abc'::char` kept all three letters.
 - `serial2`, `serial4` and `serial8` are smallserial, serial and bigserial: sqlglot read
   them as user-defined type names, so such a column had no sequence (NULL by default).
+- An arrow among a call's arguments is json's -> operator: sqlglot read `f(doc -> 'k')`
+  as a lambda (PostgreSQL has none), which then reached SQLite as SQLite's own ->
+  (jsonb_build_array(doc -> 'k') held the text "[1,2]", not the array [1, 2]) and
+  `jsonb_agg(doc -> 'k' ORDER BY id)` was a syntax error. (`name => value`, a named
+  argument, stays sqlglot's.)
 """
 
 from __future__ import annotations
@@ -58,7 +63,11 @@ def _parse_types_char_is_one(self, *args, **kwargs):
     return parsed
 
 
+_LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
+
+
 def install() -> None:
+    Postgres.Parser.LAMBDAS = _LAMBDAS
     if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:
         TokenizerCore._scan_number = _scan_number_ending_at_exponent
     if Postgres.Parser._parse_types is not _parse_types_char_is_one:

@@ -135,7 +135,7 @@ def _fill(table: str, query: str, cols: list[tuple[str, str]], ctx: SessionConte
     source = f"SELECT * FROM ({query}) AS sixfold_q WHERE {_OWN_WRITE}" if own else query
     cat = schema.current()
     planned = cat is not None and cat.columns(_ident(table)) is None  # its CREATE has not run yet
-    stored = tuple((n, pgtypes.NUMERIC_TEXT if d == "numeric" else d) for n, d in cols)  # as CREATE declares them
+    stored = tuple((n, pgtypes.stored_declaration(d)) for n, d in cols)  # as CREATE declares them
     with cat.planned(table, stored) if planned else contextlib.nullcontext():
         st = select_path(f"INSERT INTO {_ident(table)} ({names}) {source}", ctx)
     if st.param_count or st.literals or len(st.sqlite) != 1:

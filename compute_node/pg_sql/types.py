@@ -90,7 +90,7 @@ TYPE_OIDS = {**{v: k for k, v in REGTYPE_NAMES.items()},
 
 def _norm(decltype: str) -> str:
     t = _MODIFIERS.sub("", decltype.lower()).replace("[]", "")
-    return " ".join(t.split())
+    return unmarked(" ".join(t.split()))
 
 
 def _lookup(decltype: str | None) -> tuple[int, str] | None:
@@ -149,6 +149,39 @@ NUMERIC_TEXT = "numeric text"
 NUMERIC_TEXT_COLLATION = "pg_numeric"
 JSONB_COLLATION = "pg_jsonb"  # a jsonb column: PostgreSQL's jsonb order (json_functions.jsonb_order)
 TIMETZ_COLLATION = "pg_timetz"  # a time with time zone column: PostgreSQL's order (temporal.timetz_order)
+
+
+# Types whose values are texts but whose names give a column SQLite's NUMERIC affinity, which
+# would store json '1.50' as the number 1.5, jsonb 12345678901234567890 as a float, name
+# '0123' as 123 and an enum's label '01' as 1: declared to SQLite as "<type> text" (TEXT
+# affinity, each value kept as written); `unmarked` reads the declaration back as the
+# type, as every catalog shows it.
+TEXT_MARKED_TYPES = frozenset({"json", "jsonb", "name"})
+_TEXT_MARK = " text"
+_MARKED = re.compile(r'\s*((?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"))?)'
+                     r"\s+text\s*", re.IGNORECASE)
+
+
+def stored_declaration(base: str) -> str:
+    """What a column of the PostgreSQL type `base` (lower case, no modifiers or brackets) is
+    declared as to SQLite: numeric as NUMERIC_TEXT, json, jsonb and name marked, others as is
+    (an enum type's column is marked where it is declared: ddl)."""
+    if base == "numeric":
+        return NUMERIC_TEXT
+    return mark(base) if base in TEXT_MARKED_TYPES else base
+
+
+def mark(type_name: str) -> str:
+    return type_name + _TEXT_MARK
+
+
+def unmarked(decltype: str | None) -> str | None:
+    """A declared type as PostgreSQL names it: "jsonb text" is jsonb, "mood text" the enum
+    type mood (NUMERIC_TEXT stays: is_numeric_text tells it)."""
+    if not decltype or not decltype[-len(_TEXT_MARK):].lower() == _TEXT_MARK:
+        return decltype
+    m = _MARKED.fullmatch(decltype)
+    return m.group(1) if m and m.group(1).lower() != "numeric" else decltype
 
 
 def is_numeric_text(decltype: str | None) -> bool:

@@ -19,10 +19,24 @@ from sixfold.errors import SqlError
     ("numeric(10,2)", T.NUMERIC, "numeric"), ("double precision", T.FLOAT8, "double precision"),
     ("boolean", T.BOOL, "boolean"), ("bytea", T.BYTEA, "bytea"), ("text", T.TEXT, "text"),
     ("real", T.FLOAT4, "real"), ("date", T.DATE, "date"), ("uuid", T.UUID, "uuid"), ("jsonb", T.JSONB, "jsonb"),
+    ("jsonb text", T.JSONB, "jsonb"), ("json text", T.JSON, "json"), ("name text", T.NAME, "name"),
+    ("numeric text", T.NUMERIC, "numeric"),
 ])
 def test_column_oid_and_type_name(decl, oid, name):
     assert T.column_oid(decl, None) == oid
     assert T.pg_type_name(decl) == name
+
+
+def test_text_marked_declarations_read_back_as_their_types():
+    # json, jsonb, name and enum columns are declared "<type> text" for SQLite's TEXT affinity
+    assert [T.stored_declaration(b) for b in ("jsonb", "json", "name", "numeric", "integer", "uuid")] == \
+        ["jsonb text", "json text", "name text", "numeric text", "integer", "uuid"]
+    assert [T.unmarked(d) for d in ("jsonb text", "mood text", '"My Type" text', "public.mood  TEXT")] == \
+        ["jsonb", "mood", '"My Type"', "public.mood"]
+    # not marks: numeric's own declaration, text itself, a type name with modifiers
+    assert [T.unmarked(d) for d in ("numeric text", "text", "varchar(3) text", None, "")] == \
+        ["numeric text", "text", "varchar(3) text", None, ""]
+    assert T.is_numeric_text("numeric text") and not T.is_numeric_text("jsonb text")
 
 
 def test_oid_from_samples():
