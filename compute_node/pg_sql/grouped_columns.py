@@ -8,10 +8,11 @@ clause or be used in an aggregate function".
 own) and looks at what is evaluated per group: the select list, HAVING and ORDER BY. A
 column there must be inside an aggregate's arguments, inside an expression GROUP BY
 names, or belong to a table whose primary key GROUP BY names whole (PostgreSQL's
-functional dependency). The check refuses only what it is sure of: a column it cannot
-place in this SELECT's own FROM (an outer query's, a name it cannot resolve), a query
-with ROLLUP / CUBE / GROUPING SETS, and anything inside a subquery are left alone (never
-a false 42803). A window function of a grouped query is evaluated per group: its
+functional dependency). With ROLLUP / CUBE / GROUPING SETS a column must be in some
+grouping set, and a primary key counts only when every set names it whole. The check
+refuses only what it is sure of: a column it cannot place in this SELECT's own FROM (an
+outer query's, a name it cannot resolve) and anything inside a subquery are left alone
+(never a false 42803). A window function of a grouped query is evaluated per group: its
 arguments, PARTITION BY and ORDER BY are checked like the select list.
 """
 
@@ -113,31 +114,47 @@ def _key_text(e: exp.Expression) -> str:
     return bare.sql(dialect="postgres").lower()
 
 
-def _group_keys(sel: exp.Select) -> list[exp.Expression] | None:
-    """GROUP BY's expressions (a position or a select alias as what it names); None for
-    ROLLUP, CUBE or GROUPING SETS."""
+def _group_keys(sel: exp.Select) -> tuple[list[exp.Expression], list[exp.Expression]] | None:
+    """(GROUP BY's expressions, those in every grouping set): a position or a select alias
+    as what it names; with ROLLUP, CUBE or GROUPING SETS the first are every set's members
+    (a column in no set is ungrouped) and the second those common to all sets (only they
+    make a primary key whole, as in PostgreSQL). None when a position is out of range."""
+    from compute_node.pg_sql import grouping_sets
+
     group = sel.args.get("group")
     if group is None:
-        return []
-    if any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")):
-        return None
+        return [], []
     items = [e.unalias() for e in sel.expressions]
     aliases = {e.alias.lower(): e.unalias() for e in sel.expressions if isinstance(e, exp.Alias)}
-    out = []
-    for g in group.expressions:
-        if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets)):
-            return None
+
+    def named(g: exp.Expression) -> list[exp.Expression] | None:
+        while isinstance(g, exp.Paren):
+            g = g.this
         if isinstance(g, exp.Literal) and not g.is_string and str(g.this).isdigit():
             n = int(g.this)
-            if not 1 <= n <= len(items):
-                return None  # (the translation says what is wrong)
-            out.append(items[n - 1])
-        elif isinstance(g, exp.Column) and not g.table and g.name.lower() in aliases:
-            out.append(aliases[g.name.lower()])
-            out.append(g)  # (an input column of that name is the key in PostgreSQL: keep both)
-        else:
-            out.append(g)
-    return out
+            return [items[n - 1]] if 1 <= n <= len(items) else None  # (the translation says what is wrong)
+        if isinstance(g, exp.Column) and not g.table and g.name.lower() in aliases:
+            return [aliases[g.name.lower()], g]  # (an input column of that name is the key in PostgreSQL: keep both)
+        return [g]
+
+    out: list[exp.Expression] = []
+    common: list[exp.Expression] | None = []
+    for g in group.expressions:
+        if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets)) or grouping_sets.is_empty_set(g):
+            sets = grouping_sets.expand(g)
+            members = [named(m) for s in sets for m in s]
+            if any(m is None for m in members):
+                return None
+            out += [x for m in members for x in m]
+            in_all = set.intersection(*[{_key_text(m) for m in s} for s in sets]) if sets else set()
+            common += [x for m in members for x in m if _key_text(x) in in_all]
+            continue
+        one = named(g)
+        if one is None:
+            return None
+        out += one
+        common += one
+    return out, common
 
 
 def _primary_key(item: exp.Expression) -> list[str] | None:
@@ -172,12 +189,13 @@ def _refuse(col: exp.Column, owner: str) -> None:
 def _check_select(sel: exp.Select) -> None:
     if not (sel.args.get("group") or sel.args.get("having") or _aggregates(sel)):
         return
-    keys = _group_keys(sel)
+    grouped = _group_keys(sel)
     sources = _sources(sel)
-    if keys is None or sources is None:
+    if grouped is None or sources is None:
         return
+    keys, common = grouped
     key_texts = {_key_text(k) for k in keys}
-    covered = _covered_sources(keys, sources)
+    covered = _covered_sources(common, sources)
     aliases = {e.alias.lower() for e in sel.expressions if isinstance(e, exp.Alias)}
 
     def visit(node: exp.Expression, in_order: bool) -> None:

@@ -32,10 +32,10 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
     replaced by its UNION ALL; the other SELECTs as they are."""
     for sel in list(tree.find_all(exp.Select)):
         group = sel.args.get("group")
-        if group is None or not any(isinstance(e, (exp.Rollup, exp.Cube, exp.GroupingSets)) or _empty(e)
+        if group is None or not any(isinstance(e, (exp.Rollup, exp.Cube, exp.GroupingSets)) or is_empty_set(e)
                                     for e in group.expressions):
             continue
-        union = _union(sel, _sets(group.expressions))
+        union = _union(sel, _sets(group.expressions), distinct_sets=group.args.get("all") is False)
         if sel is tree:
             tree = union
         else:
@@ -43,7 +43,8 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def _empty(e: exp.Expression) -> bool:
+def is_empty_set(e: exp.Expression) -> bool:
+    """GROUP BY's `()`."""
     return isinstance(e, exp.Tuple) and not e.expressions
 
 
@@ -56,7 +57,7 @@ def _members(e: exp.Expression) -> _Set:
     return (e,)
 
 
-def _expand(e: exp.Expression) -> list[_Set]:
+def expand(e: exp.Expression) -> list[_Set]:
     """The grouping sets one item of GROUP BY stands for, in PostgreSQL's order."""
     if isinstance(e, exp.Rollup):
         parts = [_members(x) for x in e.expressions]
@@ -70,7 +71,7 @@ def _expand(e: exp.Expression) -> list[_Set]:
         return out
     if isinstance(e, exp.GroupingSets):
         return [s for x in e.expressions for s in
-                (_expand(x) if isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) else [_members(x)])]
+                (expand(x) if isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) else [_members(x)])]
     return [_members(e)]
 
 
@@ -78,7 +79,7 @@ def _sets(items: list[exp.Expression]) -> list[_Set]:
     """GROUP BY's items -> its grouping sets (the product of each item's)."""
     sets: list[_Set] = [()]
     for item in items:
-        sets = [a + b for a in sets for b in _expand(item)]
+        sets = [a + b for a in sets for b in expand(item)]
         if len(sets) > GROUPING_SETS_MAX:
             raise SqlError(f"GROUP BY with more than {GROUPING_SETS_MAX} grouping sets is not supported", "0A000")
     return sets
@@ -119,10 +120,14 @@ def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
     return e
 
 
-def _union(sel: exp.Select, sets: list[_Set]) -> exp.Expression:
+def _union(sel: exp.Select, sets: list[_Set], distinct_sets: bool = False) -> exp.Expression:
+    """`distinct_sets`: GROUP BY DISTINCT, each grouping set once (its first time)."""
     if any(e.find(exp.Window) is not None for e in sel.expressions):
         raise SqlError("window functions with ROLLUP, CUBE or GROUPING SETS are not supported", "0A000")
     sets = [tuple(_resolved(e, sel.expressions) for e in s) for s in sets]
+    if distinct_sets:
+        seen: set[frozenset[str]] = set()
+        sets = [s for s in sets if not (frozenset(map(_key, s)) in seen or seen.add(frozenset(map(_key, s))))]
     everything = {_key(e): e for s in sets for e in s}
     positions = _order_positions(sel)
     branches = []
@@ -166,8 +171,15 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
     """`e` with the grouping expressions left out of this set as NULL (not inside an
     aggregate) and GROUPING(...) as this set's bitmask."""
     kept_keys = {_key(x) for x in kept}
+    out = e.copy()
+    for node in out.walk():  # a kept expression is this set's value whole: (x + y) keeps its x
+        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, (exp.AggFunc, exp.Identifier)) and \
+                _key(node) in kept_keys:
+            node.meta[_KEPT] = True
 
     def fn(node: exp.Expression) -> exp.Expression:
+        if any(n.meta.get(_KEPT) for n in _ancestors(node)):
+            return node
         if isinstance(node, exp.Grouping):
             for arg in node.expressions:  # (a parameter is never one: PostgreSQL says so too)
                 if arg.find(exp.Parameter, exp.Placeholder) is not None or _key(arg) not in kept_keys | gone:
@@ -182,12 +194,23 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
             return exp.Null()
         return node
 
-    out = e.copy().transform(fn)
+    out = out.transform(fn)
     if isinstance(e, exp.Column) and isinstance(out, exp.Null):
         return exp.alias_(out, exp.to_identifier(e.name))  # the column keeps its name
     if isinstance(e, exp.Grouping):
         return exp.alias_(out, exp.to_identifier("grouping"))
     return out
+
+
+_KEPT = "sixfold_kept_grouping_expression"
+
+
+def _ancestors(node: exp.Expression):
+    """The nodes strictly above `node`."""
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _order_positions(sel: exp.Select) -> list[exp.Ordered]:

@@ -2831,6 +2831,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     _refuse_locking_clause(trees[0])
     _fold_alias_case(trees[0])
     _refuse_ambiguous_order_by(trees[0])
+    trees[0] = _set_returning_placed(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
         if call.name.lower() == "every" and len(call.expressions) == 1:
@@ -2840,6 +2841,48 @@ def parse_one(pg_sql: str) -> exp.Expression:
             named = isinstance(call.parent, exp.Select) and call.arg_key == "expressions"
             call.replace(exp.alias_(same, "every") if named else same)
     return sql_functions.inline_calls(tree)
+
+
+# Set-returning functions called in an expression (sqlglot reads generate_series and unnest
+# in a select list as its own nodes).
+_SET_RETURNING_NAMES = frozenset({
+    "generate_series", "generate_subscripts", "unnest", "regexp_split_to_table", "regexp_matches", "json_each",
+    "json_each_text", "jsonb_each", "jsonb_each_text", "json_array_elements", "json_array_elements_text",
+    "jsonb_array_elements", "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys"})
+
+
+def _set_returning_call(clause: exp.Expression) -> bool:
+    """Whether `clause` calls a set-returning function outside its subqueries."""
+    for node in clause.walk(prune=lambda n: isinstance(n, (exp.Select, exp.Subquery)) and n is not clause):
+        if isinstance(node, (exp.ExplodingGenerateSeries, exp.Explode)) or \
+                isinstance(node, exp.Anonymous) and node.name.lower() in _SET_RETURNING_NAMES:
+            return True
+    return False
+
+
+def _set_returning_placed(tree: exp.Expression) -> exp.Expression:
+    """A set-returning function where PostgreSQL allows none (VALUES, UPDATE's SET,
+    RETURNING, WHERE) is 0A000 with its message (SQLite said "function GENERATE_SERIES
+    does not exist"); INSERT ... VALUES of one row that calls one is PostgreSQL's INSERT ...
+    SELECT of that row (`VALUES (generate_series(4, 5))` inserts two rows)."""
+    values = tree.expression if isinstance(tree, exp.Insert) else None
+    if isinstance(values, exp.Values) and len(values.expressions) == 1 and \
+            isinstance(values.expressions[0], exp.Tuple) and _set_returning_call(values.expressions[0]) and \
+            not values.alias and not any(isinstance(v, exp.Var) for v in values.expressions[0].expressions):
+        values.replace(exp.Select(expressions=[v.copy() for v in values.expressions[0].expressions]))
+    for node in tree.walk():
+        place = None
+        if isinstance(node, exp.Values) and any(_set_returning_call(t) for t in node.expressions):
+            place = "VALUES"
+        elif isinstance(node, exp.Update) and any(_set_returning_call(e) for e in node.expressions):
+            place = "UPDATE"
+        elif isinstance(node, exp.Returning) and _set_returning_call(node):
+            place = "RETURNING"
+        elif isinstance(node, exp.Where) and _set_returning_call(node):
+            place = "WHERE"
+        if place:
+            raise SqlError(f"set-returning functions are not allowed in {place}", "0A000")
+    return tree
 
 
 def _plain_output_name(e: exp.Expression) -> str | None:
@@ -2992,6 +3035,14 @@ def _divides_by_zero(tree: exp.Expression) -> bool:
     return False
 
 
+# Type names PostgreSQL also has as functions of one argument that cast it (pg_proc's
+# float8(integer) ...; date(x) and timestamp(x) sqlglot reads as its own nodes; varchar(x)
+# and numeric(x) are type names with a modifier in PostgreSQL's grammar, not calls).
+_CAST_FUNCTIONS = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+                   "float8": "double precision", "text": "text", "bool": "boolean", "bpchar": "bpchar", "name": "name",
+                   "oid": "oid", "timestamptz": "timestamptz", "json": "json", "jsonb": "jsonb", "uuid": "uuid"}
+
+
 def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
     """Function calls read as PostgreSQL reads them, before anything is rewritten:
     SQLite-only names and max/min of several arguments are 42883; log10(x) is the
@@ -3007,13 +3058,17 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
             raise SqlError(f"function {name}() does not exist", "42883")
         if name in _UNSUPPORTED_BUILTINS and routines.find(name) is None:
             raise SqlError(_UNSUPPORTED_BUILTINS[name], "0A000")
+        if name in ("num_nulls", "num_nonnulls") and isinstance(f, exp.Anonymous) and not f.expressions:
+            raise SqlError(f"function {name}() does not exist", "42883")  # (variadic: one argument at least)
         new = None
         if isinstance(f, exp.ParseJSON) and f.this is not None:  # json '...': a cast to json, as jsonb '...' is
             new = exp.Cast(this=f.this.copy(), to=exp.DataType.build("JSON"))
         elif name == "log10" and isinstance(f, exp.Log) and f.expression is not None:
             new = exp.Log(this=f.expression.copy())
-        elif name in ("json", "jsonb") and isinstance(f, exp.Anonymous) and len(f.expressions) == 1:
-            new = exp.Cast(this=f.expressions[0].copy(), to=exp.DataType.build(name.upper()))
+        elif name in _CAST_FUNCTIONS and isinstance(f, exp.Anonymous) and len(f.expressions) == 1 and \
+                routines.find(name) is None:  # float8(x), int4(x), text(x): casts, named after the function
+            new = exp.Cast(this=f.expressions[0].copy(),
+                           to=exp.DataType.build(_CAST_FUNCTIONS[name], dialect="postgres"))
         elif name == "jsonb_object" and isinstance(f, exp.Anonymous) and len(f.expressions) in (1, 2):
             new = exp.Anonymous(this="pg_jsonb_object", expressions=[a.copy() for a in f.expressions])
         elif isinstance(f, exp.JSONObject) and len(f.expressions) == 1 and \
@@ -3110,6 +3165,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return e.meta[_WRITTEN_NAME]
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = e.this
+        if e.meta.get(_WRITTEN_NAME):  # float8(x): a cast written as a call
+            return e.meta[_WRITTEN_NAME]
         if isinstance(inner, exp.IntDiv):  # div(a, b), which sqlglot reads as a cast
             return "div"
         strong = _strong_name(inner)  # (a column's or function's name through any casts: id::int::int is id)
@@ -3185,7 +3242,7 @@ def _strong_name(e: exp.Expression | None) -> str | None:
     if isinstance(e, exp.Column):
         return e.name
     if isinstance(e, (exp.Cast, exp.TryCast)):
-        return _strong_name(e.this) if not isinstance(e.this, exp.IntDiv) else "div"
+        return e.meta.get(_WRITTEN_NAME) or (_strong_name(e.this) if not isinstance(e.this, exp.IntDiv) else "div")
     name = _pg_column_name(e)
     return None if name == "?column?" else name
 

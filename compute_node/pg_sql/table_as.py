@@ -202,6 +202,23 @@ def matview_fields(name: str) -> dict | None:
     return json.loads(unquote(m.group(1))) if m else None
 
 
+def matviews() -> dict[str, dict]:
+    """Every materialized view's fields (name, query, populated), by lower-case name."""
+    cat = schema.current()
+    if cat is None:
+        return {}
+    rows = cat.shared("\x00matviews", lambda: tuple(r[0] for r in cat.rows(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ? ESCAPE '\\'",
+        (MATVIEW_PREFIX.replace("_", "\\_") + "%:i",))))
+    out = {}
+    for sql in rows or ():
+        m = _MARKER.search(sql)
+        if m:
+            fields = json.loads(unquote(m.group(1)))
+            out[fields["name"].lower()] = fields
+    return out
+
+
 def marker_field(trigger_sql, key):
     """SQL function pg_matview_field(trigger sql, key)."""
     m = _MARKER.search(trigger_sql or "")
@@ -287,9 +304,28 @@ def drop_matview(rest: str) -> list[Statement]:
                                      notice=("00000", f'materialized view "{name}" does not exist, skipping')))
                 continue
             raise SqlError(f'materialized view "{name}" does not exist', "42P01")
-        kind = "VIEW" if matview_fields(name).get("populated") is False else "TABLE"
-        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", sqlite=(f"DROP {kind} {_ident(name)}",)))
+        from compute_node.pg_sql import views
+
+        readers, notice = views.dropped_with(name, "materialized view", (m.group(4) or "").lower() == "cascade")
+        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", notice=notice,
+                             sqlite=(*readers, f"DROP {stored_kind(matview_fields(name))} {_ident(name)}")))
     return out
+
+
+def requery_edits(fields: dict, query: str) -> list[str]:
+    """sqlite_master edits (for schema.edit_schema) that make a materialized view's kept
+    query `query`: its first trigger's marker."""
+    def marker(f: dict) -> str:
+        return _quoted(f"/*pg_matview:{quote(json.dumps(f), safe='')}*/")
+
+    trigger = _quoted(f"{MATVIEW_PREFIX}{fields['name']}:i")
+    return [f"UPDATE sqlite_master SET sql = replace(sql, {marker(fields)}, {marker(dict(fields, query=query))}) "
+            f"WHERE type = 'trigger' AND name = {trigger}"]
+
+
+def stored_kind(fields: dict) -> str:
+    """What a materialized view is to SQLite: a table, or a failing view until populated."""
+    return "VIEW" if fields.get("populated") is False else "TABLE"
 
 
 def refuse_as_table(name: str, what: str) -> None:

@@ -125,10 +125,22 @@ def around_rename(table: str, column: tuple[str, str] | None, new_table: str | N
     rename when a view reading that view names `a`. So the views whose definition is
     current are dropped before and made again after, from their definitions renamed; one
     that cannot be is left to SQLite (and read as SQLite's, `_current`)."""
-    cat = schema.current()
-    if cat is None or not cat.views():
-        return [], []
+    from compute_node.pg_sql import table_as
     from compute_node.pg_sql.queries import parse_one, query_sqlite
+
+    cat = schema.current()
+    if cat is None:
+        return [], []
+    requeried = []  # a materialized view's query follows the rename too (REFRESH runs it again)
+    for name, fields in sorted(table_as.matviews().items()):
+        try:
+            tree = parse_one(fields["query"])
+        except SqlError:
+            continue
+        if _rename_column(tree, table, *column) if column is not None else _rename_table(tree, table, new_table):
+            requeried += table_as.requery_edits(fields, tree.sql(dialect="postgres"))
+    if not cat.views():
+        return schema.edit_schema("sixfold_requery", requeried, bump=False) if requeried else [], []
 
     cols = cat.columns(table) or ()
     if column is not None:  # the table as the views' queries will read it
@@ -154,7 +166,8 @@ def around_rename(table: str, column: tuple[str, str] | None, new_table: str | N
             continue
         before.append(f"DROP VIEW {quoted_ident(name)}")
         after.append(f"{head.group(0)}{body} {catalog.view_definition_comment(text)}")
-    return before, after
+    # (the edits of sqlite_master first: the rename that follows sets the next schema version)
+    return (schema.edit_schema("sixfold_requery", requeried, bump=False) if requeried else []) + before, after
 
 
 def _rename_column(tree: exp.Expression, table: str, old: str, new: str) -> bool:
@@ -217,16 +230,21 @@ def _has_column(src: exp.Expression, name: str) -> bool:
 
 def dropped_with(relation: str, kind: str, cascade: bool,
                  dropping: frozenset[str] = frozenset()) -> tuple[list[str], tuple[str, str] | None]:
-    """(statements, notice) to run before DROP TABLE / VIEW `relation`: the views that read
-    it, directly or through other views, dropped first (readers of readers before them)
-    under CASCADE; without CASCADE such a view is 2BP01, as in PostgreSQL (SQLite would
-    drop the relation and leave the view failing), unless the same statement drops it
+    """(statements, notice) to run before DROP TABLE / VIEW / MATERIALIZED VIEW `relation`:
+    the views and materialized views that read it, directly or through others, dropped
+    first (readers of readers before them) under CASCADE; without CASCADE such a reader is
+    2BP01, as in PostgreSQL (SQLite would drop the relation and leave a view failing, a
+    materialized view answering its old rows), unless the same statement drops it
     (`dropping`: lower-case names)."""
+    from compute_node.pg_sql import table_as
+
     cat = schema.current()
-    if cat is None or not cat.views() or cat.columns(relation) is None:
+    mats = table_as.matviews()
+    if cat is None or not (cat.views() or mats) or cat.columns(relation) is None:
         return [], None
-    views = cat.views()
-    reads = {name: _relations_read(name, sql, cat) for name, sql in views.items()}
+    reads = {name: _relations_read(name, catalog.view_definition(sql), cat) for name, sql in cat.views().items()
+             if name not in mats}  # (an unpopulated materialized view is a SQLite view: its query is below)
+    reads.update({name: _relations_read(name, fields["query"], cat) for name, fields in mats.items()})
     order: list[str] = []
 
     def visit(target: str, depth: int) -> None:
@@ -242,22 +260,23 @@ def dropped_with(relation: str, kind: str, cascade: bool,
     order = [name for name in order if name not in dropping]
     if not order:
         return [], None
+    shown = [f"materialized view {name}" if name in mats else f"view {name}" for name in order]
     if not cascade:
-        raise SqlError(f"cannot drop {kind} {relation} because other objects depend on it (view {order[-1]} "
+        raise SqlError(f"cannot drop {kind} {relation} because other objects depend on it ({shown[-1]} "
                        f"depends on {kind} {relation}); use DROP ... CASCADE", "2BP01")
-    notice = (f"drop cascades to view {order[0]}" if len(order) == 1 else
-              f"drop cascades to {len(order)} other objects")
-    return [f"DROP VIEW IF EXISTS {quoted_ident(name)}" for name in order], ("00000", notice)
+    notice = f"drop cascades to {shown[0]}" if len(order) == 1 else f"drop cascades to {len(order)} other objects"
+    return [f"DROP {table_as.stored_kind(mats[name]) if name in mats else 'VIEW'} IF EXISTS {quoted_ident(name)}"
+            for name in order], ("00000", notice)
 
 
-def _relations_read(name: str, sqlite_sql: str, cat: schema.Catalog) -> frozenset[str]:
-    """The tables and views a view's definition reads (by lower-case name), once per schema
-    version."""
+def _relations_read(name: str, definition: str, cat: schema.Catalog) -> frozenset[str]:
+    """The tables and views a view's or materialized view's query (PostgreSQL's text) reads,
+    by lower-case name, once per schema version."""
     def read() -> tuple:
         from compute_node.pg_sql.queries import parse_one
 
         try:
-            tree = parse_one(catalog.view_definition(sqlite_sql).strip().rstrip(";"))
+            tree = parse_one(definition.strip().rstrip(";"))
         except SqlError:
             return ()
         return tuple(sorted({t.name.lower() for t in tree.find_all(exp.Table) if isinstance(t.this, exp.Identifier)
