@@ -281,8 +281,14 @@ def _index_element(element: str, ctx) -> str:
     order is C's), NULLS FIRST/LAST dropped (SQLite orders NULLs first), ASC/DESC kept."""
     m = _INDEX_ELEMENT.match(element.strip())
     expr, collation, _opclass, direction = m.groups()
-    if collation and collation.strip('"').lower() not in ("c", "posix", "default"):
-        raise SqlError(f'collation "{collation.strip(chr(34))}" is not supported in an index', "0A000")
+    if collation:
+        from compute_node.pg_sql.queries import collation_checked
+
+        try:
+            written = sqlglot.parse_one(f"SELECT NULL COLLATE {collation}", read="postgres").expressions[0]
+        except sqlglot.errors.ParseError:
+            raise error_near(collation) from None
+        collation_checked(written.expression)
     return _expr_list_sqlite(expr, ctx) + (f" {direction.upper()}" if direction else "")
 
 
@@ -1166,6 +1172,9 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
             return f"{prefix}DEFAULT {val}"
         return f"{prefix}DEFAULT ({val})"
     if isinstance(kind, (exp.CollateColumnConstraint,)):
+        from compute_node.pg_sql.queries import collation_checked
+
+        collation_checked(kind.this)  # (one of code point order, SQLite's BINARY: nothing to declare)
         return ""
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         return prefix + "PRIMARY KEY"

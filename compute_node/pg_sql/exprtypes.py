@@ -688,7 +688,7 @@ def _kind(e: exp.Expression) -> str:
         return kind(e.this)
     if isinstance(e, (exp.JSONExtract, exp.JSONBExtract)) or (
             isinstance(e, exp.Anonymous) and e.name.lower() in ("pg_json_get", "pg_json_path") and
-            len(e.expressions) == 3 and str(e.expressions[2].this) == "0"):  # doc -> key: a json / jsonb
+            len(e.expressions) == 3 and str(e.expressions[2].this) in ("0", "2")):  # doc -> key: json / jsonb
         doc = kind(e.this if not isinstance(e, exp.Anonymous) else e.expressions[0])
         return doc if doc in ("json", "jsonb") else ""
     if isinstance(e, exp.Literal):

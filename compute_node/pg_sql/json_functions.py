@@ -62,18 +62,78 @@ def _found(value, as_text: int):
     return _out(value, as_text)
 
 
-def pg_json_get(doc, key, as_text):
-    """doc -> key (as_text 0) / doc ->> key (1): an object's field or an array's element."""
+# The mode of pg_json_get / pg_json_path / pg_json_extract_path: -> (0) or ->> (1), plus
+# AS_WRITTEN for json (not jsonb), whose values are the document's own text.
+AS_WRITTEN = 2
+
+
+def pg_json_get(doc, key, mode):
+    """doc -> key (mode 0) / doc ->> key (1): an object's field by a text key, an array's
+    element by an integer one (a text key finds nothing in an array, an integer nothing
+    in an object, as in PostgreSQL); mode + AS_WRITTEN: of a json document, as written."""
     if doc is None or key is None:
         return None
-    return _found(_step(_load(doc), key), as_text)
+    if isinstance(key, float):
+        key = int(key) if key.is_integer() else str(key)
+    if mode >= AS_WRITTEN:
+        return _found_as_written(_raw_step(_as_text(doc), key, typed=True), mode - AS_WRITTEN)
+    value = _load(doc)
+    if isinstance(value, list) != isinstance(key, int):
+        return None
+    return _found(_step(value, key), mode)
 
 
-def pg_json_path(doc, path, as_text):
-    """doc #> '{a,b,1}' (as_text 0) / doc #>> '{a,b,1}' (1)."""
+def pg_json_path(doc, path, mode):
+    """doc #> '{a,b,1}' (mode 0) / doc #>> '{a,b,1}' (1); + AS_WRITTEN as pg_json_get."""
     if doc is None or path is None:
         return None
-    return pg_json_extract_path(as_text, doc, *_path_keys(path))
+    return pg_json_extract_path(mode, doc, *_path_keys(path))
+
+
+def _as_text(doc) -> str:
+    if isinstance(doc, bytes):
+        return doc.decode("utf-8", "replace")
+    if isinstance(doc, (int, float)) and not isinstance(doc, bool):
+        return repr(doc)
+    _load(doc)  # (22P02 when it is no JSON)
+    return str(doc)
+
+
+def _raw_step(text: str, key, typed: bool):
+    """The text of `text`'s field `key` (its last, as json keeps duplicates) or element,
+    _MISSING when there is none; `typed`: a key's type says object or array (->), else a
+    path element (#>) is an index in an array."""
+    t = text.strip()
+    if not t or t[0] not in "[{":
+        return _MISSING
+    if t[0] == "{":
+        if typed and isinstance(key, int):
+            return _MISSING
+        found = _MISSING
+        for k, raw in _raw_items(t):
+            if k == str(key):
+                found = raw
+        return found
+    if typed and not isinstance(key, int):
+        return _MISSING
+    try:
+        i = int(key)
+    except (TypeError, ValueError):
+        return _MISSING
+    items = _raw_items(t)
+    if i < 0:
+        i += len(items)
+    return items[i] if 0 <= i < len(items) else _MISSING
+
+
+def _found_as_written(raw, as_text: int):
+    if raw is _MISSING:
+        return None
+    if not as_text:
+        return raw
+    if raw == "null":
+        return None
+    return json.loads(raw) if raw.startswith('"') else raw
 
 
 def _contains(a, b) -> bool:
@@ -393,9 +453,17 @@ def _path_keys(path) -> list[str]:
 
 
 def pg_json_extract_path(as_text, doc, *keys):
-    """json(b)_extract_path(doc, VARIADIC keys) and the _text forms."""
+    """json(b)_extract_path(doc, VARIADIC keys) and the _text forms (as_text + AS_WRITTEN:
+    json's, as written)."""
     if doc is None or any(k is None for k in keys):
         return None
+    if as_text >= AS_WRITTEN:
+        raw = _as_text(doc).strip()
+        for k in keys:
+            raw = _raw_step(raw, k, typed=False)
+            if raw is _MISSING:
+                return None
+        return _found_as_written(raw, as_text - AS_WRITTEN)
     value = _load(doc)
     for k in keys:
         value = _step(value, k)

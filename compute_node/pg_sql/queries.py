@@ -16,9 +16,9 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets,
-    int_coercion, interval_keys, json_rows, lateral, literal_types, more_functions, network_types, numeric,
-    ordered_set, quantified, quotient_text, reflection, routines, schema, serials, set_operations, sql_functions,
-    star_expansion, table_sample, temporal, temporal_functions, values, views,
+    int_coercion, interval_keys, json_functions, json_rows, lateral, literal_types, more_functions, network_types,
+    numeric, ordered_set, quantified, quotient_text, reflection, routines, schema, serials, set_operations,
+    sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT
@@ -934,8 +934,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_substr", expressions=args)
     if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
         return _like_quantified(node)
-    if isinstance(node, exp.Collate) and isinstance(node.expression, exp.Identifier) and \
-            node.expression.name in _BYTE_ORDER_COLLATIONS:  # COLLATE "C": SQLite's BINARY is that order
+    if isinstance(node, exp.Collate) and isinstance(node.expression, (exp.Identifier, exp.Var, exp.Column)) and \
+            _written_collation(node.expression) in _BYTE_ORDER_COLLATIONS:  # "C": SQLite's BINARY is that order
         return exp.Collate(this=node.this, expression=exp.to_identifier("BINARY"))
     like = node.this if isinstance(node, exp.Escape) else node
     if isinstance(like, exp.Like) and "bytea" in (exprtypes.kind(like.this), exprtypes.kind(like.expression)) \
@@ -1106,16 +1106,24 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="pg_to_number", expressions=[
             node.this, node.args.get("format") or exp.Null(), _shown_mode(node)])
     if isinstance(node, (exp.JSONBExtractScalar, exp.JSONBExtract)):
-        return exp.Anonymous(this="pg_json_path", expressions=[
-            node.this, node.expression, exp.Literal.number(1 if isinstance(node, exp.JSONBExtractScalar) else 0)])
-    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and isinstance(node.expression, exp.JSONPath):
+        written = json_functions.AS_WRITTEN if exprtypes.kind(node.this) == "json" else 0
+        return exp.Anonymous(this="pg_json_path", expressions=[node.this, node.expression, exp.Literal.number(
+            written + (1 if isinstance(node, exp.JSONBExtractScalar) else 0))])
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
+        # (json's values as written, jsonb's as jsonb shows them; a key that is no literal too:
+        # SQLite's own -> would have answered, with its own JSON text)
+        written = json_functions.AS_WRITTEN if exprtypes.kind(node.this) == "json" or \
+            str(node.meta.get(_WRITTEN_NAME, "")).startswith("json_") else 0  # (json_extract_path(doc, key))
         out = node.this
-        parts = [p for p in node.expression.expressions if not isinstance(p, exp.JSONPathRoot)]
-        for i, part in enumerate(parts):
-            key = part.this
-            lit = exp.Literal.number(key) if isinstance(key, int) else exp.Literal.string(str(key))
-            last_text = isinstance(node, exp.JSONExtractScalar) and i == len(parts) - 1
-            out = exp.Anonymous(this="pg_json_get", expressions=[out, lit, exp.Literal.number(1 if last_text else 0)])
+        if isinstance(node.expression, exp.JSONPath):
+            parts = [p.this for p in node.expression.expressions if not isinstance(p, exp.JSONPathRoot)]
+            keys = [exp.Literal.number(k) if isinstance(k, int) else exp.Literal.string(str(k)) for k in parts]
+        else:
+            keys = [node.expression]
+        for i, key in enumerate(keys):
+            last_text = isinstance(node, exp.JSONExtractScalar) and i == len(keys) - 1
+            out = exp.Anonymous(this="pg_json_get", expressions=[
+                out, key, exp.Literal.number(written + (1 if last_text else 0))])
         return out
     if isinstance(node, exp.ArrayContainsAll):
         if {"json", "jsonb"} & {exprtypes.kind(node.this), exprtypes.kind(node.expression)}:
@@ -1446,8 +1454,9 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
                 raise SqlError(f"function {name} with {len(args)} arguments does not exist", "42883")
             return exp.Anonymous(this=fn, expressions=args)
         if name in _JSON_EXTRACT_PATH:
+            written = 0 if name.startswith("jsonb") else json_functions.AS_WRITTEN
             return exp.Anonymous(this="pg_json_extract_path", expressions=[
-                exp.Literal.number(_JSON_EXTRACT_PATH[name]), *args])
+                exp.Literal.number(written + _JSON_EXTRACT_PATH[name]), *args])
         if name == "jsonb_agg" and len(args) == 1:
             return _value_aggregate("pg_jsonb_agg", *_ordered(args[0]), node, binary=1)
         if name == "jsonb_object_agg" and len(args) == 2:
@@ -2831,6 +2840,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     _refuse_locking_clause(trees[0])
     _fold_alias_case(trees[0])
     _refuse_ambiguous_order_by(trees[0])
+    _refuse_unknown_collations(trees[0])
     trees[0] = _set_returning_placed(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
     for call in list(tree.find_all(exp.Anonymous)):  # every(x) is bool_and(x), its column named every
@@ -2883,6 +2893,35 @@ def _set_returning_placed(tree: exp.Expression) -> exp.Expression:
         if place:
             raise SqlError(f"set-returning functions are not allowed in {place}", "0A000")
     return tree
+
+
+def collation_checked(name: exp.Expression) -> str:
+    """The name of a collation the user wrote (COLLATE "C", pg_catalog."C"), which must be
+    one of code point order: Sixfold compares text as PostgreSQL's C collation does, so a
+    locale's ("en_US", "de-x-icu") would be ignored and sort otherwise: 0A000; a name in
+    the wrong case ("c": PostgreSQL folds an unquoted C) is 42704, as there."""
+    text = _written_collation(name)
+    if text in _BYTE_ORDER_COLLATIONS:
+        return text
+    if text.lower() in {c.lower() for c in _BYTE_ORDER_COLLATIONS}:
+        raise SqlError(f'collation "{text}" for encoding "UTF8" does not exist', "42704")
+    raise SqlError(f'collation "{text}" is not supported: Sixfold compares text in code point order '
+                   '(COLLATE "C")', "0A000")
+
+
+def _written_collation(name: exp.Expression) -> str:
+    """A COLLATE's name as PostgreSQL reads it: a quoted name as written, another in lower
+    case, pg_catalog's without the schema."""
+    if isinstance(name, exp.Column) and name.table and name.table.lower() == "pg_catalog":
+        name = name.this
+    if isinstance(name, exp.Identifier) and name.quoted:
+        return name.name
+    return name.name.lower()
+
+
+def _refuse_unknown_collations(tree: exp.Expression) -> None:
+    for node in tree.find_all(exp.Collate, exp.CollateColumnConstraint):
+        collation_checked(node.expression if isinstance(node, exp.Collate) else node.this)
 
 
 def _plain_output_name(e: exp.Expression) -> str | None:

@@ -4158,6 +4158,37 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (a + b), a, grouping(a + b, a) from {t} group by cube(a + b, a) order by 1, 2",
         "drop table {t}",
     ],
+    # json's -> gave jsonb's text of the value ({"b": 1.5} for {"b" : 1.50}, 2000 for 2e3);
+    # a key that is no literal (a column, a parameter) reached SQLite's own -> (its JSON
+    # text, ->> of 1.50 the number 1.5); a text key found an array's element, an integer
+    # key an object's field (PostgreSQL: NULL)
+    "json values as written; -> with a column or parameter key": [
+        "create table {t} (id int, k json, j jsonb, key text)",
+        "insert into {t} values (1, '{\"a\": {\"b\" : 1.50}, \"c\": [1,  2], \"d\": 2e3, \"e\": \"x\\u0041\"}', "
+        "'{\"a\": {\"b\" : 1.50}, \"c\": [1,  2], \"d\": 2e3}', 'a'), "
+        "(2, ' [1.0, 2e3, {\"x\" : 1}] ', '[1.0, 2e3, {\"x\" : 1}]', '1')",
+        "select k -> 'a', k -> 'c', k -> 'd', k ->> 'd', k -> 'e', k ->> 'e', k -> 'a' -> 'b' from {t} where id = 1",
+        "select k -> 1, k ->> 1, k -> -1, k #> '{2,x}', k #>> '{1}', j -> 1, j -> -1 from {t} where id = 2",
+        "select json_extract_path(k, 'a'), json_extract_path_text(k, 'a', 'b'), jsonb_extract_path(j, 'a'), "
+        "json_extract_path('{\"a\": {\"b\" : 2e3}}', 'a') from {t} where id = 1",
+        "select id, k -> key, j -> key, j ->> key, j -> 'c' -> 1 from {t} order by id",
+        ("select id, j -> %s, j ->> %s, k -> %s from {t} order by id", ("a", "d", "c")),
+        "select '{\"a\":1,\"a\":2}'::json -> 'a', '{\"1\": 5}'::jsonb -> 1, '[1,2]'::jsonb -> '1', "
+        "'[1,2]'::json ->> '1', '{\"a\" : null}'::json -> 'a', '{\"a\" : null}'::json ->> 'a'",
+        "drop table {t}",
+    ],
+    # a collation other than code point order ("en_US", "sv_SE") was accepted and ignored:
+    # the column sorted as "C" would
+    "collations other than C are refused, not ignored": [
+        "create table {t} (a int, b text collate \"C\")",
+        "insert into {t} values (1, 'abc'), (2, 'ABC'), (3, 'bbc'), (4, 'äbc')",
+        "select b from {t} order by b", "select b from {t} order by b collate \"POSIX\"",
+        "select b from {t} order by b collate ucs_basic desc", "select b from {t} order by b collate pg_catalog.\"default\"",
+        "select a from {t} where b < 'b' collate \"C\" order by a", "select 'a' collate C",
+        "create table {t}_2 (b text collate \"en_US\")", "select b from {t} order by b collate \"sv_SE\"",
+        "alter table {t} add column c text collate \"de_DE\"", "create index {t}_i on {t} (b collate \"en_US\")",
+        "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
@@ -4203,6 +4234,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    **{("collations other than C are refused, not ignored", piece):
+       "collations other than code point order are refused (0A000); a PostgreSQL without the locale says 42704"
+       for piece in ('"en_US"', '"sv_SE"', '"de_DE"')},
     ("operators and functions without a form for the operand's type", "-tm"):
         "a time negated as an interval is refused (0A000)",
     ("operators and functions without a form for the operand's type", "sum(tm)"):
