@@ -311,10 +311,12 @@ def _create_view(text, rest, ctx):
         raise error_near("VIEW")
     stmts = []
     name = _table_name(m.group(3))
+    kept = views.kept_columns_check(name, m.group(5)) if m.group(1) else []
     if m.group(1):
         stmts.append(f"DROP VIEW IF EXISTS {name}")
-    q, _ = query_sqlite(m.group(5), ctx)
+    q, _ = query_sqlite(m.group(5), ctx, named=True)
     cols = m.group(4) or ""
+    views.refuse_duplicate_columns(m.group(5), [c.strip() for c in cols.strip()[1:-1].split(",")] if cols else [])
     # The definition as written rides along in a comment: pg_get_viewdef shows it.
     stmts.append(f"CREATE {'TEMP ' if m.group(2) else ''}VIEW {name}{cols} AS {q} "
                  f"{catalog.view_definition_comment(m.group(5))}")
@@ -322,7 +324,7 @@ def _create_view(text, rest, ctx):
     # fails every ALTER TABLE ... RENAME / DROP COLUMN of the database ("error in view"):
     # it is read once here, so that CREATE VIEW fails as PostgreSQL's does (42703, 42P01).
     stmts.append(f"SELECT 1 FROM {name} LIMIT 0")
-    return Statement(kind="sql", tag="CREATE VIEW", sqlite=tuple(stmts))
+    return Statement(kind="sql", tag="CREATE VIEW", sqlite=(*stmts, *kept))
 
 
 # (a name may be qualified: public.t, public."T", as pg_dump writes them)
@@ -1156,6 +1158,12 @@ def _type_checks(name: str, type_text: str) -> list[str]:
     return checks
 
 
+# Built-in types without a collation (COLLATE on a column of one is 42804).
+_NOT_COLLATABLE = frozenset({pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.FLOAT4, pgtypes.FLOAT8, pgtypes.NUMERIC,
+                             pgtypes.BOOL, pgtypes.DATE, pgtypes.TIME, pgtypes.TIMESTAMP, pgtypes.TIMESTAMPTZ,
+                             pgtypes.INTERVAL, pgtypes.UUID, pgtypes.JSON, pgtypes.JSONB, pgtypes.BYTEA})
+
+
 def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -> str:
     kind = k.args.get("kind")
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
@@ -1175,6 +1183,8 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
         from compute_node.pg_sql.queries import collation_checked
 
         collation_checked(kind.this)  # (one of code point order, SQLite's BINARY: nothing to declare)
+        if type_text and "[" not in type_text and pgtypes.column_oid(type_text) in _NOT_COLLATABLE:
+            raise SqlError(f"collations are not supported by type {pgtypes.pg_type_name(type_text)}", "42804")
         return ""
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         return prefix + "PRIMARY KEY"

@@ -19,7 +19,7 @@ from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
     index_definitions, int_coercion, json_functions, more_functions, network_types, numeric, ordered_set,
     regex_engine, renames, routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as,
-    table_sample, temporal, temporal_functions, triggers, typed_functions, types, values,
+    table_sample, temporal, temporal_functions, triggers, typed_functions, types, values, views,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 from sixfold.errors import SqlError
@@ -1034,6 +1034,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_fk_name", constraints.foreign_key_name, 3, **det)
     conn.create_scalar_function("pg_key_index", lambda t, cols: catalog.key_index(conn, t, cols), 2)
     conn.create_scalar_function("pg_column_type", catalog.serial_column_type, 3, **det)
+    conn.create_scalar_function("pg_view_columns_kept", views.view_columns_kept, 2)
     conn.create_scalar_function("pg_fk_part", constraints.foreign_key_part, 2, **det)
     conn.create_scalar_function("pg_fk_deferral", constraints.foreign_key_deferral, 2, **det)
     conn.create_scalar_function("pg_pretty_condef", _pretty_condef, 1, **det)

@@ -142,8 +142,30 @@ def _contains(a, b) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return all(any(_contains(x, y) for x in a) for y in b)
     if isinstance(a, list) and not isinstance(b, (dict, list)):
-        return any(x == b for x in a)
-    return a == b and type(a) is type(b)
+        return any(_same_scalar(x, b) for x in a)
+    return _same_scalar(a, b)
+
+
+def _same_scalar(a, b) -> bool:
+    """JSON scalars equal as jsonb compares them: numbers by value (25 is 25.0), a boolean
+    only a boolean (Python's True == 1 is not jsonb's)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)):
+        return Decimal(a) == Decimal(b)
+    return type(a) is type(b) and a == b
+
+
+def pg_join_gathered(gathered, separator):
+    """string_agg(DISTINCT ...)'s text: the JSON array json_group_array gathered, its
+    non-NULL values joined by `separator`; NULL when there are none."""
+    if gathered is None:
+        return None
+    parts = [v for v in json.loads(gathered) if v is not None]
+    if not parts:
+        return None
+    return str(separator if separator is not None else "").join(
+        v if isinstance(v, str) else values._json_text(v) for v in parts)
 
 
 def pg_jsonb_contains(a, b):
@@ -281,6 +303,7 @@ def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_json_object", lambda *a: pg_json_object(False, *a), -1, **det)
     conn.create_scalar_function("pg_jsonb_cmp", pg_jsonb_cmp, 2, **det)
+    conn.create_scalar_function("pg_join_gathered", pg_join_gathered, 2, **det)
     conn.create_scalar_function("pg_jsonb_object", lambda *a: pg_json_object(True, *a), -1, **det)
     conn.create_scalar_function("pg_jsonb_concat", pg_jsonb_concat, 2, **det)
     conn.create_scalar_function("pg_json_get", pg_json_get, 3, **det)
@@ -357,6 +380,9 @@ def pg_json_build(shape: str, binary: int, hints: str, *args):
         if args[i] is None:
             raise apsw.SQLError(f"[22004] argument {i + 1}: key must not be null" if binary
                                 else f"[22004] argument {i + 1} cannot be null")
+        key_kind = kinds[i] if i < len(kinds) else ""
+        if key_kind in ("array", "json", "jsonb", "row") or key_kind.startswith("array:"):
+            raise apsw.SQLError("[22023] key value must be scalar, not array, composite, or json")
         pairs.append((_key_text(args[i], kinds[i] if i < len(kinds) else ""), items[i + 1]))
     if binary:
         return values._json_text({k: _load(v) for k, v in pairs})

@@ -1112,8 +1112,17 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         # (json's values as written, jsonb's as jsonb shows them; a key that is no literal too:
         # SQLite's own -> would have answered, with its own JSON text)
+        called = str(node.meta.get(_WRITTEN_NAME, ""))
         written = json_functions.AS_WRITTEN if exprtypes.kind(node.this) == "json" or \
-            str(node.meta.get(_WRITTEN_NAME, "")).startswith("json_") else 0  # (json_extract_path(doc, key))
+            called.startswith("json_") else 0
+        if called.endswith("_extract_path") or called.endswith("_extract_path_text"):
+            # json(b)_extract_path(doc, VARIADIC text[]): each key text, an index in an array
+            path = node.expression
+            keys = [exp.Literal.string(str(p.this)) for p in path.expressions
+                    if not isinstance(p, exp.JSONPathRoot)] if isinstance(path, exp.JSONPath) else [path]
+            return exp.Anonymous(this="pg_json_extract_path", expressions=[
+                exp.Literal.number(written + int(called.endswith("_text"))), node.this, *keys,
+                *(node.args.get("expressions") or [])])
         out = node.this
         if isinstance(node.expression, exp.JSONPath):
             parts = [p.this for p in node.expression.expressions if not isinstance(p, exp.JSONPathRoot)]
@@ -1345,6 +1354,22 @@ def _json_aggregate(name: str, args: list, order: exp.Expression | None, node: e
         last = args.pop()
         args.append(exp.Order(this=last, expressions=order.expressions))
     return _aggregate(name, node, args)
+
+
+def _distinct_ordered(written: exp.Expression, value: exp.Expression, order: exp.Order | None) -> exp.Order:
+    """DISTINCT `value` ORDER BY ..., for an aggregate with DISTINCT whose argument was
+    `written`: its ORDER BY may name only the argument (42P10), the input sorted, NULL
+    last, without one; a term's NULLS as PostgreSQL's default (first when DESC)."""
+    terms = order.expressions if order is not None else [exp.Ordered(this=written.copy())]
+    ordered = []
+    for o in terms:
+        if o.this.sql(dialect="postgres") != written.sql(dialect="postgres"):
+            raise SqlError("in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list", "42P10")
+        desc = bool(o.args.get("desc"))
+        nulls_first = o.args.get("nulls_first")
+        ordered.append(exp.Ordered(this=value.copy(), desc=desc,
+                                   nulls_first=desc if nulls_first is None else bool(nulls_first)))
+    return exp.Order(this=exp.Distinct(expressions=[value]), expressions=ordered)
 
 
 def _ordered(arg: exp.Expression) -> tuple[exp.Expression, exp.Order | None]:
@@ -2673,14 +2698,24 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 k = exprtypes.kind(x)
                 if k in ("num", "float", "interval", "json", "jsonb", "array", ""):
                     raise SqlError(f"array_agg(DISTINCT ...) of {exprtypes.type_label(x)} is not supported", "0A000")
+                written = x
                 if k == "bool":
                     x = exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("t")),
                                       exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))])
-                return exp.Anonymous(this="pg_array_agg", expressions=[exp.Order(
-                    this=exp.Distinct(expressions=[x]),
-                    expressions=[exp.Ordered(this=x.copy(), nulls_first=False)])])
+                return exp.Anonymous(this="pg_array_agg", expressions=[_distinct_ordered(written, x, order)])
             return _json_aggregate("pg_array_agg", [_json_value(value), exp.Literal.string(
                 exprtypes.kind(value))], order, node)
+        if isinstance(node, exp.GroupConcat) and isinstance(_ordered(node.this)[0], exp.Distinct):
+            # string_agg(DISTINCT x, sep [ORDER BY x]): SQLite's DISTINCT takes one argument, so
+            # the distinct values are gathered as a JSON array and joined (NULLs left out)
+            value, order = _ordered(node.this)
+            sep = node.args.get("separator")
+            if len(value.expressions) != 1 or not isinstance(sep, exp.Literal) or not sep.is_string:
+                raise SqlError("string_agg(DISTINCT ...) with a separator that is no constant string is not "
+                               "supported", "0A000")
+            x = value.expressions[0]
+            gathered = exp.Anonymous(this="json_group_array", expressions=[_distinct_ordered(x, x.copy(), order)])
+            return exp.Anonymous(this="pg_join_gathered", expressions=[gathered, sep.copy()])
         if isinstance(node, exp.Array) and len(node.expressions) == 1 and \
                 isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
             # ARRAY(SELECT x ...) -> the rows' array text
@@ -3166,9 +3201,13 @@ def _catalog_types_unqualified(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def query_sqlite(pg_sql: str, ctx: SessionContext) -> tuple[str, int]:
+def query_sqlite(pg_sql: str, ctx: SessionContext, named: bool = False) -> tuple[str, int]:
+    """A query's SQLite text and its highest parameter number; `named`: its result columns
+    named as PostgreSQL names them (a view's columns are its catalog columns)."""
     max_param = [0]
     tree = parse_one(pg_sql)
+    if named:
+        _name_columns(tree)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)
     tree = distinct_on.rewrite(rewrite(tree, ctx, max_param))

@@ -17,7 +17,10 @@ version is inlined only when its definition, translated now, is SQLite's view's 
 
 from __future__ import annotations
 
+import json
 import re
+
+import apsw
 from sqlglot import exp
 
 from compute_node.pg_sql import catalog, exprtypes, schema
@@ -226,6 +229,82 @@ def _has_column(src: exp.Expression, name: str) -> bool:
             exprtypes.cte_named(src.name, src) is None:
         return schema.column_type(src.name, name) is not None
     return any(n == name for n, _ in exprtypes.named_items(src, exprtypes.source_select(src)))
+
+
+def refuse_duplicate_columns(query: str, listed: list[str]) -> None:
+    """42701 for a view two of whose columns would have one name (`SELECT 1, 2`: two
+    ?column?), as PostgreSQL; `listed`: the names CREATE VIEW v (a, b) gives the first
+    ones. A `*` is not spelled out here (its columns are not compared)."""
+    from compute_node.pg_sql.lexing import object_name
+    from compute_node.pg_sql.queries import _first_branch, _pg_column_name, parse_one
+
+    sel = _first_branch(parse_one(query))
+    if not isinstance(sel, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                              isinstance(e.this, exp.Star) for e in sel.expressions):
+        return
+    names = [object_name(n) for n in listed]
+    names += [e.alias if isinstance(e, exp.Alias) else e.name if isinstance(e, exp.Column)
+              else (_pg_column_name(e) or "?column?") for e in sel.expressions[len(names):]]
+    seen = set()
+    for n in names:
+        if n in seen:
+            raise SqlError(f'column "{n}" specified more than once', "42701")
+        seen.add(n)
+
+
+def _item_types(query: str) -> list[str] | None:
+    """The types PostgreSQL would name of a query's select-list items ('' where not told),
+    None when the list has a `*`."""
+    from compute_node.pg_sql.queries import _first_branch, parse_one
+
+    sel = _first_branch(parse_one(query))
+    if not isinstance(sel, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                              isinstance(e.this, exp.Star) for e in sel.expressions):
+        return None
+    out = []
+    for e in sel.expressions:
+        item = e.unalias() if isinstance(e, exp.Alias) else e
+        out.append(exprtypes.type_label(item) if exprtypes.oid(item) is not None else "")
+    return out
+
+
+def kept_columns_check(name: str, query: str | None = None) -> list[str]:
+    """For CREATE OR REPLACE VIEW of an existing view: the statement, to run once the new
+    view is made, that refuses it (42P16) unless it keeps the old view's columns (names
+    and types, in order; new ones may follow), as PostgreSQL requires (the views and
+    queries reading the view rely on them). A type SQLite does not declare (an
+    expression's) is not compared. None to run when there is no such view."""
+    cat = schema.current()
+    old = cat.columns(name) if cat is not None else None
+    if not old or name.strip('"').lower() not in cat.views():
+        return []
+    if query is not None:  # the types of expressions, which SQLite does not declare
+        before, after = _item_types(catalog.view_definition(cat.views()[name.strip('"').lower()])), _item_types(query)
+        for (col, _), a, b in zip(old, before or [], after or []):
+            if a and b and a != b:
+                raise SqlError(f'cannot change data type of view column "{col}" from {a} to {b}', "42P16")
+    shown = json.dumps([[n, d] for n, d in old]).replace("'", "''")
+    bare = name.strip('"').replace('"', '""').replace("'", "''")
+    return [f"SELECT pg_view_columns_kept('{shown}', (SELECT json_group_array(json_array(name, coalesce(type, ''))) "
+            f"FROM pragma_table_info('{bare}')))"]
+
+
+def view_columns_kept(old_json: str, new_json: str) -> int:
+    """SQL function pg_view_columns_kept(old, new): 42P16 when the new columns do not keep
+    the old ones (see kept_columns_check); 1 otherwise."""
+    from compute_node.pg_sql import types as pgtypes
+
+    old, new = json.loads(old_json), json.loads(new_json)
+    if len(new) < len(old):
+        raise apsw.SQLError("[42P16] cannot drop columns from view")
+    for (old_name, old_type), (new_name, new_type) in zip(old, new):
+        if old_name != new_name:
+            raise apsw.SQLError(f'[42P16] cannot change name of view column "{old_name}" to "{new_name}"')
+        a, b = pgtypes.unmarked(old_type), pgtypes.unmarked(new_type)
+        if a and b and pgtypes.pg_type_name(a) != pgtypes.pg_type_name(b):
+            raise apsw.SQLError(f'[42P16] cannot change data type of view column "{old_name}" from '
+                                f"{pgtypes.pg_type_name(a)} to {pgtypes.pg_type_name(b)}")
+    return 1
 
 
 def dropped_with(relation: str, kind: str, cascade: bool,

@@ -4183,11 +4183,53 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create table {t} (a int, b text collate \"C\")",
         "insert into {t} values (1, 'abc'), (2, 'ABC'), (3, 'bbc'), (4, 'äbc')",
         "select b from {t} order by b", "select b from {t} order by b collate \"POSIX\"",
-        "select b from {t} order by b collate ucs_basic desc", "select b from {t} order by b collate pg_catalog.\"default\"",
+        "select b from {t} order by b collate ucs_basic desc",
+        "select b from {t} order by b collate pg_catalog.\"default\"",
         "select a from {t} where b < 'b' collate \"C\" order by a", "select 'a' collate C",
         "create table {t}_2 (b text collate \"en_US\")", "select b from {t} order by b collate \"sv_SE\"",
         "alter table {t} add column c text collate \"de_DE\"", "create index {t}_i on {t} (b collate \"en_US\")",
         "drop table {t}",
+    ],
+    # from json.sql, jsonb.sql, aggregates.sql and collate.sql: @> compared 25 and 25.0 as
+    # different (and true as 1); array_agg(DISTINCT a ORDER BY a DESC) sorted ascending;
+    # string_agg(DISTINCT ...) was SQLite's "DISTINCT aggregates must have exactly one
+    # argument"; json_extract_path dropped its keys after the first; json_build_object took
+    # an array or json key; COLLATE on an integer column was accepted
+    "jsonb containment by value, DISTINCT aggregates' ORDER BY, json keys": [
+        "create table {t} (id int, j jsonb, a int, b text)",
+        "insert into {t} values (1, '{\"age\":25}', 1, 'a'), (2, '{\"age\":25.0}', 2, 'c'), "
+        "(3, '{\"age\":\"25\"}', 1, 'b'), (4, '[true]', 3, 'a'), (5, '[1]', null, null)",
+        "select id from {t} where j @> '{\"age\":25}' order by id",
+        "select id from {t} where j @> '{\"age\":25.0}' order by id",
+        "select id from {t} where j @> '1' order by id", "select id from {t} where j @> 'true' order by id",
+        "select array_agg(distinct a order by a desc), array_agg(distinct a order by a desc nulls last), "
+        "array_agg(distinct a), array_agg(distinct a order by a nulls first) from {t}",
+        "select array_agg(distinct a order by -a) from {t}",
+        "select string_agg(distinct b, ',' order by b desc), string_agg(distinct b, '; ') from {t}",
+        "select id, string_agg(distinct b, '|' order by b) from {t} group by id order by id",
+        "select json_extract_path('{\"f2\":[\"f3\",1],\"f4\":{\"f5\":99}}', 'f2', 0::text), "
+        "json_extract_path_text('{\"f2\":[\"f3\",1]}', 'f2', '1'), json_extract_path('{\"1\": 5}', '1'), "
+        "jsonb_extract_path('{\"f2\":[\"f3\",1.50]}', 'f2', '1')",
+        "select json_build_object('{a,b,c}'::text[], '{d,e,f}'::text[])",
+        "select jsonb_build_object(json '{\"a\":1}', 3)",
+        "select json_build_object('a', '{1}'::int[], 1, 2, true, 3)",
+        "create table {t}_c (a int collate \"C\", b text)", "drop table {t}",
+    ],
+    # CREATE OR REPLACE VIEW dropped, renamed or retyped the view's columns (PostgreSQL:
+    # 42P16, queries reading the view rely on them); a view's columns were named by SQLite
+    # (PG_NUMERIC_TEXT(b) in pg_attribute) and two ?column? were taken (42701)
+    "CREATE OR REPLACE VIEW keeps the columns; view columns named as PostgreSQL names them": [
+        "create table {t} (a int, b int, c numeric(10,1), d text)", "insert into {t} values (5, 10, 1.1, 'xy')",
+        "create or replace view {t}_v as select * from {t}",
+        "create or replace view {t}_v as select * from {t} where a > 1",
+        "create or replace view {t}_v as select a, b, c, d, 1 as e from {t}", "select * from {t}_v",
+        "create or replace view {t}_v as select a from {t}", "create or replace view {t}_v as select 1, * from {t}",
+        "create or replace view {t}_v as select a, b::numeric, c, d, 1 as e from {t}",
+        "create or replace view {t}_v as select b as a, a as b, c, d, 1 as e, 2 as f from {t}", "select * from {t}_v",
+        "create view {t}_w as select 1, 2 from {t}", "create view {t}_w (x, y) as select 1, 2 from {t}",
+        "create view {t}_x as select b::numeric, a + 1, upper(d) from {t}",
+        "select attname from pg_attribute where attrelid = '{t}_x'::regclass order by attnum",
+        "select * from {t}_x", "drop view {t}_x", "drop view {t}_w", "drop view {t}_v", "drop table {t}",
     ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
