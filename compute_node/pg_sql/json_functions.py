@@ -471,11 +471,12 @@ def pg_json_typeof(doc):
     return {dict: "object", list: "array", str: "string"}.get(type(value), "number")
 
 
-def _path_keys(path) -> list[str]:
+def _path_keys(path) -> list[str | None]:
     text = str(path).strip()
     if not (text.startswith("{") and text.endswith("}")):
         raise apsw.SQLError(f'[22P02] malformed array literal: "{text}"')
-    return [k.strip().strip('"') for k in text[1:-1].split(",")] if text[1:-1].strip() else []
+    keys = [k.strip() for k in text[1:-1].split(",")] if text[1:-1].strip() else []
+    return [None if k.upper() == "NULL" else k.strip('"') for k in keys]  # (an unquoted NULL is a null element)
 
 
 def pg_json_extract_path(as_text, doc, *keys):
@@ -505,6 +506,8 @@ def pg_jsonb_set(target, path, new, create_missing=1):
     if target is None or path is None or new is None:
         return None
     doc, keys, repl = _load(target), _path_keys(path), _load(new)
+    if None in keys:
+        raise apsw.SQLError(f"[22004] path element at position {keys.index(None) + 1} is null")
     if not isinstance(doc, (dict, list)):
         raise apsw.SQLError("[22023] cannot set path in scalar")
     if not keys:

@@ -4175,6 +4175,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select id, j -> %s, j ->> %s, k -> %s from {t} order by id", ("a", "d", "c")),
         "select '{\"a\":1,\"a\":2}'::json -> 'a', '{\"1\": 5}'::jsonb -> 1, '[1,2]'::jsonb -> '1', "
         "'[1,2]'::json ->> '1', '{\"a\" : null}'::json -> 'a', '{\"a\" : null}'::json ->> 'a'",
+        "select jsonb_set('{\"d\": {\"1\": [2, 3]}}'::jsonb, '{d,NULL,0}', '[1]')",
+        "select '{\"a\": {\"NULL\": 1}}'::jsonb #> '{a,\"NULL\"}', '{\"a\": 1}'::jsonb #> '{a,NULL}'",
         "drop table {t}",
     ],
     # a collation other than code point order ("en_US", "sv_SE") was accepted and ignored:

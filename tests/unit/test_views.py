@@ -5,9 +5,11 @@ table name; what a view reads is dropped only with CASCADE."""
 
 from __future__ import annotations
 
+import apsw
 import pytest
 
 from compute_node.pg_sql import catalog, renames
+from compute_node.pg_sql.views import view_columns_kept
 from sixfold.errors import SqlError
 from tests.unit.memory_sql import memory_database
 
@@ -96,3 +98,15 @@ def test_dropping_what_a_view_reads_needs_cascade():
     db("drop table ud_t cascade")
     names = {r[0] for r in db("select name from sqlite_master where name like 'ud_%'")}
     assert names == set()
+
+
+def test_a_replaced_view_keeps_the_old_columns():
+    old = '[["a", "int"], ["b", "text"]]'
+    assert view_columns_kept(old, '[["a", "int"], ["b", "text"], ["c", ""]]') == 1  # a new column may follow
+    assert view_columns_kept(old, '[["a", "integer"], ["b", ""]]') == 1  # (a type SQLite does not declare)
+    for new, message in (('[["a", "int"]]', "cannot drop columns from view"),
+                         ('[["b", "int"], ["a", "text"]]', 'cannot change name of view column "a" to "b"'),
+                         ('[["a", "bigint"], ["b", "text"]]', 'view column "a" from integer to bigint')):
+        with pytest.raises(apsw.SQLError, match="42P16") as raised:
+            view_columns_kept(old, new)
+        assert message in str(raised.value)
