@@ -674,7 +674,8 @@ def _encode(data, fmt):
     if f == "base64":
         return base64.encodebytes(b).decode().rstrip("\n")
     if f == "escape":
-        return "".join(chr(c) if 32 <= c < 127 and c != 92 else ("\\\\" if c == 92 else f"\\{c:03o}") for c in b)
+        # (PostgreSQL's escape format escapes only NUL, bytes with the high bit and the backslash)
+        return "".join(chr(c) if 0 < c < 128 and c != 92 else ("\\\\" if c == 92 else f"\\{c:03o}") for c in b)
     raise apsw.SQLError(f'[22023] unrecognized encoding: "{fmt}"')
 
 

@@ -3578,6 +3578,29 @@ def _materialize_shared_ctes(tree: exp.Expression) -> None:
             cte.set("materialized", True)
 
 
+def _refuse_outer_references(derived: exp.Subquery) -> None:
+    """A derived table of DELETE ... USING sees no other FROM item and not the table
+    deleted from (it is no LATERAL): PostgreSQL's 42703 / 42P01 for a column of theirs.
+    Inside the subquery Sixfold's DELETE becomes, SQLite would let it read the row being
+    deleted (`USING (SELECT ... WHERE f1 = x1)` deleted every row it matched). So the
+    derived table is prepared alone; what else fails there is left to the statement."""
+    cat = schema.current()
+    if cat is None or any(isinstance(t.this, exp.Identifier) and exprtypes.cte_named(t.name, t) is not None
+                          for t in derived.find_all(exp.Table)):
+        return  # (a CTE's name means nothing alone)
+    try:
+        cat.query(f"SELECT * FROM ({gen(derived.this.copy())}) LIMIT 0", ())
+    except (apsw.SQLError, SqlError) as e:  # (a session's catalog reads raise SqlError)
+        m = re.search(r'no such column: (\S+)|column "([^"]+)" does not exist', str(e))
+        name = m and (m.group(1) or m.group(2))
+        if name and "." in name:
+            raise SqlError(f'missing FROM-clause entry for table "{name.split(".")[0]}"', "42P01") from None
+        if name:
+            raise SqlError(f'column "{name}" does not exist', "42703") from None
+    except Exception:  # noqa: BLE001 (a form only the full translation takes: the statement says)
+        return
+
+
 def _statement_forms(tree: exp.Expression) -> None:
     """Statement shapes SQLite lacks, rewritten in place: INSERT with fewer values than
     columns, INSERT ... SELECT ... ON CONFLICT with no WHERE, DELETE ... USING, a
@@ -3627,6 +3650,9 @@ def _statement_forms(tree: exp.Expression) -> None:
         where = tree.args.get("where")
         if where is not None:
             inner = inner.where(where.this.copy())
+        for u in tree.args["using"]:
+            for derived in [d for d in u.find_all(exp.Subquery) if d is u or isinstance(d.parent, exp.Join)]:
+                _refuse_outer_references(derived)
         tree.set("using", None)
         tree.set("where", exp.Where(this=exp.In(this=exp.column("rowid"), query=exp.Subquery(this=inner))))
     for sel in list(tree.find_all(exp.Select)):  # SELECT generate_series(...): the series in FROM

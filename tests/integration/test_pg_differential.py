@@ -4233,6 +4233,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select attname from pg_attribute where attrelid = '{t}_x'::regclass order by attnum",
         "select * from {t}_x", "drop view {t}_x", "drop view {t}_w", "drop view {t}_v", "drop table {t}",
     ],
+    # a derived table in DELETE ... USING read the row being deleted (SQLite resolved x1 to
+    # the DELETE's table inside the subquery Sixfold makes of it): `USING (SELECT ... WHERE
+    # f1 = x1)` deleted the rows it matched, where PostgreSQL says 42703 (join.sql)
+    "DELETE ... USING a derived table that names the deleted table's columns": [
+        "create table {t} (x1 int)", "create table {t}_i (f1 int)",
+        "insert into {t} values (1), (2), (3)", "insert into {t}_i values (1), (5)",
+        "delete from {t} using (select * from {t}_i where f1 = x1) ss",
+        "delete from {t} using (select * from {t}_i where f1 = {t}.x1) ss", "select * from {t} order by 1",
+        "delete from {t} using (select f1 from {t}_i) ss where ss.f1 = x1", "select * from {t} order by 1",
+        "with c as (select 2 as v) delete from {t} using (select v from c) c2 where x1 = c2.v returning x1",
+        "select * from {t} order by 1", "drop table {t}_i", "drop table {t}",
+    ],
+    # encode(..., 'escape') escaped control characters (\022), which PostgreSQL keeps as
+    # they are: it escapes only NUL, bytes with the high bit set and the backslash
+    "encode escape keeps control characters": [
+        "select encode('\\x1234567890abcdef005c7f'::bytea, 'escape')", "select encode('\\x09410a'::bytea, 'escape')",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
