@@ -326,6 +326,31 @@ def _sqrt(value):
     return math.sqrt(x)
 
 
+def _trig(fn, low: float | None = None, high: float | None = None, finite: bool = False, cot: bool = False):
+    """A float8 function of PostgreSQL's with its range checks ("input is out of range",
+    22003): SQLite's answers NULL (asin(2), acosh(0.5)) or a NaN it stores as NULL (tan of
+    Infinity), and has no cot."""
+    def call(value):
+        if value is None:
+            return None
+        x = float(value)
+        if finite and math.isinf(x) or low is not None and x < low or high is not None and x > high:
+            raise apsw.SQLError("[22003] input is out of range")
+        if cot:
+            t = math.tan(x)
+            return math.inf if t == 0 else 1.0 / t
+        if fn is math.atanh and abs(x) == 1:
+            return math.copysign(math.inf, x)
+        return fn(x)
+    return call
+
+
+_TRIG = {"sin": _trig(math.sin, finite=True), "cos": _trig(math.cos, finite=True),
+         "tan": _trig(math.tan, finite=True), "cot": _trig(None, finite=True, cot=True),
+         "asin": _trig(math.asin, -1.0, 1.0), "acos": _trig(math.acos, -1.0, 1.0),
+         "acosh": _trig(math.acosh, 1.0), "atanh": _trig(math.atanh, -1.0, 1.0)}
+
+
 @typed_functions.sql_function
 def _farith(op, a, b, single):
     """a + b, a - b, a * b of floats as PostgreSQL's float8 (or float4, both operands real)
@@ -1005,6 +1030,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_log", _log_base, 2, **det)
     conn.create_scalar_function("pg_exp", _exp, 2, **det)
     conn.create_scalar_function("pg_sqrt", _sqrt, 1, **det)
+    for name, fn in _TRIG.items():  # (in place of SQLite's own)
+        conn.create_scalar_function(name, fn, 1, **det)
     conn.create_scalar_function("pg_substr", _substr, 2, **det)
     conn.create_scalar_function("pg_substr", _substr, 3, **det)
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)

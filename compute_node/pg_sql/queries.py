@@ -3251,13 +3251,15 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         if strong:
             return strong
         to = e.args.get("to")
-        t = to.sql("postgres").lower().split("(")[0] if to is not None else ""
+        t = to.sql("postgres").lower().split("(")[0].split("[")[0].strip() if to is not None else ""  # (int[]: int4)
         return {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "text": "text",
                 "boolean": "bool", "double precision": "float8", "real": "float4", "decimal": "numeric",
                 "varchar": "varchar", "timestamp": "timestamp", "timestamptz": "timestamptz",
                 "date": "date", "char": "bpchar", '"char"': "char"}.get(t, t.split(".")[-1] or "?column?")
     if isinstance(e, exp.Anonymous):
         return e.name.lower()
+    if isinstance(e, (exp.Sqrt, exp.Cbrt)) and not e.meta.get(_WRITTEN_NAME):
+        return "?column?"  # |/ x and ||/ x: operators, which name nothing (sqrt(x) has its written name)
     if isinstance(e, exp.SHA2Digest):
         return f"sha{e.args['length'].this}"
     if isinstance(e, (exp.Window, exp.WithinGroup, exp.Filter)):
