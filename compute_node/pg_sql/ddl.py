@@ -332,6 +332,34 @@ _ALTER = re.compile(rf"\s*table\s+(if\s+exists\s+)?(only\s+)?((?:{_NAME_PART}\s*
                     re.IGNORECASE | re.DOTALL)
 
 
+# ALTER TABLE's actions that may be given several at once, comma-separated (RENAME may not).
+_COMBINED_ACTION = re.compile(r"(add|drop|alter)\b", re.IGNORECASE)
+
+
+def _combined(text, head: str, actions: list[str], ctx) -> Statement:
+    """ALTER TABLE t DROP COLUMN a, ADD COLUMN b int ...: each action as its own ALTER
+    TABLE, in order, in the one statement (one transaction: all or none). Each is
+    translated against the table as the statement finds it, so an action that relies on
+    one before it (ADD COLUMN x, ADD CONSTRAINT c CHECK (x > 0)) is refused as it would
+    be alone."""
+    parts = [alter(text, f"{head}{a.strip()}", ctx) for a in actions]
+    if any(not isinstance(p, Statement) or p.kind not in ("sql", "noop") for p in parts):
+        raise SqlError("this combination of ALTER TABLE actions is not supported: give them one at a time", "0A000")
+    # An action that edits sqlite_master sets the schema version to the one after the
+    # version it was translated at; after the actions before it (whose DDL moved the
+    # version on) that would be no new version, and the session would keep its parsed
+    # schema: the i-th action's is moved COMBINED_SCHEMA_VERSION_STEP * i further.
+    sqlite = [_SCHEMA_VERSION_SET.sub(lambda m, i=i: f"PRAGMA schema_version = "
+                                      f"{int(m.group(1)) + i * COMBINED_SCHEMA_VERSION_STEP}", q)
+              for i, p in enumerate(parts) for q in p.sqlite]
+    notice = next((p.notice for p in parts if p.notice), None)
+    return Statement(kind="sql", tag="ALTER TABLE", sqlite=tuple(sqlite), notice=notice)
+
+
+_SCHEMA_VERSION_SET = re.compile(r"^PRAGMA schema_version = (\d+)$")
+COMBINED_SCHEMA_VERSION_STEP = 1000  # above the schema versions one ALTER TABLE action's DDL can use
+
+
 def alter(text, rest, ctx):
     if re.match(r"\s*type\b", rest, re.IGNORECASE):
         return enums.alter_type(rest)
@@ -351,6 +379,9 @@ def alter(text, rest, ctx):
         raise SqlError(f"ALTER {what} is not supported", "0A000")
     table = _table_name(m.group(3))
     action = m.group(4).strip()
+    several = split_top_level(action)
+    if len(several) > 1 and all(_COMBINED_ACTION.match(a.strip()) for a in several):
+        return _combined(text, rest[:m.start(4)], several, ctx)
     low = " ".join(action.lower().split())
     bare = table.strip('"')
     st = lambda *sql: Statement(kind="sql", tag="ALTER TABLE", sqlite=tuple(sql))
@@ -415,6 +446,13 @@ def alter(text, rest, ctx):
     dm = re.match(r"drop\s+(column\s+)?(if\s+exists\s+)?(\S+)(\s+(cascade|restrict))?$", action, re.IGNORECASE)
     if dm and dm.group(3).lower() != "constraint":
         col = ident(dm.group(3))
+        cat = schema.current()
+        columns = cat.columns(bare) if cat is not None else None
+        if columns is not None and col.strip('"') not in {n for n, _ in columns}:
+            missing = f'column "{col.strip(chr(34))}" of relation "{bare}" does not exist'
+            if dm.group(2):  # IF EXISTS
+                return Statement(kind="noop", tag="ALTER TABLE", notice=("00000", f"{missing}, skipping"))
+            raise SqlError(missing, "42703")
         owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in serials.owned_sequences(bare, col.strip('"'))]
         return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
                   f"ALTER TABLE {table} DROP COLUMN {col}", *owned)

@@ -4262,6 +4262,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select |/ 16::float8, ||/ 27::float8, sqrt(16::float8), cbrt(8::float8)",
         "select '{1,null,3}'::int[], '{a}'::text[], '{a}'::varchar(3)[]",
     ],
+    # ALTER TABLE with several actions (DROP COLUMN a, DROP COLUMN b; ADD COLUMN x, ADD
+    # COLUMN y) was refused or a syntax error; DROP COLUMN of a missing column said
+    # 'column ""x"" does not exist', and with IF EXISTS failed instead of a notice
+    "ALTER TABLE with several actions; DROP COLUMN of a missing column": [
+        "create table {t} (key int primary key, drop1 int, keep1 text, drop2 numeric, keep2 float)",
+        "insert into {t} values (1, 1, '1', '1', 1)", "alter table {t} drop column drop1, drop column drop2",
+        "select * from {t}", "alter table {t} add column a int default 7, add column b text default 'x,y'",
+        "alter table {t} alter column a set default 8, alter column b drop default", "insert into {t} (key) values (2)",
+        "select * from {t} order by key", "alter table {t} add column c int, drop column nosuch",
+        "alter table {t} drop column nosuch", "alter table {t} drop column if exists nosuch",
+        "select * from {t} order by key", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
