@@ -332,6 +332,31 @@ _ALTER = re.compile(rf"\s*table\s+(if\s+exists\s+)?(only\s+)?((?:{_NAME_PART}\s*
                     re.IGNORECASE | re.DOTALL)
 
 
+# ALTER TABLE actions a view has not (PostgreSQL's names of them), by the action's start.
+_NOT_FOR_VIEWS = ((re.compile(r"add constraint |add (primary key|unique|check|foreign key|exclude)\b"),
+                   "ADD CONSTRAINT"),
+                  (re.compile(r"add (column )?(?!constraint\b)"), "ADD COLUMN"),
+                  (re.compile(r"drop constraint "), "DROP CONSTRAINT"),
+                  (re.compile(r"drop (column )?(?!constraint\b)"), "DROP COLUMN"),
+                  (re.compile(r"alter (column )?\S+ set not null"), "ALTER COLUMN ... SET NOT NULL"),
+                  (re.compile(r"alter (column )?\S+ drop not null"), "ALTER COLUMN ... DROP NOT NULL"),
+                  (re.compile(r"alter (column )?\S+ (set data )?type "), "ALTER COLUMN ... SET DATA TYPE"))
+
+
+def _refuse_on_view(name: str, action: str) -> None:
+    """42809 for an ALTER TABLE action a view cannot take (SQLite's ALTER found no table
+    to change and said nothing, or said something else); `action`: lower case, spaced."""
+    cat = schema.current()
+    if cat is None or name.lower() not in cat.views():
+        return
+    for pattern, shown in _NOT_FOR_VIEWS:
+        if pattern.match(action):
+            raise SqlError(f'ALTER action {shown} cannot be performed on relation "{name}"', "42809")
+    if re.match(r"alter (column )?\S+ (set|drop) default\b", action):  # (PostgreSQL's: for INSERT into it)
+        raise SqlError("ALTER COLUMN ... SET / DROP DEFAULT of a view is not supported (a view takes no INSERT "
+                       "here)", "0A000")
+
+
 # ALTER TABLE's actions that may be given several at once, comma-separated (RENAME may not).
 _COMBINED_ACTION = re.compile(r"(add|drop|alter)\b", re.IGNORECASE)
 
@@ -384,6 +409,7 @@ def alter(text, rest, ctx):
         return _combined(text, rest[:m.start(4)], several, ctx)
     low = " ".join(action.lower().split())
     bare = table.strip('"')
+    _refuse_on_view(bare, low)
     st = lambda *sql: Statement(kind="sql", tag="ALTER TABLE", sqlite=tuple(sql))
     pm = re.match(r"add\s+(?:constraint\s+(\"[^\"]+\"|\w+)\s+)?(primary\s+key|unique)\s*\(([^)]*)\)", action, re.IGNORECASE)
     if pm:

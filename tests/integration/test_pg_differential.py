@@ -4274,6 +4274,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "alter table {t} drop column nosuch", "alter table {t} drop column if exists nosuch",
         "select * from {t} order by key", "drop table {t}",
     ],
+    # ALTER TABLE ... SET NOT NULL on a view answered ALTER TABLE and did nothing
+    # (PostgreSQL: 42809, as for the other actions a view cannot take) (alter_table.sql)
+    "ALTER TABLE actions a view cannot take": [
+        "create table {t} (a int)", "create view {t}_v as select a from {t}",
+        "alter table {t}_v alter column a set not null", "alter table {t}_v alter column a drop not null",
+        "alter table {t}_v add column b int", "alter table {t}_v drop column a",
+        "alter table {t}_v alter column a type text",
+        "alter table {t}_v add constraint c check (a > 0)", "alter table {t}_v add check (a > 0)",
+        "select * from {t}_v", "drop view {t}_v", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
