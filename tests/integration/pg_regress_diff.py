@@ -34,7 +34,8 @@ STATEMENTS_PER_FILE_MAX = 20_000
 _COPY_FROM_FILE = re.compile(r"^COPY\s+(\S+)\s+FROM\s+:'filename'", re.IGNORECASE)
 _SET_FILENAME = re.compile(r"\\set filename :abs_srcdir '([^']+)'")
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
-_COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+stdin\b", re.IGNORECASE | re.DOTALL)
+# (PostgreSQL reads COPY ... FROM STDOUT as FROM STDIN)
+_COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+std(in|out)\b", re.IGNORECASE | re.DOTALL)
 _COPY_STDOUT = re.compile(r"^COPY\b.*\bTO\s+stdout\b", re.IGNORECASE | re.DOTALL)
 
 
