@@ -304,6 +304,9 @@ _PG_TYPE_COLUMNS = (
     "0 AS typcollation, NULL AS typdefault, NULL AS typacl, NULL AS typdefaultbin")
 
 
+# A column of an enum type (its holder view, enums.py): information_schema's USER-DEFINED
+_ENUM_COLUMN = (f"EXISTS (SELECT 1 FROM sqlite_master e WHERE e.type = 'view' "
+                f"AND e.name = '{enums.HOLDER_PREFIX}' || lower({_DECL}))")
 # A column's pg_type.typstorage (functions._type_storage)
 _STORAGE = "pg_type_storage(p.type)"
 RELATIONS: dict[str, str] = {
@@ -514,12 +517,13 @@ INFORMATION_SCHEMA: dict[str, str] = {
         "SELECT {database} AS table_catalog, 'public' AS table_schema, m.name AS table_name, "
         "p.name AS column_name, p.cid + 1 AS ordinal_position, pg_default_text(p.dflt_value, p.type) AS column_default, "
         "CASE WHEN p.\"notnull\" OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS is_nullable, "
-        f"pg_type_name({_DECL}) AS data_type, pg_char_max_length(p.type) AS character_maximum_length, "
+        f"CASE WHEN {_ENUM_COLUMN} THEN 'USER-DEFINED' ELSE pg_type_name({_DECL}) END AS data_type, "
+        "pg_char_max_length(p.type) AS character_maximum_length, "
         f"pg_information_precision({_DECL}, 'numeric_precision') AS numeric_precision, "
         f"pg_information_precision({_DECL}, 'numeric_precision_radix') AS numeric_precision_radix, "
         f"pg_information_precision({_DECL}, 'numeric_scale') AS numeric_scale, "
         f"pg_information_precision({_DECL}, 'datetime_precision') AS datetime_precision, "
-        f"pg_udt_name({_DECL}) AS udt_name, "
+        f"CASE WHEN {_ENUM_COLUMN} THEN lower({_DECL}) ELSE pg_udt_name({_DECL}) END AS udt_name, "
         "CASE WHEN p.hidden IN (2, 3) THEN 'ALWAYS' ELSE 'NEVER' END AS is_generated, "
         "CASE WHEN p.hidden IN (2, 3) THEN pg_generated_text(m.sql, p.name) END AS generation_expression, "
         f"CASE WHEN {_IDENTITY} THEN 'YES' ELSE 'NO' END AS is_identity, "

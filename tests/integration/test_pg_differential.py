@@ -4057,6 +4057,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where j = '2.5' or n = '0123' or e = '01' order by id",
         "select max(n), min(n), max(e) from {t}", "select j::text, n::text, e::text from {t} where id = 1",
         "alter table {t} add column z jsonb default '1.000'", "select z from {t} where id = 1",
+        "select column_name, data_type, udt_name from information_schema.columns where table_name = '{t}' "
+        "order by ordinal_position",
         "create table {t}_2 as select id, j, k, n from {t}", "select * from {t}_2 order by id",
         "alter table {t}_2 alter column n type text", "select n from {t}_2 order by id",
         "drop table {t}_2", "drop table {t}", "drop type {t}_e",
