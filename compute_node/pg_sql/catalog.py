@@ -305,8 +305,8 @@ _PG_TYPE_COLUMNS = (
 
 
 # A column of an enum type (its holder view, enums.py): information_schema's USER-DEFINED
-_ENUM_COLUMN = (f"EXISTS (SELECT 1 FROM sqlite_master e WHERE e.type = 'view' "
-                f"AND e.name = '{enums.HOLDER_PREFIX}' || lower({_DECL}))")
+_ENUM_HOLDER = f"FROM sqlite_master e WHERE e.type = 'view' AND e.name = '{enums.HOLDER_PREFIX}' || lower({_DECL})"
+_ENUM_COLUMN = f"EXISTS (SELECT 1 {_ENUM_HOLDER})"
 # A column's pg_type.typstorage (functions._type_storage)
 _STORAGE = "pg_type_storage(p.type)"
 RELATIONS: dict[str, str] = {
@@ -373,8 +373,7 @@ RELATIONS: dict[str, str] = {
         ") x"),
     "pg_attribute": (
         f"SELECT {PG_OID_BASE} + m.rowid AS attrelid, p.name AS attname, "
-        f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid FROM sqlite_master e WHERE e.type = 'view' "
-        f"AND e.name = '{enums.HOLDER_PREFIX}' || lower({_DECL})), CASE WHEN pg_column_domain(m.sql, p.name) "
+        f"coalesce((SELECT {enums.ENUM_OID_BASE} + e.rowid {_ENUM_HOLDER}), CASE WHEN pg_column_domain(m.sql, p.name) "
         f"IS NOT NULL THEN {domains.DOMAIN_OID_BASE} + {_DOMAIN_HOLDER} END, pg_type_oid({_DECL})) AS atttypid, "
         f"pg_typmod({_DECL}) AS atttypmod, p.cid + 1 AS attnum, "
         f"(p.\"notnull\" OR {_ROWID_KEY}) AS attnotnull, {_HAS_DEFAULT} AS atthasdef, "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import exprtypes, grouping_sets, schema
 from sixfold.errors import SqlError
 
 # Aggregates sqlglot reads as plain calls (the rest are exp.AggFunc).
@@ -119,8 +119,6 @@ def _group_keys(sel: exp.Select) -> tuple[list[exp.Expression], list[exp.Express
     as what it names; with ROLLUP, CUBE or GROUPING SETS the first are every set's members
     (a column in no set is ungrouped) and the second those common to all sets (only they
     make a primary key whole, as in PostgreSQL). None when a position is out of range."""
-    from compute_node.pg_sql import grouping_sets
-
     group = sel.args.get("group")
     if group is None:
         return [], []

@@ -24,6 +24,7 @@ import apsw
 from sqlglot import exp
 
 from compute_node.pg_sql import catalog, exprtypes, schema
+from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.statement import SessionContext
 from sixfold.errors import SqlError
@@ -231,20 +232,31 @@ def _has_column(src: exp.Expression, name: str) -> bool:
     return any(n == name for n, _ in exprtypes.named_items(src, exprtypes.source_select(src)))
 
 
-def refuse_duplicate_columns(query: str, listed: list[str]) -> None:
-    """42701 for a view two of whose columns would have one name (`SELECT 1, 2`: two
-    ?column?), as PostgreSQL; `listed`: the names CREATE VIEW v (a, b) gives the first
-    ones. A `*` is not spelled out here (its columns are not compared)."""
-    from compute_node.pg_sql.lexing import object_name
-    from compute_node.pg_sql.queries import _first_branch, _pg_column_name, parse_one
+def _select_items(query: str) -> list[exp.Expression] | None:
+    """A query's (first branch's) select-list items, None when it has a `*` (not spelled
+    out here) or is no SELECT."""
+    from compute_node.pg_sql.queries import _first_branch, parse_one
 
     sel = _first_branch(parse_one(query))
     if not isinstance(sel, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
                                               isinstance(e.this, exp.Star) for e in sel.expressions):
+        return None
+    return sel.expressions
+
+
+def refuse_duplicate_columns(query: str, listed: list[str]) -> None:
+    """42701 for a view two of whose columns would have one name (`SELECT 1, 2`: two
+    ?column?), as PostgreSQL; `listed`: the names CREATE VIEW v (a, b) gives the first
+    ones. A `*`'s columns are not compared."""
+    from compute_node.pg_sql.lexing import object_name
+    from compute_node.pg_sql.queries import _pg_column_name
+
+    items = _select_items(query)
+    if items is None:
         return
     names = [object_name(n) for n in listed]
     names += [e.alias if isinstance(e, exp.Alias) else e.name if isinstance(e, exp.Column)
-              else (_pg_column_name(e) or "?column?") for e in sel.expressions[len(names):]]
+              else (_pg_column_name(e) or "?column?") for e in items[len(names):]]
     seen = set()
     for n in names:
         if n in seen:
@@ -255,17 +267,11 @@ def refuse_duplicate_columns(query: str, listed: list[str]) -> None:
 def _item_types(query: str) -> list[str] | None:
     """The types PostgreSQL would name of a query's select-list items ('' where not told),
     None when the list has a `*`."""
-    from compute_node.pg_sql.queries import _first_branch, parse_one
-
-    sel = _first_branch(parse_one(query))
-    if not isinstance(sel, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
-                                              isinstance(e.this, exp.Star) for e in sel.expressions):
+    items = _select_items(query)
+    if items is None:
         return None
-    out = []
-    for e in sel.expressions:
-        item = e.unalias() if isinstance(e, exp.Alias) else e
-        out.append(exprtypes.type_label(item) if exprtypes.oid(item) is not None else "")
-    return out
+    return [exprtypes.type_label(item) if exprtypes.oid(item) is not None else ""
+            for item in (e.unalias() if isinstance(e, exp.Alias) else e for e in items)]
 
 
 def kept_columns_check(name: str, query: str | None = None) -> list[str]:
@@ -292,8 +298,6 @@ def kept_columns_check(name: str, query: str | None = None) -> list[str]:
 def view_columns_kept(old_json: str, new_json: str) -> int:
     """SQL function pg_view_columns_kept(old, new): 42P16 when the new columns do not keep
     the old ones (see kept_columns_check); 1 otherwise."""
-    from compute_node.pg_sql import types as pgtypes
-
     old, new = json.loads(old_json), json.loads(new_json)
     if len(new) < len(old):
         raise apsw.SQLError("[42P16] cannot drop columns from view")
