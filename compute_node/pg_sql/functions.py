@@ -917,6 +917,36 @@ def _bpchar(v, n, padded):
     return text.ljust(int(n)) if padded else text
 
 
+NAME_BYTES_MAX = 63  # PostgreSQL's NAMEDATALEN - 1
+
+
+def name_value(v):
+    """v::name: its text cut to 63 bytes, at a character's boundary, as PostgreSQL cuts it."""
+    if v is None:
+        return None
+    text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+    data = text.encode("utf-8")
+    if len(data) <= NAME_BYTES_MAX:
+        return text
+    return data[:NAME_BYTES_MAX].decode("utf-8", "ignore")
+
+
+_OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
+
+
+def _internal_char(v):
+    """v::"char", the one-byte type: its first byte, or the byte a \\ooo escape names; shown
+    as PostgreSQL's charout shows it (a byte above 127 as \\ooo, the zero byte as '')."""
+    if v is None:
+        return None
+    text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+    m = _OCTAL_ESCAPE.fullmatch(text)
+    byte = int(m.group(1), 8) & 0xFF if m else (text.encode("utf-8") or b"\0")[0]
+    if byte == 0:
+        return ""
+    return chr(byte) if byte < 128 else f"\\{byte:03o}"
+
+
 def _numeric_text_order(a: str, b: str) -> int:
     """The pg_numeric collation: a numeric column's texts ('2.50', '10') by their values
     (2.50 = 2.5). Anything that is no finite number (the column's input trigger refuses
@@ -1058,6 +1088,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
     conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
+    conn.create_scalar_function("pg_name", name_value, 1, **det)
+    conn.create_scalar_function("pg_internal_char", _internal_char, 1, **det)
     conn.create_scalar_function("pg_unique_name", constraints.unique_name, 3, **det)
     conn.create_scalar_function("pg_fk_name", constraints.foreign_key_name, 3, **det)
     conn.create_scalar_function("pg_key_index", lambda t, cols: catalog.key_index(conn, t, cols), 2)

@@ -82,13 +82,26 @@ def _move_select_list_functions(tree: exp.Expression) -> None:
     n = 0
     for sel in list(tree.find_all(exp.Select)):
         found = [(i, e) for i, e in enumerate(sel.expressions) if _item_srf(e)]
-        if len(found) != 1 or sel.args.get("group") or any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
+        if not found or sel.args.get("group") or any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
+            continue
+        n += 1
+        alias = f"pg_srf{n}"
+        if len(found) > 1:  # several unnest()s: in step, as long as the longest (unnest(a, b) in FROM)
+            if any(_item_srf(e) != "unnest" or len(e.unalias().expressions) > 0 for _i, e in found):
+                continue
+            names = [f"pg_u{k}" for k in range(len(found))]
+            source = exp.Unnest(expressions=[e.unalias().this.copy() for _i, e in found],
+                                alias=exp.TableAlias(this=exp.to_identifier(alias),
+                                                     columns=[exp.to_identifier(c) for c in names]))
+            for (i, e), c in zip(found, names):
+                shown = e.alias if isinstance(e, exp.Alias) else "unnest"
+                shown_as = exp.to_identifier(shown, quoted=True)
+                sel.expressions[i].replace(exp.alias_(exp.column(c, table=alias), shown_as))
+            _add_source(sel, source)
             continue
         i, e = found[0]
         name = _item_srf(e)
         inner = e.unalias()
-        n += 1
-        alias = f"pg_srf{n}"
         if name == "unnest":
             source = exp.Unnest(expressions=[inner.this.copy()], alias=exp.TableAlias(this=exp.to_identifier(alias)))
         else:
@@ -96,10 +109,15 @@ def _move_select_list_functions(tree: exp.Expression) -> None:
         shown = e.alias if isinstance(e, exp.Alias) else name
         column = exp.column(_ONE_COLUMN[name] or alias, table=alias)
         sel.expressions[i].replace(exp.alias_(column, exp.to_identifier(shown, quoted=True)))
-        if sel.args.get("from_") is None and sel.args.get("from") is None:
-            sel.set("from_", exp.From(this=source))
-        else:
-            sel.append("joins", exp.Join(this=source))
+        _add_source(sel, source)
+
+
+def _add_source(sel: exp.Select, source: exp.Expression) -> None:
+    """`source` as the FROM of `sel`, or joined to the FROM it has."""
+    if sel.args.get("from_") is None and sel.args.get("from") is None:
+        sel.set("from_", exp.From(this=source))
+    else:
+        sel.append("joins", exp.Join(this=source))
 
 
 # Set-returning functions that are unnest() of an array function.

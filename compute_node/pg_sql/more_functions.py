@@ -3,7 +3,7 @@ the translator's SQL calls them by:
 
     reverse, translate, quote_ident, quote_literal, quote_nullable, starts_with,
     bit_length, regexp_match, regexp_split_to_array, gcd, lcm, factorial, cbrt,
-    width_bucket, num_nulls, num_nonnulls, pg_format (format())
+    width_bucket, num_nulls, num_nonnulls, pg_format (format()), pg_overlay (overlay())
 
 Errors carry PostgreSQL's SQLSTATE in the message ('[22003] ...'). `FUNCTION_KINDS` and
 `NODE_KINDS` give their result kinds to exprtypes (so booleans print t/f, arrays are
@@ -26,6 +26,11 @@ _INT8 = 2**63
 _KEYWORDS_NEEDING_QUOTES = frozenset({"select", "from", "where", "table", "order", "group", "user", "all", "and", "or",
                                       "not", "null", "true", "false", "as", "by", "in", "is", "on", "limit", "union",
                                       "case", "when", "then", "else", "end", "create", "primary", "check", "column"})
+
+
+def _overlay_for(s, r, start, count, *, bytea=False):
+    """overlay(... for count): NULL when count is."""
+    return None if count is None else overlay(s, r, start, count, bytea=bytea)
 
 
 def _text(v) -> str:
@@ -326,6 +331,33 @@ def lcm(a, b):
     return out
 
 
+def overlay(s, r, start, count=None, *, bytea=False):
+    """overlay(s placing r from start [for count]): s's first start-1 characters (bytes
+    of a bytea), r, then s from start+count (count defaults to r's length)."""
+    if s is None or r is None or start is None:
+        return None
+    if bytea:
+        s, r = bytes(s) if isinstance(s, (bytes, memoryview)) else str(s).encode(), \
+            bytes(r) if isinstance(r, (bytes, memoryview)) else str(r).encode()
+    else:
+        s, r = _text(s), _text(r)
+    count = len(r) if count is None else count
+    if not isinstance(start, int) or not isinstance(count, int):
+        raise apsw.SQLError("[42883] function overlay takes integer positions")
+    if start < 1:
+        raise apsw.SQLError("[22011] negative substring length not allowed")
+    return s[:start - 1] + r + s[max(start - 1 + count, 0):]
+
+
+def _overlay_for(s, r, start, count, *, bytea=False):
+    """overlay(... for count): NULL when count is."""
+    return None if count is None else overlay(s, r, start, count, bytea=bytea)
+
+
+def _text(v) -> str:
+    return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+
+
 def factorial(n):
     if n is None:
         return None
@@ -380,12 +412,16 @@ def register(conn: apsw.Connection) -> None:
                             ("factorial", factorial, 1), ("cbrt", cbrt, 1), ("width_bucket", width_bucket, 4)):
         conn.create_scalar_function(name, fn, nargs, **det)
     conn.create_scalar_function("pg_format", pg_format, -1, deterministic=True)
+    for name, bytea in (("pg_overlay", False), ("pg_overlay_bytea", True)):
+        conn.create_scalar_function(name, functools.partial(overlay, bytea=bytea), 3, **det)
+        conn.create_scalar_function(name, functools.partial(_overlay_for, bytea=bytea), 4, **det)
     conn.create_scalar_function("num_nulls", lambda *a: sum(x is None for x in a), -1, **det)
     conn.create_scalar_function("num_nonnulls", lambda *a: sum(x is not None for x in a), -1, **det)
 
 
 # Result kinds for exprtypes: by function name (sqlglot's Anonymous) and by sqlglot node.
-FUNCTION_KINDS = {"pg_similar": "bool", "pg_chr": "text", "pg_inet_text": "text", "pg_regexp_like": "bool", "pg_bytea_like": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
+FUNCTION_KINDS = {"pg_overlay": "text", "pg_overlay_bytea": "bytea",
+                  "pg_similar": "bool", "pg_chr": "text", "pg_inet_text": "text", "pg_regexp_like": "bool", "pg_bytea_like": "bool", "pg_format": "text", "pg_substring_regex": "text", "pg_to_hex": "text", "regexp_count": "int4", "quote_ident": "text", "quote_literal": "text", "quote_nullable": "text", "gcd": "int", "pg_gcd": "int", "pg_lcm": "int",
                   "lcm": "int", "num_nulls": "int", "num_nonnulls": "int", "regexp_match": "array",
                   "regexp_split_to_array": "array"}
 NODE_KINDS = {exp.SimilarTo: "bool", exp.Hex: "text", exp.RegexpCount: "int4", exp.StartsWith: "bool", exp.BitLength: "int", exp.WidthBucket: "int", exp.Cbrt: "float",

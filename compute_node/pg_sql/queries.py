@@ -21,7 +21,7 @@ from compute_node.pg_sql import (
     sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.functions import PG_VERSION_TEXT
+from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
 from compute_node.pg_sql.lexing import error_near, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold.errors import SqlError
@@ -170,12 +170,13 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 n = to.expressions[0].this
                 return exp.Anonymous(this="substr", expressions=[
                     exp.Cast(this=x, to=exp.DataType.build("TEXT")), exp.Literal.number(1), n.copy()])
+            if t == "NAME":  # cut to 63 bytes
+                return exp.Anonymous(this="pg_name", expressions=[exp.Cast(this=x, to=exp.DataType.build("TEXT"))])
             return exp.Cast(this=x, to=exp.DataType.build("TEXT"))
         if t == "USERDEFINED" and to.sql("postgres").lower() in ('"char"', 'pg_catalog."char"'):
-            # the one-byte internal type (pg_class.relkind's): the text's first character
-            return exp.Anonymous(this="substr", expressions=[
-                exp.Cast(this=_as_text(x, "t", "f"), to=exp.DataType.build("TEXT")), exp.Literal.number(1),
-                exp.Literal.number(1)])
+            # the one-byte internal type (pg_class.relkind's): the text's first byte
+            return exp.Anonymous(this="pg_internal_char", expressions=[
+                exp.Cast(this=_as_text(x, "t", "f"), to=exp.DataType.build("TEXT"))])
         if t == "USERDEFINED":
             token = enums.token_of_type(to.sql("postgres"))
             if token is not None:  # an enum type: a label, compared in the labels' order
@@ -841,6 +842,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         is_float = exprtypes.kind(node) == "float"
         return exp.Anonymous(this="pg_pow", expressions=[node.this, node.expression,
                                                          exp.Literal.number(int(is_float))])
+    if isinstance(node, exp.BitwiseXor):  # a # b: SQLite has no exclusive or
+        a, b = node.this, node.expression
+        return exp.Paren(this=exp.Sub(this=exp.Paren(this=exp.BitwiseOr(this=a.copy(), expression=b.copy())),
+                                      expression=exp.Paren(this=exp.BitwiseAnd(this=a, expression=b))))
+    if isinstance(node, exp.Overlay):  # overlay(s placing r from f [for n])
+        name = "pg_overlay_bytea" if exprtypes.kind(node.this) == "bytea" else "pg_overlay"
+        args = [node.this, node.expression, node.args["from_"]]
+        return exp.Anonymous(this=name, expressions=args + ([node.args["for_"]] if node.args.get("for_") else []))
     math_call = _math_call(node)
     if math_call is not None:
         return math_call
@@ -2969,10 +2978,12 @@ def _plain_output_name(e: exp.Expression) -> str | None:
     return e.name if isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier) else None
 
 
-def _compared_value(e: exp.Expression) -> str:
+def _compared_value(e: exp.Expression) -> tuple[str, str | None]:
     """A select-list item's value, as ORDER BY's ambiguity check compares them: without
     qualifiers, and without casts that may keep the type (id::int of an int column is id
-    itself to PostgreSQL; a cast whose types are not both known counts as one of those)."""
+    itself to PostgreSQL; a cast whose types are not both known counts as one of those);
+    second, the same with its qualifiers when every column in it has one (pa.x and pb.x
+    differ; x may be either, so it is compared without)."""
     e = e.unalias() if isinstance(e, exp.Alias) else e
     kept = [bool(k) and bool(o) and k != o for k, o in
             ((exprtypes.kind(c.this), exprtypes.kind(c)) for c in e.find_all(exp.Cast))]  # (in the tree: kinds
@@ -2983,9 +2994,11 @@ def _compared_value(e: exp.Expression) -> str:
                 e = cast.this
             else:
                 cast.replace(cast.this)
-    for col in e.find_all(exp.Column):
+    columns = list(e.find_all(exp.Column))
+    qualified = e.sql("postgres") if columns and all(c.table for c in columns) else None
+    for col in columns:
         col.set("table", None)
-    return e.sql("postgres")
+    return e.sql("postgres"), qualified
 
 
 def _refuse_ambiguous_order_by(tree: exp.Expression) -> None:
@@ -2999,9 +3012,14 @@ def _refuse_ambiguous_order_by(tree: exp.Expression) -> None:
             key = o.this
             if not isinstance(key, exp.Column) or key.table or not isinstance(key.this, exp.Identifier):
                 continue
-            named = {_compared_value(e) for e in sel.expressions if _plain_output_name(e) == key.name}
-            if len(named) > 1:
+            items = [e for e in sel.expressions if _plain_output_name(e) == key.name]
+            named = [_compared_value(e) for e in items]
+            if any(a != b and (a[0] != b[0] or None not in (a[1], b[1])) for a in named for b in named):
                 raise SqlError(f'ORDER BY "{key.name}" is ambiguous', "42702")
+            if items and isinstance(items[0], exp.Column) and items[0].table:
+                # the output column pa.x (SQLite reads ORDER BY x among the tables' columns:
+                # "ambiguous" when pb has an x too)
+                key.replace(items[0].copy())
 
 
 def _fold_alias_case(tree: exp.Expression) -> None:
@@ -3798,6 +3816,13 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
     no assignment cast to the column's fails with 42804 (a boolean into an integer, text
     into a date); a string literal is read as the column's type (22P02, 22007, 22008...);
     a value of another type stored into a text column becomes its text (`true`, not 1)."""
+    if oid == pgtypes.NAME:  # cut to 63 bytes
+        inner = e.unalias() if isinstance(e, exp.Alias) else e
+        if isinstance(inner, exp.Literal) and inner.is_string:
+            cut = name_value(inner.this)
+            return e if cut == inner.this else _rewrap(e, exp.Literal.string(cut))
+        cut = exp.Anonymous(this="pg_name", expressions=[inner.copy()])
+        return e if isinstance(inner, exp.Null) else _rewrap(e, cut)
     if oid not in _LITERAL_TYPE:
         return e
     target, literal_type = exprtypes.OID_KIND[oid], _LITERAL_TYPE[oid]
@@ -4576,7 +4601,7 @@ def _stores_need_parser(scan: str, word: str) -> bool:
         return True  # true/false into another type: 42804, or its text ('true', where SQLite stores 1)
     decls = {n.lower(): exprtypes.decl_kind(d) for n, d in cols}
     limited = {n.lower() for n, d in cols if pgtypes.length_limit(d) is not None
-               or pgtypes.column_oid(d, None) == pgtypes.FLOAT8}  # a string: PostgreSQL's float input reads it
+               or pgtypes.column_oid(d, None) in (pgtypes.FLOAT8, pgtypes.NAME)}  # a string: float input reads it
     return any("(" in value or _NUMBER_VALUE.match(value) and decls.get(column.lower(), "") not in exprtypes.NUMERIC
                or value.startswith("'") and column.lower() in limited
                for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date
