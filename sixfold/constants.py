@@ -172,6 +172,9 @@ FUNCTION_INLINE_DEPTH_MAX = 16  # SQL functions calling SQL functions, inlined i
 FUNCTION_BODY_CHARS_MAX = 20_000  # a function's body as one expression (IF branches repeat what follows them)
 SCHEMA_COLUMNS_CACHE_TABLES_MAX = 1024  # tables whose column types the translator keeps per schema version
 REGEX_CACHE_PATTERNS_MAX = 256  # compiled patterns of the `~` operators kept (LRU)
+# RETURNING rows of a data-modifying WITH query carried into the rest of its statement (as
+# constants in its text: data_modifying_with.py); more is 0A000 and the statement undone
+WITH_RETURNING_ROWS_MAX = 10_000
 # Quantified atoms a regular expression may hold once bounded repetitions are spelled out
 # (regex_engine.complexity): Tcl's engine compiles in time growing with about their cube
 # (x*y*z* 150 times: 0.17 s, 500 times: seconds, and no statement can cancel it); past

@@ -15,10 +15,10 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, distinct_on, domains, enums, exprtypes, float_input, grouped_columns, grouping_sets,
-    int_coercion, interval_keys, json_functions, json_rows, lateral, literal_types, more_functions, network_types,
-    numeric, ordered_set, quantified, quotient_text, reflection, routines, schema, serials, set_operations,
-    sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
+    arrays, catalog, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input, grouped_columns,
+    grouping_sets, int_coercion, interval_keys, json_functions, json_rows, lateral, literal_types, more_functions,
+    network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, schema, serials,
+    set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
@@ -4134,10 +4134,15 @@ def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
 
 def select_path(text: str, ctx: SessionContext) -> Statement:
     """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
+    written = text
     text, overriding = _without_overriding(text)
     tree = parse_one(text)
-    if any(isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete)) for cte in tree.find_all(exp.CTE)):
-        raise SqlError("WITH queries that INSERT, UPDATE or DELETE are not supported", "0A000")
+    if data_modifying_with.modifies(tree):  # the session runs its parts in turn
+        data_modifying_with.check(tree)
+        data_modifying_with.split(written)
+        tag = next((t for cls, t in _TAG_BY_TYPE.items() if isinstance(tree, cls)), "SELECT")
+        return Statement(kind="with_dml", tag=tag, value=written, param_oids=tuple(o or None for o in ctx.param_oids),
+                         param_count=max((int(n) for n in re.findall(r"\$(\d+)", written)), default=0))
     divides_by_zero = _divides_by_zero(tree)  # (raised once the statement is otherwise sound)
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))

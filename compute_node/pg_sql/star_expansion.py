@@ -64,6 +64,13 @@ def _derived_names(src: exp.Expression) -> list[exp.Identifier] | None:
         return None  # UNION's columns are typed row by row (set_operations.py), by position
     alias = body.parent.args.get("alias") if isinstance(body.parent, exp.CTE) else src.args.get("alias")
     renamed = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
+    if any(_is_star(item) for item in body.expressions):
+        # WITH d(a, b) AS (VALUES ...), which sqlglot reads as SELECT * FROM (VALUES ...)
+        inner = _sources(body)
+        if len(body.expressions) != 1 or len(inner) != 1 or not isinstance(inner[0], exp.Values):
+            return None
+        values = _values_names(inner[0])
+        return None if values is None else [c.copy() for c in renamed[:len(values)]] + values[len(renamed):]
     listed = []
     for i, item in enumerate(body.expressions):
         if i < len(renamed):

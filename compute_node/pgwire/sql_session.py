@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node import notifications
-from compute_node.pg_sql import deferred_checks, functions, plpgsql, schema, sequences, settings
+from compute_node.pg_sql import data_modifying_with, deferred_checks, functions, plpgsql, schema, sequences, settings
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.temp_tables import physical
 from compute_node.pg_sql.translate import SessionContext, Statement, split_statements, translate
 from compute_node.pgwire.messages import format_for
@@ -504,6 +505,8 @@ class PgSession:
             return self._run_notification(stmt)
         if stmt.kind == "do":
             return self._run_do(stmt)
+        if stmt.kind == "with_dml":
+            return self._run_with_dml(stmt, params)
         if stmt.kind == "noop":
             status: list[tuple[str, str]] = []
             if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL, UNLISTEN *, RESET ALL
@@ -653,6 +656,58 @@ class PgSession:
         if own:
             self.engine.execute("COMMIT")
         return Outcome("DO", notices=notices)
+
+    def _run_with_dml(self, stmt: Statement, params: tuple) -> Outcome:
+        """A statement whose WITH queries insert, update or delete (data_modifying_with.py),
+        atomic as one statement: in the session's transaction, or in one of its own."""
+        own = self.engine.txn is None
+        if own:
+            self.engine.execute("BEGIN")
+        try:
+            out = self._with_dml_parts(stmt, params, run=True)
+        except BaseException:
+            if own and self.engine.txn is not None:
+                self.engine.execute("ROLLBACK")
+            raise
+        if own:
+            self.engine.execute("COMMIT")
+        return out
+
+    def _with_dml_parts(self, stmt: Statement, params: tuple, run: bool) -> Outcome:
+        """Each data-modifying WITH query run (`run`; else only described) as a statement
+        of its own, its RETURNING rows then constants in the rest of the statement; the
+        main statement's outcome (its columns alone when not `run`)."""
+        parts = data_modifying_with.split(stmt.value)
+        done: list[str] = []
+        for query in parts.queries:
+            if not query.modifies:
+                done.append(query.text())
+                continue
+            out = self._with_dml_statements(stmt, data_modifying_with.with_text(done, query.body), params, run)
+            if not out.columns:
+                continue  # no RETURNING: nothing refers to it (data_modifying_with.check)
+            if len(query.columns) > len(out.columns):
+                raise SqlError(f'WITH query "{query.name}" has {len(out.columns)} columns available but '
+                               f"{len(query.columns)} columns specified", "42P10")
+            names = list(query.columns) + [quoted_ident(n) for n, _ in out.columns[len(query.columns):]]
+            casts = [prepared_sql.cast_to(oid) for _, oid in out.columns]
+            rows = [[None if v is None else pgtypes.encode_text(v, oid).decode("utf-8")
+                     for v, (_, oid) in zip(row, out.columns)] for row in out.rows]
+            done.append(f"{query.name}({', '.join(names)}) AS ({data_modifying_with.values_query(names, casts, rows)})")
+        return self._with_dml_statements(stmt, data_modifying_with.with_text(done, parts.main), params, run)
+
+    def _with_dml_statements(self, stmt: Statement, text: str, params: tuple, run: bool) -> Outcome:
+        """`text`, a part of `stmt`, translated with the parameter types `stmt` was
+        prepared with; run (or only described)."""
+        ctx = dataclasses.replace(self.ctx, param_oids=tuple(o or 0 for o in stmt.param_oids))
+        statements = translate(text, ctx, self.catalog)
+        if not run:
+            last = statements[-1]
+            return Outcome(last.tag, self.describe(last, last.param_count))
+        out = Outcome("EMPTY")
+        for st in statements:
+            out = self._run(st, params[:st.param_count])
+        return out
 
     def _do_block(self, block: plpgsql.Block, notices: list, depth: int) -> None:
         if not block.handlers:
@@ -826,6 +881,8 @@ class PgSession:
                 if stmt.name == "all" else [(CANONICAL.get(stmt.name.lower(), stmt.name.lower()), pgtypes.TEXT)]
         if stmt.kind == "explain":
             return [("QUERY PLAN", pgtypes.TEXT)]
+        if stmt.kind == "with_dml":
+            return self._with_dml_parts(stmt, (), run=False).columns
         if stmt.kind != "sql" or not stmt.sqlite or stmt.tag in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
                                                                  "RELEASE") or stmt.tag in _CHECKED_DDL_TAGS:
             return []

@@ -710,3 +710,27 @@ def test_idle_writer_is_disconnected_and_releases_the_write_lock(cluster):
         with pytest.raises(psycopg.OperationalError):
             a.execute("select 1")
         assert b.execute("select k from idle_w order by k").fetchall() == [(2,)]
+
+
+def test_data_modifying_with_takes_parameters_and_is_one_statement(cluster):
+    """A data-modifying WITH query through the extended protocol: described before it runs
+    (its RETURNING columns typed), its parameters bound in each part, and undone whole when
+    a later part fails."""
+    with connect(cluster, autocommit=True) as conn:
+        conn.execute("create table wjobs (id int primary key, payload jsonb, due timestamptz)")
+        conn.execute("create table wdone (id int primary key, payload jsonb, due timestamptz)")
+        conn.execute("insert into wjobs select g, jsonb_build_object('g', g), timestamptz '2026-01-01 00:00+00' "
+                     "+ g * interval '1 day' from generate_series(1, 5) g")
+        cur = conn.execute("with moved as (delete from wjobs where id <= %s returning *) "
+                           "insert into wdone select * from moved returning id, payload, due", (2,))
+        assert [(d.name, d.type_code) for d in cur.description] == [("id", 23), ("payload", 3802), ("due", 1184)]
+        assert sorted(r[0] for r in cur.fetchall()) == [1, 2]
+        assert cur.fetchall() == [] and cur.rowcount == 2
+        with pytest.raises(psycopg.errors.UniqueViolation):  # the insert fails: the delete is undone
+            conn.execute("with moved as (delete from wjobs where id = %s returning *) "
+                         "insert into wdone select id - 2, payload, due from moved", (3,))
+        assert conn.execute("select count(*) from wjobs").fetchone() == (3,)
+        cur = conn.execute("with u as (update wdone set payload = payload || %s where id = %s returning payload) "
+                           "select payload from u", (psycopg.types.json.Jsonb({"x": 1}), 2))
+        assert cur.fetchall() == [({"g": 2, "x": 1},)]
+        conn.execute("drop table wjobs, wdone")
