@@ -161,6 +161,16 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
     return out
 
 
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+def highest_parameter(text: str) -> int:
+    """The largest n of the $n parameters in `text`'s code (not in strings, quoted names
+    or comments); 0 for none."""
+    return max((int(n) for kind, s, e in segments(text) if kind == "code"
+                for n in _PARAMETER.findall(text, s, e)), default=0)
+
+
 def has_top_level_semicolon(text: str) -> bool:
     if ";" not in text:
         return False

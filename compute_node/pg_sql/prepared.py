@@ -25,7 +25,7 @@ from sixfold.errors import SqlError
 
 _NAME = re.compile(r'\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)', re.DOTALL)
 # What PREPARE may prepare (PostgreSQL: SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES).
-_PREPARABLE = ("select", "insert", "update", "delete", "values", "with", "table", "(")
+_PREPARABLE = ("select", "insert", "update", "delete", "merge", "values", "with", "table", "(")
 # Type names that are text here (pgtypes.column_oid reads any unknown name as text).
 _TEXT_NAMES = {"text", "varchar", "character varying", "char", "character", "bpchar", "name", "citext"}
 

@@ -22,7 +22,7 @@ from compute_node.pg_sql import (
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
-from compute_node.pg_sql.lexing import error_near, segments, split_top_level
+from compute_node.pg_sql.lexing import error_near, highest_parameter, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold.errors import SqlError
 
@@ -4142,7 +4142,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         data_modifying_with.split(written)
         tag = next((t for cls, t in _TAG_BY_TYPE.items() if isinstance(tree, cls)), "SELECT")
         return Statement(kind="with_dml", tag=tag, value=written, param_oids=tuple(o or None for o in ctx.param_oids),
-                         param_count=max((int(n) for n in re.findall(r"\$(\d+)", written)), default=0))
+                         param_count=highest_parameter(written))
     divides_by_zero = _divides_by_zero(tree)  # (raised once the statement is otherwise sound)
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))

@@ -69,3 +69,6 @@ class Statement:
     # What PostgreSQL runs only outside a transaction block (CREATE INDEX CONCURRENTLY,
     # VACUUM ...), named as its 25001 error names it; None: anything else.
     outside_block: str | None = None
+    # MERGE (kind "merge"): the PostgreSQL statements the session runs in turn, as
+    # merge.MergePlan.parts gives them (planned with the catalog of the translation).
+    parts: tuple[str, ...] = ()

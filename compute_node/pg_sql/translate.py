@@ -39,13 +39,13 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, listen, plpgsql, prepared, schema, table_as
+from compute_node.pg_sql import comments, exprtypes, listen, merge, plpgsql, prepared, schema, table_as
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import (
-    error_near, has_top_level_semicolon, ident, object_name, segments, split_statements, split_top_level,
-    strip_comments,
+    error_near, has_top_level_semicolon, highest_parameter, ident, object_name, segments, split_statements,
+    split_top_level, strip_comments,
 )
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
@@ -450,6 +450,14 @@ def _unsupported(what):
     return h
 
 
+def _merge(text: str, rest: str, ctx: SessionContext) -> Statement:
+    """MERGE: planned here (its errors are the statement's), run by the session in steps
+    (merge.py)."""
+    return Statement(kind="merge", tag="MERGE", value=text, parts=merge.plan(text).parts,
+                     param_oids=tuple(o or None for o in ctx.param_oids),
+                     param_count=highest_parameter(text))
+
+
 def _do(text, rest, ctx):
     """DO: the body parsed now (what cannot run is refused before anything does); the
     session runs it (kind "do", the DO's text after the keyword in `value`)."""
@@ -540,7 +548,7 @@ _HANDLERS = {
     "listen": listen.listen, "notify": listen.notify, "unlisten": listen.unlisten,
     "execute": prepared.execute, "explain": _explain,
     "do": _do, "call": _unsupported("CALL"),
-    "merge": _unsupported("MERGE (use INSERT ... ON CONFLICT, UPDATE ... FROM or DELETE ... USING)"),
+    "merge": _merge,
     "fetch": lambda t, r, c: _fetch(t, r, c, "FETCH"),
     "move": lambda t, r, c: _fetch(t, r, c, "MOVE"), "declare": _declare, "close": _close_cursor,
     "reindex": noop("REINDEX"), "cluster": noop("CLUSTER"), "refresh": lambda t, r, c: table_as.refresh(r, c),

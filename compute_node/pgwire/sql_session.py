@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 import apsw
 
 from compute_node import notifications
-from compute_node.pg_sql import data_modifying_with, deferred_checks, functions, plpgsql, schema, sequences, settings
+from compute_node.pg_sql import (
+    data_modifying_with, deferred_checks, functions, merge, plpgsql, schema, sequences, settings,
+)
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import quoted_ident
@@ -507,6 +509,8 @@ class PgSession:
             return self._run_do(stmt)
         if stmt.kind == "with_dml":
             return self._run_with_dml(stmt, params)
+        if stmt.kind == "merge":
+            return self._run_merge(stmt, params)
         if stmt.kind == "noop":
             status: list[tuple[str, str]] = []
             if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL, UNLISTEN *, RESET ALL
@@ -657,6 +661,43 @@ class PgSession:
             self.engine.execute("COMMIT")
         return Outcome("DO", notices=notices)
 
+    def _run_merge(self, stmt: Statement, params: tuple) -> Outcome:
+        """MERGE (merge.py): its steps in turn, atomic as one statement (in the session's
+        transaction, or in one of its own); the tag counts the rows they changed."""
+        plan = merge.MergePlan.from_parts(stmt.parts)
+        own = self.engine.txn is None
+        if own:
+            self.engine.execute("BEGIN")
+        try:
+            work = self.translate(plan.work, tuple(o or 0 for o in stmt.param_oids))[-1]
+            described = self.describe(work, work.param_count)
+            columns = [(name, prepared_sql.cast_to(oid) or "text") for name, oid in described]
+            create, insert = merge.work_table(columns)
+            self._merge_step(stmt, create, params)
+            self._merge_step(stmt, insert + plan.work, params)
+            if plan.twice is not None and self._merge_step(stmt, plan.twice, params).rows:
+                raise SqlError("MERGE command cannot affect row a second time", "21000")
+            changed = 0
+            for text in plan.steps:
+                tag = self._merge_step(stmt, text, params).tag
+                changed += int(tag.rsplit(" ", 1)[-1])
+            self._merge_step(stmt, plan.drop, params)
+        except BaseException:
+            if own and self.engine.txn is not None:
+                self.engine.execute("ROLLBACK")
+                self.failed = False  # (a step noted the error: the statement's, in no transaction)
+            raise
+        if own:
+            self.engine.execute("COMMIT")
+        return Outcome(f"MERGE {changed}")
+
+    def _merge_step(self, stmt: Statement, text: str, params: tuple) -> Outcome:
+        ctx_oids = tuple(o or 0 for o in stmt.param_oids)
+        out = Outcome("EMPTY")
+        for st in self.translate(text, ctx_oids):
+            out = self._run(st, params[:st.param_count])
+        return out
+
     def _run_with_dml(self, stmt: Statement, params: tuple) -> Outcome:
         """A statement whose WITH queries insert, update or delete (data_modifying_with.py),
         atomic as one statement: in the session's transaction, or in one of its own."""
@@ -668,6 +709,7 @@ class PgSession:
         except BaseException:
             if own and self.engine.txn is not None:
                 self.engine.execute("ROLLBACK")
+                self.failed = False
             raise
         if own:
             self.engine.execute("COMMIT")

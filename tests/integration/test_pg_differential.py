@@ -2702,7 +2702,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select to_timestamp('2026-12-05 25:00', 'YYYY-MM-DD HH24:MI')",
         "drop table {t}",
     ],
-    "MERGE and data-modifying WITH, refused": [
+    # (both were refused: 0A000)
+    "MERGE and a data-modifying WITH into the table it reads": [
         "create table {t} (id int primary key, v text)",
         "insert into {t} values (1, 'a'), (2, 'b')",
         "merge into {t} using (select 3 as id) s on {t}.id = s.id when not matched then insert values (s.id, 'm')",
@@ -4361,6 +4362,44 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "with d(a, b) as (values (1, 'x'), (2, 'y')) select * from d",
         "drop table {t}, {t}_arch",
     ],
+    # MERGE was refused (0A000)
+    "MERGE": [
+        "create table {t} (id int primary key, qty int not null default 0, price numeric(10,2), note text default "
+        "'new', ts timestamptz)",
+        "create table {t}_src (id int, qty int, price numeric(10,2), op text)",
+        "insert into {t} values (1, 5, 1.50, 'a', '2024-01-01 00:00+00'), (2, 7, 2.25, 'b', null), "
+        "(3, 9, 3.00, 'c', null)",
+        "insert into {t}_src values (1, 1, 9.99, 'upd'), (2, 0, null, 'del'), (4, 3, 4.40, 'ins'), (5, 0, 0, 'skip')",
+        "merge into {t} t using {t}_src s on t.id = s.id when matched and s.op = 'del' then delete "
+        "when matched then update set qty = t.qty + s.qty, price = s.price, note = t.note || '+' "
+        "when not matched and s.op = 'skip' then do nothing "
+        "when not matched then insert (id, qty, price) values (s.id, s.qty, s.price)",
+        "select * from {t} order by id",
+        "merge into {t} using (values (3, 100), (6, 600)) as v(id, q) on {t}.id = v.id "
+        "when matched then update set qty = v.q * 2 "
+        "when not matched then insert values (v.id, v.q, v.q / 3.0, default, '2024-05-05 05:05+00')",
+        "merge into {t} t using (select id, qty * 2 as q2, price * 2 as p2 from {t} where id < 3) s on t.id = s.id "
+        "when matched and s.p2 > 5 then update set price = s.p2 when matched then do nothing",
+        "select * from {t} order by id",
+        "merge into {t} t using (values (1), (1)) s(id) on t.id = s.id when matched then update set qty = 0",
+        "merge into {t} t using (values (1), (1)) s(id) on t.id = s.id when matched then do nothing",
+        "merge into {t} t using (values (1)) s(id) on t.id = s.id when matched then delete "
+        "when matched and true then update set qty = 1",
+        "merge into {t} t using (values (99)) s(id) on t.id = s.id when not matched then insert (id, qty) "
+        "values (s.id, null)",
+        "merge into {t} t using (values (1)) s(id) on t.id = s.id when not matched then update set qty = 1",
+        "merge into {t} t using {t}_src on t.id = {t}_src.id when matched and {t}_src.op = 'upd' "
+        "then update set note = 'via the table'",
+        "merge into {t} t using (values (7, 'x')) s(id, nn) on t.id = s.id "
+        "when not matched then insert (id, note) values (s.id, s.nn || s.nn)",
+        "begin", "merge into {t} t using (values (7)) s(id) on t.id = s.id when matched then delete", "rollback",
+        "select * from {t} order by id",
+        "merge into {t}_nosuch t using {t}_src s on t.id = s.id when matched then delete",
+        "prepare {t}_m(int) as merge into {t} t using (values ($1)) s(id) on t.id = s.id "
+        "when matched then update set qty = t.qty + 1 when not matched then insert (id) values (s.id)",
+        "execute {t}_m(1)", "execute {t}_m(20)", "execute {t}_m(20)", "select id, qty from {t} order by id",
+        "deallocate {t}_m", "drop table {t}, {t}_src",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
@@ -4435,7 +4474,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("RANGE frames with interval offsets", "interval '1 month' preceding"):
         "a RANGE frame's offset with months or years is refused (0A000)",
     ("LATERAL subqueries", "right join lateral"): "RIGHT JOIN LATERAL is refused (0A000)",
-    ("MERGE and data-modifying WITH, refused", "merge into"): "MERGE is refused (0A000)",
     ("data-modifying WITH queries", "returning id) select count(*) from"):
         "a statement reading a table its WITH query changes is refused (0A000): PostgreSQL reads the table as it "
         "was before the change, Sixfold runs the WITH query first",

@@ -734,3 +734,26 @@ def test_data_modifying_with_takes_parameters_and_is_one_statement(cluster):
                            "select payload from u", (psycopg.types.json.Jsonb({"x": 1}), 2))
         assert cur.fetchall() == [({"g": 2, "x": 1},)]
         conn.execute("drop table wjobs, wdone")
+
+
+def test_merge_takes_parameters_and_is_one_statement(cluster):
+    """MERGE through the extended protocol: parameters bound in each of its steps, the
+    rows it changed in its tag, and nothing changed when it fails part way."""
+    with connect(cluster, autocommit=True) as conn:
+        conn.execute("create table mstock (sku text primary key, qty int not null check (qty >= 0))")
+        conn.execute("insert into mstock values ('a', 5), ('b', 1)")
+        merge = ("merge into mstock t using (values (%s, %s::int), (%s, %s::int)) s(sku, delta) on t.sku = s.sku "
+                 "when matched and t.qty + s.delta = 0 then delete "
+                 "when matched then update set qty = t.qty + s.delta "
+                 "when not matched then insert values (s.sku, s.delta)")
+        cur = conn.execute(merge, ("a", 2, "c", 7))
+        assert cur.statusmessage == "MERGE 2"
+        assert conn.execute("select * from mstock order by sku").fetchall() == [("a", 7), ("b", 1), ("c", 7)]
+        cur = conn.execute(merge, ("b", -1, "d", 1))
+        assert cur.statusmessage == "MERGE 2"
+        with pytest.raises(psycopg.errors.CheckViolation):  # 'a' would go below 0: 'e' is not inserted either
+            conn.execute(merge, ("e", 3, "a", -100))
+        assert conn.execute("select * from mstock order by sku").fetchall() == [("a", 7), ("c", 7), ("d", 1)]
+        with pytest.raises(psycopg.errors.CardinalityViolation):
+            conn.execute(merge, ("a", 1, "a", 1))
+        conn.execute("drop table mstock")
