@@ -3253,6 +3253,10 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
 
 def _pg_column_name(e: exp.Expression) -> str | None:
     """The name PostgreSQL gives an unaliased result column (None: SQLite's is the same)."""
+    if isinstance(e, exp.Trim):  # trim(both / leading / trailing ...) is btrim / ltrim / rtrim
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(e.args.get("position") or "").upper(), "btrim")
+    if isinstance(e, exp.StartsWith) and not e.meta.get(_WRITTEN_NAME):
+        return "?column?"  # a ^@ b, the operator
     if isinstance(e, (exp.Column, exp.Star, exp.Alias)):
         return None
     if isinstance(e, exp.Dot) and isinstance(e.expression, exp.Func):

@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import apsw
@@ -647,11 +648,18 @@ class PgSession:
         or in one of its own."""
         _, tree = plpgsql.parse_do(stmt.value)
         notices: list[tuple[str, str]] = []
+        self._as_one_statement(lambda: self._do_block(tree, notices, 0))
+        return Outcome("DO", notices=notices)
+
+    def _as_one_statement(self, run: Callable[[], Outcome | None]) -> Outcome | None:
+        """`run()`, which runs several statements, atomic as one: in the session's
+        transaction, or in one of its own that a failure rolls back whole (the failure is
+        then the statement's, in no transaction: the session is not left failed)."""
         own = self.engine.txn is None
         if own:
             self.engine.execute("BEGIN")
         try:
-            self._do_block(tree, notices, 0)
+            out = run()
         except BaseException:
             if own and self.engine.txn is not None:
                 self.engine.execute("ROLLBACK")
@@ -659,61 +667,44 @@ class PgSession:
             raise
         if own:
             self.engine.execute("COMMIT")
-        return Outcome("DO", notices=notices)
+        return out
 
-    def _run_merge(self, stmt: Statement, params: tuple) -> Outcome:
-        """MERGE (merge.py): its steps in turn, atomic as one statement (in the session's
-        transaction, or in one of its own); the tag counts the rows they changed."""
-        plan = merge.MergePlan.from_parts(stmt.parts)
-        own = self.engine.txn is None
-        if own:
-            self.engine.execute("BEGIN")
-        try:
-            work = self.translate(plan.work, tuple(o or 0 for o in stmt.param_oids))[-1]
-            described = self.describe(work, work.param_count)
-            columns = [(name, prepared_sql.cast_to(oid) or "text") for name, oid in described]
-            create, insert = merge.work_table(columns)
-            self._merge_step(stmt, create, params)
-            self._merge_step(stmt, insert + plan.work, params)
-            if plan.twice is not None and self._merge_step(stmt, plan.twice, params).rows:
-                raise SqlError("MERGE command cannot affect row a second time", "21000")
-            changed = 0
-            for text in plan.steps:
-                tag = self._merge_step(stmt, text, params).tag
-                changed += int(tag.rsplit(" ", 1)[-1])
-            self._merge_step(stmt, plan.drop, params)
-        except BaseException:
-            if own and self.engine.txn is not None:
-                self.engine.execute("ROLLBACK")
-                self.failed = False  # (a step noted the error: the statement's, in no transaction)
-            raise
-        if own:
-            self.engine.execute("COMMIT")
-        return Outcome(f"MERGE {changed}")
-
-    def _merge_step(self, stmt: Statement, text: str, params: tuple) -> Outcome:
-        ctx_oids = tuple(o or 0 for o in stmt.param_oids)
+    def _run_parts(self, stmt: Statement, text: str, params: tuple, run: bool = True) -> Outcome:
+        """`text`, one part of `stmt` (MERGE's steps, a data-modifying WITH's), translated
+        with the parameter types `stmt` was prepared with and run with its parameters (or,
+        not `run`, only described)."""
+        statements = self.translate(text, tuple(o or 0 for o in stmt.param_oids))
+        if not run:
+            last = statements[-1]
+            return Outcome(last.tag, self.describe(last, last.param_count))
         out = Outcome("EMPTY")
-        for st in self.translate(text, ctx_oids):
+        for st in statements:
             out = self._run(st, params[:st.param_count])
         return out
 
+    # --- MERGE and data-modifying WITH queries: several statements as one ---------------------
+    def _run_merge(self, stmt: Statement, params: tuple) -> Outcome:
+        """MERGE (merge.py): its steps in turn, as one statement; the tag counts the rows
+        they changed."""
+        plan = merge.MergePlan.from_parts(stmt.parts)
+
+        def steps() -> Outcome:
+            described = self._run_parts(stmt, plan.work, params, run=False).columns
+            create, insert = merge.work_table([(name, prepared_sql.cast_to(oid) or "text") for name, oid in described])
+            self._run_parts(stmt, create, params)
+            self._run_parts(stmt, insert + plan.work, params)
+            if plan.twice is not None and self._run_parts(stmt, plan.twice, params).rows:
+                raise SqlError("MERGE command cannot affect row a second time", "21000")
+            changed = sum(int(self._run_parts(stmt, text, params).tag.rsplit(" ", 1)[-1]) for text in plan.steps)
+            self._run_parts(stmt, plan.drop, params)
+            return Outcome(f"MERGE {changed}")
+
+        return self._as_one_statement(steps)
+
     def _run_with_dml(self, stmt: Statement, params: tuple) -> Outcome:
         """A statement whose WITH queries insert, update or delete (data_modifying_with.py),
-        atomic as one statement: in the session's transaction, or in one of its own."""
-        own = self.engine.txn is None
-        if own:
-            self.engine.execute("BEGIN")
-        try:
-            out = self._with_dml_parts(stmt, params, run=True)
-        except BaseException:
-            if own and self.engine.txn is not None:
-                self.engine.execute("ROLLBACK")
-                self.failed = False
-            raise
-        if own:
-            self.engine.execute("COMMIT")
-        return out
+        as one statement."""
+        return self._as_one_statement(lambda: self._with_dml_parts(stmt, params, run=True))
 
     def _with_dml_parts(self, stmt: Statement, params: tuple, run: bool) -> Outcome:
         """Each data-modifying WITH query run (`run`; else only described) as a statement
@@ -725,7 +716,7 @@ class PgSession:
             if not query.modifies:
                 done.append(query.text())
                 continue
-            out = self._with_dml_statements(stmt, data_modifying_with.with_text(done, query.body), params, run)
+            out = self._run_parts(stmt, data_modifying_with.with_text(done, query.body), params, run)
             if not out.columns:
                 continue  # no RETURNING: nothing refers to it (data_modifying_with.check)
             if len(query.columns) > len(out.columns):
@@ -736,20 +727,7 @@ class PgSession:
             rows = [[None if v is None else pgtypes.encode_text(v, oid).decode("utf-8")
                      for v, (_, oid) in zip(row, out.columns)] for row in out.rows]
             done.append(f"{query.name}({', '.join(names)}) AS ({data_modifying_with.values_query(names, casts, rows)})")
-        return self._with_dml_statements(stmt, data_modifying_with.with_text(done, parts.main), params, run)
-
-    def _with_dml_statements(self, stmt: Statement, text: str, params: tuple, run: bool) -> Outcome:
-        """`text`, a part of `stmt`, translated with the parameter types `stmt` was
-        prepared with; run (or only described)."""
-        ctx = dataclasses.replace(self.ctx, param_oids=tuple(o or 0 for o in stmt.param_oids))
-        statements = translate(text, ctx, self.catalog)
-        if not run:
-            last = statements[-1]
-            return Outcome(last.tag, self.describe(last, last.param_count))
-        out = Outcome("EMPTY")
-        for st in statements:
-            out = self._run(st, params[:st.param_count])
-        return out
+        return self._run_parts(stmt, data_modifying_with.with_text(done, parts.main), params, run)
 
     def _do_block(self, block: plpgsql.Block, notices: list, depth: int) -> None:
         if not block.handlers:

@@ -4400,6 +4400,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "execute {t}_m(1)", "execute {t}_m(20)", "execute {t}_m(20)", "select id, qty from {t} order by id",
         "deallocate {t}_m", "drop table {t}, {t}_src",
     ],
+    # trim(both / leading / trailing ...) was named trim (PostgreSQL: btrim, ltrim, rtrim);
+    # a ^@ b was named starts_with (an operator names nothing: ?column?)
+    "names of trim() and ^@": [
+        "select trim(both 'x' from 'xxaxx'), trim(leading from '  a'), trim(trailing 'x' from 'axx'), trim('  b ')",
+        "select ltrim('aab', 'a'), rtrim('a  '), btrim('xax', 'x'), 'abc' ^@ 'ab', starts_with('abc', 'b')",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
