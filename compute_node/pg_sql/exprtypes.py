@@ -46,7 +46,10 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
               "jsonb_extract_path_text": "text", "row_to_json": "json", "pg_json_object": "json",
-              "pg_jsonb_object": "jsonb", **extensions.FUNCTION_KINDS,
+              "pg_jsonb_object": "jsonb", "jsonb_path_exists": "bool", "jsonb_path_match": "bool",
+              "jsonb_path_query_array": "jsonb", "jsonb_path_query_first": "jsonb", "pg_jsonb_path_exists": "bool",
+              "pg_jsonb_path_match": "bool", "pg_jsonb_path_array": "jsonb", "pg_jsonb_path_first": "jsonb",
+              **extensions.FUNCTION_KINDS,
               **more_functions.FUNCTION_KINDS, **temporal_functions.FUNCTION_KINDS}
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
@@ -610,7 +613,8 @@ def _null(e: exp.Expression) -> bool:
 ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
                 "text": "text", "varchar": "text"}
 
-_NODE_KIND = {exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ArrayPrepend: "array", exp.ArrayToString: "text",
+_NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool",
+              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ArrayPrepend: "array", exp.ArrayToString: "text",
               exp.ToNumber: "num", exp.StrToDate: "date",
               exp.StrToTime: "timestamptz", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",

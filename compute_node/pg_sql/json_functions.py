@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import apsw
 
-from compute_node.pg_sql import arrays, interval_iso, settings, temporal, types, values
-from sixfold.constants import COLLATION_KEYS_CACHED_MAX
+from compute_node.pg_sql import arrays, interval_iso, jsonpath, settings, temporal, types, values
+from sixfold.constants import COLLATION_KEYS_CACHED_MAX, REGEX_CACHE_PATTERNS_MAX
 
 
 def _load(doc):
@@ -615,9 +615,70 @@ def pg_jsonb_exists(doc, keys, how: str):
     return int(all(has(k) for k in wanted) if how == "all" else any(has(k) for k in wanted))
 
 
+@functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
+def _parsed_path(text: str) -> jsonpath.Path:
+    return jsonpath.parse(text)
+
+
+def _path_items(doc, path, variables, silent) -> list | None:
+    """The items a jsonpath yields (jsonpath.py); None when it failed and `silent`."""
+    try:
+        return jsonpath.run(_parsed_path(str(path)), _load(doc), _load(variables))
+    except jsonpath.PathError as e:
+        if silent:
+            return None
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
+def pg_jsonpath(text):
+    """text::jsonpath: read (42601), and written as PostgreSQL writes it."""
+    if text is None:
+        return None
+    try:
+        return jsonpath.text(_parsed_path(str(text)))
+    except jsonpath.PathError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
+def pg_jsonb_path_exists(doc, path, variables, silent):
+    if None in (doc, path, variables, silent):
+        return None
+    items = _path_items(doc, path, variables, silent)
+    return None if items is None else int(bool(items))
+
+
+def pg_jsonb_path_match(doc, path, variables, silent):
+    if None in (doc, path, variables, silent):
+        return None
+    items = _path_items(doc, path, variables, silent)
+    if items is None:
+        return None
+    if len(items) != 1 or not (items[0] is None or isinstance(items[0], bool)):
+        if silent:
+            return None
+        raise apsw.SQLError("[22038] single boolean result is expected")
+    return None if items[0] is None else int(items[0])
+
+
+def pg_jsonb_path_array(doc, path, variables, silent):
+    if None in (doc, path, variables, silent):
+        return None
+    return values._json_text(_path_items(doc, path, variables, silent) or [])
+
+
+def pg_jsonb_path_first(doc, path, variables, silent):
+    if None in (doc, path, variables, silent):
+        return None
+    items = _path_items(doc, path, variables, silent)
+    return values._json_text(items[0]) if items else None
+
+
 def register_builders(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
     conn.create_scalar_function("pg_json_build", pg_json_build, -1, **det)
+    for fn in (pg_jsonb_path_exists, pg_jsonb_path_match, pg_jsonb_path_array, pg_jsonb_path_first):
+        conn.create_scalar_function(fn.__name__, fn, 4, **det)
+    conn.create_scalar_function("pg_jsonpath", pg_jsonpath, 1, **det)
     conn.create_scalar_function("pg_json_row", pg_json_row, -1, **det)
     conn.create_scalar_function("pg_json_array_length", pg_json_array_length, 1, **det)
     conn.create_scalar_function("pg_json_typeof", pg_json_typeof, 1, **det)

@@ -20,7 +20,7 @@ import re
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import exprtypes, jsonpath, schema
 from compute_node.pg_sql.arrays import ELEMENTS
 from compute_node.pg_sql.json_functions import JSON_ROWS
 from sixfold.errors import SqlError
@@ -154,11 +154,70 @@ def _splitting_as_unnest(tree: exp.Expression) -> None:
             call.replace(exp.Explode(this=arr))
 
 
+# jsonb_path_exists(target, path [, vars [, silent]]) and its kin: SQLite function by mode
+PATH_FUNCTIONS = {"jsonb_path_exists": "pg_jsonb_path_exists", "jsonb_path_match": "pg_jsonb_path_match",
+                  "jsonb_path_query_array": "pg_jsonb_path_array", "jsonb_path_query_first": "pg_jsonb_path_first"}
+_PATH_ARGUMENTS = ("target", "path", "vars", "silent")
+
+
+def path_call(fn: str, name: str, args: list[exp.Expression]) -> exp.Expression:
+    """A jsonpath function's call (jsonpath.py) with its arguments in order, named ones
+    (`vars => ...`, `silent => true`) put in place and defaults filled in."""
+    given: dict[str, exp.Expression] = {}
+    for i, a in enumerate(args):
+        key = a.this.name.lower() if isinstance(a, exp.Kwarg) else _PATH_ARGUMENTS[i] if i < 4 else ""
+        if key not in _PATH_ARGUMENTS or key in given:
+            raise SqlError(f"function {name} with these arguments does not exist", "42883")
+        given[key] = a.expression if isinstance(a, exp.Kwarg) else a
+    if "target" not in given or "path" not in given:
+        raise SqlError(f"function {name} with these arguments does not exist", "42883")
+    path = given["path"]
+    if isinstance(path, exp.Cast) and path.args.get("to") is not None and \
+            path.args["to"].sql("postgres").lower() == "jsonpath":
+        path = path.this
+    if isinstance(path, exp.Literal) and path.is_string:
+        check_path(path.this)
+    return exp.Anonymous(this=fn, expressions=[
+        given["target"], path, given.get("vars", exp.Literal.string("{}")), given.get("silent", exp.false())])
+
+
+def check_path(text: str) -> None:
+    """A jsonpath constant read when the statement is (PostgreSQL's parse-time 42601)."""
+    try:
+        jsonpath.parse(text)
+    except jsonpath.PathError as e:
+        raise SqlError(str(e), e.sqlstate) from None
+
+
+def _path_query_as_elements(tree: exp.Expression) -> None:
+    """jsonb_path_query(target, path ...), a set-returning function, as
+    jsonb_array_elements of jsonb_path_query_array's array, named jsonb_path_query (its
+    column's name in PostgreSQL, in a select list or in FROM)."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name.lower() != "jsonb_path_query":
+            continue
+        elements = exp.Anonymous(this="jsonb_array_elements", expressions=[
+            path_call("pg_jsonb_path_array", "jsonb_path_query", [a.copy() for a in call.expressions])])
+        holder = call.parent
+        if isinstance(holder, (exp.Table, exp.Lateral)):
+            alias = holder.args.get("alias")
+            name = alias.this.copy() if alias is not None and alias.this is not None else \
+                exp.to_identifier("jsonb_path_query")
+            columns = [c.copy() for c in alias.columns] if alias is not None and alias.columns else [name.copy()]
+            call.replace(elements)
+            holder.set("alias", exp.TableAlias(this=name, columns=columns))
+        elif isinstance(holder, exp.Select) and call.arg_key == "expressions":
+            call.replace(exp.alias_(elements, "jsonb_path_query", quoted=True))
+        else:
+            call.replace(elements)
+
+
 def unwrap_lateral(tree: exp.Expression) -> None:
     """`CROSS JOIN LATERAL jsonb_each(t.doc) e`, `, LATERAL unnest(t.tags) u`: these
     functions are implicitly lateral here already, so the keyword goes (a LATERAL subquery
     stays refused)."""
     _splitting_as_unnest(tree)
+    _path_query_as_elements(tree)
     for lat in list(tree.find_all(exp.Lateral)):
         inner = lat.this
         alias = lat.args.get("alias")

@@ -16,9 +16,9 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input, grouped_columns,
-    grouping_sets, int_coercion, interval_keys, json_functions, json_rows, lateral, literal_types, more_functions,
-    network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, schema, serials,
-    set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
+    grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath, lateral, literal_types,
+    more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, schema,
+    serials, set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
@@ -177,6 +177,11 @@ def _cast(node: exp.Cast) -> exp.Expression:
             # the one-byte internal type (pg_class.relkind's): the text's first byte
             return exp.Anonymous(this="pg_internal_char", expressions=[
                 exp.Cast(this=_as_text(x, "t", "f"), to=exp.DataType.build("TEXT"))])
+        if t == "USERDEFINED" and to.sql("postgres").lower() in ("jsonpath", "pg_catalog.jsonpath"):
+            if isinstance(lit, exp.Literal) and lit.is_string:  # read (42601) and shown as PostgreSQL shows it
+                json_rows.check_path(lit.this)
+                return exp.Literal.string(jsonpath.text(jsonpath.parse(lit.this)))
+            return exp.Anonymous(this="pg_jsonpath", expressions=[x])
         if t == "USERDEFINED":
             token = enums.token_of_type(to.sql("postgres"))
             if token is not None:  # an enum type: a label, compared in the labels' order
@@ -1482,6 +1487,8 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             return exp.Anonymous(this="pg_json_build", expressions=[
                 exp.Literal.string(shape), exp.Literal.number(binary), exp.Literal.string(hints),
                 *[_json_value(a) for a in args]])
+        if name in json_rows.PATH_FUNCTIONS:
+            return json_rows.path_call(json_rows.PATH_FUNCTIONS[name], name, args)
         if name in _JSON_SCALAR:
             fn, arity = _JSON_SCALAR[name]
             if len(args) not in (arity if isinstance(arity, tuple) else (arity,)):
@@ -1504,6 +1511,13 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
         if len(node.expressions) != 2:
             raise SqlError("json_object_agg takes two arguments", "42883")
         return _pair_aggregate("pg_json_object_agg", node.expressions[0], *_ordered(node.expressions[1]), node)
+    if isinstance(node, exp.JSONBPathExists):  # doc @? path: jsonb_path_exists, silent
+        return json_rows.path_call("pg_jsonb_path_exists", "@?", [node.this, node.expression, exp.Literal.string("{}"),
+                                                                  exp.true()])
+    if isinstance(node, exp.MatchAgainst) and len(node.expressions) == 1 and \
+            exprtypes.kind(node.expressions[0]) in ("jsonb", "unknown"):  # doc @@ path: jsonb_path_match, silent
+        return json_rows.path_call("pg_jsonb_path_match", "@@", [node.expressions[0], node.this,
+                                                                 exp.Literal.string("{}"), exp.true()])
     if isinstance(node, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
         how = {exp.JSONBContainsTopKey: "one", exp.JSONBContainsAnyTopKeys: "any",
                exp.JSONBContainsAllTopKeys: "all"}[type(node)]
@@ -3241,7 +3255,8 @@ _FUNC_COLUMN_NAMES = {exp.LogicalOr: "bool_or", exp.LogicalAnd: "bool_and", exp.
                       exp.StrPosition: "position",  # position(a in b) (strpos(b, a) keeps its written name)
                       exp.StrToDate: "to_date", exp.StrToTime: "to_timestamp", exp.ToNumber: "to_number",
                       exp.GroupConcat: "string_agg", exp.JSONBExtractScalar: "?column?",
-                      exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.JSONExtract: "?column?",
+                      exp.JSONBExtract: "?column?", exp.ArrayContainsAll: "?column?", exp.MatchAgainst: "?column?",
+                      exp.JSONExtract: "?column?",
                       exp.JSONExtractScalar: "?column?", exp.ArrayPosition: "array_position",
                       exp.StringToArray: "string_to_array", exp.ArrayRemove: "array_remove",
                       exp.BitwiseAndAgg: "bit_and", exp.BitwiseOrAgg: "bit_or", exp.BitwiseXorAgg: "bit_xor",

@@ -4406,6 +4406,55 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select trim(both 'x' from 'xxaxx'), trim(leading from '  a'), trim(trailing 'x' from 'axx'), trim('  b ')",
         "select ltrim('aab', 'a'), rtrim('a  '), btrim('xax', 'x'), 'abc' ^@ 'ab', starts_with('abc', 'b')",
     ],
+    # the SQL/JSON path language was missing: jsonb_path_exists / _match / _query /
+    # _query_array / _query_first, @? and @@ were "does not exist" or syntax errors
+    "jsonpath functions and operators": [
+        "create table {t} (id int, j jsonb)",
+        "insert into {t} values (1, '{\"a\": [1, 2, 3], \"b\": {\"c\": \"xyz\", \"d\": null}, \"n\": 1.50, "
+        "\"s\": \"12.5\"}'), (2, '{\"a\": 5, \"b\": [{\"c\": \"abc\"}, {\"c\": \"xbz\"}]}'), "
+        "(3, '[1, \"x\", true, null, {\"k\": 2}]'), (4, null)",
+        "select id, jsonb_path_query_array(j, '$.a[*] ? (@ > 1)') from {t} order by id",
+        "select id, jsonb_path_exists(j, '$.b.c ? (@ starts with \"x\")'), j @? '$.a ? (@ == 5)', "
+        "j @@ '$.a[0] == 1' from {t} order by id",
+        "select id, jsonb_path_query_first(j, '$.b.c'), jsonb_path_query_array(j, 'strict $.b[*].c') from {t} "
+        "where id < 3 order by id",
+        "select id, jsonb_path_query_array(j, '$.**'), jsonb_path_query_array(j, '$.** ? (@.type() == \"string\")') "
+        "from {t} order by id",
+        "select id, jsonb_path_query_array(j, '$[*].type()'), jsonb_path_query_array(j, '$.size()') from {t} "
+        "order by id",
+        "select jsonb_path_query_array(j, '$.a[last]'), jsonb_path_query_array(j, '$.a[0 to last - 1]'), "
+        "jsonb_path_query_array(j, '$.a[1, 0]') from {t} where id = 1",
+        "select jsonb_path_query_array(j, '$.n + 1'), jsonb_path_query_array(j, '$.n * 2'), "
+        "jsonb_path_query_array(j, '$.n / 3'), jsonb_path_query_array(j, '- $.a[*]'), "
+        "jsonb_path_query_array(j, '$.s.double() + 1'), jsonb_path_query_array(j, '$.n.floor()'), "
+        "jsonb_path_query_array(j, '$.n.ceiling()'), jsonb_path_query_array(j, '(-$.n).abs()') from {t} where id = 1",
+        "select jsonb_path_query_array(j, '$.a + 1') from {t} where id = 1",
+        "select jsonb_path_query_array(j, 'strict $.nope') from {t} where id = 1",
+        "select jsonb_path_query_array(j, 'lax $.nope'), jsonb_path_query_array(j, 'strict $.nope', silent => true) "
+        "from {t} where id = 1",
+        "select jsonb_path_query_array(j, '$.a[*] ? (@ > $min && @ < $max)', '{\"min\": 1, \"max\": 3}') from {t} "
+        "where id = 1",
+        "select jsonb_path_query_array(j, '$.a[*] ? (@ > $x)') from {t} where id = 1",
+        "select jsonb_path_match(j, '$.a[*] > 2'), jsonb_path_match(j, 'exists($.b.c)'), "
+        "jsonb_path_match(j, '$.b.d == null') from {t} where id = 1",
+        "select jsonb_path_match(j, '$.a') from {t} where id = 1",
+        "select jsonb_path_query_array(j, '$[*] ? (@ == \"x\" || @ == true)'), "
+        "jsonb_path_query_array(j, '$[*] ? (!(@ == 1))'), jsonb_path_query_array(j, '$[*] ? ((@ > 0) is unknown)') "
+        "from {t} where id = 3",
+        "select jsonb_path_query(j, '$.a[*]') from {t} where id = 1",
+        "select * from jsonb_path_query('{\"a\": [1, 2]}', '$.a[*] ? (@ >= 2)')",
+        "select * from jsonb_path_query('{\"a\": [1, 2]}', '$.a[*]') as q(v)",
+        "select jsonb_path_exists('{\"a\": 1}', '$.a ? (@ == 1')", "select jsonb_path_exists('{\"a\": 1}', '@.a')",
+        "select jsonb_path_query_array('[1,2,3]', '$[1 to 5]')", "select jsonb_path_query_array('[1,2,3]', "
+        "'strict $[1 to 5]')", "select jsonb_path_query_array('{\"a\": 10}', '$.a / 0')",
+        "select '$.a ? (@ > 1)'::jsonpath, '1 + 2 + 3'::jsonpath, "
+        "'strict $.a[*] ? (@.b == -1 && @.c like_regex \"^x\" flag \"i\")'::jsonpath",
+        "select '{\"a\": \"xyz\"}'::jsonb @? '$.a.double()', '{\"a\": \"xyz\"}'::jsonb @@ '$.a.double() > 1', "
+        "'{\"a\": 1}'::jsonb @@ '$.a'",
+        "select jsonb_path_query_array('{\"a\":[{\"b\":1},{\"b\":5}]}', '$.a[*] ? (@.b > 2).b'), "
+        "jsonb_path_query_array('[1,2,3]', '$[*] ? (@ > 1) ? (@ < 3)')",
+        "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
