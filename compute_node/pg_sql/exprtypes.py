@@ -164,14 +164,30 @@ def column_decl(col: exp.Column) -> str | None:
         target = root.this.this if isinstance(root.this, exp.Schema) else root.this  # ON CONFLICT's row
         return schema.column_type(target.name, col.name) if isinstance(target, exp.Table) else None
     tables = _named_tables(root)
+    hidden = _insert_target_hidden(root, col)
     found = set()
     for tab in tables:
-        if qual and qual not in (tab.alias_or_name, tab.name):
+        if qual and qual not in (tab.alias_or_name, tab.name) or tab is hidden:
             continue
         decl = schema.column_type(tab.name, col.name)
         if decl is not None:
             found.add(decl)
     return found.pop() if len(found) == 1 else None
+
+
+def _insert_target_hidden(root: exp.Expression, col: exp.Column) -> exp.Table | None:
+    """An INSERT's target table when `col` is in its source query, which cannot see it
+    (`INSERT INTO w SELECT id FROM generate_series(1, 3) AS id`: id is the series', not
+    w's); None otherwise."""
+    if not isinstance(root, exp.Insert) or root.expression is None:
+        return None
+    node = col.parent
+    while node is not None and node is not root.expression:
+        node = node.parent
+    if node is None:
+        return None
+    target = root.this.this if isinstance(root.this, exp.Schema) else root.this
+    return target if isinstance(target, exp.Table) else None
 
 
 def _tables_in(root: exp.Expression) -> list[exp.Table]:

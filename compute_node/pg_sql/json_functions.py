@@ -620,13 +620,18 @@ def _parsed_path(text: str) -> jsonpath.Path:
     return jsonpath.parse(text)
 
 
-def _path_items(doc, path, variables, silent) -> list | None:
-    """The items a jsonpath yields (jsonpath.py); None when it failed and `silent`."""
+def _path_items(doc, path, variables, silent, exists: bool = False) -> tuple[list, bool]:
+    """The items a jsonpath yields (jsonpath.py), and whether it failed (`silent`: then
+    the items it yielded before; else the failure is the statement's)."""
+    parsed = _parsed_path(str(path))
+    exists = exists and not parsed.strict  # (strict mode looks at every item, for errors)
     try:
-        return jsonpath.run(_parsed_path(str(path)), _load(doc), _load(variables))
+        return jsonpath.run(parsed, _load(doc), _load(variables), exists), False
     except jsonpath.PathError as e:
-        if silent:
-            return None
+        if exists and e.found:  # (lax mode stops at the first item found)
+            return e.found, False
+        if silent and not e.hard:
+            return e.found, True
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
 
 
@@ -643,15 +648,15 @@ def pg_jsonpath(text):
 def pg_jsonb_path_exists(doc, path, variables, silent):
     if None in (doc, path, variables, silent):
         return None
-    items = _path_items(doc, path, variables, silent)
-    return None if items is None else int(bool(items))
+    items, failed = _path_items(doc, path, variables, silent, exists=True)
+    return 1 if items else None if failed else 0
 
 
 def pg_jsonb_path_match(doc, path, variables, silent):
     if None in (doc, path, variables, silent):
         return None
-    items = _path_items(doc, path, variables, silent)
-    if items is None:
+    items, failed = _path_items(doc, path, variables, silent)
+    if failed:
         return None
     if len(items) != 1 or not (items[0] is None or isinstance(items[0], bool)):
         if silent:
@@ -663,13 +668,13 @@ def pg_jsonb_path_match(doc, path, variables, silent):
 def pg_jsonb_path_array(doc, path, variables, silent):
     if None in (doc, path, variables, silent):
         return None
-    return values._json_text(_path_items(doc, path, variables, silent) or [])
+    return values._json_text(_path_items(doc, path, variables, silent)[0])
 
 
 def pg_jsonb_path_first(doc, path, variables, silent):
     if None in (doc, path, variables, silent):
         return None
-    items = _path_items(doc, path, variables, silent)
+    items = _path_items(doc, path, variables, silent)[0]
     return values._json_text(items[0]) if items else None
 
 

@@ -41,6 +41,7 @@ class PathError(Exception):
         super().__init__(message)
         self.sqlstate = sqlstate
         self.hard = hard
+        self.found: list = []  # (run) what the path yielded before it failed
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,14 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if m is None or m.end() == at:
             raise PathError("42601", f'syntax error at or near "{text[at]}" of jsonpath input')
         kind = m.lastgroup
+        if kind == "num" and re.match(r"0\d", m.group(kind)):
+            raise PathError("42601", f'trailing junk after numeric literal at or near "{m.group(kind)[:2]}" of '
+                            "jsonpath input")
         out.append((kind, m.group(kind)))
         at = m.end()
+
+
+_ESCAPE = re.compile(r"x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}")
 
 
 def _unquote(quoted: str) -> str:
@@ -82,9 +89,10 @@ def _unquote(quoted: str) -> str:
         c = body[i]
         if c == "\\" and i + 1 < len(body):
             n = body[i + 1]
-            if n == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", body[i + 2:i + 6]):
-                out.append(chr(int(body[i + 2:i + 6], 16)))
-                i += 6
+            m = _ESCAPE.match(body, i + 1)
+            if m is not None:  # \xNN, \uNNNN, \u{N...}
+                out.append(chr(int(m.group(1) or m.group(2) or m.group(3), 16)))
+                i = m.end()
                 continue
             out.append({"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}.get(n, n))
             i += 2
@@ -177,7 +185,12 @@ class _Parser:
                 if given[0] != "str":
                     raise self.error(given)
                 flags = _unquote(given[1])
-            return ("like_regex", left, _unquote(pattern[1]), _regex_flags(flags))
+            regex, written = _unquote(pattern[1]), "".join(f for f in "ismxq" if f in flags)
+            try:
+                regex_engine.search(regex, "", _regex_flags(flags))  # (an invalid pattern is 2201B when read)
+            except regex_engine.RegexError as e:
+                raise PathError(e.sqlstate, str(e)) from None
+            return ("like_regex", left, regex, written)
         if self.is_word("starts") and self.is_word("with", 1):
             self.take()
             self.take()
@@ -326,6 +339,8 @@ def _regex_flags(flags: str) -> str:
 
 def parse(text: str) -> Path:
     """`text` as a jsonpath; 42601 where PostgreSQL's jsonpath input says so."""
+    if not text.strip():
+        raise PathError("22P02", f'invalid input syntax for type jsonpath: "{text}"')
     p = _Parser(text)
     strict = False
     if p.is_word("strict") or p.is_word("lax"):
@@ -364,20 +379,36 @@ class _Context:
     strict: bool
     root: object
     variables: dict
-    current: object = None
     last: int | None = None
+    exists: bool = False  # only whether the path yields anything is asked
 
 
-def run(path: Path, document, variables: dict | None = None) -> list:
-    """The items `path` yields over `document` (`variables` for $name)."""
+_PER_ITEM = frozenset({"key", "any_key", "any_element", "elements", "any", "filter", "method", "unary"})
+
+
+def run(path: Path, document, variables: dict | None = None, exists: bool = False) -> list:
+    """The items `path` yields over `document` (`variables` for $name). A failure is a
+    PathError whose `found` holds the items the path yielded before it (PostgreSQL's
+    silent mode returns those). `exists`: only whether it yields anything is asked (a
+    unary - at the top then skips what is no number, as PostgreSQL does)."""
     if variables is not None and not isinstance(variables, dict):
         raise PathError("22023", '"vars" argument is not an object')
-    ctx = _Context(path.strict, document, variables or {})
-    return _items(path.expr, ctx, document)
+    ctx = _Context(path.strict, document, variables or {}, exists=exists and not path.strict)
+    return _items(path.expr, ctx, document, top=True)
 
 
-def _items(node: tuple, ctx: _Context, current) -> list:
+def _items(node: tuple, ctx: _Context, current, top: bool = False) -> list:
     kind = node[0]
+    if kind in _PER_ITEM:
+        out: list = []
+        for item in _base_items(node, ctx, current):
+            try:
+                out += _step(node, ctx, item, top)
+            except PathError as e:
+                if top:
+                    e.found = out
+                raise
+        return out
     if kind == "root":
         return [ctx.root]
     if kind == "current":
@@ -397,46 +428,51 @@ def _items(node: tuple, ctx: _Context, current) -> list:
         return [None if result is _UNKNOWN else result]
     if kind == "arith":
         return [_arith(node, ctx, current)]
-    if kind == "unary":
-        out = []
-        for item in _unwrapped(_items(node[2], ctx, current), ctx):
-            if not _is_number(item):
-                raise PathError("22036", f"operand of unary jsonpath operator {node[1]} is not a numeric value")
-            out.append(-Decimal(item) if node[1] == "-" else Decimal(item))
-        return out
-    base = _items(node[1], ctx, current) if kind != "method" else _items(node[2], ctx, current)
+    raise AssertionError(f"unknown jsonpath node {kind}")
+
+
+def _base_items(node: tuple, ctx: _Context, current) -> list:
+    """What a per-item node goes over: its base's items, arrays unwrapped in lax mode
+    where PostgreSQL unwraps them (not for [..], .**, .type(), .size())."""
+    kind = node[0]
+    base = _items(node[2] if kind in ("method", "unary") else node[1], ctx, current)
+    if kind in ("any_element", "elements", "any") or kind == "method" and node[1] in ("type", "size"):
+        return base
+    return _unwrapped(base, ctx)
+
+
+def _step(node: tuple, ctx: _Context, item, top: bool) -> list:
+    """What a per-item node yields for one item of its base."""
+    kind = node[0]
     if kind == "key":
-        return [v for item in _unwrapped(base, ctx) for v in _member(item, node[2], ctx)]
+        return _member(item, node[2], ctx)
     if kind == "any_key":
-        out = []
-        for item in _unwrapped(base, ctx):
-            if isinstance(item, dict):
-                out += list(item.values())
-            elif ctx.strict:
-                raise PathError("2203C", "jsonpath wildcard member accessor can only be applied to an object")
-        return out
+        if isinstance(item, dict):
+            return list(item.values())
+        if ctx.strict:
+            raise PathError("2203C", "jsonpath wildcard member accessor can only be applied to an object")
+        return []
     if kind == "any_element":
-        out = []
-        for item in base:
-            if isinstance(item, list):
-                out += item
-            elif ctx.strict:
-                raise PathError("22039", "jsonpath wildcard array accessor can only be applied to an array")
-            else:
-                out.append(item)
-        return out
+        if isinstance(item, list):
+            return list(item)
+        if ctx.strict:
+            raise PathError("22039", "jsonpath wildcard array accessor can only be applied to an array")
+        return [item]
     if kind == "elements":
-        return [v for item in base for v in _elements(item, node[2], ctx)]
+        return _elements(item, node[2], ctx)
     if kind == "any":
-        out = []
-        for item in base:
-            _descend(item, 0, node[2], node[3], out)
+        out: list = []
+        _any(item, node[2], node[3], out)
         return out
     if kind == "filter":
-        return [item for item in _unwrapped(base, ctx) if _truth(node[2], ctx, item) is True]
+        return [item] if _truth(node[2], ctx, item) is True else []
     if kind == "method":
-        return [v for v in _method(node[1], base, ctx)]
-    raise AssertionError(f"unknown jsonpath node {kind}")
+        return _method(node[1], item, ctx)
+    if not _is_number(item):  # unary + or -
+        if top and ctx.exists:
+            return []
+        raise PathError("2203B", f"operand of unary jsonpath operator {node[1]} is not a numeric value")
+    return [-Decimal(item) if node[1] == "-" else Decimal(item)]
 
 
 def _unwrapped(items: list, ctx: _Context) -> list:
@@ -487,52 +523,55 @@ def _subscript(node: tuple, ctx: _Context, array: list) -> int:
     found = _items(node, ctx, array)
     if len(found) != 1 or not _is_number(found[0]):  # (an int from the document, or a Decimal)
         raise PathError("22033", "jsonpath array subscript is not a single numeric value")
-    try:
-        return int(found[0])  # (truncated toward zero, as PostgreSQL's numeric_int4 of the floor)
-    except (OverflowError, ValueError):
-        raise PathError("22033", "jsonpath array subscript is out of integer range") from None
+    value = int(found[0])  # (truncated toward zero)
+    if not -2**31 <= value < 2**31:
+        raise PathError("22033", "jsonpath array subscript is out of integer range")
+    return value
 
 
-def _descend(item, level: int, low: int | None, high: int | None, out: list) -> None:
-    """.** : the item and everything below it, by level (None: last, any depth)."""
-    if level > 10_000:
-        return
-    if level >= (low or 0) and (high is None or level <= high):
+_LAST = 2**32  # .**{last}: PostgreSQL's "last" level, unbounded
+
+
+def _any(item, first: int | None, last: int | None, out: list) -> None:
+    """.**{first to last} of one item: the item itself at level 0, then what lies below it
+    by level, in document order (None: last, unbounded; .**{last} alone is the leaves)."""
+    lo, hi = (_LAST if first is None else first), (_LAST if last is None else last)
+    if lo == 0:
         out.append(item)
-    if high is not None and level >= high:
+    _below(item, 1, lo, hi, out)
+
+
+def _below(container, level: int, lo: int, hi: int, out: list) -> None:
+    if level > hi or level > _DEPTH_MAX * 100:
         return
-    children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+    children = container.values() if isinstance(container, dict) else container if isinstance(container, list) \
+        else ()
     for child in children:
-        _descend(child, level + 1, low, high, out)
+        nested = isinstance(child, (dict, list))
+        if level >= lo or lo == hi == _LAST and not nested:
+            out.append(child)
+        if level < hi and nested:
+            _below(child, level + 1, lo, hi, out)
 
 
-def _method(name: str, items: list, ctx: _Context) -> list:
+def _method(name: str, item, ctx: _Context) -> list:
     if name == "type":
-        return [_type_name(item) for item in items]
+        return [_type_name(item)]
     if name == "size":
-        out = []
-        for item in items:
-            if isinstance(item, list):
-                out.append(Decimal(len(item)))
-            elif ctx.strict:
-                raise PathError("22039", "jsonpath item method .size() can only be applied to an array")
-            else:
-                out.append(Decimal(1))
-        return out
-    out = []
-    for item in _unwrapped(items, ctx):
-        if name == "double":
-            out.append(_double(item))
-            continue
-        if not _is_number(item):
-            raise PathError("22036", f"jsonpath item method .{name}() can only be applied to a numeric value")
-        item = Decimal(item)
-        if name == "abs":
-            out.append(abs(item))
-        else:
-            whole = item.to_integral_value(rounding="ROUND_CEILING" if name == "ceiling" else "ROUND_FLOOR")
-            out.append(whole.quantize(Decimal(1)) if whole == whole else whole)
-    return out
+        if isinstance(item, list):
+            return [Decimal(len(item))]
+        if ctx.strict:
+            raise PathError("22039", "jsonpath item method .size() can only be applied to an array")
+        return [Decimal(1)]
+    if name == "double":
+        return [_double(item)]
+    if not _is_number(item):
+        raise PathError("22036", f"jsonpath item method .{name}() can only be applied to a numeric value")
+    item = Decimal(item)
+    if name == "abs":
+        return [abs(item)]
+    whole = item.to_integral_value(rounding="ROUND_CEILING" if name == "ceiling" else "ROUND_FLOOR")
+    return [whole.quantize(Decimal(1)) if whole == whole else whole]
 
 
 def _double(item):
@@ -645,7 +684,7 @@ def _compare(node: tuple, ctx: _Context, current):
                 r = a.startswith(b) if isinstance(a, str) and isinstance(b, str) else _UNKNOWN
             else:
                 r = _UNKNOWN if not isinstance(a, str) else \
-                    regex_engine.search(node[2], a, node[3]) is not None
+                    regex_engine.search(node[2], a, _regex_flags(node[3])) is not None
             if r is _UNKNOWN:
                 if ctx.strict:
                     return _UNKNOWN
@@ -725,7 +764,7 @@ def _text(node: tuple, brackets: bool) -> str:
     if kind == "exists":
         return f"exists ({_text(node[1], False)})"
     if kind == "like_regex":
-        flags = "".join(f for f in "ismxq" if f in _xquery_flags(node[3]))
+        flags = node[3]
         return f"{_operand(node[1], node)} like_regex {_quoted(node[2])}" + (f' flag "{flags}"' if flags else "")
     if kind == "root":
         return "$"
@@ -744,8 +783,8 @@ def _text(node: tuple, brackets: bool) -> str:
         return _quoted(value) if isinstance(value, str) else format(value, "f")
     base = _text(node[2] if kind == "method" else node[1], False)
     inner = node[2] if kind == "method" else node[1]
-    if inner[0] in _OPERATIONS:  # an accessor after an operation: (1 + $.a).type()
-        base = f"({base})"
+    if inner[0] in _OPERATIONS or inner[0] == "lit" and isinstance(inner[1], Decimal):
+        base = f"({base})"  # an accessor after an operation or a number: (1 + $.a).type(), (1.2)."e"
     if kind == "key":
         return f"{base}.{_quoted(node[2])}"
     if kind == "any_key":
@@ -766,11 +805,3 @@ def _text(node: tuple, brackets: bool) -> str:
     if kind == "method":
         return f"{base}.{node[1]}()"
     raise AssertionError(f"unknown jsonpath node {kind}")
-
-
-def _xquery_flags(regex_flags: str) -> str:
-    """like_regex's flags as written, from the regex flags _regex_flags made of them."""
-    out = "i" if "i" in regex_flags else ""
-    if "q" in regex_flags:
-        return out + "q"
-    return out + {"p": "", "s": "s", "n": "m", "w": "sm"}[regex_flags[-1]]

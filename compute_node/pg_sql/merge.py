@@ -5,7 +5,10 @@ as statements the session runs in turn in one transaction (sql_session._run_merg
    when none) and the WHEN clause that acts on it (the first whose condition holds; 0 for
    none), all decided on the target as it was before the MERGE, as PostgreSQL decides each
    row on its snapshot; its rows go into a temporary table whose columns have the types
-   the SELECT's columns have (`work_table`; the session describes the SELECT);
+   the SELECT's columns have (`work_table`; the session describes the SELECT, after naming
+   the source's columns in it, `source_columns`);
+   the WHEN NOT MATCHED clause of each unmatched row is decided after (`unmatched`, an
+   UPDATE of the work table), where the target is not in scope, as in PostgreSQL;
 2. `twice`: a target row that two source rows would update or delete is 21000, "MERGE
    command cannot affect row a second time", before anything is changed;
 3. `steps`: one UPDATE ... FROM, DELETE ... USING or INSERT ... SELECT per acting clause,
@@ -15,7 +18,8 @@ as statements the session runs in turn in one transaction (sql_session._run_merg
 
 The source's columns keep their names in the work table, which each step reads under the
 source's alias, so the clauses' expressions (`SET v = s.v + t.v`, `VALUES (s.id, s.v)`)
-are the user's own, unchanged. Pure: text in, text out.
+are the user's own, unchanged. Text in, text out; the catalog is read only for the
+columns of `INSERT VALUES (..., DEFAULT)` without a column list.
 """
 
 from __future__ import annotations
@@ -35,19 +39,39 @@ _ACTION = "sixfold_merge_action"
 
 @dataclass(frozen=True)
 class MergePlan:
-    work: str  # the SELECT of the work table's rows
+    work_head: str  # the SELECT of the work table's rows, up to the source's columns
+    source_alias: str
+    work_tail: str  # its FROM
+    unmatched: str | None  # the UPDATE of the work table deciding its unmatched rows (None: no such clause)
     twice: str | None  # None: no clause updates or deletes
     steps: tuple[str, ...]
     drop: str
 
     @property
+    def source_columns(self) -> str:
+        """A SELECT whose columns are the source's (described for their names)."""
+        return f"SELECT {self.source_alias}.*{self.work_tail}"
+
+    def work(self, names: list[str] | None = None) -> str:
+        """The work SELECT, with the source's columns by name (`names`: then each is typed
+        by the translation, where a `*` over a function or subquery may not be)."""
+        columns = ", ".join(f"{self.source_alias}.{_quoted(n)}" for n in names) if names else \
+            f"{self.source_alias}.*"
+        return f"{self.work_head}{columns}{self.work_tail}"
+
+    @property
     def parts(self) -> tuple[str, ...]:
         """The plan as a tuple of texts (a Statement's `parts`); `from_parts` reads it."""
-        return (self.work, self.twice or "", *self.steps, self.drop)
+        return (self.work_head, self.source_alias, self.work_tail, self.unmatched or "", self.twice or "",
+                *self.steps, self.drop)
 
     @classmethod
     def from_parts(cls, parts: tuple[str, ...]) -> MergePlan:
-        return cls(parts[0], parts[1] or None, tuple(parts[2:-1]), parts[-1])
+        return cls(*parts[:3], parts[3] or None, parts[4] or None, tuple(parts[5:-1]), parts[-1])
+
+
+def _quoted(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql("postgres")
 
 
 def plan(text: str) -> MergePlan:
@@ -81,6 +105,8 @@ def plan(text: str) -> MergePlan:
         if isinstance(then, exp.Var) and then.name.lower() == "do nothing":
             continue
         if not when.args.get("matched"):
+            for part in (condition, then):
+                _refuse_target_columns(part, ta)
             if not isinstance(then, exp.Insert):
                 raise SqlError(f'syntax error at or near "{_action_word(then)}"', "42601")
             steps.append(_insert(then, target_sql, sa, k))
@@ -93,20 +119,24 @@ def plan(text: str) -> MergePlan:
             steps.append(f"DELETE FROM {target_sql} AS {ta} USING {WORK_TABLE} AS {sa} WHERE {rows}")
         else:
             raise SqlError(f'syntax error at or near "{_action_word(then)}"', "42601")
-    decide = (f"CASE WHEN {ta}.rowid IS NULL THEN {_case(not_matched)} ELSE {_case(matched)} END")
-    work = (f"SELECT {ta}.rowid::bigint AS {_ROW}, ({decide})::int AS {_ACTION}, "
-            f"{sa}.* FROM {source_sql} LEFT JOIN {target_sql} AS {ta} ON {on.sql('postgres')}")
+    decide = (f"CASE WHEN {ta}.rowid IS NULL THEN 0 ELSE {_case(matched)} END")
+    head = f"SELECT {ta}.rowid::bigint AS {_ROW}, ({decide})::int AS {_ACTION}, "
+    tail = f" FROM {source_sql} LEFT JOIN {target_sql} AS {ta} ON {on.sql('postgres')}"
+    # (WHEN NOT MATCHED conditions see the source alone: decided over the work table)
+    unmatched = (f"UPDATE {WORK_TABLE} AS {sa} SET {_ACTION} = {_case(not_matched)} WHERE {sa}.{_ROW} IS NULL"
+                 if not_matched else None)
     twice = None
     if modifying:
         twice = (f"SELECT {_ROW} FROM {WORK_TABLE} WHERE {_ROW} IS NOT NULL AND {_ACTION} IN "
                  f"({', '.join(map(str, modifying))}) GROUP BY {_ROW} HAVING count(*) > 1 LIMIT 1")
-    return MergePlan(work, twice, tuple(steps), f"DROP TABLE {WORK_TABLE}")
+    return MergePlan(head, sa, tail, unmatched, twice, tuple(steps), f"DROP TABLE {WORK_TABLE}")
 
 
 def work_table(columns: list[tuple[str, str]]) -> tuple[str, str]:
     """CREATE TEMP TABLE for the work rows, given the work SELECT's columns as (name, type
     name), and the INSERT that fills it from `work` (a plan's work SELECT) minus its text."""
-    names = [exp.to_identifier(n, quoted=True).sql("postgres") for n, _ in columns]
+    columns = [(_ROW, "bigint"), (_ACTION, "integer")] + list(columns[2:])  # (whatever the SELECT was described as)
+    names = [_quoted(n) for n, _ in columns]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SqlError(f"column {dup} of MERGE's source is named twice", "42701")
@@ -139,6 +169,16 @@ def _insert(then: exp.Insert, target_sql: str, sa: str, k: int) -> str:
         raise SqlError("MERGE ... INSERT of DEFAULT alone is not supported", "0A000")
     return (f"INSERT INTO {target_sql}{listed} SELECT {', '.join(v.sql('postgres') for _, v in kept)} "
             f"FROM {WORK_TABLE} AS {sa} WHERE {chosen}")
+
+
+def _refuse_target_columns(part: exp.Expression | None, target_alias: str) -> None:
+    """WHEN NOT MATCHED sees the source alone: a column of the target there is 42P01, as
+    PostgreSQL says."""
+    if part is None:
+        return
+    for col in part.find_all(exp.Column):
+        if col.table and exp.to_identifier(col.table).sql("postgres") in (target_alias, f'"{col.table}"'):
+            raise SqlError(f'invalid reference to FROM-clause entry for table "{col.table}"', "42P01")
 
 
 def _action_word(then: exp.Expression) -> str:

@@ -3672,10 +3672,16 @@ def _statement_forms(tree: exp.Expression) -> None:
         # SQLite reads the ON of ON CONFLICT as a join's when the SELECT has no WHERE
         # (a syntax error); its documented way out is a WHERE that keeps every row.
         tree.expression.set("where", exp.Where(this=exp.true()))
-    if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and isinstance(tree.expression, exp.Values) \
-            and schema.current() is not None:
+    if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and \
+            isinstance(tree.expression, (exp.Values, exp.Select, exp.SetOperation)) and schema.current() is not None:
         cols = schema.current().columns(tree.this.name)
-        width = max((len(t.expressions) for t in tree.expression.expressions if isinstance(t, exp.Tuple)), default=0)
+        if isinstance(tree.expression, exp.Values):
+            width = max((len(t.expressions) for t in tree.expression.expressions if isinstance(t, exp.Tuple)),
+                        default=0)
+        else:  # INSERT ... SELECT of fewer columns (not a `*`, whose width the catalog would have to tell)
+            first = _first_branch(tree.expression)
+            items = first.expressions if isinstance(first, exp.Select) else []
+            width = 0 if any(i.find(exp.Star) for i in items) else len(items)
         if cols and 0 < width < len(cols):  # the rest take their defaults, as in PostgreSQL
             tree.set("this", exp.Schema(this=tree.this.copy(),
                                         expressions=[exp.to_identifier(n, quoted=not n.islower()) for n, _ in

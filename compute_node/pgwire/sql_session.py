@@ -689,10 +689,14 @@ class PgSession:
         plan = merge.MergePlan.from_parts(stmt.parts)
 
         def steps() -> Outcome:
-            described = self._run_parts(stmt, plan.work, params, run=False).columns
+            names = [name for name, _ in self._run_parts(stmt, plan.source_columns, params, run=False).columns]
+            work = plan.work(names)
+            described = self._run_parts(stmt, work, params, run=False).columns
             create, insert = merge.work_table([(name, prepared_sql.cast_to(oid) or "text") for name, oid in described])
             self._run_parts(stmt, create, params)
-            self._run_parts(stmt, insert + plan.work, params)
+            self._run_parts(stmt, insert + work, params)
+            if plan.unmatched is not None:
+                self._run_parts(stmt, plan.unmatched, params)
             if plan.twice is not None and self._run_parts(stmt, plan.twice, params).rows:
                 raise SqlError("MERGE command cannot affect row a second time", "21000")
             changed = sum(int(self._run_parts(stmt, text, params).tag.rsplit(" ", 1)[-1]) for text in plan.steps)

@@ -4395,10 +4395,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "begin", "merge into {t} t using (values (7)) s(id) on t.id = s.id when matched then delete", "rollback",
         "select * from {t} order by id",
         "merge into {t}_nosuch t using {t}_src s on t.id = s.id when matched then delete",
+        "merge into {t} t using {t}_src s on t.id = s.id when not matched and t.qty = 1 then insert (id) values (s.id)",
+        "merge into {t} t using {t}_src s on t.id = s.id when not matched and s.qty = 3 then insert (id) values (t.id)",
         "prepare {t}_m(int) as merge into {t} t using (values ($1)) s(id) on t.id = s.id "
         "when matched then update set qty = t.qty + 1 when not matched then insert (id) values (s.id)",
         "execute {t}_m(1)", "execute {t}_m(20)", "execute {t}_m(20)", "select id, qty from {t} order by id",
         "deallocate {t}_m", "drop table {t}, {t}_src",
+        "create table {t}_fs (a int, b int, c text)",
+        "merge into {t}_fs t using generate_series(1, 10) as id on t.a = id when matched then update set b = b + id "
+        "when not matched then insert values (id, -1)",
+        "merge into {t}_fs t using generate_series(1, 10, 2) as id on t.a = id "
+        "when matched then update set b = b + id, c = 'updated ' || id "
+        "when not matched then insert values (id, -1, 'inserted ' || id)",
+        "select * from {t}_fs order by a", "drop table {t}_fs",
     ],
     # trim(both / leading / trailing ...) was named trim (PostgreSQL: btrim, ltrim, rtrim);
     # a ^@ b was named starts_with (an operator names nothing: ?column?)
@@ -4453,7 +4462,27 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "'{\"a\": 1}'::jsonb @@ '$.a'",
         "select jsonb_path_query_array('{\"a\":[{\"b\":1},{\"b\":5}]}', '$.a[*] ? (@.b > 2).b'), "
         "jsonb_path_query_array('[1,2,3]', '$[*] ? (@ > 1) ? (@ < 3)')",
+        "select jsonb_path_query_array('[{\"a\": 1}, {\"a\": 2}, {}]', 'strict $[*].a', silent => true), "
+        "jsonb_path_query_first('[{\"a\": 1}, {}]', 'strict $[*].a', silent => true), "
+        "jsonb '[\"1\",2,0,3]' @? '-$[*]', jsonb '[1]' @? 'lax $[10000000000000000]'",
+        "select jsonb_path_query('[1]', 'lax $[10000000000000000]')",
+        "select jsonb_path_query_array('{\"a\": {\"b\": 1}}', 'lax $.**{last}'), "
+        "jsonb_path_query_array('[1,\"2\",3]', '+$', silent => true)",
+        "select '\"\\x50\\u0067\\u{53}\"'::jsonpath, '(1).type()'::jsonpath, '1.2.e'::jsonpath, "
+        "'$ ? (@ like_regex \"pattern\" flag \"smixq\")'::jsonpath",
+        "select '$ ? (@ like_regex \"(invalid pattern\")'::jsonpath", "select '00'::jsonpath", "select ''::jsonpath",
         "drop table {t}",
+    ],
+    # INSERT ... SELECT of fewer columns than the table was SQLite's "table has 3 columns but
+    # 2 values were supplied" (said as "more expressions than target columns"); a column of
+    # the SELECT was typed as the INSERT target's column of its name (`INSERT INTO w SELECT
+    # id FROM generate_series(1, 3) AS id WHERE id > 1` was 42883 "text > integer")
+    "INSERT ... SELECT: fewer columns, and names the target shares": [
+        "create table {t} (a int, b int default 7, c text default 'd')", "create table {t}_w (x bigint, id text)",
+        "insert into {t} select 1, -1", "insert into {t} select g from generate_series(2, 3) g",
+        "insert into {t} select 4, 4 union all select 5, 5", "insert into {t} select 1, 2, 3, 4",
+        "insert into {t}_w select 1, id from generate_series(1, 3) as id where id > 1",
+        "select * from {t} order by a", "select * from {t}_w order by id", "drop table {t}, {t}_w",
     ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [

@@ -69,7 +69,7 @@ def test_variables_and_their_absence():
     ("$.a + 1", "22038"),
     ("$.n / 0", "22012"),
     ("$.b.c.double()", "22036"),
-    ("-$.b.c", "22036"),
+    ("-$.b.c", "2203B"),
 ])
 def test_failures_keep_postgresqls_sqlstate(path, sqlstate):
     with pytest.raises(jsonpath.PathError) as e:
@@ -104,3 +104,18 @@ def test_written_as_postgresql_writes_it_and_read_back_the_same(path, written):
     parsed = jsonpath.parse(path)
     assert jsonpath.text(parsed) == written
     assert jsonpath.parse(written) == parsed
+
+
+def test_what_was_found_before_a_failure_is_kept_for_silent_mode():
+    with pytest.raises(jsonpath.PathError) as e:
+        jsonpath.run(jsonpath.parse("strict $[*].a"), [{"a": 1}, {"a": 2}, {}])
+    assert e.value.sqlstate == "2203A" and e.value.found == [1, 2]
+    # asked only whether it yields anything, a unary minus skips what is no number
+    assert jsonpath.run(jsonpath.parse("-$[*]"), ["1", 2], exists=True) == [-2]
+
+
+def test_levels_of_the_any_accessor():
+    doc = {"a": {"b": 1}}
+    assert items("$.**{last}", doc) == [1]  # PostgreSQL's last level: the leaves
+    assert items("$.**{1 to last}", doc) == [{"b": 1}, 1]
+    assert items("$.**", doc) == [doc, {"b": 1}, 1]

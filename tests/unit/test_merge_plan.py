@@ -14,10 +14,13 @@ MERGE = ("MERGE INTO stock AS t USING deliveries s ON t.sku = s.sku "
 
 def test_each_row_is_decided_once_then_each_clause_acts_on_its_rows():
     plan = merge.plan(MERGE)
-    assert plan.work == (
-        "SELECT t.rowid::bigint AS sixfold_merge_row, (CASE WHEN t.rowid IS NULL THEN CASE WHEN s.qty < 0 THEN 3 "
-        "WHEN true THEN 4 ELSE 0 END ELSE CASE WHEN s.qty = 0 THEN 1 WHEN true THEN 2 ELSE 0 END END)::int AS "
-        "sixfold_merge_action, s.* FROM deliveries AS s LEFT JOIN stock AS t ON t.sku = s.sku")
+    assert plan.work() == (
+        "SELECT t.rowid::bigint AS sixfold_merge_row, (CASE WHEN t.rowid IS NULL THEN 0 ELSE CASE WHEN s.qty = 0 "
+        "THEN 1 WHEN true THEN 2 ELSE 0 END END)::int AS sixfold_merge_action, s.* FROM deliveries AS s "
+        "LEFT JOIN stock AS t ON t.sku = s.sku")
+    # unmatched rows are decided over the work table alone: the target is not in scope there
+    assert plan.unmatched == ("UPDATE sixfold_merge_work AS s SET sixfold_merge_action = CASE WHEN s.qty < 0 THEN 3 "
+                              "WHEN true THEN 4 ELSE 0 END WHERE s.sixfold_merge_row IS NULL")
     assert plan.twice is not None and "IN (1, 2)" in plan.twice
     assert plan.steps == (
         "DELETE FROM stock AS t USING sixfold_merge_work AS s WHERE s.sixfold_merge_row = t.rowid AND "
@@ -27,12 +30,16 @@ def test_each_row_is_decided_once_then_each_clause_acts_on_its_rows():
         "INSERT INTO stock (sku, qty) SELECT s.sku, s.qty FROM sixfold_merge_work AS s WHERE "
         "s.sixfold_merge_row IS NULL AND s.sixfold_merge_action = 4")
     assert merge.MergePlan.from_parts(plan.parts) == plan
+    assert plan.source_columns == "SELECT s.* FROM deliveries AS s LEFT JOIN stock AS t ON t.sku = s.sku"
+    named = plan.work(["sku", "Qty"])
+    assert named.startswith("SELECT t.rowid") and ', s."sku", s."Qty" FROM deliveries' in named
 
 
 def test_only_inserts_need_no_check_for_rows_changed_twice():
     plan = merge.plan("MERGE INTO t USING (VALUES (1)) AS v(id) ON t.id = v.id WHEN NOT MATCHED THEN INSERT "
                       "VALUES (v.id)")
     assert plan.twice is None and plan.steps[0].startswith("INSERT INTO t SELECT v.id FROM sixfold_merge_work AS v")
+    assert merge.plan("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE").unmatched is None
 
 
 @pytest.mark.parametrize("sql, sqlstate", [
@@ -55,5 +62,6 @@ def test_work_table_has_the_selects_columns_and_no_name_twice():
                       'integer, "Sku" text)')
     assert insert == "INSERT INTO sixfold_merge_work "
     with pytest.raises(SqlError) as e:
-        merge.work_table([("a", "text"), ("a", "int")])
+        merge.work_table([("sixfold_merge_row", "text"), ("sixfold_merge_action", "text"), ("a", "text"),
+                          ("a", "int")])
     assert e.value.sqlstate == "42701"
