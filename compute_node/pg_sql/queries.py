@@ -4157,11 +4157,49 @@ def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
             m.replace(exp.Paren(this=sqlglot.parse_one(dflt, read="sqlite")))
 
 
+def _check_recursion(tree: exp.Expression) -> None:
+    """WITH RECURSIVE queries PostgreSQL refuses and SQLite would run: ORDER BY, LIMIT or
+    OFFSET on the recursive UNION (0A000), and the recursive reference on the nullable side
+    of an outer join (42P19; SQLite iterated it and answered)."""
+    for with_ in tree.find_all(exp.With):
+        if not with_.args.get("recursive"):
+            continue
+        for cte in with_.expressions:
+            body, name = cte.this, cte.alias.lower()
+            if not isinstance(body, exp.Union):
+                continue
+            refs = [t for t in body.expression.find_all(exp.Table) if not t.db and t.name.lower() == name]
+            if not refs:
+                continue
+            for arg, word in (("order", "ORDER BY"), ("offset", "OFFSET"), ("limit", "LIMIT")):
+                if body.args.get(arg) is not None:
+                    raise SqlError(f"{word} in a recursive query is not implemented", "0A000")
+            for sel in body.expression.find_all(exp.Select):
+                frm = sel.args.get("from_") or sel.args.get("from")
+                left = [frm.this] if frm is not None else []
+                for join in sel.args.get("joins") or []:
+                    side = (join.side or "").upper()
+                    nullable = left + [join.this] if side == "FULL" else [join.this] if side == "LEFT" else \
+                        left if side == "RIGHT" else []
+                    if any(ref is n or any(a is n for a in _ancestors_of(ref)) for ref in refs for n in nullable):
+                        raise SqlError(f'recursive reference to query "{cte.alias}" must not appear within an outer '
+                                       "join", "42P19")
+                    left.append(join.this)
+
+
+def _ancestors_of(node: exp.Expression):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def select_path(text: str, ctx: SessionContext) -> Statement:
     """A SELECT, VALUES, INSERT, UPDATE or DELETE translated by the parser path."""
     written = text
     text, overriding = _without_overriding(text)
     tree = parse_one(text)
+    _check_recursion(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)
         data_modifying_with.split(written)
