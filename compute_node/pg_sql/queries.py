@@ -3653,10 +3653,11 @@ def _statement_forms(tree: exp.Expression) -> None:
         _refuse_repeated_upsert_keys(tree, conflict)
     for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
         options = fetch.args.get("limit_options")
-        if options is not None and options.args.get("with_ties"):
+        if options is not None and options.args.get("with_ties"):  # (what _fetch_with_ties could not take)
             if fetch.parent is None or fetch.parent.args.get("order") is None:
                 raise SqlError("WITH TIES cannot be specified without ORDER BY clause", "42601")
-            raise SqlError("FETCH FIRST ... WITH TIES is not supported", "0A000")
+            raise SqlError("FETCH FIRST ... WITH TIES over a DISTINCT, a set operation or a * is not supported",
+                           "0A000")
     json_rows.unwrap_lateral(tree)
     lateral.rewrite(tree, _pg_column_name)
     if tree.find(exp.Lateral) is not None:
@@ -4157,6 +4158,95 @@ def _fill_defaults(tree: exp.Expression, table: str | None) -> None:
             m.replace(exp.Paren(this=sqlglot.parse_one(dflt, read="sqlite")))
 
 
+_TIES = "sixfold_ties"
+
+
+def _fetch_with_ties(tree: exp.Expression) -> exp.Expression:
+    """SELECT ... ORDER BY k [OFFSET m] FETCH FIRST n ROWS WITH TIES, which SQLite lacks: the
+    SELECT numbered by rank() and row_number() over its ORDER BY, the rows after the first
+    m whose rank is at most m + n (the n-th row and every row that ties with it), in that
+    order. A DISTINCT (numbered before it is applied) or a `*` (whose columns the outer
+    SELECT must name) is left for _statement_forms to refuse."""
+    for sel in list(tree.find_all(exp.Select)):
+        fetch, order = sel.args.get("limit"), sel.args.get("order")
+        options = fetch.args.get("limit_options") if isinstance(fetch, exp.Fetch) else None
+        if options is None or not options.args.get("with_ties") or order is None:
+            continue
+        items = []
+        for e in sel.expressions:
+            if isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+                spelled = star_expansion.spelled_columns(sel, e)
+                if spelled is None:
+                    break
+                items += spelled
+            else:
+                items.append(e)
+        else:
+            keys = _ties_keys(order, items, bool(sel.args.get("distinct")))
+            if keys is not None:
+                tree = _ties_numbered(tree, sel, items, keys, fetch)
+    return tree
+
+
+def _ties_keys(order: exp.Order, items: list, distinct: bool) -> list[exp.Ordered] | None:
+    """ORDER BY's keys as expressions of the select list's items (a position or an alias
+    is its item); under DISTINCT each must be an item, then given as the item's number
+    (None when one is not: left to _statement_forms' refusal)."""
+    aliases = {e.alias.lower(): i for i, e in enumerate(items) if isinstance(e, exp.Alias)}
+    plain = {e.unalias().sql("postgres"): i for i, e in enumerate(items)}
+    keys = []
+    for o in order.expressions:
+        key, at = o.this, None
+        if isinstance(key, exp.Literal) and not key.is_string and key.this.isdigit() and \
+                1 <= int(key.this) <= len(items):
+            at = int(key.this) - 1
+        elif isinstance(key, exp.Column) and not key.table and key.name.lower() in aliases:
+            at = aliases[key.name.lower()]
+        elif key.sql("postgres") in plain:
+            at = plain[key.sql("postgres")]
+        if distinct and at is None:
+            return None
+        keys.append(o.copy())
+        keys[-1].set("this", exp.Literal.number(at) if distinct else (items[at].unalias() if at is not None
+                                                                       else key).copy())
+    return keys
+
+
+def _ties_numbered(tree: exp.Expression, sel: exp.Select, items: list, keys: list, fetch: exp.Fetch):
+    """`sel` (of `items`) rewritten for FETCH ... WITH TIES (_fetch_with_ties)."""
+    names = [e.alias if isinstance(e, exp.Alias) else e.name if isinstance(e, exp.Column) else
+             _pg_column_name(e) or "?column?" for e in items]
+    inner = sel.copy()
+    for arg in ("limit", "offset", "order"):
+        inner.set(arg, None)
+    inner.set("expressions", [exp.alias_(e.unalias().copy(), f"sixfold_tie_c{i}") for i, e in enumerate(items)])
+    if sel.args.get("distinct"):  # numbered after DISTINCT: over its rows, by the items' numbers
+        for k in keys:
+            k.set("this", exp.column(f"sixfold_tie_c{k.this.this}"))
+        inner = exp.select(*[exp.column(f"sixfold_tie_c{i}") for i in range(len(items))]).from_(
+            exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("sixfold_distinct"))))
+    window = exp.Order(expressions=keys)
+    inner.set("expressions", list(inner.expressions) + [
+        exp.alias_(exp.Window(this=exp.Anonymous(this=fn), order=window.copy()), f"sixfold_tie_{fn}")
+        for fn in ("rank", "row_number")])
+    count = fetch.args.get("count") or exp.Literal.number(1)
+    offset = sel.args.get("offset")
+    skipped = offset.expression.copy() if offset is not None else exp.Literal.number(0)
+    shown = [exp.alias_(exp.column(f"sixfold_tie_c{i}", table=_TIES), exp.to_identifier(n, quoted=True))
+             for i, n in enumerate(names)]
+    outer = exp.select(*shown).from_(exp.Subquery(
+        this=inner, alias=exp.TableAlias(this=exp.to_identifier(_TIES))))
+    outer = outer.where(exp.and_(
+        exp.GT(this=exp.column("sixfold_tie_row_number", table=_TIES), expression=skipped.copy()),
+        exp.LTE(this=exp.column("sixfold_tie_rank", table=_TIES),
+                expression=exp.Add(this=exp.Paren(this=skipped), expression=exp.Paren(this=count.copy())))))
+    outer = outer.order_by(exp.column("sixfold_tie_row_number", table=_TIES))
+    if sel is tree:
+        return outer
+    sel.replace(outer)
+    return tree
+
+
 def _check_recursion(tree: exp.Expression) -> None:
     """WITH RECURSIVE queries PostgreSQL refuses and SQLite would run: ORDER BY, LIMIT or
     OFFSET on the recursive UNION (0A000), and the recursive reference on the nullable side
@@ -4226,6 +4316,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         if isinstance(tree, exp.Command):
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
+    tree = _fetch_with_ties(tree)
     _statement_forms(tree)
     _generated_insert_columns(tree)
     _default_markers(tree)

@@ -225,3 +225,23 @@ def spell_out(tree: exp.Expression) -> None:
     """Spell out, in place, the `*` of every SELECT in `tree` over derived tables."""
     for sel in list(tree.find_all(exp.Select)):
         _spell_out_select(sel)
+
+
+def spelled_columns(sel: exp.Select, item: exp.Expression) -> list[exp.Column] | None:
+    """The columns a `*` or `t.*` of `sel`'s select list stands for, each qualified by its
+    source; None when a source's columns are not known (a function, an unnamed source)."""
+    sources = _sources(sel)
+    names = [_source_name(s) for s in sources]
+    if any(n is None for n in names) or any(isinstance(j, exp.Join) and _merging(j) for j in
+                                            sel.args.get("joins") or []):
+        return None
+    qualifier = item.table if isinstance(item, exp.Column) else ""
+    out: list[exp.Column] = []
+    for src, name in zip(sources, names):
+        if qualifier and name.name != qualifier:
+            continue
+        columns = _derived_names(src) or _table_names(src)
+        if columns is None:
+            return None
+        out += [exp.Column(this=c.copy(), table=name.copy()) for c in columns]
+    return out or None

@@ -4504,6 +4504,28 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "order by 1 limit 3",
         "drop table {t}",
     ],
+    # FETCH FIRST n ROWS WITH TIES was refused (0A000)
+    "FETCH FIRST ... WITH TIES": [
+        "create table {t} (id int, g text, v numeric(6,2))",
+        "insert into {t} values (1, 'a', 1.50), (2, 'a', 2.00), (3, 'b', 2.00), (4, 'b', 3.25), (5, 'c', null), "
+        "(6, 'c', 3.25)",
+        "select id, v from {t} order by v, id fetch first 2 rows with ties",
+        "select * from (select id, v from {t} order by v fetch first 2 rows with ties) s order by id",
+        "select * from (select id, v from {t} order by v desc fetch first 1 rows with ties) s order by id",
+        "select * from (select id, v from {t} order by v desc nulls last offset 1 rows fetch first 1 row with ties) s "
+        "order by id",
+        "select * from (select g, count(*) as n, sum(v) from {t} group by g order by n desc "
+        "fetch first 1 row with ties) s order by g",
+        "select * from (select v * 2 as dbl, upper(g) from {t} order by dbl fetch first 3 rows with ties) s "
+        "order by 1, 2",
+        "select * from (select * from {t} order by v fetch first 2 rows with ties) s order by id",
+        "select distinct v from {t} order by v fetch first 2 rows with ties",
+        "select * from (select distinct v, g from {t} order by v fetch first 2 rows with ties) s order by 1, 2",
+        "select * from (select x.*, 1 as one from {t} x order by v fetch first 2 rows with ties) s order by id",
+        "select id from {t} fetch first 2 rows with ties",
+        "prepare {t}_p(int) as select * from (select id from {t} order by v fetch first $1 rows with ties) s "
+        "order by id", "execute {t}_p(3)", "deallocate {t}_p", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",
@@ -4571,8 +4593,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("NaN results are refused, never NULL", "'nan'::numeric::float8"): "a numeric NaN is refused where computed on",
     ("NaN results are refused, never NULL", "'inf'::float8 - 'inf'::float8"): "a float NaN is refused (0A000)",
     ("NaN results are refused, never NULL", "'inf'::float8 * 0"): "a float NaN is refused (0A000)",
-    ("subqueries that give more than one row, WITH TIES, shared CTEs", "order by a fetch first 1 row with ties"):
-        "FETCH ... WITH TIES is refused (0A000): SQLite's LIMIT would drop the ties",
     ("a real column against quoted literals", "'Infinity'::float8 / 'Infinity'::float8"):
         "a float NaN is refused (0A000): SQLite would hold it as NULL",
     ("RANGE frames with interval offsets", "interval '1 month' preceding"):
