@@ -56,7 +56,7 @@ _TOKEN = re.compile(r"""
       (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
     | (?P<str>"(?:[^"\\]|\\.)*")
     | (?P<var>\$(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")?)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<word>(?:[A-Za-z_]|[^\x00-\x7f])[^\s?%$.\[\]{}()|&!=<>@\#,*:+/\\"-]*)
     | (?P<op>\*\*|==|!=|<>|<=|>=|&&|\|\||[@.\[\](),*?<>!+\-/%{}])
     )""", re.VERBOSE)
 
@@ -765,7 +765,8 @@ def _text(node: tuple, brackets: bool) -> str:
         return f"exists ({_text(node[1], False)})"
     if kind == "like_regex":
         flags = node[3]
-        return f"{_operand(node[1], node)} like_regex {_quoted(node[2])}" + (f' flag "{flags}"' if flags else "")
+        out = f"{_operand(node[1], node)} like_regex {_quoted(node[2])}" + (f' flag "{flags}"' if flags else "")
+        return f"({out})" if brackets else out
     if kind == "root":
         return "$"
     if kind == "current":

@@ -4471,6 +4471,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select '\"\\x50\\u0067\\u{53}\"'::jsonpath, '(1).type()'::jsonpath, '1.2.e'::jsonpath, "
         "'$ ? (@ like_regex \"pattern\" flag \"smixq\")'::jsonpath",
         "select '$ ? (@ like_regex \"(invalid pattern\")'::jsonpath", "select '00'::jsonpath", "select ''::jsonpath",
+        "select '$.é.x_é'::jsonpath, '$.a like_regex \"x\"'::jsonpath, jsonb_path_query_array('{\"é\": 1}', '$.é')",
         "drop table {t}",
     ],
     # INSERT ... SELECT of fewer columns than the table was SQLite's "table has 3 columns but

@@ -119,3 +119,49 @@ def test_levels_of_the_any_accessor():
     assert items("$.**{last}", doc) == [1]  # PostgreSQL's last level: the leaves
     assert items("$.**{1 to last}", doc) == [{"b": 1}, 1]
     assert items("$.**", doc) == [doc, {"b": 1}, 1]
+
+
+# --- property: what jsonpath.text writes reads back as the same path ---------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_keys = st.sampled_from(["a", "b", "k y", "size", "é", 'q"t'])
+_literals = st.one_of(st.integers(-5, 100).map(str), st.sampled_from(["1.50", "2e3", '"x"', "true", "null", "$v"]))
+
+
+@st.composite
+def _values(draw, depth: int = 0):
+    base = draw(st.sampled_from(["$", "@"])) if depth else "$"
+    for _ in range(draw(st.integers(0, 3))):
+        base += draw(st.one_of(
+            _keys.map(lambda k: "." + ('"' + k.replace('"', '\\"') + '"' if not k.isidentifier() else k)),
+            st.just("[*]"), st.just(".*"), st.just("[0 to last]"), st.just(".type()"), st.just(".**{1 to 2}"),
+        ))
+    if depth < 2 and draw(st.booleans()):
+        base += " ? (" + draw(_predicates(depth + 1)) + ")"
+    return base
+
+
+@st.composite
+def _predicates(draw, depth: int):
+    left = draw(_values(depth))
+    kind = draw(st.sampled_from(["cmp", "and", "not", "exists", "regex", "arith"]))
+    if kind == "cmp":
+        return f"{left} {draw(st.sampled_from(['==', '<', '>=', '!=']))} {draw(_literals)}"
+    if kind == "and":
+        return f"{left} > 1 {draw(st.sampled_from(['&&', '||']))} {draw(_values(depth))} == 2"
+    if kind == "not":
+        return f"!({left} == 1)"
+    if kind == "exists":
+        return f"exists ({left})"
+    if kind == "regex":
+        return f'{left} like_regex "^a" flag "i"'
+    return f"{left} + 1 * 2 == -3"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values(), st.booleans())
+def test_written_paths_read_back_the_same(path, strict):
+    text = ("strict " if strict else "") + path
+    parsed = jsonpath.parse(text.replace("$v", "1"))
+    assert jsonpath.parse(jsonpath.text(parsed)) == parsed
