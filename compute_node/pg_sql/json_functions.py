@@ -649,7 +649,7 @@ def pg_jsonb_path_exists(doc, path, variables, silent):
     if None in (doc, path, variables, silent):
         return None
     items, failed = _path_items(doc, path, variables, silent, exists=True)
-    return 1 if items else None if failed else 0
+    return None if failed else int(bool(items))
 
 
 def pg_jsonb_path_match(doc, path, variables, silent):

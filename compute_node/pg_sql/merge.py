@@ -80,6 +80,8 @@ def plan(text: str) -> MergePlan:
     tree = parse_one(text)
     if not isinstance(tree, exp.Merge):
         raise SqlError("syntax error at or near MERGE", "42601")
+    if tree.args.get("returning") is not None:  # (PostgreSQL 17's)
+        raise SqlError('syntax error at or near "RETURNING"', "42601")
     if tree.args.get("with_") is not None or tree.args.get("with") is not None:
         raise SqlError("WITH before MERGE is not supported", "0A000")
     target, source, on = tree.this, tree.args.get("using"), tree.args.get("on")

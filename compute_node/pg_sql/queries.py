@@ -3701,17 +3701,29 @@ def _statement_forms(tree: exp.Expression) -> None:
                 _refuse_outer_references(derived)
         tree.set("using", None)
         tree.set("where", exp.Where(this=exp.In(this=exp.column("rowid"), query=exp.Subquery(this=inner))))
-    for sel in list(tree.find_all(exp.Select)):  # SELECT generate_series(...): the series in FROM
-        if sel.args.get("from_") or len(sel.expressions) != 1:  # (INSERT ... SELECT and subqueries too)
+    for sel in list(tree.find_all(exp.Select)):  # SELECT generate_series(...)[, x]: the series in FROM
+        if sel.args.get("from_"):  # (INSERT ... SELECT and subqueries too)
             continue
-        e = sel.expressions[0]
+        series = [i for i, e in enumerate(sel.expressions) if _is_series(e.unalias())]
+        if len(series) != 1 or any(e.find(exp.AggFunc, exp.Window) for e in sel.expressions):
+            continue  # (an aggregate is taken before the series is expanded: not a FROM's rows)
+        e = sel.expressions[series[0]]
         inner = e.unalias()
-        if isinstance(inner, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
-                isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
-            name = e.alias or "generate_series"
-            sel.set("expressions", [exp.column(name)])
-            sel.set("from_", exp.From(this=exp.Table(this=inner.copy(),
-                                                     alias=exp.TableAlias(this=exp.to_identifier(name)))))
+        name = e.alias or "generate_series"
+        items = list(sel.expressions)
+        items[series[0]] = exp.column(name, table=name) if len(items) > 1 else exp.column(name)
+        sel.set("expressions", items)
+        alias = exp.TableAlias(this=exp.to_identifier(name))
+        sel.set("from_", exp.From(this=exp.Table(this=inner.copy(), alias=alias)))
+    for node in tree.find_all(exp.GenerateSeries, exp.ExplodingGenerateSeries, exp.Anonymous):
+        if _is_series(node) and not isinstance(node.parent, exp.Table):  # (SQLite: "no such function")
+            raise SqlError("generate_series() in a select list is supported beside other columns, without "
+                           "aggregates or other set-returning functions, or in FROM", "0A000")
+
+
+def _is_series(e: exp.Expression) -> bool:
+    return isinstance(e, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
+        isinstance(e, exp.Anonymous) and e.name.lower() == "generate_series")
 
 
 _BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}

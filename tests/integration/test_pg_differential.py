@@ -4466,6 +4466,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "jsonb_path_query_first('[{\"a\": 1}, {}]', 'strict $[*].a', silent => true), "
         "jsonb '[\"1\",2,0,3]' @? '-$[*]', jsonb '[1]' @? 'lax $[10000000000000000]'",
         "select jsonb_path_query('[1]', 'lax $[10000000000000000]')",
+        "select jsonb_path_exists('[{\"a\": 1}, {\"a\": 2}, 3]', 'strict $[*].a', silent => true), "
+        "jsonb '[1,\"2\",0,3]' @? 'strict -$[*]', jsonb '[1,\"2\",0,3]' @? '-$[*]'",
         "select jsonb_path_query_array('{\"a\": {\"b\": 1}}', 'lax $.**{last}'), "
         "jsonb_path_query_array('[1,\"2\",3]', '+$', silent => true)",
         "select '\"\\x50\\u0067\\u{53}\"'::jsonpath, '(1).type()'::jsonpath, '1.2.e'::jsonpath, "
@@ -4526,6 +4528,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} fetch first 2 rows with ties",
         "prepare {t}_p(int) as select * from (select id from {t} order by v fetch first $1 rows with ties) s "
         "order by id", "execute {t}_p(3)", "deallocate {t}_p", "drop table {t}",
+    ],
+    # generate_series() beside other columns of a select list was 42883 "function
+    # GENERATE_SERIES does not exist" (merge.sql's INSERT INTO target SELECT
+    # generate_series(1000, 2500), 0); MERGE ... RETURNING (PostgreSQL 17's) ran
+    "generate_series() beside other columns; MERGE ... RETURNING": [
+        "create table {t} (a int, b int default 5, c text)", "select generate_series(1, 3), 0",
+        "select 'x' as k, generate_series(1, 3) as n, 2 * 3", "insert into {t} select generate_series(1, 3), 0",
+        "insert into {t} select generate_series(4, 5)", "insert into {t} (a, c) select generate_series(6, 7), 'z'",
+        "select * from {t} order by a", "select sum(generate_series(1, 3))",
+        "merge into {t} t using (select 1 as a) s on t.a = s.a when matched then delete returning *",
+        "select count(*) from {t}", "drop table {t}",
     ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
