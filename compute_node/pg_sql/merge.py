@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from compute_node.pg_sql import schema
+from compute_node.pg_sql.lexing import highest_parameter
 from compute_node.pg_sql.queries import parse_one
+from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
 
 WORK_TABLE = "sixfold_merge_work"
@@ -39,6 +41,7 @@ _ACTION = "sixfold_merge_action"
 
 @dataclass(frozen=True)
 class MergePlan:
+    with_prefix: str  # a WITH before the MERGE ("" for none), which the work SELECT carries
     work_head: str  # the SELECT of the work table's rows, up to the source's columns
     source_alias: str
     work_tail: str  # its FROM
@@ -50,24 +53,45 @@ class MergePlan:
     @property
     def source_columns(self) -> str:
         """A SELECT whose columns are the source's (described for their names)."""
-        return f"SELECT {self.source_alias}.*{self.work_tail}"
+        return f"{self.with_prefix}SELECT {self.source_alias}.*{self.work_tail}"
 
     def work(self, names: list[str] | None = None) -> str:
         """The work SELECT, with the source's columns by name (`names`: then each is typed
         by the translation, where a `*` over a function or subquery may not be)."""
         columns = ", ".join(f"{self.source_alias}.{_quoted(n)}" for n in names) if names else \
             f"{self.source_alias}.*"
-        return f"{self.work_head}{columns}{self.work_tail}"
+        return f"{self.with_prefix}{self.work_head}{columns}{self.work_tail}"
 
     @property
     def parts(self) -> tuple[str, ...]:
         """The plan as a tuple of texts (a Statement's `parts`); `from_parts` reads it."""
-        return (self.work_head, self.source_alias, self.work_tail, self.unmatched or "", self.twice or "",
-                *self.steps, self.drop)
+        return (self.with_prefix, self.work_head, self.source_alias, self.work_tail, self.unmatched or "",
+                self.twice or "", *self.steps, self.drop)
 
     @classmethod
     def from_parts(cls, parts: tuple[str, ...]) -> MergePlan:
-        return cls(*parts[:3], parts[3] or None, parts[4] or None, tuple(parts[5:-1]), parts[-1])
+        return cls(*parts[:4], parts[4] or None, parts[5] or None, tuple(parts[6:-1]), parts[-1])
+
+
+def _with_prefix(tree: exp.Merge) -> str:
+    """`WITH ... ` before the MERGE, as the work SELECT's prefix ("" for none): its queries
+    are visible to the source, ON and the WHEN MATCHED conditions, which the work SELECT
+    evaluates; a WHEN NOT MATCHED condition or an action naming one (run by the later
+    steps, which do not carry the WITH) is 0A000, as is a recursive or data-modifying one."""
+    with_ = tree.args.get("with_") or tree.args.get("with")
+    if with_ is None:
+        return ""
+    if with_.args.get("recursive") or any(isinstance(c.this, (exp.Insert, exp.Update, exp.Delete))
+                                          for c in with_.expressions):
+        raise SqlError("WITH RECURSIVE or a data-modifying WITH query before MERGE is not supported", "0A000")
+    names = {c.alias.lower() for c in with_.expressions}
+    for when in tree.args["whens"].expressions:
+        parts = [when.args.get("then")] + ([] if when.args.get("matched") else [when.args.get("condition")])
+        for part in parts:
+            if part is not None and any(t.name.lower() in names for t in part.find_all(exp.Table)):
+                raise SqlError("a WITH query named in a MERGE action or WHEN NOT MATCHED condition is not "
+                               "supported", "0A000")
+    return with_.sql("postgres") + " "
 
 
 def _quoted(name: str) -> str:
@@ -82,8 +106,7 @@ def plan(text: str) -> MergePlan:
         raise SqlError("syntax error at or near MERGE", "42601")
     if tree.args.get("returning") is not None:  # (PostgreSQL 17's)
         raise SqlError('syntax error at or near "RETURNING"', "42601")
-    if tree.args.get("with_") is not None or tree.args.get("with") is not None:
-        raise SqlError("WITH before MERGE is not supported", "0A000")
+    prefix = _with_prefix(tree)
     target, source, on = tree.this, tree.args.get("using"), tree.args.get("on")
     if not isinstance(target, exp.Table) or not isinstance(target.this, exp.Identifier) or source is None \
             or on is None:
@@ -131,7 +154,7 @@ def plan(text: str) -> MergePlan:
     if modifying:
         twice = (f"SELECT {_ROW} FROM {WORK_TABLE} WHERE {_ROW} IS NOT NULL AND {_ACTION} IN "
                  f"({', '.join(map(str, modifying))}) GROUP BY {_ROW} HAVING count(*) > 1 LIMIT 1")
-    return MergePlan(head, sa, tail, unmatched, twice, tuple(steps), f"DROP TABLE {WORK_TABLE}")
+    return MergePlan(prefix, head, sa, tail, unmatched, twice, tuple(steps), f"DROP TABLE {WORK_TABLE}")
 
 
 def work_table(columns: list[tuple[str, str]]) -> tuple[str, str]:
@@ -215,3 +238,10 @@ def _name_of(source: exp.Expression) -> str | None:
     if isinstance(alias, exp.TableAlias) and alias.this is not None:
         return alias.this.sql("postgres")
     return source.this.sql("postgres") if isinstance(source, exp.Table) else None
+
+
+def statement(text: str, param_oids: tuple[int, ...]) -> Statement:
+    """MERGE's Statement: planned here (its errors are the statement's), run by the
+    session in steps (sql_session._run_merge)."""
+    return Statement(kind="merge", tag="MERGE", value=text, parts=plan(text).parts,
+                     param_oids=tuple(o or None for o in param_oids), param_count=highest_parameter(text))

@@ -4301,6 +4301,10 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     written = text
     text, overriding = _without_overriding(text)
     tree = parse_one(text)
+    if isinstance(tree, exp.Merge):  # WITH ... MERGE (merge.py imports this module: imported here)
+        from compute_node.pg_sql import merge
+
+        return merge.statement(written, ctx.param_oids)
     _check_recursion(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)

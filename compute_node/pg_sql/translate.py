@@ -44,8 +44,8 @@ from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
 from compute_node.pg_sql.lexing import (
-    error_near, has_top_level_semicolon, highest_parameter, ident, object_name, segments, split_statements,
-    split_top_level, strip_comments,
+    error_near, has_top_level_semicolon, ident, object_name, segments, split_statements, split_top_level,
+    strip_comments,
 )
 from compute_node.pg_sql.queries import dml, lossy_number, select_path, table_stmt
 from compute_node.pg_sql.statement import SessionContext, Statement
@@ -451,11 +451,7 @@ def _unsupported(what):
 
 
 def _merge(text: str, rest: str, ctx: SessionContext) -> Statement:
-    """MERGE: planned here (its errors are the statement's), run by the session in steps
-    (merge.py)."""
-    return Statement(kind="merge", tag="MERGE", value=text, parts=merge.plan(text).parts,
-                     param_oids=tuple(o or None for o in ctx.param_oids),
-                     param_count=highest_parameter(text))
+    return merge.statement(text, ctx.param_oids)
 
 
 def _do(text, rest, ctx):

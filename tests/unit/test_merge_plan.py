@@ -47,7 +47,9 @@ def test_only_inserts_need_no_check_for_rows_changed_twice():
     ("MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN UPDATE SET a = 1", "42601"),
     ("MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT DEFAULT VALUES", "0A000"),
     ("MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (a) VALUES (1, 2)", "42601"),
-    ("WITH s AS (SELECT 1 AS id) MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "0A000"),
+    ("WITH s AS (SELECT 1 AS id) MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = "
+     "(SELECT max(id) FROM s)", "0A000"),
+    ("WITH RECURSIVE s AS (SELECT 1 AS id) MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "0A000"),
 ])
 def test_refused(sql, sqlstate):
     with pytest.raises(SqlError) as e:
@@ -65,3 +67,11 @@ def test_work_table_has_the_selects_columns_and_no_name_twice():
         merge.work_table([("sixfold_merge_row", "text"), ("sixfold_merge_action", "text"), ("a", "text"),
                           ("a", "int")])
     assert e.value.sqlstate == "42701"
+
+
+def test_a_with_before_merge_is_carried_by_the_work_select():
+    plan = merge.plan("WITH s AS (SELECT 1 AS id) MERGE INTO t USING s ON t.id = s.id WHEN MATCHED AND "
+                      "t.id IN (SELECT id FROM s) THEN DELETE")
+    assert plan.work().startswith("WITH s AS (SELECT 1 AS id) SELECT t.rowid")
+    assert plan.source_columns == "WITH s AS (SELECT 1 AS id) SELECT s.* FROM s LEFT JOIN t AS t ON t.id = s.id"
+    assert not any(step.startswith("WITH") for step in plan.steps)
