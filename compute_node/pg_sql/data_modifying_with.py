@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from compute_node.pg_sql.lexing import closing_paren, segments, sql_string
+from compute_node.pg_sql.lexing import closing_paren, sql_string
 from sixfold.constants import WITH_RETURNING_ROWS_MAX
 from sixfold.errors import SqlError
 
@@ -153,25 +153,17 @@ def _first_word(body: str) -> str:
 
 
 class _Reader:
-    """Words and parentheses of SQL text, past blanks and comments."""
+    """Words and parentheses of SQL text, past blanks (the translator strips comments
+    before a statement reaches here)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = 0
-        self.comments = [(s, e) for kind, s, e in segments(text) if kind == "comment"]
 
     def skip(self) -> int:
-        """Past blanks and comments: the position of the next thing."""
-        moved = True
-        while moved:
-            moved = False
-            while self.at < len(self.text) and self.text[self.at].isspace():
-                self.at += 1
-                moved = True
-            for s, e in self.comments:
-                if s == self.at:
-                    self.at = e
-                    moved = True
+        """Past blanks: the position of the next thing."""
+        while self.at < len(self.text) and self.text[self.at].isspace():
+            self.at += 1
         return self.at
 
     def peek(self) -> str:

@@ -642,39 +642,40 @@ def _truth(node: tuple, ctx: _Context, current):
     if kind == "is_unknown":
         return _truth(node[1], ctx, current) is _UNKNOWN
     if kind == "exists":
-        try:
-            return bool(_items(node[1], ctx, current))
-        except PathError as e:
-            if e.hard:
-                raise
-            return _UNKNOWN
+        found = _operand_items(node[1], ctx, current)
+        return found if found is _UNKNOWN else bool(found)
     if kind in ("cmp", "like_regex", "starts_with"):
         return _compare(node, ctx, current)
-    try:  # an expression used as a predicate: its one boolean item
-        found = _items(node, ctx, current)
-    except PathError as e:
-        if e.hard:
-            raise
-        return _UNKNOWN
+    found = _operand_items(node, ctx, current)  # an expression used as a predicate: its one boolean item
+    if found is _UNKNOWN:
+        return found
     if len(found) == 1 and isinstance(found[0], bool):
         return found[0]
     return _UNKNOWN
 
 
-def _compare(node: tuple, ctx: _Context, current):
-    kind = node[0]
+def _operand_items(node: tuple, ctx: _Context, current):
+    """A predicate operand's items, or _UNKNOWN where evaluating it fails (a hard failure,
+    an unknown variable, fails the statement)."""
     try:
-        left = _unwrapped(_items(node[2] if kind == "cmp" else node[1], ctx, current), ctx)
-        if kind == "cmp":
-            right = _unwrapped(_items(node[3], ctx, current), ctx)
-        elif kind == "starts_with":
-            right = _items(node[2], ctx, current)
-        else:
-            right = [None]
+        return _items(node, ctx, current)
     except PathError as e:
         if e.hard:
             raise
         return _UNKNOWN
+
+
+def _compare(node: tuple, ctx: _Context, current):
+    kind = node[0]
+    left = _operand_items(node[2] if kind == "cmp" else node[1], ctx, current)
+    if left is _UNKNOWN:
+        return left
+    right = _operand_items(node[3] if kind == "cmp" else node[2], ctx, current) if kind != "like_regex" else [None]
+    if right is _UNKNOWN:
+        return right
+    left = _unwrapped(left, ctx)
+    if kind == "cmp":
+        right = _unwrapped(right, ctx)
     unknown = found = False
     for a in left:
         for b in right:

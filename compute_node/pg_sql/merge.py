@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from compute_node.pg_sql import schema
-from compute_node.pg_sql.lexing import highest_parameter
+from compute_node.pg_sql.lexing import highest_parameter, quoted_ident
 from compute_node.pg_sql.queries import parse_one
 from compute_node.pg_sql.statement import Statement
 from sixfold.errors import SqlError
@@ -58,7 +58,7 @@ class MergePlan:
     def work(self, names: list[str] | None = None) -> str:
         """The work SELECT, with the source's columns by name (`names`: then each is typed
         by the translation, where a `*` over a function or subquery may not be)."""
-        columns = ", ".join(f"{self.source_alias}.{_quoted(n)}" for n in names) if names else \
+        columns = ", ".join(f"{self.source_alias}.{quoted_ident(n)}" for n in names) if names else \
             f"{self.source_alias}.*"
         return f"{self.with_prefix}{self.work_head}{columns}{self.work_tail}"
 
@@ -92,10 +92,6 @@ def _with_prefix(tree: exp.Merge) -> str:
                 raise SqlError("a WITH query named in a MERGE action or WHEN NOT MATCHED condition is not "
                                "supported", "0A000")
     return with_.sql("postgres") + " "
-
-
-def _quoted(name: str) -> str:
-    return exp.to_identifier(name, quoted=True).sql("postgres")
 
 
 def plan(text: str) -> MergePlan:
@@ -161,7 +157,7 @@ def work_table(columns: list[tuple[str, str]]) -> tuple[str, str]:
     """CREATE TEMP TABLE for the work rows, given the work SELECT's columns as (name, type
     name), and the INSERT that fills it from `work` (a plan's work SELECT) minus its text."""
     columns = [(_ROW, "bigint"), (_ACTION, "integer")] + list(columns[2:])  # (whatever the SELECT was described as)
-    names = [_quoted(n) for n, _ in columns]
+    names = [quoted_ident(n) for n, _ in columns]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SqlError(f"column {dup} of MERGE's source is named twice", "42701")

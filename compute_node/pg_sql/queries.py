@@ -344,6 +344,12 @@ def _names_tableoid(table: exp.Table) -> bool:
     return any(c.name.lower() == "tableoid" for c in table.root().find_all(exp.Column))
 
 
+def _is_series(e: exp.Expression) -> bool:
+    """Whether `e` is a call of generate_series (which sqlglot reads as one of three nodes)."""
+    return isinstance(e, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
+        isinstance(e, exp.Anonymous) and e.name.lower() == "generate_series")
+
+
 def _generate_series(call: exp.Expression, alias: exp.TableAlias | None, ordinality: bool = False) -> exp.Expression:
     """generate_series(a, b [, step]) [WITH ORDINALITY] as a recursive CTE: its value
     column (and the 1-based position, counted along)."""
@@ -2577,8 +2583,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return node.this
         if isinstance(node, exp.Table):
             inner = node.this
-            if isinstance(inner, (exp.ExplodingGenerateSeries, exp.GenerateSeries)) or (
-                    isinstance(inner, exp.Anonymous) and inner.name.lower() == "generate_series"):
+            if _is_series(inner):
                 return _generate_series(inner, node.args.get("alias"), bool(node.args.get("ordinality")))
             if isinstance(inner, exp.Identifier):
                 sql = catalog.relation_sql(node.db or None, inner.name, ctx.user, ctx.database,
@@ -2897,7 +2902,7 @@ def parse_one(pg_sql: str) -> exp.Expression:
     trees[0] = _functions_as_postgres(trees[0])
     _refuse_locking_clause(trees[0])
     _fold_alias_case(trees[0])
-    _refuse_ambiguous_order_by(trees[0])
+    _order_by_output_names(trees[0])
     _refuse_unknown_collations(trees[0])
     trees[0] = _set_returning_placed(trees[0])
     tree = _catalog_types_unqualified(_catalog_functions_unqualified(trees[0]))
@@ -3015,9 +3020,12 @@ def _compared_value(e: exp.Expression) -> tuple[str, str | None]:
     return e.sql("postgres"), qualified
 
 
-def _refuse_ambiguous_order_by(tree: exp.Expression) -> None:
-    """ORDER BY x where two select-list items of different values are named x (`SELECT j,
-    j::text ... ORDER BY j`) is 42702 in PostgreSQL; SQLite took one of them."""
+def _order_by_output_names(tree: exp.Expression) -> None:
+    """ORDER BY x read as PostgreSQL reads it against the output columns: 42702 where two
+    select-list items of different values are named x (`SELECT j, j::text ... ORDER BY j`,
+    `SELECT pa.x, pb.x ... ORDER BY x`; SQLite took one of them), and the qualified column
+    itself where one item is (`SELECT pa.x ... ORDER BY x`, which SQLite reads among the
+    tables' columns: "ambiguous" when pb has an x too)."""
     for sel in tree.find_all(exp.Select):
         order = sel.args.get("order")
         if order is None:
@@ -3031,8 +3039,6 @@ def _refuse_ambiguous_order_by(tree: exp.Expression) -> None:
             if any(a != b and (a[0] != b[0] or None not in (a[1], b[1])) for a in named for b in named):
                 raise SqlError(f'ORDER BY "{key.name}" is ambiguous', "42702")
             if items and isinstance(items[0], exp.Column) and items[0].table:
-                # the output column pa.x (SQLite reads ORDER BY x among the tables' columns:
-                # "ambiguous" when pb has an x too)
                 key.replace(items[0].copy())
 
 
@@ -3719,11 +3725,6 @@ def _statement_forms(tree: exp.Expression) -> None:
         if _is_series(node) and not isinstance(node.parent, exp.Table):  # (SQLite: "no such function")
             raise SqlError("generate_series() in a select list is supported beside other columns, without "
                            "aggregates or other set-returning functions, or in FROM", "0A000")
-
-
-def _is_series(e: exp.Expression) -> bool:
-    return isinstance(e, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) or (
-        isinstance(e, exp.Anonymous) and e.name.lower() == "generate_series")
 
 
 _BITS_BY_OID = {pgtypes.INT2: 16, pgtypes.INT4: 32, pgtypes.INT8: 64}
@@ -5002,8 +5003,7 @@ def dml(text, rest, ctx):
     refl = reflection.answer(text) if word == "select" and (
         "unnest" in text or "generate_subscripts" in text or "conkey[1]" in text or "_pg_expandarray" in text) else None
     if refl is not None:
-        nums = [int(n) for n in re.findall(r"\$(\d+)", text)]
-        return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=max(nums, default=0),
+        return Statement(kind="sql", tag="SELECT", sqlite=(refl[0],), param_count=highest_parameter(text),
                          column_oids=refl[1])
     types_asked = reflection.asyncpg_types(text) if word == "with r" and "typeinfo_tree" in text else None
     if types_asked is not None:
