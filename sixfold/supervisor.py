@@ -42,6 +42,20 @@ from sixfold.spec import ClusterSpec, local_spec
 
 
 LISTEN_PORTS_MIN = 10_000  # free_ports picks from here up to the kernel's ephemeral range
+# "k/n": free_ports picks only from the k-th of n equal slices of its range, so that n
+# processes picking ports at once (parallel test workers, set by tests/conftest.py) never
+# pick the same one. Inherited by child processes.
+PORT_SLICE_ENV = "SIXFOLD_PORT_SLICE"
+
+
+def _port_slice(lo: int, hi: int) -> range:
+    spec = os.environ.get(PORT_SLICE_ENV, "")
+    if not spec:
+        return range(lo, hi)
+    k, n = (int(x) for x in spec.split("/"))
+    assert 0 <= k < n, spec
+    width = (hi - lo) // n
+    return range(lo + k * width, lo + (k + 1) * width)
 
 
 def _ephemeral_range() -> tuple[int, int]:
@@ -63,14 +77,16 @@ def free_ports(n: int) -> list[int]:
     port 0) can be handed to some process's outgoing connection before the node meant
     to listen on it starts, which a global database starting many processes hit. Nor
     is a port handed out twice by one process (its last 4,096): two calls before either
-    caller binds would otherwise both see it free, as a global database's regions did."""
+    caller binds would otherwise both see it free, as a global database's regions did.
+    Processes that pick at once stay apart by PORT_SLICE_ENV."""
     import random
 
     lo, _hi = _ephemeral_range()
+    pool = _port_slice(LISTEN_PORTS_MIN, lo)
     socks: list[socket.socket] = []
     try:
-        if lo - LISTEN_PORTS_MIN >= 10 * n:
-            for port in random.SystemRandom().sample(range(LISTEN_PORTS_MIN, lo), min(lo - LISTEN_PORTS_MIN, 50 * n)):
+        if len(pool) >= 10 * n:
+            for port in random.SystemRandom().sample(pool, min(len(pool), 50 * n)):
                 if len(socks) == n:
                     break
                 if port in _handed_out:

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from sixfold.supervisor import Supervisor
+from sixfold.supervisor import PORT_SLICE_ENV, Supervisor
+
+# Parallel workers (pytest-xdist, `-n 2` in the README's test command) pick listening
+# ports from disjoint slices, so two clusters starting at once never race for a port.
+# Files run whole on one worker (`--dist loadfile`): the chaos tests' AZ namespaces share
+# one subnet and must not overlap, and a module's shared cluster is built once.
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    os.environ[PORT_SLICE_ENV] = (f"{int(os.environ['PYTEST_XDIST_WORKER'][2:])}/"
+                                  f"{int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))}")
 
 # Log lines that mean a bug, not an expected fault: tracebacks, ERROR and CRITICAL.
 UNEXPECTED = re.compile(r"Traceback|\bERROR\b|\bCRITICAL\b")
