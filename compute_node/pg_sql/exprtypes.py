@@ -45,7 +45,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "jsonb_object_agg": "jsonb", "jsonb_set": "jsonb", "jsonb_strip_nulls": "jsonb", "jsonb_pretty": "text",
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
-              "jsonb_extract_path_text": "text", "row_to_json": "json", "pg_json_object": "json",
+              "jsonb_extract_path_text": "text", "row_to_json": "json", "pg_json_object": "json", "pg_record": "record",
               "pg_jsonb_object": "jsonb", "jsonb_path_exists": "bool", "jsonb_path_match": "bool",
               "jsonb_path_query_array": "jsonb", "jsonb_path_query_first": "jsonb", "pg_jsonb_path_exists": "bool",
               "pg_jsonb_path_match": "bool", "pg_jsonb_path_array": "jsonb", "pg_jsonb_path_first": "jsonb",
@@ -54,7 +54,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
 
 KIND_OID = {"int": None, "num": t.NUMERIC, "float": t.FLOAT8, "text": t.TEXT, "bool": t.BOOL, "date": t.DATE,
             "time": t.TIME, "timestamp": t.TIMESTAMP, "timestamptz": t.TIMESTAMPTZ, "interval": t.INTERVAL,
-            "uuid": t.UUID, "bytea": t.BYTEA, "json": t.JSON, "jsonb": t.JSONB}
+            "uuid": t.UUID, "bytea": t.BYTEA, "json": t.JSON, "jsonb": t.JSONB, "record": t.RECORD}
 
 
 # The parameter types of the statement being translated (SessionContext.param_oids).
@@ -693,6 +693,8 @@ def kind(e: exp.Expression | None) -> str:
 
 
 def _kind(e: exp.Expression) -> str:
+    if isinstance(e, exp.Tuple):  # a row (row_values.py); the text when cast
+        return "record"
     if isinstance(e, exp.Column):
         decl = column_decl(e)
         return decl_kind(decl) if decl is not None else _derived_kind(e)

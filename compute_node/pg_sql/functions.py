@@ -18,8 +18,8 @@ import apsw
 from compute_node.pg_sql import (
     catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
     index_definitions, int_coercion, json_functions, more_functions, network_types, numeric, ordered_set,
-    regex_engine, renames, routines, row_functions, schema_text, settings, statistics, system_catalogs, table_as,
-    table_sample, temporal, temporal_functions, triggers, typed_functions, types, values, views,
+    regex_engine, renames, routines, row_functions, row_values, schema_text, settings, statistics, system_catalogs,
+    table_as, table_sample, temporal, temporal_functions, triggers, typed_functions, types, values, views,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
 from sixfold.errors import SqlError
@@ -1120,6 +1120,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
     row_functions.register(conn)
+    conn.create_scalar_function("pg_record", row_values.record_text, -1, **det)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     # the user functions routines.py keeps
     conn.create_scalar_function("pg_get_function_result", lambda oid: routines.described(conn, oid, "result"), 1)

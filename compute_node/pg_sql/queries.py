@@ -17,7 +17,8 @@ from sqlglot.dialects.sqlite import SQLite
 from compute_node.pg_sql import (
     arrays, catalog, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input, grouped_columns,
     grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath, lateral, literal_types,
-    more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, schema,
+    more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, row_values,
+    schema,
     serials, set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -1339,7 +1340,9 @@ _JSON_EXTRACT_PATH = {"json_extract_path": 0, "jsonb_extract_path": 0, "json_ext
 
 
 def _json_hint(e: exp.Expression) -> str:
-    """How a value becomes JSON: its kind ('float4' for a real)."""
+    """How a value becomes JSON: its kind ('float4' for a real, 'row' for a row)."""
+    if isinstance(e, exp.Tuple):
+        return "row"
     k = exprtypes.kind(e)
     if k == "array":  # its elements' kind decides how they become JSON
         elem = exprtypes.array_element_kind(e)
@@ -1351,7 +1354,10 @@ def _json_hint(e: exp.Expression) -> str:
 
 def _json_value(e: exp.Expression) -> exp.Expression:
     """A JSON function's (or array_agg's) argument: a numeric as its exact text (1.50
-    stays 1.50, n * 2 is 3.00), an interval in the session's IntervalStyle."""
+    stays 1.50, n * 2 is 3.00), an interval in the session's IntervalStyle, a row its
+    JSON object."""
+    if isinstance(e, exp.Tuple):
+        return _row_json(e, 0)
     if exprtypes.kind(e) == "interval":
         return exp.Anonymous(this="pg_interval_text", expressions=[e])
     if exprtypes.kind(e) != "num":
@@ -1421,6 +1427,12 @@ def _scaled(value: exp.Expression, scale: int | None) -> exp.Expression:
 def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] | None:
     """When `ref` names a row (a FROM source of its SELECT: `json_agg(t)`, `row_to_json(t)`),
     its columns as (name, value expression, kind), in order; None when it is not one."""
+    if isinstance(ref, exp.Tuple):  # ROW(1, 'a'): fields f1, f2 (a whole-row reference's: its columns)
+        if any(isinstance(f, exp.Tuple) for f in ref.expressions):
+            raise SqlError("a row within a row as a JSON value is not supported", "0A000")
+        of = ref.meta.get(row_values.ROW_OF)
+        return [(f.name if of is not None else f"f{i + 1}", _json_value(f), _json_hint(f))
+                for i, f in enumerate(ref.expressions)]
     if not isinstance(ref, exp.Column) or ref.table or isinstance(ref.this, exp.Star):
         return None
     sel = ref.find_ancestor(exp.Select)
@@ -2491,6 +2503,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Anonymous(this="pg_chr", expressions=list(node.expressions))
         if isinstance(node, (exp.BitString, exp.HexString)):  # B'0101', X'1F': PostgreSQL's bit strings
             raise SqlError("bit string constants (B'...', X'...') are not supported", "0A000")
+        if isinstance(node, exp.Tuple) and row_values.shown(node):
+            return row_values.record_call(node, _json_value)  # a row's text, as record_out writes it
+        if isinstance(node, (exp.Cast, exp.TryCast)) and isinstance(node.this, exp.Tuple) and \
+                row_values.shown(node.this):
+            return row_values.record_call(node.this, _json_value)
         if isinstance(node, (exp.Cast, exp.TryCast)) and not isinstance(node.parent, exp.ColumnDef):
             return _cast(node)
         if isinstance(node, exp.CurrentTimestamp):
@@ -3280,6 +3297,8 @@ def _pg_column_name(e: exp.Expression) -> str | None:
         return "?column?"  # a ^@ b, the operator
     if isinstance(e, (exp.Column, exp.Star, exp.Alias)):
         return None
+    if isinstance(e, exp.Tuple) or isinstance(e, exp.Cast) and isinstance(e.this, exp.Tuple):
+        return (e.this if isinstance(e, exp.Cast) else e).meta.get(row_values.ROW_OF, "row")
     if isinstance(e, exp.Dot) and isinstance(e.expression, exp.Func):
         return _pg_column_name(e.expression)
     if isinstance(e, (exp.Func, exp.Mod)) and not isinstance(e, (exp.Cast, exp.TryCast)) and e.meta.get(_WRITTEN_NAME):
@@ -4339,6 +4358,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _default_markers(tree)
     _identity_values(tree, overriding)
     star_expansion.spell_out(tree)  # a derived table's columns keep their types through `*`
+    row_values.rewrite(tree)  # ROW(...), whole-row references, row comparisons: fields SQLite compares
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
     # Parameters take their types from where they stand: before anything wraps them.
@@ -4605,6 +4625,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         e = e.this
     while isinstance(e, (exp.Paren, exp.Filter)):  # an aggregate's FILTER keeps its type
         e = e.this
+    if isinstance(e, exp.Tuple):  # a table's whole row: text (PostgreSQL's type is the table's row
+        return t.TEXT if e.meta.get(row_values.TABLE_ROW) else t.RECORD  # type, which the catalog has not)
     if isinstance(e, exp.Subquery) and _scalar_subquery(e):  # (SELECT x ...): x's type
         first = _first_branch(e.this)
         if len(first.expressions) == 1:
@@ -4843,6 +4865,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
         return None  # booleans, literals, operators in the select list: the parser path types and names them
+    if word == "select" and _selects_unknown_name(scan):
+        return None  # `SELECT t FROM t`: a whole-row reference (row_values.py), or no such column
     if word == "insert" and not re.match(r"insert\s+into\s+[\w\"]+\s*\(", scan, re.IGNORECASE):
         return None  # no column list: fewer values than columns means defaults for the rest
     if word != "select" and re.search(r"\bselect\b", scan, re.IGNORECASE):
@@ -4882,6 +4906,19 @@ _COMPARED = re.compile(
     _OPERAND + r"\s*(?:=|<>|<=|>=|<|>)\s*" + _OPERAND
     + r"|([A-Za-z_][\w.]*)\s+(?:not\s+)?(?:in\s*\(\s*|between\s+)([-+]?\.?\d)", re.IGNORECASE)
 _TABLE_NAMED = re.compile(r"\b(?:from|join|update|into)\s+([A-Za-z_]\w*)", re.IGNORECASE)
+
+
+def _selects_unknown_name(scan: str) -> bool:
+    """Whether a select list names something that is no column of the tables the
+    statement names (a table's whole row, or an error the parser path words)."""
+    cat = schema.current()
+    parts = re.split(r"\bfrom\b", scan, 1, flags=re.IGNORECASE)
+    if cat is None or len(parts) < 2:
+        return False
+    items = re.sub(r"^\s*select\s+(?:(?:all|distinct)\s+)?", "", parts[0], flags=re.IGNORECASE).split(",")
+    names = [w.strip().strip('"').lower() for w in items]
+    known = {n.lower() for m in _TABLE_NAMED.finditer(scan) for n, _d in (cat.columns(m.group(1)) or ())}
+    return any(re.fullmatch(r"[a-z_]\w*", w) and w not in known for w in names)
 
 
 def _fast_operand_kind(operand: str, tables: list[str]) -> str:

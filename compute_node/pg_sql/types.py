@@ -37,6 +37,7 @@ INTERVAL = 1186
 NUMERIC = 1700
 UUID = 2950
 JSONB = 3802
+RECORD = 2249  # an anonymous row (ROW(...), a whole-row reference: row_values.py)
 
 _INTS = {INT2: "smallint", INT4: "integer", INT8: "bigint", OID: "oid"}
 _SIZES = {BOOL: 1, INT2: 2, INT4: 4, INT8: 8, OID: 4, FLOAT4: 4, FLOAT8: 8, DATE: 4, TIME: 8,

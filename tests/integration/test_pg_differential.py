@@ -4546,6 +4546,39 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "merge into {t} t using (select 1 as a) s on t.a = s.a when matched then delete returning *",
         "select count(*) from {t}", "drop table {t}",
     ],
+    # Row values were refused or misread: ROW(...) was 42883 "function ROW does not exist",
+    # (1, 'a') in a select list SQLite's "row value misused", a whole-row reference
+    # (SELECT t FROM t) 42703, (row).f a syntax error
+    "row values: ROW(...), whole-row references, field selection, row comparisons": [
+        "create table {t} (id int primary key, d date, t text, n numeric(6,2), f float8, a int[], j jsonb, b bool)",
+        "insert into {t} values (1, '2024-01-02', 'a b', 1.50, 0.1, '{1,2}', '{\"k\": 1}', true), "
+        "(2, '2024-03-01', null, null, null, null, null, false), (10, null, '', 2, 1e20, '{}', '[1]', null)",
+        "select row(1, 'a')", "select (1, 'a b', null)", "select row(1, row(2, 'x'))", "select row()",
+        "select row(1.50::numeric, 2.0::float8, 'a\"b\\c', true, null, '{1,2}'::int[], interval '1 day')",
+        "select {t} from {t} order by id", "select x from {t} x order by x.id", "select {t} from {t} where id = 2",
+        "select x, id from {t} x where id = 10", "select row(id, t) from {t} order by id",
+        "select row(x.*) from {t} x order by id", "select row(id, t)::text from {t} order by id",
+        "select s from (select 1 as a, 'q r' as b) s", "with c as (select id, t from {t}) select c from c order by id",
+        "select (row(1, 'a'::text)).f2", "select (x).t, (x).n from {t} x order by x.id", "select (row(1, 'a')).f3",
+        "select row(1, 'a') = row(1, 'a') as eq, (1, 2) < (1, 3) as lt, row(1, null) = row(1, 2) as n, "
+        "(1, null) <> (2, null) as ne, (1, null) < (2, null) as lt2, (1, null) < (1, 2) as lt3",
+        "select row(1, 2) = row(1, 2, 3)",
+        "select row(1, null) is distinct from row(1, null) as a, row(1, 2) is distinct from row(1, null) as b",
+        "select id, row(id, t) is null, row(t, n) is null, row(t, n) is not null, {t} is not null from {t} "
+        "order by id",
+        "select id from {t} where (d, t) > ('2024-01-05', 'a') order by id",
+        "select id from {t} where (id, n) = (1, 1.5)", "select id from {t} where (id, n) >= (2, 1.5) order by id",
+        "select id from {t} where (id, t) in ((1, 'a b'), (10, '')) order by id",
+        "select id from {t} where (id, t) not in ((1, 'a b'), (10, 'q')) order by id",
+        "select id from {t} where row(id, 'a b') = (select id, t from {t} where id = 1)",
+        "select row(id, t) from {t} order by 1", "select row(id, t) as r from {t} order by r desc",
+        "select row(n, id) from {t} order by row(n, id) desc", "select x from (select id, t, n from {t}) x order by x desc",
+        "select row_to_json(row(id, n, d)) from {t} order by id", "select json_agg(row(id, t) order by id) from {t}",
+        "select json_build_object('r', row(1, 'a'))", "select json_build_object('r', x) from {t} x where id = 1",
+        "select to_jsonb(row(1, 'a'))", "select count(*) from {t} where {t} is null",
+        "prepare {t}_p(int, text) as select row($1, $2), (row($1, 2)).f1, (1, $2) = (1, 'x')",
+        "execute {t}_p(7, 'x y')", "deallocate {t}_p", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",

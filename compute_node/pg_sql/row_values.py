@@ -1,0 +1,302 @@
+"""Row values: ROW(...) and (a, b) constructors, whole-row references (`SELECT t FROM t`),
+field selection (`(ROW(1, 'a')).f1`, `(t).col`), comparisons of rows and IS [NOT] NULL
+of a row, and a row shown as a result column (PostgreSQL's record text, `(1,"a b")`).
+
+SQLite has row values only as operands of comparisons and IN, and refuses them anywhere
+else ("row value misused"). `rewrite` (before typing) turns each form into what SQLite
+runs the same: a ROW(...) or a whole-row reference becomes a tuple of its fields; a
+comparison of two rows becomes comparisons of their fields, each then typed and
+translated as any comparison is (so a numeric, date or interval field compares as
+PostgreSQL compares it), with PostgreSQL's NULL rules (`=`: every field equal; `<>`:
+some field unequal; `<` and the like: the first unequal or NULL pair decides); `IS NULL`
+holds when every field is NULL, `IS NOT NULL` when none is. `record_call` (during the
+translation) makes a row in a result column `pg_record(oids, field...)`, each field as
+its type's text, quoted as record_out quotes. JSON functions of a ROW(...)
+(`row_to_json(ROW(1, 'a'))` is {"f1":1,"f2":"a"}) go through queries._row_columns."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import types as pgtypes
+from sixfold.errors import SqlError
+
+ROW_OF = "sixfold_row_of"  # Tuple.meta: the source a whole-row reference named (its column name)
+TABLE_ROW = "sixfold_table_row"  # Tuple.meta: that source is a table (its type is the table's row type)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+_JSON_ROW_CALLS = ("row_to_json", "to_json", "to_jsonb", "json_agg", "jsonb_agg")
+
+
+def rewrite(tree: exp.Expression) -> None:
+    """Every row form in `tree` as SQLite runs it (see the module's doc); in place."""
+    if not _has_rows(tree):
+        return
+    for node in reversed(list(tree.find_all(exp.Anonymous))):  # (inner rows first: the outer copies them)
+        if node.name.lower() == "row":
+            node.replace(exp.Tuple(expressions=_expanded(node.expressions)))
+    for col in list(tree.find_all(exp.Column)):
+        fields = _whole_row(col)
+        if fields is not None and not _json_argument(col):
+            row = exp.Tuple(expressions=fields)
+            row.meta[ROW_OF] = col.name
+            row.meta[TABLE_ROW] = _source_columns(col, col.name, tables_only=True) is not None
+            col.replace(row)
+    for dot in list(tree.find_all(exp.Dot)):
+        field = _selected_field(dot)
+        if field is not None:  # a result column is named for the field
+            dot.replace(exp.alias_(field, exp.to_identifier(dot.expression.name)) if isinstance(dot.parent, exp.Select)
+                        else field)
+    for node in list(tree.find_all(*_COMPARISONS)):
+        if isinstance(node.parent, exp.Update):
+            continue  # UPDATE ... SET (a, b) = (1, 2) assigns
+        if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Tuple):
+            node.replace(exp.Paren(this=_compared(node, node.this.expressions, node.expression.expressions)))
+    for node in list(tree.find_all(exp.In)):
+        if isinstance(node.this, exp.Tuple) and node.expressions and \
+                all(isinstance(x, exp.Tuple) for x in node.expressions):
+            alternatives = [exp.Paren(this=_compared(exp.EQ(), node.this.expressions, x.expressions))
+                            for x in node.expressions]
+            either = alternatives[0]
+            for a in alternatives[1:]:
+                either = exp.Or(this=either, expression=a)
+            node.replace(exp.Paren(this=exp.Not(this=either) if node.args.get("is_not") else either))
+    for node in list(tree.find_all(exp.Is)):
+        if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Null):
+            tests = [exp.Is(this=f.copy(), expression=exp.Null()) for f in node.this.expressions]
+            if node.args.get("negate"):
+                tests = [exp.Not(this=t) for t in tests]
+            node.replace(exp.Paren(this=_all(tests)))
+    for node in list(tree.find_all(exp.Select, exp.Union, exp.Intersect, exp.Except)):
+        _order_by_fields(node)
+    for sel in tree.find_all(exp.Select):
+        for i, e in enumerate(sel.expressions):
+            if isinstance(e, exp.Tuple):  # a row in the select list is named "row", a whole-row reference t
+                sel.expressions[i].replace(exp.alias_(e.copy(), exp.to_identifier(e.meta.get(ROW_OF, "row"))))
+
+
+def _order_by_fields(node: exp.Expression) -> None:
+    """ORDER BY a row (written, or a result column that is one, by position or name) sorts
+    by its fields in turn, as PostgreSQL compares rows (not by the row's text)."""
+    order = node.args.get("order")
+    if not isinstance(order, exp.Order):
+        return
+    branch = node
+    while isinstance(branch, (exp.Union, exp.Intersect, exp.Except)):
+        branch = branch.this
+    items = branch.expressions if isinstance(branch, exp.Select) else []
+    terms = []
+    for o in order.expressions:
+        row = _ordered_row(o.this, items)
+        if row is None:
+            terms.append(o)
+            continue
+        if not isinstance(node, exp.Select):
+            raise SqlError("ORDER BY a row of a set operation is not supported", "0A000")
+        terms += [exp.Ordered(this=f.copy(), desc=o.args.get("desc"), nulls_first=o.args.get("nulls_first"))
+                  for f in row.expressions]
+    order.set("expressions", terms)
+
+
+def _ordered_row(key: exp.Expression, items: list[exp.Expression]) -> exp.Tuple | None:
+    """The row an ORDER BY term sorts by, when it is one."""
+    if isinstance(key, exp.Tuple):
+        return key
+    target = None
+    if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
+        n = int(key.this)
+        target = items[n - 1].unalias() if 0 < n <= len(items) else None
+    elif isinstance(key, exp.Column) and not key.table:
+        named = [e.unalias() for e in items if isinstance(e, exp.Alias) and e.alias == key.name]
+        target = named[0] if len(named) == 1 else None
+    return target if isinstance(target, exp.Tuple) else None
+
+
+def _has_rows(tree: exp.Expression) -> bool:
+    """Whether any row form may be in `tree` (a cheap test first: most statements have none)."""
+    if any(isinstance(n, (exp.Tuple, exp.Dot)) or n.name.lower() == "row"
+           for n in tree.find_all(exp.Anonymous, exp.Tuple, exp.Dot)):
+        return True
+    sources = {s.alias_or_name for s in tree.find_all(exp.Table, exp.Subquery, exp.Values)}
+    return any(not c.table and c.name in sources for c in tree.find_all(exp.Column))
+
+
+def _expanded(args: list[exp.Expression]) -> list[exp.Expression]:
+    """ROW(...)'s fields, `t.*` spelled out as t's columns."""
+    out = []
+    for a in args:
+        if isinstance(a, exp.Column) and isinstance(a.this, exp.Star) and a.table:
+            names = _source_columns(a, a.table)
+            if names is None:
+                raise SqlError(f'missing FROM-clause entry for table "{a.table}"', "42P01")
+            out += [exp.column(n, table=a.table, quoted=True) for n in names]
+        else:
+            out.append(a.copy())
+    return out
+
+
+def _whole_row(col: exp.Column) -> list[exp.Expression] | None:
+    """When `col` names a FROM source of its SELECT (or an enclosing one) and no column of
+    any (`SELECT t FROM t`), that source's columns; None otherwise."""
+    if col.table or isinstance(col.this, exp.Star) or exprtypes.column_decl(col) is not None:
+        return None
+    names = _source_columns(col, col.name)
+    if names is None:
+        return None
+    sel = col.find_ancestor(exp.Select)
+    while sel is not None:  # a column of that name in any source in scope is the column
+        for src in exprtypes.from_sources(sel):
+            if col.name in (_source_columns(src, src.alias_or_name) or ()):
+                return None
+        sel = sel.parent.find_ancestor(exp.Select) if sel.parent is not None else None
+    return [exp.column(n, table=col.name, quoted=True) for n in names]
+
+
+def _source_columns(at: exp.Expression, alias: str, tables_only: bool = False) -> list[str] | None:
+    """The column names of the FROM source named `alias` in the SELECT around `at` (or an
+    enclosing one), in order; None when there is no such source (or, `tables_only`, when
+    it is no table)."""
+    sel = at.find_ancestor(exp.Select)
+    while sel is not None:
+        for src in exprtypes.from_sources(sel):
+            if src.alias_or_name != alias:
+                continue
+            alias_node = src.args.get("alias")
+            listed = [c.name for c in alias_node.columns] if isinstance(alias_node, exp.TableAlias) else []
+            if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and schema.current() is not None:
+                cols = schema.current().columns(src.name)
+                if cols:
+                    return listed + [n for n, _d in cols][len(listed):]
+            if tables_only:
+                return None
+            if isinstance(src, exp.Values):
+                return listed or None
+            body = exprtypes.source_select(src)
+            if body is None or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                   isinstance(e.this, exp.Star) for e in body.expressions):
+                return None
+            names = [e.alias_or_name for e in body.expressions]
+            return listed + names[len(listed):]
+        sel = sel.parent.find_ancestor(exp.Select) if sel.parent is not None else None
+    return None
+
+
+def _json_argument(col: exp.Column) -> bool:
+    """Whether a whole-row reference is the argument of row_to_json, to_json(b) or
+    json(b)_agg, which make it an object keyed by its columns (queries._row_json)."""
+    p = col.parent
+    if isinstance(p, exp.Order):
+        p = p.parent
+    return isinstance(p, exp.JSONArrayAgg) or isinstance(p, exp.Anonymous) and p.name.lower() in _JSON_ROW_CALLS
+
+
+def _selected_field(dot: exp.Dot) -> exp.Expression | None:
+    """`(ROW(a, b)).f2` is b, `(t).col` is t.col; None for any other dot."""
+    inner = dot.this
+    if not isinstance(inner, exp.Paren) or not isinstance(dot.expression, (exp.Identifier, exp.Star)):
+        return None
+    row = inner.this
+    if isinstance(dot.expression, exp.Star):
+        raise SqlError("(row).* is not supported; name the fields", "0A000") if isinstance(row, exp.Tuple) \
+            else None
+    name = dot.expression.name
+    if isinstance(row, exp.Tuple):
+        of = row.meta.get(ROW_OF)
+        for i, f in enumerate(row.expressions):
+            field_name = f.name if of is not None and isinstance(f, exp.Column) else f"f{i + 1}"
+            if field_name == name:
+                return f.copy()
+        raise SqlError(f'could not identify column "{name}" in record data type', "42703")
+    return None
+
+
+def _compared(node: exp.Expression, left: list[exp.Expression], right: list[exp.Expression]) -> exp.Expression:
+    """Two rows compared by `node`'s operator, as comparisons of their fields."""
+    if len(left) != len(right):
+        raise SqlError("unequal number of entries in row expressions", "42601")
+    if not left:
+        raise SqlError("cannot compare rows of zero length", "0A000")
+    pairs = [(a.copy(), b.copy()) for a, b in zip(left, right)]
+    cls = type(node)
+    if cls is exp.EQ:
+        return _all([exp.EQ(this=a, expression=b) for a, b in pairs])
+    if cls is exp.NEQ:
+        return _any([exp.NEQ(this=a, expression=b) for a, b in pairs])
+    if cls is exp.NullSafeEQ:
+        return _all([exp.NullSafeEQ(this=a, expression=b) for a, b in pairs])
+    if cls is exp.NullSafeNEQ:
+        return _any([exp.NullSafeNEQ(this=a, expression=b) for a, b in pairs])
+    # a < b: the first pair that is unequal (or NULL) decides; the last pair by the operator itself
+    out: exp.Expression = cls(this=pairs[-1][0], expression=pairs[-1][1])
+    strict = {exp.LT: exp.LT, exp.LTE: exp.LT, exp.GT: exp.GT, exp.GTE: exp.GT}[cls]
+    for a, b in reversed(pairs[:-1]):
+        out = exp.Or(this=strict(this=a, expression=b),
+                     expression=exp.Paren(this=exp.And(this=exp.EQ(this=a.copy(), expression=b.copy()),
+                                                       expression=exp.Paren(this=out))))
+    return out
+
+
+def _all(parts: list[exp.Expression]) -> exp.Expression:
+    out = parts[0]
+    for p in parts[1:]:
+        out = exp.And(this=out, expression=p)
+    return out
+
+
+def _any(parts: list[exp.Expression]) -> exp.Expression:
+    out = parts[0]
+    for p in parts[1:]:
+        out = exp.Or(this=out, expression=p)
+    return out
+
+
+def shown(node: exp.Tuple) -> bool:
+    """Whether a row stands where its text is the value: a result column, a cast to text,
+    a field of such a row."""
+    p = node.parent
+    if isinstance(p, exp.Alias):
+        p = p.parent
+    if isinstance(p, exp.Select) and (node.parent.arg_key if isinstance(node.parent, exp.Alias)
+                                      else node.arg_key) == "expressions":
+        return True
+    if isinstance(p, exp.Cast) and p.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
+        return True
+    return isinstance(p, exp.Anonymous) and p.name.lower() == "pg_record"
+
+
+def record_call(node: exp.Tuple, value) -> exp.Expression:
+    """pg_record(oids, field...): the row's text; `value(field)` is the field's value as
+    its text must be made from (queries._json_value: a numeric's digits, an interval's
+    text). A field that is itself a row is its record text."""
+    oids = []
+    for f in node.expressions:
+        if isinstance(f, exp.Tuple):
+            oids.append(str(pgtypes.TEXT))
+            continue
+        k = exprtypes.kind(f)
+        if k == "array" or k == "" and not isinstance(f, (exp.Literal, exp.Null, exp.Column)):
+            oids.append("")
+        else:
+            oids.append(str(exprtypes.oid(f) or ""))
+    args = [f if isinstance(f, exp.Tuple) else value(f) for f in node.expressions]
+    return exp.Anonymous(this="pg_record", expressions=[exp.Literal.string(",".join(oids)), *args])
+
+
+def record_text(oids: str, *fields) -> str:
+    """PostgreSQL's record_out: the fields' texts in parentheses, a NULL as nothing, a text
+    quoted when empty or holding a quote, backslash, parenthesis, comma or space."""
+    from compute_node.pg_sql.types import encode_text
+
+    kinds = oids.split(",") if oids else []
+    parts = []
+    for i, v in enumerate(fields):
+        if v is None:
+            parts.append("")
+            continue
+        o = kinds[i] if i < len(kinds) else ""
+        raw = encode_text(v, int(o)) if o else (str(v).encode() if not isinstance(v, bytes) else v)
+        text = raw.decode("utf-8", "replace")
+        if text == "" or any(c in text for c in '"\\(),') or any(c.isspace() for c in text):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
+        parts.append(text)
+    return "(" + ",".join(parts) + ")"
