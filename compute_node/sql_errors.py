@@ -45,6 +45,7 @@ _BY_MESSAGE = [
     (re.compile(r"(ORDER|GROUP) BY term out of range"), "42P10"),
     (re.compile(r"cannot (INSERT into|UPDATE) generated column"), "428C9"),
     (re.compile(r"no such collation sequence"), "0A000"),
+    (re.compile(r"^row value misused$"), "0A000"),
 ]
 
 # SQLite's wording -> PostgreSQL's, for the messages clients and people know.
@@ -90,6 +91,8 @@ _REWORD = [
     # SQLite names the term ("2nd"), PostgreSQL the position it asked for: neither is the other.
     (re.compile(r"^(\w+) (ORDER|GROUP) BY term out of range - should be between 1 and (\d+)$"),
      lambda m: f"{m[2]} BY position is not in select list (its {m[1]} term; the select list has {m[3]})"),
+    (re.compile(r"^row value misused$"),  # a row where Sixfold has no operation of one (row_values.py)
+     lambda m: "a row value is not supported here (only compared, shown, or given to a JSON function)"),
     (re.compile(r"^FOREIGN KEY constraint failed$"),
      lambda m: "insert or update or delete violates a foreign key constraint"),
 ]

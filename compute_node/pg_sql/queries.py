@@ -2507,6 +2507,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return row_values.record_call(node, _json_value)  # a row's text, as record_out writes it
         if isinstance(node, (exp.Cast, exp.TryCast)) and isinstance(node.this, exp.Tuple) and \
                 row_values.shown(node.this):
+            if node.meta.get(_WRITTEN_NAME):  # text(ROW(...)): a cast, but no function of a record
+                raise SqlError(f"function {node.meta[_WRITTEN_NAME]}(record) does not exist", "42883")
             return row_values.record_call(node.this, _json_value)
         if isinstance(node, (exp.Cast, exp.TryCast)) and not isinstance(node.parent, exp.ColumnDef):
             return _cast(node)

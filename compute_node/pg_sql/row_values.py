@@ -42,6 +42,8 @@ def rewrite(tree: exp.Expression) -> None:
             row.meta[ROW_OF] = col.name
             row.meta[TABLE_ROW] = _source_columns(col, col.name, tables_only=True) is not None
             col.replace(row)
+    for row in tree.find_all(exp.Tuple):
+        _refuse_row_argument(row)
     for dot in list(tree.find_all(exp.Dot)):
         field = _selected_field(dot)
         if field is not None:  # a result column is named for the field
@@ -51,10 +53,13 @@ def rewrite(tree: exp.Expression) -> None:
         if isinstance(node.parent, exp.Update):
             continue  # UPDATE ... SET (a, b) = (1, 2) assigns
         if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Tuple):
+            _check_record_types(node.this, node.expression)
             node.replace(exp.Paren(this=_compared(node, node.this.expressions, node.expression.expressions)))
     for node in list(tree.find_all(exp.In)):
         if isinstance(node.this, exp.Tuple) and node.expressions and \
                 all(isinstance(x, exp.Tuple) for x in node.expressions):
+            for x in node.expressions:
+                _check_record_types(node.this, x)
             alternatives = [exp.Paren(this=_compared(exp.EQ(), node.this.expressions, x.expressions))
                             for x in node.expressions]
             either = alternatives[0]
@@ -208,6 +213,41 @@ def _selected_field(dot: exp.Dot) -> exp.Expression | None:
                 return f.copy()
         raise SqlError(f'could not identify column "{name}" in record data type', "42703")
     return None
+
+
+_ROW_ARGUMENT_CALLS = frozenset(_JSON_ROW_CALLS + ("json_build_object", "jsonb_build_object", "json_build_array",
+                                                   "jsonb_build_array", "pg_record"))
+
+
+def _refuse_row_argument(row: exp.Tuple) -> None:
+    """A row as a function's argument (other than the JSON functions') or an array's
+    element: PostgreSQL's 42883 (no such function of a record), or refused."""
+    p = row.parent
+    if isinstance(p, exp.Anonymous) and p.name.lower() not in _ROW_ARGUMENT_CALLS:
+        raise SqlError(f"function {p.name.lower()}(record) does not exist", "42883")
+    if isinstance(p, exp.Array):
+        raise SqlError("arrays of rows are not supported", "0A000")
+
+
+def _check_record_types(a: exp.Tuple, b: exp.Tuple) -> None:
+    """A whole row compared with another row is compared as a record, field types alike
+    (PostgreSQL: 42804 when they differ; two ROW(...) constructors compare field by field
+    with the usual coercions instead)."""
+    if not (a.meta.get(ROW_OF) or b.meta.get(ROW_OF)):
+        return
+    for i, (x, y) in enumerate(zip(a.expressions, b.expressions)):
+        (ox, lx), (oy, ly) = (_record_field_type(e) for e in (x, y))
+        if ox and oy and ox != oy:
+            raise SqlError(f"cannot compare dissimilar column types {lx} and {ly} at record column {i + 1}", "42804")
+
+
+def _record_field_type(e: exp.Expression) -> tuple[int | None, str]:
+    """A record field's type (a quoted literal is unknown, as PostgreSQL's record compare
+    sees it) and its name in messages; (None, '') when the form does not say."""
+    if isinstance(e, exp.Literal) and e.is_string:
+        return pgtypes.UNKNOWN, "unknown"
+    o = exprtypes.oid(e) or (pgtypes.INT4 if exprtypes.kind(e) == "int" else None)
+    return o, exprtypes.type_label(e) if o else ""
 
 
 def _compared(node: exp.Expression, left: list[exp.Expression], right: list[exp.Expression]) -> exp.Expression:
