@@ -46,6 +46,7 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "json_array_length": "int", "jsonb_array_length": "int", "json_typeof": "text", "jsonb_typeof": "text",
               "json_extract_path": "json", "jsonb_extract_path": "jsonb", "json_extract_path_text": "text",
               "jsonb_extract_path_text": "text", "row_to_json": "json", "pg_json_object": "json", "pg_record": "record",
+              "pg_record_value": "record",
               "pg_jsonb_object": "jsonb", "jsonb_path_exists": "bool", "jsonb_path_match": "bool",
               "jsonb_path_query_array": "jsonb", "jsonb_path_query_first": "jsonb", "pg_jsonb_path_exists": "bool",
               "pg_jsonb_path_match": "bool", "pg_jsonb_path_array": "jsonb", "pg_jsonb_path_first": "jsonb",

@@ -1121,6 +1121,7 @@ def register(conn: apsw.Connection) -> None:
     json_functions.register(conn)
     row_functions.register(conn)
     conn.create_scalar_function("pg_record", row_values.record_text, -1, **det)
+    conn.create_scalar_function("pg_record_value", row_values.record_value, -1, **det)
     conn.create_scalar_function("pg_encoding_to_char", lambda e: None if e is None else "UTF8", 1, **det)
     # the user functions routines.py keeps
     conn.create_scalar_function("pg_get_function_result", lambda oid: routines.described(conn, oid, "result"), 1)

@@ -2503,8 +2503,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Anonymous(this="pg_chr", expressions=list(node.expressions))
         if isinstance(node, (exp.BitString, exp.HexString)):  # B'0101', X'1F': PostgreSQL's bit strings
             raise SqlError("bit string constants (B'...', X'...') are not supported", "0A000")
-        if isinstance(node, exp.Tuple) and row_values.shown(node):
-            return row_values.record_call(node, _json_value)  # a row's text, as record_out writes it
+        if isinstance(node, exp.Tuple) and row_values.shown(node):  # a row's text, as record_out writes it;
+            item = node.parent if isinstance(node.parent, exp.Alias) else node  # the result's (no set operation's)
+            result = isinstance(item.parent, exp.Select) and item.parent.parent is None and \
+                not node.meta.get(row_values.TABLE_ROW)  # with its fields' types (a table's row is text)
+            return row_values.record_call(node, _json_value, typed=result)
         if isinstance(node, (exp.Cast, exp.TryCast)) and isinstance(node.this, exp.Tuple) and \
                 row_values.shown(node.this):
             if node.meta.get(_WRITTEN_NAME):  # text(ROW(...)): a cast, but no function of a record

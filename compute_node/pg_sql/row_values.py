@@ -74,6 +74,8 @@ def rewrite(tree: exp.Expression) -> None:
             node.replace(exp.Paren(this=_all(tests)))
     for node in list(tree.find_all(exp.Select, exp.Union, exp.Intersect, exp.Except)):
         _order_by_fields(node)
+    for col in tree.find_all(exp.Column):
+        _refuse_record_column(col)
     for sel in tree.find_all(exp.Select):
         for i, e in enumerate(sel.expressions):
             if isinstance(e, exp.Tuple):  # a row in the select list is named "row", a whole-row reference t
@@ -107,14 +109,35 @@ def _ordered_row(key: exp.Expression, items: list[exp.Expression]) -> exp.Tuple 
     """The row an ORDER BY term sorts by, when it is one."""
     if isinstance(key, exp.Tuple):
         return key
-    target = None
+    target = key
     if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit():
         n = int(key.this)
         target = items[n - 1].unalias() if 0 < n <= len(items) else None
     elif isinstance(key, exp.Column) and not key.table:
         named = [e.unalias() for e in items if isinstance(e, exp.Alias) and e.alias == key.name]
-        target = named[0] if len(named) == 1 else None
+        target = named[0] if len(named) == 1 else key
+    if isinstance(target, exp.Column) and _record_column(target):
+        raise SqlError("ORDER BY a row of a derived table is not supported", "0A000")
     return target if isinstance(target, exp.Tuple) else None
+
+
+def _record_column(col: exp.Column) -> bool:
+    """Whether `col` is a derived table's column that holds a row (its text, by now)."""
+    return not isinstance(col.this, exp.Star) and exprtypes.column_decl(col) is None and \
+        exprtypes.kind(col) == "record"
+
+
+def _refuse_record_column(col: exp.Column) -> None:
+    """A derived table's row column may only be shown: compared, sorted, grouped or given
+    to a function, its text would stand in for the row (0A000)."""
+    item = col.parent if isinstance(col.parent, exp.Alias) else col
+    if isinstance(item.parent, exp.Select) and item.arg_key == "expressions":
+        return
+    if isinstance(col.parent, exp.Ordered):
+        return  # (_order_by_fields refused it, or it names an output column, not this)
+    if _record_column(col):
+        raise SqlError("a row from a derived table or WITH query can only be shown; name its fields in the query "
+                       "that makes it", "0A000")
 
 
 def _has_rows(tree: exp.Expression) -> bool:
@@ -216,7 +239,7 @@ def _selected_field(dot: exp.Dot) -> exp.Expression | None:
 
 
 _ROW_ARGUMENT_CALLS = frozenset(_JSON_ROW_CALLS + ("json_build_object", "jsonb_build_object", "json_build_array",
-                                                   "jsonb_build_array", "pg_record"))
+                                                   "jsonb_build_array", "pg_record", "pg_record_value"))
 
 
 def _refuse_row_argument(row: exp.Tuple) -> None:
@@ -301,13 +324,15 @@ def shown(node: exp.Tuple) -> bool:
         return True
     if isinstance(p, exp.Cast) and p.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
         return True
-    return isinstance(p, exp.Anonymous) and p.name.lower() == "pg_record"
+    return isinstance(p, exp.Anonymous) and p.name.lower() in ("pg_record", "pg_record_value")
 
 
-def record_call(node: exp.Tuple, value) -> exp.Expression:
+def record_call(node: exp.Tuple, value, typed: bool = False) -> exp.Expression:
     """pg_record(oids, field...): the row's text; `value(field)` is the field's value as
     its text must be made from (queries._json_value: a numeric's digits, an interval's
-    text). A field that is itself a row is its record text."""
+    text). A field that is itself a row is its record text. `typed` (a column of the
+    statement's result): the fields' OIDs go before the text (types.record_parts), for
+    the binary format; they never reach a table or an operator."""
     oids = []
     for f in node.expressions:
         if isinstance(f, exp.Tuple):
@@ -319,7 +344,13 @@ def record_call(node: exp.Tuple, value) -> exp.Expression:
         else:
             oids.append(str(exprtypes.oid(f) or ""))
     args = [f if isinstance(f, exp.Tuple) else value(f) for f in node.expressions]
-    return exp.Anonymous(this="pg_record", expressions=[exp.Literal.string(",".join(oids)), *args])
+    return exp.Anonymous(this="pg_record_value" if typed else "pg_record",
+                         expressions=[exp.Literal.string(",".join(oids)), *args])
+
+
+def record_value(oids: str, *fields) -> str:
+    """record_text after the fields' OIDs: '23,25(1,a)' (types.record_parts reads it)."""
+    return (oids if fields else "") + record_text(oids, *fields)
 
 
 def record_text(oids: str, *fields) -> str:

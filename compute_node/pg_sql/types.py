@@ -373,6 +373,8 @@ def encode_text(value, oid: int) -> bytes | None:
     """A value SQLite returned, in PostgreSQL text format."""
     if value is None:
         return None
+    if oid == RECORD and isinstance(value, str):
+        value = record_parts(value)[1]  # (the fields' OIDs are for the binary format)
     if oid == BOOL:
         if isinstance(value, (int, float)):
             return b"t" if value else b"f"
@@ -784,5 +786,70 @@ def _bin_jsonb(v) -> bytes:
     return b"\x01" + (v if isinstance(v, str) else str(v)).encode()
 
 
+# --- records (row_values.py) -----------------------------------------------------------------
+# A row shown as a result column is its record text after the fields' type OIDs: '23,25(1,a)'.
+# The text is what the text format sends; the OIDs let the binary format send each field
+# as its type (record_send), as asyncpg asks.
+def record_parts(value: str) -> tuple[list[int | None], str]:
+    """(field OIDs, record text) of a value pg_record made; a value without OIDs (a
+    record cast to text) is all text."""
+    at = value.find("(")
+    if at <= 0:
+        return [], value
+    return [int(o) if o else None for o in value[:at].split(",")], value[at:]
+
+
+def parse_record(text: str) -> list[str | None]:
+    """The fields of a record's text, as record_in reads them: an empty field is NULL,
+    `""` an empty string, `""` inside quotes a quote, a backslash escapes what follows."""
+    if not (text.startswith("(") and text.endswith(")")):
+        raise SqlError(f'malformed record literal: "{text}"', "22P02")
+    fields: list[str | None] = []
+    i, end = 1, len(text) - 1
+    if end == 1:
+        return fields  # () is no field, or one NULL one: record_parts' OIDs say which
+    while i <= end:
+        if i == end or text[i] == ",":
+            fields.append(None)
+        else:
+            out, quoted = [], False
+            while i < end and (quoted or text[i] not in ",)"):
+                c = text[i]
+                if c == "\\" and i + 1 < len(text):
+                    out.append(text[i + 1])
+                    i += 2
+                    continue
+                if c == '"':
+                    if quoted and i + 1 < end and text[i + 1] == '"':
+                        out.append('"')
+                        i += 2
+                        continue
+                    quoted = not quoted
+                    i += 1
+                    continue
+                out.append(c)
+                i += 1
+            fields.append("".join(out))
+        i += 1  # past the comma (or the closing parenthesis)
+    return fields
+
+
+def _bin_record(value) -> bytes:
+    """record_send: the field count, then per field its type OID, length (-1: NULL) and
+    binary form; a field of no known type goes as text."""
+    oids, text = record_parts(str(value))
+    fields = parse_record(text) if text != "()" else [None] * len(oids)
+    out = [struct.pack(">i", len(fields))]
+    for i, f in enumerate(fields):
+        oid = oids[i] if i < len(oids) and oids[i] else TEXT
+        if oid == RECORD:
+            oid = TEXT
+        data = None if f is None else encode_binary(decode_bytea_text(f) if oid == BYTEA else f, oid)
+        out.append(struct.pack(">I", oid))
+        out.append(struct.pack(">i", -1) if data is None else struct.pack(">i", len(data)) + data)
+    return b"".join(out)
+
+
 _BINARY_OUT = {DATE: _bin_date, TIMESTAMP: _bin_timestamp(False), TIMESTAMPTZ: _bin_timestamp(True), TIME: _bin_time,
-               INTERVAL: _bin_interval, UUID: _bin_uuid, NUMERIC: _bin_numeric, JSONB: _bin_jsonb}
+               INTERVAL: _bin_interval, UUID: _bin_uuid, NUMERIC: _bin_numeric, JSONB: _bin_jsonb,
+               RECORD: _bin_record}

@@ -206,6 +206,28 @@ def test_array_columns_and_parameters(endpoint, table):
     run(go())
 
 
+def test_rows_come_back_as_records_of_typed_fields(endpoint, table):
+    """ROW(...) in a result is a record, which asyncpg asks for in binary: each field as
+    its own type (record_send), NULLs and an empty row too; row comparisons take parameters."""
+    async def go():
+        c = await connect(endpoint)
+        try:
+            await c.execute(f"create table {table} (id int primary key, n numeric(6,2), d date, t text)")
+            await c.execute(f"insert into {table} values (1, 1.50, '2024-01-02', 'a b'), (2, null, null, '')")
+            rows = await c.fetch(f"select row(id, n, d, t) as r from {table} order by id")
+            assert [tuple(r["r"]) for r in rows] == [(1, Decimal("1.50"), dt.date(2024, 1, 2), "a b"),
+                                                     (2, None, None, "")]
+            r = await c.fetchrow("select row(true, 0.5::float8, '\\x01ff'::bytea, 2::int8) as r, row() as e, "
+                                 "row(null::int) as n, (1, 'q\"r') as s")
+            assert tuple(r["r"]) == (True, 0.5, b"\x01\xff", 2) and tuple(r["e"]) == () and tuple(r["n"]) == (None,)
+            assert tuple(r["s"]) == (1, 'q"r')
+            ids = await c.fetch(f"select id from {table} where (id, t) >= ($1, $2) order by id", 1, "b")
+            assert [i["id"] for i in ids] == [2]
+        finally:
+            await c.close()
+    run(go())
+
+
 def test_listen_notify(endpoint):
     """NOTIFY reaches the listeners of its channel when its transaction commits: never
     from a rolled-back one, one of each (channel, payload) per transaction, not to a

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compute_node.pg_sql import types as pgtypes
-from compute_node.pg_sql.row_values import record_text
+from compute_node.pg_sql.row_values import record_text, record_value
 from sixfold.errors import SqlError
 from tests.unit.test_pg_sql_translate import conn, run
 
@@ -76,3 +76,25 @@ def test_rows_of_different_lengths_are_refused():
     with pytest.raises(SqlError) as e:
         run(conn(), "select row(1, 2) = row(1, 2, 3)")
     assert e.value.sqlstate == "42601"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)),
+                max_size=5).filter(lambda f: f != [None]))
+def test_record_text_reads_back_field_for_field(fields):
+    """parse_record (record_in's reading) undoes record_text (record_out's quoting)."""
+    text = record_text(",".join(str(pgtypes.TEXT) for _ in fields), *fields)
+    assert pgtypes.parse_record(text) == fields, text
+
+
+def test_binary_record_sends_each_field_as_its_type():
+    import struct
+
+    value = record_value(f"{pgtypes.INT4},{pgtypes.TEXT},,{pgtypes.BOOL}", 7, "a b", None, 1)
+    assert pgtypes.encode_text(value, pgtypes.RECORD) == b'(7,"a b",,t)'
+    data = pgtypes.encode_binary(value, pgtypes.RECORD)
+    assert data == (struct.pack(">i", 4) + struct.pack(">Ii", pgtypes.INT4, 4) + struct.pack(">i", 7)
+                    + struct.pack(">Ii", pgtypes.TEXT, 3) + b"a b" + struct.pack(">Ii", pgtypes.TEXT, -1)
+                    + struct.pack(">Ii", pgtypes.BOOL, 1) + b"\x01")
+    one_null = record_value(str(pgtypes.INT4), None)
+    assert pgtypes.encode_binary(one_null, pgtypes.RECORD) == struct.pack(">iIi", 1, pgtypes.INT4, -1)
