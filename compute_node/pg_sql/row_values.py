@@ -58,14 +58,7 @@ def rewrite(tree: exp.Expression) -> None:
     for node in list(tree.find_all(exp.In)):
         if isinstance(node.this, exp.Tuple) and node.expressions and \
                 all(isinstance(x, exp.Tuple) for x in node.expressions):
-            for x in node.expressions:
-                _check_record_types(node.this, x)
-            alternatives = [exp.Paren(this=_compared(exp.EQ(), node.this.expressions, x.expressions))
-                            for x in node.expressions]
-            either = alternatives[0]
-            for a in alternatives[1:]:
-                either = exp.Or(this=either, expression=a)
-            node.replace(exp.Paren(this=exp.Not(this=either) if node.args.get("is_not") else either))
+            node.replace(_in_list(node))
     for node in list(tree.find_all(exp.Is)):
         if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Null):
             tests = [exp.Is(this=f.copy(), expression=exp.Null()) for f in node.this.expressions]
@@ -76,10 +69,47 @@ def rewrite(tree: exp.Expression) -> None:
         _order_by_fields(node)
     for col in tree.find_all(exp.Column):
         _refuse_record_column(col)
+    _check_stored_rows(tree)
     for sel in tree.find_all(exp.Select):
         for i, e in enumerate(sel.expressions):
             if isinstance(e, exp.Tuple):  # a row in the select list is named "row", a whole-row reference t
                 sel.expressions[i].replace(exp.alias_(e.copy(), exp.to_identifier(e.meta.get(ROW_OF, "row"))))
+
+
+def _check_stored_rows(tree: exp.Expression) -> None:
+    """A row stored (INSERT ... SELECT / VALUES, UPDATE ... SET): a text column takes the
+    row's text (PostgreSQL's assignment cast); a column of any other type cannot take a
+    record (42804)."""
+    if not isinstance(tree, (exp.Insert, exp.Update)) or schema.current() is None:
+        return
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    if not isinstance(target, exp.Table):
+        return
+    if isinstance(tree, exp.Update):
+        pairs = [(a.this.name, a.expression) for a in tree.expressions
+                 if isinstance(a, exp.EQ) and isinstance(a.this, exp.Column)]
+    else:
+        listed = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else \
+            [n for n, _d in schema.current().columns(target.name) or ()]
+        source = tree.expression
+        rows = [source] if isinstance(source, exp.Select) else \
+            list(source.expressions) if isinstance(source, exp.Values) else []
+        pairs = [p for r in rows for p in zip(listed, r.expressions)]
+    for name, e in pairs:
+        decl = schema.column_type(target.name, name) if isinstance(e.unalias(), exp.Tuple) else None
+        oid = pgtypes.column_oid(decl, None) if decl is not None else None
+        if oid is not None and oid not in (pgtypes.TEXT, pgtypes.VARCHAR, pgtypes.BPCHAR):
+            raise SqlError(f'column "{name}" is of type {pgtypes.REGTYPE_NAMES.get(oid, decl.lower())} but '
+                           "expression is of type record", "42804")
+
+
+def _in_list(node: exp.In) -> exp.Expression:
+    """`row IN (row, ...)` as an OR of the rows' equalities (NOT IN: its negation)."""
+    for x in node.expressions:
+        _check_record_types(node.this, x)
+    either = _any([exp.Paren(this=_compared(exp.EQ(), node.this.expressions, x.expressions))
+                   for x in node.expressions])
+    return exp.Paren(this=exp.Not(this=either) if node.args.get("is_not") else either)
 
 
 def _order_by_fields(node: exp.Expression) -> None:
@@ -142,11 +172,17 @@ def _refuse_record_column(col: exp.Column) -> None:
 
 def _has_rows(tree: exp.Expression) -> bool:
     """Whether any row form may be in `tree` (a cheap test first: most statements have none)."""
-    if any(isinstance(n, (exp.Tuple, exp.Dot)) or n.name.lower() == "row"
-           for n in tree.find_all(exp.Anonymous, exp.Tuple, exp.Dot)):
+    if any(map(_row_form, tree.find_all(exp.Anonymous, exp.Tuple, exp.Dot))):
         return True
     sources = {s.alias_or_name for s in tree.find_all(exp.Table, exp.Subquery, exp.Values)}
     return any(not c.table and c.name in sources for c in tree.find_all(exp.Column))
+
+
+def _row_form(n: exp.Expression) -> bool:
+    """ROW(...), a tuple (not a VALUES row itself), or a dot that may select a field."""
+    if isinstance(n, exp.Anonymous):
+        return n.name.lower() == "row"
+    return isinstance(n, exp.Dot) or not isinstance(n.parent, exp.Values)
 
 
 def _expanded(args: list[exp.Expression]) -> list[exp.Expression]:
@@ -324,6 +360,9 @@ def shown(node: exp.Tuple) -> bool:
         return True
     if isinstance(p, exp.Cast) and p.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
         return True
+    if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) or \
+            isinstance(p, exp.EQ) and isinstance(p.parent, exp.Update) and node.arg_key == "expression":
+        return True  # a value of a VALUES row, or UPDATE ... SET c = ROW(...): its text (_check_stored_rows)
     return isinstance(p, exp.Anonymous) and p.name.lower() in ("pg_record", "pg_record_value")
 
 
