@@ -11,8 +11,11 @@ PostgreSQL compares it), with PostgreSQL's NULL rules (`=`: every field equal; `
 some field unequal; `<` and the like: the first unequal or NULL pair decides); `IS NULL`
 holds when every field is NULL, `IS NOT NULL` when none is. `record_call` (during the
 translation) makes a row in a result column `pg_record(oids, field...)`, each field as
-its type's text, quoted as record_out quotes. JSON functions of a ROW(...)
-(`row_to_json(ROW(1, 'a'))` is {"f1":1,"f2":"a"}) go through queries._row_columns."""
+its type's text, quoted as record_out quotes (`pg_record_value` in the statement's
+result: the fields' type OIDs first, for the binary format, types.record_parts). JSON
+functions of a ROW(...) (`row_to_json(ROW(1, 'a'))` is {"f1":1,"f2":"a"}) go through
+queries._row_columns. A row stored into a column is its text (text columns only, 42804
+otherwise); a derived table's row column, being text by then, can only be shown."""
 
 from __future__ import annotations
 
@@ -255,23 +258,33 @@ def _json_argument(col: exp.Column) -> bool:
 
 
 def _selected_field(dot: exp.Dot) -> exp.Expression | None:
-    """`(ROW(a, b)).f2` is b, `(t).col` is t.col; None for any other dot."""
+    """`(ROW(a, b)).f2` is b, `(t).col` is t.col (None for any other dot); `(row).*` as a
+    select list item is replaced by the row's fields, in place (None)."""
     inner = dot.this
     if not isinstance(inner, exp.Paren) or not isinstance(dot.expression, (exp.Identifier, exp.Star)):
         return None
     row = inner.this
+    if not isinstance(row, exp.Tuple):
+        return None
     if isinstance(dot.expression, exp.Star):
-        raise SqlError("(row).* is not supported; name the fields", "0A000") if isinstance(row, exp.Tuple) \
-            else None
+        sel = dot.parent
+        if not isinstance(sel, exp.Select) or dot.arg_key != "expressions":
+            raise SqlError("(row).* is supported only as a select list item", "0A000")
+        at = sel.expressions.index(dot)  # (row).* in a select list: each field a result column
+        fields = [exp.alias_(f.copy(), exp.to_identifier(_field_name(row, i, f)))
+                  for i, f in enumerate(row.expressions)]
+        sel.set("expressions", sel.expressions[:at] + fields + sel.expressions[at + 1:])
+        return None
     name = dot.expression.name
-    if isinstance(row, exp.Tuple):
-        of = row.meta.get(ROW_OF)
-        for i, f in enumerate(row.expressions):
-            field_name = f.name if of is not None and isinstance(f, exp.Column) else f"f{i + 1}"
-            if field_name == name:
-                return f.copy()
-        raise SqlError(f'could not identify column "{name}" in record data type', "42703")
-    return None
+    for i, f in enumerate(row.expressions):
+        if _field_name(row, i, f) == name:
+            return f.copy()
+    raise SqlError(f'could not identify column "{name}" in record data type', "42703")
+
+
+def _field_name(row: exp.Tuple, i: int, field: exp.Expression) -> str:
+    """A whole row's fields are its columns; ROW(...)'s are f1, f2 ..."""
+    return field.name if row.meta.get(ROW_OF) is not None and isinstance(field, exp.Column) else f"f{i + 1}"
 
 
 _ROW_ARGUMENT_CALLS = frozenset(_JSON_ROW_CALLS + ("json_build_object", "jsonb_build_object", "json_build_array",
