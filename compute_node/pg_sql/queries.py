@@ -1465,10 +1465,12 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
         if body is None:
             return None
         out = []
-        for e in body.expressions:
+        table_names = src.meta.get(row_values.TABLE_COLUMNS) or []  # `t AS f(a, b)`: keys are t's columns
+        for i, e in enumerate(body.expressions):
             n = e.alias_or_name
             sc = exprtypes.scale(e) if exprtypes.kind(e) == "num" else None
-            out.append((n, _scaled(exp.column(n, table=alias, quoted=True), sc), _json_hint(e)))
+            key = table_names[i] if i < len(table_names) else n
+            out.append((key, _scaled(exp.column(n, table=alias, quoted=True), sc), _json_hint(e)))
         return out
     return None
 
@@ -3547,7 +3549,9 @@ def _table_column_lists(tree: exp.Expression) -> None:
                            f"columns specified", "42P10")
         plain = tbl.copy()
         plain.set("alias", None)
-        tbl.replace(exp.Subquery(this=exp.select("*").from_(plain), alias=alias.copy()))
+        sub = exp.Subquery(this=exp.select("*").from_(plain), alias=alias.copy())
+        sub.meta[row_values.TABLE_COLUMNS] = [n for n, _d in columns]  # its whole row is still the table's
+        tbl.replace(sub)
 
 
 def name_by_column_list(first: exp.Select, names: list[str]) -> bool:

@@ -27,6 +27,7 @@ from sixfold.errors import SqlError
 
 ROW_OF = "sixfold_row_of"  # Tuple.meta: the source a whole-row reference named (its column name)
 TABLE_ROW = "sixfold_table_row"  # Tuple.meta: that source is a table (its type is the table's row type)
+TABLE_COLUMNS = "sixfold_table_columns"  # Subquery.meta: `t AS f(a, b)` read as a subquery: t's column names
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ)
 _JSON_ROW_CALLS = ("row_to_json", "to_json", "to_jsonb", "json_agg", "jsonb_agg")
 
@@ -235,7 +236,7 @@ def _source_columns(at: exp.Expression, alias: str, tables_only: bool = False) -
                 if cols:
                     return listed + [n for n, _d in cols][len(listed):]
             if tables_only:
-                return None
+                return src.meta.get(TABLE_COLUMNS)
             if isinstance(src, exp.Values):
                 return listed or None
             body = exprtypes.source_select(src)

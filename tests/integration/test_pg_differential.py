@@ -4578,6 +4578,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select row_to_json(row(id, n, d)) from {t} order by id", "select json_agg(row(id, t) order by id) from {t}",
         "select json_build_object('r', row(1, 'a'))", "select json_build_object('r', x) from {t} x where id = 1",
         "select to_jsonb(row(1, 'a'))", "select count(*) from {t} where {t} is null",
+        "select row_to_json(x) from {t} x(k, dd) where k = 1", "select json_agg(x order by k) from {t} x(k)",
+        "select x from {t} x(k, dd) order by k",
         "select id from (select id, t from {t}) x where x = row(1, 'a b')",
         "select id from (select id, t from {t}) x where x = row(1, 'a b'::text)",
         "select id from (select id, t from {t}) x where x in (row(1::int8, 'a b'::text))",
