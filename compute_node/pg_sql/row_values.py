@@ -374,9 +374,9 @@ def shown(node: exp.Tuple) -> bool:
         return True
     if isinstance(p, exp.Cast) and p.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
         return True
-    if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) or \
-            isinstance(p, exp.EQ) and isinstance(p.parent, exp.Update) and node.arg_key == "expression":
-        return True  # a value of a VALUES row, or UPDATE ... SET c = ROW(...): its text (_check_stored_rows)
+    if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) or isinstance(p, exp.EQ) and \
+            isinstance(p.parent, exp.Update) and node.arg_key == "expression" and not isinstance(p.this, exp.Tuple):
+        return True  # a value of a VALUES row, or UPDATE ... SET c = ROW(...) (not SET (a, b) = (1, 2)): its text
     return isinstance(p, exp.Anonymous) and p.name.lower() in ("pg_record", "pg_record_value")
 
 
