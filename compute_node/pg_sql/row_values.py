@@ -54,8 +54,8 @@ def rewrite(tree: exp.Expression) -> None:
             dot.replace(exp.alias_(field, exp.to_identifier(dot.expression.name)) if isinstance(dot.parent, exp.Select)
                         else field)
     for node in list(tree.find_all(*_COMPARISONS)):
-        if isinstance(node.parent, exp.Update):
-            continue  # UPDATE ... SET (a, b) = (1, 2) assigns
+        if isinstance(node.parent, (exp.Update, exp.OnConflict)):
+            continue  # SET (a, b) = (1, 2) assigns (UPDATE, ON CONFLICT DO UPDATE)
         if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Tuple):
             _check_record_types(node.this, node.expression)
             node.replace(exp.Paren(this=_compared(node, node.this.expressions, node.expression.expressions)))
@@ -375,7 +375,8 @@ def shown(node: exp.Tuple) -> bool:
     if isinstance(p, exp.Cast) and p.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
         return True
     if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values) or isinstance(p, exp.EQ) and \
-            isinstance(p.parent, exp.Update) and node.arg_key == "expression" and not isinstance(p.this, exp.Tuple):
+            isinstance(p.parent, (exp.Update, exp.OnConflict)) and node.arg_key == "expression" and \
+            not isinstance(p.this, exp.Tuple):
         return True  # a value of a VALUES row, or UPDATE ... SET c = ROW(...) (not SET (a, b) = (1, 2)): its text
     return isinstance(p, exp.Anonymous) and p.name.lower() in ("pg_record", "pg_record_value")
 

@@ -4591,7 +4591,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, t) values (102, row(3, 4))", "select t from {t} where id >= 100 order by id",
         "insert into {t} (id, n) values (103, row(1))", "update {t} set t = row(id, 'x') where id = 100",
         "update {t} set n = row(1) where id = 100", "select t from {t} where id >= 100 order by id",
-        "delete from {t} where id >= 100",
+        "delete from {t} where id >= 100", "update {t} set (t, n) = (t || '!', 7) where id = 2 returning id, t, n",
+        "insert into {t} (id, t) values (1, 'z') on conflict (id) do update set (t, n) = (excluded.t, 9) "
+        "returning id, t, n",
         "prepare {t}_p(int, text) as select row($1, $2), (row($1, 2)).f1, (1, $2) = (1, 'x')",
         "execute {t}_p(7, 'x y')", "deallocate {t}_p", "drop table {t}",
     ],
