@@ -724,6 +724,18 @@ def _numeric_math_call(node: exp.Expression) -> exp.Expression | None:
         exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
 
 
+def _scale_call(node: exp.Anonymous) -> exp.Expression:
+    """scale / min_scale / trim_scale of a numeric (an integer is one; nothing else is)."""
+    name, arg = node.name.lower(), node.expressions[0]
+    k = exprtypes.kind(arg)
+    if k not in ("num", "int", "unknown", ""):
+        raise SqlError(f"function {name}({exprtypes.type_label(arg)}) does not exist", "42883")
+    value = _json_value(arg)  # a numeric's exact text
+    if name == "trim_scale":
+        return exp.Anonymous(this="pg_numeric_math", expressions=[exp.Literal.string(name), _shown_mode(node), value])
+    return exp.Anonymous(this="pg_numeric_scale", expressions=[exp.Literal.string(name), value])
+
+
 def _math_call(node: exp.Expression) -> exp.Expression | None:
     """ln, log, exp, sqrt and div: SQLite answers NULL, Infinity or a clamped integer
     where PostgreSQL fails (2201E, 2201F, 22003, 22012)."""
@@ -788,6 +800,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         arg = _as_text(node.expressions[0], "true", "false")
         if arg is not node.expressions[0]:
             return exp.Anonymous(this=node.name, expressions=[arg])
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("scale", "min_scale", "trim_scale") and \
+            len(node.expressions) == 1:
+        return _scale_call(node)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_size_pretty" and len(node.expressions) == 1:
         arg = node.expressions[0]
         _refuse_size_pretty_argument(arg)

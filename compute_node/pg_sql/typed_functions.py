@@ -557,8 +557,29 @@ def pg_to_char(v, fmt, hint):
     return datetime_format.to_char(parsed, kind, str(fmt))  # a time as the interval it casts to
 
 
+def _trim_scale(d: Decimal) -> Decimal:
+    """trim_scale(numeric): the value without trailing fractional zeros (8.4100 is 8.41)."""
+    if not d.is_finite():
+        return d
+    t = d.normalize(context=numeric.EXACT)
+    return t.quantize(Decimal(1), context=numeric.EXACT) if t.as_tuple().exponent > 0 else t
+
+
 _NUMERIC_MATH = {"ln": numeric_math.ln, "log10": numeric_math.log10, "log": numeric_math.log,
-                 "exp": numeric_math.exp, "sqrt": numeric_math.sqrt, "power": numeric_math.power}
+                 "exp": numeric_math.exp, "sqrt": numeric_math.sqrt, "power": numeric_math.power,
+                 "trim_scale": _trim_scale}
+
+
+@sql_function
+def pg_numeric_scale(which, value):
+    """scale(numeric) (its display scale) or min_scale(numeric) (the fewest fractional
+    digits that hold it exactly); NULL for NaN, as PostgreSQL."""
+    if value is None:
+        return None
+    d = numeric_input(value)
+    if d.is_nan():
+        return None
+    return numeric.dscale(d if which == "scale" else _trim_scale(d))
 
 
 @sql_function
@@ -782,6 +803,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_to_char", pg_to_char, 3, **det)
     conn.create_scalar_function("pg_to_number", pg_to_number, 3, **det)
     conn.create_scalar_function("pg_numeric_math", pg_numeric_math, -1, **det)
+    conn.create_scalar_function("pg_numeric_scale", pg_numeric_scale, 2, **det)
     conn.create_scalar_function("pg_to_date", pg_to_date, 2, **det)
     conn.create_scalar_function("pg_to_timestamp_format", pg_to_timestamp_format, 2, **det)
     conn.create_scalar_function("to_timestamp", pg_to_timestamp, 1, **det)

@@ -4597,6 +4597,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "prepare {t}_p(int, text) as select row($1, $2), (row($1, 2)).f1, (1, $2) = (1, 'x')",
         "execute {t}_p(7, 'x y')", "deallocate {t}_p", "drop table {t}",
     ],
+    # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
+    "scale, min_scale, trim_scale": [
+        "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
+        "insert into {t} values (8.4100, 1.5, 3, 1.5), (100, 2, 0, 0), (0.000, null, -5, null), "
+        "(-12.3450, 0.125, 7, 2)",
+        "select n, scale(n), min_scale(n), trim_scale(n) from {t} order by 1",
+        "select scale(m), min_scale(m), trim_scale(m), scale(i), trim_scale(i) from {t} order by m nulls last",
+        "select scale(1.50), min_scale(1.50), trim_scale(1.50), trim_scale(1.50) * 2, scale('2.5000'), "
+        "trim_scale(10.0) + 1",
+        "select scale(f) from {t}", "select trim_scale(n) from {t} where trim_scale(n) = 8.41",
+        "select sum(trim_scale(m)) from {t}", "select scale(null::numeric), trim_scale(null)", "drop table {t}",
+    ],
     # CREATE INDEX CONCURRENTLY, VACUUM ... ran inside a transaction block (PostgreSQL: 25001)
     "statements that run only outside a transaction block": [
         "create table {t} (a int)",

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compute_node.pg_sql import numeric_math
 from compute_node.pg_sql.numeric import text
@@ -191,3 +193,17 @@ def test_results_are_exact_at_large_magnitudes():
     """An integral power is exact however many digits it has (10^1000 has 1001)."""
     assert text(numeric_math.power(Decimal(10), Decimal(1000))) == "1" + "0" * 1000 + "." + "0" * 16
     assert text(numeric_math.sqrt(Decimal(10) ** 60)) == "1" + "0" * 30
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: abs(d.adjusted()) < 60))
+def test_trim_scale_keeps_the_value_and_drops_only_trailing_zeros(d):
+    from compute_node.pg_sql.typed_functions import _trim_scale, pg_numeric_scale
+
+    t = _trim_scale(d)
+    assert t == d
+    assert t.as_tuple().exponent <= 0  # never an exponent form: 100 stays 100
+    digits = t.as_tuple().digits
+    assert t.as_tuple().exponent == 0 or digits[-1] != 0, t
+    assert pg_numeric_scale("min_scale", str(d)) == max(0, -t.as_tuple().exponent)
+    assert pg_numeric_scale("scale", str(d)) == max(0, -d.as_tuple().exponent)
