@@ -388,15 +388,12 @@ def record_call(node: exp.Tuple, value, typed: bool = False) -> exp.Expression:
     statement's result): the fields' OIDs go before the text (types.record_parts), for
     the binary format; they never reach a table or an operator."""
     oids = []
-    for f in node.expressions:
-        if isinstance(f, exp.Tuple):
-            oids.append(str(pgtypes.TEXT))
-            continue
-        k = exprtypes.kind(f)
-        if k == "array" or k == "" and not isinstance(f, (exp.Literal, exp.Null, exp.Column)):
+    for f in node.expressions:  # "" where the type is not known (a nested row, an array): text only
+        k = "" if isinstance(f, exp.Tuple) else exprtypes.kind(f)
+        if k in ("", "array"):
             oids.append("")
         else:
-            oids.append(str(exprtypes.oid(f) or ""))
+            oids.append(str(exprtypes.oid(f) or {"int": pgtypes.INT4, "unknown": pgtypes.TEXT}.get(k, "")))
     args = [f if isinstance(f, exp.Tuple) else value(f) for f in node.expressions]
     return exp.Anonymous(this="pg_record_value" if typed else "pg_record",
                          expressions=[exp.Literal.string(",".join(oids)), *args])

@@ -836,14 +836,18 @@ def parse_record(text: str) -> list[str | None]:
 
 def _bin_record(value) -> bytes:
     """record_send: the field count, then per field its type OID, length (-1: NULL) and
-    binary form; a field of no known type goes as text."""
+    binary form. A field whose type the value does not carry (an array, a nested row, a
+    row from a set operation or a derived table) is refused rather than sent as text:
+    the client would read a string where PostgreSQL sends it a typed value."""
     oids, text = record_parts(str(value))
     fields = parse_record(text) if text != "()" else [None] * len(oids)
     out = [struct.pack(">i", len(fields))]
     for i, f in enumerate(fields):
-        oid = oids[i] if i < len(oids) and oids[i] else TEXT
-        if oid == RECORD:
-            oid = TEXT
+        oid = oids[i] if i < len(oids) and oids[i] else None
+        if oid is None and f is not None:
+            raise SqlError(f"binary output of this row is not supported: the type of its field {i + 1} is not known "
+                           "here (ask for text results, or select the fields as columns)", "0A000")
+        oid = oid or TEXT
         data = None if f is None else encode_binary(decode_bytea_text(f) if oid == BYTEA else f, oid)
         out.append(struct.pack(">I", oid))
         out.append(struct.pack(">i", -1) if data is None else struct.pack(">i", len(data)) + data)

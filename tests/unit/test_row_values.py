@@ -98,3 +98,13 @@ def test_binary_record_sends_each_field_as_its_type():
                     + struct.pack(">Ii", pgtypes.BOOL, 1) + b"\x01")
     one_null = record_value(str(pgtypes.INT4), None)
     assert pgtypes.encode_binary(one_null, pgtypes.RECORD) == struct.pack(">iIi", 1, pgtypes.INT4, -1)
+
+
+def test_binary_record_refuses_a_field_of_unknown_type():
+    """A string where PostgreSQL sends a typed value would be a different answer."""
+    with pytest.raises(SqlError) as e:
+        pgtypes.encode_binary(record_value(f"{pgtypes.INT4},", 1, "{1,2}"), pgtypes.RECORD)
+    assert e.value.sqlstate == "0A000"
+    with pytest.raises(SqlError):
+        pgtypes.encode_binary("(1,2)", pgtypes.RECORD)  # a row from a set operation: no types carried
+    assert pgtypes.encode_text("(1,2)", pgtypes.RECORD) == b"(1,2)"
