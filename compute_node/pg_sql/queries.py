@@ -18,8 +18,8 @@ from compute_node.pg_sql import (
     arrays, catalog, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input, grouped_columns,
     grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath, lateral, literal_types,
     more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection, routines, row_values,
-    schema,
-    serials, set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values, views,
+    schema, serials, set_operations, sql_functions, star_expansion, table_sample, temporal, temporal_functions, values,
+    views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
