@@ -59,6 +59,11 @@ def rewrite(tree: exp.Expression) -> None:
         if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Tuple):
             _check_record_types(node.this, node.expression)
             node.replace(exp.Paren(this=_compared(node, node.this.expressions, node.expression.expressions)))
+        elif isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Subquery):
+            _check_subquery_row(node.this, node.expression, _OPERATOR.get(type(node), "="))
+    for node in list(tree.find_all(exp.In)):
+        if isinstance(node.this, exp.Tuple) and isinstance(node.args.get("query"), exp.Subquery):
+            _check_subquery_row(node.this, node.args["query"], "=")
     for node in list(tree.find_all(exp.In)):
         if isinstance(node.this, exp.Tuple) and node.expressions and \
                 all(isinstance(x, exp.Tuple) for x in node.expressions):
@@ -105,6 +110,47 @@ def _check_stored_rows(tree: exp.Expression) -> None:
         if oid is not None and oid not in (pgtypes.TEXT, pgtypes.VARCHAR, pgtypes.BPCHAR):
             raise SqlError(f'column "{name}" is of type {pgtypes.REGTYPE_NAMES.get(oid, decl.lower())} but '
                            "expression is of type record", "42804")
+
+
+_OPERATOR = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">=",
+             exp.NullSafeEQ: "=", exp.NullSafeNEQ: "<>"}
+# Kinds whose stored form is one per value, so SQLite's own row comparison (what a row
+# compared with a subquery's row runs as) compares them as PostgreSQL does.
+_CANONICAL_KINDS = frozenset({"int", "text", "bool", "date", "uuid", "bytea"})
+
+
+def _check_subquery_row(row: exp.Tuple, sub: exp.Subquery, op: str) -> None:
+    """`(a, b) = (SELECT x, y ...)`, `(a, b) IN (SELECT ...)`: SQLite compares the rows
+    itself, by stored form. PostgreSQL's 42883 where a field meets a subquery's text (a
+    quoted literal there is text, not coerced); 0A000 where the stored forms of equal
+    values may differ (intervals, timestamps with a zone, numerics against integers...)."""
+    body = sub.this
+    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+        body = body.this
+    if not isinstance(body, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                               isinstance(e.this, exp.Star) for e in body.expressions):
+        return
+    items = [e.unalias() for e in body.expressions]
+    if len(items) != len(row.expressions):
+        raise SqlError(f"subquery has too {'many' if len(items) > len(row.expressions) else 'few'} columns", "42601")
+    for f, item in zip(row.expressions, items):
+        kf, ki = exprtypes.kind(f), exprtypes.kind(item)
+        ki = "text" if ki == "unknown" else ki  # (a subquery's quoted literal is text)
+        if ki == "text" and kf not in ("text", "unknown"):
+            raise SqlError(f"operator does not exist: {exprtypes.type_label(f)} {op} text", "42883")
+        if not (kf == ki and ki in _CANONICAL_KINDS or kf == "unknown" and ki == "text" or
+                kf == ki == "num" and _stored_as_number(f) and _stored_as_number(item)):
+            raise SqlError("a row compared with a subquery's row is supported only for fields of one integer, text, "
+                           "boolean, date, uuid, bytea or numeric(p, s) type on both sides", "0A000")
+
+
+def _stored_as_number(e: exp.Expression) -> bool:
+    """A numeric SQLite holds as a number: a numeric literal, or a column of numeric(p, s)
+    (a numeric without a precision is kept as its text)."""
+    if isinstance(e, exp.Literal):
+        return not e.is_string
+    decl = exprtypes.column_decl(e) if isinstance(e, exp.Column) else None
+    return decl is not None and not pgtypes.is_numeric_text(decl)
 
 
 def _in_list(node: exp.In) -> exp.Expression:
