@@ -1445,8 +1445,7 @@ def _row_columns(ref: exp.Expression) -> list[tuple[str, exp.Expression, str]] |
     if isinstance(ref, exp.Tuple):  # ROW(1, 'a'): fields f1, f2 (a whole-row reference's: its columns)
         if any(isinstance(f, exp.Tuple) for f in ref.expressions):
             raise SqlError("a row within a row as a JSON value is not supported", "0A000")
-        of = ref.meta.get(row_values.ROW_OF)
-        return [(f.name if of is not None else f"f{i + 1}", _json_value(f), _json_hint(f))
+        return [(row_values.field_name(ref, i, f), _json_value(f), _json_hint(f))
                 for i, f in enumerate(ref.expressions)]
     if not isinstance(ref, exp.Column) or ref.table or isinstance(ref.this, exp.Star):
         return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import exprtypes, schema, star_expansion
 from compute_node.pg_sql import types as pgtypes
 from sixfold.errors import SqlError
 
@@ -62,11 +62,11 @@ def rewrite(tree: exp.Expression) -> None:
         elif isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Subquery):
             _check_subquery_row(node.this, node.expression, _OPERATOR.get(type(node), "="))
     for node in list(tree.find_all(exp.In)):
-        if isinstance(node.this, exp.Tuple) and isinstance(node.args.get("query"), exp.Subquery):
+        if not isinstance(node.this, exp.Tuple):
+            continue
+        if isinstance(node.args.get("query"), exp.Subquery):
             _check_subquery_row(node.this, node.args["query"], "=")
-    for node in list(tree.find_all(exp.In)):
-        if isinstance(node.this, exp.Tuple) and node.expressions and \
-                all(isinstance(x, exp.Tuple) for x in node.expressions):
+        elif node.expressions and all(isinstance(x, exp.Tuple) for x in node.expressions):
             node.replace(_in_list(node))
     for node in list(tree.find_all(exp.Is)):
         if isinstance(node.this, exp.Tuple) and isinstance(node.expression, exp.Null):
@@ -124,11 +124,8 @@ def _check_subquery_row(row: exp.Tuple, sub: exp.Subquery, op: str) -> None:
     itself, by stored form. PostgreSQL's 42883 where a field meets a subquery's text (a
     quoted literal there is text, not coerced); 0A000 where the stored forms of equal
     values may differ (intervals, timestamps with a zone, numerics against integers...)."""
-    body = sub.this
-    while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
-        body = body.this
-    if not isinstance(body, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
-                                               isinstance(e.this, exp.Star) for e in body.expressions):
+    body = exprtypes.source_select(sub)  # (a set operation's first branch)
+    if body is None or any(map(star_expansion.is_star, body.expressions)):
         return
     items = [e.unalias() for e in body.expressions]
     if len(items) != len(row.expressions):
@@ -286,8 +283,7 @@ def _source_columns(at: exp.Expression, alias: str, tables_only: bool = False) -
             if isinstance(src, exp.Values):
                 return listed or None
             body = exprtypes.source_select(src)
-            if body is None or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
-                                   isinstance(e.this, exp.Star) for e in body.expressions):
+            if body is None or any(map(star_expansion.is_star, body.expressions)):
                 return None
             names = [e.alias_or_name for e in body.expressions]
             return listed + names[len(listed):]
@@ -318,18 +314,18 @@ def _selected_field(dot: exp.Dot) -> exp.Expression | None:
         if not isinstance(sel, exp.Select) or dot.arg_key != "expressions":
             raise SqlError("(row).* is supported only as a select list item", "0A000")
         at = sel.expressions.index(dot)  # (row).* in a select list: each field a result column
-        fields = [exp.alias_(f.copy(), exp.to_identifier(_field_name(row, i, f)))
+        fields = [exp.alias_(f.copy(), exp.to_identifier(field_name(row, i, f)))
                   for i, f in enumerate(row.expressions)]
         sel.set("expressions", sel.expressions[:at] + fields + sel.expressions[at + 1:])
         return None
     name = dot.expression.name
     for i, f in enumerate(row.expressions):
-        if _field_name(row, i, f) == name:
+        if field_name(row, i, f) == name:
             return f.copy()
     raise SqlError(f'could not identify column "{name}" in record data type', "42703")
 
 
-def _field_name(row: exp.Tuple, i: int, field: exp.Expression) -> str:
+def field_name(row: exp.Tuple, i: int, field: exp.Expression) -> str:
     """A whole row's fields are its columns; ROW(...)'s are f1, f2 ..."""
     return field.name if row.meta.get(ROW_OF) is not None and isinstance(field, exp.Column) else f"f{i + 1}"
 

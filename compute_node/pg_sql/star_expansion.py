@@ -30,6 +30,9 @@ def _is_star(e: exp.Expression) -> bool:
     return isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
 
 
+is_star = _is_star  # (`*` or `t.*` in a select list, for row_values.py)
+
+
 def _sources(sel: exp.Select) -> list[exp.Expression]:
     frm = sel.args.get("from_") or sel.args.get("from")
     out = [frm.this] if frm is not None else []

@@ -373,8 +373,6 @@ def encode_text(value, oid: int) -> bytes | None:
     """A value SQLite returned, in PostgreSQL text format."""
     if value is None:
         return None
-    if oid == RECORD and isinstance(value, str):
-        value = record_parts(value)[1]  # (the fields' OIDs are for the binary format)
     if oid == BOOL:
         if isinstance(value, (int, float)):
             return b"t" if value else b"f"
@@ -410,6 +408,8 @@ def encode_text(value, oid: int) -> bytes | None:
     s = str(value)
     if oid == BYTEA:
         return b"\\x" + s.encode().hex().encode()
+    if oid == RECORD:
+        s = record_parts(s)[1]  # (the fields' OIDs are for the binary format)
     return s.encode()
 
 
