@@ -30,6 +30,11 @@ otherwise the writer's state is exactly R, and the transaction goes on there wit
 own writes and nobody else's. Writers being serialized, that makes SERIALIZABLE
 serializable too. `BEGIN IMMEDIATE` / `EXCLUSIVE` take the lock at once.
 
+Optimistic transactions (`write_concurrency = "optimistic"`, optimistic.py) run instead
+on the session's scratch copy of the volume, off the lock, and are replayed on the
+writer, under the lock, at COMMIT: they commit if every statement answers as it did,
+else fail with 40001.
+
 Session methods block (SQLite is synchronous): call them from worker threads, never
 from the event loop that runs the volume client (the node runs its own).
 """
@@ -47,7 +52,7 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from compute_node import activity, advisory_locks, notifications
+from compute_node import activity, advisory_locks, notifications, optimistic
 from compute_node.activity import Activity
 from compute_node.advisory_locks import AdvisoryLocks
 from compute_node.buffer_cache import BufferCache
@@ -59,7 +64,7 @@ from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
 from compute_node.sql_errors import foreign_key_error, sql_error, unique_key_error
-from compute_node.vfs import READER_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
+from compute_node.vfs import READER_FILE_PREFIX, SCRATCH_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold.constants import (
     BUFFER_CACHE_BYTES_MAX, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
@@ -169,12 +174,17 @@ class ComputeNode:
         self.schema_generation = 0
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
+        # Sessions in an optimistic write transaction: each commits soon (group commit asks).
+        self.optimistic_open = 0
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
         self.stats = {"commits": 0, "write_lock_wait_ms": 0.0, "serialization_failures": 0, "snapshot_advances": 0,
                       "snapshot_waits": 0, "snapshot_wait_ms": 0.0, "snapshot_wait_timeouts": 0,
-                      "write_lock_holds": 0, "write_lock_held_ms": 0.0}
+                      "write_lock_holds": 0, "write_lock_held_ms": 0.0,
+                      # optimistic write transactions (optimistic.py): committed after their replay;
+                      # failed it (40001); went serial on a statement the log cannot hold
+                      "optimistic_commits": 0, "optimistic_conflicts": 0, "optimistic_to_serial": 0}
         self._write_lock_taken_at = 0.0  # monotonic seconds; only the holder reads or sets it
         # SNAPSHOT_WAIT_TIMEOUT_MS; 0 turns the wait off (to measure what it saves).
         self.snapshot_wait_timeout_ms = SNAPSHOT_WAIT_TIMEOUT_MS
@@ -290,6 +300,20 @@ class ComputeNode:
         notifications.register(self.writer)
         activity.register(self.writer, self.activity)
 
+    def open_scratch(self, name: str) -> apsw.Connection:
+        """A session's scratch connection (optimistic.py): the volume at a read point, its
+        writes kept in memory and dropped at its transaction's end."""
+        conn = apsw.Connection(name, vfs=self.vfs_name)
+        conn.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
+        for pragma in ("journal_mode=MEMORY", "temp_store=MEMORY"):
+            conn.execute(f"pragma {pragma}")
+        if self.connection_hook is not None:
+            self.connection_hook(conn)
+        advisory_locks.register(conn, self.advisory)
+        notifications.register(conn)
+        activity.register(conn, self.activity)
+        return conn
+
     async def promote(self) -> VolumeClient:
         """This replica becomes the writer (on the volume loop): recovery with a new
         epoch fences the old writer everywhere; the cache stays warm (storage fills the
@@ -347,7 +371,9 @@ class ComputeNode:
         is in doubt."""
         assert threading.current_thread() is not self._thread, "never block the volume client's loop"
         vc, loop = self.vc, self._loop
-        more_coming = self.write_lock_waiters > 0  # they commit next: group commit may hold this one
+        # They commit next (a waiter for the lock, an optimistic transaction's replay):
+        # group commit may hold this one for them.
+        more_coming = self.write_lock_waiters > 0 or self.optimistic_open > 0
         fut: concurrent.futures.Future = concurrent.futures.Future()
 
         def send() -> None:  # on the loop: a task only when the commit has to wait
@@ -391,6 +417,9 @@ class ComputeNode:
             "snapshot_waits": self.stats["snapshot_waits"],
             "snapshot_wait_ms": int(self.stats["snapshot_wait_ms"]),
             "snapshot_wait_timeouts": self.stats["snapshot_wait_timeouts"],
+            "optimistic_commits": self.stats["optimistic_commits"],
+            "optimistic_conflicts": self.stats["optimistic_conflicts"],
+            "optimistic_to_serial": self.stats["optimistic_to_serial"],
         }
         if vc is not None:
             out.update({"vdl": vc.tracker.vdl, "epoch": vc.epoch, "records": vc.stats["records"],
@@ -447,12 +476,16 @@ class ComputeNode:
         return self.vfs.writer_file
 
     # --- shared by sessions ----------------------------------------------------------------
-    def acquire_write_lock(self, wait: bool = True) -> None:
-        """Take the write lock, waiting at most WRITE_LOCK_WAIT_TIMEOUT_MS (or, not
-        `wait`, not at all: 55P03 at once, for SELECT ... FOR UPDATE NOWAIT)."""
+    def check_writable(self) -> None:
+        """ReadOnlyTransaction unless this instance is the writer."""
         if self.role != "writer":
             raise ReadOnlyTransaction("cannot execute a write on a read replica (it is in recovery): "
                                       "connect to the writer (the cluster endpoint)")
+
+    def acquire_write_lock(self, wait: bool = True) -> None:
+        """Take the write lock, waiting at most WRITE_LOCK_WAIT_TIMEOUT_MS (or, not
+        `wait`, not at all: 55P03 at once, for SELECT ... FOR UPDATE NOWAIT)."""
+        self.check_writable()
         t0 = time.monotonic()
         if self.write_lock.acquire(blocking=False):
             self._write_lock_taken_at = t0
@@ -579,13 +612,18 @@ class Session:
         # The read point of a REPEATABLE READ / SERIALIZABLE transaction, once a read
         # pinned it: its first write checks that no commit was shipped above it.
         self._read_point: int | None = None
+        self.write_concurrency = "serial"  # or "optimistic" (sixfold.write_concurrency; optimistic.py)
+        self._scratch: apsw.Connection | None = None  # opened at the first optimistic write
+        self._wlog: optimistic.WriteLog | None = None  # set: an optimistic write transaction, on the scratch
 
     def interrupt(self) -> None:
         """Abort the statement this session runs (from any thread): it fails with 57014.
         The writer connection is interrupted only while this session owns it."""
         self.cancel_requested = True
         self.reader.interrupt()
-        if self.txn == "write" or self._writing:
+        if self._wlog is not None and self._scratch is not None:
+            self._scratch.interrupt()
+        if self._writing or (self.txn == "write" and self._wlog is None):
             self.node.writer.interrupt()
 
     def close(self) -> None:
@@ -595,11 +633,23 @@ class Session:
             self.reader.execute("rollback")
         self.node.advisory.release(self)
         self.reader.close()
+        if self._scratch is not None:
+            self._scratch.close()
 
     def deferred_foreign_key_violations(self) -> bool:
         """Whether this session's write transaction has unresolved violations of SQLite's
         own deferred foreign keys (SQLite counts them; none in any other state)."""
-        return self.txn == "write" and self.node.writer.status(apsw.SQLITE_DBSTATUS_DEFERRED_FKS)[0] > 0
+        return self.txn == "write" and self._write_conn().status(apsw.SQLITE_DBSTATUS_DEFERRED_FKS)[0] > 0
+
+    @property
+    def optimistic(self) -> bool:
+        """An optimistic write transaction is open: its statements run on the session's
+        scratch copy at an older read point, not on the writer."""
+        return self._wlog is not None
+
+    def _write_conn(self) -> apsw.Connection:
+        """The connection of the open write transaction."""
+        return self._scratch if self._wlog is not None else self.node.writer
 
     # --- statements --------------------------------------------------------------------
     def execute(self, sql: str, params: tuple | dict = ()) -> Result:
@@ -641,15 +691,22 @@ class Session:
         if locking and self.txn is not None and (self.txn == "read" or not self.node.is_writer):
             raise ReadOnlyTransaction("cannot execute SELECT FOR UPDATE in a read-only transaction")
         if self.txn == "pending":
-            if _READS_FIRST.match(stmt) and not locking:  # FOR UPDATE: the write lock first
-                try:
-                    return self._pending_read(stmt, params)
-                except _WriteAttempt:
-                    pass  # it writes: nothing happened on the reader
-            self._upgrade(wait=not nowait)
+            if not locking and self._may_go_optimistic(stmt):
+                self._start_optimistic()
+            else:
+                if _READS_FIRST.match(stmt) and not locking:  # FOR UPDATE: the write lock first
+                    try:
+                        return self._pending_read(stmt, params)
+                    except _WriteAttempt:
+                        pass  # it writes: nothing happened on the reader
+                self._upgrade(wait=not nowait)
         if self.txn == "write":
             if self.writes_refused and not (_READS_FIRST.match(stmt) and not locking):
                 raise ReadOnlyTransaction("cannot execute a write in a read-only transaction")
+            if self._wlog is not None:
+                if not locking and not self._wlog.full and optimistic.replayable(stmt):
+                    return self._run_logged(stmt, params)
+                self._go_serial()
             try:
                 return self._run(self.node.writer, stmt, params)
             finally:
@@ -706,7 +763,7 @@ class Session:
         """A read of the schema (sqlite_master, pragma tables) as this session's next
         statement would see it: on the writer inside its write transaction, else on
         its reader (inside its snapshot, if it holds one)."""
-        conn = self.node.writer if self.txn == "write" else self.reader
+        conn = self._write_conn() if self.txn == "write" else self.reader
         try:
             return list(conn.execute(sql, params))
         except apsw.Error as e:
@@ -714,7 +771,7 @@ class Session:
 
     def describe(self, stmt: str, params) -> list[tuple[str, str | None]]:
         """(name, declared type) of the result columns of `stmt`, without running it."""
-        conn = self.node.writer if self.txn == "write" else self.reader
+        conn = self._write_conn() if self.txn == "write" else self.reader
         try:
             desc = _describe_only(conn, stmt, params)
         except apsw.Error as e:
@@ -739,6 +796,8 @@ class Session:
             raise ReadOnlyTransaction("cannot execute COPY FROM in a read-only transaction")
         if self.txn == "pending":
             self._upgrade()
+        if self._wlog is not None:
+            self._go_serial()
         if self.txn == "write":
             before = node.writer.total_changes()
             try:
@@ -883,6 +942,107 @@ class Session:
         node.stats["snapshot_advances"] += 1
         return None
 
+    # --- optimistic write transactions (optimistic.py) -------------------------------------
+    def _may_go_optimistic(self, stmt: str) -> bool:
+        """Whether the pending transaction's first statement `stmt` opens an optimistic
+        transaction (a statement after a read on the reader would not: that read is not in
+        the log, and the replay could not vouch for it)."""
+        return self.write_concurrency == "optimistic" and not self._read_any and self.node.role == "writer" \
+            and not self.writes_refused and optimistic.replayable(stmt)
+
+    def _start_optimistic(self) -> None:
+        """The first statement of an optimistic transaction: a scratch copy at the newest
+        durable state, and an empty log."""
+        node = self.node
+        node.check_writable()
+        self._read_any = True
+        if self.reader.in_transaction:
+            self.reader.execute("rollback")  # a snapshot transaction's reader, which read nothing
+        if self._scratch is None:
+            self._scratch = node.open_scratch(f"{SCRATCH_FILE_PREFIX}-{next(_ids)}.db")
+        self._scratch.execute("begin")
+        self._wlog = optimistic.WriteLog(node.schema_epoch, changes_at_start=self._scratch.total_changes())
+        with node._waiting_lock:
+            node.optimistic_open += 1
+        self.txn = "write"
+
+    def _run_logged(self, stmt: str, params) -> Result:
+        """A statement of an optimistic transaction: on the scratch copy, into the log."""
+        wlog = self._wlog
+        try:
+            result = self._run(self._scratch, stmt, params)
+        except SixfoldError as e:
+            wlog.record(stmt, params, optimistic.failed(e))
+            raise
+        finally:
+            if not self._scratch.in_transaction:
+                # SQLite ended the transaction itself (INSERT OR ROLLBACK, an I/O error):
+                # rolled back, as the session's is now.
+                self._drop_scratch_transaction()
+                self.txn = None
+                self.writes_refused = False
+        wlog.record(stmt, params, optimistic.answered(result))
+        return result
+
+    def _go_serial(self) -> None:
+        """A statement the log cannot hold: replay the log on the writer under the write
+        lock and go on there. A difference fails the transaction (40001); it stays open,
+        failed, for the client to roll back."""
+        try:
+            self._replay()
+        except BaseException:
+            self.txn = "pending"
+            raise
+        self.node.stats["optimistic_to_serial"] += 1
+
+    def _replay(self) -> None:
+        """Take the write lock, run the log again on the writer and compare every outcome
+        with the one the client got. On return the session is a serial write
+        transaction holding the lock; on SerializationFailure (or any error) nothing of
+        the transaction is on the writer and the lock is free."""
+        node, wlog = self.node, self._wlog
+        assert wlog is not None and self.txn == "write"
+        self._drop_scratch_transaction()
+        node.acquire_write_lock()
+        self._writing = True  # the writer is this session's now (a cancel reaches it)
+        try:
+            if node.schema_epoch != wlog.schema_epoch:
+                raise SerializationFailure("could not serialize access: the schema changed while this "
+                                           "transaction ran optimistically")
+            node.writer.execute("begin")
+            for stmt, params, seen in wlog.entries:
+                try:
+                    now = optimistic.answered(self._run(node.writer, stmt, params))
+                except SqlError as e:  # any other error (the volume's) is the replay's own: it stands
+                    if e.sqlstate == "57014" and seen.sqlstate != "57014":
+                        raise  # the replay itself was cancelled (statement_timeout, a cancel request)
+                    now = optimistic.failed(e)
+                if not node.writer.in_transaction:
+                    raise SerializationFailure(f"could not serialize access: replaying {stmt[:80]!r} ended the "
+                                               "transaction")
+                if not seen.same_as(now):
+                    raise SerializationFailure("could not serialize access due to concurrent update: "
+                                               + optimistic.difference(stmt, seen, now))
+        except BaseException as e:
+            if node.writer.in_transaction:
+                node.writer.execute("rollback")
+            node.writer_file.take_shipped()  # (nothing: the writer commits nothing inside a transaction)
+            if isinstance(e, SerializationFailure):
+                node.stats["optimistic_conflicts"] += 1
+                node.stats["serialization_failures"] += 1
+            node.release_write_lock()
+            raise
+        finally:
+            self._writing = False
+
+    def _drop_scratch_transaction(self) -> None:
+        if self._wlog is not None:
+            self._wlog = None
+            with self.node._waiting_lock:
+                self.node.optimistic_open -= 1
+        if self._scratch is not None and self._scratch.in_transaction:
+            self._scratch.execute("rollback")
+
     def _begin(self, read_only: bool, rest: str = "") -> Result:
         if self.txn is not None:
             raise SqlError("there is already a transaction in progress", "25001")
@@ -928,6 +1088,20 @@ class Session:
         if self.txn is None:
             return Result(command="COMMIT")  # PostgreSQL warns and carries on
         self._read_point = None
+        if self._wlog is not None:
+            if self._scratch.total_changes() == self._wlog.changes_at_start:
+                # It only read, all at one read point: nothing to replay or write.
+                self._drop_scratch_transaction()
+                self.txn = None
+                self.writes_refused = False
+                return Result(command="COMMIT")
+            try:
+                self._replay()
+            except BaseException:
+                self.txn = None  # a COMMIT that fails ends the transaction, rolled back
+                self.writes_refused = False
+                raise
+            self.node.stats["optimistic_commits"] += 1
         lsn = self._end_write("commit")
         return Result(command="COMMIT", commit_lsn=lsn)
 
@@ -944,6 +1118,12 @@ class Session:
 
     def _end_write(self, how: str) -> int | None:
         node = self.node
+        if self._wlog is not None:  # optimistic: nothing on the writer yet
+            assert how == "rollback", "an optimistic transaction commits through its replay"
+            self._drop_scratch_transaction()
+            self.txn = None
+            self.writes_refused = False
+            return None
         committed = False
         try:
             try:

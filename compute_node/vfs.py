@@ -13,7 +13,10 @@ Two kinds of file:
 * reader files: a read transaction pins a read point (the VDL) when SQLite takes its
   shared lock and reads every page as of it, never waiting on the writer. To make
   SQLite drop its page cache when the read point moves, page 1's change counter is
-  presented as the read point.
+  presented as the read point;
+* scratch files (one per session in an optimistic write transaction, optimistic.py):
+  a reader file that also takes writes, into memory, and forgets them when SQLite's
+  transaction ends. Nothing written there leaves the compute node.
 
 Other files (temporary files) go to SQLite's default VFS.
 """
@@ -36,6 +39,7 @@ _META = struct.Struct("<8sQ")
 META_MAGIC = b"SIXFOLD1"
 WRITER_FILE = "sixfold-writer.db"
 READER_FILE_PREFIX = "sixfold-reader"
+SCRATCH_FILE_PREFIX = "sixfold-scratch"
 SQLITE_FCNTL_COMMIT_PHASETWO = 22
 # SQLITE_IOCAP_SEQUENTIAL | SQLITE_IOCAP_POWERSAFE_OVERWRITE
 DEVICE_CHARACTERISTICS = 0x400 | 0x1000
@@ -125,7 +129,7 @@ class VolumeVFS(apsw.VFS):
         super().__init__(name, "")  # inherit the default VFS for temporary files
 
     def _ours(self, name) -> bool:
-        return name is not None and (str(name).startswith(WRITER_FILE) or str(name).startswith(READER_FILE_PREFIX))
+        return name is not None and str(name).startswith((WRITER_FILE, READER_FILE_PREFIX, SCRATCH_FILE_PREFIX))
 
     def xOpen(self, name, flags):
         fname = None if name is None else (name.filename() if hasattr(name, "filename") else str(name))
@@ -139,6 +143,8 @@ class VolumeVFS(apsw.VFS):
                 assert self.writer_file is None, "one writer connection per compute node"
                 self.writer_file = WriterFile(self.access)
                 return self.writer_file
+            if fname.startswith(SCRATCH_FILE_PREFIX):
+                return ScratchFile(self.access)
             reader = ReaderFile(self.access, on_close=lambda: self.reader_files.pop(fname, None))
             self.reader_files[fname] = reader
             return reader
@@ -193,6 +199,35 @@ class _VolumeFile:
             self.error = e
             raise
 
+    def _write_into(self, dirty: dict[int, bytearray], size_pages: int, read_lsn: int | None, data,
+                    offset: int) -> int:
+        """SQLite's write into the private pages `dirty` over the file as of `read_lsn`
+        (None: newest); returns the file's new size in pages."""
+        pos, end, src = offset, offset + len(data), 0
+        while pos < end:
+            i, off = divmod(pos, PS)
+            n = min(PS - off, end - pos)
+            page = dirty.get(i)
+            if page is None:
+                if n == PS:
+                    page = bytearray(PS)
+                elif i < size_pages:
+                    page = bytearray(self._page(i + 1, read_lsn))
+                else:
+                    page = bytearray(PS)
+                dirty[i] = page
+            page[off : off + n] = data[src : src + n]
+            pos += n
+            src += n
+        return max(size_pages, -(-end // PS))
+
+    @staticmethod
+    def _truncate(dirty: dict[int, bytearray], size: int) -> int:
+        size_pages = -(-size // PS)
+        for i in [i for i in dirty if i >= size_pages]:
+            del dirty[i]
+        return size_pages
+
     def xCheckReservedLock(self):
         return False
 
@@ -223,6 +258,7 @@ class ReaderFile(_VolumeFile):
         # it checks is the read point), so the set starts afresh only when that moves.
         self.read_pages: set[int] = set()
         self.pages_lsn: int | None = None
+        self.dirty: dict[int, bytearray] = {}  # file page index -> image (a scratch file's writes)
 
     def xClose(self):
         if self._on_close is not None:
@@ -256,8 +292,8 @@ class ReaderFile(_VolumeFile):
 
     def xRead(self, amount, offset):
         lsn, size = self._snapshot()
-        data = self._read_at(lsn, size, amount, offset)
-        if offset < 100 and offset + len(data) > 24:
+        data = self._read_at(lsn, size, amount, offset, self.dirty)
+        if offset < 100 and offset + len(data) > 24 and 0 not in self.dirty:
             # Present the read point as page 1's change counter (and a different
             # version-valid-for, so SQLite sizes the file from xFileSize): SQLite then
             # drops its page cache whenever the read point moves.
@@ -282,6 +318,38 @@ class ReaderFile(_VolumeFile):
 
     def xSync(self, flags):
         pass
+
+
+class ScratchFile(ReaderFile):
+    """A session's private, writable copy of the volume at a read point: an optimistic
+    write transaction runs here (optimistic.py). Reads are a reader file's; SQLite's
+    writes stay in `dirty` and are forgotten when its transaction ends (the session
+    always rolls this transaction back: at COMMIT it runs the statements again on the
+    writer). A commit here would lose writes silently, so it fails instead."""
+
+    def __init__(self, access: VolumeAccess):
+        super().__init__(access)
+        self.own_size: int | None = None  # the size SQLite's writes gave the file (None: the read point's)
+
+    def _snapshot(self) -> tuple[int, int]:
+        lsn, size = super()._snapshot()
+        return lsn, size if self.own_size is None else self.own_size
+
+    def xUnlock(self, level):
+        if level == 0:
+            self.dirty.clear()
+            self.own_size = None
+        super().xUnlock(level)
+
+    def xWrite(self, data, offset):
+        lsn, size = self._snapshot()
+        self.own_size = self._write_into(self.dirty, size, lsn, data, offset)
+
+    def xTruncate(self, size):
+        self.own_size = self._truncate(self.dirty, size)
+
+    def xSync(self, flags):
+        raise apsw.IOError("a scratch copy of the volume is never committed")
 
 
 class WriterFile(_VolumeFile):
@@ -313,28 +381,10 @@ class WriterFile(_VolumeFile):
                              ahead_to=min(self.size_pages, self.shipped_size))
 
     def xWrite(self, data, offset):
-        pos, end, src = offset, offset + len(data), 0
-        while pos < end:
-            i, off = divmod(pos, PS)
-            n = min(PS - off, end - pos)
-            page = self.dirty.get(i)
-            if page is None:
-                if n == PS:
-                    page = bytearray(PS)
-                elif i < self.size_pages:
-                    page = bytearray(self._page(i + 1, None))
-                else:
-                    page = bytearray(PS)
-                self.dirty[i] = page
-            page[off : off + n] = data[src : src + n]
-            pos += n
-            src += n
-        self.size_pages = max(self.size_pages, -(-end // PS))
+        self.size_pages = self._write_into(self.dirty, self.size_pages, None, data, offset)
 
     def xTruncate(self, size):
-        self.size_pages = -(-size // PS)
-        for i in [i for i in self.dirty if i >= self.size_pages]:
-            del self.dirty[i]
+        self.size_pages = self._truncate(self.dirty, size)
 
     def xFileSize(self):
         return self.size_pages * PS

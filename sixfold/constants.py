@@ -142,6 +142,10 @@ BUFFER_CACHE_BYTES_MAX = 256 * 1024 * 1024  # page images the compute node cache
 # the cache, quadratic in a large transaction's pages.
 EVICT_PINNED_SKIPS_MAX = 16
 WRITE_LOCK_WAIT_TIMEOUT_MS = 5_000  # a write transaction waiting longer fails with 55P03 (retriable)
+# Statements an optimistic write transaction keeps for its replay at COMMIT; at this
+# many it takes the write lock and goes on serially (optimistic.py).
+OPTIMISTIC_LOG_STATEMENTS_MAX = 10_000
+OPTIMISTIC_LOG_ROWS_MAX = 100_000  # result rows the log holds (one statement may pass it; the next goes serial)
 ADVISORY_LOCK_WAIT_MS = 60_000  # pg_advisory_lock waiting longer for another session fails with 55P03
 ADVISORY_LOCK_POLL_MS = 50  # how often such a wait looks for its statement's cancel
 NOTIFY_PAYLOAD_BYTES_MAX = 8000  # a NOTIFY payload this long or longer fails (22023), as in PostgreSQL

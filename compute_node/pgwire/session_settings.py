@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from compute_node import optimistic
 from compute_node.pg_sql import settings, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.statement import Statement
@@ -20,6 +21,8 @@ from compute_node.pgwire.outcome import Outcome
 from sixfold.errors import SqlError
 
 SERVER_VERSION = "15.0"
+# Sixfold's own setting: how write transactions share the writer (optimistic.py).
+WRITE_CONCURRENCY = "sixfold.write_concurrency"
 
 # Parameters reported to the client with ParameterStatus (canonical spelling).
 REPORTED = ("application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
@@ -36,7 +39,7 @@ DEFAULTS = {
     "lock_timeout": "0", "idle_in_transaction_session_timeout": "0", "extra_float_digits": "1",
     "max_identifier_length": "63", "synchronous_commit": "on", "timezone_abbreviations": "Default",
     "bytea_output": "hex", "client_min_messages": "notice", "row_security": "on",
-    "transaction_read_only": "off",
+    "transaction_read_only": "off", WRITE_CONCURRENCY: "serial",
 }
 READ_ONLY_PARAMS = {"server_version", "server_encoding", "integer_datetimes", "max_identifier_length",
                     "in_hot_standby", "is_superuser", "session_authorization"}
@@ -172,6 +175,11 @@ class SessionSettings:
                 self.engine.set_read_only()
             else:
                 self.engine.set_read_write()
+        if name == WRITE_CONCURRENCY:
+            v = v.strip("'\"").lower()
+            if v not in optimistic.MODES:
+                raise SqlError(f'invalid value for parameter "{name}": "{value}"', "22023")
+            self.engine.write_concurrency = v
         if name in ("transaction_isolation", "default_transaction_isolation"):
             v = " ".join(v.strip("'\"").lower().split())
             if v not in ("read uncommitted", "read committed", "repeatable read", "serializable"):

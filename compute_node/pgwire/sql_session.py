@@ -199,7 +199,8 @@ class PgSession:
         own = parse_duration_ms(self.params["idle_in_transaction_session_timeout"])
         if own:
             return own
-        return PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS if self.engine.txn == "write" else 0
+        holds_lock = self.engine.txn == "write" and not self.engine.optimistic
+        return PG_IDLE_IN_WRITE_TRANSACTION_TIMEOUT_MS if holds_lock else 0
 
     def translate(self, text: str, param_oids: tuple[int, ...] = (), failing: bool = True) -> list[Statement]:
         """`text` translated; `param_oids`: the parameter types a Parse message declared.
@@ -245,7 +246,8 @@ class PgSession:
         nothing yet); reading it costs a read transaction on the reader (SQLite's locks
         in the VFS), which was a seventh of a prepared select-only transaction's CPU."""
         eng = self.engine
-        if not (eng.txn is None or eng.txn == "write" or (eng.txn == "pending" and not eng.reader.in_transaction)):
+        if not (eng.txn is None or (eng.txn == "write" and not eng.optimistic)
+                or (eng.txn == "pending" and not eng.reader.in_transaction)):
             return self._schema_version()
         epoch = self.node.schema_epoch
         if self._version_at is not None and self._version_at[0] == epoch:

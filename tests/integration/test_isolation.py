@@ -45,6 +45,16 @@ def test_list_append_is_isolated(pg_cluster, tmp_path, isolation, row_pad_bytes)
     _run_and_check(wl, seed, tmp_path, f"{isolation}, rows padded {row_pad_bytes} bytes")
 
 
+def test_optimistic_transactions_are_serializable(pg_cluster, tmp_path):
+    """sixfold.write_concurrency = optimistic at READ COMMITTED: the transactions run off
+    the write lock and are replayed at COMMIT; the history must have no G2 either."""
+    seed = seed_from_env()
+    wl = ListAppend(pg_cluster.uri(), seed, clients=CLIENTS_COUNT, isolation="read committed",
+                    write_concurrency="optimistic")
+    wl.setup()
+    _run_and_check(wl, seed, tmp_path, "optimistic, read committed asked (serializable checked)")
+
+
 def test_replica_reads_are_snapshots(cluster_builder, tmp_path):
     """Read-only transactions on a read replica, while clients write on the writer: each
     reads one snapshot (an older one is allowed, the replica lags), never a mix of two
