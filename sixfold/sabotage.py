@@ -16,6 +16,8 @@ SABOTAGES = {
                          "crash loses what it acknowledged",
     "replica-read-ahead": "a replica applies redo as it arrives and reads above the VDL it received",
     "no-fencing": "storage accepts appends without checking the writer's epoch",
+    "unchecked-replay": "an optimistic transaction's replay at COMMIT does not compare the answers with what its "
+                        "client saw (run with --write-concurrency optimistic): stale reads and lost updates commit",
     "slow-reconnect": "gRPC's default reconnect backoff (up to 120 s): a storage node that returns after a long "
                       "outage is reached again only much later (the write-quorum stall)",
 }

@@ -40,6 +40,9 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--writer-kill-interval", type=float, default=30.0, metavar="S",
                     help="with the writer-kill nemesis: seconds between writer kills (default 30)")
     ap.add_argument("--replicas", type=int, default=2, metavar="N", help="read replicas (default 2)")
+    ap.add_argument("--write-concurrency", choices=("serial", "optimistic"), default="serial",
+                    help="the workloads' sessions' sixfold.write_concurrency (default serial; optimistic: "
+                         "transactions off the write lock, replayed at COMMIT)")
     ap.add_argument("--out", type=Path, default=None, metavar="DIR",
                     help="where verdict.json, history.jsonl and the cluster's data and logs go "
                          "(default: a new temporary directory, printed)")
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         return run_regions(args, seed)
     cfg = runner.ChaosConfig(workloads=args.workload, nemeses=args.nemesis, duration_s=args.duration, seed=seed,
                              sabotage=args.sabotage, writer_kill_interval_s=args.writer_kill_interval,
-                             replicas=args.replicas, out_dir=args.out, use_netns=False if args.no_netns else None)
+                             replicas=args.replicas, out_dir=args.out, use_netns=False if args.no_netns else None,
+                             write_concurrency=args.write_concurrency)
     try:
         cfg.validate()
     except ValueError as e:

@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import re
 import tempfile
 import threading
@@ -53,6 +54,8 @@ class ChaosConfig:
     out_dir: Path | None = None  # verdict.json and history.jsonl go here
     use_netns: bool | None = None  # None: when the machine allows it
     stall_resume_bound_s: float = CHAOS_STALL_RESUME_BOUND_S
+    # The workloads' sessions' sixfold.write_concurrency (compute_node/optimistic.py)
+    write_concurrency: str = "serial"
 
     def validate(self) -> None:
         bad = [w for w in self.workloads if w not in WORKLOADS]
@@ -63,6 +66,8 @@ class ChaosConfig:
             raise ValueError(f"unknown nemesis(es) {bad}; choose from {', '.join(NEMESES)}")
         if self.sabotage is not None and self.sabotage not in sabotage.SABOTAGES:
             raise ValueError(f"unknown sabotage {self.sabotage!r}; choose from {', '.join(sabotage.SABOTAGES)}")
+        if self.write_concurrency not in ("serial", "optimistic"):
+            raise ValueError(f"unknown write concurrency {self.write_concurrency!r}; choose serial or optimistic")
         if self.duration_s < 10:
             raise ValueError("--duration must be at least 10 s")
         if not 1 <= self.replicas <= 15:
@@ -208,6 +213,26 @@ def _valid(result) -> bool:
 
 def run(cfg: ChaosConfig, progress=print) -> dict:
     cfg.validate()
+    with _session_options(f"-c sixfold.write_concurrency={cfg.write_concurrency}"):
+        return _run(cfg, progress)
+
+
+@contextlib.contextmanager
+def _session_options(options: str):
+    """Every libpq connection this process opens meanwhile (each workload's, whoever
+    opens it) starts its session with `options` (PGOPTIONS, added to any set before)."""
+    before = os.environ.get("PGOPTIONS")
+    os.environ["PGOPTIONS"] = f"{before} {options}" if before else options
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PGOPTIONS", None)
+        else:
+            os.environ["PGOPTIONS"] = before
+
+
+def _run(cfg: ChaosConfig, progress) -> dict:
     use_netns = netns.available() if cfg.use_netns is None else cfg.use_netns
     if "partition" in cfg.nemeses and not use_netns:
         raise RuntimeError("the partition nemesis needs network namespaces: run as root with iproute2 "
