@@ -420,6 +420,38 @@ def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression]
             and not isinstance(r.expressions[i], exp.Null)]
 
 
+def values_rows(col: exp.Column) -> list[exp.Expression] | None:
+    """The rows' values (bare NULLs left out) of `col` when it is a column of a VALUES list
+    in its SELECT's FROM, or of a CTE whose (first branch's) rows a VALUES list makes;
+    None otherwise."""
+    sel = col.find_ancestor(exp.Select)
+    if sel is None:
+        return None
+    for src in _sources(sel):
+        rows = _values_column(src, col)
+        if rows is not None:
+            return rows
+        if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db) or \
+                (col.table and col.table != src.alias_or_name):
+            continue
+        body = _cte(src.name, src)
+        while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+            body = body.this
+        cte = body.parent if isinstance(body, exp.Values) else None
+        while cte is not None and not isinstance(cte, exp.CTE):
+            cte = cte.parent
+        if cte is None:
+            continue
+        alias = cte.args.get("alias")
+        names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+        if col.name in names:
+            named = body.copy()
+            named.set("alias", exp.TableAlias(this=exp.to_identifier(src.alias_or_name),
+                                              columns=[exp.to_identifier(n) for n in names]))
+            return _values_column(named, exp.column(col.name))
+    return None
+
+
 def source_select(src: exp.Expression) -> exp.Select | None:
     """The SELECT that makes a FROM source's rows: a subquery's, a CTE's (the first branch
     of a set operation), None for a table."""

@@ -4332,6 +4332,33 @@ def _check_recursion(tree: exp.Expression) -> None:
                     left.append(join.this)
 
 
+_WIDER_NUMBERS = {**dict.fromkeys((pgtypes.INT2, pgtypes.INT4, pgtypes.INT8),
+                                  {pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8}),
+                  pgtypes.NUMERIC: {pgtypes.FLOAT4, pgtypes.FLOAT8}, pgtypes.FLOAT4: {pgtypes.FLOAT8}}
+
+
+def _check_recursive_types(tree: exp.Expression) -> None:
+    """42804, as PostgreSQL, for a recursive query whose recursive term would widen a
+    column's number type (an integer column to numeric or a float, numeric to a float):
+    the column has its non-recursive term's type. SQLite would answer with each row's
+    own. Only these widenings are checked (their types are certain from the query's
+    form); integer widths and numeric typmods are not."""
+    for with_ in tree.find_all(exp.With):
+        if not with_.args.get("recursive"):
+            continue
+        for cte in with_.expressions:
+            body, name = cte.this, cte.alias.lower()
+            if not isinstance(body, exp.Union) or not any(
+                    t.name.lower() == name and not t.db for t in body.expression.find_all(exp.Table)):
+                continue
+            left, right = _column_oids(body.this), _column_oids(body.expression)
+            for i, (lo, ro) in enumerate(zip(left, right), start=1):
+                if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):
+                    raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
+                                   f"{pgtypes.REGTYPE_NAMES[lo]} in non-recursive term but type "
+                                   f"{pgtypes.REGTYPE_NAMES[_union_oid((lo, ro))]} overall", "42804")
+
+
 def _ancestors_of(node: exp.Expression):
     parent = node.parent
     while parent is not None:
@@ -4389,6 +4416,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     assign_oids = _param_assign_oids(tree)
     refused = _store_values(tree)
     _name_columns(tree)
+    _check_recursive_types(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
     set_operations.refuse_read_through(tree, _column_oids)
@@ -4675,6 +4703,11 @@ def _expr_oid(e: exp.Expression) -> int | None:
         source = exprtypes.derived_projection(e)  # a subquery's array_agg(...): an array still
         if source is not None and (isinstance(source, exp.ArrayAgg) or exprtypes.kind(source) == "array"):
             return _expr_oid(source)
+        rows = exprtypes.values_rows(e) if source is None else None  # (VALUES (ARRAY[1])) v(x): int[]
+        if rows and all(exprtypes.kind(r) == "array" for r in rows):
+            oids = {_array_oid(r) for r in rows}
+            if len(oids) == 1 and None not in oids:
+                return oids.pop()
     if exprtypes.kind(e) == "array":
         return _array_oid(e)
     if isinstance(e, exp.Bracket):

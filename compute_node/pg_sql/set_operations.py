@@ -292,7 +292,10 @@ def refuse_read_through(tree: exp.Expression, column_oids) -> None:
             continue
         oids = column_oids(body)
         first = branches[0].expressions
-        mixed = {first[i].alias_or_name for i in range(min(len(oids), len(first))) if oids[i] == pgtypes.NUMERIC
+        alias = body.parent.args.get("alias") if isinstance(body.parent, exp.CTE) else None
+        listed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []  # WITH t(a, b)
+        names = listed + [p.alias_or_name for p in first[len(listed):]]
+        mixed = {names[i] for i in range(min(len(oids), len(first))) if oids[i] == pgtypes.NUMERIC
                  and all(i < len(b.expressions) for b in branches)
                  and len({_branch_scale(b.expressions[i]) for b in branches if not is_null(b.expressions[i])}) > 1}
         if not mixed:

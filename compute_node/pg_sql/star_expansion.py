@@ -60,10 +60,22 @@ def _derived_names(src: exp.Expression) -> list[exp.Identifier] | None:
         return None  # a table (_table_names)
     if not isinstance(src, (exp.Subquery, exp.Table)):
         return None
-    body = exprtypes.source_select(src)
+    recursive = _recursive_cte(src)
+    if recursive is not None:
+        # A recursive CTE's columns have its non-recursive term's types (PostgreSQL refuses
+        # a recursive term that would change them): its column list names them.
+        alias = recursive.args.get("alias")
+        named = [c.copy() for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+        if named:
+            first = recursive.this
+            while isinstance(first, exp.SetOperation):
+                first = first.this
+            unique = len({c.name.lower() for c in named}) == len(named)
+            return named if unique and _width(first) == len(named) else None
+    body = exprtypes.source_select(src)  # (a recursive CTE's: its non-recursive term)
     if body is None or len(body.expressions) > _ITEMS_MAX:
         return None
-    if isinstance(body.parent, exp.SetOperation):
+    if isinstance(body.parent, exp.SetOperation) and recursive is None:
         return None  # UNION's columns are typed row by row (set_operations.py), by position
     alias = body.parent.args.get("alias") if isinstance(body.parent, exp.CTE) else src.args.get("alias")
     renamed = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
@@ -87,6 +99,34 @@ def _derived_names(src: exp.Expression) -> list[exp.Identifier] | None:
     if len({(n.name if n.quoted else n.name.lower()) for n in listed}) != len(listed):
         return None
     return listed
+
+
+def _width(term: exp.Expression) -> int | None:
+    """How many columns a SELECT or VALUES makes, None when unknown (a `*` over a table)."""
+    if isinstance(term, exp.Values):
+        return len(_values_names(term) or [])
+    if not isinstance(term, exp.Select):
+        return None
+    if not any(_is_star(i) for i in term.expressions):
+        return len(term.expressions)
+    inner = _sources(term)  # VALUES in a WITH, which sqlglot reads as SELECT * FROM (VALUES ...)
+    if len(term.expressions) == 1 and isinstance(term.expressions[0], exp.Star) and len(inner) == 1 and \
+            isinstance(inner[0], exp.Values):
+        return len(_values_names(inner[0]) or [])
+    return None
+
+
+def _recursive_cte(src: exp.Expression) -> exp.CTE | None:
+    """The CTE `src` names when it is a recursive one (WITH RECURSIVE, a UNION whose
+    recursive term reads the CTE), else None."""
+    if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db):
+        return None
+    body = exprtypes.cte_named(src.name, src)
+    cte = body.parent if isinstance(body, exp.Union) else None
+    if not isinstance(cte, exp.CTE) or not isinstance(cte.parent, exp.With) or not cte.parent.args.get("recursive"):
+        return None
+    name = cte.alias.lower()
+    return cte if any(t.name.lower() == name and not t.db for t in body.expression.find_all(exp.Table)) else None
 
 
 def _table_names(src: exp.Expression) -> list[exp.Identifier] | None:

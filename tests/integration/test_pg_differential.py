@@ -4613,6 +4613,27 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where (id, d) in (select id, d from {t} where id = 1)",
         "select id from {t} where (id, d) = (select 1, 2, 3)", "drop table {t}",
     ],
+    # A recursive CTE's `*` and `t1.*` were not spelled out: booleans read as 1/0, dates and arrays
+    # as text; VALUES in a CTE or a derived table lost an array's type; a recursive term that widens
+    # an integer column to numeric answered (PostgreSQL: 42804)
+    "recursive and VALUES column types": [
+        "create table {t} (id int primary key, parent_id int)",
+        "insert into {t} values (1, null), (2, 1), (3, 1), (4, 2)",
+        "with recursive r(id, path) as (values (1, array[]::integer[]) union all "
+        "select {t}.id, r.path || {t}.id from {t} join r on ({t}.parent_id = r.id)) "
+        "select r1.*, r2.* from r as r1 join r as r2 on (r1.path[1] = r2.path[1] and r1.id < r2.id) order by 1, 3",
+        "with recursive r(n, b, d) as (select 1, true, date '2024-01-01' union all "
+        "select n + 1, not b, d + 1 from r where n < 4) select * from r",
+        "with recursive r as (select 1 as n, 'a'::text as s union all select n + 1, s || 'b' from r where n < 3) "
+        "select * from r",
+        "with v(x) as (values (array[1, 2]), (array[3])) select * from v",
+        "select * from (values (array['a', 'b'])) v(x)", "select x from (values (array[1.5, 2])) v(x)",
+        "with recursive r(i) as (select i from (values (1), (2)) v(i) union all "
+        "select (i + 1)::numeric(10, 0) from r where i < 5) select * from r",
+        "with recursive r(i) as (select 1 union all select i + 0.5 from r where i < 3) select * from r",
+        "with recursive r(i) as (select 1::float8 union all select i * 2 from r where i < 8) select * from r",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
