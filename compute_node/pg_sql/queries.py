@@ -4332,6 +4332,38 @@ def _check_recursion(tree: exp.Expression) -> None:
                     left.append(join.this)
 
 
+def _check_set_operation_order(tree: exp.Expression) -> None:
+    """ORDER BY of a UNION, INTERSECT or EXCEPT names its result columns (or positions),
+    as PostgreSQL requires: SQLite would also take a name from a later branch (`select 1
+    as a except select 2 as b order by b` answered), a column of a branch's table, or
+    (42000) an expression. Checked only when every result column's name is known."""
+    for setop in tree.find_all(exp.SetOperation):
+        order = setop.args.get("order")
+        first = _first_branch(setop)
+        if order is None or not isinstance(first, exp.Select):
+            continue
+        items = first.expressions
+        if not all(isinstance(e, exp.Alias) and isinstance(e.args.get("alias"), exp.Identifier) or
+                   isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier) for e in items):
+            continue  # a `*`, or an unnamed expression: PostgreSQL's rules name it
+        idents = [e.args["alias"] if isinstance(e, exp.Alias) else e.this for e in items]
+        names = {i.name if i.quoted else i.name.lower() for i in idents}
+        for o in order.expressions:
+            e = o.this if isinstance(o, exp.Ordered) else o
+            if isinstance(e, exp.Collate):  # (its collation is checked where it is translated)
+                e = e.this
+            if isinstance(e, exp.Literal) and not e.is_string:
+                continue
+            if isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier):
+                if e.table:
+                    raise SqlError(f'missing FROM-clause entry for table "{e.table}"', "42P01")
+                if (e.name if e.this.quoted else e.name.lower()) not in names:
+                    raise SqlError(f'column "{e.name}" does not exist', "42703")
+                continue
+            raise SqlError("invalid UNION/INTERSECT/EXCEPT ORDER BY clause: only result column names can be "
+                           "used, not expressions or functions", "0A000")
+
+
 _WIDER_NUMBERS = {**dict.fromkeys((pgtypes.INT2, pgtypes.INT4, pgtypes.INT8),
                                   {pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8}),
                   pgtypes.NUMERIC: {pgtypes.FLOAT4, pgtypes.FLOAT8}, pgtypes.FLOAT4: {pgtypes.FLOAT8}}
@@ -4376,6 +4408,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
 
         return merge.statement(written, ctx.param_oids)
     _check_recursion(tree)
+    _check_set_operation_order(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)
         data_modifying_with.split(written)
@@ -4419,6 +4452,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _check_recursive_types(tree)
     oids = _column_oids(tree)
     scales = _column_scales(tree)
+    pads = _column_pads(tree) if len(_set_branches(tree)) > 1 else ()
     set_operations.refuse_read_through(tree, _column_oids)
     per_row = set_operations.plan(tree, oids, scales)
     compound = len(_set_branches(tree)) > 1
@@ -4446,7 +4480,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise SqlError("division by zero", "22012")
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound)
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
+                     column_pads=pads)
 
 
 def _param_number(p: exp.Parameter) -> int | None:
@@ -4581,6 +4616,35 @@ def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
 
     def one(e):
         return exprtypes.scale(e) if exprtypes.kind(e) == "num" or isinstance(e.unalias(), exp.Extract) else None
+
+    rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else one(e))
+    if not rows:
+        return ()
+    voting = [{x for x in col if x is not _NULL_BRANCH} for col in zip(*rows)]
+    out = tuple(col.pop() if len(col) == 1 else None for col in voting)
+    return out if any(x is not None for x in out) else ()
+
+
+def _column_pads(tree: exp.Expression) -> tuple[int | None, ...]:
+    """n of each result column of a set operation that is char(n) in every branch (a
+    char(n) column, a cast to char(n)), for the wire layer to pad it: SQLite declares no
+    type for a set operation's columns. EXCEPT's rows are its left operand's."""
+    if isinstance(tree, exp.Except):
+        return _column_pads(tree.this)
+
+    def one(e):
+        e = e.unalias()
+        if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
+            return pgtypes.char_length(e.args["to"].sql("postgres"))
+        if not isinstance(e, exp.Column):
+            return None
+        decl = exprtypes.column_decl(e)
+        if decl is None and isinstance(e.parent, exp.Select):  # a name two branches' tables share
+            srcs = exprtypes.from_sources(e.parent)
+            if len(srcs) == 1 and isinstance(srcs[0], exp.Table) and isinstance(srcs[0].this, exp.Identifier) \
+                    and not srcs[0].db and exprtypes.cte_named(srcs[0].name, srcs[0]) is None:
+                decl = schema.column_type(srcs[0].name, e.name)
+        return pgtypes.char_length(decl)
 
     rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else one(e))
     if not rows:

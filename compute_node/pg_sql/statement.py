@@ -45,6 +45,9 @@ class Statement:
     # Display scale of each numeric result column when the query says it (1.50 + 1 prints
     # 2.50); () or None entries: as the value prints.
     column_scales: tuple[int | None, ...] = ()
+    # For a set operation: n of each result column that is char(n) in every branch (shown
+    # blank-padded to n, as the declared type of a table's char(n) column is); None: not.
+    column_pads: tuple[int | None, ...] = ()
     # A set operation (UNION, INTERSECT, EXCEPT): SQLite declares its result columns as
     # the first branch's, so column_oids and column_scales (resolved over every branch)
     # decide, never that declared type.

@@ -507,7 +507,8 @@ def _declare(text, rest, ctx):
     q = query[0]
     return Statement(kind="declare", tag="DECLARE CURSOR", sqlite=q.sqlite, param_count=q.param_count,
                      name=object_name(m.group(1)), value="hold" if (m.group(3) or "").lower() == "with" else None,
-                     column_oids=q.column_oids, literals=q.literals)
+                     column_oids=q.column_oids, literals=q.literals, column_scales=q.column_scales,
+                     column_pads=q.column_pads, compound=q.compound)
 
 
 def _fetch(text, rest, ctx, tag):

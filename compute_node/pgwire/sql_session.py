@@ -838,7 +838,8 @@ class PgSession:
             if any(sc is not None for sc in scales):
                 rows = [tuple(pgtypes.with_scale(v, sc) if sc is not None else v for v, sc in zip(r, scales))
                         for r in rows]
-            pads = tuple(pgtypes.char_length(d) for d in decltypes)
+            pads = stmt.column_pads if stmt.compound and len(stmt.column_pads) == len(result.columns) else \
+                tuple(pgtypes.char_length(d) for d in decltypes)
             if any(n is not None for n in pads):  # char(n) is shown blank-padded to n
                 rows = [tuple(v.ljust(n) if n is not None and isinstance(v, str) else v for v, n in zip(r, pads))
                         for r in rows]
@@ -872,7 +873,8 @@ class PgSession:
                 raise SqlError("DECLARE CURSOR can only be used in transaction blocks", "25P01")
             if stmt.name in self.cursors:
                 raise SqlError(f'cursor "{stmt.name}" already exists', "42P03")
-            query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids)
+            query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids,
+                              column_scales=stmt.column_scales, column_pads=stmt.column_pads, compound=stmt.compound)
             out = self._outcome(query, self.engine.execute(stmt.sqlite[-1],
                                                            params if stmt.param_count else stmt.literals))
             self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold",

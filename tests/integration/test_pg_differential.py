@@ -4634,6 +4634,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "with recursive r(i) as (select 1::float8 union all select i * 2 from r where i < 8) select * from r",
         "drop table {t}",
     ],
+    # A set operation's char(n) column lost its blank padding (SQLite declares no type for a
+    # set operation's columns); its ORDER BY took a later branch's name or a table's column
+    # (PostgreSQL: 42703, 42P01) and refused an expression with 42000 (PostgreSQL: 0A000)
+    "set operation char(n) and ORDER BY": [
+        "create table {t} (id int, c char(4), v varchar(4))",
+        "insert into {t} values (1, 'a', 'a'), (2, 'ab', 'ab'), (3, 'abcd', 'abcd')",
+        "select c from {t} union select c from {t} order by 1",
+        "select cast(v as char(4)) as three from {t} union select c from {t} order by 1",
+        "select c from {t} where id = 1 union all select c from {t} where id = 2 order by c",
+        "select c from {t} except select c from {t} where id = 3 order by 1",
+        "select 1 as a except select 2 as b order by b", "select 1 as a union select 2 as b order by a",
+        "select 1 as a union select 2 as b order by a + 1", "select id from {t} union select id from {t} order by c",
+        "select id from {t} union select id from {t} order by {t}.id",
+        "select id as \"ID\" from {t} union select 5 order by \"ID\" desc",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
