@@ -4478,10 +4478,35 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         tree = set_operations.apply(tree, per_row)
     if divides_by_zero:
         raise SqlError("division by zero", "22012")
+    _parenthesized_operands(tree)
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
                      column_pads=pads)
+
+
+def _parenthesized_operands(tree: exp.Expression) -> None:
+    """`(SELECT ... ORDER BY ... LIMIT n) UNION (SELECT ...)`: SQLite takes no parentheses
+    around a compound SELECT's operands (a syntax error), so each parenthesized operand
+    becomes `SELECT ... FROM (...)`, which keeps its own ORDER BY and LIMIT. Its columns
+    keep their names, also two of one name (SQLite's `*` would call the second `id:1`)."""
+    for setop in list(tree.find_all(exp.SetOperation)):
+        for key in ("this", "expression"):
+            operand = setop.args.get(key)
+            if not (isinstance(operand, exp.Subquery) and not operand.alias and isinstance(operand.this, exp.Select)):
+                continue
+            inner = operand.this
+            names = [e.alias_or_name for e in inner.expressions]
+            if any(star_expansion.is_star(e) for e in inner.expressions) or len(set(names)) == len(names):
+                setop.set(key, exp.select("*").from_(exp.Subquery(this=inner)))
+                continue
+            inner.set("expressions", [exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e,
+                                                 f"sixfold_column_{i + 1}", quoted=True)
+                                      for i, e in enumerate(inner.expressions)])
+            outer = [exp.alias_(exp.column(f"sixfold_column_{i + 1}", "_operand", quoted=True), name, quoted=True)
+                     for i, name in enumerate(names)]
+            setop.set(key, exp.select(*outer).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+                this=exp.to_identifier("_operand")))))
 
 
 def _param_number(p: exp.Parameter) -> int | None:

@@ -4650,6 +4650,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id as \"ID\" from {t} union select 5 order by \"ID\" desc",
         "drop table {t}",
     ],
+    # A parenthesized operand of a set operation ((SELECT ... ORDER BY ... LIMIT n) UNION ...)
+    # was SQLite's syntax error
+    "parenthesized set operation operands": [
+        "create table {t} (id int, b bool, n numeric(6,2), d date)",
+        "insert into {t} values (1, true, 1.5, '2024-01-01'), (2, false, 2.25, '2024-02-01'), (3, null, null, null)",
+        "(select id from {t} order by id limit 2) union (select id + 10 from {t} order by id desc limit 1) order by 1",
+        "(select b, n, d from {t} order by id limit 1) union all (select b, n, d from {t} order by id desc limit 2) "
+        "order by 2 nulls first",
+        "select * from ((select id from {t} order by id limit 1) union "
+        "(select id from {t} order by id desc limit 1)) s order by id",
+        "(select id, id from {t} order by id limit 1) union all (select 5, 6)",
+        "with w as ((select id from {t} order by id limit 2) except (select 2)) select * from w",
+        "(select id from {t} where id = 1) intersect (select id from {t} order by id limit 2)",
+        "(select id from {t} order by n desc nulls last limit 1) union all select id from {t} where id = 3",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
