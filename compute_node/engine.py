@@ -68,7 +68,7 @@ from compute_node.vfs import READER_FILE_PREFIX, SCRATCH_FILE_PREFIX, WRITER_FIL
 from compute_node.volume_client import VolumeClient
 from sixfold import sabotage
 from sixfold.constants import (
-    BUFFER_CACHE_BYTES_MAX, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
+    BUFFER_CACHE_BYTES_MAX, GROUP_COMMIT_WAIT_MS, SNAPSHOT_WAIT_TIMEOUT_MS, SQL_BUSY_TIMEOUT_MS,
     VOLUME_CALL_TIMEOUT_MS, WRITE_LOCK_WAIT_TIMEOUT_MS,
 )
 from sixfold.errors import (
@@ -176,8 +176,9 @@ class ComputeNode:
         self.schema_generation = 0
         self._waiting_lock = threading.Lock()
         self.write_lock_waiters = 0  # sessions blocked in acquire_write_lock (group commit asks)
-        # Sessions in an optimistic write transaction: each commits soon (group commit asks).
-        self.optimistic_open = 0
+        # Sessions in an optimistic write transaction (group commit asks whether one of them
+        # ran a statement lately: then its commit is likely near).
+        self.optimistic_sessions: set[Session] = set()
         self.vfs_name = f"sixfold-{next(_ids)}"
         self.vfs: VolumeVFS | None = None
         self.writer: apsw.Connection | None = None
@@ -373,9 +374,10 @@ class ComputeNode:
         is in doubt."""
         assert threading.current_thread() is not self._thread, "never block the volume client's loop"
         vc, loop = self.vc, self._loop
-        # They commit next (a waiter for the lock, an optimistic transaction's replay):
-        # group commit may hold this one for them.
-        more_coming = self.write_lock_waiters > 0 or self.optimistic_open > 0
+        # They commit next (a waiter for the lock; an optimistic transaction that ran a
+        # statement within the group's wait, not one idle in its transaction): group
+        # commit may hold this one for them.
+        more_coming = self.write_lock_waiters > 0 or self._optimistic_active()
         fut: concurrent.futures.Future = concurrent.futures.Future()
 
         def send() -> None:  # on the loop: a task only when the commit has to wait
@@ -398,6 +400,11 @@ class ComputeNode:
                                 "the commit may have been sent, and this writer stops")
             self._loop.call_soon_threadsafe(self.vc.stop, err)
             raise err from None
+
+    def _optimistic_active(self) -> bool:
+        since = time.monotonic() - GROUP_COMMIT_WAIT_MS / 1000
+        with self._waiting_lock:
+            return any(s.active_at >= since for s in self.optimistic_sessions)
 
     def metrics(self) -> dict[str, int]:
         """Counters of this node since it started, for monitoring and benchmarks (read
@@ -617,6 +624,7 @@ class Session:
         self.write_concurrency = "serial"  # or "optimistic" (sixfold.write_concurrency; optimistic.py)
         self._scratch: apsw.Connection | None = None  # opened at the first optimistic write
         self._wlog: optimistic.WriteLog | None = None  # set: an optimistic write transaction, on the scratch
+        self.active_at = 0.0  # monotonic seconds: when its optimistic transaction last ran a statement
 
     def interrupt(self) -> None:
         """Abort the statement this session runs (from any thread): it fails with 57014.
@@ -964,8 +972,9 @@ class Session:
             self._scratch = node.open_scratch(f"{SCRATCH_FILE_PREFIX}-{next(_ids)}.db")
         self._scratch.execute("begin")
         self._wlog = optimistic.WriteLog(node.schema_epoch, changes_at_start=self._scratch.total_changes())
+        self.active_at = time.monotonic()
         with node._waiting_lock:
-            node.optimistic_open += 1
+            node.optimistic_sessions.add(self)
         self.txn = "write"
 
     def _run_logged(self, stmt: str, params) -> Result:
@@ -984,6 +993,7 @@ class Session:
                 self.txn = None
                 self.writes_refused = False
         wlog.record(stmt, params, optimistic.answered(result))
+        self.active_at = time.monotonic()
         return result
 
     def _go_serial(self) -> None:
@@ -1041,7 +1051,7 @@ class Session:
         if self._wlog is not None:
             self._wlog = None
             with self.node._waiting_lock:
-                self.node.optimistic_open -= 1
+                self.node.optimistic_sessions.discard(self)
         if self._scratch is not None and self._scratch.in_transaction:
             self._scratch.execute("rollback")
 

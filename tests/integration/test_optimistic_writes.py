@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 import psycopg
 import pytest
 
+from sixfold.constants import GROUP_COMMIT_WAIT_MS
 from tests.integration.mtr_workload import seed_from_env
 
 OPTIMISTIC = "-c sixfold.write_concurrency=optimistic"
@@ -135,6 +137,20 @@ def test_a_statement_the_replay_cannot_vouch_for_goes_serial(uri):
         assert e.value.sqlstate == "40001"
         a.rollback()
         assert _bal(b, 10) == 2
+
+
+def test_an_idle_optimistic_transaction_holds_back_no_commit(uri):
+    """Group commit holds a commit back for optimistic transactions that ran a statement
+    within its wait (their commits are near), never for one idle in its transaction: a
+    forgotten transaction would add the whole wait to every commit."""
+    with _optimistic(uri) as a, psycopg.connect(uri, autocommit=True) as b:
+        a.execute("update acc set bal = bal + 1 where id = 1")
+        time.sleep(3 * GROUP_COMMIT_WAIT_MS / 1000)  # what is tested: `a` idle longer than the wait
+        holds = _metric(b, "group_commit_holds")
+        for _ in range(5):
+            b.execute("update acc set bal = bal + 1 where id = 2")
+        assert _metric(b, "group_commit_holds") == holds
+        a.rollback()
 
 
 def test_a_transaction_that_only_read_commits_without_a_replay(uri):
