@@ -4642,6 +4642,12 @@ def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
     def one(e):
         return exprtypes.scale(e) if exprtypes.kind(e) == "num" or isinstance(e.unalias(), exp.Extract) else None
 
+    return _agreed_per_column(tree, one)
+
+
+def _agreed_per_column(tree: exp.Expression, one) -> tuple:
+    """`one(item)` of each result column where every branch of a set operation agrees
+    (a NULL branch takes the others' value), else None; () when no column has one."""
     rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else one(e))
     if not rows:
         return ()
@@ -4671,12 +4677,7 @@ def _column_pads(tree: exp.Expression) -> tuple[int | None, ...]:
                 decl = schema.column_type(srcs[0].name, e.name)
         return pgtypes.char_length(decl)
 
-    rows = _per_branch(tree, lambda e: _NULL_BRANCH if _null_branch(e) else one(e))
-    if not rows:
-        return ()
-    voting = [{x for x in col if x is not _NULL_BRANCH} for col in zip(*rows)]
-    out = tuple(col.pop() if len(col) == 1 else None for col in voting)
-    return out if any(x is not None for x in out) else ()
+    return _agreed_per_column(tree, one)
 
 
 def _star_source(tree: exp.Expression) -> exp.Expression | None:
