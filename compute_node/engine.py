@@ -290,25 +290,13 @@ class ComputeNode:
         if self.on_writer_failure is not None:
             self.on_writer_failure(fut.exception())
 
-    def _open_writer_connection(self) -> None:
-        """The one SQLite connection that writes (blocking: not on the volume loop)."""
-        self.writer = apsw.Connection(WRITER_FILE, vfs=self.vfs_name)
-        self.writer.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
-        for pragma in ("page_size=4096", "journal_mode=MEMORY", "locking_mode=EXCLUSIVE",
-                       "synchronous=NORMAL", "temp_store=MEMORY"):
-            self.writer.execute(f"pragma {pragma}")
-        if self.connection_hook is not None:
-            self.connection_hook(self.writer)
-        advisory_locks.register(self.writer, self.advisory)
-        notifications.register(self.writer)
-        activity.register(self.writer, self.activity)
-
-    def open_scratch(self, name: str) -> apsw.Connection:
-        """A session's scratch connection (optimistic.py): the volume at a read point, its
-        writes kept in memory and dropped at its transaction's end."""
-        conn = apsw.Connection(name, vfs=self.vfs_name)
+    def open_connection(self, name: str, pragmas: tuple[str, ...], flags: int | None = None) -> apsw.Connection:
+        """A SQLite connection to this node's volume file `name` (the writer's, a session's
+        reader or scratch file), with PostgreSQL's functions (blocking: not on the volume loop)."""
+        conn = apsw.Connection(name, vfs=self.vfs_name) if flags is None else \
+            apsw.Connection(name, vfs=self.vfs_name, flags=flags)
         conn.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
-        for pragma in ("journal_mode=MEMORY", "temp_store=MEMORY"):
+        for pragma in pragmas:
             conn.execute(f"pragma {pragma}")
         if self.connection_hook is not None:
             self.connection_hook(conn)
@@ -316,6 +304,12 @@ class ComputeNode:
         notifications.register(conn)
         activity.register(conn, self.activity)
         return conn
+
+    def _open_writer_connection(self) -> None:
+        """The one SQLite connection that writes."""
+        self.writer = self.open_connection(WRITER_FILE, ("page_size=4096", "journal_mode=MEMORY",
+                                                         "locking_mode=EXCLUSIVE", "synchronous=NORMAL",
+                                                         "temp_store=MEMORY"))
 
     async def promote(self) -> VolumeClient:
         """This replica becomes the writer (on the volume loop): recovery with a new
@@ -402,6 +396,8 @@ class ComputeNode:
             raise err from None
 
     def _optimistic_active(self) -> bool:
+        if not self.optimistic_sessions:  # (serial sessions: no lock taken per commit)
+            return False
         since = time.monotonic() - GROUP_COMMIT_WAIT_MS / 1000
         with self._waiting_lock:
             return any(s.active_at >= since for s in self.optimistic_sessions)
@@ -601,14 +597,7 @@ class Session:
     def __init__(self, node: ComputeNode):
         self.node = node
         self.reader_name = f"{READER_FILE_PREFIX}-{next(_ids)}.db"
-        self.reader = apsw.Connection(self.reader_name, vfs=node.vfs_name, flags=apsw.SQLITE_OPEN_READONLY)
-        self.reader.set_busy_timeout(SQL_BUSY_TIMEOUT_MS)
-        self.reader.execute("pragma temp_store=MEMORY")
-        if node.connection_hook is not None:
-            node.connection_hook(self.reader)
-        advisory_locks.register(self.reader, node.advisory)
-        notifications.register(self.reader)
-        activity.register(self.reader, node.activity)
+        self.reader = node.open_connection(self.reader_name, ("temp_store=MEMORY",), apsw.SQLITE_OPEN_READONLY)
         self.notifies: list[tuple[str, str]] = []  # NOTIFY's (channel, payload) of the open transaction
         self.cancel_requested = False  # interrupt() asked; an advisory lock's wait looks
         self.txn: str | None = None  # None, "pending" (BEGIN, no write yet), "write" or "read"
@@ -969,7 +958,9 @@ class Session:
         if self.reader.in_transaction:
             self.reader.execute("rollback")  # a snapshot transaction's reader, which read nothing
         if self._scratch is None:
-            self._scratch = node.open_scratch(f"{SCRATCH_FILE_PREFIX}-{next(_ids)}.db")
+            # its writes stay in memory and are dropped at its transaction's end (vfs.ScratchFile)
+            self._scratch = node.open_connection(f"{SCRATCH_FILE_PREFIX}-{next(_ids)}.db",
+                                                 ("journal_mode=MEMORY", "temp_store=MEMORY"))
         self._scratch.execute("begin")
         self._wlog = optimistic.WriteLog(node.schema_epoch, changes_at_start=self._scratch.total_changes())
         self.active_at = time.monotonic()
@@ -1103,9 +1094,7 @@ class Session:
         if self._wlog is not None:
             if self._scratch.total_changes() == self._wlog.changes_at_start:
                 # It only read, all at one read point: nothing to replay or write.
-                self._drop_scratch_transaction()
-                self.txn = None
-                self.writes_refused = False
+                self._end_write("rollback")
                 return Result(command="COMMIT")
             try:
                 self._replay()

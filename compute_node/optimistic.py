@@ -73,28 +73,18 @@ class Outcome:
         if (self.columns, self.decltypes, self.rowcount, self.command, self.sqlstate) != \
                 (other.columns, other.decltypes, other.rowcount, other.command, other.sqlstate):
             return False
-        if len(self.rows) != len(other.rows):
-            return False
-        return all(_same_row(a, b) for a, b in zip(self.rows, other.rows))
+        return len(self.rows) == len(other.rows) and all(
+            len(a) == len(b) and all(map(_same_value, a, b)) for a, b in zip(self.rows, other.rows))
 
 
-def _same_row(a: tuple, b: tuple) -> bool:
-    if a == b and all(type(x) is type(y) for x, y in zip(a, b)):
-        return True
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b):
-        if type(x) is not type(y):
-            return False
-        if not (x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))):
-            return False
-    return True
+def _same_value(x, y) -> bool:
+    return type(x) is type(y) and (x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y)))
 
 
 def answered(result) -> Outcome:
     """The outcome of a statement that ran (`result`: an engine Result)."""
-    return Outcome(tuple(result.columns), tuple(result.decltypes), tuple(tuple(r) for r in result.rows),
-                   result.rowcount, result.command)
+    return Outcome(tuple(result.columns), tuple(result.decltypes), tuple(result.rows), result.rowcount,
+                   result.command)  # (rows are SQLite's tuples already)
 
 
 def failed(err: BaseException) -> Outcome:

@@ -422,34 +422,24 @@ def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression]
 
 def values_rows(col: exp.Column) -> list[exp.Expression] | None:
     """The rows' values (bare NULLs left out) of `col` when it is a column of a VALUES list
-    in its SELECT's FROM, or of a CTE whose (first branch's) rows a VALUES list makes;
-    None otherwise."""
+    in its SELECT's FROM (a CTE's VALUES is one: the rewrite reads it as SELECT ... FROM
+    (VALUES ...)), None otherwise."""
     sel = col.find_ancestor(exp.Select)
-    if sel is None:
-        return None
-    for src in _sources(sel):
+    for src in _sources(sel) if sel is not None else []:
         rows = _values_column(src, col)
         if rows is not None:
             return rows
-        if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db) or \
-                (col.table and col.table != src.alias_or_name):
-            continue
-        body = _cte(src.name, src)
-        while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
-            body = body.this
-        cte = body.parent if isinstance(body, exp.Values) else None
-        while cte is not None and not isinstance(cte, exp.CTE):
-            cte = cte.parent
-        if cte is None:
-            continue
-        alias = cte.args.get("alias")
-        names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
-        if col.name in names:
-            named = body.copy()
-            named.set("alias", exp.TableAlias(this=exp.to_identifier(src.alias_or_name),
-                                              columns=[exp.to_identifier(n) for n in names]))
-            return _values_column(named, exp.column(col.name))
     return None
+
+
+def recursive_references(cte: exp.CTE) -> list[exp.Table]:
+    """The references a recursive CTE's recursive term makes to it (WITH RECURSIVE, a
+    UNION whose right side reads the CTE); [] for any other CTE."""
+    body, with_ = cte.this, cte.parent
+    if not isinstance(body, exp.Union) or not isinstance(with_, exp.With) or not with_.args.get("recursive"):
+        return []
+    name = cte.alias.lower()
+    return [t for t in body.expression.find_all(exp.Table) if not t.db and t.name.lower() == name]
 
 
 def source_select(src: exp.Expression) -> exp.Select | None:

@@ -4306,30 +4306,25 @@ def _check_recursion(tree: exp.Expression) -> None:
     """WITH RECURSIVE queries PostgreSQL refuses and SQLite would run: ORDER BY, LIMIT or
     OFFSET on the recursive UNION (0A000), and the recursive reference on the nullable side
     of an outer join (42P19; SQLite iterated it and answered)."""
-    for with_ in tree.find_all(exp.With):
-        if not with_.args.get("recursive"):
+    for cte in tree.find_all(exp.CTE):
+        refs = exprtypes.recursive_references(cte)
+        if not refs:
             continue
-        for cte in with_.expressions:
-            body, name = cte.this, cte.alias.lower()
-            if not isinstance(body, exp.Union):
-                continue
-            refs = [t for t in body.expression.find_all(exp.Table) if not t.db and t.name.lower() == name]
-            if not refs:
-                continue
-            for arg, word in (("order", "ORDER BY"), ("offset", "OFFSET"), ("limit", "LIMIT")):
-                if body.args.get(arg) is not None:
-                    raise SqlError(f"{word} in a recursive query is not implemented", "0A000")
-            for sel in body.expression.find_all(exp.Select):
-                frm = sel.args.get("from_") or sel.args.get("from")
-                left = [frm.this] if frm is not None else []
-                for join in sel.args.get("joins") or []:
-                    side = (join.side or "").upper()
-                    nullable = left + [join.this] if side == "FULL" else [join.this] if side == "LEFT" else \
-                        left if side == "RIGHT" else []
-                    if any(ref is n or any(a is n for a in _ancestors_of(ref)) for ref in refs for n in nullable):
-                        raise SqlError(f'recursive reference to query "{cte.alias}" must not appear within an outer '
-                                       "join", "42P19")
-                    left.append(join.this)
+        body = cte.this
+        for arg, word in (("order", "ORDER BY"), ("offset", "OFFSET"), ("limit", "LIMIT")):
+            if body.args.get(arg) is not None:
+                raise SqlError(f"{word} in a recursive query is not implemented", "0A000")
+        for sel in body.expression.find_all(exp.Select):
+            frm = sel.args.get("from_") or sel.args.get("from")
+            left = [frm.this] if frm is not None else []
+            for join in sel.args.get("joins") or []:
+                side = (join.side or "").upper()
+                nullable = left + [join.this] if side == "FULL" else [join.this] if side == "LEFT" else \
+                    left if side == "RIGHT" else []
+                if any(ref is n or any(a is n for a in _ancestors_of(ref)) for ref in refs for n in nullable):
+                    raise SqlError(f'recursive reference to query "{cte.alias}" must not appear within an outer '
+                                   "join", "42P19")
+                left.append(join.this)
 
 
 def _check_set_operation_order(tree: exp.Expression) -> None:
@@ -4375,14 +4370,9 @@ def _check_recursive_types(tree: exp.Expression) -> None:
     the column has its non-recursive term's type. SQLite would answer with each row's
     own. Only these widenings are checked (their types are certain from the query's
     form); integer widths and numeric typmods are not."""
-    for with_ in tree.find_all(exp.With):
-        if not with_.args.get("recursive"):
-            continue
-        for cte in with_.expressions:
-            body, name = cte.this, cte.alias.lower()
-            if not isinstance(body, exp.Union) or not any(
-                    t.name.lower() == name and not t.db for t in body.expression.find_all(exp.Table)):
-                continue
+    for cte in tree.find_all(exp.CTE):
+        if exprtypes.recursive_references(cte):
+            body = cte.this
             left, right = _column_oids(body.this), _column_oids(body.expression)
             for i, (lo, ro) in enumerate(zip(left, right), start=1):
                 if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):

@@ -122,11 +122,8 @@ def _recursive_cte(src: exp.Expression) -> exp.CTE | None:
     if not (isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db):
         return None
     body = exprtypes.cte_named(src.name, src)
-    cte = body.parent if isinstance(body, exp.Union) else None
-    if not isinstance(cte, exp.CTE) or not isinstance(cte.parent, exp.With) or not cte.parent.args.get("recursive"):
-        return None
-    name = cte.alias.lower()
-    return cte if any(t.name.lower() == name and not t.db for t in body.expression.find_all(exp.Table)) else None
+    cte = body.parent if body is not None else None
+    return cte if isinstance(cte, exp.CTE) and exprtypes.recursive_references(cte) else None
 
 
 def _table_names(src: exp.Expression) -> list[exp.Identifier] | None:
