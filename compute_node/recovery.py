@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import grpc
 
 from sixfold.clock import monotonic_s
-from sixfold.constants import RECOVERY_ATTEMPTS_MAX, RECOVERY_STRAGGLER_GRACE_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT
+from sixfold.constants import (RECOVERY_ATTEMPTS_MAX, RECOVERY_RETRY_BACKOFF_MS, RECOVERY_RETRY_MS,
+                               RECOVERY_STRAGGLER_GRACE_MS, RPC_TIMEOUT_MS, W_QUORUM_COUNT)
 from sixfold.core.geometry import Geometry
 from sixfold.core.quorum import has_write_quorum
 from sixfold.core.recovery import RecordHeader, RecoveryPlan, SegmentReport, next_epoch, plan_recovery
@@ -74,7 +75,6 @@ async def _gather_quorum(calls: dict[str, object], enough, grace_s: float) -> di
 
 async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Geometry, volume: str,
                          writer_id: str) -> Recovered:
-    timeout = RPC_TIMEOUT_MS / 1000
     last_error: Exception | None = None
     phases: dict[str, float] = {}
     t = monotonic_s()
@@ -86,30 +86,22 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         t = now
 
     placements = geometry.placements(geometry.placement_period)
+    window = _RetryWindow()
 
     def write_quorum_everywhere(answered: set[str]) -> bool:
         return all(has_write_quorum(nodes, answered) for nodes in placements)
 
     for attempt in range(RECOVERY_ATTEMPTS_MAX):
         # 1. What epoch is the volume at, and how many PGs does it have?
-        probe = await _gather_quorum(
-            {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=timeout) for n, s in stubs.items()},
-            write_quorum_everywhere, RECOVERY_STRAGGLER_GRACE_MS / 1000)
-        alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
-        if not write_quorum_everywhere(set(alive)):
-            # Whatever the answers say about the volume's size: a node that lost its disk
-            # reports no PG at all, and a recovery planned from it alone would reuse an
-            # epoch and truncate everything (a simulated power cut with only that node
-            # back did exactly that).
-            raise QuorumUnavailable(f"recovery needs {W_QUORUM_COUNT} segments of every PG to answer; "
-                                    f"{len(alive)} of {len(stubs)} nodes did ({', '.join(sorted(alive)) or 'none'})")
+        alive = await _probe(stubs, volume, write_quorum_everywhere, window)
         epoch = next_epoch([r.epoch for r in alive.values()]
                            + [t.epoch for r in alive.values() for t in r.truncations])
         pg_count = max(r.pg_count for r in alive.values())
         lap("probe")
         # 2. Fence: from now on the previous writer cannot reach a write quorum anywhere.
         fenced = await _gather({n: stubs[n].GetSegmentState(pb.SegmentStateRequest(
-            volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count), timeout=timeout)
+            volume=volume, fence_epoch=epoch, writer_id=writer_id, pg_count=pg_count),
+            timeout=window.rpc_timeout_s())
             for n in alive})
         ok = {n: r for n, r in fenced.items() if not isinstance(r, Exception)}
         refused = [r for r in fenced.values() if isinstance(r, grpc.aio.AioRpcError)
@@ -119,8 +111,12 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             log.info("recovery attempt %d: %s; retrying with a newer epoch", attempt + 1, last_error)
             continue
         if not write_quorum_everywhere(set(ok)):
-            raise QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
-                                    f"{W_QUORUM_COUNT} segments of some PG")
+            failed = "; ".join(f"{n}: {_reason(r)}" for n, r in sorted(fenced.items()) if n not in ok)
+            last_error = QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
+                                           f"{W_QUORUM_COUNT} segments of some PG ({failed})")
+            if await window.again(str(last_error)):
+                continue
+            raise last_error
         pg_count = max([pg_count] + [r.pg_count for r in ok.values()])
         lap("fence")
         history: dict[int, int] = {}
@@ -149,16 +145,20 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         trunc = await _gather({n: stubs[n].Truncate(pb.TruncateRequest(
             volume=volume, epoch=epoch, writer_id=writer_id, above_lsn=plan.vdl, pg_count=pg_count,
             truncations=[pb.Truncation(epoch=e, above_lsn=t) for e, t in sorted(history.items())]),
-            timeout=timeout) for n in ok})
+            timeout=window.rpc_timeout_s()) for n in ok})
         tok = {n: r for n, r in trunc.items() if not isinstance(r, Exception)}
         if any(isinstance(r, grpc.aio.AioRpcError) and r.code() == grpc.StatusCode.FAILED_PRECONDITION
                for r in trunc.values()):
             last_error = StaleEpoch(f"epoch {epoch} was taken over during recovery")
             continue
-        for nodes in placements:  # every placement, whatever pg_count the answers gave
-            if not has_write_quorum(nodes, tok):
-                got = sum(1 for n in nodes if n in tok)
-                raise QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on {sorted(nodes)}")
+        short = [nodes for nodes in placements if not has_write_quorum(nodes, tok)]  # whatever pg_count said
+        if short:
+            got = sum(1 for n in short[0] if n in tok)
+            last_error = QuorumUnavailable(f"truncation reached {got} of {W_QUORUM_COUNT} segments on "
+                                           f"{sorted(short[0])}")
+            if await window.again(str(last_error)):
+                continue  # at a newer epoch: the nodes that truncated are fenced at this one
+            raise last_error
         lap("truncate")
         tails: dict[int, int] = {}
         scls: dict[tuple[int, str], int] = {}
@@ -172,6 +172,66 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
                  volume, epoch, plan.vdl, plan.base, len(carry), pg_count)
         return Recovered(epoch, plan.vdl, pg_count, tails, scls, history, carry, plan, phases)
     raise last_error or QuorumUnavailable("recovery did not converge")
+
+
+class _RetryWindow:
+    """Recovery found fewer than a write quorum of some PG answering (its probe, its
+    fence or its truncation): it asks again after a backoff (doubling to 1 s) for
+    RECOVERY_RETRY_MS from the first shortfall, then gives up. Bounded: every wait ends
+    within the window, and a retry's RPCs get at most what is left of it."""
+
+    def __init__(self) -> None:
+        self.give_up_at: float | None = None
+        self.backoff_s = RECOVERY_RETRY_BACKOFF_MS / 1000
+
+    def rpc_timeout_s(self) -> float:
+        if self.give_up_at is None:
+            return RPC_TIMEOUT_MS / 1000
+        return max(0.05, min(RPC_TIMEOUT_MS / 1000, self.give_up_at - monotonic_s()))
+
+    async def again(self, why: str) -> bool:
+        """Wait out the backoff and say True, or say False when the window is spent."""
+        now = monotonic_s()
+        if self.give_up_at is None:
+            self.give_up_at = now + RECOVERY_RETRY_MS / 1000
+        if now + self.backoff_s >= self.give_up_at:
+            return False
+        log.warning("recovery: %s; asking again in %d ms", why, self.backoff_s * 1000)
+        await asyncio.sleep(self.backoff_s)
+        self.backoff_s = min(2 * self.backoff_s, 1.0)
+        return True
+
+
+async def _probe(stubs: dict[str, pb_grpc.StorageNodeStub], volume: str, enough,
+                 window: _RetryWindow) -> dict[str, object]:
+    """Every node's segment state, once a write quorum of every PG answered; asked again
+    within `window` while the answers fall short, then QuorumUnavailable naming who
+    failed and how.
+
+    Whatever the answers say about the volume's size, they must be a write quorum: a node
+    that lost its disk reports no PG at all, and a recovery planned from it alone would
+    reuse an epoch and truncate everything (a simulated power cut with only that node back
+    did exactly that)."""
+    for _ in range(1 + int(RECOVERY_RETRY_MS / RECOVERY_RETRY_BACKOFF_MS)):  # the window ends it sooner
+        probe = await _gather_quorum(
+            {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=window.rpc_timeout_s())
+             for n, s in stubs.items()},
+            enough, RECOVERY_STRAGGLER_GRACE_MS / 1000)
+        alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
+        if enough(set(alive)):
+            return alive
+        failed = "; ".join(f"{n}: {_reason(r)}" for n, r in sorted(probe.items()) if n not in alive)
+        why = (f"recovery needs {W_QUORUM_COUNT} segments of every PG to answer; {len(alive)} of {len(stubs)} "
+               f"nodes did ({', '.join(sorted(alive)) or 'none'}); the others: {failed}")
+        if not await window.again(why):
+            break
+    raise QuorumUnavailable(why)
+
+
+def _reason(err: object) -> str:
+    if isinstance(err, grpc.aio.AioRpcError):
+        return f"{err.code().name} {err.details()}"
+    return repr(err)
 
 
 async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int, tuple[int, bytes]]:

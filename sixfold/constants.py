@@ -61,6 +61,14 @@ READ_AHEAD_PAGES_MAX = 32
 CLOSE_FLUSH_TIMEOUT_MS = 500  # a closing writer's last records and heartbeat
 RPC_TIMEOUT_MS = 5_000  # recovery, truncate and other unary calls
 RECOVERY_ATTEMPTS_MAX = 8
+# Recovery found fewer than a write quorum of some PG answering (its probe, fence or
+# truncation): it asks again (after RECOVERY_RETRY_BACKOFF_MS, doubling to 1 s) for this
+# long, then gives up. A storage node that is up but slow to answer (a busy machine, a
+# channel reconnecting, a node restarting) then does not fail a writer's start; a lost
+# quorum still fails it, boundedly. One RPC_TIMEOUT_MS (the first probe) plus this fits
+# in PROMOTE_TIMEOUT_MS.
+RECOVERY_RETRY_MS = 3_000
+RECOVERY_RETRY_BACKOFF_MS = 100
 IN_FLIGHT_HOLD_RECORDS_MAX = 20_000  # durable records the writer keeps for a connected but slower link
 RECOVERY_STRAGGLER_GRACE_MS = 300  # recovery's probe: once a write quorum answered, the rest get this long
 RECOVERY_HEADERS_MAX = 4 * LAL_RECORDS  # record headers one segment may return to recovery
