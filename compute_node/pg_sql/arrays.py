@@ -13,6 +13,7 @@ Pure parsing and formatting here; the SQLite functions at the end.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 
@@ -214,10 +215,13 @@ def _equal(e: str | None, x) -> bool | None:
     if e is None or x is None:
         return None
     if isinstance(x, bool) or isinstance(x, int):
-        try:
-            return int(e) == x if re.fullmatch(r"\s*-?\d+\s*", e) else (e in ("t", "true") and x == 1
-                                                                          or e in ("f", "false") and x == 0)
-        except ValueError:
+        if re.fullmatch(r"\s*-?\d+\s*", e):
+            return int(e) == x
+        if e in ("t", "true", "f", "false"):
+            return e in ("t", "true") and x == 1 or e in ("f", "false") and x == 0
+        try:  # a numeric element: {1.0,2.1} holds 1
+            return decimal.Decimal(e.strip()) == x
+        except (decimal.InvalidOperation, ValueError):
             return False
     if isinstance(x, float):
         try:
@@ -311,11 +315,13 @@ def pg_array_cat(a, b):
 
 @_guard
 def pg_array_position(arr, x):
+    """array_position(arr, x): the first element IS NOT DISTINCT FROM x (NULL finds the
+    first NULL), 1-based."""
     elements = _elements(arr)
-    if elements is None or x is None:
+    if elements is None:
         return None
     for i, e in enumerate(elements, 1):
-        if _equal(e, x):
+        if (e is None) if x is None else _equal(e, x):
             return i
     return None
 

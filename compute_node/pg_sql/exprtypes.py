@@ -619,6 +619,7 @@ def decl_kind(decl: str | None) -> str:
 
 # Expressions whose value is one of their arguments' (the branches').
 _BRANCHING = (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)
+BRANCHING = _BRANCHING
 
 
 def value_branches(e: exp.Expression) -> list[exp.Expression]:

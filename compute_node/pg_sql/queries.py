@@ -1583,6 +1583,61 @@ def _refuse_size_pretty_argument(arg: exp.Expression) -> None:
 _RETURNED_AS_STORED = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "jsonb")
 
 
+def _refuse_returning_from_sources(stmt: exp.Expression) -> None:
+    """RETURNING of UPDATE ... FROM or DELETE ... USING reads only the target table here
+    (SQLite's RETURNING sees no other table): a star, a `source.*` or a column that only
+    a FROM/USING source has is refused (0A000), not answered with the target's columns
+    alone (PostgreSQL's `RETURNING *` adds every source's columns)."""
+    ret = stmt.args.get("returning") if isinstance(stmt, (exp.Update, exp.Delete)) else None
+    sources_clause = stmt.args.get("from_") if isinstance(stmt, exp.Update) else stmt.args.get("using")
+    if not isinstance(ret, exp.Returning) or not sources_clause:
+        return
+    sources = [sources_clause] if isinstance(sources_clause, exp.Expression) else list(sources_clause)
+    names, tables = set(), []
+    for src in sources:
+        for node in src.walk():
+            if isinstance(node, (exp.Table, exp.Subquery, exp.Unnest)) and not _inside_query(node, src):
+                names.add(node.alias_or_name.lower())
+                if isinstance(node, exp.Table):
+                    tables.append(node.name)
+    target = stmt.this
+    target_names = {target.name.lower(), target.alias_or_name.lower()} if isinstance(target, exp.Table) else set()
+    cat = schema.current()
+    target_columns = {n.lower() for n, _ in (cat.all_columns(target.name) or ())} if (
+        cat is not None and isinstance(target, exp.Table)) else set()
+    source_columns = {n.lower() for t in tables for n, _ in ((cat.all_columns(t) or ()) if cat else ())}
+    verb = "UPDATE ... FROM" if isinstance(stmt, exp.Update) else "DELETE ... USING"
+    for item in ret.expressions:
+        for node in item.walk():
+            if isinstance(node, (exp.Select, exp.Subquery)):
+                continue
+            if _inside_query(node, item):
+                continue
+            what = None
+            if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Column):
+                what = "*"
+            elif isinstance(node, exp.Column):
+                table = node.table.lower()
+                if table and table not in target_names and table in names:
+                    what = f"{node.table}.{node.name if not isinstance(node.this, exp.Star) else '*'}"
+                elif not table and not isinstance(node.this, exp.Star) and target_columns and \
+                        node.name.lower() not in target_columns and node.name.lower() in source_columns:
+                    what = node.name
+            if what is not None:
+                raise SqlError(f"RETURNING {what} of {verb}: only the target table's columns can be returned "
+                               f'(list them, as "{target.alias_or_name}.column")', "0A000")
+
+
+def _inside_query(node: exp.Expression, top: exp.Expression) -> bool:
+    """Whether `node` sits in a subquery below `top` (its own scope)."""
+    p = node.parent
+    while p is not None and p is not top:
+        if isinstance(p, (exp.Select, exp.Union)):
+            return True
+        p = p.parent
+    return False
+
+
 def _refuse_returning_assigned(node: exp.Returning) -> None:
     """RETURNING reads the row as the statement wrote it, before a BEFORE trigger's
     assignment (NEW.c := ..., made after the write, triggers.py) is applied: refused for
@@ -2745,6 +2800,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             exprtypes.freeze_values_kinds(sel, node, [c.alias_or_name for c in cols])
             return exp.Subquery(this=sel, alias=exp.TableAlias(this=alias.this.copy()))
         if isinstance(node, exp.Returning):
+            _refuse_returning_from_sources(node.parent)
             # RETURNING t.*: SQLite allows only the bare *
             for e in node.expressions:
                 if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
@@ -2769,6 +2825,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     x = exp.Case(ifs=[exp.If(this=x.copy(), true=exp.Literal.string("t")),
                                       exp.If(this=exp.Not(this=x.copy()), true=exp.Literal.string("f"))])
                 return exp.Anonymous(this="pg_array_agg", expressions=[_distinct_ordered(written, x, order)])
+            if exprtypes.kind(value) == "array":  # PostgreSQL makes a multidimensional array
+                raise SqlError("array_agg of arrays (a multidimensional array) is not supported", "0A000")
             return _json_aggregate("pg_array_agg", [_json_value(value), exp.Literal.string(
                 exprtypes.kind(value))], order, node)
         if isinstance(node, exp.GroupConcat) and isinstance(_ordered(node.this)[0], exp.Distinct):
@@ -2788,6 +2846,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             sub = node.expressions[0]
             sub = sub.this if isinstance(sub, exp.Subquery) else sub
             elem_kind = exprtypes.kind(sub.expressions[0]) if isinstance(sub, exp.Select) and sub.expressions else ""
+            if elem_kind == "array":  # PostgreSQL makes a multidimensional array
+                raise SqlError("ARRAY(SELECT ...) of arrays (a multidimensional array) is not supported", "0A000")
             if elem_kind == "num":  # each element's text, scale and all
                 sub.expressions[0].replace(_json_value(sub.expressions[0]))
             return exp.Coalesce(this=exp.Subquery(this=exp.select(
@@ -2817,6 +2877,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         return new
 
     tree = tree.copy()
+    for arr in tree.find_all(exp.Array):
+        if not arr.expressions and not isinstance(arr.parent, exp.Cast):  # ARRAY[]::int[] has a type
+            raise SqlError("cannot determine type of empty array", "42P18")
     for sub in tree.find_all(exp.Subquery):  # checked once translated (what they show kept as it is)
         if _scalar_subquery(sub) and not _at_most_one_row(sub.this):
             sub.meta[_ONE_ROW] = True
@@ -3459,6 +3522,7 @@ def _unicode_string(node: exp.UnicodeString) -> str:
 def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
     """RETURNING * (or target.*) as the target table's columns, when the schema is known:
     the other items' types and scales are then known by position."""
+    _refuse_returning_from_sources(tree)
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     cat = schema.current()
     if not isinstance(target, exp.Table) or cat is None:
@@ -3736,6 +3800,7 @@ def _statement_forms(tree: exp.Expression) -> None:
                                         expressions=[exp.to_identifier(n, quoted=not n.islower()) for n, _ in
                                                      cols[:width]]))
     if isinstance(tree, exp.Delete) and tree.args.get("using"):
+        _refuse_returning_from_sources(tree)
         target = tree.this
         ref = target.alias_or_name
         inner = exp.select(exp.column("rowid", table=ref)).from_(target.copy())
@@ -4715,6 +4780,10 @@ def _array_oid(e: exp.Expression) -> int | None:
         return arrays.ELEMENTS["text"][1]
     if isinstance(inner, exp.ArrayRemove):
         return _array_oid(inner.this)
+    if isinstance(inner, exprtypes.BRANCHING):  # coalesce(a, '{}'::int[]): the type its branches agree on
+        oids = {_array_oid(b) for b in exprtypes.value_branches(inner)}
+        if len(oids) == 1 and None not in oids:
+            return oids.pop()
     if isinstance(inner, exp.Anonymous) and inner.name.lower() in (
             "array_positions", "array_fill", "array_replace", "trim_array") or isinstance(inner, exp.ArrayPrepend):
         elem = exprtypes.array_element_kind(inner)  # from the arguments, not any array among them
