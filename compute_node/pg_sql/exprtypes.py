@@ -762,6 +762,8 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, exp.DPipe) and "bytea" in (kind(e.this), kind(e.expression)) and \
             {kind(e.this), kind(e.expression)} <= {"bytea", "unknown"}:
         return "bytea"  # || of bytea values
+    if isinstance(e, exp.Trim) and kind(e.this) == "bytea":
+        return "bytea"
     fixed = _NODE_KIND.get(type(e))
     if fixed:
         return fixed

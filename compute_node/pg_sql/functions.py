@@ -421,6 +421,22 @@ def _bytea_cat(a, b):
     return _to_bytea(a) + _to_bytea(b)
 
 
+def _bytea_trim(value, chars, side):
+    """trim([both | leading | trailing] chars FROM value), btrim / ltrim / rtrim over
+    bytea: the bytes of `chars` removed from the ends `side` names."""
+    if value is None or chars is None:
+        return None
+    value, chars = _to_bytea(value), set(_to_bytea(chars))
+    start, end = 0, len(value)
+    if side in ("both", "leading"):
+        while start < end and value[start] in chars:
+            start += 1
+    if side in ("both", "trailing"):
+        while end > start and value[end - 1] in chars:
+            end -= 1
+    return value[start:end]
+
+
 def _pg_type_name(decltype):
     return types.pg_type_name(decltype)
 
@@ -478,6 +494,9 @@ def _format_type(decltype):
     mods = f"({m.group(1).replace(' ', '')})"
     head, sep, zone = base.partition(" with")  # timestamp(6) without time zone
     return f"{head}{mods}{sep}{zone}" if sep else base + mods
+
+
+format_declared_type = _format_type  # (views.py compares a view's column types so)
 
 
 _TYPNAMES = {16: "bool", 17: "bytea", 19: "name", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json",
@@ -1067,6 +1086,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_bytea", _to_bytea, 1, **det)
     conn.create_scalar_function("pg_bytea_text", _bytea_text, 1, **det)
     conn.create_scalar_function("pg_bytea_cat", _bytea_cat, 2, **det)
+    conn.create_scalar_function("pg_bytea_trim", _bytea_trim, 3, **det)
     conn.create_scalar_function("pg_type_name", _pg_type_name, 1, **det)
     conn.create_scalar_function("pg_char_max_length", _char_max_length, 1, **det)
     conn.create_scalar_function("pg_format_type", _format_type, 1, **det)

@@ -12,6 +12,7 @@ typed text[]).
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import re
@@ -382,7 +383,16 @@ def width_bucket(op, low, high, count):
         return None
     if not isinstance(count, int) or count <= 0:
         raise apsw.SQLError("[2201G] count must be greater than zero")
-    op, low, high = float(op), float(low), float(high)
+    exact = not any(isinstance(v, float) for v in (op, low, high))  # numerics: decimal arithmetic, as PostgreSQL's
+    try:
+        op, low, high = ((decimal.Decimal(str(v).strip()) for v in (op, low, high)) if exact else
+                         (float(v) for v in (op, low, high)))
+    except (decimal.InvalidOperation, ValueError):
+        raise apsw.SQLError("[22P02] invalid input syntax for type numeric") from None
+    if any(v != v for v in (op, low, high)):
+        raise apsw.SQLError("[2201G] operand, lower bound, and upper bound cannot be NaN")
+    if any(v in (float("inf"), float("-inf")) for v in (low, high)):
+        raise apsw.SQLError("[2201G] lower and upper bounds must be finite")
     if low == high:
         raise apsw.SQLError("[2201G] lower bound cannot equal upper bound")
     if low < high:
@@ -390,17 +400,69 @@ def width_bucket(op, low, high, count):
             return 0
         if op >= high:
             return count + 1
-        return int((op - low) / (high - low) * count) + 1
+        return min(int((op - low) * count / (high - low)) if exact else int((op - low) / (high - low) * count),
+                   count - 1) + 1
     if op > low:
         return 0
     if op <= high:
         return count + 1
-    return int((low - op) / (low - high) * count) + 1
+    return min(int((low - op) * count / (low - high)) if exact else int((low - op) / (low - high) * count),
+               count - 1) + 1
+
+
+_UNISTR_ESCAPES = ((re.compile(r"\\\+([0-9A-Fa-f]{6})"), 8), (re.compile(r"\\U([0-9A-Fa-f]{8})"), 10),
+                   (re.compile(r"\\u([0-9A-Fa-f]{4})"), 6), (re.compile(r"\\([0-9A-Fa-f]{4})"), 5))
+
+
+def unistr(text):
+    """unistr(text), PostgreSQL's: \\ is a backslash; \\XXXX, \\uXXXX, \\+XXXXXX and
+    \\UXXXXXXXX are code points (a UTF-16 surrogate pair as one). SQLite's own unistr took
+    code points beyond U+10FFFF (masked) where PostgreSQL refuses them (22023)."""
+    if text is None:
+        return None
+    text, out, i, high = str(text), [], 0, None
+    while i < len(text):
+        if text[i] != "\\":
+            if high is not None:
+                raise apsw.SQLError("[42601] invalid Unicode surrogate pair")
+            out.append(text[i])
+            i += 1
+            continue
+        if text.startswith("\\\\", i) and high is None:
+            out.append("\\")
+            i += 2
+            continue
+        for pattern, width in _UNISTR_ESCAPES:
+            m = pattern.match(text, i)
+            if m:
+                break
+        else:
+            raise apsw.SQLError("[42601] invalid Unicode escape")
+        i += width
+        code = int(m.group(1), 16)
+        if code > 0x10FFFF:
+            raise apsw.SQLError(f"[22023] invalid Unicode code point: {code:04X}")
+        if high is not None:
+            if not 0xDC00 <= code <= 0xDFFF:
+                raise apsw.SQLError("[42601] invalid Unicode surrogate pair")
+            out.append(chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)))
+            high = None
+        elif 0xD800 <= code <= 0xDBFF:
+            high = code
+        elif 0xDC00 <= code <= 0xDFFF or code == 0:
+            raise apsw.SQLError("[42601] invalid Unicode surrogate pair" if code else
+                                "[22023] invalid Unicode code point: 0000")
+        else:
+            out.append(chr(code))
+    if high is not None:
+        raise apsw.SQLError("[42601] invalid Unicode surrogate pair")
+    return "".join(out)
 
 
 def register(conn: apsw.Connection) -> None:
     det = {"deterministic": True}
-    for name, fn, nargs in (("reverse", reverse, 1), ("translate", translate, 3), ("quote_ident", quote_ident, 1),
+    for name, fn, nargs in (("unistr", unistr, 1), ("reverse", reverse, 1), ("translate", translate, 3),
+                            ("quote_ident", quote_ident, 1),
                             ("quote_literal", quote_literal, 1), ("quote_nullable", quote_nullable, 1),
                             ("starts_with", starts_with, 2), ("bit_length", bit_length, 1),
                             ("regexp_match", regexp_match, 2), ("regexp_match", regexp_match, 3),

@@ -2810,6 +2810,13 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Select):
             if node.args.get("locks"):
                 node.set("locks", None)
+        if isinstance(node, exp.Trim) and exprtypes.kind(node.this) == "bytea":
+            chars = node.args.get("expression")
+            side = (node.args.get("position") or "both").lower()
+            if chars is None:  # bytea has no trim of spaces
+                name = {"both": "btrim", "leading": "ltrim", "trailing": "rtrim"}[side]
+                raise SqlError(f"function {name}(bytea) does not exist", "42883")
+            return exp.Anonymous(this="pg_bytea_trim", expressions=[node.this, chars, exp.Literal.string(side)])
         if isinstance(node, exp.ArrayAgg):
             # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
             # (a boolean is t/f, a numeric its text with its scale)

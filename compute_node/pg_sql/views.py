@@ -264,14 +264,23 @@ def refuse_duplicate_columns(query: str, listed: list[str]) -> None:
         seen.add(n)
 
 
-def _item_types(query: str) -> list[str] | None:
-    """The types PostgreSQL would name of a query's select-list items ('' where not told),
-    None when the list has a `*`."""
+def _item_types(query: str) -> list[tuple[str, str]] | None:
+    """For each of a query's select-list items: (the type PostgreSQL would name, '' where
+    not told; the declared type with its modifiers, format_type's spelling, for a table's
+    column or a cast, else ''). None when the list has a `*`."""
+    from compute_node.pg_sql.functions import format_declared_type
+
     items = _select_items(query)
     if items is None:
         return None
-    return [exprtypes.type_label(item) if exprtypes.oid(item) is not None else ""
-            for item in (e.unalias() if isinstance(e, exp.Alias) else e for e in items)]
+    out = []
+    for item in (e.unalias() if isinstance(e, exp.Alias) else e for e in items):
+        decl = exprtypes.column_decl(item) if isinstance(item, exp.Column) else \
+            item.args["to"].sql("postgres") if isinstance(item, exp.Cast) and isinstance(
+                item.args.get("to"), exp.DataType) else None
+        out.append((exprtypes.type_label(item) if exprtypes.oid(item) is not None else "",
+                    format_declared_type(decl) if decl else ""))
+    return out
 
 
 def kept_columns_check(name: str, query: str | None = None) -> list[str]:
@@ -286,7 +295,9 @@ def kept_columns_check(name: str, query: str | None = None) -> list[str]:
         return []
     if query is not None:  # the types of expressions, which SQLite does not declare
         before, after = _item_types(catalog.view_definition(cat.views()[name.strip('"').lower()])), _item_types(query)
-        for (col, _), a, b in zip(old, before or [], after or []):
+        for (col, _), (a, a_full), (b, b_full) in zip(old, before or [], after or []):
+            if a_full and b_full and a_full != b_full:  # both declared: typmods count too, as in PostgreSQL
+                raise SqlError(f'cannot change data type of view column "{col}" from {a_full} to {b_full}', "42P16")
             if a and b and a != b:
                 raise SqlError(f'cannot change data type of view column "{col}" from {a} to {b}', "42P16")
     shown = json.dumps([[n, d] for n, d in old]).replace("'", "''")

@@ -4692,6 +4692,50 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select array[]", "select array[]::int[] as e, coalesce(null::int[], array[]::int[]) as c",
         "drop table {t}_s", "drop table {t}",
     ],
+    # CREATE OR REPLACE VIEW changing a column's typmod (numeric(10,1) to numeric(10,2) or
+    # numeric, varchar(5) to varchar(6), timestamp(3) to timestamp) or text to varchar was
+    # accepted (PostgreSQL: 42P16)
+    "CREATE OR REPLACE VIEW keeps column typmods": [
+        "create table {t} (a int, b text, c numeric(10,1), d varchar(5), e timestamp(3), f int4, g decimal(10,1))",
+        "create view {t}_v as select a, b, c, d, e from {t}",
+        "create or replace view {t}_v as select a::int, b::text, c::numeric(10,1), d::varchar(5), e::timestamp(3) "
+        "from {t}",
+        "create or replace view {t}_v as select f as a, b, g as c, d, e from {t}",
+        "create or replace view {t}_v as select a, b, c::numeric(10,2), d, e from {t}",
+        "create or replace view {t}_v as select a, b, c::numeric, d, e from {t}",
+        "create or replace view {t}_v as select a, b::varchar, c, d, e from {t}",
+        "create or replace view {t}_v as select a, b, c, d::varchar(6), e from {t}",
+        "create or replace view {t}_v as select a, b, c, d, e::timestamp from {t}",
+        "select * from {t}_v", "drop view {t}_v", "drop table {t}",
+    ],
+    # width_bucket with a NaN or infinite bound answered a bucket (PostgreSQL: 2201G); a
+    # numeric operand was bucketed in floating point
+    "width_bucket bounds and numerics": [
+        "select width_bucket(0::float8, 'NaN', 4.0::float8, 888)", "select width_bucket(2.0, 3.0, '-inf', 888)",
+        "select width_bucket(0.0::float8, 'Infinity'::float8, 5, 10)",
+        "select width_bucket(0.0::float8, 5, '-Infinity'::float8, 20)",
+        "select width_bucket(x, 0.1, 0.7, 6) as b "
+        "from (values (0.1), (0.2), (0.3), (0.4), (0.6), (0.69999999999)) v(x)",
+        "select width_bucket(x::float8, 0.1, 0.7, 6) as b from (values (0.1), (0.2), (0.3), (0.6)) v(x)",
+        "select width_bucket(-5.5, 10, -10, 4) as a, width_bucket(10, 10, -10, 4) as b, "
+        "width_bucket(-10, 10, -10, 4) as c",
+        "select width_bucket(7, 0, 10, 5) as a, width_bucket(7::bigint, 0, 10, 5) as b",
+    ],
+    # trim / btrim / ltrim / rtrim of bytea trimmed nothing and answered text (SQLite's trim
+    # of the bytes' text); unistr was SQLite's own, which took code points past U+10FFFF
+    "bytea trim; unistr": [
+        "select trim('\\x00'::bytea from '\\x00546f6d00'::bytea) as b",
+        "select trim(leading '\\x00'::bytea from '\\x00546f6d00'::bytea) as l, "
+        "trim(trailing '\\x00'::bytea from '\\x00546f6d00'::bytea) as r",
+        "select btrim('\\x00112200'::bytea, '\\x0022'::bytea) as b, ltrim('\\x00112200'::bytea, '\\x00'::bytea) as l, "
+        "rtrim('\\x00112200'::bytea, '\\x00'::bytea) as r, btrim('\\x0011'::bytea, ''::bytea) as e",
+        "select trim('\\x00'::bytea from '\\x0011'::bytea) = '\\x11'::bytea as eq",
+        "select unistr('wrong: \\+2FFFFF')", "select unistr('wrong: \\U002FFFFF')",
+        "select unistr('ok: \\+01F600 \\0041 \\u0042 \\U00000043 \\\\ end') as u",
+        "select unistr('\\D83D\\DE00') as a, unistr('\\uD83D\\uDE00') as b", "select unistr('wrong: \\db99')",
+        "select unistr('wrong: \\db99\\0061')", "select unistr('wrong: \\xyz')", "select unistr('trailing \\')",
+        "select unistr(null) as n",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
