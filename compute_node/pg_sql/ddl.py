@@ -137,6 +137,8 @@ def drop(text, rest, ctx):
     bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
     dropped = frozenset(b.lower() for b in bares)
     for n, bare in zip(names, bares):
+        if kind == "INDEX":
+            _refuse_constraint_index(bare)
         if kind in ("TABLE", "VIEW"):
             table_as.refuse_as_table(bare, kind.lower())
         readers, notice = views.dropped_with(bare, kind.lower(), cascade, dropped) \
@@ -153,6 +155,21 @@ def drop(text, rest, ctx):
         notices += [missing] if missing else []
     # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
     return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None)
+
+
+def _refuse_constraint_index(name: str) -> None:
+    """DROP INDEX of the index a primary key or unique constraint owns is 2BP01, as in
+    PostgreSQL (DROP CONSTRAINT drops it): SQLite's index of a key declared in CREATE TABLE
+    cannot be dropped, and dropping one ALTER TABLE added would take the constraint along."""
+    cat = schema.current()
+    if cat is None:
+        return
+    rows = cat.rows(f"SELECT c.conname, t.name FROM ({catalog.CONSTRAINTS}) c JOIN sqlite_master t "
+                    f"ON t.type = 'table' AND {catalog.PG_OID_BASE} + t.rowid = c.conrelid "
+                    "WHERE c.contype IN ('p', 'u') AND c.conname = ?", (name,))
+    if rows:
+        con, table = rows[0]
+        raise SqlError(f"cannot drop index {name} because constraint {con} on table {table} requires it", "2BP01")
 
 
 _KIND_ROWS = {"table": "type = 'table'", "sequence": "type = 'table'", "view": "type = 'view'", "index": "type = 'index'"}
@@ -425,6 +442,10 @@ def alter(text, rest, ctx):
         kind = "p" if is_pk else "u"
         not_null = []  # a primary key's columns become NOT NULL (23502 if one holds a NULL)
         cat = schema.current()
+        if is_pk and cat is not None and (cat.primary_key(bare) or cat.rows(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE "
+                "AND sql LIKE '%/*constraint p*/%'", (bare,))):
+            raise SqlError(f'multiple primary keys for table "{bare}" are not allowed', "42P16")
         for c in (pm.group(3).split(",") if is_pk and cat is not None else []):
             if not any(r[0] for r in cat.rows('SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?',
                                               (bare, ident(c.strip()).strip('"')))):
@@ -456,6 +477,7 @@ def alter(text, rest, ctx):
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         old, new = ident(rm.group(2)), ident(rm.group(3))
+        refuse_system_column_name(new)
         # (sqlite_master edits first: the schema version they set must be the next one)
         before, after = views.around_rename(bare, (old.strip('"'), new.strip('"')), None, ctx)
         owned = [serials.owner_renamed(q, [bare, new.strip('"')])
@@ -558,7 +580,12 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     pre, post, arg = [], [], ""
     q = lambda v: v.replace("'", "''")  # noqa: E731
     if low.startswith("set default "):
-        op, arg = "set_default", f"DEFAULT ({_expr_sqlite(what[len('set default'):].strip(), ctx)})"
+        given = what[len('set default'):].strip()
+        try:
+            check_default_literal(sqlglot.parse_one(given, read="postgres"), decl, ctx)
+        except sqlglot.errors.ParseError:
+            pass  # (the translation below says what is wrong)
+        op, arg = "set_default", f"DEFAULT ({_expr_sqlite(given, ctx)})"
         pre += _old_default_kept(table, bare, col, cat)
     elif low.startswith("add generated "):  # pg_dump's identity columns: a sequence and its default
         gm = re.match(r"add\s+generated\s+(always|by\s+default)\s+as\s+identity\s*(?:\((.*)\))?\s*$", what,
@@ -1112,9 +1139,22 @@ def _column_defs_sqlite(text: str, ctx) -> tuple[str, str, str]:
             _pg_type_text(kind) if kind is not None else "")
 
 
+# Columns every PostgreSQL table has (hidden): a table's own column cannot take their names.
+SYSTEM_COLUMNS = frozenset({"tableoid", "cmax", "xmax", "cmin", "xmin", "ctid"})
+
+
+def refuse_system_column_name(name: str) -> None:
+    """42701 for a column named as a system column (`name` as written: "XMIN" quoted is
+    another name)."""
+    actual = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+    if actual in SYSTEM_COLUMNS:
+        raise SqlError(f'column name "{actual}" conflicts with a system column name', "42701")
+
+
 def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | None = None) -> str:
     c = domains.column(c)  # a domain's column: its base type and its constraints
     name = _ident_sql(c.this)
+    refuse_system_column_name(name)
     kind = c.args.get("kind")
     constraints = list(c.args.get("constraints") or [])
     identity = serials.identity(c)
@@ -1228,6 +1268,28 @@ _NOT_COLLATABLE = frozenset({pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.F
                              pgtypes.INTERVAL, pgtypes.UUID, pgtypes.JSON, pgtypes.JSONB, pgtypes.BYTEA})
 
 
+# What a default's constant failing its column's input function raises, as PostgreSQL does
+# when the table is made (not at the first INSERT that takes the default)
+_INPUT_ERRORS = frozenset({"22P02", "22007", "22008", "22003", "22023"})
+
+
+def check_default_literal(e: exp.Expression, type_text: str | None, ctx) -> None:
+    """A string constant as a column's default is read by the column type's input
+    function when the default is set: `int DEFAULT 'x'` is 22P02 at CREATE / ALTER
+    TABLE. Types the translator cannot cast a constant to are left alone."""
+    if not isinstance(e, exp.Literal) or not e.is_string or not type_text:
+        return
+    try:
+        to = exp.DataType.build(type_text, dialect="postgres")
+    except Exception:  # noqa: BLE001 - a type sqlglot does not know (a domain, an enum): not checked here
+        return
+    try:
+        rewrite(exp.Cast(this=e.copy(), to=to), ctx, [0])
+    except SqlError as err:
+        if err.sqlstate in _INPUT_ERRORS:
+            raise
+
+
 def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -> str:
     kind = k.args.get("kind")
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
@@ -1237,6 +1299,7 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
             if type_text and "with time zone" not in type_text and type_text.startswith("timestamp"):
                 return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"
             return "DEFAULT (now())"
+        check_default_literal(e, type_text, ctx)
         if pgtypes.is_numeric_text(type_text) and not isinstance(e, exp.Null):
             e = numeric_text_stored(e)  # 0.00 stays 0.00 (SQLite would store the double's '0.0')
         val = gen(rewrite(e, ctx, [0]))

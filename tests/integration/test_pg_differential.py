@@ -4736,6 +4736,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select unistr('wrong: \\db99\\0061')", "select unistr('wrong: \\xyz')", "select unistr('trailing \\')",
         "select unistr(null) as n",
     ],
+    # A column named xmin/ctid/... was accepted (42701); a second primary key by ALTER TABLE
+    # was accepted (42P16); DROP INDEX of a primary key's index answered DROP INDEX and
+    # dropped nothing, of a unique constraint's was SQLite's "no such index" (2BP01); a
+    # default the column's type cannot read failed only at INSERT (22P02 at CREATE/ALTER)
+    "system column names, second primary key, constraint indexes, defaults read at DDL": [
+        "create table {t} (a int)", "alter table {t} add column xmin integer", "alter table {t} add column ctid int",
+        "create table {t}_x (tableoid int)", "alter table {t} rename column a to cmax",
+        "alter table {t} add column \"XMIN\" int", "create table {t}_p (id int primary key, b int)",
+        "alter table {t}_p add constraint {t}_pb primary key (b)", "alter table {t}_p add primary key (b)",
+        "create table {t}_u (id int, constraint {t}_uid unique (id))", "drop index {t}_uid", "drop index {t}_p_pkey",
+        "insert into {t}_p values (1, 1)", "insert into {t}_p values (1, 2)",
+        "alter table {t} alter column a set default 'wrong_datatype'",
+        "alter table {t} alter column a set default '12'",
+        "alter table {t} add column c2 int default 'x'", "create table {t}_d (c1 int default 'y')",
+        "create table {t}_e (a bool default 'maybe', b date default '2024-01-01')",
+        "create table {t}_f (a date default 'nope')", "create table {t}_g (a smallint default '99999')",
+        "insert into {t} default values", "select * from {t}",
+        "drop table {t}_u", "drop table {t}_p", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
