@@ -803,6 +803,9 @@ def _kind(e: exp.Expression) -> str:
         return kind(e.this)
     if isinstance(e, exp.Nullif):  # nullif('a', 'b') is text, nullif('2024-01-01', d) a date
         first = kind(e.this)
+        second = kind(e.expression)
+        if first in NUMERIC and second in NUMERIC and first != second:  # the common type: nullif(2, 1.5) numeric
+            return "float" if "float" in (first, second) else "num"
         if first != "unknown":
             return first
         second = kind(e.expression)
@@ -924,6 +927,8 @@ def int_width(e: exp.Expression) -> str:
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("gcd", "lcm") and len(e.expressions) == 2:
         a, b = int_width(e.expressions[0]), int_width(e.expressions[1])  # gcd(int, int) is an int
         return "" if not a or not b else max(a, b, "int4", key=_WIDTH_RANK.__getitem__)
+    if isinstance(e, exp.Nullif) and kind(e) != "int":
+        return ""  # nullif(2, 1.5) is a numeric
     if isinstance(e, (exp.Max, exp.Min, exp.Neg, exp.Abs, exp.Nullif)):
         return int_width(e.this)
     if ordered_set_value(e) is not None:
@@ -962,9 +967,10 @@ def _is_float4(e: exp.Expression) -> bool:
     while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif,
                          exp.Window)):
         e = e.this
-    if isinstance(e, _BRANCHING):
+    if isinstance(e, _BRANCHING):  # real with integers or numerics is real (they cast to it implicitly)
         present = value_branches(e)
-        return bool(present) and all(_is_float4(b) for b in present)
+        return any(_is_float4(b) for b in present) and all(_is_float4(b) or kind(b) in ("int", "num")
+                                                           for b in present)
     if ordered_set_value(e) is not None:
         return _is_float4(ordered_set_value(e))
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):  # real op real is real

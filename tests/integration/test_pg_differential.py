@@ -4755,6 +4755,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} default values", "select * from {t}",
         "drop table {t}_u", "drop table {t}_p", "drop table {t}",
     ],
+    # CASE / COALESCE / GREATEST / LEAST / NULLIF of an integer and a float8 kept the
+    # integer branch an integer, so 7 / it divided as integers (3, not 3.5); nullif(2, 1.5)
+    # was an integer (PostgreSQL: numeric); greatest(2, 1.5::real) was a float8
+    "integer branches of float and numeric CASE, COALESCE, GREATEST, NULLIF": [
+        "create table {t} (id int, i int, f float8)", "insert into {t} values (1, 7, 1.5), (2, -7, null)",
+        "select 7 / (case when random() < 2 then 2 else 1.5::float8 end) as a, 7 / coalesce(2, 1.5::float8) as b, "
+        "7 / greatest(2, 1.5::float8) as c, 7 / least(2, 2.5::float8) as d",
+        "select 7 / nullif(2, 1.5) as a, 7 / nullif(2, 1.5::float8) as b, nullif(2, 1.5) as c, "
+        "nullif(2::bigint, 1) as d, 7 / nullif(2::bigint, 1) as e",
+        "select id, i / greatest(sign(100), 3000000000) as v from {t} order by id",
+        "select id, i / coalesce(f, 2) as v, i / (case when f is null then 2 else f end) as w from {t} order by id",
+        "select greatest(2, 1.5::real) as r, least(2.5, 3::real) as s, coalesce(1, 2.5::float8) as e",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
