@@ -15,6 +15,7 @@ import base64
 import json
 import re
 
+from compute_node.pg_sql.sequences import IS_SEQUENCE_SQL
 from compute_node.pg_sql import schema
 from compute_node.pg_sql.lexing import error_near
 from sixfold.errors import SqlError
@@ -87,6 +88,13 @@ def statements(rest: str) -> list[str] | None:
     """The SQLite statements of COMMENT ON <rest>; None for an object whose description is
     not kept (accepted, as PostgreSQL would accept it)."""
     m = _STATEMENT.match(rest)
+    seq = re.match(r"^\s*on\s+sequence\s+(\"(?:[^\"]|\"\")+\"|[\w$.]+)\s+is\b", rest, re.IGNORECASE)
+    cat = schema.current()
+    if m is None and seq is not None and cat is not None:  # (its description is not kept)
+        name = _unquote(re.findall(r'"(?:[^"]|"")*"|[^.]+', seq.group(1))[-1])
+        if not cat.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND " + IS_SEQUENCE_SQL,
+                        (name,)):
+            raise SqlError(f'relation "{name}" does not exist', "42P01")
     if m is None:
         if re.match(r"^\s*on\s+(table|view|column)\b", rest, re.IGNORECASE):
             raise error_near(rest.split()[-1] if rest.split() else "COMMENT")

@@ -3621,6 +3621,11 @@ def _subquery_column_lists(tree: exp.Expression) -> None:
         names = [c.name if c.args.get("quoted") else c.name.lower() for c in alias.columns]  # (as PostgreSQL folds)
         if isinstance(first, exp.Select) and name_by_column_list(first, names):
             alias.set("columns", None)
+        elif isinstance(first, exp.Select):
+            items = _spelled_out_star(first)
+            if items is not None and len(names) > len(items):
+                raise SqlError(f'table "{alias.name}" has {len(items)} columns available but {len(names)} '
+                               "columns specified", "42P10")
 
 
 def _table_column_lists(tree: exp.Expression) -> None:
@@ -5096,6 +5101,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # `flag = 1`, `name IN (1, 2)`: PostgreSQL has no such operator (the parser path refuses)
     if _names_numeric_text_table(scan):
         return None  # a numeric without a precision is text to SQLite: the parser path reads it as a number
+    if word == "select" and "*" in scan and _names_sequence(scan):
+        return None  # a sequence's `*` is PostgreSQL's three columns (star_expansion spells them out)
     if word in ("insert", "update") and _stores_identity_always(scan, word):
         return None  # a GENERATED ALWAYS identity column takes only DEFAULT: the parser path says 428C9
     out = text
@@ -5170,6 +5177,13 @@ def _names_numeric_text_table(scan: str) -> bool:
         return False
     return any(pgtypes.is_numeric_text(decl) for table in _TABLE_NAMED.findall(scan)
                for _name, decl in cat.columns(table) or ())
+
+
+def _names_sequence(scan: str) -> bool:
+    cat = schema.current()
+    return cat is not None and any(cat.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+                                             (table, schema.SEQUENCE_MARKER_COLUMN))
+                                   for table in _TABLE_NAMED.findall(scan))
 
 
 def _incomparable_on_fast_path(scan: str) -> bool:

@@ -32,6 +32,9 @@ _VIEWS_KEY = "\x00views"  # (a table name cannot hold NUL)
 VIEW_DEFINITION_MARK = "/* sixfold view definition"
 
 
+SEQUENCE_MARKER_COLUMN = "sixfold_sequence"  # (sequences.MARKER_COLUMN; that module imports this one)
+
+
 @dataclass
 class Catalog:
     """`query(sql, params)` runs a read-only catalog query; `version()` is the schema
@@ -52,7 +55,9 @@ class Catalog:
         if key not in self._columns:
             def fetch():
                 rows = self.query("SELECT name, coalesce(type, '') FROM pragma_table_info(?)", (key,))
-                return tuple((r[0], pgtypes.unmarked(r[1])) for r in rows) if rows else None
+                # (a sequence's options column is Sixfold's: `SELECT * FROM seq` shows PostgreSQL's three)
+                return tuple((r[0], pgtypes.unmarked(r[1])) for r in rows if r[0] != SEQUENCE_MARKER_COLUMN) \
+                    if rows else None
             self._columns[key] = self.shared(key, fetch)
         return self._columns[key]
 

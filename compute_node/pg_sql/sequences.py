@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 import apsw
 
+from compute_node.pg_sql import schema
 from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
 from sixfold.errors import SqlError
 
 MARKER_COLUMN = "sixfold_sequence"
+assert MARKER_COLUMN == schema.SEQUENCE_MARKER_COLUMN
 # How a sequence's table is recognised in sqlite_master.sql (catalog.py)
 MARKER_SQL = f"{MARKER_COLUMN} TEXT NOT NULL)"
 IS_SEQUENCE_SQL = "sql LIKE '%" + MARKER_SQL + "'"
@@ -76,6 +78,8 @@ def _options(text: str) -> dict:
             out["start"] = int(g[11])
         elif g[12]:
             out["restart"] = int(g[13]) if g[13] is not None else "start"
+        elif g[14] and int(g[15]) <= 0:
+            raise SqlError(f"CACHE ({int(g[15])}) must be greater than zero", "22023")
         elif g[16]:
             out["cycle"] = False
         elif g[17]:
@@ -169,7 +173,14 @@ def restart_value(current: str, changes: str, last_value):
     restart = json.loads(changes).get("restart")
     if restart is None:
         return last_value
-    return json.loads(settle_json(current, changes))["start"] if restart == "start" else int(restart)
+    settled = json.loads(settle_json(current, changes))
+    if restart == "start":
+        return settled["start"]
+    if int(restart) < settled["minvalue"]:
+        _fail("22023", f"RESTART value ({restart}) cannot be less than MINVALUE ({settled['minvalue']})")
+    if int(restart) > settled["maxvalue"]:
+        _fail("22023", f"RESTART value ({restart}) cannot be greater than MAXVALUE ({settled['maxvalue']})")
+    return int(restart)
 
 
 # --- run time: the SQLite functions --------------------------------------------------------
@@ -325,11 +336,18 @@ def last_value(conn: apsw.Connection, name: str) -> int | None:
     return last if called else None
 
 
-def lastval():
+def lastval(conn: apsw.Connection):
     state = SESSION.state
-    if state is None or state.last is None:
-        _fail("55000", "lastval is not yet defined in this session")
+    if state is None or state.last is None or not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (state.last,)).fetchall():
+        _fail("55000", "lastval is not yet defined in this session")  # (also once its sequence is dropped)
     return state.current[state.last]
+
+
+def discard(state: SessionSequences) -> None:
+    """DISCARD SEQUENCES (and DISCARD ALL): forget the session's currval and lastval."""
+    state.current.clear()
+    state.last = None
 
 
 def setval(conn: apsw.Connection, arg, value, is_called=True):
@@ -369,7 +387,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("nextval", lambda a: nextval(conn, a), 1)
     conn.create_scalar_function("pg_identity_next", lambda a, _kind: nextval(conn, a), 2)
     conn.create_scalar_function("currval", lambda a: currval(conn, a), 1)
-    conn.create_scalar_function("lastval", lastval, 0)
+    conn.create_scalar_function("lastval", lambda: lastval(conn), 0)
     conn.create_scalar_function("pg_get_serial_sequence", lambda t, c: get_serial_sequence(conn, t, c), 2)
     conn.create_scalar_function("setval", lambda a, v: setval(conn, a, v), 2)
     conn.create_scalar_function("setval", lambda a, v, c: setval(conn, a, v, c), 3)

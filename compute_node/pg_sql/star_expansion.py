@@ -136,7 +136,17 @@ def _table_names(src: exp.Expression) -> list[exp.Identifier] | None:
     key = src.name if src.this.quoted else src.name.lower()
     # (pragma_table_info leaves generated columns out; `*` has them)
     rows = cat.query("SELECT name FROM pragma_table_xinfo(?) WHERE hidden != 1", (key,))
-    return [exp.to_identifier(r[0], quoted=True) for r in rows] if rows else None
+    return [exp.to_identifier(r[0], quoted=True) for r in rows if r[0] != schema.SEQUENCE_MARKER_COLUMN] \
+        if rows else None
+
+
+def _is_sequence(src: exp.Expression) -> bool:
+    """A sequence (sequences.py): its `*` is PostgreSQL's three columns, not Sixfold's fourth."""
+    names = _table_names(src) if isinstance(src, exp.Table) else None
+    cat = schema.current()
+    return names is not None and cat is not None and bool(cat.query(
+        "SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+        (src.name if src.this.quoted else src.name.lower(), schema.SEQUENCE_MARKER_COLUMN)))
 
 
 def _source_name(src: exp.Expression) -> exp.Identifier | None:
@@ -167,7 +177,8 @@ def _spell_out_select(sel: exp.Select) -> None:
     sources = _sources(sel)
     names = [_source_name(s) for s in sources]
     columns = [_derived_names(s) if n is not None else None for s, n in zip(sources, names)]
-    if not any(c is not None for c in columns) and all(_is_star(e) for e in items):
+    if not any(c is not None for c in columns) and all(_is_star(e) for e in items) and \
+            not any(_is_sequence(s) for s in sources):
         return  # only tables' columns: their declared types type them
     if any(n is None for n in names) or len({n.name for n in names}) != len(names):
         return

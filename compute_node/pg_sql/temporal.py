@@ -357,6 +357,38 @@ def _add_unit(acc: list, field: str, factor: int, amount: Decimal) -> None:
         acc[2] += int((amount * factor).to_integral_value())
 
 
+# The fields each unit fills (PostgreSQL's DTK masks): a field given twice ('1 day 1 day',
+# '1:20:05 5 microseconds') is 22007.
+_FIELD_BITS = {}
+for _bit, _names in enumerate((
+        ("microsecond", "microseconds", "us", "usec", "usecs"), ("millisecond", "milliseconds", "ms", "msec", "msecs"),
+        ("second", "seconds", "sec", "secs", "s"), ("minute", "minutes", "min", "mins", "m"),
+        ("hour", "hours", "hr", "hrs", "h"), ("day", "days", "d"), ("week", "weeks", "w"),
+        ("month", "months", "mon", "mons"), ("year", "years", "yr", "yrs", "y"), ("decade", "decades"),
+        ("century", "centuries"), ("millennium", "millennia"))):
+    for _name in _names:
+        _FIELD_BITS[_name] = 1 << _bit
+_SECOND_UNITS = ("second", "seconds", "sec", "secs", "s")
+_ALL_SECONDS_BITS = _FIELD_BITS["us"] | _FIELD_BITS["ms"] | _FIELD_BITS["s"]
+_TIME_BITS = _ALL_SECONDS_BITS | _FIELD_BITS["m"] | _FIELD_BITS["h"]
+_IV_TIME_NEXT = re.compile(r"\s*[+-]?\d+:\d")
+
+
+def _field_given(fields: int, bits: int, text: str) -> int:
+    if fields & bits:
+        raise _bad("interval", text)
+    return fields | bits
+
+
+def _check_field(acc: list, text: str) -> None:
+    """PostgreSQL's fields: days in 32 bits, the time in 64 (22015 beyond); months in 32
+    (years that do not fit as months: 22008, as PostgreSQL's conversion says)."""
+    if not (-2**31 <= acc[1] < 2**31 and -2**63 <= acc[2] < 2**63):
+        raise TemporalError("22015", f'interval field value out of range: "{text}"')
+    if not -2**31 <= acc[0] < 2**31:
+        raise TemporalError("22008", "interval out of range")
+
+
 def parse_interval(value) -> Interval:
     if isinstance(value, Interval):
         return value
@@ -371,7 +403,7 @@ def parse_interval(value) -> Interval:
     if re.search(r"\bago\s*$", body, re.IGNORECASE):
         ago, body = True, re.sub(r"\bago\s*$", "", body, flags=re.IGNORECASE)
     acc = [0, 0, 0]
-    pos, seen, bare = 0, False, False
+    pos, seen, bare, fields = 0, False, False, 0  # fields: the _FIELD_BITS given so far
     body = body.strip()
     while pos < len(body):
         m = _IV_TOKEN.match(body, pos)
@@ -380,20 +412,35 @@ def parse_interval(value) -> Interval:
         pos = m.end()
         seen = True
         if m.group(2) is not None:  # [+-]HH:MM[:SS[.f]]
+            fields = _field_given(fields, _TIME_BITS, text)
             sign = -1 if m.group(1) == "-" else 1
             us = (int(m.group(2)) * 3600 + int(m.group(3)) * 60 + int(m.group(4) or 0)) * US_PER_S
             acc[2] += sign * (us + _fraction_us(m.group(5)))
+            _check_field(acc, text)
             continue
         amount = Decimal(m.group(6))
         if m.group(7) is None and bare:  # two numbers without a unit: '2024-01-31', '1 -2'
             raise _bad("interval", text)
         bare = m.group(7) is None
-        unit = (m.group(7) or "second").lower()
+        before_time = bare and _IV_TIME_NEXT.match(body, m.start(7) if m.group(7) else pos) is not None
+        if before_time:
+            unit = "day"  # '-1 +02:03', '1 2:03': a number before a time is days, as PostgreSQL reads it
+        else:
+            unit = (m.group(7) or "second").lower()
         if unit not in _UNITS:
             raise _bad("interval", text)
-        _add_unit(acc, *_UNITS[unit], amount)
+        bits = _FIELD_BITS[unit]
+        if unit in _SECOND_UNITS and amount != amount.to_integral_value():
+            bits = _ALL_SECONDS_BITS  # a fraction of a second fills the milli- and microseconds
+        fields = _field_given(fields, bits, text)
+        field, factor = _UNITS[unit]
+        if field in ("months", "days") and not -2**31 <= int(amount) * (factor if field == "days" else
+                                                                         max(1, factor // 12)) < 2**31:
+            raise TemporalError("22015", f'interval field value out of range: "{text}"')
+        _add_unit(acc, field, factor, amount)
+        _check_field(acc, text)
         rest = body[pos:]
-        if rest[:1] == "," or (rest[:1] and not rest[:1].isspace() and rest[:1] not in "+-"):
+        if not before_time and (rest[:1] == "," or (rest[:1] and not rest[:1].isspace() and rest[:1] not in "+-")):
             raise _bad("interval", text)
     if not seen:
         raise _bad("interval", text)

@@ -527,6 +527,8 @@ class PgSession:
                     self.node.notifications.unlisten(self.listener)
             if stmt.tag in ("DISCARD ALL", "DISCARD TEMP"):
                 self._run_statements_of(self.temps.drop_all())
+            if stmt.tag in ("DISCARD ALL", "DISCARD SEQUENCES"):
+                sequences.discard(self._sequences)
             return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [], parameter_status=status)
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)

@@ -4769,6 +4769,45 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select greatest(2, 1.5::real) as r, least(2.5, 3::real) as s, coalesce(1, 2.5::float8) as e",
         "drop table {t}",
     ],
+    # interval input: a number before a time is days ('-1 +02:03' was 02:02:59), a field
+    # given twice is 22007 ('1 day 1 day' was 2 days), fields past their 32 or 64 bits are
+    # 22015 / 22008 ('2147483648 days' was stored)
+    "interval input: days before a time, fields given twice, field overflow": [
+        "select interval '-1 +02:03' as a, interval '1 2:03' as b, interval '-1 days +02:03' as c",
+        "select '1 second 2 seconds'::interval", "select '10 milliseconds 20 milliseconds'::interval",
+        "select '5.5 seconds 3 milliseconds'::interval", "select '1:20:05 5 microseconds'::interval",
+        "select '1 day 1 day'::interval",
+        "select '1 week 1 day'::interval as a, '5 seconds 3 milliseconds'::interval as b, "
+        "'1 year 2 months 3 days 4 hours 5 minutes 6 seconds'::interval as c",
+        "select '1 day 02:00'::interval as a, '1.5 years'::interval as b, '1 decade 1 year'::interval as c",
+        "select interval '2147483648 years'", "select interval '2147483647 years'",
+        "select interval '2147483648 months'", "select interval '2147483648 days'",
+        "select interval '2147483647 weeks'", "select interval '2562047789 hours'",
+        "select interval '9223372036855 seconds'", "select interval '9223372036854775807 microseconds' as us",
+        "select interval '2147483647 days' as a, interval '-2147483648 days' as b",
+        "select interval '178956970 years 7 months' as a", "select interval '178956971 years'",
+        "select interval '1 2'", "select interval '5' as a, interval '-5' as b, interval '1 day ago' as c",
+    ],
+    # A derived table's column list longer than its columns was ignored ((TABLE t) AS s(a, b, c)
+    # answered t's columns) or SQLite's 42703 (PostgreSQL: 42P10)
+    "derived table column list longer than its columns": [
+        "create table {t} (f1 int2, f2 int)", "insert into {t} values (1, 2)",
+        "select * from (table {t}) as s (a, b, c)", "select * from (table {t}) as s (a, b)",
+        "select * from (table {t}) as s (a)", "select * from (select f1, f2 from {t}) as s (a, b, c)",
+        "select a from (table {t}) as s (a)", "select * from (select 1 union select 2) as s (a, b)",
+        "drop table {t}",
+    ],
+    # A sequence's `*` showed Sixfold's options column; CACHE 0 and RESTART below MINVALUE
+    # were accepted (22023); DISCARD SEQUENCES kept currval and lastval, and lastval
+    # answered for a dropped sequence (55000); COMMENT ON a missing sequence was accepted
+    "sequences: star, CACHE, RESTART bounds, DISCARD SEQUENCES, lastval after DROP": [
+        "create sequence {t}_s", "select last_value, is_called from {t}_s", "select * from {t}_s",
+        "create sequence {t}_c cache 0", "alter sequence {t}_s restart with 0",
+        "alter sequence {t}_s restart with 5", "select nextval('{t}_s')", "select currval('{t}_s')",
+        "discard sequences", "select currval('{t}_s')", "select lastval()", "select nextval('{t}_s')",
+        "select lastval()", "drop sequence {t}_s", "select lastval()",
+        "comment on sequence {t}_nope is 'x'",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
