@@ -579,6 +579,9 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     low = " ".join(what.lower().split())
     pre, post, arg = [], [], ""
     q = lambda v: v.replace("'", "''")  # noqa: E731
+    identity_kind = serials.identity_kinds(bare).get(col.strip('"').lower())
+    if identity_kind and (low.startswith("set default ") or low in ("drop default", "drop not null")):
+        raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" is an identity column', "42601")
     if low.startswith("set default "):
         given = what[len('set default'):].strip()
         try:
@@ -592,6 +595,15 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
                       re.IGNORECASE | re.DOTALL)
         if not gm:
             raise error_near("GENERATED")
+        if identity_kind:
+            raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" is already an identity column',
+                           "55000")
+        if pgtypes.column_oid(decl) not in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8):
+            raise SqlError("identity column type must be smallint, integer, or bigint", "22023")
+        if not any(r[0] for r in cat.rows('SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?',
+                                          (bare, col.strip('"')))):
+            raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" must be declared NOT NULL before '
+                           "identity can be added", "55000")
         opts = gm.group(2) or ""
         named = re.search(r"\bsequence\s+name\s+(\S+)", opts, re.IGNORECASE)
         seq = _table_name(named.group(1)) if named else f"{bare}_{col.strip(chr(34))}_seq"
