@@ -203,6 +203,20 @@ async def _scenario(world: World, inj: Injector, schedule: Schedule) -> None:
     await finish(world, schedule.seed)
 
 
+async def durable_commits(world: World, inj: Injector, count: int):
+    """For scripted scenarios: every node started, a writer opened, `count` commits made
+    durable and told to the oracle. Returns the writer."""
+    for n in world.node_names:
+        world.start_node(n)
+    assert await inj.ensure_writer()
+    writer = world.writers[world.current]
+    for _ in range(count):
+        world._mtr += 1
+        cpl = await writer.commit(world.changes(world._mtr))
+        world.oracle.on_outcome(Outcome(world._mtr, "durable", writer.epoch, cpl))
+    return writer
+
+
 async def finish(world: World, seed: int) -> None:
     """Stop the workload, let every commit get its outcome (bounded), close the writers,
     recover once more and hold every outcome against the final volume."""

@@ -18,18 +18,11 @@ import asyncio
 import pytest
 
 from sixfold.sim.oracle import Outcome
-from sixfold.sim.runner import calm_schedule, finish, simulate
+from sixfold.sim.runner import calm_schedule, durable_commits, finish, simulate
 
 
 async def _scenario(world, inj, _schedule, opened: dict) -> None:
-    for n in world.node_names:
-        world.start_node(n)
-    assert await inj.ensure_writer()
-    w1 = world.writers[world.current]
-    for _ in range(5):
-        world._mtr += 1
-        cpl = await w1.commit(world.changes(world._mtr))
-        world.oracle.on_outcome(Outcome(world._mtr, "durable", w1.epoch, cpl))
+    w1 = await durable_commits(world, inj, 5)
     lone = world.node_names[-1]
     for n in world.node_names[:-1]:
         world.net.cut(w1.writer_id, n)

@@ -15,19 +15,11 @@ import pytest
 
 
 from sixfold.constants import RECOVERY_RETRY_MS, RPC_TIMEOUT_MS
-from sixfold.sim.oracle import Outcome
-from sixfold.sim.runner import calm_schedule, finish, simulate
+from sixfold.sim.runner import calm_schedule, durable_commits, finish, simulate
 
 
 async def _scenario(world, inj, _schedule, seen: dict, heal_after_s: float | None) -> None:
-    for n in world.node_names:
-        world.start_node(n)
-    assert await inj.ensure_writer()
-    w1 = world.writers[world.current]
-    for _ in range(3):
-        world._mtr += 1
-        cpl = await w1.commit(world.changes(world._mtr))
-        world.oracle.on_outcome(Outcome(world._mtr, "durable", w1.epoch, cpl))
+    w1 = await durable_commits(world, inj, 3)
     world.crash_writer(w1.writer_id)
     name = world.new_writer_name()
     for n in world.node_names[:3]:
