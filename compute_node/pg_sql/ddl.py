@@ -585,7 +585,9 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     if low.startswith("set default "):
         given = what[len('set default'):].strip()
         try:
-            check_default_literal(sqlglot.parse_one(given, read="postgres"), decl, ctx)
+            parsed = sqlglot.parse_one(given, read="postgres")
+            _refuse_in_default(parsed)
+            check_default_literal(parsed, decl, ctx)
         except sqlglot.errors.ParseError:
             pass  # (the translation below says what is wrong)
         op, arg = "set_default", f"DEFAULT ({_expr_sqlite(given, ctx)})"
@@ -782,7 +784,7 @@ def _create_table(text, ctx):
     low = " ".join(text.lower().split())
     if re.search(r"\)\s*partition\s+by\b", low) or re.search(r"\binherits\s*\(", low) or " partition of " in low:
         raise SqlError("partitioned and inherited tables are not supported", "0A000")
-    if re.search(r"\bon\s+commit\s+(preserve\s+rows|delete\s+rows|drop)\s*;?\s*$", low) and not re.match(
+    if re.search(r"\bon\s+commit\s+(preserve\s+rows|delete\s+rows|drop)(\s*;?\s*$|\s+as\s)", low) and not re.match(
             r"create\s+((global|local)\s+)?(temp|temporary)\s", low):
         raise SqlError("ON COMMIT can only be used on temporary tables", "42P16")
     text, identity_options = serials.identity_options(text)
@@ -1167,6 +1169,8 @@ def _column_def(c: exp.ColumnDef, ctx, adding: bool = False, sequence: str | Non
     c = domains.column(c)  # a domain's column: its base type and its constraints
     name = _ident_sql(c.this)
     refuse_system_column_name(name)
+    if isinstance(c.args.get("kind"), exp.DataType) and c.args["kind"].this == exp.DataType.Type.UNKNOWN:
+        raise SqlError(f'column "{c.this.name}" has pseudo-type unknown', "42P16")
     kind = c.args.get("kind")
     constraints = list(c.args.get("constraints") or [])
     identity = serials.identity(c)
@@ -1280,6 +1284,22 @@ _NOT_COLLATABLE = frozenset({pgtypes.INT2, pgtypes.INT4, pgtypes.INT8, pgtypes.F
                              pgtypes.INTERVAL, pgtypes.UUID, pgtypes.JSON, pgtypes.JSONB, pgtypes.BYTEA})
 
 
+def _refuse_in_default(e: exp.Expression) -> None:
+    """What PostgreSQL does not allow in a DEFAULT: a subquery (0A000), an aggregate
+    (42803), a window function (42P20), a column reference (0A000). SQLite said "default
+    value of column [a] is not constant" (42000) for some and took an aggregate."""
+    for node in e.walk():
+        if isinstance(node, (exp.Subquery, exp.Select)):
+            raise SqlError("cannot use subquery in DEFAULT expression", "0A000")
+        if isinstance(node, exp.Window):
+            raise SqlError("window functions are not allowed in DEFAULT expressions", "42P20")
+        if isinstance(node, exp.AggFunc) and not isinstance(node.parent, exp.Window):
+            raise SqlError("aggregate functions are not allowed in DEFAULT expressions", "42803")
+        if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star) and \
+                node.name.lower() not in ("user", "current_role"):  # (sqlglot's columns for those two)
+            raise SqlError("cannot use column reference in DEFAULT expression", "0A000")
+
+
 # What a default's constant failing its column's input function raises, as PostgreSQL does
 # when the table is made (not at the first INSERT that takes the default)
 _INPUT_ERRORS = frozenset({"22P02", "22007", "22008", "22003", "22023"})
@@ -1307,6 +1327,12 @@ def _constraint_sql(k: exp.ColumnConstraint, ctx, type_text, column: str = "") -
     prefix = f"CONSTRAINT {_ident_sql(k.this)} " if k.args.get("this") is not None else ""
     if isinstance(kind, exp.DefaultColumnConstraint):
         e = kind.this
+        _refuse_in_default(e)
+        if isinstance(e, exp.Tuple):  # (100, 200) is a row; (100, ) can only be a trailing comma
+            if len(e.expressions) < 2:
+                raise SqlError('syntax error at or near ")"', "42601")
+            raise SqlError(f'column "{column}" is of type {pgtypes.pg_type_name(type_text)} but default expression '
+                           "is of type record", "42804")
         if isinstance(e, (exp.CurrentTimestamp,)) or (isinstance(e, exp.Anonymous) and e.name.lower() == "now"):
             if type_text and "with time zone" not in type_text and type_text.startswith("timestamp"):
                 return "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))"

@@ -453,6 +453,10 @@ def _compare_typed_column(cls, a: exp.Expression, b: exp.Expression) -> exp.Expr
         if isinstance(other, exp.Literal) and not other.is_string:
             continue
         k = exprtypes.kind(col)
+        decl = exprtypes.column_decl(col)
+        if decl and pgtypes.column_oid(decl) == pgtypes.NAME:  # name input keeps 63 bytes: compare so
+            conv = exp.Anonymous(this="pg_name", expressions=[other])
+            return cls(this=col, expression=conv) if col_first else cls(this=conv, expression=col)
         if k == "array":  # the other side in the column's stored form
             decl = exprtypes.column_decl(col)
             conv = exp.Anonymous(this="pg_stored", expressions=[other, exp.Literal.string(decl)])

@@ -4824,6 +4824,34 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t}_4 default values", "insert into {t}_4 default values", "select * from {t}_4 order by a",
         "insert into {t} (b) values ('x')", "select * from {t}", "drop table {t}_4", "drop table {t}",
     ],
+    # A name column compared with a literal longer than 63 bytes: PostgreSQL reads the
+    # literal as a name (truncated), so it matched the stored, truncated values; Sixfold
+    # compared the whole text (no row). DEFAULT (100, ) was accepted (42601), DEFAULT
+    # (100, 200) too (42804)
+    "name comparisons past 63 bytes; row defaults": [
+        "create table {t} (f1 name)",
+        "insert into {t} values ('1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890ABCDEFGHIJKLMNOPQR'), ('abc')",
+        "select count(*) as n from {t} where f1 = '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890ABCDEFGHIJKLMNOPQR'",
+        "select f1 from {t} where f1 < '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890ABCDEFGHIJKLMNOPQR' order by 1",
+        "select f1 from {t} where f1 <> '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890ABCDEFGHIJKLMNOPQR' order by 1",
+        ("select count(*) as n from {t} where f1 = %s",
+         ("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890ABCDEFGHIJKLMNOPQRS",)),
+        "create table {t}_e (i int default (100, ))", "create table {t}_f (i int default (100, 200))",
+        "drop table {t}",
+    ],
+    # DEFAULT with an aggregate was accepted (42803); with a subquery, a window function or
+    # a column reference it was SQLite's 42000 (0A000, 42P20, 0A000); a column of type
+    # unknown was made (42P16); ON COMMIT on CREATE TABLE ... AS of a regular table was
+    # accepted (42P16)
+    "what a DEFAULT may not hold; pseudo-type unknown; ON COMMIT of a regular table": [
+        "create table {t}_u (u unknown)", "create table {t}_a (a int default (avg(1)))",
+        "create table {t}_b (a int default (select 1))", "create table {t}_c (a int, b int default (a + 1))",
+        "create table {t}_d (a int default row_number() over ())",
+        "create table {t} (a int default 1 + 2, b text default 'x' || 'y', c text default current_user)",
+        "alter table {t} alter column a set default (select 2)", "alter table {t} alter column a set default max(1)",
+        "insert into {t} default values", "select a, b, c is not null as c from {t}",
+        "create table {t}_t(col) on commit delete rows as select 1", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
