@@ -105,6 +105,8 @@ def _cast(node: exp.Cast) -> exp.Expression:
             _check_literal_input(lit.this, t, to)
         if t == "XML":
             raise SqlError("type xml is not supported", "0A000")
+        if t in ("BIT", "VARBIT"):  # a bit string, not an integer: '0101'::bit(4) is 0101, 5::bit(4) is 0101
+            raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
         if values.converted_kind(to.sql("postgres").lower()) in network_types.KINDS:  # x::inet, x::macaddr ...
             return exp.Anonymous(this="pg_stored", expressions=[x, exp.Literal.string(to.sql("postgres").lower())])
         if t == "ARRAY":  # x::int[]: the array's stored form (each element checked)
