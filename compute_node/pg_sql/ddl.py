@@ -501,6 +501,13 @@ def alter(text, rest, ctx):
             if dm.group(2):  # IF EXISTS
                 return Statement(kind="noop", tag="ALTER TABLE", notice=("00000", f"{missing}, skipping"))
             raise SqlError(missing, "42703")
+        readers = views.column_readers(bare, None)  # (views naming the column: SQLite's own error says so)
+        if readers:
+            if (dm.group(5) or "").lower() == "cascade":
+                raise SqlError(f"DROP COLUMN ... CASCADE of a column view {readers[0]} reads through * is not "
+                               "supported", "0A000")
+            raise SqlError(f"cannot drop column {col.strip(chr(34))} of table {bare} because other objects depend "
+                           f"on it (view {readers[0]} reads it through *)", "2BP01")
         owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in serials.owned_sequences(bare, col.strip('"'))]
         return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
                   f"ALTER TABLE {table} DROP COLUMN {col}", *owned)
@@ -638,6 +645,10 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         except (sqlglot.errors.ParseError, ValueError):
             raise error_near(m.group(1).split()[0]) from None
         _refuse_unstored(new_type)
+        readers = views.column_readers(bare, col.strip('"'))
+        if readers:
+            raise SqlError(f"cannot alter type of a column used by a view or rule (view {readers[0]} reads "
+                           f'column "{col.strip(chr(34))}")', "0A000")
         if enums.token_of_type(decl) or enums.token_of_type(new_type):
             raise SqlError("changing a column's type to or from an enum type is not supported", "0A000")
         if decl.upper() == "INTEGER" and any(r[0] for r in cat.rows(

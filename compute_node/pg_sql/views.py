@@ -363,6 +363,46 @@ def dropped_with(relation: str, kind: str, cascade: bool,
             for name in order], ("00000", notice)
 
 
+def column_readers(table: str, column: str | None) -> list[str]:
+    """The views that read `column` of `table` (None: that read every column, through a
+    `*`): PostgreSQL records the columns a view reads when it is made (its `*` spelled out),
+    so DROP COLUMN of one is 2BP01 and ALTER COLUMN TYPE 0A000. A column named as the view
+    reads it from any table counts (a refusal, never a view changed under its readers)."""
+    from compute_node.pg_sql import table_as
+    from compute_node.pg_sql.queries import parse_one
+
+    cat = schema.current()
+    if cat is None or not cat.views():
+        return []
+    mats = table_as.matviews()
+    bare = table.lower()
+    out = []
+    for name, sql in sorted(cat.views().items()):
+        if name in mats or bare not in _relations_read(name, catalog.view_definition(sql), cat):
+            continue
+        try:
+            tree = parse_one(catalog.view_definition(sql).strip().rstrip(";"))
+        except SqlError:
+            continue
+        if any(_star_over(sel, bare) for sel in tree.find_all(exp.Select)) or column is not None and any(
+                c.name.lower() == column.lower() for c in tree.find_all(exp.Column)):
+            out.append(name)
+    return out
+
+
+def _star_over(sel: exp.Select, table: str) -> bool:
+    """Whether `sel`'s `*` or `t.*` takes the columns of `table`, one of its sources."""
+    frm = sel.args.get("from_") or sel.args.get("from")
+    sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
+    named = {s.alias_or_name.lower(): s for s in sources if isinstance(s, exp.Table) and s.name.lower() == table}
+    for item in sel.expressions:
+        if isinstance(item, exp.Star) and named:
+            return True
+        if isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and item.table.lower() in named:
+            return True
+    return False
+
+
 def _relations_read(name: str, definition: str, cat: schema.Catalog) -> frozenset[str]:
     """The tables and views a view's or materialized view's query (PostgreSQL's text) reads,
     by lower-case name, once per schema version."""

@@ -4855,6 +4855,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} default values", "select a, b, c is not null as c from {t}",
         "create table {t}_t(col) on commit delete rows as select 1", "drop table {t}",
     ],
+    # DROP COLUMN of a column a view reads through `*` was accepted, and the view then showed
+    # the other columns (PostgreSQL: 2BP01, the view's `*` is spelled out when made); ALTER
+    # COLUMN TYPE of a column a view reads was accepted (0A000)
+    "DROP COLUMN and ALTER COLUMN TYPE under a view": [
+        "create table {t} (a int, b int, c int)", "insert into {t} values (1, 2, 3)",
+        "create view {t}_v as select * from {t}", "create view {t}_w as select a, c from {t}",
+        "alter table {t} drop column b", "alter table {t} drop column c",
+        "alter table {t} alter column c type bigint", "alter table {t} alter column a type bigint",
+        "select * from {t}_v", "select * from {t}_w", "drop view {t}_v",
+        "alter table {t} drop column b", "alter table {t} alter column c type bigint", "select * from {t}_w",
+        "drop view {t}_w", "alter table {t} alter column c type bigint", "select * from {t}", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
