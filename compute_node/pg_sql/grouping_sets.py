@@ -120,10 +120,27 @@ def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
     return e
 
 
+def _refuse_aliases_of_one_expression(sets: list[_Set], items: list[exp.Expression]) -> None:
+    """`SELECT g AS a1, g AS a2 ... GROUP BY a1, ROLLUP (a2)`: PostgreSQL groups by the two
+    result columns apart (a2 is NULL where only a1 is kept); the expansion here works by
+    expression, where they are one. Refused (0A000) rather than answered with a2 kept."""
+    by_key: dict[str, set[str]] = {}
+    for s in sets:
+        for e in s:
+            bare = e.unnest() if isinstance(e, exp.Paren) else e
+            if isinstance(bare, exp.Column) and not bare.table:
+                resolved = _resolved(e, items)
+                if resolved is not e:  # an alias of a result column
+                    by_key.setdefault(_key(resolved), set()).add(bare.name.lower())
+    if any(len(names) > 1 for names in by_key.values()):
+        raise SqlError("grouping sets over two result columns of the same expression are not supported", "0A000")
+
+
 def _union(sel: exp.Select, sets: list[_Set], distinct_sets: bool = False) -> exp.Expression:
     """`distinct_sets`: GROUP BY DISTINCT, each grouping set once (its first time)."""
     if any(e.find(exp.Window) is not None for e in sel.expressions):
         raise SqlError("window functions with ROLLUP, CUBE or GROUPING SETS are not supported", "0A000")
+    _refuse_aliases_of_one_expression(sets, sel.expressions)
     sets = [tuple(_resolved(e, sel.expressions) for e in s) for s in sets]
     if distinct_sets:
         seen: set[frozenset[str]] = set()
