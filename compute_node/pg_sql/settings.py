@@ -63,6 +63,9 @@ def output_setting(name: str, value: str) -> str:
         if v.lower() not in ("postgres", "iso_8601"):
             raise SqlError(f'invalid value for parameter "IntervalStyle": "{v}"', "22023")
         return v.lower()
+    if key == "search_path":
+        _refuse_search_path(value)
+        return value
     if key == "client_min_messages":
         if v.lower() not in _MESSAGE_LEVELS:
             raise SqlError(f'invalid value for parameter "client_min_messages": "{v}"', "22023")
@@ -85,6 +88,27 @@ def output_setting(name: str, value: str) -> str:
                            "exact digits (as 1 to 3 do)", "0A000")
         return str(n)
     return value
+
+
+def _refuse_search_path(value: str) -> None:
+    """Sixfold keeps every object in public and resolves unqualified names there whatever
+    search_path says, so a path whose first existing schema is not public (`notme`,
+    `pg_catalog, public`) is refused (0A000) rather than answered from public where
+    PostgreSQL would say 42P01 or look in another schema first. An empty path (pg_dump's,
+    which then qualifies every name) and DEFAULT are taken."""
+    text = value.strip()
+    if text.lower() in ("", "default", "''", '""'):
+        return
+    names = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        names.append(part[1:-1].replace('""', '"') if part.startswith('"') and part.endswith('"')
+                     else part.strip("'").lower())
+    existing = [n for n in names if n in ("public", "pg_catalog")]
+    if names and (not existing or existing[0] != "public"):
+        raise SqlError(f'search_path "{text}" is not supported: Sixfold keeps every object in public, which must '
+                       "be the first existing schema of the path", "0A000")
 
 
 # client_min_messages' levels, lowest first (a client is sent what is at or above its own).

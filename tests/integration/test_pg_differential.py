@@ -4875,6 +4875,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select g as a1, count(*) as n from generate_series(1, 3) g group by rollup(a1) order by 1",
         "select g as a1, g + 1 as a2 from generate_series(1, 3) g group by a1, rollup(a2) order by 1, 2",
     ],
+    # search_path was taken and not applied: after SET search_path = notme, unqualified
+    # names still resolved in public and current_schema said public (PostgreSQL: 42P01,
+    # NULL). A path whose first existing schema is not public is refused now
+    "search_path without public first is refused": [
+        "create table {t} (a int)", "insert into {t} values (1)",
+        "set search_path = notme", "reset search_path", "set search_path = pg_catalog, public",
+        "reset search_path", "set search_path = pg_catalog", "reset search_path",
+        "set search_path = \"$user\", public", "select current_schema", "select a from {t}",
+        "set search_path = myschema, public", "select a from {t}", "set search_path to default",
+        "select pg_catalog.set_config('search_path', '', false) as s", "reset search_path",
+        "select current_schema", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -4932,6 +4944,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    **{("search_path without public first is refused", piece):
+       "a search_path whose first existing schema is not public is refused (0A000): every object is in public"
+       for piece in ("search_path = notme", "search_path = pg_catalog")},
     ("grouping sets over two aliases of one expression", "g as alias2"):
         "grouping sets over two result columns of the same expression are refused (0A000)",
     **{("RETURNING of a FROM source; array_position, array_remove, array_agg of arrays, ARRAY[]", piece):
