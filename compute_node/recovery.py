@@ -92,8 +92,22 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
         return all(has_write_quorum(nodes, answered) for nodes in placements)
 
     for attempt in range(RECOVERY_ATTEMPTS_MAX):
-        # 1. What epoch is the volume at, and how many PGs does it have?
-        alive = await _probe(stubs, volume, write_quorum_everywhere, window)
+        # 1. What epoch is the volume at, and how many PGs does it have? Whatever the answers
+        # say about the volume's size, they must be a write quorum: a node that lost its disk
+        # reports no PG at all, and a recovery planned from it alone would reuse an epoch and
+        # truncate everything (a simulated power cut with only that node back did exactly that).
+        probe = await _gather_quorum(
+            {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=window.rpc_timeout_s())
+             for n, s in stubs.items()},
+            write_quorum_everywhere, RECOVERY_STRAGGLER_GRACE_MS / 1000)
+        alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
+        if not write_quorum_everywhere(set(alive)):
+            last_error = QuorumUnavailable(
+                f"recovery needs {W_QUORUM_COUNT} segments of every PG to answer; {len(alive)} of {len(stubs)} "
+                f"nodes did ({', '.join(sorted(alive)) or 'none'}); the others: {_silent(probe, alive)}")
+            if await window.again(str(last_error)):
+                continue
+            raise last_error
         epoch = next_epoch([r.epoch for r in alive.values()]
                            + [t.epoch for r in alive.values() for t in r.truncations])
         pg_count = max(r.pg_count for r in alive.values())
@@ -111,9 +125,8 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
             log.info("recovery attempt %d: %s; retrying with a newer epoch", attempt + 1, last_error)
             continue
         if not write_quorum_everywhere(set(ok)):
-            failed = "; ".join(f"{n}: {_reason(r)}" for n, r in sorted(fenced.items()) if n not in ok)
             last_error = QuorumUnavailable(f"fencing at epoch {epoch} reached {len(ok)} nodes: fewer than "
-                                           f"{W_QUORUM_COUNT} segments of some PG ({failed})")
+                                           f"{W_QUORUM_COUNT} segments of some PG ({_silent(fenced, ok)})")
             if await window.again(str(last_error)):
                 continue
             raise last_error
@@ -176,9 +189,10 @@ async def recover_volume(stubs: dict[str, pb_grpc.StorageNodeStub], geometry: Ge
 
 class _RetryWindow:
     """Recovery found fewer than a write quorum of some PG answering (its probe, its
-    fence or its truncation): it asks again after a backoff (doubling to 1 s) for
+    fence or its truncation): it starts over after a backoff (doubling to 1 s) for
     RECOVERY_RETRY_MS from the first shortfall, then gives up. Bounded: every wait ends
-    within the window, and a retry's RPCs get at most what is left of it."""
+    within the window, a retry's RPCs get at most what is left of it, and the attempts
+    are RECOVERY_ATTEMPTS_MAX."""
 
     def __init__(self) -> None:
         self.give_up_at: float | None = None
@@ -202,36 +216,10 @@ class _RetryWindow:
         return True
 
 
-async def _probe(stubs: dict[str, pb_grpc.StorageNodeStub], volume: str, enough,
-                 window: _RetryWindow) -> dict[str, object]:
-    """Every node's segment state, once a write quorum of every PG answered; asked again
-    within `window` while the answers fall short, then QuorumUnavailable naming who
-    failed and how.
-
-    Whatever the answers say about the volume's size, they must be a write quorum: a node
-    that lost its disk reports no PG at all, and a recovery planned from it alone would
-    reuse an epoch and truncate everything (a simulated power cut with only that node back
-    did exactly that)."""
-    for _ in range(1 + int(RECOVERY_RETRY_MS / RECOVERY_RETRY_BACKOFF_MS)):  # the window ends it sooner
-        probe = await _gather_quorum(
-            {n: s.GetSegmentState(pb.SegmentStateRequest(volume=volume), timeout=window.rpc_timeout_s())
-             for n, s in stubs.items()},
-            enough, RECOVERY_STRAGGLER_GRACE_MS / 1000)
-        alive = {n: r for n, r in probe.items() if not isinstance(r, Exception)}
-        if enough(set(alive)):
-            return alive
-        failed = "; ".join(f"{n}: {_reason(r)}" for n, r in sorted(probe.items()) if n not in alive)
-        why = (f"recovery needs {W_QUORUM_COUNT} segments of every PG to answer; {len(alive)} of {len(stubs)} "
-               f"nodes did ({', '.join(sorted(alive)) or 'none'}); the others: {failed}")
-        if not await window.again(why):
-            break
-    raise QuorumUnavailable(why)
-
-
-def _reason(err: object) -> str:
-    if isinstance(err, grpc.aio.AioRpcError):
-        return f"{err.code().name} {err.details()}"
-    return repr(err)
+def _silent(results: dict[str, object], answered) -> str:
+    """The nodes of `results` that did not answer, each with its gRPC status or error."""
+    return "; ".join(f"{n}: {r.code().name} {r.details()}" if isinstance(r, grpc.aio.AioRpcError) else f"{n}: {r!r}"
+                     for n, r in sorted(results.items()) if n not in answered)
 
 
 async def _fetch_carry_over(stubs, volume: str, plan: RecoveryPlan) -> dict[int, tuple[int, bytes]]:

@@ -15,7 +15,6 @@ import base64
 import json
 import re
 
-from compute_node.pg_sql.sequences import IS_SEQUENCE_SQL
 from compute_node.pg_sql import schema
 from compute_node.pg_sql.lexing import error_near
 from sixfold.errors import SqlError
@@ -92,8 +91,7 @@ def statements(rest: str) -> list[str] | None:
     cat = schema.current()
     if m is None and seq is not None and cat is not None:  # (its description is not kept)
         name = _unquote(re.findall(r'"(?:[^"]|"")*"|[^.]+', seq.group(1))[-1])
-        if not cat.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND " + IS_SEQUENCE_SQL,
-                        (name,)):
+        if not cat.is_sequence(f'"{name}"'):
             raise SqlError(f'relation "{name}" does not exist', "42P01")
     if m is None:
         if re.match(r"^\s*on\s+(table|view|column)\b", rest, re.IGNORECASE):

@@ -802,13 +802,11 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, exp.Abs):
         return kind(e.this)
     if isinstance(e, exp.Nullif):  # nullif('a', 'b') is text, nullif('2024-01-01', d) a date
-        first = kind(e.this)
-        second = kind(e.expression)
+        first, second = kind(e.this), kind(e.expression)
         if first in NUMERIC and second in NUMERIC and first != second:  # the common type: nullif(2, 1.5) numeric
             return "float" if "float" in (first, second) else "num"
         if first != "unknown":
             return first
-        second = kind(e.expression)
         return "text" if second == "unknown" else second
     if isinstance(e, (exp.Round, exp.Floor, exp.Ceil, exp.Trunc)):
         inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float

@@ -460,7 +460,6 @@ def _compare_typed_column(cls, a: exp.Expression, b: exp.Expression) -> exp.Expr
             conv = exp.Anonymous(this="pg_name", expressions=[other])
             return cls(this=col, expression=conv) if col_first else cls(this=conv, expression=col)
         if k == "array":  # the other side in the column's stored form
-            decl = exprtypes.column_decl(col)
             conv = exp.Anonymous(this="pg_stored", expressions=[other, exp.Literal.string(decl)])
             return cls(this=col, expression=conv) if col_first else cls(this=conv, expression=col)
         if k not in _CONVERTED_KINDS:
@@ -1615,9 +1614,7 @@ def _refuse_returning_from_sources(stmt: exp.Expression) -> None:
     verb = "UPDATE ... FROM" if isinstance(stmt, exp.Update) else "DELETE ... USING"
     for item in ret.expressions:
         for node in item.walk():
-            if isinstance(node, (exp.Select, exp.Subquery)):
-                continue
-            if _inside_query(node, item):
+            if _inside_query(node, item):  # (a subquery's columns are its own)
                 continue
             what = None
             if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Column):
@@ -2806,7 +2803,6 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             exprtypes.freeze_values_kinds(sel, node, [c.alias_or_name for c in cols])
             return exp.Subquery(this=sel, alias=exp.TableAlias(this=alias.this.copy()))
         if isinstance(node, exp.Returning):
-            _refuse_returning_from_sources(node.parent)
             # RETURNING t.*: SQLite allows only the bare *
             for e in node.expressions:
                 if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
@@ -3542,7 +3538,6 @@ def _unicode_string(node: exp.UnicodeString) -> str:
 def _expand_returning_star(tree: exp.Insert | exp.Update | exp.Delete) -> None:
     """RETURNING * (or target.*) as the target table's columns, when the schema is known:
     the other items' types and scales are then known by position."""
-    _refuse_returning_from_sources(tree)
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     cat = schema.current()
     if not isinstance(target, exp.Table) or cat is None:
@@ -3825,7 +3820,6 @@ def _statement_forms(tree: exp.Expression) -> None:
                                         expressions=[exp.to_identifier(n, quoted=not n.islower()) for n, _ in
                                                      cols[:width]]))
     if isinstance(tree, exp.Delete) and tree.args.get("using"):
-        _refuse_returning_from_sources(tree)
         target = tree.this
         ref = target.alias_or_name
         inner = exp.select(exp.column("rowid", table=ref)).from_(target.copy())
@@ -4516,6 +4510,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
             raise SqlError(f'"{tree.this}" is not supported', "0A000")
         raise SqlError(f"{type(tree).__name__.upper()} statements are not supported", "0A000")
     tree = _fetch_with_ties(tree)
+    for dml in tree.find_all(exp.Update, exp.Delete):  # (before DELETE ... USING and `*` are rewritten)
+        _refuse_returning_from_sources(dml)
     _statement_forms(tree)
     _generated_insert_columns(tree)
     _default_markers(tree)
@@ -5187,9 +5183,7 @@ def _names_numeric_text_table(scan: str) -> bool:
 
 def _names_sequence(scan: str) -> bool:
     cat = schema.current()
-    return cat is not None and any(cat.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
-                                             (table, schema.SEQUENCE_MARKER_COLUMN))
-                                   for table in _TABLE_NAMED.findall(scan))
+    return cat is not None and any(cat.is_sequence(table) for table in _TABLE_NAMED.findall(scan))
 
 
 def _incomparable_on_fast_path(scan: str) -> bool:

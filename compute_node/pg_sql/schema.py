@@ -61,6 +61,13 @@ class Catalog:
             self._columns[key] = self.shared(key, fetch)
         return self._columns[key]
 
+    def is_sequence(self, table: str) -> bool:
+        """Whether `table` is a sequence (sequences.py: a one-row table with its options column)."""
+        key = table.lower() if not table.startswith('"') else table.strip('"')
+        return bool(self.shared("\x00sequence:" + key, lambda: tuple(
+            r[0] for r in self.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+                                     (key, SEQUENCE_MARKER_COLUMN)))))
+
     def primary_key(self, table: str) -> tuple[str, ...]:
         """The table's primary key columns in key order, () when it has none."""
         key = "pk:" + (table.lower() if not table.startswith('"') else table.strip('"'))

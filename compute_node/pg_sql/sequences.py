@@ -32,8 +32,7 @@ from compute_node.pg_sql import schema
 from compute_node.pg_sql.lexing import error_near, ident, sql_string as _lit
 from sixfold.errors import SqlError
 
-MARKER_COLUMN = "sixfold_sequence"
-assert MARKER_COLUMN == schema.SEQUENCE_MARKER_COLUMN
+MARKER_COLUMN = schema.SEQUENCE_MARKER_COLUMN
 # How a sequence's table is recognised in sqlite_master.sql (catalog.py)
 MARKER_SQL = f"{MARKER_COLUMN} TEXT NOT NULL)"
 IS_SEQUENCE_SQL = "sql LIKE '%" + MARKER_SQL + "'"

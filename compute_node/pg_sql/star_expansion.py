@@ -30,10 +30,11 @@ def _is_star(e: exp.Expression) -> bool:
     return isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
 
 
-is_star = _is_star  # (`*` or `t.*` in a select list, for row_values.py)
+is_star = _is_star  # (`*` or `t.*` in a select list, for row_values.py and views.py)
 
 
-def _sources(sel: exp.Select) -> list[exp.Expression]:
+def relations_of(sel: exp.Select) -> list[exp.Expression]:
+    """The relations a SELECT's FROM and JOINs name, in order."""
     frm = sel.args.get("from_") or sel.args.get("from")
     out = [frm.this] if frm is not None else []
     return out + [j.this for j in sel.args.get("joins") or []]
@@ -81,7 +82,7 @@ def _derived_names(src: exp.Expression) -> list[exp.Identifier] | None:
     renamed = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
     if any(_is_star(item) for item in body.expressions):
         # WITH d(a, b) AS (VALUES ...), which sqlglot reads as SELECT * FROM (VALUES ...)
-        inner = _sources(body)
+        inner = relations_of(body)
         if len(body.expressions) != 1 or len(inner) != 1 or not isinstance(inner[0], exp.Values):
             return None
         values = _values_names(inner[0])
@@ -109,7 +110,7 @@ def _width(term: exp.Expression) -> int | None:
         return None
     if not any(_is_star(i) for i in term.expressions):
         return len(term.expressions)
-    inner = _sources(term)  # VALUES in a WITH, which sqlglot reads as SELECT * FROM (VALUES ...)
+    inner = relations_of(term)  # VALUES in a WITH, which sqlglot reads as SELECT * FROM (VALUES ...)
     if len(term.expressions) == 1 and isinstance(term.expressions[0], exp.Star) and len(inner) == 1 and \
             isinstance(inner[0], exp.Values):
         return len(_values_names(inner[0]) or [])
@@ -142,11 +143,9 @@ def _table_names(src: exp.Expression) -> list[exp.Identifier] | None:
 
 def _is_sequence(src: exp.Expression) -> bool:
     """A sequence (sequences.py): its `*` is PostgreSQL's three columns, not Sixfold's fourth."""
-    names = _table_names(src) if isinstance(src, exp.Table) else None
     cat = schema.current()
-    return names is not None and cat is not None and bool(cat.query(
-        "SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
-        (src.name if src.this.quoted else src.name.lower(), schema.SEQUENCE_MARKER_COLUMN)))
+    return cat is not None and isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and \
+        not src.db and cat.is_sequence(src.name if not src.this.quoted else f'"{src.name}"')
 
 
 def _source_name(src: exp.Expression) -> exp.Identifier | None:
@@ -174,7 +173,7 @@ def _spell_out_select(sel: exp.Select) -> None:
     if any(_merging(j) for j in sel.args.get("joins") or []):
         _spell_out_merged(sel)
         return
-    sources = _sources(sel)
+    sources = relations_of(sel)
     names = [_source_name(s) for s in sources]
     columns = [_derived_names(s) if n is not None else None for s, n in zip(sources, names)]
     if not any(c is not None for c in columns) and all(_is_star(e) for e in items) and \
@@ -211,7 +210,7 @@ def _spell_out_merged(sel: exp.Select) -> None:
     JOIN), then the left side's other columns, then the right side's (SQLite keeps the
     left table's order, the merged column where the left table has it). Left as it is
     when a source's columns are not all known or a merged name is not one column."""
-    sources = _sources(sel)
+    sources = relations_of(sel)
     names = [_source_name(s) for s in sources]
     if any(n is None for n in names) or len({n.name for n in names}) != len(names):
         return
@@ -281,7 +280,7 @@ def spell_out(tree: exp.Expression) -> None:
 def spelled_columns(sel: exp.Select, item: exp.Expression) -> list[exp.Column] | None:
     """The columns a `*` or `t.*` of `sel`'s select list stands for, each qualified by its
     source; None when a source's columns are not known (a function, an unnamed source)."""
-    sources = _sources(sel)
+    sources = relations_of(sel)
     names = [_source_name(s) for s in sources]
     if any(n is None for n in names) or any(isinstance(j, exp.Join) and _merging(j) for j in
                                             sel.args.get("joins") or []):

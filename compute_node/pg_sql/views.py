@@ -23,7 +23,7 @@ import re
 import apsw
 from sqlglot import exp
 
-from compute_node.pg_sql import catalog, exprtypes, schema
+from compute_node.pg_sql import catalog, exprtypes, schema, star_expansion
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.statement import SessionContext
@@ -378,10 +378,11 @@ def column_readers(table: str, column: str | None) -> list[str]:
     bare = table.lower()
     out = []
     for name, sql in sorted(cat.views().items()):
-        if name in mats or bare not in _relations_read(name, catalog.view_definition(sql), cat):
+        definition = catalog.view_definition(sql)
+        if name in mats or bare not in _relations_read(name, definition, cat):
             continue
         try:
-            tree = parse_one(catalog.view_definition(sql).strip().rstrip(";"))
+            tree = parse_one(definition.strip().rstrip(";"))
         except SqlError:
             continue
         if any(_star_over(sel, bare) for sel in tree.find_all(exp.Select)) or column is not None and any(
@@ -392,15 +393,10 @@ def column_readers(table: str, column: str | None) -> list[str]:
 
 def _star_over(sel: exp.Select, table: str) -> bool:
     """Whether `sel`'s `*` or `t.*` takes the columns of `table`, one of its sources."""
-    frm = sel.args.get("from_") or sel.args.get("from")
-    sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or []]
-    named = {s.alias_or_name.lower(): s for s in sources if isinstance(s, exp.Table) and s.name.lower() == table}
-    for item in sel.expressions:
-        if isinstance(item, exp.Star) and named:
-            return True
-        if isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and item.table.lower() in named:
-            return True
-    return False
+    named = {s.alias_or_name.lower() for s in star_expansion.relations_of(sel)
+             if isinstance(s, exp.Table) and s.name.lower() == table}
+    return bool(named) and any(star_expansion.is_star(item) and (isinstance(item, exp.Star) or item.table.lower()
+                                                                in named) for item in sel.expressions)
 
 
 def _relations_read(name: str, definition: str, cat: schema.Catalog) -> frozenset[str]:

@@ -4687,6 +4687,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set v = v + 1 from {t}_s s where {t}.id = s.k returning {t}.id, s.w",
         "update {t} set v = v + 1 from {t}_s s where {t}.id = s.k returning id, w",
         "delete from {t} using {t}_s s where {t}.id = s.k returning *",
+        "with u as (update {t} set v = v + 1 from {t}_s s where {t}.id = s.k returning *) select * from u",
         "select array_position(array['a', null, 'b'], null) as p, array_position(array[1, 2], null) as q",
         "select array_position(array[1.0, 2.1], 2.1) as a, array_position(array[1.0, 2.0], 2) as b",
         "select array_remove(array[1.0, 2.1, 3.3], 1) as r, array_positions(array[1.0, 1, 2], 1) as ps",
