@@ -243,6 +243,8 @@ def pg_array_any(x, arr):
     elements = _elements(arr)
     if elements is None:
         return None
+    if not elements:
+        return 0  # (NULL = ANY ('{}') is false)
     seen_null = x is None
     for e in elements:
         eq = _equal(e, x)
@@ -251,6 +253,52 @@ def pg_array_any(x, arr):
         if eq is None:
             seen_null = True
     return None if seen_null else 0
+
+
+_QUANTIFIED = {"=": lambda c: c == 0, "<>": lambda c: c != 0, "<": lambda c: c < 0, "<=": lambda c: c <= 0,
+               ">": lambda c: c > 0, ">=": lambda c: c >= 0}
+
+
+@_guard
+def pg_array_quantified(x, arr, op, every):
+    """x op ANY (arr) (every 0) / x op ALL (arr) (every 1), SQL's three-valued answer: ANY
+    true on a true comparison, ALL false on a false one, else NULL if one was NULL; an
+    empty array is false for ANY, true for ALL whatever x is. Numbers only (their order is
+    the same here as in PostgreSQL); any other element is refused."""
+    elements = _elements(arr)
+    if elements is None:
+        return None
+    if not elements:
+        return int(bool(every))
+    if op in ("=", "<>"):
+        return _quantified_equal(x, elements, op == "=", bool(every))
+    if x is not None and (isinstance(x, (str, bytes)) or any(
+            e is not None and not re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", e)
+            for e in elements)):
+        raise ArrayError("0A000", f"{op} {'ALL' if every else 'ANY'} over an array of other than numbers "
+                                  "is not supported")
+    seen_null = x is None
+    for e in elements:
+        if e is None or x is None:
+            seen_null = True
+            continue
+        holds = _QUANTIFIED[op](decimal.Decimal(repr(x) if isinstance(x, float) else x).compare(
+            decimal.Decimal(e.strip())))
+        if holds != bool(every):
+            return int(holds)
+    return None if seen_null else int(bool(every))
+
+
+def _quantified_equal(x, elements: list, equal: bool, every: bool):
+    seen_null = False
+    for e in elements:
+        eq = _equal(e, x)
+        if eq is None:
+            seen_null = True
+            continue
+        if (eq == equal) != every:
+            return int(not every)
+    return None if seen_null else int(every)
 
 
 @_guard
@@ -263,6 +311,18 @@ def pg_array_get(arr, index, kind):
         return None
     k = kind or _guess_kind(elements)
     return _typed(elements[i - 1], k)
+
+
+@_guard
+def pg_array_slice(arr, lo, has_lo, hi, has_hi):
+    """arr[lo:hi] (a bound not given: the array's own): the elements between, an empty
+    array when none are; NULL when a given bound is NULL."""
+    elements = _elements(arr)
+    if elements is None or has_lo and lo is None or has_hi and hi is None:
+        return None
+    first = max(int(lo), 1) if has_lo else 1
+    last = min(int(hi), len(elements)) if has_hi else len(elements)
+    return format_array(elements[first - 1:last] if first <= last else [])
 
 
 @_guard
@@ -352,6 +412,28 @@ def pg_string_to_array(text, delimiter, null_string=None):
     else:
         parts = text.split(str(delimiter))
     return format_array([None if null_string is not None and p == null_string else p for p in parts])
+
+
+def _order_key(e: str):
+    return 1 if e in ("t", "true") else 0 if e in ("f", "false") else decimal.Decimal(e.strip())
+
+
+@_guard
+def pg_array_cmp(a, b):
+    """-1, 0 or 1: arrays of numbers or booleans in PostgreSQL's order: element by element
+    (a NULL element after every value), then the shorter first."""
+    ea, eb = _elements(a), _elements(b)
+    if ea is None or eb is None:
+        return None
+    for x, y in zip(ea, eb):
+        if x is None or y is None:
+            if (x is None) != (y is None):
+                return 1 if x is None else -1
+            continue
+        kx, ky = _order_key(x), _order_key(y)
+        if kx != ky:
+            return -1 if kx < ky else 1
+    return (len(ea) > len(eb)) - (len(ea) < len(eb))
 
 
 @_guard
@@ -476,6 +558,9 @@ def register(conn: apsw.Connection) -> None:
         conn.create_scalar_function("pg_string_to_array", pg_string_to_array, nargs, **det)
     conn.create_scalar_function("pg_array_any", pg_array_any, 2, **det)
     conn.create_scalar_function("pg_array_get", pg_array_get, 3, **det)
+    conn.create_scalar_function("pg_array_quantified", pg_array_quantified, 4, **det)
+    conn.create_scalar_function("pg_array_slice", pg_array_slice, 5, **det)
+    conn.create_scalar_function("pg_array_cmp", pg_array_cmp, 2, **det)
     conn.create_scalar_function("array_length", pg_array_length, 2, **det)
     conn.create_scalar_function("cardinality", pg_cardinality, 1, **det)
     conn.create_scalar_function("pg_array_contains", pg_array_contains, 2, **det)

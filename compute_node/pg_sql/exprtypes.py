@@ -36,10 +36,11 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "to_timestamp": "timestamptz", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",
               "pg_get_serial_sequence": "text",
-              "pg_to_number": "num", "pg_numeric_math": "num", "scale": "int4", "min_scale": "int4",
-              "trim_scale": "num", "pg_numeric_scale": "int4", "array_replace": "array", "array_positions": "array",
-              "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int4",
-              "array_lower": "int4", "array_ndims": "int4", "pg_array_prepend": "array", "pg_to_date": "date",
+              "pg_to_number": "num", "pg_numeric_math": "num", "scale": "int", "min_scale": "int",
+              "trim_scale": "num", "pg_numeric_scale": "int", "array_replace": "array", "array_positions": "array",
+              "trim_array": "array", "array_fill": "array", "array_dims": "text", "array_upper": "int",
+              "cardinality": "int", "array_position": "int",
+              "array_lower": "int", "array_ndims": "int", "pg_array_prepend": "array", "pg_to_date": "date",
               "pg_to_timestamp_format": "timestamptz",
               "json_build_object": "json", "jsonb_build_object": "jsonb", "json_build_array": "json",
               "jsonb_build_array": "jsonb", "to_json": "json", "to_jsonb": "jsonb", "jsonb_agg": "jsonb",
@@ -51,6 +52,8 @@ _FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "sta
               "pg_jsonb_object": "jsonb", "jsonb_path_exists": "bool", "jsonb_path_match": "bool",
               "jsonb_path_query_array": "jsonb", "jsonb_path_query_first": "jsonb", "pg_jsonb_path_exists": "bool",
               "pg_jsonb_path_match": "bool", "pg_jsonb_path_array": "jsonb", "pg_jsonb_path_first": "jsonb",
+              "pg_array_contains": "bool", "pg_array_overlap": "bool", "pg_array_any": "bool",
+              "pg_array_quantified": "bool", "pg_jsonb_contains": "bool", "pg_array_slice": "array",
               **extensions.FUNCTION_KINDS,
               **more_functions.FUNCTION_KINDS, **temporal_functions.FUNCTION_KINDS}
 
@@ -577,7 +580,8 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return None
     if isinstance(e, exp.StringToArray):
         return "text"
-    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)):
+    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or isinstance(e, exp.Bracket) and len(
+            e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice):
         return array_element_kind(e.this)
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
         return array_element_kind(e.expressions[0])
@@ -603,7 +607,7 @@ def array_element_oid(e: exp.Expression) -> int | None:
     """The element type of arr[i] over an array column."""
     from compute_node.pg_sql import arrays
 
-    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
+    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column) and not isinstance(e.expressions[0], exp.Slice):
         elem = _array_element(e.this)
         return arrays.ELEMENTS[elem][0] if elem else None
     return None
@@ -654,7 +658,9 @@ def _null(e: exp.Expression) -> bool:
 ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
                 "text": "text", "varchar": "text"}
 
-_NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool",
+_NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool", exp.ArrayContainedBy: "bool",
+              exp.ArrayContainsAll: "bool", exp.ArrayOverlaps: "bool", exp.ArraySize: "int", exp.ArrayPosition: "int",
+              exp.JSONExtractScalar: "text", exp.JSONBExtractScalar: "text", exp.ArrayAgg: "array",
               exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ArrayPrepend: "array", exp.ArrayToString: "text",
               exp.ToNumber: "num", exp.StrToDate: "date",
               exp.StrToTime: "timestamptz", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
@@ -738,6 +744,9 @@ def _kind(e: exp.Expression) -> str:
             len(e.expressions) == 3 and str(e.expressions[2].this) in ("0", "2")):  # doc -> key: json / jsonb
         doc = kind(e.this if not isinstance(e, exp.Anonymous) else e.expressions[0])
         return doc if doc in ("json", "jsonb") else ""
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("pg_json_get", "pg_json_path") and \
+            len(e.expressions) == 3 and str(e.expressions[2].this) in ("1", "3"):
+        return "text"  # doc ->> key
     if isinstance(e, exp.Literal):
         if e.is_string:
             return "unknown"
@@ -751,6 +760,8 @@ def _kind(e: exp.Expression) -> str:
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists, exp.NullSafeEQ,
                       exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike, exp.LogicalOr, exp.LogicalAnd)):
         return "bool"  # (bool_or / bool_and / every are booleans too)
+    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice):
+        return kind(e.this)  # arr[lo:hi]: an array
     if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
         elem = _array_element(e.this)  # arr[i]: the element's kind
         return ELEMENT_KIND.get(elem or "", "")
@@ -905,6 +916,11 @@ def int_hint(e: exp.Expression) -> str:
 _WIDTH_RANK = {"int2": 0, "int4": 1, "int8": 2}
 
 
+_INT4_FUNCTIONS = frozenset({"num_nulls", "num_nonnulls", "scale", "min_scale", "pg_numeric_scale", "cardinality",
+                             "array_upper", "array_lower", "array_ndims", "array_length", "array_position",
+                             "jsonb_array_length", "json_array_length"})
+
+
 def int_width(e: exp.Expression) -> str:
     """'int2', 'int4' or 'int8': the integer type of an integer expression ('' unknown)."""
     while isinstance(e, (exp.Paren, exp.Alias)):
@@ -920,7 +936,8 @@ def int_width(e: exp.Expression) -> str:
         return int_width(e.this.expressions[0])  # a scalar subquery: its column's
     if isinstance(e, (exp.Length, exp.StrPosition, exp.BitLength, exp.WidthBucket)):  # length(), position(): integer
         return "int4"
-    if isinstance(e, exp.Anonymous) and e.name.lower() in ("num_nulls", "num_nonnulls"):
+    if isinstance(e, exp.Anonymous) and e.name.lower() in _INT4_FUNCTIONS or isinstance(
+            e, (exp.ArraySize, exp.ArrayPosition)):
         return "int4"
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("gcd", "lcm") and len(e.expressions) == 2:
         a, b = int_width(e.expressions[0]), int_width(e.expressions[1])  # gcd(int, int) is an int

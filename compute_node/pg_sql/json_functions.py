@@ -78,9 +78,28 @@ def pg_json_get(doc, key, mode):
     if mode >= AS_WRITTEN:
         return _found_as_written(_raw_step(_as_text(doc), key, typed=True), mode - AS_WRITTEN)
     value = _load(doc)
+    if isinstance(key, int) and not isinstance(value, (list, dict)):
+        value = [value]  # a jsonb scalar is an array of one for -> (not for #>): '"s"' -> 0 is "s"
     if isinstance(value, list) != isinstance(key, int):
         return None
     return _found(_step(value, key), mode)
+
+
+_JSONB_KINDS = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+
+
+def pg_jsonb_scalar(doc, want: str, target: str):
+    """jsonb::numeric / ::int / ::float8 (want "number") or ::boolean (want "boolean"): the
+    number's text or true/false, for the cast to read; any other jsonb is 22023."""
+    if doc is None:
+        return None
+    value = _load(doc)
+    if want == "boolean" and isinstance(value, bool):
+        return "true" if value else "false"
+    if want == "number" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return values._json_text(Decimal(value))
+    found = _JSONB_KINDS.get(type(value), "numeric")
+    raise apsw.SQLError(f"[22023] cannot cast jsonb {found} to type {target}")
 
 
 def pg_json_path(doc, path, mode):
@@ -137,12 +156,23 @@ def _found_as_written(raw, as_text: int):
 
 
 def _contains(a, b) -> bool:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return all(k in a and _contains(a[k], v) for k, v in b.items())
-    if isinstance(a, list) and isinstance(b, list):
-        return all(any(_contains(x, y) for x in a) for y in b)
+    """a @> b as jsonb's containment: an object's every key with a value the other's
+    contains, an array's every scalar among the other's scalars and every container
+    contained by one of its containers; scalars equal; at the top level only, an array
+    contains a scalar that is one of its elements."""
     if isinstance(a, list) and not isinstance(b, (dict, list)):
-        return any(_same_scalar(x, b) for x in a)
+        return any(_same_scalar(x, b) for x in a if not isinstance(x, (dict, list)))
+    return _deep_contains(a, b)
+
+
+def _deep_contains(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(k in a and _deep_contains(a[k], v) for k, v in b.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return all(any(_deep_contains(x, y) for x in a if isinstance(x, (dict, list)) == isinstance(y, (dict, list)))
+                   for y in b)
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return False
     return _same_scalar(a, b)
 
 
@@ -309,6 +339,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_json_get", pg_json_get, 3, **det)
     conn.create_scalar_function("pg_json_path", pg_json_path, 3, **det)
     conn.create_scalar_function("pg_jsonb_contains", pg_jsonb_contains, 2, **det)
+    conn.create_scalar_function("pg_jsonb_scalar", pg_jsonb_scalar, 3, **det)
     register_builders(conn)
 
 

@@ -107,6 +107,11 @@ def _cast(node: exp.Cast) -> exp.Expression:
             raise SqlError("type xml is not supported", "0A000")
         if t in ("BIT", "VARBIT"):  # a bit string, not an integer: '0101'::bit(4) is 0101, 5::bit(4) is 0101
             raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
+        source = exprtypes.kind(x)
+        if source in ("json", "jsonb"):
+            x = _from_json(x, source, t, to)
+            if t in _INT_TYPES:  # a jsonb number is a numeric: 2.5 rounds to 3
+                return to_int_call(x, _INT_BITS.get(t, 32), "num")
         if values.converted_kind(to.sql("postgres").lower()) in network_types.KINDS:  # x::inet, x::macaddr ...
             return exp.Anonymous(this="pg_stored", expressions=[x, exp.Literal.string(to.sql("postgres").lower())])
         if t == "ARRAY":  # x::int[]: the array's stored form (each element checked)
@@ -198,6 +203,22 @@ def _cast(node: exp.Cast) -> exp.Expression:
         raise SqlError(f"cast to type {to.sql('postgres').lower()} is not supported", "0A000")
     name = to.sql("postgres").lower() if to is not None else "?"
     raise SqlError(f"cast to type {name} is not supported", "0A000")
+
+
+_STRING_TYPES = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "NAME", "BPCHAR", "CITEXT", "JSON", "JSONB"}
+
+
+def _from_json(x: exp.Expression, source: str, t: str, to: exp.DataType) -> exp.Expression:
+    """What a json / jsonb value `x` casts from: PostgreSQL casts json only to strings and
+    jsonb, jsonb also to numbers (a jsonb number only) and boolean (a jsonb boolean only);
+    any other cast is 42846, a jsonb of the wrong kind 22023 when the row is read."""
+    if t in _STRING_TYPES:
+        return x
+    name = pgtypes.REGTYPE_NAMES.get(pgtypes.column_oid(to.sql("postgres").lower()), to.sql("postgres").lower())
+    if source == "jsonb" and (t in _INT_TYPES or t in _REAL_TYPES or t in _NUM_TYPES or t == "BOOLEAN"):
+        return exp.Anonymous(this="pg_jsonb_scalar", expressions=[
+            x, exp.Literal.string("boolean" if t == "BOOLEAN" else "number"), exp.Literal.string(name)])
+    raise SqlError(f"cannot cast type {source} to {name}", "42846")
 
 
 def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
@@ -814,6 +835,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if exprtypes.kind(arg) == "num":  # a numeric's text: 1.50 bytes keeps its scale
             return exp.Anonymous(this="pg_size_pretty", expressions=[_numeric_shown_text(arg)])
     if isinstance(node, _ORDERING):
+        compared = _array_comparison(node)
+        if compared is not None:
+            return compared
         _refuse_array_order(node)
     if isinstance(node, _EQUALITY) and any(_numeric_array(x) for x in (node.this, node.expression)):
         # ARRAY[1.50] = ARRAY[1.5]: their texts differ, their values do not
@@ -1179,6 +1203,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if {"json", "jsonb"} & {exprtypes.kind(node.this), exprtypes.kind(node.expression)}:
             return exp.Anonymous(this="pg_jsonb_contains", expressions=[node.this, node.expression])
         return exp.Anonymous(this="pg_array_contains", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ArrayContainedBy) and {"json", "jsonb"} & {
+            exprtypes.kind(node.this), exprtypes.kind(node.expression)}:
+        return exp.Anonymous(this="pg_jsonb_contains", expressions=[node.expression, node.this])
     arrayed = _array_node(node)
     if arrayed is not None:
         return arrayed
@@ -1522,6 +1549,8 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             shape, binary = _JSON_BUILD[name]
             if shape == "value" and len(args) != 1:
                 raise SqlError(f"function {name} takes one argument", "42883")
+            if shape == "value" and (exprtypes.kind(args[0]) == "unknown" or isinstance(args[0], exp.Null)):
+                raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
             hints = ",".join(_json_hint(a) for a in args)
             return exp.Anonymous(this="pg_json_build", expressions=[
                 exp.Literal.string(shape), exp.Literal.number(binary), exp.Literal.string(hints),
@@ -2123,6 +2152,12 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="array_length", expressions=[node.this, node.expression or exp.Literal.number(1)])
     if isinstance(node, exp.ArrayAppend):
         return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+        bounds = []  # a[lo:hi], a[lo:], a[:hi] (sqlglot leaves a slice's bounds as written)
+        for b in (node.expressions[0].this, node.expressions[0].expression):
+            bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [
+                to_int_call(b, 32, _int_source(b)), exp.Literal.number(1)]
+        return exp.Anonymous(this="pg_array_slice", expressions=[node.this, *bounds])
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         idx = node.expressions[0]  # sqlglot may have made PostgreSQL's 1-based subscript 0-based
         if node.meta.get(_ZERO_BASED) is False:
@@ -2131,6 +2166,10 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             one_based = exp.Literal.number(int(idx.this) + 1)
         else:
             one_based = exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
+        if not (isinstance(one_based, exp.Literal) and not one_based.is_string and
+                str(one_based.this).lstrip("-").isdigit() and abs(int(one_based.this)) < 1 << 31):
+            # a subscript is an integer: 1.5 rounds to 2, 3000000000 is 22003, as in PostgreSQL
+            one_based = to_int_call(one_based, 32, _int_source(idx))
         if isinstance(node.this, exp.Column) and node.this.name.lower() in _VECTOR_COLUMNS and \
                 exprtypes.column_decl(node.this) is None:
             # pg_index.indkey and its kin are int2vector / oidvector: their subscripts start
@@ -2196,8 +2235,10 @@ def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
         arr = arr.this
     if isinstance(arr, exp.Cast) and isinstance(arr.this, exp.Array):
         arr = arr.this
-    if not isinstance(arr, exp.Array):
+    if isinstance(arr, (exp.Select, exp.Subquery)):
         return None
+    if not isinstance(arr, exp.Array):
+        return quantified_over_array(node, arr, every)
     parts = [type(node)(this=exp.Paren(this=node.this.copy()), expression=exp.Paren(this=e.copy()))
              for e in arr.expressions]
     if not parts:
@@ -2206,6 +2247,15 @@ def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
     for p in parts[1:]:
         out = exp.And(this=out, expression=p) if every else exp.Or(this=out, expression=p)
     return exp.Paren(this=out)
+
+
+_COMPARISON_SIGNS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+
+
+def quantified_over_array(node: exp.Expression, arr: exp.Expression, every: bool) -> exp.Expression:
+    """`x op ANY (arr)` / `x op ALL (arr)` over an array value (arrays.pg_array_quantified)."""
+    return exp.Anonymous(this="pg_array_quantified", expressions=[
+        node.this, arr, exp.Literal.string(_COMPARISON_SIGNS[type(node)]), exp.Literal.number(int(every))])
 
 
 def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
@@ -2337,6 +2387,26 @@ def _statistical_aggregate(node: exp.Expression) -> exp.Expression:
     sc = exprtypes.scale(args[0]) if kinds[0] == "num" else 0 if kinds[0] == "int" else None
     mode = _aggregate_shown(node) + (str(sc) if sc is not None else "")
     return _aggregate("pg_numeric_variance", node, [args[0], exp.Literal.string(which), exp.Literal.string(mode)])
+
+
+def _array_comparison(node: exp.Expression) -> exp.Expression | None:
+    """a < b (<=, >, >=) over arrays of numbers or booleans, in PostgreSQL's array order
+    (arrays.pg_array_cmp); None for anything else (arrays of text are ordered by a
+    collation: refused)."""
+    if not isinstance(node, _ORDERINGS):
+        return None
+    sides = (node.this, node.expression)
+    kinds = [exprtypes.kind(x) for x in sides]
+    if "array" not in kinds or any(k not in ("array", "unknown") for k in kinds):
+        return None
+    oids = {_array_oid(x) for x, k in zip(sides, kinds) if k == "array"}
+    if len(oids) > 1 and None not in oids:  # integer[] < bigint[]: no such operator
+        left, right = (_type_name(_array_oid(x), "anyarray") for x in sides)
+        raise SqlError(f"operator does not exist: {left} {_COMPARISON_SIGNS[type(node)]} {right}", "42883")
+    if len(oids) != 1 or _element_group(oids.pop()) not in ("number", "bool"):
+        return None
+    return type(node)(this=exp.Anonymous(this="pg_array_cmp", expressions=list(sides)),
+                      expression=exp.Literal.number(0))
 
 
 def _refuse_array_order(node: exp.Expression) -> None:
@@ -2707,7 +2777,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, exp.Anonymous) and \
                 node.expression.name.lower() == "all" and len(node.expression.expressions) == 1:
             if isinstance(node, exp.EQ):  # sqlglot reads ALL (x) as a call
-                raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
+                return quantified_over_array(node, node.expression.expressions[0], True)
             return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[
                 node.this, node.expression.expressions[0]]))
         if quantified.over_subquery(node):
@@ -2728,7 +2798,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     return cond
                 if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
                     return exp.Not(this=cond)
-                raise SqlError("only = ANY and <> ALL over an array are supported", "0A000")
+                return quantified_over_array(node, arr, isinstance(node.expression, exp.All))
         if isinstance(node, exp.Anonymous) and node.name.lower() in catalog.SIZE_FUNCTIONS:
             return _relation_size(node, ctx)
         if isinstance(node, exp.Anonymous) and node.name.lower() == "pg_get_viewdef" and \
@@ -2996,10 +3066,14 @@ def _mark_subscripts(tree: exp.Expression) -> None:
     """Say of each `a[i]` whether sqlglot made its subscript 0-based (`i - 1`). It does
     that only to a subscript whose type it can tell is an integer (a literal, a cast),
     leaving the others (a column, a parameter) as written, 1-based; the one it changed
-    is a new node it did not annotate with a type, the ones it left keep theirs."""
+    is a new node it did not annotate with a type, the ones it left keep theirs. It looks
+    at the subscript only when the subscripted value's type is an array or unknown to it
+    (`3 || array[4]` it types as text: its subscript is left as written, unannotated)."""
     for b in tree.find_all(exp.Bracket):
         if len(b.expressions) == 1:
-            b.meta[_ZERO_BASED] = b.expressions[0].type is None
+            subscripted = b.this.type.this if b.this.type is not None else None
+            b.meta[_ZERO_BASED] = b.expressions[0].type is None and subscripted in (
+                None, exp.DataType.Type.UNKNOWN, exp.DataType.Type.ARRAY)
 
 
 def parse_one(pg_sql: str) -> exp.Expression:
@@ -3988,10 +4062,11 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
             return e if cut == inner.this else _rewrap(e, exp.Literal.string(cut))
         cut = exp.Anonymous(this="pg_name", expressions=[inner.copy()])
         return e if isinstance(inner, exp.Null) else _rewrap(e, cut)
+    inner = e.unalias() if isinstance(e, exp.Alias) else e
+    _check_container_assignment(inner, column, oid)
     if oid not in _LITERAL_TYPE:
         return e
     target, literal_type = exprtypes.OID_KIND[oid], _LITERAL_TYPE[oid]
-    inner = e.unalias() if isinstance(e, exp.Alias) else e
     try:
         stored_constant = _check_stored_constant(inner, table, column, oid)
     except SqlError as err:
@@ -4013,6 +4088,54 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
         return e
     raise SqlError(f'column "{column}" is of type {pgtypes.REGTYPE_NAMES.get(oid, target)} but expression is of '
                    f"type {exprtypes.type_label(inner)}", "42804")
+
+
+_CONTAINER_KINDS = ("json", "jsonb", "array")
+
+
+def _container_kind(oid: int | None) -> str | None:
+    from compute_node.pg_sql import arrays
+
+    return "array" if oid in arrays.ARRAY_OIDS else {pgtypes.JSON: "json", pgtypes.JSONB: "jsonb"}.get(oid)
+
+
+def _element_group(array_oid: int | None) -> str | None:
+    from compute_node.pg_sql import arrays
+
+    elem = arrays.ARRAY_OIDS.get(array_oid)
+    if elem in ("int2", "int4", "int8", "float4", "float8", "numeric", "oid"):
+        return "number"
+    return "text" if elem == "varchar" else elem
+
+
+def _type_name(oid: int | None, fallback: str) -> str:
+    from compute_node.pg_sql import arrays
+
+    if oid in arrays.ARRAY_OIDS:
+        return arrays.ELEMENTS[arrays.ARRAY_OIDS[oid]][2] + "[]"
+    return pgtypes.REGTYPE_NAMES.get(oid, fallback)
+
+
+def _check_container_assignment(inner: exp.Expression, column: str, oid: int | None) -> None:
+    """42804 for a json, jsonb or array value stored into a column of another kind but
+    text, and for a value of a scalar type (a string literal aside) stored into a json,
+    jsonb or array column: PostgreSQL has no assignment cast between them (json and
+    jsonb cast to each other)."""
+    target = _container_kind(oid)
+    source = exprtypes.kind(inner)
+    if target is None and oid in _LITERAL_TYPE and exprtypes.OID_KIND[oid] != "text" and source in _CONTAINER_KINDS:
+        pass
+    elif target is not None and (source in _STORED_KINDS or source in _CONTAINER_KINDS and source != target and
+                                 {source, target} != {"json", "jsonb"}):
+        pass
+    elif target == source == "array" and _element_group(_array_oid(inner)) not in (None, _element_group(oid)) and \
+            _element_group(oid) not in (None, "text"):
+        pass  # text[] into integer[] (integer[] into text[] or bigint[] is an assignment cast)
+    else:
+        return
+    got = _type_name(_array_oid(inner), "anyarray") if source == "array" else exprtypes.type_label(inner)
+    raise SqlError(f'column "{column}" is of type {_type_name(oid, "unknown")} but expression is of type {got}',
+                   "42804")
 
 
 def null_key_error(table: str, key: str) -> SqlError:
@@ -4796,10 +4919,16 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
+    if isinstance(inner, exp.ArrayAgg):
+        element = inner.this.this if isinstance(inner.this, exp.Order) else inner.this
+        if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
+            element = element.expressions[0]
+        return _array_of(element)
     if isinstance(inner, exp.StringToArray) or isinstance(inner, exp.Anonymous) and \
             inner.name.lower() in more_functions.TEXT_ARRAY_FUNCTIONS or type(inner).__name__ == "CurrentSchemas":
         return arrays.ELEMENTS["text"][1]
-    if isinstance(inner, exp.ArrayRemove):
+    if isinstance(inner, exp.ArrayRemove) or isinstance(inner, exp.Bracket) and isinstance(
+            inner.expressions[0], exp.Slice):
         return _array_oid(inner.this)
     if isinstance(inner, exprtypes.BRANCHING):  # coalesce(a, '{}'::int[]): the type its branches agree on
         oids = {_array_oid(b) for b in exprtypes.value_branches(inner)}
@@ -4886,7 +5015,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.BOOL  # a catalog relation's flag: 1/0 here, t/f on the wire
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Interval, exp.Extract, exp.TimestampTrunc,
                       exp.DateTrunc, exp.UnixToTime, exp.TimeToStr, exp.Sum, exp.Max, exp.Min, exp.Column)) or (
-            isinstance(e, exp.Anonymous) and e.name.lower() in ("age", "make_date", "to_timestamp")):
+            isinstance(e, exp.Anonymous) and e.name.lower() in ("age", "make_date", "to_timestamp")) or \
+            exprtypes.int_width(e) == "int4" and isinstance(e, (exp.Anonymous, exp.ArraySize, exp.ArrayPosition)):
         return exprtypes.oid(e)
     if isinstance(e, exp.Dot) and isinstance(e.this, exp.Identifier) and e.this.name.lower() == "pg_catalog":
         e = e.expression  # pg_catalog.f(...) is f(...)
@@ -4900,11 +5030,6 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.TIMESTAMP
     if isinstance(e, exp.Count):
         return t.INT8
-    if isinstance(e, exp.ArrayAgg):
-        inner = e.this.this if isinstance(e.this, exp.Order) else e.this
-        if isinstance(inner, exp.Distinct) and len(inner.expressions) == 1:
-            inner = inner.expressions[0]
-        return _array_of(inner)
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase, exp.CurrentSchema,
                       exp.CurrentVersion)):
         return t.NAME if not isinstance(e, exp.CurrentVersion) else t.TEXT
@@ -4967,13 +5092,14 @@ def _union_oid(oids: tuple[int | None, ...]) -> int | None:
 # --- the fast path ---------------------------------------------------------------------------
 _FAST_FIRST = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 _TYPED_LITERAL = re.compile(r"[A-Za-z_0-9\"]\s*''")
-_FAST_DENY_CHARS = re.compile(r"::|\$|~|\[|!|@|#|\?|\bE'|\\")
+# (|| merges jsonb and appends to arrays, && is array overlap, -> and ->> read json: the parser's)
+_FAST_DENY_CHARS = re.compile(r"::|\$|~|\[|!|@|#|\?|\bE'|\\|\|\||&&|->")
 _FAST_DENY_WORDS = re.compile(
     r"\b(?:like|ilike|similar|distinct\s+from|limit\s+all|cast|interval|array|lateral|only|fetch|for|"
     r"pg_\w+|information_schema|current_user|session_user|user|current_database|current_schema|"
     r"current_catalog|current_role|version|localtimestamp|localtime|current_time|current_date|generate_series|"
     r"set_config|nextval|currval|setval|extract|date_trunc|to_char|to_timestamp|to_date|age|"
-    r"string_agg|array_agg|any|some|window|over|public|position|substring|trim|overlay|"
+    r"string_agg|array_agg|any|some|all|window|over|public|position|substring|trim|overlay|"
     r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
     r"group|having|conflict|collate|tablesample)\b",  # (GROUP BY, HAVING: grouped_columns checks what they show)
     re.IGNORECASE)

@@ -30,7 +30,7 @@ from tests.integration.pg_expr_gen import WRONG, Generator, Query, classify, kno
 
 STATEMENT_TIMEOUT_MS = 5_000
 TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,
-             1700, 2950, 3802)
+             1700, 2950, 3802, 1000, 1005, 1007, 1016, 1021, 1022, 1231)  # (the last: arrays of those)
 
 
 class _AsText(psycopg.adapt.Loader):

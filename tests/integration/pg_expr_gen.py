@@ -2,7 +2,7 @@
 
 Hand-written probes found wrong answers at a steady rate; this finds them faster. Every
 expression is built for a kind of value (integer, numeric, float, text, boolean, date,
-timestamp, timestamptz, interval) from literals, the columns of one small table, casts,
+timestamp, timestamptz, interval, integer array, jsonb) from literals, the columns of one small table, casts,
 operators, functions, CASE, COALESCE and comparisons, so that most of them are valid SQL
 whose answer PostgreSQL defines; a quarter are put in a query's other clauses (ORDER BY,
 GROUP BY / HAVING, DISTINCT, joins, subqueries, window functions, set operations, LIMIT).
@@ -29,16 +29,19 @@ COLUMNS = {
     "i": ("ci", "int"), "b": ("cb", "bigint"), "s": ("cs", "smallint"), "n": ("cn", "numeric(20,4)"),
     "f": ("cf", "float8"), "r": ("cr", "real"), "t": ("ct", "text"), "o": ("co", "boolean"),
     "d": ("cd", "date"), "ts": ("cts", "timestamp"), "tz": ("ctz", "timestamptz"), "iv": ("civ", "interval"),
+    "a": ("ca", "int[]"), "j": ("cj", "jsonb"),
 }
 ROWS = [
     "(1, 7, 3000000000, 12, 2.50, 0.1, 1.5, 'apple', true, '2024-02-29', '2024-01-31 10:00:00', "
-    "'2024-03-10 01:30:00+00', '1 day 02:00:00')",
+    "'2024-03-10 01:30:00+00', '1 day 02:00:00', '{1,2,3}', '{\"a\": 1, \"b\": [1, 2, 3], \"c\": {\"d\": \"e\"}}')",
     "(2, -3, -1, -7, -0.125, -2.5, -0.25, 'Banana split', false, '2023-12-31', '2024-12-31 23:59:59.5', "
-    "'2024-01-01 00:00:00-05', '-3 mons')",
-    "(3, 0, 0, 0, 0, 0, 0, '', false, '2000-01-01', '1999-12-31 00:00:00', '2000-01-01 12:00:00+02', '00:00:00')",
-    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+    "'2024-01-01 00:00:00-05', '-3 mons', '{}', '[1, \"two\", null, {\"a\": 2}]')",
+    "(3, 0, 0, 0, 0, 0, 0, '', false, '2000-01-01', '1999-12-31 00:00:00', '2000-01-01 12:00:00+02', '00:00:00', "
+    "'{NULL,5}', '\"text\"')",
+    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
     "(5, 2147483647, 9223372036854775807, 32767, 123.456, 1e300, 3.4e38, 'A_b%c', true, '1970-01-01', "
-    "'2024-06-15 12:34:56.789', '2024-06-15 12:34:56.789+05:30', '1 year 2 mons 3 days 04:05:06.5')",
+    "'2024-06-15 12:34:56.789', '2024-06-15 12:34:56.789+05:30', '1 year 2 mons 3 days 04:05:06.5', '{7,7,-1,0}', "
+    "'{\"a\": null, \"n\": 2.50, \"t\": true}')",
 ]
 
 
@@ -82,14 +85,23 @@ LITERALS = {
     "tz": ["timestamptz '2024-01-01 10:00+02'", "timestamptz '2024-03-31 02:30:00Z'", "'2024-07-01 00:00-07'::timestamptz"],
     "iv": ["interval '1 day'", "interval '2 hours 30 minutes'", "interval '-1 month'", "interval '1 year 2 months'",
            "interval '0.5 seconds'", "interval '36 hours'", "'1 week'::interval"],
+    "a": ["array[1, 2, 3]", "'{}'::int[]", "'{1,NULL,3}'::int[]", "array[2, 2, 1]", "'{5}'::int[]",
+          "array[-1, 0]", "array[]::int[]", "'{2147483647}'::int[]"],
+    "j": ["'{\"a\": 1, \"b\": [1, 2]}'::jsonb", "'[1, \"x\", null]'::jsonb", "'\"str\"'::jsonb", "'3.5'::jsonb",
+          "'null'::jsonb", "'{}'::jsonb", "'[]'::jsonb", "'{\"a\": {\"b\": \"c\"}, \"n\": -0.50}'::jsonb",
+          "'true'::jsonb", "'[[1, 2], {\"a\": 1}]'::jsonb"],
 }
 NULLS = {"i": "NULL::int", "n": "NULL::numeric", "f": "NULL::float8", "t": "NULL::text", "o": "NULL::boolean",
-         "d": "NULL::date", "ts": "NULL::timestamp", "tz": "NULL::timestamptz", "iv": "NULL::interval"}
+         "d": "NULL::date", "ts": "NULL::timestamp", "tz": "NULL::timestamptz", "iv": "NULL::interval",
+         "a": "NULL::int[]", "j": "NULL::jsonb"}
 # Columns of each kind of value (several SQL types share a kind).
 KIND_COLUMNS = {"i": ["ci", "cb", "cs"], "n": ["cn"], "f": ["cf", "cr"], "t": ["ct"], "o": ["co"], "d": ["cd"],
-                "ts": ["cts"], "tz": ["ctz"], "iv": ["civ"]}
+                "ts": ["cts"], "tz": ["ctz"], "iv": ["civ"], "a": ["ca"], "j": ["cj"]}
 NUMERIC_KINDS = ("i", "n", "f")
 ORDERED_KINDS = ("i", "n", "f", "t", "d", "ts", "tz", "iv")
+JSON_KEYS = ["'a'", "'b'", "'n'", "'x'", "0", "1", "-1"]  # object keys and array indexes (-> and -)
+JSON_KEY_TESTS = ["? 'a'", "? 'x'", "?| array['x', 'n']", "?& array['a', 'b']"]
+JSON_PATHS = ["'{a}'", "'{b,1}'", "'{c,d}'", "'{1,a}'", "'{0}'", "'{}'"]
 BACKSLASH_PATTERNS = ["'%\\_%'", "'A\\_b%'", "'a\\_c'"]  # LIKE's default escape character
 TRUNC_UNITS = ["'year'", "'month'", "'day'", "'hour'", "'minute'", "'quarter'", "'week'"]
 EXTRACT_FIELDS = ["year", "month", "day", "hour", "minute", "second", "dow", "doy", "epoch", "quarter"]
@@ -355,6 +367,12 @@ class Generator:
             lambda d, tb: f"sign({e('i', d, tb)})",
             lambda d, tb: f"({e('i', d, tb)} {r.choice(['&', '|'])} {e('i', d, tb)})",
             lambda d, tb: f"char_length({e('t', d, tb)})",
+            lambda d, tb: f"{r.choice(['array_length', 'array_upper', 'array_lower'])}({e('a', d, tb)}, 1)",
+            lambda d, tb: f"cardinality({e('a', d, tb)})",
+            lambda d, tb: f"({e('a', d, tb)})[{e('i', 0, tb)}]",
+            lambda d, tb: f"array_position({e('a', d, tb)}, {e('i', d, tb)})",
+            lambda d, tb: f"jsonb_array_length({e('j', d, tb)})",
+            lambda d, tb: f"({e('j', d, tb)} ->> {r.choice(JSON_KEYS)})::int",
         ]
 
     def _n(self, d, tb):
@@ -368,6 +386,7 @@ class Generator:
             lambda d, tb: f"(-{e('n', d, tb)})",
             lambda d, tb: f"extract({r.choice(EXTRACT_FIELDS)} from {e(r.choice(['ts', 'd', 'iv']), d, tb)})",
             lambda d, tb: f"div({e('n', d, tb)}, {e('n', d, tb)})",
+            lambda d, tb: f"({e('j', d, tb)} {r.choice(['->', '->>'])} {r.choice(JSON_KEYS)})::numeric",
         ]
 
     def _f(self, d, tb):
@@ -396,6 +415,11 @@ class Generator:
                           f"{r.choice(['1', '2'])})",
             lambda d, tb: f"to_char({e(r.choice(['ts', 'd', 'tz']), d, tb)}, "
                           f"{r.choice([repr('YYYY-MM-DD'), repr('HH24:MI:SS'), repr('Mon DD YYYY'), repr('DDD')])})",
+            lambda d, tb: f"array_to_string({e('a', d, tb)}, {r.choice([repr(','), repr('')])}"
+                          f"{r.choice(['', ', ' + repr('*')])})",
+            lambda d, tb: f"({e('j', d, tb)} ->> {r.choice(JSON_KEYS)})",
+            lambda d, tb: f"({e('j', d, tb)} #>> {r.choice(JSON_PATHS)})",
+            lambda d, tb: f"jsonb_typeof({e('j', d, tb)})",
         ]
 
     def _o(self, d, tb):
@@ -413,6 +437,12 @@ class Generator:
             lambda d, tb: self._between(d, tb),
             lambda d, tb: self._in(d, tb),
             lambda d, tb: f"({e('t', d, tb)})::boolean",
+            lambda d, tb: f"({e('i', d, tb)} {r.choice(['=', '<>', '<', '>='])} {r.choice(['any', 'all'])}"
+                          f"({e('a', d, tb)}))",
+            lambda d, tb: f"({e('a', d, tb)} {r.choice(['@>', '<@', '&&', '=', '<>', '<', '>='])} {e('a', d, tb)})",
+            lambda d, tb: f"({e('j', d, tb)} {r.choice(['@>', '<@', '=', '<>', '<'])} {e('j', d, tb)})",
+            lambda d, tb: f"({e('j', d, tb)} {r.choice(JSON_KEY_TESTS)})",
+            lambda d, tb: f"({e('j', d, tb)} -> {r.choice(JSON_KEYS)})::boolean",
         ]
 
     def _compare(self, d, tb) -> str:
@@ -471,6 +501,42 @@ class Generator:
             lambda d, tb: f"(-{e('iv', d, tb)})",
             lambda d, tb: f"age({e('ts', d, tb)}, {e('ts', d, tb)})",
             lambda d, tb: f"({e('t', 0, tb)})::interval",
+        ]
+
+    def _a(self, d, tb):
+        e, r = self.expr, self.rng
+        return [
+            lambda d, tb: f"({e('a', d, tb)} || {e(r.choice(['a', 'i']), d, tb)})",
+            lambda d, tb: f"({e('i', d, tb)} || {e('a', d, tb)})",
+            lambda d, tb: f"{r.choice(['array_append', 'array_remove'])}({e('a', d, tb)}, {e('i', d, tb)})",
+            lambda d, tb: f"array_prepend({e('i', d, tb)}, {e('a', d, tb)})",
+            lambda d, tb: f"array_cat({e('a', d, tb)}, {e('a', d, tb)})",
+            lambda d, tb: f"array_replace({e('a', d, tb)}, {e('i', 0, tb)}, {e('i', d, tb)})",
+            lambda d, tb: f"array[{e('i', d, tb)}, {e('i', d, tb)}]",
+            lambda d, tb: f"({e('a', d, tb)})[{r.choice(['1:2', '2:', ':1', '0:9'])}]",
+            lambda d, tb: f"array_positions({e('a', d, tb)}, {e('i', d, tb)})",
+            lambda d, tb: f"(select array_agg(f2.{r.choice(KIND_COLUMNS['i'][:2])} order by f2.id) "
+                          f"from {TABLE} f2 where f2.id < {r.choice(['3', '6'])})",
+            lambda d, tb: f"string_to_array({r.choice([repr('1,2,,3'), repr('4'), repr('')])}, ',', '')::int[]",
+        ]
+
+    def _j(self, d, tb):
+        e, r = self.expr, self.rng
+        return [
+            lambda d, tb: f"({e('j', d, tb)} -> {r.choice(JSON_KEYS)})",
+            lambda d, tb: f"({e('j', d, tb)} #> {r.choice(JSON_PATHS)})",
+            lambda d, tb: f"({e('j', d, tb)} || {e('j', d, tb)})",
+            lambda d, tb: f"({e('j', d, tb)} - {r.choice(JSON_KEYS)})",
+            lambda d, tb: f"jsonb_build_object('k', {e(r.choice(['i', 'n', 't', 'o', 'j', 'd']), d, tb)})",
+            lambda d, tb: f"jsonb_build_array({e(r.choice(['i', 'f', 't', 'j']), d, tb)}, "
+                          f"{e(r.choice(['i', 'n', 'o', 'ts']), d, tb)})",
+            lambda d, tb: f"to_jsonb({e(r.choice(['i', 'n', 'f', 't', 'o', 'd', 'ts', 'tz', 'a']), d, tb)})",
+            lambda d, tb: f"jsonb_strip_nulls({e('j', d, tb)})",
+            lambda d, tb: f"jsonb_set({e('j', d, tb)}, {r.choice(JSON_PATHS)}, {e('j', d, tb)}"
+                          f"{r.choice(['', ', false'])})",
+            lambda d, tb: f"({e('t', 0, tb)})::jsonb",
+            lambda d, tb: f"(select jsonb_agg(f2.{r.choice(['ci', 'ct', 'cj', 'cn', 'cd'])} order by f2.id) "
+                          f"from {TABLE} f2)",
         ]
 
 
