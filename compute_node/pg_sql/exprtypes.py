@@ -97,13 +97,18 @@ def declared_parameters(oids: tuple[int, ...]):
         _DECLARED_PARAMS.reset(token)
 
 
+def parameter_number(e: exp.Expression) -> int | None:
+    """n of a parameter node ($n, or ?n once rewritten), else None."""
+    if isinstance(e, exp.Parameter) and isinstance(e.this, exp.Literal) and str(e.this.this).isdigit():
+        return int(e.this.this)
+    if isinstance(e, exp.Var) and str(e.this).startswith("?") and str(e.this)[1:].isdigit():
+        return int(str(e.this)[1:])
+    return None
+
+
 def parameter_oid(e: exp.Expression) -> int:
     """The declared type of a parameter node ($n, or ?n once rewritten), else 0."""
-    n = None
-    if isinstance(e, exp.Parameter) and isinstance(e.this, exp.Literal) and str(e.this.this).isdigit():
-        n = int(e.this.this)
-    elif isinstance(e, exp.Var) and str(e.this).startswith("?") and str(e.this)[1:].isdigit():
-        n = int(str(e.this)[1:])
+    n = parameter_number(e)
     oids = _DECLARED_PARAMS.get()
     return oids[n - 1] if n is not None and 0 < n <= len(oids) else 0
 

@@ -1549,8 +1549,12 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             shape, binary = _JSON_BUILD[name]
             if shape == "value" and len(args) != 1:
                 raise SqlError(f"function {name} takes one argument", "42883")
-            if shape == "value" and (exprtypes.kind(args[0]) == "unknown" or isinstance(args[0], exp.Null)):
+            untyped = [exprtypes.parameter_number(a) for a in args if exprtypes.parameter_number(a) is not None
+                       and not exprtypes.parameter_oid(a)]  # bound values of no declared type
+            if shape == "value" and (exprtypes.kind(args[0]) == "unknown" or isinstance(args[0], exp.Null) or untyped):
                 raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
+            if untyped:  # PostgreSQL cannot pick a type for an argument of type "any"
+                raise SqlError(f"could not determine data type of parameter ${untyped[0]}", "42P18")
             hints = ",".join(_json_hint(a) for a in args)
             return exp.Anonymous(this="pg_json_build", expressions=[
                 exp.Literal.string(shape), exp.Literal.number(binary), exp.Literal.string(hints),
@@ -2057,14 +2061,28 @@ def _compared(node: exp.Expression) -> bool:
     sel = item.parent
     if sel is None or item.arg_key != "expressions":
         return False
-    if sel.args.get("distinct") is not None:
-        return True
+    distinct = sel.args.get("distinct")
+    if distinct is not None and (distinct.args.get("on") is None or _distinct_on_names(sel, item)):
+        return True  # (DISTINCT ON compares its keys only: an item is one when a key names it)
     if sel.args.get("group") is not None and not _has_aggregate(item):
         return True
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
         p = p.parent
         if p.args.get("distinct") is not False:
+            return True
+    return False
+
+
+def _distinct_on_names(sel: exp.Select, item: exp.Expression) -> bool:
+    """Whether a DISTINCT ON key is `item`, by its output name or position."""
+    on = sel.args["distinct"].args["on"]
+    at = next((i for i, e in enumerate(sel.expressions) if e is item), None)
+    for key in on.expressions if isinstance(on, exp.Tuple) else [on]:
+        folded = exprtypes.signed_literal(key)
+        if folded is not None and folded.lstrip("-").isdigit() and at is not None and int(folded) == at + 1:
+            return True
+        if isinstance(key, exp.Column) and not key.table and key.name == item.alias_or_name:
             return True
     return False
 

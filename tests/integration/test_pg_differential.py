@@ -4891,7 +4891,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     # jsonb casts to numbers and booleans read any jsonb's text ('1'::jsonb::boolean was
     # true, '2.5'::jsonb::int 22P02); -> 0 of a jsonb scalar is the scalar; <@ of jsonb went
     # to the array operator (22P02); containment looked into nested arrays for a scalar;
-    # to_jsonb of an untyped literal answered (42804)
+    # to_jsonb of an untyped literal answered (42804), jsonb_build_array of an untyped
+    # parameter too (42P18)
     "jsonb casts, scalar subscripts and containment": [
         "select ('{\"a\": 2.5}'::jsonb -> 'a')::int as a, ('1e3'::jsonb)::bigint as b, ('-0.5'::jsonb)::smallint as c, "
         "('true'::jsonb)::boolean as d, ('1.5'::jsonb)::float8 as e, ('2.50'::jsonb)::numeric as f",
@@ -4911,6 +4912,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where (j -> 'a')::boolean", "select id from {t} where (j -> 'a')::int = 1",
         "select j ->> 'a' = 1 from {t}", "drop table {t}",
         "select to_jsonb('x')", "select to_json(null)", "select to_jsonb('x'::text) as a, to_json(null::int) as b",
+        ("select jsonb_build_array(%s, 1)", ("x",)), ("select to_jsonb(%s)", ("x",)),
+        ("select jsonb_build_object('a', %s::text) as a, jsonb_build_array(%s, 'y') as b", ("x", 5)),
     ],
     # Array subscripts took a bigint beyond int4 as no element (22003) and 1.5 as 1 (2),
     # and a column subscript of `3 || array[...]` as 0-based;
@@ -4938,6 +4941,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, a) select 12, array['1']", "update {t} set ts = (j ->> 'd')::timestamp where id = 1",
         "delete from {t} where a && array[5]", "select id from {t} order by id",
         "delete from {t} where 1 < all(a)", "select id from {t} order by id", "drop table {t}",
+    ],
+    # Under DISTINCT ON every result column was taken as compared (as under DISTINCT), so a
+    # numeric computed from a literal beyond 15 digits was a double: floor(x +
+    # 99999999999999999999.5) lost its last digits. Only the columns a key names are
+    # compared now
+    "DISTINCT ON shows the other columns' exact numbers": [
+        "create table {t} (id int, cn numeric(20,4))", "insert into {t} values (1, 2.50), (2, null), (3, 2.5)",
+        "select distinct on (id) id, floor(cn + 99999999999999999999.5) as v from {t} order by id",
+        "select distinct on (null::numeric) id, cn + 99999999999999999999.5 as v from {t} order by null::numeric, id",
+        "select count(*) from (select distinct on (v) id, coalesce(cn, 2.5) as v from {t} order by v, id) s",
+        "select count(*) from (select distinct on (2) id, coalesce(cn, 2.5) as v from {t} order by 2, id) s",
+        "drop table {t}",
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
