@@ -842,6 +842,8 @@ def _kind(e: exp.Expression) -> str:
         if inner == "interval":
             return inner
         return "float" if inner == "float" else "num" if inner in NUMERIC else ""
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("gcd", "lcm", "pg_gcd", "pg_lcm"):
+        return "num" if "num" in {kind(a) for a in e.expressions} else "int"
     if isinstance(e, exp.Anonymous):
         return _FUNC_KIND.get(e.name.lower(), "")
     if isinstance(e, exp.Log) and e.expression is not None:

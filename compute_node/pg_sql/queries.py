@@ -750,6 +750,25 @@ def _numeric_math_call(node: exp.Expression) -> exp.Expression | None:
         exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
 
 
+def _gcd_call(node: exp.Anonymous) -> exp.Expression:
+    """gcd / lcm of integers (the wider argument's type: gcd(-2147483648, 0) is 22003) or
+    of numerics (exact, the larger scale: gcd(0.000, 12.5) is 12.500), as PostgreSQL."""
+    name, args = node.name.lower(), list(node.expressions)
+    kinds = [exprtypes.kind(a) for a in args]
+    labels = ", ".join(exprtypes.type_label(a) for a in args)
+    if any(k not in ("int", "num", "unknown", "") for k in kinds):
+        raise SqlError(f"function {name}({labels}) does not exist", "42883")
+    if "num" in kinds:
+        return exp.Anonymous(this="pg_numeric_math", expressions=[
+            exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
+    widths = [exprtypes.int_width(a) for a in args]
+    if widths == ["int2", "int2"]:  # integer and bigint candidates, neither preferred
+        raise SqlError(f"function {name}({labels}) is not unique", "42725")
+    width = exprtypes.int_width(node)  # (before its arguments move to the call below)
+    raw = exp.Anonymous(this="pg_" + name, expressions=args)
+    return to_int_call(raw, _hint_bits(width), "int") if width in ("int2", "int4") else raw
+
+
 def _scale_call(node: exp.Anonymous) -> exp.Expression:
     """scale / min_scale / trim_scale of a numeric (an integer is one; nothing else is)."""
     name, arg = node.name.lower(), node.expressions[0]
@@ -950,6 +969,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Hex):  # to_hex(n): SQLite's hex() is of the value's text
         if exprtypes.kind(node.this) not in ("int", ""):
             raise SqlError(f"function to_hex({exprtypes.type_label(node.this)}) does not exist", "42883")
+        if exprtypes.int_width(node.this) == "int2":  # to_hex(integer) and to_hex(bigint) both take it
+            raise SqlError("function to_hex(smallint) is not unique", "42725")
         return exp.Anonymous(this="pg_to_hex", expressions=[
             node.this, exp.Literal.number(64 if exprtypes.int_width(node.this) == "int8" else 32)])
     if isinstance(node, exp.RegexpCount):
@@ -963,6 +984,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             raise SqlError(f"function {name[3:]}({exprtypes.type_label(node.this)}) does not exist", "42883")
         return _aggregate(name, node, [node.this])
     if isinstance(node, exp.Format):  # PostgreSQL's format(), not SQLite's printf
+        _refuse_untyped(node.expressions)
         return exp.Anonymous(this="pg_format", expressions=[
             _as_text(a, "t", "f") for a in [node.this, *node.expressions]])
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
@@ -1024,11 +1046,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
-    if isinstance(node, exp.Anonymous) and node.name.lower() in ("gcd", "lcm") and len(node.expressions) == 2 and \
-            exprtypes.int_width(node) in ("int2", "int4"):
-        # gcd(-2147483648, 0) is 2147483648: past an integer's range (22003), as in PostgreSQL
-        raw = exp.Anonymous(this="pg_" + node.name.lower(), expressions=list(node.expressions))
-        return to_int_call(raw, _hint_bits(exprtypes.int_width(node)), "int")
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("gcd", "lcm") and len(node.expressions) == 2:
+        return _gcd_call(node)
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
         name = "round" if isinstance(node, exp.Round) else "trunc"
         if exprtypes.kind(node.this) == "float":
@@ -1549,12 +1568,10 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
             shape, binary = _JSON_BUILD[name]
             if shape == "value" and len(args) != 1:
                 raise SqlError(f"function {name} takes one argument", "42883")
-            untyped = [exprtypes.parameter_number(a) for a in args if exprtypes.parameter_number(a) is not None
-                       and not exprtypes.parameter_oid(a)]  # bound values of no declared type
+            untyped = exprtypes.parameter_number(args[0]) is not None and not exprtypes.parameter_oid(args[0])
             if shape == "value" and (exprtypes.kind(args[0]) == "unknown" or isinstance(args[0], exp.Null) or untyped):
                 raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
-            if untyped:  # PostgreSQL cannot pick a type for an argument of type "any"
-                raise SqlError(f"could not determine data type of parameter ${untyped[0]}", "42P18")
+            _refuse_untyped(args)
             hints = ",".join(_json_hint(a) for a in args)
             return exp.Anonymous(this="pg_json_build", expressions=[
                 exp.Literal.string(shape), exp.Literal.number(binary), exp.Literal.string(hints),
@@ -2237,10 +2254,10 @@ _ORDERINGS = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
-    """`x > ALL (ARRAY[a, b])` (and <, <=, >=; ANY or ALL) as `x > a AND x > b` (OR for
-    ANY): SQL's three-valued AND / OR are ALL's and ANY's answers, NULLs included. An
+    """`x > ALL (ARRAY[a, b])` (and <, <=, >=, = ALL, <> ANY) as `x > a AND x > b` (OR
+    for ANY): SQL's three-valued AND / OR are ALL's and ANY's answers, NULLs included. An
     empty ARRAY[] is true for ALL, false for ANY. (= ANY is IN, <> ALL NOT IN, below.)"""
-    if not isinstance(node, _ORDERINGS):
+    if not isinstance(node, (*_ORDERINGS, exp.EQ, exp.NEQ)):
         return None
     q = node.expression
     if isinstance(q, exp.Anonymous) and q.name.lower() == "all" and len(q.expressions) == 1:
@@ -2249,12 +2266,14 @@ def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
         every, arr = isinstance(q, exp.All), q.this
     else:
         return None
+    if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node, exp.EQ) != every:
+        return None  # = ANY and <> ALL: IN and NOT IN (below)
     while isinstance(arr, exp.Paren):
         arr = arr.this
     if isinstance(arr, exp.Cast) and isinstance(arr.this, exp.Array):
         arr = arr.this
-    if isinstance(arr, (exp.Select, exp.Subquery)):
-        return None
+    if isinstance(arr, exp.Query):
+        return None  # (quantified.py: over a subquery)
     if not isinstance(arr, exp.Array):
         return quantified_over_array(node, arr, every)
     parts = [type(node)(this=exp.Paren(this=node.this.copy()), expression=exp.Paren(this=e.copy()))
@@ -2508,6 +2527,16 @@ def _hint(e: exp.Expression) -> str:
 
 # Functions whose arguments are of type "any": an untyped parameter there has no type.
 _ANY_ARGUMENT_CALLS = (exp.Concat, exp.ConcatWs, exp.Count)
+_ANY_ARGUMENT_FUNCTIONS = frozenset({"num_nulls", "num_nonnulls"})
+
+
+def _refuse_untyped(args: list[exp.Expression]) -> None:
+    """42P18 for a bound parameter of no declared type among arguments of type "any"
+    (format's values, jsonb_build_array's), which PostgreSQL cannot type."""
+    for a in args:
+        n = exprtypes.parameter_number(a)
+        if n is not None and not exprtypes.parameter_oid(a):
+            raise SqlError(f"could not determine data type of parameter ${n}", "42P18")
 
 
 # Functions whose value differs from call to call: a condition naming one is not
@@ -2646,8 +2675,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 max_param[0] = max(max_param[0], n)
                 declared = exprtypes.parameter_oid(node)
                 if declared == 0 and (isinstance(node.parent, _ANY_ARGUMENT_CALLS) or
+                                      isinstance(node.parent, exp.Anonymous) and
+                                      node.parent.name.lower() in _ANY_ARGUMENT_FUNCTIONS or
                                       isinstance(node.parent, exp.Is) and node.arg_key == "this"):
-                    # concat($1, ...), count($1), $1 IS NULL: PostgreSQL cannot type an untyped parameter there
+                    # concat($1, ...), count($1), num_nulls($1), $1 IS NULL: PostgreSQL cannot type
+                    # an untyped parameter there (an argument of type "any"; see also _refuse_untyped)
                     raise SqlError(f"could not determine data type of parameter ${n}", "42P18")
                 if declared == pgtypes.NUMERIC and not _shown(node):
                     # a numeric parameter is bound as its text when it has a display scale
@@ -2793,7 +2825,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if chained is not None:
             return chained
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, exp.Anonymous) and \
-                node.expression.name.lower() == "all" and len(node.expression.expressions) == 1:
+                node.expression.name.lower() == "all" and len(node.expression.expressions) == 1 and \
+                not isinstance(node.expression.expressions[0], exp.Query):
             if isinstance(node, exp.EQ):  # sqlglot reads ALL (x) as a call
                 return quantified_over_array(node, node.expression.expressions[0], True)
             return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[

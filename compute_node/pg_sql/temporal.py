@@ -336,8 +336,9 @@ _UNITS = {
     "century": ("months", 1200), "centuries": ("months", 1200),
     "millennium": ("months", 12000), "millennia": ("months", 12000),
 }
-_IV_TOKEN = re.compile(r"\s*(?:([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?|([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)\s*"
-                       r"([a-z]+)?)", re.IGNORECASE)
+# [+-]HH:MM[:SS[.f]] or [+-]MM:SS.f (groups 1-6), or a number and its unit (7, 8)
+_IV_TOKEN = re.compile(r"\s*(?:([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?|\.(\d+))?|"
+                       r"([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)\s*([a-z]+)?)", re.IGNORECASE)
 
 
 def _add_unit(acc: list, field: str, factor: int, amount: Decimal) -> None:
@@ -411,22 +412,30 @@ def parse_interval(value) -> Interval:
             raise _bad("interval", text)
         pos = m.end()
         seen = True
-        if m.group(2) is not None:  # [+-]HH:MM[:SS[.f]]
+        if m.group(2) is not None:  # [+-]HH:MM[:SS[.f]], or MM:SS.f
             fields = _field_given(fields, _TIME_BITS, text)
             sign = -1 if m.group(1) == "-" else 1
-            us = (int(m.group(2)) * 3600 + int(m.group(3)) * 60 + int(m.group(4) or 0)) * US_PER_S
-            acc[2] += sign * (us + _fraction_us(m.group(5)))
+            if m.group(6) is not None:
+                hours, minutes, seconds, fraction = 0, int(m.group(2)), int(m.group(3)), m.group(6)
+            else:
+                hours, minutes, seconds, fraction = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0), m.group(5)
+            if minutes > 59 or seconds > 60:  # (a leap second's 60 is taken)
+                if m.group(1):  # signed, PostgreSQL reads it as a number next, which it is not
+                    raise _bad("interval", text)
+                raise TemporalError("22015", f'interval field value out of range: "{text}"')
+            us = (hours * 3600 + minutes * 60 + seconds) * US_PER_S
+            acc[2] += sign * (us + _fraction_us(fraction))
             _check_field(acc, text)
             continue
-        amount = Decimal(m.group(6))
-        if m.group(7) is None and bare:  # two numbers without a unit: '2024-01-31', '1 -2'
+        amount = Decimal(m.group(7))
+        if m.group(8) is None and bare:  # two numbers without a unit: '2024-01-31', '1 -2'
             raise _bad("interval", text)
-        bare = m.group(7) is None
-        before_time = bare and _IV_TIME_NEXT.match(body, m.start(7) if m.group(7) else pos) is not None
+        bare = m.group(8) is None
+        before_time = bare and _IV_TIME_NEXT.match(body, m.start(8) if m.group(8) else pos) is not None
         if before_time:
             unit = "day"  # '-1 +02:03', '1 2:03': a number before a time is days, as PostgreSQL reads it
         else:
-            unit = (m.group(7) or "second").lower()
+            unit = (m.group(8) or "second").lower()
         if unit not in _UNITS:
             raise _bad("interval", text)
         bits = _FIELD_BITS[unit]
@@ -740,7 +749,7 @@ def date_trunc(field: str, v, kind: str):
     """date_trunc(field, v): (value, kind). A date is truncated as a timestamptz, as in PostgreSQL."""
     f = field.lower()
     if kind == "interval":
-        raise TemporalError("0A000", "date_trunc on intervals is not supported")
+        return _interval_trunc(f, v), kind
     if kind == "date":
         v, kind = dt.datetime.combine(v, dt.time(), tzinfo=UTC), "timestamptz"
     ts = v
@@ -772,6 +781,54 @@ def date_trunc(field: str, v, kind: str):
     else:
         raise TemporalError("22023", f'unit "{field}" not recognized for type {TYPE_LABEL.get(kind, kind)}')
     return out, kind
+
+
+# date_trunc's units for an interval, largest first: each clears what the ones after it do
+_INTERVAL_TRUNC_UNITS = ("millennium", "century", "decade", "year", "quarter", "month", "day", "hour", "minute",
+                         "second", "milliseconds", "microseconds")
+_UNIT_ALIASES = {"millennia": "millennium", "centuries": "century", "decades": "decade", "years": "year",
+                 "quarters": "quarter", "months": "month", "days": "day", "hours": "hour", "minutes": "minute",
+                 "seconds": "second", "millisecond": "milliseconds", "microsecond": "microseconds"}
+
+
+def _toward_zero(a: int, b: int) -> int:
+    """a / b as C divides integers (truncating toward zero)."""
+    q = abs(a) // b
+    return q if a >= 0 else -q
+
+
+def _interval_trunc(unit: str, iv: Interval) -> Interval:
+    """date_trunc(unit, interval) as PostgreSQL's interval_trunc: the interval as years,
+    months, days, hours, minutes, seconds and microseconds (each truncated toward zero),
+    the fields below `unit` cleared. A week is 0A000 (months hold no whole weeks)."""
+    unit = _UNIT_ALIASES.get(unit, unit)
+    if unit not in _INTERVAL_TRUNC_UNITS:
+        if unit in ("week", "weeks"):  # (PostgreSQL's DETAIL: months usually have fractional weeks)
+            raise TemporalError("0A000", f'unit "{unit}" not supported for type interval')
+        raise TemporalError("22023", f'unit "{unit}" not recognized for type interval')
+    years = _toward_zero(iv.months, 12)
+    months, days, t = iv.months - years * 12, iv.days, iv.us
+    hours = _toward_zero(t, 3600 * US_PER_S)
+    t -= hours * 3600 * US_PER_S
+    minutes = _toward_zero(t, 60 * US_PER_S)
+    t -= minutes * 60 * US_PER_S
+    seconds = _toward_zero(t, US_PER_S)
+    us = t - seconds * US_PER_S
+    cleared = _INTERVAL_TRUNC_UNITS[_INTERVAL_TRUNC_UNITS.index(unit) + 1:]
+    for u, span in (("millennium", 1000), ("century", 100), ("decade", 10)):
+        if u == unit or u in cleared:
+            years = _toward_zero(years, span) * span
+    if "month" in cleared:
+        months = 0 if "quarter" in cleared else _toward_zero(months, 3) * 3
+    days = 0 if "day" in cleared else days
+    hours = 0 if "hour" in cleared else hours
+    minutes = 0 if "minute" in cleared else minutes
+    seconds = 0 if "second" in cleared else seconds
+    if "milliseconds" in cleared:
+        us = 0
+    elif unit == "milliseconds":
+        us = _toward_zero(us, 1000) * 1000
+    return Interval(years * 12 + months, days, ((hours * 60 + minutes) * 60 + seconds) * US_PER_S + us)
 
 
 def age(a: dt.datetime, b: dt.datetime) -> Interval:

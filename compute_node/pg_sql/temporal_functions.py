@@ -108,6 +108,22 @@ def pg_make_time(hour, minute, sec):
     return temporal.format_time((dt.datetime.min + dt.timedelta(microseconds=us)).time())
 
 
+def pg_make_interval(years, months, weeks, days, hours, minutes, secs):
+    """make_interval(years, months, weeks, days, hours, mins, secs): NULL if any is NULL
+    (it is strict); 22008 past an interval's range."""
+    if None in (years, months, weeks, days, hours, minutes, secs):
+        return None
+    s = float(secs)
+    if not math.isfinite(s):
+        _fail("22008", "interval out of range")
+    out = Interval(int(years) * 12 + int(months), int(weeks) * 7 + int(days),
+                   (int(hours) * 3600 + int(minutes) * 60) * US_PER_S + round(s * US_PER_S))
+    try:
+        return temporal.format_interval(out.checked())
+    except temporal.TemporalError as e:
+        _fail(e.sqlstate, str(e))
+
+
 def pg_date_bin(stride, source, origin, kind):
     """date_bin(stride, source, origin): the start of the stride-wide bin (counted from
     origin) that holds source."""
@@ -290,6 +306,11 @@ def translate(node: exp.Expression) -> exp.Expression | None:
             raise _no_function(node)
         return exp.Anonymous(this="pg_make_timestamp", expressions=[
             exp.Literal.number(int(isinstance(node, exp.Anonymous))), *args])
+    if isinstance(node, exp.MakeInterval):  # positional or named (days => 10): each defaults to 0
+        args = [node.args.get(k) for k in ("year", "month", "week", "day", "hour", "minute", "second")]
+        args = [exp.Literal.number(0) if a is None else a.expression if isinstance(a, exp.Kwarg) else a
+                for a in args]
+        return exp.Anonymous(this="pg_make_interval", expressions=args)
     if isinstance(node, exp.TimeFromParts):
         args = [node.args.get(k) for k in ("hour", "min", "sec")]
         if any(a is None for a in args):
@@ -325,9 +346,9 @@ def _no_function(node: exp.Expression):
 
 
 KINDS = {exp.JustifyHours: "interval", exp.JustifyDays: "interval", exp.JustifyInterval: "interval",
-         exp.TimestampFromParts: "timestamp", exp.TimeFromParts: "time"}
+         exp.TimestampFromParts: "timestamp", exp.TimeFromParts: "time", exp.MakeInterval: "interval"}
 FUNCTION_KINDS = {"make_timestamptz": "timestamptz", "isfinite": "bool", "pg_justify": "interval",
-                  "pg_make_time": "time"}
+                  "pg_make_time": "time", "pg_make_interval": "interval"}
 
 
 def pg_interval_text(value):
@@ -344,6 +365,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_justify", pg_justify, 2, **det)
     conn.create_scalar_function("pg_make_timestamp", pg_make_timestamp, 7, **det)
     conn.create_scalar_function("pg_make_time", pg_make_time, 3, **det)
+    conn.create_scalar_function("pg_make_interval", pg_make_interval, 7, **det)
     conn.create_scalar_function("pg_date_bin", pg_date_bin, 4, **det)
     conn.create_scalar_function("pg_at_time_zone", pg_at_time_zone, 4, **det)
     conn.create_scalar_function("pg_time_key", pg_time_key, 2, **det)

@@ -565,9 +565,23 @@ def _trim_scale(d: Decimal) -> Decimal:
     return t.quantize(Decimal(1), context=numeric.EXACT) if t.as_tuple().exponent > 0 else t
 
 
+def _gcd_lcm(a: Decimal, b: Decimal, lcm: bool) -> Decimal:
+    """gcd / lcm of numerics: of the values scaled to integers by the larger scale, shown
+    at that scale (gcd(-2.5, 0.5) is 0.5, lcm(1.5, 0) is 0.0); NaN when either is."""
+    if not a.is_finite() or not b.is_finite():
+        return Decimal("NaN")
+    scale = max(0, -a.as_tuple().exponent, -b.as_tuple().exponent)
+    ia, ib = (int(x.scaleb(scale, context=numeric.EXACT)) for x in (a, b))
+    g = math.gcd(ia, ib)
+    out = (abs(ia * ib) // g if ia and ib else 0) if lcm else g
+    return Decimal(out).scaleb(-scale, context=numeric.EXACT).quantize(Decimal(1).scaleb(-scale),
+                                                                       context=numeric.EXACT)
+
+
 _NUMERIC_MATH = {"ln": numeric_math.ln, "log10": numeric_math.log10, "log": numeric_math.log,
                  "exp": numeric_math.exp, "sqrt": numeric_math.sqrt, "power": numeric_math.power,
-                 "trim_scale": _trim_scale}
+                 "trim_scale": _trim_scale, "gcd": lambda a, b: _gcd_lcm(a, b, False),
+                 "lcm": lambda a, b: _gcd_lcm(a, b, True)}
 
 
 @sql_function

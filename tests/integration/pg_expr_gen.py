@@ -99,6 +99,14 @@ KIND_COLUMNS = {"i": ["ci", "cb", "cs"], "n": ["cn"], "f": ["cf", "cr"], "t": ["
                 "ts": ["cts"], "tz": ["ctz"], "iv": ["civ"], "a": ["ca"], "j": ["cj"]}
 NUMERIC_KINDS = ("i", "n", "f")
 ORDERED_KINDS = ("i", "n", "f", "t", "d", "ts", "tz", "iv")
+TEXT_SETS = ["'a'", "'ab'", "'pA'", "' '", "''", "'ß日'"]
+REGEXES = ["'a'", "'[aeiou]'", "'^.'", "'(.)\\1'", "'\\s+'", "'b.*'", "'[[:upper:]]'", "'$'"]
+REPLACEMENTS = ["''", "'X'", "'<\\&>'", "'\\1\\1'"]
+FORMATS = ["'%s-%s'", "'%I.%L'", "'%1$s %1$s'", "'[%5s|%-4s]'", "'%%%s'"]
+NUMBER_FORMATS = ["'999'", "'FM999.00'", "'9G999D9'", "'S9999'", "'0000'", "'9.99EEEE'", "'RN'", "'FM9990th'"]
+DATE_FORMATS = ["'YYYY-MM-DD HH24:MI:SS'", "'Dy DD Mon YYYY'", "'IYYY-IW-ID'", "'HH12:MI AM'", "'Q WW J'",
+                "'FMMonth FMDDth'", "'SSSS.MS'", "'TZ OF'", "'YYYY \"Q\"Q'"]
+ZONES = ["'UTC'", "'America/New_York'", "'Asia/Kolkata'", "'+02'", "interval '-03:30'"]
 JSON_KEYS = ["'a'", "'b'", "'n'", "'x'", "0", "1", "-1"]  # object keys and array indexes (-> and -)
 JSON_KEY_TESTS = ["? 'a'", "? 'x'", "?| array['x', 'n']", "?& array['a', 'b']"]
 JSON_PATHS = ["'{a}'", "'{b,1}'", "'{c,d}'", "'{1,a}'", "'{0}'", "'{}'"]
@@ -367,6 +375,12 @@ class Generator:
             lambda d, tb: f"sign({e('i', d, tb)})",
             lambda d, tb: f"({e('i', d, tb)} {r.choice(['&', '|'])} {e('i', d, tb)})",
             lambda d, tb: f"char_length({e('t', d, tb)})",
+            lambda d, tb: f"strpos({e('t', d, tb)}, {self.leaf('t', tb)})",
+            lambda d, tb: f"ascii({e('t', d, tb)})",
+            lambda d, tb: f"{r.choice(['gcd', 'lcm'])}({e('i', d, tb)}, {e('i', d, tb)})",
+            lambda d, tb: f"width_bucket({e(r.choice(['n', 'f']), d, tb)}, 0, 10, {r.choice(['1', '3', '5'])})",
+            lambda d, tb: f"{r.choice(['scale', 'min_scale'])}({e('n', d, tb)})",
+            lambda d, tb: f"date_part({r.choice(EXTRACT_FIELDS)!r}, {e(r.choice(['ts', 'tz', 'iv']), d, tb)})::int",
             lambda d, tb: f"{r.choice(['array_length', 'array_upper', 'array_lower'])}({e('a', d, tb)}, 1)",
             lambda d, tb: f"cardinality({e('a', d, tb)})",
             lambda d, tb: f"({e('a', d, tb)})[{e('i', 0, tb)}]",
@@ -387,6 +401,11 @@ class Generator:
             lambda d, tb: f"extract({r.choice(EXTRACT_FIELDS)} from {e(r.choice(['ts', 'd', 'iv']), d, tb)})",
             lambda d, tb: f"div({e('n', d, tb)}, {e('n', d, tb)})",
             lambda d, tb: f"({e('j', d, tb)} {r.choice(['->', '->>'])} {r.choice(JSON_KEYS)})::numeric",
+            lambda d, tb: f"{r.choice(['sqrt', 'exp', 'ln', 'log10', 'log'])}({e('n', d, tb)})",
+            lambda d, tb: f"power({e('n', d, tb)}, {r.choice(['0', '2', '0.5', '-1', '3::numeric'])})",
+            lambda d, tb: f"trim_scale({e('n', d, tb)})",
+            lambda d, tb: f"{r.choice(['gcd', 'lcm', 'mod'])}({e('n', d, tb)}, {e('n', d, tb)})",
+            lambda d, tb: f"extract({r.choice(EXTRACT_FIELDS)} from {e('tz', d, tb)})",
         ]
 
     def _f(self, d, tb):
@@ -420,6 +439,22 @@ class Generator:
             lambda d, tb: f"({e('j', d, tb)} ->> {r.choice(JSON_KEYS)})",
             lambda d, tb: f"({e('j', d, tb)} #>> {r.choice(JSON_PATHS)})",
             lambda d, tb: f"jsonb_typeof({e('j', d, tb)})",
+            lambda d, tb: f"{r.choice(['reverse', 'md5', 'quote_literal', 'quote_ident', 'btrim'])}({e('t', d, tb)})",
+            lambda d, tb: f"translate({e('t', d, tb)}, {r.choice(TEXT_SETS)}, {r.choice(TEXT_SETS)})",
+            lambda d, tb: f"{r.choice(['btrim', 'ltrim', 'rtrim'])}({e('t', d, tb)}, {r.choice(TEXT_SETS)})",
+            lambda d, tb: f"regexp_replace({e('t', d, tb)}, {r.choice(REGEXES)}, {r.choice(REPLACEMENTS)}"
+                          f"{r.choice(['', ', ' + repr('g'), ', ' + repr('gi')])})",
+            lambda d, tb: f"concat_ws({r.choice([repr(','), repr(''), 'NULL'])}, {e('t', d, tb)}, "
+                          f"{e(r.choice(list(LITERALS)), d, tb)})",
+            lambda d, tb: f"format({r.choice(FORMATS)}, {e('t', d, tb)}, {e(r.choice(['i', 'n', 'd']), d, tb)})",
+            lambda d, tb: f"overlay({e('t', d, tb)} placing {self.leaf('t', tb)} from {r.choice(['1', '2', '4'])}"
+                          f"{r.choice(['', ' for 0', ' for 2'])})",
+            lambda d, tb: f"to_hex({e('i', d, tb)})",
+            lambda d, tb: f"chr({r.choice(['65', '97', '223', '26085'])})",
+            lambda d, tb: f"split_part({e('t', d, tb)}, {r.choice([repr(' '), repr('a')])}, {r.choice(['-1', '3'])})",
+            lambda d, tb: f"to_char({e(r.choice(['i', 'n', 'f']), d, tb)}, {r.choice(NUMBER_FORMATS)})",
+            lambda d, tb: f"to_char({e(r.choice(['ts', 'tz', 'iv']), d, tb)}, {r.choice(DATE_FORMATS)})",
+            lambda d, tb: f"({e('tz', d, tb)} at time zone {r.choice(ZONES)})::text",
         ]
 
     def _o(self, d, tb):
@@ -481,6 +516,12 @@ class Generator:
             lambda d, tb: f"date_trunc({r.choice(TRUNC_UNITS)}, {e('ts', d, tb)})",
             lambda d, tb: f"({e(r.choice(['d', 'tz', 't']), d, tb)})::timestamp",
             lambda d, tb: f"({e('d', d, tb)} + {r.choice(['time ' + repr('10:30'), 'time ' + repr('23:59:59.5')])})",
+            lambda d, tb: f"({e('tz', d, tb)} at time zone {r.choice(ZONES)})",
+            lambda d, tb: f"make_timestamp({r.choice(['2024', '1999'])}, {r.choice(['2', '12'])}, "
+                          f"{r.choice(['29', '31', '1'])}, {r.choice(['0', '23'])}, {r.choice(['0', '59'])}, "
+                          f"{r.choice(['0', '30.5'])})",
+            lambda d, tb: f"date_bin({r.choice(['interval ' + repr('15 minutes'), 'interval ' + repr('1 day')])}, "
+                          f"{e('ts', d, tb)}, timestamp '2000-01-01')",
         ]
 
     def _tz(self, d, tb):
@@ -489,6 +530,7 @@ class Generator:
             lambda d, tb: f"({e('tz', d, tb)} {r.choice(['+', '-'])} {e('iv', d, tb)})",
             lambda d, tb: f"({e(r.choice(['d', 'ts']), d, tb)})::timestamptz",
             lambda d, tb: f"date_trunc({r.choice(TRUNC_UNITS)}, {e('tz', d, tb)})",
+            lambda d, tb: f"({e('ts', d, tb)} at time zone {r.choice(ZONES)})",
         ]
 
     def _iv(self, d, tb):
@@ -501,6 +543,10 @@ class Generator:
             lambda d, tb: f"(-{e('iv', d, tb)})",
             lambda d, tb: f"age({e('ts', d, tb)}, {e('ts', d, tb)})",
             lambda d, tb: f"({e('t', 0, tb)})::interval",
+            lambda d, tb: f"{r.choice(['justify_days', 'justify_hours', 'justify_interval'])}({e('iv', d, tb)})",
+            lambda d, tb: f"make_interval({r.choice(['0', '1'])}, {r.choice(['0', '13'])}, 0, {r.choice(['0', '40'])}, "
+                          f"{r.choice(['0', '25'])}, 0, {r.choice(['0', '1.5'])})",
+            lambda d, tb: f"date_trunc({r.choice(TRUNC_UNITS)}, {e('iv', d, tb)})",
         ]
 
     def _a(self, d, tb):

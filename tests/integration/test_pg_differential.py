@@ -4954,6 +4954,46 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select count(*) from (select distinct on (2) id, coalesce(cn, 2.5) as v from {t} order by 2, id) s",
         "drop table {t}",
     ],
+    # gcd / lcm of integers were computed in bigint (lcm(-2147483648, 3) answered, 22003)
+    # and of numerics refused; gcd(smallint, smallint) and to_hex(smallint) answered (42725:
+    # not unique)
+    "gcd and lcm by their arguments' types": [
+        "create table {t} (ci int, cs smallint, cb bigint)", "insert into {t} values (7, 3, 3000000000), (-3, -7, -1)",
+        "select lcm(-2147483648, ci) from {t}", "select lcm((-2147483648), ci) as v from {t} order by 1",
+        "select gcd(cs, cs) from {t}", "select gcd(cs, 3) as a, lcm(cb, ci) as b from {t} order by 1",
+        "select gcd(-2.5, 0.5) as a, lcm(2.5, 0.5) as b, gcd(0.000, 12.5) as c, lcm(1.5, 0) as d, "
+        "gcd(10::numeric, 4) as e", "select gcd(1.5::float8, 2)", "select to_hex(cs) from {t}",
+        "select to_hex(ci) as a, to_hex(cb) as b from {t} order by 1", "drop table {t}",
+    ],
+    # x = ALL (ARRAY[...]) and x <> ANY (ARRAY[...]) fell through to SQLite (42601, 42883);
+    # format('%s', $1), num_nulls($1) with an untyped parameter answered (42P18)
+    "= ALL and <> ANY over ARRAY[...], untyped parameters of type any": [
+        "create table {t} (id int, ca int[], ci int)",
+        "insert into {t} values (1, '{1,2,3}', 1), (2, '{}', 2), (3, '{NULL,5}', NULL), (4, NULL, 3)",
+        "select id, (ca)[ci] <> any(array[1, 2, 3]) as a, ci = all(array[1, 1]) as b, ci <> any(array[1, null]) as c, "
+        "(-2147483648) <> any(array[2, 2, 1]) as d from {t} order by id",
+        ("select format('%%s', %s)", ("x",)), ("select num_nulls(%s, 1)", ("x",)),
+        ("select format('%%s', %s::text) as a, format(%s, 1) as b", ("x", "%s")), "drop table {t}",
+    ],
+    # date_trunc of an interval was refused; make_interval did not exist; a time in an
+    # interval with minutes past 59 or seconds past 60 was taken ('1:60' was 02:00:00;
+    # PostgreSQL: 22015, or 22007 when signed), 'MM:SS.f' was refused
+    "intervals: date_trunc, make_interval, field ranges": [
+        "create table {t} (id int, v interval)",
+        "insert into {t} values (1, '1 year 2 mons 3 days 04:05:06.789'), (2, '-3 mons'), "
+        "(3, '-1 year -7 mons -40 days -25:59:01.5'), (4, '1234 years 11 mons'), (5, '36 hours'), (6, null)",
+        "select id, date_trunc('millennium', v) as a, date_trunc('century', v) as b, date_trunc('decade', v) as c, "
+        "date_trunc('year', v) as d, date_trunc('quarter', v) as e, date_trunc('month', v) as f from {t} order by id",
+        "select id, date_trunc('day', v) as a, date_trunc('hour', v) as b, date_trunc('minute', v) as c, "
+        "date_trunc('second', v) as d, date_trunc('milliseconds', v) as e from {t} order by id",
+        "select date_trunc('week', interval '1 day')", "select date_trunc('fortnight', interval '1 day')",
+        "select make_interval(1, 13, 0, 0, 0, 0, 0) as a, make_interval(1, 0, 0, 0, 25, 0, 1.5) as b, "
+        "make_interval(days => 10, secs => 1.5) as c, make_interval(weeks => 2, mins => 3, years => 1) as d, "
+        "make_interval() as e, make_interval(hours => null) as f",
+        "select '1:30.5'::interval as a, '-1:30.5'::interval as b, '00:00:60.5'::interval as c, "
+        "'100:59:60'::interval as d", "select '1:60'::interval", "select '+1:60'::interval",
+        "select '1 day -00:61'::interval", "select '00:00:61'::interval", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
