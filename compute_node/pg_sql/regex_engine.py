@@ -124,10 +124,112 @@ _HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]+)")
 class _Plan:
     """What a (pattern, flags) pair needs, worked out once (cached) rather than per row:
     the Tcl command before `--` and the pattern as given to Tcl, or None when `re` must
-    match it."""
+    match it; and the same for text beyond ASCII (`c_argv`, `c_pattern`: see c_locale),
+    c_argv None when `re` must match that."""
     opts: _Options
     tcl_argv: tuple[str, ...] | None
     tcl_pattern: str
+    c_argv: tuple[str, ...] | None = None
+    c_pattern: str = ""
+
+
+# Sixfold's databases have lc_ctype C, as `SHOW lc_ctype` says: PostgreSQL's character
+# classes then hold ASCII characters only and case-insensitive matching folds ASCII
+# letters only ('É' ~* 'é' is false, '日' !~ '[[:alpha:]]'). Tcl's engine knows Unicode's,
+# so a pattern run on text beyond ASCII is first spelled out in ASCII (c_locale).
+_CLASS_RANGES = {
+    "alpha": "a-zA-Z", "upper": "A-Z", "lower": "a-z", "digit": "0-9", "alnum": "a-zA-Z0-9",
+    "xdigit": "0-9A-Fa-f", "space": " \t\n\r\f\v", "blank": " \t", "word": "a-zA-Z0-9_",
+    "punct": "!-/:-@\\[-`{-~", "cntrl": "\\x00-\\x1f\\x7f", "print": " -~", "graph": "!-~",
+}
+_ESCAPE_RANGES = {"w": _CLASS_RANGES["word"], "d": "0-9", "s": _CLASS_RANGES["space"]}
+_CODE_ESCAPE = re.compile(r"\\[xuU0-7]")
+
+
+def c_locale(pattern: str, nocase: bool) -> str | None:
+    """`pattern` (an ARE) with its character classes and class escapes as ASCII ranges and,
+    when `nocase`, each ASCII letter as both its cases (run without Tcl's -nocase, which
+    folds every letter): PostgreSQL's meaning under lc_ctype C. None when the pattern
+    has a form this does not spell out (embedded options, an unterminated bracket)."""
+    if pattern.startswith(("***", "(?")) or nocase and _CODE_ESCAPE.search(pattern):
+        return None  # (a letter written as \x41 would not be given its other case)
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            if e.lower() in _ESCAPE_RANGES:
+                out.append(("[^" if e.isupper() else "[") + _ESCAPE_RANGES[e.lower()] + "]")
+            else:
+                out.append(pattern[i:i + 2])
+            i += 2
+        elif c == "[":
+            end = _bracket(pattern, i, nocase)
+            if end is None:
+                return None
+            text, i = end
+            out.append(text)
+        elif nocase and c.isascii() and c.isalpha():
+            out.append(f"[{c.lower()}{c.upper()}]")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _bracket(pattern: str, i: int, nocase: bool) -> tuple[str, int] | None:
+    """The bracket expression at `i` spelled out (see c_locale), and where it ends."""
+    j, n = i + 1, len(pattern)
+    negated = pattern[j:j + 1] == "^"
+    j += negated
+    parts: list[str] = []
+    if pattern[j:j + 1] == "]":
+        parts.append("\\]")
+        j += 1
+    while j < n and pattern[j] != "]":
+        if pattern.startswith("[:", j):
+            k = pattern.find(":]", j + 2)
+            if k < 0:
+                return None
+            name = pattern[j + 2:k]
+            if nocase and name in ("upper", "lower"):
+                name = "alpha"  # (PostgreSQL: a case class under -nocase is every letter)
+            if name not in _CLASS_RANGES:
+                return None
+            parts.append(_CLASS_RANGES[name])
+            j = k + 2
+        elif pattern.startswith(("[=", "[."), j):
+            return None
+        elif pattern[j] == "\\" and j + 1 < n:
+            e = pattern[j + 1]
+            parts.append(_ESCAPE_RANGES[e] if e in _ESCAPE_RANGES else pattern[j:j + 2])
+            j += 2
+        elif j + 2 < n and pattern[j + 1] == "-" and pattern[j + 2] != "]":
+            lo, hi = pattern[j], pattern[j + 2]
+            parts.append(f"{lo}-{hi}")
+            if nocase:
+                parts += _other_case_ranges(lo, hi)
+            j += 3
+        else:
+            ch = pattern[j]
+            parts.append(ch)
+            if nocase and ch.isascii() and ch.isalpha():
+                parts.append(ch.swapcase())
+            j += 1
+    if j >= n:
+        return None
+    return "[" + ("^" if negated else "") + "".join(parts) + "]", j + 1
+
+
+def _other_case_ranges(lo: str, hi: str) -> list[str]:
+    """The ASCII letters of lo-hi in their other case, as ranges."""
+    out = []
+    for first, last in (("a", "z"), ("A", "Z")):
+        a, b = max(lo, first), min(hi, last)
+        if a <= b:
+            out.append(f"{a.swapcase()}-{b.swapcase()}")
+    return out
 
 
 @functools.lru_cache(maxsize=REGEX_CACHE_PATTERNS_MAX)
@@ -144,10 +246,23 @@ def _plan(pattern: str, flags: str, allowed: str) -> _Plan:
     argv += ["-expanded"] if opts.expanded else []
     argv += ["-" + opts.newline] if opts.newline else []
     if opts.literal:
-        pattern = "***=" + pattern
-    elif opts.syntax and not pattern.startswith(("***", "(?")):
-        pattern = f"(?{opts.syntax})" + pattern
-    return _Plan(opts, tuple(argv), pattern)
+        c_pattern = None if opts.nocase else pattern
+    elif opts.syntax and "\\" in pattern:  # (a BRE's or ERE's escapes are not an ARE's)
+        c_pattern = None
+    else:
+        c_pattern = c_locale(pattern, opts.nocase)
+    c_argv = None if c_pattern is None else tuple(a for a in argv if a != "-nocase")
+    return _Plan(opts, tuple(argv), _prefixed(pattern, opts), c_argv,
+                 "" if c_pattern is None else _prefixed(c_pattern, opts))
+
+
+def _prefixed(pattern: str, opts: _Options) -> str:
+    """The pattern as Tcl takes it: q as ***=, b and e as embedded options."""
+    if opts.literal:
+        return "***=" + pattern
+    if opts.syntax and not pattern.startswith(("***", "(?")):
+        return f"(?{opts.syntax})" + pattern
+    return pattern
 
 
 def search(pattern: str, text: str, flags: str = "", start: int = 0, allowed: str = "") -> Match | None:
@@ -157,6 +272,10 @@ def search(pattern: str, text: str, flags: str = "", start: int = 0, allowed: st
     plan = _plan(pattern, flags, allowed)
     if plan.tcl_argv is None or any(ord(c) > 0xFFFF for c in text):  # (Tcl counts those as two)
         return _re_search(pattern, text, plan.opts, start)
+    if not (text.isascii() and pattern.isascii()):  # (lc_ctype C: see c_locale)
+        if plan.c_argv is None:
+            return _re_search(pattern, text, plan.opts, start)
+        return _tcl_search(plan, text, start, c_locale=True)
     return _tcl_search(plan, text, start)
 
 
@@ -207,10 +326,11 @@ def complexity(pattern: str) -> int:
     return sum(sum(g) for g in groups)
 
 
-def _tcl_search(plan: _Plan, text: str, start: int) -> Match | None:
-    argv = plan.tcl_argv + ("-start", str(start)) if start else plan.tcl_argv
+def _tcl_search(plan: _Plan, text: str, start: int, c_locale: bool = False) -> Match | None:
+    argv, pattern = (plan.c_argv, plan.c_pattern) if c_locale else (plan.tcl_argv, plan.tcl_pattern)
+    argv = argv + ("-start", str(start)) if start else argv
     try:
-        found = _interp().call(*argv, "--", plan.tcl_pattern, text)
+        found = _interp().call(*argv, "--", pattern, text)
     except tkinter.TclError as e:
         message = str(e).removeprefix("couldn't compile regular expression pattern: ")
         raise RegexError("2201B", f"invalid regular expression: {message}") from None
@@ -230,8 +350,8 @@ def _pair(p) -> tuple[int, int]:
 def _re_search(pattern: str, text: str, opts: _Options, start: int) -> Match | None:
     if opts.expanded or opts.newline or opts.literal or opts.syntax:
         raise RegexError("0A000", "regular expression flags other than i and c are not supported here")
-    try:
-        rx = compile_regex(pattern, re.IGNORECASE if opts.nocase else 0)
+    try:  # (re.ASCII: classes and case folding of lc_ctype C, see c_locale)
+        rx = compile_regex(pattern, (re.IGNORECASE if opts.nocase else 0) | re.ASCII)
     except re.error as e:
         raise RegexError("2201B", f"invalid regular expression: {e}") from None
     m = rx.search(text, start)

@@ -4994,6 +4994,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "'100:59:60'::interval as d", "select '1:60'::interval", "select '+1:60'::interval",
         "select '1 day -00:61'::interval", "select '00:00:61'::interval", "drop table {t}",
     ],
+    # Regular expressions took Unicode's classes and case folding (Tcl's) where the
+    # database's lc_ctype is C: '日' ~ '[[:alpha:]]' was true, 'É' ~* 'é' too, and
+    # regexp_replace('日本語', '[[:upper:]]', '', 'gi') removed every character
+    "regular expressions under lc_ctype C": [
+        "select x, x ~ '^\\w+$' as a, x ~* 'É' as b, x ~ '[[:lower:]]' as c, x ~* '[[:lower:]]' as d, "
+        "regexp_replace(x, '\\W', '_', 'g') as e, regexp_replace(x, '[^[:alnum:]]+', '.', 'g') as f, x ~ '\\s' as g, "
+        "regexp_replace(x, '[a-f]', '*', 'gi') as h, x ~* '^caf' as i from (values ('café'), ('CAFÉ déjà'), "
+        "('naïve ünï'), ('日本 語'), ('abc'), ('Straße')) v(x) order by x",
+        "select regexp_match('Ünïcödé ß', '(\\w+)\\s(\\S+)') as a, "
+        "regexp_split_to_array('a,é;b', '[^[:alpha:]]') as b, 'É' ~* 'é' as c, "
+        "regexp_replace('日本語', '[[:upper:]]', '', 'gi') as d, regexp_replace('ÀÉ', 'à', 'x', 'i') as e",
+        "select regexp_count('ééé', '\\w') as a, substring('xéz' from '[[:alpha:]]+') as b, "
+        "'aé' ~ '^[[:alpha:]]+$' as c, 'Ā' ~* 'ā' as d, upper('é') as e, 'é' ilike 'É' as f",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",

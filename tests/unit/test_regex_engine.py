@@ -54,3 +54,15 @@ def test_complexity_counts_spelled_out_quantified_atoms():
     with pytest.raises(rx.RegexError) as e:
         rx.search("x*y*z*" * 1000, "x")
     assert e.value.sqlstate == "2201B"
+
+
+def test_classes_and_case_folding_are_ascii_only_as_under_lc_ctype_c():
+    """The database's lc_ctype is C: PostgreSQL's classes hold ASCII characters only and
+    case-insensitive matching folds ASCII letters only."""
+    assert rx.c_locale("[[:upper:]]", nocase=True) == "[a-zA-Z]"
+    assert rx.c_locale("[^a-cx]", nocase=True) == "[^a-cA-CxX]"
+    assert rx.c_locale("(?i)x", nocase=True) is None  # embedded options: not spelled out
+    assert rx.search("[[:alpha:]]", "日本") is None
+    assert rx.search("é", "É", "i") is None
+    assert rx.search("[a-f]+", "CAFÉ", "i").group() == "CAF"
+    assert rx.replace("ÀÉx", "\\w", "_", "g") == "ÀÉ_"
