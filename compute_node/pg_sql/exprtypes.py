@@ -31,7 +31,8 @@ _DTYPE_KIND = {
     "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "JSON": "json",
     "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea", "ARRAY": "array",
 }
-_FUNC_KIND = {"now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
+_FUNC_KIND = {"date_part": "float", "pg_date_part": "float",
+              "now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "sha224": "bytea",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",

@@ -1173,6 +1173,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         field = node.this.name.lower()
         return exp.Anonymous(this="pg_extract", expressions=[
             exp.Literal.string(field), node.expression, exp.Literal.string(_hint(node.expression))])
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "date_part" and len(node.expressions) == 2:
+        field, source = node.expressions  # a double precision, where EXTRACT's is a numeric
+        return exp.Anonymous(this="pg_date_part", expressions=[field, source, exp.Literal.string(_hint(source))])
     if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
         unit = node.args.get("unit")
         field = unit.name.lower() if unit is not None else ""

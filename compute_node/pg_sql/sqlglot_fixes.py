@@ -15,6 +15,9 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
   (jsonb_build_array(doc -> 'k') held the text "[1,2]", not the array [1, 2]) and
   `jsonb_agg(doc -> 'k' ORDER BY id)` was a syntax error. (`name => value`, a named
   argument, stays sqlglot's.)
+- `date_part(field, x)` is a function of its own, not EXTRACT: sqlglot read it as EXTRACT,
+  so its result was a numeric (1.500000 for 1.5 seconds, named "extract") where
+  PostgreSQL's is a double precision (1.5, named date_part, rounded half to even by ::int).
 """
 
 from __future__ import annotations
@@ -66,8 +69,12 @@ def _parse_types_char_is_one(self, *args, **kwargs):
 _LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
 
 
+_FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+
+
 def install() -> None:
     Postgres.Parser.LAMBDAS = _LAMBDAS
+    Postgres.Parser.FUNCTION_PARSERS = _FUNCTION_PARSERS
     if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:
         TokenizerCore._scan_number = _scan_number_ending_at_exponent
     if Postgres.Parser._parse_types is not _parse_types_char_is_one:

@@ -5008,6 +5008,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select regexp_count('ééé', '\\w') as a, substring('xéz' from '[[:alpha:]]+') as b, "
         "'aé' ~ '^[[:alpha:]]+$' as c, 'Ā' ~* 'ā' as d, upper('é') as e, 'é' ilike 'É' as f",
     ],
+    # date_part() was read as EXTRACT: a numeric named extract (1.500000 for 1.5 seconds),
+    # where PostgreSQL's is a double precision named date_part (0.5::int is 0, not 1)
+    "date_part is a double precision, not EXTRACT": [
+        "select date_part('second', interval '0.5 seconds')::int as a, "
+        "extract(second from interval '0.5 seconds')::int as b, date_part('second', interval '1.5 seconds') as c, "
+        "pg_typeof(date_part('second', interval '1 s')) as d",
+        "select date_part('epoch', timestamp '2024-01-31 10:00:00.25'), date_part('year', date '2024-02-29'), "
+        "date_part('month', interval '14 months'), date_part('epoch', interval '1 day 0.5 seconds')",
+        "select date_part(x, timestamp '2024-01-31 10:00:00') from (values ('year'), ('quarter')) v(x) order by 1",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
