@@ -133,8 +133,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
             narrow = t == "FLOAT" or (isinstance(precision, exp.Literal) and int(precision.this) <= 24)
             if narrow:  # real: single precision, as a real column holds it
                 return exp.Anonymous(this="pg_float4", expressions=[x])
-            if exprtypes.kind(x) in ("int", "num", "float"):
+            if exprtypes.kind(x) in ("int", "float"):
                 return exp.Cast(this=x, to=exp.DataType.build("REAL"))
+            # (a numeric's exact text: beyond a double's range it is 22003, not Infinity: exp(1000)::float8)
             # SQLite's CAST reads '2.5x' as 2.5 and 'abc' or 'Infinity' as 0; PostgreSQL
             # refuses the first two (22P02) and reads the third.
             return exp.Anonymous(this="pg_float", expressions=[x, exp.Literal.number(64)])
@@ -237,6 +238,8 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
             values.cast(text, _CAST_KINDS[t])
         elif t == "BOOLEAN":
             values.parse_bool(text)
+        elif t in ("JSON", "JSONB"):
+            values.parse_json(text, t == "JSONB")
     except (values.InputError, temporal.TemporalError) as e:
         raise SqlError(str(e), e.sqlstate) from None
 
@@ -1431,6 +1434,8 @@ def _json_value(e: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="pg_interval_text", expressions=[e])
     if exprtypes.kind(e) != "num":
         return e
+    if isinstance(e.unnest(), exp.Abs) and not _computed_numeric(e.unnest().this):
+        return _numeric_shown_text(e)  # abs(n) keeps n's display scale
     if _computed_numeric(e) and not _scaled_cast(e):
         return exp.Anonymous(this="pg_numeric_text", expressions=[e.copy()])
     return _numeric_shown_text(e)
@@ -1903,7 +1908,7 @@ def _shown(node: exp.Expression) -> bool:
 _EXACT_ARGUMENT = {"pg_numeric_sum": (0, 1), "pg_numeric_avg": (0, 1), "pg_numeric_max": (0, 1),
                    "pg_numeric_min": (0, 1), "pg_numeric_unary": (1, 2), "pg_round_to": (0, 3),
                    "pg_numeric_text": (0, None), "pg_with_scale": (0, None), "pg_size_pretty": (0, None),
-                   "pg_to_char": (0, None)}
+                   "pg_to_char": (0, None), "pg_float": (0, None), "pg_float4": (0, None)}
 
 
 def _exact_argument(call: exp.Anonymous, child: exp.Expression) -> bool | None:
