@@ -453,8 +453,10 @@ def parse_interval(value) -> Interval:
             raise _bad("interval", text)
     if not seen:
         raise _bad("interval", text)
-    out = Interval(*acc)
-    return -out if ago else out
+    out = -Interval(*acc) if ago else Interval(*acc)
+    if not (-2**31 <= out.months < 2**31 and -2**31 <= out.days < 2**31 and -2**63 <= out.us < 2**63):
+        raise TemporalError("22015", f'interval field value out of range: "{text}"')  # ('-2147483648 days ago')
+    return out
 
 
 # --- canonical text ----------------------------------------------------------------------------

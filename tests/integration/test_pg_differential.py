@@ -4977,7 +4977,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     ],
     # date_trunc of an interval was refused; make_interval did not exist; a time in an
     # interval with minutes past 59 or seconds past 60 was taken ('1:60' was 02:00:00;
-    # PostgreSQL: 22015, or 22007 when signed), 'MM:SS.f' was refused
+    # PostgreSQL: 22015, or 22007 when signed), 'MM:SS.f' was refused; '-2147483648 days ago'
+    # was 2147483648 days, past an interval's range (22015)
     "intervals: date_trunc, make_interval, field ranges": [
         "create table {t} (id int, v interval)",
         "insert into {t} values (1, '1 year 2 mons 3 days 04:05:06.789'), (2, '-3 mons'), "
@@ -4992,7 +4993,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "make_interval() as e, make_interval(hours => null) as f",
         "select '1:30.5'::interval as a, '-1:30.5'::interval as b, '00:00:60.5'::interval as c, "
         "'100:59:60'::interval as d", "select '1:60'::interval", "select '+1:60'::interval",
-        "select '1 day -00:61'::interval", "select '00:00:61'::interval", "drop table {t}",
+        "select '1 day -00:61'::interval", "select '00:00:61'::interval", "select interval '-2147483648 days ago'",
+        "select interval '-9223372036854775808 microseconds ago'", "select interval '2147483647 days ago'",
+        "drop table {t}",
     ],
     # Regular expressions took Unicode's classes and case folding (Tcl's) where the
     # database's lc_ctype is C: '日' ~ '[[:alpha:]]' was true, 'É' ~* 'é' too, and
