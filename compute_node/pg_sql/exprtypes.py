@@ -768,8 +768,8 @@ def _kind(e: exp.Expression) -> str:
         return "bool"  # (bool_or / bool_and / every are booleans too)
     if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice):
         return kind(e.this)  # arr[lo:hi]: an array
-    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column):
-        elem = _array_element(e.this)  # arr[i]: the element's kind
+    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.this.unnest(), (exp.Column, exp.Cast)):
+        elem = array_element_kind(e.this.unnest())  # arr[i], '{1}'::int[][i]: the element's kind
         return ELEMENT_KIND.get(elem or "", "")
     if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
         return "array"  # || of arrays concatenates them

@@ -121,18 +121,19 @@ def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
 
 
 def _refuse_aliases_of_one_expression(sets: list[_Set], items: list[exp.Expression]) -> None:
-    """`SELECT g AS a1, g AS a2 ... GROUP BY a1, ROLLUP (a2)`: PostgreSQL groups by the two
-    result columns apart (a2 is NULL where only a1 is kept); the expansion here works by
-    expression, where they are one. Refused (0A000) rather than answered with a2 kept."""
-    by_key: dict[str, set[str]] = {}
+    """`SELECT g AS a1, g AS a2 ... GROUP BY a1, ROLLUP (a2)` (or CUBE (1, 2)): PostgreSQL
+    groups by the two result columns apart (a2 is NULL where only a1 is kept); the
+    expansion here works by expression, where they are one. Refused (0A000) rather than
+    answered with a2 kept."""
+    by_key: dict[str, set[int]] = {}
     for s in sets:
         for e in s:
-            bare = e.unnest() if isinstance(e, exp.Paren) else e
-            if isinstance(bare, exp.Column) and not bare.table:
-                resolved = _resolved(e, items)
-                if resolved is not e:  # an alias of a result column
-                    by_key.setdefault(_key(resolved), set()).add(bare.name.lower())
-    if any(len(names) > 1 for names in by_key.values()):
+            resolved = _resolved(e, items)
+            if resolved is e:
+                continue  # an expression, not a result column named by alias or position
+            at = next((i for i, item in enumerate(items) if item.unalias() is resolved), None)
+            by_key.setdefault(_key(resolved), set()).add(at)
+    if any(len(columns) > 1 for columns in by_key.values()):
         raise SqlError("grouping sets over two result columns of the same expression are not supported", "0A000")
 
 

@@ -107,6 +107,7 @@ NUMBER_FORMATS = ["'999'", "'FM999.00'", "'9G999D9'", "'S9999'", "'0000'", "'9.9
 DATE_FORMATS = ["'YYYY-MM-DD HH24:MI:SS'", "'Dy DD Mon YYYY'", "'IYYY-IW-ID'", "'HH12:MI AM'", "'Q WW J'",
                 "'FMMonth FMDDth'", "'SSSS.MS'", "'TZ OF'", "'YYYY \"Q\"Q'"]
 ZONES = ["'UTC'", "'America/New_York'", "'Asia/Kolkata'", "'+02'", "interval '-03:30'"]
+_COLUMN_NAMES = re.compile(r"\b(?:" + "|".join(c for cols in KIND_COLUMNS.values() for c in cols) + r")\b")
 JSON_KEYS = ["'a'", "'b'", "'n'", "'x'", "0", "1", "-1"]  # object keys and array indexes (-> and -)
 JSON_KEY_TESTS = ["? 'a'", "? 'x'", "?| array['x', 'n']", "?& array['a', 'b']"]
 JSON_PATHS = ["'{a}'", "'{b,1}'", "'{c,d}'", "'{1,a}'", "'{0}'", "'{}'"]
@@ -202,7 +203,9 @@ class Generator:
         kind = r.choice(ORDERED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(19)
+        shape = r.randrange(25)
+        if shape >= 19:
+            return self._more_shapes(kind, e, direction, shape)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
             col = r.choice(KIND_COLUMNS[kind])
             other = r.choice(KIND_COLUMNS[kind])
@@ -286,6 +289,54 @@ class Generator:
         agg = r.choice(self._aggregates(kind))
         return Query(kind, f"select {self.expr('o', 1)} as k, {agg.format(e)} as a from {TABLE} group by 1 "
                            f"order by 1{direction}")
+
+    def _more_shapes(self, kind: str, e: str, direction: str, shape: int) -> Query:
+        """Window frames and ranking functions, CUBE, LATERAL, aggregates with DISTINCT or
+        ORDER BY, correlated subqueries in the select list, a VALUES list."""
+        r = self.rng
+        numeric = kind in NUMERIC_KINDS
+        if shape == 19:  # a window frame
+            fn = r.choice(["count({})", "first_value({})", "last_value({})", "nth_value({}, 2)"] +
+                          (["sum({})", "avg({})", "min({})", "max({})"] if numeric else
+                           ["min({})", "max({})"] if kind in ORDERED_KINDS else []))
+            frame = r.choice(["rows between 1 preceding and 1 following",
+                              "rows between unbounded preceding and current row",
+                              "rows between current row and unbounded following", "rows 2 preceding", ""])
+            return Query(kind, f"select id, {fn.format(e)} over (order by id {frame}) as w from {TABLE} order by id")
+        if shape == 20:  # lag / lead with a default, ranking
+            if r.random() < 0.5:
+                fn = f"{r.choice(['lag', 'lead'])}({e}, {r.choice(['1', '2'])}, {self.leaf(kind, False)})"
+            else:
+                fn = r.choice(["ntile(2)", "ntile(3)", "percent_rank()", "cume_dist()", "rank()"])
+            order = f"{e}{direction}, id" if kind in ORDERED_KINDS + ("o",) else "id"
+            return Query(kind, f"select id, {fn} over (order by {order}) as w from {TABLE} order by id")
+        if shape == 21 and kind in ORDERED_KINDS + ("o",):  # CUBE of two keys
+            # (each naming a column: PostgreSQL drops a constant from the ORDER BY's sort keys,
+            # although under CUBE it is NULL in the rolled-up rows, so those rows come unsorted)
+            if not _COLUMN_NAMES.search(e):
+                e = r.choice(KIND_COLUMNS[kind])
+            k = r.choice([c for cols in KIND_COLUMNS.values() for c in cols if c not in ("ca", "cj")])
+            agg = r.choice(self._aggregates(kind))
+            return Query(kind, f"select {e} as a, {k} as b, count(*) as n, {agg.format(e)} as g from {TABLE} "
+                               f"group by cube (1, 2) order by 1{direction}, 2, 3, 4")
+        if shape == 22:  # LATERAL: the expression over the outer row
+            return Query(kind, f"select f.id, l.v from {TABLE} f, lateral (select {e} as v) l order by f.id")
+        if shape == 23 and kind in ORDERED_KINDS:  # aggregates with DISTINCT or ORDER BY
+            agg = r.choice([f"count(distinct {e})", f"array_agg({e} order by {e}{direction}, id)",
+                            f"array_agg(distinct {e})" if kind in ("i", "t") else f"count(distinct {e})"] +
+                           ([f"string_agg(distinct {e}, ',')", f"string_agg({e}, '|' order by {e}{direction})"]
+                            if kind == "t" else []) + ([f"sum(distinct {e})"] if numeric else []))
+            return Query(kind, f"select {agg} as v from {TABLE}")
+        if shape == 24 and kind in ORDERED_KINDS:  # a correlated subquery in the select list
+            col = r.choice(KIND_COLUMNS[kind])
+            op = r.choice(["<", "=", ">="])
+            return Query(kind, f"select id, (select count(*) from {TABLE} f2 where f2.{col} {op} {TABLE}.{col}) "
+                               f"as c, (select min(f2.id) from {TABLE} f2 where f2.{col} = {e}) as m "
+                               f"from {TABLE} order by id")
+        # constants in a VALUES list, sorted and compared (no table)
+        items = ", ".join(f"({self.expr(kind, r.randint(0, 2), table=False)})" for _ in range(r.randint(2, 4)))
+        order = f" order by 1{direction}" if kind in ORDERED_KINDS else ""
+        return Query(kind, f"select x from (values {items}) v(x){order}")
 
     def writing_query(self) -> Query:
         """An expression stored by UPDATE, INSERT ... SELECT, INSERT ... VALUES or ON

@@ -4875,6 +4875,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select g as alias1, g as alias2 from generate_series(1, 3) g group by alias1, rollup(alias2)",
         "select g as a1, count(*) as n from generate_series(1, 3) g group by rollup(a1) order by 1",
         "select g as a1, g + 1 as a2 from generate_series(1, 3) g group by a1, rollup(a2) order by 1, 2",
+        "select g as a, g as b, count(*) from generate_series(1, 2) g group by cube (1, 2) order by 1, 2, 3",
+        "select g as a, g + 1 as b, count(*) from generate_series(1, 2) g group by cube (1, 2) order by 1, 2, 3",
     ],
     # search_path was taken and not applied: after SET search_path = notme, unqualified
     # names still resolved in public and current_schema said public (PostgreSQL: 42P01,
@@ -4939,6 +4941,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, ts) select 9, j ->> 'd' from {t}", "update {t} set a = j", "update {t} set j = a",
         "update {t} set b = j", "insert into {t} (id, j) values (10, 5)", "insert into {t} (id, a) select 11, 7",
         "insert into {t} (id, a) select 12, array['1']", "update {t} set ts = (j ->> 'd')::timestamp where id = 1",
+        "update {t} set ts = ('{}'::int[])[2] where false", "update {t} set b = ('{7}'::int[])[1] + 1 where id = 1",
         "delete from {t} where a && array[5]", "select id from {t} order by id",
         "delete from {t} where 1 < all(a)", "select id from {t} order by id", "drop table {t}",
     ],
@@ -5093,6 +5096,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
        for piece in ("search_path = notme", "search_path = pg_catalog")},
     ("grouping sets over two aliases of one expression", "g as alias2"):
         "grouping sets over two result columns of the same expression are refused (0A000)",
+    ("grouping sets over two aliases of one expression", "g as a, g as b,"):
+        "CUBE over two result columns of one expression would group them as one (0A000)",
     **{("RETURNING of a FROM source; array_position, array_remove, array_agg of arrays, ARRAY[]", piece):
        "RETURNING reads only the target table (SQLite's RETURNING); multidimensional arrays are refused (0A000)"
        for piece in ("returning *", "returning s.*", ".id, s.w", "returning id, w",
