@@ -624,7 +624,10 @@ class _ArrayAgg:
         if value is None:
             self.items.append("NULL")
             return
-        text = ("t" if value else "f") if isinstance(value, bool) or kind == "bool" else str(value)
+        if isinstance(value, float) and kind in ("float", "float4"):  # 3 (not 3.0), 1e+300, real's digits
+            text = types.float_text(value, single=kind == "float4")
+        else:
+            text = ("t" if value else "f") if isinstance(value, bool) or kind == "bool" else str(value)
         if isinstance(value, (int, float)) or re.fullmatch(r"[^\s{}\",\\]+", text) and text.upper() != "NULL":
             self.items.append(text)
         else:

@@ -187,11 +187,11 @@ def _union(sel: exp.Select, sets: list[_Set], distinct_sets: bool = False) -> ex
 
 def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
     """`e` with the grouping expressions left out of this set as NULL (not inside an
-    aggregate) and GROUPING(...) as this set's bitmask."""
+    aggregate or its FILTER) and GROUPING(...) as this set's bitmask."""
     kept_keys = {_key(x) for x in kept}
     out = e.copy()
     for node in out.walk():  # a kept expression is this set's value whole: (x + y) keeps its x
-        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, (exp.AggFunc, exp.Identifier)) and \
+        if node.find_ancestor(*_AGGREGATED) is None and not isinstance(node, (exp.AggFunc, exp.Identifier)) and \
                 _key(node) in kept_keys:
             node.meta[_KEPT] = True
 
@@ -207,8 +207,8 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
             for arg in node.expressions:
                 bits = bits * 2 + (0 if _key(arg) in kept_keys else 1)
             return exp.Literal.number(bits)
-        if node.find_ancestor(exp.AggFunc) is None and not isinstance(node, (exp.AggFunc, exp.Identifier, exp.Alias,
-                                                                                 exp.Star)) and _key(node) in gone:
+        if node.find_ancestor(*_AGGREGATED) is None and not isinstance(node, (exp.AggFunc, exp.Identifier, exp.Alias,
+                                                                                exp.Star)) and _key(node) in gone:
             return exp.Null()
         return node
 
@@ -221,6 +221,9 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
 
 
 _KEPT = "sixfold_kept_grouping_expression"
+# Where a column is an input row's value, not the group's: an aggregate's argument and
+# its FILTER (WHERE ...) clause (count(*) FILTER (WHERE g) counts rows whatever g's group)
+_AGGREGATED = (exp.AggFunc, exp.Filter)
 
 
 def _ancestors(node: exp.Expression):

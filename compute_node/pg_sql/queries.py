@@ -2972,8 +2972,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 return exp.Anonymous(this="pg_array_agg", expressions=[_distinct_ordered(written, x, order)])
             if exprtypes.kind(value) == "array":  # PostgreSQL makes a multidimensional array
                 raise SqlError("array_agg of arrays (a multidimensional array) is not supported", "0A000")
-            return _json_aggregate("pg_array_agg", [_json_value(value), exp.Literal.string(
-                exprtypes.kind(value))], order, node)
+            kind = "float4" if exprtypes.kind(value) == "float" and exprtypes.oid(value) == pgtypes.FLOAT4 else \
+                exprtypes.kind(value)
+            return _json_aggregate("pg_array_agg", [_json_value(value), exp.Literal.string(kind)], order, node)
         if isinstance(node, exp.GroupConcat) and isinstance(_ordered(node.this)[0], exp.Distinct):
             # string_agg(DISTINCT x, sep [ORDER BY x]): SQLite's DISTINCT takes one argument, so
             # the distinct values are gathered as a JSON array and joined (NULLs left out)

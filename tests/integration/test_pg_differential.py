@@ -5034,6 +5034,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when false then '1 day'::jsonb end", "select case when id > 5 then '{x'::json end from {t}",
         "drop table {t}",
     ],
+    # Under ROLLUP / CUBE a FILTER (WHERE g) clause read g as the group's (NULL in the
+    # rolled-up rows) instead of each row's; sum(DISTINCT real) was shown as a double;
+    # array_agg of floats showed 3.0 where PostgreSQL shows 3
+    "aggregate FILTER under grouping sets, real and float aggregates": [
+        "create table {t} (id int, co boolean, civ interval, cr real, cf float8)",
+        "insert into {t} values (1, true, '1 day', 3.4e38, 0.1), (2, false, '-3 mons', 1.5, 1e300), "
+        "(3, null, null, 0.1, 3), (4, true, '2 days', null, null)",
+        "select co as a, civ as b, count(*) as n, count(*) filter (where co) as g from {t} group by cube (1, 2) "
+        "order by 1 desc nulls last, 2, 3, 4",
+        "select sum(distinct cr) as a, sum(cr) as b, max(distinct cr) as c from {t}",
+        "select array_agg(3::float8 order by id) as a, array_agg(cf order by id) as b, array_agg(cr order by id) as c "
+        "from {t}", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
