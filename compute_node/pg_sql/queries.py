@@ -1434,8 +1434,9 @@ def _json_value(e: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="pg_interval_text", expressions=[e])
     if exprtypes.kind(e) != "num":
         return e
-    if isinstance(e.unnest(), exp.Abs) and not _computed_numeric(e.unnest().this):
-        return _numeric_shown_text(e)  # abs(n) keeps n's display scale
+    inner = e.unnest()
+    if isinstance(inner, exp.Abs) and not _computed_numeric(inner.this) or isinstance(inner, exp.Extract):
+        return _numeric_shown_text(e)  # abs(n) keeps n's display scale, extract(epoch ...) its six digits
     if _computed_numeric(e) and not _scaled_cast(e):
         return exp.Anonymous(this="pg_numeric_text", expressions=[e.copy()])
     return _numeric_shown_text(e)

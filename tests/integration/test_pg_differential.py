@@ -5024,12 +5024,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "date_part('month', interval '14 months'), date_part('epoch', interval '1 day 0.5 seconds')",
         "select date_part(x, timestamp '2024-01-31 10:00:00') from (values ('year'), ('quarter')) v(x) order by 1",
     ],
-    # abs() of a numeric(p,s) column as a JSON value lost its display scale (2.5, not
-    # 2.5000); exp(1000)::float8 was Infinity (22003); '1 day'::jsonb in a branch no row
+    # abs() of a numeric(p,s) column or extract() as a JSON value lost its display scale
+    # (2.5, not 2.5000); exp(1000)::float8 was Infinity (22003); '1 day'::jsonb in a branch no row
     # takes was accepted (PostgreSQL reads the literal when it plans: 22P02)
     "numerics into JSON and floats; jsonb literals read when planned": [
         "create table {t} (id int, cn numeric(20,4))", "insert into {t} values (1, 2.5), (2, null), (3, -0.125)",
         "select id, jsonb_build_array(abs(cn), nullif(cn, 0), coalesce(cn, 1.5), -cn, cn * 2) from {t} order by id",
+        "select jsonb_build_object('k', extract(epoch from interval '-1 month')) as a, "
+        "to_jsonb(extract(second from timestamp '2024-01-01 10:00:01.5')) as b",
         "select exp(1.5)::float8 as a, power(2.0, 3)::float8 as b", "select exp(1e3)::float8", "select exp(1e3)::real",
         "select case when false then '1 day'::jsonb end", "select case when id > 5 then '{x'::json end from {t}",
         "drop table {t}",
