@@ -2960,6 +2960,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             # array_agg(x [ORDER BY ...]) -> PostgreSQL's array text ('{a,b}'), typed by x
             # (a boolean is t/f, a numeric its text with its scale)
             value, order = _ordered(node.this)
+            written = value.expressions[0] if isinstance(value, exp.Distinct) and len(value.expressions) == 1 else value
+            if exprtypes.kind(written) == "unknown":  # array_agg(anynonarray) and array_agg(anyarray) both take it
+                raise SqlError("function array_agg(unknown) is not unique", "42725")
             if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
                 # PostgreSQL sorts a DISTINCT aggregate's input (NULL last); a boolean as t/f
                 x = value.expressions[0]

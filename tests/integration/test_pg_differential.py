@@ -5038,7 +5038,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     ],
     # Under ROLLUP / CUBE a FILTER (WHERE g) clause read g as the group's (NULL in the
     # rolled-up rows) instead of each row's; sum(DISTINCT real) was shown as a double;
-    # array_agg of floats showed 3.0 where PostgreSQL shows 3
+    # array_agg of floats showed 3.0 where PostgreSQL shows 3; array_agg('x') answered
+    # (42725: not unique)
     "aggregate FILTER under grouping sets, real and float aggregates": [
         "create table {t} (id int, co boolean, civ interval, cr real, cf float8)",
         "insert into {t} values (1, true, '1 day', 3.4e38, 0.1), (2, false, '-3 mons', 1.5, 1e300), "
@@ -5047,7 +5048,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "order by 1 desc nulls last, 2, 3, 4",
         "select sum(distinct cr) as a, sum(cr) as b, max(distinct cr) as c from {t}",
         "select array_agg(3::float8 order by id) as a, array_agg(cf order by id) as b, array_agg(cr order by id) as c "
-        "from {t}", "drop table {t}",
+        "from {t}", "select array_agg('x') from {t}", "select array_agg(distinct 'x') from {t}",
+        "select array_agg('x'::text) as a, array_agg(distinct 'y'::text) as b from {t}", "drop table {t}",
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
