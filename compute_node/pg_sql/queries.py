@@ -135,9 +135,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="pg_float4", expressions=[x])
             if exprtypes.kind(x) in ("int", "float"):
                 return exp.Cast(this=x, to=exp.DataType.build("REAL"))
-            # (a numeric's exact text: beyond a double's range it is 22003, not Infinity: exp(1000)::float8)
             # SQLite's CAST reads '2.5x' as 2.5 and 'abc' or 'Infinity' as 0; PostgreSQL
-            # refuses the first two (22P02) and reads the third.
+            # refuses the first two (22P02) and reads the third. A numeric arrives as its
+            # exact text (_EXACT_ARGUMENT): past a double's range, exp(1000)::float8 is 22003.
             return exp.Anonymous(this="pg_float", expressions=[x, exp.Literal.number(64)])
         if t in _NUM_TYPES:
             if exprtypes.kind(x) == "float":
