@@ -988,7 +988,8 @@ def oid(e: exp.Expression) -> int | None:
 def _is_float4(e: exp.Expression) -> bool:
     """A real (float4) column, a cast to real, or min/max of one: shown as a float4."""
     while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif,
-                         exp.Window)) or isinstance(e, exp.Distinct) and len(e.expressions) == 1:
+                         exp.Window, *_VALUE_WINDOW_FUNCTIONS)) or \
+            isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         e = e.expressions[0] if isinstance(e, exp.Distinct) else e.this  # (sum(DISTINCT r) is a real too)
     if isinstance(e, _BRANCHING):  # real with integers or numerics is real (they cast to it implicitly)
         present = value_branches(e)

@@ -955,6 +955,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                                     true=exp.Null())], default=node.this.copy())
     if type(node) in exprtypes.VARIANCE_NODES or type(node) in exprtypes.REGRESSION_NODES:
         return _statistical_aggregate(node)
+    if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.kind(node.this) == "unknown" or
+                                                      isinstance(node.this, exp.Null)):
+        raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and exprtypes.kind(node.this) == "num" and \
             isinstance(node.parent, exp.Window) and _result_column(node.parent):
         # lag(n) over (...) of a numeric shows each value with its own scale (10.00, a

@@ -5039,7 +5039,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     # Under ROLLUP / CUBE a FILTER (WHERE g) clause read g as the group's (NULL in the
     # rolled-up rows) instead of each row's; sum(DISTINCT real) was shown as a double;
     # array_agg of floats showed 3.0 where PostgreSQL shows 3; array_agg('x') answered
-    # (42725: not unique)
+    # (42725: not unique); nth_value / lag of a real were doubles; first_value('x') answered
+    # (42804)
     "aggregate FILTER under grouping sets, real and float aggregates": [
         "create table {t} (id int, co boolean, civ interval, cr real, cf float8)",
         "insert into {t} values (1, true, '1 day', 3.4e38, 0.1), (2, false, '-3 mons', 1.5, 1e300), "
@@ -5049,7 +5050,10 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(distinct cr) as a, sum(cr) as b, max(distinct cr) as c from {t}",
         "select array_agg(3::float8 order by id) as a, array_agg(cf order by id) as b, array_agg(cr order by id) as c "
         "from {t}", "select array_agg('x') from {t}", "select array_agg(distinct 'x') from {t}",
-        "select array_agg('x'::text) as a, array_agg(distinct 'y'::text) as b from {t}", "drop table {t}",
+        "select array_agg('x'::text) as a, array_agg(distinct 'y'::text) as b from {t}",
+        "select id, nth_value(cr, 2) over (order by id rows between 1 preceding and 1 following) as a, "
+        "lag(cr, 1, 0.5::real) over (order by id) as b from {t} order by id",
+        "select first_value('x') over () from {t}", "select lag(null) over () from {t}", "drop table {t}",
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
