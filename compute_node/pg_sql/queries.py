@@ -2947,11 +2947,12 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 node.set("locks", None)
         if isinstance(node, (*exprtypes.BRANCHING, exp.Nullif)) and exprtypes.kind(node) == "float":
             # CASE / COALESCE / GREATEST / LEAST / NULLIF of an integer and a float8 is a
-            # float8: the integer branches as REALs (SQLite kept 2 an integer: 7 / it divided
-            # as integers)
+            # float8: the integer branches as doubles (SQLite kept 2 an integer: 7 / it divided
+            # as integers). DOUBLE, not REAL: sqlglot's REAL is a real (float4), which would
+            # round 2147483647 to 2147483648
             for b in [node.this] if isinstance(node, exp.Nullif) else exprtypes.value_branches(node):
                 if exprtypes.kind(b) in ("int", "num"):
-                    b.replace(exp.Cast(this=b.copy(), to=exp.DataType.build("REAL")))
+                    b.replace(exp.Cast(this=b.copy(), to=exp.DataType.build("DOUBLE")))
         if isinstance(node, exp.Trim) and exprtypes.kind(node.this) == "bytea":
             chars = node.args.get("expression")
             side = (node.args.get("position") or "both").lower()

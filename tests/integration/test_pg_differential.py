@@ -5025,7 +5025,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select date_part(x, timestamp '2024-01-31 10:00:00') from (values ('year'), ('quarter')) v(x) order by 1",
     ],
     # abs() of a numeric(p,s) column or extract() as a JSON value lost its display scale
-    # (2.5, not 2.5000); exp(1000)::float8 was Infinity (22003); '1 day'::jsonb in a branch no row
+    # (2.5, not 2.5000); an integer branch of a float8 CASE went through a real (2147483647
+    # came back 2147483648); exp(1000)::float8 was Infinity (22003); '1 day'::jsonb in a branch no row
     # takes was accepted (PostgreSQL reads the literal when it plans: 22P02)
     "numerics into JSON and floats; jsonb literals read when planned": [
         "create table {t} (id int, cn numeric(20,4))", "insert into {t} values (1, 2.5), (2, null), (3, -0.125)",
@@ -5033,6 +5034,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select jsonb_build_object('k', extract(epoch from interval '-1 month')) as a, "
         "to_jsonb(extract(second from timestamp '2024-01-01 10:00:01.5')) as b",
         "select exp(1.5)::float8 as a, power(2.0, 3)::float8 as b", "select exp(1e3)::float8", "select exp(1e3)::real",
+        "select case when false then 1.5::float8 else 2147483647 end as a, coalesce(null::float8, 2147483647) as b, "
+        "greatest(16777217, 1.5::float8) as c",
         "select case when false then '1 day'::jsonb end", "select case when id > 5 then '{x'::json end from {t}",
         "drop table {t}",
     ],
