@@ -144,6 +144,7 @@ _CLASS_RANGES = {
 }
 _ESCAPE_RANGES = {"w": _CLASS_RANGES["word"], "d": "0-9", "s": _CLASS_RANGES["space"]}
 _CODE_ESCAPE = re.compile(r"\\[xuU0-7]")
+_CASE_CLASS = re.compile(r"\[:(?:upper|lower):\]")
 
 
 def c_locale(pattern: str, nocase: bool) -> str | None:
@@ -272,7 +273,8 @@ def search(pattern: str, text: str, flags: str = "", start: int = 0, allowed: st
     plan = _plan(pattern, flags, allowed)
     if plan.tcl_argv is None or any(ord(c) > 0xFFFF for c in text):  # (Tcl counts those as two)
         return _re_search(pattern, text, plan.opts, start)
-    if not (text.isascii() and pattern.isascii()):  # (lc_ctype C: see c_locale)
+    if not (text.isascii() and pattern.isascii()) or plan.opts.nocase and _CASE_CLASS.search(pattern):
+        # (lc_ctype C: see c_locale; Tcl's -nocase [[:upper:]] also matched digits)
         if plan.c_argv is None:
             return _re_search(pattern, text, plan.opts, start)
         return _tcl_search(plan, text, start, c_locale=True)

@@ -5002,7 +5002,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     ],
     # Regular expressions took Unicode's classes and case folding (Tcl's) where the
     # database's lc_ctype is C: '日' ~ '[[:alpha:]]' was true, 'É' ~* 'é' too, and
-    # regexp_replace('日本語', '[[:upper:]]', '', 'gi') removed every character
+    # regexp_replace('日本語', '[[:upper:]]', '', 'gi') removed every character; a case class
+    # under i matched digits too (Tcl's -nocase)
     "regular expressions under lc_ctype C": [
         "select x, x ~ '^\\w+$' as a, x ~* 'É' as b, x ~ '[[:lower:]]' as c, x ~* '[[:lower:]]' as d, "
         "regexp_replace(x, '\\W', '_', 'g') as e, regexp_replace(x, '[^[:alnum:]]+', '.', 'g') as f, x ~ '\\s' as g, "
@@ -5013,6 +5014,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "regexp_replace('日本語', '[[:upper:]]', '', 'gi') as d, regexp_replace('ÀÉ', 'à', 'x', 'i') as e",
         "select regexp_count('ééé', '\\w') as a, substring('xéz' from '[[:alpha:]]+') as b, "
         "'aé' ~ '^[[:alpha:]]+$' as c, 'Ā' ~* 'ā' as d, upper('é') as e, 'é' ilike 'É' as f",
+        "select regexp_replace('1 dappleay', '[[:upper:]]', '', 'gi') as a, 'A1' ~* '^[[:upper:]]+$' as b, "
+        "'1' ~* '[[:lower:]]' as c",
     ],
     # date_part() was read as EXTRACT: a numeric named extract (1.500000 for 1.5 seconds),
     # where PostgreSQL's is a double precision named date_part (0.5::int is 0, not 1)

@@ -66,3 +66,4 @@ def test_classes_and_case_folding_are_ascii_only_as_under_lc_ctype_c():
     assert rx.search("é", "É", "i") is None
     assert rx.search("[a-f]+", "CAFÉ", "i").group() == "CAF"
     assert rx.replace("ÀÉx", "\\w", "_", "g") == "ÀÉ_"
+    assert rx.replace("1 dAy", "[[:upper:]]", "", "gi") == "1 "  # (every letter; Tcl's took the digit too)
