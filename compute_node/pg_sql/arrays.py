@@ -243,16 +243,7 @@ def pg_array_any(x, arr):
     elements = _elements(arr)
     if elements is None:
         return None
-    if not elements:
-        return 0  # (NULL = ANY ('{}') is false)
-    seen_null = x is None
-    for e in elements:
-        eq = _equal(e, x)
-        if eq:
-            return 1
-        if eq is None:
-            seen_null = True
-    return None if seen_null else 0
+    return _quantified_equal(x, elements, equal=True, every=False) if elements else 0  # (NULL = ANY ('{}'): false)
 
 
 _QUANTIFIED = {"=": lambda c: c == 0, "<>": lambda c: c != 0, "<": lambda c: c < 0, "<=": lambda c: c <= 0,
@@ -290,6 +281,7 @@ def pg_array_quantified(x, arr, op, every):
 
 
 def _quantified_equal(x, elements: list, equal: bool, every: bool):
+    """x = / <> ANY / ALL over a non-empty array's elements, compared as _equal does."""
     seen_null = False
     for e in elements:
         eq = _equal(e, x)

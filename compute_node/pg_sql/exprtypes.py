@@ -586,8 +586,7 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return None
     if isinstance(e, exp.StringToArray):
         return "text"
-    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or isinstance(e, exp.Bracket) and len(
-            e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice):
+    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or is_slice(e):
         return array_element_kind(e.this)
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
         return array_element_kind(e.expressions[0])
@@ -609,11 +608,16 @@ def array_element_kind(e: exp.Expression) -> str | None:
     return None
 
 
+def is_slice(e: exp.Expression) -> bool:
+    """arr[lo:hi] (also arr[lo:], arr[:hi]): an array, where arr[i] is an element."""
+    return isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice)
+
+
 def array_element_oid(e: exp.Expression) -> int | None:
     """The element type of arr[i] over an array column."""
     from compute_node.pg_sql import arrays
 
-    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column) and not isinstance(e.expressions[0], exp.Slice):
+    if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column) and not is_slice(e):
         elem = _array_element(e.this)
         return arrays.ELEMENTS[elem][0] if elem else None
     return None
@@ -766,7 +770,7 @@ def _kind(e: exp.Expression) -> str:
                       exp.Is, exp.In, exp.Like, exp.ILike, exp.Between, exp.Exists, exp.NullSafeEQ,
                       exp.NullSafeNEQ, exp.RegexpLike, exp.RegexpILike, exp.LogicalOr, exp.LogicalAnd)):
         return "bool"  # (bool_or / bool_and / every are booleans too)
-    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice):
+    if is_slice(e):
         return kind(e.this)  # arr[lo:hi]: an array
     if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.this.unnest(), (exp.Column, exp.Cast)):
         elem = array_element_kind(e.this.unnest())  # arr[i], '{1}'::int[][i]: the element's kind

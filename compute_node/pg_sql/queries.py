@@ -2199,7 +2199,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="array_length", expressions=[node.this, node.expression or exp.Literal.number(1)])
     if isinstance(node, exp.ArrayAppend):
         return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
-    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+    if exprtypes.is_slice(node):
         bounds = []  # a[lo:hi], a[lo:], a[:hi] (sqlglot leaves a slice's bounds as written)
         for b in (node.expressions[0].this, node.expressions[0].expression):
             bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [
@@ -4191,15 +4191,17 @@ def _check_container_assignment(inner: exp.Expression, column: str, oid: int | N
     jsonb cast to each other)."""
     target = _container_kind(oid)
     source = exprtypes.kind(inner)
-    if target is None and oid in _LITERAL_TYPE and exprtypes.OID_KIND[oid] != "text" and source in _CONTAINER_KINDS:
-        pass
-    elif target is not None and (source in _STORED_KINDS or source in _CONTAINER_KINDS and source != target and
-                                 {source, target} != {"json", "jsonb"}):
-        pass
-    elif target == source == "array" and _element_group(_array_oid(inner)) not in (None, _element_group(oid)) and \
-            _element_group(oid) not in (None, "text"):
-        pass  # text[] into integer[] (integer[] into text[] or bigint[] is an assignment cast)
-    else:
+    if target is None:
+        refused = oid in _LITERAL_TYPE and exprtypes.OID_KIND[oid] != "text" and source in _CONTAINER_KINDS
+    elif source in _STORED_KINDS:
+        refused = True
+    elif source != target:
+        refused = source in _CONTAINER_KINDS and {source, target} != {"json", "jsonb"}
+    else:  # text[] into integer[] (integer[] into text[] or bigint[] is an assignment cast)
+        into = _element_group(oid)
+        refused = source == "array" and into not in (None, "text") and _element_group(_array_oid(inner)) not in (
+            None, into)
+    if not refused:
         return
     got = _type_name(_array_oid(inner), "anyarray") if source == "array" else exprtypes.type_label(inner)
     raise SqlError(f'column "{column}" is of type {_type_name(oid, "unknown")} but expression is of type {got}',
@@ -4995,8 +4997,7 @@ def _array_oid(e: exp.Expression) -> int | None:
     if isinstance(inner, exp.StringToArray) or isinstance(inner, exp.Anonymous) and \
             inner.name.lower() in more_functions.TEXT_ARRAY_FUNCTIONS or type(inner).__name__ == "CurrentSchemas":
         return arrays.ELEMENTS["text"][1]
-    if isinstance(inner, exp.ArrayRemove) or isinstance(inner, exp.Bracket) and isinstance(
-            inner.expressions[0], exp.Slice):
+    if isinstance(inner, exp.ArrayRemove) or exprtypes.is_slice(inner):
         return _array_oid(inner.this)
     if isinstance(inner, exprtypes.BRANCHING):  # coalesce(a, '{}'::int[]): the type its branches agree on
         oids = {_array_oid(b) for b in exprtypes.value_branches(inner)}
