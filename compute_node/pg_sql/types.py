@@ -296,6 +296,15 @@ def to_single(v: float) -> float:
     return struct.unpack("<f", struct.pack("<f", v))[0]
 
 
+def _shown_single(v: float) -> float:
+    """`v` as the real a result column of type real shows; 22003 beyond a real's range
+    (a double that reached a real column, as PostgreSQL's float8 -> float4 fails)."""
+    try:
+        return to_single(v)
+    except OverflowError:
+        raise SqlError("value out of range: overflow", "22003") from None
+
+
 def _single_neighbors(f32: float) -> tuple[float, float]:
     """The single-precision values just below and just above `f32` (finite, nonzero)."""
     bits = struct.unpack("<I", struct.pack("<f", abs(f32)))[0]
@@ -340,7 +349,7 @@ def _shortest_float(v: float, single: bool) -> str:
     if v == 0:
         return "-0" if math.copysign(1.0, v) < 0 else "0"
     if single:
-        f32 = to_single(v)
+        f32 = _shown_single(v)
         for p in range(1, 10):
             s = "%.*e" % (p - 1, f32)
             if to_single(float(s)) == f32 and not _on_a_bound(s, f32, True):

@@ -932,8 +932,16 @@ class PgSession:
         if settings.iso_intervals(self.params) and pgtypes.INTERVAL in oids:
             enc_text = pgtypes.encode_text_iso_intervals
         out = []
-        for row in outcome.rows:
-            out.append(data_row([enc_bin(v, o) if f else enc_text(v, o) for v, o, f in zip(row, oids, fmts)]))
+        try:
+            for row in outcome.rows:
+                out.append(data_row([enc_bin(v, o) if f else enc_text(v, o) for v, o, f in zip(row, oids, fmts)]))
+        except SixfoldError:
+            self._note_error()
+            raise
+        except Exception as e:  # a value the column's type cannot show: the statement fails, the connection stays
+            log.error("a result row could not be encoded (types %s)", oids, exc_info=e)
+            self._note_error()
+            raise SqlError(f"internal error: a result value does not fit its column's type: {e}", "XX000") from None
         return out
 
 

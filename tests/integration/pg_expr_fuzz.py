@@ -29,6 +29,7 @@ from tests.integration import pg_expr_gen
 from tests.integration.pg_expr_gen import WRONG, Generator, Query, classify, known_difference, setup_statements
 
 STATEMENT_TIMEOUT_MS = 5_000
+LOST = "connection lost"  # the outcome of a statement after which the connection was closed
 TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,
              1700, 2950, 3802, 1000, 1005, 1007, 1016, 1021, 1022, 1231)  # (the last: arrays of those)
 
@@ -52,7 +53,7 @@ def outcome(conn: psycopg.Connection, sql: str, params: tuple | None = None):
     try:
         cur = conn.execute(sql, params)
     except psycopg.Error as e:
-        return ("error", e.sqlstate)
+        return ("error", LOST if conn.closed else e.sqlstate)
     if cur.description is None:
         return ("ok", cur.statusmessage)
     return ("rows", tuple(d.name for d in cur.description), cur.fetchall())
@@ -63,11 +64,18 @@ def prepare(conn: psycopg.Connection) -> None:
         conn.execute(stmt)
 
 
-def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query]) -> list[tuple[str, str, object, object]]:
+def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query],
+            sixfold_uri: str | None = None) -> list[tuple[str, str, object, object]]:
     """[(class, sql, postgres outcome, sixfold outcome)] for every query whose outcomes
-    differ; a wrong answer of a documented kind is classed by that kind."""
+    differ; a wrong answer of a documented kind is classed by that kind. A query that
+    ends Sixfold's connection is a wrong answer (LOST); with `sixfold_uri` the run goes
+    on over a new connection, else it stops there."""
     diffs = []
     for q in queries:
+        if sf.closed:
+            if sixfold_uri is None:
+                break
+            sf = connect(sixfold_uri)
         for stmt in q.setup:
             outcome(pg, stmt)
             outcome(sf, stmt)
@@ -79,7 +87,9 @@ def compare(pg: psycopg.Connection, sf: psycopg.Connection, queries: list[Query]
             sql = f"{sql}; then {q.check}"
             want, got = outcome(pg, q.check), outcome(sf, q.check)
         cls = classify(want, got)
-        if cls == WRONG:
+        if got == ("error", LOST):
+            cls = WRONG
+        elif cls == WRONG:
             known = known_difference(want, got)
             cls = f"known: {known}" if known else WRONG
         if cls is not None:
@@ -159,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         with connect(pg_uri) as pg, connect(sf_uri) as sf:
             prepare(pg)
             prepare(sf)
-            diffs = compare(pg, sf, Generator(seed).queries(args.count))
+            diffs = compare(pg, sf, Generator(seed).queries(args.count), sixfold_uri=sf_uri)
     print(report(diffs, args.show))
     wrong = sum(1 for d in diffs if d[0] == WRONG)
     print(json.dumps({"seed": seed, "queries": args.count, "differences": len(diffs), "wrong_answers": wrong}))

@@ -103,6 +103,14 @@ def test_decode_param_errors(data, oid, sqlstate):
         assert str(e.value) == 'invalid input syntax for type integer: "abc"'
 
 
+@pytest.mark.parametrize("value", [1e300, -3.5e38])
+def test_a_double_beyond_a_real_in_a_real_column_is_22003_not_a_crash(value):
+    with pytest.raises(SqlError) as e:
+        T.encode_text(value, T.FLOAT4)
+    assert e.value.sqlstate == "22003"
+    assert T.encode_text(3.4e38, T.FLOAT4) == b"3.4e+38"
+
+
 def test_binary_unsupported():
     with pytest.raises(SqlError) as e:
         T.encode_binary("1.2.3.4", 869)  # inet: no binary form here
