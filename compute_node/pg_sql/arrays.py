@@ -118,10 +118,22 @@ def format_array(elements: list[str | None]) -> str:
     return "{" + ",".join("NULL" if e is None else _quote(e) for e in elements) + "}"
 
 
-def _float_text(v: float) -> str:
-    from compute_node.pg_sql import types
+def _float_element(value, single: bool) -> str:
+    """A real's or a double's element text, read as float4in / float8in read (22P02,
+    22003 beyond the type's range) and shown as PostgreSQL shows it (16777217 as a real is
+    1.6777216e+07)."""
+    from compute_node.pg_sql import float_input, types, values
 
-    return types._shortest_float(v, False)
+    bits = 32 if single else 64
+    if isinstance(value, str) and value.strip().lower() in ("nan", "+nan", "-nan"):
+        return "NaN"  # (an array holds a NaN as its text; a float column cannot)
+    try:
+        f = float_input.text_to_float(value, bits) if isinstance(value, str) else float(value)
+        if single:
+            f = float_input.as_float4(f)
+    except values.InputError as e:
+        raise ArrayError(e.sqlstate, str(e)) from None
+    return "NaN" if math.isnan(f) else types._shortest_float(f, single)
 
 
 def element_text(value, kind: str) -> str | None:
@@ -139,11 +151,7 @@ def element_text(value, kind: str) -> str | None:
             raise ArrayError("22003", f'value "{value}" is out of range for type {ELEMENTS[kind][2]}')
         return str(n)
     if kind in ("float4", "float8"):
-        try:
-            f = float(value.strip()) if isinstance(value, str) else float(value)
-        except ValueError:
-            raise ArrayError("22P02", f'invalid input syntax for type {ELEMENTS[kind][2]}: "{value}"') from None
-        return "NaN" if math.isnan(f) else _float_text(f)
+        return _float_element(value, kind == "float4")
     if kind == "bool":
         from compute_node.pg_sql import values
 
@@ -472,6 +480,14 @@ def pg_array_positions(arr, x):
 
 
 @_guard
+def pg_array_as(arr, kind):
+    """`arr`'s elements shown as elements of `kind` (an array of integers joined with a
+    double: {1,9.223372036854776e+18})."""
+    elements = _elements(arr)
+    return None if elements is None else format_array([element_text(e, kind) for e in elements])
+
+
+@_guard
 def pg_array_prepend(x, arr):
     elements = _elements(arr) if arr is not None else []
     return format_array([_element_of(x)] + elements)
@@ -567,6 +583,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("array_replace", pg_array_replace, 3, **det)
     conn.create_scalar_function("array_positions", pg_array_positions, 2, **det)
     conn.create_scalar_function("pg_array_prepend", pg_array_prepend, 2, **det)
+    conn.create_scalar_function("pg_array_as", pg_array_as, 2, **det)
     conn.create_scalar_function("array_upper", lambda a, d: pg_array_bound(a, d, "upper"), 2, **det)
     conn.create_scalar_function("array_lower", lambda a, d: pg_array_bound(a, d, "lower"), 2, **det)
     conn.create_scalar_function("array_ndims", pg_array_ndims, 1, **det)

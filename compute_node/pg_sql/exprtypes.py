@@ -586,6 +586,16 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return None
     if isinstance(e, exp.StringToArray):
         return "text"
+    promoted = promoted_array_kind(e)
+    if promoted is not None:
+        return promoted
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+        return array_element_kind(e.this.expressions[0].unalias())  # a scalar subquery: its column's
+    if isinstance(e, exp.ArrayAgg):  # array_agg(x [ORDER BY ...]): x's
+        element = e.this.this if isinstance(e.this, exp.Order) else e.this
+        if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
+            element = element.expressions[0]
+        return _value_element_kind(element) if kind(element) in NUMERIC else None
     if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or is_slice(e):
         return array_element_kind(e.this)
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
@@ -602,10 +612,46 @@ def array_element_kind(e: exp.Expression) -> str | None:
         widths = {int_width(x) for x in e.expressions if not _null(x)}
         if kinds == {"int"} and len(widths) == 1 and "" not in widths:
             return widths.pop()
+        if kinds == {"float"} and all(oid(x) == t.FLOAT4 for x in e.expressions if not _null(x)):
+            return "float4"
         return {frozenset({"bool"}): "bool", frozenset({"text"}): "text", frozenset({"unknown"}): "text",
                 frozenset({"text", "unknown"}): "text", frozenset({"float"}): "float8", frozenset({"num"}): "numeric",
                 frozenset({"num", "int"}): "numeric"}.get(frozenset(kinds))
     return None
+
+
+_NUMBER_ELEMENTS = ("int2", "int4", "int8", "numeric", "float4", "float8")  # each implicitly cast to the next
+
+
+def _value_element_kind(e: exp.Expression) -> str | None:
+    """The element kind of an array `e` is, or that a value `e` would be in one."""
+    k = kind(e)
+    if k == "array":
+        return array_element_kind(e)
+    if k == "int":
+        return int_width(e) or None
+    if k == "float":
+        return "float4" if oid(e) == t.FLOAT4 else "float8"
+    return "numeric" if k == "num" else None
+
+
+def promoted_array_kind(e: exp.Expression) -> str | None:
+    """'float4' / 'float8' when array_append / array_prepend / array_cat / || join arrays
+    and values of number kinds and a float among them makes the result an array of floats
+    (anycompatiblearray: sign(1) || bigint[] is double precision[]), so that the others'
+    elements must be shown as floats; None otherwise."""
+    if isinstance(e, (exp.ArrayAppend, exp.ArrayPrepend)) or \
+            isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
+        parts = [e.this, e.expression if not isinstance(e, exp.ArrayConcat) else e.expressions[0]]
+    elif isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
+        parts = [e.this, e.expression]
+    else:
+        return None
+    kinds = [_value_element_kind(p) for p in parts]
+    if None in kinds or not set(kinds) <= set(_NUMBER_ELEMENTS) or len(set(kinds)) == 1:
+        return None
+    top = max(kinds, key=_NUMBER_ELEMENTS.index)
+    return top if top in ("float4", "float8") else None
 
 
 def is_slice(e: exp.Expression) -> bool:
@@ -646,6 +692,42 @@ def value_branches(e: exp.Expression) -> list[exp.Expression]:
     return [b for b in branches if b is not None and not isinstance(b, exp.Null)]
 
 
+# Type categories (pg_type.typcategory) of the kinds whose values never resolve to one
+# type across categories: CASE of an integer and a text is 42804 in PostgreSQL.
+_CATEGORY = {"int": "N", "num": "N", "float": "N", "text": "S", "bool": "B", "date": "D", "timestamp": "D",
+             "timestamptz": "D", "interval": "T", "uuid": "U", "bytea": "b", "json": "json", "jsonb": "jsonb"}
+
+
+def mismatched_branches(branches: list[exp.Expression]) -> tuple[exp.Expression, exp.Expression] | None:
+    """The first two of `branches` (in PostgreSQL's order) whose types no common type
+    holds, when every branch's type is known; else None."""
+    kinds = [_branch_kind(b) for b in branches]
+    if not all(k in _CATEGORY and _evident(b) or k == "unknown" for b, k in zip(branches, kinds)):
+        return None
+    typed = [(b, _CATEGORY[k]) for b, k in zip(branches, kinds) if k != "unknown"]
+    for b, cat in typed[1:]:
+        if cat != typed[0][1]:
+            return typed[0][0], b
+    return None
+
+
+def _evident(e: exp.Expression) -> bool:
+    """A value whose type is beyond doubt: a literal, a cast, a function of one result
+    type, a table's column (not the catalogs' internal expressions, whose SQLite values
+    Sixfold's own SQL mixes)."""
+    while isinstance(e, (exp.Paren, exp.Neg)):
+        e = e.this
+    return isinstance(e, (exp.Literal, exp.Boolean, exp.Cast)) or type(e) in _NODE_KIND or \
+        isinstance(e, exp.Column) and column_decl(e) is not None
+
+
+def window_branches(e: exp.Expression) -> list[exp.Expression]:
+    """lag(x, n, default) / lead(...): [x, default], the values whose common type is the
+    result's; [] for others and without a default (or with a bare NULL one)."""
+    default = e.args.get("default") if isinstance(e, (exp.Lag, exp.Lead)) else None
+    return [e.this, default] if default is not None and not isinstance(default, exp.Null) else []
+
+
 def _branch_kind(e: exp.Expression) -> str:
     """A CASE/COALESCE/GREATEST value's kind; a parameter the client sent untyped takes
     the other branches' type, as a quoted literal does."""
@@ -661,6 +743,20 @@ def _null(e: exp.Expression) -> bool:
     while isinstance(e, (exp.Paren, exp.Cast)):
         e = e.this
     return isinstance(e, exp.Null)
+
+
+def _common_kind(branches: list[exp.Expression]) -> str:
+    """The kind PostgreSQL resolves values of these kinds to (CASE, COALESCE, lag's
+    default: anycompatible), '' when they have none."""
+    kinds = {_branch_kind(b) for b in branches}
+    if kinds == {"unknown"}:
+        return "text"  # PostgreSQL resolves literals alone as text
+    kinds.discard("unknown")  # a literal takes the other branches' type
+    if kinds <= {"int", "num"} and "num" in kinds:
+        return "num"
+    if kinds <= set(NUMERIC) and "float" in kinds:
+        return "float"  # CASE of an integer and a float8 is a float8
+    return kinds.pop() if len(kinds) == 1 and "" not in kinds else ""
 
 
 # Expressions whose kind is fixed by what they are.
@@ -811,7 +907,7 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return kind(e.this)
     if isinstance(e, _VALUE_WINDOW_FUNCTIONS):  # lag(x), first_value(x), ...: x's type
-        return kind(e.this)
+        return _common_kind(window_branches(e)) if window_branches(e) else kind(e.this)
     if type(e) in VARIANCE_NODES:  # double precision of floats, else numeric
         return "float" if kind(e.this) == "float" else "num"
     if type(e) in REGRESSION_NODES:
@@ -833,15 +929,7 @@ def _kind(e: exp.Expression) -> str:
         inner = kind(e.this)  # of a numeric: numeric, rounded to a scale the call says; of a float: float
         return inner if inner in ("num", "float") else ""
     if isinstance(e, _BRANCHING):
-        kinds = {_branch_kind(b) for b in value_branches(e)}
-        if kinds == {"unknown"}:
-            return "text"  # PostgreSQL resolves literals alone as text
-        kinds.discard("unknown")  # a literal takes the other branches' type
-        if kinds <= {"int", "num"} and "num" in kinds:
-            return "num"
-        if kinds <= set(NUMERIC) and "float" in kinds:
-            return "float"  # CASE of an integer and a float8 is a float8
-        return kinds.pop() if len(kinds) == 1 and "" not in kinds else ""
+        return _common_kind(value_branches(e))
     if isinstance(e, exp.Avg):
         inner = kind(e.this)  # avg of integers or numerics is numeric, of floats float
         if inner == "interval":
@@ -930,12 +1018,12 @@ _WIDTH_RANK = {"int2": 0, "int4": 1, "int8": 2}
 
 _INT4_FUNCTIONS = frozenset({"num_nulls", "num_nonnulls", "scale", "min_scale", "pg_numeric_scale", "cardinality",
                              "array_upper", "array_lower", "array_ndims", "array_length", "array_position",
-                             "jsonb_array_length", "json_array_length"})
+                             "jsonb_array_length", "json_array_length", "octet_length", "pg_backend_pid"})
 
 
 def int_width(e: exp.Expression) -> str:
     """'int2', 'int4' or 'int8': the integer type of an integer expression ('' unknown)."""
-    while isinstance(e, (exp.Paren, exp.Alias)):
+    while isinstance(e, (exp.Paren, exp.Alias, exp.Window)):  # (a window function's: its function's)
         e = e.this
     hint = int_hint(e)  # a literal (-2147483648 is an int4), a cast, a column
     if hint:
@@ -946,7 +1034,8 @@ def int_width(e: exp.Expression) -> str:
         return _derived_int_width(e)
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return int_width(e.this.expressions[0])  # a scalar subquery: its column's
-    if isinstance(e, (exp.Length, exp.StrPosition, exp.BitLength, exp.WidthBucket)):  # length(), position(): integer
+    if isinstance(e, (exp.Length, exp.StrPosition, exp.BitLength, exp.WidthBucket, exp.Ascii, exp.Ntile)):
+        # length(), position(), ascii(), ntile(): integer
         return "int4"
     if isinstance(e, exp.Anonymous) and e.name.lower() in _INT4_FUNCTIONS or isinstance(
             e, (exp.ArraySize, exp.ArrayPosition)):
@@ -962,8 +1051,9 @@ def int_width(e: exp.Expression) -> str:
         return int_width(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return int_width(e.this)
-    if isinstance(e, _VALUE_WINDOW_FUNCTIONS):
-        return int_width(e.this)
+    if isinstance(e, _VALUE_WINDOW_FUNCTIONS):  # lag(s, 1, 70000): the wider
+        widths = [int_width(x) for x in window_branches(e) or [e.this]]
+        return "" if "" in widths else max(widths, key=_WIDTH_RANK.__getitem__)
     if isinstance(e, exp.RegrCount):
         return "int8"
     if isinstance(e, _BRANCHING):  # the widest argument's type
@@ -992,11 +1082,11 @@ def oid(e: exp.Expression) -> int | None:
 def _is_float4(e: exp.Expression) -> bool:
     """A real (float4) column, a cast to real, or min/max of one: shown as a float4."""
     while isinstance(e, (exp.Paren, exp.Alias, exp.Max, exp.Min, exp.Sum, exp.Filter, exp.Neg, exp.Abs, exp.Nullif,
-                         exp.Window, *_VALUE_WINDOW_FUNCTIONS)) or \
+                         exp.Window, *_VALUE_WINDOW_FUNCTIONS)) and not window_branches(e) or \
             isinstance(e, exp.Distinct) and len(e.expressions) == 1:
         e = e.expressions[0] if isinstance(e, exp.Distinct) else e.this  # (sum(DISTINCT r) is a real too)
-    if isinstance(e, _BRANCHING):  # real with integers or numerics is real (they cast to it implicitly)
-        present = value_branches(e)
+    if isinstance(e, _BRANCHING) or window_branches(e):  # real with integers or numerics is real (they cast to it)
+        present = value_branches(e) if isinstance(e, _BRANCHING) else window_branches(e)
         return any(_is_float4(b) for b in present) and all(_is_float4(b) or kind(b) in ("int", "num")
                                                            for b in present)
     if ordered_set_value(e) is not None:

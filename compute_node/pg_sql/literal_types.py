@@ -19,6 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
+from compute_node.pg_sql import types as pgtypes
 
 # Kinds whose stored form or order differs from a literal's text. Arrays, enums and
 # text take a literal as written.
@@ -54,6 +55,19 @@ def _coerce_group(members: list[exp.Expression]) -> None:
         lit.replace(exp.alias_(cast, "?column?", quoted=True) if isinstance(lit.parent, exp.Select) else cast)
 
 
+def _real_group(members: list[exp.Expression]) -> None:
+    """Cast the decimal number literals among `members` to real when the value is a real
+    (a real with integers and numerics): PostgreSQL converts the constant while planning,
+    so `coalesce(r, 1e300)` is 22003 as `1e300::real` is."""
+    if not any(exprtypes.oid(m) == pgtypes.FLOAT4 for m in members) or \
+            any(exprtypes.kind(m) == "float" and exprtypes.oid(m) != pgtypes.FLOAT4 for m in members):
+        return
+    for m in members:
+        lit = m.this if isinstance(m, exp.Neg) else m
+        if isinstance(lit, exp.Literal) and not lit.is_string and not lit.this.isdigit():
+            m.replace(exp.Cast(this=m.copy(), to=exp.DataType.build("REAL")))
+
+
 def _values_columns(values: exp.Values) -> list[list[exp.Expression]]:
     rows = [r.expressions for r in values.expressions if isinstance(r, exp.Tuple)]
     if not rows or len({len(r) for r in rows}) != 1:
@@ -85,7 +99,7 @@ def _set_operation_columns(op: exp.SetOperation) -> list[list[exp.Expression]]:
 def coerce(tree: exp.Expression) -> None:
     """Give the quoted literals of `tree` their neighbours' type (in place)."""
     for node in list(tree.find_all(exp.Coalesce, exp.Case, exp.Greatest, exp.Least, exp.Nullif, exp.Array,
-                                   exp.Values, exp.SetOperation, *_ARITHMETIC)):
+                                   exp.Values, exp.SetOperation, exp.Lag, exp.Lead, *_ARITHMETIC)):
         if isinstance(node, _ARITHMETIC):
             # real * '-10' is real * real (a real's product, shown as one), as PostgreSQL
             # resolves an unknown operand; only floats here (an integer's '1.5' is 22P02
@@ -106,7 +120,11 @@ def coerce(tree: exp.Expression) -> None:
             groups = [list(node.expressions)]
         elif isinstance(node, exp.Nullif):
             groups = [[node.this, node.expression]]
+        elif isinstance(node, (exp.Lag, exp.Lead)):  # lag(x, 1, default): anycompatible
+            groups = [exprtypes.window_branches(node)]
         else:
             groups = [exprtypes.value_branches(node)]
         for members in groups:
             _coerce_group(members)
+            if not isinstance(node, (exp.Values, exp.SetOperation)):
+                _real_group(members)

@@ -955,6 +955,15 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                                     true=exp.Null())], default=node.this.copy())
     if type(node) in exprtypes.VARIANCE_NODES or type(node) in exprtypes.REGRESSION_NODES:
         return _statistical_aggregate(node)
+    if isinstance(node, (exp.Lag, exp.Lead)) and exprtypes.mismatched_branches(exprtypes.window_branches(node)):
+        args = [node.this, node.args.get("offset"), node.args["default"]]
+        name = "lag" if isinstance(node, exp.Lag) else "lead"
+        raise SqlError(f"function {name}({', '.join(exprtypes.type_label(a) for a in args)}) does not exist",
+                       "42883")
+    if isinstance(node, exprtypes.BRANCHING) and (pair := _mismatched(node)) is not None:
+        label = {exp.Case: "CASE", exp.Coalesce: "COALESCE", exp.Greatest: "GREATEST", exp.Least: "LEAST"}[type(node)]
+        raise SqlError(f"{label} types {exprtypes.type_label(pair[0])} and {exprtypes.type_label(pair[1])} "
+                       "cannot be matched", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.kind(node.this) == "unknown" or
                                                       isinstance(node.this, exp.Null)):
         raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
@@ -2756,6 +2765,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:  # regexp_like(s, p, flags)
             return exp.Anonymous(this="pg_regexp_like", expressions=[node.this, node.expression, node.args["flag"]])
         typed = _typed_node(node)
+        promoted = exprtypes.promoted_array_kind(node)
+        if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
+            return exp.Anonymous(this="pg_array_as", expressions=[typed, exp.Literal.string(promoted)])
         if typed is not None:
             return typed
         if isinstance(node, exp.Column) and node.parent is not None and _reads_text_as_number(node):
@@ -3013,7 +3025,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             if any(isinstance(x, exp.Array) for x in node.expressions):
                 raise SqlError("multidimensional arrays are not supported", "0A000")
             # ARRAY[true, 1.50]'s elements as their texts: {t,1.50} (SQLite's 1 and 1.5)
-            return exp.Anonymous(this="pg_array", expressions=[_element_value(x) for x in node.expressions])
+            out = exp.Anonymous(this="pg_array", expressions=[_element_value(x) for x in node.expressions])
+            if exprtypes.array_element_kind(node) == "float4":  # reals: a real's digits
+                return exp.Anonymous(this="pg_array_as", expressions=[out, exp.Literal.string("float4")])
+            return out
         return node
 
     def wrapped(node: exp.Expression) -> exp.Expression:
@@ -4176,6 +4191,15 @@ def _element_group(array_oid: int | None) -> str | None:
     return "text" if elem == "varchar" else elem
 
 
+def _mismatched(node: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
+    """Two branches of a CASE / COALESCE / GREATEST / LEAST no common type holds. A
+    CASE's ELSE comes first, as PostgreSQL resolves it (CASE types text and integer)."""
+    branches = exprtypes.value_branches(node)
+    if isinstance(node, exp.Case) and node.args.get("default") is not None and branches:
+        branches = [branches[-1], *branches[:-1]]
+    return exprtypes.mismatched_branches(branches)
+
+
 def _type_name(oid: int | None, fallback: str) -> str:
     from compute_node.pg_sql import arrays
 
@@ -4989,6 +5013,9 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
+    promoted = exprtypes.promoted_array_kind(inner)
+    if promoted is not None:
+        return arrays.ELEMENTS[promoted][1]
     if isinstance(inner, exp.ArrayAgg):
         element = inner.this.this if isinstance(inner.this, exp.Order) else inner.this
         if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
@@ -5028,7 +5055,7 @@ def _array_oid(e: exp.Expression) -> int | None:
         if kinds == {"bool"}:
             return arrays.ELEMENTS["bool"][1]
         if kinds == {"float"}:
-            return arrays.ELEMENTS["float8"][1]
+            return arrays.ELEMENTS[exprtypes.array_element_kind(arr) or "float8"][1]
         if kinds <= {"unknown", "text"} and kinds:
             return arrays.ELEMENTS["text"][1]
         if kinds <= {"int", "num"} and kinds:
@@ -5125,6 +5152,8 @@ def _array_of(element: exp.Expression) -> int:
     k = exprtypes.kind(element)
     if k == "int":
         return {"int2": 1005, "int8": 1016}.get(exprtypes.int_width(element), 1007)
+    if k == "float" and exprtypes.oid(element) == pgtypes.FLOAT4:
+        return 1021  # real[]
     return {"num": 1231, "float": 1022, "bool": 1000, "date": 1182}.get(k, 1009)
 
 

@@ -5061,6 +5061,52 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "lag(cr, 1, 0.5::real) over (order by id) as b from {t} order by id",
         "select first_value('x') over () from {t}", "select lag(null) over () from {t}", "drop table {t}",
     ],
+    # lag / lead with a default take the common type of the value and the default
+    # (lead(real, 1, float8) is a float8: the writer's connection ended encoding 1e300 as
+    # a real); a quoted default is read as the value's type (22P02) and a decimal one
+    # beside a real as a real (22003); CASE / COALESCE / GREATEST / LEAST of types no
+    # common type holds answered (42804) and lead(text, 1, 5) too (42883)
+    "lag and lead defaults, branches of several types": [
+        "create table {t} (id int, i int, r real, b bigint, s smallint, n numeric(6,2), t text)",
+        "insert into {t} values (1, 1, 1.1, 10, 2, 1.25, 'a'), (2, 2, 2.5, 20, 3, 2.5, 'b'), "
+        "(3, null, null, null, null, null, null)",
+        "select id, lag(i, 1, 1.5) over (order by id) as a, lag(i, 1, 2::bigint) over (order by id) as b, "
+        "lead(r, 1, '1e300'::float8) over (order by id) as c, lead(r, 1, 2) over (order by id) as d from {t} "
+        "order by id",
+        "select id, lead(i, 1, 2.5::real) over (order by id) as a, lead(s, 1, 70000) over (order by id) as b, "
+        "lead(n, 1, 1.123) over (order by id) as c, lead(i, 1, '7') over (order by id) as d, "
+        "lead(b, 1, 1.5::float8) over (order by id) as e from {t} order by id",
+        "select lag(1.5::real, 1, '1e300'::float8) over (order by id) from {t} order by id",
+        "select lead(t, 1, 5) over (order by id) from {t}", "select lead(i, 1, 'x') over (order by id) from {t}",
+        "select lead(r, 1, 1e300) over (order by id) from {t}", "select coalesce(r, 1e300) from {t}",
+        "select coalesce(r, 2.5) as a, coalesce(i, r, 2.5) as b from {t} order by id",
+        "select coalesce(t, 5) from {t}", "select case when id = 1 then i else t end from {t}",
+        "select case when id = 1 then i else 'x' end from {t}", "select greatest(1, 'a'::text)",
+        "select least(now(), 1)", "select coalesce(true, 1)", "select coalesce('1 day'::interval, now())",
+        "drop table {t}",
+    ],
+    # ascii(), octet_length(), ntile() and pg_backend_pid() are integers (int4): their sums
+    # past 2^31 answered (22003); array_append / array_prepend / array_cat / || of a float
+    # and integers is an array of doubles (bigints shown as 9.223372036854776e+18), of
+    # reals a real[]; real arrays showed a double's digits (16777217 for 1.6777216e+07) and
+    # took '{3.5e38}' (22003)
+    "integer width of functions, arrays of floats and reals": [
+        "create table {t} (id int, ct text, b bigint, ra real[])",
+        "insert into {t} values (1, 'a', 3000000000, '{16777217, 1.1}'), (2, 'b', 9223372036854775807, null)",
+        "select min(2147483647 + ascii(ct)) from {t}", "select 2147483647 + octet_length('a')",
+        "select 2147483647 + ntile(2) over ()", "select 2147483647 + pg_backend_pid() * 0 + 1",
+        "select 2147483647 + row_number() over () as a, 2147483647 + rank() over () as b, 32767::int2 + ascii('a')",
+        "select array_prepend(sign(1), (select array_agg(b order by id) from {t})) as a, "
+        "array_append((select array_agg(b order by id) from {t}), 1.5::float8) as b, "
+        "array_cat((select array_agg(b order by id) from {t}), array[1.5::float8]) as c",
+        "select array[1.5::float8] || (select array_agg(b order by id) from {t}) as a, "
+        "(select array_agg(b order by id) from {t}) || 1.5::float8 as b, array[1.5::real] || array[16777217] as c, "
+        "array[16777217] || 1.5::real as d, array_append(array[1::int2], 1.5::real) as e",
+        "select id, ra, array[b, 1.5::float8] as a from {t} order by id",
+        "select '{16777217, 1.1, 3.4e38}'::real[] as a, array[16777217]::real[] as b, array[1.5::real, null] as c, "
+        "array[16777217::real] as d", "select '{3.5e38}'::real[]", "select '{1e400}'::float8[]",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
