@@ -366,10 +366,8 @@ def pg_array_append(arr, x):
 
 @_guard
 def pg_array_cat(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
+    if a is None or b is None:  # the other as an array: an unknown literal is read as one (22P02)
+        return None if a is None and b is None else format_array(_elements(b if a is None else a))
     return format_array(_elements(a) + _elements(b))
 
 

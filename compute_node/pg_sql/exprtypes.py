@@ -29,12 +29,13 @@ _DTYPE_KIND = {
     "TEXT": "text", "VARCHAR": "text", "CHAR": "text", "NAME": "text", "BPCHAR": "text",
     "BOOLEAN": "bool", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
     "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz", "INTERVAL": "interval", "JSON": "json",
-    "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea", "ARRAY": "array",
+    "JSONB": "jsonb", "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea", "ARRAY": "array", "UUID": "uuid",
 }
 _FUNC_KIND = {"date_part": "float", "pg_date_part": "float",
               "now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
-              "to_timestamp": "timestamptz", "sha224": "bytea",
+              "to_timestamp": "timestamptz", "sha224": "bytea", "get_byte": "int", "set_byte": "bytea",
+              "convert_to": "bytea", "convert_from": "text", "pg_interval_time": "time",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",
               "pg_get_serial_sequence": "text",
               "pg_to_number": "num", "pg_numeric_math": "num", "scale": "int", "min_scale": "int",
@@ -660,12 +661,15 @@ def is_slice(e: exp.Expression) -> bool:
 
 
 def array_element_oid(e: exp.Expression) -> int | None:
-    """The element type of arr[i] over an array column."""
+    """The element type of arr[i] over an array column or an array expression."""
     from compute_node.pg_sql import arrays
 
     if isinstance(e, exp.Bracket) and isinstance(e.this, exp.Column) and not is_slice(e):
         elem = _array_element(e.this)
         return arrays.ELEMENTS[elem][0] if elem else None
+    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and not is_slice(e) and kind(e.this) == "array":
+        elem = array_element_kind(e.this.unnest())  # (ARRAY[1.5, 2])[1], array_remove(...)[1]
+        return arrays.ELEMENTS[elem][0] if elem in arrays.ELEMENTS else None
     return None
 
 
@@ -701,7 +705,7 @@ _CATEGORY = {"int": "N", "num": "N", "float": "N", "text": "S", "bool": "B", "da
 def mismatched_branches(branches: list[exp.Expression]) -> tuple[exp.Expression, exp.Expression] | None:
     """The first two of `branches` (in PostgreSQL's order) whose types no common type
     holds, when every branch's type is known; else None."""
-    kinds = [_branch_kind(b) for b in branches]
+    kinds = [operand_kind(b) for b in branches]
     if not all(k in _CATEGORY and _evident(b) or k == "unknown" for b, k in zip(branches, kinds)):
         return None
     typed = [(b, _CATEGORY[k]) for b, k in zip(branches, kinds) if k != "unknown"]
@@ -728,9 +732,9 @@ def window_branches(e: exp.Expression) -> list[exp.Expression]:
     return [e.this, default] if default is not None and not isinstance(default, exp.Null) else []
 
 
-def _branch_kind(e: exp.Expression) -> str:
-    """A CASE/COALESCE/GREATEST value's kind; a parameter the client sent untyped takes
-    the other branches' type, as a quoted literal does."""
+def operand_kind(e: exp.Expression) -> str:
+    """A CASE/COALESCE/GREATEST value's (or an operator's operand's) kind; a parameter
+    the client sent untyped is 'unknown', taking the others' type as a quoted literal does."""
     inner = e.unnest() if isinstance(e, exp.Paren) else e
     if isinstance(inner, (exp.Parameter, exp.Var)) and parameter_oid(inner) == 0 and \
             (isinstance(inner, exp.Var) or isinstance(inner.this, exp.Literal)):
@@ -748,7 +752,7 @@ def _null(e: exp.Expression) -> bool:
 def _common_kind(branches: list[exp.Expression]) -> str:
     """The kind PostgreSQL resolves values of these kinds to (CASE, COALESCE, lag's
     default: anycompatible), '' when they have none."""
-    kinds = {_branch_kind(b) for b in branches}
+    kinds = {operand_kind(b) for b in branches}
     if kinds == {"unknown"}:
         return "text"  # PostgreSQL resolves literals alone as text
     kinds.discard("unknown")  # a literal takes the other branches' type
@@ -762,12 +766,13 @@ def _common_kind(branches: list[exp.Expression]) -> str:
 # Expressions whose kind is fixed by what they are.
 # The kind of an array's element, by the element kind arrays.py names it.
 ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", "float8": "float", "bool": "bool",
-                "text": "text", "varchar": "text"}
+                "text": "text", "varchar": "text", "numeric": "num"}
 
 _NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool", exp.ArrayContainedBy: "bool",
               exp.ArrayContainsAll: "bool", exp.ArrayOverlaps: "bool", exp.ArraySize: "int", exp.ArrayPosition: "int",
               exp.JSONExtractScalar: "text", exp.JSONBExtractScalar: "text", exp.ArrayAgg: "array",
-              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.ArrayPrepend: "array", exp.ArrayToString: "text",
+              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.Format: "text",
+              exp.ArrayPrepend: "array", exp.ArrayToString: "text",
               exp.ToNumber: "num", exp.StrToDate: "date",
               exp.StrToTime: "timestamptz", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
               exp.Localtimestamp: "timestamp", exp.UnixToTime: "timestamptz", exp.Extract: "num",
@@ -868,7 +873,8 @@ def _kind(e: exp.Expression) -> str:
         return "bool"  # (bool_or / bool_and / every are booleans too)
     if is_slice(e):
         return kind(e.this)  # arr[lo:hi]: an array
-    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.this.unnest(), (exp.Column, exp.Cast)):
+    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and (
+            isinstance(e.this.unnest(), (exp.Column, exp.Cast)) or kind(e.this) == "array"):
         elem = array_element_kind(e.this.unnest())  # arr[i], '{1}'::int[][i]: the element's kind
         return ELEMENT_KIND.get(elem or "", "")
     if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
@@ -879,7 +885,7 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, exp.DPipe) and "bytea" in (kind(e.this), kind(e.expression)) and \
             {kind(e.this), kind(e.expression)} <= {"bytea", "unknown"}:
         return "bytea"  # || of bytea values
-    if isinstance(e, exp.Trim) and kind(e.this) == "bytea":
+    if isinstance(e, (exp.Trim, exp.Substring)) and kind(e.this) == "bytea":
         return "bytea"
     fixed = _NODE_KIND.get(type(e))
     if fixed:
@@ -906,6 +912,8 @@ def _kind(e: exp.Expression) -> str:
         return kind(ordered_set_value(e))
     if isinstance(e, (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)):
         return kind(e.this)
+    if isinstance(e, exp.Overlay):  # overlay(s placing r from f): s's (text or bytea)
+        return "bytea" if kind(e.this) == "bytea" else "text"
     if isinstance(e, _VALUE_WINDOW_FUNCTIONS):  # lag(x), first_value(x), ...: x's type
         return _common_kind(window_branches(e)) if window_branches(e) else kind(e.this)
     if type(e) in VARIANCE_NODES:  # double precision of floats, else numeric
@@ -1018,7 +1026,8 @@ _WIDTH_RANK = {"int2": 0, "int4": 1, "int8": 2}
 
 _INT4_FUNCTIONS = frozenset({"num_nulls", "num_nonnulls", "scale", "min_scale", "pg_numeric_scale", "cardinality",
                              "array_upper", "array_lower", "array_ndims", "array_length", "array_position",
-                             "jsonb_array_length", "json_array_length", "octet_length", "pg_backend_pid"})
+                             "jsonb_array_length", "json_array_length", "octet_length", "pg_backend_pid",
+                             "get_byte"})
 
 
 def int_width(e: exp.Expression) -> str:
@@ -1032,6 +1041,9 @@ def int_width(e: exp.Expression) -> str:
         return "int8"
     if isinstance(e, exp.Column) and column_decl(e) is None:
         return _derived_int_width(e)
+    if isinstance(e, exp.Bracket) and len(e.expressions) == 1 and not is_slice(e) and kind(e) == "int":
+        elem = array_element_kind(e.this.unnest())  # arr[i]: the element's type
+        return elem if elem in ("int2", "int4", "int8") else ""
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return int_width(e.this.expressions[0])  # a scalar subquery: its column's
     if isinstance(e, (exp.Length, exp.StrPosition, exp.BitLength, exp.WidthBucket, exp.Ascii, exp.Ntile)):

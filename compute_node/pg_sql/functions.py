@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 import apsw
 
 from compute_node.pg_sql import (
-    catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions, float_input,
-    index_definitions, int_coercion, json_functions, more_functions, network_types, numeric, ordered_set,
+    bytea_functions, catalog, comments, constraints, deferred_checks, dependencies, domains, enums, extensions,
+    float_input, index_definitions, int_coercion, json_functions, more_functions, network_types, numeric, ordered_set,
     regex_engine, renames, routines, row_functions, row_values, schema_text, settings, statistics, system_catalogs,
     table_as, table_sample, temporal, temporal_functions, triggers, typed_functions, types, values, views,
 )
@@ -194,7 +194,7 @@ def _substr(text, start, length=None):
     """substr/substring with PostgreSQL's clipping of a start below 1."""
     if text is None or start is None:
         return None
-    s = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    s = text if isinstance(text, bytes) else str(text)  # (a bytea's bytes stay bytes)
     start = int(start)
     if length is None:
         return s[max(start, 1) - 1:]
@@ -737,7 +737,9 @@ def _decode(text, fmt):
         if f == "hex":
             return bytes.fromhex(str(text))
         if f == "base64":
-            return base64.b64decode(str(text), validate=False)
+            # whitespace is skipped; any other symbol outside the alphabet is 22023 (PostgreSQL's
+            # "invalid symbol"), as is a sequence not ending on a whole group
+            return base64.b64decode(re.sub(r"[ \t\n\r]", "", str(text)), validate=True)
         if f == "escape":
             return types.decode_bytea_text(str(text))
     except (ValueError, binascii.Error):
@@ -1140,6 +1142,7 @@ def register(conn: apsw.Connection) -> None:
     ordered_set.register(conn)
     statistics.register(conn)
     temporal_functions.register(conn)
+    bytea_functions.register(conn)
     conn.create_scalar_function("pg_typeof_value", _typeof_value, 1, **det)
     json_functions.register(conn)
     row_functions.register(conn)

@@ -156,6 +156,10 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 # an expression, not a bare 10 (which ORDER BY would read as a column's position)
                 return exp.Cast(this=x, to=exp.DataType.build("INTEGER"))
             return exp.Cast(this=x, to=exp.DataType.build("NUMERIC", udt=True))
+        if t == "TIME" and source == "interval":  # the interval's time of day
+            x = exp.Anonymous(this="pg_interval_time", expressions=[x])
+            if not to.expressions:
+                return x
         if t in _CAST_KINDS:
             kind = _CAST_KINDS[t]
             if kind in ("time", "timetz", "timestamp", "timestamptz") and to.expressions:  # x::timestamp(0) rounds
@@ -240,6 +244,10 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
             values.parse_bool(text)
         elif t in ("JSON", "JSONB"):
             values.parse_json(text, t == "JSONB")
+        elif t == "UUID":
+            values.parse_uuid(text)
+        elif t in ("VARBINARY", "BLOB"):  # (sqlglot's names of bytea)
+            values.parse_bytea(text)
     except (values.InputError, temporal.TemporalError) as e:
         raise SqlError(str(e), e.sqlstate) from None
 
@@ -1027,8 +1035,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         if node.args.get("length") is not None:
             raise SqlError("substring(... FROM pattern FOR escape) (SIMILAR TO) is not supported", "0A000")
         return exp.Anonymous(this="pg_substring_regex", expressions=[node.this, node.args["start"]])
-    if isinstance(node, exp.Substring) and node.args.get("start") is not None and not (
-            _natural(node.args["start"], 1) and (node.args.get("length") is None or _natural(node.args["length"], 0))):
+    if isinstance(node, exp.Substring) and node.args.get("start") is not None and (not (
+            _natural(node.args["start"], 1) and (node.args.get("length") is None or _natural(node.args["length"], 0)))
+            or exprtypes.kind(node.this) == "bytea"):  # (SQLite's substr of an empty blob is NULL)
         # SQLite counts a start below 1 from the string's end and a negative length
         # backwards; PostgreSQL clips the range [start, start + length) to the string
         # (substr('hello', -1, 3) is 'h', not 'o') and refuses a negative length (22011).
@@ -2261,7 +2270,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             if a is not node.this or b is not node.expression:
                 return exp.DPipe(this=a, expression=b)
     if isinstance(node, exp.DPipe) and "array" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)):
-        ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
+        ka, kb = exprtypes.operand_kind(node.this), exprtypes.operand_kind(node.expression)
         if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
             return exp.Anonymous(this="array_cat", expressions=[node.this, node.expression])
         if ka == "array":
@@ -4094,7 +4103,8 @@ def _assigned(e: exp.Expression, oid: int | None) -> exp.Expression:
 _LITERAL_TYPE = {pgtypes.INT2: "SMALLINT", pgtypes.INT4: "INT", pgtypes.INT8: "BIGINT", pgtypes.NUMERIC: "DECIMAL",
                  pgtypes.FLOAT4: "FLOAT", pgtypes.FLOAT8: "DOUBLE", pgtypes.BOOL: "BOOLEAN", pgtypes.TEXT: "",
                  pgtypes.VARCHAR: "", pgtypes.BPCHAR: "", pgtypes.DATE: "DATE", pgtypes.TIME: "TIME",
-                 pgtypes.TIMESTAMP: "TIMESTAMP", pgtypes.TIMESTAMPTZ: "TIMESTAMPTZ", pgtypes.INTERVAL: "INTERVAL"}
+                 pgtypes.TIMESTAMP: "TIMESTAMP", pgtypes.TIMESTAMPTZ: "TIMESTAMPTZ", pgtypes.INTERVAL: "INTERVAL",
+                 pgtypes.UUID: "UUID", pgtypes.BYTEA: "VARBINARY"}
 _STORED_KINDS = {exprtypes.OID_KIND[o] for o in _LITERAL_TYPE}
 # (expression kind, column kind) pairs PostgreSQL stores by an implicit or assignment cast;
 # any kind goes into a text column (as its text). Other pairs of these kinds: 42804.

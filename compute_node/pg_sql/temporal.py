@@ -200,12 +200,22 @@ def parse_date(value) -> dt.date:
     return _date_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
 
 
+_MERIDIEM = re.compile(r"\s*([ap])\.?m\.?$", re.IGNORECASE)
+
+
 def parse_time(value) -> dt.time:
     text = str(value).strip()
+    meridiem = _MERIDIEM.search(text)  # '1:02 pm' is 13:02, '12:30 am' 00:30; an hour past 12 is 22008
+    if meridiem:
+        text = text[:meridiem.start()]
     m = _TIME.match(text)
     if not m or text[m.end():].strip():
         raise _bad("time", value)
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if meridiem:
+        if h > 12:
+            raise _range(value)
+        h = h % 12 + (12 if meridiem.group(1).lower() == "p" else 0)
     us = _fraction_us(m.group(4))
     if h == 24 and mi == 0 and s == 0 and us == 0:
         raise TemporalError("0A000", "time 24:00:00 is not supported")

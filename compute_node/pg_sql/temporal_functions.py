@@ -108,6 +108,18 @@ def pg_make_time(hour, minute, sec):
     return temporal.format_time((dt.datetime.min + dt.timedelta(microseconds=us)).time())
 
 
+def pg_interval_time(value):
+    """interval::time: the interval's time part within a day (months and days dropped,
+    a negative time counted back from midnight: -1 hour is 23:00:00), as interval_time."""
+    if value is None:
+        return None
+    try:
+        us = temporal.parse_interval(value).us % US_PER_DAY
+    except temporal.TemporalError as e:
+        _fail(e.sqlstate, str(e))
+    return temporal.format_time((dt.datetime.min + dt.timedelta(microseconds=us)).time())
+
+
 def pg_make_interval(years, months, weeks, days, hours, minutes, secs):
     """make_interval(years, months, weeks, days, hours, mins, secs): NULL if any is NULL
     (it is strict); 22008 past an interval's range."""
@@ -365,6 +377,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_justify", pg_justify, 2, **det)
     conn.create_scalar_function("pg_make_timestamp", pg_make_timestamp, 7, **det)
     conn.create_scalar_function("pg_make_time", pg_make_time, 3, **det)
+    conn.create_scalar_function("pg_interval_time", pg_interval_time, 1, **det)
     conn.create_scalar_function("pg_make_interval", pg_make_interval, 7, **det)
     conn.create_scalar_function("pg_date_bin", pg_date_bin, 4, **det)
     conn.create_scalar_function("pg_at_time_zone", pg_at_time_zone, 4, **det)

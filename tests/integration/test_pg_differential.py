@@ -5107,6 +5107,68 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "array[16777217::real] as d", "select '{3.5e38}'::real[]", "select '{1e400}'::float8[]",
         "drop table {t}",
     ],
+    # overlay() and format() are text: stored into a date column they were accepted (no row
+    # needed) or read as a date (22007) where PostgreSQL fails planning (42804); text into
+    # a uuid column was read as a uuid (22P02)
+    "text functions and text into uuid columns": [
+        "create table {t} (id int primary key, d date, u uuid, t text)",
+        "insert into {t} (id, d) select 1, overlay(NULL::text placing t from 4) from {t}",
+        "insert into {t} (id, d) select 1, overlay('abc' placing 'x' from 2)",
+        "insert into {t} (id, d) select 1, format('%s', 1) where false",
+        "insert into {t} (id, u) values (12, 'x'::text)",
+        "insert into {t} (id, u, t) values (1, gen_random_uuid(), 'a')",
+        "insert into {t} (id, u) values (2, 'A0EEBC999C0B4EF8BB6D6BB9BD380A12')",
+        "insert into {t} (id, u) values (3, 'zz')",
+        "insert into {t} (id, t) select 4, u from {t} where id = 2", "update {t} set u = t where false",
+        "select id, u, t from {t} where id > 1 order by id", "drop table {t}",
+    ],
+    # Found once the expression fuzzer built bytea, uuid, time and text[] values:
+    # substring of a bytea from below 1 answered text (its bytes decoded), and of an empty
+    # bytea NULL; uuid, timestamptz, interval, int[] or text values stored into a bytea
+    # column, and a text array's element into a date column, were accepted (42804); a
+    # malformed 'x'::uuid in a branch no row takes answered (22P02 when planned); an
+    # element of ARRAY[1.5, 2] was text (a numeric); an unknown literal or parameter ||
+    # text[] was an element (it is read as an array: 22P02); decode(x, 'base64') skipped
+    # symbols outside the alphabet (22023)
+    "bytea, uuid and text array values": [
+        "create table {t} (id int primary key, b bytea, u uuid, d date, ta text[], t text)",
+        "insert into {t} values (1, '\\xdeadbeef', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', null, '{a,b}', 'x'), "
+        "(2, '\\x', null, null, '{}', null), (3, 'abc', null, null, null, null)",
+        "select id, substring(b from 0 for 2) as a, substring(b from 2) as c, substring(b from 1 for 0) as d, "
+        "substr(b, 0, 2) as e from {t} order by id",
+        "select substring(b from 1) as g, count(*) from {t} group by 1 order by 1 nulls first",
+        "select overlay(substring('\\x00ff'::bytea from 1 for 0) placing '\\xdeadbeef'::bytea from 1)",
+        "insert into {t} (id, b) select 10, u from {t} where false", "insert into {t} (id, b) values (11, now())",
+        "insert into {t} (id, b) values (12, interval '1 day')", "insert into {t} (id, b) values (13, array[1])",
+        "insert into {t} (id, b) select 14, md5('x')::uuid",
+        "insert into {t} (id, b) select 15, t from {t} where false",
+        "insert into {t} (id, d) select 16, ta[1] from {t}", "insert into {t} (id, d) select 17, (array['a'])[1]",
+        "insert into {t} (id, b) values (18, '\\xzz')",
+        "select id, case when false then ('ABC')::uuid else u end from {t} order by id",
+        "select (array[1.5, 2])[1] * 2 as a, (array[1, 2])[1] + 1 as b, (array_remove(array[1.5, 2.25], 2.25))[1] as c",
+        "select (array[1, 2])[1] + 2147483647", "select 'x''y' || null::text[]", "select '{b}' || array['a']",
+        "select id, ta || '{z}' as a from {t} order by id",
+        "select decode('2024-01-31', 'base64')",
+        "select decode('YWJj', 'base64') as a, decode(' YW Jj ', 'base64') as b",
+        "select decode('YQ', 'base64')", "drop table {t}",
+    ],
+    # get_byte, set_byte, convert_to and convert_from did not exist; time input took no
+    # AM / PM; interval::time was 22008 (it is the interval's time of day)
+    "bytea bytes and encodings, time of day": [
+        "select get_byte('\\xdead'::bytea, 1) as a, get_byte('\\xdead'::bytea, 0) + 2147483647 as b",
+        "select get_byte('\\xdead'::bytea, 2)", "select get_byte('\\xdead'::bytea, -1)",
+        "select set_byte('\\xdead'::bytea, 2, 1)",
+        "select set_byte('\\xdead'::bytea, 0, 256) as a, set_byte('\\xdead'::bytea, 0, -1) as b, "
+        "set_byte('abc'::bytea, 1, 65) as c",
+        "select convert_to('ab', 'latin1') as a, convert_to('ß', 'LATIN1') as b, convert_to('ß', 'utf-8') as c, "
+        "convert_to('ß', 'SQL_ASCII') as d", "select convert_to('日', 'latin1')", "select convert_to('a', 'nope')",
+        "select convert_from('\\xc39f', 'UTF8') as a, convert_from('\\xdf', 'latin1') as b, "
+        "convert_from(convert_to('xß', 'win1252'), 'WIN1252') as c", "select convert_from('\\xff', 'UTF8')",
+        "select time '1:02:03 pm' as a, '12:00 am'::time as b, '12:30 PM'::time as c, '0:30 am'::time as d",
+        "select '13:00 pm'::time",
+        "select (interval '36 hours')::time as a, (-interval '1 hour')::time as b, "
+        "(interval '1 year 2 days 03:04:05.5')::time as c, (interval '36 hours 0.56 seconds')::time(1) as d",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
