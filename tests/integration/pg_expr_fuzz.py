@@ -31,7 +31,9 @@ from tests.integration.pg_expr_gen import WRONG, Generator, Query, classify, kno
 STATEMENT_TIMEOUT_MS = 5_000
 LOST = "connection lost"  # the outcome of a statement after which the connection was closed
 TEXT_OIDS = (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1266,
-             1700, 2950, 3802, 1000, 1005, 1007, 1016, 1021, 1022, 1231)  # (the last: arrays of those)
+             1700, 2950, 3802,
+             1000, 1005, 1007, 1016, 1021, 1022, 1231, 1009, 1015, 1001, 1183, 2951, 1115, 1185, 1187, 1182, 3807, 199,
+             1270, 1003)  # (arrays of those)
 
 
 class _AsText(psycopg.adapt.Loader):
