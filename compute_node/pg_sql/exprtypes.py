@@ -599,6 +599,11 @@ def array_element_kind(e: exp.Expression) -> str | None:
         return _value_element_kind(element) if kind(element) in NUMERIC else None
     if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or is_slice(e):
         return array_element_kind(e.this)
+    if isinstance(e, _BRANCHING) or isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
+        # coalesce(a, '{}'::text[]), array_cat(a, b): the element kind its arrays agree on
+        parts = value_branches(e) if isinstance(e, _BRANCHING) else [e.this, e.expressions[0]]
+        kinds = {array_element_kind(p) for p in parts if not (isinstance(p, exp.Literal) and p.is_string)}
+        return kinds.pop() if len(kinds) == 1 else None
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
         return array_element_kind(e.expressions[0])
     if isinstance(e, exp.Anonymous) and e.name.lower() == "array_positions":

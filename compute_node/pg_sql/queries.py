@@ -594,6 +594,12 @@ def _mixed_temporal(a: exp.Expression, b: exp.Expression) -> exp.Expression | No
     return exp.Anonymous(this="pg_tcmp2", expressions=[a, b, exp.Literal.string(ka), exp.Literal.string(kb)])
 
 
+def _quantifier(e: exp.Expression) -> bool:
+    """ANY (...) / ALL (...) (sqlglot reads ALL (array) as a function call): the other
+    side of `'2024-01-31' = ALL (arr)`, compared element by element (arrays.py)."""
+    return isinstance(e, (exp.Any, exp.All)) or isinstance(e, exp.Anonymous) and e.name.lower() in ("any", "all")
+
+
 def _tcmp(x: exp.Expression, lit: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="pg_tcmp", expressions=[x, lit])
 
@@ -972,7 +978,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         label = {exp.Case: "CASE", exp.Coalesce: "COALESCE", exp.Greatest: "GREATEST", exp.Least: "LEAST"}[type(node)]
         raise SqlError(f"{label} types {exprtypes.type_label(pair[0])} and {exprtypes.type_label(pair[1])} "
                        "cannot be matched", "42804")
-    if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.kind(node.this) == "unknown" or
+    if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.operand_kind(node.this) == "unknown" or
                                                       isinstance(node.this, exp.Null)):
         raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and exprtypes.kind(node.this) == "num" and \
@@ -1136,9 +1142,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             if _moving_literal(lit) and exprtypes.kind(other) in _MOVING_KINDS:
                 conv = _as_kind(lit, exprtypes.kind(other))
                 return cls(this=conv, expression=other) if lit_first else cls(this=other, expression=conv)
-        if _temporal_literal(b) and not isinstance(a, exp.Literal):
+        if _temporal_literal(b) and not isinstance(a, exp.Literal) and not _quantifier(a):
             return cls(this=_tcmp(a, b), expression=exp.Literal.number(0))
-        if _temporal_literal(a) and not isinstance(b, exp.Literal):
+        if _temporal_literal(a) and not isinstance(b, exp.Literal) and not _quantifier(b):
             return _FLIP[cls](this=_tcmp(b, a), expression=exp.Literal.number(0))
         return None
     if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions:

@@ -5169,6 +5169,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (interval '36 hours')::time as a, (-interval '1 hour')::time as b, "
         "(interval '1 year 2 days 03:04:05.5')::time as c, (interval '36 hours 0.56 seconds')::time(1) as d",
     ],
+    # A date-like literal = / <> ALL (text array) was compared as a date with the ALL
+    # call (an empty array's = ALL false, a NULL element ignored); an element of
+    # coalesce(text[], ...) or array_cat(int[], int[]) had no type (stored into boolean and
+    # jsonb columns, 42804)
+    "quantified date-like literals, elements of array expressions": [
+        "create table {t} (id int primary key, ta text[], ia int[], b boolean, j jsonb, cs smallint)",
+        "insert into {t} values (1, '{a,b}', '{1,2}', null, null, 1), (2, '{}', '{}', null, null, null), "
+        "(3, '{\"x y\",NULL,\"\"}', '{1,NULL}', null, null, null)",
+        "select id, '2024-01-31' = all(ta) as a, '2024-01-31' <> all(ta) as b, '2024-01-31' = any(ta) as c "
+        "from {t} order by id",
+        "select '2024-01-31' <> all('{\"x y\",NULL,\"\"}'::text[]) as a, '2024-01-31' = all('{}'::text[]) as b",
+        "insert into {t} (id, b) select id + 10, (coalesce(ta, '{}'::text[]))[cs] from {t}",
+        "insert into {t} (id, j) select id + 10, (array_cat(ia, ia))[1] from {t}",
+        "select id, (coalesce(ia, '{5}'))[1] + 1 as a, (array_cat(ia, '{3}'))[1] as b from {t} order by id",
+        "select (coalesce(ia, '{5}'))[1] + 2147483647 from {t} where id = 1",
+        "delete from {t} where '2024-01-31' = all(ta)", "select id from {t} order by id",
+        ("select last_value(%s) over () from {t}", ("2.5",)), ("select lag(%s) over () from {t}", ("x",)),
+        ("select %s || ta from {t}", ("Hello",)), "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
