@@ -741,7 +741,9 @@ def _decode(text, fmt):
             # "invalid symbol"), as is a sequence not ending on a whole group
             return base64.b64decode(re.sub(r"[ \t\n\r]", "", str(text)), validate=True)
         if f == "escape":
-            return types.decode_bytea_text(str(text))
+            return values.parse_bytea(str(text), escape_only=True)
+    except values.InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
     except (ValueError, binascii.Error):
         raise apsw.SQLError(f'[22023] invalid {f} data') from None
     raise apsw.SQLError(f'[22023] unrecognized encoding: "{fmt}"')

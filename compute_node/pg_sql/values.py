@@ -140,12 +140,14 @@ def parse_uuid(value) -> str:
     return str(_uuid.UUID(hex=t.strip("{}").replace("-", "")))
 
 
-def parse_bytea(value) -> bytes:
+def parse_bytea(value, escape_only: bool = False) -> bytes:
+    """bytea input: hex (\\x...) or the escape format; `escape_only` (decode(s, 'escape'))
+    reads the escape format alone, where \\x is not an escape (22P02)."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     if not isinstance(value, str):
         raise _mismatch("bytea", value)
-    if value.startswith("\\x"):
+    if value.startswith("\\x") and not escape_only:
         h = value[2:]
         bad = re.search(r"[^0-9a-fA-F\s]", h)
         if bad:

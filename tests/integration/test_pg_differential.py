@@ -5165,7 +5165,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select convert_from('\\xc39f', 'UTF8') as a, convert_from('\\xdf', 'latin1') as b, "
         "convert_from(convert_to('xß', 'win1252'), 'WIN1252') as c", "select convert_from('\\xff', 'UTF8')",
         "select time '1:02:03 pm' as a, '12:00 am'::time as b, '12:30 PM'::time as c, '0:30 am'::time as d",
-        "select '13:00 pm'::time",
+        "select '13:00 pm'::time", "select decode('\\x41', 'escape')", "select decode('\\x', 'escape')",
+        "select decode('a\\101b', 'escape') as a, decode('a\\\\b', 'escape') as b",
         "select (interval '36 hours')::time as a, (-interval '1 hour')::time as b, "
         "(interval '1 year 2 days 03:04:05.5')::time as c, (interval '36 hours 0.56 seconds')::time(1) as d",
     ],
