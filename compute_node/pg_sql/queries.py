@@ -2206,8 +2206,35 @@ def _refuse_constant_keys(tree: exp.Expression) -> None:
                 bare = bare.this  # -2.5 is one constant in PostgreSQL's grammar
             integer = isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit() and \
                 exprtypes.literal_int_hint(str(bare.this)) == "int4"
-            if isinstance(bare, exp.Boolean) or isinstance(bare, exp.Literal) and not integer:
+            if isinstance(bare, (exp.Boolean, exp.Null)) or isinstance(bare, exp.Literal) and not integer:
                 raise SqlError(f"non-integer constant in {clause}", "42601")
+
+
+def _refuse_full_join_conditions(tree: exp.Expression) -> None:
+    """FULL JOIN ... ON: PostgreSQL runs it as a merge or hash join only, so one of the
+    ANDed conditions must be an equality of an expression over the left side's tables with
+    one over the right's (the others may be anything; a constant ON is a join too): `ON
+    a.n < b.n`, `ON a.id = 1`, `ON a.id IS NOT DISTINCT FROM b.id` are 0A000 there, where
+    SQLite would answer. Conditions naming a column without its table are not judged."""
+    for join in tree.find_all(exp.Join):
+        on = join.args.get("on")
+        if (join.args.get("side") or "").upper() != "FULL" or on is None:
+            continue
+        right = join.this.alias_or_name.lower()
+        conjuncts = [c.unnest() for c in (on.unnest().flatten() if isinstance(on.unnest(), exp.And) else [on])]
+        tables = [col.table.lower() for col in on.find_all(exp.Column)]
+        if not tables or "" in tables:
+            continue
+        if not any(_joins_sides(c, right) for c in conjuncts):
+            raise SqlError("FULL JOIN is only supported with merge-joinable or hash-joinable join conditions", "0A000")
+
+
+def _joins_sides(c: exp.Expression, right: str) -> bool:
+    """`c` is left = right (or right = left): each side's columns from one side alone."""
+    if not isinstance(c, exp.EQ):
+        return False
+    sides = [{col.table.lower() for col in x.find_all(exp.Column)} for x in (c.this, c.expression)]
+    return all(sides) and {right} in sides and any(right not in s for s in sides)
 
 
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)
@@ -4726,6 +4753,9 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
+    for sel in tree.find_all(exp.Select):  # (before grouped columns: PostgreSQL's order of its checks)
+        _refuse_constant_keys(sel)
+    _refuse_full_join_conditions(tree)
     grouped_columns.check(tree)
     _subquery_column_lists(tree)
     _name_derived_columns(tree)

@@ -5189,6 +5189,27 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select last_value(%s) over () from {t}", ("2.5",)), ("select lag(%s) over () from {t}", ("x",)),
         ("select %s || ta from {t}", ("Hello",)), "drop table {t}",
     ],
+    # FULL JOIN with no equality of the two sides among its conditions answered where
+    # PostgreSQL (merge or hash join only) refuses it (0A000); GROUP BY / ORDER BY NULL
+    # answered and GROUP BY 1.005 beside an ungrouped column was 42803 (42601: the constant
+    # is refused first)
+    "full join conditions, constant grouping keys": [
+        "create table {t} (id int, n numeric, t text)", "insert into {t} values (1, 1.5, 'a'), (2, 2.5, 'b')",
+        "select a.id, b.id from {t} a full join {t} b on a.n < b.n",
+        "select a.id, b.id from {t} a full join {t} b on a.id = 1",
+        "select a.id, b.id from {t} a full join {t} b on a.id is not distinct from b.id",
+        "select a.id, b.id from {t} a full join {t} b on a.t = b.t or a.id = b.id",
+        "select a.id, b.id from {t} a full join {t} b on a.id = a.id",
+        "select a.id, b.id from {t} a full join {t} b on a.id = b.id and a.n > 1 order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on (b.id = a.id) order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on a.id + 0 = b.id * 1 order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on true order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on false order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b using (id) order by 1, 2",
+        "select count(*) from {t} group by null", "select id from {t} order by null",
+        "select n, count(*) from {t} group by 1.005", "select count(*) from {t} group by 1.005::numeric",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
