@@ -50,6 +50,7 @@ ROWS = [
 ]
 
 
+_COLUMN_NAMES = {name for name, _t in COLUMNS.values()}
 # The table statements change: fz's columns and three whose types only assignment meets
 # (a length limit, blank padding, a smaller numeric). Reset from fz before each statement.
 WORK_TABLE = "fzw"
@@ -221,7 +222,7 @@ class Generator:
         kind = r.choice(SORTED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(25)
+        shape = r.randrange(28)
         if shape >= 19:
             return self._more_shapes(kind, e, direction, shape)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
@@ -351,10 +352,27 @@ class Generator:
             return Query(kind, f"select id, (select count(*) from {TABLE} f2 where f2.{col} {op} {TABLE}.{col}) "
                                f"as c, (select min(f2.id) from {TABLE} f2 where f2.{col} = {e}) as m "
                                f"from {TABLE} order by id")
+        if shape == 26:  # a join on expressions of both sides (an outer join keeps unmatched rows)
+            other = self.expr(kind, r.randint(0, 1)).replace(f"{TABLE}.", "")
+            join = r.choice(["join", "left join", "right join", "full join"])
+            op = r.choice(["=", "<", "<>", "is not distinct from"])
+            return Query(kind, f"select a.id, b.id from {TABLE} a {join} {TABLE} b on ({self._on(e, 'a')}) {op} "
+                               f"({self._on(other, 'b')}) order by 1, 2")
+        if shape == 27 and kind in SORTED_KINDS:  # a join's rows grouped by an expression over both tables
+            agg = r.choice(self._aggregates(kind))
+            return Query(kind, f"select {self._on(e, 'a')} as g, {agg.format(self._on(e, 'b'))} as x, count(*) as n "
+                               f"from {TABLE} a join {TABLE} b on a.id <= b.id group by 1 order by 1{direction}, 2, 3")
         # constants in a VALUES list, sorted and compared (no table)
         items = ", ".join(f"({self.expr(kind, r.randint(0, 2), table=False)})" for _ in range(r.randint(2, 4)))
         order = f" order by 1{direction}" if kind in SORTED_KINDS else ""
         return Query(kind, f"select x from (values {items}) v(x){order}")
+
+    @staticmethod
+    def _on(e: str, alias: str) -> str:
+        """The expression `e` over the table's columns as `alias`'s (a.ci): for a join of
+        the table with itself."""
+        return re.sub(r"(?<![.\w])(c[a-z0-9]+)\b", lambda m: f"{alias}.{m.group(1)}" if m.group(1) in _COLUMN_NAMES
+                      else m.group(1), e)
 
     def writing_query(self) -> Query:
         """An expression stored by UPDATE, INSERT ... SELECT, INSERT ... VALUES or ON
@@ -369,7 +387,13 @@ class Generator:
         where = f" where {self.expr('o', 1)}" if r.random() < 0.5 else ""
         returning = f" returning id, {col}" if r.random() < 0.3 else ""
         w = WORK_TABLE
-        shape = r.randrange(6)
+        shape = r.randrange(7)
+        if shape == 6 and col in [c for c, _t in COLUMNS.values()] and kind in SORTED_KINDS:
+            # the groups of an expression stored, one row each (ids past the table's)
+            g = self.expr(kind, r.randint(0, 2)).replace(f"{TABLE}.", "")
+            sql = (f"insert into {w} (id, {col}) select 100 + row_number() over (order by {g} nulls first), {g} "
+                   f"from {w} group by {g}{' having count(*) > 0' if r.random() < 0.3 else ''}")
+            shape = -1
         if shape == 0:
             sql = f"update {w} set {col} = {e}{where}"
         elif shape == 1:
@@ -380,9 +404,9 @@ class Generator:
         elif shape == 3:  # ids 4 and 5 conflict, 6-8 are new
             sql = (f"insert into {w} (id, {col}) select id + 3, {e} from {w}{where} "
                    f"on conflict (id) do update set {col} = excluded.{col}")
-        elif shape == 4:
+        elif shape == 4 or shape == 6:
             sql = f"insert into {w} (id, {col}) select id + 3, {e} from {w}{where} on conflict (id) do nothing"
-        else:
+        elif shape == 5:
             sql = f"delete from {w}{where}"
         return Query(vkind, sql + returning, setup=_reset_work_table(), check=f"select * from {w} order by id",
                      unordered=bool(returning))
