@@ -54,6 +54,8 @@ _SERIAL_ALIASES = {"serial2": exp.DataType.Type.SMALLSERIAL, "serial4": exp.Data
 
 def _parse_types_char_is_one(self, *args, **kwargs):
     parsed = _parse_types(self, *args, **kwargs)
+    if isinstance(parsed, exp.DataType) and self._curr is not None and self._curr.token_type == TokenType.STRING:
+        self._typed_string_at = self._index  # `type 'string'`, a constant (_parse_type_literal_first)
     if isinstance(parsed, exp.DataType):
         for dt in parsed.find_all(exp.DataType):
             if dt.this in _CHAR_TYPES and not dt.expressions:
@@ -64,6 +66,32 @@ def _parse_types_char_is_one(self, *args, **kwargs):
                 dt.set("this", _SERIAL_ALIASES[kind.name.lower()])
                 dt.set("kind", None)
     return parsed
+
+
+_parse_type = Postgres.Parser._parse_type
+_parse_column_ops = Postgres.Parser._parse_column_ops
+
+
+def _parse_type_literal_first(self, *args, **kwargs):
+    """`type 'literal'` is one constant that what follows applies to: `timestamp
+    '2024-01-01 10:00'::date` is (timestamp '...')::date. sqlglot applied the `::date` to
+    the string before the type (a date cast to timestamp: 2024-01-01 00:00:00). The
+    string's operators are held (_column_ops_held) and applied here, to the constant."""
+    saved, self._typed_literal_held = getattr(self, "_typed_literal_held", False), False
+    try:
+        parsed = _parse_type(self, *args, **kwargs)
+        held = self._typed_literal_held
+    finally:
+        self._typed_literal_held = saved
+    return _parse_column_ops(self, parsed) if held and parsed is not None else parsed
+
+
+def _column_ops_held(self, this, *args, **kwargs):
+    if isinstance(this, exp.Literal) and this.is_string and getattr(self, "_typed_string_at", None) == self._index - 1:
+        self._typed_string_at = None  # the string of `type 'string'`: its operators wait for the constant
+        self._typed_literal_held = True
+        return this
+    return _parse_column_ops(self, this, *args, **kwargs)
 
 
 _LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
@@ -79,3 +107,6 @@ def install() -> None:
         TokenizerCore._scan_number = _scan_number_ending_at_exponent
     if Postgres.Parser._parse_types is not _parse_types_char_is_one:
         Postgres.Parser._parse_types = _parse_types_char_is_one
+    if Postgres.Parser._parse_type is not _parse_type_literal_first:
+        Postgres.Parser._parse_type = _parse_type_literal_first
+        Postgres.Parser._parse_column_ops = _column_ops_held

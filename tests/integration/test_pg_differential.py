@@ -5210,6 +5210,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select n, count(*) from {t} group by 1.005", "select count(*) from {t} group by 1.005::numeric",
         "drop table {t}",
     ],
+    # `type 'literal'::other` casts the constant: sqlglot applied ::other to the string
+    # first (timestamp '2024-01-01 10:00'::date was the date cast to a timestamp)
+    "typed literals cast": [
+        "select timestamp '2024-01-01 10:00'::date as a, date '2024-01-31'::text as b, interval '1 day'::text as c",
+        "select time '10:30'::text || 'x' as a, date '2024-01-01'::timestamp::text as b, numeric '1.5'::int + 1 as c",
+        "select timestamptz '2024-01-01 10:00+02'::date as a, timestamp '2024-01-01 23:30'::time as b",
+        "select jsonb_array_length(jsonb '[1, 2]'::jsonb) as a, array[timestamp '2024-01-01 10:00'::date] as b",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
