@@ -18,6 +18,8 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
 - `date_part(field, x)` is a function of its own, not EXTRACT: sqlglot read it as EXTRACT,
   so its result was a numeric (1.500000 for 1.5 seconds, named "extract") where
   PostgreSQL's is a double precision (1.5, named date_part, rounded half to even by ::int).
+- What follows `type 'string'` applies to that constant: sqlglot applied it to the string
+  first, so `timestamp '2024-01-01 10:00'::date` was a date cast to a timestamp.
 """
 
 from __future__ import annotations
