@@ -35,6 +35,8 @@ _FUNC_KIND = {"date_part": "float", "pg_date_part": "float",
               "now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "sha224": "bytea", "get_byte": "int", "set_byte": "bytea",
+              "octet_length": "int",
+              "pg_backend_pid": "int",
               "convert_to": "bytea", "convert_from": "text", "pg_interval_time": "time",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",
               "pg_get_serial_sequence": "text",
@@ -776,7 +778,9 @@ ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", 
 _NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool", exp.ArrayContainedBy: "bool",
               exp.ArrayContainsAll: "bool", exp.ArrayOverlaps: "bool", exp.ArraySize: "int", exp.ArrayPosition: "int",
               exp.JSONExtractScalar: "text", exp.JSONBExtractScalar: "text", exp.ArrayAgg: "array",
-              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.Format: "text",
+              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.Format: "text", exp.Ascii: "int", exp.Ntile: "int",
+              exp.RowNumber: "int", exp.Rank: "int", exp.DenseRank: "int", exp.PercentRank: "float",
+              exp.CumeDist: "float",
               exp.ArrayPrepend: "array", exp.ArrayToString: "text",
               exp.ToNumber: "num", exp.StrToDate: "date",
               exp.StrToTime: "timestamptz", exp.StringToArray: "array", exp.ArrayRemove: "array", exp.JSONArrayAgg: "json", exp.JSONObjectAgg: "json", exp.JSONBObjectAgg: "jsonb", exp.Uuid: "uuid", exp.Interval: "interval", exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
@@ -1042,7 +1046,8 @@ def int_width(e: exp.Expression) -> str:
     hint = int_hint(e)  # a literal (-2147483648 is an int4), a cast, a column
     if hint:
         return hint
-    if isinstance(e, exp.Count) or isinstance(e, exp.Sum) and kind(e) == "int":
+    if isinstance(e, (exp.Count, exp.RowNumber, exp.Rank, exp.DenseRank)) or \
+            isinstance(e, exp.Sum) and kind(e) == "int":
         return "int8"
     if isinstance(e, exp.Column) and column_decl(e) is None:
         return _derived_int_width(e)

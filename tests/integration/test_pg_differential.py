@@ -5218,6 +5218,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select timestamptz '2024-01-01 10:00+02'::date as a, timestamp '2024-01-01 23:30'::time as b",
         "select jsonb_array_length(jsonb '[1, 2]'::jsonb) as a, array[timestamp '2024-01-01 10:00'::date] as b",
     ],
+    # ascii(), octet_length(), ntile(), pg_backend_pid(), row_number(), rank() had no type:
+    # stored into a date or boolean column they were accepted (42804)
+    "integer functions stored into other types": [
+        "create table {t} (id int primary key, d date, t text, b boolean)",
+        "insert into {t} (id, d) select 1, ascii('2024-01-31') where false",
+        "insert into {t} (id, d) select 1, octet_length('x') where false",
+        "insert into {t} (id, b) select 1, ntile(2) over () where false",
+        "insert into {t} (id, d) select 10, row_number() over () from {t} where false",
+        "insert into {t} (id, t) select 1, ascii('x')",
+        "select t, ascii('x') + 1 as a, octet_length('abc') * 2 as b, ntile(2) over () as c, "
+        "row_number() over () + 9223372036854775806 as d, rank() over (order by id) * 2.5 as e from {t}",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
