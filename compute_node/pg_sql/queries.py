@@ -150,6 +150,8 @@ def _cast(node: exp.Cast) -> exp.Expression:
                 return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(f"numeric({mods})")])
             if _shown(node):  # '1.50'::numeric shows 1.50 (SQLite's number would be 1.5)
                 return exp.Anonymous(this="pg_numeric_text", expressions=[_exact_literal(x)])
+            if exprtypes.kind(x) not in exprtypes.NUMERIC and _stored_by(node):
+                return exp.Paren(this=x)  # the text a numeric(p, s) column reads exactly (pg_stored)
             if exprtypes.kind(x) not in exprtypes.NUMERIC:  # SQLite's CAST reads 'abc' as 0
                 return exp.Anonymous(this="pg_numeric_in", expressions=[x])
             if exprtypes.kind(x) == "int":  # exact already (SQLite's CAST AS NUMERIC is to REAL: 10.0);
@@ -2744,9 +2746,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                     # concat($1, ...), count($1), num_nulls($1), $1 IS NULL: PostgreSQL cannot type
                     # an untyped parameter there (an argument of type "any"; see also _refuse_untyped)
                     raise SqlError(f"could not determine data type of parameter ${n}", "42P18")
-                if declared == pgtypes.NUMERIC and not _shown(node):
+                if declared == pgtypes.NUMERIC and not _shown(node) and not _stored_by(node):
                     # a numeric parameter is bound as its text when it has a display scale
-                    # (2.500): a number wherever it is compared or computed with
+                    # (2.500): a number wherever it is compared or computed with (not where
+                    # a numeric(p, s) column stores it: pg_stored reads its exact text)
                     return exp.Anonymous(this="pg_numeric_in", expressions=[exp.Var(this=f"?{n}")])
                 return exp.Var(this=f"?{n}")
             raise error_near("$")
@@ -4061,6 +4064,16 @@ def _hint_bits(hint: str) -> int:
     return {"int2": 16, "int4": 32}.get(hint, 64)
 
 
+def _stored_by(node: exp.Expression) -> bool:
+    """`node` is the value pg_stored converts for a numeric(p, s) column (store() in
+    _store_values): it reads a text exactly, where a number would have lost digits."""
+    while isinstance(node.parent, (exp.Paren, exp.Cast)):  # ($1::numeric): the value cast, read the same
+        node = node.parent
+    p = node.parent
+    return isinstance(p, exp.Anonymous) and p.name.lower() == "pg_stored" and bool(p.expressions) and \
+        p.expressions[0] is node
+
+
 def _rewrap(e: exp.Expression, inner: exp.Expression) -> exp.Expression:
     """`inner` in place of `e`, keeping `e`'s alias (a select list's AS name)."""
     return exp.alias_(inner, e.args["alias"].copy()) if isinstance(e, exp.Alias) else inner
@@ -4157,6 +4170,15 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
     if bits and number is not None and number.lstrip("-").isdigit():
         try:
             int_coercion.to_int(int(number), bits, "int")
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+    text = number if number is not None else inner.this if isinstance(inner, exp.Literal) and inner.is_string else None
+    decl = schema.column_type(table, column) if oid == pgtypes.NUMERIC and text is not None else None
+    if decl and not pgtypes.is_numeric_text(decl):
+        # numeric(p, s): read from the literal's text, not from the double SQLite would make
+        # of it (99999999999999999999.25 is 1e20 there, which the column would then take)
+        try:
+            values.stored(text, decl)
         except values.InputError as err:
             raise SqlError(str(err), err.sqlstate) from None
     if number is not None and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
@@ -4380,8 +4402,14 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
         except SqlError as err:
             refused.append(err)
         e = _assigned(e, oid)
-        if oid == pgtypes.NUMERIC and pgtypes.is_numeric_text(schema.column_type(table, column)):
+        decl = schema.column_type(table, column) if oid == pgtypes.NUMERIC else None
+        if decl and pgtypes.is_numeric_text(decl):
             e = numeric_text_stored(e)
+        elif decl and not isinstance(e.unalias(), (exp.Literal, exp.Null, exp.Neg)):
+            # numeric(p, s): converted from the value as it comes (a parameter's or a
+            # numeric's exact text), before SQLite's column affinity would read a text of
+            # more digits than a double holds as that double (99999999999999999999.25 as 1e20)
+            e = _rewrap(e, exp.Anonymous(this="pg_stored", expressions=[e.unalias().copy(), exp.Literal.string(decl)]))
         return _not_null_key(e, table, guarded) if guarded and column.lower() == guarded.lower() else e
 
     _map_assigned(tree, store)
@@ -5339,6 +5367,9 @@ def _fast(text: str, word: str) -> Statement | None:
         elif kind in ("str",):
             if word != "insert":
                 return None  # a string compared with a typed column takes its type: the parser path knows it
+            if re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", text[s + 1:e - 1]) and \
+                    lossy_number(text[s + 1:e - 1].strip().lstrip("+")):
+                return None  # '99999999999999999999.25' into a numeric column: SQLite would read it as 1e20
             code.append("''")
         elif kind == "ident":
             code.append(text[s:e])

@@ -95,12 +95,23 @@ def _branch_scale(e: exp.Expression) -> int | None:
         return 0
     if k != "num":
         return None
+    if _exact_sum(inner):
+        return OWN_SCALE  # a sum's digits may be more than a double holds: its exact text is shown
     sc = exprtypes.scale(inner)
     if sc is None and (isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct)
                        or isinstance(inner, exp.Div)
                        or isinstance(inner, exp.Column) and quotient_text.reads_text(inner)):
         return OWN_SCALE
     return sc
+
+
+def _exact_sum(e: exp.Expression) -> bool:
+    """sum(x) of a numeric or a bigint (a numeric): the translator's pg_numeric_sum, whose
+    value past 15 digits a number (what a sorted UNION sorts) would round."""
+    if isinstance(e, exp.Window) and isinstance(e.this, exp.Sum):  # sum(x) OVER (...) too
+        e = e.this
+    return isinstance(e, exp.Sum) and not isinstance(e.this, exp.Distinct) and exprtypes.kind(e) == "num" and \
+        exprtypes.kind(e.this) != "float"
 
 
 def _own_scale_node(e: exp.Expression) -> exp.Expression:
@@ -115,16 +126,23 @@ def _shown_twin(item: exp.Expression) -> exp.Expression | None:
     text: pg_numeric_avg(x, 'n...') as 't...', pg_arith('/', ...) as '/t', pg_numeric_in(c)
     and pg_numeric_read(c) as c; None for anything else."""
     inner = _own_scale_node(item)
+    if isinstance(inner, exp.Window) and isinstance(inner.this, exp.Anonymous):  # sum(x) OVER (...)
+        twin = _shown_twin(inner.this)
+        if twin is None:
+            return None
+        window = inner.copy()
+        window.set("this", twin)
+        return window
     if not isinstance(inner, exp.Anonymous) or not inner.expressions:
         return None
     name, args = inner.name.lower(), inner.expressions
     if name in ("pg_numeric_in", "pg_numeric_read") and len(args) == 1:
         return args[0].copy()
-    at = {"pg_numeric_avg": 1, "pg_arith": 0}.get(name)
+    at = {"pg_numeric_avg": 1, "pg_numeric_sum": 1, "pg_numeric_sum_w": 1, "pg_arith": 0}.get(name)
     if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):
         return None
     mode = str(args[at].this)
-    shown = "t" + mode[1:] if name == "pg_numeric_avg" else mode[:1] + "t" if mode[:1] == "/" else None
+    shown = mode[:1] + "t" if name == "pg_arith" and mode[:1] == "/" else "t" + mode[1:] if name != "pg_arith" else None
     if shown is None:
         return None
     twin = inner.copy()
@@ -146,8 +164,11 @@ def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | Non
                                               isinstance(e.this, exp.Star) for e in b.expressions)
            for b in branches):
         return None
-    mixed = [i for i in range(width) if oids[i] == pgtypes.NUMERIC and (i >= len(scales) or scales[i] is None)]
     distinct = tree.args.get("distinct") is not False
+    compared = distinct or tree.args.get("order") is not None  # (else a sum is shown as its text already)
+    mixed = [i for i in range(width) if oids[i] == pgtypes.NUMERIC and (
+        i >= len(scales) or scales[i] is None or compared and any(
+            _exact_sum(_own_scale_node(b.expressions[i])) for b in branches))]
     intervals = frozenset(i for i in range(width) if oids[i] == pgtypes.INTERVAL) \
         if distinct or tree.args.get("order") is not None else frozenset()
     if not mixed and not intervals:
@@ -221,13 +242,16 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     texted = {i for scales in p.branch_scales for i, sc in scales.items() if sc == OWN_SCALE}
     for b, scales in zip(branches, p.branch_scales):
         assert isinstance(b, exp.Select) and len(b.expressions) == len(p.names)
-        items = [exp.alias_(e.unalias(), _VALUE.format(i + 1)) for i, e in enumerate(b.expressions)]
+        # (a column shown as its texts is grouped and sorted by them too: its value is not needed,
+        # and a sum of numerics past 15 digits could not be one)
+        items = [exp.alias_(exp.Null() if i in texted else e.unalias(), _VALUE.format(i + 1))
+                 for i, e in enumerate(b.expressions)]
         items += [exp.alias_(exp.Literal.number(sc), _SCALE.format(i + 1)) for i, sc in sorted(scales.items())]
         for i in sorted(texted):
             value = b.expressions[i]
             text = _shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
                 this="pg_with_scale", expressions=[value.unalias().copy(), exp.Literal.number(scales[i])])
-            assert text is not None, "plan() marks only averages and quotients, which translate so"
+            assert text is not None, "plan() marks only averages, sums and quotients, which translate so"
             items.append(exp.alias_(text, _TEXT.format(i + 1)))
         b.set("expressions", items)
     order, limit, offset = (tree.args.get(k) for k in ("order", "limit", "offset"))
@@ -250,6 +274,9 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     outer = exp.Select(expressions=outer_items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
         this=exp.to_identifier("_u"))))
     def compared(i: int) -> exp.Expression:  # column i as rows are grouped and sorted
+        if i in texted:  # by the exact texts, as numbers (a double would tie 2^63 + 1 and 2^63 + 2)
+            return exp.Collate(this=exp.column(_TEXT.format(i + 1)),
+                               expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION))
         value = exp.column(_VALUE.format(i + 1))
         return exp.Anonymous(this="pg_interval_key", expressions=[value]) if i in p.intervals else value
 

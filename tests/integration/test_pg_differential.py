@@ -5231,6 +5231,35 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "row_number() over () + 9223372036854775806 as d, rank() over (order by id) * 2.5 as e from {t}",
         "drop table {t}",
     ],
+    # A numeric(p, s) column took 99999999999999999999.25 (a literal, a quoted literal, a
+    # numeric parameter or $1::numeric) as the double SQLite read it as, 1e20, and stored
+    # 100000000000000000000.00: such values are refused (0A000) like any beyond 15 digits,
+    # and values within them are stored exactly as before
+    "numeric(p, s) columns are given the exact value": [
+        "create table {t} (id int, a numeric(30,2), c numeric(10,2))",
+        "insert into {t} (id, a) values (1, 99999999999999999999.25)",
+        "insert into {t} (id, a) values (2, '99999999999999999999.25')",
+        "insert into {t} (id, a) values (3, '99999999999999999999.25'::numeric)",
+        ("insert into {t} (id, a) values (4, %s)", (Decimal("99999999999999999999.25"),)),
+        ("insert into {t} (id, a) values (5, %s::numeric)", ("99999999999999999999.25",)),
+        ("insert into {t} (id, a, c) values (6, %s, %s)", (Decimal("12.345"), Decimal("1.23456789012345678"))),
+        ("insert into {t} (id, a, c) values (7, %s::numeric, %s::numeric)", ("-0.005", "99999999.994")),
+        ("update {t} set c = %s where id = 6", (Decimal("-5.005"),)),
+        ("insert into {t} (id, c) values (8, %s::numeric)", ("abc",)),
+        "select id, a, c from {t} where id > 5 order by id", "drop table {t}",
+    ],
+    # A sum of bigints (or numerics) past a double's digits in a sorted UNION or under
+    # ROLLUP / CUBE was shown as the nearest double (9223372039854776000), and sorted as one
+    "exact sums in sorted set operations": [
+        "create table {t} (id int, cb bigint, ci int)",
+        "insert into {t} values (1, 9223372036854775807, 1), (2, 3000000000, 2), (3, -1, null)",
+        "select cb as a, ci as b, count(*) as n, sum(cb) as g from {t} group by cube (1, 2) "
+        "order by 1 nulls first, 2, 3, 4",
+        "select sum(cb) from {t} union select 5 order by 1",
+        "select ci, sum(cb) over (order by id) from {t} union all select 9, 1 order by 2, 1",
+        "select sum(cb) as s from {t} group by ci union select sum(cb) from {t} order by 1 desc",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -5288,6 +5317,10 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
 # Statements where Sixfold refuses what PostgreSQL accepts (it must fail, never answer
 # differently): (case, a piece of the statement's text) -> reason.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    **{("numeric(p, s) columns are given the exact value", piece):
+       "numeric values beyond 15 significant digits are not stored (0A000)"
+       for piece in ("(1, 99999999999999999999.25)", "(2, '99999999999999999999.25')", "(3, '99999", "(4, %s)",
+                     "(5, %s::numeric)")},
     **{("search_path without public first is refused", piece):
        "a search_path whose first existing schema is not public is refused (0A000): every object is in public"
        for piece in ("search_path = notme", "search_path = pg_catalog")},
