@@ -13,7 +13,7 @@ import dataclasses
 
 from typing import NamedTuple
 
-from compute_node.pg_sql import float_input, schema, settings
+from compute_node.pg_sql import float_input, schema, settings, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.queries import null_key_error
 from compute_node.pg_sql.copy import (
@@ -85,10 +85,10 @@ async def copy_in(conn, stmt: Statement) -> None:
     spec = stmt.copy
     session = conn.session
     columns, key = await conn.in_worker(_columns, session, spec)
-    names = [name for name, _ in columns]
+    names = [name for name, _oid, _decl in columns]
     forced = {option: forced_positions(spec, names, option) for option in ("force_not_null", "force_null")}
     sql = insert_sql(spec, names)
-    oids = [oid for _, oid in columns]
+    targets = [(oid, decl) for _name, oid, decl in columns]
     binary = spec.format == "binary"
     conn.send(m.copy_in_response(len(columns), binary))
     await conn.flush()
@@ -105,10 +105,10 @@ async def copy_in(conn, stmt: Statement) -> None:
             if kind == b"d":
                 pending += body
                 if len(pending) >= PG_COPY_CHUNK_BYTES:
-                    total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, False, key)
+                    total += await conn.run_sql(_chunk, session, parser, bytes(pending), targets, sql, False, key)
                     pending.clear()
             elif kind == b"c":
-                total += await conn.run_sql(_chunk, session, parser, bytes(pending), oids, sql, True, key)
+                total += await conn.run_sql(_chunk, session, parser, bytes(pending), targets, sql, True, key)
                 break
             elif kind == b"f":
                 raise SqlError(f"COPY from stdin failed: {m.Reader(body).cstring()}", "57014")
@@ -127,14 +127,15 @@ async def copy_in(conn, stmt: Statement) -> None:
     conn.send(m.command_complete(f"COPY {total}"))
 
 
-def _chunk(session, parser, data: bytes, oids: list[int], sql: str, final: bool, key: _RowidKey | None) -> int:
+def _chunk(session, parser, data: bytes, targets: list[tuple[int, str | None]], sql: str, final: bool,
+           key: _RowidKey | None) -> int:
     """Worker thread: parse, convert and insert one chunk of COPY data."""
     rows = parser.feed(data)
     if final:
         rows += parser.finish()
     if not rows:
         return 0
-    return session.engine.execute_many(sql, _convert(rows, oids, 1 if isinstance(parser, BinaryCopyParser) else 0,
+    return session.engine.execute_many(sql, _convert(rows, targets, 1 if isinstance(parser, BinaryCopyParser) else 0,
                                                      key))
 
 
@@ -147,9 +148,10 @@ class _RowidKey(NamedTuple):
     name: str
 
 
-def _columns(session, spec) -> tuple[list[tuple[str, int]], _RowidKey | None]:
-    """Worker thread: (name, OID) of the columns COPY FROM fills, and the table's rowid
-    key among them (None: it has none). A rowid key COPY leaves out fails here."""
+def _columns(session, spec) -> tuple[list[tuple[str, int, str | None]], _RowidKey | None]:
+    """Worker thread: (name, OID, numeric(p, s) declaration or None) of the columns COPY
+    FROM fills, and the table's rowid key among them (None: it has none). A rowid key COPY
+    leaves out fails here."""
     rows = session.engine.execute("SELECT name, type FROM pragma_table_info(?)", (spec.table,)).rows
     if not rows:
         raise SqlError(f'relation "{spec.table}" does not exist', "42P01")
@@ -162,23 +164,38 @@ def _columns(session, spec) -> tuple[list[tuple[str, int]], _RowidKey | None]:
     key = schema.Catalog(session.catalog.query, session.catalog.version).rowid_key(spec.table)  # fresh: DDL may have run
     if key is not None and key not in names:
         raise null_key_error(spec.table, key)
-    columns = [(n, pgtypes.column_oid(decl[n] or None, None)) for n in names]
+    columns = [(n, pgtypes.column_oid(decl[n] or None, None), _exact_numeric(decl[n])) for n in names]
     return columns, (_RowidKey(names.index(key), spec.table, key) if key else None)
 
 
-def _convert(rows, oids: list[int], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
+def _exact_numeric(decl: str | None) -> str | None:
+    """`decl` when it is numeric(p, s) (a column SQLite's numeric affinity would give a
+    double: its values are converted from their text before), else None."""
+    if not decl or pgtypes.column_oid(decl, None) != pgtypes.NUMERIC or pgtypes.is_numeric_text(decl):
+        return None
+    return decl
+
+
+def _convert(rows, targets: list[tuple[int, str | None]], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
     out = []
     for row in rows:
-        if len(row) != len(oids):
-            raise SqlError(f"COPY row has {len(row)} columns, expected {len(oids)}", "22P04")
-        values = tuple(None if v is None else _stored(pgtypes.decode_param(v if fmt else v.encode(), o, fmt), o)
-                       for v, o in zip(row, oids))
+        if len(row) != len(targets):
+            raise SqlError(f"COPY row has {len(row)} columns, expected {len(targets)}", "22P04")
+        values = tuple(None if v is None else _stored(pgtypes.decode_param(v if fmt else v.encode(), o, fmt), o, d)
+                       for v, (o, d) in zip(row, targets))
         if key is not None and values[key.at] is None:
             raise null_key_error(key.table, key.name)
         out.append(values)
     return out
 
 
-def _stored(value, oid: int):
-    """A real column holds single precision, as INSERT stores it (`float_input.as_float4`)."""
+def _stored(value, oid: int, numeric_decl: str | None = None):
+    """A real column holds single precision, as INSERT stores it (`float_input.as_float4`);
+    a numeric(p, s) column is given a numeric's exact text converted (99999999999999999999.25
+    is refused, 0A000, where SQLite would have stored the double 1e20)."""
+    if numeric_decl is not None and isinstance(value, str):
+        try:
+            return values.stored(value, numeric_decl)
+        except values.InputError as e:
+            raise SqlError(str(e), e.sqlstate) from None
     return float_input.as_float4(value) if oid == pgtypes.FLOAT4 and isinstance(value, float) else value

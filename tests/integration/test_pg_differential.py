@@ -5718,3 +5718,27 @@ def test_advisory_locks_as_postgres(postgres_endpoint, sixfold_endpoint):  # noq
         answers.append(got)
     assert answers[0] == list("tfttftttftft") + [""]  # (every value as text, as connect() reads them)
     assert answers[1] == answers[0]
+
+
+def test_copy_into_numeric_columns_keeps_exact_values(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """COPY into a numeric(p, s) column converts each value from its text: a value of
+    more than 15 significant digits is refused (0A000, the documented limit), never stored
+    as the double SQLite would read (99999999999999999999.25 was 100000000000000000000.00),
+    and values within the limit are rounded to the scale as PostgreSQL rounds them."""
+    rows = [(1, "1.23456789012345678"), (2, "-2.505"), (3, "12345678901234.5")]
+    got = {}
+    for name, uri in (("postgres", postgres_endpoint.uri), ("sixfold", sixfold_endpoint.uri)):
+        with psycopg.connect(uri, autocommit=True) as c:
+            c.execute("drop table if exists copy_exact")
+            c.execute("create table copy_exact (id int, a numeric(30,2))")
+            with c.cursor().copy("copy copy_exact (id, a) from stdin") as cp:
+                for row in rows:
+                    cp.write_row(row)
+            got[name] = c.execute("select id, a::text from copy_exact order by id").fetchall()
+            if name == "sixfold":
+                with pytest.raises(psycopg.errors.FeatureNotSupported, match="15 significant digits"):
+                    with c.cursor().copy("copy copy_exact (id, a) from stdin") as cp:
+                        cp.write_row((4, "99999999999999999999.25"))
+                assert c.execute("select count(*) from copy_exact").fetchone()[0] == len(rows)
+            c.execute("drop table copy_exact")
+    assert got["sixfold"] == got["postgres"], got
