@@ -35,9 +35,8 @@ _FUNC_KIND = {"date_part": "float", "pg_date_part": "float",
               "now": "timestamptz", "transaction_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
               "clock_timestamp": "timestamptz", "age": "interval", "make_date": "date",
               "to_timestamp": "timestamptz", "sha224": "bytea", "get_byte": "int", "set_byte": "bytea",
-              "octet_length": "int",
-              "pg_backend_pid": "int",
-              "convert_to": "bytea", "convert_from": "text", "pg_interval_time": "time",
+              "octet_length": "int", "pg_backend_pid": "int", "convert_to": "bytea", "convert_from": "text",
+              "pg_interval_time": "time",
               "pg_bytea": "bytea", "pg_bytea_text": "text", "pg_interval_text": "text", "pg_bytea_cat": "bytea",
               "pg_get_serial_sequence": "text",
               "pg_to_number": "num", "pg_numeric_math": "num", "scale": "int", "min_scale": "int",
@@ -706,7 +705,8 @@ def value_branches(e: exp.Expression) -> list[exp.Expression]:
 # Type categories (pg_type.typcategory) of the kinds whose values never resolve to one
 # type across categories: CASE of an integer and a text is 42804 in PostgreSQL.
 _CATEGORY = {"int": "N", "num": "N", "float": "N", "text": "S", "bool": "B", "date": "D", "timestamp": "D",
-             "timestamptz": "D", "interval": "T", "uuid": "U", "bytea": "b", "json": "json", "jsonb": "jsonb"}
+             "timestamptz": "D", "time": "D", "interval": "T", "uuid": "U", "bytea": "b", "json": "json",
+             "jsonb": "jsonb"}
 
 
 def mismatched_branches(branches: list[exp.Expression]) -> tuple[exp.Expression, exp.Expression] | None:
@@ -778,7 +778,8 @@ ELEMENT_KIND = {"int2": "int", "int4": "int", "int8": "int", "float4": "float", 
 _NODE_KIND = {exp.JSONBPathExists: "bool", exp.MatchAgainst: "bool", exp.ArrayContainedBy: "bool",
               exp.ArrayContainsAll: "bool", exp.ArrayOverlaps: "bool", exp.ArraySize: "int", exp.ArrayPosition: "int",
               exp.JSONExtractScalar: "text", exp.JSONBExtractScalar: "text", exp.ArrayAgg: "array",
-              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.Format: "text", exp.Ascii: "int", exp.Ntile: "int",
+              exp.SHA2Digest: "bytea", exp.Decode: "bytea", exp.Encode: "text", exp.Format: "text",
+              exp.Ascii: "int", exp.Ntile: "int",
               exp.RowNumber: "int", exp.Rank: "int", exp.DenseRank: "int", exp.PercentRank: "float",
               exp.CumeDist: "float",
               exp.ArrayPrepend: "array", exp.ArrayToString: "text",

@@ -978,8 +978,10 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
                        "42883")
     if isinstance(node, exprtypes.BRANCHING) and (pair := _mismatched(node)) is not None:
         label = {exp.Case: "CASE", exp.Coalesce: "COALESCE", exp.Greatest: "GREATEST", exp.Least: "LEAST"}[type(node)]
-        raise SqlError(f"{label} types {exprtypes.type_label(pair[0])} and {exprtypes.type_label(pair[1])} "
-                       "cannot be matched", "42804")
+        first, second = (exprtypes.type_label(x) for x in pair)
+        if {first, second} == {"json", "jsonb"}:  # one category, no implicit cast between them
+            raise SqlError(f"{label} could not convert type {second} to {first}", "42846")
+        raise SqlError(f"{label} types {first} and {second} cannot be matched", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.operand_kind(node.this) == "unknown" or
                                                       isinstance(node.this, exp.Null)):
         raise SqlError("could not determine polymorphic type because input has type unknown", "42804")

@@ -5083,6 +5083,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select coalesce(t, 5) from {t}", "select case when id = 1 then i else t end from {t}",
         "select case when id = 1 then i else 'x' end from {t}", "select greatest(1, 'a'::text)",
         "select least(now(), 1)", "select coalesce(true, 1)", "select coalesce('1 day'::interval, now())",
+        "select coalesce(null::json, '1'::jsonb)", "select coalesce(null::interval, time '10:00')",
         "drop table {t}",
     ],
     # ascii(), octet_length(), ntile() and pg_backend_pid() are integers (int4): their sums
@@ -5115,6 +5116,7 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, d) select 1, overlay(NULL::text placing t from 4) from {t}",
         "insert into {t} (id, d) select 1, overlay('abc' placing 'x' from 2)",
         "insert into {t} (id, d) select 1, format('%s', 1) where false",
+        "insert into {t} (id, d) select 1, encode('\\x41'::bytea, 'hex') where false",
         "insert into {t} (id, u) values (12, 'x'::text)",
         "insert into {t} (id, u, t) values (1, gen_random_uuid(), 'a')",
         "insert into {t} (id, u) values (2, 'A0EEBC999C0B4EF8BB6D6BB9BD380A12')",
