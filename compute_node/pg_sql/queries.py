@@ -626,6 +626,16 @@ def _aggregate_call(node: exp.Expression) -> exp.Expression:
     return at.parent if isinstance(at.parent, exp.Window) else at
 
 
+def _sort_key(e: exp.Expression) -> bool:
+    """`e` is an ORDER BY key of a plain SELECT (not of a set operation, whose keys name
+    result columns; not a window's or an aggregate's ORDER BY)."""
+    p = e.parent
+    while isinstance(p, exp.Paren):
+        p = p.parent
+    order = p.parent if isinstance(p, exp.Ordered) else None
+    return isinstance(order, exp.Order) and isinstance(order.parent, exp.Select)
+
+
 def _aggregate_shown(node: exp.Expression) -> str:
     """'t' when an aggregate's result (the whole call's: _aggregate_call) is shown, else 'n'."""
     return "t" if _shown(_aggregate_call(node)) else "n"
@@ -1179,8 +1189,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             call.meta[_AGGREGATE_MARK] = True
             return call
         sc = exprtypes.scale(node.this) if exprtypes.kind(node.this) == "num" else None
-        mode = shown + (str(sc) if sc is not None else "")
-        return _aggregate(name, node, [node.this, exp.Literal.string(mode)])
+        sorted_key = isinstance(node, exp.Sum) and shown == "n" and _sort_key(_aggregate_call(node)) and \
+            not isinstance(_aggregate_call(node), exp.Window)  # (a window's call takes no COLLATE before OVER)
+        mode = ("t" if sorted_key else shown) + (str(sc) if sc is not None else "")
+        call = _aggregate(name, node, [node.this, exp.Literal.string(mode)])
+        # a sum as an ORDER BY key: its exact text sorted as a number (pg_numeric), which a
+        # double past 15 digits could not be
+        return exp.Collate(this=call, expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)) \
+            if sorted_key else call
     interval_call = _interval_node(node)
     if interval_call is not None:
         return interval_call

@@ -5260,7 +5260,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sum(cb) from {t} union select 5 order by 1",
         "select ci, sum(cb) over (order by id) from {t} union all select 9, 1 order by 2, 1",
         "select sum(cb) as s from {t} group by ci union select sum(cb) from {t} order by 1 desc",
-        "drop table {t}",
+        "select ci, sum(cb) from {t} group by ci order by 2, 1",
+        "select ci, sum(cb) as s from {t} group by ci order by s desc",
+        "select ci from {t} group by ci order by sum(cb), ci",
+        "create table {t}_n (g int, n numeric(20,2))",
+        "insert into {t}_n values (1, 9999999999999.99), (1, 9999999999999.99), (2, 1.5)",
+        "select g, sum(n) from {t}_n group by g order by 2",
+        "select g, sum(n) as s from {t}_n group by g order by s desc",
+        "drop table {t}_n", "drop table {t}",
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
