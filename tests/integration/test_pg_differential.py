@@ -5269,6 +5269,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select g, sum(n) as s from {t}_n group by g order by s desc",
         "drop table {t}_n", "drop table {t}",
     ],
+    # SQLite's "ambiguous column name" and "misuse of window function" were 42000: 42702
+    # and 42P20, as PostgreSQL's
+    "ambiguous columns, window functions where none may be": [
+        "create table {t} (id int, t text)", "create table {t}_b (id int, t text)",
+        "insert into {t} values (1, 'a')", "insert into {t}_b values (1, 'b')",
+        "select id from {t}, {t}_b", "select string_agg(b.t, ',' order by id) from {t} a join {t}_b b on a.id <= b.id",
+        "select 1 from {t} where row_number() over () > 1", "select count(*) from {t} group by row_number() over ()",
+        "drop table {t}_b", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
