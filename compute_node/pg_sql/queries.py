@@ -2325,6 +2325,8 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.DPipe) and "array" in (exprtypes.kind(node.this), exprtypes.kind(node.expression)):
         ka, kb = exprtypes.operand_kind(node.this), exprtypes.operand_kind(node.expression)
         if ka in ("array", "unknown") and kb in ("array", "unknown"):  # a string literal is read as an array
+            for side in (node.this, node.expression):
+                _check_array_literal(side)
             return exp.Anonymous(this="array_cat", expressions=[node.this, node.expression])
         if ka == "array":
             return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
@@ -2334,6 +2336,19 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
 
 
 _ORDERINGS = (exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _check_array_literal(e: exp.Expression) -> None:
+    """A quoted literal read as an array is read while planning, as PostgreSQL reads it:
+    `'x' || text[]` is 22P02 (malformed array literal) even where no row needs it."""
+    from compute_node.pg_sql import arrays
+
+    lit = e.unnest() if isinstance(e, exp.Paren) else e
+    if isinstance(lit, exp.Literal) and lit.is_string:
+        try:
+            arrays.parse(lit.this)
+        except arrays.ArrayError as err:
+            raise SqlError(str(err), err.sqlstate) from None
 
 
 def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
@@ -3040,7 +3055,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             # (a boolean is t/f, a numeric its text with its scale)
             value, order = _ordered(node.this)
             written = value.expressions[0] if isinstance(value, exp.Distinct) and len(value.expressions) == 1 else value
-            if exprtypes.kind(written) == "unknown":  # array_agg(anynonarray) and array_agg(anyarray) both take it
+            if exprtypes.operand_kind(written) == "unknown":  # array_agg(anynonarray) and (anyarray) both take it
                 raise SqlError("function array_agg(unknown) is not unique", "42725")
             if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
                 # PostgreSQL sorts a DISTINCT aggregate's input (NULL last); a boolean as t/f

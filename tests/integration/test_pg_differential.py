@@ -5189,7 +5189,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select (coalesce(ia, '{5}'))[1] + 2147483647 from {t} where id = 1",
         "delete from {t} where '2024-01-31' = all(ta)", "select id from {t} order by id",
         ("select last_value(%s) over () from {t}", ("2.5",)), ("select lag(%s) over () from {t}", ("x",)),
-        ("select %s || ta from {t}", ("Hello",)), "drop table {t}",
+        ("select %s || ta from {t}", ("Hello",)),
+        "select id, case when false then ('a' || (array[]::text[] || 'x')) else ta end from {t} order by id",
+        ("select array_agg(%s order by %s desc) from {t}", ("x'y", "x'y")), "drop table {t}",
     ],
     # FULL JOIN with no equality of the two sides among its conditions answered where
     # PostgreSQL (merge or hash join only) refuses it (0A000); GROUP BY / ORDER BY NULL
