@@ -1135,7 +1135,7 @@ def _is_float4(e: exp.Expression) -> bool:
 # kinds are one group here; their finer rules are left to the temporal functions.
 COMPARISON_GROUP = {"int": "number", "num": "number", "float": "number", "bool": "bool", "text": "text",
                      "date": "temporal", "time": "temporal", "timestamp": "temporal", "timestamptz": "temporal",
-                     "interval": "temporal"}
+                     "interval": "temporal", "uuid": "uuid", "bytea": "bytea"}
 
 
 def incomparable(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:

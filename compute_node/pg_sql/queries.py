@@ -452,7 +452,7 @@ def _temporal_literal(e: exp.Expression) -> bool:
         return True
 
 
-_CONVERTED_KINDS = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "bool")
+_CONVERTED_KINDS = ("date", "time", "timestamp", "timestamptz", "interval", "uuid", "bool", "bytea")
 # Inputs that name a moment relative to the clock: read when the statement runs (a
 # translation is cached and reused), never when it is translated
 _MOVING_WORDS = frozenset(("now", "today", "tomorrow", "yesterday"))
@@ -474,9 +474,12 @@ def _as_kind(x: exp.Expression, k: str) -> exp.Expression:
             v = values.cast(x.this, k)
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
+        if isinstance(v, bytes):  # a bytea: SQLite compares a blob with a blob only
+            return exp.Anonymous(this="pg_bytea", expressions=[exp.Literal.string("\\x" + v.hex())])
         return exp.Literal.number(v) if isinstance(v, int) else exp.Literal.string(v)
     if isinstance(x, exp.Parameter):
-        return exp.Anonymous(this="pg_cast", expressions=[x, exp.Literal.string(k)])
+        return exp.Anonymous(this="pg_bytea" if k == "bytea" else "pg_cast",
+                             expressions=[x] if k == "bytea" else [x, exp.Literal.string(k)])
     return x
 
 
@@ -660,9 +663,10 @@ def _has_aggregate(e: exp.Expression) -> bool:
 
 
 def _interval_pair(a: exp.Expression, b: exp.Expression) -> bool:
-    """Two intervals compared: their stored texts do not order as the values do."""
+    """Two intervals compared (or an interval and a time, which PostgreSQL casts to an
+    interval implicitly): their stored texts do not order as the values do."""
     ka, kb = exprtypes.kind(a), exprtypes.kind(b)
-    return "interval" in (ka, kb) and {ka, kb} <= {"interval", "unknown"}
+    return "interval" in (ka, kb) and {ka, kb} <= {"interval", "unknown", "time"}
 
 
 def _icmp(a: exp.Expression, b: exp.Expression) -> exp.Expression:
@@ -5523,7 +5527,8 @@ def _names_sequence(scan: str) -> bool:
 def _incomparable_on_fast_path(scan: str) -> bool:
     """Whether the fast path's text compares values PostgreSQL has no operator for (a
     number with a boolean, text or date column, text with a date...), using the catalog's
-    column types: the parser path refuses them (`exprtypes.incomparable`, 42883)."""
+    column types: the parser path refuses them (`exprtypes.incomparable`, 42883); or an
+    interval column, which only the parser path compares by value."""
     if schema.current() is None:
         return False
     pairs = [tuple(g for g in m.groups() if g) for m in _COMPARED.finditer(scan)]
@@ -5531,8 +5536,10 @@ def _incomparable_on_fast_path(scan: str) -> bool:
         return False
     tables = _TABLE_NAMED.findall(scan)
     for a, b in pairs:
-        ga = exprtypes.COMPARISON_GROUP.get(_fast_operand_kind(a, tables))
-        gb = exprtypes.COMPARISON_GROUP.get(_fast_operand_kind(b, tables))
+        ka, kb = _fast_operand_kind(a, tables), _fast_operand_kind(b, tables)
+        if "interval" in (ka, kb):
+            return True  # an interval's stored text does not order as its value ('1 day', '25:00:00')
+        ga, gb = exprtypes.COMPARISON_GROUP.get(ka), exprtypes.COMPARISON_GROUP.get(kb)
         if ga and gb and ga != gb:
             return True
     return False

@@ -5280,6 +5280,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select 1 from {t} where row_number() over () > 1", "select count(*) from {t} group by row_number() over ()",
         "drop table {t}_b", "drop table {t}",
     ],
+    # uuid or bytea compared with a number answered (42883); a bytea compared with a quoted
+    # literal compared a blob with text (never equal); an interval compared with a time or
+    # (on the fast path) with an interval column compared their texts
+    "comparisons of uuid, bytea, interval and time": [
+        "create table {t} (id int, u uuid, b bytea, t text, iv interval, tm time, iv2 interval)",
+        "insert into {t} values (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x41', 'x', '1 day', '10:00', "
+        "'25:00:00'), (2, null, 'abc', 'y', '24:00:00', '23:00', '1 day')",
+        "select id from {t} where u = (select count(u) from {t})",
+        "select id from {t} where b >= (select count(b) from {t})",
+        "select id from {t} where b = '\\x41'", "select id from {t} where b < 'b' order by id",
+        "select id from {t} where b in ('\\x41', 'abc') order by id", "select id from {t} where b = 'zz\\'",
+        "select id from {t} where iv > tm order by id", "select id from {t} where tm < interval '1 day' order by id",
+        "select id from {t} where iv < iv2 order by id", "select id from {t} where iv = iv2 order by id",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
