@@ -854,6 +854,8 @@ def _kind(e: exp.Expression) -> str:
         return OID_KIND.get(parameter_oid(e), "")
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return _output_kind(e.this.expressions[0])  # a scalar subquery
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Subquery) and not e.alias:
+        return kind(e.this)  # ((SELECT ...)): sqlglot nests a parenthesized subquery
     if isinstance(e, (exp.Paren, exp.Alias, exp.Filter, exp.Window, exp.Escape)):
         return kind(e.this)  # (x LIKE p ESCAPE c is the LIKE's)
     if isinstance(e, exp.Distinct) and len(e.expressions) == 1:
