@@ -703,7 +703,8 @@ def value_branches(e: exp.Expression) -> list[exp.Expression]:
 
 
 # Type categories (pg_type.typcategory) of the kinds whose values never resolve to one
-# type across categories: CASE of an integer and a text is 42804 in PostgreSQL.
+# type across categories: CASE of an integer and a text is 42804 in PostgreSQL. (Not
+# COMPARISON_GROUP: operators also follow implicit casts across categories, interval > time.)
 _CATEGORY = {"int": "N", "num": "N", "float": "N", "text": "S", "bool": "B", "date": "D", "timestamp": "D",
              "timestamptz": "D", "time": "D", "interval": "T", "uuid": "U", "bytea": "b", "json": "json",
              "jsonb": "jsonb"}
@@ -927,7 +928,7 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, exp.Overlay):  # overlay(s placing r from f): s's (text or bytea)
         return "bytea" if kind(e.this) == "bytea" else "text"
     if isinstance(e, _VALUE_WINDOW_FUNCTIONS):  # lag(x), first_value(x), ...: x's type
-        return _common_kind(window_branches(e)) if window_branches(e) else kind(e.this)
+        return _common_kind(branches) if (branches := window_branches(e)) else kind(e.this)
     if type(e) in VARIANCE_NODES:  # double precision of floats, else numeric
         return "float" if kind(e.this) == "float" else "num"
     if type(e) in REGRESSION_NODES:

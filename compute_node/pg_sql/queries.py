@@ -4211,7 +4211,7 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
             raise SqlError(str(err), err.sqlstate) from None
     text = number if number is not None else inner.this if isinstance(inner, exp.Literal) and inner.is_string else None
     decl = schema.column_type(table, column) if oid == pgtypes.NUMERIC and text is not None else None
-    if decl and not pgtypes.is_numeric_text(decl):
+    if pgtypes.is_numeric_with_precision(decl):
         # numeric(p, s): read from the literal's text, not from the double SQLite would make
         # of it (99999999999999999999.25 is 1e20 there, which the column would then take)
         try:
@@ -4442,7 +4442,7 @@ def _store_values(tree: exp.Expression) -> SqlError | None:
         decl = schema.column_type(table, column) if oid == pgtypes.NUMERIC else None
         if decl and pgtypes.is_numeric_text(decl):
             e = numeric_text_stored(e)
-        elif decl and not isinstance(e.unalias(), (exp.Literal, exp.Null, exp.Neg)):
+        elif pgtypes.is_numeric_with_precision(decl) and not isinstance(e.unalias(), (exp.Literal, exp.Null, exp.Neg)):
             # numeric(p, s): converted from the value as it comes (a parameter's or a
             # numeric's exact text), before SQLite's column affinity would read a text of
             # more digits than a double holds as that double (99999999999999999999.25 as 1e20)

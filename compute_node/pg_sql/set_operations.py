@@ -122,9 +122,10 @@ def _own_scale_node(e: exp.Expression) -> exp.Expression:
 
 
 def _shown_twin(item: exp.Expression) -> exp.Expression | None:
-    """A translated average, quotient or quotient's text read as a number, as its exact
-    text: pg_numeric_avg(x, 'n...') as 't...', pg_arith('/', ...) as '/t', pg_numeric_in(c)
-    and pg_numeric_read(c) as c; None for anything else."""
+    """A translated average, sum, quotient or quotient's text read as a number, as its
+    exact text: pg_numeric_avg / pg_numeric_sum(x, 'n...') as 't...' (under OVER too),
+    pg_arith('/', ...) as '/t', pg_numeric_in(c) and pg_numeric_read(c) as c; None for
+    anything else."""
     inner = _own_scale_node(item)
     if isinstance(inner, exp.Window) and isinstance(inner.this, exp.Anonymous):  # sum(x) OVER (...)
         twin = _shown_twin(inner.this)
@@ -142,9 +143,9 @@ def _shown_twin(item: exp.Expression) -> exp.Expression | None:
     if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):
         return None
     mode = str(args[at].this)
-    shown = mode[:1] + "t" if name == "pg_arith" and mode[:1] == "/" else "t" + mode[1:] if name != "pg_arith" else None
-    if shown is None:
-        return None
+    if name == "pg_arith" and mode[:1] != "/":
+        return None  # (only a quotient's text is its own)
+    shown = "/t" if name == "pg_arith" else "t" + mode[1:]  # the aggregates' mode: 't' and the scale
     twin = inner.copy()
     twin.expressions[at].replace(exp.Literal.string(shown))
     return twin

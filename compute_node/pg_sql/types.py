@@ -189,6 +189,13 @@ def is_numeric_text(decltype: str | None) -> bool:
     return bool(decltype) and _norm(decltype) == NUMERIC_TEXT
 
 
+def is_numeric_with_precision(decltype: str | None) -> bool:
+    """numeric(p, s): a column whose values are numbers in SQLite, read from their text
+    before SQLite's numeric affinity would make a double of it (a numeric without a
+    precision is kept as its text: is_numeric_text)."""
+    return bool(decltype) and column_oid(decltype, None) == NUMERIC and not is_numeric_text(decltype)
+
+
 def pg_type_name(decltype: str | None) -> str:
     """information_schema.columns.data_type for a declared type."""
     if decltype and "[" in decltype:
@@ -297,12 +304,14 @@ def to_single(v: float) -> float:
 
 
 def _shown_single(v: float) -> float:
-    """`v` as the real a result column of type real shows; 22003 beyond a real's range
-    (a double that reached a real column, as PostgreSQL's float8 -> float4 fails)."""
+    """`v` as the real a result column of type real shows: PostgreSQL's float8 -> float4
+    (float_input.as_float4), whose 22003 beyond a real's range is the statement's."""
+    from compute_node.pg_sql import float_input, values
+
     try:
-        return to_single(v)
-    except OverflowError:
-        raise SqlError("value out of range: overflow", "22003") from None
+        return float_input.as_float4(v)
+    except values.InputError as e:
+        raise SqlError(str(e), e.sqlstate) from None
 
 
 def _single_neighbors(f32: float) -> tuple[float, float]:

@@ -164,16 +164,9 @@ def _columns(session, spec) -> tuple[list[tuple[str, int, str | None]], _RowidKe
     key = schema.Catalog(session.catalog.query, session.catalog.version).rowid_key(spec.table)  # fresh: DDL may have run
     if key is not None and key not in names:
         raise null_key_error(spec.table, key)
-    columns = [(n, pgtypes.column_oid(decl[n] or None, None), _exact_numeric(decl[n])) for n in names]
+    columns = [(n, pgtypes.column_oid(decl[n] or None, None),
+                decl[n] if pgtypes.is_numeric_with_precision(decl[n]) else None) for n in names]
     return columns, (_RowidKey(names.index(key), spec.table, key) if key else None)
-
-
-def _exact_numeric(decl: str | None) -> str | None:
-    """`decl` when it is numeric(p, s) (a column SQLite's numeric affinity would give a
-    double: its values are converted from their text before), else None."""
-    if not decl or pgtypes.column_oid(decl, None) != pgtypes.NUMERIC or pgtypes.is_numeric_text(decl):
-        return None
-    return decl
 
 
 def _convert(rows, targets: list[tuple[int, str | None]], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
