@@ -24,9 +24,20 @@ from compute_node.pg_sql import arrays, regex_engine
 from sixfold.constants import REGEX_CACHE_PATTERNS_MAX
 
 _INT8 = 2**63
-_KEYWORDS_NEEDING_QUOTES = frozenset({"select", "from", "where", "table", "order", "group", "user", "all", "and", "or",
-                                      "not", "null", "true", "false", "as", "by", "in", "is", "on", "limit", "union",
-                                      "case", "when", "then", "else", "end", "create", "primary", "check", "column"})
+# PostgreSQL 15's keywords other than unreserved ones (pg_get_keywords() where catcode <>
+# 'U'): quote_ident quotes them, as it does any name that is not a plain lower-case word.
+_KEYWORDS_NEEDING_QUOTES = frozenset("""
+    all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case
+    cast char character check coalesce collate collation column concurrently constraint create cross
+    current_catalog current_date current_role current_schema current_time current_timestamp current_user dec
+    decimal default deferrable desc distinct do else end except exists extract false fetch float for foreign
+    freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect
+    interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural
+    nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay
+    placing position precision primary real references returning right row select session_user setof similar
+    smallint some substring symmetric table tablesample then time timestamp to trailing treat trim true union
+    unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement
+    xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable""".split())
 
 
 def _overlay_for(s, r, start, count, *, bytea=False):

@@ -5295,6 +5295,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where iv < iv2 order by id", "select id from {t} where iv = iv2 order by id",
         "select (abs(-1) || ((select array_agg(id order by id) from {t})))[2:] as v", "drop table {t}",
     ],
+    # quote_ident quoted only 30 keywords ('array', 'between', 'int', 'left' came back bare,
+    # 'by' quoted): PostgreSQL quotes every keyword that is not unreserved
+    "quote_ident of keywords": [
+        "select quote_ident('array') as a, quote_ident('user') as b, quote_ident('name') as c, "
+        "quote_ident('int') as d, quote_ident('between') as e, quote_ident('left') as f, quote_ident('by') as g, quote_ident('xmltable') as h",
+        "select format('%I.%I', 'window', 'value') as a, quote_ident(jsonb_typeof('[1]')) as b",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
