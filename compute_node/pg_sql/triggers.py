@@ -45,7 +45,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, plpgsql, routines, schema, values
+from compute_node.pg_sql import constant_folding, exprtypes, plpgsql, routines, schema, values
 from compute_node.pg_sql.lexing import closing_paren, error_near, object_name, segments
 from compute_node.pg_sql.lexing import quoted_ident as _ident
 from compute_node.pg_sql.lexing import sql_string as _quoted
@@ -385,8 +385,8 @@ class _Compiler:
     def statement(self, pg: str) -> str:
         from compute_node.pg_sql.queries import select_path
 
-        with exprtypes.row_aliases({"new": self.table, "old": self.table}):
-            st = select_path(pg, self.ctx)
+        with exprtypes.row_aliases({"new": self.table, "old": self.table}), constant_folding.suspended():
+            st = select_path(pg, self.ctx)  # (PostgreSQL plans it when the trigger fires: no folds now)
         if st.kind != "sql" or len(st.sqlite) != 1 or st.param_count or st.literals:
             raise _refuse(f"this statement in a trigger function ({pg[:60]})")
         if re.match(r"\s*with\b", st.sqlite[0], re.IGNORECASE):

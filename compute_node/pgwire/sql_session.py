@@ -210,6 +210,9 @@ class PgSession:
         try:
             return translate(self.temps.rewrite(text), ctx, self.catalog)
         except SixfoldError as e:
+            if self.failed and e.sqlstate != "42601":
+                # PostgreSQL analyzes nothing in a failed transaction but its syntax
+                raise SqlError(_ABORTED, "25P02") from None
             if failing:
                 self._note_error()
             if self.temps.used:

@@ -5302,6 +5302,43 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "quote_ident('int') as d, quote_ident('between') as e, quote_ident('left') as f, quote_ident('by') as g, quote_ident('xmltable') as h",
         "select format('%I.%I', 'window', 'value') as a, quote_ident(jsonb_typeof('[1]')) as b",
     ],
+    # PostgreSQL folds every constant subexpression of an immutable function while
+    # planning, so one that cannot be computed fails the statement even in a branch no row
+    # takes (Sixfold answered); folding is lazy where evaluation is (a CASE arm under a
+    # constant false, COALESCE after a constant, AND after a false), a condition with a
+    # parameter is folded with its value, and timestamptz arithmetic (stable) is not folded
+    "constant subexpressions fail when planned": [
+        "create table {t} (id int, i int, d date, ts timestamp)",
+        "insert into {t} values (1, 1, '2024-02-29', '2024-01-31 10:00'), (2, -3, null, null)",
+        "select id, case when i > 100 then ln(0::float8) else 1 end as v from {t} order by id",
+        "select id, case when i > 0 then make_date(2023, 2, 31) else d end as v from {t} order by id",
+        "select id, nullif(case when i > 5 then make_timestamp(1999, 2, 29, 23, 0, 0) else ts end, ts) from {t}",
+        "select case when i > 0 then '{}'::jsonb - 'x' end as v from {t}",
+        "select case when i > 0 then date_trunc('week', interval '1 day') end as v from {t}",
+        "select case when i > 0 then extract(hour from date '2024-01-01') end as v from {t}",
+        "select case when i > 100 then sqrt(-1) else 0 end as v from {t}",
+        "select case when i > 100 then set_byte('\\x'::bytea, 0, 65) end as v from {t}",
+        "select case when i > 100 then repeat('x', 2)::int end as v from {t}",
+        "select case when i > 100 then 2147483647 + 1 end as v from {t}",
+        "select id from {t} where i > 1000 and 1.5 / 0.0 > 1", "select sum(1/0) from {t} where false",
+        "select id from {t} where i > 0 and ln(0::float8) > 0",
+        "select id, case when false then make_date(2023, 2, 31) else d end as v from {t} order by id",
+        "select id, case when i > 0 then 1 when true then 2 else ln(0) end as v from {t} order by id",
+        "select case 1 when 2 then 1/0 else 3 end as v", "select coalesce(1, make_date(2023, 2, 31)::text::int) as v",
+        "select id from {t} where i > 0 and false and ln(0::float8) > 0 order by id",
+        "select id from {t} where i > 0 or true or ln(0::float8) > 0 order by id",
+        "select id, case when i > 100 then now() - interval '1 day' end is null as v from {t} order by id",
+        "select id, case when i > 100 then 'x'::text::date end as v from {t} order by id",
+        ("select id, case when %s > 0 then ln(0) else 1 end as v from {t} order by id", (0,)),
+        ("select id, case when %s > 0 then ln(0) else 1 end as v from {t} order by id", (1,)),
+        ("select coalesce(%s::int, 1/0) as v", (5,)),
+        "update {t} set i = 1/0 where false", "select id, i from {t} order by id", "drop table {t}",
+    ],
+    "a statement in a failed transaction is refused before it is analyzed": [
+        "create table {t} (i int)", "begin", "select 1/0", "select 2/0",
+        "select case when i > 0 then ln(0) end from {t}",
+        "select * from {t}_missing", "select 1 +", "rollback", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -5760,6 +5797,21 @@ def test_advisory_locks_as_postgres(postgres_endpoint, sixfold_endpoint):  # noq
         answers.append(got)
     assert answers[0] == list("tfttftttftft") + [""]  # (every value as text, as connect() reads them)
     assert answers[1] == answers[0]
+
+
+def test_folded_functions_are_immutable_in_postgres(postgres_endpoint):  # noqa: F811
+    """constant_folding folds calls of the functions it names; each must be immutable in
+    all of PostgreSQL's overloads (those of MIXED_FUNCTIONS in some: it folds only those)."""
+    from compute_node.pg_sql import constant_folding
+
+    with psycopg.connect(postgres_endpoint.uri, autocommit=True) as c:
+        rows = dict(c.execute("select proname::text, string_agg(distinct provolatile::text, '') from pg_proc "
+                              "where proname::text = any(%s) group by 1",
+                              (sorted(constant_folding.IMMUTABLE_FUNCTIONS | set(constant_folding.MIXED_FUNCTIONS)),))
+                    .fetchall())
+    assert {n for n in constant_folding.IMMUTABLE_FUNCTIONS if rows.get(n) != "i"} == set()
+    assert {n: rows.get(n) for n in constant_folding.MIXED_FUNCTIONS} == {
+        n: "is" for n in constant_folding.MIXED_FUNCTIONS}
 
 
 def test_copy_into_numeric_columns_keeps_exact_values(postgres_endpoint, sixfold_endpoint):  # noqa: F811

@@ -1,0 +1,339 @@
+"""PostgreSQL's constant folding, as far as it makes a statement fail.
+
+PostgreSQL's planner evaluates every subexpression whose operands are all constants and
+whose function is immutable (eval_const_expressions) before any row is read. A
+constant that cannot be computed therefore fails the statement while it is planned, even
+where no row would reach it: `CASE WHEN ci > 0 THEN make_date(2023, 2, 31) ELSE cd END`
+is 22008 on any table, where evaluating per row (as SQLite does) answers. Folding is
+lazy in the same places evaluation is: a CASE arm after a constant-true condition, or
+under a constant false / NULL one, is dropped unevaluated, and so are COALESCE's
+arguments after a non-NULL constant and AND's (OR's) after a constant false (true).
+
+`plan(tree)` reads a statement's PostgreSQL tree (before the translator rewrites it) and
+returns the folds PostgreSQL would do as steps: each a constant subexpression's text, or
+a lazy construct's parts. `check(steps, evaluate)` carries them out with `evaluate(text)`
+(the constant's value, or UNKNOWN when it cannot be computed here) and lets the first
+error of evaluation escape. Pure: the caller owns translating and running the constants.
+
+Only what cannot change meaning is folded: literals, operators and casts among
+non-temporal kinds (or temporal ones other than timestamptz, which depends on the
+session's time zone), and the functions in IMMUTABLE_FUNCTIONS, all of whose overloads
+PostgreSQL 15 marks immutable (checked against pg_proc by the differential tests), plus a
+few whose only stable overloads take a timestamptz (MIXED_FUNCTIONS). A constant the
+evaluator cannot translate is skipped, so a fold is never invented: at worst a statement
+answers where PostgreSQL fails, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes
+
+UNKNOWN = object()  # evaluate(): the constant's value cannot be had here (not translated)
+
+# SQLSTATE classes of errors a fold reports: data exceptions (22) and program limits (54).
+# Other errors of a standalone constant (42883 ...) say more about the constant out of
+# its context than about PostgreSQL's fold, and are not reported.
+FOLD_ERROR_CLASSES = ("22", "54")
+
+IMMUTABLE_FUNCTIONS = frozenset("""
+abs ceil ceiling floor round trunc sign sqrt cbrt exp ln log log10 power pow mod div degrees radians
+sin cos tan cot asin acos atan atan2 sind cosd tand asind acosd atand sinh cosh tanh gcd lcm factorial
+scale min_scale trim_scale width_bucket
+char_length character_length octet_length bit_length lower upper initcap substr substring left right
+lpad rpad ltrim rtrim btrim repeat replace reverse split_part strpos position md5 sha224 sha256 sha384
+sha512 ascii chr translate overlay starts_with to_hex quote_ident encode decode get_byte set_byte get_bit
+set_bit bit_count regexp_replace regexp_match regexp_split_to_array regexp_count regexp_instr regexp_substr
+regexp_like string_to_array unistr normalize
+make_date make_time make_timestamp make_interval justify_days justify_hours justify_interval date_bin
+isfinite
+jsonb_typeof jsonb_array_length jsonb_set jsonb_insert jsonb_strip_nulls jsonb_pretty jsonb_extract_path
+jsonb_extract_path_text jsonb_exists jsonb_path_exists jsonb_path_query_first jsonb_path_match json_typeof
+json_array_length json_extract_path json_extract_path_text json_strip_nulls
+array_append array_prepend array_cat array_position array_positions array_replace array_remove array_length
+array_lower array_upper array_ndims array_dims cardinality trim_array array_fill
+int2 int4 int8 float4 float8 bool text varchar bpchar
+""".split())
+
+# Functions with an overload PostgreSQL marks stable: folded when the call is not that one.
+MIXED_FUNCTIONS = ("age", "date", "date_part", "date_trunc", "extract", "length", "numeric", "quote_literal",
+                   "quote_nullable")
+
+# sqlglot reads some calls as nodes of its own; their PostgreSQL names.
+_NODE_NAMES = {exp.TimestampTrunc: "date_trunc", exp.DateTrunc: "date_trunc", exp.StrPosition: "position",
+               exp.Pow: "power", exp.Ceil: "ceil", exp.Length: "length", exp.Extract: "extract",
+               exp.Nullif: "nullif", exp.Greatest: "greatest", exp.Least: "least", exp.Array: "array",
+               exp.Trim: "btrim", exp.TimestampFromParts: "make_timestamp", exp.TimeFromParts: "make_time",
+               exp.DateFromParts: "make_date", exp.Hex: "to_hex", exp.MD5: "md5"}
+_LANGUAGE_CONSTRUCTS = ("nullif", "greatest", "least", "array")  # folded like immutable functions
+
+# Operators folded when no operand is a timestamptz (those are stable) and, for ||, when
+# it is not text with a non-text value (anytextcat is stable).
+_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg, exp.BitwiseAnd, exp.BitwiseOr,
+              exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseLeftShift, exp.BitwiseRightShift, exp.DPipe, exp.EQ,
+              exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Is, exp.NullSafeEQ, exp.NullSafeNEQ, exp.Between,
+              exp.In, exp.Like, exp.ILike, exp.Not, exp.Paren, exp.Bracket, exp.JSONBExtract,
+              exp.JSONBExtractScalar, exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBContains,
+              exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps, exp.Tuple)
+_LEAVES = (exp.Literal, exp.Null, exp.Boolean, exp.Var, exp.Interval, exp.DataType)
+_CASTABLE_KINDS = frozenset({"int", "num", "float", "text", "unknown", "bool", "json", "jsonb", "bytea", "uuid"})
+_TEXT_KINDS = frozenset({"text", "unknown"})
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A constant subexpression PostgreSQL evaluates while planning (its text)."""
+
+    sql: str  # "" for a value not known while planning (it holds a parameter)
+    value: object = UNKNOWN  # known without evaluating (a literal TRUE / FALSE / NULL)
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """CASE, COALESCE, AND or OR: parts folded in turn until one decides the rest.
+
+    Each part is (its condition or value as a Fold when it is a constant, else None; the
+    steps within it). For a CASE the parts are its arms' conditions, each followed by its
+    result's steps (`results`), and `rest` holds the ELSE's steps."""
+
+    op: str  # "case", "coalesce", "and", "or"
+    parts: tuple[tuple[Fold | None, tuple], ...]
+    results: tuple[tuple, ...] = ()
+    rest: tuple = ()
+
+
+Step = Fold | Lazy
+
+# Set while a constant is evaluated (its own translation folds nothing) and while a
+# statement is translated to run later (a trigger function's: PostgreSQL plans it then).
+_SUSPENDED = contextvars.ContextVar("sixfold_folding_suspended", default=False)
+
+
+def active() -> bool:
+    """Whether the statement being translated is planned now (its constants folded)."""
+    return not _SUSPENDED.get()
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    token = _SUSPENDED.set(True)
+    try:
+        yield
+    finally:
+        _SUSPENDED.reset(token)
+
+
+def plan(tree: exp.Expression) -> tuple[Step, ...]:
+    """The folds PostgreSQL does while planning `tree` (a parsed statement), in order."""
+    out: list[Step] = []
+    _walk(tree, out)
+    return tuple(out)
+
+
+def check(steps: tuple[Step, ...], evaluate: Callable[[str], object]) -> None:
+    """Carries the folds out: `evaluate(sql)` gives a constant's value (UNKNOWN when it
+    cannot) or raises the error that fails the statement."""
+    for step in steps:
+        if isinstance(step, Fold):
+            evaluate(step.sql)
+            continue
+        _check_lazy(step, evaluate)
+
+
+def _check_lazy(step: Lazy, evaluate: Callable[[str], object]) -> None:
+    for i, (fold, inner) in enumerate(step.parts):
+        if fold is None:
+            check(inner, evaluate)
+            if step.op == "case":
+                check(step.results[i], evaluate)
+            continue
+        value = fold.value if fold.value is not UNKNOWN or not fold.sql else evaluate(fold.sql)
+        truth = _truth(value)
+        if value is UNKNOWN or (step.op != "coalesce" and truth is UNKNOWN):
+            return  # what follows depends on a value not had here: nothing more is folded
+        if step.op == "case":
+            if truth is True:
+                check(step.results[i], evaluate)
+                return
+            continue
+        if step.op == "coalesce":
+            if value is not None:
+                return
+            continue
+        if truth is (step.op == "or"):  # AND meets a false, OR a true
+            return
+    check(step.rest, evaluate)
+
+
+def _truth(value: object) -> object:
+    if value is None:
+        return None
+    if value in (1, True, "t", "true"):
+        return True
+    if value in (0, False, "f", "false"):
+        return False
+    return UNKNOWN
+
+
+# --- reading the tree ------------------------------------------------------------------------
+def _walk(node: exp.Expression, out: list[Step]) -> None:
+    if _constant(node):
+        if not _trivial(node):
+            out.append(Fold(node.sql("postgres")))
+        return
+    if isinstance(node, exp.Case):
+        if node.this is not None:  # CASE x WHEN ...: folded only as a whole (a constant x)
+            _walk(node.this, out)
+            if not _constant(node.this):
+                for child in node.iter_expressions():
+                    if child is not node.this:
+                        _walk(child, out)
+            return
+        arms = node.args.get("ifs") or []
+        parts = tuple((_fold(arm.this), _steps(arm.this)) for arm in arms)
+        results = tuple(_steps(arm.args.get("true")) for arm in arms)
+        out.append(Lazy("case", parts, results, _steps(node.args.get("default"))))
+        return
+    if isinstance(node, (exp.Coalesce, exp.And, exp.Or)):
+        args = [node.this, *node.expressions] if isinstance(node, exp.Coalesce) else _flattened(node)
+        op = "coalesce" if isinstance(node, exp.Coalesce) else "and" if isinstance(node, exp.And) else "or"
+        out.append(Lazy(op, tuple((_fold(a), _steps(a)) for a in args)))
+        return
+    for child in node.iter_expressions():
+        _walk(child, out)
+
+
+def _steps(node: exp.Expression | None) -> tuple[Step, ...]:
+    if node is None:
+        return ()
+    out: list[Step] = []
+    _walk(node, out)
+    return tuple(out)
+
+
+def _fold(node: exp.Expression) -> Fold | None:
+    """A condition's (an argument's) fold when it is a constant, else None. One that holds
+    a parameter is a constant of unknown value: PostgreSQL's custom plan folds it with the
+    parameter's value (CASE WHEN $1 > 0 THEN ln(0) END is NULL for 0), so nothing after
+    it is folded here."""
+    if any(exprtypes.parameter_number(p) is not None for p in node.find_all(exp.Parameter, exp.Var)):
+        return Fold("")
+    if not _constant(node):
+        return None
+    if isinstance(node, exp.Boolean):
+        return Fold(node.sql("postgres"), bool(node.this))
+    if isinstance(node, exp.Null):
+        return Fold("NULL", None)
+    if isinstance(node, exp.Literal):
+        return Fold(node.sql("postgres"), str(node.this))
+    return Fold(node.sql("postgres"))
+
+
+def _flattened(node: exp.Expression) -> list[exp.Expression]:
+    """a AND b AND c as [a, b, c] (sqlglot nests them to the left)."""
+    cls = type(node)
+    out: list[exp.Expression] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is cls:
+            stack.extend([n.expression, n.this])
+        else:
+            out.append(n)
+    return out
+
+
+def _constant(node: exp.Expression) -> bool:
+    """Whether PostgreSQL folds `node` as a whole (a constant it evaluates)."""
+    if isinstance(node, _LEAVES):
+        return not (isinstance(node, exp.Var) and node.name.startswith("$"))
+    if isinstance(node, exp.Cast):
+        if not _constant(node.this):
+            return False
+        if isinstance(node.this, (exp.Literal, exp.Null)):
+            return True  # a typed constant (the input function runs while parsing)
+        return exprtypes.dtype_kind(node.to) in _CASTABLE_KINDS and _kind(node.this) in _CASTABLE_KINDS
+    if isinstance(node, _OPERATORS):
+        if isinstance(node, exp.In) and node.args.get("query") is not None:
+            return False
+        children = list(node.iter_expressions())
+        if not children or not all(_constant(c) for c in children):
+            return False
+        kinds = [_kind(c) for c in children]
+        if "timestamptz" in kinds:
+            return False
+        if isinstance(node, exp.DPipe) and any(k not in _TEXT_KINDS for k in kinds) and "array" not in kinds:
+            return False
+        return True
+    if isinstance(node, exp.Func) and not isinstance(node, (exp.AggFunc, exp.Case, exp.Coalesce)):
+        name = _function_name(node)
+        if name is None or not all(_constant(c) for c in node.iter_expressions()):
+            return False
+        if name in IMMUTABLE_FUNCTIONS or name in _LANGUAGE_CONSTRUCTS:
+            return True
+        return name in MIXED_FUNCTIONS and _immutable_overload(name, node)
+    return False
+
+
+def _function_name(node: exp.Func) -> str | None:
+    from compute_node.pg_sql.queries import _WRITTEN_NAME  # (queries imports this module)
+
+    written = node.meta.get(_WRITTEN_NAME)
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    for cls, name in _NODE_NAMES.items():
+        if type(node) is cls:
+            return name
+    if written:
+        return written
+    return node.sql_name().lower() if node.sql_name() != "ANONYMOUS" else None
+
+
+def _immutable_overload(name: str, node: exp.Func) -> bool:
+    """Whether a call of a function in MIXED_FUNCTIONS is one of its immutable overloads."""
+    args = list(node.iter_expressions())
+    kinds = [_kind(a) for a in args]
+    if name == "length":
+        return len(args) == 1
+    if name == "numeric":
+        return True  # (numeric(money) is the stable one; there is no money here)
+    if name in ("quote_literal", "quote_nullable"):
+        return len(args) == 1 and kinds[0] in _TEXT_KINDS
+    if name == "age":
+        return len(args) == 2 and all(k in ("timestamp", "date") for k in kinds)
+    if name == "date":
+        return len(args) == 1 and kinds[0] in ("date", "timestamp")
+    # date_trunc(field, value), date_part / extract(field, value): the value's type decides
+    if name == "date_trunc" and len(args) != 2:
+        return False
+    value = node.this if isinstance(node, exp.TimestampTrunc) else node.expression \
+        if isinstance(node, exp.Extract) else args[-1]
+    return _kind(value) in ("date", "time", "timestamp", "interval")
+
+
+def _kind(node: exp.Expression) -> str:
+    if isinstance(node, exp.Paren):
+        return _kind(node.this)
+    if isinstance(node, exp.Array):
+        return "array"
+    return exprtypes.kind(node)
+
+
+def _trivial(node: exp.Expression) -> bool:
+    """A constant whose fold cannot fail beyond what parsing it checks: a literal, a typed
+    literal, a negated number, a row or array of those."""
+    if isinstance(node, _LEAVES):
+        return True
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return isinstance(node.this, exp.Literal) or isinstance(node, exp.Paren) and _trivial(node.this)
+    if isinstance(node, exp.Cast):
+        return isinstance(node.this, (exp.Literal, exp.Null))
+    if isinstance(node, (exp.Tuple, exp.Array)):
+        return all(_trivial(c) for c in node.iter_expressions())
+    return False

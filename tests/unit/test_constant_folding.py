@@ -1,0 +1,88 @@
+"""constant_folding: which subexpressions PostgreSQL folds while planning, and in what
+order the lazy ones (CASE, COALESCE, AND, OR) stop folding. The evaluator is a fake that
+knows a few constants' values and fails on the ones named as failing."""
+
+from __future__ import annotations
+
+import pytest
+
+from compute_node.pg_sql import constant_folding as cf
+from compute_node.pg_sql.queries import parse_one
+from sixfold.errors import SqlError
+
+FAILING = ("LN(0)", "1 / 0", "MAKE_DATE(2023, 2, 31)")
+
+
+def folded(sql: str, values: dict[str, object] | None = None) -> list[str]:
+    """The constants evaluated while checking `sql`, in order; SqlError when one fails."""
+    seen: list[str] = []
+
+    def evaluate(text: str) -> object:
+        seen.append(text)
+        if any(f in text.upper() for f in FAILING):
+            raise SqlError(f"cannot compute {text}", "22000")
+        return (values or {}).get(text, cf.UNKNOWN)
+    cf.check(cf.plan(parse_one(sql)), evaluate)
+    return seen
+
+
+def test_constants_of_immutable_functions_are_folded_anywhere():
+    assert folded("select ci, abs(-5) + 1, lower('A') from fz where ci > length('abc')") == [
+        "ABS(-5) + 1", "LOWER('A')", "LENGTH('abc')"]
+    with pytest.raises(SqlError):
+        folded("select case when ci > 100 then ln(0) else 1 end from fz")
+    with pytest.raises(SqlError):
+        folded("select sum(1 / 0) from fz where false")
+
+
+def test_literals_columns_and_stable_or_volatile_calls_are_not():
+    assert folded("select 1, 'x'::int, -2.5, interval '1 day', array[1, 2], ci + 1, now(), random() + 1, "
+                  "to_char(1, '9'), 'x' || 1, now() - interval '1 day', "
+                  "date_trunc('day', timestamptz '2024-01-01 00:00+00'), extract(hour from '2024-01-01') "
+                  "from fz") == []
+
+
+def test_timestamp_and_interval_calls_fold_but_timestamptz_ones_do_not():
+    assert folded("select date_trunc('week', interval '1 day'), extract(hour from date '2024-01-01'), "
+                  "timestamp '2024-01-01' + interval '1 day', timestamptz '2024-01-01' + interval '1 day'") == [
+        "DATE_TRUNC('WEEK', CAST('1 day' AS INTERVAL))", "EXTRACT(HOUR FROM CAST('2024-01-01' AS DATE))",
+        "CAST('2024-01-01' AS TIMESTAMP) + CAST('1 day' AS INTERVAL)"]
+
+
+def test_case_arms_after_a_constant_true_or_under_a_constant_false_are_dropped():
+    assert folded("select case when false then ln(0) when ci > 0 then abs(1) else 2 end from fz") == ["ABS(1)"]
+    assert folded("select case when ci > 0 then abs(1) when true then 2 else ln(0) end from fz") == ["ABS(1)"]
+    assert folded("select case when 1 > 2 then ln(0) end from fz", {"1 > 2": 0}) == ["1 > 2"]
+    # a condition whose value is not known here stops folding: nothing after it is checked
+    assert folded("select case when abs(1) > 2 then ln(0) else ln(0) end from fz") == ["ABS(1) > 2"]
+    # CASE x WHEN ... with a constant x is folded as a whole or not at all
+    assert folded("select case 1 when 2 then 1 / 0 else 3 end") == []
+    with pytest.raises(SqlError):
+        folded("select case ci when 2 then 1 / 0 else 3 end from fz")
+
+
+def test_coalesce_stops_at_a_non_null_constant_and_and_or_at_a_deciding_one():
+    assert folded("select coalesce(ci, 1, ln(0)) from fz") == []
+    assert folded("select coalesce(null, abs(1), ln(0)) from fz", {"ABS(1)": 1}) == ["ABS(1)"]
+    with pytest.raises(SqlError):
+        folded("select coalesce(null, ci, ln(0)) from fz")
+    assert folded("select ci from fz where ci > 0 and false and ln(0) > 0") == []
+    assert folded("select ci from fz where ci > 0 or true or ln(0) > 0") == []
+    with pytest.raises(SqlError):
+        folded("select ci from fz where ci > 0 and true and ln(0) > 0")
+
+
+def test_a_condition_with_a_parameter_stops_folding():
+    """PostgreSQL's custom plan folds $1 > 0 with the parameter's value: a later arm may
+    be dropped, so it is not folded here."""
+    assert folded("select case when $1 > 0 then ln(0) else 1 end") == []
+    assert folded("select coalesce($1, ln(0))") == []
+    with pytest.raises(SqlError):
+        folded("select ln($1) + ln(0)")
+
+
+def test_suspended_folding_is_reported_and_restored():
+    assert cf.active()
+    with cf.suspended():
+        assert not cf.active()
+    assert cf.active()
