@@ -779,8 +779,8 @@ def _numeric_math_call(node: exp.Expression) -> exp.Expression | None:
     else:
         name = _NUMERIC_MATH[type(node)]
         args = [node.this] + ([node.expression] if isinstance(node, exp.Pow) else [])
-    return exp.Anonymous(this="pg_numeric_math", expressions=[
-        exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
+    return _numeric_result(node, exp.Anonymous(this="pg_numeric_math", expressions=[
+        exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]]))
 
 
 def _gcd_call(node: exp.Anonymous) -> exp.Expression:
@@ -792,8 +792,8 @@ def _gcd_call(node: exp.Anonymous) -> exp.Expression:
     if any(k not in ("int", "num", "unknown", "") for k in kinds):
         raise SqlError(f"function {name}({labels}) does not exist", "42883")
     if "num" in kinds:
-        return exp.Anonymous(this="pg_numeric_math", expressions=[
-            exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]])
+        return _numeric_result(node, exp.Anonymous(this="pg_numeric_math", expressions=[
+            exp.Literal.string(name), _shown_mode(node), *[_json_value(a) for a in args]]))
     widths = [exprtypes.int_width(a) for a in args]
     if widths == ["int2", "int2"]:  # integer and bigint candidates, neither preferred
         raise SqlError(f"function {name}({labels}) is not unique", "42725")
@@ -810,7 +810,8 @@ def _scale_call(node: exp.Anonymous) -> exp.Expression:
         raise SqlError(f"function {name}({exprtypes.type_label(arg)}) does not exist", "42883")
     value = _json_value(arg)  # a numeric's exact text
     if name == "trim_scale":
-        return exp.Anonymous(this="pg_numeric_math", expressions=[exp.Literal.string(name), _shown_mode(node), value])
+        return _numeric_result(node, exp.Anonymous(this="pg_numeric_math", expressions=[
+            exp.Literal.string(name), _shown_mode(node), value]))
     return exp.Anonymous(this="pg_numeric_scale", expressions=[exp.Literal.string(name), value])
 
 
@@ -918,7 +919,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # text is compared under the pg_numeric collation: by value (the texts of equal numbers,
         # 2.5 and 2.50, would be two values), and shown with all its digits (a double would keep
         # 17 of a quotient's).
-        grouped = "num" in (ka, kb) and _shown(node) and _compared(node) and not _in_sorted_set_result(node)
+        grouped = "num" in (ka, kb) and _grouped(node)
         shown = "num" in (ka, kb) and (_shown(node) and not _compared(node) or grouped or
                                        cls is exp.Div and quotient_text.makes_text(node, _shown))
         if not shown and _lossy_operand(node):
@@ -1100,14 +1101,14 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         name = "round" if isinstance(node, exp.Round) else "trunc"
         if exprtypes.kind(node.this) == "float":
             raise SqlError(f"function {name}(double precision, integer) does not exist", "42883")
-        return exp.Anonymous(this="pg_round_to", expressions=[node.this, node.args["decimals"],
-                                                             exp.Literal.string(name), _shown_mode(node)])
+        return _numeric_result(node, exp.Anonymous(this="pg_round_to", expressions=[
+            node.this, node.args["decimals"], exp.Literal.string(name), _shown_mode(node)]))
     if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and (
             _computed_numeric(node.this) or type(node) is not exp.Abs and exprtypes.kind(node.this) == "num"
             and _shown(node) and not _compared(node)):
         # (shown, floor/ceil/round/trunc of a numeric has scale 0: 2, where SQLite's float says 2.0)
-        return exp.Anonymous(this="pg_numeric_unary", expressions=[
-            exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)])
+        return _numeric_result(node, exp.Anonymous(this="pg_numeric_unary", expressions=[
+            exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)]))
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and exprtypes.kind(node.this) == "float":
         return exp.Anonymous(this="pg_rint", expressions=[node.this])  # round(float8) is rint: half to even
     if isinstance(node, exp.Interval):
@@ -1244,8 +1245,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_to_date" if isinstance(node, exp.StrToDate) else "pg_to_timestamp_format"
         return exp.Anonymous(this=name, expressions=[node.this, _written_format(node)])
     if isinstance(node, exp.ToNumber):
-        return exp.Anonymous(this="pg_to_number", expressions=[
-            node.this, node.args.get("format") or exp.Null(), _shown_mode(node)])
+        return _numeric_result(node, exp.Anonymous(this="pg_to_number", expressions=[
+            node.this, node.args.get("format") or exp.Null(), _shown_mode(node)]))
     if isinstance(node, (exp.JSONBExtractScalar, exp.JSONBExtract)):
         written = json_functions.AS_WRITTEN if exprtypes.kind(node.this) == "json" else 0
         return exp.Anonymous(this="pg_json_path", expressions=[node.this, node.expression, exp.Literal.number(
@@ -1978,9 +1979,24 @@ def _exact_argument(call: exp.Anonymous, child: exp.Expression) -> bool | None:
 _UNARY_NUMERIC = {exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil", exp.Round: "round", exp.Trunc: "trunc"}
 
 
+def _grouped(node: exp.Expression) -> bool:
+    """Whether a numeric result at `node` is shown and also told apart from other rows'
+    (DISTINCT, a GROUP BY query's column, UNION): then it is its exact text, compared
+    under the pg_numeric collation (by value: 2.5 and 2.50 are one), so that it shows
+    every digit (a double would keep 15 of ln(1000)'s 17)."""
+    return _shown(node) and _compared(node) and not _in_sorted_set_result(node)
+
+
 def _shown_mode(node: exp.Expression) -> exp.Expression:
     """'t' when a numeric result at `node` is shown as text, 'n' when it stays a number."""
-    return exp.Literal.string("t" if _shown(node) and not _compared(node) else "n")
+    return exp.Literal.string("t" if _shown(node) and not _compared(node) or _grouped(node) else "n")
+
+
+def _numeric_result(node: exp.Expression, call: exp.Expression) -> exp.Expression:
+    """A call computing the numeric at `node` (its mode from _shown_mode), compared by
+    value where it is _grouped."""
+    return exp.Collate(this=call, expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)) \
+        if _grouped(node) else call
 
 
 def _computed_numeric(e: exp.Expression) -> bool:

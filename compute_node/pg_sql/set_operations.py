@@ -99,7 +99,7 @@ def _branch_scale(e: exp.Expression) -> int | None:
         return OWN_SCALE  # a sum's digits may be more than a double holds: its exact text is shown
     sc = exprtypes.scale(inner)
     if sc is None and (isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct)
-                       or isinstance(inner, exp.Div)
+                       or isinstance(inner, (exp.Div, exp.Ln, exp.Log, exp.Exp, exp.Sqrt, exp.Pow))
                        or isinstance(inner, exp.Column) and quotient_text.reads_text(inner)):
         return OWN_SCALE
     return sc
@@ -122,11 +122,14 @@ def _own_scale_node(e: exp.Expression) -> exp.Expression:
 
 
 def _shown_twin(item: exp.Expression) -> exp.Expression | None:
-    """A translated average, sum, quotient or quotient's text read as a number, as its
-    exact text: pg_numeric_avg / pg_numeric_sum(x, 'n...') as 't...' (under OVER too),
+    """A translated average, sum, quotient, ln / log / exp / sqrt / power or quotient's text
+    read as a number, as its exact text: pg_numeric_avg / pg_numeric_sum(x, 'n...') and
+    pg_numeric_math(f, 'n', ...) as 't...' (under OVER too),
     pg_arith('/', ...) as '/t', pg_numeric_in(c) and pg_numeric_read(c) as c; None for
     anything else."""
     inner = _own_scale_node(item)
+    if isinstance(inner, exp.Collate):  # (shown and compared by value already: the text under its collation)
+        inner = inner.this
     if isinstance(inner, exp.Window) and isinstance(inner.this, exp.Anonymous):  # sum(x) OVER (...)
         twin = _shown_twin(inner.this)
         if twin is None:
@@ -139,7 +142,8 @@ def _shown_twin(item: exp.Expression) -> exp.Expression | None:
     name, args = inner.name.lower(), inner.expressions
     if name in ("pg_numeric_in", "pg_numeric_read") and len(args) == 1:
         return args[0].copy()
-    at = {"pg_numeric_avg": 1, "pg_numeric_sum": 1, "pg_numeric_sum_w": 1, "pg_arith": 0}.get(name)
+    at = {"pg_numeric_avg": 1, "pg_numeric_sum": 1, "pg_numeric_sum_w": 1, "pg_arith": 0,
+          "pg_numeric_math": 1}.get(name)
     if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):
         return None
     mode = str(args[at].this)

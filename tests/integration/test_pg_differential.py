@@ -5339,6 +5339,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select case when i > 0 then ln(0) end from {t}",
         "select * from {t}_missing", "select 1 +", "rollback", "drop table {t}",
     ],
+    # ln, exp, sqrt, power, round(x, n), floor, trim_scale, gcd and to_number of numerics
+    # as a GROUP BY query's column, under DISTINCT or in a UNION showed the double SQLite
+    # grouped by (6.907755278982137 for ln(1000)'s 6.9077552789821371)
+    "numeric function results keep their digits where rows are grouped": [
+        "create table {t} (id int, n numeric(20,4))",
+        "insert into {t} values (1, 2.5), (2, -0.125), (3, 0), (4, null), (5, 123.456), (6, 2.50)",
+        "select ln(1e3) as g, max(ln(1e3)) as x, count(*) as n from {t} a join {t} b on a.id <= b.id group by 1",
+        "select distinct ln(1e3) as g from {t}", "select ln(n + 1000) as g, count(*) from {t} group by 1 order by 1",
+        "select distinct exp(n) as g from {t} order by 1", "select round(n / 3, 10) as g, count(*) from {t} group by 1 "
+        "order by 1", "select trim_scale(n) as g, count(*) from {t} group by 1 order by 1",
+        "select floor(n) as g, count(*) from {t} group by 1 order by 1",
+        "select power(n, 2) as g, count(*) from {t} group by 1 order by 1 desc",
+        "select gcd(n, 0.5) as g, count(*) from {t} group by 1 order by 1",
+        "select to_number('12.5000', '99.9999') as g, count(*) from {t} group by 1",
+        "select ln(1e3) as g from {t} union select 1 order by 1", "select ln(1e3) as g from {t} union select 1",
+        "select ln(n + 1000) as g from {t} union select 1 order by 1",
+        "select sqrt(n + 10) as g from {t} union all select 1.5 order by 1 desc",
+        "select exp(1.0) as g union select ln(10) order by 1", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
