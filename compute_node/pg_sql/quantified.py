@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from compute_node.pg_sql import exprtypes
 from sixfold.errors import SqlError
 
 _OPERATORS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -35,6 +36,7 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         first = first.this
     if not isinstance(first, exp.Select) or len(first.expressions) != 1 or first.is_star:
         raise SqlError("subquery has too many columns", "42601")
+    _refuse_array_rows(node, x, first.expressions[0])
     if isinstance(node, exp.EQ) and is_any or isinstance(node, exp.NEQ) and not is_any:
         cond = exp.In(this=x.copy(), query=exp.Subquery(this=query.copy()))
         return cond if is_any else exp.Not(this=cond)
@@ -55,6 +57,40 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=decisive, true=exp.true() if is_any else exp.false()),
                          exp.If(this=unknown, true=exp.Null())],
                     default=exp.false() if is_any else exp.true())
+
+
+def _refuse_array_rows(node: exp.Expression, x: exp.Expression, value: exp.Expression) -> None:
+    """`x op ANY ((SELECT array_agg(...)))` compares x with each row's array, not with its
+    elements: an integer with an integer[] has no operator (42883), and an untyped literal
+    is read as an array (22P02). (ANY (array) is the other form: queries.py's.)"""
+    if exprtypes.kind(value.unalias()) != "array" or exprtypes.kind(x) in ("array", ""):
+        return
+    if exprtypes.kind(x) == "unknown":
+        raise SqlError(f'malformed array literal: "{x.name}"', "22P02")
+    op = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}[type(node)]
+    element = exprtypes.array_element_kind(value.unalias()) or exprtypes.kind(_aggregated(value.unalias()))
+    element = _ELEMENT_LABELS.get(element, element) or "anyelement"
+    raise SqlError(f"operator does not exist: {exprtypes.type_label(x)} {op} {element}[]", "42883")
+
+
+_ELEMENT_LABELS = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+                   "float8": "double precision", "int": "integer", "num": "numeric", "float": "double precision",
+                   "bool": "boolean"}
+
+
+def _aggregated(value: exp.Expression) -> exp.Expression | None:
+    return value.this if isinstance(value, exp.ArrayAgg) else None
+
+
+def read_all_call(node: exp.Expression) -> None:
+    """`x op ALL ((SELECT ...))`, which sqlglot reads as a call of all(), as ALL over the
+    subquery."""
+    if not isinstance(node, _OPERATORS):
+        return
+    call = node.expression
+    if isinstance(call, exp.Anonymous) and call.name.lower() == "all" and len(call.expressions) == 1 and \
+            isinstance(call.expressions[0], exp.Subquery):
+        node.set("expression", exp.All(this=call.expressions[0]))
 
 
 def over_subquery(node: exp.Expression) -> bool:

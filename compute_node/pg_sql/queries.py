@@ -2953,6 +2953,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 return quantified_over_array(node, node.expression.expressions[0], True)
             return exp.Not(this=exp.Anonymous(this="pg_array_any", expressions=[
                 node.this, node.expression.expressions[0]]))
+        quantified.read_all_call(node)
         if quantified.over_subquery(node):
             return quantified.rewrite(node)
         if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.expression, (exp.Any, exp.All)):

@@ -5358,6 +5358,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sqrt(n + 10) as g from {t} union all select 1.5 order by 1 desc",
         "select exp(1.0) as g union select ln(10) order by 1", "drop table {t}",
     ],
+    # x op ANY / ALL ((SELECT array_agg(...))) compares x with each row's array: Sixfold
+    # compared an integer with an array (no row matched) where PostgreSQL has no operator
+    # (42883), and ALL ((SELECT ...)) was a syntax error (read as a call of all())
+    "ANY / ALL over a subquery of arrays": [
+        "create table {t} (id int, i int, s text, a int[])",
+        "insert into {t} values (1, 1, 'x', '{1,2}'), (2, 2, '2024-01-31', '{}'), (3, null, null, null)",
+        "select id from {t} where i >= all((select array_agg(i order by id) from {t})) order by id",
+        "select id from {t} where i = any(((select array_agg(i) from {t} where id < 3)))",
+        "select id from {t} where '2024-01-31' <> all((select array_agg(s) from {t}))",
+        "select id from {t} where s <> all((select array_agg(s) from {t}))",
+        "select id from {t} where i = any((select i from {t} where id < 3)) order by id",
+        "select id from {t} where i >= all((select i from {t} where id < 3)) order by id",
+        "select id from {t} where i <> all((select i from {t} where id = 1)) order by id",
+        "select id from {t} where a = any((select a from {t} where id < 3)) order by id",
+        "select id from {t} where i = any((select array_agg(i) from {t})::int[]) order by id", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
