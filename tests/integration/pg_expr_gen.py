@@ -222,7 +222,7 @@ class Generator:
         kind = r.choice(SORTED_KINDS + ("o",))
         e = self.expr(kind, r.randint(0, 2))
         direction = r.choice(["", " asc", " desc", " nulls first", " desc nulls last"])
-        shape = r.randrange(28)
+        shape = r.randrange(30)
         if shape >= 19:
             return self._more_shapes(kind, e, direction, shape)
         if shape == 9:  # a join on a typed comparison (types meet across tables)
@@ -362,6 +362,18 @@ class Generator:
             agg = r.choice(self._aggregates(kind))
             return Query(kind, f"select {self._on(e, 'a')} as g, {agg.format(self._on(e, 'b'))} as x, count(*) as n "
                                f"from {TABLE} a join {TABLE} b on a.id <= b.id group by 1 order by 1{direction}, 2, 3")
+        if shape == 28:  # a window over a join's rows, partitioned by an expression of one side
+            fn = r.choice(["row_number()", "rank()", "count(*)", f"first_value({self._on(e, 'b')})",
+                           f"lag({self._on(e, 'b')})"] + ([f"sum({self._on(e, 'b')})"] if numeric else []))
+            part = self._on(e, "a") if kind in SORTED_KINDS else "a.id % 2"
+            return Query(kind, f"select a.id, b.id, {fn} over (partition by {part} order by a.id, b.id) as w "
+                               f"from {TABLE} a join {TABLE} b on a.id <= b.id order by 1, 2")
+        if shape == 29:  # a recursive CTE: a value carried through rows (its type fixed by the first term)
+            other = self.expr(kind, r.randint(0, 1)).replace(f"{TABLE}.", "f.")
+            other = self._on(other, "f")
+            return Query(kind, f"with recursive w(n, v) as (select 1, {e} from {TABLE} where id = 1 union all "
+                               f"select w.n + 1, {other} from w join {TABLE} f on f.id = w.n + 1 where w.n < 5) "
+                               f"select n, v from w order by n")
         # constants in a VALUES list, sorted and compared (no table)
         items = ", ".join(f"({self.expr(kind, r.randint(0, 2), table=False)})" for _ in range(r.randint(2, 4)))
         order = f" order by 1{direction}" if kind in SORTED_KINDS else ""
@@ -387,7 +399,15 @@ class Generator:
         where = f" where {self.expr('o', 1)}" if r.random() < 0.5 else ""
         returning = f" returning id, {col}" if r.random() < 0.3 else ""
         w = WORK_TABLE
-        shape = r.randrange(7)
+        shape = r.randrange(9)
+        if shape in (7, 8):  # UPDATE ... FROM / DELETE ... USING another table's rows (one each)
+            b = self._on(self.expr(vkind, r.randint(0, 2)).replace(f"{TABLE}.", ""), "b")
+            cond = self._on(self.expr("o", 1).replace(f"{TABLE}.", ""), "b")
+            if shape == 7:
+                sql = f"update {w} set {col} = {b} from {TABLE} b where {w}.id = b.id + 1"
+            else:
+                sql = f"delete from {w} using {TABLE} b where {w}.id = b.id and {cond}"
+            shape, returning = -1, ""  # (RETURNING id would be ambiguous: b has an id)
         if shape == 6 and col in [c for c, _t in COLUMNS.values()] and kind in SORTED_KINDS:
             # the groups of an expression stored, one row each (ids past the table's)
             g = self.expr(kind, r.randint(0, 2)).replace(f"{TABLE}.", "")
