@@ -4743,14 +4743,16 @@ def _check_set_operation_order(tree: exp.Expression) -> None:
 _WIDER_NUMBERS = {**dict.fromkeys((pgtypes.INT2, pgtypes.INT4, pgtypes.INT8),
                                   {pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8}),
                   pgtypes.NUMERIC: {pgtypes.FLOAT4, pgtypes.FLOAT8}, pgtypes.FLOAT4: {pgtypes.FLOAT8}}
+_WIDER_NUMBERS[pgtypes.INT2] = _WIDER_NUMBERS[pgtypes.INT2] | {pgtypes.INT4, pgtypes.INT8}
+_WIDER_NUMBERS[pgtypes.INT4] = _WIDER_NUMBERS[pgtypes.INT4] | {pgtypes.INT8}
 
 
 def _check_recursive_types(tree: exp.Expression) -> None:
     """42804, as PostgreSQL, for a recursive query whose recursive term would widen a
-    column's number type (an integer column to numeric or a float, numeric to a float):
-    the column has its non-recursive term's type. SQLite would answer with each row's
-    own. Only these widenings are checked (their types are certain from the query's
-    form); integer widths and numeric typmods are not."""
+    column's number type (an integer column to a wider one, numeric or a float, numeric
+    to a float): the column has its non-recursive term's type. SQLite would answer with
+    each row's own. Only these widenings are checked (their types are certain from the
+    query's form); numeric typmods are not."""
     for cte in tree.find_all(exp.CTE):
         if exprtypes.recursive_references(cte):
             body = cte.this
@@ -4829,6 +4831,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     oids = _column_oids(tree)
     scales = _column_scales(tree)
     pads = _column_pads(tree) if len(_set_branches(tree)) > 1 else ()
+    undeclared = _set_operation_columns(tree)
     set_operations.refuse_read_through(tree, _column_oids)
     per_row = set_operations.plan(tree, oids, scales)
     compound = len(_set_branches(tree)) > 1
@@ -4857,7 +4860,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
-                     column_pads=pads)
+                     column_pads=pads, undeclared=undeclared)
 
 
 def _constant_value(sql: str, ctx: SessionContext) -> object:
@@ -4877,6 +4880,31 @@ def _constant_value(sql: str, ctx: SessionContext) -> object:
         except Exception:  # (a translator gap: PostgreSQL's fold is not known, none is made)
             return constant_folding.UNKNOWN
     return rows[0][0] if rows and len(rows[0]) == 1 else constant_folding.UNKNOWN
+
+
+_DERIVED_COLUMN_DEPTH_MAX = 8  # subqueries followed from a result column to a set operation
+
+
+def _set_operation_columns(tree: exp.Expression) -> tuple[int, ...]:
+    """Statement.undeclared: the result columns of a SELECT that read, through subqueries
+    or CTEs, a column of a set operation (a UNION in a subquery, a recursive CTE)."""
+    if not isinstance(tree, exp.Select):
+        return ()
+    out = []
+    for i, item in enumerate(tree.expressions):
+        e = item.unalias()
+        for _ in range(_DERIVED_COLUMN_DEPTH_MAX):
+            if not isinstance(e, exp.Column):
+                break
+            source = exprtypes.derived_projection(e)
+            if source is None:
+                break
+            sel = source.find_ancestor(exp.Select)
+            if sel is not None and isinstance(sel.parent, exp.SetOperation):
+                out.append(i)
+                break
+            e = source
+    return tuple(out)
 
 
 def _parenthesized_operands(tree: exp.Expression) -> None:

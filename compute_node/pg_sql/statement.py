@@ -52,6 +52,10 @@ class Statement:
     # the first branch's, so column_oids and column_scales (resolved over every branch)
     # decide, never that declared type.
     compound: bool = False
+    # Result columns (0-based) that read a column of a set operation in a subquery or CTE:
+    # SQLite declares them with one branch's type (a real where the first branch's
+    # double precision decides), so column_oids decide, as for `compound`.
+    undeclared: tuple[int, ...] = ()
     # The type OID of each parameter ($1 is index 0) when the query says it (a column it
     # is compared with or assigned to, a cast); None: unknown (described as text).
     param_oids: tuple[int | None, ...] = ()

@@ -285,7 +285,7 @@ class PgSession:
 
     def _shape(self, stmt: Statement) -> list[tuple[str, str | None]]:
         cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * stmt.param_count)
-        return [(name, None if stmt.compound else decl) for name, decl in cols]
+        return [(name, None if stmt.compound or i in stmt.undeclared else decl) for i, (name, decl) in enumerate(cols)]
 
     def sends_notice(self, severity: str) -> bool:
         """Whether a notice of `severity` (NOTICE, WARNING) reaches the client under its
@@ -830,7 +830,8 @@ class PgSession:
         if result is not None and result.columns and tag not in _CHECKED_DDL_TAGS:
             rows = result.rows
             known = stmt.column_oids if len(stmt.column_oids) == len(result.columns) else ()
-            decltypes = [None] * len(result.columns) if stmt.compound else result.decltypes
+            decltypes = [None] * len(result.columns) if stmt.compound else \
+                [None if i in stmt.undeclared else d for i, d in enumerate(result.decltypes)]
             for i, (name, decl) in enumerate(zip(result.columns, decltypes)):
                 if decl is None and known and known[i] is not None:
                     columns.append((name, known[i]))
@@ -879,7 +880,8 @@ class PgSession:
             if stmt.name in self.cursors:
                 raise SqlError(f'cursor "{stmt.name}" already exists', "42P03")
             query = Statement("sql", "SELECT", stmt.sqlite, stmt.param_count, column_oids=stmt.column_oids,
-                              column_scales=stmt.column_scales, column_pads=stmt.column_pads, compound=stmt.compound)
+                              column_scales=stmt.column_scales, column_pads=stmt.column_pads, compound=stmt.compound,
+                              undeclared=stmt.undeclared)
             out = self._outcome(query, self.engine.execute(stmt.sqlite[-1],
                                                            params if stmt.param_count else stmt.literals))
             self.cursors[stmt.name] = _Cursor(out.columns, out.rows, stmt.value == "hold",
@@ -921,9 +923,9 @@ class PgSession:
             return []
         cols = self.engine.describe(stmt.sqlite[-1], stmt.literals or (None,) * param_count)
         known = stmt.column_oids if len(stmt.column_oids) == len(cols) else ()
-        return [(name, known[i] if (decl is None or stmt.compound) and known and known[i] is not None
-                 else pgtypes.column_oid(None if stmt.compound else decl, None))
-                for i, (name, decl) in enumerate(cols)]
+        cols = [(name, None if stmt.compound or i in stmt.undeclared else decl) for i, (name, decl) in enumerate(cols)]
+        return [(name, known[i] if decl is None and known and known[i] is not None
+                 else pgtypes.column_oid(decl, None)) for i, (name, decl) in enumerate(cols)]
 
     def encode_rows(self, outcome: Outcome, formats: tuple[int, ...] = ()) -> list[bytes]:
         """DataRow messages for the outcome's rows."""

@@ -5374,6 +5374,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where a = any((select a from {t} where id < 3)) order by id",
         "select id from {t} where i = any((select array_agg(i) from {t})::int[]) order by id", "drop table {t}",
     ],
+    # A recursive term of a wider integer type than the first term's answered (PostgreSQL
+    # 42804); a column of a UNION in a subquery or CTE, or of a recursive CTE, took the
+    # type SQLite declares (a later branch's real) where the first branch's double
+    # precision decides: 3.4e+38 for 3.3999999521443642e+38, and 1e300 failed as a real
+    "set operations in subqueries and recursive CTEs keep PostgreSQL's column types": [
+        "create table {t} (id int, s smallint, i int, b bigint, f float8, r real)",
+        "insert into {t} values (1, 1, 7, 3000000000, 0.1, 1.5), (2, 2, 8, -1, 1e300, 3.4e38), (3, 3, 9, 0, 0, 0)",
+        "with recursive w(n, v) as (select 1, i from {t} where id = 1 union all select w.n + 1, f.b from w "
+        "join {t} f on f.id = w.n + 1 where w.n < 3) select n, v from w order by n",
+        "with recursive w(n, v) as (select 1, s from {t} where id = 1 union all select w.n + 1, f.i from w "
+        "join {t} f on f.id = w.n + 1 where w.n < 3) select n, v from w order by n",
+        "with recursive w(n, v) as (select 1, b from {t} where id = 1 union all select w.n + 1, f.i from w "
+        "join {t} f on f.id = w.n + 1 where w.n < 3) select n, v from w order by n",
+        "with recursive w(n) as (select 1::int2 union all select n + 1 from w where n < 3) select n from w",
+        "with recursive w(n, c) as (select 1, 1 union all select n + 1, (select count(*) from {t}) from w "
+        "where n < 3) select * from w",
+        "with recursive w(n, c) as (select 1, 1::bigint union all select n + 1, c * 2 from w where n < 3) "
+        "select * from w",
+        "with recursive w(n, v) as (select 1, f from {t} where id = 1 union all select w.n + 1, x.r from w "
+        "join {t} x on x.id = w.n + 1 where w.n < 3) select n, v from w order by n",
+        "select v from (select f as v from {t} union all select r from {t}) s order by 1",
+        "select v from (select v from (select f as v from {t} union all select r from {t}) s) s2 order by 1",
+        "with c as (select f from {t} union select r from {t}) select f from c order by 1", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
