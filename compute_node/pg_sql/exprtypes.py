@@ -363,13 +363,15 @@ def _source_column_kind(src: exp.Expression, col: exp.Column) -> str | None:
         from compute_node.pg_sql import json_rows
 
         return json_rows.column_kind(src, col.name)
-    if isinstance(src, exp.Values):  # (values (1), (2)) v(x): the rows' common kind
+    if _values_source(src) is not None:  # (values (1), (2)) v(x): the rows' common kind
         rows = _values_column(src, col)
         if rows is None:
             return None
         kinds = {_output_kind(x) for x in rows}
         if kinds <= {"int", "num"} and "num" in kinds:
             return "num"
+        if kinds <= set(NUMERIC) and "float" in kinds:
+            return "float"  # an integer or numeric beside a float8 or real is cast to it
         return kinds.pop() if len(kinds) == 1 else ""
     body = source_select(src)
     frozen = body.meta.get(_FROZEN_KINDS) if body is not None else None
@@ -415,20 +417,31 @@ def named_items(src: exp.Expression, body: exp.Select | None) -> list[tuple[str,
 
 
 def _values_column(src: exp.Expression, col: exp.Column) -> list[exp.Expression] | None:
-    """The rows' values (bare NULLs left out) of `col` in a VALUES source (its columns
-    named by its alias, else column1, column2, ...), None when `src` is not one or has
-    no such column."""
-    if not isinstance(src, exp.Values):
+    """The rows' values (bare NULLs left out) of `col` in a VALUES source or a CTE that is
+    one (its columns named by its alias, else column1, column2, ...), None when `src` is
+    not one or has no such column."""
+    values = _values_source(src)
+    if values is None:
         return None
-    alias = src.args.get("alias")
-    names = [c.name for c in alias.columns] if alias is not None else []
-    width = max((len(r.expressions) for r in src.expressions if isinstance(r, exp.Tuple)), default=0)
+    alias = values.parent.args.get("alias") if values is not src else src.args.get("alias")
+    names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    width = max((len(r.expressions) for r in values.expressions if isinstance(r, exp.Tuple)), default=0)
     names += [f"column{i + 1}" for i in range(len(names), width)]  # PostgreSQL's names for the rest
     if col.name not in names or col.table and col.table != src.alias_or_name:
         return None
     i = names.index(col.name)
-    return [r.expressions[i] for r in src.expressions if isinstance(r, exp.Tuple) and i < len(r.expressions)
+    return [r.expressions[i] for r in values.expressions if isinstance(r, exp.Tuple) and i < len(r.expressions)
             and not isinstance(r.expressions[i], exp.Null)]
+
+
+def _values_source(src: exp.Expression) -> exp.Values | None:
+    """The VALUES list a FROM source is: itself, or the body of the CTE it names."""
+    if isinstance(src, exp.Values):
+        return src
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier) and not src.db:
+        body = _cte(src.name, src)
+        return body if isinstance(body, exp.Values) and isinstance(body.parent, exp.CTE) else None
+    return None
 
 
 def values_rows(col: exp.Column) -> list[exp.Expression] | None:
@@ -1123,6 +1136,9 @@ def _is_float4(e: exp.Expression) -> bool:
         decl = column_decl(e)
         if decl is not None:
             return t.column_oid(decl, None) == t.FLOAT4
+        rows = values_rows(e)
+        if rows:  # a VALUES list's column: real when a row is, the others integers or numerics (cast to it)
+            return any(_is_float4(r) for r in rows) and all(_is_float4(r) or kind(r) in ("int", "num") for r in rows)
         return _through_derived(e, _is_float4, False)  # a subquery's or CTE's column: its expression's
     if isinstance(e, (exp.Cast, exp.TryCast)) and isinstance(e.args.get("to"), exp.DataType):
         to = e.args["to"]

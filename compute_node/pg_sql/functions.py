@@ -745,8 +745,20 @@ def _decode(text, fmt):
     except values.InputError as e:
         raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
     except (ValueError, binascii.Error):
-        raise apsw.SQLError(f'[22023] invalid {f} data') from None
+        raise apsw.SQLError(f"[22023] {_decode_failure(str(text), f)}") from None
     raise apsw.SQLError(f'[22023] unrecognized encoding: "{fmt}"')
+
+
+_B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _decode_failure(text: str, f: str) -> str:
+    """PostgreSQL's message for text that decode() cannot read as `f` (hex or base64)."""
+    if f == "hex":
+        bad = next((c for c in text if c not in "0123456789abcdefABCDEF \t\n\r"), None)
+        return f'invalid hexadecimal digit: "{bad}"' if bad else "invalid hexadecimal data: odd number of digits"
+    bad = next((c for c in text if c not in _B64_ALPHABET and c not in " \t\n\r"), None)
+    return f'invalid symbol "{bad}" found while decoding base64 sequence' if bad else "invalid base64 end sequence"
 
 
 def _typeof_value(v):

@@ -3030,6 +3030,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("enum_range", "enum_first", "enum_last") and \
                 len(node.expressions) == 1:
             return _enum_function(node.name.lower(), node.expressions[0])
+        if isinstance(node, exp.Values) and not isinstance(node.parent, exp.Insert):
+            _promote_values_numbers(node)
         if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and \
                 node.args["alias"].columns:
             # (VALUES ...) AS a(x, y): SQLite names VALUES columns column1, column2, ...
@@ -4861,6 +4863,22 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
                      column_pads=pads, undeclared=undeclared)
+
+
+def _promote_values_numbers(values: exp.Values) -> None:
+    """A VALUES list's column of floats and integers is of the float's type, as PostgreSQL
+    resolves it: each integer there is made a double (SQLite would divide 3 / 2 as
+    integers in `(VALUES (1.5::float8), (3)) v(x)`)."""
+    rows = [r for r in values.expressions if isinstance(r, exp.Tuple)]
+    width = max((len(r.expressions) for r in rows), default=0)
+    for i in range(width):
+        cells = [r.expressions[i] for r in rows if i < len(r.expressions)]
+        kinds = [exprtypes.kind(c) for c in cells if not isinstance(c, exp.Null)]
+        if "float" not in kinds or not set(kinds) <= set(exprtypes.NUMERIC):
+            continue
+        for cell in cells:
+            if exprtypes.kind(cell) == "int":
+                cell.replace(exp.Cast(this=cell.copy(), to=exp.DataType.build("double")))
 
 
 def _constant_value(sql: str, ctx: SessionContext) -> object:

@@ -5398,6 +5398,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select v from (select v from (select f as v from {t} union all select r from {t}) s) s2 order by 1",
         "with c as (select f from {t} union select r from {t}) select f from c order by 1", "drop table {t}",
     ],
+    # A VALUES list's column of reals (and integers) was a double (16777216 for the real
+    # 1.6777216e+07, pg_typeof double precision / bigint row by row), a CTE's VALUES had no
+    # type, and a column of a float8 and an integer divided the integer as an integer
+    "VALUES columns take the type their rows resolve to": [
+        "select x from (values (1.5::real), (16777217::real)) v(x)",
+        "select array_agg(x) from (values (1.5::real), (16777217::real)) v(x)",
+        "select x, pg_typeof(x) from (values (1.5::real), (2)) v(x)",
+        "select x, pg_typeof(x) from (values (1.5::real), (2.5)) v(x)",
+        "select x / 2 from (values (1.5::float8), (3)) v(x)", "select x / 2 from (values (3), (1.5::float8)) v(x)",
+        "with c(x) as (values (1.5::float8), (3)) select x / 2, pg_typeof(x) from c",
+        "with c as (values (1.5::float8), (3)) select column1 / 2 from c",
+        "with c(x) as (values (16777217::real), (1)) select x from c",
+        "select x / 2 from (values (1.5), (3)) v(x)", "select x / 2 from (values (3::int2), (3000000000)) v(x)",
+        "with c(a, b) as (values (1, 'a'), (2, 'b')) select b, a * 2 from c order by a",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
