@@ -199,8 +199,8 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
         if any(n.meta.get(_KEPT) for n in _ancestors(node)):
             return node
         if isinstance(node, exp.Grouping):
-            for arg in node.expressions:  # (a parameter is never one: PostgreSQL says so too)
-                if arg.find(exp.Parameter, exp.Placeholder) is not None or _key(arg) not in kept_keys | gone:
+            for arg in node.expressions:  # ($1 is one where the grouping expression is $1 itself, not $2)
+                if _key(arg) not in kept_keys | gone:
                     raise SqlError("arguments to GROUPING must be grouping expressions of the associated query "
                                    "level", "42803")
             bits = 0

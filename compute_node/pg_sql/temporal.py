@@ -118,7 +118,7 @@ def _iso_date_text(text: str) -> str | None:
     """PostgreSQL's other date spellings (DateStyle ISO, MDY) as ISO 'YYYY-MM-DD[ rest]',
     or None: a month's name with the day and year in any order ('Feb 29 2024',
     '29 Feb 2024', 'February 29, 2024', '2024-Feb-29', 'Thu Feb 29 10:30:00 2024'),
-    'MM/DD/YYYY' and 'YYYYMMDD'; a time and zone after them are kept."""
+    'MM/DD/YYYY', 'YYYYMMDD' and 'YYMMDD'; a time and zone after them are kept."""
     t = text.strip()
     m = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4,})(.*)$", t)
     if m:
@@ -126,6 +126,10 @@ def _iso_date_text(text: str) -> str | None:
     m = re.match(r"^(\d{4})(\d{2})(\d{2})(\s.*)?$", t)
     if m:
         return f"{m.group(1)}-{m.group(2)}-{m.group(3)}{m.group(4) or ''}"
+    m = re.match(r"^(\d{2})(\d{2})(\d{2})(\s.*)?$", t)  # YYMMDD: a two-digit year below 70 is 20YY, else 19YY
+    if m:
+        year = int(m.group(1)) + (2000 if int(m.group(1)) < 70 else 1900)
+        return f"{year}-{m.group(2)}-{m.group(3)}{m.group(4) or ''}"
     if not re.search(r"[A-Za-z]{3}", t):
         return None
     t = re.sub(r"(?<=[A-Za-z])-|-(?=[A-Za-z])", " ", t)  # 2024-Feb-29

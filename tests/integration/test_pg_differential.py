@@ -5413,6 +5413,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select x / 2 from (values (1.5), (3)) v(x)", "select x / 2 from (values (3::int2), (3000000000)) v(x)",
         "with c(a, b) as (values (1, 'a'), (2, 'b')) select b, a * 2 from c order by a",
     ],
+    # '240131' (YYMMDD) was refused as a date (22007); GROUPING($1) over ROLLUP ($1) was
+    # 42803 (PostgreSQL matches a parameter with itself)
+    "YYMMDD dates and GROUPING of a parameter": [
+        "select '240131'::date, '991231'::date, '700101'::date, '691231'::date, '240131 10:30'::timestamp",
+        "select '123456'::date",
+        ("select grouping(%(a)s), %(a)s as k, count(*) from (values (1), (2)) v(x) group by rollup (%(a)s) "
+         "order by 1", {"a": dt.timedelta(days=1)}),
+        ("select grouping(%s), %s as k, count(*) from (values (1), (2)) v(x) group by rollup (%s)", (5, 5, 5)),
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
