@@ -132,7 +132,11 @@ def suspended() -> Iterator[None]:
 def plan(tree: exp.Expression) -> tuple[Step, ...]:
     """The folds PostgreSQL does while planning `tree` (a parsed statement), in order."""
     out: list[Step] = []
-    _walk(tree, out)
+    token = _CONSTANT_MEMO.set({})
+    try:
+        _walk(tree, out)
+    finally:
+        _CONSTANT_MEMO.reset(token)
     return tuple(out)
 
 
@@ -249,8 +253,24 @@ def _flattened(node: exp.Expression) -> list[exp.Expression]:
     return out
 
 
+# plan()'s answers of _constant by node (id -> (node, answer)): each node is judged once,
+# so a long chain of operators costs its length, not its length squared.
+_CONSTANT_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sixfold_constant_memo", default=None)
+
+
 def _constant(node: exp.Expression) -> bool:
     """Whether PostgreSQL folds `node` as a whole (a constant it evaluates)."""
+    memo = _CONSTANT_MEMO.get()
+    hit = memo.get(id(node)) if memo is not None else None
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    answer = _judged(node)
+    if memo is not None:
+        memo[id(node)] = (node, answer)
+    return answer
+
+
+def _judged(node: exp.Expression) -> bool:
     if isinstance(node, _LEAVES):
         return not (isinstance(node, exp.Var) and node.name.startswith("$"))
     if isinstance(node, exp.Cast):
