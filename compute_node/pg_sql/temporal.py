@@ -42,6 +42,12 @@ class TemporalError(ValueError):
 
 
 def _bad(kind: str, text) -> TemporalError:
+    digits = str(text).strip()
+    if kind in ("date", "timestamp", "timestamptz") and digits.isascii() and digits.isdigit() and (
+            len(digits) <= 2 and not 1 <= int(digits) <= 12 or len(digits) == 7 or len(digits) > 8):
+        # a lone number PostgreSQL reads as a field: a month (1-12) wants the rest (22007);
+        # otherwise, or seven or more than eight digits, the field is out of range
+        return _range(text)
     label = {"timestamp": "timestamp", "timestamptz": "timestamp with time zone"}.get(kind, TYPE_LABEL.get(kind, kind))
     return TemporalError("22007", f'invalid input syntax for type {label}: "{text}"')
 

@@ -5413,11 +5413,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select x / 2 from (values (1.5), (3)) v(x)", "select x / 2 from (values (3::int2), (3000000000)) v(x)",
         "with c(a, b) as (values (1, 'a'), (2, 'b')) select b, a * 2 from c order by a",
     ],
-    # '240131' (YYMMDD) was refused as a date (22007); GROUPING($1) over ROLLUP ($1) was
-    # 42803 (PostgreSQL matches a parameter with itself)
+    # '240131' (YYMMDD) was refused as a date (22007), '42' was 22007 (PostgreSQL: a field
+    # out of range, 22008); GROUPING($1) over ROLLUP ($1) was 42803 (PostgreSQL matches a
+    # parameter with itself)
     "YYMMDD dates and GROUPING of a parameter": [
         "select '240131'::date, '991231'::date, '700101'::date, '691231'::date, '240131 10:30'::timestamp",
-        "select '123456'::date",
+        "select '123456'::date", "select '0'::date", "select '1'::date", "select '13'::date",
+        "select '42'::timestamp", "select '42'::timestamptz", "select '012'::date", "select '1234567'::date",
+        "select '123456789'::timestamp", "select '99999'::date",
         ("select grouping(%(a)s), %(a)s as k, count(*) from (values (1), (2)) v(x) group by rollup (%(a)s) "
          "order by 1", {"a": dt.timedelta(days=1)}),
         ("select grouping(%s), %s as k, count(*) from (values (1), (2)) v(x) group by rollup (%s)", (5, 5, 5)),
