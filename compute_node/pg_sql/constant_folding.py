@@ -258,6 +258,12 @@ def _flattened(node: exp.Expression) -> list[exp.Expression]:
 _CONSTANT_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sixfold_constant_memo", default=None)
 
 
+def is_constant(node: exp.Expression) -> bool:
+    """Whether PostgreSQL folds `node` as a whole while planning (a constant: literals,
+    immutable functions and operators of them; not now() or random())."""
+    return _constant(node)
+
+
 def _constant(node: exp.Expression) -> bool:
     """Whether PostgreSQL folds `node` as a whole (a constant it evaluates)."""
     memo = _CONSTANT_MEMO.get()

@@ -2253,9 +2253,10 @@ def _refuse_constant_keys(tree: exp.Expression) -> None:
 def _refuse_full_join_conditions(tree: exp.Expression) -> None:
     """FULL JOIN ... ON: PostgreSQL runs it as a merge or hash join only, so one of the
     ANDed conditions must be an equality of an expression over the left side's tables with
-    one over the right's (the others may be anything; a constant ON is a join too): `ON
-    a.n < b.n`, `ON a.id = 1`, `ON a.id IS NOT DISTINCT FROM b.id` are 0A000 there, where
-    SQLite would answer. Conditions naming a column without its table are not judged."""
+    one over the right's (the others may be anything; an ON PostgreSQL folds to a constant
+    is a join too, `ON now() < now()` is not): `ON a.n < b.n`, `ON a.id = 1`, `ON a.id IS
+    NOT DISTINCT FROM b.id` are 0A000 there, where SQLite would answer. Conditions naming
+    a column without its table are not judged."""
     for join in tree.find_all(exp.Join):
         on = join.args.get("on")
         if (join.args.get("side") or "").upper() != "FULL" or on is None:
@@ -2263,7 +2264,9 @@ def _refuse_full_join_conditions(tree: exp.Expression) -> None:
         right = join.this.alias_or_name.lower()
         conjuncts = [c.unnest() for c in (on.unnest().flatten() if isinstance(on.unnest(), exp.And) else [on])]
         tables = [col.table.lower() for col in on.find_all(exp.Column)]
-        if not tables or "" in tables:
+        if not tables and constant_folding.is_constant(on.unnest()):
+            continue  # (folded while planning: no join condition is left to run)
+        if "" in tables:
             continue
         if not any(_joins_sides(c, right) for c in conjuncts):
             raise SqlError("FULL JOIN is only supported with merge-joinable or hash-joinable join conditions", "0A000")

@@ -213,6 +213,60 @@ def parse_date(value) -> dt.date:
 _MERIDIEM = re.compile(r"\s*([ap])\.?m\.?$", re.IGNORECASE)
 
 
+class _EndOfDay(dt.time):
+    """time '24:00:00', PostgreSQL's end of the day, which dt.time cannot hold: midnight
+    underneath, but hour 24 to everything that reads its fields (format_time, extract,
+    to_char, the binary encoding) and after every other time in comparisons. Arithmetic
+    that combines it with a date goes through `time_us` / `on_day` (datetime.combine
+    would take its midnight)."""
+
+    __slots__ = ()
+
+    def __new__(cls):
+        return super().__new__(cls, 0, 0)
+
+    @property
+    def hour(self) -> int:
+        return 24
+
+    def __eq__(self, other):
+        return isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+
+    def __ne__(self, other):
+        return not isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+
+    def __lt__(self, other):
+        return False if isinstance(other, dt.time) else NotImplemented
+
+    def __le__(self, other):
+        return isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+
+    def __gt__(self, other):
+        return not isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+
+    def __ge__(self, other):
+        return True if isinstance(other, dt.time) else NotImplemented
+
+    def __hash__(self):
+        return hash((24, 0, 0, 0))
+
+    def __repr__(self):
+        return "END_OF_DAY"
+
+
+END_OF_DAY = _EndOfDay()
+
+
+def time_us(t: dt.time) -> int:
+    """A time as microseconds since midnight (24:00:00 is a whole day's)."""
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * US_PER_S + t.microsecond
+
+
+def on_day(day: dt.date, t: dt.time) -> dt.datetime:
+    """The timestamp of time `t` on `day` (24:00:00 is the next day's midnight)."""
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(microseconds=time_us(t))
+
+
 def parse_time(value) -> dt.time:
     text = str(value).strip()
     meridiem = _MERIDIEM.search(text)  # '1:02 pm' is 13:02, '12:30 am' 00:30; an hour past 12 is 22008
@@ -228,7 +282,7 @@ def parse_time(value) -> dt.time:
         h = h % 12 + (12 if meridiem.group(1).lower() == "p" else 0)
     us = _fraction_us(m.group(4))
     if h == 24 and mi == 0 and s == 0 and us == 0:
-        raise TemporalError("0A000", "time 24:00:00 is not supported")
+        return END_OF_DAY
     if h > 23 or mi > 59 or s > 59:
         raise _range(value)
     return dt.time(h, mi, s, min(us, US_PER_S - 1))
@@ -538,11 +592,10 @@ def with_precision(value: str, kind: str, precision: int) -> str:
         return value
     scale = 10 ** (6 - max(precision, 0))
     if kind == "time":
-        t = parse_time(value)
-        us = ((t.hour * 60 + t.minute) * 60 + t.second) * 10**6 + t.microsecond
+        us = time_us(parse_time(value))
         us = (us + scale // 2) // scale * scale
-        if us >= 86_400 * 10**6:
-            raise TemporalError("0A000", "time 24:00:00 is not supported")  # (as its input is: parse_time)
+        if us >= US_PER_DAY:
+            return format_time(END_OF_DAY)  # (23:59:59.6 in a time(0) is 24:00:00, as in PostgreSQL)
         sec, micro = divmod(us, 10**6)
         return format_time(dt.time(sec // 3600, sec // 60 % 60, sec % 60, micro))
     tz = kind == "timestamptz"
@@ -659,13 +712,13 @@ def arith(op: str, a, ka: str, b, kb: str):
             if ka == "interval" and kb in ("date", "timestamp", "timestamptz", "time"):
                 return arith("+", b, kb, a, ka)
             if ka == "date" and kb == "time":
-                return dt.datetime.combine(a, b), "timestamp"
+                return on_day(a, b), "timestamp"
             if ka == "time" and kb == "date":
-                return dt.datetime.combine(b, a), "timestamp"
+                return on_day(b, a), "timestamp"
             if ka in ("timestamp", "timestamptz") and kb == "interval":
                 return add_interval(a, b), ka
             if ka == "time" and kb == "interval":
-                base = dt.datetime.combine(dt.date(2000, 1, 1), a)
+                base = on_day(dt.date(2000, 1, 1), a)
                 return (base + dt.timedelta(microseconds=b.us)).time(), "time"
             if ka == "interval" and kb == "interval":
                 return a + b, "interval"
@@ -682,11 +735,9 @@ def arith(op: str, a, ka: str, b, kb: str):
                     not (ka == "date" and kb == "date"):
                 return timestamp_diff(_as_datetime(a, ka), _as_datetime(b, kb)), "interval"
             if ka == "time" and kb == "time":
-                da = dt.datetime.combine(dt.date(2000, 1, 1), a)
-                db = dt.datetime.combine(dt.date(2000, 1, 1), b)
-                return timestamp_diff(da, db), "interval"
+                return timestamp_diff(on_day(dt.date(2000, 1, 1), a), on_day(dt.date(2000, 1, 1), b)), "interval"
             if ka == "time" and kb == "interval":
-                base = dt.datetime.combine(dt.date(2000, 1, 1), a)
+                base = on_day(dt.date(2000, 1, 1), a)
                 return (base - dt.timedelta(microseconds=b.us)).time(), "time"
             if ka == "interval" and kb == "interval":
                 return a - b, "interval"

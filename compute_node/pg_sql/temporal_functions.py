@@ -104,7 +104,7 @@ def pg_make_time(hour, minute, sec):
         return None
     us = _time_us(hour, minute, sec)
     if us == US_PER_DAY:
-        _fail("0A000", "time 24:00:00 is not supported")
+        return temporal.format_time(temporal.END_OF_DAY)
     return temporal.format_time((dt.datetime.min + dt.timedelta(microseconds=us)).time())
 
 

@@ -5425,6 +5425,43 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
          "order by 1", {"a": dt.timedelta(days=1)}),
         ("select grouping(%s), %s as k, count(*) from (values (1), (2)) v(x) group by rollup (%s)", (5, 5, 5)),
     ],
+    # time '24:00:00' (PostgreSQL's end of day) was refused (0A000: Python's time has no
+    # hour 24); a FULL JOIN whose ON has no column but is not a constant PostgreSQL folds
+    # (now() < now(), a timestamptz's extract) answered where PostgreSQL says 0A000
+    "time 24:00:00, and FULL JOIN on a condition of no column": [
+        "select time '24:00', '24:00:00'::time, time '24:00' > time '23:59:59.999999', time '24:00' = time '00:00'",
+        "select time '24:00' + interval '1 hour', time '24:00' - interval '1 hour', time '24:00' + interval '0'",
+        "select time '24:00' - time '10:00', time '10:00' - time '24:00', time '24:00' - time '24:00'",
+        "select date '2024-01-31' + time '24:00', time '24:00' + date '2024-12-31'",
+        "select extract(hour from time '24:00'), extract(epoch from time '24:00'), date_part('minute', time '24:00')",
+        "select to_char(time '24:00', 'HH24:MI:SS'), to_char(time '24:00', 'HH12 AM')",
+        'select make_time(24, 0, 0), make_time(23, 59, 59.9999999)',
+        "select '23:59:59.6'::time(0), '23:59:59.4'::time(0)",
+        "select time '24:00'::interval, (time '24:00')::text, cast(time '24:00' as varchar)",
+        "select greatest(time '24:00', time '23:00'), least(time '24:00', time '23:00')",
+        "select max(t), min(t) from (values (time '24:00'), (time '00:00'), (time '12:00')) v(t)",
+        "select t from (values (time '24:00'), (time '00:00'), (time '12:00')) v(t) order by t",
+        "select '24:00:01'::time",
+        "select '24:00:00.1'::time",
+        "select '24:00:00+02'::timetz, '24:00'::timetz > '23:00'::timetz",
+        "select time '24:00' between time '23:00' and time '24:00', time '24:00' in (time '00:00')",
+        "select date_bin('1 hour', timestamp '2024-01-01 10:30', timestamp '2024-01-01'), "
+        "timestamp '2024-01-01 24:00:00'",
+        "select '2024-01-01 24:00'::timestamp, '2024-01-01 24:00:00+00'::timestamptz",
+        "select justify_hours(time '24:00' - time '00:00'), (time '24:00')::time(2)",
+        'create table {t} (id int, t time)',
+        "insert into {t} values (1, '24:00'), (2, '00:00'), (3, '23:59:59.999999')",
+        "select id, t, t + interval '1 minute', t > '12:00' from {t} order by t",
+        "select count(*) from {t} where t = '24:00:00'",
+        "update {t} set t = t - interval '1 hour' where id = 1 returning *",
+        'drop table {t}',
+        "create table {t} (id int)", "insert into {t} values (1), (2)",
+        "select count(*) from {t} a full join {t} b on true", "select count(*) from {t} a full join {t} b on false",
+        "select count(*) from {t} a full join {t} b on ln(2) < 1",
+        "select count(*) from {t} a full join {t} b on now() < now()",
+        "select count(*) from {t} a full join {t} b on random() < 2",
+        "select count(*) from {t} a full join {t} b on a.id = b.id and now() < now()", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",

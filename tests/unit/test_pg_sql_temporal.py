@@ -85,9 +85,9 @@ def test_with_precision_rounds_as_postgres(value, kind, precision, want):
     assert temporal.with_precision(value, kind, precision) == want
 
 
-def test_with_precision_refuses_a_time_rounded_to_midnight():
-    with pytest.raises(temporal.TemporalError):
-        temporal.with_precision("23:59:59.9", "time", 0)
+def test_with_precision_rounds_a_time_up_to_the_end_of_day():
+    assert temporal.with_precision("23:59:59.9", "time", 0) == "24:00:00"  # as PostgreSQL's time(0)
+    assert temporal.with_precision("23:59:59.4", "time", 0) == "23:59:59"
 
 
 @pytest.mark.parametrize("value, precision, want", [
@@ -96,3 +96,22 @@ def test_with_precision_refuses_a_time_rounded_to_midnight():
 ])
 def test_timetz_text(value, precision, want):
     assert temporal.timetz(value, precision) == want
+
+
+def test_end_of_day_is_hour_24_and_after_every_other_time():
+    """time '24:00:00' is midnight underneath (dt.time cannot hold hour 24): every field,
+    comparison and sum that reads it must see the end of the day, never 00:00."""
+    import datetime as dt
+
+    from compute_node.pg_sql import temporal
+
+    eod = temporal.parse_time("24:00")
+    assert eod is temporal.END_OF_DAY and eod.hour == 24 and temporal.format_time(eod) == "24:00:00"
+    last = dt.time(23, 59, 59, 999_999)
+    assert eod > last and last < eod and eod != dt.time(0) and dt.time(0) != eod and not eod < dt.time(0)
+    assert eod == temporal.parse_time("24:00:00") and eod >= last and not eod <= last
+    assert sorted([eod, dt.time(0), dt.time(12)]) == [dt.time(0), dt.time(12), eod]
+    assert temporal.time_us(eod) == temporal.US_PER_DAY
+    assert temporal.on_day(dt.date(2024, 12, 31), eod) == dt.datetime(2025, 1, 1)
+    with pytest.raises(temporal.TemporalError):
+        temporal.parse_time("24:00:01")
