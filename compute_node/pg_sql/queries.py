@@ -1105,7 +1105,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             node.this, node.args["decimals"], exp.Literal.string(name), _shown_mode(node)]))
     if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and (
             _computed_numeric(node.this) or type(node) is not exp.Abs and exprtypes.kind(node.this) == "num"
-            and _shown(node) and not _compared(node)):
+            and _shown(node) and (not _compared(node) or _grouped(node))):
         # (shown, floor/ceil/round/trunc of a numeric has scale 0: 2, where SQLite's float says 2.0)
         return _numeric_result(node, exp.Anonymous(this="pg_numeric_unary", expressions=[
             exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)]))
@@ -2273,11 +2273,35 @@ def _refuse_full_join_conditions(tree: exp.Expression) -> None:
 
 
 def _joins_sides(c: exp.Expression, right: str) -> bool:
-    """`c` is left = right (or right = left): each side's columns from one side alone."""
+    """`c` is left = right (or right = left): each side's columns from one side alone
+    (those PostgreSQL's folding keeps: coalesce(constant, a.x) is the constant)."""
     if not isinstance(c, exp.EQ):
         return False
-    sides = [{col.table.lower() for col in x.find_all(exp.Column)} for x in (c.this, c.expression)]
+    sides = [{col.table.lower() for col in _folded_columns(x)} for x in (c.this, c.expression)]
     return all(sides) and {right} in sides and any(right not in s for s in sides)
+
+
+def _folded_columns(e: exp.Expression) -> list[exp.Column]:
+    """The columns of `e` that PostgreSQL's constant folding leaves: none after a COALESCE
+    argument that is a constant other than NULL."""
+    out = []
+    for col in e.find_all(exp.Column):
+        child, parent = col, col.parent
+        while parent is not None and parent is not e.parent:
+            if isinstance(parent, exp.Coalesce):
+                args = [parent.this, *parent.expressions]
+                at = next((i for i, a in enumerate(args) if a is child), 0)
+                if any(not _null_constant(a) and constant_folding.is_constant(a) for a in args[:at]):
+                    break
+            child, parent = parent, parent.parent
+        else:
+            out.append(col)
+    return out
+
+
+def _null_constant(e: exp.Expression) -> bool:
+    u = e.unnest()
+    return isinstance(u, exp.Null) or isinstance(u, exp.Cast) and isinstance(u.this.unnest(), exp.Null)
 
 
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)

@@ -734,8 +734,8 @@ def arith(op: str, a, ka: str, b, kb: str):
             if ka in ("timestamp", "timestamptz", "date") and kb in ("timestamp", "timestamptz", "date") and \
                     not (ka == "date" and kb == "date"):
                 return timestamp_diff(_as_datetime(a, ka), _as_datetime(b, kb)), "interval"
-            if ka == "time" and kb == "time":
-                return timestamp_diff(on_day(dt.date(2000, 1, 1), a), on_day(dt.date(2000, 1, 1), b)), "interval"
+            if ka == "time" and kb == "time":  # microseconds only: 24:00 - 00:00 is 24:00:00, not 1 day
+                return Interval(0, 0, time_us(a) - time_us(b)), "interval"
             if ka == "time" and kb == "interval":
                 base = on_day(dt.date(2000, 1, 1), a)
                 return (base - dt.timedelta(microseconds=b.us)).time(), "time"

@@ -5462,6 +5462,26 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select count(*) from {t} a full join {t} b on random() < 2",
         "select count(*) from {t} a full join {t} b on a.id = b.id and now() < now()", "drop table {t}",
     ],
+    # time - time is an interval of hours (24:00 - 00:00 is 24:00:00, not 1 day); a FULL
+    # JOIN on coalesce(constant, a.x) = b.y joins no column of a (PostgreSQL folds it:
+    # 0A000); scale(trunc(n)) grouped read SQLite's float trunc (scale 1, not 0)
+    "time differences, folded join sides, exact numerics under grouped functions": [
+        "create table {t} (id int, tm time, u uuid, n numeric(20,4))",
+        "insert into {t} values (1, '10:30', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 2.5), "
+        "(2, '00:00', '00000000-0000-0000-0000-000000000000', -0.125), (3, null, null, null)",
+        "select id, tm - time '24:00' as v, -(tm - time '24:00') as w from {t} order by id",
+        "select time '10:00' - time '09:00', time '00:00' - time '23:59', time '24:00' - time '00:00'",
+        "select a.id, b.id from {t} a full join {t} b on coalesce('00000000-0000-0000-0000-000000000000'::uuid, a.u) "
+        "= b.u order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on coalesce(null::uuid, a.u) = b.u order by 1, 2",
+        "select a.id, b.id from {t} a full join {t} b on coalesce(a.u, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid) "
+        "= b.u order by 1, 2",
+        "select scale(trunc(n)) as g from {t} group by 1 order by 1",
+        "select 100 + row_number() over (order by scale(trunc(n)) nulls first), scale(trunc(n)) from {t} "
+        "group by scale(trunc(n)) order by 1",
+        "select floor(n) as g, count(*) from {t} group by 1 order by 1",
+        "select distinct ceil(n * 1.5) as g from {t} order by 1", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
