@@ -228,6 +228,31 @@ def _enum_in(token, value):
     return value
 
 
+def _pick(token, mode, *values):
+    """greatest ('g') or least ('l') of enum values by the labels' order; NULLs left out."""
+    labels = decode(str(token))[1]
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    rank = {label: i for i, label in enumerate(labels)}
+    key = lambda v: rank.get(str(v), len(labels))  # noqa: E731
+    return max(present, key=key) if mode == "g" else min(present, key=key)
+
+
+def _range(token, low, high):
+    """enum_range(low, high): the labels from low to high as an array's text (a NULL bound
+    is the first or last label; low after high gives an empty array)."""
+    from compute_node.pg_sql import arrays
+
+    labels = decode(str(token))[1]
+    for v in (low, high):
+        if v is not None and str(v) not in labels:
+            raise apsw.SQLError(f'[22P02] invalid input value for enum {decode(str(token))[0]}: "{v}"')
+    start = labels.index(str(low)) if low is not None else 0
+    end = labels.index(str(high)) if high is not None else len(labels) - 1
+    return arrays.format_array(labels[start:end + 1])
+
+
 def _labels_json(sql):
     """A holder's labels, in order, as a JSON array (for pg_enum)."""
     import json
@@ -256,6 +281,8 @@ def register(conn: apsw.Connection) -> None:
     conn.collation_needed(_collation_needed)
     conn.create_scalar_function("pg_enum_in", _enum_in, 2, deterministic=True)
     conn.create_scalar_function("pg_enum_labels", _labels_json, 1, deterministic=True)
+    conn.create_scalar_function("pg_enum_pick", _pick, -1, deterministic=True)
+    conn.create_scalar_function("pg_enum_range", _range, 3, deterministic=True)
 
 
 # Catalog rows (SQLite SELECTs over sqlite_master) for pg_type and pg_enum.

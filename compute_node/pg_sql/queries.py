@@ -2466,7 +2466,7 @@ def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     return x
 
 
-_ENUM_VALUE_FORMS = (exp.Coalesce, exp.Case, exp.Nullif, exp.Greatest, exp.Least)
+_ENUM_VALUE_FORMS = (exp.Coalesce, exp.Case, exp.Nullif, exp.Greatest, exp.Least, exp.Bracket)
 
 
 def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
@@ -2486,9 +2486,24 @@ def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
         return enums.token_of_type(e.args["to"].sql("postgres"))
     if isinstance(e, exp.Nullif):
         return _enum_token(e.this, depth + 1)
+    if isinstance(e, exp.Bracket):  # (enum_range(...))[1]: an element of the type's labels
+        e = e.this
+        while isinstance(e, exp.Paren):
+            e = e.this
+        if not (isinstance(e, exp.Anonymous) and e.name.lower() == "enum_range"):
+            return None
+    if isinstance(e, exp.Anonymous) and e.name.lower() in ("enum_range", "enum_first", "enum_last"):
+        return next((t for t in (_enum_token(a, depth + 1) for a in e.expressions) if t), None)
     if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
         return next((t for t in (_enum_token(b, depth + 1) for b in exprtypes.value_branches(e)) if t), None)
     return None
+
+
+def _check_enum_literals_of(token: str, args: list[exp.Expression]) -> None:
+    """String literals among an enum function's arguments read as the enum type (22P02)."""
+    for a in args:
+        if isinstance(a, exp.Literal) and a.is_string:
+            enums.check_literal(token, a.this)
 
 
 def _enum_function(name: str, arg: exp.Expression) -> exp.Expression:
@@ -2807,8 +2822,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, _ENUM_VALUE_FORMS) and not isinstance(node.parent, exp.Collate):
             token = _enum_token(node)
             if token is not None and isinstance(node, (exp.Greatest, exp.Least)):
-                raise SqlError("greatest and least of an enum type are not supported: they would compare labels "
-                               "as text", "0A000")
+                _check_enum_literals_of(token, [node.this, *node.expressions])
+                picked = exp.Anonymous(this="pg_enum_pick", expressions=[
+                    exp.Literal.string(token), exp.Literal.string("g" if isinstance(node, exp.Greatest) else "l"),
+                    node.this, *node.expressions])  # (the labels' order, NULLs left out)
+                return exp.Collate(this=picked, expression=exp.to_identifier(token, quoted=True))
             if token is not None:  # COALESCE(m, 'ok') sorts as the enum type, as m does
                 return exp.Collate(this=node.copy(), expression=exp.to_identifier(token, quoted=True))
         if isinstance(node, exp.Parameter):
@@ -3057,6 +3075,13 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if isinstance(node, exp.Anonymous) and node.name.lower() in ("enum_range", "enum_first", "enum_last") and \
                 len(node.expressions) == 1:
             return _enum_function(node.name.lower(), node.expressions[0])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "enum_range" and len(node.expressions) == 2:
+            token = next((t for t in map(_enum_token, node.expressions) if t), None)
+            if token is None:
+                labels = ", ".join(exprtypes.type_label(a) for a in node.expressions)
+                raise SqlError(f"function enum_range({labels}) does not exist", "42883")
+            _check_enum_literals_of(token, node.expressions)
+            return exp.Anonymous(this="pg_enum_range", expressions=[exp.Literal.string(token), *node.expressions])
         if isinstance(node, exp.Values) and not isinstance(node.parent, exp.Insert):
             _promote_values_numbers(node)
         if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and \
@@ -4250,6 +4275,7 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
         return e if isinstance(inner, exp.Null) else _rewrap(e, cut)
     inner = e.unalias() if isinstance(e, exp.Alias) else e
     _check_container_assignment(inner, column, oid)
+    _check_enum_assignment(inner, table, column)
     if oid not in _LITERAL_TYPE:
         return e
     target, literal_type = exprtypes.OID_KIND[oid], _LITERAL_TYPE[oid]
@@ -4277,6 +4303,20 @@ def _assignable(e: exp.Expression, table: str, column: str, oid: int | None) -> 
 
 
 _CONTAINER_KINDS = ("json", "jsonb", "array")
+# Kinds no enum type takes by assignment (text is left out: an enum's own values read as text here).
+_NOT_ENUM_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz", "interval",
+                             "json", "jsonb", "bytea", "uuid", "array"})
+
+
+def _check_enum_assignment(inner: exp.Expression, table: str, column: str) -> None:
+    """A number, boolean, date ... stored into an enum column: 42804, as in PostgreSQL (only
+    a string literal, NULL or a value of the enum type is taken)."""
+    if not table or exprtypes.kind(inner) not in _NOT_ENUM_KINDS:
+        return
+    token = enums.column_token(table, column)
+    if token is not None:
+        raise SqlError(f'column "{column}" is of type {enums.decode(token)[0]} but expression is of type '
+                       f"{exprtypes.type_label(inner)}", "42804")
 
 
 def _container_kind(oid: int | None) -> str | None:
@@ -5303,10 +5343,11 @@ def _expr_oid(e: exp.Expression) -> int | None:
     if isinstance(e, (exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase, exp.CurrentSchema,
                       exp.CurrentVersion)):
         return t.NAME if not isinstance(e, exp.CurrentVersion) else t.TEXT
-    if isinstance(e, exp.Literal):
-        if e.is_string:
-            return t.TEXT
-        hint = exprtypes.literal_int_hint(str(e.this))
+    if isinstance(e, exp.Literal) and e.is_string:
+        return t.TEXT
+    folded = exprtypes.signed_literal(e)  # 5, -1, -(2.5): signs folded in, as PostgreSQL's parser does
+    if folded is not None:
+        hint = exprtypes.literal_int_hint(folded)
         return t.INT4 if hint == "int4" else (t.INT8 if hint == "int8" else t.NUMERIC)
     if isinstance(e, exp.Null):
         return t.TEXT

@@ -2,9 +2,9 @@
 
 Hand-written probes found wrong answers at a steady rate; this finds them faster. Every
 expression is built for a kind of value (integer, numeric, float, text, boolean, date,
-timestamp, timestamptz, interval, time, uuid, bytea, integer array, text array, jsonb)
-from literals, the columns of one small table, casts, operators, functions, CASE,
-COALESCE and comparisons, so that most of them are valid SQL whose answer PostgreSQL
+timestamp, timestamptz, interval, time, uuid, bytea, integer array, text array, jsonb,
+an enum) from literals, the columns of one small table, casts, operators, functions,
+CASE, COALESCE and comparisons, so that most of them are valid SQL whose answer PostgreSQL
 defines; a quarter are put in a query's other clauses (ORDER BY, GROUP BY / HAVING,
 DISTINCT, joins, subqueries, window functions, set operations, LIMIT).
 Each query then goes to both servers and is compared as text (values) or SQLSTATE
@@ -31,22 +31,25 @@ COLUMNS = {
     "f": ("cf", "float8"), "r": ("cr", "real"), "t": ("ct", "text"), "o": ("co", "boolean"),
     "d": ("cd", "date"), "ts": ("cts", "timestamp"), "tz": ("ctz", "timestamptz"), "iv": ("civ", "interval"),
     "a": ("ca", "int[]"), "j": ("cj", "jsonb"), "u": ("cu", "uuid"), "by": ("cby", "bytea"), "tm": ("ctm", "time"),
-    "ta": ("cta", "text[]"),
+    "ta": ("cta", "text[]"), "e": ("ce", "fz_mood"),
 }
+ENUM_TYPE = "fz_mood"  # an enum: ordered by its labels' declared order, not their text
+ENUM_LABELS = ("sad", "ok", "happy")
 ROWS = [
     "(1, 7, 3000000000, 12, 2.50, 0.1, 1.5, 'apple', true, '2024-02-29', '2024-01-31 10:00:00', "
     "'2024-03-10 01:30:00+00', '1 day 02:00:00', '{1,2,3}', '{\"a\": 1, \"b\": [1, 2, 3], \"c\": {\"d\": \"e\"}}', "
-    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\xdeadbeef', '10:30:00', '{a,b,c}')",
+    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\xdeadbeef', '10:30:00', '{a,b,c}', 'ok')",
     "(2, -3, -1, -7, -0.125, -2.5, -0.25, 'Banana split', false, '2023-12-31', '2024-12-31 23:59:59.5', "
     "'2024-01-01 00:00:00-05', '-3 mons', '{}', '[1, \"two\", null, {\"a\": 2}]', "
-    "'FFFFFFFF-0000-0000-0000-000000000001', '\\x', '23:59:59.999999', '{}')",
+    "'FFFFFFFF-0000-0000-0000-000000000001', '\\x', '23:59:59.999999', '{}', 'happy')",
     "(3, 0, 0, 0, 0, 0, 0, '', false, '2000-01-01', '1999-12-31 00:00:00', '2000-01-01 12:00:00+02', '00:00:00', "
-    "'{NULL,5}', '\"text\"', '00000000-0000-0000-0000-000000000000', 'abc', '00:00:00', '{\"x y\",NULL,\"\"}')",
-    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+    "'{NULL,5}', '\"text\"', '00000000-0000-0000-0000-000000000000', 'abc', '00:00:00', '{\"x y\",NULL,\"\"}', 'sad')",
+    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL)",
     "(5, 2147483647, 9223372036854775807, 32767, 123.456, 1e300, 3.4e38, 'A_b%c', true, '1970-01-01', "
     "'2024-06-15 12:34:56.789', '2024-06-15 12:34:56.789+05:30', '1 year 2 mons 3 days 04:05:06.5', '{7,7,-1,0}', "
     "'{\"a\": null, \"n\": 2.50, \"t\": true}', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12}', '\\x00ff41', "
-    "'12:34:56.789', '{B,a,B,Ünï}')",
+    "'12:34:56.789', '{B,a,B,Ünï}', 'ok')",
 ]
 
 
@@ -62,10 +65,12 @@ EXTRA_COLUMNS = {"cv": ("varchar(5)", "t"), "cc": ("char(3)", "t"), "cn2": ("num
 def setup_statements() -> list[str]:
     cols = ", ".join(f"{name} {typ}" for name, typ in COLUMNS.values())
     extra = ", ".join(f"{name} {typ}" for name, (typ, _k) in EXTRA_COLUMNS.items())
-    return [f"drop view if exists {VIEW}", f"drop table if exists {TABLE}",
+    return [f"drop view if exists {VIEW}", f"drop table if exists {TABLE}", f"drop table if exists {WORK_TABLE}",
+            f"drop table if exists {CTAS_TABLE}", f"drop type if exists {ENUM_TYPE}",
+            f"create type {ENUM_TYPE} as enum ({', '.join(repr(x) for x in ENUM_LABELS)})",
             f"create table {TABLE} (id int primary key, {cols})",
             f"insert into {TABLE} values " + ", ".join(ROWS),
-            f"drop table if exists {WORK_TABLE}", f"create table {WORK_TABLE} (id int primary key, {cols}, {extra})"]
+            f"create table {WORK_TABLE} (id int primary key, {cols}, {extra})"]
 
 
 def _reset_work_table() -> tuple[str, ...]:
@@ -103,19 +108,21 @@ LITERALS = {
            "'\\x41'::bytea"],
     "tm": ["time '10:30'", "time '23:59:59.5'", "'00:00'::time", "time '12:00:00.123456'", "'1:02:03 pm'::time",
            "time '24:00'"],
+    "e": ["'sad'::fz_mood", "'happy'::fz_mood", "'ok'::fz_mood", "enum_first(null::fz_mood)",
+          "enum_last(null::fz_mood)"],
     "ta": ["array['a', 'b']", "'{}'::text[]", "'{\"x y\",NULL,\"\"}'::text[]", "array['B', 'a', 'B']",
            "'{apple,Banana}'::text[]", "array[]::text[]", "array['日本', 'ß']"],
 }
 NULLS = {"i": "NULL::int", "n": "NULL::numeric", "f": "NULL::float8", "t": "NULL::text", "o": "NULL::boolean",
          "d": "NULL::date", "ts": "NULL::timestamp", "tz": "NULL::timestamptz", "iv": "NULL::interval",
          "a": "NULL::int[]", "j": "NULL::jsonb", "u": "NULL::uuid", "by": "NULL::bytea", "tm": "NULL::time",
-         "ta": "NULL::text[]"}
+         "ta": "NULL::text[]", "e": "NULL::fz_mood"}
 # Columns of each kind of value (several SQL types share a kind).
 KIND_COLUMNS = {"i": ["ci", "cb", "cs"], "n": ["cn"], "f": ["cf", "cr"], "t": ["ct"], "o": ["co"], "d": ["cd"],
                 "ts": ["cts"], "tz": ["ctz"], "iv": ["civ"], "a": ["ca"], "j": ["cj"], "u": ["cu"], "by": ["cby"],
-                "tm": ["ctm"], "ta": ["cta"]}
+                "tm": ["ctm"], "ta": ["cta"], "e": ["ce"]}
 NUMERIC_KINDS = ("i", "n", "f")
-ORDERED_KINDS = ("i", "n", "f", "t", "d", "ts", "tz", "iv", "tm")  # (with min / max)
+ORDERED_KINDS = ("i", "n", "f", "t", "d", "ts", "tz", "iv", "tm", "e")  # (with min / max)
 SORTED_KINDS = ORDERED_KINDS + ("u", "by")  # compared and sorted, but PostgreSQL 15 has no min(uuid), min(bytea)
 TEXT_SETS = ["'a'", "'ab'", "'pA'", "' '", "''", "'ß日'"]
 REGEXES = ["'a'", "'[aeiou]'", "'^.'", "'(.)\\1'", "'\\s+'", "'b.*'", "'[[:upper:]]'", "'$'"]
@@ -546,6 +553,7 @@ class Generator:
             lambda d, tb: f"substr({e('t', d, tb)}, {e('i', d, tb)}{r.choice(['', ', 2', ', 0'])})",
             lambda d, tb: f"{r.choice(['left', 'right', 'repeat'])}({e('t', d, tb)}, {r.choice(['0', '1', '2', '-1', '3'])})",
             lambda d, tb: f"replace({e('t', d, tb)}, {self.leaf('t', tb)}, {self.leaf('t', tb)})",
+            lambda d, tb: f"({e('e', d, tb)})::text",
             lambda d, tb: f"{r.choice(['lpad', 'rpad'])}({e('t', d, tb)}, {r.choice(['0', '3', '6'])}"
                           f"{r.choice(['', ', ' + repr('*')])})",
             lambda d, tb: f"({e(r.choice(list(LITERALS)), d, tb)})::text",
@@ -750,6 +758,16 @@ class Generator:
                           f"{r.choice(['0', '30.5', '59.999999'])})",
             lambda d, tb: f"({e('iv', d, tb)})::time",
             lambda d, tb: f"date_trunc({r.choice(TRUNC_UNITS[3:5])}, {e('tm', d, tb)}::interval)::time",
+        ]
+
+    def _e(self, d, tb):
+        e, r = self.expr, self.rng
+        return [
+            lambda d, tb: f"({e('t', 0, tb)})::{ENUM_TYPE}",
+            lambda d, tb: f"(enum_range(null::{ENUM_TYPE}))[{r.choice(['1', '2', '3', '4'])}]",
+            lambda d, tb: f"(enum_range({e('e', d, tb)}, {self.leaf('e', tb)}))[1]",
+            lambda d, tb: f"(select {r.choice(['min', 'max'])}(f2.ce) from {TABLE} f2 where f2.id <> {TABLE}.id)"
+                          if tb else f"(select {r.choice(['min', 'max'])}(f2.ce) from {TABLE} f2)",
         ]
 
     def _ta(self, d, tb):

@@ -195,6 +195,10 @@ def test_expression_and_function_result_types(cluster):
         assert cur.fetchone() == (5, 6, "x", False, 1.25, Decimal("3.5"), b"ab")
         assert [d.type_code for d in cur.description] == [oid("int4"), oid("int8"), oid("text"), oid("bool"),
                                                           oid("float8"), oid("numeric"), oid("bytea")]
+        # a negative literal is an int4 (PostgreSQL's parser folds the sign into the constant)
+        cur = conn.execute("select -1, (-2147483648), -(5), -(-2147483648), -2.5")
+        assert [d.type_code for d in cur.description] == [oid("int4"), oid("int4"), oid("int4"), oid("int8"),
+                                                          oid("numeric")]
         now, today = conn.execute("select now(), current_date").fetchone()
         assert isinstance(now, dt.datetime), f"now() came back as {type(now).__name__} {now!r}, not timestamptz"
         assert abs((now - dt.datetime.now(dt.UTC)).total_seconds()) < 60
