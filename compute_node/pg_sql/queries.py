@@ -18,8 +18,8 @@ from compute_node.pg_sql import (
     arrays, catalog, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input,
     grouped_columns, grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath, lateral,
     literal_types, more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection,
-    routines, row_values, schema, serials, set_operations, sql_functions, star_expansion, table_sample, temporal,
-    temporal_functions, values, views,
+    routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes, star_expansion,
+    table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
@@ -2466,7 +2466,7 @@ def _as_text(x: exp.Expression, true: str, false: str) -> exp.Expression:
     return x
 
 
-_ENUM_VALUE_FORMS = (exp.Coalesce, exp.Case, exp.Nullif, exp.Greatest, exp.Least, exp.Bracket)
+_ENUM_VALUE_FORMS = (exp.Coalesce, exp.Case, exp.Nullif, exp.Greatest, exp.Least, exp.Bracket, exp.Subquery)
 
 
 def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
@@ -2494,6 +2494,10 @@ def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
             return None
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("enum_range", "enum_first", "enum_last"):
         return next((t for t in (_enum_token(a, depth + 1) for a in e.expressions) if t), None)
+    if isinstance(e, (exp.Min, exp.Max)):  # min / max of an enum: its labels' order
+        return _enum_token(e.this, depth + 1)
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+        return _enum_token(e.this.expressions[0].unalias(), depth + 1)  # a scalar subquery's value
     if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
         return next((t for t in (_enum_token(b, depth + 1) for b in exprtypes.value_branches(e)) if t), None)
     return None
@@ -3300,16 +3304,13 @@ _ZERO_BASED = "pg_subscript_zero_based"
 
 def _mark_subscripts(tree: exp.Expression) -> None:
     """Say of each `a[i]` whether sqlglot made its subscript 0-based (`i - 1`). It does
-    that only to a subscript whose type it can tell is an integer (a literal, a cast),
-    leaving the others (a column, a parameter) as written, 1-based; the one it changed
-    is a new node it did not annotate with a type, the ones it left keep theirs. It looks
-    at the subscript only when the subscripted value's type is an array or unknown to it
-    (`3 || array[4]` it types as text: its subscript is left as written, unannotated)."""
+    that only to a subscript whose type it can tell is an integer (a literal, a cast) of
+    a value whose type is an array or unknown to it, leaving the others (a column, a
+    parameter; `3 || array[4]`, which it types as text) as written, 1-based; the ones it
+    changed are marked while parsing (sqlglot_fixes.INDEX_SHIFTED)."""
     for b in tree.find_all(exp.Bracket):
         if len(b.expressions) == 1:
-            subscripted = b.this.type.this if b.this.type is not None else None
-            b.meta[_ZERO_BASED] = b.expressions[0].type is None and subscripted in (
-                None, exp.DataType.Type.UNKNOWN, exp.DataType.Type.ARRAY)
+            b.meta[_ZERO_BASED] = bool(b.expressions[0].meta.get(sqlglot_fixes.INDEX_SHIFTED))
 
 
 def parse_one(pg_sql: str) -> exp.Expression:
@@ -4311,7 +4312,19 @@ _NOT_ENUM_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "tim
 def _check_enum_assignment(inner: exp.Expression, table: str, column: str) -> None:
     """A number, boolean, date ... stored into an enum column: 42804, as in PostgreSQL (only
     a string literal, NULL or a value of the enum type is taken)."""
-    if not table or exprtypes.kind(inner) not in _NOT_ENUM_KINDS:
+    if not table:
+        return
+    value_token = _enum_token(inner)
+    if value_token is not None:
+        target = enums.column_token(table, column)
+        decl = next((d for n, d in (schema.current().columns(table) or ()) if n.lower() == column.lower()), None) \
+            if schema.current() is not None else None
+        if target is None and decl is not None and exprtypes.decl_kind(decl) not in ("text", ""):
+            shown = pgtypes.REGTYPE_NAMES.get(pgtypes.column_oid(decl, None), decl)
+            raise SqlError(f'column "{column}" is of type {shown} but expression is of type '
+                           f"{enums.decode(value_token)[0]}", "42804")
+        return
+    if exprtypes.kind(inner) not in _NOT_ENUM_KINDS:
         return
     token = enums.column_token(table, column)
     if token is not None:
@@ -4925,11 +4938,53 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
     constant_folding.check(folds, lambda sql: _constant_value(sql, ctx))  # (PostgreSQL plans after its checks)
+    _values_numerics_as_text(tree)
     _parenthesized_operands(tree)
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
                      column_pads=pads, undeclared=undeclared)
+
+
+def _values_numerics_as_text(tree: exp.Expression) -> None:
+    """A VALUES list's column of numeric literals whose display scales differ ((1.50),
+    (2.5), (0.000)): each row is PostgreSQL's text of its number, of TEXT affinity under
+    the pg_numeric collation, as a numeric column without a precision stores it, so each
+    row shows its own scale and still compares, sorts and groups by value (as a number,
+    SQLite would show 1.5, 2.5 and 0). Run on the translated statement: its VALUES cells
+    are SQLite literals by then."""
+    for values in tree.find_all(exp.Values):
+        if isinstance(values.parent, exp.Insert):
+            continue  # (stored through the column's own conversion)
+        rows = [r for r in values.expressions if isinstance(r, exp.Tuple)]
+        width = max((len(r.expressions) for r in rows), default=0)
+        for i in range(width):
+            cells = [r.expressions[i] for r in rows if i < len(r.expressions)]
+            texts = [_values_number_text(c) for c in cells]
+            if any(t is None for t in texts) or all(t == "" for t in texts):
+                continue
+            scales = {exprtypes.decimal_scale(t) for t in texts if t}
+            if len(scales) < 2:
+                continue  # (one scale: the column's, column_scales shows it)
+            for cell, text in zip(cells, texts):
+                if text:
+                    cell.replace(exp.Collate(
+                        this=exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TEXT")),
+                        expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)))
+
+
+def _values_number_text(cell: exp.Expression) -> str | None:
+    """A VALUES cell's number as PostgreSQL shows it ('' for NULL), None when it is no
+    number literal (the column is then left as it is)."""
+    if isinstance(cell, exp.Null):
+        return ""
+    folded = exprtypes.signed_literal(cell)
+    if folded is None:
+        return None
+    try:
+        return _numeric_literal_text(folded)
+    except ArithmeticError:
+        return None
 
 
 def _promote_values_numbers(values: exp.Values) -> None:

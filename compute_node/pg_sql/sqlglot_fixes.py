@@ -20,12 +20,18 @@ PostgreSQL, installed once when compute_node.pg_sql is imported.
   PostgreSQL's is a double precision (1.5, named date_part, rounded half to even by ::int).
 - What follows `type 'string'` applies to that constant: sqlglot applied it to the string
   first, so `timestamp '2024-01-01 10:00'::date` was a date cast to a timestamp.
+- A subscript sqlglot made 0-based (`a[1]` read as index 0) is marked (INDEX_SHIFTED in
+  its meta), so the translator can tell it from one left as written. It told them apart
+  by whether the subscript had a type, which a subscript inside another subscripted
+  expression gets when sqlglot types the outer one: `(array[(array[10,20])[1], 5])[1]`
+  read the inner one at index 0 (NULL), `('{{1,2},{3,4}}'::int[])[2][1]` was refused.
 """
 
 from __future__ import annotations
 
 import re
 
+import sqlglot.parser
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokenizer_core import TokenizerCore, TokenType
@@ -96,6 +102,17 @@ def _column_ops_held(self, this, *args, **kwargs):
     return _parse_column_ops(self, this, *args, **kwargs)
 
 
+INDEX_SHIFTED = "sixfold_index_shifted"
+_apply_index_offset = exp.apply_index_offset
+
+
+def _marked_index_offset(this, expressions, offset, dialect=None):
+    out = _apply_index_offset(this, expressions, offset, dialect=dialect)
+    if offset and out is not expressions and len(out) == 1:
+        out[0].meta[INDEX_SHIFTED] = True
+    return out
+
+
 _LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
 
 
@@ -103,6 +120,7 @@ _FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() i
 
 
 def install() -> None:
+    sqlglot.parser.apply_index_offset = _marked_index_offset
     Postgres.Parser.LAMBDAS = _LAMBDAS
     Postgres.Parser.FUNCTION_PARSERS = _FUNCTION_PARSERS
     if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:

@@ -5532,6 +5532,57 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select max((enum_range(null, ce))[1]) from {t}',
         "drop table {t}", "drop type {t}_mood",
     ],
+    # a subscript inside another subscripted expression was read 0-based (sqlglot had typed
+    # it while typing the outer one): (array[(array[10,20])[1], 5])[1] was NULL
+    "nested subscripts": [
+        "select (array_prepend((array[10,20])[2], array[1]))[1] as a, (array[(array[10,20])[1], 5])[1] as b",
+        "select (string_to_array((array['a,b','c'])[1], ','))[2] as c",
+        "select (array[(array[10,20])[2], (array[30,40])[1]])[2] as d, ((array[1,2,3])[2:3])[1] as e",
+    ],
+    # enum values through scalar subqueries, min / max and enum_range's elements kept the
+    # labels' order (they sorted and compared as text); an enum stored into a time or
+    # jsonb column was taken (42804 in PostgreSQL; into text it is its label)
+    "enum values through subqueries and aggregates": [
+        "create type {t}_mood as enum ('sad', 'ok', 'happy')",
+        "create table {t} (id int, ce {t}_mood, tm time, tx text, j jsonb)",
+        "insert into {t} (id, ce) values (1, 'ok'), (2, 'happy'), (3, 'sad'), (4, null), (5, 'ok')",
+        "select max((select min(f2.ce) from {t} f2 where f2.id <> {t}.id)) as v from {t}",
+        "select max((select max(f2.ce) from {t} f2 where f2.id <> {t}.id)) as v from {t}",
+        "select max((enum_range((enum_range('ok'::{t}_mood, ce))[1], ce))[1]) as v from {t}",
+        "select (select max(f2.ce) from {t} f2 where f2.id <> {t}.id) as g, count(*) as n from {t} group by 1 "
+        "order by 1 desc",
+        "select id, dense_rank() over (order by (select min(f2.ce) from {t} f2 where f2.id <> {t}.id), id) as w "
+        "from {t} order by id",
+        "select (enum_range((enum_range('ok'::{t}_mood, ce))[1], ce))[1] as v from {t} order by id",
+        "update {t} set tm = case when id > 0 then (enum_range(null::{t}_mood))[4] else ce end",
+        "update {t} set j = ce where false", "update {t} set tx = ce where id = 1",
+        "select id, tx from {t} order by id", "drop table {t}", "drop type {t}_mood",
+    ],
+    # A VALUES column of numeric literals of different display scales showed each as the
+    # number SQLite held (1.5 for 1.50, 0 for 0.000): such a column is each row's text now,
+    # compared, sorted, grouped and computed on by value (numerics computed in a VALUES list,
+    # sqrt(2.0) beside 0.000, are still doubles)
+    "VALUES numerics keep each row's scale": [
+        'select x from (values (1.50), (2.5), (0.000)) v(x)',
+        'select x from (values (1.50), (2.5), (0.000)) v(x) order by 1',
+        'select x from (values (1.50), (2.5), (0.000)) v(x) where x = 1.5',
+        'select x from (values (1.50), (2.5), (0.000)) v(x) where x > 1 order by x desc',
+        'select x * 2, x + 1, -x from (values (1.50), (2.5), (0.000)) v(x) order by 1',
+        'select sum(x), avg(x), max(x), min(x), count(distinct x) from (values (1.50), (2.5), (0.000), (1.5)) v(x)',
+        'select distinct x from (values (1.50), (2.5), (1.5)) v(x) order by 1',
+        'select x, count(*) from (values (1.50), (2.5), (1.5)) v(x) group by x order by 1',
+        'select column1, column2 from (values (1, 9.99), (2, 19.5), (3, 10.00)) t order by 1',
+        'with p(id, price) as (values (1, 9.99), (2, 19.5), (3, 10.00)) '
+        'select id, price, price * 3 from p order by price',
+        'select x::int, x::text, x::float8 from (values (1.50), (2.5), (-0.50)) v(x)',
+        'select a.x, b.x from (values (1.50), (2.5)) a(x) join (values (1.5), (2.50)) b(x) on a.x = b.x order by 1',
+        'select x in (1.5, 2), x between 1 and 2 from (values (1.50), (2.5), (null)) v(x)',
+        'create table {t} (id int, n numeric(6,2), i int, t text)',
+        'insert into {t} select * from (values (1, 1.5, 2.5, 1.50), (2, 2.125, 3.5, 2.5)) v(a, b, c, d)',
+        'select * from {t} order by id',
+        'drop table {t}',
+        'select x from (values (-1.50), (2), (1e3)) v(x) order by x',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
