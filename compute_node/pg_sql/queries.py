@@ -4829,6 +4829,20 @@ _WIDER_NUMBERS[pgtypes.INT2] = _WIDER_NUMBERS[pgtypes.INT2] | {pgtypes.INT4, pgt
 _WIDER_NUMBERS[pgtypes.INT4] = _WIDER_NUMBERS[pgtypes.INT4] | {pgtypes.INT8}
 
 
+_INT_OIDS = {"int2": pgtypes.INT2, "int4": pgtypes.INT4, "int8": pgtypes.INT8}
+
+
+def _term_oids(term: exp.Expression) -> tuple[int | None, ...]:
+    """A recursive query term's column types, an integer expression's width among them
+    (`-(0 * -13)` is an int4, array_position(...) too)."""
+    oids = _column_oids(term)
+    first = _first_branch(term) if not isinstance(term, exp.Select) else term
+    if not isinstance(first, exp.Select) or len(first.expressions) != len(oids):
+        return oids
+    return tuple(o if o is not None or exprtypes.kind(e.unalias()) != "int" else
+                 _INT_OIDS.get(exprtypes.int_width(e.unalias())) for o, e in zip(oids, first.expressions))
+
+
 def _check_recursive_types(tree: exp.Expression) -> None:
     """42804, as PostgreSQL, for a recursive query whose recursive term would widen a
     column's number type (an integer column to a wider one, numeric or a float, numeric
@@ -4838,7 +4852,7 @@ def _check_recursive_types(tree: exp.Expression) -> None:
     for cte in tree.find_all(exp.CTE):
         if exprtypes.recursive_references(cte):
             body = cte.this
-            left, right = _column_oids(body.this), _column_oids(body.expression)
+            left, right = _term_oids(body.this), _term_oids(body.expression)
             for i, (lo, ro) in enumerate(zip(left, right), start=1):
                 if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
@@ -4951,8 +4965,9 @@ def _values_numerics_as_text(tree: exp.Expression) -> None:
     (2.5), (0.000)): each row is PostgreSQL's text of its number, of TEXT affinity under
     the pg_numeric collation, as a numeric column without a precision stores it, so each
     row shows its own scale and still compares, sorts and groups by value (as a number,
-    SQLite would show 1.5, 2.5 and 0). Run on the translated statement: its VALUES cells
-    are SQLite literals by then."""
+    SQLite would show 1.5, 2.5 and 0); a quotient, sqrt, ln ... among them is its exact
+    text (set_operations.shown_twin). Run on the translated statement: its VALUES cells
+    are SQLite literals and calls by then."""
     for values in tree.find_all(exp.Values):
         if isinstance(values.parent, exp.Insert):
             continue  # (stored through the column's own conversion)
@@ -4961,16 +4976,17 @@ def _values_numerics_as_text(tree: exp.Expression) -> None:
         for i in range(width):
             cells = [r.expressions[i] for r in rows if i < len(r.expressions)]
             texts = [_values_number_text(c) for c in cells]
-            if any(t is None for t in texts) or all(t == "" for t in texts):
+            twins = [set_operations.shown_twin(c) if t is None else None for c, t in zip(cells, texts)]
+            if any(t is None and w is None for t, w in zip(texts, twins)) or all(t == "" for t in texts):
                 continue
             scales = {exprtypes.decimal_scale(t) for t in texts if t}
-            if len(scales) < 2:
+            if len(scales) < 2 and not any(twins):
                 continue  # (one scale: the column's, column_scales shows it)
-            for cell, text in zip(cells, texts):
-                if text:
-                    cell.replace(exp.Collate(
-                        this=exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build("TEXT")),
-                        expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)))
+            for cell, text, twin in zip(cells, texts, twins):
+                if text != "":
+                    shown = twin if twin is not None else exp.Literal.string(text)
+                    cell.replace(exp.Collate(this=exp.Cast(this=shown, to=exp.DataType.build("TEXT")),
+                                             expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)))
 
 
 def _values_number_text(cell: exp.Expression) -> str | None:

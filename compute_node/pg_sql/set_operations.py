@@ -121,7 +121,7 @@ def _own_scale_node(e: exp.Expression) -> exp.Expression:
     return inner
 
 
-def _shown_twin(item: exp.Expression) -> exp.Expression | None:
+def shown_twin(item: exp.Expression) -> exp.Expression | None:
     """A translated average, sum, quotient, ln / log / exp / sqrt / power or quotient's text
     read as a number, as its exact text: pg_numeric_avg / pg_numeric_sum(x, 'n...') and
     pg_numeric_math(f, 'n', ...) as 't...' (under OVER too),
@@ -131,7 +131,7 @@ def _shown_twin(item: exp.Expression) -> exp.Expression | None:
     if isinstance(inner, exp.Collate):  # (shown and compared by value already: the text under its collation)
         inner = inner.this
     if isinstance(inner, exp.Window) and isinstance(inner.this, exp.Anonymous):  # sum(x) OVER (...)
-        twin = _shown_twin(inner.this)
+        twin = shown_twin(inner.this)
         if twin is None:
             return None
         window = inner.copy()
@@ -254,7 +254,7 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
         items += [exp.alias_(exp.Literal.number(sc), _SCALE.format(i + 1)) for i, sc in sorted(scales.items())]
         for i in sorted(texted):
             value = b.expressions[i]
-            text = _shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
+            text = shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
                 this="pg_with_scale", expressions=[value.unalias().copy(), exp.Literal.number(scales[i])])
             assert text is not None, "plan() marks only averages, sums and quotients, which translate so"
             items.append(exp.alias_(text, _TEXT.format(i + 1)))

@@ -5583,6 +5583,25 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'drop table {t}',
         'select x from (values (-1.50), (2), (1e3)) v(x) order by x',
     ],
+    # a recursive term wider than an integer expression of the first term (-(0 * -13),
+    # array_position(...): int4) answered; numerics computed in a VALUES list beside
+    # literals (sqrt(2.0), 1.0 / 3) were doubles
+    "recursive integer widths and computed VALUES numerics": [
+        'with recursive w(n, v) as (select 1, (-(0 * (-13))) union all select w.n + 1, 3000000000 from w '
+        'where w.n < 3) select n, v from w order by n',
+        "with recursive w(n, v) as (select 1, array_position('{1,NULL,3}'::int[], 3) union all select w.n + "
+        "1, 3000000000 from w where w.n < 3) select n, v from w order by n",
+        'with recursive w(n, v) as (select 1, 2 * 3 union all select w.n + 1, v * 2 from w where w.n < 3) '
+        'select n, v from w order by n',
+        "with recursive w(n, v) as (select 1, length('ab') union all select w.n + 1, v + 1 from w where w.n "
+        "< 3) select n, v from w order by n",
+        'with recursive w(n) as (select 1 union all select n + 1 from w where n < 3) select n from w',
+        'select x from (values (sqrt(2.0)), (0.000)) v(x)',
+        "select x from (values (sqrt(((-2.5) + '3.14159'::numeric))), ((-2.5)), (0.000), "
+        "('3.14159'::numeric)) v(x) order by 1 asc",
+        'select x from (values (1.0 / 3), (0.50)) v(x)',
+        'select x from (values (1.0 / 3), (0.50)) v(x) where x > 0.4',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
