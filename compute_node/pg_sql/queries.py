@@ -2496,7 +2496,8 @@ def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
         return next((t for t in (_enum_token(a, depth + 1) for a in e.expressions) if t), None)
     if isinstance(e, (exp.Min, exp.Max)):  # min / max of an enum: its labels' order
         return _enum_token(e.this, depth + 1)
-    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
+    if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1 and \
+            not e.alias and not isinstance(e.parent, (exp.From, exp.Join, exp.Lateral, exp.Union, exp.In)):
         return _enum_token(e.this.expressions[0].unalias(), depth + 1)  # a scalar subquery's value
     if isinstance(e, (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)):
         return next((t for t in (_enum_token(b, depth + 1) for b in exprtypes.value_branches(e)) if t), None)
@@ -4245,6 +4246,12 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
             values.stored(text, decl)
         except values.InputError as err:
             raise SqlError(str(err), err.sqlstate) from None
+    if oid == pgtypes.BYTEA and isinstance(inner, exp.Literal) and inner.is_string:
+        # read as bytea here: as text, '42' would meet the column's numeric affinity (the integer 42)
+        try:
+            return exp.Anonymous(this="unhex", expressions=[exp.Literal.string(values.parse_bytea(inner.this).hex())])
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
     if number is not None and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
         inner = exp.Literal.string(_numeric_literal_text(number))  # a number stored as its text
     if isinstance(inner, exp.Literal) and inner.is_string and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
@@ -5508,7 +5515,8 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     table with an integer column, or (UPDATE) a numeric or float column on the right of
     SET there; a NULL or missing rowid primary key; true/false into a table with other
     types; a number into a column that is not a number; a string into a varchar(n) or
-    char(n); a function call's value (its type decides). Unknown tables say yes."""
+    char(n) or a table with a bytea column; a function call's value (its type decides).
+    Unknown tables say yes."""
     cat = schema.current()
     if cat is None:
         return False
@@ -5529,6 +5537,8 @@ def _stores_need_parser(scan: str, word: str) -> bool:
                                  [c.strip().strip('"').lower() for c in listed.group(1).split(",")]):
             return True
     kinds = {exprtypes.decl_kind(d) for _n, d in cols}
+    if "bytea" in kinds and "''" in scan:
+        return True  # a string into a bytea column is read as bytea ('42' would meet its numeric affinity)
     if "int" in kinds and (bool(_FRACTION.search(scan)) or (word == "update" and bool(kinds & {"num", "float"}))):
         return True
     if _BOOLEAN_WORD.search(scan) and kinds != {"bool"}:

@@ -5602,6 +5602,41 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select x from (values (1.0 / 3), (0.50)) v(x)',
         'select x from (values (1.0 / 3), (0.50)) v(x) where x > 0.4',
     ],
+    # an enum column read through a one-row LATERAL subquery was a syntax error (its
+    # collation put on the FROM subquery)
+    "enum columns through LATERAL and subqueries": [
+        "create type {t}_mood as enum ('sad', 'ok', 'happy')", "create table {t} (id int, ce {t}_mood)",
+        "insert into {t} values (1, 'ok'), (2, 'happy'), (3, 'sad'), (4, null), (5, 'ok')",
+        'select f.id, l.v from {t} f, lateral (select ce as v) l order by f.id',
+        "select f.id, l.v from {t} f, lateral (select coalesce(ce, 'ok') as v) l order by f.id",
+        'select id from {t} where ce in (select ce from {t} where id = 1) order by id',
+        "select (select ce from {t} where id = 2) > 'ok'",
+        'select * from (select ce from {t}) s order by ce',
+        "select ce from {t} union select 'ok' order by 1",
+        'select max((select max(f2.ce) from {t} f2 where f2.id <> {t}.id)) as v from {t}',
+        "drop table {t}", "drop type {t}_mood",
+    ],
+    # a string of digits stored into a bytea column ('42') met the column's numeric
+    # affinity and was refused as an integer (42804); it is read as bytea while planning
+    "string literals into bytea columns": [
+        'create table {t} (id int, b bytea, u uuid, j jsonb)',
+        "insert into {t} (id, b) values (1, '42')",
+        "insert into {t} (id, b) select 2, '42'",
+        "insert into {t} (id, b) select 3, 'abc'",
+        "insert into {t} (id, u) select 4, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
+        "insert into {t} (id, j) select 5, '42'",
+        'insert into {t} (id, j) select 6, \'{"a": 1}\'',
+        "update {t} set b = '7' where id = 1",
+        'select id, b, u, j from {t} order by id',
+        'drop table {t}',
+        'create table {t} (id int, b bytea)',
+        "insert into {t} values (1, '\\x41'), (2, 'a\\\\b'), (3, ''), (4, '0042')",
+        "insert into {t} (id, b) values (5, '\\xzz')",
+        "insert into {t} (id, b) select 6, '\\x4142' returning *",
+        "insert into {t} values (7, '42') on conflict do nothing returning b",
+        'select id, b, length(b) from {t} order by id',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
