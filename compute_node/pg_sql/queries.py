@@ -998,7 +998,9 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             raise SqlError(f"{label} could not convert type {second} to {first}", "42846")
         raise SqlError(f"{label} types {first} and {second} cannot be matched", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and (exprtypes.operand_kind(node.this) == "unknown" or
-                                                      isinstance(node.this, exp.Null)):
+                                                      isinstance(node.this, exp.Null)) and not (
+            isinstance(node, (exp.Lag, exp.Lead)) and node.args.get("default") is not None):
+        # (lag / lead with a default are anycompatible: two untyped literals resolve to text)
         raise SqlError("could not determine polymorphic type because input has type unknown", "42804")
     if isinstance(node, _VALUE_WINDOW_FUNCTIONS) and exprtypes.kind(node.this) == "num" and \
             isinstance(node.parent, exp.Window) and _result_column(node.parent):
@@ -2264,7 +2266,7 @@ def _refuse_full_join_conditions(tree: exp.Expression) -> None:
         right = join.this.alias_or_name.lower()
         conjuncts = [c.unnest() for c in (on.unnest().flatten() if isinstance(on.unnest(), exp.And) else [on])]
         tables = [col.table.lower() for col in on.find_all(exp.Column)]
-        if not tables and constant_folding.is_constant(on.unnest()):
+        if not tables and constant_folding.is_constant(on.unnest()) or tables and not _folded_columns(on):
             continue  # (folded while planning: no join condition is left to run)
         if "" in tables:
             continue
@@ -2281,13 +2283,20 @@ def _joins_sides(c: exp.Expression, right: str) -> bool:
     return all(sides) and {right} in sides and any(right not in s for s in sides)
 
 
+_STRICT_OPERATORS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Add, exp.Sub, exp.Mul, exp.Div)
+
+
 def _folded_columns(e: exp.Expression) -> list[exp.Column]:
     """The columns of `e` that PostgreSQL's constant folding leaves: none after a COALESCE
-    argument that is a constant other than NULL."""
+    argument that is a constant other than NULL, none under a comparison or arithmetic
+    with a NULL constant operand (it folds to NULL)."""
     out = []
     for col in e.find_all(exp.Column):
         child, parent = col, col.parent
         while parent is not None and parent is not e.parent:
+            if isinstance(parent, _STRICT_OPERATORS) and any(
+                    _null_constant(x) for x in (parent.this, parent.expression) if x is not None):
+                break  # NULL = b.x is NULL (a strict operator of a NULL constant folds to NULL)
             if isinstance(parent, exp.Coalesce):
                 args = [parent.this, *parent.expressions]
                 at = next((i for i, a in enumerate(args) if a is child), 0)
@@ -3266,14 +3275,15 @@ def _interval_literals(pg_sql: str) -> str:
     return "".join(out)
 
 
-_COMMA_PARAM = re.compile(r",(?=\$\d)")
+_COMMA_PARAM = re.compile(r"(?<=[,\[:])(?=\$\d)")
 
 
 def _space_params(pg_sql: str) -> str:
-    """`$1,$2` -> `$1, $2`: sqlglot's tokenizer reads `$1,$` as a dollar quote."""
-    if ",$" not in pg_sql:
+    """`$1,$2` -> `$1, $2` (and `a[$1]`, `a[$1:$2]`): sqlglot's tokenizer reads `$1,$`,
+    `$1)[$` or `$1:$` as a dollar quote."""
+    if ",$" not in pg_sql and "[$" not in pg_sql and ":$" not in pg_sql:
         return pg_sql
-    return "".join(_COMMA_PARAM.sub(", ", pg_sql[s:e]) if k == "code" else pg_sql[s:e]
+    return "".join(_COMMA_PARAM.sub(" ", pg_sql[s:e]) if k == "code" else pg_sql[s:e]
                    for k, s, e in segments(pg_sql))
 
 

@@ -5637,6 +5637,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select id, b, length(b) from {t} order by id',
         'drop table {t}',
     ],
+    # a parameter as a subscript after another parameter ((array['a', $1])[$2], a[$1:$2])
+    # was a syntax error: sqlglot's tokenizer read `$1])[$` as a dollar quote; lag / lead
+    # with a default of two untyped literals are text (42804 before); a FULL JOIN on a
+    # comparison with a NULL constant is a join (PostgreSQL folds it to NULL)
+    "parameters as subscripts, untyped lag defaults, NULL-folded FULL JOINs": [
+        ("select (array['a', %s])[%s] as v", ("x", 2)), ("select (array[%s, %s])[%s:%s] as v", (1, 2, 1, 2)),
+        ("select (string_to_array(%s, ','))[%s] as v", ("a,b", 2)),
+        "select lag('x', 1, 'y') over () as v", "select lead('x') over () as v",
+        "create table {t} (id int, ts timestamp)", "insert into {t} values (1, '2024-01-01'), (2, null)",
+        "select count(*) from {t} a full join {t} b on (null::timestamp) = (b.ts)",
+        "select count(*) from {t} a full join {t} b on make_timestamp(2024, 12, 31, 0, 0, 0) <> "
+        "coalesce(timestamp '2024-02-29 23:59:59.999', b.ts)",
+        "select count(*) from {t} a full join {t} b on a.id < b.id", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
