@@ -20,6 +20,7 @@ import itertools
 
 from sqlglot import exp
 
+from compute_node.pg_sql import exprtypes
 from sixfold.errors import SqlError
 
 GROUPING_SETS_MAX = 64  # branches one GROUP BY may expand to (CUBE of 6 columns)
@@ -199,8 +200,11 @@ def _nulled(e: exp.Expression, gone: set[str], kept: _Set) -> exp.Expression:
         if any(n.meta.get(_KEPT) for n in _ancestors(node)):
             return node
         if isinstance(node, exp.Grouping):
-            for arg in node.expressions:  # ($1 is one where the grouping expression is $1 itself, not $2)
-                if _key(arg) not in kept_keys | gone:
+            for arg in node.expressions:  # ($1 is one where the grouping expression is $1 itself, not $2,
+                # and its type is declared: an untyped one is coerced apart at each place it stands)
+                untyped = any(exprtypes.parameter_number(p) is not None and not exprtypes.parameter_oid(p)
+                              for p in arg.find_all(exp.Parameter, exp.Placeholder, exp.Var))
+                if untyped or _key(arg) not in kept_keys | gone:
                     raise SqlError("arguments to GROUPING must be grouping expressions of the associated query "
                                    "level", "42803")
             bits = 0

@@ -2513,6 +2513,9 @@ def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
     return None
 
 
+enum_token = _enum_token  # (table_as.py: a CREATE TABLE AS column of an enum type)
+
+
 def _check_enum_literals_of(token: str, args: list[exp.Expression]) -> None:
     """String literals among an enum function's arguments read as the enum type (22P02)."""
     for a in args:

@@ -74,6 +74,12 @@ def _decl(e: exp.Expression, name: str, known_oid: int | None, matview: bool) ->
         decl = exprtypes.column_decl(inner)
         if decl is not None:
             return "numeric" if pgtypes.is_numeric_text(decl) else decl
+    from compute_node.pg_sql import enums
+    from compute_node.pg_sql.queries import enum_token
+
+    token = enum_token(inner)
+    if token is not None:
+        return enums.decode(token)[0]  # an enum expression's column is of its type
     oid = exprtypes.oid(inner) or known_oid
     if oid is None and (exprtypes.kind(inner) == "unknown" or isinstance(inner, exp.Null)):
         return "text"  # PostgreSQL makes an untyped literal's column text

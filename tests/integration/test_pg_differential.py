@@ -5651,6 +5651,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "coalesce(timestamp '2024-02-29 23:59:59.999', b.ts)",
         "select count(*) from {t} a full join {t} b on a.id < b.id", "drop table {t}",
     ],
+    # CREATE TABLE AS of an enum expression (coalesce(m, 'ok'), a cast, greatest) was
+    # refused (0A000, its type not told); GROUPING($1) of an untyped parameter is 42803 (it
+    # is coerced apart where it stands; a typed one is its own grouping expression)
+    "CREATE TABLE AS of enum expressions, GROUPING of an untyped parameter": [
+        "create type {t}_m as enum ('sad', 'ok', 'happy')",
+        'create table {t} (id int, m {t}_m)',
+        "insert into {t} values (1, 'ok'), (2, 'happy'), (3, 'sad'), (4, null)",
+        "create table {t}2 as select id, m, coalesce(m, 'ok') as c, 'happy'::{t}_m as h, greatest(m, 'ok') as g "
+        "from {t}",
+        'select id, m, c, h, g from {t}2 order by c, id',
+        "select id from {t}2 where c > 'ok' order by id",
+        "insert into {t}2 (id, c) values (9, 'bad')",
+        'drop table {t}2',
+        'drop table {t}',
+        'drop type {t}_m',
+        ("select grouping(%(a)s) as g, %(a)s as k, count(*) from (values (1), (2)) v(x) group by rollup (%(a)s)",
+         {"a": ""}),
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
