@@ -1107,7 +1107,7 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
             node.this, node.args["decimals"], exp.Literal.string(name), _shown_mode(node)]))
     if type(node) in _UNARY_NUMERIC and node.args.get("decimals") is None and (
             _computed_numeric(node.this) or type(node) is not exp.Abs and exprtypes.kind(node.this) == "num"
-            and _shown(node) and (not _compared(node) or _grouped(node))):
+            and _shown_as_text(node)):
         # (shown, floor/ceil/round/trunc of a numeric has scale 0: 2, where SQLite's float says 2.0)
         return _numeric_result(node, exp.Anonymous(this="pg_numeric_unary", expressions=[
             exp.Literal.string(_UNARY_NUMERIC[type(node)]), node.this, _shown_mode(node)]))
@@ -1989,9 +1989,15 @@ def _grouped(node: exp.Expression) -> bool:
     return _shown(node) and _compared(node) and not _in_sorted_set_result(node)
 
 
+def _shown_as_text(node: exp.Expression) -> bool:
+    """Whether a numeric result at `node` is its exact text (shown and not compared, or
+    _grouped), not a number."""
+    return _shown(node) and not _compared(node) or _grouped(node)
+
+
 def _shown_mode(node: exp.Expression) -> exp.Expression:
     """'t' when a numeric result at `node` is shown as text, 'n' when it stays a number."""
-    return exp.Literal.string("t" if _shown(node) and not _compared(node) or _grouped(node) else "n")
+    return exp.Literal.string("t" if _shown_as_text(node) else "n")
 
 
 def _numeric_result(node: exp.Expression, call: exp.Expression) -> exp.Expression:
@@ -2266,7 +2272,7 @@ def _refuse_full_join_conditions(tree: exp.Expression) -> None:
         right = join.this.alias_or_name.lower()
         conjuncts = [c.unnest() for c in (on.unnest().flatten() if isinstance(on.unnest(), exp.And) else [on])]
         tables = [col.table.lower() for col in on.find_all(exp.Column)]
-        if not tables and constant_folding.is_constant(on.unnest()) or tables and not _folded_columns(on):
+        if not _folded_columns(on) and (tables or constant_folding.is_constant(on.unnest())):
             continue  # (folded while planning: no join condition is left to run)
         if "" in tables:
             continue
@@ -3278,15 +3284,15 @@ def _interval_literals(pg_sql: str) -> str:
     return "".join(out)
 
 
-_COMMA_PARAM = re.compile(r"(?<=[,\[:])(?=\$\d)")
+_PACKED_PARAM = re.compile(r"(?<=[,\[:])(?=\$\d)")
 
 
 def _space_params(pg_sql: str) -> str:
     """`$1,$2` -> `$1, $2` (and `a[$1]`, `a[$1:$2]`): sqlglot's tokenizer reads `$1,$`,
     `$1)[$` or `$1:$` as a dollar quote."""
-    if ",$" not in pg_sql and "[$" not in pg_sql and ":$" not in pg_sql:
+    if _PACKED_PARAM.search(pg_sql) is None:
         return pg_sql
-    return "".join(_COMMA_PARAM.sub(" ", pg_sql[s:e]) if k == "code" else pg_sql[s:e]
+    return "".join(_PACKED_PARAM.sub(" ", pg_sql[s:e]) if k == "code" else pg_sql[s:e]
                    for k, s, e in segments(pg_sql))
 
 
@@ -4260,11 +4266,7 @@ def _check_stored_constant(inner: exp.Expression, table: str, column: str, oid: 
         except values.InputError as err:
             raise SqlError(str(err), err.sqlstate) from None
     if oid == pgtypes.BYTEA and isinstance(inner, exp.Literal) and inner.is_string:
-        # read as bytea here: as text, '42' would meet the column's numeric affinity (the integer 42)
-        try:
-            return exp.Anonymous(this="unhex", expressions=[exp.Literal.string(values.parse_bytea(inner.this).hex())])
-        except values.InputError as err:
-            raise SqlError(str(err), err.sqlstate) from None
+        return _as_kind(inner, "bytea")  # (as text, '42' would meet the column's numeric affinity: 42)
     if number is not None and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
         inner = exp.Literal.string(_numeric_literal_text(number))  # a number stored as its text
     if isinstance(inner, exp.Literal) and inner.is_string and oid in (pgtypes.VARCHAR, pgtypes.BPCHAR):
@@ -4336,10 +4338,8 @@ def _check_enum_assignment(inner: exp.Expression, table: str, column: str) -> No
         return
     value_token = _enum_token(inner)
     if value_token is not None:
-        target = enums.column_token(table, column)
-        decl = next((d for n, d in (schema.current().columns(table) or ()) if n.lower() == column.lower()), None) \
-            if schema.current() is not None else None
-        if target is None and decl is not None and exprtypes.decl_kind(decl) not in ("text", ""):
+        decl = schema.column_type(table, column)
+        if enums.token_of_type(decl) is None and decl is not None and exprtypes.decl_kind(decl) not in ("text", ""):
             shown = pgtypes.REGTYPE_NAMES.get(pgtypes.column_oid(decl, None), decl)
             raise SqlError(f'column "{column}" is of type {shown} but expression is of type '
                            f"{enums.decode(value_token)[0]}", "42804")
@@ -4842,11 +4842,10 @@ def _check_set_operation_order(tree: exp.Expression) -> None:
                            "used, not expressions or functions", "0A000")
 
 
-_WIDER_NUMBERS = {**dict.fromkeys((pgtypes.INT2, pgtypes.INT4, pgtypes.INT8),
-                                  {pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8}),
+_WIDER_NUMBERS = {pgtypes.INT2: {pgtypes.INT4, pgtypes.INT8, pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8},
+                  pgtypes.INT4: {pgtypes.INT8, pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8},
+                  pgtypes.INT8: {pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8},
                   pgtypes.NUMERIC: {pgtypes.FLOAT4, pgtypes.FLOAT8}, pgtypes.FLOAT4: {pgtypes.FLOAT8}}
-_WIDER_NUMBERS[pgtypes.INT2] = _WIDER_NUMBERS[pgtypes.INT2] | {pgtypes.INT4, pgtypes.INT8}
-_WIDER_NUMBERS[pgtypes.INT4] = _WIDER_NUMBERS[pgtypes.INT4] | {pgtypes.INT8}
 
 
 _INT_OIDS = {"int2": pgtypes.INT2, "int4": pgtypes.INT4, "int8": pgtypes.INT8}

@@ -20,6 +20,7 @@ import calendar
 import math
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -229,26 +230,29 @@ class _EndOfDay(dt.time):
     def hour(self) -> int:
         return 24
 
+    def _compared(self, other, op):
+        return op(time_us(self), time_us(other)) if isinstance(other, dt.time) else NotImplemented
+
     def __eq__(self, other):
-        return isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.eq)
 
     def __ne__(self, other):
-        return not isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.ne)
 
     def __lt__(self, other):
-        return False if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.lt)
 
     def __le__(self, other):
-        return isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.le)
 
     def __gt__(self, other):
-        return not isinstance(other, _EndOfDay) if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.gt)
 
     def __ge__(self, other):
-        return True if isinstance(other, dt.time) else NotImplemented
+        return self._compared(other, operator.ge)
 
     def __hash__(self):
-        return hash((24, 0, 0, 0))
+        return hash(time_us(self))
 
     def __repr__(self):
         return "END_OF_DAY"
@@ -338,7 +342,7 @@ def _timetz_key(text: str) -> tuple:
     m = _TIMETZ_OFFSET.match(shown)
     clock = parse_time(m.group(1))
     offset_s = (1 if m.group(2) == "+" else -1) * (int(m.group(3)) * 3600 + int(m.group(4) or 0) * 60)
-    micros = ((clock.hour * 60 + clock.minute) * 60 + clock.second) * 1_000_000 + clock.microsecond
+    micros = time_us(clock)
     return (0, micros - offset_s * 1_000_000, -offset_s, "")
 
 

@@ -246,7 +246,7 @@ def pg_time_key(value, kind):
     if kind == "date":
         return (v - dt.date(1970, 1, 1)).days * US_PER_DAY
     if kind == "time":
-        return ((v.hour * 60 + v.minute) * 60 + v.second) * US_PER_S + v.microsecond
+        return temporal.time_us(v)
     return (v.replace(tzinfo=None) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
 
 

@@ -751,7 +751,7 @@ def _bin_time(v) -> bytes:
     from compute_node.pg_sql import temporal
 
     t = temporal.parse_time(str(v))
-    return struct.pack(">q", ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond)
+    return struct.pack(">q", temporal.time_us(t))
 
 
 def _bin_interval(v) -> bytes:
