@@ -601,9 +601,9 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return None
     if isinstance(e, exp.StringToArray):
         return "text"
-    promoted = promoted_array_kind(e)
-    if promoted is not None:
-        return promoted
+    joined = joined_element_kind(e)
+    if joined is not None:
+        return joined
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return array_element_kind(e.this.expressions[0].unalias())  # a scalar subquery: its column's
     if isinstance(e, exp.ArrayAgg):  # array_agg(x [ORDER BY ...]): x's
@@ -630,10 +630,12 @@ def array_element_kind(e: exp.Expression) -> str | None:
     if isinstance(e, exp.Array) and e.expressions:
         kinds = {kind(x) for x in e.expressions if not _null(x)}
         widths = {int_width(x) for x in e.expressions if not _null(x)}
-        if kinds == {"int"} and len(widths) == 1 and "" not in widths:
-            return widths.pop()
+        if kinds == {"int"} and "" not in widths:  # ARRAY[1, 3000000000] is bigint[]
+            return max(widths, key=_NUMBER_ELEMENTS.index)
         if kinds == {"float"} and all(oid(x) == t.FLOAT4 for x in e.expressions if not _null(x)):
             return "float4"
+        if kinds <= {"text", "unknown"} and "text" in kinds:  # ARRAY[v] of a varchar v is varchar[]
+            return "varchar" if all(_varchar(x) for x in e.expressions if kind(x) == "text") else "text"
         return {frozenset({"bool"}): "bool", frozenset({"text"}): "text", frozenset({"unknown"}): "text",
                 frozenset({"text", "unknown"}): "text", frozenset({"float"}): "float8", frozenset({"num"}): "numeric",
                 frozenset({"num", "int"}): "numeric"}.get(frozenset(kinds))
@@ -653,6 +655,50 @@ def _value_element_kind(e: exp.Expression) -> str | None:
     if k == "float":
         return "float4" if oid(e) == t.FLOAT4 else "float8"
     return "numeric" if k == "num" else None
+
+
+def _varchar(e: exp.Expression) -> bool:
+    """A varchar value: a varchar column, or a cast to varchar."""
+    e = e.unnest()
+    if isinstance(e, exp.Column):
+        decl = column_decl(e)
+        return decl is not None and "[" not in decl and _norm_decl(decl) in ("varchar", "character varying")
+    if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
+        return e.args["to"].this == exp.DataType.Type.VARCHAR
+    return False
+
+
+def _joined_parts(e: exp.Expression) -> list[exp.Expression] | None:
+    """The arrays and values an anycompatiblearray function or operator joins (array_append,
+    array_prepend, array_cat, ||, array_remove, array_replace); None for other forms."""
+    if isinstance(e, (exp.ArrayAppend, exp.ArrayPrepend, exp.ArrayRemove)):
+        return [e.this, e.expression]
+    if isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
+        return [e.this, e.expressions[0]]
+    if isinstance(e, exp.DPipe) and "array" in (kind(e.this), kind(e.expression)):
+        return [e.this, e.expression]
+    if isinstance(e, exp.Anonymous) and e.name.lower() == "array_replace" and len(e.expressions) == 3:
+        return list(e.expressions)
+    return None
+
+
+def joined_element_kind(e: exp.Expression) -> str | None:
+    """The element kind PostgreSQL resolves an anycompatiblearray function's arrays and
+    values to (array_append(int[], bigint) is bigint[], array_replace(smallint[], 1, 2)
+    integer[], int[] || 1.5 numeric[]); None when an argument's kind is not known, which
+    leaves the first array's. NULL and string literals take the others' type."""
+    parts = _joined_parts(e)
+    if parts is None:
+        return None
+    kinds = {_value_element_kind(p) if kind(p) in NUMERIC or kind(p) == "array" else
+             ("varchar" if _varchar(p) else "text") if kind(p) == "text" else None
+             for p in parts if not (isinstance(p.unnest(), exp.Null) or
+                                    isinstance(p.unnest(), exp.Literal) and p.unnest().is_string)}
+    if None in kinds or not kinds:
+        return None
+    if kinds <= set(_NUMBER_ELEMENTS):
+        return max(kinds, key=_NUMBER_ELEMENTS.index)
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def promoted_array_kind(e: exp.Expression) -> str | None:

@@ -1323,10 +1323,29 @@ def _refuse_incomparable(node: exp.Expression) -> None:
         pairs.append((node.this, node.args["query"], "="))  # the subquery's one column
     elif isinstance(node, exp.Between):
         pairs += [(node.this, node.args["low"], ">="), (node.this, node.args["high"], "<=")]
+    elif type(node) in _ARRAY_OPERATORS:
+        pairs.append((node.this, node.expression, _ARRAY_OPERATORS[type(node)]))
     for a, b, symbol in pairs:
-        labels = exprtypes.incomparable(a, b)
+        labels = exprtypes.incomparable(a, b) or _unlike_arrays(a, b)
         if labels is not None:
             raise SqlError(f"operator does not exist: {labels[0]} {symbol} {labels[1]}", "42883")
+
+
+_ARRAY_OPERATORS = {exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@", exp.ArrayOverlaps: "&&"}
+
+
+def _unlike_arrays(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:
+    """(type of a, type of b) when both are arrays of known, different element types:
+    PostgreSQL's array comparisons and @>, <@, && take two arrays of one type (anyarray;
+    integer[] = bigint[] and varchar[] = text[] are 42883: no element is cast)."""
+    from compute_node.pg_sql import arrays
+
+    if exprtypes.kind(a) != "array" or exprtypes.kind(b) != "array":
+        return None
+    ea, eb = exprtypes.array_element_kind(a), exprtypes.array_element_kind(b)
+    if ea is None or eb is None or ea == eb:
+        return None
+    return f"{arrays.ELEMENTS[ea][2]}[]", f"{arrays.ELEMENTS[eb][2]}[]"
 
 
 # Integer arguments PostgreSQL declares int4 (smallint widens to it; bigint, numeric and
@@ -5317,9 +5336,9 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
-    promoted = exprtypes.promoted_array_kind(inner)
-    if promoted is not None:
-        return arrays.ELEMENTS[promoted][1]
+    joined = exprtypes.joined_element_kind(inner)  # array_append(int[], bigint) is bigint[]
+    if joined is not None:
+        return arrays.ELEMENTS[joined][1]
     if isinstance(inner, exp.ArrayAgg):
         element = inner.this.this if isinstance(inner.this, exp.Order) else inner.this
         if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
@@ -5355,7 +5374,7 @@ def _array_oid(e: exp.Expression) -> int | None:
     for arr in e.find_all(exp.Array):
         kinds = {exprtypes.kind(x) for x in arr.expressions if not isinstance(x, exp.Null)}
         if kinds == {"int"}:
-            return arrays.ELEMENTS["int4"][1]
+            return arrays.ELEMENTS[exprtypes.array_element_kind(arr) or "int4"][1]
         if kinds == {"bool"}:
             return arrays.ELEMENTS["bool"][1]
         if kinds == {"float"}:

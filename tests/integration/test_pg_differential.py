@@ -5669,6 +5669,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select grouping(%(a)s) as g, %(a)s as k, count(*) from (values (1), (2)) v(x) group by rollup (%(a)s)",
          {"a": ""}),
     ],
+    # arrays of different element types compared (integer[] = bigint[], varchar[] @> text[])
+    # answered: PostgreSQL's anyarray operators take one array type (42883); the functions
+    # that join arrays and values (array_append, ||, array_replace) widen to a common one
+    "array operators of one element type": [
+        'select array[1, 2] @> array[1::bigint]', 'select array[1, 2] = array[1.5]',
+        'select array[1::bigint] <> array[2::smallint]', 'select array[1, 2] && array[1::bigint]',
+        "select array[1, 2] @> array['a']", 'select array[1.5::float8] = array[1::real]',
+        "select array[1, 2]::int[] = '{1,2}'::bigint[]", "select array[1, 2] @> '{1}'",
+        'select pg_typeof(array[1, 3000000000]), pg_typeof(array_append(array[1], 3::bigint))',
+        'select pg_typeof(array_cat(array[1], array[3::bigint])), pg_typeof(array[1::smallint] || 5)',
+        'select pg_typeof(array_replace(array[1::smallint], 1, 2)), '
+        'pg_typeof(array_remove(array[1::smallint], 1::bigint))',
+        'select array_prepend(3000000000, array[5]) = array[3000000000, 5]',
+        'select array_replace(array_prepend(3000000000, array[5]), 32767::smallint, 1) = array[5]',
+        'select array[1] = (select array_agg(x) from (values (1::bigint)) s(x))',
+        'create table {t} (v varchar(5)[], c varchar(3), t text[], a int[], b bigint)',
+        "insert into {t} values ('{a}', 'a', '{a}', '{1}', 1)",
+        "select v = array['a'] from {t}", 'select v = t from {t}', 'select array[c] = t from {t}',
+        'select array[c] = v from {t}', "select v @> '{a}' from {t}", "select array[c] @> array['a'] from {t}",
+        "select v = array['a'::varchar] from {t}", "select array_append(v, 'b') = v from {t}",
+        'select array_append(t, c) = t from {t}', 'select v || c = v from {t}',
+        'select a = a || b from {t}', 'select a @> array[b] from {t}', 'select a = array_append(a, 2) from {t}',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
