@@ -302,10 +302,15 @@ def _quantified_equal(x, elements: list, equal: bool, every: bool):
 
 
 @_guard
-def pg_array_get(arr, index, kind):
+def pg_array_get(arr, index, kind, bits=None, source=""):
+    """arr[index]. With `bits`, the index is a value to make an integer of first, as
+    PostgreSQL does only when the array is not NULL (its subscripts are skipped then:
+    (NULL::text[])[3000000000] is NULL, not 22003)."""
     elements = _elements(arr)
     if elements is None or index is None:
         return None
+    if bits is not None:
+        index = _subscript(index, source)
     i = int(index)
     if not 1 <= i <= len(elements):
         return None
@@ -313,13 +318,28 @@ def pg_array_get(arr, index, kind):
     return _typed(elements[i - 1], k)
 
 
+def _subscript(value, source: str) -> int:
+    """A subscript's value as PostgreSQL's integer (1.5 is 2, 3000000000 22003)."""
+    from compute_node.pg_sql import int_coercion
+    from compute_node.pg_sql.values import InputError
+
+    try:
+        return int_coercion.to_int(value, 32, source)
+    except InputError as e:
+        raise apsw.SQLError(f"[{e.sqlstate}] {e}") from None
+
+
 @_guard
-def pg_array_slice(arr, lo, has_lo, hi, has_hi):
+def pg_array_slice(arr, lo, has_lo, hi, has_hi, lo_source=None, hi_source=None):
     """arr[lo:hi] (a bound not given: the array's own): the elements between, an empty
-    array when none are; NULL when a given bound is NULL."""
+    array when none are; NULL when a given bound is NULL. With sources, the bounds are
+    values to make integers of first (only when the array is not NULL, as pg_array_get)."""
     elements = _elements(arr)
     if elements is None or has_lo and lo is None or has_hi and hi is None:
         return None
+    if lo_source is not None:
+        lo = _subscript(lo, lo_source) if has_lo else lo
+        hi = _subscript(hi, hi_source) if has_hi else hi
     first = max(int(lo), 1) if has_lo else 1
     last = min(int(hi), len(elements)) if has_hi else len(elements)
     return format_array(elements[first - 1:last] if first <= last else [])
@@ -563,9 +583,11 @@ def register(conn: apsw.Connection) -> None:
     for nargs in (2, 3):
         conn.create_scalar_function("pg_string_to_array", pg_string_to_array, nargs, **det)
     conn.create_scalar_function("pg_array_any", pg_array_any, 2, **det)
-    conn.create_scalar_function("pg_array_get", pg_array_get, 3, **det)
+    for nargs in (3, 5):
+        conn.create_scalar_function("pg_array_get", pg_array_get, nargs, **det)
     conn.create_scalar_function("pg_array_quantified", pg_array_quantified, 4, **det)
-    conn.create_scalar_function("pg_array_slice", pg_array_slice, 5, **det)
+    for nargs in (5, 7):
+        conn.create_scalar_function("pg_array_slice", pg_array_slice, nargs, **det)
     conn.create_scalar_function("pg_array_cmp", pg_array_cmp, 2, **det)
     conn.create_scalar_function("array_length", pg_array_length, 2, **det)
     conn.create_scalar_function("cardinality", pg_cardinality, 1, **det)

@@ -187,6 +187,8 @@ def _truth(value: object) -> object:
 
 # --- reading the tree ------------------------------------------------------------------------
 def _walk(node: exp.Expression, out: list[Step]) -> None:
+    if isinstance(node, exp.Bracket):
+        _subscript_fold(node, out)
     if _constant(node):
         if not _trivial(node):
             out.append(Fold(node.sql("postgres")))
@@ -211,6 +213,26 @@ def _walk(node: exp.Expression, out: list[Step]) -> None:
         return
     for child in node.iter_expressions():
         _walk(child, out)
+
+
+def _subscript_fold(node: exp.Bracket, out: list[Step]) -> None:
+    """A constant subscript's coercion to integer, folded on its own: PostgreSQL skips the
+    subscripts of a NULL array when it reads one, but a constant's coercion is folded
+    first ((NULL::text[])[3000000000] is 22003, (NULL::text[])[ci] NULL)."""
+    from compute_node.pg_sql import sqlglot_fixes
+
+    if len(node.expressions) != 1:
+        return
+    sub = node.expressions[0]
+    for bound in (sub.this, sub.expression) if isinstance(sub, exp.Slice) else (sub,):
+        if bound is None or not _constant(bound) or _kind(bound) not in ("int", "num", "float") or \
+                isinstance(bound, exp.Literal) and not bound.is_string and str(bound.this).lstrip("-").isdigit() \
+                and abs(int(bound.this)) < 1 << 30:
+            continue
+        text = bound.sql("postgres")
+        if bound.meta.get(sqlglot_fixes.INDEX_SHIFTED):  # (sqlglot made it 0-based)
+            text = f"({text}) + 1"
+        out.append(Fold(f"CAST(({text}) AS int4)"))
 
 
 def _steps(node: exp.Expression | None) -> tuple[Step, ...]:

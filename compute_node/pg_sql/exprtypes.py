@@ -611,7 +611,7 @@ def array_element_kind(e: exp.Expression) -> str | None:
         if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
             element = element.expressions[0]
         return _value_element_kind(element) if kind(element) in NUMERIC else None
-    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend)) or is_slice(e):
+    if isinstance(e, (exp.ArrayRemove, exp.ArrayAppend, exp.ArrayPrepend, exp.Nullif)) or is_slice(e):
         return array_element_kind(e.this)
     if isinstance(e, _BRANCHING) or isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
         # coalesce(a, '{}'::text[]), array_cat(a, b): the element kind its arrays agree on

@@ -1323,6 +1323,8 @@ def _refuse_incomparable(node: exp.Expression) -> None:
         pairs.append((node.this, node.args["query"], "="))  # the subquery's one column
     elif isinstance(node, exp.Between):
         pairs += [(node.this, node.args["low"], ">="), (node.this, node.args["high"], "<=")]
+    elif isinstance(node, exp.Nullif):  # nullif(a, b) compares them with =
+        pairs.append((node.this, node.expression, "="))
     elif type(node) in _ARRAY_OPERATORS:
         pairs.append((node.this, node.expression, _ARRAY_OPERATORS[type(node)]))
     for a, b, symbol in pairs:
@@ -2353,10 +2355,11 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         return exp.Anonymous(this="array_append", expressions=[node.this, _element_value(node.expression)])
     if exprtypes.is_slice(node):
         bounds = []  # a[lo:hi], a[lo:], a[:hi] (sqlglot leaves a slice's bounds as written)
+        sources = []  # (made integers by pg_array_slice, and only when the array is not NULL)
         for b in (node.expressions[0].this, node.expressions[0].expression):
-            bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [
-                to_int_call(b, 32, _int_source(b)), exp.Literal.number(1)]
-        return exp.Anonymous(this="pg_array_slice", expressions=[node.this, *bounds])
+            bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [b, exp.Literal.number(1)]
+            sources.append(exp.Literal.string("" if b is None else _int_source(b)))
+        return exp.Anonymous(this="pg_array_slice", expressions=[node.this, *bounds, *sources])
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         idx = node.expressions[0]  # sqlglot may have made PostgreSQL's 1-based subscript 0-based
         if node.meta.get(_ZERO_BASED) is False:
@@ -2365,8 +2368,9 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             one_based = exp.Literal.number(int(idx.this) + 1)
         else:
             one_based = exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
-        if not (isinstance(one_based, exp.Literal) and not one_based.is_string and
-                str(one_based.this).lstrip("-").isdigit() and abs(int(one_based.this)) < 1 << 31):
+        convert = not (isinstance(one_based, exp.Literal) and not one_based.is_string and
+                       str(one_based.this).lstrip("-").isdigit() and abs(int(one_based.this)) < 1 << 31)
+        if convert:
             # a subscript is an integer: 1.5 rounds to 2, 3000000000 is 22003, as in PostgreSQL
             one_based = to_int_call(one_based, 32, _int_source(idx))
         if isinstance(node.this, exp.Column) and node.this.name.lower() in _VECTOR_COLUMNS and \
@@ -2385,6 +2389,9 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
                 elem = arrays.element_kind(exprtypes.column_decl(node.this)) or ""
             except arrays.ArrayError:
                 elem = ""
+        if convert:  # (made an integer by pg_array_get, and only when the array is not NULL)
+            return exp.Anonymous(this="pg_array_get", expressions=[node.this, *one_based.expressions[:1],
+                                                                    exp.Literal.string(elem), *one_based.expressions[1:]])
         return exp.Anonymous(this="pg_array_get", expressions=[node.this, one_based, exp.Literal.string(elem)])
     if isinstance(node, exp.DPipe):
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
@@ -5462,6 +5469,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
         return t.TEXT
     if exprtypes.kind(e) in _SELF_EVIDENT_KINDS:  # CASE, COALESCE, NULLIF, GREATEST ... of booleans, dates
         return exprtypes.oid(e)
+    if isinstance(e, (*exprtypes.BRANCHING, exp.Nullif)) and exprtypes.kind(e) in ("int", "float"):
+        return exprtypes.oid(e)  # ... of integers of a known width, of floats (a NULL row says nothing)
     return None
 
 

@@ -5693,6 +5693,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select a = a || b from {t}', 'select a @> array[b] from {t}', 'select a = array_append(a, 2) from {t}',
         'drop table {t}',
     ],
+    # nullif(a, b) of types with no = (integer and text, integer[] and bigint[]) answered;
+    # a CASE / NULLIF / COALESCE of integers or floats that was NULL was sent as text
+    "nullif's comparison, the type of a NULL CASE": [
+        "select nullif(1, 'a'::text)", 'select nullif(array[1], array[1::bigint])', "select nullif(array[1], '{1}')",
+        "select nullif(date '2024-01-01', 5)", 'select nullif(true, 1)', "select nullif('a', 1)",
+        'select nullif(1::bigint, 1::smallint), nullif(1, 1::bigint), nullif(cast(null as int), 1)',
+        'select case when false then 1 end, coalesce(null, 2::smallint), nullif(1.5::real, 1.5)',
+        'select greatest(1, null::bigint), case when false then 1.5::float8 end',
+    ],
+    # a subscript was made an integer before the array was read: (NULL::text[])[cb] was
+    # 22003 for a bigint past int4 where PostgreSQL, skipping a NULL array's subscripts,
+    # answers NULL; a constant subscript's coercion is still folded (22003)
+    "subscripts of NULL arrays": [
+        'select (NULL::text[])[3000000000]', "select (array['a'])[3000000000]",
+        "select (array['a', 'b'])[1.5], (array['a', 'b'])[1.4], (array['a'])[null::bigint]",
+        "select (nullif(array['a'], array['a']))[3000000000::bigint]",
+        'select x, (array[10, 20, 30])[x] from (values (1), (2.5), (null)) v(x)',
+        'select (NULL::text[])[1:3000000000]', "select (array['a'])[1:3000000000]",
+        'select x, (array[10, 20, 30])[x:] from (values (1), (2.5), (null), (3000000000)) v(x)',
+        'select x, (nullif(array[10, 20, 30], array[10, 20, 30]))[x:] '
+        'from (values (1), (2.5), (null), (3000000000)) v(x)',
+        'select x, (nullif(array[10, 20, 30], array[10, 20, 30]))[x] '
+        'from (values (1), (2.5), (null), (3000000000)) v(x)',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
