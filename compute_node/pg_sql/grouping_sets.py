@@ -108,11 +108,13 @@ def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
             if isinstance(item, exp.Alias) and item.alias.lower() == bare.name.lower():
                 return item.this
         return e
+    negative = False
     while isinstance(bare, exp.Neg) and isinstance(bare.this, (exp.Literal, exp.Neg, exp.Paren)):
+        negative = not negative
         bare = bare.this.unnest() if isinstance(bare.this, exp.Paren) else bare.this
     if isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit() and \
-            int(str(bare.this)) < 2**31 and bare is e:
-        position = int(str(bare.this))
+            int(str(bare.this)) < 2**31:  # (-13) is one constant in PostgreSQL's grammar, a position
+        position = -int(str(bare.this)) if negative else int(str(bare.this))
         if not 1 <= position <= len(items):
             raise SqlError(f"GROUP BY position {position} is not in select list", "42P10")
         return items[position - 1].unalias()

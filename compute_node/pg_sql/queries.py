@@ -25,6 +25,7 @@ from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
 from compute_node.pg_sql.lexing import error_near, highest_parameter, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
+from sixfold import constants
 from sixfold.errors import SqlError
 
 
@@ -696,7 +697,7 @@ def _interval_node(node: exp.Expression) -> exp.Expression | None:
         name = "pg_interval_greatest" if isinstance(node, exp.Greatest) else "pg_interval_least"
         return exp.Anonymous(this=name, expressions=[node.this, *node.expressions])
     if isinstance(node, (exp.Greatest, exp.Least)) and exprtypes.kind(node) == "num" and node.parent is not None \
-            and _shown(node) and not _compared(node):
+            and _shown(node) and (not _compared(node) or _grouped_in_select(node)):
         # shown: the winning value's own text (each argument keeps its display scale),
         # compared exactly
         name = "pg_numeric_greatest" if isinstance(node, exp.Greatest) else "pg_numeric_least"
@@ -2010,6 +2011,20 @@ def _grouped(node: exp.Expression) -> bool:
     return _shown(node) and _compared(node) and not _in_sorted_set_result(node)
 
 
+def _grouped_in_select(node: exp.Expression) -> bool:
+    """_grouped by a SELECT's DISTINCT or GROUP BY, not as a set operation's column (whose
+    branches set_operations makes agree on numbers, not texts)."""
+    if not _grouped(node):
+        return False
+    item = node
+    while item.parent is not None and not isinstance(item.parent, exp.Select):
+        item = item.parent
+    sel = item.parent
+    while isinstance(sel, exp.Select) and isinstance(sel.parent, exp.Subquery):
+        sel = sel.parent
+    return sel is None or not isinstance(sel.parent, set_operations.SET_OPERATIONS)
+
+
 def _shown_as_text(node: exp.Expression) -> bool:
     """Whether a numeric result at `node` is its exact text (shown and not compared, or
     _grouped), not a number."""
@@ -2069,10 +2084,35 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
     return e.copy()
 
 
+_GROUPED_TEXT = "sixfold_grouped_branching"
+
+
+def _grouped_branching(node: exp.Expression) -> exp.Expression | None:
+    """A numeric CASE / COALESCE / NULLIF / GREATEST / LEAST that is _grouped (DISTINCT,
+    a GROUP BY query's column): its exact text under the pg_numeric collation, as numeric
+    arithmetic there is, with each branch's text keeping its scale. As a number, SQLite
+    would group 2.5000 as 2.5, and as text beside a number 5 and 5.00 would be two values.
+    The node takes its place inside the call (translated on its own visit); None
+    otherwise. (As an argument of a shown numeric function or operator, its branches are
+    their texts already: the function reads them, _shown_branch_value.)"""
+    if not isinstance(node, (*exprtypes.BRANCHING, exp.Nullif)) or node.meta.get(_GROUPED_TEXT) or \
+            exprtypes.kind(node) != "num" or not isinstance(node.parent, (exp.Alias, exp.Select)) or \
+            not _grouped_in_select(node):
+        return None
+    node.meta[_GROUPED_TEXT] = True
+    hole = exp.Null()
+    out = exp.Collate(this=exp.Anonymous(this="pg_numeric_text", expressions=[hole]),
+                      expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION))
+    node.replace(out)
+    hole.replace(node)
+    return out
+
+
 def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
     """A numeric(p,s) column or a decimal literal as a shown CASE/COALESCE value: its
     text with its display scale (the branches' values need not share one)."""
-    if not _passes_through(node.parent, node) or not _shown(node) or _compared(node):
+    if not _passes_through(node.parent, node) or not _shown(node) or \
+            _compared(node) and not _grouped_in_select(node):
         return None
     if isinstance(node, exp.Literal) and not node.is_string and not str(node.this).isdigit():
         return exp.Literal.string(_numeric_literal_text(str(node.this)))
@@ -2271,12 +2311,20 @@ def _refuse_constant_keys(tree: exp.Expression) -> None:
                          ("GROUP BY", list((tree.args.get("group") or exp.Group()).expressions))):
         for key in keys:
             bare = key.unnest() if isinstance(key, exp.Paren) else key
+            negative = False
             while isinstance(bare, (exp.Neg, exp.Paren)) and isinstance(bare.this, (exp.Literal, exp.Neg, exp.Paren)):
+                negative ^= isinstance(bare, exp.Neg)
                 bare = bare.this  # -2.5 is one constant in PostgreSQL's grammar
             integer = isinstance(bare, exp.Literal) and not bare.is_string and str(bare.this).isdigit() and \
                 exprtypes.literal_int_hint(str(bare.this)) == "int4"
             if isinstance(bare, (exp.Boolean, exp.Null)) or isinstance(bare, exp.Literal) and not integer:
                 raise SqlError(f"non-integer constant in {clause}", "42601")
+            position = -int(bare.this) if integer and negative else int(bare.this) if integer else None
+            if position is not None and isinstance(tree, exp.Select) and \
+                    not any(isinstance(x.unalias(), exp.Star) or isinstance(x.unalias(), exp.Column) and
+                            isinstance(x.unalias().this, exp.Star) for x in tree.expressions) and \
+                    not 1 <= position <= len(tree.expressions):
+                raise SqlError(f"{clause} position {position} is not in select list", "42P10")
 
 
 def _refuse_full_join_conditions(tree: exp.Expression) -> None:
@@ -2956,6 +3004,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             return exp.Anonymous(this="pg_regexp_i", expressions=[node.this, node.expression])
         if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:  # regexp_like(s, p, flags)
             return exp.Anonymous(this="pg_regexp_like", expressions=[node.this, node.expression, node.args["flag"]])
+        grouped = _grouped_branching(node)
+        if grouped is not None:
+            return grouped
         typed = _typed_node(node)
         promoted = exprtypes.promoted_array_kind(node)
         if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
@@ -3234,6 +3285,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         return node
 
     def wrapped(node: exp.Expression) -> exp.Expression:
+        visits[0] += 1
+        if visits[0] > visits_max:  # a rewrite that keeps making work for itself must not hold a core
+            raise SqlError("internal error: translating the statement did not finish (a Sixfold bug)", "XX000")
         new = fn(node)
         if new is not node and isinstance(new, exp.Expression):
             if new.find(exp.Table) is not None:
@@ -3248,6 +3302,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         return new
 
     tree = tree.copy()
+    visits = [0]
+    visits_max = constants.TRANSLATION_VISITS_PER_NODE_MAX * sum(1 for _ in tree.walk()) + \
+        constants.TRANSLATION_VISITS_MIN  # (a catalog relation becomes a subquery of its own nodes)
     for arr in tree.find_all(exp.Array):
         if not arr.expressions and not isinstance(arr.parent, exp.Cast):  # ARRAY[]::int[] has a type
             raise SqlError("cannot determine type of empty array", "42P18")

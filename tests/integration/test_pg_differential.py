@@ -5717,6 +5717,44 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select x, (nullif(array[10, 20, 30], array[10, 20, 30]))[x] '
         'from (values (1), (2.5), (null), (3000000000)) v(x)',
     ],
+    # a negative or parenthesized position in ROLLUP ((-13)) was "non-integer constant"
+    # (42601; PostgreSQL's grammar reads (-13) as one integer constant, a position: 42P10)
+    "GROUP BY positions that are not in the select list": [
+        'select grouping((-13)) as g, (-13) as k, count(*) from (values (1)) v(x) group by rollup ((-13))',
+        'select (-13) as k, count(*) from (values (1)) v(x) group by (-13)',
+        'select 5 as k, count(*) from (values (1)) v(x) group by 5',
+        'select 5 as k, count(*) from (values (1)) v(x) group by rollup (5)',
+        'select 1 as k, count(*) from (values (1)) v(x) group by rollup ((1))',
+        'select x from (values (1)) v(x) order by 2', 'select x from (values (1)) v(x) order by -1',
+    ],
+    # a numeric CASE / COALESCE / NULLIF / GREATEST under DISTINCT or GROUP BY was a
+    # double: 2.5000 shown as 2.5, and `distinct coalesce(n * 2, 5)` kept 5 and 5.0000 as
+    # two rows (a text beside a number); exp(coalesce(n, n)) grouped was one digit short
+    "grouped CASE and COALESCE of numerics": [
+        'create table {t} (id int, n numeric(20,4))',
+        'insert into {t} values (1, 2.5), (2, null), (3, 1.25), (4, 5)',
+        'select distinct coalesce(n * 2, 5) as v from {t} order by 1',
+        'select distinct coalesce(n, 2.5) as v from {t} order by 1',
+        'select coalesce(n * 2, 10) as v, count(*) from {t} group by 1 order by 1',
+        'select distinct case when id > 2 then n * 2 else 5 end as v from {t} order by 1',
+        'select distinct case when id > 2 then n else 5 end as v from {t} order by 1',
+        'select exp(coalesce(n, n)) as v from {t} group by 1 order by 1',
+        'select distinct ln(coalesce(n, 2.5)) as v from {t} order by 1',
+        'select distinct round(coalesce(n, 2.5), 1) as v from {t} order by 1',
+        'select distinct sqrt(case when id > 1 then n else 4 end) as v from {t} order by 1',
+        'select distinct coalesce(n, 2.5) * 2 as v from {t} order by 1',
+        'select distinct abs(coalesce(n, -2.5)) as v from {t} order by 1',
+        'select distinct greatest(n, 2) as v from {t} order by 1',
+        'select distinct nullif(n, 2.5) as v from {t} order by 1',
+        'select distinct coalesce(n, 2.5)::text as v from {t} order by 1',
+        'select distinct coalesce(n, 2.5), id > 2 as v from {t} order by 1, 2',
+        'select coalesce(n, 2.5), count(*) from {t} group by coalesce(n, 2.5) order by 1',
+        'select coalesce(n, 2.5) from {t} group by coalesce(n, 2.5) having coalesce(n, 2.5) > 2 order by 1',
+        'select distinct on (coalesce(n, 2.5)) coalesce(n, 2.5), id from {t} order by coalesce(n, 2.5), id',
+        'select count(*) from (select coalesce(n, 2.5) as v from {t} union select 2.50) s',
+        'select count(*) from (select distinct coalesce(n, 5) from {t}) s',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",

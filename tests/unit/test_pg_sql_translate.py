@@ -539,3 +539,29 @@ def test_public_keeps_its_comment_and_acl_until_made_again(db):
     run_with_catalog("drop schema public cascade")
     run_with_catalog("create schema public")
     assert run_with_catalog(q) == [(None, None)]
+
+
+def test_a_rewrite_that_never_finishes_is_an_internal_error(monkeypatch):
+    """The translator's rewrite is bounded: a rule that keeps making work for itself (here,
+    making each integer literal a sum of two copies of itself on every visit) fails the
+    statement with XX000 instead of holding a core forever."""
+    from sqlglot import exp
+
+    from compute_node.pg_sql import queries
+
+    def forever(node):
+        if isinstance(node, exp.Literal) and not node.is_string:
+            return exp.Add(this=node.copy(), expression=node.copy())
+        return None
+
+    from sixfold import constants
+
+    monkeypatch.setattr(queries, "_grouped_branching", forever)
+    # (a budget smaller than the default keeps this loop short of Python's recursion limit)
+    monkeypatch.setattr(constants, "TRANSLATION_VISITS_MIN", 50)
+    monkeypatch.setattr(constants, "TRANSLATION_VISITS_PER_NODE_MAX", 1)
+    with pytest.raises(SqlError) as err:
+        translate("SELECT 1 + 2", CTX)
+    assert err.value.sqlstate == "XX000"
+    monkeypatch.undo()
+    assert run(conn(), "SELECT 1 + 2") == [(3,)]
