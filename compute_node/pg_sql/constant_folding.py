@@ -129,15 +129,68 @@ def suspended() -> Iterator[None]:
         _SUSPENDED.reset(token)
 
 
-def plan(tree: exp.Expression) -> tuple[Step, ...]:
-    """The folds PostgreSQL does while planning `tree` (a parsed statement), in order."""
+def plan(tree: exp.Expression, column_type: Callable[[str, str], str | None] | None = None) -> tuple[Step, ...]:
+    """The folds PostgreSQL does while planning `tree` (a parsed statement), in order;
+    with `column_type(table, column)` (a declared type), also the coercion of each
+    constant an INSERT or UPDATE stores to its column's type."""
     out: list[Step] = []
     token = _CONSTANT_MEMO.set({})
     try:
+        if column_type is not None:
+            out.extend(_assignment_folds(tree, column_type))
         _walk(tree, out)
     finally:
         _CONSTANT_MEMO.reset(token)
     return tuple(out)
+
+
+# Declared types whose coercion of a constant is folded: a cast to them fails as the
+# assignment does. (Not varchar(n) / char(n): a cast cuts a long text where storing it
+# fails; not a domain, whose checks PostgreSQL does not fold; timestamptz and timetz
+# only from a string literal, read while parsing: their casts from other types are stable.)
+_ASSIGNED_TYPES = frozenset({
+    "smallint", "int2", "integer", "int", "int4", "bigint", "int8", "numeric", "decimal", "real", "float4",
+    "double precision", "float8", "text", "boolean", "bool", "date", "time", "time without time zone", "timestamp",
+    "timestamp without time zone", "interval", "uuid", "json", "jsonb", "bytea"})
+_ZONED_TYPES = frozenset({"timestamptz", "timestamp with time zone", "timetz", "time with time zone"})
+
+
+def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], str | None]) -> list[Fold]:
+    """`CAST(<constant> AS <column type>)` for each constant an INSERT with a column list
+    (VALUES rows, or a plain SELECT's items) or an UPDATE's SET stores: PostgreSQL reads an
+    untyped literal into the column's type while parsing and folds a typed constant's
+    coercion while planning, so `INSERT INTO t (a) SELECT 'x' WHERE false` into an array
+    column fails (22P02) though no row is stored."""
+    pairs: list[tuple[str, exp.Expression]] = []
+    if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Schema) and isinstance(tree.this.this, exp.Table):
+        table = tree.this.this.name
+        names = [c.name for c in tree.this.expressions if isinstance(c, exp.Identifier | exp.Column)]
+        source = tree.expression
+        rows = [row.expressions for row in source.expressions if isinstance(row, exp.Tuple)] \
+            if isinstance(source, exp.Values) else \
+            [[e.unalias() for e in source.expressions]] if isinstance(source, exp.Select) else []
+        for row in rows:
+            if len(row) == len(names) == len(tree.this.expressions):
+                pairs += zip(names, row)
+    elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
+        table = tree.this.name
+        pairs = [(eq.this.name, eq.expression) for eq in tree.expressions
+                 if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column) and not eq.this.table]
+    else:
+        return []
+    out = []
+    for name, value in pairs:
+        if isinstance(value.unnest(), exp.Null) or not _constant(value) or \
+                any(value.find_all(exp.Parameter, exp.Var)):  # (a parameter; DEFAULT)
+            continue
+        decl = column_type(table, name)
+        base = " ".join((decl or "").lower().replace("[]", " ").split()) if decl else ""
+        base = base.split("(")[0].strip()
+        if decl is None or "(" in decl and base not in ("numeric", "decimal", "time", "timestamp", "interval") or \
+                not (base in _ASSIGNED_TYPES or base in _ZONED_TYPES and isinstance(value, exp.Literal)):
+            continue
+        out.append(Fold(f"CAST(({value.sql('postgres')}) AS {decl})"))
+    return out
 
 
 def check(steps: tuple[Step, ...], evaluate: Callable[[str], object]) -> None:
@@ -233,6 +286,78 @@ def _subscript_fold(node: exp.Bracket, out: list[Step]) -> None:
         if bound.meta.get(sqlglot_fixes.INDEX_SHIFTED):  # (sqlglot made it 0-based)
             text = f"({text}) + 1"
         out.append(Fold(f"CAST(({text}) AS int4)"))
+
+
+# --- strict calls of a NULL ------------------------------------------------------------------
+# Functions in IMMUTABLE_FUNCTIONS PostgreSQL does not mark strict (their result for a NULL
+# argument is not NULL): array_append(a, NULL) appends a NULL element.
+_NOT_STRICT_FUNCTIONS = frozenset({"array_append", "array_cat", "array_fill", "array_position", "array_positions",
+                                   "array_prepend", "array_remove", "array_replace", "string_to_array", "nullif",
+                                   "greatest", "least", "array"})
+STRICT_FUNCTIONS = IMMUTABLE_FUNCTIONS - _NOT_STRICT_FUNCTIONS  # (checked against pg_proc's proisstrict)
+_STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Pow, exp.BitwiseAnd, exp.BitwiseOr,
+                     exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift, exp.EQ, exp.NEQ, exp.LT, exp.LTE,
+                     exp.GT, exp.GTE, exp.Like, exp.ILike, exp.Neg, exp.BitwiseNot)
+_UNFOLDED_CLAUSES = (exp.Limit, exp.Offset, exp.Fetch)
+
+
+def strict_nulls(tree: exp.Expression) -> list[exp.Expression]:
+    """The outermost calls PostgreSQL folds to NULL while planning because they are
+    strict (an operator, a cast, a strict function) and an argument is a NULL constant, or
+    folds to one: `10 / i + NULL::int` is NULL on every row, 10 / i never computed (no
+    22012 for i = 0). The caller keeps each for its checks but does not evaluate it."""
+    folds: dict[int, bool] = {}
+    for node in reversed(list(tree.walk())):  # (each node after all of its descendants)
+        folds[id(node)] = _strict_of_null(node, folds)
+    out = []
+    for node in tree.walk():
+        if folds.get(id(node)) and not _null_constant(node) and not (
+                node.parent is not None and folds.get(id(node.parent))) and \
+                not node.find_ancestor(*_UNFOLDED_CLAUSES) and all(_checked_when_translated(n) for n in node.walk()):
+            out.append(node)
+    return out
+
+
+_TRANSLATION_CHECKED = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast,
+                        exp.DataType, exp.DataTypeParam, exp.DPipe, exp.Star)
+
+
+def _checked_when_translated(node: exp.Expression) -> bool:
+    """Whether all that PostgreSQL checks of `node` before planning Sixfold checks while
+    translating it, so that a dropped call loses no error: columns, literals, casts,
+    operators and the folded functions; not a subquery, a parameter or a function that
+    reads the catalog when it runs (nextval('nope') is 42P01 before any folding)."""
+    if isinstance(node, _TRANSLATION_CHECKED) or isinstance(node, _STRICT_OPERATORS):
+        return True
+    return isinstance(node, exp.Func) and not isinstance(node, exp.AggFunc) and \
+        _function_name(node) in IMMUTABLE_FUNCTIONS
+
+
+def _null_constant(node: exp.Expression) -> bool:
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return isinstance(node, exp.Null)
+
+
+def _strict_of_null(node: exp.Expression, folds: dict[int, bool]) -> bool:
+    if _null_constant(node):
+        return True
+    if isinstance(node, exp.EQ) and \
+            isinstance(node.parent, (exp.Update, exp.OnConflict, exp.Merge)) and node.arg_key == "expressions":
+        return False  # SET a = NULL assigns, it compares nothing
+    if isinstance(node, exp.Paren):
+        return folds.get(id(node.this), False)
+    if isinstance(node, exp.Cast):  # (a cast to a domain may check NOT NULL: not folded)
+        return exprtypes.dtype_kind(node.to) != "" and folds.get(id(node.this), False)
+    if isinstance(node, exp.DPipe):  # (array || NULL appends a NULL element: only known non-arrays)
+        kinds = {_kind(x) for x in (node.this, node.expression) if not _null_constant(x)}
+        if kinds & {"array", "", "unknown"}:
+            return False
+        return any(folds.get(id(c), False) for c in (node.this, node.expression))
+    if isinstance(node, _STRICT_OPERATORS) or isinstance(node, exp.Func) and not isinstance(
+            node, (exp.AggFunc, exp.Case, exp.Coalesce)) and _function_name(node) in STRICT_FUNCTIONS:
+        return any(folds.get(id(c), False) for c in node.iter_expressions())
+    return False
 
 
 def _steps(node: exp.Expression | None) -> tuple[Step, ...]:

@@ -1040,6 +1040,10 @@ def _kind(e: exp.Expression) -> str:
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         op = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}[type(e)]
         a, b = kind(e.this), kind(e.expression)
+        if isinstance(e.this.unnest(), exp.Null) and b in NUMERIC:  # int * NULL is an int
+            a = b
+        if isinstance(e.expression.unnest(), exp.Null) and a in NUMERIC:
+            b = a
         if a == "unknown" and b in TEMPORAL:
             a = "interval" if b in ("date", "timestamp", "timestamptz", "time") and op in "+-" else a
         if b == "unknown" and a in TEMPORAL:
@@ -1148,6 +1152,8 @@ def int_width(e: exp.Expression) -> str:
         return "int4"  # date - date: days, an integer
     if isinstance(e, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
         a, b = int_width(e.this), int_width(e.expression)
+        a = a or (b if isinstance(e.this.unnest(), exp.Null) else "")  # i * NULL: i's type
+        b = b or (a if isinstance(e.expression.unnest(), exp.Null) else "")
         if not a or not b:
             return ""
         return a if _WIDTH_RANK[a] >= _WIDTH_RANK[b] else b

@@ -185,6 +185,19 @@ def _to_int(value, bits=32, source=""):
 
 
 @typed_functions.sql_function
+def _limit_count(value, source, offset):
+    """LIMIT / OFFSET's value as SQLite takes it: a bigint (1.5 is 2); LIMIT NULL is no
+    limit (-1 to SQLite) and OFFSET NULL none; a negative one is PostgreSQL's error (SQLite
+    reads a negative LIMIT as none)."""
+    n = int_coercion.to_int(value, 64, source)
+    if n is None:
+        return 0 if offset else -1
+    if n < 0:
+        raise apsw.SQLError("[2201X] OFFSET must not be negative" if offset else "[2201W] LIMIT must not be negative")
+    return n
+
+
+@typed_functions.sql_function
 def _to_float(value, bits):
     """::real / ::double precision of a value the translator could not tell is a number."""
     return float_input.to_float(value, int(bits))
@@ -1077,6 +1090,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_bool", _to_bool, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 1, **det)
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
+    conn.create_scalar_function("pg_limit_count", _limit_count, 3, **det)
     conn.create_scalar_function("pg_rint", _rint, 1, **det)
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
     conn.create_scalar_function("pg_float4", _to_float4, 1, **det)

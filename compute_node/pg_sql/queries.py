@@ -1329,12 +1329,31 @@ def _refuse_incomparable(node: exp.Expression) -> None:
     elif type(node) in _ARRAY_OPERATORS:
         pairs.append((node.this, node.expression, _ARRAY_OPERATORS[type(node)]))
     for a, b, symbol in pairs:
-        labels = exprtypes.incomparable(a, b) or _unlike_arrays(a, b)
+        labels = exprtypes.incomparable(a, b) or _unlike_arrays(a, b) or _unlike_enum(a, b)
         if labels is not None:
             raise SqlError(f"operator does not exist: {labels[0]} {symbol} {labels[1]}", "42883")
 
 
 _ARRAY_OPERATORS = {exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@", exp.ArrayOverlaps: "&&"}
+
+
+def _unlike_enum(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:
+    """(type of a, type of b) when an enum meets a value of a known other type (another
+    enum, a number, text, a date ...): PostgreSQL compares an enum only with its own type
+    (`mood = 1`, `mood = t.text_column` are 42883); an untyped literal takes the enum's."""
+    ta, tb = _enum_token(a), _enum_token(b)
+    if ta is None and tb is None or ta is not None and tb is not None and \
+            enums.decode(ta)[0] == enums.decode(tb)[0]:
+        return None
+    labels = []
+    for e, token in ((a, ta), (b, tb)):
+        if token is not None:
+            labels.append(enums.decode(token)[0])
+        elif exprtypes.kind(e) in exprtypes.COMPARISON_GROUP:
+            labels.append(exprtypes.type_label(e))
+        else:
+            return None  # (an untyped literal, a parameter, NULL: it takes the enum's type)
+    return labels[0], labels[1]
 
 
 def _unlike_arrays(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:
@@ -1367,8 +1386,8 @@ def _not_int4(e: exp.Expression) -> bool:
 
 # Kinds PostgreSQL has no arithmetic for (SQLite would compute on the stored text or 0/1):
 # `j + 1`, `-u`, `flag * 2`; jsonb - key is jsonb's delete, translated before this.
-_NO_ARITHMETIC_KINDS = frozenset({"json", "jsonb", "bool", "uuid"})
-_NO_NEGATION_KINDS = _NO_ARITHMETIC_KINDS | {"text", "bytea", "date", "timestamp", "timestamptz"}
+_NO_ARITHMETIC_KINDS = frozenset({"json", "jsonb", "bool", "uuid", "text"})  # (text: a typed one, not a literal)
+_NO_NEGATION_KINDS = _NO_ARITHMETIC_KINDS | {"bytea", "date", "timestamp", "timestamptz"}
 _ARITH_SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.Pow: "^"}
 # Aggregates over numbers (sum and avg also over intervals) and the kinds they have no form
 # for; min and max have none for json, jsonb, bool, uuid, bytea. (time casts to interval.)
@@ -2906,10 +2925,23 @@ def _one_row_checked(node: exp.Subquery) -> exp.Expression:
     return exp.Subquery(this=checked, alias=alias.copy() if alias is not None else None)
 
 
+def _counted(count: exp.Expression | None) -> bool:
+    """Whether LIMIT / OFFSET `count` needs pg_limit_count: anything but a literal count."""
+    return count is not None and not (isinstance(count, exp.Literal) and not count.is_string and
+                                      str(count.this).isdigit()) and not (
+        isinstance(count, exp.Anonymous) and count.name == "pg_limit_count") and not (
+        isinstance(count, exp.Var) and count.name.upper() == "ALL")
+
+
 def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> exp.Expression:
     user_lit = exp.Literal.string(ctx.user)
 
     def fn(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, (exp.Limit, exp.Offset)) and _counted(node.expression):
+            count = node.expression  # LIMIT NULL is none, LIMIT 1.5 is 2, LIMIT -1 is 2201W
+            node.set("expression", exp.Anonymous(this="pg_limit_count", expressions=[
+                count, exp.Literal.string(_int_source(count)), exp.Literal.number(int(isinstance(node, exp.Offset)))]))
+            return node
         if isinstance(node, exp.If) and isinstance(node.parent, exp.Case) or isinstance(node, exp.Where) and \
                 isinstance(node.parent, exp.Filter):
             faithful = _and_goes_on_after_null(node.this)
@@ -4986,7 +5018,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         tag = next((t for cls, t in _TAG_BY_TYPE.items() if isinstance(tree, cls)), "SELECT")
         return Statement(kind="with_dml", tag=tag, value=written, param_oids=tuple(o or None for o in ctx.param_oids),
                          param_count=highest_parameter(written))
-    folds = constant_folding.plan(tree) if schema.current() is not None and constant_folding.active() else ()
+    folds = constant_folding.plan(tree, schema.column_type) \
+        if schema.current() is not None and constant_folding.active() else ()
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
@@ -5036,6 +5069,11 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
     locking = LOCKING_READ_NOWAIT_MARK if locks and any(lk.args.get("wait") is True for lk in locks) else \
         LOCKING_READ_MARK if locks else None
+    if folds or constant_folding.active() and schema.current() is not None:
+        for node in constant_folding.strict_nulls(tree):  # translated (checked), never evaluated
+            hole = exp.Null()
+            node.replace(exp.Case(ifs=[exp.If(this=exp.false(), true=hole)]))
+            hole.replace(node)
     max_param = [0]
     try:
         tree = rewrite(tree, ctx, max_param)

@@ -203,7 +203,7 @@ def parse_json(value, binary: bool) -> str:
         parsed = json.loads(value, parse_float=Decimal, parse_int=Decimal,
                             parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     except ValueError:
-        raise InputError("22P02", f"invalid input syntax for type {'jsonb' if binary else 'json'}") from None
+        raise InputError("22P02", "invalid input syntax for type json") from None  # (jsonb's says json too)
     if binary and "\\u0000" in value and _JSON_NUL.search(value):  # (jsonb text cannot hold it)
         raise InputError("22P05", "unsupported Unicode escape sequence")
     return _json_text(parsed) if binary else value

@@ -5755,6 +5755,70 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select count(*) from (select distinct coalesce(n, 5) from {t}) s',
         'drop table {t}',
     ],
+    # a strict operator or function of a NULL constant is NULL while PostgreSQL plans:
+    # `10 / i + NULL` never divides (Sixfold divided by zero: 22012); its operands are still
+    # checked (42883), and a call that reads the catalog when it runs is not dropped
+    "strict calls of a NULL constant": [
+        'create table {t} (id int, i int, t text, a int[])',
+        "insert into {t} values (1, 0, 'x', '{1}'), (2, 5, 'abc', null)",
+        'select id, 10 / i + NULL::int, (10 / i) * NULL from {t} order by id',
+        'select id, ln(i - 1 + NULL::numeric), substr(t, 10 / i, NULL) from {t} order by id',
+        'select id, (10 / i) = NULL, power(i::float8, NULL::float8) + 1 / i from {t} order by id',
+        "select id, jsonb_set(t::jsonb, '{{a}}', NULL) from {t} order by id",
+        'select id, i + NULL, NULL * i, i / NULL, 2.5 * NULL, NULL::float8 - i from {t} order by id',
+        'select id, a || NULL::int, array_append(a, NULL), t || NULL, NULL || t from {t} order by id',
+        'select id, coalesce(10 / i + NULL, -1) from {t} order by id',
+        'select id from {t} where 10 / i = NULL order by id',
+        'select id, substr(t, 10 / i, NULL::int) from {t} order by id',
+        'select id, lower(t || (10 / i)::text || NULL) from {t} order by id',
+        'select sum(10 / i + NULL) from {t}', 'select id, (10 / i)::text::int + NULL from {t} order by id',
+        'select id, i + NULL::text from {t} order by id', "select id, nextval('nope') + NULL from {t} order by id",
+        'select id, case when NULL then 1 / i end from {t} order by id',
+        'select min((NULL::float8 - power(0.1::float8, x))) from generate_series(1, 400) x',
+        'drop table {t}',
+    ],
+    # LIMIT -1 and OFFSET -1 answered (SQLite reads a negative LIMIT as none: 2201W / 2201X
+    # in PostgreSQL); LIMIT NULL and LIMIT 1.5 were "datatype mismatch"
+    "LIMIT and OFFSET values": [
+        'select 1 limit -1', 'select 1 offset -1', 'select 1 limit 1.5', "select 1 limit '2'",
+        'select x from generate_series(1, 5) x limit null offset null',
+        'select x from generate_series(1, 5) x limit 2.5 offset 1.5',
+        'select x from generate_series(1, 5) x limit (select 2)',
+        'select x from generate_series(1, 5) x limit all offset 3',
+        'select x from generate_series(1, 5) x limit 3000000000', "select x from generate_series(1, 5) x limit 'abc'",
+        ('select x from generate_series(1, 4) x limit %s', (None,)),
+        ('select x from generate_series(1, 4) x limit %s offset %s', (2, None)),
+    ],
+    # the coercion of a constant an INSERT or UPDATE stores is folded while planning:
+    # `INSERT INTO t (a) SELECT 'ABC' WHERE false` into an array column is 22P02 though
+    # no row is stored (Sixfold stored none and answered)
+    "assignment of constants no row reaches": [
+        'create table {t} (id int, a text[], i int, r real, n numeric(4,1), d date, j jsonb, v varchar(3), '
+        'tz timestamptz, b boolean)',
+        "insert into {t} (id, a) select 1, 'ABC' where false",
+        'insert into {t} (id, i) select 1, 3000000000 where false',
+        "insert into {t} (id, i) select 1, 'abc' where false",
+        "insert into {t} (id, r) select 1, '1e300'::float8 where false",
+        'insert into {t} (id, n) select 1, 12345.6 where false',
+        "insert into {t} (id, d) select 1, '2024-02-30' where false",
+        "insert into {t} (id, j) select 1, '{{bad' where false",
+        "insert into {t} (id, tz) select 1, 'garbage' where false",
+        'insert into {t} (id, i) values (1, 2.5), (2, 3000000000)',
+        "update {t} set r = '1e300'::float8 where false", 'update {t} set i = 1.5 where false',
+        "update {t} set b = 'maybe' where false", 'insert into {t} (id, i) select 1, 2 where false',
+        "insert into {t} (id, a) select 1, '{{a,b}}' where false", 'insert into {t} (id, i) values (1, 2.5)',
+        'select id, i from {t}', 'drop table {t}',
+    ],
+    # an enum compared with a number, a text value or another enum type answered
+    # (PostgreSQL compares an enum only with its own type: 42883)
+    "enums compared with other types": [
+        "create type {t}_m as enum ('a', 'b')", "create type {t}_n as enum ('a', 'b')",
+        'create table {t} (id int, e {t}_m, f {t}_n, x text)', "insert into {t} values (1, 'a', 'b', 'a')",
+        'select e = x from {t}', 'select e >= (select count(*) from {t}) from {t}', 'select e = 1 from {t}',
+        "select e = 'a', e = e, e in ('a', 'b'), e::text = x, e = x::{t}_m, coalesce(e, 'a') = 'b' from {t}",
+        'select e = f from {t}', "select e in ('a', 1) from {t}", 'select e = null, e = null::text from {t}',
+        'drop table {t}', 'drop type {t}_m', 'drop type {t}_n',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -6227,6 +6291,12 @@ def test_folded_functions_are_immutable_in_postgres(postgres_endpoint):  # noqa:
     assert {n for n in constant_folding.IMMUTABLE_FUNCTIONS if rows.get(n) != "i"} == set()
     assert {n: rows.get(n) for n in constant_folding.MIXED_FUNCTIONS} == {
         n: "is" for n in constant_folding.MIXED_FUNCTIONS}
+    # a call of a STRICT_FUNCTIONS function with a NULL argument is dropped as NULL: every
+    # overload must be strict
+    with psycopg.connect(postgres_endpoint.uri, autocommit=True) as c:
+        lax = c.execute("select distinct proname::text from pg_proc where proname::text = any(%s) "
+                        "and not proisstrict", (sorted(constant_folding.STRICT_FUNCTIONS),)).fetchall()
+    assert lax == []
 
 
 def test_copy_into_numeric_columns_keeps_exact_values(postgres_endpoint, sixfold_endpoint):  # noqa: F811

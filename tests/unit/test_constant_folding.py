@@ -86,3 +86,40 @@ def test_suspended_folding_is_reported_and_restored():
     with cf.suspended():
         assert not cf.active()
     assert cf.active()
+
+
+def test_a_constant_an_insert_or_update_stores_is_coerced_to_its_column():
+    types = {("t", "a"): "text[]", ("t", "i"): "integer", ("t", "v"): "varchar(3)", ("t", "n"): "numeric(4,1)",
+             ("t", "z"): "timestamptz", ("t", "m"): "money"}
+
+    def plan(sql: str) -> list[str]:
+        return [s.sql for s in cf.plan(parse_one(sql), lambda table, col: types.get((table, col)))
+                if isinstance(s, cf.Fold)]
+
+    assert plan("insert into t (a, i) select 'ABC', 3000000000 where false") == [
+        "CAST(('ABC') AS text[])", "CAST((3000000000) AS integer)"]
+    assert plan("insert into t (i, n) values (1, 2.5), (NULL, 1e9)") == [
+        "CAST((1) AS integer)", "CAST((2.5) AS numeric(4,1))", "CAST((1e9) AS numeric(4,1))"]
+    assert plan("update t set i = 1.5, n = i + 1 where false") == ["CAST((1.5) AS integer)"]
+    # a cast cuts a long varchar where storing it fails; timestamptz only from a literal;
+    # types not known to fold as assignments do; parameters and DEFAULT are not constants
+    assert plan("insert into t (v, z, m, i) select 'abcd', now(), 5, $1") == []
+    assert plan("insert into t (z, i) values ('garbage', default)") == ["CAST(('garbage') AS timestamptz)"]
+    assert plan("insert into t select 'x'") == []  # (no column list: not judged)
+
+
+def test_strict_calls_of_a_null_constant_are_found_outermost():
+    def nulls(sql: str) -> list[str]:
+        return [n.sql("postgres") for n in cf.strict_nulls(parse_one(sql))]
+
+    assert nulls("select 10 / i + NULL::int, (10 / i) * NULL, ln(i + NULL), i from t") == [
+        "10 / i + CAST(NULL AS INT)", "(10 / i) * NULL", "LN(i + NULL)"]
+    assert sorted(nulls("select coalesce(i + NULL, 1), lower(t::text || NULL) from t")) == [
+        "LOWER(CAST(t AS TEXT) || NULL)", "i + NULL"]
+    # not strict: IS NULL, COALESCE, array_append / ||  of an array, nullif, greatest
+    assert nulls("select i is null, coalesce(NULL, i), array_append(a, NULL), nullif(i, NULL), "
+                 "greatest(i, NULL), a || NULL::int, array[1] || NULL from t") == []
+    # left to run: a call that reads the catalog, a subquery, an aggregate, LIMIT's count
+    assert nulls("select nextval('s') + NULL, (select 1) + NULL, sum(i) + NULL from t limit i + NULL") == []
+    # SET a = NULL assigns: it is no comparison to fold
+    assert nulls("update t set a = NULL, i = i + NULL where i = NULL") == ["i + NULL", "i = NULL"]
