@@ -1785,6 +1785,19 @@ def _refuse_returning_from_sources(stmt: exp.Expression) -> None:
                                f'(list them, as "{target.alias_or_name}.column")', "0A000")
 
 
+def _returning_by_table_name(node: exp.Returning) -> None:
+    """RETURNING w.x of a target written `t AS w`: SQLite's RETURNING knows the table
+    only by its name (no such column: w.x), so the alias becomes the name."""
+    target = node.parent.this if node.parent is not None else None
+    if isinstance(target, exp.Schema):
+        target = target.this
+    if not isinstance(target, exp.Table) or not target.alias or target.alias.lower() == target.name.lower():
+        return
+    for col in node.find_all(exp.Column):
+        if col.table.lower() == target.alias.lower():
+            col.set("table", exp.to_identifier(target.name))
+
+
 def _inside_query(node: exp.Expression, top: exp.Expression) -> bool:
     """Whether `node` sits in a subquery below `top` (its own scope)."""
     p = node.parent
@@ -2321,6 +2334,25 @@ def _order_target(sel: exp.Select, key: exp.Expression) -> exp.Expression | None
         return next((e.unalias() for e in items if (e.alias or (e.name if isinstance(e, exp.Column) else "")).lower()
                      == name), None)
     return None
+
+
+def _refuse_missing_from_entries(tree: exp.Expression) -> None:
+    """42P01 for a column qualified by a name no FROM item of the statement has (`fz.id`
+    where fz is read as `fz f2`, so that its own name is hidden): PostgreSQL resolves
+    names before anything else, where SQLite's 'no such column' would say 42703, or a
+    later check another SQLSTATE."""
+    names, hidden = {"excluded"}, set()
+    for node in tree.walk():
+        if isinstance(node, (exp.Table, exp.Subquery, exp.Values, exp.Unnest, exp.Lateral, exp.CTE)):
+            names.add(node.alias_or_name.lower())
+            if isinstance(node, exp.Table):
+                (hidden if node.alias else names).add(node.name.lower())
+    for col in tree.find_all(exp.Column):
+        if col.table and not col.args.get("db") and col.table.lower() not in names and \
+                not (isinstance(col.parent, exp.Dot) or col.find_ancestor(exp.Schema) or
+                     isinstance(col.parent, exp.Collate) and col.arg_key == "expression"):  # (pg_catalog."C")
+            how = "invalid reference to" if col.table.lower() in hidden else "missing"
+            raise SqlError(f'{how} FROM-clause entry for table "{col.table}"', "42P01")
 
 
 def _refuse_constant_keys(tree: exp.Expression) -> None:
@@ -3237,6 +3269,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             for e in node.expressions:
                 if isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
                     e.replace(exp.Star())
+            _returning_by_table_name(node)
             _refuse_returning_assigned(node)
             _returned_as_stored(node)
         if isinstance(node, exp.Select):
@@ -5023,6 +5056,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
+    if folds is not () or constant_folding.active():
+        _refuse_missing_from_entries(tree)
     for sel in tree.find_all(exp.Select):  # (before grouped columns: PostgreSQL's order of its checks)
         _refuse_constant_keys(sel)
     _refuse_full_join_conditions(tree)
@@ -5749,6 +5784,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
         return None  # booleans, literals, operators in the select list: the parser path types and names them
+    if _unknown_qualifiers(scan):
+        return None  # `t.x` of no FROM item t: the parser path says 42P01, SQLite 'no such column'
     if word == "select" and _selects_unknown_name(scan):
         return None  # `SELECT t FROM t`: a whole-row reference (row_values.py), or no such column
     if word == "insert" and not re.match(r"insert\s+into\s+[\w\"]+\s*\(", scan, re.IGNORECASE):
@@ -5792,6 +5829,26 @@ _COMPARED = re.compile(
     _OPERAND + r"\s*(?:=|<>|<=|>=|<|>)\s*" + _OPERAND
     + r"|([A-Za-z_][\w.]*)\s+(?:not\s+)?(?:in\s*\(\s*|between\s+)([-+]?\.?\d)", re.IGNORECASE)
 _TABLE_NAMED = re.compile(r"\b(?:from|join|update|into)\s+([A-Za-z_]\w*)", re.IGNORECASE)
+
+
+_QUALIFIER = re.compile(r"\b([A-Za-z_]\w*)\s*\.\s*[A-Za-z_*\"]")
+_TABLE_AND_ALIAS = re.compile(r"\b(?:from|join|update|into)\s+([A-Za-z_]\w*)(?:\s+(?:as\s+)?([A-Za-z_]\w*))?",
+                              re.IGNORECASE)
+_NOT_ALIASES = frozenset({"where", "set", "join", "inner", "left", "right", "full", "cross", "on", "using", "group",
+                          "order", "limit", "values", "returning", "natural", "default", "select", "union"})
+
+
+def _unknown_qualifiers(scan: str) -> bool:
+    """Whether a qualified name's qualifier is no table or alias the statement names (or
+    a table its alias hides)."""
+    qualifiers = {m.group(1).lower() for m in _QUALIFIER.finditer(scan)}
+    if not qualifiers:
+        return False
+    known = set()
+    for m in _TABLE_AND_ALIAS.finditer(scan):
+        alias = m.group(2).lower() if m.group(2) and m.group(2).lower() not in _NOT_ALIASES else None
+        known.add(alias or m.group(1).lower())
+    return not qualifiers <= known
 
 
 def _selects_unknown_name(scan: str) -> bool:

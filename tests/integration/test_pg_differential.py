@@ -5819,6 +5819,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select e = f from {t}', "select e in ('a', 1) from {t}", 'select e = null, e = null::text from {t}',
         'drop table {t}', 'drop type {t}_m', 'drop type {t}_n',
     ],
+    # RETURNING w.x of a target written `t AS w` was 42703 (SQLite's RETURNING knows the
+    # table by its name only); a qualifier naming no FROM item was 42703 (or, reached later,
+    # another SQLSTATE) where PostgreSQL resolves names first: 42P01
+    "RETURNING through a target's alias, unknown qualifiers": [
+        'create table {t} (id int primary key, x int)', 'insert into {t} values (1, 2)',
+        'insert into {t} as w values (1, 5) on conflict (id) do update set x = w.x + excluded.x returning w.id, w.x',
+        'insert into {t} as w values (2, 5) returning w.id, w.x',
+        'update {t} w set x = w.x + 1 returning w.x', 'update {t} as w set x = w.x + 1 where w.id = 1 returning w.*',
+        'delete from {t} w where w.id = 2 returning w.id', 'select * from {t} order by id',
+        'select f.id, l.v from {t} f, lateral (select (select max(f2.x) from {t} f2 where f2.id <> {t}.id) as v) l',
+        'select {t}.id from {t} f', 'select f.id from {t} f where {t}.x = 1', 'select nope.id from {t}',
+        'select public.{t}.id from public.{t}', 'select s.id from (select id from {t}) s',
+        "insert into {t} (id, x) select 3, (select max(f2.x) from {t} f2 where f2.id <> nope.id) where false",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
