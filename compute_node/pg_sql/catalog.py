@@ -228,6 +228,7 @@ BUILTIN_TYPES = (
     (1005, "_int2", -1, False, "A", False, "array_in", "i", "x", 21, 0),
     (1007, "_int4", -1, False, "A", False, "array_in", "i", "x", 23, 0),
     (1009, "_text", -1, False, "A", False, "array_in", "i", "x", 25, 0),
+    (1014, "_bpchar", -1, False, "A", False, "array_in", "i", "x", 1042, 0),
     (1015, "_varchar", -1, False, "A", False, "array_in", "i", "x", 1043, 0),
     (1016, "_int8", -1, False, "A", False, "array_in", "d", "x", 20, 0),
     (1021, "_float4", -1, False, "A", False, "array_in", "i", "x", 700, 0),

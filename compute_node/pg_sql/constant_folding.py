@@ -81,7 +81,7 @@ _OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg, 
               exp.In, exp.Like, exp.ILike, exp.Not, exp.Paren, exp.Bracket, exp.JSONBExtract,
               exp.JSONBExtractScalar, exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBContains,
               exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps, exp.Tuple)
-_LEAVES = (exp.Literal, exp.Null, exp.Boolean, exp.Var, exp.Interval, exp.DataType)
+_LEAVES = (exp.Literal, exp.Null, exp.Boolean, exp.Var, exp.Interval, exp.DataType, exp.JSONPath)  # (-> 'k')
 _CASTABLE_KINDS = frozenset({"int", "num", "float", "text", "unknown", "bool", "json", "jsonb", "bytea", "uuid"})
 _TEXT_KINDS = frozenset({"text", "unknown"})
 
@@ -350,8 +350,8 @@ def _strict_of_null(node: exp.Expression, folds: dict[int, bool]) -> bool:
     if isinstance(node, exp.Cast):  # (a cast to a domain may check NOT NULL: not folded)
         return exprtypes.dtype_kind(node.to) != "" and folds.get(id(node.this), False)
     if isinstance(node, exp.DPipe):  # (array || NULL appends a NULL element: only known non-arrays)
-        kinds = {_kind(x) for x in (node.this, node.expression) if not _null_constant(x)}
-        if kinds & {"array", "", "unknown"}:
+        kinds = {_kind(x) for x in (node.this, node.expression) if not isinstance(x.unnest(), exp.Null)}
+        if kinds & {"array", "", "unknown"}:  # (NULL::int[] || 5 is {5}: a typed NULL's kind counts)
             return False
         return any(folds.get(id(c), False) for c in (node.this, node.expression))
     if isinstance(node, _STRICT_OPERATORS) or isinstance(node, exp.Func) and not isinstance(

@@ -2116,6 +2116,88 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
     return e.copy()
 
 
+_PADDED_CHAR = "sixfold_padded_char"  # n: a char(n) value read with its blanks (_mark_padded_chars)
+
+
+def mark_padded_chars(tree: exp.Expression) -> None:
+    """Marks (in their meta) the char(n) columns and NULLIFs _char_padding pads, before
+    the rewrite (which turns their parents into Sixfold's calls) reads the tree."""
+    for node in list(tree.find_all(exp.Column, exp.Nullif)):
+        n = _char_padding(node)
+        if n is not None:
+            node.meta[_PADDED_CHAR] = n
+
+
+def _padded_char(node: exp.Expression) -> exp.Expression | None:
+    """pg_bpchar(node, n, 1) for a node mark_padded_chars marked (once), else None."""
+    n = node.meta.pop(_PADDED_CHAR, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
+    if n is None:
+        return None
+    if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
+        hole = exp.Null()
+        out = exp.Anonymous(this="pg_bpchar", expressions=[hole, exp.Literal.number(n), exp.Literal.number(1)])
+        node.replace(out)
+        hole.replace(node)
+        return out
+    return exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
+
+
+def _char_padding(node: exp.Expression) -> int | None:
+    """A char(n) column's value where PostgreSQL shows or measures it with its blanks and
+    Sixfold (which stores it without them, and pads a column shown as it is by its
+    declared type) would not: through min / max, CASE, COALESCE, GREATEST, LEAST, NULLIF
+    or a scalar subquery into the result (max(c) shows 'x   '), into a bytea, and
+    octet_length. The column (or a NULLIF of it, whose own comparison reads it bare) is
+    wrapped in pg_bpchar(.., n, 1): its n; None elsewhere."""
+    inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
+    if not isinstance(inner, exp.Column):
+        return None
+    n = pgtypes.char_length(exprtypes.column_decl(inner))
+    if n is None:
+        return None
+    child, p = node, node.parent
+    passed = False
+    while True:
+        while isinstance(p, exp.Paren):
+            child, p = p, p.parent
+        if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif):
+            return None  # (the NULLIF is padded, when it is visited)
+        if isinstance(p, (exp.Max, exp.Min, exp.Greatest, exp.Least)) or _passes_through(p, child) or \
+                isinstance(p, (*_VALUE_WINDOW_FUNCTIONS, exp.Window)) and child.arg_key == "this":
+            passed = True
+            child, p = (p.parent, p.parent.parent) if isinstance(p, exp.If) else (p, p.parent)
+            continue
+        if isinstance(p, exp.Order) and isinstance(p.parent, exp.ArrayAgg) and child.arg_key == "this":
+            child, p = p, p.parent  # array_agg(c ORDER BY ...)
+            continue
+        if isinstance(p, exp.Select) and len(p.expressions) == 1 and isinstance(p.parent, exp.Subquery) and \
+                (child is p.expressions[0] or isinstance(child, exp.Alias) and child is p.expressions[0]):
+            passed = True  # (SELECT max(c) ...) as a value
+            child, p = p.parent, p.parent.parent
+            continue
+        if isinstance(p, exp.Alias) and isinstance(p.parent, exp.Select) and len(p.parent.expressions) == 1 and \
+                isinstance(p.parent.parent, exp.Subquery):
+            child, p = p, p.parent
+            continue
+        break
+    measured = isinstance(p, exp.Cast) and p.args["to"].this in (exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB) \
+        or isinstance(p, exp.Anonymous) and p.name.lower() == "octet_length" \
+        or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
+        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.Array, exp.ArrayAgg)) \
+        or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression" \
+        or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array"
+    # (x::bytea and octet_length read its bytes, LIKE its characters, concat() and format()
+    # its text, an array of char holds it as it is (array_prepend(c, text[]) too: the first
+    # argument's type is the common one); `c || 'x'`, array_append(text[], c), c::text drop
+    # the blanks)
+    if isinstance(p, exp.Alias):
+        child, p = p, p.parent
+    shown = (passed or isinstance(node, exp.Nullif)) and (
+        isinstance(p, exp.Select) and child.arg_key == "expressions" and _is_result_select(p, child)
+        or isinstance(p, exp.Returning))
+    return n if shown or measured else None
+
+
 _GROUPED_TEXT = "sixfold_grouped_branching"
 
 
@@ -3071,6 +3153,9 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         grouped = _grouped_branching(node)
         if grouped is not None:
             return grouped
+        padded = _padded_char(node)
+        if padded is not None:
+            return padded
         typed = _typed_node(node)
         promoted = exprtypes.promoted_array_kind(node)
         if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
@@ -5056,7 +5141,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
-    if folds is not () or constant_folding.active():
+    if folds or constant_folding.active():
         _refuse_missing_from_entries(tree)
     for sel in tree.find_all(exp.Select):  # (before grouped columns: PostgreSQL's order of its checks)
         _refuse_constant_keys(sel)
@@ -5104,6 +5189,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
     locking = LOCKING_READ_NOWAIT_MARK if locks and any(lk.args.get("wait") is True for lk in locks) else \
         LOCKING_READ_MARK if locks else None
+    mark_padded_chars(tree)
     if folds or constant_folding.active() and schema.current() is not None:
         for node in constant_folding.strict_nulls(tree):  # translated (checked), never evaluated
             hole = exp.Null()
@@ -5462,6 +5548,27 @@ _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.O
                exp.RegexpLike, exp.RegexpILike, exp.ArrayContainsAll)
 
 
+_BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
+
+
+def _char_elements(e: exp.Expression) -> bool:
+    """Whether array expression `e` holds char(n) values (ARRAY[c], array_agg(c),
+    array_prepend(c, ...), c || arr: the first argument's type is the common one)."""
+    def char(x: exp.Expression | None) -> bool:
+        x = x.unnest() if x is not None else None
+        return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+
+    if isinstance(e, exp.Array):
+        present = [x for x in e.expressions if not isinstance(x.unnest(), exp.Null)]
+        return bool(present) and all(char(x) for x in present)
+    if isinstance(e, exp.ArrayAgg):
+        element = e.this.this if isinstance(e.this, exp.Order) else e.this
+        return char(element)
+    if isinstance(e, exp.ArrayPrepend):
+        return char(e.expression)
+    return isinstance(e, exp.DPipe) and char(e.this) and exprtypes.kind(e.expression) == "array"
+
+
 def _array_oid(e: exp.Expression) -> int | None:
     """The array type of an array expression: its array column's, or from ARRAY[...]'s
     elements (integers: integer[], strings: text[])."""
@@ -5473,6 +5580,8 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
+    if _char_elements(inner):
+        return _BPCHAR_ARRAY
     joined = exprtypes.joined_element_kind(inner)  # array_append(int[], bigint) is bigint[]
     if joined is not None:
         return arrays.ELEMENTS[joined][1]

@@ -25,31 +25,33 @@ from decimal import Decimal, InvalidOperation
 TABLE = "fz"
 DEPTH_MAX = 3
 
-# One column per kind; rows chosen for edges (zero, negatives, halves, leap days, NULLs).
+# One column per kind (text also as varchar(8) and char(4): blank padding, trailing
+# spaces); rows chosen for edges (zero, negatives, halves, leap days, NULLs).
 COLUMNS = {
     "i": ("ci", "int"), "b": ("cb", "bigint"), "s": ("cs", "smallint"), "n": ("cn", "numeric(20,4)"),
     "f": ("cf", "float8"), "r": ("cr", "real"), "t": ("ct", "text"), "o": ("co", "boolean"),
     "d": ("cd", "date"), "ts": ("cts", "timestamp"), "tz": ("ctz", "timestamptz"), "iv": ("civ", "interval"),
     "a": ("ca", "int[]"), "j": ("cj", "jsonb"), "u": ("cu", "uuid"), "by": ("cby", "bytea"), "tm": ("ctm", "time"),
-    "ta": ("cta", "text[]"), "e": ("ce", "fz_mood"),
+    "ta": ("cta", "text[]"), "e": ("ce", "fz_mood"), "vc": ("cvc", "varchar(8)"), "ch": ("cch", "char(4)"),
 }
 ENUM_TYPE = "fz_mood"  # an enum: ordered by its labels' declared order, not their text
 ENUM_LABELS = ("sad", "ok", "happy")
 ROWS = [
     "(1, 7, 3000000000, 12, 2.50, 0.1, 1.5, 'apple', true, '2024-02-29', '2024-01-31 10:00:00', "
     "'2024-03-10 01:30:00+00', '1 day 02:00:00', '{1,2,3}', '{\"a\": 1, \"b\": [1, 2, 3], \"c\": {\"d\": \"e\"}}', "
-    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\xdeadbeef', '10:30:00', '{a,b,c}', 'ok')",
+    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\xdeadbeef', '10:30:00', '{a,b,c}', 'ok', 'pear', 'ab')",
     "(2, -3, -1, -7, -0.125, -2.5, -0.25, 'Banana split', false, '2023-12-31', '2024-12-31 23:59:59.5', "
     "'2024-01-01 00:00:00-05', '-3 mons', '{}', '[1, \"two\", null, {\"a\": 2}]', "
-    "'FFFFFFFF-0000-0000-0000-000000000001', '\\x', '23:59:59.999999', '{}', 'happy')",
+    "'FFFFFFFF-0000-0000-0000-000000000001', '\\x', '23:59:59.999999', '{}', 'happy', 'ab  ', 'x  ')",
     "(3, 0, 0, 0, 0, 0, 0, '', false, '2000-01-01', '1999-12-31 00:00:00', '2000-01-01 12:00:00+02', '00:00:00', "
-    "'{NULL,5}', '\"text\"', '00000000-0000-0000-0000-000000000000', 'abc', '00:00:00', '{\"x y\",NULL,\"\"}', 'sad')",
+    "'{NULL,5}', '\"text\"', '00000000-0000-0000-0000-000000000000', 'abc', '00:00:00', '{\"x y\",NULL,\"\"}', 'sad', "
+    "'', ' ')",
     "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "NULL)",
+    "NULL, NULL, NULL)",
     "(5, 2147483647, 9223372036854775807, 32767, 123.456, 1e300, 3.4e38, 'A_b%c', true, '1970-01-01', "
     "'2024-06-15 12:34:56.789', '2024-06-15 12:34:56.789+05:30', '1 year 2 mons 3 days 04:05:06.5', '{7,7,-1,0}', "
     "'{\"a\": null, \"n\": 2.50, \"t\": true}', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12}', '\\x00ff41', "
-    "'12:34:56.789', '{B,a,B,Ünï}', 'ok')",
+    "'12:34:56.789', '{B,a,B,Ünï}', 'ok', 'Zz9', 'ABCD')",
 ]
 
 
@@ -118,7 +120,8 @@ NULLS = {"i": "NULL::int", "n": "NULL::numeric", "f": "NULL::float8", "t": "NULL
          "a": "NULL::int[]", "j": "NULL::jsonb", "u": "NULL::uuid", "by": "NULL::bytea", "tm": "NULL::time",
          "ta": "NULL::text[]", "e": "NULL::fz_mood"}
 # Columns of each kind of value (several SQL types share a kind).
-KIND_COLUMNS = {"i": ["ci", "cb", "cs"], "n": ["cn"], "f": ["cf", "cr"], "t": ["ct"], "o": ["co"], "d": ["cd"],
+KIND_COLUMNS = {"i": ["ci", "cb", "cs"], "n": ["cn"], "f": ["cf", "cr"], "t": ["ct", "cvc", "cch"], "o": ["co"],
+                "d": ["cd"],
                 "ts": ["cts"], "tz": ["ctz"], "iv": ["civ"], "a": ["ca"], "j": ["cj"], "u": ["cu"], "by": ["cby"],
                 "tm": ["ctm"], "ta": ["cta"], "e": ["ce"]}
 NUMERIC_KINDS = ("i", "n", "f")

@@ -123,3 +123,10 @@ def test_strict_calls_of_a_null_constant_are_found_outermost():
     assert nulls("select nextval('s') + NULL, (select 1) + NULL, sum(i) + NULL from t limit i + NULL") == []
     # SET a = NULL assigns: it is no comparison to fold
     assert nulls("update t set a = NULL, i = i + NULL where i = NULL") == ["i + NULL", "i = NULL"]
+
+
+def test_json_operators_of_constants_fold():
+    # (sqlglot reads `->> 'n'` as a JSON path: a constant, not an unknown child)
+    assert folded("select decode(('{\"n\": -0.50}'::jsonb ->> 'n'), 'base64') from fz where false") == [
+        "DECODE((CAST('{\"n\": -0.50}' AS JSONB) ->> 'n'), 'base64')"]
+    assert folded("select cj ->> 'n' from fz") == []
