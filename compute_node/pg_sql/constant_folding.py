@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
+from sixfold.errors import SqlError
 
 UNKNOWN = object()  # evaluate(): the constant's value cannot be had here (not translated)
 
@@ -92,6 +94,7 @@ class Fold:
 
     sql: str  # "" for a value not known while planning (it holds a parameter)
     value: object = UNKNOWN  # known without evaluating (a literal TRUE / FALSE / NULL)
+    length_max: tuple[int, str] | None = None  # stored into a varchar(n) / char(n): n and the type's name
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,13 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         decl = column_type(table, name)
         base = " ".join((decl or "").lower().replace("[]", " ").split()) if decl else ""
         base = base.split("(")[0].strip()
+        limited = _LENGTH_LIMITED.get(base)
+        if decl is not None and limited and "[" not in decl and not isinstance(value.unnest(), exp.Literal) and \
+                re.fullmatch(r"[^(]*\(\s*(\d+)\s*\)\s*", decl):
+            # (a literal is checked while translating; a computed text is checked here)
+            n = int(re.fullmatch(r"[^(]*\(\s*(\d+)\s*\)\s*", decl).group(1))
+            out.append(Fold(f"CAST(({value.sql('postgres')}) AS text)", length_max=(n, limited)))
+            continue
         if decl is None or "(" in decl and base not in ("numeric", "decimal", "time", "timestamp", "interval") or \
                 not (base in _ASSIGNED_TYPES or base in _ZONED_TYPES and isinstance(value, exp.Literal)):
             continue
@@ -193,12 +203,19 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
     return out
 
 
+_LENGTH_LIMITED = {"varchar": "character varying", "character varying": "character varying", "char": "character",
+                   "character": "character", "bpchar": "character"}
+
+
 def check(steps: tuple[Step, ...], evaluate: Callable[[str], object]) -> None:
     """Carries the folds out: `evaluate(sql)` gives a constant's value (UNKNOWN when it
     cannot) or raises the error that fails the statement."""
     for step in steps:
         if isinstance(step, Fold):
-            evaluate(step.sql)
+            value = evaluate(step.sql)
+            if step.length_max is not None and isinstance(value, str) and \
+                    len(value.rstrip(" ")) > step.length_max[0]:  # (blanks beyond n are cut, not refused)
+                raise SqlError(f"value too long for type {step.length_max[1]}({step.length_max[0]})", "22001")
             continue
         _check_lazy(step, evaluate)
 

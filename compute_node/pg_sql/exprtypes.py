@@ -671,7 +671,9 @@ def _varchar(e: exp.Expression) -> bool:
 def _joined_parts(e: exp.Expression) -> list[exp.Expression] | None:
     """The arrays and values an anycompatiblearray function or operator joins (array_append,
     array_prepend, array_cat, ||, array_remove, array_replace); None for other forms."""
-    if isinstance(e, (exp.ArrayAppend, exp.ArrayPrepend, exp.ArrayRemove)):
+    if isinstance(e, exp.ArrayPrepend):  # array_prepend(element, array): sqlglot's `this` is the array
+        return [e.expression, e.this]
+    if isinstance(e, (exp.ArrayAppend, exp.ArrayRemove)):
         return [e.this, e.expression]
     if isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
         return [e.this, e.expressions[0]]
@@ -690,14 +692,17 @@ def joined_element_kind(e: exp.Expression) -> str | None:
     parts = _joined_parts(e)
     if parts is None:
         return None
-    kinds = {_value_element_kind(p) if kind(p) in NUMERIC or kind(p) == "array" else
-             ("varchar" if _varchar(p) else "text") if kind(p) == "text" else None
-             for p in parts if not (isinstance(p.unnest(), exp.Null) or
-                                    isinstance(p.unnest(), exp.Literal) and p.unnest().is_string)}
+    ordered = [_value_element_kind(p) if kind(p) in NUMERIC or kind(p) == "array" else
+               ("varchar" if _varchar(p) else "text") if kind(p) == "text" else None
+               for p in parts if not (isinstance(p.unnest(), exp.Null) or
+                                      isinstance(p.unnest(), exp.Literal) and p.unnest().is_string)]
+    kinds = set(ordered)
     if None in kinds or not kinds:
         return None
     if kinds <= set(_NUMBER_ELEMENTS):
         return max(kinds, key=_NUMBER_ELEMENTS.index)
+    if kinds <= {"text", "varchar"}:  # each casts to the other implicitly: the first one's type stays
+        return ordered[0]
     return kinds.pop() if len(kinds) == 1 else None
 
 

@@ -2162,6 +2162,9 @@ def _char_padding(node: exp.Expression) -> int | None:
             child, p = p, p.parent
         if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif):
             return None  # (the NULLIF is padded, when it is visited)
+        if isinstance(p, (*exprtypes.BRANCHING, exp.If)) and not _char_value(_first_typed(p.parent if isinstance(
+                p, exp.If) else p)):
+            return None  # CASE ... ELSE NULL::text END is text: the blanks are dropped
         if isinstance(p, (exp.Max, exp.Min, exp.Greatest, exp.Least)) or _passes_through(p, child) or \
                 isinstance(p, (*_VALUE_WINDOW_FUNCTIONS, exp.Window)) and child.arg_key == "this":
             passed = True
@@ -2183,7 +2186,8 @@ def _char_padding(node: exp.Expression) -> int | None:
     measured = isinstance(p, exp.Cast) and p.args["to"].this in (exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB) \
         or isinstance(p, exp.Anonymous) and p.name.lower() == "octet_length" \
         or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
-        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.Array, exp.ArrayAgg)) \
+        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg)) \
+        or isinstance(p, exp.Array) and _char_value(_first_typed(p)) \
         or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression" \
         or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array"
     # (x::bytea and octet_length read its bytes, LIKE its characters, concat() and format()
@@ -5551,16 +5555,35 @@ _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.O
 _BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
 
 
-def _char_elements(e: exp.Expression) -> bool:
-    """Whether array expression `e` holds char(n) values (ARRAY[c], array_agg(c),
-    array_prepend(c, ...), c || arr: the first argument's type is the common one)."""
-    def char(x: exp.Expression | None) -> bool:
-        x = x.unnest() if x is not None else None
-        return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+def _char_value(x: exp.Expression | None) -> bool:
+    """A char(n) column, or a NULLIF of one (its type)."""
+    x = x.unnest() if x is not None else None
+    if isinstance(x, exp.Nullif):
+        x = x.this.unnest()
+    return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
 
+
+def _first_typed(e: exp.Expression) -> exp.Expression | None:
+    """The value of CASE / COALESCE / GREATEST / LEAST / ARRAY[...] whose type PostgreSQL's
+    select_common_type keeps among string types (each casts to the others implicitly, so
+    the first typed one stays): CASE's ELSE comes first; an untyped literal or NULL is
+    skipped."""
+    if isinstance(e, exp.Case):
+        values = [e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or [])]
+    elif isinstance(e, exp.Coalesce) or isinstance(e, (exp.Greatest, exp.Least)):
+        values = [e.this, *e.expressions]
+    else:
+        values = list(e.expressions)
+    return next((v for v in values if v is not None and not isinstance(v.unnest(), exp.Null) and
+                 not (isinstance(v.unnest(), exp.Literal) and v.unnest().is_string)), None)
+
+
+def _char_elements(e: exp.Expression) -> bool:
+    """Whether array expression `e` holds char(n) values (ARRAY[c, ...], array_agg(c),
+    array_prepend(c, ...), c || arr: the first argument's type is the common one)."""
+    char = _char_value
     if isinstance(e, exp.Array):
-        present = [x for x in e.expressions if not isinstance(x.unnest(), exp.Null)]
-        return bool(present) and all(char(x) for x in present)
+        return char(_first_typed(e))
     if isinstance(e, exp.ArrayAgg):
         element = e.this.this if isinstance(e.this, exp.Order) else e.this
         return char(element)

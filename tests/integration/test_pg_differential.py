@@ -5808,6 +5808,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set b = 'maybe' where false", 'insert into {t} (id, i) select 1, 2 where false',
         "insert into {t} (id, a) select 1, '{a,b}' where false", 'insert into {t} (id, i) values (1, 2.5)',
         'select id, i from {t}', 'drop table {t}',
+        'create table {t} (id int, v varchar(3), c char(3))',
+        "update {t} set c = encode('abc'::bytea, 'hex') where false", "update {t} set v = lower('ABCD') where false",
+        "update {t} set v = rtrim('ab    ') where false", "update {t} set v = 'ab' || '    ' where false",
+        "insert into {t} (id, v) select 1, repeat('x', 4) where false",
+        "insert into {t} (id, v) select 1, repeat('x', 3) where false",
+        "insert into {t} (id, c) values (1, upper('abcd'))", "update {t} set v = 'abcd' || 'e' where false",
+        'drop table {t}',
     ],
     # an enum compared with a number, a text value or another enum type answered
     # (PostgreSQL compares an enum only with its own type: 42883)
@@ -5860,6 +5867,14 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'first_value(c) over (order by id), lag(c) over (order by id) from {t} order by id',
         "select id, array_append(NULL::text[], 'x'), array_prepend(1, NULL::int[]), 12 || NULL::int[], "
         'NULL::int[] || 5 from {t} order by id',
+        'drop table {t}',
+        'create table {t} (id int, c char(4), t text, v varchar(8))',
+        "insert into {t} values (1, 'ab', 'q', 'w'), (2, null, 'r', null)",
+        "select id, case when id = 1 then c else NULL::text end, case when id = 1 then c else NULL end, "
+        "case when id = 1 then c else 'z' end, case when id = 1 then t else c end from {t} order by id",
+        "select id, coalesce(c, t), coalesce(t, c), coalesce(c, v), coalesce(v, c), coalesce(c, 'x') from {t} order by id",
+        "select id, greatest(c, t), least(c, 'zz'), greatest(v, c) from {t} order by id",
+        "select id, array[c, t], array[t, c], array[nullif(c, 'x'), t], array[null, c] from {t} order by id",
         'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
