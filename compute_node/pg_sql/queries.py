@@ -2170,8 +2170,9 @@ def _char_padding(node: exp.Expression) -> int | None:
             passed = True
             child, p = (p.parent, p.parent.parent) if isinstance(p, exp.If) else (p, p.parent)
             continue
-        if isinstance(p, exp.Order) and isinstance(p.parent, exp.ArrayAgg) and child.arg_key == "this":
-            child, p = p, p.parent  # array_agg(c ORDER BY ...)
+        if isinstance(p, exp.Order) and isinstance(p.parent, (exp.ArrayAgg, exp.JSONArrayAgg, exp.Anonymous)) and \
+                child.arg_key == "this":
+            child, p = p, p.parent  # array_agg(c ORDER BY ...), jsonb_agg(c ORDER BY ...)
             continue
         if isinstance(p, exp.Select) and len(p.expressions) == 1 and isinstance(p.parent, exp.Subquery) and \
                 (child is p.expressions[0] or isinstance(child, exp.Alias) and child is p.expressions[0]):
@@ -2186,7 +2187,8 @@ def _char_padding(node: exp.Expression) -> int | None:
     measured = isinstance(p, exp.Cast) and p.args["to"].this in (exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB) \
         or isinstance(p, exp.Anonymous) and p.name.lower() == "octet_length" \
         or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
-        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg)) \
+        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg, exp.JSONArrayAgg, exp.JSONObjectAgg)) \
+        or isinstance(p, exp.Anonymous) and p.name.lower() in _JSON_OF_VALUES \
         or isinstance(p, exp.Array) and _char_value(_first_typed(p)) \
         or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression" \
         or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array"
@@ -2199,7 +2201,34 @@ def _char_padding(node: exp.Expression) -> int | None:
     shown = (passed or isinstance(node, exp.Nullif)) and (
         isinstance(p, exp.Select) and child.arg_key == "expressions" and _is_result_select(p, child)
         or isinstance(p, exp.Returning))
-    return n if shown or measured else None
+    return n if shown or measured or _char_set_column(p, child) else None
+
+
+# JSON made of values (each value's text as it is: to_jsonb(c) is "ab  ")
+_JSON_OF_VALUES = frozenset({"to_json", "to_jsonb", "json_build_array", "jsonb_build_array", "json_build_object",
+                             "jsonb_build_object", "jsonb_agg", "json_object", "jsonb_object", "row_to_json"})
+
+
+def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:
+    """Whether `item` is a column of a set operation's branch whose type PostgreSQL
+    resolves to char (the first typed branch's, as select_common_type keeps it) while
+    another branch is not char(n): its values keep their blanks, the others' are as
+    they are. (When every branch is a char(n) of one n the wire pads them.)"""
+    if not isinstance(sel, exp.Select) or not isinstance(sel.parent, set_operations.SET_OPERATIONS) or \
+            item.arg_key != "expressions":
+        return False
+    top = sel.parent
+    while isinstance(top.parent, set_operations.SET_OPERATIONS):
+        top = top.parent
+    at = sel.expressions.index(item)
+    column = []
+    for branch in _set_branches(top):
+        if not isinstance(branch, exp.Select) or len(branch.expressions) <= at:
+            return False
+        column.append(branch.expressions[at].unalias())
+    first = next((c for c in column if not isinstance(c.unnest(), exp.Null) and
+                  not (isinstance(c.unnest(), exp.Literal) and c.unnest().is_string)), None)
+    return _char_value(first) and not all(_char_value(c) or isinstance(c.unnest(), exp.Null) for c in column)
 
 
 _GROUPED_TEXT = "sixfold_grouped_branching"

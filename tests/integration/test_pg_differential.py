@@ -5872,9 +5872,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} values (1, 'ab', 'q', 'w'), (2, null, 'r', null)",
         "select id, case when id = 1 then c else NULL::text end, case when id = 1 then c else NULL end, "
         "case when id = 1 then c else 'z' end, case when id = 1 then t else c end from {t} order by id",
-        "select id, coalesce(c, t), coalesce(t, c), coalesce(c, v), coalesce(v, c), coalesce(c, 'x') from {t} order by id",
+        "select id, coalesce(c, t), coalesce(t, c), coalesce(c, v), coalesce(v, c), coalesce(c, 'x') "
+        'from {t} order by id',
         "select id, greatest(c, t), least(c, 'zz'), greatest(v, c) from {t} order by id",
         "select id, array[c, t], array[t, c], array[nullif(c, 'x'), t], array[null, c] from {t} order by id",
+        'drop table {t}',
+        'create table {t} (id int, c char(4), t text, j jsonb)',
+        "insert into {t} values (1, 'ab', 'q', '[1]'), (2, null, 'r', '{}')",
+        "select id, to_jsonb(c), to_json(c), jsonb_build_array(c, 1), json_build_object('a', c) from {t} order by id",
+        'select jsonb_agg(c order by id), json_agg(c order by id), json_object_agg(id, c) from {t}',
+        "select id from {t} where (j || jsonb_build_array(c)) ? 'ab' order by id",
+        'select c as v from {t} union select t from {t} order by 1',
+        "select c as v from {t} union all select 'zz' from {t} order by 1",
+        'select t as v from {t} union select c from {t} order by 1', 'select c from {t} union select c from {t} order by 1',
+        'select null as v union select c from {t} order by 1',
         'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
