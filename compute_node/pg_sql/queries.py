@@ -2139,7 +2139,10 @@ def _padded_char(node: exp.Expression) -> exp.Expression | None:
         node.replace(out)
         hole.replace(node)
         return out
-    return exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
+    out = exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
+    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
+        return exp.Alias(this=out, alias=exp.to_identifier(node.name))
+    return out
 
 
 def _char_padding(node: exp.Expression) -> int | None:
@@ -2189,9 +2192,10 @@ def _char_padding(node: exp.Expression) -> int | None:
         or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
         or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg, exp.JSONArrayAgg, exp.JSONObjectAgg)) \
         or isinstance(p, exp.Anonymous) and p.name.lower() in _JSON_OF_VALUES \
-        or isinstance(p, exp.Array) and _char_value(_first_typed(p)) \
-        or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression" \
-        or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array"
+        or (isinstance(p, exp.Array) and _char_value(_first_typed(p))
+            or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression"
+            or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array") \
+        and _char_array_kept(p)
     # (x::bytea and octet_length read its bytes, LIKE its characters, concat() and format()
     # its text, an array of char holds it as it is (array_prepend(c, text[]) too: the first
     # argument's type is the common one); `c || 'x'`, array_append(text[], c), c::text drop
@@ -2202,6 +2206,24 @@ def _char_padding(node: exp.Expression) -> int | None:
         isinstance(p, exp.Select) and child.arg_key == "expressions" and _is_result_select(p, child)
         or isinstance(p, exp.Returning))
     return n if shown or measured or _char_set_column(p, child) else None
+
+
+def _char_array_kept(arr: exp.Expression) -> bool:
+    """Whether an array of char (ARRAY[c], c || arr ...) stays one: joined after another
+    array or value of text (`t || (c || ta)`: text[], its elements cast to text, the blanks
+    dropped) it does not."""
+    child, p = arr, arr.parent
+    while isinstance(p, exp.Paren):
+        child, p = p, p.parent
+    if isinstance(p, exp.DPipe):
+        first = p.this
+    elif isinstance(p, exp.ArrayPrepend):
+        first = p.expression
+    elif isinstance(p, (exp.ArrayAppend, exp.ArrayConcat)):
+        first = p.this
+    else:
+        return True
+    return first is child or first.unnest() is child.unnest() or _char_value(first)
 
 
 # JSON made of values (each value's text as it is: to_jsonb(c) is "ab  ")
@@ -2228,7 +2250,7 @@ def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:
         column.append(branch.expressions[at].unalias())
     first = next((c for c in column if not isinstance(c.unnest(), exp.Null) and
                   not (isinstance(c.unnest(), exp.Literal) and c.unnest().is_string)), None)
-    return _char_value(first) and not all(_char_value(c) or isinstance(c.unnest(), exp.Null) for c in column)
+    return _char_value(first)  # (padded to its own n here; where every branch has one n, the wire's pad agrees)
 
 
 _GROUPED_TEXT = "sixfold_grouped_branching"
@@ -5143,6 +5165,65 @@ def _check_recursive_types(tree: exp.Expression) -> None:
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
                                    f"{pgtypes.REGTYPE_NAMES[lo]} in non-recursive term but type "
                                    f"{pgtypes.REGTYPE_NAMES[_union_oid((lo, ro))]} overall", "42804")
+            _check_recursive_typmods(cte)
+
+
+# A type modifier's type: its name in PostgreSQL's messages with the modifier, and without.
+_TYPMOD_BASES = {"numeric": "numeric", "decimal": "numeric", "char": "character", "character": "character",
+                 "bpchar": "character", "varchar": "character varying", "character varying": "character varying"}
+
+
+def _typmod(e: exp.Expression) -> tuple[str, str] | None | bool:
+    """(type name, modifier) of a value whose type has one (a numeric(20,4), char(4) or
+    varchar(8) column, a cast to one); None for a value of no modifier (a literal, NULL,
+    arithmetic, a function); False when it cannot be told here (an expression that may
+    keep its operands' modifier, a column of unknown type)."""
+    e = e.unalias().unnest()
+    decl = None
+    if isinstance(e, exp.Column):
+        decl = exprtypes.column_decl(e)
+        if decl is None:
+            return False
+    elif isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
+        decl = e.args["to"].sql("postgres").lower()
+    elif isinstance(e, (exp.Subquery, *exprtypes.BRANCHING, exp.Nullif, exp.Max, exp.Min, exp.Window, exp.AggFunc)):
+        return False
+    if decl is None:
+        return None
+    m = re.fullmatch(r"\s*([a-z ]+?)\s*\(\s*(\d+(?:\s*,\s*-?\d+)?)\s*\)\s*", decl.lower())
+    if m is None or m.group(1) not in _TYPMOD_BASES:
+        return None
+    return _TYPMOD_BASES[m.group(1)], re.sub(r"\s", "", m.group(2))
+
+
+def _check_recursive_typmods(cte: exp.CTE) -> None:
+    """42804 for a recursive query whose non-recursive term gives a column a type modifier
+    (numeric(20,4), char(4), varchar(8)) the recursive term's value does not have (NULL,
+    a literal, arithmetic, another modifier): the column's overall type then has none,
+    and PostgreSQL requires the non-recursive term's type to be it. The recursive term's
+    reads of the query's own column keep the type."""
+    body = cte.this
+    first = _first_branch(body.this) if not isinstance(body.this, exp.Select) else body.this
+    second = body.expression
+    if not isinstance(first, exp.Select) or not isinstance(second, exp.Select) or \
+            len(first.expressions) != len(second.expressions):
+        return
+    own = cte.alias.lower()
+    names = [c.name.lower() for c in cte.args["alias"].columns] if cte.args.get("alias") and \
+        cte.args["alias"].columns else [e.alias_or_name.lower() for e in first.expressions]
+    for i, (a, b) in enumerate(zip(first.expressions, second.expressions), start=1):
+        left = _typmod(a)
+        if not left:
+            continue
+        inner = b.unalias().unnest()
+        if isinstance(inner, exp.Column) and (inner.table.lower() == own or not inner.table and
+                                               inner.name.lower() in names and exprtypes.column_decl(inner) is None):
+            continue  # (w.x: the column itself, its type)
+        right = _typmod(b)
+        if right is False or right == left:
+            continue
+        raise SqlError(f'recursive query "{cte.alias}" column {i} has type {left[0]}({left[1]}) in non-recursive '
+                       f"term but type {'bpchar' if left[0] == 'character' else left[0]} overall", "42804")
 
 
 def _ancestors_of(node: exp.Expression):
@@ -5584,11 +5665,16 @@ _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.O
 _BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
 
 
-def _char_value(x: exp.Expression | None) -> bool:
-    """A char(n) column, or a NULLIF of one (its type)."""
-    x = x.unnest() if x is not None else None
-    if isinstance(x, exp.Nullif):
-        x = x.this.unnest()
+def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
+    """A value of type char: a char(n) column, or a NULLIF, min / max, CASE, COALESCE,
+    GREATEST or LEAST whose type is one's."""
+    x = x.unalias().unnest() if x is not None else None
+    if depth > 32 or x is None:
+        return False
+    if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
+        return _char_value(x.this, depth + 1)
+    if isinstance(x, exprtypes.BRANCHING):
+        return _char_value(_first_typed(x), depth + 1)
     return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
 
 
@@ -5618,6 +5704,9 @@ def _char_elements(e: exp.Expression) -> bool:
         return char(element)
     if isinstance(e, exp.ArrayPrepend):
         return char(e.expression)
+    if isinstance(e, (exp.DPipe, exp.ArrayAppend, exp.ArrayConcat, exp.ArrayRemove)) and \
+            exprtypes.kind(e.this) == "array":
+        return _char_elements(e.this.unnest())  # (c || ta) || t: the first array's type
     return isinstance(e, exp.DPipe) and char(e.this) and exprtypes.kind(e.expression) == "array"
 
 

@@ -5887,6 +5887,38 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select t as v from {t} union select c from {t} order by 1', 'select c from {t} union select c from {t} order by 1',
         'select null as v union select c from {t} order by 1',
         'drop table {t}',
+        'create table {t} (id int, c char(4), co bool, ta text[], ct text)',
+        "insert into {t} values (1, 'ab', true, '{a}', 'q'), (2, null, false, '{}', null), (3, 'x', true, null, 'r')",
+        "select id, (('[1]'::jsonb #>> '{b,1}') || (c || ta)) as v from {t} order by id",
+        'select id, (c || ta) || ct, ta || (c || ta) from {t} order by id',
+        "select id, array[least('Ünïcödé ß', c), format('[%5s]', ct)] as v from {t} order by id",
+        'select c as a, co as b, count(*) as n, max(c) as g from {t} group by cube (1, 2) order by 1, 2, 3, 4',
+        'select c as v from {t} union select max(c) from {t} order by 1', "select coalesce(max(c), 'z') from {t}",
+        'drop table {t}',
+    ],
+    # a recursive query whose non-recursive term gives a column a type modifier the
+    # recursive term's value lacks (numeric(20,4) then NULL, 1.5 or x * 2; char(4) then
+    # 'zz'; varchar(8) then text) answered; PostgreSQL: 42804
+    "recursive queries and type modifiers": [
+        'create table {t} (id int, n numeric(20,4), c char(4), v varchar(8), t text)',
+        "insert into {t} values (1, 2.5, 'ab', 'x', 't'), (2, 3, 'cd', 'y', 'u')",
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, null from w where k < 2) '
+        'select * from w',
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, x * 2 from w where k < 2) '
+        'select * from w',
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, 1.5 from w where k < 2) '
+        'select * from w',
+        "with recursive w(k, x) as (select 1, c from {t} where id = 1 union all select k + 1, 'zz' from w where k < 2) "
+        'select * from w',
+        'with recursive w(k, x) as (select 1, v from {t} where id = 1 union all select k + 1, t from w join {t} on true '
+        'where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, t from {t} where id = 1 union all select k + 1, v from w join {t} on true '
+        'where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, c from {t} where id = 1 union all select k + 1, x from w where k < 2) '
+        'select * from w',
+        'with recursive w(k, x) as (select 1, n::numeric(20,4) from {t} where id = 1 union all '
+        'select k + 1, (x + 1)::numeric(20,4) from w where k < 2) select k from w',
+        'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
