@@ -862,6 +862,7 @@ if hasattr(exp, "CurrentSchemas"):  # (newer sqlglot releases parse current_sche
 
 
 _VALUE_WINDOW_FUNCTIONS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+VALUE_WINDOW_FUNCTIONS = _VALUE_WINDOW_FUNCTIONS
 VARIANCE_NODES = {exp.Stddev: "stddev_samp", exp.StddevSamp: "stddev_samp", exp.StddevPop: "stddev_pop",
                   exp.Variance: "var_samp", exp.VariancePop: "var_pop"}
 REGRESSION_NODES = {exp.Corr: "corr", exp.CovarPop: "covar_pop", exp.CovarSamp: "covar_samp",

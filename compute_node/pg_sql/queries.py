@@ -15,10 +15,10 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes, float_input,
-    grouped_columns, grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath, lateral,
-    literal_types, more_functions, network_types, numeric, ordered_set, quantified, quotient_text, reflection,
-    routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes, star_expansion,
+    arrays, catalog, char_values, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes,
+    float_input, grouped_columns, grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath,
+    lateral, literal_types, more_functions, network_types, numeric, ordered_set, quantified, quotient_text,
+    reflection, routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes, star_expansion,
     table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
@@ -2116,143 +2116,6 @@ def _numeric_shown_text(e: exp.Expression) -> exp.Expression:
     return e.copy()
 
 
-_PADDED_CHAR = "sixfold_padded_char"  # n: a char(n) value read with its blanks (_mark_padded_chars)
-
-
-def mark_padded_chars(tree: exp.Expression) -> None:
-    """Marks (in their meta) the char(n) columns and NULLIFs _char_padding pads, before
-    the rewrite (which turns their parents into Sixfold's calls) reads the tree."""
-    for node in list(tree.find_all(exp.Column, exp.Nullif)):
-        n = _char_padding(node)
-        if n is not None:
-            node.meta[_PADDED_CHAR] = n
-
-
-def _padded_char(node: exp.Expression) -> exp.Expression | None:
-    """pg_bpchar(node, n, 1) for a node mark_padded_chars marked (once), else None."""
-    n = node.meta.pop(_PADDED_CHAR, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
-    if n is None:
-        return None
-    if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
-        hole = exp.Null()
-        out = exp.Anonymous(this="pg_bpchar", expressions=[hole, exp.Literal.number(n), exp.Literal.number(1)])
-        node.replace(out)
-        hole.replace(node)
-        return out
-    out = exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
-    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
-        return exp.Alias(this=out, alias=exp.to_identifier(node.name))
-    return out
-
-
-def _char_padding(node: exp.Expression) -> int | None:
-    """A char(n) column's value where PostgreSQL shows or measures it with its blanks and
-    Sixfold (which stores it without them, and pads a column shown as it is by its
-    declared type) would not: through min / max, CASE, COALESCE, GREATEST, LEAST, NULLIF
-    or a scalar subquery into the result (max(c) shows 'x   '), into a bytea, and
-    octet_length. The column (or a NULLIF of it, whose own comparison reads it bare) is
-    wrapped in pg_bpchar(.., n, 1): its n; None elsewhere."""
-    inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
-    if not isinstance(inner, exp.Column):
-        return None
-    n = pgtypes.char_length(exprtypes.column_decl(inner))
-    if n is None:
-        return None
-    child, p = node, node.parent
-    passed = False
-    while True:
-        while isinstance(p, exp.Paren):
-            child, p = p, p.parent
-        if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif):
-            return None  # (the NULLIF is padded, when it is visited)
-        if isinstance(p, (*exprtypes.BRANCHING, exp.If)) and not _char_value(_first_typed(p.parent if isinstance(
-                p, exp.If) else p)):
-            return None  # CASE ... ELSE NULL::text END is text: the blanks are dropped
-        if isinstance(p, (exp.Max, exp.Min, exp.Greatest, exp.Least)) or _passes_through(p, child) or \
-                isinstance(p, (*_VALUE_WINDOW_FUNCTIONS, exp.Window)) and child.arg_key == "this":
-            passed = True
-            child, p = (p.parent, p.parent.parent) if isinstance(p, exp.If) else (p, p.parent)
-            continue
-        if isinstance(p, exp.Order) and isinstance(p.parent, (exp.ArrayAgg, exp.JSONArrayAgg, exp.Anonymous)) and \
-                child.arg_key == "this":
-            child, p = p, p.parent  # array_agg(c ORDER BY ...), jsonb_agg(c ORDER BY ...)
-            continue
-        if isinstance(p, exp.Select) and len(p.expressions) == 1 and isinstance(p.parent, exp.Subquery) and \
-                (child is p.expressions[0] or isinstance(child, exp.Alias) and child is p.expressions[0]):
-            passed = True  # (SELECT max(c) ...) as a value
-            child, p = p.parent, p.parent.parent
-            continue
-        if isinstance(p, exp.Alias) and isinstance(p.parent, exp.Select) and len(p.parent.expressions) == 1 and \
-                isinstance(p.parent.parent, exp.Subquery):
-            child, p = p, p.parent
-            continue
-        break
-    measured = isinstance(p, exp.Cast) and p.args["to"].this in (exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB) \
-        or isinstance(p, exp.Anonymous) and p.name.lower() == "octet_length" \
-        or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
-        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg, exp.JSONArrayAgg, exp.JSONObjectAgg)) \
-        or isinstance(p, exp.Anonymous) and p.name.lower() in _JSON_OF_VALUES \
-        or (isinstance(p, exp.Array) and _char_value(_first_typed(p))
-            or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression"
-            or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array") \
-        and _char_array_kept(p)
-    # (x::bytea and octet_length read its bytes, LIKE its characters, concat() and format()
-    # its text, an array of char holds it as it is (array_prepend(c, text[]) too: the first
-    # argument's type is the common one); `c || 'x'`, array_append(text[], c), c::text drop
-    # the blanks)
-    if isinstance(p, exp.Alias):
-        child, p = p, p.parent
-    shown = (passed or isinstance(node, exp.Nullif)) and (
-        isinstance(p, exp.Select) and child.arg_key == "expressions" and _is_result_select(p, child)
-        or isinstance(p, exp.Returning))
-    return n if shown or measured or _char_set_column(p, child) else None
-
-
-def _char_array_kept(arr: exp.Expression) -> bool:
-    """Whether an array of char (ARRAY[c], c || arr ...) stays one: joined after another
-    array or value of text (`t || (c || ta)`: text[], its elements cast to text, the blanks
-    dropped) it does not."""
-    child, p = arr, arr.parent
-    while isinstance(p, exp.Paren):
-        child, p = p, p.parent
-    if isinstance(p, exp.DPipe):
-        first = p.this
-    elif isinstance(p, exp.ArrayPrepend):
-        first = p.expression
-    elif isinstance(p, (exp.ArrayAppend, exp.ArrayConcat)):
-        first = p.this
-    else:
-        return True
-    return first is child or first.unnest() is child.unnest() or _char_value(first)
-
-
-# JSON made of values (each value's text as it is: to_jsonb(c) is "ab  ")
-_JSON_OF_VALUES = frozenset({"to_json", "to_jsonb", "json_build_array", "jsonb_build_array", "json_build_object",
-                             "jsonb_build_object", "jsonb_agg", "json_object", "jsonb_object", "row_to_json"})
-
-
-def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:
-    """Whether `item` is a column of a set operation's branch whose type PostgreSQL
-    resolves to char (the first typed branch's, as select_common_type keeps it) while
-    another branch is not char(n): its values keep their blanks, the others' are as
-    they are. (When every branch is a char(n) of one n the wire pads them.)"""
-    if not isinstance(sel, exp.Select) or not isinstance(sel.parent, set_operations.SET_OPERATIONS) or \
-            item.arg_key != "expressions":
-        return False
-    top = sel.parent
-    while isinstance(top.parent, set_operations.SET_OPERATIONS):
-        top = top.parent
-    at = sel.expressions.index(item)
-    column = []
-    for branch in _set_branches(top):
-        if not isinstance(branch, exp.Select) or len(branch.expressions) <= at:
-            return False
-        column.append(branch.expressions[at].unalias())
-    first = next((c for c in column if not isinstance(c.unnest(), exp.Null) and
-                  not (isinstance(c.unnest(), exp.Literal) and c.unnest().is_string)), None)
-    return _char_value(first)  # (padded to its own n here; where every branch has one n, the wire's pad agrees)
-
-
 _GROUPED_TEXT = "sixfold_grouped_branching"
 
 
@@ -3208,9 +3071,19 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         grouped = _grouped_branching(node)
         if grouped is not None:
             return grouped
-        padded = _padded_char(node)
+        padded = char_values.padded(node)
         if padded is not None:
             return padded
+        if isinstance(node, (exp.Concat, exp.ConcatWs, exp.Format, exp.DPipe)) and \
+                not isinstance(node.parent, exp.Collate) and exprtypes.kind(node) == "text" and \
+                any(_enum_token(a) is not None for a in node.iter_expressions()):
+            # concat(t, mood) is text: the enum's collation (its labels' order) must not
+            # reach the comparisons of the result, as SQLite would carry it from an argument
+            hole = exp.Null()
+            out = exp.Collate(this=hole, expression=exp.to_identifier("BINARY"))
+            node.replace(out)
+            hole.replace(node)
+            return out
         typed = _typed_node(node)
         promoted = exprtypes.promoted_array_kind(node)
         if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
@@ -5303,7 +5176,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
     locking = LOCKING_READ_NOWAIT_MARK if locks and any(lk.args.get("wait") is True for lk in locks) else \
         LOCKING_READ_MARK if locks else None
-    mark_padded_chars(tree)
+    char_values.mark(tree)
     if folds or constant_folding.active() and schema.current() is not None:
         for node in constant_folding.strict_nulls(tree):  # translated (checked), never evaluated
             hole = exp.Null()
@@ -5662,54 +5535,6 @@ _BOOL_EXPRS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.O
                exp.RegexpLike, exp.RegexpILike, exp.ArrayContainsAll)
 
 
-_BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
-
-
-def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
-    """A value of type char: a char(n) column, or a NULLIF, min / max, CASE, COALESCE,
-    GREATEST or LEAST whose type is one's."""
-    x = x.unalias().unnest() if x is not None else None
-    if depth > 32 or x is None:
-        return False
-    if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
-        return _char_value(x.this, depth + 1)
-    if isinstance(x, exprtypes.BRANCHING):
-        return _char_value(_first_typed(x), depth + 1)
-    return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
-
-
-def _first_typed(e: exp.Expression) -> exp.Expression | None:
-    """The value of CASE / COALESCE / GREATEST / LEAST / ARRAY[...] whose type PostgreSQL's
-    select_common_type keeps among string types (each casts to the others implicitly, so
-    the first typed one stays): CASE's ELSE comes first; an untyped literal or NULL is
-    skipped."""
-    if isinstance(e, exp.Case):
-        values = [e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or [])]
-    elif isinstance(e, exp.Coalesce) or isinstance(e, (exp.Greatest, exp.Least)):
-        values = [e.this, *e.expressions]
-    else:
-        values = list(e.expressions)
-    return next((v for v in values if v is not None and not isinstance(v.unnest(), exp.Null) and
-                 not (isinstance(v.unnest(), exp.Literal) and v.unnest().is_string)), None)
-
-
-def _char_elements(e: exp.Expression) -> bool:
-    """Whether array expression `e` holds char(n) values (ARRAY[c, ...], array_agg(c),
-    array_prepend(c, ...), c || arr: the first argument's type is the common one)."""
-    char = _char_value
-    if isinstance(e, exp.Array):
-        return char(_first_typed(e))
-    if isinstance(e, exp.ArrayAgg):
-        element = e.this.this if isinstance(e.this, exp.Order) else e.this
-        return char(element)
-    if isinstance(e, exp.ArrayPrepend):
-        return char(e.expression)
-    if isinstance(e, (exp.DPipe, exp.ArrayAppend, exp.ArrayConcat, exp.ArrayRemove)) and \
-            exprtypes.kind(e.this) == "array":
-        return _char_elements(e.this.unnest())  # (c || ta) || t: the first array's type
-    return isinstance(e, exp.DPipe) and char(e.this) and exprtypes.kind(e.expression) == "array"
-
-
 def _array_oid(e: exp.Expression) -> int | None:
     """The array type of an array expression: its array column's, or from ARRAY[...]'s
     elements (integers: integer[], strings: text[])."""
@@ -5721,8 +5546,8 @@ def _array_oid(e: exp.Expression) -> int | None:
         if isinstance(sub, exp.Select) and len(sub.expressions) == 1:
             return _array_of(sub.expressions[0])  # ARRAY(SELECT x ...)
     inner = e.unnest()
-    if _char_elements(inner):
-        return _BPCHAR_ARRAY
+    if char_values.char_elements(inner):
+        return char_values.BPCHAR_ARRAY
     joined = exprtypes.joined_element_kind(inner)  # array_append(int[], bigint) is bigint[]
     if joined is not None:
         return arrays.ELEMENTS[joined][1]

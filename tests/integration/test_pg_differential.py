@@ -5895,6 +5895,13 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select c as a, co as b, count(*) as n, max(c) as g from {t} group by cube (1, 2) order by 1, 2, 3, 4',
         'select c as v from {t} union select max(c) from {t} order by 1', "select coalesce(max(c), 'z') from {t}",
         'drop table {t}',
+        "create type {t}_m as enum ('sad', 'ok', 'happy')",
+        'create table {t} (id int, c char(4), v varchar(8), e {t}_m, ta text[])',
+        "insert into {t} values (1, 'ab', 'pear', 'ok', '{a}'), (3, ' ', '', 'sad', null)",
+        'select id from {t} where c < concat(v, enum_last(null::{t}_m)) order by id',
+        "select id, concat(v, e) < 'b', format('%s', e) < 'b', concat_ws(',', e, v) < 'o' from {t} order by id",
+        "select id, coalesce(array_prepend(c, ta), array['B', 'a']) as v from {t} order by id",
+        'drop table {t}', 'drop type {t}_m',
     ],
     # a recursive query whose non-recursive term gives a column a type modifier the
     # recursive term's value lacks (numeric(20,4) then NULL, 1.5 or x * 2; char(4) then
@@ -5902,20 +5909,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     "recursive queries and type modifiers": [
         'create table {t} (id int, n numeric(20,4), c char(4), v varchar(8), t text)',
         "insert into {t} values (1, 2.5, 'ab', 'x', 't'), (2, 3, 'cd', 'y', 'u')",
-        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, null from w where k < 2) '
-        'select * from w',
-        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, x * 2 from w where k < 2) '
-        'select * from w',
-        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all select k + 1, 1.5 from w where k < 2) '
-        'select * from w',
-        "with recursive w(k, x) as (select 1, c from {t} where id = 1 union all select k + 1, 'zz' from w where k < 2) "
-        'select * from w',
-        'with recursive w(k, x) as (select 1, v from {t} where id = 1 union all select k + 1, t from w join {t} on true '
-        'where k < 2) select * from w',
-        'with recursive w(k, x) as (select 1, t from {t} where id = 1 union all select k + 1, v from w join {t} on true '
-        'where k < 2) select * from w',
-        'with recursive w(k, x) as (select 1, c from {t} where id = 1 union all select k + 1, x from w where k < 2) '
-        'select * from w',
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all '
+        'select k + 1, null from w where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all '
+        'select k + 1, x * 2 from w where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, n from {t} where id = 1 union all '
+        'select k + 1, 1.5 from w where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, c from {t} where id = 1 union all '
+        "select k + 1, 'zz' from w where k < 2) select * from w",
+        'with recursive w(k, x) as (select 1, v from {t} where id = 1 union all '
+        'select k + 1, t from w join {t} on true where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, t from {t} where id = 1 union all '
+        'select k + 1, v from w join {t} on true where k < 2) select * from w',
+        'with recursive w(k, x) as (select 1, c from {t} where id = 1 union all '
+        'select k + 1, x from w where k < 2) select * from w',
         'with recursive w(k, x) as (select 1, n::numeric(20,4) from {t} where id = 1 union all '
         'select k + 1, (x + 1)::numeric(20,4) from w where k < 2) select k from w',
         'drop table {t}',

@@ -1,0 +1,217 @@
+"""char(n) values with their blanks, where PostgreSQL keeps them.
+
+PostgreSQL's char(n) value is blank-padded to n; a cast to text or varchar drops the
+blanks (so `c || 'x'`, `c::text`, array_append(text[], c) do) and comparisons and
+length() ignore them. Sixfold stores a char(n) without its blanks and pads a column
+shown as it is by its declared type (the wire layer). Everywhere else the value flows
+with its blanks in PostgreSQL it must be read padded: through min / max, CASE,
+COALESCE, GREATEST, LEAST, NULLIF, scalar subqueries and window value functions into the
+result, into a bytea, octet_length, LIKE, concat(), format(), JSON made of values, an
+array of char, a set operation typed char.
+
+Where char meets other string types, PostgreSQL's select_common_type keeps the first
+typed one (text, varchar and char each cast to the others implicitly), CASE's ELSE
+first: `CASE ... ELSE NULL::text END` is text, `ARRAY[c, t]` character[].
+
+`mark(tree)` reads the PostgreSQL tree (before the translator turns parents into
+Sixfold's calls) and marks the columns to pad; the translator calls `padded(node)` as it
+visits each node. `char_elements` says an array expression is character[].
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes, set_operations
+from compute_node.pg_sql import types as pgtypes
+
+BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
+
+
+def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
+    """A value of type char: a char(n) column, or a NULLIF, min / max, CASE, COALESCE,
+    GREATEST or LEAST whose type is one's."""
+    x = x.unalias().unnest() if x is not None else None
+    if depth > 32 or x is None:
+        return False
+    if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
+        return _char_value(x.this, depth + 1)
+    if isinstance(x, exprtypes.BRANCHING):
+        return _char_value(_first_typed(x), depth + 1)
+    return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+
+
+def _first_typed(e: exp.Expression) -> exp.Expression | None:
+    """The value of CASE / COALESCE / GREATEST / LEAST / ARRAY[...] whose type PostgreSQL's
+    select_common_type keeps among string types (each casts to the others implicitly, so
+    the first typed one stays): CASE's ELSE comes first; an untyped literal or NULL is
+    skipped."""
+    if isinstance(e, exp.Case):
+        values = [e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or [])]
+    elif isinstance(e, exp.Coalesce) or isinstance(e, (exp.Greatest, exp.Least)):
+        values = [e.this, *e.expressions]
+    else:
+        values = list(e.expressions)
+    return next((v for v in values if v is not None and not isinstance(v.unnest(), exp.Null) and
+                 not (isinstance(v.unnest(), exp.Literal) and v.unnest().is_string)), None)
+
+
+def char_elements(e: exp.Expression) -> bool:
+    """Whether array expression `e` holds char(n) values (ARRAY[c, ...], array_agg(c),
+    array_prepend(c, ...), c || arr: the first argument's type is the common one)."""
+    char = _char_value
+    if isinstance(e, exprtypes.BRANCHING):  # coalesce(array_prepend(c, ta), ...): the first typed one's
+        first = _first_typed(e)
+        return first is not None and char_elements(first.unnest())
+    if isinstance(e, exp.Array):
+        return char(_first_typed(e))
+    if isinstance(e, exp.ArrayAgg):
+        element = e.this.this if isinstance(e.this, exp.Order) else e.this
+        return char(element)
+    if isinstance(e, exp.ArrayPrepend):
+        return char(e.expression)
+    if isinstance(e, (exp.DPipe, exp.ArrayAppend, exp.ArrayConcat, exp.ArrayRemove)) and \
+            exprtypes.kind(e.this) == "array":
+        return char_elements(e.this.unnest())  # (c || ta) || t: the first array's type
+    return isinstance(e, exp.DPipe) and char(e.this) and exprtypes.kind(e.expression) == "array"
+
+
+_PADDED = "sixfold_padded_char"  # n: a char(n) value read with its blanks (_mark)
+
+
+def mark(tree: exp.Expression) -> None:
+    """Marks (in their meta) the char(n) columns and NULLIFs _padding pads, before
+    the rewrite (which turns their parents into Sixfold's calls) reads the tree."""
+    for node in list(tree.find_all(exp.Column, exp.Nullif)):
+        n = _padding(node)
+        if n is not None:
+            node.meta[_PADDED] = n
+
+
+def padded(node: exp.Expression) -> exp.Expression | None:
+    """pg_bpchar(node, n, 1) for a node mark marked (once), else None."""
+    n = node.meta.pop(_PADDED, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
+    if n is None:
+        return None
+    if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
+        hole = exp.Null()
+        out = exp.Anonymous(this="pg_bpchar", expressions=[hole, exp.Literal.number(n), exp.Literal.number(1)])
+        node.replace(out)
+        hole.replace(node)
+        return out
+    out = exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
+    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
+        return exp.Alias(this=out, alias=exp.to_identifier(node.name))
+    return out
+
+
+def _padding(node: exp.Expression) -> int | None:
+    """A char(n) column's value where PostgreSQL shows or measures it with its blanks and
+    Sixfold (which stores it without them, and pads a column shown as it is by its
+    declared type) would not: through min / max, CASE, COALESCE, GREATEST, LEAST, NULLIF
+    or a scalar subquery into the result (max(c) shows 'x   '), into a bytea, and
+    octet_length. The column (or a NULLIF of it, whose own comparison reads it bare) is
+    wrapped in pg_bpchar(.., n, 1): its n; None elsewhere."""
+    from compute_node.pg_sql import queries as q  # (queries imports this module)
+
+    inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
+    if not isinstance(inner, exp.Column):
+        return None
+    n = pgtypes.char_length(exprtypes.column_decl(inner))
+    if n is None:
+        return None
+    child, p = node, node.parent
+    passed = False
+    while True:
+        while isinstance(p, exp.Paren):
+            child, p = p, p.parent
+        if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif):
+            return None  # (the NULLIF is padded, when it is visited)
+        if isinstance(p, (*exprtypes.BRANCHING, exp.If)) and not _char_value(_first_typed(p.parent if isinstance(
+                p, exp.If) else p)):
+            return None  # CASE ... ELSE NULL::text END is text: the blanks are dropped
+        if isinstance(p, (exp.Max, exp.Min, exp.Greatest, exp.Least)) or q._passes_through(p, child) or \
+                isinstance(p, (*exprtypes.VALUE_WINDOW_FUNCTIONS, exp.Window)) and child.arg_key == "this":
+            passed = True
+            child, p = (p.parent, p.parent.parent) if isinstance(p, exp.If) else (p, p.parent)
+            continue
+        if isinstance(p, exp.Order) and isinstance(p.parent, (exp.ArrayAgg, exp.JSONArrayAgg, exp.Anonymous)) and \
+                child.arg_key == "this":
+            child, p = p, p.parent  # array_agg(c ORDER BY ...), jsonb_agg(c ORDER BY ...)
+            continue
+        if isinstance(p, exp.Select) and len(p.expressions) == 1 and isinstance(p.parent, exp.Subquery) and \
+                (child is p.expressions[0] or isinstance(child, exp.Alias) and child is p.expressions[0]):
+            passed = True  # (SELECT max(c) ...) as a value
+            child, p = p.parent, p.parent.parent
+            continue
+        if isinstance(p, exp.Alias) and isinstance(p.parent, exp.Select) and len(p.parent.expressions) == 1 and \
+                isinstance(p.parent.parent, exp.Subquery):
+            child, p = p, p.parent
+            continue
+        break
+    measured = isinstance(p, exp.Cast) and p.args["to"].this in (exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB) \
+        or isinstance(p, exp.Anonymous) and p.name.lower() == "octet_length" \
+        or isinstance(p, (exp.Like, exp.ILike)) and child.arg_key == "this" \
+        or isinstance(p, (exp.Concat, exp.ConcatWs, exp.Format, exp.ArrayAgg, exp.JSONArrayAgg, exp.JSONObjectAgg)) \
+        or isinstance(p, exp.Anonymous) and p.name.lower() in _JSON_OF_VALUES \
+        or (isinstance(p, exp.Array) and _char_value(_first_typed(p))
+            or isinstance(p, exp.ArrayPrepend) and child.arg_key == "expression"
+            or isinstance(p, exp.DPipe) and child.arg_key == "this" and exprtypes.kind(p.expression) == "array") \
+        and _char_array_kept(p)
+    # (x::bytea and octet_length read its bytes, LIKE its characters, concat() and format()
+    # its text, an array of char holds it as it is (array_prepend(c, text[]) too: the first
+    # argument's type is the common one); `c || 'x'`, array_append(text[], c), c::text drop
+    # the blanks)
+    if isinstance(p, exp.Alias):
+        child, p = p, p.parent
+    shown = (passed or isinstance(node, exp.Nullif)) and (
+        isinstance(p, exp.Select) and child.arg_key == "expressions" and q._is_result_select(p, child)
+        or isinstance(p, exp.Returning))
+    return n if shown or measured or _char_set_column(p, child) else None
+
+
+def _char_array_kept(arr: exp.Expression) -> bool:
+    """Whether an array of char (ARRAY[c], c || arr ...) stays one: joined after another
+    array or value of text (`t || (c || ta)`: text[], its elements cast to text, the blanks
+    dropped) it does not."""
+    child, p = arr, arr.parent
+    while isinstance(p, exp.Paren):
+        child, p = p, p.parent
+    if isinstance(p, exp.DPipe):
+        first = p.this
+    elif isinstance(p, exp.ArrayPrepend):
+        first = p.expression
+    elif isinstance(p, (exp.ArrayAppend, exp.ArrayConcat)):
+        first = p.this
+    else:
+        return True
+    return first is child or first.unnest() is child.unnest() or _char_value(first)
+
+
+# JSON made of values (each value's text as it is: to_jsonb(c) is "ab  ")
+_JSON_OF_VALUES = frozenset({"to_json", "to_jsonb", "json_build_array", "jsonb_build_array", "json_build_object",
+                             "jsonb_build_object", "jsonb_agg", "json_object", "jsonb_object", "row_to_json"})
+
+
+def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:
+    """Whether `item` is a column of a set operation's branch whose type PostgreSQL
+    resolves to char (the first typed branch's, as select_common_type keeps it) while
+    another branch is not char(n): its values keep their blanks, the others' are as
+    they are. (When every branch is a char(n) of one n the wire pads them.)"""
+    from compute_node.pg_sql import queries as q  # (queries imports this module)
+
+    if not isinstance(sel, exp.Select) or not isinstance(sel.parent, set_operations.SET_OPERATIONS) or \
+            item.arg_key != "expressions":
+        return False
+    top = sel.parent
+    while isinstance(top.parent, set_operations.SET_OPERATIONS):
+        top = top.parent
+    at = sel.expressions.index(item)
+    column = []
+    for branch in q._set_branches(top):
+        if not isinstance(branch, exp.Select) or len(branch.expressions) <= at:
+            return False
+        column.append(branch.expressions[at].unalias())
+    first = next((c for c in column if not isinstance(c.unnest(), exp.Null) and
+                  not (isinstance(c.unnest(), exp.Literal) and c.unnest().is_string)), None)
+    return _char_value(first)  # (padded to its own n here; where every branch has one n, the wire's pad agrees)
