@@ -371,6 +371,10 @@ def _strict_of_null(node: exp.Expression, folds: dict[int, bool]) -> bool:
         if kinds & {"array", "", "unknown"}:  # (NULL::int[] || 5 is {5}: a typed NULL's kind counts)
             return False
         return any(folds.get(id(c), False) for c in (node.this, node.expression))
+    if isinstance(node, exp.Escape):  # x LIKE p ESCAPE e: the LIKE's strictness, folded as a whole
+        return any(folds.get(id(c), False) for c in node.iter_expressions())
+    if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.parent, exp.Escape):
+        return False
     if isinstance(node, _STRICT_OPERATORS) or isinstance(node, exp.Func) and not isinstance(
             node, (exp.AggFunc, exp.Case, exp.Coalesce)) and _function_name(node) in STRICT_FUNCTIONS:
         return any(folds.get(id(c), False) for c in node.iter_expressions())

@@ -2392,12 +2392,26 @@ def _refuse_full_join_conditions(tree: exp.Expression) -> None:
         right = join.this.alias_or_name.lower()
         conjuncts = [c.unnest() for c in (on.unnest().flatten() if isinstance(on.unnest(), exp.And) else [on])]
         tables = [col.table.lower() for col in on.find_all(exp.Column)]
-        if not _folded_columns(on) and (tables or constant_folding.is_constant(on.unnest())):
+        if not _folded_columns(on) and (tables and _constants_around_columns(on) or
+                                        constant_folding.is_constant(on.unnest())):
             continue  # (folded while planning: no join condition is left to run)
         if "" in tables:
             continue
         if not any(_joins_sides(c, right) for c in conjuncts):
             raise SqlError("FULL JOIN is only supported with merge-joinable or hash-joinable join conditions", "0A000")
+
+
+def _constants_around_columns(on: exp.Expression) -> bool:
+    """Whether every part of `on` that names no column is a constant PostgreSQL folds (so
+    that, its columns folded away, the condition is one): `coalesce(1, a.x) = 1` is;
+    `coalesce(1, a.x) = now()::date` is not (now() is stable)."""
+    for node in on.walk():
+        if node is on or node.find(exp.Column) is not None or node.parent is None or \
+                node.parent.find(exp.Column) is None:
+            continue  # (the largest parts without a column only)
+        if not isinstance(node, (exp.DataType, exp.Identifier)) and not constant_folding.is_constant(node):
+            return False
+    return True
 
 
 def _joins_sides(c: exp.Expression, right: str) -> bool:
@@ -3387,7 +3401,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         if not arr.expressions and not isinstance(arr.parent, exp.Cast):  # ARRAY[]::int[] has a type
             raise SqlError("cannot determine type of empty array", "42P18")
     for sub in tree.find_all(exp.Subquery):  # checked once translated (what they show kept as it is)
-        if _scalar_subquery(sub) and not _at_most_one_row(sub.this):
+        if not _scalar_subquery(sub):
+            continue
+        while isinstance(sub.this, exp.Subquery):  # ((SELECT ...)): the inner one is checked
+            sub = sub.this
+        if not _at_most_one_row(sub.this):
             sub.meta[_ONE_ROW] = True
     order_by_values(tree)
     group_by_values(tree)
@@ -5019,8 +5037,10 @@ def _term_oids(term: exp.Expression) -> tuple[int | None, ...]:
     first = _first_branch(term) if not isinstance(term, exp.Select) else term
     if not isinstance(first, exp.Select) or len(first.expressions) != len(oids):
         return oids
-    return tuple(o if o is not None or exprtypes.kind(e.unalias()) != "int" else
+    return tuple(_expr_oid(e) if isinstance(e.unalias().unnest(), exp.Cast) and set_operations.is_null(e) else
+                 o if o is not None or exprtypes.kind(e.unalias()) != "int" else
                  _INT_OIDS.get(exprtypes.int_width(e.unalias())) for o, e in zip(oids, first.expressions))
+    # (NULL::int is an int: a NULL branch's type says nothing in a UNION, but it is the term's)
 
 
 def _check_recursive_types(tree: exp.Expression) -> None:
@@ -5033,7 +5053,14 @@ def _check_recursive_types(tree: exp.Expression) -> None:
         if exprtypes.recursive_references(cte):
             body = cte.this
             left, right = _term_oids(body.this), _term_oids(body.expression)
+            first = _first_branch(body.this) if not isinstance(body.this, exp.Select) else body.this
+            items = first.expressions if isinstance(first, exp.Select) and len(first.expressions) == len(left) else ()
             for i, (lo, ro) in enumerate(zip(left, right), start=1):
+                if items and isinstance(items[i - 1].unalias().unnest(), exp.Null) and \
+                        ro not in (None, pgtypes.TEXT) and ro in pgtypes.REGTYPE_NAMES:
+                    # an untyped NULL first is text: the recursive term must be text too
+                    raise SqlError(f'recursive query "{cte.alias}" column {i} has type text in non-recursive term '
+                                   f"but type {pgtypes.REGTYPE_NAMES[ro]} overall", "42804")
                 if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
                                    f"{pgtypes.REGTYPE_NAMES[lo]} in non-recursive term but type "
@@ -5132,7 +5159,11 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         _refuse_missing_from_entries(tree)
     for sel in tree.find_all(exp.Select):  # (before grouped columns: PostgreSQL's order of its checks)
         _refuse_constant_keys(sel)
-    _refuse_full_join_conditions(tree)
+    try:
+        _refuse_full_join_conditions(tree)
+    except SqlError:  # (PostgreSQL folds the constants before it builds the join, and fails on one first)
+        constant_folding.check(folds, lambda sql: _constant_value(sql, ctx))
+        raise
     grouped_columns.check(tree)
     _subquery_column_lists(tree)
     _name_derived_columns(tree)
