@@ -5255,7 +5255,8 @@ def _values_numerics_as_text(tree: exp.Expression) -> None:
         for i in range(width):
             cells = [r.expressions[i] for r in rows if i < len(r.expressions)]
             texts = [_values_number_text(c) for c in cells]
-            twins = [set_operations.shown_twin(c) if t is None else None for c, t in zip(cells, texts)]
+            twins = [set_operations.shown_twin(c.unnest(), arithmetic=True) if t is None else None
+                     for c, t in zip(cells, texts)]
             if any(t is None and w is None for t, w in zip(texts, twins)) or all(t == "" for t in texts):
                 continue
             scales = {exprtypes.decimal_scale(t) for t in texts if t}
@@ -5273,6 +5274,12 @@ def _values_number_text(cell: exp.Expression) -> str | None:
     number literal (the column is then left as it is)."""
     if isinstance(cell, exp.Null):
         return ""
+    if isinstance(cell, exp.Cast) and exprtypes.signed_literal(cell.this) is not None and \
+            exprtypes.signed_literal(cell.this).lstrip("-").isdigit():
+        cell = cell.this  # 10::numeric (CAST(10 AS INTEGER) by now): 10
+    if isinstance(cell, exp.Abs) and exprtypes.signed_literal(cell.this) is not None:
+        folded = exprtypes.signed_literal(cell.this).lstrip("-")  # abs(-2.50) keeps its scale: 2.50
+        return _numeric_literal_text(folded) if folded else None
     folded = exprtypes.signed_literal(cell)
     if folded is None:
         return None

@@ -121,17 +121,18 @@ def _own_scale_node(e: exp.Expression) -> exp.Expression:
     return inner
 
 
-def shown_twin(item: exp.Expression) -> exp.Expression | None:
+def shown_twin(item: exp.Expression, arithmetic: bool = False) -> exp.Expression | None:
     """A translated average, sum, quotient, ln / log / exp / sqrt / power or quotient's text
     read as a number, as its exact text: pg_numeric_avg / pg_numeric_sum(x, 'n...') and
     pg_numeric_math(f, 'n', ...) as 't...' (under OVER too),
-    pg_arith('/', ...) as '/t', pg_numeric_in(c) and pg_numeric_read(c) as c; None for
-    anything else."""
+    pg_arith('/', ...) as '/t', pg_numeric_in(c) and pg_numeric_read(c) as c; with
+    `arithmetic` (a VALUES cell, shown as its own text) also a sum, difference or product
+    and round / trunc / abs ... of a numeric; None for anything else."""
     inner = _own_scale_node(item)
     if isinstance(inner, exp.Collate):  # (shown and compared by value already: the text under its collation)
         inner = inner.this
     if isinstance(inner, exp.Window) and isinstance(inner.this, exp.Anonymous):  # sum(x) OVER (...)
-        twin = shown_twin(inner.this)
+        twin = shown_twin(inner.this, arithmetic)
         if twin is None:
             return None
         window = inner.copy()
@@ -143,13 +144,13 @@ def shown_twin(item: exp.Expression) -> exp.Expression | None:
     if name in ("pg_numeric_in", "pg_numeric_read") and len(args) == 1:
         return args[0].copy()
     at = {"pg_numeric_avg": 1, "pg_numeric_sum": 1, "pg_numeric_sum_w": 1, "pg_arith": 0,
-          "pg_numeric_math": 1}.get(name)
+          "pg_numeric_math": 1, "pg_round_to": 3, "pg_numeric_unary": 2}.get(name)
     if at is None or at >= len(args) or not isinstance(args[at], exp.Literal):
         return None
     mode = str(args[at].this)
-    if name == "pg_arith" and mode[:1] != "/":
-        return None  # (only a quotient's text is its own)
-    shown = "/t" if name == "pg_arith" else "t" + mode[1:]  # the aggregates' mode: 't' and the scale
+    if name == "pg_arith" and (mode[:1] not in "+-*/" or mode[:1] != "/" and not arithmetic):
+        return None  # (a quotient's text is its own; a sum's, difference's or product's only when asked)
+    shown = mode[:1] + "t" if name == "pg_arith" else "t" + mode[1:]  # the aggregates' mode: 't' and the scale
     twin = inner.copy()
     twin.expressions[at].replace(exp.Literal.string(shown))
     return twin

@@ -5964,8 +5964,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id from {t} where (t like 'x!_%' escape '!') is null order by id",
         "select id from {t} where (trim(NULL::text) like 'a!_%' escape '!') order by id",
         "select id, t like NULL escape '!' from {t} order by id",
-        'select ((select 1 union select 2))', 'select ((select x from (values (1), (2)) v(x)))', 'select (((select 5)))',
+        'select ((select 1 union select 2))', 'select ((select x from (values (1), (2)) v(x)))',
+        'select (((select 5)))',
         'drop table {t}', 'drop type {t}_m',
+    ],
+    # a VALUES column of numerics with a cell that is arithmetic, a cast or trunc(x, n) kept
+    # no row's display scale (-1000 for -1000.0, 0 for 0.000) and exp(0.5) was a double
+    "VALUES columns of computed numerics": [
+        'select x from (values (exp(0.5)), ((-trunc(1e3, 1))), (0.000), (10::numeric)) v(x) order by 1 nulls first',
+        'select x from (values (exp(0.5)), (0.000), (10::numeric)) v(x) order by 1',
+        'select x from (values ((-trunc(1e3, 1))), (0.000)) v(x) order by 1',
+        'select x from (values (trunc(1e3, 1)), (0.000)) v(x) order by 1',
+        'select x from (values (-(2.50)), (0.000), (1.5 * 2), (abs(-2.50))) v(x) order by 1',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
