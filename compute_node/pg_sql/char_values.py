@@ -83,35 +83,43 @@ def mark(tree: exp.Expression) -> None:
     """Marks (in their meta) the char(n) columns and NULLIFs _padding pads, before
     the rewrite (which turns their parents into Sixfold's calls) reads the tree."""
     for node in list(tree.find_all(exp.Column, exp.Nullif)):
-        n = _padding(node)
-        if n is not None:
-            node.meta[_PADDED] = n
+        found = _padding(node)
+        if found is not None:
+            node.meta[_PADDED] = found
 
 
 def padded(node: exp.Expression) -> exp.Expression | None:
     """pg_bpchar(node, n, 1) for a node mark marked (once), else None."""
-    n = node.meta.pop(_PADDED, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
-    if n is None:
+    mark_ = node.meta.pop(_PADDED, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
+    if mark_ is None:
         return None
+    n, as_char = mark_
+
+    def bpchar(x: exp.Expression) -> exp.Expression:
+        call = exp.Anonymous(this="pg_bpchar", expressions=[x, exp.Literal.number(n), exp.Literal.number(1)])
+        # a value that stays char compares without its blanks (greatest('', c) of '    ' is the '')
+        return exp.Collate(this=call, expression=exp.to_identifier("RTRIM")) if as_char else call
+
     if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
         hole = exp.Null()
-        out = exp.Anonymous(this="pg_bpchar", expressions=[hole, exp.Literal.number(n), exp.Literal.number(1)])
+        out = bpchar(hole)
         node.replace(out)
         hole.replace(node)
         return out
-    out = exp.Anonymous(this="pg_bpchar", expressions=[node.copy(), exp.Literal.number(n), exp.Literal.number(1)])
+    out = bpchar(node.copy())
     if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
         return exp.Alias(this=out, alias=exp.to_identifier(node.name))
     return out
 
 
-def _padding(node: exp.Expression) -> int | None:
+def _padding(node: exp.Expression) -> tuple[int, bool] | None:
     """A char(n) column's value where PostgreSQL shows or measures it with its blanks and
     Sixfold (which stores it without them, and pads a column shown as it is by its
     declared type) would not: through min / max, CASE, COALESCE, GREATEST, LEAST, NULLIF
     or a scalar subquery into the result (max(c) shows 'x   '), into a bytea, and
     octet_length. The column (or a NULLIF of it, whose own comparison reads it bare) is
-    wrapped in pg_bpchar(.., n, 1): its n; None elsewhere."""
+    wrapped in pg_bpchar(.., n, 1): its n, and whether the value stays char (compared
+    without its blanks) rather than read as text by its consumer; None elsewhere."""
     from compute_node.pg_sql import queries as q  # (queries imports this module)
 
     inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
@@ -167,7 +175,13 @@ def _padding(node: exp.Expression) -> int | None:
     shown = (passed or isinstance(node, exp.Nullif)) and (
         isinstance(p, exp.Select) and child.arg_key == "expressions" and q._is_result_select(p, child)
         or isinstance(p, exp.Returning))
-    return n if shown or measured or _char_set_column(p, child) else None
+    if measured:
+        return n, False
+    return (n, True) if shown or _char_set_column(p, child) else None
+
+
+_ELEMENT_COMPARISONS = (exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps, exp.ArrayRemove,
+                        exp.ArrayPosition, exp.EQ, exp.NEQ, exp.Any, exp.All, exp.In, exp.Unnest)
 
 
 def _char_array_kept(arr: exp.Expression) -> bool:
@@ -177,6 +191,9 @@ def _char_array_kept(arr: exp.Expression) -> bool:
     child, p = arr, arr.parent
     while isinstance(p, exp.Paren):
         child, p = p, p.parent
+    if isinstance(p, _ELEMENT_COMPARISONS) or isinstance(p, exp.Anonymous) and p.name.lower() in (
+            "array_position", "array_positions", "array_replace"):
+        return False  # (elements compared here as char, without their blanks: left bare)
     if isinstance(p, exp.DPipe):
         first = p.this
     elif isinstance(p, exp.ArrayPrepend):

@@ -5902,6 +5902,15 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select id, concat(v, e) < 'b', format('%s', e) < 'b', concat_ws(',', e, v) < 'o' from {t} order by id",
         "select id, coalesce(array_prepend(c, ta), array['B', 'a']) as v from {t} order by id",
         'drop table {t}', 'drop type {t}_m',
+        # (a value that stays char compares without its blanks; an array's elements compared
+        # by array_position are read bare)
+        'create table {t} (id int, c char(4), ta text[])',
+        "insert into {t} values (1, 'ab', '{a}'), (3, ' ', '{\"\",x}'), (4, null, null)",
+        "select id, greatest('', c), least(c, 'zzz'), greatest(c, 'ab') from {t} order by id",
+        'select id, array[array_position((c || ta), c)] from {t} order by id',
+        'select id, array_position(c || ta, c), c || ta, c = any(c || ta) from {t} order by id',
+        "select distinct greatest(c, '') from {t} order by 1",
+        'drop table {t}',
     ],
     # a recursive query whose non-recursive term gives a column a type modifier the
     # recursive term's value lacks (numeric(20,4) then NULL, 1.5 or x * 2; char(4) then
