@@ -180,6 +180,18 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
     return (n, True) if shown or _char_set_column(p, child) else None
 
 
+def _stored(e: exp.Expression) -> bool:
+    """Whether `e` is a value an INSERT (VALUES or SELECT) or UPDATE stores into a column."""
+    p = e.parent
+    if isinstance(p, exp.Alias):
+        e, p = p, p.parent
+    if isinstance(p, exp.Tuple) and isinstance(p.parent, exp.Values):
+        return isinstance(p.parent.parent, exp.Insert)
+    if isinstance(p, exp.Select) and e.arg_key == "expressions":
+        return isinstance(p.parent, exp.Insert)
+    return isinstance(p, exp.EQ) and e.arg_key == "expression" and isinstance(p.parent, exp.Update)
+
+
 _ELEMENT_COMPARISONS = (exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps, exp.ArrayRemove,
                         exp.ArrayPosition, exp.EQ, exp.NEQ, exp.Any, exp.All, exp.In, exp.Unnest)
 
@@ -194,6 +206,8 @@ def _char_array_kept(arr: exp.Expression) -> bool:
     if isinstance(p, _ELEMENT_COMPARISONS) or isinstance(p, exp.Anonymous) and p.name.lower() in (
             "array_position", "array_positions", "array_replace"):
         return False  # (elements compared here as char, without their blanks: left bare)
+    if _stored(child):
+        return False  # (into a text[] column: no column here is char[], the elements are cast to text)
     if isinstance(p, exp.DPipe):
         first = p.this
     elif isinstance(p, exp.ArrayPrepend):

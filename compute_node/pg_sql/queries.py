@@ -2628,8 +2628,8 @@ def _enum_token(e: exp.Expression, depth: int = 0) -> str | None:
     type, or a COALESCE, CASE, NULLIF, GREATEST or LEAST that can take one's value."""
     if depth > 64:
         return None
-    while isinstance(e, exp.Paren):
-        e = e.this
+    while isinstance(e, exp.Paren) or isinstance(e, exp.Subquery) and isinstance(e.this, exp.Subquery):
+        e = e.this  # ((SELECT ...)): the inner subquery's
     if isinstance(e, exp.Column):
         return enums.token_of_type(exprtypes.column_decl(e))
     if isinstance(e, exp.Collate) and isinstance(e.expression, exp.Identifier) and \
