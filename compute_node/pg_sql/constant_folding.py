@@ -169,9 +169,9 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         table = tree.this.this.name
         names = [c.name for c in tree.this.expressions if isinstance(c, exp.Identifier | exp.Column)]
         source = tree.expression
-        rows = [row.expressions for row in source.expressions if isinstance(row, exp.Tuple)] \
-            if isinstance(source, exp.Values) else \
-            [[e.unalias() for e in source.expressions]] if isinstance(source, exp.Select) else []
+        # (VALUES rows are all stored, each coercion runs and fails as PostgreSQL's fold would:
+        # only a SELECT, which may give no row, needs the folds, each a translation of its own)
+        rows = [[e.unalias() for e in source.expressions]] if isinstance(source, exp.Select) else []
         for row in rows:
             if len(row) == len(names) == len(tree.this.expressions):
                 pairs += zip(names, row)
@@ -189,6 +189,8 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         decl = column_type(table, name)
         base = " ".join((decl or "").lower().replace("[]", " ").split()) if decl else ""
         base = base.split("(")[0].strip()
+        if decl is not None and "[" not in decl and _checked_literal(value, base):
+            continue
         limited = _LENGTH_LIMITED.get(base)
         if decl is not None and limited and "[" not in decl and not isinstance(value.unnest(), exp.Literal) and \
                 re.fullmatch(r"[^(]*\(\s*(\d+)\s*\)\s*", decl):
@@ -203,6 +205,18 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
     return out
 
 
+def _checked_literal(value: exp.Expression, base: str) -> bool:
+    """A literal whose storing the translator checks itself (a number into a number
+    column: its range and precision; a string into a text column: nothing to fail), so
+    that its fold would only cost a translation."""
+    inner = value.unnest()
+    number = isinstance(inner, exp.Literal) and not inner.is_string or \
+        isinstance(inner, exp.Neg) and isinstance(inner.this, exp.Literal) and not inner.this.is_string
+    string = isinstance(inner, exp.Literal) and inner.is_string
+    return number and base in _NUMBER_TYPES or string and base in ("text", *_LENGTH_LIMITED)
+
+
+_NUMBER_TYPES = frozenset({"smallint", "int2", "integer", "int", "int4", "bigint", "int8", "numeric", "decimal"})
 _LENGTH_LIMITED = {"varchar": "character varying", "character varying": "character varying", "char": "character",
                    "character": "character", "bpchar": "character"}
 
