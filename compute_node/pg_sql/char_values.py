@@ -101,11 +101,7 @@ def padded(node: exp.Expression) -> exp.Expression | None:
         return exp.Collate(this=call, expression=exp.to_identifier("RTRIM")) if as_char else call
 
     if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
-        hole = exp.Null()
-        out = bpchar(hole)
-        node.replace(out)
-        hole.replace(node)
-        return out
+        return exprtypes.wrap_in_place(node, bpchar)
     out = bpchar(node.copy())
     if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
         return exp.Alias(this=out, alias=exp.to_identifier(node.name))

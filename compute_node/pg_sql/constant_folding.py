@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
+from compute_node.pg_sql import types as pgtypes
 from sixfold.errors import SqlError
 
 UNKNOWN = object()  # evaluate(): the constant's value cannot be had here (not translated)
@@ -171,10 +171,8 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         source = tree.expression
         # (VALUES rows are all stored, each coercion runs and fails as PostgreSQL's fold would:
         # only a SELECT, which may give no row, needs the folds, each a translation of its own)
-        rows = [[e.unalias() for e in source.expressions]] if isinstance(source, exp.Select) else []
-        for row in rows:
-            if len(row) == len(names) == len(tree.this.expressions):
-                pairs += zip(names, row)
+        if isinstance(source, exp.Select) and len(source.expressions) == len(names) == len(tree.this.expressions):
+            pairs = list(zip(names, (e.unalias() for e in source.expressions)))
     elif isinstance(tree, exp.Update) and isinstance(tree.this, exp.Table):
         table = tree.this.name
         pairs = [(eq.this.name, eq.expression) for eq in tree.expressions
@@ -191,12 +189,11 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         base = base.split("(")[0].strip()
         if decl is not None and "[" not in decl and _checked_literal(value, base):
             continue
-        limited = _LENGTH_LIMITED.get(base)
-        if decl is not None and limited and "[" not in decl and not isinstance(value.unnest(), exp.Literal) and \
-                re.fullmatch(r"[^(]*\(\s*(\d+)\s*\)\s*", decl):
-            # (a literal is checked while translating; a computed text is checked here)
-            n = int(re.fullmatch(r"[^(]*\(\s*(\d+)\s*\)\s*", decl).group(1))
-            out.append(Fold(f"CAST(({value.sql('postgres')}) AS text)", length_max=(n, limited)))
+        n = pgtypes.length_limit(decl)
+        if n is not None and "[" not in decl:  # (a literal is checked while translating, a computed text here)
+            if not isinstance(value.unnest(), exp.Literal):
+                out.append(Fold(f"CAST(({value.sql('postgres')}) AS text)",
+                                length_max=(n, _LENGTH_LIMITED.get(base, base))))
             continue
         if decl is None or "(" in decl and base not in ("numeric", "decimal", "time", "timestamp", "interval") or \
                 not (base in _ASSIGNED_TYPES or base in _ZONED_TYPES and isinstance(value, exp.Literal)):

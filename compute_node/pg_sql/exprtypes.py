@@ -725,6 +725,17 @@ def promoted_array_kind(e: exp.Expression) -> str | None:
     return top if top in ("float4", "float8") else None
 
 
+def wrap_in_place(node: exp.Expression, wrap) -> exp.Expression:
+    """`wrap(x)` built around `node` where `node` stands, `node` itself (not a copy) inside
+    it: it stays in the tree, so its columns keep resolving through its parents while the
+    translator visits it next. Returns the wrapper."""
+    hole = exp.Null()
+    out = wrap(hole)
+    node.replace(out)
+    hole.replace(node)
+    return out
+
+
 def is_slice(e: exp.Expression) -> bool:
     """arr[lo:hi] (also arr[lo:], arr[:hi]): an array, where arr[i] is an element."""
     return isinstance(e, exp.Bracket) and len(e.expressions) == 1 and isinstance(e.expressions[0], exp.Slice)

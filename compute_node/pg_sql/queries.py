@@ -2132,12 +2132,9 @@ def _grouped_branching(node: exp.Expression) -> exp.Expression | None:
             not _grouped_in_select(node):
         return None
     node.meta[_GROUPED_TEXT] = True
-    hole = exp.Null()
-    out = exp.Collate(this=exp.Anonymous(this="pg_numeric_text", expressions=[hole]),
-                      expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION))
-    node.replace(out)
-    hole.replace(node)
-    return out
+    return exprtypes.wrap_in_place(node, lambda x: exp.Collate(
+        this=exp.Anonymous(this="pg_numeric_text", expressions=[x]),
+        expression=exp.to_identifier(pgtypes.NUMERIC_TEXT_COLLATION)))
 
 
 def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
@@ -3093,11 +3090,7 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
                 any(_enum_token(a) is not None for a in node.iter_expressions()):
             # concat(t, mood) is text: the enum's collation (its labels' order) must not
             # reach the comparisons of the result, as SQLite would carry it from an argument
-            hole = exp.Null()
-            out = exp.Collate(this=hole, expression=exp.to_identifier("BINARY"))
-            node.replace(out)
-            hole.replace(node)
-            return out
+            return exprtypes.wrap_in_place(node, lambda x: exp.Collate(this=x, expression=exp.to_identifier("BINARY")))
         typed = _typed_node(node)
         promoted = exprtypes.promoted_array_kind(node)
         if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
@@ -5210,9 +5203,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     char_values.mark(tree)
     if folds or constant_folding.active() and schema.current() is not None:
         for node in constant_folding.strict_nulls(tree):  # translated (checked), never evaluated
-            hole = exp.Null()
-            node.replace(exp.Case(ifs=[exp.If(this=exp.false(), true=hole)]))
-            hole.replace(node)
+            exprtypes.wrap_in_place(node, lambda x: exp.Case(ifs=[exp.If(this=exp.false(), true=x)]))
     max_param = [0]
     try:
         tree = rewrite(tree, ctx, max_param)
