@@ -30,7 +30,10 @@ BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (
 
 def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
     """A value of type char: a char(n) column, or a NULLIF, min / max, CASE, COALESCE,
-    GREATEST or LEAST whose type is one's."""
+    GREATEST or LEAST whose type is one's (or a LATERAL subquery's column read back,
+    marked by char_length_of)."""
+    if x is not None and _CHAR_N in x.meta:
+        return True
     x = x.unalias().unnest() if x is not None else None
     if depth > 32 or x is None:
         return False
@@ -39,6 +42,34 @@ def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
     if isinstance(x, exprtypes.BRANCHING):
         return _char_value(_first_typed(x), depth + 1)
     return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+
+
+_CHAR_N = "sixfold_char_n"  # n: a value that is a char(n) column's read back another way (a LATERAL's)
+
+
+def char_length_of(x: exp.Expression, depth: int = 0) -> int | None:
+    """n when `x` is a char value (_char_value) whose first char(n) column has length n:
+    what a rewrite that reads the value back another way (a LATERAL subquery's column)
+    marks on its reading with `mark_char`, so that its blanks show where the column's
+    would."""
+    if _CHAR_N in x.meta:  # (before unnest(): a Subquery's is its query)
+        return x.meta[_CHAR_N]
+    x = x.unalias().unnest()
+    if depth > 32:
+        return None
+    if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
+        return char_length_of(x.this, depth + 1)
+    if isinstance(x, exprtypes.BRANCHING):
+        first = _first_typed(x)
+        return char_length_of(first, depth + 1) if first is not None else None
+    return pgtypes.char_length(exprtypes.column_decl(x)) if isinstance(x, exp.Column) else None
+
+
+def mark_char(x: exp.Expression, n: int | None) -> exp.Expression:
+    """`x` marked as a char(n) value (see char_length_of); `x` itself."""
+    if n is not None:
+        x.meta[_CHAR_N] = n
+    return x
 
 
 def _first_typed(e: exp.Expression) -> exp.Expression | None:
@@ -81,16 +112,38 @@ _PADDED = "sixfold_padded_char"  # n: a char(n) value read with its blanks (_mar
 
 def mark(tree: exp.Expression) -> None:
     """Marks (in their meta) the char(n) columns and NULLIFs _padding pads, before
-    the rewrite (which turns their parents into Sixfold's calls) reads the tree."""
-    for node in list(tree.find_all(exp.Column, exp.Nullif)):
+    the rewrite (which turns their parents into Sixfold's calls) reads the tree; and
+    drops the trailing blanks of each string literal that becomes a char value where
+    PostgreSQL drops them (_trimmed_literal)."""
+    for node in list(tree.find_all(exp.Column, exp.Nullif)) + [x for x in tree.walk() if _CHAR_N in x.meta]:
         found = _padding(node)
         if found is not None:
             node.meta[_PADDED] = found
+    for node in list(tree.find_all(exp.Literal)):
+        if _trimmed_literal(node):
+            node.set("this", node.this.rstrip(" "))
+
+
+def _trimmed_literal(lit: exp.Literal) -> bool:
+    """Whether `lit` is a string literal PostgreSQL types char (a branch of a CASE,
+    COALESCE, GREATEST or LEAST whose type is char: `coalesce(' pad ', c)`) whose value
+    then goes where char's trailing blanks do not count or are dropped (compared, cast to
+    text: `lower(coalesce(' pad ', c))` is ' pad'); shown or measured, it keeps them."""
+    if not lit.is_string or not lit.this.endswith(" "):
+        return False
+    child, p = lit, lit.parent
+    while isinstance(p, exp.Paren):
+        child, p = p, p.parent
+    branching = p.parent if isinstance(p, exp.If) and isinstance(p.parent, exp.Case) and child.arg_key == "true" \
+        else p if isinstance(p, exprtypes.BRANCHING) else None
+    if branching is None or not _char_value(_first_typed(branching)):
+        return False
+    return _padding(lit) is None
 
 
 def padded(node: exp.Expression) -> exp.Expression | None:
     """pg_bpchar(node, n, 1) for a node mark marked (once), else None."""
-    mark_ = node.meta.pop(_PADDED, None) if isinstance(node, (exp.Column, exp.Nullif)) else None
+    mark_ = node.meta.pop(_PADDED, None)
     if mark_ is None:
         return None
     n, as_char = mark_
@@ -100,7 +153,7 @@ def padded(node: exp.Expression) -> exp.Expression | None:
         # a value that stays char compares without its blanks (greatest('', c) of '    ' is the '')
         return exp.Collate(this=call, expression=exp.to_identifier("RTRIM")) if as_char else call
 
-    if isinstance(node, exp.Nullif):  # (in the tree: its parent's other parts resolve through it)
+    if not isinstance(node, exp.Column):  # (in the tree: its parent's other parts resolve through it)
         return exprtypes.wrap_in_place(node, bpchar)
     out = bpchar(node.copy())
     if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":  # a select item keeps its name
@@ -118,14 +171,17 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
     without its blanks) rather than read as text by its consumer; None elsewhere."""
     from compute_node.pg_sql import queries as q  # (queries imports this module)
 
-    inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
-    if not isinstance(inner, exp.Column):
-        return None
-    n = pgtypes.char_length(exprtypes.column_decl(inner))
-    if n is None:
-        return None
+    if isinstance(node, exp.Literal):
+        n = 0  # (a literal's blanks are its own: only whether they go is asked)
+    else:
+        inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
+        n = char_length_of(inner) if isinstance(inner, exp.Column) or _CHAR_N in inner.meta else \
+            char_length_of(node.this) if isinstance(node, exp.Nullif) and _CHAR_N in node.this.meta else None
+        if n is None:
+            return None
     child, p = node, node.parent
-    passed = False
+    passed = _CHAR_N in node.meta  # (a reading the wire does not pad as it pads a char(n) column)
+    compared = False  # (by GREATEST / LEAST: without the blanks, whatever reads the value next)
     while True:
         while isinstance(p, exp.Paren):
             child, p = p, p.parent
@@ -134,6 +190,7 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
         if isinstance(p, (*exprtypes.BRANCHING, exp.If)) and not _char_value(_first_typed(p.parent if isinstance(
                 p, exp.If) else p)):
             return None  # CASE ... ELSE NULL::text END is text: the blanks are dropped
+        compared = compared or isinstance(p, (exp.Greatest, exp.Least))
         if isinstance(p, (exp.Max, exp.Min, exp.Greatest, exp.Least)) or q._passes_through(p, child) or \
                 isinstance(p, (*exprtypes.VALUE_WINDOW_FUNCTIONS, exp.Window)) and child.arg_key == "this":
             passed = True
@@ -172,7 +229,7 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
         isinstance(p, exp.Select) and child.arg_key == "expressions" and q._is_result_select(p, child)
         or isinstance(p, exp.Returning))
     if measured:
-        return n, False
+        return n, compared
     return (n, True) if shown or _char_set_column(p, child) else None
 
 

@@ -325,7 +325,11 @@ _NOT_STRICT_FUNCTIONS = frozenset({"array_append", "array_cat", "array_fill", "a
 STRICT_FUNCTIONS = IMMUTABLE_FUNCTIONS - _NOT_STRICT_FUNCTIONS  # (checked against pg_proc's proisstrict)
 _STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Pow, exp.BitwiseAnd, exp.BitwiseOr,
                      exp.BitwiseXor, exp.BitwiseLeftShift, exp.BitwiseRightShift, exp.EQ, exp.NEQ, exp.LT, exp.LTE,
-                     exp.GT, exp.GTE, exp.Like, exp.ILike, exp.Neg, exp.BitwiseNot)
+                     exp.GT, exp.GTE, exp.Like, exp.ILike, exp.Neg, exp.BitwiseNot,
+                     # containment and JSON access (arraycontains, jsonb_contains, jsonb_object_field ...)
+                     exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps, exp.JSONExtract,
+                     exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar, exp.JSONBContainsTopKey,
+                     exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)
 _UNFOLDED_CLAUSES = (exp.Limit, exp.Offset, exp.Fetch)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from decimal import Decimal
 
 import apsw
@@ -533,45 +534,83 @@ def pg_json_extract_path(as_text, doc, *keys):
 def pg_jsonb_set(target, path, new, create_missing=1):
     """jsonb_set(target, path, new [, create_missing]): `new` at `path` (a missing last key
     or an index past either end is added when create_missing; a missing step before it
-    leaves the target as it is)."""
+    leaves the target as it is; an empty target without create_missing is kept as it is,
+    its path unread)."""
     if target is None or path is None or new is None:
         return None
-    doc, keys, repl = _load(target), _path_keys(path), _load(new)
-    if None in keys:
-        raise apsw.SQLError(f"[22004] path element at position {keys.index(None) + 1} is null")
+    doc = _load(target)
     if not isinstance(doc, (dict, list)):
         raise apsw.SQLError("[22023] cannot set path in scalar")
-    if not keys:
+    if not doc and not create_missing:
         return values._json_text(doc)
+    keys = _path_keys(path)
+    _set_path(doc, keys, _load(new), "create" if create_missing else "replace")
+    return values._json_text(doc)
 
-    def put(node, i):
+
+def pg_jsonb_insert(target, path, new, insert_after=0):
+    """jsonb_insert(target, path, new [, insert_after]): `new` inserted before (after) the
+    array element at `path`, or as an object's new key (an existing one: 22023)."""
+    if target is None or path is None or new is None or insert_after is None:
+        return None
+    doc = _load(target)
+    if not isinstance(doc, (dict, list)):
+        raise apsw.SQLError("[22023] cannot set path in scalar")
+    _set_path(doc, _path_keys(path), _load(new), "after" if insert_after else "before")
+    return values._json_text(doc)
+
+
+_PATH_INDEX = re.compile(r"\s*[+-]?[0-9]+")
+
+
+def _set_path(doc, keys: list[str | None], repl, op: str) -> None:
+    """PostgreSQL's setPath for jsonb_set ("replace", "create") and jsonb_insert
+    ("before", "after"), in place: each step's path element is read (a NULL one is 22004,
+    an array's that is not an integer 22P02) only when the walk reaches it; a scalar on
+    the way is left as it is; an index before the array's start prepends, past its end
+    appends."""
+    adds = op != "replace"
+
+    def put(node, i: int) -> None:
+        if i >= len(keys):
+            return
         k = keys[i]
+        if k is None:
+            raise apsw.SQLError(f"[22004] path element at position {i + 1} is null")
         last = i == len(keys) - 1
         if isinstance(node, dict):
-            if last:
-                if k in node or create_missing:
-                    node[k] = repl
-            elif isinstance(node.get(k), (dict, list)):
-                put(node[k], i + 1)
-        elif isinstance(node, list):
-            try:
-                idx = int(k)
-            except ValueError:
-                raise apsw.SQLError(f'[22P02] path element at position {i + 1} is not an integer: "{k}"') from None
-            at = idx + len(node) if idx < 0 else idx
-            if 0 <= at < len(node):
-                if last:
-                    node[at] = repl
-                elif isinstance(node[at], (dict, list)):
-                    put(node[at], i + 1)
-            elif last and create_missing:
-                if at < 0:
-                    node.insert(0, repl)
+            if k in node:
+                if not last:
+                    put(node[k], i + 1)
+                elif op in ("before", "after"):
+                    raise apsw.SQLError("[22023] cannot replace existing key")
                 else:
-                    node.append(repl)
+                    node[k] = repl
+            elif last and adds:
+                node[k] = repl
+            return
+        if not isinstance(node, list):
+            return  # (a scalar where the path goes on: kept)
+        if not _PATH_INDEX.fullmatch(k) or not -(1 << 31) <= int(k) < 1 << 31:
+            raise apsw.SQLError(f'[22P02] path element at position {i + 1} is not an integer: "{k}"')
+        n, idx = len(node), int(k)
+        if idx < 0:
+            idx = None if -idx > n else n + idx  # (None: before the start)
+        if idx is not None and idx > n:
+            idx = n
+        if (idx is None or n == 0) and last and adds:
+            node.insert(0, repl)
+        elif idx is not None and idx < n:
+            if not last:
+                put(node[idx], i + 1)
+            elif op in ("replace", "create"):
+                node[idx] = repl
+            else:
+                node.insert(idx + (op == "after"), repl)
+        elif idx == n and last and adds:
+            node.append(repl)
 
     put(doc, 0)
-    return values._json_text(doc)
 
 
 def _strip_nulls(v):
@@ -721,6 +760,7 @@ def register_builders(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_json_extract_path", pg_json_extract_path, -1, **det)
     for nargs in (3, 4):
         conn.create_scalar_function("pg_jsonb_set", pg_jsonb_set, nargs, **det)
+        conn.create_scalar_function("pg_jsonb_insert", pg_jsonb_insert, nargs, **det)
     conn.create_scalar_function("pg_jsonb_strip_nulls", pg_jsonb_strip_nulls, 1, **det)
     conn.create_scalar_function("pg_jsonb_pretty", pg_jsonb_pretty, 1, **det)
     conn.create_scalar_function("pg_jsonb_delete", pg_jsonb_delete, 3, **det)

@@ -30,6 +30,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
+from compute_node.pg_sql import char_values
 from sixfold.errors import SqlError
 
 _ROW = "pg_l"
@@ -91,6 +92,7 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
         raise _refuse("it has no alias")
     several = not _at_most_one_row(query)
     types = [_row_type(p) for p in query.expressions] if several else []
+    char_ns = [char_values.char_length_of(p) for p in query.expressions]  # (read back bare: padded where shown)
     if any(isinstance(p, exp.Star) or isinstance(p, exp.Column) and isinstance(p.this, exp.Star)
            for p in query.expressions):
         raise _refuse("* in its select list")
@@ -111,7 +113,7 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
 
     star_items = _star_items(sel, join, alias, names)
     if several:
-        _rewrite_rows(sel, join, query, alias, names, types, cond, star_items)
+        _rewrite_rows(sel, join, query, alias, names, types, char_ns, cond, star_items)
         return
     join.pop()
     others = _other_columns(sel)
@@ -124,8 +126,10 @@ def _rewrite_join(sel: exp.Select, join: exp.Join, column_name) -> None:
 
     def scalar(name: str) -> exp.Expression:
         if side == "LEFT" and holds is not None:
-            return exp.Case(ifs=[exp.If(this=holds.copy(), true=scalar_plain(name))])
-        return scalar_plain(name)
+            value = exp.Case(ifs=[exp.If(this=holds.copy(), true=scalar_plain(name))])
+        else:
+            value = scalar_plain(name)
+        return char_values.mark_char(value, char_ns[names.index(name)])
 
     _replace_references(sel, alias, names, scalar, others, star_items)
     if side != "LEFT":
@@ -167,7 +171,7 @@ def _row_type(p: exp.Expression) -> str:
 
 
 def _rewrite_rows(sel: exp.Select, join: exp.Join, query: exp.Select, alias: str, names: list[str],
-                  types: list[str], cond: exp.Expression | None, star_items) -> None:
+                  types: list[str], char_ns: list[int | None], cond: exp.Expression | None, star_items) -> None:
     """A LATERAL subquery that may give several rows: its rows as a JSON array of arrays
     (a correlated scalar subquery may be a set-returning function's argument, which
     SQLite evaluates per outer row), read back by json_array_elements, each column
@@ -181,7 +185,8 @@ def _rewrite_rows(sel: exp.Select, join: exp.Join, query: exp.Select, alias: str
 
     def column(name: str) -> exp.Expression:
         i = names.index(name)
-        return sqlglot.parse_one(f'CAST("{rows}"."value" ->> {i} AS {types[i]})', read="postgres")
+        read = sqlglot.parse_one(f'CAST("{rows}"."value" ->> {i} AS {types[i]})', read="postgres")
+        return char_values.mark_char(read, char_ns[i])
 
     side = (join.args.get("side") or "").upper()
     source = exp.Table(this=exp.Anonymous(this="json_array_elements", expressions=[arrays]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import collections
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import apsw
 import sqlglot
@@ -1500,7 +1500,8 @@ _JSON_BUILD = {"json_build_object": ("object", 0), "jsonb_build_object": ("objec
                "to_json": ("value", 0), "to_jsonb": ("value", 1)}
 _JSON_SCALAR = {"json_array_length": ("pg_json_array_length", 1), "jsonb_array_length": ("pg_json_array_length", 1),
                 "json_typeof": ("pg_json_typeof", 1), "jsonb_typeof": ("pg_json_typeof", 1),
-                "jsonb_set": ("pg_jsonb_set", (3, 4)), "jsonb_strip_nulls": ("pg_jsonb_strip_nulls", 1),
+                "jsonb_set": ("pg_jsonb_set", (3, 4)), "jsonb_insert": ("pg_jsonb_insert", (3, 4)),
+                "jsonb_strip_nulls": ("pg_jsonb_strip_nulls", 1),
                 "jsonb_pretty": ("pg_jsonb_pretty", 1)}
 _JSON_EXTRACT_PATH = {"json_extract_path": 0, "jsonb_extract_path": 0, "json_extract_path_text": 1,
                       "jsonb_extract_path_text": 1}
@@ -2453,6 +2454,15 @@ def _null_constant(e: exp.Expression) -> bool:
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)
 
 
+def _check_constant_subscript(b: exp.Expression | None) -> None:
+    """22003 for a literal subscript outside integer's range: PostgreSQL makes it an integer
+    while planning, so the statement fails whatever the array (NULL too) and whether or
+    not a row reaches it."""
+    text = exprtypes.signed_literal(b) if b is not None else None
+    if text is not None and not -(1 << 31) <= Decimal(text).to_integral_value(ROUND_HALF_UP) < 1 << 31:
+        raise SqlError("integer out of range", "22003")
+
+
 def _array_node(node: exp.Expression) -> exp.Expression | None:
     """Arrays (arrays.py): subscripts, containment, ||, array_length; ordering refused."""
     if isinstance(node, exp.ArrayContainedBy):
@@ -2467,6 +2477,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         bounds = []  # a[lo:hi], a[lo:], a[:hi] (sqlglot leaves a slice's bounds as written)
         sources = []  # (made integers by pg_array_slice, and only when the array is not NULL)
         for b in (node.expressions[0].this, node.expressions[0].expression):
+            _check_constant_subscript(b)
             bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [b, exp.Literal.number(1)]
             sources.append(exp.Literal.string("" if b is None else _int_source(b)))
         return exp.Anonymous(this="pg_array_slice", expressions=[node.this, *bounds, *sources])
@@ -2478,6 +2489,7 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             one_based = exp.Literal.number(int(idx.this) + 1)
         else:
             one_based = exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
+        _check_constant_subscript(one_based)
         convert = not (isinstance(one_based, exp.Literal) and not one_based.is_string and
                        str(one_based.this).lstrip("-").isdigit() and abs(int(one_based.this)) < 1 << 31)
         if convert:
@@ -2976,10 +2988,24 @@ def _counted(count: exp.Expression | None) -> bool:
         isinstance(count, exp.Var) and count.name.upper() == "ALL")
 
 
+_TIES_FIRST = "sixfold_least_reversed"  # LEAST's arguments put last first (rewrite)
+
+
 def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> exp.Expression:
     user_lit = exp.Literal.string(ctx.user)
 
     def fn(node: exp.Expression) -> exp.Expression:
+        padded = char_values.padded(node)  # (first: a cast marked is a cast's reading too)
+        if padded is not None:
+            return padded
+        if isinstance(node, exp.Least) and not node.meta.get(_TIES_FIRST) and exprtypes.kind(node) == "text":
+            # SQLite's min(a, b) gives the last of equal values, PostgreSQL's least the first:
+            # they differ where equal is not the same (char compared without its blanks)
+            node.meta[_TIES_FIRST] = True
+            args = [node.this, *node.expressions][::-1]
+            node.set("this", args[0])
+            node.set("expressions", args[1:])
+            return node
         if isinstance(node, (exp.Limit, exp.Offset)) and _counted(node.expression):
             count = node.expression  # LIMIT NULL is none, LIMIT 1.5 is 2, LIMIT -1 is 2201W
             node.set("expression", exp.Anonymous(this="pg_limit_count", expressions=[
@@ -3082,9 +3108,6 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         grouped = _grouped_branching(node)
         if grouped is not None:
             return grouped
-        padded = char_values.padded(node)
-        if padded is not None:
-            return padded
         if isinstance(node, (exp.Concat, exp.ConcatWs, exp.Format, exp.DPipe)) and \
                 not isinstance(node.parent, exp.Collate) and exprtypes.kind(node) == "text" and \
                 any(_enum_token(a) is not None for a in node.iter_expressions()):
