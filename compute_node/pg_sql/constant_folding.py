@@ -189,6 +189,8 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
         base = base.split("(")[0].strip()
         if decl is not None and "[" not in decl and _checked_literal(value, base):
             continue
+        if decl is not None and _stable_coercion(value, base, "[" in decl):
+            continue
         n = pgtypes.length_limit(decl)
         if n is not None and "[" not in decl:  # (a literal is checked while translating, a computed text here)
             if not isinstance(value.unnest(), exp.Literal):
@@ -200,6 +202,26 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
             continue
         out.append(Fold(f"CAST(({value.sql('postgres')}) AS {decl})"))
     return out
+
+
+_STABLE_OUTPUT_KINDS = frozenset({"date", "timestamp", "timestamptz", "interval", "array"})
+_STABLE_INPUT_TYPES = frozenset({"date", "time", "time without time zone", "timestamp", "timestamp without time zone",
+                                 "interval"})
+
+
+def _stable_coercion(value: exp.Expression, base: str, array: bool) -> bool:
+    """Whether storing typed constant `value` into a column of type `base` (`array`: an
+    array of it) goes through text by a stable input or output function (date_out,
+    array_in ... are stable: they read DateStyle and the like), which PostgreSQL's
+    planner does not fold: `make_date(2024, 12, 29)` into a char(3) column fails only on
+    a row. An untyped literal is read into the column's type while parsing: never."""
+    inner = value.unnest()
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        return False
+    k = _kind(value)
+    if k in _TEXT_KINDS:
+        return array or base in _STABLE_INPUT_TYPES
+    return (k in _STABLE_OUTPUT_KINDS and not (array and k == "array")) and (base in ("text", *_LENGTH_LIMITED))
 
 
 def _checked_literal(value: exp.Expression, base: str) -> bool:
@@ -333,14 +355,17 @@ _STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, ex
 _UNFOLDED_CLAUSES = (exp.Limit, exp.Offset, exp.Fetch)
 
 
-def strict_nulls(tree: exp.Expression) -> list[exp.Expression]:
+def strict_nulls(tree: exp.Expression, evaluate: Callable[[str], object] | None = None) -> list[exp.Expression]:
     """The outermost calls PostgreSQL folds to NULL while planning because they are
     strict (an operator, a cast, a strict function) and an argument is a NULL constant, or
     folds to one: `10 / i + NULL::int` is NULL on every row, 10 / i never computed (no
-    22012 for i = 0). The caller keeps each for its checks but does not evaluate it."""
+    22012 for i = 0). With `evaluate` (as check's), a strict call's argument that is a
+    constant expression is computed (`'{}'::jsonb #> '{c,d}'` is NULL too); one that fails
+    counts as not NULL (check reports its error in PostgreSQL's order). The caller keeps
+    each call for its checks but does not evaluate it."""
     folds: dict[int, bool] = {}
     for node in reversed(list(tree.walk())):  # (each node after all of its descendants)
-        folds[id(node)] = _strict_of_null(node, folds)
+        folds[id(node)] = _strict_of_null(node, folds) or evaluate is not None and _folds_to_null(node, evaluate)
     out = []
     for node in tree.walk():
         if folds.get(id(node)) and not _null_constant(node) and not (
@@ -354,12 +379,29 @@ _TRANSLATION_CHECKED = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.B
                         exp.DataType, exp.DataTypeParam, exp.DPipe, exp.Star)
 
 
+def _folds_to_null(node: exp.Expression, evaluate: Callable[[str], object]) -> bool:
+    """Whether `node` is a whole constant (not a literal) that a strict call takes as an
+    argument and whose value is NULL (one evaluation each, for these arguments only)."""
+    p = node.parent
+    while isinstance(p, exp.Paren):
+        p = p.parent
+    strict_call = isinstance(p, _STRICT_OPERATORS) or isinstance(p, exp.Func) and not isinstance(
+        p, (exp.AggFunc, exp.Case, exp.Coalesce)) and _function_name(p) in STRICT_FUNCTIONS
+    if not strict_call or _constant(p) or not _constant(node) or _trivial(node):
+        return False
+    try:
+        return evaluate(node.sql("postgres")) is None
+    except SqlError:
+        return False
+
+
 def _checked_when_translated(node: exp.Expression) -> bool:
     """Whether all that PostgreSQL checks of `node` before planning Sixfold checks while
     translating it, so that a dropped call loses no error: columns, literals, casts,
     operators and the folded functions; not a subquery, a parameter or a function that
     reads the catalog when it runs (nextval('nope') is 42P01 before any folding)."""
-    if isinstance(node, _TRANSLATION_CHECKED) or isinstance(node, _STRICT_OPERATORS):
+    if isinstance(node, _TRANSLATION_CHECKED) or isinstance(node, _STRICT_OPERATORS) or \
+            isinstance(node, (exp.Coalesce, exp.Case, exp.If, exp.Nullif, exp.Greatest, exp.Least)):
         return True
     return isinstance(node, exp.Func) and not isinstance(node, exp.AggFunc) and \
         _function_name(node) in IMMUTABLE_FUNCTIONS

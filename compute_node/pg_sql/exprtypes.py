@@ -635,8 +635,9 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return max(widths, key=_NUMBER_ELEMENTS.index)
         if kinds == {"float"} and all(oid(x) == t.FLOAT4 for x in e.expressions if not _null(x)):
             return "float4"
-        if kinds <= {"text", "unknown"} and "text" in kinds:  # ARRAY[v] of a varchar v is varchar[]
-            return "varchar" if all(_varchar(x) for x in e.expressions if kind(x) == "text") else "text"
+        if kinds <= {"text", "unknown"} and "text" in kinds:  # ARRAY[v, t] of a varchar v is varchar[]
+            first = next(x for x in e.expressions if kind(x) == "text")  # (the first typed one stays)
+            return "varchar" if _varchar(first) else "text"
         return {frozenset({"bool"}): "bool", frozenset({"text"}): "text", frozenset({"unknown"}): "text",
                 frozenset({"text", "unknown"}): "text", frozenset({"float"}): "float8", frozenset({"num"}): "numeric",
                 frozenset({"num", "int"}): "numeric"}.get(frozenset(kinds))

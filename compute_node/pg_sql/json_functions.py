@@ -303,21 +303,48 @@ def _collation_doc(text: str):
         return _NOT_JSON
 
 
-def pg_json_object(binary, keys, vals=None):
+def _pair_rows(text: str) -> list[list] | None:
+    """The rows of a two-dimensional text array literal ('{{a,1},{b,2}}'), each of two
+    elements (else 2202E), or None for any other literal."""
+    body = text.strip()
+    if not body.startswith("{") or not body[1:].lstrip().startswith("{"):
+        return None
+    body = body[1:-1] if body.endswith("}") else body
+    rows, depth, start, quoted, i = [], 0, 0, False, 0
+    while i < len(body):  # (each row's text between its braces, quotes and escapes kept)
+        c = body[i]
+        if c == "\\":
+            i += 1
+        elif c == '"':
+            quoted = not quoted
+        elif not quoted and c == "{":
+            depth, start = depth + 1, i if depth == 0 else start
+        elif not quoted and c == "}":
+            depth -= 1
+            if depth == 0:
+                rows.append(arrays.parse(body[start:i + 1]))
+        i += 1
+    if any(len(r) != 2 for r in rows):
+        raise apsw.SQLError("[2202E] array must have two columns")
+    return rows
+
+
+def pg_json_object(binary, keys, *vals):
     """json_object / jsonb_object(keys text[] [, values text[]]): an object from a flat
     array of keys and values in turn, or from a keys array and a values array (every value
     a string, NULL a JSON null). json keeps the pairs as given (PostgreSQL's `"a" : "1"`
     spacing), jsonb its canonical form (the last of a repeated key)."""
-    if keys is None:
+    if keys is None or None in vals:
         return None
     try:
-        ks = arrays.parse(str(keys))
-        if vals is None:
+        pairs = _pair_rows(str(keys)) if not vals else None
+        ks = arrays.parse(str(keys)) if pairs is None else [x for row in pairs for x in row]
+        if not vals:
             if len(ks) % 2:
                 raise apsw.SQLError("[2202E] array must have even number of elements")
             ks, vs = ks[0::2], ks[1::2]
         else:
-            vs = arrays.parse(str(vals))
+            vs = arrays.parse(str(vals[0]))
             if len(ks) != len(vs):
                 raise apsw.SQLError("[2202E] mismatched array dimensions")
     except arrays.ArrayError as e:

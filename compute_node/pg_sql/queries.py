@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import math
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import apsw
@@ -1359,15 +1360,19 @@ def _unlike_enum(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None
 def _unlike_arrays(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None:
     """(type of a, type of b) when both are arrays of known, different element types:
     PostgreSQL's array comparisons and @>, <@, && take two arrays of one type (anyarray;
-    integer[] = bigint[] and varchar[] = text[] are 42883: no element is cast)."""
+    integer[] = bigint[], varchar[] = text[] and character[] = text[] are 42883: no
+    element is cast)."""
     from compute_node.pg_sql import arrays
 
     if exprtypes.kind(a) != "array" or exprtypes.kind(b) != "array":
         return None
     ea, eb = exprtypes.array_element_kind(a), exprtypes.array_element_kind(b)
-    if ea is None or eb is None or ea == eb:
+    if ea is None or eb is None:
         return None
-    return f"{arrays.ELEMENTS[ea][2]}[]", f"{arrays.ELEMENTS[eb][2]}[]"
+    ca, cb = char_values.char_elements(a.unnest()), char_values.char_elements(b.unnest())
+    if ea == eb and ca == cb:
+        return None
+    return tuple("character[]" if char else f"{arrays.ELEMENTS[k][2]}[]" for k, char in ((ea, ca), (eb, cb)))
 
 
 # Integer arguments PostgreSQL declares int4 (smallint widens to it; bigint, numeric and
@@ -2826,7 +2831,7 @@ def _array_type_name(e: exp.Expression, oid: int | None) -> str | None:
     return _OTHER_ARRAY_NAMES.get(oid)
 
 
-_OTHER_ARRAY_NAMES = {1231: "numeric[]", 1182: "date[]"}
+_OTHER_ARRAY_NAMES = {1231: "numeric[]", 1182: "date[]", char_values.BPCHAR_ARRAY: "character[]"}
 
 
 def _written_format(node: exp.Expression) -> exp.Expression:
@@ -3779,13 +3784,8 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
                 routines.find(name) is None:  # float8(x), int4(x), text(x): casts, named after the function
             new = exp.Cast(this=f.expressions[0].copy(),
                            to=exp.DataType.build(_CAST_FUNCTIONS[name], dialect="postgres"))
-        elif name == "jsonb_object" and isinstance(f, exp.Anonymous) and len(f.expressions) in (1, 2):
-            new = exp.Anonymous(this="pg_jsonb_object", expressions=[a.copy() for a in f.expressions])
-        elif isinstance(f, exp.JSONObject) and len(f.expressions) == 1 and \
-                isinstance(f.expressions[0], exp.JSONKeyValue):  # (PostgreSQL 15: json_object(keys, values))
-            name = "json_object"  # (sqlglot keeps no position for it)
-            pair = f.expressions[0]
-            new = exp.Anonymous(this="pg_json_object", expressions=[pair.this.copy(), pair.expression.copy()])
+        elif name in ("json_object", "jsonb_object") and isinstance(f, exp.Anonymous) and len(f.expressions) in (1, 2):
+            new = exp.Anonymous(this=f"pg_{name}", expressions=[a.copy() for a in f.expressions])
         if new is not None:
             new.meta[_WRITTEN_NAME] = name
             if f is tree:
@@ -5168,6 +5168,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
                          param_count=highest_parameter(written))
     folds = constant_folding.plan(tree, schema.column_type) \
         if schema.current() is not None and constant_folding.active() else ()
+    evaluate = _constant_values(ctx)
     table_sample.rewrite(tree)  # (before views are inlined: a view is not sampled)
     network_types.refuse_operators(tree, lambda col: values.converted_kind(exprtypes.column_decl(col) or ""))
     views.inline(tree, ctx)
@@ -5178,7 +5179,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     try:
         _refuse_full_join_conditions(tree)
     except SqlError:  # (PostgreSQL folds the constants before it builds the join, and fails on one first)
-        constant_folding.check(folds, lambda sql: _constant_value(sql, ctx))
+        constant_folding.check(folds, evaluate)
         raise
     grouped_columns.check(tree)
     _subquery_column_lists(tree)
@@ -5225,7 +5226,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         LOCKING_READ_MARK if locks else None
     char_values.mark(tree)
     if folds or constant_folding.active() and schema.current() is not None:
-        for node in constant_folding.strict_nulls(tree):  # translated (checked), never evaluated
+        for node in constant_folding.strict_nulls(tree, evaluate):  # translated (checked), never evaluated
             exprtypes.wrap_in_place(node, lambda x: exp.Case(ifs=[exp.If(this=exp.false(), true=x)]))
     max_param = [0]
     try:
@@ -5244,7 +5245,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)
     if per_row is not None:
         tree = set_operations.apply(tree, per_row)
-    constant_folding.check(folds, lambda sql: _constant_value(sql, ctx))  # (PostgreSQL plans after its checks)
+    constant_folding.check(folds, evaluate)  # (PostgreSQL plans after its checks)
     _values_numerics_as_text(tree)
     _parenthesized_operands(tree)
     sql = gen(tree) + (" " + locking if locking else "")
@@ -5317,6 +5318,18 @@ def _promote_values_numbers(values: exp.Values) -> None:
         for cell in cells:
             if exprtypes.kind(cell) == "int":
                 cell.replace(exp.Cast(this=cell.copy(), to=exp.DataType.build("double")))
+
+
+def _constant_values(ctx: SessionContext) -> Callable[[str], object]:
+    """_constant_value for one statement's constants, each evaluated once (a value is
+    kept; an error is raised again the next time it is asked for)."""
+    known: dict[str, object] = {}
+
+    def evaluate(sql: str) -> object:
+        if sql not in known:
+            known[sql] = _constant_value(sql, ctx)
+        return known[sql]
+    return evaluate
 
 
 def _constant_value(sql: str, ctx: SessionContext) -> object:
@@ -5643,8 +5656,8 @@ def _array_oid(e: exp.Expression) -> int | None:
             return arrays.ELEMENTS["bool"][1]
         if kinds == {"float"}:
             return arrays.ELEMENTS[exprtypes.array_element_kind(arr) or "float8"][1]
-        if kinds <= {"unknown", "text"} and kinds:
-            return arrays.ELEMENTS["text"][1]
+        if kinds <= {"unknown", "text"} and kinds:  # (ARRAY[v, t] of a varchar v first is varchar[])
+            return arrays.ELEMENTS["varchar" if exprtypes.array_element_kind(arr) == "varchar" else "text"][1]
         if kinds <= {"int", "num"} and kinds:
             return arrays.ELEMENTS["numeric"][1]  # each element's text keeps its scale
     return None

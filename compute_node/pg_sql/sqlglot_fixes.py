@@ -116,7 +116,9 @@ def _marked_index_offset(this, expressions, offset, dialect=None):
 _LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
 
 
-_FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+# (PostgreSQL 15's json_object is a function of text arrays, not SQL/JSON's key: value form,
+# which read json_object('{a,1}') as a syntax error)
+_FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "JSON_OBJECT")}
 
 
 def install() -> None:

@@ -6060,6 +6060,63 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select jsonb_set('[[1, 2], {\"a\": 1}]'::jsonb, '{1,a}', t::jsonb, false) @> NULL::jsonb from {t}",
         'drop table {t}',
     ],
+    # json_object of one text array (flat or two-dimensional) was a syntax error (read as
+    # SQL/JSON's json_object(key: value), which PostgreSQL 15 does not have); a NULL values
+    # array was read as no values array
+    "json_object and jsonb_object of one array": [
+        "select json_object('{a,1,b,2}'), jsonb_object('{a,1,b,2}')",
+        "select json_object('{a,b}', NULL), jsonb_object('{a,b}', NULL), json_object(NULL), json_object(NULL, '{a}')",
+        "select json_object('{a,1,b}')", "select json_object('{}'), jsonb_object('{}'), json_object('{a,NULL}')",
+        "select json_object('{NULL,1}')",
+        "select json_object('{{a,1},{b,2},{\"c}\",NULL}}'), jsonb_object('{{a,1},{b,2}}')",
+        "select json_object('{{a,1,3},{b,2,4}}')", "select json_object('{{a},{b}}')",
+        "select pg_typeof(json_object('{a,1}')), pg_typeof(jsonb_object('{a,1}'))",
+    ],
+    # a strict call of a constant expression that is NULL ('{}'::jsonb #> '{c,d}',
+    # array_upper('{}'::text[], 1), a NULLIF of equal constants) is NULL while planning:
+    # its other arguments were computed (22P02, 2201E, 22007 where PostgreSQL answers)
+    "strict calls of constant expressions that are NULL": [
+        'create table {t} (id int, cj jsonb, t text, cf float8)',
+        "insert into {t} values (1, '[1, \"two\"]', 'pear', -1), (2, '{\"a\":1}', '2', 0)",
+        "select id, (('{}'::jsonb #> '{c,d}') <> jsonb_set(coalesce(cj, cj), '{b,1}', jsonb_strip_nulls(cj))) "
+        'from {t} order by id',
+        "select id, power(ln(cf), array_upper('{}'::text[], 1)) from {t} order by id",
+        "select id, (nullif(nullif('29-Feb-2024'::date, NULL::date), date '2024-02-29') + (t)::time) "
+        'from {t} order by id',
+        'select id, 10 / (id - 1) + nullif(1, 1) from {t} order by id',
+        'select id, 10 / (id - 1) + nullif(1, 2) from {t} order by id',
+        'select id, t::int + (1 / 0) from {t} order by id',
+        'drop table {t}',
+    ],
+    # a typed constant stored through a stable input or output function (date_out, array_in:
+    # a date into char(3), text into a date or an array column) was folded and failed with
+    # no row stored; PostgreSQL's planner folds only immutable coercions
+    "stored constants coerced by stable functions": [
+        'create table {t} (id int primary key, cc char(3), cv varchar(4), ct text, cd date, ca int[], ci int)',
+        'insert into {t} (id) values (1), (2)',
+        'insert into {t} (id, cc) select id + 3, make_date(2024, 12, 29) from {t} where false',
+        "insert into {t} (id, cv) select id + 3, interval '1 day' from {t} where false",
+        "insert into {t} (id, cd) select id + 3, trim('x')::text from {t} where false",
+        "insert into {t} (id, ca) select id + 3, trim('{x}')::text from {t} where false",
+        "insert into {t} (id, ca) select id + 3, '{x}' from {t} where false",
+        "insert into {t} (id, cc) select id + 3, trim('abcd') from {t} where false",
+        'update {t} set cc = make_date(2024, 12, 29) where false', 'update {t} set cv = array[1, 2] where false',
+        'update {t} set ci = 1e10 where false',
+        'drop table {t}',
+    ],
+    # an array of char (array_prepend(c, ta), c || ta, ARRAY[c]) compared with a text[]
+    # answered (42883: no operator for character[] and text[]); ARRAY[v, t] of a varchar
+    # first is varchar[] (the first typed element stays), which was read as text[]
+    "arrays of char against arrays of text": [
+        'create table {t} (id int, c char(4), v varchar(8), ct text, ta text[])',
+        "insert into {t} values (1, 'ab', 'x', 'y', '{a}')",
+        'select id from {t} where array_prepend(c, ta) && array_remove(ta, c)',
+        "select id from {t} where array_prepend(c, ta) = '{\"x y\",NULL,\"\"}'::text[]",
+        "select (array['a', 'b'] <> (c || ta)) from {t}", 'select array[c] <@ ta from {t}',
+        'select array[v, c] <@ array_replace(NULL::text[], c, ct) from {t}', 'select array[v, ct] = ta from {t}',
+        'select array[ct, v] = ta, array[c] = array[c, c], pg_typeof(array[v, ct]), pg_typeof(array[c, v]) from {t}',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
