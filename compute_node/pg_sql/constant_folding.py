@@ -509,7 +509,9 @@ def _judged(node: exp.Expression) -> bool:
             return False
         if isinstance(node.this, (exp.Literal, exp.Null)):
             return True  # a typed constant (the input function runs while parsing)
-        return exprtypes.dtype_kind(node.to) in _CASTABLE_KINDS and _kind(node.this) in _CASTABLE_KINDS
+        to = exprtypes.dtype_kind(node.to)  # (time_out is immutable: time::text is folded, date::text not)
+        return to in _CASTABLE_KINDS and (_kind(node.this) in _CASTABLE_KINDS or _kind(node.this) == "time" and
+                                          to in _TEXT_KINDS)
     if isinstance(node, _OPERATORS):
         if isinstance(node, exp.In) and node.args.get("query") is not None:
             return False

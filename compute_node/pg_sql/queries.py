@@ -4526,6 +4526,19 @@ _NOT_ENUM_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "tim
                              "json", "jsonb", "bytea", "uuid", "array"})
 
 
+def _typed_text(e: exp.Expression) -> bool:
+    """A value whose form says it is text, varchar or char (a column declared so, a cast to
+    one), which no enum column takes by assignment; other text-kind values may be an
+    enum's read as text here."""
+    e = e.unnest()
+    if isinstance(e, exp.Column):
+        decl = exprtypes.column_decl(e)
+        return decl is not None and "[" not in decl and exprtypes.decl_kind(decl) == "text" and \
+            enums.token_of_type(decl) is None
+    return isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType) and e.args["to"].this in (
+        exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR)
+
+
 def _check_enum_assignment(inner: exp.Expression, table: str, column: str) -> None:
     """A number, boolean, date ... stored into an enum column: 42804, as in PostgreSQL (only
     a string literal, NULL or a value of the enum type is taken)."""
@@ -4539,7 +4552,7 @@ def _check_enum_assignment(inner: exp.Expression, table: str, column: str) -> No
             raise SqlError(f'column "{column}" is of type {shown} but expression is of type '
                            f"{enums.decode(value_token)[0]}", "42804")
         return
-    if exprtypes.kind(inner) not in _NOT_ENUM_KINDS:
+    if exprtypes.kind(inner) not in _NOT_ENUM_KINDS and not _typed_text(inner):
         return
     token = enums.column_token(table, column)
     if token is not None:

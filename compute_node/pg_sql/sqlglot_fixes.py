@@ -121,10 +121,15 @@ _LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.A
 _FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "JSON_OBJECT")}
 
 
+def _to_hex_sql(self, e: exp.Hex) -> str:
+    return self.func("TO_HEX", e.this)  # (sqlglot writes PostgreSQL's to_hex as HEX, a function it does not have)
+
+
 def install() -> None:
     sqlglot.parser.apply_index_offset = _marked_index_offset
     Postgres.Parser.LAMBDAS = _LAMBDAS
     Postgres.Parser.FUNCTION_PARSERS = _FUNCTION_PARSERS
+    Postgres.Generator.TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.Hex: _to_hex_sql}
     if TokenizerCore._scan_number is not _scan_number_ending_at_exponent:
         TokenizerCore._scan_number = _scan_number_ending_at_exponent
     if Postgres.Parser._parse_types is not _parse_types_char_is_one:
