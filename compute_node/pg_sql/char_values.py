@@ -37,11 +37,23 @@ def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
     x = x.unalias().unnest() if x is not None else None
     if depth > 32 or x is None:
         return False
+    if isinstance(x, exp.Nullif) and _text_operand(x.expression):
+        return False
     if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
         return _char_value(x.this, depth + 1)
     if isinstance(x, exprtypes.BRANCHING):
         return _char_value(_first_typed(x), depth + 1)
     return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+
+
+def _text_operand(x: exp.Expression | None) -> bool:
+    """A value of type text (not varchar, char or an untyped literal): NULLIF(c, t) of a
+    char c compares with text's =, which casts c to text, and is that text (no blanks);
+    NULLIF(c, v) of a varchar v compares as char and stays char."""
+    u = x.unnest() if x is not None else None
+    if u is None or isinstance(u, exp.Null) or isinstance(u, exp.Literal) and u.is_string:
+        return False
+    return exprtypes.kind(u) == "text" and not exprtypes.varchar_value(u) and not _char_value(u)
 
 
 _CHAR_N = "sixfold_char_n"  # n: a value that is a char(n) column's read back another way (a LATERAL's)
@@ -56,6 +68,8 @@ def char_length_of(x: exp.Expression, depth: int = 0) -> int | None:
         return x.meta[_CHAR_N]
     x = x.unalias().unnest()
     if depth > 32:
+        return None
+    if isinstance(x, exp.Nullif) and _text_operand(x.expression):
         return None
     if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
         return char_length_of(x.this, depth + 1)
@@ -96,6 +110,8 @@ def char_elements(e: exp.Expression) -> bool:
         return first is not None and char_elements(first.unnest())
     if isinstance(e, exp.Array):
         return char(_first_typed(e))
+    if exprtypes.is_slice(e):
+        return char_elements(e.this.unnest())
     if isinstance(e, exp.ArrayAgg):
         element = e.this.this if isinstance(e.this, exp.Order) else e.this
         return char(element)
@@ -174,6 +190,8 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
     if isinstance(node, exp.Literal):
         n = 0  # (a literal's blanks are its own: only whether they go is asked)
     else:
+        if isinstance(node, exp.Nullif) and _text_operand(node.expression):
+            return None  # (text: NULLIF(c, t) compares and gives c as text)
         inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
         n = char_length_of(inner) if isinstance(inner, exp.Column) or _CHAR_N in inner.meta else \
             char_length_of(node.this) if isinstance(node, exp.Nullif) and _CHAR_N in node.this.meta else None

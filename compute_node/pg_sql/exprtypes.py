@@ -605,6 +605,8 @@ def array_element_kind(e: exp.Expression) -> str | None:
     joined = joined_element_kind(e)
     if joined is not None:
         return joined
+    while isinstance(e, exp.Subquery) and isinstance(e.this, exp.Subquery):  # ((SELECT ...)): sqlglot's two
+        e = e.this
     if isinstance(e, exp.Subquery) and isinstance(e.this, exp.Select) and len(e.this.expressions) == 1:
         return array_element_kind(e.this.expressions[0].unalias())  # a scalar subquery: its column's
     if isinstance(e, exp.ArrayAgg):  # array_agg(x [ORDER BY ...]): x's
@@ -617,8 +619,9 @@ def array_element_kind(e: exp.Expression) -> str | None:
     if isinstance(e, _BRANCHING) or isinstance(e, exp.ArrayConcat) and len(e.expressions) == 1:
         # coalesce(a, '{}'::text[]), array_cat(a, b): the element kind its arrays agree on
         parts = value_branches(e) if isinstance(e, _BRANCHING) else [e.this, e.expressions[0]]
-        kinds = {array_element_kind(p) for p in parts if not (isinstance(p, exp.Literal) and p.is_string)}
-        return kinds.pop() if len(kinds) == 1 else None
+        return _common_element([array_element_kind(p) for p in parts
+                                if not (isinstance(p.unnest(), exp.Literal) and p.unnest().is_string or
+                                        isinstance(p.unnest(), exp.Null))])
     if isinstance(e, exp.Anonymous) and e.name.lower() in ("array_replace", "trim_array") and e.expressions:
         return array_element_kind(e.expressions[0])
     if isinstance(e, exp.Anonymous) and e.name.lower() == "array_positions":
@@ -637,7 +640,7 @@ def array_element_kind(e: exp.Expression) -> str | None:
             return "float4"
         if kinds <= {"text", "unknown"} and "text" in kinds:  # ARRAY[v, t] of a varchar v is varchar[]
             first = next(x for x in e.expressions if kind(x) == "text")  # (the first typed one stays)
-            return "varchar" if _varchar(first) else "text"
+            return "varchar" if varchar_value(first) else "text"
         return {frozenset({"bool"}): "bool", frozenset({"text"}): "text", frozenset({"unknown"}): "text",
                 frozenset({"text", "unknown"}): "text", frozenset({"float"}): "float8", frozenset({"num"}): "numeric",
                 frozenset({"num", "int"}): "numeric"}.get(frozenset(kinds))
@@ -659,7 +662,7 @@ def _value_element_kind(e: exp.Expression) -> str | None:
     return "numeric" if k == "num" else None
 
 
-def _varchar(e: exp.Expression) -> bool:
+def varchar_value(e: exp.Expression) -> bool:
     """A varchar value: a varchar column, or a cast to varchar."""
     e = e.unnest()
     if isinstance(e, exp.Column):
@@ -695,15 +698,22 @@ def joined_element_kind(e: exp.Expression) -> str | None:
     if parts is None:
         return None
     ordered = [_value_element_kind(p) if kind(p) in NUMERIC or kind(p) == "array" else
-               ("varchar" if _varchar(p) else "text") if kind(p) == "text" else None
+               ("varchar" if varchar_value(p) else "text") if kind(p) == "text" else None
                for p in parts if not (isinstance(p.unnest(), exp.Null) or
                                       isinstance(p.unnest(), exp.Literal) and p.unnest().is_string)]
+    return _common_element(ordered)
+
+
+def _common_element(ordered: list[str | None]) -> str | None:
+    """The element kind PostgreSQL's select_common_type resolves arrays (or values) of
+    these element kinds to, in their order: numbers widen; among text and varchar (each
+    casts to the other implicitly) the first stays; None when one is not known."""
     kinds = set(ordered)
     if None in kinds or not kinds:
         return None
     if kinds <= set(_NUMBER_ELEMENTS):
         return max(kinds, key=_NUMBER_ELEMENTS.index)
-    if kinds <= {"text", "varchar"}:  # each casts to the other implicitly: the first one's type stays
+    if kinds <= {"text", "varchar"}:
         return ordered[0]
     return kinds.pop() if len(kinds) == 1 else None
 

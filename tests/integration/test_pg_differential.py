@@ -6136,6 +6136,32 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create view {t}_v as select id, to_hex(id + 254) as h from {t}", 'select * from {t}_v',
         'drop view {t}_v', 'drop table {t}', 'drop type {t}_m',
     ],
+    # NULLIF(c, t) of a char c and a text t compares with text's = and is that text (no
+    # blanks), NULLIF(c, v) of a varchar stays char: both were read as char
+    "NULLIF of char and text": [
+        'create table {t} (id int, c char(4), t text, v varchar(8))',
+        "insert into {t} values (1, 'ab', 'x', 'y'), (2, 'q', 'q', 'q')",
+        "select id, nullif(c, t), nullif(c, 'x'), nullif(c, v), nullif(c, c), nullif(c, NULL) from {t} order by id",
+        "select id, octet_length(nullif(c, t)), octet_length(nullif(c, 'x')), octet_length(nullif(c, v)) "
+        'from {t} order by id',
+        "select f.id, l.v, l.w from {t} f, lateral (select nullif(c, t) as v, nullif(c, 'zz') as w) l order by f.id",
+        "select id, coalesce(nullif(c, t), 'k') as a, max(nullif(c, t)) over () from {t} order by id",
+        'drop table {t}',
+    ],
+    # the array type of a slice of an array of char, of COALESCE / CASE of arrays whose
+    # element types differ (bigint[] and integer[] widen, varchar[] first stays) and of a
+    # doubly parenthesized subquery was not known: their comparisons answered (42883)
+    "array types through slices, branches and parentheses": [
+        'create table {t} (id int, c char(4), v varchar(8), ta text[], a int[], b bigint)',
+        "insert into {t} values (1, 'ab', 'x', '{a}', '{1}', 2)",
+        'select (array_prepend(c, ta))[:1] && ta from {t}',
+        'select ta <@ coalesce(array_prepend(v, NULL::text[]), ta) from {t}',
+        'select array_append(a, 1) = ((select array_agg(f2.b) from {t} f2))[:1] from {t}',
+        "select array[1, 2] <> case when id = 1 then array_replace(array[-1, 0], NULL::int, b) else '{}'::int[] end "
+        'from {t}',
+        "select coalesce(a, '{}') = a, coalesce(NULL, a) = a, coalesce(ta, '{}'::text[]) = ta from {t}",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
