@@ -9,6 +9,12 @@ as the branch's bitmask, and the ORDER BY, LIMIT and OFFSET moved to the UNION (
 position of the result column each sorts by). The empty set is an aggregate over all the
 rows (one row, even of an empty table).
 
+Two result columns of one expression named apart (`g AS a, g AS b ... CUBE (1, 2)`) are
+NULL apart: each branch reads such a column as NULL where its set does not name it, though
+the expression is grouped by the other. (GROUPING() of that expression, or the
+expression elsewhere in the select list or HAVING, is refused: which of the two it
+follows is PostgreSQL's planner's choice.)
+
 Refused (0A000): window functions with grouping sets, an ORDER BY term that is not a
 result column, more than GROUPING_SETS_MAX sets, and a HAVING where the empty set has no
 aggregate in its select list (SQLite has no aggregate query without one).
@@ -123,42 +129,74 @@ def _resolved(e: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
     return e
 
 
-def _refuse_aliases_of_one_expression(sets: list[_Set], items: list[exp.Expression]) -> None:
-    """`SELECT g AS a1, g AS a2 ... GROUP BY a1, ROLLUP (a2)` (or CUBE (1, 2)): PostgreSQL
-    groups by the two result columns apart (a2 is NULL where only a1 is kept); the
-    expansion here works by expression, where they are one. Refused (0A000) rather than
-    answered with a2 kept."""
+def _result_column_refs(sets: list[_Set], items: list[exp.Expression],
+                        having: exp.Expression | None) -> list[set[int]] | None:
+    """`SELECT g AS a1, g AS a2 ... GROUP BY CUBE (1, 2)`: PostgreSQL groups by the two
+    result columns apart (a2 is NULL where only a1 is kept), while the expansion here works
+    by expression, where they are one. For each set, the positions (0-based) of the result
+    columns of such an expression it names; None when no expression is named through two
+    result columns. Refused (0A000) when the expression stands elsewhere too (inside
+    another result column, in HAVING): which of its grouping columns that follows is not
+    known here."""
     by_key: dict[str, set[int]] = {}
+    named: list[set[int]] = []
     for s in sets:
+        named.append(set())
         for e in s:
             resolved = _resolved(e, items)
             if resolved is e:
                 continue  # an expression, not a result column named by alias or position
             at = next((i for i, item in enumerate(items) if item.unalias() is resolved), None)
             by_key.setdefault(_key(resolved), set()).add(at)
-    if any(len(columns) > 1 for columns in by_key.values()):
-        raise SqlError("grouping sets over two result columns of the same expression are not supported", "0A000")
+            named[-1].add(at)
+    shared = {k: ats for k, ats in by_key.items() if len(ats) > 1}
+    if not shared:
+        return None
+    apart = {at for ats in shared.values() for at in ats}
+    elsewhere = [item for i, item in enumerate(items) if i not in apart] + ([having] if having is not None else [])
+    for place in elsewhere:
+        for node in place.walk():
+            if node.find_ancestor(*_AGGREGATED) is None and not isinstance(node, (exp.AggFunc, exp.Identifier)) and \
+                    _key(node) in shared:
+                raise SqlError("grouping sets over two result columns of the same expression used elsewhere in "
+                               "the query are not supported", "0A000")
+    for place in [*items] + ([having] if having is not None else []):
+        for g in place.find_all(exp.Grouping):  # (PostgreSQL reads GROUPING(g) as one of g's columns)
+            if any(_key(arg) in shared for arg in g.expressions):
+                raise SqlError("GROUPING() of an expression grouped as two result columns is not supported",
+                               "0A000")
+    return [{at for at in n if at in apart} for n in named]
 
 
 def _union(sel: exp.Select, sets: list[_Set], distinct_sets: bool = False) -> exp.Expression:
     """`distinct_sets`: GROUP BY DISTINCT, each grouping set once (its first time)."""
     if any(e.find(exp.Window) is not None for e in sel.expressions):
         raise SqlError("window functions with ROLLUP, CUBE or GROUPING SETS are not supported", "0A000")
-    _refuse_aliases_of_one_expression(sets, sel.expressions)
+    refs = _result_column_refs(sets, sel.expressions, sel.args.get("having"))
+    apart = set().union(*refs) if refs is not None else set()
     sets = [tuple(_resolved(e, sel.expressions) for e in s) for s in sets]
     if distinct_sets:
-        seen: set[frozenset[str]] = set()
-        sets = [s for s in sets if not (frozenset(map(_key, s)) in seen or seen.add(frozenset(map(_key, s))))]
+        seen: set = set()
+        kept_sets, kept_refs = [], []
+        for i, s in enumerate(sets):
+            sig = (frozenset(map(_key, s)), frozenset(refs[i]) if refs is not None else None)
+            if sig not in seen:
+                seen.add(sig)
+                kept_sets.append(s)
+                kept_refs.append(refs[i] if refs is not None else None)
+        sets, refs = kept_sets, (kept_refs if refs is not None else None)
     everything = {_key(e): e for s in sets for e in s}
     positions = _order_positions(sel)
     branches = []
-    for s in sets:
+    for n, s in enumerate(sets):
         kept = {_key(e) for e in s}
         branch = sel.copy()
         for arg in ("with_", "order", "limit", "offset", "distinct"):
             branch.set(arg, None)
         gone = {k for k in everything if k not in kept}
-        branch.set("expressions", [_nulled(e, gone, s) for e in branch.expressions])
+        branch.set("expressions", [_nulled(e, gone, s) if i not in apart or i in refs[n] else
+                                   exp.alias_(exp.Null(), exp.to_identifier(e.alias_or_name))
+                                   for i, e in enumerate(branch.expressions)])
         if branch.args.get("having") is not None:
             branch.set("having", _nulled(branch.args["having"], gone, s))
         unique = list({_key(e): e for e in s}.values())
