@@ -129,32 +129,47 @@ _PADDED = "sixfold_padded_char"  # n: a char(n) value read with its blanks (_mar
 def mark(tree: exp.Expression) -> None:
     """Marks (in their meta) the char(n) columns and NULLIFs _padding pads, before
     the rewrite (which turns their parents into Sixfold's calls) reads the tree; and
-    drops the trailing blanks of each string literal that becomes a char value where
-    PostgreSQL drops them (_trimmed_literal)."""
+    drops the trailing blanks of each string value that becomes a char value where
+    PostgreSQL drops them (_trimmed_branch)."""
     for node in list(tree.find_all(exp.Column, exp.Nullif)) + [x for x in tree.walk() if _CHAR_N in x.meta]:
         found = _padding(node)
         if found is not None:
             node.meta[_PADDED] = found
-    for node in list(tree.find_all(exp.Literal)):
-        if _trimmed_literal(node):
-            node.set("this", node.this.rstrip(" "))
+    for node in [x for b in tree.find_all(*exprtypes.BRANCHING) for x in _branch_values(b)]:
+        if not _trimmed_branch(node):
+            continue
+        inner = node.unnest()
+        if isinstance(inner, exp.Literal):
+            inner.set("this", inner.this.rstrip(" "))
+        else:
+            exprtypes.wrap_in_place(node, lambda x: exp.Anonymous(this="rtrim", expressions=[
+                x, exp.Literal.string(" ")]))
 
 
-def _trimmed_literal(lit: exp.Literal) -> bool:
-    """Whether `lit` is a string literal PostgreSQL types char (a branch of a CASE,
-    COALESCE, GREATEST or LEAST whose type is char: `coalesce(' pad ', c)`) whose value
-    then goes where char's trailing blanks do not count or are dropped (compared, cast to
-    text: `lower(coalesce(' pad ', c))` is ' pad'); shown or measured, it keeps them."""
-    if not lit.is_string or not lit.this.endswith(" "):
+def _branch_values(e: exp.Expression) -> list[exp.Expression]:
+    if isinstance(e, exp.Case):
+        return [v for v in (e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or []))
+                if v is not None]
+    return [e.this, *e.expressions]
+
+
+def _trimmed_branch(value: exp.Expression) -> bool:
+    """Whether string `value` (a literal, a text or varchar value) becomes char as a branch
+    of a CASE, COALESCE, GREATEST or LEAST whose type is char (`coalesce(' pad ', c)`,
+    `least(c, v)`) and its value then goes where char's trailing blanks do not count or
+    are dropped (compared, cast to text, stored into a text column: `lower(coalesce(' pad
+    ', c))` is ' pad'); shown or measured, it keeps them."""
+    inner = value.unnest()
+    if isinstance(inner, exp.Null) or _char_value(inner):
         return False
-    child, p = lit, lit.parent
-    while isinstance(p, exp.Paren):
-        child, p = p, p.parent
-    branching = p.parent if isinstance(p, exp.If) and isinstance(p.parent, exp.Case) and child.arg_key == "true" \
-        else p if isinstance(p, exprtypes.BRANCHING) else None
-    if branching is None or not _char_value(_first_typed(branching)):
+    if isinstance(inner, exp.Literal) and not (inner.is_string and inner.this.endswith(" ")) or \
+            not isinstance(inner, exp.Literal) and exprtypes.kind(inner) != "text":
         return False
-    return _padding(lit) is None
+    p = value.parent
+    branching = p.parent if isinstance(p, exp.If) and isinstance(p.parent, exp.Case) else p
+    if not isinstance(branching, exprtypes.BRANCHING) or not _char_value(_first_typed(branching)):
+        return False
+    return _padding(value, probe=True) is None
 
 
 def padded(node: exp.Expression) -> exp.Expression | None:
@@ -177,7 +192,7 @@ def padded(node: exp.Expression) -> exp.Expression | None:
     return out
 
 
-def _padding(node: exp.Expression) -> tuple[int, bool] | None:
+def _padding(node: exp.Expression, probe: bool = False) -> tuple[int, bool] | None:
     """A char(n) column's value where PostgreSQL shows or measures it with its blanks and
     Sixfold (which stores it without them, and pads a column shown as it is by its
     declared type) would not: through min / max, CASE, COALESCE, GREATEST, LEAST, NULLIF
@@ -187,8 +202,8 @@ def _padding(node: exp.Expression) -> tuple[int, bool] | None:
     without its blanks) rather than read as text by its consumer; None elsewhere."""
     from compute_node.pg_sql import queries as q  # (queries imports this module)
 
-    if isinstance(node, exp.Literal):
-        n = 0  # (a literal's blanks are its own: only whether they go is asked)
+    if probe:
+        n = 0  # (a value's blanks are its own: only whether they go is asked)
     else:
         if isinstance(node, exp.Nullif) and _text_operand(node.expression):
             return None  # (text: NULLIF(c, t) compares and gives c as text)

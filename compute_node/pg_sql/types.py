@@ -494,6 +494,7 @@ def decode_bytea_text(s: str) -> bytes:
 
 
 _ASSIGN_BITS = {INT2: 16, INT4: 32, INT8: 64}
+_INT_NAMES = {INT2: "smallint", INT4: "integer", INT8: "bigint"}
 
 
 def assign_params(params: tuple, oids, assign_oids) -> tuple:
@@ -513,6 +514,11 @@ def assign_params(params: tuple, oids, assign_oids) -> tuple:
                 out[i] = float_input.as_float4(float(out[i]))
             elif target in _ASSIGN_BITS and oids[i] in (NUMERIC, FLOAT4, FLOAT8):
                 out[i] = int_coercion.to_int(out[i], _ASSIGN_BITS[target], "num" if oids[i] == NUMERIC else "float")
+            elif target in _ASSIGN_BITS and oids[i] in _ASSIGN_BITS and isinstance(out[i], int) and \
+                    not -(1 << (_ASSIGN_BITS[target] - 1)) <= out[i] < 1 << (_ASSIGN_BITS[target] - 1):
+                # (a bigint into a smallint column: PostgreSQL folds the cast of the bound
+                # value while planning, so the statement fails even where no row is stored)
+                raise SqlError(f"{_INT_NAMES[target]} out of range", "22003")
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
     return tuple(out)

@@ -6184,6 +6184,30 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select g, g, count(*) from {t} group by cube (g) order by 1, 2, 3',
         'drop table {t}',
     ],
+    # a varchar or text value that becomes char in a LEAST / CASE / COALESCE whose type
+    # is char kept its trailing blanks where char drops them (cast to text, stored into a
+    # text column, length())
+    "text values made char": [
+        'create table {t} (id int primary key, c char(4), v varchar(8), t text)',
+        "insert into {t} values (1, 'ab', 'x  ', 'y '), (2, 'x', 'ab  ', 'q')",
+        "select id, least(c, v) || '|', greatest(least(c, v), t) || '|', coalesce(c, v) || '|' from {t} order by id",
+        'select id, least(c, v), octet_length(least(c, v)), length(least(c, v)) from {t} order by id',
+        "select id, case when id = 1 then c else v end || '|', case when id = 2 then t else c end = 'q' "
+        'from {t} order by id',
+        'create table {t}_b (id int, x text)', 'insert into {t}_b select id, greatest(least(c, v), t) from {t}',
+        'select * from {t}_b order by id',
+        "select id, coalesce(c, t || ' ') || '|', least(v, c) || '|' from {t} order by id",
+        'drop table {t}_b', 'drop table {t}',
+    ],
+    # a bound integer stored into a narrower integer column where no row is stored
+    # answered: PostgreSQL folds the cast of the bound value while planning (22003)
+    "bound integers stored into narrower columns": [
+        'create table {t} (id int primary key, cs smallint, ci int)', 'insert into {t} (id) values (1)',
+        ("insert into {t} (id, cs) select id + 3, %s from {t} where false", (3000000000,)),
+        ("update {t} set ci = %s where false", (3000000000,)), ("update {t} set cs = %s where false", (40000,)),
+        ("insert into {t} (id, cs) values (6, %s)", (300,)), ("update {t} set cs = %s where id = 6", (-32768,)),
+        'select * from {t} order by id', 'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
