@@ -3119,8 +3119,8 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             # concat(t, mood) is text: the enum's collation (its labels' order) must not
             # reach the comparisons of the result, as SQLite would carry it from an argument
             return exprtypes.wrap_in_place(node, lambda x: exp.Collate(this=x, expression=exp.to_identifier("BINARY")))
+        promoted = exprtypes.promoted_array_kind(node)  # (first: _typed_node's call takes node's parts)
         typed = _typed_node(node)
-        promoted = exprtypes.promoted_array_kind(node)
         if promoted is not None and typed is not None:  # sign(1) || bigint[]: the integers as doubles
             return exp.Anonymous(this="pg_array_as", expressions=[typed, exp.Literal.string(promoted)])
         if typed is not None:
@@ -5224,6 +5224,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
+    assign_limits = _param_assign_limits(tree)
     refused = _store_values(tree)
     _name_columns(tree)
     _check_recursive_types(tree)
@@ -5263,7 +5264,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _parenthesized_operands(tree)
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
-                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids, compound=compound,
+                     column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
+                     param_assign_limits=assign_limits, compound=compound,
                      column_pads=pads, undeclared=undeclared)
 
 
@@ -5454,6 +5456,25 @@ def _insert_targets(ins: exp.Insert) -> tuple[str, list[tuple[str, int | None]]]
 def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
     targets = _insert_targets(ins)
     return [oid for _n, oid in targets[1]] if targets else []
+
+
+def _param_assign_limits(tree: exp.Expression) -> tuple[tuple[int, str] | None, ...]:
+    """See Statement.param_assign_limits."""
+    found: dict[int, tuple[int, str]] = {}
+
+    def note(e: exp.Expression, table: str, column: str, _oid: int | None) -> exp.Expression:
+        n = _param_number(e) if isinstance(e, exp.Parameter) else None
+        decl = schema.column_type(table, column) if n is not None else None
+        limit = pgtypes.length_limit(decl) if decl and "[" not in decl else None
+        if limit is not None:
+            varchar = exprtypes.decl_kind(decl) == "text" and "var" in decl.lower()
+            found.setdefault(n, (limit, "character varying" if varchar else "character"))
+        return e
+
+    _map_assigned(tree, note)
+    if not found:
+        return ()
+    return tuple(found.get(i) for i in range(1, max(found) + 1))
 
 
 def _param_assign_oids(tree: exp.Expression) -> tuple[int | None, ...]:

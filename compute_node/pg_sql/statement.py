@@ -64,6 +64,11 @@ class Statement:
     # typed numeric or float8 is rounded there as PostgreSQL's assignment cast rounds it
     # (to an integer, or to single precision).
     param_assign_oids: tuple[int | None, ...] = ()
+    # For each parameter stored straight into a varchar(n) or char(n) column, (n, the
+    # type's name), else None: at Bind, blanks past n are cut and anything else past n is
+    # 22001, as PostgreSQL folds the bound value's coercion while planning (even where no
+    # row is stored).
+    param_assign_limits: tuple[tuple[int, str] | None, ...] = ()
     # Values for the statement's ?1.. when the client sent none: the fast path binds the
     # numbers of a literal statement, so that its SQLite text (and prepared program)
     # repeats from one pgbench transaction to the next.

@@ -497,6 +497,21 @@ _ASSIGN_BITS = {INT2: 16, INT4: 32, INT8: 64}
 _INT_NAMES = {INT2: "smallint", INT4: "integer", INT8: "bigint"}
 
 
+def fit_param_lengths(params: tuple, limits) -> tuple:
+    """Text parameters stored into varchar(n) / char(n) columns (see
+    Statement.param_assign_limits) as PostgreSQL's assignment stores them: blanks past n
+    are cut, anything else past n is 22001 (while planning there: even where no row is
+    stored)."""
+    out = list(params)
+    for i, (value, limit) in enumerate(zip(params, limits)):
+        if limit is None or not isinstance(value, str) or len(value) <= limit[0]:
+            continue
+        if value[limit[0]:].strip(" "):
+            raise SqlError(f"value too long for type {limit[1]}({limit[0]})", "22001")
+        out[i] = value[:limit[0]]
+    return tuple(out)
+
+
 def assign_params(params: tuple, oids, assign_oids) -> tuple:
     """Parameters the statement stores straight into an integer or real column (see
     Statement.param_assign_oids), as PostgreSQL's assignment cast stores them: into an

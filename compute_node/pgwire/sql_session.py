@@ -74,6 +74,9 @@ class Prepared:
         params = tuple(pgtypes.decode_param(v, oid, format_for(formats, i))
                        for i, (v, oid) in enumerate(zip(values, self.param_oids)))
         assign = self.statements[-1].param_assign_oids if self.statements else ()
+        limits = self.statements[-1].param_assign_limits if self.statements else ()
+        if limits:
+            params = pgtypes.fit_param_lengths(params, limits)
         return pgtypes.assign_params(params, self.param_oids, assign) if assign else params
 
 

@@ -6207,6 +6207,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("update {t} set ci = %s where false", (3000000000,)), ("update {t} set cs = %s where false", (40000,)),
         ("insert into {t} (id, cs) values (6, %s)", (300,)), ("update {t} set cs = %s where id = 6", (-32768,)),
         'select * from {t} order by id', 'drop table {t}',
+        # (and a bound text longer than a varchar(n) / char(n) column: 22001; blanks past n are cut)
+        'create table {t} (id int primary key, v varchar(5), c char(3))', 'insert into {t} (id) values (1)',
+        ("insert into {t} (id, v) select id + 3, %s from {t} where false", ("Ünïcödé ß",)),
+        ("update {t} set c = %s where false", ("abcd",)), ("update {t} set c = %s where id = 1", ("ab    ",)),
+        ("insert into {t} (id, v, c) values (2, %s, %s)", ("abcde  ", "x")), ("update {t} set v = %s", ("abcdef",)),
+        'select * from {t} order by id', 'drop table {t}',
+    ],
+    # array_append / array_prepend of a bigint[] and a float (sign(int) is a double) is
+    # double precision[]: the bigints were shown as integers (the promotion was judged after
+    # the call's translation had taken its arguments)
+    "array_append of bigints and a float": [
+        'create table {t} (id int, cb bigint, ca int[])',
+        "insert into {t} values (1, 9223372036854775807, '{7,0}'), (2, 3000000000, '{}')",
+        'select id, array_append((cb || ca), sign((-13))), array_prepend(sign(2), cb || ca), '
+        'pg_typeof(array_append(ca, sign(1))) from {t} order by id',
+        'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
