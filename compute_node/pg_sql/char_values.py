@@ -135,6 +135,8 @@ def mark(tree: exp.Expression) -> None:
         found = _padding(node)
         if found is not None:
             node.meta[_PADDED] = found
+    for cmp in tree.find_all(*_COMPARISONS, exp.In):
+        _mark_comparison(cmp)
     for node in [x for b in tree.find_all(*exprtypes.BRANCHING) for x in _branch_values(b)]:
         if not _trimmed_branch(node):
             continue
@@ -144,6 +146,47 @@ def mark(tree: exp.Expression) -> None:
         else:
             exprtypes.wrap_in_place(node, lambda x: exp.Anonymous(this="rtrim", expressions=[
                 x, exp.Literal.string(" ")]))
+
+
+_COMPARED_AS = "sixfold_compared_as"  # the collation an operand of a char comparison is read under
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+
+
+def _mark_comparison(cmp: exp.Expression) -> None:
+    """A comparison of a char value with a string: PostgreSQL compares char with char,
+    varchar or an untyped literal as char (trailing blanks do not count: RTRIM), and
+    char with text as text (the char's blanks dropped, the text's counting: BINARY).
+    SQLite reads the collation of a comparison from its left column (a char(n) column is
+    declared RTRIM) and none from a computed value, so the one that decides is marked
+    on an operand, as an explicit COLLATE, which wins."""
+    if isinstance(cmp, exp.In):
+        query = cmp.args.get("query")
+        query = query.this if isinstance(query, exp.Subquery) else query
+        if isinstance(query, exp.Select) and len(query.expressions) == 1:
+            sides = [cmp.this, query.expressions[0].unalias()]  # x IN (SELECT c ...): the column's type
+        elif query is None and cmp.expressions:
+            sides = [cmp.this, *cmp.expressions]
+        else:
+            return
+    elif isinstance(cmp, exp.EQ) and isinstance(cmp.parent, (exp.Update, exp.OnConflict, exp.Merge)) and \
+            cmp.arg_key == "expressions":
+        return  # (SET a = x assigns)
+    else:
+        sides = [cmp.this, cmp.expression]
+    chars = [_char_value(x) for x in sides]
+    if not any(chars) or any(exprtypes.kind(x) not in ("text", "unknown") and not isinstance(x.unnest(), exp.Null)
+                             for x in sides):
+        return
+    texts = [_text_operand(x) for x in sides]
+    if any(texts):
+        if not all(c or t for c, t in zip(chars, texts)):
+            return  # (char, text and varchar together in one IN: left as it is)
+        decided = cmp.this if isinstance(cmp, exp.In) else next(x for x, t in zip(sides, texts) if t)
+        decided.meta[_COMPARED_AS] = "BINARY"
+        return
+    # (IN compares under its left operand's collation, whatever its list's)
+    decided = cmp.this if isinstance(cmp, exp.In) else next(x for x, c in zip(sides, chars) if c)
+    decided.meta[_COMPARED_AS] = "RTRIM"
 
 
 def _branch_values(e: exp.Expression) -> list[exp.Expression]:
@@ -173,8 +216,12 @@ def _trimmed_branch(value: exp.Expression) -> bool:
 
 
 def padded(node: exp.Expression) -> exp.Expression | None:
-    """pg_bpchar(node, n, 1) for a node mark marked (once), else None."""
+    """pg_bpchar(node, n, 1) for a node mark marked (once), or `node COLLATE x` for an
+    operand of a comparison mark gave a collation; else None."""
     mark_ = node.meta.pop(_PADDED, None)
+    collation = node.meta.pop(_COMPARED_AS, None)
+    if mark_ is None and collation is not None:
+        return exprtypes.wrap_in_place(node, lambda x: exp.Collate(this=x, expression=exp.to_identifier(collation)))
     if mark_ is None:
         return None
     n, as_char = mark_

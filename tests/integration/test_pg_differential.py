@@ -6224,6 +6224,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'pg_typeof(array_append(ca, sign(1))) from {t} order by id',
         'drop table {t}',
     ],
+    # char compared with varchar is char's comparison (trailing blanks do not count), with
+    # text it is text's (the text's blanks count): SQLite took the left column's collation
+    # (varchar = char compared bytes, char = text ignored the text's blanks) and none from
+    # a computed char value (v = greatest(c, '%'))
+    "char compared with varchar and text": [
+        'create table {t} (id int primary key, c char(4), v varchar(8), t text)',
+        "insert into {t} values (1, 'ab', 'ab  ', 'ab  '), (2, 'x', 'x', 'x ')",
+        "select id, v = c, c = v, t = c, c = t, v < c, v = greatest(c, '%'), t = greatest(c, '%'), v in (c), "
+        "v = 'ab' from {t} order by id",
+        'select a.id, b.id from {t} a join {t} b on a.v = b.c order by 1, 2',
+        'select a.id, b.id from {t} a join {t} b on a.t = b.c order by 1, 2',
+        "select id, c in ('ab  ', 'q'), t in (c), c in (t), v in (c, 'zz'), c between v and v, "
+        'coalesce(c, v) = v, v <> c from {t} order by id',
+        "select id from {t} where c = 'ab  ' or v = c order by id",
+        'select count(*) from {t} a, {t} b where a.c = b.v',
+        'select distinct a.id from {t} a where a.v in (select c from {t}) order by 1',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
