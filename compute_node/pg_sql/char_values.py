@@ -28,22 +28,11 @@ from compute_node.pg_sql import types as pgtypes
 BPCHAR_ARRAY = 1014  # character[]: an array whose elements are char(n) values (blank-padded)
 
 
-def _char_value(x: exp.Expression | None, depth: int = 0) -> bool:
+def _char_value(x: exp.Expression | None) -> bool:
     """A value of type char: a char(n) column, or a NULLIF, min / max, CASE, COALESCE,
     GREATEST or LEAST whose type is one's (or a LATERAL subquery's column read back,
-    marked by char_length_of)."""
-    if x is not None and _CHAR_N in x.meta:
-        return True
-    x = x.unalias().unnest() if x is not None else None
-    if depth > 32 or x is None:
-        return False
-    if isinstance(x, exp.Nullif) and _text_operand(x.expression):
-        return False
-    if isinstance(x, (exp.Nullif, exp.Max, exp.Min)):
-        return _char_value(x.this, depth + 1)
-    if isinstance(x, exprtypes.BRANCHING):
-        return _char_value(_first_typed(x), depth + 1)
-    return isinstance(x, exp.Column) and pgtypes.char_length(exprtypes.column_decl(x)) is not None
+    marked by mark_char)."""
+    return x is not None and char_length_of(x) is not None
 
 
 def _text_operand(x: exp.Expression | None) -> bool:
@@ -341,6 +330,11 @@ def _char_array_kept(arr: exp.Expression) -> bool:
         return False  # (elements compared here as char, without their blanks: left bare)
     if _stored(child):
         return False  # (into a text[] column: no column here is char[], the elements are cast to text)
+    branching = p.parent if isinstance(p, exp.If) and isinstance(p.parent, exp.Case) else \
+        p if isinstance(p, exprtypes.BRANCHING) else None
+    if branching is not None:  # (CASE ... THEN ARRAY[c] ELSE ta END is text[]: the first typed branch's type)
+        first = _first_typed(branching)
+        return first is None or first.unnest() is child.unnest() or char_elements(first.unnest())
     if isinstance(p, exp.DPipe):
         first = p.this
     elif isinstance(p, exp.ArrayPrepend):

@@ -509,8 +509,15 @@ def pg_extract(field, v, hint):
 
 @sql_function
 def pg_date_part(field, v, hint):
-    out = pg_extract(field, v, hint)
-    return None if out is None else float(Decimal(str(out)))
+    if v is None or field is None:
+        return None
+    parsed, kind = _temporal_arg(v, hint, "date_part")
+    if kind == "date" and isinstance(parsed, dt.date) and not isinstance(parsed, dt.datetime):
+        # date_part(text, date) is date_part(field, $2::timestamp): 'minute' of a date is 0
+        # (extract(minute FROM date) is 0A000)
+        parsed, kind = dt.datetime.combine(parsed, dt.time()), "timestamp"
+    out = temporal.extract(str(field), parsed, kind)
+    return float(Decimal(str(out)))
 
 
 @sql_function

@@ -6242,6 +6242,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select distinct a.id from {t} a where a.v in (select c from {t}) order by 1',
         'drop table {t}',
     ],
+    # an ARRAY[...] of char in a CASE / COALESCE whose first typed branch is text[] is cast
+    # to text[] (the blanks go); date_part(text, date) is date_part of the date as a
+    # timestamp ('minute' is 0), where extract(minute FROM date) is 0A000
+    "arrays of char in text[] branches, date_part of dates": [
+        'create table {t} (id int, c char(4), ta text[])', "insert into {t} values (1, 'ab', '{x}'), (2, null, null)",
+        "select id, case when true then array[coalesce(c, 'abc'), 'q'] else ta end as v from {t} order by id",
+        'select id, case when id = 2 then ta else array[c] end, coalesce(array[c], ta), coalesce(ta, array[c]) '
+        'from {t} order by id',
+        'select id, case when id = 2 then array[c] else array[c, c] end as v from {t} order by id',
+        "select date_part('minute', date '1999-01-08'), date_part('epoch', date '1999-01-08'), "
+        "date_part('dow', date '1999-01-08'), date_part('hour', date '2024-02-29'), date_part('julian', date '2024-02-29')",
+        "select extract(minute from date '1999-01-08')",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
