@@ -6252,7 +6252,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'from {t} order by id',
         'select id, case when id = 2 then array[c] else array[c, c] end as v from {t} order by id',
         "select date_part('minute', date '1999-01-08'), date_part('epoch', date '1999-01-08'), "
-        "date_part('dow', date '1999-01-08'), date_part('hour', date '2024-02-29'), date_part('julian', date '2024-02-29')",
+        "date_part('dow', date '1999-01-08'), date_part('hour', date '2024-02-29'), "
+        "date_part('julian', date '2024-02-29')",
         "select extract(minute from date '1999-01-08')",
         'drop table {t}',
     ],
