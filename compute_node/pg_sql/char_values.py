@@ -78,16 +78,22 @@ def mark_char(x: exp.Expression, n: int | None) -> exp.Expression:
 def _first_typed(e: exp.Expression) -> exp.Expression | None:
     """The value of CASE / COALESCE / GREATEST / LEAST / ARRAY[...] whose type PostgreSQL's
     select_common_type keeps among string types (each casts to the others implicitly, so
-    the first typed one stays): CASE's ELSE comes first; an untyped literal or NULL is
-    skipped."""
+    the first typed one stays): CASE's ELSE comes first; an untyped literal, parameter or
+    NULL is skipped."""
     if isinstance(e, exp.Case):
         values = [e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or [])]
     elif isinstance(e, exp.Coalesce) or isinstance(e, (exp.Greatest, exp.Least)):
         values = [e.this, *e.expressions]
     else:
         values = list(e.expressions)
-    return next((v for v in values if v is not None and not isinstance(v.unnest(), exp.Null) and
-                 not (isinstance(v.unnest(), exp.Literal) and v.unnest().is_string)), None)
+    return next((v for v in values if v is not None and not _untyped(v.unnest())), None)
+
+
+def _untyped(v: exp.Expression) -> bool:
+    """NULL, a string literal or a parameter the client sent untyped: each takes the
+    others' type."""
+    return isinstance(v, exp.Null) or isinstance(v, exp.Literal) and v.is_string or \
+        isinstance(v, exp.Parameter) and exprtypes.parameter_number(v) is not None and not exprtypes.parameter_oid(v)
 
 
 def char_elements(e: exp.Expression) -> bool:

@@ -5517,6 +5517,10 @@ def _param_oids(tree: exp.Expression) -> tuple[int | None, ...]:
             oid = _operand_oid(other)
         elif isinstance(parent, (exp.In, exp.Between)):
             oid = _operand_oid(parent.this) if node is not parent.this else None
+        elif isinstance(parent, exp.DPipe) and exprtypes.kind(other := parent.expression if node is parent.this
+                                                               else parent.this) == "array":
+            # ($1 || text[]: PostgreSQL reads an untyped $1 as the array's type, array || array)
+            oid = _array_oid(other)
         elif isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.Values) and \
                 isinstance(parent.parent.parent, exp.Insert):
             if insert_oids is None:

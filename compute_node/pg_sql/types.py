@@ -607,6 +607,13 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
             return values.cast(text, _STORED_KIND[oid])
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
+    from compute_node.pg_sql import arrays
+
+    if oid in arrays.ARRAY_OIDS:  # (read while binding, as PostgreSQL's array_in: even where no row uses it)
+        try:
+            arrays.canonical(text, arrays.ARRAY_OIDS[oid])
+        except arrays.ArrayError as e:
+            raise SqlError(str(e), e.sqlstate) from None
     return text
 
 

@@ -6257,6 +6257,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select extract(minute from date '1999-01-08')",
         'drop table {t}',
     ],
+    # an untyped parameter joined to an array ($1 || text[]) is read as the array's type
+    # while binding (22P02 for '42' even where no row uses it), and one in LEAST / CASE
+    # with a char takes the char's type (an untyped parameter was taken as typed text)
+    "untyped parameters beside arrays and chars": [
+        'create table {t} (id int primary key, c char(4), ta text[], ia int[])',
+        "insert into {t} values (1, 'ab', '{}', '{1}'), (3, '', '{}', '{}')",
+        ("insert into {t} (id, ta) select id + 3, (%s || array['a']) from {t} where %s", ("42", False)),
+        ("select %s || array['a']", ("{x}",)), ("select array['a'] || %s", ("{y,z}",)),
+        ("select ia || %s from {t} order by id", ("{5}",)), ("select ia || %s from {t} order by id", (5,)),
+        ("select %s || ia from {t} where false", ("{x}",)), ("select %s || ta from {t} order by id", ("q",)),
+        ("select id, format('[%%s]', least(%s, c)), greatest(%s, c) from {t} order by id", ("%", "%")),
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
