@@ -109,6 +109,8 @@ def char_elements(e: exp.Expression) -> bool:
         return char_elements(e.this.unnest())
     if isinstance(e, exp.ArrayAgg):
         element = e.this.this if isinstance(e.this, exp.Order) else e.this
+        if isinstance(element, exp.Distinct) and len(element.expressions) == 1:
+            element = element.expressions[0]  # array_agg(DISTINCT c)
         return char(element)
     if isinstance(e, exp.ArrayPrepend):
         return char(e.expression)
@@ -274,6 +276,10 @@ def _padding(node: exp.Expression, probe: bool = False) -> tuple[int, bool] | No
         if isinstance(p, exp.Order) and isinstance(p.parent, (exp.ArrayAgg, exp.JSONArrayAgg, exp.Anonymous)) and \
                 child.arg_key == "this":
             child, p = p, p.parent  # array_agg(c ORDER BY ...), jsonb_agg(c ORDER BY ...)
+            continue
+        if isinstance(p, exp.Distinct) and len(p.expressions) == 1 and isinstance(
+                p.parent, (exp.ArrayAgg, exp.JSONArrayAgg, exp.Order)):
+            child, p = p, p.parent  # array_agg(DISTINCT c)
             continue
         if isinstance(p, exp.Select) and len(p.expressions) == 1 and isinstance(p.parent, exp.Subquery) and \
                 (child is p.expressions[0] or isinstance(child, exp.Alias) and child is p.expressions[0]):

@@ -180,20 +180,21 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
     else:
         return []
     out = []
-    for name, value in pairs:
+    for name, stored in pairs:
+        value = _first_of_coalesce(stored)
         if isinstance(value.unnest(), exp.Null) or not _constant(value) or \
                 any(value.find_all(exp.Parameter, exp.Var)):  # (a parameter; DEFAULT)
             continue
         decl = column_type(table, name)
         base = " ".join((decl or "").lower().replace("[]", " ").split()) if decl else ""
         base = base.split("(")[0].strip()
-        if decl is not None and "[" not in decl and _checked_literal(value, base):
+        if decl is not None and "[" not in decl and value is stored and _checked_literal(value, base):
             continue
         if decl is not None and _stable_coercion(value, base, "[" in decl):
             continue
         n = pgtypes.length_limit(decl)
         if n is not None and "[" not in decl:  # (a literal is checked while translating, a computed text here)
-            if not isinstance(value.unnest(), exp.Literal):
+            if not isinstance(value.unnest(), exp.Literal) or value is not stored:
                 out.append(Fold(f"CAST(({value.sql('postgres')}) AS text)",
                                 length_max=(n, _LENGTH_LIMITED.get(base, base))))
             continue
@@ -202,6 +203,23 @@ def _assignment_folds(tree: exp.Expression, column_type: Callable[[str, str], st
             continue
         out.append(Fold(f"CAST(({value.sql('postgres')}) AS {decl})"))
     return out
+
+
+def _first_of_coalesce(value: exp.Expression) -> exp.Expression:
+    """COALESCE(<non-NULL literal>, ...) is that literal, as PostgreSQL's planner reduces
+    it (the arguments after a non-NULL constant are dropped): `coalesce(uuid '...', cu)`
+    stored into a char(3) column is its fold."""
+    inner = value.unnest()
+    while isinstance(inner, exp.Coalesce):
+        args = [inner.this, *inner.expressions]
+        while len(args) > 1 and _null_constant(args[0]):
+            args = args[1:]  # (a NULL constant first is dropped too)
+        first = args[0].unnest()
+        literal = first.this.unnest() if isinstance(first, exp.Cast) else first  # (uuid '...' is a cast)
+        if not isinstance(literal, exp.Literal):
+            break
+        value, inner = args[0], first
+    return value
 
 
 _STABLE_OUTPUT_KINDS = frozenset({"date", "timestamp", "timestamptz", "interval", "array"})

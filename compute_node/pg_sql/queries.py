@@ -5225,6 +5225,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
     assign_limits = _param_assign_limits(tree)
+    enum_tokens = _param_enum_tokens(tree)
     refused = _store_values(tree)
     _name_columns(tree)
     _check_recursive_types(tree)
@@ -5265,7 +5266,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     sql = gen(tree) + (" " + locking if locking else "")
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
-                     param_assign_limits=assign_limits, compound=compound,
+                     param_assign_limits=assign_limits, param_enum_tokens=enum_tokens, compound=compound,
                      column_pads=pads, undeclared=undeclared)
 
 
@@ -5456,6 +5457,25 @@ def _insert_targets(ins: exp.Insert) -> tuple[str, list[tuple[str, int | None]]]
 def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
     targets = _insert_targets(ins)
     return [oid for _n, oid in targets[1]] if targets else []
+
+
+def _param_enum_tokens(tree: exp.Expression) -> tuple[str | None, ...]:
+    """See Statement.param_enum_tokens."""
+    found: dict[int, str] = {}
+    for p in tree.find_all(exp.Parameter):
+        n = _param_number(p)
+        parent = p.parent
+        while isinstance(parent, exp.Paren):
+            parent = parent.parent
+        if n is None or exprtypes.parameter_oid(p) or not isinstance(parent, exp.Cast) or \
+                not isinstance(parent.args.get("to"), exp.DataType):
+            continue
+        token = enums.token_of_type(parent.args["to"].sql("postgres"))
+        if token is not None:
+            found.setdefault(n, token)
+    if not found:
+        return ()
+    return tuple(found.get(i) for i in range(1, max(found) + 1))
 
 
 def _param_assign_limits(tree: exp.Expression) -> tuple[tuple[int, str] | None, ...]:

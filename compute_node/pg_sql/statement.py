@@ -69,6 +69,10 @@ class Statement:
     # 22001, as PostgreSQL folds the bound value's coercion while planning (even where no
     # row is stored).
     param_assign_limits: tuple[tuple[int, str] | None, ...] = ()
+    # For each untyped parameter cast to an enum type ($1::mood), the type's token (its
+    # labels), else None: PostgreSQL reads such a parameter as the enum while binding, so
+    # a text that is no label is 22P02 even where no row uses it.
+    param_enum_tokens: tuple[str | None, ...] = ()
     # Values for the statement's ?1.. when the client sent none: the fast path binds the
     # numbers of a literal statement, so that its SQLite text (and prepared program)
     # repeats from one pgbench transaction to the next.

@@ -22,7 +22,7 @@ import apsw
 
 from compute_node import notifications
 from compute_node.pg_sql import (
-    data_modifying_with, deferred_checks, functions, merge, plpgsql, schema, sequences, settings,
+    data_modifying_with, deferred_checks, enums, functions, merge, plpgsql, schema, sequences, settings,
 )
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
@@ -77,6 +77,9 @@ class Prepared:
         limits = self.statements[-1].param_assign_limits if self.statements else ()
         if limits:
             params = pgtypes.fit_param_lengths(params, limits)
+        for value, token in zip(params, self.statements[-1].param_enum_tokens if self.statements else ()):
+            if token is not None and isinstance(value, str):
+                enums.check_literal(token, value)
         return pgtypes.assign_params(params, self.param_oids, assign) if assign else params
 
 

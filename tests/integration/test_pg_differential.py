@@ -6269,6 +6269,32 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         ("select %s || ia from {t} where false", ("{x}",)), ("select %s || ta from {t} order by id", ("q",)),
         ("select id, format('[%%s]', least(%s, c)), greatest(%s, c) from {t} order by id", ("%", "%")),
         'drop table {t}',
+        # (and one cast to an enum is read as the enum while binding: 22P02 for no label)
+        "create type {t}_m as enum ('a', 'b')", 'create table {t} (id int primary key, e {t}_m)',
+        'insert into {t} values (1, null)',
+        ("insert into {t} (id, e) select id + 3, (%s)::{t}_m from {t} where false", ("a_c",)),
+        ("update {t} set e = %s::{t}_m where id = 1", ("b",)), ("select id, e, %s::{t}_m from {t}", ("a",)),
+        ("select %s::{t}_m from {t} where false", ("zz",)), ("select %s::text::{t}_m from {t} where false", ("zz",)),
+        'drop table {t}', 'drop type {t}_m',
+    ],
+    # array_agg(DISTINCT c) of a char(n) is character[] with the blanks (it was text[]
+    # without them); COALESCE(<non-NULL literal>, col) stored is that literal's fold, as
+    # PostgreSQL's planner drops the arguments after it (22001 / 22003 with no row stored)
+    "array_agg(DISTINCT char), COALESCE of a literal stored": [
+        'create table {t} (id int primary key, c char(4), cc char(3), cu uuid, i int, v varchar(3))',
+        "insert into {t} values (1, 'ab', null, null, 1, 'a'), (2, null, null, null, 2, null), "
+        "(3, 'ab', null, null, 3, null), (4, '', null, null, 4, null)",
+        'select array_agg(distinct c) from {t}', 'select array_agg(distinct c order by c) from {t}',
+        'select pg_typeof(array_agg(distinct c)) from {t}',
+        "insert into {t} (id, cc) select id + 9, coalesce(uuid 'ffffffff-ffff-ffff-ffff-ffffffffffff', cu) "
+        'from {t} where false',
+        "insert into {t} (id, cc) select id + 9, coalesce('abcdef', cc) from {t} where false",
+        "insert into {t} (id, cc) select id + 9, coalesce(NULL, 'abcdef'::text) from {t} where false",
+        "insert into {t} (id, i) select id + 9, coalesce('x', i) from {t} where false",
+        "insert into {t} (id, v) select id + 9, coalesce('abcd', v) from {t} where false",
+        "insert into {t} (id, v) select id + 9, coalesce('abc   ', v) from {t} where false",
+        "update {t} set v = coalesce(NULL, 'abcd') where false", 'update {t} set i = coalesce(3000000000, i) where false',
+        'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
