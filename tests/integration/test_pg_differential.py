@@ -6293,7 +6293,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (id, i) select id + 9, coalesce('x', i) from {t} where false",
         "insert into {t} (id, v) select id + 9, coalesce('abcd', v) from {t} where false",
         "insert into {t} (id, v) select id + 9, coalesce('abc   ', v) from {t} where false",
-        "update {t} set v = coalesce(NULL, 'abcd') where false", 'update {t} set i = coalesce(3000000000, i) where false',
+        "update {t} set v = coalesce(NULL, 'abcd') where false",
+        'update {t} set i = coalesce(3000000000, i) where false',
         'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
