@@ -5115,7 +5115,20 @@ def _typmod(e: exp.Expression) -> tuple[str, str] | None | bool:
             return False
     elif isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
         decl = e.args["to"].sql("postgres").lower()
-    elif isinstance(e, (exp.Subquery, *exprtypes.BRANCHING, exp.Nullif, exp.Max, exp.Min, exp.Window, exp.AggFunc)):
+    elif isinstance(e, exp.Nullif):
+        return None  # (PostgreSQL 15's exprTypmod keeps none for NULLIF)
+    elif isinstance(e, exprtypes.BRANCHING):
+        # CASE / COALESCE / GREATEST / LEAST keep a modifier all their values agree on
+        # (exprTypmod); a CASE without ELSE has none
+        if isinstance(e, exp.Case) and e.args.get("default") is None:
+            return None
+        values = [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args["default"]] \
+            if isinstance(e, exp.Case) else [e.this, *e.expressions]
+        mods = [_typmod(v) for v in values if v is not None]  # (a NULL among them: none)
+        if False in mods:
+            return False
+        return mods[0] if mods and all(m == mods[0] for m in mods) else None
+    elif isinstance(e, (exp.Subquery, exp.Max, exp.Min, exp.Window, exp.AggFunc)):
         return False
     if decl is None:
         return None

@@ -6297,6 +6297,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'update {t} set i = coalesce(3000000000, i) where false',
         'drop table {t}',
     ],
+    # a recursive query's first term typed by a CASE / COALESCE / GREATEST whose values
+    # agree on a modifier (numeric(20,4), char(4)) keeps it, so a recursive term without
+    # it is 42804; a NULLIF keeps none (it answered, or refused: 42804 there)
+    "recursive queries and modifiers through branches": [
+        'create table {t} (id int, cn numeric(20,4), c char(4), v varchar(8))',
+        "insert into {t} values (1, 2.5, 'ab', 'x'), (2, 3, 'cd', 'y')",
+        'with recursive w(n, v) as (select 1, case when true then cn else cn end from {t} where id = 1 '
+        'union all select w.n + 1, abs(f.cn) from w join {t} f on f.id = w.n + 1 where w.n < 2) '
+        'select n, v from w order by n',
+        'with recursive w(n, v) as (select 1, coalesce(c, c) from {t} where id = 1 '
+        "union all select w.n + 1, 'zz' from w where n < 2) select n, v from w order by n",
+        "with recursive w(n, v) as (select 1, nullif(v, 'q') from {t} where id = 1 "
+        "union all select w.n + 1, 'zz'::text from w where n < 2) select n, v from w order by n",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
