@@ -80,13 +80,8 @@ def _first_typed(e: exp.Expression) -> exp.Expression | None:
     select_common_type keeps among string types (each casts to the others implicitly, so
     the first typed one stays): CASE's ELSE comes first; an untyped literal, parameter or
     NULL is skipped."""
-    if isinstance(e, exp.Case):
-        values = [e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or [])]
-    elif isinstance(e, exp.Coalesce) or isinstance(e, (exp.Greatest, exp.Least)):
-        values = [e.this, *e.expressions]
-    else:
-        values = list(e.expressions)
-    return next((v for v in values if v is not None and not _untyped(v.unnest())), None)
+    values = exprtypes.branch_values(e) if isinstance(e, exprtypes.BRANCHING) else e.expressions
+    return next((v for v in values if not _untyped(v.unnest())), None)
 
 
 def _untyped(v: exp.Expression) -> bool:
@@ -134,8 +129,8 @@ def mark(tree: exp.Expression) -> None:
             node.meta[_PADDED] = found
     for cmp in tree.find_all(*_COMPARISONS, exp.In):
         _mark_comparison(cmp)
-    for node in [x for b in tree.find_all(*exprtypes.BRANCHING) for x in _branch_values(b)]:
-        if not _trimmed_branch(node):
+    for node, branching in [(x, b) for b in tree.find_all(*exprtypes.BRANCHING) for x in exprtypes.branch_values(b)]:
+        if not _trimmed_branch(node, branching):
             continue
         inner = node.unnest()
         if isinstance(inner, exp.Literal):
@@ -186,16 +181,9 @@ def _mark_comparison(cmp: exp.Expression) -> None:
     decided.meta[_COMPARED_AS] = "RTRIM"
 
 
-def _branch_values(e: exp.Expression) -> list[exp.Expression]:
-    if isinstance(e, exp.Case):
-        return [v for v in (e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or []))
-                if v is not None]
-    return [e.this, *e.expressions]
-
-
-def _trimmed_branch(value: exp.Expression) -> bool:
+def _trimmed_branch(value: exp.Expression, branching: exp.Expression) -> bool:
     """Whether string `value` (a literal, a text or varchar value) becomes char as a branch
-    of a CASE, COALESCE, GREATEST or LEAST whose type is char (`coalesce(' pad ', c)`,
+    of `branching`, a CASE, COALESCE, GREATEST or LEAST whose type is char (`coalesce(' pad ', c)`,
     `least(c, v)`) and its value then goes where char's trailing blanks do not count or
     are dropped (compared, cast to text, stored into a text column: `lower(coalesce(' pad
     ', c))` is ' pad'); shown or measured, it keeps them."""
@@ -205,9 +193,7 @@ def _trimmed_branch(value: exp.Expression) -> bool:
     if isinstance(inner, exp.Literal) and not (inner.is_string and inner.this.endswith(" ")) or \
             not isinstance(inner, exp.Literal) and exprtypes.kind(inner) != "text":
         return False
-    p = value.parent
-    branching = p.parent if isinstance(p, exp.If) and isinstance(p.parent, exp.Case) else p
-    if not isinstance(branching, exprtypes.BRANCHING) or not _char_value(_first_typed(branching)):
+    if not _char_value(_first_typed(branching)):
         return False
     return _padding(value, probe=True) is None
 
@@ -251,9 +237,11 @@ def _padding(node: exp.Expression, probe: bool = False) -> tuple[int, bool] | No
     else:
         if isinstance(node, exp.Nullif) and _text_operand(node.expression):
             return None  # (text: NULLIF(c, t) compares and gives c as text)
-        inner = node.this.unnest() if isinstance(node, exp.Nullif) else node
-        n = char_length_of(inner) if isinstance(inner, exp.Column) or _CHAR_N in inner.meta else \
-            char_length_of(node.this) if isinstance(node, exp.Nullif) and _CHAR_N in node.this.meta else None
+        read = node.this if isinstance(node, exp.Nullif) else node  # (a column, or a reading mark_char marked)
+        if _CHAR_N not in read.meta and not isinstance(read.unnest(), exp.Column) and \
+                _CHAR_N not in read.unnest().meta:
+            return None
+        n = char_length_of(read)
         if n is None:
             return None
     child, p = node, node.parent
@@ -382,6 +370,5 @@ def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:
         if not isinstance(branch, exp.Select) or len(branch.expressions) <= at:
             return False
         column.append(branch.expressions[at].unalias())
-    first = next((c for c in column if not isinstance(c.unnest(), exp.Null) and
-                  not (isinstance(c.unnest(), exp.Literal) and c.unnest().is_string)), None)
+    first = next((c for c in column if not _untyped(c.unnest())), None)
     return _char_value(first)  # (padded to its own n here; where every branch has one n, the wire's pad agrees)

@@ -308,12 +308,16 @@ def _truth(value: object) -> object:
 
 # --- reading the tree ------------------------------------------------------------------------
 def _walk(node: exp.Expression, out: list[Step]) -> None:
-    if isinstance(node, exp.Bracket):
-        _subscript_fold(node, out)
     if _constant(node):
+        # (its subscripts' coercions first: folded whole, its value here skips a NULL
+        # array's subscripts, where PostgreSQL has coerced them already)
+        for bracket in node.find_all(exp.Bracket):
+            _subscript_fold(bracket, out)
         if not _trivial(node):
             out.append(Fold(node.sql("postgres")))
         return
+    if isinstance(node, exp.Bracket):
+        _subscript_fold(node, out)
     if isinstance(node, exp.Case):
         if node.this is not None:  # CASE x WHEN ...: folded only as a whole (a constant x)
             _walk(node.this, out)

@@ -779,6 +779,15 @@ _BRANCHING = (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)
 BRANCHING = _BRANCHING
 
 
+def branch_values(e: exp.Expression) -> list[exp.Expression]:
+    """The values a COALESCE, CASE, GREATEST or LEAST can take, in select_common_type's
+    order (CASE's ELSE first, as PostgreSQL lists it), NULLs included."""
+    if isinstance(e, exp.Case):
+        return [v for v in (e.args.get("default"), *(arm.args.get("true") for arm in e.args.get("ifs") or []))
+                if v is not None]
+    return [e.this, *e.expressions]
+
+
 def value_branches(e: exp.Expression) -> list[exp.Expression]:
     """The expressions whose value a COALESCE, CASE, GREATEST or LEAST can take, less
     bare NULLs (a typed NULL::numeric keeps its type)."""

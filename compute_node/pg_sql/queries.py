@@ -8,7 +8,7 @@ import collections
 import math
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import apsw
 import sqlglot
@@ -2459,15 +2459,6 @@ def _null_constant(e: exp.Expression) -> bool:
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Max, exp.Min, exp.Ordered)
 
 
-def _check_constant_subscript(b: exp.Expression | None) -> None:
-    """22003 for a literal subscript outside integer's range: PostgreSQL makes it an integer
-    while planning, so the statement fails whatever the array (NULL too) and whether or
-    not a row reaches it."""
-    text = exprtypes.signed_literal(b) if b is not None else None
-    if text is not None and not -(1 << 31) <= Decimal(text).to_integral_value(ROUND_HALF_UP) < 1 << 31:
-        raise SqlError("integer out of range", "22003")
-
-
 def _array_node(node: exp.Expression) -> exp.Expression | None:
     """Arrays (arrays.py): subscripts, containment, ||, array_length; ordering refused."""
     if isinstance(node, exp.ArrayContainedBy):
@@ -2482,7 +2473,6 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
         bounds = []  # a[lo:hi], a[lo:], a[:hi] (sqlglot leaves a slice's bounds as written)
         sources = []  # (made integers by pg_array_slice, and only when the array is not NULL)
         for b in (node.expressions[0].this, node.expressions[0].expression):
-            _check_constant_subscript(b)
             bounds += [exp.Null(), exp.Literal.number(0)] if b is None else [b, exp.Literal.number(1)]
             sources.append(exp.Literal.string("" if b is None else _int_source(b)))
         return exp.Anonymous(this="pg_array_slice", expressions=[node.this, *bounds, *sources])
@@ -2494,7 +2484,6 @@ def _array_node(node: exp.Expression) -> exp.Expression | None:
             one_based = exp.Literal.number(int(idx.this) + 1)
         else:
             one_based = exp.Add(this=exp.Paren(this=idx), expression=exp.Literal.number(1))
-        _check_constant_subscript(one_based)
         convert = not (isinstance(one_based, exp.Literal) and not one_based.is_string and
                        str(one_based.this).lstrip("-").isdigit() and abs(int(one_based.this)) < 1 << 31)
         if convert:
@@ -5122,9 +5111,7 @@ def _typmod(e: exp.Expression) -> tuple[str, str] | None | bool:
         # (exprTypmod); a CASE without ELSE has none
         if isinstance(e, exp.Case) and e.args.get("default") is None:
             return None
-        values = [i.args.get("true") for i in e.args.get("ifs") or []] + [e.args["default"]] \
-            if isinstance(e, exp.Case) else [e.this, *e.expressions]
-        mods = [_typmod(v) for v in values if v is not None]  # (a NULL among them: none)
+        mods = [_typmod(v) for v in exprtypes.branch_values(e)]  # (a NULL among them: none)
         if False in mods:
             return False
         return mods[0] if mods and all(m == mods[0] for m in mods) else None
@@ -5472,6 +5459,12 @@ def _insert_target_oids(ins: exp.Insert) -> list[int | None]:
     return [oid for _n, oid in targets[1]] if targets else []
 
 
+def _by_parameter(found: dict) -> tuple:
+    """`found` ($n -> what the statement says of it) as a tuple by parameter ($1 first),
+    None for a parameter it says nothing of; () for none."""
+    return tuple(found.get(i) for i in range(1, max(found) + 1)) if found else ()
+
+
 def _param_enum_tokens(tree: exp.Expression) -> tuple[str | None, ...]:
     """See Statement.param_enum_tokens."""
     found: dict[int, str] = {}
@@ -5486,9 +5479,7 @@ def _param_enum_tokens(tree: exp.Expression) -> tuple[str | None, ...]:
         token = enums.token_of_type(parent.args["to"].sql("postgres"))
         if token is not None:
             found.setdefault(n, token)
-    if not found:
-        return ()
-    return tuple(found.get(i) for i in range(1, max(found) + 1))
+    return _by_parameter(found)
 
 
 def _param_assign_limits(tree: exp.Expression) -> tuple[tuple[int, str] | None, ...]:
@@ -5505,9 +5496,7 @@ def _param_assign_limits(tree: exp.Expression) -> tuple[tuple[int, str] | None, 
         return e
 
     _map_assigned(tree, note)
-    if not found:
-        return ()
-    return tuple(found.get(i) for i in range(1, max(found) + 1))
+    return _by_parameter(found)
 
 
 def _param_assign_oids(tree: exp.Expression) -> tuple[int | None, ...]:
@@ -5521,9 +5510,7 @@ def _param_assign_oids(tree: exp.Expression) -> tuple[int | None, ...]:
         return e
 
     _map_assigned(tree, note)
-    if not found:
-        return ()
-    return tuple(found.get(i) for i in range(1, max(found) + 1))
+    return _by_parameter(found)
 
 
 def _param_oids(tree: exp.Expression) -> tuple[int | None, ...]:
@@ -5562,9 +5549,7 @@ def _param_oids(tree: exp.Expression) -> tuple[int | None, ...]:
             oid = insert_oids[idx] if idx < len(insert_oids) else None
         if oid is not None:
             found[n] = oid
-    if not found:
-        return ()
-    return tuple(found.get(i) for i in range(1, max(found) + 1))
+    return _by_parameter(found)
 
 
 def _set_branches(tree: exp.Expression) -> list[exp.Expression]:

@@ -12,7 +12,7 @@ import re
 import struct
 from decimal import Decimal, InvalidOperation, localcontext
 
-from compute_node.pg_sql import numeric
+from compute_node.pg_sql import arrays, numeric
 from sixfold.errors import SqlError
 
 BOOL = 16
@@ -113,8 +113,6 @@ def _lookup(decltype: str | None) -> tuple[int, str] | None:
 
 
 def _array_oid(decltype: str) -> int | None:
-    from compute_node.pg_sql import arrays
-
     try:
         kind = arrays.element_kind(decltype)
     except arrays.ArrayError:
@@ -607,8 +605,6 @@ def decode_param(data: bytes | None, oid: int, fmt: int):
             return values.cast(text, _STORED_KIND[oid])
         except values.InputError as e:
             raise SqlError(str(e), e.sqlstate) from None
-    from compute_node.pg_sql import arrays
-
     if oid in arrays.ARRAY_OIDS:  # (read while binding, as PostgreSQL's array_in: even where no row uses it)
         try:
             arrays.canonical(text, arrays.ARRAY_OIDS[oid])
@@ -666,8 +662,6 @@ _ARRAY_ELEMENT_OIDS = {1005: INT2, 1007: INT4, 1016: INT8, 1021: FLOAT4, 1022: F
 def _bin_array(value, oid: int) -> bytes:
     """PostgreSQL's binary array: ndim, has-nulls, element OID, then per dimension its size
     and lower bound 1, then each element as length (-1: NULL) and its binary form."""
-    from compute_node.pg_sql import arrays
-
     elem = _ARRAY_ELEMENT_OIDS[oid]
     items = arrays.parse(value.decode() if isinstance(value, bytes) else str(value))
     kind = arrays.ARRAY_OIDS[oid]
@@ -685,8 +679,6 @@ def _bin_array(value, oid: int) -> bytes:
 
 def _array_from_binary(data: bytes) -> str:
     """A binary array parameter as PostgreSQL's array text (one dimension)."""
-    from compute_node.pg_sql import arrays
-
     ndim, _nulls, elem = struct.unpack(">iii", data[:12])
     if ndim == 0:
         return "{}"
