@@ -21,6 +21,11 @@ Commit outcomes. A commit ends as exactly one of three things:
 
 from __future__ import annotations
 
+# Between an error's message and its detail in the error's text (one string through
+# SQLite's function errors and the workers): the wire sends the part after it as the
+# ErrorResponse's DETAIL field, as PostgreSQL's errdetail.
+DETAIL_MARK = "\nDETAIL:  "
+
 
 class SixfoldError(Exception):
     """Base class. Not raised itself."""

@@ -398,7 +398,8 @@ def strict_nulls(tree: exp.Expression, evaluate: Callable[[str], object] | None 
 
 
 _TRANSLATION_CHECKED = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast,
-                        exp.DataType, exp.DataTypeParam, exp.DPipe, exp.Star)
+                        exp.DataType, exp.DataTypeParam, exp.DPipe, exp.Star,
+                        exp.JSONPath, exp.JSONPathPart)  # (x -> 1's path: its literal keys and subscripts)
 
 
 def _folds_to_null(node: exp.Expression, evaluate: Callable[[str], object]) -> bool:

@@ -256,6 +256,20 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
         raise SqlError(str(e), e.sqlstate) from None
 
 
+def _check_literal_casts_under(node: exp.Expression) -> None:
+    """The 'literal'::type input errors below `node`, in the order PostgreSQL's parse
+    analysis meets them (each operand before its operator, left to right): raised when
+    translating `node` itself failed, since the rewrite visits an operator before its
+    operands (`('x')::date - bigint_col` is 22007 there, not 42883)."""
+    for child in node.iter_expressions():
+        _check_literal_casts_under(child)
+        if isinstance(child, exp.Cast) and isinstance(child.args.get("to"), exp.DataType):
+            lit = child.this.unnest() if isinstance(child.this, exp.Paren) else child.this
+            if isinstance(lit, exp.Literal) and lit.is_string:
+                to = child.args["to"]
+                _check_literal_input(lit.this, to.this.name if hasattr(to.this, "name") else str(to.this), to)
+
+
 def _cast_object_identifier(x: exp.Expression, to: exp.Expression, shown: bool) -> exp.Expression:
     """x::oid, x::regtype, x::regclass. `shown`: the value is printed, not compared
     ('t'::regclass prints t; compared, it is the relation's OID)."""
@@ -2154,11 +2168,15 @@ def _shown_branch_value(node: exp.Expression) -> exp.Expression | None:
     number = exprtypes.signed_literal(node) if isinstance(node, exp.Neg) else None
     if number is not None and not number.lstrip("-").isdigit():  # -1e3, -(2.50): as signed
         return exp.Literal.string(_numeric_literal_text(number))
-    if isinstance(node, exp.Column) and exprtypes.kind(node) == "num":
+    if isinstance(node, _SCALED_BRANCH_VALUES) and exprtypes.kind(node) == "num":
         sc = exprtypes.scale(node)
         if sc is not None:
             return exp.Anonymous(this="pg_with_scale", expressions=[node.copy(), exp.Literal.number(sc)])
     return None
+
+
+# Branch values whose display scale their form says (exprtypes.scale), shown with it
+_SCALED_BRANCH_VALUES = (exp.Column, exp.Extract, exp.Cast, exp.Round, exp.Trunc, exp.Floor, exp.Ceil)
 
 
 def _sorted_set_quotient() -> SqlError:
@@ -3063,6 +3081,10 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             if node.meta.get(_WRITTEN_NAME):  # text(ROW(...)): a cast, but no function of a record
                 raise SqlError(f"function {node.meta[_WRITTEN_NAME]}(record) does not exist", "42883")
             return row_values.record_call(node.this, _json_value)
+        if isinstance(node, _SCALED_BRANCH_VALUES) and not isinstance(node, exp.Column) and node.parent is not None:
+            shown = _shown_branch_value(node)  # (before its typed translation: that is its value inside)
+            if shown is not None:
+                return shown
         if isinstance(node, (exp.Cast, exp.TryCast)) and not isinstance(node.parent, exp.ColumnDef):
             return _cast(node)
         if isinstance(node, exp.CurrentTimestamp):
@@ -3390,7 +3412,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
         visits[0] += 1
         if visits[0] > visits_max:  # a rewrite that keeps making work for itself must not hold a core
             raise SqlError("internal error: translating the statement did not finish (a Sixfold bug)", "XX000")
-        new = fn(node)
+        try:
+            new = fn(node)
+        except SqlError:
+            _check_literal_casts_under(node)  # (PostgreSQL reads them first: they are its operands')
+            raise
         if new is not node and isinstance(new, exp.Expression):
             if new.find(exp.Table) is not None:
                 exprtypes.forget_named_tables()  # (a catalog relation's subquery, a derived table)

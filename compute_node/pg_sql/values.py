@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from compute_node.pg_sql import arrays, network_types, numeric, temporal
 from compute_node.pg_sql.types import _norm as norm_type
 from compute_node.pg_sql.types import char_length
+from sixfold import errors
 
 _KINDS = {
     "bool": "bool", "boolean": "bool", "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
@@ -220,8 +221,8 @@ def parse_numeric(value, precision: int, scale: int):
     q = numeric.with_dscale(d, scale)
     int_digits = len(q.to_integral_value(rounding="ROUND_DOWN").copy_abs().to_eng_string().lstrip("0"))
     if int_digits > precision - scale:
-        raise InputError("22003", f"numeric field overflow: a field with precision {precision}, scale {scale} "
-                         f"must round to an absolute value less than 10^{precision - scale}")
+        raise InputError("22003", f"numeric field overflow{errors.DETAIL_MARK}A field with precision {precision}, "
+                         f"scale {scale} must round to an absolute value less than 10^{precision - scale}.")
     _refuse_unstored_digits(q)
     if scale <= 0:
         return int(q)

@@ -27,7 +27,7 @@ from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
     NOTIFY_PENDING_MAX, PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
-from sixfold.errors import CommitInDoubt, SixfoldError, SqlError
+from sixfold.errors import DETAIL_MARK, CommitInDoubt, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
@@ -158,7 +158,8 @@ class Connection:
             state, text = "XX000", f"internal error: {type(e).__name__}: {e}"
         if state == "57014" and self._cancel_reason:
             text = self._cancel_reason
-        self.send(m.error_response(state, text))
+        text, _, detail = text.partition(DETAIL_MARK)
+        self.send(m.error_response(state, text, detail=detail or None))
 
     # --- lifecycle -----------------------------------------------------------------------------
     async def run(self) -> None:

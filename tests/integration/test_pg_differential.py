@@ -6312,6 +6312,47 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "union all select w.n + 1, 'zz'::text from w where n < 2) select n, v from w order by n",
         'drop table {t}',
     ],
+    # a strict operator of a NULL constant is NULL while planning even where its other
+    # operand reads a JSON path (x -> 1, x #> '{a}'): that operand was computed (22023)
+    "NULL constants beside JSON paths": [
+        'create table {t} (id int, j jsonb)',
+        """insert into {t} values (1, '["a", "b"]'), (2, '{"a": "x"}')""",
+        'select id from {t} where NULL::numeric <> (j -> 1)::numeric order by id',
+        "select id from {t} where (j ->> 'a')::numeric = NULL::numeric order by id",
+        "select id from {t} where (j #> '{a}')::numeric + NULL::numeric > 1 order by id",
+        'select a.id, b.id from {t} a left join {t} b on NULL::numeric <> (b.j -> 1)::numeric order by 1, 2',
+        'drop table {t}',
+    ],
+    # a cast of a string literal is read while parsing, before its operator is looked up:
+    # ('x')::date - bigint is 22007 there (it was 42883)
+    "literal casts read before their operators": [
+        'create table {t} (id int, b bigint, a int[])',
+        'insert into {t} values (1, 2, null)',
+        "select ('x''y')::date - b from {t}",
+        "select case when a is null then ('x''y')::date - b else null end from {t}",
+        "select date '2020-01-01' - b, 'x'::date from {t}",
+        "select 'x'::date, date '2020-01-01' - b from {t}",
+        "select 1 + ('2020-13-01'::date - b) from {t}",
+        'drop table {t}',
+    ],
+    # a CASE / COALESCE value whose display scale its form says (extract's 6 digits, a
+    # cast to numeric(p,s), round(x, n)) kept it only as the whole column's scale: beside
+    # a literal of another scale it showed none (0 for 0.000000)
+    "branch values with their display scale": [
+        'create table {t} (id int, ts timestamptz, d date, i int, n numeric(10,4))',
+        "insert into {t} values (1, '2024-01-01 10:00:00+00', '2024-01-01', 7, 2.5), "
+        "(2, '2024-06-15 07:04:56.789+00', null, null, 1.25), (3, null, null, 3, null)",
+        'select coalesce(extract(second from ts), 1.005) from {t} order by id',
+        'select coalesce(extract(epoch from ts), 1) from {t} order by id',
+        'select case when id < 3 then extract(epoch from ts) else 2.5 end from {t} order by id',
+        'select least(extract(epoch from d), 1.005) from {t} order by id',
+        'select coalesce(i::numeric(6,2), 1.5) from {t} order by id',
+        'select coalesce(round(n, 1), 1.55), coalesce(trunc(n, 3), 1.5) from {t} order by id',
+        'select distinct coalesce(extract(second from ts), 1.005) from {t} order by 1',
+        'select coalesce(extract(second from ts), 1.005) + 1 from {t} order by id',
+        'select nullif(extract(second from ts), 1.005) from {t} order by id',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -6549,6 +6590,20 @@ def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoin
          (f"insert into {t} values (4, 'c', 5, 2)", psycopg.errors.CheckViolation)],
         [f"drop table {t}"])
     assert [n for n, _ in seen[0]] == [f"{t}_code_key", f"{t}_n_check", "m_small", f"{t}_check"]
+    assert seen[1] == seen[0]
+
+
+def test_error_detail_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """An error PostgreSQL reports with a DETAIL (errdetail) carries it in the same field,
+    not in its message: clients show it on a line of its own."""
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with connect(ep.uri) as conn:
+            with pytest.raises(psycopg.errors.NumericValueOutOfRange) as e:
+                conn.execute("select 12345.6::numeric(5,2)")
+            seen.append((e.value.diag.message_primary, e.value.diag.message_detail))
+    assert seen[0] == ("numeric field overflow",
+                       "A field with precision 5, scale 2 must round to an absolute value less than 10^3.")
     assert seen[1] == seen[0]
 
 
