@@ -186,7 +186,32 @@ def column_decl(col: exp.Column) -> str | None:
         decl = schema.column_type(tab.name, col.name)
         if decl is not None:
             found.add(decl)
+    if len(found) > 1 and not qual:
+        return _scoped_decl(col)
     return found.pop() if len(found) == 1 else None
+
+
+def _scoped_decl(col: exp.Column) -> str | None:
+    """The declared type of unqualified `col` from the tables of the innermost SELECT
+    whose sources name it, as PostgreSQL resolves it (`SELECT n FROM a UNION SELECT n
+    FROM b`: each branch's n is its own table's); None where a derived source or two
+    tables could own it."""
+    sel = col.find_ancestor(exp.Select)
+    for _ in range(_SCOPE_DEPTH_MAX):
+        if sel is None:
+            return None
+        sources = _sources(sel)
+        if any(not (isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier)) or
+               _cte(s.name, s) is not None for s in sources):
+            return None  # (a derived table's columns are not the catalog's)
+        decls = [d for d in (schema.column_type(s.name, col.name) for s in sources) if d is not None]
+        if decls:
+            return decls[0] if len(decls) == 1 else None
+        sel = sel.parent.find_ancestor(exp.Select) if sel.parent is not None else None
+    return None
+
+
+_SCOPE_DEPTH_MAX = 64  # nested SELECTs searched outward for a column's table
 
 
 def _insert_target_hidden(root: exp.Expression, col: exp.Column) -> exp.Table | None:

@@ -8,10 +8,11 @@ translator's comparison functions, equal intervals in different forms were diffe
 GROUP BY, DISTINCT, count(DISTINCT ...), PARTITION BY, IN (...), IN (subquery), op ANY /
 ALL (ARRAY[...] or a subquery), = between two ARRAY[...] of intervals.
 `rewrite(tree, result_column)` puts `pg_interval_key(x)` (the interval's span, what
-ORDER BY already sorts on) in those places; a statement's own UNION is grouped and sorted by span in set_operations.py.
-What neither can rewrite is refused (0A000): a UNION without ALL inside a subquery,
-INTERSECT and EXCEPT without ALL, DISTINCT with GROUP BY or aggregates, DISTINCT
-aggregates other than count, and JOIN ... USING an interval column.
+ORDER BY already sorts on) in those places; a statement's own UNION is grouped and
+sorted by span in set_operations.py, any other set operation over an interval column
+counted by span in intersect_except.py. What none can rewrite is refused (0A000):
+DISTINCT with GROUP BY or aggregates, DISTINCT aggregates other than count, and JOIN ...
+USING an interval column.
 
 A group shows one of its members, as PostgreSQL's does (which one is the plan's choice
 in both).
@@ -23,7 +24,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, set_operations
+from compute_node.pg_sql import exprtypes, intersect_except, set_operations
 from sixfold.errors import SqlError
 
 # A SELECT's result column that a GROUP BY key names by position or alias, else None.
@@ -159,17 +160,13 @@ def _array_equality(cmp: exp.Expression) -> None:
 
 
 def _set_operation(op: exp.SetOperation, root: exp.Expression) -> None:
-    if op.args.get("distinct") is False:
+    if op.args.get("distinct") is False and isinstance(op, exp.Union):
         return  # UNION ALL keeps every row
-    if op is root and set_operations.handles_intervals(op):
+    if op is root and isinstance(op, exp.Union) and set_operations.handles_intervals(op):
         return  # set_operations.plan groups the statement's own UNION by span
-    first = op
-    while isinstance(first, exp.SetOperation):
-        first = first.this
-    branches = [op.this, op.expression]
-    if any(_interval(e.unalias()) for b in branches if isinstance(b, exp.Select) for e in b.expressions) or \
-            isinstance(first, exp.Select) and any(_interval(e.unalias()) for e in first.expressions):
-        raise _refuse(f"{op.key.upper()} (without ALL)")
+    intervals = intersect_except.interval_columns(op)
+    if intervals:
+        intersect_except.mark(op, intervals)  # compared by span in window counts
 
 
 def _join(join: exp.Join, sel: exp.Select) -> None:

@@ -17,10 +17,10 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, char_values, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes,
-    float_input, grouped_columns, grouping_sets, int_coercion, interval_keys, json_functions, json_rows, jsonpath,
-    lateral, literal_types, more_functions, network_types, numeric, ordered_set, quantified, quotient_text,
-    reflection, routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes, star_expansion,
-    table_sample, temporal, temporal_functions, values, views,
+    float_input, grouped_columns, grouping_sets, int_coercion, intersect_except, interval_keys, json_functions,
+    json_rows, jsonpath, lateral, literal_types, more_functions, network_types, numeric, ordered_set, quantified,
+    quotient_text, reflection, routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes,
+    star_expansion, table_sample, temporal, temporal_functions, values, views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
@@ -2309,7 +2309,8 @@ def order_by_values(tree: exp.Expression) -> None:
     A constant that is not a position is refused, as PostgreSQL refuses it (42601)."""
     _refuse_constant_keys(tree)
     if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)) and tree.args.get("order") is not None and \
-            not set_operations.handles_intervals(tree):  # (set_operations.plan sorts those by span)
+            not set_operations.handles_intervals(tree) and intersect_except.SHAPE not in tree.meta:
+        # (set_operations.plan and intersect_except sort those by span)
         first = tree
         while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
             first = first.this
@@ -2321,6 +2322,11 @@ def order_by_values(tree: exp.Expression) -> None:
         return
     for o in tree.args["order"].expressions:
         target = _order_target(tree, o.this)
+        if target is None or star_expansion.is_star(target):
+            named = _star_interval_column(tree, o.this)
+            if named is not None:
+                o.set("this", named)  # (sorted as an interval by the rewrite, as `ORDER BY s.iv` is)
+                continue
         k = exprtypes.kind(target) if target is not None else ""
         if k == "num" and (not isinstance(target, exp.Column) or quotient_text.reads_text(target)) or k == "interval":
             o.set("this", target.copy())
@@ -2355,6 +2361,29 @@ def _order_target(sel: exp.Select, key: exp.Expression) -> exp.Expression | None
         return next((e.unalias() for e in items if (e.alias or (e.name if isinstance(e, exp.Column) else "")).lower()
                      == name), None)
     return None
+
+
+def _star_interval_column(sel: exp.Select, key: exp.Expression) -> exp.Column | None:
+    """`ORDER BY k` of `SELECT * FROM <a subquery or CTE that is a set operation>` where
+    column k is an interval: that column by name (s.iv), which sorts by span; else None.
+    (A set operation's columns are not spelled out for `*`: its rows are typed by position.)"""
+    if not (isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit()):
+        return None
+    src = _star_source(sel)
+    if not isinstance(src, exp.SetOperation):
+        return None
+    first = _first_branch(src)
+    if not isinstance(first, exp.Select) or any(star_expansion.is_star(e) for e in first.expressions):
+        return None
+    k = int(key.this) - 1
+    frm = sel.args.get("from_") or sel.args.get("from")
+    alias = src.parent.args.get("alias") if isinstance(src.parent, exp.CTE) else None
+    listed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []  # WITH w(a, b)
+    names = listed + [e.alias_or_name for e in first.expressions[len(listed):]]
+    if not 0 <= k < len(names) or names.count(names[k]) != 1 or \
+            exprtypes.kind(first.expressions[k].unalias()) != "interval":
+        return None
+    return exp.column(names[k], frm.this.alias_or_name, quoted=True)
 
 
 def _refuse_missing_from_entries(tree: exp.Expression) -> None:
@@ -3861,7 +3890,8 @@ def query_sqlite(pg_sql: str, ctx: SessionContext, named: bool = False) -> tuple
         _name_columns(tree)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)
-    tree = distinct_on.rewrite(rewrite(tree, ctx, max_param))
+    intersect_except.mark_all(tree)
+    tree = intersect_except.rewrite(distinct_on.rewrite(rewrite(tree, ctx, max_param)))
     return gen(tree), max_param[0]
 
 
@@ -5247,6 +5277,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     row_values.rewrite(tree)  # ROW(...), whole-row references, row comparisons: fields SQLite compares
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
+    intersect_except.mark_all(tree)  # (SQLite has no INTERSECT ALL / EXCEPT ALL)
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
@@ -5280,7 +5311,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         raise
     if refused is not None:
         raise refused
-    tree = distinct_on.rewrite(tree)
+    tree = intersect_except.rewrite(distinct_on.rewrite(tree))
     if isinstance(tree, (exp.Insert, exp.Update)):
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)
@@ -5605,8 +5636,9 @@ def _per_branch(tree: exp.Expression, one) -> list[tuple] | None:
 def _column_scales(tree: exp.Expression) -> tuple[int | None, ...]:
     """A result column's display scale, where every branch of a set operation has the
     same one (else each row keeps its own: 2.50 from one branch, 123.456 from another).
-    EXCEPT returns rows of its left operand: their scale is the left's."""
-    if isinstance(tree, exp.Except):
+    EXCEPT and INTERSECT return rows of their left operand (SQLite's INTERSECT and
+    intersect_except's both show the left's row of a match): their scale is the left's."""
+    if isinstance(tree, (exp.Except, exp.Intersect)):
         return _column_scales(tree.this)
     body = _star_source(tree)
     if body is not None:  # SELECT * FROM a CTE or subquery: its columns' scales
@@ -5632,8 +5664,9 @@ def _agreed_per_column(tree: exp.Expression, one) -> tuple:
 def _column_pads(tree: exp.Expression) -> tuple[int | None, ...]:
     """n of each result column of a set operation that is char(n) in every branch (a
     char(n) column, a cast to char(n)), for the wire layer to pad it: SQLite declares no
-    type for a set operation's columns. EXCEPT's rows are its left operand's."""
-    if isinstance(tree, exp.Except):
+    type for a set operation's columns. EXCEPT's and INTERSECT's rows are their left
+    operand's."""
+    if isinstance(tree, (exp.Except, exp.Intersect)):
         return _column_pads(tree.this)
 
     def one(e):

@@ -177,8 +177,8 @@ def _spell_out_select(sel: exp.Select) -> None:
     names = [_source_name(s) for s in sources]
     columns = [_derived_names(s) if n is not None else None for s, n in zip(sources, names)]
     if not any(c is not None for c in columns) and all(_is_star(e) for e in items) and \
-            not any(_is_sequence(s) for s in sources):
-        return  # only tables' columns: their declared types type them
+            not any(_is_sequence(s) for s in sources) and not _set_operand(sel):
+        return  # only tables' columns: their declared types type them (not a set operation's, which has none)
     if any(n is None for n in names) or len({n.name for n in names}) != len(names):
         return
 
@@ -202,6 +202,14 @@ def _spell_out_select(sel: exp.Select) -> None:
         else:
             out.append(e)
     sel.set("expressions", out)
+
+
+def _set_operand(sel: exp.Select) -> bool:
+    """Whether `sel` is an operand of a UNION / INTERSECT / EXCEPT (parenthesized or not)."""
+    p = sel.parent
+    while isinstance(p, exp.Subquery) and not p.alias:
+        p = p.parent
+    return isinstance(p, exp.SetOperation)
 
 
 def _spell_out_merged(sel: exp.Select) -> None:
