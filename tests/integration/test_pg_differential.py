@@ -6371,7 +6371,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select iv from {t} where id in (1, 3, 7) except select iv from {t} where id in (2, 4) order by 1",
         'select count(*) from (select iv from {t} intersect all select iv from {t} where id > 1) s',
         'select count(*) from (select iv from {t} where id < 5 union select iv from {t} where id > 1) s',
-        'select * from (select iv from {t} where id in (1, 3) union select iv from {t} where id in (3, 7)) s order by 1',
+        'select * from (select iv from {t} where id in (1, 3) union select iv from {t} where id in (3, 7)) s '
+        'order by 1',
         'select * from (select iv from {t} where id in (1, 3, 7) union all select iv from {t} where id = 7) s '
         'order by 1',
         'select x from {t} intersect all select x from {t} where id > 1 order by 1 desc limit 2 offset 1',
