@@ -12,7 +12,10 @@ texts) were two rows. Here such an operation `L op R` becomes
     WHERE <op's condition> [ORDER BY ... LIMIT ... OFFSET ...]
 
 where each key k is the column itself (compared as SQLite's set operations compare it,
-under its collation) or, for an interval, its span (pg_interval_key). The r-th copy of a
+under its collation), for an interval its span (pg_interval_key), and for a numeric that
+an operand computes (its exact text, where another operand's may be a number) its
+exact text under the pg_numeric collation: SQLite would tell the text '1' from the
+number 1, and sort a text after every number. The r-th copy of a
 row of L is kept by INTERSECT ALL when R has at least r copies (`_r <= _n`), by EXCEPT
 ALL when it has fewer (`_r > _n`); INTERSECT and EXCEPT keep one copy (`_r = 1`) where R
 has some, or none; UNION (over intervals) keeps one copy of each row of both. A kept row
@@ -24,11 +27,14 @@ translated one.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes, star_expansion
+from compute_node.pg_sql.types import NUMERIC_TEXT_COLLATION
 from sixfold.errors import SqlError
 
 SHAPE = "sixfold_set_shape"  # meta of a set operation `rewrite` runs as window counts
@@ -44,6 +50,7 @@ class Shape:
     star_names: tuple[str, ...] | None
     intervals: frozenset[int]
     keeps_all: bool
+    numerics: frozenset[int] = frozenset()  # compared as numerics: an operand's exact text or number
 
 
 def _first_select(node: exp.Expression) -> exp.Expression:
@@ -78,9 +85,12 @@ def interval_columns(node: exp.SetOperation) -> frozenset[int]:
     return frozenset(out)
 
 
-def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset()) -> None:
+def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset(),
+         numerics: frozenset[int] = frozenset()) -> None:
     """Mark `node` (an INTERSECT / EXCEPT ALL, or a set operation whose `intervals`
-    columns are compared by span) for `rewrite`; 0A000 when its columns are not known."""
+    columns are compared by span, or whose `numerics` columns are numerics that one
+    operand gives as exact texts and another as numbers) for `rewrite`; 0A000 when its
+    columns are not known."""
     first = _first_select(node)
     cols = _columns(first) if isinstance(first, exp.Select) else None
     if cols is None:
@@ -89,14 +99,28 @@ def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset()) -> Non
     star = any(star_expansion.is_star(e) for e in first.expressions)
     keeps_all = node.args.get("distinct") is False
     node.meta[SHAPE] = Shape(len(cols), tuple(c.alias_or_name for c in cols) if star else None,
-                             intervals, keeps_all)
+                             intervals, keeps_all, numerics)
 
 
-def mark_all(tree: exp.Expression) -> None:
-    """Mark every INTERSECT ALL / EXCEPT ALL of `tree` (which SQLite does not have)."""
+def mark_all(tree: exp.Expression,
+             mixed_numerics: Callable[[exp.SetOperation], frozenset[int]] = lambda node: frozenset()) -> None:
+    """Mark every INTERSECT ALL / EXCEPT ALL of `tree` (which SQLite does not have), and
+    every INTERSECT / EXCEPT with `mixed_numerics` columns (SQLite would compare an exact
+    text with a number as two values: trim_scale(1.0) EXCEPT 1 kept its row)."""
     for node in tree.find_all(exp.Intersect, exp.Except):
-        if node.args.get("distinct") is False and SHAPE not in node.meta:
-            mark(node, interval_columns(node))
+        numerics = mixed_numerics(node)
+        if SHAPE in node.meta:
+            if numerics:
+                node.meta[SHAPE] = dataclasses.replace(node.meta[SHAPE], numerics=numerics)
+        elif node.args.get("distinct") is False or numerics:
+            mark(node, interval_columns(node), numerics)
+
+
+def numeric_keys(node: exp.Expression) -> bool:
+    """Whether `node` is marked to compare numeric columns by value (its operands' values
+    may then be exact texts: they are neither compared nor sorted as SQLite would)."""
+    shape = node.meta.get(SHAPE)
+    return shape is not None and bool(shape.numerics)
 
 
 def _unwrapped(operand: exp.Expression) -> exp.Expression:
@@ -132,8 +156,7 @@ def _one(node: exp.SetOperation, shape: Shape, serial: int) -> exp.Select:
     names = _names(node, shape)
     cte_name = f"_set{serial}"
     cols = [_COLUMN.format(i + 1) for i in range(width)]
-    keys = [exp.Anonymous(this="pg_interval_key", expressions=[exp.column(c)]) if i in shape.intervals
-            else exp.column(c) for i, c in enumerate(cols)]
+    keys = [_key(exp.column(c), i, shape) for i, c in enumerate(cols)]
     union = isinstance(node, exp.Union)
     if union and shape.keeps_all:
         raise AssertionError("UNION ALL compares nothing: never marked")
@@ -167,6 +190,17 @@ def _one(node: exp.SetOperation, shape: Shape, serial: int) -> exp.Select:
     outer.set("with_", exp.With(expressions=ctes + [cte],
                                recursive=bool(outer_with.args.get("recursive")) if outer_with else False))
     return outer
+
+
+def _key(col: exp.Column, i: int, shape: Shape) -> exp.Expression:
+    """Column i as rows are matched and sorted: an interval's span, a numeric's exact text
+    under the pg_numeric collation (by value: 2.5, '2.50' and 2.500 are one), else itself."""
+    if i in shape.intervals:
+        return exp.Anonymous(this="pg_interval_key", expressions=[col])
+    if i in shape.numerics:
+        return exp.Collate(this=exp.Anonymous(this="pg_numeric_text", expressions=[col]),
+                           expression=exp.to_identifier(NUMERIC_TEXT_COLLATION))
+    return col
 
 
 def _position(key: exp.Expression, names: list[str]) -> int | None:

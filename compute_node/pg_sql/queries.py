@@ -2225,9 +2225,31 @@ def _in_sorted_set_result(node: exp.Expression) -> bool:
     top = p
     while isinstance(top.parent, (exp.Union, exp.Intersect, exp.Except)):
         top = top.parent
+        if intersect_except.numeric_keys(top):
+            return False  # (its rows are matched and sorted by numeric keys: the values may be texts)
         if top.args.get("order") is not None:
             return top.parent is None
     return False
+
+
+def _mixed_numeric_columns(node: exp.SetOperation) -> frozenset[int]:
+    """The numeric result columns of an INTERSECT / EXCEPT where an operand's value is a
+    computed numeric (its exact text, under the pg_numeric collation): SQLite would
+    compare it with another operand's number as two values, and sort it as a number
+    that loses digits."""
+    firsts = [_first_branch(x) for x in (node.this, node.expression)]
+    if not all(isinstance(f, exp.Select) for f in firsts):
+        return frozenset()
+    items = [[e.unalias() for e in f.expressions] for f in firsts]
+    if len({len(x) for x in items}) != 1 or any(star_expansion.is_star(e) for x in items for e in x):
+        return frozenset()
+    out = set()
+    for i, column in enumerate(zip(*items)):
+        kinds = {exprtypes.kind(e) for e in column}
+        computed = [_computed_numeric(e) for e in column]
+        if "num" in kinds and any(computed):  # (all computed: still sorted as numbers, not refused)
+            out.add(i)
+    return frozenset(out)
 
 
 def _is_result_select(sel: exp.Select, item: exp.Expression | None = None) -> bool:
@@ -2237,7 +2259,8 @@ def _is_result_select(sel: exp.Select, item: exp.Expression | None = None) -> bo
     p = sel
     while isinstance(p.parent, (exp.Union, exp.Intersect, exp.Except)):
         p = p.parent
-        if p.args.get("order") is not None and (item is None or _sorts_by(p.args["order"], sel, item)):
+        if p.args.get("order") is not None and (item is None or _sorts_by(p.args["order"], sel, item)) and \
+                not intersect_except.numeric_keys(p):  # (which sorts by numeric keys, texts or not)
             return False
     return p.parent is None
 
@@ -3890,7 +3913,7 @@ def query_sqlite(pg_sql: str, ctx: SessionContext, named: bool = False) -> tuple
         _name_columns(tree)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)
-    intersect_except.mark_all(tree)
+    intersect_except.mark_all(tree, _mixed_numeric_columns)
     tree = intersect_except.rewrite(distinct_on.rewrite(rewrite(tree, ctx, max_param)))
     return gen(tree), max_param[0]
 
@@ -5277,7 +5300,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     row_values.rewrite(tree)  # ROW(...), whole-row references, row comparisons: fields SQLite compares
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
-    intersect_except.mark_all(tree)  # (SQLite has no INTERSECT ALL / EXCEPT ALL)
+    intersect_except.mark_all(tree, _mixed_numeric_columns)  # (SQLite has no INTERSECT ALL / EXCEPT ALL)
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
