@@ -343,12 +343,31 @@ def _char_array_kept(arr: exp.Expression) -> bool:
         first = p.this
     else:
         return True
-    return first is child or first.unnest() is child.unnest() or _char_value(first)
+    if not (first is child or first.unnest() is child.unnest() or _char_value(first)):
+        return False
+    return _char_array_kept(p)  # (array_cat(c || ta, ta) is char[] as far as it flows: to a text[] CASE, not)
 
 
 # JSON made of values (each value's text as it is: to_jsonb(c) is "ab  ")
 _JSON_OF_VALUES = frozenset({"to_json", "to_jsonb", "json_build_array", "jsonb_build_array", "json_build_object",
                              "jsonb_build_object", "jsonb_agg", "json_object", "jsonb_object", "row_to_json"})
+
+
+def mixed_char_columns(branches: list[list[exp.Expression]]) -> frozenset[int]:
+    """The columns of a set operation (each branch's select list) whose type PostgreSQL
+    resolves to char (its first typed branch's) while the branches' values are not all
+    char(n) of one n: equal values may then show differently ('ab  ' of a char(4), 'ab'
+    of a text or a literal), so which row a UNION keeps of equals shows."""
+    out = set()
+    for i, column in enumerate(zip(*branches)):
+        values = [c.unalias() for c in column]
+        first = next((v for v in values if not _untyped(v.unnest())), None)
+        if first is None or not _char_value(first):
+            continue
+        lengths = {char_length_of(v) for v in values if not isinstance(v.unnest(), exp.Null)}
+        if len(lengths) > 1:
+            out.add(i)
+    return frozenset(out)
 
 
 def _char_set_column(sel: exp.Expression | None, item: exp.Expression) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, star_expansion
+from compute_node.pg_sql import exprtypes, set_operations, star_expansion
 from compute_node.pg_sql.types import NUMERIC_TEXT_COLLATION
 from sixfold.errors import SqlError
 
@@ -103,10 +103,21 @@ def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset(),
 
 
 def mark_all(tree: exp.Expression,
-             mixed_numerics: Callable[[exp.SetOperation], frozenset[int]] = lambda node: frozenset()) -> None:
-    """Mark every INTERSECT ALL / EXCEPT ALL of `tree` (which SQLite does not have), and
-    every INTERSECT / EXCEPT with `mixed_numerics` columns (SQLite would compare an exact
-    text with a number as two values: trim_scale(1.0) EXCEPT 1 kept its row)."""
+             mixed_numerics: Callable[[exp.SetOperation], frozenset[int]] = lambda node: frozenset(),
+             mixed_chars: Callable[[list[list[exp.Expression]]], frozenset[int]] = lambda items: frozenset(),
+             ) -> None:
+    """Mark every INTERSECT ALL / EXCEPT ALL of `tree` (which SQLite does not have), every
+    INTERSECT / EXCEPT with `mixed_numerics` columns (SQLite would compare an exact text
+    with a number as two values: trim_scale(1.0) EXCEPT 1 kept its row), and every UNION
+    (without ALL, not the statement's own chain, which set_operations plans) with
+    `mixed_chars` columns (SQLite's UNION keeps the last of equal rows: 'ab' of a text
+    branch over 'ab  ' of a char(4) one)."""
+    for node in tree.find_all(exp.Union):
+        if node.args.get("distinct") is False or SHAPE in node.meta or set_operations.in_planned_chain(node, tree):
+            continue
+        firsts = [_first_select(x) for x in (node.this, node.expression)]
+        if all(isinstance(f, exp.Select) for f in firsts) and mixed_chars([list(f.expressions) for f in firsts]):
+            mark(node, interval_columns(node))
     for node in tree.find_all(exp.Intersect, exp.Except):
         numerics = mixed_numerics(node)
         if SHAPE in node.meta:
@@ -165,6 +176,8 @@ def _one(node: exp.SetOperation, shape: Shape, serial: int) -> exp.Select:
                                                   columns=[exp.to_identifier(c) for c in cols + ["_b"]]))
     rank = exp.Window(this=exp.Anonymous(this="row_number", expressions=[]),
                       partition_by=[k.copy() for k in keys] + ([] if union else [exp.column("_b")]))
+    if union:  # a group shows the left operand's row where it has one, as PostgreSQL's Append feeds it
+        rank.set("order", exp.Order(expressions=[exp.Ordered(this=exp.column("_b"))]))
     items: list[exp.Expression] = [exp.Star(), exp.alias_(rank, "_r")]
     if not union:
         seen = exp.Window(this=exp.Sum(this=exp.EQ(this=exp.column("_b"), expression=exp.Literal.number(2))),

@@ -162,7 +162,7 @@ def _array_equality(cmp: exp.Expression) -> None:
 def _set_operation(op: exp.SetOperation, root: exp.Expression) -> None:
     if op.args.get("distinct") is False and isinstance(op, exp.Union):
         return  # UNION ALL keeps every row
-    if op is root and isinstance(op, exp.Union) and set_operations.handles_intervals(op):
+    if set_operations.in_planned_chain(op, root):
         return  # set_operations.plan groups the statement's own UNION by span
     intervals = intersect_except.interval_columns(op)
     if intervals:

@@ -3913,7 +3913,7 @@ def query_sqlite(pg_sql: str, ctx: SessionContext, named: bool = False) -> tuple
         _name_columns(tree)
     _subquery_column_lists(tree)
     tree = grouping_sets.rewrite(tree)
-    intersect_except.mark_all(tree, _mixed_numeric_columns)
+    intersect_except.mark_all(tree, _mixed_numeric_columns, char_values.mixed_char_columns)
     tree = intersect_except.rewrite(distinct_on.rewrite(rewrite(tree, ctx, max_param)))
     return gen(tree), max_param[0]
 
@@ -5300,7 +5300,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     row_values.rewrite(tree)  # ROW(...), whole-row references, row comparisons: fields SQLite compares
     literal_types.coerce(tree)  # quoted literals take their neighbours' type
     interval_keys.rewrite(tree, _order_target)  # '1 day' and '24:00:00' group and match as one
-    intersect_except.mark_all(tree, _mixed_numeric_columns)  # (SQLite has no INTERSECT ALL / EXCEPT ALL)
+    # (SQLite has no INTERSECT ALL / EXCEPT ALL; see mark_all for what else SQLite compares otherwise)
+    intersect_except.mark_all(tree, _mixed_numeric_columns, char_values.mixed_char_columns)
     # Parameters take their types from where they stand: before anything wraps them.
     params = _param_oids(tree)
     assign_oids = _param_assign_oids(tree)
@@ -5314,7 +5315,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     pads = _column_pads(tree) if len(_set_branches(tree)) > 1 else ()
     undeclared = _set_operation_columns(tree)
     set_operations.refuse_read_through(tree, _column_oids)
-    per_row = set_operations.plan(tree, oids, scales)
+    per_row = set_operations.plan(tree, oids, scales, char_values.mixed_char_columns)
     compound = len(_set_branches(tree)) > 1
     locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
     locking = LOCKING_READ_NOWAIT_MARK if locks and any(lk.args.get("wait") is True for lk in locks) else \

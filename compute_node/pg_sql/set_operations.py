@@ -12,7 +12,9 @@ Here such a UNION becomes a subquery whose branches also say each column's scale
 constant per branch), under an outer SELECT that shows each value with its row's scale
 and sorts by the numbers (the UNION's ORDER BY, LIMIT and OFFSET move out to it; a WITH stays inside). A
 UNION that removes duplicates runs as UNION ALL grouped by the values in the outer
-SELECT, so 2.50 and 2.500 are one row there too (PostgreSQL shows either, by plan).
+SELECT, so 2.50 and 2.500 are one row there too, shown as the first branch that has it
+shows it (PostgreSQL's HashAggregate keeps the first row its Append gives; its choice
+is the plan's).
 
 The same outer SELECT serves a UNION (without ALL) or a sorted UNION over an interval
 column: it groups and sorts by the interval's span (pg_interval_key), so '1 day' and
@@ -24,6 +26,7 @@ one (the branches keep their order and their columns their positions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -44,6 +47,7 @@ _SCALE = "_s{}"  # the branch's display scale of column i
 OWN_SCALE = -1
 TWINNED = "sixfold_twinned"
 _TEXT = "_t{}"
+_BRANCH = "_k"  # the branch's position, 0-based
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,14 @@ def shown_twin(item: exp.Expression, arithmetic: bool = False) -> exp.Expression
     return twin
 
 
-def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | None:
+def plan(tree: exp.Expression, oids: tuple, scales: tuple,
+         mixed_chars: Callable[[list[list[exp.Expression]]], frozenset[int]] = lambda items: frozenset(),
+         ) -> PerRowScales | None:
     """For a UNION (before translation) with a numeric result column whose branches show
-    different scales, what `apply` needs; None when nothing is to be done or the shape is
-    one this does not handle (the rows then show as numbers, as before)."""
+    different scales, or (without ALL) an interval column or a `mixed_chars` column (a
+    char whose equal values may show differently), what `apply` needs; None when
+    nothing is to be done or the shape is one this does not handle (the rows then show
+    as numbers, as before)."""
     if not isinstance(tree, exp.Union) or not oids:
         return None
     branches = _union_chain(tree)
@@ -177,7 +185,8 @@ def plan(tree: exp.Expression, oids: tuple, scales: tuple) -> PerRowScales | Non
             _exact_sum(_own_scale_node(b.expressions[i])) for b in branches))]
     intervals = frozenset(i for i in range(width) if oids[i] == pgtypes.INTERVAL) \
         if distinct or tree.args.get("order") is not None else frozenset()
-    if not mixed and not intervals:
+    chars = mixed_chars([list(b.expressions) for b in branches]) if distinct else frozenset()
+    if not mixed and not intervals and not chars:
         return None
     per_branch = []
     for b in branches:
@@ -204,6 +213,19 @@ def handles_intervals(tree: exp.Expression) -> bool:
     and sorted by their span, not refused)."""
     branches = _union_chain(tree) if isinstance(tree, exp.Union) else None
     return branches is not None and all(isinstance(b, exp.Select) for b in branches)
+
+
+def in_planned_chain(op: exp.Expression, root: exp.Expression) -> bool:
+    """Whether `op` is one of the UNIONs of the statement's own UNION chain that `plan`
+    takes (`a UNION b UNION c` is two: each is planned with the whole chain)."""
+    if not handles_intervals(root):
+        return False
+    node = op
+    while node is not root:
+        if not isinstance(node, exp.Union) or node.parent is None:
+            return False
+        node = node.parent
+    return True
 
 
 def _interval_refusal() -> SqlError:
@@ -246,13 +268,14 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     branches = _union_chain(tree)
     assert branches is not None and len(branches) == len(p.branch_scales), "the translation kept the UNION's shape"
     texted = {i for scales in p.branch_scales for i, sc in scales.items() if sc == OWN_SCALE}
-    for b, scales in zip(branches, p.branch_scales):
+    for k, (b, scales) in enumerate(zip(branches, p.branch_scales)):
         assert isinstance(b, exp.Select) and len(b.expressions) == len(p.names)
         # (a column shown as its texts is grouped and sorted by them too: its value is not needed,
         # and a sum of numerics past 15 digits could not be one)
         items = [exp.alias_(exp.Null() if i in texted else e.unalias(), _VALUE.format(i + 1))
                  for i, e in enumerate(b.expressions)]
         items += [exp.alias_(exp.Literal.number(sc), _SCALE.format(i + 1)) for i, sc in sorted(scales.items())]
+        items.append(exp.alias_(exp.Literal.number(k), _BRANCH))
         for i in sorted(texted):
             value = b.expressions[i]
             text = shown_twin(value) if scales[i] == OWN_SCALE else exp.Anonymous(
@@ -269,13 +292,10 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
     outer_items = []
     for i, name in enumerate(p.names):
         value = exp.column(_VALUE.format(i + 1))
-        if i in texted:  # the text each branch made (one of them, where duplicates merge)
-            value = exp.Min(this=exp.column(_TEXT.format(i + 1))) if p.distinct else exp.column(_TEXT.format(i + 1))
+        if i in texted:  # the text each branch made
+            value = exp.column(_TEXT.format(i + 1))
         elif i in mixed:
-            scale = exp.column(_SCALE.format(i + 1))
-            if p.distinct:
-                scale = exp.Min(this=scale)
-            value = exp.Anonymous(this="pg_with_scale", expressions=[value, scale])
+            value = exp.Anonymous(this="pg_with_scale", expressions=[value, exp.column(_SCALE.format(i + 1))])
         outer_items.append(exp.alias_(value, exp.to_identifier(name, quoted=True)))
     outer = exp.Select(expressions=outer_items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
         this=exp.to_identifier("_u"))))
@@ -287,7 +307,12 @@ def apply(tree: exp.Expression, p: PerRowScales) -> exp.Expression:
         return exp.Anonymous(this="pg_interval_key", expressions=[value]) if i in p.intervals else value
 
     if p.distinct:
+        # Duplicates merge into the row of the first branch that has the value, as
+        # PostgreSQL's Append feeds its HashAggregate (or its stable sort for few rows):
+        # SQLite takes a group's bare columns from the row where its one min() is.
         outer.set("group", exp.Group(expressions=[compared(i) for i in range(len(p.names))]))
+        outer.set("having", exp.Having(this=exp.Not(this=exp.Is(
+            this=exp.Min(this=exp.column(_BRANCH)), expression=exp.Null()))))
     if order is not None:
         for o in order.expressions:
             key = o.this

@@ -6385,6 +6385,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select x, x from {t} except all select x, x from {t} where id > 2 order by 1',
         'select * from {t} intersect all select * from {t} where id > 5 order by 1',
         'select 1 intersect all select 1', 'select 1 except all select 2',
+        'select iv from {t} where id in (1, 7) union select iv from {t} where id = 3 union select iv from {t} '
+        'where id = 7 order by 1',
         'drop table {t}',
     ],
     # a union's unqualified column of two tables with different numeric scales was typed
@@ -6420,6 +6422,38 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select n / 3 from {t} intersect select n / 3 from {t} order by 1',
         'select ln(n) from {t} where n > 0 except select 0 order by 1 desc',
         'select round(n / 7, 3) from {t} except all select 1 order by 1',
+        'drop table {t}',
+    ],
+    # a UNION (without ALL) of a char(n) with a text, a varchar or a literal: equal values
+    # show differently ('ab  ' and 'ab'), and SQLite's UNION kept the last branch's row
+    # where PostgreSQL shows the first's (its Append feeds its HashAggregate in order)
+    "UNION of char with other strings keeps the first branch's row": [
+        'create table {t} (id int, c char(4), t text, v varchar(6))',
+        "insert into {t} values (1, '', '', ''), (2, 'ab', 'ab', 'ab'), (3, 'x', 'x  ', 'x '), (4, null, null, null)",
+        "select c as v from {t} union select rpad('', 0, '*') from {t} order by 1 desc nulls last",
+        'select c from {t} union select t from {t} order by 1', 'select c from {t} union select v from {t} order by 1',
+        "select c from {t} union select 'ab' order by 1", 'select t from {t} union select c from {t} order by 1',
+        'select * from (select c from {t} union select t from {t}) s order by 1',
+        'select count(*) from (select c from {t} union select v from {t}) s',
+        'select c from {t} union select c from {t} union select t from {t} order by 1',
+        'select c, id from {t} union select t, id from {t} order by 2, 1',
+        # (and the numbers of a UNION: the first branch's text of equal values)
+        'select sqrt(4::numeric) union select 2', 'select 2 union select sqrt(4::numeric)',
+        'drop table {t}',
+    ],
+    # an array of char built in a function's first argument (array_cat(c || ta, ta)) kept
+    # its blanks where the function's array flows into a CASE whose ELSE is text[] (the
+    # CASE is text[]: PostgreSQL lists its ELSE first when resolving its type)
+    "arrays of char through functions into text[] branches": [
+        'create table {t} (id int, c char(4), ta text[], b boolean)',
+        "insert into {t} values (1, 'ab', '{a,b}', true), (2, 'x', '{}', true), (3, null, '{q}', false)",
+        'select id, case when b then array_cat(array_prepend(c, ta), array_cat(ta, NULL::text[])) else ta end '
+        'from {t} order by id',
+        'select id, case when b then (c || ta) || ta else ta end from {t} order by id',
+        "select id, case when b then array_append(c || ta, 'q') else ta end from {t} order by id",
+        'select id, array_cat(c || ta, ta), array_cat(array_prepend(c, ta), ta) from {t} order by id',
+        'select id, coalesce(array_cat(array[c], ta), ta) from {t} order by id',
+        'select id, case when b then ta else array_cat(array[c], ta) end from {t} order by id',
         'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
