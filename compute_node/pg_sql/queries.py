@@ -5782,6 +5782,10 @@ def _array_oid(e: exp.Expression) -> int | None:
     if isinstance(inner, exp.Column) and exprtypes.column_decl(inner) is None and \
             inner.name.lower() in exprtypes.CATALOG_ARRAY_COLUMNS:
         return arrays.ELEMENTS[exprtypes.CATALOG_ARRAY_COLUMNS[inner.name.lower()]][1]
+    if isinstance(inner, exp.Array) and inner.expressions:  # its elements' (not an array read inside one)
+        elem = exprtypes.array_element_kind(inner)
+        if elem in arrays.ELEMENTS:
+            return arrays.ELEMENTS[elem][1]
 
     for col in e.find_all(exp.Column):
         decl = exprtypes.column_decl(col)

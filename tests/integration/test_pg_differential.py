@@ -6456,6 +6456,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select id, case when b then ta else array_cat(array[c], ta) end from {t} order by id',
         'drop table {t}',
     ],
+    # ARRAY[...] of integers computed from an array column (array_length(ta, 1)) was typed
+    # as that column's array (text[]): compared with an integer[] it was 42883
+    "ARRAY of integers computed from an array column": [
+        'create table {t} (id int, ta text[], ia int[])',
+        "insert into {t} values (1, '{a,b,c}', '{1}'), (2, '{}', null)",
+        'select id, array[array_length(ta, 1), 1] >= array[1, 2] from {t} order by id',
+        "select id, coalesce(array_positions(NULL::int[], 7), '{5}'::int[]) >= array[array_length(ta, 1), 1] "
+        'from {t} order by id',
+        'select id, array[array_length(ta, 1), 1] = array[3, 1], array[cardinality(ta)] || ia from {t} order by id',
+        "select pg_typeof(array[array_position(ta, 'a')]), pg_typeof(array[cardinality(ta), 1]) from {t} where id = 1",
+        'select id, array[array_length(ta, 1)] @> array[3] from {t} order by id',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
