@@ -573,6 +573,8 @@ def _derived_scale(col: exp.Column) -> int | None:
     if source is None:
         return _values_scale(col)
     body = source.find_ancestor(exp.Select)
+    if body is not None and _recursive_first_term(body):
+        return _typmod_scale(source)  # (the recursive term's values are coerced to its type: 42804 else)
     if body is None or isinstance(body.parent, (exp.Union, exp.Intersect, exp.Except)):
         return None  # (a set operation's other branches may show other scales)
     _derived_depth.value += 1
@@ -580,6 +582,28 @@ def _derived_scale(col: exp.Column) -> int | None:
         return scale(source) if kind(source) in ("num", "int") else None
     finally:
         _derived_depth.value -= 1
+
+
+def _recursive_first_term(body: exp.Select) -> bool:
+    """Whether `body` is the non-recursive term of a WITH RECURSIVE query's UNION [ALL],
+    whose column types (with their modifiers) are the query's."""
+    union = body.parent
+    cte = union.parent if isinstance(union, exp.Union) else None
+    with_ = cte.parent if isinstance(cte, exp.CTE) else None
+    return isinstance(with_, exp.With) and bool(with_.args.get("recursive")) and union.this is body
+
+
+def _typmod_scale(e: exp.Expression) -> int | None:
+    """The scale of `e`'s numeric(p,s) type modifier (a numeric(p,s) column, a cast to
+    one), None when it has none."""
+    e = e.unalias().unnest()
+    if isinstance(e, exp.Column):
+        decl = column_decl(e)
+        return t.numeric_scale(decl) if decl is not None and decl_kind(decl) == "num" else None
+    if isinstance(e, exp.Cast) and isinstance(e.args.get("to"), exp.DataType):
+        to = e.args["to"]
+        return int(to.expressions[1].sql()) if dtype_kind(to) == "num" and len(to.expressions) == 2 else None
+    return None
 
 
 def _values_scale(col: exp.Column) -> int | None:

@@ -267,6 +267,9 @@ def _check_literal_casts_under(node: exp.Expression) -> None:
             lit = child.this.unnest() if isinstance(child.this, exp.Paren) else child.this
             if isinstance(lit, exp.Literal) and lit.is_string:
                 to = child.args["to"]
+                token = enums.token_of_type(to.sql("postgres")) if to.this == exp.DataType.Type.USERDEFINED else None
+                if token is not None:
+                    enums.check_literal(token, lit.this)  # ('true')::mood
                 _check_literal_input(lit.this, to.this.name if hasattr(to.this, "name") else str(to.this), to)
 
 
@@ -5638,6 +5641,8 @@ def _set_branches(tree: exp.Expression) -> list[exp.Expression]:
     order; [tree] for anything else."""
     if isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
         return _set_branches(tree.this) + _set_branches(tree.expression)
+    if isinstance(tree, exp.Subquery) and not tree.alias and isinstance(tree.this, exp.SetOperation):
+        return _set_branches(tree.this)  # (a UNION (b INTERSECT c): sqlglot parenthesizes the operand)
     return [tree.this if isinstance(tree, exp.Subquery) else tree]
 
 

@@ -104,9 +104,13 @@ def _branch_scale(e: exp.Expression) -> int | None:
     sc = exprtypes.scale(inner)
     if sc is None and (isinstance(inner, exp.Avg) and not isinstance(inner.this, exp.Distinct)
                        or isinstance(inner, (exp.Div, exp.Ln, exp.Log, exp.Exp, exp.Sqrt, exp.Pow))
+                       or isinstance(inner, exp.Anonymous) and inner.name.lower() in _OWN_SCALE_FUNCTIONS
                        or isinstance(inner, exp.Column) and quotient_text.reads_text(inner)):
         return OWN_SCALE
     return sc
+
+
+_OWN_SCALE_FUNCTIONS = frozenset({"gcd", "lcm", "trim_scale"})  # of numerics: pg_numeric_math, as ln's
 
 
 def _exact_sum(e: exp.Expression) -> bool:

@@ -6333,6 +6333,12 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select date '2020-01-01' - b, 'x'::date from {t}",
         "select 'x'::date, date '2020-01-01' - b from {t}",
         "select 1 + ('2020-13-01'::date - b) from {t}",
+        "create type {t}_m as enum ('a', 'b')",
+        'create table {t}_e (id int, m {t}_m)',
+        "insert into {t}_e values (1, 'a')",
+        "select least(m, 'nope'::{t}_m) + 1 from {t}_e",
+        "select id from {t}_e where least((enum_range('a'::{t}_m, m))[1], ('true')::{t}_m) <> 1",
+        'drop table {t}_e', 'drop type {t}_m',
         'drop table {t}',
     ],
     # a CASE / COALESCE value whose display scale its form says (extract's 6 digits, a
@@ -6437,6 +6443,10 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select count(*) from (select c from {t} union select v from {t}) s',
         'select c from {t} union select c from {t} union select t from {t} order by 1',
         'select c, id from {t} union select t, id from {t} order by 2, 1',
+        # (a UNION whose operand is an INTERSECT: sqlglot parenthesizes it, and its
+        # branches were not listed: the char's values lost their blanks and collation)
+        'select c from {t} where id < 3 union select t from {t} intersect select t from {t} order by 1',
+        "select c from {t} union select t from {t} intersect select 'x  ' order by 1",
         # (and the numbers of a UNION: the first branch's text of equal values)
         'select sqrt(4::numeric) union select 2', 'select 2 union select sqrt(4::numeric)',
         'drop table {t}',
@@ -6467,6 +6477,32 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select id, array[array_length(ta, 1), 1] = array[3, 1], array[cardinality(ta)] || ia from {t} order by id',
         "select pg_typeof(array[array_position(ta, 'a')]), pg_typeof(array[cardinality(ta), 1]) from {t} where id = 1",
         'select id, array[array_length(ta, 1)] @> array[3] from {t} order by id',
+        'drop table {t}',
+    ],
+    # a WITH RECURSIVE query's column typed numeric(p,s) by its first term shows every
+    # row with that scale (the recursive term's values must have the same type): the
+    # scale was lost, each row shown as its number
+    "recursive queries keep a numeric modifier's scale": [
+        'create table {t} (id int, n numeric(10,4))',
+        "insert into {t} values (1, 2.5), (2, -0.125), (3, 0), (4, null), (5, 123.456)",
+        'with recursive w(k, v) as (select 1, n from {t} where id = 1 union all select w.k + 1, f.n from w '
+        'join {t} f on f.id = w.k + 1 where w.k < 5) select k, v from w order by k',
+        'with recursive w(k, v) as (select 1, n::numeric(8,2) from {t} where id = 1 union all select w.k + 1, '
+        'f.n::numeric(8,2) from w join {t} f on f.id = w.k + 1 where w.k < 5) select * from w order by k',
+        'with recursive w(k, v) as (select 1, n from {t} where id = 1 union all select w.k + 1, f.n from w '
+        'join {t} f on f.id = w.k + 1 where w.k < 5) select max(v), min(v) from w',
+        'drop table {t}',
+    ],
+    # gcd / lcm / trim_scale of numerics as a UNION's column beside another scale: each
+    # row's own scale (20.000000000000000 showed as 20)
+    "UNION of gcd, lcm and trim_scale": [
+        'create table {t} (id int, n numeric(10,4))',
+        "insert into {t} values (1, 2.5), (2, -0.125), (3, null)",
+        'select lcm(n, 2.5) from {t} union all select 1.5 order by 1',
+        'select trim_scale(n) from {t} union select 1.50 order by 1',
+        'select gcd(n, 0.5) as g from {t} union select 2 order by 1 desc',
+        'select lcm(coalesce(2.5, NULL::numeric), log10(99999999999999999999.5)) as v from {t} '
+        'union all select 1.005 from {t} order by 1 nulls first',
         'drop table {t}',
     ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
