@@ -308,7 +308,7 @@ def _truth(value: object) -> object:
 
 # --- reading the tree ------------------------------------------------------------------------
 def _walk(node: exp.Expression, out: list[Step]) -> None:
-    if _constant(node):
+    if _constant(node) and not isinstance(node, exp.Coalesce):  # (a constant COALESCE: arm by arm, below)
         # (its subscripts' coercions first: folded whole, its value here skips a NULL
         # array's subscripts, where PostgreSQL has coerced them already)
         for bracket in node.find_all(exp.Bracket):
@@ -424,7 +424,7 @@ def _checked_when_translated(node: exp.Expression) -> bool:
     operators and the folded functions; not a subquery, a parameter or a function that
     reads the catalog when it runs (nextval('nope') is 42P01 before any folding)."""
     if isinstance(node, _TRANSLATION_CHECKED) or isinstance(node, _STRICT_OPERATORS) or \
-            isinstance(node, (exp.Coalesce, exp.Case, exp.If, exp.Nullif, exp.Greatest, exp.Least)):
+            isinstance(node, (exp.Coalesce, exp.Case, exp.If, exp.Nullif, exp.Greatest, exp.Least, exp.Array)):
         return True
     return isinstance(node, exp.Func) and not isinstance(node, exp.AggFunc) and \
         _function_name(node) in IMMUTABLE_FUNCTIONS
@@ -547,7 +547,9 @@ def _judged(node: exp.Expression) -> bool:
         if isinstance(node, exp.DPipe) and any(k not in _TEXT_KINDS for k in kinds) and "array" not in kinds:
             return False
         return True
-    if isinstance(node, exp.Func) and not isinstance(node, (exp.AggFunc, exp.Case, exp.Coalesce)):
+    if isinstance(node, exp.Coalesce):  # (folded arm by arm while planning: of constants, a constant)
+        return all(_constant(c) for c in node.iter_expressions())
+    if isinstance(node, exp.Func) and not isinstance(node, (exp.AggFunc, exp.Case)):
         name = _function_name(node)
         if name is None or not all(_constant(c) for c in node.iter_expressions()):
             return False

@@ -2371,6 +2371,11 @@ def group_by_values(tree: exp.Expression) -> None:
             if not (isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit()):
                 continue
             target = _order_target(sel, key)
+            if isinstance(target, exp.Literal) and not target.is_string:
+                # a constant: one group. SQLite would read its integer as a position again
+                # (past the list of the subquery it makes for window functions: an error)
+                key.replace(exp.Literal.string(str(target.this)))
+                continue
             if target is not None and exprtypes.kind(target) == "num" and not _has_aggregate(target) and (
                     not isinstance(target, exp.Column) or quotient_text.reads_text(target)):
                 key.replace(target.copy())

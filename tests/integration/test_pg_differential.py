@@ -6505,6 +6505,36 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'union all select 1.005 from {t} order by 1 nulls first',
         'drop table {t}',
     ],
+    # a COALESCE of constants is folded while planning (so a FULL JOIN ON it is a join,
+    # not 0A000), and a strict call of a constant NULL made with ARRAY[...] is NULL
+    # without computing its other operand (2201F here for power(0, -1))
+    "constant COALESCE and ARRAY in folds": [
+        'create table {t} (id int, n numeric(10,4), b boolean)',
+        "insert into {t} values (1, 2.5, true), (2, 0, false), (3, null, null)",
+        "select a.id, b.id from {t} a full join {t} b on coalesce('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'::uuid, "
+        "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'::uuid) is not distinct from "
+        "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'::uuid order by 1, 2",
+        'select a.id, b.id from {t} a full join {t} b on coalesce(1, 2) = 1 order by 1, 2',
+        'select a.id, b.id from {t} a full join {t} b on coalesce(a.id, 2) = 1 order by 1, 2',
+        "select id, mod((array_position(array['a', 'b'], 'ABC') - round(1.005, -1)), "
+        'power(case when b then n else n end, -1)) as v from {t} order by id',
+        "select id, array_position(array['a', 'b'], 'ABC') + power(n, -1) as v from {t} order by id",
+        'select coalesce(null, 1/0)', 'select coalesce(1, 1/0)',
+        'select id, coalesce(2, ln(0)) + id from {t} order by id',
+        'drop table {t}',
+    ],
+    # GROUP BY the position of a constant result column beside a window function: SQLite
+    # read the constant as a position again, past its window subquery's list (42P10)
+    "GROUP BY a constant column beside window functions": [
+        'create table {t} (id int, ci int)',
+        "insert into {t} values (1, 5), (2, 5), (3, null)",
+        'select 100 + row_number() over (order by 2 nulls first), 2 from {t} group by 2',
+        'select row_number() over (), 2 from {t} group by 2',
+        'select 2, count(*) from {t} group by 1', 'select 2.50, count(*) from {t} group by 1',
+        'select 2, count(*) from {t} where false group by 1',
+        'select 2, ci, count(*), rank() over (order by ci) from {t} group by 1, 2 order by 2',
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
