@@ -250,7 +250,8 @@ def _padding(node: exp.Expression, probe: bool = False) -> tuple[int, bool] | No
     while True:
         while isinstance(p, exp.Paren):
             child, p = p, p.parent
-        if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif):
+        if isinstance(p, exp.Nullif) and child is p.this and not isinstance(node, exp.Nullif) and \
+                child.unnest() is node:
             return None  # (the NULLIF is padded, when it is visited)
         if isinstance(p, (*exprtypes.BRANCHING, exp.If)) and not _char_value(_first_typed(p.parent if isinstance(
                 p, exp.If) else p)):

@@ -308,7 +308,7 @@ def _truth(value: object) -> object:
 
 # --- reading the tree ------------------------------------------------------------------------
 def _walk(node: exp.Expression, out: list[Step]) -> None:
-    if _constant(node) and not isinstance(node, exp.Coalesce):  # (a constant COALESCE: arm by arm, below)
+    if _constant(node) and not isinstance(node, (exp.Coalesce, exp.Case)):  # (those arm by arm, below)
         # (its subscripts' coercions first: folded whole, its value here skips a NULL
         # array's subscripts, where PostgreSQL has coerced them already)
         for bracket in node.find_all(exp.Bracket):
@@ -547,8 +547,8 @@ def _judged(node: exp.Expression) -> bool:
         if isinstance(node, exp.DPipe) and any(k not in _TEXT_KINDS for k in kinds) and "array" not in kinds:
             return False
         return True
-    if isinstance(node, exp.Coalesce):  # (folded arm by arm while planning: of constants, a constant)
-        return all(_constant(c) for c in node.iter_expressions())
+    if isinstance(node, (exp.Coalesce, exp.Case, exp.If)):  # (folded arm by arm while planning: of constants,
+        return all(_constant(c) for c in node.iter_expressions())  # a constant)
     if isinstance(node, exp.Func) and not isinstance(node, (exp.AggFunc, exp.Case)):
         name = _function_name(node)
         if name is None or not all(_constant(c) for c in node.iter_expressions()):

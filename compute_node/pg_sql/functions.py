@@ -414,6 +414,11 @@ def _rint(value):
     return math.copysign(float(round(f)), f) if math.isfinite(f) else f  # rint(-0.4) is -0
 
 
+def _fabs(value):
+    """abs(float8 / real): C's fabs, abs(-0) is 0 (SQLite's abs keeps -0.0)."""
+    return None if value is None else abs(float(value))
+
+
 def _to_bytea(value):
     if value is None or isinstance(value, bytes):
         return value
@@ -1092,6 +1097,9 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_int", _to_int, 3, **det)
     conn.create_scalar_function("pg_limit_count", _limit_count, 3, **det)
     conn.create_scalar_function("pg_rint", _rint, 1, **det)
+    conn.create_scalar_function("pg_fabs", _fabs, 1, **det)
+    # true once SQLite has computed every argument (an error among them is raised first)
+    conn.create_scalar_function("pg_evaluated", lambda *args: 1, -1, **det)
     conn.create_scalar_function("pg_float", _to_float, 2, **det)
     conn.create_scalar_function("pg_float4", _to_float4, 1, **det)
     conn.create_scalar_function("pg_not_null", _not_null, 3, **det)

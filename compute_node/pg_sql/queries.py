@@ -1116,6 +1116,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         # abs() of an integer type's minimum overflows it (22003), as in PostgreSQL
         h = exprtypes.int_width(node.this) or _num_hint(node.this, "int")
         return to_int_call(exp.Anonymous(this="abs", expressions=[node.this]), _hint_bits(h), "int")
+    if isinstance(node, exp.Abs) and exprtypes.kind(node.this) == "float":
+        return exp.Anonymous(this="pg_fabs", expressions=[node.this])  # (SQLite's abs(-0.0) is -0.0)
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("gcd", "lcm") and len(node.expressions) == 2:
         return _gcd_call(node)
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None:
@@ -2663,7 +2665,20 @@ def _quantified_array_chain(node: exp.Expression) -> exp.Expression | None:
     out = parts[0]
     for p in parts[1:]:
         out = exp.And(this=out, expression=p) if every else exp.Or(this=out, expression=p)
-    return exp.Paren(this=out)
+    return exp.Paren(this=elements_first(arr, out))
+
+
+def elements_first(arr: exp.Array, cond: exp.Expression) -> exp.Expression:
+    """`cond` (x op ANY / ALL of ARRAY[...] as a chain or an IN list, which SQLite stops
+    at the element that decides) after every computed element: PostgreSQL builds the
+    whole array first, so an element's error is raised even where an earlier one decides
+    (`-1 <> ANY (ARRAY[0, f::int])` is 22003 for f = 1e300)."""
+    computed = [e for e in arr.expressions if not isinstance(e.unnest(), (exp.Column, exp.Literal, exp.Null))]
+    if len(arr.expressions) < 2 or not computed:
+        return cond
+    # (a CASE, not an AND: SQLite drops `x AND <false constant>` whole, x never computed)
+    return exp.Case(ifs=[exp.If(this=exp.Anonymous(this="pg_evaluated", expressions=[e.copy() for e in computed]),
+                                true=exp.Paren(this=cond))])
 
 
 _COMPARISON_SIGNS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
@@ -3289,11 +3304,11 @@ def rewrite(tree: exp.Expression, ctx: SessionContext, max_param: list[int]) -> 
             while isinstance(arr, exp.Paren):
                 arr = arr.this
             if isinstance(arr, exp.Array):  # x = ANY (ARRAY[a, b]) is x IN (a, b)
-                cond = exp.In(this=node.this, expressions=list(arr.expressions))
+                cond = exp.In(this=node.this, expressions=[e.copy() for e in arr.expressions])
                 if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-                    return cond
+                    return elements_first(arr, cond)
                 if isinstance(node, exp.NEQ) and isinstance(node.expression, exp.All):
-                    return exp.Not(this=cond)
+                    return elements_first(arr, exp.Not(this=cond))
             elif not isinstance(arr, (exp.Select, exp.Subquery)):  # x = ANY (an array value)
                 cond = exp.Anonymous(this="pg_array_any", expressions=[node.this, arr])
                 if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):

@@ -6535,6 +6535,40 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select 2, ci, count(*), rank() over (order by ci) from {t} group by 1, 2 order by 2',
         'drop table {t}',
     ],
+    # x op ANY / ALL (ARRAY[...]) builds the whole array before comparing: an element's
+    # error is raised even where an earlier element decides (SQLite's OR chain and IN list
+    # stopped there, and answered)
+    "ANY and ALL of ARRAY build every element": [
+        'create table {t} (id int, f float8, i int)',
+        "insert into {t} values (1, 1e300, 1), (2, 2, 0)",
+        'select id from {t} where -1 <> any(array[0, f::int]) order by id',
+        'select id from {t} where 0 = any(array[0, f::int]) order by id',
+        'select id from {t} where 1 < all(array[0, f::int]) order by id',
+        'select id from {t} where not (0 = any(array[0, f::int])) order by id',
+        'select id from {t} where 5 > all(array[0, 10 / i]) order by id',
+        'select id from {t} where 0 in (0, f::int) order by id',
+        'select id, -1 <> any(array[0, i + 1]) from {t} order by id',
+        'drop table {t}',
+    ],
+    # a CASE of constants is folded while planning: stored into a char(4), a uuid is
+    # 22001 with no row stored; NULLIF(GREATEST(lit, c), '') of a char(n) keeps its blanks;
+    # abs(-0) of a float is 0 (SQLite's abs keeps -0.0)
+    "constant CASE, NULLIF of GREATEST of char, abs of minus zero": [
+        'create table {t} (id int, c char(4), i int, f float8, r real)',
+        "insert into {t} values (1, 'x', 1, 0, 0), (2, '', 2, -1.5, 2), (3, null, null, null, null)",
+        "insert into {t} (id, c) select id + 3, case when false then 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid "
+        "else '00000000-0000-0000-0000-000000000000'::uuid end from {t} where false",
+        "insert into {t} (id, c) select id + 3, case when true then 'abcdef' else 'x' end from {t} where false",
+        'insert into {t} (id, i) select id + 3, case when 1 = 1 then 3000000000 else 1 end from {t} where false',
+        "insert into {t} (id, c) select id + 3, case when i > 0 then 'abcdef' else 'x' end from {t} where false",
+        'select case when true then 1 else 1/0 end', 'select case when false then 1/0 else 2 end',
+        "select id, nullif(greatest('true', c), '') as v from {t} order by id",
+        "select id, nullif(greatest('', c), '') as v, nullif(least('zzzz', c), '') from {t} order by id",
+        "select id, length(nullif(greatest('', c), 'x')) as v from {t} order by id",
+        'select id, abs(-f), abs(-r), abs(f * -1) from {t} order by id',
+        "select abs('-0'::float8), abs('-0'::real)",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
