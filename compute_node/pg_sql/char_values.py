@@ -138,6 +138,24 @@ def mark(tree: exp.Expression) -> None:
         else:
             exprtypes.wrap_in_place(node, lambda x: exp.Anonymous(this="rtrim", expressions=[
                 x, exp.Literal.string(" ")]))
+    for nullif in list(tree.find_all(exp.Nullif)):
+        # NULLIF(v, c) of a varchar and a char is char (bpchar = bpchar is its operator):
+        # compared without trailing blanks, and read as text without them
+        if varchar_nullif_of_char(nullif):
+            nullif.meta[_CHAR_NULLIF] = True  # (its first argument is wrapped below)
+            shown = _padding(nullif, probe=True) is not None
+            exprtypes.wrap_in_place(nullif.this, lambda x: exp.Collate(this=x, expression=exp.to_identifier(
+                "RTRIM")) if shown else exp.Anonymous(this="rtrim", expressions=[x, exp.Literal.string(" ")]))
+
+
+def varchar_nullif_of_char(e: exp.Expression) -> bool:
+    """NULLIF(v, c) of a varchar v and a char c: of type character (bpchar = bpchar is the
+    operator PostgreSQL picks for it; NULLIF(t, c) of a text is text)."""
+    return isinstance(e, exp.Nullif) and (bool(e.meta.get(_CHAR_NULLIF)) or exprtypes.varchar_value(e.this) and
+                                          _char_value(e.expression))
+
+
+_CHAR_NULLIF = "sixfold_char_nullif"
 
 
 _COMPARED_AS = "sixfold_compared_as"  # the collation an operand of a char comparison is read under

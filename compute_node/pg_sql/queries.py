@@ -2876,6 +2876,8 @@ def _typeof(e: exp.Expression) -> exp.Expression:
     from compute_node.pg_sql import types as t
 
     oid = exprtypes.oid(e) or (_expr_oid(e) if not isinstance(e, exp.Column) else None)
+    if char_values.varchar_nullif_of_char(e.unnest()):
+        return exp.Literal.string("character")
     if isinstance(e, exp.Column):
         decl = exprtypes.column_decl(e)
         if enums.token_of_type(decl):

@@ -6569,6 +6569,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select abs('-0'::float8), abs('-0'::real)",
         'drop table {t}',
     ],
+    # NULLIF(v, c) of a varchar and a char is char (PostgreSQL's bpchar = bpchar): read as
+    # text it has no trailing blanks, and its comparison ignores them (it was text)
+    "NULLIF of a varchar and a char is char": [
+        'create table {t} (id int, v varchar(8), c char(4), t text)',
+        "insert into {t} values (1, 'pear', 'ab', 'p'), (2, 'ab  ', 'x', 'ab  '), (3, 'x  ', 'x', ''), "
+        '(4, null, null, null)',
+        "select id, (regexp_split_to_array(nullif(v, c), 'a'))[2:] from {t} order by id",
+        "select id, nullif(v, c), length(nullif(v, c)), nullif(v, c) || '|', upper(nullif(v, c)) from {t} order by id",
+        'select pg_typeof(nullif(v, c)), pg_typeof(nullif(t, c)) from {t} where id = 1',
+        "select id, nullif(t, c) || '|' from {t} order by id",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
