@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -43,6 +44,16 @@ UNKNOWN = object()  # evaluate(): the constant's value cannot be had here (not t
 # Other errors of a standalone constant (42883 ...) say more about the constant out of
 # its context than about PostgreSQL's fold, and are not reported.
 FOLD_ERROR_CLASSES = ("22", "54")
+# PostgreSQL's own feature errors (0A000) a fold also reports, told from Sixfold's refusals
+# (which share the SQLSTATE and are not PostgreSQL's answer) by their message: a unit
+# date_part / extract / date_trunc does not take for a type.
+_NATIVE_FEATURE_ERROR = re.compile(r'unit "[^"]*" not supported for type ')
+
+
+def fold_error(e: SqlError) -> bool:
+    """Whether error `e` of a constant's evaluation is PostgreSQL's fold's too."""
+    return e.sqlstate[:2] in FOLD_ERROR_CLASSES or e.sqlstate == "0A000" and \
+        _NATIVE_FEATURE_ERROR.match(str(e)) is not None
 
 IMMUTABLE_FUNCTIONS = frozenset("""
 abs ceil ceiling floor round trunc sign sqrt cbrt exp ln log log10 power pow mod div degrees radians

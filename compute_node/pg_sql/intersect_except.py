@@ -15,11 +15,13 @@ where each key k is the column itself (compared as SQLite's set operations compa
 under its collation), for an interval its span (pg_interval_key), and for a numeric that
 an operand computes (its exact text, where another operand's may be a number) its
 exact text under the pg_numeric collation: SQLite would tell the text '1' from the
-number 1, and sort a text after every number. The r-th copy of a
-row of L is kept by INTERSECT ALL when R has at least r copies (`_r <= _n`), by EXCEPT
-ALL when it has fewer (`_r > _n`); INTERSECT and EXCEPT keep one copy (`_r = 1`) where R
-has some, or none; UNION (over intervals) keeps one copy of each row of both. A kept row
-is one of L's (of its group, any), as PostgreSQL shows one member of a group.
+number 1, and sort a text after every number. The r-th copy of a row of L is kept by
+INTERSECT ALL when R has at least r copies (`_r <= _n`), by EXCEPT ALL when it has fewer
+(`_r > _n`); INTERSECT and EXCEPT keep one copy (`_r = 1`) where R has some, or none. A
+UNION (over intervals, or of a char column with other strings, inside a subquery: the
+statement's own is set_operations') keeps one row of each group, L's where L has one
+(row_number ordered by operand), as PostgreSQL's Append feeds its HashAggregate.
+INTERSECT and EXCEPT show one of L's rows of a group.
 
 `mark` runs on the PostgreSQL tree (types and `*` resolve there), `rewrite` on the
 translated one.

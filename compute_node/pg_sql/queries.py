@@ -5465,7 +5465,7 @@ def _constant_value(sql: str, ctx: SessionContext) -> object:
                 return constant_folding.UNKNOWN
             rows = schema.current().query(st.sqlite[0], ())
         except SqlError as e:
-            if e.sqlstate[:2] in constant_folding.FOLD_ERROR_CLASSES:
+            if constant_folding.fold_error(e):
                 raise
             return constant_folding.UNKNOWN
         except Exception:  # (a translator gap: PostgreSQL's fold is not known, none is made)

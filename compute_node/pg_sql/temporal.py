@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sixfold import errors
 from sixfold.constants import COLLATION_KEYS_CACHED_MAX
 
 US_PER_S = 1_000_000
@@ -880,8 +881,9 @@ def _interval_trunc(unit: str, iv: Interval) -> Interval:
     the fields below `unit` cleared. A week is 0A000 (months hold no whole weeks)."""
     unit = _UNIT_ALIASES.get(unit, unit)
     if unit not in _INTERVAL_TRUNC_UNITS:
-        if unit in ("week", "weeks"):  # (PostgreSQL's DETAIL: months usually have fractional weeks)
-            raise TemporalError("0A000", f'unit "{unit}" not supported for type interval')
+        if unit in ("week", "weeks"):
+            raise TemporalError("0A000", f'unit "{unit}" not supported for type interval'
+                                         f"{errors.DETAIL_MARK}Months usually have fractional weeks.")
         raise TemporalError("22023", f'unit "{unit}" not recognized for type interval')
     years = _toward_zero(iv.months, 12)
     months, days, t = iv.months - years * 12, iv.days, iv.us
