@@ -1379,7 +1379,7 @@ def scale(e: exp.Expression) -> int | None:
         field = e.this.name.lower()
         if field == "epoch" and kind(e.expression) == "date":
             return 0
-        return _EXTRACT_SCALE.get(field)
+        return _EXTRACT_SCALE.get(field, 0)  # (the other fields are whole numbers: hour, dow, year ...)
     if isinstance(e, exp.Mod) and kind(e) == "num":
         a, b = scale(e.this), scale(e.expression)
         return None if a is None or b is None else max(a, b)

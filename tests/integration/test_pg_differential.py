@@ -6503,6 +6503,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select gcd(n, 0.5) as g from {t} union select 2 order by 1 desc',
         'select lcm(coalesce(2.5, NULL::numeric), log10(99999999999999999999.5)) as v from {t} '
         'union all select 1.005 from {t} order by 1 nulls first',
+        # (extract of a whole-number field is numeric of scale 0: hour, dow, year)
+        "select extract(hour from timestamp '2024-01-01 10:00') as v from {t} union select power(n, 3::numeric) "
+        'from {t} order by 1 nulls first',
+        "select extract(dow from date '2024-01-03') as v from {t} union all select 1.50 order by 1",
+        "select coalesce(extract(year from date '2024-01-03'), 1.5) from {t} order by 1",
         'drop table {t}',
     ],
     # a COALESCE of constants is folded while planning (so a FULL JOIN ON it is a join,
