@@ -5177,12 +5177,18 @@ def _check_recursive_types(tree: exp.Expression) -> None:
             left, right = _term_oids(body.this), _term_oids(body.expression)
             first = _first_branch(body.this) if not isinstance(body.this, exp.Select) else body.this
             items = first.expressions if isinstance(first, exp.Select) and len(first.expressions) == len(left) else ()
+            second = _first_branch(body.expression)
+            recursive_items = second.expressions if isinstance(second, exp.Select) else []
             for i, (lo, ro) in enumerate(zip(left, right), start=1):
-                if items and isinstance(items[i - 1].unalias().unnest(), exp.Null) and \
-                        ro not in (None, pgtypes.TEXT) and ro in pgtypes.REGTYPE_NAMES:
-                    # an untyped NULL first is text: the recursive term must be text too
+                untyped = items and isinstance(items[i - 1].unalias().unnest(), (exp.Null, exp.Literal)) and \
+                    (isinstance(items[i - 1].unalias().unnest(), exp.Null) or items[i - 1].unalias().unnest().is_string)
+                overall = pgtypes.REGTYPE_NAMES.get(ro) if ro not in (None, pgtypes.TEXT) else \
+                    "bpchar" if i <= len(recursive_items) and char_values.char_length_of(recursive_items[i - 1]) \
+                    is not None else None
+                if untyped and overall is not None:
+                    # an untyped NULL or string first is text: the recursive term must be text too
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type text in non-recursive term '
-                                   f"but type {pgtypes.REGTYPE_NAMES[ro]} overall", "42804")
+                                   f"but type {overall} overall", "42804")
                 if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
                                    f"{pgtypes.REGTYPE_NAMES[lo]} in non-recursive term but type "

@@ -6598,6 +6598,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select date_trunc('week', interval '1 day')",
         'drop table {t}',
     ],
+    # a recursive query whose first term gives an untyped string and whose recursive term
+    # gives a char(n) is 42804 (the string is text, the column bpchar overall): it answered
+    "recursive queries of an untyped string and a char": [
+        'create table {t} (id int, c char(4), v varchar(8), t text)',
+        "insert into {t} values (1, 'x', 'ab', 'p'), (2, 'y', 'cd', 'q')",
+        "with recursive w(n, s) as (select 1, '2.5' from {t} where id = 1 union all select w.n + 1, f.c from w "
+        'join {t} f on f.id = w.n + 1 where w.n < 2) select n, s from w order by n',
+        "with recursive w(n, s) as (select 1, '2.5'::text from {t} where id = 1 union all select w.n + 1, f.c "
+        'from w join {t} f on f.id = w.n + 1 where w.n < 2) select n, s from w order by n',
+        "with recursive w(n, s) as (select 1, 'a' union all select n + 1, 'b' from w where n < 3) select * from w",
+        "with recursive w(n, s) as (select 1, 'a' union all select n + 1, n from w where n < 3) select * from w",
+        'drop table {t}',
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
