@@ -2065,7 +2065,25 @@ def _grouped(node: exp.Expression) -> bool:
     (DISTINCT, a GROUP BY query's column, UNION): then it is its exact text, compared
     under the pg_numeric collation (by value: 2.5 and 2.50 are one), so that it shows
     every digit (a double would keep 15 of ln(1000)'s 17)."""
-    return _shown(node) and _compared(node) and not _in_sorted_set_result(node)
+    return _shown(node) and _compared(node) and not _in_sorted_set_result(node) or _distinct_aggregated(node)
+
+
+def _distinct_aggregated(node: exp.Expression) -> bool:
+    """Whether `node` is the argument of sum / avg / count (DISTINCT ...): told apart from
+    other rows' values there, and (summed) exact: its exact text under pg_numeric, as a
+    DISTINCT select list's (a double would merge values past 15 digits and show 1e20 for
+    99999999999999999999.5)."""
+    p = node.parent
+    while isinstance(p, exp.Paren):
+        p = p.parent
+    if not (isinstance(p, exp.Distinct) and len(p.expressions) == 1):
+        return False
+    agg = p.parent  # (sum / avg are Sixfold's one-argument aggregates by now: pg_numeric_sum_t ...)
+    return isinstance(agg, (exp.Sum, exp.Avg, exp.Count)) or isinstance(agg, exp.Anonymous) and \
+        agg.name.lower() in _DISTINCT_NUMERIC_AGGREGATES
+
+
+_DISTINCT_NUMERIC_AGGREGATES = frozenset(f"pg_numeric_{f}_{m}" for f in ("sum", "avg") for m in ("t", "n"))
 
 
 def _grouped_in_select(node: exp.Expression) -> bool:
