@@ -828,6 +828,14 @@ _BRANCHING = (exp.Coalesce, exp.Case, exp.Greatest, exp.Least)
 BRANCHING = _BRANCHING
 
 
+def first_branch(body: exp.Expression) -> exp.Expression:
+    """A set operation's (parenthesized or not) first SELECT, which names its columns;
+    anything else as it is."""
+    while isinstance(body, (exp.SetOperation, exp.Subquery)):
+        body = body.this
+    return body
+
+
 def branch_values(e: exp.Expression) -> list[exp.Expression]:
     """The values a COALESCE, CASE, GREATEST or LEAST can take, in select_common_type's
     order (CASE's ELSE first, as PostgreSQL lists it), NULLs included."""

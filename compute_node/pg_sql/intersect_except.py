@@ -29,7 +29,6 @@ translated one.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,12 +54,6 @@ class Shape:
     numerics: frozenset[int] = frozenset()  # compared as numerics: an operand's exact text or number
 
 
-def _first_select(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, (exp.SetOperation, exp.Subquery)):
-        node = node.this
-    return node
-
-
 def _columns(sel: exp.Select) -> list[exp.Expression] | None:
     """The select list of `sel` with each `*` spelled out; None when a source's columns
     are not known."""
@@ -80,7 +73,7 @@ def interval_columns(node: exp.SetOperation) -> frozenset[int]:
     """The result columns of `node` either operand's first SELECT shows as an interval."""
     out = set()
     for operand in (node.this, node.expression):
-        first = _first_select(operand)
+        first = exprtypes.first_branch(operand)
         if isinstance(first, exp.Select):
             cols = _columns(first) or []
             out |= {i for i, e in enumerate(cols) if exprtypes.kind(e.unalias()) == "interval"}
@@ -89,11 +82,9 @@ def interval_columns(node: exp.SetOperation) -> frozenset[int]:
 
 def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset(),
          numerics: frozenset[int] = frozenset()) -> None:
-    """Mark `node` (an INTERSECT / EXCEPT ALL, or a set operation whose `intervals`
-    columns are compared by span, or whose `numerics` columns are numerics that one
-    operand gives as exact texts and another as numbers) for `rewrite`; 0A000 when its
-    columns are not known."""
-    first = _first_select(node)
+    """Mark `node` for `rewrite`, its `intervals` columns compared by span and its
+    `numerics` columns by their exact text; 0A000 when its columns are not known."""
+    first = exprtypes.first_branch(node)
     cols = _columns(first) if isinstance(first, exp.Select) else None
     if cols is None:
         raise SqlError(f"{node.key.upper()} over this query is not supported: its result columns are not known "
@@ -104,29 +95,42 @@ def mark(node: exp.SetOperation, intervals: frozenset[int] = frozenset(),
                              intervals, keeps_all, numerics)
 
 
-def mark_all(tree: exp.Expression,
-             mixed_numerics: Callable[[exp.SetOperation], frozenset[int]] = lambda node: frozenset(),
-             mixed_chars: Callable[[list[list[exp.Expression]]], frozenset[int]] = lambda items: frozenset(),
-             ) -> None:
-    """Mark every INTERSECT ALL / EXCEPT ALL of `tree` (which SQLite does not have), every
-    INTERSECT / EXCEPT with `mixed_numerics` columns (SQLite would compare an exact text
-    with a number as two values: trim_scale(1.0) EXCEPT 1 kept its row), and every UNION
-    (without ALL, not the statement's own chain, which set_operations plans) with
-    `mixed_chars` columns (SQLite's UNION keeps the last of equal rows: 'ab' of a text
-    branch over 'ab  ' of a char(4) one)."""
-    for node in tree.find_all(exp.Union):
-        if node.args.get("distinct") is False or SHAPE in node.meta or set_operations.in_planned_chain(node, tree):
-            continue
-        firsts = [_first_select(x) for x in (node.this, node.expression)]
-        if all(isinstance(f, exp.Select) for f in firsts) and mixed_chars([list(f.expressions) for f in firsts]):
-            mark(node, interval_columns(node))
-    for node in tree.find_all(exp.Intersect, exp.Except):
-        numerics = mixed_numerics(node)
-        if SHAPE in node.meta:
-            if numerics:
-                node.meta[SHAPE] = dataclasses.replace(node.meta[SHAPE], numerics=numerics)
-        elif node.args.get("distinct") is False or numerics:
-            mark(node, interval_columns(node), numerics)
+# What a set operation's operands' first select lists make of its columns: the ones to be
+# compared as numerics (mixed_numerics), or a char whose equal values show differently
+# (mixed_chars). Each gets every operand's list, all of one width without a `*`.
+ColumnRule = Callable[[list[list[exp.Expression]]], frozenset[int]]
+
+
+def _operand_items(node: exp.SetOperation) -> list[list[exp.Expression]] | None:
+    """Each operand's first select list, None unless all are plain lists of one width."""
+    firsts = [exprtypes.first_branch(x) for x in (node.this, node.expression)]
+    if not all(isinstance(f, exp.Select) for f in firsts):
+        return None
+    items = [list(f.expressions) for f in firsts]
+    if len({len(x) for x in items}) != 1 or any(star_expansion.is_star(e) for x in items for e in x):
+        return None
+    return items
+
+
+def mark_all(tree: exp.Expression, mixed_numerics: ColumnRule = lambda items: frozenset(),
+             mixed_chars: ColumnRule = lambda items: frozenset()) -> None:
+    """Mark each set operation of `tree` that runs as window counts: INTERSECT / EXCEPT
+    ALL (which SQLite does not have); any set operation without ALL over an interval
+    column (SQLite would tell '1 day' from '24:00:00'); an INTERSECT / EXCEPT with
+    `mixed_numerics` columns (SQLite would compare an exact text with a number as two
+    values: trim_scale(1.0) EXCEPT 1 kept its row); a UNION with `mixed_chars` columns
+    (SQLite's UNION keeps the last of equal rows: 'ab' of a text branch over 'ab  ' of a
+    char(4) one). Not the statement's own UNION chain, which set_operations plans."""
+    for node in tree.find_all(exp.SetOperation):
+        union = isinstance(node, exp.Union)
+        keeps_all = node.args.get("distinct") is False
+        if union and keeps_all or set_operations.in_planned_chain(node, tree):
+            continue  # (UNION ALL compares nothing)
+        items = _operand_items(node)
+        numerics = mixed_numerics(items) if items is not None and not union else frozenset()
+        intervals = interval_columns(node)
+        if keeps_all or intervals or numerics or items is not None and union and mixed_chars(items):
+            mark(node, intervals, numerics)
 
 
 def numeric_keys(node: exp.Expression) -> bool:
@@ -148,7 +152,7 @@ def _tagged(operand: exp.Expression, tag: int) -> exp.Select:
 
 
 def _names(node: exp.SetOperation, shape: Shape) -> list[str]:
-    first = _first_select(node)
+    first = exprtypes.first_branch(node)
     if shape.star_names is None and isinstance(first, exp.Select) and len(first.expressions) == shape.width \
             and not any(star_expansion.is_star(e) for e in first.expressions):
         return [e.alias_or_name for e in first.expressions]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, intersect_except, set_operations
+from compute_node.pg_sql import exprtypes
 from sixfold.errors import SqlError
 
 # A SELECT's result column that a GROUP BY key names by position or alias, else None.
@@ -159,16 +159,6 @@ def _array_equality(cmp: exp.Expression) -> None:
             x.replace(_key(x))
 
 
-def _set_operation(op: exp.SetOperation, root: exp.Expression) -> None:
-    if op.args.get("distinct") is False and isinstance(op, exp.Union):
-        return  # UNION ALL keeps every row
-    if set_operations.in_planned_chain(op, root):
-        return  # set_operations.plan groups the statement's own UNION by span
-    intervals = intersect_except.interval_columns(op)
-    if intervals:
-        intersect_except.mark(op, intervals)  # compared by span in window counts
-
-
 def _join(join: exp.Join, sel: exp.Select) -> None:
     using = join.args.get("using")
     if not using:
@@ -181,8 +171,6 @@ def _join(join: exp.Join, sel: exp.Select) -> None:
 def rewrite(tree: exp.Expression, result_column: ResultColumn) -> None:
     """Compare the intervals of `tree` by their span where SQLite would compare texts (in
     place); SqlError 0A000 where that cannot be done."""
-    for op in list(tree.find_all(exp.SetOperation)):
-        _set_operation(op, tree)
     for sel in list(tree.find_all(exp.Select)):
         for join in sel.args.get("joins") or []:
             _join(join, sel)

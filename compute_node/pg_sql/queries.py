@@ -2255,22 +2255,16 @@ def _in_sorted_set_result(node: exp.Expression) -> bool:
     return False
 
 
-def _mixed_numeric_columns(node: exp.SetOperation) -> frozenset[int]:
-    """The numeric result columns of an INTERSECT / EXCEPT where an operand's value is a
-    computed numeric (its exact text, under the pg_numeric collation): SQLite would
-    compare it with another operand's number as two values, and sort it as a number
-    that loses digits."""
-    firsts = [_first_branch(x) for x in (node.this, node.expression)]
-    if not all(isinstance(f, exp.Select) for f in firsts):
-        return frozenset()
-    items = [[e.unalias() for e in f.expressions] for f in firsts]
-    if len({len(x) for x in items}) != 1 or any(star_expansion.is_star(e) for x in items for e in x):
-        return frozenset()
+def _mixed_numeric_columns(items: list[list[exp.Expression]]) -> frozenset[int]:
+    """The numeric result columns of an INTERSECT / EXCEPT (its operands' select lists)
+    where an operand's value is a computed numeric (its exact text, under the pg_numeric
+    collation): SQLite would compare it with another operand's number as two values, and
+    sort it as a number that loses digits."""
     out = set()
     for i, column in enumerate(zip(*items)):
-        kinds = {exprtypes.kind(e) for e in column}
-        computed = [_computed_numeric(e) for e in column]
-        if "num" in kinds and any(computed):  # (all computed: still sorted as numbers, not refused)
+        values = [e.unalias() for e in column]
+        # (all computed: still sorted as numbers, not refused)
+        if "num" in {exprtypes.kind(e) for e in values} and any(_computed_numeric(e) for e in values):
             out.add(i)
     return frozenset(out)
 
@@ -3044,12 +3038,7 @@ def _scalar_subquery(node: exp.Subquery) -> bool:
         len(other.expressions) == len(body.expressions)
 
 
-def _first_branch(body: exp.Expression) -> exp.Expression:
-    """A set operation's (parenthesized or not) first SELECT, which names its columns;
-    anything else as it is."""
-    while isinstance(body, (exp.SetOperation, exp.Subquery)):
-        body = body.this
-    return body
+_first_branch = exprtypes.first_branch
 
 
 def _at_most_one_row(body: exp.Expression) -> bool:

@@ -73,14 +73,16 @@ class Prepared:
         stored in take them."""
         params = tuple(pgtypes.decode_param(v, oid, format_for(formats, i))
                        for i, (v, oid) in enumerate(zip(values, self.param_oids)))
-        assign = self.statements[-1].param_assign_oids if self.statements else ()
-        limits = self.statements[-1].param_assign_limits if self.statements else ()
-        if limits:
-            params = pgtypes.fit_param_lengths(params, limits)
-        for value, token in zip(params, self.statements[-1].param_enum_tokens if self.statements else ()):
+        if not self.statements:
+            return params
+        last = self.statements[-1]  # (the statement that binds them)
+        if last.param_assign_limits:
+            params = pgtypes.fit_param_lengths(params, last.param_assign_limits)
+        for value, token in zip(params, last.param_enum_tokens):
             if token is not None and isinstance(value, str):
                 enums.check_literal(token, value)
-        return pgtypes.assign_params(params, self.param_oids, assign) if assign else params
+        return pgtypes.assign_params(params, self.param_oids, last.param_assign_oids) if last.param_assign_oids \
+            else params
 
 
 @dataclass
