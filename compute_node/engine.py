@@ -1195,9 +1195,9 @@ class Session:
         except apsw.Error as e:
             err = sql_error(e, file.error if file else None)
             if isinstance(err, SqlError) and err.sqlstate == "23503" and "constraint \"" not in str(err):
-                err = foreign_key_error(err, stmt, lambda sql, args: list(conn.execute(sql, args)))
+                err = foreign_key_error(err, stmt, lambda sql, args: list(conn.execute(sql, args)), params)
             elif isinstance(err, SqlError) and err.sqlstate == "23505":
-                err = unique_key_error(err, str(e), lambda sql, args: list(conn.execute(sql, args)))
+                err = unique_key_error(err, str(e), lambda sql, args: list(conn.execute(sql, args)), stmt, params)
             raise err from None
         except OverflowError as e:  # a bound value SQLite cannot hold (an int beyond 64 bits)
             raise SqlError(f"value out of range: {e}", "22003") from None

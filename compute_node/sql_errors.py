@@ -7,8 +7,9 @@ import re
 
 import apsw
 
+from compute_node import key_detail
 from compute_node.pg_sql import constraints
-from sixfold.errors import ReadOnlyTransaction, SixfoldError, SqlError
+from sixfold.errors import DETAIL_MARK, ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.sql")
 
@@ -120,24 +121,31 @@ _WRITE_TARGET = re.compile(r'^\s*(INSERT|REPLACE|UPDATE|DELETE)\b(?:\s+OR\s+\w+)
                            r'("(?:[^"]|"")+"|[\w.]+)', re.IGNORECASE)
 
 
-def foreign_key_error(err: SqlError, sql: str, rows) -> SqlError:
+def foreign_key_error(err: SqlError, sql: str, rows, params=()) -> SqlError:
     """SQLite's nameless foreign key violation as PostgreSQL reports it, when the statement
-    says which key: an INSERT (or UPDATE) of a table with one foreign key broke that key; a
-    DELETE (or UPDATE) of a table one other table's key refers to broke that one. Else the
-    error as it is. `rows(sql, params)` reads the catalog."""
+    says which key: an INSERT (or UPDATE) of a table with one foreign key broke that key
+    (with PostgreSQL's DETAIL, the key's value, when the statement says which row broke it:
+    key_detail); a DELETE (or UPDATE) of a table one other table's key refers to broke that
+    one. Else the error as it is. `rows(sql, params)` reads the catalog."""
     m = _WRITE_TARGET.match(sql)
     if m is None:
         return err
     verb, table = m.group(1).upper(), m.group(2)
     table = table[1:-1].replace('""', '"') if table.startswith('"') else table
-    own = rows("SELECT group_concat(\"from\", ',') FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
+    own = rows("SELECT group_concat(\"from\", ','), \"table\", group_concat(\"to\", ',') "
+               "FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
     referring = rows("SELECT m.name, group_concat(f.\"from\", ','), m.sql FROM sqlite_master m, "
                      "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? "
                      "GROUP BY m.name, f.id", (table,))
     if verb in ("INSERT", "REPLACE") and len(own) == 1 or verb == "UPDATE" and len(own) == 1 and not referring:
         create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
         name = constraints.foreign_key_name(create[0][0] if create else None, table, own[0][0])
-        return SqlError(f'insert or update on table "{table}" violates foreign key constraint "{name}"', "23503")
+        message = f'insert or update on table "{table}" violates foreign key constraint "{name}"'
+        cols, parent, to = own[0][0].split(","), own[0][1], own[0][2]
+        parent_cols = to.split(",") if to else [r[0] for r in rows(
+            "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (parent,))]
+        detail = verb == "INSERT" and key_detail.foreign_key_detail(sql, params, table, cols, parent, parent_cols, rows)
+        return SqlError(message + DETAIL_MARK + detail if detail else message, "23503")
     if verb in ("DELETE", "UPDATE") and len(referring) == 1 and (verb == "DELETE" or not own):
         child, cols, create = referring[0]
         return SqlError(f'update or delete on table "{table}" violates foreign key constraint '
@@ -148,10 +156,11 @@ def foreign_key_error(err: SqlError, sql: str, rows) -> SqlError:
 _UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)$")
 
 
-def unique_key_error(err: SqlError, sqlite_msg: str, rows) -> SqlError:
+def unique_key_error(err: SqlError, sqlite_msg: str, rows, stmt: str = "", params=()) -> SqlError:
     """SQLite's unique violation (it names the columns) with the constraint PostgreSQL would
     name: the primary key's t_pkey, a unique index's own name (CREATE UNIQUE INDEX, ALTER
-    TABLE ADD CONSTRAINT), a CREATE TABLE constraint's given name, else t_cols_key.
+    TABLE ADD CONSTRAINT), a CREATE TABLE constraint's given name, else t_cols_key; with
+    PostgreSQL's DETAIL (the key's value) when `stmt` says which row broke it (key_detail).
     `rows(sql, params)` reads the catalog."""
     by_index = re.search(r"UNIQUE constraint failed: index '([^']+)'", sqlite_msg)
     if by_index:  # an index on expressions: PostgreSQL names it too
@@ -161,22 +170,28 @@ def unique_key_error(err: SqlError, sqlite_msg: str, rows) -> SqlError:
         return err
     table, cols = m.group(1), [c.split(".")[-1].strip() for c in m.group(2).split(",")]
     pk = [r[0] for r in rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,))]
-    name = None
-    if pk == cols:
-        name = f"{table}_pkey"
-    else:
-        for index, origin in rows("SELECT name, origin FROM pragma_index_list(?) WHERE [unique]", (table,)):
-            if [r[0] for r in rows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (index,))] != cols:
-                continue
-            if origin == "c":
-                name = index
-            elif origin == "u":
-                create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-                name = constraints.unique_name(create[0][0] if create else None, table, ",".join(cols))
-            break
+    name, index = (f"{table}_pkey", None) if pk == cols else (None, None)
+    for listed, origin, partial in rows("SELECT name, origin, partial FROM pragma_index_list(?) WHERE [unique]",
+                                        (table,)):
+        if [r[0] for r in rows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (listed,))] != cols:
+            continue
+        index = None if partial else listed
+        if origin == "c":
+            name = listed
+        elif origin == "u":
+            create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+            name = constraints.unique_name(create[0][0] if create else None, table, ",".join(cols))
+        break
     if name is None:
         return err
-    return SqlError(f'duplicate key value violates unique constraint "{name}"', "23505")
+    message = f'duplicate key value violates unique constraint "{name}"'
+    if index is not None:
+        collations = [r[0].upper() for r in rows("SELECT coll FROM pragma_index_xinfo(?) WHERE key ORDER BY seqno",
+                                                  (index,))]
+    else:  # the rowid itself (an integer primary key) has no index
+        collations = ["BINARY"] if pk == cols and len(cols) == 1 else None
+    detail = collations and key_detail.unique_detail(stmt, params, table, cols, collations, rows)
+    return SqlError(message + DETAIL_MARK + detail if detail else message, "23505")
 
 
 def sql_error(e: Exception, cause: SixfoldError | None = None) -> SixfoldError:

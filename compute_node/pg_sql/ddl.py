@@ -104,8 +104,9 @@ def drop(text, rest, ctx):
             bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
             serials.refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
                                   bool(sm.group(4)) and sm.group(4).lower() == "cascade")
+        missing = _missing_notices("sequence", names) if ifx else []
         return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in names),
-                         notice=_missing_notice("sequence", names) if ifx else None)
+                         notice=missing[0] if missing else None, later_notices=tuple(missing[1:]))
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
                  rest, re.IGNORECASE | re.DOTALL)
     if not m:
@@ -150,11 +151,11 @@ def drop(text, rest, ctx):
         owned = [f"DROP TABLE IF EXISTS {lexing.quoted_ident(q)}" for q in owned]
         out += [*readers, *before, f"DROP {kind}{ifx} {n}", *owned]
         notices += [notice] if notice else []
-    if ifx:
-        missing = _missing_notice(kind.lower(), written)
-        notices += [missing] if missing else []
+    # (PostgreSQL notices a missing name as it looks the names up, before dropping any)
+    notices = (_missing_notices(kind.lower(), written) if ifx else []) + notices
     # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
-    return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None)
+    return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None,
+                     later_notices=tuple(notices[1:]))
 
 
 def _refuse_constraint_index(name: str) -> None:
@@ -175,17 +176,18 @@ def _refuse_constraint_index(name: str) -> None:
 _KIND_ROWS = {"table": "type = 'table'", "sequence": "type = 'table'", "view": "type = 'view'", "index": "type = 'index'"}
 
 
-def _missing_notice(kind: str, names: list[str]) -> tuple[str, str] | None:
-    """DROP ... IF EXISTS: PostgreSQL's NOTICE for the first name that is not there (the
+def _missing_notices(kind: str, names: list[str]) -> list[tuple[str, str]]:
+    """DROP ... IF EXISTS: PostgreSQL's NOTICE for each name that is not there (the
     translation then depends on the schema, so it is made again when that changes)."""
     cat = schema.current()
     if cat is None:
-        return None
+        return []
+    out = []
     for n in names:
         bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
         if not cat.rows(f"SELECT 1 FROM sqlite_master WHERE {_KIND_ROWS[kind]} AND name = ?", (bare,)):
-            return ("00000", f'{kind} "{bare}" does not exist, skipping')
-    return None
+            out.append(("00000", f'{kind} "{bare}" does not exist, skipping'))
+    return out
 
 
 def truncate(text, rest, ctx):

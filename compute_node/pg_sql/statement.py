@@ -80,6 +80,8 @@ class Statement:
     # A notice to send with the statement's outcome (sqlstate, message): a noop's
     # "already exists, skipping", a DROP's "drop cascades to view v".
     notice: tuple[str, str] | None = None
+    # Notices sent after `notice` (DROP TABLE IF EXISTS a, b: one per missing name).
+    later_notices: tuple[tuple[str, str], ...] = ()
     # SET LOCAL: the setting lasts until the transaction ends.
     local: bool = False
     # What PostgreSQL runs only outside a transaction block (CREATE INDEX CONCURRENTLY,

@@ -540,7 +540,8 @@ class PgSession:
                 self._run_statements_of(self.temps.drop_all())
             if stmt.tag in ("DISCARD ALL", "DISCARD SEQUENCES"):
                 sequences.discard(self._sequences)
-            return Outcome(stmt.tag, notices=[stmt.notice] if stmt.notice else [], parameter_status=status)
+            return Outcome(stmt.tag, notices=[stmt.notice, *stmt.later_notices] if stmt.notice else [],
+                           parameter_status=status)
         if stmt.kind in ("declare", "fetch", "close_cursor"):
             return self._run_cursor(stmt, params)
         if stmt.kind == "explain":
@@ -864,7 +865,7 @@ class PgSession:
             tag = f"{tag} {max(n, 0)}"
         elif tag in ("SELECT", "CREATE TABLE AS", "SELECT INTO") and stmt.value != "no data":
             tag = f"SELECT {len(rows) if columns else max(n, 0)}"
-        return Outcome(tag, columns, rows, notices=[stmt.notice] if stmt.notice else [],
+        return Outcome(tag, columns, rows, notices=[stmt.notice, *stmt.later_notices] if stmt.notice else [],
                        decltypes=decltypes if columns else None)
 
     def _run_explain(self, stmt: Statement, params: tuple) -> Outcome:

@@ -6873,6 +6873,73 @@ def test_error_detail_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa:
     assert seen[1] == seen[0]
 
 
+def test_key_violation_details_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A unique or foreign key violation's DETAIL names the key that broke it, as PostgreSQL
+    does ("Key (id)=(1) already exists."): the first row of an INSERT ... VALUES (with
+    parameters too) that repeats a row of the table or an earlier row of its own, under the
+    column's comparison (char blanks), shown as the type shows it (char padded, uuid in
+    lower case); an UPDATE whose key is a constant or comes from the one row it changes."""
+    t, p = f"kd_{uuid.uuid4().hex[:8]}", f"kp_{uuid.uuid4().hex[:8]}"
+    setup = [f"create table {p} (id int primary key)", f"insert into {p} values (1), (2)",
+             f"create table {t} (id int primary key, name text unique, c char(4) unique, u uuid unique, "
+             f'"Mixed" bigint unique, d date, b varchar(5), r int references {p}, unique (d, b))',
+             f"insert into {t} values (1, 'a', 'x', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 5, '2020-01-01', 'p', 1)"]
+    bad = [(f"insert into {t} (id, name) values (1, 'b')", None),
+           (f"insert into {t} (id, name) values (2, 'b'), (3, 'c'), (2, 'd')", None),
+           (f"insert into {t} (id, name) values (4, 'e'), (5, 'f'), (6 + 0, 'a')", None),
+           (f"insert into {t} (id, name) values (%s, %s), (%s, %s)", (7, 'g', 8, 'a')),
+           (f"insert into {t} (id, c) values (9, 'x  ')", None),
+           (f"insert into {t} (id, u) values (9, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')", None),
+           (f'insert into {t} (id, "Mixed") values (9, 5.0)', None),
+           (f"insert into {t} (id, d, b) values (9, '2020-01-01', 'p')", None),
+           (f"insert into {t} (id, r) values (9, 1), (10, 5), (11, 7)", None),
+           (f"insert into {t} (id, r) values (%s, %s)", (9, 3)),
+           (f"insert into {t} (id, name) values (2, 'b')", None),
+           (f"update {t} set id = 1 where id = 2", None),
+           (f"update {t} set id = id - 1 where id = 2", None),
+           (f"update {t} set (name, c) = (%s, 'x') where id = 2", ('z',)),
+           (f"update {t} set name = lower('A') where id = %s", (2,))]
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with connect(ep.uri) as conn:
+            for sql in setup:
+                conn.execute(sql)
+            got = []
+            for sql, params in bad:
+                try:
+                    conn.execute(sql, params)
+                    got.append(("ok", sql))
+                except psycopg.Error as e:
+                    got.append((e.sqlstate, e.diag.message_primary, e.diag.message_detail))
+            conn.execute(f"drop table {t}, {p}")
+        seen.append(got)
+    assert seen[0][0] == ("23505", f'duplicate key value violates unique constraint "{t}_pkey"',
+                          "Key (id)=(1) already exists.")
+    assert [g[0] for g in seen[0]].count("ok") == 1
+    assert seen[1] == seen[0]
+
+
+def test_drop_if_exists_notices_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """DROP ... IF EXISTS of several names notices each missing one, in the order written,
+    before what dropping the others cascades to (a NOTICE each, as PostgreSQL sends)."""
+    t = f"dn_{uuid.uuid4().hex[:8]}"
+    statements = [f"create table {t}_a (x int)", f"create view {t}_v as select x from {t}_a",
+                  f"drop table if exists {t}_m1, {t}_a, {t}_m2 cascade",
+                  f"drop table if exists {t}_m3", f"drop view if exists {t}_m4, {t}_m5",
+                  f"drop sequence if exists {t}_m6, {t}_m7"]
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got: list = []
+        with connect(ep.uri) as conn:
+            conn.add_notice_handler(lambda d, got=got: got.append((d.sqlstate, d.message_primary)))
+            for sql in statements:
+                conn.execute(sql)
+        seen.append(got)
+    assert [m for _, m in seen[0]][:3] == [f'table "{t}_m1" does not exist, skipping',
+                                          f'table "{t}_m2" does not exist, skipping', f"drop cascades to view {t}_v"]
+    assert seen[1] == seen[0]
+
+
 def test_unique_violations_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """A duplicate key names what PostgreSQL names: the primary key's t_pkey (an integer key
     is SQLite's rowid), a CREATE TABLE constraint's given name, ALTER TABLE ADD CONSTRAINT's,
