@@ -63,7 +63,7 @@ from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
-from compute_node.sql_errors import foreign_key_error, sql_error, unique_key_error
+from compute_node.sql_errors import foreign_key_error, sql_error, unique_key_error, update_column_error
 from compute_node.vfs import READER_FILE_PREFIX, SCRATCH_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold import sabotage
@@ -1196,6 +1196,8 @@ class Session:
             err = sql_error(e, file.error if file else None)
             if isinstance(err, SqlError) and err.sqlstate == "23503" and "constraint \"" not in str(err):
                 err = foreign_key_error(err, stmt, lambda sql, args: list(conn.execute(sql, args)), params)
+            elif isinstance(err, SqlError) and err.sqlstate == "42703":
+                err = update_column_error(err, stmt)
             elif isinstance(err, SqlError) and err.sqlstate == "23505":
                 err = unique_key_error(err, str(e), lambda sql, args: list(conn.execute(sql, args)), stmt, params)
             raise err from None

@@ -144,13 +144,10 @@ def _top_level_clause(text: str, at: int) -> re.Match | None:
     return None
 
 
-def updated_key(stmt: str, params, table: str, key: list[str], rows) -> tuple | None:
-    """The key `UPDATE t SET k = <expression>, ... [WHERE ...]` gives every row it changes,
-    when each column of `key` is set by a deterministic expression and all the rows it
-    changes get the same key (a constant, or the WHERE picks one row)."""
+def update_assignments(stmt: str) -> tuple[str, dict[str, str], re.Match | None] | None:
+    """(table, {column: expression text}, the clause after SET) of `UPDATE t SET ...`."""
     m = _UPDATE.match(stmt)
-    if m is None or params and not isinstance(params, (tuple, list)) or _name(m.group(1)) != table \
-            or not _parameters_numbered(stmt):
+    if m is None:
         return None
     clause = _top_level_clause(stmt, m.end())
     sets = {}
@@ -166,6 +163,18 @@ def updated_key(stmt: str, params, table: str, key: list[str], rows) -> tuple | 
             sets[_name(a.group(1))] = a.group(2)
         else:
             return None
+    return _name(m.group(1)), sets, clause
+
+
+def updated_key(stmt: str, params, table: str, key: list[str], rows) -> tuple | None:
+    """The key `UPDATE t SET k = <expression>, ... [WHERE ...]` gives every row it changes,
+    when each column of `key` is set by a deterministic expression and all the rows it
+    changes get the same key (a constant, or the WHERE picks one row)."""
+    parsed = update_assignments(stmt)
+    if parsed is None or params and not isinstance(params, (tuple, list)) or parsed[0] != table \
+            or not _parameters_numbered(stmt):
+        return None
+    _, sets, clause = parsed
     where = "1"
     if clause is not None and clause.group(0).upper() == "WHERE":
         after = _top_level_clause(stmt, clause.end())

@@ -77,6 +77,8 @@ _REWORD = [
     (re.compile(r"^error in (view|trigger) (\S+) after drop column: no such column: (.+)$"),
      lambda m: f'cannot drop column {m[3]} because other objects depend on it ({m[1]} {m[2]} uses it)'),
     (re.compile(r"^no such table: (?:main\.)?(.+)$"), lambda m: f'relation "{m[1]}" does not exist'),
+    # (PostgreSQL quotes an unqualified name only: column t.x does not exist)
+    (re.compile(r"^no such column: ([^.\s]+\.[^.\s]+)$"), lambda m: f"column {m[1]} does not exist"),
     (re.compile(r"^no such column: (.+)$"), lambda m: f'column "{m[1]}" does not exist'),
     (re.compile(r"^table (\w+) has no column named (\w+)$"),
      lambda m: f'column "{m[2]}" of relation "{m[1]}" does not exist'),
@@ -85,6 +87,7 @@ _REWORD = [
     (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^duplicate column name: (\S+)$"), lambda m: f'column "{m[1]}" already exists'),
     (re.compile(r"^near \"(.*)\": syntax error$", re.S), lambda m: f'syntax error at or near "{m[1]}"'),
+    (re.compile(r"^incomplete input$"), lambda m: "syntax error at end of input"),
     (re.compile(r"^integer overflow$"), lambda m: "integer out of range"),
     (re.compile(r"^ambiguous column name: (?:\w+\.)?(.+)$"), lambda m: f'column reference "{m[1]}" is ambiguous'),
     (re.compile(r"^misuse of window function (\w+)\(\)$"),
@@ -154,6 +157,16 @@ def foreign_key_error(err: SqlError, sql: str, rows, params=()) -> SqlError:
 
 
 _UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)$")
+
+
+def update_column_error(err: SqlError, stmt: str) -> SqlError:
+    """An UPDATE's SET of a column its table has not: PostgreSQL names the table (SQLite's
+    error is the one of any column reference)."""
+    m = re.match(r'^column "([^"]+)" does not exist$', str(err))
+    parsed = key_detail.update_assignments(stmt) if m else None
+    if parsed is None or m.group(1) not in parsed[1]:
+        return err
+    return SqlError(f'column "{m.group(1)}" of relation "{parsed[0]}" does not exist', "42703")
 
 
 def unique_key_error(err: SqlError, sqlite_msg: str, rows, stmt: str = "", params=()) -> SqlError:

@@ -25,6 +25,8 @@ from __future__ import annotations
 # SQLite's function errors and the workers): the wire sends the part after it as the
 # ErrorResponse's DETAIL field, as PostgreSQL's errdetail.
 DETAIL_MARK = "\nDETAIL:  "
+# After the message (and detail): the ErrorResponse's HINT field, as PostgreSQL's errhint.
+HINT_MARK = "\nHINT:  "
 
 
 class SixfoldError(Exception):

@@ -18,7 +18,7 @@ from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code name
 from compute_node.pg_sql import temp_tables
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
-from sixfold.errors import SqlError
+from sixfold.errors import HINT_MARK, SqlError
 
 from compute_node.pg_sql.lexing import closing_paren, error_near, ident, split_top_level
 from compute_node.pg_sql.queries import gen, numeric_text_stored, parse_error, query_sqlite, rewrite, select_path
@@ -95,11 +95,45 @@ def _table_name(qualified: str) -> str:
     return ident(parts[-1])
 
 
+_ARTICLE = {"table": "a table", "view": "a view", "index": "an index", "sequence": "a sequence",
+            "materialized view": "a materialized view"}
+
+
+def _object_kind(cat: schema.Catalog, bare: str) -> str | None:
+    """What `bare` names: table, view, index or sequence (None: nothing)."""
+    rows = cat.rows("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view', 'index')", (bare,))
+    if not rows:
+        return None
+    if rows[0][0] == "table" and table_as.matview_fields(bare) is not None:
+        return "materialized view"
+    return "sequence" if rows[0][0] == "table" and cat.is_sequence(lexing.quoted_ident(bare)) else rows[0][0]
+
+
+def _check_drop_names(kind: str, names: list[str], if_exists: bool) -> None:
+    """DROP <kind> of a name that is another kind of relation is 42809 with PostgreSQL's
+    HINT (DROP SEQUENCE of a table dropped the table); of a missing name, without IF
+    EXISTS, PostgreSQL's `table "x" does not exist` (index: 42704). In the order written."""
+    cat = schema.current()
+    if cat is None:
+        return
+    for n in names:
+        bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
+        actual = _object_kind(cat, bare)
+        if actual is None and kind == "index":
+            _refuse_constraint_index(bare)  # (a key's index is SQLite's own, under another name)
+        if actual is None and not if_exists:
+            raise SqlError(f'{kind} "{bare}" does not exist', "42704" if kind == "index" else "42P01")
+        if actual is not None and actual != kind:
+            raise SqlError(f'"{bare}" is not {_ARTICLE[kind]}{HINT_MARK}Use DROP {actual.upper()} to remove '
+                           f"{_ARTICLE[actual]}.", "42809")
+
+
 def drop(text, rest, ctx):
     sm = re.match(r"\s*sequence\s+(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$", rest, re.IGNORECASE | re.DOTALL)
     if sm:  # a sequence is a one-row table (sequences.py)
         ifx = " IF EXISTS" if sm.group(1) else ""
         names = _names(sm.group(2))
+        _check_drop_names("sequence", names, bool(ifx))
         for n in names:
             bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
             serials.refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
@@ -134,6 +168,7 @@ def drop(text, rest, ctx):
     out: list[str] = []
     notices = []
     written = _names(m.group(4))
+    _check_drop_names(kind.lower(), written, bool(ifx))
     names = constraints.children_first(written, schema.current()) if kind == "TABLE" else written
     bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
     dropped = frozenset(b.lower() for b in bares)

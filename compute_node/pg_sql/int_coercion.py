@@ -69,7 +69,10 @@ def to_int(value, bits: int, source: str):
             pass
     if not _INTEGER_TEXT.match(text):
         raise InputError("22P02", f'invalid input syntax for type {TYPE_NAME_BY_BITS[bits]}: "{text}"')
-    return _checked(int(text), bits)
+    bound = 1 << (bits - 1)
+    if not -bound <= int(text) < bound:  # (text input names the text: int4in, not int4 arithmetic)
+        raise InputError("22003", f'value "{text}" is out of range for type {TYPE_NAME_BY_BITS[bits]}')
+    return int(text)
 
 
 __all__ = ["SOURCES", "TYPE_NAME_BY_BITS", "to_int"]

@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from compute_node.pg_sql import exprtypes
 from compute_node.pg_sql import types as pgtypes
+from sixfold.errors import SqlError
 
 # Kinds whose stored form or order differs from a literal's text. Arrays, enums and
 # text take a literal as written.
@@ -96,10 +97,57 @@ def _set_operation_columns(op: exp.SetOperation) -> list[list[exp.Expression]]:
     return [[b.expressions[i].unalias() for b in branches] for i in range(widths.pop())]
 
 
+_SYMBOL = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+_TYPE_NAME = {"date": "date", "timestamp": "timestamp without time zone",
+              "timestamptz": "timestamp with time zone", "interval": "interval"}
+# How PostgreSQL resolves `x op 'literal'` (and `'literal' op x`) for x of a date/time
+# kind: the literal's type, or "not unique" (42725) / "does not exist" (42883). With both
+# operands of one type when such an operator exists (date - date is an integer: `d - '1'`
+# reads '1' as a date and fails), else the one candidate left (timestamp + interval).
+_TEMPORAL_OPERAND = {
+    (exp.Add, "date"): "not unique", (exp.Sub, "date"): "date",
+    (exp.Add, "timestamp"): "interval", (exp.Sub, "timestamp"): "timestamp",
+    (exp.Add, "timestamptz"): "interval", (exp.Sub, "timestamptz"): "timestamptz",
+    (exp.Add, "interval"): "interval", (exp.Sub, "interval"): "interval",
+    (exp.Mul, "interval"): "double precision", (exp.Div, "interval", "right"): "double precision",
+}
+
+
+def _temporal_operand(node: exp.Expression) -> None:
+    """A quoted literal beside a date/time value, or two of them, in arithmetic: cast to
+    the type PostgreSQL reads it as, or PostgreSQL's operator error (see _TEMPORAL_OPERAND)."""
+    left, right = node.this, node.expression
+    if _is_literal(left) and _is_literal(right):
+        raise SqlError(f"operator is not unique: unknown {_SYMBOL[type(node)]} unknown", "42725")
+    lit, other, side = (left, right, "left") if _is_literal(left) else (right, left, "right") \
+        if _is_literal(right) else (None, None, None)
+    k = exprtypes.kind(other) if other is not None else None
+    if k not in _TYPE_NAME:
+        return
+    to = _TEMPORAL_OPERAND.get((type(node), k, side)) or _TEMPORAL_OPERAND.get((type(node), k), "does not exist")
+    if to in ("not unique", "does not exist"):
+        shown = [_TYPE_NAME[k], "unknown"] if side == "right" else ["unknown", _TYPE_NAME[k]]
+        raise SqlError(f"operator {'is not unique' if to == 'not unique' else 'does not exist'}: "
+                       f"{shown[0]} {_SYMBOL[type(node)]} {shown[1]}", "42725" if to == "not unique" else "42883")
+    lit.replace(exp.Cast(this=lit.copy(), to=exp.DataType.build(to, dialect="postgres")))
+
+
+def _power_operand(node: exp.Pow) -> None:
+    """`x ^ 'literal'`: ^ is float8's and numeric's; the literal is read as a numeric beside
+    a numeric, else as a float8 (22P02 for 'x' while the statement is analyzed)."""
+    for lit, other in ((node.this, node.expression), (node.expression, node.this)):
+        if _is_literal(lit) and not _is_literal(other) and exprtypes.kind(other) in ("int", "num", "float"):
+            to = "numeric" if exprtypes.kind(other) == "num" else "double precision"
+            lit.replace(exp.Cast(this=lit.copy(), to=exp.DataType.build(to, dialect="postgres")))
+
+
 def coerce(tree: exp.Expression) -> None:
     """Give the quoted literals of `tree` their neighbours' type (in place)."""
     for node in list(tree.find_all(exp.Coalesce, exp.Case, exp.Greatest, exp.Least, exp.Nullif, exp.Array,
-                                   exp.Values, exp.SetOperation, exp.Lag, exp.Lead, *_ARITHMETIC)):
+                                   exp.Values, exp.SetOperation, exp.Lag, exp.Lead, exp.Pow, *_ARITHMETIC)):
+        if isinstance(node, exp.Pow):
+            _power_operand(node)
+            continue
         if isinstance(node, _ARITHMETIC):
             # real * '-10' is real * real (a real's product, shown as one), as PostgreSQL
             # resolves an unknown operand; only floats here (an integer's '1.5' is 22P02
@@ -107,6 +155,8 @@ def coerce(tree: exp.Expression) -> None:
             pair = [node.this, node.expression]
             if any(_is_literal(m) for m in pair) and any(exprtypes.kind(m) == "float" for m in pair):
                 _coerce_group(pair)
+            else:
+                _temporal_operand(node)
             continue
         if isinstance(node, exp.Values):
             if isinstance(node.parent, exp.Insert):

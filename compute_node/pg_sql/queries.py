@@ -17,7 +17,8 @@ from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
     arrays, catalog, char_values, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes,
-    float_input, grouped_columns, grouping_sets, int_coercion, intersect_except, interval_keys, json_functions,
+    float_input, grouped_columns, grouping_sets, identifier_case, int_coercion, intersect_except, interval_keys,
+    json_functions,
     json_rows, jsonpath, lateral, literal_types, more_functions, network_types, numeric, ordered_set, quantified,
     quotient_text, reflection, routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes,
     star_expansion, table_sample, temporal, temporal_functions, values, views,
@@ -27,7 +28,7 @@ from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
 from compute_node.pg_sql.lexing import error_near, highest_parameter, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold import constants
-from sixfold.errors import SqlError
+from sixfold.errors import HINT_MARK, SqlError
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -53,17 +54,85 @@ def gen(tree: exp.Expression) -> str:
     return SQLite().generate(tree, unsupported_level=sqlglot.ErrorLevel.IGNORE)
 
 
+# Tokens after which a statement cannot end: a syntax error on one of them at the end of
+# the text is PostgreSQL's "at end of input" (the grammar wanted more), not "near" it.
+_CONTINUED = frozenset("""
+    select from where and or not in is like ilike between as on join inner left right full cross using set values
+    into by order group having limit offset union intersect except all distinct case when then else update insert
+    delete with returning table exists any some array , ( [ + - * / % ^ = < > <= >= <> != || :: .
+    """.split())
+
+
+_ARITY = re.compile(r"^(?:The number of provided arguments \(\d+\) is greater than the maximum number of supported "
+                    r"arguments|Required keyword: '\w+' missing for )")
+_PROBE = "sixfold_arity_probe"
+
+
+def _arity_error(err: dict, text: str) -> SqlError | None:
+    """A call sqlglot knows with arguments it cannot take (`abs('x', 2)`, `length()`):
+    PostgreSQL's 42883 for no function of these argument types, typed as it types them."""
+    if not _ARITY.match(err.get("description") or "") or err.get("highlight") != ")":
+        return None
+    lines = text.split("\n")
+    close = sum(len(line) + 1 for line in lines[:err["line"] - 1]) + err["col"] - 1
+    code = "".join(text[s:e] if kind == "code" else "x" * (e - s) for kind, s, e in segments(text))
+    if not 0 <= close < len(code) or code[close] != ")":
+        return None
+    depth, at = 0, close
+    while at >= 0:
+        depth += {")": 1, "(": -1}.get(code[at], 0)
+        if depth == 0:
+            break
+        at -= 1
+    name = re.search(r"([A-Za-z_][A-Za-z0-9_$]*)\s*$", code[:max(at, 0)])
+    if at < 0 or name is None:
+        return None
+    try:
+        probe = sqlglot.parse_one(text[:name.start(1)] + _PROBE + text[name.end(1):], read="postgres")
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+    call = next((c for c in probe.find_all(exp.Anonymous) if c.name.lower() == _PROBE), None)
+    if call is None:
+        return None
+    labels = ", ".join(exprtypes.type_label(a) or "unknown" for a in call.expressions)
+    return SqlError(f"function {name.group(1).lower()}({labels}) does not exist", "42883")
+
+
 def parse_error(e: Exception, text: str) -> SqlError:
     errs = getattr(e, "errors", None) or []
-    near = None
+    for err in errs:
+        arity = _arity_error(err, text)
+        if arity is not None:
+            return arity
+    near, err = None, {}
     for err in errs:
         tok = err.get("highlight")
         if tok:
             near = tok
             break
-    if near is None:
+    at_end = near is not None and not (err.get("end_context") or "").strip() and (
+        near.split()[-1].lower() in _CONTINUED or text.count("(") > text.count(")") or
+        len(re.findall(r"\bcase\b", text, re.IGNORECASE)) > len(re.findall(r"\bend\b", text, re.IGNORECASE)))
+    if near is None or at_end:
         return SqlError("syntax error at end of input", "42601")
     return SqlError(f'syntax error at or near "{near}"', "42601")
+
+
+_DANGLING_COMMA = re.compile(r",\s*(?:(from|where|group|order|having|limit|offset|union|intersect|except|window|"
+                             r"returning)\b|(\))|$)", re.IGNORECASE)
+
+
+def _refuse_dangling_comma(pg_sql: str) -> None:
+    """`select 1, from t`, `f(1,)`, `select 1,`: PostgreSQL's syntax errors, which sqlglot
+    reads past (a trailing comma in a list)."""
+    if "," not in pg_sql:
+        return
+    code = "".join(pg_sql[s:e] if kind == "code" else " " if kind == "comment" else "x" * (e - s)
+                   for kind, s, e in segments(pg_sql))
+    m = _DANGLING_COMMA.search(code.rstrip().rstrip(";"))
+    if m is not None:
+        word = m.group(1) or m.group(2)
+        raise SqlError(f'syntax error at or near "{word}"' if word else "syntax error at end of input", "42601")
 
 
 _INT_TYPES = {"INT", "BIGINT", "SMALLINT", "TINYINT", "MEDIUMINT", "UINT", "UBIGINT", "USMALLINT", "SERIAL",
@@ -254,6 +323,24 @@ def _check_literal_input(text: str, t: str, to: exp.DataType) -> None:
             values.parse_bytea(text)
     except (values.InputError, temporal.TemporalError) as e:
         raise SqlError(str(e), e.sqlstate) from None
+
+
+_LITERAL_OPERAND_TYPES = {"int2": "SMALLINT", "int4": "INT", "int8": "BIGINT", "": "INT"}
+
+
+def _check_arithmetic_literal(node: exp.Expression) -> None:
+    """`n - 'a'` of an integer or numeric n: PostgreSQL reads the quoted literal as n's type
+    while it resolves the operator (22P02 for 'a' and for an integer's '1.5', with no row
+    read); the arithmetic here would read it only for a row."""
+    for lit, other in ((node.this, node.expression), (node.expression, node.this)):
+        if not (isinstance(lit, exp.Literal) and lit.is_string):
+            continue
+        k = exprtypes.kind(other)
+        if k == "int":
+            t = _LITERAL_OPERAND_TYPES.get(exprtypes.int_width(other), "INT")
+            _check_literal_input(lit.this, t, exp.DataType.build(t))
+        elif k == "num":
+            _check_literal_input(lit.this, "DECIMAL", exp.DataType.build("DECIMAL"))
 
 
 def _check_literal_casts_under(node: exp.Expression) -> None:
@@ -922,6 +1009,8 @@ def _typed_node(node: exp.Expression) -> exp.Expression | None:
         for branch in node.args.get("ifs") or [] if token else []:
             if isinstance(branch.this, exp.Literal) and branch.this.is_string:
                 enums.check_literal(token, branch.this.this)
+    if cls in _ARITH or cls is exp.Mod:
+        _check_arithmetic_literal(node)
     if cls in _ARITH:
         ka, kb = exprtypes.kind(node.this), exprtypes.kind(node.expression)
         if "float" in (ka, kb) and {ka, kb} <= {"float", "int", "int2", "int4", "int8", "num"}:
@@ -2436,18 +2525,23 @@ def _refuse_missing_from_entries(tree: exp.Expression) -> None:
     where fz is read as `fz f2`, so that its own name is hidden): PostgreSQL resolves
     names before anything else, where SQLite's 'no such column' would say 42703, or a
     later check another SQLSTATE."""
-    names, hidden = {"excluded"}, set()
+    names, hidden = {"excluded"}, {}
     for node in tree.walk():
         if isinstance(node, (exp.Table, exp.Subquery, exp.Values, exp.Unnest, exp.Lateral, exp.CTE)):
             names.add(node.alias_or_name.lower())
-            if isinstance(node, exp.Table):
-                (hidden if node.alias else names).add(node.name.lower())
+            if isinstance(node, exp.Table) and node.alias:
+                hidden.setdefault(node.name.lower(), node.alias)
+            elif isinstance(node, exp.Table):
+                names.add(node.name.lower())
     for col in tree.find_all(exp.Column):
         if col.table and not col.args.get("db") and col.table.lower() not in names and \
                 not (isinstance(col.parent, exp.Dot) or col.find_ancestor(exp.Schema) or
                      isinstance(col.parent, exp.Collate) and col.arg_key == "expression"):  # (pg_catalog."C")
-            how = "invalid reference to" if col.table.lower() in hidden else "missing"
-            raise SqlError(f'{how} FROM-clause entry for table "{col.table}"', "42P01")
+            if col.table.lower() in hidden:
+                raise SqlError(f'invalid reference to FROM-clause entry for table "{col.table}"{HINT_MARK}'
+                               f'Perhaps you meant to reference the table alias "{hidden[col.table.lower()]}".',
+                               "42P01")
+            raise SqlError(f'missing FROM-clause entry for table "{col.table}"', "42P01")
 
 
 def _refuse_constant_keys(tree: exp.Expression) -> None:
@@ -3632,15 +3726,27 @@ def _mark_subscripts(tree: exp.Expression) -> None:
             b.meta[_ZERO_BASED] = bool(b.expressions[0].meta.get(sqlglot_fixes.INDEX_SHIFTED))
 
 
+def _unterminated(pg_sql: str) -> SqlError:
+    """PostgreSQL's error for a quoted string or name the text does not close."""
+    for kind, s, e in segments(pg_sql):
+        quote = "'" if kind in ("str", "estr") else '"' if kind == "ident" else None
+        if quote and (e - s < 2 or pg_sql[e - 1] != quote or kind == "estr" and e - s < 3):
+            what = "identifier" if kind == "ident" else "string"
+            return SqlError(f'unterminated quoted {what} at or near "{pg_sql[s:e]}"', "42601")
+    return SqlError("unterminated quoted string", "42601")
+
+
 def parse_one(pg_sql: str) -> exp.Expression:
     """The one statement in `pg_sql`, parsed as PostgreSQL; SqlError 42601 otherwise."""
+    written = pg_sql
+    _refuse_dangling_comma(pg_sql)
     pg_sql = _space_params(_interval_literals(_operator_forms(pg_sql)))
     try:
         trees = sqlglot.parse(pg_sql, read="postgres")
     except sqlglot.errors.ParseError as e:
         raise parse_error(e, pg_sql) from None
     except sqlglot.errors.TokenError:
-        raise SqlError("unterminated quoted string", "42601") from None
+        raise _unterminated(written) from None
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("cannot translate several statements at once", "42601")
@@ -3870,6 +3976,11 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
         if (name in _SQLITE_ONLY_FUNCTIONS and routines.find(name) is None) or (
                 isinstance(f, (exp.Max, exp.Min)) and f.expressions):  # (a function of the database may have the name)
             raise SqlError(f"function {name}() does not exist", "42883")
+        if (name == "now" and isinstance(f, exp.CurrentTimestamp) and f.this is not None or
+                isinstance(f, exp.Round) and f.args.get("truncate") is not None) and routines.find(name) is None:
+            args = [a for a in (f.this, f.args.get("decimals"), f.args.get("truncate")) if a is not None]
+            labels = ", ".join(exprtypes.type_label(a) or "unknown" for a in args)
+            raise SqlError(f"function {name or 'round'}({labels}) does not exist", "42883")  # (now(1), round(1, 2, 3))
         if name in _UNSUPPORTED_BUILTINS and routines.find(name) is None:
             raise SqlError(_UNSUPPORTED_BUILTINS[name], "0A000")
         if name in ("num_nulls", "num_nonnulls") and isinstance(f, exp.Anonymous) and not f.expressions:
@@ -4343,8 +4454,8 @@ def _refuse_outer_references(derived: exp.Subquery) -> None:
     try:
         cat.query(f"SELECT * FROM ({gen(derived.this.copy())}) LIMIT 0", ())
     except (apsw.SQLError, SqlError) as e:  # (a session's catalog reads raise SqlError)
-        m = re.search(r'no such column: (\S+)|column "([^"]+)" does not exist', str(e))
-        name = m and (m.group(1) or m.group(2))
+        m = re.search(r'no such column: (\S+)|column "([^"]+)" does not exist|column (\S+\.\S+) does not exist', str(e))
+        name = m and (m.group(1) or m.group(2) or m.group(3))
         if name and "." in name:
             raise SqlError(f'missing FROM-clause entry for table "{name.split(".")[0]}"', "42P01") from None
         if name:
@@ -5290,6 +5401,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
         return merge.statement(written, ctx.param_oids)
     _check_recursion(tree)
     _check_set_operation_order(tree)
+    identifier_case.check(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)
         data_modifying_with.split(written)
@@ -6109,6 +6221,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # booleans, literals, operators in the select list: the parser path types and names them
     if _unknown_qualifiers(scan):
         return None  # `t.x` of no FROM item t: the parser path says 42P01, SQLite 'no such column'
+    if '"' in scan or identifier_case.mixed_case_tables(m.group(1) for m in _TABLE_NAMED.finditer(scan)):
+        return None  # a name that may match only in case: the parser path says 42703 / 42P01 (identifier_case)
     if word == "select" and _selects_unknown_name(scan):
         return None  # `SELECT t FROM t`: a whole-row reference (row_values.py), or no such column
     if word == "insert" and not re.match(r"insert\s+into\s+[\w\"]+\s*\(", scan, re.IGNORECASE):

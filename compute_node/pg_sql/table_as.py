@@ -28,9 +28,10 @@ import json
 import re
 from urllib.parse import quote, unquote
 
+import apsw
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, schema
+from compute_node.pg_sql import exprtypes, lexing, schema
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import error_near, object_name
 from compute_node.pg_sql.lexing import quoted_ident as _ident
@@ -95,11 +96,28 @@ def _decl(e: exp.Expression, name: str, known_oid: int | None, matview: bool) ->
                    "or x::text)", "0A000")
 
 
+def _check_query(sqlite: tuple[str, ...]) -> None:
+    """The query's own error (a column or table that is not there), if SQLite finds one
+    preparing it."""
+    cat = schema.current()
+    if cat is None or len(sqlite) != 1 or lexing.has_top_level_semicolon(sqlite[0]):
+        return
+    try:
+        cat.query("EXPLAIN " + sqlite[0], ())
+    except SqlError as e:
+        raise e from None
+    except apsw.Error as e:
+        from compute_node.sql_errors import sql_error
+
+        raise sql_error(e) from None
+
+
 def columns(query: str, names: list[str], matview: bool = False) -> list[tuple[str, str]]:
     """(name, PostgreSQL declared type) of each column `query` returns, renamed by `names`."""
     from compute_node.pg_sql.queries import name_columns, parse_one, select_path
 
-    oids = select_path(query, SessionContext(user="", database="")).column_oids  # () with a * in the list
+    translated = select_path(query, SessionContext(user="", database=""))
+    oids = translated.column_oids  # () with a * in the list
     tree = parse_one(query)
     name_columns(tree)
     sel = tree
@@ -124,7 +142,11 @@ def columns(query: str, names: list[str], matview: bool = False) -> list[tuple[s
                 out += [(n, "numeric" if pgtypes.is_numeric_text(d) else d) for n, d in cols]
             continue
         i = len(out)
-        out.append((e.alias_or_name, _decl(e, e.alias_or_name, oids[i] if i < len(oids) else None, matview)))
+        try:
+            out.append((e.alias_or_name, _decl(e, e.alias_or_name, oids[i] if i < len(oids) else None, matview)))
+        except SqlError:
+            _check_query(translated.sqlite)  # a column that is not there is PostgreSQL's 42703 first
+            raise
     if len(names) > len(out):
         raise SqlError("too many column names were specified", "42601")
     return [(names[i] if i < len(names) else n, d) for i, (n, d) in enumerate(out)]

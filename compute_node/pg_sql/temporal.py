@@ -180,6 +180,9 @@ def _date_of(y: int, m: int, d: int, text) -> dt.date:
     try:
         return dt.date(y, m, d)
     except ValueError:
+        if not (1 <= m <= 12 and 1 <= d <= 31):  # (PostgreSQL's month/day overflow: the order may be the fault)
+            raise TemporalError("22008", f'date/time field value out of range: "{text}"{errors.HINT_MARK}'
+                                         'Perhaps you need a different "datestyle" setting.') from None
         raise _range(text) from None
 
 

@@ -39,7 +39,9 @@ import re
 import threading
 from collections import OrderedDict
 
-from compute_node.pg_sql import comments, exprtypes, listen, merge, plpgsql, prepared, schema, table_as
+from compute_node.pg_sql import (
+    comments, exprtypes, listen, merge, missing_functions, plpgsql, prepared, schema, table_as,
+)
 from compute_node.pg_sql.ddl import (
     alter, analyze, copy_stmt, create, discard, drop, noop, truncate, vacuum,
 )
@@ -159,6 +161,7 @@ def _translate_cached(pg_sql: str, ctx: SessionContext, catalog: schema.Catalog 
         catalog = schema.Catalog(catalog.query, catalog.version)  # fresh: records what this translation asks
     with schema.using(catalog), exprtypes.declared_parameters(ctx.param_oids):
         out = _translate_text(pg_sql, ctx)
+        missing_functions.check(pg_sql, [q for st in out if st.kind == "sql" for q in st.sqlite], catalog)
     block = _OUTSIDE_BLOCK.match(pg_sql)
     if block:
         words = " ".join(w.upper() for w in block.groups() if w)

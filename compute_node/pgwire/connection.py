@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from compute_node.activity import Backend
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.translate import SessionContext
-from compute_node.pgwire import copy_flow
+from compute_node.pgwire import copy_flow, error_position
 from compute_node.pgwire import messages as m
 from compute_node.pgwire.scram import MECHANISM, AuthFailed, ScramExchange
 from compute_node.pgwire.outcome import Outcome
@@ -27,7 +27,7 @@ from compute_node.pgwire.worker import SessionWorker
 from sixfold.constants import (
     NOTIFY_PENDING_MAX, PG_AUTH_TIMEOUT_MS, PG_MESSAGE_BYTES_MAX, PG_OUTPUT_FLUSH_BYTES, PG_STARTUP_BYTES_MAX,
 )
-from sixfold.errors import DETAIL_MARK, CommitInDoubt, SixfoldError, SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, CommitInDoubt, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.pgwire")
 _LEN = struct.Struct("!i")
@@ -67,6 +67,7 @@ class Connection:
         self.user = "?"
         self._running = False
         self._cancel_reason: str | None = None
+        self._query_text: str | None = None  # the Query's or Parse's text being handled
         # LISTEN: notifications for this client, held until it is idle (ReadyForQuery
         # sent, outside a transaction), as PostgreSQL sends them
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -158,8 +159,12 @@ class Connection:
             state, text = "XX000", f"internal error: {type(e).__name__}: {e}"
         if state == "57014" and self._cancel_reason:
             text = self._cancel_reason
+        text, _, hint = text.partition(HINT_MARK)
         text, _, detail = text.partition(DETAIL_MARK)
-        self.send(m.error_response(state, text, detail=detail or None))
+        text, position = error_position.at_end(self._query_text, state, text) or (text, error_position.position(
+            self._query_text, state, text, getattr(e, "in_analysis", False)))
+        self.send(m.error_response(state, text, detail=detail or None, hint=hint or error_position.hint(state, text),
+                                   position=position))
 
     # --- lifecycle -----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -346,6 +351,7 @@ class Connection:
                 await self.fatal("08P01", f"invalid frontend message type {kind[0]}")
             if self.ext.skipping and kind != b"S":
                 continue  # after an error in the extended protocol, everything up to Sync
+            self._query_text = None  # (the text an error's position points into: on_query, on_parse)
             try:
                 await handler(body)
             except m.ProtocolViolation:
@@ -392,7 +398,7 @@ class Connection:
         """A simple Query: translated whole, then run in one call into the worker (rows
         encoded there too), except that a COPY runs here, on the protocol loop. Several
         statements that write, outside a transaction, are one implicit transaction."""
-        text = m.decode_query(body)
+        text = self._query_text = m.decode_query(body)
         session = self.session
         self.server.node.activity.started(self.pid, text)
         batch = await self.run_sql(session.run_simple, text)
@@ -423,6 +429,7 @@ class Connection:
     # --- extended query ---------------------------------------------------------------------------
     async def on_parse(self, body: bytes) -> None:
         p = m.decode_parse(body)
+        self._query_text = p.query
         await self.in_worker(self.session.prepare, p.name, p.query, tuple(p.param_oids))
         self.send(m.PARSE_COMPLETE)
 
@@ -443,6 +450,7 @@ class Connection:
         if portal.outcomes is not None:
             return
         self.server.node.activity.started(self.pid, portal.prepared.query)
+        self._query_text = portal.prepared.query
         portal.outcomes = await self.run_sql(self.run_portal_statements, portal)
 
     def run_portal_statements(self, portal: Portal) -> list[Outcome]:

@@ -225,6 +225,7 @@ class PgSession:
                 self._note_error()
             if self.temps.used:
                 e.args = (self.temps.strip(str(e)),)
+            e.in_analysis = True  # (a literal's input error points at it: error_position)
             raise
 
     def prepare(self, name: str, query: str, declared_oids: tuple[int, ...]) -> Prepared:

@@ -6625,6 +6625,39 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select count(distinct 99999999999999999999.5 + n) from {t}',
         'drop table {t}',
     ],
+    # A quoted literal beside a date, timestamp or interval in arithmetic is read as
+    # PostgreSQL resolves the operator: d - '1' reads a date (22007), ts - '1 day' a
+    # timestamp (22007), d + '1' is not unique (42725), ts + '1 day' reads an interval;
+    # '5' * '3' is not unique. Sixfold answered them all.
+    "quoted literals in date and interval arithmetic": [
+        "create table {t} (d date, ts timestamp, tz timestamptz, iv interval, i int, b bigint, n numeric(10,2))",
+        "insert into {t} values ('2024-03-01', '2024-03-01 10:00', '2024-03-01 10:00+00', '1 day', 7, 8, 2.50)",
+        "select d - '1' from {t}", "select d + '1' from {t}", "select '1' + d from {t}",
+        "select d - '2024-01-01' from {t}",
+        "select '2024-12-25' - d from {t}", "select d - '1 day' from {t}", "select ts - '1 day' from {t}",
+        "select ts - '2024-01-01' from {t}", "select ts + '1 day' from {t}", "select '1 day' + ts from {t}",
+        "select tz - '2024-01-01 00:00+00' from {t}", "select tz + 'x' from {t}", "select iv + '1 hour' from {t}",
+        "select iv * '2' from {t}", "select '2' * iv from {t}", "select iv / '2' from {t}", "select '2' / iv from {t}",
+        "select iv % '2' from {t}", "select d * '2' from {t}", "select '5' * '3'", "select '5' - '3'",
+        "select '2' ^ '3'", "select 2 ^ 'x'", "select n ^ '2' from {t}", "select b ^ '2' from {t}",
+        "select pg_typeof(d - '2024-01-01') from {t}", "select i - 'a' from {t}", "select 'a' + b from {t}",
+        "select i * '1.5' from {t}", "select n + 'x' from {t}", "select n + '1.5' from {t}", "select i % '2' from {t}",
+        "delete from {t}", "select i - 'a' from {t}", "select n * 'x' from {t}", "select d - 'x' from {t}",
+        "drop table {t}",
+    ],
+    # Names are exact once folded: with a column "Name", name and "NAME" are no column
+    # (42703), and with a table e, "E" is no table (42P01); SQLite matches either case
+    # and answered. A quoted name that matches exactly, or an alias, still reads.
+    "names that differ only in case": [
+        'create table {t} ("Name" text, id int)', "insert into {t} values ('a', 1)",
+        'select "name" from {t}', 'select "NAME" from {t}', "select name from {t}", 'select "Name" from {t}',
+        'select * from "{t}"', 'select * from "{T}"', 'select {t}."Name", x.id from {t} x',
+        'select "Name" as name from {t} order by name', 'select name from (select "Name" as name from {t}) s',
+        'select x from (select "Name" as "X" from {t}) s', 'select "X" from (select "Name" as "X" from {t}) s',
+        "update {t} set name = 'b'", "insert into {t} (name) values ('c')", 'insert into {t} ("Name") values (\'c\')',
+        'select "Name", id from {t} order by id', "select id from {t} where Id = 1", "select ID from {t}",
+        'select count(*) from {t} where "Name" = \'a\'', "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -6812,7 +6845,7 @@ def test_same_answer_as_postgres(case, postgres_endpoint, sixfold_endpoint):  # 
     with connect(postgres_endpoint.uri) as pg, connect(sixfold_endpoint.uri) as sf:
         for i, stmt in enumerate(CASES[case]):
             stmt, params = stmt if isinstance(stmt, tuple) else (stmt, None)
-            sql = stmt.replace("{t}", table)
+            sql = stmt.replace("{t}", table).replace("{T}", table.upper())
             want, got = outcome(pg, sql, params), outcome(sf, sql, params)
             if any(c == case and piece in sql for c, piece in KNOWN_DIFFERENCES):
                 if got[0] != "error":
@@ -6938,6 +6971,52 @@ def test_drop_if_exists_notices_as_postgres(postgres_endpoint, sixfold_endpoint)
     assert [m for _, m in seen[0]][:3] == [f'table "{t}_m1" does not exist, skipping',
                                           f'table "{t}_m2" does not exist, skipping', f"drop cascades to view {t}_v"]
     assert seen[1] == seen[0]
+
+
+def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """An error carries PostgreSQL's message, position (psql's "LINE 1:" and caret), HINT
+    and DETAIL: a missing column, table or function and a syntax error point at their
+    token (the first one analysis meets when it repeats), a literal read while the
+    statement is analyzed at the literal; a call with arguments no function takes names
+    their types; DROP of the wrong kind of relation says which DROP to use."""
+    t = f"ef_{uuid.uuid4().hex[:8]}"
+    setup = [f'create table {t} (id int primary key, "Name" text, v int, d date)',
+             f"create view {t}_v as select 1 as x", f"create sequence {t}_s"]
+    bad = [f"selec * from {t}", f"select nosuch from {t}", f"select * from {t}_nosuch", f"select 1 + 'a'",
+           f"select v + 1 from {t} where v = 'abc'", "select nosuchfn(1, 'a', null, 1.5)", f"select lower(v) from {t}",
+           f"insert into {t} values ('x', 'y')", f"select {t}.nosuch from {t}", f"select x.id from {t}",
+           f"select * from {t} e join {t} f on true where id = 1", f"update {t} set nosuch = 1",
+           f"insert into {t} (id, nosuch) values (1, 2)", f'select "Name", nosuch from {t} where nosuch > 1',
+           f"select id from {t} where v > 1 order by nosuch2", f"select name from {t}", f'select "NAME" from {t}',
+           f"select * from public.{t}_nosuch", "select abs('x', 2)", "select length()", "select now(1)",
+           "select round(1, 2, 3)", "select '99999999999'::int", "select date '2020-13-45'",
+           "select '2020-02-30'::date",
+           f"select * from {t} where", f"select * from {t} where;", "select 1 +", "select (1", "select 1 2",
+           "select 1,", f"select 1, from {t}", "select abs(1,)", "select 'abc", f"select current_date + '1'",
+           f"select d - '1' from {t}", "select '5' * '3'", f"drop table {t}_v", f"drop view {t}", f"drop index {t}",
+           f"drop sequence {t}", f"drop table {t}_s", f"drop table {t}_nosuch", f"drop index {t}_nosuch",
+           f"create table {t}_c as select nosuch from {t}", f"select {t}.v from {t} x"]
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got = []
+        with connect(ep.uri) as conn:
+            for sql in setup:
+                conn.execute(sql)
+            for sql in bad:
+                try:
+                    conn.execute(sql)
+                    got.append((sql, "ok"))
+                except psycopg.Error as e:
+                    d = e.diag
+                    got.append((sql, e.sqlstate, d.message_primary, d.statement_position, d.message_hint,
+                                d.message_detail))
+            for sql in (f"drop view {t}_v", f"drop sequence {t}_s", f"drop table {t}"):
+                conn.execute(sql)
+        seen.append(got)
+    assert seen[0][1] == (bad[1], "42703", 'column "nosuch" does not exist', "8", None, None)
+    assert [g for g in seen[0] if g[1] == "ok"] == []
+    diffs = [f"{a}\n  sixfold: {b}" for a, b in zip(seen[0], seen[1]) if a != b]
+    assert not diffs, f"{len(diffs)} differences\n" + "\n".join(diffs)
 
 
 def test_unique_violations_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
