@@ -486,7 +486,8 @@ def _fold(node: exp.Expression) -> Fold | None:
     parameter's value (CASE WHEN $1 > 0 THEN ln(0) END is NULL for 0), so nothing after
     it is folded here."""
     if any(exprtypes.parameter_number(p) is not None for p in node.find_all(exp.Parameter, exp.Var)):
-        return Fold("")
+        # (one that also reads a column is no constant at all: the arms after it fold)
+        return None if node.find(exp.Column, exp.Query) is not None else Fold("")
     if not _constant(node):
         return None
     if isinstance(node, exp.Boolean):

@@ -98,9 +98,41 @@ def _key_expression(key: exp.Expression, columns: list[tuple[str, exp.Expression
             raise SqlError(f"{clause} position {at} is not in select list", "42P10")
         return columns[at - 1][1].copy()
     if isinstance(key, exp.Column) and not key.table and key.name in names and \
-            not isinstance(columns[names.index(key.name)][1], exp.Column):
+            not (isinstance(columns[names.index(key.name)][1], exp.Column) and
+                 columns[names.index(key.name)][1].name == key.name):  # (`id AS k ... ORDER BY k` is id)
         return columns[names.index(key.name)][1].copy()
     return key.copy()
+
+
+def _same_key(e: exp.Expression) -> str:
+    """What tells two keys apart: a column by its name (t.id is id), else the expression."""
+    return e.name.lower() if isinstance(e, exp.Column) else e.sql("postgres").lower()
+
+
+def _check_order(keys: list[exp.Expression], order: list[exp.Expression],
+                 columns: list[tuple[str, exp.Expression]]) -> None:
+    """PostgreSQL's rule: with an ORDER BY, the DISTINCT ON keys must be its leading
+    items (in any order among themselves), else 42P10; SQLite would keep whichever row
+    the ORDER BY puts first in each group."""
+    names = [n for n, _ in columns]
+
+    def key(e: exp.Expression, clause: str) -> str:
+        if isinstance(e, exp.Column) and not e.table and e.name in names:  # an output column's name
+            return _same_key(columns[names.index(e.name)][1])
+        return _same_key(_key_expression(e, columns, clause))
+    wanted = {key(k, "DISTINCT ON") for k in keys}
+    skipped = False
+    for o in order:
+        if key(o, "ORDER BY") in wanted:
+            wanted.discard(key(o, "ORDER BY"))
+            if skipped:
+                break
+        else:
+            skipped = True
+    else:
+        if not (skipped and wanted):
+            return
+    raise SqlError("SELECT DISTINCT ON expressions must match initial ORDER BY expressions", "42P10")
 
 
 def _rewrite_one(sel: exp.Select) -> exp.Select:
@@ -111,6 +143,8 @@ def _rewrite_one(sel: exp.Select) -> exp.Select:
     keys = _keys(sel)
     order = sel.args.get("order")
     columns = _projections(sel)
+    if order is not None:
+        _check_order(keys, [o.this for o in order.expressions], columns)
     inner = sel.copy()
     for arg in ("distinct", "order", "limit", "offset"):
         inner.set(arg, None)

@@ -67,6 +67,7 @@ def check(tree: exp.Expression) -> None:
     cat = schema.current()
     if cat is None:
         return
+    _refuse_repeated_targets(tree)
     column_names, relation_names = _defined(tree)
     read: dict[str, str] = {}  # each table the statement reads: written (normalized) name -> stored name
     opaque = any(isinstance(node, (exp.Unnest, exp.Lateral)) for node in tree.walk())  # columns not known here
@@ -147,6 +148,28 @@ def _perhaps(tree: exp.Expression, read: dict[str, str], name: str, qualifier: s
     if len(set(found)) != 1:
         return ""
     return f"{HINT_MARK}Perhaps you meant to reference the column {found[0]}."
+
+
+def _refuse_repeated_targets(tree: exp.Expression) -> None:
+    """A column named twice in INSERT's column list (42701) or UPDATE's SET (42601): SQLite
+    would take one of the values."""
+    if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Schema):
+        seen = set()
+        for ident in tree.this.expressions:
+            name = _norm(ident)
+            if name in seen:
+                raise SqlError(f'column "{name}" specified more than once', "42701")
+            seen.add(name)
+    for update in tree.find_all(exp.Update):
+        seen = set()
+        for eq in update.expressions:
+            targets = eq.this.expressions if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Tuple) else \
+                [eq.this] if isinstance(eq, exp.EQ) else []
+            for col in targets:
+                name = _norm(col.this) if isinstance(col, exp.Column) else None
+                if name is not None and name in seen:
+                    raise SqlError(f'multiple assignments to same column "{name}"', "42601")
+                seen.add(name)
 
 
 def _assigned_table(col: exp.Column) -> str | None:

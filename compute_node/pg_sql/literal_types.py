@@ -97,6 +97,9 @@ def _set_operation_columns(op: exp.SetOperation) -> list[list[exp.Expression]]:
     return [[b.expressions[i].unalias() for b in branches] for i in range(widths.pop())]
 
 
+# Kinds a simple CASE's quoted WHEN values are read as (enums and text compare as written;
+# a catalog's "char" column is no boolean).
+_SIMPLE_CASE_KINDS = frozenset({"int", "num", "float", "date", "timestamp", "timestamptz", "interval", "uuid"})
 _SYMBOL = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
 _TYPE_NAME = {"date": "date", "timestamp": "timestamp without time zone",
               "timestamptz": "timestamp with time zone", "interval": "interval"}
@@ -144,10 +147,28 @@ def _power_operand(node: exp.Pow) -> None:
 def coerce(tree: exp.Expression) -> None:
     """Give the quoted literals of `tree` their neighbours' type (in place)."""
     for node in list(tree.find_all(exp.Coalesce, exp.Case, exp.Greatest, exp.Least, exp.Nullif, exp.Array,
-                                   exp.Values, exp.SetOperation, exp.Lag, exp.Lead, exp.Pow, *_ARITHMETIC)):
+                                   exp.Values, exp.SetOperation, exp.Lag, exp.Lead, exp.Pow, exp.Neg, exp.Round,
+                                   exp.In, exp.Between, *_ARITHMETIC)):
         if isinstance(node, exp.Pow):
             _power_operand(node)
             continue
+        if isinstance(node, exp.Neg) and _is_literal(node.this):  # -'5': -int, -numeric, -interval...
+            raise SqlError("operator is not unique: - unknown", "42725")
+        if isinstance(node, exp.Round) and _is_literal(node.this) and node.args.get("decimals") is None:
+            # round('2.5') is round(double precision), which rounds half to even: 2
+            node.this.replace(exp.Cast(this=node.this.copy(), to=exp.DataType.build("double precision",
+                                                                                     dialect="postgres")))
+            continue
+        if isinstance(node, exp.In) and not node.args.get("query") and node.expressions:
+            _coerce_group([node.this, *node.expressions])  # '1' IN (1, 2) compares integers
+            continue
+        if isinstance(node, exp.Between):  # x BETWEEN a AND b is x >= a AND x <= b, each resolved alone
+            _coerce_group([node.this, node.args["low"]])
+            _coerce_group([node.this, node.args["high"]])
+            continue
+        if isinstance(node, exp.Case) and node.this is not None and exprtypes.kind(node.this) in _SIMPLE_CASE_KINDS:
+            for branch in node.args.get("ifs") or ():  # CASE x WHEN 'v': x = 'v'
+                _coerce_group([node.this, branch.this])
         if isinstance(node, _ARITHMETIC):
             # real * '-10' is real * real (a real's product, shown as one), as PostgreSQL
             # resolves an unknown operand; only floats here (an integer's '1.5' is 22P02

@@ -21,6 +21,33 @@ def _query(q: exp.Any | exp.All) -> exp.Query | None:
     return sub if isinstance(sub, exp.Query) else None
 
 
+_SCALAR_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz", "interval",
+                           "uuid", "text", "json", "jsonb"})
+
+
+def over_array_of_scalar(q: exp.Expression) -> bool:
+    """`x = ANY (1)`, `x = ALL (int_column)`: no array on the right (PostgreSQL's 42809);
+    SQLite would read the value as an array's text. A quoted literal is an array's text.
+    (sqlglot reads `x op ALL (v)` as a call of all(v).)"""
+    if isinstance(q, exp.Anonymous):
+        if q.name.lower() != "all" or len(q.expressions) != 1 or not isinstance(q.parent, _OPERATORS):
+            return False
+        value = q.expressions[0]  # (in the tree: its column is typed by its scope)
+        if isinstance(value, (exp.Subquery, exp.Query)):
+            return False
+    elif not isinstance(q, (exp.Any, exp.All)) or _query(q) is not None:
+        return False
+    else:
+        value = q.this
+    while isinstance(value, exp.Paren):
+        value = value.this
+    if isinstance(value, exp.Literal):
+        return not value.is_string
+    if isinstance(value, exp.Column) and exprtypes.column_decl(value) is not None:
+        return exprtypes.kind(value) in _SCALAR_KINDS
+    return False
+
+
 def rewrite(node: exp.Expression) -> exp.Expression:
     """`x op ANY (subquery)` / `x op ALL (subquery)`: SQLite has neither. = ANY is IN and
     <> ALL is NOT IN; any other operator is a CASE over EXISTS: ANY is true when some row

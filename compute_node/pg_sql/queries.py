@@ -118,17 +118,20 @@ def parse_error(e: Exception, text: str) -> SqlError:
     return SqlError(f'syntax error at or near "{near}"', "42601")
 
 
+_EMPTY_IN = re.compile(r"\bin\s*\(\s*(\))", re.IGNORECASE)
 _DANGLING_COMMA = re.compile(r",\s*(?:(from|where|group|order|having|limit|offset|union|intersect|except|window|"
                              r"returning)\b|(\))|$)", re.IGNORECASE)
 
 
 def _refuse_dangling_comma(pg_sql: str) -> None:
-    """`select 1, from t`, `f(1,)`, `select 1,`: PostgreSQL's syntax errors, which sqlglot
-    reads past (a trailing comma in a list)."""
-    if "," not in pg_sql:
+    """`select 1, from t`, `f(1,)`, `select 1,`, `x in ()`: PostgreSQL's syntax errors,
+    which sqlglot reads past (a trailing comma, an empty list)."""
+    if "," not in pg_sql and "(" not in pg_sql:
         return
     code = "".join(pg_sql[s:e] if kind == "code" else " " if kind == "comment" else "x" * (e - s)
                    for kind, s, e in segments(pg_sql))
+    if _EMPTY_IN.search(code):  # `x IN ()`: sqlglot reads an empty list
+        raise SqlError('syntax error at or near ")"', "42601")
     m = _DANGLING_COMMA.search(code.rstrip().rstrip(";"))
     if m is not None:
         word = m.group(1) or m.group(2)
@@ -3976,6 +3979,10 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
         if (name in _SQLITE_ONLY_FUNCTIONS and routines.find(name) is None) or (
                 isinstance(f, (exp.Max, exp.Min)) and f.expressions):  # (a function of the database may have the name)
             raise SqlError(f"function {name}() does not exist", "42883")
+        ambiguous = _untyped_date_argument(f, name) or _untyped_aggregate_argument(f)
+        if ambiguous is not None and routines.find(ambiguous.split("(")[0]) is None:
+            raise SqlError(f"function {ambiguous} is not unique{HINT_MARK}Could not choose a best candidate "
+                           "function. You might need to add explicit type casts.", "42725")
         if (name == "now" and isinstance(f, exp.CurrentTimestamp) and f.this is not None or
                 isinstance(f, exp.Round) and f.args.get("truncate") is not None) and routines.find(name) is None:
             args = [a for a in (f.this, f.args.get("decimals"), f.args.get("truncate")) if a is not None]
@@ -4002,6 +4009,92 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
                 return new
             f.replace(new)
     return tree
+
+
+_NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
+                                "json", "jsonb", "uuid", "bytea"})
+_SIMPLE_VALUE = (exp.Column, exp.Literal, exp.Cast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def _check_boolean_argument(e: exp.Expression, where: str) -> None:
+    """`e` where PostgreSQL wants a boolean: a value of another type is 42804 (SQLite reads
+    any number as a truth value); a quoted literal is read as a boolean (22P02 for 'x')."""
+    inner = e
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        try:
+            truth = values.parse_bool(inner.this)
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+        inner.replace(exp.Boolean(this=bool(truth)))  # ('t' AND x: SQLite would read the text 't' as false)
+        return
+    if not isinstance(inner, _SIMPLE_VALUE) or isinstance(inner, exp.Column) and exprtypes.column_decl(inner) is None:
+        return  # (only forms whose type is sure: a function's result type may not be known here)
+    if exprtypes.kind(inner) in _NOT_BOOLEAN_KINDS:
+        raise SqlError(f"argument of {where} must be type boolean, not type {exprtypes.type_label(inner)}", "42804")
+
+
+_NO_CONCATENATION_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz",
+                                     "interval", "uuid"})
+
+
+def _check_boolean_arguments(tree: exp.Expression) -> None:
+    """WHERE, HAVING, JOIN ... ON, FILTER (WHERE ...), CASE WHEN, AND, OR and NOT take
+    booleans; || takes a string or an array on one side (1 || 2 is 42883, not '12')."""
+    for node in tree.walk():
+        if isinstance(node, (exp.Any, exp.All, exp.Anonymous)) and quantified.over_array_of_scalar(node):
+            raise SqlError("op ANY/ALL (array) requires array on right side", "42809")
+        if isinstance(node, exp.DPipe) and all(
+                isinstance(x, _SIMPLE_VALUE) and not (isinstance(x, exp.Column) and exprtypes.column_decl(x) is None)
+                and exprtypes.kind(x) in _NO_CONCATENATION_KINDS for x in (node.this, node.expression)):
+            raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
+                           f"{exprtypes.type_label(node.expression)}", "42883")
+        if isinstance(node, exp.Where):
+            what = "FILTER" if isinstance(node.parent, exp.Filter) else "WHERE"
+            _check_boolean_argument(node.this, what)
+        elif isinstance(node, exp.Having):
+            _check_boolean_argument(node.this, "HAVING")
+        elif isinstance(node, exp.Join) and node.args.get("on") is not None:
+            _check_boolean_argument(node.args["on"], "JOIN/ON")
+        elif isinstance(node, exp.Case) and node.this is None:
+            for branch in node.args.get("ifs") or ():
+                _check_boolean_argument(branch.this, "CASE/WHEN")
+        elif isinstance(node, (exp.And, exp.Or)):
+            for side in (node.this, node.expression):
+                _check_boolean_argument(side, "AND" if isinstance(node, exp.And) else "OR")
+        elif isinstance(node, exp.Not):
+            _check_boolean_argument(node.this, "NOT")
+
+
+def _untyped_aggregate_argument(f: exp.Expression) -> str | None:
+    """sum / avg / array_agg of a quoted literal or NULL: PostgreSQL has them for several
+    types and picks none (42725); avg('x') answered 0."""
+    names = {exp.Sum: "sum", exp.Avg: "avg", exp.ArrayAgg: "array_agg"}
+    arg = f.this if type(f) in names else None
+    if isinstance(arg, exp.Null) or isinstance(arg, exp.Literal) and arg.is_string:
+        return f"{names[type(f)]}(unknown)"
+    return None
+
+
+def _untyped_date_argument(f: exp.Expression, name: str | None) -> str | None:
+    """`date_trunc('day', '2020-01-05')`, `extract(year from '2020-01-01')`, `age('2020-01-01')`,
+    `to_char('2020-01-01', 'YYYY')`: a quoted literal where PostgreSQL has the function for
+    several date/time types picks none (42725); the call as its message shows it, else None."""
+    if isinstance(f, exp.TimestampTrunc) and isinstance(f.this, exp.Literal) and f.this.is_string and \
+            f.args.get("zone") is None:
+        return "date_trunc(unknown, unknown)"
+    if isinstance(f, exp.Extract) and isinstance(f.expression, exp.Literal) and f.expression.is_string:
+        return "date_part(unknown, unknown)" if name == "date_part" else "pg_catalog.extract(unknown, unknown)"
+    if isinstance(f, exp.TimeToStr) and isinstance(f.this, exp.Literal) and f.this.is_string:
+        return "to_char(unknown, unknown)"
+    if isinstance(f, exp.Anonymous) and name in ("age", "isfinite") and len(f.expressions) == 1 and \
+            isinstance(f.expressions[0], exp.Literal) and f.expressions[0].is_string:
+        return f"{name}(unknown)"
+    if isinstance(f, exp.Anonymous) and name in ("date_part", "date_trunc") and len(f.expressions) == 2 and \
+            isinstance(f.expressions[1], exp.Literal) and f.expressions[1].is_string:
+        return f"{name}(unknown, unknown)"
+    return None
 
 
 def _mark_written_names(tree: exp.Expression, text: str) -> None:
@@ -5283,6 +5376,16 @@ def _term_oids(term: exp.Expression) -> tuple[int | None, ...]:
     # (NULL::int is an int: a NULL branch's type says nothing in a UNION, but it is the term's)
 
 
+_RECURSIVE_HINT = f"{HINT_MARK}Cast the output of the non-recursive term to the correct type."
+
+
+def _is_varchar_column(e: exp.Expression) -> bool:
+    """A column declared varchar(n) (a recursive term's: its type is character varying)."""
+    col = e.unalias()
+    decl = exprtypes.column_decl(col) if isinstance(col, exp.Column) else None
+    return decl is not None and re.match(r"\s*(?:varchar|character\s+varying)\b", decl, re.IGNORECASE) is not None
+
+
 def _check_recursive_types(tree: exp.Expression) -> None:
     """42804, as PostgreSQL, for a recursive query whose recursive term would widen a
     column's number type (an integer column to a wider one, numeric or a float, numeric
@@ -5302,15 +5405,16 @@ def _check_recursive_types(tree: exp.Expression) -> None:
                     (isinstance(items[i - 1].unalias().unnest(), exp.Null) or items[i - 1].unalias().unnest().is_string)
                 overall = pgtypes.REGTYPE_NAMES.get(ro) if ro not in (None, pgtypes.TEXT) else \
                     "bpchar" if i <= len(recursive_items) and char_values.char_length_of(recursive_items[i - 1]) \
-                    is not None else None
+                    is not None else "character varying" if i <= len(recursive_items) and \
+                    _is_varchar_column(recursive_items[i - 1]) else None
                 if untyped and overall is not None:
                     # an untyped NULL or string first is text: the recursive term must be text too
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type text in non-recursive term '
-                                   f"but type {overall} overall", "42804")
+                                   f"but type {overall} overall{_RECURSIVE_HINT}", "42804")
                 if lo is not None and ro in _WIDER_NUMBERS.get(lo, ()):
                     raise SqlError(f'recursive query "{cte.alias}" column {i} has type '
                                    f"{pgtypes.REGTYPE_NAMES[lo]} in non-recursive term but type "
-                                   f"{pgtypes.REGTYPE_NAMES[_union_oid((lo, ro))]} overall", "42804")
+                                   f"{pgtypes.REGTYPE_NAMES[_union_oid((lo, ro))]} overall{_RECURSIVE_HINT}", "42804")
             _check_recursive_typmods(cte)
 
 
@@ -5402,6 +5506,8 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _check_recursion(tree)
     _check_set_operation_order(tree)
     identifier_case.check(tree)
+    if constant_folding.active():  # (not for a constant the planner folds: its text is the fold's own)
+        _check_boolean_arguments(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)
         data_modifying_with.split(written)
@@ -6099,6 +6205,18 @@ _FAST_DENY_WORDS = re.compile(
     r"greatest|least|offset|rows|row|isnull|notnull|using|returning|union|intersect|except|default|"
     r"group|having|conflict|collate|tablesample)\b",  # (GROUP BY, HAVING: grouped_columns checks what they show)
     re.IGNORECASE)
+def _repeats_a_target(scan: str, word: str) -> bool:
+    if word == "insert":
+        m = re.match(r"\s*insert\s+into\s+[\w\".]+\s*\(([^)]*)\)", scan, re.IGNORECASE)
+        names = [n.strip().lower() for n in m.group(1).split(",")] if m else []
+    else:
+        m = re.search(r"\bset\b(.*?)(?:\bwhere\b|$)", scan, re.IGNORECASE | re.DOTALL)
+        names = [n.lower() for n in re.findall(r"(?:^|,)\s*(\w+)\s*=", m.group(1))] if m else []
+    return len(names) != len(set(names))
+
+
+_BARE_CONDITION = re.compile(r"\b(?:where|and|or|not|on|when)\s+(?:[A-Za-z_][\w.]*|\d+(?:\.\d*)?)\s*"
+                             r"(?:$|\)|;|\b(?:and|or|order|group|limit|offset|then|having)\b)", re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>'|&]|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
                                 r"current_date|current_timestamp)\b|\b\d", re.IGNORECASE)
 # "SET c = c + 5": the one arithmetic the fast path keeps (pgbench's); a date column
@@ -6219,6 +6337,10 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # + and -: a date or interval operand needs PostgreSQL's operator (the parser path)
     if word == "select" and _SELECT_LIST_TYPED.search(re.split(r"\bfrom\b", scan, 1, flags=re.I)[0]):
         return None  # booleans, literals, operators in the select list: the parser path types and names them
+    if word in ("insert", "update") and _repeats_a_target(scan, word):
+        return None  # `(id, id)`, `SET a = 1, a = 2`: the parser path refuses them as PostgreSQL does
+    if _BARE_CONDITION.search(scan):
+        return None  # `WHERE i`: a condition that is a bare value must be a boolean (the parser path checks)
     if _unknown_qualifiers(scan):
         return None  # `t.x` of no FROM item t: the parser path says 42P01, SQLite 'no such column'
     if '"' in scan or identifier_case.mixed_case_tables(m.group(1) for m in _TABLE_NAMED.finditer(scan)):

@@ -53,6 +53,8 @@ _HINTS = [
      "No function matches the given name and argument types. You might need to add explicit type casts."),
     (re.compile(r"^function .*\) is not unique$"),
      "Could not choose a best candidate function. You might need to add explicit type casts."),
+    (re.compile(r"^operator does not exist: [+\-*/<>=~!@#%^&|`?]+ "),  # a prefix operator
+     "No operator matches the given name and argument type. You might need to add an explicit type cast."),
     (re.compile(r"^operator does not exist: "),
      "No operator matches the given name and argument types. You might need to add explicit type casts."),
     (re.compile(r"^operator is not unique: "),

@@ -6658,6 +6658,80 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         'select "Name", id from {t} order by id', "select id from {t} where Id = 1", "select ID from {t}",
         'select count(*) from {t} where "Name" = \'a\'', "drop table {t}",
     ],
+    # Quoted literals take the type PostgreSQL's resolution gives them: '1' IN (1, 2) and
+    # 2 BETWEEN '1' AND 3 compare integers (they were false), round('2.5') is the double's
+    # round (2), CASE i WHEN 'x' reads 'x' as i's type (22P02); a literal where PostgreSQL
+    # has the function for several date/time types is 42725; -'5' is not unique.
+    "quoted literals resolved as PostgreSQL resolves them": [
+        "create table {t} (i int, d date, t text, b bool, n numeric(8,2))",
+        "insert into {t} values (1, '2024-01-01', 'x', true, 1.5)",
+        "select '1' in (1, 2)", "select 2 between '1' and 3", "select i in ('1', 'x') from {t}",
+        "select i between '0' and 'z' from {t}", "select round('2.5')", "select round('2.5', 0)",
+        "select case i when 'x' then 1 end from {t}", "select case i when '1' then 'one' end from {t}",
+        "select d in ('2024-01-01', '2024-01-02') from {t}", "select b in ('t') from {t}", "select -'5'",
+        "select + '5'", "select date_trunc('day', '2020-01-05 10:00')", "select extract(year from '2020-01-01')",
+        "select date_part('year', '2020-01-01')", "select age('2020-01-01') > interval '1 day'",
+        "select to_char('2020-01-01', 'YYYY')", "select isfinite('2020-01-01')",
+        "select age('2020-01-01', '2019-01-01')", "select date_trunc('day', '2020-01-05'::date)", "drop table {t}",
+    ],
+    # A condition must be a boolean: WHERE i, CASE WHEN 1, FILTER (WHERE i), NOT 'x' are
+    # PostgreSQL's 42804 / 22P02 (SQLite reads any number as a truth value); 't' AND true
+    # is true (the text 't' was false). 1 || 2 has no operator (42883; it was '12').
+    "conditions are booleans, || is not for numbers": [
+        "create table {t} (i int, t text, b bool, d date)", "insert into {t} values (1, 'x', true, '2024-01-01')",
+        "select i from {t} where i", "select i from {t} where t", "select i from {t} where b",
+        "select i from {t} where b and i", "select i from {t} where not i", "select i from {t} where (i)",
+        "select case when 1 then 2 end", "select case when b then 2 end from {t}",
+        "select count(*) filter (where i) from {t}", "select count(*) filter (where b) from {t}",
+        "select i from {t} group by i having i", "select 1 from {t} a join {t} c on a.i",
+        "select not 'x'", "select not 't'", "select 't' and true", "select 'f' or false",
+        "select i from {t} where 'yes'",
+        "select 1 || 2", "select i || i from {t}", "select i || t from {t}", "select 'a' || 1",
+        "select d || i from {t}",
+        "select b || b from {t}", "select array[1] || 2", "drop table {t}",
+    ],
+    # Statements PostgreSQL refuses that Sixfold ran: DISTINCT ON keys that are not the
+    # ORDER BY's leading items (42P10; SQLite kept the first row of each group in that
+    # order), a column twice in INSERT's list (42701) or UPDATE's SET (42601), x IN ()
+    # (42601), sum / avg / array_agg of an untyped literal (42725; avg('x') was 0), and
+    # ANY / ALL over a value that is no array (42809). `DISTINCT ON (id) id AS k ... ORDER
+    # BY k` read k as no column (42703).
+    "statements PostgreSQL refuses before running": [
+        "create table {t} (id int, name text, v int, ca int[])",
+        "insert into {t} values (1, 'a', 5, '{1}'), (1, 'b', 3, '{2}'), (2, 'c', 1, '{1}')",
+        "select distinct on (id) name from {t} order by name",
+        "select distinct on (id) name from {t} order by id, name",
+        "select distinct on (id) name from {t} order by {t}.id, v desc",
+        "select distinct on (id, name) v from {t} order by name, id, v",
+        "select distinct on (id, name) v from {t} order by name, v, id",
+        "select distinct on (id, name) v from {t} order by name",
+        "select distinct on (1) id, name from {t} order by 1, 2",
+        "select distinct on (1) id, name from {t} order by 2",
+        "select distinct on (id) id as k, name from {t} order by k, name",
+        "insert into {t} (id, id) values (6, 7)", "insert into {t} (id, name, id) values (6, 'x', 7)",
+        "update {t} set v = 1, v = 2", "update {t} set (v, name) = (1, 'x'), v = 3",
+        "select * from {t} where id in ()", "select sum('1')", "select avg('x')", "select avg(null)",
+        "select array_agg('x')", "select max('x')", "select count('x')", "select string_agg('x', ',')",
+        "select * from {t} where id = any(1)", "select id = any(id) from {t}", "select name = all(name) from {t}",
+        "select id = any(ca) from {t} order by 1", "select 1 = any('{1,2}')", "select * from {t} order by id, v",
+        "drop table {t}",
+    ],
+    # A CASE condition that reads a column and a parameter is no constant: PostgreSQL folds
+    # the arms after it (make_date(1999, 2, 31) is 22008 with no row read); Sixfold took
+    # any condition holding a parameter for an unknown constant and folded nothing after
+    # it. A recursive query of an untyped string and a varchar column is 42804.
+    "folds after a condition that reads a column and a parameter": [
+        "create table {t} (id int, cch char(4), cd date, cvc varchar(8))",
+        "insert into {t} values (1, 'ab', '2024-01-01', 'x'), (2, 'cd', '2024-01-02', 'y')",
+        ("select case when (least(cch, %s) like '%%a%%') then make_date(1999, 2, 31) else cd end from {t}", ("",)),
+        ("select case when cch = %s then make_date(1999, 2, 31) else cd end from {t}", ("x",)),
+        ("select case when %s > 0 then ln(0) end from {t}", (0,)), ("select case when %s > 0 then ln(0) end", (1,)),
+        "with recursive w(n, v) as (select 1, 'x' from {t} where id = 1 union all select w.n + 1, f.cvc from w "
+        "join {t} f on f.id = w.n + 1 where w.n < 5) select n, v from w order by n",
+        "with recursive w(n, v) as (select 1, cvc from {t} where id = 1 union all select w.n + 1, f.cvc from w "
+        "join {t} f on f.id = w.n + 1 where w.n < 5) select n, v from w order by n",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
