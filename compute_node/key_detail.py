@@ -25,6 +25,7 @@ _VALUES = re.compile(r"\s*VALUES\s*\(", re.IGNORECASE)
 _AFTER_VALUES = re.compile(r"\s*(?:RETURNING\b.*)?;?\s*$", re.IGNORECASE | re.DOTALL)
 _UPDATE = re.compile(r'\s*UPDATE\s+("(?:[^"]|"")+"|\w+)\s+SET\s', re.IGNORECASE)
 _ASSIGNMENT = re.compile(r'\s*("(?:[^"]|"")+"|\w+)\s*=(.*)$', re.DOTALL)
+_DELETE = re.compile(r'\s*DELETE\s+FROM\s+("(?:[^"]|"")+"|\w+)', re.IGNORECASE)
 _ROW_ASSIGNMENT = re.compile(r"\s*\((.*)\)\s*=\s*\((.*)\)\s*$", re.DOTALL)
 _CLAUSE = re.compile(r"(?:WHERE|FROM|RETURNING|ORDER\s+BY|LIMIT)\b", re.IGNORECASE)
 _NEXT_ROW = re.compile(r"\s*,\s*\(")
@@ -295,3 +296,51 @@ def foreign_key_detail(stmt: str, params, table: str, cols: list[str], parent: s
             # (PostgreSQL names a foreign key's columns as they are, a unique index's quoted)
             return f'Key ({", ".join(cols)})=({_shown(key, decls)}) is not present in table "{parent}".'
     return None
+
+
+def _changed_rows(stmt: str, table: str) -> str | None:
+    """The WHERE text of `DELETE FROM t [WHERE ...]` or `UPDATE t SET ... [WHERE ...]` ("1"
+    for none); None for another statement, or one joining other tables (USING, FROM)."""
+    m = _DELETE.match(stmt)
+    if m is not None:
+        name, after = _name(m.group(1)), m.end()
+    else:
+        parsed = update_assignments(stmt)
+        if parsed is None:
+            return None
+        name, clause = parsed[0], parsed[2]
+        after = clause.start() if clause is not None else len(stmt)
+    clause = _top_level_clause(stmt, after)
+    if name != table or clause is not None and clause.group(0).upper() not in ("WHERE", "RETURNING") or \
+            stmt[after:clause.start() if clause else len(stmt)].strip():  # (USING ..., an alias)
+        return None
+    if clause is None or clause.group(0).upper() != "WHERE":
+        return "1"
+    end = _top_level_clause(stmt, clause.end())
+    return stmt[clause.end():end.start() if end else len(stmt)]
+
+
+def referenced_detail(stmt: str, params, table: str, key: list[str], child: str, child_cols: list[str],
+                      rows) -> str | None:
+    """'Key (id)=(4) is still referenced from table "c".' for a DELETE or UPDATE of `table`
+    when one row it changes is referenced by `child` (with several, which PostgreSQL meets
+    first is its plan's)."""
+    where = _changed_rows(stmt, table)
+    decls = _declared(table, key, rows)
+    if where is None or decls is None or params and not isinstance(params, (tuple, list)) or \
+            not _parameters_numbered(stmt) or not _deterministic([where], rows):
+        return None
+    parent = lexing.quoted_ident(table)
+    refers = " AND ".join(f"_sixfold_c.{lexing.quoted_ident(c)} = {parent}.{lexing.quoted_ident(k)}"
+                          for c, k in zip(child_cols, key))
+    try:
+        found = rows(f"SELECT DISTINCT {', '.join(f'{parent}.{lexing.quoted_ident(k)}' for k in key)} "
+                     f"FROM {parent}, {_bind(params)} WHERE ({where}) AND EXISTS (SELECT 1 FROM "
+                     f"{lexing.quoted_ident(child)} AS _sixfold_c WHERE {refers}) LIMIT 2", tuple(params or ()))
+    except Exception:  # (a WHERE that fails again)
+        return None
+    shown = _as_stored(tuple(found[0]), decls) if len(found) == 1 else None
+    if shown is None:
+        return None
+    return f'Key ({", ".join(key)})=({_shown(shown, decls)}) is still referenced from table "{child}".'
+

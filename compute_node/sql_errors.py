@@ -137,9 +137,9 @@ def foreign_key_error(err: SqlError, sql: str, rows, params=()) -> SqlError:
     table = table[1:-1].replace('""', '"') if table.startswith('"') else table
     own = rows("SELECT group_concat(\"from\", ','), \"table\", group_concat(\"to\", ',') "
                "FROM pragma_foreign_key_list(?) GROUP BY id", (table,))
-    referring = rows("SELECT m.name, group_concat(f.\"from\", ','), m.sql FROM sqlite_master m, "
-                     "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? "
-                     "GROUP BY m.name, f.id", (table,))
+    referring = rows("SELECT m.name, group_concat(f.\"from\", ','), m.sql, group_concat(f.\"to\", ',') "
+                     "FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' "
+                     "AND f.\"table\" = ? GROUP BY m.name, f.id", (table,))
     if verb in ("INSERT", "REPLACE") and len(own) == 1 or verb == "UPDATE" and len(own) == 1 and not referring:
         create = rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
         name = constraints.foreign_key_name(create[0][0] if create else None, table, own[0][0])
@@ -150,9 +150,13 @@ def foreign_key_error(err: SqlError, sql: str, rows, params=()) -> SqlError:
         detail = verb == "INSERT" and key_detail.foreign_key_detail(sql, params, table, cols, parent, parent_cols, rows)
         return SqlError(message + DETAIL_MARK + detail if detail else message, "23503")
     if verb in ("DELETE", "UPDATE") and len(referring) == 1 and (verb == "DELETE" or not own):
-        child, cols, create = referring[0]
-        return SqlError(f'update or delete on table "{table}" violates foreign key constraint '
-                        f'"{constraints.foreign_key_name(create, child, cols)}" on table "{child}"', "23503")
+        child, cols, create, to = referring[0]
+        message = (f'update or delete on table "{table}" violates foreign key constraint '
+                   f'"{constraints.foreign_key_name(create, child, cols)}" on table "{child}"')
+        parent_cols = to.split(",") if to else [r[0] for r in rows(
+            "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,))]
+        detail = key_detail.referenced_detail(sql, params, table, parent_cols, child, cols.split(","), rows)
+        return SqlError(message + DETAIL_MARK + detail if detail else message, "23503")
     return err
 
 

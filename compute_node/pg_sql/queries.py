@@ -16,12 +16,12 @@ from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
 from compute_node.pg_sql import (
-    arrays, catalog, char_values, constant_folding, data_modifying_with, distinct_on, domains, enums, exprtypes,
-    float_input, grouped_columns, grouping_sets, identifier_case, int_coercion, intersect_except, interval_keys,
-    json_functions,
-    json_rows, jsonpath, lateral, literal_types, more_functions, network_types, numeric, ordered_set, quantified,
-    quotient_text, reflection, routines, row_values, schema, serials, set_operations, sql_functions, sqlglot_fixes,
-    star_expansion, table_sample, temporal, temporal_functions, values, views,
+    analysis_checks, arrays, catalog, char_values, constant_folding, data_modifying_with, distinct_on, domains, enums,
+    exprtypes, float_input, grouped_columns, grouping_sets, identifier_case, int_coercion, intersect_except,
+    interval_keys, json_functions, json_rows, jsonpath, lateral, literal_types, more_functions, network_types,
+    numeric, ordered_set, quantified, quotient_text, reflection, routines, row_values, schema, serials,
+    set_operations, sql_functions, sqlglot_fixes, star_expansion, table_sample, temporal, temporal_functions, values,
+    views,
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
@@ -4011,62 +4011,6 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-_NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
-                                "json", "jsonb", "uuid", "bytea"})
-_SIMPLE_VALUE = (exp.Column, exp.Literal, exp.Cast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
-
-
-def _check_boolean_argument(e: exp.Expression, where: str) -> None:
-    """`e` where PostgreSQL wants a boolean: a value of another type is 42804 (SQLite reads
-    any number as a truth value); a quoted literal is read as a boolean (22P02 for 'x')."""
-    inner = e
-    while isinstance(inner, exp.Paren):
-        inner = inner.this
-    if isinstance(inner, exp.Literal) and inner.is_string:
-        try:
-            truth = values.parse_bool(inner.this)
-        except values.InputError as err:
-            raise SqlError(str(err), err.sqlstate) from None
-        inner.replace(exp.Boolean(this=bool(truth)))  # ('t' AND x: SQLite would read the text 't' as false)
-        return
-    if not isinstance(inner, _SIMPLE_VALUE) or isinstance(inner, exp.Column) and exprtypes.column_decl(inner) is None:
-        return  # (only forms whose type is sure: a function's result type may not be known here)
-    if exprtypes.kind(inner) in _NOT_BOOLEAN_KINDS:
-        raise SqlError(f"argument of {where} must be type boolean, not type {exprtypes.type_label(inner)}", "42804")
-
-
-_NO_CONCATENATION_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz",
-                                     "interval", "uuid"})
-
-
-def _check_boolean_arguments(tree: exp.Expression) -> None:
-    """WHERE, HAVING, JOIN ... ON, FILTER (WHERE ...), CASE WHEN, AND, OR and NOT take
-    booleans; || takes a string or an array on one side (1 || 2 is 42883, not '12')."""
-    for node in tree.walk():
-        if isinstance(node, (exp.Any, exp.All, exp.Anonymous)) and quantified.over_array_of_scalar(node):
-            raise SqlError("op ANY/ALL (array) requires array on right side", "42809")
-        if isinstance(node, exp.DPipe) and all(
-                isinstance(x, _SIMPLE_VALUE) and not (isinstance(x, exp.Column) and exprtypes.column_decl(x) is None)
-                and exprtypes.kind(x) in _NO_CONCATENATION_KINDS for x in (node.this, node.expression)):
-            raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
-                           f"{exprtypes.type_label(node.expression)}", "42883")
-        if isinstance(node, exp.Where):
-            what = "FILTER" if isinstance(node.parent, exp.Filter) else "WHERE"
-            _check_boolean_argument(node.this, what)
-        elif isinstance(node, exp.Having):
-            _check_boolean_argument(node.this, "HAVING")
-        elif isinstance(node, exp.Join) and node.args.get("on") is not None:
-            _check_boolean_argument(node.args["on"], "JOIN/ON")
-        elif isinstance(node, exp.Case) and node.this is None:
-            for branch in node.args.get("ifs") or ():
-                _check_boolean_argument(branch.this, "CASE/WHEN")
-        elif isinstance(node, (exp.And, exp.Or)):
-            for side in (node.this, node.expression):
-                _check_boolean_argument(side, "AND" if isinstance(node, exp.And) else "OR")
-        elif isinstance(node, exp.Not):
-            _check_boolean_argument(node.this, "NOT")
-
-
 def _untyped_aggregate_argument(f: exp.Expression) -> str | None:
     """sum / avg / array_agg of a quoted literal or NULL: PostgreSQL has them for several
     types and picks none (42725); avg('x') answered 0."""
@@ -5507,7 +5451,7 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _check_set_operation_order(tree)
     identifier_case.check(tree)
     if constant_folding.active():  # (not for a constant the planner folds: its text is the fold's own)
-        _check_boolean_arguments(tree)
+        analysis_checks.check(tree)
     if data_modifying_with.modifies(tree):  # the session runs its parts in turn
         data_modifying_with.check(tree)
         data_modifying_with.split(written)
@@ -6270,8 +6214,10 @@ def _stores_need_parser(scan: str, word: str) -> bool:
     limited = {n.lower() for n, d in cols if pgtypes.length_limit(d) is not None
                or pgtypes.column_oid(d, None) in (pgtypes.FLOAT8, pgtypes.NAME)}  # a string: float input reads it
     return any("(" in value or _NUMBER_VALUE.match(value) and decls.get(column.lower(), "") not in exprtypes.NUMERIC
-               or value.startswith("'") and column.lower() in limited
-               for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date
+               or value.startswith("'") and (column.lower() in limited or
+                                             decls.get(column.lower(), "") not in ("text", ""))
+               for column, value in _fast_assignments(scan, word))  # a call's type, a number into text or a date,
+    # a string into a column of another type (its input read as PostgreSQL reads it, with its error)
 
 
 _BOOLEAN_WORD = re.compile(r"\b(?:true|false)\b", re.IGNORECASE)
@@ -6447,11 +6393,12 @@ def _stores_identity_always(scan: str, word: str) -> bool:
 
 def _names_numeric_text_table(scan: str) -> bool:
     """Whether the statement names a table with a numeric column without a precision
-    (kept as its text: SQLite would compare coalesce(n, 0) > 2 as text with a number)."""
+    (kept as its text: SQLite would compare coalesce(n, 0) > 2 as text with a number), or
+    a json column (no equality or order: analysis_checks refuses DISTINCT, = ... of one)."""
     cat = schema.current()
     if cat is None:
         return False
-    return any(pgtypes.is_numeric_text(decl) for table in _TABLE_NAMED.findall(scan)
+    return any(pgtypes.is_numeric_text(decl) or (decl or "").lower() == "json" for table in _TABLE_NAMED.findall(scan)
                for _name, decl in cat.columns(table) or ())
 
 

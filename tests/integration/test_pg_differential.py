@@ -6732,6 +6732,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "join {t} f on f.id = w.n + 1 where w.n < 5) select n, v from w order by n",
         "drop table {t}",
     ],
+    # json has no equality or order (42883 for =, DISTINCT, GROUP BY, ORDER BY, UNION; SQLite
+    # compared the texts), and a set operation's column of an integer and a text is 42804
+    # (it answered both as texts).
+    "json without equality, set operation columns of two types": [
+        "create table {t} (i int, t text, j json, jb jsonb, n numeric(6,2))",
+        "insert into {t} values (1, 'x', '{\"a\": 1}', '{\"a\": 1}', 1.5), (2, 'y', '{}', '{}', 2)",
+        "select j = j from {t}", "select jb = jb from {t} order by 1", "select count(distinct j) from {t}",
+        "select j from {t} order by j", "select distinct j from {t}", "select j from {t} group by j",
+        "select count(distinct jb) from {t}", "select j from {t} union select j from {t}",
+        "select j::text from {t} union all select j::text from {t} order by 1",
+        "select i from {t} union select t from {t}", "select t from {t} union select i from {t}",
+        "select i from {t} union select n from {t} order by 1", "select i from {t} intersect select t from {t}",
+        "select i, t from {t} except select i, i from {t}", "select 1 union select 'a'",
+        "select 'a' union select t from {t} order by 1",
+        "insert into {t} (i) values ('1.5')", "insert into {t} (i) values ('abc')", "insert into {t} (n) values ('x')",
+        "insert into {t} (i, t) values ('7', 'z')", "select i, t from {t} order by i", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -6985,7 +7002,8 @@ def test_key_violation_details_as_postgres(postgres_endpoint, sixfold_endpoint):
     does ("Key (id)=(1) already exists."): the first row of an INSERT ... VALUES (with
     parameters too) that repeats a row of the table or an earlier row of its own, under the
     column's comparison (char blanks), shown as the type shows it (char padded, uuid in
-    lower case); an UPDATE whose key is a constant or comes from the one row it changes."""
+    lower case); an UPDATE whose key is a constant or comes from the one row it changes;
+    a DELETE or UPDATE of a referenced row names its key."""
     t, p = f"kd_{uuid.uuid4().hex[:8]}", f"kp_{uuid.uuid4().hex[:8]}"
     setup = [f"create table {p} (id int primary key)", f"insert into {p} values (1), (2)",
              f"create table {t} (id int primary key, name text unique, c char(4) unique, u uuid unique, "
@@ -7005,7 +7023,9 @@ def test_key_violation_details_as_postgres(postgres_endpoint, sixfold_endpoint):
            (f"update {t} set id = 1 where id = 2", None),
            (f"update {t} set id = id - 1 where id = 2", None),
            (f"update {t} set (name, c) = (%s, 'x') where id = 2", ('z',)),
-           (f"update {t} set name = lower('A') where id = %s", (2,))]
+           (f"update {t} set name = lower('A') where id = %s", (2,)),
+           (f"delete from {p} where id = 1", None), (f"delete from {p}", None),
+           (f"update {p} set id = %s where id = %s", (7, 1))]
     seen = []
     for ep in (postgres_endpoint, sixfold_endpoint):
         with connect(ep.uri) as conn:

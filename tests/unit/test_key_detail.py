@@ -93,3 +93,17 @@ def test_a_users_trigger_may_change_the_row():
     conn = _conn([1])
     conn.execute("CREATE TRIGGER \"sixfold_trg:t:x\" BEFORE INSERT ON t BEGIN SELECT 1; END")
     assert _detail(conn, "INSERT INTO t (id, k) VALUES (1, 1)") is None
+
+
+def test_a_referenced_row_is_named_only_when_one_is():
+    conn = apsw.Connection(":memory:")
+    conn.execute("CREATE TABLE p (id integer PRIMARY KEY); CREATE TABLE c (r integer);"
+                 "INSERT INTO p VALUES (1), (2), (3); INSERT INTO c VALUES (1), (2)")
+
+    def detail(stmt: str, params=()):
+        return key_detail.referenced_detail(stmt, params, "p", ["id"], "c", ["r"], _rows(conn))
+    assert detail("DELETE FROM p WHERE id = 1") == 'Key (id)=(1) is still referenced from table "c".'
+    assert detail("DELETE FROM p WHERE id >= ?1", (2,)) == 'Key (id)=(2) is still referenced from table "c".'
+    assert detail("UPDATE p SET id = 9 WHERE id = 2") == 'Key (id)=(2) is still referenced from table "c".'
+    assert detail("DELETE FROM p") is None  # two referenced rows: which one fails first is the plan's
+    assert detail("DELETE FROM p USING (SELECT 1) s WHERE id = 1") is None

@@ -1,0 +1,163 @@
+"""Type checks PostgreSQL's parse analysis makes that SQLite, with its loose types, does
+not: a statement that would fail there must fail here, before a row is read.
+
+- A condition (WHERE, HAVING, JOIN ... ON, FILTER, CASE WHEN, AND, OR, NOT) must be a
+  boolean: SQLite reads any number as a truth value (42804); a quoted literal there is
+  read as a boolean ('t' AND x; 22P02 for 'x').
+- `||` takes a string or an array on one side: `1 || 2` is no operator (42883).
+- `x op ANY / ALL (v)` needs an array v (42809).
+- json has no equality or order: `=`, `<`, DISTINCT, GROUP BY, ORDER BY, UNION of json
+  fail (42883); SQLite compared the texts.
+- The branches of UNION / INTERSECT / EXCEPT must agree on each column's type category:
+  integer beside text is 42804 ("UNION types integer and text cannot be matched").
+
+Only forms whose type is certain here are checked (a column of a table, a literal, a
+cast, arithmetic over those): a function's result type may not be known, and a false
+refusal would break a statement PostgreSQL runs. Pure: a walk over the sqlglot tree,
+reading types through exprtypes."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from compute_node.pg_sql import exprtypes, quantified, values
+from sixfold.errors import HINT_MARK, SqlError
+
+_NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
+                                "json", "jsonb", "uuid", "bytea"})
+_NO_CONCATENATION_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz",
+                                     "interval", "uuid"})
+_SIMPLE_VALUE = (exp.Column, exp.Literal, exp.Cast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+# PostgreSQL's type categories: types of one category resolve to a common type in a set
+# operation's column; of two, they cannot be matched.
+_CATEGORY = {"int": "numeric", "num": "numeric", "float": "numeric", "text": "string", "bool": "boolean",
+             "date": "datetime", "timestamp": "datetime", "timestamptz": "datetime", "time": "time",
+             "interval": "timespan", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "bytea"}
+
+
+def _sure(e: exp.Expression) -> exp.Expression | None:
+    """`e` (unparenthesized) when its type is certain here, else None."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Alias):
+        e = e.this
+    if not isinstance(e, _SIMPLE_VALUE) or isinstance(e, exp.Column) and exprtypes.column_decl(e) is None:
+        return None
+    return e
+
+
+def _boolean_argument(e: exp.Expression, where: str) -> None:
+    inner = e
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        try:
+            truth = values.parse_bool(inner.this)
+        except values.InputError as err:
+            raise SqlError(str(err), err.sqlstate) from None
+        inner.replace(exp.Boolean(this=bool(truth)))  # ('t' AND x: SQLite would read the text 't' as false)
+        return
+    sure = _sure(inner)
+    if sure is not None and exprtypes.kind(sure) in _NOT_BOOLEAN_KINDS:
+        raise SqlError(f"argument of {where} must be type boolean, not type {exprtypes.type_label(sure)}", "42804")
+
+
+def _is_json(e: exp.Expression) -> bool:
+    sure = _sure(e)
+    return sure is not None and exprtypes.kind(sure) == "json"
+
+
+def _json_keys(node: exp.Expression) -> None:
+    """42883 for json where PostgreSQL needs its equality or order."""
+    if isinstance(node, _COMPARISONS) and _is_json(node.this) and _is_json(node.expression):
+        op = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}[type(node)]
+        raise SqlError(f"operator does not exist: json {op} json", "42883")
+    if isinstance(node, exp.Ordered) and _is_json(node.this):
+        raise SqlError(f"could not identify an ordering operator for type json{HINT_MARK}Use an explicit ordering "
+                       "operator or modify the query.", "42883")
+    distinct = isinstance(node, exp.Select) and isinstance(node.args.get("distinct"), exp.Distinct) and \
+        node.args["distinct"].args.get("on") is None
+    keys = list(node.expressions) if distinct else \
+        list(node.expressions) if isinstance(node, exp.Group) else \
+        list(node.expressions) if isinstance(node, exp.Distinct) and isinstance(node.parent, exp.AggFunc) else []
+    if any(_is_json(k) for k in keys):
+        raise SqlError("could not identify an equality operator for type json", "42883")
+
+
+def _branches(op: exp.SetOperation) -> list[exp.Select] | None:
+    out = []
+    for side in (op.this, op.expression):
+        while isinstance(side, exp.Subquery):
+            side = side.this
+        if isinstance(side, exp.SetOperation):
+            inner = _branches(side)
+            if inner is None:
+                return None
+            out += inner
+        elif isinstance(side, exp.Select):
+            out.append(side)
+        else:
+            return None
+    return out
+
+
+def _set_operation_types(op: exp.SetOperation) -> None:
+    """42804 for a column whose branches' types are of two categories (as PostgreSQL
+    resolves them, left to right); only branches whose columns' types are certain."""
+    if isinstance(op.parent, exp.SetOperation):
+        return  # (the outermost one reads every branch)
+    branches = _branches(op)
+    if not branches or any(any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+                               for e in b.expressions) for b in branches):
+        return
+    width = len(branches[0].expressions)
+    if any(len(b.expressions) != width for b in branches):
+        return  # (SQLite's own error says so)
+    word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}.get(type(op), "UNION")
+    for i in range(width):
+        first = None
+        for b in branches:
+            sure = _sure(b.expressions[i])
+            if sure is None or isinstance(sure, exp.Literal) and sure.is_string:
+                continue  # (an untyped literal takes the others' type)
+            kind = exprtypes.kind(sure)
+            if kind not in _CATEGORY:
+                continue
+            if first is None:
+                first = sure
+            elif _CATEGORY[kind] != _CATEGORY[exprtypes.kind(first)]:
+                raise SqlError(f"{word} types {exprtypes.type_label(first)} and {exprtypes.type_label(sure)} cannot "
+                               "be matched", "42804")
+        if first is not None and exprtypes.kind(first) == "json" and \
+                not (isinstance(op, exp.Union) and op.args.get("distinct") is False):  # (all but UNION ALL)
+            raise SqlError("could not identify an equality operator for type json", "42883")
+
+
+def check(tree: exp.Expression) -> None:
+    """Raise what PostgreSQL's analysis raises for the forms above (see the module)."""
+    for node in tree.walk():
+        if isinstance(node, (exp.Any, exp.All, exp.Anonymous)) and quantified.over_array_of_scalar(node):
+            raise SqlError("op ANY/ALL (array) requires array on right side", "42809")
+        if isinstance(node, exp.DPipe) and all(
+                (sure := _sure(x)) is not None and exprtypes.kind(sure) in _NO_CONCATENATION_KINDS
+                for x in (node.this, node.expression)):
+            raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
+                           f"{exprtypes.type_label(node.expression)}", "42883")
+        _json_keys(node)
+        if isinstance(node, exp.SetOperation):
+            _set_operation_types(node)
+        if isinstance(node, exp.Where):
+            _boolean_argument(node.this, "FILTER" if isinstance(node.parent, exp.Filter) else "WHERE")
+        elif isinstance(node, exp.Having):
+            _boolean_argument(node.this, "HAVING")
+        elif isinstance(node, exp.Join) and node.args.get("on") is not None:
+            _boolean_argument(node.args["on"], "JOIN/ON")
+        elif isinstance(node, exp.Case) and node.this is None:
+            for branch in node.args.get("ifs") or ():
+                _boolean_argument(branch.this, "CASE/WHEN")
+        elif isinstance(node, (exp.And, exp.Or)):
+            for side in (node.this, node.expression):
+                _boolean_argument(side, "AND" if isinstance(node, exp.And) else "OR")
+        elif isinstance(node, exp.Not):
+            _boolean_argument(node.this, "NOT")
