@@ -501,8 +501,9 @@ def alter(text, rest, ctx):
             return serial
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
         cat = schema.current()
-        if am.group(2) and cat is not None and colname.strip('"').lower() in {
-                n.lower() for n, _ in cat.columns(bare) or ()}:
+        if cat is not None and colname.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare) or ()}:
+            if not am.group(2):
+                raise SqlError(f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists', "42701")
             return Statement(kind="noop", tag="ALTER TABLE", notice=(
                 "42701", f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
         return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
@@ -514,6 +515,9 @@ def alter(text, rest, ctx):
     rm = re.match(r"rename\s+(column\s+)?(\S+)\s+to\s+(\S+)$", action, re.IGNORECASE)
     if rm:
         old, new = ident(rm.group(2)), ident(rm.group(3))
+        cat = schema.current()
+        if cat is not None and cat.columns(bare) and old.strip('"') not in {n for n, _ in cat.columns(bare)}:
+            raise SqlError(f'column "{old.strip(chr(34))}" does not exist', "42703")
         refuse_system_column_name(new)
         # (sqlite_master edits first: the schema version they set must be the next one)
         before, after = views.around_rename(bare, (old.strip('"'), new.strip('"')), None, ctx)

@@ -7089,7 +7089,9 @@ def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa:
            "select 1,", f"select 1, from {t}", "select abs(1,)", "select 'abc", f"select current_date + '1'",
            f"select d - '1' from {t}", "select '5' * '3'", f"drop table {t}_v", f"drop view {t}", f"drop index {t}",
            f"drop sequence {t}", f"drop table {t}_s", f"drop table {t}_nosuch", f"drop index {t}_nosuch",
-           f"create table {t}_c as select nosuch from {t}", f"select {t}.v from {t} x"]
+           f"create table {t}_c as select nosuch from {t}", f"select {t}.v from {t} x",
+           f"alter table {t} rename column nosuch to z", f"alter table {t} add column v int",
+           f"create table {t}_d (id int, id int)", f"create view {t}_v as select 2 as x"]
     seen = []
     for ep in (postgres_endpoint, sixfold_endpoint):
         got = []
