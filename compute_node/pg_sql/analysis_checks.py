@@ -8,6 +8,7 @@ not: a statement that would fail there must fail here, before a row is read.
 - `x op ANY / ALL (v)` needs an array v (42809).
 - json has no equality or order: `=`, `<`, DISTINCT, GROUP BY, ORDER BY, UNION of json
   fail (42883); SQLite compared the texts.
+- DISTINCT ON keys must lead the ORDER BY (42P10; distinct_on.check).
 - The branches of UNION / INTERSECT / EXCEPT must agree on each column's type category:
   integer beside text is 42804 ("UNION types integer and text cannot be matched").
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from compute_node.pg_sql import exprtypes, quantified, values
+from compute_node.pg_sql import distinct_on, exprtypes, quantified, values
 from sixfold.errors import HINT_MARK, SqlError
 
 _NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
@@ -145,6 +146,8 @@ def check(tree: exp.Expression) -> None:
             raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
                            f"{exprtypes.type_label(node.expression)}", "42883")
         _json_keys(node)
+        if isinstance(node, exp.Select):
+            distinct_on.check(node)
         if isinstance(node, exp.SetOperation):
             _set_operation_types(node)
         if isinstance(node, exp.Where):

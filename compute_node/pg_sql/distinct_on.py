@@ -109,11 +109,18 @@ def _same_key(e: exp.Expression) -> str:
     return e.name.lower() if isinstance(e, exp.Column) else e.sql("postgres").lower()
 
 
-def _check_order(keys: list[exp.Expression], order: list[exp.Expression],
-                 columns: list[tuple[str, exp.Expression]]) -> None:
+def check(sel: exp.Select) -> None:
     """PostgreSQL's rule: with an ORDER BY, the DISTINCT ON keys must be its leading
     items (in any order among themselves), else 42P10; SQLite would keep whichever row
-    the ORDER BY puts first in each group."""
+    the ORDER BY puts first in each group. (On the statement as written: the rewrites
+    that follow change ORDER BY keys, an interval's into its span.)"""
+    keys, order = _keys(sel), sel.args.get("order")
+    if keys is not None and order is not None:
+        _check_order(keys, [o.this for o in order.expressions], _projections(sel))
+
+
+def _check_order(keys: list[exp.Expression], order: list[exp.Expression],
+                 columns: list[tuple[str, exp.Expression]]) -> None:
     names = [n for n, _ in columns]
 
     def key(e: exp.Expression, clause: str) -> str:
@@ -143,8 +150,6 @@ def _rewrite_one(sel: exp.Select) -> exp.Select:
     keys = _keys(sel)
     order = sel.args.get("order")
     columns = _projections(sel)
-    if order is not None:
-        _check_order(keys, [o.this for o in order.expressions], columns)
     inner = sel.copy()
     for arg in ("distinct", "order", "limit", "offset"):
         inner.set(arg, None)

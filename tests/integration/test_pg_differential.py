@@ -6697,8 +6697,9 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     # ANY / ALL over a value that is no array (42809). `DISTINCT ON (id) id AS k ... ORDER
     # BY k` read k as no column (42703).
     "statements PostgreSQL refuses before running": [
-        "create table {t} (id int, name text, v int, ca int[])",
-        "insert into {t} values (1, 'a', 5, '{1}'), (1, 'b', 3, '{2}'), (2, 'c', 1, '{1}')",
+        "create table {t} (id int, name text, v int, ca int[], iv interval)",
+        "insert into {t} values (1, 'a', 5, '{1}', '1 day'), (1, 'b', 3, '{2}', '2 days'), (2, 'c', 1, '{1}', '1 day')",
+        "select distinct on (iv) id, iv as w from {t} order by iv desc nulls last, id",
         "select distinct on (id) name from {t} order by name",
         "select distinct on (id) name from {t} order by id, name",
         "select distinct on (id) name from {t} order by {t}.id, v desc",
