@@ -1205,6 +1205,12 @@ class Session:
             raise SqlError(f"value out of range: {e}", "22003") from None
         except SixfoldError:
             raise
+        except ValueError as e:  # an integer argument given as text no integer reads ('x')
+            m = _INT_TEXT_ERROR.match(str(e))
+            if m is None:
+                log.error("statement failed inside a SQL function: %s", stmt[:200], exc_info=e)
+                raise SqlError(f"internal error in a SQL function: {type(e).__name__}: {e}", "XX000") from None
+            raise SqlError(f'invalid input syntax for type integer: "{m.group(1)}"', "22P02") from None
         except Exception as e:  # a bug in a SQL function: the statement fails, the connection stays
             log.error("statement failed inside a SQL function: %s", stmt[:200], exc_info=e)
             raise SqlError(f"internal error in a SQL function: {type(e).__name__}: {e}", "XX000") from None
@@ -1234,6 +1240,10 @@ def _describe_only(conn: apsw.Connection, stmt: str, params) -> tuple:
     except apsw.ExecTraceAbort:
         pass
     return out[0] if out else ()
+
+
+# Python's int('x'): a SQL function's integer argument that was text no integer reads
+_INT_TEXT_ERROR = re.compile(r"^invalid literal for int\(\) with base 10: '(.*)'$", re.DOTALL)
 
 
 class _WriteAttempt(SqlError):

@@ -6,6 +6,8 @@ not: a statement that would fail there must fail here, before a row is read.
   read as a boolean ('t' AND x; 22P02 for 'x').
 - `||` takes a string or an array on one side: `1 || 2` is no operator (42883).
 - `x op ANY / ALL (v)` needs an array v (42809).
+- A quoted literal given for a function's integer parameter is read as an integer
+  (`substr(t, '2')` was NULL; `substr(t, 'x')` is 22P02).
 - json has no equality or order: `=`, `<`, DISTINCT, GROUP BY, ORDER BY, UNION of json
   fail (42883); SQLite compared the texts.
 - DISTINCT ON keys must lead the ORDER BY (42P10; distinct_on.check).
@@ -19,9 +21,12 @@ reading types through exprtypes."""
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from compute_node.pg_sql import distinct_on, exprtypes, quantified, values
+from compute_node.pg_sql import types as pgtypes
 from sixfold.errors import HINT_MARK, SqlError
 
 _NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
@@ -135,6 +140,69 @@ def _set_operation_types(op: exp.SetOperation) -> None:
             raise SqlError("could not identify an equality operator for type json", "42883")
 
 
+# Functions' integer parameters (0-based positions among the call's arguments as written):
+# a quoted literal there is read as an integer while the statement is analyzed, 22P02 for
+# 'x' (substr(t, 'x') answered ''; lpad(t, 'x') was an internal error).
+_INTEGER_PARAMETERS = {"substr": (1, 2), "substring": (1, 2), "left": (1,), "right": (1,), "lpad": (1,),
+                       "rpad": (1,), "repeat": (1,), "split_part": (2,), "array_length": (1,), "array_upper": (1,),
+                       "array_lower": (1,), "round": (1,), "trunc": (1,), "chr": (0,), "to_hex": (0,),
+                       "make_date": (0, 1, 2)}
+WRITTEN_NAME = "sixfold_written_name"  # (queries marks each call with its name as written)
+
+
+def _integer_literals(call: exp.Func) -> None:
+    name = call.meta.get(WRITTEN_NAME) or (call.name.lower() if isinstance(call, exp.Anonymous) else None)
+    at = _INTEGER_PARAMETERS.get(name)
+    if not at:
+        return
+    args = list(call.expressions) if isinstance(call, exp.Anonymous) else list(call.iter_expressions())
+    for i in at:
+        if i < len(args) and isinstance(args[i], exp.Literal) and args[i].is_string:
+            text = args[i].this
+            if not _INTEGER_TEXT.fullmatch(text):
+                raise SqlError(f'invalid input syntax for type integer: "{text}"', "22P02")
+            if not -2**31 <= int(text) < 2**31:
+                raise SqlError(f'value "{text}" is out of range for type integer', "22003")
+            args[i].replace(exp.Literal.number(int(text)))  # (substr(t, '2') of SQLite's is NULL)
+
+
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+# Functions PostgreSQL has only for some argument types (or counts): a call with an
+# argument of a sure type outside them is 42883; SQLite's function would take anything
+# (abs(true) was true, encode(text, 'hex') the text's bytes).
+_STRING = frozenset({"text"})
+_ARGUMENT_KINDS = {"abs": (frozenset({"int", "num", "float"}),), "encode": (frozenset({"bytea"}), _STRING),
+                   "string_to_array": (_STRING, _STRING, _STRING), "concat_ws": (_STRING,),
+                   "jsonb_extract_path": (frozenset({"jsonb"}),) + (_STRING,) * 32,
+                   "json_extract_path": (frozenset({"json"}),) + (_STRING,) * 32}
+_ARGUMENT_COUNTS = {"array_length": (2,), "array_upper": (2,), "array_lower": (2,)}
+
+
+def _argument_types(call: exp.Func) -> None:
+    name = call.meta.get(WRITTEN_NAME) or (call.name.lower() if isinstance(call, exp.Anonymous) else None)
+    kinds, counts = _ARGUMENT_KINDS.get(name), _ARGUMENT_COUNTS.get(name)
+    if kinds is None and counts is None:
+        return
+    args = list(call.expressions) if isinstance(call, exp.Anonymous) else list(call.iter_expressions())
+    wrong = counts is not None and len(args) not in counts
+    for i, a in enumerate(args):
+        sure = _sure(a)
+        if kinds and i < len(kinds) and sure is not None and not (isinstance(sure, exp.Literal) and sure.is_string) \
+                and exprtypes.kind(sure) not in kinds[i] and exprtypes.kind(sure) in _CATEGORY:
+            wrong = True
+    if wrong:
+        labels = ", ".join(_label(a) for a in args)
+        raise SqlError(f"function {name}({labels}) does not exist", "42883")
+
+
+def _label(e: exp.Expression) -> str:
+    """The name PostgreSQL's messages give e's type; an array column's as its element's[]."""
+    label = exprtypes.type_label(e) or "unknown"
+    decl = exprtypes.column_decl(e) if label == "array" and isinstance(e, exp.Column) else None
+    element = pgtypes.REGTYPE_NAMES.get(pgtypes.column_oid(decl[:decl.index("[")])) if decl and "[" in decl else None
+    return f"{element}[]" if element else label
+
+
 def check(tree: exp.Expression) -> None:
     """Raise what PostgreSQL's analysis raises for the forms above (see the module)."""
     for node in tree.walk():
@@ -146,6 +214,9 @@ def check(tree: exp.Expression) -> None:
             raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
                            f"{exprtypes.type_label(node.expression)}", "42883")
         _json_keys(node)
+        if isinstance(node, exp.Func):
+            _integer_literals(node)
+            _argument_types(node)
         if isinstance(node, exp.Select):
             distinct_on.check(node)
         if isinstance(node, exp.SetOperation):

@@ -862,7 +862,7 @@ def _pad(left: bool):
 def _split_part(s, sep, n):
     n = int(n)
     if n == 0:
-        raise apsw.SQLError("invalid input value: field position must not be zero")
+        raise apsw.SQLError("[22023] field position must not be zero")
     parts = str(s).split(str(sep)) if sep != "" else [str(s)]
     idx = n - 1 if n > 0 else len(parts) + n
     return parts[idx] if 0 <= idx < len(parts) else ""

@@ -533,8 +533,9 @@ def _generate_series(call: exp.Expression, alias: exp.TableAlias | None, ordinal
         sign = f"pg_icmp(({step}), '00:00:00')"  # an interval's sign, by PostgreSQL's interval order
     counted = f', n AS "{position}"' if ordinality else ""
     sql = (f"SELECT v AS \"{col}\"{counted} FROM (WITH RECURSIVE "
-           f"_gs(v, n) AS (SELECT {a}, 1 WHERE {sign} > 0 AND {a} <= {b} "
-           f"OR {sign} < 0 AND {a} >= {b} UNION ALL SELECT {nxt}, n + 1 FROM _gs "
+           f"_gs(v, n) AS (SELECT {a}, 1 WHERE (CASE WHEN {sign} = 0 THEN "
+           f"pg_raise('22023', 'step size cannot equal zero') ELSE 1 END) AND ({sign} > 0 AND {a} <= {b} "
+           f"OR {sign} < 0 AND {a} >= {b}) UNION ALL SELECT {nxt}, n + 1 FROM _gs "
            f"WHERE {sign} > 0 AND {nxt} <= {b} OR {sign} < 0 AND {nxt} >= {b}) SELECT v, n FROM _gs)")
     sub = sqlglot.parse_one(sql, read="sqlite")
     return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias_name or "generate_series")))
@@ -3908,7 +3909,7 @@ def _fold_alias_case(tree: exp.Expression) -> None:
             ident.set("this", ident.name.lower())
 
 
-_WRITTEN_NAME = "sixfold_written_name"
+_WRITTEN_NAME = analysis_checks.WRITTEN_NAME
 _FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # SQLite's built-in functions PostgreSQL does not have: sqlglot passes them through and
 # SQLite answered (typeof(1), ifnull(a, b), json_extract(...), jsonb(x) as a binary blob)

@@ -6750,6 +6750,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} (i) values ('1.5')", "insert into {t} (i) values ('abc')", "insert into {t} (n) values ('x')",
         "insert into {t} (i, t) values ('7', 'z')", "select i, t from {t} order by i", "drop table {t}",
     ],
+    # Function arguments PostgreSQL reads or refuses while analyzing: a quoted literal for
+    # an integer parameter (substr(t, 'x') answered ''; lpad, round, array_length with one
+    # were internal errors, XX000), a function only some types have (abs(true) answered t,
+    # encode(text, 'hex') the bytes, array_length(a) a length); generate_series with a zero
+    # step answered no rows (22023).
+    "function arguments read and refused as PostgreSQL reads them": [
+        "create table {t} (i int, t text, n numeric(8,2), b bool, a int[], j jsonb)",
+        "insert into {t} values (1, 'Hello', 12.5, true, '{1,2}', '{\"k\": [1, 2]}')",
+        "select substr(t, 'x') from {t}", "select substr(t, '2') from {t}", "select lpad(t, 'x') from {t}",
+        "select left(t, '2') from {t}", "select round(n, 'x') from {t}", "select array_length(a, 'x') from {t}",
+        "select split_part(t, 'l', 0) from {t}", "select array_length(a) from {t}", "select abs(b) from {t}",
+        "select encode(t, 'hex') from {t}", "select string_to_array(t, 1) from {t}",
+        "select jsonb_extract_path(j, 1) from {t}", "select concat_ws(i, t) from {t}",
+        "select concat_ws(',', t, i) from {t}", "select generate_series(1, 10, 0)",
+        "select * from generate_series(1, 3, 0) g", "select count(*) from generate_series(1, 10, 3) g",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
