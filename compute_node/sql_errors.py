@@ -35,6 +35,7 @@ _BY_MESSAGE = [
     (re.compile(r"(table|index|view|trigger) .* already exists"), "42P07"),
     (re.compile(r"duplicate column name"), "42701"),
     (re.compile(r"^table \S+ has more than one primary key$"), "42P16"),
+    (re.compile(r"^aggregate functions are not allowed in the GROUP BY clause$"), "42803"),
     (re.compile(r"syntax error|incomplete input|unrecognized token"), "42601"),
     (re.compile(r"^\d+ values for \d+ columns$|^table \S+ has \d+ columns but \d+ values were supplied$|"
                 r"^all VALUES must have the same number of terms$"), "42601"),
@@ -87,6 +88,8 @@ _REWORD = [
     (re.compile(r"^table (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^index (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
     (re.compile(r"^view (\S+) already exists$"), lambda m: f'relation "{m[1]}" already exists'),
+    (re.compile(r"^aggregate functions are not allowed in the GROUP BY clause$"),
+     lambda m: "aggregate functions are not allowed in GROUP BY"),
     (re.compile(r'^table "?([^"\s]+)"? has more than one primary key$'),
      lambda m: f'multiple primary keys for table "{m[1]}" are not allowed'),
     (re.compile(r"^duplicate column name: (\S+)$"), lambda m: f'column "{m[1]}" specified more than once'),

@@ -11,6 +11,8 @@ not: a statement that would fail there must fail here, before a row is read.
 - json has no equality or order: `=`, `<`, DISTINCT, GROUP BY, ORDER BY, UNION of json
   fail (42883); SQLite compared the texts.
 - DISTINCT ON keys must lead the ORDER BY (42P10; distinct_on.check).
+- An output alias is no column in WHERE, HAVING or an ORDER BY expression
+  (42703; SQLite reads it); a subquery in FROM needs an alias (42601, PostgreSQL 15).
 - The branches of UNION / INTERSECT / EXCEPT must agree on each column's type category:
   integer beside text is 42804 ("UNION types integer and text cannot be matched").
 
@@ -25,7 +27,7 @@ import re
 
 from sqlglot import exp
 
-from compute_node.pg_sql import distinct_on, exprtypes, quantified, values
+from compute_node.pg_sql import distinct_on, exprtypes, quantified, schema, values
 from compute_node.pg_sql import types as pgtypes
 from sixfold.errors import HINT_MARK, SqlError
 
@@ -34,6 +36,7 @@ _NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "
 _NO_CONCATENATION_KINDS = frozenset({"int", "num", "float", "bool", "date", "time", "timestamp", "timestamptz",
                                      "interval", "uuid"})
 _SIMPLE_VALUE = (exp.Column, exp.Literal, exp.Cast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_WINDOW_ONLY = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, exp.Ntile)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 # PostgreSQL's type categories: types of one category resolve to a common type in a set
 # operation's column; of two, they cannot be matched.
@@ -174,12 +177,14 @@ _STRING = frozenset({"text"})
 _ARGUMENT_KINDS = {"abs": (frozenset({"int", "num", "float"}),), "encode": (frozenset({"bytea"}), _STRING),
                    "string_to_array": (_STRING, _STRING, _STRING), "concat_ws": (_STRING,),
                    "jsonb_extract_path": (frozenset({"jsonb"}),) + (_STRING,) * 32,
-                   "json_extract_path": (frozenset({"json"}),) + (_STRING,) * 32}
+                   "json_extract_path": (frozenset({"json"}),) + (_STRING,) * 32,
+                   "string_agg": (frozenset({"text", "bytea"}),)}
 _ARGUMENT_COUNTS = {"array_length": (2,), "array_upper": (2,), "array_lower": (2,)}
 
 
 def _argument_types(call: exp.Func) -> None:
-    name = call.meta.get(WRITTEN_NAME) or (call.name.lower() if isinstance(call, exp.Anonymous) else None)
+    name = call.meta.get(WRITTEN_NAME) or (call.name.lower() if isinstance(call, exp.Anonymous) else
+                                           "string_agg" if isinstance(call, exp.GroupConcat) else None)
     kinds, counts = _ARGUMENT_KINDS.get(name), _ARGUMENT_COUNTS.get(name)
     if kinds is None and counts is None:
         return
@@ -203,6 +208,77 @@ def _label(e: exp.Expression) -> str:
     return f"{element}[]" if element else label
 
 
+def _source_columns(src: exp.Expression) -> set[str] | None:
+    """The lower-case column names a FROM item gives, None when they are not known here."""
+    if isinstance(src, exp.Table) and isinstance(src.this, exp.Identifier):
+        cte = exprtypes.cte_named(src.name, src)
+        if cte is not None:
+            body = cte.this
+            if cte.args.get("alias") is not None and cte.args["alias"].columns:
+                return {c.name.lower() for c in cte.args["alias"].columns}
+            return _select_names(body)
+        cat = schema.current()
+        cols = cat.columns(src.name) if cat is not None and src.args.get("db") is None else None
+        return {n.lower() for n, _ in cols} if cols else None
+    if isinstance(src, exp.Subquery):
+        alias = src.args.get("alias")
+        if alias is not None and alias.columns:
+            return {c.name.lower() for c in alias.columns}
+        return _select_names(src.this)
+    return None
+
+
+def _select_names(body: exp.Expression) -> set[str] | None:
+    while isinstance(body, exp.SetOperation):
+        body = body.this
+    if not isinstance(body, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                               isinstance(e.this, exp.Star) for e in body.expressions):
+        return None
+    return {e.alias_or_name.lower() for e in body.expressions}
+
+
+def _output_alias_references(sel: exp.Select) -> None:
+    """An output column's alias is no column in WHERE, HAVING or an ORDER BY expression
+    (only a bare ORDER BY or GROUP BY item names it): PostgreSQL's 42703, where SQLite
+    reads the alias (`select v as y from t where y > 1` answered)."""
+    aliases = {e.alias.lower() for e in sel.expressions if isinstance(e, exp.Alias) and e.alias}
+    if not aliases:
+        return
+    frm = sel.args.get("from") or sel.args.get("from_")
+    sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or ()]
+    columns: set[str] = set()
+    for src in sources:
+        names = _source_columns(src)
+        if names is None:
+            return  # (a source whose columns are not known here: the name may be one of them)
+        columns |= names
+    places = [sel.args.get("where"), sel.args.get("having")]
+    places += [o.this for o in (sel.args.get("order") or exp.Order()).expressions if not isinstance(o.this, exp.Column)]
+    # (GROUP BY is not checked: an alias may be a grouping set's or ROLLUP's item)
+    for place in places:
+        for col in place.find_all(exp.Column) if place is not None else ():
+            if not col.table and col.name.lower() in aliases and col.name.lower() not in columns and \
+                    col.find_ancestor(exp.Select) is sel and isinstance(col.this, exp.Identifier):
+                raise SqlError(f'column "{col.name}" does not exist', "42703")
+
+
+def _from_items(sel: exp.Select) -> None:
+    """A subquery or VALUES in FROM needs an alias in PostgreSQL 15 (42601); FOR UPDATE OF
+    must name a FROM item (42P01)."""
+    frm = sel.args.get("from") or sel.args.get("from_")
+    sources = ([frm.this] if frm is not None else []) + [j.this for j in sel.args.get("joins") or ()]
+    for src in sources:
+        if isinstance(src, (exp.Subquery, exp.Values)) and src.args.get("alias") is None:
+            what = "VALUES" if isinstance(src, exp.Values) or isinstance(src.this, exp.Values) else "subquery"
+            raise SqlError(f"{what} in FROM must have an alias{HINT_MARK}For example, FROM (SELECT ...) [AS] foo.",
+                           "42601")
+    named = {s.alias_or_name.lower() for s in sources}
+    for lock in sel.args.get("locks") or ():
+        for table in lock.args.get("expressions") or ():
+            if isinstance(table, (exp.Table, exp.Column)) and table.name.lower() not in named:
+                raise SqlError(f'relation "{table.name}" in FOR UPDATE clause not found in FROM clause', "42P01")
+
+
 def check(tree: exp.Expression) -> None:
     """Raise what PostgreSQL's analysis raises for the forms above (see the module)."""
     for node in tree.walk():
@@ -217,8 +293,13 @@ def check(tree: exp.Expression) -> None:
         if isinstance(node, exp.Func):
             _integer_literals(node)
             _argument_types(node)
+        if isinstance(node, _WINDOW_ONLY) and not isinstance(node.parent, exp.Window):
+            name = node.meta.get(WRITTEN_NAME) or node.sql_name().lower()
+            raise SqlError(f"window function {name} requires an OVER clause", "42809")
         if isinstance(node, exp.Select):
             distinct_on.check(node)
+            _from_items(node)
+            _output_alias_references(node)
         if isinstance(node, exp.SetOperation):
             _set_operation_types(node)
         if isinstance(node, exp.Where):

@@ -6160,6 +6160,7 @@ def _repeats_a_target(scan: str, word: str) -> bool:
     return len(names) != len(set(names))
 
 
+_ALIAS_READ = re.compile(r"\bas\b.*\b(?:where|having|order\s+by|group\s+by)\b", re.IGNORECASE | re.DOTALL)
 _BARE_CONDITION = re.compile(r"\b(?:where|and|or|not|on|when)\s+(?:[A-Za-z_][\w.]*|\d+(?:\.\d*)?)\s*"
                              r"(?:$|\)|;|\b(?:and|or|order|group|limit|offset|then|having)\b)", re.IGNORECASE)
 _SELECT_LIST_TYPED = re.compile(r"[=<>'|&]|\b(?:true|false|not|and|or|is|in|like|between|null|now|"
@@ -6286,6 +6287,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # booleans, literals, operators in the select list: the parser path types and names them
     if word in ("insert", "update") and _repeats_a_target(scan, word):
         return None  # `(id, id)`, `SET a = 1, a = 2`: the parser path refuses them as PostgreSQL does
+    if word == "select" and _ALIAS_READ.search(scan):
+        return None  # `v AS y ... WHERE y > 1`: an alias is no column there (analysis_checks says 42703)
     if _BARE_CONDITION.search(scan):
         return None  # `WHERE i`: a condition that is a bare value must be a boolean (the parser path checks)
     if _unknown_qualifiers(scan):

@@ -115,6 +115,8 @@ def _occurrences(tokens: list, what: str, value: str) -> list[int]:
                     at -= 2  # written more qualified than the message names it
                 if i + 2 * n - 1 < len(tokens) and tokens[i + 2 * n - 1][3] == ".":
                     continue  # a qualifier of another name (t in t.x), not the name itself
+                if at > 0 and tokens[at - 1][0] == "word" and tokens[at - 1][3] == "as":
+                    continue  # an alias being given (`x AS a`), not a reference to one
                 found.append(tokens[at][1])
     elif what == "qualifier":  # t in t.x
         found = [tokens[i][1] for i in range(len(tokens) - 1)

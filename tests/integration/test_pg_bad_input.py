@@ -404,7 +404,7 @@ def post_extended_happy_path_with_flush_and_suspend(cluster, i=0):
     """Not bad input: the baseline the error cases are judged against (Flush without Sync,
     Execute with a row limit: PortalSuspended, then the rest)."""
     with logged_in(cluster) as c:
-        c.send(r.parse("s1", "select k from (select 1 as k union all select 2 union all select 3) order by k")
+        c.send(r.parse("s1", "select k from (select 1 as k union all select 2 union all select 3) t order by k")
                + r.flush())
         assert c.read_message() == (b"1", b"")
         c.send(r.bind("p1", "s1") + r.execute("p1", 2) + r.flush())

@@ -6767,6 +6767,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select * from generate_series(1, 3, 0) g", "select count(*) from generate_series(1, 10, 3) g",
         "drop table {t}",
     ],
+    # An output alias is no column in WHERE, HAVING or an ORDER BY expression (SQLite reads
+    # it: `select v as y from t where y > 1` answered); a subquery in FROM needs an alias
+    # in PostgreSQL 15; FOR UPDATE OF a name no FROM item has; window functions without
+    # OVER; string_agg of an integer (it answered '10,20').
+    "output aliases, FROM items and window calls as PostgreSQL analyzes them": [
+        "create table {t} (id int primary key, v int, t text)", "insert into {t} values (1, 10, 'a'), (2, 20, 'b')",
+        "select v as y from {t} where y > 1", "select v as y from {t} where v > 1 order by y",
+        "select v as y from {t} order by y + 1", "select 1 as a order by a + 1", "select v as y from {t} group by y",
+        "select t, count(*) as c from {t} group by t having c > 0", "select v as id from {t} where id = 1",
+        "select v as y from (select v from {t}) s where y > 1", "select * from (select 1)",
+        "select * from (values (1))", "select * from (select 1) s", "select * from {t} for update of nosuch",
+        "select * from {t} x for update of x", "select row_number() from {t}", "select rank() from {t}",
+        "select row_number() over (order by id) from {t}", "select string_agg(v, ',') from {t}",
+        "select string_agg(t, ',' order by t) from {t}", "select count(*) as c from {t} group by c",
+        "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
