@@ -90,6 +90,13 @@ def _values_rows(stmt: str, rows) -> tuple[str, list[str], list[list[str]]] | No
     return table, columns[:len(values[0])], values
 
 
+def _user_trigger(table: str, rows) -> bool:
+    """Whether a user's trigger is on `table` (BEFORE INSERT / UPDATE may change the row;
+    Sixfold's own input and constraint triggers do not change a key)."""
+    return bool(rows("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                     "AND substr(name, 1, 11) NOT IN ('sixfold_in:', 'sixfold_con')", (table,)))
+
+
 def inserted_keys(stmt: str, params, table: str, key: list[str], rows) -> list[tuple] | None:
     """The values of the columns `key` in each row `stmt` inserts into `table`, in order;
     None when that cannot be told without running something twice."""
@@ -98,9 +105,8 @@ def inserted_keys(stmt: str, params, table: str, key: list[str], rows) -> list[t
     parsed = _values_rows(stmt, rows)
     if parsed is None or parsed[0] != table or not set(key) <= set(parsed[1]):
         return None
-    if rows("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-            "AND substr(name, 1, 11) NOT IN ('sixfold_in:', 'sixfold_con')", (table,)):
-        return None  # a user's trigger (BEFORE INSERT may change the row)
+    if _user_trigger(table, rows):
+        return None
     at = [parsed[1].index(k) for k in key]
     items = [[row[i] for i in at] for row in parsed[2]]
     if not _parameters_numbered(stmt) or not _deterministic([i for r in items for i in r], rows):
@@ -184,8 +190,7 @@ def updated_key(stmt: str, params, table: str, key: list[str], rows) -> tuple | 
         return None
     if not set(key) <= set(sets) or not _deterministic([sets[k] for k in key] + [where], rows):
         return None
-    if rows("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-            "AND substr(name, 1, 11) NOT IN ('sixfold_in:', 'sixfold_con')", (table,)):
+    if _user_trigger(table, rows):
         return None
     try:
         found = rows(f"SELECT DISTINCT {', '.join(sets[k] for k in key)} FROM {lexing.quoted_ident(table)}, "
