@@ -272,11 +272,75 @@ def _from_items(sel: exp.Select) -> None:
             what = "VALUES" if isinstance(src, exp.Values) or isinstance(src.this, exp.Values) else "subquery"
             raise SqlError(f"{what} in FROM must have an alias{HINT_MARK}For example, FROM (SELECT ...) [AS] foo.",
                            "42601")
+    names = [s.alias_or_name.lower() for s in sources if isinstance(s, (exp.Table, exp.Subquery))]
+    for name in names:
+        if names.count(name) > 1:
+            raise SqlError(f'table name "{name}" specified more than once', "42712")
     named = {s.alias_or_name.lower() for s in sources}
     for lock in sel.args.get("locks") or ():
         for table in lock.args.get("expressions") or ():
             if isinstance(table, (exp.Table, exp.Column)) and table.name.lower() not in named:
                 raise SqlError(f'relation "{table.name}" in FOR UPDATE clause not found in FROM clause', "42P01")
+
+
+def _own(node: exp.Expression, clause: exp.Expression) -> bool:
+    """Whether `node` belongs to `clause`'s own query level (no subquery between them)."""
+    p = node.parent
+    while p is not None and p is not clause:
+        if isinstance(p, (exp.Select, exp.Subquery, exp.SetOperation)):
+            return False
+        p = p.parent
+    return p is clause
+
+
+def _aggregates_placed(node: exp.Expression) -> None:
+    """Aggregates and window functions where PostgreSQL's analysis refuses them: nested
+    aggregates, aggregates in WHERE or an UPDATE's SET (42803), window functions in WHERE
+    or HAVING (42P20). SQLite said "misuse of aggregate function" in its own words."""
+    windowed = isinstance(node, exp.AggFunc) and isinstance(node.parent, exp.Window)
+    if isinstance(node, exp.AggFunc) and not windowed:
+        for inner in node.find_all(exp.AggFunc):
+            if inner is not node and not isinstance(inner.parent, exp.Window) and _own(inner, node):
+                raise SqlError("aggregate function calls cannot be nested", "42803")
+    for clause, word in ((exp.Where, "WHERE"), (exp.Having, "HAVING")):
+        if isinstance(node, clause) and not isinstance(node.parent, exp.Filter):
+            for w in node.find_all(exp.Window):
+                if _own(w, node):
+                    raise SqlError(f"window functions are not allowed in {word}", "42P20")
+            if clause is exp.Where:
+                for agg in node.find_all(exp.AggFunc):
+                    if not isinstance(agg.parent, exp.Window) and _own(agg, node):
+                        raise SqlError("aggregate functions are not allowed in WHERE", "42803")
+    if isinstance(node, exp.Update):
+        for eq in node.expressions:
+            for agg in eq.find_all(exp.AggFunc):
+                if not isinstance(agg.parent, exp.Window) and _own(agg, eq):
+                    raise SqlError("aggregate functions are not allowed in UPDATE", "42803")
+
+
+def _subquery_width(node: exp.Expression) -> None:
+    """`x IN (SELECT a, b ...)` (42601 subquery has too many columns), and a select list's
+    scalar subquery or ARRAY(SELECT ...) of two columns (42601): SQLite's words, or
+    ARRAY(...) answered. (A row compared with a subquery's row, a LATERAL subquery and
+    `SET (a, b) = (SELECT ...)` take several columns.)"""
+    holder = node.parent.parent if isinstance(node.parent, exp.Alias) else node.parent
+    if isinstance(node, exp.In) and not isinstance(node.this, exp.Tuple):
+        query = node.args.get("query")
+    elif isinstance(node, exp.Subquery) and isinstance(holder, exp.Select) and node.arg_key == "this" or \
+            isinstance(node, exp.Subquery) and isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+        query = node.this
+    elif isinstance(node, exp.Array) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Select):
+        query = node.expressions[0]
+    else:
+        return
+    while isinstance(query, exp.Subquery):
+        query = query.this
+    if not isinstance(query, exp.Select) or len(query.expressions) < 2 or any(
+            isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+            for e in query.expressions):
+        return
+    raise SqlError("subquery has too many columns" if isinstance(node, exp.In) else
+                   "subquery must return only one column", "42601")
 
 
 def check(tree: exp.Expression) -> None:
@@ -290,6 +354,8 @@ def check(tree: exp.Expression) -> None:
             raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
                            f"{exprtypes.type_label(node.expression)}", "42883")
         _json_keys(node)
+        _aggregates_placed(node)
+        _subquery_width(node)
         if isinstance(node, exp.Func):
             _integer_literals(node)
             _argument_types(node)

@@ -6160,6 +6160,7 @@ def _repeats_a_target(scan: str, word: str) -> bool:
     return len(names) != len(set(names))
 
 
+_COMMA_JOIN = re.compile(r"\bfrom\b[^()]*?,", re.IGNORECASE | re.DOTALL)
 _ALIAS_READ = re.compile(r"\bas\b.*\b(?:where|having|order\s+by|group\s+by)\b", re.IGNORECASE | re.DOTALL)
 _BARE_CONDITION = re.compile(r"\b(?:where|and|or|not|on|when)\s+(?:[A-Za-z_][\w.]*|\d+(?:\.\d*)?)\s*"
                              r"(?:$|\)|;|\b(?:and|or|order|group|limit|offset|then|having)\b)", re.IGNORECASE)
@@ -6287,6 +6288,8 @@ def _fast(text: str, word: str) -> Statement | None:
         return None  # booleans, literals, operators in the select list: the parser path types and names them
     if word in ("insert", "update") and _repeats_a_target(scan, word):
         return None  # `(id, id)`, `SET a = 1, a = 2`: the parser path refuses them as PostgreSQL does
+    if word == "select" and _COMMA_JOIN.search(scan):
+        return None  # `FROM a, b`: a name twice is 42712 (analysis_checks), SQLite's error another
     if word == "select" and _ALIAS_READ.search(scan):
         return None  # `v AS y ... WHERE y > 1`: an alias is no column there (analysis_checks says 42703)
     if _BARE_CONDITION.search(scan):

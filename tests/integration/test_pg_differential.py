@@ -6783,6 +6783,21 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select string_agg(t, ',' order by t) from {t}", "select count(*) as c from {t} group by c",
         "drop table {t}",
     ],
+    # A table name twice in FROM is 42712 (it was 42702, an ambiguous column); ARRAY(SELECT
+    # a, b) answered (42601); nested aggregates, aggregates in WHERE or SET and window
+    # functions in WHERE or HAVING keep their SQLSTATEs with PostgreSQL's words.
+    "FROM names, subquery widths and misplaced aggregates": [
+        "create table {t} (id int, v int)", "insert into {t} values (1, 10), (2, 20)",
+        "select * from {t}, {t}", "select * from {t} a, {t} a", "select * from {t} a join {t} a on true",
+        "select count(*) from {t} a, {t} b where a.id = b.id", "select array(select id, v from {t})",
+        "select array(select id from {t} order by id)", "select * from {t} where v in (select id, v from {t})",
+        "select * from {t} where (id, v) in (select id, v from {t}) order by id",
+        "select (select id, v from {t} limit 1)", "select max(count(*)) from {t}",
+        "select sum(count(*)) over () from {t}", "select * from {t} where count(*) > 1",
+        "select * from {t} where sum(v) over () > 1", "select id from {t} group by id having row_number() over () > 0",
+        "update {t} set v = count(*)", "select id from {t} where v > (select avg(v) from {t}) order by id",
+        "select count(*) filter (where v > 10) from {t}", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
