@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from compute_node.pg_sql import lexing, types
+from compute_node.pg_sql import int_coercion, lexing, types
 from compute_node.pg_sql import values as values_module
 from compute_node.pg_sql.more_functions import quote_ident
 
@@ -31,7 +31,6 @@ _CLAUSE = re.compile(r"(?:WHERE|FROM|RETURNING|ORDER\s+BY|LIMIT)\b", re.IGNORECA
 _NEXT_ROW = re.compile(r"\s*,\s*\(")
 _CALL = re.compile(r"(\w+)\s*\(")
 _PARAMETER = re.compile(r"\?(\d*)")
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
 _SQLITE_DETERMINISTIC = 0x800
 _MAX_ROWS = 100_000  # statements with more rows get no DETAIL (each row is a lookup)
 # Key types whose stored value is PostgreSQL's text of it (char(n) padded).
@@ -228,8 +227,11 @@ def _as_stored(values: tuple, decltypes: list[str | None]) -> tuple | None:
         if oid in (types.INT2, types.INT4, types.INT8):
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
-            elif isinstance(v, str) and _INTEGER_TEXT.fullmatch(v):
-                v = int(v)
+            elif isinstance(v, str):
+                try:
+                    v = int_coercion.to_int(v, 64, "text")
+                except values_module.InputError:
+                    return None
             if not isinstance(v, int) or isinstance(v, bool):
                 return None
         elif not isinstance(v, str):

@@ -23,12 +23,9 @@ reading types through exprtypes."""
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
 
-from compute_node.pg_sql import distinct_on, exprtypes, quantified, schema, values
-from compute_node.pg_sql import types as pgtypes
+from compute_node.pg_sql import distinct_on, exprtypes, int_coercion, quantified, schema, values
 from sixfold.errors import HINT_MARK, SqlError
 
 _NOT_BOOLEAN_KINDS = frozenset({"int", "num", "float", "text", "date", "time", "timestamp", "timestamptz", "interval",
@@ -161,15 +158,12 @@ def _integer_literals(call: exp.Func) -> None:
     args = list(call.expressions) if isinstance(call, exp.Anonymous) else list(call.iter_expressions())
     for i in at:
         if i < len(args) and isinstance(args[i], exp.Literal) and args[i].is_string:
-            text = args[i].this
-            if not _INTEGER_TEXT.fullmatch(text):
-                raise SqlError(f'invalid input syntax for type integer: "{text}"', "22P02")
-            if not -2**31 <= int(text) < 2**31:
-                raise SqlError(f'value "{text}" is out of range for type integer', "22003")
-            args[i].replace(exp.Literal.number(int(text)))  # (substr(t, '2') of SQLite's is NULL)
+            try:
+                n = int_coercion.to_int(args[i].this, 32, "text")
+            except values.InputError as e:
+                raise SqlError(str(e), e.sqlstate) from None
+            args[i].replace(exp.Literal.number(n))  # (substr(t, '2') of SQLite's is NULL)
 
-
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
 # Functions PostgreSQL has only for some argument types (or counts): a call with an
 # argument of a sure type outside them is 42883; SQLite's function would take anything
 # (abs(true) was true, encode(text, 'hex') the text's bytes).
@@ -196,16 +190,8 @@ def _argument_types(call: exp.Func) -> None:
                 and exprtypes.kind(sure) not in kinds[i] and exprtypes.kind(sure) in _CATEGORY:
             wrong = True
     if wrong:
-        labels = ", ".join(_label(a) for a in args)
+        labels = ", ".join(exprtypes.type_label(a) or "unknown" for a in args)
         raise SqlError(f"function {name}({labels}) does not exist", "42883")
-
-
-def _label(e: exp.Expression) -> str:
-    """The name PostgreSQL's messages give e's type; an array column's as its element's[]."""
-    label = exprtypes.type_label(e) or "unknown"
-    decl = exprtypes.column_decl(e) if label == "array" and isinstance(e, exp.Column) else None
-    element = pgtypes.REGTYPE_NAMES.get(pgtypes.column_oid(decl[:decl.index("[")])) if decl and "[" in decl else None
-    return f"{element}[]" if element else label
 
 
 def _source_columns(src: exp.Expression) -> set[str] | None:

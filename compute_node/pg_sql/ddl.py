@@ -109,13 +109,16 @@ def _object_kind(cat: schema.Catalog, bare: str) -> str | None:
     return "sequence" if rows[0][0] == "table" and cat.is_sequence(lexing.quoted_ident(bare)) else rows[0][0]
 
 
-def _check_drop_names(kind: str, names: list[str], if_exists: bool) -> None:
+def _check_drop_names(kind: str, names: list[str], if_exists: bool) -> list[tuple[str, str]]:
     """DROP <kind> of a name that is another kind of relation is 42809 with PostgreSQL's
     HINT (DROP SEQUENCE of a table dropped the table); of a missing name, without IF
-    EXISTS, PostgreSQL's `table "x" does not exist` (index: 42704). In the order written."""
+    EXISTS, PostgreSQL's `table "x" does not exist` (index: 42704). In the order written.
+    Returns IF EXISTS's NOTICE for each missing name (the translation then depends on the
+    schema, so it is made again when that changes)."""
     cat = schema.current()
     if cat is None:
-        return
+        return []
+    missing = []
     for n in names:
         bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
         actual = _object_kind(cat, bare)
@@ -126,6 +129,9 @@ def _check_drop_names(kind: str, names: list[str], if_exists: bool) -> None:
         if actual is not None and actual != kind:
             raise SqlError(f'"{bare}" is not {_ARTICLE[kind]}{HINT_MARK}Use DROP {actual.upper()} to remove '
                            f"{_ARTICLE[actual]}.", "42809")
+        if actual is None:
+            missing.append(("00000", f'{kind} "{bare}" does not exist, skipping'))
+    return missing
 
 
 def drop(text, rest, ctx):
@@ -133,12 +139,11 @@ def drop(text, rest, ctx):
     if sm:  # a sequence is a one-row table (sequences.py)
         ifx = " IF EXISTS" if sm.group(1) else ""
         names = _names(sm.group(2))
-        _check_drop_names("sequence", names, bool(ifx))
+        missing = _check_drop_names("sequence", names, bool(ifx))
         for n in names:
             bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
             serials.refuse_used_sequence(bare, f"sequence {bare}", frozenset(),
                                   bool(sm.group(4)) and sm.group(4).lower() == "cascade")
-        missing = _missing_notices("sequence", names) if ifx else []
         return Statement(kind="sql", tag="DROP SEQUENCE", sqlite=tuple(f"DROP TABLE{ifx} {n}" for n in names),
                          notice=missing[0] if missing else None, later_notices=tuple(missing[1:]))
     m = re.match(r"\s*(table|index|view)\s+(concurrently\s+)?(if\s+exists\s+)?(.*?)(\s+(cascade|restrict))?\s*$",
@@ -168,7 +173,7 @@ def drop(text, rest, ctx):
     out: list[str] = []
     notices = []
     written = _names(m.group(4))
-    _check_drop_names(kind.lower(), written, bool(ifx))
+    missing = _check_drop_names(kind.lower(), written, bool(ifx))
     names = constraints.children_first(written, schema.current()) if kind == "TABLE" else written
     bares = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
     dropped = frozenset(b.lower() for b in bares)
@@ -187,7 +192,7 @@ def drop(text, rest, ctx):
         out += [*readers, *before, f"DROP {kind}{ifx} {n}", *owned]
         notices += [notice] if notice else []
     # (PostgreSQL notices a missing name as it looks the names up, before dropping any)
-    notices = (_missing_notices(kind.lower(), written) if ifx else []) + notices
+    notices = missing + notices
     # one statement, one command tag, however many names (PostgreSQL's DROP TABLE a, b)
     return Statement(kind="sql", tag=f"DROP {kind}", sqlite=tuple(out), notice=notices[0] if notices else None,
                      later_notices=tuple(notices[1:]))
@@ -206,23 +211,6 @@ def _refuse_constraint_index(name: str) -> None:
     if rows:
         con, table = rows[0]
         raise SqlError(f"cannot drop index {name} because constraint {con} on table {table} requires it", "2BP01")
-
-
-_KIND_ROWS = {"table": "type = 'table'", "sequence": "type = 'table'", "view": "type = 'view'", "index": "type = 'index'"}
-
-
-def _missing_notices(kind: str, names: list[str]) -> list[tuple[str, str]]:
-    """DROP ... IF EXISTS: PostgreSQL's NOTICE for each name that is not there (the
-    translation then depends on the schema, so it is made again when that changes)."""
-    cat = schema.current()
-    if cat is None:
-        return []
-    out = []
-    for n in names:
-        bare = n[1:-1].replace('""', '"') if n.startswith('"') else n
-        if not cat.rows(f"SELECT 1 FROM sqlite_master WHERE {_KIND_ROWS[kind]} AND name = ?", (bare,)):
-            out.append(("00000", f'{kind} "{bare}" does not exist, skipping'))
-    return out
 
 
 def truncate(text, rest, ctx):

@@ -1316,11 +1316,15 @@ def incomparable(a: exp.Expression, b: exp.Expression) -> tuple[str, str] | None
 
 
 def type_label(e: exp.Expression) -> str:
-    """The name PostgreSQL's messages give the type of `e` (format_type's), or its kind."""
+    """The name PostgreSQL's messages give the type of `e` (format_type's), or its kind;
+    an array column's as its element type's with [] (integer[])."""
     o = oid(e)
     if o is None and kind(e) == "int":
         o = t.INT4
-    return t.REGTYPE_NAMES.get(o, kind(e)) if o is not None else kind(e)
+    label = t.REGTYPE_NAMES.get(o, kind(e)) if o is not None else kind(e)
+    decl = column_decl(e) if label == "array" and isinstance(e, exp.Column) else None
+    element = t.REGTYPE_NAMES.get(t.column_oid(decl[:decl.index("[")])) if decl and "[" in decl else None
+    return f"{element}[]" if element else label
 
 
 _EXTRACT_SCALE = {"second": 6, "milliseconds": 3, "epoch": 6, "julian": None}

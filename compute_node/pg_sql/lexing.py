@@ -81,6 +81,13 @@ def segments(sql: str):
         yield "code", start, n
 
 
+def masked(sql: str) -> str:
+    """`sql` with each string, quoted name and dollar-quoted body as x's and each comment
+    as blanks, offsets kept: patterns over it see code only."""
+    return "".join(sql[s:e] if kind == "code" else " " * (e - s) if kind == "comment" else "x" * (e - s)
+                   for kind, s, e in segments(sql))
+
+
 def split_statements(pg_sql: str) -> list[str]:
     """PostgreSQL text -> its statements (without the ';'), empty ones dropped."""
     out: list[str] = []

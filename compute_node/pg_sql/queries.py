@@ -25,7 +25,7 @@ from compute_node.pg_sql import (
 )
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
-from compute_node.pg_sql.lexing import error_near, highest_parameter, segments, split_top_level
+from compute_node.pg_sql.lexing import error_near, highest_parameter, masked, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold import constants
 from sixfold.errors import HINT_MARK, SqlError
@@ -75,7 +75,7 @@ def _arity_error(err: dict, text: str) -> SqlError | None:
         return None
     lines = text.split("\n")
     close = sum(len(line) + 1 for line in lines[:err["line"] - 1]) + err["col"] - 1
-    code = "".join(text[s:e] if kind == "code" else "x" * (e - s) for kind, s, e in segments(text))
+    code = masked(text)
     if not 0 <= close < len(code) or code[close] != ")":
         return None
     depth, at = 0, close
@@ -128,8 +128,7 @@ def _refuse_dangling_comma(pg_sql: str) -> None:
     which sqlglot reads past (a trailing comma, an empty list)."""
     if "," not in pg_sql and "(" not in pg_sql:
         return
-    code = "".join(pg_sql[s:e] if kind == "code" else " " if kind == "comment" else "x" * (e - s)
-                   for kind, s, e in segments(pg_sql))
+    code = masked(pg_sql)
     if _EMPTY_IN.search(code):  # `x IN ()`: sqlglot reads an empty list
         raise SqlError('syntax error at or near ")"', "42601")
     m = _DANGLING_COMMA.search(code.rstrip().rstrip(";"))
@@ -3982,8 +3981,7 @@ def _functions_as_postgres(tree: exp.Expression) -> exp.Expression:
             raise SqlError(f"function {name}() does not exist", "42883")
         ambiguous = _untyped_date_argument(f, name) or _untyped_aggregate_argument(f)
         if ambiguous is not None and routines.find(ambiguous.split("(")[0]) is None:
-            raise SqlError(f"function {ambiguous} is not unique{HINT_MARK}Could not choose a best candidate "
-                           "function. You might need to add explicit type casts.", "42725")
+            raise SqlError(f"function {ambiguous} is not unique", "42725")  # (its HINT: error_position)
         if (name == "now" and isinstance(f, exp.CurrentTimestamp) and f.this is not None or
                 isinstance(f, exp.Round) and f.args.get("truncate") is not None) and routines.find(name) is None:
             args = [a for a in (f.this, f.args.get("decimals"), f.args.get("truncate")) if a is not None]
