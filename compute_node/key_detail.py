@@ -31,6 +31,7 @@ _CLAUSE = re.compile(r"(?:WHERE|FROM|RETURNING|ORDER\s+BY|LIMIT)\b", re.IGNORECA
 _NEXT_ROW = re.compile(r"\s*,\s*\(")
 _CALL = re.compile(r"(\w+)\s*\(")
 _PARAMETER = re.compile(r"\?(\d*)")
+_CLOCK = re.compile(r"'now'|\bcurrent_(?:date|time|timestamp)\b", re.IGNORECASE)
 _SQLITE_DETERMINISTIC = 0x800
 _MAX_ROWS = 100_000  # statements with more rows get no DETAIL (each row is a lookup)
 # Key types whose stored value is PostgreSQL's text of it (char(n) padded).
@@ -48,7 +49,7 @@ def _code_matches(pattern: re.Pattern, text: str):
             yield from pattern.finditer(text, s, e)
 
 
-def _values_rows(stmt: str, rows) -> tuple[str, list[str], list[list[str]]] | None:
+def values_rows(stmt: str, rows) -> tuple[str, list[str], list[list[str]]] | None:
     """(table, columns, rows of item texts) of `INSERT INTO t [(cols)] VALUES (..), (..)`."""
     m = _INSERT.match(stmt)
     if m is None:
@@ -89,7 +90,7 @@ def _values_rows(stmt: str, rows) -> tuple[str, list[str], list[list[str]]] | No
     return table, columns[:len(values[0])], values
 
 
-def _user_trigger(table: str, rows) -> bool:
+def user_trigger(table: str, rows) -> bool:
     """Whether a user's trigger is on `table` (BEFORE INSERT / UPDATE may change the row;
     Sixfold's own input and constraint triggers do not change a key)."""
     return bool(rows("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
@@ -101,10 +102,10 @@ def inserted_keys(stmt: str, params, table: str, key: list[str], rows) -> list[t
     None when that cannot be told without running something twice."""
     if params and not isinstance(params, (tuple, list)):
         return None
-    parsed = _values_rows(stmt, rows)
+    parsed = values_rows(stmt, rows)
     if parsed is None or parsed[0] != table or not set(key) <= set(parsed[1]):
         return None
-    if _user_trigger(table, rows):
+    if user_trigger(table, rows):
         return None
     at = [parsed[1].index(k) for k in key]
     items = [[row[i] for i in at] for row in parsed[2]]
@@ -112,7 +113,7 @@ def inserted_keys(stmt: str, params, table: str, key: list[str], rows) -> list[t
         return None
     texts = ", ".join(f"({', '.join(r)})" for r in items)
     try:
-        return [tuple(r[:len(key)]) for r in rows(f"SELECT * FROM (VALUES {texts}), {_bind(params)}",
+        return [tuple(r[:len(key)]) for r in rows(f"SELECT * FROM (VALUES {texts}), {bind(params)}",
                                                   tuple(params or ()))]
     except Exception:  # an item that fails again (it failed or was not reached before)
         return None
@@ -122,14 +123,22 @@ def _parameters_numbered(stmt: str) -> bool:
     return all(m.group(1) for m in _code_matches(_PARAMETER, stmt))
 
 
-def _bind(params) -> str:
+def numbered_and_deterministic(stmt: str, params, texts: list[str], rows) -> bool:
+    """Whether `stmt`'s parameters are numbered (?1) and `texts` compute the same again."""
+    return _parameters_numbered(stmt) and _deterministic(texts, rows)
+
+
+def bind(params) -> str:
     """A one-row FROM term binding every parameter (SQLite wants each one bound)."""
     return f"(SELECT {', '.join(f'?{i}' for i in range(1, len(params) + 1))})" if params else "(SELECT 1)"
 
 
 def _deterministic(texts: list[str], rows) -> bool:
     """Whether the expressions `texts` call only deterministic functions (no nextval,
-    random(), clock_timestamp(): computing them again would give another value)."""
+    random(), clock_timestamp(), nor SQLite's clock: computing them again would give
+    another value)."""
+    if any(_CLOCK.search(t) for t in texts):
+        return False
     called = {m.group(1).lower() for t in texts for m in _code_matches(_CALL, t)}
     return not called or not rows("SELECT 1 FROM pragma_function_list WHERE name IN (%s) AND flags & ? = 0 LIMIT 1"
                                   % ",".join("?" * len(called)), (*called, _SQLITE_DETERMINISTIC))
@@ -189,11 +198,11 @@ def updated_key(stmt: str, params, table: str, key: list[str], rows) -> tuple | 
         return None
     if not set(key) <= set(sets) or not _deterministic([sets[k] for k in key] + [where], rows):
         return None
-    if _user_trigger(table, rows):
+    if user_trigger(table, rows):
         return None
     try:
         found = rows(f"SELECT DISTINCT {', '.join(sets[k] for k in key)} FROM {lexing.quoted_ident(table)}, "
-                     f"{_bind(params)} WHERE {where} LIMIT 2", tuple(params or ()))
+                     f"{bind(params)} WHERE {where} LIMIT 2", tuple(params or ()))
     except Exception:  # an expression that fails again
         return None
     return tuple(found[0]) if len(found) == 1 else None
@@ -305,7 +314,7 @@ def foreign_key_detail(stmt: str, params, table: str, cols: list[str], parent: s
     return None
 
 
-def _changed_rows(stmt: str, table: str) -> str | None:
+def changed_rows(stmt: str, table: str) -> str | None:
     """The WHERE text of `DELETE FROM t [WHERE ...]` or `UPDATE t SET ... [WHERE ...]` ("1"
     for none); None for another statement, or one joining other tables (USING, FROM)."""
     m = _DELETE.match(stmt)
@@ -332,7 +341,7 @@ def referenced_detail(stmt: str, params, table: str, key: list[str], child: str,
     """'Key (id)=(4) is still referenced from table "c".' for a DELETE or UPDATE of `table`
     when one row it changes is referenced by `child` (with several, which PostgreSQL meets
     first is its plan's)."""
-    where = _changed_rows(stmt, table)
+    where = changed_rows(stmt, table)
     decls = _declared(table, key, rows)
     if where is None or decls is None or params and not isinstance(params, (tuple, list)) or \
             not _parameters_numbered(stmt) or not _deterministic([where], rows):
@@ -342,7 +351,7 @@ def referenced_detail(stmt: str, params, table: str, key: list[str], child: str,
                           for c, k in zip(child_cols, key))
     try:
         found = rows(f"SELECT DISTINCT {', '.join(f'{parent}.{lexing.quoted_ident(k)}' for k in key)} "
-                     f"FROM {parent}, {_bind(params)} WHERE ({where}) AND EXISTS (SELECT 1 FROM "
+                     f"FROM {parent}, {bind(params)} WHERE ({where}) AND EXISTS (SELECT 1 FROM "
                      f"{lexing.quoted_ident(child)} AS _sixfold_c WHERE {refers}) LIMIT 2", tuple(params or ()))
     except Exception:  # (a WHERE that fails again)
         return None

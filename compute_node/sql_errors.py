@@ -7,7 +7,7 @@ import re
 
 import apsw
 
-from compute_node import key_detail
+from compute_node import failing_row, key_detail
 from compute_node.pg_sql import constraints
 from sixfold.errors import DETAIL_MARK, ReadOnlyTransaction, SixfoldError, SqlError
 
@@ -178,6 +178,22 @@ def update_column_error(err: SqlError, stmt: str) -> SqlError:
     if parsed is None or m.group(1) not in parsed[1]:
         return err
     return SqlError(f'column "{m.group(1)}" of relation "{parsed[0]}" does not exist', "42703")
+
+
+_NOT_NULL = re.compile(r'^null value in column "((?:[^"]|"")+)" of relation "((?:[^"]|"")+)" violates not-null')
+_CHECK_FAILED = re.compile(r'^new row for relation "((?:[^"]|"")+)" violates check constraint "((?:[^"]|"")+)"$')
+
+
+def failing_row_error(err: SqlError, rows, stmt: str, params=()) -> SqlError:
+    """A NOT NULL or CHECK violation with PostgreSQL's DETAIL, the row that broke it, when
+    `stmt` says which row that is (failing_row). `rows(sql, params)` reads the catalog."""
+    text = str(err)
+    null, check = _NOT_NULL.match(text), _CHECK_FAILED.match(text)
+    if DETAIL_MARK in text or not (null or check):
+        return err
+    detail = failing_row.failing_row_detail(stmt, params, (null or check).group(2 if null else 1), rows,
+                                            column=null and null.group(1), constraint=check and check.group(2))
+    return SqlError(text + DETAIL_MARK + detail, err.sqlstate) if detail else err
 
 
 def unique_key_error(err: SqlError, sqlite_msg: str, rows, stmt: str = "", params=()) -> SqlError:

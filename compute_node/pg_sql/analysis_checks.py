@@ -10,7 +10,11 @@ not: a statement that would fail there must fail here, before a row is read.
   (`substr(t, '2')` was NULL; `substr(t, 'x')` is 22P02).
 - json has no equality or order: `=`, `<`, DISTINCT, GROUP BY, ORDER BY, UNION of json
   fail (42883); SQLite compared the texts.
-- DISTINCT ON keys must lead the ORDER BY (42P10; distinct_on.check).
+- DISTINCT ON keys must lead the ORDER BY (42P10; distinct_on.check); a plain DISTINCT's
+  ORDER BY columns must be in the select list (42P10; SQLite sorted the distinct rows by
+  a value of one of the rows each stands for).
+- LIKE, ILIKE and the regular expression operators take strings: `t LIKE 1` and `i LIKE
+  '1'` are no operators (42883; SQLite compared the texts).
 - An output alias is no column in WHERE, HAVING or an ORDER BY expression
   (42703; SQLite reads it); a subquery in FROM needs an alias (42601, PostgreSQL 15).
 - The branches of UNION / INTERSECT / EXCEPT must agree on each column's type category:
@@ -67,6 +71,45 @@ def _boolean_argument(e: exp.Expression, where: str) -> None:
     sure = _sure(inner)
     if sure is not None and exprtypes.kind(sure) in _NOT_BOOLEAN_KINDS:
         raise SqlError(f"argument of {where} must be type boolean, not type {exprtypes.type_label(sure)}", "42804")
+
+
+_MATCH_OPERATORS = {exp.Like: ("~~", "!~~"), exp.ILike: ("~~*", "!~~*"), exp.RegexpLike: ("~", "!~"),
+                    exp.RegexpILike: ("~*", "!~*")}
+
+
+def _match_operands(node: exp.Expression) -> None:
+    """`x LIKE y` (ILIKE, ~, ~*, their negations) of a number, date, boolean ...: 42883."""
+    ops = _MATCH_OPERATORS.get(type(node))
+    if ops is None:
+        return
+    left, right = _sure(node.this), _sure(node.expression)
+    if left is None or right is None or not ({exprtypes.kind(left), exprtypes.kind(right)} & _NO_CONCATENATION_KINDS):
+        return
+    negated = node.args.get("negate") or isinstance(node.parent, exp.Not)
+    raise SqlError(f"operator does not exist: {exprtypes.type_label(left)} {ops[bool(negated)]} "
+                   f"{exprtypes.type_label(right)}", "42883")
+
+
+def _distinct_order(sel: exp.Select) -> None:
+    """SELECT DISTINCT ... ORDER BY a column the select list does not hold: 42P10. Judged
+    only when every item is a column or has an alias (an expression's implicit name, such
+    as count, is a name ORDER BY may use) and for ORDER BY keys that are columns."""
+    distinct, order = sel.args.get("distinct"), sel.args.get("order")
+    if distinct is None or distinct.args.get("on") is not None or order is None:
+        return
+    names = set()
+    for item in sel.expressions:
+        bare = item.unalias()
+        if isinstance(bare, exp.Column) and not isinstance(bare.this, exp.Star):
+            names.add(bare.name.lower())
+        elif not isinstance(item, exp.Alias):
+            return
+        if isinstance(item, exp.Alias):
+            names.add(item.alias.lower())
+    for key in order.expressions:
+        col = key.this
+        if isinstance(col, exp.Column) and not isinstance(col.this, exp.Star) and col.name.lower() not in names:
+            raise SqlError("for SELECT DISTINCT, ORDER BY expressions must appear in select list", "42P10")
 
 
 def _is_json(e: exp.Expression) -> bool:
@@ -340,6 +383,7 @@ def check(tree: exp.Expression) -> None:
             raise SqlError(f"operator does not exist: {exprtypes.type_label(node.this)} || "
                            f"{exprtypes.type_label(node.expression)}", "42883")
         _json_keys(node)
+        _match_operands(node)
         _aggregates_placed(node)
         _subquery_width(node)
         if isinstance(node, exp.Func):
@@ -350,6 +394,7 @@ def check(tree: exp.Expression) -> None:
             raise SqlError(f"window function {name} requires an OVER clause", "42809")
         if isinstance(node, exp.Select):
             distinct_on.check(node)
+            _distinct_order(node)
             _from_items(node)
             _output_alias_references(node)
         if isinstance(node, exp.SetOperation):

@@ -2563,11 +2563,31 @@ def _refuse_constant_keys(tree: exp.Expression) -> None:
             if isinstance(bare, (exp.Boolean, exp.Null)) or isinstance(bare, exp.Literal) and not integer:
                 raise SqlError(f"non-integer constant in {clause}", "42601")
             position = -int(bare.this) if integer and negative else int(bare.this) if integer else None
-            if position is not None and isinstance(tree, exp.Select) and \
-                    not any(isinstance(x.unalias(), exp.Star) or isinstance(x.unalias(), exp.Column) and
-                            isinstance(x.unalias().this, exp.Star) for x in tree.expressions) and \
-                    not 1 <= position <= len(tree.expressions):
+            width = _select_width(tree) if position is not None else None
+            if width is not None and not 1 <= position <= width:
                 raise SqlError(f"{clause} position {position} is not in select list", "42P10")
+
+
+def _select_width(tree: exp.Expression) -> int | None:
+    """How many columns `tree` (a SELECT, or a set operation: its first branch's) returns,
+    with each `*` spelled out; None when a `*`'s sources are not known here."""
+    while isinstance(tree, exp.SetOperation):
+        tree = tree.this
+    while isinstance(tree, exp.Subquery):
+        tree = tree.this
+    if not isinstance(tree, exp.Select):
+        return None
+    width = 0
+    for item in tree.expressions:
+        bare = item.unalias()
+        if star_expansion.is_star(bare):
+            spelled = star_expansion.spelled_columns(tree, bare)
+            if spelled is None:
+                return None
+            width += len(spelled)
+        else:
+            width += 1
+    return width
 
 
 def _refuse_full_join_conditions(tree: exp.Expression) -> None:

@@ -38,9 +38,11 @@ _POINTED = [
     (re.compile(r"^function ((?:\w+\.)?\w+)\(.*\) (?:does not exist|is not unique)$"), "call"),
     (re.compile(r"^operator (?:does not exist|is not unique): (?:.+? )?([+\-*/<>=~!@#%^&|`?]+) \S.*$"), "operator"),
     (re.compile(r'^syntax error at or near "(.+)"$', re.DOTALL), "token"),
+    (re.compile(r"^((?:ORDER|GROUP) BY position -?\d+) is not in select list$"), "position"),
+    (re.compile(r"^non-integer constant in ((?:ORDER|GROUP) BY)$"), "constant"),
     (re.compile(r'^unterminated quoted (?:string|identifier) at or near "(.+)"$', re.DOTALL), "token"),
 ]
-_POINTED_STATES = {"42703", "42702", "42P01", "42803", "42883", "42725", "42601"}
+_POINTED_STATES = {"42703", "42702", "42P01", "42803", "42883", "42725", "42601", "42P10"}
 # A string literal's input error, when it was read as the statement was analyzed (as
 # PostgreSQL coerces an untyped literal to its type; a value read from a row has none).
 _LITERAL_INPUT = [re.compile(r'^invalid input syntax for type [^:]+: "(.*)"$', re.DOTALL),
@@ -99,6 +101,28 @@ def _is_name(tok, part: str) -> bool:
     return kind == "ident" and value == part or kind == "word" and value == part.lower() == part
 
 
+_MATCH_WORDS = {"~~": "like", "!~~": "like", "~~*": "ilike", "!~~*": "ilike"}
+
+
+def _clause_items(tokens: list, clause: str):
+    """For each `<clause> BY` ("order", "group") in `tokens`, the indexes of the tokens
+    that start one of its items (after BY or a comma at the clause's depth)."""
+    for i in range(len(tokens) - 1):
+        if not (tokens[i][0] == "word" and tokens[i][3] == clause and tokens[i + 1][3] == "by"):
+            continue
+        items, depth, j = [i + 2], 0, i + 2
+        while j < len(tokens):
+            kind, _at, _e, v = tokens[j]
+            if kind == "punct" and v in "()":
+                depth += 1 if v == "(" else -1
+            if depth < 0 or v == ";" or depth == 0 and kind == "word" and v in _CLAUSE_ORDER:
+                break
+            if depth == 0 and v == "," and j + 1 < len(tokens):
+                items.append(j + 1)
+            j += 1
+        yield [k for k in items if k < j]
+
+
 def _occurrences(tokens: list, what: str, value: str) -> list[int]:
     """Where each occurrence of the token starts (a qualified name at its qualifier)."""
     found = []
@@ -127,8 +151,26 @@ def _occurrences(tokens: list, what: str, value: str) -> list[int]:
             if _is_name(tokens[i], parts[-1]) and tokens[i + 1][3] == "(":
                 at = i - 2 if len(parts) == 2 and i >= 2 and tokens[i - 1][3] == "." else i
                 found.append(tokens[at][1])
+    elif what == "position":  # a bare number (or -number) among ORDER BY's or GROUP BY's items
+        clause, number = value.split()[0].lower(), value.split()[-1]
+        for items in _clause_items(tokens, clause):
+            for i in items:
+                v = tokens[i][3]
+                if v == number or number.startswith("-") and v == "-" and i + 1 < len(tokens) and \
+                        tokens[i + 1][3] == number[1:]:
+                    found.append(tokens[i][1])
+    elif what == "constant":  # the first item of ORDER BY / GROUP BY that is a constant
+        for items in _clause_items(tokens, value.split()[0].lower()):
+            constants = [tokens[i][1] for i in items if tokens[i][0] == "literal" or
+                         tokens[i][0] == "punct" and tokens[i][3][0].isdigit() and "." in tokens[i][3] or
+                         tokens[i][0] == "word" and tokens[i][3] in ("true", "false", "null")]
+            found += constants[:1]
     elif what == "operator":
         found = [s for kind, s, _, v in tokens if kind in ("op", "punct") and v == value]
+        if value in _MATCH_WORDS:  # LIKE is ~~, NOT ILIKE !~~* (PostgreSQL points at NOT)
+            negated, word = value.startswith("!"), _MATCH_WORDS[value]
+            found += [tokens[i - 1 if negated else i][1] for i in range(1, len(tokens))
+                      if tokens[i][0] == "word" and tokens[i][3] == word and (tokens[i - 1][3] == "not") == negated]
     else:
         found = [s for kind, s, _, v in tokens
                  if (v.lower() == value.lower() if kind == "word" else v == value)]

@@ -6798,6 +6798,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "update {t} set v = count(*)", "select id from {t} where v > (select avg(v) from {t}) order by id",
         "select count(*) filter (where v > 10) from {t}", "drop table {t}",
     ],
+    # SELECT DISTINCT ... ORDER BY a column not selected answered (sorted by one row's value
+    # per group; 42P10); LIKE / ILIKE / NOT LIKE of an integer answered (42883); ORDER BY
+    # positions past a `*` or a set operation's width had SQLite's words.
+    "DISTINCT with ORDER BY, LIKE of numbers, ORDER BY positions": [
+        "create table {t} (id int primary key, v int, t text)", "insert into {t} values (1, 10, 'a'), (2, 20, 'b')",
+        "select distinct v from {t} order by t", "select distinct v from {t} order by v desc",
+        "select distinct v as w from {t} order by v", "select distinct {t}.v from {t} order by v",
+        "select distinct v, t from {t} order by {t}.t", "select distinct count(*) from {t} order by count",
+        "select t from {t} where t like 1", "select t from {t} where v like '1%'", "select t from {t} where t ilike 2",
+        "select t from {t} where t not like 1", "select t from {t} where v::text like '1%' order by t",
+        "select t from {t} where v not ilike 'x'", "select * from {t} order by 4", "select * from {t} order by 3",
+        "select v from {t} union select 3 order by 2", "select v from {t} union select 3 order by 1 desc",
+        "select * from {t} order by -1", "select id from {t} group by 2", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -7095,6 +7109,54 @@ def test_key_violation_details_as_postgres(postgres_endpoint, sixfold_endpoint):
     assert seen[1] == seen[0]
 
 
+def test_failing_row_details_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A NOT NULL or CHECK violation's DETAIL is the row that broke it, as PostgreSQL shows
+    it ("Failing row contains (1, null)."): every column in its type's output (numeric's
+    scale, char padded, a float's shortest digits, booleans, json, arrays, bytea), defaults
+    and a serial's value filled in, long values cut at 64 bytes; the first failing row of an
+    INSERT ... VALUES (with parameters too), the one row an UPDATE breaks it with, a CHECK
+    of CREATE TABLE or ALTER TABLE."""
+    t = f"fr_{uuid.uuid4().hex[:8]}"
+    setup = [f"create table {t} (id serial primary key, b bool default false, n numeric(7,3), f float8, r real, "
+             f"d date, ts timestamp, c char(4), v varchar(10), j jsonb, a int[], by bytea, u uuid, "
+             f"big bigint default 7, t text not null, q int check (q > 0), constraint {t}_small check (q < 100))",
+             f"alter table {t} add constraint {t}_v check (v <> 'bad')",
+             f"insert into {t} (t, q) values ('x', 1), ('y', 2)"]
+    bad = [(f"insert into {t} (t) values (null)", None),
+           (f"insert into {t} (n, f, r, d, ts, c, v, j, a, by, u, t) values (2.5, 0.1, 0.1, '2024-02-29', "
+            f"'2024-01-01 10:00:00.5', 'ab', 'x ', '{{\"b\":1, \"a\":[1,2]}}', '{{1,2}}', '\\x0102', "
+            f"'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', null)", None),
+           (f"insert into {t} (t) values ('ok'), (null), (null)", None),
+           (f"insert into {t} (t, q) values ('ok', 5), ('no', 0), ('no', -1)", None),
+           (f"insert into {t} (t, q) values ('ok', 5), ('big', 500)", None),
+           (f"insert into {t} (t, v) values ('ok', 'fine'), (%s, %s)", ("no", "bad")),
+           (f"insert into {t} (t, q) values (repeat('é', 40) || 'x', 0)", None),
+           (f"insert into {t} (t, q) values (%s, %s)", (None, 3)),
+           (f"update {t} set t = null where t = 'y'", None),
+           (f"update {t} set q = q - 1, v = 'w' where id = %s", (1,)),
+           (f"update {t} set v = 'bad' where q = 2", None)]
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with connect(ep.uri) as conn:
+            for sql in setup:
+                conn.execute(sql)
+            got = []
+            for sql, params in bad:
+                try:
+                    conn.execute(sql, params)
+                    got.append(("ok", sql))
+                except psycopg.Error as e:
+                    got.append((e.sqlstate, e.diag.message_primary, e.diag.message_detail))
+            conn.execute(f"drop table {t}")
+        seen.append(got)
+    assert seen[0][0] == ("23502", f'null value in column "t" of relation "{t}" violates not-null constraint',
+                          "Failing row contains (3, f, null, null, null, null, null, null, null, null, null, null, "
+                          "null, 7, null, null).")
+    assert [g for g in seen[0] if g[0] == "ok"] == []
+    diffs = [f"{a}\n  sixfold: {b}" for a, b in zip(seen[0], seen[1]) if a != b]
+    assert not diffs, f"{len(diffs)} differences\n" + "\n".join(diffs)
+
+
 def test_drop_if_exists_notices_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """DROP ... IF EXISTS of several names notices each missing one, in the order written,
     before what dropping the others cascades to (a NOTICE each, as PostgreSQL sends)."""
@@ -7140,7 +7202,11 @@ def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa:
            f"drop sequence {t}", f"drop table {t}_s", f"drop table {t}_nosuch", f"drop index {t}_nosuch",
            f"create table {t}_c as select nosuch from {t}", f"select {t}.v from {t} x",
            f"alter table {t} rename column nosuch to z", f"alter table {t} add column v int",
-           f"create table {t}_d (id int, id int)", f"create view {t}_v as select 2 as x"]
+           f"create table {t}_d (id int, id int)", f"create view {t}_v as select 2 as x",
+           f"select * from {t} order by 9", f"select id from {t} group by 0",
+           f"select v from {t} union select 3 order by 2",
+           f"select id from {t} order by id, 'a'", f'select id from {t} where "Name" like 1',
+           f'select id from {t} where "Name" not ilike 2', f"select id from {t} order by -1"]
     seen = []
     for ep in (postgres_endpoint, sixfold_endpoint):
         got = []
