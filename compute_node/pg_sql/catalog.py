@@ -950,8 +950,8 @@ def index_constraint(index_sql: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-_CHECK_TEXT = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK .*? /\* pgcheck:([A-Za-z0-9+/=]*) \*/',
-                         re.DOTALL)
+_CHECK_START = re.compile(r'CONSTRAINT "23514 (?:[^"]|"")*? ((?:[^"\s]|"")+)" CHECK\s*\(')
+_CHECK_COMMENT = re.compile(r"\s*/\* pgcheck:([A-Za-z0-9+/=]*) \*/")
 
 
 _GENERATED_TEXT = re.compile(r"/\* pggen:([A-Za-z0-9+/=]*):([A-Za-z0-9+/=]*) \*/")
@@ -996,5 +996,14 @@ def hidden_object(name: str | None) -> int:
 
 def table_checks(table_sql: str | None) -> str:
     """SQL function pg_table_checks(CREATE TABLE text): JSON [{name, def}] of its CHECKs."""
-    return json.dumps([{"name": m.group(1).replace('""', '"'), "def": base64.b64decode(m.group(2)).decode()}
-                       for m in _CHECK_TEXT.finditer(table_sql or "")])
+    out, text = [], table_sql or ""
+    for m in _CHECK_START.finditer(text):
+        close = closing_paren(text, m.end() - 1)
+        if close is None:
+            continue
+        comment = _CHECK_COMMENT.match(text, close + 1)
+        # (the expression as written, kept in a comment; a table made before the comment was
+        # kept for every CHECK shows SQLite's text of it)
+        shown = base64.b64decode(comment.group(1)).decode() if comment else text[m.end():close]
+        out.append({"name": m.group(1).replace('""', '"'), "def": shown})
+    return json.dumps(out)

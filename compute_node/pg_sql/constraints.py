@@ -15,9 +15,9 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from compute_node.pg_sql import foreign_key_targets
+from compute_node.pg_sql import declared_constraints, foreign_key_targets
 from compute_node.pg_sql.lexing import error_near, ident, quoted_ident, sql_string as _lit
-from sixfold.errors import SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, SqlError
 
 _FK = re.compile(
     r"^add\s+(?:constraint\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+)?foreign\s+key\s*\(([^)]*)\)\s*references\s+"
@@ -52,7 +52,8 @@ def foreign_key_name(create_sql: str | None, table: str, cols: str) -> str:
     (`CONSTRAINT name FOREIGN KEY (...)`, kept in the CREATE text; Rails names its keys
     so), else table_cols_fkey."""
     names = [c.strip() for c in str(cols).split(",")]
-    return _given_name(create_sql, r"foreign\s+key", names) or f"{table}_{'_'.join(names)}_fkey"
+    own = declared_constraints.column_reference_name(create_sql, names[0]) if create_sql and len(names) == 1 else None
+    return _given_name(create_sql, r"foreign\s+key", names) or own or f"{table}_{'_'.join(names)}_fkey"
 
 
 @functools.lru_cache(maxsize=256)
@@ -184,35 +185,54 @@ def referencing(table: str, catalog) -> set[str]:
     return out | {r[0].lower() for r in rows}
 
 
-def drop_table(table: str, cascade: bool, catalog, dropped: frozenset[str] = frozenset()) -> list[str]:
+_DEPENDENTS_HINT = "Use DROP ... CASCADE to drop the dependent objects too."
+# Above the schema versions the DROP statements before a declared key's edit can reach.
+_EDIT_SCHEMA_VERSION_STEP = 500
+
+
+def depended_on(what: str, dependent: str) -> SqlError:
+    """2BP01 as PostgreSQL words it: `what` ("table t") has `dependent` ("view v")."""
+    return SqlError(f"cannot drop {what} because other objects depend on it{DETAIL_MARK}{dependent} depends on "
+                    f"{what}{HINT_MARK}{_DEPENDENTS_HINT}", "2BP01")
+
+
+def drop_table(table: str, cascade: bool, catalog,
+               dropped: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """Before DROP TABLE: the added foreign keys it takes with it (as child), and those
     referencing it from other tables (2BP01 unless CASCADE, which drops them, or unless
-    the same statement drops that table too: `dropped`, lower-cased)."""
+    the same statement drops that table too: `dropped`, lower-cased); a key declared in
+    another table's CREATE TABLE is dropped by an edit of that text (declared_constraints).
+    Returns (statements, the constraints CASCADE drops: "constraint c on table t")."""
     if catalog is None:
-        return []
+        return [], []
     bare = table.strip('"')
-    out = []
+    out, cascaded = [], []
     for name, (child, parent, con, _event) in _triggers(catalog):
         if child == bare:
             out.append(_drop(name))
         elif parent == bare:
             if not cascade and child.lower() not in dropped:
-                raise SqlError(f'cannot drop table {bare} because other objects depend on it '
-                               f'(constraint {con} on table {child} depends on table {bare}); use DROP ... CASCADE',
-                               "2BP01")
+                raise depended_on(f"table {bare}", f"constraint {con} on table {child}")
             out.append(_drop(name))
-    rows = catalog.rows("SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
-                        "WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE AND m.name != ? COLLATE NOCASE",
-                        (bare, bare))
-    rows = [r for r in rows if r[0].lower() not in dropped]
-    if rows:
-        other = rows[0][0]
-        if cascade:
-            raise SqlError(f"cannot drop table {bare} with CASCADE: the foreign key of table {other} that "
-                           "references it was declared in CREATE TABLE and cannot be dropped alone", "0A000")
-        raise SqlError(f"cannot drop table {bare} because other objects depend on it (a foreign key of table "
-                       f"{other} references it); use DROP ... CASCADE", "2BP01")
-    return out
+            if child.lower() not in dropped:
+                cascaded.append(f"constraint {con} on table {child}")
+    rows = catalog.rows("SELECT m.name, m.sql, group_concat(f.\"from\", ',') FROM sqlite_master m, "
+                        "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE "
+                        "AND m.name != ? COLLATE NOCASE GROUP BY m.name, f.id ORDER BY m.rowid, f.id", (bare, bare))
+    version = catalog.rows("PRAGMA schema_version")[0][0] + _EDIT_SCHEMA_VERSION_STEP if rows else 0
+    for child, create_sql, cols in rows:
+        if child.lower() in dropped:
+            continue
+        con = foreign_key_name(create_sql, child, cols)
+        if not cascade:
+            raise depended_on(f"table {bare}", f"constraint {con} on table {child}")
+        version += 1
+        out += ["PRAGMA writable_schema=ON",
+                f"UPDATE sqlite_master SET sql = pg_without_constraint(sql, {_lit(child)}, {_lit(con)}) "
+                f"WHERE type = 'table' AND name = {_lit(child)}", "PRAGMA writable_schema=OFF",
+                f"PRAGMA schema_version = {version}"]
+        cascaded.append(f"constraint {con} on table {child}")
+    return out, cascaded
 
 
 def children_first(tables: list[str], catalog) -> list[str]:

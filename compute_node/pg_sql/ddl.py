@@ -10,15 +10,15 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, domains, enums, extensions, foreign_key_targets, index_definitions,
-    lexing, network_types, routines, schema, schemas, sequences, renames, serials, sql_functions, table_as, triggers,
-    values, views,
+    alter_column, catalog, comments, constraints, declared_constraints, domains, enums, extensions,
+    foreign_key_targets, index_definitions, lexing, network_types, routines, schema, schemas, sequences, renames,
+    serials, sql_functions, table_as, triggers, values, views,
 )
 from compute_node.pg_sql import schema as pg_schema  # (CREATE TABLE's code names its tree `schema`)
 from compute_node.pg_sql import temp_tables
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.copy import parse_copy
-from sixfold.errors import HINT_MARK, SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, SqlError
 
 from compute_node.pg_sql.lexing import closing_paren, error_near, ident, split_top_level
 from compute_node.pg_sql.queries import gen, numeric_text_stored, parse_error, query_sqlite, rewrite, select_path
@@ -182,9 +182,10 @@ def drop(text, rest, ctx):
             _refuse_constraint_index(bare)
         if kind in ("TABLE", "VIEW"):
             table_as.refuse_as_table(bare, kind.lower())
-        readers, notice = views.dropped_with(bare, kind.lower(), cascade, dropped) \
-            if kind in ("TABLE", "VIEW") else ([], None)
-        before = constraints.drop_table(n, cascade, schema.current(), dropped) if kind == "TABLE" else []
+        readers, along = views.dropped_with(bare, kind.lower(), cascade, dropped) \
+            if kind in ("TABLE", "VIEW") else ([], [])
+        before, keys = constraints.drop_table(n, cascade, schema.current(), dropped) if kind == "TABLE" else ([], [])
+        notice = views.cascade_notice(keys + along)  # (PostgreSQL lists the constraints first)
         owned = [q for q, _c in serials.owned_sequences(bare)] if kind == "TABLE" else []
         for seq in owned:
             serials.refuse_used_sequence(seq, f"table {bare}", dropped, cascade)
@@ -214,19 +215,51 @@ def _refuse_constraint_index(name: str) -> None:
 
 
 def truncate(text, rest, ctx):
+    """TRUNCATE [TABLE] [ONLY] a, b [RESTART IDENTITY] [CASCADE | RESTRICT]: a DELETE of
+    each table, referencing tables first. As in PostgreSQL, a table another table's
+    foreign key references must be truncated with it (0A000, whether or not rows refer:
+    TRUNCATE checks no rows), or CASCADE adds those tables, with a NOTICE each."""
     body = re.sub(r"^\s*table\b", "", rest, flags=re.IGNORECASE)
     body = re.sub(r"^\s*only\b", "", body, flags=re.IGNORECASE)
     restart = re.search(r"\s+restart\s+identity\b", body, flags=re.IGNORECASE) is not None
     body = re.sub(r"\s+(restart|continue)\s+identity\b", " ", body, flags=re.IGNORECASE)
+    cascade = re.search(r"\s+cascade\s*$", body.rstrip(), flags=re.IGNORECASE) is not None
     body = re.sub(r"\s+(cascade|restrict)\s*$", "", body.rstrip(), flags=re.IGNORECASE)
-    names = _names(body)
-    out = [f"DELETE FROM {n}" for n in names]
+    names, notices = _truncated_tables(_names(body), cascade)
+    out = [f"DELETE FROM {n}" for n in constraints.children_first(names, pg_schema.current())]
     if restart:  # the sequences the tables' columns own start again
         for n in names:
             for seq, _c in serials.owned_sequences(n[1:-1].replace('""', '"') if n.startswith('"') else n):
                 out.append(f"UPDATE {lexing.quoted_ident(seq)} SET last_value = "
                            f"json_extract({sequences.MARKER_COLUMN}, '$.start'), is_called = 0")
-    return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(out))
+    return Statement(kind="sql", tag="TRUNCATE TABLE", sqlite=tuple(out), notice=notices[0] if notices else None,
+                     later_notices=tuple(notices[1:]))
+
+
+def _truncated_tables(names: list[str], cascade: bool) -> tuple[list[str], list[tuple[str, str]]]:
+    """The tables TRUNCATE empties (`names`, and with CASCADE the tables referencing them,
+    in the order found) and its NOTICEs; 0A000 without CASCADE when another table refers."""
+    cat = pg_schema.current()
+    if cat is None:
+        return names, []
+    out, notices = list(names), []
+    seen = {(n[1:-1].replace('""', '"') if n.startswith('"') else n).lower() for n in names}
+    queue = [n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names]
+    while queue:
+        table = queue.pop(0)
+        referring = constraints.referencing(table, cat) - seen
+        for (child,) in cat.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) IN (%s) "
+                                 "ORDER BY rowid" % ",".join("?" * len(referring)), tuple(referring)) \
+                if referring else ():
+            if not cascade:
+                raise SqlError(f'cannot truncate a table referenced in a foreign key constraint{DETAIL_MARK}'
+                               f'Table "{child}" references "{table}".{HINT_MARK}Truncate table "{child}" at the '
+                               "same time, or use TRUNCATE ... CASCADE.", "0A000")
+            seen.add(child.lower())
+            queue.append(child)
+            out.append(lexing.quoted_ident(child))
+            notices.append(("00000", f'truncate cascades to table "{child}"'))
+    return out, notices
 
 
 def create(text, rest, ctx):
@@ -542,9 +575,43 @@ def alter(text, rest, ctx):
                   f"ALTER TABLE {table} DROP COLUMN {col}", *owned)
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
     if dc:
-        name = ident(dc.group(2))
-        return st(*constraints.drop_constraint(table, name, schema.current()), f"DROP INDEX IF EXISTS {name}")
+        return _drop_constraint(table, bare, ident(dc.group(2)), bool(dc.group(1)), st)
     raise SqlError(f"ALTER TABLE {action.split()[0].upper()} ... is not supported here", "0A000")
+
+
+def _drop_constraint(table: str, bare: str, name: str, if_exists: bool, st) -> Statement:
+    """ALTER TABLE ... DROP CONSTRAINT: an added one's triggers or index, or a CHECK or
+    foreign key declared in CREATE TABLE (an edit of its text: declared_constraints); a
+    name the table has no constraint of is 42704 (a NOTICE with IF EXISTS)."""
+    cat = schema.current()
+    con = name[1:-1].replace('""', '"') if name.startswith('"') else name
+    added = constraints.drop_constraint(table, name, cat)
+    if cat is None or added or cat.rows("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ? "
+                                        "AND tbl_name = ? COLLATE NOCASE", (con, bare)):
+        return st(*added, f"DROP INDEX IF EXISTS {name}")
+    create = cat.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (bare,))
+    if not create:
+        raise SqlError(f'relation "{bare}" does not exist', "42P01")
+    edited = declared_constraints.without(create[0][0] or "", bare, con)
+    if edited is not None:
+        version = cat.rows("PRAGMA schema_version")[0][0]
+        return st("SAVEPOINT sixfold_drop_constraint", "PRAGMA writable_schema=ON",
+                  f"UPDATE sqlite_master SET sql = pg_without_constraint(sql, {lexing.sql_string(bare)}, "
+                  f"{lexing.sql_string(con)}) WHERE type = 'table' AND name = {lexing.sql_string(bare)}",
+                  "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version + 1}",
+                  "RELEASE sixfold_drop_constraint")
+    kinds = [r[0] for r in cat.rows(f"SELECT c.contype FROM ({catalog.CONSTRAINTS}) c JOIN sqlite_master t "
+                                    f"ON t.type = 'table' AND {catalog.PG_OID_BASE} + t.rowid = c.conrelid "
+                                    "WHERE t.name = ? AND c.conname = ?", (bare, con))]
+    if kinds:
+        raise SqlError(f'dropping constraint "{con}": a {"primary key" if kinds[0] == "p" else "unique"} '
+                       "constraint declared in CREATE TABLE is not supported here (one ALTER TABLE ADD CONSTRAINT "
+                       "made can be dropped)" if kinds[0] in ("p", "u") else
+                       f'dropping constraint "{con}" is not supported here', "0A000")
+    missing = f'constraint "{con}" of relation "{bare}" does not exist'
+    if if_exists:
+        return Statement(kind="noop", tag="ALTER TABLE", notice=("00000", f"{missing}, skipping"))
+    raise SqlError(missing, "42704")
 
 
 def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement | None:
@@ -1070,6 +1137,7 @@ def _name_checks(table: str, cols: list, others: list) -> list:
             out.append(o)
             continue
         used = sorted({col.name for col in check.find_all(exp.Column)})
+        _keep_check_text(check)
         out.append(exp.Constraint(this=encoded(f"{bare}_{used[0]}_check" if len(used) == 1 else f"{bare}_check"),
                                   expressions=[check]))
     return out

@@ -334,8 +334,8 @@ def drop_matview(rest: str) -> list[Statement]:
             raise SqlError(f'materialized view "{name}" does not exist', "42P01")
         from compute_node.pg_sql import views
 
-        readers, notice = views.dropped_with(name, "materialized view", (m.group(4) or "").lower() == "cascade")
-        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", notice=notice,
+        readers, dropped = views.dropped_with(name, "materialized view", (m.group(4) or "").lower() == "cascade")
+        out.append(Statement(kind="sql", tag="DROP MATERIALIZED VIEW", notice=views.cascade_notice(dropped),
                              sqlite=(*readers, f"DROP {stored_kind(matview_fields(name))} {_ident(name)}")))
     return out
 

@@ -773,7 +773,20 @@ def pg_rewrite_column(create_sql, column, op, arg):
         _fail("42703", str(e))
 
 
+def pg_without_constraint(create_sql, table, name):
+    """A table's CREATE text without its declared CHECK or foreign key `name` (ALTER TABLE
+    DROP CONSTRAINT; 42704 when an earlier action of the statement dropped it)."""
+    from compute_node.pg_sql import declared_constraints
+
+    edited = declared_constraints.without(str(create_sql), str(table), str(name))
+    if edited is None:
+        _fail("42704", f'constraint "{name}" of relation "{table}" does not exist')
+    return edited[0]
+
+
 def register(conn: apsw.Connection) -> None:
+    conn.create_scalar_function("pg_without_constraint", schema_text.checked(pg_without_constraint), 3,
+                                deterministic=True)
     conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
     conn.create_scalar_function("pg_rewrite_column", schema_text.checked(pg_rewrite_column), 4, deterministic=True)
     register_aggregate(conn, "pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)

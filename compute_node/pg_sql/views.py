@@ -27,7 +27,7 @@ from compute_node.pg_sql import catalog, exprtypes, schema, star_expansion
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.statement import SessionContext
-from sixfold.errors import SqlError
+from sixfold.errors import DETAIL_MARK, SqlError
 
 _NESTING_MAX = 16  # views read by views read by ... inlined, deepest first
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
@@ -322,9 +322,21 @@ def view_columns_kept(old_json: str, new_json: str) -> int:
     return 1
 
 
+def cascade_notice(dropped: list[str]) -> tuple[str, str] | None:
+    """DROP ... CASCADE's NOTICE of what it dropped along ("view v", "constraint c on table
+    t"): one named, or a count with each in the DETAIL, as PostgreSQL sends it."""
+    if not dropped:
+        return None
+    if len(dropped) == 1:
+        return "00000", f"drop cascades to {dropped[0]}"
+    return "00000", (f"drop cascades to {len(dropped)} other objects{DETAIL_MARK}" +
+                     "\n".join(f"drop cascades to {d}" for d in dropped))
+
+
 def dropped_with(relation: str, kind: str, cascade: bool,
-                 dropping: frozenset[str] = frozenset()) -> tuple[list[str], tuple[str, str] | None]:
-    """(statements, notice) to run before DROP TABLE / VIEW / MATERIALIZED VIEW `relation`:
+                 dropping: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """(statements, what they drop: "view v") to run before DROP TABLE / VIEW / MATERIALIZED
+    VIEW `relation`:
     the views and materialized views that read it, directly or through others, dropped
     first (readers of readers before them) under CASCADE; without CASCADE such a reader is
     2BP01, as in PostgreSQL (SQLite would drop the relation and leave a view failing, a
@@ -335,7 +347,7 @@ def dropped_with(relation: str, kind: str, cascade: bool,
     cat = schema.current()
     mats = table_as.matviews()
     if cat is None or not (cat.views() or mats) or cat.columns(relation) is None:
-        return [], None
+        return [], []
     reads = {name: _relations_read(name, catalog.view_definition(sql), cat) for name, sql in cat.views().items()
              if name not in mats}  # (an unpopulated materialized view is a SQLite view: its query is below)
     reads.update({name: _relations_read(name, fields["query"], cat) for name, fields in mats.items()})
@@ -353,14 +365,14 @@ def dropped_with(relation: str, kind: str, cascade: bool,
     visit(relation.lower(), 0)
     order = [name for name in order if name not in dropping]
     if not order:
-        return [], None
+        return [], []
     shown = [f"materialized view {name}" if name in mats else f"view {name}" for name in order]
     if not cascade:
-        raise SqlError(f"cannot drop {kind} {relation} because other objects depend on it ({shown[-1]} "
-                       f"depends on {kind} {relation}); use DROP ... CASCADE", "2BP01")
-    notice = f"drop cascades to {shown[0]}" if len(order) == 1 else f"drop cascades to {len(order)} other objects"
+        from compute_node.pg_sql import constraints
+
+        raise constraints.depended_on(f"{kind} {relation}", shown[-1])
     return [f"DROP {table_as.stored_kind(mats[name]) if name in mats else 'VIEW'} IF EXISTS {quoted_ident(name)}"
-            for name in order], ("00000", notice)
+            for name in order], shown
 
 
 def column_readers(table: str, column: str | None) -> list[str]:

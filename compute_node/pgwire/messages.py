@@ -13,7 +13,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-from sixfold.errors import SqlError
+from sixfold.errors import DETAIL_MARK, SqlError
 
 PROTOCOL_V3 = 196608  # 3.0
 SSL_REQUEST_CODE = 80877103
@@ -353,10 +353,14 @@ def notice_severity(sqlstate: str) -> str:
 
 
 def notice_response(sqlstate: str, message: str, severity: str | None = None) -> bytes:
-    """A NoticeResponse, by default of `notice_severity`."""
+    """A NoticeResponse, by default of `notice_severity`; a DETAIL after DETAIL_MARK in
+    `message` is its own field."""
     if severity is None:
         severity = notice_severity(sqlstate)
+    message, _, detail = message.partition(DETAIL_MARK)
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(sqlstate), b"M" + cstr(message)]
+    if detail:
+        fields.append(b"D" + cstr(detail))
     return msg(b"N", b"".join(fields) + b"\0")
 
 

@@ -6812,6 +6812,29 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select v from {t} union select 3 order by 2", "select v from {t} union select 3 order by 1 desc",
         "select * from {t} order by -1", "select id from {t} group by 2", "drop table {t}",
     ],
+    # ALTER TABLE DROP CONSTRAINT of a CHECK or foreign key declared in CREATE TABLE said
+    # ALTER TABLE and dropped nothing, and of a name the table has not said it too (42704);
+    # an unnamed table CHECK was missing from pg_constraint (and the next one shown with its
+    # text); TRUNCATE of a referenced table emptied it (0A000), and CASCADE was refused;
+    # DROP TABLE ... CASCADE of a table a declared foreign key references was refused.
+    "constraints declared in CREATE TABLE dropped; TRUNCATE and DROP of referenced tables": [
+        "create table {t}_p (id int primary key, k int unique)",
+        "create table {t} (id int, p int references {t}_p on delete cascade, q int constraint {t}_named "
+        "references {t}_p(k), r int, check (r > 0), constraint {t}_rs check (r < 100))",
+        "select conname, contype from pg_constraint where conrelid = '{t}'::regclass order by 1",
+        "select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = '{t}'::regclass "
+        "and contype = 'c' order by 1",
+        "alter table {t} drop constraint {t}_p_fkey", "alter table {t} drop constraint {t}_named, drop constraint "
+        "{t}_r_check", "insert into {t} values (1, 99, 99, -1)", "alter table {t} drop constraint {t}_nosuch",
+        "alter table {t} drop constraint if exists {t}_nosuch", "alter table {t} drop constraint {t}_rs",
+        "insert into {t} values (2, null, null, 500)",
+        "select conname from pg_constraint where conrelid = '{t}'::regclass order by 1",
+        "select * from {t} order by id", "drop table {t}", "create table {t} (id int, p int references {t}_p)",
+        "insert into {t}_p values (1, 1)", "truncate {t}_p", "truncate {t}_p, {t}", "insert into {t}_p values (1, 1)",
+        "insert into {t} values (1, 1)", "truncate {t}_p restrict", "truncate {t}_p cascade",
+        "select count(*) from {t}", "drop table {t}_p", "drop table {t}_p cascade", "insert into {t} values (2, 99)",
+        "select * from {t} order by id", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -7175,6 +7198,28 @@ def test_drop_if_exists_notices_as_postgres(postgres_endpoint, sixfold_endpoint)
         seen.append(got)
     assert [m for _, m in seen[0]][:3] == [f'table "{t}_m1" does not exist, skipping',
                                           f'table "{t}_m2" does not exist, skipping', f"drop cascades to view {t}_v"]
+    assert seen[1] == seen[0]
+
+
+def test_cascade_notices_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """DROP TABLE ... CASCADE and TRUNCATE ... CASCADE say what they take along: one NOTICE
+    naming it, or a count with each one in the DETAIL (a foreign key declared in CREATE
+    TABLE included)."""
+    t = f"dc_{uuid.uuid4().hex[:8]}"
+    statements = [f"create table {t}_p (id int primary key)", f"create table {t}_a (p int references {t}_p)",
+                  f"create table {t}_b (p int references {t}_p)", f"create view {t}_v as select id from {t}_p",
+                  f"truncate {t}_p cascade", f"drop table {t}_p cascade", f"drop table {t}_a, {t}_b"]
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        got: list = []
+        with connect(ep.uri) as conn:
+            conn.add_notice_handler(lambda d, got=got: got.append((d.sqlstate, d.message_primary, d.message_detail)))
+            for sql in statements:
+                conn.execute(sql)
+        seen.append(got)
+    assert seen[0][-1] == ("00000", "drop cascades to 3 other objects",
+                           f"drop cascades to constraint {t}_a_p_fkey on table {t}_a\n"
+                           f"drop cascades to constraint {t}_b_p_fkey on table {t}_b\ndrop cascades to view {t}_v")
     assert seen[1] == seen[0]
 
 
