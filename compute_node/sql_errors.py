@@ -48,6 +48,7 @@ _BY_MESSAGE = [
     (re.compile(r"invalid input syntax|invalid input value"), "22P02"),
     (re.compile(r"invalid regular expression"), "2201B"),
     (re.compile(r"(ORDER|GROUP) BY term out of range"), "42P10"),
+    (re.compile(r"^ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint$"), "42P10"),
     (re.compile(r"cannot (INSERT into|UPDATE) generated column"), "428C9"),
     (re.compile(r"no such collation sequence"), "0A000"),
     (re.compile(r"^row value misused$"), "0A000"),
@@ -74,6 +75,8 @@ _REWORD = [
      lambda m: f'duplicate key value violates unique constraint "{m[1]}_{_cols(m[2])}_key"'),
     (re.compile(r"^NOT NULL constraint failed: (\w+)\.(\w+)$"),
      lambda m: f'null value in column "{m[2]}" of relation "{m[1]}" violates not-null constraint'),
+    (re.compile(r"^ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint$"),
+     lambda m: "there is no unique or exclusion constraint matching the ON CONFLICT specification"),
     (re.compile(r"^cannot modify (\S+) because it is a view$"),
      lambda m: f'cannot change view "{m[1]}": INSERT, UPDATE and DELETE on a view are not supported'),
     (re.compile(r"^error in (view|trigger) (\S+) after drop column: no such column: (.+)$"),
@@ -175,9 +178,19 @@ def update_column_error(err: SqlError, stmt: str) -> SqlError:
     error is the one of any column reference)."""
     m = re.match(r'^column "([^"]+)" does not exist$', str(err))
     parsed = key_detail.update_assignments(stmt) if m else None
+    if parsed is None and m is not None:  # INSERT ... ON CONFLICT ... DO UPDATE SET
+        target, upsert = _INSERT_TARGET.match(stmt), _DO_UPDATE.search(stmt)
+        assigned = upsert and re.search(r'(?:SET|,)\s*"?' + re.escape(m.group(1)) + r'"?\s*=', stmt[upsert.start():],
+                                        re.IGNORECASE)
+        if target and assigned:
+            parsed = (target.group(1).strip('"'), {m.group(1): ""}, None)
     if parsed is None or m.group(1) not in parsed[1]:
         return err
     return SqlError(f'column "{m.group(1)}" of relation "{parsed[0]}" does not exist', "42703")
+
+
+_INSERT_TARGET = re.compile(r'\s*INSERT\s+INTO\s+("(?:[^"]|"")+"|\w+)', re.IGNORECASE)
+_DO_UPDATE = re.compile(r"\bDO\s+UPDATE\s+SET\b", re.IGNORECASE)
 
 
 _NOT_NULL = re.compile(r'^null value in column "((?:[^"]|"")+)" of relation "((?:[^"]|"")+)" violates not-null')

@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from compute_node.pg_sql import (
-    alter_column, catalog, comments, constraints, declared_constraints, domains, enums, extensions,
+    alter_column, catalog, comments, constraints, declared_constraints, domains, enums, exprtypes, extensions,
     foreign_key_targets, index_definitions, lexing, network_types, routines, schema, schemas, sequences, renames,
     serials, sql_functions, table_as, triggers, values, views,
 )
@@ -379,6 +379,35 @@ def _expr_sqlite(expr: str, ctx) -> str:
     return _expr_list_sqlite(expr, ctx)
 
 
+def _shown_type(decl: str) -> str:
+    return "numeric" if pgtypes.is_numeric_text(decl) else pgtypes.unmarked(decl)
+
+
+def _expr_sqlite_over(expr: str, table: str, ctx) -> tuple[str, str]:
+    """An expression over the columns of `table` (ALTER COLUMN ... TYPE ... USING), in
+    SQLite's text, translated as a select list item of that table (its columns' types
+    known): its columns stay unqualified, for an UPDATE of the table; and its type, when
+    its form says it ('' else)."""
+    try:
+        sel = sql_functions.inline_calls(sqlglot.parse_one(f"SELECT {expr} FROM {table}", read="postgres"))
+    except sqlglot.errors.ParseError as e:
+        raise parse_error(e, expr) from None
+    if not isinstance(sel, exp.Select) or len(sel.expressions) != 1:
+        raise error_near(",")
+    if sel.expressions[0].find(exp.Subquery, exp.Exists):
+        raise SqlError("cannot use subquery in transform expression", "0A000")
+    if sel.expressions[0].find(exp.AggFunc):
+        raise SqlError("aggregate functions are not allowed in transform expressions", "42803")
+    typed = _KIND_TYPES.get(exprtypes.kind(sel.expressions[0]), "")
+    return gen(rewrite(sel, ctx, [0]).expressions[0]), typed
+
+
+# A USING expression's type, by its kind, as conversion_allowed reads a declared type.
+_KIND_TYPES = {"int": "bigint", "num": "numeric", "float": "double precision", "text": "text", "bool": "boolean",
+               "date": "date", "timestamp": "timestamp", "timestamptz": "timestamptz", "time": "time",
+               "interval": "interval", "json": "json", "jsonb": "jsonb", "uuid": "uuid", "bytea": "bytea"}
+
+
 def _create_view(text, rest, ctx):
     m = re.match(r"\s*(or\s+replace\s+)?((?:temp|temporary)\s+)?view\s+(\S+?)\s*(\([^)]*\))?\s+as\s+(.*)$",
                  rest, re.IGNORECASE | re.DOTALL)
@@ -734,8 +763,9 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         m = re.match(r"(?:set\s+data\s+)?type\s+(.*?)(\s+(?:using|collate)\s+.*)?$", what, re.IGNORECASE | re.DOTALL)
         if not m:
             raise SqlError(f"ALTER COLUMN {what.split()[0].upper()} is not supported", "0A000")
-        if m.group(2):
-            raise SqlError("ALTER COLUMN ... TYPE ... USING / COLLATE is not supported", "0A000")
+        using = re.match(r"\s+using\s+(.*)$", m.group(2) or "", re.IGNORECASE | re.DOTALL)
+        if m.group(2) and using is None:
+            raise SqlError("ALTER COLUMN ... TYPE ... COLLATE is not supported", "0A000")
         try:
             new_type = _pg_type_text(exp.DataType.build(m.group(1).strip(), dialect="postgres"))
         except (sqlglot.errors.ParseError, ValueError):
@@ -753,9 +783,10 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         if {values.converted_kind(decl), values.converted_kind(new_type)} == {"json", "jsonb"}:
             # (PostgreSQL casts each value; Sixfold would keep json's text in a jsonb column)
             raise SqlError("changing a column's type between json and jsonb is not supported", "0A000")
-        if not alter_column.conversion_allowed(decl, new_type):
-            shown = "numeric" if pgtypes.is_numeric_text(new_type) else pgtypes.unmarked(new_type)
-            raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}', "42804")
+        if using is None and not alter_column.conversion_allowed(decl, new_type):
+            shown = _shown_type(new_type)
+            raise SqlError(f'column "{col.strip(chr(34))}" cannot be cast automatically to type {shown}{HINT_MARK}'
+                           f'You might need to specify "USING {col}::{shown}".', "42804")
         collation = [f"COLLATE {pgtypes.NUMERIC_TEXT_COLLATION}"] if pgtypes.is_numeric_text(new_type) else \
             _typed_collation(new_type)
         op, arg = "type", "\t".join([new_type, *_type_checks(col, new_type), *collation])
@@ -767,9 +798,17 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         # (a numeric(p,s) value as its text, 1.50 not 1.5, when the new type keeps text)
         source = f"pg_with_scale({col}, {old_scale})" if old_scale is not None and alter_column._family(
             new_type) in ("text", "number") and not pgtypes.numeric_scale(new_type) else col
+        source_type = decl
+        if using is not None:  # (every row: the expression may give a value for a NULL)
+            source, source_type = _expr_sqlite_over(using.group(1), table, ctx)
+            if source_type and not alter_column.conversion_allowed(source_type, new_type):
+                raise SqlError(f'result of USING clause for column "{col.strip(chr(34))}" cannot be cast '
+                               f"automatically to type {_shown_type(new_type)}{HINT_MARK}You might need to add an "
+                               "explicit cast.", "42804")
         # (the old type's input triggers go first: they would turn the converted values back)
         post += drop_input_triggers(table, col)
-        post.append(f"UPDATE {table} SET {col} = pg_convert_to({source}, '{q(new_type)}') WHERE {col} IS NOT NULL")
+        post.append(f"UPDATE {table} SET {col} = pg_convert_to({source}, '{q(new_type)}', '{q(source_type)}')"
+                    f"{'' if using else f' WHERE {col} IS NOT NULL'}")
         post += input_triggers(table, col, new_type)
     return ["SAVEPOINT sixfold_alter_column", *pre, "PRAGMA writable_schema=ON",
             f"UPDATE sqlite_master SET sql = pg_rewrite_column(sql, '{q(col)}', '{op}', '{q(arg)}') "

@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decim
 import apsw
 
 from compute_node.pg_sql import datetime_format, number_format, numeric, numeric_math, schema_text, temporal, values
+from compute_node.pg_sql import types as pgtypes
 
 TEMPORAL = ("date", "time", "timestamp", "timestamptz", "interval")
 
@@ -740,9 +741,14 @@ class _NumericPick:
         return numeric.text(self.best) if self.shown else numeric.as_sqlite(self.best)
 
 
+_FLOAT_TYPES = frozenset({"real", "float4", "double precision", "float8"})
+
+
 @sql_function
-def pg_convert_to(value, type_text):
-    """A stored value converted to a column's new type (ALTER COLUMN ... TYPE)."""
+def pg_convert_to(value, type_text, old_type=""):
+    """A stored value converted to a column's new type (ALTER COLUMN ... TYPE); `old_type`:
+    the value's declared type, when known. Into an integer a float rounds half to even
+    (PostgreSQL's rint), a numeric half away from zero; text that is no number is 22P02."""
     from compute_node.pg_sql import alter_column
 
     if value is None:
@@ -751,10 +757,17 @@ def pg_convert_to(value, type_text):
     if values.converted_kind(type_text) is not None:
         return values.stored(value, type_text)
     if family == "int":
-        if isinstance(value, float):
-            d = Decimal(repr(value)).quantize(Decimal(1), rounding="ROUND_HALF_UP", context=numeric.EXACT)
-            return int(d)
-        return int(value) if isinstance(value, int) else int(Decimal(str(value)))
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and pgtypes.unmarked(str(old_type or "")).lower() in _FLOAT_TYPES:
+            if not math.isfinite(value):
+                _fail("22003", "integer out of range")
+            return int(round(value))  # (Python's round of a float is half to even, as rint)
+        try:
+            d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+            return int(d.quantize(Decimal(1), rounding="ROUND_HALF_UP", context=numeric.EXACT))
+        except (InvalidOperation, ValueError, OverflowError):
+            _fail("22P02", f'invalid input syntax for type integer: "{value}"')
     if family == "text":
         if isinstance(value, float):
             from compute_node.pg_sql import types
@@ -788,6 +801,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_without_constraint", schema_text.checked(pg_without_constraint), 3,
                                 deterministic=True)
     conn.create_scalar_function("pg_convert_to", pg_convert_to, 2, deterministic=True)
+    conn.create_scalar_function("pg_convert_to", pg_convert_to, 3, deterministic=True)
     conn.create_scalar_function("pg_rewrite_column", schema_text.checked(pg_rewrite_column), 4, deterministic=True)
     register_aggregate(conn, "pg_numeric_sum", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_sum), 2)
     register_aggregate(conn, "pg_numeric_avg", lambda: (_NumericSum(), _NumericSum.step, _NumericSum.final_avg), 2)

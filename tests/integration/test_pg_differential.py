@@ -6835,6 +6835,24 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select count(*) from {t}", "drop table {t}_p", "drop table {t}_p cascade", "insert into {t} values (2, 99)",
         "select * from {t} order by id", "drop table {t}",
     ],
+    # ALTER COLUMN ... TYPE ... USING was refused (0A000; Django and Alembic send it); a
+    # float into an integer rounded half up (PostgreSQL's rint: half to even), a numeric
+    # without precision truncated (half away from zero there).
+    "ALTER COLUMN TYPE USING, and the rounding of a type change": [
+        "create table {t} (id int primary key, v text, n numeric(6,2), d text, u numeric, f float8, r real)",
+        "insert into {t} values (1, '10', 1.25, '2024-01-02', 2.5, 2.5, 2.5), (2, null, 2.5, null, -2.5, -2.5, 0.5),"
+        " (3, ' 7 ', null, '2024-02-03', 1234567.5, 1.5, -1.5)",
+        "alter table {t} alter column v type int", "alter table {t} alter column v type int using v::int",
+        "select id, v from {t} order by id", "alter table {t} alter column v type text using coalesce(v, 0) * 2",
+        "alter table {t} alter column d type date using d::date", "select id, v, d, d + 1 from {t} order by id",
+        "alter table {t} alter column n type int using (n * 100)::int",
+        "alter table {t} alter column n type bool using n > 200",
+        "alter table {t} alter column v type int using v || 'x'",
+        "alter table {t} alter column v type int using (select 1)",
+        'alter table {t} alter column "v" type integer using "v"::integer',
+        "alter table {t} alter column u type bigint, alter column f type int, alter column r type int",
+        "select * from {t} order by id", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -7251,7 +7269,10 @@ def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa:
            f"select * from {t} order by 9", f"select id from {t} group by 0",
            f"select v from {t} union select 3 order by 2",
            f"select id from {t} order by id, 'a'", f'select id from {t} where "Name" like 1',
-           f'select id from {t} where "Name" not ilike 2', f"select id from {t} order by -1"]
+           f'select id from {t} where "Name" not ilike 2', f"select id from {t} order by -1",
+           f"insert into {t} (id) values (1) on conflict (v) do nothing",
+           f"insert into {t} (id) values (1) on conflict (id) do update set nosuch = 1",
+           f"alter table {t} alter column v type date", f"alter table {t} alter column v type date using v + 1"]
     seen = []
     for ep in (postgres_endpoint, sixfold_endpoint):
         got = []
