@@ -529,6 +529,10 @@ def alter(text, rest, ctx):
         kind = "p" if is_pk else "u"
         not_null = []  # a primary key's columns become NOT NULL (23502 if one holds a NULL)
         cat = schema.current()
+        have = {n for n, _t in cat.columns(bare) or ()} if cat is not None else set()
+        for c in pm.group(3).split(","):
+            if have and ident(c.strip()).strip('"') not in have:
+                raise SqlError(f'column "{ident(c.strip()).strip(chr(34))}" named in key does not exist', "42703")
         if is_pk and cat is not None and (cat.primary_key(bare) or cat.rows(
                 "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE "
                 "AND sql LIKE '%/*constraint p*/%'", (bare,))):

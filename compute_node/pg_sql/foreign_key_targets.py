@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sixfold.errors import SqlError
+from compute_node.pg_sql import types as pgtypes
+from sixfold.errors import DETAIL_MARK, SqlError
 
 _FAMILIES = {
     "int": ("smallint", "int2", "integer", "int", "int4", "bigint", "int8"),
@@ -124,7 +125,8 @@ def check(catalog, name: str, child: str, child_types: dict[str, str], cols: Seq
     for c, p in zip(cols, referenced):
         a, b = child_types[_bare(c).lower()], parent_types[p]
         if not comparable(a, b):
-            shown = [re.sub(r"^numeric text$", "numeric", t.lower()) for t in (a, b)]
-            raise SqlError(f'foreign key constraint "{name}" cannot be implemented: key columns '
-                           f'"{_bare(c)}" and "{p}" are of incompatible types: {shown[0]} and {shown[1]}', "42804")
+            shown = [pgtypes.pg_type_name(re.sub(r"\(.*\)$", "", re.sub(r"^numeric text$", "numeric", t.lower())))
+                     for t in (a, b)]
+            raise SqlError(f'foreign key constraint "{name}" cannot be implemented{DETAIL_MARK}Key columns '
+                           f'"{_bare(c)}" and "{p}" are of incompatible types: {shown[0]} and {shown[1]}.', "42804")
     return referenced

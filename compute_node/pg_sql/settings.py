@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import zoneinfo
 
 import apsw
 
@@ -48,6 +49,8 @@ def output_setting(name: str, value: str) -> str:
             raise SqlError(f'client encoding "{value.strip()}" is not supported: Sixfold speaks UTF8 only', "0A000")
         return "UTF8"
     if key == "timezone":
+        if "/" in v and not _zone_exists(v):
+            raise SqlError(f'invalid value for parameter "TimeZone": "{v}"', "22023")
         if v.lower() not in _UTC:
             raise SqlError(f'time zone "{value.strip()}" is not supported: Sixfold keeps time in UTC', "0A000")
         return "UTC"
@@ -88,6 +91,14 @@ def output_setting(name: str, value: str) -> str:
                            "exact digits (as 1 to 3 do)", "0A000")
         return str(n)
     return value
+
+
+def _zone_exists(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+        return True
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
 
 
 def _refuse_search_path(value: str) -> None:

@@ -27,7 +27,7 @@ from compute_node.pg_sql import catalog, exprtypes, schema, star_expansion
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.lexing import quoted_ident
 from compute_node.pg_sql.statement import SessionContext
-from sixfold.errors import DETAIL_MARK, SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, SqlError
 
 _NESTING_MAX = 16  # views read by views read by ... inlined, deepest first
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
@@ -295,7 +295,11 @@ def kept_columns_check(name: str, query: str | None = None) -> list[str]:
         return []
     if query is not None:  # the types of expressions, which SQLite does not declare
         before, after = _item_types(catalog.view_definition(cat.views()[name.strip('"').lower()])), _item_types(query)
-        for (col, _), (a, a_full), (b, b_full) in zip(old, before or [], after or []):
+        names = [e.alias_or_name if isinstance(e, (exp.Alias, exp.Column)) else None
+                 for e in _select_items(query) or []]
+        for (col, _), (a, a_full), (b, b_full), new_name in zip(old, before or [], after or [], names):
+            if new_name is not None and new_name != col:  # (PostgreSQL compares the name first)
+                raise SqlError(_RENAMED_VIEW_COLUMN.format(col, new_name), "42P16")
             if a_full and b_full and a_full != b_full:  # both declared: typmods count too, as in PostgreSQL
                 raise SqlError(f'cannot change data type of view column "{col}" from {a_full} to {b_full}', "42P16")
             if a and b and a != b:
@@ -306,6 +310,10 @@ def kept_columns_check(name: str, query: str | None = None) -> list[str]:
             f"FROM pragma_table_info('{bare}')))"]
 
 
+_RENAMED_VIEW_COLUMN = ('cannot change name of view column "{}" to "{}"' + HINT_MARK +
+                        "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.")
+
+
 def view_columns_kept(old_json: str, new_json: str) -> int:
     """SQL function pg_view_columns_kept(old, new): 42P16 when the new columns do not keep
     the old ones (see kept_columns_check); 1 otherwise."""
@@ -314,7 +322,7 @@ def view_columns_kept(old_json: str, new_json: str) -> int:
         raise apsw.SQLError("[42P16] cannot drop columns from view")
     for (old_name, old_type), (new_name, new_type) in zip(old, new):
         if old_name != new_name:
-            raise apsw.SQLError(f'[42P16] cannot change name of view column "{old_name}" to "{new_name}"')
+            raise apsw.SQLError("[42P16] " + _RENAMED_VIEW_COLUMN.format(old_name, new_name))
         a, b = pgtypes.unmarked(old_type), pgtypes.unmarked(new_type)
         if a and b and pgtypes.pg_type_name(a) != pgtypes.pg_type_name(b):
             raise apsw.SQLError(f'[42P16] cannot change data type of view column "{old_name}" from '

@@ -14,7 +14,7 @@ import functools
 import re
 
 from compute_node import optimistic
-from compute_node.pg_sql import settings, values
+from compute_node.pg_sql import setting_names, settings, values
 from compute_node.pg_sql import types as pgtypes
 from compute_node.pg_sql.statement import Statement
 from compute_node.pgwire.outcome import Outcome
@@ -141,6 +141,8 @@ class SessionSettings:
             if who.lower() != "default" and who != self.user:
                 raise SqlError(f'role "{who}" does not exist', "22023")
             return Outcome(stmt.tag or "SET")
+        if not setting_names.known(name.lower()):  # (a typo would otherwise be taken and do nothing)
+            raise SqlError(f'unrecognized configuration parameter "{stmt.name}"', "42704")
         if name in READ_ONLY_PARAMS:
             raise SqlError(f'parameter "{stmt.name}" cannot be changed', "55P02")
         value = self.startup.get(name, DEFAULTS.get(name, "")) if stmt.value is None else stmt.value
@@ -162,7 +164,10 @@ class SessionSettings:
         """SET's work: `value` checked, applied (to the engine where it acts there) and kept."""
         v = value.strip()
         if name in ("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"):
-            v = format_duration_ms(parse_duration_ms(v))
+            try:
+                v = format_duration_ms(parse_duration_ms(v))
+            except SqlError:
+                raise SqlError(f'invalid value for parameter "{name}": "{v.strip(chr(39))}"', "22023") from None
         v = settings.output_setting(name, v)
         if name in ("transaction_read_only", "default_transaction_read_only"):
             try:

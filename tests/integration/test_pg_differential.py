@@ -6853,6 +6853,16 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "alter table {t} alter column u type bigint, alter column f type int, alter column r type int",
         "select * from {t} order by id", "drop table {t}",
     ],
+    # SET of a name PostgreSQL has no setting of (a typo) was taken and did nothing (42704);
+    # a bad duration or time zone had other words; a missing savepoint had SQLite's words.
+    "SET of unknown settings, bad values, missing savepoints": [
+        "set statment_timeout = '1s'", "show statment_timeout", "set statement_timeout = 'abc'",
+        "set statement_timeout = '2s'", "show statement_timeout", "reset statement_timeout",
+        "set timezone = 'Mars/Olympus'", "set myapp.tenant = '7'", "show myapp.tenant",
+        "select current_setting('myapp.tenant')", "set seed = 0.5", "set role none", "reset role", "begin",
+        "savepoint a",
+        "release a", "release a", "rollback", "begin", "rollback to nosuch", "rollback",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
@@ -7239,6 +7249,15 @@ def test_cascade_notices_as_postgres(postgres_endpoint, sixfold_endpoint):  # no
                            f"drop cascades to constraint {t}_a_p_fkey on table {t}_a\n"
                            f"drop cascades to constraint {t}_b_p_fkey on table {t}_b\ndrop cascades to view {t}_v")
     assert seen[1] == seen[0]
+
+
+def test_setting_names_are_postgres_15s(postgres_endpoint):  # noqa: F811
+    """setting_names, which SET checks names against, is the server's list of settings."""
+    from compute_node.pg_sql import setting_names
+
+    with connect(postgres_endpoint.uri) as conn:
+        names = {r[0] for r in conn.execute("select lower(name) from pg_settings where name not like '%.%'")}
+    assert names == set(setting_names.PG15_SETTING_NAMES)
 
 
 def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
