@@ -183,6 +183,8 @@ def column_decl(col: exp.Column) -> str | None:
     for tab in tables:
         if qual and qual not in (tab.alias_or_name, tab.name) or tab is hidden:
             continue
+        if not tab.db and _cte(tab.name, tab) is not None:  # a CTE of a table's name hides the table
+            continue
         decl = schema.column_type(tab.name, col.name)
         if decl is not None:
             found.add(decl)

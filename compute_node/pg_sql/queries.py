@@ -1781,6 +1781,12 @@ def _json_node(node: exp.Expression) -> exp.Expression | None:
     if isinstance(node, exp.Anonymous):
         name = node.name.lower()
         args = list(node.expressions)
+        if name == "array_to_json" and len(args) in (1, 2):  # to_json of the array (pretty: false only)
+            if exprtypes.kind(args[0]) not in ("array", ""):
+                raise SqlError(f"function array_to_json({exprtypes.type_label(args[0])}) does not exist", "42883")
+            if len(args) == 2 and not (isinstance(args[1], exp.Boolean) and not args[1].this):
+                raise SqlError("array_to_json(..., pretty) other than false is not supported", "0A000")
+            name, args = "to_json", args[:1]
         if name in ("row_to_json", "to_json", "to_jsonb") and len(args) == 1:
             row = _row_json(args[0], int(name == "to_jsonb"))
             if row is not None:

@@ -6863,6 +6863,19 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "savepoint a",
         "release a", "release a", "rollback", "begin", "rollback to nosuch", "rollback",
     ],
+    # A CTE named as a table had the table's column types: `with w as (select 1 as n)
+    # select n from w` showed 1.000 of w's numeric(7,3), a boolean t, n / 4 as 0.5, and a
+    # recursive CTE so named was refused (42804). array_to_json did not exist.
+    "a CTE named as a table hides the table's column types": [
+        "create table {t} (n numeric(7,3), b bool, t text)", "insert into {t} values (1.5, true, 'x')",
+        "with {t} as (select 1 as n, 1 as b, 2.5 as t) select {t}.n, {t}.b, {t}.t, n + 1 from {t}",
+        "with {t} as (select 1 as n, 1 as b, 2.5 as t) select * from {t}",
+        "with recursive {t}(n) as (select 1 union all select n + 1 from {t} where n < 3) select * from {t}",
+        "with {t}(n) as (select 2) select n / 4, {t}.n / 4 from {t}", "select n, b, t from {t}",
+        "with x as (select n from {t}) select * from x",
+        "select array_to_json(array[1, 2]), array_to_json('{a,b}'::text[])",
+        "select array_to_json(array[true, null], false)", "select array_to_json(1)", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
