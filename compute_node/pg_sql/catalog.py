@@ -859,7 +859,8 @@ def fixed_query(pg_sql: str, user: str) -> tuple[str, str] | None:
         # (an index on expressions: SQLite names none of them; its CREATE text has them)
         cols = ("CASE WHEN EXISTS (SELECT 1 FROM pragma_index_info(il.name) WHERE name IS NULL) THEN "
                 "pg_index_expressions((SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name)) "
-                "ELSE (SELECT group_concat(name, ', ') FROM pragma_index_info(il.name)) END")
+                "ELSE (SELECT group_concat(name || CASE WHEN \"desc\" THEN ' DESC' ELSE '' END, ', ') "
+                "FROM pragma_index_xinfo(il.name) WHERE key) END")
         pk_cols = "(SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info(m.name) WHERE pk > 0 ORDER BY pk))"
         return "SELECT", (
             "SELECT relname, indisprimary, indisunique, 'f' AS indisclustered, 't' AS indisvalid, "

@@ -217,7 +217,7 @@ def _trimmed_branch(value: exp.Expression, branching: exp.Expression) -> bool:
 
 
 def padded(node: exp.Expression) -> exp.Expression | None:
-    """pg_bpchar(node, n, 1) for a node mark marked (once), or `node COLLATE x` for an
+    """pg_bpchar(node, n, 2) for a node mark marked (once), or `node COLLATE x` for an
     operand of a comparison mark gave a collation; else None."""
     mark_ = node.meta.pop(_PADDED, None)
     collation = node.meta.pop(_COMPARED_AS, None)
@@ -228,7 +228,7 @@ def padded(node: exp.Expression) -> exp.Expression | None:
     n, as_char = mark_
 
     def bpchar(x: exp.Expression) -> exp.Expression:
-        call = exp.Anonymous(this="pg_bpchar", expressions=[x, exp.Literal.number(n), exp.Literal.number(1)])
+        call = exp.Anonymous(this="pg_bpchar", expressions=[x, exp.Literal.number(n), exp.Literal.number(2)])
         # a value that stays char compares without its blanks (greatest('', c) of '    ' is the '')
         return exp.Collate(this=call, expression=exp.to_identifier("RTRIM")) if as_char else call
 

@@ -966,10 +966,14 @@ def _pg_sleep(conn: apsw.Connection, seconds):
 
 
 def _bpchar(v, n, padded):
-    """v::char(n): cut to n characters, trailing blanks dropped; padded to n when shown."""
+    """v::char(n): cut to n characters, trailing blanks dropped; padded to n when shown
+    (`padded` 1). `padded` 2: a char(n) value read back and shown, padded and never cut (a
+    longer value beside it in a COALESCE or CASE is a bpchar of no length in PostgreSQL:
+    `coalesce(c, '1 day')` keeps '1 day')."""
     if v is None:
         return None
-    text = (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))[:int(n)].rstrip(" ")
+    text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+    text = (text if padded == 2 else text[:int(n)]).rstrip(" ")
     return text.ljust(int(n)) if padded else text
 
 

@@ -6876,6 +6876,18 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select array_to_json(array[1, 2]), array_to_json('{a,b}'::text[])",
         "select array_to_json(array[true, null], false)", "select array_to_json(1)", "drop table {t}",
     ],
+    # A char(n) value read back through LATERAL beside a longer quoted literal cut the
+    # literal to n (`coalesce(cch, '1 day')` gave '1 da'; fuzz seed 20261414); psql's \d
+    # listed a DESC index key without DESC.
+    "char(n) read back beside longer literals; DESC index keys in \\d": [
+        "create table {t} (id int, c char(4))", "insert into {t} values (1, 'ab'), (2, null), (3, 'ABCD')",
+        "select f.id, l.v from {t} f, lateral (select coalesce(c, '1 day') as v) l order by f.id",
+        "select f.id, l.v from {t} f, lateral (select case when id > 1 then c else 'zzzzzz' end as v) l order by 1",
+        "select f.id, l.v, length(l.v) from {t} f, lateral (select coalesce(c, c) as v) l order by f.id",
+        "select id, coalesce(c, '1 day'), coalesce(c, null) from {t} order by id",
+        "create index {t}_c on {t} (c desc, id)",
+        "select indexdef from pg_indexes where indexname = '{t}_c'", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",

@@ -245,7 +245,7 @@ def test_describe_same_as_postgres(describe, postgres_endpoint, sixfold_endpoint
     t = f"m_{uuid.uuid4().hex[:8]}"
     ddl = (f"create table {t} (id serial primary key, code varchar(20) not null unique, "
            "amount numeric(10,2) default 0, born date default current_date, note text, ok boolean not null); "
-           f"create index {t}_born on {t} (born); comment on column {t}.note is 'free text'")
+           f"create index {t}_born on {t} (born desc, note); comment on column {t}.note is 'free text'")
     pg, sf = psql_on_both((postgres_endpoint, sixfold_endpoint), ddl.split("; "), describe.format(t=t),
                           [f"drop table {t}"])
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
