@@ -7105,6 +7105,27 @@ def _violations(endpoints, setup: list[str], bad: list[tuple[str, type]], cleanu
     return seen
 
 
+def _details(endpoints, setup: list[str], bad: list[tuple[str, tuple | None]], cleanup: list[str]) -> list[list]:
+    """For each server: (SQLSTATE, message, DETAIL) of each bad statement (with its
+    parameters), ("ok", statement) for one that ran."""
+    seen = []
+    for ep in endpoints:
+        got = []
+        with connect(ep.uri) as conn:
+            for sql in setup:
+                conn.execute(sql)
+            for sql, params in bad:
+                try:
+                    conn.execute(sql, params)
+                    got.append(("ok", sql))
+                except psycopg.Error as e:
+                    got.append((e.sqlstate, e.diag.message_primary, e.diag.message_detail))
+            for sql in cleanup:
+                conn.execute(sql)
+        seen.append(got)
+    return seen
+
+
 def test_integrity_errors_name_the_constraint(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """A unique or check violation names its constraint as PostgreSQL does: CHECK
     constraints named t_col_check, t_check, or the name given."""
@@ -7165,20 +7186,7 @@ def test_key_violation_details_as_postgres(postgres_endpoint, sixfold_endpoint):
            (f"update {t} set name = lower('A') where id = %s", (2,)),
            (f"delete from {p} where id = 1", None), (f"delete from {p}", None),
            (f"update {p} set id = %s where id = %s", (7, 1))]
-    seen = []
-    for ep in (postgres_endpoint, sixfold_endpoint):
-        with connect(ep.uri) as conn:
-            for sql in setup:
-                conn.execute(sql)
-            got = []
-            for sql, params in bad:
-                try:
-                    conn.execute(sql, params)
-                    got.append(("ok", sql))
-                except psycopg.Error as e:
-                    got.append((e.sqlstate, e.diag.message_primary, e.diag.message_detail))
-            conn.execute(f"drop table {t}, {p}")
-        seen.append(got)
+    seen = _details((postgres_endpoint, sixfold_endpoint), setup, bad, [f"drop table {t}, {p}"])
     assert seen[0][0] == ("23505", f'duplicate key value violates unique constraint "{t}_pkey"',
                           "Key (id)=(1) already exists.")
     assert [g[0] for g in seen[0]].count("ok") == 1
@@ -7211,20 +7219,7 @@ def test_failing_row_details_as_postgres(postgres_endpoint, sixfold_endpoint):  
            (f"update {t} set t = null where t = 'y'", None),
            (f"update {t} set q = q - 1, v = 'w' where id = %s", (1,)),
            (f"update {t} set v = 'bad' where q = 2", None)]
-    seen = []
-    for ep in (postgres_endpoint, sixfold_endpoint):
-        with connect(ep.uri) as conn:
-            for sql in setup:
-                conn.execute(sql)
-            got = []
-            for sql, params in bad:
-                try:
-                    conn.execute(sql, params)
-                    got.append(("ok", sql))
-                except psycopg.Error as e:
-                    got.append((e.sqlstate, e.diag.message_primary, e.diag.message_detail))
-            conn.execute(f"drop table {t}")
-        seen.append(got)
+    seen = _details((postgres_endpoint, sixfold_endpoint), setup, bad, [f"drop table {t}"])
     assert seen[0][0] == ("23502", f'null value in column "t" of relation "{t}" violates not-null constraint',
                           "Failing row contains (3, f, null, null, null, null, null, null, null, null, null, null, "
                           "null, 7, null, null).")
