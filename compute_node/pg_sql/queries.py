@@ -2999,8 +2999,27 @@ def _array_comparison(node: exp.Expression) -> exp.Expression | None:
                       expression=exp.Literal.number(0))
 
 
+def _ordered_item(node: exp.Expression) -> exp.Expression:
+    """What an ORDER BY key sorts by: the select item a position (ORDER BY 2) or an output
+    name (ORDER BY x of `a AS x`) names, else the key itself."""
+    key = node.this
+    sel = node.parent.parent if isinstance(node, exp.Ordered) and node.parent is not None else None
+    if not isinstance(sel, exp.Select):
+        return key
+    items = sel.expressions
+    if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
+            1 <= int(key.this) <= len(items) and not any(star_expansion.is_star(i.unalias()) for i in items):
+        return items[int(key.this) - 1].unalias()
+    if isinstance(key, exp.Column) and not key.table:
+        named = [i.unalias() for i in items if isinstance(i, exp.Alias) and i.alias == key.name]
+        if len(named) == 1:
+            return named[0]
+    return key
+
+
 def _refuse_array_order(node: exp.Expression) -> None:
-    parts = [node.this] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE)) else [])
+    parts = [_ordered_item(node)] + ([node.expression] if isinstance(node, (exp.GT, exp.GTE, exp.LT, exp.LTE))
+                                     else [])
     if any(exprtypes.kind(p) == "array" for p in parts):
         raise SqlError("ordering arrays (<, >, ORDER BY, min, max) is not supported: it would compare "
                        "their text", "0A000")
@@ -6075,6 +6094,8 @@ def _expr_oid(e: exp.Expression) -> int | None:
                 return oids.pop()
     if exprtypes.kind(e) == "array":
         return _array_oid(e)
+    if exprtypes.parameter_number(e) is not None and pgtypes.is_array_oid(exprtypes.parameter_oid(e)):
+        return exprtypes.parameter_oid(e)  # (a bare $1 the client typed int2[]: its own type)
     if isinstance(e, exp.Bracket):
         return exprtypes.array_element_oid(e)
     if isinstance(e, exp.Column) and e.name.lower() in catalog.BOOL_COLUMNS:
@@ -6131,7 +6152,7 @@ def _array_of(element: exp.Expression) -> int:
 
 
 _SELF_EVIDENT_KINDS = ("bool", "num", "float", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb",
-                       "bytea")
+                       "bytea", "uuid")
 
 
 def _column_oids(tree: exp.Expression) -> tuple[int | None, ...]:

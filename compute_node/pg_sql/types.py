@@ -655,6 +655,11 @@ def _decode_binary(data: bytes, oid: int):
 
 
 # One-dimensional arrays (arrays.py keeps them as PostgreSQL's array text)
+def is_array_oid(oid: int | None) -> bool:
+    """Whether `oid` is one of the array types Sixfold sends (int2[] ... text[])."""
+    return oid in _ARRAY_ELEMENT_OIDS
+
+
 _ARRAY_ELEMENT_OIDS = {1005: INT2, 1007: INT4, 1016: INT8, 1021: FLOAT4, 1022: FLOAT8, 1000: BOOL, 1009: TEXT,
                        1015: VARCHAR, 1028: OID, 1231: NUMERIC}
 
