@@ -63,8 +63,8 @@ from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT
 from compute_node.read_points import ReadPoints
 from compute_node.redo_stream import RedoRing
 from compute_node.replica import ReplicaVolume
-from compute_node.sql_errors import (failing_row_error, foreign_key_error, sql_error, unique_key_error,
-                                    update_column_error)
+from compute_node.sql_errors import (drop_column_error, failing_row_error, foreign_key_error, sql_error,
+                                    unique_key_error, update_column_error)
 from compute_node.vfs import READER_FILE_PREFIX, SCRATCH_FILE_PREFIX, WRITER_FILE, VolumeAccess, VolumeVFS
 from compute_node.volume_client import VolumeClient
 from sixfold import sabotage
@@ -1201,6 +1201,8 @@ class Session:
                 err = update_column_error(err, stmt)
             elif isinstance(err, SqlError) and err.sqlstate == "23505":
                 err = unique_key_error(err, str(e), lambda sql, args: list(conn.execute(sql, args)), stmt, params)
+            elif isinstance(err, SqlError) and err.sqlstate == "2BP01":
+                err = drop_column_error(err, stmt)
             elif isinstance(err, SqlError) and err.sqlstate in ("23502", "23514"):
                 err = failing_row_error(err, lambda sql, args: list(conn.execute(sql, args)), stmt, params)
             raise err from None

@@ -9,7 +9,7 @@ import apsw
 
 from compute_node import failing_row, key_detail
 from compute_node.pg_sql import constraints
-from sixfold.errors import DETAIL_MARK, ReadOnlyTransaction, SixfoldError, SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, ReadOnlyTransaction, SixfoldError, SqlError
 
 log = logging.getLogger("sixfold.compute.sql")
 
@@ -175,6 +175,24 @@ def foreign_key_error(err: SqlError, sql: str, rows, params=()) -> SqlError:
 
 
 _UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)$")
+
+
+_DROP_COLUMN = re.compile(r'\s*ALTER\s+TABLE\s+("(?:[^"]|"")+"|[\w.]+)\s+DROP\s+(?:COLUMN\s+)?'
+                          r'(?:IF\s+EXISTS\s+)?("(?:[^"]|"")+"|\w+)', re.IGNORECASE)
+_COLUMN_IN_USE = re.compile(r"^cannot drop column (.+) because other objects depend on it \((view|trigger) (\S+) "
+                            r"uses it\)$")
+
+
+def drop_column_error(err: SqlError, stmt: str) -> SqlError:
+    """A DROP COLUMN a view reads, in PostgreSQL's words: the table in the message, the view
+    in the DETAIL, the HINT (SQLite's error names the view and the column only)."""
+    m, d = _COLUMN_IN_USE.match(str(err)), _DROP_COLUMN.match(stmt)
+    if m is None or d is None:
+        return err
+    table = d.group(1).split(".")[-1].strip('"')
+    return SqlError(f"cannot drop column {m[1]} of table {table} because other objects depend on it{DETAIL_MARK}"
+                    f"{m[2]} {m[3]} depends on column {m[1]} of table {table}{HINT_MARK}Use DROP ... CASCADE to drop "
+                    "the dependent objects too.", "2BP01")
 
 
 def update_column_error(err: SqlError, stmt: str) -> SqlError:

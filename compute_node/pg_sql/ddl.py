@@ -508,6 +508,11 @@ def alter(text, rest, ctx):
         raise SqlError(f"ALTER {what} is not supported", "0A000")
     table = _table_name(m.group(3))
     action = m.group(4).strip()
+    cat = schema.current()
+    if m.group(1) and cat is not None and not cat.columns(table.strip('"')) and \
+            not re.match(r"rename\s+to\b", action, re.IGNORECASE):  # IF EXISTS of a missing table: a NOTICE
+        return Statement(kind="noop", tag="ALTER TABLE", notice=(
+            "00000", f'relation "{table.strip(chr(34))}" does not exist, skipping'))
     several = split_top_level(action)
     if len(several) > 1 and all(_COMBINED_ACTION.match(a.strip()) for a in several):
         return _combined(text, rest[:m.start(4)], several, ctx)
@@ -553,6 +558,9 @@ def alter(text, rest, ctx):
         serial = _added_serial(table, am.group(3), bool(am.group(2)), ctx)
         if serial is not None:
             return serial
+        filled = _added_filled(table, am.group(3), bool(am.group(2)), ctx)
+        if filled is not None:
+            return filled
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
         cat = schema.current()
         if cat is not None and colname.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare) or ()}:
@@ -596,14 +604,12 @@ def alter(text, rest, ctx):
             if dm.group(2):  # IF EXISTS
                 return Statement(kind="noop", tag="ALTER TABLE", notice=("00000", f"{missing}, skipping"))
             raise SqlError(missing, "42703")
-        readers = views.column_readers(bare, None)  # (views naming the column: SQLite's own error says so)
-        if readers:
-            if (dm.group(5) or "").lower() == "cascade":
-                raise SqlError(f"DROP COLUMN ... CASCADE of a column view {readers[0]} reads through * is not "
-                               "supported", "0A000")
-            raise SqlError(f"cannot drop column {col.strip(chr(34))} of table {bare} because other objects depend "
-                           f"on it (view {readers[0]} reads it through *)", "2BP01")
+        readers, dropped = views.column_dropped_with(bare, col.strip('"'), (dm.group(5) or "").lower() == "cascade")
         owned = [f"DROP TABLE {lexing.quoted_ident(q)}" for q, _c in serials.owned_sequences(bare, col.strip('"'))]
+        if readers:
+            return Statement(kind="sql", tag="ALTER TABLE", notice=views.cascade_notice(dropped), sqlite=(
+                *readers, *drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
+                f"ALTER TABLE {table} DROP COLUMN {col}", *owned))
         return st(*drop_input_triggers(table, col), *_indexes_using(bare, col.strip('"')),
                   f"ALTER TABLE {table} DROP COLUMN {col}", *owned)
     dc = re.match(r"drop\s+constraint\s+(if\s+exists\s+)?(\S+)", action, re.IGNORECASE)
@@ -695,6 +701,60 @@ def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
         f"UPDATE sqlite_master SET sql = pg_rewrite_column(pg_rewrite_column(sql, '{q(name)}', 'set_default', "
         f"'{q(default)}'), '{q(name)}', 'set_not_null', '') WHERE type = 'table' AND name = '{q(bare)}'",
         "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_serial"))
+
+
+def _added_filled(table: str, text: str, if_not_exists: bool, ctx) -> Statement | None:
+    """ALTER TABLE ... ADD COLUMN with a DEFAULT that is no constant (`created timestamp
+    DEFAULT now()`, which SQLite refuses on a table with rows) or NOT NULL without a
+    DEFAULT, as PostgreSQL adds it: the column, each row given the default (computed per
+    row, as PostgreSQL computes a volatile one), then the DEFAULT and NOT NULL written
+    into the CREATE TABLE text (as ALTER COLUMN does; a row left NULL is 23502). None for
+    another column (SQLite adds it as it is)."""
+    c = _one_column_def(text)
+    kept, given, not_null = [], None, False
+    for k in c.args.get("constraints") or []:
+        kind = k.args.get("kind")
+        if isinstance(kind, exp.DefaultColumnConstraint):
+            given = kind.this
+        elif isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get("allow_null"):
+            not_null = True
+        else:
+            kept.append(k)
+    default_sql = _expr_sqlite(given.sql("postgres"), ctx) if given is not None else None
+    if default_sql is None and not not_null or default_sql is not None and _LITERAL_DEFAULT.fullmatch(default_sql):
+        return None
+    cat = schema.current()
+    bare = table[1:-1].replace('""', '"') if table.startswith('"') else table
+    name = _ident_sql(c.this)
+    if cat is None or not cat.columns(bare):
+        raise SqlError(f'relation "{bare}" does not exist', "42P01")
+    if name.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare)}:
+        if if_not_exists:
+            return Statement(kind="noop", tag="ALTER TABLE", notice=(
+                "42701", f'column "{name.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
+        raise SqlError(f'column "{name.strip(chr(34))}" of relation "{bare}" already exists', "42701")
+    if given is not None:
+        _refuse_in_default(given)
+        check_default_literal(given, _pg_type_text(c.args["kind"]) if c.args.get("kind") else None, ctx)
+    c.set("constraints", kept)
+    coldef, colname, type_text = _column_defs_sqlite(c.sql("postgres"), ctx)
+    q = lambda v: v.replace("'", "''")  # noqa: E731
+    edits = ["SAVEPOINT sixfold_add_filled", f"ALTER TABLE {table} ADD COLUMN {coldef}",
+             *input_triggers(table, colname, type_text)]
+    edits += [f"UPDATE {table} SET {name} = {default_sql}"] if default_sql is not None else []
+    edits += [f"SELECT pg_raise('23502', 'column \"{q(name.strip(chr(34)))}\" of relation \"{q(bare)}\" "
+              f"contains null values') FROM {table} WHERE {name} IS NULL LIMIT 1"] if not_null else []
+    rewritten = "sql"
+    if default_sql is not None:
+        rewritten = f"pg_rewrite_column({rewritten}, '{q(name)}', 'set_default', '{q(f'DEFAULT ({default_sql})')}')"
+    if not_null:
+        rewritten = f"pg_rewrite_column({rewritten}, '{q(name)}', 'set_not_null', '')"
+    # (every statement above moved the schema version on by one: the edit's must be above them)
+    version = cat.rows("PRAGMA schema_version")[0][0] + sum(1 for e in edits if e.startswith(("CREATE", "ALTER"))) + 1
+    return Statement(kind="sql", tag="ALTER TABLE", sqlite=(
+        *edits, "PRAGMA writable_schema=ON",
+        f"UPDATE sqlite_master SET sql = {rewritten} WHERE type = 'table' AND name = '{q(bare)}'",
+        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_filled"))
 
 
 def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:

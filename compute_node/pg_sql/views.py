@@ -411,6 +411,33 @@ def column_readers(table: str, column: str | None) -> list[str]:
     return out
 
 
+def column_dropped_with(table: str, column: str, cascade: bool) -> tuple[list[str], list[str]]:
+    """(statements, what they drop: "view v") to run before DROP COLUMN `column` of
+    `table`: the views that read it, and their readers, dropped under CASCADE; without
+    CASCADE 2BP01, as in PostgreSQL. A view that reads other relations too names the
+    column ambiguously here (column_readers counts any column of its name): it is refused
+    (0A000) rather than dropped on a guess."""
+    from compute_node.pg_sql import constraints
+
+    readers = column_readers(table, column)
+    if not readers:
+        return [], []
+    if not cascade:
+        raise constraints.depended_on(f"column {column} of table {table}", f"view {readers[0]}")
+    cat = schema.current()
+    for name in readers:
+        read = _relations_read(name, catalog.view_definition(cat.views()[name]), cat)
+        if read != {table.lower()}:
+            raise SqlError(f"DROP COLUMN ... CASCADE of a column view {name} may read is not supported: it reads "
+                           "other relations too", "0A000")
+    out, shown = [], []
+    for name in readers:
+        before, along = dropped_with(name, "view", True, frozenset(readers))
+        out += [*before, f"DROP VIEW IF EXISTS {quoted_ident(name)}"]
+        shown += [*along, f"view {name}"]
+    return out, shown
+
+
 def _star_over(sel: exp.Select, table: str) -> bool:
     """Whether `sel`'s `*` or `t.*` takes the columns of `table`, one of its sources."""
     named = {s.alias_or_name.lower() for s in star_expansion.relations_of(sel)

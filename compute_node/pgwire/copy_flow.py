@@ -88,7 +88,7 @@ async def copy_in(conn, stmt: Statement) -> None:
     names = [name for name, _oid, _decl in columns]
     forced = {option: forced_positions(spec, names, option) for option in ("force_not_null", "force_null")}
     sql = insert_sql(spec, names)
-    targets = [(oid, decl) for _name, oid, decl in columns]
+    targets = [(oid, decl, name) for name, oid, decl in columns]
     binary = spec.format == "binary"
     conn.send(m.copy_in_response(len(columns), binary))
     await conn.flush()
@@ -127,7 +127,7 @@ async def copy_in(conn, stmt: Statement) -> None:
     conn.send(m.command_complete(f"COPY {total}"))
 
 
-def _chunk(session, parser, data: bytes, targets: list[tuple[int, str | None]], sql: str, final: bool,
+def _chunk(session, parser, data: bytes, targets: list[tuple[int, str | None, str]], sql: str, final: bool,
            key: _RowidKey | None) -> int:
     """Worker thread: parse, convert and insert one chunk of COPY data."""
     rows = parser.feed(data)
@@ -169,13 +169,17 @@ def _columns(session, spec) -> tuple[list[tuple[str, int, str | None]], _RowidKe
     return columns, (_RowidKey(names.index(key), spec.table, key) if key else None)
 
 
-def _convert(rows, targets: list[tuple[int, str | None]], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
+def _convert(rows, targets: list[tuple[int, str | None, str]], fmt: int, key: _RowidKey | None = None) -> list[tuple]:
+    """COPY's rows as the values stored; `targets`: each column's (type OID, numeric
+    declaration, name)."""
     out = []
     for row in rows:
-        if len(row) != len(targets):
-            raise SqlError(f"COPY row has {len(row)} columns, expected {len(targets)}", "22P04")
+        if len(row) > len(targets):
+            raise SqlError("extra data after last expected column", "22P04")
+        if len(row) < len(targets):
+            raise SqlError(f'missing data for column "{targets[len(row)][2]}"', "22P04")
         values = tuple(None if v is None else _stored(pgtypes.decode_param(v if fmt else v.encode(), o, fmt), o, d)
-                       for v, (o, d) in zip(row, targets))
+                       for v, (o, d, _name) in zip(row, targets))
         if key is not None and values[key.at] is None:
             raise null_key_error(key.table, key.name)
         out.append(values)

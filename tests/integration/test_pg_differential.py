@@ -6896,6 +6896,23 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select a from {t} order by 1", "select a as x from {t} order by x", "select id, a from {t} order by 2 desc",
         "select id, a from {t} order by id", "insert into {t} (s) values (70000)", "drop table {t}",
     ],
+    # ADD COLUMN with a DEFAULT that is no constant (created timestamp DEFAULT now()) was
+    # refused on a table with rows, NOT NULL without a DEFAULT had SQLite's words; DROP
+    # COLUMN a view reads had other words and CASCADE was refused; ALTER TABLE IF EXISTS of
+    # a missing table was an error.
+    "ADD COLUMN filled by a default, DROP COLUMN a view reads": [
+        "create table {t} (id int primary key, a text)", "insert into {t} values (1, 'x'), (2, null)",
+        "alter table {t} add column b int not null", "alter table {t} add column b int not null default 5",
+        "alter table {t} add column c timestamp default now()",
+        "select count(*), count(distinct c), bool_and(c is not null) from {t}",
+        "alter table {t} add column u text not null default md5(a)",
+        "alter table {t} add column u text not null default coalesce(md5(a), 'none')",
+        "select id, u from {t} order by id", "insert into {t} (id, a) values (3, 'z') returning b, u",
+        "create table {t}_e (id int)", "alter table {t}_e add column n int not null", "drop table {t}_e",
+        "create view {t}_v as select id, a from {t}", "alter table {t} drop column a",
+        "alter table {t} drop column a cascade", "select id, b from {t} order by id",
+        "alter table if exists {t}_nosuch add column z int", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
