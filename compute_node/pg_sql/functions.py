@@ -22,7 +22,7 @@ from compute_node.pg_sql import (
     table_as, table_sample, temporal, temporal_functions, triggers, typed_functions, types, values, views,
 )
 from sixfold.constants import PG_SLEEP_CANCEL_POLL_MS, REGEX_CACHE_PATTERNS_MAX
-from sixfold.errors import SqlError
+from sixfold.errors import HINT_MARK, SqlError
 
 PG_VERSION_TEXT = ("PostgreSQL 15.0 (Sixfold 0.1.0) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
                    " (SQLite " + apsw.sqlite_lib_version() + ")")
@@ -965,6 +965,26 @@ def _pg_sleep(conn: apsw.Connection, seconds):
     return ""
 
 
+UPSERT_TWICE = ("ON CONFLICT DO UPDATE command cannot affect row a second time" + HINT_MARK +
+                "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+
+
+def _upsert_keys_distinct(value, width, *keys):
+    """`value` (an INSERT ... VALUES ... ON CONFLICT DO UPDATE's first cell) when no two
+    rows' conflict keys (`keys`: `width` per row) are equal; 21000 otherwise, as
+    PostgreSQL refuses to update a row twice (SQLite would update the row the statement
+    just inserted). A key with a NULL conflicts with nothing; numbers compare by value."""
+    seen = set()
+    for at in range(0, len(keys), int(width)):
+        key = keys[at:at + int(width)]
+        if any(k is None for k in key):
+            continue
+        if key in seen:  # (Python's 1 == 1.0 is SQLite's integer and real of one value)
+            raise apsw.SQLError(f"[21000] {UPSERT_TWICE}")
+        seen.add(key)
+    return value
+
+
 def _bpchar(v, n, padded):
     """v::char(n): cut to n characters, trailing blanks dropped; padded to n when shown
     (`padded` 1). `padded` 2: a char(n) value read back and shown, padded and never cut (a
@@ -1153,6 +1173,7 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_default_text", _default_text, 1, **det)
     conn.create_scalar_function("pg_default_text", _default_text, 2, **det)
     conn.create_scalar_function("pg_bpchar", _bpchar, 3, **det)
+    conn.create_scalar_function("pg_upsert_keys_distinct", _upsert_keys_distinct, -1, **det)
     conn.create_scalar_function("pg_name", name_value, 1, **det)
     conn.create_scalar_function("pg_internal_char", _internal_char, 1, **det)
     conn.create_scalar_function("pg_unique_name", constraints.unique_name, 3, **det)

@@ -28,7 +28,7 @@ from compute_node.pg_sql.functions import PG_VERSION_TEXT, name_value
 from compute_node.pg_sql.lexing import error_near, highest_parameter, masked, segments, split_top_level
 from compute_node.pg_sql.statement import LOCKING_READ_MARK, LOCKING_READ_NOWAIT_MARK, SessionContext, Statement
 from sixfold import constants
-from sixfold.errors import HINT_MARK, SqlError
+from sixfold.errors import DETAIL_MARK, HINT_MARK, SqlError
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -4473,15 +4473,15 @@ def _conflict_on_constraint(tree: exp.Insert) -> None:
     conflict.set("conflict_keys", [exp.column(exp.to_identifier(c, quoted=not c.islower())) for c in cols.split(",")])
 
 
-def _refuse_repeated_upsert_keys(insert: exp.Insert, conflict: exp.OnConflict) -> None:
-    """INSERT ... VALUES (1, 'a'), (1, 'b') ON CONFLICT (k) DO UPDATE: PostgreSQL fails
-    (21000: a row cannot be affected twice) where SQLite updates the row it just inserted.
-    Found here for rows whose conflict keys are the same literals; a key from a
-    parameter or expression is not compared (no false 21000)."""
+def _upsert_key_positions(insert: exp.Insert) -> list[int] | None:
+    """The positions, in each VALUES row, of the conflict keys of INSERT ... VALUES (two
+    rows or more) ... ON CONFLICT (keys) DO UPDATE; None for another statement."""
+    conflict = insert.args.get("conflict")
     target, values = insert.this, insert.expression
-    keys = conflict.args.get("conflict_keys") or []
-    if not isinstance(values, exp.Values) or not keys:
-        return
+    keys = conflict.args.get("conflict_keys") or [] if isinstance(conflict, exp.OnConflict) else []
+    if not keys or "UPDATE" not in str(conflict.args.get("action") or "").upper() or \
+            not isinstance(values, exp.Values) or len(values.expressions) < 2:
+        return None
     if isinstance(target, exp.Schema):
         columns = [c.name.lower() for c in target.expressions if isinstance(c, exp.Identifier)]
     else:  # no column list: the table's columns in order
@@ -4491,20 +4491,38 @@ def _refuse_repeated_upsert_keys(insert: exp.Insert, conflict: exp.OnConflict) -
     keys = [k.this if isinstance(k, exp.Ordered) else k for k in keys]
     names = [k.name.lower() for k in keys if isinstance(k, (exp.Identifier, exp.Column))]
     if len(names) != len(keys) or any(n not in columns for n in names):
+        return None
+    return [columns.index(n) for n in names]
+
+
+def _check_repeated_upsert_keys(insert: exp.Insert, at: list[int]) -> None:
+    """INSERT ... VALUES (1, 'a'), (1, 'b') ON CONFLICT (k) DO UPDATE: PostgreSQL fails
+    (21000: a row cannot be updated twice) where SQLite updates the row it just inserted.
+    The first row's first value is wrapped in pg_upsert_keys_distinct(value, width, every
+    row's keys), which fails before a row is written; keys are compared only when each is
+    a literal, a parameter or a deterministic conversion of one (computed twice, they
+    cannot differ), so a key from an expression is not compared (no false 21000).
+    Checked as the statement runs: a translation is shared by statements of one shape."""
+    rows = [r for r in insert.expression.expressions if isinstance(r, exp.Tuple)]
+    if len(rows) < 2 or any(len(r.expressions) <= max(at) for r in rows):
         return
-    at = [columns.index(n) for n in names]
-    seen = set()
-    for row in values.expressions:
-        items = row.expressions if isinstance(row, exp.Tuple) else []
-        if len(items) != len(columns):
-            return
-        key = tuple(items[i] for i in at)
-        if not all(isinstance(v, exp.Literal) for v in key):
-            continue  # (NULL never conflicts; an expression is not compared)
-        text = tuple((v.is_string, str(v.this)) for v in key)
-        if text in seen:
-            raise SqlError("ON CONFLICT DO UPDATE command cannot affect row a second time", "21000")
-        seen.add(text)
+    keys = [r.expressions[i] for r in rows for i in at]
+    if not all(_constant_cell(k) for k in keys):
+        return
+    first = rows[0].expressions[0]
+    first.replace(exp.Anonymous(this="pg_upsert_keys_distinct", expressions=[
+        first.copy(), exp.Literal.number(len(at)), *[k.copy() for k in keys]]))
+
+
+def _constant_cell(e: exp.Expression) -> bool:
+    """A translated VALUES cell made only of literals, parameters and Sixfold's conversions
+    of them (pg_* functions, CAST)."""
+    for node in e.walk():
+        if isinstance(node, exp.Anonymous) and not node.name.lower().startswith("pg_") or \
+                isinstance(node, (exp.Column, exp.Subquery, exp.Select, exp.Func)) and \
+                not isinstance(node, (exp.Anonymous, exp.Cast, exp.Neg, exp.Paren)):
+            return False
+    return True
 
 
 def _materialize_shared_ctes(tree: exp.Expression) -> None:
@@ -4555,7 +4573,6 @@ def _statement_forms(tree: exp.Expression) -> None:
         if not conflict.args.get("conflict_keys") and conflict.args.get("constraint") is None:
             # (SQLite would update whichever unique key conflicts)
             raise SqlError("ON CONFLICT DO UPDATE requires inference specification or constraint name", "42601")
-        _refuse_repeated_upsert_keys(tree, conflict)
     for fetch in tree.find_all(exp.Fetch):  # (SQLite's LIMIT would drop the ties: a wrong answer)
         options = fetch.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):  # (what _fetch_with_ties could not take)
@@ -5338,8 +5355,9 @@ def _check_set_operation_order(tree: exp.Expression) -> None:
                 if (e.name if e.this.quoted else e.name.lower()) not in names:
                     raise SqlError(f'column "{e.name}" does not exist', "42703")
                 continue
-            raise SqlError("invalid UNION/INTERSECT/EXCEPT ORDER BY clause: only result column names can be "
-                           "used, not expressions or functions", "0A000")
+            raise SqlError(f"invalid UNION/INTERSECT/EXCEPT ORDER BY clause{DETAIL_MARK}Only result column names "
+                           f"can be used, not expressions or functions.{HINT_MARK}Add the expression/function to "
+                           "every SELECT, or move the UNION into a FROM clause.", "0A000")
 
 
 _WIDER_NUMBERS = {pgtypes.INT2: {pgtypes.INT4, pgtypes.INT8, pgtypes.NUMERIC, pgtypes.FLOAT4, pgtypes.FLOAT8},
@@ -5580,6 +5598,9 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     if refused is not None:
         raise refused
     tree = intersect_except.rewrite(distinct_on.rewrite(tree))
+    upsert_keys = _upsert_key_positions(tree) if isinstance(tree, exp.Insert) else None
+    if upsert_keys is not None:
+        _check_repeated_upsert_keys(tree, upsert_keys)
     if isinstance(tree, (exp.Insert, exp.Update)):
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         _fill_defaults(tree, target.name if isinstance(target, exp.Table) else None)

@@ -6913,6 +6913,20 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "alter table {t} drop column a cascade", "select id, b from {t} order by id",
         "alter table if exists {t}_nosuch add column z int", "drop table {t}",
     ],
+    # INSERT ... VALUES (7, 'q', 1), (7, 'q', 2) ON CONFLICT (id) DO UPDATE updated the row
+    # it had just inserted (PostgreSQL: 21000): the translation-time check compared quoted
+    # literals only, and numbers are bound parameters by then.
+    "ON CONFLICT DO UPDATE of one key twice": [
+        "create table {t} (id int primary key, k text unique, n int)",
+        "insert into {t} values (7, 'q', 1), (7, 'q', 2) on conflict (id) do update set n = excluded.n",
+        "insert into {t} values (7, 'q', 1), (8, 'r', 2) on conflict (id) do update set n = excluded.n",
+        "insert into {t} values (9, 's', 1), (10, 's', 2) on conflict (k) do update set n = excluded.n",
+        "insert into {t} values (11, null, 1), (12, null, 2) on conflict (k) do update set n = 0",
+        ("insert into {t} values (%s, %s, 1), (%s, %s, 2) on conflict (id) do update set n = 5", (20, 'a', 20, 'b')),
+        ("insert into {t} values (%s, %s, 1), (%s, %s, 2) on conflict (id) do update set n = 5", (21, 'c', 22, 'd')),
+        "insert into {t} values (7, 'q', 5), (7, 'q', 6) on conflict (id) do nothing",
+        "select * from {t} order by id", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
