@@ -483,10 +483,12 @@ RELATIONS: dict[str, str] = {
         f"AND m.{_SEQ}) o"),
     "pg_sequences": (
         "SELECT 'public' AS schemaname, o.name AS sequencename, {user} AS sequenceowner, "
-        "json_extract(j, '$.as') AS data_type, json_extract(j, '$.start') AS start_value, "
-        "json_extract(j, '$.minvalue') AS min_value, json_extract(j, '$.maxvalue') AS max_value, "
-        "json_extract(j, '$.increment') AS increment_by, json_type(j, '$.cycle') = 'true' AS cycle, "
-        "1 AS cache_size, pg_sequence_last_value(o.name) AS last_value "
+        "json_extract(j, '$.as') AS data_type, CAST(json_extract(j, '$.start') AS bigint) AS start_value, "
+        "CAST(json_extract(j, '$.minvalue') AS bigint) AS min_value, "
+        "CAST(json_extract(j, '$.maxvalue') AS bigint) AS max_value, "
+        "CAST(json_extract(j, '$.increment') AS bigint) AS increment_by, "
+        "CAST(json_type(j, '$.cycle') = 'true' AS boolean) AS cycle, CAST(1 AS bigint) AS cache_size, "
+        "CAST(pg_sequence_last_value(o.name) AS bigint) AS last_value "
         "FROM (SELECT m.name, pg_sequence_options(m.name) AS j FROM sqlite_master m WHERE m.type = 'table' "
         f"AND m.{_SEQ} AND NOT pg_hidden_object(m.name)) o"),
     "pg_extension": extensions.catalog_rows_sql(),

@@ -778,6 +778,16 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
     identity_kind = serials.identity_kinds(bare).get(col.strip('"').lower())
     if identity_kind and (low.startswith("set default ") or low in ("drop default", "drop not null")):
         raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" is an identity column', "42601")
+    if not identity_kind and re.match(r"(restart|set\s+(increment|start|minvalue|maxvalue|no|cycle|cache))\b", low):
+        raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" is not an identity column', "55000")
+    if re.match(r"(restart|set\s+(increment|start|minvalue|maxvalue|no|cycle|cache))\b", low):
+        # an identity column's sequence options: ALTER SEQUENCE of the sequence it owns
+        owned = [q_ for q_, _c in serials.owned_sequences(bare, col.strip('"'))]
+        if not owned:
+            raise SqlError(f'column "{col.strip(chr(34))}" of relation "{bare}" has no sequence', "55000")
+        options = re.sub(r"\bset\s+", "", what, flags=re.IGNORECASE)
+        return sequences.alter(f"sequence {lexing.quoted_ident(owned[0])} {options}",
+                               lambda n: cat.columns(n) is not None)
     if low.startswith("set default "):
         given = what[len('set default'):].strip()
         try:

@@ -5151,7 +5151,8 @@ def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
                 isinstance(eq.expression, exp.Tuple) else [(eq.this, eq.expression)]
             for column, value in pairs:
                 if identity.get(column.name.lower()) == "a" and not _is_default_marker(value):
-                    raise SqlError(f'column "{column.name}" can only be updated to DEFAULT', "428C9")
+                    raise SqlError(f'column "{column.name}" can only be updated to DEFAULT{DETAIL_MARK}Column '
+                                   f'"{column.name}" is an identity column defined as GENERATED ALWAYS.', "428C9")
         return
     targets = _insert_targets(tree) if identity else None
     if targets is None:
@@ -5172,7 +5173,9 @@ def _identity_values(tree: exp.Expression, overriding: str | None) -> None:
             for e in given:
                 e.replace(exp.Anonymous(this=_DEFAULT_MARKER, expressions=[exp.Literal.string(column)]))
         elif kind == "a" and overriding != "system":
-            raise SqlError(f'cannot insert a non-DEFAULT value into column "{column}"', "428C9")
+            raise SqlError(f'cannot insert a non-DEFAULT value into column "{column}"{DETAIL_MARK}Column "{column}" '
+                           f"is an identity column defined as GENERATED ALWAYS.{HINT_MARK}Use OVERRIDING SYSTEM "
+                           "VALUE to override.", "428C9")
 
 
 _OVERRIDING = re.compile(r"\boverriding\s+(system|user)\s+value\b", re.IGNORECASE)

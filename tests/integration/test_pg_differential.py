@@ -6927,6 +6927,17 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "insert into {t} values (7, 'q', 5), (7, 'q', 6) on conflict (id) do nothing",
         "select * from {t} order by id", "drop table {t}",
     ],
+    # ALTER TABLE ... ALTER COLUMN id RESTART WITH n (an identity column's sequence) was
+    # refused; pg_sequences' numbers were text.
+    "identity columns restarted; pg_sequences' types": [
+        "create table {t} (id int generated always as identity, n text)", "insert into {t} (n) values ('a')",
+        "alter table {t} alter column id restart with 100", "insert into {t} (n) values ('b') returning id",
+        "alter table {t} alter column id set increment by 10", "insert into {t} (n) values ('c') returning id",
+        "alter table {t} alter column id restart", "insert into {t} (n) values ('d') returning id",
+        "alter table {t} alter column n restart", "insert into {t} (id, n) values (5, 'x')",
+        "select sequencename, start_value, min_value, increment_by, last_value from pg_sequences "
+        "where sequencename = '{t}_id_seq'", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
