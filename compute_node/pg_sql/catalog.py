@@ -173,7 +173,8 @@ BOOL_COLUMNS = frozenset({
     "indisunique", "indisprimary", "indisclustered", "indisvalid",
     "indisreplident", "indisexclusion", "indimmediate", "condeferrable", "condeferred", "convalidated",
     "conislocal", "connoinherit", "indisready", "indislive", "indnullsnotdistinct", "indcheckxmin",
-    "datistemplate", "datallowconn", "usesuper", "hasindexes", "hasrules", "hastriggers", "rowsecurity",
+    "datistemplate", "datallowconn", "usesuper", "usecreatedb", "userepl", "usebypassrls", "hasindexes",
+    "hasrules", "hastriggers", "rowsecurity",
     "proretset", "ispopulated", "prosecdef", "proleakproof", "proisstrict", "tgisinternal", "tgdeferrable", "tginitdeferred",
     "opcdefault", "typnotnull", "typbyval", "typispreferred", "typisdefined", "admin_option", "inhdetachpending",
     "extrelocatable"})
@@ -445,15 +446,17 @@ RELATIONS: dict[str, str] = {
         "'C' AS datctype, 0 AS datistemplate, 1 AS datallowconn, 'c' AS datlocprovider, NULL AS daticulocale, "
         "NULL AS datacl, -1 AS datconnlimit, 1663 AS dattablespace, 0 AS datfrozenxid, 0 AS datminmxid, "
         "NULL AS datcollversion"),
-    "pg_roles": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
-                 "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
-                 "NULL AS rolvaliduntil, NULL AS rolconfig"),
+    # (PostgreSQL's columns, in its order: `select * from pg_roles` lists them so)
+    "pg_roles": ("SELECT {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
+                 "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, -1 AS rolconnlimit, "
+                 "'********' AS rolpassword, NULL AS rolvaliduntil, 0 AS rolbypassrls, NULL AS rolconfig, 10 AS oid"),
     # (no password: Sixfold keeps its one role's elsewhere, and shows no hash of it)
     "pg_authid": ("SELECT 10 AS oid, {user} AS rolname, 1 AS rolsuper, 1 AS rolinherit, 1 AS rolcreaterole, "
                   "1 AS rolcreatedb, 1 AS rolcanlogin, 0 AS rolreplication, 0 AS rolbypassrls, -1 AS rolconnlimit, "
                   "NULL AS rolpassword, NULL AS rolvaliduntil"),
     "pg_auth_members": "SELECT NULL AS roleid, NULL AS member, NULL AS grantor, 0 AS admin_option WHERE 0",
-    "pg_user": "SELECT {user} AS usename, 10 AS usesysid, 1 AS usesuper",
+    "pg_user": ("SELECT {user} AS usename, 10 AS usesysid, 1 AS usecreatedb, 1 AS usesuper, 0 AS userepl, "
+                "0 AS usebypassrls, '********' AS passwd, NULL AS valuntil, NULL AS useconfig"),
     "pg_settings": "SELECT * FROM pg_settings_rows",  # the session's settings over the server's (settings.py)
     "pg_partitioned_table": ("SELECT NULL AS partrelid, NULL AS partstrat, 0 AS partnatts, NULL AS partdefid, "
                              "NULL AS partattrs, NULL AS partclass, NULL AS partcollation, NULL AS partexprs WHERE 0"),

@@ -5613,10 +5613,11 @@ def select_path(text: str, ctx: SessionContext) -> Statement:
     _values_numerics_as_text(tree)
     _parenthesized_operands(tree)
     sql = gen(tree) + (" " + locking if locking else "")
+    flags = any(exprtypes.CATALOG_RELATION in s.meta for s in tree.find_all(exp.Subquery))
     return Statement(kind="sql", tag=tag, sqlite=(sql,), param_count=max_param[0], column_oids=oids,
                      column_scales=scales, param_oids=params, param_assign_oids=assign_oids,
                      param_assign_limits=assign_limits, param_enum_tokens=enum_tokens, compound=compound,
-                     column_pads=pads, undeclared=undeclared)
+                     column_pads=pads, undeclared=undeclared, catalog_flags=flags)
 
 
 def _values_numerics_as_text(tree: exp.Expression) -> None:

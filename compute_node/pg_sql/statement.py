@@ -56,6 +56,9 @@ class Statement:
     # SQLite declares them with one branch's type (a real where the first branch's
     # double precision decides), so column_oids decide, as for `compound`.
     undeclared: tuple[int, ...] = ()
+    # The query reads a catalog relation: a column of a catalog flag's name
+    # (catalog.BOOL_COLUMNS) that no expression types, read through `*`, is a boolean.
+    catalog_flags: bool = False
     # The type OID of each parameter ($1 is index 0) when the query says it (a column it
     # is compared with or assigned to, a cast); None: unknown (described as text).
     param_oids: tuple[int | None, ...] = ()

@@ -22,7 +22,7 @@ import apsw
 
 from compute_node import notifications
 from compute_node.pg_sql import (
-    data_modifying_with, deferred_checks, enums, functions, merge, plpgsql, schema, sequences, settings,
+    catalog, data_modifying_with, deferred_checks, enums, functions, merge, plpgsql, schema, sequences, settings,
 )
 from compute_node.pg_sql import prepared as prepared_sql
 from compute_node.pg_sql import types as pgtypes
@@ -845,6 +845,9 @@ class PgSession:
             for i, (name, decl) in enumerate(zip(result.columns, decltypes)):
                 if decl is None and known and known[i] is not None:
                     columns.append((name, known[i]))
+                    continue
+                if decl is None and stmt.catalog_flags and name in catalog.BOOL_COLUMNS:
+                    columns.append((name, pgtypes.BOOL))  # (`select * from pg_roles`: rolsuper is t)
                     continue
                 sample = next((r[i] for r in rows if r[i] is not None), None)
                 columns.append((name, pgtypes.column_oid(decl, sample)))

@@ -7358,6 +7358,27 @@ def test_bare_parameters_keep_their_types(postgres_endpoint, sixfold_endpoint): 
     assert seen[1] == seen[0]
 
 
+def test_catalog_star_reads_flags_as_booleans(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """`select * from pg_sequences` (and pg_roles, pg_user ...) shows a flag as t / f, as
+    PostgreSQL does; through `*` it was SQLite's 1 / 0. pg_roles and pg_user have
+    PostgreSQL's columns in its order. The owner is each server's own user (PostgreSQL's
+    test server's is also a replication role)."""
+    t = f"cs_{uuid.uuid4().hex[:8]}"
+    seen = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        with connect(ep.uri) as conn:
+            conn.execute(f"create sequence {t} increment 5 maxvalue 100 cycle")
+            cur = conn.execute(f"select * from pg_sequences where sequencename = '{t}'")
+            row = dict(zip([d.name for d in cur.description], cur.fetchone()))
+            roles = conn.execute("select * from pg_roles where rolname = current_user").fetchone()
+            users = conn.execute("select * from pg_user where usename = current_user").fetchone()
+            conn.execute(f"drop sequence {t}")
+        row.pop("sequenceowner")
+        seen.append((row, roles[1:6], roles[7:9], users[1:4], users[6:]))
+    assert seen[0][0]["cycle"] == "t" and seen[0][1][0] == "t"
+    assert seen[1] == seen[0]
+
+
 def test_error_fields_as_postgres(postgres_endpoint, sixfold_endpoint):  # noqa: F811
     """An error carries PostgreSQL's message, position (psql's "LINE 1:" and caret), HINT
     and DETAIL: a missing column, table or function and a syntax error point at their
