@@ -314,25 +314,26 @@ class PgSession:
     # --- simple query: one call into the worker per Query message ------------------------
     def run_simple(self, text: str) -> Batch:
         """Translate a simple Query's text and run its statements, encoding their rows.
-        Like PostgreSQL, the whole text is translated before anything runs, so that a bad
-        statement anywhere runs none; but what follows a statement that changes the
-        schema is translated again when its turn comes (PostgreSQL analyzes each statement
-        just before it runs): `create table t (n numeric(10,2)); select n * 2 from t`
-        must see the table's types, and `create table t ...; create trigger ... on t`
-        the table."""
+        Like PostgreSQL, which parses the whole text before anything runs, a syntax error
+        anywhere runs none; but PostgreSQL analyzes each statement just before it runs, so
+        a statement whose translation fails otherwise (a missing column, 1/0 folded) fails
+        when its turn comes, after the statements before it sent their rows (and, after an
+        explicit COMMIT among them, committed). What follows a statement that changes the
+        schema is translated again when its turn comes: `create table t (n
+        numeric(10,2)); select n * 2 from t` must see the table's types, and `create
+        table t ...; create trigger ... on t` the table."""
         self.temps.new_batch()
         stmts: list[Statement | _Again] = []
         changed = False  # an earlier statement of the Query changes the schema
         for piece in split_statements(text):
             try:
-                got = self.translate(piece, failing=not changed)
+                got = self.translate(piece, failing=False)
             except SixfoldError as e:
-                if not changed or e.sqlstate == "42601":
-                    if changed:
-                        self._note_error()
+                if e.sqlstate in ("42601", "25P02"):  # (a failed transaction analyzes nothing)
+                    self._note_error()
                     return Batch(error=e)
-                got = None  # it may name what an earlier statement creates
-            if changed:
+                got = None  # analyzed when its turn comes (it may name what an earlier one creates)
+            if changed or got is None:
                 stmts.append(_Again(piece, got[0].tag if got is not None and len(got) == 1 else ""))
             else:
                 stmts.extend(got)
@@ -361,7 +362,7 @@ class PgSession:
             st = stmts[i]
             if isinstance(st, _Again):
                 try:
-                    stmts[i:i + 1] = self.translate(st.text)
+                    stmts[i:i + 1] = self.translate(st.text)  # (which fails an explicit transaction)
                 except SixfoldError as e:
                     if implicit:
                         self.end_implicit(commit=False)
@@ -528,6 +529,8 @@ class PgSession:
             return self._run_merge(stmt, params)
         if stmt.kind == "noop":
             status: list[tuple[str, str]] = []
+            if stmt.tag == "LOCK TABLE" and self.engine.txn is None and not self._several:
+                raise SqlError("LOCK TABLE can only be used in transaction blocks", "25P01")
             if stmt.tag == "DISCARD ALL":  # includes DEALLOCATE ALL, UNLISTEN *, RESET ALL
                 if self.engine.txn is not None or self._several:  # (a Query of several is a block)
                     raise SqlError("DISCARD ALL cannot run inside a transaction block", "25001")

@@ -6938,6 +6938,11 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "select sequencename, start_value, min_value, increment_by, last_value from pg_sequences "
         "where sequencename = '{t}_id_seq'", "drop table {t}",
     ],
+    # LOCK TABLE outside a transaction block said LOCK TABLE (25P01 in PostgreSQL).
+    "LOCK TABLE needs a transaction block": [
+        "create table {t} (id int)", "lock table {t} in exclusive mode", "begin", "lock table {t}",
+        "lock table {t} in access share mode nowait", "commit", "drop table {t}",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",

@@ -425,3 +425,23 @@ def test_describe_domains_and_composite_keys_same_as_postgres(describe, postgres
     pg, sf = psql_on_both((postgres_endpoint, sixfold_endpoint), ddl, describe.format(t=t),
                           [f"drop table {t}", f"drop domain {t}_qty"])
     assert sf == pg, f"postgres:\n{pg}\nsixfold:\n{sf}"
+
+
+def test_multi_statement_query_runs_up_to_its_failing_statement(postgres_endpoint, sixfold_endpoint):  # noqa: F811
+    """A Query of several statements (psql -c "a; b") runs them in turn: one whose analysis
+    fails (a missing column, 1/0) fails when its turn comes, after the rows of those
+    before it were sent and after an explicit COMMIT among them committed, as in
+    PostgreSQL; a syntax error anywhere runs none."""
+    t = f"mq_{uuid.uuid4().hex[:8]}"
+    script = [f"create table {t} (id int)", f"begin; insert into {t} values (1); commit; select nosuch from {t}",
+              f"select count(*) from {t}", "select 1; select nosuch; select 2", "select 1; select 1/0; select 2",
+              f"insert into {t} values (2); select nosuch", f"select count(*) from {t}", "select 1; selec 2",
+              f"drop table {t}"]
+    outputs = []
+    for ep in (postgres_endpoint, sixfold_endpoint):
+        cp = subprocess.run(["psql", "-X", "-d", ep.uri, *[x for sql in script for x in ("-c", sql)]],
+                            capture_output=True, text=True, timeout=PSQL_TIMEOUT_S, stdin=subprocess.DEVNULL,
+                            check=False)
+        outputs.append((cp.stdout, [line for line in cp.stderr.splitlines() if line.startswith("ERROR")]))
+    assert outputs[0][0].count("?column?") == 2 and len(outputs[0][1]) == 5
+    assert outputs[1] == outputs[0]
