@@ -143,7 +143,8 @@ CONSTRAINTS = (
     "|| '}', '{' || group_concat((SELECT p.cid + 1 FROM pragma_table_info(f.\"table\") p WHERE "
     "p.name = f.\"to\" OR f.\"to\" IS NULL AND p.pk = f.seq + 1), ',') || '}', "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
-    "group_concat(f.\"to\", ', ') || ')' || " + _ACTION.format(w="on_update", W="UPDATE") + " || "
+    "coalesce(group_concat(f.\"to\", ', '), (SELECT group_concat(name, ', ') FROM (SELECT name FROM "
+    "pragma_table_info(f.\"table\") WHERE pk > 0 ORDER BY pk))) || ')' || "  # (REFERENCES p: p's key) + _ACTION.format(w="on_update", W="UPDATE") + " || "
     + _ACTION.format(w="on_delete", W="DELETE") + f" || {_FK_DEFERRAL}, group_concat(f.\"from\", ','), count(*), 0, 0 "
     f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "GROUP BY m.rowid, f.id "
@@ -535,6 +536,31 @@ INFORMATION_SCHEMA: dict[str, str] = {
         f"CASE {_ATTIDENTITY} WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END AS identity_generation "
         "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND p.hidden != 1 "
         f"AND NOT pg_hidden_object(m.name) AND NOT (m.type = 'table' AND m.{_SEQ})"),
+    # A table's constraints (pg_constraint's), and its NOT NULL columns as CHECKs named as
+    # PostgreSQL 15 names them (<namespace oid>_<table oid>_<attnum>_not_null).
+    "table_constraints": (
+        "SELECT {database} AS constraint_catalog, 'public' AS constraint_schema, c.conname AS constraint_name, "
+        "{database} AS table_catalog, 'public' AS table_schema, t.name AS table_name, "
+        "CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' "
+        "ELSE 'CHECK' END AS constraint_type, CASE WHEN c.condeferrable THEN 'YES' ELSE 'NO' END AS is_deferrable, "
+        "CASE WHEN c.condeferred THEN 'YES' ELSE 'NO' END AS initially_deferred, 'YES' AS enforced, "
+        "CASE WHEN c.contype = 'u' THEN 'YES' END AS nulls_distinct "
+        f"FROM ({CONSTRAINTS}) c JOIN sqlite_master t ON t.type = 'table' AND {PG_OID_BASE} + t.rowid = c.conrelid "
+        "WHERE c.contype IN ('p', 'u', 'f', 'c') UNION ALL "
+        f"SELECT {{database}}, 'public', '2200_' || ({PG_OID_BASE} + m.rowid) || '_' || (p.cid + 1) || '_not_null', "
+        "{database}, 'public', m.name, 'CHECK', 'NO', 'NO', 'YES', NULL "
+        "FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND NOT pg_hidden_object(m.name) "
+        f"AND NOT m.{_SEQ} AND (p.\"notnull\" OR p.pk > 0)"),
+    # Each column of a primary key, unique or foreign key, in the key's order; a foreign key's
+    # column also with the position of the column it references in the referenced key.
+    "key_column_usage": (
+        "SELECT {database} AS constraint_catalog, 'public' AS constraint_schema, c.conname AS constraint_name, "
+        "{database} AS table_catalog, 'public' AS table_schema, t.name AS table_name, k.value AS column_name, "
+        "k.key + 1 AS ordinal_position, CASE WHEN c.contype = 'f' THEN pg_position_in_key(c.pg_condef, k.key, "
+        f"(SELECT json_group_array(u.pg_cols) FROM ({CONSTRAINTS}) u WHERE u.conrelid = c.confrelid "
+        "AND u.contype IN ('p', 'u'))) END AS position_in_unique_constraint "
+        f"FROM ({CONSTRAINTS}) c JOIN sqlite_master t ON t.type = 'table' AND {PG_OID_BASE} + t.rowid = c.conrelid, "
+        "json_each(pg_name_list(c.pg_cols)) k WHERE c.contype IN ('p', 'u', 'f')"),
     "schemata": (
         "SELECT {database} AS catalog_name, column1 AS schema_name, {user} AS schema_owner "
         "FROM (VALUES ('public'), ('pg_catalog'), ('information_schema'))"),
@@ -998,6 +1024,31 @@ def hidden_object(name: str | None) -> int:
     """SQL function pg_hidden_object(name): 1 for what the catalogs do not list, SQLite's
     own tables and the volume's tables behind sessions' temporary tables."""
     return int(name is not None and (name.startswith("sqlite_") or name.startswith(temp_tables.PREFIX)))
+
+
+def name_list(csv: str | None) -> str:
+    """SQL function pg_name_list(a,b): the comma-separated column names of a key as a JSON
+    array (pg_constraint's pg_cols), for json_each."""
+    return json.dumps([n for n in (csv or "").split(",") if n])
+
+
+_REFERENCED = re.compile(r"\bREFERENCES\s+\S+?\s*\(([^)]*)\)")
+
+
+def position_in_key(condef: str | None, at: int, keys_json: str | None) -> int | None:
+    """SQL function pg_position_in_key(foreign key's definition, i, referenced keys): the
+    1-based position, in the referenced table's primary key or unique constraint that the
+    foreign key references (the one of the same columns), of the column its i-th column
+    references; None when that is not told."""
+    m = _REFERENCED.search(condef or "")
+    referenced = [n.strip().strip('"') for n in m.group(1).split(",")] if m else []
+    if not 0 <= int(at) < len(referenced):
+        return None
+    for key in json.loads(keys_json or "[]"):
+        cols = (key or "").split(",")
+        if sorted(cols) == sorted(referenced):
+            return cols.index(referenced[int(at)]) + 1
+    return None
 
 
 def table_checks(table_sql: str | None) -> str:

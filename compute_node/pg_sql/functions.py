@@ -1101,6 +1101,8 @@ def register(conn: apsw.Connection) -> None:
     conn.create_scalar_function("pg_index_method", catalog.index_method, 1, **det)
     conn.create_scalar_function("pg_index_constraint", catalog.index_constraint, 1, **det)
     conn.create_scalar_function("pg_table_checks", catalog.table_checks, 1, **det)
+    conn.create_scalar_function("pg_name_list", catalog.name_list, 1, **det)
+    conn.create_scalar_function("pg_position_in_key", catalog.position_in_key, 3, **det)
     conn.create_scalar_function("pg_generated_text", catalog.generated_text, 2, **det)
     conn.create_scalar_function("pg_hidden_object", catalog.hidden_object, 1, **det)
     conn.create_scalar_function("pg_index_expressions", catalog.index_expressions, 1, **det)

@@ -6943,6 +6943,22 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
         "create table {t} (id int)", "lock table {t} in exclusive mode", "begin", "lock table {t}",
         "lock table {t} in access share mode nowait", "commit", "drop table {t}",
     ],
+    # information_schema.table_constraints and key_column_usage did not exist (42P01; tools
+    # list keys through them); a foreign key to a table's primary key declared without its
+    # columns (`references p`) had an empty pg_get_constraintdef (so \\d and pg_dump).
+    "information_schema's constraints and key columns": [
+        "create table {t}_p (a int, b int, primary key (a, b))", "create table {t}_q (id int primary key, u int unique)",
+        "create table {t} (x int, y int, z int references {t}_q, w int references {t}_q(u), check (x > 0), "
+        "foreign key (y, x) references {t}_p (a, b))",
+        "alter table {t} add constraint {t}_fk2 foreign key (x, y) references {t}_p (b, a) deferrable",
+        "select constraint_name ~ '_not_null$', case when constraint_name ~ '_not_null$' then '' else constraint_name "
+        "end, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct "
+        "from information_schema.table_constraints where table_name like '{t}%' order by 3, 1, 2",
+        "select constraint_name, table_name, column_name, ordinal_position, position_in_unique_constraint "
+        "from information_schema.key_column_usage where table_name like '{t}%' order by 2, 1, 4",
+        "select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = '{t}'::regclass order by 1",
+        "drop table {t}", "drop table {t}_p, {t}_q",
+    ],
     # scale(), min_scale() and trim_scale() of numerics did not exist (42883)
     "scale, min_scale, trim_scale": [
         "create table {t} (n numeric, m numeric(8,3), i int, f float8)",
