@@ -144,7 +144,8 @@ CONSTRAINTS = (
     "p.name = f.\"to\" OR f.\"to\" IS NULL AND p.pk = f.seq + 1), ',') || '}', "
     "'FOREIGN KEY (' || group_concat(f.\"from\", ', ') || ') REFERENCES ' || f.\"table\" || '(' || "
     "coalesce(group_concat(f.\"to\", ', '), (SELECT group_concat(name, ', ') FROM (SELECT name FROM "
-    "pragma_table_info(f.\"table\") WHERE pk > 0 ORDER BY pk))) || ')' || "  # (REFERENCES p: p's key) + _ACTION.format(w="on_update", W="UPDATE") + " || "
+    "pragma_table_info(f.\"table\") WHERE pk > 0 ORDER BY pk))) || ')' || "  # (REFERENCES p: p's key)
+    + _ACTION.format(w="on_update", W="UPDATE") + " || "
     + _ACTION.format(w="on_delete", W="DELETE") + f" || {_FK_DEFERRAL}, group_concat(f.\"from\", ','), count(*), 0, 0 "
     f"FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND {_NOT_INTERNAL} "
     "GROUP BY m.rowid, f.id "

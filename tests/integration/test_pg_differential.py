@@ -6948,7 +6948,8 @@ CASES: dict[str, list[str | tuple[str, tuple]]] = {
     # columns (`references p`) had an empty pg_get_constraintdef (so \\d and pg_dump).
     "information_schema's constraints and key columns": [
         "create table {t}_p (a int, b int, primary key (a, b))", "create table {t}_q (id int primary key, u int unique)",
-        "create table {t} (x int, y int, z int references {t}_q, w int references {t}_q(u), check (x > 0), "
+        "create table {t} (x int, y int, z int references {t}_q on update cascade, w int references {t}_q(u) "
+        "on delete set null, check (x > 0), "
         "foreign key (y, x) references {t}_p (a, b))",
         "alter table {t} add constraint {t}_fk2 foreign key (x, y) references {t}_p (b, a) deferrable",
         "select constraint_name ~ '_not_null$', case when constraint_name ~ '_not_null$' then '' else constraint_name "
