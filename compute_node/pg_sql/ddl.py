@@ -562,12 +562,9 @@ def alter(text, rest, ctx):
         if filled is not None:
             return filled
         coldef, colname, type_text = _column_defs_sqlite(am.group(3), ctx)
-        cat = schema.current()
-        if cat is not None and colname.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare) or ()}:
-            if not am.group(2):
-                raise SqlError(f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists', "42701")
-            return Statement(kind="noop", tag="ALTER TABLE", notice=(
-                "42701", f'column "{colname.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
+        taken = _column_taken(bare, colname, bool(am.group(2)))
+        if taken is not None:
+            return taken
         return st(f"ALTER TABLE {table} ADD COLUMN {coldef}", *input_triggers(table, colname, type_text))
     if re.match(r"alter\s+constraint\b", low):  # (else read as ALTER [COLUMN] "constraint")
         raise SqlError("ALTER TABLE ... ALTER CONSTRAINT is not supported", "0A000")
@@ -653,6 +650,36 @@ def _drop_constraint(table: str, bare: str, name: str, if_exists: bool, st) -> S
     raise SqlError(missing, "42704")
 
 
+def _column_taken(bare: str, name: str, if_not_exists: bool) -> Statement | None:
+    """ADD COLUMN of a name the table has: 42701, or with IF NOT EXISTS a NOTICE and nothing."""
+    cat = schema.current()
+    if cat is None or name.strip('"').lower() not in {n.lower() for n, _ in cat.columns(bare) or ()}:
+        return None
+    message = f'column "{name.strip(chr(34))}" of relation "{bare}" already exists'
+    if not if_not_exists:
+        raise SqlError(message, "42701")
+    return Statement(kind="noop", tag="ALTER TABLE", notice=("42701", f"{message}, skipping"))
+
+
+def _no_nulls(table: str, bare: str, col: str) -> str:
+    """The check of SET NOT NULL (and ADD COLUMN ... NOT NULL): 23502 if a row holds a NULL."""
+    q = lambda v: v.replace("'", "''")  # noqa: E731
+    return (f"SELECT pg_raise('23502', 'column \"{q(col.strip(chr(34)))}\" of relation \"{q(bare)}\" "
+            f"contains null values') FROM {table} WHERE {col} IS NULL LIMIT 1")
+
+
+def _added_with_edit(edits: list[str], rewritten: str, bare: str, cat) -> Statement:
+    """ADD COLUMN's statements `edits`, then the table's CREATE text set to `rewritten` (an
+    expression of its `sql`: what SQLite's ADD COLUMN cannot declare), in one savepoint."""
+    q = lambda v: v.replace("'", "''")  # noqa: E731
+    # (every statement above moved the schema version on by one: the edit's must be above them)
+    version = cat.rows("PRAGMA schema_version")[0][0] + sum(1 for e in edits if e.startswith(("CREATE", "ALTER"))) + 1
+    return Statement(kind="sql", tag="ALTER TABLE", sqlite=(
+        "SAVEPOINT sixfold_add_column", *edits, "PRAGMA writable_schema=ON",
+        f"UPDATE sqlite_master SET sql = {rewritten} WHERE type = 'table' AND name = '{q(bare)}'",
+        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_column"))
+
+
 def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement | None:
     """ALTER TABLE ... ADD COLUMN of a serial or identity column, as PostgreSQL adds it: its
     sequence, the column, each row given the sequence's next value (in rowid order, the
@@ -671,11 +698,9 @@ def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
     name = _ident_sql(c.this)
     if cat is None or not cat.columns(bare):
         raise SqlError(f'relation "{bare}" does not exist', "42P01")
-    if name.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare)}:
-        if if_not_exists:
-            return Statement(kind="noop", tag="ALTER TABLE", notice=(
-                "42701", f'column "{name.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
-        raise SqlError(f'column "{name.strip(chr(34))}" of relation "{bare}" already exists', "42701")
+    taken = _column_taken(bare, name, if_not_exists)
+    if taken is not None:
+        return taken
     seq, create_seq = made
     kinds = [k.args.get("kind") for k in c.args.get("constraints") or []]
     if any(not isinstance(k, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint, exp.NotNullColumnConstraint,
@@ -690,17 +715,12 @@ def _added_serial(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
            f"ON {table} /*constraint {'p' if pk else 'u'}*/ ({name})"
            for pk in (True, False) if any(isinstance(k, exp.PrimaryKeyColumnConstraint if pk else
                                                      exp.UniqueColumnConstraint) for k in kinds)][:1]
-    edits = ["SAVEPOINT sixfold_add_serial", *create_seq,
+    edits = [*create_seq,
              " ".join([f"ALTER TABLE {table} ADD COLUMN {name}", "int" if width == "integer" else width,
                        *_type_checks(name, width)]),
              f"UPDATE {table} SET {name} = nextval({lexing.sql_string(seq)})", *key]
-    # (every statement above moved the schema version on by one: the edit's must be above them)
-    version = cat.rows("PRAGMA schema_version")[0][0] + sum(1 for e in edits if e.startswith(("CREATE", "ALTER"))) + 1
-    return Statement(kind="sql", tag="ALTER TABLE", sqlite=(
-        *edits, "PRAGMA writable_schema=ON",
-        f"UPDATE sqlite_master SET sql = pg_rewrite_column(pg_rewrite_column(sql, '{q(name)}', 'set_default', "
-        f"'{q(default)}'), '{q(name)}', 'set_not_null', '') WHERE type = 'table' AND name = '{q(bare)}'",
-        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_serial"))
+    return _added_with_edit(edits, f"pg_rewrite_column(pg_rewrite_column(sql, '{q(name)}', 'set_default', "
+                                   f"'{q(default)}'), '{q(name)}', 'set_not_null', '')", bare, cat)
 
 
 def _added_filled(table: str, text: str, if_not_exists: bool, ctx) -> Statement | None:
@@ -728,33 +748,25 @@ def _added_filled(table: str, text: str, if_not_exists: bool, ctx) -> Statement 
     name = _ident_sql(c.this)
     if cat is None or not cat.columns(bare):
         raise SqlError(f'relation "{bare}" does not exist', "42P01")
-    if name.strip('"').lower() in {n.lower() for n, _ in cat.columns(bare)}:
-        if if_not_exists:
-            return Statement(kind="noop", tag="ALTER TABLE", notice=(
-                "42701", f'column "{name.strip(chr(34))}" of relation "{bare}" already exists, skipping'))
-        raise SqlError(f'column "{name.strip(chr(34))}" of relation "{bare}" already exists', "42701")
+    taken = _column_taken(bare, name, if_not_exists)
+    if taken is not None:
+        return taken
     if given is not None:
         _refuse_in_default(given)
         check_default_literal(given, _pg_type_text(c.args["kind"]) if c.args.get("kind") else None, ctx)
     c.set("constraints", kept)
     coldef, colname, type_text = _column_defs_sqlite(c.sql("postgres"), ctx)
     q = lambda v: v.replace("'", "''")  # noqa: E731
-    edits = ["SAVEPOINT sixfold_add_filled", f"ALTER TABLE {table} ADD COLUMN {coldef}",
+    edits = [f"ALTER TABLE {table} ADD COLUMN {coldef}",
              *input_triggers(table, colname, type_text)]
     edits += [f"UPDATE {table} SET {name} = {default_sql}"] if default_sql is not None else []
-    edits += [f"SELECT pg_raise('23502', 'column \"{q(name.strip(chr(34)))}\" of relation \"{q(bare)}\" "
-              f"contains null values') FROM {table} WHERE {name} IS NULL LIMIT 1"] if not_null else []
+    edits += [_no_nulls(table, bare, name)] if not_null else []
     rewritten = "sql"
     if default_sql is not None:
         rewritten = f"pg_rewrite_column({rewritten}, '{q(name)}', 'set_default', '{q(f'DEFAULT ({default_sql})')}')"
     if not_null:
         rewritten = f"pg_rewrite_column({rewritten}, '{q(name)}', 'set_not_null', '')"
-    # (every statement above moved the schema version on by one: the edit's must be above them)
-    version = cat.rows("PRAGMA schema_version")[0][0] + sum(1 for e in edits if e.startswith(("CREATE", "ALTER"))) + 1
-    return Statement(kind="sql", tag="ALTER TABLE", sqlite=(
-        *edits, "PRAGMA writable_schema=ON",
-        f"UPDATE sqlite_master SET sql = {rewritten} WHERE type = 'table' AND name = '{q(bare)}'",
-        "PRAGMA writable_schema=OFF", f"PRAGMA schema_version = {version}", "RELEASE sixfold_add_filled"))
+    return _added_with_edit(edits, rewritten, bare, cat)
 
 
 def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
@@ -827,8 +839,7 @@ def _alter_column(table: str, col: str, what: str, ctx) -> list[str]:
         pre += _old_default_kept(table, bare, col, cat)
     elif low == "set not null":
         op = "set_not_null"
-        pre.append(f"SELECT pg_raise('23502', 'column \"{q(col.strip(chr(34)))}\" of relation \"{q(bare)}\" "
-                   f"contains null values') FROM {table} WHERE {col} IS NULL LIMIT 1")
+        pre.append(_no_nulls(table, bare, col))
     elif low == "drop not null":
         op = "drop_not_null"
         if any(r[0] for r in cat.rows("SELECT pk FROM pragma_table_info(?) WHERE name = ?", (bare, col.strip('"')))):

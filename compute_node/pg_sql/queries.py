@@ -2577,10 +2577,7 @@ def _refuse_constant_keys(tree: exp.Expression) -> None:
 def _select_width(tree: exp.Expression) -> int | None:
     """How many columns `tree` (a SELECT, or a set operation: its first branch's) returns,
     with each `*` spelled out; None when a `*`'s sources are not known here."""
-    while isinstance(tree, exp.SetOperation):
-        tree = tree.this
-    while isinstance(tree, exp.Subquery):
-        tree = tree.this
+    tree = _first_branch(tree)
     if not isinstance(tree, exp.Select):
         return None
     width = 0
@@ -3000,21 +2997,11 @@ def _array_comparison(node: exp.Expression) -> exp.Expression | None:
 
 
 def _ordered_item(node: exp.Expression) -> exp.Expression:
-    """What an ORDER BY key sorts by: the select item a position (ORDER BY 2) or an output
-    name (ORDER BY x of `a AS x`) names, else the key itself."""
-    key = node.this
+    """What an ORDER BY key sorts by: the select item it names by position or output name
+    (_order_target), else the key itself."""
     sel = node.parent.parent if isinstance(node, exp.Ordered) and node.parent is not None else None
-    if not isinstance(sel, exp.Select):
-        return key
-    items = sel.expressions
-    if isinstance(key, exp.Literal) and not key.is_string and str(key.this).isdigit() and \
-            1 <= int(key.this) <= len(items) and not any(star_expansion.is_star(i.unalias()) for i in items):
-        return items[int(key.this) - 1].unalias()
-    if isinstance(key, exp.Column) and not key.table:
-        named = [i.unalias() for i in items if isinstance(i, exp.Alias) and i.alias == key.name]
-        if len(named) == 1:
-            return named[0]
-    return key
+    target = _order_target(sel, node.this) if isinstance(sel, exp.Select) else None
+    return target if target is not None else node.this
 
 
 def _refuse_array_order(node: exp.Expression) -> None:
